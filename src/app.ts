@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import Fastify, { type FastifyInstance } from 'fastify'
+import fastifyCookie from '@fastify/cookie'
+import fastifyCsrf from '@fastify/csrf-protection'
+import fastifyFormbody from '@fastify/formbody'
+import fastifyHelmet from '@fastify/helmet'
+import fastifyRateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import fastifySwagger from '@fastify/swagger'
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import type { Config } from '#src/platform/config/config.ts'
+import type { Db } from '#src/platform/db/database.ts'
+import { enforceAccess, isApiRequest, requireRouteAccess, type RouteDeclaration } from '#src/platform/http/access.ts'
+import { registerErrorHandling } from '#src/platform/http/error-handler.ts'
+import { createNunjucks, registerViews } from '#src/platform/views/views.ts'
+import { SESSION_COOKIE, registerAuthRoutes } from '#src/platform/auth/auth.routes.ts'
+import { registerPlatformRoutes } from '#src/platform/http/platform.routes.ts'
+import { registerReferralPages } from '#src/modules/referrals/referral.pages.ts'
+import { registerReferralApi } from '#src/modules/referrals/referral.api.ts'
+import type { Services } from './container.ts'
+import { ROOT } from '#src/platform/paths.ts'
+
+
+export type AppDeps = {
+  config: Config
+  db: Db
+  services: Services
+  /** Whether the database holds the synthetic demo: pages then say so on every screen. */
+  isDemo: () => boolean
+  logger?: boolean | object
+}
+
+/** The app, and every route it declared with its access, for the route-permission test. Not returned as the
+ * Fastify instance itself: that is a thenable, which an async function would unwrap. */
+export type BuiltApp = { app: FastifyInstance; routes: RouteDeclaration[] }
+
+/**
+ * Builds the whole application. The order below is the order a request meets things:
+ * security headers → cookies → who is asking → may they → body → CSRF → the route → errors.
+ */
+export async function createApp(deps: AppDeps): Promise<BuiltApp> {
+  const { config, services } = deps
+  const app = Fastify({
+    logger: deps.logger ?? {
+      level: config.logLevel,
+      // Never log bodies, cookies, tokens or query strings: they can hold personal data.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
+      },
+    },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID()
+    },
+    requestIdHeader: false,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.env === 'production',
+    routerOptions: { ignoreTrailingSlash: true },
+  })
+  const registry: RouteDeclaration[] = []
+  requireRouteAccess(app, registry)
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Lantern API', version: '1.0.0', description: 'Referral intake and triage. Authenticate with "Authorization: Bearer <token>" (create one with `npx lantern token create`).' },
+      servers: [{ url: '/' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    // Only the JSON API is described; pages are not an API.
+    transform: (input) => {
+      if (!input.url.startsWith('/api/v1/') || input.url === '/api/v1/openapi.json') return { schema: { ...input.schema, hide: true }, url: input.url }
+      return jsonSchemaTransform(input)
+    },
+  })
+
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: config.cookieSecure ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.cookieSecure ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+  })
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id)
+    // Case data must not linger in shared or browser caches on a force desktop.
+    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store')
+    return payload
+  })
+
+  await app.register(fastifyCookie, { secret: config.sessionSecret })
+  await app.register(fastifyRateLimit, { global: false })
+
+  app.decorateRequest('user', null)
+  app.decorateRequest('session', null)
+  app.decorateRequest('apiTokenId', null)
+
+  // Who is asking: a bearer token on the API, a session cookie on pages. Never both: the API ignores
+  // cookies, so it needs no CSRF protection, and pages ignore tokens.
+  app.addHook('onRequest', async (request) => {
+    if (isApiRequest(request)) {
+      const header = request.headers.authorization
+      if (header?.startsWith('Bearer ')) {
+        const resolved = await services.auth.resolveApiToken(header.slice(7).trim(), { userId: null, ip: request.ip, requestId: request.id })
+        if (resolved) {
+          request.user = resolved.user
+          request.apiTokenId = resolved.tokenId
+        }
+      }
+      return
+    }
+    const token = request.cookies[SESSION_COOKIE]
+    if (token) {
+      const session = await services.auth.resolveSession(token)
+      if (session) {
+        request.user = session.user
+        request.session = { idHash: session.idHash, data: session.data }
+      }
+    }
+  })
+  app.addHook('onRequest', enforceAccess)
+
+  await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes })
+  await app.register(fastifyCsrf, {
+    cookieKey: 'lantern_csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: config.cookieSecure },
+    getToken: (request) => {
+      const body = request.body as Record<string, unknown> | undefined
+      const field = body?._csrf
+      return typeof field === 'string' ? field : (request.headers['x-csrf-token'] as string | undefined)
+    },
+  })
+  // Every form post is checked. It must run after the body is parsed (preHandler), or the field is unseen.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (isApiRequest(request) || ['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return done()
+    app.csrfProtection(request, reply, done)
+  })
+
+  await app.register(fastifyStatic, { root: join(ROOT, 'public'), serve: false })
+
+  const env = createNunjucks(ROOT)
+  registerViews(app, env, { serviceName: 'Lantern', demo: deps.isDemo, saveSession: services.auth.saveSessionData })
+  registerErrorHandling(app)
+
+  registerPlatformRoutes(app, deps)
+  registerAuthRoutes(app, deps)
+  registerReferralPages(app, deps)
+  registerReferralApi(app, deps)
+
+  await app.ready()
+  return { app, routes: registry }
+}

@@ -1,0 +1,79 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import type { Db } from '#src/platform/db/database.ts'
+import { inTransaction } from '#src/platform/db/transaction.ts'
+import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
+import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
+import { generatePassword, hashPassword } from '#src/platform/auth/password.ts'
+import { uuidv7 } from '#src/shared/ids.ts'
+import { createRandom, generateReferrals, insertSynthetic } from './synthetic.ts'
+
+/** The demo team: one user per role, as a force's MSHT team and its partners would have. */
+export const DEMO_USERS = [
+  { email: 'di@demo.lantern.test', name: 'DI Jo Hartley', role: 'supervisor' },
+  { email: 'ds@demo.lantern.test', name: 'DS Sam Okafor', role: 'supervisor' },
+  { email: 'dc1@demo.lantern.test', name: 'DC Priya Shah', role: 'investigator' },
+  { email: 'dc2@demo.lantern.test', name: 'DC Tom Barker', role: 'investigator' },
+  { email: 'dc3@demo.lantern.test', name: 'DC Aisha Rahman', role: 'investigator' },
+  { email: 'dc4@demo.lantern.test', name: 'DC Lewis Grant', role: 'investigator' },
+  { email: 'dc5@demo.lantern.test', name: 'DC Megan Lloyd', role: 'investigator' },
+  { email: 'pcso@demo.lantern.test', name: 'PCSO Dan Morris', role: 'pcso' },
+  { email: 'isa@demo.lantern.test', name: 'Kate Summers (ISA)', role: 'support' },
+  { email: 'analyst@demo.lantern.test', name: 'Ravi Mehta (analyst)', role: 'analyst' },
+  { email: 'partner@demo.lantern.test', name: 'Claire Dunn (children’s services)', role: 'partner' },
+  { email: 'dpo@demo.lantern.test', name: 'Helen Ward (DPO)', role: 'auditor' },
+  { email: 'admin@demo.lantern.test', name: 'Lantern administrator', role: 'admin' },
+] as const
+
+export type DemoCredentials = { password: string; users: readonly { email: string; role: string }[] }
+
+export async function isDemoLoaded(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('app_meta').select('key').where('key', '=', 'demo').executeTakeFirst()
+  return row !== undefined
+}
+
+export async function hasAnyUser(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').limit(1).executeTakeFirst()
+  return row !== undefined
+}
+
+/**
+ * Loads the synthetic demo: the team's users (all with one generated password) and about 200 referrals
+ * over the last 18 months. The password is written to the data folder so it can be printed at every start.
+ */
+export async function loadDemo(db: Db, options: { dataDir: string; referrals?: number; seed?: number; passwordHashCost?: number }): Promise<DemoCredentials> {
+  const password = generatePassword()
+  const passwordHash = await hashPassword(password, options.passwordHashCost ?? 15)
+  const users = DEMO_USERS.map((u) => ({ ...u, id: uuidv7() }))
+  const random = createRandom(options.seed ?? 20_260_301)
+  await inTransaction(db, async (trx) => {
+    await trx
+      .insertInto('users')
+      .values(users.map((u) => ({ id: u.id, email: u.email, display_name: u.name, role_id: u.role, password_hash: passwordHash })))
+      .onConflict((oc) => oc.doNothing())
+      .execute()
+    const data = generateReferrals(options.referrals ?? 200, {
+      random,
+      users: users.map((u) => ({ id: u.id, canWork: u.role === 'investigator' || u.role === 'supervisor' })),
+      days: 540,
+      firstNumber: 1,
+    })
+    await insertSynthetic(trx, data)
+    await trx.insertInto('app_meta').values({ key: 'demo', value: JSON.stringify({ loadedAt: new Date().toISOString(), referrals: data.referrals.length }) }).execute()
+    await appendAuditEvents(trx, SYSTEM_ACTOR, [{ action: 'demo.loaded', subjectType: 'system', details: { referrals: data.referrals.length, users: users.length } }])
+  })
+  const credentials = { password, users: users.map((u) => ({ email: u.email, role: u.role })) }
+  writeFileSync(join(options.dataDir, 'demo-credentials.txt'), formatCredentials(credentials) + '\n', { mode: 0o600 })
+  return credentials
+}
+
+export function formatCredentials(credentials: DemoCredentials): string {
+  const lines = credentials.users.map((u) => `  ${u.email.padEnd(28)} ${u.role}`)
+  return [`Demo sign-in (synthetic data). Every demo user has the password: ${credentials.password}`, ...lines].join('\n')
+}
+
+export async function demoReferralCount(db: Db): Promise<number> {
+  const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM referrals`.execute(db)
+  return row.rows[0].n
+}

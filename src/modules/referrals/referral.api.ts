@@ -1,0 +1,222 @@
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { AppDeps } from '#src/app.ts'
+import { actorOf } from '#src/platform/http/access.ts'
+import { COUNT_CAP } from './referral.service.ts'
+import { AssignmentInput, IsoDate, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
+import { EXPLOITATION_TYPES, SOURCES, STATUSES } from './referral.vocabulary.ts'
+import type { LocationRow, ReferralListRow, ReferralRow, SubjectRow } from './referral.repository.ts'
+
+const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+})
+
+const ReferralSummary = z.object({
+  id: z.uuid(),
+  reference: z.string(),
+  receivedAt: z.string(),
+  source: z.enum(SOURCES.values),
+  status: z.enum(STATUSES.values),
+  exploitationTypes: z.array(z.string()),
+  countyLines: z.boolean(),
+  priorityTags: z.array(z.string()),
+  assignedTo: z.uuid().nullable(),
+  triageOverdue: z.boolean(),
+})
+
+const ReferralDetail = ReferralSummary.extend({
+  referringOrganisation: z.string().nullable(),
+  referrerName: z.string().nullable(),
+  referrerContact: z.string().nullable(),
+  summary: z.string(),
+  closureReason: z.string().nullable(),
+  triagedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  createdAt: z.string(),
+  version: z.int(),
+  people: z.array(
+    z.object({
+      personId: z.uuid(),
+      role: z.string(),
+      names: z.array(z.string()),
+      dateOfBirth: z.string().nullable(),
+      approximateAge: z.int().nullable(),
+      ageDisputed: z.boolean(),
+      gender: z.string(),
+      nationalities: z.array(z.string()),
+      languages: z.array(z.string()),
+    }),
+  ),
+  locations: z.array(
+    z.object({
+      id: z.uuid(),
+      addressLine1: z.string().nullable(),
+      addressLine2: z.string().nullable(),
+      town: z.string().nullable(),
+      postcode: z.string().nullable(),
+      description: z.string().nullable(),
+      premisesType: z.string(),
+    }),
+  ),
+})
+
+function summary(row: ReferralListRow | ReferralRow) {
+  return {
+    id: row.id,
+    reference: row.reference,
+    receivedAt: row.received_at.toISOString(),
+    source: row.source as z.infer<typeof ReferralSummary>['source'],
+    status: row.status as z.infer<typeof ReferralSummary>['status'],
+    exploitationTypes: row.exploitation_types,
+    countyLines: row.county_lines,
+    priorityTags: row.priority_tags,
+    assignedTo: row.assigned_to,
+    triageOverdue: row.overdue,
+  }
+}
+
+function detail(view: { referral: ReferralRow; subjects: SubjectRow[]; locations: LocationRow[] }) {
+  const r = view.referral
+  return {
+    ...summary(r),
+    referringOrganisation: r.referring_organisation,
+    referrerName: r.referrer_name,
+    referrerContact: r.referrer_contact,
+    summary: r.summary,
+    closureReason: r.closure_reason,
+    triagedAt: r.triaged_at?.toISOString() ?? null,
+    closedAt: r.closed_at?.toISOString() ?? null,
+    createdAt: r.created_at.toISOString(),
+    version: r.version,
+    people: view.subjects.map((s) => ({
+      personId: s.person_id,
+      role: s.role,
+      names: s.names ?? [],
+      dateOfBirth: s.date_of_birth,
+      approximateAge: s.approximate_age,
+      ageDisputed: s.age_disputed,
+      gender: s.gender,
+      nationalities: s.nationalities,
+      languages: s.languages,
+    })),
+    locations: view.locations.map((l) => ({
+      id: l.id,
+      addressLine1: l.address_line_1,
+      addressLine2: l.address_line_2,
+      town: l.town,
+      postcode: l.postcode,
+      description: l.description,
+      premisesType: l.premises_type,
+    })),
+  }
+}
+
+const IdParams = z.object({ id: z.uuid({ error: 'Must be a referral id (a UUID)' }) })
+const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem }
+
+/** The referral API under /api/v1: validation, responses and OpenAPI all come from the schemas here. */
+export function registerReferralApi(app: FastifyInstance, { services }: AppDeps): void {
+  const api = app.withTypeProvider<ZodTypeProvider>()
+  const referrals = services.referrals
+
+  api.post(
+    '/api/v1/referrals',
+    {
+      config: { access: 'referral:create' },
+      schema: { tags: ['referrals'], summary: 'Record a referral', body: NewReferralInput, response: { 201: ReferralDetail, ...errors } },
+    },
+    async (request, reply) => {
+      const created = await referrals.create(request.body, actorOf(request))
+      const view = await referrals.view(created.id, actorOf(request))
+      return reply.code(201).header('location', `/api/v1/referrals/${created.id}`).send(detail(view))
+    },
+  )
+
+  api.get(
+    '/api/v1/referrals',
+    {
+      config: { access: 'referral:view' },
+      schema: {
+        tags: ['referrals'],
+        summary: 'List referrals (the triage queue), oldest first by default',
+        querystring: z
+          .object({
+            status: z.enum([...STATUSES.values, 'open']).optional(),
+            source: z.enum(SOURCES.values).optional(),
+            exploitationType: z.enum(EXPLOITATION_TYPES.values).optional(),
+            priorityTag: z.string().max(60).optional(),
+            assignedTo: z.union([z.uuid(), z.literal('unassigned')]).optional(),
+            receivedFrom: IsoDate.optional(),
+            receivedTo: IsoDate.optional(),
+            overdue: z.enum(['true', 'false']).optional(),
+            sort: z.enum(['oldest', 'newest']).default('oldest'),
+            page: z.coerce.number().int().min(1).max(10_000).default(1),
+            pageSize: z.coerce.number().int().min(1).max(100).default(25),
+          })
+          .strict(),
+        response: {
+          200: z.object({ items: z.array(ReferralSummary), page: z.int(), pageSize: z.int(), total: z.int(), totalIsLowerBound: z.boolean() }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query
+      const result = await referrals.queue(
+        {
+          filters: {
+            status: q.status,
+            source: q.source,
+            exploitationType: q.exploitationType,
+            priorityTag: q.priorityTag,
+            assignedTo: q.assignedTo,
+            receivedFrom: q.receivedFrom,
+            receivedTo: q.receivedTo,
+            overdueOnly: q.overdue === 'true',
+          },
+          page: q.page,
+          pageSize: q.pageSize,
+          sort: q.sort,
+        },
+        actorOf(request),
+      )
+      return { items: result.rows.map(summary), page: q.page, pageSize: q.pageSize, total: Math.min(result.total, COUNT_CAP), totalIsLowerBound: result.totalCapped }
+    },
+  )
+
+  api.get(
+    '/api/v1/referrals/:id',
+    { config: { access: 'referral:view' }, schema: { tags: ['referrals'], summary: 'Read a referral', params: IdParams, response: { 200: ReferralDetail, ...errors } } },
+    async (request) => detail(await referrals.view(request.params.id, actorOf(request))),
+  )
+
+  api.post(
+    '/api/v1/referrals/:id/status',
+    {
+      config: { access: 'referral:update' },
+      schema: { tags: ['referrals'], summary: 'Change a referral’s status (a reason is required)', params: IdParams, body: StatusChangeInput, response: { 200: ReferralDetail, ...errors } },
+    },
+    async (request) => {
+      await referrals.changeStatus(request.params.id, request.body, actorOf(request))
+      return detail(await referrals.view(request.params.id, actorOf(request)))
+    },
+  )
+
+  api.post(
+    '/api/v1/referrals/:id/assignment',
+    {
+      config: { access: 'referral:assign' },
+      schema: { tags: ['referrals'], summary: 'Assign a referral to an officer, or unassign it with null', params: IdParams, body: AssignmentInput, response: { 200: ReferralDetail, ...errors } },
+    },
+    async (request) => {
+      await referrals.assign(request.params.id, request.body, actorOf(request))
+      return detail(await referrals.view(request.params.id, actorOf(request)))
+    },
+  )
+}

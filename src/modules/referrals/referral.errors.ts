@@ -1,0 +1,36 @@
+import { DomainError } from '#src/platform/http/errors.ts'
+
+/** Why a referral operation was refused. Routes map each code to a status and a message in one place. */
+export type ReferralErrorCode =
+  | 'not-found'
+  | 'invalid-transition'
+  | 'stale'
+  | 'closure-reason-required'
+  | 'closure-reason-not-allowed'
+  | 'unknown-priority-tag'
+  | 'unknown-assignee'
+  | 'received-in-future'
+
+const STATUS: Record<ReferralErrorCode, number> = {
+  'not-found': 404,
+  'invalid-transition': 409,
+  stale: 409,
+  'closure-reason-required': 400,
+  'closure-reason-not-allowed': 400,
+  'unknown-priority-tag': 400,
+  'unknown-assignee': 400,
+  'received-in-future': 400,
+}
+
+export class ReferralError extends DomainError {
+  readonly status: number
+  constructor(
+    readonly code: ReferralErrorCode,
+    message: string,
+    /** The input field the problem is about, for field-level messages. */
+    override readonly field?: string,
+  ) {
+    super(message)
+    this.status = STATUS[code]
+  }
+}

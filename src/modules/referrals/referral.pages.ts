@@ -1,0 +1,424 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AppDeps } from '#src/app.ts'
+import { actorOf } from '#src/platform/http/access.ts'
+import { NotFoundError } from '#src/platform/http/errors.ts'
+import { asString, errorSummary, zodFieldErrors, type FieldErrors } from '#src/platform/http/forms.ts'
+import { isUuid } from '#src/shared/ids.ts'
+import { COUNTRIES } from '#src/shared/reference-data.ts'
+import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { ReferralError } from './referral.errors.ts'
+import { AssignmentInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
+import type { ReferralFilters } from './referral.repository.ts'
+import {
+  draftToInput,
+  readExploitation,
+  readLocation,
+  readPerson,
+  readReceived,
+  readWhatHappened,
+  type ReferralDraft,
+} from './referral.draft.ts'
+import { presentEvent, presentLocation, presentQueueRow, presentReferral, presentSubject } from './referral.presenter.ts'
+import {
+  CLOSURE_REASONS,
+  EXPLOITATION_TYPES,
+  GENDERS,
+  PREMISES_TYPES,
+  SOURCES,
+  STATUSES,
+  SUBJECT_ROLES,
+} from './referral.vocabulary.ts'
+
+const PAGE_SIZE = 25
+type Body = Record<string, unknown>
+type DraftParams = { draftId: string }
+type ItemParams = { draftId: string; index: string }
+
+const vocab = { SOURCES, EXPLOITATION_TYPES, GENDERS, PREMISES_TYPES, STATUSES, SUBJECT_ROLES, CLOSURE_REASONS }
+
+/** The triage queue, the referral page, and the question pages that record a referral. */
+export function registerReferralPages(app: FastifyInstance, { services }: AppDeps): void {
+  const referrals = services.referrals
+
+  async function tagLabels() {
+    return new Map((await referrals.priorityTags()).map((t) => [t.id, t.label]))
+  }
+
+  // ---- Triage queue -------------------------------------------------------------------------------
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/referrals', { config: { access: 'referral:view' } }, async (request, reply) => {
+    const q = request.query
+    const errors: FieldErrors = {}
+    const filters: ReferralFilters = {}
+    const status = asString(q.status)
+    if (status === 'open' || (STATUSES.values as readonly string[]).includes(status)) filters.status = status as ReferralFilters['status']
+    if ((SOURCES.values as readonly string[]).includes(asString(q.source))) filters.source = asString(q.source)
+    if ((EXPLOITATION_TYPES.values as readonly string[]).includes(asString(q.exploitationType))) filters.exploitationType = asString(q.exploitationType)
+    const tags = await referrals.priorityTags()
+    if (tags.some((t) => t.id === q.priorityTag)) filters.priorityTag = asString(q.priorityTag)
+    const assignees = await referrals.assignableUsers()
+    const assignedTo = asString(q.assignedTo)
+    if (assignedTo === 'unassigned') filters.assignedTo = 'unassigned'
+    else if (assignedTo === 'me') filters.assignedTo = request.user!.id
+    else if (assignees.some((a) => a.id === assignedTo)) filters.assignedTo = assignedTo
+    for (const [key, label] of [['receivedFrom', 'Received from'], ['receivedTo', 'Received to']] as const) {
+      const value = asString(q[key]).trim()
+      if (!value) continue
+      const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+      const parts = match ? (value.includes('/') ? { day: match[1], month: match[2], year: match[3] } : { day: match[3], month: match[2], year: match[1] }) : undefined
+      const check = parts ? checkDateInput(parts, label, { required: false }) : undefined
+      if (check?.ok && check.value) filters[key] = check.value
+      else errors[key] = `${label} must be a real date, like 27/3/2026`
+    }
+    if (q.overdue === 'yes') filters.overdueOnly = true
+    const sort = q.sort === 'newest' ? 'newest' : 'oldest'
+    const page = Math.max(1, Math.min(10_000, Number.parseInt(asString(q.page), 10) || 1))
+
+    const result = await referrals.queue({ filters, page, pageSize: PAGE_SIZE, sort }, actorOf(request))
+    const labels = new Map(tags.map((t) => [t.id, t.label]))
+    const lastPage = Math.max(1, Math.ceil(Math.min(result.total, 10_000) / PAGE_SIZE))
+    const pageLink = (n: number) => {
+      const params = new URLSearchParams(Object.entries(q).filter(([k, v]) => k !== 'page' && v) as [string, string][])
+      params.set('page', String(n))
+      return `/referrals?${params.toString()}`
+    }
+    return reply.page('referrals/views/queue.njk', {
+      pageTitle: 'Triage queue',
+      rows: result.rows.map((r) => presentQueueRow(r, labels)),
+      total: result.total,
+      totalCapped: result.totalCapped,
+      page,
+      firstShown: result.rows.length ? (page - 1) * PAGE_SIZE + 1 : 0,
+      lastShown: (page - 1) * PAGE_SIZE + result.rows.length,
+      previous: page > 1 ? pageLink(page - 1) : null,
+      next: page < lastPage ? pageLink(page + 1) : null,
+      query: q,
+      sort,
+      tags,
+      assignees,
+      slaHours: referrals.triageSlaHours,
+      errors,
+      errorList: errorSummary(errors),
+      vocab,
+    })
+  })
+
+  // ---- One referral ---------------------------------------------------------------------------------
+
+  async function showReferral(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, formState: { errors?: FieldErrors; values?: Body } = {}) {
+    const { id } = request.params
+    if (!isUuid(id)) throw new NotFoundError()
+    let view
+    try {
+      view = await referrals.view(id, actorOf(request))
+    } catch (error) {
+      if (error instanceof ReferralError && error.code === 'not-found') throw new NotFoundError()
+      throw error
+    }
+    const labels = await tagLabels()
+    const assignees = await referrals.assignableUsers()
+    const names = new Map(assignees.map((a) => [a.id, a.display_name]))
+    const errors = formState.errors ?? {}
+    return reply.page('referrals/views/show.njk', {
+      pageTitle: `Referral ${view.referral.reference}`,
+      referral: presentReferral(view.referral, labels),
+      subjects: view.subjects.map(presentSubject),
+      locations: view.locations.map(presentLocation),
+      timeline: view.events.map((e) => presentEvent(e, names)),
+      transitions: referrals.allowedTransitions(view.referral.status).map((s) => ({ value: s, text: STATUSES.label(s) })),
+      assignees,
+      errors,
+      errorList: errorSummary(errors, ['status', 'closureReason', 'reason', 'assigneeId', 'note']),
+      values: formState.values ?? {},
+      vocab,
+    })
+  }
+
+  app.get<{ Params: { id: string } }>('/referrals/:id', { config: { access: 'referral:view' } }, (request, reply) => showReferral(request, reply))
+
+  app.post<{ Params: { id: string }; Body: Body }>('/referrals/:id/status', { config: { access: 'referral:update' } }, async (request, reply) => {
+    if (!isUuid(request.params.id)) throw new NotFoundError()
+    const body = request.body ?? {}
+    const raw = {
+      status: asString(body.status) || undefined,
+      closureReason: asString(body.closureReason) || null,
+      reason: asString(body.reason),
+      expectedVersion: Number.parseInt(asString(body.version), 10) || undefined,
+    }
+    const parsed = StatusChangeInput.safeParse(raw)
+    if (!parsed.success) return showReferral(request, reply.code(400), { errors: zodFieldErrors(parsed.error), values: body })
+    try {
+      await referrals.changeStatus(request.params.id, parsed.data, actorOf(request))
+    } catch (error) {
+      if (error instanceof ReferralError && error.code !== 'not-found') {
+        return showReferral(request, reply.code(error.code === 'stale' || error.code === 'invalid-transition' ? 409 : 400), { errors: { [error.field ?? 'status']: error.message }, values: body })
+      }
+      throw error
+    }
+    await request.flash(`Status changed to ${STATUSES.label(parsed.data.status).toLowerCase()}`)
+    return reply.redirect(`/referrals/${request.params.id}`, 303)
+  })
+
+  app.post<{ Params: { id: string }; Body: Body }>('/referrals/:id/assignment', { config: { access: 'referral:assign' } }, async (request, reply) => {
+    if (!isUuid(request.params.id)) throw new NotFoundError()
+    const body = request.body ?? {}
+    const assignee = asString(body.assigneeId)
+    const parsed = AssignmentInput.safeParse({ assigneeId: assignee === 'unassigned' ? null : assignee, note: asString(body.note) })
+    if (!parsed.success) return showReferral(request, reply.code(400), { errors: zodFieldErrors(parsed.error), values: body })
+    try {
+      await referrals.assign(request.params.id, parsed.data, actorOf(request))
+    } catch (error) {
+      if (error instanceof ReferralError && error.code !== 'not-found') return showReferral(request, reply.code(400), { errors: { [error.field ?? 'assigneeId']: error.message }, values: body })
+      throw error
+    }
+    await request.flash(parsed.data.assigneeId ? 'Referral assigned' : 'Referral unassigned')
+    return reply.redirect(`/referrals/${request.params.id}`, 303)
+  })
+
+  // ---- Recording a referral: question pages over a draft kept in the database -----------------------
+
+  async function loadDraft(request: FastifyRequest<{ Params: DraftParams }>): Promise<ReferralDraft> {
+    const { draftId } = request.params
+    if (!isUuid(draftId)) throw new NotFoundError()
+    const draft = await referrals.drafts.get(draftId, request.user!.id)
+    if (!draft) throw new NotFoundError('This referral draft does not exist, or was recorded already')
+    return draft as ReferralDraft
+  }
+
+  async function saveDraft(request: FastifyRequest<{ Params: DraftParams }>, draft: ReferralDraft) {
+    await referrals.drafts.save(request.params.draftId, request.user!.id, draft)
+  }
+
+  function base(request: FastifyRequest<{ Params: DraftParams }>) {
+    return `/referrals/drafts/${request.params.draftId}`
+  }
+
+  /** After a page is saved: back to "check your answers" if the user came from there, or on to the next page. */
+  function nextPage(request: FastifyRequest<{ Params: DraftParams }>, next: string) {
+    const fromCheck = (request.query as Record<string, string> | undefined)?.from === 'check'
+    return `${base(request)}/${fromCheck ? 'check' : next}`
+  }
+
+  function backLink(request: FastifyRequest<{ Params: DraftParams }>, previous: string) {
+    const fromCheck = (request.query as Record<string, string> | undefined)?.from === 'check'
+    return `${base(request)}/${fromCheck ? 'check' : previous}`
+  }
+
+  function formAction(request: FastifyRequest) {
+    return request.url
+  }
+
+  app.get('/referrals/new', { config: { access: 'referral:create' } }, async (request, reply) => {
+    const id = await referrals.drafts.start(request.user!.id)
+    return reply.redirect(`/referrals/drafts/${id}/received`, 303)
+  })
+
+  const create = { config: { access: 'referral:create' as const } }
+
+  app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/received', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    return reply.page('referrals/views/journey/received.njk', { pageTitle: 'When and where did the referral come from?', values: draft.received ?? {}, errors: {}, vocab, action: formAction(request), back: '/referrals' })
+  })
+  app.post<{ Params: DraftParams; Body: Body }>('/referrals/drafts/:draftId/received', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    const { draft: received, errors } = readReceived(request.body ?? {})
+    if (Object.keys(errors).length > 0) {
+      return reply.code(400).page('referrals/views/journey/received.njk', {
+        pageTitle: 'When and where did the referral come from?',
+        values: received,
+        errors,
+        errorList: errorSummary(errors, ['receivedDate', 'receivedTime', 'source', 'referringOrganisation', 'referrerName', 'referrerContact']),
+        vocab,
+        action: formAction(request),
+        back: '/referrals',
+      })
+    }
+    await saveDraft(request, { ...draft, received })
+    return reply.redirect(nextPage(request, 'what-happened'), 303)
+  })
+
+  app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/what-happened', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    return reply.page('referrals/views/journey/what-happened.njk', { pageTitle: 'What happened?', values: draft.whatHappened ?? {}, errors: {}, action: formAction(request), back: backLink(request, 'received') })
+  })
+  app.post<{ Params: DraftParams; Body: Body }>('/referrals/drafts/:draftId/what-happened', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    const { draft: whatHappened, errors } = readWhatHappened(request.body ?? {})
+    if (Object.keys(errors).length > 0) {
+      return reply.code(400).page('referrals/views/journey/what-happened.njk', { pageTitle: 'What happened?', values: whatHappened, errors, errorList: errorSummary(errors), action: formAction(request), back: backLink(request, 'received') })
+    }
+    await saveDraft(request, { ...draft, whatHappened })
+    return reply.redirect(nextPage(request, 'people'), 303)
+  })
+
+  // People: a list with add, change and remove, then continue.
+  app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/people', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    return reply.page('referrals/views/journey/people.njk', { pageTitle: 'People involved', people: draft.people ?? [], base: base(request), vocab, back: backLink(request, 'what-happened'), next: nextPage(request, 'locations') })
+  })
+  app.post<{ Params: DraftParams }>('/referrals/drafts/:draftId/people', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    await saveDraft(request, { ...draft, peopleDone: true })
+    return reply.redirect(nextPage(request, 'locations'), 303)
+  })
+
+  function personPage(reply: FastifyReply, request: FastifyRequest<{ Params: ItemParams }>, values: object, errors: FieldErrors) {
+    return reply.page('referrals/views/journey/person.njk', {
+      pageTitle: request.params.index === 'new' ? 'Add a person' : 'Change a person',
+      values,
+      errors,
+      errorList: errorSummary(errors, ['fullName', 'otherNames', 'dateOfBirth', 'approximateAge', 'ageDisputed', 'gender', 'nationality', 'secondNationality', 'languages', 'role']),
+      countries: COUNTRIES,
+      vocab,
+      action: formAction(request),
+      back: `${base(request)}/people`,
+    })
+  }
+
+  function itemIndex(list: unknown[] | undefined, index: string): number {
+    if (index === 'new') return (list ?? []).length
+    const n = Number(index)
+    if (!Number.isInteger(n) || n < 0 || n >= (list ?? []).length) throw new NotFoundError()
+    return n
+  }
+
+  app.get<{ Params: ItemParams }>('/referrals/drafts/:draftId/people/:index', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    const i = itemIndex(draft.people, request.params.index)
+    return personPage(reply, request, draft.people?.[i] ?? { ageDisputed: 'no' }, {})
+  })
+  app.post<{ Params: ItemParams; Body: Body }>('/referrals/drafts/:draftId/people/:index', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    const i = itemIndex(draft.people, request.params.index)
+    if (i >= 50) return personPage(reply.code(400), request, request.body ?? {}, { fullName: 'A referral can have up to 50 people' })
+    const { draft: person, errors } = readPerson(request.body ?? {})
+    if (Object.keys(errors).length > 0) return personPage(reply.code(400), request, person, errors)
+    const people = [...(draft.people ?? [])]
+    people[i] = person
+    await saveDraft(request, { ...draft, people })
+    return reply.redirect(`${base(request)}/people`, 303)
+  })
+  app.post<{ Params: ItemParams }>('/referrals/drafts/:draftId/people/:index/remove', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    const i = itemIndex(draft.people, request.params.index)
+    await saveDraft(request, { ...draft, people: (draft.people ?? []).filter((_, n) => n !== i) })
+    return reply.redirect(`${base(request)}/people`, 303)
+  })
+
+  // Locations: the same pattern as people.
+  app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/locations', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    return reply.page('referrals/views/journey/locations.njk', { pageTitle: 'Places involved', locations: draft.locations ?? [], base: base(request), vocab, back: backLink(request, 'people'), next: nextPage(request, 'exploitation') })
+  })
+  app.post<{ Params: DraftParams }>('/referrals/drafts/:draftId/locations', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    await saveDraft(request, { ...draft, locationsDone: true })
+    return reply.redirect(nextPage(request, 'exploitation'), 303)
+  })
+
+  function locationPage(reply: FastifyReply, request: FastifyRequest<{ Params: ItemParams }>, values: object, errors: FieldErrors) {
+    return reply.page('referrals/views/journey/location.njk', {
+      pageTitle: request.params.index === 'new' ? 'Add a place' : 'Change a place',
+      values,
+      errors,
+      errorList: errorSummary(errors, ['addressLine1', 'addressLine2', 'town', 'postcode', 'description', 'premisesType']),
+      vocab,
+      action: formAction(request),
+      back: `${base(request)}/locations`,
+    })
+  }
+
+  app.get<{ Params: ItemParams }>('/referrals/drafts/:draftId/locations/:index', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    const i = itemIndex(draft.locations, request.params.index)
+    return locationPage(reply, request, draft.locations?.[i] ?? {}, {})
+  })
+  app.post<{ Params: ItemParams; Body: Body }>('/referrals/drafts/:draftId/locations/:index', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    const i = itemIndex(draft.locations, request.params.index)
+    if (i >= 50) return locationPage(reply.code(400), request, request.body ?? {}, { addressLine1: 'A referral can have up to 50 places' })
+    const { draft: location, errors } = readLocation(request.body ?? {})
+    if (Object.keys(errors).length > 0) return locationPage(reply.code(400), request, location, errors)
+    const locations = [...(draft.locations ?? [])]
+    locations[i] = location
+    await saveDraft(request, { ...draft, locations })
+    return reply.redirect(`${base(request)}/locations`, 303)
+  })
+  app.post<{ Params: ItemParams }>('/referrals/drafts/:draftId/locations/:index/remove', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    const i = itemIndex(draft.locations, request.params.index)
+    await saveDraft(request, { ...draft, locations: (draft.locations ?? []).filter((_, n) => n !== i) })
+    return reply.redirect(`${base(request)}/locations`, 303)
+  })
+
+  app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/exploitation', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    return reply.page('referrals/views/journey/exploitation.njk', {
+      pageTitle: 'Suspected exploitation',
+      values: draft.exploitation ?? { types: [], priorityTags: [] },
+      errors: {},
+      tags: await referrals.priorityTags(),
+      vocab,
+      action: formAction(request),
+      back: backLink(request, 'locations'),
+    })
+  })
+  app.post<{ Params: DraftParams; Body: Body }>('/referrals/drafts/:draftId/exploitation', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    const tags = await referrals.priorityTags()
+    const { draft: exploitation, errors } = readExploitation(request.body ?? {}, tags.map((t) => t.id))
+    if (Object.keys(errors).length > 0) {
+      return reply.code(400).page('referrals/views/journey/exploitation.njk', {
+        pageTitle: 'Suspected exploitation',
+        values: exploitation,
+        errors,
+        errorList: errorSummary(errors, ['exploitationTypes', 'countyLines', 'priorityTags']),
+        tags,
+        vocab,
+        action: formAction(request),
+        back: backLink(request, 'locations'),
+      })
+    }
+    await saveDraft(request, { ...draft, exploitation })
+    return reply.redirect(`${base(request)}/check`, 303)
+  })
+
+  async function checkPage(request: FastifyRequest<{ Params: DraftParams }>, reply: FastifyReply, draft: ReferralDraft, errors: FieldErrors) {
+    const tags = await referrals.priorityTags()
+    const missing = [
+      !draft.received && { text: 'Enter when and where the referral came from', href: `${base(request)}/received` },
+      !draft.whatHappened && { text: 'Enter what happened', href: `${base(request)}/what-happened` },
+      !draft.exploitation && { text: 'Select the suspected types of exploitation', href: `${base(request)}/exploitation` },
+    ].filter(Boolean)
+    return reply.page('referrals/views/journey/check.njk', {
+      pageTitle: 'Check your answers before recording the referral',
+      draft,
+      base: base(request),
+      countries: new Map(COUNTRIES.map((c) => [c.value, c.text])),
+      tagLabels: Object.fromEntries(tags.map((t) => [t.id, t.label])),
+      errorList: [...missing, ...Object.entries(errors).map(([, text]) => ({ text, href: `${base(request)}/received` }))],
+      vocab,
+      action: formAction(request),
+    })
+  }
+
+  app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/check', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    return checkPage(request, reply, draft, {})
+  })
+  app.post<{ Params: DraftParams }>('/referrals/drafts/:draftId/check', create, async (request, reply) => {
+    const draft = await loadDraft(request)
+    if (!draft.received || !draft.whatHappened || !draft.exploitation) return checkPage(request, reply.code(400), draft, {})
+    const parsed = NewReferralInput.safeParse(draftToInput(draft))
+    if (!parsed.success) return checkPage(request, reply.code(400), draft, zodFieldErrors(parsed.error))
+    let created
+    try {
+      created = await referrals.create(parsed.data, actorOf(request), { draftId: request.params.draftId })
+    } catch (error) {
+      if (error instanceof ReferralError) return checkPage(request, reply.code(400), draft, { [error.field ?? 'form']: error.message })
+      throw error
+    }
+    await request.flash(`Referral ${created.reference} recorded`)
+    return reply.redirect(`/referrals/${created.id}`, 303)
+  })
+}

@@ -1,0 +1,120 @@
+import { ageOn, formatDate, formatDateTime, londonDate } from '#src/shared/dates.ts'
+import { countryName, languageName } from '#src/shared/reference-data.ts'
+import type { LocationRow, ReferralEventRow, ReferralListRow, ReferralRow, SubjectRow } from './referral.repository.ts'
+import { CLOSURE_REASONS, EXPLOITATION_TYPES, GENDERS, PREMISES_TYPES, SOURCES, STATUSES, SUBJECT_ROLES } from './referral.vocabulary.ts'
+
+const STATUS_COLOURS: Record<string, string> = {
+  new: 'govuk-tag--blue',
+  'in-triage': 'govuk-tag--yellow',
+  screening: 'govuk-tag--purple',
+  'opened-as-case': 'govuk-tag--green',
+  closed: 'govuk-tag--grey',
+}
+
+export function statusTag(status: string) {
+  return { text: STATUSES.label(status), classes: STATUS_COLOURS[status] ?? '' }
+}
+
+/** "3 days", "5 hours": how long a referral has waited, as the triage queue shows it. */
+export function waited(since: Date, now = new Date()): string {
+  const hours = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 3_600_000))
+  if (hours < 1) return 'under an hour'
+  if (hours < 48) return `${hours} ${hours === 1 ? 'hour' : 'hours'}`
+  const days = Math.floor(hours / 24)
+  return `${days} days`
+}
+
+export function presentQueueRow(row: ReferralListRow, tagLabels: Map<string, string>) {
+  return {
+    id: row.id,
+    reference: row.reference,
+    received: formatDateTime(row.received_at),
+    receivedIso: row.received_at.toISOString(),
+    waited: waited(row.received_at),
+    source: SOURCES.label(row.source),
+    exploitation: row.exploitation_types.map((t) => EXPLOITATION_TYPES.label(t)),
+    countyLines: row.county_lines,
+    priorities: row.priority_tags.map((t) => tagLabels.get(t) ?? t),
+    status: statusTag(row.status),
+    assignee: row.assignee_name,
+    overdue: row.overdue,
+    peopleCount: row.people_count,
+  }
+}
+
+export function describeAge(subject: { date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }): string {
+  const parts: string[] = []
+  if (subject.date_of_birth) parts.push(`Born ${formatDate(subject.date_of_birth)} (age ${ageOn(subject.date_of_birth, londonDate())})`)
+  else if (subject.approximate_age !== null) parts.push(`About ${subject.approximate_age}`)
+  else parts.push('Not known')
+  if (subject.age_disputed) parts.push('age disputed')
+  return parts.join(', ')
+}
+
+export function presentSubject(subject: SubjectRow) {
+  const [name, ...otherNames] = subject.names ?? []
+  return {
+    name,
+    otherNames,
+    role: SUBJECT_ROLES.label(subject.role),
+    age: describeAge(subject),
+    gender: GENDERS.label(subject.gender),
+    nationalities: subject.nationalities.map(countryName),
+    languages: subject.languages.map(languageName),
+  }
+}
+
+export function presentLocation(location: LocationRow) {
+  const address = [location.address_line_1, location.address_line_2, location.town, location.postcode].filter(Boolean) as string[]
+  return { address, description: location.description, premisesType: PREMISES_TYPES.label(location.premises_type) }
+}
+
+export function presentEvent(event: ReferralEventRow, assigneeNames: Map<string, string>) {
+  let label: string
+  let text = event.reason ?? ''
+  switch (event.kind) {
+    case 'created':
+      label = 'Referral recorded'
+      break
+    case 'status-changed': {
+      label = `Status changed from ${STATUSES.label(event.from_status ?? '').toLowerCase()} to ${STATUSES.label(event.to_status ?? '').toLowerCase()}`
+      const closure = event.details.closureReason
+      if (typeof closure === 'string') text = `${CLOSURE_REASONS.label(closure)}. ${text}`
+      break
+    }
+    case 'assigned': {
+      const to = event.details.to
+      label = typeof to === 'string' ? `Assigned to ${assigneeNames.get(to) ?? 'an officer'}` : 'Unassigned'
+      break
+    }
+    default:
+      label = event.kind
+  }
+  return { label: { text: label }, text, datetime: { timestamp: event.occurred_at.toISOString(), format: 'datetime' }, byline: { text: event.actor_name ?? 'Lantern' } }
+}
+
+export function presentReferral(referral: ReferralRow, tagLabels: Map<string, string>) {
+  return {
+    id: referral.id,
+    reference: referral.reference,
+    received: formatDateTime(referral.received_at),
+    waited: waited(referral.received_at),
+    source: SOURCES.label(referral.source),
+    referringOrganisation: referral.referring_organisation,
+    referrerName: referral.referrer_name,
+    referrerContact: referral.referrer_contact,
+    summary: referral.summary,
+    exploitation: referral.exploitation_types.map((t) => EXPLOITATION_TYPES.label(t)),
+    countyLines: referral.county_lines,
+    priorities: referral.priority_tags.map((t) => tagLabels.get(t) ?? t),
+    status: referral.status,
+    statusTag: statusTag(referral.status),
+    closureReason: referral.closure_reason ? CLOSURE_REASONS.label(referral.closure_reason) : null,
+    assignedTo: referral.assigned_to,
+    assignee: referral.assignee_name,
+    createdBy: referral.created_by_name,
+    createdAt: formatDateTime(referral.created_at),
+    overdue: referral.overdue,
+    version: referral.version,
+  }
+}

@@ -1,0 +1,432 @@
+import { sql, type ExpressionBuilder, type SqlBool, type Expression } from 'kysely'
+import type { Database, Queryable } from '#src/platform/db/database.ts'
+import { uuidv7 } from '#src/shared/ids.ts'
+import type { LocationInput, PersonInput } from './referral.schema.ts'
+import type { ReferralStatus } from './referral.vocabulary.ts'
+
+export type ReferralFilters = {
+  status?: ReferralStatus | 'open'
+  source?: string
+  exploitationType?: string
+  priorityTag?: string
+  assignedTo?: string | 'unassigned'
+  receivedFrom?: string
+  receivedTo?: string
+  overdueOnly?: boolean
+}
+
+export type ReferralListRow = {
+  id: string
+  reference: string
+  received_at: Date
+  source: string
+  status: string
+  exploitation_types: string[]
+  county_lines: boolean
+  priority_tags: string[]
+  assigned_to: string | null
+  assignee_name: string | null
+  triaged_at: Date | null
+  overdue: boolean
+  people_count: number
+}
+
+export async function nextReference(db: Queryable, year: number): Promise<string> {
+  const { rows } = await sql<{ n: string }>`SELECT nextval('referral_reference_seq')::text AS n`.execute(db)
+  return `REF-${year}-${rows[0].n.padStart(6, '0')}`
+}
+
+export async function insertPerson(db: Queryable, person: PersonInput, createdBy: string | null): Promise<string> {
+  const id = uuidv7()
+  await db
+    .insertInto('people')
+    .values({
+      id,
+      date_of_birth: person.dateOfBirth ?? null,
+      approximate_age: person.approximateAge ?? null,
+      age_disputed: person.ageDisputed,
+      gender: person.gender,
+      nationalities: person.nationalities,
+      languages: person.languages,
+      created_by: createdBy,
+      updated_at: new Date(),
+    })
+    .execute()
+  await db
+    .insertInto('person_names')
+    .values(person.names.map((fullName, position) => ({ id: uuidv7(), person_id: id, kind: position === 0 ? 'primary' : 'alias', full_name: fullName, position })))
+    .execute()
+  return id
+}
+
+export async function insertLocation(db: Queryable, location: LocationInput): Promise<string> {
+  const id = uuidv7()
+  await db
+    .insertInto('locations')
+    .values({
+      id,
+      address_line_1: location.addressLine1,
+      address_line_2: location.addressLine2,
+      town: location.town,
+      postcode: location.postcode,
+      description: location.description,
+      premises_type: location.premisesType,
+    })
+    .execute()
+  return id
+}
+
+export async function insertReferral(
+  db: Queryable,
+  referral: {
+    id: string
+    reference: string
+    receivedAt: Date
+    source: string
+    referringOrganisation: string | null
+    referrerName: string | null
+    referrerContact: string | null
+    summary: string
+    exploitationTypes: string[]
+    countyLines: boolean
+    priorityTags: string[]
+    createdBy: string | null
+  },
+): Promise<void> {
+  await db
+    .insertInto('referrals')
+    .values({
+      id: referral.id,
+      reference: referral.reference,
+      received_at: referral.receivedAt,
+      source: referral.source,
+      referring_organisation: referral.referringOrganisation,
+      referrer_name: referral.referrerName,
+      referrer_contact: referral.referrerContact,
+      summary: referral.summary,
+      exploitation_types: referral.exploitationTypes,
+      county_lines: referral.countyLines,
+      priority_tags: referral.priorityTags,
+      status: 'new',
+      created_by: referral.createdBy,
+      updated_at: new Date(),
+    })
+    .execute()
+}
+
+export async function linkSubjects(db: Queryable, referralId: string, subjects: { personId: string; role: string }[]): Promise<void> {
+  if (subjects.length === 0) return
+  await db
+    .insertInto('referral_subjects')
+    .values(subjects.map((s, position) => ({ referral_id: referralId, person_id: s.personId, role: s.role, position })))
+    .execute()
+}
+
+export async function linkLocations(db: Queryable, referralId: string, locationIds: string[]): Promise<void> {
+  if (locationIds.length === 0) return
+  await db
+    .insertInto('referral_locations')
+    .values(locationIds.map((locationId, position) => ({ referral_id: referralId, location_id: locationId, position })))
+    .execute()
+}
+
+export async function insertReferralEvent(
+  db: Queryable,
+  event: {
+    referralId: string
+    actorUserId: string | null
+    kind: 'created' | 'status-changed' | 'assigned'
+    fromStatus?: string | null
+    toStatus?: string | null
+    reason?: string | null
+    details?: Record<string, unknown>
+  },
+): Promise<void> {
+  await db
+    .insertInto('referral_events')
+    .values({
+      id: uuidv7(),
+      referral_id: event.referralId,
+      occurred_at: new Date(),
+      actor_user_id: event.actorUserId,
+      kind: event.kind,
+      from_status: event.fromStatus ?? null,
+      to_status: event.toStatus ?? null,
+      reason: event.reason ?? null,
+      details: JSON.stringify(event.details ?? {}),
+    })
+    .execute()
+}
+
+function filterConditions(filters: ReferralFilters, slaHours: number) {
+  return (eb: ExpressionBuilder<Database, 'referrals'>): Expression<SqlBool> => {
+    const conditions: Expression<SqlBool>[] = []
+    if (filters.status === 'open') conditions.push(eb('referrals.status', 'not in', ['closed', 'opened-as-case']))
+    else if (filters.status) conditions.push(eb('referrals.status', '=', filters.status))
+    if (filters.source) conditions.push(eb('referrals.source', '=', filters.source))
+    if (filters.exploitationType) conditions.push(sql<SqlBool>`referrals.exploitation_types @> ARRAY[${filters.exploitationType}]::text[]`)
+    if (filters.priorityTag) conditions.push(sql<SqlBool>`referrals.priority_tags @> ARRAY[${filters.priorityTag}]::text[]`)
+    if (filters.assignedTo === 'unassigned') conditions.push(eb('referrals.assigned_to', 'is', null))
+    else if (filters.assignedTo) conditions.push(eb('referrals.assigned_to', '=', filters.assignedTo))
+    if (filters.receivedFrom) conditions.push(sql<SqlBool>`referrals.received_at >= ${filters.receivedFrom}::date::timestamp AT TIME ZONE 'Europe/London'`)
+    if (filters.receivedTo) conditions.push(sql<SqlBool>`referrals.received_at < (${filters.receivedTo}::date + 1)::timestamp AT TIME ZONE 'Europe/London'`)
+    if (filters.overdueOnly) {
+      conditions.push(eb('referrals.triaged_at', 'is', null))
+      conditions.push(eb('referrals.status', '!=', 'closed'))
+      conditions.push(sql<SqlBool>`referrals.received_at < now() - make_interval(hours => ${slaHours})`)
+    }
+    return eb.and(conditions)
+  }
+}
+
+export async function listReferrals(
+  db: Queryable,
+  filters: ReferralFilters,
+  paging: { limit: number; offset: number; sort: 'oldest' | 'newest' },
+  slaHours: number,
+): Promise<ReferralListRow[]> {
+  const rows = await db
+    .selectFrom('referrals')
+    .leftJoin('users', 'users.id', 'referrals.assigned_to')
+    .select([
+      'referrals.id',
+      'referrals.reference',
+      'referrals.received_at',
+      'referrals.source',
+      'referrals.status',
+      'referrals.exploitation_types',
+      'referrals.county_lines',
+      'referrals.priority_tags',
+      'referrals.assigned_to',
+      'users.display_name as assignee_name',
+      'referrals.triaged_at',
+      sql<boolean>`(referrals.triaged_at IS NULL AND referrals.status <> 'closed'
+        AND referrals.received_at < now() - make_interval(hours => ${slaHours}))`.as('overdue'),
+      sql<number>`(SELECT count(*)::int FROM referral_subjects rs WHERE rs.referral_id = referrals.id)`.as('people_count'),
+    ])
+    .where(filterConditions(filters, slaHours))
+    .orderBy('referrals.received_at', paging.sort === 'oldest' ? 'asc' : 'desc')
+    .orderBy('referrals.id', paging.sort === 'oldest' ? 'asc' : 'desc')
+    .limit(paging.limit)
+    .offset(paging.offset)
+    .execute()
+  return rows
+}
+
+/** Counts matches up to a cap, so a broad filter over national data never scans the whole table to say "10,000+". */
+export async function countReferrals(db: Queryable, filters: ReferralFilters, slaHours: number, cap: number): Promise<number> {
+  const inner = db.selectFrom('referrals').select(sql`1`.as('one')).where(filterConditions(filters, slaHours)).limit(cap + 1)
+  const row = await db.selectFrom(inner.as('matches')).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+  return row.n
+}
+
+export type ReferralRow = {
+  id: string
+  reference: string
+  received_at: Date
+  source: string
+  referring_organisation: string | null
+  referrer_name: string | null
+  referrer_contact: string | null
+  summary: string
+  exploitation_types: string[]
+  county_lines: boolean
+  priority_tags: string[]
+  status: string
+  closure_reason: string | null
+  assigned_to: string | null
+  assignee_name: string | null
+  triaged_at: Date | null
+  closed_at: Date | null
+  created_at: Date
+  created_by_name: string | null
+  updated_at: Date
+  version: number
+  overdue: boolean
+}
+
+export async function findReferral(db: Queryable, id: string, slaHours: number): Promise<ReferralRow | undefined> {
+  return db
+    .selectFrom('referrals')
+    .leftJoin('users as assignee', 'assignee.id', 'referrals.assigned_to')
+    .leftJoin('users as creator', 'creator.id', 'referrals.created_by')
+    .select([
+      'referrals.id',
+      'referrals.reference',
+      'referrals.received_at',
+      'referrals.source',
+      'referrals.referring_organisation',
+      'referrals.referrer_name',
+      'referrals.referrer_contact',
+      'referrals.summary',
+      'referrals.exploitation_types',
+      'referrals.county_lines',
+      'referrals.priority_tags',
+      'referrals.status',
+      'referrals.closure_reason',
+      'referrals.assigned_to',
+      'assignee.display_name as assignee_name',
+      'referrals.triaged_at',
+      'referrals.closed_at',
+      'referrals.created_at',
+      'creator.display_name as created_by_name',
+      'referrals.updated_at',
+      'referrals.version',
+      sql<boolean>`(referrals.triaged_at IS NULL AND referrals.status <> 'closed'
+        AND referrals.received_at < now() - make_interval(hours => ${slaHours}))`.as('overdue'),
+    ])
+    .where('referrals.id', '=', id)
+    .executeTakeFirst()
+}
+
+export type SubjectRow = {
+  person_id: string
+  role: string
+  names: string[]
+  date_of_birth: string | null
+  approximate_age: number | null
+  age_disputed: boolean
+  gender: string
+  nationalities: string[]
+  languages: string[]
+}
+
+export async function findSubjects(db: Queryable, referralId: string): Promise<SubjectRow[]> {
+  return db
+    .selectFrom('referral_subjects')
+    .innerJoin('people', 'people.id', 'referral_subjects.person_id')
+    .select([
+      'referral_subjects.person_id',
+      'referral_subjects.role',
+      sql<string[]>`(SELECT array_agg(pn.full_name ORDER BY pn.position) FROM person_names pn WHERE pn.person_id = people.id)`.as('names'),
+      'people.date_of_birth',
+      'people.approximate_age',
+      'people.age_disputed',
+      'people.gender',
+      'people.nationalities',
+      'people.languages',
+    ])
+    .where('referral_subjects.referral_id', '=', referralId)
+    .orderBy('referral_subjects.position')
+    .execute()
+}
+
+export type LocationRow = {
+  id: string
+  address_line_1: string | null
+  address_line_2: string | null
+  town: string | null
+  postcode: string | null
+  description: string | null
+  premises_type: string
+}
+
+export async function findLocations(db: Queryable, referralId: string): Promise<LocationRow[]> {
+  return db
+    .selectFrom('referral_locations')
+    .innerJoin('locations', 'locations.id', 'referral_locations.location_id')
+    .select(['locations.id', 'locations.address_line_1', 'locations.address_line_2', 'locations.town', 'locations.postcode', 'locations.description', 'locations.premises_type'])
+    .where('referral_locations.referral_id', '=', referralId)
+    .orderBy('referral_locations.position')
+    .execute()
+}
+
+export type ReferralEventRow = {
+  id: string
+  occurred_at: Date
+  kind: string
+  from_status: string | null
+  to_status: string | null
+  reason: string | null
+  details: Record<string, unknown>
+  actor_name: string | null
+}
+
+export async function findReferralEvents(db: Queryable, referralId: string): Promise<ReferralEventRow[]> {
+  return db
+    .selectFrom('referral_events')
+    .leftJoin('users', 'users.id', 'referral_events.actor_user_id')
+    .select([
+      'referral_events.id',
+      'referral_events.occurred_at',
+      'referral_events.kind',
+      'referral_events.from_status',
+      'referral_events.to_status',
+      'referral_events.reason',
+      'referral_events.details',
+      'users.display_name as actor_name',
+    ])
+    .where('referral_events.referral_id', '=', referralId)
+    .orderBy('referral_events.occurred_at', 'desc')
+    .orderBy('referral_events.id', 'desc')
+    .execute()
+}
+
+/** Locks the row for a status change or assignment, so two officers cannot both move it at once. */
+export async function lockReferral(db: Queryable, id: string): Promise<{ status: string; version: number; assigned_to: string | null; triaged_at: Date | null } | undefined> {
+  return db.selectFrom('referrals').select(['status', 'version', 'assigned_to', 'triaged_at']).where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export async function updateReferralStatus(
+  db: Queryable,
+  id: string,
+  change: { status: string; closureReason: string | null; triaged: boolean; closed: boolean },
+): Promise<number> {
+  const row = await db
+    .updateTable('referrals')
+    .set({
+      status: change.status,
+      closure_reason: change.closureReason,
+      triaged_at: change.triaged ? sql`coalesce(triaged_at, now())` : sql`triaged_at`,
+      closed_at: change.closed ? sql`now()` : null,
+      updated_at: sql`now()`,
+      version: sql`version + 1`,
+    })
+    .where('id', '=', id)
+    .returning('version')
+    .executeTakeFirstOrThrow()
+  return row.version
+}
+
+export async function updateReferralAssignee(db: Queryable, id: string, assigneeId: string | null): Promise<number> {
+  const row = await db
+    .updateTable('referrals')
+    .set({ assigned_to: assigneeId, updated_at: sql`now()`, version: sql`version + 1` })
+    .where('id', '=', id)
+    .returning('version')
+    .executeTakeFirstOrThrow()
+  return row.version
+}
+
+export async function findUserName(db: Queryable, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('users').select('display_name').where('id', '=', id).executeTakeFirst()
+  return row?.display_name
+}
+
+export async function listPriorityTags(db: Queryable, activeOnly = true): Promise<{ id: string; label: string }[]> {
+  let query = db.selectFrom('priority_tags').select(['id', 'label']).orderBy('sort_order').orderBy('label')
+  if (activeOnly) query = query.where('active', '=', true)
+  return query.execute()
+}
+
+export async function findDraft(db: Queryable, id: string, userId: string): Promise<Record<string, unknown> | undefined> {
+  const row = await db.selectFrom('referral_drafts').select('data').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()
+  return row?.data
+}
+
+export async function insertDraft(db: Queryable, id: string, userId: string): Promise<void> {
+  await db.insertInto('referral_drafts').values({ id, user_id: userId, data: '{}', updated_at: new Date() }).execute()
+}
+
+export async function saveDraft(db: Queryable, id: string, userId: string, data: Record<string, unknown>): Promise<void> {
+  await db
+    .updateTable('referral_drafts')
+    .set({ data: JSON.stringify(data), updated_at: new Date() })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .execute()
+}
+
+export async function deleteDraft(db: Queryable, id: string): Promise<void> {
+  await db.deleteFrom('referral_drafts').where('id', '=', id).execute()
+}

@@ -1,0 +1,186 @@
+import type { Db } from '#src/platform/db/database.ts'
+import { inTransaction } from '#src/platform/db/transaction.ts'
+import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
+import type { Actor } from '#src/platform/audit/audit-events.ts'
+import { listAssignableUsers } from '#src/platform/auth/users.repository.ts'
+import { uuidv7 } from '#src/shared/ids.ts'
+import { londonToInstant } from '#src/shared/dates.ts'
+import { ReferralError } from './referral.errors.ts'
+import type { AssignmentInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
+import { STATUSES, TRANSITIONS, TRIAGED_STATUSES, type ReferralStatus } from './referral.vocabulary.ts'
+import * as repo from './referral.repository.ts'
+
+export type QueueQuery = {
+  filters: repo.ReferralFilters
+  page: number
+  pageSize: number
+  sort: 'oldest' | 'newest'
+}
+
+export const COUNT_CAP = 10_000
+
+export function createReferralService(db: Db, options: { triageSlaHours: number }) {
+  const sla = options.triageSlaHours
+
+  function receivedInstant(receivedAt: string): Date {
+    // A bare date means the start of that day in London: the service-level clock starts early rather than late.
+    return /^\d{4}-\d{2}-\d{2}$/.test(receivedAt) ? londonToInstant(receivedAt) : new Date(receivedAt)
+  }
+
+  async function assertPriorityTags(tags: string[]): Promise<void> {
+    if (tags.length === 0) return
+    const known = new Set((await repo.listPriorityTags(db)).map((t) => t.id))
+    const unknown = tags.filter((t) => !known.has(t))
+    if (unknown.length > 0) throw new ReferralError('unknown-priority-tag', `Unknown strategic priority: ${unknown.join(', ')}`, 'priorityTags')
+  }
+
+  return {
+    triageSlaHours: sla,
+
+    /** Records a referral with its people and places, in one transaction with its audit row. */
+    async create(input: NewReferralInput, actor: Actor, options: { draftId?: string } = {}): Promise<{ id: string; reference: string }> {
+      const receivedAt = receivedInstant(input.receivedAt)
+      if (receivedAt.getTime() > Date.now() + 60_000) throw new ReferralError('received-in-future', 'Date received must be today or in the past', 'receivedAt')
+      await assertPriorityTags(input.priorityTags)
+      return inTransaction(db, async (trx) => {
+        const id = uuidv7()
+        const reference = await repo.nextReference(trx, receivedAt.getUTCFullYear())
+        await repo.insertReferral(trx, {
+          id,
+          reference,
+          receivedAt,
+          source: input.source,
+          referringOrganisation: input.referringOrganisation,
+          referrerName: input.referrerName,
+          referrerContact: input.referrerContact,
+          summary: input.summary,
+          exploitationTypes: input.exploitationTypes,
+          countyLines: input.countyLines,
+          priorityTags: input.priorityTags,
+          createdBy: actor.userId,
+        })
+        const subjects = []
+        for (const person of input.people) subjects.push({ personId: await repo.insertPerson(trx, person, actor.userId), role: person.role })
+        await repo.linkSubjects(trx, id, subjects)
+        const locationIds = []
+        for (const location of input.locations) locationIds.push(await repo.insertLocation(trx, location))
+        await repo.linkLocations(trx, id, locationIds)
+        await repo.insertReferralEvent(trx, { referralId: id, actorUserId: actor.userId, kind: 'created', toStatus: 'new', details: { source: input.source } })
+        if (options.draftId) await repo.deleteDraft(trx, options.draftId)
+        await appendAuditEvents(trx, actor, [
+          { action: 'referral.created', subjectType: 'referral', subjectId: id, details: { people: subjects.map((s) => s.personId), locations: locationIds } },
+        ])
+        return { id, reference }
+      })
+    },
+
+    /** The triage queue. Listing with filters is a search, so it is audited with the criteria used. */
+    async queue(query: QueueQuery, actor: Actor) {
+      return inTransaction(db, async (trx) => {
+        const offset = (query.page - 1) * query.pageSize
+        const [rows, total] = await Promise.all([
+          repo.listReferrals(trx, query.filters, { limit: query.pageSize, offset, sort: query.sort }, sla),
+          repo.countReferrals(trx, query.filters, sla, COUNT_CAP),
+        ])
+        await appendAuditEvents(trx, actor, [
+          { action: 'referral.searched', subjectType: 'referral', details: { filters: query.filters, page: query.page, results: rows.map((r) => r.id) } },
+        ])
+        return { rows, total, totalCapped: total > COUNT_CAP }
+      })
+    },
+
+    /** Everything about one referral; the view is audited in the same transaction as the read. */
+    async view(id: string, actor: Actor, justification?: string | null) {
+      return inTransaction(db, async (trx) => {
+        const referral = await repo.findReferral(trx, id, sla)
+        if (!referral) throw new ReferralError('not-found', 'Referral not found')
+        const [subjects, locations, events] = await Promise.all([repo.findSubjects(trx, id), repo.findLocations(trx, id), repo.findReferralEvents(trx, id)])
+        await appendAuditEvents(trx, actor, [{ action: 'referral.viewed', subjectType: 'referral', subjectId: id, justification: justification ?? null }])
+        return { referral, subjects, locations, events }
+      })
+    },
+
+    allowedTransitions(status: string): readonly ReferralStatus[] {
+      return TRANSITIONS[status as ReferralStatus] ?? []
+    },
+
+    async changeStatus(id: string, input: StatusChangeInput, actor: Actor): Promise<{ version: number }> {
+      return inTransaction(db, async (trx) => {
+        const current = await repo.lockReferral(trx, id)
+        if (!current) throw new ReferralError('not-found', 'Referral not found')
+        if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
+          throw new ReferralError('stale', 'Someone else changed this referral while you were looking at it. Check its status and try again.')
+        }
+        const from = current.status as ReferralStatus
+        if (!TRANSITIONS[from].includes(input.status)) {
+          throw new ReferralError(
+            'invalid-transition',
+            `A referral that is ${STATUSES.label(from).toLowerCase()} cannot be moved to ${STATUSES.label(input.status).toLowerCase()}`,
+            'status',
+          )
+        }
+        const closing = input.status === 'closed'
+        if (closing && !input.closureReason) throw new ReferralError('closure-reason-required', 'Select why the referral is being closed', 'closureReason')
+        if (!closing && input.closureReason) throw new ReferralError('closure-reason-not-allowed', 'A closure reason is only given when closing a referral', 'closureReason')
+        const version = await repo.updateReferralStatus(trx, id, {
+          status: input.status,
+          closureReason: closing ? (input.closureReason ?? null) : null,
+          triaged: TRIAGED_STATUSES.includes(input.status),
+          closed: closing,
+        })
+        await repo.insertReferralEvent(trx, {
+          referralId: id,
+          actorUserId: actor.userId,
+          kind: 'status-changed',
+          fromStatus: from,
+          toStatus: input.status,
+          reason: input.reason,
+          details: closing ? { closureReason: input.closureReason } : {},
+        })
+        await appendAuditEvents(trx, actor, [
+          { action: 'referral.status-changed', subjectType: 'referral', subjectId: id, justification: input.reason, details: { from, to: input.status, closureReason: input.closureReason ?? null } },
+        ])
+        return { version }
+      })
+    },
+
+    async assign(id: string, input: AssignmentInput, actor: Actor): Promise<{ version: number }> {
+      if (input.assigneeId) {
+        const assignable = await listAssignableUsers(db)
+        if (!assignable.some((u) => u.id === input.assigneeId)) throw new ReferralError('unknown-assignee', 'Select an officer who can work referrals', 'assigneeId')
+      }
+      return inTransaction(db, async (trx) => {
+        const current = await repo.lockReferral(trx, id)
+        if (!current) throw new ReferralError('not-found', 'Referral not found')
+        const version = await repo.updateReferralAssignee(trx, id, input.assigneeId)
+        await repo.insertReferralEvent(trx, {
+          referralId: id,
+          actorUserId: actor.userId,
+          kind: 'assigned',
+          reason: input.note,
+          details: { from: current.assigned_to, to: input.assigneeId },
+        })
+        await appendAuditEvents(trx, actor, [
+          { action: 'referral.assigned', subjectType: 'referral', subjectId: id, justification: input.note, details: { from: current.assigned_to, to: input.assigneeId } },
+        ])
+        return { version }
+      })
+    },
+
+    assignableUsers: () => listAssignableUsers(db),
+    priorityTags: () => repo.listPriorityTags(db),
+
+    drafts: {
+      async start(userId: string): Promise<string> {
+        const id = uuidv7()
+        await repo.insertDraft(db, id, userId)
+        return id
+      },
+      get: (id: string, userId: string) => repo.findDraft(db, id, userId),
+      save: (id: string, userId: string, data: Record<string, unknown>) => repo.saveDraft(db, id, userId, data),
+      discard: (id: string) => repo.deleteDraft(db, id),
+    },
+  }
+}
+
+export type ReferralService = ReturnType<typeof createReferralService>

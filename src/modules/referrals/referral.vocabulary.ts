@@ -1,0 +1,93 @@
+/**
+ * The words of the referral intake: values stored in the database, with the labels users read.
+ * Exploitation types are the Home Office NRM statistics categories (DOMAIN.md section 4).
+ */
+function labelled<const T extends readonly { value: string; text: string }[]>(items: T) {
+  const values = items.map((i) => i.value) as unknown as { [K in keyof T]: T[K]['value'] }
+  const labels = new Map<string, string>(items.map((i) => [i.value, i.text]))
+  return { items, values, label: (value: string) => labels.get(value) ?? value }
+}
+
+export const SOURCES = labelled([
+  { value: 'nrm-first-responder', text: 'NRM referral from a first responder' },
+  { value: 'helpline', text: 'Modern Slavery & Exploitation Helpline' },
+  { value: 'police', text: 'Police report or live job' },
+  { value: 'partner-agency', text: 'Partner agency' },
+  { value: 'public-concern', text: 'Public concern' },
+  { value: 'self-referral', text: 'Self-referral' },
+] as const)
+export type Source = (typeof SOURCES.values)[number]
+
+export const EXPLOITATION_TYPES = labelled([
+  { value: 'labour', text: 'Labour exploitation' },
+  { value: 'sexual', text: 'Sexual exploitation' },
+  { value: 'criminal', text: 'Criminal exploitation' },
+  { value: 'domestic-servitude', text: 'Domestic servitude' },
+  { value: 'organ-harvesting', text: 'Organ harvesting' },
+  { value: 'not-specified', text: 'Not specified or unknown' },
+] as const)
+export type ExploitationType = (typeof EXPLOITATION_TYPES.values)[number]
+
+export const SUBJECT_ROLES = labelled([
+  { value: 'potential-victim', text: 'Potential victim' },
+  { value: 'suspected-exploiter', text: 'Suspected exploiter' },
+  { value: 'witness', text: 'Witness' },
+  { value: 'reporter', text: 'Reporter' },
+  { value: 'other', text: 'Other' },
+] as const)
+export type SubjectRole = (typeof SUBJECT_ROLES.values)[number]
+
+export const GENDERS = labelled([
+  { value: 'female', text: 'Female' },
+  { value: 'male', text: 'Male' },
+  { value: 'other', text: 'Other' },
+  { value: 'not-known', text: 'Not known' },
+] as const)
+export type Gender = (typeof GENDERS.values)[number]
+
+export const PREMISES_TYPES = labelled([
+  { value: 'car-wash', text: 'Car wash' },
+  { value: 'nail-bar', text: 'Nail bar' },
+  { value: 'factory-textile', text: 'Factory or textile unit' },
+  { value: 'brothel', text: 'Brothel or pop-up brothel' },
+  { value: 'cannabis-grow', text: 'Cannabis grow' },
+  { value: 'farm', text: 'Farm' },
+  { value: 'construction-site', text: 'Construction site' },
+  { value: 'private-house', text: 'Private house' },
+  { value: 'traveller-site', text: 'Traveller site' },
+  { value: 'hotel', text: 'Hotel' },
+  { value: 'other', text: 'Other' },
+] as const)
+export type PremisesType = (typeof PREMISES_TYPES.values)[number]
+
+export const STATUSES = labelled([
+  { value: 'new', text: 'New' },
+  { value: 'in-triage', text: 'In triage' },
+  { value: 'screening', text: 'Screening' },
+  { value: 'opened-as-case', text: 'Opened as a case' },
+  { value: 'closed', text: 'Closed' },
+] as const)
+export type ReferralStatus = (typeof STATUSES.values)[number]
+
+export const CLOSURE_REASONS = labelled([
+  { value: 'no-further-action', text: 'No further action' },
+  { value: 'duplicate', text: 'Duplicate' },
+  { value: 'passed-to-another-agency', text: 'Passed to another agency' },
+  { value: 'not-modern-slavery', text: 'Not modern slavery' },
+] as const)
+export type ClosureReason = (typeof CLOSURE_REASONS.values)[number]
+
+/**
+ * The referral lifecycle. A referral opened as a case lives on as that case; a closed one can be
+ * reopened into triage (with a reason) when new information arrives.
+ */
+export const TRANSITIONS: Record<ReferralStatus, readonly ReferralStatus[]> = {
+  new: ['in-triage', 'screening', 'closed'],
+  'in-triage': ['screening', 'opened-as-case', 'closed'],
+  screening: ['opened-as-case', 'closed'],
+  'opened-as-case': [],
+  closed: ['in-triage'],
+}
+
+/** Statuses that mean triage is done: a decision has been made about the referral. */
+export const TRIAGED_STATUSES: readonly ReferralStatus[] = ['screening', 'opened-as-case', 'closed']

@@ -1,0 +1,46 @@
+/**
+ * Every audited action, with its DPA 2018 s62 category. Adding an action here is reviewed like code:
+ * the name is what a DPO reads in the audit log.
+ */
+export const AUDIT_ACTIONS = {
+  'auth.signed-in': 'security',
+  'auth.sign-in-failed': 'security',
+  'auth.account-locked': 'security',
+  'auth.signed-out': 'security',
+  'auth.session-revoked': 'security',
+  'auth.token-rejected': 'security',
+  'user.created': 'collection',
+  'user.disabled': 'alteration',
+  'user.enabled': 'alteration',
+  'api-token.created': 'collection',
+  'api-token.revoked': 'alteration',
+  'referral.created': 'collection',
+  'referral.viewed': 'consultation',
+  'referral.searched': 'consultation',
+  'referral.status-changed': 'alteration',
+  'referral.assigned': 'alteration',
+  'audit.viewed': 'consultation',
+  'demo.loaded': 'collection',
+} as const
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS
+export type AuditCategory = (typeof AUDIT_ACTIONS)[AuditAction]
+
+/** Who did something, from where: carried from the request into every service call that writes audit. */
+export type Actor = {
+  userId: string | null
+  tokenId?: string | null
+  ip?: string | null
+  requestId?: string | null
+}
+
+export const SYSTEM_ACTOR: Actor = { userId: null, tokenId: null, ip: null, requestId: null }
+
+export type AuditEventInput = {
+  action: AuditAction
+  subjectType?: string | null
+  subjectId?: string | null
+  justification?: string | null
+  /** Identifiers and field names only: never personal data, so erasure of a person leaves the chain intact. */
+  details?: Record<string, unknown>
+}

@@ -1,0 +1,102 @@
+import { sql } from 'kysely'
+import type { Db, Trx } from '#src/platform/db/database.ts'
+import { AUDIT_ACTIONS, type Actor, type AuditEventInput } from './audit-events.ts'
+import { GENESIS_HASH, chainHash, type ChainedFields } from './audit-chain.ts'
+
+// One advisory lock key for the chain: appends are serialised so each row links to the one before it.
+const AUDIT_CHAIN_LOCK = 7_741_001
+
+/**
+ * Appends audit events inside the caller's transaction, so the audit row commits or rolls back with the
+ * work it describes. The chain lock is held to the end of that transaction: call this last.
+ */
+export async function appendAuditEvents(trx: Trx, actor: Actor, events: AuditEventInput[]): Promise<void> {
+  if (events.length === 0) return
+  await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx)
+  const last = await trx.selectFrom('audit_events').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst()
+  let prevHash = last?.hash ?? GENESIS_HASH
+  const ids = await sql<{ id: string }>`
+    SELECT nextval('audit_events_id_seq')::text AS id FROM generate_series(1, ${events.length})`.execute(trx)
+  const occurredAt = new Date().toISOString()
+  const rows = events.map((event, i) => {
+    const fields: ChainedFields = {
+      id: ids.rows[i].id,
+      occurredAt,
+      actorUserId: actor.userId,
+      actorTokenId: actor.tokenId ?? null,
+      action: event.action,
+      category: AUDIT_ACTIONS[event.action],
+      subjectType: event.subjectType ?? null,
+      subjectId: event.subjectId ?? null,
+      ip: actor.ip ?? null,
+      requestId: actor.requestId ?? null,
+      justification: event.justification ?? null,
+      details: event.details ?? {},
+    }
+    const hash = chainHash(prevHash, fields)
+    const row = {
+      id: fields.id,
+      occurred_at: occurredAt,
+      actor_user_id: fields.actorUserId,
+      actor_token_id: fields.actorTokenId,
+      action: fields.action,
+      category: fields.category,
+      subject_type: fields.subjectType,
+      subject_id: fields.subjectId,
+      ip: fields.ip,
+      request_id: fields.requestId,
+      justification: fields.justification,
+      details: JSON.stringify(fields.details),
+      prev_hash: prevHash,
+      hash,
+    }
+    prevHash = hash
+    return row
+  })
+  await trx.insertInto('audit_events').values(rows).execute()
+}
+
+export type ChainBreak = { id: string; reason: string }
+export type VerifyResult = { ok: true; checked: number } | { ok: false; checked: number; firstBreak: ChainBreak }
+
+/** Walks the whole chain in id order, in pages, recomputing every hash. */
+export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<VerifyResult> {
+  let prevHash = GENESIS_HASH
+  let afterId = '0'
+  let checked = 0
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where(sql<boolean>`id > ${afterId}::bigint`)
+      .orderBy('id')
+      .limit(pageSize)
+      .execute()
+    if (rows.length === 0) return { ok: true, checked }
+    for (const row of rows) {
+      const fields: ChainedFields = {
+        id: String(row.id),
+        occurredAt: new Date(row.occurred_at).toISOString(),
+        actorUserId: row.actor_user_id,
+        actorTokenId: row.actor_token_id,
+        action: row.action,
+        category: row.category,
+        subjectType: row.subject_type,
+        subjectId: row.subject_id,
+        ip: row.ip,
+        requestId: row.request_id,
+        justification: row.justification,
+        details: row.details,
+      }
+      if (row.prev_hash !== prevHash) {
+        return { ok: false, checked, firstBreak: { id: fields.id, reason: 'does not link to the row before it (a row was removed or altered)' } }
+      }
+      if (chainHash(prevHash, fields) !== row.hash) {
+        return { ok: false, checked, firstBreak: { id: fields.id, reason: 'its contents do not match its hash (the row was altered)' } }
+      }
+      prevHash = row.hash
+      checked++
+      afterId = fields.id
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { AppDeps } from '#src/app.ts'
+import { actorOf } from '#src/platform/http/access.ts'
+import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+
+export const SESSION_COOKIE = 'lantern_session'
+
+/** Only a path on this site: an attacker's link must not bounce a user to another site after sign-in. */
+function safeReturnTo(value: unknown): string {
+  const path = asString(value)
+  return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/'
+}
+
+export function registerAuthRoutes(app: FastifyInstance, { config, services }: AppDeps): void {
+  function showSignIn(reply: FastifyReply, context: { email?: string; returnTo: string; errors?: FieldErrors; notice?: string }) {
+    const errors = context.errors ?? {}
+    return reply.page('auth/sign-in.njk', {
+      pageTitle: 'Sign in',
+      email: context.email ?? '',
+      returnTo: context.returnTo,
+      errors,
+      errorList: errorSummary(errors, ['email', 'password']),
+      notice: context.notice,
+    })
+  }
+
+  app.get<{ Querystring: { returnTo?: string; expired?: string; signedOut?: string } }>(
+    '/sign-in',
+    { config: { access: 'public' } },
+    async (request, reply) => {
+      if (request.user) return reply.redirect(safeReturnTo(request.query.returnTo), 303)
+      const notice =
+        request.query.expired ? 'You were signed out because you were inactive. Sign in again to continue.'
+        : request.query.signedOut ? 'You have signed out.'
+        : undefined
+      return showSignIn(reply, { returnTo: safeReturnTo(request.query.returnTo), notice })
+    },
+  )
+
+  app.post(
+    '/sign-in',
+    {
+      config: {
+        access: 'public',
+        rateLimit: { max: config.signInRateLimitPerMinute, timeWindow: '1 minute' },
+      },
+    },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>
+      const email = asString(body.email).trim()
+      const password = asString(body.password)
+      const returnTo = safeReturnTo(body.returnTo)
+      const errors: FieldErrors = {}
+      if (!email) errors.email = 'Enter your email address'
+      else if (email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email)) errors.email = 'Enter an email address in the correct format, like name@example.police.uk'
+      if (!password) errors.password = 'Enter your password'
+      else if (password.length > 1024) errors.password = 'Password must be 1,024 characters or fewer'
+      if (Object.keys(errors).length > 0) return showSignIn(reply.code(400), { email, returnTo, errors })
+
+      const result = await services.auth.signIn(email, password, actorOf(request), asString(request.headers['user-agent']).slice(0, 300) || null)
+      if (!result.ok) {
+        const message =
+          result.reason === 'locked'
+            ? `Too many failed attempts. This account is locked for ${config.signInLockMinutes} minutes.`
+            : 'Enter a correct email address and password'
+        return showSignIn(reply.code(401), { email, returnTo, errors: { email: message } })
+      }
+      reply.setCookie(SESSION_COOKIE, result.sessionToken, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.cookieSecure,
+        path: '/',
+      })
+      return reply.redirect(returnTo, 303)
+    },
+  )
+
+  app.post('/sign-out', { config: { access: 'signed-in' } }, async (request, reply) => {
+    if (request.session) await services.auth.signOut(request.session.idHash, actorOf(request))
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    return reply.redirect('/sign-in?signedOut=1', 303)
+  })
+}

@@ -1,0 +1,38 @@
+/**
+ * Every permission Lantern checks. Roles are data (the `roles` table) holding lists of these;
+ * code asks "may this user do X?", never "is this user a supervisor?".
+ */
+export const PERMISSIONS = {
+  'referral:view': 'See referrals and the triage queue',
+  'referral:create': 'Record a referral',
+  'referral:update': 'Change a referral’s status',
+  'referral:assign': 'Assign a referral to an officer',
+  'user:manage': 'Create, disable and re-enable users; manage API tokens',
+  'settings:manage': 'Change configurable lists such as strategic priorities',
+  'audit:view': 'Read the audit log',
+} as const
+
+export type Permission = keyof typeof PERMISSIONS
+
+/**
+ * What a route requires. `public`: anyone, signed in or not. `signed-in`: any signed-in user.
+ * Anything else is a permission. Every route declares one; a route without one fails at start-up.
+ */
+export type RouteAccess = 'public' | 'signed-in' | Permission
+
+export function isPermission(value: string): value is Permission {
+  return Object.hasOwn(PERMISSIONS, value)
+}
+
+export type CurrentUser = {
+  id: string
+  email: string
+  displayName: string
+  roleId: string
+  roleName: string
+  permissions: ReadonlySet<Permission>
+}
+
+export function can(user: CurrentUser | null | undefined, permission: Permission): boolean {
+  return user?.permissions.has(permission) ?? false
+}

@@ -1,0 +1,90 @@
+import { sql } from 'kysely'
+import type { Queryable } from '#src/platform/db/database.ts'
+import type { UserWithRole } from './users.repository.ts'
+
+export type SessionWithUser = UserWithRole & {
+  id_hash: string
+  last_seen_at: Date
+  data: Record<string, unknown>
+}
+
+export async function insertSession(
+  db: Queryable,
+  session: { idHash: string; userId: string; idleMinutes: number; absoluteHours: number; ip: string | null; userAgent: string | null },
+): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: session.idHash,
+      user_id: session.userId,
+      last_seen_at: sql`now()`,
+      expires_at: sql`now() + make_interval(mins => ${session.idleMinutes})`,
+      absolute_expires_at: sql`now() + make_interval(hours => ${session.absoluteHours})`,
+      ip: session.ip,
+      user_agent: session.userAgent,
+    })
+    .execute()
+}
+
+/** A live session and its user, in one round trip; nothing for an expired, revoked or disabled one. */
+export async function findLiveSession(db: Queryable, idHash: string): Promise<SessionWithUser | undefined> {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select([
+      'sessions.id_hash',
+      'sessions.last_seen_at',
+      'sessions.data',
+      'users.id',
+      'users.email',
+      'users.display_name',
+      'users.role_id',
+      'roles.name as role_name',
+      'roles.permissions',
+    ])
+    .where('sessions.id_hash', '=', idHash)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', sql<Date>`now()`)
+    .where('sessions.absolute_expires_at', '>', sql<Date>`now()`)
+    .where('users.disabled_at', 'is', null)
+    .executeTakeFirst()
+}
+
+/** Slides the idle expiry forward, never past the absolute expiry. */
+export async function touchSession(db: Queryable, idHash: string, idleMinutes: number): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({
+      last_seen_at: sql`now()`,
+      expires_at: sql`least(now() + make_interval(mins => ${idleMinutes}), absolute_expires_at)`,
+    })
+    .where('id_hash', '=', idHash)
+    .execute()
+}
+
+export async function setSessionData(db: Queryable, idHash: string, data: Record<string, unknown>): Promise<void> {
+  await db.updateTable('sessions').set({ data: JSON.stringify(data) }).where('id_hash', '=', idHash).execute()
+}
+
+export async function revokeSession(db: Queryable, idHash: string): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: sql`now()` }).where('id_hash', '=', idHash).where('revoked_at', 'is', null).execute()
+}
+
+export async function revokeUserSessions(db: Queryable, userId: string): Promise<number> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ revoked_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+export async function deleteExpiredSessions(db: Queryable): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expires_at', '<', sql<Date>`now() - interval '1 day'`), eb('revoked_at', '<', sql<Date>`now() - interval '1 day'`)]))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+
+/**
+ * The one place that reads the environment. Everything else receives a parsed `Config`.
+ * Secrets are required in production; in development the session secret is generated once and kept
+ * in the data folder, so `npm start` needs no set-up.
+ */
+const flag = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
+  .transform((value) => value === '1' || value === 'true' || value === 'yes')
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  LANTERN_DATA_DIR: z.string().default('./data'),
+  LANTERN_DEMO: flag.default(true),
+  LANTERN_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  SESSION_SECRET: z.string().min(32).optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  COOKIE_SECURE: flag.optional(),
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  SIGN_IN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  SIGN_IN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  TRIAGE_SLA_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
+})
+
+export type Config = {
+  env: 'development' | 'production' | 'test'
+  host: string
+  port: number
+  /** A PostgreSQL server; when absent Lantern runs its own embedded PostgreSQL in the data folder. */
+  databaseUrl: string | undefined
+  databasePoolSize: number
+  dataDir: string
+  /** Load the synthetic demo into an empty embedded database on first start. Never with DATABASE_URL. */
+  demo: boolean
+  embeddedPgPort: number
+  sessionSecret: string
+  sessionIdleMinutes: number
+  sessionAbsoluteHours: number
+  cookieSecure: boolean
+  signInMaxFailures: number
+  signInLockMinutes: number
+  signInRateLimitPerMinute: number
+  triageSlaHours: number
+  bodyLimitBytes: number
+  logLevel: string
+  /** log2 of the scrypt cost parameter N. */
+  passwordHashCost: number
+}
+
+export class ConfigError extends Error {}
+
+function sessionSecretFromDataDir(dataDir: string): string {
+  const file = join(dataDir, 'session-secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(48).toString('base64url')
+  writeFileSync(file, secret + '\n', { mode: 0o600 })
+  chmodSync(file, 0o600)
+  return secret
+}
+
+/** Parses the environment into a Config, failing with every problem listed at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+  const e = parsed.data
+  const production = e.NODE_ENV === 'production'
+  if (production && !e.SESSION_SECRET) throw new ConfigError('SESSION_SECRET is required in production')
+  if (production && !e.DATABASE_URL) throw new ConfigError('DATABASE_URL is required in production')
+  const dataDir = resolve(e.LANTERN_DATA_DIR)
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir,
+    demo: e.LANTERN_DEMO && !e.DATABASE_URL,
+    embeddedPgPort: e.LANTERN_EMBEDDED_PG_PORT,
+    sessionSecret: e.SESSION_SECRET ?? sessionSecretFromDataDir(dataDir),
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
+    cookieSecure: e.COOKIE_SECURE ?? production,
+    signInMaxFailures: e.SIGN_IN_MAX_FAILURES,
+    signInLockMinutes: e.SIGN_IN_LOCK_MINUTES,
+    signInRateLimitPerMinute: e.SIGN_IN_RATE_LIMIT_PER_MINUTE,
+    triageSlaHours: e.TRIAGE_SLA_HOURS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL,
+    passwordHashCost: e.PASSWORD_HASH_COST,
+  }
+}

@@ -1,0 +1,201 @@
+import { Kysely, PostgresDialect, type ColumnType, type Generated, type Transaction } from 'kysely'
+import pg from 'pg'
+
+// DATE columns are calendar dates with no time zone: keep them as 'YYYY-MM-DD' strings so that a date of
+// birth never shifts by a day when the server's time zone changes.
+pg.types.setTypeParser(1082, (value: string) => value)
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>
+
+export interface RolesTable {
+  id: string
+  name: string
+  description: string
+  permissions: string[]
+}
+
+export interface UsersTable {
+  id: string
+  email: string
+  display_name: string
+  role_id: string
+  password_hash: string
+  failed_sign_in_count: Generated<number>
+  locked_until: Timestamp | null
+  disabled_at: Timestamp | null
+  last_sign_in_at: Timestamp | null
+  created_at: Generated<Date>
+}
+
+export interface SessionsTable {
+  id_hash: string
+  user_id: string
+  created_at: Generated<Date>
+  last_seen_at: Timestamp
+  expires_at: Timestamp
+  absolute_expires_at: Timestamp
+  revoked_at: Timestamp | null
+  ip: string | null
+  user_agent: string | null
+  data: ColumnType<Record<string, unknown>, string | undefined, string>
+}
+
+export interface ApiTokensTable {
+  id: string
+  user_id: string
+  name: string
+  token_hash: string
+  created_at: Generated<Date>
+  expires_at: Timestamp | null
+  revoked_at: Timestamp | null
+  last_used_at: Timestamp | null
+}
+
+export interface AuditEventsTable {
+  id: string
+  occurred_at: Timestamp
+  actor_user_id: string | null
+  actor_token_id: string | null
+  action: string
+  category: string
+  subject_type: string | null
+  subject_id: string | null
+  ip: string | null
+  request_id: string | null
+  justification: string | null
+  details: ColumnType<Record<string, unknown>, string, never>
+  prev_hash: string
+  hash: string
+}
+
+export interface AppMetaTable {
+  key: string
+  value: ColumnType<unknown, string, string>
+}
+
+export interface PriorityTagsTable {
+  id: string
+  label: string
+  active: Generated<boolean>
+  sort_order: Generated<number>
+}
+
+export interface PeopleTable {
+  id: string
+  date_of_birth: string | null
+  approximate_age: number | null
+  age_disputed: boolean
+  gender: string
+  nationalities: string[]
+  languages: string[]
+  created_at: CreatedAt
+  created_by: string | null
+  updated_at: Timestamp
+}
+
+export interface PersonNamesTable {
+  id: string
+  person_id: string
+  kind: string
+  full_name: string
+  position: number
+}
+
+export interface LocationsTable {
+  id: string
+  address_line_1: string | null
+  address_line_2: string | null
+  town: string | null
+  postcode: string | null
+  description: string | null
+  premises_type: string
+  created_at: CreatedAt
+}
+
+export interface ReferralsTable {
+  id: string
+  reference: string
+  received_at: Timestamp
+  source: string
+  referring_organisation: string | null
+  referrer_name: string | null
+  referrer_contact: string | null
+  summary: string
+  exploitation_types: string[]
+  county_lines: boolean
+  priority_tags: string[]
+  status: string
+  closure_reason: string | null
+  assigned_to: string | null
+  triaged_at: Timestamp | null
+  closed_at: Timestamp | null
+  created_at: CreatedAt
+  created_by: string | null
+  updated_at: Timestamp
+  version: Generated<number>
+}
+
+export interface ReferralSubjectsTable {
+  referral_id: string
+  person_id: string
+  role: string
+  position: number
+}
+
+export interface ReferralLocationsTable {
+  referral_id: string
+  location_id: string
+  position: number
+}
+
+export interface ReferralEventsTable {
+  id: string
+  referral_id: string
+  occurred_at: Timestamp
+  actor_user_id: string | null
+  kind: string
+  from_status: string | null
+  to_status: string | null
+  reason: string | null
+  details: ColumnType<Record<string, unknown>, string | undefined, never>
+}
+
+export interface ReferralDraftsTable {
+  id: string
+  user_id: string
+  data: ColumnType<Record<string, unknown>, string, string>
+  created_at: Generated<Date>
+  updated_at: Timestamp
+}
+
+export interface Database {
+  roles: RolesTable
+  users: UsersTable
+  sessions: SessionsTable
+  api_tokens: ApiTokensTable
+  audit_events: AuditEventsTable
+  app_meta: AppMetaTable
+  priority_tags: PriorityTagsTable
+  people: PeopleTable
+  person_names: PersonNamesTable
+  locations: LocationsTable
+  referrals: ReferralsTable
+  referral_subjects: ReferralSubjectsTable
+  referral_locations: ReferralLocationsTable
+  referral_events: ReferralEventsTable
+  referral_drafts: ReferralDraftsTable
+}
+
+export type Db = Kysely<Database>
+export type Trx = Transaction<Database>
+/** Either the pool or an open transaction: repositories accept both so a service decides the boundary. */
+export type Queryable = Db | Trx
+
+export function createDb(connectionString: string, poolSize = 10): Db {
+  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 5000 })
+  // An idle client that loses its server (a restart, a network blip) must not crash the process;
+  // the pool discards it and the next query gets a fresh connection.
+  pool.on('error', () => undefined)
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}

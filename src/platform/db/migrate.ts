@@ -1,0 +1,20 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely'
+import type { Db } from './database.ts'
+import * as m0001 from './migrations/0001-foundation.ts'
+
+// Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
+const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations }
+
+export type MigrationOutcome = { applied: string[] }
+
+/** Brings the schema up to date. Safe to run from several instances at once: Kysely takes a lock. */
+export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
+  const migrator = new Migrator({ db, provider })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) }
+}

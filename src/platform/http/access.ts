@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import { isPermission, type CurrentUser, type RouteAccess } from '#src/platform/auth/permissions.ts'
+import type { Actor } from '#src/platform/audit/audit-events.ts'
+import { sendProblem } from './problem.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call this route. Required on every route: a route without one stops the app starting. */
+    access?: RouteAccess
+  }
+  interface FastifyRequest {
+    user: CurrentUser | null
+    /** The signed-in browser session, when the request came with one. */
+    session: { idHash: string; data: Record<string, unknown> } | null
+    /** The API token used, when the request came with one. */
+    apiTokenId: string | null
+  }
+}
+
+export type RouteDeclaration = { method: string; url: string; access: RouteAccess }
+
+export function isApiRequest(request: FastifyRequest): boolean {
+  return request.url === '/api' || request.url.startsWith('/api/')
+}
+
+export function actorOf(request: FastifyRequest): Actor {
+  return { userId: request.user?.id ?? null, tokenId: request.apiTokenId, ip: request.ip, requestId: request.id }
+}
+
+/**
+ * Makes every route declare who may call it, and records the declarations so a test can list them all.
+ * Deny by default: an undeclared route is a start-up error, not an open door.
+ */
+export function requireRouteAccess(app: FastifyInstance, registry: RouteDeclaration[]): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const access = route.config?.access
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    if (!access) throw new Error(`Route ${methods.join(',')} ${route.url} does not declare its access`)
+    if (access !== 'public' && access !== 'signed-in' && !isPermission(access)) {
+      throw new Error(`Route ${route.url} declares an unknown permission: ${access}`)
+    }
+    for (const method of methods) if (method !== 'HEAD') registry.push({ method, url: route.url, access })
+  })
+}
+
+/** Checks the route's declared access against the signed-in user. Runs before the body is read. */
+export async function enforceAccess(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const access = request.routeOptions.config.access
+  if (access === 'public') return
+  if (!request.user) {
+    if (isApiRequest(request)) {
+      reply.header('www-authenticate', 'Bearer realm="lantern"')
+      return sendProblem(reply, { status: 401, detail: 'Send a valid API token as "Authorization: Bearer <token>".' })
+    }
+    if (request.method === 'GET') {
+      const returnTo = request.url.startsWith('/') && !request.url.startsWith('//') ? request.url : '/'
+      return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(returnTo)}`, 303)
+    }
+    return reply.redirect('/sign-in?expired=1', 303)
+  }
+  if (access === 'signed-in' || (access && request.user.permissions.has(access))) return
+  if (isApiRequest(request)) return sendProblem(reply, { status: 403, detail: 'Your role does not include the permission this needs.' })
+  return reply.code(403).page('errors/forbidden.njk', { pageTitle: 'You do not have permission to see this page' })
+}

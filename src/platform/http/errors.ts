@@ -1,0 +1,17 @@
+/**
+ * A refusal the user can act on, raised by a service. The error handler turns it into an RFC 9457
+ * problem (API) or an error page; pages that can re-show a form catch it first and show it in place.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly status: number
+  abstract readonly code: string
+  /** The input field the problem is about, for a field-level message. */
+  readonly field?: string
+}
+
+export class NotFoundError extends Error {
+  readonly status = 404
+  constructor(message = 'Page not found') {
+    super(message)
+  }
+}

@@ -1,0 +1,82 @@
+import { join } from 'node:path'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import nunjucks from 'nunjucks'
+import { formatDate, formatDateTime } from '#src/shared/dates.ts'
+import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders a page inside the Lantern layout, with the user, navigation, CSRF token and CSP nonce. */
+    page(template: string, context?: Record<string, unknown>): FastifyReply
+  }
+  interface FastifyRequest {
+    /** A one-off message for the next page the user sees ("Referral assigned"). */
+    flash(message: string): Promise<void>
+  }
+}
+
+export type NavItem = { text: string; href: string; active: boolean }
+
+function navigation(user: CurrentUser | null, path: string): NavItem[] {
+  if (!user) return []
+  const items: { text: string; href: string; show: boolean }[] = [
+    { text: 'Triage queue', href: '/referrals', show: can(user, 'referral:view') },
+    { text: 'Record a referral', href: '/referrals/new', show: can(user, 'referral:create') },
+  ]
+  return items
+    .filter((i) => i.show)
+    .map((i) => ({ text: i.text, href: i.href, active: path === i.href || (i.href !== '/referrals/new' && path.startsWith(i.href + '/') && !path.startsWith('/referrals/new')) }))
+}
+
+export function createNunjucks(root: string): nunjucks.Environment {
+  const env = nunjucks.configure(
+    [
+      join(root, 'src/platform/views'),
+      join(root, 'src/modules'),
+      join(root, 'node_modules/govuk-frontend/dist'),
+      join(root, 'node_modules/@ministryofjustice/frontend'),
+    ],
+    { autoescape: true, throwOnUndefined: false, noCache: false },
+  )
+  env.addFilter('date', (value: string | Date | null | undefined) => (value ? formatDateTime(value) : ''))
+  env.addFilter('day', (value: string | Date | null | undefined) => formatDate(value))
+  env.addFilter('isoTime', (value: string | Date) => new Date(value).toISOString())
+  env.addFilter('number', (value: number) => new Intl.NumberFormat('en-GB').format(value))
+  return env
+}
+
+export function registerViews(app: FastifyInstance, env: nunjucks.Environment, options: { serviceName: string; demo: () => boolean; saveSession: (idHash: string, data: Record<string, unknown>) => Promise<void> }): void {
+  app.decorateRequest('flash', async function (this: import('fastify').FastifyRequest, message: string) {
+    if (!this.session) return
+    this.session.data = { ...this.session.data, flash: message }
+    await options.saveSession(this.session.idHash, this.session.data)
+  })
+
+  app.decorateReply('page', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    const request = this.request
+    const path = request.url.split('?')[0]
+    let flash: unknown
+    const session = request.session
+    if (session?.data.flash) {
+      flash = session.data.flash
+      const { flash: _consumed, ...rest } = session.data
+      session.data = rest
+      // The flash is shown once; clearing it must not hold up the page.
+      options.saveSession(session.idHash, rest).catch((error: unknown) => request.log.warn({ err: error }, 'could not clear flash'))
+    }
+    const html = env.render(template, {
+      ...context,
+      serviceName: options.serviceName,
+      user: request.user,
+      can: (permission: Parameters<typeof can>[1]) => can(request.user, permission),
+      navigation: navigation(request.user, path),
+      csrfToken: this.generateCsrf(),
+      cspNonce: this.cspNonce?.script,
+      demo: options.demo(),
+      flash,
+      currentPath: path,
+      currentUrl: request.url,
+    })
+    return this.type('text/html; charset=utf-8').send(html)
+  })
+}

@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadConfig } from '#src/platform/config/config.ts'
+import { openDatabase } from '#src/platform/db/open.ts'
+import { migrateToLatest } from '#src/platform/db/migrate.ts'
+import { createServices } from '#src/container.ts'
+import { createApp } from '#src/app.ts'
+import { formatCredentials, hasAnyUser, isDemoLoaded, loadDemo } from '#src/modules/demo/demo.ts'
+
+/** Starts Lantern: config → database (embedded unless DATABASE_URL) → migrations → demo → listen. */
+async function main(): Promise<void> {
+  const started = Date.now()
+  const config = loadConfig()
+  const database = await openDatabase(config, 'owner')
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    console.log(`\nLantern is stopping (${signal})…`)
+    await app?.close().catch(() => undefined)
+    await database.close().catch((error: unknown) => console.error('Could not stop the database cleanly:', error))
+    process.exit(0)
+  }
+  let app: import('fastify').FastifyInstance | undefined
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+
+  try {
+    const { applied } = await migrateToLatest(database.db)
+    if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`)
+    let demoMessage = ''
+    if (database.embedded && config.demo && !(await hasAnyUser(database.db))) {
+      console.log('Loading the synthetic demo data…')
+      demoMessage = formatCredentials(await loadDemo(database.db, { dataDir: config.dataDir, passwordHashCost: config.passwordHashCost }))
+    } else if (database.embedded && (await isDemoLoaded(database.db))) {
+      const file = join(config.dataDir, 'demo-credentials.txt')
+      if (existsSync(file)) demoMessage = readFileSync(file, 'utf8').trimEnd()
+    }
+    const demo = await isDemoLoaded(database.db)
+    const services = createServices(database.db, config)
+    app = (await createApp({ config, db: database.db, services, isDemo: () => demo })).app
+    await app.listen({ host: config.host, port: config.port })
+    const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host
+    console.log(`\nLantern is running at http://${shownHost}:${config.port} (started in ${Date.now() - started} ms)`)
+    console.log(database.embedded ? `Database: embedded PostgreSQL in ${join(config.dataDir, 'postgres')}` : 'Database: the PostgreSQL server in DATABASE_URL')
+    if (demoMessage) console.log(`\n${demoMessage}\n`)
+    else if (!(await hasAnyUser(database.db))) console.log('\nNo users yet. Create one with: npx lantern user create --email you@example.police.uk --role admin\n')
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error)
+    await app?.close().catch(() => undefined)
+    await database.close().catch(() => undefined)
+    process.exit(1)
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})
