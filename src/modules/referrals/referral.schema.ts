@@ -72,10 +72,8 @@ export const LocationInput = z
     addressLine2: optionalText(200, 'Address line 2'),
     town: optionalText(100, 'Town or city'),
     postcode: z
-      .union([z.literal(''), Postcode])
-      .optional()
-      .nullable()
-      .transform((v) => (v ? v : null)),
+      .preprocess((v) => (v === '' ? null : v), Postcode.nullable().optional())
+      .transform((v) => v ?? null),
     description: optionalText(1000, 'Description'),
     premisesType: z.enum(PREMISES_TYPES.values, { error: 'Select the type of premises' }).default('other'),
   })

@@ -58,7 +58,8 @@ export async function enforceAccess(request: FastifyRequest, reply: FastifyReply
     }
     return reply.redirect('/sign-in?expired=1', 303)
   }
-  if (access === 'signed-in' || (access && request.user.permissions.has(access))) return
+  // No declared access means no route matched: a signed-in user is told it is not found.
+  if (access === undefined || access === 'signed-in' || request.user.permissions.has(access)) return
   if (isApiRequest(request)) return sendProblem(reply, { status: 403, detail: 'Your role does not include the permission this needs.' })
   return reply.code(403).page('errors/forbidden.njk', { pageTitle: 'You do not have permission to see this page' })
 }

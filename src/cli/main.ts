@@ -1,0 +1,201 @@
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { ConfigError, loadConfig, type Config } from '#src/platform/config/config.ts'
+import { openDatabase, type OpenDatabase } from '#src/platform/db/open.ts'
+import { migrateToLatest } from '#src/platform/db/migrate.ts'
+import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
+import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
+import { AuthError, createAuthService } from '#src/platform/auth/auth.service.ts'
+import { listRoles } from '#src/platform/auth/users.repository.ts'
+import { formatCredentials, hasAnyUser, loadDemo } from '#src/modules/demo/demo.ts'
+
+const HELP = `Usage: npx lantern <command> [options]
+
+Commands:
+  migrate                                  Bring the database schema up to date
+  user create --email E --role R [--name N] Create a user; asks for a password, or generates one
+  user disable --email E                   Disable a user and end all their sessions
+  user enable --email E                    Re-enable a disabled user
+  user sign-out-everywhere --email E       End all of a user's sessions
+  token create --email E [--name N] [--expires-days D]
+                                           Create an API token for a user; it is printed once
+  token revoke --id ID                     Revoke an API token
+  demo [--referrals N]                     Load the synthetic demo (users for each role and referrals)
+  audit verify                             Check the audit log's hash chain; exit code 1 if broken
+  roles                                    List the roles
+
+Uses DATABASE_URL if set, otherwise the embedded PostgreSQL in LANTERN_DATA_DIR (default ./data),
+the running server's if there is one. Run any command with --help for its options.`
+
+export class UsageError extends Error {}
+
+type Io = { out: (line: string) => void; err: (line: string) => void; isTty: boolean; ask: (question: string) => Promise<string> }
+
+function options(args: string[], spec: Record<string, { type: 'string' | 'boolean' }>) {
+  const { values } = parseArgs({ args, options: { ...spec, help: { type: 'boolean' } }, allowPositionals: false, strict: true })
+  return values as Record<string, string | boolean | undefined>
+}
+
+function required(values: Record<string, string | boolean | undefined>, name: string): string {
+  const value = values[name]
+  if (typeof value !== 'string' || !value.trim()) throw new UsageError(`--${name} is required`)
+  return value.trim()
+}
+
+const CLI_ACTOR = { ...SYSTEM_ACTOR, ip: 'command-line' }
+
+async function run(argv: string[], io: Io, config: Config, database: () => Promise<OpenDatabase>): Promise<number> {
+  const [command, sub, ...rest] = argv
+  if (!command || command === '--help' || command === 'help') {
+    io.out(HELP)
+    return command ? 0 : 2
+  }
+  const withDb = async <T>(work: (open: OpenDatabase) => Promise<T>): Promise<T> => {
+    const open = await database()
+    try {
+      await migrateToLatest(open.db)
+      return await work(open)
+    } finally {
+      await open.close()
+    }
+  }
+  switch (command) {
+    case 'migrate': {
+      if (sub === '--help') return io.out('Usage: npx lantern migrate'), 0
+      return withDb(async ({ db }) => {
+        // withDb has already migrated: report the state.
+        const rows = await db.selectFrom('kysely_migration' as never).select('name' as never).execute()
+        io.out(`Database schema is up to date (${rows.length} migrations applied).`)
+        return 0
+      })
+    }
+    case 'roles':
+      return withDb(async ({ db }) => {
+        for (const role of await listRoles(db)) io.out(`${role.id.padEnd(14)} ${role.name}`)
+        return 0
+      })
+    case 'user': {
+      const values = options(rest, { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } })
+      if (values.help || !sub) return io.out('Usage: npx lantern user create --email E --role R [--name N] | disable --email E | enable --email E | sign-out-everywhere --email E'), values.help ? 0 : 2
+      const email = required(values, 'email')
+      return withDb(async ({ db }) => {
+        const auth = createAuthService(db, config)
+        if (sub === 'create') {
+          const role = required(values, 'role')
+          let password: string | undefined
+          if (io.isTty) password = (await io.ask('Password (leave blank to generate one): ')) || undefined
+          if (password !== undefined && password.length < 12) throw new UsageError('A password must be at least 12 characters')
+          const created = await auth.createUser({ email, roleId: role, displayName: typeof values.name === 'string' ? values.name : email }, CLI_ACTOR)
+          io.out(`Created ${email} with the role ${role}.`)
+          if (!password) io.out(`Password: ${created.password}\nGive it to the user by a secure route; it is not shown again.`)
+          return 0
+        }
+        if (sub === 'disable' || sub === 'enable') {
+          await auth.setDisabled(email, sub === 'disable', CLI_ACTOR)
+          io.out(sub === 'disable' ? `Disabled ${email} and ended their sessions.` : `Re-enabled ${email}.`)
+          return 0
+        }
+        if (sub === 'sign-out-everywhere') {
+          const user = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
+          if (!user) throw new AuthError('unknown-user', `No user has the email ${email}`)
+          const count = await auth.revokeAllSessions(user.id, CLI_ACTOR)
+          io.out(`Ended ${count} session(s) for ${email}.`)
+          return 0
+        }
+        throw new UsageError(`Unknown user command: ${sub}`)
+      })
+    }
+    case 'token': {
+      const values = options(rest, { email: { type: 'string' }, name: { type: 'string' }, 'expires-days': { type: 'string' }, id: { type: 'string' } })
+      if (values.help || !sub) return io.out('Usage: npx lantern token create --email E [--name N] [--expires-days D] | revoke --id ID'), values.help ? 0 : 2
+      if (sub === 'create') {
+        const email = required(values, 'email')
+        const days = values['expires-days'] === undefined ? 90 : Number(values['expires-days'])
+        if (!Number.isInteger(days) || days < 0 || days > 730) throw new UsageError('--expires-days must be a whole number from 0 (never) to 730')
+        return withDb(async ({ db }) => {
+          const created = await createAuthService(db, config).createApiToken(email, typeof values.name === 'string' ? values.name : 'command line', days === 0 ? null : days, CLI_ACTOR)
+          io.out(created.token)
+          io.err(`API token ${created.tokenId} for ${email}${created.expiresAt ? `, expires ${created.expiresAt.toISOString().slice(0, 10)}` : ', never expires'}. It is shown once: store it now.`)
+          return 0
+        })
+      }
+      if (sub === 'revoke') {
+        const id = required(values, 'id')
+        return withDb(async ({ db }) => {
+          const revoked = await createAuthService(db, config).revokeApiToken(id, CLI_ACTOR)
+          io.out(revoked ? `Revoked token ${id}.` : `No live token has the id ${id}.`)
+          return revoked ? 0 : 1
+        })
+      }
+      throw new UsageError(`Unknown token command: ${sub}`)
+    }
+    case 'demo': {
+      const values = options(sub ? [sub, ...rest] : [], { referrals: { type: 'string' } })
+      if (values.help) return io.out('Usage: npx lantern demo [--referrals N]   (default 200; only into a database with no users)'), 0
+      const count = values.referrals === undefined ? 200 : Number(values.referrals)
+      if (!Number.isInteger(count) || count < 0 || count > 1_000_000) throw new UsageError('--referrals must be a whole number up to 1,000,000')
+      return withDb(async ({ db }) => {
+        if (await hasAnyUser(db)) {
+          io.err('This database already has users. The demo loads only into an empty database, so it never mixes with real records.')
+          return 1
+        }
+        const credentials = await loadDemo(db, { dataDir: config.dataDir, referrals: count, passwordHashCost: config.passwordHashCost })
+        io.out(`Loaded ${count} synthetic referrals.\n${formatCredentials(credentials)}`)
+        return 0
+      })
+    }
+    case 'audit': {
+      if (sub !== 'verify') return io.out('Usage: npx lantern audit verify'), sub === '--help' ? 0 : 2
+      return withDb(async ({ db }) => {
+        const result = await verifyAuditChain(db)
+        if (result.ok) {
+          io.out(`Audit chain intact: ${result.checked} events checked.`)
+          return 0
+        }
+        io.err(`Audit chain BROKEN at event ${result.firstBreak.id}: ${result.firstBreak.reason}. ${result.checked} events before it are intact.`)
+        return 1
+      })
+    }
+    default:
+      throw new UsageError(`Unknown command: ${command}`)
+  }
+}
+
+/** Runs one command; returns the exit code. Exported for tests, which pass their own config and database. */
+export async function runCli(argv: string[], io: Io, config?: Config, database?: () => Promise<OpenDatabase>): Promise<number> {
+  try {
+    const cfg = config ?? loadConfig()
+    return await run(argv, io, cfg, database ?? (() => openDatabase(cfg, 'guest')))
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof AuthError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`lantern: ${(error as Error).message}`)
+      return 2
+    }
+    io.err(`lantern: ${error instanceof Error ? error.message : String(error)}`)
+    return 1
+  }
+}
+
+function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true })
+  // Hide what is typed: a password must not stay on the screen.
+  const output = rl as unknown as { _writeToOutput: (s: string) => void }
+  let asked = false
+  output._writeToOutput = (s: string) => {
+    if (!asked) {
+      process.stderr.write(s)
+      asked = true
+    }
+  }
+  return new Promise((resolve) => rl.question(question, (answer) => (rl.close(), process.stderr.write('\n'), resolve(answer.trim()))))
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bin/lantern.js') || process.argv[1]?.endsWith('/lantern')) {
+  const code = await runCli(process.argv.slice(2), {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+    isTty: Boolean(process.stdin.isTTY),
+    ask,
+  })
+  process.exit(code)
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadConfig } from './config.ts'
+
+describe('configuration', () => {
+  it('refuses to start in production without a session secret or a database server', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/lantern' })).toThrow('SESSION_SECRET is required in production')
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) })).toThrow('DATABASE_URL is required in production')
+  })
+
+  it('lists every invalid setting at once', () => {
+    expect(() => loadConfig({ PORT: 'eighty', LANTERN_DEMO: 'maybe' })).toThrow(/PORT[\s\S]*LANTERN_DEMO/)
+  })
+
+  it('generates a session secret once and keeps it private in the data folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lantern-config-'))
+    const first = loadConfig({ LANTERN_DATA_DIR: dir })
+    const again = loadConfig({ LANTERN_DATA_DIR: dir })
+    expect(first.sessionSecret).toHaveLength(64)
+    expect(again.sessionSecret).toBe(first.sessionSecret)
+    expect(readFileSync(join(dir, 'session-secret'), 'utf8').trim()).toBe(first.sessionSecret)
+    expect(statSync(join(dir, 'session-secret')).mode & 0o077).toBe(0)
+  })
+
+  it('never loads the demo into a database server', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://127.0.0.1/lantern', LANTERN_DATA_DIR: mkdtempSync(join(tmpdir(), 'l-')) }).demo).toBe(false)
+  })
+})

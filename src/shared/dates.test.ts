@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import { ageOn, formatDate, isRealDate, londonDate, londonToInstant } from './dates.ts'
+import { checkDateInput } from '#src/platform/http/date-input.ts'
+
+describe('London time', () => {
+  it('converts winter (GMT) and summer (BST) wall-clock times to the right instant', () => {
+    expect(londonToInstant('2026-01-15', '09:30').toISOString()).toBe('2026-01-15T09:30:00.000Z')
+    expect(londonToInstant('2026-07-15', '09:30').toISOString()).toBe('2026-07-15T08:30:00.000Z')
+    // The day the clocks go forward: midnight is still GMT.
+    expect(londonToInstant('2026-03-29').toISOString()).toBe('2026-03-29T00:00:00.000Z')
+  })
+
+  it('gives the London calendar date of an instant just after midnight in summer', () => {
+    expect(londonDate(new Date('2026-07-14T23:30:00Z'))).toBe('2026-07-15')
+  })
+
+  it('formats calendar dates without shifting them', () => {
+    expect(formatDate('2008-03-31')).toBe('31 March 2008')
+  })
+
+  it('computes whole years of age', () => {
+    expect(ageOn('2010-05-20', '2026-05-19')).toBe(15)
+    expect(ageOn('2010-05-20', '2026-05-20')).toBe(16)
+  })
+
+  it('knows real dates from impossible ones', () => {
+    expect(isRealDate(2024, 2, 29)).toBe(true)
+    expect(isRealDate(2026, 2, 29)).toBe(false)
+    expect(isRealDate(2026, 13, 1)).toBe(false)
+  })
+})
+
+describe('GOV.UK date input checks', () => {
+  it.each([
+    [{ day: '', month: '', year: '' }, 'Enter date received', 'day'],
+    [{ day: '4', month: '', year: '2026' }, 'Date received must include a month', 'month'],
+    [{ day: '', month: '', year: '2026' }, 'Date received must include a day and month', 'day'],
+    [{ day: '31', month: '2', year: '2026' }, 'Date received must be a real date', 'day'],
+    [{ day: 'x', month: '2', year: '2026' }, 'Date received must be a real date', 'day'],
+    [{ day: '1', month: '1', year: '26' }, 'Date received must be a real date', 'year'],
+    [{ day: '1', month: '1', year: '2999' }, 'Date received must be today or in the past', 'day'],
+  ])('%o → %s', (parts, message, part) => {
+    const result = checkDateInput(parts, 'Date received', { required: true, notInFuture: true })
+    expect(result).toEqual({ ok: false, message, part })
+  })
+
+  it('accepts a real past date and an empty optional one', () => {
+    expect(checkDateInput({ day: '4', month: '3', year: '2026' }, 'Date received', { required: true, notInFuture: true })).toEqual({ ok: true, value: '2026-03-04' })
+    expect(checkDateInput({ day: '', month: '', year: '' }, 'Date of birth', { required: false })).toEqual({ ok: true, value: null })
+  })
+})

@@ -1,0 +1,166 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestContext, createUser, PageClient, TEST_PASSWORD, type TestContext } from './support/test-app.ts'
+
+let ctx: TestContext
+beforeAll(async () => {
+  ctx = await createTestContext({ env: { SIGN_IN_MAX_FAILURES: '3', SIGN_IN_LOCK_MINUTES: '15' } })
+})
+afterAll(() => ctx.close())
+
+async function auditActions(subjectId: string) {
+  const rows = await ctx.db.selectFrom('audit_events').select('action').where('subject_id', '=', subjectId).orderBy('id').execute()
+  return rows.map((r) => r.action)
+}
+
+describe('signing in and out', () => {
+  it('signs in with the right password, keeps the session in PostgreSQL, and signs out', async () => {
+    const user = await createUser(ctx, 'investigator')
+    const client = new PageClient(ctx.app)
+    const response = await client.signIn(user.email)
+    expect(response.headers.location).toBe('/')
+    const cookie = response.cookies.find((c) => c.name === 'lantern_session')
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' })
+    const sessions = await ctx.db.selectFrom('sessions').selectAll().where('user_id', '=', user.id).execute()
+    expect(sessions).toHaveLength(1)
+    // Only a hash of the session token is stored: a copy of the database gives no live session.
+    expect(sessions[0].id_hash).not.toBe(cookie!.value)
+    expect((await client.get('/referrals')).statusCode).toBe(200)
+
+    const out = await client.post('/sign-out', {})
+    expect(out.headers.location).toBe('/sign-in?signedOut=1')
+    expect((await client.get('/referrals')).statusCode).toBe(303)
+    expect(await auditActions(user.id)).toEqual(['user.created', 'auth.signed-in', 'auth.signed-out'])
+  })
+
+  it('stores passwords only as scrypt hashes', async () => {
+    const user = await createUser(ctx, 'analyst')
+    const row = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()
+    expect(row.password_hash).toMatch(/^scrypt\$\d+\$8\$1\$/)
+    expect(row.password_hash).not.toContain(TEST_PASSWORD)
+  })
+
+  it('shows the same message for an unknown email and a wrong password, and keeps the email typed', async () => {
+    const user = await createUser(ctx, 'analyst')
+    const client = new PageClient(ctx.app)
+    await client.get('/sign-in')
+    const unknown = await client.post('/sign-in', { email: 'nobody@test.lantern', password: 'whatever-it-is' })
+    const wrong = await client.post('/sign-in', { email: user.email, password: 'not-the-password' })
+    for (const response of [unknown, wrong]) {
+      expect(response.statusCode).toBe(401)
+      expect(response.body).toContain('Enter a correct email address and password')
+      expect(response.body).toContain('govuk-error-summary')
+    }
+    expect(wrong.body).toContain(`value="${user.email}"`)
+  })
+
+  it('gives specific messages for missing or malformed input', async () => {
+    const client = new PageClient(ctx.app)
+    await client.get('/sign-in')
+    const response = await client.post('/sign-in', { email: 'not an email', password: '' })
+    expect(response.statusCode).toBe(400)
+    expect(response.body).toContain('Enter an email address in the correct format, like name@example.police.uk')
+    expect(response.body).toContain('Enter your password')
+    expect(response.body).toContain('<title>Error: Sign in – Lantern</title>')
+  })
+
+  it('locks the account after repeated failures, refusing even the right password until the lock ends', async () => {
+    const user = await createUser(ctx, 'investigator')
+    const client = new PageClient(ctx.app)
+    await client.get('/sign-in')
+    for (let i = 0; i < 3; i++) await client.post('/sign-in', { email: user.email, password: 'wrong-password' })
+    const locked = await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD })
+    expect(locked.statusCode).toBe(401)
+    expect(locked.body).toContain('This account is locked for 15 minutes')
+    expect(await auditActions(user.id)).toContain('auth.account-locked')
+
+    await ctx.db.updateTable('users').set({ locked_until: sql`now() - interval '1 second'` }).where('id', '=', user.id).execute()
+    expect((await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD })).statusCode).toBe(303)
+  })
+
+  it('refuses a disabled user and ends their sessions', async () => {
+    const user = await createUser(ctx, 'investigator')
+    const client = new PageClient(ctx.app)
+    await client.signIn(user.email)
+    await ctx.services.auth.setDisabled(user.email, true, { userId: null })
+    expect((await client.get('/referrals')).statusCode).toBe(303)
+    await client.get('/sign-in')
+    expect((await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD })).statusCode).toBe(401)
+  })
+
+  it('expires a session after the idle time, and sends the user to sign in again', async () => {
+    const user = await createUser(ctx, 'investigator')
+    const client = new PageClient(ctx.app)
+    await client.signIn(user.email)
+    await ctx.db.updateTable('sessions').set({ expires_at: sql`now() - interval '1 second'` }).where('user_id', '=', user.id).execute()
+    const page = await client.get('/referrals?status=new')
+    expect(page.statusCode).toBe(303)
+    expect(page.headers.location).toBe('/sign-in?returnTo=%2Freferrals%3Fstatus%3Dnew')
+    const post = await client.post('/referrals/00000000-0000-7000-8000-000000000000/status', { status: 'closed' })
+    expect(post.headers.location).toBe('/sign-in?expired=1')
+    expect((await client.get('/sign-in?expired=1')).body).toContain('You were signed out because you were inactive')
+  })
+
+  it('revokes every session of a user at once ("sign out everywhere")', async () => {
+    const user = await createUser(ctx, 'supervisor')
+    const laptop = new PageClient(ctx.app)
+    const desktop = new PageClient(ctx.app)
+    await laptop.signIn(user.email)
+    await desktop.signIn(user.email)
+    expect(await ctx.services.auth.revokeAllSessions(user.id, { userId: user.id })).toBe(2)
+    expect((await laptop.get('/referrals')).statusCode).toBe(303)
+    expect((await desktop.get('/referrals')).statusCode).toBe(303)
+  })
+
+  it('returns to the page asked for after signing in, but never to another site', async () => {
+    const user = await createUser(ctx, 'investigator')
+    const client = new PageClient(ctx.app)
+    await client.get('/sign-in?returnTo=/referrals?status=new')
+    expect((await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD, returnTo: '/referrals?status=new' })).headers.location).toBe('/referrals?status=new')
+    const other = new PageClient(ctx.app)
+    await other.get('/sign-in')
+    expect((await other.post('/sign-in', { email: user.email, password: TEST_PASSWORD, returnTo: '//evil.example/' })).headers.location).toBe('/')
+  })
+
+  it('rejects a form posted without a valid CSRF token', async () => {
+    const user = await createUser(ctx, 'investigator')
+    const client = new PageClient(ctx.app)
+    await client.signIn(user.email)
+    const missing = await client.post('/sign-out', {}, { csrf: null })
+    expect(missing.statusCode).toBe(403)
+    expect(missing.body).toContain('This form has expired')
+    const forged = await client.post('/sign-out', {}, { csrf: 'forged-token' })
+    expect(forged.statusCode).toBe(403)
+    expect((await client.get('/referrals')).statusCode).toBe(200)
+  })
+
+  it('sets security headers and a strict content security policy on pages', async () => {
+    const response = await new PageClient(ctx.app).get('/sign-in')
+    const csp = String(response.headers['content-security-policy'])
+    expect(csp).toContain("default-src 'self'")
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'/)
+    expect(csp).not.toContain('unsafe-inline')
+    expect(response.headers['x-content-type-options']).toBe('nosniff')
+    expect(response.headers['cache-control']).toBe('no-store')
+    expect(response.headers['x-request-id']).toBeTruthy()
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1]
+    expect(response.body).toContain(`<script nonce="${nonce}">`)
+  })
+})
+
+describe('sign-in rate limit', () => {
+  it('slows down repeated attempts from one address', async () => {
+    const limited = await createTestContext({ env: { SIGN_IN_RATE_LIMIT_PER_MINUTE: '3' } })
+    try {
+      const client = new PageClient(limited.app)
+      await client.get('/sign-in')
+      const statuses = []
+      for (let i = 0; i < 5; i++) statuses.push((await client.post('/sign-in', { email: 'a@b.test', password: 'x' })).statusCode)
+      expect(statuses.slice(0, 3)).toEqual([401, 401, 401])
+      expect(statuses.slice(3)).toEqual([429, 429])
+    } finally {
+      await limited.close()
+    }
+  })
+})

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config'
+
+// Tests that need PostgreSQL (`*.int.test.ts`, `*.e2e.test.ts`) run against both targets the project
+// supports: the machine's PostgreSQL server and the embedded PostgreSQL. Pure unit tests run once.
+const dbTests = ['src/**/*.int.test.ts', 'test/**/*.int.test.ts']
+
+export default defineConfig({
+  resolve: { alias: [{ find: /^#src\/(.*)$/, replacement: new URL('./src/$1', import.meta.url).pathname }] },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'] } },
+      { extends: true, test: { name: 'pg-server', include: dbTests, globalSetup: ['test/support/global-setup.ts'], env: { LANTERN_TEST_TARGET: 'server' } } },
+      { extends: true, test: { name: 'pg-embedded', include: dbTests, globalSetup: ['test/support/global-setup.ts'], env: { LANTERN_TEST_TARGET: 'embedded' } } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'], globalSetup: ['test/support/global-setup.ts'], env: { LANTERN_TEST_TARGET: 'server' }, testTimeout: 90_000 } },
+    ],
+  },
+})
