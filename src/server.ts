@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
 import { join } from 'node:path'
 import { loadConfig } from '#src/platform/config/config.ts'
 import { openDatabase } from '#src/platform/db/open.ts'
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
     await database.close().catch((error: unknown) => console.error('Could not stop the database cleanly:', error))
     process.exit(0)
   }
-  let app: import('fastify').FastifyInstance | undefined
+  let app: FastifyInstance | undefined
   process.once('SIGINT', () => void shutdown('SIGINT'))
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
 

@@ -55,7 +55,7 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
       .execute()
     const data = generateReferrals(options.referrals ?? 200, {
       random,
-      users: users.map((u) => ({ id: u.id, canWork: u.role === 'investigator' || u.role === 'supervisor' })),
+      users: users.map((u) => ({ id: u.id, canWork: u.role === 'investigator' || u.role === 'supervisor', canRecord: ['investigator', 'supervisor', 'pcso', 'support'].includes(u.role) })),
       days: 540,
       firstNumber: 1,
     })

@@ -107,7 +107,7 @@ const STORIES: Record<string, string[]> = {
   'not-specified': ['The referrer is worried about a person who seems controlled by others but could not say what work they do.'],
 }
 
-export type SyntheticUser = { id: string; canWork: boolean }
+export type SyntheticUser = { id: string; canWork: boolean; canRecord: boolean }
 
 export type SyntheticData = {
   people: { id: string; date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean; gender: string; nationalities: string[]; languages: string[]; created_by: string | null; updated_at: Date; created_at: Date }[]
@@ -175,7 +175,7 @@ export function generateReferrals(
     if (random.chance(0.08)) tags.push('travelling-community')
     if (types.has('labour') && random.chance(0.3)) tags.push('textile-industry')
 
-    const creator = random.pick(users).id
+    const creator = random.pick(users.filter((u) => u.canRecord)).id
     data.referrals.push({
       id: referralId,
       reference: `REF-${receivedAt.getUTCFullYear()}-${String(options.firstNumber + n).padStart(6, '0')}`,
@@ -279,12 +279,13 @@ export function generateReferrals(
       referral.assigned_to = assignee.id
       version++
     }
-    if (ageDays >= 1 && random.chance(0.9)) step('in-triage', 'Picked up for triage')
-    if (ageDays >= 3 && referral.status === 'in-triage' && random.chance(0.85)) {
+    // A team clears its queue: only recent referrals are still waiting.
+    if (ageDays >= 1 && (ageDays > 14 || random.chance(0.9))) step('in-triage', 'Picked up for triage')
+    if (ageDays >= 3 && referral.status === 'in-triage' && (ageDays > 30 || random.chance(0.85))) {
       if (random.chance(0.2)) step('closed', random.pick(['Referrer confirmed no exploitation', 'Already known under another reference', 'Passed to the local authority']), random.pick(['not-modern-slavery', 'duplicate', 'passed-to-another-agency', 'no-further-action']))
       else step('screening', 'Indicators present; screening the potential victims')
     }
-    if (ageDays >= 10 && referral.status === 'screening' && random.chance(0.8)) {
+    if (ageDays >= 10 && referral.status === 'screening' && (ageDays > 90 || random.chance(0.8))) {
       if (random.chance(0.6)) step('opened-as-case', 'Investigation opened')
       else step('closed', 'No further action after screening', 'no-further-action')
     }

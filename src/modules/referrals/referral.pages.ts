@@ -7,6 +7,7 @@ import { isUuid } from '#src/shared/ids.ts'
 import { COUNTRIES } from '#src/shared/reference-data.ts'
 import { checkDateInput } from '#src/platform/http/date-input.ts'
 import { ReferralError } from './referral.errors.ts'
+import { COUNT_CAP } from './referral.service.ts'
 import { AssignmentInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
 import type { ReferralFilters } from './referral.repository.ts'
 import {
@@ -54,9 +55,8 @@ export function registerReferralPages(app: FastifyInstance, { services }: AppDep
     if (status === 'open' || (STATUSES.values as readonly string[]).includes(status)) filters.status = status as ReferralFilters['status']
     if ((SOURCES.values as readonly string[]).includes(asString(q.source))) filters.source = asString(q.source)
     if ((EXPLOITATION_TYPES.values as readonly string[]).includes(asString(q.exploitationType))) filters.exploitationType = asString(q.exploitationType)
-    const tags = await referrals.priorityTags()
+    const [tags, assignees] = await Promise.all([referrals.priorityTags(), referrals.assignableUsers()])
     if (tags.some((t) => t.id === q.priorityTag)) filters.priorityTag = asString(q.priorityTag)
-    const assignees = await referrals.assignableUsers()
     const assignedTo = asString(q.assignedTo)
     if (assignedTo === 'unassigned') filters.assignedTo = 'unassigned'
     else if (assignedTo === 'me') filters.assignedTo = request.user!.id
@@ -76,22 +76,36 @@ export function registerReferralPages(app: FastifyInstance, { services }: AppDep
 
     const result = await referrals.queue({ filters, page, pageSize: PAGE_SIZE, sort }, actorOf(request))
     const labels = new Map(tags.map((t) => [t.id, t.label]))
-    const lastPage = Math.max(1, Math.ceil(Math.min(result.total, 10_000) / PAGE_SIZE))
     const pageLink = (n: number) => {
       const params = new URLSearchParams(Object.entries(q).filter(([k, v]) => k !== 'page' && v) as [string, string][])
       params.set('page', String(n))
       return `/referrals?${params.toString()}`
     }
+    const select = (items: readonly { value: string; text: string }[], selected: string | undefined, any: string) => [
+      { value: '', text: any },
+      ...items.map((i) => ({ value: i.value, text: i.text, selected: i.value === selected })),
+    ]
     return reply.page('referrals/views/queue.njk', {
       pageTitle: 'Triage queue',
+      filterItems: {
+        status: select([{ value: 'open', text: 'Open (not closed or opened as a case)' }, ...STATUSES.items], q.status, 'Any status'),
+        source: select(SOURCES.items, q.source, 'Any source'),
+        exploitationType: select(EXPLOITATION_TYPES.items, q.exploitationType, 'Any type'),
+        priorityTag: select(tags.map((t) => ({ value: t.id, text: t.label })), q.priorityTag, 'Any priority'),
+        assignedTo: select([{ value: 'me', text: 'Me' }, { value: 'unassigned', text: 'Unassigned' }, ...assignees.map((a) => ({ value: a.id, text: a.display_name }))], q.assignedTo, 'Anyone'),
+        sort: [
+          { value: 'oldest', text: 'Oldest first', selected: sort === 'oldest' },
+          { value: 'newest', text: 'Newest first', selected: sort === 'newest' },
+        ],
+      },
       rows: result.rows.map((r) => presentQueueRow(r, labels)),
-      total: result.total,
+      total: Math.min(result.total, COUNT_CAP),
       totalCapped: result.totalCapped,
       page,
       firstShown: result.rows.length ? (page - 1) * PAGE_SIZE + 1 : 0,
       lastShown: (page - 1) * PAGE_SIZE + result.rows.length,
       previous: page > 1 ? pageLink(page - 1) : null,
-      next: page < lastPage ? pageLink(page + 1) : null,
+      next: page * PAGE_SIZE < result.total || (result.totalCapped && result.rows.length === PAGE_SIZE) ? pageLink(page + 1) : null,
       query: q,
       sort,
       tags,

@@ -4,6 +4,7 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { listAssignableUsers } from '#src/platform/auth/users.repository.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
+import { cached } from '#src/shared/cached.ts'
 import { londonToInstant } from '#src/shared/dates.ts'
 import { ReferralError } from './referral.errors.ts'
 import type { AssignmentInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
@@ -17,7 +18,8 @@ export type QueueQuery = {
   sort: 'oldest' | 'newest'
 }
 
-export const COUNT_CAP = 10_000
+/** Counting stops here ("1,000+"): beyond it an exact number costs a scan and helps nobody triage. */
+export const COUNT_CAP = 1_000
 
 export function createReferralService(db: Db, options: { triageSlaHours: number }) {
   const sla = options.triageSlaHours
@@ -76,17 +78,19 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
 
     /** The triage queue. Listing with filters is a search, so it is audited with the criteria used. */
     async queue(query: QueueQuery, actor: Actor) {
-      return inTransaction(db, async (trx) => {
-        const offset = (query.page - 1) * query.pageSize
-        const [rows, total] = await Promise.all([
-          repo.listReferrals(trx, query.filters, { limit: query.pageSize, offset, sort: query.sort }, sla),
-          repo.countReferrals(trx, query.filters, sla, COUNT_CAP),
-        ])
-        await appendAuditEvents(trx, actor, [
-          { action: 'referral.searched', subjectType: 'referral', details: { filters: query.filters, page: query.page, results: rows.map((r) => r.id) } },
-        ])
-        return { rows, total, totalCapped: total > COUNT_CAP }
-      })
+      const offset = (query.page - 1) * query.pageSize
+      // The count says nothing about any one referral, so it runs beside the audited read on another connection.
+      const [rows, total] = await Promise.all([
+        inTransaction(db, async (trx) => {
+          const found = await repo.listReferrals(trx, query.filters, { limit: query.pageSize, offset, sort: query.sort }, sla)
+          await appendAuditEvents(trx, actor, [
+            { action: 'referral.searched', subjectType: 'referral', details: { filters: query.filters, page: query.page, results: found.map((r) => r.id) } },
+          ])
+          return found
+        }),
+        repo.countReferrals(db, query.filters, sla, COUNT_CAP),
+      ])
+      return { rows, total, totalCapped: total > COUNT_CAP }
     },
 
     /** Everything about one referral; the view is audited in the same transaction as the read. */
@@ -167,8 +171,9 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       })
     },
 
-    assignableUsers: () => listAssignableUsers(db),
-    priorityTags: () => repo.listPriorityTags(db),
+    /** For display in lists and filters; assignment itself checks against the database. */
+    assignableUsers: cached(() => listAssignableUsers(db), 10_000),
+    priorityTags: cached(() => repo.listPriorityTags(db), 10_000),
 
     drafts: {
       async start(userId: string): Promise<string> {

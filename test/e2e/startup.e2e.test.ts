@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ROOT } from '#src/platform/paths.ts'
+import { freePort } from '../support/global-setup.ts'
+
+/**
+ * The newcomer's promise: `npm start` on a fresh machine starts Lantern on its own embedded PostgreSQL,
+ * loads the synthetic demo, prints how to sign in, and stops cleanly. Run here as the server process itself.
+ */
+const dataDir = mkdtempSync(join(tmpdir(), 'lantern-start-'))
+const children: ChildProcess[] = []
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL')
+  const pid = join(dataDir, 'postgres/postmaster.pid')
+  if (existsSync(pid)) process.kill(Number(readFileSync(pid, 'utf8').split('\n')[0]), 'SIGINT')
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+async function start(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string; ms: number; port: number }> {
+  const port = await freePort()
+  const started = Date.now()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, LANTERN_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', PASSWORD_HASH_COST: '12', ...env },
+  })
+  children.push(child)
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Lantern did not start:\n${output}`)), 60_000)
+    const poll = setInterval(async () => {
+      if (child.exitCode !== null) {
+        clearInterval(poll)
+        clearTimeout(timer)
+        reject(new Error(`Lantern exited (${child.exitCode}):\n${output}`))
+        return
+      }
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/sign-in`)
+        if (response.ok) {
+          clearInterval(poll)
+          clearTimeout(timer)
+          resolve()
+        }
+      } catch {
+        // not listening yet
+      }
+    }, 50)
+  })
+  return { child, output: () => output, ms: Date.now() - started, port }
+}
+
+function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code))
+    child.kill(signal)
+  })
+}
+
+describe('npm start', () => {
+  const pgPort = freePort()
+
+  it('starts on a fresh data folder with the demo, prints the sign-in details, and they work', async () => {
+    const first = await start({ LANTERN_EMBEDDED_PG_PORT: String(await pgPort) })
+    const output = first.output()
+    expect(output).toContain(`Lantern is running at http://localhost:${first.port}`)
+    const password = /password: (\S+)/.exec(output)?.[1]
+    expect(password).toBeTruthy()
+    expect(output).toContain('dc1@demo.lantern.test')
+
+    const signIn = await fetch(`http://127.0.0.1:${first.port}/sign-in`)
+    const csrfCookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const token = /name="_csrf" value="([^"]+)"/.exec(await signIn.text())![1]
+    const response = await fetch(`http://127.0.0.1:${first.port}/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+      body: new URLSearchParams({ _csrf: token, email: 'dc1@demo.lantern.test', password: password! }),
+    })
+    expect(response.status).toBe(303)
+    const session = response.headers.getSetCookie().find((c) => c.startsWith('lantern_session='))!.split(';')[0]
+    const queue = await fetch(`http://127.0.0.1:${first.port}/referrals`, { headers: { cookie: session } })
+    expect(await queue.text()).toMatch(/Showing 1 to 25 of 200 referrals/)
+    console.log(`first start to first page: ${first.ms} ms`)
+
+    expect(await stop(first.child)).toBe(0)
+    expect(existsSync(join(dataDir, 'postgres/postmaster.pid'))).toBe(false)
+  })
+
+  it('restarts on the same data, printing the same sign-in details, without loading the demo twice', async () => {
+    const again = await start({ LANTERN_EMBEDDED_PG_PORT: String(await pgPort) })
+    expect(again.output()).not.toContain('Loading the synthetic demo data')
+    expect(again.output()).toContain('Every demo user has the password')
+    const health = await (await fetch(`http://127.0.0.1:${again.port}/health`)).json()
+    expect(health).toMatchObject({ status: 'ok' })
+    console.log(`restart to first page: ${again.ms} ms`)
+    // Killed outright, it leaves its PostgreSQL behind; the next start takes the data folder back.
+    await stop(again.child, 'SIGKILL')
+    const recovered = await start({ LANTERN_EMBEDDED_PG_PORT: String(await pgPort) })
+    expect((await fetch(`http://127.0.0.1:${recovered.port}/health`)).status).toBe(200)
+    expect(await stop(recovered.child)).toBe(0)
+  })
+
+  it('starts empty with LANTERN_DEMO=0 and says how to create the first user', async () => {
+    const emptyDir = mkdtempSync(join(tmpdir(), 'lantern-empty-'))
+    try {
+      const empty = await start({ LANTERN_DATA_DIR: emptyDir, LANTERN_DEMO: '0', LANTERN_EMBEDDED_PG_PORT: String(await freePort()) })
+      expect(empty.output()).toContain('No users yet. Create one with: npx lantern user create')
+      expect(await stop(empty.child)).toBe(0)
+    } finally {
+      rmSync(emptyDir, { recursive: true, force: true })
+    }
+  })
+})
