@@ -11,13 +11,14 @@ import fastifySwagger from '@fastify/swagger'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from '#src/platform/config/config.ts'
 import type { Db } from '#src/platform/db/database.ts'
-import { enforceAccess, isApiRequest, requireRouteAccess, type RouteDeclaration } from '#src/platform/http/access.ts'
+import { enforceAccess, isApiRequest, refuseSignedOutForm, requireRouteAccess, type RouteDeclaration } from '#src/platform/http/access.ts'
 import { registerErrorHandling } from '#src/platform/http/error-handler.ts'
 import { createNunjucks, registerViews } from '#src/platform/views/views.ts'
 import { SESSION_COOKIE, registerAuthRoutes } from '#src/platform/auth/auth.routes.ts'
 import { registerPlatformRoutes } from '#src/platform/http/platform.routes.ts'
 import { registerReferralPages } from '#src/modules/referrals/referral.pages.ts'
 import { registerReferralApi } from '#src/modules/referrals/referral.api.ts'
+import { registerPriorityPages } from '#src/modules/priorities/priority.pages.ts'
 import type { Services } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 
@@ -149,8 +150,10 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
       return typeof field === 'string' ? field : (request.headers['x-csrf-token'] as string | undefined)
     },
   })
+  app.addHook('preHandler', refuseSignedOutForm)
   // Every form post is checked. It must run after the body is parsed (preHandler), or the field is unseen.
   app.addHook('preHandler', (request, reply, done) => {
+    if (reply.sent) return done()
     if (isApiRequest(request) || ['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return done()
     app.csrfProtection(request, reply, done)
   })
@@ -165,6 +168,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerAuthRoutes(app, deps)
   registerReferralPages(app, deps)
   registerReferralApi(app, deps)
+  registerPriorityPages(app, deps)
 
   await app.ready()
   return { app, routes: registry }

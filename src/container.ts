@@ -2,12 +2,14 @@ import type { Config } from '#src/platform/config/config.ts'
 import type { Db } from '#src/platform/db/database.ts'
 import { createAuthService } from '#src/platform/auth/auth.service.ts'
 import { createReferralService } from '#src/modules/referrals/referral.service.ts'
+import { createPriorityService } from '#src/modules/priorities/index.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
 export function createServices(db: Db, config: Config) {
   return {
     auth: createAuthService(db, config),
     referrals: createReferralService(db, { triageSlaHours: config.triageSlaHours }),
+    priorities: createPriorityService(db),
   }
 }
 

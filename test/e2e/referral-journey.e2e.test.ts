@@ -170,4 +170,26 @@ describe('a detective records and triages a referral in the browser', () => {
       await noJs.close()
     }
   })
+
+  it('keeps the settings page and the error pages accessible', async () => {
+    const supervisor = await createUser(ctx, 'supervisor')
+    const other = await browser.newContext()
+    const p = await other.newPage()
+    try {
+      await p.goto(`${baseUrl}/sign-in`)
+      await p.getByLabel('Email address').fill(supervisor.email)
+      await p.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+      await p.getByRole('button', { name: 'Sign in' }).click()
+      await p.waitForURL(/\/referrals$/)
+      await p.getByRole('link', { name: 'Settings' }).click()
+      await p.getByRole('button', { name: 'Add priority' }).click()
+      await expect.poll(() => p.locator('.govuk-error-summary').textContent()).toContain('Enter the name of the strategic priority')
+      await expectAccessible(p)
+      await p.goto(`${baseUrl}/no-such-page`)
+      expect(await p.locator('h1').textContent()).toBe('Page not found')
+      await expectAccessible(p)
+    } finally {
+      await other.close()
+    }
+  })
 })

@@ -403,12 +403,6 @@ export async function findUserName(db: Queryable, id: string): Promise<string | 
   return row?.display_name
 }
 
-export async function listPriorityTags(db: Queryable, activeOnly = true): Promise<{ id: string; label: string }[]> {
-  let query = db.selectFrom('priority_tags').select(['id', 'label']).orderBy('sort_order').orderBy('label')
-  if (activeOnly) query = query.where('active', '=', true)
-  return query.execute()
-}
-
 export async function findDraft(db: Queryable, id: string, userId: string): Promise<Record<string, unknown> | undefined> {
   const row = await db.selectFrom('referral_drafts').select('data').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()
   return row?.data

@@ -5,6 +5,7 @@ import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { listAssignableUsers } from '#src/platform/auth/users.repository.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { cached } from '#src/shared/cached.ts'
+import { listPriorityTags } from '#src/modules/priorities/index.ts'
 import { londonToInstant } from '#src/shared/dates.ts'
 import { ReferralError } from './referral.errors.ts'
 import type { AssignmentInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
@@ -31,7 +32,7 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
 
   async function assertPriorityTags(tags: string[]): Promise<void> {
     if (tags.length === 0) return
-    const known = new Set((await repo.listPriorityTags(db)).map((t) => t.id))
+    const known = new Set((await listPriorityTags(db)).map((t) => t.id))
     const unknown = tags.filter((t) => !known.has(t))
     if (unknown.length > 0) throw new ReferralError('unknown-priority-tag', `Unknown strategic priority: ${unknown.join(', ')}`, 'priorityTags')
   }
@@ -173,7 +174,7 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
 
     /** For display in lists and filters; assignment itself checks against the database. */
     assignableUsers: cached(() => listAssignableUsers(db), 10_000),
-    priorityTags: cached(() => repo.listPriorityTags(db), 10_000),
+    priorityTags: cached(() => listPriorityTags(db), 10_000),
 
     drafts: {
       async start(userId: string): Promise<string> {

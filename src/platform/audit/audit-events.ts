@@ -21,6 +21,8 @@ export const AUDIT_ACTIONS = {
   'referral.assigned': 'alteration',
   'audit.viewed': 'consultation',
   'demo.loaded': 'collection',
+  'settings.priority-added': 'collection',
+  'settings.priority-changed': 'alteration',
 } as const
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS

@@ -14,7 +14,35 @@ declare module 'fastify' {
     session: { idHash: string; data: Record<string, unknown> } | null
     /** The API token used, when the request came with one. */
     apiTokenId: string | null
+    /** A page form posted without a live session: shown back to the user, never processed. */
+    signedOutForm?: boolean
   }
+}
+
+const NOT_SHOWN_BACK = new Set(['_csrf', 'password', 'returnTo', 'version'])
+
+function humanise(field: string): string {
+  const words = field.replace(/[-_]/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+/** What the user typed into a form that could not be accepted, to show back so nothing is lost. */
+export function typedFields(body: unknown): { name: string; value: string }[] {
+  if (!body || typeof body !== 'object') return []
+  return Object.entries(body as Record<string, unknown>)
+    .filter(([key, value]) => !NOT_SHOWN_BACK.has(key) && value !== '' && value !== undefined)
+    .map(([key, value]) => ({ name: humanise(key), value: Array.isArray(value) ? value.join(', ') : String(value) }))
+}
+
+/** Runs after the body is parsed and before CSRF: a signed-out form post is answered, not processed. */
+export async function refuseSignedOutForm(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (!request.signedOutForm) return
+  return reply.code(401).page('errors/unsent.njk', {
+    pageTitle: 'You have been signed out',
+    message: 'You were signed out because you were inactive, so what you sent has not been saved. Copy anything you need from below, sign in again and re-enter it.',
+    fields: typedFields(request.body),
+    signIn: '/sign-in?expired=1',
+  })
 }
 
 export type RouteDeclaration = { method: string; url: string; access: RouteAccess }
@@ -56,7 +84,10 @@ export async function enforceAccess(request: FastifyRequest, reply: FastifyReply
       const returnTo = request.url.startsWith('/') && !request.url.startsWith('//') ? request.url : '/'
       return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(returnTo)}`, 303)
     }
-    return reply.redirect('/sign-in?expired=1', 303)
+    // A form sent after the session ended: read the body (size-limited) so the page can give the user back
+    // what they typed, then refuse it in refuseSignedOutForm. Nothing is saved.
+    request.signedOutForm = true
+    return
   }
   // No declared access means no route matched: a signed-in user is told it is not found.
   if (access === undefined || access === 'signed-in' || request.user.permissions.has(access)) return

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { DomainError, NotFoundError } from './errors.ts'
 import { sendProblem, type ProblemFieldError } from './problem.ts'
-import { isApiRequest } from './access.ts'
+import { isApiRequest, typedFields } from './access.ts'
 
 const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'])
 
@@ -46,7 +46,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
       if (api) return sendProblem(reply, { status: 403, detail: 'Missing or invalid CSRF token.' })
-      return renderErrorPage(reply, 403, 'This form has expired', 'For your security, the form could not be sent. Go back, refresh the page and try again.')
+      return reply.code(403).page('errors/unsent.njk', {
+        pageTitle: 'This form has expired',
+        message: 'For your security, the form could not be sent and nothing was saved. Copy anything you need from below, go back, refresh the page and try again.',
+        fields: typedFields(request.body),
+      })
     }
     if (isDatabaseUnavailable(error)) {
       request.log.error({ err: { code: (error as { code?: string }).code, message: error.message } }, 'database unavailable')

@@ -24,8 +24,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     INSERT INTO roles (id, name, description, permissions) VALUES
       ('admin', 'Administrator', 'Manages users, roles and settings. Sees no case data by default.',
         ARRAY['user:manage', 'settings:manage', 'audit:view']),
-      ('supervisor', 'Supervisor (DI or DS)', 'Triage, allocation and supervision of referrals and live jobs.',
-        ARRAY['referral:view', 'referral:create', 'referral:update', 'referral:assign']),
+      ('supervisor', 'Supervisor (DI or DS)', 'Triage, allocation and supervision of referrals and live jobs; sets strategic priorities.',
+        ARRAY['referral:view', 'referral:create', 'referral:update', 'referral:assign', 'settings:manage']),
       ('investigator', 'Investigator (DC)', 'Records, screens and investigates referrals.',
         ARRAY['referral:view', 'referral:create', 'referral:update', 'referral:assign']),
       ('pcso', 'PCSO', 'Community and awareness work; records concerns.',
