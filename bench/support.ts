@@ -1,17 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import pg from 'pg'
 import { ROOT } from '#src/platform/paths.ts'
+import { freePort } from '#src/shared/free-port.ts'
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
+export { freePort }
 
 /** A fresh database on the benchmark server (the machine's PostgreSQL unless LANTERN_BENCH_PG_URL says otherwise). */
 export async function freshDatabase(name: string): Promise<string> {

@@ -32,6 +32,14 @@ async function checkPage() {
   visited.add(key)
 }
 
+async function signIn(p: Page, email: string) {
+  await p.goto(`${baseUrl}/sign-in`)
+  await p.getByLabel('Email address').fill(email)
+  await p.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+  await p.getByRole('button', { name: 'Sign in' }).click()
+  await p.waitForURL(/\/referrals$/)
+}
+
 async function fillDate(prefix: string, day: string, month: string, year: string) {
   await page.locator(`#${prefix}-day`).fill(day)
   await page.locator(`#${prefix}-month`).fill(month)
@@ -155,11 +163,7 @@ describe('a detective records and triages a referral in the browser', () => {
     const noJs = await browser.newContext({ javaScriptEnabled: false })
     const p = await noJs.newPage()
     try {
-      await p.goto(`${baseUrl}/sign-in`)
-      await p.getByLabel('Email address').fill(officer.email)
-      await p.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
-      await p.getByRole('button', { name: 'Sign in' }).click()
-      await p.waitForURL(/\/referrals$/)
+      await signIn(p, officer.email)
       await p.locator('table a.govuk-link').first().click()
       await p.getByLabel('Closed').check()
       await p.getByLabel('Why are you making this change?').fill('Duplicate')
@@ -176,11 +180,7 @@ describe('a detective records and triages a referral in the browser', () => {
     const other = await browser.newContext()
     const p = await other.newPage()
     try {
-      await p.goto(`${baseUrl}/sign-in`)
-      await p.getByLabel('Email address').fill(supervisor.email)
-      await p.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
-      await p.getByRole('button', { name: 'Sign in' }).click()
-      await p.waitForURL(/\/referrals$/)
+      await signIn(p, supervisor.email)
       await p.getByRole('link', { name: 'Settings' }).click()
       await p.getByRole('button', { name: 'Add priority' }).click()
       await expect.poll(() => p.locator('.govuk-error-summary').textContent()).toContain('Enter the name of the strategic priority')

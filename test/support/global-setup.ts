@@ -1,28 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createServer } from 'node:net'
+import { freePort } from '#src/shared/free-port.ts'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { createDb } from '#src/platform/db/database.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { startEmbeddedPostgres, type EmbeddedServer } from '#src/platform/db/embedded.ts'
 
+export { freePort }
+
 declare module 'vitest' {
   export interface ProvidedContext {
     adminUrl: string
     templateDatabase: string
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
 }
 
 /**
