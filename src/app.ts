@@ -19,6 +19,7 @@ import { registerPlatformRoutes } from '#src/platform/http/platform.routes.ts'
 import { registerReferralPages } from '#src/modules/referrals/referral.pages.ts'
 import { registerReferralApi } from '#src/modules/referrals/referral.api.ts'
 import { registerPriorityPages } from '#src/modules/priorities/priority.pages.ts'
+import { registerScreeningApi } from '#src/modules/screening/screening.api.ts'
 import type { Services } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 
@@ -169,6 +170,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerReferralPages(app, deps)
   registerReferralApi(app, deps)
   registerPriorityPages(app, deps)
+  registerScreeningApi(app, deps)
 
   await app.ready()
   return { app, routes: registry }

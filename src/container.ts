@@ -3,6 +3,7 @@ import type { Db } from '#src/platform/db/database.ts'
 import { createAuthService } from '#src/platform/auth/auth.service.ts'
 import { createReferralService } from '#src/modules/referrals/referral.service.ts'
 import { createPriorityService } from '#src/modules/priorities/index.ts'
+import { createScreeningService } from '#src/modules/screening/screening.service.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
 export function createServices(db: Db, config: Config) {
@@ -10,6 +11,7 @@ export function createServices(db: Db, config: Config) {
     auth: createAuthService(db, config),
     referrals: createReferralService(db, { triageSlaHours: config.triageSlaHours }),
     priorities: createPriorityService(db),
+    screening: createScreeningService(),
   }
 }
 

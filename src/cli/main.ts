@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig, type Config } from '#src/platform/config/config.ts'
@@ -8,6 +9,9 @@ import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import { AuthError, createAuthService } from '#src/platform/auth/auth.service.ts'
 import { listRoles } from '#src/platform/auth/users.repository.ts'
 import { formatCredentials, hasAnyUser, loadDemo } from '#src/modules/demo/demo.ts'
+import { Facts } from '#src/modules/screening/screening.facts.ts'
+import { ContradictoryFactsError } from '#src/modules/screening/screening.rules.ts'
+import { createScreeningService } from '#src/modules/screening/screening.service.ts'
 
 const HELP = `Usage: npx lantern <command> [options]
 
@@ -21,6 +25,7 @@ Commands:
                                            Create an API token for a user; it is printed once
   token revoke --id ID                     Revoke an API token
   demo [--referrals N]                     Load the synthetic demo (users for each role and referrals)
+  assess FILE.json                         Screen facts (one facts object, {facts}, or an array of scenarios); prints JSON
   audit verify                             Check the audit log's hash chain; exit code 1 if broken
   roles                                    List the roles
 
@@ -144,6 +149,10 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
         return 0
       })
     }
+    case 'assess': {
+      if (!sub || sub === '--help') return io.out('Usage: npx lantern assess FILE.json   (a facts object, { "facts": … }, or an array of scenarios with "facts")'), sub ? 0 : 2
+      return assessFile(sub, io)
+    }
     case 'audit': {
       if (sub !== 'verify') return io.out('Usage: npx lantern audit verify'), sub === '--help' ? 0 : 2
       return withDb(async ({ db }) => {
@@ -159,6 +168,44 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
     default:
       throw new UsageError(`Unknown command: ${command}`)
   }
+}
+
+/** Screens the facts in a file: no database needed. Bad facts exit 1 with the problems listed. */
+function assessFile(file: string, io: Io): number {
+  let input: unknown
+  try {
+    input = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new UsageError(`Cannot read ${file} as JSON: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const screening = createScreeningService()
+  const one = (item: unknown, label: string) => {
+    const raw = item && typeof item === 'object' && 'facts' in item ? (item as { facts: unknown }).facts : item
+    const parsed = Facts.safeParse(raw)
+    if (!parsed.success) return { error: `${label}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'facts'}: ${i.message}`).join('; ')}` }
+    try {
+      return { result: screening.assess(parsed.data) }
+    } catch (error) {
+      if (error instanceof ContradictoryFactsError) return { error: `${label}: ${error.message}` }
+      throw error
+    }
+  }
+  if (Array.isArray(input)) {
+    const results = input.map((item, i) => {
+      const id = item && typeof item === 'object' && 'id' in item ? String((item as { id: unknown }).id) : String(i)
+      const outcome = one(item, id)
+      return 'error' in outcome ? { id, error: outcome.error } : { id, ...outcome.result }
+    })
+    io.out(JSON.stringify(results, null, 2))
+    return results.some((r) => 'error' in r) ? 1 : 0
+  }
+  const outcome = one(input, file)
+  if ('error' in outcome) {
+    io.err(`lantern: ${outcome.error}`)
+    return 1
+  }
+  io.out(JSON.stringify(outcome.result, null, 2))
+  return 0
 }
 
 /** Runs one command; returns the exit code. Exported for tests, which pass their own config and database. */

@@ -7,6 +7,7 @@ export const PERMISSIONS = {
   'referral:create': 'Record a referral',
   'referral:update': 'Change a referral’s status',
   'referral:assign': 'Assign a referral to an officer',
+  'screening:assess': 'Use screening decision support (route, offences, s45)',
   'user:manage': 'Create, disable and re-enable users; manage API tokens',
   'settings:manage': 'Change configurable lists such as strategic priorities',
   'audit:view': 'Read the audit log',

@@ -21,6 +21,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict with the current state',
   413: 'Request too large',
   415: 'Unsupported media type',
+  422: 'The request cannot be processed',
   429: 'Too many requests',
   500: 'Something went wrong',
   503: 'Service unavailable',

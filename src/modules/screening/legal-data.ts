@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { ROOT } from '#src/platform/paths.ts'
+import type { BankHolidays } from './working-days.ts'
+
+/**
+ * Loads the legal reference data (Schedule 4, bank holidays) from files a force can replace by
+ * configuration. The rules themselves never read files: they are given this data.
+ */
+export const Schedule4File = z.object({
+  as_of: z.string(),
+  source: z.string(),
+  offences: z.array(
+    z.object({
+      para: z.string(),
+      act: z.string(),
+      section: z.string().nullable(),
+      name: z.string(),
+      status: z.enum(['confirmed', 'unconfirmed']),
+      qualifier: z.string().optional(),
+      note: z.string().optional(),
+    }),
+  ),
+})
+export type Schedule4Offence = z.infer<typeof Schedule4File>['offences'][number]
+export type Schedule4 = { asOf: string; source: string; offences: Schedule4Offence[] }
+
+const BankHolidaysFile = z.object({
+  division: z.string(),
+  coverage: z.string(),
+  events: z.array(z.object({ date: z.iso.date(), title: z.string() })),
+})
+
+export const DEFAULT_SCHEDULE4_FILE = join(ROOT, 'reference-data/legal/msa-schedule-4.json')
+export const DEFAULT_BANK_HOLIDAYS_FILE = join(ROOT, 'reference-data/legal/bank-holidays-england-and-wales.json')
+
+export function loadSchedule4(file = process.env.LANTERN_SCHEDULE4_FILE ?? DEFAULT_SCHEDULE4_FILE): Schedule4 {
+  const parsed = Schedule4File.parse(JSON.parse(readFileSync(file, 'utf8')))
+  return { asOf: parsed.as_of, source: parsed.source, offences: parsed.offences }
+}
+
+export function loadBankHolidays(file = process.env.LANTERN_BANK_HOLIDAYS_FILE ?? DEFAULT_BANK_HOLIDAYS_FILE): BankHolidays {
+  const parsed = BankHolidaysFile.parse(JSON.parse(readFileSync(file, 'utf8')))
+  const dates = parsed.events.map((e) => e.date).sort()
+  const [from, to] = parsed.coverage.split(' to ')
+  return { dates: new Set(dates), coverageStart: from ?? dates[0], coverageEnd: to ?? dates[dates.length - 1] }
+}
