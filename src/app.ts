@@ -20,6 +20,8 @@ import { registerReferralPages } from '#src/modules/referrals/referral.pages.ts'
 import { registerReferralApi } from '#src/modules/referrals/referral.api.ts'
 import { registerPriorityPages } from '#src/modules/priorities/priority.pages.ts'
 import { registerScreeningApi } from '#src/modules/screening/screening.api.ts'
+import { registerScreeningPages } from '#src/modules/screening/screening.pages.ts'
+import { registerNrmPages } from '#src/modules/nrm/nrm.pages.ts'
 import type { Services } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 
@@ -171,6 +173,8 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerReferralApi(app, deps)
   registerPriorityPages(app, deps)
   registerScreeningApi(app, deps)
+  registerScreeningPages(app, deps)
+  registerNrmPages(app, deps)
 
   await app.ready()
   return { app, routes: registry }

@@ -3,15 +3,18 @@ import type { Db } from '#src/platform/db/database.ts'
 import { createAuthService } from '#src/platform/auth/auth.service.ts'
 import { createReferralService } from '#src/modules/referrals/referral.service.ts'
 import { createPriorityService } from '#src/modules/priorities/index.ts'
-import { createScreeningService } from '#src/modules/screening/screening.service.ts'
+import { createScreeningRules, createScreeningService } from '#src/modules/screening/screening.service.ts'
+import { createNrmService } from '#src/modules/nrm/nrm.service.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
 export function createServices(db: Db, config: Config) {
+  const screeningRules = createScreeningRules()
   return {
     auth: createAuthService(db, config),
     referrals: createReferralService(db, { triageSlaHours: config.triageSlaHours }),
     priorities: createPriorityService(db),
-    screening: createScreeningService(),
+    screening: createScreeningService(db, screeningRules),
+    nrm: createNrmService(db, screeningRules),
   }
 }
 

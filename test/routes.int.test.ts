@@ -21,13 +21,11 @@ beforeAll(async () => {
 })
 afterAll(() => ctx.close())
 
+const EXAMPLE_PARAMS: Record<string, string> = { index: '0', group: 'stylesheets', file: 'application.css' }
+
+/** A URL with every parameter filled: ids with a well-formed id that matches no record. */
 function concrete(url: string) {
-  return url
-    .replace(':id', '00000000-0000-7000-8000-000000000000')
-    .replace(':draftId', '00000000-0000-7000-8000-000000000000')
-    .replace(':index', '0')
-    .replace(':group', 'stylesheets')
-    .replace(':file', 'application.css')
+  return url.replace(/:([a-zA-Z]+)/g, (_, name: string) => EXAMPLE_PARAMS[name] ?? '00000000-0000-7000-8000-000000000000')
 }
 
 describe('route access', () => {

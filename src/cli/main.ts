@@ -11,7 +11,7 @@ import { listRoles } from '#src/platform/auth/users.repository.ts'
 import { formatCredentials, hasAnyUser, loadDemo } from '#src/modules/demo/demo.ts'
 import { Facts } from '#src/modules/screening/screening.facts.ts'
 import { ContradictoryFactsError } from '#src/modules/screening/screening.rules.ts'
-import { createScreeningService } from '#src/modules/screening/screening.service.ts'
+import { createScreeningRules } from '#src/modules/screening/screening.service.ts'
 
 const HELP = `Usage: npx lantern <command> [options]
 
@@ -178,7 +178,7 @@ function assessFile(file: string, io: Io): number {
   } catch (error) {
     throw new UsageError(`Cannot read ${file} as JSON: ${error instanceof Error ? error.message : String(error)}`)
   }
-  const screening = createScreeningService()
+  const screening = createScreeningRules()
   const one = (item: unknown, label: string) => {
     const raw = item && typeof item === 'object' && 'facts' in item ? (item as { facts: unknown }).facts : item
     const parsed = Facts.safeParse(raw)

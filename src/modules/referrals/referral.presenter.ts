@@ -54,6 +54,7 @@ export function describeAge(subject: { date_of_birth: string | null; approximate
 export function presentSubject(subject: SubjectRow) {
   const [name, ...otherNames] = subject.names ?? []
   return {
+    personId: subject.person_id,
     name,
     otherNames,
     role: SUBJECT_ROLES.label(subject.role),
@@ -87,6 +88,11 @@ export function presentEvent(event: ReferralEventRow, assigneeNames: Map<string,
       label = typeof to === 'string' ? `Assigned to ${assigneeNames.get(to) ?? 'an officer'}` : 'Unassigned'
       break
     }
+    case 'screened':
+      // Neutral on purpose: the outcome is the person's victim facet, shown only where that is allowed.
+      label = 'A person was screened'
+      text = ''
+      break
     default:
       label = event.kind
   }

@@ -135,7 +135,7 @@ export async function insertReferralEvent(
   event: {
     referralId: string
     actorUserId: string | null
-    kind: 'created' | 'status-changed' | 'assigned'
+    kind: 'created' | 'status-changed' | 'assigned' | 'screened'
     fromStatus?: string | null
     toStatus?: string | null
     reason?: string | null

@@ -53,7 +53,7 @@ export function registerScreeningApi(app: FastifyInstance, { services }: AppDeps
     },
     async (request, reply) => {
       try {
-        return services.screening.assess(request.body.facts)
+        return services.screening.rules.assess(request.body.facts)
       } catch (error) {
         if (error instanceof ContradictoryFactsError) {
           return sendProblem(reply, {

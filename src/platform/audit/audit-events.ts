@@ -22,6 +22,15 @@ export const AUDIT_ACTIONS = {
   'audit.viewed': 'consultation',
   'demo.loaded': 'collection',
   'settings.priority-added': 'collection',
+  'screening.started': 'collection',
+  'screening.confirmed': 'alteration',
+  'consent.recorded': 'collection',
+  'victim-facet.viewed': 'consultation',
+  'nrm.submitted': 'collection',
+  'nrm.event-recorded': 'alteration',
+  'dtn.submitted': 'disclosure',
+  'document.downloaded': 'disclosure',
+  'work.viewed': 'consultation',
   'settings.priority-changed': 'alteration',
 } as const
 

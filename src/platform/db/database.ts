@@ -169,6 +169,88 @@ export interface ReferralDraftsTable {
   updated_at: Timestamp
 }
 
+export interface ScreeningsTable {
+  id: string
+  referral_id: string
+  person_id: string
+  answers: ColumnType<Record<string, unknown>, string | undefined, string>
+  facts: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+  outcome: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+  status: string
+  suggested_route: string | null
+  confirmed_route: string | null
+  overridden: Generated<boolean>
+  override_reason: string | null
+  confirmed_by: string | null
+  confirmed_at: Timestamp | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface ConsentsTable {
+  id: string
+  person_id: string
+  referral_id: string | null
+  screening_id: string | null
+  purpose: string
+  decision: string
+  recorded_on: string
+  explained_by: string
+  interpreter_used: boolean
+  interpreter_language: string | null
+  points_explained: string[]
+  understanding: string | null
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface NrmReferralsTable {
+  id: string
+  person_id: string
+  referral_id: string
+  screening_id: string | null
+  nation: string
+  submitted_on: string
+  nrm_reference: string | null
+  first_responder_organisation: string
+  competent_authority: string | null
+  child_at_referral: boolean
+  rg_due_on: string
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface NrmEventsTable {
+  id: string
+  nrm_referral_id: string
+  kind: string
+  occurred_on: string
+  outcome: string | null
+  decided_by: string | null
+  notes: string | null
+  recorded_by: string | null
+  recorded_at: CreatedAt
+}
+
+export interface DtnSubmissionsTable {
+  id: string
+  referral_id: string
+  person_id: string | null
+  screening_id: string | null
+  submitted_on: string
+  reference: string | null
+  nation: string
+  encountered_by: string
+  gender: string
+  nationality: string | null
+  age_at_exploitation: string
+  exploitation_types: string[]
+  exploitation_location: string
+  created_by: string | null
+  created_at: CreatedAt
+}
+
 export interface Database {
   roles: RolesTable
   users: UsersTable
@@ -185,6 +267,11 @@ export interface Database {
   referral_locations: ReferralLocationsTable
   referral_events: ReferralEventsTable
   referral_drafts: ReferralDraftsTable
+  screenings: ScreeningsTable
+  consents: ConsentsTable
+  nrm_referrals: NrmReferralsTable
+  nrm_events: NrmEventsTable
+  dtn_submissions: DtnSubmissionsTable
 }
 
 export type Db = Kysely<Database>

@@ -1,0 +1,245 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AppDeps } from '#src/app.ts'
+import { actorOf } from '#src/platform/http/access.ts'
+import { NotFoundError } from '#src/platform/http/errors.ts'
+import { asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { can } from '#src/platform/auth/permissions.ts'
+import { formatDate, londonDate } from '#src/shared/dates.ts'
+import { isUuid } from '#src/shared/ids.ts'
+import { GENDERS } from '#src/modules/referrals/referral.vocabulary.ts'
+import { ROUTE_LABELS } from '#src/modules/screening/screening.pages.ts'
+import type { Assessment, Route } from '#src/modules/screening/screening.rules.ts'
+import type { ScreeningAnswers } from '#src/modules/screening/screening.answers.ts'
+import { NrmError, NRM_EVENT_KINDS, COMPETENT_AUTHORITIES, type NrmEventKind } from './nrm.service.ts'
+import { dtnSummaryPdf, nrmSummaryPdf } from './nrm.documents.ts'
+
+type Body = Record<string, unknown>
+type PersonParams = { referralId: string; personId: string }
+
+const WORK_LABELS: Record<string, string> = {
+  'rg-due': 'Reasonable grounds decision due',
+  'consent-at-18': 'Turns 18: ask for consent to stay in the NRM',
+  'submit-nrm': 'Submit the NRM referral',
+  'submit-dtn': 'Submit the Duty to Notify',
+}
+
+/** The victim facet of a person in a referral: screening, consent, the NRM lifecycle and the Duty to Notify. */
+export function registerNrmPages(app: FastifyInstance, { services }: AppDeps): void {
+  const nrm = services.nrm
+
+  function params(request: FastifyRequest<{ Params: PersonParams }>) {
+    const { referralId, personId } = request.params
+    if (!isUuid(referralId) || !isUuid(personId)) throw new NotFoundError()
+    return { referralId, personId }
+  }
+
+  async function facetOrNotFound(request: FastifyRequest<{ Params: PersonParams }>) {
+    const { referralId, personId } = params(request)
+    try {
+      return await nrm.facet(referralId, personId, actorOf(request))
+    } catch (error) {
+      if (error instanceof NrmError && error.code === 'not-found') throw new NotFoundError(error.message)
+      throw error
+    }
+  }
+
+  async function show(request: FastifyRequest<{ Params: PersonParams }>, reply: FastifyReply, errors: FieldErrors = {}, values: Body = {}, form: string | null = null) {
+    const facet = await facetOrNotFound(request)
+    const { referralId, personId } = params(request)
+    const confirmed = facet.confirmed
+    const outcome = confirmed?.outcome as unknown as Assessment | undefined
+    const route = confirmed?.confirmed_route as Route | undefined
+    const today = londonDate()
+    return reply.page('nrm/views/facet.njk', {
+      pageTitle: `${facet.subject.name ?? 'Person'}: screening, consent and NRM`,
+      referralId,
+      personId,
+      subject: facet.subject,
+      confirmed: confirmed ? { ...confirmed, routeLabel: ROUTE_LABELS[route as Route], confirmedOn: formatDate(confirmed.confirmed_at) } : null,
+      drafts: facet.screenings.filter((s) => s.status === 'draft'),
+      outcome,
+      nrmRoute: route === 'NRM' || route === 'NRM_AND_CHILD_SAFEGUARDING',
+      dtnRoute: route === 'DUTY_TO_NOTIFY',
+      needsAuthorityChoice: outcome?.competent_authority === 'SCA_OR_LA_PILOT',
+      consents: facet.consents.map((c) => ({ ...c, on: formatDate(c.recorded_on) })),
+      nrmReferrals: facet.nrmReferrals.map((n) => ({
+        ...n,
+        submitted: formatDate(n.submitted_on),
+        rgDue: formatDate(n.rg_due_on),
+        recoveryEnds: n.stage.recoveryPeriodEnds ? formatDate(n.stage.recoveryPeriodEnds) : null,
+        events: n.events.map((e) => ({ ...e, label: NRM_EVENT_KINDS[e.kind as NrmEventKind] ?? e.kind, on: formatDate(e.occurred_on) })),
+      })),
+      dtn: facet.dtn.map((d) => ({ ...d, submitted: formatDate(d.submitted_on) })),
+      eventKinds: Object.entries(NRM_EVENT_KINDS).map(([value, text]) => ({ value, text, selected: values.kind === value })),
+      authorities: Object.entries(COMPETENT_AUTHORITIES).map(([value, text]) => ({ value, text })),
+      canEdit: can(request.user, 'victim-facet:edit'),
+      canScreen: can(request.user, 'screening:assess'),
+      today,
+      errors,
+      errorList: errorSummary(errors),
+      values,
+      form,
+    })
+  }
+
+  const view = { config: { access: 'victim-facet:view' as const } }
+  const edit = { config: { access: 'victim-facet:edit' as const } }
+
+  app.get<{ Params: PersonParams }>('/referrals/:referralId/people/:personId/nrm', view, (request, reply) => show(request, reply))
+
+  function readDate(body: Body, prefix: string, label: string, errors: FieldErrors): string | null {
+    const check = checkDateInput(dateParts(body, prefix), label, { required: true, notInFuture: true })
+    if (!check.ok) {
+      errors[`${prefix}-${check.part}`] = check.message
+      return null
+    }
+    return check.value
+  }
+
+  app.post<{ Params: PersonParams; Body: Body }>('/referrals/:referralId/people/:personId/nrm-referrals', edit, async (request, reply) => {
+    const { referralId, personId } = params(request)
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const submittedOn = readDate(body, 'submittedOn', 'Date submitted', errors)
+    const organisation = asString(body.firstResponderOrganisation).trim()
+    if (!organisation) errors.firstResponderOrganisation = 'Enter the first responder organisation that submitted the referral'
+    if (organisation.length > 200) errors.firstResponderOrganisation = 'Organisation must be 200 characters or fewer'
+    const reference = asString(body.nrmReference).trim()
+    if (reference.length > 60) errors.nrmReference = 'NRM reference must be 60 characters or fewer'
+    const authority = asString(body.competentAuthority)
+    if (authority && !Object.hasOwn(COMPETENT_AUTHORITIES, authority)) errors.competentAuthority = 'Select the competent authority from the list'
+    if (Object.keys(errors).length > 0 || !submittedOn) return show(request, reply.code(400), errors, body, 'nrm')
+    try {
+      const result = await nrm.submit(referralId, personId, { submittedOn, nrmReference: reference || null, firstResponderOrganisation: organisation, competentAuthority: (authority || null) as 'SCA' | 'IECA' | 'LA_PILOT' | null }, actorOf(request))
+      await request.flash(`NRM referral recorded. Reasonable grounds decision due ${formatDate(result.rgDueOn)}${result.warning ? `. ${result.warning}` : ''}`)
+    } catch (error) {
+      if (error instanceof NrmError && error.code !== 'not-found') return show(request, reply.code(error.status), { [error.field ?? 'submittedOn-day']: error.message }, body, 'nrm')
+      throw error
+    }
+    return reply.redirect(`/referrals/${referralId}/people/${personId}/nrm`, 303)
+  })
+
+  app.post<{ Params: { id: string }; Body: Body }>('/nrm-referrals/:id/events', edit, async (request, reply) => {
+    if (!isUuid(request.params.id)) throw new NotFoundError()
+    const body = request.body ?? {}
+    const referralId = asString(body.referralId)
+    const personId = asString(body.personId)
+    if (!isUuid(referralId) || !isUuid(personId)) throw new NotFoundError()
+    const again = (code: number, errors: FieldErrors) => show({ ...request, params: { referralId, personId } } as FastifyRequest<{ Params: PersonParams }>, reply.code(code), errors, body, `event-${request.params.id}`)
+    const errors: FieldErrors = {}
+    const kind = asString(body.kind) as NrmEventKind
+    if (!Object.hasOwn(NRM_EVENT_KINDS, kind)) errors.kind = 'Select what happened'
+    const occurredOn = readDate(body, 'occurredOn', 'Date', errors)
+    const notes = asString(body.notes).trim()
+    if (notes.length > 2000) errors.notes = 'Notes must be 2,000 characters or fewer'
+    if (Object.keys(errors).length > 0 || !occurredOn) return again(400, errors)
+    try {
+      await nrm.recordEvent(request.params.id, { kind, occurredOn, outcome: asString(body.outcome) || null, decidedBy: asString(body.decidedBy).trim() || null, notes: notes || null }, actorOf(request))
+    } catch (error) {
+      if (error instanceof NrmError && error.code !== 'not-found') return again(error.status, { [error.field ?? 'kind']: error.message })
+      if (error instanceof NrmError) throw new NotFoundError(error.message)
+      throw error
+    }
+    await request.flash(`${NRM_EVENT_KINDS[kind]} recorded`)
+    return reply.redirect(`/referrals/${referralId}/people/${personId}/nrm`, 303)
+  })
+
+  app.post<{ Params: PersonParams; Body: Body }>('/referrals/:referralId/people/:personId/dtn-submissions', edit, async (request, reply) => {
+    const { referralId, personId } = params(request)
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const submittedOn = readDate(body, 'dtnSubmittedOn', 'Date submitted', errors)
+    const location = asString(body.exploitationLocation)
+    if (!['uk-only', 'overseas-only', 'both', 'unknown'].includes(location)) errors.exploitationLocation = 'Select where the exploitation happened'
+    const reference = asString(body.dtnReference).trim()
+    if (reference.length > 60) errors.dtnReference = 'Reference must be 60 characters or fewer'
+    if (Object.keys(errors).length > 0 || !submittedOn) return show(request, reply.code(400), errors, body, 'dtn')
+    try {
+      await nrm.submitDtn(referralId, personId, { submittedOn, reference: reference || null, exploitationLocation: location as 'uk-only' }, actorOf(request))
+    } catch (error) {
+      if (error instanceof NrmError && error.code !== 'not-found') return show(request, reply.code(error.status), { dtnReference: error.message }, body, 'dtn')
+      throw error
+    }
+    await request.flash('Duty to Notify recorded')
+    return reply.redirect(`/referrals/${referralId}/people/${personId}/nrm`, 303)
+  })
+
+  app.get<{ Params: PersonParams }>('/referrals/:referralId/people/:personId/nrm-summary.pdf', view, async (request, reply) => {
+    const facet = await facetOrNotFound(request)
+    const confirmed = facet.confirmed
+    if (!confirmed) throw new NotFoundError('Confirm a screening before downloading the NRM summary')
+    const consent = facet.consents.find((c) => c.purpose === 'nrm-referral') ?? null
+    const latestNrm = facet.nrmReferrals[0] ?? null
+    const pdf = await nrmSummaryPdf({
+      reference: facet.subject.reference,
+      person: {
+        name: facet.subject.name,
+        otherNames: facet.subject.names.slice(1),
+        dateOfBirth: facet.subject.date_of_birth,
+        approximateAge: facet.subject.approximate_age,
+        gender: GENDERS.label(facet.subject.gender),
+        nationalities: facet.subject.nationalities,
+      },
+      screening: {
+        outcome: confirmed.outcome as unknown as Assessment,
+        answers: confirmed.answers as ScreeningAnswers,
+        confirmedRoute: confirmed.confirmed_route ? ROUTE_LABELS[confirmed.confirmed_route as Route] : null,
+        overridden: confirmed.overridden,
+        overrideReason: confirmed.override_reason,
+        confirmedAt: confirmed.confirmed_at,
+        confirmedBy: confirmed.confirmed_by_name,
+      },
+      consent: consent
+        ? { decision: consent.decision, recordedOn: consent.recorded_on, explainedBy: consent.explained_by, interpreterLanguage: consent.interpreter_used ? consent.interpreter_language : null, pointsExplained: consent.points_explained, understanding: consent.understanding }
+        : null,
+      nrm: latestNrm ? { submittedOn: latestNrm.submitted_on, nrmReference: latestNrm.nrm_reference, firstResponderOrganisation: latestNrm.first_responder_organisation, rgDueOn: latestNrm.rg_due_on, competentAuthority: latestNrm.competent_authority } : null,
+    })
+    await nrm.recordDownload(actorOf(request), params(request).personId, 'nrm-summary')
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="nrm-summary-${facet.subject.reference}.pdf"`).send(pdf)
+  })
+
+  app.get<{ Params: { id: string } }>('/dtn-submissions/:id/summary.pdf', view, async (request, reply) => {
+    if (!isUuid(request.params.id)) throw new NotFoundError()
+    let row
+    try {
+      row = await nrm.dtn(request.params.id)
+    } catch (error) {
+      if (error instanceof NrmError) throw new NotFoundError(error.message)
+      throw error
+    }
+    const pdf = await dtnSummaryPdf({
+      submittedOn: row.submitted_on,
+      reference: row.reference,
+      nation: row.nation,
+      encounteredBy: row.encountered_by,
+      gender: GENDERS.label(row.gender),
+      nationality: row.nationality,
+      ageAtExploitation: row.age_at_exploitation,
+      exploitationTypes: row.exploitation_types,
+      exploitationLocation: row.exploitation_location,
+    })
+    await nrm.recordDownload(actorOf(request), row.person_id ?? row.referral_id, 'dtn-summary')
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="duty-to-notify-${row.submitted_on}.pdf"`).send(pdf)
+  })
+
+  app.get<{ Querystring: { show?: string } }>('/my-work', view, async (request, reply) => {
+    const supervisor = can(request.user, 'team:supervise')
+    const everyone = supervisor && request.query.show !== 'mine'
+    const items = await nrm.workItems(request.user!.id, everyone, actorOf(request))
+    const today = londonDate()
+    return reply.page('nrm/views/my-work.njk', {
+      pageTitle: 'My work',
+      supervisor,
+      everyone,
+      items: items.map((i) => ({
+        ...i,
+        label: WORK_LABELS[i.kind],
+        due: i.due_on ? formatDate(i.due_on) : null,
+        overdue: i.due_on !== null && i.due_on < today,
+        href: `/referrals/${i.referral_id}/people/${i.person_id}/nrm`,
+      })),
+    })
+  })
+}
+

@@ -1,0 +1,190 @@
+import { sql } from 'kysely'
+import type { Queryable } from '#src/platform/db/database.ts'
+
+export type NrmReferralRow = {
+  id: string
+  person_id: string
+  referral_id: string
+  screening_id: string | null
+  nation: string
+  submitted_on: string
+  nrm_reference: string | null
+  first_responder_organisation: string
+  competent_authority: string | null
+  child_at_referral: boolean
+  rg_due_on: string
+  created_at: Date
+}
+
+export type NrmEventRow = {
+  id: string
+  nrm_referral_id: string
+  kind: string
+  occurred_on: string
+  outcome: string | null
+  decided_by: string | null
+  notes: string | null
+  recorded_at: Date
+  recorded_by_name: string | null
+}
+
+export async function listNrmReferrals(db: Queryable, referralId: string, personId: string): Promise<NrmReferralRow[]> {
+  return db.selectFrom('nrm_referrals').selectAll().where('referral_id', '=', referralId).where('person_id', '=', personId).orderBy('submitted_on', 'desc').execute()
+}
+
+export async function findNrmReferral(db: Queryable, id: string): Promise<NrmReferralRow | undefined> {
+  return db.selectFrom('nrm_referrals').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function listNrmEvents(db: Queryable, nrmReferralIds: string[]): Promise<NrmEventRow[]> {
+  if (nrmReferralIds.length === 0) return []
+  return db
+    .selectFrom('nrm_events')
+    .leftJoin('users', 'users.id', 'nrm_events.recorded_by')
+    .select([
+      'nrm_events.id',
+      'nrm_events.nrm_referral_id',
+      'nrm_events.kind',
+      'nrm_events.occurred_on',
+      'nrm_events.outcome',
+      'nrm_events.decided_by',
+      'nrm_events.notes',
+      'nrm_events.recorded_at',
+      'users.display_name as recorded_by_name',
+    ])
+    .where('nrm_events.nrm_referral_id', 'in', nrmReferralIds)
+    .orderBy('nrm_events.occurred_on')
+    .orderBy('nrm_events.recorded_at')
+    .execute()
+}
+
+export async function insertNrmReferral(db: Queryable, row: Omit<NrmReferralRow, 'created_at'> & { created_by: string | null }): Promise<void> {
+  await db.insertInto('nrm_referrals').values(row).execute()
+}
+
+export async function insertNrmEvent(
+  db: Queryable,
+  row: { id: string; nrm_referral_id: string; kind: string; occurred_on: string; outcome: string | null; decided_by: string | null; notes: string | null; recorded_by: string | null },
+): Promise<void> {
+  await db.insertInto('nrm_events').values(row).execute()
+}
+
+/** Locks an NRM referral so two officers cannot record conflicting decisions at once. */
+export async function lockNrmReferral(db: Queryable, id: string): Promise<NrmReferralRow | undefined> {
+  return db.selectFrom('nrm_referrals').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export type ConsentRow = {
+  id: string
+  purpose: string
+  decision: string
+  recorded_on: string
+  explained_by: string
+  interpreter_used: boolean
+  interpreter_language: string | null
+  points_explained: string[]
+  understanding: string | null
+  created_at: Date
+}
+
+export async function listConsents(db: Queryable, personId: string): Promise<ConsentRow[]> {
+  return db
+    .selectFrom('consents')
+    .select(['id', 'purpose', 'decision', 'recorded_on', 'explained_by', 'interpreter_used', 'interpreter_language', 'points_explained', 'understanding', 'created_at'])
+    .where('person_id', '=', personId)
+    .orderBy('recorded_on', 'desc')
+    .orderBy('created_at', 'desc')
+    .execute()
+}
+
+export type DtnRow = {
+  id: string
+  referral_id: string
+  submitted_on: string
+  reference: string | null
+  nation: string
+  encountered_by: string
+  gender: string
+  nationality: string | null
+  age_at_exploitation: string
+  exploitation_types: string[]
+  exploitation_location: string
+  created_at: Date
+}
+
+export async function listDtnSubmissions(db: Queryable, referralId: string, personId: string): Promise<DtnRow[]> {
+  return db
+    .selectFrom('dtn_submissions')
+    .select(['id', 'referral_id', 'submitted_on', 'reference', 'nation', 'encountered_by', 'gender', 'nationality', 'age_at_exploitation', 'exploitation_types', 'exploitation_location', 'created_at'])
+    .where('referral_id', '=', referralId)
+    .where('person_id', '=', personId)
+    .orderBy('submitted_on', 'desc')
+    .execute()
+}
+
+export async function findDtnSubmission(db: Queryable, id: string): Promise<(DtnRow & { person_id: string | null }) | undefined> {
+  return db
+    .selectFrom('dtn_submissions')
+    .select(['id', 'referral_id', 'person_id', 'submitted_on', 'reference', 'nation', 'encountered_by', 'gender', 'nationality', 'age_at_exploitation', 'exploitation_types', 'exploitation_location', 'created_at'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function insertDtnSubmission(db: Queryable, row: Omit<DtnRow, 'created_at'> & { person_id: string; screening_id: string | null; created_by: string | null }): Promise<void> {
+  await db.insertInto('dtn_submissions').values(row).execute()
+}
+
+export type WorkItemRow = {
+  kind: 'rg-due' | 'consent-at-18' | 'submit-nrm' | 'submit-dtn'
+  due_on: string | null
+  referral_id: string
+  reference: string
+  person_id: string
+  person_name: string | null
+  assignee_name: string | null
+}
+
+/**
+ * The next NRM step for each person: reasonable grounds decisions awaited, children turning 18 who must be
+ * asked to consent to continue, and confirmed screenings whose NRM referral or Duty to Notify is not yet
+ * recorded. Limited to one officer's referrals unless `everyone` (a supervisor's view).
+ */
+export async function listWorkItems(db: Queryable, options: { assignedTo: string | null; today: string; limit: number }): Promise<WorkItemRow[]> {
+  const mine = options.assignedTo === null ? sql`true` : sql`r.assigned_to = ${options.assignedTo}`
+  const { rows } = await sql<WorkItemRow>`
+    WITH latest AS (
+      SELECT DISTINCT ON (s.referral_id, s.person_id) s.referral_id, s.person_id, s.confirmed_route
+      FROM screenings s WHERE s.status = 'confirmed'
+      ORDER BY s.referral_id, s.person_id, s.confirmed_at DESC
+    ),
+    items AS (
+      SELECT 'rg-due'::text AS kind, n.rg_due_on::text AS due_on, n.referral_id, n.person_id
+      FROM nrm_referrals n
+      WHERE NOT EXISTS (SELECT 1 FROM nrm_events e WHERE e.nrm_referral_id = n.id AND e.kind IN ('reasonable-grounds', 'withdrawn'))
+      UNION ALL
+      SELECT 'consent-at-18', (p.date_of_birth + interval '18 years')::date::text, n.referral_id, n.person_id
+      FROM nrm_referrals n JOIN people p ON p.id = n.person_id
+      WHERE n.child_at_referral AND p.date_of_birth IS NOT NULL
+        AND p.date_of_birth + interval '18 years' <= ${options.today}::date + 90
+        AND NOT EXISTS (SELECT 1 FROM nrm_events e WHERE e.nrm_referral_id = n.id AND e.kind IN ('conclusive-grounds', 'withdrawn', 'consent-to-continue'))
+      UNION ALL
+      SELECT 'submit-nrm', NULL, l.referral_id, l.person_id FROM latest l
+      WHERE l.confirmed_route IN ('NRM', 'NRM_AND_CHILD_SAFEGUARDING')
+        AND NOT EXISTS (SELECT 1 FROM nrm_referrals n WHERE n.referral_id = l.referral_id AND n.person_id = l.person_id)
+      UNION ALL
+      SELECT 'submit-dtn', NULL, l.referral_id, l.person_id FROM latest l
+      WHERE l.confirmed_route = 'DUTY_TO_NOTIFY'
+        AND NOT EXISTS (SELECT 1 FROM dtn_submissions d WHERE d.referral_id = l.referral_id AND d.person_id = l.person_id)
+    )
+    SELECT i.kind, i.due_on, i.referral_id, r.reference, i.person_id,
+      (SELECT full_name FROM person_names pn WHERE pn.person_id = i.person_id ORDER BY position LIMIT 1) AS person_name,
+      u.display_name AS assignee_name
+    FROM items i
+    JOIN referrals r ON r.id = i.referral_id
+    LEFT JOIN users u ON u.id = r.assigned_to
+    WHERE ${mine}
+    ORDER BY i.due_on NULLS FIRST, r.reference
+    LIMIT ${options.limit}
+  `.execute(db)
+  return rows
+}

@@ -1,0 +1,234 @@
+import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { asArray, asString, type FieldErrors } from '#src/platform/http/forms.ts'
+import { ageOn, londonDate } from '#src/shared/dates.ts'
+import { isIndicator } from './indicators.ts'
+import { AGE_ASSESSMENT_OUTCOMES, DETENTION, ENCOUNTERED_BY, ENTRY_ROUTES, EXPLOITATION_TYPES, LOCATIONS, MEANS, type Facts } from './screening.facts.ts'
+
+/**
+ * What an officer answers on the screening pages, kept as typed (so a page shown again shows their words),
+ * and how those answers become the facts the rules take.
+ */
+export type AgeAnswers = { dobDay: string; dobMonth: string; dobYear: string; age: string; claimedAge: string; ageDisputed: string; assessment: string }
+export type EncounterAnswers = { location: string; encounteredBy: string; detention: string; diplomaticHousehold: string; safeguardingConcern: string }
+export type TravelAnswers = { arranged: string; directions: string[]; endedOnArrival: string; entryRoute: string }
+export type ExploitationAnswers = { purpose: string; types: string[]; countyLines: string; exploitedAsChild: string }
+export type IndicatorAnswers = { indicators: string[]; means: string[]; none: boolean }
+export type ConsentAnswers = {
+  decision: string
+  day: string
+  month: string
+  year: string
+  explainedBy: string
+  interpreterUsed: string
+  interpreterLanguage: string
+  points: string[]
+  understanding: string
+}
+export type OffenceAnswers = { suspected: string; offence: string; compelled: string; noAlternative: string; directConsequence: string }
+
+export type ScreeningAnswers = {
+  age?: AgeAnswers
+  encounter?: EncounterAnswers
+  travel?: TravelAnswers
+  exploitation?: ExploitationAnswers
+  indicators?: IndicatorAnswers
+  consent?: ConsentAnswers
+  offence?: OffenceAnswers
+}
+
+export const CONSENT_POINTS = {
+  'what-the-nrm-is': 'What the NRM is and what happens after a referral',
+  'support-available': 'The support they can get (accommodation, support worker, legal advice, health)',
+  'possible-outcomes': 'The possible outcomes, including negative decisions',
+  'information-sharing': 'That information may be shared with, or sought from, other authorities such as the police and local authorities',
+} as const
+
+type Body = Record<string, unknown>
+const str = (body: Body, key: string, max = 2000) => asString(body[key]).trim().slice(0, max)
+const yesNo = (v: string) => v === 'yes' || v === 'no'
+const triState = (v: string): boolean | null => (v === 'yes' ? true : v === 'no' ? false : null)
+
+export function readAge(body: Body): { answers: AgeAnswers; errors: FieldErrors } {
+  const answers: AgeAnswers = {
+    dobDay: str(body, 'dateOfBirth-day', 10),
+    dobMonth: str(body, 'dateOfBirth-month', 10),
+    dobYear: str(body, 'dateOfBirth-year', 10),
+    age: str(body, 'age', 10),
+    claimedAge: str(body, 'claimedAge', 10),
+    ageDisputed: str(body, 'ageDisputed', 5),
+    assessment: str(body, 'assessment', 20),
+  }
+  const errors: FieldErrors = {}
+  const dob = checkDateInput({ day: answers.dobDay, month: answers.dobMonth, year: answers.dobYear }, 'Date of birth', { required: false, notInFuture: true })
+  if (!dob.ok) errors[`dateOfBirth-${dob.part}`] = dob.message
+  for (const [key, label] of [['age', 'Age'], ['claimedAge', 'The age they give']] as const) {
+    if (answers[key] && !/^\d{1,3}$/.test(answers[key])) errors[key] = `${label} must be a whole number of years, like 16`
+    else if (answers[key] && Number(answers[key]) > 120) errors[key] = `${label} must be 120 or less`
+  }
+  if (dob.ok && dob.value && answers.age && !errors.age && ageOn(dob.value, londonDate()) !== Number(answers.age)) {
+    errors.age = `The date of birth makes them ${ageOn(dob.value, londonDate())}. Correct the age or the date of birth`
+  }
+  if (!yesNo(answers.ageDisputed)) errors.ageDisputed = 'Select yes if their age is disputed'
+  if (!(AGE_ASSESSMENT_OUTCOMES as readonly string[]).includes(answers.assessment)) errors.assessment = 'Select whether an age assessment has been done'
+  if (dob.ok && dob.value && ageOn(dob.value, londonDate()) < 18 && answers.ageDisputed === 'no' && answers.assessment === 'assessed_adult') {
+    errors.assessment = 'The date of birth makes them under 18, which contradicts an assessment as an adult. Record their age as disputed, or correct the date of birth'
+  }
+  return { answers, errors }
+}
+
+export function readEncounter(body: Body): { answers: EncounterAnswers; errors: FieldErrors } {
+  const answers: EncounterAnswers = {
+    location: str(body, 'location', 20),
+    encounteredBy: str(body, 'encounteredBy', 40),
+    detention: str(body, 'detention', 40),
+    diplomaticHousehold: str(body, 'diplomaticHousehold', 5),
+    safeguardingConcern: str(body, 'safeguardingConcern', 5),
+  }
+  const errors: FieldErrors = {}
+  if (!(LOCATIONS as readonly string[]).includes(answers.location)) errors.location = 'Select the UK nation where they were encountered'
+  if (!Object.hasOwn(ENCOUNTERED_BY, answers.encounteredBy)) errors.encounteredBy = 'Select who encountered them'
+  if (answers.detention && answers.detention !== 'none' && !Object.hasOwn(DETENTION, answers.detention)) errors.detention = 'Select their detention status from the list'
+  if (!yesNo(answers.diplomaticHousehold)) errors.diplomaticHousehold = 'Select yes if they worked in a diplomat’s household'
+  if (!yesNo(answers.safeguardingConcern)) errors.safeguardingConcern = 'Select yes if there is a safeguarding concern'
+  return { answers, errors }
+}
+
+export function readTravel(body: Body): { answers: TravelAnswers; errors: FieldErrors } {
+  const answers: TravelAnswers = {
+    arranged: str(body, 'arranged', 10),
+    directions: asArray(body.directions).filter((d) => ['into', 'within', 'out'].includes(d)),
+    endedOnArrival: str(body, 'endedOnArrival', 10),
+    entryRoute: str(body, 'entryRoute', 20),
+  }
+  const errors: FieldErrors = {}
+  if (!['yes', 'no', 'unknown'].includes(answers.arranged)) errors.arranged = 'Select whether anyone arranged or helped with their travel'
+  if (answers.arranged === 'yes' && answers.directions.length === 0) errors.directions = 'Select where they were moved: into, within or out of the UK'
+  if (answers.endedOnArrival && !['yes', 'no', 'unknown'].includes(answers.endedOnArrival)) errors.endedOnArrival = 'Select whether the relationship ended on arrival'
+  if (answers.entryRoute && !(ENTRY_ROUTES as readonly string[]).includes(answers.entryRoute)) errors.entryRoute = 'Select how they entered the UK'
+  return { answers, errors }
+}
+
+export function readExploitation(body: Body): { answers: ExploitationAnswers; errors: FieldErrors } {
+  const answers: ExploitationAnswers = {
+    purpose: str(body, 'purpose', 600),
+    types: asArray(body.types).filter((t) => (EXPLOITATION_TYPES as readonly string[]).includes(t)),
+    countyLines: str(body, 'countyLines', 5),
+    exploitedAsChild: str(body, 'exploitedAsChild', 5),
+  }
+  const errors: FieldErrors = {}
+  if (answers.purpose.length > 500) errors.purpose = 'What they were made to do must be 500 characters or fewer'
+  if (!answers.purpose && answers.types.length === 0) errors.purpose = 'Describe what they were made to do, or select the types of exploitation'
+  if (!yesNo(answers.countyLines)) errors.countyLines = 'Select yes if this may involve County Lines'
+  if (!yesNo(answers.exploitedAsChild)) errors.exploitedAsChild = 'Select yes if the exploitation happened when they were under 18'
+  return { answers, errors }
+}
+
+export function readIndicators(body: Body): { answers: IndicatorAnswers; errors: FieldErrors } {
+  const none = asArray(body.indicators).includes('none')
+  const answers: IndicatorAnswers = {
+    indicators: asArray(body.indicators).filter(isIndicator),
+    means: asArray(body.means).filter((m) => Object.hasOwn(MEANS, m)),
+    none,
+  }
+  const errors: FieldErrors = {}
+  if (!none && answers.indicators.length === 0) errors.indicators = 'Select the indicators you have seen, or ‘None of these’'
+  if (none && answers.indicators.length > 0) errors.indicators = 'Select indicators, or ‘None of these’, not both'
+  return { answers, errors }
+}
+
+export function readConsent(body: Body): { answers: ConsentAnswers; errors: FieldErrors } {
+  const answers: ConsentAnswers = {
+    decision: str(body, 'decision', 20),
+    day: str(body, 'consentDate-day', 10),
+    month: str(body, 'consentDate-month', 10),
+    year: str(body, 'consentDate-year', 10),
+    explainedBy: str(body, 'explainedBy', 200),
+    interpreterUsed: str(body, 'interpreterUsed', 5),
+    interpreterLanguage: str(body, 'interpreterLanguage', 100),
+    points: asArray(body.points).filter((p) => Object.hasOwn(CONSENT_POINTS, p)),
+    understanding: str(body, 'understanding', 2000),
+  }
+  const errors: FieldErrors = {}
+  if (!['given', 'refused', 'not-asked'].includes(answers.decision)) errors.decision = 'Select whether they gave informed consent to an NRM referral'
+  if (answers.decision === 'given' || answers.decision === 'refused') {
+    const date = checkDateInput({ day: answers.day, month: answers.month, year: answers.year }, 'Date of the decision', { required: true, notInFuture: true })
+    if (!date.ok) errors[`consentDate-${date.part}`] = date.message
+    if (!answers.explainedBy) errors.explainedBy = 'Enter who explained the NRM to them'
+    if (!yesNo(answers.interpreterUsed)) errors.interpreterUsed = 'Select yes if an interpreter was used'
+    if (answers.interpreterUsed === 'yes' && !answers.interpreterLanguage) errors.interpreterLanguage = 'Enter the language the interpreter used'
+  }
+  if (answers.decision === 'given') {
+    const missing = Object.keys(CONSENT_POINTS).filter((p) => !answers.points.includes(p))
+    if (missing.length > 0) errors.points = 'Consent is informed only when every point has been explained: select each one you explained'
+    if (!answers.understanding) errors.understanding = 'Describe, in their words where you can, what they understood'
+  }
+  return { answers, errors }
+}
+
+export function readOffence(body: Body): { answers: OffenceAnswers; errors: FieldErrors } {
+  const answers: OffenceAnswers = {
+    suspected: str(body, 'suspected', 5),
+    offence: str(body, 'offence', 400),
+    compelled: str(body, 'compelled', 10),
+    noAlternative: str(body, 'noAlternative', 10),
+    directConsequence: str(body, 'directConsequence', 10),
+  }
+  const errors: FieldErrors = {}
+  if (!yesNo(answers.suspected)) errors.suspected = 'Select yes if they are suspected of an offence'
+  if (answers.suspected === 'yes' && !answers.offence) errors.offence = 'Enter the offence they are suspected of'
+  if (answers.offence.length > 300) errors.offence = 'The offence must be 300 characters or fewer'
+  return { answers, errors }
+}
+
+/** Age as the rules will see it, for deciding whether the consent page applies. */
+export function mayBeChild(age: AgeAnswers | undefined): boolean {
+  if (!age) return false
+  if (age.assessment === 'assessed_adult') return false
+  if (age.assessment === 'assessed_child') return true
+  const years = age.dobYear ? ageOn(`${age.dobYear.padStart(4, '0')}-${age.dobMonth.padStart(2, '0')}-${age.dobDay.padStart(2, '0')}`, londonDate()) : age.age ? Number(age.age) : null
+  if (years !== null && years < 18) return true
+  const claimed = age.claimedAge ? Number(age.claimedAge) : null
+  if (age.ageDisputed === 'yes' && (claimed === null || claimed < 18)) return true
+  return years === null && claimed !== null && claimed < 18
+}
+
+/** The answers as the facts the rules take. */
+export function answersToFacts(a: ScreeningAnswers): Facts {
+  const dob = a.age?.dobYear ? `${a.age.dobYear.padStart(4, '0')}-${a.age.dobMonth.padStart(2, '0')}-${a.age.dobDay.padStart(2, '0')}` : null
+  const child = mayBeChild(a.age)
+  const ms = a.indicators ? (a.indicators.none && a.indicators.means.length === 0 ? false : a.indicators.indicators.length > 0 || a.indicators.means.length > 0) : null
+  const directions = a.travel?.directions ?? []
+  const travelKnown = a.travel && a.travel.arranged !== 'unknown'
+  return {
+    age: a.age?.age ? Number(a.age.age) : null,
+    date_of_birth: dob,
+    age_disputed: a.age ? a.age.ageDisputed === 'yes' : null,
+    claimed_age: a.age?.claimedAge ? Number(a.age.claimedAge) : null,
+    age_assessment_outcome: (a.age?.assessment as Facts['age_assessment_outcome']) ?? null,
+    consent_given: child ? null : a.consent?.decision === 'given' ? true : a.consent?.decision === 'refused' ? false : null,
+    travel_arranged: travelKnown ? a.travel!.arranged === 'yes' : null,
+    travel_into_uk: travelKnown ? directions.includes('into') : null,
+    travel_within_uk: travelKnown ? directions.includes('within') : null,
+    travel_out_of_uk: travelKnown ? directions.includes('out') : null,
+    means_used: (a.indicators?.means ?? []) as Facts['means_used'],
+    exploitation_purpose: a.exploitation?.purpose || null,
+    modern_slavery_indicators_present: ms,
+    safeguarding_concern: a.encounter ? a.encounter.safeguardingConcern === 'yes' : null,
+    relationship_ended_on_arrival: a.travel ? triState(a.travel.endedOnArrival) : null,
+    location: (a.encounter?.location as Facts['location']) ?? null,
+    nationality: null,
+    encountered_by: (a.encounter?.encounteredBy as Facts['encountered_by']) ?? null,
+    identified_individual: true,
+    suspected_offence_by_subject: a.offence?.suspected === 'yes' ? a.offence.offence : null,
+    exploitation_types: a.exploitation?.types.length ? (a.exploitation.types as Facts['exploitation_types']) : null,
+    county_lines: a.exploitation ? a.exploitation.countyLines === 'yes' : null,
+    entry_route: (a.travel?.entryRoute as Facts['entry_route']) || null,
+    detention: a.encounter?.detention && a.encounter.detention !== 'none' ? (a.encounter.detention as Facts['detention']) : null,
+    diplomatic_household: a.encounter ? a.encounter.diplomaticHousehold === 'yes' : null,
+    exploited_as_child: a.exploitation ? a.exploitation.exploitedAsChild === 'yes' : null,
+    la_pilot_area: null,
+    compelled: a.offence ? triState(a.offence.compelled) : null,
+    reasonable_person_no_alternative: a.offence ? triState(a.offence.noAlternative) : null,
+    direct_consequence_of_exploitation: a.offence ? triState(a.offence.directConsequence) : null,
+  }
+}

@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { createTestContext, createUser, PageClient, apiToken, type TestContext } from './support/test-app.ts'
+import { pdfText } from './support/pdf-text.ts'
+
+let ctx: TestContext
+let dc: PageClient
+let officer: { id: string; email: string }
+let referralId: string
+let childId: string
+let adultId: string
+
+const thisYear = new Date().getUTCFullYear()
+
+beforeAll(async () => {
+  ctx = await createTestContext()
+  officer = await createUser(ctx, 'investigator')
+  dc = new PageClient(ctx.app)
+  await dc.signIn(officer.email)
+  const token = await apiToken(ctx, officer.email)
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/referrals',
+    headers: { authorization: `Bearer ${token}` },
+    payload: {
+      receivedAt: '2026-03-02',
+      source: 'police',
+      summary: 'A boy and a woman found at a car wash; the woman says her wages go to the boss.',
+      people: [
+        { names: ['Ardit Hoxha'], dateOfBirth: `${thisYear - 16}-01-15`, gender: 'male', nationalities: ['AL'], role: 'potential-victim' },
+        { names: ['Ioana Popescu', 'Ioana POPESCU'], dateOfBirth: '1994-05-20', gender: 'female', nationalities: ['RO'], role: 'potential-victim' },
+      ],
+      locations: [{ addressLine1: '4 Dock Road', postcode: 'HU3 4AB', premisesType: 'car-wash' }],
+      exploitationTypes: ['labour'],
+    },
+  })
+  const body = created.json()
+  referralId = body.id
+  childId = body.people[0].personId
+  adultId = body.people[1].personId
+  await ctx.app.inject({ method: 'POST', url: `/api/v1/referrals/${referralId}/assignment`, headers: { authorization: `Bearer ${token}` }, payload: { assigneeId: officer.id, note: null } })
+})
+afterAll(() => ctx.close())
+
+async function startScreening(personId: string): Promise<string> {
+  await dc.get(`/referrals/${referralId}`)
+  const started = await dc.post(`/referrals/${referralId}/people/${personId}/screenings`, {})
+  expect(started.statusCode).toBe(303)
+  return started.headers.location!.replace(/\/age$/, '')
+}
+
+async function answerCommon(base: string, overrides: { consent?: Record<string, string | string[]> } = {}) {
+  expect((await dc.post(`${base}/encounter`, { location: 'England', encounteredBy: 'police', detention: 'none', diplomaticHousehold: 'no', safeguardingConcern: 'yes' })).statusCode).toBe(303)
+  expect((await dc.post(`${base}/travel`, { arranged: 'yes', directions: ['into'], endedOnArrival: 'no', entryRoute: 'trafficked' })).statusCode).toBe(303)
+  expect((await dc.post(`${base}/exploitation`, { purpose: 'forced labour at a car wash', types: 'LABOUR', countyLines: 'no', exploitedAsChild: 'no' })).statusCode).toBe(303)
+  const indicators = await dc.post(`${base}/indicators`, { indicators: ['debt', 'lives-at-work'], means: ['debt_bondage', 'withheld_wages'] })
+  expect(indicators.statusCode).toBe(303)
+  if (overrides.consent) expect((await dc.post(`${base}/consent`, overrides.consent)).statusCode).toBe(303)
+  return dc.post(`${base}/offence`, { suspected: 'no', offence: '' })
+}
+
+describe('screening a 16-year-old', () => {
+  it('never asks for consent, suggests the NRM with child safeguarding, explains why, and records the confirmation', async () => {
+    const base = await startScreening(childId)
+    const age = await dc.get(`${base}/age`)
+    expect(age.body).toContain(`value="${thisYear - 16}"`) // prefilled from the referral
+    expect((await dc.post(`${base}/age`, { 'dateOfBirth-day': '15', 'dateOfBirth-month': '1', 'dateOfBirth-year': String(thisYear - 16), age: '', claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })).headers.location).toBe(`${base}/encounter`)
+    const last = await answerCommon(base)
+    // The consent page is skipped for a child: indicators lead straight to the offence page, then the outcome.
+    expect(last.headers.location).toBe(`${base}/outcome`)
+    const outcome = await dc.get(`${base}/outcome`)
+    expect(outcome.body).toContain('NRM referral and child safeguarding')
+    expect(outcome.body).toContain('R01: Under 18')
+    expect(outcome.body).toContain('They are 16, so under 18.')
+    expect(outcome.body).toContain('Modern Slavery Act 2015 s2')
+    const confirmed = await dc.post(`${base}/outcome`, { decision: 'confirm' })
+    expect(confirmed.headers.location).toBe(`/referrals/${referralId}/people/${childId}/nrm`)
+    const facet = await dc.get(confirmed.headers.location!)
+    expect(facet.body).toContain('Screening confirmed: NRM referral and child safeguarding')
+    expect(facet.body).toContain('A child, or someone who may be under 18, needs no consent')
+    const audit = await ctx.db.selectFrom('audit_events').select(['action', 'details']).where('subject_id', '=', childId).orderBy('id').execute()
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['screening.started', 'screening.confirmed', 'victim-facet.viewed']))
+  })
+
+  it('records the NRM referral with a reasonable grounds deadline of 5 working days, shown on my work', async () => {
+    await dc.get(`/referrals/${referralId}/people/${childId}/nrm`)
+    const bad = await dc.post(`/referrals/${referralId}/people/${childId}/nrm-referrals`, { 'submittedOn-day': '31', 'submittedOn-month': '2', 'submittedOn-year': '2026', firstResponderOrganisation: '' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Date submitted must be a real date')
+    expect(bad.body).toContain('Enter the first responder organisation')
+    const ok = await dc.post(`/referrals/${referralId}/people/${childId}/nrm-referrals`, { 'submittedOn-day': '2', 'submittedOn-month': '4', 'submittedOn-year': '2026', nrmReference: 'NRM-123', firstResponderOrganisation: 'Riverton Police', competentAuthority: 'SCA' })
+    expect(ok.statusCode).toBe(303)
+    const facet = await dc.get(`/referrals/${referralId}/people/${childId}/nrm`)
+    // 2 April 2026 is the Thursday before Easter: Good Friday and Easter Monday are skipped.
+    expect(facet.body).toContain('Reasonable grounds decision due 13 April 2026')
+    expect(facet.body).toContain('Overdue')
+    const work = await dc.get('/my-work')
+    expect(work.body).toContain('Reasonable grounds decision due')
+    expect(work.body).toContain('Ardit Hoxha')
+  })
+
+  it('keeps the lifecycle in order: no conclusive grounds before a positive reasonable grounds decision; decisions are the competent authority’s', async () => {
+    const nrmId = (await ctx.db.selectFrom('nrm_referrals').select('id').where('person_id', '=', childId).executeTakeFirstOrThrow()).id
+    const base = { referralId, personId: childId, 'occurredOn-day': '8', 'occurredOn-month': '4', 'occurredOn-year': '2026' }
+    const early = await dc.post(`/nrm-referrals/${nrmId}/events`, { ...base, kind: 'conclusive-grounds', outcome: 'positive', decidedBy: 'SCA' })
+    expect(early.statusCode).toBe(409)
+    expect(early.body).toContain('A conclusive grounds decision follows a positive reasonable grounds decision')
+    const police = await dc.post(`/nrm-referrals/${nrmId}/events`, { ...base, kind: 'reasonable-grounds', outcome: 'positive', decidedBy: 'Riverton Police' })
+    expect(police.statusCode).toBe(400)
+    expect(police.body).toContain('Decisions are the competent authority’s')
+    expect((await dc.post(`/nrm-referrals/${nrmId}/events`, { ...base, kind: 'reasonable-grounds', outcome: 'positive', decidedBy: 'SCA' })).statusCode).toBe(303)
+    const facet = await dc.get(`/referrals/${referralId}/people/${childId}/nrm`)
+    expect(facet.body).toContain('Recovery period; awaiting the conclusive grounds decision')
+    expect(facet.body).toContain('At least until 8 May 2026')
+    expect((await dc.get('/my-work')).body).not.toContain('Reasonable grounds decision due')
+  })
+
+  it('downloads an NRM summary PDF with the person’s details and the reasons', async () => {
+    const response = await dc.get(`/referrals/${referralId}/people/${childId}/nrm-summary.pdf`)
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toBe('application/pdf')
+    const text = await pdfText(response.rawPayload)
+    expect(text).toContain('NRM referral summary')
+    expect(text).toContain('Ardit Hoxha')
+    expect(text).toContain('R01')
+    expect(text).toContain('Riverton Police')
+  })
+})
+
+describe('overriding for a child', () => {
+  it('refuses to route a child to the Duty to Notify even on an override', async () => {
+    const base = await startScreening(childId)
+    await dc.post(`${base}/age`, { 'dateOfBirth-day': '15', 'dateOfBirth-month': '1', 'dateOfBirth-year': String(thisYear - 16), ageDisputed: 'no', assessment: 'not_started' })
+    await answerCommon(base)
+    const response = await dc.post(`${base}/outcome`, { decision: 'override', overrideRoute: 'DUTY_TO_NOTIFY', reason: 'They asked not to be referred' })
+    expect(response.statusCode).toBe(400)
+    expect(response.body).toContain('A child, or someone who may be under 18, can never be routed to the Duty to Notify')
+    expect(response.body).toContain('They asked not to be referred')
+  })
+})
+
+describe('screening an adult who declines', () => {
+  let base: string
+  it('asks for consent, needs a date and who explained, and suggests the anonymised Duty to Notify', async () => {
+    base = await startScreening(adultId)
+    await dc.post(`${base}/age`, { 'dateOfBirth-day': '20', 'dateOfBirth-month': '5', 'dateOfBirth-year': '1994', age: '', claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })
+    await answerCommon(base)
+    // The consent page is asked for an adult.
+    const missing = await dc.post(`${base}/consent`, { decision: 'refused' })
+    expect(missing.statusCode).toBe(400)
+    expect(missing.body).toContain('Enter date of the decision')
+    expect(missing.body).toContain('Enter who explained the NRM to them')
+    const refused = await dc.post(`${base}/consent`, { decision: 'refused', 'consentDate-day': '3', 'consentDate-month': '3', 'consentDate-year': '2026', explainedBy: 'DC Shah', interpreterUsed: 'yes', interpreterLanguage: 'Romanian' })
+    expect(refused.headers.location).toBe(`${base}/offence`)
+    await dc.post(`${base}/offence`, { suspected: 'no' })
+    const outcome = await dc.get(`${base}/outcome`)
+    expect(outcome.body).toContain('Duty to Notify (anonymised; adult did not consent)')
+    expect(outcome.body).toContain('R04')
+  })
+
+  it('needs a reason to override, never allows a child to the Duty to Notify, and audits the override', async () => {
+    const noReason = await dc.post(`${base}/outcome`, { decision: 'override', overrideRoute: 'SAFEGUARDING_REFERRAL_ONLY', reason: '' })
+    expect(noReason.statusCode).toBe(400)
+    expect(noReason.body).toContain('Enter why you are overriding the suggested route')
+    expect((await dc.post(`${base}/outcome`, { decision: 'confirm' })).statusCode).toBe(303)
+    const consent = await ctx.db.selectFrom('consents').selectAll().where('person_id', '=', adultId).executeTakeFirstOrThrow()
+    expect(consent).toMatchObject({ decision: 'refused', explained_by: 'DC Shah', interpreter_language: 'Romanian', purpose: 'nrm-referral' })
+    expect((await dc.get(`${base}/age`)).statusCode).toBe(303) // confirmed screenings cannot be changed
+  })
+
+  it('refuses an NRM referral for the adult who declined, and records a Duty to Notify with no identifiers in its PDF', async () => {
+    await dc.get(`/referrals/${referralId}/people/${adultId}/nrm`)
+    const nrm = await dc.post(`/referrals/${referralId}/people/${adultId}/nrm-referrals`, { 'submittedOn-day': '3', 'submittedOn-month': '3', 'submittedOn-year': '2026', firstResponderOrganisation: 'Police' })
+    expect(nrm.statusCode).toBe(409)
+    expect(nrm.body).toContain('not an NRM referral')
+    expect((await dc.post(`/referrals/${referralId}/people/${adultId}/dtn-submissions`, { 'dtnSubmittedOn-day': '4', 'dtnSubmittedOn-month': '3', 'dtnSubmittedOn-year': '2026', dtnReference: 'DTN-77', exploitationLocation: 'uk-only' })).statusCode).toBe(303)
+    const dtnId = (await ctx.db.selectFrom('dtn_submissions').select('id').where('person_id', '=', adultId).executeTakeFirstOrThrow()).id
+    const pdf = await dc.get(`/dtn-submissions/${dtnId}/summary.pdf`)
+    expect(pdf.statusCode).toBe(200)
+    const text = await pdfText(pdf.rawPayload)
+    expect(text).toContain('Duty to Notify summary (anonymised)')
+    expect(text).toContain('Romania')
+    expect(text).toContain('LABOUR')
+    for (const identifier of ['Ioana', 'Popescu', 'POPESCU', '1994', '20 May', 'Dock Road', 'HU3', 'REF-']) expect(text, identifier).not.toContain(identifier)
+    const audit = await ctx.db.selectFrom('audit_events').select(['action', 'category']).where('subject_id', '=', adultId).where('action', 'in', ['dtn.submitted', 'document.downloaded']).execute()
+    expect(audit).toEqual(expect.arrayContaining([{ action: 'dtn.submitted', category: 'disclosure' }, { action: 'document.downloaded', category: 'disclosure' }]))
+  })
+})
+
+describe('who can see the victim facet', () => {
+  it('keeps screening, consent and NRM status from roles without the victim-facet permission', async () => {
+    const analyst = new PageClient(ctx.app)
+    await analyst.signIn((await createUser(ctx, 'analyst')).email)
+    expect((await analyst.get(`/referrals/${referralId}/people/${childId}/nrm`)).statusCode).toBe(403)
+    expect((await analyst.get('/my-work')).statusCode).toBe(403)
+    const page = await analyst.get(`/referrals/${referralId}`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('A person was screened')
+    expect(page.body).not.toContain('NRM referral and child safeguarding')
+    expect(page.body).not.toContain('Duty to Notify')
+  })
+
+  it('turns a child’s 18th birthday during the NRM into a task to ask for consent to continue', async () => {
+    await sql`UPDATE people SET date_of_birth = (current_date - interval '18 years' + interval '20 days')::date WHERE id = ${childId}`.execute(ctx.db)
+    const work = await dc.get('/my-work')
+    expect(work.body).toContain('Turns 18: ask for consent to stay in the NRM')
+  })
+})
