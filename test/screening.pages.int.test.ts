@@ -62,6 +62,9 @@ async function answerCommon(base: string, overrides: { consent?: Record<string, 
 describe('screening a 16-year-old', () => {
   it('never asks for consent, suggests the NRM with child safeguarding, explains why, and records the confirmation', async () => {
     const base = await startScreening(childId)
+    for (const section of ['age', 'encounter', 'travel', 'exploitation', 'indicators', 'consent', 'offence', 'outcome']) {
+      expect((await dc.get(`${base}/${section}`)).statusCode, section).toBe(200)
+    }
     const age = await dc.get(`${base}/age`)
     expect(age.body).toContain(`value="${thisYear - 16}"`) // prefilled from the referral
     expect((await dc.post(`${base}/age`, { 'dateOfBirth-day': '15', 'dateOfBirth-month': '1', 'dateOfBirth-year': String(thisYear - 16), age: '', claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })).headers.location).toBe(`${base}/encounter`)

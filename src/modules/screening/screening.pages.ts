@@ -25,6 +25,22 @@ export const ROUTE_LABELS: Record<Route, string> = {
   UNDETERMINED: 'Undetermined: more facts needed',
 }
 
+const TRAVEL_LABELS: Record<string, string> = {
+  TRAFFICKING: 'Trafficking',
+  SMUGGLING: 'Smuggling only',
+  SMUGGLING_THEN_TRAFFICKING: 'Smuggling that became trafficking',
+  SLAVERY_WITHOUT_TRAFFICKING: 'Slavery, servitude or forced labour without trafficking',
+  NEITHER: 'Neither',
+  UNDETERMINED: 'Not yet known',
+}
+
+const AUTHORITY_LABELS: Record<string, string> = {
+  SCA: 'Single Competent Authority (Home Office)',
+  IECA: 'Immigration Enforcement Competent Authority',
+  SCA_OR_LA_PILOT: 'Single Competent Authority, or the local authority panel where the child’s area is in the pilot',
+  LA_PILOT: 'Local authority pilot panel',
+}
+
 const SECTION_TITLES: Record<ScreeningSection, string> = {
   age: 'Their age',
   encounter: 'Where and by whom they were encountered',
@@ -135,6 +151,8 @@ export function registerScreeningPages(app: FastifyInstance, { services }: AppDe
       row,
       outcome,
       routeLabel: ROUTE_LABELS[outcome.route],
+      travelLabel: TRAVEL_LABELS[outcome.smuggling_or_trafficking],
+      authorityLabel: outcome.competent_authority ? AUTHORITY_LABELS[outcome.competent_authority] : 'Not applicable',
       confirmedLabel: row.confirmed_route ? ROUTE_LABELS[row.confirmed_route as Route] : null,
       rule: RULES[outcome.deciding_rule],
       supporting: outcome.supporting_rules.map((id) => ({ id, ...RULES[id] })),
