@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { ROOT } from '#src/platform/paths.ts'
 import type { BankHolidays } from './working-days.ts'
+import { ENCOUNTERED_BY, LOCATIONS } from './screening.facts.ts'
+import { DEFAULT_SCREENING_CONFIG, type ScreeningConfig } from './screening.rules.ts'
 
 /**
  * Loads the legal reference data (Schedule 4, bank holidays) from files a force can replace by
@@ -31,6 +33,30 @@ const BankHolidaysFile = z.object({
   coverage: z.string(),
   events: z.array(z.object({ date: z.iso.date(), title: z.string() })),
 })
+
+/**
+ * Facts DOMAIN.md marks unconfirmed, or that a force may need to change when the law does, overridable by a
+ * JSON file (LANTERN_SCREENING_CONFIG_FILE), e.g. {"dutyToNotifyNations": ["England", "Wales", "Scotland"]}
+ * once HTE(S)A s38 is confirmed in force.
+ */
+const ScreeningConfigFile = z
+  .object({
+    recoveryPeriodDays: z.object({ England: z.int().min(0), Wales: z.int().min(0), Scotland: z.int().min(0), NI: z.int().min(0) }).partial(),
+    dutyToNotifyAuthorities: z.array(z.enum(Object.keys(ENCOUNTERED_BY) as [keyof typeof ENCOUNTERED_BY])),
+    dutyToNotifyNations: z.array(z.enum(LOCATIONS)),
+  })
+  .partial()
+  .strict()
+
+export function loadScreeningConfig(file = process.env.LANTERN_SCREENING_CONFIG_FILE): ScreeningConfig {
+  if (!file) return DEFAULT_SCREENING_CONFIG
+  const overrides = ScreeningConfigFile.parse(JSON.parse(readFileSync(file, 'utf8')))
+  return {
+    recoveryPeriodDays: { ...DEFAULT_SCREENING_CONFIG.recoveryPeriodDays, ...overrides.recoveryPeriodDays },
+    dutyToNotifyAuthorities: overrides.dutyToNotifyAuthorities ?? DEFAULT_SCREENING_CONFIG.dutyToNotifyAuthorities,
+    dutyToNotifyNations: overrides.dutyToNotifyNations ?? DEFAULT_SCREENING_CONFIG.dutyToNotifyNations,
+  }
+}
 
 export const DEFAULT_SCHEDULE4_FILE = join(ROOT, 'reference-data/legal/msa-schedule-4.json')
 export const DEFAULT_BANK_HOLIDAYS_FILE = join(ROOT, 'reference-data/legal/bank-holidays-england-and-wales.json')

@@ -20,3 +20,18 @@ describe('legal reference data', () => {
     expect(schedule.offences.filter((o) => o.status === 'unconfirmed').length).toBe(75)
   })
 })
+
+describe('screening configuration', () => {
+  it('lets a force change unconfirmed facts by a file, keeping the defaults for the rest', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { loadScreeningConfig } = await import('./legal-data.ts')
+    const file = join(mkdtempSync(join(tmpdir(), 'lantern-screening-')), 'screening.json')
+    writeFileSync(file, JSON.stringify({ dutyToNotifyNations: ['England', 'Wales', 'Scotland'], recoveryPeriodDays: { England: 45 } }))
+    const config = loadScreeningConfig(file)
+    expect(config.dutyToNotifyNations).toEqual(['England', 'Wales', 'Scotland'])
+    expect(config.recoveryPeriodDays).toEqual({ England: 45, Wales: 30, Scotland: 90, NI: 45 })
+    writeFileSync(file, JSON.stringify({ dutyToNotifyNations: ['Atlantis'] }))
+    expect(() => loadScreeningConfig(file)).toThrow()
+  })
+})

@@ -6,9 +6,9 @@ import { DomainError } from '#src/platform/http/errors.ts'
 import { londonDate } from '#src/shared/dates.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { insertReferralEvent } from '#src/modules/referrals/referral.repository.ts'
-import { loadBankHolidays, loadSchedule4 } from './legal-data.ts'
+import { loadBankHolidays, loadSchedule4, loadScreeningConfig } from './legal-data.ts'
 import type { Facts } from './screening.facts.ts'
-import { assess, DEFAULT_SCREENING_CONFIG, ROUTES, type Assessment, type Route, type ScreeningConfig } from './screening.rules.ts'
+import { assess, ROUTES, type Assessment, type Route, type ScreeningConfig } from './screening.rules.ts'
 import { addWorkingDays } from './working-days.ts'
 import { answersToFacts, mayBeChild, type ScreeningAnswers } from './screening.answers.ts'
 import * as repo from './screening.repository.ts'
@@ -17,7 +17,7 @@ import * as repo from './screening.repository.ts'
 export function createScreeningRules(options: { config?: ScreeningConfig } = {}) {
   const schedule4 = loadSchedule4()
   const holidays = loadBankHolidays()
-  const config = options.config ?? DEFAULT_SCREENING_CONFIG
+  const config = options.config ?? loadScreeningConfig()
   return {
     config,
     assess: (facts: Facts, today = londonDate()) => assess(facts, { schedule4, today, config }),
