@@ -22,6 +22,7 @@ import { registerPriorityPages } from '#src/modules/priorities/priority.pages.ts
 import { registerScreeningApi } from '#src/modules/screening/screening.api.ts'
 import { registerScreeningPages } from '#src/modules/screening/screening.pages.ts'
 import { registerNrmPages } from '#src/modules/nrm/nrm.pages.ts'
+import { registerPersonPages } from '#src/modules/people/person.pages.ts'
 import type { Services } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 
@@ -175,6 +176,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerScreeningApi(app, deps)
   registerScreeningPages(app, deps)
   registerNrmPages(app, deps)
+  registerPersonPages(app, deps)
 
   await app.ready()
   return { app, routes: registry }

@@ -5,6 +5,7 @@ import { createReferralService } from '#src/modules/referrals/referral.service.t
 import { createPriorityService } from '#src/modules/priorities/index.ts'
 import { createScreeningRules, createScreeningService } from '#src/modules/screening/screening.service.ts'
 import { createNrmService } from '#src/modules/nrm/nrm.service.ts'
+import { createPersonService } from '#src/modules/people/person.service.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
 export function createServices(db: Db, config: Config) {
@@ -15,6 +16,7 @@ export function createServices(db: Db, config: Config) {
     priorities: createPriorityService(db),
     screening: createScreeningService(db, screeningRules),
     nrm: createNrmService(db, screeningRules),
+    people: createPersonService(db),
   }
 }
 

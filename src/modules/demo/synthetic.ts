@@ -1,4 +1,5 @@
 import { uuidv7 } from '#src/shared/ids.ts'
+import { normaliseName } from '#src/shared/names.ts'
 import type { Queryable } from '#src/platform/db/database.ts'
 import { sql } from 'kysely'
 
@@ -111,7 +112,7 @@ export type SyntheticUser = { id: string; canWork: boolean; canRecord: boolean }
 
 export type SyntheticData = {
   people: { id: string; date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean; gender: string; nationalities: string[]; languages: string[]; created_by: string | null; updated_at: Date; created_at: Date }[]
-  personNames: { id: string; person_id: string; kind: string; full_name: string; position: number }[]
+  personNames: { id: string; person_id: string; kind: string; full_name: string; normalised: string; script: string; position: number }[]
   locations: { id: string; address_line_1: string | null; address_line_2: string | null; town: string | null; postcode: string | null; description: string | null; premises_type: string; created_at: Date }[]
   referrals: {
     id: string
@@ -229,8 +230,12 @@ export function generateReferrals(
         created_at: receivedAt,
         updated_at: receivedAt,
       })
-      data.personNames.push({ id: uuidv7(receivedAt.getTime()), person_id: personId, kind: 'primary', full_name: `${given} ${family}`, position: 0 })
-      if (random.chance(0.2)) data.personNames.push({ id: uuidv7(receivedAt.getTime()), person_id: personId, kind: 'alias', full_name: `${family.toUpperCase()} ${given}`, position: 1 })
+      const primaryName = `${given} ${family}`
+      data.personNames.push({ id: uuidv7(receivedAt.getTime()), person_id: personId, kind: 'primary', full_name: primaryName, normalised: normaliseName(primaryName), script: 'Latn', position: 0 })
+      if (random.chance(0.2)) {
+        const alias = `${family.toUpperCase()} ${given}`
+        data.personNames.push({ id: uuidv7(receivedAt.getTime()), person_id: personId, kind: 'alias', full_name: alias, normalised: normaliseName(alias), script: 'Latn', position: 1 })
+      }
       data.subjects.push({ referral_id: referralId, person_id: personId, role, position })
     })
 

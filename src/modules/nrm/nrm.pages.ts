@@ -13,6 +13,7 @@ import type { Assessment, Route } from '#src/modules/screening/screening.rules.t
 import type { ScreeningAnswers } from '#src/modules/screening/screening.answers.ts'
 import { NrmError, NRM_EVENT_KINDS, COMPETENT_AUTHORITIES, type NrmEventKind } from './nrm.service.ts'
 import { dtnSummaryPdf, nrmSummaryPdf } from './nrm.documents.ts'
+import { guardVictimFacet } from '#src/modules/people/victim-facet.guard.ts'
 
 type Body = Record<string, unknown>
 type PersonParams = { referralId: string; personId: string }
@@ -25,7 +26,7 @@ const WORK_LABELS: Record<string, string> = {
 }
 
 /** The victim facet of a person in a referral: screening, consent, the NRM lifecycle and the Duty to Notify. */
-export function registerNrmPages(app: FastifyInstance, { services }: AppDeps): void {
+export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps): void {
   const nrm = services.nrm
 
   function params(request: FastifyRequest<{ Params: PersonParams }>) {
@@ -45,6 +46,7 @@ export function registerNrmPages(app: FastifyInstance, { services }: AppDeps): v
   }
 
   async function show(request: FastifyRequest<{ Params: PersonParams }>, reply: FastifyReply, errors: FieldErrors = {}, values: Body = {}, form: string | null = null) {
+    if (!(await guardVictimFacet(db, request, reply, params(request).personId))) return reply
     const facet = await facetOrNotFound(request)
     const { referralId, personId } = params(request)
     const confirmed = facet.confirmed
@@ -99,6 +101,7 @@ export function registerNrmPages(app: FastifyInstance, { services }: AppDeps): v
 
   app.post<{ Params: PersonParams; Body: Body }>('/referrals/:referralId/people/:personId/nrm-referrals', edit, async (request, reply) => {
     const { referralId, personId } = params(request)
+    if (!(await guardVictimFacet(db, request, reply, personId))) return reply
     const body = request.body ?? {}
     const errors: FieldErrors = {}
     const submittedOn = readDate(body, 'submittedOn', 'Date submitted', errors)
@@ -126,6 +129,7 @@ export function registerNrmPages(app: FastifyInstance, { services }: AppDeps): v
     const referralId = asString(body.referralId)
     const personId = asString(body.personId)
     if (!isUuid(referralId) || !isUuid(personId)) throw new NotFoundError()
+    if (!(await guardVictimFacet(db, request, reply, personId))) return reply
     const again = (code: number, errors: FieldErrors) => show({ ...request, params: { referralId, personId } } as FastifyRequest<{ Params: PersonParams }>, reply.code(code), errors, body, `event-${request.params.id}`)
     const errors: FieldErrors = {}
     const kind = asString(body.kind) as NrmEventKind
@@ -147,6 +151,7 @@ export function registerNrmPages(app: FastifyInstance, { services }: AppDeps): v
 
   app.post<{ Params: PersonParams; Body: Body }>('/referrals/:referralId/people/:personId/dtn-submissions', edit, async (request, reply) => {
     const { referralId, personId } = params(request)
+    if (!(await guardVictimFacet(db, request, reply, personId))) return reply
     const body = request.body ?? {}
     const errors: FieldErrors = {}
     const submittedOn = readDate(body, 'dtnSubmittedOn', 'Date submitted', errors)
@@ -166,6 +171,7 @@ export function registerNrmPages(app: FastifyInstance, { services }: AppDeps): v
   })
 
   app.get<{ Params: PersonParams }>('/referrals/:referralId/people/:personId/nrm-summary.pdf', view, async (request, reply) => {
+    if (!(await guardVictimFacet(db, request, reply, params(request).personId))) return reply
     const facet = await facetOrNotFound(request)
     const confirmed = facet.confirmed
     if (!confirmed) throw new NotFoundError('Confirm a screening before downloading the NRM summary')
@@ -208,6 +214,7 @@ export function registerNrmPages(app: FastifyInstance, { services }: AppDeps): v
       if (error instanceof NrmError) throw new NotFoundError(error.message)
       throw error
     }
+    if (row.person_id && !(await guardVictimFacet(db, request, reply, row.person_id))) return reply
     const pdf = await dtnSummaryPdf({
       submittedOn: row.submitted_on,
       reference: row.reference,

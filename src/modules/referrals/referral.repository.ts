@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type SqlBool, type Expression } from 'kysely'
 import type { Database, Queryable } from '#src/platform/db/database.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
+import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import type { LocationInput, PersonInput } from './referral.schema.ts'
 import type { ReferralStatus } from './referral.vocabulary.ts'
 
@@ -54,7 +55,17 @@ export async function insertPerson(db: Queryable, person: PersonInput, createdBy
     .execute()
   await db
     .insertInto('person_names')
-    .values(person.names.map((fullName, position) => ({ id: uuidv7(), person_id: id, kind: position === 0 ? 'primary' : 'alias', full_name: fullName, position })))
+    .values(
+      person.names.map((fullName, position) => ({
+        id: uuidv7(),
+        person_id: id,
+        kind: position === 0 ? 'primary' : scriptOf(fullName) !== 'Latn' ? 'original-script' : 'alias',
+        full_name: fullName,
+        normalised: normaliseName(fullName),
+        script: scriptOf(fullName),
+        position,
+      })),
+    )
     .execute()
   return id
 }

@@ -8,6 +8,8 @@ import { INDICATOR_GROUPS } from './indicators.ts'
 import { CONSENT_POINTS, mayBeChild, readAge, readConsent, readEncounter, readExploitation, readIndicators, readOffence, readTravel, type ScreeningAnswers } from './screening.answers.ts'
 import { DETENTION, ENCOUNTERED_BY, EXPLOITATION_TYPES, LOCATIONS, MEANS } from './screening.facts.ts'
 import { RULES, ROUTES, type Route } from './screening.rules.ts'
+import { victimFacetAccess } from '#src/modules/people/index.ts'
+import { guardVictimFacet } from '#src/modules/people/victim-facet.guard.ts'
 import { ScreeningError, SCREENING_SECTIONS, type ScreeningSection } from './screening.service.ts'
 
 type Body = Record<string, unknown>
@@ -72,14 +74,16 @@ const vocab = {
 }
 
 /** The screening question pages for one person in a referral, the outcome with its reasons, and confirmation. */
-export function registerScreeningPages(app: FastifyInstance, { services }: AppDeps): void {
+export function registerScreeningPages(app: FastifyInstance, { services, db }: AppDeps): void {
   const screening = services.screening
   const access = { config: { access: 'screening:assess' as const } }
 
   async function load(request: FastifyRequest<{ Params: Params }>) {
     if (!isUuid(request.params.id)) throw new NotFoundError()
     try {
-      return await screening.get(request.params.id)
+      const row = await screening.get(request.params.id)
+      if (!(await victimFacetAccess(db, request.user!, row.person_id)).visible) throw new NotFoundError('Screening not found')
+      return row
     } catch (error) {
       if (error instanceof ScreeningError && error.code === 'not-found') throw new NotFoundError('Screening not found')
       throw error
@@ -114,6 +118,7 @@ export function registerScreeningPages(app: FastifyInstance, { services }: AppDe
   app.post<{ Params: { referralId: string; personId: string } }>('/referrals/:referralId/people/:personId/screenings', access, async (request, reply) => {
     const { referralId, personId } = request.params
     if (!isUuid(referralId) || !isUuid(personId)) throw new NotFoundError()
+    if (!(await guardVictimFacet(db, request, reply, personId))) return reply
     try {
       const id = await screening.start(referralId, personId, actorOf(request))
       return reply.redirect(`/screenings/${id}/age`, 303)

@@ -31,6 +31,15 @@ export const AUDIT_ACTIONS = {
   'dtn.submitted': 'disclosure',
   'document.downloaded': 'disclosure',
   'work.viewed': 'consultation',
+  'person.viewed': 'consultation',
+  'person.updated': 'alteration',
+  'immigration-status.viewed': 'consultation',
+  'immigration-status.recorded': 'alteration',
+  'case.opened': 'collection',
+  'case.viewed': 'consultation',
+  'case.updated': 'alteration',
+  'case.decision-recorded': 'collection',
+  'search.performed': 'consultation',
   'settings.priority-changed': 'alteration',
 } as const
 

@@ -92,6 +92,7 @@ export interface PeopleTable {
   created_at: CreatedAt
   created_by: string | null
   updated_at: Timestamp
+  vulnerability: Generated<string | null>
 }
 
 export interface PersonNamesTable {
@@ -99,6 +100,8 @@ export interface PersonNamesTable {
   person_id: string
   kind: string
   full_name: string
+  normalised: string
+  script: string | null
   position: number
 }
 
@@ -111,6 +114,8 @@ export interface LocationsTable {
   description: string | null
   premises_type: string
   created_at: CreatedAt
+  cuckooed: Generated<boolean>
+  postcode_sector: Generated<string | null>
 }
 
 export interface ReferralsTable {
@@ -251,6 +256,156 @@ export interface DtnSubmissionsTable {
   created_at: CreatedAt
 }
 
+export interface PersonDocumentsTable {
+  id: string
+  person_id: string
+  kind: string
+  number: string | null
+  issuing_country: string | null
+  expires_on: string | null
+  held_by_person: boolean | null
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface PersonImmigrationStatusTable {
+  person_id: string
+  status: string
+  notes: string | null
+  recorded_by: string | null
+  recorded_at: Timestamp
+}
+
+export interface ObjectsTable {
+  id: string
+  kind: string
+  value: string
+  display: string
+  details: ColumnType<Record<string, unknown>, string | undefined, string>
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface EntityLinksTable {
+  id: string
+  from_type: string
+  from_id: string
+  to_type: string
+  to_id: string
+  relation: string
+  valid_from: string | null
+  valid_to: string | null
+  source: string
+  case_id: string | null
+  referral_id: string | null
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface OperationsTable {
+  id: string
+  name: string
+  description: string | null
+  status: Generated<string>
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface CasesTable {
+  id: string
+  reference: string
+  title: string
+  kind: string
+  status: Generated<string>
+  summary: string | null
+  officer_in_charge: string | null
+  operation_id: string | null
+  restricted: Generated<boolean>
+  priority_tags: Generated<string[]>
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+  closed_at: Timestamp | null
+}
+
+export interface CaseReferralsTable {
+  case_id: string
+  referral_id: string
+}
+
+export interface CasePeopleTable {
+  case_id: string
+  person_id: string
+  role: string
+  added_by: string | null
+  added_at: CreatedAt
+}
+
+export interface CaseLocationsTable {
+  case_id: string
+  location_id: string
+}
+
+export interface CaseObjectsTable {
+  case_id: string
+  object_id: string
+}
+
+export interface CaseMembersTable {
+  case_id: string
+  user_id: string
+  victim_facet: boolean
+}
+
+export interface CaseTasksTable {
+  id: string
+  case_id: string
+  title: string
+  owner_id: string | null
+  due_on: string | null
+  status: Generated<string>
+  completed_at: Timestamp | null
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface CaseDecisionsTable {
+  id: string
+  case_id: string
+  decided_on: string
+  decision: string
+  rationale: string
+  recorded_by: string
+  recorded_at: CreatedAt
+}
+
+export interface EventsTable {
+  id: string
+  kind: string
+  occurred_at: Timestamp
+  ended_at: Timestamp | null
+  location_id: string | null
+  case_id: string | null
+  summary: string
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface EventPeopleTable {
+  event_id: string
+  person_id: string
+  role: string
+}
+
+export interface CaseTimelineTable {
+  id: string
+  case_id: string
+  occurred_at: CreatedAt
+  actor_user_id: string | null
+  kind: string
+  text: string
+}
+
 export interface Database {
   roles: RolesTable
   users: UsersTable
@@ -272,6 +427,22 @@ export interface Database {
   nrm_referrals: NrmReferralsTable
   nrm_events: NrmEventsTable
   dtn_submissions: DtnSubmissionsTable
+  person_documents: PersonDocumentsTable
+  person_immigration_status: PersonImmigrationStatusTable
+  objects: ObjectsTable
+  entity_links: EntityLinksTable
+  operations: OperationsTable
+  cases: CasesTable
+  case_referrals: CaseReferralsTable
+  case_people: CasePeopleTable
+  case_locations: CaseLocationsTable
+  case_objects: CaseObjectsTable
+  case_members: CaseMembersTable
+  case_tasks: CaseTasksTable
+  case_decisions: CaseDecisionsTable
+  events: EventsTable
+  event_people: EventPeopleTable
+  case_timeline: CaseTimelineTable
 }
 
 export type Db = Kysely<Database>

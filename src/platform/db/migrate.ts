@@ -3,12 +3,14 @@ import type { Db } from './database.ts'
 import * as m0001 from './migrations/0001-foundation.ts'
 import * as m0002 from './migrations/0002-screening-permission.ts'
 import * as m0003 from './migrations/0003-screening-and-nrm.ts'
+import * as m0004 from './migrations/0004-pole-and-cases.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-screening-permission': m0002,
   '0003-screening-and-nrm': m0003,
+  '0004-pole-and-cases': m0004,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -1,0 +1,154 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AppDeps } from '#src/app.ts'
+import { actorOf } from '#src/platform/http/access.ts'
+import { NotFoundError } from '#src/platform/http/errors.ts'
+import { asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { can } from '#src/platform/auth/permissions.ts'
+import { isUuid } from '#src/shared/ids.ts'
+import { formatDate, formatDateTime } from '#src/shared/dates.ts'
+import { COUNTRIES, countryName, isCountryCode, languageName } from '#src/shared/reference-data.ts'
+import { describeAge } from '#src/modules/referrals/referral.presenter.ts'
+import { GENDERS, SUBJECT_ROLES } from '#src/modules/referrals/referral.vocabulary.ts'
+import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
+import { PersonError } from './person.service.ts'
+
+type Body = Record<string, unknown>
+type Params = { id: string }
+
+const NAME_KINDS = { primary: 'Main name', alias: 'Alias', spelling: 'Other spelling', 'original-script': 'Original script', nickname: 'Nickname' } as const
+const DOCUMENT_KINDS = { passport: 'Passport', 'national-id': 'National identity card', 'driving-licence': 'Driving licence', 'residence-permit': 'Residence permit', 'birth-certificate': 'Birth certificate', other: 'Other' } as const
+const CASE_ROLES: Record<string, string> = { victim: 'Victim', suspect: 'Suspect', associate: 'Associate' }
+const RELATIONS = { uses: 'Uses', owns: 'Owns', 'registered-keeper': 'Registered keeper', drives: 'Drives', 'account-holder': 'Account holder', runs: 'Runs', works: 'Works on' } as const
+
+/** A person's record: names in every script, documents, phones and vehicles, roles, and the protected facets. */
+export function registerPersonPages(app: FastifyInstance, { services }: AppDeps): void {
+  const people = services.people
+
+  function id(request: FastifyRequest<{ Params: Params }>) {
+    if (!isUuid(request.params.id)) throw new NotFoundError()
+    return request.params.id
+  }
+
+  async function show(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { errors?: FieldErrors; values?: Body; form?: string; status?: { status: string; notes: string | null; recorded_at: Date; recorded_by_name: string | null } | null; statusShown?: boolean } = {}) {
+    let view
+    try {
+      view = await people.view(id(request), request.user!, actorOf(request))
+    } catch (error) {
+      if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError('Person not found')
+      throw error
+    }
+    const { person, names } = view
+    const errors = state.errors ?? {}
+    return reply.page('people/views/person.njk', {
+      pageTitle: names[0]?.full_name ?? 'Person',
+      person: {
+        ...person,
+        age: describeAge(person),
+        gender: GENDERS.label(person.gender),
+        nationalities: person.nationalities.map(countryName),
+        languages: person.languages.map(languageName),
+      },
+      names: names.map((n) => ({ ...n, kindLabel: NAME_KINDS[n.kind as keyof typeof NAME_KINDS] ?? n.kind })),
+      documents: view.documents.map((d) => ({ ...d, kindLabel: DOCUMENT_KINDS[d.kind as keyof typeof DOCUMENT_KINDS] ?? d.kind, country: d.issuing_country ? countryName(d.issuing_country) : null, expires: d.expires_on ? formatDate(d.expires_on) : null })),
+      roles: view.roles.map((r) => ({ ...r, roleLabel: SUBJECT_ROLES.label(r.role) !== r.role ? SUBJECT_ROLES.label(r.role) : (CASE_ROLES[r.role] ?? r.role), href: r.kind === 'referral' ? `/referrals/${r.id}` : `/cases/${r.id}` })),
+      hiddenRoles: view.hiddenRoles,
+      links: view.links.map((l) => ({
+        ...l,
+        what: l.object_kind ? `${OBJECT_KINDS[l.object_kind as ObjectKind] ?? l.object_kind}: ${l.object_display}` : l.location_text ? `Place: ${l.location_text}${l.location_cuckooed ? ' (cuckooed)' : ''}` : `Person: ${l.person_name ?? 'unnamed'}`,
+        href: l.other_type === 'person' ? `/people/${l.other_id}` : null,
+        from: l.valid_from ? formatDate(l.valid_from) : null,
+      })),
+      facet: view.facet,
+      hasImmigrationStatus: view.hasImmigrationStatus,
+      immigrationStatus: state.status ? { ...state.status, recorded: formatDateTime(state.status.recorded_at) } : null,
+      statusShown: state.statusShown ?? false,
+      canEdit: can(request.user, 'person:edit'),
+      canSeeStatus: can(request.user, 'immigration-status:view'),
+      canRecordStatus: can(request.user, 'immigration-status:edit'),
+      firstReferral: view.roles.find((r) => r.kind === 'referral')?.id ?? null,
+      vocab: {
+        NAME_KINDS: Object.entries(NAME_KINDS).filter(([k]) => k !== 'primary').map(([value, text]) => ({ value, text })),
+        DOCUMENT_KINDS: Object.entries(DOCUMENT_KINDS).map(([value, text]) => ({ value, text })),
+        OBJECT_KINDS: Object.entries(OBJECT_KINDS).filter(([k]) => k !== 'deal-line').map(([value, text]) => ({ value, text })),
+        RELATIONS: Object.entries(RELATIONS).map(([value, text]) => ({ value, text })),
+        COUNTRIES,
+      },
+      errors,
+      errorList: errorSummary(errors),
+      values: state.values ?? {},
+      form: state.form ?? null,
+    })
+  }
+
+  const view = { config: { access: 'person:view' as const } }
+  const edit = { config: { access: 'person:edit' as const } }
+
+  app.get<{ Params: Params }>('/people/:id', view, (request, reply) => show(request, reply))
+
+  async function attempt(request: FastifyRequest<{ Params: Params; Body: Body }>, reply: FastifyReply, form: string, work: () => Promise<unknown>, done: string) {
+    try {
+      await work()
+    } catch (error) {
+      if (error instanceof PersonError && error.code === 'invalid') return show(request, reply.code(400), { errors: { [error.field ?? 'form']: error.message }, values: request.body ?? {}, form })
+      if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
+      throw error
+    }
+    await request.flash(done)
+    return reply.redirect(`/people/${id(request)}`, 303)
+  }
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id/names', edit, (request, reply) => {
+    const body = request.body ?? {}
+    return attempt(request, reply, 'name', () => people.addName(id(request), { fullName: asString(body.fullName), kind: asString(body.kind) }, actorOf(request)), 'Name added')
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id/documents', edit, async (request, reply) => {
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const kind = asString(body.kind)
+    if (!Object.hasOwn(DOCUMENT_KINDS, kind)) errors.kind = 'Select the type of document'
+    const number = asString(body.number).trim()
+    if (number.length > 60) errors.number = 'Document number must be 60 characters or fewer'
+    const country = asString(body.issuingCountry)
+    if (country && !isCountryCode(country)) errors.issuingCountry = 'Select the issuing country from the list'
+    const expiry = checkDateInput(dateParts(body, 'expiresOn'), 'Expiry date', { required: false })
+    if (!expiry.ok) errors[`expiresOn-${expiry.part}`] = expiry.message
+    const held = asString(body.heldByPerson)
+    if (Object.keys(errors).length > 0) return show(request, reply.code(400), { errors, values: body, form: 'document' })
+    return attempt(
+      request,
+      reply,
+      'document',
+      () => people.addDocument(id(request), { kind, number: number || null, issuingCountry: country || null, expiresOn: expiry.ok ? expiry.value : null, heldByPerson: held === 'yes' ? true : held === 'no' ? false : null }, actorOf(request)),
+      'Document added',
+    )
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id/objects', edit, (request, reply) => {
+    const body = request.body ?? {}
+    const kind = asString(body.kind) as ObjectKind
+    const relation = asString(body.relation)
+    if (!Object.hasOwn(OBJECT_KINDS, kind) || kind === 'deal-line') return show(request, reply.code(400), { errors: { kind: 'Select what you are adding' }, values: body, form: 'object' })
+    if (!Object.hasOwn(RELATIONS, relation)) return show(request, reply.code(400), { errors: { relation: 'Select how they are connected to it' }, values: body, form: 'object' })
+    const source = asString(body.source).trim()
+    if (!source) return show(request, reply.code(400), { errors: { source: 'Enter where this information came from' }, values: body, form: 'object' })
+    return attempt(request, reply, 'object', () => people.linkObject(id(request), { kind, value: asString(body.value), relation, validFrom: null, source: source.slice(0, 200) }, actorOf(request)), `${OBJECT_KINDS[kind]} added`)
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id/immigration-status/view', { config: { access: 'immigration-status:view' } }, async (request, reply) => {
+    const purpose = asString(request.body?.purpose).slice(0, 500)
+    try {
+      const status = await people.viewImmigrationStatus(id(request), purpose, request.user!, actorOf(request))
+      return show(request, reply, { status, statusShown: true })
+    } catch (error) {
+      if (error instanceof PersonError && error.code === 'invalid') return show(request, reply.code(400), { errors: { purpose: error.message }, values: request.body ?? {}, form: 'status-view' })
+      throw error
+    }
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id/immigration-status', { config: { access: 'immigration-status:edit' } }, (request, reply) => {
+    const body = request.body ?? {}
+    return attempt(request, reply, 'status', () => people.recordImmigrationStatus(id(request), { status: asString(body.status).slice(0, 200), notes: asString(body.notes).trim().slice(0, 2000) || null }, actorOf(request)), 'Immigration status recorded. It is protected: every view is audited.')
+  })
+}

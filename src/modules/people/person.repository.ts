@@ -1,0 +1,166 @@
+import { sql } from 'kysely'
+import type { Queryable } from '#src/platform/db/database.ts'
+
+export type PersonRow = {
+  id: string
+  date_of_birth: string | null
+  approximate_age: number | null
+  age_disputed: boolean
+  gender: string
+  nationalities: string[]
+  languages: string[]
+  vulnerability: string | null
+  created_at: Date
+}
+
+export async function findPerson(db: Queryable, id: string): Promise<PersonRow | undefined> {
+  return db
+    .selectFrom('people')
+    .select(['id', 'date_of_birth', 'approximate_age', 'age_disputed', 'gender', 'nationalities', 'languages', 'vulnerability', 'created_at'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function listNames(db: Queryable, personId: string) {
+  return db.selectFrom('person_names').select(['id', 'kind', 'full_name', 'script', 'position']).where('person_id', '=', personId).orderBy('position').execute()
+}
+
+export async function insertName(db: Queryable, row: { id: string; personId: string; kind: string; fullName: string; normalised: string; script: string }): Promise<void> {
+  await db
+    .insertInto('person_names')
+    .values({
+      id: row.id,
+      person_id: row.personId,
+      kind: row.kind,
+      full_name: row.fullName,
+      normalised: row.normalised,
+      script: row.script,
+      position: sql<number>`(SELECT coalesce(max(position), -1) + 1 FROM person_names WHERE person_id = ${row.personId})`,
+    })
+    .execute()
+}
+
+export async function listDocuments(db: Queryable, personId: string) {
+  return db.selectFrom('person_documents').select(['id', 'kind', 'number', 'issuing_country', 'expires_on', 'held_by_person']).where('person_id', '=', personId).orderBy('created_at').execute()
+}
+
+export async function insertDocument(
+  db: Queryable,
+  row: { id: string; person_id: string; kind: string; number: string | null; issuing_country: string | null; expires_on: string | null; held_by_person: boolean | null; created_by: string | null },
+): Promise<void> {
+  await db.insertInto('person_documents').values(row).execute()
+}
+
+export type RoleRow = { kind: 'referral' | 'case'; id: string; reference: string; role: string; restricted: boolean }
+
+/** Every role the person holds, in referrals and in cases: one person can be a victim here and a suspect there. */
+export async function listRoles(db: Queryable, personId: string): Promise<RoleRow[]> {
+  const { rows } = await sql<RoleRow>`
+    SELECT 'referral' AS kind, r.id, r.reference, rs.role, false AS restricted
+    FROM referral_subjects rs JOIN referrals r ON r.id = rs.referral_id WHERE rs.person_id = ${personId}
+    UNION ALL
+    SELECT 'case', c.id, c.reference, cp.role, c.restricted
+    FROM case_people cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id = ${personId}
+    ORDER BY reference`.execute(db)
+  return rows
+}
+
+export type LinkRow = {
+  id: string
+  relation: string
+  valid_from: string | null
+  valid_to: string | null
+  source: string
+  other_type: string
+  other_id: string
+  object_kind: string | null
+  object_display: string | null
+  location_text: string | null
+  location_cuckooed: boolean | null
+  person_name: string | null
+}
+
+/** Links from or to an entity, with what is at the other end described for display. */
+export async function listLinks(db: Queryable, type: 'person' | 'object' | 'location', id: string): Promise<LinkRow[]> {
+  const { rows } = await sql<LinkRow>`
+    WITH l AS (
+      SELECT id, relation, valid_from::text, valid_to::text, source, to_type AS other_type, to_id AS other_id
+      FROM entity_links WHERE from_type = ${type} AND from_id = ${id}
+      UNION ALL
+      SELECT id, relation, valid_from::text, valid_to::text, source, from_type, from_id
+      FROM entity_links WHERE to_type = ${type} AND to_id = ${id}
+    )
+    SELECT l.*, o.kind AS object_kind, o.display AS object_display,
+      concat_ws(', ', loc.address_line_1, loc.town, loc.postcode, loc.description) AS location_text, loc.cuckooed AS location_cuckooed,
+      (SELECT full_name FROM person_names pn WHERE pn.person_id = l.other_id ORDER BY position LIMIT 1) AS person_name
+    FROM l
+    LEFT JOIN objects o ON l.other_type = 'object' AND o.id = l.other_id
+    LEFT JOIN locations loc ON l.other_type = 'location' AND loc.id = l.other_id
+    ORDER BY l.valid_from NULLS LAST`.execute(db)
+  return rows
+}
+
+export async function upsertObject(db: Queryable, row: { id: string; kind: string; value: string; display: string; details: Record<string, unknown>; createdBy: string | null }): Promise<string> {
+  const inserted = await db
+    .insertInto('objects')
+    .values({ id: row.id, kind: row.kind, value: row.value, display: row.display, details: JSON.stringify(row.details), created_by: row.createdBy })
+    .onConflict((oc) => oc.columns(['kind', 'value']).doUpdateSet({ details: sql`objects.details || excluded.details` }))
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return inserted.id
+}
+
+export async function insertLink(
+  db: Queryable,
+  row: { id: string; from_type: string; from_id: string; to_type: string; to_id: string; relation: string; valid_from: string | null; valid_to: string | null; source: string; case_id: string | null; referral_id: string | null; created_by: string | null },
+): Promise<void> {
+  await db.insertInto('entity_links').values(row).execute()
+}
+
+export async function findImmigrationStatus(db: Queryable, personId: string) {
+  return db
+    .selectFrom('person_immigration_status')
+    .leftJoin('users', 'users.id', 'person_immigration_status.recorded_by')
+    .select(['person_immigration_status.status', 'person_immigration_status.notes', 'person_immigration_status.recorded_at', 'users.display_name as recorded_by_name'])
+    .where('person_immigration_status.person_id', '=', personId)
+    .executeTakeFirst()
+}
+
+export async function hasImmigrationStatus(db: Queryable, personId: string): Promise<boolean> {
+  const row = await db.selectFrom('person_immigration_status').select('person_id').where('person_id', '=', personId).executeTakeFirst()
+  return row !== undefined
+}
+
+export async function upsertImmigrationStatus(db: Queryable, row: { personId: string; status: string; notes: string | null; recordedBy: string | null }): Promise<void> {
+  await db
+    .insertInto('person_immigration_status')
+    .values({ person_id: row.personId, status: row.status, notes: row.notes, recorded_by: row.recordedBy, recorded_at: new Date() })
+    .onConflict((oc) => oc.column('person_id').doUpdateSet({ status: row.status, notes: row.notes, recorded_by: row.recordedBy, recorded_at: new Date() }))
+    .execute()
+}
+
+export type VictimFacetFacts = { isVictim: boolean; allowed: boolean; contacts: string[] }
+
+const VICTIM_ROLES = ['potential-victim', 'victim']
+
+/**
+ * Whether a person has a victim facet, whether this user works it, and who to ask if not. The user works it
+ * when they are the assigned officer of a referral, or a victim-side member or the officer in charge of a
+ * case, in which the person is a (potential) victim.
+ */
+export async function victimFacetFacts(db: Queryable, personId: string, userId: string): Promise<VictimFacetFacts> {
+  const { rows } = await sql<{ via: string; responsible: string | null; responsible_name: string | null; member: boolean }>`
+    SELECT 'referral' AS via, r.assigned_to AS responsible, u.display_name AS responsible_name, r.assigned_to = ${userId} AS member
+    FROM referral_subjects rs JOIN referrals r ON r.id = rs.referral_id LEFT JOIN users u ON u.id = r.assigned_to
+    WHERE rs.person_id = ${personId} AND rs.role = ANY(${VICTIM_ROLES})
+    UNION ALL
+    SELECT 'case', c.officer_in_charge, u.display_name,
+      c.officer_in_charge = ${userId} OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${userId} AND m.victim_facet)
+    FROM case_people cp JOIN cases c ON c.id = cp.case_id LEFT JOIN users u ON u.id = c.officer_in_charge
+    WHERE cp.person_id = ${personId} AND cp.role = ANY(${VICTIM_ROLES})`.execute(db)
+  return {
+    isVictim: rows.length > 0,
+    allowed: rows.some((r) => r.member),
+    contacts: [...new Set(rows.map((r) => r.responsible_name).filter((n): n is string => n !== null))],
+  }
+}

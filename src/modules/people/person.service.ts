@@ -1,0 +1,125 @@
+import type { Db } from '#src/platform/db/database.ts'
+import { inTransaction } from '#src/platform/db/transaction.ts'
+import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
+import type { Actor } from '#src/platform/audit/audit-events.ts'
+import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
+import { DomainError } from '#src/platform/http/errors.ts'
+import { uuidv7 } from '#src/shared/ids.ts'
+import { normaliseName, scriptOf } from '#src/shared/names.ts'
+import { normaliseIdentifier, type ObjectKind } from './identifiers.ts'
+import * as repo from './person.repository.ts'
+
+export class PersonError extends DomainError {
+  readonly status: number
+  constructor(
+    readonly code: 'not-found' | 'invalid' | 'forbidden',
+    message: string,
+    override readonly field?: string,
+  ) {
+    super(message)
+    this.status = code === 'not-found' ? 404 : code === 'forbidden' ? 403 : 400
+  }
+}
+
+export type VictimFacetAccess = { exists: boolean; visible: boolean; askWho: string[] }
+
+/**
+ * The one place that decides who sees a person's protected facets. Victim facet: the victim-facet
+ * permission, and either supervision of the team or working the person's victim side (see
+ * victimFacetFacts). Immigration status: its own permission, a stated purpose, and an audit row per view.
+ */
+export async function victimFacetAccess(db: Db, user: CurrentUser, personId: string): Promise<VictimFacetAccess> {
+  const facts = await repo.victimFacetFacts(db, personId, user.id)
+  // Someone not (yet) recorded as a victim has nothing protected from a colleague who may see victim facets.
+  const visible = can(user, 'victim-facet:view') && (!facts.isVictim || can(user, 'team:supervise') || facts.allowed)
+  return { exists: facts.isVictim, visible, askWho: facts.contacts }
+}
+
+export function createPersonService(db: Db) {
+  async function load(id: string) {
+    const person = await repo.findPerson(db, id)
+    if (!person) throw new PersonError('not-found', 'Person not found')
+    return person
+  }
+
+  return {
+    /** A person's record: names, documents, roles and links. The view is audited. Protected facets are not in it. */
+    async view(id: string, user: CurrentUser, actor: Actor) {
+      const person = await load(id)
+      return inTransaction(db, async (trx) => {
+        const [names, documents, roles, links, hasStatus] = await Promise.all([
+          repo.listNames(trx, id),
+          repo.listDocuments(trx, id),
+          repo.listRoles(trx, id),
+          repo.listLinks(trx, 'person', id),
+          repo.hasImmigrationStatus(trx, id),
+        ])
+        const facet = await victimFacetAccess(db, user, id)
+        await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: 'person', subjectId: id }])
+        // Restricted cases are named only to those who may see them.
+        const visibleRoles = roles.filter((r) => !r.restricted || can(user, 'case:supervise'))
+        return { person, names, documents, roles: visibleRoles, hiddenRoles: roles.length - visibleRoles.length, links, hasImmigrationStatus: hasStatus, facet }
+      })
+    },
+
+    async addName(id: string, input: { fullName: string; kind: string }, actor: Actor): Promise<void> {
+      await load(id)
+      const fullName = input.fullName.trim()
+      if (!fullName) throw new PersonError('invalid', 'Enter the name', 'fullName')
+      if (fullName.length > 200) throw new PersonError('invalid', 'Name must be 200 characters or fewer', 'fullName')
+      if (!['alias', 'spelling', 'original-script', 'nickname'].includes(input.kind)) throw new PersonError('invalid', 'Select what kind of name this is', 'kind')
+      await inTransaction(db, async (trx) => {
+        await repo.insertName(trx, { id: uuidv7(), personId: id, kind: input.kind, fullName, normalised: normaliseName(fullName), script: scriptOf(fullName) })
+        await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { added: 'name', kind: input.kind } }])
+      })
+    },
+
+    async addDocument(id: string, input: { kind: string; number: string | null; issuingCountry: string | null; expiresOn: string | null; heldByPerson: boolean | null }, actor: Actor): Promise<void> {
+      await load(id)
+      await inTransaction(db, async (trx) => {
+        await repo.insertDocument(trx, { id: uuidv7(), person_id: id, kind: input.kind, number: input.number, issuing_country: input.issuingCountry, expires_on: input.expiresOn, held_by_person: input.heldByPerson, created_by: actor.userId })
+        await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { added: 'document', kind: input.kind } }])
+      })
+    },
+
+    /** Links a phone, vehicle, account or deal line to a person, creating the object if it is new. */
+    async linkObject(
+      id: string,
+      input: { kind: ObjectKind; value: string; relation: string; validFrom: string | null; source: string; caseId?: string | null; details?: Record<string, unknown> },
+      actor: Actor,
+    ): Promise<string> {
+      await load(id)
+      const normalised = normaliseIdentifier(input.kind, input.value)
+      if (!normalised.ok) throw new PersonError('invalid', normalised.message, 'value')
+      return inTransaction(db, async (trx) => {
+        const objectId = await repo.upsertObject(trx, { id: uuidv7(), kind: input.kind, value: normalised.value, display: normalised.display, details: input.details ?? {}, createdBy: actor.userId })
+        await repo.insertLink(trx, { id: uuidv7(), from_type: 'person', from_id: id, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source: input.source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
+        await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { linked: input.kind, objectId } }])
+        return objectId
+      })
+    },
+
+    /** Shows immigration status to a permitted user who states why; the view and the reason are audited. */
+    async viewImmigrationStatus(id: string, purpose: string, user: CurrentUser, actor: Actor) {
+      if (!can(user, 'immigration-status:view')) throw new PersonError('forbidden', 'Your role cannot see immigration status')
+      if (!purpose.trim()) throw new PersonError('invalid', 'Enter why you need to see their immigration status', 'purpose')
+      await load(id)
+      return inTransaction(db, async (trx) => {
+        const status = await repo.findImmigrationStatus(trx, id)
+        await appendAuditEvents(trx, actor, [{ action: 'immigration-status.viewed', subjectType: 'person', subjectId: id, justification: purpose.trim() }])
+        return status ?? null
+      })
+    },
+
+    async recordImmigrationStatus(id: string, input: { status: string; notes: string | null }, actor: Actor): Promise<void> {
+      await load(id)
+      if (!input.status.trim()) throw new PersonError('invalid', 'Enter their immigration status', 'status')
+      await inTransaction(db, async (trx) => {
+        await repo.upsertImmigrationStatus(trx, { personId: id, status: input.status.trim(), notes: input.notes, recordedBy: actor.userId })
+        await appendAuditEvents(trx, actor, [{ action: 'immigration-status.recorded', subjectType: 'person', subjectId: id }])
+      })
+    },
+  }
+}
+
+export type PersonService = ReturnType<typeof createPersonService>

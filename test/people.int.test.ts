@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+
+let ctx: TestContext
+let victimSideDc: PageClient
+let otherDc: PageClient
+let supervisor: PageClient
+let personId: string
+let referralId: string
+
+beforeAll(async () => {
+  ctx = await createTestContext()
+  const dcA = await createUser(ctx, 'investigator', 'dc.a@test.lantern')
+  const token = await apiToken(ctx, dcA.email)
+  const created = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { receivedAt: '2026-04-01', source: 'police', summary: 'Found at a cannabis grow', people: [{ names: ['Minh Nguyen'], approximateAge: 19, gender: 'male', nationalities: ['VN'], role: 'potential-victim' }] },
+    })
+  ).json()
+  referralId = created.id
+  personId = created.people[0].personId
+  await ctx.app.inject({ method: 'POST', url: `/api/v1/referrals/${referralId}/assignment`, headers: { authorization: `Bearer ${token}` }, payload: { assigneeId: dcA.id, note: null } })
+  victimSideDc = new PageClient(ctx.app)
+  await victimSideDc.signIn(dcA.email)
+  otherDc = new PageClient(ctx.app)
+  await otherDc.signIn((await createUser(ctx, 'investigator')).email)
+  supervisor = new PageClient(ctx.app)
+  await supervisor.signIn((await createUser(ctx, 'supervisor')).email)
+})
+afterAll(() => ctx.close())
+
+describe('a person record', () => {
+  it('keeps names in several scripts, phones in E.164, and documents held by someone else', async () => {
+    await victimSideDc.get(`/people/${personId}`)
+    expect((await victimSideDc.post(`/people/${personId}/names`, { fullName: 'Nguyễn Văn Minh', kind: 'original-script' })).statusCode).toBe(303)
+    expect((await victimSideDc.post(`/people/${personId}/objects`, { kind: 'phone', value: '07123 456789', relation: 'uses', source: 'phone seized on arrest' })).statusCode).toBe(303)
+    expect((await victimSideDc.post(`/people/${personId}/documents`, { kind: 'passport', number: 'C1234567', issuingCountry: 'VN', heldByPerson: 'no' })).statusCode).toBe(303)
+    const page = await victimSideDc.get(`/people/${personId}`)
+    expect(page.body).toContain('Nguyễn Văn Minh')
+    expect(page.body).toContain('Phone: 07123 456789')
+    expect(page.body).toContain('Held by someone else')
+    const object = await ctx.db.selectFrom('objects').select(['value']).where('kind', '=', 'phone').executeTakeFirstOrThrow()
+    expect(object.value).toBe('+447123456789')
+    const name = await ctx.db.selectFrom('person_names').select(['normalised', 'script']).where('full_name', '=', 'Nguyễn Văn Minh').executeTakeFirstOrThrow()
+    expect(name).toEqual({ normalised: 'nguyen van minh', script: 'Latn' })
+  })
+
+  it('gives specific messages for a bad phone number or missing source, keeping what was typed', async () => {
+    await victimSideDc.get(`/people/${personId}`)
+    const bad = await victimSideDc.post(`/people/${personId}/objects`, { kind: 'phone', value: '12345', relation: 'uses', source: 'notebook' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Enter a real phone number')
+    expect(bad.body).toContain('value="12345"')
+    const noSource = await victimSideDc.post(`/people/${personId}/objects`, { kind: 'vehicle', value: 'AB12 CDE', relation: 'drives', source: '' })
+    expect(noSource.body).toContain('Enter where this information came from')
+  })
+})
+
+describe('the victim facet', () => {
+  it('is open to the officer working the victim side, and only flagged, with who to ask, to another officer', async () => {
+    expect((await victimSideDc.get(`/referrals/${referralId}/people/${personId}/nrm`)).statusCode).toBe(200)
+    const other = await otherDc.get(`/referrals/${referralId}/people/${personId}/nrm`)
+    expect(other.statusCode).toBe(403)
+    expect(other.body).toContain('This person’s victim information is protected')
+    expect(other.body).toContain('Test investigator')
+    const person = await otherDc.get(`/people/${personId}`)
+    expect(person.body).toContain('A protected victim facet exists')
+    expect(person.body).not.toContain('Screening, consent and NRM')
+    expect((await otherDc.post(`/referrals/${referralId}/people/${personId}/screenings`, {})).statusCode).toBe(403)
+    expect((await supervisor.get(`/referrals/${referralId}/people/${personId}/nrm`)).statusCode).toBe(200)
+  })
+})
+
+describe('the immigration status firewall', () => {
+  it('is recorded by a supervisor, hidden by default, and shown only for a stated reason that is audited', async () => {
+    await supervisor.get(`/people/${personId}`)
+    expect((await supervisor.post(`/people/${personId}/immigration-status`, { status: 'Visa overstayer', notes: 'Per UKVI check' })).statusCode).toBe(303)
+    const page = await supervisor.get(`/people/${personId}`)
+    expect(page.body).toContain('A status is recorded')
+    expect(page.body).not.toContain('Visa overstayer')
+    const noReason = await supervisor.post(`/people/${personId}/immigration-status/view`, { purpose: ' ' })
+    expect(noReason.statusCode).toBe(400)
+    expect(noReason.body).toContain('Enter why you need to see their immigration status')
+    expect(noReason.body).not.toContain('Visa overstayer')
+    const shown = await supervisor.post(`/people/${personId}/immigration-status/view`, { purpose: 'Assessing risk of removal before the NRM decision' })
+    expect(shown.statusCode).toBe(200)
+    expect(shown.body).toContain('Visa overstayer')
+    const audit = await ctx.db.selectFrom('audit_events').select(['justification', 'category']).where('action', '=', 'immigration-status.viewed').where('subject_id', '=', personId).execute()
+    expect(audit).toEqual([{ justification: 'Assessing risk of removal before the NRM decision', category: 'consultation' }])
+  })
+
+  it('is never shown to an officer without the permission, by page or by API', async () => {
+    const page = await victimSideDc.get(`/people/${personId}`)
+    expect(page.body).not.toContain('Visa overstayer')
+    expect(page.body).toContain('Only a supervisor can see it')
+    expect((await victimSideDc.post(`/people/${personId}/immigration-status/view`, { purpose: 'curious' })).statusCode).toBe(403)
+    const token = await apiToken(ctx, 'dc.a@test.lantern')
+    const api = await ctx.app.inject({ method: 'GET', url: `/api/v1/referrals/${referralId}`, headers: { authorization: `Bearer ${token}` } })
+    expect(api.body).not.toContain('Visa overstayer')
+  })
+})
