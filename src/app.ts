@@ -23,6 +23,7 @@ import { registerScreeningApi } from '#src/modules/screening/screening.api.ts'
 import { registerScreeningPages } from '#src/modules/screening/screening.pages.ts'
 import { registerNrmPages } from '#src/modules/nrm/nrm.pages.ts'
 import { registerPersonPages } from '#src/modules/people/person.pages.ts'
+import { registerCasePages } from '#src/modules/cases/case.pages.ts'
 import type { Services } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 
@@ -177,6 +178,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerScreeningPages(app, deps)
   registerNrmPages(app, deps)
   registerPersonPages(app, deps)
+  registerCasePages(app, deps)
 
   await app.ready()
   return { app, routes: registry }

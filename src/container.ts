@@ -6,6 +6,7 @@ import { createPriorityService } from '#src/modules/priorities/index.ts'
 import { createScreeningRules, createScreeningService } from '#src/modules/screening/screening.service.ts'
 import { createNrmService } from '#src/modules/nrm/nrm.service.ts'
 import { createPersonService } from '#src/modules/people/person.service.ts'
+import { createCaseService } from '#src/modules/cases/case.service.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
 export function createServices(db: Db, config: Config) {
@@ -17,6 +18,7 @@ export function createServices(db: Db, config: Config) {
     screening: createScreeningService(db, screeningRules),
     nrm: createNrmService(db, screeningRules),
     people: createPersonService(db),
+    cases: createCaseService(db),
   }
 }
 

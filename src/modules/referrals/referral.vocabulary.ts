@@ -82,7 +82,7 @@ export type ClosureReason = (typeof CLOSURE_REASONS.values)[number]
  * reopened into triage (with a reason) when new information arrives.
  */
 export const TRANSITIONS: Record<ReferralStatus, readonly ReferralStatus[]> = {
-  new: ['in-triage', 'screening', 'closed'],
+  new: ['in-triage', 'screening', 'opened-as-case', 'closed'],
   'in-triage': ['screening', 'opened-as-case', 'closed'],
   screening: ['opened-as-case', 'closed'],
   'opened-as-case': [],

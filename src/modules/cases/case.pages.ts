@@ -1,0 +1,190 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isValid as isValidPostcode, toNormalised as normalisePostcode } from 'postcode'
+import type { AppDeps } from '#src/app.ts'
+import { actorOf } from '#src/platform/http/access.ts'
+import { NotFoundError } from '#src/platform/http/errors.ts'
+import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { can } from '#src/platform/auth/permissions.ts'
+import { ageOn, formatDate, formatDateTime, londonDate, londonToInstant } from '#src/shared/dates.ts'
+import { isUuid } from '#src/shared/ids.ts'
+import { describeAge } from '#src/modules/referrals/referral.presenter.ts'
+import { CASE_ROLES, CaseError, EVENT_KINDS, type CaseRole } from './case.service.ts'
+
+type Body = Record<string, unknown>
+type Params = { id: string }
+
+function isChild(p: { date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }): boolean {
+  if (p.date_of_birth) return ageOn(p.date_of_birth, londonDate()) < 18
+  if (p.approximate_age !== null) return p.approximate_age < 18 || p.age_disputed
+  return p.age_disputed
+}
+
+/** Live jobs (cases): open from a referral, then work them. */
+export function registerCasePages(app: FastifyInstance, { services }: AppDeps): void {
+  const cases = services.cases
+
+  function caseId(request: FastifyRequest<{ Params: Params }>) {
+    if (!isUuid(request.params.id)) throw new NotFoundError()
+    return request.params.id
+  }
+
+  async function show(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { errors?: FieldErrors; values?: Body; form?: string } = {}) {
+    let view
+    try {
+      view = await cases.view(caseId(request), request.user!, actorOf(request))
+    } catch (error) {
+      if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
+      throw error
+    }
+    const names = new Map(view.people.map((p) => [p.person_id, p.name]))
+    const dealLines = view.objects
+      .filter((o) => o.kind === 'deal-line')
+      .map((o) => ({
+        ...o,
+        details: o.details as { lineName?: string; area?: string; activeFrom?: string | null; activeTo?: string | null },
+        people: view.links.filter((l) => l.to_id === o.id).map((l) => ({ name: l.name, relation: l.relation, child: isChild({ date_of_birth: l.date_of_birth, approximate_age: l.approximate_age, age_disputed: false }), href: `/people/${l.person_id}` })),
+      }))
+    const assignees = await services.referrals.assignableUsers()
+    const errors = state.errors ?? {}
+    return reply.page('cases/views/show.njk', {
+      pageTitle: `${view.case.reference}: ${view.case.title}`,
+      c: view.case,
+      people: view.people.map((p) => ({ ...p, roleLabels: p.roles.map((r) => CASE_ROLES[r as CaseRole] ?? r), age: describeAge(p), child: isChild(p), victimAndSuspect: p.roles.some((r) => r.includes('victim')) && p.roles.some((r) => r.startsWith('suspect')) })),
+      locations: view.locations.map((l) => ({ ...l, text: [l.address_line_1, l.town, l.postcode].filter(Boolean).join(', ') || l.description, occupants: view.links.filter((k) => k.to_id === l.id).map((k) => ({ name: k.name, href: `/people/${k.person_id}` })) })),
+      dealLines,
+      referrals: view.referrals,
+      tasks: view.tasks.map((t) => ({ ...t, due: t.due_on ? formatDate(t.due_on) : null, overdue: t.status === 'open' && t.due_on !== null && t.due_on < londonDate() })),
+      decisions: view.decisions.map((d) => ({ ...d, on: formatDate(d.decided_on), at: formatDateTime(d.recorded_at) })),
+      events: view.events.map((e) => ({ ...e, kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind, at: formatDateTime(e.occurred_at) })),
+      timeline: view.timeline.map((t) => ({ label: { text: t.text }, datetime: { timestamp: t.occurred_at.toISOString(), format: 'datetime' }, byline: { text: t.actor_name ?? 'Lantern' } })),
+      roleItems: Object.entries(CASE_ROLES).map(([value, text]) => ({ value, text })),
+      eventItems: Object.entries(EVENT_KINDS).map(([value, text]) => ({ value, text })),
+      assignees,
+      canEdit: can(request.user, 'case:edit'),
+      canDecide: can(request.user, 'case:supervise'),
+      names: Object.fromEntries(names),
+      errors,
+      errorList: errorSummary(errors),
+      values: state.values ?? {},
+      form: state.form ?? null,
+    })
+  }
+
+  async function attempt(request: FastifyRequest<{ Params: Params; Body: Body }>, reply: FastifyReply, form: string, work: () => Promise<unknown>, done: string) {
+    try {
+      await work()
+    } catch (error) {
+      if (error instanceof CaseError && error.code === 'invalid') return show(request, reply.code(400), { errors: { [error.field ?? 'form']: error.message }, values: request.body ?? {}, form })
+      if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError(error.message)
+      throw error
+    }
+    await request.flash(done)
+    return reply.redirect(`/cases/${caseId(request)}`, 303)
+  }
+
+  function optionalDate(body: Body, prefix: string, label: string, errors: FieldErrors): string | null {
+    const check = checkDateInput(dateParts(body, prefix), label, { required: false })
+    if (!check.ok) {
+      errors[`${prefix}-${check.part}`] = check.message
+      return null
+    }
+    return check.value
+  }
+
+  const view = { config: { access: 'case:view' as const } }
+  const edit = { config: { access: 'case:edit' as const } }
+
+  app.get<{ Querystring: { status?: string } }>('/cases', view, async (request, reply) => {
+    const status = ['open', 'suspended', 'closed'].includes(request.query.status ?? '') ? request.query.status! : request.query.status === 'all' ? null : 'open'
+    const rows = await cases.list(request.user!, status)
+    return reply.page('cases/views/list.njk', { pageTitle: 'Live jobs', rows: rows.map((r) => ({ ...r, opened: formatDate(r.created_at) })), status })
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/referrals/:id/cases', edit, async (request, reply) => {
+    const referralId = caseId(request)
+    const body = request.body ?? {}
+    const kind = asString(body.kind) === 'county-lines' ? 'county-lines' : 'investigation'
+    try {
+      const created = await cases.openFromReferral(referralId, { title: asString(body.title), kind }, actorOf(request))
+      await request.flash(`Live job ${created.reference} opened`)
+      return reply.redirect(`/cases/${created.id}`, 303)
+    } catch (error) {
+      if (error instanceof CaseError && error.code === 'invalid') {
+        await request.flash(`The live job was not opened: ${error.message}`)
+        return reply.redirect(`/referrals/${referralId}#open-case`, 303)
+      }
+      if (error instanceof CaseError) throw new NotFoundError(error.message)
+      throw error
+    }
+  })
+
+  app.get<{ Params: Params }>('/cases/:id', view, (request, reply) => show(request, reply))
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/people', edit, (request, reply) => {
+    const body = request.body ?? {}
+    const personId = asString(body.personId)
+    return attempt(request, reply, 'person', () => cases.addPerson(caseId(request), { personId: isUuid(personId) ? personId : null, newName: asString(body.newName) || null, role: asString(body.role) }, request.user!, actorOf(request)), 'Person added')
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/tasks', edit, async (request, reply) => {
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const due = optionalDate(body, 'dueOn', 'Due date', errors)
+    if (Object.keys(errors).length) return show(request, reply.code(400), { errors, values: body, form: 'task' })
+    const owner = asString(body.ownerId)
+    return attempt(request, reply, 'task', () => cases.addTask(caseId(request), { title: asString(body.taskTitle), ownerId: isUuid(owner) ? owner : null, dueOn: due }, request.user!, actorOf(request)), 'Task added')
+  })
+
+  app.post<{ Params: { id: string; taskId: string }; Body: Body }>('/cases/:id/tasks/:taskId/done', edit, (request, reply) => {
+    if (!isUuid(request.params.taskId)) throw new NotFoundError()
+    return attempt(request, reply, 'task', () => cases.completeTask(caseId(request), request.params.taskId, request.user!, actorOf(request)), 'Task completed')
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/decisions', { config: { access: 'case:supervise' } }, async (request, reply) => {
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const check = checkDateInput(dateParts(body, 'decidedOn'), 'Date of the decision', { required: true, notInFuture: true })
+    if (!check.ok) errors[`decidedOn-${check.part}`] = check.message
+    if (Object.keys(errors).length || !check.ok) return show(request, reply.code(400), { errors, values: body, form: 'decision' })
+    return attempt(request, reply, 'decision', () => cases.addDecision(caseId(request), { decidedOn: check.value!, decision: asString(body.decision), rationale: asString(body.rationale) }, request.user!, actorOf(request)), 'Decision recorded')
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/deal-lines', edit, async (request, reply) => {
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const from = optionalDate(body, 'activeFrom', 'Active from', errors)
+    const to = optionalDate(body, 'activeTo', 'Active to', errors)
+    if (Object.keys(errors).length) return show(request, reply.code(400), { errors, values: body, form: 'deal-line' })
+    const personId = asString(body.dealPersonId)
+    return attempt(
+      request,
+      reply,
+      'deal-line',
+      () => cases.addDealLine(caseId(request), { number: asString(body.number), lineName: asString(body.lineName), area: asString(body.area), activeFrom: from, activeTo: to, personId: isUuid(personId) ? personId : null, relation: asString(body.dealRelation) === 'works' ? 'works' : 'runs' }, request.user!, actorOf(request)),
+      'Deal line added',
+    )
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/cuckooed-addresses', edit, (request, reply) => {
+    const body = request.body ?? {}
+    const postcode = asString(body.cuckooPostcode).trim()
+    if (postcode && !isValidPostcode(postcode)) return show(request, reply.code(400), { errors: { cuckooPostcode: 'Enter a real UK postcode, like SW1A 1AA' }, values: body, form: 'cuckoo' })
+    return attempt(
+      request,
+      reply,
+      'cuckoo',
+      () => cases.addCuckooedAddress(caseId(request), { addressLine1: asString(body.addressLine1), town: asString(body.town).trim() || null, postcode: postcode ? normalisePostcode(postcode) : null, occupantName: asString(body.occupantName), vulnerability: asString(body.vulnerability) }, request.user!, actorOf(request)),
+      'Cuckooed address added',
+    )
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/events', edit, async (request, reply) => {
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const check = checkDateInput(dateParts(body, 'eventDate'), 'Date', { required: true, notInFuture: true })
+    if (!check.ok) errors[`eventDate-${check.part}`] = check.message
+    if (Object.keys(errors).length || !check.ok) return show(request, reply.code(400), { errors, values: body, form: 'event' })
+    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind: asString(body.eventKind), occurredAt: londonToInstant(check.value!), summary: asString(body.eventSummary), personIds: asArray(body.eventPeople).filter(isUuid) }, request.user!, actorOf(request)), 'Event recorded')
+  })
+}

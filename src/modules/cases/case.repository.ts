@@ -1,0 +1,167 @@
+import { sql } from 'kysely'
+import type { Queryable } from '#src/platform/db/database.ts'
+
+export type CaseRow = {
+  id: string
+  reference: string
+  title: string
+  kind: string
+  status: string
+  summary: string | null
+  officer_in_charge: string | null
+  oic_name: string | null
+  operation_id: string | null
+  operation_name: string | null
+  restricted: boolean
+  created_at: Date
+}
+
+export async function nextCaseReference(db: Queryable, year: number): Promise<string> {
+  const { rows } = await sql<{ n: string }>`SELECT nextval('case_reference_seq')::text AS n`.execute(db)
+  return `CASE-${year}-${rows[0].n.padStart(6, '0')}`
+}
+
+export async function insertCase(db: Queryable, row: { id: string; reference: string; title: string; kind: string; summary: string | null; officer_in_charge: string | null; created_by: string | null }): Promise<void> {
+  await db.insertInto('cases').values({ ...row, updated_at: new Date() }).execute()
+}
+
+const caseColumns = ['cases.id', 'cases.reference', 'cases.title', 'cases.kind', 'cases.status', 'cases.summary', 'cases.officer_in_charge', 'cases.operation_id', 'cases.restricted', 'cases.created_at'] as const
+
+export async function findCase(db: Queryable, id: string): Promise<CaseRow | undefined> {
+  return db
+    .selectFrom('cases')
+    .leftJoin('users', 'users.id', 'cases.officer_in_charge')
+    .leftJoin('operations', 'operations.id', 'cases.operation_id')
+    .select([...caseColumns, 'users.display_name as oic_name', 'operations.name as operation_name'])
+    .where('cases.id', '=', id)
+    .executeTakeFirst()
+}
+
+/** Open cases first; restricted cases only for their members or a supervisor. */
+export async function listCases(db: Queryable, options: { userId: string; supervisor: boolean; status: string | null; limit: number }): Promise<CaseRow[]> {
+  let query = db
+    .selectFrom('cases')
+    .leftJoin('users', 'users.id', 'cases.officer_in_charge')
+    .leftJoin('operations', 'operations.id', 'cases.operation_id')
+    .select([...caseColumns, 'users.display_name as oic_name', 'operations.name as operation_name'])
+    .orderBy('cases.created_at', 'desc')
+    .limit(options.limit)
+  if (options.status) query = query.where('cases.status', '=', options.status)
+  if (!options.supervisor) {
+    query = query.where((eb) =>
+      eb.or([eb('cases.restricted', '=', false), eb('cases.officer_in_charge', '=', options.userId), eb.exists(eb.selectFrom('case_members').select('case_members.user_id').whereRef('case_members.case_id', '=', 'cases.id').where('case_members.user_id', '=', options.userId))]),
+    )
+  }
+  return query.execute()
+}
+
+export async function isMember(db: Queryable, caseId: string, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('case_members').select('user_id').where('case_id', '=', caseId).where('user_id', '=', userId).executeTakeFirst()
+  return row !== undefined
+}
+
+export async function addMember(db: Queryable, caseId: string, userId: string, victimFacet: boolean): Promise<void> {
+  await db.insertInto('case_members').values({ case_id: caseId, user_id: userId, victim_facet: victimFacet }).onConflict((oc) => oc.columns(['case_id', 'user_id']).doUpdateSet({ victim_facet: victimFacet })).execute()
+}
+
+export async function addCasePerson(db: Queryable, caseId: string, personId: string, role: string, addedBy: string | null): Promise<boolean> {
+  const inserted = await db.insertInto('case_people').values({ case_id: caseId, person_id: personId, role, added_by: addedBy }).onConflict((oc) => oc.doNothing()).returning('person_id').executeTakeFirst()
+  return inserted !== undefined
+}
+
+export type CasePersonRow = { person_id: string; name: string | null; roles: string[]; date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean; vulnerability: string | null }
+
+export async function listCasePeople(db: Queryable, caseId: string): Promise<CasePersonRow[]> {
+  const { rows } = await sql<CasePersonRow>`
+    SELECT cp.person_id,
+      (SELECT full_name FROM person_names pn WHERE pn.person_id = cp.person_id ORDER BY position LIMIT 1) AS name,
+      array_agg(cp.role ORDER BY cp.added_at) AS roles, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.age_disputed, p.vulnerability
+    FROM case_people cp JOIN people p ON p.id = cp.person_id
+    WHERE cp.case_id = ${caseId}
+    GROUP BY cp.person_id, p.id
+    ORDER BY min(cp.added_at)`.execute(db)
+  return rows
+}
+
+export async function linkCaseLocation(db: Queryable, caseId: string, locationId: string): Promise<void> {
+  await db.insertInto('case_locations').values({ case_id: caseId, location_id: locationId }).onConflict((oc) => oc.doNothing()).execute()
+}
+
+export async function linkCaseObject(db: Queryable, caseId: string, objectId: string): Promise<void> {
+  await db.insertInto('case_objects').values({ case_id: caseId, object_id: objectId }).onConflict((oc) => oc.doNothing()).execute()
+}
+
+export async function listCaseLocations(db: Queryable, caseId: string) {
+  return db
+    .selectFrom('case_locations')
+    .innerJoin('locations', 'locations.id', 'case_locations.location_id')
+    .select(['locations.id', 'locations.address_line_1', 'locations.town', 'locations.postcode', 'locations.description', 'locations.premises_type', 'locations.cuckooed'])
+    .where('case_locations.case_id', '=', caseId)
+    .execute()
+}
+
+export async function listCaseObjects(db: Queryable, caseId: string) {
+  return db
+    .selectFrom('case_objects')
+    .innerJoin('objects', 'objects.id', 'case_objects.object_id')
+    .select(['objects.id', 'objects.kind', 'objects.display', 'objects.details'])
+    .where('case_objects.case_id', '=', caseId)
+    .execute()
+}
+
+/** Who is linked to each of a case's objects and places (runs a deal line, occupies a cuckooed address). */
+export async function listLinksForCase(db: Queryable, caseId: string) {
+  const { rows } = await sql<{ person_id: string; name: string | null; relation: string; to_type: string; to_id: string; date_of_birth: string | null; approximate_age: number | null }>`
+    SELECT l.from_id AS person_id, (SELECT full_name FROM person_names pn WHERE pn.person_id = l.from_id ORDER BY position LIMIT 1) AS name,
+      l.relation, l.to_type, l.to_id, p.date_of_birth::text AS date_of_birth, p.approximate_age
+    FROM entity_links l JOIN people p ON p.id = l.from_id
+    WHERE l.from_type = 'person' AND l.case_id = ${caseId}`.execute(db)
+  return rows
+}
+
+export async function listCaseReferrals(db: Queryable, caseId: string) {
+  return db.selectFrom('case_referrals').innerJoin('referrals', 'referrals.id', 'case_referrals.referral_id').select(['referrals.id', 'referrals.reference', 'referrals.status']).where('case_referrals.case_id', '=', caseId).execute()
+}
+
+export async function listTasks(db: Queryable, caseId: string) {
+  return db
+    .selectFrom('case_tasks')
+    .leftJoin('users', 'users.id', 'case_tasks.owner_id')
+    .select(['case_tasks.id', 'case_tasks.title', 'case_tasks.owner_id', 'users.display_name as owner_name', 'case_tasks.due_on', 'case_tasks.status', 'case_tasks.completed_at'])
+    .where('case_tasks.case_id', '=', caseId)
+    .orderBy('case_tasks.status')
+    .orderBy('case_tasks.due_on')
+    .execute()
+}
+
+export async function listDecisions(db: Queryable, caseId: string) {
+  return db
+    .selectFrom('case_decisions')
+    .innerJoin('users', 'users.id', 'case_decisions.recorded_by')
+    .select(['case_decisions.id', 'case_decisions.decided_on', 'case_decisions.decision', 'case_decisions.rationale', 'case_decisions.recorded_at', 'users.display_name as recorded_by_name'])
+    .where('case_decisions.case_id', '=', caseId)
+    .orderBy('case_decisions.recorded_at')
+    .execute()
+}
+
+export async function listEvents(db: Queryable, caseId: string) {
+  const { rows } = await sql<{ id: string; kind: string; occurred_at: Date; summary: string; people: string[] | null }>`
+    SELECT e.id, e.kind, e.occurred_at, e.summary,
+      (SELECT array_agg((SELECT full_name FROM person_names pn WHERE pn.person_id = ep.person_id ORDER BY position LIMIT 1)) FROM event_people ep WHERE ep.event_id = e.id) AS people
+    FROM events e WHERE e.case_id = ${caseId} ORDER BY e.occurred_at DESC`.execute(db)
+  return rows
+}
+
+export async function listTimeline(db: Queryable, caseId: string) {
+  return db
+    .selectFrom('case_timeline')
+    .leftJoin('users', 'users.id', 'case_timeline.actor_user_id')
+    .select(['case_timeline.id', 'case_timeline.occurred_at', 'case_timeline.kind', 'case_timeline.text', 'users.display_name as actor_name'])
+    .where('case_timeline.case_id', '=', caseId)
+    .orderBy('case_timeline.occurred_at', 'desc')
+    .execute()
+}
+
+export async function addTimeline(db: Queryable, row: { id: string; caseId: string; actorUserId: string | null; kind: string; text: string }): Promise<void> {
+  await db.insertInto('case_timeline').values({ id: row.id, case_id: row.caseId, actor_user_id: row.actorUserId, kind: row.kind, text: row.text }).execute()
+}

@@ -1,0 +1,264 @@
+import { sql } from 'kysely'
+import type { Db, Trx } from '#src/platform/db/database.ts'
+import { inTransaction } from '#src/platform/db/transaction.ts'
+import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
+import type { Actor } from '#src/platform/audit/audit-events.ts'
+import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
+import { DomainError } from '#src/platform/http/errors.ts'
+import { uuidv7 } from '#src/shared/ids.ts'
+import { normaliseName, scriptOf } from '#src/shared/names.ts'
+import { insertLocation, insertReferralEvent, lockReferral, updateReferralStatus } from '#src/modules/referrals/referral.repository.ts'
+import { TRANSITIONS, type ReferralStatus } from '#src/modules/referrals/referral.vocabulary.ts'
+import { normaliseIdentifier } from '#src/modules/people/index.ts'
+import * as repo from './case.repository.ts'
+
+export class CaseError extends DomainError {
+  readonly status: number
+  constructor(
+    readonly code: 'not-found' | 'invalid' | 'forbidden',
+    message: string,
+    override readonly field?: string,
+  ) {
+    super(message)
+    this.status = code === 'not-found' ? 404 : code === 'forbidden' ? 403 : 400
+  }
+}
+
+export const CASE_ROLES = {
+  'potential-victim': 'Potential victim',
+  victim: 'Victim',
+  'suspected-exploiter': 'Suspected exploiter',
+  suspect: 'Suspect',
+  witness: 'Witness',
+  reporter: 'Reporter',
+  associate: 'Associate',
+} as const
+export type CaseRole = keyof typeof CASE_ROLES
+
+/** A referral's roles become the case's: "other" has no case equivalent, so it becomes an associate. */
+const FROM_REFERRAL_ROLE: Record<string, CaseRole> = {
+  'potential-victim': 'potential-victim',
+  'suspected-exploiter': 'suspected-exploiter',
+  witness: 'witness',
+  reporter: 'reporter',
+  other: 'associate',
+}
+
+export const EVENT_KINDS = {
+  encounter: 'Encounter',
+  incident: 'Incident',
+  'premises-visit': 'Premises visit',
+  warrant: 'Warrant',
+  arrest: 'Arrest',
+  'missing-episode': 'Missing episode',
+  'return-home-interview': 'Return home interview',
+} as const
+
+/** Live jobs: opened from referrals, worked through people, places, objects, tasks, events and decisions. */
+export function createCaseService(db: Db) {
+  /** Restricted cases exist only for their members and supervisors: to anyone else they are not found. */
+  async function loadFor(user: CurrentUser, caseId: string, trx: Db | Trx = db) {
+    const row = await repo.findCase(trx, caseId)
+    if (!row) throw new CaseError('not-found', 'Case not found')
+    if (row.restricted && !can(user, 'case:supervise') && row.officer_in_charge !== user.id && !(await repo.isMember(trx, caseId, user.id))) {
+      throw new CaseError('not-found', 'Case not found')
+    }
+    return row
+  }
+
+  async function timeline(trx: Trx, caseId: string, actor: Actor, kind: string, text: string) {
+    await repo.addTimeline(trx, { id: uuidv7(), caseId, actorUserId: actor.userId, kind, text })
+  }
+
+  return {
+    /** Opens a live job from a referral, carrying its people (with their roles) and places across. */
+    async openFromReferral(referralId: string, input: { title: string; kind: 'investigation' | 'county-lines' }, actor: Actor): Promise<{ id: string; reference: string }> {
+      const title = input.title.trim()
+      if (!title) throw new CaseError('invalid', 'Enter a title for the live job', 'title')
+      if (title.length > 200) throw new CaseError('invalid', 'Title must be 200 characters or fewer', 'title')
+      return inTransaction(db, async (trx) => {
+        const referral = await lockReferral(trx, referralId)
+        if (!referral) throw new CaseError('not-found', 'Referral not found')
+        const id = uuidv7()
+        const reference = await repo.nextCaseReference(trx, new Date().getUTCFullYear())
+        await repo.insertCase(trx, { id, reference, title, kind: input.kind, summary: null, officer_in_charge: actor.userId, created_by: actor.userId })
+        await trx.insertInto('case_referrals').values({ case_id: id, referral_id: referralId }).execute()
+        const subjects = await trx.selectFrom('referral_subjects').select(['person_id', 'role']).where('referral_id', '=', referralId).orderBy('position').execute()
+        for (const s of subjects) await repo.addCasePerson(trx, id, s.person_id, FROM_REFERRAL_ROLE[s.role] ?? 'associate', actor.userId)
+        const places = await trx.selectFrom('referral_locations').select('location_id').where('referral_id', '=', referralId).execute()
+        for (const p of places) await repo.linkCaseLocation(trx, id, p.location_id)
+        if (actor.userId) await repo.addMember(trx, id, actor.userId, true)
+        await timeline(trx, id, actor, 'opened', `Opened from referral with ${subjects.length} people and ${places.length} places`)
+        if ((TRANSITIONS[referral.status as ReferralStatus] ?? []).includes('opened-as-case')) {
+          await updateReferralStatus(trx, referralId, { status: 'opened-as-case', closureReason: null, triaged: true, closed: false })
+          await insertReferralEvent(trx, { referralId, actorUserId: actor.userId, kind: 'status-changed', fromStatus: referral.status, toStatus: 'opened-as-case', reason: `Opened as live job ${reference}` })
+        }
+        await appendAuditEvents(trx, actor, [{ action: 'case.opened', subjectType: 'case', subjectId: id, details: { referralId, people: subjects.length, places: places.length } }])
+        return { id, reference }
+      })
+    },
+
+    list: (user: CurrentUser, status: string | null) => repo.listCases(db, { userId: user.id, supervisor: can(user, 'case:supervise'), status, limit: 200 }),
+
+    /** Everything about a case, audited. */
+    async view(caseId: string, user: CurrentUser, actor: Actor) {
+      return inTransaction(db, async (trx) => {
+        const row = await loadFor(user, caseId, trx)
+        const [people, locations, objects, links, referrals, tasks, decisions, events, timelineRows] = await Promise.all([
+          repo.listCasePeople(trx, caseId),
+          repo.listCaseLocations(trx, caseId),
+          repo.listCaseObjects(trx, caseId),
+          repo.listLinksForCase(trx, caseId),
+          repo.listCaseReferrals(trx, caseId),
+          repo.listTasks(trx, caseId),
+          repo.listDecisions(trx, caseId),
+          repo.listEvents(trx, caseId),
+          repo.listTimeline(trx, caseId),
+        ])
+        await appendAuditEvents(trx, actor, [{ action: 'case.viewed', subjectType: 'case', subjectId: caseId }])
+        return { case: row, people, locations, objects, links, referrals, tasks, decisions, events, timeline: timelineRows }
+      })
+    },
+
+    /** Adds a person already known to Lantern, or a new one by name, in a role. One person may hold several roles. */
+    async addPerson(caseId: string, input: { personId: string | null; newName: string | null; role: string }, user: CurrentUser, actor: Actor): Promise<string> {
+      if (!Object.hasOwn(CASE_ROLES, input.role)) throw new CaseError('invalid', 'Select the person’s role in this case', 'role')
+      return inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        let personId = input.personId
+        if (personId) {
+          const exists = await trx.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst()
+          if (!exists) throw new CaseError('invalid', 'Select a person from the list', 'personId')
+        } else {
+          const name = input.newName?.trim() ?? ''
+          if (!name) throw new CaseError('invalid', 'Select a person, or enter the name of a new one', 'newName')
+          if (name.length > 200) throw new CaseError('invalid', 'Name must be 200 characters or fewer', 'newName')
+          personId = uuidv7()
+          await trx.insertInto('people').values({ id: personId, date_of_birth: null, approximate_age: null, age_disputed: false, gender: 'not-known', nationalities: [], languages: [], created_by: actor.userId, updated_at: new Date() }).execute()
+          await trx.insertInto('person_names').values({ id: uuidv7(), person_id: personId, kind: 'primary', full_name: name, normalised: normaliseName(name), script: scriptOf(name), position: 0 }).execute()
+        }
+        const added = await repo.addCasePerson(trx, caseId, personId, input.role, actor.userId)
+        if (!added) throw new CaseError('invalid', 'That person already has this role in the case', 'role')
+        await timeline(trx, caseId, actor, 'person-added', `Added a person as ${CASE_ROLES[input.role as CaseRole].toLowerCase()}`)
+        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { personId, role: input.role } }])
+        return personId
+      })
+    },
+
+    async addTask(caseId: string, input: { title: string; ownerId: string | null; dueOn: string | null }, user: CurrentUser, actor: Actor): Promise<void> {
+      const title = input.title.trim()
+      if (!title) throw new CaseError('invalid', 'Enter what needs doing', 'taskTitle')
+      if (title.length > 300) throw new CaseError('invalid', 'The task must be 300 characters or fewer', 'taskTitle')
+      await inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        if (input.ownerId) {
+          const owner = await trx.selectFrom('users').select('id').where('id', '=', input.ownerId).where('disabled_at', 'is', null).executeTakeFirst()
+          if (!owner) throw new CaseError('invalid', 'Select an officer to own the task', 'ownerId')
+        }
+        const id = uuidv7()
+        await trx.insertInto('case_tasks').values({ id, case_id: caseId, title, owner_id: input.ownerId, due_on: input.dueOn, created_by: actor.userId }).execute()
+        await timeline(trx, caseId, actor, 'task-added', `Task added: ${title}`)
+        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { taskId: id } }])
+      })
+    },
+
+    async completeTask(caseId: string, taskId: string, user: CurrentUser, actor: Actor): Promise<void> {
+      await inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        const done = await trx.updateTable('case_tasks').set({ status: 'done', completed_at: sql`now()` }).where('id', '=', taskId).where('case_id', '=', caseId).where('status', '=', 'open').returning('title').executeTakeFirst()
+        if (!done) throw new CaseError('invalid', 'That task is not open', 'task')
+        await timeline(trx, caseId, actor, 'task-done', `Task completed: ${done.title}`)
+        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { taskId, status: 'done' } }])
+      })
+    },
+
+    /** A supervisor's decision-log entry. Entries are append-only (a trigger refuses changes). */
+    async addDecision(caseId: string, input: { decidedOn: string; decision: string; rationale: string }, user: CurrentUser, actor: Actor): Promise<void> {
+      if (!can(user, 'case:supervise')) throw new CaseError('forbidden', 'Only a supervisor writes in the decision log')
+      if (!input.decision.trim()) throw new CaseError('invalid', 'Enter the decision', 'decision')
+      if (!input.rationale.trim()) throw new CaseError('invalid', 'Enter the rationale for the decision', 'rationale')
+      await inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        const id = uuidv7()
+        await trx.insertInto('case_decisions').values({ id, case_id: caseId, decided_on: input.decidedOn, decision: input.decision.trim().slice(0, 2000), rationale: input.rationale.trim().slice(0, 4000), recorded_by: actor.userId! }).execute()
+        await timeline(trx, caseId, actor, 'decision', `Decision recorded: ${input.decision.trim().slice(0, 120)}`)
+        await appendAuditEvents(trx, actor, [{ action: 'case.decision-recorded', subjectType: 'case', subjectId: caseId, details: { decisionId: id } }])
+      })
+    },
+
+    /** A County Lines deal line: the phone number, the line's name, the area it supplies and when it was active. */
+    async addDealLine(
+      caseId: string,
+      input: { number: string; lineName: string; area: string; activeFrom: string | null; activeTo: string | null; personId: string | null; relation: 'runs' | 'works' },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
+      const normalised = normaliseIdentifier('deal-line', input.number)
+      if (!normalised.ok) throw new CaseError('invalid', normalised.message, 'number')
+      if (!input.lineName.trim()) throw new CaseError('invalid', 'Enter the line’s name, for example ‘Bando’ or ‘Jay line’', 'lineName')
+      if (input.activeFrom && input.activeTo && input.activeTo < input.activeFrom) throw new CaseError('invalid', 'The line cannot stop before it started', 'activeTo-day')
+      await inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        const details = { lineName: input.lineName.trim().slice(0, 100), area: input.area.trim().slice(0, 200), activeFrom: input.activeFrom, activeTo: input.activeTo }
+        const objectId = (
+          await trx
+            .insertInto('objects')
+            .values({ id: uuidv7(), kind: 'deal-line', value: normalised.value, display: normalised.display, details: JSON.stringify(details), created_by: actor.userId })
+            .onConflict((oc) => oc.columns(['kind', 'value']).doUpdateSet({ details: sql`objects.details || excluded.details` }))
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id
+        await repo.linkCaseObject(trx, caseId, objectId)
+        if (input.personId) {
+          await trx.insertInto('entity_links').values({ id: uuidv7(), from_type: 'person', from_id: input.personId, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.activeFrom, valid_to: input.activeTo, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId }).execute()
+        }
+        await timeline(trx, caseId, actor, 'deal-line', `Deal line added: ${details.lineName} (${normalised.display})`)
+        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { dealLineId: objectId } }])
+      })
+    },
+
+    /** A cuckooed address: the place taken over, and its occupant with their vulnerability. */
+    async addCuckooedAddress(
+      caseId: string,
+      input: { addressLine1: string; town: string | null; postcode: string | null; occupantName: string; vulnerability: string },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
+      if (!input.addressLine1.trim()) throw new CaseError('invalid', 'Enter the address', 'addressLine1')
+      if (!input.occupantName.trim()) throw new CaseError('invalid', 'Enter the occupant’s name', 'occupantName')
+      if (!input.vulnerability.trim()) throw new CaseError('invalid', 'Describe the occupant’s vulnerability, for example ‘learning disability’', 'vulnerability')
+      await inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        const locationId = await insertLocation(trx, { addressLine1: input.addressLine1.trim(), addressLine2: null, town: input.town, postcode: input.postcode, description: null, premisesType: 'private-house' })
+        await trx.updateTable('locations').set({ cuckooed: true }).where('id', '=', locationId).execute()
+        await repo.linkCaseLocation(trx, caseId, locationId)
+        const personId = uuidv7()
+        const name = input.occupantName.trim().slice(0, 200)
+        await trx.insertInto('people').values({ id: personId, date_of_birth: null, approximate_age: null, age_disputed: false, gender: 'not-known', nationalities: [], languages: [], vulnerability: input.vulnerability.trim().slice(0, 500), created_by: actor.userId, updated_at: new Date() }).execute()
+        await trx.insertInto('person_names').values({ id: uuidv7(), person_id: personId, kind: 'primary', full_name: name, normalised: normaliseName(name), script: scriptOf(name), position: 0 }).execute()
+        await repo.addCasePerson(trx, caseId, personId, 'potential-victim', actor.userId)
+        await trx.insertInto('entity_links').values({ id: uuidv7(), from_type: 'person', from_id: personId, to_type: 'location', to_id: locationId, relation: 'occupant', valid_from: null, valid_to: null, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId }).execute()
+        await timeline(trx, caseId, actor, 'cuckooed-address', `Cuckooed address added: ${input.addressLine1.trim()}`)
+        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { locationId, occupantId: personId } }])
+      })
+    },
+
+    /** An event: an encounter, incident, visit, warrant, arrest, missing episode or return home interview. */
+    async addEvent(caseId: string, input: { kind: string; occurredAt: Date; summary: string; personIds: string[] }, user: CurrentUser, actor: Actor): Promise<void> {
+      if (!Object.hasOwn(EVENT_KINDS, input.kind)) throw new CaseError('invalid', 'Select what kind of event it was', 'eventKind')
+      if (!input.summary.trim()) throw new CaseError('invalid', 'Describe what happened', 'eventSummary')
+      await inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        const id = uuidv7()
+        await trx.insertInto('events').values({ id, kind: input.kind, occurred_at: input.occurredAt, ended_at: null, location_id: null, case_id: caseId, summary: input.summary.trim().slice(0, 4000), created_by: actor.userId }).execute()
+        const inCase = new Set((await repo.listCasePeople(trx, caseId)).map((p) => p.person_id))
+        const people = input.personIds.filter((p) => inCase.has(p))
+        if (people.length) await trx.insertInto('event_people').values(people.map((p) => ({ event_id: id, person_id: p, role: 'involved' }))).execute()
+        await timeline(trx, caseId, actor, 'event', `${EVENT_KINDS[input.kind as keyof typeof EVENT_KINDS]} recorded`)
+        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { eventId: id, kind: input.kind } }])
+      })
+    },
+  }
+}
+
+export type CaseService = ReturnType<typeof createCaseService>

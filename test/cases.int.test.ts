@@ -1,0 +1,118 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+
+let ctx: TestContext
+let dc: PageClient
+let ds: PageClient
+let officer: { id: string; email: string }
+let token: string
+
+async function referral(people: object[]) {
+  return (await ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload: { receivedAt: '2026-06-01', source: 'police', summary: 'Boy found dealing in a flat', countyLines: true, exploitationTypes: ['criminal'], people, locations: [{ addressLine1: '7 Chapel Row', postcode: 'M8 4AB', premisesType: 'private-house' }] } })).json()
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext()
+  officer = await createUser(ctx, 'investigator')
+  token = await apiToken(ctx, officer.email)
+  dc = new PageClient(ctx.app)
+  await dc.signIn(officer.email)
+  ds = new PageClient(ctx.app)
+  await ds.signIn((await createUser(ctx, 'supervisor')).email)
+})
+afterAll(() => ctx.close())
+
+describe('live jobs', () => {
+  it('opens a case from a referral, carrying its people and places across, and moves the referral on', async () => {
+    const r = await referral([{ names: ['Tyler Reid'], approximateAge: 15, gender: 'male', role: 'potential-victim' }, { names: ['Jordan Price'], approximateAge: 24, gender: 'male', role: 'suspected-exploiter' }])
+    await dc.get(`/referrals/${r.id}`)
+    const empty = await dc.post(`/referrals/${r.id}/cases`, { title: ' ', kind: 'county-lines' })
+    expect(empty.headers.location).toBe(`/referrals/${r.id}#open-case`)
+    expect((await dc.get(`/referrals/${r.id}`)).body).toContain('The live job was not opened: Enter a title for the live job')
+    const opened = await dc.post(`/referrals/${r.id}/cases`, { title: 'Operation Tacit: M8 line', kind: 'county-lines' })
+    expect(opened.statusCode).toBe(303)
+    const page = await dc.get(opened.headers.location!)
+    expect(page.body).toMatch(/Live job CASE-\d{4}-\d{6} opened/)
+    expect(page.body).toContain('Tyler Reid')
+    expect(page.body).toContain('Jordan Price')
+    expect(page.body).toContain('7 Chapel Row')
+    expect(page.body).toContain('Child')
+    const status = await ctx.db.selectFrom('referrals').select('status').where('id', '=', r.id).executeTakeFirstOrThrow()
+    expect(status.status).toBe('opened-as-case')
+  })
+
+  it('lets one person be a victim in one case and a suspect in another, and shows both roles on their record', async () => {
+    const first = await referral([{ names: ['Kyle Walsh'], approximateAge: 17, gender: 'male', role: 'potential-victim' }])
+    await dc.get(`/referrals/${first.id}`)
+    const caseA = (await dc.post(`/referrals/${first.id}/cases`, { title: 'Kyle exploited', kind: 'county-lines' })).headers.location!
+    const second = await referral([{ names: ['Someone Else'], approximateAge: 30, gender: 'male', role: 'witness' }])
+    await dc.get(`/referrals/${second.id}`)
+    const caseB = (await dc.post(`/referrals/${second.id}/cases`, { title: 'Robbery series', kind: 'investigation' })).headers.location!
+    const kyleId = first.people[0].personId
+    await dc.get(caseB)
+    expect((await dc.post(`${caseB}/people`, { personId: kyleId, role: 'suspect' })).statusCode).toBe(303)
+    const again = await dc.post(`${caseB}/people`, { personId: kyleId, role: 'suspect' })
+    expect(again.statusCode).toBe(400)
+    expect(again.body).toContain('That person already has this role in the case')
+    const person = await dc.get(`/people/${kyleId}`)
+    expect(person.body).toContain('Potential victim')
+    expect(person.body).toContain('Suspect')
+    expect((await dc.get(caseA)).statusCode).toBe(200)
+  })
+
+  it('adds a deal line and a cuckooed address, with the child who works the line obvious', async () => {
+    const r = await referral([{ names: ['Reece Hughes'], approximateAge: 14, gender: 'male', role: 'potential-victim' }])
+    await dc.get(`/referrals/${r.id}`)
+    const url = (await dc.post(`/referrals/${r.id}/cases`, { title: 'Bando line', kind: 'county-lines' })).headers.location!
+    await dc.get(url)
+    const bad = await dc.post(`${url}/deal-lines`, { number: '999', lineName: '', dealPersonId: '', dealRelation: 'works' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Enter a real phone number')
+    expect((await dc.post(`${url}/deal-lines`, { number: '07700 123456', lineName: 'Bando', area: 'Blackpool', 'activeFrom-day': '1', 'activeFrom-month': '5', 'activeFrom-year': '2026', dealPersonId: r.people[0].personId, dealRelation: 'works' })).statusCode).toBe(303)
+    expect((await dc.post(`${url}/cuckooed-addresses`, { addressLine1: '12 Albert Street', town: 'Blackpool', cuckooPostcode: 'fy1 3ab', occupantName: 'Dean Morris', vulnerability: 'learning disability' })).statusCode).toBe(303)
+    const page = await dc.get(url)
+    expect(page.body).toContain('Bando line: 07700 123456')
+    expect(page.body).toMatch(/Reece Hughes<\/a> \(works\) <strong class="govuk-tag govuk-tag--red">Child<\/strong>/)
+    expect(page.body).toContain('12 Albert Street, Blackpool, FY1 3AB')
+    expect(page.body).toContain('Cuckooed')
+    expect(page.body).toContain('Vulnerable: learning disability')
+  })
+
+  it('creates and completes a task, and keeps the supervisor’s decision log append-only', async () => {
+    const r = await referral([])
+    await dc.get(`/referrals/${r.id}`)
+    const url = (await dc.post(`/referrals/${r.id}/cases`, { title: 'Tasks and decisions', kind: 'investigation' })).headers.location!
+    await dc.get(url)
+    expect((await dc.post(`${url}/tasks`, { taskTitle: 'Download the seized phone', ownerId: officer.id, 'dueOn-day': '1', 'dueOn-month': '1', 'dueOn-year': '2026' })).statusCode).toBe(303)
+    let page = await dc.get(url)
+    expect(page.body).toContain('Overdue')
+    const taskId = /\/tasks\/([0-9a-f-]{36})\/done/.exec(page.body)![1]
+    expect((await dc.post(`${url}/tasks/${taskId}/done`, {})).statusCode).toBe(303)
+    page = await dc.get(url)
+    expect(page.body).toContain('Task completed: Download the seized phone')
+
+    expect((await dc.post(`${url}/decisions`, { 'decidedOn-day': '2', 'decidedOn-month': '6', 'decidedOn-year': '2026', decision: 'x', rationale: 'y' })).statusCode).toBe(403)
+    await ds.get(url)
+    const missing = await ds.post(`${url}/decisions`, { 'decidedOn-day': '2', 'decidedOn-month': '6', 'decidedOn-year': '2026', decision: 'Arrest the line holder', rationale: '' })
+    expect(missing.statusCode).toBe(400)
+    expect(missing.body).toContain('Enter the rationale for the decision')
+    expect((await ds.post(`${url}/decisions`, { 'decidedOn-day': '2', 'decidedOn-month': '6', 'decidedOn-year': '2026', decision: 'Arrest the line holder', rationale: 'Evidence of control over two children' })).statusCode).toBe(303)
+    expect((await dc.get(url)).body).toContain('Evidence of control over two children')
+    await expect(sql`UPDATE case_decisions SET decision = 'changed'`.execute(ctx.db)).rejects.toThrow(/append-only/)
+    await expect(sql`DELETE FROM case_decisions`.execute(ctx.db)).rejects.toThrow(/append-only/)
+  })
+
+  it('hides a restricted case from anyone outside it, even by its address', async () => {
+    const r = await referral([])
+    await dc.get(`/referrals/${r.id}`)
+    const url = (await dc.post(`/referrals/${r.id}/cases`, { title: 'Operation Nightjar', kind: 'investigation' })).headers.location!
+    await sql`UPDATE cases SET restricted = true WHERE id = ${url.split('/').pop()}`.execute(ctx.db)
+    const outsider = new PageClient(ctx.app)
+    await outsider.signIn((await createUser(ctx, 'investigator')).email)
+    expect((await outsider.get(url)).statusCode).toBe(404)
+    expect((await outsider.get('/cases')).body).not.toContain('Operation Nightjar')
+    expect((await dc.get(url)).statusCode).toBe(200)
+    expect((await ds.get(url)).statusCode).toBe(200)
+  })
+})
