@@ -50,7 +50,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     return reply.page('cases/views/show.njk', {
       pageTitle: `${view.case.reference}: ${view.case.title}`,
       c: view.case,
-      people: view.people.map((p) => ({ ...p, roleLabels: p.roles.map((r) => CASE_ROLES[r as CaseRole] ?? r), age: describeAge(p), child: isChild(p), victimAndSuspect: p.roles.some((r) => r.includes('victim')) && p.roles.some((r) => r.startsWith('suspect')) })),
+      people: view.people.map((p) => ({ ...p, roleLabels: p.roles.map((r) => CASE_ROLES[r as CaseRole] ?? r), age: describeAge(p), child: isChild(p), victimInCase: p.roles.some((r) => r.includes('victim')), victimAndSuspect: p.roles.some((r) => r.includes('victim')) && p.roles.some((r) => r.startsWith('suspect')) })),
       locations: view.locations.map((l) => ({ ...l, text: [l.address_line_1, l.town, l.postcode].filter(Boolean).join(', ') || l.description, occupants: view.links.filter((k) => k.to_id === l.id).map((k) => ({ name: k.name, href: `/people/${k.person_id}` })) })),
       dealLines,
       referrals: view.referrals,

@@ -69,13 +69,16 @@ export async function addCasePerson(db: Queryable, caseId: string, personId: str
   return inserted !== undefined
 }
 
-export type CasePersonRow = { person_id: string; name: string | null; roles: string[]; date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean; vulnerability: string | null }
+export type CasePersonRow = { person_id: string; name: string | null; roles: string[]; date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean; vulnerability: string | null; victim_elsewhere: boolean }
 
 export async function listCasePeople(db: Queryable, caseId: string): Promise<CasePersonRow[]> {
   const { rows } = await sql<CasePersonRow>`
     SELECT cp.person_id,
       (SELECT full_name FROM person_names pn WHERE pn.person_id = cp.person_id ORDER BY position LIMIT 1) AS name,
-      array_agg(cp.role ORDER BY cp.added_at) AS roles, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.age_disputed, p.vulnerability
+      array_agg(cp.role ORDER BY cp.added_at) AS roles, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.age_disputed, p.vulnerability,
+      -- Only the fact, never the content: the victim facet itself stays with the officers working it.
+      (EXISTS (SELECT 1 FROM referral_subjects rs WHERE rs.person_id = cp.person_id AND rs.role = 'potential-victim')
+        OR EXISTS (SELECT 1 FROM case_people o WHERE o.person_id = cp.person_id AND o.case_id <> ${caseId} AND o.role IN ('potential-victim', 'victim'))) AS victim_elsewhere
     FROM case_people cp JOIN people p ON p.id = cp.person_id
     WHERE cp.case_id = ${caseId}
     GROUP BY cp.person_id, p.id

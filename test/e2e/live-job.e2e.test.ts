@@ -1,0 +1,119 @@
+import type { AddressInfo } from 'node:net'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { apiToken, createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
+import { expectAccessible, launchBrowser } from './support/browser.ts'
+
+let ctx: TestContext
+let browser: Browser
+let context: BrowserContext
+let page: Page
+let baseUrl: string
+let referralId: string
+let victimReferralId: string
+let victimId: string
+
+beforeAll(async () => {
+  ctx = await createTestContext()
+  const supervisor = await createUser(ctx, 'supervisor', 'ds.livejob@test.lantern')
+  const token = await apiToken(ctx, supervisor.email)
+  const post = (payload: object) => ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload }).then((r) => r.json())
+  const victimReferral = await post({ receivedAt: '2026-05-02', source: 'partner-agency', summary: 'Boy reported missing, found in another town holding drugs.', countyLines: true, exploitationTypes: ['criminal'], people: [{ names: ['Callum Doherty'], approximateAge: 16, gender: 'male', role: 'potential-victim' }] })
+  victimReferralId = victimReferral.id
+  victimId = victimReferral.people[0].personId
+  const referral = await post({ receivedAt: '2026-05-20', source: 'police', summary: 'Drugs supplied into Riverton from a city line.', countyLines: true, exploitationTypes: ['criminal'], people: [{ names: ['Liam Clarke'], approximateAge: 22, gender: 'male', role: 'suspected-exploiter' }], locations: [{ addressLine1: '3 Weaver Close', postcode: 'NG7 2AB', premisesType: 'private-house' }] })
+  referralId = referral.id
+  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
+  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
+  ;({ browser, context } = await launchBrowser())
+  page = await context.newPage()
+  await page.goto(`${baseUrl}/sign-in`)
+  await page.getByLabel('Email address').fill(supervisor.email)
+  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(/\/referrals$/)
+})
+afterAll(async () => {
+  await browser?.close()
+  await ctx?.close()
+})
+
+async function open(summary: string) {
+  const details = page.locator('details', { has: page.locator('summary', { hasText: summary }) })
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click()
+  return details
+}
+
+describe('a live job in the browser', () => {
+  it('opens a case from a referral, adds a suspect who is a victim elsewhere, a deal line, a cuckooed address, a task and a decision', async () => {
+    await page.goto(`${baseUrl}/referrals/${referralId}`)
+    await expectAccessible(page)
+    await page.getByLabel('Title').fill('Operation Laud: Riverton line')
+    await page.getByRole('button', { name: 'Open live job' }).click()
+    await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/)
+    const caseUrl = page.url()
+    expect(await page.locator('.govuk-notification-banner').textContent()).toMatch(/Live job CASE-\d{4}-\d{6} opened/)
+    expect(await page.locator('main').textContent()).toContain('Liam Clarke')
+    await expectAccessible(page)
+
+    // Callum is a potential victim in another referral; here he is also a suspect.
+    let form = await open('Add a person')
+    await form.getByLabel('An existing person’s Lantern id (from their record)').fill(victimId)
+    await form.getByLabel('Role in this live job').selectOption('suspect')
+    await form.getByRole('button', { name: 'Add person' }).click()
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Person added')
+
+    form = await open('Add a deal line')
+    await form.getByLabel('Deal line number').fill('07911 123456')
+    await form.getByLabel('Line name').fill('Riverton')
+    await form.getByLabel('Area supplied (optional)').fill('Riverton town centre')
+    await form.getByLabel('Who runs or works it (optional)').selectOption({ label: 'Callum Doherty' })
+    await form.getByLabel('Works on it').check()
+    await form.getByRole('button', { name: 'Add deal line' }).click()
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Deal line added')
+    expect(await page.locator('.govuk-summary-card').first().textContent()).toContain('Child')
+
+    form = await open('Add a cuckooed address')
+    await form.getByRole('button', { name: 'Add cuckooed address' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Enter the address')
+    await expectAccessible(page)
+    form = await open('Add a cuckooed address')
+    await form.getByLabel('Address', { exact: true }).fill('18 Mill Lane')
+    await form.getByLabel('Occupant’s name').fill('Dean Evans')
+    await form.getByLabel('Occupant’s vulnerability').fill('learning disability')
+    await form.getByRole('button', { name: 'Add cuckooed address' }).click()
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Cuckooed address added')
+
+    form = await open('Add a task')
+    await form.getByLabel('What needs doing').fill('Return home interview for Callum')
+    await form.getByLabel('Owner').selectOption({ label: 'Test supervisor' })
+    await form.getByRole('button', { name: 'Add task' }).click()
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Task added')
+    await page.getByRole('button', { name: /Mark as done.*Return home interview for Callum/ }).click()
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Task completed')
+
+    form = await open('Record a decision')
+    await form.locator('#decidedOn-day').fill('21')
+    await form.locator('#decidedOn-month').fill('5')
+    await form.locator('#decidedOn-year').fill('2026')
+    await form.getByLabel('Decision', { exact: true }).fill('Treat Callum as a victim first; refer to the NRM')
+    await form.getByLabel('Rationale').fill('Missing episodes, debt to the line holder, age 16')
+    await form.getByRole('button', { name: 'Record decision' }).click()
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Decision recorded')
+    const main = await page.locator('main').textContent()
+    expect(main).toContain('Also a potential victim: protected')
+    expect(main).toContain('Treat Callum as a victim first')
+    expect(main).toContain('Cuckooed')
+    await expectAccessible(page)
+
+    await page.goto(`${baseUrl}/people/${victimId}`)
+    const person = await page.locator('main').textContent()
+    expect(person).toContain('Potential victim')
+    expect(person).toContain('Suspect')
+    await expectAccessible(page)
+    await page.goto(`${baseUrl}/cases`)
+    await expectAccessible(page)
+    expect(caseUrl).toContain('/cases/')
+    expect(victimReferralId).toBeTruthy()
+  })
+})
