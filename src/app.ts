@@ -24,6 +24,7 @@ import { registerScreeningPages } from '#src/modules/screening/screening.pages.t
 import { registerNrmPages } from '#src/modules/nrm/nrm.pages.ts'
 import { registerPersonPages } from '#src/modules/people/person.pages.ts'
 import { registerCasePages } from '#src/modules/cases/case.pages.ts'
+import { registerSearchRoutes } from '#src/modules/search/search.routes.ts'
 import type { Services } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 
@@ -179,6 +180,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerNrmPages(app, deps)
   registerPersonPages(app, deps)
   registerCasePages(app, deps)
+  registerSearchRoutes(app, deps)
 
   await app.ready()
   return { app, routes: registry }

@@ -7,6 +7,7 @@ import { createScreeningRules, createScreeningService } from '#src/modules/scree
 import { createNrmService } from '#src/modules/nrm/nrm.service.ts'
 import { createPersonService } from '#src/modules/people/person.service.ts'
 import { createCaseService } from '#src/modules/cases/case.service.ts'
+import { createSearchService } from '#src/modules/search/search.service.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
 export function createServices(db: Db, config: Config) {
@@ -19,6 +20,7 @@ export function createServices(db: Db, config: Config) {
     nrm: createNrmService(db, screeningRules),
     people: createPersonService(db),
     cases: createCaseService(db),
+    search: createSearchService(db),
   }
 }
 
