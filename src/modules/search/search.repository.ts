@@ -19,12 +19,14 @@ export type PersonHit = {
 export async function searchPeopleByName(db: Queryable, folded: string, options: { dateOfBirth: string | null; birthYear: number | null; limit: number }): Promise<PersonHit[]> {
   const dob = options.dateOfBirth ? sql`AND p.date_of_birth = ${options.dateOfBirth}::date` : options.birthYear ? sql`AND extract(year FROM p.date_of_birth) = ${options.birthYear}` : sql``
   const { rows } = await sql<PersonHit>`
-    WITH matches AS (
-      SELECT pn.person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
+    WITH nearest AS (
+      SELECT pn.person_id, pn.full_name, pn.normalised <-> ${folded} AS distance
       FROM person_names pn
-      WHERE pn.normalised % ${folded} OR pn.normalised LIKE ${folded.replace(/[%_\\]/g, '') + '%'}
-      ORDER BY similarity(pn.normalised, ${folded}) DESC
-      LIMIT 500
+      ORDER BY pn.normalised <-> ${folded}
+      LIMIT ${options.dateOfBirth || options.birthYear ? 2000 : 200}
+    ),
+    matches AS (
+      SELECT person_id, full_name, 1 - distance AS score FROM nearest WHERE distance < 0.7
     ),
     best AS (
       SELECT DISTINCT ON (person_id) person_id, full_name, score FROM matches ORDER BY person_id, score DESC

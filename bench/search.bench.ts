@@ -1,0 +1,125 @@
+/**
+ * npm run bench:search — search and the person page at national scale: 1,000,000 people with names from
+ * several nationalities (some with diacritics, some aliases), 2,000,000 objects and places, 3,000,000 links.
+ * Data is generated inside PostgreSQL (generate_series) so loading takes a minute, not an hour. Reports p50
+ * and p95 latency of sequential requests, signed in, on loopback.
+ */
+import { sql } from 'kysely'
+import { createDb } from '#src/platform/db/database.ts'
+import { migrateToLatest } from '#src/platform/db/migrate.ts'
+import { hashPassword } from '#src/platform/auth/password.ts'
+import { uuidv7 } from '#src/shared/ids.ts'
+import { normaliseName } from '#src/shared/names.ts'
+import { freshDatabase, signIn, startServer } from './support.ts'
+
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1_000_000)
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200)
+
+const GIVEN = ['Andrei', 'Ionuț', 'Florin', 'Elena', 'Ioana', 'Arben', 'Besnik', 'Elira', 'Drita', 'Minh', 'Tuấn', 'Thảo', 'Linh', 'Hương', 'Krzysztof', 'Agnieszka', 'Paweł', 'Yonas', 'Dawit', 'Senait', 'Mohamed', 'Ahmed', 'Fatima', 'Amani', 'Wei', 'Jun', 'Li Na', 'Priya', 'Rahul', 'Chinedu', 'Blessing', 'Reza', 'Maryam', 'Kyle', 'Connor', 'Chloe', 'Jade', 'Liam', 'Megan', 'Callum', 'Marek', 'Zuzana', 'Tesfay', 'Osman', 'Hao', 'Vikram', 'Funmilayo', 'Shirin', 'Jordan', 'Holly']
+const FAMILY = ['Popescu', 'Ionescu', 'Stoica', 'Dumitru', 'Munteanu', 'Hoxha', 'Shehu', 'Krasniqi', 'Gashi', 'Berisha', 'Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Nowak', 'Kowalski', 'Wiśniewski', 'Wójcik', 'Tesfamariam', 'Gebremedhin', 'Haile', 'Kidane', 'Abdalla', 'Elhassan', 'Ibrahim', 'Osman', 'Wang', 'Li', 'Zhang', 'Chen', 'Sharma', 'Patel', 'Singh', 'Okafor', 'Adeyemi', 'Eze', 'Ahmadi', 'Hosseini', 'Karimi', 'Smith', 'Walsh', 'Clarke', 'Hughes', 'Price', 'Doherty', 'Horváth', 'Kováč', 'Balog', 'Lakatoš']
+const INITIALS = 'ABCDEFGHIJKLMNOPRSTVW'.split('')
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)
+}
+
+async function time(url: string, cookie: string): Promise<number> {
+  const started = performance.now()
+  const response = await fetch(url, { headers: { cookie } })
+  await response.text()
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`)
+  return performance.now() - started
+}
+
+async function main() {
+  const databaseUrl = await freshDatabase('lantern_bench_search')
+  const db = createDb(databaseUrl, 2)
+  await migrateToLatest(db)
+  const started = Date.now()
+  const given = GIVEN.map((g) => sql.lit(g))
+  const folded = (list: string[]) => sql.join(list.map((g) => sql.lit(normaliseName(g))))
+  // Everything below runs in PostgreSQL: person i gets given[i mod 50], a middle initial and family[(i div 50) mod 50].
+  await sql`
+    CREATE TEMP TABLE g AS SELECT i,
+      md5('person' || i)::uuid AS person_id,
+      (ARRAY[${sql.join(given)}])[1 + i % ${GIVEN.length}] AS given,
+      (ARRAY[${folded(GIVEN)}])[1 + i % ${GIVEN.length}] AS given_f,
+      (ARRAY[${sql.join(INITIALS.map((x) => sql.lit(x)))}])[1 + (i / 2500) % ${INITIALS.length}] AS initial,
+      (ARRAY[${sql.join(FAMILY.map((f) => sql.lit(f)))}])[1 + (i / ${GIVEN.length}) % ${FAMILY.length}] AS family,
+      (ARRAY[${folded(FAMILY)}])[1 + (i / ${GIVEN.length}) % ${FAMILY.length}] AS family_f
+    FROM generate_series(1, ${PEOPLE}) i`.execute(db)
+  await sql`INSERT INTO people (id, date_of_birth, approximate_age, age_disputed, gender, nationalities, languages, updated_at)
+    SELECT person_id, CASE WHEN i % 3 <> 0 THEN date '1960-01-01' + ((i::bigint * 7919) % 22000)::int END, CASE WHEN i % 3 = 0 THEN 14 + i % 50 END,
+      i % 37 = 0, CASE WHEN i % 3 = 0 THEN 'female' ELSE 'male' END, ARRAY['GB'], ARRAY['en'], now() FROM g`.execute(db)
+  await sql`INSERT INTO person_names (id, person_id, kind, full_name, normalised, script, position)
+    SELECT md5('name' || i)::uuid, person_id, 'primary', given || ' ' || initial || ' ' || family, given_f || ' ' || lower(initial) || ' ' || family_f, 'Latn', 0 FROM g
+    UNION ALL
+    SELECT md5('alias' || i)::uuid, person_id, 'alias', upper(family) || ' ' || given, family_f || ' ' || given_f, 'Latn', 1 FROM g WHERE i % 4 = 0`.execute(db)
+  // 1,000,000 phones and 1,000,000 places; each person uses one phone and has one address, nine in ten work
+  // somewhere, and one in ten shares a phone with the next person: 3,000,000 links in all.
+  await sql`INSERT INTO objects (id, kind, value, display) SELECT md5('phone' || i)::uuid, 'phone', '+4477' || lpad(i::text, 8, '0'), '077' || lpad(i::text, 8, '0') FROM generate_series(1, ${PEOPLE}) i`.execute(db)
+  await sql`INSERT INTO locations (id, address_line_1, town, postcode, premises_type)
+    SELECT md5('place' || i)::uuid, (i % 300 + 1) || ' Street ' || (i / 300), 'Town ' || (i % 500),
+      (ARRAY['LS11','BD3','M8','B10','LE5','NG7','S2','HU3','WF1','OL9'])[1 + i % 10] || ' ' || (i % 9 + 1) || (ARRAY['AB','DF','HJ','LN','PQ','RT','UW','XY'])[1 + (i / 10) % 8], 'private-house'
+    FROM generate_series(1, ${PEOPLE}) i`.execute(db)
+  await sql`INSERT INTO entity_links (id, from_type, from_id, to_type, to_id, relation, source)
+    SELECT md5('lp' || i)::uuid, 'person', md5('person' || i)::uuid, 'object', md5('phone' || i)::uuid, 'uses', 'bench' FROM generate_series(1, ${PEOPLE}) i
+    UNION ALL
+    SELECT md5('ll' || i)::uuid, 'person', md5('person' || i)::uuid, 'location', md5('place' || i)::uuid, 'lives-at', 'bench' FROM generate_series(1, ${PEOPLE}) i
+    UNION ALL
+    SELECT md5('ls' || i)::uuid, 'person', md5('person' || (i + 1))::uuid, 'object', md5('phone' || i)::uuid, 'uses', 'bench' FROM generate_series(1, ${PEOPLE} - 1, 10) i
+    UNION ALL
+    SELECT md5('lw' || i)::uuid, 'person', md5('person' || i)::uuid, 'location', md5('place' || (1 + (i::bigint * 7) % ${PEOPLE}))::uuid, 'works-at', 'bench'
+    FROM generate_series(1, ${PEOPLE}) i WHERE i % 10 <> 0`.execute(db)
+  await sql`ANALYZE`.execute(db)
+  const loadMs = Date.now() - started
+  const userId = uuidv7()
+  await db.insertInto('users').values({ id: userId, email: 'analyst@bench.lantern.test', display_name: 'Bench analyst', role_id: 'supervisor', password_hash: await hashPassword('bench-password-123', 12) }).execute()
+  const counts = await sql<{ people: number; names: number; objects: number; locations: number; links: number }>`
+    SELECT (SELECT count(*) FROM people)::int AS people, (SELECT count(*) FROM person_names)::int AS names, (SELECT count(*) FROM objects)::int AS objects,
+      (SELECT count(*) FROM locations)::int AS locations, (SELECT count(*) FROM entity_links)::int AS links`.execute(db)
+  await db.destroy()
+
+  const server = await startServer({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '10' })
+  try {
+    const cookie = await signIn(server.url, 'analyst@bench.lantern.test', 'bench-password-123')
+    const pick = (n: number, list: string[]) => list[(n * 7919) % list.length]
+    const typo = (name: string) => (name.length > 5 ? name.slice(0, 3) + name.slice(4) : name)
+    const nameSearch: number[] = []
+    const phoneSearch: number[] = []
+    const personPage: number[] = []
+    for (let n = 0; n < 10; n++) await time(`${server.url}/search?q=warmup`, cookie)
+    for (let n = 0; n < SAMPLES; n++) {
+      const query = `${n % 2 ? typo(pick(n, GIVEN)) : pick(n, GIVEN)} ${pick(n + 3, FAMILY)}`
+      nameSearch.push(await time(`${server.url}/search?q=${encodeURIComponent(query)}`, cookie))
+      const i = 1 + ((n * 104729) % PEOPLE)
+      phoneSearch.push(await time(`${server.url}/search?q=${encodeURIComponent('077' + String(i).padStart(8, '0'))}`, cookie))
+      const personId = await personIdFor(i)
+      personPage.push(await time(`${server.url}/people/${personId}`, cookie))
+    }
+    const result = {
+      ...counts.rows[0],
+      loadMs,
+      samples: SAMPLES,
+      searchByNameMs: { p50: percentile(nameSearch, 50), p95: percentile(nameSearch, 95) },
+      searchByPhoneMs: { p50: percentile(phoneSearch, 50), p95: percentile(phoneSearch, 95) },
+      personPageMs: { p50: percentile(personPage, 50), p95: percentile(personPage, 95) },
+    }
+    console.log(JSON.stringify(result))
+  } finally {
+    await server.stop()
+  }
+}
+
+/** The id the generator gave person i: md5('person' || i) read as a UUID. */
+async function personIdFor(i: number): Promise<string> {
+  const { createHash } = await import('node:crypto')
+  const hex = createHash('md5').update(`person${i}`).digest('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
