@@ -51,15 +51,16 @@ export async function insertDocument(
   await db.insertInto('person_documents').values(row).execute()
 }
 
-export type RoleRow = { kind: 'referral' | 'case'; id: string; reference: string; role: string; restricted: boolean }
+export type RoleRow = { kind: 'referral' | 'case'; id: string; reference: string; role: string; restricted: boolean; member: boolean }
 
 /** Every role the person holds, in referrals and in cases: one person can be a victim here and a suspect there. */
-export async function listRoles(db: Queryable, personId: string): Promise<RoleRow[]> {
+export async function listRoles(db: Queryable, personId: string, userId: string): Promise<RoleRow[]> {
   const { rows } = await sql<RoleRow>`
-    SELECT 'referral' AS kind, r.id, r.reference, rs.role, false AS restricted
+    SELECT 'referral' AS kind, r.id, r.reference, rs.role, false AS restricted, true AS member
     FROM referral_subjects rs JOIN referrals r ON r.id = rs.referral_id WHERE rs.person_id = ${personId}
     UNION ALL
-    SELECT 'case', c.id, c.reference, cp.role, c.restricted
+    SELECT 'case', c.id, c.reference, cp.role, c.restricted,
+      c.officer_in_charge = ${userId} OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${userId})
     FROM case_people cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id = ${personId}
     ORDER BY reference`.execute(db)
   return rows

@@ -50,14 +50,14 @@ export function createPersonService(db: Db) {
         const [names, documents, roles, links, hasStatus] = await Promise.all([
           repo.listNames(trx, id),
           repo.listDocuments(trx, id),
-          repo.listRoles(trx, id),
+          repo.listRoles(trx, id, user.id),
           repo.listLinks(trx, 'person', id),
           repo.hasImmigrationStatus(trx, id),
         ])
         const facet = await victimFacetAccess(db, user, id)
         await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: 'person', subjectId: id }])
         // Restricted cases are named only to those who may see them.
-        const visibleRoles = roles.filter((r) => !r.restricted || can(user, 'case:supervise'))
+        const visibleRoles = roles.filter((r) => !r.restricted || r.member || can(user, 'case:supervise'))
         return { person, names, documents, roles: visibleRoles, hiddenRoles: roles.length - visibleRoles.length, links, hasImmigrationStatus: hasStatus, facet }
       })
     },
