@@ -58,7 +58,9 @@ async function main() {
     SELECT person_id, CASE WHEN i % 3 <> 0 THEN date '1960-01-01' + ((i::bigint * 7919) % 22000)::int END, CASE WHEN i % 3 = 0 THEN 14 + i % 50 END,
       i % 37 = 0, CASE WHEN i % 3 = 0 THEN 'female' ELSE 'male' END, ARRAY['GB'], ARRAY['en'], now() FROM g`.execute(db)
   await sql`INSERT INTO person_names (id, person_id, kind, full_name, normalised, script, position)
-    SELECT md5('name' || i)::uuid, person_id, 'primary', given || ' ' || initial || ' ' || family, given_f || ' ' || lower(initial) || ' ' || family_f, 'Latn', 0 FROM g
+    SELECT md5('name' || i)::uuid, person_id, 'primary',
+      CASE WHEN i % 3 = 0 THEN given || ' ' || initial || ' ' || family ELSE given || ' ' || family END,
+      CASE WHEN i % 3 = 0 THEN given_f || ' ' || lower(initial) || ' ' || family_f ELSE given_f || ' ' || family_f END, 'Latn', 0 FROM g
     UNION ALL
     SELECT md5('alias' || i)::uuid, person_id, 'alias', upper(family) || ' ' || given, family_f || ' ' || given_f, 'Latn', 1 FROM g WHERE i % 4 = 0`.execute(db)
   // 1,000,000 phones and 1,000,000 places; each person uses one phone and has one address, nine in ten work

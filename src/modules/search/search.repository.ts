@@ -13,31 +13,34 @@ export type PersonHit = {
 
 /**
  * People by name, across spellings and scripts: names are folded to Latin letters when stored, so trigram
- * similarity on the folded form finds "Nguyen Thao" for "Nguyễn Thảo". The trigram index keeps this fast on
- * millions of names; a date of birth, when given, narrows it.
+ * similarity on the folded form finds "Nguyen Thao" for "Nguyễn Thảo". A strict similarity first keeps the
+ * index's candidate set small; only when that finds too few does the search widen to catch typos. A date of
+ * birth, when given, narrows the result.
  */
 export async function searchPeopleByName(db: Queryable, folded: string, options: { dateOfBirth: string | null; birthYear: number | null; limit: number }): Promise<PersonHit[]> {
   const dob = options.dateOfBirth ? sql`AND p.date_of_birth = ${options.dateOfBirth}::date` : options.birthYear ? sql`AND extract(year FROM p.date_of_birth) = ${options.birthYear}` : sql``
-  const { rows } = await sql<PersonHit>`
-    WITH nearest AS (
-      SELECT pn.person_id, pn.full_name, pn.normalised <-> ${folded} AS distance
-      FROM person_names pn
-      ORDER BY pn.normalised <-> ${folded}
-      LIMIT ${options.dateOfBirth || options.birthYear ? 2000 : 200}
-    ),
-    matches AS (
-      SELECT person_id, full_name, 1 - distance AS score FROM nearest WHERE distance < 0.7
-    ),
-    best AS (
-      SELECT DISTINCT ON (person_id) person_id, full_name, score FROM matches ORDER BY person_id, score DESC
-    )
-    SELECT b.person_id, (SELECT full_name FROM person_names x WHERE x.person_id = b.person_id ORDER BY position LIMIT 1) AS name,
-      b.full_name AS matched_name, round(b.score::numeric, 2)::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities
-    FROM best b JOIN people p ON p.id = b.person_id
-    WHERE true ${dob}
-    ORDER BY b.score DESC, name
-    LIMIT ${options.limit}`.execute(db)
-  return rows
+  let hits: PersonHit[] = []
+  for (const threshold of [0.6, 0.4]) {
+    await sql`SELECT set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`.execute(db)
+    const { rows } = await sql<PersonHit>`
+      WITH matches AS (
+        SELECT pn.person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
+        FROM person_names pn WHERE pn.normalised % ${folded}
+        ORDER BY score DESC LIMIT 500
+      ),
+      best AS (
+        SELECT DISTINCT ON (person_id) person_id, full_name, score FROM matches ORDER BY person_id, score DESC
+      )
+      SELECT b.person_id, (SELECT full_name FROM person_names x WHERE x.person_id = b.person_id ORDER BY position LIMIT 1) AS name,
+        b.full_name AS matched_name, round(b.score::numeric, 2)::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities
+      FROM best b JOIN people p ON p.id = b.person_id
+      WHERE true ${dob}
+      ORDER BY b.score DESC, name
+      LIMIT ${options.limit}`.execute(db)
+    hits = rows
+    if (hits.length >= 5) break
+  }
+  return hits
 }
 
 export async function searchPeopleByDateOfBirth(db: Queryable, dateOfBirth: string, limit: number): Promise<PersonHit[]> {

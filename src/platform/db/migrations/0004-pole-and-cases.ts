@@ -21,9 +21,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ALTER TABLE person_names ADD COLUMN normalised text;
     UPDATE person_names SET normalised = lower(full_name) WHERE normalised IS NULL;
     ALTER TABLE person_names ALTER COLUMN normalised SET NOT NULL;
-    -- GiST rather than GIN: it answers "the nearest names to this one" (ORDER BY <-> LIMIT n) from the index,
-    -- however many names share common trigrams.
-    CREATE INDEX person_names_normalised_trgm_idx ON person_names USING gist (normalised gist_trgm_ops);
+    -- Trigram search over folded names; searched at a high similarity first and widened only when that finds
+    -- too few, so a common name does not make the index hand back tens of thousands of candidates.
+    CREATE INDEX person_names_normalised_trgm_idx ON person_names USING gin (normalised gin_trgm_ops);
     CREATE INDEX person_names_normalised_idx ON person_names (normalised text_pattern_ops);
 
     ALTER TABLE people ADD COLUMN vulnerability text;
