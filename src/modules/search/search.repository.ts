@@ -12,41 +12,33 @@ export type PersonHit = {
 }
 
 /**
- * People by name, across spellings and scripts. Names are folded to Latin letters when stored ("Nguyễn
- * Thảo" → "nguyen thao"), with a search key per word (its first three letters). A search keeps the names that
- * share keys with at least two of the words typed, ranks them by trigram similarity, and only if that finds
- * too few (a typo in a word's first letters) falls back to a strict trigram search over all names.
+ * People by name, across spellings and scripts: names are folded to Latin letters when stored, so trigram
+ * similarity on the folded form finds "Nguyen Thao" for "Nguyễn Thảo". A strict similarity first keeps the
+ * index's candidate set small; only when that finds too few does the search widen to catch typos. A date of
+ * birth, when given, narrows the result.
  */
 export async function searchPeopleByName(db: Queryable, folded: string, options: { dateOfBirth: string | null; birthYear: number | null; limit: number }): Promise<PersonHit[]> {
   const dob = options.dateOfBirth ? sql`AND p.date_of_birth = ${options.dateOfBirth}::date` : options.birthYear ? sql`AND extract(year FROM p.date_of_birth) = ${options.birthYear}` : sql``
-  const words = [...new Set(folded.split(' ').filter((w) => w.length >= 2).map((w) => w.slice(0, 3)))]
-  const needed = Math.min(2, words.length)
-  const rank = (candidates: ReturnType<typeof sql>) => sql<PersonHit>`
-    WITH candidates AS (${candidates}),
-    scored AS (
-      SELECT pn.person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
-      FROM person_names pn JOIN candidates c ON c.name_id = pn.id
-    ),
-    best AS (
-      SELECT DISTINCT ON (person_id) person_id, full_name, score FROM scored WHERE score >= 0.3 ORDER BY person_id, score DESC
-    )
-    SELECT b.person_id, (SELECT full_name FROM person_names x WHERE x.person_id = b.person_id ORDER BY position LIMIT 1) AS name,
-      b.full_name AS matched_name, round(b.score::numeric, 2)::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities
-    FROM best b JOIN people p ON p.id = b.person_id
-    WHERE true ${dob}
-    ORDER BY b.score DESC, name
-    LIMIT ${options.limit}`
   let hits: PersonHit[] = []
-  if (words.length > 0) {
-    const byKeys = sql`SELECT name_id FROM person_name_keys WHERE key = ANY(${words}) GROUP BY name_id HAVING count(*) >= ${needed} LIMIT 20000`
-    hits = (await rank(byKeys).execute(db)).rows
-  }
-  if (hits.length < 5) {
-    await sql`SELECT set_config('pg_trgm.similarity_threshold', '0.5', true)`.execute(db)
-    const byTrigrams = sql`SELECT id AS name_id FROM person_names WHERE normalised % ${folded} LIMIT 2000`
-    const more = (await rank(byTrigrams).execute(db)).rows
-    const seen = new Set(hits.map((h) => h.person_id))
-    hits = [...hits, ...more.filter((h) => !seen.has(h.person_id))].sort((a, b) => b.score - a.score).slice(0, options.limit)
+  for (const threshold of [0.6, 0.4]) {
+    await sql`SELECT set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`.execute(db)
+    const { rows } = await sql<PersonHit>`
+      WITH matches AS (
+        SELECT pn.person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
+        FROM person_names pn WHERE pn.normalised % ${folded}
+        ORDER BY score DESC LIMIT 500
+      ),
+      best AS (
+        SELECT DISTINCT ON (person_id) person_id, full_name, score FROM matches ORDER BY person_id, score DESC
+      )
+      SELECT b.person_id, (SELECT full_name FROM person_names x WHERE x.person_id = b.person_id ORDER BY position LIMIT 1) AS name,
+        b.full_name AS matched_name, round(b.score::numeric, 2)::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities
+      FROM best b JOIN people p ON p.id = b.person_id
+      WHERE true ${dob}
+      ORDER BY b.score DESC, name
+      LIMIT ${options.limit}`.execute(db)
+    hits = rows
+    if (hits.length >= 5) break
   }
   return hits
 }

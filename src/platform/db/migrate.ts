@@ -4,7 +4,6 @@ import * as m0001 from './migrations/0001-foundation.ts'
 import * as m0002 from './migrations/0002-screening-permission.ts'
 import * as m0003 from './migrations/0003-screening-and-nrm.ts'
 import * as m0004 from './migrations/0004-pole-and-cases.ts'
-import * as m0005 from './migrations/0005-name-search-keys.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -12,7 +11,6 @@ const migrations: Record<string, Migration> = {
   '0002-screening-permission': m0002,
   '0003-screening-and-nrm': m0003,
   '0004-pole-and-cases': m0004,
-  '0005-name-search-keys': m0005,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
