@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { expectAccessible, launchBrowser } from './support/browser.ts'
+import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
 
 let ctx: TestContext
 let browser: Browser
@@ -32,12 +32,8 @@ async function checkPage() {
   visited.add(key)
 }
 
-async function signIn(p: Page, email: string) {
-  await p.goto(`${baseUrl}/sign-in`)
-  await p.getByLabel('Email address').fill(email)
-  await p.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
-  await p.getByRole('button', { name: 'Sign in' }).click()
-  await p.waitForURL(/\/referrals$/)
+function signIn(p: Page, email: string) {
+  return signInAs(p, baseUrl, email, TEST_PASSWORD)
 }
 
 async function fillDate(prefix: string, day: string, month: string, year: string) {

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiToken, createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
 import { pdfText } from '../support/pdf-text.ts'
-import { expectAccessible, launchBrowser } from './support/browser.ts'
+import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
 
 let ctx: TestContext
 let browser: Browser
@@ -40,11 +40,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
   ;({ browser, context } = await launchBrowser())
   page = await context.newPage()
-  await page.goto(`${baseUrl}/sign-in`)
-  await page.getByLabel('Email address').fill(officer.email)
-  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(/\/referrals$/)
+  await signInAs(page, baseUrl, officer.email, TEST_PASSWORD)
 })
 afterAll(async () => {
   await browser?.close()
