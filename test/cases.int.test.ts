@@ -88,9 +88,11 @@ describe('live jobs', () => {
     let page = await dc.get(url)
     expect(page.body).toContain('Overdue')
     const taskId = /\/tasks\/([0-9a-f-]{36})\/done/.exec(page.body)![1]
+    expect((await dc.get('/my-work')).body).toContain('Download the seized phone')
     expect((await dc.post(`${url}/tasks/${taskId}/done`, {})).statusCode).toBe(303)
     page = await dc.get(url)
     expect(page.body).toContain('Task completed: Download the seized phone')
+    expect((await dc.get('/my-work')).body).not.toContain('Download the seized phone')
 
     expect((await dc.post(`${url}/decisions`, { 'decidedOn-day': '2', 'decidedOn-month': '6', 'decidedOn-year': '2026', decision: 'x', rationale: 'y' })).statusCode).toBe(403)
     await ds.get(url)

@@ -155,6 +155,22 @@ export async function listEvents(db: Queryable, caseId: string) {
   return rows
 }
 
+export type TaskWorkRow = { id: string; title: string; due_on: string | null; case_id: string; reference: string; owner_name: string | null }
+
+/** Open tasks on live jobs: one officer's, or (for a supervisor) everyone's, earliest due first. */
+export async function listOpenTasks(db: Queryable, ownerId: string | null, limit: number): Promise<TaskWorkRow[]> {
+  let query = db
+    .selectFrom('case_tasks')
+    .innerJoin('cases', 'cases.id', 'case_tasks.case_id')
+    .leftJoin('users', 'users.id', 'case_tasks.owner_id')
+    .select(['case_tasks.id', 'case_tasks.title', 'case_tasks.due_on', 'case_tasks.case_id', 'cases.reference', 'users.display_name as owner_name'])
+    .where('case_tasks.status', '=', 'open')
+    .orderBy(sql`case_tasks.due_on NULLS LAST`)
+    .limit(limit)
+  if (ownerId) query = query.where('case_tasks.owner_id', '=', ownerId)
+  return query.execute()
+}
+
 export async function listTimeline(db: Queryable, caseId: string) {
   return db
     .selectFrom('case_timeline')

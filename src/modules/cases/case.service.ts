@@ -98,6 +98,8 @@ export function createCaseService(db: Db) {
       })
     },
 
+    openTasks: (user: CurrentUser, everyone: boolean) => repo.listOpenTasks(db, everyone ? null : user.id, 500),
+
     list: (user: CurrentUser, status: string | null) => repo.listCases(db, { userId: user.id, supervisor: can(user, 'case:supervise'), status, limit: 200 }),
 
     /** Everything about a case, audited. */

@@ -230,10 +230,12 @@ export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="duty-to-notify-${row.submitted_on}.pdf"`).send(pdf)
   })
 
-  app.get<{ Querystring: { show?: string } }>('/my-work', view, async (request, reply) => {
+  // Everyone signed in has a work list: NRM steps for those who work victims' cases, tasks for all.
+  app.get<{ Querystring: { show?: string } }>('/my-work', { config: { access: 'signed-in' } }, async (request, reply) => {
     const supervisor = can(request.user, 'team:supervise')
     const everyone = supervisor && request.query.show !== 'mine'
-    const items = await nrm.workItems(request.user!.id, everyone, actorOf(request))
+    const items = can(request.user, 'victim-facet:view') ? await nrm.workItems(request.user!.id, everyone, actorOf(request)) : []
+    const tasks = can(request.user, 'case:view') ? await services.cases.openTasks(request.user!, everyone) : []
     const today = londonDate()
     return reply.page('nrm/views/my-work.njk', {
       pageTitle: 'My work',
@@ -246,6 +248,7 @@ export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps
         overdue: i.due_on !== null && i.due_on < today,
         href: `/referrals/${i.referral_id}/people/${i.person_id}/nrm`,
       })),
+      tasks: tasks.map((t) => ({ ...t, due: t.due_on ? formatDate(t.due_on) : null, overdue: t.due_on !== null && t.due_on < today })),
     })
   })
 }

@@ -24,7 +24,7 @@ function navigation(user: CurrentUser | null, path: string): NavItem[] {
     { text: 'Record a referral', href: '/referrals/new', show: can(user, 'referral:create') },
     { text: 'Live jobs', href: '/cases', show: can(user, 'case:view') },
     { text: 'Search', href: '/search', show: can(user, 'search:use') },
-    { text: 'My work', href: '/my-work', show: can(user, 'victim-facet:view') },
+    { text: 'My work', href: '/my-work', show: true },
     { text: 'Settings', href: '/settings/priorities', show: can(user, 'settings:manage') },
   ]
   return items
