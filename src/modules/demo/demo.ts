@@ -8,6 +8,7 @@ import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import { generatePassword, hashPassword } from '#src/platform/auth/password.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { createRandom, generateReferrals, insertSynthetic } from './synthetic.ts'
+import { createCaseService } from '#src/modules/cases/case.service.ts'
 
 /** The demo team: one user per role, as a force's MSHT team and its partners would have. */
 export const DEMO_USERS = [
@@ -63,9 +64,25 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
     await trx.insertInto('app_meta').values({ key: 'demo', value: JSON.stringify({ loadedAt: new Date().toISOString(), referrals: data.referrals.length }) }).execute()
     await appendAuditEvents(trx, SYSTEM_ACTOR, [{ action: 'demo.loaded', subjectType: 'system', details: { referrals: data.referrals.length, users: users.length } }])
   })
+  await openDemoCases(db)
   const credentials = { password, users: users.map((u) => ({ email: u.email, role: u.role })) }
   writeFileSync(join(options.dataDir, 'demo-credentials.txt'), formatCredentials(credentials) + '\n', { mode: 0o600 })
   return credentials
+}
+
+/** Referrals the synthetic history opened as cases become live jobs, run by the officer they were assigned to. */
+async function openDemoCases(db: Db): Promise<void> {
+  const cases = createCaseService(db)
+  const opened = await db
+    .selectFrom('referrals')
+    .select(['id', 'assigned_to', 'county_lines', 'reference'])
+    .where('status', '=', 'opened-as-case')
+    .orderBy('received_at', 'desc')
+    .limit(40)
+    .execute()
+  for (const referral of opened) {
+    await cases.openFromReferral(referral.id, { title: `${referral.county_lines ? 'County Lines' : 'Investigation'} from ${referral.reference}`, kind: referral.county_lines ? 'county-lines' : 'investigation' }, { ...SYSTEM_ACTOR, userId: referral.assigned_to })
+  }
 }
 
 export function formatCredentials(credentials: DemoCredentials): string {
