@@ -25,6 +25,8 @@ import { registerNrmPages } from '#src/modules/nrm/nrm.pages.ts'
 import { registerPersonPages } from '#src/modules/people/person.pages.ts'
 import { registerCasePages } from '#src/modules/cases/case.pages.ts'
 import { registerSearchRoutes } from '#src/modules/search/search.routes.ts'
+import { registerPersonApi } from '#src/modules/people/person.api.ts'
+import { registerCaseApi } from '#src/modules/cases/case.api.ts'
 import type { Services } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 
@@ -181,6 +183,8 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerPersonPages(app, deps)
   registerCasePages(app, deps)
   registerSearchRoutes(app, deps)
+  registerPersonApi(app, deps)
+  registerCaseApi(app, deps)
 
   await app.ready()
   return { app, routes: registry }

@@ -65,6 +65,8 @@ describe('access matrix', () => {
       expect(facet.statusCode, actor.label).toBe(allowed ? 200 : 403)
       const screening = await actor.client.post(`/referrals/${referralId}/people/${victimId}/screenings`, {})
       expect(screening.statusCode === 303, `${actor.label} screening`).toBe(allowed)
+      const api = await ctx.app.inject({ method: 'GET', url: `/api/v1/people/${victimId}`, headers: { authorization: `Bearer ${actor.token}` } })
+      if (api.statusCode === 200) expect(api.json().victimFacet, `${actor.label} API`).toMatchObject({ exists: true, visibleToYou: allowed })
       const person = await actor.client.get(`/people/${victimId}`)
       if (person.statusCode === 200) {
         expect(person.body.includes('Screening, consent and NRM'), `${actor.label} person page link`).toBe(allowed)
@@ -80,7 +82,7 @@ describe('access matrix', () => {
         const page = await actor.client.get(url)
         expect(page.body, `${actor.label} ${url}`).not.toContain(STATUS)
       }
-      for (const url of [`/api/v1/referrals/${referralId}`, '/api/v1/search?q=Marisol']) {
+      for (const url of [`/api/v1/referrals/${referralId}`, '/api/v1/search?q=Marisol', `/api/v1/people/${victimId}`, `/api/v1/cases/${caseId}`]) {
         const response = await ctx.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${actor.token}` } })
         expect(response.body, `${actor.label} ${url}`).not.toContain(STATUS)
       }
@@ -100,6 +102,10 @@ describe('access matrix', () => {
       const page = await actor.client.get(`/cases/${caseId}`)
       if (page.statusCode !== 403) expect(page.statusCode, actor.label).toBe(allowed ? 200 : 404)
       else expect(allowed, actor.label).toBe(false)
+      const api = await ctx.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}`, headers: { authorization: `Bearer ${actor.token}` } })
+      if (api.statusCode !== 403) expect(api.statusCode, `${actor.label} API`).toBe(allowed ? 200 : 404)
+      const apiList = await ctx.app.inject({ method: 'GET', url: '/api/v1/cases', headers: { authorization: `Bearer ${actor.token}` } })
+      if (apiList.statusCode === 200) expect(apiList.body.includes(CASE_TITLE), `${actor.label} API list`).toBe(allowed)
       const list = await actor.client.get('/cases')
       expect(list.body.includes(CASE_TITLE), `${actor.label} list`).toBe(allowed)
       const search = await actor.client.get(`/search?q=${caseReference}`)

@@ -118,3 +118,21 @@ describe('live jobs', () => {
     expect((await ds.get(url)).statusCode).toBe(200)
   })
 })
+
+describe('live jobs over the API', () => {
+  it('lists, reads and adds a task, with problems for bad input', async () => {
+    const r = await referral([{ names: ['Api Person'], approximateAge: 30, gender: 'male', role: 'witness' }])
+    const opened = await ctx.services.cases.openFromReferral(r.id, { title: 'API job', kind: 'investigation' }, { userId: officer.id })
+    const headers = { authorization: `Bearer ${token}` }
+    const list = (await ctx.app.inject({ method: 'GET', url: '/api/v1/cases', headers })).json()
+    expect(list.items.map((c: { reference: string }) => c.reference)).toContain(opened.reference)
+    const task = await ctx.app.inject({ method: 'POST', url: `/api/v1/cases/${opened.id}/tasks`, headers, payload: { title: 'Trace the phone', ownerId: officer.id, dueOn: '2026-07-01' } })
+    expect(task.statusCode).toBe(204)
+    const detail = (await ctx.app.inject({ method: 'GET', url: `/api/v1/cases/${opened.id}`, headers })).json()
+    expect(detail).toMatchObject({ reference: opened.reference, people: [{ name: 'Api Person', roles: ['witness'] }], tasks: [{ title: 'Trace the phone', dueOn: '2026-07-01', status: 'open' }] })
+    const bad = await ctx.app.inject({ method: 'POST', url: `/api/v1/cases/${opened.id}/tasks`, headers, payload: { title: '', dueOn: '2026-02-30' } })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().errors.map((e: { pointer: string }) => e.pointer)).toEqual(expect.arrayContaining(['/title', '/dueOn']))
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/cases/00000000-0000-7000-8000-000000000000', headers })).statusCode).toBe(404)
+  })
+})
