@@ -27,6 +27,7 @@ import { registerCasePages } from '#src/modules/cases/case.pages.ts'
 import { registerSearchRoutes } from '#src/modules/search/search.routes.ts'
 import { registerPersonApi } from '#src/modules/people/person.api.ts'
 import { registerCaseApi } from '#src/modules/cases/case.api.ts'
+import { registerOperationPages } from '#src/modules/cases/operation.pages.ts'
 import type { Services } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 
@@ -185,6 +186,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerSearchRoutes(app, deps)
   registerPersonApi(app, deps)
   registerCaseApi(app, deps)
+  registerOperationPages(app, deps)
 
   await app.ready()
   return { app, routes: registry }

@@ -136,3 +136,21 @@ describe('live jobs over the API', () => {
     expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/cases/00000000-0000-7000-8000-000000000000', headers })).statusCode).toBe(404)
   })
 })
+
+describe('operations', () => {
+  it('groups live jobs under a named operation created by a supervisor', async () => {
+    await ds.get('/operations')
+    expect((await ds.post('/operations', { name: '' })).body).toContain('Enter the operation’s name')
+    expect((await ds.post('/operations', { name: 'Operation Laud', description: 'Textile units' })).statusCode).toBe(303)
+    expect((await ds.post('/operations', { name: 'operation laud' })).body).toContain('There is already an operation with that name')
+    await dc.get('/operations')
+    expect((await dc.post('/operations', { name: 'Operation Tacit' })).statusCode).toBe(403)
+    const r = await referral([])
+    const opened = await ctx.services.cases.openFromReferral(r.id, { title: 'Unit 4 garment factory', kind: 'investigation' }, { userId: officer.id })
+    const operationId = (await ctx.db.selectFrom('operations').select('id').where('name', '=', 'Operation Laud').executeTakeFirstOrThrow()).id
+    await dc.get(`/cases/${opened.id}`)
+    expect((await dc.post(`/cases/${opened.id}/operation`, { operationId })).statusCode).toBe(303)
+    expect((await dc.get(`/cases/${opened.id}`)).body).toContain('Operation Laud')
+    expect((await dc.get('/operations')).body).toMatch(/Operation Laud[\s\S]*?<td class="govuk-table__cell">1<\/td>/)
+  })
+})

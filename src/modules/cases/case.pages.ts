@@ -61,6 +61,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       roleItems: Object.entries(CASE_ROLES).map(([value, text]) => ({ value, text })),
       eventItems: Object.entries(EVENT_KINDS).map(([value, text]) => ({ value, text })),
       assignees,
+      operations: await cases.listOperations(),
       canEdit: can(request.user, 'case:edit'),
       canDecide: can(request.user, 'case:supervise'),
       names: Object.fromEntries(names),

@@ -98,6 +98,40 @@ export function createCaseService(db: Db) {
       })
     },
 
+    /** Named operations group live jobs. */
+    listOperations: async () =>
+      (
+        await sql<{ id: string; name: string; description: string | null; status: string; cases: number }>`
+          SELECT o.id, o.name, o.description, o.status, (SELECT count(*)::int FROM cases c WHERE c.operation_id = o.id) AS cases
+          FROM operations o ORDER BY o.status, o.name`.execute(db)
+      ).rows,
+
+    async createOperation(input: { name: string; description: string | null }, actor: Actor): Promise<string> {
+      const name = input.name.trim()
+      if (!name) throw new CaseError('invalid', 'Enter the operation’s name', 'name')
+      if (name.length > 100) throw new CaseError('invalid', 'Name must be 100 characters or fewer', 'name')
+      return inTransaction(db, async (trx) => {
+        const clash = await trx.selectFrom('operations').select('id').where(sql<string>`lower(name)`, '=', name.toLowerCase()).executeTakeFirst()
+        if (clash) throw new CaseError('invalid', 'There is already an operation with that name', 'name')
+        const id = uuidv7()
+        await trx.insertInto('operations').values({ id, name, description: input.description, created_by: actor.userId }).execute()
+        await appendAuditEvents(trx, actor, [{ action: 'operation.created', subjectType: 'operation', subjectId: id }])
+        return id
+      })
+    },
+
+    async setOperation(caseId: string, operationId: string | null, user: CurrentUser, actor: Actor): Promise<void> {
+      await inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        if (operationId && !(await trx.selectFrom('operations').select('id').where('id', '=', operationId).executeTakeFirst())) {
+          throw new CaseError('invalid', 'Select an operation from the list', 'operationId')
+        }
+        await trx.updateTable('cases').set({ operation_id: operationId, updated_at: new Date() }).where('id', '=', caseId).execute()
+        await timeline(trx, caseId, actor, 'operation', operationId ? 'Added to an operation' : 'Removed from its operation')
+        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { operationId } }])
+      })
+    },
+
     openTasks: (user: CurrentUser, everyone: boolean) => repo.listOpenTasks(db, everyone ? null : user.id, 500),
 
     list: (user: CurrentUser, status: string | null) => repo.listCases(db, { userId: user.id, supervisor: can(user, 'case:supervise'), status, limit: 200 }),

@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = {
   'case.viewed': 'consultation',
   'case.updated': 'alteration',
   'case.decision-recorded': 'collection',
+  'operation.created': 'collection',
   'search.performed': 'consultation',
   'settings.priority-changed': 'alteration',
 } as const

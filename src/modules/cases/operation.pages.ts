@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify'
+import type { AppDeps } from '#src/app.ts'
+import { actorOf } from '#src/platform/http/access.ts'
+import { NotFoundError } from '#src/platform/http/errors.ts'
+import { asString, errorSummary } from '#src/platform/http/forms.ts'
+import { can } from '#src/platform/auth/permissions.ts'
+import { isUuid } from '#src/shared/ids.ts'
+import { CaseError } from './case.service.ts'
+
+/** Named operations (for example "Operation Laud") that group several live jobs. */
+export function registerOperationPages(app: FastifyInstance, { services }: AppDeps): void {
+  const cases = services.cases
+
+  app.get('/operations', { config: { access: 'case:view' } }, async (request, reply) =>
+    reply.page('cases/views/operations.njk', { pageTitle: 'Operations', operations: await cases.listOperations(), canCreate: can(request.user, 'case:supervise'), errors: {}, values: {} }),
+  )
+
+  app.post<{ Body: Record<string, unknown> }>('/operations', { config: { access: 'case:supervise' } }, async (request, reply) => {
+    const values = { name: asString(request.body?.name), description: asString(request.body?.description).trim().slice(0, 2000) || null }
+    try {
+      await cases.createOperation(values, actorOf(request))
+    } catch (error) {
+      if (error instanceof CaseError) {
+        const errors = { [error.field ?? 'name']: error.message }
+        return reply.code(400).page('cases/views/operations.njk', { pageTitle: 'Operations', operations: await cases.listOperations(), canCreate: true, errors, errorList: errorSummary(errors), values })
+      }
+      throw error
+    }
+    await request.flash(`${values.name.trim()} created`)
+    return reply.redirect('/operations', 303)
+  })
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/cases/:id/operation', { config: { access: 'case:edit' } }, async (request, reply) => {
+    if (!isUuid(request.params.id)) throw new NotFoundError()
+    const operationId = asString(request.body?.operationId)
+    try {
+      await cases.setOperation(request.params.id, isUuid(operationId) ? operationId : null, request.user!, actorOf(request))
+    } catch (error) {
+      if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
+      if (error instanceof CaseError) {
+        await request.flash(error.message)
+        return reply.redirect(`/cases/${request.params.id}`, 303)
+      }
+      throw error
+    }
+    await request.flash('Operation updated')
+    return reply.redirect(`/cases/${request.params.id}`, 303)
+  })
+}
