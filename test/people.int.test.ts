@@ -102,3 +102,28 @@ describe('the immigration status firewall', () => {
     expect(api.body).not.toContain('Visa overstayer')
   })
 })
+
+describe('people over the API', () => {
+  it('records a person with names in two scripts, links a phone, and follows the phone back to them', async () => {
+    const token = await apiToken(ctx, 'dc.a@test.lantern')
+    const headers = { authorization: `Bearer ${token}` }
+    const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/people', headers, payload: { names: ['Mohamed Abdalla', 'محمد عبدالله'], approximateAge: 30, gender: 'male', nationalities: ['SD'], languages: ['ar'] } })
+    expect(created.statusCode).toBe(201)
+    const { id } = created.json()
+    const person = (await ctx.app.inject({ method: 'GET', url: `/api/v1/people/${id}`, headers })).json()
+    expect(person.names).toEqual([
+      { name: 'Mohamed Abdalla', kind: 'primary', script: 'Latn' },
+      { name: 'محمد عبدالله', kind: 'original-script', script: 'Arab' },
+    ])
+    expect(person.victimFacet).toEqual({ exists: false, visibleToYou: true, askWho: [] })
+    const linked = await ctx.app.inject({ method: 'POST', url: `/api/v1/people/${id}/objects`, headers, payload: { kind: 'phone', value: '0044 7700 123 456', relation: 'uses', source: 'custody record' } })
+    expect(linked.statusCode).toBe(201)
+    const phone = (await ctx.app.inject({ method: 'GET', url: `/api/v1/objects/${linked.json().objectId}`, headers })).json()
+    expect(phone).toMatchObject({ display: '07700 123456', links: [{ relation: 'uses', personId: id, name: 'Mohamed Abdalla', source: 'custody record' }] })
+    const bad = await ctx.app.inject({ method: 'POST', url: `/api/v1/people/${id}/objects`, headers, payload: { kind: 'phone', value: '123', relation: 'uses', source: 'x' } })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().errors[0]).toMatchObject({ pointer: '/value', detail: expect.stringContaining('Enter a real phone number') })
+    const future = await ctx.app.inject({ method: 'POST', url: '/api/v1/people', headers, payload: { names: ['X'], dateOfBirth: '2999-01-01' } })
+    expect(future.json().errors[0]).toMatchObject({ pointer: '/dateOfBirth', detail: 'Date of birth must be in the past' })
+  })
+})

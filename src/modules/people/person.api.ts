@@ -5,6 +5,8 @@ import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { PersonError } from './person.service.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
+import { NewPersonInput } from '#src/modules/referrals/referral.schema.ts'
+import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 
 const Person = z.object({
   id: z.uuid(),
@@ -24,7 +26,63 @@ const Person = z.object({
 
 /** GET /api/v1/people/:id: the person record without protected facets (immigration status is never here). */
 export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): void {
-  app.withTypeProvider<ZodTypeProvider>().get(
+  const api = app.withTypeProvider<ZodTypeProvider>()
+  const Linked = z.object({ id: z.uuid(), display: z.string(), links: z.array(z.object({ relation: z.string(), personId: z.uuid().nullable(), name: z.string().nullable(), validFrom: z.string().nullable(), source: z.string() })) })
+  const notFound = (error: unknown) => {
+    if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
+    throw error
+  }
+
+  api.post(
+    '/api/v1/people',
+    {
+      config: { access: 'person:edit' },
+      schema: { tags: ['people'], summary: 'Record a person; the first name is their main name, others are aliases or the name in its own script', body: NewPersonInput, response: { 201: z.object({ id: z.uuid() }) } },
+    },
+    async (request, reply) => {
+      const id = await services.people.create({ ...request.body }, actorOf(request))
+      return reply.code(201).header('location', `/api/v1/people/${id}`).send({ id })
+    },
+  )
+
+  api.post(
+    '/api/v1/people/:id/objects',
+    {
+      config: { access: 'person:edit' },
+      schema: {
+        tags: ['people'],
+        summary: 'Link a phone, vehicle, bank account, online account or email to a person (normalised; bank accounts kept only as a hash)',
+        params: z.object({ id: z.uuid() }),
+        body: z.object({ kind: z.enum(Object.keys(OBJECT_KINDS).filter((k) => k !== 'deal-line') as [ObjectKind]), value: z.string().min(1).max(200), relation: z.string().min(1).max(40), source: z.string().min(1, { error: 'Say where this came from' }).max(200), validFrom: z.iso.date().nullable().default(null) }).strict(),
+        response: { 201: z.object({ objectId: z.uuid() }) },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const objectId = await services.people.linkObject(request.params.id, request.body, actorOf(request))
+        return reply.code(201).send({ objectId })
+      } catch (error) {
+        return notFound(error)
+      }
+    },
+  )
+
+  for (const type of ['object', 'location'] as const) {
+    api.get(
+      `/api/v1/${type}s/:id`,
+      { config: { access: 'person:view' }, schema: { tags: ['people'], summary: `Read a${type === 'object' ? 'n object (phone, vehicle, account)' : ' place'} and the people linked to it`, params: z.object({ id: z.uuid() }), response: { 200: Linked } } },
+      async (request) => {
+        try {
+          const { row, links } = await services.people.entity(type, request.params.id, actorOf(request))
+          return { id: row.id, display: row.display, links: links.map((l) => ({ relation: l.relation, personId: l.other_type === 'person' ? l.other_id : null, name: l.person_name, validFrom: l.valid_from, source: l.source })) }
+        } catch (error) {
+          return notFound(error)
+        }
+      },
+    )
+  }
+
+  api.get(
     '/api/v1/people/:id',
     { config: { access: 'person:view' }, schema: { tags: ['people'], summary: 'Read a person (no immigration status; the victim facet only as a flag)', params: z.object({ id: z.uuid() }), response: { 200: Person } } },
     async (request) => {

@@ -8,6 +8,9 @@ import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import { normaliseIdentifier, type ObjectKind } from './identifiers.ts'
 import * as repo from './person.repository.ts'
+import { sql } from 'kysely'
+import { insertPerson } from '#src/modules/referrals/referral.repository.ts'
+import type { PersonInput } from '#src/modules/referrals/referral.schema.ts'
 
 export class PersonError extends DomainError {
   readonly status: number
@@ -59,6 +62,29 @@ export function createPersonService(db: Db) {
         // Restricted cases are named only to those who may see them.
         const visibleRoles = roles.filter((r) => !r.restricted || r.member || can(user, 'case:supervise'))
         return { person, names, documents, roles: visibleRoles, hiddenRoles: roles.length - visibleRoles.length, links, hasImmigrationStatus: hasStatus, facet }
+      })
+    },
+
+    /** Records a person on their own (not through a referral), with their names in any script. */
+    async create(input: Omit<PersonInput, 'role'>, actor: Actor): Promise<string> {
+      return inTransaction(db, async (trx) => {
+        const id = await insertPerson(trx, { ...input, role: 'other' }, actor.userId)
+        await appendAuditEvents(trx, actor, [{ action: 'person.created', subjectType: 'person', subjectId: id }])
+        return id
+      })
+    },
+
+    /** An object or a place with the people linked to it: what an analyst follows from a phone or an address. */
+    async entity(type: 'object' | 'location', id: string, actor: Actor) {
+      return inTransaction(db, async (trx) => {
+        const row =
+          type === 'object'
+            ? await trx.selectFrom('objects').select(['id', 'kind', 'display']).where('id', '=', id).executeTakeFirst()
+            : await trx.selectFrom('locations').select(['id', 'postcode', 'premises_type', 'cuckooed']).select(sql<string>`concat_ws(', ', address_line_1, town, postcode, description)`.as('display')).where('id', '=', id).executeTakeFirst()
+        if (!row) throw new PersonError('not-found', type === 'object' ? 'Object not found' : 'Place not found')
+        const links = await repo.listLinks(trx, type, id)
+        await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: type, subjectId: id }])
+        return { row, links }
       })
     },
 

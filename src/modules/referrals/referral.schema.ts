@@ -39,8 +39,7 @@ export const Postcode = z
   .refine((v) => isValidPostcode(v), { error: 'Enter a real UK postcode, like SW1A 1AA' })
   .transform((v) => normalisePostcode(v) ?? v)
 
-export const PersonInput = z
-  .object({
+const personFields = {
     names: z
       .array(text(200, 'Name').min(1, { error: 'Enter a name' }), { error: 'Enter the person’s name' })
       .min(1, { error: 'Enter the person’s name' })
@@ -57,13 +56,20 @@ export const PersonInput = z
       .array(z.string().refine(isLanguageCode, { error: 'Language must be an ISO 639-1 code, like ro' }))
       .max(10, { error: 'Enter no more than 10 languages' })
       .default([]),
-    role: z.enum(SUBJECT_ROLES.values, { error: 'Select the person’s role in this referral' }),
-  })
-  .superRefine((person, ctx) => {
-    if (person.dateOfBirth && person.dateOfBirth > new Date().toISOString().slice(0, 10)) {
-      ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be in the past' })
-    }
-  })
+}
+
+function dateOfBirthInPast(person: { dateOfBirth?: string | null }, ctx: z.RefinementCtx) {
+  if (person.dateOfBirth && person.dateOfBirth > new Date().toISOString().slice(0, 10)) {
+    ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be in the past' })
+  }
+}
+
+export const PersonInput = z
+  .object({ ...personFields, role: z.enum(SUBJECT_ROLES.values, { error: 'Select the person’s role in this referral' }) })
+  .superRefine(dateOfBirthInPast)
+
+/** A person recorded on their own, outside a referral: the same facts without a role. */
+export const NewPersonInput = z.object(personFields).strict().superRefine(dateOfBirthInPast)
 export type PersonInput = z.output<typeof PersonInput>
 
 export const LocationInput = z

@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = {
   'document.downloaded': 'disclosure',
   'work.viewed': 'consultation',
   'person.viewed': 'consultation',
+  'person.created': 'collection',
   'person.updated': 'alteration',
   'immigration-status.viewed': 'consultation',
   'immigration-status.recorded': 'alteration',
