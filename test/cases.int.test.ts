@@ -134,6 +134,13 @@ describe('live jobs over the API', () => {
     expect(bad.statusCode).toBe(400)
     expect(bad.json().errors.map((e: { pointer: string }) => e.pointer)).toEqual(expect.arrayContaining(['/title', '/dueOn']))
     expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/cases/00000000-0000-7000-8000-000000000000', headers })).statusCode).toBe(404)
+    const place = (await ctx.db.selectFrom('case_locations').select('location_id').where('case_id', '=', opened.id).executeTakeFirstOrThrow()).location_id
+    const event = await ctx.app.inject({ method: 'POST', url: `/api/v1/cases/${opened.id}/events`, headers, payload: { kind: 'missing-episode', occurredAt: '2026-06-03T22:00:00Z', summary: 'Reported missing by his carer', personIds: [r.people[0].personId], locationId: place } })
+    expect(event.statusCode).toBe(204)
+    const events = (await ctx.app.inject({ method: 'GET', url: `/api/v1/cases/${opened.id}`, headers })).json().events
+    expect(events[0]).toMatchObject({ kind: 'missing-episode', place: '7 Chapel Row, M8 4AB', people: ['Api Person'] })
+    const wrongPlace = await ctx.app.inject({ method: 'POST', url: `/api/v1/cases/${opened.id}/events`, headers, payload: { kind: 'arrest', occurredAt: '2026-06-04T10:00:00Z', summary: 'Arrested', locationId: '00000000-0000-7000-8000-000000000000' } })
+    expect(wrongPlace.json().errors[0]).toMatchObject({ pointer: '/eventLocation', detail: 'Select one of the live job’s places' })
   })
 })
 

@@ -186,6 +186,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const check = checkDateInput(dateParts(body, 'eventDate'), 'Date', { required: true, notInFuture: true })
     if (!check.ok) errors[`eventDate-${check.part}`] = check.message
     if (Object.keys(errors).length || !check.ok) return show(request, reply.code(400), { errors, values: body, form: 'event' })
-    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind: asString(body.eventKind), occurredAt: londonToInstant(check.value!), summary: asString(body.eventSummary), personIds: asArray(body.eventPeople).filter(isUuid) }, request.user!, actorOf(request)), 'Event recorded')
+    const place = asString(body.eventLocation)
+    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind: asString(body.eventKind), occurredAt: londonToInstant(check.value!), summary: asString(body.eventSummary), personIds: asArray(body.eventPeople).filter(isUuid), locationId: isUuid(place) ? place : null }, request.user!, actorOf(request)), 'Event recorded')
   })
 }

@@ -148,8 +148,9 @@ export async function listDecisions(db: Queryable, caseId: string) {
 }
 
 export async function listEvents(db: Queryable, caseId: string) {
-  const { rows } = await sql<{ id: string; kind: string; occurred_at: Date; summary: string; people: string[] | null }>`
+  const { rows } = await sql<{ id: string; kind: string; occurred_at: Date; summary: string; place: string | null; people: string[] | null }>`
     SELECT e.id, e.kind, e.occurred_at, e.summary,
+      (SELECT concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) FROM locations l WHERE l.id = e.location_id) AS place,
       (SELECT array_agg((SELECT full_name FROM person_names pn WHERE pn.person_id = ep.person_id ORDER BY position LIMIT 1)) FROM event_people ep WHERE ep.event_id = e.id) AS people
     FROM events e WHERE e.case_id = ${caseId} ORDER BY e.occurred_at DESC`.execute(db)
   return rows
