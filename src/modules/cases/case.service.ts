@@ -4,7 +4,7 @@ import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
-import { DomainError } from '#src/platform/http/errors.ts'
+import { defineDomainError } from '#src/platform/http/errors.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import { insertLocation, insertReferralEvent, lockReferral, updateReferralStatus } from '#src/modules/referrals/referral.repository.ts'
@@ -12,17 +12,7 @@ import { TRANSITIONS, type ReferralStatus } from '#src/modules/referrals/referra
 import { normaliseIdentifier } from '#src/modules/people/index.ts'
 import * as repo from './case.repository.ts'
 
-export class CaseError extends DomainError {
-  readonly status: number
-  constructor(
-    readonly code: 'not-found' | 'invalid' | 'forbidden',
-    message: string,
-    override readonly field?: string,
-  ) {
-    super(message)
-    this.status = code === 'not-found' ? 404 : code === 'forbidden' ? 403 : 400
-  }
-}
+export const CaseError = defineDomainError('CaseError', { 'not-found': 404, invalid: 400, forbidden: 403 })
 
 export const CASE_ROLES = {
   'potential-victim': 'Potential victim',

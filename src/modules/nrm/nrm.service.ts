@@ -2,7 +2,7 @@ import type { Db } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
-import { DomainError } from '#src/platform/http/errors.ts'
+import { defineDomainError } from '#src/platform/http/errors.ts'
 import { londonDate } from '#src/shared/dates.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { listScreenings, findSubject, insertConsent } from '#src/modules/screening/screening.repository.ts'
@@ -12,17 +12,7 @@ import { addCalendarDays } from '#src/modules/screening/working-days.ts'
 import type { Location } from '#src/modules/screening/screening.facts.ts'
 import * as repo from './nrm.repository.ts'
 
-export class NrmError extends DomainError {
-  readonly status: number
-  constructor(
-    readonly code: 'not-found' | 'not-screened' | 'wrong-route' | 'no-consent' | 'out-of-order' | 'invalid',
-    message: string,
-    override readonly field?: string,
-  ) {
-    super(message)
-    this.status = code === 'not-found' ? 404 : code === 'out-of-order' || code === 'wrong-route' ? 409 : 400
-  }
-}
+export const NrmError = defineDomainError('NrmError', { 'not-found': 404, 'not-screened': 400, 'wrong-route': 409, 'no-consent': 400, 'out-of-order': 409, invalid: 400 })
 
 export const NRM_EVENT_KINDS = {
   'reasonable-grounds': 'Reasonable grounds decision',

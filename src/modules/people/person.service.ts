@@ -3,7 +3,7 @@ import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
-import { DomainError } from '#src/platform/http/errors.ts'
+import { defineDomainError } from '#src/platform/http/errors.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import { normaliseIdentifier, type ObjectKind } from './identifiers.ts'
@@ -12,17 +12,7 @@ import { sql } from 'kysely'
 import { insertPerson } from '#src/modules/referrals/referral.repository.ts'
 import type { PersonInput } from '#src/modules/referrals/referral.schema.ts'
 
-export class PersonError extends DomainError {
-  readonly status: number
-  constructor(
-    readonly code: 'not-found' | 'invalid' | 'forbidden',
-    message: string,
-    override readonly field?: string,
-  ) {
-    super(message)
-    this.status = code === 'not-found' ? 404 : code === 'forbidden' ? 403 : 400
-  }
-}
+export const PersonError = defineDomainError('PersonError', { 'not-found': 404, invalid: 400, forbidden: 403 })
 
 export type VictimFacetAccess = { exists: boolean; visible: boolean; askWho: string[] }
 

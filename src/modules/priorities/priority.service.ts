@@ -2,20 +2,10 @@ import type { Db } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
-import { DomainError } from '#src/platform/http/errors.ts'
+import { defineDomainError } from '#src/platform/http/errors.ts'
 import { listPriorityTags, insertPriorityTag, setPriorityTagActive } from './priority.repository.ts'
 
-export class PriorityError extends DomainError {
-  readonly status: number
-  constructor(
-    readonly code: 'duplicate' | 'not-found',
-    message: string,
-    override readonly field?: string,
-  ) {
-    super(message)
-    this.status = code === 'not-found' ? 404 : 400
-  }
-}
+export const PriorityError = defineDomainError('PriorityError', { duplicate: 400, 'not-found': 404 })
 
 /** "Exploitation within the travelling community" → "exploitation-within-the-travelling-community" */
 export function slugify(label: string): string {

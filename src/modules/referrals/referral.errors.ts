@@ -1,4 +1,4 @@
-import { DomainError } from '#src/platform/http/errors.ts'
+import { defineDomainError } from '#src/platform/http/errors.ts'
 
 /** Why a referral operation was refused. Routes map each code to a status and a message in one place. */
 export type ReferralErrorCode =
@@ -22,15 +22,4 @@ const STATUS: Record<ReferralErrorCode, number> = {
   'received-in-future': 400,
 }
 
-export class ReferralError extends DomainError {
-  readonly status: number
-  constructor(
-    readonly code: ReferralErrorCode,
-    message: string,
-    /** The input field the problem is about, for field-level messages. */
-    override readonly field?: string,
-  ) {
-    super(message)
-    this.status = STATUS[code]
-  }
-}
+export const ReferralError = defineDomainError<ReferralErrorCode>('ReferralError', STATUS)

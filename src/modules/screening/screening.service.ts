@@ -2,7 +2,7 @@ import type { Db } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
-import { DomainError } from '#src/platform/http/errors.ts'
+import { defineDomainError } from '#src/platform/http/errors.ts'
 import { londonDate } from '#src/shared/dates.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { insertReferralEvent } from '#src/modules/referrals/referral.repository.ts'
@@ -28,17 +28,7 @@ export function createScreeningRules(options: { config?: ScreeningConfig } = {})
 }
 export type ScreeningRules = ReturnType<typeof createScreeningRules>
 
-export class ScreeningError extends DomainError {
-  readonly status: number
-  constructor(
-    readonly code: 'not-found' | 'already-confirmed' | 'incomplete' | 'bad-override',
-    message: string,
-    override readonly field?: string,
-  ) {
-    super(message)
-    this.status = code === 'not-found' ? 404 : code === 'already-confirmed' ? 409 : 400
-  }
-}
+export const ScreeningError = defineDomainError('ScreeningError', { 'not-found': 404, 'already-confirmed': 409, incomplete: 400, 'bad-override': 400 })
 
 /** Maps the referral's exploitation types to the Home Office enums the rules use, to prefill a screening. */
 const REFERRAL_TYPE_TO_FACT: Record<string, string> = {

@@ -9,6 +9,25 @@ export abstract class DomainError extends Error {
   readonly field?: string
 }
 
+/**
+ * Declares a module's error: a class whose codes each map to an HTTP status, so a service throws
+ * `new CaseError('invalid', 'Enter the title', 'title')` and the error handler needs no module knowledge.
+ */
+export function defineDomainError<C extends string>(name: string, statusOf: Record<C, number>) {
+  return class extends DomainError {
+    readonly status: number
+    constructor(
+      readonly code: C,
+      message: string,
+      override readonly field?: string,
+    ) {
+      super(message)
+      this.name = name
+      this.status = statusOf[code]
+    }
+  }
+}
+
 export class NotFoundError extends Error {
   readonly status = 404
   constructor(message = 'Page not found') {
