@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
+import { displayName } from '#src/modules/people/display-name.ts'
 
 export type CaseRow = {
   id: string
@@ -74,7 +75,7 @@ export type CasePersonRow = { person_id: string; name: string | null; roles: str
 export async function listCasePeople(db: Queryable, caseId: string): Promise<CasePersonRow[]> {
   const { rows } = await sql<CasePersonRow>`
     SELECT cp.person_id,
-      (SELECT full_name FROM person_names pn WHERE pn.person_id = cp.person_id ORDER BY position LIMIT 1) AS name,
+      ${displayName('cp.person_id')} AS name,
       array_agg(cp.role ORDER BY cp.added_at) AS roles, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.age_disputed, p.vulnerability,
       -- Only the fact, never the content: the victim facet itself stays with the officers working it.
       (EXISTS (SELECT 1 FROM referral_subjects rs WHERE rs.person_id = cp.person_id AND rs.role = 'potential-victim')
@@ -115,7 +116,7 @@ export async function listCaseObjects(db: Queryable, caseId: string) {
 /** Who is linked to each of a case's objects and places (runs a deal line, occupies a cuckooed address). */
 export async function listLinksForCase(db: Queryable, caseId: string) {
   const { rows } = await sql<{ person_id: string; name: string | null; relation: string; to_type: string; to_id: string; date_of_birth: string | null; approximate_age: number | null }>`
-    SELECT l.from_id AS person_id, (SELECT full_name FROM person_names pn WHERE pn.person_id = l.from_id ORDER BY position LIMIT 1) AS name,
+    SELECT l.from_id AS person_id, ${displayName('l.from_id')} AS name,
       l.relation, l.to_type, l.to_id, p.date_of_birth::text AS date_of_birth, p.approximate_age
     FROM entity_links l JOIN people p ON p.id = l.from_id
     WHERE l.from_type = 'person' AND l.case_id = ${caseId}`.execute(db)
@@ -151,7 +152,7 @@ export async function listEvents(db: Queryable, caseId: string) {
   const { rows } = await sql<{ id: string; kind: string; occurred_at: Date; summary: string; place: string | null; people: string[] | null }>`
     SELECT e.id, e.kind, e.occurred_at, e.summary,
       (SELECT concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) FROM locations l WHERE l.id = e.location_id) AS place,
-      (SELECT array_agg((SELECT full_name FROM person_names pn WHERE pn.person_id = ep.person_id ORDER BY position LIMIT 1)) FROM event_people ep WHERE ep.event_id = e.id) AS people
+      (SELECT array_agg(${displayName('ep.person_id')}) FROM event_people ep WHERE ep.event_id = e.id) AS people
     FROM events e WHERE e.case_id = ${caseId} ORDER BY e.occurred_at DESC`.execute(db)
   return rows
 }

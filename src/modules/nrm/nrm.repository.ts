@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
+import { displayName } from '#src/modules/people/display-name.ts'
 
 export type NrmReferralRow = {
   id: string
@@ -177,7 +178,7 @@ export async function listWorkItems(db: Queryable, options: { assignedTo: string
         AND NOT EXISTS (SELECT 1 FROM dtn_submissions d WHERE d.referral_id = l.referral_id AND d.person_id = l.person_id)
     )
     SELECT i.kind, i.due_on, i.referral_id, r.reference, i.person_id,
-      (SELECT full_name FROM person_names pn WHERE pn.person_id = i.person_id ORDER BY position LIMIT 1) AS person_name,
+      ${displayName('i.person_id')} AS person_name,
       u.display_name AS assignee_name
     FROM items i
     JOIN referrals r ON r.id = i.referral_id

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
+import { displayName } from './display-name.ts'
 
 export type PersonRow = {
   id: string
@@ -93,7 +94,7 @@ export async function listLinks(db: Queryable, type: 'person' | 'object' | 'loca
     )
     SELECT l.*, o.kind AS object_kind, o.display AS object_display,
       concat_ws(', ', loc.address_line_1, loc.town, loc.postcode, loc.description) AS location_text, loc.cuckooed AS location_cuckooed,
-      (SELECT full_name FROM person_names pn WHERE pn.person_id = l.other_id ORDER BY position LIMIT 1) AS person_name
+      ${displayName('l.other_id')} AS person_name
     FROM l
     LEFT JOIN objects o ON l.other_type = 'object' AND o.id = l.other_id
     LEFT JOIN locations loc ON l.other_type = 'location' AND loc.id = l.other_id

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
+import { displayName } from '#src/modules/people/display-name.ts'
 
 export type ScreeningRow = {
   id: string
@@ -42,7 +43,7 @@ export async function findScreening(db: Queryable, id: string): Promise<Screenin
     .innerJoin('referrals', 'referrals.id', 'screenings.referral_id')
     .leftJoin('users', 'users.id', 'screenings.confirmed_by')
     .select([...screeningColumns, 'referrals.reference', 'users.display_name as confirmed_by_name'])
-    .select(sql<string | null>`(SELECT full_name FROM person_names pn WHERE pn.person_id = screenings.person_id ORDER BY position LIMIT 1)`.as('person_name'))
+    .select(displayName('screenings.person_id').as('person_name'))
     .where('screenings.id', '=', id)
     .executeTakeFirst()
 }
@@ -53,7 +54,7 @@ export async function listScreenings(db: Queryable, referralId: string, personId
     .innerJoin('referrals', 'referrals.id', 'screenings.referral_id')
     .leftJoin('users', 'users.id', 'screenings.confirmed_by')
     .select([...screeningColumns, 'referrals.reference', 'users.display_name as confirmed_by_name'])
-    .select(sql<string | null>`(SELECT full_name FROM person_names pn WHERE pn.person_id = screenings.person_id ORDER BY position LIMIT 1)`.as('person_name'))
+    .select(displayName('screenings.person_id').as('person_name'))
     .where('screenings.referral_id', '=', referralId)
     .where('screenings.person_id', '=', personId)
     .orderBy('screenings.created_at', 'desc')
@@ -130,7 +131,7 @@ export async function findSubject(db: Queryable, referralId: string, personId: s
       'referrals.reference',
       'referrals.assigned_to',
     ])
-    .select(sql<string | null>`(SELECT full_name FROM person_names pn WHERE pn.person_id = people.id ORDER BY position LIMIT 1)`.as('name'))
+    .select(displayName('people.id').as('name'))
     .select(sql<string[]>`coalesce((SELECT array_agg(full_name ORDER BY position) FROM person_names pn WHERE pn.person_id = people.id), '{}')`.as('names'))
     .where('referral_subjects.referral_id', '=', referralId)
     .where('referral_subjects.person_id', '=', personId)

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
+import { displayName } from '#src/modules/people/display-name.ts'
 
 export type PersonHit = {
   person_id: string
@@ -31,7 +32,7 @@ export async function searchPeopleByName(db: Queryable, folded: string, options:
       best AS (
         SELECT DISTINCT ON (person_id) person_id, full_name, score FROM matches ORDER BY person_id, score DESC
       )
-      SELECT b.person_id, (SELECT full_name FROM person_names x WHERE x.person_id = b.person_id ORDER BY position LIMIT 1) AS name,
+      SELECT b.person_id, ${displayName('b.person_id')} AS name,
         b.full_name AS matched_name, round(b.score::numeric, 2)::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities
       FROM best b JOIN people p ON p.id = b.person_id
       WHERE true ${dob}
@@ -45,7 +46,7 @@ export async function searchPeopleByName(db: Queryable, folded: string, options:
 
 export async function searchPeopleByDateOfBirth(db: Queryable, dateOfBirth: string, limit: number): Promise<PersonHit[]> {
   const { rows } = await sql<PersonHit>`
-    SELECT p.id AS person_id, (SELECT full_name FROM person_names x WHERE x.person_id = p.id ORDER BY position LIMIT 1) AS name,
+    SELECT p.id AS person_id, ${displayName('p.id')} AS name,
       '' AS matched_name, 1::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities
     FROM people p WHERE p.date_of_birth = ${dateOfBirth}::date ORDER BY name LIMIT ${limit}`.execute(db)
   return rows
@@ -58,7 +59,7 @@ export async function searchObjects(db: Queryable, kinds: string[], value: strin
   const { rows } = await sql<ObjectHit>`
     SELECT o.id AS object_id, o.kind, o.display,
       coalesce((SELECT json_agg(json_build_object('id', l.from_id, 'relation', l.relation,
-        'name', (SELECT full_name FROM person_names x WHERE x.person_id = l.from_id ORDER BY position LIMIT 1)))
+        'name', ${displayName('l.from_id')}))
         FROM entity_links l WHERE l.to_type = 'object' AND l.to_id = o.id AND l.from_type = 'person'), '[]') AS people
     FROM objects o WHERE o.kind = ANY(${kinds}) AND o.value = ${value} LIMIT 20`.execute(db)
   return rows
