@@ -1,0 +1,72 @@
+import type { PreparedPerson } from './person-record.ts'
+import { phoneticKey } from './phonetic.ts'
+
+/**
+ * Blocking keys: a candidate must share at least one. Several independent keys, so a typo in one field (or
+ * a missing date of birth) still leaves others that find the person.
+ */
+export const KEY_KINDS = [
+  { code: 'family-sound-year', label: 'family name sounds alike and same birth year' },
+  { code: 'given-sound-year', label: 'given name sounds alike and same birth year' },
+  { code: 'name-words', label: 'same name words, in any order' },
+  { code: 'name-sound', label: 'given and family names sound alike' },
+  { code: 'date-of-birth', label: 'same date of birth (day and month either way round)' },
+  { code: 'phone', label: 'same phone number' },
+  { code: 'phone-tail', label: 'same last seven phone digits' },
+  { code: 'email', label: 'same email address' },
+  { code: 'postcode', label: 'same postcode' },
+  { code: 'postcode-sector-initial', label: 'same postcode sector and given-name initial' },
+  { code: 'address', label: 'same house number and street' },
+  { code: 'name-initials-year-month', label: 'same initials and month of birth' },
+  { code: 'identity-document', label: 'same identity document number' },
+] as const
+
+export type KeyKind = (typeof KEY_KINDS)[number]['code']
+
+/** Calls `emit(kind, key)` for each blocking key of the person (duplicates are harmless). */
+export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: string) => void): void {
+  const year = p.dob ? p.dob.year : 0
+  for (const n of p.names) {
+    if (year && n.familyPhonetic) emit(0, `${n.familyPhonetic}|${year}`)
+    if (year && n.givenPhonetic) emit(1, `${n.givenPhonetic}|${year}`)
+    if (n.sortedKey) emit(2, n.sortedKey)
+    if (n.givenPhonetic && n.familyPhonetic) {
+      // Sorted, so the key survives a given/family swap.
+      emit(3, n.givenPhonetic < n.familyPhonetic ? `${n.givenPhonetic}|${n.familyPhonetic}` : `${n.familyPhonetic}|${n.givenPhonetic}`)
+    }
+    if (p.dob?.month && n.givenFirst && n.family) {
+      const a = n.givenFirst[0]
+      const b = n.family[0]
+      emit(11, `${a < b ? a + b : b + a}|${year}${p.dob.month}`)
+    }
+  }
+  const dob = p.dob
+  if (dob && dob.month !== null && dob.day !== null) {
+    const lo = Math.min(dob.month, dob.day)
+    const hi = Math.max(dob.month, dob.day)
+    emit(4, `${dob.year}|${lo}|${hi}`)
+  }
+  for (const phone of p.phones) {
+    emit(5, phone.value)
+    emit(6, phone.tail)
+  }
+  for (const email of p.emails) emit(7, email)
+  if (p.postcode) {
+    emit(8, p.postcode.value)
+    const initial = p.names[0]?.givenFirst[0]
+    if (p.postcode.sector && initial) emit(9, `${p.postcode.sector}|${initial}`)
+  }
+  for (const d of p.documents) emit(12, d)
+  if (p.address?.number && p.address.street) emit(10, `${p.address.number}|${phoneticKey(p.address.street)}`)
+}
+
+/** FNV-1a over the kind and key: postings are keyed by a 32-bit number, not a string, to fit a national index in memory. */
+export function hashKey(kind: number, key: string): number {
+  let h = (0x811c9dc5 ^ (kind * 0x9e3779b1)) >>> 0
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  // Signed, so the key stays a small integer for V8 and costs no heap allocation.
+  return h | 0
+}

@@ -1,0 +1,247 @@
+import { COMPARISONS, FIELD, MISSING, comparePeople, newPairComparison } from './comparisons.ts'
+import { MatchModel, defaultParameters, type MatchModelParameters } from './match-model.ts'
+import type { PreparedPerson } from './person-record.ts'
+
+/** Candidate pairs as parallel arrays of positions in the people array. */
+export interface PairList {
+  readonly left: Int32Array
+  readonly right: Int32Array
+}
+
+export interface TrainingOptions {
+  /** Random pairs for u (nearly all non-matches). */
+  readonly maxRandomPairs?: number
+  readonly maxIterations?: number
+  readonly seed?: number
+  /** Linkage: people[0, split) are one source, the rest the other; only cross pairs exist. */
+  readonly linkSplit?: number
+  /** Share of all candidate pairs that the list given represents, when it was built from a sample of people. */
+  readonly candidateShare?: number
+}
+
+export interface TrainingReport {
+  readonly randomPairs: number
+  readonly candidatePairs: number
+  readonly patterns: number
+  readonly iterations: number
+  /** Share of candidate pairs EM believes are matches. */
+  readonly candidateMatchShare: number
+  readonly expectedMatches: number
+}
+
+/** Small, seedable PRNG (mulberry32), so training and the synthetic data are reproducible. */
+export function randomGenerator(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function emptyCounts(): Float64Array[] {
+  return COMPARISONS.map((c) => new Float64Array(c.levels.length))
+}
+
+/** u from random pairs, as Splink's estimate_u_using_random_sampling: nearly every random pair is two people. */
+export function estimateU(people: readonly PreparedPerson[], options: TrainingOptions = {}): { u: Float64Array[]; pairs: number } {
+  const n = people.length
+  const split = options.linkSplit
+  const total = split === undefined ? (n * (n - 1)) / 2 : split * (n - split)
+  const pairs = Math.min(options.maxRandomPairs ?? 300_000, total)
+  const random = randomGenerator(options.seed ?? 7)
+  const counts = emptyCounts()
+  const pair = newPairComparison()
+  for (let k = 0; k < pairs; k++) {
+    let i: number
+    let j: number
+    if (split === undefined) {
+      i = Math.floor(random() * n)
+      j = Math.floor(random() * (n - 1))
+      if (j >= i) j++
+    } else {
+      i = Math.floor(random() * split)
+      j = split + Math.floor(random() * (n - split))
+    }
+    comparePeople(people[i], people[j], pair)
+    for (let c = 0; c < counts.length; c++) if (pair.levels[c] !== MISSING) counts[c][pair.levels[c]]++
+  }
+  // One pseudo-pair spread by the starting u keeps never-seen levels (a swapped date) finite.
+  const u = counts.map((row, c) => {
+    const seen = row.reduce((s, x) => s + x, 0)
+    return Float64Array.from(row, (x, l) => (x + COMPARISONS[c].levels[l].u) / (seen + 1))
+  })
+  return { u, pairs }
+}
+
+interface Pattern {
+  levels: Int8Array
+  count: number
+}
+
+function patternsOf(people: readonly PreparedPerson[], candidates: PairList): Pattern[] {
+  const byKey = new Map<string, Pattern>()
+  const pair = newPairComparison()
+  for (let k = 0; k < candidates.left.length; k++) {
+    comparePeople(people[candidates.left[k]], people[candidates.right[k]], pair)
+    const key = pair.levels.join(',')
+    const hit = byKey.get(key)
+    if (hit) hit.count++
+    else byKey.set(key, { levels: Int8Array.from(pair.levels), count: 1 })
+  }
+  return [...byKey.values()]
+}
+
+interface SessionResult {
+  m: Float64Array[]
+  /** Posterior-weighted number of matches among the session's pairs. */
+  matches: number
+  pairs: number
+  /** Among matches, share with both values present, per comparison. */
+  presence: Float64Array
+  iterations: number
+}
+
+/**
+ * One EM session over the candidate pairs that passed a training rule. u stays fixed at the random-sample
+ * estimate; comparisons the rule conditioned on are left out, since every pair agrees on them by
+ * construction (Splink's rule that a blocking column cannot be estimated in its own session).
+ */
+function emSession(patterns: readonly Pattern[], excluded: ReadonlySet<number>, u: readonly Float64Array[], maxIterations: number): SessionResult {
+  let m = COMPARISONS.map((c) => Float64Array.from(c.levels, (l) => l.m))
+  // Start by assuming matches are the minority: on national data most same-birthday or same-name pairs are
+  // strangers, and starting at 0.5 lets EM settle on "same town" instead of "same person".
+  let share = 0.1
+  let pairs = 0
+  for (const p of patterns) pairs += p.count
+  let matches = 0
+  const presence = new Float64Array(COMPARISONS.length)
+  let iterations = 0
+  for (; iterations < maxIterations; iterations++) {
+    const counts = emptyCounts()
+    presence.fill(0)
+    matches = 0
+    for (const p of patterns) {
+      let lm = Math.log(share)
+      let lu = Math.log(1 - share)
+      for (let c = 0; c < p.levels.length; c++) {
+        const l = p.levels[c]
+        if (l === MISSING || excluded.has(c)) continue
+        lm += Math.log(m[c][l])
+        lu += Math.log(u[c][l])
+      }
+      const weight = p.count / (1 + Math.exp(lu - lm))
+      matches += weight
+      for (let c = 0; c < p.levels.length; c++) {
+        const l = p.levels[c]
+        if (l === MISSING) continue
+        counts[c][l] += weight
+        presence[c] += weight
+      }
+    }
+    // A light pull towards the starting values keeps rare levels away from 0 and 1.
+    const next = counts.map((row, c) => {
+      const seen = row.reduce((sum, x) => sum + x, 0)
+      return Float64Array.from(row, (x, l) => (x + COMPARISONS[c].levels[l].m * 0.5) / (seen + 0.5))
+    })
+    const nextShare = Math.min(0.999, Math.max(1e-6, matches / Math.max(1, pairs)))
+    let change = Math.abs(nextShare - share)
+    for (let c = 0; c < m.length; c++) if (!excluded.has(c)) for (let l = 0; l < m[c].length; l++) change = Math.max(change, Math.abs(next[c][l] - m[c][l]))
+    m = next
+    share = nextShare
+    if (change < 1e-7) break
+  }
+  for (let c = 0; c < presence.length; c++) presence[c] = matches > 0 ? presence[c] / matches : 0
+  return { m, matches, pairs, presence, iterations }
+}
+
+function matchShare(patterns: readonly Pattern[], m: readonly Float64Array[], u: readonly Float64Array[]): number {
+  const ratios = patterns.map((p) => {
+    let r = 0
+    for (let c = 0; c < p.levels.length; c++) if (p.levels[c] !== MISSING) r += Math.log(m[c][p.levels[c]] / u[c][p.levels[c]])
+    return r
+  })
+  let total = 0
+  for (const p of patterns) total += p.count
+  let share = 0.1
+  for (let k = 0; k < 500; k++) {
+    let matches = 0
+    const prior = Math.log(share / (1 - share))
+    patterns.forEach((p, i) => (matches += p.count / (1 + Math.exp(-(prior + ratios[i])))))
+    const next = Math.min(0.999, Math.max(1e-9, matches / Math.max(1, total)))
+    if (Math.abs(next - share) < 1e-9) return next
+    share = next
+  }
+  return share
+}
+
+/** Training rules: pairs with the same date of birth, and pairs with the same given and family name. */
+const SAME_DATE = new Set<number>([FIELD.dateOfBirth])
+// Sex goes with the name rule: a given name nearly fixes it, so same-name non-matches agree on it too.
+const SAME_NAME = new Set<number>([FIELD.givenName, FIELD.familyName, FIELD.sex])
+const MIN_SESSION_PAIRS = 30
+const M_FLOOR = 0.001
+
+/**
+ * Unsupervised training, as Splink does it: u from random sampling; m by expectation–maximisation in two
+ * sessions over the blocked candidates — pairs born the same day (estimates the name and other m values) and
+ * pairs with the same name (estimates the date-of-birth m and the others again, averaged); λ from the
+ * matches found among same-birthday pairs divided by the chance that a match shares its birthday. No labels
+ * are read.
+ */
+export function trainModel(people: readonly PreparedPerson[], candidates: PairList, options: TrainingOptions = {}): { model: MatchModel; report: TrainingReport } {
+  const start = defaultParameters()
+  const { u: uRandom, pairs: randomPairs } = estimateU(people, options)
+  const patterns = patternsOf(people, candidates)
+  const maxIterations = options.maxIterations ?? 200
+  const byDate = patterns.filter((p) => p.levels[FIELD.dateOfBirth] === 0)
+  const byName = patterns.filter((p) => p.levels[FIELD.givenName] === 0 && p.levels[FIELD.familyName] === 0)
+  const count = (list: readonly Pattern[]) => list.reduce((sum, p) => sum + p.count, 0)
+  const dateSession = count(byDate) >= MIN_SESSION_PAIRS ? emSession(byDate, SAME_DATE, uRandom, maxIterations) : null
+  const nameSession = count(byName) >= MIN_SESSION_PAIRS ? emSession(byName, SAME_NAME, uRandom, maxIterations) : null
+  // Without either rule (no dates and no names in common), fall back to one session over every candidate.
+  const wholeSession = !dateSession && !nameSession ? emSession(patterns, new Set(), uRandom, maxIterations) : null
+
+  const m = COMPARISONS.map((spec, c) => {
+    const estimates: Float64Array[] = []
+    if (dateSession && !SAME_DATE.has(c)) estimates.push(dateSession.m[c])
+    if (nameSession && !SAME_NAME.has(c)) estimates.push(nameSession.m[c])
+    if (wholeSession) estimates.push(wholeSession.m[c])
+    if (estimates.length === 0) return Float64Array.from(spec.levels, (l) => l.m)
+    // A floor on m: a level never seen among the training matches (a contradicting phone) is rare evidence
+    // against, not proof; real referrals carry errors the training set may not.
+    const mean = Float64Array.from(spec.levels, (_, l) => Math.max(M_FLOOR, estimates.reduce((sum, e) => sum + e[l], 0) / estimates.length))
+    const total = mean.reduce((sum, x) => sum + x, 0)
+    return mean.map((x) => x / total)
+  })
+
+  const n = people.length
+  const totalPairs = options.linkSplit === undefined ? (n * (n - 1)) / 2 : options.linkSplit * (n - options.linkSplit)
+  const scale = 1 / (options.candidateShare ?? 1)
+  // λ: with m and u settled, the match share among all candidates is the one remaining unknown; blocked
+  // pairs that are not matches still disagree somewhere, so their posterior stays low.
+  const candidateMatches = matchShare(patterns, m, uRandom) * candidates.left.length
+  const expectedMatches = candidateMatches * scale
+  const lambda = Math.min(0.5, Math.max(1e-12, expectedMatches / Math.max(1, totalPairs)))
+  const parameters: MatchModelParameters = {
+    version: 1,
+    lambda,
+    tfMinimumU: start.tfMinimumU,
+    comparisons: COMPARISONS.map((c, i) => ({ field: c.field, levels: c.levels.map((l, j) => ({ code: l.code, m: m[i][j], u: uRandom[i][j] })) })),
+    trainedAt: new Date().toISOString(),
+    notes: `unsupervised: u from ${randomPairs} random pairs; m by EM over ${dateSession?.pairs ?? 0} same-birthday and ${nameSession?.pairs ?? 0} same-name candidate pairs`,
+  }
+  return {
+    model: new MatchModel(parameters),
+    report: {
+      randomPairs,
+      candidatePairs: candidates.left.length,
+      patterns: patterns.length,
+      iterations: Math.max(dateSession?.iterations ?? 0, nameSession?.iterations ?? 0, wholeSession?.iterations ?? 0),
+      candidateMatchShare: (expectedMatches / scale) / Math.max(1, candidates.left.length),
+      expectedMatches,
+    },
+  }
+}
