@@ -28,6 +28,15 @@ import { registerSearchRoutes } from '#src/modules/search/search.routes.ts'
 import { registerPersonApi } from '#src/modules/people/person.api.ts'
 import { registerCaseApi } from '#src/modules/cases/case.api.ts'
 import { registerOperationPages } from '#src/modules/cases/operation.pages.ts'
+import { registerPartnerPages } from '#src/modules/partners/partner.pages.ts'
+import { registerPartnerApi } from '#src/modules/partners/partner.api.ts'
+import { registerDisclosurePages } from '#src/modules/disclosures/disclosure.pages.ts'
+import { registerDpoPages } from '#src/modules/dpo/dpo.pages.ts'
+import { registerOutreachPages } from '#src/modules/outreach/outreach.pages.ts'
+import { registerSafeguardingPages } from '#src/modules/safeguarding/safeguarding.pages.ts'
+import { registerSafeguardingApi } from '#src/modules/safeguarding/safeguarding.api.ts'
+import { registerHubPages } from '#src/modules/safeguarding/hub.pages.ts'
+import { registerPublicPages } from '#src/modules/public/public.pages.ts'
 import type { Services } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 
@@ -187,6 +196,15 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerPersonApi(app, deps)
   registerCaseApi(app, deps)
   registerOperationPages(app, deps)
+  registerPartnerPages(app, deps)
+  registerPartnerApi(app, deps)
+  registerDisclosurePages(app, deps)
+  registerDpoPages(app, deps)
+  registerOutreachPages(app, deps)
+  registerSafeguardingPages(app, deps)
+  registerSafeguardingApi(app, deps)
+  registerHubPages(app, deps)
+  registerPublicPages(app, deps)
 
   await app.ready()
   return { app, routes: registry }

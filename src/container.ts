@@ -8,19 +8,32 @@ import { createNrmService } from '#src/modules/nrm/nrm.service.ts'
 import { createPersonService } from '#src/modules/people/person.service.ts'
 import { createCaseService } from '#src/modules/cases/case.service.ts'
 import { createSearchService } from '#src/modules/search/search.service.ts'
+import { createPartnerService } from '#src/modules/partners/partner.service.ts'
+import { createDisclosureService } from '#src/modules/disclosures/disclosure.service.ts'
+import { createDpoService } from '#src/modules/dpo/dpo.service.ts'
+import { createSafeguardingService } from '#src/modules/safeguarding/safeguarding.service.ts'
+import { createOutreachService } from '#src/modules/outreach/index.ts'
+import { createPublicReportService } from '#src/modules/public/public-report.service.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
 export function createServices(db: Db, config: Config) {
   const screeningRules = createScreeningRules()
+  const referrals = createReferralService(db, { triageSlaHours: config.triageSlaHours })
   return {
     auth: createAuthService(db, config),
-    referrals: createReferralService(db, { triageSlaHours: config.triageSlaHours }),
+    referrals,
     priorities: createPriorityService(db),
     screening: createScreeningService(db, screeningRules),
     nrm: createNrmService(db, screeningRules),
     people: createPersonService(db),
     cases: createCaseService(db),
     search: createSearchService(db),
+    partners: createPartnerService(db),
+    disclosures: createDisclosureService(db),
+    dpo: createDpoService(db),
+    outreach: createOutreachService(db),
+    safeguarding: createSafeguardingService(db, { agendaReferralDays: config.hubAgendaReferralDays }),
+    publicReports: createPublicReportService(db, referrals),
   }
 }
 

@@ -140,7 +140,7 @@ describe('live jobs over the API', () => {
     const events = (await ctx.app.inject({ method: 'GET', url: `/api/v1/cases/${opened.id}`, headers })).json().events
     expect(events[0]).toMatchObject({ kind: 'missing-episode', place: '7 Chapel Row, M8 4AB', people: ['Api Person'] })
     const wrongPlace = await ctx.app.inject({ method: 'POST', url: `/api/v1/cases/${opened.id}/events`, headers, payload: { kind: 'arrest', occurredAt: '2026-06-04T10:00:00Z', summary: 'Arrested', locationId: '00000000-0000-7000-8000-000000000000' } })
-    expect(wrongPlace.json().errors[0]).toMatchObject({ pointer: '/eventLocation', detail: 'Select one of the live job’s places' })
+    expect(wrongPlace.json().errors[0]).toMatchObject({ pointer: '/locationId', detail: 'Select one of the live job’s places' })
   })
 })
 

@@ -69,6 +69,22 @@ describe('search', () => {
     expect(arabic.people[0].name).toBe('محمد عبدالله')
   })
 
+  it('finds a name with a slip, in another order, by sound, or transliterated from another script, and follows a new name at once', async () => {
+    const firstOf = async (q: string) => ((await api(q)).people[0] ?? { name: null }).name
+    expect(await firstOf('Tao Nguyen')).toBe('Nguyễn Thị Thảo')
+    expect(await firstOf('Nguyyen Van Ann')).toBe('Nguyen Van An')
+    expect(await firstOf('Mohamed Abdullah')).toBe('محمد عبدالله')
+    expect(await firstOf('Muhammad')).toBe('محمد عبدالله')
+    const before = await api('Tran Linh')
+    expect(before.people.map((p: { name: string }) => p.name)).not.toContain('Nguyen Van An')
+    const dc = new PageClient(ctx.app)
+    await dc.signIn((await createUser(ctx, 'investigator')).email)
+    await dc.get(`/people/${referral.people[1].personId}`)
+    expect((await dc.post(`/people/${referral.people[1].personId}/names`, { fullName: 'Trần Linh', kind: 'alias' })).statusCode).toBe(303)
+    const after = await api('Tran Linh')
+    expect(after.people[0]).toMatchObject({ name: 'Nguyen Van An', matchedName: 'Trần Linh' })
+  })
+
   it('finds a phone however it is written, a vehicle, a postcode or sector, and a reference', async () => {
     const phone = await api('07123456789')
     expect(phone.objects[0]).toMatchObject({ kind: 'phone', people: [{ name: 'Nguyen Van An', relation: 'uses' }] })

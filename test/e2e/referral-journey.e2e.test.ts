@@ -65,7 +65,7 @@ describe('a detective records and triages a referral in the browser', () => {
     await fillDate('receivedDate', '3', '3', '2026')
     await page.getByLabel('Time received (optional)').fill('09:45')
     await page.getByLabel('Modern Slavery & Exploitation Helpline').check()
-    await page.getByLabel('Referring organisation (optional)').fill('Modern Slavery & Exploitation Helpline')
+    await page.getByLabel('Referring organisation (optional)', { exact: true }).fill('Modern Slavery & Exploitation Helpline')
     await page.getByRole('button', { name: 'Continue' }).click()
 
     await page.waitForURL(/\/what-happened$/)

@@ -116,6 +116,28 @@ export class PageClient {
     return response
   }
 
+  /** Posts a multipart form (a file upload) as a browser would, with the CSRF token as a field. */
+  async postMultipart(url: string, fields: Record<string, string>, file?: { field: string; filename: string; contentType: string; data: Buffer }, options: { csrf?: string | null } = {}) {
+    const boundary = `----lantern${randomBytes(8).toString('hex')}`
+    const parts: Buffer[] = []
+    const token = options.csrf === undefined ? this.csrf : options.csrf
+    const all = token === null ? fields : { _csrf: token, ...fields }
+    for (const [name, value] of Object.entries(all)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
+    if (file) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`))
+      parts.push(file.data, Buffer.from('\r\n'))
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`))
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: this.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: Buffer.concat(parts),
+    })
+    this.remember(response)
+    return response
+  }
+
   async signIn(email: string, password = TEST_PASSWORD) {
     await this.get('/sign-in')
     const response = await this.post('/sign-in', { email, password })

@@ -4,11 +4,12 @@ import { z } from 'zod'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { IsoDate } from '#src/modules/referrals/referral.schema.ts'
-import { CaseError, EVENT_KINDS } from './case.service.ts'
+import { IsoDate, LocationInput } from '#src/modules/referrals/referral.schema.ts'
+import { CASE_ROLES, CaseError, EVENT_KINDS, type CaseRole } from './case.service.ts'
 
 const CaseSummary = z.object({ id: z.uuid(), reference: z.string(), title: z.string(), kind: z.string(), status: z.string(), officerInCharge: z.string().nullable(), restricted: z.boolean(), openedAt: z.string() })
 const CaseDetail = CaseSummary.extend({
+  agencies: z.array(z.object({ agencyId: z.uuid(), name: z.string(), involvement: z.string(), contact: z.string().nullable() })),
   people: z.array(z.object({ personId: z.uuid(), name: z.string().nullable(), roles: z.array(z.string()) })),
   referrals: z.array(z.object({ id: z.uuid(), reference: z.string() })),
   tasks: z.array(z.object({ id: z.uuid(), title: z.string(), owner: z.string().nullable(), dueOn: z.string().nullable(), status: z.string() })),
@@ -16,9 +17,16 @@ const CaseDetail = CaseSummary.extend({
   events: z.array(z.object({ id: z.uuid(), kind: z.string(), occurredAt: z.string(), place: z.string().nullable(), summary: z.string(), people: z.array(z.string().nullable()) })),
 })
 
-/** Live jobs over the API: list, read, and add a task. Restricted cases are invisible to outsiders here too. */
+/** Live jobs over the API. Restricted cases are invisible to outsiders here too: to them they are not found. */
 export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>()
+  // The service names page fields; the API's problem pointers name the JSON fields.
+  const API_FIELDS: Record<string, string> = { eventKind: 'kind', eventSummary: 'summary', eventLocation: 'locationId', eventPeople: 'personIds', addressLine1: 'place/addressLine1' }
+  const rethrow = (error: unknown): never => {
+    if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError(error.message)
+    if (error instanceof CaseError && error.field && API_FIELDS[error.field]) throw new CaseError(error.code, error.message, API_FIELDS[error.field])
+    throw error
+  }
   const summary = (c: { id: string; reference: string; title: string; kind: string; status: string; oic_name: string | null; restricted: boolean; created_at: Date }) => ({
     id: c.id,
     reference: c.reference,
@@ -44,6 +52,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
         const view = await services.cases.view(request.params.id, request.user!, actorOf(request))
         return {
           ...summary(view.case),
+          agencies: view.agencies.map((a) => ({ agencyId: a.agency_id, name: a.name, involvement: a.involvement, contact: a.contact_name })),
           people: view.people.map((p) => ({ personId: p.person_id, name: p.name, roles: p.roles })),
           referrals: view.referrals.map((r) => ({ id: r.id, reference: r.reference })),
           tasks: view.tasks.map((t) => ({ id: t.id, title: t.title, owner: t.owner_name, dueOn: t.due_on, status: t.status })),
@@ -73,10 +82,168 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       try {
         await services.cases.addEvent(request.params.id, { ...request.body, occurredAt: new Date(request.body.occurredAt) }, request.user!, actorOf(request))
       } catch (error) {
-        if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
-        throw error
+        return rethrow(error)
       }
       return reply.code(204).send(null)
+    },
+  )
+
+  api.post(
+    '/api/v1/cases',
+    {
+      config: { access: 'case:edit' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Open a live job from a referral, carrying its people (with their roles) and places across; you become officer in charge',
+        body: z.object({ referralId: z.uuid(), title: z.string().trim().min(1, { error: 'Enter a title for the live job' }).max(200), kind: z.enum(['investigation', 'county-lines']).default('investigation') }).strict(),
+        response: { 201: z.object({ id: z.uuid(), reference: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const opened = await services.cases.openFromReferral(request.body.referralId, { title: request.body.title, kind: request.body.kind }, actorOf(request))
+        return reply.code(201).header('location', `/api/v1/cases/${opened.id}`).send(opened)
+      } catch (error) {
+        return rethrow(error)
+      }
+    },
+  )
+
+  api.patch(
+    '/api/v1/cases/:id',
+    {
+      config: { access: 'case:edit' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Change a live job’s status (with a reason; closing is a supervisor’s decision), officer in charge, or restriction (supervisors)',
+        params: z.object({ id: z.uuid() }),
+        body: z.object({ status: z.enum(['open', 'suspended', 'closed']).optional(), reason: z.string().max(1000).nullable().optional(), officerInChargeId: z.uuid().optional(), restricted: z.boolean().optional() }).strict(),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await services.cases.update(request.params.id, request.body, request.user!, actorOf(request))
+      } catch (error) {
+        return rethrow(error)
+      }
+      return reply.code(204).send(null)
+    },
+  )
+
+  api.post(
+    '/api/v1/cases/:id/people',
+    {
+      config: { access: 'case:edit' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Add a person to a live job in a role; the same person may be a victim here and a suspect elsewhere, or both here',
+        params: z.object({ id: z.uuid() }),
+        body: z
+          .object({ personId: z.uuid().nullable().default(null), newName: z.string().max(200).nullable().default(null), role: z.enum(Object.keys(CASE_ROLES) as [CaseRole]) })
+          .strict()
+          .refine((b) => b.personId || b.newName?.trim(), { error: 'Give the personId of someone known, or the newName of someone new', path: ['personId'] }),
+        response: { 201: z.object({ personId: z.uuid() }) },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const personId = await services.cases.addPerson(request.params.id, request.body, request.user!, actorOf(request))
+        return reply.code(201).send({ personId })
+      } catch (error) {
+        return rethrow(error)
+      }
+    },
+  )
+
+  api.post(
+    '/api/v1/cases/:id/locations',
+    {
+      config: { access: 'case:edit' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Add a place to a live job: a known one by locationId, or a new one',
+        params: z.object({ id: z.uuid() }),
+        body: z.object({ locationId: z.uuid().nullable().default(null), place: LocationInput.nullable().default(null) }).strict().refine((b) => Boolean(b.locationId) !== Boolean(b.place), { error: 'Give exactly one of locationId or place', path: ['locationId'] }),
+        response: { 201: z.object({ locationId: z.uuid() }) },
+      },
+    },
+    async (request, reply) => {
+      try {
+        return reply.code(201).send({ locationId: await services.cases.addPlace(request.params.id, request.body, request.user!, actorOf(request)) })
+      } catch (error) {
+        return rethrow(error)
+      }
+    },
+  )
+
+  api.post(
+    '/api/v1/cases/:id/agencies',
+    {
+      config: { access: 'case:edit' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Involve a partner agency in a live job (for County Lines, the child criminal and sexual exploitation team), with its contact and what it is doing',
+        params: z.object({ id: z.uuid() }),
+        body: z.object({ agencyId: z.uuid(), contactId: z.uuid().nullable().default(null), involvement: z.string().min(1, { error: 'Say what the agency is doing in this live job' }).max(500) }).strict(),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await services.cases.involveAgency(request.params.id, request.body, request.user!, actorOf(request))
+      } catch (error) {
+        return rethrow(error)
+      }
+      return reply.code(204).send(null)
+    },
+  )
+
+  api.get(
+    '/api/v1/events',
+    {
+      config: { access: 'case:view' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Events (encounters, visits, warrants, arrests, missing episodes…) involving a person or at a place, across the live jobs you may see',
+        querystring: z
+          .object({ personId: z.uuid().optional(), locationId: z.uuid().optional() })
+          .strict()
+          .refine((q) => Boolean(q.personId) !== Boolean(q.locationId), { error: 'Give exactly one of personId or locationId', path: ['personId'] }),
+        response: {
+          200: z.object({
+            items: z.array(z.object({ id: z.uuid(), kind: z.string(), occurredAt: z.string(), summary: z.string(), caseId: z.uuid(), caseReference: z.string(), locationId: z.uuid().nullable(), place: z.string().nullable(), people: z.array(z.object({ id: z.uuid(), name: z.string().nullable() })) })),
+          }),
+        },
+      },
+    },
+    async (request) => ({
+      items: (await services.cases.eventsFor(request.query, request.user!, actorOf(request))).map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        occurredAt: new Date(e.occurred_at).toISOString(),
+        summary: e.summary,
+        caseId: e.case_id,
+        caseReference: e.reference,
+        locationId: e.location_id,
+        place: e.place,
+        people: e.people,
+      })),
+    }),
+  )
+
+  api.post(
+    '/api/v1/operations',
+    {
+      config: { access: 'case:supervise' },
+      schema: { tags: ['cases'], summary: 'Create a named operation (a supervisor’s decision)', body: z.object({ name: z.string().min(1).max(100), description: z.string().max(2000).nullable().default(null) }).strict(), response: { 201: z.object({ id: z.uuid() }) } },
+    },
+    async (request, reply) => {
+      try {
+        return reply.code(201).send({ id: await services.cases.createOperation(request.body, actorOf(request)) })
+      } catch (error) {
+        return rethrow(error)
+      }
     },
   )
 

@@ -9,7 +9,7 @@ import { can } from '#src/platform/auth/permissions.ts'
 import { ageOn, formatDate, formatDateTime, londonDate, londonToInstant } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { describeAge } from '#src/modules/referrals/referral.presenter.ts'
-import { CASE_ROLES, CaseError, EVENT_KINDS, type CaseRole } from './case.service.ts'
+import { CASE_ROLES, CaseError, EVENT_KINDS, type CaseChange, type CaseRole } from './case.service.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
@@ -46,6 +46,9 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
         people: view.links.filter((l) => l.to_id === o.id).map((l) => ({ name: l.name, relation: l.relation, child: isChild({ date_of_birth: l.date_of_birth, approximate_age: l.approximate_age, age_disputed: false }), href: `/people/${l.person_id}` })),
       }))
     const assignees = await services.referrals.assignableUsers()
+    const agencyList = can(request.user, 'case:edit') || view.case.kind === 'county-lines' ? await services.partners.list() : []
+    const cceTeam = agencyList.find((a) => a.kind === 'police-team' && /exploitation/i.test(a.name)) ?? null
+    const contacts = can(request.user, 'case:edit') ? await services.partners.contactsForSelection() : []
     const errors = state.errors ?? {}
     return reply.page('cases/views/show.njk', {
       pageTitle: `${view.case.reference}: ${view.case.title}`,
@@ -62,8 +65,18 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       eventItems: Object.entries(EVENT_KINDS).map(([value, text]) => ({ value, text })),
       assignees,
       operations: await cases.listOperations(),
+      agencies: view.agencies,
+      agencyItems: agencyList.map((a) => ({ id: a.id, name: a.name })),
+      contactItems: contacts.map((c) => ({ id: c.id, text: `${c.name} (${c.agency_name})` })),
+      cceTeam,
+      cceTeamMissing: view.case.kind === 'county-lines' && !view.agencies.some((a) => a.kind === 'police-team'),
       canEdit: can(request.user, 'case:edit'),
       canDecide: can(request.user, 'case:supervise'),
+      statusItems: [
+        { value: 'open', text: 'Open' },
+        { value: 'suspended', text: 'Suspended', hint: { text: 'Work has stopped for now, for example waiting for a partner or a victim’s recovery' } },
+        ...(can(request.user, 'case:supervise') ? [{ value: 'closed', text: 'Closed', hint: { text: 'A supervisor’s decision: record the rationale' } }] : []),
+      ],
       names: Object.fromEntries(names),
       errors,
       errorList: errorSummary(errors),
@@ -78,6 +91,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     } catch (error) {
       if (error instanceof CaseError && error.code === 'invalid') return show(request, reply.code(400), { errors: { [error.field ?? 'form']: error.message }, values: request.body ?? {}, form })
       if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError(error.message)
+      if (error instanceof CaseError && error.code === 'forbidden') return show(request, reply.code(403), { errors: { [form === 'status' ? 'status' : 'form']: error.message }, values: request.body ?? {}, form })
       throw error
     }
     await request.flash(done)
@@ -121,6 +135,29 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
   })
 
   app.get<{ Params: Params }>('/cases/:id', view, (request, reply) => show(request, reply))
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/status', edit, (request, reply) => {
+    const body = request.body ?? {}
+    const status = asString(body.status)
+    if (!['open', 'suspended', 'closed'].includes(status)) return show(request, reply.code(400), { errors: { status: 'Select a status' }, values: body, form: 'status' })
+    const change: CaseChange = { status: status as CaseChange['status'], reason: asString(body.reason).slice(0, 2000) }
+    if (can(request.user, 'case:supervise')) change.restricted = asString(body.restricted) === 'yes'
+    return attempt(request, reply, 'status', () => cases.update(caseId(request), change, request.user!, actorOf(request)), 'Live job updated')
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/agencies', edit, (request, reply) => {
+    const body = request.body ?? {}
+    const agencyId = asString(body.agencyId)
+    const contactId = asString(body.contactId)
+    if (!isUuid(agencyId)) return show(request, reply.code(400), { errors: { agencyId: 'Select an agency from the list' }, values: body, form: 'agency' })
+    return attempt(request, reply, 'agency', () => cases.involveAgency(caseId(request), { agencyId, contactId: isUuid(contactId) ? contactId : null, involvement: asString(body.involvement).slice(0, 1000) }, request.user!, actorOf(request)), 'Agency involved')
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/officer', edit, (request, reply) => {
+    const officer = asString(request.body?.officerInChargeId)
+    if (!isUuid(officer)) return show(request, reply.code(400), { errors: { officerInChargeId: 'Select an officer' }, values: request.body ?? {}, form: 'officer' })
+    return attempt(request, reply, 'officer', () => cases.update(caseId(request), { officerInChargeId: officer }, request.user!, actorOf(request)), 'Officer in charge changed')
+  })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/people', edit, (request, reply) => {
     const body = request.body ?? {}

@@ -56,6 +56,19 @@ export async function listCases(db: Queryable, options: { userId: string; superv
   return query.execute()
 }
 
+/** An active user whose role can work live jobs: who may be made officer in charge. */
+export async function findCaseWorker(db: Queryable, userId: string): Promise<{ id: string; display_name: string } | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(userId)) return undefined
+  return db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(['users.id', 'users.display_name'])
+    .where('users.id', '=', userId)
+    .where('users.disabled_at', 'is', null)
+    .where(sql<boolean>`'case:edit' = ANY(roles.permissions)`)
+    .executeTakeFirst()
+}
+
 export async function isMember(db: Queryable, caseId: string, userId: string): Promise<boolean> {
   const row = await db.selectFrom('case_members').select('user_id').where('case_id', '=', caseId).where('user_id', '=', userId).executeTakeFirst()
   return row !== undefined
@@ -154,6 +167,40 @@ export async function listEvents(db: Queryable, caseId: string) {
       (SELECT concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) FROM locations l WHERE l.id = e.location_id) AS place,
       (SELECT array_agg(${displayName('ep.person_id')}) FROM event_people ep WHERE ep.event_id = e.id) AS people
     FROM events e WHERE e.case_id = ${caseId} ORDER BY e.occurred_at DESC`.execute(db)
+  return rows
+}
+
+export type CaseAgencyRow = { agency_id: string; name: string; kind: string; involvement: string; contact_name: string | null; contact_phone: string | null; contact_email: string | null; added_at: Date }
+
+export async function listCaseAgencies(db: Queryable, caseId: string): Promise<CaseAgencyRow[]> {
+  return db
+    .selectFrom('case_agencies')
+    .innerJoin('agencies', 'agencies.id', 'case_agencies.agency_id')
+    .leftJoin('agency_contacts', 'agency_contacts.id', 'case_agencies.contact_id')
+    .select(['case_agencies.agency_id', 'agencies.name', 'agencies.kind', 'case_agencies.involvement', 'agency_contacts.name as contact_name', 'agency_contacts.phone as contact_phone', 'agency_contacts.email as contact_email', 'case_agencies.added_at'])
+    .where('case_agencies.case_id', '=', caseId)
+    .orderBy('case_agencies.added_at')
+    .execute()
+}
+
+export type EventAcrossCasesRow = { id: string; kind: string; occurred_at: Date; summary: string; case_id: string; reference: string; place: string | null; location_id: string | null; people: { id: string; name: string | null }[] }
+
+/** Events involving a person or at a place, across the live jobs the user may see, newest first. */
+export async function listEventsFor(db: Queryable, filter: { personId?: string; locationId?: string }, viewer: { userId: string; supervisor: boolean }, limit: number): Promise<EventAcrossCasesRow[]> {
+  const where = filter.personId
+    ? sql`EXISTS (SELECT 1 FROM event_people f WHERE f.event_id = e.id AND f.person_id = ${filter.personId})`
+    : sql`e.location_id = ${filter.locationId ?? null}`
+  const visible = viewer.supervisor
+    ? sql`true`
+    : sql`(NOT c.restricted OR c.officer_in_charge = ${viewer.userId} OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${viewer.userId}))`
+  const { rows } = await sql<EventAcrossCasesRow>`
+    SELECT e.id, e.kind, e.occurred_at, e.summary, c.id AS case_id, c.reference, e.location_id,
+      (SELECT concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) FROM locations l WHERE l.id = e.location_id) AS place,
+      coalesce((SELECT json_agg(json_build_object('id', ep.person_id, 'name', ${displayName('ep.person_id')})) FROM event_people ep WHERE ep.event_id = e.id), '[]') AS people
+    FROM events e JOIN cases c ON c.id = e.case_id
+    WHERE ${where} AND ${visible}
+    ORDER BY e.occurred_at DESC
+    LIMIT ${limit}`.execute(db)
   return rows
 }
 

@@ -9,6 +9,7 @@ import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import { insertLocation, insertReferralEvent, lockReferral, updateReferralStatus } from '#src/modules/referrals/referral.repository.ts'
 import { TRANSITIONS, type ReferralStatus } from '#src/modules/referrals/referral.vocabulary.ts'
+import type { LocationInput } from '#src/modules/referrals/referral.schema.ts'
 import { normaliseIdentifier } from '#src/modules/people/index.ts'
 import * as repo from './case.repository.ts'
 
@@ -33,6 +34,8 @@ const FROM_REFERRAL_ROLE: Record<string, CaseRole> = {
   reporter: 'reporter',
   other: 'associate',
 }
+
+export type CaseChange = { status?: 'open' | 'suspended' | 'closed'; reason?: string | null; officerInChargeId?: string; restricted?: boolean }
 
 export const EVENT_KINDS = {
   encounter: 'Encounter',
@@ -122,6 +125,106 @@ export function createCaseService(db: Db) {
       })
     },
 
+    /**
+     * Changes a live job's status, officer in charge or restriction. Closing a job, and restricting or
+     * unrestricting it, are supervisors' decisions; suspending or reopening needs a reason too, so the
+     * timeline says why work stopped or started again.
+     */
+    async update(caseId: string, change: CaseChange, user: CurrentUser, actor: Actor): Promise<void> {
+      const reason = change.reason?.trim() ?? ''
+      if (change.status !== undefined && !['open', 'suspended', 'closed'].includes(change.status)) throw new CaseError('invalid', 'Select a status', 'status')
+      if (reason.length > 1000) throw new CaseError('invalid', 'Reason must be 1000 characters or fewer', 'reason')
+      if (change.status === undefined && change.officerInChargeId === undefined && change.restricted === undefined) throw new CaseError('invalid', 'Change the status, the officer in charge or the restriction', 'status')
+      if ((change.status === 'closed' || change.restricted !== undefined) && !can(user, 'case:supervise')) {
+        throw new CaseError('forbidden', change.status === 'closed' ? 'Only a supervisor can close a live job' : 'Only a supervisor can restrict a live job')
+      }
+      await inTransaction(db, async (trx) => {
+        const row = await loadFor(user, caseId, trx)
+        const set: { status?: string; closed_at?: Date | null; officer_in_charge?: string; restricted?: boolean; updated_at: Date } = { updated_at: new Date() }
+        const changed: string[] = []
+        if (change.status !== undefined && change.status !== row.status) {
+          if (!reason) throw new CaseError('invalid', change.status === 'open' ? 'Enter why the live job is being reopened' : `Enter why the live job is being ${change.status}`, 'reason')
+          set.status = change.status
+          set.closed_at = change.status === 'closed' ? new Date() : null
+          changed.push('status')
+          await timeline(trx, caseId, actor, 'status', `Status changed from ${row.status} to ${change.status}: ${reason}`)
+        }
+        if (change.officerInChargeId !== undefined && change.officerInChargeId !== row.officer_in_charge) {
+          const officer = await repo.findCaseWorker(trx, change.officerInChargeId)
+          if (!officer) throw new CaseError('invalid', 'Select an officer who can work live jobs', 'officerInChargeId')
+          set.officer_in_charge = officer.id
+          await repo.addMember(trx, caseId, officer.id, true)
+          changed.push('officerInCharge')
+          await timeline(trx, caseId, actor, 'officer', `Officer in charge is now ${officer.display_name}`)
+        }
+        if (change.restricted !== undefined && change.restricted !== row.restricted) {
+          set.restricted = change.restricted
+          changed.push('restricted')
+          await timeline(trx, caseId, actor, 'restriction', change.restricted ? `Restricted to its members${reason ? `: ${reason}` : ''}` : 'Restriction lifted')
+        }
+        if (changed.length === 0) return
+        await trx.updateTable('cases').set(set).where('id', '=', caseId).execute()
+        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { changed, status: set.status }, justification: reason || undefined }])
+      })
+    },
+
+    /** Adds a place to a live job: one already known, or a new one. Events are recorded at the job's places. */
+    async addPlace(caseId: string, input: { locationId: string | null; place: LocationInput | null }, user: CurrentUser, actor: Actor): Promise<string> {
+      return inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        let locationId = input.locationId
+        if (locationId) {
+          if (!(await trx.selectFrom('locations').select('id').where('id', '=', locationId).executeTakeFirst())) throw new CaseError('invalid', 'Select a place that exists', 'locationId')
+        } else if (input.place) {
+          locationId = await insertLocation(trx, input.place)
+        } else {
+          throw new CaseError('invalid', 'Enter an address, a postcode or a description of the place', 'addressLine1')
+        }
+        await repo.linkCaseLocation(trx, caseId, locationId)
+        await timeline(trx, caseId, actor, 'place-added', 'Added a place')
+        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { locationId } }])
+        return locationId
+      })
+    },
+
+    /**
+     * Records that a partner agency is involved in a live job, with its contact and what it is doing: for
+     * County Lines, the force's child criminal and sexual exploitation team.
+     */
+    async involveAgency(caseId: string, input: { agencyId: string; contactId: string | null; involvement: string }, user: CurrentUser, actor: Actor): Promise<void> {
+      const involvement = input.involvement.trim()
+      if (!involvement) throw new CaseError('invalid', 'Say what the agency is doing in this live job', 'involvement')
+      if (involvement.length > 500) throw new CaseError('invalid', 'Involvement must be 500 characters or fewer', 'involvement')
+      await inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        const agency = await trx.selectFrom('agencies').select(['id', 'name']).where('id', '=', input.agencyId).where('active', '=', true).executeTakeFirst()
+        if (!agency) throw new CaseError('invalid', 'Select an agency from the list', 'agencyId')
+        if (input.contactId && !(await trx.selectFrom('agency_contacts').select('id').where('id', '=', input.contactId).where('agency_id', '=', agency.id).executeTakeFirst())) {
+          throw new CaseError('invalid', 'Select a contact who works for that agency', 'contactId')
+        }
+        const added = await trx
+          .insertInto('case_agencies')
+          .values({ case_id: caseId, agency_id: agency.id, contact_id: input.contactId, involvement, added_by: actor.userId })
+          .onConflict((oc) => oc.doNothing())
+          .returning('agency_id')
+          .executeTakeFirst()
+        if (!added) throw new CaseError('invalid', `${agency.name} is already involved in this live job`, 'agencyId')
+        await timeline(trx, caseId, actor, 'agency', `${agency.name} involved: ${involvement}`)
+        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { agencyId: agency.id } }])
+      })
+    },
+
+    /** Events involving a person or at a place, in the live jobs this user may see; the look-up is audited. */
+    async eventsFor(filter: { personId?: string; locationId?: string }, user: CurrentUser, actor: Actor) {
+      return inTransaction(db, async (trx) => {
+        const rows = await repo.listEventsFor(trx, filter, { userId: user.id, supervisor: can(user, 'case:supervise') }, 200)
+        await appendAuditEvents(trx, actor, [
+          { action: 'case.events-viewed', subjectType: filter.personId ? 'person' : 'location', subjectId: filter.personId ?? filter.locationId ?? null, details: { events: rows.length } },
+        ])
+        return rows
+      })
+    },
+
     openTasks: (user: CurrentUser, everyone: boolean) => repo.listOpenTasks(db, everyone ? null : user.id, 500),
 
     list: (user: CurrentUser, status: string | null) => repo.listCases(db, { userId: user.id, supervisor: can(user, 'case:supervise'), status, limit: 200 }),
@@ -141,8 +244,9 @@ export function createCaseService(db: Db) {
           repo.listEvents(trx, caseId),
           repo.listTimeline(trx, caseId),
         ])
+        const agencies = await repo.listCaseAgencies(trx, caseId)
         await appendAuditEvents(trx, actor, [{ action: 'case.viewed', subjectType: 'case', subjectId: caseId }])
-        return { case: row, people, locations, objects, links, referrals, tasks, decisions, events, timeline: timelineRows }
+        return { case: row, people, locations, objects, links, referrals, tasks, decisions, events, timeline: timelineRows, agencies }
       })
     },
 
@@ -280,7 +384,8 @@ export function createCaseService(db: Db) {
         if (input.locationId && !places.has(input.locationId)) throw new CaseError('invalid', 'Select one of the live job’s places', 'eventLocation')
         await trx.insertInto('events').values({ id, kind: input.kind, occurred_at: input.occurredAt, ended_at: null, location_id: input.locationId ?? null, case_id: caseId, summary: input.summary.trim().slice(0, 4000), created_by: actor.userId }).execute()
         const inCase = new Set((await repo.listCasePeople(trx, caseId)).map((p) => p.person_id))
-        const people = input.personIds.filter((p) => inCase.has(p))
+        if (input.personIds.some((p) => !inCase.has(p))) throw new CaseError('invalid', 'Select people who are in the live job', 'eventPeople')
+        const people = input.personIds
         if (people.length) await trx.insertInto('event_people').values(people.map((p) => ({ event_id: id, person_id: p, role: 'involved' }))).execute()
         await timeline(trx, caseId, actor, 'event', `${EVENT_KINDS[input.kind as keyof typeof EVENT_KINDS]} recorded`)
         await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { eventId: id, kind: input.kind } }])

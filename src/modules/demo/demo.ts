@@ -8,7 +8,10 @@ import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import { generatePassword, hashPassword } from '#src/platform/auth/password.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { createRandom, generateReferrals, insertSynthetic } from './synthetic.ts'
+import { createPartnerService } from '#src/modules/partners/partner.service.ts'
 import { createCaseService } from '#src/modules/cases/case.service.ts'
+import { loadDemoOutreach } from '#src/modules/outreach/outreach.demo.ts'
+import { loadDemoSafeguarding } from '#src/modules/safeguarding/safeguarding.demo.ts'
 
 /** The demo team: one user per role, as a force's MSHT team and its partners would have. */
 export const DEMO_USERS = [
@@ -65,6 +68,8 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
     await appendAuditEvents(trx, SYSTEM_ACTOR, [{ action: 'demo.loaded', subjectType: 'system', details: { referrals: data.referrals.length, users: users.length } }])
   })
   await openDemoCases(db)
+  await loadDemoOutreach(db, { createdBy: users.find((u) => u.role === 'pcso')?.id ?? null })
+  await loadDemoSafeguarding(db)
   const credentials = { password, users: users.map((u) => ({ email: u.email, role: u.role })) }
   writeFileSync(join(options.dataDir, 'demo-credentials.txt'), formatCredentials(credentials) + '\n', { mode: 0o600 })
   return credentials
@@ -80,8 +85,20 @@ async function openDemoCases(db: Db): Promise<void> {
     .orderBy('received_at', 'desc')
     .limit(40)
     .execute()
+  const partners = createPartnerService(db)
+  const agencies = await partners.list()
+  const cceTeam = agencies.find((a) => a.kind === 'police-team')
+  const childrensServices = agencies.find((a) => a.kind === 'childrens-services')
+  // Synthetic contacts (example.org addresses, drama-safe numbers) so the directory and live jobs have people to call.
+  const cceContact = cceTeam ? await partners.addContact(cceTeam.id, { name: 'DS Robin Ashworth', jobTitle: 'CCE/CSE team supervisor', phone: '0113 496 0123', email: 'cce.team@example.org' }, SYSTEM_ACTOR) : null
+  if (childrensServices) await partners.addContact(childrensServices.id, { name: 'Priya Natarajan', jobTitle: 'MASH social worker', phone: '0113 496 0456', email: 'mash@example.org' }, SYSTEM_ACTOR)
   for (const referral of opened) {
-    await cases.openFromReferral(referral.id, { title: `${referral.county_lines ? 'County Lines' : 'Investigation'} from ${referral.reference}`, kind: referral.county_lines ? 'county-lines' : 'investigation' }, { ...SYSTEM_ACTOR, userId: referral.assigned_to })
+    const actor = { ...SYSTEM_ACTOR, userId: referral.assigned_to }
+    const { id } = await cases.openFromReferral(referral.id, { title: `${referral.county_lines ? 'County Lines' : 'Investigation'} from ${referral.reference}`, kind: referral.county_lines ? 'county-lines' : 'investigation' }, actor)
+    if (referral.county_lines && cceTeam && referral.assigned_to) {
+      const officer = { id: referral.assigned_to, email: '', displayName: '', roleId: 'supervisor', roleName: '', permissions: new Set(['case:supervise'] as const) }
+      await cases.involveAgency(id, { agencyId: cceTeam.id, contactId: cceContact, involvement: 'Strategy meeting and return home interviews' }, officer, actor)
+    }
   }
 }
 

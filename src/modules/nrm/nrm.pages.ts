@@ -236,6 +236,7 @@ export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps
     const everyone = supervisor && request.query.show !== 'mine'
     const items = can(request.user, 'victim-facet:view') ? await nrm.workItems(request.user!.id, everyone, actorOf(request)) : []
     const tasks = can(request.user, 'case:view') ? await services.cases.openTasks(request.user!, everyone) : []
+    const overdueActions = await services.safeguarding.overdueActions(request.user!.id, everyone)
     const today = londonDate()
     return reply.page('nrm/views/my-work.njk', {
       pageTitle: 'My work',
@@ -249,6 +250,8 @@ export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps
         href: `/referrals/${i.referral_id}/people/${i.person_id}/nrm`,
       })),
       tasks: tasks.map((t) => ({ ...t, due: t.due_on ? formatDate(t.due_on) : null, overdue: t.due_on !== null && t.due_on < today })),
+      safeguardingActions: overdueActions.map((a) => ({ ...a, due: formatDate(a.due_on), href: a.person_id ? `/people/${a.person_id}/safeguarding-plan` : a.meeting_id ? `/hub-meetings/${a.meeting_id}` : null })),
+      canCloseActions: can(request.user, 'victim-facet:edit'),
     })
   })
 }

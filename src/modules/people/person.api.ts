@@ -3,9 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
-import { PersonError } from './person.service.ts'
+import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { NewPersonInput } from '#src/modules/referrals/referral.schema.ts'
+import { IsoDate, LocationInput, NewPersonInput, PersonDetailsChange } from '#src/modules/referrals/referral.schema.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 
 const Person = z.object({
@@ -64,6 +64,78 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
       } catch (error) {
         return notFound(error)
       }
+    },
+  )
+
+  api.patch(
+    '/api/v1/people/:id',
+    {
+      config: { access: 'person:edit' },
+      schema: { tags: ['people'], summary: 'Correct a person’s details: only the fields sent change (names are added with POST …/names)', params: z.object({ id: z.uuid() }), body: PersonDetailsChange, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      try {
+        await services.people.updateDetails(request.params.id, request.body, actorOf(request))
+      } catch (error) {
+        return notFound(error)
+      }
+      return reply.code(204).send(null)
+    },
+  )
+
+  api.post(
+    '/api/v1/people/:id/names',
+    {
+      config: { access: 'person:edit' },
+      schema: {
+        tags: ['people'],
+        summary: 'Add a name: an alias, another spelling, a nickname or the name in its original script',
+        params: z.object({ id: z.uuid() }),
+        body: z.object({ name: z.string().trim().min(1, { error: 'Enter the name' }).max(200, { error: 'Name must be 200 characters or fewer' }), kind: z.enum(['alias', 'spelling', 'original-script', 'nickname']) }).strict(),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await services.people.addName(request.params.id, { fullName: request.body.name, kind: request.body.kind }, actorOf(request))
+      } catch (error) {
+        return notFound(error)
+      }
+      return reply.code(204).send(null)
+    },
+  )
+
+  const PlaceLink = z.object({
+    place: LocationInput,
+    relation: z.enum(Object.keys(PLACE_RELATIONS) as [PlaceRelation], { error: `Relation must be one of: ${Object.keys(PLACE_RELATIONS).join(', ')}` }),
+    source: z.string().trim().min(1, { error: 'Say where this came from' }).max(200),
+    validFrom: IsoDate.nullable().default(null),
+  })
+  api.post(
+    '/api/v1/people/:id/locations',
+    {
+      config: { access: 'person:edit' },
+      schema: { tags: ['people'], summary: 'Record a place (UK postcodes validated and normalised) and how the person is connected to it', params: z.object({ id: z.uuid() }), body: PlaceLink.strict(), response: { 201: z.object({ locationId: z.uuid() }) } },
+    },
+    async (request, reply) => {
+      try {
+        const locationId = await services.people.linkPlace(request.params.id, request.body, actorOf(request))
+        return reply.code(201).header('location', `/api/v1/locations/${locationId}`).send({ locationId })
+      } catch (error) {
+        return notFound(error)
+      }
+    },
+  )
+
+  api.post(
+    '/api/v1/locations',
+    {
+      config: { access: 'person:edit' },
+      schema: { tags: ['people'], summary: 'Record a place on its own (an address, postcode or description, with the type of premises)', body: LocationInput, response: { 201: z.object({ id: z.uuid() }) } },
+    },
+    async (request, reply) => {
+      const id = await services.people.createPlace(request.body, actorOf(request))
+      return reply.code(201).header('location', `/api/v1/locations/${id}`).send({ id })
     },
   )
 

@@ -7,11 +7,13 @@ import { checkDateInput } from '#src/platform/http/date-input.ts'
 import { can } from '#src/platform/auth/permissions.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
-import { COUNTRIES, countryName, isCountryCode, languageName } from '#src/shared/reference-data.ts'
+import { COUNTRIES, countryName, isCountryCode, languageName, parseLanguageList } from '#src/shared/reference-data.ts'
 import { describeAge } from '#src/modules/referrals/referral.presenter.ts'
-import { GENDERS, SUBJECT_ROLES } from '#src/modules/referrals/referral.vocabulary.ts'
+import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/referrals/referral.vocabulary.ts'
+import { LocationInput, type PersonDetailsChange } from '#src/modules/referrals/referral.schema.ts'
+import { EVENT_KINDS } from '#src/modules/cases/case.service.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
-import { PersonError } from './person.service.ts'
+import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
@@ -20,6 +22,9 @@ const NAME_KINDS = { primary: 'Main name', alias: 'Alias', spelling: 'Other spel
 const DOCUMENT_KINDS = { passport: 'Passport', 'national-id': 'National identity card', 'driving-licence': 'Driving licence', 'residence-permit': 'Residence permit', 'birth-certificate': 'Birth certificate', other: 'Other' } as const
 const CASE_ROLES: Record<string, string> = { victim: 'Victim', suspect: 'Suspect', associate: 'Associate' }
 const RELATIONS = { uses: 'Uses', owns: 'Owns', 'registered-keeper': 'Registered keeper', drives: 'Drives', 'account-holder': 'Account holder', runs: 'Runs', works: 'Works on' } as const
+
+const linkHref = (type: string, otherId: string) => (type === 'person' ? `/people/${otherId}` : type === 'location' ? `/places/${otherId}` : type === 'object' ? `/objects/${otherId}` : null)
+const relationLabel = (relation: string) => (RELATIONS as Record<string, string>)[relation] ?? (PLACE_RELATIONS as Record<string, string>)[relation] ?? relation.replace(/-/g, ' ')
 
 /** A person's record: names in every script, documents, phones and vehicles, roles, and the protected facets. */
 export function registerPersonPages(app: FastifyInstance, { services }: AppDeps): void {
@@ -40,6 +45,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     }
     const { person, names } = view
     const errors = state.errors ?? {}
+    const events = can(request.user, 'case:view') ? await services.cases.eventsFor({ personId: person.id }, request.user!, actorOf(request)) : []
     return reply.page('people/views/person.njk', {
       pageTitle: names[0]?.full_name ?? 'Person',
       person: {
@@ -56,15 +62,18 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       links: view.links.map((l) => ({
         ...l,
         what: l.object_kind ? `${OBJECT_KINDS[l.object_kind as ObjectKind] ?? l.object_kind}: ${l.object_display}` : l.location_text ? `Place: ${l.location_text}${l.location_cuckooed ? ' (cuckooed)' : ''}` : `Person: ${l.person_name ?? 'unnamed'}`,
-        href: l.other_type === 'person' ? `/people/${l.other_id}` : null,
+        href: linkHref(l.other_type, l.other_id),
+        relation: relationLabel(l.relation),
         from: l.valid_from ? formatDate(l.valid_from) : null,
       })),
+      events: events.map((e) => ({ ...e, kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind, at: formatDateTime(e.occurred_at) })),
       facet: view.facet,
       hasImmigrationStatus: view.hasImmigrationStatus,
       immigrationStatus: state.status ? { ...state.status, recorded: formatDateTime(state.status.recorded_at) } : null,
       statusShown: state.statusShown ?? false,
       canEdit: can(request.user, 'person:edit'),
       canSeeStatus: can(request.user, 'immigration-status:view'),
+      canShare: can(request.user, 'disclosure:make'),
       canRecordStatus: can(request.user, 'immigration-status:edit'),
       firstReferral: view.roles.find((r) => r.kind === 'referral')?.id ?? null,
       vocab: {
@@ -72,11 +81,27 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         DOCUMENT_KINDS: Object.entries(DOCUMENT_KINDS).map(([value, text]) => ({ value, text })),
         OBJECT_KINDS: Object.entries(OBJECT_KINDS).filter(([k]) => k !== 'deal-line').map(([value, text]) => ({ value, text })),
         RELATIONS: Object.entries(RELATIONS).map(([value, text]) => ({ value, text })),
+        PLACE_RELATIONS: Object.entries(PLACE_RELATIONS).map(([value, text]) => ({ value, text })),
+        PREMISES_TYPES: PREMISES_TYPES.items,
+        GENDERS: GENDERS.items,
         COUNTRIES,
       },
       errors,
       errorList: errorSummary(errors),
       values: state.values ?? {},
+      // What the "Change details" form shows when it has not just been posted: the details as held.
+      current: {
+        'dateOfBirth-day': person.date_of_birth ? String(Number(person.date_of_birth.slice(8, 10))) : '',
+        'dateOfBirth-month': person.date_of_birth ? String(Number(person.date_of_birth.slice(5, 7))) : '',
+        'dateOfBirth-year': person.date_of_birth ? person.date_of_birth.slice(0, 4) : '',
+        approximateAge: person.approximate_age ?? '',
+        ageDisputed: person.age_disputed ? 'yes' : 'no',
+        gender: person.gender,
+        nationality: person.nationalities[0] ?? '',
+        secondNationality: person.nationalities[1] ?? '',
+        languages: person.languages.map(languageName).join(', '),
+        vulnerability: person.vulnerability ?? '',
+      },
       form: state.form ?? null,
     })
   }
@@ -85,6 +110,32 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
   const edit = { config: { access: 'person:edit' as const } }
 
   app.get<{ Params: Params }>('/people/:id', view, (request, reply) => show(request, reply))
+
+  // A phone, vehicle or place, and everyone linked to it: what an officer follows from an address or a number.
+  for (const [path, type, caption] of [['/objects/:id', 'object', 'Phone, vehicle or account'], ['/places/:id', 'location', 'Place']] as const) {
+    app.get<{ Params: Params }>(path, view, async (request, reply) => {
+      let found
+      try {
+        found = await people.entity(type, id(request), actorOf(request))
+      } catch (error) {
+        if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
+        throw error
+      }
+      const row = found.row as { display: string; kind?: string; cuckooed?: boolean }
+      return reply.page('people/views/entity.njk', {
+        pageTitle: row.kind ? `${OBJECT_KINDS[row.kind as ObjectKind] ?? row.kind}: ${row.display}` : row.display,
+        caption,
+        cuckooed: row.cuckooed === true,
+        links: found.links.map((l) => ({
+          what: l.other_type === 'person' ? (l.person_name ?? 'Unnamed person') : l.object_display ?? l.location_text ?? l.other_type,
+          href: linkHref(l.other_type, l.other_id),
+          relationLabel: relationLabel(l.relation),
+          from: l.valid_from ? formatDate(l.valid_from) : null,
+          source: l.source,
+        })),
+      })
+    })
+  }
 
   async function attempt(request: FastifyRequest<{ Params: Params; Body: Body }>, reply: FastifyReply, form: string, work: () => Promise<unknown>, done: string) {
     try {
@@ -123,6 +174,51 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       () => people.addDocument(id(request), { kind, number: number || null, issuingCountry: country || null, expiresOn: expiry.ok ? expiry.value : null, heldByPerson: held === 'yes' ? true : held === 'no' ? false : null }, actorOf(request)),
       'Document added',
     )
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id/details', edit, (request, reply) => {
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const dob = checkDateInput(dateParts(body, 'dateOfBirth'), 'Date of birth', { required: false, notInFuture: true })
+    if (!dob.ok) errors[`dateOfBirth-${dob.part}`] = dob.message
+    const ageText = asString(body.approximateAge).trim()
+    const age = ageText === '' ? null : /^\d{1,3}$/.test(ageText) && Number(ageText) <= 120 ? Number(ageText) : NaN
+    if (Number.isNaN(age)) errors.approximateAge = 'Approximate age must be a whole number between 0 and 120'
+    const gender = asString(body.gender)
+    if (!(GENDERS.values as readonly string[]).includes(gender)) errors.gender = 'Select a gender'
+    const nationalities = [asString(body.nationality), asString(body.secondNationality)].filter(Boolean)
+    if (nationalities.some((n) => !isCountryCode(n))) errors.nationality = 'Select a nationality from the list'
+    const languages = parseLanguageList(asString(body.languages).slice(0, 1000))
+    if (languages.unknown.length > 0) errors.languages = `We do not recognise ${languages.unknown.map((l) => `‘${l.slice(0, 40)}’`).join(', ')}. Enter language names in English, separated by commas, like Romanian, English`
+    const vulnerability = asString(body.vulnerability).trim()
+    if (vulnerability.length > 1000) errors.vulnerability = 'Vulnerability must be 1000 characters or fewer'
+    if (Object.keys(errors).length > 0) return show(request, reply.code(400), { errors, values: body, form: 'details' })
+    const change: PersonDetailsChange = {
+      dateOfBirth: dob.ok ? dob.value : null,
+      approximateAge: age,
+      ageDisputed: asString(body.ageDisputed) === 'yes',
+      gender: gender as PersonDetailsChange['gender'],
+      nationalities: [...new Set(nationalities)],
+      languages: languages.codes,
+      vulnerability: vulnerability || null,
+    }
+    return attempt(request, reply, 'details', () => people.updateDetails(id(request), change, actorOf(request)), 'Details changed')
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id/places', edit, (request, reply) => {
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const place = LocationInput.safeParse({ addressLine1: asString(body.addressLine1), town: asString(body.town), postcode: asString(body.postcode), premisesType: asString(body.premisesType) || 'other' })
+    if (!place.success) for (const issue of place.error.issues) errors[String(issue.path[0] ?? 'addressLine1')] ??= issue.message
+    const relation = asString(body.placeRelation)
+    if (!Object.hasOwn(PLACE_RELATIONS, relation)) errors.placeRelation = 'Select how they are connected to the place'
+    const source = asString(body.placeSource).trim()
+    if (!source) errors.placeSource = 'Enter where this information came from'
+    else if (source.length > 200) errors.placeSource = 'Source must be 200 characters or fewer'
+    const from = checkDateInput(dateParts(body, 'placeFrom'), 'Date they were first there', { required: false, notInFuture: true })
+    if (!from.ok) errors[`placeFrom-${from.part}`] = from.message
+    if (Object.keys(errors).length > 0 || !place.success) return show(request, reply.code(400), { errors, values: body, form: 'place' })
+    return attempt(request, reply, 'place', () => people.linkPlace(id(request), { place: place.data, relation: relation as PlaceRelation, source, validFrom: from.ok ? from.value : null }, actorOf(request)), 'Place added')
   })
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/objects', edit, (request, reply) => {

@@ -22,6 +22,16 @@ export async function findPerson(db: Queryable, id: string): Promise<PersonRow |
     .executeTakeFirst()
 }
 
+/** Changes only the details given; answers whether the person exists. */
+export async function updatePersonDetails(
+  db: Queryable,
+  id: string,
+  change: Partial<{ date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean; gender: string; nationalities: string[]; languages: string[]; vulnerability: string | null }>,
+): Promise<boolean> {
+  const result = await db.updateTable('people').set({ ...change, updated_at: new Date() }).where('id', '=', id).executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
 export async function listNames(db: Queryable, personId: string) {
   return db.selectFrom('person_names').select(['id', 'kind', 'full_name', 'script', 'position']).where('person_id', '=', personId).orderBy('position').execute()
 }

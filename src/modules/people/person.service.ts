@@ -9,10 +9,22 @@ import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import { normaliseIdentifier, type ObjectKind } from './identifiers.ts'
 import * as repo from './person.repository.ts'
 import { sql } from 'kysely'
-import { insertPerson } from '#src/modules/referrals/referral.repository.ts'
-import type { PersonInput } from '#src/modules/referrals/referral.schema.ts'
+import { insertLocation, insertPerson } from '#src/modules/referrals/referral.repository.ts'
+import type { LocationInput, PersonDetailsChange, PersonInput } from '#src/modules/referrals/referral.schema.ts'
 
 export const PersonError = defineDomainError('PersonError', { 'not-found': 404, invalid: 400, forbidden: 403 })
+
+/** How a person is connected to a place. */
+export const PLACE_RELATIONS = {
+  'lives-at': 'Lives at',
+  'stays-at': 'Stays at',
+  'works-at': 'Works at',
+  'exploited-at': 'Exploited at',
+  'recovered-from': 'Recovered from',
+  visits: 'Visits',
+  other: 'Other connection',
+} as const
+export type PlaceRelation = keyof typeof PLACE_RELATIONS
 
 export type VictimFacetAccess = { exists: boolean; visible: boolean; askWho: string[] }
 
@@ -75,6 +87,52 @@ export function createPersonService(db: Db) {
         const links = await repo.listLinks(trx, type, id)
         await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: type, subjectId: id }])
         return { row, links }
+      })
+    },
+
+    /** Corrects a person's details; the audit names the fields changed, never their values. */
+    async updateDetails(id: string, change: PersonDetailsChange, actor: Actor): Promise<void> {
+      const fields = Object.keys(change)
+      if (fields.length === 0) throw new PersonError('invalid', 'Change at least one detail', 'dateOfBirth')
+      await inTransaction(db, async (trx) => {
+        const found = await repo.updatePersonDetails(trx, id, {
+          ...('dateOfBirth' in change ? { date_of_birth: change.dateOfBirth ?? null } : {}),
+          ...('approximateAge' in change ? { approximate_age: change.approximateAge ?? null } : {}),
+          ...(change.ageDisputed !== undefined ? { age_disputed: change.ageDisputed } : {}),
+          ...(change.gender !== undefined ? { gender: change.gender } : {}),
+          ...(change.nationalities !== undefined ? { nationalities: change.nationalities } : {}),
+          ...(change.languages !== undefined ? { languages: change.languages } : {}),
+          ...('vulnerability' in change ? { vulnerability: change.vulnerability ?? null } : {}),
+        })
+        if (!found) throw new PersonError('not-found', 'Person not found')
+        await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { changed: fields } }])
+      })
+    },
+
+    /** Records a place and how the person is connected to it (lives, works, was exploited there), dated and sourced. */
+    async linkPlace(id: string, input: { place: LocationInput; relation: PlaceRelation; source: string; validFrom: string | null; caseId?: string | null }, actor: Actor): Promise<string> {
+      await load(id)
+      if (!Object.hasOwn(PLACE_RELATIONS, input.relation)) throw new PersonError('invalid', 'Select how they are connected to the place', 'relation')
+      const source = input.source.trim()
+      if (!source) throw new PersonError('invalid', 'Say where this came from', 'source')
+      if (source.length > 200) throw new PersonError('invalid', 'Source must be 200 characters or fewer', 'source')
+      return inTransaction(db, async (trx) => {
+        const locationId = await insertLocation(trx, input.place)
+        await repo.insertLink(trx, { id: uuidv7(), from_type: 'person', from_id: id, to_type: 'location', to_id: locationId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
+        await appendAuditEvents(trx, actor, [
+          { action: 'place.recorded', subjectType: 'location', subjectId: locationId },
+          { action: 'person.updated', subjectType: 'person', subjectId: id, details: { linked: 'location', locationId } },
+        ])
+        return locationId
+      })
+    },
+
+    /** Records a place on its own, for example premises seen on a visit before anyone there is known. */
+    async createPlace(place: LocationInput, actor: Actor): Promise<string> {
+      return inTransaction(db, async (trx) => {
+        const locationId = await insertLocation(trx, place)
+        await appendAuditEvents(trx, actor, [{ action: 'place.recorded', subjectType: 'location', subjectId: locationId }])
+        return locationId
       })
     },
 

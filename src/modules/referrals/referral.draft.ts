@@ -5,6 +5,7 @@ import { londonToInstant } from '#src/shared/dates.ts'
 import { isValid as isValidPostcode } from 'postcode'
 import { EXPLOITATION_TYPES, GENDERS, PREMISES_TYPES, SOURCES, SUBJECT_ROLES } from './referral.vocabulary.ts'
 import type { NewReferralInput } from './referral.schema.ts'
+import { SECTORS } from '#src/modules/outreach/index.ts'
 
 /**
  * A referral being recorded over several question pages. It keeps exactly what the user typed, so a page
@@ -19,6 +20,8 @@ export type ReceivedDraft = {
   referringOrganisation: string
   referrerName: string
   referrerContact: string
+  /** Added with outreach (0008): absent from drafts started before it. */
+  referringSector?: string
 }
 export type PersonDraft = {
   fullName: string
@@ -71,6 +74,7 @@ export function readReceived(body: Body): { draft: ReceivedDraft; errors: FieldE
     referringOrganisation: str(body, 'referringOrganisation'),
     referrerName: str(body, 'referrerName'),
     referrerContact: str(body, 'referrerContact'),
+    referringSector: str(body, 'referringSector', 40),
   }
   const errors: FieldErrors = {}
   const date = checkDateInput({ day: draft.day, month: draft.month, year: draft.year }, 'Date received', { required: true, notInFuture: true })
@@ -80,6 +84,7 @@ export function readReceived(body: Body): { draft: ReceivedDraft; errors: FieldE
   tooLong(errors, 'referringOrganisation', draft.referringOrganisation, 200, 'Referring organisation')
   tooLong(errors, 'referrerName', draft.referrerName, 200, 'Contact name')
   tooLong(errors, 'referrerContact', draft.referrerContact, 200, 'Contact details')
+  if (draft.referringSector && !SECTORS.has(draft.referringSector)) errors.referringSector = 'Select a sector from the list'
   return { draft, errors }
 }
 
@@ -179,6 +184,7 @@ export function draftToInput(draft: ReferralDraft): unknown {
     referringOrganisation: received?.referringOrganisation || null,
     referrerName: received?.referrerName || null,
     referrerContact: received?.referrerContact || null,
+    referringSector: received?.referringSector || null,
     summary: draft.whatHappened?.summary ?? '',
     people: (draft.people ?? []).map((p) => ({
       names: [p.fullName, ...splitNames(p.otherNames)],

@@ -29,6 +29,7 @@ import {
   STATUSES,
   SUBJECT_ROLES,
 } from './referral.vocabulary.ts'
+import { SECTORS } from '#src/modules/outreach/index.ts'
 
 const PAGE_SIZE = 25
 type Body = Record<string, unknown>
@@ -36,6 +37,8 @@ type DraftParams = { draftId: string }
 type ItemParams = { draftId: string; index: string }
 
 const vocab = { SOURCES, EXPLOITATION_TYPES, GENDERS, PREMISES_TYPES, STATUSES, SUBJECT_ROLES, CLOSURE_REASONS }
+// The referring sector shares outreach's vocabulary, so a referral links to the events given to that sector.
+const sectors = SECTORS
 
 /** The triage queue, the referral page, and the question pages that record a referral. */
 export function registerReferralPages(app: FastifyInstance, { services }: AppDeps): void {
@@ -231,7 +234,7 @@ export function registerReferralPages(app: FastifyInstance, { services }: AppDep
 
   app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/received', create, async (request, reply) => {
     const draft = await loadDraft(request)
-    return reply.page('referrals/views/journey/received.njk', { pageTitle: 'When and where did the referral come from?', values: draft.received ?? {}, errors: {}, vocab, action: formAction(request), back: '/referrals' })
+    return reply.page('referrals/views/journey/received.njk', { pageTitle: 'When and where did the referral come from?', values: draft.received ?? {}, errors: {}, vocab, sectors, action: formAction(request), back: '/referrals' })
   })
   app.post<{ Params: DraftParams; Body: Body }>('/referrals/drafts/:draftId/received', create, async (request, reply) => {
     const draft = await loadDraft(request)
@@ -241,8 +244,9 @@ export function registerReferralPages(app: FastifyInstance, { services }: AppDep
         pageTitle: 'When and where did the referral come from?',
         values: received,
         errors,
-        errorList: errorSummary(errors, ['receivedDate', 'receivedTime', 'source', 'referringOrganisation', 'referrerName', 'referrerContact']),
+        errorList: errorSummary(errors, ['receivedDate', 'receivedTime', 'source', 'referringOrganisation', 'referringSector', 'referrerName', 'referrerContact']),
         vocab,
+        sectors,
         action: formAction(request),
         back: '/referrals',
       })
@@ -410,6 +414,7 @@ export function registerReferralPages(app: FastifyInstance, { services }: AppDep
       base: base(request),
       countries: new Map(COUNTRIES.map((c) => [c.value, c.text])),
       tagLabels: Object.fromEntries(tags.map((t) => [t.id, t.label])),
+      sectors,
       errorList: [...missing, ...Object.entries(errors).map(([, text]) => ({ text, href: `${base(request)}/received` }))],
       vocab,
       action: formAction(request),

@@ -102,6 +102,8 @@ export async function insertReferral(
     countyLines: boolean
     priorityTags: string[]
     createdBy: string | null
+    organisationId?: string | null
+    referringSector?: string | null
   },
 ): Promise<void> {
   await db
@@ -114,6 +116,8 @@ export async function insertReferral(
       referring_organisation: referral.referringOrganisation,
       referrer_name: referral.referrerName,
       referrer_contact: referral.referrerContact,
+      organisation_id: referral.organisationId ?? null,
+      referring_sector: referral.referringSector ?? null,
       summary: referral.summary,
       exploitation_types: referral.exploitationTypes,
       county_lines: referral.countyLines,

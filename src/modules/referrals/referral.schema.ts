@@ -11,6 +11,7 @@ import {
   STATUSES,
   SUBJECT_ROLES,
 } from './referral.vocabulary.ts'
+import { SECTORS } from '#src/modules/outreach/index.ts'
 
 /**
  * The shape of a referral as the service accepts it, from the API or from the finished question pages.
@@ -39,23 +40,27 @@ export const Postcode = z
   .refine((v) => isValidPostcode(v), { error: 'Enter a real UK postcode, like SW1A 1AA' })
   .transform((v) => normalisePostcode(v) ?? v)
 
+const ageDisputedField = z.boolean({ error: 'Age disputed must be true or false' })
+const genderField = z.enum(GENDERS.values, { error: 'Select a gender' })
+const nationalitiesField = z
+  .array(z.string().refine(isCountryCode, { error: 'Nationality must be an ISO 3166 country code, like RO' }))
+  .max(3, { error: 'Enter no more than 3 nationalities' })
+const languagesField = z
+  .array(z.string().refine(isLanguageCode, { error: 'Language must be an ISO 639-1 code, like ro' }))
+  .max(10, { error: 'Enter no more than 10 languages' })
+const approximateAgeField = z.int({ error: 'Approximate age must be a whole number' }).min(0).max(120, { error: 'Approximate age must be 120 or less' })
+
 const personFields = {
     names: z
       .array(text(200, 'Name').min(1, { error: 'Enter a name' }), { error: 'Enter the person’s name' })
       .min(1, { error: 'Enter the person’s name' })
       .max(10, { error: 'Enter no more than 10 names' }),
     dateOfBirth: IsoDate.optional().nullable(),
-    approximateAge: z.int({ error: 'Approximate age must be a whole number' }).min(0).max(120, { error: 'Approximate age must be 120 or less' }).optional().nullable(),
-    ageDisputed: z.boolean({ error: 'Age disputed must be true or false' }).default(false),
-    gender: z.enum(GENDERS.values, { error: 'Select a gender' }).default('not-known'),
-    nationalities: z
-      .array(z.string().refine(isCountryCode, { error: 'Nationality must be an ISO 3166 country code, like RO' }))
-      .max(3, { error: 'Enter no more than 3 nationalities' })
-      .default([]),
-    languages: z
-      .array(z.string().refine(isLanguageCode, { error: 'Language must be an ISO 639-1 code, like ro' }))
-      .max(10, { error: 'Enter no more than 10 languages' })
-      .default([]),
+    approximateAge: approximateAgeField.optional().nullable(),
+    ageDisputed: ageDisputedField.default(false),
+    gender: genderField.default('not-known'),
+    nationalities: nationalitiesField.default([]),
+    languages: languagesField.default([]),
 }
 
 function dateOfBirthInPast(person: { dateOfBirth?: string | null }, ctx: z.RefinementCtx) {
@@ -71,6 +76,22 @@ export const PersonInput = z
 /** A person recorded on their own, outside a referral: the same facts without a role. */
 export const NewPersonInput = z.object(personFields).strict().superRefine(dateOfBirthInPast)
 export type PersonInput = z.output<typeof PersonInput>
+
+/** A correction to a person's details: only the fields given change. */
+export const PersonDetailsChange = z
+  .object({
+    dateOfBirth: IsoDate.nullable(),
+    approximateAge: approximateAgeField.nullable(),
+    ageDisputed: ageDisputedField,
+    gender: genderField,
+    nationalities: nationalitiesField,
+    languages: languagesField,
+    vulnerability: text(1000, 'Vulnerability').nullable().transform((v) => (v ? v : null)),
+  })
+  .partial()
+  .strict()
+  .superRefine(dateOfBirthInPast)
+export type PersonDetailsChange = z.output<typeof PersonDetailsChange>
 
 export const LocationInput = z
   .object({
@@ -96,6 +117,12 @@ export const NewReferralInput = z
     referringOrganisation: optionalText(200, 'Referring organisation'),
     referrerName: optionalText(200, 'Contact name'),
     referrerContact: optionalText(200, 'Contact details'),
+    /** The sector of the referring organisation, so outreach impact links events to the referrals that follow. */
+    referringSector: z
+      .enum(SECTORS.values, { error: 'Select a sector from the list' })
+      .optional()
+      .nullable()
+      .transform((v) => v ?? null),
     summary: text(10_000, 'What happened').min(1, { error: 'Enter what happened' }),
     people: z.array(PersonInput).max(50, { error: 'Add no more than 50 people' }).default([]),
     locations: z.array(LocationInput).max(50, { error: 'Add no more than 50 locations' }).default([]),

@@ -1,4 +1,4 @@
-import type { Db } from '#src/platform/db/database.ts'
+import type { Db, Trx } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
@@ -6,6 +6,7 @@ import { listAssignableUsers } from '#src/platform/auth/users.repository.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { cached } from '#src/shared/cached.ts'
 import { listPriorityTags } from '#src/modules/priorities/index.ts'
+import { resolveReferringOrganisation } from '#src/modules/outreach/index.ts'
 import { londonToInstant } from '#src/shared/dates.ts'
 import { ReferralError } from './referral.errors.ts'
 import type { AssignmentInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
@@ -41,13 +42,22 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
     triageSlaHours: sla,
 
     /** Records a referral with its people and places, in one transaction with its audit row. */
-    async create(input: NewReferralInput, actor: Actor, options: { draftId?: string } = {}): Promise<{ id: string; reference: string }> {
+    async create(
+      input: NewReferralInput,
+      actor: Actor,
+      options: {
+        draftId?: string
+        /** More work in the same transaction, before the audit row: a public report records its idempotency key here. */
+        within?: (trx: Trx, created: { id: string; reference: string }) => Promise<void>
+      } = {},
+    ): Promise<{ id: string; reference: string }> {
       const receivedAt = receivedInstant(input.receivedAt)
       if (receivedAt.getTime() > Date.now() + 60_000) throw new ReferralError('received-in-future', 'Date received must be today or in the past', 'receivedAt')
       await assertPriorityTags(input.priorityTags)
       return inTransaction(db, async (trx) => {
         const id = uuidv7()
         const reference = await repo.nextReference(trx, receivedAt.getUTCFullYear())
+        const from = await resolveReferringOrganisation(trx, input.referringOrganisation, input.referringSector)
         await repo.insertReferral(trx, {
           id,
           reference,
@@ -61,6 +71,8 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
           countyLines: input.countyLines,
           priorityTags: input.priorityTags,
           createdBy: actor.userId,
+          organisationId: from.organisationId,
+          referringSector: from.sector,
         })
         const subjects = []
         for (const person of input.people) subjects.push({ personId: await repo.insertPerson(trx, person, actor.userId), role: person.role })
@@ -70,6 +82,7 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
         await repo.linkLocations(trx, id, locationIds)
         await repo.insertReferralEvent(trx, { referralId: id, actorUserId: actor.userId, kind: 'created', toStatus: 'new', details: { source: input.source } })
         if (options.draftId) await repo.deleteDraft(trx, options.draftId)
+        if (options.within) await options.within(trx, { id, reference })
         await appendAuditEvents(trx, actor, [
           { action: 'referral.created', subjectType: 'referral', subjectId: id, details: { people: subjects.map((s) => s.personId), locations: locationIds } },
         ])

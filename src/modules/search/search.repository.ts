@@ -13,24 +13,62 @@ export type PersonHit = {
 }
 
 /**
- * People by name, across spellings and scripts: names are folded to Latin letters when stored, so trigram
- * similarity on the folded form finds "Nguyen Thao" for "Nguyễn Thảo". A strict similarity first keeps the
- * index's candidate set small; only when that finds too few does the search widen to catch typos. A date of
- * birth, when given, narrows the result.
+ * People by name, across spellings and scripts. Names are folded to Latin letters when stored and split into
+ * words (see migration 0005): each word typed is looked up in the small vocabulary of name words, by itself, by
+ * one slip (deletion keys), or by sound (Double Metaphone, consonant skeleton); a name is a candidate when every
+ * word typed (at least two of them, when several are typed) found one of its words, in any order, through
+ * pair keys. Candidates are ranked by trigram similarity of the whole folded name. Only when too few of the
+ * words are known names at all does a trigram search over every name run, to catch what words cannot (a name
+ * written as one word, "wangfang" for "Wang Fang"). Single letters (initials) count in ranking, not finding.
  */
 export async function searchPeopleByName(db: Queryable, folded: string, options: { dateOfBirth: string | null; birthYear: number | null; limit: number }): Promise<PersonHit[]> {
   const dob = options.dateOfBirth ? sql`AND p.date_of_birth = ${options.dateOfBirth}::date` : options.birthYear ? sql`AND extract(year FROM p.date_of_birth) = ${options.birthYear}` : sql``
-  let hits: PersonHit[] = []
-  for (const threshold of [0.6, 0.4]) {
-    await sql`SELECT set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`.execute(db)
+  const words = [...new Set(folded.split(' ').filter((w) => w.length >= 2))].slice(0, 6)
+  if (words.length > 0) {
+    // Two steps, so the planner sees the actual word ids (a handful) and walks the postings index for each,
+    // rather than guessing from a set-returning function and scanning every posting.
+    const { rows: found } = await sql<{ n: number; id: number }>`
+      SELECT DISTINCT typed.n::int AS n, v.id
+      FROM unnest(${words}::text[]) WITH ORDINALITY AS typed(word, n)
+      JOIN LATERAL (
+        SELECT k.word_id AS id FROM name_word_keys k WHERE k.key IN (SELECT name_word_keys(typed.word))
+        UNION
+        SELECT w.id FROM name_words w
+        WHERE length(typed.word) >= 3
+          AND ((w.sound = dmetaphone(typed.word) AND left(w.word, 1) = left(typed.word, 1) AND abs(length(w.word) - length(typed.word)) <= 2)
+            OR (w.skeleton = name_skeleton(typed.word) AND length(w.skeleton) >= 2))
+      ) v ON true`.execute(db)
+    const known = new Set(found.map((f) => f.n))
+    // None of the words is a known name (a name never seen, or written as one word, like "wangfang" for
+    // "Wang Fang"): only trigram similarity over whole names can find it.
+    if (known.size === 0) return searchPeopleByTrigram(db, folded, dob, options.limit)
+    // Two or more known words: the pairs of spellings of any two of them, names matching most pairs first.
+    // One known word: its postings, the exact spelling first (the Append's first branch, so LIMIT stops early).
+    // Either way a bounded list of name ids, fetched before ranking so the planner ranks a known handful by
+    // primary key instead of guessing and scanning every name.
+    const { rows: exact } = await sql<{ id: number }>`SELECT id FROM name_words WHERE word = ANY(${words}::text[])`.execute(db)
+    const exactSet = new Set(exact.map((e) => e.id))
+    const { rows: candidates } =
+      known.size >= 2
+        ? await sql<{ name_id: string }>`
+            SELECT pp.name_id FROM person_name_word_pairs pp
+            WHERE pp.pair = ANY(${pairKeys(found, words.length)}::bigint[])
+            GROUP BY pp.name_id ORDER BY count(*) DESC LIMIT 1000`.execute(db)
+        : await sql<{ name_id: string }>`
+            SELECT name_id FROM (
+              SELECT pw.name_id FROM person_name_words pw WHERE pw.word_id = ANY(${found.filter((f) => exactSet.has(f.id)).map((f) => f.id)}::int[])
+              UNION ALL
+              SELECT pw.name_id FROM person_name_words pw WHERE pw.word_id = ANY(${found.filter((f) => !exactSet.has(f.id)).map((f) => f.id)}::int[])
+            ) x LIMIT 500`.execute(db)
+    if (candidates.length === 0) return []
     const { rows } = await sql<PersonHit>`
-      WITH matches AS (
+      WITH scored AS (
         SELECT pn.person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
-        FROM person_names pn WHERE pn.normalised % ${folded}
+        FROM person_names pn WHERE pn.id = ANY(${candidates.map((c) => c.name_id)}::uuid[])
         ORDER BY score DESC LIMIT 500
       ),
       best AS (
-        SELECT DISTINCT ON (person_id) person_id, full_name, score FROM matches ORDER BY person_id, score DESC
+        SELECT DISTINCT ON (person_id) person_id, full_name, score FROM scored ORDER BY person_id, score DESC
       )
       SELECT b.person_id, ${displayName('b.person_id')} AS name,
         b.full_name AS matched_name, round(b.score::numeric, 2)::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities
@@ -38,10 +76,46 @@ export async function searchPeopleByName(db: Queryable, folded: string, options:
       WHERE true ${dob}
       ORDER BY b.score DESC, name
       LIMIT ${options.limit}`.execute(db)
-    hits = rows
-    if (hits.length >= 5) break
+    return rows
   }
-  return hits
+  return searchPeopleByTrigram(db, folded, dob, options.limit)
+}
+
+/** The pair keys (as name_word_pair computes them) for every two words typed, across their spellings. */
+function pairKeys(found: { n: number; id: number }[], wordCount: number): string[] {
+  const keys = new Set<string>()
+  for (let i = 1; i <= wordCount; i++) {
+    for (let j = i + 1; j <= wordCount; j++) {
+      for (const a of found.filter((f) => f.n === i)) {
+        for (const b of found.filter((f) => f.n === j)) {
+          if (a.id === b.id) continue
+          const [lo, hi] = a.id < b.id ? [a.id, b.id] : [b.id, a.id]
+          keys.add(((BigInt(lo) << 32n) | BigInt(hi)).toString())
+        }
+      }
+    }
+  }
+  return [...keys]
+}
+
+async function searchPeopleByTrigram(db: Queryable, folded: string, dob: ReturnType<typeof sql>, limit: number): Promise<PersonHit[]> {
+  await sql`SELECT set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(db)
+  const { rows } = await sql<PersonHit>`
+    WITH matches AS (
+      SELECT pn.person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
+      FROM person_names pn WHERE pn.normalised % ${folded}
+      ORDER BY score DESC LIMIT 500
+    ),
+    best AS (
+      SELECT DISTINCT ON (person_id) person_id, full_name, score FROM matches ORDER BY person_id, score DESC
+    )
+    SELECT b.person_id, ${displayName('b.person_id')} AS name,
+      b.full_name AS matched_name, round(b.score::numeric, 2)::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities
+    FROM best b JOIN people p ON p.id = b.person_id
+    WHERE true ${dob}
+    ORDER BY b.score DESC, name
+    LIMIT ${limit}`.execute(db)
+  return rows
 }
 
 export async function searchPeopleByDateOfBirth(db: Queryable, dateOfBirth: string, limit: number): Promise<PersonHit[]> {

@@ -22,6 +22,16 @@ export const PERMISSIONS = {
   'user:manage': 'Create, disable and re-enable users; manage API tokens',
   'settings:manage': 'Change configurable lists such as strategic priorities',
   'audit:view': 'Read the audit log',
+  'partner:view': 'See the partner directory: agencies, their contacts, and who is a first responder or Duty to Notify authority',
+  'partner:manage': 'Change the partner directory',
+  'agreement:manage': 'Record and change information-sharing agreements',
+  'disclosure:make': 'Share the minimum fields of a person’s record with a partner agency under an agreement',
+  'disclosure:approve': 'Approve sharing a victim facet or immigration status, recording the lawful basis',
+  'partner-portal:use': 'Partner users: see what has been disclosed to their own agency, while it is live',
+  'outreach:view': 'See awareness events, training inputs, their materials and their impact on referrals',
+  'outreach:manage': 'Record awareness events and training inputs, upload materials and add feedback',
+  'safeguarding-action:update-own': 'Partner users: see and update the safeguarding actions their own agency owns (shown by plan reference only)',
+  'safeguarding-meeting:manage': 'Run safeguarding hub meetings: agenda, attendees, decisions, actions and minutes',
 } as const
 
 export type Permission = keyof typeof PERMISSIONS

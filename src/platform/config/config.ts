@@ -28,7 +28,9 @@ const EnvSchema = z.object({
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   SIGN_IN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   SIGN_IN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  PUBLIC_REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   TRIAGE_SLA_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  HUB_AGENDA_REFERRAL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
@@ -52,7 +54,11 @@ export type Config = {
   signInMaxFailures: number
   signInLockMinutes: number
   signInRateLimitPerMinute: number
+  /** Public reports one client may send a minute (/report). The load benchmark raises it. */
+  publicReportRateLimitPerMinute: number
   triageSlaHours: number
+  /** A hub meeting's agenda takes new referrals from this many days before it (the meeting form can change it). */
+  hubAgendaReferralDays: number
   bodyLimitBytes: number
   logLevel: string
   /** log2 of the scrypt cost parameter N. */
@@ -99,7 +105,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInMaxFailures: e.SIGN_IN_MAX_FAILURES,
     signInLockMinutes: e.SIGN_IN_LOCK_MINUTES,
     signInRateLimitPerMinute: e.SIGN_IN_RATE_LIMIT_PER_MINUTE,
+    publicReportRateLimitPerMinute: e.PUBLIC_REPORT_RATE_LIMIT_PER_MINUTE,
     triageSlaHours: e.TRIAGE_SLA_HOURS,
+    hubAgendaReferralDays: e.HUB_AGENDA_REFERRAL_DAYS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
     passwordHashCost: e.PASSWORD_HASH_COST,

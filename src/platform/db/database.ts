@@ -26,6 +26,80 @@ export interface UsersTable {
   disabled_at: Timestamp | null
   last_sign_in_at: Timestamp | null
   created_at: Generated<Date>
+  /** Partner users only: the one agency whose disclosures they may see. */
+  agency_id: Generated<string | null>
+}
+
+export interface AgenciesTable {
+  id: string
+  name: string
+  kind: string
+  first_responder: boolean
+  duty_to_notify: boolean
+  phone: string | null
+  email: string | null
+  notes: string | null
+  active: Generated<boolean>
+  created_at: Generated<Date>
+  updated_at: Timestamp
+}
+
+export interface AgencyContactsTable {
+  id: string
+  agency_id: string
+  name: string
+  job_title: string | null
+  phone: string | null
+  email: string | null
+  active: Generated<boolean>
+  created_by: string | null
+  created_at: Generated<Date>
+}
+
+export interface SharingAgreementsTable {
+  id: string
+  title: string
+  purposes: string
+  lawful_basis: string
+  allowed_fields: string[]
+  starts_on: string
+  review_on: string
+  ends_on: string
+  created_by: string | null
+  created_at: Generated<Date>
+}
+
+export interface SharingAgreementPartiesTable {
+  agreement_id: string
+  agency_id: string
+}
+
+export interface DisclosuresTable {
+  id: string
+  person_id: string
+  agency_id: string
+  agreement_id: string
+  purpose: string
+  fields: string[]
+  expires_at: Timestamp
+  status: string
+  protected_basis: string | null
+  approved_by: string | null
+  approved_at: Timestamp | null
+  revoked_at: Timestamp | null
+  revoked_by: string | null
+  revoke_reason: string | null
+  created_by: string | null
+  created_at: Generated<Date>
+}
+
+export interface CaseAgenciesTable {
+  case_id: string
+  agency_id: string
+  contact_id: string | null
+  involvement: string
+  added_by: string | null
+  added_at: Generated<Date>
 }
 
 export interface SessionsTable {
@@ -139,6 +213,9 @@ export interface ReferralsTable {
   created_by: string | null
   updated_at: Timestamp
   version: Generated<number>
+  /** The organisation and sector the referral came from (0008), so outreach impact is a direct link. */
+  organisation_id: ColumnType<string | null, string | null | undefined, string | null>
+  referring_sector: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ReferralSubjectsTable {
@@ -406,9 +483,188 @@ export interface CaseTimelineTable {
   text: string
 }
 
+export interface OrganisationsTable {
+  id: string
+  name: string
+  name_key: string
+  sector: string | null
+  created_at: CreatedAt
+}
+
+export interface OutreachEventsTable {
+  id: string
+  title: string
+  kind: string
+  starts_at: Timestamp
+  ends_at: Timestamp | null
+  delivery: string
+  venue: string | null
+  sectors: string[]
+  attendee_count: number | null
+  trainers: string
+  priority_tags: string[]
+  notes: string
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface OutreachEventOrganisationsTable {
+  event_id: string
+  organisation_id: string
+  position: number
+}
+
+export interface OutreachMaterialsTable {
+  id: string
+  event_id: string
+  filename: string
+  content_type: string
+  size_bytes: number
+  sha256: string
+  data: Buffer
+  uploaded_by: string | null
+  uploaded_at: CreatedAt
+}
+
+export interface OutreachFeedbackTable {
+  id: string
+  event_id: string
+  score: number
+  comment: string | null
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface PublicReportDraftsTable {
+  token_hash: string
+  data: ColumnType<Record<string, unknown>, string, string>
+  idempotency_key: string
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface PublicReportSubmissionsTable {
+  idempotency_key: string
+  referral_id: string
+  created_at: CreatedAt
+}
+
+export interface SafeguardingPlansTable {
+  id: string
+  reference: string
+  person_id: string
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface SafeguardingRisksTable {
+  id: string
+  plan_id: string
+  description: string
+  rating: string
+  rationale: string
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface SafeguardingNeedsTable {
+  id: string
+  plan_id: string
+  kind: string
+  detail: string
+  status: string
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface SafeguardingReviewsTable {
+  id: string
+  plan_id: string
+  due_on: string
+  held_on: string | null
+  notes: string
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface SafeguardingActionsTable {
+  id: string
+  plan_id: string | null
+  meeting_id: string | null
+  meeting_item_id: string | null
+  text: string
+  owner_user_id: string | null
+  owner_agency_id: string | null
+  due_on: string
+  status: Generated<string>
+  closed_at: Timestamp | null
+  closed_by: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface SafeguardingActionUpdatesTable {
+  id: string
+  action_id: string
+  note: string
+  status: string | null
+  by_user_id: string | null
+  by_agency_id: string | null
+  created_at: CreatedAt
+}
+
+export interface HubMeetingsTable {
+  id: string
+  reference: string
+  title: string
+  held_on: string
+  referral_days: number
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface HubMeetingItemsTable {
+  id: string
+  meeting_id: string
+  kind: string
+  referral_id: string | null
+  plan_id: string | null
+  position: number
+}
+
+export interface HubMeetingAttendeesTable {
+  meeting_id: string
+  user_id: string
+}
+
+export interface HubMeetingAgenciesTable {
+  meeting_id: string
+  agency_id: string
+}
+
+export interface HubMeetingDecisionsTable {
+  id: string
+  meeting_id: string
+  item_id: string | null
+  text: string
+  created_by: string | null
+  created_at: CreatedAt
+}
+
 export interface Database {
   roles: RolesTable
   users: UsersTable
+  agencies: AgenciesTable
+  agency_contacts: AgencyContactsTable
+  case_agencies: CaseAgenciesTable
+  sharing_agreements: SharingAgreementsTable
+  sharing_agreement_parties: SharingAgreementPartiesTable
+  disclosures: DisclosuresTable
   sessions: SessionsTable
   api_tokens: ApiTokensTable
   audit_events: AuditEventsTable
@@ -443,6 +699,24 @@ export interface Database {
   events: EventsTable
   event_people: EventPeopleTable
   case_timeline: CaseTimelineTable
+  organisations: OrganisationsTable
+  outreach_events: OutreachEventsTable
+  outreach_event_organisations: OutreachEventOrganisationsTable
+  outreach_materials: OutreachMaterialsTable
+  outreach_feedback: OutreachFeedbackTable
+  public_report_drafts: PublicReportDraftsTable
+  public_report_submissions: PublicReportSubmissionsTable
+  safeguarding_plans: SafeguardingPlansTable
+  safeguarding_risks: SafeguardingRisksTable
+  safeguarding_needs: SafeguardingNeedsTable
+  safeguarding_reviews: SafeguardingReviewsTable
+  safeguarding_actions: SafeguardingActionsTable
+  safeguarding_action_updates: SafeguardingActionUpdatesTable
+  hub_meetings: HubMeetingsTable
+  hub_meeting_items: HubMeetingItemsTable
+  hub_meeting_attendees: HubMeetingAttendeesTable
+  hub_meeting_agencies: HubMeetingAgenciesTable
+  hub_meeting_decisions: HubMeetingDecisionsTable
 }
 
 export type Db = Kysely<Database>
@@ -451,7 +725,9 @@ export type Trx = Transaction<Database>
 export type Queryable = Db | Trx
 
 export function createDb(connectionString: string, poolSize = 10): Db {
-  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 5000 })
+  // JIT compilation pays off for long analytical queries, not for a case-working service's short ones, where
+  // a misestimated row count can make it spend half a second compiling a query that runs in milliseconds.
+  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 5000, options: '-c jit=off' })
   // An idle client that loses its server (a restart, a network blip) must not crash the process;
   // the pool discards it and the next query gets a fresh connection.
   pool.on('error', () => undefined)

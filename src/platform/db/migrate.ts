@@ -4,6 +4,11 @@ import * as m0001 from './migrations/0001-foundation.ts'
 import * as m0002 from './migrations/0002-screening-permission.ts'
 import * as m0003 from './migrations/0003-screening-and-nrm.ts'
 import * as m0004 from './migrations/0004-pole-and-cases.ts'
+import * as m0005 from './migrations/0005-name-tokens.ts'
+import * as m0006 from './migrations/0006-partners.ts'
+import * as m0007 from './migrations/0007-safeguarding.ts'
+import * as m0008 from './migrations/0008-outreach.ts'
+import * as m0009 from './migrations/0009-disclosures.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -11,6 +16,11 @@ const migrations: Record<string, Migration> = {
   '0002-screening-permission': m0002,
   '0003-screening-and-nrm': m0003,
   '0004-pole-and-cases': m0004,
+  '0005-name-tokens': m0005,
+  '0006-partners': m0006,
+  '0007-safeguarding': m0007,
+  '0008-outreach': m0008,
+  '0009-disclosures': m0009,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -37,6 +37,8 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: AppDeps): voi
   app.get('/', { config: { access: 'public' } }, async (request, reply) => {
     if (!request.user) return reply.redirect('/sign-in', 303)
     if (request.user.permissions.has('referral:view')) return reply.redirect('/referrals', 303)
+    // A partner's first page is what has been shared with their agency; they can reach nothing else.
+    if (request.user.permissions.has('partner-portal:use')) return reply.redirect('/partner', 303)
     return reply.page('home.njk', { pageTitle: 'Lantern' })
   })
 

@@ -24,8 +24,15 @@ function navigation(user: CurrentUser | null, path: string): NavItem[] {
     { text: 'Record a referral', href: '/referrals/new', show: can(user, 'referral:create') },
     { text: 'Live jobs', href: '/cases', show: can(user, 'case:view') },
     { text: 'Search', href: '/search', show: can(user, 'search:use') },
+    { text: 'Partners', href: '/partners', show: can(user, 'partner:view') },
+    { text: 'Shared with your agency', href: '/partner', show: can(user, 'partner-portal:use') },
+    { text: 'Outreach', href: '/outreach', show: can(user, 'outreach:view') },
+    { text: 'Hub meetings', href: '/hub-meetings', show: can(user, 'safeguarding-meeting:manage') },
+    { text: 'Actions', href: '/partner/actions', show: can(user, 'safeguarding-action:update-own') },
     { text: 'My work', href: '/my-work', show: true },
     { text: 'Settings', href: '/settings/priorities', show: can(user, 'settings:manage') },
+    { text: 'Agreements', href: '/agreements', show: can(user, 'agreement:manage') },
+    { text: 'Audit reports', href: '/audit/person', show: can(user, 'audit:view') },
   ]
   return items
     .filter((i) => i.show)

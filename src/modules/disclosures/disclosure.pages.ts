@@ -1,0 +1,234 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AppDeps } from '#src/app.ts'
+import { actorOf } from '#src/platform/http/access.ts'
+import { NotFoundError } from '#src/platform/http/errors.ts'
+import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { can } from '#src/platform/auth/permissions.ts'
+import { isUuid } from '#src/shared/ids.ts'
+import { formatDate, formatDateTime, londonDate } from '#src/shared/dates.ts'
+import { countryName, languageName } from '#src/shared/reference-data.ts'
+import { describeAge } from '#src/modules/referrals/referral.presenter.ts'
+import { DISCLOSABLE_FIELDS, FIELD_KEYS, isDisclosableField, LAWFUL_BASES, type LawfulBasis } from './disclosure.fields.ts'
+import { DisclosureError } from './disclosure.service.ts'
+
+type Body = Record<string, unknown>
+type Params = { id: string }
+
+const fieldItems = FIELD_KEYS.map((key) => ({ value: key, text: DISCLOSABLE_FIELDS[key].label, protects: DISCLOSABLE_FIELDS[key].protects }))
+const fieldLabel = (f: string) => (isDisclosableField(f) ? DISCLOSABLE_FIELDS[f].label : f)
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T12:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
+
+/** Staff: agreements, and sharing part of a person's record with a partner. Partners: what was shared with them. */
+export function registerDisclosurePages(app: FastifyInstance, { services }: AppDeps): void {
+  const disclosures = services.disclosures
+
+  function id(request: FastifyRequest<{ Params: Params }>) {
+    if (!isUuid(request.params.id)) throw new NotFoundError()
+    return request.params.id
+  }
+
+  // ── Agreements ──────────────────────────────────────────────────────────────────────────────────────────
+  async function showAgreements(request: FastifyRequest, reply: FastifyReply, state: { values?: Body; errors?: FieldErrors } = {}) {
+    const today = londonDate()
+    const errors = state.errors ?? {}
+    return reply.page('disclosures/views/agreements.njk', {
+      pageTitle: 'Information-sharing agreements',
+      agreements: (await disclosures.listAgreements()).map((a) => ({
+        ...a,
+        basisLabel: LAWFUL_BASES[a.lawful_basis as LawfulBasis] ?? a.lawful_basis,
+        fieldsLabel: a.allowed_fields.map(fieldLabel).join(', '),
+        ended: a.ends_on < today,
+        reviewDue: a.review_on <= today && a.ends_on >= today,
+        ends: formatDate(a.ends_on),
+        review: formatDate(a.review_on),
+      })),
+      agencies: await services.partners.list(),
+      fieldItems,
+      basisItems: Object.entries(LAWFUL_BASES).map(([value, text]) => ({ value, text })),
+      values: state.values ?? { 'startsOn-day': '', agencyIds: [], allowedFields: [] },
+      errors,
+      errorList: errorSummary(errors, ['title', 'agencyIds', 'purposes', 'lawfulBasis', 'allowedFields', 'startsOn-day', 'reviewOn-day', 'endsOn-day']),
+    })
+  }
+
+  app.get('/agreements', { config: { access: 'agreement:manage' } }, (request, reply) => showAgreements(request, reply))
+
+  app.post<{ Body: Body }>('/agreements', { config: { access: 'agreement:manage' } }, async (request, reply) => {
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const dates: Record<string, string> = {}
+    for (const [prefix, label] of [['startsOn', 'Start date'], ['reviewOn', 'Review date'], ['endsOn', 'End date']] as const) {
+      const check = checkDateInput(dateParts(body, prefix), label, { required: true })
+      if (check.ok) dates[prefix] = check.value!
+      else errors[`${prefix}-${check.part}`] = check.message
+    }
+    const input = {
+      title: asString(body.title).slice(0, 200),
+      purposes: asString(body.purposes).slice(0, 2000),
+      lawfulBasis: asString(body.lawfulBasis),
+      agencyIds: asArray(body.agencyIds).filter(isUuid),
+      allowedFields: asArray(body.allowedFields),
+      startsOn: dates.startsOn ?? '',
+      reviewOn: dates.reviewOn ?? '',
+      endsOn: dates.endsOn ?? '',
+    }
+    if (!input.title.trim()) errors.title = 'Enter the agreement’s title'
+    if (input.agencyIds.length === 0) errors.agencyIds = 'Select at least one partner agency'
+    if (!input.purposes.trim()) errors.purposes = 'Enter the purposes the agreement allows sharing for'
+    if (!Object.hasOwn(LAWFUL_BASES, input.lawfulBasis)) errors.lawfulBasis = 'Select the lawful basis'
+    if (input.allowedFields.length === 0) errors.allowedFields = 'Select the categories of data the agreement allows'
+    if (Object.keys(errors).length > 0) return showAgreements(request, reply.code(400), { values: body, errors })
+    try {
+      await disclosures.recordAgreement(input, actorOf(request))
+    } catch (error) {
+      if (error instanceof DisclosureError && error.code === 'invalid') return showAgreements(request, reply.code(400), { values: body, errors: { [error.field ?? 'title']: error.message } })
+      throw error
+    }
+    await request.flash(`Agreement ‘${input.title.trim()}’ recorded`)
+    return reply.redirect('/agreements', 303)
+  })
+
+  // ── Sharing a person's record ──────────────────────────────────────────────────────────────────────────
+  async function showPersonDisclosures(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { values?: Body; errors?: FieldErrors } = {}) {
+    const personId = id(request)
+    const person = await services.people.view(personId, request.user!, actorOf(request)).catch((error: unknown) => {
+      if (error instanceof Error && 'code' in error && error.code === 'not-found') throw new NotFoundError('Person not found')
+      throw error
+    })
+    const today = londonDate()
+    const errors = state.errors ?? {}
+    const defaultEnd = addDays(today, 28)
+    return reply.page('disclosures/views/person.njk', {
+      pageTitle: `Share with a partner: ${person.names[0]?.full_name ?? 'Person'}`,
+      personId,
+      personName: person.names[0]?.full_name ?? 'Person',
+      disclosures: (await disclosures.listForPerson(personId)).map((d) => ({
+        ...d,
+        fieldsLabel: d.fields.map(fieldLabel).join(', '),
+        expires: formatDate(d.expires_at),
+        made: formatDateTime(d.created_at),
+        state: d.revoked_at ? 'Revoked' : d.status === 'awaiting-approval' ? 'Waiting for a supervisor' : d.live ? 'Live' : 'Expired',
+      })),
+      agencies: await services.partners.list(),
+      agreements: (await disclosures.listAgreements()).filter((a) => a.ends_on >= today && a.starts_on <= today),
+      fieldItems,
+      canApprove: can(request.user, 'disclosure:approve'),
+      values: state.values ?? { 'expiresOn-day': String(Number(defaultEnd.slice(8))), 'expiresOn-month': String(Number(defaultEnd.slice(5, 7))), 'expiresOn-year': defaultEnd.slice(0, 4), fields: [] },
+      errors,
+      errorList: errorSummary(errors, ['agencyId', 'agreementId', 'purpose', 'fields', 'protectedBasis', 'expiresOn-day']),
+    })
+  }
+
+  const share = { config: { access: 'disclosure:make' as const } }
+  app.get<{ Params: Params }>('/people/:id/disclosures', share, (request, reply) => showPersonDisclosures(request, reply))
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id/disclosures', share, async (request, reply) => {
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const expiry = checkDateInput(dateParts(body, 'expiresOn'), 'End date', { required: true })
+    if (!expiry.ok) errors[`expiresOn-${expiry.part}`] = expiry.message
+    const agencyId = asString(body.agencyId)
+    const agreementId = asString(body.agreementId)
+    if (!isUuid(agencyId)) errors.agencyId = 'Select the agency to share with'
+    if (!isUuid(agreementId)) errors.agreementId = 'Select the information-sharing agreement'
+    if (asArray(body.fields).length === 0) errors.fields = 'Select the fields to share: only what the agency needs'
+    if (!asString(body.purpose).trim()) errors.purpose = 'Enter why the agency needs this information'
+    if (Object.keys(errors).length > 0) return showPersonDisclosures(request, reply.code(400), { values: body, errors })
+    let outcome
+    try {
+      outcome = await disclosures.disclose(
+        id(request),
+        { agencyId, agreementId, purpose: asString(body.purpose).slice(0, 2000), fields: asArray(body.fields), expiresOn: expiry.ok ? expiry.value! : '', protectedBasis: asString(body.protectedBasis).slice(0, 1000) },
+        request.user!,
+        actorOf(request),
+      )
+    } catch (error) {
+      if (error instanceof DisclosureError && (error.code === 'invalid' || error.code === 'forbidden')) return showPersonDisclosures(request, reply.code(error.status), { values: body, errors: { [error.field ?? 'fields']: error.message } })
+      throw error
+    }
+    await request.flash(outcome.status === 'live' ? 'Shared. The agency can see the chosen fields until the end date.' : 'Waiting for a supervisor: protected fields are shared only once they approve.')
+    return reply.redirect(`/people/${id(request)}/disclosures`, 303)
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/disclosures/:id/approve', { config: { access: 'disclosure:approve' } }, async (request, reply) => {
+    const personId = asString(request.body?.personId)
+    try {
+      await disclosures.approve(id(request), asString(request.body?.protectedBasis).slice(0, 1000), request.user!, actorOf(request))
+    } catch (error) {
+      if (error instanceof DisclosureError && error.code === 'not-found') throw new NotFoundError(error.message)
+      if (error instanceof DisclosureError && isUuid(personId)) {
+        await request.flash(`Not approved: ${error.message}`)
+        return reply.redirect(`/people/${personId}/disclosures`, 303)
+      }
+      throw error
+    }
+    await request.flash('Approved and shared')
+    return reply.redirect(isUuid(personId) ? `/people/${personId}/disclosures` : '/', 303)
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/disclosures/:id/revoke', share, async (request, reply) => {
+    const personId = asString(request.body?.personId)
+    try {
+      const revoked = await disclosures.revoke(id(request), asString(request.body?.reason).slice(0, 1000), actorOf(request))
+      await request.flash('Revoked. The agency can no longer see it.')
+      return reply.redirect(`/people/${revoked.personId}/disclosures`, 303)
+    } catch (error) {
+      if (error instanceof DisclosureError && error.code === 'not-found') throw new NotFoundError(error.message)
+      if (error instanceof DisclosureError && isUuid(personId)) {
+        await request.flash(`Not revoked: ${error.message}`)
+        return reply.redirect(`/people/${personId}/disclosures`, 303)
+      }
+      throw error
+    }
+  })
+
+  // ── The partner portal ─────────────────────────────────────────────────────────────────────────────────
+  const portal = { config: { access: 'partner-portal:use' as const } }
+  app.get('/partner', portal, async (request, reply) => {
+    const { agency, disclosures: live } = await disclosures.listForPartner(request.user!)
+    return reply.page('disclosures/views/partner-list.njk', {
+      pageTitle: 'Shared with your agency',
+      agency,
+      disclosures: live.map((d, i) => ({ id: d.id, label: d.person_name ?? `Person ${i + 1}`, purpose: d.purpose, fieldsLabel: d.fields.map(fieldLabel).join(', '), expires: formatDate(d.expires_at), shared: formatDate(d.created_at) })),
+    })
+  })
+
+  app.get<{ Params: Params }>('/partner/disclosures/:id', portal, async (request, reply) => {
+    let found
+    try {
+      found = await disclosures.viewForPartner(request.params.id, request.user!, actorOf(request))
+    } catch (error) {
+      if (error instanceof DisclosureError && error.code === 'not-found') throw new NotFoundError()
+      throw error
+    }
+    const { disclosure, values } = found
+    const has = new Set(disclosure.fields)
+    const person = values.person
+    return reply.page('disclosures/views/partner-show.njk', {
+      pageTitle: has.has('name') && values.names[0] ? values.names[0].full_name : 'Shared record',
+      purpose: disclosure.purpose,
+      expires: formatDate(disclosure.expires_at),
+      agreement: disclosure.agreement_title,
+      basis: LAWFUL_BASES[disclosure.lawful_basis as LawfulBasis] ?? disclosure.lawful_basis,
+      rows: [
+        has.has('name') ? { key: 'Names', value: values.names.map((n) => n.full_name).join('; ') } : null,
+        has.has('date-of-birth') ? { key: 'Age', value: describeAge(person) } : null,
+        has.has('gender') ? { key: 'Gender', value: person.gender } : null,
+        has.has('nationality') ? { key: 'Nationality', value: person.nationalities.map(countryName).join(', ') || 'Not known' } : null,
+        has.has('languages') ? { key: 'Languages', value: person.languages.map(languageName).join(', ') || 'Not known' } : null,
+        has.has('address') ? { key: 'Addresses and places', value: values.places.map((p) => `${p.text} (${p.relation.replace(/-/g, ' ')})`).join('; ') || 'None recorded' } : null,
+        has.has('phone') ? { key: 'Phone numbers', value: values.phones.map((p) => p.display).join(', ') || 'None recorded' } : null,
+        has.has('exploitation-types') ? { key: 'Types of exploitation reported', value: [...new Set(values.referrals.flatMap((r) => r.exploitation_types))].join(', ') || 'None recorded' } : null,
+        has.has('nrm-status') ? { key: 'NRM', value: values.nrm.map((n) => `Referred ${formatDate(n.submitted_on)}${(n.events ?? []).map((e) => `; ${e.kind.replace(/-/g, ' ')}${e.outcome ? ` ${e.outcome}` : ''} ${formatDate(e.on)}`).join('')}`).join(' | ') || 'No NRM referral' } : null,
+        has.has('immigration-status') ? { key: 'Immigration status', value: values.immigration?.status ?? 'Not recorded' } : null,
+      ].filter((r) => r !== null),
+      reports: has.has('referral-summary') ? values.referrals.map((r) => ({ received: formatDate(r.received_at), summary: r.summary })) : [],
+    })
+  })
+}

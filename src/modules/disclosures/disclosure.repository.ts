@@ -1,0 +1,141 @@
+import { sql } from 'kysely'
+import type { Queryable } from '#src/platform/db/database.ts'
+import { displayName } from '#src/modules/people/display-name.ts'
+
+export type AgreementRow = {
+  id: string
+  title: string
+  purposes: string
+  lawful_basis: string
+  allowed_fields: string[]
+  starts_on: string
+  review_on: string
+  ends_on: string
+  parties: { id: string; name: string }[]
+}
+
+const agreementSelect = sql`
+  SELECT a.id, a.title, a.purposes, a.lawful_basis, a.allowed_fields, a.starts_on::text, a.review_on::text, a.ends_on::text,
+    coalesce((SELECT json_agg(json_build_object('id', g.id, 'name', g.name) ORDER BY g.name)
+      FROM sharing_agreement_parties p JOIN agencies g ON g.id = p.agency_id WHERE p.agreement_id = a.id), '[]') AS parties
+  FROM sharing_agreements a`
+
+export async function listAgreements(db: Queryable): Promise<AgreementRow[]> {
+  return (await sql<AgreementRow>`${agreementSelect} ORDER BY a.ends_on DESC, a.title`.execute(db)).rows
+}
+
+export async function findAgreement(db: Queryable, id: string): Promise<AgreementRow | undefined> {
+  return (await sql<AgreementRow>`${agreementSelect} WHERE a.id = ${id}`.execute(db)).rows[0]
+}
+
+export async function insertAgreement(db: Queryable, row: { id: string; title: string; purposes: string; lawful_basis: string; allowed_fields: string[]; starts_on: string; review_on: string; ends_on: string; created_by: string | null }, agencyIds: string[]): Promise<void> {
+  await db.insertInto('sharing_agreements').values(row).execute()
+  await db.insertInto('sharing_agreement_parties').values(agencyIds.map((agency_id) => ({ agreement_id: row.id, agency_id }))).execute()
+}
+
+export type DisclosureRow = {
+  id: string
+  person_id: string
+  agency_id: string
+  agency_name: string
+  agreement_id: string
+  agreement_title: string
+  lawful_basis: string
+  purpose: string
+  fields: string[]
+  expires_at: Date
+  status: string
+  protected_basis: string | null
+  revoked_at: Date | null
+  revoke_reason: string | null
+  created_at: Date
+  created_by_name: string | null
+  live: boolean
+}
+
+const disclosureSelect = sql`
+  SELECT d.id, d.person_id, d.agency_id, g.name AS agency_name, d.agreement_id, a.title AS agreement_title, a.lawful_basis,
+    d.purpose, d.fields, d.expires_at, d.status, d.protected_basis, d.revoked_at, d.revoke_reason, d.created_at, u.display_name AS created_by_name,
+    (d.status = 'live' AND d.revoked_at IS NULL AND d.expires_at > now()) AS live
+  FROM disclosures d
+  JOIN agencies g ON g.id = d.agency_id
+  JOIN sharing_agreements a ON a.id = d.agreement_id
+  LEFT JOIN users u ON u.id = d.created_by`
+
+export async function listDisclosuresForPerson(db: Queryable, personId: string): Promise<DisclosureRow[]> {
+  return (await sql<DisclosureRow>`${disclosureSelect} WHERE d.person_id = ${personId} ORDER BY d.created_at DESC`.execute(db)).rows
+}
+
+export async function findDisclosure(db: Queryable, id: string): Promise<DisclosureRow | undefined> {
+  return (await sql<DisclosureRow>`${disclosureSelect} WHERE d.id = ${id}`.execute(db)).rows[0]
+}
+
+/** Live disclosures to one agency: the only rows a partner user can ever reach. */
+export async function listLiveForAgency(db: Queryable, agencyId: string): Promise<(DisclosureRow & { person_name: string | null })[]> {
+  return (
+    await sql<DisclosureRow & { person_name: string | null }>`
+      SELECT x.*, CASE WHEN 'name' = ANY(x.fields) THEN ${displayName('x.person_id')} END AS person_name
+      FROM (${disclosureSelect} WHERE d.agency_id = ${agencyId} AND d.status = 'live' AND d.revoked_at IS NULL AND d.expires_at > now()) x
+      ORDER BY x.created_at DESC LIMIT 500`.execute(db)
+  ).rows
+}
+
+export async function insertDisclosure(
+  db: Queryable,
+  row: { id: string; person_id: string; agency_id: string; agreement_id: string; purpose: string; fields: string[]; expires_at: Date; status: string; protected_basis: string | null; approved_by: string | null; approved_at: Date | null; created_by: string | null },
+): Promise<void> {
+  await db.insertInto('disclosures').values(row).execute()
+}
+
+export async function approveDisclosure(db: Queryable, id: string, userId: string | null, basis: string): Promise<boolean> {
+  const result = await db.updateTable('disclosures').set({ status: 'live', approved_by: userId, approved_at: new Date(), protected_basis: basis }).where('id', '=', id).where('status', '=', 'awaiting-approval').where('revoked_at', 'is', null).executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+export async function revokeDisclosure(db: Queryable, id: string, userId: string | null, reason: string): Promise<boolean> {
+  const result = await db.updateTable('disclosures').set({ revoked_at: new Date(), revoked_by: userId, revoke_reason: reason }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/** The current values of the disclosed parts of a person's record, read only for the fields named. */
+export async function readDisclosedFields(db: Queryable, personId: string, fields: ReadonlySet<string>) {
+  const person = await db.selectFrom('people').select(['date_of_birth', 'approximate_age', 'age_disputed', 'gender', 'nationalities', 'languages']).where('id', '=', personId).executeTakeFirst()
+  if (!person) return null
+  const names = fields.has('name') ? await db.selectFrom('person_names').select(['full_name', 'kind']).where('person_id', '=', personId).orderBy('position').execute() : []
+  const places = fields.has('address')
+    ? (
+        await sql<{ relation: string; text: string }>`
+          SELECT l.relation, concat_ws(', ', loc.address_line_1, loc.address_line_2, loc.town, loc.postcode, loc.description) AS text
+          FROM entity_links l JOIN locations loc ON loc.id = l.to_id
+          WHERE l.from_type = 'person' AND l.from_id = ${personId} AND l.to_type = 'location'
+          UNION
+          SELECT 'named in a referral', concat_ws(', ', loc.address_line_1, loc.address_line_2, loc.town, loc.postcode, loc.description)
+          FROM referral_subjects s JOIN referral_locations rl ON rl.referral_id = s.referral_id JOIN locations loc ON loc.id = rl.location_id
+          WHERE s.person_id = ${personId}`.execute(db)
+      ).rows
+    : []
+  const phones = fields.has('phone')
+    ? (await sql<{ display: string }>`SELECT o.display FROM entity_links l JOIN objects o ON o.id = l.to_id WHERE l.from_type = 'person' AND l.from_id = ${personId} AND l.to_type = 'object' AND o.kind = 'phone'`.execute(db)).rows
+    : []
+  const referrals =
+    fields.has('referral-summary') || fields.has('exploitation-types')
+      ? await db
+          .selectFrom('referral_subjects')
+          .innerJoin('referrals', 'referrals.id', 'referral_subjects.referral_id')
+          .select(['referrals.received_at', 'referrals.summary', 'referrals.exploitation_types'])
+          .where('referral_subjects.person_id', '=', personId)
+          .orderBy('referrals.received_at', 'desc')
+          .limit(20)
+          .execute()
+      : []
+  const nrm = fields.has('nrm-status')
+    ? (
+        await sql<{ submitted_on: string; competent_authority: string | null; events: { kind: string; outcome: string | null; on: string }[] | null }>`
+          SELECT n.submitted_on::text, n.competent_authority,
+            (SELECT json_agg(json_build_object('kind', e.kind, 'outcome', e.outcome, 'on', e.occurred_on) ORDER BY e.occurred_on) FROM nrm_events e WHERE e.nrm_referral_id = n.id) AS events
+          FROM nrm_referrals n WHERE n.person_id = ${personId} ORDER BY n.submitted_on DESC`.execute(db)
+      ).rows
+    : []
+  const immigration = fields.has('immigration-status') ? await db.selectFrom('person_immigration_status').select(['status', 'recorded_at']).where('person_id', '=', personId).executeTakeFirst() : undefined
+  return { person, names, places, phones, referrals, nrm, immigration: immigration ?? null }
+}

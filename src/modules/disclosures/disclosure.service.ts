@@ -1,0 +1,183 @@
+import type { Db } from '#src/platform/db/database.ts'
+import { inTransaction } from '#src/platform/db/transaction.ts'
+import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
+import type { Actor } from '#src/platform/audit/audit-events.ts'
+import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
+import { defineDomainError } from '#src/platform/http/errors.ts'
+import { uuidv7 } from '#src/shared/ids.ts'
+import { formatDate, londonDate } from '#src/shared/dates.ts'
+import { victimFacetAccess } from '#src/modules/people/index.ts'
+import { DISCLOSABLE_FIELDS, isDisclosableField, isProtectedField, LAWFUL_BASES, type DisclosableField, type LawfulBasis } from './disclosure.fields.ts'
+import * as repo from './disclosure.repository.ts'
+
+export const DisclosureError = defineDomainError('DisclosureError', { 'not-found': 404, invalid: 400, forbidden: 403 })
+
+export type AgreementInput = { title: string; purposes: string; lawfulBasis: string; agencyIds: string[]; allowedFields: string[]; startsOn: string; reviewOn: string; endsOn: string }
+export type DisclosureInput = { agencyId: string; agreementId: string; purpose: string; fields: string[]; expiresOn: string; protectedBasis?: string | null }
+
+const labels = (fields: readonly string[]) => fields.map((f) => (isDisclosableField(f) ? DISCLOSABLE_FIELDS[f].label : f)).join(', ')
+
+/**
+ * Need-to-know sharing: agreements, disclosures of the minimum fields, approval of protected fields, revocation,
+ * and the partner's view. Every rule about what leaves the force is here; pages and API only ask.
+ */
+export function createDisclosureService(db: Db) {
+  async function agencyOf(user: CurrentUser): Promise<string | null> {
+    const row = await db.selectFrom('users').select('agency_id').where('id', '=', user.id).executeTakeFirst()
+    return row?.agency_id ?? null
+  }
+
+  /** Whether this user may share a protected field at all: never what they could not see themselves. */
+  async function maySee(user: CurrentUser, personId: string, field: DisclosableField): Promise<boolean> {
+    const protects = DISCLOSABLE_FIELDS[field].protects
+    if (protects === 'immigration-status') return can(user, 'immigration-status:view')
+    if (protects === 'victim-facet') return (await victimFacetAccess(db, user, personId)).visible
+    return true
+  }
+
+  return {
+    listAgreements: () => repo.listAgreements(db),
+
+    async recordAgreement(input: AgreementInput, actor: Actor): Promise<string> {
+      const errors: [string, string][] = []
+      if (!input.title.trim()) errors.push(['title', 'Enter the agreement’s title'])
+      if (!input.purposes.trim()) errors.push(['purposes', 'Enter the purposes the agreement allows sharing for'])
+      if (!Object.hasOwn(LAWFUL_BASES, input.lawfulBasis)) errors.push(['lawfulBasis', 'Select the lawful basis'])
+      if (input.agencyIds.length === 0) errors.push(['agencyIds', 'Select at least one partner agency'])
+      if (input.allowedFields.length === 0 || !input.allowedFields.every(isDisclosableField)) errors.push(['allowedFields', 'Select the categories of data the agreement allows'])
+      if (input.endsOn < input.startsOn) errors.push(['endsOn-day', 'The end date must be on or after the start date'])
+      if (input.reviewOn > input.endsOn) errors.push(['reviewOn-day', 'The review date must be on or before the end date'])
+      if (errors.length > 0) throw new DisclosureError('invalid', errors[0][1], errors[0][0])
+      return inTransaction(db, async (trx) => {
+        const known = await trx.selectFrom('agencies').select('id').where('id', 'in', input.agencyIds).execute()
+        if (known.length !== new Set(input.agencyIds).size) throw new DisclosureError('invalid', 'Select partner agencies from the list', 'agencyIds')
+        const id = uuidv7()
+        await repo.insertAgreement(
+          trx,
+          { id, title: input.title.trim(), purposes: input.purposes.trim(), lawful_basis: input.lawfulBasis, allowed_fields: input.allowedFields, starts_on: input.startsOn, review_on: input.reviewOn, ends_on: input.endsOn, created_by: actor.userId },
+          [...new Set(input.agencyIds)],
+        )
+        await appendAuditEvents(trx, actor, [{ action: 'agreement.recorded', subjectType: 'agreement', subjectId: id, details: { agencies: input.agencyIds, lawfulBasis: input.lawfulBasis, fields: input.allowedFields } }])
+        return id
+      })
+    },
+
+    listForPerson: (personId: string) => repo.listDisclosuresForPerson(db, personId),
+
+    /**
+     * Shares the chosen fields of a person's record with an agency under an agreement. Refused, with nothing
+     * written, when the agreement has ended, does not cover the agency, or does not allow a field. Protected
+     * fields need a supervisor's approval with a lawful basis; requested by anyone else, the disclosure waits.
+     */
+    async disclose(personId: string, input: DisclosureInput, user: CurrentUser, actor: Actor): Promise<{ id: string; status: 'live' | 'awaiting-approval' }> {
+      const purpose = input.purpose.trim()
+      const fields = [...new Set(input.fields)]
+      if (fields.length === 0) throw new DisclosureError('invalid', 'Select the fields to share: only what the agency needs', 'fields')
+      if (!fields.every(isDisclosableField)) throw new DisclosureError('invalid', 'Select fields from the list', 'fields')
+      if (!purpose) throw new DisclosureError('invalid', 'Enter why the agency needs this information', 'purpose')
+      if (purpose.length > 1000) throw new DisclosureError('invalid', 'Purpose must be 1000 characters or fewer', 'purpose')
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) || input.expiresOn <= londonDate()) throw new DisclosureError('invalid', 'The disclosure must end on a date in the future', 'expiresOn-day')
+      const protectedFields = fields.filter(isProtectedField)
+      for (const field of protectedFields) {
+        if (!(await maySee(user, personId, field))) throw new DisclosureError('forbidden', `You cannot share ${DISCLOSABLE_FIELDS[field].label.toLowerCase()}: you cannot see it yourself`, 'fields')
+      }
+      const approver = protectedFields.length > 0 && can(user, 'disclosure:approve')
+      const basis = input.protectedBasis?.trim() ?? ''
+      if (approver && !basis) throw new DisclosureError('invalid', 'Enter the lawful basis for sharing the protected fields', 'protectedBasis')
+      return inTransaction(db, async (trx) => {
+        if (!(await trx.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst())) throw new DisclosureError('not-found', 'Person not found')
+        const agency = await trx.selectFrom('agencies').select(['id', 'name']).where('id', '=', input.agencyId).where('active', '=', true).executeTakeFirst()
+        if (!agency) throw new DisclosureError('invalid', 'Select an agency from the list', 'agencyId')
+        const agreement = await repo.findAgreement(trx, input.agreementId)
+        if (!agreement) throw new DisclosureError('invalid', 'Select an information-sharing agreement', 'agreementId')
+        if (!agreement.parties.some((p) => p.id === agency.id)) throw new DisclosureError('invalid', `${agency.name} is not a party to ‘${agreement.title}’: choose an agreement that covers them`, 'agreementId')
+        const today = londonDate()
+        if (agreement.ends_on < today) throw new DisclosureError('invalid', `‘${agreement.title}’ ended on ${formatDate(agreement.ends_on)}: it cannot be used to share`, 'agreementId')
+        if (agreement.starts_on > today) throw new DisclosureError('invalid', `‘${agreement.title}’ starts on ${formatDate(agreement.starts_on)}: it cannot be used yet`, 'agreementId')
+        const notAllowed = fields.filter((f) => !agreement.allowed_fields.includes(f))
+        if (notAllowed.length > 0) throw new DisclosureError('invalid', `‘${agreement.title}’ does not allow sharing: ${labels(notAllowed)}`, 'fields')
+        if (input.expiresOn > agreement.ends_on) throw new DisclosureError('invalid', `The disclosure must end by ${formatDate(agreement.ends_on)}, when the agreement ends`, 'expiresOn-day')
+        const id = uuidv7()
+        const status = protectedFields.length === 0 || approver ? 'live' : 'awaiting-approval'
+        await repo.insertDisclosure(trx, {
+          id,
+          person_id: personId,
+          agency_id: agency.id,
+          agreement_id: agreement.id,
+          purpose,
+          fields,
+          expires_at: new Date(`${input.expiresOn}T23:59:59Z`),
+          status,
+          protected_basis: approver ? basis : null,
+          approved_by: approver ? actor.userId : null,
+          approved_at: approver ? new Date() : null,
+          created_by: actor.userId,
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: status === 'live' ? 'disclosure.made' : 'disclosure.requested',
+            subjectType: 'person',
+            subjectId: personId,
+            justification: purpose,
+            details: { disclosureId: id, agencyId: agency.id, agreementId: agreement.id, lawfulBasis: agreement.lawful_basis, fields, protectedApproved: approver },
+          },
+        ])
+        return { id, status }
+      })
+    },
+
+    async approve(id: string, basis: string, user: CurrentUser, actor: Actor): Promise<void> {
+      if (!can(user, 'disclosure:approve')) throw new DisclosureError('forbidden', 'Only a supervisor can approve sharing protected fields')
+      if (!basis.trim()) throw new DisclosureError('invalid', 'Enter the lawful basis for sharing the protected fields', 'protectedBasis')
+      const found = await repo.findDisclosure(db, id)
+      if (!found) throw new DisclosureError('not-found', 'Disclosure not found')
+      for (const field of found.fields.filter(isDisclosableField).filter(isProtectedField)) {
+        if (!(await maySee(user, found.person_id, field))) throw new DisclosureError('forbidden', `You cannot approve sharing ${DISCLOSABLE_FIELDS[field].label.toLowerCase()}: you cannot see it yourself`)
+      }
+      await inTransaction(db, async (trx) => {
+        if (!(await repo.approveDisclosure(trx, id, actor.userId, basis.trim()))) throw new DisclosureError('invalid', 'This disclosure is not waiting for approval', 'protectedBasis')
+        await appendAuditEvents(trx, actor, [
+          { action: 'disclosure.approved', subjectType: 'person', subjectId: found.person_id, justification: basis.trim(), details: { disclosureId: id, agencyId: found.agency_id, agreementId: found.agreement_id, lawfulBasis: found.lawful_basis, fields: found.fields } },
+        ])
+      })
+    },
+
+    async revoke(id: string, reason: string, actor: Actor): Promise<{ personId: string }> {
+      if (!reason.trim()) throw new DisclosureError('invalid', 'Enter why the disclosure is being revoked', 'reason')
+      const found = await repo.findDisclosure(db, id)
+      if (!found) throw new DisclosureError('not-found', 'Disclosure not found')
+      await inTransaction(db, async (trx) => {
+        if (!(await repo.revokeDisclosure(trx, id, actor.userId, reason.trim().slice(0, 1000)))) throw new DisclosureError('invalid', 'This disclosure has already been revoked', 'reason')
+        await appendAuditEvents(trx, actor, [{ action: 'disclosure.revoked', subjectType: 'person', subjectId: found.person_id, justification: reason.trim(), details: { disclosureId: id, agencyId: found.agency_id } }])
+      })
+      return { personId: found.person_id }
+    },
+
+    /** A partner user's live disclosures: those to their own agency, unrevoked and unexpired, and nothing else. */
+    async listForPartner(user: CurrentUser) {
+      const agencyId = await agencyOf(user)
+      if (!agencyId) return { agency: null, disclosures: [] }
+      const agency = await db.selectFrom('agencies').select(['id', 'name']).where('id', '=', agencyId).executeTakeFirst()
+      return { agency: agency ?? null, disclosures: await repo.listLiveForAgency(db, agencyId) }
+    },
+
+    /**
+     * One disclosure as the partner sees it: only its fields, read now, while it is live. Anything else (another
+     * agency's, revoked, expired, or a guessed id) is "not found", identically, so nothing is learnt by trying.
+     */
+    async viewForPartner(id: string, user: CurrentUser, actor: Actor) {
+      const agencyId = await agencyOf(user)
+      const found = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findDisclosure(db, id) : undefined
+      if (!agencyId || !found || found.agency_id !== agencyId || !found.live) throw new DisclosureError('not-found', 'Not found')
+      return inTransaction(db, async (trx) => {
+        const values = await repo.readDisclosedFields(trx, found.person_id, new Set(found.fields))
+        if (!values) throw new DisclosureError('not-found', 'Not found')
+        await appendAuditEvents(trx, actor, [{ action: 'disclosure.viewed', subjectType: 'person', subjectId: found.person_id, details: { disclosureId: id, agencyId, fields: found.fields } }])
+        return { disclosure: found, values }
+      })
+    },
+  }
+}
+
+export type DisclosureService = ReturnType<typeof createDisclosureService>
+export type { LawfulBasis }

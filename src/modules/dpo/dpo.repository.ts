@@ -1,0 +1,66 @@
+import { sql } from 'kysely'
+import type { Queryable } from '#src/platform/db/database.ts'
+import { displayName } from '#src/modules/people/display-name.ts'
+
+export type AccessRow = { occurred_at: Date; action: string; user_name: string | null; role: string | null; via_token: boolean; justification: string | null; details: Record<string, unknown> }
+
+/**
+ * Every audited event through which someone saw a person's addresses: their record, the referrals and places
+ * that show them, and disclosures that included addresses (made, approved, or viewed by a partner).
+ */
+export async function addressAccess(db: Queryable, personId: string, since: Date): Promise<AccessRow[]> {
+  const { rows } = await sql<AccessRow>`
+    SELECT a.occurred_at, a.action, u.display_name AS user_name, u.role_id AS role, a.actor_token_id IS NOT NULL AS via_token, a.justification, a.details
+    FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id
+    WHERE a.occurred_at >= ${since} AND (
+      (a.subject_type = 'person' AND a.subject_id = ${personId} AND (a.action IN ('person.viewed', 'victim-facet.viewed')
+        OR (a.action IN ('disclosure.made', 'disclosure.approved', 'disclosure.viewed') AND a.details->'fields' ? 'address')))
+      OR (a.subject_type = 'referral' AND a.action = 'referral.viewed' AND a.subject_id IN (SELECT referral_id::text FROM referral_subjects WHERE person_id = ${personId}))
+      OR (a.subject_type = 'location' AND a.subject_id IN (SELECT to_id::text FROM entity_links WHERE from_type = 'person' AND from_id = ${personId} AND to_type = 'location'))
+    )
+    ORDER BY a.occurred_at DESC, a.id DESC
+    LIMIT 5000`.execute(db)
+  return rows
+}
+
+/** Every audited view, record or disclosure of a person's immigration status. */
+export async function immigrationStatusAccess(db: Queryable, personId: string, since: Date): Promise<AccessRow[]> {
+  const { rows } = await sql<AccessRow>`
+    SELECT a.occurred_at, a.action, u.display_name AS user_name, u.role_id AS role, a.actor_token_id IS NOT NULL AS via_token, a.justification, a.details
+    FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id
+    WHERE a.occurred_at >= ${since} AND a.subject_type = 'person' AND a.subject_id = ${personId} AND (
+      a.action IN ('immigration-status.viewed', 'immigration-status.recorded')
+      OR (a.action IN ('disclosure.made', 'disclosure.approved', 'disclosure.viewed') AND a.details->'fields' ? 'immigration-status'))
+    ORDER BY a.occurred_at DESC, a.id DESC
+    LIMIT 5000`.execute(db)
+  return rows
+}
+
+export type DisclosureReportRow = {
+  occurred_at: Date
+  action: string
+  user_name: string | null
+  person_id: string
+  person_name: string | null
+  fields: string[]
+  purpose: string | null
+  lawful_basis: string | null
+  agreement_title: string | null
+  disclosure_id: string
+}
+
+/** What was disclosed to one agency between two instants: each disclosure, approval and revocation. */
+export async function disclosuresToAgency(db: Queryable, agencyId: string, from: Date, to: Date): Promise<DisclosureReportRow[]> {
+  const { rows } = await sql<DisclosureReportRow>`
+    SELECT a.occurred_at, a.action, u.display_name AS user_name, a.subject_id AS person_id, ${displayName('d.person_id')} AS person_name,
+      d.fields, a.justification AS purpose, a.details->>'lawfulBasis' AS lawful_basis, g.title AS agreement_title, d.id AS disclosure_id
+    FROM audit_events a
+    LEFT JOIN users u ON u.id = a.actor_user_id
+    JOIN disclosures d ON d.id::text = a.details->>'disclosureId'
+    LEFT JOIN sharing_agreements g ON g.id = d.agreement_id
+    WHERE a.occurred_at >= ${from} AND a.occurred_at < ${to} AND a.details->>'agencyId' = ${agencyId}
+      AND a.action IN ('disclosure.made', 'disclosure.approved', 'disclosure.revoked', 'disclosure.viewed')
+    ORDER BY a.occurred_at, a.id
+    LIMIT 10000`.execute(db)
+  return rows
+}

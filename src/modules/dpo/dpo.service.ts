@@ -1,0 +1,30 @@
+import type { Db } from '#src/platform/db/database.ts'
+import { inTransaction } from '#src/platform/db/transaction.ts'
+import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
+import type { Actor } from '#src/platform/audit/audit-events.ts'
+import * as repo from './dpo.repository.ts'
+
+/** Reports over the audit log for a data protection officer. Reading the log is itself audited. */
+export function createDpoService(db: Db) {
+  return {
+    async personAccess(personId: string, about: 'address' | 'immigration-status', days: number, actor: Actor) {
+      const since = new Date(Date.now() - days * 86_400_000)
+      return inTransaction(db, async (trx) => {
+        const rows = about === 'address' ? await repo.addressAccess(trx, personId, since) : await repo.immigrationStatusAccess(trx, personId, since)
+        const name = await trx.selectFrom('person_names').select('full_name').where('person_id', '=', personId).orderBy('position').executeTakeFirst()
+        await appendAuditEvents(trx, actor, [{ action: 'audit.read', subjectType: 'person', subjectId: personId, details: { report: about, days, rows: rows.length } }])
+        return { rows, personName: name?.full_name ?? null }
+      })
+    },
+
+    async disclosuresTo(agencyId: string, range: { from: Date; to: Date }, label: string, actor: Actor) {
+      return inTransaction(db, async (trx) => {
+        const rows = await repo.disclosuresToAgency(trx, agencyId, range.from, range.to)
+        await appendAuditEvents(trx, actor, [{ action: 'audit.read', subjectType: 'agency', subjectId: agencyId, details: { report: 'disclosures', period: label, rows: rows.length } }])
+        return rows
+      })
+    },
+  }
+}
+
+export type DpoService = ReturnType<typeof createDpoService>

@@ -1,0 +1,63 @@
+import { createRequire } from 'node:module'
+import PDFDocument from 'pdfkit'
+import { formatDate, formatDateTime } from '#src/shared/dates.ts'
+
+// DejaVu, as for the NRM documents: agency and staff names may carry marks the standard PDF fonts lack.
+const require = createRequire(import.meta.url)
+const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')
+const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')
+
+export type MinutesAction = { text: string; owner: string; dueOn: string; status: string }
+
+/**
+ * What the minutes hold. People appear only as plan or referral references, never by name, so the minutes
+ * can go to every agency that attended: the type has no field a person's name could travel in.
+ */
+export type MinutesData = {
+  reference: string
+  title: string
+  heldOn: string
+  attendees: string[]
+  agencies: string[]
+  items: { label: string; decisions: string[]; actions: MinutesAction[] }[]
+  general: { decisions: string[]; actions: MinutesAction[] }
+}
+
+export function minutesPdf(data: MinutesData): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Safeguarding hub minutes ${data.reference}`, Creator: 'Lantern' } })
+    const chunks: Buffer[] = []
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk))
+    doc.on('end', () => resolve(Buffer.concat(chunks)))
+    doc.on('error', reject)
+    doc.registerFont('body', FONT)
+    doc.registerFont('bold', FONT_BOLD)
+    doc.font('bold').fontSize(9).fillColor('#d4351c').text('OFFICIAL – SENSITIVE', { align: 'right' })
+    doc.fillColor('#0b0c0c').font('bold').fontSize(18).text('Safeguarding hub meeting: minutes')
+    doc.font('body').fontSize(11).text(`${data.title} (${data.reference}), ${formatDate(data.heldOn)}`)
+    doc.moveDown(0.3).fontSize(9).fillColor('#505a5f').text('People are named only by their safeguarding plan or referral reference. Do not add names when circulating.')
+    const heading = (text: string) => doc.moveDown(0.6).fillColor('#0b0c0c').font('bold').fontSize(12).text(text).moveDown(0.2)
+    const list = (items: string[], empty: string) => {
+      doc.font('body').fontSize(10).fillColor('#0b0c0c')
+      if (items.length === 0) doc.text(empty)
+      for (const item of items) doc.text(`• ${item}`, { indent: 10 })
+    }
+    const actions = (rows: MinutesAction[]) => list(rows.map((a) => `Action: ${a.text}. Owner: ${a.owner}. Due ${formatDate(a.dueOn)}${a.status !== 'open' ? ` (${a.status})` : ''}.`), 'No actions.')
+    heading('Attending')
+    list(data.attendees, 'No team members recorded.')
+    heading('Agencies attending')
+    list(data.agencies, 'No agencies recorded.')
+    data.items.forEach((item, i) => {
+      heading(`${i + 1}. ${item.label}`)
+      list(item.decisions.map((d) => `Decision: ${d}`), 'No decision recorded.')
+      actions(item.actions)
+    })
+    if (data.general.decisions.length || data.general.actions.length) {
+      heading('Other business')
+      list(data.general.decisions.map((d) => `Decision: ${d}`), 'No decision recorded.')
+      actions(data.general.actions)
+    }
+    doc.moveDown().font('body').fontSize(8).fillColor('#505a5f').text(`Produced by Lantern on ${formatDateTime(new Date())}.`)
+    doc.end()
+  })
+}

@@ -1,0 +1,248 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+
+let ctx: TestContext
+let ds: PageClient
+let dc: PageClient
+let dcToken: string
+let childrens: string
+let housing: string
+let agreementId: string
+let referral: { id: string; reference: string; people: { personId: string }[] }
+let victim: string
+
+async function agencyId(kind: string) {
+  return (await ctx.db.selectFrom('agencies').select('id').where('kind', '=', kind).executeTakeFirstOrThrow()).id
+}
+
+async function partnerFor(agency: string) {
+  const user = await createUser(ctx, 'partner')
+  await ctx.db.updateTable('users').set({ agency_id: agency }).where('id', '=', user.id).execute()
+  const client = new PageClient(ctx.app)
+  await client.signIn(user.email)
+  return { client, user, token: await apiToken(ctx, user.email) }
+}
+
+const dateParts = (prefix: string, iso: string) => ({ [`${prefix}-day`]: String(Number(iso.slice(8, 10))), [`${prefix}-month`]: String(Number(iso.slice(5, 7))), [`${prefix}-year`]: iso.slice(0, 4) })
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+
+beforeAll(async () => {
+  ctx = await createTestContext()
+  ds = new PageClient(ctx.app)
+  await ds.signIn((await createUser(ctx, 'supervisor')).email)
+  const officer = await createUser(ctx, 'investigator')
+  dc = new PageClient(ctx.app)
+  await dc.signIn(officer.email)
+  dcToken = await apiToken(ctx, officer.email)
+  childrens = await agencyId('childrens-services')
+  housing = await agencyId('housing')
+  referral = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: { authorization: `Bearer ${dcToken}` },
+      payload: {
+        receivedAt: '2026-09-01',
+        source: 'police',
+        summary: 'Girl found working in a nail bar at night',
+        exploitationTypes: ['labour'],
+        people: [
+          { names: ['Thảo Lindqvist'], dateOfBirth: '2010-04-05', gender: 'female', nationalities: ['VN'], role: 'potential-victim' },
+          { names: ['Oskar Brannigan'], approximateAge: 44, gender: 'male', role: 'suspected-exploiter' },
+        ],
+        locations: [{ addressLine1: '77 Quarry Hill', postcode: 'LS2 7EW', premisesType: 'nail-bar' }],
+      },
+    })
+  ).json()
+  victim = referral.people[0].personId
+  // The officer works the victim side: the referral is theirs, so they may see (and share) the victim facet.
+  await ctx.db.updateTable('referrals').set({ assigned_to: officer.id }).where('id', '=', referral.id).execute()
+  await dc.get(`/people/${victim}`)
+  await dc.post(`/people/${victim}/objects`, { kind: 'phone', value: '07700 123456', relation: 'uses', source: 'Referral' })
+  await ctx.db.insertInto('person_immigration_status').values({ person_id: victim, status: 'Unlawfully present (synthetic)', notes: null, recorded_by: null, recorded_at: new Date() }).execute()
+})
+afterAll(() => ctx.close())
+
+describe('information-sharing agreements', () => {
+  it('records an agreement, with a message for each missing part', async () => {
+    await ds.get('/agreements')
+    const bad = await ds.post('/agreements', { title: '', purposes: '', ...dateParts('startsOn', '2026-01-01') })
+    expect(bad.statusCode).toBe(400)
+    for (const message of ['Enter the agreement’s title', 'Select at least one partner agency', 'Select the lawful basis', 'Select the categories of data the agreement allows', 'Review date']) expect(bad.body).toContain(message)
+    const good = await ds.post('/agreements', {
+      title: 'Child safeguarding ISA',
+      agencyIds: [childrens],
+      purposes: 'Safeguarding children at risk of exploitation',
+      lawfulBasis: 'uk-gdpr-safeguarding',
+      allowedFields: ['name', 'date-of-birth', 'phone', 'referral-summary', 'nrm-status', 'immigration-status'],
+      ...dateParts('startsOn', '2026-01-01'),
+      ...dateParts('reviewOn', inDays(200)),
+      ...dateParts('endsOn', inDays(365)),
+    })
+    expect(good.statusCode).toBe(303)
+    agreementId = (await ctx.db.selectFrom('sharing_agreements').select('id').where('title', '=', 'Child safeguarding ISA').executeTakeFirstOrThrow()).id
+    await ctx.db.insertInto('sharing_agreements').values({ id: '01900000-0000-7000-8000-00000000e0d0', title: 'Old housing ISA', purposes: 'Housing', lawful_basis: 'uk-gdpr-safeguarding', allowed_fields: ['name'], starts_on: '2024-01-01', review_on: '2024-06-01', ends_on: '2025-01-01', created_by: null }).execute()
+    await ctx.db.insertInto('sharing_agreement_parties').values({ agreement_id: '01900000-0000-7000-8000-00000000e0d0', agency_id: housing }).execute()
+  })
+})
+
+describe('disclosures', () => {
+  let disclosureId: string
+
+  it('refuses, writing nothing, to share under an agreement that does not cover the agency, has ended, or does not allow a field', async () => {
+    const share = (form: Record<string, string | string[]>) => dc.post(`/people/${victim}/disclosures`, { purpose: 'Strategy meeting', ...dateParts('expiresOn', inDays(14)), ...form })
+    await dc.get(`/people/${victim}/disclosures`)
+    const notParty = await share({ agencyId: housing, agreementId, fields: ['name'] })
+    expect(notParty.statusCode).toBe(400)
+    expect(notParty.body).toContain('is not a party to ‘Child safeguarding ISA’')
+    const ended = await share({ agencyId: housing, agreementId: '01900000-0000-7000-8000-00000000e0d0', fields: ['name'] })
+    expect(ended.statusCode).toBe(400)
+    expect(ended.body).toContain('‘Old housing ISA’ ended on 1 January 2025: it cannot be used to share')
+    const notAllowed = await share({ agencyId: childrens, agreementId, fields: ['name', 'address'] })
+    expect(notAllowed.statusCode).toBe(400)
+    expect(notAllowed.body).toContain('‘Child safeguarding ISA’ does not allow sharing: Addresses and places')
+    expect(notAllowed.body).toContain('>Strategy meeting</textarea>')
+    const tooLong = await share({ agencyId: childrens, agreementId, fields: ['name'], ...dateParts('expiresOn', inDays(400)) })
+    expect(tooLong.statusCode).toBe(400)
+    expect(tooLong.body).toContain('when the agreement ends')
+    const cannotSee = await share({ agencyId: childrens, agreementId, fields: ['immigration-status'] })
+    expect(cannotSee.statusCode).toBe(403)
+    expect(cannotSee.body).toContain('You cannot share immigration status: you cannot see it yourself')
+    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM disclosures`.execute(ctx.db)).rows[0].n).toBe(0)
+    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_events WHERE action LIKE 'disclosure.%'`.execute(ctx.db)).rows[0].n).toBe(0)
+  })
+
+  it('shares the chosen fields and logs an s62 disclosure with the agency, purpose and lawful basis', async () => {
+    const made = await dc.post(`/people/${victim}/disclosures`, { agencyId: childrens, agreementId, purpose: 'Strategy meeting on Thursday', fields: ['name', 'phone'], ...dateParts('expiresOn', inDays(14)) })
+    expect(made.statusCode).toBe(303)
+    disclosureId = (await ctx.db.selectFrom('disclosures').select('id').executeTakeFirstOrThrow()).id
+    const audit = await ctx.db.selectFrom('audit_events').select(['category', 'justification', 'details', 'subject_id']).where('action', '=', 'disclosure.made').executeTakeFirstOrThrow()
+    expect(audit).toMatchObject({ category: 'disclosure', justification: 'Strategy meeting on Thursday', subject_id: victim, details: { disclosureId, agencyId: childrens, agreementId, lawfulBasis: 'uk-gdpr-safeguarding', fields: ['name', 'phone'] } })
+  })
+
+  it('shows a partner only what was disclosed to their agency, and only while it is live', async () => {
+    const partner = await partnerFor(childrens)
+    const list = await partner.client.get('/partner')
+    expect(list.statusCode).toBe(200)
+    expect(list.body).toContain('Thảo Lindqvist')
+    const page = await partner.client.get(`/partner/disclosures/${disclosureId}`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('07700 123456')
+    for (const hidden of ['2010', 'Quarry Hill', 'LS2 7EW', 'nail bar', 'Oskar', 'Unlawfully present', referral.reference]) expect(page.body).not.toContain(hidden)
+    const viewed = await ctx.db.selectFrom('audit_events').select(['category', 'actor_user_id']).where('action', '=', 'disclosure.viewed').executeTakeFirstOrThrow()
+    expect(viewed).toEqual({ category: 'consultation', actor_user_id: partner.user.id })
+
+    const stranger = await partnerFor(housing)
+    const denied = await stranger.client.get(`/partner/disclosures/${disclosureId}`)
+    const missing = await stranger.client.get('/partner/disclosures/01900000-0000-7000-8000-0000000000ff')
+    expect(denied.statusCode).toBe(404)
+    expect(missing.statusCode).toBe(404)
+    expect(denied.body.replace(/name="_csrf" value="[^"]+"/, '').replace(/nonce="[^"]+"/g, '')).toBe(missing.body.replace(/name="_csrf" value="[^"]+"/, '').replace(/nonce="[^"]+"/g, ''))
+    expect((await stranger.client.get('/partner')).body).not.toContain('Thảo')
+
+    await ctx.db.updateTable('disclosures').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', disclosureId).execute()
+    expect((await partner.client.get(`/partner/disclosures/${disclosureId}`)).statusCode).toBe(404)
+    expect((await partner.client.get('/partner')).body).not.toContain('Thảo')
+    await ctx.db.updateTable('disclosures').set({ expires_at: new Date(Date.now() + 86_400_000) }).where('id', '=', disclosureId).execute()
+    expect((await partner.client.get(`/partner/disclosures/${disclosureId}`)).statusCode).toBe(200)
+
+    await dc.get(`/people/${victim}/disclosures`)
+    const noReason = await dc.post(`/disclosures/${disclosureId}/revoke`, { personId: victim, reason: '' })
+    expect(noReason.statusCode).toBe(303)
+    expect((await dc.get(`/people/${victim}/disclosures`)).body).toContain('Not revoked: Enter why the disclosure is being revoked')
+    expect((await dc.post(`/disclosures/${disclosureId}/revoke`, { personId: victim, reason: 'Meeting cancelled' })).statusCode).toBe(303)
+    expect((await partner.client.get(`/partner/disclosures/${disclosureId}`)).statusCode).toBe(404)
+    const revoked = await ctx.db.selectFrom('audit_events').select(['category', 'justification']).where('action', '=', 'disclosure.revoked').executeTakeFirstOrThrow()
+    expect(revoked).toEqual({ category: 'alteration', justification: 'Meeting cancelled' })
+  })
+
+  it('holds protected fields until a supervisor approves with a lawful basis', async () => {
+    const partner = await partnerFor(childrens)
+    await dc.get(`/people/${victim}/disclosures`)
+    expect((await dc.post(`/people/${victim}/disclosures`, { agencyId: childrens, agreementId, purpose: 'Support planning', fields: ['name', 'nrm-status'], ...dateParts('expiresOn', inDays(10)) })).statusCode).toBe(303)
+    const pending = await ctx.db.selectFrom('disclosures').select(['id', 'status']).where('revoked_at', 'is', null).executeTakeFirstOrThrow()
+    expect(pending.status).toBe('awaiting-approval')
+    expect((await partner.client.get(`/partner/disclosures/${pending.id}`)).statusCode).toBe(404)
+    expect((await partner.client.get('/partner')).body).not.toContain('Support planning')
+
+    await ds.get(`/people/${victim}/disclosures`)
+    await ds.post(`/disclosures/${pending.id}/approve`, { personId: victim, protectedBasis: '' })
+    expect((await ds.get(`/people/${victim}/disclosures`)).body).toContain('Not approved: Enter the lawful basis')
+    expect((await ds.post(`/disclosures/${pending.id}/approve`, { personId: victim, protectedBasis: 'Children Act 1989 s47 enquiry' })).statusCode).toBe(303)
+    const shown = await partner.client.get(`/partner/disclosures/${pending.id}`)
+    expect(shown.statusCode).toBe(200)
+    expect(shown.body).toContain('No NRM referral')
+    const approved = await ctx.db.selectFrom('audit_events').select(['category', 'justification']).where('action', '=', 'disclosure.approved').executeTakeFirstOrThrow()
+    expect(approved).toEqual({ category: 'disclosure', justification: 'Children Act 1989 s47 enquiry' })
+  })
+
+  it('lets a partner reach nothing else by any route or id: pages, API, search, exports, guessed URLs', async () => {
+    const partner = await partnerFor(childrens)
+    const live = (await ctx.db.selectFrom('disclosures').select('id').where('status', '=', 'live').where('revoked_at', 'is', null).executeTakeFirstOrThrow()).id
+    const ids = new Set<string>()
+    for (const table of ['people', 'referrals', 'cases', 'locations', 'objects', 'agencies', 'disclosures', 'sharing_agreements', 'users', 'person_names'] as const) {
+      for (const row of await sql<{ id: string }>`SELECT id::text AS id FROM ${sql.table(table)} ORDER BY id DESC LIMIT 8`.execute(ctx.db).then((r) => r.rows)) ids.add(row.id)
+    }
+    // The partner's own pages (their disclosures, and the safeguarding actions and meetings their agency owns);
+    // those check ownership by id themselves, and the secrets check below applies to them too.
+    const allowedPaths = new Set(['/partner', '/partner/disclosures/:id', '/partner/actions', '/partner/actions/:id', '/partner/meetings/:id', '/my-work', '/'])
+    // Names and facts the partner was never given: none may appear in any answer.
+    const secrets = ['Oskar', 'Brannigan', 'Quarry Hill', 'LS2 7EW', 'Unlawfully present', 'nail bar', referral.reference]
+    let calls = 0
+    // Signing out would end the sweep early: it is the one route a partner is meant to use that changes the session.
+    for (const route of ctx.routes.filter((r) => r.access !== 'public' && r.url !== '/sign-out')) {
+      const params = route.url.match(/:[a-zA-Z]+/g) ?? []
+      const urls = params.length === 0 ? [route.url] : [...ids].map((id) => route.url.replace(/:[a-zA-Z]+/g, (name) => (name === ':index' ? '0' : id)))
+      for (const url of urls) {
+        const response = route.url.startsWith('/api/')
+          ? await ctx.app.inject({ method: route.method as 'GET', url, headers: { authorization: `Bearer ${partner.token}` }, payload: route.method === 'GET' ? undefined : {} })
+          : route.method === 'GET'
+            ? await partner.client.get(url)
+            : await partner.client.post(url, {})
+        calls++
+        const label = `${route.method} ${url}`
+        if (!allowedPaths.has(route.url)) expect([403, 404], label).toContain(response.statusCode)
+        else if (route.url === '/partner/disclosures/:id' && !url.endsWith(live)) expect(response.statusCode, label).toBe(404)
+        for (const secret of secrets) expect(response.body, label).not.toContain(secret)
+      }
+    }
+    expect(calls).toBeGreaterThan(500)
+  })
+})
+
+describe('read audit for a DPO', () => {
+  it('answers who has seen a person’s address or immigration status, and why, and what went to an agency this quarter, as pages and CSV', async () => {
+    const supervisor = new PageClient(ctx.app)
+    await supervisor.signIn((await createUser(ctx, 'supervisor')).email)
+    await supervisor.get(`/people/${victim}`)
+    await supervisor.post(`/people/${victim}/immigration-status/view`, { purpose: 'Checking eligibility for support' })
+    const dpo = new PageClient(ctx.app)
+    await dpo.signIn((await createUser(ctx, 'auditor')).email)
+    const address = await dpo.get(`/audit/person?personId=${victim}&about=address&days=90`)
+    expect(address.statusCode).toBe(200)
+    expect(address.body).toContain('Viewed their record')
+    expect(address.body).toContain('Test supervisor')
+    const status = await dpo.get(`/audit/person?personId=${victim}&about=immigration-status&days=90&format=csv`)
+    expect(status.headers['content-type']).toContain('text/csv')
+    const lines = status.body.trim().split('\r\n')
+    expect(lines[0]).toBe('When,Who,Role,What,Why,Via')
+    expect(lines.some((l) => l.includes('Viewed immigration status') && l.includes('Checking eligibility for support'))).toBe(true)
+    expect(lines.some((l) => l.includes('Viewed their record'))).toBe(false)
+
+    const quarter = `${new Date().getUTCFullYear()}-Q${Math.floor(new Date().getUTCMonth() / 3) + 1}`
+    const csv = await dpo.get(`/audit/disclosures?agencyId=${childrens}&quarter=${quarter}&format=csv`)
+    const rows = csv.body.trim().split('\r\n')
+    expect(rows[0]).toBe('When,What,Who,Person,Person id,Fields,Purpose,Lawful basis,Agreement')
+    expect(rows.filter((r) => r.includes('Disclosed to a partner')).length).toBe(1)
+    expect(rows.filter((r) => r.includes('Approved a disclosure') && r.includes('NRM referral and decisions')).length).toBe(1)
+    expect(rows.some((r) => r.includes('Revoked a disclosure') && r.includes('Meeting cancelled'))).toBe(true)
+    expect(rows.some((r) => r.includes('Partner viewed the disclosure'))).toBe(true)
+    const badQuarter = await dpo.get(`/audit/disclosures?agencyId=${childrens}&quarter=last`)
+    expect(badQuarter.statusCode).toBe(400)
+    expect(badQuarter.body).toContain('Enter a quarter like 2026-Q4')
+    expect((await dc.get(`/audit/person?personId=${victim}`)).statusCode).toBe(403)
+    const read = await ctx.db.selectFrom('audit_events').select('details').where('action', '=', 'audit.read').execute()
+    expect(read.length).toBeGreaterThanOrEqual(3)
+  })
+})
