@@ -37,6 +37,10 @@ import { registerSafeguardingPages } from '#src/modules/safeguarding/safeguardin
 import { registerSafeguardingApi } from '#src/modules/safeguarding/safeguarding.api.ts'
 import { registerHubPages } from '#src/modules/safeguarding/hub.pages.ts'
 import { registerPublicPages } from '#src/modules/public/public.pages.ts'
+import { registerIntelligencePages } from '#src/modules/intelligence/intelligence.pages.ts'
+import { registerIntelligenceApi } from '#src/modules/intelligence/intelligence.api.ts'
+import { registerMatchingPages } from '#src/modules/matching/matching.pages.ts'
+import { registerMatchingApi } from '#src/modules/matching/matching.api.ts'
 import type { Services } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 
@@ -205,6 +209,10 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerSafeguardingApi(app, deps)
   registerHubPages(app, deps)
   registerPublicPages(app, deps)
+  registerIntelligencePages(app, deps)
+  registerIntelligenceApi(app, deps)
+  registerMatchingPages(app, deps)
+  registerMatchingApi(app, deps)
 
   await app.ready()
   return { app, routes: registry }

@@ -14,6 +14,8 @@ import { createDpoService } from '#src/modules/dpo/dpo.service.ts'
 import { createSafeguardingService } from '#src/modules/safeguarding/safeguarding.service.ts'
 import { createOutreachService } from '#src/modules/outreach/index.ts'
 import { createPublicReportService } from '#src/modules/public/public-report.service.ts'
+import { createIntelligenceService } from '#src/modules/intelligence/intelligence.service.ts'
+import { createMatchingService } from '#src/modules/matching/matching.service.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
 export function createServices(db: Db, config: Config) {
@@ -34,6 +36,8 @@ export function createServices(db: Db, config: Config) {
     outreach: createOutreachService(db),
     safeguarding: createSafeguardingService(db, { agendaReferralDays: config.hubAgendaReferralDays }),
     publicReports: createPublicReportService(db, referrals),
+    intelligence: createIntelligenceService(db),
+    matching: createMatchingService(db),
   }
 }
 

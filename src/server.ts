@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     const services = createServices(database.db, config)
     app = (await createApp({ config, db: database.db, services, isDemo: () => demo })).app
     await app.listen({ host: config.host, port: config.port })
+    // Build the person-matching index in the background, so the first reviewer does not wait for it.
+    void services.matching.readyWithin(0)
     const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host
     console.log(`\nLantern is running at http://${shownHost}:${config.port} (started in ${Date.now() - started} ms)`)
     console.log(database.embedded ? `Database: embedded PostgreSQL in ${join(config.dataDir, 'postgres')}` : 'Database: the PostgreSQL server in DATABASE_URL')

@@ -188,7 +188,7 @@ export type EventAcrossCasesRow = { id: string; kind: string; occurred_at: Date;
 /** Events involving a person or at a place, across the live jobs the user may see, newest first. */
 export async function listEventsFor(db: Queryable, filter: { personId?: string; locationId?: string }, viewer: { userId: string; supervisor: boolean }, limit: number): Promise<EventAcrossCasesRow[]> {
   const where = filter.personId
-    ? sql`EXISTS (SELECT 1 FROM event_people f WHERE f.event_id = e.id AND f.person_id = ${filter.personId})`
+    ? sql`EXISTS (SELECT 1 FROM event_people f WHERE f.event_id = e.id AND f.person_id IN (SELECT person_identity(${filter.personId}::uuid)))`
     : sql`e.location_id = ${filter.locationId ?? null}`
   const visible = viewer.supervisor
     ? sql`true`

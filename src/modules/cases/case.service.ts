@@ -11,6 +11,7 @@ import { insertLocation, insertReferralEvent, lockReferral, updateReferralStatus
 import { TRANSITIONS, type ReferralStatus } from '#src/modules/referrals/referral.vocabulary.ts'
 import type { LocationInput } from '#src/modules/referrals/referral.schema.ts'
 import { normaliseIdentifier } from '#src/modules/people/index.ts'
+import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 import * as repo from './case.repository.ts'
 
 export const CaseError = defineDomainError('CaseError', { 'not-found': 404, invalid: 400, forbidden: 403 })
@@ -340,7 +341,9 @@ export function createCaseService(db: Db) {
         ).id
         await repo.linkCaseObject(trx, caseId, objectId)
         if (input.personId) {
-          await trx.insertInto('entity_links').values({ id: uuidv7(), from_type: 'person', from_id: input.personId, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.activeFrom, valid_to: input.activeTo, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId }).execute()
+          const linkId = uuidv7()
+          await trx.insertInto('entity_links').values({ id: linkId, from_type: 'person', from_id: input.personId, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.activeFrom, valid_to: input.activeTo, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId }).execute()
+          await raiseSharedIdentifierPrompts(trx, { linkId, personId: input.personId, toType: 'object', toId: objectId, relation: input.relation, caseId }, actor)
         }
         await timeline(trx, caseId, actor, 'deal-line', `Deal line added: ${details.lineName} (${normalised.display})`)
         await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { dealLineId: objectId } }])
@@ -367,7 +370,9 @@ export function createCaseService(db: Db) {
         await trx.insertInto('people').values({ id: personId, date_of_birth: null, approximate_age: null, age_disputed: false, gender: 'not-known', nationalities: [], languages: [], vulnerability: input.vulnerability.trim().slice(0, 500), created_by: actor.userId, updated_at: new Date() }).execute()
         await trx.insertInto('person_names').values({ id: uuidv7(), person_id: personId, kind: 'primary', full_name: name, normalised: normaliseName(name), script: scriptOf(name), position: 0 }).execute()
         await repo.addCasePerson(trx, caseId, personId, 'potential-victim', actor.userId)
-        await trx.insertInto('entity_links').values({ id: uuidv7(), from_type: 'person', from_id: personId, to_type: 'location', to_id: locationId, relation: 'occupant', valid_from: null, valid_to: null, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId }).execute()
+        const linkId = uuidv7()
+        await trx.insertInto('entity_links').values({ id: linkId, from_type: 'person', from_id: personId, to_type: 'location', to_id: locationId, relation: 'occupant', valid_from: null, valid_to: null, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId }).execute()
+        await raiseSharedIdentifierPrompts(trx, { linkId, personId, toType: 'location', toId: locationId, relation: 'occupant', caseId }, actor)
         await timeline(trx, caseId, actor, 'cuckooed-address', `Cuckooed address added: ${input.addressLine1.trim()}`)
         await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { locationId, occupantId: personId } }])
       })

@@ -12,6 +12,8 @@ import { createPartnerService } from '#src/modules/partners/partner.service.ts'
 import { createCaseService } from '#src/modules/cases/case.service.ts'
 import { loadDemoOutreach } from '#src/modules/outreach/outreach.demo.ts'
 import { loadDemoSafeguarding } from '#src/modules/safeguarding/safeguarding.demo.ts'
+import { loadDemoIntelligence } from '#src/modules/intelligence/intelligence.demo.ts'
+import { loadDemoMatching } from '#src/modules/matching/matching.demo.ts'
 
 /** The demo team: one user per role, as a force's MSHT team and its partners would have. */
 export const DEMO_USERS = [
@@ -70,6 +72,8 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
   await openDemoCases(db)
   await loadDemoOutreach(db, { createdBy: users.find((u) => u.role === 'pcso')?.id ?? null })
   await loadDemoSafeguarding(db)
+  await loadDemoMatching(db)
+  await loadDemoIntelligence(db)
   const credentials = { password, users: users.map((u) => ({ email: u.email, role: u.role })) }
   writeFileSync(join(options.dataDir, 'demo-credentials.txt'), formatCredentials(credentials) + '\n', { mode: 0o600 })
   return credentials

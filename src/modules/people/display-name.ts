@@ -2,8 +2,9 @@ import { sql, type RawBuilder } from 'kysely'
 
 /**
  * The name a person is shown by: their main name (the lowest position). One definition for every query
- * that lists people, so a change to the rule (say, a preferred name) is made once.
+ * that lists people, so a change to the rule (say, a preferred name) is made once. A record merged into
+ * another person is shown by its survivor's name (person_root, migration 0010): lists read as one person.
  */
 export function displayName(personIdColumn: string): RawBuilder<string | null> {
-  return sql<string | null>`(SELECT dn.full_name FROM person_names dn WHERE dn.person_id = ${sql.ref(personIdColumn)} ORDER BY dn.position LIMIT 1)`
+  return sql<string | null>`(SELECT dn.full_name FROM person_names dn WHERE dn.person_id = person_root(${sql.ref(personIdColumn)}) ORDER BY dn.position LIMIT 1)`
 }

@@ -157,7 +157,10 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
   api.get(
     '/api/v1/people/:id',
     { config: { access: 'person:view' }, schema: { tags: ['people'], summary: 'Read a person (no immigration status; the victim facet only as a flag)', params: z.object({ id: z.uuid() }), response: { 200: Person } } },
-    async (request) => {
+    async (request, reply) => {
+      // A record merged into another person reads as its survivor (matching module).
+      const survivor = await services.matching.survivorOf(request.params.id)
+      if (survivor && survivor !== request.params.id) return reply.redirect(`/api/v1/people/${survivor}`, 303)
       let view
       try {
         view = await services.people.view(request.params.id, request.user!, actorOf(request))

@@ -14,6 +14,7 @@ import { LocationInput, type PersonDetailsChange } from '#src/modules/referrals/
 import { EVENT_KINDS } from '#src/modules/cases/case.service.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
+import { personMatchingPanel } from '#src/modules/matching/matching.pages.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
@@ -36,6 +37,9 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
   }
 
   async function show(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { errors?: FieldErrors; values?: Body; form?: string; status?: { status: string; notes: string | null; recorded_at: Date; recorded_by_name: string | null } | null; statusShown?: boolean } = {}) {
+    // A record merged into another person reads as its survivor (matching module).
+    const survivor = await services.matching.survivorOf(id(request))
+    if (survivor && survivor !== request.params.id) return reply.redirect(`/people/${survivor}`, 303)
     let view
     try {
       view = await people.view(id(request), request.user!, actorOf(request))
@@ -46,6 +50,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     const { person, names } = view
     const errors = state.errors ?? {}
     const events = can(request.user, 'case:view') ? await services.cases.eventsFor({ personId: person.id }, request.user!, actorOf(request)) : []
+    const matching = can(request.user, 'match:review') ? await personMatchingPanel(services.matching, person.id, actorOf(request)) : null
     return reply.page('people/views/person.njk', {
       pageTitle: names[0]?.full_name ?? 'Person',
       person: {
@@ -55,7 +60,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         nationalities: person.nationalities.map(countryName),
         languages: person.languages.map(languageName),
       },
-      names: names.map((n) => ({ ...n, kindLabel: NAME_KINDS[n.kind as keyof typeof NAME_KINDS] ?? n.kind })),
+      names: names.map((n) => ({ ...n, kindLabel: `${NAME_KINDS[n.kind as keyof typeof NAME_KINDS] ?? n.kind}${n.person_id !== person.id ? ' (merged record)' : ''}` })),
       documents: view.documents.map((d) => ({ ...d, kindLabel: DOCUMENT_KINDS[d.kind as keyof typeof DOCUMENT_KINDS] ?? d.kind, country: d.issuing_country ? countryName(d.issuing_country) : null, expires: d.expires_on ? formatDate(d.expires_on) : null })),
       roles: view.roles.map((r) => ({ ...r, roleLabel: SUBJECT_ROLES.label(r.role) !== r.role ? SUBJECT_ROLES.label(r.role) : (CASE_ROLES[r.role] ?? r.role), href: r.kind === 'referral' ? `/referrals/${r.id}` : `/cases/${r.id}` })),
       hiddenRoles: view.hiddenRoles,
@@ -68,6 +73,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       })),
       events: events.map((e) => ({ ...e, kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind, at: formatDateTime(e.occurred_at) })),
       facet: view.facet,
+      matching,
       hasImmigrationStatus: view.hasImmigrationStatus,
       immigrationStatus: state.status ? { ...state.status, recorded: formatDateTime(state.status.recorded_at) } : null,
       statusShown: state.statusShown ?? false,
@@ -121,11 +127,15 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
         throw error
       }
-      const row = found.row as { display: string; kind?: string; cuckooed?: boolean }
+      const row = found.row as { display: string; kind?: string; cuckooed?: boolean; shared_place?: boolean; shared_place_kind?: string | null }
       return reply.page('people/views/entity.njk', {
         pageTitle: row.kind ? `${OBJECT_KINDS[row.kind as ObjectKind] ?? row.kind}: ${row.display}` : row.display,
         caption,
         cuckooed: row.cuckooed === true,
+        // The place page carries the intelligence module's "known shared place" flag and form.
+        placeId: type === 'location' ? id(request) : null,
+        sharedPlace: row.shared_place === true,
+        sharedPlaceKind: row.shared_place_kind ?? null,
         links: found.links.map((l) => ({
           what: l.other_type === 'person' ? (l.person_name ?? 'Unnamed person') : l.object_display ?? l.location_text ?? l.other_type,
           href: linkHref(l.other_type, l.other_id),

@@ -12,12 +12,26 @@ export type PersonRow = {
   languages: string[]
   vulnerability: string | null
   created_at: Date
+  merged_into: string | null
+}
+
+/**
+ * The ids a person reads as: themselves and every record merged into them (matching module, migration 0010).
+ * Merges rewrite nothing, so every read of a person's names, documents, roles and links goes through this.
+ */
+export function identityOf(personId: string) {
+  return sql<string>`(SELECT person_identity(${personId}::uuid))`
+}
+
+/** Marks a person changed, so the matcher's index picks up a new name or link (see matching.service.ts). */
+export async function touchPerson(db: Queryable, id: string): Promise<void> {
+  await db.updateTable('people').set({ updated_at: new Date() }).where('id', '=', id).execute()
 }
 
 export async function findPerson(db: Queryable, id: string): Promise<PersonRow | undefined> {
   return db
     .selectFrom('people')
-    .select(['id', 'date_of_birth', 'approximate_age', 'age_disputed', 'gender', 'nationalities', 'languages', 'vulnerability', 'created_at'])
+    .select(['id', 'date_of_birth', 'approximate_age', 'age_disputed', 'gender', 'nationalities', 'languages', 'vulnerability', 'created_at', 'merged_into'])
     .where('id', '=', id)
     .executeTakeFirst()
 }
@@ -33,7 +47,15 @@ export async function updatePersonDetails(
 }
 
 export async function listNames(db: Queryable, personId: string) {
-  return db.selectFrom('person_names').select(['id', 'kind', 'full_name', 'script', 'position']).where('person_id', '=', personId).orderBy('position').execute()
+  // The person's own names first (their main name leads), then those of records merged into them.
+  return db
+    .selectFrom('person_names')
+    .select(['id', 'kind', 'full_name', 'script', 'position', 'person_id'])
+    .where('person_id', 'in', identityOf(personId))
+    .orderBy(sql`person_id = ${personId}`, 'desc')
+    .orderBy('person_id')
+    .orderBy('position')
+    .execute()
 }
 
 export async function insertName(db: Queryable, row: { id: string; personId: string; kind: string; fullName: string; normalised: string; script: string }): Promise<void> {
@@ -52,7 +74,7 @@ export async function insertName(db: Queryable, row: { id: string; personId: str
 }
 
 export async function listDocuments(db: Queryable, personId: string) {
-  return db.selectFrom('person_documents').select(['id', 'kind', 'number', 'issuing_country', 'expires_on', 'held_by_person']).where('person_id', '=', personId).orderBy('created_at').execute()
+  return db.selectFrom('person_documents').select(['id', 'kind', 'number', 'issuing_country', 'expires_on', 'held_by_person']).where('person_id', 'in', identityOf(personId)).orderBy('created_at').execute()
 }
 
 export async function insertDocument(
@@ -68,11 +90,11 @@ export type RoleRow = { kind: 'referral' | 'case'; id: string; reference: string
 export async function listRoles(db: Queryable, personId: string, userId: string): Promise<RoleRow[]> {
   const { rows } = await sql<RoleRow>`
     SELECT 'referral' AS kind, r.id, r.reference, rs.role, false AS restricted, true AS member
-    FROM referral_subjects rs JOIN referrals r ON r.id = rs.referral_id WHERE rs.person_id = ${personId}
+    FROM referral_subjects rs JOIN referrals r ON r.id = rs.referral_id WHERE rs.person_id IN ${identityOf(personId)}
     UNION ALL
     SELECT 'case', c.id, c.reference, cp.role, c.restricted,
       c.officer_in_charge = ${userId} OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${userId})
-    FROM case_people cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id = ${personId}
+    FROM case_people cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id IN ${identityOf(personId)}
     ORDER BY reference`.execute(db)
   return rows
 }
@@ -94,13 +116,15 @@ export type LinkRow = {
 
 /** Links from or to an entity, with what is at the other end described for display. */
 export async function listLinks(db: Queryable, type: 'person' | 'object' | 'location', id: string): Promise<LinkRow[]> {
+  // A person's links are those of their whole merged identity.
+  const ids = type === 'person' ? identityOf(id) : sql`(${id}::uuid)`
   const { rows } = await sql<LinkRow>`
     WITH l AS (
       SELECT id, relation, valid_from::text, valid_to::text, source, to_type AS other_type, to_id AS other_id
-      FROM entity_links WHERE from_type = ${type} AND from_id = ${id}
+      FROM entity_links WHERE from_type = ${type} AND from_id IN ${ids}
       UNION ALL
       SELECT id, relation, valid_from::text, valid_to::text, source, from_type, from_id
-      FROM entity_links WHERE to_type = ${type} AND to_id = ${id}
+      FROM entity_links WHERE to_type = ${type} AND to_id IN ${ids}
     )
     SELECT l.*, o.kind AS object_kind, o.display AS object_display,
       concat_ws(', ', loc.address_line_1, loc.town, loc.postcode, loc.description) AS location_text, loc.cuckooed AS location_cuckooed,
@@ -158,18 +182,20 @@ const VICTIM_ROLES = ['potential-victim', 'victim']
 /**
  * Whether a person has a victim facet, whether this user works it, and who to ask if not. The user works it
  * when they are the assigned officer of a referral, or a victim-side member or the officer in charge of a
- * case, in which the person is a (potential) victim.
+ * case, in which the person is a (potential) victim. A merged person is one identity for this policy: a victim
+ * role on any record of it (survivor or merged, asked from either) counts.
  */
 export async function victimFacetFacts(db: Queryable, personId: string, userId: string): Promise<VictimFacetFacts> {
+  const identity = sql`(SELECT person_identity(person_root(${personId}::uuid)))`
   const { rows } = await sql<{ via: string; responsible: string | null; responsible_name: string | null; member: boolean }>`
     SELECT 'referral' AS via, r.assigned_to AS responsible, u.display_name AS responsible_name, r.assigned_to = ${userId} AS member
     FROM referral_subjects rs JOIN referrals r ON r.id = rs.referral_id LEFT JOIN users u ON u.id = r.assigned_to
-    WHERE rs.person_id = ${personId} AND rs.role = ANY(${VICTIM_ROLES})
+    WHERE rs.person_id IN ${identity} AND rs.role = ANY(${VICTIM_ROLES})
     UNION ALL
     SELECT 'case', c.officer_in_charge, u.display_name,
       c.officer_in_charge = ${userId} OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${userId} AND m.victim_facet)
     FROM case_people cp JOIN cases c ON c.id = cp.case_id LEFT JOIN users u ON u.id = c.officer_in_charge
-    WHERE cp.person_id = ${personId} AND cp.role = ANY(${VICTIM_ROLES})`.execute(db)
+    WHERE cp.person_id IN ${identity} AND cp.role = ANY(${VICTIM_ROLES})`.execute(db)
   return {
     isVictim: rows.length > 0,
     allowed: rows.some((r) => r.member),

@@ -11,6 +11,7 @@ import * as repo from './person.repository.ts'
 import { sql } from 'kysely'
 import { insertLocation, insertPerson } from '#src/modules/referrals/referral.repository.ts'
 import type { LocationInput, PersonDetailsChange, PersonInput } from '#src/modules/referrals/referral.schema.ts'
+import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 
 export const PersonError = defineDomainError('PersonError', { 'not-found': 404, invalid: 400, forbidden: 403 })
 
@@ -82,7 +83,7 @@ export function createPersonService(db: Db) {
         const row =
           type === 'object'
             ? await trx.selectFrom('objects').select(['id', 'kind', 'display']).where('id', '=', id).executeTakeFirst()
-            : await trx.selectFrom('locations').select(['id', 'postcode', 'premises_type', 'cuckooed']).select(sql<string>`concat_ws(', ', address_line_1, town, postcode, description)`.as('display')).where('id', '=', id).executeTakeFirst()
+            : await trx.selectFrom('locations').select(['id', 'postcode', 'premises_type', 'cuckooed', 'shared_place', 'shared_place_kind']).select(sql<string>`concat_ws(', ', address_line_1, town, postcode, description)`.as('display')).where('id', '=', id).executeTakeFirst()
         if (!row) throw new PersonError('not-found', type === 'object' ? 'Object not found' : 'Place not found')
         const links = await repo.listLinks(trx, type, id)
         await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: type, subjectId: id }])
@@ -118,7 +119,10 @@ export function createPersonService(db: Db) {
       if (source.length > 200) throw new PersonError('invalid', 'Source must be 200 characters or fewer', 'source')
       return inTransaction(db, async (trx) => {
         const locationId = await insertLocation(trx, input.place)
-        await repo.insertLink(trx, { id: uuidv7(), from_type: 'person', from_id: id, to_type: 'location', to_id: locationId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
+        const linkId = uuidv7()
+        await repo.touchPerson(trx, id)
+        await repo.insertLink(trx, { id: linkId, from_type: 'person', from_id: id, to_type: 'location', to_id: locationId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
+        await raiseSharedIdentifierPrompts(trx, { linkId, personId: id, toType: 'location', toId: locationId, relation: input.relation, caseId: input.caseId ?? null }, actor)
         await appendAuditEvents(trx, actor, [
           { action: 'place.recorded', subjectType: 'location', subjectId: locationId },
           { action: 'person.updated', subjectType: 'person', subjectId: id, details: { linked: 'location', locationId } },
@@ -144,6 +148,7 @@ export function createPersonService(db: Db) {
       if (!['alias', 'spelling', 'original-script', 'nickname'].includes(input.kind)) throw new PersonError('invalid', 'Select what kind of name this is', 'kind')
       await inTransaction(db, async (trx) => {
         await repo.insertName(trx, { id: uuidv7(), personId: id, kind: input.kind, fullName, normalised: normaliseName(fullName), script: scriptOf(fullName) })
+        await repo.touchPerson(trx, id)
         await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { added: 'name', kind: input.kind } }])
       })
     },
@@ -167,7 +172,10 @@ export function createPersonService(db: Db) {
       if (!normalised.ok) throw new PersonError('invalid', normalised.message, 'value')
       return inTransaction(db, async (trx) => {
         const objectId = await repo.upsertObject(trx, { id: uuidv7(), kind: input.kind, value: normalised.value, display: normalised.display, details: input.details ?? {}, createdBy: actor.userId })
-        await repo.insertLink(trx, { id: uuidv7(), from_type: 'person', from_id: id, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source: input.source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
+        const linkId = uuidv7()
+        await repo.touchPerson(trx, id)
+        await repo.insertLink(trx, { id: linkId, from_type: 'person', from_id: id, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source: input.source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
+        await raiseSharedIdentifierPrompts(trx, { linkId, personId: id, toType: 'object', toId: objectId, relation: input.relation, caseId: input.caseId ?? null }, actor)
         await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { linked: input.kind, objectId } }])
         return objectId
       })

@@ -15,7 +15,8 @@ export type PersonHit = {
 /**
  * People by name, across spellings and scripts. Names are folded to Latin letters when stored and split into
  * words (see migration 0005): each word typed is looked up in the small vocabulary of name words, by itself, by
- * one slip (deletion keys), or by sound (Double Metaphone, consonant skeleton); a name is a candidate when every
+ * one slip (deletion keys), by sound (Double Metaphone, consonant skeleton), or failing those by trigram
+ * similarity among the name words (never among all names); a name is a candidate when every
  * word typed (at least two of them, when several are typed) found one of its words, in any order, through
  * pair keys. Candidates are ranked by trigram similarity of the whole folded name. Only when too few of the
  * words are known names at all does a trigram search over every name run, to catch what words cannot (a name
@@ -38,6 +39,15 @@ export async function searchPeopleByName(db: Queryable, folded: string, options:
           AND ((w.sound = dmetaphone(typed.word) AND left(w.word, 1) = left(typed.word, 1) AND abs(length(w.word) - length(typed.word)) <= 2)
             OR (w.skeleton = name_skeleton(typed.word) AND length(w.skeleton) >= 2))
       ) v ON true`.execute(db)
+    const unmatched = words.map((word, i) => ({ word, n: i + 1 })).filter((w) => w.word.length >= 4 && !found.some((f) => f.n === w.n))
+    if (unmatched.length > 0) {
+      await sql`SELECT set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(db)
+      const { rows: near } = await sql<{ n: number; id: number }>`
+        SELECT typed.n::int AS n, v.id
+        FROM unnest(${unmatched.map((w) => w.word)}::text[], ${unmatched.map((w) => w.n)}::int[]) AS typed(word, n)
+        JOIN LATERAL (SELECT w.id FROM name_words w WHERE w.word % typed.word ORDER BY similarity(w.word, typed.word) DESC LIMIT 5) v ON true`.execute(db)
+      found.push(...near)
+    }
     const known = new Set(found.map((f) => f.n))
     // None of the words is a known name (a name never seen, or written as one word, like "wangfang" for
     // "Wang Fang"): only trigram similarity over whole names can find it.
@@ -53,7 +63,7 @@ export async function searchPeopleByName(db: Queryable, folded: string, options:
         ? await sql<{ name_id: string }>`
             SELECT pp.name_id FROM person_name_word_pairs pp
             WHERE pp.pair = ANY(${pairKeys(found, words.length)}::bigint[])
-            GROUP BY pp.name_id ORDER BY count(*) DESC LIMIT 1000`.execute(db)
+            GROUP BY pp.name_id ORDER BY count(*) DESC LIMIT 500`.execute(db)
         : await sql<{ name_id: string }>`
             SELECT name_id FROM (
               SELECT pw.name_id FROM person_name_words pw WHERE pw.word_id = ANY(${found.filter((f) => exactSet.has(f.id)).map((f) => f.id)}::int[])
@@ -63,7 +73,7 @@ export async function searchPeopleByName(db: Queryable, folded: string, options:
     if (candidates.length === 0) return []
     const { rows } = await sql<PersonHit>`
       WITH scored AS (
-        SELECT pn.person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
+        SELECT person_root(pn.person_id) AS person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
         FROM person_names pn WHERE pn.id = ANY(${candidates.map((c) => c.name_id)}::uuid[])
         ORDER BY score DESC LIMIT 500
       ),
@@ -102,7 +112,7 @@ async function searchPeopleByTrigram(db: Queryable, folded: string, dob: ReturnT
   await sql`SELECT set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(db)
   const { rows } = await sql<PersonHit>`
     WITH matches AS (
-      SELECT pn.person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
+      SELECT person_root(pn.person_id) AS person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
       FROM person_names pn WHERE pn.normalised % ${folded}
       ORDER BY score DESC LIMIT 500
     ),
@@ -122,7 +132,7 @@ export async function searchPeopleByDateOfBirth(db: Queryable, dateOfBirth: stri
   const { rows } = await sql<PersonHit>`
     SELECT p.id AS person_id, ${displayName('p.id')} AS name,
       '' AS matched_name, 1::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities
-    FROM people p WHERE p.date_of_birth = ${dateOfBirth}::date ORDER BY name LIMIT ${limit}`.execute(db)
+    FROM people p WHERE p.date_of_birth = ${dateOfBirth}::date AND p.merged_into IS NULL ORDER BY name LIMIT ${limit}`.execute(db)
   return rows
 }
 
@@ -132,7 +142,7 @@ export type ObjectHit = { object_id: string; kind: string; display: string; peop
 export async function searchObjects(db: Queryable, kinds: string[], value: string): Promise<ObjectHit[]> {
   const { rows } = await sql<ObjectHit>`
     SELECT o.id AS object_id, o.kind, o.display,
-      coalesce((SELECT json_agg(json_build_object('id', l.from_id, 'relation', l.relation,
+      coalesce((SELECT json_agg(json_build_object('id', person_root(l.from_id), 'relation', l.relation,
         'name', ${displayName('l.from_id')}))
         FROM entity_links l WHERE l.to_type = 'object' AND l.to_id = o.id AND l.from_type = 'person'), '[]') AS people
     FROM objects o WHERE o.kind = ANY(${kinds}) AND o.value = ${value} LIMIT 20`.execute(db)

@@ -69,6 +69,18 @@ export const AUDIT_ACTIONS = {
   'hub-meeting.viewed': 'consultation',
   'hub-meeting.updated': 'alteration',
   'hub-meeting.minutes-downloaded': 'disclosure',
+  'person.matches-viewed': 'consultation',
+  'person.match-compared': 'consultation',
+  'person.match-rejected': 'collection',
+  'person.merged': 'combination',
+  'person.unmerged': 'alteration',
+  'safeguarding-prompt.raised': 'collection',
+  'safeguarding-prompt.listed': 'consultation',
+  'safeguarding-prompt.viewed': 'consultation',
+  'safeguarding-prompt.outcome-recorded': 'alteration',
+  'intelligence.others-viewed': 'consultation',
+  'intelligence.network-viewed': 'consultation',
+  'place.shared-place-changed': 'alteration',
 } as const
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS

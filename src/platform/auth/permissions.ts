@@ -32,6 +32,10 @@ export const PERMISSIONS = {
   'outreach:manage': 'Record awareness events and training inputs, upload materials and add feedback',
   'safeguarding-action:update-own': 'Partner users: see and update the safeguarding actions their own agency owns (shown by plan reference only)',
   'safeguarding-meeting:manage': 'Run safeguarding hub meetings: agenda, attendees, decisions, actions and minutes',
+  'match:review': 'See possible duplicate people, confirm (merge) or reject a match, and unmerge',
+  'intelligence:view': 'See shared-identifier safeguarding prompts, others who may be targeted and link charts',
+  'safeguarding-prompt:review': 'Record the outcome of a shared-identifier safeguarding prompt',
+  'shared-place:manage': 'Mark a place as a known shared place (police station, NRM support provider, hostel, solicitor)',
 } as const
 
 export type Permission = keyof typeof PERMISSIONS

@@ -167,6 +167,36 @@ export interface PeopleTable {
   created_by: string | null
   updated_at: Timestamp
   vulnerability: Generated<string | null>
+  /** Set on a record merged into another person (migration 0010); never set on a survivor. */
+  merged_into: Generated<string | null>
+}
+
+export interface MatchDecisionsTable {
+  id: string
+  person_id: string
+  other_id: string
+  pair_low: ColumnType<string, never, never>
+  pair_high: ColumnType<string, never, never>
+  decision: 'merge' | 'reject'
+  note: string
+  probability: number
+  weight: number
+  explanation: ColumnType<unknown, string, string>
+  model_version: string
+  decided_by: string | null
+  decided_at: CreatedAt
+}
+
+export interface PersonMergesTable {
+  id: string
+  decision_id: string
+  survivor_id: string
+  merged_id: string
+  merged_by: string | null
+  merged_at: CreatedAt
+  unmerged_by: string | null
+  unmerged_at: Timestamp | null
+  unmerge_reason: string | null
 }
 
 export interface PersonNamesTable {
@@ -190,6 +220,31 @@ export interface LocationsTable {
   created_at: CreatedAt
   cuckooed: Generated<boolean>
   postcode_sector: Generated<string | null>
+  shared_place: Generated<boolean>
+  shared_place_kind: Generated<string | null>
+  address_key: ColumnType<string | null, never, never>
+}
+
+export interface SafeguardingPromptsTable {
+  id: string
+  person_id: string
+  link_id: string | null
+  identifier_key: string
+  identifier_type: string
+  identifier_id: string
+  identifier_kind: string
+  case_id: string | null
+  other_person_ids: string[]
+  other_count: number
+  unsafeguarded_count: number
+  specificity: number
+  status: Generated<string>
+  outcome: string | null
+  outcome_note: string | null
+  outcome_by: string | null
+  outcome_at: Timestamp | null
+  created_by: string | null
+  created_at: CreatedAt
 }
 
 export interface ReferralsTable {
@@ -717,6 +772,9 @@ export interface Database {
   hub_meeting_attendees: HubMeetingAttendeesTable
   hub_meeting_agencies: HubMeetingAgenciesTable
   hub_meeting_decisions: HubMeetingDecisionsTable
+  safeguarding_prompts: SafeguardingPromptsTable
+  match_decisions: MatchDecisionsTable
+  person_merges: PersonMergesTable
 }
 
 export type Db = Kysely<Database>

@@ -9,6 +9,8 @@ import * as m0006 from './migrations/0006-partners.ts'
 import * as m0007 from './migrations/0007-safeguarding.ts'
 import * as m0008 from './migrations/0008-outreach.ts'
 import * as m0009 from './migrations/0009-disclosures.ts'
+import * as m0010 from './migrations/0010-person-matching.ts'
+import * as m0011 from './migrations/0011-intelligence.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -21,6 +23,8 @@ const migrations: Record<string, Migration> = {
   '0007-safeguarding': m0007,
   '0008-outreach': m0008,
   '0009-disclosures': m0009,
+  '0010-person-matching': m0010,
+  '0011-intelligence': m0011,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -6,7 +6,9 @@ import { ROOT } from '#src/platform/paths.ts'
 
 const ASSET_ROOTS: Record<string, { root: string; files: RegExp }> = {
   stylesheets: { root: join(ROOT, 'public/stylesheets'), files: /^application\.css$/ },
-  js: { root: join(ROOT, 'src/platform/views/assets/js'), files: /^application\.js$/ },
+  js: { root: join(ROOT, 'src/platform/views/assets/js'), files: /^(application|link-chart)\.js$/ },
+  // The link chart's graph library, served from our own origin so the CSP needs no third-party script source.
+  cytoscape: { root: join(ROOT, 'node_modules/cytoscape/dist'), files: /^cytoscape\.esm\.min\.mjs$/ },
   govuk: { root: join(ROOT, 'node_modules/govuk-frontend/dist/govuk'), files: /^govuk-frontend\.min\.js$/ },
   moj: { root: join(ROOT, 'node_modules/@ministryofjustice/frontend/moj'), files: /^moj-frontend\.min\.js$/ },
   images: { root: join(ROOT, 'src/platform/views/assets/images'), files: /^[\w-]+\.(svg|png|ico)$/ },

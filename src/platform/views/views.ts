@@ -24,6 +24,7 @@ function navigation(user: CurrentUser | null, path: string): NavItem[] {
     { text: 'Record a referral', href: '/referrals/new', show: can(user, 'referral:create') },
     { text: 'Live jobs', href: '/cases', show: can(user, 'case:view') },
     { text: 'Search', href: '/search', show: can(user, 'search:use') },
+    { text: 'Safeguarding prompts', href: '/safeguarding-prompts', show: can(user, 'intelligence:view') },
     { text: 'Partners', href: '/partners', show: can(user, 'partner:view') },
     { text: 'Shared with your agency', href: '/partner', show: can(user, 'partner-portal:use') },
     { text: 'Outreach', href: '/outreach', show: can(user, 'outreach:view') },

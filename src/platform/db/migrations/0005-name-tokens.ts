@@ -32,6 +32,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX name_words_sound_idx ON name_words (sound);
     CREATE INDEX name_words_skeleton_idx ON name_words (skeleton);
+    -- Words typed with more than one slip ("golewicz" for "gołowicz"): trigram similarity over the vocabulary,
+    -- which stays small (distinct name words), never over every name.
+    CREATE INDEX name_words_word_trgm_idx ON name_words USING gin (word gin_trgm_ops);
 
     CREATE TABLE name_word_keys (
       key text NOT NULL,

@@ -1,0 +1,2 @@
+/** The intelligence module's public API: what other modules' services call inside their transactions. */
+export { raiseSharedIdentifierPrompts, type NewLink } from './prompts.ts'

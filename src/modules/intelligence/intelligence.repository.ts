@@ -1,0 +1,325 @@
+import { sql, type RawBuilder } from 'kysely'
+import type { Queryable } from '#src/platform/db/database.ts'
+import { displayName } from '#src/modules/people/display-name.ts'
+
+/**
+ * An identifier is what two people can share: an object ('o:<id>'; objects are already unique by kind and
+ * value), an address ('a:<address key>', so two typings of one address are one identifier) or a place with no
+ * address key ('l:<location id>', a description such as "car wash behind the retail park").
+ */
+export type IdentifierKey = string
+
+/** Above this many links an identifier is too widely shared to follow: each path through it would score under 0.005. */
+export const HUB_LINKS = 200
+
+const IDENTIFIER_KEY = (link: string, loc: string) =>
+  sql.raw(`CASE WHEN ${link}.to_type = 'object' THEN 'o:' || ${link}.to_id ELSE coalesce('a:' || ${loc}.address_key, 'l:' || ${link}.to_id) END`)
+
+/** A link's dates overlap the window (an open end is "still true"; an undated link counts from when it was recorded). */
+function inWindow(link: string, from: string | null, to: string | null): RawBuilder<boolean> {
+  return sql<boolean>`((${from}::date IS NULL OR coalesce(${sql.raw(link)}.valid_to, 'infinity'::date) >= ${from}::date)
+    AND (${to}::date IS NULL OR coalesce(${sql.raw(link)}.valid_from, ${sql.raw(link)}.created_at::date) <= ${to}::date))`
+}
+
+/**
+ * Records merged into another (migration 0010) read as their survivor: links stay on the merged record, so
+ * people are mapped to person_root and a person's own links are those of their whole person_identity.
+ */
+const safeguarded = (root: string) =>
+  sql<boolean>`(EXISTS (SELECT 1 FROM safeguarding_plans sp WHERE sp.person_id IN (SELECT person_identity(${sql.raw(root)})))
+    OR EXISTS (SELECT 1 FROM nrm_referrals n WHERE n.person_id IN (SELECT person_identity(${sql.raw(root)}))))`
+
+/** A link recorded in a restricted live job the viewer does not work is invisible to them. */
+function visible(link: string, hiddenCases: string[]): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.raw(link)}.case_id IS NULL OR NOT (${sql.raw(link)}.case_id = ANY(${hiddenCases}::uuid[])))`
+}
+
+/** Restricted live jobs this user neither runs nor is a member of (none for a supervisor of restricted cases). */
+export async function hiddenCaseIds(db: Queryable, userId: string, seesRestricted: boolean): Promise<string[]> {
+  if (seesRestricted) return []
+  const { rows } = await sql<{ id: string }>`
+    SELECT c.id FROM cases c
+    WHERE c.restricted AND c.officer_in_charge IS DISTINCT FROM ${userId}
+      AND NOT EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${userId})`.execute(db)
+  return rows.map((r) => r.id)
+}
+
+export type LinkIdentifier = { key: IdentifierKey; type: 'object' | 'location'; id: string; kind: string; shared: boolean }
+
+/** What identifier a newly written link points at, and whether it is a known shared place. */
+export async function identifierOf(db: Queryable, toType: 'object' | 'location', toId: string, relation: string): Promise<LinkIdentifier | undefined> {
+  if (toType === 'object') {
+    const row = await db.selectFrom('objects').select(['id', 'kind']).where('id', '=', toId).executeTakeFirst()
+    return row && { key: `o:${row.id}`, type: 'object', id: row.id, kind: row.kind, shared: false }
+  }
+  const { rows } = await sql<{ key: string; shared: boolean }>`
+    SELECT coalesce('a:' || loc.address_key, 'l:' || loc.id) AS key,
+      loc.shared_place OR (loc.address_key IS NOT NULL AND EXISTS (SELECT 1 FROM locations o WHERE o.address_key = loc.address_key AND o.shared_place)) AS shared
+    FROM locations loc WHERE loc.id = ${toId}`.execute(db)
+  const row = rows[0]
+  return row && { key: row.key, type: 'location', id: toId, kind: relation === 'works-at' ? 'employer' : 'address', shared: row.shared }
+}
+
+/** The entities (object or location rows) that make up an identifier, as a derived table (t, eid). */
+function entitiesOf(key: IdentifierKey): RawBuilder<unknown> {
+  const value = key.slice(2)
+  if (key.startsWith('o:')) return sql`(SELECT 'object'::text AS t, ${value}::uuid AS eid)`
+  if (key.startsWith('a:')) return sql`(SELECT 'location'::text AS t, id AS eid FROM locations WHERE address_key = ${value})`
+  return sql`(SELECT 'location'::text AS t, ${value}::uuid AS eid)`
+}
+
+export type OtherOnIdentifier = { person_id: string; safeguarded: boolean }
+
+/** The other people linked to an identifier now (every link, whatever its case), and whether each has been safeguarded. */
+export async function othersOnIdentifier(db: Queryable, key: IdentifierKey, personId: string): Promise<OtherOnIdentifier[]> {
+  const { rows } = await sql<OtherOnIdentifier>`
+    WITH o AS (
+      SELECT DISTINCT person_root(m.from_id) AS person_id
+      FROM ${entitiesOf(key)} e JOIN entity_links m ON m.to_type = e.t AND m.to_id = e.eid AND m.from_type = 'person'
+      LIMIT 1001
+    )
+    SELECT o.person_id, ${safeguarded('o.person_id')} AS safeguarded
+    FROM o WHERE o.person_id <> person_root(${personId}::uuid)
+    ORDER BY 1`.execute(db)
+  return rows
+}
+
+export type PromptInsert = {
+  id: string
+  person_id: string
+  link_id: string
+  identifier_key: string
+  identifier_type: string
+  identifier_id: string
+  identifier_kind: string
+  case_id: string | null
+  other_person_ids: string[]
+  other_count: number
+  unsafeguarded_count: number
+  specificity: number
+  created_by: string | null
+}
+
+/** Inserts a prompt unless one is already open for this person and identifier; answers whether it did. */
+export async function insertPrompt(db: Queryable, row: PromptInsert): Promise<boolean> {
+  const result = await sql`
+    INSERT INTO safeguarding_prompts (id, person_id, link_id, identifier_key, identifier_type, identifier_id, identifier_kind, case_id,
+      other_person_ids, other_count, unsafeguarded_count, specificity, created_by)
+    VALUES (${row.id}, ${row.person_id}, ${row.link_id}, ${row.identifier_key}, ${row.identifier_type}, ${row.identifier_id}, ${row.identifier_kind}, ${row.case_id},
+      ${row.other_person_ids}::uuid[], ${row.other_count}, ${row.unsafeguarded_count}, ${row.specificity}, ${row.created_by})
+    ON CONFLICT (person_id, identifier_key) WHERE status = 'open' DO NOTHING`.execute(db)
+  return (result.numAffectedRows ?? 0n) > 0n
+}
+
+export type PromptRow = {
+  id: string
+  person_id: string
+  person_name: string | null
+  identifier_key: string
+  identifier_type: 'object' | 'location'
+  identifier_id: string
+  identifier_kind: string
+  identifier_display: string | null
+  case_id: string | null
+  case_reference: string | null
+  other_count: number
+  specificity: number
+  status: string
+  outcome: string | null
+  outcome_note: string | null
+  outcome_by_name: string | null
+  outcome_at: Date | null
+  created_at: Date
+}
+
+const PROMPT_COLUMNS = sql`p.id, p.person_id, ${displayName('p.person_id')} AS person_name, p.identifier_key, p.identifier_type, p.identifier_id, p.identifier_kind,
+  CASE WHEN p.identifier_type = 'object' THEN (SELECT o.display FROM objects o WHERE o.id = p.identifier_id)
+    ELSE (SELECT concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) FROM locations l WHERE l.id = p.identifier_id) END AS identifier_display,
+  p.case_id, c.reference AS case_reference, p.other_count, p.specificity, p.status, p.outcome, p.outcome_note, u.display_name AS outcome_by_name, p.outcome_at, p.created_at`
+
+/** The review queue: most specific first (a phone shared by two before a hostel shared by forty), then newest. Counted to 1,000. */
+export async function listPrompts(db: Queryable, options: { status: 'open' | 'closed' | 'all'; hiddenCases: string[]; limit: number; offset: number }): Promise<{ rows: PromptRow[]; total: number }> {
+  const where = sql`(${options.status} = 'all' OR p.status = ${options.status}) AND ${visible('p', options.hiddenCases)}`
+  const [{ rows }, count] = await Promise.all([
+    sql<PromptRow>`
+      SELECT ${PROMPT_COLUMNS} FROM safeguarding_prompts p LEFT JOIN cases c ON c.id = p.case_id LEFT JOIN users u ON u.id = p.outcome_by
+      WHERE ${where}
+      ORDER BY p.status = 'open' DESC, p.specificity DESC, p.created_at DESC, p.id
+      LIMIT ${options.limit} OFFSET ${options.offset}`.execute(db),
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM safeguarding_prompts p WHERE ${where} LIMIT 1000) x`.execute(db),
+  ])
+  return { rows, total: count.rows[0].n }
+}
+
+export async function findPrompt(db: Queryable, id: string, options: { forUpdate?: boolean } = {}): Promise<PromptRow | undefined> {
+  if (options.forUpdate) await sql`SELECT 1 FROM safeguarding_prompts WHERE id = ${id} FOR UPDATE`.execute(db)
+  const { rows } = await sql<PromptRow>`
+    SELECT ${PROMPT_COLUMNS} FROM safeguarding_prompts p LEFT JOIN cases c ON c.id = p.case_id LEFT JOIN users u ON u.id = p.outcome_by
+    WHERE p.id = ${id}`.execute(db)
+  return rows[0]
+}
+
+export type PromptPersonRow = { prompt_id: string; person_id: string; name: string | null; safeguarded: boolean; visible: boolean }
+
+/** For each prompt, the other people on its identifier now, whether each is safeguarded, and whether any of their links is visible to the viewer. */
+export async function promptPeople(db: Queryable, prompts: { id: string; person_id: string; identifier_key: string; identifier_type: string; identifier_id: string }[], hiddenCases: string[]): Promise<PromptPersonRow[]> {
+  if (prompts.length === 0) return []
+  const values = sql.join(prompts.map((p) => sql`(${p.id}::uuid, ${p.person_id}::uuid, ${p.identifier_key}, ${p.identifier_id}::uuid)`))
+  const { rows } = await sql<PromptPersonRow>`
+    WITH pr (id, person_id, ikey, iid) AS (VALUES ${values}),
+    ents AS (
+      SELECT pr.id, pr.person_id, 'object'::text AS t, pr.iid AS eid FROM pr WHERE pr.ikey LIKE 'o:%'
+      UNION ALL SELECT pr.id, pr.person_id, 'location', loc.id FROM pr JOIN locations loc ON loc.address_key = substr(pr.ikey, 3) WHERE pr.ikey LIKE 'a:%'
+      UNION ALL SELECT pr.id, pr.person_id, 'location', pr.iid FROM pr WHERE pr.ikey LIKE 'l:%'
+    ),
+    members AS (
+      SELECT e.id AS prompt_id, person_root(m.from_id) AS person_id, bool_or(${visible('m', hiddenCases)}) AS visible
+      FROM ents e JOIN entity_links m ON m.to_type = e.t AND m.to_id = e.eid AND m.from_type = 'person'
+      WHERE person_root(m.from_id) <> person_root(e.person_id)
+      GROUP BY e.id, person_root(m.from_id)
+    )
+    SELECT mb.prompt_id, mb.person_id, ${displayName('mb.person_id')} AS name, mb.visible, ${safeguarded('mb.person_id')} AS safeguarded
+    FROM members mb ORDER BY name NULLS LAST, mb.person_id`.execute(db)
+  return rows
+}
+
+export async function closePrompt(db: Queryable, id: string, change: { outcome: string; note: string | null; by: string | null }): Promise<void> {
+  await db
+    .updateTable('safeguarding_prompts')
+    .set({ status: 'closed', outcome: change.outcome, outcome_note: change.note, outcome_by: change.by, outcome_at: new Date() })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .execute()
+}
+
+export type PathRow = { target: string; total: number; ikey1: string; via: string | null; ikey2: string | null; score: number }
+
+/**
+ * Everyone within two steps of a person through shared identifiers (person → identifier → person → identifier
+ * → person), each with the paths that justify them. Score: a weighted sum over paths. An identifier on which n
+ * people are linked has weight 1/(n − 1) (the chance that a step from one of them lands on a given other);
+ * a one-step path scores its identifier's weight, a two-step path half the product of its two weights. That is
+ * personalised PageRank truncated at two steps with a damping of one half, without the per-person
+ * normalisation (a person with many identifiers is not made less interesting by having them). Known shared
+ * places carry no weight and are not followed; identifiers with more than HUB_LINKS links are not followed.
+ * One statement, so the whole expansion is one round trip.
+ */
+export async function twoStepPaths(db: Queryable, seed: string, options: { from: string | null; to: string | null; hiddenCases: string[]; limit: number }): Promise<PathRow[]> {
+  const { from, to, hiddenCases } = options
+  const hub = HUB_LINKS
+  const { rows } = await sql<PathRow>`
+    WITH me AS MATERIALIZED (SELECT person_identity(person_root(${seed}::uuid)) AS id),
+    s AS MATERIALIZED (
+      SELECT DISTINCT ${IDENTIFIER_KEY('l', 'loc')} AS ikey, l.to_type, l.to_id, loc.address_key
+      FROM entity_links l LEFT JOIN locations loc ON l.to_type = 'location' AND loc.id = l.to_id
+      WHERE l.from_type = 'person' AND l.from_id IN (SELECT id FROM me) AND l.to_type IN ('object', 'location') AND ${inWindow('l', from, to)} AND ${visible('l', hiddenCases)}
+    ),
+    e1 AS MATERIALIZED (
+      SELECT ikey, to_type AS t, to_id AS eid FROM s
+      UNION SELECT s.ikey, 'location', o.id FROM s JOIN locations o ON o.address_key = s.address_key WHERE s.address_key IS NOT NULL
+    ),
+    k1 AS MATERIALIZED (
+      SELECT k.ikey FROM (
+        SELECT e1.ikey, bool_or(coalesce(loc.shared_place, false)) AS shared FROM e1 LEFT JOIN locations loc ON e1.t = 'location' AND loc.id = e1.eid GROUP BY e1.ikey
+      ) k
+      WHERE NOT k.shared AND (SELECT count(*) FROM (SELECT 1 FROM e1 x JOIN entity_links m ON m.to_type = x.t AND m.to_id = x.eid AND m.from_type = 'person' WHERE x.ikey = k.ikey LIMIT ${hub + 1}) c) <= ${hub}
+    ),
+    m1 AS MATERIALIZED (
+      SELECT e1.ikey, person_root(m.from_id) AS person_id, ${inWindow('m', from, to)} AND ${visible('m', hiddenCases)} AS usable
+      FROM k1 JOIN e1 ON e1.ikey = k1.ikey JOIN entity_links m ON m.to_type = e1.t AND m.to_id = e1.eid AND m.from_type = 'person'
+    ),
+    w1 AS (SELECT ikey, 1.0 / (count(DISTINCT person_id) - 1) AS w FROM m1 GROUP BY ikey HAVING count(DISTINCT person_id) > 1),
+    p1 AS MATERIALIZED (SELECT DISTINCT m1.ikey, m1.person_id, w1.w FROM m1 JOIN w1 ON w1.ikey = m1.ikey WHERE m1.usable AND m1.person_id NOT IN (SELECT id FROM me)),
+    s2 AS MATERIALIZED (
+      SELECT DISTINCT p.person_id AS via, ${IDENTIFIER_KEY('l', 'loc')} AS ikey, l.to_type, l.to_id, loc.address_key
+      FROM (SELECT DISTINCT person_id FROM p1) p CROSS JOIN LATERAL person_identity(p.person_id) AS member (id)
+      JOIN entity_links l ON l.from_type = 'person' AND l.from_id = member.id AND l.to_type IN ('object', 'location')
+      LEFT JOIN locations loc ON l.to_type = 'location' AND loc.id = l.to_id
+      WHERE ${inWindow('l', from, to)} AND ${visible('l', hiddenCases)}
+    ),
+    s2f AS MATERIALIZED (SELECT * FROM s2 WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.ikey = s2.ikey)),
+    e2 AS MATERIALIZED (
+      SELECT ikey, to_type AS t, to_id AS eid FROM s2f
+      UNION SELECT s2f.ikey, 'location', o.id FROM s2f JOIN locations o ON o.address_key = s2f.address_key WHERE s2f.address_key IS NOT NULL
+    ),
+    k2 AS MATERIALIZED (
+      SELECT k.ikey FROM (
+        SELECT e2.ikey, bool_or(coalesce(loc.shared_place, false)) AS shared FROM e2 LEFT JOIN locations loc ON e2.t = 'location' AND loc.id = e2.eid GROUP BY e2.ikey
+      ) k
+      WHERE NOT k.shared AND (SELECT count(*) FROM (SELECT 1 FROM e2 x JOIN entity_links m ON m.to_type = x.t AND m.to_id = x.eid AND m.from_type = 'person' WHERE x.ikey = k.ikey LIMIT ${hub + 1}) c) <= ${hub}
+    ),
+    m2 AS MATERIALIZED (
+      SELECT e2.ikey, person_root(m.from_id) AS person_id, ${inWindow('m', from, to)} AND ${visible('m', hiddenCases)} AS usable
+      FROM k2 JOIN e2 ON e2.ikey = k2.ikey JOIN entity_links m ON m.to_type = e2.t AND m.to_id = e2.eid AND m.from_type = 'person'
+    ),
+    w2 AS (SELECT ikey, 1.0 / (count(DISTINCT person_id) - 1) AS w FROM m2 GROUP BY ikey HAVING count(DISTINCT person_id) > 1),
+    paths AS (
+      SELECT person_id AS target, ikey AS ikey1, NULL::uuid AS via, NULL::text AS ikey2, w AS score FROM p1
+      UNION ALL
+      SELECT t.person_id, p1.ikey, p1.person_id, t.ikey, 0.5 * p1.w * w2.w
+      FROM p1
+      JOIN (SELECT DISTINCT via, ikey FROM s2f) hop ON hop.via = p1.person_id
+      JOIN (SELECT DISTINCT ikey, person_id FROM m2 WHERE usable) t ON t.ikey = hop.ikey
+      JOIN w2 ON w2.ikey = t.ikey
+      WHERE t.person_id NOT IN (SELECT id FROM me) AND t.person_id <> p1.person_id
+    ),
+    ranked AS (SELECT target, sum(score) AS total FROM paths GROUP BY target ORDER BY total DESC, target LIMIT ${options.limit})
+    SELECT r.target, r.total::float8 AS total, p.ikey1, p.via, p.ikey2, p.score::float8 AS score
+    FROM ranked r JOIN paths p ON p.target = r.target
+    ORDER BY r.total DESC, r.target, p.score DESC, p.ikey1, p.ikey2 NULLS FIRST`.execute(db)
+  return rows
+}
+
+export type IdentifierRow = { ikey: string; type: 'object' | 'location'; id: string; kind: string; display: string; people: number }
+
+/** What each identifier is, for display: kind (a place is an employer when anyone works there), text and how many people are on it. */
+export async function describeIdentifiers(db: Queryable, keys: IdentifierKey[]): Promise<Map<string, IdentifierRow>> {
+  if (keys.length === 0) return new Map()
+  const { rows } = await sql<IdentifierRow>`
+    WITH k AS (SELECT DISTINCT unnest(${keys}::text[]) AS ikey),
+    ents AS (
+      SELECT k.ikey, 'object'::text AS t, substr(k.ikey, 3)::uuid AS eid FROM k WHERE k.ikey LIKE 'o:%'
+      UNION ALL SELECT k.ikey, 'location', loc.id FROM k JOIN locations loc ON loc.address_key = substr(k.ikey, 3) WHERE k.ikey LIKE 'a:%'
+      UNION ALL SELECT k.ikey, 'location', substr(k.ikey, 3)::uuid FROM k WHERE k.ikey LIKE 'l:%'
+    ),
+    rep AS (SELECT DISTINCT ON (ikey) ikey, t, eid FROM ents ORDER BY ikey, eid)
+    SELECT rep.ikey, rep.t AS type, rep.eid AS id,
+      CASE WHEN rep.t = 'object' THEN (SELECT o.kind FROM objects o WHERE o.id = rep.eid)
+        WHEN EXISTS (SELECT 1 FROM ents e JOIN entity_links l ON l.to_type = 'location' AND l.to_id = e.eid WHERE e.ikey = rep.ikey AND l.relation = 'works-at') THEN 'employer'
+        ELSE 'address' END AS kind,
+      CASE WHEN rep.t = 'object' THEN (SELECT o.display FROM objects o WHERE o.id = rep.eid)
+        ELSE (SELECT concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) FROM locations l WHERE l.id = rep.eid) END AS display,
+      (SELECT count(DISTINCT person_root(l.from_id))::int FROM ents e JOIN entity_links l ON l.to_type = e.t AND l.to_id = e.eid AND l.from_type = 'person' WHERE e.ikey = rep.ikey) AS people
+    FROM rep`.execute(db)
+  return new Map(rows.map((r) => [r.ikey, r]))
+}
+
+export async function personNames(db: Queryable, ids: string[]): Promise<Map<string, string | null>> {
+  if (ids.length === 0) return new Map()
+  const { rows } = await sql<{ id: string; name: string | null }>`SELECT p.id, ${displayName('p.id')} AS name FROM people p WHERE p.id = ANY(${ids}::uuid[])`.execute(db)
+  return new Map(rows.map((r) => [r.id, r.name]))
+}
+
+export async function personExists(db: Queryable, id: string): Promise<boolean> {
+  return (await db.selectFrom('people').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
+}
+
+/** The links (person → identifier) among a set of people, for the link chart's edges. */
+export async function identifierLinks(db: Queryable, people: string[], options: { from: string | null; to: string | null; hiddenCases: string[] }): Promise<{ person_id: string; ikey: string; relation: string }[]> {
+  if (people.length === 0) return []
+  const { rows } = await sql<{ person_id: string; ikey: string; relation: string }>`
+    SELECT DISTINCT person_root(l.from_id) AS person_id, ${IDENTIFIER_KEY('l', 'loc')} AS ikey, l.relation
+    FROM entity_links l LEFT JOIN locations loc ON l.to_type = 'location' AND loc.id = l.to_id
+    WHERE l.from_type = 'person' AND l.from_id IN (SELECT person_identity(p) FROM unnest(${people}::uuid[]) p) AND l.to_type IN ('object', 'location')
+      AND ${inWindow('l', options.from, options.to)} AND ${visible('l', options.hiddenCases)}
+    ORDER BY 1, 2`.execute(db)
+  return rows
+}
+
+export async function findPlace(db: Queryable, id: string) {
+  return db.selectFrom('locations').select(['id', 'shared_place', 'shared_place_kind']).where('id', '=', id).executeTakeFirst()
+}
+
+export async function setSharedPlace(db: Queryable, id: string, shared: boolean, kind: string | null): Promise<void> {
+  await db.updateTable('locations').set({ shared_place: shared, shared_place_kind: shared ? kind : null }).where('id', '=', id).execute()
+}
