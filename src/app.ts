@@ -183,7 +183,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   await app.register(fastifyStatic, { root: join(ROOT, 'public'), serve: false })
 
   const env = createNunjucks(ROOT)
-  registerViews(app, env, { serviceName: 'Lantern', demo: deps.isDemo, saveSession: services.auth.saveSessionData })
+  registerViews(app, env, { serviceName: 'Lantern', demo: deps.isDemo, saveSession: services.auth.saveSessionData, consumeFlash: services.auth.consumeFlash })
   registerErrorHandling(app)
 
   registerPlatformRoutes(app, deps)

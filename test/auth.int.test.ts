@@ -33,6 +33,17 @@ describe('signing in and out', () => {
     expect(await auditActions(user.id)).toEqual(['user.created', 'auth.signed-in', 'auth.signed-out'])
   })
 
+  it('clears a shown message without wiping a newer one set by the next request', async () => {
+    const user = await createUser(ctx, 'investigator')
+    await new PageClient(ctx.app).signIn(user.email)
+    const session = await ctx.db.selectFrom('sessions').select('id_hash').where('user_id', '=', user.id).executeTakeFirstOrThrow()
+    await ctx.services.auth.saveSessionData(session.id_hash, { flash: 'Referral assigned', draftId: 'x' })
+    await ctx.services.auth.consumeFlash(session.id_hash, 'Task added')
+    expect((await ctx.db.selectFrom('sessions').select('data').where('id_hash', '=', session.id_hash).executeTakeFirstOrThrow()).data).toEqual({ flash: 'Referral assigned', draftId: 'x' })
+    await ctx.services.auth.consumeFlash(session.id_hash, 'Referral assigned')
+    expect((await ctx.db.selectFrom('sessions').select('data').where('id_hash', '=', session.id_hash).executeTakeFirstOrThrow()).data).toEqual({ draftId: 'x' })
+  })
+
   it('stores passwords only as scrypt hashes', async () => {
     const user = await createUser(ctx, 'analyst')
     const row = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()

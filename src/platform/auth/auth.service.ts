@@ -21,7 +21,7 @@ import {
   insertSession,
   revokeSession,
   revokeUserSessions,
-  setSessionData,
+  setSessionData, consumeFlash,
   touchSession,
 } from './sessions.repository.ts'
 import { findLiveApiToken, insertApiToken, markApiTokenUsed, revokeApiToken } from './api-tokens.repository.ts'
@@ -107,6 +107,10 @@ export function createAuthService(db: Db, config: Config) {
 
     async saveSessionData(idHash: string, data: Record<string, unknown>): Promise<void> {
       await setSessionData(db, idHash, data)
+    },
+
+    async consumeFlash(idHash: string, flash: string): Promise<void> {
+      await consumeFlash(db, idHash, flash)
     },
 
     async signOut(idHash: string, actor: Actor): Promise<void> {

@@ -67,6 +67,19 @@ export async function setSessionData(db: Queryable, idHash: string, data: Record
   await db.updateTable('sessions').set({ data: JSON.stringify(data) }).where('id_hash', '=', idHash).execute()
 }
 
+/**
+ * Removes a shown flash message, but only if it is still the one shown: a later request may already have set a
+ * new one (or changed other session data), and clearing must not overwrite that.
+ */
+export async function consumeFlash(db: Queryable, idHash: string, flash: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ data: sql`data - 'flash'` })
+    .where('id_hash', '=', idHash)
+    .where(sql<boolean>`data->>'flash' = ${flash}`)
+    .execute()
+}
+
 export async function revokeSession(db: Queryable, idHash: string): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: sql`now()` }).where('id_hash', '=', idHash).where('revoked_at', 'is', null).execute()
 }

@@ -57,7 +57,7 @@ export function createNunjucks(root: string): nunjucks.Environment {
   return env
 }
 
-export function registerViews(app: FastifyInstance, env: nunjucks.Environment, options: { serviceName: string; demo: () => boolean; saveSession: (idHash: string, data: Record<string, unknown>) => Promise<void> }): void {
+export function registerViews(app: FastifyInstance, env: nunjucks.Environment, options: { serviceName: string; demo: () => boolean; saveSession: (idHash: string, data: Record<string, unknown>) => Promise<void>; consumeFlash: (idHash: string, flash: string) => Promise<void> }): void {
   app.decorateRequest('flash', async function (this: FastifyRequest, message: string) {
     if (!this.session) return
     this.session.data = { ...this.session.data, flash: message }
@@ -73,8 +73,9 @@ export function registerViews(app: FastifyInstance, env: nunjucks.Environment, o
       flash = session.data.flash
       const { flash: _consumed, ...rest } = session.data
       session.data = rest
-      // The flash is shown once; clearing it must not hold up the page.
-      options.saveSession(session.idHash, rest).catch((error: unknown) => request.log.warn({ err: error }, 'could not clear flash'))
+      // The flash is shown once; clearing it must not hold up the page, and must not undo a later request's
+      // session change (a whole-data write here once wiped the next page's message), so it removes only itself.
+      options.consumeFlash(session.idHash, String(flash)).catch((error: unknown) => request.log.warn({ err: error }, 'could not clear flash'))
     }
     const html = env.render(template, {
       ...context,
