@@ -6,5 +6,8 @@ import { sql, type RawBuilder } from 'kysely'
  * another person is shown by its survivor's name (person_root, migration 0010): lists read as one person.
  */
 export function displayName(personIdColumn: string): RawBuilder<string | null> {
-  return sql<string | null>`(SELECT dn.full_name FROM person_names dn WHERE dn.person_id = person_root(${sql.ref(personIdColumn)}) ORDER BY dn.position LIMIT 1)`
+  // Almost no one is merged: look the record up once and walk the merge chain only when it has been.
+  return sql<string | null>`(SELECT dn.full_name FROM person_names dn
+    WHERE dn.person_id = (SELECT CASE WHEN x.merged_into IS NULL THEN x.id ELSE person_root(x.id) END FROM people x WHERE x.id = ${sql.ref(personIdColumn)})
+    ORDER BY dn.position LIMIT 1)`
 }

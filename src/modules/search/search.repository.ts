@@ -73,8 +73,8 @@ export async function searchPeopleByName(db: Queryable, folded: string, options:
     if (candidates.length === 0) return []
     const { rows } = await sql<PersonHit>`
       WITH scored AS (
-        SELECT person_root(pn.person_id) AS person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
-        FROM person_names pn WHERE pn.id = ANY(${candidates.map((c) => c.name_id)}::uuid[])
+        SELECT CASE WHEN pe.merged_into IS NULL THEN pe.id ELSE person_root(pe.id) END AS person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
+        FROM person_names pn JOIN people pe ON pe.id = pn.person_id WHERE pn.id = ANY(${candidates.map((c) => c.name_id)}::uuid[])
         ORDER BY score DESC LIMIT 500
       ),
       best AS (
@@ -112,8 +112,8 @@ async function searchPeopleByTrigram(db: Queryable, folded: string, dob: ReturnT
   await sql`SELECT set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(db)
   const { rows } = await sql<PersonHit>`
     WITH matches AS (
-      SELECT person_root(pn.person_id) AS person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
-      FROM person_names pn WHERE pn.normalised % ${folded}
+      SELECT CASE WHEN pe.merged_into IS NULL THEN pe.id ELSE person_root(pe.id) END AS person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
+      FROM person_names pn JOIN people pe ON pe.id = pn.person_id WHERE pn.normalised % ${folded}
       ORDER BY score DESC LIMIT 500
     ),
     best AS (
