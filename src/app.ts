@@ -41,6 +41,8 @@ import { registerIntelligencePages } from '#src/modules/intelligence/intelligenc
 import { registerIntelligenceApi } from '#src/modules/intelligence/intelligence.api.ts'
 import { registerMatchingPages } from '#src/modules/matching/matching.pages.ts'
 import { registerMatchingApi } from '#src/modules/matching/matching.api.ts'
+import { registerImportPages } from '#src/modules/imports/imports.pages.ts'
+import { registerImportApi } from '#src/modules/imports/imports.api.ts'
 import type { Services } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 
@@ -213,6 +215,8 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerIntelligenceApi(app, deps)
   registerMatchingPages(app, deps)
   registerMatchingApi(app, deps)
+  registerImportPages(app, deps)
+  registerImportApi(app, deps)
 
   await app.ready()
   return { app, routes: registry }

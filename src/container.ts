@@ -16,18 +16,21 @@ import { createOutreachService } from '#src/modules/outreach/index.ts'
 import { createPublicReportService } from '#src/modules/public/public-report.service.ts'
 import { createIntelligenceService } from '#src/modules/intelligence/intelligence.service.ts'
 import { createMatchingService } from '#src/modules/matching/matching.service.ts'
+import { createImportService } from '#src/modules/imports/imports.service.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
 export function createServices(db: Db, config: Config) {
   const screeningRules = createScreeningRules()
   const referrals = createReferralService(db, { triageSlaHours: config.triageSlaHours })
+  const people = createPersonService(db)
+  const matching = createMatchingService(db)
   return {
     auth: createAuthService(db, config),
     referrals,
     priorities: createPriorityService(db),
     screening: createScreeningService(db, screeningRules),
     nrm: createNrmService(db, screeningRules),
-    people: createPersonService(db),
+    people,
     cases: createCaseService(db),
     search: createSearchService(db),
     partners: createPartnerService(db),
@@ -37,7 +40,8 @@ export function createServices(db: Db, config: Config) {
     safeguarding: createSafeguardingService(db, { agendaReferralDays: config.hubAgendaReferralDays }),
     publicReports: createPublicReportService(db, referrals),
     intelligence: createIntelligenceService(db),
-    matching: createMatchingService(db),
+    matching,
+    imports: createImportService(db, { referrals, people, matching, matchThreshold: config.importMatchThreshold }),
   }
 }
 

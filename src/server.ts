@@ -19,10 +19,13 @@ async function main(): Promise<void> {
     closing = true
     console.log(`\nLantern is stopping (${signal})…`)
     await app?.close().catch(() => undefined)
+    // A batch in hand finishes (or its transaction is rolled back) before the database stops.
+    await services?.imports.idle().catch(() => undefined)
     await database.close().catch((error: unknown) => console.error('Could not stop the database cleanly:', error))
     process.exit(0)
   }
   let app: FastifyInstance | undefined
+  let services: ReturnType<typeof createServices> | undefined
   process.once('SIGINT', () => void shutdown('SIGINT'))
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
 
@@ -38,11 +41,13 @@ async function main(): Promise<void> {
       if (existsSync(file)) demoMessage = readFileSync(file, 'utf8').trimEnd()
     }
     const demo = await isDemoLoaded(database.db)
-    const services = createServices(database.db, config)
+    services = createServices(database.db, config)
     app = (await createApp({ config, db: database.db, services, isDemo: () => demo })).app
     await app.listen({ host: config.host, port: config.port })
     // Build the person-matching index in the background, so the first reviewer does not wait for it.
     void services.matching.readyWithin(0)
+    // Imports left unfinished by the last stop carry on from their last committed batch.
+    services.imports.kick((error) => app?.log.error({ err: error }, 'import worker stopped'))
     const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host
     console.log(`\nLantern is running at http://${shownHost}:${config.port} (started in ${Date.now() - started} ms)`)
     console.log(database.embedded ? `Database: embedded PostgreSQL in ${join(config.dataDir, 'postgres')}` : 'Database: the PostgreSQL server in DATABASE_URL')

@@ -207,6 +207,17 @@ export function createMatchingService(db: Db) {
       return { modelVersion: s.modelVersion, matches }
     },
 
+    /**
+     * People already recorded who are likely the same as a record not yet stored (a bulk import's row), best
+     * first, at or above `minProbability`, with the per-field explanation. Not audited here: the caller records
+     * what it did with the answer in its own transaction.
+     */
+    async likelyMatchesFor(record: Omit<PersonInput, 'id'>, minProbability: number) {
+      const s = await current()
+      const found = s.index.resolve({ ...record, id: 'unsaved-record' }, { limit: 3, minProbability })
+      return { modelVersion: s.modelVersion, matches: found.map((m) => ({ personId: m.id, probability: m.probability, weight: m.weight, explanation: shownExplanation(m.explanation) })) }
+    },
+
     /** Both records side by side (non-protected fields only) with the explanation. Audited. */
     async compare(personId: string, otherId: string, user: CurrentUser, actor: Actor) {
       const { score, modelVersion } = await pair(personId, otherId)

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import fastifyMultipart, { type MultipartFile } from '@fastify/multipart'
+import { isUploadedFile, registerSingleFileUpload } from '#src/platform/http/uploads.ts'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
@@ -21,11 +21,6 @@ type Query = Record<string, string | undefined>
 const vocab = { SECTORS, EVENT_KINDS, DELIVERY }
 
 /** A file as the upload route's body carries it: read whole (up to the limit) by the multipart hook below. */
-type UploadedFile = { filename: string; data: Buffer; truncated: boolean }
-
-function isUploadedFile(value: unknown): value is UploadedFile {
-  return typeof value === 'object' && value !== null && Buffer.isBuffer((value as UploadedFile).data)
-}
 
 /** 'D/M/YYYY' or 'YYYY-MM-DD' from a filter box, or undefined with an error. */
 function filterDate(value: string, label: string): { value?: string; error?: string } {
@@ -229,21 +224,9 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
     return reply.redirect(`/outreach/events/${request.params.id}#feedback`, 303)
   })
 
-  // Materials: multipart is registered for this one route's scope only, so every other route keeps its
-  // ordinary (urlencoded, size-limited) body parsing.
+  // Materials: multipart for this one route's scope only.
   app.register(async (scope) => {
-    await scope.register(fastifyMultipart, {
-      limits: { fileSize: MATERIAL_MAX_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
-      // Fields land on request.body as plain values, so the CSRF check reads "_csrf" as on any form.
-      attachFieldsToBody: 'keyValues',
-      // An oversized file is read to the limit and marked, so the page can say so instead of a bare 413.
-      throwFileSizeLimit: false,
-      async onFile(part: MultipartFile) {
-        const chunks: Buffer[] = []
-        for await (const chunk of part.file) chunks.push(chunk as Buffer)
-        ;(part as unknown as { value: UploadedFile }).value = { filename: part.filename, data: Buffer.concat(chunks), truncated: part.file.truncated }
-      },
-    })
+    await registerSingleFileUpload(scope, { fileSize: MATERIAL_MAX_BYTES, fields: 5, fieldSize: 1024 })
     scope.post<{ Params: { id: string }; Body: Body }>('/outreach/events/:id/materials', manage, async (request, reply) => {
       if (!isUuid(request.params.id)) throw new NotFoundError()
       const file = request.body?.material

@@ -8,6 +8,6 @@ import { sql, type RawBuilder } from 'kysely'
 export function displayName(personIdColumn: string): RawBuilder<string | null> {
   // Almost no one is merged: look the record up once and walk the merge chain only when it has been.
   return sql<string | null>`(SELECT dn.full_name FROM person_names dn
-    WHERE dn.person_id = (SELECT CASE WHEN x.merged_into IS NULL THEN x.id ELSE person_root(x.id) END FROM people x WHERE x.id = ${sql.ref(personIdColumn)})
+    WHERE dn.person_id = (SELECT CASE WHEN dn_p.merged_into IS NULL THEN dn_p.id ELSE person_root(dn_p.id) END FROM people dn_p WHERE dn_p.id = ${sql.ref(personIdColumn)})
     ORDER BY dn.position LIMIT 1)`
 }

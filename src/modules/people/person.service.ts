@@ -1,4 +1,4 @@
-import type { Db } from '#src/platform/db/database.ts'
+import type { Db, Trx } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
@@ -27,6 +27,8 @@ export const PLACE_RELATIONS = {
 } as const
 export type PlaceRelation = keyof typeof PLACE_RELATIONS
 
+type ObjectLinkInput = { kind: ObjectKind; value: string; relation: string; validFrom: string | null; source: string; caseId?: string | null; details?: Record<string, unknown> }
+
 export type VictimFacetAccess = { exists: boolean; visible: boolean; askWho: string[] }
 
 /**
@@ -46,6 +48,18 @@ export function createPersonService(db: Db) {
     const person = await repo.findPerson(db, id)
     if (!person) throw new PersonError('not-found', 'Person not found')
     return person
+  }
+
+  async function linkObjectWithin(trx: Trx, id: string, input: ObjectLinkInput, actor: Actor): Promise<string> {
+    const normalised = normaliseIdentifier(input.kind, input.value)
+    if (!normalised.ok) throw new PersonError('invalid', normalised.message, 'value')
+    const objectId = await repo.upsertObject(trx, { id: uuidv7(), kind: input.kind, value: normalised.value, display: normalised.display, details: input.details ?? {}, createdBy: actor.userId })
+    const linkId = uuidv7()
+    await repo.touchPerson(trx, id)
+    await repo.insertLink(trx, { id: linkId, from_type: 'person', from_id: id, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source: input.source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
+    await raiseSharedIdentifierPrompts(trx, { linkId, personId: id, toType: 'object', toId: objectId, relation: input.relation, caseId: input.caseId ?? null }, actor)
+    await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { linked: input.kind, objectId } }])
+    return objectId
   }
 
   return {
@@ -162,24 +176,15 @@ export function createPersonService(db: Db) {
     },
 
     /** Links a phone, vehicle, account or deal line to a person, creating the object if it is new. */
-    async linkObject(
-      id: string,
-      input: { kind: ObjectKind; value: string; relation: string; validFrom: string | null; source: string; caseId?: string | null; details?: Record<string, unknown> },
-      actor: Actor,
-    ): Promise<string> {
+    async linkObject(id: string, input: ObjectLinkInput, actor: Actor): Promise<string> {
       await load(id)
       const normalised = normaliseIdentifier(input.kind, input.value)
       if (!normalised.ok) throw new PersonError('invalid', normalised.message, 'value')
-      return inTransaction(db, async (trx) => {
-        const objectId = await repo.upsertObject(trx, { id: uuidv7(), kind: input.kind, value: normalised.value, display: normalised.display, details: input.details ?? {}, createdBy: actor.userId })
-        const linkId = uuidv7()
-        await repo.touchPerson(trx, id)
-        await repo.insertLink(trx, { id: linkId, from_type: 'person', from_id: id, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source: input.source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
-        await raiseSharedIdentifierPrompts(trx, { linkId, personId: id, toType: 'object', toId: objectId, relation: input.relation, caseId: input.caseId ?? null }, actor)
-        await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { linked: input.kind, objectId } }])
-        return objectId
-      })
+      return inTransaction(db, (trx) => linkObjectWithin(trx, id, input, actor))
     },
+
+    /** linkObject inside a transaction the caller holds: a bulk import's batch, for a person it has just created. */
+    linkObjectWithin,
 
     /** Shows immigration status to a permitted user who states why; the view and the reason are audited. */
     async viewImmigrationStatus(id: string, purpose: string, user: CurrentUser, actor: Actor) {

@@ -48,13 +48,18 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       options: {
         draftId?: string
         /** More work in the same transaction, before the audit row: a public report records its idempotency key here. */
-        within?: (trx: Trx, created: { id: string; reference: string }) => Promise<void>
+        within?: (trx: Trx, created: { id: string; reference: string; people: string[] }) => Promise<void>
+        /** A transaction the caller already holds: a bulk import writes a batch of referrals in one. */
+        trx?: Trx
+        /** People already recorded who are subjects too: an imported row a reviewer found to be someone known. */
+        existingPeople?: { personId: string; role: string }[]
       } = {},
     ): Promise<{ id: string; reference: string }> {
       const receivedAt = receivedInstant(input.receivedAt)
       if (receivedAt.getTime() > Date.now() + 60_000) throw new ReferralError('received-in-future', 'Date received must be today or in the past', 'receivedAt')
       await assertPriorityTags(input.priorityTags)
-      return inTransaction(db, async (trx) => {
+      const run = <T>(work: (trx: Trx) => Promise<T>): Promise<T> => (options.trx ? work(options.trx) : inTransaction(db, work))
+      return run(async (trx) => {
         const id = uuidv7()
         const reference = await repo.nextReference(trx, receivedAt.getUTCFullYear())
         const from = await resolveReferringOrganisation(trx, input.referringOrganisation, input.referringSector)
@@ -76,13 +81,15 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
         })
         const subjects = []
         for (const person of input.people) subjects.push({ personId: await repo.insertPerson(trx, person, actor.userId), role: person.role })
+        const created = subjects.map((s) => s.personId)
+        for (const known of options.existingPeople ?? []) subjects.push(known)
         await repo.linkSubjects(trx, id, subjects)
         const locationIds = []
         for (const location of input.locations) locationIds.push(await repo.insertLocation(trx, location))
         await repo.linkLocations(trx, id, locationIds)
         await repo.insertReferralEvent(trx, { referralId: id, actorUserId: actor.userId, kind: 'created', toStatus: 'new', details: { source: input.source } })
         if (options.draftId) await repo.deleteDraft(trx, options.draftId)
-        if (options.within) await options.within(trx, { id, reference })
+        if (options.within) await options.within(trx, { id, reference, people: created })
         await appendAuditEvents(trx, actor, [
           { action: 'referral.created', subjectType: 'referral', subjectId: id, details: { people: subjects.map((s) => s.personId), locations: locationIds } },
         ])

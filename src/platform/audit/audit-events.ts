@@ -81,6 +81,13 @@ export const AUDIT_ACTIONS = {
   'intelligence.others-viewed': 'consultation',
   'intelligence.network-viewed': 'consultation',
   'place.shared-place-changed': 'alteration',
+  'import.uploaded': 'collection',
+  'import.mapped': 'collection',
+  'import.started': 'collection',
+  'import.batch-processed': 'collection',
+  'import.row-decided': 'collection',
+  'import.viewed': 'consultation',
+  'import.failures-downloaded': 'consultation',
 } as const
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS

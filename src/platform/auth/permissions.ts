@@ -36,6 +36,7 @@ export const PERMISSIONS = {
   'intelligence:view': 'See shared-identifier safeguarding prompts, others who may be targeted and link charts',
   'safeguarding-prompt:review': 'Record the outcome of a shared-identifier safeguarding prompt',
   'shared-place:manage': 'Mark a place as a known shared place (police station, NRM support provider, hostel, solicitor)',
+  'import:run': 'Import referrals and people from a helpline or partner export (CSV or XLSX) and decide its likely duplicates',
 } as const
 
 export type Permission = keyof typeof PERMISSIONS

@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   PUBLIC_REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   TRIAGE_SLA_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   HUB_AGENDA_REFERRAL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  IMPORT_MATCH_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.9),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
@@ -59,6 +60,8 @@ export type Config = {
   triageSlaHours: number
   /** A hub meeting's agenda takes new referrals from this many days before it (the meeting form can change it). */
   hubAgendaReferralDays: number
+  /** An imported person at least this likely to be someone already recorded waits for a reviewer instead. */
+  importMatchThreshold: number
   bodyLimitBytes: number
   logLevel: string
   /** log2 of the scrypt cost parameter N. */
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicReportRateLimitPerMinute: e.PUBLIC_REPORT_RATE_LIMIT_PER_MINUTE,
     triageSlaHours: e.TRIAGE_SLA_HOURS,
     hubAgendaReferralDays: e.HUB_AGENDA_REFERRAL_DAYS,
+    importMatchThreshold: e.IMPORT_MATCH_THRESHOLD,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
     passwordHashCost: e.PASSWORD_HASH_COST,

@@ -711,6 +711,54 @@ export interface HubMeetingDecisionsTable {
   created_at: CreatedAt
 }
 
+export interface ImportMappingsTable {
+  source_key: string
+  header_key: string
+  mapping: ColumnType<Record<string, string>, string, string>
+  updated_by: string | null
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export interface ImportJobsTable {
+  id: string
+  source: string
+  referral_source: string
+  filename: string
+  file_kind: string
+  headers: string[]
+  rows: ColumnType<string[][], string, string>
+  mapping: ColumnType<Record<string, string> | null, string | null | undefined, string | null>
+  status: ColumnType<string, string | undefined, string>
+  total_rows: number
+  next_row: ColumnType<number, number | undefined, number>
+  created_count: ColumnType<number, number | undefined, number>
+  review_count: ColumnType<number, number | undefined, number>
+  failed_count: ColumnType<number, number | undefined, number>
+  already_count: ColumnType<number, number | undefined, number>
+  created_by: string | null
+  created_at: CreatedAt
+  started_at: Timestamp | null
+  finished_at: Timestamp | null
+}
+
+export interface ImportRowsTable {
+  id: string
+  job_id: string
+  row_number: number
+  fingerprint: string
+  status: string
+  message: string | null
+  referral_id: string | null
+  person_id: string | null
+  candidate_person_id: string | null
+  probability: number | null
+  explanation: ColumnType<unknown[] | null, string | null | undefined, string | null>
+  data: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+  decided_by: string | null
+  decided_at: Timestamp | null
+  created_at: CreatedAt
+}
+
 export interface Database {
   roles: RolesTable
   users: UsersTable
@@ -775,6 +823,9 @@ export interface Database {
   safeguarding_prompts: SafeguardingPromptsTable
   match_decisions: MatchDecisionsTable
   person_merges: PersonMergesTable
+  import_mappings: ImportMappingsTable
+  import_jobs: ImportJobsTable
+  import_rows: ImportRowsTable
 }
 
 export type Db = Kysely<Database>

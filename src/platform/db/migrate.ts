@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008-outreach.ts'
 import * as m0009 from './migrations/0009-disclosures.ts'
 import * as m0010 from './migrations/0010-person-matching.ts'
 import * as m0011 from './migrations/0011-intelligence.ts'
+import * as m0012 from './migrations/0012-imports.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-disclosures': m0009,
   '0010-person-matching': m0010,
   '0011-intelligence': m0011,
+  '0012-imports': m0012,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

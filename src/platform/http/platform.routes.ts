@@ -6,7 +6,7 @@ import { ROOT } from '#src/platform/paths.ts'
 
 const ASSET_ROOTS: Record<string, { root: string; files: RegExp }> = {
   stylesheets: { root: join(ROOT, 'public/stylesheets'), files: /^application\.css$/ },
-  js: { root: join(ROOT, 'src/platform/views/assets/js'), files: /^(application|link-chart)\.js$/ },
+  js: { root: join(ROOT, 'src/platform/views/assets/js'), files: /^(application|link-chart|import-progress)\.js$/ },
   // The link chart's graph library, served from our own origin so the CSP needs no third-party script source.
   cytoscape: { root: join(ROOT, 'node_modules/cytoscape/dist'), files: /^cytoscape\.esm\.min\.mjs$/ },
   govuk: { root: join(ROOT, 'node_modules/govuk-frontend/dist/govuk'), files: /^govuk-frontend\.min\.js$/ },

@@ -28,6 +28,7 @@ function navigation(user: CurrentUser | null, path: string): NavItem[] {
     { text: 'Partners', href: '/partners', show: can(user, 'partner:view') },
     { text: 'Shared with your agency', href: '/partner', show: can(user, 'partner-portal:use') },
     { text: 'Outreach', href: '/outreach', show: can(user, 'outreach:view') },
+    { text: 'Imports', href: '/imports', show: can(user, 'import:run') },
     { text: 'Hub meetings', href: '/hub-meetings', show: can(user, 'safeguarding-meeting:manage') },
     { text: 'Actions', href: '/partner/actions', show: can(user, 'safeguarding-action:update-own') },
     { text: 'My work', href: '/my-work', show: true },
