@@ -44,15 +44,22 @@ async function main(): Promise<void> {
     services = createServices(database.db, config)
     app = (await createApp({ config, db: database.db, services, isDemo: () => demo })).app
     await app.listen({ host: config.host, port: config.port })
+    // Everything the start-up message says is known before it is printed, so whoever reads (or waits for) the
+    // "running" line sees the whole message.
+    const noUsers = !demoMessage && !(await hasAnyUser(database.db))
+    const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host
+    console.log(
+      [
+        `\nLantern is running at http://${shownHost}:${config.port} (started in ${Date.now() - started} ms)`,
+        database.embedded ? `Database: embedded PostgreSQL in ${join(config.dataDir, 'postgres')}` : 'Database: the PostgreSQL server in DATABASE_URL',
+        ...(demoMessage ? [`\n${demoMessage}\n`] : []),
+        ...(noUsers ? ['\nNo users yet. Create one with: npx lantern user create --email you@example.police.uk --role admin\n'] : []),
+      ].join('\n'),
+    )
     // Build the person-matching index in the background, so the first reviewer does not wait for it.
     void services.matching.readyWithin(0)
     // Imports left unfinished by the last stop carry on from their last committed batch.
     services.imports.kick((error) => app?.log.error({ err: error }, 'import worker stopped'))
-    const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host
-    console.log(`\nLantern is running at http://${shownHost}:${config.port} (started in ${Date.now() - started} ms)`)
-    console.log(database.embedded ? `Database: embedded PostgreSQL in ${join(config.dataDir, 'postgres')}` : 'Database: the PostgreSQL server in DATABASE_URL')
-    if (demoMessage) console.log(`\n${demoMessage}\n`)
-    else if (!(await hasAnyUser(database.db))) console.log('\nNo users yet. Create one with: npx lantern user create --email you@example.police.uk --role admin\n')
   } catch (error) {
     console.error(error instanceof Error ? error.message : error)
     await app?.close().catch(() => undefined)
