@@ -215,10 +215,15 @@ export function createCaseService(db: Db) {
       })
     },
 
-    /** Events involving a person or at a place, in the live jobs this user may see; the look-up is audited. */
-    async eventsFor(filter: { personId?: string; locationId?: string }, user: CurrentUser, actor: Actor) {
+    /**
+     * Events involving a person or at a place, in the live jobs this user may see. A look-up on its own is
+     * audited; shown as part of a person's record (`audited: false`) it is covered by that record's view row.
+     */
+    async eventsFor(filter: { personId?: string; locationId?: string }, user: CurrentUser, actor: Actor, options: { audited: boolean } = { audited: true }) {
+      const viewer = { userId: user.id, supervisor: can(user, 'case:supervise') }
+      if (!options.audited) return repo.listEventsFor(db, filter, viewer, 200)
       return inTransaction(db, async (trx) => {
-        const rows = await repo.listEventsFor(trx, filter, { userId: user.id, supervisor: can(user, 'case:supervise') }, 200)
+        const rows = await repo.listEventsFor(trx, filter, viewer, 200)
         await appendAuditEvents(trx, actor, [
           { action: 'case.events-viewed', subjectType: filter.personId ? 'person' : 'location', subjectId: filter.personId ?? filter.locationId ?? null, details: { events: rows.length } },
         ])

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, SafeguardingPromptsTable } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/display-name.ts'
 
 /**
@@ -84,21 +84,8 @@ export async function othersOnIdentifier(db: Queryable, key: IdentifierKey, pers
   return rows
 }
 
-export type PromptInsert = {
-  id: string
-  person_id: string
-  link_id: string
-  identifier_key: string
-  identifier_type: string
-  identifier_id: string
-  identifier_kind: string
-  case_id: string | null
-  other_person_ids: string[]
-  other_count: number
-  unsafeguarded_count: number
-  specificity: number
-  created_by: string | null
-}
+/** A new prompt: the table's columns less those its outcome and the database fill in. */
+export type PromptInsert = Omit<SafeguardingPromptsTable, 'status' | 'outcome' | 'outcome_note' | 'outcome_by' | 'outcome_at' | 'created_at' | 'link_id'> & { link_id: string }
 
 /** Inserts a prompt unless one is already open for this person and identifier; answers whether it did. */
 export async function insertPrompt(db: Queryable, row: PromptInsert): Promise<boolean> {
@@ -195,6 +182,34 @@ export async function closePrompt(db: Queryable, id: string, change: { outcome: 
 export type PathRow = { target: string; total: number; ikey1: string; via: string | null; ikey2: string | null; score: number }
 
 /**
+ * One step out from a set of identifiers (`source`: ikey, to_type, to_id, address_key): every row that shares an
+ * address key, the identifiers that are neither flagged shared places nor hubs of more than HUB_LINKS people,
+ * the people on them (usable when in the window and visible), and each identifier's specificity weight.
+ * Steps one and two are the same expansion; only their names differ.
+ */
+function expansionStep(step: 1 | 2, source: 's' | 's2f', options: { from: string | null; to: string | null; hiddenCases: string[] }): RawBuilder<unknown> {
+  const { from, to, hiddenCases } = options
+  const hub = HUB_LINKS
+  const [e, k, m, w, src] = [`e${step}`, `k${step}`, `m${step}`, `w${step}`, source].map((name) => sql.raw(name))
+  return sql`
+    ${e} AS MATERIALIZED (
+      SELECT ikey, to_type AS t, to_id AS eid FROM ${src}
+      UNION SELECT ${src}.ikey, 'location', o.id FROM ${src} JOIN locations o ON o.address_key = ${src}.address_key WHERE ${src}.address_key IS NOT NULL
+    ),
+    ${k} AS MATERIALIZED (
+      SELECT k.ikey FROM (
+        SELECT ${e}.ikey, bool_or(coalesce(loc.shared_place, false)) AS shared FROM ${e} LEFT JOIN locations loc ON ${e}.t = 'location' AND loc.id = ${e}.eid GROUP BY ${e}.ikey
+      ) k
+      WHERE NOT k.shared AND (SELECT count(*) FROM (SELECT 1 FROM ${e} x JOIN entity_links m ON m.to_type = x.t AND m.to_id = x.eid AND m.from_type = 'person' WHERE x.ikey = k.ikey LIMIT ${hub + 1}) c) <= ${hub}
+    ),
+    ${m} AS MATERIALIZED (
+      SELECT ${e}.ikey, person_root(m.from_id) AS person_id, ${inWindow('m', from, to)} AND ${visible('m', hiddenCases)} AS usable
+      FROM ${k} JOIN ${e} ON ${e}.ikey = ${k}.ikey JOIN entity_links m ON m.to_type = ${e}.t AND m.to_id = ${e}.eid AND m.from_type = 'person'
+    ),
+    ${w} AS (SELECT ikey, 1.0 / (count(DISTINCT person_id) - 1) AS w FROM ${m} GROUP BY ikey HAVING count(DISTINCT person_id) > 1)`
+}
+
+/**
  * Everyone within two steps of a person through shared identifiers (person → identifier → person → identifier
  * → person), each with the paths that justify them. Score: a weighted sum over paths. An identifier on which n
  * people are linked has weight 1/(n − 1) (the chance that a step from one of them lands on a given other);
@@ -206,7 +221,6 @@ export type PathRow = { target: string; total: number; ikey1: string; via: strin
  */
 export async function twoStepPaths(db: Queryable, seed: string, options: { from: string | null; to: string | null; hiddenCases: string[]; limit: number }): Promise<PathRow[]> {
   const { from, to, hiddenCases } = options
-  const hub = HUB_LINKS
   const { rows } = await sql<PathRow>`
     WITH me AS MATERIALIZED (SELECT person_identity(person_root(${seed}::uuid)) AS id),
     s AS MATERIALIZED (
@@ -214,21 +228,7 @@ export async function twoStepPaths(db: Queryable, seed: string, options: { from:
       FROM entity_links l LEFT JOIN locations loc ON l.to_type = 'location' AND loc.id = l.to_id
       WHERE l.from_type = 'person' AND l.from_id IN (SELECT id FROM me) AND l.to_type IN ('object', 'location') AND ${inWindow('l', from, to)} AND ${visible('l', hiddenCases)}
     ),
-    e1 AS MATERIALIZED (
-      SELECT ikey, to_type AS t, to_id AS eid FROM s
-      UNION SELECT s.ikey, 'location', o.id FROM s JOIN locations o ON o.address_key = s.address_key WHERE s.address_key IS NOT NULL
-    ),
-    k1 AS MATERIALIZED (
-      SELECT k.ikey FROM (
-        SELECT e1.ikey, bool_or(coalesce(loc.shared_place, false)) AS shared FROM e1 LEFT JOIN locations loc ON e1.t = 'location' AND loc.id = e1.eid GROUP BY e1.ikey
-      ) k
-      WHERE NOT k.shared AND (SELECT count(*) FROM (SELECT 1 FROM e1 x JOIN entity_links m ON m.to_type = x.t AND m.to_id = x.eid AND m.from_type = 'person' WHERE x.ikey = k.ikey LIMIT ${hub + 1}) c) <= ${hub}
-    ),
-    m1 AS MATERIALIZED (
-      SELECT e1.ikey, person_root(m.from_id) AS person_id, ${inWindow('m', from, to)} AND ${visible('m', hiddenCases)} AS usable
-      FROM k1 JOIN e1 ON e1.ikey = k1.ikey JOIN entity_links m ON m.to_type = e1.t AND m.to_id = e1.eid AND m.from_type = 'person'
-    ),
-    w1 AS (SELECT ikey, 1.0 / (count(DISTINCT person_id) - 1) AS w FROM m1 GROUP BY ikey HAVING count(DISTINCT person_id) > 1),
+    ${expansionStep(1, 's', options)},
     p1 AS MATERIALIZED (SELECT DISTINCT m1.ikey, m1.person_id, w1.w FROM m1 JOIN w1 ON w1.ikey = m1.ikey WHERE m1.usable AND m1.person_id NOT IN (SELECT id FROM me)),
     s2 AS MATERIALIZED (
       SELECT DISTINCT p.person_id AS via, ${IDENTIFIER_KEY('l', 'loc')} AS ikey, l.to_type, l.to_id, loc.address_key
@@ -238,21 +238,7 @@ export async function twoStepPaths(db: Queryable, seed: string, options: { from:
       WHERE ${inWindow('l', from, to)} AND ${visible('l', hiddenCases)}
     ),
     s2f AS MATERIALIZED (SELECT * FROM s2 WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.ikey = s2.ikey)),
-    e2 AS MATERIALIZED (
-      SELECT ikey, to_type AS t, to_id AS eid FROM s2f
-      UNION SELECT s2f.ikey, 'location', o.id FROM s2f JOIN locations o ON o.address_key = s2f.address_key WHERE s2f.address_key IS NOT NULL
-    ),
-    k2 AS MATERIALIZED (
-      SELECT k.ikey FROM (
-        SELECT e2.ikey, bool_or(coalesce(loc.shared_place, false)) AS shared FROM e2 LEFT JOIN locations loc ON e2.t = 'location' AND loc.id = e2.eid GROUP BY e2.ikey
-      ) k
-      WHERE NOT k.shared AND (SELECT count(*) FROM (SELECT 1 FROM e2 x JOIN entity_links m ON m.to_type = x.t AND m.to_id = x.eid AND m.from_type = 'person' WHERE x.ikey = k.ikey LIMIT ${hub + 1}) c) <= ${hub}
-    ),
-    m2 AS MATERIALIZED (
-      SELECT e2.ikey, person_root(m.from_id) AS person_id, ${inWindow('m', from, to)} AND ${visible('m', hiddenCases)} AS usable
-      FROM k2 JOIN e2 ON e2.ikey = k2.ikey JOIN entity_links m ON m.to_type = e2.t AND m.to_id = e2.eid AND m.from_type = 'person'
-    ),
-    w2 AS (SELECT ikey, 1.0 / (count(DISTINCT person_id) - 1) AS w FROM m2 GROUP BY ikey HAVING count(DISTINCT person_id) > 1),
+    ${expansionStep(2, 's2f', options)},
     paths AS (
       SELECT person_id AS target, ikey AS ikey1, NULL::uuid AS via, NULL::text AS ikey2, w AS score FROM p1
       UNION ALL

@@ -49,7 +49,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     }
     const { person, names } = view
     const errors = state.errors ?? {}
-    const events = can(request.user, 'case:view') ? await services.cases.eventsFor({ personId: person.id }, request.user!, actorOf(request)) : []
+    const events = can(request.user, 'case:view') ? await services.cases.eventsFor({ personId: person.id }, request.user!, actorOf(request), { audited: false }) : []
     const matching = can(request.user, 'match:review') ? await personMatchingPanel(services.matching, person.id, actorOf(request)) : null
     return reply.page('people/views/person.njk', {
       pageTitle: names[0]?.full_name ?? 'Person',
