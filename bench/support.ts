@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { totpCode } from '#src/platform/auth/totp.ts'
 import pg from 'pg'
 import { ROOT } from '#src/platform/paths.ts'
 import { freePort } from '#src/shared/free-port.ts'
@@ -16,6 +17,16 @@ export async function freshDatabase(name: string): Promise<string> {
   return adminUrl.replace(/\/[^/]*$/, `/${name}`)
 }
 
+/** The URL of a database on the benchmark server if it already exists (to reuse a loaded one), else null. */
+export async function existingDatabase(name: string): Promise<string | null> {
+  const adminUrl = process.env.LANTERN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
+  await admin.end()
+  return rowCount ? adminUrl.replace(/\/[^/]*$/, `/${name}`) : null
+}
+
 /** Runs Lantern as its own process, as in production, so the load generator does not share its event loop. */
 export async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const port = await freePort()
@@ -30,8 +41,10 @@ export async function startServer(env: Record<string, string>): Promise<{ url: s
   child.stdout!.on('data', (c) => (output += c))
   child.stderr!.on('data', (c) => (output += c))
   const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 600; i++) {
+  // Up to five minutes: on a machine shared with other work, compiling and migrating can take minutes.
+  for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`server exited:\n${output}`)
+    if (i === 3000) throw new Error(`server did not answer /health within five minutes:\n${output}`)
     try {
       if ((await fetch(`${url}/health`)).ok) break
     } catch {
@@ -58,5 +71,34 @@ export async function signIn(url: string, email: string, password: string): Prom
   })
   const session = response.headers.getSetCookie().find((c) => c.startsWith('lantern_session='))
   if (!session) throw new Error(`sign-in failed: ${response.status}`)
-  return session.split(';')[0]
+  const sessionCookie = session.split(';')[0]
+  await secondFactor(url, email, `${cookie}; ${sessionCookie}`, String(response.headers.get('location')))
+  return sessionCookie
+}
+
+// Bench users are inserted without two-factor: the first sign-in sets it up, later ones reuse the key.
+const benchMfaSecrets = new Map<string, string>()
+const benchMfaSteps = new Map<string, number>()
+
+/** Passes the second factor as a user's phone would, setting it up first if needed. */
+async function secondFactor(url: string, email: string, cookie: string, location: string): Promise<void> {
+  if (location !== '/sign-in/two-factor' && location !== '/sign-in/set-up-two-factor') return
+  const page = await (await fetch(`${url}${location}`, { headers: { cookie } })).text()
+  const token = /name="_csrf" value="([^"]+)"/.exec(page)![1]
+  let secret = benchMfaSecrets.get(email)
+  if (location === '/sign-in/set-up-two-factor') {
+    secret = /id="mfa-secret">([^<]+)</.exec(page)![1].replace(/\s/g, '')
+    benchMfaSecrets.set(email, secret)
+  }
+  if (!secret) throw new Error(`no two-factor key known for ${email}`)
+  // A code is accepted once: a second sign-in within the same 30 seconds uses the next step's code.
+  const step = Math.max(Math.floor(Date.now() / 30_000), (benchMfaSteps.get(email) ?? 0) + 1)
+  benchMfaSteps.set(email, step)
+  const response = await fetch(`${url}${location}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ _csrf: token, code: totpCode(secret, step * 30_000) }),
+  })
+  if (response.status !== 303 && response.status !== 200) throw new Error(`second factor failed for ${email}: ${response.status}`)
 }

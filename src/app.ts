@@ -13,9 +13,12 @@ import type { Config } from '#src/platform/config/config.ts'
 import type { Db } from '#src/platform/db/database.ts'
 import { enforceAccess, isApiRequest, refuseSignedOutForm, requireRouteAccess, type RouteDeclaration } from '#src/platform/http/access.ts'
 import { registerErrorHandling } from '#src/platform/http/error-handler.ts'
+import { removeNulCharacters } from '#src/platform/http/input.ts'
 import { createNunjucks, registerViews } from '#src/platform/views/views.ts'
 import { SESSION_COOKIE, registerAuthRoutes } from '#src/platform/auth/auth.routes.ts'
 import { registerPlatformRoutes } from '#src/platform/http/platform.routes.ts'
+import { registerAccountPages } from '#src/platform/auth/account.pages.ts'
+import { registerUserAdminPages } from '#src/platform/auth/user-admin.pages.ts'
 import { registerReferralPages } from '#src/modules/referrals/referral.pages.ts'
 import { registerReferralApi } from '#src/modules/referrals/referral.api.ts'
 import { registerPriorityPages } from '#src/modules/priorities/priority.pages.ts'
@@ -43,8 +46,16 @@ import { registerMatchingPages } from '#src/modules/matching/matching.pages.ts'
 import { registerMatchingApi } from '#src/modules/matching/matching.api.ts'
 import { registerImportPages } from '#src/modules/imports/imports.pages.ts'
 import { registerImportApi } from '#src/modules/imports/imports.api.ts'
+import { registerInsightPages } from '#src/modules/insight/insight.pages.ts'
+import { registerSourcesPages } from '#src/modules/insight/sources.pages.ts'
+import { registerPartnerFiguresPages } from '#src/modules/insight/partner-figures.pages.ts'
+import { registerRetentionPages } from '#src/modules/retention/retention.pages.ts'
+import { registerSubjectAccessPages } from '#src/modules/subject-access/subject-access.pages.ts'
 import type { Services } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
+import { loggerOptions } from '#src/platform/observability/logging.ts'
+import { registerMetrics, registerMetricsRoute } from '#src/platform/observability/metrics.ts'
+import type { DestinationStream } from 'pino'
 
 
 export type AppDeps = {
@@ -54,6 +65,8 @@ export type AppDeps = {
   /** Whether the database holds the synthetic demo: pages then say so on every screen. */
   isDemo: () => boolean
   logger?: boolean | object
+  /** Where the structured log goes (standard output when absent); the log-redaction test captures it. */
+  logStream?: DestinationStream
 }
 
 /** The app, and every route it declared with its access, for the route-permission test. Not returned as the
@@ -67,14 +80,8 @@ export type BuiltApp = { app: FastifyInstance; routes: RouteDeclaration[] }
 export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   const { config, services } = deps
   const app = Fastify({
-    logger: deps.logger ?? {
-      level: config.logLevel,
-      // Never log bodies, cookies, tokens or query strings: they can hold personal data.
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-      serializers: {
-        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
-      },
-    },
+    // Never log bodies, cookies, tokens, query strings or error messages: they can hold personal data.
+    logger: deps.logger ?? loggerOptions(config.logLevel, deps.logStream),
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID()
@@ -131,6 +138,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store')
     return payload
   })
+  const metrics = registerMetrics(app, deps.db)
 
   await app.register(fastifyCookie, { secret: config.sessionSecret })
   await app.register(fastifyRateLimit, { global: false })
@@ -138,6 +146,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   app.decorateRequest('user', null)
   app.decorateRequest('session', null)
   app.decorateRequest('apiTokenId', null)
+  app.decorateRequest('pendingSignIn', null)
 
   // Who is asking: a bearer token on the API, a session cookie on pages. Never both: the API ignores
   // cookies, so it needs no CSRF protection, and pages ignore tokens.
@@ -156,7 +165,9 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     const token = request.cookies[SESSION_COOKIE]
     if (token) {
       const session = await services.auth.resolveSession(token)
-      if (session) {
+      // Half signed in (password only): not a user yet; only the second-factor pages read this.
+      if (session?.pending) request.pendingSignIn = { idHash: session.idHash, stage: session.pending, data: session.data, email: session.user.email }
+      else if (session) {
         request.user = session.user
         request.session = { idHash: session.idHash, data: session.data }
       }
@@ -174,6 +185,8 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
       return typeof field === 'string' ? field : (request.headers['x-csrf-token'] as string | undefined)
     },
   })
+  // Before validation, so schemas and handlers only ever see storable text.
+  app.addHook('preValidation', removeNulCharacters)
   app.addHook('preHandler', refuseSignedOutForm)
   // Every form post is checked. It must run after the body is parsed (preHandler), or the field is unseen.
   app.addHook('preHandler', (request, reply, done) => {
@@ -190,6 +203,8 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
 
   registerPlatformRoutes(app, deps)
   registerAuthRoutes(app, deps)
+  registerAccountPages(app, deps)
+  registerUserAdminPages(app, deps)
   registerReferralPages(app, deps)
   registerReferralApi(app, deps)
   registerPriorityPages(app, deps)
@@ -217,6 +232,12 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerMatchingApi(app, deps)
   registerImportPages(app, deps)
   registerImportApi(app, deps)
+  registerInsightPages(app, deps)
+  registerSourcesPages(app, deps)
+  registerPartnerFiguresPages(app, deps)
+  registerRetentionPages(app, deps)
+  registerSubjectAccessPages(app, deps)
+  registerMetricsRoute(app, metrics)
 
   await app.ready()
   return { app, routes: registry }

@@ -1,6 +1,7 @@
 import type { Config } from '#src/platform/config/config.ts'
 import type { Db } from '#src/platform/db/database.ts'
 import { createAuthService } from '#src/platform/auth/auth.service.ts'
+import { createUserAdminService } from '#src/platform/auth/user-admin.service.ts'
 import { createReferralService } from '#src/modules/referrals/referral.service.ts'
 import { createPriorityService } from '#src/modules/priorities/index.ts'
 import { createScreeningRules, createScreeningService } from '#src/modules/screening/screening.service.ts'
@@ -17,6 +18,10 @@ import { createPublicReportService } from '#src/modules/public/public-report.ser
 import { createIntelligenceService } from '#src/modules/intelligence/intelligence.service.ts'
 import { createMatchingService } from '#src/modules/matching/matching.service.ts'
 import { createImportService } from '#src/modules/imports/imports.service.ts'
+import { createStatisticsService } from '#src/modules/insight/index.ts'
+import { createSourcesService } from '#src/modules/insight/sources.service.ts'
+import { createRetentionService } from '#src/modules/retention/retention.service.ts'
+import { createSubjectAccessService } from '#src/modules/subject-access/subject-access.service.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
 export function createServices(db: Db, config: Config) {
@@ -26,6 +31,7 @@ export function createServices(db: Db, config: Config) {
   const matching = createMatchingService(db)
   return {
     auth: createAuthService(db, config),
+    userAdmin: createUserAdminService(db),
     referrals,
     priorities: createPriorityService(db),
     screening: createScreeningService(db, screeningRules),
@@ -42,6 +48,10 @@ export function createServices(db: Db, config: Config) {
     intelligence: createIntelligenceService(db),
     matching,
     imports: createImportService(db, { referrals, people, matching, matchThreshold: config.importMatchThreshold }),
+    statistics: createStatisticsService(db),
+    sources: createSourcesService(db, { suppressionThreshold: config.suppressionThreshold, anonymisationK: config.anonymisationK }),
+    retention: createRetentionService(db),
+    subjectAccess: createSubjectAccessService(db),
   }
 }
 

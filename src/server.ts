@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     console.log(`\nLantern is stopping (${signal})…`)
+    clearInterval(jobPoll)
     await app?.close().catch(() => undefined)
     // A batch in hand finishes (or its transaction is rolled back) before the database stops.
     await services?.imports.idle().catch(() => undefined)
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     process.exit(0)
   }
   let app: FastifyInstance | undefined
+  let jobPoll: NodeJS.Timeout | undefined
   let services: ReturnType<typeof createServices> | undefined
   process.once('SIGINT', () => void shutdown('SIGINT'))
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
@@ -59,7 +61,13 @@ async function main(): Promise<void> {
     // Build the person-matching index in the background, so the first reviewer does not wait for it.
     void services.matching.readyWithin(0)
     // Imports left unfinished by the last stop carry on from their last committed batch.
-    services.imports.kick((error) => app?.log.error({ err: error }, 'import worker stopped'))
+    const workImports = () => services?.imports.kick((error) => app?.log.error({ err: error }, 'import worker stopped'))
+    workImports()
+    // And now and then: with several instances, a job queued on one that then stopped (or whose worker stopped
+    // when the database went away) is picked up by another. Batches are claimed FOR UPDATE SKIP LOCKED, so two
+    // workers never take the same batch and a job runs once.
+    jobPoll = setInterval(workImports, config.jobPollSeconds * 1000)
+    jobPoll.unref()
   } catch (error) {
     // A stop requested while starting closes the database under the start-up steps; that is not a failure.
     if (closing) return

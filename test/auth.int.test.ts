@@ -17,9 +17,13 @@ describe('signing in and out', () => {
   it('signs in with the right password, keeps the session in PostgreSQL, and signs out', async () => {
     const user = await createUser(ctx, 'investigator')
     const client = new PageClient(ctx.app)
-    const response = await client.signIn(user.email)
+    await client.get('/sign-in')
+    const passwordStep = await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD })
+    // The session cookie comes with the password; the session is only fully signed in after the second factor.
+    expect(passwordStep.headers.location).toBe('/sign-in/two-factor')
+    const response = await client.completeSecondFactor(user.email, passwordStep)
     expect(response.headers.location).toBe('/')
-    const cookie = response.cookies.find((c) => c.name === 'lantern_session')
+    const cookie = passwordStep.cookies.find((c) => c.name === 'lantern_session')
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' })
     const sessions = await ctx.db.selectFrom('sessions').selectAll().where('user_id', '=', user.id).execute()
     expect(sessions).toHaveLength(1)
@@ -131,10 +135,13 @@ describe('signing in and out', () => {
     const user = await createUser(ctx, 'investigator')
     const client = new PageClient(ctx.app)
     await client.get('/sign-in?returnTo=/referrals?status=new')
-    expect((await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD, returnTo: '/referrals?status=new' })).headers.location).toBe('/referrals?status=new')
+    // The page asked for is kept through the second factor.
+    const passwordStep = await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD, returnTo: '/referrals?status=new' })
+    expect((await client.completeSecondFactor(user.email, passwordStep)).headers.location).toBe('/referrals?status=new')
     const other = new PageClient(ctx.app)
     await other.get('/sign-in')
-    expect((await other.post('/sign-in', { email: user.email, password: TEST_PASSWORD, returnTo: '//evil.example/' })).headers.location).toBe('/')
+    const evil = await other.post('/sign-in', { email: user.email, password: TEST_PASSWORD, returnTo: '//evil.example/' })
+    expect((await other.completeSecondFactor(user.email, evil)).headers.location).toBe('/')
   })
 
   it('rejects a form posted without a valid CSRF token', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isApiPath } from '#src/platform/http/access.ts'
 import { apiToken, createTestContext, createUser, PageClient, type Role, type TestContext } from './support/test-app.ts'
 
 /**
@@ -39,12 +40,12 @@ describe('route access', () => {
     await anonymous.get('/sign-in')
     for (const route of ctx.routes.filter((r) => r.access !== 'public')) {
       const url = concrete(route.url)
-      const response = route.url.startsWith('/api/')
+      const response = isApiPath(route.url)
         ? await ctx.app.inject({ method: route.method as 'GET', url, payload: route.method === 'GET' ? undefined : {} })
         : route.method === 'GET'
           ? await anonymous.get(url)
           : await anonymous.post(url, {})
-      if (route.url.startsWith('/api/')) {
+      if (isApiPath(route.url)) {
         expect(response.statusCode, `${route.method} ${route.url}`).toBe(401)
         expect(response.headers['content-type']).toContain('application/problem+json')
       } else if (route.method === 'GET') {
@@ -57,12 +58,12 @@ describe('route access', () => {
     }
   })
 
-  it('lets each role reach only the routes its permissions allow', async () => {
+  it('lets each role reach only the routes its permissions allow', { timeout: 180_000 }, async () => {
     for (const [role, client] of clients) {
       for (const route of ctx.routes.filter((r) => r.access !== 'public' && r.access !== 'signed-in')) {
         const allowed = client.permissions.has(route.access)
         const url = concrete(route.url)
-        const response = route.url.startsWith('/api/')
+        const response = isApiPath(route.url)
           ? await ctx.app.inject({ method: route.method as 'GET', url, headers: { authorization: `Bearer ${client.token}` }, payload: route.method === 'GET' ? undefined : {} })
           : route.method === 'GET'
             ? await client.pages.get(url)

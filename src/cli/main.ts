@@ -1,13 +1,18 @@
 import { readFileSync } from 'node:fs'
+import { sql } from 'kysely'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig, type Config } from '#src/platform/config/config.ts'
 import { openDatabase, type OpenDatabase } from '#src/platform/db/open.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
+import { BackupError, backupDatabase, restoreDatabase } from '#src/platform/db/backup.ts'
 import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
-import { AuthError, createAuthService } from '#src/platform/auth/auth.service.ts'
+import { AuthError, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, createAuthService } from '#src/platform/auth/auth.service.ts'
 import { listRoles } from '#src/platform/auth/users.repository.ts'
+import { createUserAdminService } from '#src/platform/auth/user-admin.service.ts'
+import { passwordProblem } from '#src/platform/auth/password-policy.ts'
+import { totpCode } from '#src/platform/auth/totp.ts'
 import { formatCredentials, hasAnyUser, loadDemo } from '#src/modules/demo/demo.ts'
 import { Facts } from '#src/modules/screening/screening.facts.ts'
 import { ContradictoryFactsError } from '#src/modules/screening/screening.rules.ts'
@@ -21,12 +26,18 @@ Commands:
   user disable --email E                   Disable a user and end all their sessions
   user enable --email E                    Re-enable a disabled user
   user sign-out-everywhere --email E       End all of a user's sessions
-  token create --email E [--name N] [--expires-days D]
-                                           Create an API token for a user; it is printed once
+  user unlock --email E                    Unlock a user locked out by failed sign-ins
+  user reset-mfa --email E                 Remove a user's two-factor set-up (lost phone); they set it up again
+  token create --email E [--name N] [--expires-days D] [--scopes P,P]
+                                           Create an API token for a user (expires in 1-365 days, default 90;
+                                           scoped to the listed permissions, default all of the role's); printed once
   token revoke --id ID                     Revoke an API token
   demo [--referrals N]                     Load the synthetic demo (users for each role and referrals)
   assess FILE.json                         Screen facts (one facts object, {facts}, or an array of scenarios); prints JSON
   audit verify                             Check the audit log's hash chain; exit code 1 if broken
+  totp --secret S                          Print the current two-factor code for a secret (the demo users')
+  backup FILE                              Write a backup of the whole database to FILE (works while Lantern runs)
+  restore FILE [--force]                   Restore a backup into an empty database (--force replaces all data)
   roles                                    List the roles
 
 Uses DATABASE_URL if set, otherwise the embedded PostgreSQL in LANTERN_DATA_DIR (default ./data),
@@ -81,7 +92,7 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
       })
     case 'user': {
       const values = options(rest, { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } })
-      if (values.help || !sub) return io.out('Usage: npx lantern user create --email E --role R [--name N] | disable --email E | enable --email E | sign-out-everywhere --email E'), values.help ? 0 : 2
+      if (values.help || !sub) return io.out('Usage: npx lantern user create --email E --role R [--name N] | disable --email E | enable --email E | sign-out-everywhere --email E | unlock --email E | reset-mfa --email E'), values.help ? 0 : 2
       const email = required(values, 'email')
       return withDb(async ({ db }) => {
         const auth = createAuthService(db, config)
@@ -89,15 +100,27 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
           const role = required(values, 'role')
           let password: string | undefined
           if (io.isTty) password = (await io.ask('Password (leave blank to generate one): ')) || undefined
-          if (password !== undefined && password.length < 12) throw new UsageError('A password must be at least 12 characters')
-          const created = await auth.createUser({ email, roleId: role, displayName: typeof values.name === 'string' ? values.name : email }, CLI_ACTOR)
+          const displayName = typeof values.name === 'string' ? values.name : email
+          const problem = password === undefined ? null : passwordProblem(password, { email, displayName })
+          if (problem) throw new UsageError(problem)
+          const created = await auth.createUser({ email, roleId: role, displayName, password }, CLI_ACTOR)
           io.out(`Created ${email} with the role ${role}.`)
           if (!password) io.out(`Password: ${created.password}\nGive it to the user by a secure route; it is not shown again.`)
+          io.out('They set up two-factor authentication (an authenticator app) the first time they sign in.')
           return 0
         }
         if (sub === 'disable' || sub === 'enable') {
           await auth.setDisabled(email, sub === 'disable', CLI_ACTOR)
           io.out(sub === 'disable' ? `Disabled ${email} and ended their sessions.` : `Re-enabled ${email}.`)
+          return 0
+        }
+        if (sub === 'unlock' || sub === 'reset-mfa') {
+          const user = await db.selectFrom('users').select('id').where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst()
+          if (!user) throw new AuthError('unknown-user', `No user has the email ${email}`)
+          const admin = createUserAdminService(db)
+          if (sub === 'unlock') await admin.unlock(user.id, CLI_ACTOR)
+          else await admin.resetMfa(user.id, CLI_ACTOR)
+          io.out(sub === 'unlock' ? `Unlocked ${email}.` : `Reset two-factor authentication for ${email} and ended their sessions; they set it up again at their next sign-in.`)
           return 0
         }
         if (sub === 'sign-out-everywhere') {
@@ -111,16 +134,17 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
       })
     }
     case 'token': {
-      const values = options(rest, { email: { type: 'string' }, name: { type: 'string' }, 'expires-days': { type: 'string' }, id: { type: 'string' } })
-      if (values.help || !sub) return io.out('Usage: npx lantern token create --email E [--name N] [--expires-days D] | revoke --id ID'), values.help ? 0 : 2
+      const values = options(rest, { email: { type: 'string' }, name: { type: 'string' }, 'expires-days': { type: 'string' }, id: { type: 'string' }, scopes: { type: 'string' } })
+      if (values.help || !sub) return io.out('Usage: npx lantern token create --email E [--name N] [--expires-days D] [--scopes P,P] | revoke --id ID'), values.help ? 0 : 2
       if (sub === 'create') {
         const email = required(values, 'email')
-        const days = values['expires-days'] === undefined ? 90 : Number(values['expires-days'])
-        if (!Number.isInteger(days) || days < 0 || days > 730) throw new UsageError('--expires-days must be a whole number from 0 (never) to 730')
+        const days = values['expires-days'] === undefined ? TOKEN_DEFAULT_DAYS : Number(values['expires-days'])
+        if (!Number.isInteger(days) || days < 1 || days > TOKEN_MAX_DAYS) throw new UsageError(`--expires-days must be a whole number from 1 to ${TOKEN_MAX_DAYS}`)
+        const scopes = typeof values.scopes === 'string' ? values.scopes.split(',').map((s) => s.trim()).filter(Boolean) : undefined
         return withDb(async ({ db }) => {
-          const created = await createAuthService(db, config).createApiToken(email, typeof values.name === 'string' ? values.name : 'command line', days === 0 ? null : days, CLI_ACTOR)
+          const created = await createAuthService(db, config).createApiToken(email, typeof values.name === 'string' ? values.name : 'command line', days, CLI_ACTOR, scopes)
           io.out(created.token)
-          io.err(`API token ${created.tokenId} for ${email}${created.expiresAt ? `, expires ${created.expiresAt.toISOString().slice(0, 10)}` : ', never expires'}. It is shown once: store it now.`)
+          io.err(`API token ${created.tokenId} for ${email}, expires ${created.expiresAt.toISOString().slice(0, 10)}, may use: ${created.scopes.join(', ')}. It is shown once: store it now.`)
           return 0
         })
       }
@@ -153,6 +177,14 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
       if (!sub || sub === '--help') return io.out('Usage: npx lantern assess FILE.json   (a facts object, { "facts": … }, or an array of scenarios with "facts")'), sub ? 0 : 2
       return assessFile(sub, io)
     }
+    case 'totp': {
+      const values = options(sub ? [sub, ...rest] : [], { secret: { type: 'string' } })
+      if (values.help) return io.out('Usage: npx lantern totp --secret S   (prints the current 6-digit code, as an authenticator app would)'), 0
+      const secret = required(values, 'secret').replace(/\s/g, '').toUpperCase()
+      if (!/^[A-Z2-7]+=*$/.test(secret)) throw new UsageError('--secret must be a base32 key, like the one printed for the demo users')
+      io.out(totpCode(secret))
+      return 0
+    }
     case 'audit': {
       if (sub !== 'verify') return io.out('Usage: npx lantern audit verify'), sub === '--help' ? 0 : 2
       return withDb(async ({ db }) => {
@@ -164,6 +196,37 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
         io.err(`Audit chain BROKEN at event ${result.firstBreak.id}: ${result.firstBreak.reason}. ${result.checked} events before it are intact.`)
         return 1
       })
+    }
+    case 'backup': {
+      if (!sub || sub === '--help' || rest.length) return io.out('Usage: npx lantern backup FILE   (a consistent copy of every record; keep it as safe as the database)'), sub === '--help' ? 0 : 2
+      return withDb(async ({ db }) => {
+        const started = Date.now()
+        const summary = await backupDatabase(db, sub)
+        io.out(`Backed up ${summary.rows} rows in ${summary.tables} tables (schema at ${summary.migrations} migrations) to ${sub}: ${(summary.bytes / 1024 / 1024).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
+        io.err('The file holds personal data: store it encrypted, where only administrators can read it.')
+        return 0
+      })
+    }
+    case 'restore': {
+      const values = options(rest, { force: { type: 'boolean' } })
+      if (!sub || sub === '--help' || values.help) return io.out('Usage: npx lantern restore FILE [--force]   (into an empty database; --force replaces everything in it)'), sub ? 0 : 2
+      // Not withDb: the schema is brought to the backup's migrations first, and upgraded after the load.
+      const open = await database()
+      try {
+        const started = Date.now()
+        const summary = await restoreDatabase(open.db, sub, { force: values.force === true })
+        io.out(`Restored ${summary.rows} rows in ${summary.tables} tables from ${sub} in ${((Date.now() - started) / 1000).toFixed(1)} s.${summary.upgradedWith.length ? ` Upgraded with: ${summary.upgradedWith.join(', ')}.` : ''}`)
+        io.out('Check it with: npx lantern audit verify. If Lantern was running, restart it so its in-memory indexes are rebuilt.')
+        return 0
+      } catch (error) {
+        if (error instanceof BackupError) {
+          io.err(`lantern: ${error.message}`)
+          return 1
+        }
+        throw error
+      } finally {
+        await open.close()
+      }
     }
     default:
       throw new UsageError(`Unknown command: ${command}`)

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { completeSecondFactor, expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
 
 /**
  * The public "report a concern" journey in a real browser on a phone-sized screen, with JavaScript off and
@@ -162,6 +162,7 @@ describe('an officer records an awareness event', () => {
     await page.getByLabel('Email address').fill(pcso.email)
     await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()
+    await completeSecondFactor(page, pcso.email)
     await page.getByRole('link', { name: 'Outreach' }).click()
     await page.waitForURL(/\/outreach$/)
     await expectAccessible(page)

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { completeSecondFactor, expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
 
 let ctx: TestContext
 let browser: Browser
@@ -54,6 +54,7 @@ describe('a detective records and triages a referral in the browser', () => {
     await checkPage()
     await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()
+    await completeSecondFactor(page, officer.email)
     await page.waitForURL(/\/referrals$/)
     await checkPage()
 

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ROOT } from '#src/platform/paths.ts'
 import { freePort } from '../support/global-setup.ts'
+import { totpCode } from '#src/platform/auth/totp.ts'
 
 /**
  * The newcomer's promise: `npm start` on a fresh machine starts Lantern on its own embedded PostgreSQL,
@@ -70,6 +71,9 @@ describe('npm start', () => {
     expect(output).toContain(`Lantern is running at http://localhost:${first.port}`)
     const password = /password: (\S+)/.exec(output)?.[1]
     expect(password).toBeTruthy()
+    // Two-factor sign-in is required: the demo users share a printed key, and the CLI can show its code.
+    const secret = /npx lantern totp --secret ([A-Z2-7]+)/.exec(output)?.[1]
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/)
     expect(output).toContain('dc1@demo.lantern.test')
 
     const signIn = await fetch(`http://127.0.0.1:${first.port}/sign-in`)
@@ -82,7 +86,17 @@ describe('npm start', () => {
       body: new URLSearchParams({ _csrf: token, email: 'dc1@demo.lantern.test', password: password! }),
     })
     expect(response.status).toBe(303)
+    expect(response.headers.get('location')).toBe('/sign-in/two-factor')
     const session = response.headers.getSetCookie().find((c) => c.startsWith('lantern_session='))!.split(';')[0]
+    const codePage = await fetch(`http://127.0.0.1:${first.port}/sign-in/two-factor`, { headers: { cookie: `${csrfCookie}; ${session}` } })
+    const codeToken = /name="_csrf" value="([^"]+)"/.exec(await codePage.text())![1]
+    const verified = await fetch(`http://127.0.0.1:${first.port}/sign-in/two-factor`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${csrfCookie}; ${session}` },
+      body: new URLSearchParams({ _csrf: codeToken, code: totpCode(secret!) }),
+    })
+    expect(verified.status).toBe(303)
     const queue = await fetch(`http://127.0.0.1:${first.port}/referrals`, { headers: { cookie: session } })
     expect(await queue.text()).toMatch(/Showing 1 to 25 of 200 referrals/)
     console.log(`first start to first page: ${first.ms} ms`)

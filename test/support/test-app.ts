@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import { sql } from 'kysely'
 import { inject } from 'vitest'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { loadConfig, type Config } from '#src/platform/config/config.ts'
@@ -10,6 +11,7 @@ import { createDb, type Db } from '#src/platform/db/database.ts'
 import { createServices, type Services } from '#src/container.ts'
 import { createApp } from '#src/app.ts'
 import type { RouteDeclaration } from '#src/platform/http/access.ts'
+import { totpCode, TOTP_PERIOD_SECONDS } from '#src/platform/auth/totp.ts'
 
 export type TestContext = {
   db: Db
@@ -48,6 +50,7 @@ export async function createTestContext(options: { env?: Record<string, string> 
   const db = createDb(databaseUrl, 5)
   const services = createServices(db, config)
   const { app, routes } = await createApp({ config, db, services, isDemo: () => false, logger: false })
+  databases.set(app, db)
   return {
     db,
     config,
@@ -67,13 +70,54 @@ export async function createTestContext(options: { env?: Record<string, string> 
   }
 }
 
-export type Role = 'admin' | 'supervisor' | 'investigator' | 'pcso' | 'support' | 'analyst' | 'partner' | 'auditor'
+export type Role = 'admin' | 'supervisor' | 'investigator' | 'pcso' | 'support' | 'analyst' | 'partner' | 'auditor' | 'operator'
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple'
 
-export async function createUser(ctx: TestContext, role: Role, email = `${role}-${randomBytes(3).toString('hex')}@test.lantern`) {
+/** The two-factor key every test user is set up with (base32), so sign-in helpers can compute codes. */
+export const TEST_MFA_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
+
+// How the helpers find a user's key, and the database holding their last-used code step.
+const databases = new WeakMap<FastifyInstance, Db>()
+const mfaUsers = new Map<string, { secret: string; db?: Db }>()
+
+/**
+ * A user with the test password. Every role but partner (for whom two-factor is optional by default) is set up
+ * with TEST_MFA_SECRET, written straight to the row as a fixture (no audit row, as if set up long ago), so the
+ * sign-in helpers below pass the second factor and existing tests need not know about it. `mfa: false` leaves
+ * the user to set it up at first sign-in.
+ */
+export async function createUser(ctx: TestContext, role: Role, email = `${role}-${randomBytes(3).toString('hex')}@test.lantern`, options: { mfa?: boolean } = {}) {
   const { id } = await ctx.services.auth.createUser({ email, displayName: `Test ${role}`, roleId: role, password: TEST_PASSWORD }, { userId: null })
+  if (options.mfa ?? role !== 'partner') {
+    await ctx.db.updateTable('users').set({ mfa_secret: TEST_MFA_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute()
+    mfaUsers.set(email.toLowerCase(), { secret: TEST_MFA_SECRET, db: ctx.db })
+  }
   return { id, email }
+}
+
+export function mfaSecretFor(email: string): string {
+  return mfaUsers.get(email.toLowerCase())?.secret ?? TEST_MFA_SECRET
+}
+
+export function rememberMfaSecret(email: string, secret: string, db?: Db): void {
+  mfaUsers.set(email.toLowerCase(), { secret, db: db ?? mfaUsers.get(email.toLowerCase())?.db })
+}
+
+/**
+ * A code the server will accept for this user now. Tests sign the same user in many times within one 30-second
+ * step, and the server rightly refuses a code twice, so the helper forgets the user's last-used step first
+ * (test fixture only). Without a database to hand it uses the next step's code, which is still in the window.
+ */
+export async function freshTotpCode(email: string, db?: Db): Promise<string> {
+  const known = mfaUsers.get(email.toLowerCase())
+  const database = db ?? known?.db
+  const secret = known?.secret ?? TEST_MFA_SECRET
+  if (database) {
+    await database.updateTable('users').set({ mfa_last_step: null }).where(sql<string>`lower(email)`, '=', email.toLowerCase()).execute()
+    return totpCode(secret)
+  }
+  return totpCode(secret, Date.now() + TOTP_PERIOD_SECONDS * 1000)
 }
 
 /** A browser-like client for app.inject: keeps cookies, reads CSRF tokens from pages, posts forms. */
@@ -82,7 +126,8 @@ export class PageClient {
   csrf = ''
   constructor(private readonly app: FastifyInstance) {}
 
-  private cookieHeader() {
+  /** The Cookie header this client sends, for a test that adds headers of its own. */
+  cookieHeader() {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
   }
 
@@ -138,10 +183,32 @@ export class PageClient {
     return response
   }
 
+  /** Signs in with the password and then the second factor (setting it up first if the user has none). */
   async signIn(email: string, password = TEST_PASSWORD) {
     await this.get('/sign-in')
     const response = await this.post('/sign-in', { email, password })
     if (response.statusCode !== 303) throw new Error(`sign-in failed: ${response.statusCode}`)
+    return this.completeSecondFactor(email, response)
+  }
+
+  /** After a password was accepted: enters a code, or sets up two-factor and returns its recovery-codes page. */
+  async completeSecondFactor(email: string, response: LightMyRequestResponse) {
+    const location = String(response.headers.location ?? '')
+    if (location === '/sign-in/two-factor') {
+      await this.get(location)
+      const verified = await this.post(location, { code: await freshTotpCode(email, databases.get(this.app)) })
+      if (verified.statusCode !== 303) throw new Error(`second factor failed: ${verified.statusCode}`)
+      return verified
+    }
+    if (location === '/sign-in/set-up-two-factor') {
+      const page = await this.get(location)
+      const secret = /id="mfa-secret">([^<]+)</.exec(page.body)?.[1].replace(/\s/g, '')
+      if (!secret) throw new Error('no two-factor key on the set-up page')
+      rememberMfaSecret(email, secret, databases.get(this.app))
+      const enrolled = await this.post(location, { code: totpCode(secret) })
+      if (enrolled.statusCode !== 200 || !enrolled.body.includes('Save your recovery codes')) throw new Error(`two-factor set-up failed: ${enrolled.statusCode}`)
+      return enrolled
+    }
     return response
   }
 

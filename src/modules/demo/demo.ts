@@ -6,6 +6,7 @@ import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import { generatePassword, hashPassword } from '#src/platform/auth/password.ts'
+import { formatSecret, newTotpSecret } from '#src/platform/auth/totp.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { createRandom, generateReferrals, insertSynthetic } from './synthetic.ts'
 import { createPartnerService } from '#src/modules/partners/partner.service.ts'
@@ -32,7 +33,8 @@ export const DEMO_USERS = [
   { email: 'admin@demo.lantern.test', name: 'Lantern administrator', role: 'admin' },
 ] as const
 
-export type DemoCredentials = { password: string; users: readonly { email: string; role: string }[] }
+/** `mfaSecret`: every demo user's two-factor key, so a newcomer can sign in at once (see formatCredentials). */
+export type DemoCredentials = { password: string; mfaSecret?: string; users: readonly { email: string; role: string }[] }
 
 export async function isDemoLoaded(db: Db): Promise<boolean> {
   const row = await db.selectFrom('app_meta').select('key').where('key', '=', 'demo').executeTakeFirst()
@@ -51,12 +53,14 @@ export async function hasAnyUser(db: Db): Promise<boolean> {
 export async function loadDemo(db: Db, options: { dataDir: string; referrals?: number; seed?: number; passwordHashCost?: number }): Promise<DemoCredentials> {
   const password = generatePassword()
   const passwordHash = await hashPassword(password, options.passwordHashCost ?? 15)
+  // Two-factor sign-in is required, so the demo team is set up already, all with one printed key.
+  const mfaSecret = newTotpSecret()
   const users = DEMO_USERS.map((u) => ({ ...u, id: uuidv7() }))
   const random = createRandom(options.seed ?? 20_260_301)
   await inTransaction(db, async (trx) => {
     await trx
       .insertInto('users')
-      .values(users.map((u) => ({ id: u.id, email: u.email, display_name: u.name, role_id: u.role, password_hash: passwordHash })))
+      .values(users.map((u) => ({ id: u.id, email: u.email, display_name: u.name, role_id: u.role, password_hash: passwordHash, mfa_secret: mfaSecret, mfa_enrolled_at: new Date() })))
       .onConflict((oc) => oc.doNothing())
       .execute()
     const data = generateReferrals(options.referrals ?? 200, {
@@ -74,7 +78,7 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
   await loadDemoSafeguarding(db)
   await loadDemoMatching(db)
   await loadDemoIntelligence(db)
-  const credentials = { password, users: users.map((u) => ({ email: u.email, role: u.role })) }
+  const credentials = { password, mfaSecret, users: users.map((u) => ({ email: u.email, role: u.role })) }
   writeFileSync(join(options.dataDir, 'demo-credentials.txt'), formatCredentials(credentials) + '\n', { mode: 0o600 })
   return credentials
 }
@@ -108,7 +112,13 @@ async function openDemoCases(db: Db): Promise<void> {
 
 export function formatCredentials(credentials: DemoCredentials): string {
   const lines = credentials.users.map((u) => `  ${u.email.padEnd(28)} ${u.role}`)
-  return [`Demo sign-in (synthetic data). Every demo user has the password: ${credentials.password}`, ...lines].join('\n')
+  const mfa = credentials.mfaSecret
+    ? [
+        `Every demo user has the two-factor key: ${formatSecret(credentials.mfaSecret)}`,
+        `  Add it to an authenticator app (time based), or print the current code with: npx lantern totp --secret ${credentials.mfaSecret}`,
+      ]
+    : []
+  return [`Demo sign-in (synthetic data). Every demo user has the password: ${credentials.password}`, ...mfa, ...lines].join('\n')
 }
 
 export async function demoReferralCount(db: Db): Promise<number> {

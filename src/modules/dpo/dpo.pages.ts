@@ -5,6 +5,7 @@ import { isUuid } from '#src/shared/ids.ts'
 import { formatDateTime } from '#src/shared/dates.ts'
 import { DISCLOSABLE_FIELDS, isDisclosableField, LAWFUL_BASES, type LawfulBasis } from '#src/modules/disclosures/disclosure.fields.ts'
 import type * as repo from './dpo.repository.ts'
+import { AUDIT_ACTIONS, type AuditCategory } from '#src/platform/audit/audit-events.ts'
 
 const ACTION_LABELS: Record<string, string> = {
   'person.viewed': 'Viewed their record',
@@ -17,6 +18,21 @@ const ACTION_LABELS: Record<string, string> = {
   'disclosure.revoked': 'Revoked a disclosure',
   'disclosure.viewed': 'Partner viewed the disclosure',
 }
+
+const LOG_PAGE = 100
+
+/** The DPA 2018 s62 categories, plus security events (sign-in, lockout) that fall outside them. */
+const CATEGORY_LABELS: Record<AuditCategory, string> = {
+  collection: 'Collection',
+  alteration: 'Alteration',
+  consultation: 'Consultation',
+  disclosure: 'Disclosure (including transfers)',
+  combination: 'Combination',
+  erasure: 'Erasure',
+  security: 'Security (sign-in and access control)',
+}
+const AUDIT_CATEGORIES = Object.keys(CATEGORY_LABELS) as AuditCategory[]
+const isAuditCategory = (value: string): value is AuditCategory => Object.hasOwn(CATEGORY_LABELS, value)
 
 /** A spreadsheet cell that cannot run as a formula (CSV injection) and survives commas, quotes and new lines. */
 function csvCell(value: unknown): string {
@@ -78,6 +94,41 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
       searched: isUuid(personId),
       errors,
       errorList: Object.entries(errors).map(([k, v]) => ({ text: v, href: `#${k}` })),
+    })
+  })
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/audit/log', access, async (request, reply) => {
+    const category = request.query.category && isAuditCategory(request.query.category) ? request.query.category : null
+    const action = request.query.action && Object.hasOwn(AUDIT_ACTIONS, request.query.action) ? request.query.action : null
+    const days = Math.min(Math.max(Number.parseInt(request.query.days ?? '30', 10) || 30, 1), 3650)
+    const page = Math.max(Number.parseInt(request.query.page ?? '1', 10) || 1, 1)
+    const csv = request.query.format === 'csv'
+    const limit = csv ? 10_000 : LOG_PAGE
+    const to = new Date()
+    const from = new Date(to.getTime() - days * 86_400_000)
+    const rows = await services.dpo.log({ category, action, from, to }, { limit: limit + 1, offset: csv ? 0 : (page - 1) * LOG_PAGE }, actorOf(request))
+    const described = rows.slice(0, limit).map((r) => ({
+      id: r.id,
+      when: formatDateTime(r.occurred_at),
+      category: r.category,
+      action: ACTION_LABELS[r.action] ?? r.action,
+      who: r.user_name ?? 'System',
+      via: r.via_token ? 'API token' : 'Signed in',
+      subject: r.subject_type ? `${r.subject_type}${r.subject_id ? ` ${r.subject_id}` : ''}` : '',
+      why: r.justification ?? '',
+    }))
+    if (csv) {
+      return sendCsv(reply, `audit-log${category ? `-${category}` : ''}.csv`, ['Event', 'When', 'Category', 'What', 'Who', 'Via', 'About', 'Why'], described.map((d) => [d.id, d.when, d.category, d.action, d.who, d.via, d.subject, d.why]))
+    }
+    const query = (p: number) => `/audit/log?${new URLSearchParams({ ...(category ? { category } : {}), ...(action ? { action } : {}), days: String(days), page: String(p) }).toString()}`
+    return reply.page('dpo/views/log.njk', {
+      pageTitle: 'Audit log',
+      categoryItems: [{ value: '', text: 'All categories' }, ...AUDIT_CATEGORIES.map((c) => ({ value: c, text: CATEGORY_LABELS[c], selected: c === category }))],
+      actionItems: [{ value: '', text: 'All actions' }, ...Object.entries(AUDIT_ACTIONS).filter(([, c]) => !category || c === category).map(([a]) => ({ value: a, text: a, selected: a === action }))],
+      days,
+      rows: described,
+      csvHref: `${query(1)}&format=csv`,
+      pagination: { previous: page > 1 ? query(page - 1) : null, next: rows.length > limit ? query(page + 1) : null },
     })
   })
 

@@ -64,3 +64,29 @@ export async function disclosuresToAgency(db: Queryable, agencyId: string, from:
     LIMIT 10000`.execute(db)
   return rows
 }
+
+export type LogRow = {
+  id: string
+  occurred_at: Date
+  action: string
+  category: string
+  user_name: string | null
+  via_token: boolean
+  subject_type: string | null
+  subject_id: string | null
+  justification: string | null
+}
+
+/** The audit log itself, newest first, filtered by s62 category, action and period (one page of it). */
+export async function auditLog(db: Queryable, filter: { category: string | null; action: string | null; from: Date; to: Date }, page: { limit: number; offset: number }): Promise<LogRow[]> {
+  const { rows } = await sql<LogRow>`
+    SELECT a.id::text AS id, a.occurred_at, a.action, a.category, u.display_name AS user_name, a.actor_token_id IS NOT NULL AS via_token,
+      a.subject_type, a.subject_id, a.justification
+    FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id
+    WHERE a.occurred_at >= ${filter.from} AND a.occurred_at < ${filter.to}
+      AND (${filter.category}::text IS NULL OR a.category = ${filter.category})
+      AND (${filter.action}::text IS NULL OR a.action = ${filter.action})
+    ORDER BY a.occurred_at DESC, a.id DESC
+    LIMIT ${page.limit} OFFSET ${page.offset}`.execute(db)
+  return rows
+}

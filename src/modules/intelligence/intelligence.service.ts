@@ -163,7 +163,7 @@ export function createIntelligenceService(db: Db) {
         const row = await loadPrompt(id, user, hiddenCases, { trx })
         if (row.status !== 'open') throw new IntelligenceError('conflict', `This prompt already has an outcome: ${PROMPT_OUTCOMES[row.outcome as PromptOutcome] ?? row.outcome}`, 'outcome')
         await repo.closePrompt(trx, id, { outcome: input.outcome, note, by: actor.userId })
-        await appendAuditEvents(trx, actor, [{ action: 'safeguarding-prompt.outcome-recorded', subjectType: 'safeguarding-prompt', subjectId: id, details: { outcome: input.outcome, personId: row.person_id } }])
+        await appendAuditEvents(trx, actor, [{ action: 'safeguarding-prompt.outcome-recorded', subjectType: 'safeguarding-prompt', subjectId: id, justification: note, details: { outcome: input.outcome, personId: row.person_id } }])
       })
     },
 

@@ -40,6 +40,8 @@ export async function personMatchingPanel(matching: MatchingService, personId: s
 
 /** Compare two people, record a decision (merge or reject), see a merge and undo it. */
 export function registerMatchingPages(app: FastifyInstance, { services }: AppDeps): void {
+  // The matching index's worker thread goes with the app, before the database it reads is closed.
+  app.addHook('onClose', () => services.matching.close())
   const matching = services.matching
   const review = { config: { access: 'match:review' as const } }
 

@@ -34,13 +34,14 @@ export async function loadMatchSources(db: Queryable, ids: string[] | null): Pro
 
 /**
  * People whose match record may have changed since `since`: details or names (people.updated_at, bumped by the
- * person service), links added anywhere (entity_links.created_at), and merges or unmerges.
+ * person service), links added anywhere (entity_links.created_at), merges or unmerges, and erasures (migration 0016).
  */
 export async function changedPeopleSince(db: Queryable, since: Date): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
     SELECT id FROM people WHERE updated_at > ${since}
     UNION SELECT from_id FROM entity_links WHERE from_type = 'person' AND created_at > ${since}
-    UNION SELECT unnest(ARRAY[survivor_id, merged_id]) FROM person_merges WHERE greatest(merged_at, unmerged_at) > ${since}`.execute(db)
+    UNION SELECT unnest(ARRAY[survivor_id, merged_id]) FROM person_merges WHERE greatest(merged_at, unmerged_at) > ${since}
+    UNION SELECT record_id FROM erasures WHERE record_type = 'person' AND erased_at > ${since}`.execute(db)
   return rows.map((r) => r.id)
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/display-name.ts'
+import { pairSteps, wordKeys, type FoundWord, type PairStep } from './name-pairs.ts'
 
 export type PersonHit = {
   person_id: string
@@ -12,100 +13,157 @@ export type PersonHit = {
   nationalities: string[]
 }
 
+/** Most names ranked for one search: enough that every name holding all the words typed is among them. */
+const CANDIDATES = 500
+/**
+ * Most names read for the rarest pair of words typed, when three or more words are typed. Beyond
+ * CANDIDATES of them, those holding the most of the words typed are kept; beyond this, the pair is as
+ * common as a single common word and the first names in the index are taken.
+ */
+const RAREST_PAIR_READ = 2000
+
 /**
  * People by name, across spellings and scripts. Names are folded to Latin letters when stored and split into
  * words (see migration 0005): each word typed is looked up in the small vocabulary of name words, by itself, by
  * one slip (deletion keys), by sound (Double Metaphone, consonant skeleton), or failing those by trigram
- * similarity among the name words (never among all names); a name is a candidate when every
- * word typed (at least two of them, when several are typed) found one of its words, in any order, through
- * pair keys. Candidates are ranked by trigram similarity of the whole folded name. Only when too few of the
- * words are known names at all does a trigram search over every name run, to catch what words cannot (a name
- * written as one word, "wangfang" for "Wang Fang"). Single letters (initials) count in ranking, not finding.
+ * similarity among the name words (never among all names); a name is a candidate when two of the words typed
+ * found two of its words, in any order, through pair keys. With three or more words typed, the rarest pair is
+ * read first (word counts, migration 0018), so a common pair ("li na") is never read whole; names holding every
+ * word typed hold that pair too. Candidates are ranked by trigram similarity of the whole folded name. Only
+ * when none of the words is a known name does a trigram search over every name run, to catch what words
+ * cannot (a name written as one word, "wangfang" for "Wang Fang"). Single letters (initials) count in ranking,
+ * not finding.
  */
 export async function searchPeopleByName(db: Queryable, folded: string, options: { dateOfBirth: string | null; birthYear: number | null; limit: number }): Promise<PersonHit[]> {
   const dob = options.dateOfBirth ? sql`AND p.date_of_birth = ${options.dateOfBirth}::date` : options.birthYear ? sql`AND extract(year FROM p.date_of_birth) = ${options.birthYear}` : sql``
   const words = [...new Set(folded.split(' ').filter((w) => w.length >= 2))].slice(0, 6)
-  if (words.length > 0) {
-    // Two steps, so the planner sees the actual word ids (a handful) and walks the postings index for each,
-    // rather than guessing from a set-returning function and scanning every posting.
-    const { rows: found } = await sql<{ n: number; id: number }>`
-      SELECT DISTINCT typed.n::int AS n, v.id
-      FROM unnest(${words}::text[]) WITH ORDINALITY AS typed(word, n)
+  if (words.length === 0) return searchPeopleByTrigram(db, folded, dob, options.limit)
+  // The one-slip keys are made here and looked up by equality (the keys index, a probe each), with each
+  // word's sound and skeleton computed once per word typed, never per vocabulary row.
+  const keys = words.flatMap((word, i) => wordKeys(word).map((key) => ({ key, n: i + 1 })))
+  const { rows: found } = await sql<FoundWord>`
+    SELECT DISTINCT m.n::int AS n, w.id, w.names, w.word = ANY(${words}::text[]) AS exact
+    FROM (
+      SELECT t.n, k.word_id AS id FROM unnest(${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.n)}::int[]) AS t(key, n)
+        JOIN name_word_keys k ON k.key = t.key
+      UNION
+      SELECT typed.n, v.id FROM unnest(${words}::text[]) WITH ORDINALITY AS typed(word, n)
       JOIN LATERAL (
-        SELECT k.word_id AS id FROM name_word_keys k WHERE k.key IN (SELECT name_word_keys(typed.word))
-        UNION
         SELECT w.id FROM name_words w
         WHERE length(typed.word) >= 3
           AND ((w.sound = dmetaphone(typed.word) AND left(w.word, 1) = left(typed.word, 1) AND abs(length(w.word) - length(typed.word)) <= 2)
             OR (w.skeleton = name_skeleton(typed.word) AND length(w.skeleton) >= 2))
-      ) v ON true`.execute(db)
-    const unmatched = words.map((word, i) => ({ word, n: i + 1 })).filter((w) => w.word.length >= 4 && !found.some((f) => f.n === w.n))
-    if (unmatched.length > 0) {
-      await sql`SELECT set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(db)
-      const { rows: near } = await sql<{ n: number; id: number }>`
-        SELECT typed.n::int AS n, v.id
-        FROM unnest(${unmatched.map((w) => w.word)}::text[], ${unmatched.map((w) => w.n)}::int[]) AS typed(word, n)
-        JOIN LATERAL (SELECT w.id FROM name_words w WHERE w.word % typed.word ORDER BY similarity(w.word, typed.word) DESC LIMIT 5) v ON true`.execute(db)
-      found.push(...near)
-    }
-    const known = new Set(found.map((f) => f.n))
-    // None of the words is a known name (a name never seen, or written as one word, like "wangfang" for
-    // "Wang Fang"): only trigram similarity over whole names can find it.
-    if (known.size === 0) return searchPeopleByTrigram(db, folded, dob, options.limit)
-    // Two or more known words: the pairs of spellings of any two of them, names matching most pairs first.
-    // One known word: its postings, the exact spelling first (the Append's first branch, so LIMIT stops early).
-    // Either way a bounded list of name ids, fetched before ranking so the planner ranks a known handful by
-    // primary key instead of guessing and scanning every name.
-    const { rows: exact } = await sql<{ id: number }>`SELECT id FROM name_words WHERE word = ANY(${words}::text[])`.execute(db)
-    const exactSet = new Set(exact.map((e) => e.id))
-    const { rows: candidates } =
-      known.size >= 2
-        ? await sql<{ name_id: string }>`
-            SELECT pp.name_id FROM person_name_word_pairs pp
-            WHERE pp.pair = ANY(${pairKeys(found, words.length)}::bigint[])
-            GROUP BY pp.name_id ORDER BY count(*) DESC LIMIT 500`.execute(db)
-        : await sql<{ name_id: string }>`
-            SELECT name_id FROM (
-              SELECT pw.name_id FROM person_name_words pw WHERE pw.word_id = ANY(${found.filter((f) => exactSet.has(f.id)).map((f) => f.id)}::int[])
-              UNION ALL
-              SELECT pw.name_id FROM person_name_words pw WHERE pw.word_id = ANY(${found.filter((f) => !exactSet.has(f.id)).map((f) => f.id)}::int[])
-            ) x LIMIT 500`.execute(db)
-    if (candidates.length === 0) return []
-    const { rows } = await sql<PersonHit>`
-      WITH scored AS (
-        SELECT CASE WHEN pe.merged_into IS NULL THEN pe.id ELSE person_root(pe.id) END AS person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
-        FROM person_names pn JOIN people pe ON pe.id = pn.person_id WHERE pn.id = ANY(${candidates.map((c) => c.name_id)}::uuid[])
-        ORDER BY score DESC LIMIT 500
-      ),
-      best AS (
-        SELECT DISTINCT ON (person_id) person_id, full_name, score FROM scored ORDER BY person_id, score DESC
-      )
-      SELECT b.person_id, ${displayName('b.person_id')} AS name,
-        b.full_name AS matched_name, round(b.score::numeric, 2)::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities
-      FROM best b JOIN people p ON p.id = b.person_id
-      WHERE true ${dob}
-      ORDER BY b.score DESC, name
-      LIMIT ${options.limit}`.execute(db)
-    return rows
+      ) v ON true
+    ) m JOIN name_words w ON w.id = m.id`.execute(db)
+  const unmatched = words.map((word, i) => ({ word, n: i + 1 })).filter((w) => w.word.length >= 4 && !found.some((f) => f.n === w.n))
+  if (unmatched.length > 0) {
+    await sql`SELECT set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(db)
+    const { rows: near } = await sql<FoundWord>`
+      SELECT typed.n::int AS n, v.id, v.names, false AS exact
+      FROM unnest(${unmatched.map((w) => w.word)}::text[], ${unmatched.map((w) => w.n)}::int[]) AS typed(word, n)
+      JOIN LATERAL (SELECT w.id, w.names FROM name_words w WHERE w.word % typed.word ORDER BY similarity(w.word, typed.word) DESC LIMIT 5) v ON true`.execute(db)
+    found.push(...near)
   }
-  return searchPeopleByTrigram(db, folded, dob, options.limit)
+  const known = new Set(found.map((f) => f.n))
+  // None of the words is a known name (a name never seen, or written as one word, like "wangfang" for
+  // "Wang Fang"): only trigram similarity over whole names can find it.
+  if (known.size === 0) return searchPeopleByTrigram(db, folded, dob, options.limit)
+  // A bounded list of name ids, fetched before ranking so the planner ranks a known handful by primary key
+  // instead of guessing and scanning every name.
+  const candidates = known.size >= 2 ? await namesByPairs(db, found, words.length) : await namesByWord(db, found)
+  if (candidates.length === 0) return []
+  return rankNames(db, folded, candidates, options.dateOfBirth !== null || options.birthYear !== null ? dob : null, options.limit)
 }
 
-/** The pair keys (as name_word_pair computes them) for every two words typed, across their spellings. */
-function pairKeys(found: { n: number; id: number }[], wordCount: number): string[] {
-  const keys = new Set<string>()
-  for (let i = 1; i <= wordCount; i++) {
-    for (let j = i + 1; j <= wordCount; j++) {
-      for (const a of found.filter((f) => f.n === i)) {
-        for (const b of found.filter((f) => f.n === j)) {
-          if (a.id === b.id) continue
-          const [lo, hi] = a.id < b.id ? [a.id, b.id] : [b.id, a.id]
-          keys.add(((BigInt(lo) << 32n) | BigInt(hi)).toString())
-        }
-      }
+/** One known word: its postings, the exact spelling first (the Append's first branch, so LIMIT stops early). */
+async function namesByWord(db: Queryable, found: FoundWord[]): Promise<string[]> {
+  const { rows } = await sql<{ name_id: string }>`
+    SELECT name_id FROM (
+      SELECT pw.name_id FROM person_name_words pw WHERE pw.word_id = ANY(${found.filter((f) => f.exact).map((f) => f.id)}::int[])
+      UNION ALL
+      SELECT pw.name_id FROM person_name_words pw WHERE pw.word_id = ANY(${found.filter((f) => !f.exact).map((f) => f.id)}::int[])
+    ) x LIMIT ${CANDIDATES}`.execute(db)
+  return [...new Set(rows.map((r) => r.name_id))]
+}
+
+/** The names of one pair step, the exact spellings' pair first, at most `limit`. */
+async function pairNames(db: Queryable, step: PairStep, limit: number): Promise<string[]> {
+  const { rows } = await sql<{ name_id: string }>`
+    SELECT name_id FROM (
+      SELECT pp.name_id FROM person_name_word_pairs pp WHERE pp.pair = ANY(${step.exactKeys}::bigint[])
+      UNION ALL
+      SELECT pp.name_id FROM person_name_word_pairs pp WHERE pp.pair = ANY(${step.otherKeys}::bigint[])
+    ) x LIMIT ${limit}`.execute(db)
+  return rows.map((r) => r.name_id)
+}
+
+/**
+ * Two or more known words. Two: the names of their pair. Three or more: the names of the rarest pair (every
+ * name holding all the words typed is one of them), those holding most of the words typed first when there
+ * are too many; then, while there is room, names of the next rarest pairs (names holding some of the words).
+ */
+async function namesByPairs(db: Queryable, found: FoundWord[], wordCount: number): Promise<string[]> {
+  const steps = pairSteps(found, wordCount)
+  if (steps.length === 0) return []
+  if (steps.length === 1) return [...new Set(await pairNames(db, steps[0], CANDIDATES))]
+  const rarest = [...new Set(await pairNames(db, steps[0], RAREST_PAIR_READ))]
+  if (rarest.length > CANDIDATES) {
+    // Too many: keep those holding most of the other words typed, each checked by a probe of the postings'
+    // primary key (word, name), not by reading every posting of those (common) words.
+    const others = found.filter((f) => !steps[0].positions.includes(f.n))
+    const { rows } = await sql<{ name_id: string }>`
+      SELECT x.name_id FROM unnest(${rarest}::uuid[]) WITH ORDINALITY AS x(name_id, o)
+      ORDER BY (
+        SELECT count(DISTINCT f.n) FROM unnest(${others.map((f) => f.id)}::int[], ${others.map((f) => f.n)}::int[]) AS f(id, n)
+        WHERE EXISTS (SELECT 1 FROM person_name_words pw WHERE pw.word_id = f.id AND pw.name_id = x.name_id)
+      ) DESC, x.o
+      LIMIT ${CANDIDATES}`.execute(db)
+    return rows.map((r) => r.name_id)
+  }
+  const names = new Set(rarest)
+  for (const step of steps.slice(1)) {
+    if (names.size >= CANDIDATES) break
+    for (const name of await pairNames(db, step, CANDIDATES)) {
+      if (names.size >= CANDIDATES) break
+      names.add(name)
     }
   }
-  return [...keys]
+  return [...names]
+}
+
+/**
+ * Candidates ranked by trigram similarity of the whole folded name, one row per person (their best name),
+ * merged records read as their survivor. The display name, which the order falls back on for equal scores,
+ * is looked up only for the page shown and any rows tied with its last (WITH TIES), not for every candidate;
+ * and a candidate is told to be merged by the small partial index of merged records (migration 0018).
+ */
+async function rankNames(db: Queryable, folded: string, nameIds: string[], dob: ReturnType<typeof sql> | null, limit: number): Promise<PersonHit[]> {
+  const hasDob = dob !== null
+  const { rows } = await sql<PersonHit>`
+    WITH scored AS (
+      SELECT pn.person_id AS record_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
+      FROM person_names pn WHERE pn.id = ANY(${nameIds}::uuid[])
+      ORDER BY score DESC LIMIT ${CANDIDATES}
+    ),
+    best AS (
+      SELECT DISTINCT ON (person_id) person_id, full_name, score
+      FROM (
+        SELECT coalesce((SELECT person_root(m.id) FROM people m WHERE m.id = s.record_id AND m.merged_into IS NOT NULL), s.record_id) AS person_id, s.full_name, s.score
+        FROM scored s
+      ) r
+      ORDER BY person_id, score DESC
+    ),
+    shown AS (
+      SELECT b.person_id, b.full_name, b.score FROM best b
+      ${hasDob ? sql`WHERE EXISTS (SELECT 1 FROM people p WHERE p.id = b.person_id ${dob})` : sql``}
+      ORDER BY b.score DESC FETCH FIRST ${limit} ROWS WITH TIES
+    )
+    SELECT s.person_id, ${displayName('s.person_id')} AS name,
+      s.full_name AS matched_name, round(s.score::numeric, 2)::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities
+    FROM shown s JOIN people p ON p.id = s.person_id
+    ORDER BY s.score DESC, name
+    LIMIT ${limit}`.execute(db)
+  return rows
 }
 
 async function searchPeopleByTrigram(db: Queryable, folded: string, dob: ReturnType<typeof sql>, limit: number): Promise<PersonHit[]> {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db, Trx } from '#src/platform/db/database.ts'
+import type { Db, Queryable, Trx } from '#src/platform/db/database.ts'
 import { AUDIT_ACTIONS, type Actor, type AuditEventInput } from './audit-events.ts'
 import { GENESIS_HASH, chainHash, type ChainedFields } from './audit-chain.ts'
 
@@ -59,8 +59,27 @@ export async function appendAuditEvents(trx: Trx, actor: Actor, events: AuditEve
 export type ChainBreak = { id: string; reason: string }
 export type VerifyResult = { ok: true; checked: number } | { ok: false; checked: number; firstBreak: ChainBreak }
 
-/** Walks the whole chain in id order, in pages, recomputing every hash. */
+/**
+ * Redacted rows' vouched hashes (ADR 0007), from the `audit.redacted` rows that list them. Only a vouch from a
+ * later row counts, and the vouching row is itself checked when the walk reaches it.
+ */
+export async function redactionVouches(db: Queryable): Promise<Map<string, string>> {
+  const { rows } = await sql<{ id: string; details: { rows?: { id: string; hash: string }[] } }>`
+    SELECT id::text AS id, details FROM audit_events WHERE action = 'audit.redacted' ORDER BY id`.execute(db)
+  const vouches = new Map<string, string>()
+  for (const row of rows) {
+    for (const item of row.details.rows ?? []) if (BigInt(item.id) < BigInt(row.id)) vouches.set(String(item.id), item.hash)
+  }
+  return vouches
+}
+
+/**
+ * Walks the whole chain in id order, in pages, recomputing every hash. A row whose personal data an erasure
+ * redacted no longer matches its stored hash; it passes only if a later `audit.redacted` row vouches for
+ * exactly its present contents (ADR 0007). Links between rows never change, so a removed row is still caught.
+ */
 export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<VerifyResult> {
+  const vouches = await redactionVouches(db)
   let prevHash = GENESIS_HASH
   let afterId = '0'
   let checked = 0
@@ -91,7 +110,8 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<VerifyR
       if (row.prev_hash !== prevHash) {
         return { ok: false, checked, firstBreak: { id: fields.id, reason: 'does not link to the row before it (a row was removed or altered)' } }
       }
-      if (chainHash(prevHash, fields) !== row.hash) {
+      const computed = chainHash(prevHash, fields)
+      if (computed !== row.hash && vouches.get(fields.id) !== computed) {
         return { ok: false, checked, firstBreak: { id: fields.id, reason: 'its contents do not match its hash (the row was altered)' } }
       }
       prevHash = row.hash

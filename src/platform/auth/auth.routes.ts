@@ -2,11 +2,21 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { registerSecondFactorPages } from './mfa.pages.ts'
 
 export const SESSION_COOKIE = 'lantern_session'
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A session past the password but not yet the second factor: it reaches only the second-factor pages. */
+    pendingSignIn: { idHash: string; stage: 'verify' | 'enrol'; data: Record<string, unknown>; email: string } | null
+  }
+}
+
+export const SECOND_FACTOR_PATHS = { verify: '/sign-in/two-factor', enrol: '/sign-in/set-up-two-factor' } as const
+
 /** Only a path on this site: an attacker's link must not bounce a user to another site after sign-in. */
-function safeReturnTo(value: unknown): string {
+export function safeReturnTo(value: unknown): string {
   const path = asString(value)
   return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/'
 }
@@ -29,6 +39,8 @@ export function registerAuthRoutes(app: FastifyInstance, { config, services }: A
     { config: { access: 'public' } },
     async (request, reply) => {
       if (request.user) return reply.redirect(safeReturnTo(request.query.returnTo), 303)
+      // Half signed in, and asked for a page: finish the second factor first.
+      if (request.pendingSignIn && !request.query.expired && !request.query.signedOut) return reply.redirect(SECOND_FACTOR_PATHS[request.pendingSignIn.stage], 303)
       const notice =
         request.query.expired ? 'You were signed out because you were inactive. Sign in again to continue.'
         : request.query.signedOut ? 'You have signed out.'
@@ -57,7 +69,7 @@ export function registerAuthRoutes(app: FastifyInstance, { config, services }: A
       else if (password.length > 1024) errors.password = 'Password must be 1,024 characters or fewer'
       if (Object.keys(errors).length > 0) return showSignIn(reply.code(400), { email, returnTo, errors })
 
-      const result = await services.auth.signIn(email, password, actorOf(request), asString(request.headers['user-agent']).slice(0, 300) || null)
+      const result = await services.auth.signIn(email, password, actorOf(request), asString(request.headers['user-agent']).slice(0, 300) || null, returnTo)
       if (!result.ok) {
         const message =
           result.reason === 'locked'
@@ -71,9 +83,13 @@ export function registerAuthRoutes(app: FastifyInstance, { config, services }: A
         secure: config.cookieSecure,
         path: '/',
       })
-      return reply.redirect(returnTo, 303)
+      // A half-finished earlier attempt in this browser is replaced by this one.
+      if (request.pendingSignIn) await services.auth.cancelSignIn(request.pendingSignIn.idHash)
+      return reply.redirect(result.pending ? SECOND_FACTOR_PATHS[result.pending] : returnTo, 303)
     },
   )
+
+  registerSecondFactorPages(app, { config, services })
 
   app.post('/sign-out', { config: { access: 'signed-in' } }, async (request, reply) => {
     if (request.session) await services.auth.signOut(request.session.idHash, actorOf(request))

@@ -6,43 +6,75 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor, AuditEventInput } from '#src/platform/audit/audit-events.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { dummyPasswordHash, generatePassword, hashPassword, verifyPassword } from './password.ts'
-import type { CurrentUser } from './permissions.ts'
+import { passwordProblem } from './password-policy.ts'
+import { isPermission, type CurrentUser } from './permissions.ts'
 import {
   findUserByEmail,
+  findUserById,
   insertUser,
   recordFailedSignIn,
   recordSuccessfulSignIn,
   roleExists,
+  setPasswordHash,
   setUserDisabled,
   toCurrentUser,
+  type UserRow,
 } from './users.repository.ts'
 import {
+  completeSecondFactor,
   findLiveSession,
   insertSession,
+  revokeOtherSessions,
   revokeSession,
   revokeUserSessions,
   setSessionData, consumeFlash,
   touchSession,
 } from './sessions.repository.ts'
 import { findLiveApiToken, insertApiToken, markApiTokenUsed, revokeApiToken } from './api-tokens.repository.ts'
+import { claimTotpStep, consumeRecoveryCode, findMfaState, saveMfaEnrolment } from './mfa.repository.ts'
+import { hashRecoveryCode, looksLikeRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret } from './totp.ts'
 
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex')
 }
 
+/** `pending`: the password was right, and the second factor is still to come ('verify' a code, or 'enrol'). */
 export type SignInResult =
-  | { ok: true; sessionToken: string; user: CurrentUser }
+  | { ok: true; sessionToken: string; user: CurrentUser; pending: PendingMfa | null }
   | { ok: false; reason: 'invalid' | 'locked' }
 
-export type ResolvedSession = { idHash: string; user: CurrentUser; data: Record<string, unknown> }
+export type PendingMfa = 'verify' | 'enrol'
+
+export type ResolvedSession = { idHash: string; user: CurrentUser; data: Record<string, unknown>; pending: PendingMfa | null }
+
+export type SecondFactorResult =
+  | { ok: true; returnTo: string; method: 'totp' | 'recovery-code' }
+  | { ok: false; reason: 'invalid' | 'reused' | 'locked' | 'no-session' }
+
+export type EnrolmentResult =
+  | { ok: true; returnTo: string; recoveryCodes: string[] }
+  | { ok: false; reason: 'invalid' | 'locked' | 'no-session' | 'already-enrolled' }
 
 export class AuthError extends Error {
   constructor(
-    readonly code: 'unknown-role' | 'email-taken' | 'unknown-user' | 'invalid-email',
+    readonly code: 'unknown-role' | 'email-taken' | 'unknown-user' | 'invalid-email' | 'weak-password' | 'invalid-scope' | 'invalid-expiry',
     message: string,
   ) {
     super(message)
   }
+}
+
+/** API tokens always expire: at most a year, 90 days unless asked otherwise. */
+export const TOKEN_MAX_DAYS = 365
+export const TOKEN_DEFAULT_DAYS = 90
+
+/**
+ * Whether a user must use a second factor. Every role must, except partner agency users (those whose role
+ * opens the partner portal), for whom the force decides (MFA_PARTNERS). Asked of permissions, not role names.
+ */
+export function mfaRequired(permissions: readonly string[], config: Pick<Config, 'mfaPartners'>): boolean {
+  const partner = permissions.includes('partner-portal:use')
+  return !partner || config.mfaPartners === 'required'
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -53,12 +85,63 @@ export function createAuthService(db: Db, config: Config) {
   // for an idle timeout measured in minutes.
   const touchAfterMs = 60_000
 
+  function isLocked(user: UserRow): boolean {
+    return user.locked_until !== null && user.locked_until.getTime() > Date.now()
+  }
+
+  async function refuseLocked(idHash: string, user: UserRow, actor: Actor): Promise<{ ok: false; reason: 'locked' }> {
+    await inTransaction(db, async (trx) => {
+      await revokeSession(trx, idHash)
+      await appendAuditEvents(trx, { ...actor, userId: null }, [{ action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason: 'locked' } }])
+    })
+    return { ok: false, reason: 'locked' }
+  }
+
+  /** A wrong second factor: counted with wrong passwords; the lock, when it comes, ends the half-signed-in session. */
+  async function failSecondFactor(idHash: string, user: UserRow, actor: Actor, reason: string): Promise<boolean> {
+    return inTransaction(db, async (trx) => {
+      const outcome = await recordFailedSignIn(trx, user.id, config.signInMaxFailures, config.signInLockMinutes)
+      const events: AuditEventInput[] = [{ action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason } }]
+      if (outcome.locked) {
+        await revokeSession(trx, idHash)
+        events.push({ action: 'auth.account-locked', subjectType: 'user', subjectId: user.id, details: { reason: 'too-many-failures' } })
+      }
+      await appendAuditEvents(trx, { ...actor, userId: null }, events)
+      return outcome.locked
+    })
+  }
+
+  async function createToken(
+    user: Pick<UserRow, 'id' | 'permissions'>,
+    name: string,
+    expiresInDays: number,
+    actor: Actor,
+    scopes?: readonly string[],
+  ): Promise<{ token: string; tokenId: string; expiresAt: Date; scopes: string[] }> {
+    if (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > TOKEN_MAX_DAYS) {
+      throw new AuthError('invalid-expiry', `A token must expire in 1 to ${TOKEN_MAX_DAYS} days`)
+    }
+    const rolePermissions = user.permissions.filter(isPermission)
+    const chosen = scopes === undefined ? rolePermissions : [...new Set(scopes)]
+    const outside = chosen.filter((s) => !rolePermissions.includes(s as never))
+    if (outside.length > 0) throw new AuthError('invalid-scope', `The user's role does not have: ${outside.join(', ')}`)
+    if (chosen.length === 0) throw new AuthError('invalid-scope', 'A token needs at least one permission')
+    const token = `lantern_${randomBytes(32).toString('base64url')}`
+    const tokenId = uuidv7()
+    const expiresAt = new Date(Date.now() + expiresInDays * 86_400_000)
+    await inTransaction(db, async (trx) => {
+      await insertApiToken(trx, { id: tokenId, userId: user.id, name, tokenHash: sha256(token), expiresAt, scopes: chosen })
+      await appendAuditEvents(trx, actor, [{ action: 'api-token.created', subjectType: 'api-token', subjectId: tokenId, details: { userId: user.id, scopes: chosen, expiresInDays } }])
+    })
+    return { token, tokenId, expiresAt, scopes: chosen }
+  }
+
   return {
     /**
      * Checks a password and opens a session. Failures count towards a lock; a locked account refuses
      * even the right password until the lock ends. Unknown emails take as long as known ones.
      */
-    async signIn(email: string, password: string, actor: Actor, userAgent: string | null): Promise<SignInResult> {
+    async signIn(email: string, password: string, actor: Actor, userAgent: string | null, returnTo = '/'): Promise<SignInResult> {
       const user = await findUserByEmail(db, email.trim())
       if (!user || user.disabled_at) {
         await verifyPassword(password, await dummyPasswordHash(config.passwordHashCost))
@@ -87,14 +170,22 @@ export function createAuthService(db: Db, config: Config) {
       }
       const sessionToken = randomBytes(32).toString('base64url')
       const idHash = sha256(sessionToken)
-      await inTransaction(db, async (trx) => {
-        await recordSuccessfulSignIn(trx, user.id)
-        await insertSession(trx, { idHash, userId: user.id, idleMinutes, absoluteHours: config.sessionAbsoluteHours, ip: actor.ip ?? null, userAgent })
-        await appendAuditEvents(trx, { ...actor, userId: user.id }, [{ action: 'auth.signed-in', subjectType: 'user', subjectId: user.id }])
-      })
-      const session = await findLiveSession(db, idHash)
-      if (!session) throw new Error('session vanished after sign-in')
-      return { ok: true, sessionToken, user: toCurrentUser(session) }
+      const pending: PendingMfa | null = user.mfa_enrolled_at ? 'verify' : mfaRequired(user.permissions, config) ? 'enrol' : null
+      const session = { idHash, userId: user.id, idleMinutes, absoluteHours: config.sessionAbsoluteHours, ip: actor.ip ?? null, userAgent }
+      if (pending) {
+        // Half signed in: the failure count is not cleared until the second factor is passed, so a stolen
+        // password does not buy unlimited guesses at the code.
+        await insertSession(db, { ...session, pendingMfa: pending, data: { returnTo } })
+      } else {
+        await inTransaction(db, async (trx) => {
+          await recordSuccessfulSignIn(trx, user.id)
+          await insertSession(trx, session)
+          await appendAuditEvents(trx, { ...actor, userId: user.id }, [{ action: 'auth.signed-in', subjectType: 'user', subjectId: user.id, details: { secondFactor: 'none' } }])
+        })
+      }
+      const live = await findLiveSession(db, idHash)
+      if (!live) throw new Error('session vanished after sign-in')
+      return { ok: true, sessionToken, user: toCurrentUser(live), pending }
     },
 
     async resolveSession(sessionToken: string): Promise<ResolvedSession | undefined> {
@@ -102,7 +193,137 @@ export function createAuthService(db: Db, config: Config) {
       const session = await findLiveSession(db, idHash)
       if (!session) return undefined
       if (Date.now() - session.last_seen_at.getTime() > touchAfterMs) await touchSession(db, idHash, idleMinutes)
-      return { idHash, user: toCurrentUser(session), data: session.data }
+      return { idHash, user: toCurrentUser(session), data: session.data, pending: session.pending_mfa }
+    },
+
+    /**
+     * The second step of signing in: a code from the user's authenticator app (this step or one either side,
+     * never a step already used) or one of their recovery codes (each works once). A wrong code counts towards
+     * the same lock as a wrong password; a lock ends the half-signed-in session.
+     */
+    async verifySecondFactor(idHash: string, code: string, actor: Actor): Promise<SecondFactorResult> {
+      const session = await findLiveSession(db, idHash)
+      if (!session || session.pending_mfa !== 'verify') return { ok: false, reason: 'no-session' }
+      const user = await findUserById(db, session.id)
+      const mfa = user && (await findMfaState(db, user.id))
+      if (!user || !mfa?.secret) return { ok: false, reason: 'no-session' }
+      if (isLocked(user)) return refuseLocked(idHash, user, actor)
+      const typed = code.replace(/\s/g, '')
+      const step = /^\d{6}$/.test(typed) ? matchTotp(mfa.secret, typed) : null
+      const recovery = step === null && looksLikeRecoveryCode(code)
+      const returnTo = typeof session.data.returnTo === 'string' ? session.data.returnTo : '/'
+      const outcome = await inTransaction(db, async (trx) => {
+        if (step !== null) {
+          if (!(await claimTotpStep(trx, user.id, step))) return 'reused' as const
+        } else if (!recovery || !(await consumeRecoveryCode(trx, user.id, hashRecoveryCode(code)))) {
+          return 'invalid' as const
+        }
+        if (!(await completeSecondFactor(trx, idHash))) return 'invalid' as const
+        await recordSuccessfulSignIn(trx, user.id)
+        const method = step !== null ? ('totp' as const) : ('recovery-code' as const)
+        const events: AuditEventInput[] = [{ action: 'auth.signed-in', subjectType: 'user', subjectId: user.id, details: { secondFactor: method } }]
+        if (method === 'recovery-code') events.push({ action: 'auth.mfa-recovery-code-used', subjectType: 'user', subjectId: user.id })
+        await appendAuditEvents(trx, { ...actor, userId: user.id }, events)
+        return method
+      })
+      if (outcome === 'totp' || outcome === 'recovery-code') return { ok: true, returnTo, method: outcome }
+      const locked = await failSecondFactor(idHash, user, actor, outcome === 'reused' ? 'reused-mfa-code' : 'wrong-mfa-code')
+      return { ok: false, reason: locked ? 'locked' : outcome }
+    },
+
+    /** The secret being set up in this session: made once and kept in the session until it is confirmed. */
+    async enrolmentSecret(idHash: string, data: Record<string, unknown>): Promise<string> {
+      if (typeof data.mfaSetupSecret === 'string') return data.mfaSetupSecret
+      const secret = newTotpSecret()
+      await setSessionData(db, idHash, { ...data, mfaSetupSecret: secret })
+      return secret
+    },
+
+    /**
+     * Confirms a new second factor with a code from the app, then makes the recovery codes (shown once, stored
+     * hashed). During sign-in this also completes it; a signed-in partner user can set one up by choice.
+     */
+    async confirmEnrolment(idHash: string, code: string, actor: Actor): Promise<EnrolmentResult> {
+      const session = await findLiveSession(db, idHash)
+      if (!session || session.pending_mfa === 'verify') return { ok: false, reason: 'no-session' }
+      const secret = session.data.mfaSetupSecret
+      const user = await findUserById(db, session.id)
+      if (!user || typeof secret !== 'string') return { ok: false, reason: 'no-session' }
+      if (user.mfa_enrolled_at) return { ok: false, reason: 'already-enrolled' }
+      if (isLocked(user)) {
+        await refuseLocked(idHash, user, actor)
+        return { ok: false, reason: 'locked' }
+      }
+      const step = matchTotp(secret, code.replace(/\s/g, ''))
+      if (step === null) {
+        const locked = await failSecondFactor(idHash, user, actor, 'wrong-mfa-code')
+        return { ok: false, reason: locked ? 'locked' : 'invalid' }
+      }
+      const recoveryCodes = newRecoveryCodes()
+      const signingIn = session.pending_mfa === 'enrol'
+      const { returnTo, ...rest } = session.data
+      await inTransaction(db, async (trx) => {
+        await saveMfaEnrolment(trx, user.id, secret, step, recoveryCodes.map(hashRecoveryCode))
+        const events: AuditEventInput[] = [{ action: 'auth.mfa-enrolled', subjectType: 'user', subjectId: user.id, details: { recoveryCodes: recoveryCodes.length } }]
+        if (signingIn) {
+          await completeSecondFactor(trx, idHash)
+          await recordSuccessfulSignIn(trx, user.id)
+          events.push({ action: 'auth.signed-in', subjectType: 'user', subjectId: user.id, details: { secondFactor: 'totp' } })
+        } else {
+          const { mfaSetupSecret: _done, ...kept } = rest
+          await setSessionData(trx, idHash, kept)
+        }
+        await appendAuditEvents(trx, { ...actor, userId: user.id }, events)
+      })
+      return { ok: true, recoveryCodes, returnTo: typeof returnTo === 'string' ? returnTo : '/' }
+    },
+
+    /** Abandons a half-finished sign-in. */
+    async cancelSignIn(idHash: string): Promise<void> {
+      await revokeSession(db, idHash)
+    },
+
+    /**
+     * Changes a signed-in user's own password: the current one is needed (a session left open is not
+     * enough), the new one must meet the rules, and every other session ends.
+     */
+    async changePassword(
+      userId: string,
+      idHash: string,
+      input: { currentPassword: string; newPassword: string },
+      actor: Actor,
+    ): Promise<{ ok: true; endedSessions: number } | { ok: false; errors: Record<string, string>; signedOut?: boolean }> {
+      const user = await findUserById(db, userId)
+      if (!user) return { ok: false, errors: { currentPassword: 'Enter your current password' }, signedOut: true }
+      const errors: Record<string, string> = {}
+      if (!input.currentPassword) errors.currentPassword = 'Enter your current password'
+      const problem = passwordProblem(input.newPassword, { email: user.email, displayName: user.display_name }, 'New password')
+      if (problem) errors.newPassword = problem
+      else if (input.newPassword === input.currentPassword) errors.newPassword = 'New password must be different from your current password'
+      if (errors.currentPassword) return { ok: false, errors }
+      if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
+        const { locked } = await inTransaction(db, async (trx) => {
+          const outcome = await recordFailedSignIn(trx, user.id, config.signInMaxFailures, config.signInLockMinutes)
+          const events: AuditEventInput[] = [{ action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason: 'wrong-current-password' } }]
+          // Someone guessing at an unattended session's password is stopped, and the session with them.
+          if (outcome.locked) {
+            await revokeUserSessions(trx, user.id)
+            events.push({ action: 'auth.account-locked', subjectType: 'user', subjectId: user.id, details: { reason: 'too-many-failures' } })
+          }
+          await appendAuditEvents(trx, actor, events)
+          return outcome
+        })
+        return { ok: false, errors: { ...errors, currentPassword: 'Your current password is not right' }, signedOut: locked }
+      }
+      if (Object.keys(errors).length > 0) return { ok: false, errors }
+      const passwordHash = await hashPassword(input.newPassword, config.passwordHashCost)
+      const endedSessions = await inTransaction(db, async (trx) => {
+        await setPasswordHash(trx, user.id, passwordHash)
+        const ended = await revokeOtherSessions(trx, user.id, idHash)
+        await appendAuditEvents(trx, actor, [{ action: 'auth.password-changed', subjectType: 'user', subjectId: user.id, details: { otherSessionsEnded: ended } }])
+        return ended
+      })
+      return { ok: true, endedSessions }
     },
 
     async saveSessionData(idHash: string, data: Record<string, unknown>): Promise<void> {
@@ -136,25 +357,30 @@ export function createAuthService(db: Db, config: Config) {
         return undefined
       }
       if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > touchAfterMs) await markApiTokenUsed(db, row.token_id)
-      return { user: toCurrentUser(row), tokenId: row.token_id }
+      return { user: toCurrentUser(row, row.scopes), tokenId: row.token_id }
     },
 
+    /**
+     * Makes an API token for a user, printed once and stored as a hash. It expires (1 to 365 days) and is
+     * scoped: it may use only the listed permissions of the user's role (all of them, as they are now, if
+     * none are listed), so a role that later gains a permission does not widen an old token.
+     */
     async createApiToken(
       email: string,
       name: string,
-      expiresInDays: number | null,
+      expiresInDays: number,
       actor: Actor,
-    ): Promise<{ token: string; tokenId: string; expiresAt: Date | null }> {
+      scopes?: readonly string[],
+    ): Promise<{ token: string; tokenId: string; expiresAt: Date; scopes: string[] }> {
       const user = await findUserByEmail(db, email)
       if (!user) throw new AuthError('unknown-user', `No user has the email ${email}`)
-      const token = `lantern_${randomBytes(32).toString('base64url')}`
-      const tokenId = uuidv7()
-      const expiresAt = expiresInDays === null ? null : new Date(Date.now() + expiresInDays * 86_400_000)
-      await inTransaction(db, async (trx) => {
-        await insertApiToken(trx, { id: tokenId, userId: user.id, name, tokenHash: sha256(token), expiresAt })
-        await appendAuditEvents(trx, actor, [{ action: 'api-token.created', subjectType: 'api-token', subjectId: tokenId, details: { userId: user.id } }])
-      })
-      return { token, tokenId, expiresAt }
+      return createToken(user, name, expiresInDays, actor, scopes)
+    },
+
+    async createApiTokenForUser(userId: string, name: string, expiresInDays: number, actor: Actor, scopes?: readonly string[]) {
+      const user = await findUserById(db, userId)
+      if (!user) throw new AuthError('unknown-user', 'There is no such user')
+      return createToken(user, name, expiresInDays, actor, scopes)
     },
 
     async revokeApiToken(tokenId: string, actor: Actor): Promise<boolean> {
@@ -173,6 +399,10 @@ export function createAuthService(db: Db, config: Config) {
       if (!EMAIL.test(email)) throw new AuthError('invalid-email', `${email} is not an email address`)
       if (!(await roleExists(db, input.roleId))) throw new AuthError('unknown-role', `There is no role called ${input.roleId}`)
       if (await findUserByEmail(db, email)) throw new AuthError('email-taken', `A user with the email ${email} already exists`)
+      if (input.password !== undefined) {
+        const problem = passwordProblem(input.password, { email, displayName: input.displayName })
+        if (problem) throw new AuthError('weak-password', problem)
+      }
       const password = input.password ?? generatePassword()
       const id = uuidv7()
       const passwordHash = await hashPassword(password, config.passwordHashCost)

@@ -37,6 +37,11 @@ export const PERMISSIONS = {
   'safeguarding-prompt:review': 'Record the outcome of a shared-identifier safeguarding prompt',
   'shared-place:manage': 'Mark a place as a known shared place (police station, NRM support provider, hostel, solicitor)',
   'import:run': 'Import referrals and people from a helpline or partner export (CSV or XLSX) and decide its likely duplicates',
+  'insight:anonymised-export': 'Release the anonymised victim-level export (CTDC shape) once its k-anonymity check has run',
+  'insight:view': 'See the team’s figures (referrals, NRM outcomes, Duty to Notify, live jobs, outreach), download them, and produce the Home Office quarterly return',
+  'retention:review': 'Records management: see the retention review queue and schedules; retain, erase, or place and lift legal holds',
+  'subject-access:export': 'Data protection: export everything held about a person (PDF and JSON) with third-party data redacted for review',
+  'metrics:view': 'Operators: read the service metrics at /metrics (requests, latency, database pool, import queue) with an API token',
 } as const
 
 export type Permission = keyof typeof PERMISSIONS

@@ -6,11 +6,21 @@ export type SessionWithUser = UserWithRole & {
   id_hash: string
   last_seen_at: Date
   data: Record<string, unknown>
+  pending_mfa: 'verify' | 'enrol' | null
 }
 
 export async function insertSession(
   db: Queryable,
-  session: { idHash: string; userId: string; idleMinutes: number; absoluteHours: number; ip: string | null; userAgent: string | null },
+  session: {
+    idHash: string
+    userId: string
+    idleMinutes: number
+    absoluteHours: number
+    ip: string | null
+    userAgent: string | null
+    pendingMfa?: 'verify' | 'enrol' | null
+    data?: Record<string, unknown>
+  },
 ): Promise<void> {
   await db
     .insertInto('sessions')
@@ -22,6 +32,8 @@ export async function insertSession(
       absolute_expires_at: sql`now() + make_interval(hours => ${session.absoluteHours})`,
       ip: session.ip,
       user_agent: session.userAgent,
+      pending_mfa: session.pendingMfa ?? null,
+      data: JSON.stringify(session.data ?? {}),
     })
     .execute()
 }
@@ -36,6 +48,7 @@ export async function findLiveSession(db: Queryable, idHash: string): Promise<Se
       'sessions.id_hash',
       'sessions.last_seen_at',
       'sessions.data',
+      'sessions.pending_mfa',
       'users.id',
       'users.email',
       'users.display_name',
@@ -82,6 +95,30 @@ export async function consumeFlash(db: Queryable, idHash: string, flash: string)
 
 export async function revokeSession(db: Queryable, idHash: string): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: sql`now()` }).where('id_hash', '=', idHash).where('revoked_at', 'is', null).execute()
+}
+
+/** The second factor is done: the session is fully signed in, and the sign-in journey's data is dropped. */
+export async function completeSecondFactor(db: Queryable, idHash: string): Promise<boolean> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ pending_mfa: null, data: '{}' })
+    .where('id_hash', '=', idHash)
+    .where('pending_mfa', 'is not', null)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/** Ends every other session of a user (after a password change): the one in use stays. */
+export async function revokeOtherSessions(db: Queryable, userId: string, keepIdHash: string): Promise<number> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ revoked_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('id_hash', '!=', keepIdHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
 }
 
 export async function revokeUserSessions(db: Queryable, userId: string): Promise<number> {

@@ -11,14 +11,39 @@ export type UserRow = {
   failed_sign_in_count: number
   locked_until: Date | null
   disabled_at: Date | null
+  mfa_enrolled_at: Date | null
+  /** The user's role's permissions: whether a second factor is required depends on them. */
+  permissions: string[]
 }
+
+const USER_COLUMNS = [
+  'users.id',
+  'users.email',
+  'users.display_name',
+  'users.role_id',
+  'users.password_hash',
+  'users.failed_sign_in_count',
+  'users.locked_until',
+  'users.disabled_at',
+  'users.mfa_enrolled_at',
+  'roles.permissions',
+] as const
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | undefined> {
   return db
     .selectFrom('users')
-    .select(['id', 'email', 'display_name', 'role_id', 'password_hash', 'failed_sign_in_count', 'locked_until', 'disabled_at'])
-    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(USER_COLUMNS)
+    .where(sql<string>`lower(users.email)`, '=', email.toLowerCase())
     .executeTakeFirst()
+}
+
+export async function findUserById(db: Queryable, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').select(USER_COLUMNS).where('users.id', '=', id).executeTakeFirst()
+}
+
+export async function setPasswordHash(db: Queryable, userId: string, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: sql`now()` }).where('id', '=', userId).execute()
 }
 
 export async function insertUser(
@@ -103,13 +128,15 @@ export type UserWithRole = {
   permissions: string[]
 }
 
-export function toCurrentUser(row: UserWithRole): CurrentUser {
+/** The user as a request sees them. A scoped API token narrows the role's permissions to its scopes. */
+export function toCurrentUser(row: UserWithRole, scopes: readonly string[] | null = null): CurrentUser {
+  const permissions = row.permissions.filter(isPermission).filter((p) => scopes === null || scopes.includes(p))
   return {
     id: row.id,
     email: row.email,
     displayName: row.display_name,
     roleId: row.role_id,
     roleName: row.role_name,
-    permissions: new Set(row.permissions.filter(isPermission)) as ReadonlySet<Permission>,
+    permissions: new Set(permissions) as ReadonlySet<Permission>,
   }
 }

@@ -26,12 +26,17 @@ const EnvSchema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(12),
   COOKIE_SECURE: flag.optional(),
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  MFA_PARTNERS: z.enum(['required', 'optional']).default('optional'),
   SIGN_IN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   SIGN_IN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   PUBLIC_REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   TRIAGE_SLA_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   HUB_AGENDA_REFERRAL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   IMPORT_MATCH_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.9),
+  JOB_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  // Below 3, "fewer than 2" beside shown zeros would mean exactly 1.
+  SUPPRESSION_THRESHOLD: z.coerce.number().int().min(3).max(100).default(5),
+  ANONYMISATION_K: z.coerce.number().int().min(2).max(1000).default(10),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
@@ -52,6 +57,8 @@ export type Config = {
   sessionIdleMinutes: number
   sessionAbsoluteHours: number
   cookieSecure: boolean
+  /** Partner agency users: must they use a second factor, or may they choose to? Every other role must. */
+  mfaPartners: 'required' | 'optional'
   signInMaxFailures: number
   signInLockMinutes: number
   signInRateLimitPerMinute: number
@@ -62,6 +69,12 @@ export type Config = {
   hubAgendaReferralDays: number
   /** An imported person at least this likely to be someone already recorded waits for a reviewer instead. */
   importMatchThreshold: number
+  /** How often each instance looks for queued background work (imports) that no instance is doing. */
+  jobPollSeconds: number
+  /** Figures for partners: counts from 1 to this minus 1 are shown as "fewer than N" (with secondary suppression). */
+  suppressionThreshold: number
+  /** The anonymised victim-level export: every combination of quasi-identifiers must have at least k rows. */
+  anonymisationK: number
   bodyLimitBytes: number
   logLevel: string
   /** log2 of the scrypt cost parameter N. */
@@ -105,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     cookieSecure: e.COOKIE_SECURE ?? production,
+    mfaPartners: e.MFA_PARTNERS,
     signInMaxFailures: e.SIGN_IN_MAX_FAILURES,
     signInLockMinutes: e.SIGN_IN_LOCK_MINUTES,
     signInRateLimitPerMinute: e.SIGN_IN_RATE_LIMIT_PER_MINUTE,
@@ -112,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     triageSlaHours: e.TRIAGE_SLA_HOURS,
     hubAgendaReferralDays: e.HUB_AGENDA_REFERRAL_DAYS,
     importMatchThreshold: e.IMPORT_MATCH_THRESHOLD,
+    jobPollSeconds: e.JOB_POLL_SECONDS,
+    suppressionThreshold: e.SUPPRESSION_THRESHOLD,
+    anonymisationK: e.ANONYMISATION_K,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
     passwordHashCost: e.PASSWORD_HASH_COST,

@@ -28,6 +28,20 @@ export interface UsersTable {
   created_at: Generated<Date>
   /** Partner users only: the one agency whose disclosures they may see. */
   agency_id: Generated<string | null>
+  /** TOTP secret (base32) once multi-factor sign-in is set up. */
+  mfa_secret: string | null
+  mfa_enrolled_at: Timestamp | null
+  /** The last TOTP time step accepted: a code is never accepted twice. */
+  mfa_last_step: ColumnType<string | null, string | number | null, string | number | null>
+  password_changed_at: Timestamp | null
+}
+
+export interface MfaRecoveryCodesTable {
+  id: string
+  user_id: string
+  code_hash: string
+  created_at: Generated<Date>
+  used_at: Timestamp | null
 }
 
 export interface AgenciesTable {
@@ -113,6 +127,8 @@ export interface SessionsTable {
   ip: string | null
   user_agent: string | null
   data: ColumnType<Record<string, unknown>, string | undefined, string>
+  /** Password accepted, second factor still to come: 'verify' a code or 'enrol' (set it up). */
+  pending_mfa: 'verify' | 'enrol' | null
 }
 
 export interface ApiTokensTable {
@@ -124,6 +140,8 @@ export interface ApiTokensTable {
   expires_at: Timestamp | null
   revoked_at: Timestamp | null
   last_used_at: Timestamp | null
+  /** The permissions the token may use (intersected with its user's role); NULL: all of the role's. */
+  scopes: string[] | null
 }
 
 export interface AuditEventsTable {
@@ -741,6 +759,50 @@ export interface ImportJobsTable {
   finished_at: Timestamp | null
 }
 
+/** Pre-aggregated team figures (migration 0013): written only by database triggers, read by the insight module. */
+export interface InsightReferralFactsTable {
+  referral_id: string
+  slot: number
+  person_id: string | null
+  received_on: ColumnType<string, string, string>
+  month: ColumnType<string, string, string>
+  source: string
+  exploitation_types: string[]
+  exploitation_key: string
+  county_lines: boolean
+  priority_tags: string[]
+  status: string
+  age_group: string | null
+  gender: string | null
+  nationality: string | null
+  location: string | null
+  route: string | null
+  victim_types: string[] | null
+  nrm_submitted_on: string | null
+  competent_authority: string | null
+  rg_outcome: string | null
+  rg_on: string | null
+  cg_outcome: string | null
+  cg_on: string | null
+  nrm_state: string | null
+  dtn_submitted_on: string | null
+}
+
+export interface InsightSummaryTable {
+  scope: string
+  dimension: string
+  month: string
+  key: string
+  n: ColumnType<string, number, number>
+  days: ColumnType<string, number, number>
+}
+
+/** One row (migration 0020): bumped by a trigger in every transaction that changes the insight facts. */
+export interface InsightVersionTable {
+  id: boolean
+  version: ColumnType<string, never, never>
+}
+
 export interface ImportRowsTable {
   id: string
   job_id: string
@@ -759,6 +821,43 @@ export interface ImportRowsTable {
   created_at: CreatedAt
 }
 
+export interface RetentionSchedulesTable {
+  record_type: string
+  label: string
+  review_group: string
+  first_review_months: number
+  review_every_months: number
+  keep_until_age: number | null
+  basis: string
+  position: number
+  confirmed_by: string | null
+  confirmed_at: Timestamp | null
+  updated_by: string | null
+  updated_at: Timestamp
+}
+
+export interface RetentionReviewsTable {
+  record_type: string
+  record_id: string
+  next_review_on: ColumnType<string | null, string | null | undefined, string | null>
+  legal_hold: ColumnType<boolean, boolean | undefined, boolean>
+  hold_reason: string | null
+  hold_by: string | null
+  hold_at: Timestamp | null
+  last_decision: string | null
+  last_reason: string | null
+  reviewed_by: string | null
+  reviewed_at: Timestamp | null
+}
+
+export interface ErasuresTable {
+  id: string
+  record_type: string
+  record_id: string
+  erased_at: CreatedAt
+  erased_by: string | null
+}
+
 export interface Database {
   roles: RolesTable
   users: UsersTable
@@ -770,6 +869,7 @@ export interface Database {
   disclosures: DisclosuresTable
   sessions: SessionsTable
   api_tokens: ApiTokensTable
+  mfa_recovery_codes: MfaRecoveryCodesTable
   audit_events: AuditEventsTable
   app_meta: AppMetaTable
   priority_tags: PriorityTagsTable
@@ -826,6 +926,12 @@ export interface Database {
   import_mappings: ImportMappingsTable
   import_jobs: ImportJobsTable
   import_rows: ImportRowsTable
+  insight_referral_facts: InsightReferralFactsTable
+  insight_summary: InsightSummaryTable
+  insight_version: InsightVersionTable
+  retention_schedules: RetentionSchedulesTable
+  retention_reviews: RetentionReviewsTable
+  erasures: ErasuresTable
 }
 
 export type Db = Kysely<Database>
@@ -840,5 +946,18 @@ export function createDb(connectionString: string, poolSize = 10): Db {
   // An idle client that loses its server (a restart, a network blip) must not crash the process;
   // the pool discards it and the next query gets a fresh connection.
   pool.on('error', () => undefined)
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  // The same for a client checked out (between two queries of a transaction) when the server goes: pg-pool
+  // listens only on idle clients, and an unheard 'error' event would end the process. The query that was
+  // running, or the next one, fails instead (a 503), and the pool discards the client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined))
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  pools.set(db, pool)
+  return db
+}
+
+const pools = new WeakMap<Db, pg.Pool>()
+
+/** The connection pool behind a database made by createDb, for the operator's metrics (total, idle, waiting). */
+export function poolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db)
 }

@@ -1,5 +1,5 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely'
-import type { Db } from './database.ts'
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely'
+import type { Db, Queryable } from './database.ts'
 import * as m0001 from './migrations/0001-foundation.ts'
 import * as m0002 from './migrations/0002-screening-permission.ts'
 import * as m0003 from './migrations/0003-screening-and-nrm.ts'
@@ -12,6 +12,13 @@ import * as m0009 from './migrations/0009-disclosures.ts'
 import * as m0010 from './migrations/0010-person-matching.ts'
 import * as m0011 from './migrations/0011-intelligence.ts'
 import * as m0012 from './migrations/0012-imports.ts'
+import * as m0013 from './migrations/0013-insight.ts'
+import * as m0014 from './migrations/0014-insight-sources.ts'
+import * as m0015 from './migrations/0015-security.ts'
+import * as m0016 from './migrations/0016-retention.ts'
+import * as m0018 from './migrations/0018-name-search.ts'
+import * as m0019 from './migrations/0019-operations.ts'
+import * as m0020 from './migrations/0020-insight-speed.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -27,6 +34,13 @@ const migrations: Record<string, Migration> = {
   '0010-person-matching': m0010,
   '0011-intelligence': m0011,
   '0012-imports': m0012,
+  '0013-insight': m0013,
+  '0014-insight-sources': m0014,
+  '0015-security': m0015,
+  '0016-retention': m0016,
+  '0018-name-search': m0018,
+  '0019-operations': m0019,
+  '0020-insight-speed': m0020,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
@@ -39,4 +53,23 @@ export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
   const { error, results } = await migrator.migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) }
+}
+
+/** Every migration this version of Lantern knows, in order (a backup from a newer version names more). */
+export function knownMigrations(): string[] {
+  return Object.keys(migrations).sort()
+}
+
+/** The migrations applied to a database, in order; none for a database Lantern has never migrated. */
+export async function appliedMigrations(db: Queryable): Promise<string[]> {
+  const exists = await sql<{ present: boolean }>`SELECT to_regclass('public.kysely_migration') IS NOT NULL AS present`.execute(db)
+  if (!exists.rows[0].present) return []
+  const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db)
+  return rows.map((r) => r.name)
+}
+
+/** Brings the schema to exactly `name` (up or down): a restore loads a backup into the schema it was made from. */
+export async function migrateTo(db: Db, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name)
+  if (error) throw error instanceof Error ? error : new Error(String(error))
 }

@@ -47,8 +47,13 @@ export async function refuseSignedOutForm(request: FastifyRequest, reply: Fastif
 
 export type RouteDeclaration = { method: string; url: string; access: RouteAccess }
 
+/** The API, and the operator's /metrics: bearer tokens only, no cookies (so no CSRF), problem details. */
+export function isApiPath(url: string): boolean {
+  return url === '/api' || url.startsWith('/api/') || url === '/metrics' || url.startsWith('/metrics?')
+}
+
 export function isApiRequest(request: FastifyRequest): boolean {
-  return request.url === '/api' || request.url.startsWith('/api/')
+  return isApiPath(request.url)
 }
 
 export function actorOf(request: FastifyRequest): Actor {

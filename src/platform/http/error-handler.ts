@@ -4,13 +4,55 @@ import { DomainError, NotFoundError } from './errors.ts'
 import { sendProblem, type ProblemFieldError } from './problem.ts'
 import { isApiRequest, typedFields } from './access.ts'
 
-const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'])
+const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '08007', '08P01'])
 
-export function isDatabaseUnavailable(error: unknown): boolean {
+/**
+ * Database failures that are the database's state, not the request's fault: the server down or restarting
+ * (class 08, 57P0x), read-only (25006: a standby, or a database put in read-only mode for maintenance), or out of
+ * space (53100 disk_full), or busy (the rest of class 53: out of memory, too many connections; or no pooled
+ * connection came free in time). Each is a 503 with a plain message; the PostgreSQL message (file paths,
+ * table names) goes only to the log.
+ */
+export type DatabaseFailure = 'unavailable' | 'read-only' | 'full' | 'busy'
+
+export function databaseFailure(error: unknown): DatabaseFailure | undefined {
   const code = (error as { code?: string } | null)?.code
-  if (code && DATABASE_DOWN.has(code)) return true
+  if (code === '25006') return 'read-only'
+  if (code === '53100') return 'full'
+  if (code && /^53/.test(code)) return 'busy'
+  if (code && DATABASE_DOWN.has(code)) return 'unavailable'
   const message = (error as { message?: string } | null)?.message ?? ''
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message)
+  // pg-pool's words when every connection stayed in use for the whole wait: overload, not an outage.
+  if (/timeout exceeded when trying to connect/i.test(message)) return 'busy'
+  return /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(message) ? 'unavailable' : undefined
+}
+
+/** True when nothing can be saved just now because of the database's state (see databaseFailure). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return databaseFailure(error) !== undefined
+}
+
+const DATABASE_MESSAGES: Record<DatabaseFailure, { title: string; page: string; api: string }> = {
+  unavailable: {
+    title: 'Sorry, the service is unavailable',
+    page: 'Lantern cannot reach its database just now. Nothing you sent was saved. Try again in a minute.',
+    api: 'The database is unavailable. Nothing was saved. Try again in a minute.',
+  },
+  'read-only': {
+    title: 'Sorry, Lantern cannot save changes just now',
+    page: 'The database is read-only at the moment, for maintenance or while it fails over to a standby. Nothing you sent was saved, and pages that record who looked at them cannot be shown. Try again later.',
+    api: 'The database is read-only at the moment (maintenance or failover). Nothing was saved. Try again later.',
+  },
+  full: {
+    title: 'Sorry, Lantern cannot save changes just now',
+    page: 'The database has run out of storage space. Nothing you sent was saved. Tell your system administrator, and try again once they say it is fixed.',
+    api: 'The database has run out of storage space. Nothing was saved. An administrator must free or add space.',
+  },
+  busy: {
+    title: 'Sorry, the service is busy',
+    page: 'Lantern is too busy to answer just now. Nothing you sent was saved. Try again in a minute.',
+    api: 'Lantern is too busy to answer just now. Nothing was saved. Try again in a minute.',
+  },
 }
 
 function renderErrorPage(reply: FastifyReply, status: number, title: string, message: string) {
@@ -52,11 +94,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
         fields: typedFields(request.body),
       })
     }
-    if (isDatabaseUnavailable(error)) {
-      request.log.error({ err: { code: (error as { code?: string }).code, message: error.message } }, 'database unavailable')
-      reply.header('retry-after', '10')
-      if (api) return sendProblem(reply, { status: 503, detail: 'The database is unavailable. Nothing was saved. Try again in a minute.' })
-      return renderErrorPage(reply, 503, 'Sorry, the service is unavailable', 'Lantern cannot reach its database just now. Nothing you sent was saved. Try again in a minute.')
+    const failure = databaseFailure(error)
+    if (failure) {
+      request.log.error({ err: { code: (error as { code?: string }).code, message: error.message } }, `database ${failure}`)
+      reply.header('retry-after', failure === 'full' || failure === 'read-only' ? '300' : '10')
+      const text = DATABASE_MESSAGES[failure]
+      if (api) return sendProblem(reply, { status: 503, type: `urn:lantern:problem:database-${failure}`, detail: text.api })
+      // A form that could not be saved is shown back, so nothing typed is lost.
+      const fields = request.method === 'POST' ? typedFields(request.body) : []
+      if (fields.length) return reply.code(503).page('errors/unsent.njk', { pageTitle: text.title, message: `${text.page} Copy anything you need from below.`, fields })
+      return renderErrorPage(reply, 503, text.title, text.page)
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
     if (status === 500) request.log.error({ err: error }, 'unhandled error')

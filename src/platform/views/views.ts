@@ -27,14 +27,19 @@ function navigation(user: CurrentUser | null, path: string): NavItem[] {
     { text: 'Safeguarding prompts', href: '/safeguarding-prompts', show: can(user, 'intelligence:view') },
     { text: 'Partners', href: '/partners', show: can(user, 'partner:view') },
     { text: 'Shared with your agency', href: '/partner', show: can(user, 'partner-portal:use') },
+    { text: 'Referral figures', href: '/partner/figures', show: can(user, 'partner-portal:use') },
     { text: 'Outreach', href: '/outreach', show: can(user, 'outreach:view') },
     { text: 'Imports', href: '/imports', show: can(user, 'import:run') },
+    { text: 'Figures', href: '/insight', show: can(user, 'insight:view') },
     { text: 'Hub meetings', href: '/hub-meetings', show: can(user, 'safeguarding-meeting:manage') },
     { text: 'Actions', href: '/partner/actions', show: can(user, 'safeguarding-action:update-own') },
     { text: 'My work', href: '/my-work', show: true },
     { text: 'Settings', href: '/settings/priorities', show: can(user, 'settings:manage') },
     { text: 'Agreements', href: '/agreements', show: can(user, 'agreement:manage') },
     { text: 'Audit reports', href: '/audit/person', show: can(user, 'audit:view') },
+    { text: 'Users', href: '/admin/users', show: can(user, 'user:manage') },
+    { text: 'Retention', href: '/retention', show: can(user, 'retention:review') },
+    { text: 'Subject access', href: '/subject-access', show: can(user, 'subject-access:export') },
   ]
   return items
     .filter((i) => i.show)

@@ -4,6 +4,8 @@ import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { expect } from 'vitest'
 import { ROOT } from '#src/platform/paths.ts'
+import { totpCode } from '#src/platform/auth/totp.ts'
+import { freshTotpCode, rememberMfaSecret } from '../../support/test-app.ts'
 
 /** Debian's Chromium, headless, with the flags that keep it off the (closed) network. Playwright gives each
  * launch a fresh temporary profile. */
@@ -33,11 +35,33 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(summary, `accessibility violations on ${page.url()}`).toEqual([])
 }
 
-/** Signs in through the sign-in page, as a person would, and waits for the triage queue. */
+/** Signs in through the sign-in page, as a person would, with the second factor, and waits for the triage queue. */
 export async function signInAs(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
   await page.goto(`${baseUrl}/sign-in`)
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password', { exact: true }).fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
+  await completeSecondFactor(page, email)
   await page.waitForURL(/\/referrals$/)
+}
+
+/**
+ * After the password: types the code from the user's key (as their phone would show it), or, for a user
+ * without one, sets it up from the key shown on the page and continues past the recovery codes. A user who
+ * needs no second factor (a partner, by default) is left where the sign-in sent them.
+ */
+export async function completeSecondFactor(page: Page, email: string): Promise<void> {
+  await page.waitForURL((url) => url.pathname !== '/sign-in')
+  const path = new URL(page.url()).pathname
+  if (path === '/sign-in/two-factor') {
+    await page.getByLabel('Security code').fill(await freshTotpCode(email))
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await page.waitForURL((url) => url.pathname !== '/sign-in/two-factor')
+  } else if (path === '/sign-in/set-up-two-factor') {
+    const secret = ((await page.locator('#mfa-secret').textContent()) ?? '').replace(/\s/g, '')
+    rememberMfaSecret(email, secret)
+    await page.getByLabel('Enter the 6-digit code the app now shows').fill(totpCode(secret))
+    await page.getByRole('button', { name: 'Confirm' }).click()
+    await page.getByRole('link', { name: /I have saved my recovery codes/ }).click()
+  }
 }

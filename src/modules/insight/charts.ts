@@ -1,0 +1,50 @@
+import * as echarts from 'echarts'
+import type { ChartSpec } from './statistics.service.ts'
+
+// GOV.UK colours that stay distinguishable with common colour-vision deficiencies. The figures are in the
+// table beside every chart, so colour never carries meaning alone.
+const COLOURS = ['#1d70b8', '#d4351c', '#505a5f', '#00703c', '#f47738']
+
+function shorten(label: string, max: number): string {
+  return label.length > max ? label.slice(0, max - 1) + '…' : label
+}
+
+/**
+ * A table's chart as an SVG document, drawn on the server and served as an image from its own route (inline,
+ * its <style> element would break the strict CSP). Bars run sideways when there are many or long labels.
+ */
+export function chartSvg(spec: ChartSpec): string {
+  const sideways = spec.kind === 'bar'
+  const width = 720
+  const height = sideways ? Math.max(220, 70 + spec.categories.length * (spec.series.length > 1 ? 34 : 26)) : 360
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height })
+  try {
+    const categoryAxis = {
+      type: 'category' as const,
+      data: spec.categories.map((c) => shorten(c, sideways ? 34 : 24)),
+      inverse: sideways,
+      axisLabel: sideways ? { fontSize: 12 } : { fontSize: 12, interval: spec.kind === 'line' ? 'auto' : 0, rotate: spec.categories.length > 6 ? 40 : 0 },
+    }
+    const valueAxis = { type: 'value' as const, minInterval: 1, name: spec.unit, nameLocation: 'middle' as const, nameGap: sideways ? 28 : 48 }
+    const many = spec.categories.length > 40
+    chart.setOption({
+      animation: false,
+      color: COLOURS,
+      textStyle: { fontFamily: 'Arial, sans-serif', fontSize: 14, color: '#0b0c0c' },
+      legend: spec.series.length > 1 ? { top: 0, textStyle: { fontSize: 14 } } : undefined,
+      grid: sideways ? { left: 230, right: 60, top: spec.series.length > 1 ? 36 : 12, bottom: 44 } : { left: 70, right: 24, top: spec.series.length > 1 ? 40 : 20, bottom: spec.categories.length > 6 ? 100 : 50 },
+      xAxis: sideways ? valueAxis : categoryAxis,
+      yAxis: sideways ? categoryAxis : valueAxis,
+      series: spec.series.map((s) => ({
+        name: s.name,
+        type: spec.kind === 'line' ? 'line' : 'bar',
+        data: s.values,
+        showSymbol: spec.kind === 'line' && !many,
+        label: { show: spec.kind !== 'line' && spec.categories.length <= 20, position: sideways ? 'right' : 'top', fontSize: 12 },
+      })),
+    })
+    return chart.renderToSVGString()
+  } finally {
+    chart.dispose()
+  }
+}

@@ -1,0 +1,2 @@
+/** The insight module's public API: other modules import from here only. */
+export { createStatisticsService, exploitationBreakdown, type StatisticsService, type Table } from './statistics.service.ts'

@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AppDeps } from '#src/app.ts'
+import { actorOf } from '#src/platform/http/access.ts'
+import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { findMfaState, countUnusedRecoveryCodes } from './mfa.repository.ts'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy.ts'
+import { SESSION_COOKIE } from './auth.routes.ts'
+import { mfaRequired } from './auth.service.ts'
+import { formatSecret, totpQrSvg } from './totp.ts'
+
+/** "Your account": change your password, sign out everywhere, and (partners, where optional) set up a second factor. */
+export function registerAccountPages(app: FastifyInstance, { config, db, services }: AppDeps): void {
+  const signedIn = { config: { access: 'signed-in' as const } }
+
+  app.get('/account', signedIn, async (request, reply) => {
+    const user = request.user!
+    const mfa = await findMfaState(db, user.id)
+    return reply.page('auth/account.njk', {
+      pageTitle: 'Your account',
+      mfaEnrolledAt: mfa?.enrolledAt ?? null,
+      mfaRequired: mfaRequired([...user.permissions], config),
+      recoveryCodesLeft: mfa?.enrolledAt ? await countUnusedRecoveryCodes(db, user.id) : 0,
+    })
+  })
+
+  function showPassword(reply: FastifyReply, errors: FieldErrors = {}) {
+    return reply.page('auth/change-password.njk', {
+      pageTitle: 'Change your password',
+      minLength: PASSWORD_MIN_LENGTH,
+      maxLength: PASSWORD_MAX_LENGTH,
+      errors,
+      errorList: errorSummary(errors, ['currentPassword', 'newPassword', 'confirmPassword']),
+    })
+  }
+
+  app.get('/account/password', signedIn, (_request, reply) => showPassword(reply))
+
+  app.post('/account/password', signedIn, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const currentPassword = asString(body.currentPassword)
+    const newPassword = asString(body.newPassword)
+    const confirmPassword = asString(body.confirmPassword)
+    if (currentPassword.length > 1024 || newPassword.length > 1024) return showPassword(reply.code(400), { newPassword: `New password must be ${PASSWORD_MAX_LENGTH} characters or fewer` })
+    // A mistyped confirmation stops the change before the current password is even checked.
+    if (newPassword && confirmPassword !== newPassword) {
+      const errors: FieldErrors = {}
+      if (!currentPassword) errors.currentPassword = 'Enter your current password'
+      errors.confirmPassword = confirmPassword ? 'Passwords do not match: type the new password again' : 'Type your new password again to confirm it'
+      return showPassword(reply.code(400), errors)
+    }
+    const result = await services.auth.changePassword(request.user!.id, request.session!.idHash, { currentPassword, newPassword }, actorOf(request))
+    if (!result.ok && result.signedOut) {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return reply.redirect('/sign-in', 303)
+    }
+    if (!result.ok) return showPassword(reply.code(400), result.errors)
+    const others = result.endedSessions
+    await request.flash(others > 0 ? `Your password has been changed. You have been signed out on ${others} other device${others === 1 ? '' : 's'}.` : 'Your password has been changed')
+    return reply.redirect('/account', 303)
+  })
+
+  app.post('/account/sign-out-everywhere', signedIn, async (request, reply) => {
+    await services.auth.revokeAllSessions(request.user!.id, actorOf(request))
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    return reply.redirect('/sign-in?signedOut=1', 303)
+  })
+
+  async function showEnrol(request: FastifyRequest, reply: FastifyReply, errors: FieldErrors = {}) {
+    const session = request.session!
+    const secret = await services.auth.enrolmentSecret(session.idHash, session.data)
+    session.data = { ...session.data, mfaSetupSecret: secret }
+    return reply.page('auth/set-up-two-factor.njk', {
+      pageTitle: 'Set up two-factor authentication',
+      qrSvg: await totpQrSvg(secret, request.user!.email),
+      secret: formatSecret(secret),
+      action: '/account/two-factor',
+      signingIn: false,
+      errors,
+      errorList: errorSummary(errors, ['code']),
+    })
+  }
+
+  app.get('/account/two-factor', signedIn, async (request, reply) => {
+    const mfa = await findMfaState(db, request.user!.id)
+    if (mfa?.enrolledAt) return reply.redirect('/account', 303)
+    return showEnrol(request, reply)
+  })
+
+  app.post('/account/two-factor', signedIn, async (request, reply) => {
+    const code = asString((request.body as Record<string, unknown> | undefined)?.code).replace(/\s/g, '')
+    if (!/^\d{6}$/.test(code)) return showEnrol(request, reply.code(400), { code: code ? 'Enter the 6-digit code from your authenticator app, using numbers only' : 'Enter the 6-digit code from your authenticator app' })
+    const result = await services.auth.confirmEnrolment(request.session!.idHash, code, actorOf(request))
+    if (result.ok) return reply.page('auth/recovery-codes.njk', { pageTitle: 'Save your recovery codes', codes: result.recoveryCodes, continueTo: '/account' })
+    if (result.reason === 'already-enrolled') return reply.redirect('/account', 303)
+    if (result.reason !== 'invalid') {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return reply.redirect('/sign-in', 303)
+    }
+    return showEnrol(request, reply.code(400), { code: 'Enter the code your authenticator app shows now. Check the app is set up with the key on this page' })
+  })
+}

@@ -1,0 +1,222 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AppDeps } from '#src/app.ts'
+import { actorOf } from '#src/platform/http/access.ts'
+import { asArray, asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { NotFoundError } from '#src/platform/http/errors.ts'
+import { isUuid } from '#src/shared/ids.ts'
+import { AuthError, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from './auth.service.ts'
+import { PASSWORD_MIN_LENGTH, passwordProblem } from './password-policy.ts'
+import { PERMISSIONS, isPermission } from './permissions.ts'
+import { UserAdminError } from './user-admin.service.ts'
+
+const PAGE_SIZE = 50
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+type Params = { Params: { id: string } }
+
+/**
+ * User administration (user:manage): the list, creating a user, and on each user's page their role, status,
+ * lock, second factor, sessions and API tokens. The services write each change with its audit row.
+ */
+export function registerUserAdminPages(app: FastifyInstance, { services }: AppDeps): void {
+  const admin = services.userAdmin
+  const manage = { config: { access: 'user:manage' as const } }
+
+  function userId(request: FastifyRequest<Params>): string {
+    if (!isUuid(request.params.id)) throw new NotFoundError('User not found')
+    return request.params.id
+  }
+
+  async function load(id: string) {
+    try {
+      return await admin.get(id)
+    } catch (error) {
+      if (error instanceof UserAdminError && error.code === 'not-found') throw new NotFoundError('User not found')
+      throw error
+    }
+  }
+
+  app.get<{ Querystring: { q?: string; page?: string } }>('/admin/users', manage, async (request, reply) => {
+    const q = asString(request.query.q).trim().slice(0, 100)
+    const page = Math.max(1, Math.min(10_000, Number.parseInt(asString(request.query.page), 10) || 1))
+    const { rows, total } = await admin.list({ q: q || undefined, page, pageSize: PAGE_SIZE })
+    const now = Date.now()
+    return reply.page('admin/users.njk', {
+      pageTitle: 'Users',
+      q,
+      users: rows.map((u) => ({ ...u, locked: u.locked_until !== null && u.locked_until.getTime() > now })),
+      total,
+      page,
+      previous: page > 1 ? `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(page - 1) })}` : null,
+      next: page * PAGE_SIZE < total ? `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(page + 1) })}` : null,
+    })
+  })
+
+  async function showNew(reply: FastifyReply, values: Record<string, string> = {}, errors: FieldErrors = {}) {
+    return reply.page('admin/user-new.njk', {
+      pageTitle: 'Create a user',
+      roles: await admin.roles(),
+      values,
+      minLength: PASSWORD_MIN_LENGTH,
+      errors,
+      errorList: errorSummary(errors, ['displayName', 'email', 'role', 'passwordChoice', 'password']),
+    })
+  }
+
+  app.get('/admin/users/new', manage, (_request, reply) => showNew(reply, { passwordChoice: 'generate' }))
+
+  app.post('/admin/users/new', manage, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const values = {
+      displayName: asString(body.displayName).trim(),
+      email: asString(body.email).trim(),
+      role: asString(body.role),
+      passwordChoice: asString(body.passwordChoice),
+    }
+    const password = asString(body.password)
+    const errors: FieldErrors = {}
+    if (!values.displayName) errors.displayName = 'Enter the user’s full name'
+    else if (values.displayName.length > 200) errors.displayName = 'Full name must be 200 characters or fewer'
+    if (!values.email) errors.email = 'Enter the user’s email address'
+    else if (values.email.length > 320 || !EMAIL.test(values.email)) errors.email = 'Enter an email address in the correct format, like name@example.police.uk'
+    const roles = await admin.roles()
+    if (!roles.some((r) => r.id === values.role)) errors.role = 'Select the user’s role'
+    if (values.passwordChoice !== 'generate' && values.passwordChoice !== 'set') errors.passwordChoice = 'Select how the user gets their first password'
+    if (values.passwordChoice === 'set') {
+      const problem = passwordProblem(password.slice(0, 1024), { email: values.email, displayName: values.displayName })
+      if (problem) errors.password = problem
+    }
+    if (Object.keys(errors).length > 0) return showNew(reply.code(400), values, errors)
+    try {
+      const created = await services.auth.createUser(
+        { email: values.email, displayName: values.displayName, roleId: values.role, password: values.passwordChoice === 'set' ? password : undefined },
+        actorOf(request),
+      )
+      return reply.page('admin/user-created.njk', {
+        pageTitle: 'User created',
+        userId: created.id,
+        email: values.email,
+        generatedPassword: values.passwordChoice === 'generate' ? created.password : null,
+      })
+    } catch (error) {
+      if (error instanceof AuthError) {
+        const field = error.code === 'email-taken' || error.code === 'invalid-email' ? 'email' : error.code === 'unknown-role' ? 'role' : 'password'
+        return showNew(reply.code(400), values, { [field]: error.code === 'email-taken' ? 'A user with this email address already exists' : error.message })
+      }
+      throw error
+    }
+  })
+
+  async function showUser(request: FastifyRequest, reply: FastifyReply, id: string, problem?: string) {
+    const detail = await load(id)
+    const now = Date.now()
+    return reply.page('admin/user.njk', {
+      pageTitle: detail.user.display_name,
+      subject: detail.user,
+      sessions: detail.sessions,
+      recoveryCodesLeft: detail.recoveryCodesLeft,
+      self: detail.user.id === request.user!.id,
+      locked: detail.user.locked_until !== null && detail.user.locked_until.getTime() > now,
+      roles: await admin.roles(),
+      tokens: detail.tokens.map((t) => ({
+        ...t,
+        status: t.revoked_at ? 'Revoked' : t.expires_at && t.expires_at.getTime() <= now ? 'Expired' : 'Live',
+        scopeList: t.scopes ?? ['All of the role’s permissions'],
+      })),
+      errors: problem ? { role: problem } : {},
+      errorList: problem ? [{ text: problem, href: '#role' }] : [],
+    })
+  }
+
+  app.get<Params>('/admin/users/:id', manage, (request, reply) => showUser(request, reply, userId(request)))
+
+  /** Runs one admin action, then back to the user's page with a message; a refused action shows why. */
+  async function act(request: FastifyRequest<Params>, reply: FastifyReply, work: (id: string) => Promise<string>) {
+    const id = userId(request)
+    try {
+      await request.flash(await work(id))
+    } catch (error) {
+      if (error instanceof UserAdminError && error.code === 'not-found') throw new NotFoundError('User not found')
+      if (error instanceof UserAdminError) return showUser(request, reply.code(400), id, error.message)
+      throw error
+    }
+    return reply.redirect(`/admin/users/${id}`, 303)
+  }
+
+  app.post<Params>('/admin/users/:id/role', manage, (request, reply) =>
+    act(request, reply, async (id) => {
+      await admin.changeRole(id, asString((request.body as Record<string, unknown>)?.role), actorOf(request))
+      return 'Role changed. The user has been signed out so the new role applies.'
+    }),
+  )
+  app.post<Params>('/admin/users/:id/disable', manage, (request, reply) =>
+    act(request, reply, async (id) => (await admin.setDisabled(id, true, actorOf(request)), 'User disabled and signed out everywhere')),
+  )
+  app.post<Params>('/admin/users/:id/enable', manage, (request, reply) =>
+    act(request, reply, async (id) => (await admin.setDisabled(id, false, actorOf(request)), 'User re-enabled')),
+  )
+  app.post<Params>('/admin/users/:id/unlock', manage, (request, reply) =>
+    act(request, reply, async (id) => (await admin.unlock(id, actorOf(request)), 'User unlocked: they can sign in again now')),
+  )
+  app.post<Params>('/admin/users/:id/reset-mfa', manage, (request, reply) =>
+    act(request, reply, async (id) => (await admin.resetMfa(id, actorOf(request)), 'Two-factor authentication reset. The user sets it up again at their next sign-in.')),
+  )
+  app.post<Params>('/admin/users/:id/sign-out-everywhere', manage, (request, reply) =>
+    act(request, reply, async (id) => {
+      const count = await admin.signOutEverywhere(id, actorOf(request))
+      return `Signed out everywhere: ${count} session${count === 1 ? '' : 's'} ended`
+    }),
+  )
+
+  async function showNewToken(request: FastifyRequest<Params>, reply: FastifyReply, values: { name: string; days: string; scopes: string[] }, errors: FieldErrors = {}) {
+    const detail = await load(userId(request))
+    const permissions = detail.user.permissions.filter(isPermission)
+    return reply.page('admin/token-new.njk', {
+      pageTitle: 'Create an API token',
+      subject: detail.user,
+      values,
+      maxDays: TOKEN_MAX_DAYS,
+      scopeItems: permissions.map((p) => ({ value: p, text: p, hint: { text: PERMISSIONS[p] }, checked: values.scopes.includes(p) })),
+      errors,
+      errorList: errorSummary(errors, ['name', 'days', 'scopes']),
+    })
+  }
+
+  app.get<Params>('/admin/users/:id/tokens/new', manage, (request, reply) => showNewToken(request, reply, { name: '', days: String(TOKEN_DEFAULT_DAYS), scopes: [] }))
+
+  app.post<Params>('/admin/users/:id/tokens', manage, async (request, reply) => {
+    const id = userId(request)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const values = { name: asString(body.name).trim(), days: asString(body.days).trim(), scopes: asArray(body.scopes).slice(0, 100) }
+    const errors: FieldErrors = {}
+    if (!values.name) errors.name = 'Enter a name for the token, saying what uses it'
+    else if (values.name.length > 100) errors.name = 'Name must be 100 characters or fewer'
+    const days = Number(values.days)
+    if (!values.days) errors.days = 'Enter how many days the token lasts'
+    else if (!/^\d+$/.test(values.days) || days < 1 || days > TOKEN_MAX_DAYS) errors.days = `Enter a whole number of days from 1 to ${TOKEN_MAX_DAYS}`
+    if (values.scopes.length === 0) errors.scopes = 'Select at least one permission the token may use'
+    if (Object.keys(errors).length > 0) return showNewToken(request, reply.code(400), values, errors)
+    try {
+      const created = await services.auth.createApiTokenForUser(id, values.name, days, actorOf(request), values.scopes)
+      const detail = await load(id)
+      return reply.page('admin/token-created.njk', { pageTitle: 'API token created', subject: detail.user, token: created.token, expiresAt: created.expiresAt, scopes: created.scopes })
+    } catch (error) {
+      if (error instanceof AuthError && error.code === 'unknown-user') throw new NotFoundError('User not found')
+      if (error instanceof AuthError) return showNewToken(request, reply.code(400), values, { [error.code === 'invalid-expiry' ? 'days' : 'scopes']: error.message })
+      throw error
+    }
+  })
+
+  app.post<{ Params: { id: string; tokenId: string } }>('/admin/users/:id/tokens/:tokenId/revoke', manage, async (request, reply) => {
+    const id = userId(request)
+    if (!isUuid(request.params.tokenId)) throw new NotFoundError('Token not found')
+    try {
+      const revoked = await admin.revokeToken(id, request.params.tokenId, actorOf(request))
+      await request.flash(revoked ? 'API token revoked' : 'That token had already been revoked')
+    } catch (error) {
+      if (error instanceof UserAdminError && error.code === 'not-found') throw new NotFoundError('Token not found')
+      throw error
+    }
+    return reply.redirect(`/admin/users/${id}`, 303)
+  })
+}
