@@ -23,6 +23,8 @@ afterAll(async () => {
 })
 
 async function password(page: Page, email: string, secret = TEST_PASSWORD) {
+  // The tests share one browser context: start each sign-in signed out, or /sign-in sends a signed-in user on.
+  await page.context().clearCookies()
   await page.goto(`${baseUrl}/sign-in`)
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password', { exact: true }).fill(secret)

@@ -24,6 +24,9 @@ beforeAll(async () => {
   }
   survivorId = await person('Ioana Popescu', 'Helpline report')
   duplicateId = await person('Ioana Popesku', 'partner agency referral')
+  // The match index is built in a worker thread that boots on first use; this test is about reviewing a match,
+  // so it waits for the index as an officer would wait for the "being prepared" message to clear.
+  expect(await ctx.services.matching.readyWithin(120_000)).toBe(true)
   await ctx.app.listen({ host: '127.0.0.1', port: 0 })
   baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
   ;({ browser, context } = await launchBrowser())
