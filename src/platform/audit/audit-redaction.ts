@@ -1,7 +1,7 @@
-import { sql } from 'kysely'
-import type { Trx } from '#src/platform/db/database.ts'
-import { appendAuditEvents, redactionVouches } from './audit.repository.ts'
-import { chainHash, type ChainedFields } from './audit-chain.ts'
+import { sql, type Selectable } from 'kysely'
+import type { AuditEventsTable, Trx } from '#src/platform/db/database.ts'
+import { appendAuditEvents, chainedFieldsOf, redactionVouches } from './audit.repository.ts'
+import { chainHash } from './audit-chain.ts'
 import type { Actor } from './audit-events.ts'
 
 /**
@@ -17,39 +17,7 @@ import type { Actor } from './audit-events.ts'
  */
 export const REDACTED = '[erased]'
 
-type AuditRow = {
-  id: string
-  occurred_at: Date
-  actor_user_id: string | null
-  actor_token_id: string | null
-  action: string
-  category: string
-  subject_type: string | null
-  subject_id: string | null
-  ip: string | null
-  request_id: string | null
-  justification: string | null
-  details: Record<string, unknown>
-  prev_hash: string
-  hash: string
-}
-
-export function chainedFieldsOf(row: Omit<AuditRow, 'prev_hash' | 'hash'>): ChainedFields {
-  return {
-    id: String(row.id),
-    occurredAt: new Date(row.occurred_at).toISOString(),
-    actorUserId: row.actor_user_id,
-    actorTokenId: row.actor_token_id,
-    action: row.action,
-    category: row.category,
-    subjectType: row.subject_type,
-    subjectId: row.subject_id,
-    ip: row.ip,
-    requestId: row.request_id,
-    justification: row.justification,
-    details: row.details,
-  }
-}
+type AuditRow = Selectable<AuditEventsTable>
 
 export class AuditChainBrokenError extends Error {}
 

@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
-import type { Db, Queryable, Trx } from '#src/platform/db/database.ts'
+import { sql, type Selectable } from 'kysely'
+import type { AuditEventsTable, Db, Queryable, Trx } from '#src/platform/db/database.ts'
 import { AUDIT_ACTIONS, type Actor, type AuditEventInput } from './audit-events.ts'
 import { GENESIS_HASH, chainHash, type ChainedFields } from './audit-chain.ts'
 
@@ -93,20 +93,7 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<VerifyR
       .execute()
     if (rows.length === 0) return { ok: true, checked }
     for (const row of rows) {
-      const fields: ChainedFields = {
-        id: String(row.id),
-        occurredAt: new Date(row.occurred_at).toISOString(),
-        actorUserId: row.actor_user_id,
-        actorTokenId: row.actor_token_id,
-        action: row.action,
-        category: row.category,
-        subjectType: row.subject_type,
-        subjectId: row.subject_id,
-        ip: row.ip,
-        requestId: row.request_id,
-        justification: row.justification,
-        details: row.details,
-      }
+      const fields = chainedFieldsOf(row)
       if (row.prev_hash !== prevHash) {
         return { ok: false, checked, firstBreak: { id: fields.id, reason: 'does not link to the row before it (a row was removed or altered)' } }
       }
@@ -118,5 +105,23 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<VerifyR
       checked++
       afterId = fields.id
     }
+  }
+}
+
+/** The columns of an audit row that its hash covers, in the chain's own shape. */
+export function chainedFieldsOf(row: Omit<Selectable<AuditEventsTable>, 'prev_hash' | 'hash'>): ChainedFields {
+  return {
+    id: String(row.id),
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    actorUserId: row.actor_user_id,
+    actorTokenId: row.actor_token_id,
+    action: row.action,
+    category: row.category,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    ip: row.ip,
+    requestId: row.request_id,
+    justification: row.justification,
+    details: row.details,
   }
 }
