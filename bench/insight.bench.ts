@@ -14,7 +14,7 @@ import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { hashPassword } from '#src/platform/auth/password.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { totpCode } from '#src/platform/auth/totp.ts'
-import { existingDatabase, freshDatabase, startServer } from './support.ts'
+import { existingDatabase, freshDatabase, startServer, percentile, time } from './support.ts'
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 500_000)
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 60)
@@ -27,19 +27,6 @@ const TYPE_SETS = ['{criminal}', '{criminal}', '{criminal}', '{labour}', '{labou
 const SOURCES = ['nrm-first-responder', 'nrm-first-responder', 'helpline', 'police', 'police', 'partner-agency', 'public-concern', 'self-referral']
 const TAGS = ['{}', '{}', '{}', '{}', '{}', '{sexual-exploitation}', '{travelling-community}', '{textile-industry}', '{}', '{sexual-exploitation,textile-industry}']
 const STATUSES = ['closed', 'closed', 'closed', 'opened-as-case', 'new', 'in-triage', 'screening', 'closed']
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)
-}
-
-async function time(url: string, cookie: string): Promise<number> {
-  const started = performance.now()
-  const response = await fetch(url, { headers: { cookie } })
-  await response.arrayBuffer()
-  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`)
-  return performance.now() - started
-}
 
 const MFA_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
 

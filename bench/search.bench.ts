@@ -10,7 +10,7 @@ import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { hashPassword } from '#src/platform/auth/password.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName } from '#src/shared/names.ts'
-import { existingDatabase, freshDatabase, signIn, startServer } from './support.ts'
+import { existingDatabase, freshDatabase, signIn, startServer, percentile, time } from './support.ts'
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1_000_000)
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200)
@@ -21,19 +21,6 @@ const INITIALS = 'ABCDEFGHIJKLMNOPRSTVW'.split('')
 // Most surnames are rarer than the common ones above: built from syllables, they give about 2,500 more.
 const STEMS = ['Andr', 'Bog', 'Cost', 'Dragom', 'Flor', 'Gheorgh', 'Ior', 'Mar', 'Nicol', 'Rad', 'Stef', 'Vas', 'Bal', 'Dob', 'Gol', 'Kras', 'Lek', 'Muj', 'Pren', 'Rugov', 'Bron', 'Dzied', 'Grab', 'Jank', 'Kowal', 'Lewand', 'Mazur', 'Pawl', 'Sob', 'Zal', 'Abd', 'Hass', 'Kar', 'Mahm', 'Nas', 'Rah', 'Sal', 'Tesf', 'Ghebr', 'Wold', 'Ash', 'Brad', 'Cart', 'Dav', 'Ell', 'Fletch', 'Harr', 'Mill', 'Rob', 'Thom']
 const ENDINGS = ['escu', 'eanu', 'aru', 'ovic', 'aj', 'ollari', 'owski', 'czyk', 'iak', 'ewicz', 'ani', 'ahmed', 'ullah', 'mariam', 'egziabher', 'worth', 'son', 'ley', 'field', 'ton', 'ford', 'ham', 'well', 'by', 'ing', 'man', 'er', 'ow', 'ic', 'as', 'is', 'os', 'ek', 'an', 'in', 'ov', 'ev', 'uk', 'ak', 'ur', 'ar', 'el', 'al', 'et', 'ot', 'ut', 'ai', 'ei', 'ou', 'ie']
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)
-}
-
-async function time(url: string, cookie: string): Promise<number> {
-  const started = performance.now()
-  const response = await fetch(url, { headers: { cookie } })
-  await response.text()
-  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`)
-  return performance.now() - started
-}
 
 const DATABASE = 'lantern_bench_search'
 const BENCH_EMAIL = 'analyst@bench.lantern.test'

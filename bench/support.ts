@@ -102,3 +102,18 @@ async function secondFactor(url: string, email: string, cookie: string, location
   })
   if (response.status !== 303 && response.status !== 200) throw new Error(`second factor failed for ${email}: ${response.status}`)
 }
+
+/** The p-th percentile of the values, to one decimal place. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)
+}
+
+/** Milliseconds for one signed-in GET, body read in full; anything but 200 stops the bench. */
+export async function time(url: string, cookie: string): Promise<number> {
+  const started = performance.now()
+  const response = await fetch(url, { headers: { cookie } })
+  await response.arrayBuffer()
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`)
+  return performance.now() - started
+}
