@@ -135,8 +135,9 @@ function callerFor(route: RouteDeclaration): Caller | undefined {
 }
 
 type Snapshot = Map<string, Map<string, string>>
-// insight_version is a counter every figure-changing write bumps: it changes by design, and holds no record.
-const UNTRACKED = new Set(['sessions', 'kysely_migration', 'kysely_migration_lock', 'insight_version'])
+// insight_version and insight_live_version are counters every figure-changing write bumps: they change by
+// design, and hold no record.
+const UNTRACKED = new Set(['sessions', 'kysely_migration', 'kysely_migration_lock', 'insight_version', 'insight_live_version'])
 async function snapshot(): Promise<Snapshot> {
   const tables = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`.execute(ctx.db)
   const result: Snapshot = new Map()

@@ -206,6 +206,46 @@ describe('the figures equal the hand-computed ones', () => {
     }
     expect(rows(await stats.table('source', spring))).toEqual(first)
   })
+
+  it('caches the live jobs figures by their own data version: a new task shows at once, in every instance, and leaves the referral figures cached', async () => {
+    const stats = ctx.services.statistics
+    const other = createStatisticsService(ctx.db)
+    const liveVersion = async () => BigInt((await sql<{ version: string }>`SELECT version FROM insight_live_version`.execute(ctx.db)).rows[0].version)
+    const caseId = '00000000-0000-4000-b000-000000000001'
+    const openTasks = async (s: typeof stats) => rows(await s.table('live-jobs', ALL))['Open tasks'][0] as number
+    const before = await openTasks(stats)
+    expect(await openTasks(other)).toBe(before)
+    const { hits, misses } = stats.liveCacheStats
+    expect(await openTasks(stats)).toBe(before)
+    expect(stats.liveCacheStats).toEqual({ hits: hits + 1, misses })
+
+    const version = await liveVersion()
+    await stats.table('source', ALL)
+    const rangeMisses = stats.cacheStats.misses
+    // One transaction writing a case and two tasks moves the version once, when it commits.
+    await sql.raw(`
+      BEGIN;
+      INSERT INTO cases (id, reference, title, kind) VALUES ('${caseId}', 'CASE-2026-000777', 'Car wash', 'investigation');
+      INSERT INTO case_tasks (id, case_id, title, due_on) VALUES
+        ('00000000-0000-4000-b000-000000000002', '${caseId}', 'Visit the car wash', '2020-01-01'),
+        ('00000000-0000-4000-b000-000000000003', '${caseId}', 'Speak to the council', NULL);
+      COMMIT;`).execute(ctx.db)
+    try {
+      expect(await liveVersion()).toBe(version + 1n)
+      const live = rows(await stats.table('live-jobs', ALL))
+      expect(live['Open tasks'][0]).toBe(before + 2)
+      expect(live['Overdue tasks'][0]).toBeGreaterThanOrEqual(1)
+      expect(await openTasks(other)).toBe(before + 2)
+      // The referral figures did not change, so they still come from the cache.
+      await stats.table('source', ALL)
+      expect(stats.cacheStats.misses).toBe(rangeMisses)
+      await sql`UPDATE case_tasks SET status = 'done', completed_at = now() WHERE case_id = ${caseId}`.execute(ctx.db)
+      expect(await openTasks(stats)).toBe(before)
+    } finally {
+      await sql`DELETE FROM cases WHERE id = ${caseId}`.execute(ctx.db)
+    }
+    expect(await openTasks(other)).toBe(before)
+  })
 })
 
 describe('the dashboard page, charts and downloads', () => {

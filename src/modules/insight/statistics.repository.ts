@@ -101,10 +101,16 @@ export async function rangeFigures(
   return { summary, months }
 }
 
-/** The data version (migration 0020): changes in the same transaction as any change to the figures. */
-export async function dataVersion(db: Queryable): Promise<string> {
-  const { rows } = await sql<{ version: string }>`SELECT version FROM insight_version`.execute(db)
-  return rows[0]?.version ?? '0'
+/**
+ * The data versions, read together: `facts` (migration 0020) changes in the same transaction as any change to
+ * the referral figures, `live` (0021) with any change to cases, their tasks or awareness events.
+ */
+export type DataVersions = { facts: string; live: string }
+
+export async function dataVersions(db: Queryable): Promise<DataVersions> {
+  const { rows } = await sql<{ facts: string; live: string }>`
+    SELECT (SELECT version FROM insight_version) AS facts, (SELECT version FROM insight_live_version) AS live`.execute(db)
+  return { facts: rows[0]?.facts ?? '0', live: rows[0]?.live ?? '0' }
 }
 
 export type CaseSnapshot = { openInvestigations: number; openCountyLines: number; suspended: number; openTasks: number; overdueTasks: number }

@@ -162,35 +162,59 @@ function countTable(name: string, title: string, counts: string, header: string,
   }
 }
 
+/** The range's figures by dimension, derived once per cached query. */
+type RangeFigures = {
+  of: (dimension: string) => Map<string, { n: number; days: number }>
+  counts: (dimension: string) => Map<string, number>
+  months: Awaited<ReturnType<typeof repo.rangeFigures>>['months']
+}
+
 /** The team's figures. Reading them is not personal data; exporting them is audited. */
 export function createStatisticsService(db: Db) {
   const priorityTags = cached(() => listPriorityTags(db), 10_000)
 
   const DIMENSIONS = [...new Set([...Object.values(NEEDS).flat(), 'referrals', 'victims'])]
-  const cache = createFiguresCache<Awaited<ReturnType<typeof repo.rangeFigures>>>(200)
+  const cache = createFiguresCache<RangeFigures>(200)
+  // Live jobs (by priority and day) and awareness events (by filters): keyed by the live data version (0021).
+  const liveCache = createFiguresCache<repo.CaseSnapshot | repo.OutreachRow[]>(200)
 
   /**
    * Every range-dependent figure for the filters, from the cache when the data version has not moved since
    * they were computed. The version is read first, so what is cached under it is never older than it.
    */
-  async function figures(filters: Filters) {
-    const version = await repo.dataVersion(db)
+  function figures(filters: Filters, version: string): Promise<RangeFigures> {
     const key = JSON.stringify([version, filters.from ?? null, filters.to ?? null, filters.priority ?? ''])
-    const { summary: rows, months } = await cache.get(key, () => repo.rangeFigures(db, filters.priority ?? '', DIMENSIONS, filters))
-    const of = (dimension: string) => {
-      const map = new Map<string, { n: number; days: number }>()
-      for (const r of rows) if (r.dimension === dimension) map.set(r.key, { n: r.n, days: r.days })
-      return map
-    }
-    const counts = (dimension: string) => new Map([...of(dimension)].map(([k, v]) => [k, v.n]))
-    return { of, counts, months }
+    return cache.get(key, async () => {
+      const { summary, months } = await repo.rangeFigures(db, filters.priority ?? '', DIMENSIONS, filters)
+      const byDimension = new Map<string, Map<string, { n: number; days: number }>>()
+      for (const r of summary) {
+        let map = byDimension.get(r.dimension)
+        if (!map) byDimension.set(r.dimension, (map = new Map()))
+        map.set(r.key, { n: r.n, days: r.days })
+      }
+      const of = (dimension: string) => byDimension.get(dimension) ?? new Map<string, { n: number; days: number }>()
+      const counts = (dimension: string) => new Map([...of(dimension)].map(([k, v]) => [k, v.n]))
+      return { of, counts, months }
+    })
   }
 
-  type Figures = Awaited<ReturnType<typeof figures>>
+  function caseSnapshot(filters: Filters, version: string): Promise<repo.CaseSnapshot> {
+    // Today is part of the key: a task becomes overdue when the date moves, with no write to bump the version.
+    const today = londonDate()
+    const key = JSON.stringify(['live-jobs', version, filters.priority ?? '', today])
+    return liveCache.get(key, () => repo.caseSnapshot(db, filters.priority, today)) as Promise<repo.CaseSnapshot>
+  }
 
-  async function buildTable(name: TableName, filters: Filters, preloaded?: Promise<Figures>): Promise<Table> {
+  function outreach(filters: Filters, version: string): Promise<repo.OutreachRow[]> {
+    const key = JSON.stringify(['outreach', version, filters.from ?? null, filters.to ?? null, filters.priority ?? ''])
+    return liveCache.get(key, () => repo.outreachByKind(db, filters.priority, filters)) as Promise<repo.OutreachRow[]>
+  }
+
+  /** One table. The dashboard passes the versions it read once for all its tables. */
+  async function buildTable(name: TableName, filters: Filters, versions?: Promise<repo.DataVersions>): Promise<Table> {
+    const v = await (versions ?? repo.dataVersions(db))
     const needsFigures = NEEDS[name] !== undefined || name === 'by-month' || name === 'by-quarter'
-    const s = needsFigures ? await (preloaded ?? figures(filters)) : null
+    const s = needsFigures ? await figures(filters, v.facts) : null
     const referralsUnit = 'Referrals'
     const victimsUnit = 'Potential victims'
     switch (name) {
@@ -339,7 +363,7 @@ export function createStatisticsService(db: Db) {
         return { ...table, note: `${criminal} ${criminal === 1 ? 'referral records' : 'referrals record'} criminal exploitation in the period.` }
       }
       case 'live-jobs': {
-        const snap = await repo.caseSnapshot(db, filters.priority, londonDate())
+        const snap = await caseSnapshot(filters, v.live)
         const rows: [string, number][] = [
           ['Open investigations', snap.openInvestigations],
           ['Open County Lines jobs', snap.openCountyLines],
@@ -357,7 +381,7 @@ export function createStatisticsService(db: Db) {
         }
       }
       case 'outreach': {
-        const rows = await repo.outreachByKind(db, filters.priority, filters)
+        const rows = await outreach(filters, v.live)
         const byKind = new Map(rows.map((r) => [r.kind, r]))
         const kinds = [...EVENT_KINDS.items.map((i) => i.value as string), ...rows.map((r) => r.kind).filter((k) => !EVENT_KINDS.has(k))]
         const lines = kinds.map((k) => [EVENT_KINDS.label(k), byKind.get(k)?.events ?? 0, byKind.get(k)?.attendees ?? 0] as [string, number, number])
@@ -382,17 +406,18 @@ export function createStatisticsService(db: Db) {
 
     /** Cache hits and misses, for tests and the bench. */
     cacheStats: cache.stats,
+    liveCacheStats: liveCache.stats,
 
     /**
-     * Every table on the dashboard, in page order. The range's figures come from one query (or the cache),
-     * and the live jobs and outreach figures are read alongside it over the pool.
+     * Every table on the dashboard, in page order. The range's figures come from one query (or the cache), as
+     * do the live jobs and the outreach figures, read alongside it over the pool.
      */
     async dashboard(filters: Filters): Promise<{ tables: Table[]; referrals: number; victims: number }> {
-      const all = figures(filters)
-      // Kept from being reported as unhandled while other tables are still being built.
-      all.catch(() => undefined)
-      const tables = await Promise.all(DASHBOARD_TABLES.map((name) => buildTable(name, filters, all)))
-      const f = await all
+      const versions = repo.dataVersions(db)
+      // Kept from being reported as unhandled while the tables are still being built.
+      versions.catch(() => undefined)
+      const tables = await Promise.all(DASHBOARD_TABLES.map((name) => buildTable(name, filters, versions)))
+      const f = await figures(filters, (await versions).facts)
       return { tables, referrals: f.counts('referrals').get('all') ?? 0, victims: f.counts('victims').get('all') ?? 0 }
     },
 

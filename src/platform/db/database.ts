@@ -929,6 +929,7 @@ export interface Database {
   insight_referral_facts: InsightReferralFactsTable
   insight_summary: InsightSummaryTable
   insight_version: InsightVersionTable
+  insight_live_version: InsightVersionTable
   retention_schedules: RetentionSchedulesTable
   retention_reviews: RetentionReviewsTable
   erasures: ErasuresTable

@@ -19,6 +19,7 @@ import * as m0016 from './migrations/0016-retention.ts'
 import * as m0018 from './migrations/0018-name-search.ts'
 import * as m0019 from './migrations/0019-operations.ts'
 import * as m0020 from './migrations/0020-insight-speed.ts'
+import * as m0021 from './migrations/0021-insight-live-version.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0018-name-search': m0018,
   '0019-operations': m0019,
   '0020-insight-speed': m0020,
+  '0021-insight-live-version': m0021,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
