@@ -12,15 +12,15 @@ const AUDIT_CHAIN_LOCK = 7_741_001
  */
 export async function appendAuditEvents(trx: Trx, actor: Actor, events: AuditEventInput[]): Promise<void> {
   if (events.length === 0) return
-  await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx)
-  const last = await trx.selectFrom('audit_events').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst()
-  let prevHash = last?.hash ?? GENESIS_HASH
-  const ids = await sql<{ id: string }>`
-    SELECT nextval('audit_events_id_seq')::text AS id FROM generate_series(1, ${events.length})`.execute(trx)
+  // The lock, the last row's hash and the new ids in one round trip (migration 0022): the lock is held to commit.
+  const { rows: heads } = await sql<{ last_hash: string | null; ids: string[] }>`
+    SELECT last_hash, ids FROM audit_chain_head(${AUDIT_CHAIN_LOCK}, ${events.length})`.execute(trx)
+  let prevHash = heads[0].last_hash ?? GENESIS_HASH
+  const ids = heads[0].ids
   const occurredAt = new Date().toISOString()
   const rows = events.map((event, i) => {
     const fields: ChainedFields = {
-      id: ids.rows[i].id,
+      id: ids[i],
       occurredAt,
       actorUserId: actor.userId,
       actorTokenId: actor.tokenId ?? null,

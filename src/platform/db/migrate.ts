@@ -20,6 +20,7 @@ import * as m0018 from './migrations/0018-name-search.ts'
 import * as m0019 from './migrations/0019-operations.ts'
 import * as m0020 from './migrations/0020-insight-speed.ts'
 import * as m0021 from './migrations/0021-insight-live-version.ts'
+import * as m0022 from './migrations/0022-audit-chain-head.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0019-operations': m0019,
   '0020-insight-speed': m0020,
   '0021-insight-live-version': m0021,
+  '0022-audit-chain-head': m0022,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
