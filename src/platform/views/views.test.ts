@@ -1,0 +1,47 @@
+import nunjucks from 'nunjucks'
+import { describe, expect, it } from 'vitest'
+import { ROOT } from '#src/platform/paths.ts'
+import { createNunjucks } from './views.ts'
+
+describe('the trim filter (replacing Nunjucks’s backtracking one)', () => {
+  const env = createNunjucks(ROOT)
+
+  it('trims exactly what the built-in did, including non-breaking and line-separator spaces', () => {
+    const builtIn = (s: string) => s.replace(/^\s*|\s*$/g, '')
+    for (const text of ['  a b  ', '\n\t<p>x</p>\n  ', '\u00a0\ufeffx\u2028', '', '   ', 'no space']) {
+      expect(env.renderString('{{ v | safe | trim }}', { v: text })).toBe(builtIn(text))
+    }
+  })
+
+  it('keeps markup marked safe as safe, and escapes the rest', () => {
+    expect(env.renderString('{{ v | safe | trim }}', { v: '  <b>x</b> ' })).toBe('<b>x</b>')
+    expect(env.renderString('{{ v | trim }}', { v: '  <b>x</b> ' })).toBe('&lt;b&gt;x&lt;/b&gt;')
+    expect(env.renderString('{{ v | trim }}', { v: new nunjucks.runtime.SafeString(' <i>y</i> ') })).toBe('<i>y</i>')
+  })
+
+  it('takes linear time on a long run of whitespace inside a component', () => {
+    const text = `<div>${' '.repeat(40_000)}x${' '.repeat(40_000)}y</div>`
+    const started = performance.now()
+    expect(env.renderString('{{ v | safe | trim }}', { v: text })).toBe(text)
+    // The built-in's backtracking takes seconds on this; a single pass takes well under a millisecond.
+    expect(performance.now() - started).toBeLessThan(200)
+  })
+})
+
+describe('optionItems (a select built from a long list)', () => {
+  const env = createNunjucks(ROOT)
+  const countries = [
+    { value: 'AL', text: 'Albania' },
+    { value: 'VN', text: 'Vietnam' },
+  ]
+
+  it('marks only the chosen option selected, after the fixed first items, and never the empty one', () => {
+    const render = (selected: string) =>
+      env.renderString('{% from "govuk/components/select/macro.njk" import govukSelect %}{{ govukSelect({ id: "n", name: "n", label: { text: "Nationality" }, items: optionItems(countries, selected, [{ value: "", text: "Not known" }]) }) }}', { countries, selected })
+    const vietnam = render('VN')
+    expect(vietnam).toMatch(/<option value="VN" selected>Vietnam<\/option>/)
+    expect(vietnam).not.toMatch(/value="AL" selected/)
+    expect(vietnam.indexOf('Not known')).toBeLessThan(vietnam.indexOf('Albania'))
+    expect(render('')).not.toContain('selected')
+  })
+})
