@@ -37,7 +37,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 /** A fresh database cloned from the migrated template, with the app built on it. */
-export async function createTestContext(options: { env?: Record<string, string> } = {}): Promise<TestContext> {
+export async function createTestContext(options: { env?: Record<string, string>; poolSize?: number } = {}): Promise<TestContext> {
   const adminUrl = inject('adminUrl')
   const template = inject('templateDatabase')
   const name = `lantern_t_${template.split('_')[2]}_${randomBytes(5).toString('hex')}`
@@ -47,7 +47,7 @@ export async function createTestContext(options: { env?: Record<string, string> 
   await admin.end()
   const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/${name}`)
   const config = testConfig({ DATABASE_URL: databaseUrl, ...options.env })
-  const db = createDb(databaseUrl, 5)
+  const db = createDb(databaseUrl, options.poolSize ?? 5)
   const services = createServices(db, config)
   const { app, routes } = await createApp({ config, db, services, isDemo: () => false, logger: false })
   databases.set(app, db)

@@ -1,4 +1,4 @@
-import type { Db, Trx } from '#src/platform/db/database.ts'
+import type { Db, Queryable, Trx } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
@@ -36,7 +36,9 @@ export type VictimFacetAccess = { exists: boolean; visible: boolean; askWho: str
  * permission, and either supervision of the team or working the person's victim side (see
  * victimFacetFacts). Immigration status: its own permission, a stated purpose, and an audit row per view.
  */
-export async function victimFacetAccess(db: Db, user: CurrentUser, personId: string): Promise<VictimFacetAccess> {
+// Takes a Queryable so a caller inside a transaction passes its own connection: asking the pool for a second one
+// while holding the first stalls every request once the pool is full (test/pool-starvation.int.test.ts).
+export async function victimFacetAccess(db: Queryable, user: CurrentUser, personId: string): Promise<VictimFacetAccess> {
   const facts = await repo.victimFacetFacts(db, personId, user.id)
   // Someone not (yet) recorded as a victim has nothing protected from a colleague who may see victim facets.
   const visible = can(user, 'victim-facet:view') && (!facts.isVictim || can(user, 'team:supervise') || facts.allowed)
@@ -74,7 +76,7 @@ export function createPersonService(db: Db) {
           repo.listLinks(trx, 'person', id),
           repo.hasImmigrationStatus(trx, id),
         ])
-        const facet = await victimFacetAccess(db, user, id)
+        const facet = await victimFacetAccess(trx, user, id)
         await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: 'person', subjectId: id }])
         // Restricted cases are named only to those who may see them.
         const visibleRoles = roles.filter((r) => !r.restricted || r.member || can(user, 'case:supervise'))
