@@ -69,10 +69,16 @@ describe('possible matches', () => {
   })
 
   it('shows them on the person page and compares the two without the victim facet', async () => {
+    const before = await ctx.db.selectFrom('audit_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow()
     const page = await analyst.get(`/people/${suspectId}`)
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('Possible matches')
     expect(page.body).toContain(`/people/${suspectId}/matches/${victimId}`)
+    // Seeing the person and the people they may be are both recorded, together, naming who was shown.
+    const viewed = await ctx.db.selectFrom('audit_events').select(['action', 'subject_id', 'details', 'occurred_at']).where('id', '>', before.id!).where('subject_id', '=', suspectId).orderBy('id').execute()
+    expect(viewed.map((r) => r.action)).toEqual(['person.viewed', 'person.matches-viewed'])
+    expect((viewed[1].details as { matches: string[] }).matches).toContain(victimId)
+    expect(viewed[1].occurred_at).toEqual(viewed[0].occurred_at)
     const compare = await analyst.get(`/people/${suspectId}/matches/${victimId}`)
     expect(compare.statusCode).toBe(200)
     expect(compare.body).toContain('Nguyễn Thị Thảo')

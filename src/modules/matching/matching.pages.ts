@@ -22,12 +22,16 @@ function notFound(error: unknown): never {
   throw error
 }
 
-/** The person page's matching panel: possible matches and merge history, for reviewers. */
+/**
+ * The person page's matching panel: possible matches and merge history, for reviewers. Not audited here: the
+ * page records `auditEvent` in the same append as its view of the person (one chain lock, one commit).
+ */
 export async function personMatchingPanel(matching: MatchingService, personId: string, actor: ReturnType<typeof actorOf>) {
-  if (!(await matching.readyWithin(2000))) return { preparing: true, modelVersion: null, matches: [], merges: [] }
-  const [{ modelVersion, matches }, merges] = await Promise.all([matching.matchesFor(personId, actor), matching.mergesInto(personId)])
+  if (!(await matching.readyWithin(2000))) return { preparing: true, modelVersion: null, matches: [], merges: [], auditEvent: null }
+  const [{ modelVersion, matches, auditEvent }, merges] = await Promise.all([matching.matchesFor(personId, actor, { record: false }), matching.mergesInto(personId)])
   return {
     preparing: false,
+    auditEvent,
     modelVersion,
     matches: matches.map((m) => {
       const explanation = presentExplanation(m.explanation)

@@ -1,7 +1,7 @@
 import type { Db } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
-import type { Actor } from '#src/platform/audit/audit-events.ts'
+import type { Actor, AuditEventInput } from '#src/platform/audit/audit-events.ts'
 import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
@@ -83,7 +83,11 @@ export function createMatchingService(db: Db) {
     },
 
     /** Ranked possible matches for a person, each with its per-field explanation. Rejected pairs are left out. */
-    async matchesFor(personId: string, actor: Actor) {
+    /**
+     * A person's likely matches, best first. Seeing them is audited: here in a transaction of its own, or, with
+     * `record: false`, by the caller, who puts the returned event in the same append as the page's other views.
+     */
+    async matchesFor(personId: string, actor: Actor, options: { record?: boolean } = {}) {
       const person = await root(personId)
       if (person.merged_into) throw new MatchError('conflict', 'This record has been merged into another person')
       const rejected = await repo.rejectedPartners(db, personId)
@@ -93,8 +97,9 @@ export function createMatchingService(db: Db) {
       const matches = found
         .filter((m) => summaries.has(m.id))
         .map((m) => ({ person: summaries.get(m.id)!, probability: m.probability, weight: m.weight, explanation: shownExplanation(m.explanation), foundBy: m.foundBy }))
-      await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'person.matches-viewed', subjectType: 'person', subjectId: personId, details: { matches: matches.map((m) => m.person.id), modelVersion } }]))
-      return { modelVersion, matches }
+      const auditEvent: AuditEventInput = { action: 'person.matches-viewed', subjectType: 'person', subjectId: personId, details: { matches: matches.map((m) => m.person.id), modelVersion } }
+      if (options.record !== false) await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [auditEvent]))
+      return { modelVersion, matches, auditEvent }
     },
 
     /**

@@ -15,6 +15,7 @@ import { EVENT_KINDS } from '#src/modules/cases/case.service.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
 import { personMatchingPanel } from '#src/modules/matching/matching.pages.ts'
+import { MatchError } from '#src/modules/matching/matching.service.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
@@ -40,9 +41,17 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     // A record merged into another person reads as its survivor (matching module).
     const survivor = await services.matching.survivorOf(id(request))
     if (survivor && survivor !== request.params.id) return reply.redirect(`/people/${survivor}`, 303)
+    // The matching panel is read before the person, unrecorded, so that the page's views are one audit append.
+    const matching = can(request.user, 'match:review')
+      ? await personMatchingPanel(services.matching, id(request), actorOf(request)).catch((error: unknown) => {
+          // No such person: the view below says so.
+          if (error instanceof MatchError && error.code === 'not-found') return null
+          throw error
+        })
+      : null
     let view
     try {
-      view = await people.view(id(request), request.user!, actorOf(request))
+      view = await people.view(id(request), request.user!, actorOf(request), matching?.auditEvent ? [matching.auditEvent] : [])
     } catch (error) {
       if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError('Person not found')
       throw error
@@ -50,7 +59,6 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     const { person, names } = view
     const errors = state.errors ?? {}
     const events = can(request.user, 'case:view') ? await services.cases.eventsFor({ personId: person.id }, request.user!, actorOf(request), { audited: false }) : []
-    const matching = can(request.user, 'match:review') ? await personMatchingPanel(services.matching, person.id, actorOf(request)) : null
     return reply.page('people/views/person.njk', {
       pageTitle: names[0]?.full_name ?? 'Person',
       person: {

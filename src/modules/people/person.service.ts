@@ -1,7 +1,7 @@
 import type { Db, Queryable, Trx } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
-import type { Actor } from '#src/platform/audit/audit-events.ts'
+import type { Actor, AuditEventInput } from '#src/platform/audit/audit-events.ts'
 import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
@@ -65,8 +65,11 @@ export function createPersonService(db: Db) {
   }
 
   return {
-    /** A person's record: names, documents, roles and links. The view is audited. Protected facets are not in it. */
-    async view(id: string, user: CurrentUser, actor: Actor) {
+    /**
+     * A person's record: names, documents, roles and links. The view is audited, with `alsoShown`: what else the
+     * same page shows (such as possible matches), recorded in the same append. Protected facets are not in it.
+     */
+    async view(id: string, user: CurrentUser, actor: Actor, alsoShown: AuditEventInput[] = []) {
       const person = await load(id)
       return inTransaction(db, async (trx) => {
         const [names, documents, roles, links, hasStatus] = await Promise.all([
@@ -77,7 +80,7 @@ export function createPersonService(db: Db) {
           repo.hasImmigrationStatus(trx, id),
         ])
         const facet = await victimFacetAccess(trx, user, id)
-        await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: 'person', subjectId: id }])
+        await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: 'person', subjectId: id }, ...alsoShown])
         // Restricted cases are named only to those who may see them.
         const visibleRoles = roles.filter((r) => !r.restricted || r.member || can(user, 'case:supervise'))
         return { person, names, documents, roles: visibleRoles, hiddenRoles: roles.length - visibleRoles.length, links, hasImmigrationStatus: hasStatus, facet }
