@@ -133,9 +133,12 @@ async function namesByPairs(db: Queryable, found: FoundWord[], wordCount: number
 
 /**
  * Candidates ranked by trigram similarity of the whole folded name, one row per person (their best name),
- * merged records read as their survivor. The display name, which the order falls back on for equal scores,
- * is looked up only for the page shown and any rows tied with its last (WITH TIES), not for every candidate;
- * and a candidate is told to be merged by the small partial index of merged records (migration 0018).
+ * merged records read as their survivor. Which of several equal scores make the page is settled by the name
+ * that matched (then the id), which is already in hand: settling it by display name meant looking up the
+ * person and their display name for every tied row, and common names tie by the hundred (318 rows for "Li Na
+ * Singh" at national scale, most of them pages not in the buffer cache). The page shown is then ordered by
+ * score and display name. A candidate is told to be merged by the small partial index of merged records
+ * (migration 0018).
  */
 async function rankNames(db: Queryable, folded: string, nameIds: string[], dob: ReturnType<typeof sql> | null, limit: number): Promise<PersonHit[]> {
   const hasDob = dob !== null
@@ -156,7 +159,7 @@ async function rankNames(db: Queryable, folded: string, nameIds: string[], dob: 
     shown AS (
       SELECT b.person_id, b.full_name, b.score FROM best b
       ${hasDob ? sql`WHERE EXISTS (SELECT 1 FROM people p WHERE p.id = b.person_id ${dob})` : sql``}
-      ORDER BY b.score DESC FETCH FIRST ${limit} ROWS WITH TIES
+      ORDER BY b.score DESC, b.full_name, b.person_id LIMIT ${limit}
     )
     SELECT s.person_id, ${displayName('s.person_id')} AS name,
       s.full_name AS matched_name, round(s.score::numeric, 2)::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities

@@ -21,6 +21,7 @@ import * as m0019 from './migrations/0019-operations.ts'
 import * as m0020 from './migrations/0020-insight-speed.ts'
 import * as m0021 from './migrations/0021-insight-live-version.ts'
 import * as m0022 from './migrations/0022-audit-chain-head.ts'
+import * as m0023 from './migrations/0023-name-rank-index.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0020-insight-speed': m0020,
   '0021-insight-live-version': m0021,
   '0022-audit-chain-head': m0022,
+  '0023-name-rank-index': m0023,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
