@@ -57,6 +57,8 @@ export function filterQuery(filters: Filters): string {
 
 export type Quarter = { label: string; start: string; end: string; title: string }
 
+const monthNameFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', timeZone: 'UTC' })
+
 /** '2026-Q3' → 1 July to 30 September 2026 (calendar quarters, as the Home Office statistics use). */
 export function parseQuarter(value: string): Quarter | null {
   const match = /^(\d{4})-Q([1-4])$/i.exec(value.trim())
@@ -67,7 +69,7 @@ export function parseQuarter(value: string): Quarter | null {
   const startMonth = (q - 1) * 3 + 1
   const endMonth = startMonth + 2
   const lastDay = new Date(Date.UTC(year, endMonth, 0)).getUTCDate()
-  const month = (m: number) => new Intl.DateTimeFormat('en-GB', { month: 'long', timeZone: 'UTC' }).format(Date.UTC(year, m - 1, 1))
+  const month = (m: number) => monthNameFormat.format(Date.UTC(year, m - 1, 1))
   return {
     label: `${year}-Q${q}`,
     start: `${year}-${String(startMonth).padStart(2, '0')}-01`,

@@ -9,8 +9,10 @@ import { defaultPartnerYear, readPeriod, type PartnerFigures } from './sources.s
 
 type Query = Record<string, string | undefined>
 
-const whole = (n: number) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 }).format(Math.round(n))
-const oneDecimal = (n: number) => new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n)
+const wholeFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 })
+const oneDecimalFormat = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+const whole = (n: number) => wholeFormat.format(Math.round(n))
+const oneDecimal = (n: number) => oneDecimalFormat.format(n)
 
 function intervalText(fit: ModelFit): string {
   if (!fit.interval) return 'not calculated'

@@ -162,8 +162,10 @@ function figure(title: string, caption: string, unit: string, rows: string[], co
   return { title, caption, unit, table: suppressed.safe ? toPartnerTable(suppressed) : null, oneWay }
 }
 
+const countFormat = new Intl.NumberFormat('en-GB')
+
 export function countText(value: number, threshold: number): string {
-  return value > 0 && value < threshold ? fewerThanText(threshold) : new Intl.NumberFormat('en-GB').format(value)
+  return value > 0 && value < threshold ? fewerThanText(threshold) : countFormat.format(value)
 }
 
 // ── The service ────────────────────────────────────────────────────────────────────────────────────────────

@@ -137,9 +137,11 @@ function quarterOf(month: string): string {
   return `${y} Q${Math.floor((m - 1) / 3) + 1}`
 }
 
+const shortMonthFormat = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' })
+
 function monthLabel(month: string): string {
   const [y, m] = month.split('-').map(Number)
-  return new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, 1))
+  return shortMonthFormat.format(Date.UTC(y, m - 1, 1))
 }
 
 /** Fixed lists show every value (zeros too), in their own order; anything else found is added after. */

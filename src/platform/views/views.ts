@@ -59,7 +59,8 @@ export function createNunjucks(root: string): nunjucks.Environment {
   env.addFilter('date', (value: string | Date | null | undefined) => (value ? formatDateTime(value) : ''))
   env.addFilter('day', (value: string | Date | null | undefined) => formatDate(value))
   env.addFilter('isoTime', (value: string | Date) => new Date(value).toISOString())
-  env.addFilter('number', (value: number) => new Intl.NumberFormat('en-GB').format(value))
+  const numberFormat = new Intl.NumberFormat('en-GB')
+  env.addFilter('number', (value: number) => numberFormat.format(value))
   // A select's items from a long list (countries): built here, as a loop of pushes in the template costs
   // milliseconds a page. `first` are the items before the list, such as "Not known".
   env.addGlobal('optionItems', (options: readonly { value: string; text: string }[], selected: unknown, first: { value: string; text: string }[] = []) =>
