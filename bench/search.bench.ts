@@ -39,6 +39,8 @@ async function reusableDatabase(): Promise<string | null> {
     await migrateToLatest(db)
     const { rows } = await sql<{ people: number; user: boolean }>`
       SELECT (SELECT count(*) FROM people)::int AS people, EXISTS (SELECT 1 FROM users WHERE email = ${BENCH_EMAIL}) AS user`.execute(db)
+    // The bench's sign-in sets up two-factor afresh each run (its key is not kept between runs).
+    await sql`UPDATE users SET mfa_secret = NULL, mfa_enrolled_at = NULL WHERE email = ${BENCH_EMAIL}`.execute(db)
     return rows[0].people === PEOPLE && rows[0].user ? url : null
   } finally {
     await db.destroy()
@@ -123,6 +125,8 @@ async function measure(databaseUrl: string, counts: Record<string, number>, reus
     const cookie = await signIn(server.url, BENCH_EMAIL, 'bench-password-123')
     const pick = (n: number, list: string[]) => list[(n * 7919) % list.length]
     const typo = (name: string) => (name.length > 5 ? name.slice(0, 3) + name.slice(4) : name)
+    // Sample n's name: a common or a rarer surname, every other given name with a letter missing.
+    const nameQuery = (n: number) => `${n % 2 ? typo(pick(n, GIVEN)) : pick(n, GIVEN)} ${n % 4 === 0 ? pick(n + 3, FAMILY) : pick(n, STEMS) + pick(n + 5, ENDINGS)}`
     const nameSearch: number[] = []
     const phoneSearch: number[] = []
     const personPage: number[] = []
@@ -137,13 +141,17 @@ async function measure(databaseUrl: string, counts: Record<string, number>, reus
     }
     const matchIndexMs = Date.now() - indexStarted
     for (let n = 0; n < SAMPLES; n++) {
-      const family = n % 4 === 0 ? pick(n + 3, FAMILY) : pick(n, STEMS) + pick(n + 5, ENDINGS)
-      const query = `${n % 2 ? typo(pick(n, GIVEN)) : pick(n, GIVEN)} ${family}`
-      nameSearch.push(await time(`${server.url}/search?q=${encodeURIComponent(query)}`, cookie))
+      nameSearch.push(await time(`${server.url}/search?q=${encodeURIComponent(nameQuery(n))}`, cookie))
       const i = 1 + ((n * 104729) % PEOPLE)
       phoneSearch.push(await time(`${server.url}/search?q=${encodeURIComponent('077' + String(i).padStart(8, '0'))}`, cookie))
       const personId = await personIdFor(i)
       personPage.push(await time(`${server.url}/people/${personId}`, cookie))
+    }
+    // The same names again: their postings and names are now in PostgreSQL's buffer cache, as a name searched
+    // for twice in a shift would be. Reported beside the first pass, which is the figure that counts.
+    const nameSearchAgain: number[] = []
+    for (let n = 0; n < SAMPLES; n++) {
+      nameSearchAgain.push(await time(`${server.url}/search?q=${encodeURIComponent(nameQuery(n))}`, cookie))
     }
     const result = {
       ...counts,
@@ -152,6 +160,7 @@ async function measure(databaseUrl: string, counts: Record<string, number>, reus
       matchIndexMs,
       samples: SAMPLES,
       searchByNameMs: { p50: percentile(nameSearch, 50), p95: percentile(nameSearch, 95) },
+      searchByNameAgainMs: { p50: percentile(nameSearchAgain, 50), p95: percentile(nameSearchAgain, 95) },
       searchByPhoneMs: { p50: percentile(phoneSearch, 50), p95: percentile(phoneSearch, 95) },
       personPageMs: { p50: percentile(personPage, 50), p95: percentile(personPage, 95) },
     }
