@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { londonDate } from '#src/shared/dates.ts'
-import { organisationKey } from '#src/modules/outreach/outreach.repository.ts'
+import { findOrCreateOrganisations, organisationKey } from '#src/modules/outreach/outreach.repository.ts'
 import { sniffMaterial, MATERIAL_MAX_BYTES } from '#src/modules/outreach/outreach.materials.ts'
 import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
 
@@ -281,5 +281,25 @@ describe('who may do what', () => {
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain(`lantern-calendar__day--today`)
     expect(londonDate()).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+  })
+})
+
+describe('organisations named on referrals and events', () => {
+  it('finds an organisation by its folded name, fills in a missing sector once, and leaves a known one unlocked for other writers', async () => {
+    const [created] = await findOrCreateOrganisations(ctx.db, [{ name: 'Riverton  Car Wash Co', sector: null }])
+    expect(created.sector).toBeNull()
+    const [filled] = await findOrCreateOrganisations(ctx.db, [{ name: 'riverton car wash co', sector: 'car-washes' }])
+    expect(filled).toEqual({ id: created.id, name: 'Riverton  Car Wash Co', sector: 'car-washes' })
+    const [kept] = await findOrCreateOrganisations(ctx.db, [{ name: 'RIVERTON CAR WASH CO', sector: 'nail-bars-beauty' }])
+    expect(kept.sector).toBe('car-washes')
+    // One writer names it and has not committed; another names it too and must not wait for the first.
+    await ctx.db.transaction().execute(async (first) => {
+      await findOrCreateOrganisations(first, [{ name: 'Riverton Car Wash Co', sector: 'car-washes' }])
+      const second = await Promise.race([
+        findOrCreateOrganisations(ctx.db, [{ name: 'Riverton Car Wash Co', sector: null }]).then((rows) => rows[0].id),
+        new Promise((resolve) => setTimeout(() => resolve('waited'), 2000)),
+      ])
+      expect(second).toBe(created.id)
+    })
   })
 })

@@ -13,11 +13,18 @@ export type OrganisationRow = { id: string; name: string; sector: string | null 
 
 /**
  * Finds each organisation by its folded name, creating those not yet known. A known organisation keeps its
- * sector; one without a sector takes the sector given now.
+ * sector; one without a sector takes the sector given now. A known organisation with nothing to add is only
+ * read: the upsert locks its row to the end of the writer's transaction, and every referral from the
+ * helpline names the helpline, so under load each save waited for the one before to commit.
  */
 export async function findOrCreateOrganisations(db: Queryable, items: { name: string; sector: string | null }[]): Promise<OrganisationRow[]> {
   const result: OrganisationRow[] = []
   for (const item of items) {
+    const known = await db.selectFrom('organisations').select(['id', 'name', 'sector']).where('name_key', '=', organisationKey(item.name)).executeTakeFirst()
+    if (known && (known.sector !== null || item.sector === null)) {
+      result.push(known)
+      continue
+    }
     const row = await db
       .insertInto('organisations')
       .values({ id: uuidv7(), name: item.name, name_key: organisationKey(item.name), sector: item.sector })
