@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
+import { appendAuditEvents, verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
+import { inTransaction } from '#src/platform/db/transaction.ts'
 import { runCli } from '#src/cli/main.ts'
 import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
 
@@ -62,6 +63,21 @@ describe('the audit log', () => {
     await expect(sql`UPDATE audit_events SET action = 'x'`.execute(ctx.db)).rejects.toThrow(/append-only/)
     await expect(sql`DELETE FROM audit_events`.execute(ctx.db)).rejects.toThrow(/append-only/)
     await expect(sql`TRUNCATE audit_events`.execute(ctx.db)).rejects.toThrow(/append-only/)
+  })
+
+  it('hashes in the database exactly as verification does, whatever the text: scripts, quotes, emoji, a lone surrogate', async () => {
+    const actor = { userId: null, ip: '203.0.113.9', requestId: 'req-text' }
+    await inTransaction(ctx.db, (trx) =>
+      appendAuditEvents(trx, actor, [
+        { action: 'referral.viewed', subjectType: 'referral', subjectId: 'x', justification: 'Nguyễn Thị "Thảo" \\ محمد 🙂', details: { id: 'inner', list: [1, 2.5, null, { b: true, a: 'é' }] } },
+        { action: 'referral.viewed', subjectType: 'referral', subjectId: 'y', justification: 'half \ud83d of an emoji', details: {} },
+      ]),
+    )
+    const rows = await ctx.db.selectFrom('audit_events').select(['justification', 'prev_hash', 'hash']).where('request_id', '=', 'req-text').orderBy('id').execute()
+    expect(rows[0].justification).toBe('Nguyễn Thị "Thảo" \\ محمد 🙂')
+    expect(rows[1].justification).toBe('half \ufffd of an emoji')
+    expect(rows[1].prev_hash).toBe(rows[0].hash)
+    expect((await verifyAuditChain(ctx.db)).ok).toBe(true)
   })
 
   it('keeps a chain that `lantern audit verify` accepts, across concurrent writers', async () => {

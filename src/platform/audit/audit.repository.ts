@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely'
 import type { AuditEventsTable, Db, Queryable, Trx } from '#src/platform/db/database.ts'
 import { AUDIT_ACTIONS, type Actor, type AuditEventInput } from './audit-events.ts'
-import { GENESIS_HASH, chainHash, type ChainedFields } from './audit-chain.ts'
+import { GENESIS_HASH, chainHash, chainTextAround, type ChainedFields } from './audit-chain.ts'
 
 // One advisory lock key for the chain: appends are serialised so each row links to the one before it.
 const AUDIT_CHAIN_LOCK = 7_741_001
@@ -12,15 +12,9 @@ const AUDIT_CHAIN_LOCK = 7_741_001
  */
 export async function appendAuditEvents(trx: Trx, actor: Actor, events: AuditEventInput[]): Promise<void> {
   if (events.length === 0) return
-  // The lock, the last row's hash and the new ids in one round trip (migration 0022): the lock is held to commit.
-  const { rows: heads } = await sql<{ last_hash: string | null; ids: string[] }>`
-    SELECT last_hash, ids FROM audit_chain_head(${AUDIT_CHAIN_LOCK}, ${events.length})`.execute(trx)
-  let prevHash = heads[0].last_hash ?? GENESIS_HASH
-  const ids = heads[0].ids
   const occurredAt = new Date().toISOString()
-  const rows = events.map((event, i) => {
-    const fields: ChainedFields = {
-      id: ids[i],
+  const items = events.map((event) => {
+    const fields: Omit<ChainedFields, 'id'> = wellFormed({
       occurredAt,
       actorUserId: actor.userId,
       actorTokenId: actor.tokenId ?? null,
@@ -32,10 +26,9 @@ export async function appendAuditEvents(trx: Trx, actor: Actor, events: AuditEve
       requestId: actor.requestId ?? null,
       justification: event.justification ?? null,
       details: event.details ?? {},
-    }
-    const hash = chainHash(prevHash, fields)
-    const row = {
-      id: fields.id,
+    })
+    return {
+      ...chainTextAround(fields),
       occurred_at: occurredAt,
       actor_user_id: fields.actorUserId,
       actor_token_id: fields.actorTokenId,
@@ -46,14 +39,22 @@ export async function appendAuditEvents(trx: Trx, actor: Actor, events: AuditEve
       ip: fields.ip,
       request_id: fields.requestId,
       justification: fields.justification,
-      details: JSON.stringify(fields.details),
-      prev_hash: prevHash,
-      hash,
+      details: fields.details,
     }
-    prevHash = hash
-    return row
   })
-  await trx.insertInto('audit_events').values(rows).execute()
+  // Lock, last hash, ids, hashes and rows in one round trip (migration 0025): the lock is then held only
+  // until the caller's commit.
+  await sql`SELECT audit_append(${AUDIT_CHAIN_LOCK}, ${JSON.stringify(items)}::jsonb)`.execute(trx)
+}
+
+// A lone UTF-16 surrogate (possible in text sent to the API as a JSON escape) cannot go into jsonb; written as
+// U+FFFD, as UTF-8 encoding would store it, before anything is hashed, so the hash covers what is stored.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\uFFFD') as T
+  if (Array.isArray(value)) return value.map(wellFormed) as T
+  if (value && typeof value === 'object' && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k), wellFormed(v)])) as T
+  return value
 }
 
 export type ChainBreak = { id: string; reason: string }
