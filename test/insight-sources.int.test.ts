@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import ExcelJS from 'exceljs'
-import { sql, type Insertable } from 'kysely'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { PeopleTable, ReferralsTable } from '#src/platform/db/database.ts'
 import { createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+import { seedIndependentSources } from './support/independent-sources.ts'
 import { readPeriod } from '#src/modules/insight/sources.service.ts'
 import { CTDC_COLUMNS } from '#src/modules/insight/ctdc-export.ts'
 
@@ -21,7 +20,6 @@ import { CTDC_COLUMNS } from '#src/modules/insight/ctdc-export.ts'
  * 2023 (simulated): 400 people, each seen by each source independently, for the estimate.
  */
 /** The referral columns these synthetic referrals leave empty. */
-const NO_REFERRER = { referring_organisation: null, referrer_name: null, referrer_contact: null, closure_reason: null, assigned_to: null, triaged_at: null, closed_at: null, created_by: null }
 
 let ctx: TestContext
 let analyst: PageClient
@@ -70,46 +68,13 @@ async function seed(db: TestContext['db']) {
     .execute(db)
 }
 
-/** 2023: a closed population of 400 with independent sources (seeded), so the estimate has something to find. */
-async function seedSimulated(db: TestContext['db']) {
-  // mulberry32: a small seeded generator with independent-looking draws (a plain LCG in doubles is not).
-  let state = 12345
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const sources = ['nrm-first-responder', 'helpline', 'police', 'partner-agency', 'public-concern']
-  const p = [0.3, 0.25, 0.35, 0.2, 0.1]
-  const people: Insertable<PeopleTable>[] = []
-  const referrals: Insertable<ReferralsTable>[] = []
-  const subjects: { referral_id: string; person_id: string; role: string; position: number }[] = []
-  for (let i = 0; i < 400; i++) {
-    const person = randomUUID()
-    let seen = false
-    sources.forEach((source, k) => {
-      if (random() >= p[k]) return
-      if (!seen) people.push({ id: person, gender: i % 3 ? 'female' : 'male', nationalities: [['GB', 'AL', 'VN', 'RO'][i % 4]], age_disputed: false, approximate_age: 18 + (i % 40), date_of_birth: null, languages: [], created_by: null, updated_at: new Date() })
-      seen = true
-      const id = randomUUID()
-      referrals.push({ id, reference: `SIM-${i}-${k}`, received_at: new Date(Date.UTC(2023, Math.floor(random() * 12), 1 + Math.floor(random() * 28), 10)), source, summary: 'Synthetic', exploitation_types: [['labour', 'sexual', 'criminal'][i % 3]], county_lines: false, priority_tags: [], status: 'new', updated_at: new Date(), ...NO_REFERRER })
-      subjects.push({ referral_id: id, person_id: person, role: 'potential-victim', position: 0 })
-    })
-  }
-  await db.insertInto('people').values(people).execute()
-  for (let i = 0; i < referrals.length; i += 200) await db.insertInto('referrals').values(referrals.slice(i, i + 200)).execute()
-  for (let i = 0; i < subjects.length; i += 200) await db.insertInto('referral_subjects').values(subjects.slice(i, i + 200)).execute()
-  return { seen: people.length }
-}
-
 let simulatedSeen = 0
 
 beforeAll(async () => {
   ctx = await createTestContext()
   await seed(ctx.db)
-  ;({ seen: simulatedSeen } = await seedSimulated(ctx.db))
+  // 2023: a closed population of 400 with independent sources, so the estimate has something to find.
+  ;({ seen: simulatedSeen } = await seedIndependentSources(ctx.db, { seed: 12345, population: 400, year: 2023, referencePrefix: 'SIM', nationalities: ['GB', 'AL', 'VN', 'RO'], youngestAge: 18 }))
   analyst = new PageClient(ctx.app)
   await analyst.signIn((await createUser(ctx, 'analyst')).email)
   investigator = new PageClient(ctx.app)
