@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import { sql, type Selectable } from 'kysely'
+import type { Queryable, ReferralsTable } from '#src/platform/db/database.ts'
 
 /**
  * Everything held about one person, read for a subject access request. Each query reads the person's whole
@@ -49,20 +49,11 @@ export async function links(db: Queryable, personId: string): Promise<LinkRow[]>
   return rows
 }
 
-export type ReferralRow = {
-  id: string
-  reference: string
-  received_at: Date
-  source: string
-  referring_organisation: string | null
-  referrer_name: string | null
-  referrer_contact: string | null
-  summary: string
-  exploitation_types: string[]
-  status: string
-  closure_reason: string | null
-  role: string
-}
+/** A referral the person is a subject of, as the referrals table holds it, with their role in it. */
+export type ReferralRow = Pick<
+  Selectable<ReferralsTable>,
+  'id' | 'reference' | 'received_at' | 'source' | 'referring_organisation' | 'referrer_name' | 'referrer_contact' | 'summary' | 'exploitation_types' | 'status' | 'closure_reason'
+> & { role: string }
 
 export async function referrals(db: Queryable, personId: string): Promise<ReferralRow[]> {
   const { rows } = await sql<ReferralRow>`

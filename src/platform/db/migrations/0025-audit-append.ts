@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { up as createChainHead } from './0022-audit-chain-head.ts'
 
 /**
  * Appending to the audit chain in one round trip (issue 9, load). The chain lock is held from the moment it is
@@ -38,16 +39,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`
-    DROP FUNCTION IF EXISTS audit_append(bigint, jsonb);
-    CREATE FUNCTION audit_chain_head(lock_key bigint, n integer) RETURNS TABLE (last_hash text, ids text[])
-    LANGUAGE plpgsql VOLATILE AS $$
-    BEGIN
-      PERFORM pg_advisory_xact_lock(lock_key);
-      RETURN QUERY SELECT
-        (SELECT a.hash FROM audit_events a ORDER BY a.id DESC LIMIT 1),
-        ARRAY(SELECT nextval('audit_events_id_seq')::text FROM generate_series(1, n));
-    END;
-    $$;
-  `.execute(db)
+  await sql`DROP FUNCTION IF EXISTS audit_append(bigint, jsonb)`.execute(db)
+  // The function this one replaced, exactly as 0022 made it.
+  await createChainHead(db)
 }
