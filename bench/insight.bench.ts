@@ -14,7 +14,7 @@ import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { hashPassword } from '#src/platform/auth/password.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { totpCode } from '#src/platform/auth/totp.ts'
-import { existingDatabase, freshDatabase, startServer, percentile, time } from './support.ts'
+import { freshDatabase, reusableDatabase, startServer, percentile, time } from './support.ts'
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 500_000)
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 60)
@@ -64,23 +64,6 @@ const lit = (values: string[]) => sql.join(values.map((v) => sql.lit(v)))
 
 let loadMs = 0
 let rebuildMs = 0
-
-async function reusableDatabase(): Promise<string | null> {
-  if (process.env.BENCH_REUSE !== '1') return null
-  const url = await existingDatabase(DATABASE)
-  if (!url) return null
-  const db = createDb(url, 1)
-  try {
-    await migrateToLatest(db)
-    const { rows } = await sql<{ referrals: number; user: boolean }>`
-      SELECT (SELECT count(*) FROM referrals)::int AS referrals, EXISTS (SELECT 1 FROM users WHERE email = ${BENCH_EMAIL}) AS user`.execute(db)
-    return rows[0].referrals === REFERRALS && rows[0].user ? url : null
-  } catch {
-    return null
-  } finally {
-    await db.destroy()
-  }
-}
 
 async function load(): Promise<string> {
   const databaseUrl = await freshDatabase(DATABASE)
@@ -240,7 +223,11 @@ async function measure(databaseUrl: string, reused: boolean) {
 }
 
 async function main() {
-  const reused = await reusableDatabase()
+  const reused = await reusableDatabase(DATABASE, async (db) => {
+    const { rows } = await sql<{ referrals: number; user: boolean }>`
+      SELECT (SELECT count(*) FROM referrals)::int AS referrals, EXISTS (SELECT 1 FROM users WHERE email = ${BENCH_EMAIL}) AS user`.execute(db)
+    return rows[0].referrals === REFERRALS && rows[0].user
+  })
   const databaseUrl = reused ?? (await load())
   if (process.env.BENCH_LOAD_ONLY === '1') {
     console.log(JSON.stringify({ reused: !!reused, loadMs, rebuildMs }))

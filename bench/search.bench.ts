@@ -10,7 +10,7 @@ import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { hashPassword } from '#src/platform/auth/password.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName } from '#src/shared/names.ts'
-import { existingDatabase, freshDatabase, signIn, startServer, percentile, time } from './support.ts'
+import { freshDatabase, reusableDatabase, signIn, startServer, percentile, time } from './support.ts'
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1_000_000)
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200)
@@ -25,30 +25,16 @@ const ENDINGS = ['escu', 'eanu', 'aru', 'ovic', 'aj', 'ollari', 'owski', 'czyk',
 const DATABASE = 'lantern_bench_search'
 const BENCH_EMAIL = 'analyst@bench.lantern.test'
 
-/**
- * BENCH_REUSE=1 keeps a database an earlier run loaded completely (the bench user is inserted last, so its
- * presence marks a finished load) with the same BENCH_PEOPLE, migrating it to the latest schema: loading takes
- * most of the run, and profiling a query needs the data, not a fresh copy of it.
- */
-async function reusableDatabase(): Promise<string | null> {
-  if (process.env.BENCH_REUSE !== '1') return null
-  const url = await existingDatabase(DATABASE)
-  if (!url) return null
-  const db = createDb(url, 2)
-  try {
-    await migrateToLatest(db)
+async function main() {
+  // BENCH_REUSE=1: a database an earlier run loaded completely (the bench user is inserted last, so its presence
+  // marks a finished load) with the same BENCH_PEOPLE.
+  const reused = await reusableDatabase(DATABASE, async (db) => {
     const { rows } = await sql<{ people: number; user: boolean }>`
       SELECT (SELECT count(*) FROM people)::int AS people, EXISTS (SELECT 1 FROM users WHERE email = ${BENCH_EMAIL}) AS user`.execute(db)
     // The bench's sign-in sets up two-factor afresh each run (its key is not kept between runs).
     await sql`UPDATE users SET mfa_secret = NULL, mfa_enrolled_at = NULL WHERE email = ${BENCH_EMAIL}`.execute(db)
-    return rows[0].people === PEOPLE && rows[0].user ? url : null
-  } finally {
-    await db.destroy()
-  }
-}
-
-async function main() {
-  const reused = await reusableDatabase()
+    return rows[0].people === PEOPLE && rows[0].user
+  })
   const databaseUrl = reused ?? (await load())
   const db = createDb(databaseUrl, 2)
   const counts = await sql<{ people: number; names: number; objects: number; locations: number; links: number }>`

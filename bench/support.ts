@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { totpCode } from '#src/platform/auth/totp.ts'
 import pg from 'pg'
+import { createDb, type Db } from '#src/platform/db/database.ts'
+import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { ROOT } from '#src/platform/paths.ts'
 import { freePort } from '#src/shared/free-port.ts'
 
@@ -25,6 +27,27 @@ export async function existingDatabase(name: string): Promise<string | null> {
   const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
   await admin.end()
   return rowCount ? adminUrl.replace(/\/[^/]*$/, `/${name}`) : null
+}
+
+/**
+ * A database an earlier run loaded completely, migrated to the latest schema, when BENCH_REUSE=1 and
+ * `complete` says the load finished; otherwise null, and the bench loads afresh. Loading takes most of a run,
+ * and profiling a query needs the data, not a fresh copy of it.
+ */
+export async function reusableDatabase(name: string, complete: (db: Db) => Promise<boolean>): Promise<string | null> {
+  if (process.env.BENCH_REUSE !== '1') return null
+  const url = await existingDatabase(name)
+  if (!url) return null
+  const db = createDb(url, 2)
+  try {
+    await migrateToLatest(db)
+    return (await complete(db)) ? url : null
+  } catch (error) {
+    console.warn(`Not reusing ${name}: ${String(error)}`)
+    return null
+  } finally {
+    await db.destroy()
+  }
 }
 
 /** Runs Lantern as its own process, as in production, so the load generator does not share its event loop. */
