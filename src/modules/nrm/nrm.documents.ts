@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module'
-import PDFDocument from 'pdfkit'
+import { renderPdf, type PdfDoc } from '#src/platform/pdf/pdf-document.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { countryName } from '#src/shared/reference-data.ts'
 import { ENCOUNTERED_BY } from '#src/modules/screening/screening.facts.ts'
@@ -7,43 +6,25 @@ import { describeIndicator } from '#src/modules/screening/indicators.ts'
 import { CONSENT_POINTS, type ScreeningAnswers } from '#src/modules/screening/screening.answers.ts'
 import type { Assessment } from '#src/modules/screening/screening.rules.ts'
 
-// DejaVu covers Latin (with Vietnamese, Romanian, Polish, Albanian marks), Greek and Cyrillic names; the
-// PDF standard fonts cannot print “Nguyễn” or “Ionuț”.
-const require = createRequire(import.meta.url)
-const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')
-const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')
-
-type Doc = InstanceType<typeof PDFDocument>
-
-function render(title: string, marking: string, build: (doc: Doc) => void): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: title, Creator: 'Lantern' } })
-    const chunks: Buffer[] = []
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk))
-    doc.on('end', () => resolve(Buffer.concat(chunks)))
-    doc.on('error', reject)
-    doc.registerFont('body', FONT)
-    doc.registerFont('bold', FONT_BOLD)
-    doc.font('bold').fontSize(9).fillColor('#d4351c').text(marking, { align: 'right' })
-    doc.fillColor('#0b0c0c').font('bold').fontSize(18).text(title)
+function render(title: string, marking: string, build: (doc: PdfDoc) => void): Promise<Buffer> {
+  return renderPdf({ title, marking }, (doc) => {
     doc.moveDown(0.5)
     build(doc)
     doc.moveDown()
     doc.font('body').fontSize(8).fillColor('#505a5f').text(`Produced by Lantern on ${formatDateTime(new Date())}. Decision support: the officer’s confirmed decision is recorded above.`)
-    doc.end()
   })
 }
 
-function heading(doc: Doc, text: string) {
+function heading(doc: PdfDoc, text: string) {
   doc.moveDown(0.6).font('bold').fontSize(12).fillColor('#0b0c0c').text(text)
   doc.moveDown(0.2)
 }
 
-function row(doc: Doc, key: string, value: string | null | undefined) {
+function row(doc: PdfDoc, key: string, value: string | null | undefined) {
   doc.font('bold').fontSize(10).text(`${key}: `, { continued: true }).font('body').text(value && value.length ? value : 'Not recorded')
 }
 
-function bullets(doc: Doc, items: string[]) {
+function bullets(doc: PdfDoc, items: string[]) {
   doc.font('body').fontSize(10)
   if (items.length === 0) doc.text('None recorded')
   for (const item of items) doc.text(`• ${item}`, { indent: 10 })

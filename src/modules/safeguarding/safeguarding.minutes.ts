@@ -1,11 +1,5 @@
-import { createRequire } from 'node:module'
-import PDFDocument from 'pdfkit'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
-
-// DejaVu, as for the NRM documents: agency and staff names may carry marks the standard PDF fonts lack.
-const require = createRequire(import.meta.url)
-const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')
-const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')
+import { renderPdf } from '#src/platform/pdf/pdf-document.ts'
 
 export type MinutesAction = { text: string; owner: string; dueOn: string; status: string }
 
@@ -24,16 +18,8 @@ export type MinutesData = {
 }
 
 export function minutesPdf(data: MinutesData): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Safeguarding hub minutes ${data.reference}`, Creator: 'Lantern' } })
-    const chunks: Buffer[] = []
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk))
-    doc.on('end', () => resolve(Buffer.concat(chunks)))
-    doc.on('error', reject)
-    doc.registerFont('body', FONT)
-    doc.registerFont('bold', FONT_BOLD)
-    doc.font('bold').fontSize(9).fillColor('#d4351c').text('OFFICIAL – SENSITIVE', { align: 'right' })
-    doc.fillColor('#0b0c0c').font('bold').fontSize(18).text('Safeguarding hub meeting: minutes')
+  // Agency and staff names may carry marks the standard PDF fonts lack: the house fonts print them.
+  return renderPdf({ title: `Safeguarding hub minutes ${data.reference}`, heading: 'Safeguarding hub meeting: minutes', marking: 'OFFICIAL – SENSITIVE' }, (doc) => {
     doc.font('body').fontSize(11).text(`${data.title} (${data.reference}), ${formatDate(data.heldOn)}`)
     doc.moveDown(0.3).fontSize(9).fillColor('#505a5f').text('People are named only by their safeguarding plan or referral reference. Do not add names when circulating.')
     const heading = (text: string) => doc.moveDown(0.6).fillColor('#0b0c0c').font('bold').fontSize(12).text(text).moveDown(0.2)
@@ -58,6 +44,5 @@ export function minutesPdf(data: MinutesData): Promise<Buffer> {
       actions(data.general.actions)
     }
     doc.moveDown().font('body').fontSize(8).fillColor('#505a5f').text(`Produced by Lantern on ${formatDateTime(new Date())}.`)
-    doc.end()
   })
 }

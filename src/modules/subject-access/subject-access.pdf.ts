@@ -1,25 +1,11 @@
-import { createRequire } from 'node:module'
-import PDFDocument from 'pdfkit'
 import { formatDateTime } from '#src/shared/dates.ts'
+import { renderPdf } from '#src/platform/pdf/pdf-document.ts'
 import type { Bundle } from './subject-access.service.ts'
-
-// DejaVu, as for the NRM documents and hub minutes: names in every script must print.
-const require = createRequire(import.meta.url)
-const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')
-const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')
 
 /** The subject access bundle as a PDF: the same sections and redaction marks as the JSON, then the redaction schedule. */
 export function subjectAccessPdf(bundle: Bundle): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Subject access ${bundle.requestReference}`, Creator: 'Lantern' } })
-    const chunks: Buffer[] = []
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk))
-    doc.on('end', () => resolve(Buffer.concat(chunks)))
-    doc.on('error', reject)
-    doc.registerFont('body', FONT)
-    doc.registerFont('bold', FONT_BOLD)
-    doc.font('bold').fontSize(9).fillColor('#d4351c').text('OFFICIAL – SENSITIVE: DRAFT FOR DISCLOSURE REVIEW', { align: 'right' })
-    doc.fillColor('#0b0c0c').font('bold').fontSize(18).text('Information held about you')
+  // Names in every script must print: the house fonts do.
+  return renderPdf({ title: `Subject access ${bundle.requestReference}`, heading: 'Information held about you', marking: 'OFFICIAL – SENSITIVE: DRAFT FOR DISCLOSURE REVIEW' }, (doc) => {
     doc.font('body').fontSize(11).text(`${bundle.subjectName}. Request ${bundle.requestReference}. Lantern id ${bundle.personId}.`)
     doc.moveDown(0.3).fontSize(9).fillColor('#505a5f').text(bundle.notice)
     for (const section of bundle.sections) {
@@ -42,6 +28,5 @@ export function subjectAccessPdf(bundle: Bundle): Promise<Buffer> {
       doc.font('bold').fontSize(10).text(`[${r.id}] `, { continued: true }).font('body').text(`${r.reason}. In: ${r.where}.`)
     }
     doc.moveDown().font('body').fontSize(8).fillColor('#505a5f').text(`Produced by Lantern on ${formatDateTime(new Date(bundle.generatedAt))}.`)
-    doc.end()
   })
 }
