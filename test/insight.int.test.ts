@@ -215,9 +215,9 @@ describe('the figures equal the hand-computed ones', () => {
     const openTasks = async (s: typeof stats) => rows(await s.table('live-jobs', ALL))['Open tasks'][0] as number
     const before = await openTasks(stats)
     expect(await openTasks(other)).toBe(before)
-    const { hits, misses } = stats.liveCacheStats
+    const { hits, misses } = stats.liveJobsCacheStats
     expect(await openTasks(stats)).toBe(before)
-    expect(stats.liveCacheStats).toEqual({ hits: hits + 1, misses })
+    expect(stats.liveJobsCacheStats).toEqual({ hits: hits + 1, misses })
 
     const version = await liveVersion()
     await stats.table('source', ALL)

@@ -178,7 +178,8 @@ export function createStatisticsService(db: Db) {
   const DIMENSIONS = [...new Set([...Object.values(NEEDS).flat(), 'referrals', 'victims'])]
   const cache = createFiguresCache<RangeFigures>(200)
   // Live jobs (by priority and day) and awareness events (by filters): keyed by the live data version (0021).
-  const liveCache = createFiguresCache<repo.CaseSnapshot | repo.OutreachRow[]>(200)
+  const liveJobsCache = createFiguresCache<repo.CaseSnapshot>(50)
+  const outreachCache = createFiguresCache<repo.OutreachRow[]>(200)
 
   /**
    * Every range-dependent figure for the filters, from the cache when the data version has not moved since
@@ -203,13 +204,13 @@ export function createStatisticsService(db: Db) {
   function caseSnapshot(filters: Filters, version: string): Promise<repo.CaseSnapshot> {
     // Today is part of the key: a task becomes overdue when the date moves, with no write to bump the version.
     const today = londonDate()
-    const key = JSON.stringify(['live-jobs', version, filters.priority ?? '', today])
-    return liveCache.get(key, () => repo.caseSnapshot(db, filters.priority, today)) as Promise<repo.CaseSnapshot>
+    const key = JSON.stringify([version, filters.priority ?? '', today])
+    return liveJobsCache.get(key, () => repo.caseSnapshot(db, filters.priority, today))
   }
 
   function outreach(filters: Filters, version: string): Promise<repo.OutreachRow[]> {
-    const key = JSON.stringify(['outreach', version, filters.from ?? null, filters.to ?? null, filters.priority ?? ''])
-    return liveCache.get(key, () => repo.outreachByKind(db, filters.priority, filters)) as Promise<repo.OutreachRow[]>
+    const key = JSON.stringify([version, filters.from ?? null, filters.to ?? null, filters.priority ?? ''])
+    return outreachCache.get(key, () => repo.outreachByKind(db, filters.priority, filters))
   }
 
   /** One table. The dashboard passes the versions it read once for all its tables. */
@@ -408,7 +409,7 @@ export function createStatisticsService(db: Db) {
 
     /** Cache hits and misses, for tests and the bench. */
     cacheStats: cache.stats,
-    liveCacheStats: liveCache.stats,
+    liveJobsCacheStats: liveJobsCache.stats,
 
     /**
      * Every table on the dashboard, in page order. The range's figures come from one query (or the cache), as
