@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiToken, createTestContext, createUser, PageClient, type Role, type TestContext } from './support/test-app.ts'
+import { apiToken, createTestContext, createUser, currentUserOf, PageClient, type Role, type TestContext } from './support/test-app.ts'
 
 /**
  * For each role, and each protected item (a victim facet, an immigration status, a restricted case), every
@@ -39,7 +39,7 @@ beforeAll(async () => {
   referralId = referral.id
   victimId = referral.people[0].personId
   await ctx.app.inject({ method: 'POST', url: `/api/v1/referrals/${referralId}/assignment`, headers: { authorization: `Bearer ${token}` }, payload: { assigneeId: dcA.id, note: null } })
-  const opened = await ctx.services.cases.openFromReferral(referralId, { title: CASE_TITLE, kind: 'investigation' }, { userId: dcA.id })
+  const opened = await ctx.services.cases.openFromReferral(referralId, { title: CASE_TITLE, kind: 'investigation' }, await currentUserOf(ctx, dcA.id), { userId: dcA.id })
   caseId = opened.id
   caseReference = opened.reference
   await sql`UPDATE cases SET restricted = true WHERE id = ${caseId}`.execute(ctx.db)

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+import { apiToken, createTestContext, createUser, currentUserOf, PageClient, type TestContext } from './support/test-app.ts'
 
 let ctx: TestContext
 let dc: PageClient
@@ -122,7 +122,7 @@ describe('live jobs', () => {
 describe('live jobs over the API', () => {
   it('lists, reads and adds a task, with problems for bad input', async () => {
     const r = await referral([{ names: ['Api Person'], approximateAge: 30, gender: 'male', role: 'witness' }])
-    const opened = await ctx.services.cases.openFromReferral(r.id, { title: 'API job', kind: 'investigation' }, { userId: officer.id })
+    const opened = await ctx.services.cases.openFromReferral(r.id, { title: 'API job', kind: 'investigation' }, await currentUserOf(ctx, officer.id), { userId: officer.id })
     const headers = { authorization: `Bearer ${token}` }
     const list = (await ctx.app.inject({ method: 'GET', url: '/api/v1/cases', headers })).json()
     expect(list.items.map((c: { reference: string }) => c.reference)).toContain(opened.reference)
@@ -153,7 +153,7 @@ describe('operations', () => {
     await dc.get('/operations')
     expect((await dc.post('/operations', { name: 'Operation Tacit' })).statusCode).toBe(403)
     const r = await referral([])
-    const opened = await ctx.services.cases.openFromReferral(r.id, { title: 'Unit 4 garment factory', kind: 'investigation' }, { userId: officer.id })
+    const opened = await ctx.services.cases.openFromReferral(r.id, { title: 'Unit 4 garment factory', kind: 'investigation' }, await currentUserOf(ctx, officer.id), { userId: officer.id })
     const operationId = (await ctx.db.selectFrom('operations').select('id').where('name', '=', 'Operation Laud').executeTakeFirstOrThrow()).id
     await dc.get(`/cases/${opened.id}`)
     expect((await dc.post(`/cases/${opened.id}/operation`, { operationId })).statusCode).toBe(303)

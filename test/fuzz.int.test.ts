@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isApiPath, type RouteDeclaration } from '#src/platform/http/access.ts'
-import { apiToken, createTestContext, createUser, PageClient, type Role, type TestContext } from './support/test-app.ts'
+import { apiToken, createTestContext, createUser, currentUserOf, PageClient, type Role, type TestContext } from './support/test-app.ts'
 
 /**
  * Injection and input fuzzing. Every route that takes input (every form and API write, and every GET with
@@ -192,7 +192,7 @@ beforeAll(async () => {
   targets.referral = mine.id
   targets.person = mine.people[0].personId
   targets.otherPerson = (await referral('Same car wash, second worker', 'Elena Popescu')).people[0].personId
-  targets.case = (await ctx.services.cases.openFromReferral(mine.id, { title: 'Operation Fuzz', kind: 'investigation' }, { userId: supervisor.userId })).id
+  targets.case = (await ctx.services.cases.openFromReferral(mine.id, { title: 'Operation Fuzz', kind: 'investigation' }, await currentUserOf(ctx, supervisor.userId!), { userId: supervisor.userId })).id
   const location = await api('POST', '/api/v1/locations', { text: '1 Fuzz Street, Leeds', postcode: 'LS1 1AA' })
   if (location.statusCode === 201) targets.location = location.json().id
   const object = await api('POST', `/api/v1/people/${targets.person}/objects`, { kind: 'phone', value: '07700 900456', relation: 'uses', source: 'fuzz set-up', validFrom: null })
@@ -212,7 +212,7 @@ beforeAll(async () => {
   // A bystander: another officer's referral, person and live job, which no request names.
   const other = await createUser(ctx, 'investigator')
   const theirs = await referral('Nail bar, another team’s job', 'Oskar Brannigan', await apiToken(ctx, other.email))
-  const theirCase = await ctx.services.cases.openFromReferral(theirs.id, { title: 'Operation Bystander', kind: 'investigation' }, { userId: other.id })
+  const theirCase = await ctx.services.cases.openFromReferral(theirs.id, { title: 'Operation Bystander', kind: 'investigation' }, await currentUserOf(ctx, other.id), { userId: other.id })
   const rowText = async (table: 'referrals' | 'people' | 'cases', id: string) => ({ table, id, text: (await sql<{ t: string }>`SELECT x::text AS t FROM ${sql.table(table)} x WHERE id = ${id}`.execute(ctx.db)).rows[0].t })
   bystander = { userId: other.id, rows: [await rowText('referrals', theirs.id), await rowText('people', theirs.people[0].personId), await rowText('cases', theirCase.id)] }
   openapi = (await ctx.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()

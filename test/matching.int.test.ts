@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+import { apiToken, createTestContext, createUser, currentUserOf, PageClient, type TestContext } from './support/test-app.ts'
 
 let ctx: TestContext
 let analyst: PageClient
@@ -240,6 +240,7 @@ async function snapshot(ids: string[]): Promise<string[]> {
 describe('unmerge restores exactly (property)', () => {
   it('merge then unmerge leaves every table’s rows for both people identical', async () => {
     const actor = { userId: analystId }
+    const analyst = await currentUserOf(ctx, analystId)
     const { referralId } = await referral(suspectSideToken, { names: ['Property Anchor'], role: 'witness' })
     const name = fc.stringMatching(/^[A-Z][a-z]{2,8} [A-Z][a-z]{2,8}$/)
     const personArb = fc.record({
@@ -260,7 +261,7 @@ describe('unmerge restores exactly (property)', () => {
           ids.push(id)
         }
         const before = await snapshot(ids)
-        const { mergeId } = await ctx.services.matching.decide(ids[0], ids[1], { decision: 'merge', note: 'property test' }, actor)
+        const { mergeId } = await ctx.services.matching.decide(ids[0], ids[1], { decision: 'merge', note: 'property test' }, analyst, actor)
         expect(await snapshot(ids)).not.toEqual(before)
         await ctx.services.matching.unmerge(mergeId!, 'property test', actor)
         expect(await snapshot(ids)).toEqual(before)

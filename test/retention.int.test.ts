@@ -346,7 +346,7 @@ describe('the review queue', () => {
 
   it('keeps a group 1 live job until everyone on it is deemed 100', async () => {
     const r = await createReferral({ receivedAt: '2010-05-01', source: 'police', summary: 'Girl advertised online', exploitationTypes: ['sexual'], people: [{ names: ['Perpetua Lindgrove'], dateOfBirth: '1995-01-01', gender: 'female', role: 'potential-victim' }] })
-    const opened = await ctx.services.cases.openFromReferral(r.id, { title: 'Operation Larkspur', kind: 'investigation' }, actor())
+    const opened = await ctx.services.cases.openFromReferral(r.id, { title: 'Operation Larkspur', kind: 'investigation' }, supervisor, actor())
     await ctx.services.cases.addDecision(opened.id, { decidedOn: '2010-06-01', decision: 'Arrest', rationale: 'Evidence' }, supervisor, actor())
     await ctx.db.updateTable('cases').set({ status: 'closed', closed_at: new Date('2011-01-01') }).where('id', '=', opened.id).execute()
     await expect(sql`DELETE FROM case_decisions WHERE case_id = ${opened.id}`.execute(ctx.db)).rejects.toThrow(/append-only/)
@@ -389,7 +389,7 @@ describe('the audit log by s62 category', () => {
       (await ctx.app.inject({ method: 'POST', url: '/api/v1/people', headers: { authorization: `Bearer ${officerToken}` }, payload: { names: [name], dateOfBirth: '1990-05-05', gender: 'male', nationalities: ['PL'] } })).json().id as string
     const a = await person('Radoslaw Wiercinski')
     const b = await person('Radosław Wierciński')
-    const { mergeId } = await ctx.services.matching.decide(a, b, { decision: 'merge', note: 'Same passport number on both' }, actor())
+    const { mergeId } = await ctx.services.matching.decide(a, b, { decision: 'merge', note: 'Same passport number on both' }, supervisor, actor())
     await ctx.services.matching.unmerge(mergeId!, 'Twins: different people', actor())
     const rows = await ctx.db.selectFrom('audit_events').select(['action', 'category', 'justification']).where('subject_id', '=', a).where('action', 'in', ['person.merged', 'person.unmerged']).orderBy('id').execute()
     expect(rows).toEqual([

@@ -12,6 +12,7 @@ import { createServices, type Services } from '#src/container.ts'
 import { createApp } from '#src/app.ts'
 import type { RouteDeclaration } from '#src/platform/http/access.ts'
 import { totpCode, TOTP_PERIOD_SECONDS } from '#src/platform/auth/totp.ts'
+import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
 
 export type TestContext = {
   db: Db
@@ -219,4 +220,10 @@ export class PageClient {
 
 export async function apiToken(ctx: TestContext, email: string): Promise<string> {
   return (await ctx.services.auth.createApiToken(email, 'test', 30, { userId: null })).token
+}
+
+/** A user as the request pipeline sees them (role and permissions), for calling services directly. */
+export async function currentUserOf(ctx: Pick<TestContext, 'db'>, id: string): Promise<CurrentUser> {
+  const row = await ctx.db.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions']).where('users.id', '=', id).executeTakeFirstOrThrow()
+  return { id: row.id, email: row.email, displayName: row.display_name, roleId: row.role_id, roleName: row.name, permissions: new Set(row.permissions as Permission[]) }
 }

@@ -101,7 +101,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request, reply) => {
       try {
-        const opened = await services.cases.openFromReferral(request.body.referralId, { title: request.body.title, kind: request.body.kind }, actorOf(request))
+        const opened = await services.cases.openFromReferral(request.body.referralId, { title: request.body.title, kind: request.body.kind }, request.user!, actorOf(request))
         return reply.code(201).header('location', `/api/v1/cases/${opened.id}`).send(opened)
       } catch (error) {
         return rethrow(error)
@@ -250,7 +250,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
   api.get(
     '/api/v1/operations',
     { config: { access: 'case:view' }, schema: { tags: ['cases'], summary: 'List operations and how many live jobs each groups', response: { 200: z.object({ items: z.array(z.object({ id: z.uuid(), name: z.string(), description: z.string().nullable(), status: z.string(), cases: z.int() })) }) } } },
-    async () => ({ items: await services.cases.listOperations() }),
+    async (request) => ({ items: await services.cases.listOperations(request.user!) }),
   )
 
   api.post(

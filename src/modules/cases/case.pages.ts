@@ -64,7 +64,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       roleItems: Object.entries(CASE_ROLES).map(([value, text]) => ({ value, text })),
       eventItems: Object.entries(EVENT_KINDS).map(([value, text]) => ({ value, text })),
       assignees,
-      operations: await cases.listOperations(),
+      operations: await cases.listOperations(request.user!),
       agencies: view.agencies,
       agencyItems: agencyList.map((a) => ({ id: a.id, name: a.name })),
       contactItems: contacts.map((c) => ({ id: c.id, text: `${c.name} (${c.agency_name})` })),
@@ -72,6 +72,9 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       cceTeamMissing: view.case.kind === 'county-lines' && !view.agencies.some((a) => a.kind === 'police-team'),
       canEdit: can(request.user, 'case:edit'),
       canDecide: can(request.user, 'case:supervise'),
+      leadsTeam: view.access.officerInCharge || view.access.supervisor,
+      members: view.members,
+      teamCandidates: view.access.officerInCharge || view.access.supervisor ? (await cases.teamCandidates()).filter((u) => !view.members.some((m) => m.user_id === u.id)) : [],
       statusItems: [
         { value: 'open', text: 'Open' },
         { value: 'suspended', text: 'Suspended', hint: { text: 'Work has stopped for now, for example waiting for a partner or a victim’s recovery' } },
@@ -121,11 +124,11 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const body = request.body ?? {}
     const kind = asString(body.kind) === 'county-lines' ? 'county-lines' : 'investigation'
     try {
-      const created = await cases.openFromReferral(referralId, { title: asString(body.title), kind }, actorOf(request))
+      const created = await cases.openFromReferral(referralId, { title: asString(body.title), kind }, request.user!, actorOf(request))
       await request.flash(`Live job ${created.reference} opened`)
       return reply.redirect(`/cases/${created.id}`, 303)
     } catch (error) {
-      if (error instanceof CaseError && error.code === 'invalid') {
+      if (error instanceof CaseError && (error.code === 'invalid' || error.code === 'forbidden')) {
         await request.flash(`The live job was not opened: ${error.message}`)
         return reply.redirect(`/referrals/${referralId}#open-case`, 303)
       }
@@ -163,6 +166,35 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const body = request.body ?? {}
     const personId = asString(body.personId)
     return attempt(request, reply, 'person', () => cases.addPerson(caseId(request), { personId: isUuid(personId) ? personId : null, newName: asString(body.newName) || null, role: asString(body.role) }, request.user!, actorOf(request)), 'Person added')
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/members', edit, (request, reply) => {
+    const body = request.body ?? {}
+    const userId = asString(body.userId)
+    const duty = asString(body.duty)
+    const errors: FieldErrors = {}
+    if (!isUuid(userId)) errors.userId = 'Select someone from the list'
+    if (duty !== 'victim' && duty !== 'suspect') errors.duty = 'Select whether they work the victims’ side or the suspects’ side'
+    if (Object.keys(errors).length) return show(request, reply.code(400), { errors, values: body, form: 'member' })
+    return attempt(request, reply, 'member', () => cases.addMember(caseId(request), { userId, duty: duty as 'victim' | 'suspect' }, request.user!, actorOf(request)), 'Added to the team')
+  })
+
+  app.post<{ Params: { id: string; userId: string }; Body: Body }>('/cases/:id/members/:userId/remove', edit, (request, reply) => {
+    if (!isUuid(request.params.userId)) throw new NotFoundError()
+    const reason = asString(request.body?.reason)
+    const form = `remove-member-${request.params.userId}`
+    if (!reason.trim()) return show(request, reply.code(400), { errors: { reason: 'Enter why they are leaving the team' }, values: request.body ?? {}, form })
+    return attempt(request, reply, form, () => cases.removeMember(caseId(request), { userId: request.params.userId, reason }, request.user!, actorOf(request)), 'Taken off the team')
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/people/remove', edit, (request, reply) => {
+    const body = request.body ?? {}
+    const [personId = '', role = ''] = asString(body.personRole).split('|')
+    const errors: FieldErrors = {}
+    if (!isUuid(personId) || !role) errors.personRole = 'Select the person and role to remove'
+    if (!asString(body.reason).trim()) errors.reason = 'Enter why the person is being removed from the live job'
+    if (Object.keys(errors).length) return show(request, reply.code(400), { errors, values: body, form: 'remove-person' })
+    return attempt(request, reply, 'remove-person', () => cases.removePerson(caseId(request), { personId, role, reason: asString(body.reason) }, request.user!, actorOf(request)), 'Removed from the live job')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/tasks', edit, async (request, reply) => {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { displayName } from '#src/modules/people/display-name.ts'
+import { caseVisible } from '#src/modules/people/index.ts'
 
 export type CaseRow = {
   id: string
@@ -38,8 +40,8 @@ export async function findCase(db: Queryable, id: string): Promise<CaseRow | und
     .executeTakeFirst()
 }
 
-/** Open cases first; restricted cases only for their members or a supervisor. */
-export async function listCases(db: Queryable, options: { userId: string; supervisor: boolean; status: string | null; limit: number }): Promise<CaseRow[]> {
+/** Open cases first; restricted cases only for those the access policy lets see them. */
+export async function listCases(db: Queryable, options: { user: CurrentUser; status: string | null; limit: number }): Promise<CaseRow[]> {
   let query = db
     .selectFrom('cases')
     .leftJoin('users', 'users.id', 'cases.officer_in_charge')
@@ -48,12 +50,7 @@ export async function listCases(db: Queryable, options: { userId: string; superv
     .orderBy('cases.created_at', 'desc')
     .limit(options.limit)
   if (options.status) query = query.where('cases.status', '=', options.status)
-  if (!options.supervisor) {
-    query = query.where((eb) =>
-      eb.or([eb('cases.restricted', '=', false), eb('cases.officer_in_charge', '=', options.userId), eb.exists(eb.selectFrom('case_members').select('case_members.user_id').whereRef('case_members.case_id', '=', 'cases.id').where('case_members.user_id', '=', options.userId))]),
-    )
-  }
-  return query.execute()
+  return query.where(caseVisible('cases.id', options.user)).execute()
 }
 
 /** An active user whose role can work live jobs: who may be made officer in charge. */
@@ -74,8 +71,48 @@ export async function isMember(db: Queryable, caseId: string, userId: string): P
   return row !== undefined
 }
 
-export async function addMember(db: Queryable, caseId: string, userId: string, victimFacet: boolean): Promise<void> {
-  await db.insertInto('case_members').values({ case_id: caseId, user_id: userId, victim_facet: victimFacet }).onConflict((oc) => oc.columns(['case_id', 'user_id']).doUpdateSet({ victim_facet: victimFacet })).execute()
+export async function addMember(db: Queryable, caseId: string, userId: string, victimFacet: boolean, addedBy: string | null = null): Promise<void> {
+  await db
+    .insertInto('case_members')
+    .values({ case_id: caseId, user_id: userId, victim_facet: victimFacet, added_by: addedBy })
+    .onConflict((oc) => oc.columns(['case_id', 'user_id']).doUpdateSet({ victim_facet: victimFacet }))
+    .execute()
+}
+
+export async function removeMember(db: Queryable, caseId: string, userId: string): Promise<boolean> {
+  const removed = await db.deleteFrom('case_members').where('case_id', '=', caseId).where('user_id', '=', userId).returning('user_id').executeTakeFirst()
+  return removed !== undefined
+}
+
+export type MemberRow = { user_id: string; display_name: string; role_name: string; victim_facet: boolean; added_at: Date }
+
+/** A live job's team: who works it, and whether on its victim side or its suspect side. */
+export async function listMembers(db: Queryable, caseId: string): Promise<MemberRow[]> {
+  return db
+    .selectFrom('case_members')
+    .innerJoin('users', 'users.id', 'case_members.user_id')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(['case_members.user_id', 'users.display_name', 'roles.name as role_name', 'case_members.victim_facet', 'case_members.added_at'])
+    .where('case_members.case_id', '=', caseId)
+    .orderBy('users.display_name')
+    .execute()
+}
+
+/** Active users who can be put on a live job's team: officers, the PCSO and ISAs (anyone who can see people). */
+export async function listTeamCandidates(db: Queryable): Promise<{ id: string; display_name: string; role_name: string }[]> {
+  return db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(['users.id', 'users.display_name', 'roles.name as role_name'])
+    .where('users.disabled_at', 'is', null)
+    .where(sql<boolean>`'person:view' = ANY(roles.permissions)`)
+    .orderBy('users.display_name')
+    .execute()
+}
+
+export async function removeCasePerson(db: Queryable, caseId: string, personId: string, role: string): Promise<boolean> {
+  const removed = await db.deleteFrom('case_people').where('case_id', '=', caseId).where('person_id', '=', personId).where('role', '=', role).returning('person_id').executeTakeFirst()
+  return removed !== undefined
 }
 
 export async function addCasePerson(db: Queryable, caseId: string, personId: string, role: string, addedBy: string | null): Promise<boolean> {
@@ -186,13 +223,11 @@ export async function listCaseAgencies(db: Queryable, caseId: string): Promise<C
 export type EventAcrossCasesRow = { id: string; kind: string; occurred_at: Date; summary: string; case_id: string; reference: string; place: string | null; location_id: string | null; people: { id: string; name: string | null }[] }
 
 /** Events involving a person or at a place, across the live jobs the user may see, newest first. */
-export async function listEventsFor(db: Queryable, filter: { personId?: string; locationId?: string }, viewer: { userId: string; supervisor: boolean }, limit: number): Promise<EventAcrossCasesRow[]> {
+export async function listEventsFor(db: Queryable, filter: { personId?: string; locationId?: string }, viewer: CurrentUser, limit: number): Promise<EventAcrossCasesRow[]> {
   const where = filter.personId
     ? sql`EXISTS (SELECT 1 FROM event_people f WHERE f.event_id = e.id AND f.person_id IN (SELECT person_identity(${filter.personId}::uuid)))`
     : sql`e.location_id = ${filter.locationId ?? null}`
-  const visible = viewer.supervisor
-    ? sql`true`
-    : sql`(NOT c.restricted OR c.officer_in_charge = ${viewer.userId} OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${viewer.userId}))`
+  const visible = caseVisible('c.id', viewer)
   const { rows } = await sql<EventAcrossCasesRow>`
     SELECT e.id, e.kind, e.occurred_at, e.summary, c.id AS case_id, c.reference, e.location_id,
       (SELECT concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) FROM locations l WHERE l.id = e.location_id) AS place,
@@ -206,14 +241,15 @@ export async function listEventsFor(db: Queryable, filter: { personId?: string; 
 
 export type TaskWorkRow = { id: string; title: string; due_on: string | null; case_id: string; reference: string; owner_name: string | null }
 
-/** Open tasks on live jobs: one officer's, or (for a supervisor) everyone's, earliest due first. */
-export async function listOpenTasks(db: Queryable, ownerId: string | null, limit: number): Promise<TaskWorkRow[]> {
+/** Open tasks on live jobs the viewer may see: one officer's, or (for a supervisor) everyone's, earliest due first. */
+export async function listOpenTasks(db: Queryable, viewer: CurrentUser, ownerId: string | null, limit: number): Promise<TaskWorkRow[]> {
   let query = db
     .selectFrom('case_tasks')
     .innerJoin('cases', 'cases.id', 'case_tasks.case_id')
     .leftJoin('users', 'users.id', 'case_tasks.owner_id')
     .select(['case_tasks.id', 'case_tasks.title', 'case_tasks.due_on', 'case_tasks.case_id', 'cases.reference', 'users.display_name as owner_name'])
     .where('case_tasks.status', '=', 'open')
+    .where(caseVisible('cases.id', viewer))
     .orderBy(sql`case_tasks.due_on NULLS LAST`)
     .limit(limit)
   if (ownerId) query = query.where('case_tasks.owner_id', '=', ownerId)

@@ -12,6 +12,7 @@ import { TRANSITIONS, type ReferralStatus } from '#src/modules/referrals/referra
 import type { LocationInput } from '#src/modules/referrals/referral.schema.ts'
 import { normaliseIdentifier } from '#src/modules/people/index.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
+import { caseAccess, caseVisible, isRecordVisible, leadsTeam, mayGrantVictimSide, VICTIM_ROLES, type CaseAccess } from '#src/modules/people/index.ts'
 import * as repo from './case.repository.ts'
 
 export const CaseError = defineDomainError('CaseError', { 'not-found': 404, invalid: 400, forbidden: 403 })
@@ -50,14 +51,18 @@ export const EVENT_KINDS = {
 
 /** Live jobs: opened from referrals, worked through people, places, objects, tasks, events and decisions. */
 export function createCaseService(db: Db) {
-  /** Restricted cases exist only for their members and supervisors: to anyone else they are not found. */
+  /** Restricted cases exist only for their team and supervisors (the access policy): to anyone else they are not found. */
   async function loadFor(user: CurrentUser, caseId: string, trx: Db | Trx = db) {
+    const access = await caseAccess(trx, user, caseId)
+    if (!access?.visible) throw new CaseError('not-found', 'Case not found')
     const row = await repo.findCase(trx, caseId)
     if (!row) throw new CaseError('not-found', 'Case not found')
-    if (row.restricted && !can(user, 'case:supervise') && row.officer_in_charge !== user.id && !(await repo.isMember(trx, caseId, user.id))) {
-      throw new CaseError('not-found', 'Case not found')
-    }
-    return row
+    return Object.assign(row, { access })
+  }
+
+  /** Changing a job's team or its lead is for its officer in charge or a supervisor. */
+  function requireLead(access: CaseAccess, what: string) {
+    if (!leadsTeam(access)) throw new CaseError('forbidden', `Only the officer in charge or a supervisor can ${what}`)
   }
 
   async function timeline(trx: Trx, caseId: string, actor: Actor, kind: string, text: string) {
@@ -66,13 +71,18 @@ export function createCaseService(db: Db) {
 
   return {
     /** Opens a live job from a referral, carrying its people (with their roles) and places across. */
-    async openFromReferral(referralId: string, input: { title: string; kind: 'investigation' | 'county-lines' }, actor: Actor): Promise<{ id: string; reference: string }> {
+    async openFromReferral(referralId: string, input: { title: string; kind: 'investigation' | 'county-lines' }, user: CurrentUser, actor: Actor): Promise<{ id: string; reference: string }> {
       const title = input.title.trim()
       if (!title) throw new CaseError('invalid', 'Enter a title for the live job', 'title')
       if (title.length > 200) throw new CaseError('invalid', 'Title must be 200 characters or fewer', 'title')
       return inTransaction(db, async (trx) => {
         const referral = await lockReferral(trx, referralId)
         if (!referral) throw new CaseError('not-found', 'Referral not found')
+        // The opener leads the job and so works its victims' side: that is a duty to be given, not taken.
+        const victims = await trx.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', referralId).where('role', 'in', VICTIM_ROLES).execute()
+        if (!(await mayGrantVictimSide(trx, user, victims.map((v) => v.person_id)))) {
+          throw new CaseError('forbidden', 'This referral has a potential victim in it: the officer it is assigned to, or a supervisor, opens a live job from it')
+        }
         const id = uuidv7()
         const reference = await repo.nextCaseReference(trx, new Date().getUTCFullYear())
         await repo.insertCase(trx, { id, reference, title, kind: input.kind, summary: null, officer_in_charge: actor.userId, created_by: actor.userId })
@@ -81,7 +91,7 @@ export function createCaseService(db: Db) {
         for (const s of subjects) await repo.addCasePerson(trx, id, s.person_id, FROM_REFERRAL_ROLE[s.role] ?? 'associate', actor.userId)
         const places = await trx.selectFrom('referral_locations').select('location_id').where('referral_id', '=', referralId).execute()
         for (const p of places) await repo.linkCaseLocation(trx, id, p.location_id)
-        if (actor.userId) await repo.addMember(trx, id, actor.userId, true)
+        if (actor.userId) await repo.addMember(trx, id, actor.userId, true, actor.userId)
         await timeline(trx, id, actor, 'opened', `Opened from referral with ${subjects.length} people and ${places.length} places`)
         if ((TRANSITIONS[referral.status as ReferralStatus] ?? []).includes('opened-as-case')) {
           await updateReferralStatus(trx, referralId, { status: 'opened-as-case', closureReason: null, triaged: true, closed: false })
@@ -93,10 +103,11 @@ export function createCaseService(db: Db) {
     },
 
     /** Named operations group live jobs. */
-    listOperations: async () =>
+    /** Named operations group live jobs; each counts only the jobs this user may see. */
+    listOperations: async (user: CurrentUser) =>
       (
         await sql<{ id: string; name: string; description: string | null; status: string; cases: number }>`
-          SELECT o.id, o.name, o.description, o.status, (SELECT count(*)::int FROM cases c WHERE c.operation_id = o.id) AS cases
+          SELECT o.id, o.name, o.description, o.status, (SELECT count(*)::int FROM cases c WHERE c.operation_id = o.id AND ${caseVisible('c.id', user)}) AS cases
           FROM operations o ORDER BY o.status, o.name`.execute(db)
       ).rows,
 
@@ -151,10 +162,12 @@ export function createCaseService(db: Db) {
           await timeline(trx, caseId, actor, 'status', `Status changed from ${row.status} to ${change.status}: ${reason}`)
         }
         if (change.officerInChargeId !== undefined && change.officerInChargeId !== row.officer_in_charge) {
+          // The officer in charge works every victim's side in the job: handed over by the current one, or given by a supervisor.
+          requireLead(row.access, 'change who is in charge')
           const officer = await repo.findCaseWorker(trx, change.officerInChargeId)
           if (!officer) throw new CaseError('invalid', 'Select an officer who can work live jobs', 'officerInChargeId')
           set.officer_in_charge = officer.id
-          await repo.addMember(trx, caseId, officer.id, true)
+          await repo.addMember(trx, caseId, officer.id, true, actor.userId)
           changed.push('officerInCharge')
           await timeline(trx, caseId, actor, 'officer', `Officer in charge is now ${officer.display_name}`)
         }
@@ -220,7 +233,7 @@ export function createCaseService(db: Db) {
      * audited; shown as part of a person's record (`audited: false`) it is covered by that record's view row.
      */
     async eventsFor(filter: { personId?: string; locationId?: string }, user: CurrentUser, actor: Actor, options: { audited: boolean } = { audited: true }) {
-      const viewer = { userId: user.id, supervisor: can(user, 'case:supervise') }
+      const viewer = user
       if (!options.audited) return repo.listEventsFor(db, filter, viewer, 200)
       return inTransaction(db, async (trx) => {
         const rows = await repo.listEventsFor(trx, filter, viewer, 200)
@@ -231,9 +244,9 @@ export function createCaseService(db: Db) {
       })
     },
 
-    openTasks: (user: CurrentUser, everyone: boolean) => repo.listOpenTasks(db, everyone ? null : user.id, 500),
+    openTasks: (user: CurrentUser, everyone: boolean) => repo.listOpenTasks(db, user, everyone ? null : user.id, 500),
 
-    list: (user: CurrentUser, status: string | null) => repo.listCases(db, { userId: user.id, supervisor: can(user, 'case:supervise'), status, limit: 200 }),
+    list: (user: CurrentUser, status: string | null) => repo.listCases(db, { user, status, limit: 200 }),
 
     /** Everything about a case, audited. */
     async view(caseId: string, user: CurrentUser, actor: Actor) {
@@ -251,8 +264,9 @@ export function createCaseService(db: Db) {
           repo.listTimeline(trx, caseId),
         ])
         const agencies = await repo.listCaseAgencies(trx, caseId)
+        const members = await repo.listMembers(trx, caseId)
         await appendAuditEvents(trx, actor, [{ action: 'case.viewed', subjectType: 'case', subjectId: caseId }])
-        return { case: row, people, locations, objects, links, referrals, tasks, decisions, events, timeline: timelineRows, agencies }
+        return { case: row, access: row.access, people, locations, objects, links, referrals, tasks, decisions, events, timeline: timelineRows, agencies, members }
       })
     },
 
@@ -264,7 +278,12 @@ export function createCaseService(db: Db) {
         let personId = input.personId
         if (personId) {
           const exists = await trx.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst()
-          if (!exists) throw new CaseError('invalid', 'Select a person from the list', 'personId')
+          if (!exists || !(await isRecordVisible(trx, 'person', personId, user))) throw new CaseError('invalid', 'Select a person from the list', 'personId')
+          // A victim role gives the job's team a duty to the person's victim side: one who does not already hold
+          // one may not give it to themselves (ADR 0009).
+          if (VICTIM_ROLES.includes(input.role) && !(await mayGrantVictimSide(trx, user, [personId]))) {
+            throw new CaseError('forbidden', 'This person’s victim side is worked by other officers: ask a supervisor to add them to this job as a victim', 'role')
+          }
         } else {
           const name = input.newName?.trim() ?? ''
           if (!name) throw new CaseError('invalid', 'Select a person, or enter the name of a new one', 'newName')
@@ -281,15 +300,71 @@ export function createCaseService(db: Db) {
       })
     },
 
+    /**
+     * Puts a user on the job's team with a victim-side duty (sees and works its victims' protected side) or a
+     * suspect-side one. The officer in charge or a supervisor decides; the change is on the timeline and audited
+     * as widening access, so the DPO sees it.
+     */
+    async addMember(caseId: string, input: { userId: string; duty: 'victim' | 'suspect' }, user: CurrentUser, actor: Actor): Promise<void> {
+      if (input.duty !== 'victim' && input.duty !== 'suspect') throw new CaseError('invalid', 'Select whether they work the victims’ side or the suspects’ side', 'duty')
+      await inTransaction(db, async (trx) => {
+        const row = await loadFor(user, caseId, trx)
+        requireLead(row.access, 'change the team')
+        const member = (await repo.listTeamCandidates(trx)).find((u) => u.id === input.userId)
+        if (!member) throw new CaseError('invalid', 'Select someone from the list', 'userId')
+        if (member.id === row.officer_in_charge) throw new CaseError('invalid', `${member.display_name} is the officer in charge`, 'userId')
+        await repo.addMember(trx, caseId, member.id, input.duty === 'victim', actor.userId)
+        await timeline(trx, caseId, actor, 'team', `${member.display_name} joined the team (${input.duty === 'victim' ? 'victims’ side' : 'suspects’ side'})`)
+        await appendAuditEvents(trx, actor, [{ action: 'case.member-added', subjectType: 'case', subjectId: caseId, details: { userId: member.id, victimSide: input.duty === 'victim' } }])
+      })
+    },
+
+    /** Takes a user off the job's team, with a reason: their duty (and any access it gave) ends at once. */
+    async removeMember(caseId: string, input: { userId: string; reason: string }, user: CurrentUser, actor: Actor): Promise<void> {
+      const reason = input.reason.trim()
+      if (!reason) throw new CaseError('invalid', 'Enter why they are leaving the team', 'reason')
+      if (reason.length > 500) throw new CaseError('invalid', 'Reason must be 500 characters or fewer', 'reason')
+      await inTransaction(db, async (trx) => {
+        const row = await loadFor(user, caseId, trx)
+        requireLead(row.access, 'change the team')
+        if (input.userId === row.officer_in_charge) throw new CaseError('invalid', 'Change the officer in charge before taking them off the team', 'userId')
+        const member = (await repo.listMembers(trx, caseId)).find((m) => m.user_id === input.userId)
+        if (!member || !(await repo.removeMember(trx, caseId, input.userId))) throw new CaseError('invalid', 'They are not on this job’s team', 'userId')
+        await timeline(trx, caseId, actor, 'team', `${member.display_name} left the team: ${reason}`)
+        await appendAuditEvents(trx, actor, [{ action: 'case.member-removed', subjectType: 'case', subjectId: caseId, justification: reason, details: { userId: input.userId } }])
+      })
+    },
+
+    /** Takes a person's role in the job away, with a reason (recorded in error, or no longer part of it). */
+    async removePerson(caseId: string, input: { personId: string; role: string; reason: string }, user: CurrentUser, actor: Actor): Promise<void> {
+      const reason = input.reason.trim()
+      if (!reason) throw new CaseError('invalid', 'Enter why the person is being removed from the live job', 'reason')
+      if (reason.length > 500) throw new CaseError('invalid', 'Reason must be 500 characters or fewer', 'reason')
+      if (!Object.hasOwn(CASE_ROLES, input.role)) throw new CaseError('invalid', 'Select the role to remove', 'role')
+      await inTransaction(db, async (trx) => {
+        const row = await loadFor(user, caseId, trx)
+        requireLead(row.access, 'remove people from the live job')
+        if (!(await repo.removeCasePerson(trx, caseId, input.personId, input.role))) throw new CaseError('invalid', 'That person does not have that role in this live job', 'role')
+        await timeline(trx, caseId, actor, 'person-removed', `Removed a person’s role as ${CASE_ROLES[input.role as CaseRole].toLowerCase()}: ${reason}`)
+        await appendAuditEvents(trx, actor, [{ action: 'case.person-removed', subjectType: 'case', subjectId: caseId, justification: reason, details: { personId: input.personId, role: input.role } }])
+      })
+    },
+
+    teamCandidates: () => repo.listTeamCandidates(db),
+
     async addTask(caseId: string, input: { title: string; ownerId: string | null; dueOn: string | null }, user: CurrentUser, actor: Actor): Promise<void> {
       const title = input.title.trim()
       if (!title) throw new CaseError('invalid', 'Enter what needs doing', 'taskTitle')
       if (title.length > 300) throw new CaseError('invalid', 'The task must be 300 characters or fewer', 'taskTitle')
       await inTransaction(db, async (trx) => {
-        await loadFor(user, caseId, trx)
+        const row = await loadFor(user, caseId, trx)
         if (input.ownerId) {
           const owner = await trx.selectFrom('users').select('id').where('id', '=', input.ownerId).where('disabled_at', 'is', null).executeTakeFirst()
           if (!owner) throw new CaseError('invalid', 'Select an officer to own the task', 'ownerId')
+          // A restricted job exists only for its team: its tasks go to its team, or the task would tell an outsider it exists.
+          if (row.restricted && row.officer_in_charge !== input.ownerId && !(await repo.isMember(trx, caseId, input.ownerId))) {
+            throw new CaseError('invalid', 'This live job is restricted: add the officer to its team before giving them a task', 'ownerId')
+          }
         }
         const id = uuidv7()
         await trx.insertInto('case_tasks').values({ id, case_id: caseId, title, owner_id: input.ownerId, due_on: input.dueOn, created_by: actor.userId }).execute()

@@ -12,7 +12,7 @@ export function registerOperationPages(app: FastifyInstance, { services }: AppDe
   const cases = services.cases
 
   app.get('/operations', { config: { access: 'case:view' } }, async (request, reply) =>
-    reply.page('cases/views/operations.njk', { pageTitle: 'Operations', operations: await cases.listOperations(), canCreate: can(request.user, 'case:supervise'), errors: {}, values: {} }),
+    reply.page('cases/views/operations.njk', { pageTitle: 'Operations', operations: await cases.listOperations(request.user!), canCreate: can(request.user, 'case:supervise'), errors: {}, values: {} }),
   )
 
   app.post<{ Body: Record<string, unknown> }>('/operations', { config: { access: 'case:supervise' } }, async (request, reply) => {
@@ -22,7 +22,7 @@ export function registerOperationPages(app: FastifyInstance, { services }: AppDe
     } catch (error) {
       if (error instanceof CaseError) {
         const errors = { [error.field ?? 'name']: error.message }
-        return reply.code(400).page('cases/views/operations.njk', { pageTitle: 'Operations', operations: await cases.listOperations(), canCreate: true, errors, errorList: errorSummary(errors), values })
+        return reply.code(400).page('cases/views/operations.njk', { pageTitle: 'Operations', operations: await cases.listOperations(request.user!), canCreate: true, errors, errorList: errorSummary(errors), values })
       }
       throw error
     }

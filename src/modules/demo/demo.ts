@@ -102,9 +102,10 @@ async function openDemoCases(db: Db): Promise<void> {
   if (childrensServices) await partners.addContact(childrensServices.id, { name: 'Priya Natarajan', jobTitle: 'MASH social worker', phone: '0113 496 0456', email: 'mash@example.org' }, SYSTEM_ACTOR)
   for (const referral of opened) {
     const actor = { ...SYSTEM_ACTOR, userId: referral.assigned_to }
-    const { id } = await cases.openFromReferral(referral.id, { title: `${referral.county_lines ? 'County Lines' : 'Investigation'} from ${referral.reference}`, kind: referral.county_lines ? 'county-lines' : 'investigation' }, actor)
+    // The demo loads as its supervisors would set it up: the assigned officer opens the job with the duty given.
+    const officer = { id: referral.assigned_to ?? '', email: '', displayName: '', roleId: 'supervisor', roleName: '', permissions: new Set(['case:supervise', 'team:supervise'] as const) }
+    const { id } = await cases.openFromReferral(referral.id, { title: `${referral.county_lines ? 'County Lines' : 'Investigation'} from ${referral.reference}`, kind: referral.county_lines ? 'county-lines' : 'investigation' }, officer, actor)
     if (referral.county_lines && cceTeam && referral.assigned_to) {
-      const officer = { id: referral.assigned_to, email: '', displayName: '', roleId: 'supervisor', roleName: '', permissions: new Set(['case:supervise'] as const) }
       await cases.involveAgency(id, { agencyId: cceTeam.id, contactId: cceContact, involvement: 'Strategy meeting and return home interviews' }, officer, actor)
     }
   }

@@ -64,7 +64,7 @@ export function registerMatchingApi(app: FastifyInstance, { services }: AppDeps)
     },
     async (request, reply) => {
       try {
-        const result = await services.matching.decide(request.params.id, request.params.otherId, request.body, actorOf(request))
+        const result = await services.matching.decide(request.params.id, request.params.otherId, request.body, request.user!, actorOf(request))
         return reply.code(201).send(result)
       } catch (error) {
         return rethrow(error)

@@ -101,10 +101,11 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
     const body = request.body ?? {}
     const values = { decision: asString(body.decision), note: asString(body.note) }
     try {
-      const { mergeId } = await matching.decide(personId, otherId, values, actorOf(request))
+      const { mergeId } = await matching.decide(personId, otherId, values, request.user!, actorOf(request))
       await request.flash(mergeId ? 'Records merged. Both are kept; you can undo the merge from this page.' : 'Match rejected. It will not be offered again.')
     } catch (error) {
       if (error instanceof MatchError && error.code === 'invalid' && error.field && error.field !== 'otherId') return showComparison(request, reply, { errors: { [error.field]: error.message }, values })
+      if (error instanceof MatchError && error.code === 'forbidden') return showComparison(request, reply.code(403), { errors: { decision: error.message }, values })
       if (error instanceof MatchError && error.code === 'conflict') {
         await request.flash(error.message)
         return reply.redirect(`/people/${(await matching.survivorOf(personId)) ?? personId}`, 303)

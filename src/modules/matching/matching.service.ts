@@ -8,8 +8,9 @@ import { uuidv7 } from '#src/shared/ids.ts'
 import type { FieldExplanation, PersonInput } from './engine/index.ts'
 import { createMatchIndex } from './match-index.host.ts'
 import * as repo from './matching.repository.ts'
+import { mergeWidensAccess } from '#src/modules/people/index.ts'
 
-export const MatchError = defineDomainError('MatchError', { 'not-found': 404, invalid: 400, conflict: 409 })
+export const MatchError = defineDomainError('MatchError', { 'not-found': 404, invalid: 400, conflict: 409, forbidden: 403 })
 
 /** Below this a possible match is not worth a reviewer's time; the engine scores far more pairs than that. */
 const MIN_PROBABILITY = 0.05
@@ -124,7 +125,7 @@ export function createMatchingService(db: Db) {
      * Confirms (merges `otherId` into `personId`) or rejects a match, with the reviewer's note, the probability,
      * the explanation and the model version as provenance. A merge only marks the merged record; see migration 0010.
      */
-    async decide(personId: string, otherId: string, input: { decision: string; note: string }, actor: Actor): Promise<{ decisionId: string; mergeId: string | null }> {
+    async decide(personId: string, otherId: string, input: { decision: string; note: string }, user: CurrentUser, actor: Actor): Promise<{ decisionId: string; mergeId: string | null }> {
       if (input.decision !== 'merge' && input.decision !== 'reject') throw new MatchError('invalid', 'Select whether they are the same person', 'decision')
       const decision: Decision = input.decision
       const note = input.note.trim()
@@ -136,6 +137,11 @@ export function createMatchingService(db: Db) {
         if (states.size !== 2) throw new MatchError('not-found', 'Person not found')
         if (states.get(personId) || states.get(otherId)) throw new MatchError('conflict', 'One of these records has already been merged into another person')
         if (await repo.findRejection(trx, personId, otherId)) throw new MatchError('conflict', 'This match has already been rejected')
+        // One identity is one victim side: merging two victims worked by different officers lets each see the
+        // other's, so that merge is a supervisor's decision (ADR 0009).
+        if (decision === 'merge' && !can(user, 'team:supervise') && (await mergeWidensAccess(trx, personId, otherId))) {
+          throw new MatchError('forbidden', 'Both records have a victim side worked by different officers: merging would let each see the other’s. Ask a supervisor to confirm this merge.', 'decision')
+        }
         const decisionId = uuidv7()
         await repo.insertDecision(trx, { id: decisionId, person_id: personId, other_id: otherId, decision, note, probability: score.probability, weight: score.weight, explanation: score.explanation, model_version: modelVersion, decided_by: actor.userId })
         if (decision === 'reject') {

@@ -139,7 +139,7 @@ export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps
     if (notes.length > 2000) errors.notes = 'Notes must be 2,000 characters or fewer'
     if (Object.keys(errors).length > 0 || !occurredOn) return again(400, errors)
     try {
-      await nrm.recordEvent(request.params.id, { kind, occurredOn, outcome: asString(body.outcome) || null, decidedBy: asString(body.decidedBy).trim() || null, notes: notes || null }, actorOf(request))
+      await nrm.recordEvent(request.params.id, { kind, occurredOn, outcome: asString(body.outcome) || null, decidedBy: asString(body.decidedBy).trim() || null, notes: notes || null }, request.user!, actorOf(request), { referralId, personId })
     } catch (error) {
       if (error instanceof NrmError && error.code !== 'not-found') return again(error.status, { [error.field ?? 'kind']: error.message })
       if (error instanceof NrmError) throw new NotFoundError(error.message)

@@ -2,6 +2,8 @@ import type { Db } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
+import { victimSideAccess } from '#src/modules/people/index.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import { londonDate } from '#src/shared/dates.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
@@ -152,11 +154,16 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
     async recordEvent(
       nrmReferralId: string,
       input: { kind: NrmEventKind; occurredOn: string; outcome: string | null; decidedBy: string | null; notes: string | null },
+      user: CurrentUser,
       actor: Actor,
+      expected: { referralId: string; personId: string } | null = null,
     ): Promise<void> {
       await inTransaction(db, async (trx) => {
         const nrm = await repo.lockNrmReferral(trx, nrmReferralId)
-        if (!nrm) throw new NrmError('not-found', 'NRM referral not found')
+        // The NRM referral's own person decides who may record on it, never what a form says: to anyone without a
+        // duty to that person it does not exist, and nothing about it (dates, state) is told.
+        if (!nrm || !(await victimSideAccess(trx, user, nrm.person_id)).canEdit) throw new NrmError('not-found', 'NRM referral not found')
+        if (expected && (expected.referralId !== nrm.referral_id || expected.personId !== nrm.person_id)) throw new NrmError('not-found', 'NRM referral not found')
         const events = await repo.listNrmEvents(trx, [nrm.id])
         const has = (kind: string, outcome?: string) => events.some((e) => e.kind === kind && (outcome === undefined || e.outcome === outcome))
         const lastOf = (kind: string) => [...events].reverse().find((e) => e.kind === kind)

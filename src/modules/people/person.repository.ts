@@ -174,31 +174,3 @@ export async function upsertImmigrationStatus(db: Queryable, row: { personId: st
     .onConflict((oc) => oc.column('person_id').doUpdateSet({ status: row.status, notes: row.notes, recorded_by: row.recordedBy, recorded_at: new Date() }))
     .execute()
 }
-
-export type VictimFacetFacts = { isVictim: boolean; allowed: boolean; contacts: string[] }
-
-const VICTIM_ROLES = ['potential-victim', 'victim']
-
-/**
- * Whether a person has a victim facet, whether this user works it, and who to ask if not. The user works it
- * when they are the assigned officer of a referral, or a victim-side member or the officer in charge of a
- * case, in which the person is a (potential) victim. A merged person is one identity for this policy: a victim
- * role on any record of it (survivor or merged, asked from either) counts.
- */
-export async function victimFacetFacts(db: Queryable, personId: string, userId: string): Promise<VictimFacetFacts> {
-  const identity = sql`(SELECT person_identity(person_root(${personId}::uuid)))`
-  const { rows } = await sql<{ via: string; responsible: string | null; responsible_name: string | null; member: boolean }>`
-    SELECT 'referral' AS via, r.assigned_to AS responsible, u.display_name AS responsible_name, r.assigned_to = ${userId} AS member
-    FROM referral_subjects rs JOIN referrals r ON r.id = rs.referral_id LEFT JOIN users u ON u.id = r.assigned_to
-    WHERE rs.person_id IN ${identity} AND rs.role = ANY(${VICTIM_ROLES})
-    UNION ALL
-    SELECT 'case', c.officer_in_charge, u.display_name,
-      c.officer_in_charge = ${userId} OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${userId} AND m.victim_facet)
-    FROM case_people cp JOIN cases c ON c.id = cp.case_id LEFT JOIN users u ON u.id = c.officer_in_charge
-    WHERE cp.person_id IN ${identity} AND cp.role = ANY(${VICTIM_ROLES})`.execute(db)
-  return {
-    isVictim: rows.length > 0,
-    allowed: rows.some((r) => r.member),
-    contacts: [...new Set(rows.map((r) => r.responsible_name).filter((n): n is string => n !== null))],
-  }
-}

@@ -1,4 +1,4 @@
-import type { Db, Queryable, Trx } from '#src/platform/db/database.ts'
+import type { Db, Trx } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor, AuditEventInput } from '#src/platform/audit/audit-events.ts'
@@ -8,6 +8,7 @@ import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import { normaliseIdentifier, type ObjectKind } from './identifiers.ts'
 import * as repo from './person.repository.ts'
+import { victimSideAccess } from './access-policy.ts'
 import { sql } from 'kysely'
 import { insertLocation, insertPerson } from '#src/modules/referrals/referral.repository.ts'
 import type { LocationInput, PersonDetailsChange, PersonInput } from '#src/modules/referrals/referral.schema.ts'
@@ -29,21 +30,9 @@ export type PlaceRelation = keyof typeof PLACE_RELATIONS
 
 type ObjectLinkInput = { kind: ObjectKind; value: string; relation: string; validFrom: string | null; source: string; caseId?: string | null; details?: Record<string, unknown> }
 
-export type VictimFacetAccess = { exists: boolean; visible: boolean; askWho: string[] }
-
-/**
- * The one place that decides who sees a person's protected facets. Victim facet: the victim-facet
- * permission, and either supervision of the team or working the person's victim side (see
- * victimFacetFacts). Immigration status: its own permission, a stated purpose, and an audit row per view.
- */
-// Takes a Queryable so a caller inside a transaction passes its own connection: asking the pool for a second one
-// while holding the first stalls every request once the pool is full (test/pool-starvation.int.test.ts).
-export async function victimFacetAccess(db: Queryable, user: CurrentUser, personId: string): Promise<VictimFacetAccess> {
-  const facts = await repo.victimFacetFacts(db, personId, user.id)
-  // Someone not (yet) recorded as a victim has nothing protected from a colleague who may see victim facets.
-  const visible = can(user, 'victim-facet:view') && (!facts.isVictim || can(user, 'team:supervise') || facts.allowed)
-  return { exists: facts.isVictim, visible, askWho: facts.contacts }
-}
+export type { VictimSideAccess as VictimFacetAccess } from './access-policy.ts'
+/** The victim-side policy (access-policy.ts), under the name the modules have always called it by. */
+export const victimFacetAccess = victimSideAccess
 
 export function createPersonService(db: Db) {
   async function load(id: string) {

@@ -215,7 +215,7 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
       schema: { tags: ['referrals'], summary: 'Assign a referral to an officer, or unassign it with null', params: IdParams, body: AssignmentInput, response: { 200: ReferralDetail, ...errors } },
     },
     async (request) => {
-      await referrals.assign(request.params.id, request.body, actorOf(request))
+      await referrals.assign(request.params.id, request.body, request.user!, actorOf(request))
       return detail(await referrals.view(request.params.id, actorOf(request)))
     },
   )

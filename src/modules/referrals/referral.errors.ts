@@ -10,6 +10,7 @@ export type ReferralErrorCode =
   | 'unknown-priority-tag'
   | 'unknown-assignee'
   | 'received-in-future'
+  | 'forbidden'
 
 const STATUS: Record<ReferralErrorCode, number> = {
   'not-found': 404,
@@ -20,6 +21,7 @@ const STATUS: Record<ReferralErrorCode, number> = {
   'unknown-priority-tag': 400,
   'unknown-assignee': 400,
   'received-in-future': 400,
+  forbidden: 403,
 }
 
 export const ReferralError = defineDomainError<ReferralErrorCode>('ReferralError', STATUS)

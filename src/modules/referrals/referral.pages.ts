@@ -183,9 +183,9 @@ export function registerReferralPages(app: FastifyInstance, { services }: AppDep
     const parsed = AssignmentInput.safeParse({ assigneeId: assignee === 'unassigned' ? null : assignee, note: asString(body.note) })
     if (!parsed.success) return showReferral(request, reply.code(400), { errors: zodFieldErrors(parsed.error), values: body })
     try {
-      await referrals.assign(request.params.id, parsed.data, actorOf(request))
+      await referrals.assign(request.params.id, parsed.data, request.user!, actorOf(request))
     } catch (error) {
-      if (error instanceof ReferralError && error.code !== 'not-found') return showReferral(request, reply.code(400), { errors: { [error.field ?? 'assigneeId']: error.message }, values: body })
+      if (error instanceof ReferralError && error.code !== 'not-found') return showReferral(request, reply.code(error.status), { errors: { [error.field ?? 'assigneeId']: error.message }, values: body })
       throw error
     }
     await request.flash(parsed.data.assigneeId ? 'Referral assigned' : 'Referral unassigned')

@@ -439,3 +439,9 @@ export async function saveDraft(db: Queryable, id: string, userId: string, data:
 export async function deleteDraft(db: Queryable, id: string): Promise<void> {
   await db.deleteFrom('referral_drafts').where('id', '=', id).execute()
 }
+
+/** The people a referral names as (potential) victims: assigning it gives a duty to their victim side. */
+export async function listVictimSubjects(db: Queryable, referralId: string): Promise<string[]> {
+  const rows = await db.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', referralId).where('role', 'in', ['potential-victim', 'victim']).execute()
+  return [...new Set(rows.map((r) => r.person_id))]
+}

@@ -3,6 +3,8 @@ import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { listAssignableUsers } from '#src/platform/auth/users.repository.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
+import { mayGrantVictimSide } from '#src/modules/people/index.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { cached } from '#src/shared/cached.ts'
 import { listPriorityTags } from '#src/modules/priorities/index.ts'
@@ -169,7 +171,12 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       })
     },
 
-    async assign(id: string, input: AssignmentInput, actor: Actor): Promise<{ version: number }> {
+    /**
+     * Assigns a referral, or unassigns it. With a (potential) victim in it, assignment gives the assignee a duty
+     * to their victim side, so only a supervisor, or someone handing on a duty they hold to every victim in it,
+     * may make it: no one assigns themselves into a victim's protected record (ADR 0009).
+     */
+    async assign(id: string, input: AssignmentInput, user: CurrentUser, actor: Actor): Promise<{ version: number }> {
       if (input.assigneeId) {
         const assignable = await listAssignableUsers(db)
         if (!assignable.some((u) => u.id === input.assigneeId)) throw new ReferralError('unknown-assignee', 'Select an officer who can work referrals', 'assigneeId')
@@ -177,6 +184,10 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       return inTransaction(db, async (trx) => {
         const current = await repo.lockReferral(trx, id)
         if (!current) throw new ReferralError('not-found', 'Referral not found')
+        const victims = await repo.listVictimSubjects(trx, id)
+        if (victims.length > 0 && input.assigneeId !== current.assigned_to && !(await mayGrantVictimSide(trx, user, victims))) {
+          throw new ReferralError('forbidden', 'This referral has a potential victim in it, so a supervisor assigns it (or the officer who holds it hands it on)', 'assigneeId')
+        }
         const version = await repo.updateReferralAssignee(trx, id, input.assigneeId)
         await repo.insertReferralEvent(trx, {
           referralId: id,
@@ -186,7 +197,7 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
           details: { from: current.assigned_to, to: input.assigneeId },
         })
         await appendAuditEvents(trx, actor, [
-          { action: 'referral.assigned', subjectType: 'referral', subjectId: id, justification: input.note, details: { from: current.assigned_to, to: input.assigneeId } },
+          { action: 'referral.assigned', subjectType: 'referral', subjectId: id, justification: input.note, details: { from: current.assigned_to, to: input.assigneeId, victimSide: victims.length > 0 } },
         ])
         return { version }
       })

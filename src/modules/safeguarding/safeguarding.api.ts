@@ -73,7 +73,7 @@ export function registerSafeguardingApi(app: FastifyInstance, { services }: AppD
   api.post(
     '/api/v1/people/:id/safeguarding-plan/risks',
     {
-      config: { access: 'victim-facet:edit' },
+      config: { access: 'safeguarding-plan:edit' },
       schema: {
         tags: ['safeguarding'],
         summary: 'Add a risk with a red, amber or green rating and why; starts the plan if there is none',
@@ -94,7 +94,7 @@ export function registerSafeguardingApi(app: FastifyInstance, { services }: AppD
   api.post(
     '/api/v1/people/:id/safeguarding-plan/actions',
     {
-      config: { access: 'victim-facet:edit' },
+      config: { access: 'safeguarding-plan:edit' },
       schema: {
         tags: ['safeguarding'],
         summary: 'Add an action owned by a team member (ownerUserId) or a partner agency (ownerAgencyId), with a due date; starts the plan if there is none',
@@ -119,7 +119,7 @@ export function registerSafeguardingApi(app: FastifyInstance, { services }: AppD
   api.patch(
     '/api/v1/safeguarding-actions/:id',
     {
-      config: { access: 'victim-facet:edit' },
+      config: { access: 'safeguarding-plan:edit' },
       schema: {
         tags: ['safeguarding'],
         summary: 'Change an action: its status (cancelling needs a note), text, owner or due date; a note is kept as an update',

@@ -38,7 +38,7 @@ const dateValues = (prefix: string, iso: string | null) => (iso ? { [`${prefix}-
 export function registerSafeguardingPages(app: FastifyInstance, { services, db }: AppDeps): void {
   const safeguarding = services.safeguarding
   const view = { config: { access: 'victim-facet:view' as const } }
-  const edit = { config: { access: 'victim-facet:edit' as const } }
+  const edit = { config: { access: 'safeguarding-plan:edit' as const } }
 
   function personId(request: FastifyRequest<{ Params: Params }>) {
     if (!isUuid(request.params.id)) throw new NotFoundError()
@@ -69,7 +69,7 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
       actions: plan.actions.map((a) => ({ ...a, due: formatDate(a.due_on), statusLabel: ACTION_STATUSES[a.status as ActionStatus] ?? a.status })),
       reviews: plan.reviews.map((r) => ({ ...r, due: formatDate(r.due_on), held: r.held_on ? formatDate(r.held_on) : null })),
       nextReview: plan.nextReview ? formatDate(plan.nextReview) : null,
-      canEdit: can(request.user, 'victim-facet:edit'),
+      canEdit: can(request.user, 'safeguarding-plan:edit'),
     })
   })
 

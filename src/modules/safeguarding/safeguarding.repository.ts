@@ -186,7 +186,7 @@ export async function ownerUsers(db: Queryable) {
     .innerJoin('roles', 'roles.id', 'users.role_id')
     .select(['users.id', 'users.display_name'])
     .where('users.disabled_at', 'is', null)
-    .where(sql<boolean>`roles.permissions @> ARRAY['victim-facet:edit']::text[]`)
+    .where(sql<boolean>`roles.permissions @> ARRAY['safeguarding-plan:edit']::text[]`)
     .orderBy('users.display_name')
     .limit(500)
     .execute()
@@ -205,7 +205,7 @@ export async function ownerIsValid(db: Queryable, owner: Owner): Promise<boolean
       .select('users.id')
       .where('users.id', '=', owner.id)
       .where('users.disabled_at', 'is', null)
-      .where(sql<boolean>`roles.permissions @> ARRAY['victim-facet:edit']::text[]`)
+      .where(sql<boolean>`roles.permissions @> ARRAY['safeguarding-plan:edit']::text[]`)
       .executeTakeFirst(),
   )
 }

@@ -41,7 +41,7 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
    */
   async function requireFacet(user: CurrentUser, personId: string, edit: boolean) {
     const access = await victimFacetAccess(db, user, personId)
-    if (!access.visible || (edit && !can(user, 'victim-facet:edit'))) {
+    if (!access.visible || (edit && !access.canSupport)) {
       const who = access.askWho.length ? `Ask ${access.askWho.join(' or ')}.` : 'Ask your supervisor.'
       throw new SafeguardingError('protected', `This person’s victim information, including their safeguarding plan, is protected. ${who}`)
     }

@@ -47,6 +47,12 @@ export const AUDIT_ACTIONS = {
   'case.updated': 'alteration',
   'case.events-viewed': 'consultation',
   'case.decision-recorded': 'collection',
+  // Access given or taken away by duty (ADR 0009): shown to the DPO as access changes.
+  'case.member-added': 'alteration',
+  'case.member-removed': 'alteration',
+  'case.person-removed': 'alteration',
+  'person.support-worker-assigned': 'alteration',
+  'person.support-worker-ended': 'alteration',
   'operation.created': 'collection',
   'place.recorded': 'collection',
   'partner.agency-created': 'collection',

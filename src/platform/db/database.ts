@@ -504,7 +504,22 @@ export interface CaseObjectsTable {
 export interface CaseMembersTable {
   case_id: string
   user_id: string
+  /** A victim-side duty (sees and works the job's victims' protected side); otherwise a suspect-side one. */
   victim_facet: boolean
+  added_by: Generated<string | null>
+  added_at: CreatedAt
+}
+
+/** An ISA assigned to a victim by a supervisor (migration 0026); ended, never deleted. */
+export interface PersonSupportWorkersTable {
+  id: string
+  person_id: string
+  user_id: string
+  assigned_by: string | null
+  assigned_at: CreatedAt
+  ended_at: Timestamp | null
+  ended_by: string | null
+  end_reason: string | null
 }
 
 export interface CaseTasksTable {
@@ -897,6 +912,7 @@ export interface Database {
   case_locations: CaseLocationsTable
   case_objects: CaseObjectsTable
   case_members: CaseMembersTable
+  person_support_workers: PersonSupportWorkersTable
   case_tasks: CaseTasksTable
   case_decisions: CaseDecisionsTable
   events: EventsTable
