@@ -207,3 +207,35 @@ describe('your own API tokens', () => {
     expect(await ctx.db.selectFrom('api_tokens').select('id').where('user_id', '=', dc.id).execute()).toHaveLength(0)
   })
 })
+
+describe('the DPO’s reports', () => {
+  it('show who made the token a read was done with', async () => {
+    const dc = await createUser(ctx, 'investigator')
+    await ctx.db.updateTable('users').set({ display_name: 'DC Token Maker' }).where('id', '=', dc.id).execute()
+    const own = await ctx.services.auth.createApiToken(dc.email, 'own', 30, { userId: dc.id })
+    const made = await api(own.token, 'POST', '/api/v1/referrals', referral)
+    expect(made.statusCode).toBe(201)
+    const referralId = made.json().id as string
+    const cliToken = await ctx.services.auth.createApiToken(dc.email, 'console', 30, { userId: null }, ['referral:view'])
+    expect((await api(own.token, 'GET', `/api/v1/referrals/${referralId}`)).statusCode).toBe(200)
+    expect((await api(cliToken.token, 'GET', `/api/v1/referrals/${referralId}`)).statusCode).toBe(200)
+    const { person_id: personId } = await ctx.db.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', referralId).executeTakeFirstOrThrow()
+
+    const dpo = new PageClient(ctx.app)
+    await dpo.signIn((await createUser(ctx, 'auditor')).email)
+    const report = await dpo.get(`/audit/person?personId=${personId}&about=address&days=90&format=csv`)
+    const lines = report.body.trim().split('\r\n')
+    expect(lines[0]).toBe('When,Who,Role,What,Why,Via')
+    const reads = lines.filter((l) => l.includes('Viewed a referral about them'))
+    // Recording the referral shows it back (one read), then one read with each token.
+    expect(reads.filter((l) => l.endsWith(',API token made by DC Token Maker'))).toHaveLength(2)
+    expect(reads.filter((l) => l.endsWith(',API token made at the command line'))).toHaveLength(1)
+    const page = await dpo.get(`/audit/person?personId=${personId}&about=address&days=90`)
+    expect(page.body).toContain('API token made by DC Token Maker')
+
+    const log = await dpo.get('/audit/log?action=referral.viewed&days=1&format=csv')
+    expect(log.body).toContain('API token made by DC Token Maker')
+    expect(log.body).toContain('API token made at the command line')
+  })
+})
+
