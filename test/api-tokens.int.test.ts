@@ -128,6 +128,16 @@ describe('disabling a user', () => {
     expect(await auditFor(token.tokenId, 'api-token.revoked')).toMatchObject([{ actor_user_id: null, details: { userId: dc.id, reason: 'user-disabled' } }])
     expect(await auditFor(dc.id, 'user.disabled')).toMatchObject([{ details: { tokensRevoked: 1 } }])
   })
+
+  it('makes no token for a disabled user, so none is waiting for them if they are re-enabled', async () => {
+    const dc = await createUser(ctx, 'investigator')
+    await ctx.services.auth.setDisabled(dc.email, true, { userId: null })
+    const { io: cli, err } = io()
+    expect(await runCli(['token', 'create', '--email', dc.email], cli, ctx.config, database)).toBe(2)
+    expect(err.join('\n')).toContain('is disabled')
+    await expect(ctx.services.auth.createApiToken(dc.email, 'x', 30, { userId: dc.id })).rejects.toThrow('is disabled')
+    expect(await ctx.db.selectFrom('api_tokens').select('id').where('user_id', '=', dc.id).execute()).toHaveLength(0)
+  })
 })
 
 describe('your own API tokens', () => {

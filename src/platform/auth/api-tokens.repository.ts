@@ -44,6 +44,16 @@ export async function findLiveApiToken(
     .executeTakeFirst()
 }
 
+/**
+ * Whether the user may be given a token now: they exist and are not disabled. Takes a share lock on their row
+ * for the rest of the transaction, so a token being made and the user being disabled cannot cross: disabling
+ * waits for the token (then revokes it), or the token waits for disabling (then sees it).
+ */
+export async function lockEnabledUser(db: Queryable, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('disabled_at').where('id', '=', userId).forShare().executeTakeFirst()
+  return row !== undefined && row.disabled_at === null
+}
+
 export async function markApiTokenUsed(db: Queryable, tokenId: string): Promise<void> {
   await db.updateTable('api_tokens').set({ last_used_at: sql`now()` }).where('id', '=', tokenId).execute()
 }

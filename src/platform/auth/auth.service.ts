@@ -30,7 +30,7 @@ import {
   setSessionData, consumeFlash,
   touchSession,
 } from './sessions.repository.ts'
-import { findApiTokenOwner, findLiveApiToken, insertApiToken, markApiTokenUsed, revokeApiToken, revokeUserApiTokens } from './api-tokens.repository.ts'
+import { findApiTokenOwner, findLiveApiToken, insertApiToken, lockEnabledUser, markApiTokenUsed, revokeApiToken, revokeUserApiTokens } from './api-tokens.repository.ts'
 import { claimTotpStep, consumeRecoveryCode, findMfaState, saveMfaEnrolment } from './mfa.repository.ts'
 import { hashRecoveryCode, looksLikeRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret } from './totp.ts'
 
@@ -57,7 +57,7 @@ export type EnrolmentResult =
 
 export class AuthError extends Error {
   constructor(
-    readonly code: 'unknown-role' | 'email-taken' | 'unknown-user' | 'invalid-email' | 'weak-password' | 'invalid-scope' | 'invalid-expiry' | 'not-own-token',
+    readonly code: 'unknown-role' | 'email-taken' | 'unknown-user' | 'invalid-email' | 'weak-password' | 'invalid-scope' | 'invalid-expiry' | 'not-own-token' | 'user-disabled',
     message: string,
   ) {
     super(message)
@@ -147,7 +147,7 @@ export function createAuthService(db: Db, config: Config) {
   }
 
   async function createToken(
-    user: Pick<UserRow, 'id' | 'permissions'>,
+    user: Pick<UserRow, 'id' | 'email' | 'permissions'>,
     name: string,
     expiresInDays: number,
     actor: Actor,
@@ -169,6 +169,9 @@ export function createAuthService(db: Db, config: Config) {
     const tokenId = uuidv7()
     const expiresAt = new Date(Date.now() + expiresInDays * 86_400_000)
     await inTransaction(db, async (trx) => {
+      // A disabled user's tokens were revoked when they were disabled; a new one would be waiting for them, live,
+      // the moment they were re-enabled.
+      if (!(await lockEnabledUser(trx, user.id))) throw new AuthError('user-disabled', `${user.email} is disabled: a disabled user cannot be given an API token`)
       await insertApiToken(trx, { id: tokenId, userId: user.id, name, tokenHash: sha256(token), expiresAt, scopes: chosen, createdBy: actor.userId ?? null })
       await appendAuditEvents(trx, actor, [{ action: 'api-token.created', subjectType: 'api-token', subjectId: tokenId, details: { userId: user.id, scopes: chosen, expiresInDays } }])
     })
@@ -420,6 +423,7 @@ export function createAuthService(db: Db, config: Config) {
       } catch (error) {
         if (error instanceof AuthError && error.code === 'invalid-expiry') return { ok: false, errors: { days: error.message } }
         if (error instanceof AuthError && error.code === 'invalid-scope') return { ok: false, errors: { scopes: error.message } }
+        if (error instanceof AuthError && error.code === 'user-disabled') return { ok: false, errors: { currentPassword: 'Enter your current password' }, signedOut: true }
         throw error
       }
     },
