@@ -202,35 +202,15 @@ describe('changing a user', () => {
 })
 
 describe('API tokens', () => {
-  it('creates a scoped, expiring token shown once; the scopes restrict the API', async () => {
+  it('restricts the API to the token’s scopes within the user’s role (tokens are made on /account/tokens: test/api-tokens.int.test.ts)', async () => {
     const dc = await createUser(ctx, 'investigator')
-    await page.get(`/admin/users/${dc.id}/tokens/new`)
-    const form = await page.get(`/admin/users/${dc.id}/tokens/new`)
-    expect(form.body).toContain('value="referral:create"')
-    expect(form.body).not.toContain('value="user:manage"')
-    const bad = await page.post(`/admin/users/${dc.id}/tokens`, { name: '', days: '400' })
-    expect(bad.statusCode).toBe(400)
-    for (const message of ['Enter a name for the token', 'Enter a whole number of days from 1 to 365', 'Select at least one permission the token may use']) expect(bad.body).toContain(message)
-    const outside = await page.post(`/admin/users/${dc.id}/tokens`, { name: 'sneaky', days: '30', scopes: ['referral:view', 'user:manage'] })
-    expect(outside.statusCode).toBe(400)
-    expect(outside.body).toContain('does not have: user:manage')
-
-    const created = await page.post(`/admin/users/${dc.id}/tokens`, { name: 'Helpline reader', days: '30', scopes: ['referral:view'] })
-    expect(created.statusCode).toBe(200)
-    const token = /id="api-token">([^<]+)</.exec(created.body)![1]
-    const stored = await ctx.db.selectFrom('api_tokens').select(['id', 'token_hash', 'scopes', 'expires_at']).where('name', '=', 'Helpline reader').executeTakeFirstOrThrow()
-    expect(stored.token_hash).not.toContain(token.slice(8))
-    expect(stored.scopes).toEqual(['referral:view'])
-    expect(Math.round((stored.expires_at!.getTime() - Date.now()) / 86_400_000)).toBe(30)
-    expect(await auditFor(stored.id, 'api-token.created')).toMatchObject([{ actor_user_id: admin.id, details: { userId: dc.id, scopes: ['referral:view'], expiresInDays: 30 } }])
-
-    expect((await api(token)).statusCode).toBe(200)
-    const write = await api(token, 'POST', '/api/v1/referrals', referral)
-    expect(write.statusCode).toBe(403)
+    const reader = (await ctx.services.auth.createApiToken(dc.email, 'reader', 7, { userId: dc.id }, ['referral:view'])).token
+    expect((await api(reader)).statusCode).toBe(200)
+    expect((await api(reader, 'POST', '/api/v1/referrals', referral)).statusCode).toBe(403)
     expect(await ctx.db.selectFrom('referrals').select('id').execute()).toHaveLength(0)
 
     // A wider token for the same user may write.
-    const writer = (await ctx.services.auth.createApiTokenForUser(dc.id, 'writer', 7, { userId: admin.id }, ['referral:view', 'referral:create'])).token
+    const writer = (await ctx.services.auth.createApiToken(dc.email, 'writer', 7, { userId: dc.id }, ['referral:view', 'referral:create'])).token
     expect((await api(writer, 'POST', '/api/v1/referrals', referral)).statusCode).toBe(201)
     // Effective permissions are the role's ∩ the scopes: a role that loses a permission takes it from the token.
     await ctx.db.updateTable('users').set({ role_id: 'analyst' }).where('id', '=', dc.id).execute()
@@ -241,8 +221,8 @@ describe('API tokens', () => {
 
   it('refuses revoked and expired tokens, and lists them as such', async () => {
     const dc = await createUser(ctx, 'investigator')
-    const revokeMe = await ctx.services.auth.createApiTokenForUser(dc.id, 'to revoke', 10, { userId: admin.id }, ['referral:view'])
-    const expireMe = await ctx.services.auth.createApiTokenForUser(dc.id, 'to expire', 10, { userId: admin.id }, ['referral:view'])
+    const revokeMe = await ctx.services.auth.createApiToken(dc.email, 'to revoke', 10, { userId: dc.id }, ['referral:view'])
+    const expireMe = await ctx.services.auth.createApiToken(dc.email, 'to expire', 10, { userId: dc.id }, ['referral:view'])
     expect((await api(revokeMe.token)).statusCode).toBe(200)
     await page.get(`/admin/users/${dc.id}`)
     const revoked = await page.post(`/admin/users/${dc.id}/tokens/${revokeMe.tokenId}/revoke`, {})

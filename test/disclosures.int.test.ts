@@ -188,12 +188,13 @@ describe('disclosures', () => {
     // The partner's own pages (their disclosures, and the safeguarding actions and meetings their agency owns);
     // those check ownership by id themselves, and the secrets check below applies to them too. The team's
     // referral figures are aggregate and suppressed, the same for every agency.
-    const allowedPaths = new Set(['/partner', '/partner/disclosures/:id', '/partner/actions', '/partner/actions/:id', '/partner/meetings/:id', '/partner/figures', '/my-work', '/', '/account', '/account/password', '/account/two-factor'])
+    const allowedPaths = new Set(['/partner', '/partner/disclosures/:id', '/partner/actions', '/partner/actions/:id', '/partner/meetings/:id', '/partner/figures', '/my-work', '/', '/account', '/account/password', '/account/two-factor', '/account/tokens', '/account/tokens/new'])
     // Names and facts the partner was never given: none may appear in any answer.
     const secrets = ['Oskar', 'Brannigan', 'Quarry Hill', 'LS2 7EW', 'Unlawfully present', 'nail bar', referral.reference]
     let calls = 0
     // Signing out (here or everywhere) would end the sweep early: the routes a partner is meant to use that end the session.
-    // Their own account pages (password, optional two-factor) are theirs to use.
+    // Their own account pages (password, optional two-factor, their own API tokens, which no API route accepts
+    // with a partner's permissions) are theirs to use.
     for (const route of ctx.routes.filter((r) => r.access !== 'public' && r.url !== '/sign-out' && r.url !== '/account/sign-out-everywhere')) {
       const params = route.url.match(/:[a-zA-Z]+/g) ?? []
       const urls = params.length === 0 ? [route.url] : [...ids].map((id) => route.url.replace(/:[a-zA-Z]+/g, (name) => (name === ':index' ? '0' : id)))

@@ -23,14 +23,15 @@ const HELP = `Usage: npx lantern <command> [options]
 Commands:
   migrate                                  Bring the database schema up to date
   user create --email E --role R [--name N] Create a user; asks for a password, or generates one
-  user disable --email E                   Disable a user and end all their sessions
+  user disable --email E                   Disable a user, end all their sessions and revoke their API tokens
   user enable --email E                    Re-enable a disabled user
   user sign-out-everywhere --email E       End all of a user's sessions
   user unlock --email E                    Unlock a user locked out by failed sign-ins
   user reset-mfa --email E                 Remove a user's two-factor set-up (lost phone); they set it up again
   token create --email E [--name N] [--expires-days D] [--scopes P,P]
                                            Create an API token for a user (expires in 1-365 days, default 90;
-                                           scoped to the listed permissions, default all of the role's); printed once
+                                           scoped to the listed permissions, default all of the role's); printed once.
+                                           An operator's local action: users make their own at /account/tokens
   token revoke --id ID                     Revoke an API token
   demo [--referrals N]                     Load the synthetic demo (users for each role and referrals)
   assess FILE.json                         Screen facts (one facts object, {facts}, or an array of scenarios); prints JSON

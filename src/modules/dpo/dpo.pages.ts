@@ -58,6 +58,13 @@ function currentQuarter(now = new Date()): string {
   return `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`
 }
 
+/** Signed in, or the API token used and who made it, so a read done with a token is traced to its maker too. */
+function via(r: repo.Via): string {
+  if (!r.via_token) return 'Signed in'
+  if (!r.token_held) return 'API token (no longer held)'
+  return r.token_maker ? `API token made by ${r.token_maker}` : 'API token made at the command line'
+}
+
 /** Reports a data protection officer runs over the audit log: who saw what about a person, and what left to whom. */
 export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): void {
   const access = { config: { access: 'audit:view' as const } }
@@ -79,7 +86,7 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
       role: r.role ?? '',
       what: ACTION_LABELS[r.action] ?? r.action,
       why: r.justification ?? '',
-      via: r.via_token ? 'API token' : 'Signed in',
+      via: via(r),
     }))
     if (request.query.format === 'csv' && isUuid(personId)) {
       return sendCsv(reply, `${about}-access-${personId}.csv`, ['When', 'Who', 'Role', 'What', 'Why', 'Via'], described.map((d) => [d.when, d.who, d.role, d.what, d.why, d.via]))
@@ -113,7 +120,7 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
       category: r.category,
       action: ACTION_LABELS[r.action] ?? r.action,
       who: r.user_name ?? 'System',
-      via: r.via_token ? 'API token' : 'Signed in',
+      via: via(r),
       subject: r.subject_type ? `${r.subject_type}${r.subject_id ? ` ${r.subject_id}` : ''}` : '',
       why: r.justification ?? '',
     }))

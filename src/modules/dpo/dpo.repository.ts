@@ -2,7 +2,17 @@ import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/display-name.ts'
 
-export type AccessRow = { occurred_at: Date; action: string; user_name: string | null; role: string | null; via_token: boolean; justification: string | null; details: Record<string, unknown> }
+/**
+ * How an audited action was done: signed in, or with an API token, and then who made the token (NULL with
+ * token_held: made at the command line; token_held false: the token is no longer in the database).
+ */
+export type Via = { via_token: boolean; token_held: boolean; token_maker: string | null }
+
+export type AccessRow = { occurred_at: Date; action: string; user_name: string | null; role: string | null; justification: string | null; details: Record<string, unknown> } & Via
+
+const VIA = sql`a.actor_token_id IS NOT NULL AS via_token, t.id IS NOT NULL AS token_held, c.display_name AS token_maker`
+// Who made the token a row was done with: its own user, or no one (the command line), since migration 0030.
+const TOKEN_MAKER = sql`LEFT JOIN api_tokens t ON t.id = a.actor_token_id LEFT JOIN users c ON c.id = t.created_by`
 
 /**
  * Every audited event through which someone saw a person's addresses: their record, the referrals and places
@@ -10,8 +20,8 @@ export type AccessRow = { occurred_at: Date; action: string; user_name: string |
  */
 export async function addressAccess(db: Queryable, personId: string, since: Date): Promise<AccessRow[]> {
   const { rows } = await sql<AccessRow>`
-    SELECT a.occurred_at, a.action, u.display_name AS user_name, u.role_id AS role, a.actor_token_id IS NOT NULL AS via_token, a.justification, a.details
-    FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id
+    SELECT a.occurred_at, a.action, u.display_name AS user_name, u.role_id AS role, ${VIA}, a.justification, a.details
+    FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id ${TOKEN_MAKER}
     WHERE a.occurred_at >= ${since} AND (
       (a.subject_type = 'person' AND a.subject_id = ${personId} AND (a.action IN ('person.viewed', 'victim-facet.viewed')
         OR (a.action IN ('disclosure.made', 'disclosure.approved', 'disclosure.viewed') AND a.details->'fields' ? 'address')))
@@ -26,8 +36,8 @@ export async function addressAccess(db: Queryable, personId: string, since: Date
 /** Every audited view, record or disclosure of a person's immigration status. */
 export async function immigrationStatusAccess(db: Queryable, personId: string, since: Date): Promise<AccessRow[]> {
   const { rows } = await sql<AccessRow>`
-    SELECT a.occurred_at, a.action, u.display_name AS user_name, u.role_id AS role, a.actor_token_id IS NOT NULL AS via_token, a.justification, a.details
-    FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id
+    SELECT a.occurred_at, a.action, u.display_name AS user_name, u.role_id AS role, ${VIA}, a.justification, a.details
+    FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id ${TOKEN_MAKER}
     WHERE a.occurred_at >= ${since} AND a.subject_type = 'person' AND a.subject_id = ${personId} AND (
       a.action IN ('immigration-status.viewed', 'immigration-status.recorded')
       OR (a.action IN ('disclosure.made', 'disclosure.approved', 'disclosure.viewed') AND a.details->'fields' ? 'immigration-status'))
@@ -71,18 +81,17 @@ export type LogRow = {
   action: string
   category: string
   user_name: string | null
-  via_token: boolean
   subject_type: string | null
   subject_id: string | null
   justification: string | null
-}
+} & Via
 
 /** The audit log itself, newest first, filtered by s62 category, action and period (one page of it). */
 export async function auditLog(db: Queryable, filter: { category: string | null; action: string | null; from: Date; to: Date }, page: { limit: number; offset: number }): Promise<LogRow[]> {
   const { rows } = await sql<LogRow>`
-    SELECT a.id::text AS id, a.occurred_at, a.action, a.category, u.display_name AS user_name, a.actor_token_id IS NOT NULL AS via_token,
+    SELECT a.id::text AS id, a.occurred_at, a.action, a.category, u.display_name AS user_name, ${VIA},
       a.subject_type, a.subject_id, a.justification
-    FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id
+    FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id ${TOKEN_MAKER}
     WHERE a.occurred_at >= ${filter.from} AND a.occurred_at < ${filter.to}
       AND (${filter.category}::text IS NULL OR a.category = ${filter.category})
       AND (${filter.action}::text IS NULL OR a.action = ${filter.action})

@@ -1,14 +1,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
-import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { asArray, asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { NotFoundError } from '#src/platform/http/errors.ts'
+import { isUuid } from '#src/shared/ids.ts'
 import { findMfaState, countUnusedRecoveryCodes } from './mfa.repository.ts'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy.ts'
 import { SESSION_COOKIE } from './auth.routes.ts'
-import { mfaRequired } from './auth.service.ts'
+import { mfaRequired, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from './auth.service.ts'
+import { listUserApiTokens } from './api-tokens.repository.ts'
+import { PERMISSIONS, isPermission } from './permissions.ts'
+import { describeToken } from './user-admin.pages.ts'
 import { formatSecret, totpQrSvg } from './totp.ts'
 
-/** "Your account": change your password, sign out everywhere, and (partners, where optional) set up a second factor. */
+/**
+ * "Your account": change your password, sign out everywhere, (partners, where optional) set up a second factor,
+ * and make, list and revoke your own API tokens. Tokens are personal: only their own user makes one (an
+ * administrator can list and revoke them), so a token never lets one person act as another.
+ */
 export function registerAccountPages(app: FastifyInstance, { config, db, services }: AppDeps): void {
   const signedIn = { config: { access: 'signed-in' as const } }
 
@@ -97,5 +106,62 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
       return reply.redirect('/sign-in', 303)
     }
     return showEnrol(request, reply.code(400), { code: 'Enter the code your authenticator app shows now. Check the app is set up with the key on this page' })
+  })
+
+  app.get('/account/tokens', signedIn, async (request, reply) => {
+    const user = request.user!
+    const now = Date.now()
+    const tokens = await listUserApiTokens(db, user.id)
+    return reply.page('auth/tokens.njk', { pageTitle: 'Your API tokens', tokens: tokens.map((t) => describeToken(t, user.id, now)) })
+  })
+
+  type TokenValues = { name: string; days: string; scopes: string[] }
+
+  function showNewToken(request: FastifyRequest, reply: FastifyReply, values: TokenValues, errors: FieldErrors = {}) {
+    const permissions = [...request.user!.permissions].filter(isPermission)
+    return reply.page('auth/token-new.njk', {
+      pageTitle: 'Create an API token',
+      values,
+      maxDays: TOKEN_MAX_DAYS,
+      scopeItems: permissions.map((p) => ({ value: p, text: p, hint: { text: PERMISSIONS[p] }, checked: values.scopes.includes(p) })),
+      errors,
+      errorList: errorSummary(errors, ['name', 'days', 'scopes', 'currentPassword']),
+    })
+  }
+
+  app.get('/account/tokens/new', signedIn, (request, reply) => showNewToken(request, reply, { name: '', days: String(TOKEN_DEFAULT_DAYS), scopes: [] }))
+
+  app.post('/account/tokens', signedIn, async (request, reply) => {
+    const user = request.user!
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const values: TokenValues = { name: asString(body.name).trim(), days: asString(body.days).trim(), scopes: asArray(body.scopes).slice(0, 100) }
+    const currentPassword = asString(body.currentPassword)
+    const errors: FieldErrors = {}
+    if (!values.name) errors.name = 'Enter a name for the token, saying what uses it'
+    else if (values.name.length > 100) errors.name = 'Name must be 100 characters or fewer'
+    const days = Number(values.days)
+    if (!values.days) errors.days = 'Enter how many days the token lasts'
+    else if (!/^\d+$/.test(values.days) || days < 1 || days > TOKEN_MAX_DAYS) errors.days = `Enter a whole number of days from 1 to ${TOKEN_MAX_DAYS}`
+    // A session's permissions are its role's: a token may have some of them, never more.
+    const outside = values.scopes.filter((s) => !isPermission(s) || !user.permissions.has(s))
+    if (values.scopes.length === 0) errors.scopes = 'Select at least one permission the token may use'
+    else if (outside.length > 0) errors.scopes = `Your role does not have: ${outside.join(', ').slice(0, 300)}`
+    if (!currentPassword) errors.currentPassword = 'Enter your current password'
+    if (Object.keys(errors).length > 0) return showNewToken(request, reply.code(400), values, errors)
+    const result = await services.auth.createOwnApiToken(user.id, { name: values.name, expiresInDays: days, scopes: values.scopes, currentPassword }, actorOf(request))
+    if (!result.ok && result.signedOut) {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return reply.redirect('/sign-in', 303)
+    }
+    if (!result.ok) return showNewToken(request, reply.code(400), values, result.errors)
+    return reply.page('auth/token-created.njk', { pageTitle: 'API token created', token: result.token, expiresAt: result.expiresAt, scopes: result.scopes })
+  })
+
+  app.post<{ Params: { tokenId: string } }>('/account/tokens/:tokenId/revoke', signedIn, async (request, reply) => {
+    if (!isUuid(request.params.tokenId)) throw new NotFoundError('Token not found')
+    const outcome = await services.auth.revokeOwnApiToken(request.user!.id, request.params.tokenId, actorOf(request))
+    if (outcome === 'not-found') throw new NotFoundError('Token not found')
+    await request.flash(outcome === 'revoked' ? 'API token revoked' : 'That token had already been revoked')
+    return reply.redirect('/account/tokens', 303)
   })
 }

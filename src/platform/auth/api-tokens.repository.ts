@@ -4,14 +4,19 @@ import type { UserWithRole } from './users.repository.ts'
 
 export async function insertApiToken(
   db: Queryable,
-  token: { id: string; userId: string; name: string; tokenHash: string; expiresAt: Date | null; scopes: string[] | null },
+  token: { id: string; userId: string; name: string; tokenHash: string; expiresAt: Date | null; scopes: string[] | null; createdBy: string | null },
 ): Promise<void> {
   await db
     .insertInto('api_tokens')
-    .values({ id: token.id, user_id: token.userId, name: token.name, token_hash: token.tokenHash, expires_at: token.expiresAt, scopes: token.scopes })
+    .values({ id: token.id, user_id: token.userId, name: token.name, token_hash: token.tokenHash, expires_at: token.expiresAt, scopes: token.scopes, created_by: token.createdBy })
     .execute()
 }
 
+/**
+ * A live token: not revoked, not expired, its user not disabled, and personal: made by its own user or at the
+ * command line (created_by NULL). A token an administrator made for someone else (possible before migration
+ * 0030) is refused, so whoever was shown it cannot act as that user.
+ */
 export async function findLiveApiToken(
   db: Queryable,
   tokenHash: string,
@@ -35,7 +40,18 @@ export async function findLiveApiToken(
     .where('api_tokens.revoked_at', 'is', null)
     .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', sql<Date>`now()`)]))
     .where('users.disabled_at', 'is', null)
+    .where((eb) => eb.or([eb('api_tokens.created_by', 'is', null), eb('api_tokens.created_by', '=', eb.ref('api_tokens.user_id'))]))
     .executeTakeFirst()
+}
+
+/**
+ * Whether the user may be given a token now: they exist and are not disabled. Takes a share lock on their row
+ * for the rest of the transaction, so a token being made and the user being disabled cannot cross: disabling
+ * waits for the token (then revokes it), or the token waits for disabling (then sees it).
+ */
+export async function lockEnabledUser(db: Queryable, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('disabled_at').where('id', '=', userId).forShare().executeTakeFirst()
+  return row !== undefined && row.disabled_at === null
 }
 
 export async function markApiTokenUsed(db: Queryable, tokenId: string): Promise<void> {
@@ -52,6 +68,18 @@ export async function revokeApiToken(db: Queryable, tokenId: string): Promise<bo
   return result.numUpdatedRows > 0n
 }
 
+/** Revokes every live token a user has (when they are disabled), returning the ids for the audit. */
+export async function revokeUserApiTokens(db: Queryable, userId: string): Promise<string[]> {
+  const rows = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
 export type ApiTokenListRow = {
   id: string
   name: string
@@ -60,13 +88,14 @@ export type ApiTokenListRow = {
   revoked_at: Date | null
   last_used_at: Date | null
   scopes: string[] | null
+  created_by: string | null
 }
 
 /** A user's tokens, newest first, live and ended (an administrator sees what was revoked and when). */
 export async function listUserApiTokens(db: Queryable, userId: string): Promise<ApiTokenListRow[]> {
   return db
     .selectFrom('api_tokens')
-    .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'last_used_at', 'scopes'])
+    .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'last_used_at', 'scopes', 'created_by'])
     .where('user_id', '=', userId)
     .orderBy('created_at', 'desc')
     .limit(200)

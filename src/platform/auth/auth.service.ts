@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Config } from '#src/platform/config/config.ts'
-import type { Db } from '#src/platform/db/database.ts'
+import type { Db, Queryable } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor, AuditEventInput } from '#src/platform/audit/audit-events.ts'
@@ -30,7 +30,7 @@ import {
   setSessionData, consumeFlash,
   touchSession,
 } from './sessions.repository.ts'
-import { findLiveApiToken, insertApiToken, markApiTokenUsed, revokeApiToken } from './api-tokens.repository.ts'
+import { findApiTokenOwner, findLiveApiToken, insertApiToken, lockEnabledUser, markApiTokenUsed, revokeApiToken, revokeUserApiTokens } from './api-tokens.repository.ts'
 import { claimTotpStep, consumeRecoveryCode, findMfaState, saveMfaEnrolment } from './mfa.repository.ts'
 import { hashRecoveryCode, looksLikeRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret } from './totp.ts'
 
@@ -57,7 +57,7 @@ export type EnrolmentResult =
 
 export class AuthError extends Error {
   constructor(
-    readonly code: 'unknown-role' | 'email-taken' | 'unknown-user' | 'invalid-email' | 'weak-password' | 'invalid-scope' | 'invalid-expiry',
+    readonly code: 'unknown-role' | 'email-taken' | 'unknown-user' | 'invalid-email' | 'weak-password' | 'invalid-scope' | 'invalid-expiry' | 'not-own-token' | 'user-disabled',
     message: string,
   ) {
     super(message)
@@ -78,6 +78,21 @@ export function mfaRequired(permissions: readonly string[], config: Pick<Config,
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+/**
+ * Disabling a user ends their sessions and revokes their API tokens for good (re-enabling brings neither back),
+ * with a revocation row per token so each token's history ends with why. Runs in the caller's transaction.
+ */
+export async function endAccessOfDisabledUser(trx: Queryable, userId: string): Promise<{ sessionsEnded: number; tokensRevoked: string[]; events: AuditEventInput[] }> {
+  const sessionsEnded = await revokeUserSessions(trx, userId)
+  const tokensRevoked = await revokeUserApiTokens(trx, userId)
+  const events: AuditEventInput[] = tokensRevoked.map((id) => ({ action: 'api-token.revoked', subjectType: 'api-token', subjectId: id, details: { userId, reason: 'user-disabled' } }))
+  return { sessionsEnded, tokensRevoked, events }
+}
+
+export type OwnTokenResult =
+  | { ok: true; token: string; tokenId: string; expiresAt: Date; scopes: string[] }
+  | { ok: false; errors: Record<string, string>; signedOut?: boolean }
 
 export function createAuthService(db: Db, config: Config) {
   const idleMinutes = config.sessionIdleMinutes
@@ -111,13 +126,37 @@ export function createAuthService(db: Db, config: Config) {
     })
   }
 
+  /**
+   * Checks a signed-in user's current password before something a session left open must not be enough for.
+   * A wrong one counts towards the same lock as sign-in; the lock ends every session, so someone guessing at an
+   * unattended session's password is stopped, and the session with them.
+   */
+  async function checkCurrentPassword(user: UserRow, password: string, actor: Actor): Promise<'ok' | 'wrong' | 'locked'> {
+    if (await verifyPassword(password, user.password_hash)) return 'ok'
+    const { locked } = await inTransaction(db, async (trx) => {
+      const outcome = await recordFailedSignIn(trx, user.id, config.signInMaxFailures, config.signInLockMinutes)
+      const events: AuditEventInput[] = [{ action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason: 'wrong-current-password' } }]
+      if (outcome.locked) {
+        await revokeUserSessions(trx, user.id)
+        events.push({ action: 'auth.account-locked', subjectType: 'user', subjectId: user.id, details: { reason: 'too-many-failures' } })
+      }
+      await appendAuditEvents(trx, actor, events)
+      return outcome
+    })
+    return locked ? 'locked' : 'wrong'
+  }
+
   async function createToken(
-    user: Pick<UserRow, 'id' | 'permissions'>,
+    user: Pick<UserRow, 'id' | 'email' | 'permissions'>,
     name: string,
     expiresInDays: number,
     actor: Actor,
     scopes?: readonly string[],
   ): Promise<{ token: string; tokenId: string; expiresAt: Date; scopes: string[] }> {
+    // Tokens are personal: a signed-in person makes tokens only for themselves, so no one (an administrator
+    // included) is ever shown a token that acts as someone else. The command line (no signed-in user) is an
+    // operator's deliberate local action and may name any user.
+    if (actor.userId && actor.userId !== user.id) throw new AuthError('not-own-token', 'A signed-in user can make API tokens only for themselves')
     if (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > TOKEN_MAX_DAYS) {
       throw new AuthError('invalid-expiry', `A token must expire in 1 to ${TOKEN_MAX_DAYS} days`)
     }
@@ -130,7 +169,10 @@ export function createAuthService(db: Db, config: Config) {
     const tokenId = uuidv7()
     const expiresAt = new Date(Date.now() + expiresInDays * 86_400_000)
     await inTransaction(db, async (trx) => {
-      await insertApiToken(trx, { id: tokenId, userId: user.id, name, tokenHash: sha256(token), expiresAt, scopes: chosen })
+      // A disabled user's tokens were revoked when they were disabled; a new one would be waiting for them, live,
+      // the moment they were re-enabled.
+      if (!(await lockEnabledUser(trx, user.id))) throw new AuthError('user-disabled', `${user.email} is disabled: a disabled user cannot be given an API token`)
+      await insertApiToken(trx, { id: tokenId, userId: user.id, name, tokenHash: sha256(token), expiresAt, scopes: chosen, createdBy: actor.userId ?? null })
       await appendAuditEvents(trx, actor, [{ action: 'api-token.created', subjectType: 'api-token', subjectId: tokenId, details: { userId: user.id, scopes: chosen, expiresInDays } }])
     })
     return { token, tokenId, expiresAt, scopes: chosen }
@@ -301,20 +343,8 @@ export function createAuthService(db: Db, config: Config) {
       if (problem) errors.newPassword = problem
       else if (input.newPassword === input.currentPassword) errors.newPassword = 'New password must be different from your current password'
       if (errors.currentPassword) return { ok: false, errors }
-      if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
-        const { locked } = await inTransaction(db, async (trx) => {
-          const outcome = await recordFailedSignIn(trx, user.id, config.signInMaxFailures, config.signInLockMinutes)
-          const events: AuditEventInput[] = [{ action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason: 'wrong-current-password' } }]
-          // Someone guessing at an unattended session's password is stopped, and the session with them.
-          if (outcome.locked) {
-            await revokeUserSessions(trx, user.id)
-            events.push({ action: 'auth.account-locked', subjectType: 'user', subjectId: user.id, details: { reason: 'too-many-failures' } })
-          }
-          await appendAuditEvents(trx, actor, events)
-          return outcome
-        })
-        return { ok: false, errors: { ...errors, currentPassword: 'Your current password is not right' }, signedOut: locked }
-      }
+      const checked = await checkCurrentPassword(user, input.currentPassword, actor)
+      if (checked !== 'ok') return { ok: false, errors: { ...errors, currentPassword: 'Your current password is not right' }, signedOut: checked === 'locked' }
       if (Object.keys(errors).length > 0) return { ok: false, errors }
       const passwordHash = await hashPassword(input.newPassword, config.passwordHashCost)
       const endedSessions = await inTransaction(db, async (trx) => {
@@ -377,10 +407,35 @@ export function createAuthService(db: Db, config: Config) {
       return createToken(user, name, expiresInDays, actor, scopes)
     },
 
-    async createApiTokenForUser(userId: string, name: string, expiresInDays: number, actor: Actor, scopes?: readonly string[]) {
+    /**
+     * A signed-in user makes a token for themselves (their account pages), confirming it with their current
+     * password: a session left open on a shared desktop must not be turnable into a credential that lasts a year.
+     * The token may use only the chosen permissions of their own role.
+     */
+    async createOwnApiToken(userId: string, input: { name: string; expiresInDays: number; scopes: readonly string[]; currentPassword: string }, actor: Actor): Promise<OwnTokenResult> {
       const user = await findUserById(db, userId)
-      if (!user) throw new AuthError('unknown-user', 'There is no such user')
-      return createToken(user, name, expiresInDays, actor, scopes)
+      if (!user || user.disabled_at) return { ok: false, errors: { currentPassword: 'Enter your current password' }, signedOut: true }
+      if (!input.currentPassword) return { ok: false, errors: { currentPassword: 'Enter your current password' } }
+      const checked = await checkCurrentPassword(user, input.currentPassword.slice(0, 1024), actor)
+      if (checked !== 'ok') return { ok: false, errors: { currentPassword: 'Your current password is not right' }, signedOut: checked === 'locked' }
+      try {
+        return { ok: true, ...(await createToken(user, input.name, input.expiresInDays, { ...actor, userId: user.id }, input.scopes)) }
+      } catch (error) {
+        if (error instanceof AuthError && error.code === 'invalid-expiry') return { ok: false, errors: { days: error.message } }
+        if (error instanceof AuthError && error.code === 'invalid-scope') return { ok: false, errors: { scopes: error.message } }
+        if (error instanceof AuthError && error.code === 'user-disabled') return { ok: false, errors: { currentPassword: 'Enter your current password' }, signedOut: true }
+        throw error
+      }
+    },
+
+    /** A user revokes one of their own tokens; another user's token id is "not found", so it reveals nothing. */
+    async revokeOwnApiToken(userId: string, tokenId: string, actor: Actor): Promise<'revoked' | 'already-revoked' | 'not-found'> {
+      if ((await findApiTokenOwner(db, tokenId)) !== userId) return 'not-found'
+      return inTransaction(db, async (trx) => {
+        if (!(await revokeApiToken(trx, tokenId))) return 'already-revoked' as const
+        await appendAuditEvents(trx, actor, [{ action: 'api-token.revoked', subjectType: 'api-token', subjectId: tokenId, details: { userId } }])
+        return 'revoked' as const
+      })
     },
 
     async revokeApiToken(tokenId: string, actor: Actor): Promise<boolean> {
@@ -418,8 +473,12 @@ export function createAuthService(db: Db, config: Config) {
       if (!user) throw new AuthError('unknown-user', `No user has the email ${email}`)
       await inTransaction(db, async (trx) => {
         await setUserDisabled(trx, user.id, disabled)
-        if (disabled) await revokeUserSessions(trx, user.id)
-        await appendAuditEvents(trx, actor, [{ action: disabled ? 'user.disabled' : 'user.enabled', subjectType: 'user', subjectId: user.id }])
+        if (!disabled) return appendAuditEvents(trx, actor, [{ action: 'user.enabled', subjectType: 'user', subjectId: user.id }])
+        const ended = await endAccessOfDisabledUser(trx, user.id)
+        await appendAuditEvents(trx, actor, [
+          { action: 'user.disabled', subjectType: 'user', subjectId: user.id, details: { sessionsEnded: ended.sessionsEnded, tokensRevoked: ended.tokensRevoked.length } },
+          ...ended.events,
+        ])
       })
     },
   }

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
-import { asArray, asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { isUuid } from '#src/shared/ids.ts'
-import { AuthError, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from './auth.service.ts'
+import { AuthError } from './auth.service.ts'
+import type { ApiTokenListRow } from './api-tokens.repository.ts'
 import { PASSWORD_MIN_LENGTH, passwordProblem } from './password-policy.ts'
-import { PERMISSIONS, isPermission } from './permissions.ts'
 import { UserAdminError } from './user-admin.service.ts'
 
 const PAGE_SIZE = 50
@@ -15,8 +15,25 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 type Params = { Params: { id: string } }
 
 /**
+ * A token as its lists show it (the administrator's and the user's own): status, permissions and who made it. A
+ * token someone else made for its user (an administrator, before tokens were personal) is refused by the API, and
+ * says so.
+ */
+export function describeToken(t: ApiTokenListRow, ownerId: string, now: number) {
+  const foreign = t.created_by !== null && t.created_by !== ownerId
+  return {
+    ...t,
+    status: t.revoked_at ? 'Revoked' : t.expires_at && t.expires_at.getTime() <= now ? 'Expired' : foreign ? 'Refused' : 'Live',
+    scopeList: t.scopes ?? ['All of the role’s permissions'],
+    madeBy: t.created_by === null ? 'Made at the command line' : foreign ? 'Made by an administrator: refused' : 'Made by the user',
+  }
+}
+
+/**
  * User administration (user:manage): the list, creating a user, and on each user's page their role, status,
- * lock, second factor, sessions and API tokens. The services write each change with its audit row.
+ * lock, second factor, sessions and API tokens. The services write each change with its audit row. An
+ * administrator lists and revokes a user's API tokens but never makes one: a token is made by its own user
+ * (/account/tokens), so no one is shown a token that acts as someone else.
  */
 export function registerUserAdminPages(app: FastifyInstance, { services }: AppDeps): void {
   const admin = services.userAdmin
@@ -118,11 +135,7 @@ export function registerUserAdminPages(app: FastifyInstance, { services }: AppDe
       self: detail.user.id === request.user!.id,
       locked: detail.user.locked_until !== null && detail.user.locked_until.getTime() > now,
       roles: await admin.roles(),
-      tokens: detail.tokens.map((t) => ({
-        ...t,
-        status: t.revoked_at ? 'Revoked' : t.expires_at && t.expires_at.getTime() <= now ? 'Expired' : 'Live',
-        scopeList: t.scopes ?? ['All of the role’s permissions'],
-      })),
+      tokens: detail.tokens.map((t) => describeToken(t, detail.user.id, now)),
       errors: problem ? { role: problem } : {},
       errorList: problem ? [{ text: problem, href: '#role' }] : [],
     })
@@ -167,45 +180,6 @@ export function registerUserAdminPages(app: FastifyInstance, { services }: AppDe
       return `Signed out everywhere: ${count} session${count === 1 ? '' : 's'} ended`
     }),
   )
-
-  async function showNewToken(request: FastifyRequest<Params>, reply: FastifyReply, values: { name: string; days: string; scopes: string[] }, errors: FieldErrors = {}) {
-    const detail = await load(userId(request))
-    const permissions = detail.user.permissions.filter(isPermission)
-    return reply.page('admin/token-new.njk', {
-      pageTitle: 'Create an API token',
-      subject: detail.user,
-      values,
-      maxDays: TOKEN_MAX_DAYS,
-      scopeItems: permissions.map((p) => ({ value: p, text: p, hint: { text: PERMISSIONS[p] }, checked: values.scopes.includes(p) })),
-      errors,
-      errorList: errorSummary(errors, ['name', 'days', 'scopes']),
-    })
-  }
-
-  app.get<Params>('/admin/users/:id/tokens/new', manage, (request, reply) => showNewToken(request, reply, { name: '', days: String(TOKEN_DEFAULT_DAYS), scopes: [] }))
-
-  app.post<Params>('/admin/users/:id/tokens', manage, async (request, reply) => {
-    const id = userId(request)
-    const body = (request.body ?? {}) as Record<string, unknown>
-    const values = { name: asString(body.name).trim(), days: asString(body.days).trim(), scopes: asArray(body.scopes).slice(0, 100) }
-    const errors: FieldErrors = {}
-    if (!values.name) errors.name = 'Enter a name for the token, saying what uses it'
-    else if (values.name.length > 100) errors.name = 'Name must be 100 characters or fewer'
-    const days = Number(values.days)
-    if (!values.days) errors.days = 'Enter how many days the token lasts'
-    else if (!/^\d+$/.test(values.days) || days < 1 || days > TOKEN_MAX_DAYS) errors.days = `Enter a whole number of days from 1 to ${TOKEN_MAX_DAYS}`
-    if (values.scopes.length === 0) errors.scopes = 'Select at least one permission the token may use'
-    if (Object.keys(errors).length > 0) return showNewToken(request, reply.code(400), values, errors)
-    try {
-      const created = await services.auth.createApiTokenForUser(id, values.name, days, actorOf(request), values.scopes)
-      const detail = await load(id)
-      return reply.page('admin/token-created.njk', { pageTitle: 'API token created', subject: detail.user, token: created.token, expiresAt: created.expiresAt, scopes: created.scopes })
-    } catch (error) {
-      if (error instanceof AuthError && error.code === 'unknown-user') throw new NotFoundError('User not found')
-      if (error instanceof AuthError) return showNewToken(request, reply.code(400), values, { [error.code === 'invalid-expiry' ? 'days' : 'scopes']: error.message })
-      throw error
-    }
-  })
 
   app.post<{ Params: { id: string; tokenId: string } }>('/admin/users/:id/tokens/:tokenId/revoke', manage, async (request, reply) => {
     const id = userId(request)

@@ -6,6 +6,7 @@ import { setUserDisabled } from './users.repository.ts'
 import { revokeUserSessions } from './sessions.repository.ts'
 import { clearMfa, countUnusedRecoveryCodes } from './mfa.repository.ts'
 import { findApiTokenOwner, listUserApiTokens, revokeApiToken } from './api-tokens.repository.ts'
+import { endAccessOfDisabledUser } from './auth.service.ts'
 import { countLiveSessions, findUserForAdmin, listRolesWithPermissions, listUsers, setUserRole, unlockUser } from './user-admin.repository.ts'
 
 export class UserAdminError extends Error {
@@ -62,8 +63,12 @@ export function createUserAdminService(db: Db) {
       if (disabled && userId === actor.userId) throw new UserAdminError('own-account', 'You cannot disable your own account')
       await inTransaction(db, async (trx) => {
         if (!(await setUserDisabled(trx, userId, disabled))) throw new UserAdminError('not-found', 'There is no such user')
-        const ended = disabled ? await revokeUserSessions(trx, userId) : 0
-        await appendAuditEvents(trx, actor, [{ action: disabled ? 'user.disabled' : 'user.enabled', subjectType: 'user', subjectId: userId, details: disabled ? { sessionsEnded: ended } : {} }])
+        if (!disabled) return appendAuditEvents(trx, actor, [{ action: 'user.enabled', subjectType: 'user', subjectId: userId, details: {} }])
+        const ended = await endAccessOfDisabledUser(trx, userId)
+        await appendAuditEvents(trx, actor, [
+          { action: 'user.disabled', subjectType: 'user', subjectId: userId, details: { sessionsEnded: ended.sessionsEnded, tokensRevoked: ended.tokensRevoked.length } },
+          ...ended.events,
+        ])
       })
     },
 

@@ -142,6 +142,8 @@ export interface ApiTokensTable {
   last_used_at: Timestamp | null
   /** The permissions the token may use (intersected with its user's role); NULL: all of the role's. */
   scopes: string[] | null
+  /** Who made the token: its own user, or NULL for the command line (migration 0030). */
+  created_by: string | null
 }
 
 export interface AuditEventsTable {
