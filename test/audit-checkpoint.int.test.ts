@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli } from '#src/cli/main.ts'
-import { verifyAuditChain, chainedFieldsOf } from '#src/platform/audit/audit.repository.ts'
+import { appendAuditEvents, verifyAuditChain, chainedFieldsOf } from '#src/platform/audit/audit.repository.ts'
+import { redactAuditFor } from '#src/platform/audit/audit-redaction.ts'
+import { inTransaction } from '#src/platform/db/transaction.ts'
 import { canonicalJson, chainHash } from '#src/platform/audit/audit-chain.ts'
 import { CHECKPOINT_FILE, PUBLIC_KEY_FILE, startAuditCheckpoints } from '#src/platform/audit/audit-checkpoint.ts'
 import type { Config } from '#src/platform/config/config.ts'
@@ -171,6 +173,18 @@ describe('audit checkpoints: the chain anchored outside the database', () => {
     expect(verified.code, verified.err).toBe(0)
     expect(verified.out).toContain('agrees with 1 signed checkpoint')
     expect((await cli(ctx, ['audit', 'verify', '--public-key', join(tmpdir(), 'no-such-key.pub')], dpo)).code).toBe(2)
+  })
+
+  it('still verifies after an erasure redacts checkpointed rows (their stored hashes never change, ADR 0007)', async () => {
+    const { ctx } = await setUp()
+    const actor = { userId: null, ip: '203.0.113.9', requestId: 'req-erasure' }
+    await inTransaction(ctx.db, (trx) => appendAuditEvents(trx, actor, [{ action: 'referral.viewed', subjectType: 'referral', subjectId: 'r1', justification: 'Checking Ana Popescu for the NRM' }]))
+    expect((await cli(ctx, ['audit', 'checkpoint'])).code).toBe(0)
+    expect(await inTransaction(ctx.db, (trx) => redactAuditFor(trx, actor, { pattern: 'Ana Popescu', personIds: [], erasureId: 'e1' }))).toBe(1)
+    const verified = await cli(ctx, ['audit', 'verify'])
+    expect(verified.code, verified.err).toBe(0)
+    expect(verified.out).toContain('agrees with 1 signed checkpoint')
+    expect((await cli(ctx, ['audit', 'checkpoint'])).code).toBe(0)
   })
 
   it('says plainly when there is no checkpoint to verify against', async () => {
