@@ -256,6 +256,8 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
         const summary = await restoreDatabase(open.db, sub, { force: values.force === true })
         io.out(`Restored ${summary.rows} rows in ${summary.tables} tables from ${sub} in ${((Date.now() - started) / 1000).toFixed(1)} s.${summary.upgradedWith.length ? ` Upgraded with: ${summary.upgradedWith.join(', ')}.` : ''}`)
         io.out('Check it with: npx lantern audit verify. If Lantern was running, restart it so its in-memory indexes are rebuilt.')
+        // The signed checkpoints outside the database still describe the log as it was before the restore.
+        io.out(`If the backup is older than the latest audit checkpoint in ${config.auditCheckpointDir}, verify reports the events written after the backup as removed, which they were. Keep that folder as the record of the loss and give the restored log a new one (AUDIT_CHECKPOINT_DIR).`)
         return 0
       } catch (error) {
         if (error instanceof BackupError) {
