@@ -6,6 +6,7 @@ import { openDatabase } from '#src/platform/db/open.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { createServices } from '#src/container.ts'
 import { createApp } from '#src/app.ts'
+import { CheckpointError, keyFingerprint, publicKeyOf, startAuditCheckpoints } from '#src/platform/audit/audit-checkpoint.ts'
 import { formatCredentials, hasAnyUser, isDemoLoaded, loadDemo } from '#src/modules/demo/demo.ts'
 
 /** Starts Lantern: config → database (embedded unless DATABASE_URL) → migrations → demo → listen. */
@@ -22,12 +23,15 @@ async function main(): Promise<void> {
     await app?.close().catch(() => undefined)
     // A batch in hand finishes (or its transaction is rolled back) before the database stops.
     await services?.imports.idle().catch(() => undefined)
+    // Nothing more is audited now: sign the head as it stands, so a stop leaves no unanchored tail.
+    await checkpoints?.close().catch(() => undefined)
     await database.close().catch((error: unknown) => console.error('Could not stop the database cleanly:', error))
     process.exit(0)
   }
   let app: FastifyInstance | undefined
   let jobPoll: NodeJS.Timeout | undefined
   let services: ReturnType<typeof createServices> | undefined
+  let checkpoints: ReturnType<typeof startAuditCheckpoints> | undefined
   process.once('SIGINT', () => void shutdown('SIGINT'))
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
 
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
       [
         `\nLantern is running at http://${shownHost}:${config.port} (started in ${Date.now() - started} ms)`,
         database.embedded ? `Database: embedded PostgreSQL in ${join(config.dataDir, 'postgres')}` : 'Database: the PostgreSQL server in DATABASE_URL',
+        `Audit checkpoints: ${config.auditCheckpointDir} (key ${keyFingerprint(publicKeyOf(config.auditCheckpointKey))})`,
         ...(demoMessage ? [`\n${demoMessage}\n`] : []),
         ...(noUsers ? ['\nNo users yet. Create one with: npx lantern user create --email you@example.police.uk --role admin\n'] : []),
       ].join('\n'),
@@ -68,6 +73,12 @@ async function main(): Promise<void> {
     // workers never take the same batch and a job runs once.
     jobPoll = setInterval(workImports, config.jobPollSeconds * 1000)
     jobPoll.unref()
+    // Signed checkpoints of the audit chain's head, outside the database (ADR 0010): in the background, never on
+    // a request's path. Only an event id is logged when one is refused, never anything from the rows.
+    checkpoints = startAuditCheckpoints(database.db, config, {
+      onProblem: (error) =>
+        app?.log.error({ err: error, eventId: error instanceof CheckpointError ? error.eventId : undefined }, 'audit checkpoint not written: run npx lantern audit verify'),
+    })
   } catch (error) {
     // A stop requested while starting closes the database under the start-up steps; that is not a failure.
     if (closing) return

@@ -7,6 +7,7 @@ import { openDatabase, type OpenDatabase } from '#src/platform/db/open.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { BackupError, backupDatabase, restoreDatabase } from '#src/platform/db/backup.ts'
 import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
+import { anchorsOf, CheckpointError, keyFingerprint, latestCheckpoint, publicKeyOf, readCheckpoints, readPublicKey, writeAuditCheckpoint } from '#src/platform/audit/audit-checkpoint.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import { AuthError, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, createAuthService } from '#src/platform/auth/auth.service.ts'
 import { listRoles } from '#src/platform/auth/users.repository.ts'
@@ -35,7 +36,10 @@ Commands:
   token revoke --id ID                     Revoke an API token
   demo [--referrals N]                     Load the synthetic demo (users for each role and referrals)
   assess FILE.json                         Screen facts (one facts object, {facts}, or an array of scenarios); prints JSON
-  audit verify                             Check the audit log's hash chain; exit code 1 if broken
+  audit verify [--checkpoints DIR] [--public-key FILE]
+                                           Check the audit log's hash chain against its signed checkpoints
+                                           (AUDIT_CHECKPOINT_DIR); exit code 1 if broken
+  audit checkpoint                         Sign the audit chain's head now and add it to the checkpoints
   totp --secret S                          Print the current two-factor code for a secret (the demo users')
   backup FILE                              Write a backup of the whole database to FILE (works while Lantern runs)
   restore FILE [--force]                   Restore a backup into an empty database (--force replaces all data)
@@ -187,15 +191,50 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
       return 0
     }
     case 'audit': {
-      if (sub !== 'verify') return io.out('Usage: npx lantern audit verify'), sub === '--help' ? 0 : 2
+      const values = options(rest, { checkpoints: { type: 'string' }, 'public-key': { type: 'string' } })
+      if ((sub !== 'verify' && sub !== 'checkpoint') || values.help) {
+        return io.out('Usage: npx lantern audit verify [--checkpoints DIR] [--public-key FILE] | checkpoint [--checkpoints DIR]'), sub === '--help' || values.help ? 0 : 2
+      }
+      const dir = typeof values.checkpoints === 'string' ? values.checkpoints : config.auditCheckpointDir
+      if (sub === 'checkpoint') {
+        if (values['public-key'] !== undefined) throw new UsageError('--public-key is for verify: a checkpoint is signed with AUDIT_CHECKPOINT_KEY')
+        return withDb(async ({ db }) => {
+          try {
+            const written = (await writeAuditCheckpoint(db, { dir, privateKeyPem: config.auditCheckpointKey }))!
+            io.out(`Checkpoint signed: ${written.count} events up to event ${written.lastId}, added to ${dir} (key ${written.key}).`)
+            return 0
+          } catch (error) {
+            if (!(error instanceof CheckpointError)) throw error
+            io.err(`lantern: ${error.message}`)
+            return 1
+          }
+        })
+      }
+      // A DPO verifies with the public key alone (their own copy of it); by default, this installation's key.
+      let publicKey
+      try {
+        publicKey = typeof values['public-key'] === 'string' ? readPublicKey(values['public-key']) : publicKeyOf(config.auditCheckpointKey)
+      } catch (error) {
+        throw error instanceof CheckpointError ? new UsageError(error.message) : error
+      }
+      const reading = readCheckpoints(dir, publicKey)
       return withDb(async ({ db }) => {
-        const result = await verifyAuditChain(db)
-        if (result.ok) {
-          io.out(`Audit chain intact: ${result.checked} events checked.`)
-          return 0
+        const result = await verifyAuditChain(db, undefined, anchorsOf(reading.checkpoints))
+        for (const problem of reading.problems) io.err(`Audit checkpoint refused: ${problem} in ${reading.file}.`)
+        if (!result.ok) {
+          io.err(`Audit chain BROKEN at event ${result.firstBreak.id}: ${result.firstBreak.reason}. ${result.checked} events before it are intact.`)
+          return 1
         }
-        io.err(`Audit chain BROKEN at event ${result.firstBreak.id}: ${result.firstBreak.reason}. ${result.checked} events before it are intact.`)
-        return 1
+        const latest = latestCheckpoint(reading.checkpoints)
+        const n = reading.checkpoints.length
+        io.out(
+          `Audit chain intact: ${result.checked} events checked.` +
+            (latest
+              ? ` It agrees with ${n} signed checkpoint${n === 1 ? '' : 's'} in ${dir} (key ${keyFingerprint(publicKey)}), the latest of ${latest.at} at ${latest.count} events; ${result.checked - latest.count} since are covered by the chain alone.`
+              : ''),
+        )
+        if (!latest) io.err(`No signed checkpoints in ${dir}: the newest events removed, or the log rewritten and re-hashed, would not be detected. Lantern signs one every few minutes while it runs, or run: npx lantern audit checkpoint`)
+        return reading.problems.length ? 1 : 0
       })
     }
     case 'backup': {
@@ -218,6 +257,8 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
         const summary = await restoreDatabase(open.db, sub, { force: values.force === true })
         io.out(`Restored ${summary.rows} rows in ${summary.tables} tables from ${sub} in ${((Date.now() - started) / 1000).toFixed(1)} s.${summary.upgradedWith.length ? ` Upgraded with: ${summary.upgradedWith.join(', ')}.` : ''}`)
         io.out('Check it with: npx lantern audit verify. If Lantern was running, restart it so its in-memory indexes are rebuilt.')
+        // The signed checkpoints outside the database still describe the log as it was before the restore.
+        io.out(`If the backup is older than the latest audit checkpoint in ${config.auditCheckpointDir}, verify reports the events written after the backup as removed, which they were. Keep that folder as the record of the loss and give the restored log a new one (AUDIT_CHECKPOINT_DIR).`)
         return 0
       } catch (error) {
         if (error instanceof BackupError) {

@@ -7,6 +7,7 @@ import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createDb, type Db } from '#src/platform/db/database.ts'
 import { startEmbeddedPostgres, type EmbeddedServer } from '#src/platform/db/embedded.ts'
+import { embeddedPassword } from '#src/platform/db/embedded-password.ts'
 import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
 import { freePort } from '#src/shared/free-port.ts'
 import { ROOT } from '#src/platform/paths.ts'
@@ -132,7 +133,8 @@ describe('faults', () => {
     const pgPort = await freePort()
     const env = { LANTERN_DATA_DIR: dataDir, LANTERN_EMBEDDED_PG_PORT: String(pgPort) }
     let server: LanternProcess = await startLantern(env)
-    const db = createDb(`postgres://lantern:lantern-embedded@127.0.0.1:${pgPort}/lantern`, 2)
+    // The server made its cluster's password in the data folder as it started.
+    const db = createDb(`postgres://lantern:${embeddedPassword(dataDir)}@127.0.0.1:${pgPort}/lantern`, 2)
     pools.push(db)
     const officer = await seedOfficer(db, testConfig())
 

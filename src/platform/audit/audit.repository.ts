@@ -75,38 +75,75 @@ export async function redactionVouches(db: Queryable): Promise<Map<string, strin
 }
 
 /**
+ * A head of the chain recorded outside the database (a signed checkpoint, ADR 0010): the id of the newest row
+ * then, its stored hash (which covers every row before it), and how many rows there were up to it.
+ */
+export type ChainAnchor = { lastId: string; count: number; headHash: string; label: string }
+
+/**
  * Walks the whole chain in id order, in pages, recomputing every hash. A row whose personal data an erasure
  * redacted no longer matches its stored hash; it passes only if a later `audit.redacted` row vouches for
  * exactly its present contents (ADR 0007). Links between rows never change, so a removed row is still caught.
+ * The chain alone cannot show its newest rows removed, or every row rewritten and re-hashed: checked against
+ * anchors kept outside the database, it can.
  */
-export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<VerifyResult> {
+export async function verifyAuditChain(db: Db, pageSize = 5000, anchors: ChainAnchor[] = []): Promise<VerifyResult> {
+  const { head: _head, ...result } = await walkAuditChain(db, { afterId: '0', prevHash: GENESIS_HASH, checked: 0 }, { pageSize, anchors })
+  return result
+}
+
+export type ChainPosition = { afterId: string; prevHash: string; checked: number }
+
+/**
+ * Walks the chain from a position (the genesis, or a checkpointed head) to the newest row, answering where it
+ * ended. `checked` counts rows from the genesis when `from.checked` does, which is what anchors compare with.
+ */
+export async function walkAuditChain(
+  db: Queryable,
+  from: ChainPosition,
+  options: { pageSize?: number; anchors?: ChainAnchor[] } = {},
+): Promise<VerifyResult & { head: ChainPosition }> {
   const vouches = await redactionVouches(db)
-  let prevHash = GENESIS_HASH
-  let afterId = '0'
-  let checked = 0
+  // An empty log's checkpoint anchors nothing.
+  const anchors = (options.anchors ?? []).filter((a) => a.count > 0).sort((a, b) => (BigInt(a.lastId) < BigInt(b.lastId) ? -1 : BigInt(a.lastId) > BigInt(b.lastId) ? 1 : 0))
+  let next = 0
+  let { prevHash, afterId, checked } = from
+  const broken = (id: string, reason: string) => ({ ok: false as const, checked, firstBreak: { id, reason }, head: { afterId, prevHash, checked } })
   for (;;) {
     const rows = await db
       .selectFrom('audit_events')
       .selectAll()
       .where(sql<boolean>`id > ${afterId}::bigint`)
       .orderBy('id')
-      .limit(pageSize)
+      .limit(options.pageSize ?? 5000)
       .execute()
-    if (rows.length === 0) return { ok: true, checked }
+    if (rows.length === 0) break
     for (const row of rows) {
       const fields = chainedFieldsOf(row)
-      if (row.prev_hash !== prevHash) {
-        return { ok: false, checked, firstBreak: { id: fields.id, reason: 'does not link to the row before it (a row was removed or altered)' } }
-      }
+      if (row.prev_hash !== prevHash) return broken(fields.id, 'does not link to the row before it (a row was removed or altered)')
       const computed = chainHash(prevHash, fields)
-      if (computed !== row.hash && vouches.get(fields.id) !== computed) {
-        return { ok: false, checked, firstBreak: { id: fields.id, reason: 'its contents do not match its hash (the row was altered)' } }
+      if (computed !== row.hash && vouches.get(fields.id) !== computed) return broken(fields.id, 'its contents do not match its hash (the row was altered)')
+      // A checkpointed newest row that the walk has passed without meeting was deleted, and the rows after it
+      // relinked (or written since, linking to what was left).
+      const missing = anchors[next]
+      if (missing && BigInt(missing.lastId) < BigInt(fields.id)) {
+        return broken(missing.lastId, `it is missing, but ${missing.label} signed it as the newest of ${missing.count} events (events were removed)`)
+      }
+      for (; anchors[next]?.lastId === fields.id; next++) {
+        const anchor = anchors[next]
+        if (anchor.headHash !== row.hash) return broken(fields.id, `its hash differs from the one ${anchor.label} signed (the log up to it was rewritten and re-hashed)`)
+        if (anchor.count !== checked + 1) return broken(fields.id, `${checked + 1} events lead up to it, but ${anchor.label} signed ${anchor.count} (events were removed or added before it)`)
       }
       prevHash = row.hash
       checked++
       afterId = fields.id
     }
   }
+  const beyond = anchors[next]
+  if (beyond) {
+    return broken(beyond.lastId, `the log ends at event ${afterId} (${checked} events), but ${beyond.label} signed ${beyond.count} events up to event ${beyond.lastId} (events were removed from the end)`)
+  }
+  return { ok: true, checked, head: { afterId, prevHash, checked } }
 }
 
 /** The columns of an audit row that its hash covers, in the chain's own shape. */

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,6 +9,21 @@ describe('configuration', () => {
   it('refuses to start in production without a session secret or a database server', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/lantern' })).toThrow('SESSION_SECRET is required in production')
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) })).toThrow('DATABASE_URL is required in production')
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://db/lantern' })).toThrow('AUDIT_CHECKPOINT_KEY is required in production')
+  })
+
+  it('takes the audit checkpoint key as an Ed25519 PEM (newlines escaped or not), or generates one once in the data folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lantern-config-'))
+    const first = loadConfig({ LANTERN_DATA_DIR: dir })
+    expect(loadConfig({ LANTERN_DATA_DIR: dir }).auditCheckpointKey).toBe(first.auditCheckpointKey)
+    expect(first.auditCheckpointKey).toContain('BEGIN PRIVATE KEY')
+    expect(statSync(join(dir, 'audit-checkpoint-key')).mode & 0o077).toBe(0)
+    expect(first.auditCheckpointDir).toBe(join(dir, 'audit-checkpoints'))
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    expect(loadConfig({ LANTERN_DATA_DIR: dir, AUDIT_CHECKPOINT_KEY: pem.replace(/\n/g, '\\n') }).auditCheckpointKey).toBe(pem)
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    expect(() => loadConfig({ LANTERN_DATA_DIR: dir, AUDIT_CHECKPOINT_KEY: rsa })).toThrow('AUDIT_CHECKPOINT_KEY must be an Ed25519 private key')
+    expect(() => loadConfig({ LANTERN_DATA_DIR: dir, AUDIT_CHECKPOINT_KEY: 'not a key' })).toThrow('AUDIT_CHECKPOINT_KEY must be an Ed25519 private key')
   })
 
   it('lists every invalid setting at once', () => {

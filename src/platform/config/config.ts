@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
@@ -40,6 +40,9 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
+  AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_KEY: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
 })
 
 export type Config = {
@@ -79,6 +82,11 @@ export type Config = {
   logLevel: string
   /** log2 of the scrypt cost parameter N. */
   passwordHashCost: number
+  /** Where signed checkpoints of the audit chain's head are written and read (ADR 0010): outside the database. */
+  auditCheckpointDir: string
+  /** The Ed25519 private key (PKCS#8 PEM) that signs them; its public key is all a verifier needs. */
+  auditCheckpointKey: string
+  auditCheckpointMinutes: number
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +101,35 @@ function sessionSecretFromDataDir(dataDir: string): string {
   return secret
 }
 
+/**
+ * The audit checkpoint signing key: AUDIT_CHECKPOINT_KEY (a PEM, with real or escaped newlines), or in
+ * development one generated once and kept in the data folder like the session secret.
+ */
+function auditCheckpointKey(value: string | undefined, dataDir: string): string {
+  if (value === undefined) {
+    const file = join(dataDir, 'audit-checkpoint-key')
+    if (!existsSync(file)) {
+      mkdirSync(dataDir, { recursive: true })
+      const { privateKey } = generateKeyPairSync('ed25519')
+      try {
+        // 'wx': two processes starting at once must not each keep a different key.
+        writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' })
+        chmodSync(file, 0o600)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      }
+    }
+    value = readFileSync(file, 'utf8')
+  }
+  try {
+    const key = createPrivateKey(value.replace(/\\n/g, '\n'))
+    if (key.asymmetricKeyType !== 'ed25519') throw new Error('not Ed25519')
+    return key.export({ type: 'pkcs8', format: 'pem' }).toString()
+  } catch {
+    throw new ConfigError('AUDIT_CHECKPOINT_KEY must be an Ed25519 private key in PEM form (make one with: openssl genpkey -algorithm ed25519)')
+  }
+}
+
 /** Parses the environment into a Config, failing with every problem listed at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env)
@@ -104,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = e.NODE_ENV === 'production'
   if (production && !e.SESSION_SECRET) throw new ConfigError('SESSION_SECRET is required in production')
   if (production && !e.DATABASE_URL) throw new ConfigError('DATABASE_URL is required in production')
+  if (production && !e.AUDIT_CHECKPOINT_KEY) throw new ConfigError('AUDIT_CHECKPOINT_KEY is required in production')
   const dataDir = resolve(e.LANTERN_DATA_DIR)
   return {
     env: e.NODE_ENV,
@@ -132,5 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
     passwordHashCost: e.PASSWORD_HASH_COST,
+    auditCheckpointDir: resolve(e.AUDIT_CHECKPOINT_DIR ?? join(dataDir, 'audit-checkpoints')),
+    auditCheckpointKey: auditCheckpointKey(e.AUDIT_CHECKPOINT_KEY, dataDir),
+    auditCheckpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
   }
 }

