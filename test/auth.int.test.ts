@@ -144,6 +144,30 @@ describe('signing in and out', () => {
     expect((await other.completeSecondFactor(user.email, evil)).headers.location).toBe('/')
   })
 
+  it('sends a hostile returnTo (tab, CR, LF, backslash, characters above U+00FF) to the home page, never a 500', async () => {
+    const user = await createUser(ctx, 'investigator')
+    const hostile = ['/\t/example.com', '/\t\t/example.com', '/\n/example.com', '/\r\nSet-Cookie: x=1', '/caf\u00e9\u0100', '/\u2028/example.com', '/ok\\..\\/example.com', '\\/example.com', '/%0d%0a\r', '/\u0000/x', '/\u007f/x', 'https://example.com/']
+    for (const returnTo of hostile) {
+      // Already signed in: GET /sign-in redirects straight to returnTo.
+      const signedIn = new PageClient(ctx.app)
+      await signedIn.signIn(user.email)
+      const direct = await signedIn.get(`/sign-in?returnTo=${encodeURIComponent(returnTo)}`)
+      expect(direct.statusCode, JSON.stringify(returnTo)).toBe(303)
+      expect(direct.headers.location, JSON.stringify(returnTo)).toBe('/')
+      // Through the password and the second factor.
+      const client = new PageClient(ctx.app)
+      await client.get('/sign-in')
+      const passwordStep = await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD, returnTo })
+      expect(passwordStep.statusCode, JSON.stringify(returnTo)).toBe(303)
+      const done = await client.completeSecondFactor(user.email, passwordStep)
+      expect(done.headers.location, JSON.stringify(returnTo)).toBe('/')
+    }
+    // An ordinary local path with a query string is still honoured.
+    const client = new PageClient(ctx.app)
+    await client.signIn(user.email)
+    expect((await client.get(`/sign-in?returnTo=${encodeURIComponent('/people?q=%C3%A9')}`)).headers.location).toBe('/people?q=%C3%A9')
+  })
+
   it('rejects a form posted without a valid CSRF token', async () => {
     const user = await createUser(ctx, 'investigator')
     const client = new PageClient(ctx.app)

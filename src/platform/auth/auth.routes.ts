@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { localPath } from '#src/platform/http/return-to.ts'
 import { registerSecondFactorPages } from './mfa.pages.ts'
 
 export const SESSION_COOKIE = 'lantern_session'
@@ -16,10 +17,7 @@ declare module 'fastify' {
 export const SECOND_FACTOR_PATHS = { verify: '/sign-in/two-factor', enrol: '/sign-in/set-up-two-factor' } as const
 
 /** Only a path on this site: an attacker's link must not bounce a user to another site after sign-in. */
-export function safeReturnTo(value: unknown): string {
-  const path = asString(value)
-  return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/'
-}
+export const safeReturnTo = localPath
 
 export function registerAuthRoutes(app: FastifyInstance, { config, services }: AppDeps): void {
   function showSignIn(reply: FastifyReply, context: { email?: string; returnTo: string; errors?: FieldErrors; notice?: string }) {

@@ -2,13 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { localPath } from '#src/platform/http/return-to.ts'
 import { formatSecret, totpQrSvg } from './totp.ts'
-
-/** Only a path on this site (see safeReturnTo in auth.routes.ts). */
-function localPath(value: unknown): string {
-  const path = asString(value)
-  return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/'
-}
 
 /**
  * The second step of signing in: enter a code (or a recovery code), or set up an authenticator app the first
