@@ -4,8 +4,9 @@ import { actorOf } from '#src/platform/http/access.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { localPath } from '#src/platform/http/return-to.ts'
 import { registerSecondFactorPages } from './mfa.pages.ts'
+import { SESSION_COOKIE, setSessionCookie } from './session-cookie.ts'
 
-export const SESSION_COOKIE = 'lantern_session'
+export { SESSION_COOKIE } from './session-cookie.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -75,14 +76,10 @@ export function registerAuthRoutes(app: FastifyInstance, { config, services }: A
             : 'Enter a correct email address and password'
         return showSignIn(reply.code(401), { email, returnTo, errors: { email: message } })
       }
-      reply.setCookie(SESSION_COOKIE, result.sessionToken, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.cookieSecure,
-        path: '/',
-      })
-      // A half-finished earlier attempt in this browser is replaced by this one.
+      setSessionCookie(reply, result.sessionToken, config)
+      // A session this browser already had (half-finished or signed in) is replaced by this one, not left live.
       if (request.pendingSignIn) await services.auth.cancelSignIn(request.pendingSignIn.idHash)
+      if (request.session) await services.auth.cancelSignIn(request.session.idHash)
       return reply.redirect(result.pending ? SECOND_FACTOR_PATHS[result.pending] : returnTo, 303)
     },
   )
