@@ -69,6 +69,39 @@ describe('signing in and out', () => {
     expect(wrong.body).toContain(`value="${user.email}"`)
   })
 
+  it('answers an unknown email, a wrong password and a locked account (even with the right password) alike', async () => {
+    const user = await createUser(ctx, 'analyst')
+    const lockedUser = await createUser(ctx, 'analyst')
+    await ctx.db.updateTable('users').set({ locked_until: sql`now() + interval '15 minutes'`, failed_sign_in_count: 3 }).where('id', '=', lockedUser.id).execute()
+    const email = 'same-for-all@test.lantern'
+    // The typed email is shown back, so it is the same in each; tokens and nonces differ per request.
+    const normalise = (body: string, typed: string) =>
+      body.replaceAll(typed, email).replace(/name="_csrf" value="[^"]+"/g, '').replace(/nonce="[^"]+"/g, '')
+    async function attempt(typed: string, password: string) {
+      const client = new PageClient(ctx.app)
+      await client.get('/sign-in')
+      const response = await client.post('/sign-in', { email: typed, password })
+      return { status: response.statusCode, body: normalise(response.body, typed), setCookie: response.headers['set-cookie'] }
+    }
+    const unknown = await attempt('nobody-at-all@test.lantern', TEST_PASSWORD)
+    const wrong = await attempt(user.email, 'not-the-password')
+    const lockedWrong = await attempt(lockedUser.email, 'not-the-password')
+    const lockedRight = await attempt(lockedUser.email, TEST_PASSWORD)
+    expect(unknown.status).toBe(401)
+    expect(unknown.body).toContain('Enter a correct email address and password')
+    for (const other of [wrong, lockedWrong, lockedRight]) {
+      expect(other.status).toBe(unknown.status)
+      expect(other.body).toBe(unknown.body)
+      expect(other.setCookie).toEqual(unknown.setCookie)
+    }
+    // The one that locks the account answers the same as the ones before it.
+    const locking = await createUser(ctx, 'analyst')
+    const bodies = []
+    for (let i = 0; i < 4; i++) bodies.push(await attempt(locking.email, 'not-the-password'))
+    expect(await auditActions(locking.id)).toContain('auth.account-locked')
+    for (const b of bodies) expect(b).toEqual(unknown)
+  })
+
   it('gives specific messages for missing or malformed input', async () => {
     const client = new PageClient(ctx.app)
     await client.get('/sign-in')
@@ -86,7 +119,8 @@ describe('signing in and out', () => {
     for (let i = 0; i < 3; i++) await client.post('/sign-in', { email: user.email, password: 'wrong-password' })
     const locked = await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD })
     expect(locked.statusCode).toBe(401)
-    expect(locked.body).toContain('This account is locked for 15 minutes')
+    // The page does not say the account is locked (that would tell anyone the email is known); the audit log does.
+    expect(locked.body).toContain('Enter a correct email address and password')
     expect(await auditActions(user.id)).toContain('auth.account-locked')
 
     await ctx.db.updateTable('users').set({ locked_until: sql`now() - interval '1 second'` }).where('id', '=', user.id).execute()
@@ -193,6 +227,38 @@ describe('signing in and out', () => {
     expect(response.headers['x-request-id']).toBeTruthy()
     const nonce = /'nonce-([^']+)'/.exec(csp)![1]
     expect(response.body).toContain(`<script nonce="${nonce}">`)
+  })
+})
+
+describe('sign-in timing', () => {
+  it('takes comparable time for an unknown email, a wrong password and a locked account', async () => {
+    // A realistic hash cost, so the password check (not noise) is what the timings measure.
+    const timed = await createTestContext({ env: { PASSWORD_HASH_COST: '14', SIGN_IN_MAX_FAILURES: '100' } })
+    try {
+      const known = await createUser(timed, 'analyst')
+      const locked = await createUser(timed, 'analyst')
+      await timed.db.updateTable('users').set({ locked_until: sql`now() + interval '15 minutes'` }).where('id', '=', locked.id).execute()
+      const client = new PageClient(timed.app)
+      await client.get('/sign-in')
+      const cases = { unknown: 'nobody-timed@test.lantern', wrong: known.email, locked: locked.email }
+      const times: Record<keyof typeof cases, number[]> = { unknown: [], wrong: [], locked: [] }
+      for (let round = 0; round < 5; round++) {
+        for (const [name, email] of Object.entries(cases) as Array<[keyof typeof cases, string]>) {
+          const started = performance.now()
+          expect((await client.post('/sign-in', { email, password: 'not-the-password' })).statusCode).toBe(401)
+          times[name].push(performance.now() - started)
+        }
+      }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+      const wrong = median(times.wrong)
+      // Each path verifies one scrypt hash; without that, unknown or locked would answer several times faster.
+      for (const name of ['unknown', 'locked'] as const) {
+        expect(median(times[name]), name).toBeGreaterThan(wrong * 0.5)
+        expect(median(times[name]), name).toBeLessThan(wrong * 2)
+      }
+    } finally {
+      await timed.close()
+    }
   })
 })
 
