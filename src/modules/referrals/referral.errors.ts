@@ -10,6 +10,7 @@ export type ReferralErrorCode =
   | 'unknown-priority-tag'
   | 'unknown-assignee'
   | 'received-in-future'
+  | 'idempotency-key-reused'
 
 const STATUS: Record<ReferralErrorCode, number> = {
   'not-found': 404,
@@ -20,6 +21,8 @@ const STATUS: Record<ReferralErrorCode, number> = {
   'unknown-priority-tag': 400,
   'unknown-assignee': 400,
   'received-in-future': 400,
+  // The request is well formed, but the key already names a different one: retrying cannot succeed.
+  'idempotency-key-reused': 422,
 }
 
 export const ReferralError = defineDomainError<ReferralErrorCode>('ReferralError', STATUS)

@@ -24,6 +24,7 @@ import * as m0022 from './migrations/0022-audit-chain-head.ts'
 import * as m0023 from './migrations/0023-name-rank-index.ts'
 import * as m0024 from './migrations/0024-display-name-index.ts'
 import * as m0025 from './migrations/0025-audit-append.ts'
+import * as m0033 from './migrations/0033-api-idempotency-keys.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '0023-name-rank-index': m0023,
   '0024-display-name-index': m0024,
   '0025-audit-append': m0025,
+  '0033-api-idempotency-keys': m0033,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
