@@ -277,3 +277,43 @@ describe('sign-in rate limit', () => {
     }
   })
 })
+
+describe('the client address behind a proxy (TRUSTED_PROXIES)', () => {
+  const production = { NODE_ENV: 'production', SESSION_SECRET: 'p'.repeat(48), SIGN_IN_RATE_LIMIT_PER_MINUTE: '2' }
+
+  async function rejectedTokenIp(app: TestContext['app'], db: TestContext['db'], remoteAddress: string, forwardedFor: string) {
+    const requestId = `proxy-test-${Math.random().toString(36).slice(2, 12)}`
+    await app.inject({ method: 'GET', url: '/api/v1/referrals', remoteAddress, headers: { authorization: 'Bearer not-a-token', 'x-forwarded-for': forwardedFor, 'x-request-id': requestId } })
+    const row = await db.selectFrom('audit_events').select('ip').where('request_id', '=', requestId).executeTakeFirstOrThrow()
+    return row.ip
+  }
+
+  it('ignores X-Forwarded-For in production unless the proxy is listed, for the audit log and the rate limit', async () => {
+    const untrusted = await createTestContext({ env: production })
+    try {
+      // A client cannot choose the address its requests are audited under…
+      expect(await rejectedTokenIp(untrusted.app, untrusted.db, '127.0.0.1', '203.0.113.7')).toBe('127.0.0.1')
+      // …nor escape the sign-in rate limit by sending a new address each time.
+      const statuses = []
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await untrusted.app.inject({ method: 'POST', url: '/sign-in', headers: { 'x-forwarded-for': `198.51.100.${i + 1}` }, payload: { email: 'a@b.test', password: 'x' } })).statusCode)
+      }
+      expect(statuses.slice(2)).toEqual([429, 429])
+    } finally {
+      await untrusted.close()
+    }
+  })
+
+  it('reads the client address from a listed proxy only, taking the last address not itself a listed proxy', async () => {
+    const trusted = await createTestContext({ env: { ...production, TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8' } })
+    try {
+      expect(await rejectedTokenIp(trusted.app, trusted.db, '127.0.0.1', '203.0.113.7')).toBe('203.0.113.7')
+      // The client's own X-Forwarded-For entries come first; the proxies append, so the rightmost untrusted one is the client.
+      expect(await rejectedTokenIp(trusted.app, trusted.db, '127.0.0.1', '192.0.2.66, 203.0.113.8, 10.1.2.3')).toBe('203.0.113.8')
+      // A request that does not come through a listed proxy keeps its own address.
+      expect(await rejectedTokenIp(trusted.app, trusted.db, '192.0.2.10', '203.0.113.9')).toBe('192.0.2.10')
+    } finally {
+      await trusted.close()
+    }
+  })
+})
