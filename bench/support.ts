@@ -95,17 +95,17 @@ export async function signIn(url: string, email: string, password: string): Prom
   const session = response.headers.getSetCookie().find((c) => c.startsWith('lantern_session='))
   if (!session) throw new Error(`sign-in failed: ${response.status}`)
   const sessionCookie = session.split(';')[0]
-  await secondFactor(url, email, `${cookie}; ${sessionCookie}`, String(response.headers.get('location')))
-  return sessionCookie
+  // The session id is renewed when the second factor is passed: the cookie that answer sets is the one to use.
+  return (await secondFactor(url, email, `${cookie}; ${sessionCookie}`, String(response.headers.get('location')))) ?? sessionCookie
 }
 
 // Bench users are inserted without two-factor: the first sign-in sets it up, later ones reuse the key.
 const benchMfaSecrets = new Map<string, string>()
 const benchMfaSteps = new Map<string, number>()
 
-/** Passes the second factor as a user's phone would, setting it up first if needed. */
-async function secondFactor(url: string, email: string, cookie: string, location: string): Promise<void> {
-  if (location !== '/sign-in/two-factor' && location !== '/sign-in/set-up-two-factor') return
+/** Passes the second factor as a user's phone would, setting it up first if needed; the renewed session cookie. */
+async function secondFactor(url: string, email: string, cookie: string, location: string): Promise<string | undefined> {
+  if (location !== '/sign-in/two-factor' && location !== '/sign-in/set-up-two-factor') return undefined
   const page = await (await fetch(`${url}${location}`, { headers: { cookie } })).text()
   const token = /name="_csrf" value="([^"]+)"/.exec(page)![1]
   let secret = benchMfaSecrets.get(email)
@@ -124,6 +124,7 @@ async function secondFactor(url: string, email: string, cookie: string, location
     body: new URLSearchParams({ _csrf: token, code: totpCode(secret, step * 30_000) }),
   })
   if (response.status !== 303 && response.status !== 200) throw new Error(`second factor failed for ${email}: ${response.status}`)
+  return response.headers.getSetCookie().find((c) => c.startsWith('lantern_session='))?.split(';')[0]
 }
 
 /** The p-th percentile of the values, to one decimal place. */

@@ -88,7 +88,9 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     },
     requestIdHeader: false,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.env === 'production',
+    // Only the listed proxies' X-Forwarded-For is believed (the rightmost address that is not one of them is the
+    // client); with none listed, the connection's address is the client's, whatever headers it sends.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     routerOptions: { ignoreTrailingSlash: true },
   })
   const registry: RouteDeclaration[] = []

@@ -69,6 +69,39 @@ describe('signing in and out', () => {
     expect(wrong.body).toContain(`value="${user.email}"`)
   })
 
+  it('answers an unknown email, a wrong password and a locked account (even with the right password) alike', async () => {
+    const user = await createUser(ctx, 'analyst')
+    const lockedUser = await createUser(ctx, 'analyst')
+    await ctx.db.updateTable('users').set({ locked_until: sql`now() + interval '15 minutes'`, failed_sign_in_count: 3 }).where('id', '=', lockedUser.id).execute()
+    const email = 'same-for-all@test.lantern'
+    // The typed email is shown back, so it is the same in each; tokens and nonces differ per request.
+    const normalise = (body: string, typed: string) =>
+      body.replaceAll(typed, email).replace(/name="_csrf" value="[^"]+"/g, '').replace(/nonce="[^"]+"/g, '')
+    async function attempt(typed: string, password: string) {
+      const client = new PageClient(ctx.app)
+      await client.get('/sign-in')
+      const response = await client.post('/sign-in', { email: typed, password })
+      return { status: response.statusCode, body: normalise(response.body, typed), setCookie: response.headers['set-cookie'] }
+    }
+    const unknown = await attempt('nobody-at-all@test.lantern', TEST_PASSWORD)
+    const wrong = await attempt(user.email, 'not-the-password')
+    const lockedWrong = await attempt(lockedUser.email, 'not-the-password')
+    const lockedRight = await attempt(lockedUser.email, TEST_PASSWORD)
+    expect(unknown.status).toBe(401)
+    expect(unknown.body).toContain('Enter a correct email address and password')
+    for (const other of [wrong, lockedWrong, lockedRight]) {
+      expect(other.status).toBe(unknown.status)
+      expect(other.body).toBe(unknown.body)
+      expect(other.setCookie).toEqual(unknown.setCookie)
+    }
+    // The one that locks the account answers the same as the ones before it.
+    const locking = await createUser(ctx, 'analyst')
+    const bodies = []
+    for (let i = 0; i < 4; i++) bodies.push(await attempt(locking.email, 'not-the-password'))
+    expect(await auditActions(locking.id)).toContain('auth.account-locked')
+    for (const b of bodies) expect(b).toEqual(unknown)
+  })
+
   it('gives specific messages for missing or malformed input', async () => {
     const client = new PageClient(ctx.app)
     await client.get('/sign-in')
@@ -86,7 +119,8 @@ describe('signing in and out', () => {
     for (let i = 0; i < 3; i++) await client.post('/sign-in', { email: user.email, password: 'wrong-password' })
     const locked = await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD })
     expect(locked.statusCode).toBe(401)
-    expect(locked.body).toContain('This account is locked for 15 minutes')
+    // The page does not say the account is locked (that would tell anyone the email is known); the audit log does.
+    expect(locked.body).toContain('Enter a correct email address and password')
     expect(await auditActions(user.id)).toContain('auth.account-locked')
 
     await ctx.db.updateTable('users').set({ locked_until: sql`now() - interval '1 second'` }).where('id', '=', user.id).execute()
@@ -144,6 +178,30 @@ describe('signing in and out', () => {
     expect((await other.completeSecondFactor(user.email, evil)).headers.location).toBe('/')
   })
 
+  it('sends a hostile returnTo (tab, CR, LF, backslash, characters above U+00FF) to the home page, never a 500', async () => {
+    const user = await createUser(ctx, 'investigator')
+    const hostile = ['/\t/example.com', '/\t\t/example.com', '/\n/example.com', '/\r\nSet-Cookie: x=1', '/caf\u00e9\u0100', '/\u2028/example.com', '/ok\\..\\/example.com', '\\/example.com', '/%0d%0a\r', '/\u0000/x', '/\u007f/x', 'https://example.com/']
+    for (const returnTo of hostile) {
+      // Already signed in: GET /sign-in redirects straight to returnTo.
+      const signedIn = new PageClient(ctx.app)
+      await signedIn.signIn(user.email)
+      const direct = await signedIn.get(`/sign-in?returnTo=${encodeURIComponent(returnTo)}`)
+      expect(direct.statusCode, JSON.stringify(returnTo)).toBe(303)
+      expect(direct.headers.location, JSON.stringify(returnTo)).toBe('/')
+      // Through the password and the second factor.
+      const client = new PageClient(ctx.app)
+      await client.get('/sign-in')
+      const passwordStep = await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD, returnTo })
+      expect(passwordStep.statusCode, JSON.stringify(returnTo)).toBe(303)
+      const done = await client.completeSecondFactor(user.email, passwordStep)
+      expect(done.headers.location, JSON.stringify(returnTo)).toBe('/')
+    }
+    // An ordinary local path with a query string is still honoured.
+    const client = new PageClient(ctx.app)
+    await client.signIn(user.email)
+    expect((await client.get(`/sign-in?returnTo=${encodeURIComponent('/people?q=%C3%A9')}`)).headers.location).toBe('/people?q=%C3%A9')
+  })
+
   it('rejects a form posted without a valid CSRF token', async () => {
     const user = await createUser(ctx, 'investigator')
     const client = new PageClient(ctx.app)
@@ -172,6 +230,38 @@ describe('signing in and out', () => {
   })
 })
 
+describe('sign-in timing', () => {
+  it('takes comparable time for an unknown email, a wrong password and a locked account', async () => {
+    // A realistic hash cost, so the password check (not noise) is what the timings measure.
+    const timed = await createTestContext({ env: { PASSWORD_HASH_COST: '14', SIGN_IN_MAX_FAILURES: '100' } })
+    try {
+      const known = await createUser(timed, 'analyst')
+      const locked = await createUser(timed, 'analyst')
+      await timed.db.updateTable('users').set({ locked_until: sql`now() + interval '15 minutes'` }).where('id', '=', locked.id).execute()
+      const client = new PageClient(timed.app)
+      await client.get('/sign-in')
+      const cases = { unknown: 'nobody-timed@test.lantern', wrong: known.email, locked: locked.email }
+      const times: Record<keyof typeof cases, number[]> = { unknown: [], wrong: [], locked: [] }
+      for (let round = 0; round < 5; round++) {
+        for (const [name, email] of Object.entries(cases) as Array<[keyof typeof cases, string]>) {
+          const started = performance.now()
+          expect((await client.post('/sign-in', { email, password: 'not-the-password' })).statusCode).toBe(401)
+          times[name].push(performance.now() - started)
+        }
+      }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+      const wrong = median(times.wrong)
+      // Each path verifies one scrypt hash; without that, unknown or locked would answer several times faster.
+      for (const name of ['unknown', 'locked'] as const) {
+        expect(median(times[name]), name).toBeGreaterThan(wrong * 0.5)
+        expect(median(times[name]), name).toBeLessThan(wrong * 2)
+      }
+    } finally {
+      await timed.close()
+    }
+  })
+})
+
 describe('sign-in rate limit', () => {
   it('slows down repeated attempts from one address', async () => {
     const limited = await createTestContext({ env: { SIGN_IN_RATE_LIMIT_PER_MINUTE: '3' } })
@@ -184,6 +274,46 @@ describe('sign-in rate limit', () => {
       expect(statuses.slice(3)).toEqual([429, 429])
     } finally {
       await limited.close()
+    }
+  })
+})
+
+describe('the client address behind a proxy (TRUSTED_PROXIES)', () => {
+  const production = { NODE_ENV: 'production', SESSION_SECRET: 'p'.repeat(48), SIGN_IN_RATE_LIMIT_PER_MINUTE: '2' }
+
+  async function rejectedTokenIp(app: TestContext['app'], db: TestContext['db'], remoteAddress: string, forwardedFor: string) {
+    const requestId = `proxy-test-${Math.random().toString(36).slice(2, 12)}`
+    await app.inject({ method: 'GET', url: '/api/v1/referrals', remoteAddress, headers: { authorization: 'Bearer not-a-token', 'x-forwarded-for': forwardedFor, 'x-request-id': requestId } })
+    const row = await db.selectFrom('audit_events').select('ip').where('request_id', '=', requestId).executeTakeFirstOrThrow()
+    return row.ip
+  }
+
+  it('ignores X-Forwarded-For in production unless the proxy is listed, for the audit log and the rate limit', async () => {
+    const untrusted = await createTestContext({ env: production })
+    try {
+      // A client cannot choose the address its requests are audited under…
+      expect(await rejectedTokenIp(untrusted.app, untrusted.db, '127.0.0.1', '203.0.113.7')).toBe('127.0.0.1')
+      // …nor escape the sign-in rate limit by sending a new address each time.
+      const statuses = []
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await untrusted.app.inject({ method: 'POST', url: '/sign-in', headers: { 'x-forwarded-for': `198.51.100.${i + 1}` }, payload: { email: 'a@b.test', password: 'x' } })).statusCode)
+      }
+      expect(statuses.slice(2)).toEqual([429, 429])
+    } finally {
+      await untrusted.close()
+    }
+  })
+
+  it('reads the client address from a listed proxy only, taking the last address not itself a listed proxy', async () => {
+    const trusted = await createTestContext({ env: { ...production, TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8' } })
+    try {
+      expect(await rejectedTokenIp(trusted.app, trusted.db, '127.0.0.1', '203.0.113.7')).toBe('203.0.113.7')
+      // The client's own X-Forwarded-For entries come first; the proxies append, so the rightmost untrusted one is the client.
+      expect(await rejectedTokenIp(trusted.app, trusted.db, '127.0.0.1', '192.0.2.66, 203.0.113.8, 10.1.2.3')).toBe('203.0.113.8')
+      // A request that does not come through a listed proxy keeps its own address.
+      expect(await rejectedTokenIp(trusted.app, trusted.db, '192.0.2.10', '203.0.113.9')).toBe('192.0.2.10')
+    } finally {
+      await trusted.close()
     }
   })
 })

@@ -250,3 +250,39 @@ describe('read audit for a DPO', () => {
     expect(read.length).toBeGreaterThanOrEqual(3)
   })
 })
+
+describe('a person’s disclosures, seen by someone outside a firewall', () => {
+  it('does not tell a user without immigration-status:view (or without sight of the victim facet) that it was shared', async () => {
+    await ds.get(`/people/${victim}/disclosures`)
+    const made = await ds.post(`/people/${victim}/disclosures`, {
+      agencyId: childrens,
+      agreementId,
+      purpose: 'Housing support referral',
+      fields: ['name', 'immigration-status'],
+      protectedBasis: 'Safeguarding: support eligibility',
+      ...dateParts('expiresOn', inDays(10)),
+    })
+    expect(made.statusCode).toBe(303)
+    // The supervisor (who may see immigration status) is told what was shared.
+    const supervisorView = await ds.get(`/people/${victim}/disclosures`)
+    expect(supervisorView.body).toContain('Name and other names, Immigration status')
+
+    // The officer works the victim side (so sees the victim facet) but may not see immigration status.
+    const officerView = await dc.get(`/people/${victim}/disclosures`)
+    expect(officerView.statusCode).toBe(200)
+    expect(officerView.body).toContain('Housing support referral')
+    expect(officerView.body).toContain('Name and other names, a protected field')
+    expect(officerView.body).not.toMatch(/immigration status/i)
+    expect(officerView.body).toContain('NRM referral and decisions')
+
+    // Another officer, not working the victim side, may see neither protected field, nor which one was shared.
+    const other = new PageClient(ctx.app)
+    await other.signIn((await createUser(ctx, 'investigator')).email)
+    const otherView = await other.get(`/people/${victim}/disclosures`)
+    expect(otherView.statusCode).toBe(200)
+    expect(otherView.body).not.toMatch(/immigration status/i)
+    expect(otherView.body).not.toContain('NRM referral')
+    expect(otherView.body).not.toContain('victim facet')
+    expect(otherView.body).toContain('Name and other names, a protected field')
+  })
+})

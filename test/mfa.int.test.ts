@@ -223,6 +223,65 @@ describe('a half-signed-in session', () => {
   })
 })
 
+describe('session renewal at each privilege change', () => {
+  function sessionCookie(response: { cookies: Array<{ name: string; value: string }> }) {
+    return response.cookies.find((c) => c.name === 'lantern_session')?.value
+  }
+  async function reaches(cookie: string, path = '/referrals') {
+    return (await ctx.app.inject({ method: 'GET', url: path, headers: { cookie: `lantern_session=${cookie}` } })).statusCode
+  }
+
+  it('gives a new session id after the password and again after the code; the earlier ids open nothing', async () => {
+    const user = await createUser(ctx, 'investigator')
+    const client = new PageClient(ctx.app)
+    await client.get('/sign-in')
+    const passwordStep = await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD })
+    const halfSignedIn = sessionCookie(passwordStep)!
+    expect(halfSignedIn).toBeTruthy()
+    await client.get('/sign-in/two-factor')
+    await forgetLastStep(user.id)
+    const verified = await client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET) })
+    expect(verified.statusCode).toBe(303)
+    const signedIn = sessionCookie(verified)
+    // Someone who planted or read the half-signed-in cookie (before the second factor) gets nothing from it.
+    expect(signedIn).toBeTruthy()
+    expect(signedIn).not.toBe(halfSignedIn)
+    expect(await reaches(halfSignedIn)).toBe(303)
+    expect(await reaches(signedIn!)).toBe(200)
+    expect((await client.get('/referrals')).statusCode).toBe(200)
+    // One session row, stored by the hash of the new id.
+    expect(await ctx.db.selectFrom('sessions').select('id_hash').where('user_id', '=', user.id).where('revoked_at', 'is', null).execute()).toHaveLength(1)
+  })
+
+  it('gives a new session id when two-factor is set up during sign-in', async () => {
+    const user = await createUser(ctx, 'investigator', undefined, { mfa: false })
+    const client = new PageClient(ctx.app)
+    await client.get('/sign-in')
+    const passwordStep = await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD })
+    const halfSignedIn = sessionCookie(passwordStep)!
+    const enrolled = await client.completeSecondFactor(user.email, passwordStep)
+    expect(enrolled.body).toContain('Save your recovery codes')
+    const signedIn = sessionCookie(enrolled)
+    expect(signedIn).toBeTruthy()
+    expect(signedIn).not.toBe(halfSignedIn)
+    expect(await reaches(halfSignedIn)).toBe(303)
+    expect(await reaches(signedIn!)).toBe(200)
+  })
+
+  it('ends a session this browser already had when another sign-in starts in it', async () => {
+    const first = await createUser(ctx, 'investigator')
+    const second = await createUser(ctx, 'analyst')
+    const client = new PageClient(ctx.app)
+    await client.signIn(first.email)
+    const signedIn = /lantern_session=([^;]+)/.exec(client.cookieHeader())![1]
+    expect(await reaches(signedIn)).toBe(200)
+    const passwordStep = await client.post('/sign-in', { email: second.email, password: TEST_PASSWORD })
+    expect(passwordStep.statusCode).toBe(303)
+    expect(sessionCookie(passwordStep)).not.toBe(signedIn)
+    expect(await reaches(signedIn)).toBe(303)
+  })
+})
+
 describe('partner agency users', () => {
   it('by default (MFA_PARTNERS=optional) sign in with a password alone, and may set up a second factor', async () => {
     expect(ctx.config.mfaPartners).toBe('optional')

@@ -161,3 +161,96 @@ describe('referrals API', () => {
     expect(body.properties.source.enum).toContain('helpline')
   })
 })
+
+describe('Idempotency-Key on POST /api/v1/referrals', () => {
+  function create(body: unknown, key: string | undefined, auth = token) {
+    return ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: { authorization: `Bearer ${auth}`, ...(key === undefined ? {} : { 'idempotency-key': key }) },
+      payload: body as object,
+    })
+  }
+  async function referralsWithSummary(summary: string) {
+    return ctx.db.selectFrom('referrals').select('id').where('summary', '=', summary).execute()
+  }
+
+  it('replays the first answer to a retry with the same key and body, and makes no second referral', async () => {
+    const body = { ...referral, summary: `Retried after a lost reply ${crypto.randomUUID()}` }
+    const key = crypto.randomUUID()
+    const first = await create(body, key)
+    expect(first.statusCode).toBe(201)
+    const retry = await create(body, key)
+    expect(retry.statusCode).toBe(201)
+    expect(retry.json().id).toBe(first.json().id)
+    expect(retry.json()).toEqual(first.json())
+    expect(retry.headers.location).toBe(first.headers.location)
+    expect(retry.headers['idempotent-replayed']).toBe('true')
+    expect(await referralsWithSummary(body.summary)).toHaveLength(1)
+    // Without a key, each request is a new referral (as before).
+    await create(body, undefined)
+    expect(await referralsWithSummary(body.summary)).toHaveLength(2)
+  })
+
+  it('refuses the same key with a different body with a 422 problem, and writes nothing', async () => {
+    const key = crypto.randomUUID()
+    const body = { ...referral, summary: `First body ${crypto.randomUUID()}` }
+    expect((await create(body, key)).statusCode).toBe(201)
+    const changed = { ...body, summary: `A different body ${crypto.randomUUID()}` }
+    const reused = await create(changed, key)
+    expect(reused.statusCode).toBe(422)
+    expect(reused.headers['content-type']).toContain('application/problem+json')
+    expect(reused.json()).toMatchObject({ status: 422, type: 'urn:lantern:problem:idempotency-key-reused', detail: expect.stringContaining('Idempotency-Key') })
+    expect(await referralsWithSummary(changed.summary)).toHaveLength(0)
+  })
+
+  it('keeps keys per token user: another user with the same key makes their own referral', async () => {
+    const other = await apiToken(ctx, (await createUser(ctx, 'investigator')).email)
+    const key = crypto.randomUUID()
+    const body = { ...referral, summary: `Per user ${crypto.randomUUID()}` }
+    const mine = await create(body, key)
+    const theirs = await create(body, key, other)
+    expect(theirs.statusCode).toBe(201)
+    expect(theirs.json().id).not.toBe(mine.json().id)
+  })
+
+  it('lets only one of several concurrent requests with the same key create a referral', async () => {
+    const key = crypto.randomUUID()
+    const body = { ...referral, summary: `Concurrent ${crypto.randomUUID()}` }
+    const answers = await Promise.all(Array.from({ length: 4 }, () => create(body, key)))
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201])
+    expect(new Set(answers.map((a) => a.json().id)).size).toBe(1)
+    expect(await referralsWithSummary(body.summary)).toHaveLength(1)
+    expect(await ctx.db.selectFrom('audit_events').select('id').where('action', '=', 'referral.created').where('subject_id', '=', answers[0].json().id).execute()).toHaveLength(1)
+  })
+
+  it('forgets a key after 24 hours, and does not hold one when the request failed', async () => {
+    const key = crypto.randomUUID()
+    const body = { ...referral, summary: `Expiring ${crypto.randomUUID()}` }
+    expect((await create({ ...body, priorityTags: ['no-such-priority'] }, key)).statusCode).toBe(400)
+    const first = await create(body, key)
+    expect(first.statusCode).toBe(201)
+    await ctx.db.updateTable('api_idempotency_keys').set({ created_at: new Date(Date.now() - 25 * 3600_000) }).where('key', '=', key).execute()
+    const later = await create(body, key)
+    expect(later.statusCode).toBe(201)
+    expect(later.json().id).not.toBe(first.json().id)
+  })
+
+  it('refuses a malformed key with a 400 problem', async () => {
+    for (const key of ['', 'x'.repeat(256), 'has space', 'caf\u00e9']) {
+      const response = await create(referral, key)
+      expect(response.statusCode, JSON.stringify(key)).toBe(400)
+      expect(response.json().errors?.[0]?.detail ?? response.json().detail).toMatch(/Idempotency-Key/)
+    }
+  })
+
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    const post = doc.paths['/api/v1/referrals'].post
+    const header = post.parameters.find((p: { in: string; name: string }) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key')
+    expect(header).toBeTruthy()
+    expect(header.required).toBeFalsy()
+    expect(post.description).toMatch(/Idempotency-Key/)
+    expect(post.responses['422']).toBeTruthy()
+  })
+})

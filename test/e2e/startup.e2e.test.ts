@@ -97,7 +97,10 @@ describe('npm start', () => {
       body: new URLSearchParams({ _csrf: codeToken, code: totpCode(secret!) }),
     })
     expect(verified.status).toBe(303)
-    const queue = await fetch(`http://127.0.0.1:${first.port}/referrals`, { headers: { cookie: session } })
+    // The session id is renewed when the second factor is passed: the half-signed-in one opens nothing.
+    const signedIn = verified.headers.getSetCookie().find((c) => c.startsWith('lantern_session='))!.split(';')[0]
+    expect(signedIn).not.toBe(session)
+    const queue = await fetch(`http://127.0.0.1:${first.port}/referrals`, { headers: { cookie: signedIn } })
     expect(await queue.text()).toMatch(/Showing 1 to 25 of 200 referrals/)
     console.log(`first start to first page: ${first.ms} ms`)
 

@@ -9,7 +9,7 @@ import { isUuid } from '#src/shared/ids.ts'
 import { formatDate, formatDateTime, londonDate } from '#src/shared/dates.ts'
 import { countryName, languageName } from '#src/shared/reference-data.ts'
 import { describeAge } from '#src/modules/referrals/referral.presenter.ts'
-import { DISCLOSABLE_FIELDS, FIELD_KEYS, isDisclosableField, LAWFUL_BASES, type LawfulBasis } from './disclosure.fields.ts'
+import { DISCLOSABLE_FIELDS, FIELD_KEYS, isDisclosableField, LAWFUL_BASES, type DisclosableField, type LawfulBasis } from './disclosure.fields.ts'
 import { DisclosureError } from './disclosure.service.ts'
 
 type Body = Record<string, unknown>
@@ -104,20 +104,31 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
     const today = londonDate()
     const errors = state.errors ?? {}
     const defaultEnd = addDays(today, 28)
+    // The firewalls hold here too: that a person's immigration status (or victim facet) went to an agency says
+    // they have one, so someone who may not see it is told only that "a protected field" went (one or more, so
+    // the wording says neither which nor how many), and is not offered it to share.
+    const mayShare = (field: DisclosableField) => {
+      const protects: string | null = DISCLOSABLE_FIELDS[field].protects
+      return protects === null || (protects === 'immigration-status' ? can(request.user, 'immigration-status:view') : person.facet.visible)
+    }
+    const sharedLabel = (fields: string[]) => {
+      const shown = fields.filter((f) => !isDisclosableField(f) || mayShare(f)).map(fieldLabel)
+      return (shown.length < fields.length ? [...shown, 'a protected field'] : shown).join(', ')
+    }
     return reply.page('disclosures/views/person.njk', {
       pageTitle: `Share with a partner: ${person.names[0]?.full_name ?? 'Person'}`,
       personId,
       personName: person.names[0]?.full_name ?? 'Person',
       disclosures: (await disclosures.listForPerson(personId)).map((d) => ({
         ...d,
-        fieldsLabel: d.fields.map(fieldLabel).join(', '),
+        fieldsLabel: sharedLabel(d.fields),
         expires: formatDate(d.expires_at),
         made: formatDateTime(d.created_at),
         state: d.revoked_at ? 'Revoked' : d.status === 'awaiting-approval' ? 'Waiting for a supervisor' : d.live ? 'Live' : 'Expired',
       })),
       agencies: await services.partners.list(),
       agreements: (await disclosures.listAgreements()).filter((a) => a.ends_on >= today && a.starts_on <= today),
-      fieldItems,
+      fieldItems: fieldItems.filter((item) => mayShare(item.value)),
       canApprove: can(request.user, 'disclosure:approve'),
       values: state.values ?? { 'expiresOn-day': String(Number(defaultEnd.slice(8))), 'expiresOn-month': String(Number(defaultEnd.slice(5, 7))), 'expiresOn-year': defaultEnd.slice(0, 4), fields: [] },
       errors,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -6,7 +7,7 @@ import { actorOf } from '#src/platform/http/access.ts'
 import { COUNT_CAP } from './referral.service.ts'
 import { AssignmentInput, IsoDate, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
 import { EXPLOITATION_TYPES, SOURCES, STATUSES } from './referral.vocabulary.ts'
-import type { LocationRow, ReferralListRow, ReferralRow, SubjectRow } from './referral.repository.ts'
+import { IDEMPOTENCY_KEY_HOURS, type LocationRow, type ReferralListRow, type ReferralRow, type SubjectRow } from './referral.repository.ts'
 
 const Problem = z.object({
   type: z.string(),
@@ -120,6 +121,24 @@ function detail(view: { referral: ReferralRow; subjects: SubjectRow[]; locations
 const IdParams = z.object({ id: z.uuid({ error: 'Must be a referral id (a UUID)' }) })
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem }
 
+const IdempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, { error: 'Idempotency-Key must be 1 to 255 visible ASCII characters (no spaces), such as a UUID' })
+    .optional()
+    .describe('A key of your choosing (a new UUID per referral is best). A retry with the same key and body is answered with the referral the first request made.'),
+})
+
+const IDEMPOTENCY_DESCRIPTION = [
+  'Send an `Idempotency-Key` header (1 to 255 visible ASCII characters; a new UUID for each referral) so that a request',
+  'retried after a lost reply cannot record the referral twice. Keys belong to the token\'s user and are kept for',
+  `${IDEMPOTENCY_KEY_HOURS} hours. The same key with the same body answers 201 with the referral the first request made`,
+  '(its current state, the same id and `Location`, and the header `Idempotent-Replayed: true`), and records nothing new;',
+  'requests sent at the same moment with one key make one referral between them. The same key with a different body is',
+  'refused with a 422 problem (`urn:lantern:problem:idempotency-key-reused`). A request that failed holds no key.',
+  'Without the header every request records a new referral.',
+].join(' ')
+
 /** The referral API under /api/v1: validation, responses and OpenAPI all come from the schemas here. */
 export function registerReferralApi(app: FastifyInstance, { services }: AppDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>()
@@ -129,12 +148,26 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
     '/api/v1/referrals',
     {
       config: { access: 'referral:create' },
-      schema: { tags: ['referrals'], summary: 'Record a referral', body: NewReferralInput, response: { 201: ReferralDetail, ...errors } },
+      schema: {
+        tags: ['referrals'],
+        summary: 'Record a referral',
+        description: IDEMPOTENCY_DESCRIPTION,
+        headers: IdempotencyHeaders,
+        body: NewReferralInput,
+        response: { 201: ReferralDetail, ...errors, 422: Problem },
+      },
     },
     async (request, reply) => {
-      const created = await referrals.create(request.body, actorOf(request))
-      const view = await referrals.view(created.id, actorOf(request))
-      return reply.code(201).header('location', `/api/v1/referrals/${created.id}`).send(detail(view))
+      const actor = actorOf(request)
+      const key = request.headers['idempotency-key']
+      // The body as parsed (so the same JSON sent with other spacing is the same request), hashed: only the hash is kept.
+      const outcome =
+        key === undefined
+          ? { id: (await referrals.create(request.body, actor)).id, replayed: false }
+          : await referrals.createOnce(request.body, actor, { key, requestHash: createHash('sha256').update(JSON.stringify(request.body)).digest('hex') })
+      const view = await referrals.view(outcome.id, actor)
+      if (outcome.replayed) reply.header('idempotent-replayed', 'true')
+      return reply.code(201).header('location', `/api/v1/referrals/${outcome.id}`).send(detail(view))
     },
   )
 

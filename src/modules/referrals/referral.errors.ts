@@ -11,6 +11,7 @@ export type ReferralErrorCode =
   | 'unknown-assignee'
   | 'received-in-future'
   | 'forbidden'
+  | 'idempotency-key-reused'
 
 const STATUS: Record<ReferralErrorCode, number> = {
   'not-found': 404,
@@ -22,6 +23,8 @@ const STATUS: Record<ReferralErrorCode, number> = {
   'unknown-assignee': 400,
   'received-in-future': 400,
   forbidden: 403,
+  // The request is well formed, but the key already names a different one: retrying cannot succeed.
+  'idempotency-key-reused': 422,
 }
 
 export const ReferralError = defineDomainError<ReferralErrorCode>('ReferralError', STATUS)

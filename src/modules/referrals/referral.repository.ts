@@ -445,3 +445,39 @@ export async function listVictimSubjects(db: Queryable, referralId: string): Pro
   const rows = await db.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', referralId).where('role', 'in', ['potential-victim', 'victim']).execute()
   return [...new Set(rows.map((r) => r.person_id))]
 }
+
+/** How long an API idempotency key names its referral: a client retrying after a lost reply does so well within it. */
+export const IDEMPOTENCY_KEY_HOURS = 24
+
+/**
+ * Claims an idempotency key for this user, or takes over one older than IDEMPOTENCY_KEY_HOURS. True when this
+ * transaction now holds the key. A concurrent claim of the same key waits here (on the primary key) until the
+ * holder commits or rolls back, so two requests never both go on to create.
+ */
+export async function claimIdempotencyKey(db: Queryable, userId: string, key: string, requestHash: string): Promise<boolean> {
+  const row = await db
+    .insertInto('api_idempotency_keys')
+    .values({ user_id: userId, key, request_hash: requestHash })
+    .onConflict((oc) =>
+      oc
+        .columns(['user_id', 'key'])
+        .doUpdateSet({ request_hash: requestHash, referral_id: null, created_at: sql`now()` })
+        .where('api_idempotency_keys.created_at', '<', sql<Date>`now() - make_interval(hours => ${IDEMPOTENCY_KEY_HOURS})`),
+    )
+    .returning('key')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+export async function findIdempotencyKey(db: Queryable, userId: string, key: string): Promise<{ request_hash: string; referral_id: string | null } | undefined> {
+  return db.selectFrom('api_idempotency_keys').select(['request_hash', 'referral_id']).where('user_id', '=', userId).where('key', '=', key).executeTakeFirst()
+}
+
+export async function setIdempotencyReferral(db: Queryable, userId: string, key: string, referralId: string): Promise<void> {
+  await db.updateTable('api_idempotency_keys').set({ referral_id: referralId }).where('user_id', '=', userId).where('key', '=', key).execute()
+}
+
+/** Forgets expired keys (a key not used again would otherwise stay for ever); the created_at index finds them. */
+export async function deleteExpiredIdempotencyKeys(db: Queryable): Promise<void> {
+  await db.deleteFrom('api_idempotency_keys').where('created_at', '<', sql<Date>`now() - make_interval(hours => ${IDEMPOTENCY_KEY_HOURS})`).execute()
+}

@@ -40,7 +40,7 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
     if (unknown.length > 0) throw new ReferralError('unknown-priority-tag', `Unknown strategic priority: ${unknown.join(', ')}`, 'priorityTags')
   }
 
-  return {
+  const service = {
     triageSlaHours: sla,
 
     /** Records a referral with its people and places, in one transaction with its audit row. */
@@ -97,6 +97,32 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
         ])
         return { id, reference }
       })
+    },
+
+    /**
+     * Records a referral once per idempotency key (per user, for IDEMPOTENCY_KEY_HOURS): a retry with the same
+     * key and the same request gets the referral the first one made (`replayed`), a different request under the
+     * same key is refused. The key is claimed in the referral's own transaction, so if the referral is not
+     * written the key is not held, and concurrent requests with one key wait for each other (see claimIdempotencyKey).
+     */
+    async createOnce(input: NewReferralInput, actor: Actor, idempotency: { key: string; requestHash: string }): Promise<{ id: string; replayed: boolean }> {
+      const userId = actor.userId
+      if (!userId) throw new Error('an idempotency key needs a user to belong to')
+      const outcome = await inTransaction(db, async (trx) => {
+        if (await repo.claimIdempotencyKey(trx, userId, idempotency.key, idempotency.requestHash)) {
+          const created = await service.create(input, actor, { trx })
+          await repo.setIdempotencyReferral(trx, userId, idempotency.key, created.id)
+          return { id: created.id, replayed: false }
+        }
+        const held = await repo.findIdempotencyKey(trx, userId, idempotency.key)
+        if (!held?.referral_id || held.request_hash !== idempotency.requestHash) {
+          throw new ReferralError('idempotency-key-reused', 'This Idempotency-Key was already used for a different request. Send a new key for a new referral, or the same request to retry it.')
+        }
+        return { id: held.referral_id, replayed: true }
+      })
+      // Housekeeping after the commit, so the request's own transaction never waits on it.
+      if (!outcome.replayed) await repo.deleteExpiredIdempotencyKeys(db)
+      return outcome
     },
 
     /** The triage queue. Listing with filters is a search, so it is audited with the criteria used. */
@@ -218,6 +244,7 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       discard: (id: string) => repo.deleteDraft(db, id),
     },
   }
+  return service
 }
 
 export type ReferralService = ReturnType<typeof createReferralService>

@@ -2,9 +2,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { localPath } from '#src/platform/http/return-to.ts'
 import { registerSecondFactorPages } from './mfa.pages.ts'
+import { SESSION_COOKIE, setSessionCookie } from './session-cookie.ts'
 
-export const SESSION_COOKIE = 'lantern_session'
+export { SESSION_COOKIE } from './session-cookie.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,13 +18,10 @@ declare module 'fastify' {
 export const SECOND_FACTOR_PATHS = { verify: '/sign-in/two-factor', enrol: '/sign-in/set-up-two-factor' } as const
 
 /** Only a path on this site: an attacker's link must not bounce a user to another site after sign-in. */
-export function safeReturnTo(value: unknown): string {
-  const path = asString(value)
-  return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/'
-}
+export const safeReturnTo = localPath
 
 export function registerAuthRoutes(app: FastifyInstance, { config, services }: AppDeps): void {
-  function showSignIn(reply: FastifyReply, context: { email?: string; returnTo: string; errors?: FieldErrors; notice?: string }) {
+  function showSignIn(reply: FastifyReply, context: { email?: string; returnTo: string; errors?: FieldErrors; notice?: string; failed?: boolean }) {
     const errors = context.errors ?? {}
     return reply.page('auth/sign-in.njk', {
       pageTitle: 'Sign in',
@@ -31,6 +30,9 @@ export function registerAuthRoutes(app: FastifyInstance, { config, services }: A
       errors,
       errorList: errorSummary(errors, ['email', 'password']),
       notice: context.notice,
+      lockHint: context.failed
+        ? `After ${config.signInMaxFailures} failed attempts an account is locked for ${config.signInLockMinutes} minutes. If you still cannot sign in, ask a Lantern administrator.`
+        : undefined,
     })
   }
 
@@ -70,21 +72,14 @@ export function registerAuthRoutes(app: FastifyInstance, { config, services }: A
       if (Object.keys(errors).length > 0) return showSignIn(reply.code(400), { email, returnTo, errors })
 
       const result = await services.auth.signIn(email, password, actorOf(request), asString(request.headers['user-agent']).slice(0, 300) || null, returnTo)
-      if (!result.ok) {
-        const message =
-          result.reason === 'locked'
-            ? `Too many failed attempts. This account is locked for ${config.signInLockMinutes} minutes.`
-            : 'Enter a correct email address and password'
-        return showSignIn(reply.code(401), { email, returnTo, errors: { email: message } })
-      }
-      reply.setCookie(SESSION_COOKIE, result.sessionToken, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.cookieSecure,
-        path: '/',
-      })
-      // A half-finished earlier attempt in this browser is replaced by this one.
+      // An unknown email, a wrong password and a locked account get the same page, status and (see signIn) time:
+      // saying "locked" would tell anyone trying emails that this one belongs to a user. The lock rule is shown to
+      // everyone who fails instead, and an administrator sees the lock on the user's page (/admin/users).
+      if (!result.ok) return showSignIn(reply.code(401), { email, returnTo, errors: { email: 'Enter a correct email address and password' }, failed: true })
+      setSessionCookie(reply, result.sessionToken, config)
+      // A session this browser already had (half-finished or signed in) is replaced by this one, not left live.
       if (request.pendingSignIn) await services.auth.cancelSignIn(request.pendingSignIn.idHash)
+      if (request.session) await services.auth.cancelSignIn(request.session.idHash)
       return reply.redirect(result.pending ? SECOND_FACTOR_PATHS[result.pending] : returnTo, 303)
     },
   )

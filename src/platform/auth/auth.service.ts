@@ -48,11 +48,11 @@ export type PendingMfa = 'verify' | 'enrol'
 export type ResolvedSession = { idHash: string; user: CurrentUser; data: Record<string, unknown>; pending: PendingMfa | null }
 
 export type SecondFactorResult =
-  | { ok: true; returnTo: string; method: 'totp' | 'recovery-code' }
+  | { ok: true; returnTo: string; method: 'totp' | 'recovery-code'; sessionToken: string }
   | { ok: false; reason: 'invalid' | 'reused' | 'locked' | 'no-session' }
 
 export type EnrolmentResult =
-  | { ok: true; returnTo: string; recoveryCodes: string[] }
+  | { ok: true; returnTo: string; recoveryCodes: string[]; sessionToken: string | null }
   | { ok: false; reason: 'invalid' | 'locked' | 'no-session' | 'already-enrolled' }
 
 export class AuthError extends Error {
@@ -99,6 +99,8 @@ export function createAuthService(db: Db, config: Config) {
   // Touching a session on every request would make every page view a write; once a minute is enough
   // for an idle timeout measured in minutes.
   const touchAfterMs = 60_000
+  // Made now, not at the first unknown email, which would otherwise take twice as long as a known one.
+  void dummyPasswordHash(config.passwordHashCost)
 
   function isLocked(user: UserRow): boolean {
     return user.locked_until !== null && user.locked_until.getTime() > Date.now()
@@ -181,7 +183,9 @@ export function createAuthService(db: Db, config: Config) {
   return {
     /**
      * Checks a password and opens a session. Failures count towards a lock; a locked account refuses
-     * even the right password until the lock ends. Unknown emails take as long as known ones.
+     * even the right password until the lock ends. An unknown email, a wrong password and a locked account each
+     * cost one scrypt verification and one audit transaction, so none of them is told apart by its timing (and the
+     * sign-in page answers them alike); `reason` is for the audit log and the second-factor pages only.
      */
     async signIn(email: string, password: string, actor: Actor, userAgent: string | null, returnTo = '/'): Promise<SignInResult> {
       const user = await findUserByEmail(db, email.trim())
@@ -254,13 +258,15 @@ export function createAuthService(db: Db, config: Config) {
       const step = /^\d{6}$/.test(typed) ? matchTotp(mfa.secret, typed) : null
       const recovery = step === null && looksLikeRecoveryCode(code)
       const returnTo = typeof session.data.returnTo === 'string' ? session.data.returnTo : '/'
+      // The session id is renewed at each privilege change: a new one with the password, another with the code.
+      const sessionToken = randomBytes(32).toString('base64url')
       const outcome = await inTransaction(db, async (trx) => {
         if (step !== null) {
           if (!(await claimTotpStep(trx, user.id, step))) return 'reused' as const
         } else if (!recovery || !(await consumeRecoveryCode(trx, user.id, hashRecoveryCode(code)))) {
           return 'invalid' as const
         }
-        if (!(await completeSecondFactor(trx, idHash))) return 'invalid' as const
+        if (!(await completeSecondFactor(trx, idHash, sha256(sessionToken)))) return 'invalid' as const
         await recordSuccessfulSignIn(trx, user.id)
         const method = step !== null ? ('totp' as const) : ('recovery-code' as const)
         const events: AuditEventInput[] = [{ action: 'auth.signed-in', subjectType: 'user', subjectId: user.id, details: { secondFactor: method } }]
@@ -268,7 +274,7 @@ export function createAuthService(db: Db, config: Config) {
         await appendAuditEvents(trx, { ...actor, userId: user.id }, events)
         return method
       })
-      if (outcome === 'totp' || outcome === 'recovery-code') return { ok: true, returnTo, method: outcome }
+      if (outcome === 'totp' || outcome === 'recovery-code') return { ok: true, returnTo, method: outcome, sessionToken }
       const locked = await failSecondFactor(idHash, user, actor, outcome === 'reused' ? 'reused-mfa-code' : 'wrong-mfa-code')
       return { ok: false, reason: locked ? 'locked' : outcome }
     },
@@ -304,11 +310,13 @@ export function createAuthService(db: Db, config: Config) {
       const recoveryCodes = newRecoveryCodes()
       const signingIn = session.pending_mfa === 'enrol'
       const { returnTo, ...rest } = session.data
+      // Finishing sign-in is a privilege change: the session continues under a new id (see verifySecondFactor).
+      const sessionToken = signingIn ? randomBytes(32).toString('base64url') : null
       await inTransaction(db, async (trx) => {
         await saveMfaEnrolment(trx, user.id, secret, step, recoveryCodes.map(hashRecoveryCode))
         const events: AuditEventInput[] = [{ action: 'auth.mfa-enrolled', subjectType: 'user', subjectId: user.id, details: { recoveryCodes: recoveryCodes.length } }]
-        if (signingIn) {
-          await completeSecondFactor(trx, idHash)
+        if (sessionToken) {
+          await completeSecondFactor(trx, idHash, sha256(sessionToken))
           await recordSuccessfulSignIn(trx, user.id)
           events.push({ action: 'auth.signed-in', subjectType: 'user', subjectId: user.id, details: { secondFactor: 'totp' } })
         } else {
@@ -317,7 +325,7 @@ export function createAuthService(db: Db, config: Config) {
         }
         await appendAuditEvents(trx, { ...actor, userId: user.id }, events)
       })
-      return { ok: true, recoveryCodes, returnTo: typeof returnTo === 'string' ? returnTo : '/' }
+      return { ok: true, recoveryCodes, returnTo: typeof returnTo === 'string' ? returnTo : '/', sessionToken }
     },
 
     /** Abandons a half-finished sign-in. */

@@ -2,13 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { localPath } from '#src/platform/http/return-to.ts'
+import { setSessionCookie } from './session-cookie.ts'
 import { formatSecret, totpQrSvg } from './totp.ts'
-
-/** Only a path on this site (see safeReturnTo in auth.routes.ts). */
-function localPath(value: unknown): string {
-  const path = asString(value)
-  return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/'
-}
 
 /**
  * The second step of signing in: enter a code (or a recovery code), or set up an authenticator app the first
@@ -56,7 +52,10 @@ export function registerSecondFactorPages(app: FastifyInstance, { config, servic
     const digits = code.replace(/\s/g, '')
     if (/^\d+$/.test(digits) && digits.length !== 6) return showVerify(reply.code(400), { code: 'Enter the 6-digit code from your authenticator app' })
     const result = await services.auth.verifySecondFactor(pending.idHash, code, actorOf(request))
-    if (result.ok) return reply.redirect(localPath(result.returnTo), 303)
+    if (result.ok) {
+      setSessionCookie(reply, result.sessionToken, config)
+      return reply.redirect(localPath(result.returnTo), 303)
+    }
     if (result.reason === 'no-session') return reply.redirect('/sign-in?expired=1', 303)
     if (result.reason === 'locked') return reply.code(401).page('auth/sign-in.njk', { pageTitle: 'Sign in', email: pending.email, returnTo: '/', errors: { email: lockedMessage }, errorList: errorSummary({ email: lockedMessage }) })
     const message =
@@ -80,7 +79,10 @@ export function registerSecondFactorPages(app: FastifyInstance, { config, servic
     if (!code) return showEnrol(request, reply.code(400), pending, { code: 'Enter the 6-digit code from your authenticator app' })
     if (!/^\d{6}$/.test(code)) return showEnrol(request, reply.code(400), pending, { code: 'Enter the 6-digit code from your authenticator app, using numbers only' })
     const result = await services.auth.confirmEnrolment(pending.idHash, code, actorOf(request))
-    if (result.ok) return reply.page('auth/recovery-codes.njk', { pageTitle: 'Save your recovery codes', codes: result.recoveryCodes, continueTo: localPath(result.returnTo) })
+    if (result.ok) {
+      if (result.sessionToken) setSessionCookie(reply, result.sessionToken, config)
+      return reply.page('auth/recovery-codes.njk', { pageTitle: 'Save your recovery codes', codes: result.recoveryCodes, continueTo: localPath(result.returnTo) })
+    }
     if (result.reason === 'locked') return reply.code(401).page('auth/sign-in.njk', { pageTitle: 'Sign in', email: pending.email, returnTo: '/', errors: { email: lockedMessage }, errorList: errorSummary({ email: lockedMessage }) })
     if (result.reason !== 'invalid') return reply.redirect('/sign-in?expired=1', 303)
     return showEnrol(request, reply.code(401), pending, { code: 'Enter the code your authenticator app shows now. Check the app is set up with the code on this page' })

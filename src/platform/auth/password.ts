@@ -30,11 +30,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected)
 }
 
-// Verifying against this when an email is unknown keeps a failed sign-in's timing the same either way.
-let dummyHash: Promise<string> | undefined
+// Verifying against this when an email is unknown keeps a failed sign-in's timing the same either way. One per
+// cost: a hash made at another cost (another app in the same process) would verify faster or slower than a user's.
+const dummyHashes = new Map<number, Promise<string>>()
 export function dummyPasswordHash(logCost: number): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(12).toString('base64'), logCost)
-  return dummyHash
+  let hash = dummyHashes.get(logCost)
+  if (!hash) dummyHashes.set(logCost, (hash = hashPassword(randomBytes(12).toString('base64'), logCost)))
+  return hash
 }
 
 const WORDS = [

@@ -97,11 +97,15 @@ export async function revokeSession(db: Queryable, idHash: string): Promise<void
   await db.updateTable('sessions').set({ revoked_at: sql`now()` }).where('id_hash', '=', idHash).where('revoked_at', 'is', null).execute()
 }
 
-/** The second factor is done: the session is fully signed in, and the sign-in journey's data is dropped. */
-export async function completeSecondFactor(db: Queryable, idHash: string): Promise<boolean> {
+/**
+ * The second factor is done: the session is fully signed in under a new id (the half-signed-in id, which may
+ * have been planted or seen before the second factor, opens nothing from now on), and the sign-in journey's
+ * data is dropped.
+ */
+export async function completeSecondFactor(db: Queryable, idHash: string, newIdHash: string): Promise<boolean> {
   const result = await db
     .updateTable('sessions')
-    .set({ pending_mfa: null, data: '{}' })
+    .set({ id_hash: newIdHash, pending_mfa: null, data: '{}' })
     .where('id_hash', '=', idHash)
     .where('pending_mfa', 'is not', null)
     .where('revoked_at', 'is', null)

@@ -1,5 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
 
@@ -11,6 +12,31 @@ import { z } from 'zod'
 const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'])
   .transform((value) => value === '1' || value === 'true' || value === 'yes')
+
+/**
+ * One proxy address or network: an IPv4 or IPv6 address, optionally with a prefix length. A network of every
+ * address (/0) is refused: it would trust X-Forwarded-For from anyone, which is what this setting exists to stop.
+ */
+function proxyEntryProblem(entry: string): string | undefined {
+  const [address, prefix, extra] = entry.split('/')
+  const version = isIP(address)
+  if (version === 0 || extra !== undefined) return `"${entry}" is not an IP address or CIDR network`
+  if (prefix === undefined) return undefined
+  const max = version === 4 ? 32 : 128
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `"${entry}" has a prefix length outside 1-${max}`
+  if (Number(prefix) === 0) return `"${entry}" would trust every address`
+  return undefined
+}
+
+const ProxyList = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .superRefine((entries, context) => {
+    for (const entry of entries) {
+      const problem = proxyEntryProblem(entry)
+      if (problem) context.addIssue({ code: 'custom', message: `${problem}; list the proxies' IP addresses or CIDR networks, separated by commas` })
+    }
+  })
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -43,6 +69,7 @@ const EnvSchema = z.object({
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_KEY: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+  TRUSTED_PROXIES: ProxyList.default([]),
 })
 
 export type Config = {
@@ -87,6 +114,12 @@ export type Config = {
   /** The Ed25519 private key (PKCS#8 PEM) that signs them; its public key is all a verifier needs. */
   auditCheckpointKey: string
   auditCheckpointMinutes: number
+  /**
+   * The reverse proxies (IP addresses or CIDR networks) whose X-Forwarded-For is believed. Empty (the default):
+   * none, so the client address is the connection's. Otherwise a client could name any address for the rate
+   * limits and the audit log.
+   */
+  trustedProxies: string[]
 }
 
 export class ConfigError extends Error {}
@@ -173,5 +206,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditCheckpointDir: resolve(e.AUDIT_CHECKPOINT_DIR ?? join(dataDir, 'audit-checkpoints')),
     auditCheckpointKey: auditCheckpointKey(e.AUDIT_CHECKPOINT_KEY, dataDir),
     auditCheckpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+    trustedProxies: e.TRUSTED_PROXIES,
   }
 }

@@ -640,6 +640,16 @@ export interface PublicReportSubmissionsTable {
   created_at: CreatedAt
 }
 
+export interface ApiIdempotencyKeysTable {
+  user_id: string
+  key: string
+  request_hash: string
+  /** Null only inside the transaction that claimed the key, until its referral is written. */
+  referral_id: string | null
+  /** Updatable: an expired key is claimed afresh. */
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
 export interface SafeguardingPlansTable {
   id: string
   reference: string
@@ -927,6 +937,7 @@ export interface Database {
   outreach_feedback: OutreachFeedbackTable
   public_report_drafts: PublicReportDraftsTable
   public_report_submissions: PublicReportSubmissionsTable
+  api_idempotency_keys: ApiIdempotencyKeysTable
   safeguarding_plans: SafeguardingPlansTable
   safeguarding_risks: SafeguardingRisksTable
   safeguarding_needs: SafeguardingNeedsTable

@@ -26,6 +26,7 @@ import * as m0024 from './migrations/0024-display-name-index.ts'
 import * as m0025 from './migrations/0025-audit-append.ts'
 import * as m0026 from './migrations/0026-access-duties.ts'
 import * as m0030 from './migrations/0030-personal-api-tokens.ts'
+import * as m0033 from './migrations/0033-api-idempotency-keys.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '0025-audit-append': m0025,
   '0026-access-duties': m0026,
   '0030-personal-api-tokens': m0030,
+  '0033-api-idempotency-keys': m0033,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import { isPermission, type CurrentUser, type RouteAccess } from '#src/platform/auth/permissions.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { sendProblem } from './problem.ts'
+import { localPath } from './return-to.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -86,7 +87,7 @@ export async function enforceAccess(request: FastifyRequest, reply: FastifyReply
       return sendProblem(reply, { status: 401, detail: 'Send a valid API token as "Authorization: Bearer <token>".' })
     }
     if (request.method === 'GET') {
-      const returnTo = request.url.startsWith('/') && !request.url.startsWith('//') ? request.url : '/'
+      const returnTo = localPath(request.url)
       return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(returnTo)}`, 303)
     }
     // A form sent after the session ended: read the body (size-limited) so the page can give the user back
