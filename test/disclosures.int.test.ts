@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isApiPath } from '#src/platform/http/access.ts'
+import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
 
 let ctx: TestContext
@@ -284,5 +285,80 @@ describe('a person’s disclosures, seen by someone outside a firewall', () => {
     expect(otherView.body).not.toContain('NRM referral')
     expect(otherView.body).not.toContain('victim facet')
     expect(otherView.body).toContain('Name and other names, a protected field')
+  })
+})
+
+describe('what a disclosure carries', () => {
+  it('carries only the subject’s own places and what was reported about them, never other people’s places or whole summaries', async () => {
+    const supervisor = await createUser(ctx, 'supervisor')
+    const actor = { userId: supervisor.id }
+    const created = (
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/referrals',
+        headers: { authorization: `Bearer ${dcToken}` },
+        payload: {
+          receivedAt: '2026-09-20',
+          source: 'police',
+          summary: 'Marta Okonjo-Reyes is kept in a safehouse by Dariusz Whitcombe and made to work at the car wash',
+          exploitationTypes: ['labour'],
+          people: [
+            { names: ['Marta Okonjo-Reyes'], dateOfBirth: '2009-02-11', gender: 'female', role: 'potential-victim' },
+            { names: ['Dariusz Whitcombe'], approximateAge: 38, gender: 'male', role: 'suspected-exploiter' },
+          ],
+          locations: [{ addressLine1: '14 Larch Close', postcode: 'LS6 2QT', premisesType: 'private-house' }],
+        },
+      })
+    ).json() as { id: string; reference: string; people: { personId: string }[] }
+    const [marta, dariusz] = created.people.map((p) => p.personId)
+    await ctx.services.people.linkPlace(marta, { place: { addressLine1: '14 Larch Close', addressLine2: null, town: 'Leeds', postcode: 'LS6 2QT', description: null, premisesType: 'private-house' }, relation: 'stays-at', source: 'Safeguarding', validFrom: null }, actor)
+    const carWash = await ctx.services.people.linkPlace(marta, { place: { addressLine1: '3 Tannery Yard', addressLine2: null, town: 'Leeds', postcode: null, description: null, premisesType: 'car-wash' }, relation: 'exploited-at', source: 'Referral', validFrom: null }, actor)
+    const home = await ctx.services.people.linkPlace(dariusz, { place: { addressLine1: 'Flat 9 Gelderd Court', addressLine2: null, town: 'Leeds', postcode: null, description: null, premisesType: 'private-house' }, relation: 'lives-at', source: 'PNC', validFrom: null }, actor)
+    // He runs the car wash she is exploited at: one place, linked to them both.
+    await ctx.db.insertInto('entity_links').values({ id: '01900000-0000-7000-8000-0000000ca5e1', from_type: 'person', from_id: dariusz, to_type: 'location', to_id: carWash, relation: 'works-at', valid_from: null, valid_to: null, source: 'Companies House', case_id: null, referral_id: null, created_by: null }).execute()
+    const isa = '01900000-0000-7000-8000-00000000e0d1'
+    await ctx.db.insertInto('sharing_agreements').values({ id: isa, title: 'Exploiter disruption ISA', purposes: 'Disruption', lawful_basis: 'uk-gdpr-safeguarding', allowed_fields: ['name', 'address', 'referral-summary', 'exploitation-types'], starts_on: '2026-01-01', review_on: inDays(100), ends_on: inDays(200), created_by: null }).execute()
+    await ctx.db.insertInto('sharing_agreement_parties').values({ agreement_id: isa, agency_id: childrens }).execute()
+
+    await dc.get(`/people/${dariusz}/disclosures`)
+    const made = await dc.post(`/people/${dariusz}/disclosures`, { agencyId: childrens, agreementId: isa, purpose: 'Disruption of a suspected exploiter', fields: ['name', 'address', 'referral-summary', 'exploitation-types'], ...dateParts('expiresOn', inDays(14)) })
+    expect(made.statusCode).toBe(303)
+    const disclosure = (await ctx.db.selectFrom('disclosures').select('id').where('person_id', '=', dariusz).executeTakeFirstOrThrow()).id
+    const partner = await partnerFor(childrens)
+    const page = await partner.client.get(`/partner/disclosures/${disclosure}`)
+    expect(page.statusCode).toBe(200)
+    // His own places, each with how he is connected to it; what was reported about him, by his role in it.
+    for (const own of ['Flat 9 Gelderd Court', 'lives at', '3 Tannery Yard', 'works at', 'Suspected exploiter', '20 September 2026', 'Labour exploitation']) expect(page.body).toContain(own)
+    // Not her safehouse (a place of the referral, and hers), not the free-text summary, not her name.
+    for (const hers of ['Larch Close', 'LS6 2QT', 'Marta', 'Okonjo', 'safehouse', 'kept in', created.reference]) expect(page.body).not.toContain(hers)
+
+    // Each disclosure records the records it carried, by id, when made and each time the partner reads it.
+    for (const action of ['disclosure.made', 'disclosure.viewed']) {
+      const row = await ctx.db.selectFrom('audit_events').select('details').where('action', '=', action).where('subject_id', '=', dariusz).executeTakeFirstOrThrow()
+      const records = (row.details as { records: { locations: string[]; referrals: string[] } }).records
+      expect([...records.locations].sort(), action).toEqual([carWash, home].sort())
+      expect(records.referrals, action).toEqual([created.id])
+    }
+
+    // The DPO asking who has seen her addresses is told the disclosure (about him) carried one of them.
+    const dpo = new PageClient(ctx.app)
+    await dpo.signIn((await createUser(ctx, 'auditor')).email)
+    const report = await dpo.get(`/audit/person?personId=${marta}&about=address&days=90&format=csv`)
+    const lines = report.body.trim().split('\r\n')
+    expect(lines.some((l) => l.includes('Disclosed to a partner (another person’s record, carrying this place)') && l.includes('Disruption of a suspected exploiter'))).toBe(true)
+    expect(lines.some((l) => l.includes('Partner viewed the disclosure'))).toBe(true)
+  })
+
+  it('lists in a victim’s address report a disclosure made before records were kept that carried her referral’s places', async () => {
+    // Before each disclosure recorded what it carried, a suspect's "address" carried every place of every referral
+    // he was named in. The Quarry Hill nail bar is on the referral naming Thảo and Oskar.
+    const oskar = referral.people[1].personId
+    await ctx.db.transaction().execute((trx) =>
+      appendAuditEvents(trx, { userId: null }, [{ action: 'disclosure.made', subjectType: 'person', subjectId: oskar, justification: 'Legacy address share', details: { disclosureId: '01900000-0000-7000-8000-0000000001e9', agencyId: childrens, fields: ['address'] } }]),
+    )
+    const dpo = new PageClient(ctx.app)
+    await dpo.signIn((await createUser(ctx, 'auditor')).email)
+    const report = await dpo.get(`/audit/person?personId=${victim}&about=address&days=90&format=csv`)
+    expect(report.body).toContain('Legacy address share')
   })
 })

@@ -7,6 +7,8 @@ let ctx: TestContext
 let dpo: PageClient
 let subject: string
 let reference: string
+let referralId: string
+let home: string
 
 const SUBJECT = 'Isolde Farrowmere'
 const CO_SUSPECT = 'Gideon Ashcombe'
@@ -52,10 +54,12 @@ beforeAll(async () => {
     },
   })
   expect(created.statusCode).toBe(201)
-  const referral = created.json() as { reference: string; people: { personId: string }[] }
+  const referral = created.json() as { id: string; reference: string; people: { personId: string }[] }
   reference = referral.reference
+  referralId = referral.id
   subject = referral.people[0].personId
   await ctx.services.people.linkObject(subject, { kind: 'phone', value: '07412 583 962', relation: 'uses', validFrom: null, source: 'referral' }, actor)
+  home = await ctx.services.people.linkPlace(subject, { place: { addressLine1: '22 Wren Street', addressLine2: null, town: 'Bradford', postcode: null, description: null, premisesType: 'private-house' }, relation: 'lives-at', source: 'referral', validFrom: null }, actor)
   await ctx.services.safeguarding.addRisk(subject, { description: `Contact with ${CO_SUSPECT}`, rating: 'red', rationale: 'He holds her documents' }, ds, actor)
   const auditor = await createUser(ctx, 'auditor')
   dpo = new PageClient(ctx.app)
@@ -93,7 +97,6 @@ describe('subject access', () => {
     expect(text).toContain('Izzy Farrow')
     expect(text).toContain('+447412583962')
     expect(text).toContain(reference)
-    expect(text).toContain('He holds her documents')
     // Nobody else's is.
     for (const other of [CO_SUSPECT, REFERRER, REFERRER_CONTACT]) expect(JSON.stringify(bundle)).not.toContain(other)
     const referral = bundle.sections.find((s) => s.key === 'referrals')!.entries[0]
@@ -106,8 +109,6 @@ describe('subject access', () => {
     expect(redaction.reason).toContain(`a person on referral ${reference}`)
     const referrer = bundle.redactions.find((r) => `[${r.id}]` === field('Referrer'))!
     expect(referrer.category).toBe('referrer')
-    const risk = bundle.sections.find((s) => s.key === 'safeguarding')!.entries[0].fields[0][1]
-    expect(risk).toMatch(/^Contact with \[R\d+\]/)
 
     const audit = await ctx.db.selectFrom('audit_events').selectAll().where('action', '=', 'subject-access.exported').where('subject_id', '=', subject).executeTakeFirstOrThrow()
     expect(audit).toMatchObject({ category: 'disclosure', justification: `Subject access request ${SAR}` })
@@ -136,5 +137,83 @@ describe('subject access', () => {
     expect(page.body).toContain('The original values are shown here only')
     const audit = await ctx.db.selectFrom('audit_events').select(['category', 'justification']).where('action', '=', 'subject-access.viewed').where('subject_id', '=', subject).executeTakeFirstOrThrow()
     expect(audit).toEqual({ category: 'consultation', justification: `Subject access request ${SAR}` })
+  })
+})
+
+describe('subject access by someone without the protected permissions', () => {
+  const IMMIGRATION = 'Leave to remain expired (synthetic)'
+  const IMMIGRATION_NOTE = 'Home Office caseworker note (synthetic)'
+  const NRM_REFERENCE = 'NRM-SYN-8841'
+  const RESTRICTED_TITLE = 'Operation Kestrel covert phase'
+  const RESTRICTED_EVENT = 'Covert deployment at the depot'
+  const secrets = [IMMIGRATION, IMMIGRATION_NOTE, NRM_REFERENCE, RESTRICTED_TITLE, 'LJ-SYN-0077', RESTRICTED_EVENT, 'He holds her documents']
+
+  beforeAll(async () => {
+    await ctx.db.insertInto('person_immigration_status').values({ person_id: subject, status: IMMIGRATION, notes: IMMIGRATION_NOTE, recorded_by: null, recorded_at: new Date() }).execute()
+    await ctx.db
+      .insertInto('nrm_referrals')
+      .values({ id: '01900000-0000-7000-8000-0000000a5a01', person_id: subject, referral_id: referralId, screening_id: null, nation: 'England', submitted_on: '2026-08-12', nrm_reference: NRM_REFERENCE, first_responder_organisation: 'West Yorkshire Police', competent_authority: 'SCA', child_at_referral: false, rg_due_on: '2026-08-17', created_by: null })
+      .execute()
+    const caseId = '01900000-0000-7000-8000-0000000a5a02'
+    await ctx.db.insertInto('cases').values({ id: caseId, reference: 'LJ-SYN-0077', title: RESTRICTED_TITLE, kind: 'investigation', summary: null, officer_in_charge: null, operation_id: null, restricted: true, created_by: null, updated_at: new Date(), closed_at: null }).execute()
+    await ctx.db.insertInto('case_people').values({ case_id: caseId, person_id: subject, role: 'witness', added_by: null }).execute()
+    await ctx.db.insertInto('events').values({ id: '01900000-0000-7000-8000-0000000a5a03', kind: 'encounter', occurred_at: new Date('2026-08-20T10:00:00Z'), ended_at: null, location_id: null, case_id: caseId, summary: RESTRICTED_EVENT, created_by: null }).execute()
+    await ctx.db.insertInto('event_people').values({ event_id: '01900000-0000-7000-8000-0000000a5a03', person_id: subject, role: 'witness' }).execute()
+  })
+
+  it('withholds immigration status, the victim facet and restricted live jobs from the JSON and PDF, marking each for a holder of the permission to complete', async () => {
+    const response = await dpo.get(`/subject-access/bundle.json?personId=${subject}&request=SAR-W1`)
+    expect(response.statusCode).toBe(200)
+    const bundle = response.json() as Bundle & { withheld: { section: string; part: string; needs: string }[] }
+    const text = JSON.stringify(bundle)
+    for (const secret of secrets) expect(text, secret).not.toContain(secret)
+    for (const needs of ['immigration-status:view', 'victim-facet:view', 'case:supervise']) expect(text).toContain(`withheld: needs ${needs}`)
+    expect(bundle.withheld.map((w) => w.needs).sort()).toEqual(['case:supervise', 'immigration-status:view', 'victim-facet:view', 'victim-facet:view'])
+    // What they may see is still there.
+    expect(text).toContain(SUBJECT)
+    expect(text).toContain('22 Wren Street')
+
+    const pdf = await pdfText((await dpo.get(`/subject-access/bundle.pdf?personId=${subject}&request=SAR-W1`)).rawPayload)
+    for (const secret of secrets) expect(pdf, secret).not.toContain(secret)
+    for (const needs of ['immigration-status:view', 'victim-facet:view', 'case:supervise']) expect(pdf).toContain(`withheld: needs ${needs}`)
+    const review = await dpo.get(`/subject-access?personId=${subject}&request=SAR-W1`)
+    for (const secret of secrets) expect(review.body, secret).not.toContain(secret)
+    expect(review.body).toContain('Parts you cannot complete')
+    expect(review.body).toContain('Immigration status: withheld: needs immigration-status:view')
+  })
+
+  it('records each export with the records it carried, and the DPO’s reports show it', async () => {
+    await dpo.get(`/subject-access/bundle.json?personId=${subject}&request=SAR-W2`)
+    const audit = await ctx.db.selectFrom('audit_events').select('details').where('action', '=', 'subject-access.exported').where('justification', '=', 'Subject access request SAR-W2').executeTakeFirstOrThrow()
+    const details = audit.details as { records: { locations: string[]; referrals: string[]; immigrationStatus: boolean; cases: string[] }; withheld: string[] }
+    expect(details.records.locations).toEqual([home])
+    expect(details.records.referrals).toEqual([referralId])
+    expect(details.records.immigrationStatus).toBe(false)
+    expect(details.records.cases).toEqual([])
+    expect([...details.withheld].sort()).toEqual(['case:supervise', 'immigration-status:view', 'victim-facet:view'])
+
+    const addresses = await dpo.get(`/audit/person?personId=${subject}&about=address&days=30&format=csv`)
+    expect(addresses.body).toContain('Exported in a subject access bundle')
+    expect(addresses.body).toContain('Subject access request SAR-W2')
+    // The bundle withheld the immigration status, so it is not among those who saw it.
+    const withheld = await dpo.get(`/audit/person?personId=${subject}&about=immigration-status&days=30&format=csv`)
+    expect(withheld.body).not.toContain('SAR-W2')
+
+    // A data protection officer who holds the permissions completes the bundle; that export carried the status.
+    await ctx.db.insertInto('roles').values({ id: 'dpo-cleared', name: 'Cleared DPO (test)', description: 'Test role', permissions: ['audit:view', 'subject-access:export', 'immigration-status:view', 'victim-facet:view', 'team:supervise', 'case:supervise'] }).execute()
+    const cleared = await createUser(ctx, 'auditor')
+    await ctx.db.updateTable('users').set({ role_id: 'dpo-cleared' }).where('id', '=', cleared.id).execute()
+    const complete = new PageClient(ctx.app)
+    await complete.signIn(cleared.email)
+    const full = await complete.get(`/subject-access/bundle.json?personId=${subject}&request=SAR-W3`)
+    const completed = full.json() as Bundle & { withheld: unknown[] }
+    const fullText = JSON.stringify(completed.sections)
+    for (const secret of secrets) expect(fullText, secret).toContain(secret)
+    expect(completed.withheld).toEqual([])
+    expect(fullText).not.toContain('withheld: needs')
+    expect(fullText).toMatch(/Contact with \[R\d+\]/)
+    const status = await dpo.get(`/audit/person?personId=${subject}&about=immigration-status&days=30&format=csv`)
+    expect(status.body).toContain('Subject access request SAR-W3')
+    expect(status.body).toContain('Exported in a subject access bundle')
   })
 })

@@ -9,9 +9,11 @@ export const DISCLOSABLE_FIELDS = {
   gender: { label: 'Gender', protects: null },
   nationality: { label: 'Nationality', protects: null },
   languages: { label: 'Languages', protects: null },
+  // Only the person's own linked places, each with how they are connected to it: not the other places of a referral.
   address: { label: 'Addresses and places', protects: null },
   phone: { label: 'Phone numbers', protects: null },
-  'referral-summary': { label: 'What was reported, and when', protects: null },
+  // Only the facts about the person (when, their role, the types reported): a referral's free-text summary names others.
+  'referral-summary': { label: 'What was reported about them, and when', protects: null },
   'exploitation-types': { label: 'Types of exploitation reported', protects: null },
   'nrm-status': { label: 'NRM referral and decisions (victim facet)', protects: 'victim-facet' },
   'immigration-status': { label: 'Immigration status', protects: 'immigration-status' },

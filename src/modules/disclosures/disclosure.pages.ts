@@ -9,6 +9,7 @@ import { isUuid } from '#src/shared/ids.ts'
 import { formatDate, formatDateTime, londonDate } from '#src/shared/dates.ts'
 import { countryName, languageName } from '#src/shared/reference-data.ts'
 import { describeAge } from '#src/modules/referrals/referral.presenter.ts'
+import { EXPLOITATION_TYPES, SUBJECT_ROLES } from '#src/modules/referrals/referral.vocabulary.ts'
 import { DISCLOSABLE_FIELDS, FIELD_KEYS, isDisclosableField, LAWFUL_BASES, type DisclosableField, type LawfulBasis } from './disclosure.fields.ts'
 import { DisclosureError } from './disclosure.service.ts'
 
@@ -235,11 +236,11 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
         has.has('languages') ? { key: 'Languages', value: person.languages.map(languageName).join(', ') || 'Not known' } : null,
         has.has('address') ? { key: 'Addresses and places', value: values.places.map((p) => `${p.text} (${p.relation.replace(/-/g, ' ')})`).join('; ') || 'None recorded' } : null,
         has.has('phone') ? { key: 'Phone numbers', value: values.phones.map((p) => p.display).join(', ') || 'None recorded' } : null,
-        has.has('exploitation-types') ? { key: 'Types of exploitation reported', value: [...new Set(values.referrals.flatMap((r) => r.exploitation_types))].join(', ') || 'None recorded' } : null,
+        has.has('exploitation-types') ? { key: 'Types of exploitation reported', value: [...new Set(values.referrals.flatMap((r) => r.exploitation_types))].map(EXPLOITATION_TYPES.label).join(', ') || 'None recorded' } : null,
         has.has('nrm-status') ? { key: 'NRM', value: values.nrm.map((n) => `Referred ${formatDate(n.submitted_on)}${(n.events ?? []).map((e) => `; ${e.kind.replace(/-/g, ' ')}${e.outcome ? ` ${e.outcome}` : ''} ${formatDate(e.on)}`).join('')}`).join(' | ') || 'No NRM referral' } : null,
         has.has('immigration-status') ? { key: 'Immigration status', value: values.immigration?.status ?? 'Not recorded' } : null,
       ].filter((r) => r !== null),
-      reports: has.has('referral-summary') ? values.referrals.map((r) => ({ received: formatDate(r.received_at), summary: r.summary })) : [],
+      reports: has.has('referral-summary') ? values.referrals.map((r) => ({ received: formatDate(r.received_at), role: SUBJECT_ROLES.label(r.role), types: r.exploitation_types.map(EXPLOITATION_TYPES.label).join(', ') })) : [],
     })
   })
 }

@@ -97,32 +97,38 @@ export async function revokeDisclosure(db: Queryable, id: string, userId: string
   return result.numUpdatedRows > 0n
 }
 
-/** The current values of the disclosed parts of a person's record, read only for the fields named. */
+/** The records a disclosure carried, by id, for the audit row: so the DPO's reports can say which disclosures carried a place. */
+export type CarriedRecords = { locations?: string[]; objects?: string[]; referrals?: string[]; nrmReferrals?: string[] }
+
+/**
+ * The current values of the disclosed parts of a person's record, read only for the fields named, and only the
+ * person's own: their own linked places (with how they are connected), never the other places of a referral they
+ * are named in (a suspect's referral can hold his victim's safehouse); and, of what was reported, only the facts
+ * about them (when, their role in it, the types of exploitation), never the referral's free-text summary, which
+ * is written about everyone involved and names others (docs/threat-model.md, "Disclosure minimisation").
+ */
 export async function readDisclosedFields(db: Queryable, personId: string, fields: ReadonlySet<string>) {
   const person = await db.selectFrom('people').select(['date_of_birth', 'approximate_age', 'age_disputed', 'gender', 'nationalities', 'languages']).where('id', '=', personId).executeTakeFirst()
   if (!person) return null
   const names = fields.has('name') ? await db.selectFrom('person_names').select(['full_name', 'kind']).where('person_id', '=', personId).orderBy('position').execute() : []
   const places = fields.has('address')
     ? (
-        await sql<{ relation: string; text: string }>`
-          SELECT l.relation, concat_ws(', ', loc.address_line_1, loc.address_line_2, loc.town, loc.postcode, loc.description) AS text
+        await sql<{ location_id: string; relation: string; text: string }>`
+          SELECT loc.id AS location_id, l.relation, concat_ws(', ', loc.address_line_1, loc.address_line_2, loc.town, loc.postcode, loc.description) AS text
           FROM entity_links l JOIN locations loc ON loc.id = l.to_id
           WHERE l.from_type = 'person' AND l.from_id = ${personId} AND l.to_type = 'location'
-          UNION
-          SELECT 'named in a referral', concat_ws(', ', loc.address_line_1, loc.address_line_2, loc.town, loc.postcode, loc.description)
-          FROM referral_subjects s JOIN referral_locations rl ON rl.referral_id = s.referral_id JOIN locations loc ON loc.id = rl.location_id
-          WHERE s.person_id = ${personId}`.execute(db)
+          ORDER BY l.created_at, l.id`.execute(db)
       ).rows
     : []
   const phones = fields.has('phone')
-    ? (await sql<{ display: string }>`SELECT o.display FROM entity_links l JOIN objects o ON o.id = l.to_id WHERE l.from_type = 'person' AND l.from_id = ${personId} AND l.to_type = 'object' AND o.kind = 'phone'`.execute(db)).rows
+    ? (await sql<{ object_id: string; display: string }>`SELECT o.id AS object_id, o.display FROM entity_links l JOIN objects o ON o.id = l.to_id WHERE l.from_type = 'person' AND l.from_id = ${personId} AND l.to_type = 'object' AND o.kind = 'phone' ORDER BY l.created_at, l.id`.execute(db)).rows
     : []
   const referrals =
     fields.has('referral-summary') || fields.has('exploitation-types')
       ? await db
           .selectFrom('referral_subjects')
           .innerJoin('referrals', 'referrals.id', 'referral_subjects.referral_id')
-          .select(['referrals.received_at', 'referrals.summary', 'referrals.exploitation_types'])
+          .select(['referrals.id', 'referrals.received_at', 'referral_subjects.role', 'referrals.exploitation_types'])
           .where('referral_subjects.person_id', '=', personId)
           .orderBy('referrals.received_at', 'desc')
           .limit(20)
@@ -130,12 +136,18 @@ export async function readDisclosedFields(db: Queryable, personId: string, field
       : []
   const nrm = fields.has('nrm-status')
     ? (
-        await sql<{ submitted_on: string; competent_authority: string | null; events: { kind: string; outcome: string | null; on: string }[] | null }>`
-          SELECT n.submitted_on::text, n.competent_authority,
+        await sql<{ id: string; submitted_on: string; competent_authority: string | null; events: { kind: string; outcome: string | null; on: string }[] | null }>`
+          SELECT n.id, n.submitted_on::text, n.competent_authority,
             (SELECT json_agg(json_build_object('kind', e.kind, 'outcome', e.outcome, 'on', e.occurred_on) ORDER BY e.occurred_on) FROM nrm_events e WHERE e.nrm_referral_id = n.id) AS events
           FROM nrm_referrals n WHERE n.person_id = ${personId} ORDER BY n.submitted_on DESC`.execute(db)
       ).rows
     : []
   const immigration = fields.has('immigration-status') ? await db.selectFrom('person_immigration_status').select(['status', 'recorded_at']).where('person_id', '=', personId).executeTakeFirst() : undefined
-  return { person, names, places, phones, referrals, nrm, immigration: immigration ?? null }
+  const records: CarriedRecords = {
+    ...(fields.has('address') ? { locations: [...new Set(places.map((p) => p.location_id))] } : {}),
+    ...(fields.has('phone') ? { objects: phones.map((p) => p.object_id) } : {}),
+    ...(fields.has('referral-summary') || fields.has('exploitation-types') ? { referrals: referrals.map((r) => r.id) } : {}),
+    ...(fields.has('nrm-status') ? { nrmReferrals: nrm.map((n) => n.id) } : {}),
+  }
+  return { person, names, places, phones, referrals, nrm, immigration: immigration ?? null, records }
 }

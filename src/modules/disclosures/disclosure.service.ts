@@ -113,13 +113,15 @@ export function createDisclosureService(db: Db) {
           approved_at: approver ? new Date() : null,
           created_by: actor.userId,
         })
+        // What a live disclosure carries as it is made, by record id, so the DPO's reports find it from any of them.
+        const carried = status === 'live' ? (await repo.readDisclosedFields(trx, personId, new Set(fields)))?.records : undefined
         await appendAuditEvents(trx, actor, [
           {
             action: status === 'live' ? 'disclosure.made' : 'disclosure.requested',
             subjectType: 'person',
             subjectId: personId,
             justification: purpose,
-            details: { disclosureId: id, agencyId: agency.id, agreementId: agreement.id, lawfulBasis: agreement.lawful_basis, fields, protectedApproved: approver },
+            details: { disclosureId: id, agencyId: agency.id, agreementId: agreement.id, lawfulBasis: agreement.lawful_basis, fields, protectedApproved: approver, ...(carried ? { records: carried } : {}) },
           },
         ])
         return { id, status }
@@ -136,8 +138,15 @@ export function createDisclosureService(db: Db) {
       }
       await inTransaction(db, async (trx) => {
         if (!(await repo.approveDisclosure(trx, id, actor.userId, basis.trim()))) throw new DisclosureError('invalid', 'This disclosure is not waiting for approval', 'protectedBasis')
+        const carried = (await repo.readDisclosedFields(trx, found.person_id, new Set(found.fields)))?.records ?? {}
         await appendAuditEvents(trx, actor, [
-          { action: 'disclosure.approved', subjectType: 'person', subjectId: found.person_id, justification: basis.trim(), details: { disclosureId: id, agencyId: found.agency_id, agreementId: found.agreement_id, lawfulBasis: found.lawful_basis, fields: found.fields } },
+          {
+            action: 'disclosure.approved',
+            subjectType: 'person',
+            subjectId: found.person_id,
+            justification: basis.trim(),
+            details: { disclosureId: id, agencyId: found.agency_id, agreementId: found.agreement_id, lawfulBasis: found.lawful_basis, fields: found.fields, records: carried },
+          },
         ])
       })
     },
@@ -172,7 +181,7 @@ export function createDisclosureService(db: Db) {
       return inTransaction(db, async (trx) => {
         const values = await repo.readDisclosedFields(trx, found.person_id, new Set(found.fields))
         if (!values) throw new DisclosureError('not-found', 'Not found')
-        await appendAuditEvents(trx, actor, [{ action: 'disclosure.viewed', subjectType: 'person', subjectId: found.person_id, details: { disclosureId: id, agencyId, fields: found.fields } }])
+        await appendAuditEvents(trx, actor, [{ action: 'disclosure.viewed', subjectType: 'person', subjectId: found.person_id, details: { disclosureId: id, agencyId, fields: found.fields, records: values.records } }])
         return { disclosure: found, values }
       })
     },

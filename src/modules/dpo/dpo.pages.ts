@@ -17,6 +17,8 @@ const ACTION_LABELS: Record<string, string> = {
   'disclosure.approved': 'Approved a disclosure',
   'disclosure.revoked': 'Revoked a disclosure',
   'disclosure.viewed': 'Partner viewed the disclosure',
+  'subject-access.exported': 'Exported in a subject access bundle',
+  'subject-access.viewed': 'Reviewed a subject access bundle',
 }
 
 const LOG_PAGE = 100
@@ -84,7 +86,8 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
       when: formatDateTime(r.occurred_at),
       who: r.user_name ?? 'System',
       role: r.role ?? '',
-      what: ACTION_LABELS[r.action] ?? r.action,
+      // A disclosure or bundle about someone else that carried one of this person's places says so.
+      what: `${ACTION_LABELS[r.action] ?? r.action}${r.about_other ? ' (another person’s record, carrying this place)' : ''}`,
       why: r.justification ?? '',
       via: via(r),
     }))

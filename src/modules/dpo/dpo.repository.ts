@@ -8,39 +8,61 @@ import { displayName } from '#src/modules/people/display-name.ts'
  */
 export type Via = { via_token: boolean; token_held: boolean; token_maker: string | null }
 
-export type AccessRow = { occurred_at: Date; action: string; user_name: string | null; role: string | null; justification: string | null; details: Record<string, unknown> } & Via
+export type AccessRow = { occurred_at: Date; action: string; user_name: string | null; role: string | null; justification: string | null; details: Record<string, unknown>; about_other: boolean } & Via
 
 const VIA = sql`a.actor_token_id IS NOT NULL AS via_token, t.id IS NOT NULL AS token_held, c.display_name AS token_maker`
 // Who made the token a row was done with: its own user, or no one (the command line), since migration 0030.
 const TOKEN_MAKER = sql`LEFT JOIN api_tokens t ON t.id = a.actor_token_id LEFT JOIN users c ON c.id = t.created_by`
 
+/** Actions whose audit rows record, under details.records, the ids of the records they carried out of the force. */
+const CARRYING = sql`('disclosure.made', 'disclosure.approved', 'disclosure.viewed', 'subject-access.exported', 'subject-access.viewed')`
+
 /**
  * Every audited event through which someone saw a person's addresses: their record, the referrals and places
- * that show them, and disclosures that included addresses (made, approved, or viewed by a partner).
+ * that show them, disclosures and subject access bundles that included addresses, and any disclosure or bundle
+ * about someone else that carried one of the person's places (the same place, or the same address recorded
+ * again), found by the location ids each recorded. Disclosures audited before they recorded their ids carried
+ * every place linked to their subject and every place of the referrals naming them; those are matched that way.
  */
 export async function addressAccess(db: Queryable, personId: string, since: Date): Promise<AccessRow[]> {
   const { rows } = await sql<AccessRow>`
-    SELECT a.occurred_at, a.action, u.display_name AS user_name, u.role_id AS role, ${VIA}, a.justification, a.details
+    WITH mine AS (
+      SELECT to_id AS id FROM entity_links WHERE from_type = 'person' AND from_id = ${personId} AND to_type = 'location'
+      UNION SELECT rl.location_id FROM referral_subjects s JOIN referral_locations rl ON rl.referral_id = s.referral_id WHERE s.person_id = ${personId}
+    ),
+    mine_keys AS (SELECT address_key FROM locations WHERE id IN (SELECT id FROM mine) AND address_key IS NOT NULL)
+    SELECT a.occurred_at, a.action, u.display_name AS user_name, u.role_id AS role, ${VIA}, a.justification, a.details,
+      a.subject_id IS DISTINCT FROM ${personId} AS about_other
     FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id ${TOKEN_MAKER}
     WHERE a.occurred_at >= ${since} AND (
       (a.subject_type = 'person' AND a.subject_id = ${personId} AND (a.action IN ('person.viewed', 'victim-facet.viewed')
-        OR (a.action IN ('disclosure.made', 'disclosure.approved', 'disclosure.viewed') AND a.details->'fields' ? 'address')))
+        OR (a.action IN ('disclosure.made', 'disclosure.approved', 'disclosure.viewed') AND a.details->'fields' ? 'address')
+        OR (a.action IN ('subject-access.exported', 'subject-access.viewed') AND jsonb_array_length(coalesce(a.details->'records'->'locations', '[]')) > 0)))
       OR (a.subject_type = 'referral' AND a.action = 'referral.viewed' AND a.subject_id IN (SELECT referral_id::text FROM referral_subjects WHERE person_id = ${personId}))
       OR (a.subject_type = 'location' AND a.subject_id IN (SELECT to_id::text FROM entity_links WHERE from_type = 'person' AND from_id = ${personId} AND to_type = 'location'))
+      OR (a.action IN ${CARRYING} AND EXISTS (
+        SELECT 1 FROM jsonb_array_elements_text(a.details->'records'->'locations') AS carried(id) JOIN locations l ON l.id::text = carried.id
+        WHERE l.id IN (SELECT id FROM mine) OR l.address_key IN (SELECT address_key FROM mine_keys)))
+      OR (a.subject_type = 'person' AND a.action IN ('disclosure.made', 'disclosure.approved', 'disclosure.viewed') AND NOT a.details ? 'records' AND a.details->'fields' ? 'address'
+        AND EXISTS (
+          SELECT 1 FROM entity_links l WHERE l.from_type = 'person' AND l.from_id::text = a.subject_id AND l.to_type = 'location' AND l.to_id IN (SELECT id FROM mine)
+          UNION ALL
+          SELECT 1 FROM referral_subjects s JOIN referral_locations rl ON rl.referral_id = s.referral_id WHERE s.person_id::text = a.subject_id AND rl.location_id IN (SELECT id FROM mine)))
     )
     ORDER BY a.occurred_at DESC, a.id DESC
     LIMIT 5000`.execute(db)
   return rows
 }
 
-/** Every audited view, record or disclosure of a person's immigration status. */
+/** Every audited view, record or disclosure of a person's immigration status, and each subject access bundle that carried it. */
 export async function immigrationStatusAccess(db: Queryable, personId: string, since: Date): Promise<AccessRow[]> {
   const { rows } = await sql<AccessRow>`
-    SELECT a.occurred_at, a.action, u.display_name AS user_name, u.role_id AS role, ${VIA}, a.justification, a.details
+    SELECT a.occurred_at, a.action, u.display_name AS user_name, u.role_id AS role, ${VIA}, a.justification, a.details, false AS about_other
     FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id ${TOKEN_MAKER}
     WHERE a.occurred_at >= ${since} AND a.subject_type = 'person' AND a.subject_id = ${personId} AND (
       a.action IN ('immigration-status.viewed', 'immigration-status.recorded')
-      OR (a.action IN ('disclosure.made', 'disclosure.approved', 'disclosure.viewed') AND a.details->'fields' ? 'immigration-status'))
+      OR (a.action IN ('disclosure.made', 'disclosure.approved', 'disclosure.viewed') AND a.details->'fields' ? 'immigration-status')
+      OR (a.action IN ('subject-access.exported', 'subject-access.viewed') AND a.details->'records'->'immigrationStatus' = 'true'::jsonb))
     ORDER BY a.occurred_at DESC, a.id DESC
     LIMIT 5000`.execute(db)
   return rows

@@ -3,6 +3,8 @@ import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
+import { can, type CurrentUser, type Permission } from '#src/platform/auth/permissions.ts'
+import { victimFacetAccess } from '#src/modules/people/index.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import * as repo from './subject-access.repository.ts'
 import { Redactor, type Redaction, type ReviewedRedaction } from './redactor.ts'
@@ -13,6 +15,9 @@ export const SubjectAccessError = defineDomainError('SubjectAccessError', { 'not
 export type Entry = { title: string; fields: [string, string][] }
 export type Section = { key: string; title: string; entries: Entry[] }
 
+/** A part of the record left out because the exporter may not see it, for a holder of `needs` to complete. */
+export type Withheld = { section: string; part: string; needs: Permission }
+
 export type Bundle = {
   format: 'lantern-subject-access/1'
   generatedAt: string
@@ -22,11 +27,42 @@ export type Bundle = {
   notice: string
   sections: Section[]
   redactions: Redaction[]
+  withheld: Withheld[]
+}
+
+/**
+ * The ids of the records a bundle carried, for its audit row: the DPO's "who has seen" reports find an export by
+ * them (a place, say, that is also another person's), and `immigrationStatus` says whether it carried the status.
+ */
+export type CarriedRecords = {
+  locations: string[]
+  objects: string[]
+  people: string[]
+  referrals: string[]
+  cases: string[]
+  events: string[]
+  nrmReferrals: string[]
+  safeguardingPlans: string[]
+  immigrationStatus: boolean
 }
 
 const NOTICE =
   'Redactions are marked [R1], [R2] … where information about someone else (another person, a referrer, a member of staff or a partner contact) ' +
-  'was withheld; the list at the end says why each was withheld. Every redaction is for the disclosure officer to review before release.'
+  'was withheld; the list at the end says why each was withheld. Every redaction is for the disclosure officer to review before release. ' +
+  'A part marked “withheld: needs …” was left out because whoever produced this copy may not see it: someone who holds that permission ' +
+  'must complete it before release.'
+
+/** Why each protected part may be withheld, in the words the marker uses. */
+const WITHHELD_REASONS: Record<'immigration-status:view' | 'victim-facet:view' | 'case:supervise', string> = {
+  'immigration-status:view': 'immigration status is seen only by those who may see it, stating why; a holder of that permission must complete this part, including any sharing of it',
+  'victim-facet:view': 'the victim facet (screening, consent, NRM, Duty to Notify and safeguarding) is seen only by those working the person’s victim side or supervising; one of them must complete this part, including any sharing of it',
+  'case:supervise': 'restricted live jobs are seen only by their officer in charge, their members and supervisors; one of them must complete this part with any restricted live jobs and their events',
+}
+const withheldEntry = (part: string, needs: keyof typeof WITHHELD_REASONS): Entry => ({ title: part, fields: [['Withheld', `withheld: needs ${needs}: ${WITHHELD_REASONS[needs]}`]] })
+
+/** Audit actions about a protected part: their counts in "how your record was used" would tell that the part exists. */
+const IMMIGRATION_ACTION = /^immigration-status\./
+const VICTIM_ACTION = /^(screening|consent|nrm|dtn|victim-facet|safeguarding-plan|safeguarding-action)\./
 
 const d = (value: string | Date | null | undefined) => (value ? formatDate(value) : '')
 const dt = (value: Date | null | undefined) => (value ? formatDateTime(value) : '')
@@ -35,25 +71,45 @@ const fields = (pairs: [string, string | null | undefined][]): [string, string][
 
 /** Subject access (DPA 2018 s45): everything held about a person, with third parties' data redacted for review. */
 export function createSubjectAccessService(db: Db) {
-  async function build(personId: string, requestReference: string): Promise<{ bundle: Bundle; review: ReviewedRedaction[] }> {
+  /**
+   * The bundle as this user may produce it: the protected parts they may not see themselves (immigration status,
+   * the victim facet, restricted live jobs) are not read at all, and are marked for a holder of the permission
+   * to complete, whether or not the person has any, so the marks do not tell that they exist.
+   */
+  async function build(personId: string, requestReference: string, user: CurrentUser): Promise<{ bundle: Bundle; review: ReviewedRedaction[]; records: CarriedRecords }> {
     const person = await repo.person(db, personId)
     if (!person) throw new SubjectAccessError('not-found', 'No person has that Lantern id')
     if (person.merged_into) throw new SubjectAccessError('invalid', 'That record has been merged into another person: export the person it was merged into')
-    const [names, documents, immigration, links, referrals, cases, events, victim, safeguarding, disclosures, processing, thirdParties, staff] = await Promise.all([
+    const mayImmigration = can(user, 'immigration-status:view')
+    const mayVictim = (await victimFacetAccess(db, user, personId)).visible
+    const supervisor = can(user, 'case:supervise')
+    const noVictimRecords = { screenings: [], consents: [], nrm: [], nrmEvents: [], dtn: [] }
+    const noSafeguarding = { plans: [], risks: [], needs: [], actions: [], reviews: [] }
+    const [names, documents, immigration, links, referrals, allCases, allEvents, victim, safeguarding, allDisclosures, allProcessing, thirdParties, staff] = await Promise.all([
       repo.names(db, personId),
       repo.documents(db, personId),
-      repo.immigrationStatus(db, personId),
+      mayImmigration ? repo.immigrationStatus(db, personId) : [],
       repo.links(db, personId),
       repo.referrals(db, personId),
-      repo.cases(db, personId),
-      repo.events(db, personId),
-      repo.victimRecords(db, personId),
-      repo.safeguarding(db, personId),
+      repo.cases(db, personId, user.id),
+      repo.events(db, personId, user.id),
+      mayVictim ? repo.victimRecords(db, personId) : noVictimRecords,
+      mayVictim ? repo.safeguarding(db, personId) : noSafeguarding,
       repo.disclosures(db, personId),
       repo.processingSummary(db, personId),
-      repo.thirdParties(db, personId),
+      repo.thirdParties(db, personId, { userId: user.id, supervisor }),
       repo.staffNames(db),
     ])
+    const cases = allCases.filter((c) => supervisor || c.visible)
+    const events = allEvents.filter((e) => supervisor || e.visible)
+    // A disclosure that shared a protected part is itself about that part.
+    const disclosures = allDisclosures.filter((x) => (mayImmigration || !x.fields.includes('immigration-status')) && (mayVictim || !x.fields.includes('nrm-status')))
+    const processing = allProcessing.filter((p) => (mayImmigration || !IMMIGRATION_ACTION.test(p.action)) && (mayVictim || !VICTIM_ACTION.test(p.action)))
+    const withheld: Withheld[] = []
+    const withhold = (section: string, part: string, needs: keyof typeof WITHHELD_REASONS): Entry => {
+      withheld.push({ section, part, needs })
+      return withheldEntry(part, needs)
+    }
     const own = names.map((n) => n.full_name)
     const referrers = referrals.flatMap((r) => [r.referrer_name, r.referrer_contact].filter((v): v is string => Boolean(v && v.trim())))
     const redactor = new Redactor(
@@ -87,7 +143,9 @@ export function createSubjectAccessService(db: Db) {
           ]),
         },
         ...documents.map((doc) => ({ title: `Document: ${doc.kind}`, fields: fields([['Number', doc.number], ['Issuing country', doc.issuing_country], ['Expires', d(doc.expires_on)], ['Held by you', yesNo(doc.held_by_person)]]) })),
-        ...immigration.map((s) => ({ title: 'Immigration status', fields: fields([['Status', s.status], ['Notes', t(s.notes, 'Immigration status: notes')], ['Recorded', dt(s.recorded_at)]]) })),
+        ...(mayImmigration
+          ? immigration.map((s) => ({ title: 'Immigration status', fields: fields([['Status', s.status], ['Notes', t(s.notes, 'Immigration status: notes')], ['Recorded', dt(s.recorded_at)]]) }))
+          : [withhold('person', 'Immigration status', 'immigration-status:view')]),
       ],
     })
     sections.push({
@@ -122,12 +180,14 @@ export function createSubjectAccessService(db: Db) {
       entries: [
         ...cases.map((c) => ({ title: `Live job ${c.reference}`, fields: fields([['Title', t(c.title, `Live job ${c.reference}: title`)], ['Your role', c.role], ['Status', c.status], ['Opened', dt(c.created_at)], ['Closed', dt(c.closed_at)]]) })),
         ...events.map((e) => ({ title: `Event: ${e.kind}`, fields: fields([['When', dt(e.occurred_at)], ['Live job', e.case_reference], ['Your role', e.role], ['Summary', t(e.summary, `Event on ${d(e.occurred_at)}: summary`)]]) })),
+        ...(supervisor ? [] : [withhold('cases', 'Restricted live jobs and their events', 'case:supervise')]),
       ],
     })
     sections.push({
       key: 'victim',
       title: 'Screening, consent, NRM and Duty to Notify',
       entries: [
+        ...(mayVictim ? [] : [withhold('victim', 'Screening, consent, NRM and Duty to Notify', 'victim-facet:view')]),
         ...victim.screenings.map((s) => ({ title: 'Screening', fields: fields([['Started', dt(s.created_at)], ['Status', s.status], ['Suggested route', s.suggested_route], ['Confirmed route', s.confirmed_route]]) })),
         ...victim.consents.map((c) => ({ title: `Consent: ${c.purpose}`, fields: fields([['Decision', c.decision], ['Recorded', d(c.recorded_on)], ['Interpreter', c.interpreter_used ? c.interpreter_language || 'Yes' : 'No']]) })),
         ...victim.nrm.map((n) => ({
@@ -146,7 +206,9 @@ export function createSubjectAccessService(db: Db) {
     sections.push({
       key: 'safeguarding',
       title: 'Safeguarding',
-      entries: safeguarding.plans.map((p) => ({
+      entries: [
+        ...(mayVictim ? [] : [withhold('safeguarding', 'Safeguarding plans', 'victim-facet:view')]),
+        ...safeguarding.plans.map((p) => ({
         title: `Safeguarding plan ${p.reference}`,
         fields: [
           ...safeguarding.risks.filter((r) => r.plan_id === p.id).map((r) => [`Risk (${r.rating})`, [t(r.description, `Plan ${p.reference}: risk`), t(r.rationale, `Plan ${p.reference}: risk rationale`)].filter(Boolean).join('. ')] as [string, string]),
@@ -154,7 +216,8 @@ export function createSubjectAccessService(db: Db) {
           ...safeguarding.actions.filter((a) => a.plan_id === p.id).map((a) => [`Action (${a.status}${a.due_on ? `, due ${d(a.due_on)}` : ''})`, t(a.text, `Plan ${p.reference}: action`) + (a.agency ? ` (${a.agency})` : '')] as [string, string]),
           ...safeguarding.reviews.filter((r) => r.plan_id === p.id).map((r) => [`Review due ${d(r.due_on)}${r.held_on ? `, held ${d(r.held_on)}` : ''}`, t(r.notes, `Plan ${p.reference}: review notes`)] as [string, string]),
         ],
-      })),
+        })),
+      ],
     })
     sections.push({
       key: 'disclosures',
@@ -176,23 +239,41 @@ export function createSubjectAccessService(db: Db) {
       notice: NOTICE,
       sections,
       redactions: redactor.redactions,
+      withheld,
     }
-    return { bundle, review: redactor.forReview }
+    const records: CarriedRecords = {
+      locations: [...new Set(links.filter((l) => l.to_type === 'location').map((l) => l.to_id))],
+      objects: [...new Set(links.filter((l) => l.to_type === 'object').map((l) => l.to_id))],
+      people: [...new Set(links.filter((l) => l.to_type === 'person').map((l) => l.to_id))],
+      referrals: referrals.map((r) => r.id),
+      cases: cases.map((c) => c.id),
+      events: events.map((e) => e.id),
+      nrmReferrals: victim.nrm.map((n) => n.id),
+      safeguardingPlans: safeguarding.plans.map((p) => p.id),
+      immigrationStatus: immigration.length > 0,
+    }
+    return { bundle, review: redactor.forReview, records }
   }
+
+  /** What an audit row says a bundle carried and left out: record ids and permissions, never values. */
+  const carried = (result: { bundle: Bundle; records: CarriedRecords }) => ({ records: result.records, withheld: [...new Set(result.bundle.withheld.map((w) => w.needs))] })
 
   return {
     /** The reviewer's view: the bundle and each redaction with its original value. Audited as a consultation. */
-    async review(personId: string, requestReference: string, actor: Actor) {
-      const result = await build(personId, requestReference)
+    async review(personId: string, requestReference: string, user: CurrentUser, actor: Actor) {
+      const result = await build(personId, requestReference, user)
       await inTransaction(db, (trx) =>
-        appendAuditEvents(trx, actor, [{ action: 'subject-access.viewed', subjectType: 'person', subjectId: personId, justification: `Subject access request ${requestReference}`, details: { redactions: result.review.length } }]),
+        appendAuditEvents(trx, actor, [
+          { action: 'subject-access.viewed', subjectType: 'person', subjectId: personId, justification: `Subject access request ${requestReference}`, details: { redactions: result.review.length, ...carried(result) } },
+        ]),
       )
       return result
     },
 
     /** The releasable files: JSON or PDF, redactions marked. Audited as a disclosure (s62(3)) to the data subject. */
-    async export(personId: string, requestReference: string, format: 'json' | 'pdf', actor: Actor): Promise<{ bundle: Bundle; body: Buffer }> {
-      const { bundle } = await build(personId, requestReference)
+    async export(personId: string, requestReference: string, format: 'json' | 'pdf', user: CurrentUser, actor: Actor): Promise<{ bundle: Bundle; body: Buffer }> {
+      const result = await build(personId, requestReference, user)
+      const { bundle } = result
       const body = format === 'json' ? Buffer.from(JSON.stringify(bundle, null, 2)) : await subjectAccessPdf(bundle)
       await inTransaction(db, (trx) =>
         appendAuditEvents(trx, actor, [
@@ -201,7 +282,7 @@ export function createSubjectAccessService(db: Db) {
             subjectType: 'person',
             subjectId: personId,
             justification: `Subject access request ${requestReference}`,
-            details: { format, recipient: 'data-subject', sections: bundle.sections.map((s) => s.key), redactions: bundle.redactions.length },
+            details: { format, recipient: 'data-subject', sections: bundle.sections.map((s) => s.key), redactions: bundle.redactions.length, ...carried(result) },
           },
         ]),
       )
