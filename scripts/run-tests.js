@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { ensureBrowser, ensurePostgresServer, needs } from './test-preflight.js'
 
 const root = join(import.meta.dirname, '..')
 const bin = (name) => join(root, 'node_modules/.bin', name)
@@ -19,6 +20,17 @@ function step(name, command, args) {
     console.log(`✗ ${name} failed`)
   }
   return result.status === 0
+}
+
+// What the machine must provide, first: a missing browser or database is said now, not after minutes of tests.
+const need = needs(process.argv.slice(2))
+try {
+  if (need.browser) env.CHROMIUM_PATH = ensureBrowser(env)
+  if (need.server) await ensurePostgresServer(env)
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error))
+  console.log('\n0 passed, 1 failed')
+  process.exit(1)
 }
 
 step('typecheck', bin('tsc'), ['--noEmit', '-p', '.'])

@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   const started = Date.now()
   const config = loadConfig()
   const database = await openDatabase(config, 'owner')
+  // Said at every start: whatever Lantern made or changed outside its data folder (as root, ADR 0008).
+  for (const change of database.changes ?? []) console.log(change)
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return

@@ -8,6 +8,8 @@ export type OpenDatabase = {
   embedded: boolean
   /** True when the embedded cluster was created just now, so it is certainly empty. */
   fresh: boolean
+  /** What starting the embedded cluster made or changed outside the data folder, for the start output. */
+  changes?: string[]
   close: () => Promise<void>
 }
 
@@ -28,7 +30,7 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
 export async function openDatabase(config: Config, mode: 'owner' | 'guest', log?: (message: string) => void): Promise<OpenDatabase> {
   if (config.databaseUrl) {
     const db = createDb(config.databaseUrl, config.databasePoolSize)
-    return { db, embedded: false, fresh: false, close: () => db.destroy() }
+    return { db, embedded: false, fresh: false, changes: [], close: () => db.destroy() }
   }
   const server = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, mode, log })
   try {
@@ -42,6 +44,7 @@ export async function openDatabase(config: Config, mode: 'owner' | 'guest', log?
     db,
     embedded: true,
     fresh: server.created,
+    changes: server.changes,
     close: async () => {
       await db.destroy()
       await server.stop()

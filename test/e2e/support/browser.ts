@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
@@ -7,12 +8,19 @@ import { ROOT } from '#src/platform/paths.ts'
 import { totpCode } from '#src/platform/auth/totp.ts'
 import { freshTotpCode, rememberMfaSecret } from '../../support/test-app.ts'
 
-/** Debian's Chromium, headless, with the flags that keep it off the (closed) network. Playwright gives each
+/** The browser `npm test` chose (CHROMIUM_PATH), or the first installed; run alone without one, a one-line fix. */
+function browserPath(): string {
+  const path = process.env.CHROMIUM_PATH || ['/usr/bin/chromium', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'].find((candidate) => existsSync(candidate))
+  if (!path || !existsSync(path)) throw new Error(`No Chromium${path ? ` at ${path}` : ''}: run the browser tests through npm test (it finds one, or installs Debian's chromium as root), or set CHROMIUM_PATH.`)
+  return path
+}
+
+/** Debian's Chromium (or the browser found), headless, with the flags that keep it off the (closed) network. Playwright gives each
  * launch a fresh temporary profile. */
 export async function launchBrowser(): Promise<{ browser: Browser; context: BrowserContext }> {
   execFileSync(process.execPath, [join(ROOT, 'scripts/build-assets.js')])
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: browserPath(),
     args: [
       '--headless',
       '--no-sandbox',
