@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, createUser, PageClient, TEST_PASSWORD, type TestContext } from './support/test-app.ts'
@@ -279,7 +280,9 @@ describe('sign-in rate limit', () => {
 })
 
 describe('the client address behind a proxy (TRUSTED_PROXIES)', () => {
-  const production = { NODE_ENV: 'production', SESSION_SECRET: 'p'.repeat(48), SIGN_IN_RATE_LIMIT_PER_MINUTE: '2' }
+  // Production refuses to start without a signing key for audit checkpoints.
+  const AUDIT_CHECKPOINT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  const production = { NODE_ENV: 'production', SESSION_SECRET: 'p'.repeat(48), SIGN_IN_RATE_LIMIT_PER_MINUTE: '2', AUDIT_CHECKPOINT_KEY }
 
   async function rejectedTokenIp(app: TestContext['app'], db: TestContext['db'], remoteAddress: string, forwardedFor: string) {
     const requestId = `proxy-test-${Math.random().toString(36).slice(2, 12)}`

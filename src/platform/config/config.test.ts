@@ -47,7 +47,8 @@ describe('configuration', () => {
   it('trusts no proxy unless TRUSTED_PROXIES lists its addresses, and refuses a malformed entry by name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'l-'))
     expect(loadConfig({ LANTERN_DATA_DIR: dir }).trustedProxies).toEqual([])
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://db/lantern', LANTERN_DATA_DIR: dir }).trustedProxies).toEqual([])
+    const auditKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://db/lantern', AUDIT_CHECKPOINT_KEY: auditKey, LANTERN_DATA_DIR: dir }).trustedProxies).toEqual([])
     expect(loadConfig({ LANTERN_DATA_DIR: dir, TRUSTED_PROXIES: ' 10.0.0.5, 10.1.0.0/16 ,fd00::/8,::1 ' }).trustedProxies).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8', '::1'])
     expect(loadConfig({ LANTERN_DATA_DIR: dir, TRUSTED_PROXIES: '' }).trustedProxies).toEqual([])
     for (const bad of ['true', '*', '10.0.0.0/33', 'fd00::/129', 'proxy.example', '10.0.0.1/', '10.0.0.256', '0.0.0.0/0', '::/0']) {
