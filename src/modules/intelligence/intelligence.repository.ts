@@ -1,5 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { Queryable, SafeguardingPromptsTable } from '#src/platform/db/database.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
+import { caseVisible } from '#src/modules/people/index.ts'
 import { displayName } from '#src/modules/people/display-name.ts'
 
 /**
@@ -34,13 +36,9 @@ function visible(link: string, hiddenCases: string[]): RawBuilder<boolean> {
   return sql<boolean>`(${sql.raw(link)}.case_id IS NULL OR NOT (${sql.raw(link)}.case_id = ANY(${hiddenCases}::uuid[])))`
 }
 
-/** Restricted live jobs this user neither runs nor is a member of (none for a supervisor of restricted cases). */
-export async function hiddenCaseIds(db: Queryable, userId: string, seesRestricted: boolean): Promise<string[]> {
-  if (seesRestricted) return []
-  const { rows } = await sql<{ id: string }>`
-    SELECT c.id FROM cases c
-    WHERE c.restricted AND c.officer_in_charge IS DISTINCT FROM ${userId}
-      AND NOT EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${userId})`.execute(db)
+/** The live jobs this user may not see, by the access policy (restricted jobs they do not work; none for a supervisor). */
+export async function hiddenCaseIds(db: Queryable, user: CurrentUser): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`SELECT c.id FROM cases c WHERE c.restricted AND NOT ${caseVisible(sql.ref('c.id'), user)}`.execute(db)
   return rows.map((r) => r.id)
 }
 

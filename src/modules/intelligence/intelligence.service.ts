@@ -4,7 +4,7 @@ import type { Db } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
-import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import { OBJECT_KINDS, victimFacetAccess } from '#src/modules/people/index.ts'
 import * as repo from './intelligence.repository.ts'
@@ -62,7 +62,7 @@ function headline(kind: string, s: PromptView['summary']): string {
 }
 
 export function createIntelligenceService(db: Db) {
-  const hidden = (user: CurrentUser) => repo.hiddenCaseIds(db, user.id, can(user, 'case:supervise'))
+  const hidden = (user: CurrentUser) => repo.hiddenCaseIds(db, user)
 
   /** Prompts as this viewer may see them: people on restricted-case links they cannot see are left out, and a person's safeguarding is shown only under the victim-facet policy. */
   async function present(rows: repo.PromptRow[], user: CurrentUser, hiddenCases: string[]): Promise<PromptView[]> {

@@ -1,5 +1,7 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
+import { caseVisible } from '#src/modules/people/index.ts'
 import { displayName } from '#src/modules/people/display-name.ts'
 
 /** One person record as the matcher reads it (one row per record; a survivor's identity is several). */
@@ -190,15 +192,14 @@ export async function markUnmerged(db: Queryable, row: { mergeId: string; merged
   return true
 }
 
-/** Roles of one record (not its identity) for the comparison page; the service filters what the viewer may see. */
-export async function listRecordRoles(db: Queryable, personId: string, userId: string) {
-  const { rows } = await sql<{ kind: 'referral' | 'case'; id: string; reference: string; role: string; restricted: boolean; member: boolean }>`
-    SELECT 'referral' AS kind, r.id, r.reference, rs.role, false AS restricted, true AS member
+/** Roles of one record (not its identity) for the comparison page, in the live jobs the viewer may see. */
+export async function listRecordRoles(db: Queryable, personId: string, viewer: CurrentUser) {
+  const { rows } = await sql<{ kind: 'referral' | 'case'; id: string; reference: string; role: string }>`
+    SELECT 'referral' AS kind, r.id, r.reference, rs.role
     FROM referral_subjects rs JOIN referrals r ON r.id = rs.referral_id WHERE rs.person_id IN (SELECT person_identity(${personId}::uuid))
     UNION ALL
-    SELECT 'case', c.id, c.reference, cp.role, c.restricted,
-      c.officer_in_charge = ${userId} OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${userId})
-    FROM case_people cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id IN (SELECT person_identity(${personId}::uuid))
+    SELECT 'case', c.id, c.reference, cp.role
+    FROM case_people cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id IN (SELECT person_identity(${personId}::uuid)) AND ${caseVisible(sql.ref('c.id'), viewer)}
     ORDER BY reference`.execute(db)
   return rows
 }

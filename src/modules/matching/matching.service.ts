@@ -49,11 +49,11 @@ export function createMatchingService(db: Db) {
   }
 
   async function comparisonSide(id: string, user: CurrentUser) {
-    const [record, roles] = await Promise.all([repo.comparisonRecord(db, id), repo.listRecordRoles(db, id, user.id)])
+    const [record, roles] = await Promise.all([repo.comparisonRecord(db, id), repo.listRecordRoles(db, id, user)])
     if (!record) throw new MatchError('not-found', 'Person not found')
-    // Roles the viewer may see: restricted cases only to their members or supervisors, and never a victim role
-    // here. A reviewer may be working the other record as a suspect; the victim facet stays behind its policy.
-    const visibleRoles = roles.filter((r) => !VICTIM_ROLES.has(r.role) && (!r.restricted || r.member || can(user, 'case:supervise')))
+    // Roles the viewer may see (the repository leaves out restricted jobs by the access policy), and never a victim
+    // role here. A reviewer may be working the other record as a suspect; the victim facet stays behind its policy.
+    const visibleRoles = roles.filter((r) => !VICTIM_ROLES.has(r.role))
     return { ...record, roles: visibleRoles.map(({ kind, id: roleId, reference, role }) => ({ kind, id: roleId, reference, role })) }
   }
 

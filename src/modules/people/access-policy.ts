@@ -92,6 +92,13 @@ export async function isRecordVisible(db: Queryable, kind: RecordKind, id: strin
   return rows[0]?.visible ?? false
 }
 
+/** Of these ids, the ones whose records are visible to the user (see `recordVisible`), for filtering a list read elsewhere. */
+export async function visibleIds(db: Queryable, kind: RecordKind, ids: readonly string[], user: CurrentUser): Promise<Set<string>> {
+  if (seesAllRestricted(user) || ids.length === 0) return new Set(ids)
+  const { rows } = await sql<{ id: string }>`SELECT x.id::text AS id FROM unnest(${[...new Set(ids)]}::uuid[]) AS x(id) WHERE ${recordVisible(kind, sql.ref('x.id'), user)}`.execute(db)
+  return new Set(rows.map((r) => r.id))
+}
+
 export type CaseAccess = { visible: boolean; officerInCharge: boolean; member: boolean; victimSide: boolean; supervisor: boolean }
 
 /** What the user may do in one live job: see it (restricted jobs: team and supervisors only), lead it, work its victim side. */

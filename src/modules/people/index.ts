@@ -15,6 +15,7 @@ export {
   requireVictimSide,
   seesAllRestricted,
   victimSideAccess,
+  visibleIds,
   type CaseAccess,
   type RecordKind,
   type VictimSideAccess,

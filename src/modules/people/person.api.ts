@@ -145,7 +145,7 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
       { config: { access: 'person:view' }, schema: { tags: ['people'], summary: `Read a${type === 'object' ? 'n object (phone, vehicle, account)' : ' place'} and the people linked to it`, params: z.object({ id: z.uuid() }), response: { 200: Linked } } },
       async (request) => {
         try {
-          const { row, links } = await services.people.entity(type, request.params.id, actorOf(request))
+          const { row, links } = await services.people.entity(type, request.params.id, request.user!, actorOf(request))
           return { id: row.id, display: row.display, links: links.map((l) => ({ relation: l.relation, personId: l.other_type === 'person' ? l.other_id : null, name: l.person_name, validFrom: l.valid_from, source: l.source })) }
         } catch (error) {
           return notFound(error)

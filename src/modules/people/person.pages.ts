@@ -71,7 +71,6 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       names: names.map((n) => ({ ...n, kindLabel: `${NAME_KINDS[n.kind as keyof typeof NAME_KINDS] ?? n.kind}${n.person_id !== person.id ? ' (merged record)' : ''}` })),
       documents: view.documents.map((d) => ({ ...d, kindLabel: DOCUMENT_KINDS[d.kind as keyof typeof DOCUMENT_KINDS] ?? d.kind, country: d.issuing_country ? countryName(d.issuing_country) : null, expires: d.expires_on ? formatDate(d.expires_on) : null })),
       roles: view.roles.map((r) => ({ ...r, roleLabel: SUBJECT_ROLES.label(r.role) !== r.role ? SUBJECT_ROLES.label(r.role) : (CASE_ROLES[r.role] ?? r.role), href: r.kind === 'referral' ? `/referrals/${r.id}` : `/cases/${r.id}` })),
-      hiddenRoles: view.hiddenRoles,
       links: view.links.map((l) => ({
         ...l,
         what: l.object_kind ? `${OBJECT_KINDS[l.object_kind as ObjectKind] ?? l.object_kind}: ${l.object_display}` : l.location_text ? `Place: ${l.location_text}${l.location_cuckooed ? ' (cuckooed)' : ''}` : `Person: ${l.person_name ?? 'unnamed'}`,
@@ -130,7 +129,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     app.get<{ Params: Params }>(path, view, async (request, reply) => {
       let found
       try {
-        found = await people.entity(type, id(request), actorOf(request))
+        found = await people.entity(type, id(request), request.user!, actorOf(request))
       } catch (error) {
         if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
         throw error

@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { displayName } from './display-name.ts'
+import { caseVisible } from './access-policy.ts'
 
 export type PersonRow = {
   id: string
@@ -84,17 +86,17 @@ export async function insertDocument(
   await db.insertInto('person_documents').values(row).execute()
 }
 
-export type RoleRow = { kind: 'referral' | 'case'; id: string; reference: string; role: string; restricted: boolean; member: boolean }
+export type RoleRow = { kind: 'referral' | 'case'; id: string; reference: string; role: string }
 
 /** Every role the person holds, in referrals and in cases: one person can be a victim here and a suspect there. */
-export async function listRoles(db: Queryable, personId: string, userId: string): Promise<RoleRow[]> {
+/** A person's roles in referrals and in the live jobs the viewer may see (a restricted job is named only to its team). */
+export async function listRoles(db: Queryable, personId: string, viewer: CurrentUser): Promise<RoleRow[]> {
   const { rows } = await sql<RoleRow>`
-    SELECT 'referral' AS kind, r.id, r.reference, rs.role, false AS restricted, true AS member
+    SELECT 'referral' AS kind, r.id, r.reference, rs.role
     FROM referral_subjects rs JOIN referrals r ON r.id = rs.referral_id WHERE rs.person_id IN ${identityOf(personId)}
     UNION ALL
-    SELECT 'case', c.id, c.reference, cp.role, c.restricted,
-      c.officer_in_charge = ${userId} OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${userId})
-    FROM case_people cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id IN ${identityOf(personId)}
+    SELECT 'case', c.id, c.reference, cp.role
+    FROM case_people cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id IN ${identityOf(personId)} AND ${caseVisible(sql.ref('c.id'), viewer)}
     ORDER BY reference`.execute(db)
   return rows
 }
@@ -115,16 +117,18 @@ export type LinkRow = {
 }
 
 /** Links from or to an entity, with what is at the other end described for display. */
-export async function listLinks(db: Queryable, type: 'person' | 'object' | 'location', id: string): Promise<LinkRow[]> {
+/** A record's links the viewer may see: a link recorded in a restricted live job they do not work is left out. */
+export async function listLinks(db: Queryable, type: 'person' | 'object' | 'location', id: string, viewer: CurrentUser): Promise<LinkRow[]> {
   // A person's links are those of their whole merged identity.
   const ids = type === 'person' ? identityOf(id) : sql`(${id}::uuid)`
+  const shown = sql`(case_id IS NULL OR ${caseVisible(sql.ref('case_id'), viewer)})`
   const { rows } = await sql<LinkRow>`
     WITH l AS (
       SELECT id, relation, valid_from::text, valid_to::text, source, to_type AS other_type, to_id AS other_id
-      FROM entity_links WHERE from_type = ${type} AND from_id IN ${ids}
+      FROM entity_links WHERE from_type = ${type} AND from_id IN ${ids} AND ${shown}
       UNION ALL
       SELECT id, relation, valid_from::text, valid_to::text, source, from_type, from_id
-      FROM entity_links WHERE to_type = ${type} AND to_id IN ${ids}
+      FROM entity_links WHERE to_type = ${type} AND to_id IN ${ids} AND ${shown}
     )
     SELECT l.*, o.kind AS object_kind, o.display AS object_display,
       concat_ws(', ', loc.address_line_1, loc.town, loc.postcode, loc.description) AS location_text, loc.cuckooed AS location_cuckooed,

@@ -8,7 +8,7 @@ import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import { normaliseIdentifier, type ObjectKind } from './identifiers.ts'
 import * as repo from './person.repository.ts'
-import { victimSideAccess } from './access-policy.ts'
+import { isRecordVisible, victimSideAccess } from './access-policy.ts'
 import { sql } from 'kysely'
 import { insertLocation, insertPerson } from '#src/modules/referrals/referral.repository.ts'
 import type { LocationInput, PersonDetailsChange, PersonInput } from '#src/modules/referrals/referral.schema.ts'
@@ -60,19 +60,21 @@ export function createPersonService(db: Db) {
      */
     async view(id: string, user: CurrentUser, actor: Actor, alsoShown: AuditEventInput[] = []) {
       const person = await load(id)
+      // Someone who exists only inside a restricted live job the user does not work does not exist for them.
+      if (!(await isRecordVisible(db, 'person', id, user))) throw new PersonError('not-found', 'Person not found')
       return inTransaction(db, async (trx) => {
         const [names, documents, roles, links, hasStatus] = await Promise.all([
           repo.listNames(trx, id),
           repo.listDocuments(trx, id),
-          repo.listRoles(trx, id, user.id),
-          repo.listLinks(trx, 'person', id),
+          repo.listRoles(trx, id, user),
+          repo.listLinks(trx, 'person', id, user),
           repo.hasImmigrationStatus(trx, id),
         ])
         const facet = await victimFacetAccess(trx, user, id)
         await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: 'person', subjectId: id }, ...alsoShown])
-        // Restricted cases are named only to those who may see them.
-        const visibleRoles = roles.filter((r) => !r.restricted || r.member || can(user, 'case:supervise'))
-        return { person, names, documents, roles: visibleRoles, hiddenRoles: roles.length - visibleRoles.length, links, hasImmigrationStatus: hasStatus, facet }
+        // Roles in a restricted live job are read only for its team (listRoles): to anyone else the job does
+        // not exist, so not even a count of "more" is shown.
+        return { person, names, documents, roles, links, hasImmigrationStatus: hasStatus, facet }
       })
     },
 
@@ -86,14 +88,16 @@ export function createPersonService(db: Db) {
     },
 
     /** An object or a place with the people linked to it: what an analyst follows from a phone or an address. */
-    async entity(type: 'object' | 'location', id: string, actor: Actor) {
+    async entity(type: 'object' | 'location', id: string, user: CurrentUser, actor: Actor) {
       return inTransaction(db, async (trx) => {
+        const notFound = new PersonError('not-found', type === 'object' ? 'Object not found' : 'Place not found')
+        if (!(await isRecordVisible(trx, type, id, user))) throw notFound
         const row =
           type === 'object'
             ? await trx.selectFrom('objects').select(['id', 'kind', 'display']).where('id', '=', id).executeTakeFirst()
             : await trx.selectFrom('locations').select(['id', 'postcode', 'premises_type', 'cuckooed', 'shared_place', 'shared_place_kind']).select(sql<string>`concat_ws(', ', address_line_1, town, postcode, description)`.as('display')).where('id', '=', id).executeTakeFirst()
-        if (!row) throw new PersonError('not-found', type === 'object' ? 'Object not found' : 'Place not found')
-        const links = await repo.listLinks(trx, type, id)
+        if (!row) throw notFound
+        const links = await repo.listLinks(trx, type, id, user)
         await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: type, subjectId: id }])
         return { row, links }
       })

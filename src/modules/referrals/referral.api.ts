@@ -165,7 +165,7 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
         key === undefined
           ? { id: (await referrals.create(request.body, actor)).id, replayed: false }
           : await referrals.createOnce(request.body, actor, { key, requestHash: createHash('sha256').update(JSON.stringify(request.body)).digest('hex') })
-      const view = await referrals.view(outcome.id, actor)
+      const view = await referrals.view(outcome.id, request.user!, actor)
       if (outcome.replayed) reply.header('idempotent-replayed', 'true')
       return reply.code(201).header('location', `/api/v1/referrals/${outcome.id}`).send(detail(view))
     },
@@ -226,7 +226,7 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
   api.get(
     '/api/v1/referrals/:id',
     { config: { access: 'referral:view' }, schema: { tags: ['referrals'], summary: 'Read a referral', params: IdParams, response: { 200: ReferralDetail, ...errors } } },
-    async (request) => detail(await referrals.view(request.params.id, actorOf(request))),
+    async (request) => detail(await referrals.view(request.params.id, request.user!, actorOf(request))),
   )
 
   api.post(
@@ -237,7 +237,7 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
     },
     async (request) => {
       await referrals.changeStatus(request.params.id, request.body, actorOf(request))
-      return detail(await referrals.view(request.params.id, actorOf(request)))
+      return detail(await referrals.view(request.params.id, request.user!, actorOf(request)))
     },
   )
 
@@ -249,7 +249,7 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
     },
     async (request) => {
       await referrals.assign(request.params.id, request.body, request.user!, actorOf(request))
-      return detail(await referrals.view(request.params.id, actorOf(request)))
+      return detail(await referrals.view(request.params.id, request.user!, actorOf(request)))
     },
   )
 }

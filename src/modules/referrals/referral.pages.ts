@@ -127,7 +127,7 @@ export function registerReferralPages(app: FastifyInstance, { services }: AppDep
     if (!isUuid(id)) throw new NotFoundError()
     let view
     try {
-      view = await referrals.view(id, actorOf(request))
+      view = await referrals.view(id, request.user!, actorOf(request))
     } catch (error) {
       if (error instanceof ReferralError && error.code === 'not-found') throw new NotFoundError()
       throw error

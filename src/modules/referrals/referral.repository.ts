@@ -357,6 +357,14 @@ export type ReferralEventRow = {
   actor_name: string | null
 }
 
+/** References of the live jobs opened from this referral that the user may not see (restricted jobs they do not work). */
+export async function hiddenCaseReferences(db: Queryable, referralId: string, visible: (caseIdColumn: string) => Expression<SqlBool>): Promise<string[]> {
+  const { rows } = await sql<{ reference: string }>`
+    SELECT c.reference FROM case_referrals cr JOIN cases c ON c.id = cr.case_id
+    WHERE cr.referral_id = ${referralId} AND NOT ${visible('c.id')}`.execute(db)
+  return rows.map((r) => r.reference)
+}
+
 export async function findReferralEvents(db: Queryable, referralId: string): Promise<ReferralEventRow[]> {
   return db
     .selectFrom('referral_events')

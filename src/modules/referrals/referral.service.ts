@@ -4,7 +4,7 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { listAssignableUsers } from '#src/platform/auth/users.repository.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
-import { mayGrantVictimSide } from '#src/modules/people/index.ts'
+import { caseVisible, mayGrantVictimSide } from '#src/modules/people/index.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { cached } from '#src/shared/cached.ts'
 import { listPriorityTags } from '#src/modules/priorities/index.ts'
@@ -142,12 +142,22 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       return { rows, total, totalCapped: total > COUNT_CAP }
     },
 
-    /** Everything about one referral; the view is audited in the same transaction as the read. */
-    async view(id: string, actor: Actor, justification?: string | null) {
+    /**
+     * Everything about one referral; the view is audited in the same transaction as the read. A restricted live
+     * job opened from it is not named to anyone outside its team: its reference in the timeline reads "(restricted)".
+     */
+    async view(id: string, user: CurrentUser, actor: Actor, justification?: string | null) {
       return inTransaction(db, async (trx) => {
         const referral = await repo.findReferral(trx, id, sla)
         if (!referral) throw new ReferralError('not-found', 'Referral not found')
-        const [subjects, locations, events] = await Promise.all([repo.findSubjects(trx, id), repo.findLocations(trx, id), repo.findReferralEvents(trx, id)])
+        const [subjects, locations, found, hidden] = await Promise.all([
+          repo.findSubjects(trx, id),
+          repo.findLocations(trx, id),
+          repo.findReferralEvents(trx, id),
+          repo.hiddenCaseReferences(trx, id, (column) => caseVisible(column, user)),
+        ])
+        const redact = (text: string | null) => (text === null ? null : hidden.reduce((t, reference) => t.split(reference).join('(restricted)'), text))
+        const events = hidden.length ? found.map((e) => ({ ...e, reason: redact(e.reason) })) : found
         await appendAuditEvents(trx, actor, [{ action: 'referral.viewed', subjectType: 'referral', subjectId: id, justification: justification ?? null }])
         return { referral, subjects, locations, events }
       })

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/display-name.ts'
 import { pairSteps, wordKeys, type FoundWord, type PairStep } from './name-pairs.ts'
@@ -199,37 +199,43 @@ export async function searchPeopleByDateOfBirth(db: Queryable, dateOfBirth: stri
 
 export type ObjectHit = { object_id: string; kind: string; display: string; people: { id: string; name: string; relation: string }[] }
 
-/** An exact phone, vehicle or deal line, with the people linked to it. */
-export async function searchObjects(db: Queryable, kinds: string[], value: string): Promise<ObjectHit[]> {
+/**
+ * What the access policy lets this user see, as SQL over a column: a record (`record`, given its kind's column)
+ * and a link or thing recorded in a live job (`inCase`, given the case id column).
+ */
+export type Visibility = { record: (kind: 'person' | 'location' | 'object', column: string) => RawBuilder<boolean>; inCase: (column: string) => RawBuilder<boolean> }
+
+/** An exact phone, vehicle or deal line, with the people linked to it where the link is visible. */
+export async function searchObjects(db: Queryable, kinds: string[], value: string, visible: Visibility): Promise<ObjectHit[]> {
   const { rows } = await sql<ObjectHit>`
     SELECT o.id AS object_id, o.kind, o.display,
       coalesce((SELECT json_agg(json_build_object('id', person_root(l.from_id), 'relation', l.relation,
         'name', ${displayName('l.from_id')}))
-        FROM entity_links l WHERE l.to_type = 'object' AND l.to_id = o.id AND l.from_type = 'person'), '[]') AS people
-    FROM objects o WHERE o.kind = ANY(${kinds}) AND o.value = ${value} LIMIT 20`.execute(db)
+        FROM entity_links l WHERE l.to_type = 'object' AND l.to_id = o.id AND l.from_type = 'person'
+          AND (l.case_id IS NULL OR ${visible.inCase('l.case_id')}) AND ${visible.record('person', 'l.from_id')}), '[]') AS people
+    FROM objects o WHERE o.kind = ANY(${kinds}) AND o.value = ${value} AND ${visible.record('object', 'o.id')} LIMIT 20`.execute(db)
   return rows
 }
 
 export type PlaceHit = { location_id: string; text: string; postcode: string | null; cuckooed: boolean; referrals: { id: string; reference: string }[] }
 
 /** Places by full postcode, or by sector ("LS11 5") when only that is given. */
-export async function searchPostcode(db: Queryable, postcode: string, sector: boolean, limit: number): Promise<PlaceHit[]> {
+export async function searchPostcode(db: Queryable, postcode: string, sector: boolean, limit: number, visible: Visibility): Promise<PlaceHit[]> {
   const where = sector ? sql`l.postcode_sector = ${postcode}` : sql`l.postcode = ${postcode}`
   const { rows } = await sql<PlaceHit>`
     SELECT l.id AS location_id, concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) AS text, l.postcode, l.cuckooed,
       coalesce((SELECT json_agg(json_build_object('id', r.id, 'reference', r.reference)) FROM referral_locations rl JOIN referrals r ON r.id = rl.referral_id WHERE rl.location_id = l.id), '[]') AS referrals
-    FROM locations l WHERE ${where} ORDER BY l.postcode, l.address_line_1 LIMIT ${limit}`.execute(db)
+    FROM locations l WHERE ${where} AND ${visible.record('location', 'l.id')} ORDER BY l.postcode, l.address_line_1 LIMIT ${limit}`.execute(db)
   return rows
 }
 
-export type ReferenceHit = { kind: 'referral' | 'case'; id: string; reference: string; restricted: boolean; member: boolean }
+export type ReferenceHit = { kind: 'referral' | 'case'; id: string; reference: string }
 
-export async function searchReference(db: Queryable, reference: string, userId: string): Promise<ReferenceHit[]> {
+/** A referral or live job by its reference; a restricted job the user may not see is not found. */
+export async function searchReference(db: Queryable, reference: string, visible: Visibility): Promise<ReferenceHit[]> {
   const { rows } = await sql<ReferenceHit>`
-    SELECT 'referral' AS kind, id, reference, false AS restricted, true AS member FROM referrals WHERE reference = ${reference}
+    SELECT 'referral' AS kind, id, reference FROM referrals WHERE reference = ${reference}
     UNION ALL
-    SELECT 'case', c.id, c.reference, c.restricted,
-      c.officer_in_charge = ${userId} OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${userId})
-    FROM cases c WHERE c.reference = ${reference}`.execute(db)
+    SELECT 'case', c.id, c.reference FROM cases c WHERE c.reference = ${reference} AND ${visible.inCase('c.id')}`.execute(db)
   return rows
 }

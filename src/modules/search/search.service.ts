@@ -4,10 +4,10 @@ import type { Db } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
-import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { normaliseName } from '#src/shared/names.ts'
 import { isRealDate, isoDate } from '#src/shared/dates.ts'
-import { normaliseIdentifier } from '#src/modules/people/index.ts'
+import { caseVisible, normaliseIdentifier, recordVisible, visibleIds } from '#src/modules/people/index.ts'
 import * as repo from './search.repository.ts'
 
 export type SearchKind = 'reference' | 'phone' | 'vehicle' | 'postcode' | 'date-of-birth' | 'name'
@@ -56,26 +56,27 @@ export function createSearchService(db: Db) {
       const q = query.trim().slice(0, 200)
       const kind = classify(q)
       const results: SearchResults = { kind, people: [], objects: [], places: [], references: [] }
+      // Anything that exists only inside a restricted live job the user does not work is never found.
+      const visible: repo.Visibility = { record: (k, column) => recordVisible(k, column, user), inCase: (column) => caseVisible(column, user) }
       await inTransaction(db, async (trx) => {
         switch (kind) {
           case 'reference': {
-            const hits = await repo.searchReference(trx, q.toUpperCase(), user.id)
-            results.references = hits.filter((h) => !h.restricted || h.member || can(user, 'case:supervise'))
+            results.references = await repo.searchReference(trx, q.toUpperCase(), visible)
             break
           }
           case 'phone': {
             const phone = normaliseIdentifier('phone', q)
-            if (phone.ok) results.objects = await repo.searchObjects(trx, ['phone', 'deal-line'], phone.value)
+            if (phone.ok) results.objects = await repo.searchObjects(trx, ['phone', 'deal-line'], phone.value, visible)
             break
           }
           case 'vehicle': {
             const vrm = normaliseIdentifier('vehicle', q)
-            if (vrm.ok) results.objects = await repo.searchObjects(trx, ['vehicle'], vrm.value)
+            if (vrm.ok) results.objects = await repo.searchObjects(trx, ['vehicle'], vrm.value, visible)
             break
           }
           case 'postcode': {
             const full = isValidPostcode(q)
-            results.places = await repo.searchPostcode(trx, full ? normalisePostcode(q)! : q.toUpperCase().replace(/\s+/, ' ').replace(/^(\S+?)(\d)$/, '$1 $2'), !full, 50)
+            results.places = await repo.searchPostcode(trx, full ? normalisePostcode(q)! : q.toUpperCase().replace(/\s+/, ' ').replace(/^(\S+?)(\d)$/, '$1 $2'), !full, 50, visible)
             break
           }
           case 'date-of-birth':
@@ -90,6 +91,10 @@ export function createSearchService(db: Db) {
             }
             break
           }
+        }
+        if (results.people.length > 0) {
+          const shown = await visibleIds(trx, 'person', results.people.map((p) => p.person_id), user)
+          results.people = results.people.filter((p) => shown.has(p.person_id))
         }
         const found = [...results.people.map((p) => p.person_id), ...results.objects.map((o) => o.object_id), ...results.places.map((p) => p.location_id), ...results.references.map((r) => r.id)]
         await appendAuditEvents(trx, actor, [

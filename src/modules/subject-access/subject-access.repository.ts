@@ -1,5 +1,7 @@
 import { sql, type Selectable } from 'kysely'
 import type { Queryable, ReferralsTable } from '#src/platform/db/database.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
+import { caseVisible } from '#src/modules/people/index.ts'
 
 /**
  * Everything held about one person, read for a subject access request. Each query reads the person's whole
@@ -64,22 +66,19 @@ export async function referrals(db: Queryable, personId: string): Promise<Referr
   return rows
 }
 
-/**
- * Whether a user may see a restricted live job: its officer in charge or a member (a supervisor, `case:supervise`,
- * sees them all; the service adds that). The same rule as the live-job pages (src/modules/cases/case.service.ts).
- */
-const caseVisibleTo = (userId: string) => sql`(NOT c.restricted OR c.officer_in_charge = ${userId} OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = ${userId}))`
+/** Whether the user may see the live job `c`, by the one access policy (restricted jobs: their team and supervisors). */
+const caseVisibleTo = (user: CurrentUser) => caseVisible(sql.ref('c.id'), user)
 
-export async function cases(db: Queryable, personId: string, userId: string) {
+export async function cases(db: Queryable, personId: string, user: CurrentUser) {
   const { rows } = await sql<{ id: string; reference: string; title: string; status: string; role: string; created_at: Date; closed_at: Date | null; visible: boolean }>`
-    SELECT c.id, c.reference, c.title, c.status, p.role, c.created_at, c.closed_at, ${caseVisibleTo(userId)} AS visible
+    SELECT c.id, c.reference, c.title, c.status, p.role, c.created_at, c.closed_at, ${caseVisibleTo(user)} AS visible
     FROM case_people p JOIN cases c ON c.id = p.case_id WHERE p.person_id IN ${identity(personId)} ORDER BY c.created_at`.execute(db)
   return rows
 }
 
-export async function events(db: Queryable, personId: string, userId: string) {
+export async function events(db: Queryable, personId: string, user: CurrentUser) {
   const { rows } = await sql<{ id: string; kind: string; occurred_at: Date; summary: string; role: string | null; case_reference: string | null; visible: boolean }>`
-    SELECT e.id, e.kind, e.occurred_at, e.summary, ep.role, c.reference AS case_reference, (c.id IS NULL OR ${caseVisibleTo(userId)}) AS visible
+    SELECT e.id, e.kind, e.occurred_at, e.summary, ep.role, c.reference AS case_reference, (c.id IS NULL OR ${caseVisibleTo(user)}) AS visible
     FROM event_people ep JOIN events e ON e.id = ep.event_id LEFT JOIN cases c ON c.id = e.case_id
     WHERE ep.person_id IN ${identity(personId)} ORDER BY e.occurred_at`.execute(db)
   return rows
@@ -139,7 +138,7 @@ export async function processingSummary(db: Queryable, personId: string) {
  * Third parties who appear alongside the person: the other people on their referrals, live jobs and events and
  * the people linked to them, with the record that brings each in (the reason a reviewer sees).
  */
-export async function thirdParties(db: Queryable, personId: string, viewer: { userId: string; supervisor: boolean }) {
+export async function thirdParties(db: Queryable, personId: string, viewer: CurrentUser) {
   const { rows } = await sql<{ person_id: string; full_name: string; context: string }>`
     WITH me AS (SELECT person_identity(${personId}::uuid) AS id),
     others AS (
@@ -147,7 +146,7 @@ export async function thirdParties(db: Queryable, personId: string, viewer: { us
         FROM referral_subjects s JOIN referral_subjects s2 ON s2.referral_id = s.referral_id JOIN referrals r ON r.id = s.referral_id
         WHERE s.person_id IN (SELECT id FROM me) AND s2.person_id NOT IN (SELECT id FROM me)
       UNION
-      SELECT c2.person_id, CASE WHEN ${viewer.supervisor} OR ${caseVisibleTo(viewer.userId)} THEN 'a person on live job ' || c.reference ELSE 'a person on a live job' END
+      SELECT c2.person_id, CASE WHEN ${caseVisibleTo(viewer)} THEN 'a person on live job ' || c.reference ELSE 'a person on a live job' END
         FROM case_people c1 JOIN case_people c2 ON c2.case_id = c1.case_id JOIN cases c ON c.id = c1.case_id
         WHERE c1.person_id IN (SELECT id FROM me) AND c2.person_id NOT IN (SELECT id FROM me)
       UNION

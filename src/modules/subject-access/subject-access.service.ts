@@ -91,13 +91,13 @@ export function createSubjectAccessService(db: Db) {
       mayImmigration ? repo.immigrationStatus(db, personId) : [],
       repo.links(db, personId),
       repo.referrals(db, personId),
-      repo.cases(db, personId, user.id),
-      repo.events(db, personId, user.id),
+      repo.cases(db, personId, user),
+      repo.events(db, personId, user),
       mayVictim ? repo.victimRecords(db, personId) : noVictimRecords,
       mayVictim ? repo.safeguarding(db, personId) : noSafeguarding,
       repo.disclosures(db, personId),
       repo.processingSummary(db, personId),
-      repo.thirdParties(db, personId, { userId: user.id, supervisor }),
+      repo.thirdParties(db, personId, user),
       repo.staffNames(db),
     ])
     const cases = allCases.filter((c) => supervisor || c.visible)
