@@ -26,6 +26,7 @@ import { registerScreeningApi } from '#src/modules/screening/screening.api.ts'
 import { registerScreeningPages } from '#src/modules/screening/screening.pages.ts'
 import { registerNrmPages } from '#src/modules/nrm/nrm.pages.ts'
 import { registerPersonPages } from '#src/modules/people/person.pages.ts'
+import { hideRecordsOutsideTheirJobs } from '#src/modules/people/index.ts'
 import { registerCasePages } from '#src/modules/cases/case.pages.ts'
 import { registerSearchRoutes } from '#src/modules/search/search.routes.ts'
 import { registerPersonApi } from '#src/modules/people/person.api.ts'
@@ -196,6 +197,8 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     if (isApiRequest(request) || ['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return done()
     app.csrfProtection(request, reply, done)
   })
+  // The record-level access policy at the door of every route that names a person, place, object or live job.
+  hideRecordsOutsideTheirJobs(app, deps.db)
 
   await app.register(fastifyStatic, { root: join(ROOT, 'public'), serve: false })
 

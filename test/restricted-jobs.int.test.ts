@@ -108,6 +108,28 @@ describe('a restricted live job exists only for its team', () => {
     }
   })
 
+  it('every route that names one of its records answers as for an id that does not exist, page or API', async () => {
+    const apiRoutes = [`/api/v1/people/:id/others`, `/api/v1/people/:id/network`, `/api/v1/people/:id/matches`, `/api/v1/people/:id/safeguarding-plan`, `/api/v1/cases/:id`]
+    for (const route of apiRoutes) {
+      const id = route.startsWith('/api/v1/cases') ? caseId : hiddenPersonId
+      const real = await call(outsider, 'GET', route.replace(':id', id))
+      const random = await call(outsider, 'GET', route.replace(':id', randomUUID()))
+      expect(real.statusCode, route).toBe(random.statusCode)
+      expect(real.body.replace(/[0-9a-f-]{36}/g, 'ID'), route).toBe(random.body.replace(/[0-9a-f-]{36}/g, 'ID'))
+    }
+    const page = new PageClient(ctx.app)
+    await page.signIn(outsider.email)
+    for (const route of ['/people/:id/others', '/people/:id/network', '/people/:id/safeguarding-plan', '/people/:id/disclosures', '/cases/:id']) {
+      const id = route.startsWith('/cases') ? caseId : hiddenPersonId
+      const real = await page.get(route.replace(':id', id))
+      const random = await page.get(route.replace(':id', randomUUID()))
+      expect(real.statusCode, route).toBe(random.statusCode)
+      expect(real.body, route).not.toContain('Qorvath')
+    }
+    // Its team reaches the same routes.
+    expect((await call(oic, 'GET', `/api/v1/people/${hiddenPersonId}/network`)).statusCode).toBe(200)
+  })
+
   it('the referral it was opened from does not name it, and the witness page says nothing of it', async () => {
     const seen = await call(outsider, 'GET', `/api/v1/referrals/${referralId}`)
     expect(seen.statusCode).toBe(200)

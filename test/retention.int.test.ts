@@ -143,7 +143,7 @@ describe('erasing a person', () => {
   it('finds her by name and as a possible match before erasure', async () => {
     const found = await ctx.services.search.search(VICTIM, { dateOfBirth: null }, supervisor, actor())
     expect(found.people.map((p) => p.person_id)).toContain(victim)
-    const matches = await ctx.services.matching.matchesFor(lookalike, actor())
+    const matches = await ctx.services.matching.matchesFor(lookalike, supervisor, actor())
     expect(matches.matches.map((m) => m.person.id)).toContain(victim)
     // Straight from the in-memory index, with nothing read back from the database to hide a stale entry.
     const raw = await ctx.services.matching.likelyMatchesFor({ fullName: VICTIM, dateOfBirth: '1998-03-14', sex: 'female', nationality: 'RO', phones: [PHONE] }, 0.05)
@@ -222,7 +222,7 @@ describe('erasing a person', () => {
     const found = await ctx.services.search.search('Zephyrine', { dateOfBirth: null }, supervisor, actor())
     expect(found.people.map((p) => p.person_id)).not.toContain(victim)
     expect(found.people.map((p) => p.person_id)).toContain(lookalike)
-    const matches = await ctx.services.matching.matchesFor(lookalike, actor())
+    const matches = await ctx.services.matching.matchesFor(lookalike, supervisor, actor())
     expect(matches.matches.map((m) => m.person.id)).not.toContain(victim)
     const raw = await ctx.services.matching.likelyMatchesFor({ fullName: VICTIM, dateOfBirth: '1998-03-14', sex: 'female', nationality: 'RO', phones: [PHONE] }, 0.05)
     expect(raw.matches.map((m) => m.personId)).not.toContain(victim)

@@ -39,7 +39,7 @@ export function registerMatchingApi(app: FastifyInstance, { services }: AppDeps)
     },
     async (request) => {
       try {
-        const { modelVersion, matches } = await services.matching.matchesFor(request.params.id, actorOf(request))
+        const { modelVersion, matches } = await services.matching.matchesFor(request.params.id, request.user!, actorOf(request))
         return {
           modelVersion,
           items: matches.map((m) => ({ personId: m.person.id, name: m.person.name, dateOfBirth: m.person.date_of_birth, approximateAge: m.person.approximate_age, probability: m.probability, weight: m.weight, explanation: m.explanation, foundBy: m.foundBy })),

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -26,9 +27,9 @@ function notFound(error: unknown): never {
  * The person page's matching panel: possible matches and merge history, for reviewers. Not audited here: the
  * page records `auditEvent` in the same append as its view of the person (one chain lock, one commit).
  */
-export async function personMatchingPanel(matching: MatchingService, personId: string, actor: ReturnType<typeof actorOf>) {
+export async function personMatchingPanel(matching: MatchingService, personId: string, user: CurrentUser, actor: ReturnType<typeof actorOf>) {
   if (!(await matching.readyWithin(2000))) return { preparing: true, modelVersion: null, matches: [], merges: [], auditEvent: null }
-  const [{ modelVersion, matches, auditEvent }, merges] = await Promise.all([matching.matchesFor(personId, actor, { record: false }), matching.mergesInto(personId)])
+  const [{ modelVersion, matches, auditEvent }, merges] = await Promise.all([matching.matchesFor(personId, user, actor, { record: false }), matching.mergesInto(personId)])
   return {
     preparing: false,
     auditEvent,

@@ -8,7 +8,7 @@ import { uuidv7 } from '#src/shared/ids.ts'
 import type { FieldExplanation, PersonInput } from './engine/index.ts'
 import { createMatchIndex } from './match-index.host.ts'
 import * as repo from './matching.repository.ts'
-import { mergeWidensAccess } from '#src/modules/people/index.ts'
+import { isRecordVisible, mergeWidensAccess, visibleIds } from '#src/modules/people/index.ts'
 
 export const MatchError = defineDomainError('MatchError', { 'not-found': 404, invalid: 400, conflict: 409, forbidden: 403 })
 
@@ -33,15 +33,16 @@ function shownExplanation(explanation: readonly FieldExplanation[]): FieldExplan
 export function createMatchingService(db: Db) {
   const index = createMatchIndex(db)
 
-  async function root(id: string) {
+  /** A person record the user may see: one that exists only inside a restricted live job they do not work is not found. */
+  async function root(id: string, user: CurrentUser) {
     const found = await repo.findPersonState(db, id)
-    if (!found) throw new MatchError('not-found', 'Person not found')
+    if (!found || !(await isRecordVisible(db, 'person', id, user))) throw new MatchError('not-found', 'Person not found')
     return found
   }
 
-  async function pair(personId: string, otherId: string) {
+  async function pair(personId: string, otherId: string, user: CurrentUser) {
     if (personId === otherId) throw new MatchError('invalid', 'A person cannot be matched with themselves', 'otherId')
-    const [a, b] = await Promise.all([root(personId), root(otherId)])
+    const [a, b] = await Promise.all([root(personId, user), root(otherId, user)])
     if (a.merged_into || b.merged_into) throw new MatchError('conflict', 'One of these records has already been merged into another person')
     const { modelVersion, score } = await index.compare(personId, otherId)
     if (!score) throw new MatchError('not-found', 'Person not found')
@@ -88,12 +89,15 @@ export function createMatchingService(db: Db) {
      * A person's likely matches, best first. Seeing them is audited: here in a transaction of its own, or, with
      * `record: false`, by the caller, who puts the returned event in the same append as the page's other views.
      */
-    async matchesFor(personId: string, actor: Actor, options: { record?: boolean } = {}) {
-      const person = await root(personId)
+    async matchesFor(personId: string, user: CurrentUser, actor: Actor, options: { record?: boolean } = {}) {
+      const person = await root(personId, user)
       if (person.merged_into) throw new MatchError('conflict', 'This record has been merged into another person')
       const rejected = await repo.rejectedPartners(db, personId)
       const { modelVersion, matches: resolved } = await index.matchesOf(personId, { limit: MAX_MATCHES + rejected.size, minProbability: MIN_PROBABILITY })
-      const found = (resolved ?? []).filter((m) => !rejected.has(m.id)).slice(0, MAX_MATCHES)
+      const candidates = (resolved ?? []).filter((m) => !rejected.has(m.id))
+      // Never offer someone who exists only inside a restricted live job the user does not work.
+      const shown = await visibleIds(db, 'person', candidates.map((m) => m.id), user)
+      const found = candidates.filter((m) => shown.has(m.id)).slice(0, MAX_MATCHES)
       const summaries = new Map((await repo.personSummaries(db, found.map((m) => m.id))).map((p) => [p.id, p]))
       const matches = found
         .filter((m) => summaries.has(m.id))
@@ -115,7 +119,7 @@ export function createMatchingService(db: Db) {
 
     /** Both records side by side (non-protected fields only) with the explanation. Audited. */
     async compare(personId: string, otherId: string, user: CurrentUser, actor: Actor) {
-      const { score, modelVersion } = await pair(personId, otherId)
+      const { score, modelVersion } = await pair(personId, otherId, user)
       const [left, right, rejection] = await Promise.all([comparisonSide(personId, user), comparisonSide(otherId, user), repo.findRejection(db, personId, otherId)])
       await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'person.match-compared', subjectType: 'person', subjectId: personId, details: { otherId, modelVersion } }]))
       return { left, right, probability: score.probability, weight: score.weight, explanation: shownExplanation(score.explanation), modelVersion, rejectedAt: rejection?.decided_at ?? null }
@@ -131,7 +135,7 @@ export function createMatchingService(db: Db) {
       const note = input.note.trim()
       if (!note) throw new MatchError('invalid', decision === 'merge' ? 'Enter why you are sure they are the same person' : 'Enter why they are not the same person', 'note')
       if (note.length > 2000) throw new MatchError('invalid', 'Note must be 2,000 characters or fewer', 'note')
-      const { score, modelVersion } = await pair(personId, otherId)
+      const { score, modelVersion } = await pair(personId, otherId, user)
       return inTransaction(db, async (trx) => {
         const states = await repo.lockPeople(trx, [personId, otherId])
         if (states.size !== 2) throw new MatchError('not-found', 'Person not found')

@@ -47,6 +47,13 @@ export function caseVisible(caseId: RawBuilder<unknown> | string, user: CurrentU
     AND NOT EXISTS (SELECT 1 FROM case_members hm WHERE hm.case_id = hc.id AND hm.user_id = ${user.id}::uuid))`
 }
 
+/** Whether one live job is visible to the user (see `caseVisible`); true for an id that is no job. */
+export async function isCaseVisible(db: Queryable, caseId: string, user: CurrentUser): Promise<boolean> {
+  if (seesAllRestricted(user)) return true
+  const { rows } = await sql<{ visible: boolean }>`SELECT ${caseVisible(sql`${caseId}::uuid`, user)} AS visible`.execute(db)
+  return rows[0]?.visible ?? true
+}
+
 export type RecordKind = 'person' | 'location' | 'object'
 
 /**

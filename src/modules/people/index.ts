@@ -7,6 +7,7 @@ export {
   caseAccess,
   caseVisible,
   deniedMessage,
+  isCaseVisible,
   isRecordVisible,
   leadsTeam,
   mayGrantVictimSide,
@@ -20,3 +21,4 @@ export {
   type RecordKind,
   type VictimSideAccess,
 } from './access-policy.ts'
+export { hideRecordsOutsideTheirJobs } from './record-routes.ts'

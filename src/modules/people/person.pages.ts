@@ -43,7 +43,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     if (survivor && survivor !== request.params.id) return reply.redirect(`/people/${survivor}`, 303)
     // The matching panel is read before the person, unrecorded, so that the page's views are one audit append.
     const matching = can(request.user, 'match:review')
-      ? await personMatchingPanel(services.matching, id(request), actorOf(request)).catch((error: unknown) => {
+      ? await personMatchingPanel(services.matching, id(request), request.user!, actorOf(request)).catch((error: unknown) => {
           // No such person: the view below says so.
           if (error instanceof MatchError && error.code === 'not-found') return null
           throw error

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import type { Db } from '#src/platform/db/database.ts'
+import { isUuid } from '#src/shared/ids.ts'
+import { isCaseVisible, isRecordVisible, seesAllRestricted, type RecordKind } from './access-policy.ts'
+
+/**
+ * Routes that name a record in their path, and which of their parameters name it. Every route under these
+ * paths, in any module, page or API, today's or tomorrow's, is covered without its author doing anything.
+ */
+const RECORD_ROUTES: { path: RegExp; kind: RecordKind | 'case'; params: readonly string[] }[] = [
+  { path: /^(\/api\/v1|\/retention)?\/people\/:id(\/|$)/, kind: 'person', params: ['id', 'otherId'] },
+  { path: /^(\/api\/v1\/locations|\/places)\/:id(\/|$)/, kind: 'location', params: ['id'] },
+  { path: /^(\/api\/v1)?\/objects\/:id(\/|$)/, kind: 'object', params: ['id'] },
+  { path: /^(\/api\/v1)?\/cases\/:id(\/|$)/, kind: 'case', params: ['id'] },
+]
+
+/**
+ * The access policy at the door of every route that names a record (ADR 0009): a person, place or object that
+ * exists only inside a restricted live job the user does not work, or the restricted job itself, must answer
+ * exactly as an id that does not exist, so that "not allowed" cannot be told from "not found". Rather than
+ * imitate each route's own not-found answer (a page, a problem, a message), the route is handed an id that
+ * exists nowhere and answers for itself. Runs after authentication, CSRF and validation, so a malformed
+ * request is refused the same way whichever id it names.
+ */
+export function hideRecordsOutsideTheirJobs(app: FastifyInstance, db: Db): void {
+  app.addHook('preHandler', async (request) => {
+    const route = request.routeOptions.url
+    const user = request.user
+    if (!route || !user || seesAllRestricted(user)) return
+    const rule = RECORD_ROUTES.find((r) => r.path.test(route))
+    if (!rule) return
+    const params = request.params as Record<string, string | undefined>
+    for (const name of rule.params) {
+      const id = params[name]
+      if (!id || !isUuid(id)) continue
+      const visible = rule.kind === 'case' ? await isCaseVisible(db, id, user) : await isRecordVisible(db, rule.kind, id, user)
+      if (!visible) params[name] = randomUUID()
+    }
+  })
+}
