@@ -68,7 +68,7 @@ describe('live jobs', () => {
     await dc.get(url)
     const bad = await dc.post(`${url}/deal-lines`, { number: '999', lineName: '', dealPersonId: '', dealRelation: 'works' })
     expect(bad.statusCode).toBe(400)
-    expect(bad.body).toContain('Enter a real phone number')
+    expect(bad.body).toContain('at least 4 of its digits')
     expect((await dc.post(`${url}/deal-lines`, { number: '07700 123456', lineName: 'Bando', area: 'Blackpool', 'activeFrom-day': '1', 'activeFrom-month': '5', 'activeFrom-year': '2026', dealPersonId: r.people[0].personId, dealRelation: 'works' })).statusCode).toBe(303)
     expect((await dc.post(`${url}/cuckooed-addresses`, { addressLine1: '12 Albert Street', town: 'Blackpool', cuckooPostcode: 'fy1 3ab', occupantName: 'Dean Morris', vulnerability: 'learning disability' })).statusCode).toBe(303)
     const page = await dc.get(url)

@@ -50,12 +50,22 @@ describe('a person record', () => {
 
   it('gives specific messages for a bad phone number or missing source, keeping what was typed', async () => {
     await victimSideDc.get(`/people/${personId}`)
-    const bad = await victimSideDc.post(`/people/${personId}/objects`, { kind: 'phone', value: '12345', relation: 'uses', source: 'notebook' })
+    const bad = await victimSideDc.post(`/people/${personId}/objects`, { kind: 'phone', value: '123', relation: 'uses', source: 'notebook' })
     expect(bad.statusCode).toBe(400)
-    expect(bad.body).toContain('Enter a real phone number')
-    expect(bad.body).toContain('value="12345"')
+    expect(bad.body).toContain('Enter the phone number, or at least 4 of its digits')
+    expect(bad.body).toContain('value="123"')
     const noSource = await victimSideDc.post(`/people/${personId}/objects`, { kind: 'vehicle', value: 'AB12 CDE', relation: 'drives', source: '' })
     expect(noSource.body).toContain('Enter where this information came from')
+  })
+
+  it('keeps a phone number written down from a drama range or only in part, flagged on its page, never refused', async () => {
+    for (const [value, note] of [['07700 900481', 'Not a number in use'], ['07123 44…', 'Partial or unrecognised number']]) {
+      const linked = await victimSideDc.post(`/people/${personId}/objects`, { kind: 'phone', value, relation: 'uses', source: 'notebook' })
+      expect(linked.statusCode, value).toBe(303)
+      const object = await ctx.db.selectFrom('objects').select('id').where('display', '=', value).executeTakeFirstOrThrow()
+      const page = await victimSideDc.get(`/objects/${object.id}`)
+      expect(page.body).toContain(note)
+    }
   })
 })
 
@@ -122,7 +132,7 @@ describe('people over the API', () => {
     expect(phone).toMatchObject({ display: '07700 123456', links: [{ relation: 'uses', personId: id, name: 'Mohamed Abdalla', source: 'custody record' }] })
     const bad = await ctx.app.inject({ method: 'POST', url: `/api/v1/people/${id}/objects`, headers, payload: { kind: 'phone', value: '123', relation: 'uses', source: 'x' } })
     expect(bad.statusCode).toBe(400)
-    expect(bad.json().errors[0]).toMatchObject({ pointer: '/value', detail: expect.stringContaining('Enter a real phone number') })
+    expect(bad.json().errors[0]).toMatchObject({ pointer: '/value', detail: expect.stringContaining('at least 4 of its digits') })
     const future = await ctx.app.inject({ method: 'POST', url: '/api/v1/people', headers, payload: { names: ['X'], dateOfBirth: '2999-01-01' } })
     expect(future.json().errors[0]).toMatchObject({ pointer: '/dateOfBirth', detail: 'Date of birth must be in the past' })
   })

@@ -410,7 +410,7 @@ export function createCaseService(db: Db) {
       if (input.activeFrom && input.activeTo && input.activeTo < input.activeFrom) throw new CaseError('invalid', 'The line cannot stop before it started', 'activeTo-day')
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
-        const details = { lineName: input.lineName.trim().slice(0, 100), area: input.area.trim().slice(0, 200), activeFrom: input.activeFrom, activeTo: input.activeTo }
+        const details = { lineName: input.lineName.trim().slice(0, 100), area: input.area.trim().slice(0, 200), activeFrom: input.activeFrom, activeTo: input.activeTo, ...(normalised.note ? { note: normalised.note } : {}) }
         const objectId = (
           await trx
             .insertInto('objects')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { normaliseIdentifier } from './identifiers.ts'
+import { normaliseIdentifier, PHONE_NOTES } from './identifiers.ts'
 import { normaliseName, scriptOf } from '#src/shared/names.ts'
 
 describe('identifiers', () => {
@@ -12,8 +12,23 @@ describe('identifiers', () => {
     expect(normaliseIdentifier('phone', input)).toMatchObject({ ok: true, value: e164 })
   })
 
-  it('refuses a number that cannot be a phone', () => {
-    expect(normaliseIdentifier('phone', '12345')).toMatchObject({ ok: false, message: expect.stringContaining('Enter a real phone number') })
+  it('keeps a number outside the numbering plan (an Ofcom drama range) in E.164, flagged', () => {
+    expect(normaliseIdentifier('phone', '07700 900481')).toMatchObject({ ok: true, value: '+447700900481', display: '07700 900481', note: PHONE_NOTES.unallocated })
+  })
+
+  it.each([
+    ['0712 345…', 'partial:0712345'],
+    ['ends 4567', 'partial:4567'],
+    ['721 234 567', 'partial:721234567'],
+  ])('keeps the partial or unrecognised number %s as its digits, flagged, never refused', (input, value) => {
+    expect(normaliseIdentifier('phone', input)).toMatchObject({ ok: true, value, note: PHONE_NOTES.partial })
+  })
+
+  it('refuses only text with fewer than four digits, saying what to enter', () => {
+    for (const input of ['123', 'no idea', '+4']) {
+      expect(normaliseIdentifier('phone', input)).toMatchObject({ ok: false, message: expect.stringContaining('at least 4 of its digits') })
+    }
+    expect(normaliseIdentifier('phone', '07123 456789')).not.toHaveProperty('note')
   })
 
   it('keeps one vehicle however its registration is typed', () => {

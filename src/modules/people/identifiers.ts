@@ -17,12 +17,34 @@ export const OBJECT_KINDS: Record<ObjectKind, string> = {
   'deal-line': 'Deal line (County Lines)',
 }
 
-export type Normalised = { ok: true; value: string; display: string } | { ok: false; message: string }
+/**
+ * `note`, when present, says why a value was kept although it is not a well-formed identifier (a phone number
+ * outside the numbering plan, or a partial one): it is intelligence as written, flagged, never refused.
+ */
+export type Normalised = { ok: true; value: string; display: string; note?: string } | { ok: false; message: string }
 
+export const PHONE_NOTES = {
+  unallocated: 'Not a number in use: a drama or unallocated range, or a mistyped number',
+  partial: 'Partial or unrecognised number, kept as written',
+} as const
+
+/**
+ * A phone number as a detective writes it down. A number in the numbering plan is kept in E.164; one of the
+ * right shape but not in use (Ofcom drama ranges, unallocated blocks) is kept in E.164 too, flagged; anything
+ * else with at least four digits (a partial number, a foreign number without its country code) is kept as its
+ * digits, flagged, so that it can still be searched and linked. Only text with too few digits is refused.
+ */
 function phone(raw: string): Normalised {
   const parsed = parsePhoneNumberFromString(raw, 'GB')
-  if (!parsed || !parsed.isValid()) return { ok: false, message: 'Enter a real phone number, like 07123 456789 or +40 721 234 567' }
-  return { ok: true, value: parsed.number, display: parsed.country === 'GB' ? parsed.formatNational() : parsed.formatInternational() }
+  const display = (p: NonNullable<typeof parsed>) => (p.country === 'GB' || (!p.country && p.countryCallingCode === '44') ? p.formatNational() : p.formatInternational())
+  if (parsed?.isValid()) return { ok: true, value: parsed.number, display: display(parsed) }
+  // libphonenumber calls many fragments "possible"; a UK number is whole only with its trunk 0 (or +44) and 9 or
+  // 10 digits after it, and a foreign one only when written with its country code.
+  const whole = parsed?.countryCallingCode === '44' ? /^(0|\+44|0044)/.test(raw.replace(/[^\d+]/g, '')) && [9, 10].includes(parsed.nationalNumber.length) : raw.trim().startsWith('+') || raw.trim().startsWith('00')
+  if (parsed?.isPossible() && whole) return { ok: true, value: parsed.number, display: display(parsed), note: PHONE_NOTES.unallocated }
+  const digits = raw.replace(/[^\d+]/g, '').replace(/(?!^)\+/g, '')
+  if (digits.replace('+', '').length < 4) return { ok: false, message: 'Enter the phone number, or at least 4 of its digits, like 07123 456789 or +40 721 234 567' }
+  return { ok: true, value: `partial:${digits}`, display: raw.replace(/\s+/g, ' ').slice(0, 40), note: PHONE_NOTES.partial }
 }
 
 export function normaliseIdentifier(kind: ObjectKind, input: string): Normalised {

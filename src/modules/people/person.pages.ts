@@ -134,11 +134,12 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
         throw error
       }
-      const row = found.row as { display: string; kind?: string; cuckooed?: boolean; shared_place?: boolean; shared_place_kind?: string | null }
+      const row = found.row as { display: string; kind?: string; note?: string | null; cuckooed?: boolean; shared_place?: boolean; shared_place_kind?: string | null }
       return reply.page('people/views/entity.njk', {
         pageTitle: row.kind ? `${OBJECT_KINDS[row.kind as ObjectKind] ?? row.kind}: ${row.display}` : row.display,
         caption,
         cuckooed: row.cuckooed === true,
+        note: row.note ?? null,
         // The place page carries the intelligence module's "known shared place" flag and form.
         placeId: type === 'location' ? id(request) : null,
         sharedPlace: row.shared_place === true,

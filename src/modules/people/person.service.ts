@@ -44,7 +44,8 @@ export function createPersonService(db: Db) {
   async function linkObjectWithin(trx: Trx, id: string, input: ObjectLinkInput, actor: Actor): Promise<string> {
     const normalised = normaliseIdentifier(input.kind, input.value)
     if (!normalised.ok) throw new PersonError('invalid', normalised.message, 'value')
-    const objectId = await repo.upsertObject(trx, { id: uuidv7(), kind: input.kind, value: normalised.value, display: normalised.display, details: input.details ?? {}, createdBy: actor.userId })
+    const details = { ...(input.details ?? {}), ...(normalised.note ? { note: normalised.note } : {}) }
+    const objectId = await repo.upsertObject(trx, { id: uuidv7(), kind: input.kind, value: normalised.value, display: normalised.display, details, createdBy: actor.userId })
     const linkId = uuidv7()
     await repo.touchPerson(trx, id)
     await repo.insertLink(trx, { id: linkId, from_type: 'person', from_id: id, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source: input.source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
@@ -94,7 +95,7 @@ export function createPersonService(db: Db) {
         if (!(await isRecordVisible(trx, type, id, user))) throw notFound
         const row =
           type === 'object'
-            ? await trx.selectFrom('objects').select(['id', 'kind', 'display']).where('id', '=', id).executeTakeFirst()
+            ? await trx.selectFrom('objects').select(['id', 'kind', 'display']).select(sql<string | null>`details->>'note'`.as('note')).where('id', '=', id).executeTakeFirst()
             : await trx.selectFrom('locations').select(['id', 'postcode', 'premises_type', 'cuckooed', 'shared_place', 'shared_place_kind']).select(sql<string>`concat_ws(', ', address_line_1, town, postcode, description)`.as('display')).where('id', '=', id).executeTakeFirst()
         if (!row) throw notFound
         const links = await repo.listLinks(trx, type, id, user)
