@@ -79,6 +79,20 @@ describe('live jobs', () => {
     expect(page.body).toContain('Vulnerable: learning disability')
   })
 
+  it('records an event with the time it happened, and refuses a time that is not one', async () => {
+    const r = await referral([{ names: ['Kacper Nowak'], approximateAge: 30, gender: 'male', role: 'suspected-exploiter' }])
+    await dc.get(`/referrals/${r.id}`)
+    const url = (await dc.post(`/referrals/${r.id}/cases`, { title: 'Warrant at the car wash', kind: 'investigation' })).headers.location!
+    await dc.get(url)
+    const when = { eventKind: 'arrest', 'eventDate-day': '2', 'eventDate-month': '6', 'eventDate-year': '2026', eventSummary: 'Arrested on the warrant' }
+    const bad = await dc.post(`${url}/events`, { ...when, eventTime: '25:70' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Enter the time on the 24-hour clock, like 06:05 or 14:30')
+    expect(bad.body).toContain('value="25:70"')
+    expect((await dc.post(`${url}/events`, { ...when, eventTime: '6.05' })).statusCode).toBe(303)
+    expect((await dc.get(url)).body).toContain('2 Jun 2026, 06:05')
+  })
+
   it('creates and completes a task, and keeps the supervisor’s decision log append-only', async () => {
     const r = await referral([])
     await dc.get(`/referrals/${r.id}`)

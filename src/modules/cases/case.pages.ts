@@ -254,8 +254,14 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const errors: FieldErrors = {}
     const check = checkDateInput(dateParts(body, 'eventDate'), 'Date', { required: true, notInFuture: true })
     if (!check.ok) errors[`eventDate-${check.part}`] = check.message
+    // Arrest, custody and warrant timings matter to the job: a time is optional, on the 24-hour clock.
+    const timeText = asString(body.eventTime).trim()
+    const time = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/.exec(timeText)
+    if (timeText && !time) errors.eventTime = 'Enter the time on the 24-hour clock, like 06:05 or 14:30'
     if (Object.keys(errors).length || !check.ok) return show(request, reply.code(400), { errors, values: body, form: 'event' })
+    const occurredAt = londonToInstant(check.value!, time ? `${time[1].padStart(2, '0')}:${time[2]}` : '00:00')
+    if (occurredAt.getTime() > Date.now()) return show(request, reply.code(400), { errors: { eventTime: 'The time must not be in the future' }, values: body, form: 'event' })
     const place = asString(body.eventLocation)
-    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind: asString(body.eventKind), occurredAt: londonToInstant(check.value!), summary: asString(body.eventSummary), personIds: asArray(body.eventPeople).filter(isUuid), locationId: isUuid(place) ? place : null }, request.user!, actorOf(request)), 'Event recorded')
+    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind: asString(body.eventKind), occurredAt, summary: asString(body.eventSummary), personIds: asArray(body.eventPeople).filter(isUuid), locationId: isUuid(place) ? place : null }, request.user!, actorOf(request)), 'Event recorded')
   })
 }
