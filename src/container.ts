@@ -7,6 +7,7 @@ import { createPriorityService } from '#src/modules/priorities/index.ts'
 import { createScreeningRules, createScreeningService } from '#src/modules/screening/screening.service.ts'
 import { createNrmService } from '#src/modules/nrm/nrm.service.ts'
 import { createPersonService } from '#src/modules/people/person.service.ts'
+import { createSupportWorkerService } from '#src/modules/people/support-workers.service.ts'
 import { createCaseService } from '#src/modules/cases/case.service.ts'
 import { createSearchService } from '#src/modules/search/search.service.ts'
 import { createPartnerService } from '#src/modules/partners/partner.service.ts'
@@ -37,6 +38,7 @@ export function createServices(db: Db, config: Config) {
     screening: createScreeningService(db, screeningRules),
     nrm: createNrmService(db, screeningRules),
     people,
+    supportWorkers: createSupportWorkerService(db),
     cases: createCaseService(db),
     search: createSearchService(db),
     partners: createPartnerService(db),

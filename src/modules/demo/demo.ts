@@ -15,6 +15,7 @@ import { loadDemoOutreach } from '#src/modules/outreach/outreach.demo.ts'
 import { loadDemoSafeguarding } from '#src/modules/safeguarding/safeguarding.demo.ts'
 import { loadDemoIntelligence } from '#src/modules/intelligence/intelligence.demo.ts'
 import { loadDemoMatching } from '#src/modules/matching/matching.demo.ts'
+import { loadDemoSupportWorkers } from '#src/modules/people/support-workers.demo.ts'
 
 /** The demo team: one user per role, as a force's MSHT team and its partners would have. */
 export const DEMO_USERS = [
@@ -76,6 +77,7 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
   await openDemoCases(db)
   await loadDemoOutreach(db, { createdBy: users.find((u) => u.role === 'pcso')?.id ?? null })
   await loadDemoSafeguarding(db)
+  await loadDemoSupportWorkers(db, { isaEmail: 'isa@demo.lantern.test', supervisorEmail: 'ds@demo.lantern.test' })
   await loadDemoMatching(db)
   await loadDemoIntelligence(db)
   const credentials = { password, mfaSecret, users: users.map((u) => ({ email: u.email, role: u.role })) }

@@ -14,6 +14,7 @@ import type { ScreeningAnswers } from '#src/modules/screening/screening.answers.
 import { NrmError, NRM_EVENT_KINDS, COMPETENT_AUTHORITIES, type NrmEventKind } from './nrm.service.ts'
 import { dtnSummaryPdf, nrmSummaryPdf } from './nrm.documents.ts'
 import { guardVictimFacet } from '#src/modules/people/victim-facet.guard.ts'
+import { isSupportWorker } from '#src/modules/people/index.ts'
 
 type Body = Record<string, unknown>
 type PersonParams = { referralId: string; personId: string }
@@ -237,6 +238,8 @@ export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps
     const items = can(request.user, 'victim-facet:view') ? await nrm.workItems(request.user!.id, everyone, actorOf(request)) : []
     const tasks = can(request.user, 'case:view') ? await services.cases.openTasks(request.user!, everyone) : []
     const overdueActions = await services.safeguarding.overdueActions(request.user!.id, everyone)
+    // An ISA's victims: those a supervisor assigned them to support, each with their safeguarding plan.
+    const supported = can(request.user, 'victim-facet:view') ? await services.supportWorkers.supportedBy(request.user!, actorOf(request)) : []
     const today = londonDate()
     return reply.page('nrm/views/my-work.njk', {
       pageTitle: 'My work',
@@ -251,7 +254,10 @@ export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps
       })),
       tasks: tasks.map((t) => ({ ...t, due: t.due_on ? formatDate(t.due_on) : null, overdue: t.due_on !== null && t.due_on < today })),
       safeguardingActions: overdueActions.map((a) => ({ ...a, due: formatDate(a.due_on), href: a.person_id ? `/people/${a.person_id}/safeguarding-plan` : a.meeting_id ? `/hub-meetings/${a.meeting_id}` : null })),
-      canCloseActions: can(request.user, 'victim-facet:edit'),
+      supported: supported.map((p) => ({ ...p, since: formatDate(p.assigned_at) })),
+      showSupported: supported.length > 0 || isSupportWorker(request.user),
+      // The owner of an action may close it (the safeguarding service decides); the route needs plan work.
+      canCloseActions: can(request.user, 'safeguarding-plan:edit'),
     })
   })
 }

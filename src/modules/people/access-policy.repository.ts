@@ -12,7 +12,10 @@ export type VictimDuty = {
   responsible_name: string | null
   /** Whether this user holds the duty. */
   mine: boolean
-  /** Whether naming the holder reveals nothing protected (a restricted job's team is never named). */
+  /**
+   * Whether naming the holder reveals nothing protected: a restricted job's team is never named, nor an ISA (that a
+   * person has a support worker, and who, is part of their victim side, seen only by those who see it).
+   */
   shown_to_others: boolean
 }
 
@@ -40,7 +43,7 @@ export async function victimDuties(db: Queryable, personId: string, userId: stri
       NOT c.restricted
     FROM victim_cases c LEFT JOIN users u ON u.id = c.officer_in_charge
     UNION ALL
-    SELECT 'support', s.user_id, u.display_name, s.user_id = ${userId}::uuid, true
+    SELECT 'support', s.user_id, u.display_name, s.user_id = ${userId}::uuid, false
     FROM person_support_workers s JOIN users u ON u.id = s.user_id
     WHERE s.person_id IN ${identity(personId)} AND s.ended_at IS NULL
       AND EXISTS (SELECT 1 FROM victim_referrals UNION ALL SELECT 1 FROM victim_cases)`.execute(db)

@@ -136,7 +136,7 @@ export type VictimSideAccess = {
   canEdit: boolean
   /** May work the safeguarding plan and support (the police duties above, or the ISA assigned). */
   canSupport: boolean
-  /** Whom to ask for access: the officers and ISAs with a duty to this person, never a restricted job's team. */
+  /** Whom to ask for access: the officers with a duty to this person, never a restricted job's team or an ISA (their support is part of the victim side). */
   askWho: string[]
 }
 

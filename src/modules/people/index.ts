@@ -1,5 +1,6 @@
 /** The people module's public API. */
 export { victimFacetAccess, createPersonService, PersonError, type PersonService, type VictimFacetAccess } from './person.service.ts'
+export { createSupportWorkerService, isSupportWorker, SUPPORT_ROLE, type SupportWorkerService, type SupportWorkerRow, type SupportedPersonRow } from './support-workers.service.ts'
 export { normaliseIdentifier, OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 export {
   AccessDenied,

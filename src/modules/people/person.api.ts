@@ -184,4 +184,80 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
       }
     },
   )
+
+  // Support workers (ISAs) a supervisor assigns to a victim: part of the victim side, so reading them needs it;
+  // assigning and ending are a supervisor's decision (team:supervise), checked again in the service.
+  const SupportWorker = z.object({
+    id: z.uuid(),
+    userId: z.uuid(),
+    name: z.string(),
+    current: z.boolean(),
+    assignedAt: z.string(),
+    assignedBy: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    endedBy: z.string().nullable(),
+    endReason: z.string().nullable(),
+  })
+  api.get(
+    '/api/v1/people/:id/support-workers',
+    {
+      config: { access: 'victim-facet:view' },
+      schema: { tags: ['people'], summary: 'The support workers (ISAs) assigned to a victim, current and past (part of their protected victim side; every read is audited)', params: z.object({ id: z.uuid() }), response: { 200: z.object({ personId: z.uuid(), supportWorkers: z.array(SupportWorker) }) } },
+    },
+    async (request) => {
+      try {
+        const rows = await services.supportWorkers.view(request.params.id, request.user!, actorOf(request))
+        return {
+          personId: request.params.id,
+          supportWorkers: rows.map((r) => ({ id: r.id, userId: r.user_id, name: r.user_name, current: r.ended_at === null, assignedAt: r.assigned_at.toISOString(), assignedBy: r.assigned_by_name, endedAt: r.ended_at?.toISOString() ?? null, endedBy: r.ended_by_name, endReason: r.end_reason })),
+        }
+      } catch (error) {
+        return notFound(error)
+      }
+    },
+  )
+
+  api.post(
+    '/api/v1/people/:id/support-workers',
+    {
+      config: { access: 'team:supervise' },
+      schema: {
+        tags: ['people'],
+        summary: 'Assign a support worker (ISA: an active user with the support role) to a person with a victim side; they then see it and work the safeguarding plan. Supervisors only; audited',
+        params: z.object({ id: z.uuid() }),
+        body: z.object({ userId: z.uuid({ error: 'Give the support worker’s user id (userId)' }) }).strict(),
+        response: { 201: z.object({ id: z.uuid() }) },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const id = await services.supportWorkers.assignSupportWorker(request.params.id, request.body.userId, request.user!, actorOf(request))
+        return reply.code(201).header('location', `/api/v1/people/${request.params.id}/support-workers`).send({ id })
+      } catch (error) {
+        return notFound(error)
+      }
+    },
+  )
+
+  api.post(
+    '/api/v1/people/:id/support-workers/:userId/end',
+    {
+      config: { access: 'team:supervise' },
+      schema: {
+        tags: ['people'],
+        summary: 'End a support worker’s (ISA’s) support of a person, with a reason; the access it gave ends at once. Supervisors only; audited',
+        params: z.object({ id: z.uuid(), userId: z.uuid() }),
+        body: z.object({ reason: z.string().trim().min(1, { error: 'Enter why their support is ending' }).max(500, { error: 'Reason must be 500 characters or fewer' }) }).strict(),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await services.supportWorkers.endSupportWorker(request.params.id, request.params.userId, request.body.reason, request.user!, actorOf(request))
+      } catch (error) {
+        return notFound(error)
+      }
+      return reply.code(204).send(null)
+    },
+  )
 }

@@ -80,6 +80,11 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       })),
       events: events.map((e) => ({ ...e, kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind, at: formatDateTime(e.occurred_at) })),
       facet: view.facet,
+      // Who supports them (ISAs): shown only with the victim side; a supervisor assigns and ends.
+      supportWorkers: view.supportWorkers.map((w) => ({ ...w, since: formatDate(w.assigned_at) })),
+      canAssignSupport: can(request.user, 'team:supervise'),
+      supportCandidates:
+        can(request.user, 'team:supervise') && view.facet.exists ? (await services.supportWorkers.candidates()).filter((u) => !view.supportWorkers.some((w) => w.user_id === u.id)) : [],
       matching,
       hasImmigrationStatus: view.hasImmigrationStatus,
       immigrationStatus: state.status ? { ...state.status, recorded: formatDateTime(state.status.recorded_at) } : null,
@@ -248,6 +253,40 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     const source = asString(body.source).trim()
     if (!source) return show(request, reply.code(400), { errors: { source: 'Enter where this information came from' }, values: body, form: 'object' })
     return attempt(request, reply, 'object', () => people.linkObject(id(request), { kind, value: asString(body.value), relation, validFrom: null, source: source.slice(0, 200) }, actorOf(request)), `${OBJECT_KINDS[kind]} added`)
+  })
+
+  // A supervisor assigns a support worker (ISA) to a victim, or ends their support with a reason (ADR 0009).
+  const supervise = { config: { access: 'team:supervise' as const } }
+  // A refusal is shown against the field it is about; one about the person (no victim side) or a stale page
+  // (no longer their support worker) against the section.
+  async function supportChange(request: FastifyRequest<{ Params: Params; Body: Body }>, reply: FastifyReply, form: string, fieldFor: (field: string | undefined) => string, work: () => Promise<unknown>, done: string) {
+    try {
+      await work()
+    } catch (error) {
+      if (error instanceof PersonError && (error.code === 'invalid' || error.code === 'not-a-victim')) {
+        const key = error.code === 'not-a-victim' ? 'support-workers' : fieldFor(error.field)
+        return show(request, reply.code(error.code === 'invalid' ? 400 : 409), { errors: { [key]: error.message }, values: request.body ?? {}, form })
+      }
+      if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
+      throw error
+    }
+    await request.flash(done)
+    return reply.redirect(`/people/${id(request)}`, 303)
+  }
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id/support-workers', supervise, (request, reply) => {
+    const userId = asString(request.body?.supportWorkerId)
+    if (!userId) return show(request, reply.code(400), { errors: { supportWorkerId: 'Select a support worker (ISA)' }, values: request.body ?? {}, form: 'support-assign' })
+    return supportChange(request, reply, 'support-assign', () => 'supportWorkerId', () => services.supportWorkers.assignSupportWorker(id(request), userId, request.user!, actorOf(request)), 'Support worker assigned')
+  })
+
+  app.post<{ Params: { id: string; userId: string }; Body: Body }>('/people/:id/support-workers/:userId/end', supervise, (request, reply) => {
+    if (!isUuid(request.params.userId)) throw new NotFoundError()
+    const field = `supportEndReason-${request.params.userId}`
+    const form = `support-end-${request.params.userId}`
+    const reason = asString(request.body?.reason).slice(0, 2000)
+    if (!reason.trim()) return show(request, reply.code(400), { errors: { [field]: 'Enter why their support is ending' }, values: request.body ?? {}, form })
+    return supportChange(request, reply, form, (f) => (f === 'reason' ? field : 'support-workers'), () => services.supportWorkers.endSupportWorker(id(request), request.params.userId, reason, request.user!, actorOf(request)), 'Support ended')
   })
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/immigration-status/view', { config: { access: 'immigration-status:view' } }, async (request, reply) => {

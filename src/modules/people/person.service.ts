@@ -8,13 +8,15 @@ import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import { normaliseIdentifier, type ObjectKind } from './identifiers.ts'
 import * as repo from './person.repository.ts'
+import { listForPerson as listSupportWorkers } from './support-workers.repository.ts'
 import { isRecordVisible, victimSideAccess } from './access-policy.ts'
 import { sql } from 'kysely'
 import { insertLocation, insertPerson } from '#src/modules/referrals/referral.repository.ts'
 import type { LocationInput, PersonDetailsChange, PersonInput } from '#src/modules/referrals/referral.schema.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 
-export const PersonError = defineDomainError('PersonError', { 'not-found': 404, invalid: 400, forbidden: 403 })
+/** `not-a-victim`: the change needs a victim side (a victim role somewhere) and the person has none. */
+export const PersonError = defineDomainError('PersonError', { 'not-found': 404, invalid: 400, forbidden: 403, 'not-a-victim': 409 })
 
 /** How a person is connected to a place. */
 export const PLACE_RELATIONS = {
@@ -72,10 +74,12 @@ export function createPersonService(db: Db) {
           repo.hasImmigrationStatus(trx, id),
         ])
         const facet = await victimFacetAccess(trx, user, id)
+        // Who supports them is part of their victim side: read only for someone who sees it.
+        const supportWorkers = facet.exists && facet.visible ? await listSupportWorkers(trx, id, { includeEnded: false }) : []
         await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: 'person', subjectId: id }, ...alsoShown])
         // Roles in a restricted live job are read only for its team (listRoles): to anyone else the job does
         // not exist, so not even a count of "more" is shown.
-        return { person, names, documents, roles, links, hasImmigrationStatus: hasStatus, facet }
+        return { person, names, documents, roles, links, hasImmigrationStatus: hasStatus, facet, supportWorkers }
       })
     },
 
