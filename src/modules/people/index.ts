@@ -3,6 +3,7 @@ export { victimFacetAccess, createPersonService, PersonError, type PersonService
 export { normaliseIdentifier, OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 export {
   AccessDenied,
+  askWhom,
   VICTIM_ROLES,
   caseAccess,
   caseVisible,
