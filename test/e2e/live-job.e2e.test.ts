@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiToken, createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { completeSecondFactor, expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
 
 let ctx: TestContext
 let browser: Browser
@@ -179,5 +179,44 @@ describe('a live job in the browser', () => {
     await page.getByRole('link', { name: /18 Mill Lane, NG7 2AB/ }).click()
     expect(await page.locator('main').textContent()).toContain('Callum Doherty')
     await expectAccessible(page)
+  })
+  it('puts a detective on the team’s victims’ side, which the DPO sees under "Access granted"; an officer without a duty is told whom to ask', async () => {
+    const dc = await createUser(ctx, 'investigator', 'dc.team.e2e@test.lantern')
+    await ctx.db.updateTable('users').set({ display_name: 'DC Nia Teamwork' }).where('id', '=', dc.id).execute()
+    await page.goto(caseUrl)
+    const form = await open('Add someone to the team')
+    await form.getByLabel('Who joins the team').selectOption({ label: 'DC Nia Teamwork (Investigator (DC))' })
+    await form.getByLabel('Victims’ side').check()
+    await form.getByRole('button', { name: 'Add to the team' }).click()
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Added to the team')
+    await expectAccessible(page)
+
+    const auditor = await createUser(ctx, 'auditor', 'dpo.team.e2e@test.lantern')
+    const dpoContext = await browser.newContext()
+    const dpo = await dpoContext.newPage()
+    await dpo.goto(`${baseUrl}/sign-in`)
+    await dpo.getByLabel('Email address').fill(auditor.email)
+    await dpo.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+    await dpo.getByRole('button', { name: 'Sign in' }).click()
+    await completeSecondFactor(dpo, auditor.email)
+    await dpo.goto(`${baseUrl}/audit/person`)
+    await dpo.getByRole('link', { name: 'Access granted' }).click()
+    await dpo.waitForURL(/\/audit\/access-granted$/)
+    const report = (await dpo.locator('main table').textContent()) ?? ''
+    expect(report).toContain('Put on a live job’s team: victims’ side')
+    expect(report).toContain('DC Nia Teamwork')
+    await expectAccessible(dpo)
+    await dpoContext.close()
+
+    const outsider = await createUser(ctx, 'investigator', 'dc.outsider.e2e@test.lantern')
+    const outsiderContext = await browser.newContext()
+    const other = await outsiderContext.newPage()
+    await signInAs(other, baseUrl, outsider.email, TEST_PASSWORD)
+    await other.goto(`${baseUrl}/referrals/${victimReferralId}`)
+    const main = (await other.locator('main').textContent()) ?? ''
+    expect(main).toContain('To screen or refer this person, ask')
+    expect(await other.getByRole('link', { name: /Screening, consent and NRM/ }).count()).toBe(0)
+    await expectAccessible(other)
+    await outsiderContext.close()
   })
 })

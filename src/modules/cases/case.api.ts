@@ -156,6 +156,106 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
   )
 
+  // ---- The team: who works a live job, with a victim-side or suspect-side duty (ADR 0009) ----------------
+  // The same service calls as the page: only the officer in charge or a supervisor changes the team, each change
+  // is audited (and shown to the DPO as an access change), and a restricted job is not found for anyone outside it.
+  const Duty = z.enum(['victim', 'suspect'], { error: 'Give the duty: victim (works the victims’ protected side) or suspect (the suspects’ side only)' })
+  const Member = z.object({
+    userId: z.uuid(),
+    name: z.string(),
+    role: z.string(),
+    duty: Duty.describe('victim: sees and works the victims’ screening, consent, NRM and safeguarding; suspect: works the investigation, the victims’ protected side stays hidden'),
+    officerInCharge: z.boolean(),
+    addedAt: z.string(),
+  })
+  const Reason = z.string().trim().max(500, { error: 'Reason must be 500 characters or fewer' })
+
+  api.get(
+    '/api/v1/cases/:id/members',
+    {
+      config: { access: 'case:view' },
+      schema: { tags: ['cases'], summary: 'The live job’s team: who works it, and on which side (victims’ or suspects’)', params: z.object({ id: z.uuid() }), response: { 200: z.object({ items: z.array(Member) }) } },
+    },
+    async (request) => {
+      try {
+        const team = await services.cases.team(request.params.id, request.user!, actorOf(request))
+        return {
+          items: team.members.map((m) => ({ userId: m.user_id, name: m.display_name, role: m.role_name, duty: m.victim_facet ? ('victim' as const) : ('suspect' as const), officerInCharge: m.user_id === team.officerInCharge, addedAt: m.added_at.toISOString() })),
+        }
+      } catch (error) {
+        return rethrow(error)
+      }
+    },
+  )
+
+  api.post(
+    '/api/v1/cases/:id/members',
+    {
+      config: { access: 'case:edit' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Put someone on the live job’s team with a victim-side or suspect-side duty, or change their duty (the officer in charge or a supervisor; audited)',
+        params: z.object({ id: z.uuid() }),
+        body: z.object({ userId: z.uuid({ error: 'Give the id of an officer, PCSO or ISA' }), duty: Duty }).strict(),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await services.cases.addMember(request.params.id, request.body, request.user!, actorOf(request))
+      } catch (error) {
+        return rethrow(error)
+      }
+      return reply.code(204).send(null)
+    },
+  )
+
+  api.post(
+    '/api/v1/cases/:id/members/:userId/remove',
+    {
+      config: { access: 'case:edit' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Take someone off the live job’s team, saying why: their duty, and any access it gave, ends at once (the officer in charge or a supervisor; audited)',
+        params: z.object({ id: z.uuid(), userId: z.uuid() }),
+        body: z.object({ reason: Reason.min(1, { error: 'Enter why they are leaving the team' }) }).strict(),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await services.cases.removeMember(request.params.id, { userId: request.params.userId, reason: request.body.reason }, request.user!, actorOf(request))
+      } catch (error) {
+        // The user is named by the path, not the body: the problem says what is wrong without a body pointer.
+        if (error instanceof CaseError && error.field === 'userId') throw new CaseError(error.code, error.message)
+        return rethrow(error)
+      }
+      return reply.code(204).send(null)
+    },
+  )
+
+  api.post(
+    '/api/v1/cases/:id/people/:personId/remove',
+    {
+      config: { access: 'case:edit' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Take a person’s role in the live job away, saying why (for example, recorded in error); a person holding two roles keeps the other (the officer in charge or a supervisor; audited)',
+        params: z.object({ id: z.uuid(), personId: z.uuid() }),
+        body: z.object({ role: z.enum(Object.keys(CASE_ROLES) as [CaseRole], { error: 'Give the role to remove' }), reason: Reason.min(1, { error: 'Enter why the person is being removed from the live job' }) }).strict(),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await services.cases.removePerson(request.params.id, { personId: request.params.personId, role: request.body.role, reason: request.body.reason }, request.user!, actorOf(request))
+      } catch (error) {
+        return rethrow(error)
+      }
+      return reply.code(204).send(null)
+    },
+  )
+
   api.post(
     '/api/v1/cases/:id/locations',
     {

@@ -97,7 +97,7 @@ export function createCaseService(db: Db) {
           await updateReferralStatus(trx, referralId, { status: 'opened-as-case', closureReason: null, triaged: true, closed: false })
           await insertReferralEvent(trx, { referralId, actorUserId: actor.userId, kind: 'status-changed', fromStatus: referral.status, toStatus: 'opened-as-case', reason: `Opened as live job ${reference}` })
         }
-        await appendAuditEvents(trx, actor, [{ action: 'case.opened', subjectType: 'case', subjectId: id, details: { referralId, people: subjects.length, places: places.length } }])
+        await appendAuditEvents(trx, actor, [{ action: 'case.opened', subjectType: 'case', subjectId: id, details: { referralId, people: subjects.length, places: places.length, victimSide: victims.length > 0 } }])
         return { id, reference }
       })
     },
@@ -178,7 +178,10 @@ export function createCaseService(db: Db) {
         }
         if (changed.length === 0) return
         await trx.updateTable('cases').set(set).where('id', '=', caseId).execute()
-        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { changed, status: set.status }, justification: reason || undefined }])
+        // Who is now in charge, and whether the restriction was set or lifted, are access changes the DPO's
+        // "Access granted" report reads from this row.
+        const details = { changed, status: set.status, ...(set.officer_in_charge ? { officerInChargeId: set.officer_in_charge } : {}), ...(set.restricted !== undefined ? { restricted: set.restricted } : {}) }
+        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details, justification: reason || undefined }])
       })
     },
 
@@ -351,6 +354,19 @@ export function createCaseService(db: Db) {
     },
 
     teamCandidates: () => repo.listTeamCandidates(db),
+
+    /**
+     * A live job's team (who works it, on which side) for someone who may see the job: a restricted job's team is
+     * not found for anyone else. Reading it is audited as a view of the job.
+     */
+    async team(caseId: string, user: CurrentUser, actor: Actor) {
+      return inTransaction(db, async (trx) => {
+        const row = await loadFor(user, caseId, trx)
+        const members = await repo.listMembers(trx, caseId)
+        await appendAuditEvents(trx, actor, [{ action: 'case.viewed', subjectType: 'case', subjectId: caseId, details: { part: 'team', members: members.length } }])
+        return { officerInCharge: row.officer_in_charge, members }
+      })
+    },
 
     async addTask(caseId: string, input: { title: string; ownerId: string | null; dueOn: string | null }, user: CurrentUser, actor: Actor): Promise<void> {
       const title = input.title.trim()

@@ -11,6 +11,8 @@ import { uuidv7 } from '#src/shared/ids.ts'
 import { createRandom, generateReferrals, insertSynthetic } from './synthetic.ts'
 import { createPartnerService } from '#src/modules/partners/partner.service.ts'
 import { createCaseService } from '#src/modules/cases/case.service.ts'
+import { createReferralService } from '#src/modules/referrals/referral.service.ts'
+import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
 import { loadDemoOutreach } from '#src/modules/outreach/outreach.demo.ts'
 import { loadDemoSafeguarding } from '#src/modules/safeguarding/safeguarding.demo.ts'
 import { loadDemoIntelligence } from '#src/modules/intelligence/intelligence.demo.ts'
@@ -75,6 +77,7 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
     await appendAuditEvents(trx, SYSTEM_ACTOR, [{ action: 'demo.loaded', subjectType: 'system', details: { referrals: data.referrals.length, users: users.length } }])
   })
   await openDemoCases(db)
+  await demoAccessChanges(db)
   await loadDemoOutreach(db, { createdBy: users.find((u) => u.role === 'pcso')?.id ?? null })
   await loadDemoSafeguarding(db)
   await loadDemoSupportWorkers(db, { isaEmail: 'isa@demo.lantern.test', supervisorEmail: 'ds@demo.lantern.test' })
@@ -110,6 +113,74 @@ async function openDemoCases(db: Db): Promise<void> {
     if (referral.county_lines && cceTeam && referral.assigned_to) {
       await cases.involveAgency(id, { agencyId: cceTeam.id, contactId: cceContact, involvement: 'Strategy meeting and return home interviews' }, officer, actor)
     }
+  }
+}
+
+/** A demo user as the request pipeline sees them, so the demo works through the services under the same rules. */
+async function demoUser(db: Db, id: string): Promise<CurrentUser> {
+  const row = await db.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions']).where('users.id', '=', id).executeTakeFirstOrThrow()
+  return { id: row.id, email: row.email, displayName: row.display_name, roleId: row.role_id, roleName: row.name, permissions: new Set(row.permissions as Permission[]) }
+}
+
+/**
+ * A few access changes made the way the team would make them, through the services (so each is audited like the
+ * real thing and the DPO's "Access granted" report has rows from the first start): a supervisor hands a referral
+ * with a potential victim to another detective; officers in charge put detectives and the PCSO on their jobs'
+ * teams and take one off again, saying why; a supervisor changes a job's officer in charge and adds a known
+ * potential victim to a job.
+ */
+async function demoAccessChanges(db: Db): Promise<void> {
+  const cases = createCaseService(db)
+  const referrals = createReferralService(db, { triageSlaHours: 72 })
+  const byEmail = async (email: string) => (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst())?.id ?? null
+  const [di, pcso] = [await byEmail('di@demo.lantern.test'), await byEmail('pcso@demo.lantern.test')]
+  const detectives = (await Promise.all(['dc1', 'dc2', 'dc3', 'dc4', 'dc5'].map((dc) => byEmail(`${dc}@demo.lantern.test`)))).filter((id): id is string => id !== null)
+  if (!di || detectives.length < 3) return
+  const supervisor = await demoUser(db, di)
+  const supervisorActor = { ...SYSTEM_ACTOR, userId: di }
+  const other = (not: string | null, offset = 0) => detectives.filter((d) => d !== not)[offset] ?? detectives[0]
+
+  // A referral with a potential victim, still being worked, handed over by a supervisor.
+  const handOver = await db
+    .selectFrom('referrals')
+    .select(['referrals.id', 'referrals.assigned_to'])
+    .where('referrals.status', 'not in', ['closed', 'opened-as-case'])
+    .where('referrals.assigned_to', 'in', detectives)
+    .where((eb) => eb.exists(eb.selectFrom('referral_subjects').select('referral_subjects.person_id').whereRef('referral_subjects.referral_id', '=', 'referrals.id').where('referral_subjects.role', '=', 'potential-victim')))
+    .orderBy('referrals.received_at', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  if (handOver) {
+    await referrals.assign(handOver.id, { assigneeId: other(handOver.assigned_to), note: 'Handed over while the assigned officer is on leave: screening is due this week' }, supervisor, supervisorActor)
+  }
+
+  const jobs = await db.selectFrom('cases').select(['id', 'officer_in_charge']).where('officer_in_charge', 'is not', null).where('restricted', '=', false).orderBy('created_at').limit(3).execute()
+  const [first, second, third] = jobs
+  if (first?.officer_in_charge) {
+    const oic = await demoUser(db, first.officer_in_charge)
+    const actor = { ...SYSTEM_ACTOR, userId: oic.id }
+    await cases.addMember(first.id, { userId: other(oic.id), duty: 'victim' }, oic, actor)
+    if (pcso) await cases.addMember(first.id, { userId: pcso, duty: 'suspect' }, oic, actor)
+    // A known potential victim from another referral joins the job: a supervisor's decision.
+    const known = await db
+      .selectFrom('referral_subjects')
+      .select('person_id')
+      .where('role', '=', 'potential-victim')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('case_people').select('case_people.person_id').whereRef('case_people.person_id', '=', 'referral_subjects.person_id'))))
+      .orderBy('person_id')
+      .limit(1)
+      .executeTakeFirst()
+    if (known) await cases.addPerson(first.id, { personId: known.person_id, newName: null, role: 'potential-victim' }, supervisor, supervisorActor)
+  }
+  if (second?.officer_in_charge) {
+    const oic = await demoUser(db, second.officer_in_charge)
+    const actor = { ...SYSTEM_ACTOR, userId: oic.id }
+    const member = other(oic.id, 1)
+    await cases.addMember(second.id, { userId: member, duty: 'victim' }, oic, actor)
+    await cases.removeMember(second.id, { userId: member, reason: 'Moved to the County Lines job in Blackpool' }, oic, actor)
+  }
+  if (third?.officer_in_charge) {
+    await cases.update(third.id, { officerInChargeId: other(third.officer_in_charge, 2), reason: 'The officer in charge is on a six-week course' }, supervisor, supervisorActor)
   }
 }
 

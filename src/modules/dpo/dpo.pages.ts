@@ -6,6 +6,7 @@ import { formatDateTime } from '#src/shared/dates.ts'
 import { DISCLOSABLE_FIELDS, isDisclosableField, LAWFUL_BASES, type LawfulBasis } from '#src/modules/disclosures/disclosure.fields.ts'
 import type * as repo from './dpo.repository.ts'
 import { AUDIT_ACTIONS, type AuditCategory } from '#src/platform/audit/audit-events.ts'
+import { CASE_ROLES } from '#src/modules/cases/case.service.ts'
 
 const ACTION_LABELS: Record<string, string> = {
   'person.viewed': 'Viewed their record',
@@ -65,6 +66,96 @@ function via(r: repo.Via): string {
   if (!r.via_token) return 'Signed in'
   if (!r.token_held) return 'API token (no longer held)'
   return r.token_maker ? `API token made by ${r.token_maker}` : 'API token made at the command line'
+}
+
+const WITHHELD = 'withheld: a restricted live job (a supervisor can see it)'
+
+/**
+ * One access change as the DPO reads it: what happened, for whom, on which record, and why. What a restricted
+ * live job the reader may not see recorded (its reference, the people in it, the reason given) is withheld and
+ * says so, as subject access does; the event itself, who did it and whom it gave access are always shown.
+ */
+export function describeAccessGrant(r: repo.AccessGrantRow) {
+  const d = r.details as Record<string, unknown>
+  const roleLabel = (role: unknown) => (typeof role === 'string' && Object.hasOwn(CASE_ROLES, role) ? CASE_ROLES[role as keyof typeof CASE_ROLES].toLowerCase() : String(role))
+  const person = (id: string | null, name: string | null, hidden: boolean) => (!id ? null : hidden || r.case_hidden ? { text: 'A person in a restricted live job (withheld)', id: null } : { text: name ?? 'A person whose record was erased', id })
+  const job = r.case_hidden ? 'A restricted live job (reference withheld)' : r.case_reference ? `Live job ${r.case_reference}` : 'A live job no longer held'
+  const subject = person(r.person_id, r.person_name, r.person_hidden)
+  const other = person(r.other_person_id, r.other_person_name, r.other_person_hidden)
+  let what: string
+  let forWhom: string
+  let record: string
+  switch (r.action) {
+    case 'referral.assigned':
+      what = d.to ? 'Referral with a potential victim assigned' : 'Referral with a potential victim unassigned: its recorder works it again'
+      forWhom = d.to ? (r.for_user_name ?? 'An officer no longer held') : (r.referral_recorder ?? 'Its recorder')
+      record = r.referral_reference ? `Referral ${r.referral_reference}` : 'A referral no longer held'
+      break
+    case 'case.opened':
+      what = 'Live job opened from a referral with a potential victim: its opener leads it'
+      forWhom = r.for_user_name ?? r.actor_name ?? 'Not recorded'
+      record = job
+      break
+    case 'case.member-added':
+      what = d.victimSide ? 'Put on a live job’s team: victims’ side' : 'Put on a live job’s team: suspects’ side'
+      forWhom = r.for_user_name ?? 'A user no longer held'
+      record = job
+      break
+    case 'case.member-removed':
+      what = 'Taken off a live job’s team'
+      forWhom = r.for_user_name ?? 'A user no longer held'
+      record = job
+      break
+    case 'case.person-removed':
+      what = `Removed from a live job as a ${roleLabel(d.role)}: the team’s duty to them ends`
+      forWhom = 'The live job’s team'
+      record = subject ? `${job}: ${subject.text}` : job
+      break
+    case 'person.support-worker-assigned':
+      what = 'ISA assigned to support a victim'
+      forWhom = r.for_user_name ?? 'Not recorded'
+      record = subject?.text ?? 'A person'
+      break
+    case 'person.support-worker-ended':
+      what = 'ISA’s support of a victim ended'
+      forWhom = r.for_user_name ?? 'Not recorded'
+      record = subject?.text ?? 'A person'
+      break
+    case 'person.merged':
+      what = 'Two people merged: each record’s officers see the other’s victim side'
+      forWhom = 'Everyone working either record’s victim side'
+      record = `${other?.text ?? 'A person'} merged into ${subject?.text ?? 'a person'}`
+      break
+    default: {
+      // case.updated: a victim added, the officer in charge changed, or the restriction lifted.
+      const changed = Array.isArray(d.changed) ? (d.changed as string[]) : []
+      if (typeof d.role === 'string') {
+        what = `Added to a live job as a ${roleLabel(d.role)}: its team works their victim side`
+        forWhom = 'The live job’s team'
+        record = subject ? `${job}: ${subject.text}` : job
+      } else if (changed.includes('officerInCharge')) {
+        what = 'Made officer in charge of a live job'
+        forWhom = r.for_user_name ?? 'Not recorded'
+        record = job
+      } else {
+        what = d.restricted === false ? 'Restriction lifted from a live job: everyone who works live jobs can see it' : 'Restriction of a live job changed'
+        forWhom = 'Everyone who works live jobs'
+        record = job
+      }
+    }
+  }
+  return {
+    id: r.id,
+    when: formatDateTime(r.occurred_at),
+    what,
+    who: r.actor_name ?? 'System',
+    via: via(r),
+    forWhom,
+    record,
+    // The DPO follows a person on to who has seen their details.
+    people: [subject, other].filter((p): p is { text: string; id: string } => p !== null && p.id !== null),
+    why: r.case_hidden && r.justification ? WITHHELD : (r.justification ?? ''),
+  }
 }
 
 /** Reports a data protection officer runs over the audit log: who saw what about a person, and what left to whom. */
@@ -135,6 +226,33 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
       pageTitle: 'Audit log',
       categoryItems: [{ value: '', text: 'All categories' }, ...AUDIT_CATEGORIES.map((c) => ({ value: c, text: CATEGORY_LABELS[c], selected: c === category }))],
       actionItems: [{ value: '', text: 'All actions' }, ...Object.entries(AUDIT_ACTIONS).filter(([, c]) => !category || c === category).map(([a]) => ({ value: a, text: a, selected: a === action }))],
+      days,
+      rows: described,
+      csvHref: `${query(1)}&format=csv`,
+      pagination: { previous: page > 1 ? query(page - 1) : null, next: rows.length > limit ? query(page + 1) : null },
+    })
+  })
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/audit/access-granted', access, async (request, reply) => {
+    const days = Math.min(Math.max(Number.parseInt(request.query.days ?? '30', 10) || 30, 1), 3650)
+    const page = Math.max(Number.parseInt(request.query.page ?? '1', 10) || 1, 1)
+    const csv = request.query.format === 'csv'
+    const limit = csv ? 10_000 : LOG_PAGE
+    const to = new Date()
+    const from = new Date(to.getTime() - days * 86_400_000)
+    const rows = await services.dpo.accessGrants({ from, to }, { limit: limit + 1, offset: csv ? 0 : (page - 1) * LOG_PAGE }, request.user!, actorOf(request))
+    const described = rows.slice(0, limit).map(describeAccessGrant)
+    if (csv) {
+      return sendCsv(
+        reply,
+        `access-granted-${days}-days.csv`,
+        ['Event', 'When', 'What', 'Who did it', 'Via', 'For whom', 'Record', 'Person ids', 'Why'],
+        described.map((d) => [d.id, d.when, d.what, d.who, d.via, d.forWhom, d.record, d.people.map((p) => p.id).join(' '), d.why]),
+      )
+    }
+    const query = (p: number) => `/audit/access-granted?${new URLSearchParams({ days: String(days), page: String(p) }).toString()}`
+    return reply.page('dpo/views/access-granted.njk', {
+      pageTitle: 'Access granted',
       days,
       rows: described,
       csvHref: `${query(1)}&format=csv`,

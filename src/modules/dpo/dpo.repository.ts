@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { displayName } from '#src/modules/people/display-name.ts'
+import { caseVisible, recordVisible } from '#src/modules/people/index.ts'
 
 /**
  * How an audited action was done: signed in, or with an API token, and then who made the token (NULL with
@@ -119,5 +121,84 @@ export async function auditLog(db: Queryable, filter: { category: string | null;
       AND (${filter.action}::text IS NULL OR a.action = ${filter.action})
     ORDER BY a.occurred_at DESC, a.id DESC
     LIMIT ${page.limit} OFFSET ${page.offset}`.execute(db)
+  return rows
+}
+
+/**
+ * An audited event that gave someone access to a person's victim side or to a restricted live job (or took such
+ * access away again), with the names it needs resolved. Anything recorded inside a restricted live job the reader
+ * may not see is marked hidden, and the report withholds it (its reference, the people in it, the reason given).
+ */
+export type AccessGrantRow = {
+  id: string
+  occurred_at: Date
+  action: string
+  subject_type: string | null
+  subject_id: string | null
+  justification: string | null
+  details: Record<string, unknown>
+  actor_name: string | null
+  for_user_name: string | null
+  case_reference: string | null
+  case_hidden: boolean
+  referral_reference: string | null
+  referral_recorder: string | null
+  person_id: string | null
+  person_name: string | null
+  person_hidden: boolean
+  other_person_id: string | null
+  other_person_name: string | null
+  other_person_hidden: boolean
+} & Via
+
+/** The actions (and, for shared actions, the details) that mark an access change. */
+const ACCESS_GRANT = sql`(
+  (a.action = 'referral.assigned' AND a.details->>'victimSide' IS DISTINCT FROM 'false')
+  OR (a.action = 'case.opened' AND a.details->>'victimSide' IS DISTINCT FROM 'false')
+  OR a.action IN ('case.member-added', 'case.member-removed', 'person.support-worker-assigned', 'person.support-worker-ended')
+  OR (a.action = 'case.person-removed' AND a.details->>'role' IN ('potential-victim', 'victim'))
+  OR (a.action = 'case.updated' AND (
+    a.details->>'role' IN ('potential-victim', 'victim')
+    OR a.details->'changed' ? 'officerInCharge'
+    OR (a.details->'changed' ? 'restricted' AND a.details->>'restricted' IS DISTINCT FROM 'true')))
+  OR (a.action = 'person.merged' AND a.details ? 'mergedId'))`
+
+/** A record's own main name (not its merge survivor's): a merge row names both records as they were. */
+const ownName = (column: string) => sql<string | null>`(SELECT n.full_name FROM person_names n WHERE n.person_id = ${sql.ref(column)} ORDER BY n.position LIMIT 1)`
+
+/**
+ * Every audited event that widened (or narrowed again) someone's access to a victim side or a restricted live job,
+ * newest first: referral assignment with a victim in it, a live job opened from one, its team changed, its
+ * officer in charge changed, its restriction lifted, a person added to or removed from it in a victim role, a
+ * merge of two people, an ISA assigned or ended. Read from the audit rows, which are the record.
+ */
+export async function accessGrants(db: Queryable, viewer: CurrentUser, filter: { from: Date; to: Date }, page: { limit: number; offset: number }): Promise<AccessGrantRow[]> {
+  const { rows } = await sql<AccessGrantRow>`
+    WITH a AS (
+      SELECT a.* FROM audit_events a
+      WHERE a.occurred_at >= ${filter.from} AND a.occurred_at < ${filter.to} AND ${ACCESS_GRANT}
+      ORDER BY a.occurred_at DESC, a.id DESC
+      LIMIT ${page.limit} OFFSET ${page.offset}
+    )
+    SELECT a.id::text AS id, a.occurred_at, a.action, a.subject_type, a.subject_id, a.justification, a.details,
+      u.display_name AS actor_name, ${VIA}, fu.display_name AS for_user_name,
+      jc.reference AS case_reference, (jc.id IS NOT NULL AND NOT ${caseVisible('jc.id', viewer)}) AS case_hidden,
+      r.reference AS referral_reference, rc.display_name AS referral_recorder,
+      p.id AS person_id, ${ownName('p.id')} AS person_name, (p.id IS NOT NULL AND NOT ${recordVisible('person', 'p.id', viewer)}) AS person_hidden,
+      o.id AS other_person_id, ${ownName('o.id')} AS other_person_name, (o.id IS NOT NULL AND NOT ${recordVisible('person', 'o.id', viewer)}) AS other_person_hidden
+    FROM a
+    LEFT JOIN users u ON u.id = a.actor_user_id
+    ${TOKEN_MAKER}
+    LEFT JOIN users fu ON fu.id::text = (CASE
+      WHEN a.action = 'referral.assigned' THEN a.details->>'to'
+      WHEN a.action = 'case.opened' THEN a.actor_user_id::text
+      WHEN a.action = 'case.updated' THEN a.details->>'officerInChargeId'
+      ELSE a.details->>'userId' END)
+    LEFT JOIN cases jc ON a.subject_type = 'case' AND jc.id::text = a.subject_id
+    LEFT JOIN referrals r ON a.subject_type = 'referral' AND r.id::text = a.subject_id
+    LEFT JOIN users rc ON rc.id = r.created_by
+    LEFT JOIN people p ON p.id::text = (CASE WHEN a.subject_type = 'person' THEN a.subject_id ELSE a.details->>'personId' END)
+    LEFT JOIN people o ON o.id::text = a.details->>'mergedId'
+    ORDER BY a.occurred_at DESC, a.id DESC`.execute(db)
   return rows
 }

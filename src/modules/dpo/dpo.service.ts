@@ -2,6 +2,7 @@ import type { Db } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import * as repo from './dpo.repository.ts'
 
 /** Reports over the audit log for a data protection officer. Reading the log is itself audited. */
@@ -22,6 +23,18 @@ export function createDpoService(db: Db) {
       return inTransaction(db, async (trx) => {
         const rows = await repo.auditLog(trx, filter, page)
         await appendAuditEvents(trx, actor, [{ action: 'audit.read', subjectType: 'audit', details: { report: 'log', category: filter.category, action: filter.action, from: filter.from.toISOString(), to: filter.to.toISOString(), rows: rows.length } }])
+        return rows
+      })
+    },
+
+    /**
+     * Every event that widened (or narrowed again) someone's access to a victim side or a restricted live job,
+     * newest first (one page of it). Reading it is itself audited.
+     */
+    async accessGrants(filter: { from: Date; to: Date }, page: { limit: number; offset: number }, user: CurrentUser, actor: Actor) {
+      return inTransaction(db, async (trx) => {
+        const rows = await repo.accessGrants(trx, user, filter, page)
+        await appendAuditEvents(trx, actor, [{ action: 'audit.read', subjectType: 'audit', details: { report: 'access-granted', from: filter.from.toISOString(), to: filter.to.toISOString(), rows: rows.length } }])
         return rows
       })
     },

@@ -14,7 +14,7 @@ import type { ScreeningAnswers } from '#src/modules/screening/screening.answers.
 import { NrmError, NRM_EVENT_KINDS, COMPETENT_AUTHORITIES, type NrmEventKind } from './nrm.service.ts'
 import { dtnSummaryPdf, nrmSummaryPdf } from './nrm.documents.ts'
 import { guardVictimFacet } from '#src/modules/people/victim-facet.guard.ts'
-import { isSupportWorker } from '#src/modules/people/index.ts'
+import { askWhom, isSupportWorker, victimSideAccess } from '#src/modules/people/index.ts'
 
 type Body = Record<string, unknown>
 type PersonParams = { referralId: string; personId: string }
@@ -54,6 +54,8 @@ export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps
     const outcome = confirmed?.outcome as unknown as Assessment | undefined
     const route = confirmed?.confirmed_route as Route | undefined
     const today = londonDate()
+    // Seeing the facet is not recording on it: the forms are offered only to those the access policy lets record.
+    const access = await victimSideAccess(db, request.user!, personId)
     return reply.page('nrm/views/facet.njk', {
       pageTitle: `${facet.subject.name ?? 'Person'}: screening, consent and NRM`,
       referralId,
@@ -76,8 +78,9 @@ export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps
       dtn: facet.dtn.map((d) => ({ ...d, submitted: formatDate(d.submitted_on) })),
       eventKinds: Object.entries(NRM_EVENT_KINDS).map(([value, text]) => ({ value, text, selected: values.kind === value })),
       authorities: Object.entries(COMPETENT_AUTHORITIES).map(([value, text]) => ({ value, text })),
-      canEdit: can(request.user, 'victim-facet:edit'),
-      canScreen: can(request.user, 'screening:assess'),
+      canEdit: access.canEdit,
+      canScreen: access.canEdit && can(request.user, 'screening:assess'),
+      askWhom: askWhom(access),
       today,
       errors,
       errorList: errorSummary(errors),

@@ -172,8 +172,16 @@ export async function requireVictimSide(db: Queryable, user: CurrentUser, person
 }
 
 export function deniedMessage(access: Pick<VictimSideAccess, 'askWho'>): string {
+  return `This person’s victim information is protected. Ask ${askWhom(access)} for access.`
+}
+
+/**
+ * Whom to ask, in words, for a page that does not offer an action the user cannot take: the officers and ISAs
+ * with a duty to the person (never a restricted job's team, see `askWho`), or a supervisor.
+ */
+export function askWhom(access: Pick<VictimSideAccess, 'askWho'>): string {
   const who = access.askWho.length ? access.askWho.join(', ') : 'the officer working this person’s victim side'
-  return `This person’s victim information is protected. Ask ${who} or a supervisor for access.`
+  return `${who} or a supervisor`
 }
 
 /**

@@ -4,6 +4,7 @@ export { createSupportWorkerService, isSupportWorker, SUPPORT_ROLE, type Support
 export { normaliseIdentifier, OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 export {
   AccessDenied,
+  askWhom,
   VICTIM_ROLES,
   caseAccess,
   caseVisible,

@@ -14,6 +14,7 @@ import { LocationInput, type PersonDetailsChange } from '#src/modules/referrals/
 import { EVENT_KINDS } from '#src/modules/cases/case.service.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
+import { askWhom } from './access-policy.ts'
 import { personMatchingPanel } from '#src/modules/matching/matching.pages.ts'
 import { MatchError } from '#src/modules/matching/matching.service.ts'
 
@@ -79,7 +80,8 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         from: l.valid_from ? formatDate(l.valid_from) : null,
       })),
       events: events.map((e) => ({ ...e, kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind, at: formatDateTime(e.occurred_at) })),
-      facet: view.facet,
+      // The victim side's links are offered only to those the access policy lets act on them; anyone else is told whom to ask.
+      facet: { ...view.facet, askWhom: askWhom(view.facet) },
       // Who supports them (ISAs): shown only with the victim side; a supervisor assigns and ends.
       supportWorkers: view.supportWorkers.map((w) => ({ ...w, since: formatDate(w.assigned_at) })),
       canAssignSupport: can(request.user, 'team:supervise'),

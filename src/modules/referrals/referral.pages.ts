@@ -30,6 +30,7 @@ import {
   SUBJECT_ROLES,
 } from './referral.vocabulary.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
+import { askWhom, victimSideAccess } from '#src/modules/people/index.ts'
 
 const PAGE_SIZE = 25
 type Body = Record<string, unknown>
@@ -41,7 +42,7 @@ const vocab = { SOURCES, EXPLOITATION_TYPES, GENDERS, PREMISES_TYPES, STATUSES, 
 const sectors = SECTORS
 
 /** The triage queue, the referral page, and the question pages that record a referral. */
-export function registerReferralPages(app: FastifyInstance, { services }: AppDeps): void {
+export function registerReferralPages(app: FastifyInstance, { services, db }: AppDeps): void {
   const referrals = services.referrals
 
   async function tagLabels() {
@@ -139,7 +140,14 @@ export function registerReferralPages(app: FastifyInstance, { services }: AppDep
     return reply.page('referrals/views/show.njk', {
       pageTitle: `Referral ${view.referral.reference}`,
       referral: presentReferral(view.referral, labels),
-      subjects: view.subjects.map(presentSubject),
+      // Each person's victim side (screening, consent, NRM, Duty to Notify) is offered only to those the access
+      // policy lets act on it; anyone else is told whom to ask (never a restricted job's team).
+      subjects: await Promise.all(
+        view.subjects.map(async (s) => {
+          const access = await victimSideAccess(db, request.user!, s.person_id)
+          return { ...presentSubject(s), victimSide: { exists: access.exists, visible: access.visible, canEdit: access.canEdit, askWhom: askWhom(access) } }
+        }),
+      ),
       locations: view.locations.map(presentLocation),
       timeline: view.events.map((e) => presentEvent(e, names)),
       transitions: referrals.allowedTransitions(view.referral.status).map((s) => ({ value: s, text: STATUSES.label(s) })),
