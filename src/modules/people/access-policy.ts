@@ -176,7 +176,7 @@ export function deniedMessage(access: Pick<VictimSideAccess, 'askWho'>): string 
 }
 
 /**
- * Whom to ask, in words, for a page that does not offer an action the user cannot take: the officers and ISAs
+ * Whom to ask, in words, for a page that does not offer an action the user cannot take: the officers
  * with a duty to the person (never a restricted job's team, see `askWho`), or a supervisor.
  */
 export function askWhom(access: Pick<VictimSideAccess, 'askWho'>): string {
