@@ -4,10 +4,10 @@ import { actorOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { checkDateInput } from '#src/platform/http/date-input.ts'
-import { can } from '#src/platform/auth/permissions.ts'
 import { formatDate } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { guardVictimFacet } from '#src/modules/people/victim-facet.guard.ts'
+import { victimSideAccess } from '#src/modules/people/index.ts'
 import * as repo from './safeguarding.repository.ts'
 import { SafeguardingError } from './safeguarding.service.ts'
 import { checkAction, checkNeed, checkReview, checkRisk, parseOwner, type NeedInput, type RiskInput } from './safeguarding.validation.ts'
@@ -69,7 +69,8 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
       actions: plan.actions.map((a) => ({ ...a, due: formatDate(a.due_on), statusLabel: ACTION_STATUSES[a.status as ActionStatus] ?? a.status })),
       reviews: plan.reviews.map((r) => ({ ...r, due: formatDate(r.due_on), held: r.held_on ? formatDate(r.held_on) : null })),
       nextReview: plan.nextReview ? formatDate(plan.nextReview) : null,
-      canEdit: can(request.user, 'safeguarding-plan:edit'),
+      // Offered only to those with a duty to work it (an officer on the victim side, the assigned ISA, a supervisor).
+      canEdit: (await victimSideAccess(db, request.user!, id)).canSupport,
     })
   })
 
