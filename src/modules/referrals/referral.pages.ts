@@ -233,7 +233,10 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     return request.url
   }
 
-  app.get('/referrals/new', { config: { access: 'referral:create' } }, async (request, reply) => {
+  // Opening the page changes nothing (a link preview or prefetch must not leave a draft behind); a draft is
+  // started by the form's POST.
+  app.get('/referrals/new', { config: { access: 'referral:create' } }, async (_request, reply) => reply.page('referrals/views/journey/start.njk', { pageTitle: 'Record a referral' }))
+  app.post('/referrals/new', { config: { access: 'referral:create' } }, async (request, reply) => {
     const id = await referrals.drafts.start(request.user!.id)
     return reply.redirect(`/referrals/drafts/${id}/received`, 303)
   })
