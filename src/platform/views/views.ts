@@ -41,6 +41,7 @@ export function navigation(user: CurrentUser | null, path: string): NavItem[] {
     { text: 'Users', href: '/admin/users', show: can(user, 'user:manage') },
     { text: 'Retention', href: '/retention', show: can(user, 'retention:review') },
     { text: 'Subject access', href: '/subject-access', show: can(user, 'subject-access:export') },
+    { text: 'Service status', href: '/service-status', show: can(user, 'metrics:view') },
   ]
   const shown = items.filter((i) => i.show)
   // Exactly one item is current: the one whose section is the longest match for the path, so recording a
