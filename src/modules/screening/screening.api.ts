@@ -23,7 +23,12 @@ const AssessmentResponse = z.object({
       reason: z.string(),
       framework: z.string(),
       elements: z.record(z.string(), z.boolean().nullable()),
-      schedule4: z.object({ status: z.enum(['listed', 'possibly', 'not-found']), message: z.string(), asOf: z.string(), matches: z.array(z.object({ act: z.string(), section: z.string().nullable(), name: z.string(), status: z.string(), qualifier: z.string().nullable() })) }),
+      schedule4: z.object({
+        status: z.enum(['listed', 'possibly', 'not-found']),
+        message: z.string(),
+        asOf: z.string(),
+        identified: z.array(z.object({ act: z.string(), section: z.string().nullable(), name: z.string(), how: z.enum(['citation', 'wording']), wording: z.string(), schedule4: z.enum(['listed', 'possibly', 'not-listed']) })),
+        matches: z.array(z.object({ act: z.string(), section: z.string().nullable(), name: z.string(), status: z.string(), qualifier: z.string().nullable() })) }),
     })
     .nullable(),
   deciding_rule: z.string(),
