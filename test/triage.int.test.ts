@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
+import { loadDemo } from '#src/modules/demo/demo.ts'
 import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
 
 /**
@@ -220,5 +221,33 @@ describe('THRIVE risk grading', () => {
     expect((await api('GET', `/api/v1/referrals/${referral.id}`)).json().grading.elements).toHaveLength(6)
     const events = await ctx.db.selectFrom('referral_events').select('kind').where('referral_id', '=', referral.id).where('kind', '=', 'graded').execute()
     expect(events).toHaveLength(1)
+  })
+})
+
+describe('the demo on first start', () => {
+  let demo: TestContext
+  beforeAll(async () => {
+    demo = await createTestContext()
+    await loadDemo(demo.db, { dataDir: demo.config.dataDir, referrals: 40, passwordHashCost: 10 })
+  })
+  afterAll(() => demo.close())
+
+  it('has urgent referrals (a child who looked about 16, still happening; a public report of an injury) and graded ones, so the queue leads with urgency', async () => {
+    const urgent = await demo.db.selectFrom('referrals').select(['reference', 'source', 'urgency_reasons', 'status']).where('urgent', '=', true).execute()
+    expect(urgent.some((r) => r.source === 'helpline' && r.urgency_reasons.includes('possibly-child') && r.urgency_reasons.includes('ongoing'))).toBe(true)
+    expect(urgent.some((r) => r.source === 'public-concern' && r.urgency_reasons.includes('injury'))).toBe(true)
+    const gradings = await demo.db.selectFrom('referral_gradings').select('referral_id').execute()
+    expect(gradings.length).toBeGreaterThanOrEqual(2)
+
+    const user = await createUser(demo, 'investigator')
+    const client = new PageClient(demo.app)
+    await client.signIn(user.email)
+    const queue = (await client.get('/referrals')).body
+    const firstRow = queue.slice(queue.indexOf('<tbody'), queue.indexOf('</tr>', queue.indexOf('<tbody')))
+    expect(firstRow).toContain('Urgent')
+    expect(firstRow).toMatch(/lantern-urgency-reasons">[A-Z][a-z]/)
+    const helpline = urgent.find((r) => r.source === 'helpline' && r.urgency_reasons.includes('possibly-child'))!
+    expect(queue).toContain(helpline.reference)
+    expect(queue).toContain('Possibly a child; Still happening')
   })
 })
