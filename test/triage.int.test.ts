@@ -74,6 +74,16 @@ describe('the urgency flag', () => {
     expect(stored).toEqual({ urgent: true, urgency_reasons: ['threats', 'no-safe-place'], urgency_indicators: ['threats', 'no-safe-place'] })
   })
 
+  it('follows the facts when a person’s age is corrected: a date of birth under 18 makes the referral urgent', async () => {
+    const referral = await record()
+    expect(referral.urgent).toBe(false)
+    const detail = (await api('GET', `/api/v1/referrals/${referral.id}`)).json()
+    const supervisorToken = await apiToken(ctx, (await createUser(ctx, 'supervisor')).email)
+    const patch = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/people/${detail.people[0].personId}`, headers: { authorization: `Bearer ${supervisorToken}` }, payload: { dateOfBirth: '2010-05-05', approximateAge: null } })
+    expect(patch.statusCode, patch.body).toBe(204)
+    expect((await api('GET', `/api/v1/referrals/${referral.id}`)).json()).toMatchObject({ urgent: true, urgencyReasons: ['child'] })
+  })
+
   it('refuses an unknown indicator with a problem naming the field', async () => {
     const response = await api('POST', '/api/v1/referrals', { receivedAt: '2026-02-01', source: 'helpline', summary: 'x', indicators: ['full-moon'] })
     expect(response.statusCode).toBe(400)

@@ -4,6 +4,7 @@ import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import type { LocationInput, PersonInput } from './referral.schema.ts'
 import type { GradeLevel, ReferralStatus, ThriveElement } from './referral.vocabulary.ts'
+import { deriveUrgency, type Urgency } from './referral.urgency.ts'
 
 export type ReferralFilters = {
   status?: ReferralStatus | 'open'
@@ -534,6 +535,24 @@ export async function findUrgencyFacts(db: Queryable, referralId: string) {
 
 export async function setUrgency(db: Queryable, referralId: string, urgency: { urgent: boolean; reasons: string[] }): Promise<void> {
   await db.updateTable('referrals').set({ urgent: urgency.urgent, urgency_reasons: urgency.reasons }).where('id', '=', referralId).execute()
+}
+
+/**
+ * Derives a referral's urgency again from its facts as recorded now, and stores it: when it is recorded or graded,
+ * and when a person in it has their age corrected (a date of birth found, an age disputed).
+ */
+export async function refreshUrgency(db: Queryable, referralId: string): Promise<Urgency | undefined> {
+  const facts = await findUrgencyFacts(db, referralId)
+  if (!facts) return undefined
+  const urgency = deriveUrgency(facts)
+  await setUrgency(db, referralId, urgency)
+  return urgency
+}
+
+/** Derives again the urgency of every referral a person is in: their age decides whether each is about a child. */
+export async function refreshUrgencyForPerson(db: Queryable, personId: string): Promise<void> {
+  const rows = await db.selectFrom('referral_subjects').select('referral_id').where('person_id', '=', personId).execute()
+  for (const referralId of new Set(rows.map((r) => r.referral_id))) await refreshUrgency(db, referralId)
 }
 
 export type GradingRow = {

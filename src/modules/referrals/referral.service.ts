@@ -13,7 +13,7 @@ import { londonToInstant } from '#src/shared/dates.ts'
 import { ReferralError } from './referral.errors.ts'
 import type { AssignmentInput, GradingInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
 import { STATUSES, THRIVE_ELEMENTS, TRANSITIONS, TRIAGED_STATUSES, type GradeLevel, type ReferralStatus, type ThriveElement } from './referral.vocabulary.ts'
-import { deriveUrgency, type Urgency } from './referral.urgency.ts'
+import type { Urgency } from './referral.urgency.ts'
 import * as repo from './referral.repository.ts'
 
 export type QueueQuery = {
@@ -43,10 +43,8 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
 
   /** Derives the urgency flag from the referral's facts as recorded (its people included) and stores it. */
   async function refreshUrgency(trx: Trx, id: string): Promise<Urgency> {
-    const facts = await repo.findUrgencyFacts(trx, id)
-    if (!facts) throw new ReferralError('not-found', 'Referral not found')
-    const urgency = deriveUrgency(facts)
-    await repo.setUrgency(trx, id, urgency)
+    const urgency = await repo.refreshUrgency(trx, id)
+    if (!urgency) throw new ReferralError('not-found', 'Referral not found')
     return urgency
   }
 
