@@ -179,7 +179,7 @@ describe('THRIVE risk grading', () => {
     const page = await dc.get(`/referrals/${referral.id}`)
     expect(page.body).toContain('Not graded yet')
     expect(page.body).toContain('Record risk grading')
-    const response = await dc.post(`/referrals/${referral.id}/grading`, { threat: 'high', threatRationale: 'Threats to family', harm: 'severe', harmRationale: '' })
+    const response = await dc.post(`/referrals/${referral.id}/grading`, { form: 'grading', threat: 'high', threatRationale: 'Threats to family', harm: 'severe', harmRationale: '' })
     expect(response.statusCode).toBe(400)
     expect(response.body).toContain('govuk-error-summary')
     expect(response.body).toContain('href="#harm"')
@@ -200,6 +200,9 @@ describe('THRIVE risk grading', () => {
     expect(page).toMatch(/Vulnerability<\/th>\s*<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--red">High<\/strong>/)
     expect(page).toContain('Risk graded (THRIVE)')
     expect(page).toContain('Threat: high, Harm: high, Risk: medium, Investigation: medium, Vulnerability: high, Engagement: low')
+    // Grading again starts from the latest grading.
+    expect(page).toContain('Grade the risk again')
+    expect(page).toMatch(/<textarea[^>]*name="harmRationale"[^>]*>Untreated injury to her hand.<\/textarea>/)
     const audit = await ctx.db.selectFrom('audit_events').select(['action', 'subject_id', 'details']).where('action', '=', 'referral.graded').where('subject_id', '=', referral.id).execute()
     expect(audit).toHaveLength(1)
     expect(audit[0].details).toMatchObject({ levels: { threat: 'high', engagement: 'low' } })
