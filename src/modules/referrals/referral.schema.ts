@@ -144,7 +144,8 @@ export const NewReferralInput = z
       .array(z.enum(URGENCY_INDICATOR_VALUES, { error: 'Select a known urgency indicator' }))
       .max(10)
       .default([])
-      .transform((values) => [...new Set(values)]),
+      .transform((values) => [...new Set(values)])
+      .describe('What is true now, besides what the people’s ages say: ongoing (still happening), injury, threats, no-safe-place (tonight), looks-young (age not known). Each makes the referral urgent.'),
   })
   .strict()
 export type NewReferralInput = z.output<typeof NewReferralInput>
