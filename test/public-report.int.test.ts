@@ -115,6 +115,24 @@ describe('reporting a concern', () => {
     expect(await ctx.db.selectFrom('public_report_drafts').selectAll().execute()).toEqual([])
   })
 
+  it('makes a report of an injured young person, still happening, urgent in the queue, saying why', async () => {
+    const client = new PageClient(ctx.app)
+    const check = await fillReport(client, {
+      when: { when: 'today', ongoing: 'yes', details: '' },
+      people: { description: 'A boy with a cut to his face', signs: ['injuries', 'child'], seemed: 'Scared' },
+    })
+    await client.post('/report/check', { idempotencyKey: keyOf(check.body), website: '' })
+    const latest = (await referralsFromPublic()).at(-1)!
+    expect(latest).toMatchObject({ urgent: true, urgency_reasons: ['looks-young', 'ongoing', 'injury'], urgency_indicators: ['ongoing', 'injury', 'looks-young'] })
+
+    const officer = new PageClient(ctx.app)
+    await officer.signIn((await createUser(ctx, 'investigator')).email)
+    const queue = (await officer.get('/referrals?source=public-concern')).body
+    const row = queue.slice(queue.indexOf(latest.reference), queue.indexOf('</tr>', queue.indexOf(latest.reference)))
+    expect(row).toContain('Urgent')
+    expect(row).toContain('Age not known, but looks young; Still happening; Injury reported')
+  })
+
   it('accepts optional contact details and records them on the referral', async () => {
     const client = new PageClient(ctx.app)
     const check = await fillReport(client, { contact: { name: 'Sam Reporter', phone: '01632 960 001', email: 'sam@example.com' } })
