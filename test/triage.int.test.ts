@@ -91,7 +91,8 @@ describe('the urgency flag', () => {
   })
 
   it('is set from what an officer ticks on the question pages, and shown in words on the referral page', async () => {
-    const start = await dc.get('/referrals/new')
+    await dc.get('/referrals/new')
+    const start = await dc.post('/referrals/new', {})
     const base = start.headers.location!.replace('/received', '')
     await dc.get(`${base}/received`)
     expect((await dc.post(`${base}/received`, { 'receivedDate-day': '3', 'receivedDate-month': '2', 'receivedDate-year': '2026', receivedTime: '', source: 'partner-agency', referringOrganisation: 'Housing association', referrerName: '', referrerContact: '' })).statusCode).toBe(303)
