@@ -383,7 +383,23 @@ describe('the canary sweep', () => {
     expect(mismatches).toEqual([])
     expect(await stateOfTheWorld()).toEqual(before)
   })
+
+  it('a hidden record changes no score or count an outsider sees (others who may be targeted through a shared phone)', async () => {
+    const w = world.ids
+    for (const name of ['outsider', 'suspectSide', 'analyst'] as const) {
+      const viewer = world.viewers.get(name)!
+      const others = async (id: string) => (await ctx.app.inject({ method: 'GET', url: `/api/v1/people/${id}/others`, headers: { authorization: `Bearer ${viewer.token}` } })).json()
+      type Item = { personId: string; score: number; paths: { first: unknown; score: number }[] }
+      const strip = (item: Item | undefined) => item && { score: item.score, paths: item.paths.map((p) => ({ score: p.score, first: JSON.parse(JSON.stringify(p.first).replace(/"(id|display|key)":"[^"]*"/g, '"$1":"X"')) as unknown })) }
+      const shared = strip(((await others(w.victim)).items as Item[]).find((i) => i.personId === w.suspect))
+      const control = strip(((await others(w.witness)).items as Item[]).find((i) => i.personId === w.controlWitness))
+      expect(control, name).toBeDefined()
+      // The victim and the suspect share a phone that a hidden runner also uses inside the restricted job.
+      expect(shared, name).toEqual(control)
+    }
+  })
 })
+
 
 /** What a write could change: every table's row count (the audit log aside: refusals are audited) and the hidden records themselves. */
 async function stateOfTheWorld() {

@@ -45,6 +45,7 @@ export type CanaryWorld = {
     hiddenPerson: string
     occupant: string
     witness: string
+    controlWitness: string
     safehouse: string
     cuckooed: string
     dealLine: string
@@ -203,6 +204,14 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
   // The hidden runner also uses the victim's phone, inside the job: the phone stays visible, the runner does not.
   await ctx.services.people.linkObject(hiddenPerson, { kind: 'phone', value: phone, relation: 'uses', source: 'live job', caseId: restricted.id, validFrom: null }, actor('jobOfficer'))
 
+  // The suspect shares that phone openly; and a control pair (the two witnesses) shares another phone with no one
+  // hidden: an outsider must see the suspect's link to the victim scored exactly as the control pair's.
+  await ctx.services.people.linkObject(suspect, { kind: 'phone', value: phone, relation: 'uses', source: 'Referral', validFrom: null }, actor('victimOfficer'))
+  const controlPhone = `07700${digits(6)}`
+  await ctx.services.people.linkObject(witness, { kind: 'phone', value: controlPhone, relation: 'uses', source: 'Referral', validFrom: null }, actor('jobOfficer'))
+  const controlWitness = suspectReferral.people[0].personId as string
+  await ctx.services.people.linkObject(controlWitness, { kind: 'phone', value: controlPhone, relation: 'uses', source: 'Referral', validFrom: null }, actor('suspectSide'))
+
   // 6. A disclosure about the suspect to agency A (name, address and what was reported about him), not to agency B.
   const agreementId = await ctx.services.disclosures.recordAgreement(
     { title: 'Canary ISA', purposes: 'Safeguarding', lawfulBasis: 'uk-gdpr-safeguarding', agencyIds: [agencyA], allowedFields: ['name', 'address', 'phone', 'referral-summary', 'exploitation-types'], startsOn: '2026-01-01', reviewOn: inDays(200), endsOn: inDays(365) },
@@ -229,6 +238,7 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
       hiddenPerson,
       occupant,
       witness,
+      controlWitness,
       safehouse: safehouseId,
       cuckooed,
       dealLine: dealLineId,
