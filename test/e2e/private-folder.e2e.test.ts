@@ -91,5 +91,18 @@ describe(`the embedded PostgreSQL from a checkout in a private folder (as ${user
     expect(await query(again.url, 'SELECT note FROM kept')).toEqual([{ note: 'still here' }])
     await again.stop()
     expect(foldersAbove(dataDir)).toEqual(before)
+
+    // A newcomer deletes the data folder to start again: a new cluster starts, and one kept outside the folder
+    // is set aside (never deleted, never silently reused), saying where.
+    rmSync(dataDir, { recursive: true, force: true })
+    const fresh = await start(dataDir)
+    expect(fresh.created).toBe(true)
+    expect(await query(fresh.url, `SELECT to_regclass('kept') AS kept`)).toEqual([{ kept: null }])
+    if (userInfo().uid === 0) {
+      const aside = /kept in (\S+set-aside-\S+) /.exec(fresh.changes.join('\n'))?.[1]
+      expect(aside && existsSync(join(aside, 'PG_VERSION'))).toBe(true)
+      clusters.push(aside!)
+    }
+    await fresh.stop()
   })
 })

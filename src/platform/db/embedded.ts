@@ -156,7 +156,15 @@ function clusterFolder(dataDir: string, owner: Owner | undefined, changes: strin
   const home = join(SHARED, 'clusters', createHash('sha256').update(dataDir).digest('hex').slice(0, 16))
   mkdirSync(home, { recursive: true, mode: 0o755 })
   writeFileSync(join(home, 'data-folder'), `${dataDir}\n`)
-  mkdirSync(join(home, 'postgres'), { mode: 0o700 })
+  const kept = join(home, 'postgres')
+  if (existsSync(kept)) {
+    // The data folder was deleted (to start again) but its cluster, kept outside it, was not: set that cluster
+    // aside, never deleted and never silently reused, and say where it went.
+    const aside = `${kept}.set-aside-${new Date().toISOString().replace(/[:.]/g, '-')}`
+    renameSync(kept, aside)
+    changes.push(`${dataDir} no longer linked to its embedded cluster, so a new one is made; the old one is kept in ${aside} (delete it when you no longer need it).`)
+  }
+  mkdirSync(kept, { mode: 0o700 })
   symlinkSync(join(home, 'postgres'), dir)
   changes.push(`The embedded cluster for ${dataDir} is kept in ${join(home, 'postgres')} (linked from ${dir}): the postgres user cannot reach a private folder.`)
   return join(home, 'postgres')
