@@ -160,4 +160,16 @@ describe('the demo', () => {
     expect(rows.some((r) => r.action === 'case.updated' && (r.details as { role?: string }).role === 'potential-victim')).toBe(true)
     expect(rows.find((r) => r.action === 'case.member-removed')?.justification).toBeTruthy()
   })
+
+  it('has a restricted live job on first start that its team sees and other DCs do not', async () => {
+    const job = await demo.db.selectFrom('cases').select(['id', 'officer_in_charge']).where('restricted', '=', true).executeTakeFirstOrThrow()
+    const members = await demo.db.selectFrom('case_members').select('user_id').where('case_id', '=', job.id).execute()
+    expect(members.length).toBeGreaterThanOrEqual(1)
+    const team = new Set([job.officer_in_charge, ...members.map((m) => m.user_id)])
+    const dcs = await demo.db.selectFrom('users').select(['id', 'email']).where('email', 'like', 'dc%@demo.lantern.test').execute()
+    const outsider = dcs.find((d) => !team.has(d.id))!
+    const insider = dcs.find((d) => team.has(d.id))!
+    expect(await demo.services.cases.view(job.id, await currentUserOf(demo, insider.id), { userId: insider.id })).toBeTruthy()
+    await expect(demo.services.cases.view(job.id, await currentUserOf(demo, outsider.id), { userId: outsider.id })).rejects.toThrow()
+  })
 })

@@ -156,8 +156,8 @@ async function demoAccessChanges(db: Db): Promise<void> {
     await referrals.assign(handOver.id, { assigneeId: other(handOver.assigned_to), note: 'Handed over while the assigned officer is on leave: screening is due this week' }, supervisor, supervisorActor)
   }
 
-  const jobs = await db.selectFrom('cases').select(['id', 'officer_in_charge']).where('officer_in_charge', 'is not', null).where('restricted', '=', false).orderBy('created_at').limit(3).execute()
-  const [first, second, third] = jobs
+  const jobs = await db.selectFrom('cases').select(['id', 'officer_in_charge']).where('officer_in_charge', 'is not', null).where('restricted', '=', false).orderBy('created_at').limit(4).execute()
+  const [first, second, third, fourth] = jobs
   if (first?.officer_in_charge) {
     const oic = await demoUser(db, first.officer_in_charge)
     const actor = { ...SYSTEM_ACTOR, userId: oic.id }
@@ -183,6 +183,13 @@ async function demoAccessChanges(db: Db): Promise<void> {
   }
   if (third?.officer_in_charge) {
     await cases.update(third.id, { officerInChargeId: other(third.officer_in_charge, 2), reason: 'The officer in charge is on a six-week course' }, supervisor, supervisorActor)
+  }
+  // A restricted live job: it exists only for its team (the officer in charge, one DC on the victims' side) and
+  // the supervisors; every other DC, the PCSO and the analyst get "page not found", as for a job that never was.
+  if (fourth?.officer_in_charge) {
+    await cases.update(fourth.id, { restricted: true, reason: 'Covert phase: a suspect has a relative in the force' }, supervisor, supervisorActor)
+    const oic = await demoUser(db, fourth.officer_in_charge)
+    await cases.addMember(fourth.id, { userId: other(oic.id, 3), duty: 'victim' }, oic, { ...SYSTEM_ACTOR, userId: oic.id })
   }
 }
 
