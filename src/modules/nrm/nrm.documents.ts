@@ -7,6 +7,20 @@ import { CONSENT_POINTS, type ScreeningAnswers } from '#src/modules/screening/sc
 import type { Assessment } from '#src/modules/screening/screening.rules.ts'
 import { AUTHORITIES, SCREENING_TYPES } from './nrm.form.ts'
 
+const TRAVEL_WORDS: Record<string, string> = {
+  TRAFFICKING: 'Trafficking',
+  SMUGGLING: 'Smuggling',
+  SMUGGLING_THEN_TRAFFICKING: 'Smuggling that became trafficking',
+  SLAVERY_WITHOUT_TRAFFICKING: 'Slavery, servitude or forced labour without trafficking',
+  NEITHER: 'Neither',
+  UNDETERMINED: 'Not yet determined',
+}
+
+/** Human labels for the codes a screening's explanation may quote, so the summary never shows `LABOUR`. */
+function inWords(text: string): string {
+  return text.replace(/\b[A-Z][A-Z_]{3,}\b/g, (code) => SCREENING_TYPES[code] ?? AUTHORITIES[code] ?? code)
+}
+
 function render(title: string, marking: string, build: (doc: PdfDoc) => void): Promise<Buffer> {
   return renderPdf({ title, marking }, (doc) => {
     doc.moveDown(0.5)
@@ -59,12 +73,12 @@ export function nrmSummaryPdf(data: NrmSummaryData): Promise<Buffer> {
     row(doc, 'Suggested route', `${data.screening.suggestedRoute ?? o.route} (rule ${o.deciding_rule})`)
     row(doc, 'Exploitation types', o.exploitation_types.map((t) => SCREENING_TYPES[t] ?? t).join(', '))
     row(doc, 'County Lines', o.county_lines_flag ? 'Yes' : 'No')
-    row(doc, 'Smuggling or trafficking', o.smuggling_or_trafficking)
+    row(doc, 'Smuggling or trafficking', TRAVEL_WORDS[o.smuggling_or_trafficking] ?? o.smuggling_or_trafficking)
     row(doc, 'Offences to consider', [...o.msa_sections.map((s) => `Modern Slavery Act 2015 ${s}`), ...o.other_legislation].join('; '))
     row(doc, 'Competent authority', o.competent_authority ? (AUTHORITIES[o.competent_authority] ?? o.competent_authority) : null)
     row(doc, 'Confirmed', data.screening.confirmedAt ? `${formatDateTime(data.screening.confirmedAt)} by ${data.screening.confirmedBy ?? 'an officer'}` : null)
     heading(doc, 'Why')
-    bullets(doc, o.explanation.map((s) => (s.rule ? `${s.rule}: ${s.text} [${s.source}]` : s.text)))
+    bullets(doc, o.explanation.map((s) => inWords(s.rule ? `${s.rule}: ${s.text} [${s.source}]` : s.text)))
     heading(doc, 'Indicators seen')
     bullets(doc, (data.screening.answers.indicators?.indicators ?? []).map(describeIndicator))
     if (o.s45) {
