@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestContext, createUser, PageClient, apiToken, type TestContext } from './support/test-app.ts'
+import { createTestContext, createUser, currentUserOf, PageClient, apiToken, type TestContext } from './support/test-app.ts'
+import { loadDemo } from '#src/modules/demo/demo.ts'
+import { createNrmDraftService } from '#src/modules/nrm/nrm.drafts.ts'
 import { pdfText } from './support/pdf-text.ts'
 
 /**
@@ -188,5 +190,35 @@ describe('the NRM summary PDF', () => {
     expect(text).not.toContain('LABOUR')
     expect(text).not.toContain('SCA_OR_LA_PILOT')
     expect(text).not.toContain('TRAFFICKING')
+  })
+})
+
+describe('the demo', () => {
+  it('has a complete child NRM draft with the local authority contact and a partly completed adult draft on first start', async () => {
+    const demo = await createTestContext()
+    try {
+      await loadDemo(demo.db, { dataDir: demo.config.dataDir, referrals: 60, passwordHashCost: 10 })
+      const rows = await demo.db
+        .selectFrom('nrm_drafts')
+        .innerJoin('referrals', 'referrals.id', 'nrm_drafts.referral_id')
+        .select(['nrm_drafts.referral_id', 'nrm_drafts.person_id', 'referrals.assigned_to'])
+        .execute()
+      expect(rows).toHaveLength(2)
+      const drafts = createNrmDraftService(demo.db)
+      const views = []
+      for (const r of rows) {
+        const officer = await currentUserOf(demo, r.assigned_to!)
+        views.push(await drafts.view(r.referral_id, r.person_id, officer, { userId: officer.id }, 'pdf'))
+      }
+      const child = views.find((v) => v.route === 'child-nrm')!
+      const adult = views.find((v) => v.route === 'adult-nrm')!
+      expect(child.missing.map((q) => q.id)).toEqual([])
+      expect(child.ready).toBe(true)
+      expect(child.export['la.email']).toBe('mash@example.org')
+      expect(adult.ready).toBe(false)
+      expect(adult.sections.map((s) => s.state)).toEqual(expect.arrayContaining(['Completed', 'In progress', 'Not started']))
+    } finally {
+      await demo.close()
+    }
   })
 })

@@ -18,6 +18,7 @@ import { loadDemoSafeguarding } from '#src/modules/safeguarding/safeguarding.dem
 import { loadDemoIntelligence } from '#src/modules/intelligence/intelligence.demo.ts'
 import { loadDemoMatching } from '#src/modules/matching/matching.demo.ts'
 import { loadDemoSupportWorkers } from '#src/modules/people/support-workers.demo.ts'
+import { loadDemoNrmDrafts } from '#src/modules/nrm/nrm.demo.ts'
 
 /** The demo team: one user per role, as a force's MSHT team and its partners would have. */
 export const DEMO_USERS = [
@@ -83,6 +84,7 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
   await loadDemoSupportWorkers(db, { isaEmail: 'isa@demo.lantern.test', supervisorEmail: 'ds@demo.lantern.test' })
   await loadDemoMatching(db)
   await loadDemoIntelligence(db)
+  await loadDemoNrmDrafts(db)
   const credentials = { password, mfaSecret, users: users.map((u) => ({ email: u.email, role: u.role })) }
   writeFileSync(join(options.dataDir, 'demo-credentials.txt'), formatCredentials(credentials) + '\n', { mode: 0o600 })
   return credentials
