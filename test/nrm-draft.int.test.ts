@@ -208,7 +208,7 @@ describe('the demo', () => {
       const views = []
       for (const r of rows) {
         const officer = await currentUserOf(demo, r.assigned_to!)
-        views.push(await drafts.view(r.referral_id, r.person_id, officer, { userId: officer.id }, 'pdf'))
+        views.push(await drafts.view(r.referral_id, r.person_id, officer, { userId: officer.id }, { audit: false }))
       }
       const child = views.find((v) => v.route === 'child-nrm')!
       const adult = views.find((v) => v.route === 'adult-nrm')!

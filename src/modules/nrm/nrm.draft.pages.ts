@@ -37,10 +37,10 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
     return { referralId, personId }
   }
 
-  async function load(request: FastifyRequest<{ Params: PersonParams }>): Promise<NrmDraftView> {
+  async function load(request: FastifyRequest<{ Params: PersonParams }>, audit = true): Promise<NrmDraftView> {
     const { referralId, personId } = params(request)
     try {
-      return await drafts.view(referralId, personId, request.user!, actorOf(request))
+      return await drafts.view(referralId, personId, request.user!, actorOf(request), { audit })
     } catch (error) {
       if (error instanceof NrmError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
@@ -112,8 +112,8 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
     const { referralId, personId } = params(request)
     if (!(await guardVictimFacet(db, request, reply, personId))) return reply
     const body = request.body ?? {}
-    const current = await load(request)
-    const section = current.sections.find((s) => s.id === request.params.section)
+    const current = await load(request, false)
+    const section = current.sections.find((s) => s.id === request.params.section && s.editable)
     if (!section) throw new NotFoundError('That section is not on this person’s form')
     const answers: Body = {}
     for (const q of section.questions) if (q.draftKey) answers[q.draftKey] = asString(body[q.draftKey])

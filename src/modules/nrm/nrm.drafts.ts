@@ -92,12 +92,15 @@ export function createNrmDraftService(db: Db) {
   }
 
   return {
-    /** The draft with what Lantern already knows filled in. Every view is audited. */
-    async view(referralId: string, personId: string, user: CurrentUser, actor: Actor, purpose: 'view' | 'pdf' = 'view') {
+    /**
+     * The draft with what Lantern already knows filled in. Every view is audited; `audit: false` is for a caller
+     * that audits its own purpose (the PDF download) or only checks the draft before saving it.
+     */
+    async view(referralId: string, personId: string, user: CurrentUser, actor: Actor, options: { audit: boolean } = { audit: true }) {
       return inTransaction(db, async (trx) => {
         await requireVictimSide(trx, user, personId, 'view')
         const draft = await build(trx, referralId, personId, user)
-        if (purpose === 'view') await appendAuditEvents(trx, actor, [{ action: 'nrm-draft.viewed', subjectType: 'person', subjectId: personId, details: { referralId } }])
+        if (options.audit) await appendAuditEvents(trx, actor, [{ action: 'nrm-draft.viewed', subjectType: 'person', subjectId: personId, details: { referralId } }])
         return draft
       })
     },

@@ -185,7 +185,7 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     const confirmed = facet.confirmed
     if (!confirmed) throw new NotFoundError('Confirm a screening before downloading the NRM summary')
     const consent = facet.consents.find((c) => c.purpose === 'nrm-referral') ?? null
-    const draft = await drafts.view(params(request).referralId, params(request).personId, request.user!, actorOf(request), 'pdf')
+    const draft = await drafts.view(params(request).referralId, params(request).personId, request.user!, actorOf(request), { audit: false })
     const latestNrm = facet.nrmReferrals[0] ?? null
     const pdf = await nrmSummaryPdf({
       reference: facet.subject.reference,
