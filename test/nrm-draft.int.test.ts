@@ -151,6 +151,21 @@ describe('the NRM draft API', () => {
     expect((await ctx.db.selectFrom('nrm_drafts').select('version').where('person_id', '=', childId).executeTakeFirstOrThrow()).version).toBe(2)
   })
 
+  it('keeps the form’s exploitation sub-types as well as the statistics category, chosen on the page', async () => {
+    const page = await dc.get(`${draftUrl(childId)}/exploitation`)
+    expect(page.body).toContain('Labour exploitation') // the category, from Lantern
+    expect(page.body).toContain('name="exploitationSubtypes"')
+    const bad = await dc.post(`${draftUrl(childId)}/exploitation`, { version: '2', exploitationSubtypes: ['labour-car-wash', 'made-up'], complete: 'yes' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Not recognised: made-up')
+    const ok = await dc.post(`${draftUrl(childId)}/exploitation`, { version: '2', exploitationSubtypes: ['labour-car-wash', 'criminal-cannabis'], complete: 'yes' })
+    expect(ok.statusCode).toBe(303)
+    const body = (await api('GET', childId)).json()
+    expect(body.answers.exploitationSubtypes).toEqual(['labour-car-wash', 'criminal-cannabis'])
+    expect(body.form['exp.subtypes']).toBe('Labour: car washes; Criminal: cannabis cultivation')
+    expect(body.form['exp.types']).toBe('Labour exploitation')
+  })
+
   it('puts an adult on the adult route, where consent is required and no local authority is asked', async () => {
     const body = (await api('GET', adultId)).json()
     expect(body.route).toBe('adult-nrm')
@@ -174,14 +189,14 @@ describe('the NRM summary PDF', () => {
     expect((await dc.post(`${base}/outcome`, { decision: 'confirm' })).statusCode).toBe(303)
 
     const saved = await api('PUT', childId, {
-      version: 2,
+      version: 3,
       answers: { placeOfBirth: 'Durrës, Albania', recruitment: 'Offered work by a cousin’s friend in Tirana', stillInSituation: 'no', professionalView: 'Consistent account of debt bondage at the car wash', willingToCooperate: 'yes' },
     })
     expect(saved.statusCode).toBe(200)
     const pdf = await dc.get(`/referrals/${referralId}/people/${childId}/nrm-summary.pdf`)
     expect(pdf.statusCode).toBe(200)
     const text = await pdfText(pdf.rawPayload)
-    const answers = ['Hull City Council children’s services', 'mash@example.org', 'Durrës, Albania', 'Offered work by a cousin’s friend in Tirana', 'forced labour at a car wash', 'Greece', 'Consistent account of debt bondage at the car wash', 'HU-2026-0001', 'Humberside Police']
+    const answers = ['Hull City Council children’s services', 'mash@example.org', 'Durrës, Albania', 'Offered work by a cousin’s friend in Tirana', 'forced labour at a car wash', 'Labour: car washes', 'Greece', 'Consistent account of debt bondage at the car wash', 'HU-2026-0001', 'Humberside Police']
     const positions = answers.map((a) => text.indexOf(a))
     for (const [i, a] of answers.entries()) expect(positions[i], a).toBeGreaterThan(-1)
     expect([...positions].sort((x, y) => x - y)).toEqual(positions) // the form's order

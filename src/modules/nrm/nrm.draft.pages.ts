@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { asArray, asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { sendProblem } from '#src/platform/http/problem.ts'
 import { formatDateTime } from '#src/shared/dates.ts'
 import { countryName } from '#src/shared/reference-data.ts'
@@ -21,7 +21,8 @@ type SectionParams = PersonParams & { section: string }
 
 const STATE_TAGS: Record<string, string> = { Completed: '', 'In progress': 'govuk-tag--light-blue', 'Not started': 'govuk-tag--blue', 'Cannot start yet': 'govuk-tag--grey' }
 
-function shownValue(field: DraftField, raw: unknown): string {
+function shownValue(field: DraftField, raw: unknown): string | string[] {
+  if (field.kind === 'multi') return Array.isArray(raw) ? raw.map(String) : []
   if (Array.isArray(raw)) return raw.map((c) => countryName(String(c))).join(', ')
   return raw === null || raw === undefined ? '' : String(raw as string)
 }
@@ -92,7 +93,7 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
           ...q,
           field,
           options: field?.options ? Object.entries(field.options).map(([value, text]) => ({ value, text })) : [],
-          value: q.draftKey ? (values ? asString(values[q.draftKey]) : shownValue(field!, q.raw)) : null,
+          value: q.draftKey ? (values ? (field!.kind === 'multi' ? asArray(values[q.draftKey]) : asString(values[q.draftKey])) : shownValue(field!, q.raw)) : null,
           error: q.draftKey ? errors[q.draftKey] : undefined,
         }
       }),
@@ -116,7 +117,7 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
     const section = current.sections.find((s) => s.id === request.params.section && s.editable)
     if (!section) throw new NotFoundError('That section is not on this person’s form')
     const answers: Body = {}
-    for (const q of section.questions) if (q.draftKey) answers[q.draftKey] = asString(body[q.draftKey])
+    for (const q of section.questions) if (q.draftKey) answers[q.draftKey] = DRAFT_FIELDS[q.draftKey].kind === 'multi' ? asArray(body[q.draftKey]) : asString(body[q.draftKey])
     const versionText = asString(body.version)
     const complete = asString(body.complete)
     if (complete !== 'yes' && complete !== 'no') return showSection(request, reply.code(400), { complete: 'Select yes if you have completed this section' }, body)

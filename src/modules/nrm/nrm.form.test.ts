@@ -78,6 +78,11 @@ describe('checking NRM draft answers', () => {
     expect(answers).toEqual({ laEmail: 'mash@example.org', laPhone: '0113 496 0456', overseasCountries: ['AL', 'RO'], stillInSituation: 'no', dependantCount: '2', whyNow: null })
   })
 
+  it('keeps exploitation sub-types from the list only', () => {
+    expect(checkDraftAnswers({ exploitationSubtypes: ['criminal-cannabis', 'labour-car-wash'] })).toEqual({ answers: { exploitationSubtypes: ['criminal-cannabis', 'labour-car-wash'] }, errors: {} })
+    expect(checkDraftAnswers({ exploitationSubtypes: ['criminal-cannabis', 'LABOUR'] }).errors.exploitationSubtypes).toContain('Not recognised: LABOUR')
+  })
+
   it('says what is wrong with each bad answer', () => {
     const { errors } = checkDraftAnswers({ laEmail: 'not an email', laPhone: 'call me', overseasCountries: 'Atlantis', stillInSituation: 'maybe', dependantCount: 'two', favouriteColour: 'blue', whyNow: 'x'.repeat(2001) })
     expect(Object.keys(errors).sort()).toEqual(['dependantCount', 'favouriteColour', 'laEmail', 'laPhone', 'overseasCountries', 'stillInSituation', 'whyNow'])

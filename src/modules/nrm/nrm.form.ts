@@ -38,8 +38,39 @@ export function loadFormMapping(file = FORM_MAPPING_FILE): Record<string, Mappin
 // ---------------------------------------------------------------------------------------------------------------
 // The draft: what the first responder answers in Lantern.
 
-type FieldKind = 'text' | 'textarea' | 'yesno' | 'choice' | 'email' | 'phone' | 'count' | 'countries'
+type FieldKind = 'text' | 'textarea' | 'yesno' | 'choice' | 'email' | 'phone' | 'count' | 'countries' | 'multi'
 export type DraftField = { kind: FieldKind; options?: Record<string, string>; max?: number }
+
+/**
+ * The kinds of exploitation the form distinguishes within the six statistics categories (kept as well as the
+ * category, never instead of it): each value is prefixed by its category.
+ */
+export const EXPLOITATION_SUBTYPES = {
+  'labour-agriculture': 'Labour: agriculture, fishing or food processing',
+  'labour-construction': 'Labour: construction',
+  'labour-car-wash': 'Labour: car washes',
+  'labour-nail-bar': 'Labour: nail bars or beauty',
+  'labour-hospitality': 'Labour: hospitality, takeaways or restaurants',
+  'labour-factory': 'Labour: factories or warehouses',
+  'labour-care': 'Labour: care work',
+  'labour-cleaning': 'Labour: cleaning',
+  'labour-other': 'Labour: other',
+  'sexual-brothel': 'Sexual: brothels or pop-up brothels',
+  'sexual-online': 'Sexual: online or adult websites',
+  'sexual-street': 'Sexual: street-based',
+  'sexual-cse': 'Sexual: child sexual exploitation',
+  'sexual-other': 'Sexual: other',
+  'criminal-county-lines': 'Criminal: County Lines or drug dealing',
+  'criminal-cannabis': 'Criminal: cannabis cultivation',
+  'criminal-begging': 'Criminal: forced begging',
+  'criminal-theft': 'Criminal: shoplifting, pickpocketing or theft',
+  'criminal-fraud': 'Criminal: benefit or financial fraud',
+  'criminal-other': 'Criminal: other',
+  'domestic-servitude': 'Domestic servitude: in a private household',
+  'domestic-diplomatic': 'Domestic servitude: in a diplomatic household',
+  'forced-marriage': 'Forced marriage',
+  organ: 'Organ harvesting',
+} as const
 
 const YES_NO_UNKNOWN = { yes: 'Yes', no: 'No', unknown: 'Not known' }
 const yesno: DraftField = { kind: 'yesno', options: YES_NO_UNKNOWN }
@@ -95,7 +126,7 @@ export const DRAFT_FIELDS = {
   reportedBefore: { kind: 'textarea', max: 2000 },
   whyNow: { kind: 'textarea', max: 2000 },
   accountSource: { kind: 'choice', options: { 'own-words': 'Their own account', others: 'What others saw or said', both: 'Both' } },
-  exploitationSubtypes: { kind: 'textarea', max: 1000 },
+  exploitationSubtypes: { kind: 'multi', options: EXPLOITATION_SUBTYPES },
   exploitationForceArea: text,
   overseasCountries: { kind: 'countries' },
   transitCountries: { kind: 'countries' },
@@ -166,6 +197,13 @@ export function checkDraftAnswers(input: Record<string, unknown>): { answers: Re
       continue
     }
     const field: DraftField = DRAFT_FIELDS[key]
+    if (field.kind === 'multi') {
+      const values = (Array.isArray(raw) ? raw : raw === null || raw === undefined || raw === '' ? [] : [raw]).map((v) => String(v))
+      const unknown = values.filter((v) => !Object.hasOwn(field.options ?? {}, v))
+      if (unknown.length) errors[key] = `Select from the list. Not recognised: ${unknown.join(', ')}`
+      else answers[key] = values.length ? [...new Set(values)] : null
+      continue
+    }
     if (field.kind === 'countries') {
       const { codes, unknown } = parseCountries(raw)
       if (unknown.length) errors[key] = `Enter countries outside the UK by name or two-letter code. Not recognised: ${unknown.join(', ')}`
@@ -196,7 +234,7 @@ export function checkDraftAnswers(input: Record<string, unknown>): { answers: Re
 export function describeDraftValue(key: DraftKey, value: DraftValue | undefined): string | null {
   if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return null
   const field: DraftField = DRAFT_FIELDS[key]
-  if (Array.isArray(value)) return value.map(countryName).join(', ')
+  if (Array.isArray(value)) return value.map((v) => (field.kind === 'multi' ? (field.options?.[v] ?? v) : countryName(v))).join(field.kind === 'multi' ? '; ' : ', ')
   if (field.options) return field.options[value] ?? value
   return value
 }
@@ -353,7 +391,7 @@ export function prefill(ctx: FormContext): Partial<Record<DraftKey, { value: Dra
   if (purpose) out.whatHappened = { value: purpose, source: 'Screening' }
   if (ctx.consent?.interpreter_used && ctx.consent.interpreter_language) out.interpreterNeeded = { value: ctx.consent.interpreter_language, source: 'Consent record' }
   if (ctx.nrm?.nrm_reference) out.homeOfficeNrmReference = { value: ctx.nrm.nrm_reference, source: 'NRM referral record' }
-  if (ctx.screening?.outcome.county_lines_flag ?? ctx.referral.county_lines) out.exploitationSubtypes = { value: 'County Lines', source: 'Screening, or the referral' }
+  if (ctx.screening?.outcome.county_lines_flag ?? ctx.referral.county_lines) out.exploitationSubtypes = { value: ['criminal-county-lines'], source: 'Screening, or the referral' }
   const journey = DERIVATIONS.travelDirections.value(ctx)
   if (ctx.screening && fact(ctx, 'travel_arranged') === true && journey) out.journey = { value: `${journey}; travel arranged by someone else.`, source: 'Screening' }
   return out
