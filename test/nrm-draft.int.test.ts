@@ -110,6 +110,21 @@ describe('the NRM draft for a child', () => {
   })
 })
 
+describe('every section of the form', () => {
+  it('shows each section of the child and the adult form, and only the sections of that route', async () => {
+    for (const personId of [childId, adultId]) {
+      const { sections } = (await api('GET', personId)).json() as { sections: { id: string }[] }
+      for (const s of sections) {
+        const page = await dc.get(`${draftUrl(personId)}/${s.id}`)
+        expect(page.statusCode, `${personId} ${s.id}`).toBe(200)
+      }
+      expect(sections.some((s) => s.id === 'local-authority')).toBe(personId === childId)
+    }
+    expect((await dc.get(`${draftUrl(adultId)}/local-authority`)).statusCode).toBe(404)
+    expect((await dc.post(`${draftUrl(adultId)}/consent`, { version: '', complete: 'yes' })).statusCode).toBe(404) // Lantern answers it: no form
+  })
+})
+
 describe('the NRM draft API', () => {
   it('reads the draft with one key per form question and what is missing', async () => {
     const response = await api('GET', childId)
