@@ -181,6 +181,19 @@ describe('the NRM draft API', () => {
     expect(body.form['exp.types']).toBe('Labour exploitation')
   })
 
+  it('downloads the structured export from the page, one key per form question, audited as a download', async () => {
+    const response = await dc.get(`/referrals/${referralId}/people/${childId}/nrm-draft.json`)
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-disposition']).toContain('attachment')
+    const body = response.json()
+    expect(body.route).toBe('child-nrm')
+    expect(body.form['la.name']).toBe('Hull City Council children’s services')
+    expect(body.questions.find((q: { id: string }) => q.id === 'la.phone')).toMatchObject({ required: true, answer: '0113 496 0456', source: 'Your answer' })
+    const audit = await ctx.db.selectFrom('audit_events').select('details').where('subject_id', '=', childId).where('action', '=', 'document.downloaded').execute()
+    expect(audit.map((a) => (a.details as { document: string }).document)).toContain('nrm-form-export')
+    expect((await other.get(`/referrals/${referralId}/people/${childId}/nrm-draft.json`)).statusCode).toBe(403)
+  })
+
   it('puts an adult on the adult route, where consent is required and no local authority is asked', async () => {
     const body = (await api('GET', adultId)).json()
     expect(body.route).toBe('adult-nrm')

@@ -107,6 +107,20 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
     })
   }
 
+  // The structured export from the page, for the officer to complete or upload to the Home Office service: one
+  // key per form question, answers in words. A download of personal data: audited as one.
+  app.get<{ Params: PersonParams }>('/referrals/:referralId/people/:personId/nrm-draft.json', view, async (request, reply) => {
+    const { personId } = params(request)
+    if (!(await guardVictimFacet(db, request, reply, personId))) return reply
+    const draft = await load(request, false)
+    await deps.services.nrm.recordDownload(actorOf(request), personId, 'nrm-form-export')
+    const questions = draft.sections.flatMap((s) => s.questions.map((q) => ({ id: q.id, section: s.title, question: q.question, required: q.required, answer: q.answer, source: q.source })))
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="nrm-form-${draft.subject.reference}.json"`)
+      .send(JSON.stringify({ route: draft.route, routeTitle: draft.routeTitle, ready: draft.ready, version: draft.version, form: draft.export, questions }, null, 2))
+  })
+
   app.get<{ Params: SectionParams }>('/referrals/:referralId/people/:personId/nrm-draft/:section', view, (request, reply) => showSection(request, reply))
 
   app.post<{ Params: SectionParams; Body: Body }>('/referrals/:referralId/people/:personId/nrm-draft/:section', edit, async (request, reply) => {
