@@ -69,7 +69,7 @@ describe('the NRM draft for a child', () => {
     const section = await dc.get(`${draftUrl(childId)}/case`)
     expect(section.body).toContain('A boy found working at a car wash') // how they came to attention, from the referral
     expect(section.body).toContain('Filled in from Referral')
-    const audit = await ctx.db.selectFrom('audit_events').select('action').where('subject_id', '=', childId).where('action', '=', 'nrm-draft.viewed').execute()
+    const audit = await ctx.db.selectFrom('audit_events').select('action').where('subject_id', '=', childId).where('action', '=', 'nrm.draft-viewed').execute()
     expect(audit.length).toBeGreaterThan(0)
   })
 
@@ -94,7 +94,7 @@ describe('the NRM draft for a child', () => {
     const row = await ctx.db.selectFrom('nrm_drafts').selectAll().where('person_id', '=', childId).executeTakeFirstOrThrow()
     expect(row.version).toBe(1)
     expect(row.data).toMatchObject({ answers: { laName: 'Hull City Council children’s services', laPhone: '0113 496 0456' }, completed: ['local-authority'] })
-    const audit = await ctx.db.selectFrom('audit_events').select(['details', 'category']).where('subject_id', '=', childId).where('action', '=', 'nrm-draft.saved').execute()
+    const audit = await ctx.db.selectFrom('audit_events').select(['details', 'category']).where('subject_id', '=', childId).where('action', '=', 'nrm.draft-saved').execute()
     expect(audit).toHaveLength(1)
     expect(JSON.stringify(audit[0].details)).not.toContain('0113') // the keys changed, never the answers
     const page = await dc.get(draftUrl(childId))

@@ -68,7 +68,11 @@ async function formContext(db: Queryable, referralId: string, personId: string, 
   }
 }
 
-/** The NRM / Duty to Notify form, drafted in Lantern for one person in a referral, under the victim-side access policy. */
+/**
+ * The NRM / Duty to Notify form, drafted in Lantern for one person in a referral, under the victim-side access policy.
+ * Its audit actions are in the `nrm.` family, so a subject access bundle withholds them from those without the
+ * victim side, as it does the rest of the facet (their count would tell that a draft exists).
+ */
 export function createNrmDraftService(db: Db) {
   async function build(trx: Queryable, referralId: string, personId: string, user: CurrentUser) {
     const ctx = await formContext(trx, referralId, personId, user)
@@ -100,7 +104,7 @@ export function createNrmDraftService(db: Db) {
       return inTransaction(db, async (trx) => {
         await requireVictimSide(trx, user, personId, 'view')
         const draft = await build(trx, referralId, personId, user)
-        if (options.audit) await appendAuditEvents(trx, actor, [{ action: 'nrm-draft.viewed', subjectType: 'person', subjectId: personId, details: { referralId } }])
+        if (options.audit) await appendAuditEvents(trx, actor, [{ action: 'nrm.draft-viewed', subjectType: 'person', subjectId: personId, details: { referralId } }])
         return draft
       })
     },
@@ -156,7 +160,7 @@ export function createNrmDraftService(db: Db) {
           version = 1
         }
         await appendAuditEvents(trx, actor, [
-          { action: 'nrm-draft.saved', subjectType: 'person', subjectId: personId, details: { referralId, version, section: input.section ?? null, complete: input.complete ?? null, changed } },
+          { action: 'nrm.draft-saved', subjectType: 'person', subjectId: personId, details: { referralId, version, section: input.section ?? null, complete: input.complete ?? null, changed } },
         ])
         return { version }
       })
