@@ -236,6 +236,18 @@ describe('the NRM summary PDF', () => {
   })
 })
 
+describe('subject access', () => {
+  it('withholds the draft, its answers and its audit trail from a DPO without the victim side', async () => {
+    const dpoUser = await createUser(ctx, 'auditor')
+    const dpo = new PageClient(ctx.app)
+    await dpo.signIn(dpoUser.email)
+    const response = await dpo.get(`/subject-access/bundle.json?personId=${childId}&request=${encodeURIComponent('SAR-NRM-1')}`)
+    expect(response.statusCode).toBe(200)
+    const text = response.body
+    for (const answer of ['Hull City Council', 'mash@example.org', 'HU-2026-0001', 'NRM referral form (draft)', 'nrm.draft-saved', 'nrm.draft-viewed']) expect(text, answer).not.toContain(answer)
+  })
+})
+
 describe('the demo', () => {
   it('has a complete child NRM draft with the local authority contact and a partly completed adult draft on first start', async () => {
     const demo = await createTestContext()

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT } from '#src/platform/paths.ts'
-import { answerForm, checkDraftAnswers, DERIVATIONS, DRAFT_FIELDS, exportForm, FORM_ROUTES, isDraftKey, loadFormMapping, loadFormQuestions, routeFor, type FormContext } from './nrm.form.ts'
+import { answerForm, checkDraftAnswers, draftAnswerRows, DERIVATIONS, DRAFT_FIELDS, exportForm, FORM_ROUTES, isDraftKey, loadFormMapping, loadFormQuestions, routeFor, type FormContext } from './nrm.form.ts'
 import { countsByRoute, mappingMarkdown } from './nrm.form-doc.ts'
 
 const { sections, questions } = loadFormQuestions()
@@ -81,6 +81,17 @@ describe('checking NRM draft answers', () => {
   it('keeps exploitation sub-types from the list only', () => {
     expect(checkDraftAnswers({ exploitationSubtypes: ['criminal-cannabis', 'labour-car-wash'] })).toEqual({ answers: { exploitationSubtypes: ['criminal-cannabis', 'labour-car-wash'] }, errors: {} })
     expect(checkDraftAnswers({ exploitationSubtypes: ['criminal-cannabis', 'LABOUR'] }).errors.exploitationSubtypes).toContain('Not recognised: LABOUR')
+  })
+
+  it('gives a stored draft’s answers in words and in the form’s order, for a subject access bundle', () => {
+    const rows = draftAnswerRows({ answers: { whyNow: 'Police found her', laPhone: '0113 496 0456', stillInSituation: 'no', overseasCountries: ['AL'], unknownKey: 'x' }, completed: [] })
+    expect(rows).toEqual([
+      ['What is the local authority contact\'s phone number?', '0113 496 0456'],
+      ['Are they still in the situation?', 'No'],
+      ['Why are they disclosing or being referred now?', 'Police found her'],
+      ['In which countries outside the UK did the exploitation happen?', 'Albania'],
+    ])
+    expect(draftAnswerRows(null)).toEqual([])
   })
 
   it('says what is wrong with each bad answer', () => {

@@ -464,3 +464,19 @@ export function answerForm(ctx: FormContext, data: DraftData): { route: FormRout
 export function exportForm(form: ReturnType<typeof answerForm>): Record<string, string | null> {
   return Object.fromEntries(form.sections.flatMap((s) => s.questions.map((q) => [q.id, q.answer])))
 }
+
+/** A stored draft's own answers as (question, answer in words) in the form's order: for a subject access bundle. */
+export function draftAnswerRows(data: unknown): [string, string][] {
+  const answers = ((data as { answers?: unknown } | null)?.answers ?? {}) as DraftAnswers
+  const mapping = loadFormMapping()
+  const rows: [string, string][] = []
+  for (const q of loadFormQuestions().questions) {
+    const field = mapping[q.id]?.field
+    if (!field?.startsWith('draft.')) continue
+    const key = field.slice(6)
+    if (!isDraftKey(key)) continue
+    const answer = describeDraftValue(key, answers[key])
+    if (answer) rows.push([q.question, answer])
+  }
+  return rows
+}
