@@ -129,6 +129,7 @@ describe('answering the form from what Lantern knows', () => {
     const out = exportForm(form)
     expect(out['exp.types']).toBe('Criminal exploitation')
     expect(out['pv.nationality']).toBe('Albania')
+    expect([out['pv.familyName'], out['pv.givenNames']]).toEqual(['Hoxha', 'Ardit'])
     expect(out['nar.exploiters']).toBe('Besnik Kola')
     expect(out['case.cameToAttention']).toBe('Boy found at a cannabis grow')
   })
