@@ -71,7 +71,8 @@ beforeAll(async () => {
     await client.get('/sign-in/two-factor')
     expect((await client.post('/sign-in/two-factor', { code: totpCode(secret) })).statusCode).toBe(303)
   }
-  const started = await client.get('/referrals/new')
+  await client.get('/referrals/new')
+  const started = await client.post('/referrals/new', {})
   draftPath = started.headers.location as string
   expect(draftPath).toMatch(/^\/referrals\/drafts\/.+\/received$/)
   await client.get(draftPath.replace(/received$/, 'what-happened'))

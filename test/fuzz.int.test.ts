@@ -197,7 +197,8 @@ beforeAll(async () => {
   if (location.statusCode === 201) targets.location = location.json().id
   const object = await api('POST', `/api/v1/people/${targets.person}/objects`, { kind: 'phone', value: '07700 900456', relation: 'uses', source: 'fuzz set-up', validFrom: null })
   if (object.statusCode === 201) targets.object = object.json().objectId
-  const draft = await supervisor.pages.get('/referrals/new')
+  await supervisor.pages.get('/referrals/new')
+  const draft = await supervisor.pages.post('/referrals/new', {})
   targets.draft = /drafts\/([0-9a-f-]{36})\//.exec(draft.headers.location ?? '')?.[1] ?? NIL
   await supervisor.pages.get(`/referrals/${targets.referral}/people/${targets.person}/nrm`)
   const screening = await supervisor.pages.post(`/referrals/${targets.referral}/people/${targets.person}/screenings`, {})

@@ -93,3 +93,36 @@ describe('operator metrics', () => {
     expect(value(text, 'lantern_db_pool_waiting_requests')).toBe(0)
   })
 })
+
+describe('every role lands on its own work', () => {
+  it.each([
+    ['investigator', '/referrals'],
+    ['partner', '/partner'],
+    ['admin', '/admin/users'],
+    ['auditor', '/audit/person'],
+    ['operator', '/service-status'],
+  ] as const)('sends a signed-in %s from / to %s, a page they can open', async (role, home) => {
+    const client = new PageClient(ctx.app)
+    await client.signIn((await createUser(ctx, role)).email)
+    const landing = await client.get('/')
+    expect(landing.statusCode).toBe(303)
+    expect(landing.headers.location).toBe(home)
+    const page = await client.get(home)
+    expect(page.statusCode, home).toBe(200)
+    expect(page.body).not.toContain('no case pages')
+  })
+
+  it("shows the operator the service's figures in words, and no one without metrics:view", async () => {
+    const operator = new PageClient(ctx.app)
+    await operator.signIn((await createUser(ctx, 'operator')).email)
+    for (let i = 0; i < 5; i++) await ctx.app.inject({ method: 'GET', url: '/health' })
+    const page = await operator.get('/service-status')
+    expect(page.body).toContain('Answering')
+    expect(page.body).toMatch(/\d+ open of \d+/)
+    expect(page.body).toContain('GET /health')
+    expect(page.body).toContain('aria-current="page"')
+    const dc = new PageClient(ctx.app)
+    await dc.signIn((await createUser(ctx, 'investigator')).email)
+    expect((await dc.get('/service-status')).statusCode).toBe(403)
+  })
+})

@@ -236,7 +236,8 @@ describe('impact', () => {
   it('records the organisation and sector on a referral from the intake pages', async () => {
     const dc = new PageClient(ctx.app)
     await dc.signIn((await createUser(ctx, 'investigator')).email)
-    const start = await dc.get('/referrals/new')
+    await dc.get('/referrals/new')
+    const start = await dc.post('/referrals/new', {})
     const base = start.headers.location!.replace('/received', '')
     const received = await dc.get(`${base}/received`)
     expect(received.body).toContain('Sector of the referring organisation (optional)')

@@ -5,6 +5,7 @@ import { createDb } from '#src/platform/db/database.ts'
 import { createServices } from '#src/container.ts'
 import { createApp } from '#src/app.ts'
 import { createTestContext, createUser, PageClient, testConfig, type TestContext } from './support/test-app.ts'
+import { DEFAULT_LANGUAGE, loadLanguages } from '#src/modules/public/i18n.ts'
 
 /**
  * The public "report a concern" service at /report: no sign-in, a short question-page journey that becomes
@@ -57,7 +58,7 @@ describe('the start page', () => {
     const page = await new PageClient(ctx.app).get('/report')
     expect(page.statusCode).toBe(200)
     const body = page.body
-    const main = body.slice(body.indexOf('<main'))
+    const main = body.slice(body.indexOf('<main')).replace(/<[^>]+>/g, '')
     expect(main.indexOf('call 999 now')).toBeGreaterThan(-1)
     expect(main.indexOf('08000 121 700')).toBeGreaterThan(-1)
     // Emergency first: before the explanation and the start button.
@@ -112,6 +113,24 @@ describe('reporting a concern', () => {
     expect(audit.every((a) => a.actor_user_id === null)).toBe(true)
     // Nothing of the reporter's is left in the drafts once sent.
     expect(await ctx.db.selectFrom('public_report_drafts').selectAll().execute()).toEqual([])
+  })
+
+  it('makes a report of an injured young person, still happening, urgent in the queue, saying why', async () => {
+    const client = new PageClient(ctx.app)
+    const check = await fillReport(client, {
+      when: { when: 'today', ongoing: 'yes', details: '' },
+      people: { description: 'A boy with a cut to his face', signs: ['injuries', 'child'], seemed: 'Scared' },
+    })
+    await client.post('/report/check', { idempotencyKey: keyOf(check.body), website: '' })
+    const latest = (await referralsFromPublic()).at(-1)!
+    expect(latest).toMatchObject({ urgent: true, urgency_reasons: ['looks-young', 'ongoing', 'injury'], urgency_indicators: ['ongoing', 'injury', 'looks-young'] })
+
+    const officer = new PageClient(ctx.app)
+    await officer.signIn((await createUser(ctx, 'investigator')).email)
+    const queue = (await officer.get('/referrals?source=public-concern')).body
+    const row = queue.slice(queue.indexOf(latest.reference), queue.indexOf('</tr>', queue.indexOf(latest.reference)))
+    expect(row).toContain('Urgent')
+    expect(row).toContain('Age not known, but looks young; Still happening; Injury reported')
   })
 
   it('accepts optional contact details and records them on the referral', async () => {
@@ -257,7 +276,7 @@ describe('languages', () => {
     const welsh = await client.get('/report?lang=cy')
     expect(welsh.body).toContain('<html lang="cy"')
     expect(welsh.body).toContain('Rhoi gwybod am bryder am gaethwasiaeth fodern')
-    expect(welsh.body).toContain('ffoniwch 999 nawr')
+    expect(welsh.body).toContain('ffoniwch <a class="govuk-link" href="tel:999">999</a> nawr')
     expect(welsh.body).toContain('hreflang="en"')
     // Remembered on the next page without the query.
     await client.post('/report/start', {})
@@ -286,6 +305,89 @@ describe('languages', () => {
     expect(check.body).toContain('Gwiriwch eich adroddiad cyn ei anfon')
     await client.post('/report/check', { idempotencyKey: keyOf(check.body), website: '' })
     expect((await referralsFromPublic()).at(-1)!.summary).toContain('(in Cymraeg)')
+  })
+})
+
+/** The words a reader sees: tags, scripts and anything marked as English (the language switcher) removed. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<(\w+)[^>]*\blang="en"[^>]*>[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+}
+
+describe('the public pages in Welsh', () => {
+  it('contain no English from the English message file or GOV.UK Frontend on any page, error, demo banner or not-found page', async () => {
+    const demo = await createTestContext({ demo: true })
+    try {
+      const client = new PageClient(demo.app)
+      const pages: [string, string][] = []
+      const keep = async (name: string, response: { statusCode: number; body: string }) => {
+        expect(response.statusCode, name).toBeLessThan(500)
+        pages.push([name, response.body])
+      }
+      await keep('start', await client.get('/report?lang=cy'))
+      await client.post('/report/start', {})
+      for (const page of ['what', 'where', 'when', 'people', 'contact'] as const) {
+        await keep(page, await client.get(`/report/${page}`))
+        // Each page's errors: empty answers, then a too-long one where a page has a limit.
+        const errors = await client.post(`/report/${page}`, {})
+        // Pages whose questions are all optional go straight on.
+        if (errors.statusCode !== 303) await keep(`${page} errors`, errors)
+        expect((await client.post(`/report/${page}`, ANSWERS[page] as Record<string, string | string[]>)).statusCode, page).toBe(303)
+      }
+      const check = await client.get('/report/check')
+      await keep('check', check)
+      await client.post('/report/check', { idempotencyKey: keyOf(check.body), website: '' })
+      await keep('sent', await client.get('/report/sent'))
+      await keep('spot the signs', await client.get('/spot-the-signs'))
+      await keep('not found', await client.get('/report/no-such-page'))
+
+      const languages = loadLanguages()
+      const english = languages.get(DEFAULT_LANGUAGE)!.messages
+      const welsh = languages.get('cy')!.messages
+      // Every English sentence the Welsh file translates differently, cut at its placeholders.
+      const fragments = Object.entries(english)
+        .filter(([key, text]) => !key.startsWith('_meta') && welsh[key] !== text)
+        .flatMap(([, text]) => text.split(/\{\w+\}/))
+        .map((fragment) => fragment.trim())
+        .filter((fragment) => fragment.length >= 5 && /[a-z]/i.test(fragment))
+      // And GOV.UK Frontend's own English defaults, which a component shows unless it is given the words.
+      const frontend = ['Error:', 'Warning', 'There is a problem', 'Skip to main content', 'characters remaining', 'characters too many', 'You can enter up to', 'Success', 'Important']
+      for (const [name, body] of pages) {
+        expect(body, name).toContain('<html lang="cy"')
+        const text = visibleText(body)
+        for (const fragment of [...fragments, ...frontend]) expect(text.includes(fragment), `${name} shows English: "${fragment}"`).toBe(false)
+      }
+      // The demo banner is there, in Welsh; the not-found page is a public page, never the staff sign-in.
+      expect(pages.find(([name]) => name === 'start')![1]).toContain(welsh['demo.banner'])
+      const notFound = pages.find(([name]) => name === 'not found')![1]
+      expect(notFound).toContain(welsh['notFound.title'])
+      expect(notFound).not.toContain('/sign-in')
+    } finally {
+      await demo.close()
+    }
+  })
+
+  it('makes 999, the SMS line and the helpline links a phone can dial', async () => {
+    const page = await new PageClient(ctx.app).get('/report')
+    expect(page.body).toContain('href="tel:999"')
+    expect(page.body).toContain('href="tel:+448000121700"')
+    const problem = await new PageClient(ctx.app).get('/report/nowhere')
+    expect(problem.statusCode).toBe(404)
+    expect(problem.body).toContain('href="sms:999"')
+  })
+
+  it('shows each answer on the check page without a blank first line or the template indent', async () => {
+    const check = await fillReport(new PageClient(ctx.app))
+    const where = [...check.body.matchAll(/<dd class="govuk-summary-list__value">([\s\S]*?)<\/dd>/g)].map((m) => m[1]).find((cell) => cell.includes('Hand car wash'))
+    // Nothing but the template's own whitespace around the answer, and the answer's lines as line breaks.
+    expect(where?.trim()).toBe('Hand car wash behind the petrol station, Mill Lane<br>Riverton<br>hu3 4ab')
+    expect(check.body).not.toContain('lantern-pre-wrap')
   })
 })
 

@@ -15,7 +15,9 @@ beforeAll(async () => {
 afterAll(() => ctx.close())
 
 async function startDraft(client = dc): Promise<string> {
-  const start = await client.get('/referrals/new')
+  const page = await client.get('/referrals/new')
+  expect(page.statusCode).toBe(200)
+  const start = await client.post('/referrals/new', {})
   expect(start.statusCode).toBe(303)
   return start.headers.location!.replace('/received', '')
 }
@@ -39,6 +41,16 @@ async function recordReferral(overrides: { received?: Record<string, string> } =
 }
 
 describe('recording a referral through the question pages', () => {
+  it('starts a draft only when the officer presses Start: opening the page (or a link preview of it) changes nothing', async () => {
+    const drafts = async () => (await ctx.db.selectFrom('referral_drafts').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', officer.id).executeTakeFirstOrThrow()).n
+    const before = await drafts()
+    const page = await dc.get('/referrals/new')
+    expect(page.body).toContain('Start recording')
+    expect(await drafts()).toBe(before)
+    await startDraft()
+    expect(Number(await drafts())).toBe(Number(before) + 1)
+  })
+
   it('records a referral with two people and a place, and shows it with a confirmation', async () => {
     const { id, base } = await recordReferral()
     const page = await dc.get(`/referrals/${id}`)

@@ -211,3 +211,63 @@ describe('who can see the victim facet', () => {
     expect(work.body).toContain('Turns 18: ask for consent to stay in the NRM')
   })
 })
+
+describe('the legal data on the screening pages (issue 14, section 4)', () => {
+  it('keeps means of control typed in the officer’s words, and asks for consent to be sought when it was not asked, never the Duty to Notify', async () => {
+    const base = await startScreening(adultId)
+    await dc.post(`${base}/age`, { 'dateOfBirth-day': '20', 'dateOfBirth-month': '5', 'dateOfBirth-year': '1994', age: '', claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })
+    await dc.post(`${base}/encounter`, { location: 'England', encounteredBy: 'police', detention: 'none', diplomaticHousehold: 'no', safeguardingConcern: 'yes' })
+    await dc.post(`${base}/travel`, { arranged: 'yes', directions: ['within'], endedOnArrival: 'unknown', entryRoute: '' })
+    await dc.post(`${base}/exploitation`, { purpose: 'drug supply (county lines)', countyLines: 'yes', exploitedAsChild: 'no' })
+    const indicators = await dc.post(`${base}/indicators`, { indicators: ['debt'], means: ['debt_bondage', 'payment_inducement'], otherMeans: 'secrecy instructions\nransom' })
+    expect(indicators.statusCode).toBe(303)
+    expect((await dc.get(`${base}/indicators`)).body).toContain('secrecy instructions')
+    expect((await dc.post(`${base}/consent`, { decision: 'not-asked' })).statusCode).toBe(303)
+    await dc.post(`${base}/offence`, { suspected: 'no' })
+    const outcome = await dc.get(`${base}/outcome`)
+    expect(outcome.statusCode).toBe(200)
+    // The headline is the suggestion; the Duty to Notify appears only among the routes an officer may override to.
+    expect(outcome.body).toMatch(/govuk-panel__title[^>]*>Undetermined: more facts needed</)
+    expect(outcome.body).not.toMatch(/govuk-panel__title[^>]*>Duty to Notify/)
+    expect(outcome.body).toContain('seek their informed consent to an NRM referral')
+    expect(outcome.body).toContain('Not asking is not a refusal')
+    expect(outcome.body).toContain('Giving or receiving payments or benefits')
+    expect(outcome.body).toContain('Other means: “secrecy instructions” (not recognised)')
+    expect(outcome.body).toContain('Other means: “ransom” (not recognised)')
+  })
+
+  it('never says “treated as a child” in the headline over a table that says they are not', async () => {
+    const base = await startScreening(adultId)
+    // Nothing is known about their age: no date of birth, no age, not disputed.
+    await dc.post(`${base}/age`, { 'dateOfBirth-day': '', 'dateOfBirth-month': '', 'dateOfBirth-year': '', age: '', claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })
+    await answerCommon(base)
+    const outcome = (await dc.get(`${base}/outcome`)).body
+    expect(outcome).toContain('Age not known: if they may be under 18, they must be treated as a child until their age is determined')
+    expect(outcome).not.toContain('Age disputed and may be under 18: treated as a child until the age is determined')
+    expect(outcome).toMatch(/Treated as a child\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Not known yet/)
+  })
+
+  it('shows an age-disputed person as treated as a child in both the headline and the table', async () => {
+    const base = await startScreening(adultId)
+    await dc.post(`${base}/age`, { 'dateOfBirth-day': '', 'dateOfBirth-month': '', 'dateOfBirth-year': '', age: '', claimedAge: '16', ageDisputed: 'yes', assessment: 'pending' })
+    await answerCommon(base)
+    const outcome = (await dc.get(`${base}/outcome`)).body
+    expect(outcome).toContain('R02: Age disputed and may be under 18: treated as a child until the age is determined')
+    expect(outcome).toMatch(/Treated as a child\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Yes: they may be under 18/)
+  })
+
+  it('asks a child the s45 child limb’s own question, and the outcome uses it', async () => {
+    const base = await startScreening(childId)
+    await dc.post(`${base}/age`, { 'dateOfBirth-day': '15', 'dateOfBirth-month': '1', 'dateOfBirth-year': String(thisYear - 16), age: '', claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })
+    await answerCommon(base)
+    const page = (await dc.get(`${base}/offence`)).body
+    expect(page).toContain('Would a reasonable person in the same situation, of their age and sex and with any illness or disability they have, do that act?')
+    expect(page).not.toContain('no realistic alternative?')
+    expect((await dc.post(`${base}/offence`, { suspected: 'yes', offence: 'possession with intent to supply a controlled drug of class A', directConsequence: 'yes', wouldDoAct: 'no' })).statusCode).toBe(303)
+    const outcome = (await dc.get(`${base}/outcome`)).body
+    expect(outcome).toContain('Child limb (s45(4))')
+    expect(outcome).toContain('<strong>Available in principle:</strong> No')
+    expect(outcome).toContain('Misuse of Drugs Act 1971 s5(3)')
+    expect(outcome).not.toContain('Road Traffic Act')
+  })
+})

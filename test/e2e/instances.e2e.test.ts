@@ -68,7 +68,7 @@ describe('two instances on one database', () => {
     expect(await onB.text()).toContain('DC Fault Test')
 
     // A question journey started on B and carried on on A: the draft is in the database, not in a process.
-    const started = await fetch(`${b.url}/referrals/new`, { headers: { cookie }, redirect: 'manual' })
+    const started = await form(b.url, '/referrals/new', cookie, {}, await csrfFrom(b.url, '/referrals/new', cookie))
     const draft = started.headers.get('location')!
     expect(draft).toMatch(/^\/referrals\/drafts\/[^/]+\/received$/)
     const whatHappened = draft.replace(/received$/, 'what-happened')

@@ -59,6 +59,9 @@ describe('a detective records and triages a referral in the browser', () => {
     await checkPage()
 
     await page.getByRole('link', { name: 'Record a referral' }).first().click()
+    await page.waitForURL(/\/referrals\/new$/)
+    await checkPage()
+    await page.getByRole('button', { name: 'Start recording' }).click()
     await page.waitForURL(/\/received$/)
     await page.getByRole('button', { name: 'Continue' }).click()
     await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Enter date received')

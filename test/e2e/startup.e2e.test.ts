@@ -100,8 +100,12 @@ describe('npm start', () => {
     // The session id is renewed when the second factor is passed: the half-signed-in one opens nothing.
     const signedIn = verified.headers.getSetCookie().find((c) => c.startsWith('lantern_session='))!.split(';')[0]
     expect(signedIn).not.toBe(session)
-    const queue = await fetch(`http://127.0.0.1:${first.port}/referrals`, { headers: { cookie: signedIn } })
-    expect(await queue.text()).toMatch(/Showing 1 to 25 of 200 referrals/)
+    // The queue opens on open work, urgent first (issue 14, section 3); every referral is one filter away.
+    const queue = await (await fetch(`http://127.0.0.1:${first.port}/referrals`, { headers: { cookie: signedIn } })).text()
+    expect(queue).toMatch(/Showing 1 to \d+ of \d+ referrals/)
+    expect(queue).toContain('lantern-urgency-reasons')
+    const all = await fetch(`http://127.0.0.1:${first.port}/referrals?status=all`, { headers: { cookie: signedIn } })
+    expect(await all.text()).toMatch(/Showing 1 to 25 of 203 referrals/)
     console.log(`first start to first page: ${first.ms} ms`)
 
     expect(await stop(first.child), first.output()).toBe(0)

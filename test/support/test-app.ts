@@ -38,7 +38,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 /** A fresh database cloned from the migrated template, with the app built on it. */
-export async function createTestContext(options: { env?: Record<string, string>; poolSize?: number } = {}): Promise<TestContext> {
+export async function createTestContext(options: { env?: Record<string, string>; poolSize?: number; demo?: boolean } = {}): Promise<TestContext> {
   const adminUrl = inject('adminUrl')
   const template = inject('templateDatabase')
   const name = `lantern_t_${template.split('_')[2]}_${randomBytes(5).toString('hex')}`
@@ -50,7 +50,8 @@ export async function createTestContext(options: { env?: Record<string, string>;
   const config = testConfig({ DATABASE_URL: databaseUrl, ...options.env })
   const db = createDb(databaseUrl, options.poolSize ?? 5)
   const services = createServices(db, config)
-  const { app, routes } = await createApp({ config, db, services, isDemo: () => false, logger: false })
+  const demo = options.demo ?? false
+  const { app, routes } = await createApp({ config, db, services, isDemo: () => demo, logger: false })
   databases.set(app, db)
   return {
     db,

@@ -18,6 +18,7 @@ import { loadDemoSafeguarding } from '#src/modules/safeguarding/safeguarding.dem
 import { loadDemoIntelligence } from '#src/modules/intelligence/intelligence.demo.ts'
 import { loadDemoMatching } from '#src/modules/matching/matching.demo.ts'
 import { loadDemoSupportWorkers } from '#src/modules/people/support-workers.demo.ts'
+import { loadDemoTriage } from './triage.demo.ts'
 import { loadDemoNrmDrafts } from '#src/modules/nrm/nrm.demo.ts'
 
 /** The demo team: one user per role, as a force's MSHT team and its partners would have. */
@@ -79,6 +80,7 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
   })
   await openDemoCases(db)
   await demoAccessChanges(db)
+  await loadDemoTriage(db, { recorderEmail: 'dc1@demo.lantern.test', graderEmail: 'ds@demo.lantern.test' })
   await loadDemoOutreach(db, { createdBy: users.find((u) => u.role === 'pcso')?.id ?? null })
   await loadDemoSafeguarding(db)
   await loadDemoSupportWorkers(db, { isaEmail: 'isa@demo.lantern.test', supervisorEmail: 'ds@demo.lantern.test' })

@@ -2,6 +2,7 @@ import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName } from '#src/shared/names.ts'
 import type { Queryable } from '#src/platform/db/database.ts'
 import { sql } from 'kysely'
+import { deriveUrgency } from '#src/modules/referrals/referral.urgency.ts'
 
 /**
  * Synthetic referrals for the demo and the benchmarks. Every name, place and story is invented: names come
@@ -135,6 +136,9 @@ export type SyntheticData = {
     created_by: string | null
     updated_at: Date
     version: number
+    /** Derived from the generated facts by the same function the service uses (referral.urgency.ts). */
+    urgent: boolean
+    urgency_reasons: string[]
   }[]
   subjects: { referral_id: string; person_id: string; role: string; position: number }[]
   referralLocations: { referral_id: string; location_id: string; position: number }[]
@@ -198,6 +202,8 @@ export function generateReferrals(
       created_by: creator,
       updated_at: receivedAt,
       version: 1,
+      urgent: false,
+      urgency_reasons: [],
     })
     data.events.push({ id: uuidv7(receivedAt.getTime()), referral_id: referralId, occurred_at: receivedAt, actor_user_id: creator, kind: 'created', from_status: null, to_status: 'new', reason: null, details: JSON.stringify({ source }) })
 
@@ -205,6 +211,7 @@ export function generateReferrals(
     const nationality = random.weighted(NATIONALITY_WEIGHTS)
     const victims = random.weighted([[1, 70], [2, 18], [3, 8], [5, 4]] as const)
     const roles: string[] = Array.from({ length: victims }, () => 'potential-victim')
+    const urgencyPeople: { role: string; dateOfBirth: string | null; approximateAge: number | null; ageDisputed: boolean }[] = []
     if (random.chance(0.35)) roles.push('suspected-exploiter')
     if (source === 'public-concern' && random.chance(0.5)) roles.push('reporter')
     roles.forEach((role, position) => {
@@ -237,6 +244,8 @@ export function generateReferrals(
         data.personNames.push({ id: uuidv7(receivedAt.getTime()), person_id: personId, kind: 'alias', full_name: alias, normalised: normaliseName(alias), script: 'Latn', position: 1 })
       }
       data.subjects.push({ referral_id: referralId, person_id: personId, role, position })
+      const person = data.people[data.people.length - 1]
+      urgencyPeople.push({ role, dateOfBirth: person.date_of_birth, approximateAge: person.approximate_age, ageDisputed: person.age_disputed })
     })
 
     const places = random.weighted([[0, 15], [1, 70], [2, 15]] as const)
@@ -260,6 +269,14 @@ export function generateReferrals(
 
     // Where it has got to: the older the referral, the further through triage.
     const referral = data.referrals[data.referrals.length - 1]
+    const urgency = deriveUrgency({
+      receivedAt,
+      summary: referral.summary,
+      indicators: [],
+      people: urgencyPeople,
+    })
+    referral.urgent = urgency.urgent
+    referral.urgency_reasons = urgency.reasons
     let version = 1
     let at = receivedAt.getTime()
     const step = (to: string, reason: string, closureReason: string | null = null) => {

@@ -171,7 +171,7 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
     let rows: repo.AccessRow[] = []
     let personName: string | null = null
     if (isUuid(personId)) {
-      ;({ rows, personName } = await services.dpo.personAccess(personId, about, days, actorOf(request)))
+      ;({ rows, personName } = await services.dpo.personAccess(personId, about, days, request.user!, actorOf(request)))
     }
     const described = rows.map((r) => ({
       when: formatDateTime(r.occurred_at),

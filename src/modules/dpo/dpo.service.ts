@@ -3,16 +3,19 @@ import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
+import { isRecordVisible } from '#src/modules/people/index.ts'
 import * as repo from './dpo.repository.ts'
 
 /** Reports over the audit log for a data protection officer. Reading the log is itself audited. */
 export function createDpoService(db: Db) {
   return {
-    async personAccess(personId: string, about: 'address' | 'immigration-status', days: number, actor: Actor) {
+    async personAccess(personId: string, about: 'address' | 'immigration-status', days: number, user: CurrentUser, actor: Actor) {
       const since = new Date(Date.now() - days * 86_400_000)
       return inTransaction(db, async (trx) => {
-        const rows = about === 'address' ? await repo.addressAccess(trx, personId, since) : await repo.immigrationStatusAccess(trx, personId, since)
-        const name = await trx.selectFrom('person_names').select('full_name').where('person_id', '=', personId).orderBy('position').executeTakeFirst()
+        // A person who exists only inside a restricted live job the reader does not work is reported as an id that matches no one (ADR 0009).
+        const visible = await isRecordVisible(trx, 'person', personId, user)
+        const rows = !visible ? [] : about === 'address' ? await repo.addressAccess(trx, personId, since) : await repo.immigrationStatusAccess(trx, personId, since)
+        const name = visible ? await trx.selectFrom('person_names').select('full_name').where('person_id', '=', personId).orderBy('position').executeTakeFirst() : undefined
         await appendAuditEvents(trx, actor, [{ action: 'audit.read', subjectType: 'person', subjectId: personId, details: { report: about, days, rows: rows.length } }])
         return { rows, personName: name?.full_name ?? null }
       })

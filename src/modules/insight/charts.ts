@@ -1,4 +1,5 @@
 import * as echarts from 'echarts'
+import { CHART_TEXT_PX } from '#src/shared/charts.ts'
 import type { ChartSpec } from './statistics.service.ts'
 
 // GOV.UK colours that stay distinguishable with common colour-vision deficiencies. The figures are in the
@@ -16,23 +17,23 @@ function shorten(label: string, max: number): string {
 export function chartSvg(spec: ChartSpec): string {
   const sideways = spec.kind === 'bar'
   const width = 720
-  const height = sideways ? Math.max(220, 70 + spec.categories.length * (spec.series.length > 1 ? 34 : 26)) : 360
+  const height = sideways ? Math.max(240, 80 + spec.categories.length * (spec.series.length > 1 ? 46 : 34)) : 400
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height })
   try {
     const categoryAxis = {
       type: 'category' as const,
-      data: spec.categories.map((c) => shorten(c, sideways ? 34 : 24)),
+      data: spec.categories.map((c) => shorten(c, sideways ? 28 : 20)),
       inverse: sideways,
-      axisLabel: sideways ? { fontSize: 12 } : { fontSize: 12, interval: spec.kind === 'line' ? 'auto' : 0, rotate: spec.categories.length > 6 ? 40 : 0 },
+      axisLabel: sideways ? { fontSize: CHART_TEXT_PX } : { fontSize: CHART_TEXT_PX, interval: spec.kind === 'line' ? 'auto' : 0, rotate: spec.categories.length > 4 ? 40 : 0 },
     }
-    const valueAxis = { type: 'value' as const, minInterval: 1, name: spec.unit, nameLocation: 'middle' as const, nameGap: sideways ? 28 : 48 }
+    const valueAxis = { type: 'value' as const, minInterval: 1, name: spec.unit, nameLocation: 'middle' as const, nameGap: sideways ? 34 : 56, axisLabel: { fontSize: CHART_TEXT_PX }, nameTextStyle: { fontSize: CHART_TEXT_PX } }
     const many = spec.categories.length > 40
     chart.setOption({
       animation: false,
       color: COLOURS,
-      textStyle: { fontFamily: 'Arial, sans-serif', fontSize: 14, color: '#0b0c0c' },
-      legend: spec.series.length > 1 ? { top: 0, textStyle: { fontSize: 14 } } : undefined,
-      grid: sideways ? { left: 230, right: 60, top: spec.series.length > 1 ? 36 : 12, bottom: 44 } : { left: 70, right: 24, top: spec.series.length > 1 ? 40 : 20, bottom: spec.categories.length > 6 ? 100 : 50 },
+      textStyle: { fontFamily: 'Arial, sans-serif', fontSize: CHART_TEXT_PX, color: '#0b0c0c' },
+      legend: spec.series.length > 1 ? { top: 0, textStyle: { fontSize: CHART_TEXT_PX } } : undefined,
+      grid: sideways ? { left: 310, right: 70, top: spec.series.length > 1 ? 44 : 14, bottom: 56 } : { left: 80, right: 24, top: spec.series.length > 1 ? 48 : 24, bottom: spec.categories.length > 4 ? 150 : 64 },
       xAxis: sideways ? valueAxis : categoryAxis,
       yAxis: sideways ? categoryAxis : valueAxis,
       series: spec.series.map((s) => ({
@@ -40,7 +41,7 @@ export function chartSvg(spec: ChartSpec): string {
         type: spec.kind === 'line' ? 'line' : 'bar',
         data: s.values,
         showSymbol: spec.kind === 'line' && !many,
-        label: { show: spec.kind !== 'line' && spec.categories.length <= 20, position: sideways ? 'right' : 'top', fontSize: 12 },
+        label: { show: spec.kind !== 'line' && spec.categories.length <= 20, position: sideways ? 'right' : 'top', fontSize: CHART_TEXT_PX },
       })),
     })
     return chart.renderToSVGString()

@@ -74,3 +74,10 @@ describe('CTDC export rows', () => {
     )
   })
 })
+
+describe('means of control recorded outside the screening’s list', () => {
+  it('counts synonyms as the legal means they are, and unrecognised words as other means, never dropping them', () => {
+    const row = toCtdcRow({ yearOfRegistration: 2025, gender: 'male', age: 25, citizenship: 'GB', exploitationTypes: ['criminal'], meansOfControl: ['beatings', 'payment_inducement', 'ransom'] }, [0, 0, 0, 0, 0])
+    expect(row).toMatchObject({ meansOfControlPhysicalAbuse: '1', meansOfControlOther: '1', meansOfControlThreats: '0', meansOfControlNotSpecified: '0' })
+  })
+})

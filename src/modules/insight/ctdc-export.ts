@@ -1,5 +1,6 @@
 import { countryName } from '#src/shared/reference-data.ts'
 import { regionOf, subRegionOf } from './world-regions.ts'
+import { interpretMeans, type LegalMeans } from '#src/modules/screening/screening.vocabulary.ts'
 
 /**
  * The anonymised victim-level release in the shape of the Counter Trafficking Data Collaborative (CTDC) /
@@ -134,7 +135,28 @@ export const MEANS_COLUMNS: Record<string, readonly string[]> = {
   meansOfControlWithholdsDocuments: ['document_retention'],
   meansOfControlThreatOfLawEnforcement: ['threat_of_denunciation'],
   meansOfControlWithholdsNecessities: ['threats_of_destitution'],
-  meansOfControlOther: ['control_of_accommodation', 'control_of_phone', 'abuse_of_vulnerability', 'family_coercion'],
+  meansOfControlOther: ['control_of_accommodation', 'control_of_phone', 'abuse_of_vulnerability', 'family_coercion', 'other'],
+}
+
+/** A legal means recorded without one of the screening's own means (a synonym such as "payment_inducement"), as the CTDC column's value. */
+const LEGAL_TO_COLUMN_VALUE: Record<LegalMeans, string> = {
+  threat: 'threats',
+  force: 'violence',
+  abduction: 'abduction',
+  deception: 'deception',
+  fraud: 'deception',
+  coercion: 'other',
+  abuse_of_power: 'other',
+  abuse_of_vulnerability: 'abuse_of_vulnerability',
+  payments_or_benefits: 'other',
+}
+
+/**
+ * Means as recorded (screening never refuses an unlisted word) as the values the columns count: listed
+ * means as they are, synonyms as the legal means they are, and anything unrecognised as "other means".
+ */
+function canonicalMeans(recorded: readonly string[]): string[] {
+  return interpretMeans(recorded).map((m) => m.means ?? (m.legal ? LEGAL_TO_COLUMN_VALUE[m.legal] : 'other'))
 }
 
 export const CTDC_COLUMNS = [
@@ -243,7 +265,8 @@ export function toCtdcRow(v: VictimRecord, levels: Levels): CtdcRow {
     isOrganRemoval: flag('organ-harvesting'),
     typeOfExploitConcatenated: type,
   }
-  for (const [column, values] of Object.entries(MEANS_COLUMNS)) row[column] = means === null ? 'unknown' : means.some((m) => values.includes(m)) ? '1' : '0'
+  const canonical = means === null ? null : canonicalMeans(means)
+  for (const [column, values] of Object.entries(MEANS_COLUMNS)) row[column] = canonical === null ? 'unknown' : canonical.some((m) => values.includes(m)) ? '1' : '0'
   row.meansOfControlNotSpecified = means === null ? 'unknown' : means.length === 0 ? '1' : '0'
   return row as CtdcRow
 }

@@ -62,7 +62,8 @@ export function registerInsightPages(app: FastifyInstance, { services }: AppDeps
       victims: dashboard?.victims ?? 0,
       tables: (dashboard?.tables ?? []).map((t) => ({
         ...t,
-        chartUrl: t.chart ? `/insight/charts/${t.name}.svg${suffix}` : null,
+        // A chart of nothing but zeros says nothing: the page says so in words instead.
+        chartUrl: t.chart && t.chart.series.some((series) => series.values.some((v) => v !== 0)) ? `/insight/charts/${t.name}.svg${suffix}` : null,
         alt: altText(t),
         csvUrl: `/insight/tables/${t.name}.csv${suffix}`,
         xlsxUrl: `/insight/tables/${t.name}.xlsx${suffix}`,

@@ -201,10 +201,12 @@ function expansionStep(step: 1 | 2, source: 's' | 's2f', options: { from: string
       WHERE NOT k.shared AND (SELECT count(*) FROM (SELECT 1 FROM ${e} x JOIN entity_links m ON m.to_type = x.t AND m.to_id = x.eid AND m.from_type = 'person' WHERE x.ikey = k.ikey LIMIT ${hub + 1}) c) <= ${hub}
     ),
     ${m} AS MATERIALIZED (
-      SELECT ${e}.ikey, person_root(m.from_id) AS person_id, ${inWindow('m', from, to)} AND ${visible('m', hiddenCases)} AS usable
+      SELECT ${e}.ikey, person_root(m.from_id) AS person_id, ${inWindow('m', from, to)} AND ${visible('m', hiddenCases)} AS usable, ${visible('m', hiddenCases)} AS seen
       FROM ${k} JOIN ${e} ON ${e}.ikey = ${k}.ikey JOIN entity_links m ON m.to_type = ${e}.t AND m.to_id = ${e}.eid AND m.from_type = 'person'
     ),
-    ${w} AS (SELECT ikey, 1.0 / (count(DISTINCT person_id) - 1) AS w FROM ${m} GROUP BY ikey HAVING count(DISTINCT person_id) > 1)`
+    -- An identifier's weight counts only the people the user may see on it: a link recorded inside a restricted job
+    -- the user does not work must change no score they see, or the score would tell them the job exists.
+    ${w} AS (SELECT ikey, 1.0 / (count(DISTINCT person_id) FILTER (WHERE seen) - 1) AS w FROM ${m} GROUP BY ikey HAVING count(DISTINCT person_id) FILTER (WHERE seen) > 1)`
 }
 
 /**
@@ -256,8 +258,8 @@ export async function twoStepPaths(db: Queryable, seed: string, options: { from:
 
 export type IdentifierRow = { ikey: string; type: 'object' | 'location'; id: string; kind: string; display: string; people: number }
 
-/** What each identifier is, for display: kind (a place is an employer when anyone works there), text and how many people are on it. */
-export async function describeIdentifiers(db: Queryable, keys: IdentifierKey[]): Promise<Map<string, IdentifierRow>> {
+/** What each identifier is, for display: kind (a place is an employer when anyone works there), text and how many people the user may see are on it. */
+export async function describeIdentifiers(db: Queryable, keys: IdentifierKey[], hiddenCases: string[]): Promise<Map<string, IdentifierRow>> {
   if (keys.length === 0) return new Map()
   const { rows } = await sql<IdentifierRow>`
     WITH k AS (SELECT DISTINCT unnest(${keys}::text[]) AS ikey),
@@ -273,7 +275,7 @@ export async function describeIdentifiers(db: Queryable, keys: IdentifierKey[]):
         ELSE 'address' END AS kind,
       CASE WHEN rep.t = 'object' THEN (SELECT o.display FROM objects o WHERE o.id = rep.eid)
         ELSE (SELECT concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) FROM locations l WHERE l.id = rep.eid) END AS display,
-      (SELECT count(DISTINCT person_root(l.from_id))::int FROM ents e JOIN entity_links l ON l.to_type = e.t AND l.to_id = e.eid AND l.from_type = 'person' WHERE e.ikey = rep.ikey) AS people
+      (SELECT count(DISTINCT person_root(l.from_id))::int FROM ents e JOIN entity_links l ON l.to_type = e.t AND l.to_id = e.eid AND l.from_type = 'person' WHERE e.ikey = rep.ikey AND ${visible('l', hiddenCases)}) AS people
     FROM rep`.execute(db)
   return new Map(rows.map((r) => [r.ikey, r]))
 }

@@ -117,7 +117,7 @@ export function createIntelligenceService(db: Db) {
     const paths = await repo.twoStepPaths(db, personId, { ...window, hiddenCases, limit })
     const keys = [...new Set(paths.flatMap((p) => (p.ikey2 ? [p.ikey1, p.ikey2] : [p.ikey1])))]
     const ids = [...new Set([personId, ...paths.flatMap((p) => (p.via ? [p.target, p.via] : [p.target]))])]
-    const [identifiers, names] = await Promise.all([repo.describeIdentifiers(db, keys), repo.personNames(db, ids)])
+    const [identifiers, names] = await Promise.all([repo.describeIdentifiers(db, keys, hiddenCases), repo.personNames(db, ids)])
     const describe = (key: string) => {
       const i = identifiers.get(key)
       return { key, type: i?.type ?? 'object', id: i?.id ?? key.slice(2), kind: i?.kind ?? 'address', kindLabel: kindLabel(i?.kind ?? 'address'), display: i?.display ?? '', people: i?.people ?? 0 }
@@ -189,7 +189,7 @@ export function createIntelligenceService(db: Db) {
       const extraNames = await repo.personNames(db, missing)
       const keys = new Set(items.flatMap((i) => i.paths.flatMap((p) => (p.second ? [p.first.key, p.second.key] : [p.first.key]))))
       const links = (await repo.identifierLinks(db, [...people], { ...window, hiddenCases })).filter((l) => keys.has(l.ikey))
-      const identifiers = await repo.describeIdentifiers(db, [...keys])
+      const identifiers = await repo.describeIdentifiers(db, [...keys], hiddenCases)
       const graph = new Graph({ type: 'undirected', multi: false })
       for (const id of people) graph.addNode(`p:${id}`)
       for (const key of keys) graph.addNode(`i:${key}`)

@@ -4,7 +4,7 @@ import { countryName } from '#src/shared/reference-data.ts'
 import { ENCOUNTERED_BY } from '#src/modules/screening/screening.facts.ts'
 import { describeIndicator } from '#src/modules/screening/indicators.ts'
 import { CONSENT_POINTS, type ScreeningAnswers } from '#src/modules/screening/screening.answers.ts'
-import type { Assessment } from '#src/modules/screening/screening.rules.ts'
+import { CHILD_STATUS_LABELS, childStatusOf, type Assessment } from '#src/modules/screening/screening.rules.ts'
 import { AUTHORITIES, SCREENING_TYPES } from './nrm.form.ts'
 
 const TRAVEL_WORDS: Record<string, string> = {
@@ -64,7 +64,7 @@ export function nrmSummaryPdf(data: NrmSummaryData): Promise<Buffer> {
     row(doc, 'Name', data.person.name)
     if (data.person.otherNames.length) row(doc, 'Other names', data.person.otherNames.join(', '))
     row(doc, 'Date of birth', data.person.dateOfBirth ? formatDate(data.person.dateOfBirth) : data.person.approximateAge !== null ? `Not known (about ${data.person.approximateAge})` : null)
-    row(doc, 'Treated as a child', o.is_child ? 'Yes' : 'No')
+    row(doc, 'Treated as a child', CHILD_STATUS_LABELS[childStatusOf(o)])
     row(doc, 'Gender', data.person.gender)
     row(doc, 'Nationality', data.person.nationalities.map(countryName).join(', '))
     heading(doc, 'Screening outcome')

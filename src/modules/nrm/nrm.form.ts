@@ -7,7 +7,7 @@ import { EXPLOITATION_TYPES as REFERRAL_TYPES, GENDERS, PREMISES_TYPES, SUBJECT_
 import { DETENTION, ENCOUNTERED_BY, MEANS } from '#src/modules/screening/screening.facts.ts'
 import { describeIndicator } from '#src/modules/screening/indicators.ts'
 import { CONSENT_POINTS, type ScreeningAnswers } from '#src/modules/screening/screening.answers.ts'
-import type { Assessment } from '#src/modules/screening/screening.rules.ts'
+import { CHILD_STATUS_LABELS, childStatusOf, type Assessment } from '#src/modules/screening/screening.rules.ts'
 
 /**
  * The Home Office NRM / Duty to Notify referral form as data (reference-data/nrm), and what Lantern answers
@@ -305,7 +305,10 @@ export const DERIVATIONS: Record<string, Derivation> = {
   referrerName: { source: 'You (signed in)', value: (c) => c.user.name },
   referrerEmail: { source: 'You (signed in)', value: (c) => c.user.email },
   route: { source: 'Screening and consent', value: (c) => ROUTE_TITLES[c.route] },
-  treatedAsChild: { source: 'Screening, or the person record', value: (c) => (treatedAsChild(c) ? 'Yes: under 18, or may be' : 'No') },
+  treatedAsChild: {
+    source: 'Screening, or the person record',
+    value: (c) => (c.screening ? CHILD_STATUS_LABELS[childStatusOf(c.screening.outcome)] : treatedAsChild(c) ? 'Yes: under 18, or may be' : 'No'),
+  },
   exploitedAsChild: { source: 'Screening', value: (c) => (treatedAsChild(c) ? 'Yes' : yesNo(fact(c, 'exploited_as_child'))) },
   nation: { source: 'Screening', value: (c) => (fact(c, 'location') as string | null | undefined) ?? null },
   encounterDate: { source: 'Referral', value: (c) => formatDate(c.referral.received_at) },

@@ -11,7 +11,7 @@ import * as repo from './person.repository.ts'
 import { listForPerson as listSupportWorkers } from './support-workers.repository.ts'
 import { isRecordVisible, victimSideAccess } from './access-policy.ts'
 import { sql } from 'kysely'
-import { insertLocation, insertPerson } from '#src/modules/referrals/referral.repository.ts'
+import { insertLocation, insertPerson, refreshUrgencyForPerson } from '#src/modules/referrals/referral.repository.ts'
 import type { LocationInput, PersonDetailsChange, PersonInput } from '#src/modules/referrals/referral.schema.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 
@@ -123,6 +123,8 @@ export function createPersonService(db: Db) {
           ...('vulnerability' in change ? { vulnerability: change.vulnerability ?? null } : {}),
         })
         if (!found) throw new PersonError('not-found', 'Person not found')
+        // An age corrected may make a referral about a child (or no longer): its urgency follows the facts.
+        if ('dateOfBirth' in change || 'approximateAge' in change || change.ageDisputed !== undefined) await refreshUrgencyForPerson(trx, id)
         await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { changed: fields } }])
       })
     },

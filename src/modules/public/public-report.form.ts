@@ -136,5 +136,11 @@ export function reportToReferral(draft: Required<ReportDraft>, options: { langua
     exploitationTypes: ['not-specified'],
     countyLines: false,
     priorityTags: [],
+    // What the reporter ticked that makes a report urgent in the triage queue (the words are derived too).
+    indicators: [
+      ...(draft.when.ongoing === 'yes' ? ['ongoing'] : []),
+      ...(draft.people.signs.includes('injuries') ? ['injury'] : []),
+      ...(draft.people.signs.includes('child') ? ['looks-young'] : []),
+    ],
   }
 }

@@ -5,6 +5,13 @@ import { isDatabaseUnavailable } from '#src/platform/http/error-handler.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { DEFAULT_LANGUAGE, loadLanguages, translator, type Translate } from './i18n.ts'
 import { LIMITS, ONGOING_CHOICES, PAGES, SIGNS, WHEN_CHOICES, firstMissingPage, readPage, type PageErrors, type PageName, type ReportDraft } from './public-report.form.ts'
+import { escapeHtml, phoneLinks } from './phone-links.ts'
+
+/**
+ * An answer as HTML, its own line breaks kept as <br>: the summary list's cell is indented in its template, so
+ * pre-wrap would show that indent and a blank first line.
+ */
+const linesAsHtml = (text: string) => text.trim().split(/\r?\n/).map(escapeHtml).join('<br>')
 
 const DRAFT_COOKIE = 'lantern_report'
 const SENT_COOKIE = 'lantern_report_sent'
@@ -58,6 +65,7 @@ export function registerPublicPages(app: FastifyInstance, { config, services }: 
     return reply.page(template, {
       ...context,
       t: language.t,
+      phoneLinks,
       lang: language.code,
       languages: [...languages.values()].map((l) => ({ code: l.code, name: l.name, href: `${path}?lang=${l.code}`, current: l.code === language.code })),
     })
@@ -182,7 +190,7 @@ export function registerPublicPages(app: FastifyInstance, { config, services }: 
       const d = draft as Required<ReportDraft>
       const row = (label: string, text: string, page: PageName) => ({
         key: { text: t(label) },
-        value: { text: text.trim() ? text : t('common.notGiven'), classes: 'lantern-pre-wrap' },
+        value: { html: linesAsHtml(text.trim() ? text : t('common.notGiven')) },
         actions: { items: [{ href: `/report/${page}?from=check`, text: t('common.change'), visuallyHiddenText: t(label) }] },
       })
       const contact = [d.contact.name, d.contact.phone, d.contact.email].map((v) => v.trim()).filter(Boolean)
@@ -195,7 +203,7 @@ export function registerPublicPages(app: FastifyInstance, { config, services }: 
         row('check.people', d.people.description, 'people'),
         row('check.signs', d.people.signs.map((s) => t(`sign.${s}`)).join('\n'), 'people'),
         row('check.seemed', d.people.seemed, 'people'),
-        { ...row('check.contact', contact.join('\n'), 'contact'), value: { text: contact.length ? contact.join('\n') : t('check.anonymous'), classes: 'lantern-pre-wrap' } },
+        { ...row('check.contact', contact.join('\n'), 'contact'), value: { html: linesAsHtml(contact.length ? contact.join('\n') : t('check.anonymous')) } },
       ]
       const copies = Object.entries({ ...d.what, ...d.where, ...d.when, ...d.people, ...d.contact })
         .filter(([, v]) => (Array.isArray(v) ? v.length > 0 : String(v).trim() !== ''))
@@ -241,5 +249,14 @@ export function registerPublicPages(app: FastifyInstance, { config, services }: 
       const { t } = languageOf(request, reply)
       return render(request, reply, 'public/views/signs.njk', { pageTitle: t('signs.title') })
     })
+
+    // A mistyped public address is answered as a public page, in the reporter's language, with the way to
+    // report: a member of the public must never be sent to the staff sign-in.
+    const notFound = async (request: FastifyRequest, reply: FastifyReply) => {
+      const { t } = languageOf(request, reply)
+      return render(request, reply.code(404), 'public/views/problem.njk', { pageTitle: t('notFound.title'), paragraphs: [t('notFound.text')], startLink: true })
+    }
+    scope.get('/report/*', publicPage, notFound)
+    scope.get('/spot-the-signs/*', publicPage, notFound)
   })
 }

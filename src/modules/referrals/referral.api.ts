@@ -5,9 +5,10 @@ import { z } from 'zod'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { COUNT_CAP } from './referral.service.ts'
-import { AssignmentInput, IsoDate, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
-import { EXPLOITATION_TYPES, SOURCES, STATUSES } from './referral.vocabulary.ts'
-import { IDEMPOTENCY_KEY_HOURS, type LocationRow, type ReferralListRow, type ReferralRow, type SubjectRow } from './referral.repository.ts'
+import { AssignmentInput, GradingInput, IsoDate, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
+import { EXPLOITATION_TYPES, GRADE_LEVELS, SOURCES, STATUSES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
+import { URGENCY_REASONS, type UrgencyReason } from './referral.urgency.ts'
+import { IDEMPOTENCY_KEY_HOURS, type GradingRow, type LocationRow, type ReferralListRow, type ReferralRow, type SubjectRow } from './referral.repository.ts'
 
 const Problem = z.object({
   type: z.string(),
@@ -29,6 +30,16 @@ const ReferralSummary = z.object({
   priorityTags: z.array(z.string()),
   assignedTo: z.uuid().nullable(),
   triageOverdue: z.boolean(),
+  urgent: z.boolean().describe('Derived from the facts recorded: a child or possible child, still happening, injury, threats, no safe place tonight'),
+  urgencyReasons: z.array(z.enum(Object.keys(URGENCY_REASONS) as [UrgencyReason, ...UrgencyReason[]])).describe('Why it is urgent (empty when it is not)'),
+})
+
+const GradeLevelSchema = z.enum(GRADE_LEVELS.values)
+const Grading = z.object({
+  id: z.uuid(),
+  gradedAt: z.string(),
+  gradedBy: z.string().nullable(),
+  elements: z.array(z.object({ element: z.enum(THRIVE_ELEMENTS.values), level: GradeLevelSchema, rationale: z.string() })),
 })
 
 const ReferralDetail = ReferralSummary.extend({
@@ -41,6 +52,8 @@ const ReferralDetail = ReferralSummary.extend({
   closedAt: z.string().nullable(),
   createdAt: z.string(),
   version: z.int(),
+  urgencyIndicators: z.array(z.string()),
+  grading: Grading.nullable().describe('The latest THRIVE risk grading, or null before the referral is graded'),
   people: z.array(
     z.object({
       personId: z.uuid(),
@@ -79,10 +92,22 @@ function summary(row: ReferralListRow | ReferralRow) {
     priorityTags: row.priority_tags,
     assignedTo: row.assigned_to,
     triageOverdue: row.overdue,
+    urgent: row.urgent,
+    urgencyReasons: row.urgency_reasons as UrgencyReason[],
   }
 }
 
-function detail(view: { referral: ReferralRow; subjects: SubjectRow[]; locations: LocationRow[] }) {
+function grading(row: GradingRow | null) {
+  if (!row) return null
+  return {
+    id: row.id,
+    gradedAt: row.graded_at.toISOString(),
+    gradedBy: row.graded_by_name,
+    elements: THRIVE_ELEMENTS.values.map((element) => ({ element, level: row[element], rationale: row[`${element}_rationale`] })),
+  }
+}
+
+function detail(view: { referral: ReferralRow; subjects: SubjectRow[]; locations: LocationRow[]; grading: GradingRow | null }) {
   const r = view.referral
   return {
     ...summary(r),
@@ -95,6 +120,8 @@ function detail(view: { referral: ReferralRow; subjects: SubjectRow[]; locations
     closedAt: r.closed_at?.toISOString() ?? null,
     createdAt: r.created_at.toISOString(),
     version: r.version,
+    urgencyIndicators: r.urgency_indicators,
+    grading: grading(view.grading),
     people: view.subjects.map((s) => ({
       personId: s.person_id,
       role: s.role,
@@ -177,10 +204,10 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
       config: { access: 'referral:view' },
       schema: {
         tags: ['referrals'],
-        summary: 'List referrals (the triage queue), oldest first by default',
+        summary: 'List referrals (the triage queue): urgent first, then oldest, by default',
         querystring: z
           .object({
-            status: z.enum([...STATUSES.values, 'open']).optional(),
+            status: z.enum([...STATUSES.values, 'open', 'all']).optional(),
             source: z.enum(SOURCES.values).optional(),
             exploitationType: z.enum(EXPLOITATION_TYPES.values).optional(),
             priorityTag: z.string().max(60).optional(),
@@ -188,7 +215,7 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
             receivedFrom: IsoDate.optional(),
             receivedTo: IsoDate.optional(),
             overdue: z.enum(['true', 'false']).optional(),
-            sort: z.enum(['oldest', 'newest']).default('oldest'),
+            sort: z.enum(['urgent', 'oldest', 'newest']).default('urgent'),
             page: z.coerce.number().int().min(1).max(10_000).default(1),
             pageSize: z.coerce.number().int().min(1).max(100).default(25),
           })
@@ -204,7 +231,7 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
       const result = await referrals.queue(
         {
           filters: {
-            status: q.status,
+            status: q.status === 'all' ? undefined : q.status,
             source: q.source,
             exploitationType: q.exploitationType,
             priorityTag: q.priorityTag,
@@ -237,6 +264,24 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
     },
     async (request) => {
       await referrals.changeStatus(request.params.id, request.body, actorOf(request))
+      return detail(await referrals.view(request.params.id, request.user!, actorOf(request)))
+    },
+  )
+
+  api.post(
+    '/api/v1/referrals/:id/grading',
+    {
+      config: { access: 'referral:update' },
+      schema: {
+        tags: ['referrals'],
+        summary: 'Record a THRIVE risk grading at triage (each element high, medium or low, with a reason)',
+        params: IdParams,
+        body: GradingInput,
+        response: { 200: ReferralDetail, ...errors },
+      },
+    },
+    async (request) => {
+      await referrals.grade(request.params.id, request.body, actorOf(request))
       return detail(await referrals.view(request.params.id, request.user!, actorOf(request)))
     },
   )

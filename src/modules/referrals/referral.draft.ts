@@ -6,6 +6,7 @@ import { isValid as isValidPostcode } from 'postcode'
 import { EXPLOITATION_TYPES, GENDERS, PREMISES_TYPES, SOURCES, SUBJECT_ROLES } from './referral.vocabulary.ts'
 import type { NewReferralInput } from './referral.schema.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
+import { URGENCY_INDICATOR_VALUES, type UrgencyIndicator } from './referral.urgency.ts'
 
 /**
  * A referral being recorded over several question pages. It keeps exactly what the user typed, so a page
@@ -49,7 +50,8 @@ export type ExploitationDraft = { types: string[]; countyLines: string; priority
 
 export type ReferralDraft = {
   received?: ReceivedDraft
-  whatHappened?: { summary: string }
+  /** `indicators` added with urgency (0034): absent from drafts started before it. */
+  whatHappened?: { summary: string; indicators?: string[] }
   people?: PersonDraft[]
   peopleDone?: boolean
   locations?: LocationDraft[]
@@ -88,12 +90,14 @@ export function readReceived(body: Body): { draft: ReceivedDraft; errors: FieldE
   return { draft, errors }
 }
 
-export function readWhatHappened(body: Body): { draft: { summary: string }; errors: FieldErrors } {
+export function readWhatHappened(body: Body): { draft: { summary: string; indicators: string[] }; errors: FieldErrors } {
   const summary = asString(body.summary).trim()
+  const indicators = asArray(body.indicators).slice(0, 20)
   const errors: FieldErrors = {}
   if (!summary) errors.summary = 'Enter what happened'
   tooLong(errors, 'summary', summary, 10_000, 'What happened')
-  return { draft: { summary: summary.slice(0, 20_000) }, errors }
+  if (indicators.some((i) => !(URGENCY_INDICATOR_VALUES as readonly string[]).includes(i))) errors.indicators = 'Select from the list'
+  return { draft: { summary: summary.slice(0, 20_000), indicators }, errors }
 }
 
 export function readPerson(body: Body): { draft: PersonDraft; errors: FieldErrors } {
@@ -207,6 +211,7 @@ export function draftToInput(draft: ReferralDraft): unknown {
     exploitationTypes: draft.exploitation?.types ?? [],
     countyLines: draft.exploitation?.countyLines === 'yes',
     priorityTags: draft.exploitation?.priorityTags ?? [],
+    indicators: (draft.whatHappened?.indicators ?? []) as UrgencyIndicator[],
   } satisfies Record<keyof NewReferralInput, unknown>
 }
 

@@ -12,6 +12,7 @@ export type ReferralErrorCode =
   | 'received-in-future'
   | 'forbidden'
   | 'idempotency-key-reused'
+  | 'not-at-triage'
 
 const STATUS: Record<ReferralErrorCode, number> = {
   'not-found': 404,
@@ -25,6 +26,7 @@ const STATUS: Record<ReferralErrorCode, number> = {
   forbidden: 403,
   // The request is well formed, but the key already names a different one: retrying cannot succeed.
   'idempotency-key-reused': 422,
+  'not-at-triage': 409,
 }
 
 export const ReferralError = defineDomainError<ReferralErrorCode>('ReferralError', STATUS)

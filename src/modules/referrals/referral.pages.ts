@@ -8,7 +8,7 @@ import { COUNTRIES } from '#src/shared/reference-data.ts'
 import { checkDateInput } from '#src/platform/http/date-input.ts'
 import { ReferralError } from './referral.errors.ts'
 import { COUNT_CAP } from './referral.service.ts'
-import { AssignmentInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
+import { AssignmentInput, GradingInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
 import type { ReferralFilters } from './referral.repository.ts'
 import {
   draftToInput,
@@ -19,17 +19,20 @@ import {
   readWhatHappened,
   type ReferralDraft,
 } from './referral.draft.ts'
-import { presentEvent, presentLocation, presentQueueRow, presentReferral, presentSubject } from './referral.presenter.ts'
+import { presentEvent, presentGrading, presentLocation, presentQueueRow, presentReferral, presentSubject } from './referral.presenter.ts'
 import {
   CLOSURE_REASONS,
   EXPLOITATION_TYPES,
   GENDERS,
+  GRADE_LEVELS,
   PREMISES_TYPES,
   SOURCES,
   STATUSES,
   SUBJECT_ROLES,
+  THRIVE_ELEMENTS,
 } from './referral.vocabulary.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
+import { URGENCY_INDICATORS } from './referral.urgency.ts'
 import { askWhom, victimSideAccess } from '#src/modules/people/index.ts'
 
 const PAGE_SIZE = 25
@@ -55,7 +58,8 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     const q = request.query
     const errors: FieldErrors = {}
     const filters: ReferralFilters = {}
-    const status = asString(q.status)
+    // The queue opens on open work (not closed, not opened as a live job); "all" shows every status.
+    const status = asString(q.status) || 'open'
     if (status === 'open' || (STATUSES.values as readonly string[]).includes(status)) filters.status = status as ReferralFilters['status']
     if ((SOURCES.values as readonly string[]).includes(asString(q.source))) filters.source = asString(q.source)
     if ((EXPLOITATION_TYPES.values as readonly string[]).includes(asString(q.exploitationType))) filters.exploitationType = asString(q.exploitationType)
@@ -75,7 +79,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
       else errors[key] = `${label} must be a real date, like 27/3/2026`
     }
     if (q.overdue === 'yes') filters.overdueOnly = true
-    const sort = q.sort === 'newest' ? 'newest' : 'oldest'
+    const sort = q.sort === 'newest' || q.sort === 'oldest' ? q.sort : 'urgent'
     const page = Math.max(1, Math.min(10_000, Number.parseInt(asString(q.page), 10) || 1))
 
     const result = await referrals.queue({ filters, page, pageSize: PAGE_SIZE, sort }, actorOf(request))
@@ -92,12 +96,17 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     return reply.page('referrals/views/queue.njk', {
       pageTitle: 'Triage queue',
       filterItems: {
-        status: select([{ value: 'open', text: 'Open (not closed or opened as a case)' }, ...STATUSES.items], q.status, 'Any status'),
+        status: [
+          { value: 'open', text: 'Open (not closed or opened as a live job)', selected: status === 'open' },
+          { value: 'all', text: 'Any status', selected: status === 'all' },
+          ...STATUSES.items.map((i) => ({ value: i.value, text: i.text, selected: i.value === status })),
+        ],
         source: select(SOURCES.items, q.source, 'Any source'),
         exploitationType: select(EXPLOITATION_TYPES.items, q.exploitationType, 'Any type'),
         priorityTag: select(tags.map((t) => ({ value: t.id, text: t.label })), q.priorityTag, 'Any priority'),
         assignedTo: select([{ value: 'me', text: 'Me' }, { value: 'unassigned', text: 'Unassigned' }, ...assignees.map((a) => ({ value: a.id, text: a.display_name }))], q.assignedTo, 'Anyone'),
         sort: [
+          { value: 'urgent', text: 'Urgent first, then oldest', selected: sort === 'urgent' },
           { value: 'oldest', text: 'Oldest first', selected: sort === 'oldest' },
           { value: 'newest', text: 'Newest first', selected: sort === 'newest' },
         ],
@@ -149,11 +158,15 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
         }),
       ),
       locations: view.locations.map(presentLocation),
+      grading: view.grading ? presentGrading(view.grading) : null,
+      gradable: view.referral.status !== 'closed' && view.referral.status !== 'opened-as-case',
+      thrive: THRIVE_ELEMENTS.items,
+      levels: GRADE_LEVELS.items,
       timeline: view.events.map((e) => presentEvent(e, names)),
       transitions: referrals.allowedTransitions(view.referral.status).map((s) => ({ value: s, text: STATUSES.label(s) })),
       assignees,
       errors,
-      errorList: errorSummary(errors, ['status', 'closureReason', 'reason', 'assigneeId', 'note']),
+      errorList: errorSummary(errors, [...THRIVE_ELEMENTS.values.flatMap((e) => [e, `${e}Rationale`]), 'status', 'closureReason', 'reason', 'assigneeId', 'note']),
       values: formState.values ?? {},
       vocab,
     })
@@ -181,6 +194,26 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
       throw error
     }
     await request.flash(`Status changed to ${STATUSES.label(parsed.data.status).toLowerCase()}`)
+    return reply.redirect(`/referrals/${request.params.id}`, 303)
+  })
+
+  app.post<{ Params: { id: string }; Body: Body }>('/referrals/:id/grading', { config: { access: 'referral:update' } }, async (request, reply) => {
+    if (!isUuid(request.params.id)) throw new NotFoundError()
+    const body = request.body ?? {}
+    const raw: Record<string, unknown> = { expectedVersion: Number.parseInt(asString(body.version), 10) || undefined }
+    for (const element of THRIVE_ELEMENTS.values) {
+      raw[element] = asString(body[element]) || undefined
+      raw[`${element}Rationale`] = asString(body[`${element}Rationale`])
+    }
+    const parsed = GradingInput.safeParse(raw)
+    if (!parsed.success) return showReferral(request, reply.code(400), { errors: zodFieldErrors(parsed.error), values: body })
+    try {
+      await referrals.grade(request.params.id, parsed.data, actorOf(request))
+    } catch (error) {
+      if (error instanceof ReferralError && error.code !== 'not-found') return showReferral(request, reply.code(error.status), { errors: { [error.field ?? 'threat']: error.message }, values: body })
+      throw error
+    }
+    await request.flash('Risk grading recorded')
     return reply.redirect(`/referrals/${request.params.id}`, 303)
   })
 
@@ -233,7 +266,10 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     return request.url
   }
 
-  app.get('/referrals/new', { config: { access: 'referral:create' } }, async (request, reply) => {
+  // Opening the page changes nothing (a link preview or prefetch must not leave a draft behind); a draft is
+  // started by the form's POST.
+  app.get('/referrals/new', { config: { access: 'referral:create' } }, async (_request, reply) => reply.page('referrals/views/journey/start.njk', { pageTitle: 'Record a referral' }))
+  app.post('/referrals/new', { config: { access: 'referral:create' } }, async (request, reply) => {
     const id = await referrals.drafts.start(request.user!.id)
     return reply.redirect(`/referrals/drafts/${id}/received`, 303)
   })
@@ -265,13 +301,13 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
 
   app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/what-happened', create, async (request, reply) => {
     const draft = await loadDraft(request)
-    return reply.page('referrals/views/journey/what-happened.njk', { pageTitle: 'What happened?', values: draft.whatHappened ?? {}, errors: {}, action: formAction(request), back: backLink(request, 'received') })
+    return reply.page('referrals/views/journey/what-happened.njk', { pageTitle: 'What happened?', values: draft.whatHappened ?? {}, indicators: URGENCY_INDICATORS, errors: {}, action: formAction(request), back: backLink(request, 'received') })
   })
   app.post<{ Params: DraftParams; Body: Body }>('/referrals/drafts/:draftId/what-happened', create, async (request, reply) => {
     const draft = await loadDraft(request)
     const { draft: whatHappened, errors } = readWhatHappened(request.body ?? {})
     if (Object.keys(errors).length > 0) {
-      return reply.code(400).page('referrals/views/journey/what-happened.njk', { pageTitle: 'What happened?', values: whatHappened, errors, errorList: errorSummary(errors), action: formAction(request), back: backLink(request, 'received') })
+      return reply.code(400).page('referrals/views/journey/what-happened.njk', { pageTitle: 'What happened?', values: whatHappened, indicators: URGENCY_INDICATORS, errors, errorList: errorSummary(errors, ['summary', 'indicators']), action: formAction(request), back: backLink(request, 'received') })
     }
     await saveDraft(request, { ...draft, whatHappened })
     return reply.redirect(nextPage(request, 'people'), 303)
@@ -419,6 +455,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     return reply.page('referrals/views/journey/check.njk', {
       pageTitle: 'Check your answers before recording the referral',
       draft,
+      indicatorTexts: (draft.whatHappened?.indicators ?? []).map((i) => URGENCY_INDICATORS.find((u) => u.value === i)?.text ?? i),
       base: base(request),
       countries: new Map(COUNTRIES.map((c) => [c.value, c.text])),
       tagLabels: Object.fromEntries(tags.map((t) => [t.id, t.label])),

@@ -1,7 +1,8 @@
 import { ageOn, formatDate, formatDateTime, londonDate } from '#src/shared/dates.ts'
 import { countryName, languageName } from '#src/shared/reference-data.ts'
-import type { LocationRow, ReferralEventRow, ReferralListRow, ReferralRow, SubjectRow } from './referral.repository.ts'
-import { CLOSURE_REASONS, EXPLOITATION_TYPES, GENDERS, PREMISES_TYPES, SOURCES, STATUSES, SUBJECT_ROLES } from './referral.vocabulary.ts'
+import type { GradingRow, LocationRow, ReferralEventRow, ReferralListRow, ReferralRow, SubjectRow } from './referral.repository.ts'
+import { CLOSURE_REASONS, EXPLOITATION_TYPES, GENDERS, GRADE_LEVELS, PREMISES_TYPES, SOURCES, STATUSES, SUBJECT_ROLES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
+import { URGENCY_INDICATORS, urgencyReasonText } from './referral.urgency.ts'
 
 const STATUS_COLOURS: Record<string, string> = {
   new: 'govuk-tag--blue',
@@ -24,13 +25,36 @@ export function waited(since: Date, now = new Date()): string {
   return `${days} days`
 }
 
+/**
+ * Where a referral stands in time, as the queue shows it. Only a referral still waiting for triage (new or in
+ * triage) is "waiting" (and the count stops there); one triaged into screening says when, a closed one when it
+ * was closed, one opened as a live job when that was.
+ */
+export function standing(row: { status: string; received_at: Date; triaged_at: Date | null; closed_at: Date | null; opened_as_case_at?: Date | null }, now = new Date()): string {
+  switch (row.status) {
+    case 'new':
+    case 'in-triage':
+      return `waiting ${waited(row.received_at, now)}`
+    case 'closed':
+      return row.closed_at ? `closed ${formatDate(londonDate(row.closed_at))}` : 'closed'
+    case 'opened-as-case': {
+      const at = row.opened_as_case_at ?? row.triaged_at
+      return at ? `opened as a live job ${formatDate(londonDate(at))}` : 'opened as a live job'
+    }
+    default:
+      return row.triaged_at ? `triaged ${formatDate(londonDate(row.triaged_at))}` : STATUSES.label(row.status).toLowerCase()
+  }
+}
+
 export function presentQueueRow(row: ReferralListRow, tagLabels: Map<string, string>) {
   return {
+    urgent: row.urgent,
+    urgencyReasons: row.urgency_reasons.map(urgencyReasonText),
+    standing: standing(row),
     id: row.id,
     reference: row.reference,
     received: formatDateTime(row.received_at),
     receivedIso: row.received_at.toISOString(),
-    waited: waited(row.received_at),
     source: SOURCES.label(row.source),
     exploitation: row.exploitation_types.map((t) => EXPLOITATION_TYPES.label(t)),
     countyLines: row.county_lines,
@@ -88,6 +112,12 @@ export function presentEvent(event: ReferralEventRow, assigneeNames: Map<string,
       label = typeof to === 'string' ? `Assigned to ${assigneeNames.get(to) ?? 'an officer'}` : 'Unassigned'
       break
     }
+    case 'graded': {
+      const levels = (event.details.levels ?? {}) as Record<string, string>
+      label = 'Risk graded (THRIVE)'
+      text = THRIVE_ELEMENTS.items.map((e) => `${e.text}: ${GRADE_LEVELS.label(levels[e.value] ?? '').toLowerCase()}`).join(', ')
+      break
+    }
     case 'screened':
       // Neutral on purpose: the outcome is the person's victim facet, shown only where that is allowed.
       label = 'A person was screened'
@@ -122,5 +152,26 @@ export function presentReferral(referral: ReferralRow, tagLabels: Map<string, st
     createdAt: formatDateTime(referral.created_at),
     overdue: referral.overdue,
     version: referral.version,
+    urgent: referral.urgent,
+    urgencyReasons: referral.urgency_reasons.map(urgencyReasonText),
+    indicators: referral.urgency_indicators.map((i) => URGENCY_INDICATORS.find((u) => u.value === i)?.text ?? i),
+  }
+}
+
+const LEVEL_COLOURS: Record<string, string> = { high: 'govuk-tag--red', medium: 'govuk-tag--orange', low: 'govuk-tag--green' }
+
+/** The latest THRIVE grading, element by element, with who graded it and when. */
+export function presentGrading(grading: GradingRow) {
+  return {
+    gradedBy: grading.graded_by_name ?? 'Lantern',
+    gradedAt: formatDateTime(grading.graded_at),
+    elements: THRIVE_ELEMENTS.items.map((e) => ({
+      name: e.value,
+      label: e.text,
+      level: grading[e.value],
+      levelText: GRADE_LEVELS.label(grading[e.value]),
+      classes: LEVEL_COLOURS[grading[e.value]] ?? '',
+      rationale: grading[`${e.value}_rationale`],
+    })),
   }
 }

@@ -3,7 +3,8 @@ import type { Database, Queryable } from '#src/platform/db/database.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import type { LocationInput, PersonInput } from './referral.schema.ts'
-import type { ReferralStatus } from './referral.vocabulary.ts'
+import type { GradeLevel, ReferralStatus, ThriveElement } from './referral.vocabulary.ts'
+import { deriveUrgency, type Urgency } from './referral.urgency.ts'
 
 export type ReferralFilters = {
   status?: ReferralStatus | 'open'
@@ -28,9 +29,17 @@ export type ReferralListRow = {
   assigned_to: string | null
   assignee_name: string | null
   triaged_at: Date | null
+  closed_at: Date | null
+  /** When it was opened as a live job (the status change's time), for the queue to say so instead of "waiting". */
+  opened_as_case_at: Date | null
   overdue: boolean
   people_count: number
+  urgent: boolean
+  urgency_reasons: string[]
 }
+
+/** The triage queue's orders: urgent first then oldest (its default), or simply by age. */
+export type QueueSort = 'urgent' | 'oldest' | 'newest'
 
 export async function nextReference(db: Queryable, year: number): Promise<string> {
   const { rows } = await sql<{ n: string }>`SELECT nextval('referral_reference_seq')::text AS n`.execute(db)
@@ -104,6 +113,7 @@ export async function insertReferral(
     createdBy: string | null
     organisationId?: string | null
     referringSector?: string | null
+    urgencyIndicators?: string[]
   },
 ): Promise<void> {
   await db
@@ -118,6 +128,7 @@ export async function insertReferral(
       referrer_contact: referral.referrerContact,
       organisation_id: referral.organisationId ?? null,
       referring_sector: referral.referringSector ?? null,
+      urgency_indicators: referral.urgencyIndicators ?? [],
       summary: referral.summary,
       exploitation_types: referral.exploitationTypes,
       county_lines: referral.countyLines,
@@ -150,7 +161,7 @@ export async function insertReferralEvent(
   event: {
     referralId: string
     actorUserId: string | null
-    kind: 'created' | 'status-changed' | 'assigned' | 'screened'
+    kind: 'created' | 'status-changed' | 'assigned' | 'screened' | 'graded'
     fromStatus?: string | null
     toStatus?: string | null
     reason?: string | null
@@ -197,9 +208,10 @@ function filterConditions(filters: ReferralFilters, slaHours: number) {
 export async function listReferrals(
   db: Queryable,
   filters: ReferralFilters,
-  paging: { limit: number; offset: number; sort: 'oldest' | 'newest' },
+  paging: { limit: number; offset: number; sort: QueueSort },
   slaHours: number,
 ): Promise<ReferralListRow[]> {
+  const direction = paging.sort === 'newest' ? 'desc' : 'asc'
   const rows = await db
     .selectFrom('referrals')
     .leftJoin('users', 'users.id', 'referrals.assigned_to')
@@ -215,13 +227,20 @@ export async function listReferrals(
       'referrals.assigned_to',
       'users.display_name as assignee_name',
       'referrals.triaged_at',
+      'referrals.closed_at',
+      'referrals.urgent',
+      'referrals.urgency_reasons',
+      sql<Date | null>`(CASE WHEN referrals.status = 'opened-as-case' THEN (SELECT max(e.occurred_at) FROM referral_events e
+        WHERE e.referral_id = referrals.id AND e.kind = 'status-changed' AND e.to_status = 'opened-as-case') END)`.as('opened_as_case_at'),
       sql<boolean>`(referrals.triaged_at IS NULL AND referrals.status <> 'closed'
         AND referrals.received_at < now() - make_interval(hours => ${slaHours}))`.as('overdue'),
       sql<number>`(SELECT count(*)::int FROM referral_subjects rs WHERE rs.referral_id = referrals.id)`.as('people_count'),
     ])
     .where(filterConditions(filters, slaHours))
-    .orderBy('referrals.received_at', paging.sort === 'oldest' ? 'asc' : 'desc')
-    .orderBy('referrals.id', paging.sort === 'oldest' ? 'asc' : 'desc')
+    // Urgent first reads the (urgent DESC, received_at, id) indexes in order; the others read received_at.
+    .$if(paging.sort === 'urgent', (qb) => qb.orderBy('referrals.urgent', 'desc'))
+    .orderBy('referrals.received_at', direction)
+    .orderBy('referrals.id', direction)
     .limit(paging.limit)
     .offset(paging.offset)
     .execute()
@@ -258,6 +277,9 @@ export type ReferralRow = {
   updated_at: Date
   version: number
   overdue: boolean
+  urgent: boolean
+  urgency_reasons: string[]
+  urgency_indicators: string[]
 }
 
 export async function findReferral(db: Queryable, id: string, slaHours: number): Promise<ReferralRow | undefined> {
@@ -287,6 +309,9 @@ export async function findReferral(db: Queryable, id: string, slaHours: number):
       'creator.display_name as created_by_name',
       'referrals.updated_at',
       'referrals.version',
+      'referrals.urgent',
+      'referrals.urgency_reasons',
+      'referrals.urgency_indicators',
       sql<boolean>`(referrals.triaged_at IS NULL AND referrals.status <> 'closed'
         AND referrals.received_at < now() - make_interval(hours => ${slaHours}))`.as('overdue'),
     ])
@@ -488,4 +513,100 @@ export async function setIdempotencyReferral(db: Queryable, userId: string, key:
 /** Forgets expired keys (a key not used again would otherwise stay for ever); the created_at index finds them. */
 export async function deleteExpiredIdempotencyKeys(db: Queryable): Promise<void> {
   await db.deleteFrom('api_idempotency_keys').where('created_at', '<', sql<Date>`now() - make_interval(hours => ${IDEMPOTENCY_KEY_HOURS})`).execute()
+}
+
+/** The facts the urgency flag is derived from: the account, the indicators given, and the people's ages. */
+export async function findUrgencyFacts(db: Queryable, referralId: string) {
+  const referral = await db.selectFrom('referrals').select(['received_at', 'summary', 'urgency_indicators']).where('id', '=', referralId).executeTakeFirst()
+  if (!referral) return undefined
+  const people = await db
+    .selectFrom('referral_subjects')
+    .innerJoin('people', 'people.id', 'referral_subjects.person_id')
+    .select(['referral_subjects.role', 'people.date_of_birth', 'people.approximate_age', 'people.age_disputed'])
+    .where('referral_subjects.referral_id', '=', referralId)
+    .execute()
+  return {
+    receivedAt: referral.received_at,
+    summary: referral.summary,
+    indicators: referral.urgency_indicators,
+    people: people.map((p) => ({ role: p.role, dateOfBirth: p.date_of_birth, approximateAge: p.approximate_age, ageDisputed: p.age_disputed })),
+  }
+}
+
+export async function setUrgency(db: Queryable, referralId: string, urgency: { urgent: boolean; reasons: string[] }): Promise<void> {
+  await db.updateTable('referrals').set({ urgent: urgency.urgent, urgency_reasons: urgency.reasons }).where('id', '=', referralId).execute()
+}
+
+/**
+ * Derives a referral's urgency again from its facts as recorded now, and stores it: when it is recorded or graded,
+ * and when a person in it has their age corrected (a date of birth found, an age disputed).
+ */
+export async function refreshUrgency(db: Queryable, referralId: string): Promise<Urgency | undefined> {
+  const facts = await findUrgencyFacts(db, referralId)
+  if (!facts) return undefined
+  const urgency = deriveUrgency(facts)
+  await setUrgency(db, referralId, urgency)
+  return urgency
+}
+
+/** Derives again the urgency of every referral a person is in: their age decides whether each is about a child. */
+export async function refreshUrgencyForPerson(db: Queryable, personId: string): Promise<void> {
+  const rows = await db.selectFrom('referral_subjects').select('referral_id').where('person_id', '=', personId).execute()
+  for (const referralId of new Set(rows.map((r) => r.referral_id))) await refreshUrgency(db, referralId)
+}
+
+export type GradingRow = {
+  id: string
+  graded_at: Date
+  graded_by_name: string | null
+} & { [K in ThriveElement]: GradeLevel } & { [K in `${ThriveElement}_rationale`]: string }
+
+export async function insertGrading(
+  db: Queryable,
+  grading: { referralId: string; gradedBy: string | null; levels: Record<ThriveElement, GradeLevel>; rationales: Record<ThriveElement, string> },
+): Promise<string> {
+  const id = uuidv7()
+  const l = grading.levels
+  const r = grading.rationales
+  await db
+    .insertInto('referral_gradings')
+    .values({
+      id,
+      referral_id: grading.referralId,
+      graded_by: grading.gradedBy,
+      threat: l.threat,
+      threat_rationale: r.threat,
+      harm: l.harm,
+      harm_rationale: r.harm,
+      risk: l.risk,
+      risk_rationale: r.risk,
+      investigation: l.investigation,
+      investigation_rationale: r.investigation,
+      vulnerability: l.vulnerability,
+      vulnerability_rationale: r.vulnerability,
+      engagement: l.engagement,
+      engagement_rationale: r.engagement,
+    })
+    .execute()
+  return id
+}
+
+/** The latest grading of a referral (a regrading adds a row; the earlier ones stay in its history). */
+export async function findLatestGrading(db: Queryable, referralId: string): Promise<GradingRow | undefined> {
+  return db
+    .selectFrom('referral_gradings')
+    .leftJoin('users', 'users.id', 'referral_gradings.graded_by')
+    .selectAll('referral_gradings')
+    .select('users.display_name as graded_by_name')
+    .where('referral_gradings.referral_id', '=', referralId)
+    .orderBy('referral_gradings.graded_at', 'desc')
+    .orderBy('referral_gradings.id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+/** Bumps the version after a change recorded beside the referral (a grading), so an out-of-date page is refused. */
+export async function touchReferral(db: Queryable, id: string): Promise<number> {
+  const row = await db.updateTable('referrals').set({ updated_at: sql`now()`, version: sql`version + 1` }).where('id', '=', id).returning('version').executeTakeFirstOrThrow()
+  return row.version
 }

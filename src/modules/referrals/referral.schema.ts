@@ -5,12 +5,15 @@ import { isRealDate } from '#src/shared/dates.ts'
 import {
   CLOSURE_REASONS,
   EXPLOITATION_TYPES,
+  GRADE_LEVELS,
   GENDERS,
   PREMISES_TYPES,
   SOURCES,
   STATUSES,
   SUBJECT_ROLES,
+  THRIVE_ELEMENTS,
 } from './referral.vocabulary.ts'
+import { URGENCY_INDICATOR_VALUES } from './referral.urgency.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
 
 /**
@@ -136,6 +139,13 @@ export const NewReferralInput = z
       .max(20)
       .default([])
       .transform((tags) => [...new Set(tags)]),
+    /** Facts that make a referral urgent besides people's ages: still happening, injury, threats, no safe place tonight, looks young. */
+    indicators: z
+      .array(z.enum(URGENCY_INDICATOR_VALUES, { error: 'Select a known urgency indicator' }))
+      .max(10)
+      .default([])
+      .transform((values) => [...new Set(values)])
+      .describe('What is true now, besides what the people’s ages say: ongoing (still happening), injury, threats, no-safe-place (tonight), looks-young (age not known). Each makes the referral urgent.'),
   })
   .strict()
 export type NewReferralInput = z.output<typeof NewReferralInput>
@@ -158,3 +168,21 @@ export const AssignmentInput = z
   })
   .strict()
 export type AssignmentInput = z.output<typeof AssignmentInput>
+
+const gradeLevel = (label: string) => z.enum(GRADE_LEVELS.values, { error: `Select a grade for ${label.toLowerCase()}` })
+const rationale = (label: string) => text(1000, `Reason for the ${label.toLowerCase()} grade`).min(1, { error: `Enter why you graded ${label.toLowerCase()} this way` })
+
+/** A THRIVE grading at triage: each element graded high, medium or low, with a short reason. */
+export const GradingInput = z
+  .object({
+    ...(Object.fromEntries(
+      THRIVE_ELEMENTS.items.flatMap((e) => [
+        [e.value, gradeLevel(e.text)],
+        [`${e.value}Rationale`, rationale(e.text)],
+      ]),
+    ) as { [K in (typeof THRIVE_ELEMENTS.values)[number]]: ReturnType<typeof gradeLevel> } & { [K in `${(typeof THRIVE_ELEMENTS.values)[number]}Rationale`]: ReturnType<typeof rationale> }),
+    /** The version the user saw: a change made since then is refused rather than silently overwritten. */
+    expectedVersion: z.int().min(1).optional(),
+  })
+  .strict()
+export type GradingInput = z.output<typeof GradingInput>

@@ -11,15 +11,16 @@ import { listPriorityTags } from '#src/modules/priorities/index.ts'
 import { resolveReferringOrganisation } from '#src/modules/outreach/index.ts'
 import { londonToInstant } from '#src/shared/dates.ts'
 import { ReferralError } from './referral.errors.ts'
-import type { AssignmentInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
-import { STATUSES, TRANSITIONS, TRIAGED_STATUSES, type ReferralStatus } from './referral.vocabulary.ts'
+import type { AssignmentInput, GradingInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
+import { STATUSES, THRIVE_ELEMENTS, TRANSITIONS, TRIAGED_STATUSES, type GradeLevel, type ReferralStatus, type ThriveElement } from './referral.vocabulary.ts'
+import type { Urgency } from './referral.urgency.ts'
 import * as repo from './referral.repository.ts'
 
 export type QueueQuery = {
   filters: repo.ReferralFilters
   page: number
   pageSize: number
-  sort: 'oldest' | 'newest'
+  sort: repo.QueueSort
 }
 
 /** Counting stops here ("1,000+"): beyond it an exact number costs a scan and helps nobody triage. */
@@ -38,6 +39,13 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
     const known = new Set((await listPriorityTags(db)).map((t) => t.id))
     const unknown = tags.filter((t) => !known.has(t))
     if (unknown.length > 0) throw new ReferralError('unknown-priority-tag', `Unknown strategic priority: ${unknown.join(', ')}`, 'priorityTags')
+  }
+
+  /** Derives the urgency flag from the referral's facts as recorded (its people included) and stores it. */
+  async function refreshUrgency(trx: Trx, id: string): Promise<Urgency> {
+    const urgency = await repo.refreshUrgency(trx, id)
+    if (!urgency) throw new ReferralError('not-found', 'Referral not found')
+    return urgency
   }
 
   const service = {
@@ -80,6 +88,7 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
           createdBy: actor.userId,
           organisationId: from.organisationId,
           referringSector: from.sector,
+          urgencyIndicators: input.indicators,
         })
         const subjects = []
         for (const person of input.people) subjects.push({ personId: await repo.insertPerson(trx, person, actor.userId), role: person.role })
@@ -89,11 +98,12 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
         const locationIds = []
         for (const location of input.locations) locationIds.push(await repo.insertLocation(trx, location))
         await repo.linkLocations(trx, id, locationIds)
-        await repo.insertReferralEvent(trx, { referralId: id, actorUserId: actor.userId, kind: 'created', toStatus: 'new', details: { source: input.source } })
+        const urgency = await refreshUrgency(trx, id)
+        await repo.insertReferralEvent(trx, { referralId: id, actorUserId: actor.userId, kind: 'created', toStatus: 'new', details: { source: input.source, urgencyReasons: urgency.reasons } })
         if (options.draftId) await repo.deleteDraft(trx, options.draftId)
         if (options.within) await options.within(trx, { id, reference, people: created })
         await appendAuditEvents(trx, actor, [
-          { action: 'referral.created', subjectType: 'referral', subjectId: id, details: { people: subjects.map((s) => s.personId), locations: locationIds } },
+          { action: 'referral.created', subjectType: 'referral', subjectId: id, details: { people: subjects.map((s) => s.personId), locations: locationIds, urgencyReasons: urgency.reasons } },
         ])
         return { id, reference }
       })
@@ -150,16 +160,45 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       return inTransaction(db, async (trx) => {
         const referral = await repo.findReferral(trx, id, sla)
         if (!referral) throw new ReferralError('not-found', 'Referral not found')
-        const [subjects, locations, found, hidden] = await Promise.all([
+        const [subjects, locations, found, hidden, grading] = await Promise.all([
           repo.findSubjects(trx, id),
           repo.findLocations(trx, id),
           repo.findReferralEvents(trx, id),
           repo.hiddenCaseReferences(trx, id, (column) => caseVisible(column, user)),
+          repo.findLatestGrading(trx, id),
         ])
         const redact = (text: string | null) => (text === null ? null : hidden.reduce((t, reference) => t.split(reference).join('(restricted)'), text))
         const events = hidden.length ? found.map((e) => ({ ...e, reason: redact(e.reason) })) : found
         await appendAuditEvents(trx, actor, [{ action: 'referral.viewed', subjectType: 'referral', subjectId: id, justification: justification ?? null }])
-        return { referral, subjects, locations, events }
+        return { referral, subjects, locations, events, grading: grading ?? null }
+      })
+    },
+
+    /**
+     * Records a THRIVE grading at triage, with its referral event (the timeline) and audit row in one transaction.
+     * A referral that is closed or opened as a live job is no longer at triage, so it is not graded. The urgency
+     * flag is derived again at the same time, so anything the facts now say (a corrected age) is reflected.
+     */
+    async grade(id: string, input: GradingInput, actor: Actor): Promise<{ version: number; gradingId: string }> {
+      return inTransaction(db, async (trx) => {
+        const current = await repo.lockReferral(trx, id)
+        if (!current) throw new ReferralError('not-found', 'Referral not found')
+        if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
+          throw new ReferralError('stale', 'Someone else changed this referral while you were looking at it. Check it and grade it again.')
+        }
+        if (current.status === 'closed' || current.status === 'opened-as-case') {
+          throw new ReferralError('not-at-triage', `A referral that is ${STATUSES.label(current.status).toLowerCase()} is no longer at triage, so it cannot be graded`, 'threat')
+        }
+        const levels = Object.fromEntries(THRIVE_ELEMENTS.values.map((e) => [e, input[e]])) as Record<ThriveElement, GradeLevel>
+        const rationales = Object.fromEntries(THRIVE_ELEMENTS.values.map((e) => [e, input[`${e}Rationale`]])) as Record<ThriveElement, string>
+        const gradingId = await repo.insertGrading(trx, { referralId: id, gradedBy: actor.userId, levels, rationales })
+        const urgency = await refreshUrgency(trx, id)
+        const version = await repo.touchReferral(trx, id)
+        await repo.insertReferralEvent(trx, { referralId: id, actorUserId: actor.userId, kind: 'graded', details: { gradingId, levels } })
+        await appendAuditEvents(trx, actor, [
+          { action: 'referral.graded', subjectType: 'referral', subjectId: id, details: { gradingId, levels, urgencyReasons: urgency.reasons } },
+        ])
+        return { version, gradingId }
       })
     },
 

@@ -91,3 +91,21 @@ export const TRANSITIONS: Record<ReferralStatus, readonly ReferralStatus[]> = {
 
 /** Statuses that mean triage is done: a decision has been made about the referral. */
 export const TRIAGED_STATUSES: readonly ReferralStatus[] = ['screening', 'opened-as-case', 'closed']
+
+/** THRIVE, the national risk-assessment model used at the first contact: each element is graded with a reason. */
+export const THRIVE_ELEMENTS = labelled([
+  { value: 'threat', text: 'Threat' },
+  { value: 'harm', text: 'Harm' },
+  { value: 'risk', text: 'Risk' },
+  { value: 'investigation', text: 'Investigation' },
+  { value: 'vulnerability', text: 'Vulnerability' },
+  { value: 'engagement', text: 'Engagement' },
+] as const)
+export type ThriveElement = (typeof THRIVE_ELEMENTS.values)[number]
+
+export const GRADE_LEVELS = labelled([
+  { value: 'high', text: 'High' },
+  { value: 'medium', text: 'Medium' },
+  { value: 'low', text: 'Low' },
+] as const)
+export type GradeLevel = (typeof GRADE_LEVELS.values)[number]

@@ -26,7 +26,17 @@ export const Schedule4File = z.object({
   ),
 })
 export type Schedule4Offence = z.infer<typeof Schedule4File>['offences'][number]
-export type Schedule4 = { asOf: string; source: string; offences: Schedule4Offence[] }
+/**
+ * Curated wordings for offences, each tied to a statute and section. They identify the offence an officer
+ * describes; Schedule 4 membership is always looked up by that identity in the schedule file.
+ */
+export const Schedule4AliasesFile = z.object({
+  about: z.string(),
+  statutes: z.array(z.object({ act: z.string(), aliases: z.array(z.string().min(2)) })),
+  offences: z.array(z.object({ act: z.string(), section: z.string().nullable(), name: z.string().optional(), aliases: z.array(z.string().min(2)).min(1) })),
+})
+export type Schedule4Aliases = z.infer<typeof Schedule4AliasesFile>
+export type Schedule4 = { asOf: string; source: string; offences: Schedule4Offence[]; aliases: Schedule4Aliases }
 
 const BankHolidaysFile = z.object({
   division: z.string(),
@@ -59,11 +69,16 @@ export function loadScreeningConfig(file = process.env.LANTERN_SCREENING_CONFIG_
 }
 
 export const DEFAULT_SCHEDULE4_FILE = join(ROOT, 'reference-data/legal/msa-schedule-4.json')
+export const DEFAULT_SCHEDULE4_ALIASES_FILE = join(ROOT, 'reference-data/legal/msa-schedule-4-aliases.json')
 export const DEFAULT_BANK_HOLIDAYS_FILE = join(ROOT, 'reference-data/legal/bank-holidays-england-and-wales.json')
 
-export function loadSchedule4(file = process.env.LANTERN_SCHEDULE4_FILE ?? DEFAULT_SCHEDULE4_FILE): Schedule4 {
+export function loadSchedule4(
+  file = process.env.LANTERN_SCHEDULE4_FILE ?? DEFAULT_SCHEDULE4_FILE,
+  aliasesFile = process.env.LANTERN_SCHEDULE4_ALIASES_FILE ?? DEFAULT_SCHEDULE4_ALIASES_FILE,
+): Schedule4 {
   const parsed = Schedule4File.parse(JSON.parse(readFileSync(file, 'utf8')))
-  return { asOf: parsed.as_of, source: parsed.source, offences: parsed.offences }
+  const aliases = Schedule4AliasesFile.parse(JSON.parse(readFileSync(aliasesFile, 'utf8')))
+  return { asOf: parsed.as_of, source: parsed.source, offences: parsed.offences, aliases }
 }
 
 export function loadBankHolidays(file = process.env.LANTERN_BANK_HOLIDAYS_FILE ?? DEFAULT_BANK_HOLIDAYS_FILE): BankHolidays {

@@ -2,6 +2,7 @@ import { checkDateInput } from '#src/platform/http/date-input.ts'
 import { asArray, asString, type FieldErrors } from '#src/platform/http/forms.ts'
 import { ageOn, londonDate } from '#src/shared/dates.ts'
 import { isIndicator } from './indicators.ts'
+import { determineAge } from './screening.rules.ts'
 import { AGE_ASSESSMENT_OUTCOMES, DETENTION, ENCOUNTERED_BY, ENTRY_ROUTES, EXPLOITATION_TYPES, LOCATIONS, MEANS, type Facts } from './screening.facts.ts'
 
 /**
@@ -12,7 +13,8 @@ export type AgeAnswers = { dobDay: string; dobMonth: string; dobYear: string; ag
 export type EncounterAnswers = { location: string; encounteredBy: string; detention: string; diplomaticHousehold: string; safeguardingConcern: string }
 export type TravelAnswers = { arranged: string; directions: string[]; endedOnArrival: string; entryRoute: string }
 export type ExploitationAnswers = { purpose: string; types: string[]; countyLines: string; exploitedAsChild: string }
-export type IndicatorAnswers = { indicators: string[]; means: string[]; none: boolean }
+/** `otherMeans`: means of control in the officer's own words, one per line or separated by commas; never refused. */
+export type IndicatorAnswers = { indicators: string[]; means: string[]; otherMeans?: string; none: boolean }
 export type ConsentAnswers = {
   decision: string
   day: string
@@ -24,7 +26,8 @@ export type ConsentAnswers = {
   points: string[]
   understanding: string
 }
-export type OffenceAnswers = { suspected: string; offence: string; compelled: string; noAlternative: string; directConsequence: string }
+/** `noAlternative` is the adult limb's question (s45(1)(d)); `wouldDoAct` the child limb's (s45(4)(c)). */
+export type OffenceAnswers = { suspected: string; offence: string; compelled: string; noAlternative: string; directConsequence: string; wouldDoAct?: string }
 
 export type ScreeningAnswers = {
   age?: AgeAnswers
@@ -125,9 +128,14 @@ export function readExploitation(body: Body): { answers: ExploitationAnswers; er
 
 export function readIndicators(body: Body): { answers: IndicatorAnswers; errors: FieldErrors } {
   const none = asArray(body.indicators).includes('none')
+  const posted = asArray(body.means).map((m) => m.trim().slice(0, 100)).filter(Boolean)
+  // A means the list does not hold is kept in the officer's words, never dropped.
+  const unlisted = posted.filter((m) => !Object.hasOwn(MEANS, m))
+  const typed = str(body, 'otherMeans', 1000)
   const answers: IndicatorAnswers = {
     indicators: asArray(body.indicators).filter(isIndicator),
-    means: asArray(body.means).filter((m) => Object.hasOwn(MEANS, m)),
+    means: posted.filter((m) => Object.hasOwn(MEANS, m)),
+    otherMeans: [typed, ...unlisted].filter(Boolean).join('\n'),
     none,
   }
   const errors: FieldErrors = {}
@@ -172,6 +180,7 @@ export function readOffence(body: Body): { answers: OffenceAnswers; errors: Fiel
     compelled: str(body, 'compelled', 10),
     noAlternative: str(body, 'noAlternative', 10),
     directConsequence: str(body, 'directConsequence', 10),
+    wouldDoAct: str(body, 'wouldDoAct', 10),
   }
   const errors: FieldErrors = {}
   if (!yesNo(answers.suspected)) errors.suspected = 'Select yes if they are suspected of an offence'
@@ -180,37 +189,51 @@ export function readOffence(body: Body): { answers: OffenceAnswers; errors: Fiel
   return { answers, errors }
 }
 
-/** Age as the rules will see it, for deciding whether the consent page applies. */
+/** Their age answers as the rules' age facts. */
+function ageFacts(age: AgeAnswers | undefined) {
+  return {
+    age: age?.age ? Number(age.age) : null,
+    date_of_birth: age?.dobYear ? `${age.dobYear.padStart(4, '0')}-${age.dobMonth.padStart(2, '0')}-${age.dobDay.padStart(2, '0')}` : null,
+    age_disputed: age ? age.ageDisputed === 'yes' : null,
+    claimed_age: age?.claimedAge ? Number(age.claimedAge) : null,
+    age_assessment_outcome: (AGE_ASSESSMENT_OUTCOMES as readonly string[]).includes(age?.assessment ?? '') ? (age!.assessment as (typeof AGE_ASSESSMENT_OUTCOMES)[number]) : null,
+  }
+}
+
+/**
+ * Whether they are treated as a child, by the same derivation the rules use (so the consent page, the
+ * outcome's headline and its table agree), for deciding whether the consent page applies.
+ */
 export function mayBeChild(age: AgeAnswers | undefined): boolean {
   if (!age) return false
-  if (age.assessment === 'assessed_adult') return false
-  if (age.assessment === 'assessed_child') return true
-  const years = age.dobYear ? ageOn(`${age.dobYear.padStart(4, '0')}-${age.dobMonth.padStart(2, '0')}-${age.dobDay.padStart(2, '0')}`, londonDate()) : age.age ? Number(age.age) : null
-  if (years !== null && years < 18) return true
-  const claimed = age.claimedAge ? Number(age.claimedAge) : null
-  if (age.ageDisputed === 'yes' && (claimed === null || claimed < 18)) return true
-  return years === null && claimed !== null && claimed < 18
+  return determineAge(ageFacts(age), londonDate()).child === true
+}
+
+/** Means of control typed in the officer's own words: one per line, or separated by commas or semicolons. */
+export function splitOtherMeans(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(/[\n,;]+/)
+    .map((m) => m.trim().slice(0, 100))
+    .filter(Boolean)
 }
 
 /** The answers as the facts the rules take. */
 export function answersToFacts(a: ScreeningAnswers): Facts {
-  const dob = a.age?.dobYear ? `${a.age.dobYear.padStart(4, '0')}-${a.age.dobMonth.padStart(2, '0')}-${a.age.dobDay.padStart(2, '0')}` : null
+  const age = ageFacts(a.age)
   const child = mayBeChild(a.age)
-  const ms = a.indicators ? (a.indicators.none && a.indicators.means.length === 0 ? false : a.indicators.indicators.length > 0 || a.indicators.means.length > 0) : null
+  const means = a.indicators ? [...a.indicators.means, ...splitOtherMeans(a.indicators.otherMeans)] : []
+  const ms = a.indicators ? (a.indicators.none && means.length === 0 ? false : a.indicators.indicators.length > 0 || means.length > 0) : null
   const directions = a.travel?.directions ?? []
   const travelKnown = a.travel && a.travel.arranged !== 'unknown'
   return {
-    age: a.age?.age ? Number(a.age.age) : null,
-    date_of_birth: dob,
-    age_disputed: a.age ? a.age.ageDisputed === 'yes' : null,
-    claimed_age: a.age?.claimedAge ? Number(a.age.claimedAge) : null,
-    age_assessment_outcome: (a.age?.assessment as Facts['age_assessment_outcome']) ?? null,
+    ...age,
+    age_assessment_outcome: a.age?.assessment || null,
     consent_given: child ? null : a.consent?.decision === 'given' ? true : a.consent?.decision === 'refused' ? false : null,
     travel_arranged: travelKnown ? a.travel!.arranged === 'yes' : null,
     travel_into_uk: travelKnown ? directions.includes('into') : null,
     travel_within_uk: travelKnown ? directions.includes('within') : null,
     travel_out_of_uk: travelKnown ? directions.includes('out') : null,
-    means_used: (a.indicators?.means ?? []) as Facts['means_used'],
+    means_used: means,
     exploitation_purpose: a.exploitation?.purpose || null,
     modern_slavery_indicators_present: ms,
     safeguarding_concern: a.encounter ? a.encounter.safeguardingConcern === 'yes' : null,
@@ -230,5 +253,6 @@ export function answersToFacts(a: ScreeningAnswers): Facts {
     compelled: a.offence ? triState(a.offence.compelled) : null,
     reasonable_person_no_alternative: a.offence ? triState(a.offence.noAlternative) : null,
     direct_consequence_of_exploitation: a.offence ? triState(a.offence.directConsequence) : null,
+    reasonable_person_would_do_act: a.offence ? triState(a.offence.wouldDoAct ?? '') : null,
   }
 }

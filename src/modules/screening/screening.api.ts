@@ -3,12 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/app.ts'
 import { sendProblem } from '#src/platform/http/problem.ts'
-import { Facts } from './screening.facts.ts'
-import { ContradictoryFactsError, ROUTES, TRAVEL_STATES } from './screening.rules.ts'
+import { CHILD_STATUSES, ContradictoryFactsError, ROUTES, TRAVEL_STATES } from './screening.rules.ts'
+import { LEGAL_MEANS } from './screening.vocabulary.ts'
+import { Facts, MEANS } from './screening.facts.ts'
 
 const Step = z.object({ rule: z.string().nullable(), source: z.string().nullable(), text: z.string() })
 const AssessmentResponse = z.object({
   is_child: z.boolean(),
+  child_status: z.enum(CHILD_STATUSES),
   route: z.enum([...ROUTES, 'UNDETERMINED']),
   msa_sections: z.array(z.string()),
   other_legislation: z.array(z.string()),
@@ -23,7 +25,12 @@ const AssessmentResponse = z.object({
       reason: z.string(),
       framework: z.string(),
       elements: z.record(z.string(), z.boolean().nullable()),
-      schedule4: z.object({ status: z.enum(['listed', 'possibly', 'not-found']), message: z.string(), asOf: z.string(), matches: z.array(z.object({ act: z.string(), section: z.string().nullable(), name: z.string(), status: z.string(), qualifier: z.string().nullable() })) }),
+      schedule4: z.object({
+        status: z.enum(['listed', 'possibly', 'not-found']),
+        message: z.string(),
+        asOf: z.string(),
+        identified: z.array(z.object({ act: z.string(), section: z.string().nullable(), name: z.string(), how: z.enum(['citation', 'wording']), wording: z.string(), schedule4: z.enum(['listed', 'possibly', 'not-listed']) })),
+        matches: z.array(z.object({ act: z.string(), section: z.string().nullable(), name: z.string(), status: z.string(), qualifier: z.string().nullable() })) }),
     })
     .nullable(),
   deciding_rule: z.string(),
@@ -32,6 +39,15 @@ const AssessmentResponse = z.object({
   missing: z.array(z.string()),
   additional_actions: z.array(z.string()),
   recovery_period_days: z.int().nullable(),
+  means_of_control: z.array(
+    z.object({
+      value: z.string(),
+      means: z.enum(Object.keys(MEANS) as [keyof typeof MEANS]).nullable(),
+      legal: z.enum(Object.keys(LEGAL_MEANS) as [keyof typeof LEGAL_MEANS]).nullable(),
+      label: z.string(),
+    }),
+  ),
+  unrecognised: z.array(z.object({ field: z.string(), value: z.string(), treated_as: z.string() })),
 })
 
 /**

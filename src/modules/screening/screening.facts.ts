@@ -73,8 +73,12 @@ export const EXPLOITATION_TYPES = ['LABOUR', 'SEXUAL', 'CRIMINAL', 'DOMESTIC_SER
 export type ExploitationType = (typeof EXPLOITATION_TYPES)[number]
 
 const bool = z.boolean({ error: 'Must be true, false or null' }).nullable().optional()
-const choice = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
-  z.enum(values, { error: () => `Must be one of: ${values.join(', ')} (the ${what})` })
+/**
+ * An enumerated fact, read tolerantly: the listed values are the ones the rules know (see `vocabulary`), but
+ * any other words are accepted, kept, shown and treated as unknown or "other". Screening never refuses a case
+ * for an unlisted word.
+ */
+const word = (what: string, max = 100) => z.string({ error: `The ${what} must be text` }).trim().max(max, { error: `The ${what} must be ${max} characters or fewer` })
 
 export const Facts = z
   .object({
@@ -82,34 +86,35 @@ export const Facts = z
     date_of_birth: z.iso.date({ error: 'Date of birth must be a date like 2009-03-31' }).nullable().optional(),
     age_disputed: bool,
     claimed_age: z.int({ error: 'Claimed age must be a whole number of years' }).min(0).max(120).nullable().optional(),
-    age_assessment_outcome: choice(AGE_ASSESSMENT_OUTCOMES, 'age assessment outcome').nullable().optional(),
+    /** One of AGE_ASSESSMENT_OUTCOMES; other words are kept and treated as no assessment. */
+    age_assessment_outcome: word('age assessment outcome', 60).nullable().optional(),
     consent_given: bool,
     travel_arranged: bool,
     travel_into_uk: bool,
     travel_within_uk: bool,
     travel_out_of_uk: bool,
-    means_used: z
-      .array(choice(Object.keys(MEANS) as [Means, ...Means[]], 'means of control'))
-      .max(30)
-      .nullable()
-      .optional(),
+    /** Keys of MEANS, their labels, known synonyms or the legal means; anything else is kept as "other means". */
+    means_used: z.array(word('means of control')).max(30, { error: 'Record at most 30 means of control' }).nullable().optional(),
     exploitation_purpose: z.string().max(500, { error: 'Exploitation purpose must be 500 characters or fewer' }).nullable().optional(),
     modern_slavery_indicators_present: bool,
     safeguarding_concern: bool,
     relationship_ended_on_arrival: bool,
-    location: choice(LOCATIONS, 'UK nation where the person was encountered').nullable().optional(),
+    /** One of LOCATIONS (or a name for one, such as "Northern Ireland"); other words are kept and treated as unknown. */
+    location: word('UK nation where the person was encountered', 60).nullable().optional(),
     nationality: z.string().max(100).nullable().optional(),
-    encountered_by: choice(Object.keys(ENCOUNTERED_BY) as [EncounteredBy, ...EncounteredBy[]], 'organisation that encountered the person').nullable().optional(),
+    /** A key of ENCOUNTERED_BY, its label or a known name; other words are kept and treated as unknown. */
+    encountered_by: word('organisation that encountered the person').nullable().optional(),
     identified_individual: bool,
     suspected_offence_by_subject: z.string().max(300).nullable().optional(),
 
     // Optional facts beyond the scenario shape.
-    /** Structured exploitation types: when given, they win over the free-text purpose. */
-    exploitation_types: z.array(choice(EXPLOITATION_TYPES, 'Home Office exploitation type')).max(6).nullable().optional(),
+    /** Structured exploitation types: when given, they win over the free-text purpose. Unlisted words are read for their meaning. */
+    exploitation_types: z.array(word('exploitation type')).max(12).nullable().optional(),
     county_lines: bool,
-    /** How the person came into the UK, when known: a smuggled entry that turned into exploitation is recorded as such. */
-    entry_route: choice(ENTRY_ROUTES, 'entry route').nullable().optional(),
-    detention: choice(Object.keys(DETENTION) as [keyof typeof DETENTION, ...(keyof typeof DETENTION)[]], 'detention status').nullable().optional(),
+    /** How the person came into the UK, when known (ENTRY_ROUTES): a smuggled entry that turned into exploitation is recorded as such. */
+    entry_route: word('entry route', 60).nullable().optional(),
+    /** A key of DETENTION; other words are kept and treated as not known. */
+    detention: word('detention status').nullable().optional(),
     diplomatic_household: bool,
     /** An adult now, exploited while under 18: consent is needed, and the statistics record age at exploitation. */
     exploited_as_child: bool,
@@ -117,16 +122,24 @@ export const Facts = z
     la_pilot_area: bool,
     /** s45 elements, as the officer assesses them; unknown means "to be assessed". */
     compelled: bool,
+    /** Adult limb, s45(1)(d): a reasonable person in the same situation, with their relevant characteristics, would have had no realistic alternative. */
     reasonable_person_no_alternative: bool,
+    /** Child limb, s45(4)(b): the act was a direct consequence of being, or having been, a victim. */
     direct_consequence_of_exploitation: bool,
+    /** Child limb, s45(4)(c): a reasonable person in the same situation, with their relevant characteristics, would do that act. */
+    reasonable_person_would_do_act: bool,
   })
   .strict()
 export type Facts = z.output<typeof Facts>
 
-/** Facts as the rules see them: every field present, unknown as null. */
-export type NormalisedFacts = { [K in keyof Facts]-?: Exclude<Facts[K], undefined> }
-
-export function normaliseFacts(facts: Facts): NormalisedFacts {
-  const keys = Object.keys(Facts.shape) as (keyof Facts)[]
-  return Object.fromEntries(keys.map((k) => [k, facts[k] ?? null])) as NormalisedFacts
+/** Facts as the rules see them: every field present, unknown as null, enumerated facts as the values the rules know. */
+export type NormalisedFacts = Omit<{ [K in keyof Facts]-?: Exclude<Facts[K], undefined> }, 'age_assessment_outcome' | 'means_used' | 'location' | 'encountered_by' | 'exploitation_types' | 'entry_route' | 'detention'> & {
+  age_assessment_outcome: (typeof AGE_ASSESSMENT_OUTCOMES)[number] | null
+  /** Recognised means only; the rest are in the assessment's means_of_control as "other means". */
+  means_used: Means[]
+  location: Location | null
+  encountered_by: EncounteredBy | null
+  exploitation_types: ExploitationType[] | null
+  entry_route: (typeof ENTRY_ROUTES)[number] | null
+  detention: keyof typeof DETENTION | null
 }

@@ -7,7 +7,7 @@ import { isUuid } from '#src/shared/ids.ts'
 import { INDICATOR_GROUPS } from './indicators.ts'
 import { CONSENT_POINTS, mayBeChild, readAge, readConsent, readEncounter, readExploitation, readIndicators, readOffence, readTravel, type ScreeningAnswers } from './screening.answers.ts'
 import { DETENTION, ENCOUNTERED_BY, EXPLOITATION_TYPES, LOCATIONS, MEANS } from './screening.facts.ts'
-import { RULES, ROUTES, type Route } from './screening.rules.ts'
+import { CHILD_STATUS_LABELS, childStatusOf, RULES, ROUTES, ruleTitle, type Route } from './screening.rules.ts'
 import { victimFacetAccess } from '#src/modules/people/index.ts'
 import { guardVictimFacet } from '#src/modules/people/victim-facet.guard.ts'
 import { ScreeningError, SCREENING_SECTIONS, type ScreeningSection } from './screening.service.ts'
@@ -150,6 +150,7 @@ export function registerScreeningPages(app: FastifyInstance, { services, db }: A
     const { outcome, unanswered } = confirmed
       ? { outcome: row.outcome as unknown as ReturnType<typeof screening.preview>['outcome'], unanswered: [] as ScreeningSection[] }
       : screening.preview(row.answers)
+    const childStatus = childStatusOf(outcome)
     return reply.page('screening/views/outcome.njk', {
       pageTitle: confirmed ? 'Screening outcome (confirmed)' : 'Screening outcome',
       caption: `Screening ${row.person_name ?? 'a person'} (${row.reference})`,
@@ -159,8 +160,11 @@ export function registerScreeningPages(app: FastifyInstance, { services, db }: A
       travelLabel: TRAVEL_LABELS[outcome.smuggling_or_trafficking],
       authorityLabel: outcome.competent_authority ? AUTHORITY_LABELS[outcome.competent_authority] : 'Not applicable',
       confirmedLabel: row.confirmed_route ? ROUTE_LABELS[row.confirmed_route as Route] : null,
-      rule: RULES[outcome.deciding_rule],
-      supporting: outcome.supporting_rules.map((id) => ({ id, ...RULES[id] })),
+      childStatusLabel: CHILD_STATUS_LABELS[childStatus],
+      rule: { title: ruleTitle(outcome.deciding_rule, childStatus), source: RULES[outcome.deciding_rule]?.source },
+      supporting: outcome.supporting_rules.map((id) => ({ id, title: ruleTitle(id, childStatus), source: RULES[id]?.source })),
+      meansOfControl: outcome.means_of_control ?? [],
+      unrecognised: outcome.unrecognised ?? [],
       unanswered: unanswered.map((s) => ({ text: SECTION_TITLES[s], href: `/screenings/${row.id}/${s}` })),
       routeItems: [...ROUTES, 'UNDETERMINED' as const].filter((r) => r !== outcome.route).map((r) => ({ value: r, text: ROUTE_LABELS[r], checked: values.overrideRoute === r })),
       sections: screening.sectionsNeeded(row.answers).map((s) => ({ text: SECTION_TITLES[s], href: `/screenings/${row.id}/${s}` })),

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { loadBankHolidays, loadSchedule4 } from './legal-data.ts'
 import { AGE_ASSESSMENT_OUTCOMES, ENCOUNTERED_BY, EXPLOITATION_TYPES, LOCATIONS, MEANS, type Facts } from './screening.facts.ts'
-import { assess, ContradictoryFactsError, type Assessment } from './screening.rules.ts'
+import { assess, ContradictoryFactsError, isChildStatus, type Assessment } from './screening.rules.ts'
 import { addWorkingDays, isWorkingDay } from './working-days.ts'
 
 const schedule4 = loadSchedule4()
@@ -24,7 +24,8 @@ const facts: fc.Arbitrary<Facts> = fc.record({
   travel_into_uk: bool,
   travel_within_uk: bool,
   travel_out_of_uk: bool,
-  means_used: fc.subarray(Object.keys(MEANS) as (keyof typeof MEANS)[], { maxLength: 4 }),
+  // Listed means, their synonyms, and words nobody listed: screening never refuses them.
+  means_used: fc.array(fc.oneof(fc.constantFrom(...Object.keys(MEANS), 'payment_inducement', 'ransom', 'secrecy_instructions', 'beatings', 'kidnap'), fc.string({ maxLength: 20 })), { maxLength: 4 }),
   exploitation_purpose: fc.constantFrom(...PURPOSES),
   modern_slavery_indicators_present: bool,
   safeguarding_concern: bool,
@@ -84,6 +85,40 @@ describe('screening properties', () => {
         const without = run({ ...f, suspected_offence_by_subject: null })
         const withOffence = run({ ...f, suspected_offence_by_subject: offence })
         if (without && withOffence) expect(withOffence.route).toBe(without.route)
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('gives a Duty to Notify only to an adult who declined: consent not asked is not a refusal', () => {
+    fc.assert(
+      fc.property(facts, (f) => {
+        const outcome = run(f)
+        if (outcome?.route === 'DUTY_TO_NOTIFY') expect(f.consent_given).toBe(false)
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('derives is_child from the one child status', () => {
+    fc.assert(
+      fc.property(facts, (f) => {
+        const outcome = run(f)
+        if (outcome) expect(outcome.is_child).toBe(isChildStatus(outcome.child_status))
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('gives smuggling then trafficking only for a smuggled entry, and slavery without trafficking only with no arranged travel and the s1 elements', () => {
+    fc.assert(
+      fc.property(facts, (f) => {
+        const outcome = run(f)
+        if (outcome?.smuggling_or_trafficking === 'SMUGGLING_THEN_TRAFFICKING') expect(f.entry_route).toBe('smuggled')
+        if (outcome?.smuggling_or_trafficking === 'SLAVERY_WITHOUT_TRAFFICKING') {
+          expect(f.travel_arranged === false || (f.travel_into_uk === false && f.travel_within_uk === false && f.travel_out_of_uk === false)).toBe(true)
+          expect(outcome.msa_sections.length + outcome.other_legislation.length).toBeGreaterThan(0)
+        }
       }),
       { numRuns: 3000 },
     )

@@ -2,7 +2,8 @@ import { ageOn } from '#src/shared/dates.ts'
 import { COUNTY_LINES_PATTERN, typesFromPurpose } from './exploitation-keywords.ts'
 import type { Schedule4 } from './legal-data.ts'
 import { matchSchedule4, type Schedule4Finding } from './schedule4.ts'
-import { normaliseFacts, type EncounteredBy, type ExploitationType, type Facts, type Location, type Means, type NormalisedFacts } from './screening.facts.ts'
+import type { EncounteredBy, ExploitationType, Facts, Location, Means, NormalisedFacts } from './screening.facts.ts'
+import { interpretFacts, LEGAL_MEANS, type LegalMeans, type MeansFinding, type Unrecognised } from './screening.vocabulary.ts'
 
 /**
  * The screening rules (DOMAIN.md sections 1-8, 13 and 14): a pure function from facts to an outcome that
@@ -83,8 +84,50 @@ export type S45Screening = {
   framework: string
 }
 
+/**
+ * Whether the person is treated as a child, derived once and used everywhere it is shown: the headline rule,
+ * the table, the consent page and the NRM documents. `presumed_child`: may be under 18, so treated as a child
+ * until their age is determined (MSA s51; R02). `assessed_adult`: an age assessment ended that presumption.
+ */
+export const CHILD_STATUSES = ['child', 'assessed_child', 'presumed_child', 'adult', 'assessed_adult', 'unknown', 'no_identified_person'] as const
+export type ChildStatus = (typeof CHILD_STATUSES)[number]
+export const isChildStatus = (status: ChildStatus) => status === 'child' || status === 'assessed_child' || status === 'presumed_child'
+
+export const CHILD_STATUS_LABELS: Record<ChildStatus, string> = {
+  child: 'Yes: under 18',
+  assessed_child: 'Yes: an age assessment found them to be under 18',
+  presumed_child: 'Yes: they may be under 18, so they are treated as a child until their age is determined (MSA s51)',
+  adult: 'No: 18 or over',
+  assessed_adult: 'No: an age assessment found them to be an adult, which ended the presumption that they may be a child',
+  unknown: 'Not known yet: find out their age; if they may be under 18, treat them as a child now',
+  no_identified_person: 'Not applicable: nobody has been identified yet',
+}
+
+/**
+ * A rule's title as the outcome shows it for this person. The age rules (R01, R02) read differently for
+ * someone who is not treated as a child, so the page never says "treated as a child" over a table saying "No".
+ */
+export function ruleTitle(id: string, childStatus: ChildStatus): string {
+  if (id === 'R02' && childStatus === 'unknown') return 'Age not known: if they may be under 18, they must be treated as a child until their age is determined'
+  if (id === 'R02' && childStatus === 'assessed_adult') return 'Age was disputed; an age assessment has found them to be an adult, so the presumption that they may be a child has ended'
+  if (id === 'R02' && !isChildStatus(childStatus)) return 'Someone who may be under 18 is treated as a child until their age is determined; nothing suggests this person may be'
+  if (id === 'R01' && !isChildStatus(childStatus)) return 'The child rules (no consent, no “means”) describe exploitation suffered under 18; they are not treated as a child now'
+  return RULES[id]?.title ?? id
+}
+
+/**
+ * The one derived child status an outcome is shown with. Outcomes confirmed before it was recorded carry only
+ * `is_child`, so theirs is read from that.
+ */
+export function childStatusOf(outcome: Pick<Assessment, 'is_child'> & { child_status?: ChildStatus }): ChildStatus {
+  if (outcome.child_status && isChildStatus(outcome.child_status) === outcome.is_child) return outcome.child_status
+  return outcome.is_child ? 'child' : 'adult'
+}
+
 export type Assessment = {
+  /** True exactly when child_status is child, assessed_child or presumed_child. */
   is_child: boolean
+  child_status: ChildStatus
   route: Route
   msa_sections: string[]
   other_legislation: string[]
@@ -100,6 +143,10 @@ export type Assessment = {
   missing: string[]
   additional_actions: string[]
   recovery_period_days: number | null
+  /** Each means of control as recorded, with the legal means it is; `legal: null` is "other means". */
+  means_of_control: MeansFinding[]
+  /** Recorded values Lantern did not recognise, and how they were treated. */
+  unrecognised: Unrecognised[]
 }
 
 export class ContradictoryFactsError extends Error {
@@ -113,21 +160,22 @@ const LABOUR_RIGHTS = /\b(minimum wage|underpa\w*|wages?|holiday pay|hours|emplo
 const STATUS_ONLY = /\b(immigration|visa|overstay\w*|irregular|status|illegal working)\b/i
 const HOME_TAKEOVER = /\b(own home|home takeover|cuckoo\w*|their (flat|home)|his (flat|home)|her (flat|home)|use of (a |the |their )?home)\b/i
 
-type AgeFinding = { child: boolean | null; via: 'age' | 'dispute' | 'assessment' | null; age: number | null; text: string }
+type AgeFinding = { child: boolean | null; status: ChildStatus; via: 'age' | 'dispute' | 'assessment' | null; age: number | null; text: string }
 
-function determineAge(f: NormalisedFacts, today: string): AgeFinding {
+/** The one derivation of whether someone is treated as a child (R01, R02), used by the rules and the pages. */
+export function determineAge(f: Pick<NormalisedFacts, 'age' | 'date_of_birth' | 'age_disputed' | 'claimed_age' | 'age_assessment_outcome'>, today: string): AgeFinding {
   const age = f.age ?? (f.date_of_birth ? ageOn(f.date_of_birth, today) : null)
-  if (f.age_assessment_outcome === 'assessed_adult') return { child: false, via: 'assessment', age, text: 'An age assessment has found them to be an adult, so the presumption that they may be a child has ended; adult rules apply, and the history is kept in case the assessment is challenged.' }
-  if (f.age_assessment_outcome === 'assessed_child') return { child: true, via: 'assessment', age, text: 'An age assessment has found them to be under 18.' }
-  if (age !== null && age < 18) return { child: true, via: 'age', age, text: `They are ${age}, so under 18.` }
+  if (f.age_assessment_outcome === 'assessed_adult') return { child: false, status: 'assessed_adult', via: 'assessment', age, text: 'An age assessment has found them to be an adult, so the presumption that they may be a child has ended; adult rules apply, and the history is kept in case the assessment is challenged.' }
+  if (f.age_assessment_outcome === 'assessed_child') return { child: true, status: 'assessed_child', via: 'assessment', age, text: 'An age assessment has found them to be under 18.' }
+  if (age !== null && age < 18) return { child: true, status: 'child', via: 'age', age, text: `They are ${age}, so under 18.` }
   const claimsChild = f.claimed_age !== null && f.claimed_age < 18
   if (f.age_disputed && (claimsChild || f.claimed_age === null)) {
-    return { child: true, via: 'dispute', age, text: `Their age is disputed${claimsChild ? ` (they say they are ${f.claimed_age})` : ''} and no age assessment has found them to be an adult, so they are treated as a child until their age is determined.` }
+    return { child: true, status: 'presumed_child', via: 'dispute', age, text: `Their age is disputed${claimsChild ? ` (they say they are ${f.claimed_age})` : ''} and no age assessment has found them to be an adult, so they are treated as a child until their age is determined.` }
   }
-  if (age !== null) return { child: false, via: 'age', age, text: `They are ${age}, so an adult.` }
-  if (claimsChild) return { child: true, via: 'dispute', age: null, text: `They say they are ${f.claimed_age}; with no other evidence of age they are treated as a child.` }
-  if (f.claimed_age !== null) return { child: false, via: 'age', age: f.claimed_age, text: `They say they are ${f.claimed_age}, and nothing suggests otherwise.` }
-  return { child: null, via: null, age: null, text: 'Their age is not known.' }
+  if (age !== null) return { child: false, status: 'adult', via: 'age', age, text: `They are ${age}, so an adult.` }
+  if (claimsChild) return { child: true, status: 'presumed_child', via: 'dispute', age: null, text: `They say they are ${f.claimed_age}; with no other evidence of age they are treated as a child.` }
+  if (f.claimed_age !== null) return { child: false, status: 'adult', via: 'age', age: f.claimed_age, text: `They say they are ${f.claimed_age}, and nothing suggests otherwise.` }
+  return { child: null, status: 'unknown', via: null, age: null, text: 'Their age is not known.' }
 }
 
 function checkContradictions(f: NormalisedFacts, today: string): void {
@@ -146,17 +194,121 @@ function checkContradictions(f: NormalisedFacts, today: string): void {
   if (problems.length > 0) throw new ContradictoryFactsError(problems)
 }
 
+/** Synonyms that name a legal means directly count as compulsion when they are threats, force, abduction or coercion. */
+const COERCIVE_LEGAL_MEANS: readonly LegalMeans[] = ['threat', 'force', 'abduction', 'coercion']
+const MEANS_LABEL = (m: MeansFinding) => m.label.charAt(0).toLowerCase() + m.label.slice(1)
+const FIELD_LABELS: Record<string, string> = {
+  means_used: 'means of control',
+  location: 'location',
+  encountered_by: 'who encountered them',
+  exploitation_types: 'exploitation type',
+  entry_route: 'entry route',
+  detention: 'detention status',
+  age_assessment_outcome: 'age assessment outcome',
+}
+
+/** Exploitation of the kind MSA s1 covers: forced labour and services (criminality included, EN para 21) and servitude. */
+const S1_TYPES: readonly ExploitationType[] = ['LABOUR', 'DOMESTIC_SERVITUDE', 'CRIMINAL']
+const S1_WORDS = /\b(slave\w*|servitude|forced (labou?r|work\w*|criminality)|compulsory labou?r)\b/i
+
+type SlaveryElements = { met: boolean | null; kind: boolean; missing: string | null }
+
+/**
+ * MSA s1 on its own elements: work or services of the forced-labour kind (or servitude), exacted by a means
+ * that shows the menace of a penalty. Any recognised means counts (the ILO forced-labour indicators); words
+ * Lantern does not recognise do not, until someone says what they are.
+ */
+function slaveryElements(f: NormalisedFacts, types: ExploitationType[], recognised: MeansFinding[], other: MeansFinding[]): SlaveryElements {
+  const kind = types.some((t) => S1_TYPES.includes(t)) || (!!f.exploitation_purpose && S1_WORDS.test(f.exploitation_purpose))
+  if (!kind) {
+    return { met: null, kind, missing: 'slavery or forced labour (MSA s1): whether they are held in slavery or servitude, or made to do work or services under the threat of a penalty; the exploitation recorded is not of that kind' }
+  }
+  if (recognised.length > 0) return { met: true, kind, missing: null }
+  return {
+    met: null,
+    kind,
+    missing: `means_used: how they are made to work (violence, threats, debt, confinement, documents or pay withheld…): forced labour is work exacted under the threat of a penalty (MSA s1)${other.length ? `; “${other.map((o) => o.value).join('”, “')}” is not recognised as one yet` : ''}`,
+  }
+}
+
+type TravelFinding = { state: TravelState; rule: string | null; text: string | null; missing: string[] }
+
+/**
+ * Smuggling or trafficking (DOMAIN.md sections 6 and 13): each state only where the facts support it, otherwise
+ * UNDETERMINED with what is missing. Trafficking needs someone to have arranged or facilitated travel (into,
+ * within or out of the UK) with a view to exploitation (MSA s2); "smuggling then trafficking" needs a smuggled
+ * entry whose hold continued after arrival; "slavery without trafficking" needs no arranged travel and the
+ * elements of MSA s1.
+ */
+function travelState(f: NormalisedFacts, ms: boolean | null, identified: boolean | null, s1: SlaveryElements, means: readonly Means[]): TravelFinding {
+  const undetermined = (...missing: string[]): TravelFinding => ({ state: 'UNDETERMINED', rule: null, text: null, missing })
+  if (identified === false) return undetermined()
+  const directions = [f.travel_into_uk, f.travel_within_uk, f.travel_out_of_uk]
+  const smuggledEntry = f.entry_route === 'smuggled'
+  if (f.travel_arranged === null && directions.every((d) => d === null) && !smuggledEntry) return undetermined('travel: whether anyone arranged travel into, out of or within the UK')
+  if (ms === null) return undetermined()
+  const arranged = f.travel_arranged ?? (smuggledEntry ? true : null)
+  const into = f.travel_into_uk === true || (smuggledEntry && f.travel_into_uk !== false)
+  const moved = into || f.travel_within_uk === true || f.travel_out_of_uk === true
+  const ended = f.relationship_ended_on_arrival
+
+  if (ms === false) {
+    if (arranged !== false && into) {
+      if (arranged === null) return undetermined('travel_arranged: whether someone arranged or helped with their entry to the UK (smuggling)')
+      if (ended === true) return { state: 'SMUGGLING', rule: null, text: null, missing: [] }
+      if (ended === null) return undetermined('relationship_ended_on_arrival: whether their relationship with whoever arranged their entry ended on arrival (smuggling only) or continues')
+      return undetermined('relationship_ended_on_arrival: their relationship with whoever brought them continues after arrival, which is not smuggling only: check for a debt, control or exploitation')
+    }
+    return { state: 'NEITHER', rule: null, text: null, missing: [] }
+  }
+
+  const where = [f.travel_into_uk && 'into the UK', f.travel_within_uk && 'within the UK', f.travel_out_of_uk && 'out of the UK'].filter(Boolean).join(' and ')
+  if (arranged === true && moved) {
+    if (smuggledEntry && into) {
+      if (ended === false || f.travel_within_uk === true) {
+        return { state: 'SMUGGLING_THEN_TRAFFICKING', rule: 'R07', text: 'They were smuggled into the UK and the hold on them continued after arrival, with exploitation: the smuggling became trafficking.', missing: [] }
+      }
+      if (ended === true) return undetermined('who exploits them: the relationship with the smuggler ended on arrival; whether the exploiter recruited, moved, harboured or received them (trafficking, MSA s2(3)) or the exploitation began separately')
+      return undetermined('relationship_ended_on_arrival: whether the smuggler’s hold on them continued after arrival (smuggling that became trafficking, R07) or ended on arrival')
+    }
+    if (f.travel_within_uk === true || f.travel_out_of_uk === true || ended !== true) {
+      const missing =
+        into && f.entry_route === null && means.includes('debt_bondage')
+          ? ['entry_route: whether they were smuggled (an agreed, paid entry) before the journey debt was imposed; if so this is smuggling that became trafficking (R07)']
+          : []
+      return {
+        state: 'TRAFFICKING',
+        rule: f.travel_within_uk && !f.travel_into_uk && !f.travel_out_of_uk ? 'R08' : null,
+        text: `Someone arranged their travel ${where} with a view to exploitation: that is trafficking, whatever their nationality and whether or not they agreed to travel.`,
+        missing,
+      }
+    }
+    return undetermined('relationship_ended_on_arrival: the relationship with whoever arranged their journey ended on arrival; whether the journey was arranged with a view to their exploitation (MSA s2(4)) or the exploitation began separately after arrival')
+  }
+  if (arranged === true) return undetermined('travel: where they were moved (into, within or out of the UK)')
+  if (arranged === false || directions.every((d) => d === false)) {
+    if (s1.met) return { state: 'SLAVERY_WITHOUT_TRAFFICKING', rule: 'R09', text: 'Nobody arranged travel for them, and they are made to work or provide services under the threat of a penalty: this is slavery, servitude or forced labour without trafficking.', missing: [] }
+    return undetermined(s1.missing ?? 'slavery or forced labour (MSA s1)')
+  }
+  return undetermined('travel_arranged: whether someone arranged or helped with their travel (trafficking, MSA s2)')
+}
+
 /** Screens one person. `today` is a London calendar date; `schedule4` is the loaded Schedule 4 list. */
 export function assess(input: Facts, options: { schedule4: Schedule4; today: string; config?: ScreeningConfig }): Assessment {
   const config = options.config ?? DEFAULT_SCREENING_CONFIG
-  const f = normaliseFacts(input)
+  const { facts: f, means: meansFound, unrecognised } = interpretFacts(input)
   checkContradictions(f, options.today)
   const steps: ExplanationStep[] = []
   const missing: string[] = []
   const actions: string[] = []
   const supporting = new Set<string>()
   const say = (rule: string | null, text: string) => steps.push({ rule, source: rule ? RULES[rule].source : null, text })
-  const means = f.means_used ?? []
+  /** Recognised means, as the screening's list names them. */
+  const means = f.means_used
+  const legalMeans = new Set(meansFound.flatMap((m) => (m.legal ? [m.legal] : [])))
+  const recognisedMeans = meansFound.filter((m) => m.legal !== null)
+  const otherMeans = meansFound.filter((m) => m.legal === null)
+  const coerciveMeans = meansFound.filter((m) => (m.means ? COERCIVE_MEANS.includes(m.means) : m.legal !== null && COERCIVE_LEGAL_MEANS.includes(m.legal)))
   const location = f.location
   const devolved = location === 'Scotland' || location === 'NI'
 
@@ -165,16 +317,25 @@ export function assess(input: Facts, options: { schedule4: Schedule4; today: str
   // which must not change a child's route.
   const identified = f.identified_individual ?? (f.age !== null || f.date_of_birth !== null || f.claimed_age !== null || f.age_disputed !== null || f.age_assessment_outcome !== null ? true : null)
 
-  // Age.
-  const ageFinding = identified === false ? { child: false, via: null, age: null, text: '' } : determineAge(f, options.today)
+  // Age: one derived child status for everything that follows, and for the pages.
+  const ageFinding: AgeFinding = identified === false ? { child: false, status: 'no_identified_person', via: null, age: null, text: '' } : determineAge(f, options.today)
   if (identified !== false) say(ageFinding.via === 'dispute' ? 'R02' : ageFinding.child ? 'R01' : null, ageFinding.text)
 
-  // Modern slavery indicators: recorded, or implied by coercive means used for an exploitative purpose.
+  // What was recorded but not recognised: kept, shown and said, never refused.
+  if (recognisedMeans.length > 0) {
+    say(null, `Means of control recorded: ${recognisedMeans.map((m) => `${m.means ? MEANS_LABEL(m) : `“${m.value}”`} (${LEGAL_MEANS[m.legal!].toLowerCase()})`).join('; ')}.`)
+  }
+  if (unrecognised.length > 0) {
+    const what = unrecognised.map((u) => `${FIELD_LABELS[u.field] ?? u.field} “${u.value}” (treated as ${u.treated_as})`).join('; ')
+    say(null, `Not recognised: ${what}. ${otherMeans.length ? 'Other means are kept in the record with the words used; they are not counted as compulsion or forced-labour evidence until someone says which legal means they are. ' : ''}Check these answers.`)
+  }
+
+  // Modern slavery indicators: recorded, or implied by means of control used for an exploitative purpose.
   let typeMatches = typesFromPurpose(f.exploitation_purpose)
   let ms = f.modern_slavery_indicators_present
-  if (ms === null && means.length > 0 && typeMatches.length > 0) {
+  if (ms === null && meansFound.length > 0 && typeMatches.length > 0) {
     ms = true
-    say(null, `Modern slavery indicators were not recorded, but the means used (${means.join(', ')}) for ${f.exploitation_purpose} are indicators, so they are treated as present. Confirm this.`)
+    say(null, `Modern slavery indicators were not recorded, but the means used (${meansFound.map((m) => m.value).join(', ')}) for ${f.exploitation_purpose} are indicators, so they are treated as present. Confirm this.`)
   }
 
   // Exploitation types: structured types win; otherwise transparent keyword rules on the purpose.
@@ -182,6 +343,10 @@ export function assess(input: Facts, options: { schedule4: Schedule4; today: str
   if (f.exploitation_types && f.exploitation_types.length > 0) {
     types = [...new Set(f.exploitation_types)]
     say(null, `Exploitation types as recorded: ${types.join(', ')}.`)
+    const alsoDescribed = typeMatches.filter((m) => !types.includes(m.type))
+    if (ms !== false && alsoDescribed.length > 0) {
+      missing.push(`exploitation_types: the purpose also describes ${alsoDescribed.map((m) => `${m.type} (“${m.matched}”)`).join(', ')}; add it if they were exploited that way too (a person can be exploited in more than one way)`)
+    }
   } else if (ms === false) {
     types = []
     typeMatches = []
@@ -198,40 +363,17 @@ export function assess(input: Facts, options: { schedule4: Schedule4; today: str
     f.county_lines ?? (types.includes('CRIMINAL') && !!f.exploitation_purpose && COUNTY_LINES_PATTERN.test(f.exploitation_purpose))
   if (countyLines && f.county_lines === null) say(null, `The purpose mentions drug supply through a line or a taken-over home, so the County Lines flag is set.`)
 
-  // Smuggling or trafficking: a state, not a yes/no.
-  const travelKnown = [f.travel_arranged, f.travel_into_uk, f.travel_within_uk, f.travel_out_of_uk].some((v) => v !== null)
-  const travelled = f.travel_into_uk === true || f.travel_within_uk === true || f.travel_out_of_uk === true
-  let state: TravelState
-  if (identified === false) {
-    state = 'UNDETERMINED'
-  } else if (!travelKnown) {
-    state = 'UNDETERMINED'
-    missing.push('travel: whether anyone arranged travel into, out of or within the UK')
-  } else if (ms) {
-    if (f.travel_arranged && travelled) {
-      const smuggledEntry =
-        f.entry_route === 'smuggled' ||
-        (f.entry_route === null && f.travel_into_uk === true && f.relationship_ended_on_arrival === false && means.includes('debt_bondage') && f.age_disputed === true)
-      if (smuggledEntry && f.travel_into_uk) {
-        state = 'SMUGGLING_THEN_TRAFFICKING'
-        supporting.add('R07')
-        say('R07', f.entry_route === 'smuggled'
-          ? 'They were smuggled into the UK, and exploitation followed on arrival: the smuggling became trafficking.'
-          : 'They arrived irregularly as a young person whose age is disputed, and a journey debt was imposed on arrival with the relationship continuing: this reads as smuggling that became trafficking. Confirm how they entered the UK.')
-      } else {
-        state = 'TRAFFICKING'
-        say(f.travel_within_uk && !f.travel_into_uk && !f.travel_out_of_uk ? 'R08' : null, `Someone arranged their travel${[f.travel_into_uk && 'into the UK', f.travel_within_uk && 'within the UK', f.travel_out_of_uk && 'out of the UK'].filter(Boolean).map((t) => ` ${t}`).join(' and')} with a view to exploitation: that is trafficking, whatever their nationality and whether or not they agreed to travel.`)
-      }
-      if (f.travel_within_uk) supporting.add('R08')
-    } else {
-      state = 'SLAVERY_WITHOUT_TRAFFICKING'
-      say('R09', 'Nobody arranged travel for them, so this is slavery, servitude or forced labour without trafficking.')
-    }
-  } else if (ms === false) {
-    state = f.travel_arranged && f.travel_into_uk && f.relationship_ended_on_arrival ? 'SMUGGLING' : 'NEITHER'
-  } else {
-    state = 'UNDETERMINED'
-  }
+  // MSA s1, on its own elements: slavery, servitude, or forced or compulsory labour (work or services exacted
+  // under the menace of a penalty). Whether anyone arranged travel does not matter to it.
+  const s1 = slaveryElements(f, types, recognisedMeans, otherMeans)
+
+  // Smuggling or trafficking: a state, not a yes/no, concluded only where the facts support it.
+  const travel = travelState(f, ms, identified, s1, means)
+  const state = travel.state
+  for (const m of travel.missing) missing.push(m)
+  if (travel.rule === 'R07') supporting.add('R07')
+  if (travel.text) say(travel.rule, travel.text)
+  if (state === 'TRAFFICKING' || state === 'SMUGGLING_THEN_TRAFFICKING') if (f.travel_within_uk) supporting.add('R08')
 
   // The route (DOMAIN.md section 13).
   let route: Route
@@ -296,20 +438,32 @@ export function assess(input: Facts, options: { schedule4: Schedule4; today: str
     route = 'NRM'
     deciding = 'R03'
     say('R03', 'An adult with signs of modern slavery gave informed consent: refer to the NRM. In England and Wales this also discharges the Duty to Notify.')
+  } else if (f.consent_given === null) {
+    // Not asked is not a refusal: the Duty to Notify is only for an adult who declines.
+    route = 'UNDETERMINED'
+    deciding = 'R03'
+    const ifDeclined =
+      location === null
+        ? 'where they were encountered decides what follows'
+        : config.dutyToNotifyNations.includes(location) && f.encountered_by !== null && config.dutyToNotifyAuthorities.includes(f.encountered_by)
+          ? 'an anonymised Duty to Notify follows'
+          : 'record it, safeguard them and share intelligence'
+    say('R03', `Their consent to an NRM referral has not been asked for or recorded. Not asking is not a refusal: seek their informed consent now. If they consent, refer them to the NRM; if they decline, ${ifDeclined}.`)
+    missing.push('consent_given: ask them for informed consent to an NRM referral (not asked is not a refusal)')
+    actions.push('seek their informed consent to an NRM referral, explaining what the NRM is, the support, the possible outcomes and information sharing')
   } else if (location === null) {
     route = 'UNDETERMINED'
     deciding = 'R05'
-    missing.push('location: the UK nation where they were encountered (the Duty to Notify applies only in England and Wales)')
+    missing.push(`location: the UK nation where they were encountered (the Duty to Notify applies only in England and Wales)${unrecognised.some((u) => u.field === 'location') ? `; “${unrecognised.find((u) => u.field === 'location')!.value}” is not one Lantern recognises` : ''}`)
   } else if (config.dutyToNotifyNations.includes(location) && f.encountered_by !== null && config.dutyToNotifyAuthorities.includes(f.encountered_by)) {
     route = 'DUTY_TO_NOTIFY'
     deciding = 'R04'
-    say('R04', `${f.consent_given === false ? 'An adult declined' : 'An adult has not consented to'} an NRM referral, and ${f.encountered_by.replace(/_/g, ' ')} is a specified public authority in ${location}: submit an anonymised Duty to Notify, with nothing that could identify them.`)
-    if (f.consent_given === null) missing.push('consent_given: record whether they consented (treated as not given)')
+    say('R04', `An adult declined an NRM referral, and ${f.encountered_by.replace(/_/g, ' ')} is a specified public authority in ${location}: submit an anonymised Duty to Notify, with nothing that could identify them.`)
     actions.push('submit a Duty to Notify with no identifying details', 'keep safeguarding them and offer the NRM again')
   } else if (config.dutyToNotifyNations.includes(location) && f.encountered_by === null) {
     route = 'UNDETERMINED'
     deciding = 'R04'
-    missing.push('encountered_by: who encountered them (only specified public authorities must submit a Duty to Notify)')
+    missing.push(`encountered_by: who encountered them (only specified public authorities must submit a Duty to Notify)${unrecognised.some((u) => u.field === 'encountered_by') ? `; “${unrecognised.find((u) => u.field === 'encountered_by')!.value}” is not one Lantern recognises` : ''}`)
   } else {
     route = 'DECLINED_OUTSIDE_EW_RECORD_ONLY'
     deciding = 'R05'
@@ -360,9 +514,11 @@ export function assess(input: Facts, options: { schedule4: Schedule4; today: str
   // Offences: MSA Part 1 extends to England and Wales only.
   const msaSections: string[] = []
   const otherLegislation: string[] = []
+  // s2 and s1 are each decided on their own elements: s2 on arranged travel with a view to exploitation,
+  // s1 on slavery, servitude or forced labour. Either, both or neither may apply.
   const trafficking = state === 'TRAFFICKING' || state === 'SMUGGLING_THEN_TRAFFICKING'
-  const forcedLabourType = types.includes('LABOUR') || types.includes('DOMESTIC_SERVITUDE') || (types.includes('CRIMINAL') && !countyLines)
-  const slaveryOffence = ms === true && identified === true && (state === 'SLAVERY_WITHOUT_TRAFFICKING' || (forcedLabourType && means.length > 0))
+  const slaveryOffence = ms === true && identified === true && s1.met === true
+  if (ms === true && identified === true && s1.kind && s1.met === null && s1.missing && !missing.includes(s1.missing)) missing.push(s1.missing)
   if (identified && ms) {
     if (location === 'Scotland') {
       const parts = [trafficking && 's1', slaveryOffence && 's4'].filter(Boolean)
@@ -373,7 +529,7 @@ export function assess(input: Facts, options: { schedule4: Schedule4; today: str
     } else {
       if (slaveryOffence) msaSections.push('s1')
       if (trafficking) msaSections.push('s2')
-      if (trafficking && means.includes('abduction')) msaSections.push('s4')
+      if (trafficking && legalMeans.has('abduction')) msaSections.push('s4')
     }
   }
   if (state === 'SMUGGLING') otherLegislation.push('Immigration Act 1971 s25 (facilitators)')
@@ -394,21 +550,26 @@ export function assess(input: Facts, options: { schedule4: Schedule4; today: str
         : location === 'NI'
           ? 'Northern Ireland: the s22 defence in the NI Act 2015 (its child limb has no reasonable-person test)'
           : 'England and Wales: Modern Slavery Act 2015 s45'
+    const yesNo = (v: boolean | null, unknown: string) => (v === null ? unknown : v ? 'yes' : 'no')
     if (ageFinding.child) {
+      // s45(4): a direct consequence of being a victim, and a reasonable person in the same situation, with
+      // their relevant characteristics, would do that act. Not the adult "no realistic alternative".
       const direct = f.direct_consequence_of_exploitation ?? (ms ? true : null)
-      const available = direct === true && schedule4.status !== 'listed'
+      const wouldDo = f.reasonable_person_would_do_act
+      const available = direct === true && wouldDo !== false && schedule4.status !== 'listed'
       s45 = {
         limb: 'child',
         available_in_principle: available,
-        elements: { under_18: true, direct_consequence: direct, reasonable_person_would_do_the_act: f.reasonable_person_no_alternative },
+        elements: { under_18: true, direct_consequence: direct, reasonable_person_would_do_act: wouldDo },
         schedule4,
         framework,
-        reason: `Child limb: the act must be a direct consequence of being a victim and one a reasonable person in their situation would do; there is no compulsion test. ${schedule4.message}`,
+        reason: `Child limb (s45(4)): a direct consequence of being a victim (${yesNo(direct, 'not shown')}), and a reasonable person in the same situation, with their relevant characteristics (age, sex, any physical or mental illness or disability), would do that act (${yesNo(wouldDo, 'for the CPS and the court')}); there is no compulsion test and no “realistic alternative” test. ${schedule4.message}`,
       }
+      if (wouldDo === null) missing.push('reasonable_person_would_do_act: would a reasonable person in the same situation, of their age and sex and with any illness or disability they have, do that act? (s45(4)(c))')
       supporting.add('R12')
-      say('R12', `They are treated as under 18, so the s45 child limb applies to “${f.suspected_offence_by_subject}”. ${schedule4.message}`)
+      say('R12', `They are treated as under 18, so the s45 child limb applies to “${f.suspected_offence_by_subject}”: it asks whether a reasonable person in their situation, with their characteristics, would do the act, not whether they had a realistic alternative.${f.reasonable_person_no_alternative !== null ? ' The adult question (no realistic alternative) was answered, but it is not the test for a child and is not used.' : ''} ${schedule4.message}`)
     } else {
-      const compelled = f.compelled ?? (means.some((m) => COERCIVE_MEANS.includes(m)) ? true : null)
+      const compelled = f.compelled ?? (coerciveMeans.length > 0 ? true : null)
       const attributable = ms
       const available = compelled === true && attributable === true && f.reasonable_person_no_alternative !== false && schedule4.status !== 'listed'
       s45 = {
@@ -417,14 +578,14 @@ export function assess(input: Facts, options: { schedule4: Schedule4; today: str
         elements: { over_18: true, compelled, compulsion_attributable_to_exploitation: attributable, no_realistic_alternative: f.reasonable_person_no_alternative },
         schedule4,
         framework,
-        reason: `Adult limb: compulsion (${compelled === true ? `shown by ${means.filter((m) => COERCIVE_MEANS.includes(m)).join(', ')}` : 'not shown'}), attributable to exploitation (${attributable ? 'yes' : 'not shown'}), and a reasonable person would have had no realistic alternative (${f.reasonable_person_no_alternative === null ? 'for the CPS and the court' : f.reasonable_person_no_alternative ? 'yes' : 'no'}). ${schedule4.message}`,
+        reason: `Adult limb (s45(1)): compulsion (${compelled === true ? (f.compelled === true ? 'yes' : `shown by ${coerciveMeans.map((m) => m.value).join(', ')}`) : 'not shown'}), attributable to exploitation (${attributable ? 'yes' : 'not shown'}), and a reasonable person would have had no realistic alternative (${yesNo(f.reasonable_person_no_alternative, 'for the CPS and the court')}). ${schedule4.message}`,
       }
       supporting.add('R11')
       if (route === 'NRM' && deciding === 'R03') {
         deciding = 'R11'
         supporting.add('R03')
       }
-      say('R11', `They are also suspected of “${f.suspected_offence_by_subject}”: the s45 adult limb needs compulsion attributable to their exploitation and no realistic alternative. ${schedule4.message}`)
+      say('R11', `They are also suspected of “${f.suspected_offence_by_subject}”: the s45 adult limb needs compulsion attributable to their exploitation and no realistic alternative.${f.reasonable_person_would_do_act !== null ? ' The child question (would a reasonable person do the act) was answered, but it is not the test for an adult and is not used.' : ''} ${schedule4.message}`)
     }
     if (schedule4.status !== 'not-found') supporting.add('R13')
     say('R13', 's45 is a defence at trial, not a referral filter: it does not change the route, the duty to refer or safeguarding.')
@@ -435,7 +596,8 @@ export function assess(input: Facts, options: { schedule4: Schedule4; today: str
   supporting.delete(deciding)
 
   return {
-    is_child: ageFinding.child === true,
+    is_child: isChildStatus(ageFinding.status),
+    child_status: ageFinding.status,
     route,
     msa_sections: msaSections,
     other_legislation: otherLegislation,
@@ -450,5 +612,7 @@ export function assess(input: Facts, options: { schedule4: Schedule4; today: str
     missing,
     additional_actions: [...new Set(actions)],
     recovery_period_days: (route === 'NRM' || route === 'NRM_AND_CHILD_SAFEGUARDING') && location ? config.recoveryPeriodDays[location] : null,
+    means_of_control: meansFound,
+    unrecognised,
   }
 }

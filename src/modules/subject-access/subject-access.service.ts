@@ -5,7 +5,7 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import { can, type CurrentUser, type Permission } from '#src/platform/auth/permissions.ts'
-import { victimFacetAccess } from '#src/modules/people/index.ts'
+import { isRecordVisible, victimFacetAccess } from '#src/modules/people/index.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import * as repo from './subject-access.repository.ts'
 import { Redactor, type Redaction, type ReviewedRedaction } from './redactor.ts'
@@ -79,7 +79,8 @@ export function createSubjectAccessService(db: Db) {
    */
   async function build(personId: string, requestReference: string, user: CurrentUser): Promise<{ bundle: Bundle; review: ReviewedRedaction[]; records: CarriedRecords }> {
     const person = await repo.person(db, personId)
-    if (!person) throw new SubjectAccessError('not-found', 'No person has that Lantern id')
+    // A person who exists only inside a restricted live job the producer does not work does not exist for them (ADR 0009).
+    if (!person || !(await isRecordVisible(db, 'person', personId, user))) throw new SubjectAccessError('not-found', 'No person has that Lantern id')
     if (person.merged_into) throw new SubjectAccessError('invalid', 'That record has been merged into another person: export the person it was merged into')
     const mayImmigration = can(user, 'immigration-status:view')
     const mayVictim = (await victimFacetAccess(db, user, personId)).visible

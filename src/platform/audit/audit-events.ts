@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = {
   'referral.searched': 'consultation',
   'referral.status-changed': 'alteration',
   'referral.assigned': 'alteration',
+  'referral.graded': 'alteration',
   'audit.viewed': 'consultation',
   'demo.loaded': 'collection',
   'settings.priority-added': 'collection',

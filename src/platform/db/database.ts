@@ -291,6 +291,32 @@ export interface ReferralsTable {
   /** The organisation and sector the referral came from (0008), so outreach impact is a direct link. */
   organisation_id: ColumnType<string | null, string | null | undefined, string | null>
   referring_sector: ColumnType<string | null, string | null | undefined, string | null>
+  /** The urgency flag, its reasons and the indicators it was derived from (0034): see referral.urgency.ts. */
+  urgent: ColumnType<boolean, boolean | undefined, boolean>
+  urgency_reasons: ColumnType<string[], string[] | undefined, string[]>
+  urgency_indicators: ColumnType<string[], string[] | undefined, string[]>
+}
+
+export type GradeLevel = 'high' | 'medium' | 'low'
+
+/** A THRIVE grading made at triage (0034); a regrading adds a row. */
+export interface ReferralGradingsTable {
+  id: string
+  referral_id: string
+  graded_at: ColumnType<Date, Date | string | undefined, never>
+  graded_by: string | null
+  threat: GradeLevel
+  threat_rationale: string
+  harm: GradeLevel
+  harm_rationale: string
+  risk: GradeLevel
+  risk_rationale: string
+  investigation: GradeLevel
+  investigation_rationale: string
+  vulnerability: GradeLevel
+  vulnerability_rationale: string
+  engagement: GradeLevel
+  engagement_rationale: string
 }
 
 export interface ReferralSubjectsTable {
@@ -917,6 +943,7 @@ export interface Database {
   person_names: PersonNamesTable
   locations: LocationsTable
   referrals: ReferralsTable
+  referral_gradings: ReferralGradingsTable
   referral_subjects: ReferralSubjectsTable
   referral_locations: ReferralLocationsTable
   referral_events: ReferralEventsTable

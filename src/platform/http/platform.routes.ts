@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '#src/app.ts'
+import type { Permission } from '#src/platform/auth/permissions.ts'
 import { ROOT } from '#src/platform/paths.ts'
 
 const ASSET_ROOTS: Record<string, { root: string; files: RegExp }> = {
@@ -15,6 +16,12 @@ const ASSET_ROOTS: Record<string, { root: string; files: RegExp }> = {
 }
 
 /** Health, static assets, the home page and the OpenAPI document. */
+const HOMES: readonly [Permission, string][] = [
+  ['user:manage', '/admin/users'],
+  ['audit:view', '/audit/person'],
+  ['metrics:view', '/service-status'],
+]
+
 export function registerPlatformRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/health', { config: { access: 'public' } }, async (_request, reply) => {
     const started = performance.now()
@@ -41,7 +48,10 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: AppDeps): voi
     if (request.user.permissions.has('referral:view')) return reply.redirect('/referrals', 303)
     // A partner's first page is what has been shared with their agency; they can reach nothing else.
     if (request.user.permissions.has('partner-portal:use')) return reply.redirect('/partner', 303)
-    return reply.page('home.njk', { pageTitle: 'Lantern' })
+    // Every other role lands on its own work: the DPO on the audit reports, the administrator on the users,
+    // the operator on the service's status; anyone else on My work, which every role has.
+    const home = HOMES.find(([permission]) => request.user!.permissions.has(permission))
+    return reply.redirect(home ? home[1] : '/my-work', 303)
   })
 
   app.get('/api/v1/openapi.json', { config: { access: 'public' } }, async () => app.swagger())

@@ -98,6 +98,52 @@ export function registerMetrics(app: FastifyInstance, db: Db): Metrics {
   return { registry, readQueue }
 }
 
+export type ServiceStatus = {
+  databaseUp: boolean
+  pool: { total: number; idle: number; max: number; waiting: number }
+  imports: { state: string; count: number }[]
+  oldestImportSeconds: number
+  requests: { total: number; clientErrors: number; serverErrors: number }
+  slowest: { route: string; count: number; meanMs: number }[]
+  uptimeSeconds: number
+}
+
+/** The same figures as /metrics, read for a person: the operator's status page. */
+export async function serviceStatus(metrics: Metrics): Promise<ServiceStatus> {
+  await metrics.readQueue()
+  const all = await metrics.registry.getMetricsAsJSON()
+  const values = (name: string) => all.find((m) => m.name === name)?.values ?? []
+  const one = (name: string, labels: Record<string, string> = {}) => Number(values(name).find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0)
+  const requests = values('lantern_http_requests_total')
+  const byStatus = (prefix: string) => requests.filter((v) => String(v.labels.status).startsWith(prefix)).reduce((sum, v) => sum + Number(v.value), 0)
+  // Mean time per route pattern from the histogram's sum and count; the ten slowest with enough requests to say.
+  const duration = values('lantern_http_request_duration_seconds')
+  const totals = new Map<string, { sum: number; count: number }>()
+  for (const v of duration) {
+    const metric = (v as { metricName?: string }).metricName
+    const key = `${v.labels.method} ${v.labels.route}`
+    const entry = totals.get(key) ?? { sum: 0, count: 0 }
+    if (metric?.endsWith('_sum')) entry.sum = Number(v.value)
+    else if (metric?.endsWith('_count')) entry.count = Number(v.value)
+    else continue
+    totals.set(key, entry)
+  }
+  const slowest = [...totals]
+    .filter(([, t]) => t.count >= 5)
+    .map(([route, t]) => ({ route, count: t.count, meanMs: (t.sum / t.count) * 1000 }))
+    .sort((a, b) => b.meanMs - a.meanMs)
+    .slice(0, 10)
+  return {
+    databaseUp: one('lantern_database_up') === 1,
+    pool: { total: one('lantern_db_pool_connections', { state: 'total' }), idle: one('lantern_db_pool_connections', { state: 'idle' }), max: one('lantern_db_pool_connections', { state: 'max' }), waiting: one('lantern_db_pool_waiting_requests') },
+    imports: IMPORT_STATES.map((state) => ({ state, count: one('lantern_import_jobs', { state }) })),
+    oldestImportSeconds: one('lantern_import_queue_oldest_seconds'),
+    requests: { total: requests.reduce((sum, v) => sum + Number(v.value), 0), clientErrors: byStatus('4'), serverErrors: byStatus('5') },
+    slowest,
+    uptimeSeconds: Math.round(process.uptime()),
+  }
+}
+
 /** GET /metrics, for an operator's token (see registerMetrics). */
 export function registerMetricsRoute(app: FastifyInstance, metrics: Metrics): void {
   app.get('/metrics', { config: { access: 'metrics:view' } }, async (_request, reply) => {
@@ -105,4 +151,6 @@ export function registerMetricsRoute(app: FastifyInstance, metrics: Metrics): vo
     reply.header('content-type', metrics.registry.contentType)
     return reply.send(await metrics.registry.metrics())
   })
+  // The operator's own page when they sign in: the same figures in words, and how to give a scraper a token.
+  app.get('/service-status', { config: { access: 'metrics:view' } }, async (_request, reply) => reply.page('operations/service-status.njk', { pageTitle: 'Service status', status: await serviceStatus(metrics) }))
 }

@@ -1,7 +1,8 @@
 import nunjucks from 'nunjucks'
 import { describe, expect, it } from 'vitest'
 import { ROOT } from '#src/platform/paths.ts'
-import { createNunjucks } from './views.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
+import { createNunjucks, navigation } from './views.ts'
 
 describe('the trim filter (replacing Nunjucks’s backtracking one)', () => {
   const env = createNunjucks(ROOT)
@@ -43,5 +44,30 @@ describe('optionItems (a select built from a long list)', () => {
     expect(vietnam).not.toMatch(/value="AL" selected/)
     expect(vietnam.indexOf('Not known')).toBeLessThan(vietnam.indexOf('Albania'))
     expect(render('')).not.toContain('selected')
+  })
+})
+
+describe('the main menu', () => {
+  const everything = { id: 'u', email: 'u@example.test', displayName: 'U', roleId: 'r', roleName: 'Everything', permissions: new Set(['referral:view', 'referral:create', 'case:view', 'search:use', 'partner-portal:use', 'safeguarding-action:update-own', 'audit:view', 'settings:manage']) } as unknown as CurrentUser
+  const current = (path: string) => navigation(everything, path).filter((i) => i.active).map((i) => i.text)
+
+  it.each([
+    ['/referrals', 'Triage queue'],
+    ['/referrals/0190a0b2-0000-7000-8000-000000000000', 'Triage queue'],
+    ['/referrals/new', 'Record a referral'],
+    ['/referrals/drafts/0190a0b2-0000-7000-8000-000000000000/people', 'Record a referral'],
+    ['/partner', 'Shared with your agency'],
+    ['/partner/figures', 'Referral figures'],
+    ['/partner/actions', 'Actions'],
+    ['/audit/log', 'Audit reports'],
+    ['/audit/access-granted', 'Audit reports'],
+    ['/operations', 'Live jobs'],
+    ['/cases/0190a0b2-0000-7000-8000-000000000000', 'Live jobs'],
+  ])('marks exactly one section on %s: %s', (path, section) => {
+    expect(current(path)).toEqual([section])
+  })
+
+  it('marks nothing on a page outside every section', () => {
+    expect(current('/account')).toEqual([])
   })
 })

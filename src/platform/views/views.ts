@@ -17,12 +17,13 @@ declare module 'fastify' {
 
 export type NavItem = { text: string; href: string; active: boolean }
 
-function navigation(user: CurrentUser | null, path: string): NavItem[] {
+/** The main menu for a user on a path, with exactly the current section marked. */
+export function navigation(user: CurrentUser | null, path: string): NavItem[] {
   if (!user) return []
-  const items: { text: string; href: string; show: boolean }[] = [
+  const items: { text: string; href: string; show: boolean; section?: string[] }[] = [
     { text: 'Triage queue', href: '/referrals', show: can(user, 'referral:view') },
-    { text: 'Record a referral', href: '/referrals/new', show: can(user, 'referral:create') },
-    { text: 'Live jobs', href: '/cases', show: can(user, 'case:view') },
+    { text: 'Record a referral', href: '/referrals/new', show: can(user, 'referral:create'), section: ['/referrals/new', '/referrals/drafts'] },
+    { text: 'Live jobs', href: '/cases', show: can(user, 'case:view'), section: ['/cases', '/operations'] },
     { text: 'Search', href: '/search', show: can(user, 'search:use') },
     { text: 'Safeguarding prompts', href: '/safeguarding-prompts', show: can(user, 'intelligence:view') },
     { text: 'Partners', href: '/partners', show: can(user, 'partner:view') },
@@ -34,16 +35,21 @@ function navigation(user: CurrentUser | null, path: string): NavItem[] {
     { text: 'Hub meetings', href: '/hub-meetings', show: can(user, 'safeguarding-meeting:manage') },
     { text: 'Actions', href: '/partner/actions', show: can(user, 'safeguarding-action:update-own') },
     { text: 'My work', href: '/my-work', show: true },
-    { text: 'Settings', href: '/settings/priorities', show: can(user, 'settings:manage') },
+    { text: 'Settings', href: '/settings/priorities', show: can(user, 'settings:manage'), section: ['/settings'] },
     { text: 'Agreements', href: '/agreements', show: can(user, 'agreement:manage') },
-    { text: 'Audit reports', href: '/audit/person', show: can(user, 'audit:view') },
+    { text: 'Audit reports', href: '/audit/person', show: can(user, 'audit:view'), section: ['/audit'] },
     { text: 'Users', href: '/admin/users', show: can(user, 'user:manage') },
     { text: 'Retention', href: '/retention', show: can(user, 'retention:review') },
     { text: 'Subject access', href: '/subject-access', show: can(user, 'subject-access:export') },
+    { text: 'Service status', href: '/service-status', show: can(user, 'metrics:view') },
   ]
-  return items
-    .filter((i) => i.show)
-    .map((i) => ({ text: i.text, href: i.href, active: path === i.href || (i.href !== '/referrals/new' && path.startsWith(i.href + '/') && !path.startsWith('/referrals/new')) }))
+  const shown = items.filter((i) => i.show)
+  // Exactly one item is current: the one whose section is the longest match for the path, so recording a
+  // referral (/referrals/new, /referrals/drafts/…) is not also the triage queue (/referrals), and a partner's
+  // figures (/partner/figures) are not also "Shared with your agency" (/partner).
+  const length = (i: (typeof shown)[number]) => Math.max(0, ...(i.section ?? [i.href]).filter((prefix) => path === prefix || path.startsWith(prefix + '/')).map((prefix) => prefix.length))
+  const current = shown.reduce<(typeof shown)[number] | null>((best, i) => (length(i) > (best ? length(best) : 0) ? i : best), null)
+  return shown.map((i) => ({ text: i.text, href: i.href, active: i === current }))
 }
 
 export function createNunjucks(root: string): nunjucks.Environment {

@@ -36,9 +36,12 @@ export async function launchBrowser(): Promise<{ browser: Browser; context: Brow
   return { browser, context }
 }
 
-/** Runs axe with the WCAG 2.2 AA rules on the page as it is now: a page with any violation fails the test. */
+/**
+ * Runs axe with the WCAG 2.2 AA rules and its best practices (among them `region`: everything on the page sits in
+ * a landmark) on the page as it is now: a page with any violation fails the test.
+ */
 export async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
   expect(summary, `accessibility violations on ${page.url()}`).toEqual([])
 }
