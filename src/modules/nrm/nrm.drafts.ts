@@ -60,7 +60,6 @@ async function formContext(db: Queryable, referralId: string, personId: string, 
     referral: { ...referral, received_at: new Date(referral.received_at) },
     locations: rows.locations,
     others: rows.others,
-    immigrationStatus: rows.immigrationStatus,
     screening,
     consent: consents.find((c) => c.purpose === 'nrm-referral') ?? null,
     nrm: nrmReferrals[0] ?? null,
@@ -102,6 +101,8 @@ export function createNrmDraftService(db: Db) {
      */
     async view(referralId: string, personId: string, user: CurrentUser, actor: Actor, options: { audit: boolean } = { audit: true }) {
       return inTransaction(db, async (trx) => {
+        // A person not in this referral is not found, whoever asks: the access answer would tell that they exist.
+        if (!(await findSubject(trx, referralId, personId))) throw new NrmError('not-found', 'That person is not in this referral')
         await requireVictimSide(trx, user, personId, 'view')
         const draft = await build(trx, referralId, personId, user)
         if (options.audit) await appendAuditEvents(trx, actor, [{ action: 'nrm.draft-viewed', subjectType: 'person', subjectId: personId, details: { referralId } }])
@@ -120,6 +121,7 @@ export function createNrmDraftService(db: Db) {
       const { sections } = loadFormQuestions()
       if (input.section && !sections.some((s) => s.id === input.section)) throw new NrmDraftInvalid({ section: 'That is not a section of the NRM form' })
       return inTransaction(db, async (trx) => {
+        if (!(await findSubject(trx, referralId, personId))) throw new NrmError('not-found', 'That person is not in this referral')
         await requireVictimSide(trx, user, personId, 'edit')
         const ctx = await formContext(trx, referralId, personId, user)
         const row = await repo.findNrmDraft(trx, referralId, personId, true)

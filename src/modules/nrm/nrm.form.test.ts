@@ -108,7 +108,6 @@ function context(overrides: Partial<FormContext> = {}): FormContext {
     referral: { reference: 'REF-1', received_at: new Date('2026-03-02T10:00:00Z'), summary: 'Boy found at a cannabis grow', exploitation_types: ['criminal'], county_lines: false, status: 'triaged', assigned_name: 'DC Priya Shah' },
     locations: [{ town: 'Hull', postcode: 'HU3 4AB', premises_type: 'residential', description: null }],
     others: [{ name: 'Besnik Kola', role: 'suspected-exploiter' }],
-    immigrationStatus: null,
     screening: null,
     consent: null,
     nrm: null,

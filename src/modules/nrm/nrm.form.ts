@@ -98,6 +98,8 @@ export const DRAFT_FIELDS = {
   dependantCount: { kind: 'count' },
   dependantsWhere: { kind: 'textarea', max: 2000 },
   dependantsAtRisk: yesno,
+  /** Asked, never read from the person record: the recorded immigration status is behind its own firewall (ADR 0009). */
+  immigrationStatus: text,
   homeOfficeReference: { kind: 'text', max: 60 },
   asylumClaim: { kind: 'choice', options: { yes: 'Yes, claimed', intends: 'Intends to claim', no: 'No', unknown: 'Not known' } },
   laName: text,
@@ -249,7 +251,6 @@ export type FormContext = {
   referral: { reference: string; received_at: Date; summary: string; exploitation_types: string[]; county_lines: boolean; status: string; assigned_name: string | null }
   locations: { town: string | null; postcode: string | null; premises_type: string; description: string | null }[]
   others: { name: string | null; role: string }[]
-  immigrationStatus: string | null
   screening: { facts: Record<string, unknown>; outcome: Assessment; answers: ScreeningAnswers; confirmedRoute: string | null } | null
   consent: { decision: string; recorded_on: string; explained_by: string; interpreter_used: boolean; interpreter_language: string | null; points_explained: string[]; understanding: string | null } | null
   nrm: { submitted_on: string; nrm_reference: string | null; first_responder_organisation: string; competent_authority: string | null } | null
@@ -329,7 +330,6 @@ export const DERIVATIONS: Record<string, Derivation> = {
   otherLanguages: { source: 'Person record', value: (c) => list(c.subject.languages.slice(1).map(languageName)) },
   interpreterUsed: { source: 'Consent record', value: (c) => (c.consent ? (c.consent.interpreter_used ? `Yes: ${c.consent.interpreter_language ?? 'language not recorded'}` : 'No') : null) },
   otherPeopleInReferral: { source: 'Referral', value: (c) => list(c.others.map((o) => `${o.name ?? 'Unnamed person'} (${SUBJECT_ROLES.label(o.role).toLowerCase()})`)) ?? 'None' },
-  immigrationStatus: { source: 'Person record', value: (c) => c.immigrationStatus },
   detention: { source: 'Screening', value: (c) => DETENTION[(fact(c, 'detention') as keyof typeof DETENTION) ?? ('' as never)] ?? (c.screening ? 'Not detained' : null) },
   entryRoute: { source: 'Screening', value: (c) => ({ smuggled: 'Smuggled', trafficked: 'Trafficked', regular: 'Regular entry', unknown: 'Not known' })[(fact(c, 'entry_route') as string) ?? ''] ?? null },
   documentsHeld: {

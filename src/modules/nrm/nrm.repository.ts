@@ -228,7 +228,7 @@ export async function updateNrmDraft(db: Queryable, id: string, expectedVersion:
 
 /** What the form needs from the referral and the person beyond the screening: for pre-filling the NRM draft. */
 export async function draftContextRows(db: Queryable, referralId: string, personId: string) {
-  const [referral, person, locations, others, immigration] = await Promise.all([
+  const [referral, person, locations, others] = await Promise.all([
     db
       .selectFrom('referrals')
       .leftJoin('users', 'users.id', 'referrals.assigned_to')
@@ -251,7 +251,7 @@ export async function draftContextRows(db: Queryable, referralId: string, person
       .where('referral_subjects.person_id', '!=', personId)
       .orderBy('referral_subjects.position')
       .execute(),
-    db.selectFrom('person_immigration_status').select(['status']).where('person_id', '=', personId).executeTakeFirst(),
   ])
-  return { referral, languages: person?.languages ?? [], locations, others, immigrationStatus: immigration?.status ?? null }
+  // Never the recorded immigration status: it is behind its own firewall, so the form asks the officer instead.
+  return { referral, languages: person?.languages ?? [], locations, others }
 }
