@@ -103,6 +103,7 @@ function urlsFor(route: string): Request[] {
       if (url.startsWith('/insight/tables')) return DASHBOARD_TABLES.flatMap((t) => [`${t}.csv`, `${t}.xlsx`])
     }
     if (param === 'index') return ['0']
+    if (param === 'section' && before === 'nrm-draft') return ['case', 'victim', 'narrative', 'local-authority', 'police']
     if (param === 'kind' && before === 'safeguarding-plan') return ['risks', 'needs', 'actions', 'reviews']
     if (param === 'type' && before === 'records') return [...RECORD_TYPES]
     if (param === 'itemId') return [w.riskId, w.needId, w.actionId]

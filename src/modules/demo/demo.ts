@@ -19,6 +19,7 @@ import { loadDemoIntelligence } from '#src/modules/intelligence/intelligence.dem
 import { loadDemoMatching } from '#src/modules/matching/matching.demo.ts'
 import { loadDemoSupportWorkers } from '#src/modules/people/support-workers.demo.ts'
 import { loadDemoTriage } from './triage.demo.ts'
+import { loadDemoNrmDrafts } from '#src/modules/nrm/nrm.demo.ts'
 
 /** The demo team: one user per role, as a force's MSHT team and its partners would have. */
 export const DEMO_USERS = [
@@ -85,6 +86,7 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
   await loadDemoSupportWorkers(db, { isaEmail: 'isa@demo.lantern.test', supervisorEmail: 'ds@demo.lantern.test' })
   await loadDemoMatching(db)
   await loadDemoIntelligence(db)
+  await loadDemoNrmDrafts(db)
   const credentials = { password, mfaSecret, users: users.map((u) => ({ email: u.email, role: u.role })) }
   writeFileSync(join(options.dataDir, 'demo-credentials.txt'), formatCredentials(credentials) + '\n', { mode: 0o600 })
   return credentials

@@ -5,6 +5,21 @@ import { ENCOUNTERED_BY } from '#src/modules/screening/screening.facts.ts'
 import { describeIndicator } from '#src/modules/screening/indicators.ts'
 import { CONSENT_POINTS, type ScreeningAnswers } from '#src/modules/screening/screening.answers.ts'
 import { CHILD_STATUS_LABELS, childStatusOf, type Assessment } from '#src/modules/screening/screening.rules.ts'
+import { AUTHORITIES, SCREENING_TYPES } from './nrm.form.ts'
+
+const TRAVEL_WORDS: Record<string, string> = {
+  TRAFFICKING: 'Trafficking',
+  SMUGGLING: 'Smuggling',
+  SMUGGLING_THEN_TRAFFICKING: 'Smuggling that became trafficking',
+  SLAVERY_WITHOUT_TRAFFICKING: 'Slavery, servitude or forced labour without trafficking',
+  NEITHER: 'Neither',
+  UNDETERMINED: 'Not yet determined',
+}
+
+/** Human labels for the codes a screening's explanation may quote, so the summary never shows `LABOUR`. */
+function inWords(text: string): string {
+  return text.replace(/\b[A-Z][A-Z_]{3,}\b/g, (code) => SCREENING_TYPES[code] ?? AUTHORITIES[code] ?? code)
+}
 
 function render(title: string, marking: string, build: (doc: PdfDoc) => void): Promise<Buffer> {
   return renderPdf({ title, marking }, (doc) => {
@@ -33,9 +48,11 @@ function bullets(doc: PdfDoc, items: string[]) {
 export type NrmSummaryData = {
   reference: string
   person: { name: string | null; otherNames: string[]; dateOfBirth: string | null; approximateAge: number | null; gender: string; nationalities: string[] }
-  screening: { outcome: Assessment; answers: ScreeningAnswers; confirmedRoute: string | null; overridden: boolean; overrideReason: string | null; confirmedAt: Date | null; confirmedBy: string | null }
+  screening: { outcome: Assessment; answers: ScreeningAnswers; confirmedRoute: string | null; suggestedRoute?: string | null; overridden: boolean; overrideReason: string | null; confirmedAt: Date | null; confirmedBy: string | null }
   consent: { decision: string; recordedOn: string; explainedBy: string; interpreterLanguage: string | null; pointsExplained: string[]; understanding: string | null } | null
   nrm: { submittedOn: string; nrmReference: string | null; firstResponderOrganisation: string; rgDueOn: string; competentAuthority: string | null } | null
+  /** The NRM draft's answers to the Home Office form, section by section in the form's order. */
+  form?: { routeTitle: string; sections: { title: string; rows: { question: string; answer: string }[] }[]; missing: string[] } | null
 }
 
 /** A pre-filled summary for the NRM referral form: the person, the screening and its reasons, and consent. */
@@ -53,15 +70,15 @@ export function nrmSummaryPdf(data: NrmSummaryData): Promise<Buffer> {
     heading(doc, 'Screening outcome')
     row(doc, 'Route confirmed by the officer', data.screening.confirmedRoute)
     if (data.screening.overridden) row(doc, 'Suggested route overridden because', data.screening.overrideReason)
-    row(doc, 'Suggested route', `${o.route} (rule ${o.deciding_rule})`)
-    row(doc, 'Exploitation types', o.exploitation_types.join(', '))
+    row(doc, 'Suggested route', `${data.screening.suggestedRoute ?? o.route} (rule ${o.deciding_rule})`)
+    row(doc, 'Exploitation types', o.exploitation_types.map((t) => SCREENING_TYPES[t] ?? t).join(', '))
     row(doc, 'County Lines', o.county_lines_flag ? 'Yes' : 'No')
-    row(doc, 'Smuggling or trafficking', o.smuggling_or_trafficking)
+    row(doc, 'Smuggling or trafficking', TRAVEL_WORDS[o.smuggling_or_trafficking] ?? o.smuggling_or_trafficking)
     row(doc, 'Offences to consider', [...o.msa_sections.map((s) => `Modern Slavery Act 2015 ${s}`), ...o.other_legislation].join('; '))
-    row(doc, 'Competent authority', o.competent_authority)
+    row(doc, 'Competent authority', o.competent_authority ? (AUTHORITIES[o.competent_authority] ?? o.competent_authority) : null)
     row(doc, 'Confirmed', data.screening.confirmedAt ? `${formatDateTime(data.screening.confirmedAt)} by ${data.screening.confirmedBy ?? 'an officer'}` : null)
     heading(doc, 'Why')
-    bullets(doc, o.explanation.map((s) => (s.rule ? `${s.rule}: ${s.text} [${s.source}]` : s.text)))
+    bullets(doc, o.explanation.map((s) => inWords(s.rule ? `${s.rule}: ${s.text} [${s.source}]` : s.text)))
     heading(doc, 'Indicators seen')
     bullets(doc, (data.screening.answers.indicators?.indicators ?? []).map(describeIndicator))
     if (o.s45) {
@@ -83,6 +100,17 @@ export function nrmSummaryPdf(data: NrmSummaryData): Promise<Buffer> {
       row(doc, 'NRM reference', data.nrm.nrmReference)
       row(doc, 'First responder organisation', data.nrm.firstResponderOrganisation)
       row(doc, 'Reasonable grounds decision due', formatDate(data.nrm.rgDueOn))
+    }
+    if (data.form) {
+      heading(doc, `Home Office form answers, in the form’s order: ${data.form.routeTitle}`)
+      doc.font('body').fontSize(9).fillColor('#505a5f').text('Copy each answer into the matching question of the Home Office referral form.').fillColor('#0b0c0c')
+      for (const section of data.form.sections) {
+        if (section.rows.length === 0) continue
+        doc.moveDown(0.4).font('bold').fontSize(11).text(section.title)
+        for (const r of section.rows) row(doc, r.question, r.answer)
+      }
+      heading(doc, 'Required by the form and not yet answered')
+      bullets(doc, data.form.missing)
     }
   })
 }

@@ -15,6 +15,8 @@ import { NrmError, NRM_EVENT_KINDS, COMPETENT_AUTHORITIES, type NrmEventKind } f
 import { dtnSummaryPdf, nrmSummaryPdf } from './nrm.documents.ts'
 import { guardVictimFacet } from '#src/modules/people/victim-facet.guard.ts'
 import { askWhom, isSupportWorker, victimSideAccess } from '#src/modules/people/index.ts'
+import { createNrmDraftService } from './nrm.drafts.ts'
+import { registerNrmDraftRoutes } from './nrm.draft.pages.ts'
 
 type Body = Record<string, unknown>
 type PersonParams = { referralId: string; personId: string }
@@ -27,8 +29,11 @@ const WORK_LABELS: Record<string, string> = {
 }
 
 /** The victim facet of a person in a referral: screening, consent, the NRM lifecycle and the Duty to Notify. */
-export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps): void {
+export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
+  const { services, db } = deps
   const nrm = services.nrm
+  const drafts = createNrmDraftService(db)
+  registerNrmDraftRoutes(app, deps, drafts)
 
   function params(request: FastifyRequest<{ Params: PersonParams }>) {
     const { referralId, personId } = request.params
@@ -180,6 +185,7 @@ export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps
     const confirmed = facet.confirmed
     if (!confirmed) throw new NotFoundError('Confirm a screening before downloading the NRM summary')
     const consent = facet.consents.find((c) => c.purpose === 'nrm-referral') ?? null
+    const draft = await drafts.view(params(request).referralId, params(request).personId, request.user!, actorOf(request), { audit: false })
     const latestNrm = facet.nrmReferrals[0] ?? null
     const pdf = await nrmSummaryPdf({
       reference: facet.subject.reference,
@@ -195,6 +201,7 @@ export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps
         outcome: confirmed.outcome as unknown as Assessment,
         answers: confirmed.answers as ScreeningAnswers,
         confirmedRoute: confirmed.confirmed_route ? ROUTE_LABELS[confirmed.confirmed_route as Route] : null,
+        suggestedRoute: ROUTE_LABELS[(confirmed.outcome as unknown as Assessment).route as Route] ?? null,
         overridden: confirmed.overridden,
         overrideReason: confirmed.override_reason,
         confirmedAt: confirmed.confirmed_at,
@@ -203,6 +210,11 @@ export function registerNrmPages(app: FastifyInstance, { services, db }: AppDeps
       consent: consent
         ? { decision: consent.decision, recordedOn: consent.recorded_on, explainedBy: consent.explained_by, interpreterLanguage: consent.interpreter_used ? consent.interpreter_language : null, pointsExplained: consent.points_explained, understanding: consent.understanding }
         : null,
+      form: {
+        routeTitle: draft.routeTitle,
+        sections: draft.sections.map((s) => ({ title: s.title, rows: s.questions.filter((q) => q.answer).map((q) => ({ question: q.question, answer: q.answer! })) })),
+        missing: draft.missing.map((q) => q.question),
+      },
       nrm: latestNrm ? { submittedOn: latestNrm.submitted_on, nrmReference: latestNrm.nrm_reference, firstResponderOrganisation: latestNrm.first_responder_organisation, rgDueOn: latestNrm.rg_due_on, competentAuthority: latestNrm.competent_authority } : null,
     })
     await nrm.recordDownload(actorOf(request), params(request).personId, 'nrm-summary')

@@ -189,3 +189,69 @@ export async function listWorkItems(db: Queryable, options: { assignedTo: string
   `.execute(db)
   return rows
 }
+
+export type NrmDraftRow = { id: string; referral_id: string; person_id: string; data: Record<string, unknown>; version: number; updated_at: Date; updated_by_name: string | null }
+
+/** The draft NRM form for one person in one referral; `lock` holds it until the transaction ends. */
+export async function findNrmDraft(db: Queryable, referralId: string, personId: string, lock = false): Promise<NrmDraftRow | undefined> {
+  if (lock) await db.selectFrom('nrm_drafts').select('id').where('referral_id', '=', referralId).where('person_id', '=', personId).forUpdate().executeTakeFirst()
+  return db
+    .selectFrom('nrm_drafts')
+    .leftJoin('users', 'users.id', 'nrm_drafts.updated_by')
+    .select(['nrm_drafts.id', 'nrm_drafts.referral_id', 'nrm_drafts.person_id', 'nrm_drafts.data', 'nrm_drafts.version', 'nrm_drafts.updated_at', 'users.display_name as updated_by_name'])
+    .where('nrm_drafts.referral_id', '=', referralId)
+    .where('nrm_drafts.person_id', '=', personId)
+    .executeTakeFirst()
+}
+
+/** Inserts the first version; false when someone else made the draft first. */
+export async function insertNrmDraft(db: Queryable, row: { id: string; referral_id: string; person_id: string; data: Record<string, unknown>; created_by: string | null }): Promise<boolean> {
+  const inserted = await db
+    .insertInto('nrm_drafts')
+    .values({ id: row.id, referral_id: row.referral_id, person_id: row.person_id, data: JSON.stringify(row.data), version: 1, created_by: row.created_by, updated_by: row.created_by })
+    .onConflict((oc) => oc.columns(['referral_id', 'person_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return inserted !== undefined
+}
+
+/** Saves a new version only if the draft is still at `expectedVersion`; false when it has moved on. */
+export async function updateNrmDraft(db: Queryable, id: string, expectedVersion: number, data: Record<string, unknown>, userId: string | null): Promise<boolean> {
+  const result = await db
+    .updateTable('nrm_drafts')
+    .set({ data: JSON.stringify(data), version: expectedVersion + 1, updated_by: userId, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** What the form needs from the referral and the person beyond the screening: for pre-filling the NRM draft. */
+export async function draftContextRows(db: Queryable, referralId: string, personId: string) {
+  const [referral, person, locations, others] = await Promise.all([
+    db
+      .selectFrom('referrals')
+      .leftJoin('users', 'users.id', 'referrals.assigned_to')
+      .select(['referrals.reference', 'referrals.received_at', 'referrals.summary', 'referrals.exploitation_types', 'referrals.county_lines', 'referrals.status', 'users.display_name as assigned_name'])
+      .where('referrals.id', '=', referralId)
+      .executeTakeFirst(),
+    db.selectFrom('people').select(['languages']).where('id', '=', personId).executeTakeFirst(),
+    db
+      .selectFrom('referral_locations')
+      .innerJoin('locations', 'locations.id', 'referral_locations.location_id')
+      .select(['locations.town', 'locations.postcode', 'locations.premises_type', 'locations.description'])
+      .where('referral_locations.referral_id', '=', referralId)
+      .orderBy('referral_locations.position')
+      .execute(),
+    db
+      .selectFrom('referral_subjects')
+      .select(['referral_subjects.role'])
+      .select(displayName('referral_subjects.person_id').as('name'))
+      .where('referral_subjects.referral_id', '=', referralId)
+      .where('referral_subjects.person_id', '!=', personId)
+      .orderBy('referral_subjects.position')
+      .execute(),
+  ])
+  // Never the recorded immigration status: it is behind its own firewall, so the form asks the officer instead.
+  return { referral, languages: person?.languages ?? [], locations, others }
+}

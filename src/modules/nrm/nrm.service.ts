@@ -14,7 +14,7 @@ import { addCalendarDays } from '#src/modules/screening/working-days.ts'
 import type { Location } from '#src/modules/screening/screening.facts.ts'
 import * as repo from './nrm.repository.ts'
 
-export const NrmError = defineDomainError('NrmError', { 'not-found': 404, 'not-screened': 400, 'wrong-route': 409, 'no-consent': 400, 'out-of-order': 409, invalid: 400 })
+export const NrmError = defineDomainError('NrmError', { 'not-found': 404, 'not-screened': 400, 'wrong-route': 409, 'no-consent': 400, 'out-of-order': 409, invalid: 400, conflict: 409 })
 
 export const NRM_EVENT_KINDS = {
   'reasonable-grounds': 'Reasonable grounds decision',

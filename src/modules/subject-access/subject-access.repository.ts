@@ -85,7 +85,7 @@ export async function events(db: Queryable, personId: string, user: CurrentUser)
 }
 
 export async function victimRecords(db: Queryable, personId: string) {
-  const [screenings, consents, nrm, nrmEvents, dtn] = await Promise.all([
+  const [screenings, consents, nrm, nrmEvents, dtn, nrmDrafts] = await Promise.all([
     sql<{ status: string; suggested_route: string | null; confirmed_route: string | null; created_at: Date }>`
       SELECT status, suggested_route, confirmed_route, created_at FROM screenings WHERE person_id IN ${identity(personId)} ORDER BY created_at`.execute(db),
     sql<{ purpose: string; decision: string; recorded_on: string; interpreter_used: boolean; interpreter_language: string | null }>`
@@ -97,8 +97,10 @@ export async function victimRecords(db: Queryable, personId: string) {
       WHERE n.person_id IN ${identity(personId)} ORDER BY e.occurred_on`.execute(db),
     sql<{ submitted_on: string; reference: string | null }>`
       SELECT submitted_on::text AS submitted_on, reference FROM dtn_submissions WHERE person_id IN ${identity(personId)} ORDER BY created_at`.execute(db),
+    sql<{ data: unknown; updated_at: Date }>`
+      SELECT data, updated_at FROM nrm_drafts WHERE person_id IN ${identity(personId)} ORDER BY created_at`.execute(db),
   ])
-  return { screenings: screenings.rows, consents: consents.rows, nrm: nrm.rows, nrmEvents: nrmEvents.rows, dtn: dtn.rows }
+  return { screenings: screenings.rows, consents: consents.rows, nrm: nrm.rows, nrmEvents: nrmEvents.rows, dtn: dtn.rows, nrmDrafts: nrmDrafts.rows }
 }
 
 export async function safeguarding(db: Queryable, personId: string) {

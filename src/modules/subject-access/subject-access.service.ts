@@ -1,4 +1,5 @@
 import type { Db } from '#src/platform/db/database.ts'
+import { draftAnswerRows } from '#src/modules/nrm/nrm.form.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
@@ -84,7 +85,7 @@ export function createSubjectAccessService(db: Db) {
     const mayImmigration = can(user, 'immigration-status:view')
     const mayVictim = (await victimFacetAccess(db, user, personId)).visible
     const supervisor = can(user, 'case:supervise')
-    const noVictimRecords = { screenings: [], consents: [], nrm: [], nrmEvents: [], dtn: [] }
+    const noVictimRecords = { screenings: [], consents: [], nrm: [], nrmEvents: [], dtn: [], nrmDrafts: [] }
     const noSafeguarding = { plans: [], risks: [], needs: [], actions: [], reviews: [] }
     const [names, documents, immigration, links, referrals, allCases, allEvents, victim, safeguarding, allDisclosures, allProcessing, thirdParties, staff] = await Promise.all([
       repo.names(db, personId),
@@ -202,6 +203,7 @@ export function createSubjectAccessService(db: Db) {
           ]),
         })),
         ...victim.dtn.map((x) => ({ title: 'Duty to Notify', fields: fields([['Submitted', d(x.submitted_on)], ['Reference', x.reference]]) })),
+        ...victim.nrmDrafts.map((x) => ({ title: 'NRM referral form (draft)', fields: fields([['Last saved', dt(x.updated_at)], ...draftAnswerRows(x.data).map(([q, a]) => [q, t(a, `NRM form draft: ${q}`)] as [string, string])]) })),
       ],
     })
     sections.push({

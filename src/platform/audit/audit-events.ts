@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = {
   'victim-facet.viewed': 'consultation',
   'nrm.submitted': 'collection',
   'nrm.event-recorded': 'alteration',
+  'nrm.draft-viewed': 'consultation',
+  'nrm.draft-saved': 'alteration',
   'dtn.submitted': 'disclosure',
   'document.downloaded': 'disclosure',
   'work.viewed': 'consultation',

@@ -404,6 +404,19 @@ export interface NrmReferralsTable {
   created_at: CreatedAt
 }
 
+/** One person's NRM / Duty to Notify form answers in a referral, until submitted (migration 0047). */
+export interface NrmDraftsTable {
+  id: string
+  referral_id: string
+  person_id: string
+  data: ColumnType<Record<string, unknown>, string, string>
+  version: number
+  created_by: string | null
+  created_at: CreatedAt
+  updated_by: string | null
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
 export interface NrmEventsTable {
   id: string
   nrm_referral_id: string
@@ -939,6 +952,7 @@ export interface Database {
   consents: ConsentsTable
   nrm_referrals: NrmReferralsTable
   nrm_events: NrmEventsTable
+  nrm_drafts: NrmDraftsTable
   dtn_submissions: DtnSubmissionsTable
   person_documents: PersonDocumentsTable
   person_immigration_status: PersonImmigrationStatusTable

@@ -28,6 +28,7 @@ import * as m0026 from './migrations/0026-access-duties.ts'
 import * as m0030 from './migrations/0030-personal-api-tokens.ts'
 import * as m0033 from './migrations/0033-api-idempotency-keys.ts'
 import * as m0034 from './migrations/0034-triage-urgency-grading.ts'
+import * as m0047 from './migrations/0047-nrm-drafts.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0030-personal-api-tokens': m0030,
   '0033-api-idempotency-keys': m0033,
   '0034-triage-urgency-grading': m0034,
+  '0047-nrm-drafts': m0047,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
