@@ -41,9 +41,13 @@ export async function launchBrowser(): Promise<{ browser: Browser; context: Brow
  * a landmark) on the page as it is now: a page with any violation fails the test.
  */
 export async function expectAccessible(page: Page): Promise<void> {
+  expect(await axeViolations(page), `accessibility violations on ${page.url()}`).toEqual([])
+}
+
+/** What axe finds on the page as it is now (WCAG 2.2 AA and best practices), one line per rule broken. */
+export async function axeViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
-  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
-  expect(summary, `accessibility violations on ${page.url()}`).toEqual([])
+  return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
 }
 
 /** Signs in through the sign-in page, as a person would, with the second factor, and waits for the triage queue. */

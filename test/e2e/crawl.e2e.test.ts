@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadDemo } from '#src/modules/demo/demo.ts'
+import { createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
+import { axeViolations, completeSecondFactor, launchBrowser } from './support/browser.ts'
+
+/**
+ * Issue 17: every page a role can reach, on a phone (390 px wide) and a desktop, on the synthetic demo. The
+ * crawl starts from the user's landing page and the main menu and follows every link in the page (never a
+ * download, an API call or another site), one page per route pattern, and on each: the page itself never
+ * scrolls sideways (WCAG 1.4.10: wide tables and charts scroll inside their own region), and axe finds nothing
+ * (WCAG 2.2 AA and best practices, `region` among them).
+ */
+let ctx: TestContext
+let browser: Browser
+let baseUrl: string
+
+beforeAll(async () => {
+  ctx = await createTestContext({ demo: true })
+  await loadDemo(ctx.db, { dataDir: ctx.config.dataDir, referrals: 40, passwordHashCost: 10 })
+  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
+  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
+  ;({ browser } = await launchBrowser())
+}, 180_000)
+afterAll(async () => {
+  await browser?.close()
+  await ctx?.close()
+})
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
+/** One page per route: ids and numbers in the path, and the query, do not make a new page. */
+const patternOf = (path: string) => path.replace(UUID, ':id').replace(/\/\d+(?=\/|$)/g, '/:n')
+const DOWNLOAD = /\.(csv|xlsx|pdf|json|svg|txt)$/
+
+async function signIn(page: Page, email: string) {
+  await page.goto(`${baseUrl}/sign-in`)
+  await page.getByLabel('Email address').fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await completeSecondFactor(page, email)
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'))
+}
+
+async function crawl(role: 'supervisor' | 'auditor' | 'partner' | 'support', width: number, limit: number) {
+  const context = await browser.newContext({ viewport: { width, height: 844 } })
+  const page = await context.newPage()
+  await signIn(page, (await createUser(ctx, role)).email)
+  const queue = [new URL(page.url()).pathname, ...(await page.locator('nav[aria-label="Main menu"] a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? '')))]
+  const seen = new Set<string>()
+  const problems: string[] = []
+  while (queue.length && seen.size < limit) {
+    const path = queue.shift()!
+    const pattern = patternOf(path.split('?')[0])
+    if (seen.has(pattern)) continue
+    seen.add(pattern)
+    const response = await page.goto(`${baseUrl}${path}`)
+    const status = response?.status() ?? 0
+    if (status >= 500) problems.push(`${pattern}: ${status}`)
+    if (status !== 200) continue
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')
+    if (Number(overflow) > 0) problems.push(`${pattern}: the page scrolls sideways by ${overflow}px at ${width}px`)
+    for (const violation of await axeViolations(page)) problems.push(`${pattern}: ${violation}`)
+    const links = await page.locator('main a[href^="/"]:not([download])').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href') ?? ''))
+    for (const link of links) {
+      const target = link.split('#')[0]
+      if (!target || DOWNLOAD.test(target.split('?')[0]) || target.startsWith('/api/') || target.startsWith('/metrics') || target.startsWith('/assets/')) continue
+      if (!seen.has(patternOf(target.split('?')[0]))) queue.push(target)
+    }
+  }
+  await context.close()
+  return { seen, problems }
+}
+
+describe('every page on a phone and a desktop, as each role reaches it', () => {
+  it.each([
+    ['supervisor', 390, 25],
+    ['support', 390, 12],
+    ['auditor', 390, 6],
+    ['partner', 390, 3],
+    ['supervisor', 1280, 25],
+  ] as const)('as a %s at %i px: no page scrolls sideways and axe finds nothing (at least %i pages)', async (role, width, atLeast) => {
+    const { seen, problems } = await crawl(role, width, 120)
+    console.log(`crawl as ${role} at ${width}px: ${seen.size} pages`)
+    expect(seen.size).toBeGreaterThanOrEqual(atLeast)
+    expect(problems.join('\n'), [...seen].join(', ')).toBe('')
+  }, 600_000)
+})
