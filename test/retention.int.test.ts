@@ -382,6 +382,18 @@ describe('the audit log by s62 category', () => {
     for (const line of lines) expect(line).toMatch(/^\d+,"[^"]+",erasure,/)
     const read = await ctx.db.selectFrom('audit_events').select('details').where('action', '=', 'audit.read').orderBy('id', 'desc').executeTakeFirstOrThrow()
     expect(read.details).toMatchObject({ report: 'log', category: 'erasure' })
+
+    // In words, with links: the action as a DPO reads it, what it was about as a link (never a bare id).
+    expect(erasures.body).toContain('Person: erased')
+    const table = erasures.body.slice(erasures.body.indexOf('<table'), erasures.body.indexOf('</table>'))
+    expect(table.replace(/href="[^"]*"/g, '')).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)
+    const about = /href="(\/audit\/log\?subject=[^"]+)"/.exec(consultations.body)?.[1] ?? /href="(\/audit\/person\?personId=[^"]+)"/.exec(consultations.body)?.[1]
+    expect(about).toBeTruthy()
+    // Every event about one record, and only those.
+    const subjectId = /subject=([0-9a-f-]{36})/.exec(erasures.body)?.[1] ?? /personId=([0-9a-f-]{36})/.exec(erasures.body)![1]
+    const aboutOne = await auditor.get(`/audit/log?subject=${subjectId}&days=1&format=csv`)
+    const subjects = await ctx.db.selectFrom('audit_events').select('id').where('subject_id', '=', subjectId).where('occurred_at', '>', new Date(Date.now() - 86_400_000)).execute()
+    expect(aboutOne.body.trim().split('\r\n').slice(1).length).toBe(subjects.length)
   })
 
   it('records the reviewer’s reason as the justification of a combination (merge) and of its undoing', async () => {

@@ -183,7 +183,7 @@ describe('screening an adult who declines', () => {
     const text = await pdfText(pdf.rawPayload)
     expect(text).toContain('Duty to Notify summary (anonymised)')
     expect(text).toContain('Romania')
-    expect(text).toContain('LABOUR')
+    expect(text).toContain('Labour exploitation')
     for (const identifier of ['Ioana', 'Popescu', 'POPESCU', '1994', '20 May', 'Dock Road', 'HU3', 'REF-']) expect(text, identifier).not.toContain(identifier)
     const audit = await ctx.db.selectFrom('audit_events').select(['action', 'category']).where('subject_id', '=', adultId).where('action', 'in', ['dtn.submitted', 'document.downloaded']).execute()
     expect(audit).toEqual(expect.arrayContaining([{ action: 'dtn.submitted', category: 'disclosure' }, { action: 'document.downloaded', category: 'disclosure' }]))

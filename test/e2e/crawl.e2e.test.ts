@@ -33,6 +33,29 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
 const patternOf = (path: string) => path.replace(UUID, ':id').replace(/\/\d+(?=\/|$)/g, '/:n')
 const DOWNLOAD = /\.(csv|xlsx|pdf|json|svg|txt)$/
 
+/** Acronyms a DC reads and writes as such: anything else in capitals with underscores, or a long capitalised word, is a code. */
+const ACRONYMS = new Set(['THRIVE', 'NRM', 'PCSO', 'CSV', 'XLSX', 'PDF', 'JSON', 'API', 'HTCDS', 'CTDC', 'UNODC', 'OSCE', 'NABA', 'MSHT', 'GLAA', 'NSPCC', 'HMRC', 'DVLA', 'UKVI', 'CAD', 'ISA', 'DPO', 'SMS', 'URL', 'CASE', 'REF', 'OPEN', 'SAFEGUARDING'])
+
+/** Codes a page shows in its main content: enum values (LABOUR, SCA_OR_LA_PILOT) and ids nobody can follow. */
+async function codesShown(page: Page): Promise<string[]> {
+  const texts = await page.locator('main').evaluate((main) => {
+    const out: { text: string; linked: boolean }[] = []
+    const walker = main.ownerDocument.createTreeWalker(main, 4)
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement
+      if (!parent || parent.closest('script, style, code, [hidden]')) continue
+      out.push({ text: node.textContent ?? '', linked: Boolean(parent.closest('a')) })
+    }
+    return out
+  })
+  const found = new Set<string>()
+  for (const { text, linked } of texts) {
+    for (const m of text.matchAll(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[A-Z]{5,}\b/g)) if (!ACRONYMS.has(m[0])) found.add(m[0])
+    if (!linked) for (const m of text.matchAll(UUID)) found.add(m[0])
+  }
+  return [...found]
+}
+
 async function signIn(page: Page, email: string) {
   await page.goto(`${baseUrl}/sign-in`)
   await page.getByLabel('Email address').fill(email)
@@ -61,6 +84,7 @@ async function crawl(role: 'supervisor' | 'auditor' | 'partner' | 'support', wid
     const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')
     if (Number(overflow) > 0) problems.push(`${pattern}: the page scrolls sideways by ${overflow}px at ${width}px`)
     for (const violation of await axeViolations(page)) problems.push(`${pattern}: ${violation}`)
+    for (const word of await codesShown(page)) problems.push(`${pattern}: shows a code or an internal id, not words: "${word}"`)
     const links = await page.locator('main a[href^="/"]:not([download])').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href') ?? ''))
     for (const link of links) {
       const target = link.split('#')[0]

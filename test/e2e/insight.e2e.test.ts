@@ -89,10 +89,10 @@ describe('the team dashboard without JavaScript', () => {
   it('produces the quarterly return with a form, and refuses a bad quarter', async () => {
     await plain.goto(`${baseUrl}/insight`)
     await plain.getByRole('link', { name: 'Home Office quarterly return' }).click()
-    await plain.getByLabel('Quarter').fill('2026-Q9')
+    await plain.getByLabel('Quarter', { exact: true }).fill('2026-Q9')
     await plain.getByRole('button', { name: 'Show the return' }).click()
     expect(await plain.locator('.govuk-error-summary').textContent()).toContain('Enter a quarter as a year, a hyphen and Q1 to Q4')
-    await plain.getByLabel('Quarter').fill('2026-Q1')
+    await plain.getByLabel('Quarter', { exact: true }).fill('2026-Q1')
     await plain.getByRole('button', { name: 'Show the return' }).click()
     expect(await plain.locator('main h2').first().textContent()).toContain('January to March 2026')
     const download = await plain.request.get(`${baseUrl}/insight/quarterly-return.xlsx?quarter=2026-Q1`)

@@ -78,7 +78,7 @@ describe('risk-led triage', () => {
     await page.getByRole('button', { name: 'Record risk grading' }).click()
 
     await expect.poll(() => page.locator('main').textContent()).toContain('Risk grading recorded')
-    const grading = page.locator('#risk-grading + p + table')
+    const grading = page.locator('#risk-grading + p + .lantern-table-scroll table')
     await expect.poll(() => grading.textContent()).toContain('Frightened of police; would talk to an ISA')
     await expect.poll(() => page.locator('main').textContent()).toContain('Risk graded (THRIVE)')
     await expectAccessible(page)

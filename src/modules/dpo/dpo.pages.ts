@@ -24,6 +24,35 @@ const ACTION_LABELS: Record<string, string> = {
 
 const LOG_PAGE = 100
 
+/** What a record type is called by the people who work with it. */
+const SUBJECT_WORDS: Record<string, string> = {
+  person: 'Person',
+  referral: 'Referral',
+  case: 'Live job',
+  'nrm-referral': 'NRM referral',
+  screening: 'Screening',
+  location: 'Place',
+  object: 'Phone, vehicle or other item',
+  user: 'User',
+  audit: 'Audit log',
+  agency: 'Partner agency',
+  disclosure: 'Disclosure',
+  agreement: 'Information-sharing agreement',
+  'safeguarding-plan': 'Safeguarding plan',
+  'safeguarding-meeting': 'Hub meeting',
+  import: 'Import',
+  'api-token': 'API token',
+  session: 'Session',
+}
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
+export const subjectInWords = (type: string) => SUBJECT_WORDS[type] ?? capitalise(type.replace(/[-_.]/g, ' '))
+/** An audited action in words: its own label, else "Live job: member added" from "case.member-added". */
+export function actionInWords(action: string): string {
+  if (ACTION_LABELS[action]) return ACTION_LABELS[action]
+  const [type, ...rest] = action.split('.')
+  return rest.length ? `${subjectInWords(type)}: ${rest.join(' ').replace(/-/g, ' ')}` : capitalise(action.replace(/[-_.]/g, ' '))
+}
+
 /** The DPA 2018 s62 categories, plus security events (sign-in, lockout) that fall outside them. */
 const CATEGORY_LABELS: Record<AuditCategory, string> = {
   collection: 'Collection',
@@ -201,31 +230,38 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
   app.get<{ Querystring: Record<string, string | undefined> }>('/audit/log', access, async (request, reply) => {
     const category = request.query.category && isAuditCategory(request.query.category) ? request.query.category : null
     const action = request.query.action && Object.hasOwn(AUDIT_ACTIONS, request.query.action) ? request.query.action : null
+    const subjectId = request.query.subject && isUuid(request.query.subject) ? request.query.subject : null
     const days = Math.min(Math.max(Number.parseInt(request.query.days ?? '30', 10) || 30, 1), 3650)
     const page = Math.max(Number.parseInt(request.query.page ?? '1', 10) || 1, 1)
     const csv = request.query.format === 'csv'
     const limit = csv ? 10_000 : LOG_PAGE
     const to = new Date()
     const from = new Date(to.getTime() - days * 86_400_000)
-    const rows = await services.dpo.log({ category, action, from, to }, { limit: limit + 1, offset: csv ? 0 : (page - 1) * LOG_PAGE }, actorOf(request))
+    const rows = await services.dpo.log({ category, action, subjectId, from, to }, { limit: limit + 1, offset: csv ? 0 : (page - 1) * LOG_PAGE }, actorOf(request))
     const described = rows.slice(0, limit).map((r) => ({
       id: r.id,
       when: formatDateTime(r.occurred_at),
       category: r.category,
-      action: ACTION_LABELS[r.action] ?? r.action,
+      action: actionInWords(r.action),
       who: r.user_name ?? 'System',
       via: via(r),
       subject: r.subject_type ? `${r.subject_type}${r.subject_id ? ` ${r.subject_id}` : ''}` : '',
+      // In words, with a link where the record can be followed: a person to who has seen them, anything else
+      // to every event about it. Never a bare id on the page (the CSV keeps the id for the DPO's records).
+      about: r.subject_type ? subjectInWords(r.subject_type) : '',
+      aboutHref: !r.subject_id ? null : r.subject_type === 'person' ? `/audit/person?personId=${r.subject_id}` : `/audit/log?subject=${r.subject_id}&days=${days}`,
       why: r.justification ?? '',
     }))
     if (csv) {
       return sendCsv(reply, `audit-log${category ? `-${category}` : ''}.csv`, ['Event', 'When', 'Category', 'What', 'Who', 'Via', 'About', 'Why'], described.map((d) => [d.id, d.when, d.category, d.action, d.who, d.via, d.subject, d.why]))
     }
-    const query = (p: number) => `/audit/log?${new URLSearchParams({ ...(category ? { category } : {}), ...(action ? { action } : {}), days: String(days), page: String(p) }).toString()}`
+    const query = (p: number) => `/audit/log?${new URLSearchParams({ ...(category ? { category } : {}), ...(action ? { action } : {}), ...(subjectId ? { subject: subjectId } : {}), days: String(days), page: String(p) }).toString()}`
     return reply.page('dpo/views/log.njk', {
       pageTitle: 'Audit log',
       categoryItems: [{ value: '', text: 'All categories' }, ...AUDIT_CATEGORIES.map((c) => ({ value: c, text: CATEGORY_LABELS[c], selected: c === category }))],
-      actionItems: [{ value: '', text: 'All actions' }, ...Object.entries(AUDIT_ACTIONS).filter(([, c]) => !category || c === category).map(([a]) => ({ value: a, text: a, selected: a === action }))],
+      actionItems: [{ value: '', text: 'All actions' }, ...Object.entries(AUDIT_ACTIONS).filter(([, c]) => !category || c === category).map(([a]) => ({ value: a, text: actionInWords(a), selected: a === action }))],
+      subjectId,
+      allHref: `/audit/log?${new URLSearchParams({ ...(category ? { category } : {}), ...(action ? { action } : {}), days: String(days) }).toString()}`,
       days,
       rows: described,
       csvHref: `${query(1)}&format=csv`,

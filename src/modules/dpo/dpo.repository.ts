@@ -111,7 +111,7 @@ export type LogRow = {
 } & Via
 
 /** The audit log itself, newest first, filtered by s62 category, action and period (one page of it). */
-export async function auditLog(db: Queryable, filter: { category: string | null; action: string | null; from: Date; to: Date }, page: { limit: number; offset: number }): Promise<LogRow[]> {
+export async function auditLog(db: Queryable, filter: { category: string | null; action: string | null; subjectId?: string | null; from: Date; to: Date }, page: { limit: number; offset: number }): Promise<LogRow[]> {
   const { rows } = await sql<LogRow>`
     SELECT a.id::text AS id, a.occurred_at, a.action, a.category, u.display_name AS user_name, ${VIA},
       a.subject_type, a.subject_id, a.justification
@@ -119,6 +119,7 @@ export async function auditLog(db: Queryable, filter: { category: string | null;
     WHERE a.occurred_at >= ${filter.from} AND a.occurred_at < ${filter.to}
       AND (${filter.category}::text IS NULL OR a.category = ${filter.category})
       AND (${filter.action}::text IS NULL OR a.action = ${filter.action})
+      AND (${filter.subjectId ?? null}::text IS NULL OR a.subject_id = ${filter.subjectId ?? null}::text)
     ORDER BY a.occurred_at DESC, a.id DESC
     LIMIT ${page.limit} OFFSET ${page.offset}`.execute(db)
   return rows

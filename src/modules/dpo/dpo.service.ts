@@ -22,10 +22,10 @@ export function createDpoService(db: Db) {
     },
 
     /** A page of the audit log, filtered by s62 category: reading the log is itself audited. */
-    async log(filter: { category: string | null; action: string | null; from: Date; to: Date }, page: { limit: number; offset: number }, actor: Actor) {
+    async log(filter: { category: string | null; action: string | null; subjectId?: string | null; from: Date; to: Date }, page: { limit: number; offset: number }, actor: Actor) {
       return inTransaction(db, async (trx) => {
         const rows = await repo.auditLog(trx, filter, page)
-        await appendAuditEvents(trx, actor, [{ action: 'audit.read', subjectType: 'audit', details: { report: 'log', category: filter.category, action: filter.action, from: filter.from.toISOString(), to: filter.to.toISOString(), rows: rows.length } }])
+        await appendAuditEvents(trx, actor, [{ action: 'audit.read', subjectType: 'audit', details: { report: 'log', category: filter.category, action: filter.action, subjectId: filter.subjectId ?? null, from: filter.from.toISOString(), to: filter.to.toISOString(), rows: rows.length } }])
         return rows
       })
     },

@@ -146,7 +146,7 @@ export function dtnSummaryPdf(data: DtnSummaryData): Promise<Buffer> {
     row(doc, 'Gender', data.gender)
     row(doc, 'Nationality', data.nationality ? countryName(data.nationality) : null)
     row(doc, 'Age at exploitation', data.ageAtExploitation)
-    row(doc, 'Exploitation types', data.exploitationTypes.join(', '))
+    row(doc, 'Exploitation types', data.exploitationTypes.map((t) => SCREENING_TYPES[t] ?? t).join(', '))
     row(doc, 'Where the exploitation happened', LOCATIONS[data.exploitationLocation] ?? data.exploitationLocation)
   })
 }

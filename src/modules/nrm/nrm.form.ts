@@ -4,7 +4,7 @@ import { ROOT } from '#src/platform/paths.ts'
 import { formatDate } from '#src/shared/dates.ts'
 import { COUNTRIES, countryName, isCountryCode, languageName } from '#src/shared/reference-data.ts'
 import { EXPLOITATION_TYPES as REFERRAL_TYPES, GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/referrals/referral.vocabulary.ts'
-import { DETENTION, ENCOUNTERED_BY, MEANS } from '#src/modules/screening/screening.facts.ts'
+import { DETENTION, ENCOUNTERED_BY, EXPLOITATION_TYPE_LABELS, MEANS } from '#src/modules/screening/screening.facts.ts'
 import { describeIndicator } from '#src/modules/screening/indicators.ts'
 import { CONSENT_POINTS, type ScreeningAnswers } from '#src/modules/screening/screening.answers.ts'
 import { CHILD_STATUS_LABELS, childStatusOf, type Assessment } from '#src/modules/screening/screening.rules.ts'
@@ -259,14 +259,7 @@ export type FormContext = {
   draft?: DraftAnswers
 }
 
-export const SCREENING_TYPES: Record<string, string> = {
-  LABOUR: 'Labour exploitation',
-  SEXUAL: 'Sexual exploitation',
-  CRIMINAL: 'Criminal exploitation',
-  DOMESTIC_SERVITUDE: 'Domestic servitude',
-  ORGAN_HARVESTING: 'Organ harvesting',
-  NOT_SPECIFIED_OR_UNKNOWN: 'Not specified or unknown',
-}
+export const SCREENING_TYPES = EXPLOITATION_TYPE_LABELS
 export const AUTHORITIES: Record<string, string> = { SCA: 'Single Competent Authority', IECA: 'Immigration Enforcement Competent Authority', LA_PILOT: 'Local authority child decision-making pilot panel', SCA_OR_LA_PILOT: 'Single Competent Authority, or the local authority pilot panel where the child’s area is in the pilot' }
 const yesNo = (v: unknown) => (v === true ? 'Yes' : v === false ? 'No' : null)
 const list = (items: string[]) => (items.length ? items.join(', ') : null)

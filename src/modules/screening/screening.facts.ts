@@ -70,6 +70,15 @@ export const DETENTION = {
 export const ENTRY_ROUTES = ['smuggled', 'trafficked', 'regular', 'unknown'] as const
 
 export const EXPLOITATION_TYPES = ['LABOUR', 'SEXUAL', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING', 'NOT_SPECIFIED_OR_UNKNOWN'] as const
+/** The exploitation types in the words of the NRM form and the statutory guidance: pages never show the codes. */
+export const EXPLOITATION_TYPE_LABELS: Record<string, string> = {
+  LABOUR: 'Labour exploitation',
+  SEXUAL: 'Sexual exploitation',
+  CRIMINAL: 'Criminal exploitation',
+  DOMESTIC_SERVITUDE: 'Domestic servitude',
+  ORGAN_HARVESTING: 'Organ harvesting',
+  NOT_SPECIFIED_OR_UNKNOWN: 'Not specified or unknown',
+}
 export type ExploitationType = (typeof EXPLOITATION_TYPES)[number]
 
 const bool = z.boolean({ error: 'Must be true, false or null' }).nullable().optional()

@@ -184,7 +184,7 @@ describe('MSA s1 and s2 are each decided on their own elements', () => {
   it('asks whether to add a type the purpose describes when the recorded types leave it out', () => {
     const outcome = run({ ...adult, travel_arranged: false, exploitation_types: ['SEXUAL'], exploitation_purpose: 'forced to commit crimes while being sexually exploited', means_used: ['violence'] })
     expect(outcome.exploitation_types).toEqual(['SEXUAL'])
-    expect(outcome.missing.join(' ')).toContain('the purpose also describes CRIMINAL')
+    expect(outcome.missing.join(' ')).toContain('the purpose also describes criminal exploitation')
   })
 })
 

@@ -6,7 +6,7 @@ import { asString, errorSummary, type FieldErrors } from '#src/platform/http/for
 import { isUuid } from '#src/shared/ids.ts'
 import { INDICATOR_GROUPS } from './indicators.ts'
 import { CONSENT_POINTS, mayBeChild, readAge, readConsent, readEncounter, readExploitation, readIndicators, readOffence, readTravel, type ScreeningAnswers } from './screening.answers.ts'
-import { DETENTION, ENCOUNTERED_BY, EXPLOITATION_TYPES, LOCATIONS, MEANS } from './screening.facts.ts'
+import { DETENTION, ENCOUNTERED_BY, EXPLOITATION_TYPE_LABELS, EXPLOITATION_TYPES, LOCATIONS, MEANS } from './screening.facts.ts'
 import { CHILD_STATUS_LABELS, childStatusOf, RULES, ROUTES, ruleTitle, type Route } from './screening.rules.ts'
 import { victimFacetAccess } from '#src/modules/people/index.ts'
 import { guardVictimFacet } from '#src/modules/people/victim-facet.guard.ts'
@@ -157,6 +157,7 @@ export function registerScreeningPages(app: FastifyInstance, { services, db }: A
       row,
       outcome,
       routeLabel: ROUTE_LABELS[outcome.route],
+      exploitationTypes: outcome.exploitation_types.map((t) => EXPLOITATION_TYPE_LABELS[t] ?? t),
       travelLabel: TRAVEL_LABELS[outcome.smuggling_or_trafficking],
       authorityLabel: outcome.competent_authority ? AUTHORITY_LABELS[outcome.competent_authority] : 'Not applicable',
       confirmedLabel: row.confirmed_route ? ROUTE_LABELS[row.confirmed_route as Route] : null,

@@ -2,7 +2,10 @@ import { ageOn } from '#src/shared/dates.ts'
 import { COUNTY_LINES_PATTERN, typesFromPurpose } from './exploitation-keywords.ts'
 import type { Schedule4 } from './legal-data.ts'
 import { matchSchedule4, type Schedule4Finding } from './schedule4.ts'
-import type { EncounteredBy, ExploitationType, Facts, Location, Means, NormalisedFacts } from './screening.facts.ts'
+import { EXPLOITATION_TYPE_LABELS, type EncounteredBy, type ExploitationType, type Facts, type Location, type Means, type NormalisedFacts } from './screening.facts.ts'
+
+/** An exploitation type as the explanation says it (never its code). */
+const typeWords = (type: string) => EXPLOITATION_TYPE_LABELS[type]?.toLowerCase() ?? type
 import { interpretFacts, LEGAL_MEANS, type LegalMeans, type MeansFinding, type Unrecognised } from './screening.vocabulary.ts'
 
 /**
@@ -326,7 +329,7 @@ export function assess(input: Facts, options: { schedule4: Schedule4; today: str
     say(null, `Means of control recorded: ${recognisedMeans.map((m) => `${m.means ? MEANS_LABEL(m) : `“${m.value}”`} (${LEGAL_MEANS[m.legal!].toLowerCase()})`).join('; ')}.`)
   }
   if (unrecognised.length > 0) {
-    const what = unrecognised.map((u) => `${FIELD_LABELS[u.field] ?? u.field} “${u.value}” (treated as ${u.treated_as})`).join('; ')
+    const what = unrecognised.map((u) => `${FIELD_LABELS[u.field] ?? u.field} “${u.value}” (treated as ${typeWords(u.treated_as)})`).join('; ')
     say(null, `Not recognised: ${what}. ${otherMeans.length ? 'Other means are kept in the record with the words used; they are not counted as compulsion or forced-labour evidence until someone says which legal means they are. ' : ''}Check these answers.`)
   }
 
@@ -342,17 +345,17 @@ export function assess(input: Facts, options: { schedule4: Schedule4; today: str
   let types: ExploitationType[]
   if (f.exploitation_types && f.exploitation_types.length > 0) {
     types = [...new Set(f.exploitation_types)]
-    say(null, `Exploitation types as recorded: ${types.join(', ')}.`)
+    say(null, `Exploitation types as recorded: ${types.map(typeWords).join(', ')}.`)
     const alsoDescribed = typeMatches.filter((m) => !types.includes(m.type))
     if (ms !== false && alsoDescribed.length > 0) {
-      missing.push(`exploitation_types: the purpose also describes ${alsoDescribed.map((m) => `${m.type} (“${m.matched}”)`).join(', ')}; add it if they were exploited that way too (a person can be exploited in more than one way)`)
+      missing.push(`exploitation_types: the purpose also describes ${alsoDescribed.map((m) => `${typeWords(m.type)} (“${m.matched}”)`).join(', ')}; add it if they were exploited that way too (a person can be exploited in more than one way)`)
     }
   } else if (ms === false) {
     types = []
     typeMatches = []
   } else {
     types = [...new Set(typeMatches.map((m) => m.type))]
-    if (typeMatches.length > 0) say(null, `The purpose “${f.exploitation_purpose}” matches ${typeMatches.map((m) => `${m.type} (“${m.matched}”)`).join(', ')}.`)
+    if (typeMatches.length > 0) say(null, `The purpose “${f.exploitation_purpose}” matches ${typeMatches.map((m) => `${typeWords(m.type)} (“${m.matched}”)`).join(', ')}.`)
     else if (ms) {
       types = ['NOT_SPECIFIED_OR_UNKNOWN']
       say(null, f.exploitation_purpose ? `The purpose “${f.exploitation_purpose}” matches no exploitation type, so it is recorded as not specified or unknown.` : 'No exploitation purpose is recorded, so the type is not specified or unknown.')
