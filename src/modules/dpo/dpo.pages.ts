@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { isUuid } from '#src/shared/ids.ts'
-import { formatDateTime } from '#src/shared/dates.ts'
+import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { DISCLOSABLE_FIELDS, isDisclosableField, LAWFUL_BASES, type LawfulBasis } from '#src/modules/disclosures/disclosure.fields.ts'
 import type * as repo from './dpo.repository.ts'
 import { AUDIT_ACTIONS, type AuditCategory } from '#src/platform/audit/audit-events.ts'
@@ -197,6 +197,22 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
     const days = Math.min(Math.max(Number.parseInt(request.query.days ?? '90', 10) || 90, 1), 3650)
     const errors: Record<string, string> = {}
     if (request.query.personId !== undefined && !isUuid(personId)) errors.personId = 'Enter the person’s Lantern id, from their record'
+    // Finding the person first: by name (or date of birth), or by a referral or live job they are in. The search
+    // is the team's own (audited, and blind to what the DPO may not see); its results link to the report.
+    const q = request.query.q?.trim() ?? ''
+    let found: { personId: string; name: string; detail: string }[] | null = null
+    if (request.query.q !== undefined) {
+      if (q.length < 2) errors.q = 'Enter a name, a date of birth, or a referral or live job reference'
+      else {
+        const results = await services.search.search(q, { dateOfBirth: null }, request.user!, actorOf(request))
+        if (results.kind === 'reference') {
+          const people = (await Promise.all(results.references.map((r) => services.dpo.peopleInRecord(r.kind, r.id, request.user!)))).flat()
+          found = people.map((p) => ({ personId: p.person_id, name: p.name, detail: `${q.toUpperCase()}, ${p.role.replace(/-/g, ' ')}${p.date_of_birth ? `, born ${formatDate(p.date_of_birth)}` : ''}` }))
+        } else if (results.kind === 'name' || results.kind === 'date-of-birth') {
+          found = results.people.map((p) => ({ personId: p.person_id, name: p.name, detail: p.date_of_birth ? `born ${formatDate(p.date_of_birth)}` : p.approximate_age ? `about ${p.approximate_age}` : 'date of birth not known' }))
+        } else errors.q = 'Search by a name, a date of birth, or a referral or live job reference'
+      }
+    }
     let rows: repo.AccessRow[] = []
     let personName: string | null = null
     if (isUuid(personId)) {
@@ -222,6 +238,8 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
       days,
       rows: described,
       searched: isUuid(personId),
+      q,
+      found,
       errors,
       errorList: Object.entries(errors).map(([k, v]) => ({ text: v, href: `#${k}` })),
     })

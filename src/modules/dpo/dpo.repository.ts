@@ -203,3 +203,16 @@ export async function accessGrants(db: Queryable, viewer: CurrentUser, filter: {
     ORDER BY a.occurred_at DESC, a.id DESC`.execute(db)
   return rows
 }
+
+export type RecordPerson = { person_id: string; name: string; role: string; date_of_birth: string | null }
+
+/** The people named in a referral or live job, as a DPO finds someone by its reference (hidden ones left out). */
+export async function peopleInRecord(db: Queryable, kind: 'referral' | 'case', id: string, user: CurrentUser): Promise<RecordPerson[]> {
+  const named = kind === 'referral' ? sql`SELECT person_id, role FROM referral_subjects WHERE referral_id = ${id}` : sql`SELECT person_id, role FROM case_people WHERE case_id = ${id}`
+  const { rows } = await sql<RecordPerson>`
+    SELECT DISTINCT ON (s.person_id) s.person_id, ${displayName('s.person_id')} AS name, s.role, p.date_of_birth::text AS date_of_birth
+    FROM (${named}) s JOIN people p ON p.id = s.person_id
+    WHERE ${recordVisible('person', 's.person_id', user)}
+    ORDER BY s.person_id`.execute(db)
+  return rows
+}

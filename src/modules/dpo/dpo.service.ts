@@ -9,6 +9,11 @@ import * as repo from './dpo.repository.ts'
 /** Reports over the audit log for a data protection officer. Reading the log is itself audited. */
 export function createDpoService(db: Db) {
   return {
+    /** The people in a referral or live job found by its reference, for a DPO looking someone up. */
+    peopleInRecord(kind: 'referral' | 'case', id: string, user: CurrentUser) {
+      return repo.peopleInRecord(db, kind, id, user)
+    },
+
     async personAccess(personId: string, about: 'address' | 'immigration-status', days: number, user: CurrentUser, actor: Actor) {
       const since = new Date(Date.now() - days * 86_400_000)
       return inTransaction(db, async (trx) => {
