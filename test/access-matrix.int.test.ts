@@ -70,7 +70,7 @@ describe('access matrix', () => {
       const person = await actor.client.get(`/people/${victimId}`)
       if (person.statusCode === 200) {
         expect(person.body.includes('Screening, consent and NRM'), `${actor.label} person page link`).toBe(allowed)
-        expect(person.body.includes('A protected victim facet exists'), `${actor.label} person page flag`).toBe(!allowed)
+        expect(person.body.includes('Protected victim information exists'), `${actor.label} person page flag`).toBe(!allowed)
       }
     }
   })

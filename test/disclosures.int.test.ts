@@ -294,7 +294,7 @@ describe('a person’s disclosures, seen by someone outside a firewall', () => {
     expect(otherView.statusCode).toBe(200)
     expect(otherView.body).not.toMatch(/immigration status/i)
     expect(otherView.body).not.toContain('NRM referral')
-    expect(otherView.body).not.toContain('victim facet')
+    expect(otherView.body).not.toContain('victim information')
     expect(otherView.body).toContain('Name and other names, a protected field')
   })
 })

@@ -77,7 +77,7 @@ describe('the victim facet', () => {
     expect(other.body).toContain('This person’s victim information is protected')
     expect(other.body).toContain('Test investigator')
     const person = await otherDc.get(`/people/${personId}`)
-    expect(person.body).toContain('A protected victim facet exists')
+    expect(person.body).toContain('Protected victim information exists')
     expect(person.body).not.toContain('Screening, consent and NRM')
     expect((await otherDc.post(`/referrals/${referralId}/people/${personId}/screenings`, {})).statusCode).toBe(403)
     expect((await supervisor.get(`/referrals/${referralId}/people/${personId}/nrm`)).statusCode).toBe(200)

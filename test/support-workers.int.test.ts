@@ -144,7 +144,7 @@ describe('assigning a support worker (ISA) to a victim', () => {
 
     const asOutsider = await dcB.pages.get(`/people/${victimId}`)
     expect(asOutsider.statusCode).toBe(200)
-    expect(asOutsider.body).toContain('A protected victim facet exists')
+    expect(asOutsider.body).toContain('Protected victim information exists')
     expect(asOutsider.body).not.toContain('Support worker (ISA)')
     expect(asOutsider.body).not.toContain('Test support')
     expect((await call(dcB, 'GET', `/api/v1/people/${victimId}`)).json().victimFacet.askWho).not.toContain('Test support')

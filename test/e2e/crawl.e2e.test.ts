@@ -52,6 +52,8 @@ async function codesShown(page: Page): Promise<string[]> {
   for (const { text, linked } of texts) {
     for (const m of text.matchAll(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[A-Z]{5,}\b/g)) if (!ACRONYMS.has(m[0])) found.add(m[0])
     if (!linked) for (const m of text.matchAll(UUID)) found.add(m[0])
+    // The design's word, not the team's: a DC says "victim information".
+    if (/victim facet/i.test(text)) found.add('victim facet')
   }
   return [...found]
 }

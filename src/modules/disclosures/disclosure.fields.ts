@@ -15,7 +15,7 @@ export const DISCLOSABLE_FIELDS = {
   // Only the facts about the person (when, their role, the types reported): a referral's free-text summary names others.
   'referral-summary': { label: 'What was reported about them, and when', protects: null },
   'exploitation-types': { label: 'Types of exploitation reported', protects: null },
-  'nrm-status': { label: 'NRM referral and decisions (victim facet)', protects: 'victim-facet' },
+  'nrm-status': { label: 'NRM referral and decisions (victim information)', protects: 'victim-facet' },
   'immigration-status': { label: 'Immigration status', protects: 'immigration-status' },
 } as const satisfies Record<string, { label: string; protects: 'victim-facet' | 'immigration-status' | null }>
 

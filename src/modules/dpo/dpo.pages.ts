@@ -10,7 +10,7 @@ import { CASE_ROLES } from '#src/modules/cases/case.service.ts'
 
 const ACTION_LABELS: Record<string, string> = {
   'person.viewed': 'Viewed their record',
-  'victim-facet.viewed': 'Viewed their victim facet',
+  'victim-facet.viewed': 'Viewed their victim information',
   'referral.viewed': 'Viewed a referral about them',
   'immigration-status.viewed': 'Viewed immigration status',
   'immigration-status.recorded': 'Recorded immigration status',

@@ -156,7 +156,7 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
 
   api.get(
     '/api/v1/people/:id',
-    { config: { access: 'person:view' }, schema: { tags: ['people'], summary: 'Read a person (no immigration status; the victim facet only as a flag)', params: z.object({ id: z.uuid() }), response: { 200: Person } } },
+    { config: { access: 'person:view' }, schema: { tags: ['people'], summary: 'Read a person (no immigration status; the victim information only as a flag)', params: z.object({ id: z.uuid() }), response: { 200: Person } } },
     async (request, reply) => {
       // A record merged into another person reads as its survivor (matching module).
       const survivor = await services.matching.survivorOf(request.params.id)

@@ -45,7 +45,7 @@ export function registerSafeguardingApi(app: FastifyInstance, { services }: AppD
 
   api.get(
     '/api/v1/people/:id/safeguarding-plan',
-    { config: { access: 'victim-facet:view' }, schema: { tags: ['safeguarding'], summary: 'Read a person’s safeguarding plan (part of their protected victim facet; every read is audited)', params: z.object({ id: z.uuid() }), response: { 200: Plan } } },
+    { config: { access: 'victim-facet:view' }, schema: { tags: ['safeguarding'], summary: 'Read a person’s safeguarding plan (part of their protected victim information; every read is audited)', params: z.object({ id: z.uuid() }), response: { 200: Plan } } },
     async (request) => {
       try {
         const v = await safeguarding.view(request.params.id, request.user!, actorOf(request))

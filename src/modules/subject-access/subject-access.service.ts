@@ -56,7 +56,7 @@ const NOTICE =
 /** Why each protected part may be withheld, in the words the marker uses. */
 const WITHHELD_REASONS: Record<'immigration-status:view' | 'victim-facet:view' | 'case:supervise', string> = {
   'immigration-status:view': 'immigration status is seen only by those who may see it, stating why; a holder of that permission must complete this part, including any sharing of it',
-  'victim-facet:view': 'the victim facet (screening, consent, NRM, Duty to Notify and safeguarding) is seen only by those working the person’s victim side or supervising; one of them must complete this part, including any sharing of it',
+  'victim-facet:view': 'the victim information (screening, consent, NRM, Duty to Notify and safeguarding) is seen only by those working the person’s victim side or supervising; one of them must complete this part, including any sharing of it',
   'case:supervise': 'restricted live jobs are seen only by their officer in charge, their members and supervisors; one of them must complete this part with any restricted live jobs and their events',
 }
 const withheldEntry = (part: string, needs: keyof typeof WITHHELD_REASONS): Entry => ({ title: part, fields: [['Withheld', `withheld: needs ${needs}: ${WITHHELD_REASONS[needs]}`]] })
