@@ -98,6 +98,9 @@ describe('recording an event', () => {
     expect(february.body).toContain('18:30 Spotting exploitation in nail bars')
     expect(february.body).not.toContain('Car wash owners briefing')
     expect(february.body).toContain('href="/outreach/calendar?month=2026-03"')
+    // The pager names where it goes.
+    expect(february.body).toContain('January 2026')
+    expect(february.body).toContain('March 2026')
     // A month that makes no sense falls back to this month rather than failing.
     expect((await pcso.get('/outreach/calendar?month=2026-13')).body).toContain(new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(new Date()))
 

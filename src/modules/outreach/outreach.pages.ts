@@ -119,7 +119,11 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
     const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(asked) && asked >= '1900-01' && asked <= '9999-12' ? asked : londonDate().slice(0, 7)
     const calendar = await outreach.calendar(month)
     const [y, m] = month.split('-').map(Number)
-    const monthName = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(Date.UTC(y, m - 1, 1))
+    const nameOf = (ym: string) => {
+      const [year, mon] = ym.split('-').map(Number)
+      return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(Date.UTC(year, mon - 1, 1))
+    }
+    const monthName = nameOf(`${y}-${String(m).padStart(2, '0')}`)
     return reply.page('outreach/views/calendar.njk', {
       pageTitle: `Awareness and training: ${monthName}`,
       monthName,
@@ -130,6 +134,9 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
       truncated: calendar.truncated,
       previous: calendar.previous,
       next: calendar.next,
+      // The pager names the months it goes to, not just "previous" and "next".
+      previousName: nameOf(calendar.previous),
+      nextName: nameOf(calendar.next),
       today: londonDate(),
     })
   })
