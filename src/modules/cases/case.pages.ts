@@ -113,10 +113,18 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
   const view = { config: { access: 'case:view' as const } }
   const edit = { config: { access: 'case:edit' as const } }
 
-  app.get<{ Querystring: { status?: string } }>('/cases', view, async (request, reply) => {
+  app.get<{ Querystring: { status?: string; kind?: string } }>('/cases', view, async (request, reply) => {
     const status = ['open', 'suspended', 'closed'].includes(request.query.status ?? '') ? request.query.status! : request.query.status === 'all' ? null : 'open'
-    const rows = await cases.list(request.user!, status)
-    return reply.page('cases/views/list.njk', { pageTitle: 'Live jobs', rows: rows.map((r) => ({ ...r, opened: formatDate(r.created_at) })), status })
+    const kind = ['investigation', 'county-lines'].includes(request.query.kind ?? '') ? request.query.kind! : null
+    const rows = await cases.list(request.user!, status, kind)
+    return reply.page('cases/views/list.njk', {
+      pageTitle: 'Live jobs',
+      rows: rows.map((r) => ({ ...r, opened: formatDate(r.created_at) })),
+      status,
+      kind,
+      statusItems: [['open', 'Open'], ['suspended', 'Suspended'], ['closed', 'Closed'], ['all', 'Any status']].map(([value, text]) => ({ value, text, selected: value === (status ?? 'all') })),
+      kindItems: [['', 'Any kind'], ['investigation', 'Investigation'], ['county-lines', 'County Lines']].map(([value, text]) => ({ value, text, selected: value === (kind ?? '') })),
+    })
   })
 
   app.post<{ Params: Params; Body: Body }>('/referrals/:id/cases', edit, async (request, reply) => {

@@ -41,7 +41,7 @@ export async function findCase(db: Queryable, id: string): Promise<CaseRow | und
 }
 
 /** Open cases first; restricted cases only for those the access policy lets see them. */
-export async function listCases(db: Queryable, options: { user: CurrentUser; status: string | null; limit: number }): Promise<CaseRow[]> {
+export async function listCases(db: Queryable, options: { user: CurrentUser; status: string | null; kind?: string | null; limit: number }): Promise<CaseRow[]> {
   let query = db
     .selectFrom('cases')
     .leftJoin('users', 'users.id', 'cases.officer_in_charge')
@@ -50,6 +50,7 @@ export async function listCases(db: Queryable, options: { user: CurrentUser; sta
     .orderBy('cases.created_at', 'desc')
     .limit(options.limit)
   if (options.status) query = query.where('cases.status', '=', options.status)
+  if (options.kind) query = query.where('cases.kind', '=', options.kind)
   return query.where(caseVisible('cases.id', options.user)).execute()
 }
 

@@ -249,7 +249,7 @@ export function createCaseService(db: Db) {
 
     openTasks: (user: CurrentUser, everyone: boolean) => repo.listOpenTasks(db, user, everyone ? null : user.id, 500),
 
-    list: (user: CurrentUser, status: string | null) => repo.listCases(db, { user, status, limit: 200 }),
+    list: (user: CurrentUser, status: string | null, kind: string | null = null) => repo.listCases(db, { user, status, kind, limit: 200 }),
 
     /** Everything about a case, audited. */
     async view(caseId: string, user: CurrentUser, actor: Actor) {
