@@ -177,6 +177,14 @@ describe('working a referral', () => {
     expect(closed.statusCode).toBe(303)
     page = await dc.get(`/referrals/${id}`)
     expect(page.body).toContain('Passed to another agency. Passed to children’s services')
+    // Closed, it offers one thing: reopen it, with a reason, by a button (no lone radio).
+    expect(page.body).toContain('Reopen this referral')
+    expect(page.body).not.toContain('name="status" type="radio"')
+    const reopenVersion = /name="version" value="(\d+)"/.exec(page.body)![1]
+    const noReason = await dc.post(`/referrals/${id}/status`, { status: 'in-triage', reason: '', version: reopenVersion })
+    expect(noReason.statusCode).toBe(400)
+    const reopened = await dc.post(`/referrals/${id}/status`, { status: 'in-triage', reason: 'The family got back in touch', version: reopenVersion })
+    expect(reopened.statusCode).toBe(303)
   })
 
   it('refuses a change made on an out-of-date page, saying why, and keeps the reason typed', async () => {
