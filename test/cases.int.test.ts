@@ -99,6 +99,11 @@ describe('live jobs', () => {
     expect(bad.body).toContain('value="25:70"')
     expect((await dc.post(`${url}/events`, { ...when, eventTime: '6.05' })).statusCode).toBe(303)
     expect((await dc.get(url)).body).toContain('2 Jun 2026, 06:05')
+    // Recorded without a time, it shows as a date: never "00:00", a time nobody recorded.
+    expect((await dc.post(`${url}/events`, { ...when, eventKind: 'premises-visit', 'eventDate-day': '3', eventSummary: 'Searched the premises' })).statusCode).toBe(303)
+    const page = (await dc.get(url)).body
+    expect(page).toMatch(/<strong>[^<]+<\/strong>, 3 June 2026: Searched the premises/)
+    expect(page).not.toContain('3 Jun 2026, 00:00')
   })
 
   it('creates and completes a task, and keeps the supervisor’s decision log append-only', async () => {

@@ -110,7 +110,7 @@ describe('the retention review queue in the browser', () => {
     await expectAccessible(dpo)
 
     await dpo.goto(`${baseUrl}/audit/log?category=erasure&days=1`)
-    expect(await dpo.locator('main table').textContent()).toContain('retention.record-erased')
+    expect(await dpo.locator('main table').textContent()).toContain('Retention: record erased')
     await expectAccessible(dpo)
     await dpoContext.close()
   })

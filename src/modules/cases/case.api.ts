@@ -14,7 +14,7 @@ const CaseDetail = CaseSummary.extend({
   referrals: z.array(z.object({ id: z.uuid(), reference: z.string() })),
   tasks: z.array(z.object({ id: z.uuid(), title: z.string(), owner: z.string().nullable(), dueOn: z.string().nullable(), status: z.string() })),
   decisions: z.array(z.object({ decidedOn: z.string(), decision: z.string(), rationale: z.string(), recordedBy: z.string() })),
-  events: z.array(z.object({ id: z.uuid(), kind: z.string(), occurredAt: z.string(), place: z.string().nullable(), summary: z.string(), people: z.array(z.string().nullable()) })),
+  events: z.array(z.object({ id: z.uuid(), kind: z.string(), occurredAt: z.string(), timeKnown: z.boolean(), place: z.string().nullable(), summary: z.string(), people: z.array(z.string().nullable()) })),
 })
 
 /** Live jobs over the API. Restricted cases are invisible to outsiders here too: to them they are not found. */
@@ -57,7 +57,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
           referrals: view.referrals.map((r) => ({ id: r.id, reference: r.reference })),
           tasks: view.tasks.map((t) => ({ id: t.id, title: t.title, owner: t.owner_name, dueOn: t.due_on, status: t.status })),
           decisions: view.decisions.map((d) => ({ decidedOn: d.decided_on, decision: d.decision, rationale: d.rationale, recordedBy: d.recorded_by_name })),
-          events: view.events.map((e) => ({ id: e.id, kind: e.kind, occurredAt: e.occurred_at.toISOString(), place: e.place, summary: e.summary, people: e.people ?? [] })),
+          events: view.events.map((e) => ({ id: e.id, kind: e.kind, occurredAt: e.occurred_at.toISOString(), timeKnown: e.time_known, place: e.place, summary: e.summary, people: e.people ?? [] })),
         }
       } catch (error) {
         if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
@@ -312,7 +312,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
           .refine((q) => Boolean(q.personId) !== Boolean(q.locationId), { error: 'Give exactly one of personId or locationId', path: ['personId'] }),
         response: {
           200: z.object({
-            items: z.array(z.object({ id: z.uuid(), kind: z.string(), occurredAt: z.string(), summary: z.string(), caseId: z.uuid(), caseReference: z.string(), locationId: z.uuid().nullable(), place: z.string().nullable(), people: z.array(z.object({ id: z.uuid(), name: z.string().nullable() })) })),
+            items: z.array(z.object({ id: z.uuid(), kind: z.string(), occurredAt: z.string(), timeKnown: z.boolean(), summary: z.string(), caseId: z.uuid(), caseReference: z.string(), locationId: z.uuid().nullable(), place: z.string().nullable(), people: z.array(z.object({ id: z.uuid(), name: z.string().nullable() })) })),
           }),
         },
       },
@@ -322,6 +322,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
         id: e.id,
         kind: e.kind,
         occurredAt: new Date(e.occurred_at).toISOString(),
+        timeKnown: e.time_known,
         summary: e.summary,
         caseId: e.case_id,
         caseReference: e.reference,

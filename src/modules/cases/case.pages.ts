@@ -59,7 +59,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       referrals: view.referrals,
       tasks: view.tasks.map((t) => ({ ...t, due: t.due_on ? formatDate(t.due_on) : null, overdue: t.status === 'open' && t.due_on !== null && t.due_on < londonDate() })),
       decisions: view.decisions.map((d) => ({ ...d, on: formatDate(d.decided_on), at: formatDateTime(d.recorded_at) })),
-      events: view.events.map((e) => ({ ...e, kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind, at: formatDateTime(e.occurred_at) })),
+      events: view.events.map((e) => ({ ...e, kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind, at: e.time_known ? formatDateTime(e.occurred_at) : formatDate(e.occurred_at) })),
       timeline: view.timeline.map((t) => ({ label: { text: t.text }, datetime: { timestamp: t.occurred_at.toISOString(), format: 'datetime' }, byline: { text: t.actor_name ?? 'Lantern' } })),
       roleItems: Object.entries(CASE_ROLES).map(([value, text]) => ({ value, text })),
       eventItems: Object.entries(EVENT_KINDS).map(([value, text]) => ({ value, text })),
@@ -270,6 +270,6 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const occurredAt = londonToInstant(check.value!, time ? `${time[1].padStart(2, '0')}:${time[2]}` : '00:00')
     if (occurredAt.getTime() > Date.now()) return show(request, reply.code(400), { errors: { eventTime: 'The time must not be in the future' }, values: body, form: 'event' })
     const place = asString(body.eventLocation)
-    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind: asString(body.eventKind), occurredAt, summary: asString(body.eventSummary), personIds: asArray(body.eventPeople).filter(isUuid), locationId: isUuid(place) ? place : null }, request.user!, actorOf(request)), 'Event recorded')
+    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind: asString(body.eventKind), occurredAt, timeKnown: Boolean(time), summary: asString(body.eventSummary), personIds: asArray(body.eventPeople).filter(isUuid), locationId: isUuid(place) ? place : null }, request.user!, actorOf(request)), 'Event recorded')
   })
 }

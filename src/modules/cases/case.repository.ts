@@ -200,8 +200,8 @@ export async function listDecisions(db: Queryable, caseId: string) {
 }
 
 export async function listEvents(db: Queryable, caseId: string) {
-  const { rows } = await sql<{ id: string; kind: string; occurred_at: Date; summary: string; place: string | null; people: string[] | null }>`
-    SELECT e.id, e.kind, e.occurred_at, e.summary,
+  const { rows } = await sql<{ id: string; kind: string; occurred_at: Date; time_known: boolean; summary: string; place: string | null; people: string[] | null }>`
+    SELECT e.id, e.kind, e.occurred_at, e.time_known, e.summary,
       (SELECT concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) FROM locations l WHERE l.id = e.location_id) AS place,
       (SELECT array_agg(${displayName('ep.person_id')}) FROM event_people ep WHERE ep.event_id = e.id) AS people
     FROM events e WHERE e.case_id = ${caseId} ORDER BY e.occurred_at DESC`.execute(db)
@@ -221,7 +221,7 @@ export async function listCaseAgencies(db: Queryable, caseId: string): Promise<C
     .execute()
 }
 
-export type EventAcrossCasesRow = { id: string; kind: string; occurred_at: Date; summary: string; case_id: string; reference: string; place: string | null; location_id: string | null; people: { id: string; name: string | null }[] }
+export type EventAcrossCasesRow = { id: string; kind: string; occurred_at: Date; time_known: boolean; summary: string; case_id: string; reference: string; place: string | null; location_id: string | null; people: { id: string; name: string | null }[] }
 
 /** Events involving a person or at a place, across the live jobs the user may see, newest first. */
 export async function listEventsFor(db: Queryable, filter: { personId?: string; locationId?: string }, viewer: CurrentUser, limit: number): Promise<EventAcrossCasesRow[]> {
@@ -230,7 +230,7 @@ export async function listEventsFor(db: Queryable, filter: { personId?: string; 
     : sql`e.location_id = ${filter.locationId ?? null}`
   const visible = caseVisible('c.id', viewer)
   const { rows } = await sql<EventAcrossCasesRow>`
-    SELECT e.id, e.kind, e.occurred_at, e.summary, c.id AS case_id, c.reference, e.location_id,
+    SELECT e.id, e.kind, e.occurred_at, e.time_known, e.summary, c.id AS case_id, c.reference, e.location_id,
       (SELECT concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) FROM locations l WHERE l.id = e.location_id) AS place,
       coalesce((SELECT json_agg(json_build_object('id', ep.person_id, 'name', ${displayName('ep.person_id')})) FROM event_people ep WHERE ep.event_id = e.id), '[]') AS people
     FROM events e JOIN cases c ON c.id = e.case_id

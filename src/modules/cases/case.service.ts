@@ -475,7 +475,7 @@ export function createCaseService(db: Db) {
     },
 
     /** An event: an encounter, incident, visit, warrant, arrest, missing episode or return home interview. */
-    async addEvent(caseId: string, input: { kind: string; occurredAt: Date; summary: string; personIds: string[]; locationId?: string | null }, user: CurrentUser, actor: Actor): Promise<void> {
+    async addEvent(caseId: string, input: { kind: string; occurredAt: Date; timeKnown?: boolean; summary: string; personIds: string[]; locationId?: string | null }, user: CurrentUser, actor: Actor): Promise<void> {
       if (!Object.hasOwn(EVENT_KINDS, input.kind)) throw new CaseError('invalid', 'Select what kind of event it was', 'eventKind')
       if (!input.summary.trim()) throw new CaseError('invalid', 'Describe what happened', 'eventSummary')
       await inTransaction(db, async (trx) => {
@@ -483,7 +483,7 @@ export function createCaseService(db: Db) {
         const id = uuidv7()
         const places = new Set((await repo.listCaseLocations(trx, caseId)).map((l) => l.id))
         if (input.locationId && !places.has(input.locationId)) throw new CaseError('invalid', 'Select one of the live job’s places', 'eventLocation')
-        await trx.insertInto('events').values({ id, kind: input.kind, occurred_at: input.occurredAt, ended_at: null, location_id: input.locationId ?? null, case_id: caseId, summary: input.summary.trim().slice(0, 4000), created_by: actor.userId }).execute()
+        await trx.insertInto('events').values({ id, kind: input.kind, occurred_at: input.occurredAt, time_known: input.timeKnown ?? true, ended_at: null, location_id: input.locationId ?? null, case_id: caseId, summary: input.summary.trim().slice(0, 4000), created_by: actor.userId }).execute()
         const inCase = new Set((await repo.listCasePeople(trx, caseId)).map((p) => p.person_id))
         if (input.personIds.some((p) => !inCase.has(p))) throw new CaseError('invalid', 'Select people who are in the live job', 'eventPeople')
         const people = input.personIds

@@ -79,7 +79,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         relation: relationLabel(l.relation),
         from: l.valid_from ? formatDate(l.valid_from) : null,
       })),
-      events: events.map((e) => ({ ...e, kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind, at: formatDateTime(e.occurred_at) })),
+      events: events.map((e) => ({ ...e, kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind, at: e.time_known ? formatDateTime(e.occurred_at) : formatDate(e.occurred_at) })),
       // The victim side's links are offered only to those the access policy lets act on them; anyone else is told whom to ask.
       facet: { ...view.facet, askWhom: askWhom(view.facet) },
       // Who supports them (ISAs): shown only with the victim side; a supervisor assigns and ends.

@@ -589,6 +589,8 @@ export interface EventsTable {
   id: string
   kind: string
   occurred_at: Timestamp
+  /** False when only the date was recorded: the time is then not shown. */
+  time_known: Generated<boolean>
   ended_at: Timestamp | null
   location_id: string | null
   case_id: string | null

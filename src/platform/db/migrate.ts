@@ -29,6 +29,7 @@ import * as m0030 from './migrations/0030-personal-api-tokens.ts'
 import * as m0033 from './migrations/0033-api-idempotency-keys.ts'
 import * as m0034 from './migrations/0034-triage-urgency-grading.ts'
 import * as m0047 from './migrations/0047-nrm-drafts.ts'
+import * as m0048 from './migrations/0048-event-time-known.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -61,6 +62,7 @@ const migrations: Record<string, Migration> = {
   '0033-api-idempotency-keys': m0033,
   '0034-triage-urgency-grading': m0034,
   '0047-nrm-drafts': m0047,
+  '0048-event-time-known': m0048,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
