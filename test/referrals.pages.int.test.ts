@@ -123,6 +123,8 @@ describe('the triage queue', () => {
     const queue = await dc.get('/referrals')
     expect(queue.statusCode).toBe(200)
     expect(queue.body.indexOf(`/referrals/${id}`)).toBeLessThan(queue.body.indexOf(`/referrals/${fresh.id}`))
+    // A reference never breaks at its hyphens in a narrow column.
+    expect(queue.body).toMatch(/<span class="lantern-nowrap">REF-\d{4}-\d{6}<\/span>/)
     const newest = await dc.get('/referrals?sort=newest')
     expect(newest.body.indexOf(`/referrals/${fresh.id}`)).toBeLessThan(newest.body.indexOf(`/referrals/${id}`))
 
