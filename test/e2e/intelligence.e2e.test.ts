@@ -11,6 +11,7 @@ let page: Page
 let baseUrl: string
 let seed: string
 const cspViolations: string[] = []
+const consoleWarnings: string[] = []
 
 beforeAll(async () => {
   ctx = await createTestContext()
@@ -39,6 +40,7 @@ beforeAll(async () => {
   page = await context.newPage()
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text())
+    if (message.type() === 'warning') consoleWarnings.push(message.text())
   })
   await signInAs(page, baseUrl, analyst.email, TEST_PASSWORD)
 })
@@ -83,6 +85,7 @@ describe('intelligence in the browser', () => {
   })
 
   it('draws the link chart: tables without JavaScript, a cytoscape network with it, within the CSP', async () => {
+    consoleWarnings.length = 0
     await page.goto(`${baseUrl}/people/${seed}/network`)
     await page.locator('[data-module="lantern-link-chart"][data-rendered="true"]').waitFor()
     expect(await page.locator('.lantern-link-chart__canvas canvas').count()).toBeGreaterThan(0)
@@ -90,6 +93,10 @@ describe('intelligence in the browser', () => {
     expect(await page.locator('#network-identifiers').textContent()).toContain('YX19 KLM')
     await expectAccessible(page)
     expect(cspViolations).toEqual([])
+    // A key says what each shape and colour means, and the chart draws without a console warning.
+    const key = await page.locator('.lantern-link-chart__key').textContent()
+    for (const shape of ['A person', 'A phone or deal line', 'A vehicle', 'An address', 'An employer', 'Colour shows the community']) expect(key).toContain(shape)
+    expect(consoleWarnings).toEqual([])
 
     const noJs = await browser.newContext({ javaScriptEnabled: false })
     const plain = await noJs.newPage()

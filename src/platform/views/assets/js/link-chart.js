@@ -31,13 +31,17 @@ async function draw(root) {
       ...data.edges.map((e) => ({ data: { id: e.id, source: e.source, target: e.target } })),
     ],
     style: [
-      { selector: 'node', style: { 'background-color': 'data(colour)', shape: 'data(shape)', label: 'data(label)', 'font-size': 10, 'text-wrap': 'ellipsis', 'text-max-width': 140, color: '#0b0c0c', width: 22, height: 22 } },
+      { selector: 'node', style: { 'background-color': 'data(colour)', shape: 'data(shape)', label: 'data(label)', 'font-size': 16, 'text-wrap': 'ellipsis', 'text-max-width': 160, color: '#0b0c0c', width: 22, height: 22 } },
       { selector: 'node[seed = 1]', style: { width: 34, height: 34, 'border-width': 4, 'border-color': '#0b0c0c' } },
       { selector: 'edge', style: { width: 1.5, 'line-color': '#b1b4b6', 'curve-style': 'straight' } },
     ],
-    layout: { name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 8000 },
-    wheelSensitivity: 0.2,
+    layout: { name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 12000 },
   })
+  // A label cut short in the chart is given in full under it when the pointer is on the node (the tables
+  // below hold every label too, for the keyboard and screen readers).
+  const full = root.querySelector('.lantern-link-chart__full-label')
+  cy.on('mouseover', 'node', (event) => { full.textContent = event.target.data('label') })
+  cy.on('mouseout', 'node', () => { full.textContent = '' })
   // Opening a node's page from the chart; keyboard users have the same links in the tables.
   cy.on('tap', 'node', (event) => window.location.assign(event.target.data('href')))
   root.dataset.rendered = 'true'
