@@ -27,7 +27,17 @@ export function presentExplanation(explanation: readonly FieldExplanation[]) {
     fieldLabel: FIELD_LABELS[e.field] ?? e.field,
     agreementLabel: AGREEMENT_LABELS[e.agreement] ?? e.agreement,
     weightText: `${e.weight > 0 ? '+' : e.weight < 0 ? '−' : ''}${Math.abs(e.weight).toFixed(1)}`,
+    evidenceText: evidenceInWords(e.weight),
   }))
+}
+
+/** What one field's agreement says about whether they are the same person, in a reviewer's words. */
+export function evidenceInWords(weight: number): string {
+  if (weight >= 4) return 'Strong sign they are the same person'
+  if (weight >= 1) return 'Points to the same person'
+  if (weight > -1) return 'Says little either way'
+  if (weight > -4) return 'Points to different people'
+  return 'Strong sign they are different people'
 }
 
 /** "Born 14 March 2001", "About 24" or "Not known": what a reviewer needs to tell two people apart at a glance. */
