@@ -67,7 +67,7 @@ async function signIn(page: Page, email: string) {
   await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'))
 }
 
-async function crawl(role: 'supervisor' | 'auditor' | 'partner' | 'support', width: number, limit: number) {
+async function crawl(role: 'supervisor' | 'auditor' | 'partner' | 'support' | 'investigator' | 'pcso' | 'analyst' | 'admin' | 'operator', width: number, limit: number) {
   const context = await browser.newContext({ viewport: { width, height: 844 } })
   const page = await context.newPage()
   await signIn(page, (await createUser(ctx, role)).email)
@@ -104,6 +104,11 @@ describe('every page on a phone and a desktop, as each role reaches it', () => {
     ['support', 390, 12],
     ['auditor', 390, 6],
     ['partner', 390, 3],
+    ['investigator', 390, 20],
+    ['pcso', 390, 5],
+    ['analyst', 390, 10],
+    ['admin', 390, 4],
+    ['operator', 390, 2],
     ['supervisor', 1280, 25],
   ] as const)('as a %s at %i px: no page scrolls sideways and axe finds nothing (at least %i pages)', async (role, width, atLeast) => {
     const { seen, problems } = await crawl(role, width, 120)
