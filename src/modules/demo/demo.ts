@@ -193,6 +193,21 @@ async function demoAccessChanges(db: Db): Promise<void> {
     const oic = await demoUser(db, fourth.officer_in_charge)
     await cases.addMember(fourth.id, { userId: other(oic.id, 3), duty: 'victim' }, oic, { ...SYSTEM_ACTOR, userId: oic.id })
   }
+
+  // County Lines work as the team records it: the deal line and who runs it, the tasks, and the events (an
+  // arrest with its time, a visit known only by its day). Numbers are from Ofcom's drama range.
+  const lines = await db.selectFrom('cases').select(['id', 'officer_in_charge']).where('kind', '=', 'county-lines').where('restricted', '=', false).where('officer_in_charge', 'is not', null).orderBy('created_at').limit(3).execute()
+  const LINE_NAMES = ['Bando', 'Jay line', 'Tiny line']
+  for (const [i, line] of lines.entries()) {
+    const oic = await demoUser(db, line.officer_in_charge!)
+    const actor = { ...SYSTEM_ACTOR, userId: oic.id }
+    const runner = await db.selectFrom('case_people').select('person_id').where('case_id', '=', line.id).orderBy('person_id').executeTakeFirst()
+    await cases.addDealLine(line.id, { number: `07700 900${String(100 + i * 7).padStart(3, '0')}`, lineName: LINE_NAMES[i], area: ['Riverton town centre', 'Eastfield estate', 'Harbour Road'][i], activeFrom: null, activeTo: null, personId: runner?.person_id ?? null, relation: 'works' }, oic, actor)
+    await cases.addTask(line.id, { title: ['Download the seized handset', 'Safe and well visit to the cuckooed address', 'Request the line’s call data'][i], ownerId: oic.id, dueOn: null }, oic, actor)
+    const day = new Date(Date.now() - (10 + i * 9) * 86_400_000)
+    await cases.addEvent(line.id, { kind: 'arrest', occurredAt: new Date(day.getTime() + 6 * 3_600_000), timeKnown: true, summary: 'Arrested on the line’s handset at the address', personIds: runner ? [runner.person_id] : [], locationId: null }, oic, actor)
+    await cases.addEvent(line.id, { kind: 'premises-visit', occurredAt: new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() - 2)), timeKnown: false, summary: 'Visited the address with the neighbourhood team', personIds: [], locationId: null }, oic, actor)
+  }
 }
 
 export function formatCredentials(credentials: DemoCredentials): string {
