@@ -16,7 +16,7 @@ async function userOf(db: Db, id: string): Promise<CurrentUser> {
  * Two NRM drafts so the form page has something to show on first start, made by the assigned officer through the
  * services (so each save is audited like the real thing): a child screened into the NRM whose form is complete,
  * with the local authority contact, and an adult whose form is partly done. Synthetic words and contacts only
- * (example.org addresses, drama-safe 01134 96xxxx numbers).
+ * (example.org addresses, and phone numbers from Ofcom's drama range for Leeds, 0113 496 0000 to 0999).
  */
 export async function loadDemoNrmDrafts(db: Db): Promise<{ child: string | null; adult: string | null }> {
   const { rows } = await sql<Candidate>`

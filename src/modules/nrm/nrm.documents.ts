@@ -1,11 +1,11 @@
 import { renderPdf, type PdfDoc } from '#src/platform/pdf/pdf-document.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { countryName } from '#src/shared/reference-data.ts'
-import { ENCOUNTERED_BY } from '#src/modules/screening/screening.facts.ts'
+import { ENCOUNTERED_BY, EXPLOITATION_TYPE_LABELS } from '#src/modules/screening/screening.facts.ts'
 import { describeIndicator } from '#src/modules/screening/indicators.ts'
 import { CONSENT_POINTS, type ScreeningAnswers } from '#src/modules/screening/screening.answers.ts'
 import { CHILD_STATUS_LABELS, childStatusOf, type Assessment } from '#src/modules/screening/screening.rules.ts'
-import { AUTHORITIES, SCREENING_TYPES } from './nrm.form.ts'
+import { AUTHORITIES } from './nrm.form.ts'
 
 const TRAVEL_WORDS: Record<string, string> = {
   TRAFFICKING: 'Trafficking',
@@ -18,7 +18,7 @@ const TRAVEL_WORDS: Record<string, string> = {
 
 /** Human labels for the codes a screening's explanation may quote, so the summary never shows `LABOUR`. */
 function inWords(text: string): string {
-  return text.replace(/\b[A-Z][A-Z_]{3,}\b/g, (code) => SCREENING_TYPES[code] ?? AUTHORITIES[code] ?? code)
+  return text.replace(/\b[A-Z][A-Z_]{3,}\b/g, (code) => EXPLOITATION_TYPE_LABELS[code] ?? AUTHORITIES[code] ?? code)
 }
 
 function render(title: string, marking: string, build: (doc: PdfDoc) => void): Promise<Buffer> {
@@ -71,7 +71,7 @@ export function nrmSummaryPdf(data: NrmSummaryData): Promise<Buffer> {
     row(doc, 'Route confirmed by the officer', data.screening.confirmedRoute)
     if (data.screening.overridden) row(doc, 'Suggested route overridden because', data.screening.overrideReason)
     row(doc, 'Suggested route', `${data.screening.suggestedRoute ?? o.route} (rule ${o.deciding_rule})`)
-    row(doc, 'Exploitation types', o.exploitation_types.map((t) => SCREENING_TYPES[t] ?? t).join(', '))
+    row(doc, 'Exploitation types', o.exploitation_types.map((t) => EXPLOITATION_TYPE_LABELS[t] ?? t).join(', '))
     row(doc, 'County Lines', o.county_lines_flag ? 'Yes' : 'No')
     row(doc, 'Smuggling or trafficking', TRAVEL_WORDS[o.smuggling_or_trafficking] ?? o.smuggling_or_trafficking)
     row(doc, 'Offences to consider', [...o.msa_sections.map((s) => `Modern Slavery Act 2015 ${s}`), ...o.other_legislation].join('; '))
@@ -146,7 +146,7 @@ export function dtnSummaryPdf(data: DtnSummaryData): Promise<Buffer> {
     row(doc, 'Gender', data.gender)
     row(doc, 'Nationality', data.nationality ? countryName(data.nationality) : null)
     row(doc, 'Age at exploitation', data.ageAtExploitation)
-    row(doc, 'Exploitation types', data.exploitationTypes.map((t) => SCREENING_TYPES[t] ?? t).join(', '))
+    row(doc, 'Exploitation types', data.exploitationTypes.map((t) => EXPLOITATION_TYPE_LABELS[t] ?? t).join(', '))
     row(doc, 'Where the exploitation happened', LOCATIONS[data.exploitationLocation] ?? data.exploitationLocation)
   })
 }

@@ -259,14 +259,13 @@ export type FormContext = {
   draft?: DraftAnswers
 }
 
-export const SCREENING_TYPES = EXPLOITATION_TYPE_LABELS
 export const AUTHORITIES: Record<string, string> = { SCA: 'Single Competent Authority', IECA: 'Immigration Enforcement Competent Authority', LA_PILOT: 'Local authority child decision-making pilot panel', SCA_OR_LA_PILOT: 'Single Competent Authority, or the local authority pilot panel where the child’s area is in the pilot' }
 const yesNo = (v: unknown) => (v === true ? 'Yes' : v === false ? 'No' : null)
 const list = (items: string[]) => (items.length ? items.join(', ') : null)
 const fact = (ctx: FormContext, key: string) => ctx.screening?.facts[key]
 
 function exploitationTypes(ctx: FormContext): string[] {
-  if (ctx.screening && ctx.screening.outcome.exploitation_types.length) return ctx.screening.outcome.exploitation_types.map((t) => SCREENING_TYPES[t] ?? t)
+  if (ctx.screening && ctx.screening.outcome.exploitation_types.length) return ctx.screening.outcome.exploitation_types.map((t) => EXPLOITATION_TYPE_LABELS[t] ?? t)
   return ctx.referral.exploitation_types.map((t) => REFERRAL_TYPES.label(t))
 }
 
