@@ -1,6 +1,10 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDemo } from '#src/modules/demo/demo.ts'
+import { createNrmService } from '#src/modules/nrm/nrm.service.ts'
+import { createScreeningRules } from '#src/modules/screening/screening.service.ts'
+import { createSupportWorkerService } from '#src/modules/people/index.ts'
+import { currentUserOf } from './support/test-app.ts'
 import { createTestContext, type TestContext } from './support/test-app.ts'
 
 /**
@@ -21,6 +25,7 @@ describe('the demo on first start', () => {
     ['screenings', sql`SELECT count(*) AS n FROM screenings`],
     ['County Lines jobs', sql`SELECT count(*) AS n FROM cases WHERE kind = 'county-lines'`],
     ['deal lines', sql`SELECT count(*) AS n FROM objects WHERE kind = 'deal-line'`],
+    ['cuckooed addresses on live jobs', sql`SELECT count(*) AS n FROM locations l JOIN case_locations cl ON cl.location_id = l.id WHERE l.cuckooed`],
     ['tasks on live jobs', sql`SELECT count(*) AS n FROM case_tasks`],
     ['events on live jobs', sql`SELECT count(*) AS n FROM events WHERE case_id IS NOT NULL`],
     ['live jobs opened on different days', sql`SELECT count(DISTINCT created_at::date) AS n FROM cases`],
@@ -30,7 +35,43 @@ describe('the demo on first start', () => {
     ['NRM drafts', sql`SELECT count(*) AS n FROM nrm_drafts`],
     ['safeguarding plans', sql`SELECT count(*) AS n FROM safeguarding_plans`],
     ['hub meetings', sql`SELECT count(*) AS n FROM hub_meetings`],
+    ['NRM referrals awaiting a reasonable grounds decision', sql`SELECT count(*) AS n FROM nrm_referrals n WHERE NOT EXISTS (SELECT 1 FROM nrm_events e WHERE e.nrm_referral_id = n.id)`],
+    ['positive reasonable grounds decisions', sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'reasonable-grounds' AND outcome = 'positive'`],
+    ['negative reasonable grounds decisions', sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'reasonable-grounds' AND outcome = 'negative'`],
+    ['positive conclusive grounds decisions', sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'conclusive-grounds' AND outcome = 'positive'`],
+    ['negative conclusive grounds decisions', sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'conclusive-grounds' AND outcome = 'negative'`],
+    ['reconsiderations', sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'reconsideration-requested'`],
+    ['withdrawals', sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'withdrawn'`],
+    ['people referred as children turning 18', sql`SELECT count(*) AS n FROM nrm_referrals n JOIN people p ON p.id = n.person_id WHERE n.child_at_referral AND p.date_of_birth + interval '18 years' BETWEEN now() AND now() + interval '90 days'`],
+    ['Duty to Notify submissions', sql`SELECT count(*) AS n FROM dtn_submissions`],
+    ['an information-sharing agreement', sql`SELECT count(*) AS n FROM sharing_agreements`],
+    ['live disclosures to the demo partner’s agency', sql`SELECT count(*) AS n FROM disclosures d JOIN users u ON u.agency_id = d.agency_id WHERE u.email = 'partner@demo.lantern.test' AND d.status = 'live' AND d.revoked_at IS NULL`],
+    ['disclosures awaiting a supervisor’s approval', sql`SELECT count(*) AS n FROM disclosures WHERE status = 'awaiting-approval'`],
   ])('has %s', async (_what, query) => {
     expect(await count(query)).toBeGreaterThan(0)
+  })
+})
+
+describe('My work on the demo', () => {
+  const userId = async (email: string) => (await ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id
+
+  it('shows the team every NRM stage until the person leaves the NRM', async () => {
+    const ds = await userId('ds@demo.lantern.test')
+    const items = await createNrmService(ctx.db, createScreeningRules()).workItems(ds, true, { userId: ds })
+    expect(new Set(items.map((i) => i.kind))).toEqual(new Set(['submit-nrm', 'submit-dtn', 'rg-due', 'awaiting-cg', 'reconsideration-pending', 'reconsider', 'move-on', 'consent-at-18']))
+    // Earliest first, "now" (no date) before any date.
+    const dates = items.map((i) => i.due_on ?? '')
+    expect(dates).toEqual([...dates].sort())
+  })
+
+  it('shows the ISA the NRM steps of the victims they support, and nobody else’s', async () => {
+    const [isaId, dsId] = [await userId('isa@demo.lantern.test'), await userId('ds@demo.lantern.test')]
+    const nrm = createNrmService(ctx.db, createScreeningRules())
+    const before = await nrm.workItems(isaId, false, { userId: isaId })
+    const target = (await nrm.workItems(dsId, true, { userId: dsId })).find((i) => i.kind === 'awaiting-cg' && !before.some((b) => b.person_id === i.person_id))!
+    await createSupportWorkerService(ctx.db).assignSupportWorker(target.person_id, isaId, await currentUserOf(ctx, dsId), { userId: dsId })
+    const after = await nrm.workItems(isaId, false, { userId: isaId })
+    expect(after.filter((i) => i.person_id === target.person_id).map((i) => i.kind)).toContain('awaiting-cg')
+    expect(after.every((i) => i.person_id === target.person_id || before.some((b) => b.person_id === i.person_id))).toBe(true)
   })
 })

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, createUser, currentUserOf, PageClient, apiToken, type TestContext } from './support/test-app.ts'
 import { loadDemo } from '#src/modules/demo/demo.ts'
 import { createNrmDraftService } from '#src/modules/nrm/nrm.drafts.ts'
+import { createNrmService } from '#src/modules/nrm/nrm.service.ts'
+import { createScreeningRules } from '#src/modules/screening/screening.service.ts'
 import { pdfText } from './support/pdf-text.ts'
 
 /**
@@ -272,6 +274,13 @@ describe('the demo', () => {
       expect(child.export['la.email']).toBe('mash@example.org')
       expect(adult.ready).toBe(false)
       expect(adult.sections.map((s) => s.state)).toEqual(expect.arrayContaining(['Completed', 'In progress', 'Not started']))
+      // A ready form is recorded as sent without saying it went another way; the Home Office reference then shows in the form.
+      const childRow = rows[views.indexOf(child)]
+      const officer = await currentUserOf(demo, childRow.assigned_to!)
+      const nrm = createNrmService(demo.db, createScreeningRules())
+      await nrm.submit(childRow.referral_id, childRow.person_id, { submittedOn: '2026-11-02', nrmReference: 'NRM-DEMO-0001', firstResponderOrganisation: 'Police', competentAuthority: 'SCA' }, officer, { userId: officer.id })
+      const after = await drafts.view(childRow.referral_id, childRow.person_id, officer, { userId: officer.id }, { audit: false })
+      expect(after.export['ho.reference']).toBe('NRM-DEMO-0001')
     } finally {
       await demo.close()
     }

@@ -91,8 +91,17 @@ describe('screening a 16-year-old', () => {
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('Date submitted must be a real date')
     expect(bad.body).toContain('Enter the first responder organisation')
-    const ok = await dc.post(`/referrals/${referralId}/people/${childId}/nrm-referrals`, { 'submittedOn-day': '2', 'submittedOn-month': '4', 'submittedOn-year': '2026', nrmReference: 'NRM-123', firstResponderOrganisation: 'Riverton Police', competentAuthority: 'SCA' })
+    const submitted = { 'submittedOn-day': '2', 'submittedOn-month': '4', 'submittedOn-year': '2026', nrmReference: 'NRM-123', firstResponderOrganisation: 'Riverton Police', competentAuthority: 'SCA' }
+    // The form prepared in Lantern is not complete: recording it as sent needs the officer to say it went another way.
+    const notReady = await dc.post(`/referrals/${referralId}/people/${childId}/nrm-referrals`, submitted)
+    expect(notReady.statusCode).toBe(409)
+    expect(notReady.body).toMatch(/The NRM form in Lantern has \d+ questions the Home Office requires still unanswered/)
+    expect(notReady.body).toContain('value="NRM-123"')
+    const ok = await dc.post(`/referrals/${referralId}/people/${childId}/nrm-referrals`, { ...submitted, completedElsewhere: 'yes' })
     expect(ok.statusCode).toBe(303)
+    // The Home Office reference is copied into the form prepared here.
+    const draft = await dc.get(`/referrals/${referralId}/people/${childId}/nrm-draft.json`)
+    expect(JSON.parse(draft.body).form['ho.reference']).toBe('NRM-123')
     const facet = await dc.get(`/referrals/${referralId}/people/${childId}/nrm`)
     // 2 April 2026 is the Thursday before Easter: Good Friday and Easter Monday are skipped.
     expect(facet.body).toContain('Reasonable grounds decision due 13 April 2026')
@@ -115,7 +124,12 @@ describe('screening a 16-year-old', () => {
     const facet = await dc.get(`/referrals/${referralId}/people/${childId}/nrm`)
     expect(facet.body).toContain('Recovery period; awaiting the conclusive grounds decision')
     expect(facet.body).toContain('At least until 8 May 2026')
-    expect((await dc.get('/my-work')).body).not.toContain('Reasonable grounds decision due')
+    const work = (await dc.get('/my-work')).body
+    expect(work).not.toContain('Reasonable grounds decision due')
+    // The person stays on My work until they leave the NRM: the recovery period's end, the CG awaited.
+    // (8 May 2026 has passed: the minimum recovery period is over and the decision is still awaited.)
+    expect(work).toContain('Conclusive grounds decision awaited (the minimum recovery period has ended)')
+    expect(work).toContain('8 May 2026')
   })
 
   it('downloads an NRM summary PDF with the person’s details and the reasons', async () => {
@@ -173,7 +187,7 @@ describe('screening an adult who declines', () => {
 
   it('refuses an NRM referral for the adult who declined, and records a Duty to Notify with no identifiers in its PDF', async () => {
     await dc.get(`/referrals/${referralId}/people/${adultId}/nrm`)
-    const nrm = await dc.post(`/referrals/${referralId}/people/${adultId}/nrm-referrals`, { 'submittedOn-day': '3', 'submittedOn-month': '3', 'submittedOn-year': '2026', firstResponderOrganisation: 'Police' })
+    const nrm = await dc.post(`/referrals/${referralId}/people/${adultId}/nrm-referrals`, { 'submittedOn-day': '3', 'submittedOn-month': '3', 'submittedOn-year': '2026', firstResponderOrganisation: 'Police', completedElsewhere: 'yes' })
     expect(nrm.statusCode).toBe(409)
     expect(nrm.body).toContain('not an NRM referral')
     expect((await dc.post(`/referrals/${referralId}/people/${adultId}/dtn-submissions`, { 'dtnSubmittedOn-day': '4', 'dtnSubmittedOn-month': '3', 'dtnSubmittedOn-year': '2026', dtnReference: 'DTN-77', exploitationLocation: 'uk-only' })).statusCode).toBe(303)

@@ -20,6 +20,8 @@ import { loadDemoMatching } from '#src/modules/matching/matching.demo.ts'
 import { loadDemoSupportWorkers } from '#src/modules/people/support-workers.demo.ts'
 import { loadDemoTriage } from './triage.demo.ts'
 import { loadDemoNrmDrafts } from '#src/modules/nrm/nrm.demo.ts'
+import { loadDemoNrmLifecycle } from '#src/modules/nrm/nrm.lifecycle.demo.ts'
+import { loadDemoDisclosures } from '#src/modules/disclosures/disclosure.demo.ts'
 
 /** The demo team: one user per role, as a force's MSHT team and its partners would have. */
 export const DEMO_USERS = [
@@ -87,6 +89,8 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
   await loadDemoMatching(db)
   await loadDemoIntelligence(db)
   await loadDemoNrmDrafts(db)
+  await loadDemoNrmLifecycle(db, { firstOfficerEmail: 'dc1@demo.lantern.test' })
+  await loadDemoDisclosures(db, { officerEmail: 'dc1@demo.lantern.test', supervisorEmail: 'ds@demo.lantern.test' })
   const credentials = { password, mfaSecret, users: users.map((u) => ({ email: u.email, role: u.role })) }
   writeFileSync(join(options.dataDir, 'demo-credentials.txt'), formatCredentials(credentials) + '\n', { mode: 0o600 })
   return credentials
@@ -203,6 +207,10 @@ async function demoAccessChanges(db: Db): Promise<void> {
     const actor = { ...SYSTEM_ACTOR, userId: oic.id }
     const runner = await db.selectFrom('case_people').select('person_id').where('case_id', '=', line.id).orderBy('person_id').executeTakeFirst()
     await cases.addDealLine(line.id, { number: `07700 900${String(100 + i * 7).padStart(3, '0')}`, lineName: LINE_NAMES[i], area: ['Riverton town centre', 'Eastfield estate', 'Harbour Road'][i], activeFrom: null, activeTo: null, personId: runner?.person_id ?? null, relation: 'works' }, oic, actor)
+    // A cuckooed address on the first two lines: the flat taken over, and its occupant with their vulnerability.
+    if (i < 2) {
+      await cases.addCuckooedAddress(line.id, { addressLine1: ['Flat 4, Canal View', '12 Mill Lane'][i], town: 'Riverton', postcode: null, occupantName: ['Gary Holt', 'Maureen Pike'][i], vulnerability: ['Heroin user; the line’s runners moved in after giving him credit', 'Learning disability; lives alone since her mother died'][i] }, oic, actor)
+    }
     await cases.addTask(line.id, { title: ['Download the seized handset', 'Safe and well visit to the cuckooed address', 'Request the line’s call data'][i], ownerId: oic.id, dueOn: null }, oic, actor)
     const day = new Date(Date.now() - (10 + i * 9) * 86_400_000)
     await cases.addEvent(line.id, { kind: 'arrest', occurredAt: new Date(day.getTime() + 6 * 3_600_000), timeKnown: true, summary: 'Arrested on the line’s handset at the address', personIds: runner ? [runner.person_id] : [], locationId: null }, oic, actor)

@@ -13,7 +13,7 @@ import { guardVictimFacet } from '#src/modules/people/victim-facet.guard.ts'
 import { victimSideAccess, askWhom } from '#src/modules/people/index.ts'
 import { DRAFT_FIELDS, type DraftField } from './nrm.form.ts'
 import { createNrmDraftService, NrmDraftInvalid, type NrmDraftService, type NrmDraftView } from './nrm.drafts.ts'
-import { NrmError } from './nrm.service.ts'
+import { NrmError } from './nrm.errors.ts'
 
 type Body = Record<string, unknown>
 type PersonParams = { referralId: string; personId: string }

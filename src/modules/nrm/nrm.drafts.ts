@@ -9,7 +9,7 @@ import { findSubject, listScreenings } from '#src/modules/screening/screening.re
 import type { Assessment } from '#src/modules/screening/screening.rules.ts'
 import type { ScreeningAnswers } from '#src/modules/screening/screening.answers.ts'
 import { answerForm, checkDraftAnswers, exportForm, isDraftKey, loadFormQuestions, ROUTE_TITLES, routeFor, type DraftAnswers, type DraftData, type FormContext } from './nrm.form.ts'
-import { NrmError } from './nrm.service.ts'
+import { NrmError } from './nrm.errors.ts'
 import * as repo from './nrm.repository.ts'
 
 /** Bad answers, each by the draft key it is about, so a page shows them beside the words typed and an API as pointers. */
@@ -65,6 +65,13 @@ async function formContext(db: Queryable, referralId: string, personId: string, 
     nrm: nrmReferrals[0] ?? null,
     user: { name: user.displayName, email: user.email },
   }
+}
+
+/** The questions the form requires on this person's route that the draft (with what Lantern knows) leaves unanswered. */
+export async function formMissing(db: Queryable, referralId: string, personId: string, user: CurrentUser): Promise<{ question: string }[]> {
+  const ctx = await formContext(db, referralId, personId, user)
+  const data = readData((await repo.findNrmDraft(db, referralId, personId))?.data)
+  return answerForm({ ...ctx, draft: data.answers }, data).missing
 }
 
 /**

@@ -16,16 +16,42 @@ import { dtnSummaryPdf, nrmSummaryPdf } from './nrm.documents.ts'
 import { guardVictimFacet } from '#src/modules/people/victim-facet.guard.ts'
 import { askWhom, isSupportWorker, victimSideAccess } from '#src/modules/people/index.ts'
 import { createNrmDraftService } from './nrm.drafts.ts'
+import type { WorkItemKind } from './nrm.repository.ts'
 import { registerNrmDraftRoutes } from './nrm.draft.pages.ts'
 
 type Body = Record<string, unknown>
 type PersonParams = { referralId: string; personId: string }
 
-const WORK_LABELS: Record<string, string> = {
+const WORK_LABELS: Record<WorkItemKind, string> = {
   'rg-due': 'Reasonable grounds decision due',
   'consent-at-18': 'Turns 18: ask for consent to stay in the NRM',
   'submit-nrm': 'Submit the NRM referral',
   'submit-dtn': 'Submit the Duty to Notify',
+  'awaiting-cg': 'Recovery period ends: conclusive grounds decision awaited',
+  'reconsideration-pending': 'Reconsideration requested: decision awaited',
+  reconsider: 'Negative decision: decide whether to ask for a reconsideration',
+  'move-on': 'Conclusive grounds decided: move-on support ends',
+}
+
+/** Who decides (the competent authorities, by their code) or who asked for a reconsideration: the form's choices. */
+const DECIDED_BY: Record<string, string> = {
+  ...COMPETENT_AUTHORITIES,
+  'first-responder': 'The first responder (asking for a reconsideration)',
+  'support-provider': 'The support provider (asking for a reconsideration)',
+}
+/** The same, as the person's NRM history reads them. Older records may hold words typed instead of a code. */
+const DECIDED_BY_IN_HISTORY: Record<string, string> = {
+  SCA: 'decided by the Single Competent Authority',
+  IECA: 'decided by the Immigration Enforcement Competent Authority',
+  LA_PILOT: 'decided by the local authority pilot panel',
+  'first-responder': 'asked for by the first responder',
+  'support-provider': 'asked for by the support provider',
+}
+
+function workLabel(item: { kind: WorkItemKind; outcome: string | null; due_on: string | null }, today: string): string {
+  if (item.kind === 'awaiting-cg' && item.due_on !== null && item.due_on < today) return 'Conclusive grounds decision awaited (the minimum recovery period has ended)'
+  if (item.kind === 'move-on') return `${item.outcome === 'positive' ? 'Positive' : 'Negative'} conclusive grounds decision: move-on support ends`
+  return WORK_LABELS[item.kind]
 }
 
 /** The victim facet of a person in a referral: screening, consent, the NRM lifecycle and the Duty to Notify. */
@@ -51,7 +77,7 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     }
   }
 
-  async function show(request: FastifyRequest<{ Params: PersonParams }>, reply: FastifyReply, errors: FieldErrors = {}, values: Body = {}, form: string | null = null) {
+  async function show(request: FastifyRequest<{ Params: PersonParams }>, reply: FastifyReply, errors: FieldErrors = {}, values: Body = {}, formName: string | null = null) {
     if (!(await guardVictimFacet(db, request, reply, params(request).personId))) return reply
     const facet = await facetOrNotFound(request)
     const { referralId, personId } = params(request)
@@ -61,6 +87,9 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     const today = londonDate()
     // Seeing the facet is not recording on it: the forms are offered only to those the access policy lets record.
     const access = await victimSideAccess(db, request.user!, personId)
+    // Whether the form prepared here is ready to send: the submission is recorded against it.
+    const nrmRoute = route === 'NRM' || route === 'NRM_AND_CHILD_SAFEGUARDING'
+    const form = access.canEdit && nrmRoute && facet.nrmReferrals.length === 0 ? await drafts.view(referralId, personId, request.user!, actorOf(request), { audit: false }) : null
     return reply.page('nrm/views/facet.njk', {
       pageTitle: `${facet.subject.name ?? 'Person'}: screening, consent and NRM`,
       referralId,
@@ -69,20 +98,23 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
       confirmed: confirmed ? { ...confirmed, routeLabel: ROUTE_LABELS[route as Route], confirmedOn: formatDate(confirmed.confirmed_at) } : null,
       drafts: facet.screenings.filter((s) => s.status === 'draft'),
       outcome,
-      nrmRoute: route === 'NRM' || route === 'NRM_AND_CHILD_SAFEGUARDING',
+      nrmRoute,
+      form: form ? { ready: form.ready, missing: form.missing.length, homeOfficeNrmReference: typeof form.answers.homeOfficeNrmReference === 'string' ? form.answers.homeOfficeNrmReference : '' } : null,
       dtnRoute: route === 'DUTY_TO_NOTIFY',
       needsAuthorityChoice: outcome?.competent_authority === 'SCA_OR_LA_PILOT',
       consents: facet.consents.map((c) => ({ ...c, on: formatDate(c.recorded_on) })),
       nrmReferrals: facet.nrmReferrals.map((n) => ({
         ...n,
         submitted: formatDate(n.submitted_on),
+        authority: n.competent_authority ? (COMPETENT_AUTHORITIES[n.competent_authority as keyof typeof COMPETENT_AUTHORITIES] ?? n.competent_authority) : 'Not recorded',
+        moveOnEnds: n.stage.moveOnEnds ? formatDate(n.stage.moveOnEnds) : null,
         rgDue: formatDate(n.rg_due_on),
         recoveryEnds: n.stage.recoveryPeriodEnds ? formatDate(n.stage.recoveryPeriodEnds) : null,
-        events: n.events.map((e) => ({ ...e, label: NRM_EVENT_KINDS[e.kind as NrmEventKind] ?? e.kind, on: formatDate(e.occurred_on) })),
+        events: n.events.map((e) => ({ ...e, label: NRM_EVENT_KINDS[e.kind as NrmEventKind] ?? e.kind, on: formatDate(e.occurred_on), by: e.decided_by ? (DECIDED_BY_IN_HISTORY[e.decided_by] ?? `by ${e.decided_by}`) : null })),
       })),
       dtn: facet.dtn.map((d) => ({ ...d, submitted: formatDate(d.submitted_on) })),
       eventKinds: Object.entries(NRM_EVENT_KINDS).map(([value, text]) => ({ value, text, selected: values.kind === value })),
-      authorities: Object.entries(COMPETENT_AUTHORITIES).map(([value, text]) => ({ value, text })),
+      authorities: Object.entries(DECIDED_BY).map(([value, text]) => ({ value, text })),
       canEdit: access.canEdit,
       canScreen: access.canEdit && can(request.user, 'screening:assess'),
       askWhom: askWhom(access),
@@ -90,7 +122,7 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
       errors,
       errorList: errorSummary(errors),
       values,
-      form,
+      formName: formName,
     })
   }
 
@@ -123,7 +155,14 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     if (authority && !Object.hasOwn(COMPETENT_AUTHORITIES, authority)) errors.competentAuthority = 'Select the competent authority from the list'
     if (Object.keys(errors).length > 0 || !submittedOn) return show(request, reply.code(400), errors, body, 'nrm')
     try {
-      const result = await nrm.submit(referralId, personId, { submittedOn, nrmReference: reference || null, firstResponderOrganisation: organisation, competentAuthority: (authority || null) as 'SCA' | 'IECA' | 'LA_PILOT' | null }, actorOf(request))
+      const completedElsewhere = asString(body.completedElsewhere) === 'yes'
+      const result = await nrm.submit(
+        referralId,
+        personId,
+        { submittedOn, nrmReference: reference || null, firstResponderOrganisation: organisation, competentAuthority: (authority || null) as 'SCA' | 'IECA' | 'LA_PILOT' | null, completedElsewhere },
+        request.user!,
+        actorOf(request),
+      )
       await request.flash(`NRM referral recorded. Reasonable grounds decision due ${formatDate(result.rgDueOn)}${result.warning ? `. ${result.warning}` : ''}`)
     } catch (error) {
       if (error instanceof NrmError && error.code !== 'not-found') return show(request, reply.code(error.status), { [error.field ?? 'submittedOn-day']: error.message }, body, 'nrm')
@@ -262,9 +301,10 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
       everyone,
       items: items.map((i) => ({
         ...i,
-        label: WORK_LABELS[i.kind],
+        label: workLabel(i, today),
         due: i.due_on ? formatDate(i.due_on) : null,
-        overdue: i.due_on !== null && i.due_on < today,
+        // Only a step someone must take by a date can be overdue: a recovery period or move-on simply ends.
+        overdue: i.due_on !== null && i.due_on < today && (i.kind === 'rg-due' || i.kind === 'consent-at-18'),
         href: `/referrals/${i.referral_id}/people/${i.person_id}/nrm`,
       })),
       tasks: tasks.map((t) => ({ ...t, due: t.due_on ? formatDate(t.due_on) : null, overdue: t.due_on !== null && t.due_on < today })),

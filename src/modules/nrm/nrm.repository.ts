@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/display-name.ts'
 
@@ -135,9 +135,17 @@ export async function insertDtnSubmission(db: Queryable, row: Omit<DtnRow, 'crea
   await db.insertInto('dtn_submissions').values(row).execute()
 }
 
+export const WORK_ITEM_KINDS = ['rg-due', 'consent-at-18', 'submit-nrm', 'submit-dtn', 'awaiting-cg', 'reconsideration-pending', 'reconsider', 'move-on'] as const
+export type WorkItemKind = (typeof WORK_ITEM_KINDS)[number]
+
 export type WorkItemRow = {
-  kind: 'rg-due' | 'consent-at-18' | 'submit-nrm' | 'submit-dtn'
+  kind: WorkItemKind
+  /** The due date where the database knows it (a reasonable grounds target, an 18th birthday). */
   due_on: string | null
+  /** The decision a later date runs from (a positive RG for the recovery period, a CG for move-on), and its outcome. */
+  decided_on: string | null
+  outcome: string | null
+  nation: string | null
   referral_id: string
   reference: string
   person_id: string
@@ -146,38 +154,70 @@ export type WorkItemRow = {
 }
 
 /**
- * The next NRM step for each person: reasonable grounds decisions awaited, children turning 18 who must be
- * asked to consent to continue, and confirmed screenings whose NRM referral or Duty to Notify is not yet
- * recorded. Limited to one officer's referrals unless `everyone` (a supervisor's view).
+ * The next NRM step for each person, from the first screening until they leave the NRM: NRM referrals or Duty to
+ * Notify not yet recorded; reasonable grounds decisions awaited; children turning 18 who must be asked to consent
+ * to continue; the recovery period while the conclusive grounds decision is awaited; a negative decision to
+ * consider challenging, and a reconsideration awaited; and move-on after the conclusive grounds decision. Limited
+ * to the people whose victim side the user holds a duty to (`mine`), unless `everyone` (a supervisor's view).
  */
-export async function listWorkItems(db: Queryable, options: { assignedTo: string | null; today: string; limit: number }): Promise<WorkItemRow[]> {
-  const mine = options.assignedTo === null ? sql`true` : sql`r.assigned_to = ${options.assignedTo}`
+export async function listWorkItems(db: Queryable, options: { mine: ((personColumn: string) => RawBuilder<boolean>) | null; today: string; limit: number }): Promise<WorkItemRow[]> {
+  const mine = options.mine === null ? sql`true` : options.mine('i.person_id')
   const { rows } = await sql<WorkItemRow>`
     WITH latest AS (
       SELECT DISTINCT ON (s.referral_id, s.person_id) s.referral_id, s.person_id, s.confirmed_route
       FROM screenings s WHERE s.status = 'confirmed'
       ORDER BY s.referral_id, s.person_id, s.confirmed_at DESC
     ),
-    items AS (
-      SELECT 'rg-due'::text AS kind, n.rg_due_on::text AS due_on, n.referral_id, n.person_id
+    state AS (
+      SELECT n.id, n.referral_id, n.person_id, n.nation, rg.outcome AS rg_outcome, rg.occurred_on AS rg_on, rg.recorded_at AS rg_at,
+        cg.outcome AS cg_outcome, cg.occurred_on AS cg_on, cg.recorded_at AS cg_at,
+        (SELECT max(e.recorded_at) FROM nrm_events e WHERE e.nrm_referral_id = n.id AND e.kind = 'reconsideration-requested') AS asked_at,
+        (SELECT max(e.recorded_at) FROM nrm_events e WHERE e.nrm_referral_id = n.id AND e.kind = 'reconsideration-decided') AS answered_at,
+        EXISTS (SELECT 1 FROM nrm_events e WHERE e.nrm_referral_id = n.id AND e.kind = 'disqualified') AS disqualified
       FROM nrm_referrals n
-      WHERE NOT EXISTS (SELECT 1 FROM nrm_events e WHERE e.nrm_referral_id = n.id AND e.kind IN ('reasonable-grounds', 'withdrawn'))
+      LEFT JOIN LATERAL (SELECT e.outcome, e.occurred_on, e.recorded_at FROM nrm_events e WHERE e.nrm_referral_id = n.id AND e.kind = 'reasonable-grounds' ORDER BY e.recorded_at DESC LIMIT 1) rg ON true
+      LEFT JOIN LATERAL (SELECT e.outcome, e.occurred_on, e.recorded_at FROM nrm_events e WHERE e.nrm_referral_id = n.id AND e.kind = 'conclusive-grounds' ORDER BY e.recorded_at DESC LIMIT 1) cg ON true
+      WHERE NOT EXISTS (SELECT 1 FROM nrm_events e WHERE e.nrm_referral_id = n.id AND e.kind = 'withdrawn')
+    ),
+    items AS (
+      SELECT 'rg-due'::text AS kind, n.rg_due_on::text AS due_on, NULL::text AS decided_on, NULL::text AS outcome, n.nation, n.referral_id, n.person_id
+      FROM nrm_referrals n JOIN state st ON st.id = n.id
+      WHERE st.rg_on IS NULL
       UNION ALL
-      SELECT 'consent-at-18', (p.date_of_birth + interval '18 years')::date::text, n.referral_id, n.person_id
-      FROM nrm_referrals n JOIN people p ON p.id = n.person_id
+      SELECT 'consent-at-18', (p.date_of_birth + interval '18 years')::date::text, NULL, NULL, n.nation, n.referral_id, n.person_id
+      FROM nrm_referrals n JOIN state st ON st.id = n.id JOIN people p ON p.id = n.person_id
       WHERE n.child_at_referral AND p.date_of_birth IS NOT NULL
         AND p.date_of_birth + interval '18 years' <= ${options.today}::date + 90
-        AND NOT EXISTS (SELECT 1 FROM nrm_events e WHERE e.nrm_referral_id = n.id AND e.kind IN ('conclusive-grounds', 'withdrawn', 'consent-to-continue'))
+        AND st.cg_on IS NULL
+        AND NOT EXISTS (SELECT 1 FROM nrm_events e WHERE e.nrm_referral_id = n.id AND e.kind = 'consent-to-continue')
       UNION ALL
-      SELECT 'submit-nrm', NULL, l.referral_id, l.person_id FROM latest l
+      SELECT 'reconsideration-pending', NULL, NULL, NULL, st.nation, st.referral_id, st.person_id FROM state st
+      WHERE st.asked_at IS NOT NULL AND (st.answered_at IS NULL OR st.answered_at < st.asked_at)
+      UNION ALL
+      -- A negative decision not yet challenged: a reminder for 90 days after it (a horizon for the list, not a legal limit).
+      SELECT 'reconsider', NULL, coalesce(st.cg_on, st.rg_on)::text, 'negative', st.nation, st.referral_id, st.person_id FROM state st
+      WHERE (st.cg_outcome = 'negative' OR (st.cg_on IS NULL AND st.rg_outcome = 'negative'))
+        AND (st.asked_at IS NULL OR st.asked_at < coalesce(st.cg_at, st.rg_at))
+        AND coalesce(st.cg_on, st.rg_on) >= ${options.today}::date - 90
+      UNION ALL
+      SELECT 'awaiting-cg', NULL, st.rg_on::text, 'positive', st.nation, st.referral_id, st.person_id FROM state st
+      WHERE st.rg_outcome = 'positive' AND st.cg_on IS NULL AND NOT st.disqualified
+        AND NOT (st.asked_at IS NOT NULL AND (st.answered_at IS NULL OR st.answered_at < st.asked_at))
+      UNION ALL
+      -- Move-on runs at most a few weeks after the decision: anything older has left the NRM.
+      SELECT 'move-on', NULL, st.cg_on::text, st.cg_outcome, st.nation, st.referral_id, st.person_id FROM state st
+      WHERE st.cg_on IS NOT NULL AND st.cg_on >= ${options.today}::date - 120
+        AND NOT (st.asked_at IS NOT NULL AND (st.answered_at IS NULL OR st.answered_at < st.asked_at))
+      UNION ALL
+      SELECT 'submit-nrm', NULL, NULL, NULL, NULL, l.referral_id, l.person_id FROM latest l
       WHERE l.confirmed_route IN ('NRM', 'NRM_AND_CHILD_SAFEGUARDING')
         AND NOT EXISTS (SELECT 1 FROM nrm_referrals n WHERE n.referral_id = l.referral_id AND n.person_id = l.person_id)
       UNION ALL
-      SELECT 'submit-dtn', NULL, l.referral_id, l.person_id FROM latest l
+      SELECT 'submit-dtn', NULL, NULL, NULL, NULL, l.referral_id, l.person_id FROM latest l
       WHERE l.confirmed_route = 'DUTY_TO_NOTIFY'
         AND NOT EXISTS (SELECT 1 FROM dtn_submissions d WHERE d.referral_id = l.referral_id AND d.person_id = l.person_id)
     )
-    SELECT i.kind, i.due_on, i.referral_id, r.reference, i.person_id,
+    SELECT i.kind, i.due_on, i.decided_on, i.outcome, i.nation, i.referral_id, r.reference, i.person_id,
       ${displayName('i.person_id')} AS person_name,
       u.display_name AS assignee_name
     FROM items i

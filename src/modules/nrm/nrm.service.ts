@@ -1,10 +1,12 @@
+import { sql } from 'kysely'
 import type { Db } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
-import { victimSideAccess } from '#src/modules/people/index.ts'
+import { holdsVictimDuty, victimSideAccess } from '#src/modules/people/index.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
-import { defineDomainError } from '#src/platform/http/errors.ts'
+import { NrmError } from './nrm.errors.ts'
+import { formMissing } from './nrm.drafts.ts'
 import { londonDate } from '#src/shared/dates.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { listScreenings, findSubject, insertConsent } from '#src/modules/screening/screening.repository.ts'
@@ -14,7 +16,7 @@ import { addCalendarDays } from '#src/modules/screening/working-days.ts'
 import type { Location } from '#src/modules/screening/screening.facts.ts'
 import * as repo from './nrm.repository.ts'
 
-export const NrmError = defineDomainError('NrmError', { 'not-found': 404, 'not-screened': 400, 'wrong-route': 409, 'no-consent': 400, 'out-of-order': 409, invalid: 400, conflict: 409 })
+export { NrmError }
 
 export const NRM_EVENT_KINDS = {
   'reasonable-grounds': 'Reasonable grounds decision',
@@ -47,6 +49,17 @@ export type NrmStage = {
   recoveryPeriodEnds: string | null
 }
 
+/** When a work item is due: the recovery period's end while the CG is awaited, or move-on's end after it. */
+function dueOnFor(rules: ScreeningRules) {
+  return (row: repo.WorkItemRow): string | null => {
+    if (row.kind === 'awaiting-cg' && row.decided_on) return addCalendarDays(row.decided_on, rules.config.recoveryPeriodDays[row.nation as Location] ?? 30)
+    if (row.kind === 'move-on' && row.decided_on) {
+      return row.outcome === 'positive' ? addCalendarDays(row.decided_on, rules.config.moveOn.afterPositiveDays) : rules.workingDaysAfter(row.decided_on, rules.config.moveOn.afterNegativeWorkingDays).date
+    }
+    return row.due_on
+  }
+}
+
 /** Where an NRM referral has got to, from its events in date order. */
 export function stageOf(referral: repo.NrmReferralRow, events: repo.NrmEventRow[], recoveryDays: number, today: string): NrmStage {
   const last = (kind: string) => [...events].reverse().find((e) => e.kind === kind)
@@ -74,6 +87,7 @@ function latestConfirmed(screenings: Awaited<ReturnType<typeof listScreenings>>)
 
 /** The NRM and Duty to Notify for a person in a referral: their victim facet. */
 export function createNrmService(db: Db, rules: ScreeningRules) {
+  const dueOn = dueOnFor(rules)
   return {
     /** Everything in the person's victim facet. Every view is audited. */
     async facet(referralId: string, personId: string, actor: Actor) {
@@ -96,7 +110,9 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
           consents,
           nrmReferrals: nrmReferrals.map((n) => {
             const own = events.filter((e) => e.nrm_referral_id === n.id)
-            return { ...n, events: own, stage: stageOf(n, own, rules.config.recoveryPeriodDays[n.nation as Location] ?? 30, today) }
+            const cg = [...own].reverse().find((e) => e.kind === 'conclusive-grounds')
+            const moveOnEnds = cg ? dueOn({ kind: 'move-on', decided_on: cg.occurred_on, outcome: cg.outcome, due_on: null, nation: n.nation } as repo.WorkItemRow) : null
+            return { ...n, events: own, stage: { ...stageOf(n, own, rules.config.recoveryPeriodDays[n.nation as Location] ?? 30, today), moveOnEnds } }
           }),
           dtn,
         }
@@ -110,7 +126,15 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
     async submit(
       referralId: string,
       personId: string,
-      input: { submittedOn: string; nrmReference: string | null; firstResponderOrganisation: string; competentAuthority: 'SCA' | 'IECA' | 'LA_PILOT' | null },
+      input: {
+        submittedOn: string
+        nrmReference: string | null
+        firstResponderOrganisation: string
+        competentAuthority: 'SCA' | 'IECA' | 'LA_PILOT' | null
+        /** The officer says the referral was completed on the Home Office service without Lantern's form. */
+        completedElsewhere?: boolean
+      },
+      user: CurrentUser,
       actor: Actor,
     ): Promise<{ id: string; rgDueOn: string; warning: string | null }> {
       const confirmed = latestConfirmed(await listScreenings(db, referralId, personId))
@@ -124,6 +148,18 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
         const consents = await repo.listConsents(db, personId)
         const latest = consents.find((c) => c.purpose === 'nrm-referral')
         if (!latest || latest.decision !== 'given') throw new NrmError('no-consent', 'An adult must give informed consent before an NRM referral. Record their consent in a screening first.')
+      }
+      // The form prepared in Lantern is what was sent: it must answer every question the route requires, unless the
+      // officer says the referral was completed on the Home Office service some other way (that is audited).
+      if (!input.completedElsewhere) {
+        const missing = await formMissing(db, referralId, personId, user)
+        if (missing.length > 0) {
+          throw new NrmError(
+            'form-incomplete',
+            `The NRM form in Lantern has ${missing.length === 1 ? '1 question' : `${missing.length} questions`} the Home Office requires still unanswered. Complete the form, or say the referral was completed on the Home Office service another way.`,
+            'completedElsewhere',
+          )
+        }
       }
       const facts = confirmed.facts as { location?: Location | null }
       const nation = facts.location ?? 'England'
@@ -145,7 +181,7 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
           rg_due_on: due.date,
           created_by: actor.userId,
         })
-        await appendAuditEvents(trx, actor, [{ action: 'nrm.submitted', subjectType: 'person', subjectId: personId, details: { nrmReferralId: id, referralId } }])
+        await appendAuditEvents(trx, actor, [{ action: 'nrm.submitted', subjectType: 'person', subjectId: personId, details: { nrmReferralId: id, referralId, formCompletedElsewhere: input.completedElsewhere === true } }])
       })
       return { id, rgDueOn: due.date, warning: due.warning }
     },
@@ -281,10 +317,20 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
       await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'document.downloaded', subjectType: 'person', subjectId: personId, details: { document } }]))
     },
 
-    /** "My work": the next NRM step for each person, for one officer or (for a supervisor) everyone. */
+    /**
+     * "My work": the next NRM step for each person whose victim side the user holds a duty to (for a supervisor,
+     * everyone), from screening until they leave the NRM, earliest due first. The recovery period's end and
+     * move-on are worked out here, by the nation's configured periods (DOMAIN.md marks move-on unconfirmed).
+     */
     async workItems(userId: string, everyone: boolean, actor: Actor) {
+      const today = londonDate()
       return inTransaction(db, async (trx) => {
-        const items = await repo.listWorkItems(trx, { assignedTo: everyone ? null : userId, today: londonDate(), limit: 500 })
+        const rows = await repo.listWorkItems(trx, { mine: everyone ? null : (column) => holdsVictimDuty(sql.ref(column), userId), today, limit: 500 })
+        const items = rows
+          .map((row) => ({ ...row, due_on: dueOn(row) }))
+          // Move-on that has ended: the person has left the NRM.
+          .filter((row) => row.kind !== 'move-on' || (row.due_on !== null && row.due_on >= today))
+          .sort((a, b) => (a.due_on ?? '').localeCompare(b.due_on ?? '') || a.reference.localeCompare(b.reference))
         await appendAuditEvents(trx, actor, [{ action: 'work.viewed', subjectType: 'user', subjectId: userId, details: { items: items.length, everyone } }])
         return items
       })

@@ -163,6 +163,25 @@ export async function victimSideAccess(db: Queryable, user: CurrentUser, personI
   }
 }
 
+/**
+ * SQL: true when `userId` holds a duty to the victim side of the person `personId` (a column or value): the same
+ * duties `victimSideAccess` counts (recorder of an unassigned referral, assigned officer, officer in charge or
+ * victim-side member of a live job, the ISA assigned), without supervision. For lists of one person's own work
+ * (My work), where "everything a supervisor may see" is not "mine".
+ */
+export function holdsVictimDuty(personId: RawBuilder<unknown> | string, userId: string): RawBuilder<boolean> {
+  const ref = typeof personId === 'string' ? sql.ref(personId) : personId
+  const identity = sql`(SELECT person_identity(person_root(${ref})))`
+  return sql<boolean>`(
+    EXISTS (SELECT 1 FROM referral_subjects ds JOIN referrals dr ON dr.id = ds.referral_id
+      WHERE ds.person_id IN ${identity} AND ds.role = ANY(${VICTIM_ROLES})
+        AND (dr.assigned_to = ${userId}::uuid OR (dr.assigned_to IS NULL AND dr.created_by = ${userId}::uuid)))
+    OR EXISTS (SELECT 1 FROM case_people dp JOIN cases dc ON dc.id = dp.case_id
+      WHERE dp.person_id IN ${identity} AND dp.role = ANY(${VICTIM_ROLES})
+        AND (dc.officer_in_charge = ${userId}::uuid OR EXISTS (SELECT 1 FROM case_members dm WHERE dm.case_id = dc.id AND dm.user_id = ${userId}::uuid AND dm.victim_facet)))
+    OR EXISTS (SELECT 1 FROM person_support_workers dw WHERE dw.person_id IN ${identity} AND dw.user_id = ${userId}::uuid AND dw.ended_at IS NULL))`
+}
+
 /** Throws 403 (with whom to ask) unless the user may see, record on (`edit`) or work the support of (`support`) the victim side. */
 export async function requireVictimSide(db: Queryable, user: CurrentUser, personId: string, mode: 'view' | 'edit' | 'support' = 'view'): Promise<VictimSideAccess> {
   const access = await victimSideAccess(db, user, personId)

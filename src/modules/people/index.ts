@@ -9,6 +9,7 @@ export {
   caseAccess,
   caseVisible,
   deniedMessage,
+  holdsVictimDuty,
   isCaseVisible,
   isRecordVisible,
   leadsTeam,

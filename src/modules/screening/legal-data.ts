@@ -54,6 +54,7 @@ const ScreeningConfigFile = z
     recoveryPeriodDays: z.object({ England: z.int().min(0), Wales: z.int().min(0), Scotland: z.int().min(0), NI: z.int().min(0) }).partial(),
     dutyToNotifyAuthorities: z.array(z.enum(Object.keys(ENCOUNTERED_BY) as [keyof typeof ENCOUNTERED_BY])),
     dutyToNotifyNations: z.array(z.enum(LOCATIONS)),
+    moveOn: z.object({ afterPositiveDays: z.int().min(0), afterNegativeWorkingDays: z.int().min(0) }).partial(),
   })
   .partial()
   .strict()
@@ -65,6 +66,7 @@ export function loadScreeningConfig(file = process.env.LANTERN_SCREENING_CONFIG_
     recoveryPeriodDays: { ...DEFAULT_SCREENING_CONFIG.recoveryPeriodDays, ...overrides.recoveryPeriodDays },
     dutyToNotifyAuthorities: overrides.dutyToNotifyAuthorities ?? DEFAULT_SCREENING_CONFIG.dutyToNotifyAuthorities,
     dutyToNotifyNations: overrides.dutyToNotifyNations ?? DEFAULT_SCREENING_CONFIG.dutyToNotifyNations,
+    moveOn: { ...DEFAULT_SCREENING_CONFIG.moveOn, ...overrides.moveOn },
   }
 }
 

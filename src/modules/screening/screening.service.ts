@@ -23,6 +23,8 @@ export function createScreeningRules(options: { config?: ScreeningConfig } = {})
     assess: (facts: Facts, today = londonDate()) => assess(facts, { schedule4, today, config }),
     /** The reasonable grounds target: 5 working days after the referral (England and Wales bank holidays). */
     reasonableGroundsDue: (referredOn: string) => addWorkingDays(referredOn, 5, holidays),
+    /** `days` working days after `start` (England and Wales bank holidays), with a warning past the list's end. */
+    workingDaysAfter: (start: string, days: number) => addWorkingDays(start, days, holidays),
     schedule4AsOf: schedule4.asOf,
   }
 }
