@@ -5,6 +5,8 @@ import { createNrmService } from '#src/modules/nrm/nrm.service.ts'
 import { createScreeningRules } from '#src/modules/screening/screening.service.ts'
 import { createSupportWorkerService } from '#src/modules/people/index.ts'
 import { currentUserOf } from './support/test-app.ts'
+import { summariseOverlaps } from '#src/modules/insight/sources.service.ts'
+import { peopleBySourceSet } from '#src/modules/insight/sources.repository.ts'
 import { createTestContext, type TestContext } from './support/test-app.ts'
 
 /**
@@ -49,6 +51,14 @@ describe('the demo on first start', () => {
     ['disclosures awaiting a supervisor’s approval', sql`SELECT count(*) AS n FROM disclosures WHERE status = 'awaiting-approval'`],
   ])('has %s', async (_what, query) => {
     expect(await count(query)).toBeGreaterThan(0)
+  })
+})
+
+describe('people across sources on the demo', () => {
+  it('has people referred by more than one source, so the hidden number can be estimated', async () => {
+    const overview = summariseOverlaps(await peopleBySourceSet(ctx.db, { from: new Date(Date.now() - 365 * 86_400_000), to: null }))
+    expect(overview.bySourceCount.find((b) => b.sources === 2)?.people ?? 0).toBeGreaterThan(0)
+    expect(overview.mse, overview.mse.ok ? '' : overview.mse.problem).toMatchObject({ ok: true })
   })
 })
 

@@ -165,6 +165,10 @@ export function generateReferrals(
   const now = options.now ?? new Date()
   const workers = users.filter((u) => u.canWork)
   const data = emptyData()
+  // Victims already generated, so a later referral from another source can name the same person: people are referred
+  // by more than one source (the helpline and then the police, say), which is what counting across sources and the
+  // estimate of the hidden number rest on.
+  const earlier: { personId: string; source: string; at: number; urgency: { dateOfBirth: string | null; approximateAge: number | null; ageDisputed: boolean } }[] = []
 
   for (let n = 0; n < count; n++) {
     const ageDays = Math.floor(Math.pow(random.next(), 1.6) * options.days)
@@ -215,6 +219,14 @@ export function generateReferrals(
     if (random.chance(0.35)) roles.push('suspected-exploiter')
     if (source === 'public-concern' && random.chance(0.5)) roles.push('reporter')
     roles.forEach((role, position) => {
+      // About one referral in five is about someone another source referred within the year before or after.
+      const seenBefore = role === 'potential-victim' && position === 0 && random.chance(0.2) ? earlier.filter((e) => e.source !== source && Math.abs(e.at - receivedAt.getTime()) < 365 * 86_400_000) : []
+      if (seenBefore.length > 0) {
+        const again = random.pick(seenBefore)
+        data.subjects.push({ referral_id: referralId, person_id: again.personId, role, position })
+        urgencyPeople.push({ role, ...again.urgency })
+        return
+      }
       const nat = role === 'potential-victim' && position > 0 && random.chance(0.7) ? nationality : role === 'potential-victim' ? nationality : random.weighted(NATIONALITY_WEIGHTS)
       const pool = NAMES[nat]
       const gender = primary === 'sexual' && role === 'potential-victim' ? random.weighted([['female', 85], ['male', 13], ['other', 2]] as const) : random.weighted([['male', 70], ['female', 28], ['not-known', 2]] as const)
@@ -246,6 +258,7 @@ export function generateReferrals(
       data.subjects.push({ referral_id: referralId, person_id: personId, role, position })
       const person = data.people[data.people.length - 1]
       urgencyPeople.push({ role, dateOfBirth: person.date_of_birth, approximateAge: person.approximate_age, ageDisputed: person.age_disputed })
+      if (role === 'potential-victim') earlier.push({ personId, source, at: receivedAt.getTime(), urgency: { dateOfBirth: person.date_of_birth, approximateAge: person.approximate_age, ageDisputed: person.age_disputed } })
     })
 
     const places = random.weighted([[0, 15], [1, 70], [2, 15]] as const)

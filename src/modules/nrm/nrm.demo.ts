@@ -25,7 +25,7 @@ export async function loadDemoNrmDrafts(db: Db): Promise<{ child: string | null;
     JOIN referrals r ON r.id = rs.referral_id
     JOIN people p ON p.id = rs.person_id
     JOIN users u ON u.id = r.assigned_to AND u.role_id = 'investigator'
-    WHERE rs.role = 'potential-victim' AND r.status NOT IN ('closed', 'opened-as-case')
+    WHERE rs.role = 'potential-victim' AND r.status <> 'closed'
       AND cardinality(p.languages) > 0
       AND EXISTS (SELECT 1 FROM referral_locations rl WHERE rl.referral_id = r.id)
       AND NOT EXISTS (SELECT 1 FROM screenings s WHERE s.person_id = rs.person_id)

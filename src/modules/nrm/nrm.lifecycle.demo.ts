@@ -9,7 +9,7 @@ import { CONSENT_POINTS } from '#src/modules/screening/screening.answers.ts'
 import { addCalendarDays } from '#src/modules/screening/working-days.ts'
 import { createNrmService, type NrmEventKind } from './nrm.service.ts'
 
-type Candidate = { referral_id: string; person_id: string; assigned_to: string; age: number | null; date_of_birth: string | null; mine: boolean }
+type Candidate = { referral_id: string; person_id: string; assigned_to: string; age: number | null; date_of_birth: string | null; received_on: string }
 type Step = { kind: NrmEventKind; daysAgo: number; outcome?: string; by?: string; notes?: string }
 
 /**
@@ -132,12 +132,12 @@ export async function loadDemoNrmLifecycle(db: Db, options: { firstOfficerEmail?
   const first = options.firstOfficerEmail ? await db.selectFrom('users').select('id').where('email', '=', options.firstOfficerEmail).executeTakeFirst() : undefined
   const { rows } = await sql<Candidate>`
     SELECT rs.referral_id, rs.person_id, r.assigned_to, p.approximate_age AS age, p.date_of_birth::text AS date_of_birth,
-      r.assigned_to = ${first?.id ?? null}::uuid AS mine
+      (r.received_at AT TIME ZONE 'Europe/London')::date::text AS received_on
     FROM referral_subjects rs
     JOIN referrals r ON r.id = rs.referral_id
     JOIN people p ON p.id = rs.person_id
-    JOIN users u ON u.id = r.assigned_to AND u.role_id = 'investigator'
-    WHERE rs.role = 'potential-victim' AND r.status <> 'closed' AND r.received_at < now() - interval '10 days'
+    JOIN users u ON u.id = r.assigned_to AND u.role_id IN ('investigator', 'supervisor')
+    WHERE rs.role = 'potential-victim' AND r.status IN ('screening', 'opened-as-case', 'in-triage')
       AND p.merged_into IS NULL
       AND NOT EXISTS (SELECT 1 FROM screenings s WHERE s.person_id = rs.person_id)
       AND NOT EXISTS (SELECT 1 FROM nrm_drafts d WHERE d.person_id = rs.person_id)
@@ -160,9 +160,13 @@ export async function loadDemoNrmLifecycle(db: Db, options: { firstOfficerEmail?
   let made = 0
 
   for (const stage of STAGES) {
+    // The referral came in before the person was screened and referred (the day before the NRM referral).
+    const screenedDaysAgo = (stage.submittedDaysAgo ?? stage.dtnDaysAgo ?? 5) + 1
     const candidate = take((c) => {
+      if (c.received_on > daysAgo(screenedDaysAgo)) return false
       const age = ageOf(c)
-      return stage.age === 'adult' ? (age ?? 0) >= 21 : (age ?? 99) <= 16
+      // Turning 18: any person will do, their date of birth is set below.
+      return stage.age === 'adult' ? (age ?? 0) >= 21 : stage.age === 'child' ? (age ?? 99) <= 16 : true
     })
     if (!candidate) continue
     const officer = await userOf(db, candidate.assigned_to)
@@ -173,7 +177,7 @@ export async function loadDemoNrmLifecycle(db: Db, options: { firstOfficerEmail?
       dateOfBirth = addCalendarDays(today, 40 - Math.round(18 * 365.25))
       await people.updateDetails(candidate.person_id, { dateOfBirth, approximateAge: null }, actor)
     }
-    const screenedOn = daysAgo((stage.submittedDaysAgo ?? stage.dtnDaysAgo ?? 5) + 1)
+    const screenedOn = daysAgo(screenedDaysAgo)
     const id = await screening.start(candidate.referral_id, candidate.person_id, actor)
     const dob = dateOfBirth ? parts(dateOfBirth) : null
     await screening.saveSection(id, 'age', { dobDay: dob?.day ?? '', dobMonth: dob?.month ?? '', dobYear: dob?.year ?? '', age: dob ? '' : String(candidate.age ?? (stage.age === 'adult' ? 30 : 15)), claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })
