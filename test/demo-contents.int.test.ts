@@ -32,6 +32,11 @@ describe('the demo on first start', () => {
     ['events on live jobs', sql`SELECT count(*) AS n FROM events WHERE case_id IS NOT NULL`],
     ['live jobs opened on different days', sql`SELECT count(DISTINCT created_at::date) AS n FROM cases`],
     ['outreach events', sql`SELECT count(*) AS n FROM outreach_events`],
+    [
+      'outreach events with referrals after them from the sectors or organisations reached',
+      sql`SELECT count(*) AS n FROM outreach_events e WHERE EXISTS (SELECT 1 FROM referrals r WHERE r.received_at >= e.starts_at AND r.received_at < e.starts_at + interval '90 days'
+        AND (r.referring_sector = ANY (e.sectors) OR r.organisation_id IN (SELECT eo.organisation_id FROM outreach_event_organisations eo WHERE eo.event_id = e.id)))`,
+    ],
     ['urgent referrals', sql`SELECT count(*) AS n FROM referrals WHERE urgent`],
     ['a restricted live job', sql`SELECT count(*) AS n FROM cases WHERE restricted`],
     ['NRM drafts', sql`SELECT count(*) AS n FROM nrm_drafts`],

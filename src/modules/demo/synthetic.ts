@@ -252,7 +252,7 @@ export function generateReferrals(
       const primaryName = `${given} ${family}`
       data.personNames.push({ id: uuidv7(receivedAt.getTime()), person_id: personId, kind: 'primary', full_name: primaryName, normalised: normaliseName(primaryName), script: 'Latn', position: 0 })
       if (random.chance(0.2)) {
-        const alias = `${family.toUpperCase()} ${given}`
+        const alias = `${family}, ${given}`
         data.personNames.push({ id: uuidv7(receivedAt.getTime()), person_id: personId, kind: 'alias', full_name: alias, normalised: normaliseName(alias), script: 'Latn', position: 1 })
       }
       data.subjects.push({ referral_id: referralId, person_id: personId, role, position })
