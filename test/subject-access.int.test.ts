@@ -61,6 +61,12 @@ beforeAll(async () => {
   await ctx.services.people.linkObject(subject, { kind: 'phone', value: '07412 583 962', relation: 'uses', validFrom: null, source: 'referral' }, actor)
   home = await ctx.services.people.linkPlace(subject, { place: { addressLine1: '22 Wren Street', addressLine2: null, town: 'Bradford', postcode: null, description: null, premisesType: 'private-house' }, relation: 'lives-at', source: 'referral', validFrom: null }, actor)
   await ctx.services.safeguarding.addRisk(subject, { description: `Contact with ${CO_SUSPECT}`, rating: 'red', rationale: 'He holds her documents' }, ds, actor)
+  const why = (what: string) => `${what}: she lives in a house ${CO_SUSPECT} controls`
+  await ctx.services.referrals.grade(
+    referralId,
+    { threat: 'high', threatRationale: why('Threat'), harm: 'high', harmRationale: why('Harm'), risk: 'medium', riskRationale: why('Risk'), investigation: 'medium', investigationRationale: 'Lines of enquiry at the factory', vulnerability: 'high', vulnerabilityRationale: 'No English, no documents', engagement: 'low', engagementRationale: 'Frightened to speak to police' },
+    actor,
+  )
   const auditor = await createUser(ctx, 'auditor')
   dpo = new PageClient(ctx.app)
   await dpo.signIn(auditor.email)
@@ -109,6 +115,11 @@ describe('subject access', () => {
     expect(redaction.reason).toContain(`a person on referral ${reference}`)
     const referrer = bundle.redactions.find((r) => `[${r.id}]` === field('Referrer'))!
     expect(referrer.category).toBe('referrer')
+    // The team's risk grading of her referral is about her: each judgement with its reasons, third parties redacted.
+    const grading = bundle.sections.find((s) => s.key === 'referrals')!.entries.find((e) => e.title === `Risk grading of referral ${reference}`)!
+    const graded = (name: string) => grading.fields.find(([k]) => k === name)?.[1]
+    expect(graded('Vulnerability')).toBe('High: No English, no documents')
+    expect(graded('Threat')).toMatch(/^High: Threat: she lives in a house \[R\d+\] controls$/)
 
     const audit = await ctx.db.selectFrom('audit_events').selectAll().where('action', '=', 'subject-access.exported').where('subject_id', '=', subject).executeTakeFirstOrThrow()
     expect(audit).toMatchObject({ category: 'disclosure', justification: `Subject access request ${SAR}` })

@@ -66,6 +66,19 @@ export async function referrals(db: Queryable, personId: string): Promise<Referr
   return rows
 }
 
+/** The triage risk gradings (THRIVE) of the referrals the person is a subject of, with each rationale: what the team judged about them. */
+export type GradingRow = { reference: string; graded_at: Date } & Record<`${'threat' | 'harm' | 'risk' | 'investigation' | 'vulnerability' | 'engagement'}${'' | '_rationale'}`, string>
+
+export async function gradings(db: Queryable, personId: string): Promise<GradingRow[]> {
+  const { rows } = await sql<GradingRow>`
+    SELECT r.reference, g.graded_at, g.threat, g.threat_rationale, g.harm, g.harm_rationale, g.risk, g.risk_rationale,
+      g.investigation, g.investigation_rationale, g.vulnerability, g.vulnerability_rationale, g.engagement, g.engagement_rationale
+    FROM referral_gradings g JOIN referrals r ON r.id = g.referral_id
+    WHERE g.referral_id IN (SELECT s.referral_id FROM referral_subjects s WHERE s.person_id IN ${identity(personId)})
+    ORDER BY g.graded_at, g.id`.execute(db)
+  return rows
+}
+
 /** Whether the user may see the live job `c`, by the one access policy (restricted jobs: their team and supervisors). */
 const caseVisibleTo = (user: CurrentUser) => caseVisible(sql.ref('c.id'), user)
 

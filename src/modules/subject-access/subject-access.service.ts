@@ -8,6 +8,7 @@ import { can, type CurrentUser, type Permission } from '#src/platform/auth/permi
 import { isRecordVisible, victimFacetAccess } from '#src/modules/people/index.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import * as repo from './subject-access.repository.ts'
+import { GRADE_LEVELS, THRIVE_ELEMENTS } from '#src/modules/referrals/referral.vocabulary.ts'
 import { Redactor, type Redaction, type ReviewedRedaction } from './redactor.ts'
 import { subjectAccessPdf } from './subject-access.pdf.ts'
 
@@ -87,12 +88,13 @@ export function createSubjectAccessService(db: Db) {
     const supervisor = can(user, 'case:supervise')
     const noVictimRecords = { screenings: [], consents: [], nrm: [], nrmEvents: [], dtn: [], nrmDrafts: [] }
     const noSafeguarding = { plans: [], risks: [], needs: [], actions: [], reviews: [] }
-    const [names, documents, immigration, links, referrals, allCases, allEvents, victim, safeguarding, allDisclosures, allProcessing, thirdParties, staff] = await Promise.all([
+    const [names, documents, immigration, links, referrals, gradings, allCases, allEvents, victim, safeguarding, allDisclosures, allProcessing, thirdParties, staff] = await Promise.all([
       repo.names(db, personId),
       repo.documents(db, personId),
       mayImmigration ? repo.immigrationStatus(db, personId) : [],
       repo.links(db, personId),
       repo.referrals(db, personId),
+      repo.gradings(db, personId),
       repo.cases(db, personId, user),
       repo.events(db, personId, user),
       mayVictim ? repo.victimRecords(db, personId) : noVictimRecords,
@@ -176,6 +178,17 @@ export function createSubjectAccessService(db: Db) {
         ]),
       })),
     })
+    // The team's risk grading at triage: each judgement and its reasons are about the person, so they are theirs to see.
+    const sectionOf = sections.find((s) => s.key === 'referrals')!
+    for (const g of gradings) {
+      sectionOf.entries.push({
+        title: `Risk grading of referral ${g.reference}`,
+        fields: fields([
+          ['Graded', dt(g.graded_at)],
+          ...THRIVE_ELEMENTS.items.map(({ value, text }): [string, string | null] => [text, `${GRADE_LEVELS.label(g[value])}: ${t(g[`${value}_rationale`], `Referral ${g.reference}: ${text.toLowerCase()} rationale`)}`]),
+        ]),
+      })
+    }
     sections.push({
       key: 'cases',
       title: 'Live jobs and events',
