@@ -4,7 +4,7 @@ export { preparePerson, type PersonInput, type PreparedPerson } from './person-r
 export { MatchModel, defaultParameters, probabilityFromWeight, weightFromProbability, type FieldExplanation, type MatchModelParameters, type PairScore } from './match-model.ts'
 export { COMPARISONS, FIELD, comparePeople, newPairComparison, type Agreement, type ComparisonSpec, type LevelSpec, type PairComparison } from './comparisons.ts'
 export { trainModel, estimateU, randomGenerator, type PairList, type TrainingOptions, type TrainingReport } from './training.ts'
-export { matchBatch, type BatchOptions, type BatchResult } from './batch.ts'
+export { groupPeople, matchBatch, type BatchOptions, type BatchResult } from './batch.ts'
 export { KEY_KINDS, forEachBlockingKey, type KeyKind } from './blocking.ts'
 export { TermFrequencies } from './term-frequencies.ts'
 export { clusterMetrics, connectedComponents, countTruePairs, metrics, type ClusterMetrics, type PairMetrics } from './evaluation.ts'
