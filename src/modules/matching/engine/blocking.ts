@@ -19,6 +19,9 @@ export const KEY_KINDS = [
   { code: 'address', label: 'same house number and street' },
   { code: 'name-initials-year-month', label: 'same initials and month of birth' },
   { code: 'identity-document', label: 'same identity document number' },
+  { code: 'email-user', label: 'same email user name' },
+  { code: 'family-sound-town', label: 'family name sounds alike and same town' },
+  { code: 'given-sound-town', label: 'given name sounds alike and same town' },
 ] as const
 
 export type KeyKind = (typeof KEY_KINDS)[number]['code']
@@ -50,7 +53,18 @@ export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: 
     emit(5, phone.value)
     emit(6, phone.tail)
   }
-  for (const email of p.emails) emit(7, email)
+  for (const email of p.emails) {
+    emit(7, email)
+    const user = email.slice(0, email.indexOf('@')).replace(/[^a-z0-9]/g, '')
+    if (user.length >= 3) emit(13, user)
+  }
+  if (p.town) {
+    for (const n of p.names) {
+      if (n.familyPhonetic) emit(14, `${n.familyPhonetic}|${p.town}`)
+      if (n.givenPhonetic) emit(15, `${n.givenPhonetic}|${p.town}`)
+    }
+  }
+
   if (p.postcode) {
     emit(8, p.postcode.value)
     const initial = p.names[0]?.givenFirst[0]

@@ -101,6 +101,8 @@ interface SessionResult {
   pairs: number
   /** Among matches, share with both values present, per comparison. */
   presence: Float64Array
+  /** Share of the session's pairs with both values present, per comparison. */
+  observed: Float64Array
   iterations: number
 }
 
@@ -115,7 +117,12 @@ function emSession(patterns: readonly Pattern[], excluded: ReadonlySet<number>, 
   // strangers, and starting at 0.5 lets EM settle on "same town" instead of "same person".
   let share = 0.1
   let pairs = 0
-  for (const p of patterns) pairs += p.count
+  const observed = new Float64Array(COMPARISONS.length)
+  for (const p of patterns) {
+    pairs += p.count
+    for (let c = 0; c < p.levels.length; c++) if (p.levels[c] !== MISSING) observed[c] += p.count
+  }
+  for (let c = 0; c < observed.length; c++) observed[c] /= Math.max(1, pairs)
   let matches = 0
   const presence = new Float64Array(COMPARISONS.length)
   let iterations = 0
@@ -154,7 +161,21 @@ function emSession(patterns: readonly Pattern[], excluded: ReadonlySet<number>, 
     if (change < 1e-7) break
   }
   for (let c = 0; c < presence.length; c++) presence[c] = matches > 0 ? presence[c] / matches : 0
-  return { m, matches, pairs, presence, iterations }
+  return { m, matches, pairs, presence, observed, iterations }
+}
+
+/** Low-cardinality comparisons: agreeing on them says little about who is who. */
+const WEAK = new Set<number>([FIELD.sex, FIELD.region])
+
+/**
+ * Whether a session can estimate comparison c at all: EM tells matches from non-matches by the *other*
+ * comparisons, so when the rule leaves nothing else to go on (a file of names and dates only, in the
+ * same-name session, has only the date), the mixture is not identifiable and its m for c is noise.
+ */
+function identifies(session: SessionResult, excluded: ReadonlySet<number>, c: number): boolean {
+  if (excluded.has(c)) return false
+  for (let d = 0; d < session.observed.length; d++) if (d !== c && !excluded.has(d) && !WEAK.has(d) && session.observed[d] >= 0.5) return true
+  return false
 }
 
 function matchShare(patterns: readonly Pattern[], m: readonly Float64Array[], u: readonly Float64Array[]): number {
@@ -204,11 +225,17 @@ export function trainModel(people: readonly PreparedPerson[], candidates: PairLi
   // Without either rule (no dates and no names in common), fall back to one session over every candidate.
   const wholeSession = !dateSession && !nameSession ? emSession(patterns, new Set(), uRandom, maxIterations) : null
 
-  const m = COMPARISONS.map((spec, c) => {
+  const sessionEstimates = COMPARISONS.map((_, c) => {
     const estimates: Float64Array[] = []
-    if (dateSession && !SAME_DATE.has(c)) estimates.push(dateSession.m[c])
-    if (nameSession && !SAME_NAME.has(c)) estimates.push(nameSession.m[c])
+    if (dateSession && identifies(dateSession, SAME_DATE, c)) estimates.push(dateSession.m[c])
+    if (nameSession && identifies(nameSession, SAME_NAME, c)) estimates.push(nameSession.m[c])
     if (wholeSession) estimates.push(wholeSession.m[c])
+    return estimates
+  })
+  // A comparison no session could identify keeps its starting values: a global EM over every candidate
+  // settles on "similar name" rather than "same person" when true pairs are few among the candidates.
+  const m = COMPARISONS.map((spec, c) => {
+    const estimates = sessionEstimates[c]
     if (estimates.length === 0) return Float64Array.from(spec.levels, (l) => l.m)
     // A floor on m: a level never seen among the training matches (a contradicting phone) is rare evidence
     // against, not proof; real referrals carry errors the training set may not.
