@@ -33,6 +33,7 @@ import {
   PersonIndex,
   preparePerson,
   randomGenerator,
+  reliability,
   type BatchResult,
   type MatchModel,
   type PersonInput,
@@ -186,31 +187,20 @@ function calibration(set: LabelledSet, threshold: number) {
   })
   const { model } = matchBatch(trainOn)
   const held = matchBatch(heldBack, { model })
-  const bands = [0, 0.1, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0000001]
-  const rows = bands.slice(0, -1).map((lo, b) => ({ from: lo, to: Math.min(1, bands[b + 1]), pairs: 0, predicted: 0, observed: 0 }))
-  for (let k = 0; k < held.left.length; k++) {
-    const p = held.probability[k]
-    const row = rows[bands.findIndex((lo, b) => p >= lo && p < bands[b + 1])]
-    row.pairs++
-    row.predicted += p
-    if (heldClusters[held.left[k]] === heldClusters[held.right[k]]) row.observed++
-  }
-  let error = 0
+  const same = (k: number) => heldClusters[held.left[k]] === heldClusters[held.right[k]]
   let accepted = 0
   let acceptedTrue = 0
   for (let k = 0; k < held.left.length; k++) {
     if (held.probability[k] < threshold) continue
     accepted++
-    if (heldClusters[held.left[k]] === heldClusters[held.right[k]]) acceptedTrue++
+    if (same(k)) acceptedTrue++
   }
-  for (const row of rows) error += Math.abs(row.predicted - row.observed)
+  const table = reliability(held.probability, same)
   return {
     heldBackRecords: heldBack.length,
-    expectedCalibrationError: r4(error / Math.max(1, held.left.length)),
+    expectedCalibrationError: r4(table.expectedCalibrationError),
     precisionAtThreshold: r4(accepted === 0 ? 1 : acceptedTrue / accepted),
-    bands: rows
-      .filter((r) => r.pairs > 0)
-      .map((r) => ({ band: `${r.from}-${r.to}`, pairs: r.pairs, predicted: r4(r.predicted / r.pairs), observed: r4(r.observed / r.pairs) })),
+    bands: table.bands.map((r) => ({ band: `${r.from}-${r.to}`, pairs: r.pairs, predicted: r4(r.predicted), observed: r4(r.observed) })),
   }
 }
 

@@ -145,3 +145,41 @@ export function clusterMetrics(clusterOf: ArrayLike<number>, truth: readonly str
     mixedShare: clusters === 0 ? 0 : mixed / clusters,
   }
 }
+
+/** One probability band of a reliability table. */
+export interface ReliabilityBand {
+  from: number
+  to: number
+  pairs: number
+  /** Mean probability shown for the band's pairs. */
+  predicted: number
+  /** Share of the band's pairs that are truly one person. */
+  observed: number
+}
+
+export const RELIABILITY_BANDS = [0, 0.1, 0.5, 0.8, 0.9, 0.95, 0.99, 1] as const
+
+/**
+ * Whether the probabilities mean what they say: pairs grouped by the probability shown, each band's mean
+ * probability beside the share that is truly the same person, and the expected calibration error (the gap
+ * weighted by each band's pairs).
+ */
+export function reliability(probability: ArrayLike<number>, isTrue: (k: number) => boolean, bands: readonly number[] = RELIABILITY_BANDS): { bands: ReliabilityBand[]; expectedCalibrationError: number } {
+  const rows = bands.slice(0, -1).map((from, b) => ({ from, to: bands[b + 1], pairs: 0, predicted: 0, observed: 0 }))
+  for (let k = 0; k < probability.length; k++) {
+    const p = probability[k]
+    let b = rows.length - 1
+    while (b > 0 && p < rows[b].from) b--
+    rows[b].pairs++
+    rows[b].predicted += p
+    if (isTrue(k)) rows[b].observed++
+  }
+  let gap = 0
+  for (const row of rows) gap += Math.abs(row.predicted - row.observed)
+  for (const row of rows) {
+    if (row.pairs === 0) continue
+    row.predicted /= row.pairs
+    row.observed /= row.pairs
+  }
+  return { bands: rows.filter((r) => r.pairs > 0), expectedCalibrationError: probability.length === 0 ? 0 : gap / probability.length }
+}
