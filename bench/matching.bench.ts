@@ -1,6 +1,6 @@
 /**
  * npm run bench:matching                      every labelled set under ../shared/data/er/, then a summary table
- * npm run bench:matching -- FILE [FILE2] [--use-ssn] [--threshold 0.5] [--train-on FILE]
+ * npm run bench:matching -- FILE [FILE2] [--use-ssn] [--threshold 0.5] [--train-on FILE [--m-only]]
  *
  * Scores one labelled CSV (deduplication) or two (linkage) with Lantern's person matcher, trained without
  * labels on the records themselves, and prints one JSON line per run with, kept apart:
@@ -13,10 +13,11 @@
  * - calibration: the model trained on half the records (unsupervised), scoring pairs within the other half:
  *   predicted against observed match share by probability band.
  * `--train-on FILE` scores with a model trained (unsupervised) on another file: the parameters are not the
- * set's own. A clerical labels file (unique_id_l, unique_id_r, clerical_match_score) is scored pair by pair
- * against its data file, as Splink's evaluation tutorial does. With no file, every set is run (FEBRL with and
- * without soc_sec_id, and each set once more with the model trained on another set) and a Markdown table is
- * printed at the end (docs/matching-results.md).
+ * set's own; with `--m-only` only its m values are kept, and u and λ are estimated on the set scored. A
+ * clerical labels file (unique_id_l, unique_id_r, clerical_match_score) is scored pair by pair against its
+ * data file, as Splink's evaluation tutorial does. With no file, every set is run (FEBRL with and without
+ * soc_sec_id, and each set again with the model trained on another set, whole and m only) and a Markdown
+ * table is printed at the end (docs/matching-results.md).
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
@@ -216,10 +217,10 @@ function clusterFigures(clusterOf: ArrayLike<number>, set: LabelledSet) {
   }
 }
 
-function evaluate(set: LabelledSet, options: { threshold: number; useSsn: boolean; model?: MatchModel; trainedOn?: string; calibrate?: boolean }): Record<string, unknown> {
+function evaluate(set: LabelledSet, options: { threshold: number; useSsn: boolean; model?: MatchModel; fixedM?: MatchModel; trainedOn?: string; calibrate?: boolean }): Record<string, unknown> {
   const started = performance.now()
   const { people, clusters, linkSplit, labels, threshold } = { ...set, ...options }
-  const batch: BatchResult = matchBatch(people, { linkSplit, model: options.model })
+  const batch: BatchResult = matchBatch(people, { linkSplit, model: options.model, fixedM: options.fixedM?.parameters })
   const result: Record<string, unknown> = {
     bench: 'matching',
     set: set.name,
@@ -305,6 +306,7 @@ function argsOf(argv: string[]) {
     useSsn: argv.includes('--use-ssn'),
     threshold: Number(valueOf('--threshold') ?? 0.5),
     trainOn: valueOf('--train-on'),
+    mOnly: argv.includes('--m-only'),
     files: argv.filter((a, i) => !a.startsWith('--') && !valued.has(argv[i - 1])),
   }
 }
@@ -358,16 +360,18 @@ function runAll(threshold: number): void {
     const other = others[(dataSets.indexOf(s) + 1 + others.length) % others.length]
     const { model } = matchBatch(other.set.people, { linkSplit: other.set.linkSplit })
     emit(evaluate(s.set, { threshold, useSsn: s.useSsn, model, trainedOn: other.set.name, calibrate: false }))
+    // The same, keeping only m from the other set: u and λ describe the records held and are re-estimated.
+    emit(evaluate(s.set, { threshold, useSsn: s.useSsn, fixedM: model, trainedOn: `${other.set.name} (m only)`, calibrate: false }))
   }
   console.log('')
   console.log(markdown(results))
 }
 
 function main(): void {
-  const { useSsn, threshold, trainOn, files } = argsOf(process.argv.slice(2))
+  const { useSsn, threshold, trainOn, mOnly, files } = argsOf(process.argv.slice(2))
   if (files.length === 0) return runAll(threshold)
   if (files.length > 2) {
-    console.error('usage: npm run bench:matching -- [FILE [FILE2]] [--use-ssn] [--threshold 0.5] [--train-on FILE]')
+    console.error('usage: npm run bench:matching -- [FILE [FILE2]] [--use-ssn] [--threshold 0.5] [--train-on FILE [--m-only]]')
     process.exit(2)
   }
   const set = loadSet(files, useSsn)
@@ -376,7 +380,13 @@ function main(): void {
     const other = loadSet([trainOn], useSsn)
     model = matchBatch(other.people, { linkSplit: other.linkSplit }).model
   }
-  const result = evaluate(set, { threshold, useSsn, model, trainedOn: trainOn ? basename(trainOn) : undefined })
+  const result = evaluate(set, {
+    threshold,
+    useSsn,
+    model: mOnly ? undefined : model,
+    fixedM: mOnly ? model : undefined,
+    trainedOn: trainOn ? `${basename(trainOn)}${mOnly ? ' (m only)' : ''}` : undefined,
+  })
   console.log(JSON.stringify(result))
   console.log('')
   console.log(markdown([result]))

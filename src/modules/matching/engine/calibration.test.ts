@@ -32,6 +32,24 @@ describe('calibration on records the model never saw', () => {
     expect(low.observed).toBeLessThan(0.1)
   })
 
+  it('keeps m learnt on one set and re-estimates u and λ on another with a different share of duplicates', () => {
+    const many = new SyntheticPeople({ seed: 41, duplicateRate: 0.4 })
+    const few = new SyntheticPeople({ seed: 43, duplicateRate: 0.05 })
+    const source = Array.from({ length: 2000 }, () => many.next()).map(preparePerson)
+    const target = Array.from({ length: 2000 }, () => few.next())
+    const sizes = new Map<number, number>()
+    for (const r of target) sizes.set(r.identity, (sizes.get(r.identity) ?? 0) + 1)
+    let truePairs = 0
+    for (const n of sizes.values()) truePairs += (n * (n - 1)) / 2
+
+    const { model } = matchBatch(source, { maxRandomPairs: 50_000 })
+    const adapted = matchBatch(target.map(preparePerson), { fixedM: model.parameters, maxRandomPairs: 50_000 })
+    expect(adapted.model.parameters.comparisons[0].levels[0].m).toBe(model.parameters.comparisons[0].levels[0].m)
+    expect(adapted.model.parameters.lambda).toBeLessThan(model.parameters.lambda / 2)
+    expect(adapted.training!.expectedMatches).toBeGreaterThan(truePairs * 0.7)
+    expect(adapted.training!.expectedMatches).toBeLessThan(truePairs * 1.3)
+  })
+
   it('computes the reliability table and its expected calibration error', () => {
     const p = [0.05, 0.05, 0.95, 0.95, 0.95, 0.95]
     const truth = [false, false, true, true, true, false]

@@ -17,6 +17,11 @@ export interface TrainingOptions {
   readonly linkSplit?: number
   /** Share of all candidate pairs that the list given represents, when it was built from a sample of people. */
   readonly candidateShare?: number
+  /**
+   * m values learnt elsewhere (how records of one person differ), kept as they are: only u and λ, which
+   * describe the records held (how common each value is, how many records each person has), are estimated.
+   */
+  readonly fixedM?: MatchModelParameters
 }
 
 export interface TrainingReport {
@@ -232,7 +237,13 @@ const MIN_SESSION_PAIRS = 30
 const M_FLOOR = 0.001
 
 /** m by EM sessions under a given u, then λ. `candidatePairs` is the number of candidate pairs the patterns stand for. */
-function fitM(patterns: readonly Pattern[], u: readonly Float64Array[], maxIterations: number, candidatePairs: number, totalPairs: number) {
+function fitM(patterns: readonly Pattern[], u: readonly Float64Array[], maxIterations: number, candidatePairs: number, totalPairs: number, fixedM?: MatchModelParameters) {
+  if (fixedM) {
+    const m = fixedM.comparisons.map((c) => Float64Array.from(c.levels, (l) => l.m))
+    const expectedMatches = matchShare(patterns, m, u) * candidatePairs
+    const lambda = Math.min(0.5, Math.max(1e-12, expectedMatches / Math.max(1, totalPairs)))
+    return { m, lambda, expectedMatches, dateSession: null, nameSession: null, wholeSession: null }
+  }
   const byDate = patterns.filter((p) => p.levels[FIELD.dateOfBirth] === 0)
   const byName = patterns.filter((p) => p.levels[FIELD.givenName] === 0 && p.levels[FIELD.familyName] === 0)
   const count = (list: readonly Pattern[]) => list.reduce((sum, p) => sum + p.count, 0)
@@ -283,11 +294,11 @@ export function trainModel(people: readonly PreparedPerson[], candidates: PairLi
   const totalPairs = options.linkSplit === undefined ? (n * (n - 1)) / 2 : options.linkSplit * (n - options.linkSplit)
   const scale = 1 / (options.candidateShare ?? 1)
   let u = uRandom
-  let fit = fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs)
+  let fit = fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs, options.fixedM)
   // Two more rounds with u taken from the random pairs that are not matches (see decontaminatedU).
   for (let round = 0; round < 2; round++) {
     u = decontaminatedU(random, fit.m, u, fit.lambda)
-    fit = fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs)
+    fit = fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs, options.fixedM)
   }
   const { m, lambda, expectedMatches, dateSession, nameSession, wholeSession } = fit
   const parameters: MatchModelParameters = {
@@ -296,7 +307,9 @@ export function trainModel(people: readonly PreparedPerson[], candidates: PairLi
     tfMinimumU: start.tfMinimumU,
     comparisons: COMPARISONS.map((c, i) => ({ field: c.field, levels: c.levels.map((l, j) => ({ code: l.code, m: m[i][j], u: u[i][j] })) })),
     trainedAt: new Date().toISOString(),
-    notes: `unsupervised: u from ${randomPairs} random pairs; m by EM over ${dateSession?.pairs ?? 0} same-birthday and ${nameSession?.pairs ?? 0} same-name candidate pairs`,
+    notes: options.fixedM
+      ? `unsupervised: u from ${randomPairs} random pairs and λ from these records; m kept from a model trained elsewhere`
+      : `unsupervised: u from ${randomPairs} random pairs; m by EM over ${dateSession?.pairs ?? 0} same-birthday and ${nameSession?.pairs ?? 0} same-name candidate pairs`,
   }
   return {
     model: new MatchModel(parameters),
