@@ -20,8 +20,9 @@ export const KEY_KINDS = [
   { code: 'name-initials-year-month', label: 'same initials and month of birth' },
   { code: 'identity-document', label: 'same identity document number' },
   { code: 'email-user', label: 'same email user name' },
-  { code: 'family-sound-town', label: 'family name sounds alike and same town' },
-  { code: 'given-sound-town', label: 'given name sounds alike and same town' },
+  { code: 'family-sound-town', label: 'family name and town sound alike' },
+  { code: 'given-sound-town', label: 'given name and town sound alike' },
+  { code: 'town-sound-year', label: 'town sounds alike and same birth year' },
 ] as const
 
 export type KeyKind = (typeof KEY_KINDS)[number]['code']
@@ -59,10 +60,13 @@ export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: 
     if (user.length >= 3) emit(13, user)
   }
   if (p.town) {
+    // The town by sound too, so "Londn" and "Loondon" are London.
+    const town = phoneticKey(p.town) || p.town
     for (const n of p.names) {
-      if (n.familyPhonetic) emit(14, `${n.familyPhonetic}|${p.town}`)
-      if (n.givenPhonetic) emit(15, `${n.givenPhonetic}|${p.town}`)
+      if (n.familyPhonetic) emit(14, `${n.familyPhonetic}|${town}`)
+      if (n.givenPhonetic) emit(15, `${n.givenPhonetic}|${town}`)
     }
+    if (year) emit(16, `${town}|${year}`)
   }
 
   if (p.postcode) {
