@@ -20,12 +20,22 @@ export const KEY_KINDS = [
   { code: 'name-initials-year-month', label: 'same initials and month of birth' },
   { code: 'identity-document', label: 'same identity document number' },
   { code: 'email-user', label: 'same email user name' },
-  { code: 'family-sound-town', label: 'family name and town sound alike' },
-  { code: 'given-sound-town', label: 'given name and town sound alike' },
-  { code: 'town-sound-year', label: 'town sounds alike and same birth year' },
+  { code: 'family-sound-town', label: 'family name and town sound alike', broad: true },
+  { code: 'given-sound-town', label: 'given name and town sound alike', broad: true },
+  { code: 'town-sound-year', label: 'town sounds alike and same birth year', broad: true },
 ] as const
 
 export type KeyKind = (typeof KEY_KINDS)[number]['code']
+
+/**
+ * Broad keys (a town is shared by many more people than a date of birth) are followed only while they are
+ * this much rarer than the usual cap: they find the record whose name and date were both mistyped in a small
+ * place, and stay out of the way in a city.
+ */
+export const BROAD_KEY_SHARE = 0.2
+
+/** Per key kind, the share of the key cap it may reach before it is skipped. */
+export const KEY_CAP_SHARE: readonly number[] = KEY_KINDS.map((k) => ('broad' in k && k.broad ? BROAD_KEY_SHARE : 1))
 
 /** Calls `emit(kind, key)` for each blocking key of the person (duplicates are harmless). */
 export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: string) => void): void {

@@ -1,4 +1,4 @@
-import { KEY_KINDS, forEachBlockingKey, hashKey, type KeyKind } from './blocking.ts'
+import { KEY_CAP_SHARE, KEY_KINDS, forEachBlockingKey, hashKey, type KeyKind } from './blocking.ts'
 import { comparePeople, newPairComparison } from './comparisons.ts'
 import { MatchModel, type FieldExplanation } from './match-model.ts'
 import { preparePerson, type PersonInput, type PreparedPerson } from './person-record.ts'
@@ -166,7 +166,7 @@ export class PersonIndex {
       if (posting === undefined) return
       const bit = 1 << kind
       if (typeof posting === 'number') visit(posting, bit)
-      else if (posting.length > keyCap) skippedMask |= bit
+      else if (posting.length > keyCap * KEY_CAP_SHARE[kind]) skippedMask |= bit
       else for (const slot of posting) visit(slot, bit)
     })
     if (slots.length > this.maxCandidates) {
