@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { groupPeople, matchBatch } from './batch.ts'
 import { clusterRecords, type ClusterEdges } from './clustering.ts'
 import { clusterMetrics, connectedComponents } from './evaluation.ts'
+import { preparePerson } from './person-record.ts'
+import { SyntheticPeople } from './synthetic-people.ts'
 
 function edges(list: [number, number, number][]): ClusterEdges {
   return {
@@ -124,5 +127,23 @@ describe('cluster metrics', () => {
     const m = clusterMetrics([0, 0, 0, 0], ['a', 'b', 'a', 'b'], 2)
     expect(m.pairPrecision).toBe(0.5)
     expect(m.pairRecall).toBe(1)
+  })
+})
+
+describe('grouping a batch of records into people', () => {
+  it('keeps cluster precision at 0.95 or more on referrals with common names and shared addresses, and never below connected components', () => {
+    const generator = new SyntheticPeople({ seed: 77, duplicateRate: 0.3, sharedAddressRate: 0.1 })
+    const records = Array.from({ length: 3000 }, () => generator.next())
+    const truth = records.map((r) => String(r.identity))
+    const batch = matchBatch(records.map(preparePerson), { maxRandomPairs: 50_000 })
+    const grouped = clusterMetrics(groupPeople(batch), truth)
+    const chained = clusterMetrics(
+      connectedComponents(records.length, batch.left, batch.right, (k) => batch.probability[k] >= 0.5),
+      truth,
+    )
+    expect(grouped.bcubedPrecision).toBeGreaterThanOrEqual(0.95)
+    expect(grouped.bcubedPrecision).toBeGreaterThanOrEqual(chained.bcubedPrecision)
+    expect(grouped.mixedClusters).toBeLessThanOrEqual(chained.mixedClusters)
+    expect(grouped.bcubedRecall).toBeGreaterThan(0.9)
   })
 })
