@@ -10,7 +10,8 @@
  * - clusters: B-cubed precision and recall, pairwise precision and recall within clusters and the share of
  *   clusters holding two or more true people, for the grouping that refuses to chain (clustering.ts) and,
  *   for comparison, for plain connected components;
- * - calibration: the model trained on half the records (unsupervised), scoring pairs within the other half:
+ * - calibration: expected calibration error over the candidate pairs of the records the model learnt from,
+ *   and with the model trained on half the records (unsupervised) scoring pairs within the other half:
  *   predicted against observed match share by probability band.
  * `--train-on FILE` scores with a model trained (unsupervised) on another file: the parameters are not the
  * set's own; with `--m-only` only its m values are kept, and u and λ are estimated on the set scored. A
@@ -272,6 +273,8 @@ function evaluate(set: LabelledSet, options: { threshold: number; useSsn: boolea
       maxPerRecord: batch.maxCandidatesPerRecord,
     }
     result.pairwise = round(metrics(tp, predicted, truePairs))
+    // Calibration where the model was trained: every candidate pair of the records it learnt from.
+    result.inSampleCalibrationError = r4(reliability(batch.probability, (k) => clusters[batch.left[k]] === clusters[batch.right[k]]).expectedCalibrationError)
     result.clusters = clusterFigures(groupPeople(batch, { threshold }), set)
     result.connectedComponents = clusterFigures(
       connectedComponents(people.length, batch.left, batch.right, (k) => batch.probability[k] >= threshold),
@@ -321,14 +324,14 @@ const cell = (x: number | undefined, digits = 4) => (x === undefined ? '–' : x
 
 function markdown(results: Result[]): string {
   const lines = [
-    '| set | trained on | blocking recall | pairs / record (max) | precision | recall | F1 | Splink F1 | B³ precision | B³ recall | mixed clusters | CC B³ precision | held-back ECE | held-back precision |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| set | trained on | blocking recall | pairs / record (max) | precision | recall | F1 | Splink F1 | B³ precision | B³ recall | mixed clusters | CC B³ precision | ECE | held-back ECE | held-back precision |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ]
   for (const r of results) {
     const name = `${r.set as string}${r.useSsn ? ' (with soc_sec_id)' : ''}`
     const perRecord = get(r, 'blocking.pairsPerRecord')
     lines.push(
-      `| ${name} | ${r.trainedOn as string} | ${cell(get(r, 'blocking.recall'))} | ${perRecord === undefined ? '–' : `${perRecord.toFixed(2)} (${get(r, 'blocking.maxPerRecord')})`} | ${cell(get(r, 'pairwise.precision'))} | ${cell(get(r, 'pairwise.recall'))} | ${cell(get(r, 'pairwise.f1'))} | ${cell(get(r, 'splink.f1'))} | ${cell(get(r, 'clusters.bcubedPrecision'))} | ${cell(get(r, 'clusters.bcubedRecall'))} | ${cell(get(r, 'clusters.mixedShare'), 3)} | ${cell(get(r, 'connectedComponents.bcubedPrecision'))} | ${cell(get(r, 'calibration.expectedCalibrationError'))} | ${cell(get(r, 'calibration.precisionAtThreshold'))} |`,
+      `| ${name} | ${r.trainedOn as string} | ${cell(get(r, 'blocking.recall'))} | ${perRecord === undefined ? '–' : `${perRecord.toFixed(2)} (${get(r, 'blocking.maxPerRecord')})`} | ${cell(get(r, 'pairwise.precision'))} | ${cell(get(r, 'pairwise.recall'))} | ${cell(get(r, 'pairwise.f1'))} | ${cell(get(r, 'splink.f1'))} | ${cell(get(r, 'clusters.bcubedPrecision'))} | ${cell(get(r, 'clusters.bcubedRecall'))} | ${cell(get(r, 'clusters.mixedShare'), 3)} | ${cell(get(r, 'connectedComponents.bcubedPrecision'))} | ${cell(get(r, 'inSampleCalibrationError'))} | ${cell(get(r, 'calibration.expectedCalibrationError'))} | ${cell(get(r, 'calibration.precisionAtThreshold'))} |`,
     )
   }
   return lines.join('\n')
