@@ -1,26 +1,47 @@
 /**
- * npm run bench:matching -- FILE [FILE2] [--use-ssn] [--threshold 0.5]
+ * npm run bench:matching                      every labelled set under ../shared/data/er/, then a summary table
+ * npm run bench:matching -- FILE [FILE2] [--use-ssn] [--threshold 0.5] [--train-on FILE [--m-only]]
  *
  * Scores one labelled CSV (deduplication) or two (linkage) with Lantern's person matcher, trained without
- * labels, and prints one JSON line: pairwise precision, recall and F1 at the default threshold (p ≥ 0.5, as
- * Splink reports), the pair counts and the run time. A clerical labels file (unique_id_l, unique_id_r,
- * clerical_match_score) is scored pair by pair against its data file, as Splink's evaluation tutorial does.
+ * labels on the records themselves, and prints one JSON line per run with, kept apart:
+ * - blocking: the share of true pairs blocking brings forward (pairs it loses count as misses everywhere),
+ *   candidate pairs per record and the most any one record brought;
+ * - pairwise: precision, recall and F1 at the threshold (p ≥ 0.5, as Splink reports);
+ * - clusters: B-cubed precision and recall, pairwise precision and recall within clusters and the share of
+ *   clusters holding two or more true people, for the grouping that refuses to chain (clustering.ts) and,
+ *   for comparison, for plain connected components;
+ * - calibration: expected calibration error over the candidate pairs of the records the model learnt from,
+ *   and with the model trained on half the records (unsupervised) scoring pairs within the other half:
+ *   predicted against observed match share by probability band.
+ * `--train-on FILE` scores with a model trained (unsupervised) on another file: the parameters are not the
+ * set's own; with `--m-only` only its m values are kept, and u and λ are estimated on the set scored. A
+ * clerical labels file (unique_id_l, unique_id_r, clerical_match_score) is scored pair by pair against its
+ * data file, as Splink's evaluation tutorial does. With no file, every set is run (FEBRL with and without
+ * soc_sec_id, and each set again with the model trained on another set, whole and m only) and a Markdown
+ * table is printed at the end (docs/matching-results.md).
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import {
+  clusterMetrics,
   comparePeople,
   connectedComponents,
   countTruePairs,
+  groupPeople,
   matchBatch,
   metrics,
   newPairComparison,
   PersonIndex,
   preparePerson,
+  randomGenerator,
+  reliability,
+  type BatchResult,
+  type MatchModel,
   type PersonInput,
   type PreparedPerson,
 } from '#src/modules/matching/engine/index.ts'
+import { ROOT } from '#src/platform/paths.ts'
 
 type Row = Record<string, string>
 
@@ -103,19 +124,23 @@ function isLabels(rows: Row[]): boolean {
   return rows.length > 0 && 'unique_id_l' in rows[0] && 'unique_id_r' in rows[0]
 }
 
-function main(): void {
-  const args = process.argv.slice(2)
-  const useSsn = args.includes('--use-ssn')
-  const thresholdAt = args.indexOf('--threshold')
-  const threshold = thresholdAt >= 0 ? Number(args[thresholdAt + 1]) : 0.5
-  const files = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--threshold')
-  if (files.length < 1 || files.length > 2) {
-    console.error('usage: npm run bench:matching -- FILE [FILE2] [--use-ssn] [--threshold 0.5]')
-    process.exit(2)
-  }
-  const started = performance.now()
-  const tables = files.map((f) => parseCsv(readFileSync(f, 'utf8')))
+/** Splink 4's published pairwise results at p ≥ 0.5 (docs: MATCHING.md §2), by the file they were measured on. */
+const SPLINK_F1: Record<string, { precision: number; recall: number; f1: number }> = {
+  'febrl3.csv': { precision: 0.9997, recall: 0.9862, f1: 0.9929 },
+  'fake_1000.csv': { precision: 0.9993, recall: 0.675, f1: 0.8058 },
+  'fake_1000.csv+fake_1000_labels.csv': { precision: 1, recall: 0.7016, f1: 0.8247 },
+}
 
+interface LabelledSet {
+  name: string
+  people: PreparedPerson[]
+  clusters: string[]
+  linkSplit?: number
+  labels: Row[] | null
+}
+
+function loadSet(files: string[], useSsn: boolean): LabelledSet {
+  const tables = files.map((f) => parseCsv(readFileSync(f, 'utf8')))
   // A labels file names its data set; it is evaluated on exactly its labelled pairs.
   let labels: Row[] | null = null
   let dataFiles = files
@@ -127,7 +152,6 @@ function main(): void {
     dataFiles = others.length > 0 ? others : [join(dirname(files[labelsAt]), `${labels[0].source_dataset_l}.csv`)]
     dataTables = dataFiles.map((f, i) => (others.length > 0 ? tables[files.indexOf(others[i])] : parseCsv(readFileSync(f, 'utf8'))))
   }
-
   const linkage = dataTables.length === 2
   const inputs: PersonInput[] = []
   const clusters: string[] = []
@@ -139,19 +163,74 @@ function main(): void {
       clusters.push(labels ? '' : clusterOf(row, raw))
     })
   })
-  const people: PreparedPerson[] = inputs.map(preparePerson)
-  const linkSplit = linkage ? dataTables[0].length : undefined
-  const batch = matchBatch(people, { linkSplit })
+  const name = (labels ? [...dataFiles, files[labelsAt]] : files).map((f) => basename(f)).join('+')
+  return { name, people: inputs.map(preparePerson), clusters, linkSplit: linkage ? dataTables[0].length : undefined, labels }
+}
 
+const r4 = (x: number) => Math.round(x * 10000) / 10000
+
+/**
+ * Calibration on records the model never saw: train (unsupervised) on a random half of the records, score
+ * the candidate pairs within the other half, and compare the mean predicted probability with the observed
+ * share of true pairs, band by band. Expected calibration error weighs each band by its pairs.
+ */
+function calibration(set: LabelledSet, threshold: number) {
+  if (set.labels || set.linkSplit !== undefined) return null
+  const random = randomGenerator(17)
+  const trainOn: PreparedPerson[] = []
+  const heldBack: PreparedPerson[] = []
+  const heldClusters: string[] = []
+  set.people.forEach((p, i) => {
+    if (random() < 0.5) trainOn.push(p)
+    else {
+      heldBack.push(p)
+      heldClusters.push(set.clusters[i])
+    }
+  })
+  const { model } = matchBatch(trainOn)
+  const held = matchBatch(heldBack, { model })
+  const same = (k: number) => heldClusters[held.left[k]] === heldClusters[held.right[k]]
+  let accepted = 0
+  let acceptedTrue = 0
+  for (let k = 0; k < held.left.length; k++) {
+    if (held.probability[k] < threshold) continue
+    accepted++
+    if (same(k)) acceptedTrue++
+  }
+  const table = reliability(held.probability, same)
+  return {
+    heldBackRecords: heldBack.length,
+    expectedCalibrationError: r4(table.expectedCalibrationError),
+    precisionAtThreshold: r4(accepted === 0 ? 1 : acceptedTrue / accepted),
+    bands: table.bands.map((r) => ({ band: `${r.from}-${r.to}`, pairs: r.pairs, predicted: r4(r.predicted), observed: r4(r.observed) })),
+  }
+}
+
+function clusterFigures(clusterOf: ArrayLike<number>, set: LabelledSet) {
+  const m = clusterMetrics(clusterOf, set.clusters, set.linkSplit)
+  return {
+    bcubedPrecision: r4(m.bcubedPrecision),
+    bcubedRecall: r4(m.bcubedRecall),
+    pairPrecision: r4(m.pairPrecision),
+    pairRecall: r4(m.pairRecall),
+    clusters: m.clusters,
+    mixedShare: r4(m.mixedShare),
+  }
+}
+
+function evaluate(set: LabelledSet, options: { threshold: number; useSsn: boolean; model?: MatchModel; fixedM?: MatchModel; trainedOn?: string; calibrate?: boolean }): Record<string, unknown> {
+  const started = performance.now()
+  const { people, clusters, linkSplit, labels, threshold } = { ...set, ...options }
+  const batch: BatchResult = matchBatch(people, { linkSplit, model: options.model, fixedM: options.fixedM?.parameters })
   const result: Record<string, unknown> = {
     bench: 'matching',
-    files: labels ? [...dataFiles, files[labelsAt]].map((f) => basename(f)) : files.map((f) => basename(f)),
-    mode: labels ? 'labelled-pairs' : linkage ? 'link' : 'dedupe',
-    useSsn,
+    set: set.name,
+    mode: labels ? 'labelled-pairs' : linkSplit !== undefined ? 'link' : 'dedupe',
+    useSsn: options.useSsn,
+    trainedOn: options.trainedOn ?? 'itself',
     records: people.length,
     threshold,
   }
-
   if (labels) {
     // Score each labelled pair directly, with the model trained on the whole data file.
     const index = new PersonIndex({ model: batch.model })
@@ -171,7 +250,8 @@ function main(): void {
       if (match) predicted++
       if (match && truth) tp++
     }
-    Object.assign(result, round(metrics(tp, predicted, truePairs)), { labelledPairs: labels.length })
+    result.pairwise = round(metrics(tp, predicted, truePairs))
+    result.labelledPairs = labels.length
   } else {
     let tp = 0
     let predicted = 0
@@ -185,29 +265,21 @@ function main(): void {
       }
     }
     const truePairs = countTruePairs(clusters, linkSplit)
-    Object.assign(result, round(metrics(tp, predicted, truePairs)))
-    result.candidatePairs = batch.left.length
-    result.blockingRecall = Math.round((foundTrue / truePairs) * 10000) / 10000
-    // The same decisions after joining accepted pairs into people (connected components), as a review
-    // queue would present them.
-    const component = connectedComponents(people.length, batch.left, batch.right, (k) => batch.probability[k] >= threshold)
-    const byComponent = new Map<number, number[]>()
-    component.forEach((c, i) => byComponent.set(c, [...(byComponent.get(c) ?? []), i]))
-    let ctp = 0
-    let cpred = 0
-    for (const members of byComponent.values()) {
-      for (let x = 0; x < members.length; x++) {
-        for (let y = x + 1; y < members.length; y++) {
-          const i = members[x]
-          const j = members[y]
-          if (linkSplit !== undefined && i < linkSplit === j < linkSplit) continue
-          cpred++
-          if (clusters[i] === clusters[j]) ctp++
-        }
-      }
+    const queried = linkSplit ?? people.length
+    result.blocking = {
+      recall: r4(truePairs === 0 ? 1 : foundTrue / truePairs),
+      candidatePairs: batch.left.length,
+      pairsPerRecord: Math.round((batch.left.length / queried) * 100) / 100,
+      maxPerRecord: batch.maxCandidatesPerRecord,
     }
-    const clustered = round(metrics(ctp, cpred, truePairs))
-    result.clustered = { precision: clustered.precision, recall: clustered.recall, f1: clustered.f1 }
+    result.pairwise = round(metrics(tp, predicted, truePairs))
+    // Calibration where the model was trained: every candidate pair of the records it learnt from.
+    result.inSampleCalibrationError = r4(reliability(batch.probability, (k) => clusters[batch.left[k]] === clusters[batch.right[k]]).expectedCalibrationError)
+    result.clusters = clusterFigures(groupPeople(batch, { threshold }), set)
+    result.connectedComponents = clusterFigures(
+      connectedComponents(people.length, batch.left, batch.right, (k) => batch.probability[k] >= threshold),
+      set,
+    )
   }
   if (batch.training) {
     result.training = {
@@ -217,8 +289,110 @@ function main(): void {
       randomPairs: batch.training.randomPairs,
     }
   }
+  if (options.calibrate !== false) {
+    const c = calibration(set, threshold)
+    if (c) result.calibration = c
+  }
+  const splink = SPLINK_F1[set.name]
+  if (splink && !options.useSsn) result.splink = splink
   result.seconds = Math.round(performance.now() - started) / 1000
+  return result
+}
+
+function argsOf(argv: string[]) {
+  const valueOf = (name: string) => {
+    const at = argv.indexOf(name)
+    return at >= 0 ? argv[at + 1] : undefined
+  }
+  const valued = new Set(['--threshold', '--train-on'])
+  return {
+    useSsn: argv.includes('--use-ssn'),
+    threshold: Number(valueOf('--threshold') ?? 0.5),
+    trainOn: valueOf('--train-on'),
+    mOnly: argv.includes('--m-only'),
+    files: argv.filter((a, i) => !a.startsWith('--') && !valued.has(argv[i - 1])),
+  }
+}
+
+type Result = Record<string, unknown>
+const get = (r: Result, path: string): number | undefined => {
+  let v: unknown = r
+  for (const p of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined
+  return typeof v === 'number' ? v : undefined
+}
+const cell = (x: number | undefined, digits = 4) => (x === undefined ? '–' : x.toFixed(digits))
+
+function markdown(results: Result[]): string {
+  const lines = [
+    '| set | trained on | blocking recall | pairs / record (max) | precision | recall | F1 | Splink F1 | B³ precision | B³ recall | mixed clusters | CC B³ precision | ECE | held-back ECE | held-back precision |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ]
+  for (const r of results) {
+    const name = `${r.set as string}${r.useSsn ? ' (with soc_sec_id)' : ''}`
+    const perRecord = get(r, 'blocking.pairsPerRecord')
+    lines.push(
+      `| ${name} | ${r.trainedOn as string} | ${cell(get(r, 'blocking.recall'))} | ${perRecord === undefined ? '–' : `${perRecord.toFixed(2)} (${get(r, 'blocking.maxPerRecord')})`} | ${cell(get(r, 'pairwise.precision'))} | ${cell(get(r, 'pairwise.recall'))} | ${cell(get(r, 'pairwise.f1'))} | ${cell(get(r, 'splink.f1'))} | ${cell(get(r, 'clusters.bcubedPrecision'))} | ${cell(get(r, 'clusters.bcubedRecall'))} | ${cell(get(r, 'clusters.mixedShare'), 3)} | ${cell(get(r, 'connectedComponents.bcubedPrecision'))} | ${cell(get(r, 'inSampleCalibrationError'))} | ${cell(get(r, 'calibration.expectedCalibrationError'))} | ${cell(get(r, 'calibration.precisionAtThreshold'))} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
+function runAll(threshold: number): void {
+  const dir = process.env.LANTERN_ER_DATA ?? join(ROOT, '..', 'shared', 'data', 'er')
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()
+    .map((f) => join(dir, f))
+  const sets: { files: string[]; useSsn: boolean }[] = []
+  for (const file of files) {
+    sets.push({ files: [file], useSsn: false })
+    if (/febrl/i.test(basename(file))) sets.push({ files: [file], useSsn: true })
+  }
+  const results: Result[] = []
+  const emit = (r: Result) => {
+    results.push(r)
+    console.log(JSON.stringify(r))
+  }
+  const loaded = sets.map((s) => ({ ...s, set: loadSet(s.files, s.useSsn) }))
+  const dataSets = loaded.filter((s) => !s.set.labels)
+  for (const s of loaded) emit(evaluate(s.set, { threshold, useSsn: s.useSsn }))
+  // Generalisation: each set scored once more with parameters learnt (without labels) on another set.
+  for (const s of loaded) {
+    const others = dataSets.filter((o) => o.set.name !== s.set.name.split('+')[0] && o.useSsn === s.useSsn)
+    if (others.length === 0) continue
+    const other = others[(dataSets.indexOf(s) + 1 + others.length) % others.length]
+    const { model } = matchBatch(other.set.people, { linkSplit: other.set.linkSplit })
+    emit(evaluate(s.set, { threshold, useSsn: s.useSsn, model, trainedOn: other.set.name, calibrate: false }))
+    // The same, keeping only m from the other set: u and λ describe the records held and are re-estimated.
+    emit(evaluate(s.set, { threshold, useSsn: s.useSsn, fixedM: model, trainedOn: `${other.set.name} (m only)`, calibrate: false }))
+  }
+  console.log('')
+  console.log(markdown(results))
+}
+
+function main(): void {
+  const { useSsn, threshold, trainOn, mOnly, files } = argsOf(process.argv.slice(2))
+  if (files.length === 0) return runAll(threshold)
+  if (files.length > 2) {
+    console.error('usage: npm run bench:matching -- [FILE [FILE2]] [--use-ssn] [--threshold 0.5] [--train-on FILE [--m-only]]')
+    process.exit(2)
+  }
+  const set = loadSet(files, useSsn)
+  let model: MatchModel | undefined
+  if (trainOn) {
+    const other = loadSet([trainOn], useSsn)
+    model = matchBatch(other.people, { linkSplit: other.linkSplit }).model
+  }
+  const result = evaluate(set, {
+    threshold,
+    useSsn,
+    model: mOnly ? undefined : model,
+    fixedM: mOnly ? model : undefined,
+    trainedOn: trainOn ? `${basename(trainOn)}${mOnly ? ' (m only)' : ''}` : undefined,
+  })
   console.log(JSON.stringify(result))
+  console.log('')
+  console.log(markdown([result]))
 }
 
 function round<T extends object>(m: T): T {

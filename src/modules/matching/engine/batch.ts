@@ -1,3 +1,4 @@
+import { clusterRecords, type ClusterOptions } from './clustering.ts'
 import { comparePeople, newPairComparison } from './comparisons.ts'
 import type { MatchModel } from './match-model.ts'
 import { PersonIndex } from './person-index.ts'
@@ -16,6 +17,12 @@ export interface BatchResult {
   left: Int32Array
   right: Int32Array
   probability: Float64Array
+  /** Number of records in the batch. */
+  records: number
+  /** Most candidates any one record brought forward (blocking keeps this bounded). */
+  maxCandidatesPerRecord: number
+  /** Scores any two records of the batch, with the batch's model and term frequencies. */
+  pairProbability: (i: number, j: number) => number
 }
 
 /**
@@ -28,9 +35,12 @@ export function matchBatch(people: readonly PreparedPerson[], options: BatchOpti
   const split = options.linkSplit
   const left: number[] = []
   const right: number[] = []
+  let maxCandidatesPerRecord = 0
   for (let i = 0; i < people.length; i++) {
     if (split !== undefined && i >= split) break
-    for (const j of index.candidateSet(people[i], options.keyCap).slots) {
+    const { slots } = index.candidateSet(people[i], options.keyCap)
+    maxCandidatesPerRecord = Math.max(maxCandidatesPerRecord, slots.length)
+    for (const j of slots) {
       if (split === undefined ? j > i : j >= split) {
         left.push(i)
         right.push(j)
@@ -52,5 +62,16 @@ export function matchBatch(people: readonly PreparedPerson[], options: BatchOpti
     comparePeople(people[left[k]], people[right[k]], pair)
     probability[k] = model.score(pair, index.termFrequencies).probability
   }
-  return { model, training, left: pairs.left, right: pairs.right, probability }
+  const scorer = model
+  const pairProbability = (i: number, j: number) => scorer.score(comparePeople(people[i], people[j], pair), index.termFrequencies).probability
+  return { model, training, left: pairs.left, right: pairs.right, probability, records: people.length, maxCandidatesPerRecord, pairProbability }
+}
+
+/**
+ * The batch's records grouped into people: pairs at or above the threshold, joined only when the evidence
+ * across every pair of two groups agrees (clustering.ts), never by chaining through one weak link. Returns
+ * a cluster id per record.
+ */
+export function groupPeople(batch: BatchResult, options: Omit<ClusterOptions, 'pairProbability'> = {}): Int32Array {
+  return clusterRecords(batch.records, batch, { ...options, pairProbability: batch.pairProbability })
 }

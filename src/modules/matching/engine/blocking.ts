@@ -6,8 +6,8 @@ import { phoneticKey } from './phonetic.ts'
  * a missing date of birth) still leaves others that find the person.
  */
 export const KEY_KINDS = [
-  { code: 'family-sound-year', label: 'family name sounds alike and same birth year' },
-  { code: 'given-sound-year', label: 'given name sounds alike and same birth year' },
+  { code: 'name-sound-year', label: 'a name sounds alike (given or family, either way round) and same birth year' },
+  { code: 'email-user-sound', label: 'email user name sounds alike' },
   { code: 'name-words', label: 'same name words, in any order' },
   { code: 'name-sound', label: 'given and family names sound alike' },
   { code: 'date-of-birth', label: 'same date of birth (day and month either way round)' },
@@ -19,16 +19,30 @@ export const KEY_KINDS = [
   { code: 'address', label: 'same house number and street' },
   { code: 'name-initials-year-month', label: 'same initials and month of birth' },
   { code: 'identity-document', label: 'same identity document number' },
+  { code: 'email-user', label: 'same email user name' },
+  { code: 'name-sound-town', label: 'a name and the town sound alike', broad: true },
+  { code: 'town-sound-year', label: 'town sounds alike and same birth year', broad: true },
 ] as const
 
 export type KeyKind = (typeof KEY_KINDS)[number]['code']
+
+/**
+ * Broad keys (a town is shared by many more people than a date of birth) are followed only while they are
+ * this much rarer than the usual cap: they find the record whose name and date were both mistyped in a small
+ * place, and stay out of the way in a city.
+ */
+export const BROAD_KEY_SHARE = 0.2
+
+/** Per key kind, the share of the key cap it may reach before it is skipped. */
+export const KEY_CAP_SHARE: readonly number[] = KEY_KINDS.map((k) => ('broad' in k && k.broad ? BROAD_KEY_SHARE : 1))
 
 /** Calls `emit(kind, key)` for each blocking key of the person (duplicates are harmless). */
 export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: string) => void): void {
   const year = p.dob ? p.dob.year : 0
   for (const n of p.names) {
+    // Either name, in either place: a record with only one name, written in the other field, is still found.
     if (year && n.familyPhonetic) emit(0, `${n.familyPhonetic}|${year}`)
-    if (year && n.givenPhonetic) emit(1, `${n.givenPhonetic}|${year}`)
+    if (year && n.givenPhonetic) emit(0, `${n.givenPhonetic}|${year}`)
     if (n.sortedKey) emit(2, n.sortedKey)
     if (n.givenPhonetic && n.familyPhonetic) {
       // Sorted, so the key survives a given/family swap.
@@ -50,7 +64,26 @@ export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: 
     emit(5, phone.value)
     emit(6, phone.tail)
   }
-  for (const email of p.emails) emit(7, email)
+  for (const email of p.emails) {
+    emit(7, email)
+    const user = email.slice(0, email.indexOf('@')).replace(/[^a-z0-9]/g, '')
+    if (user.length >= 3) {
+      emit(13, user)
+      // A slip in the user name ("l.feruson46", "l.ferguson46") keeps its sound and its digits.
+      const letters = phoneticKey(user.replace(/[0-9]/g, ''))
+      if (letters.length >= 3) emit(1, `${letters}|${user.replace(/[^0-9]/g, '')}`)
+    }
+  }
+  if (p.town) {
+    // The town by sound too, so "Londn" and "Loondon" are London.
+    const town = phoneticKey(p.town) || p.town
+    for (const n of p.names) {
+      if (n.familyPhonetic) emit(14, `${n.familyPhonetic}|${town}`)
+      if (n.givenPhonetic) emit(14, `${n.givenPhonetic}|${town}`)
+    }
+    if (year) emit(15, `${town}|${year}`)
+  }
+
   if (p.postcode) {
     emit(8, p.postcode.value)
     const initial = p.names[0]?.givenFirst[0]

@@ -90,7 +90,10 @@ export class MatchModel {
       const count = value ? tf.count(c, value) : 0
       if (count > 0) {
         // Smoothed towards the level's u, so a small index (or a value seen once) does not swing the weight.
-        const u = (count + TF_PSEUDO_PEOPLE * this.us[c][level]) / (tf.size + TF_PSEUDO_PEOPLE)
+        // The count includes the person's own other records (λ·(N−1) of them on average), which say nothing
+        // about how common the value is among other people.
+        const others = Math.max(1, count - this.parameters.lambda * (tf.size - 1))
+        const u = (others + TF_PSEUDO_PEOPLE * this.us[c][level]) / (tf.size + TF_PSEUDO_PEOPLE)
         return log2(this.ms[c][level] / Math.max(u, this.parameters.tfMinimumU))
       }
     }

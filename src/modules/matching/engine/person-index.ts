@@ -1,4 +1,4 @@
-import { KEY_KINDS, forEachBlockingKey, hashKey, type KeyKind } from './blocking.ts'
+import { KEY_CAP_SHARE, KEY_KINDS, forEachBlockingKey, hashKey, type KeyKind } from './blocking.ts'
 import { comparePeople, newPairComparison } from './comparisons.ts'
 import { MatchModel, type FieldExplanation } from './match-model.ts'
 import { preparePerson, type PersonInput, type PreparedPerson } from './person-record.ts'
@@ -60,7 +60,7 @@ export class PersonIndex {
   // One map per key kind: smaller maps, and V8's limit of 2^24 entries per Map applies per kind.
   private readonly postings: Map<number, Posting>[] = KEY_KINDS.map(() => new Map())
   private stamp = new Uint32Array(1024)
-  private kinds = new Uint16Array(1024)
+  private kinds = new Uint32Array(1024)
   private generation = 0
 
   constructor(options: PersonIndexOptions = {}) {
@@ -143,7 +143,7 @@ export class PersonIndex {
     if (this.stamp.length < this.people.length) {
       const size = Math.max(this.people.length, this.stamp.length * 2)
       this.stamp = new Uint32Array(size)
-      this.kinds = new Uint16Array(size)
+      this.kinds = new Uint32Array(size)
     }
     const generation = ++this.generation
     if (generation === 0xffffffff) {
@@ -166,7 +166,7 @@ export class PersonIndex {
       if (posting === undefined) return
       const bit = 1 << kind
       if (typeof posting === 'number') visit(posting, bit)
-      else if (posting.length > keyCap) skippedMask |= bit
+      else if (posting.length > keyCap * KEY_CAP_SHARE[kind]) skippedMask |= bit
       else for (const slot of posting) visit(slot, bit)
     })
     if (slots.length > this.maxCandidates) {

@@ -17,6 +17,11 @@ export interface TrainingOptions {
   readonly linkSplit?: number
   /** Share of all candidate pairs that the list given represents, when it was built from a sample of people. */
   readonly candidateShare?: number
+  /**
+   * m values learnt elsewhere (how records of one person differ), kept as they are: only u and λ, which
+   * describe the records held (how common each value is, how many records each person has), are estimated.
+   */
+  readonly fixedM?: MatchModelParameters
 }
 
 export interface TrainingReport {
@@ -46,7 +51,7 @@ function emptyCounts(): Float64Array[] {
 }
 
 /** u from random pairs, as Splink's estimate_u_using_random_sampling: nearly every random pair is two people. */
-export function estimateU(people: readonly PreparedPerson[], options: TrainingOptions = {}): { u: Float64Array[]; pairs: number } {
+export function estimateU(people: readonly PreparedPerson[], options: TrainingOptions = {}): { u: Float64Array[]; pairs: number; patterns: Pattern[] } {
   const n = people.length
   const split = options.linkSplit
   const total = split === undefined ? (n * (n - 1)) / 2 : split * (n - split)
@@ -54,6 +59,7 @@ export function estimateU(people: readonly PreparedPerson[], options: TrainingOp
   const random = randomGenerator(options.seed ?? 7)
   const counts = emptyCounts()
   const pair = newPairComparison()
+  const byKey = new Map<string, Pattern>()
   for (let k = 0; k < pairs; k++) {
     let i: number
     let j: number
@@ -67,13 +73,38 @@ export function estimateU(people: readonly PreparedPerson[], options: TrainingOp
     }
     comparePeople(people[i], people[j], pair)
     for (let c = 0; c < counts.length; c++) if (pair.levels[c] !== MISSING) counts[c][pair.levels[c]]++
+    const key = pair.levels.join(',')
+    const hit = byKey.get(key)
+    if (hit) hit.count++
+    else byKey.set(key, { levels: Int8Array.from(pair.levels), count: 1 })
   }
-  // One pseudo-pair spread by the starting u keeps never-seen levels (a swapped date) finite.
-  const u = counts.map((row, c) => {
+  return { u: smoothedU(counts), pairs, patterns: [...byKey.values()] }
+}
+
+// One pseudo-pair spread by the starting u keeps never-seen levels (a swapped date) finite.
+function smoothedU(counts: readonly Float64Array[]): Float64Array[] {
+  return counts.map((row, c) => {
     const seen = row.reduce((s, x) => s + x, 0)
     return Float64Array.from(row, (x, l) => (x + COMPARISONS[c].levels[l].u) / (seen + 1))
   })
-  return { u, pairs }
+}
+
+/**
+ * u again, from the same random pairs, each counted by its chance of being two different people under the
+ * current m, u and λ. A random pair is nearly always two people, but where people have several records each
+ * (λ of 1 in 250 rather than 1 in a million) the few matches among random pairs inflate the u of agreeing
+ * levels, and agreement then counts for less than it should: the probabilities shown come out too low.
+ */
+function decontaminatedU(random: readonly Pattern[], m: readonly Float64Array[], u: readonly Float64Array[], lambda: number): Float64Array[] {
+  const counts = emptyCounts()
+  const prior = Math.log(lambda / (1 - lambda))
+  for (const p of random) {
+    let ratio = prior
+    for (let c = 0; c < p.levels.length; c++) if (p.levels[c] !== MISSING) ratio += Math.log(m[c][p.levels[c]] / u[c][p.levels[c]])
+    const weight = p.count / (1 + Math.exp(ratio))
+    for (let c = 0; c < p.levels.length; c++) if (p.levels[c] !== MISSING) counts[c][p.levels[c]] += weight
+  }
+  return smoothedU(counts)
 }
 
 interface Pattern {
@@ -101,6 +132,8 @@ interface SessionResult {
   pairs: number
   /** Among matches, share with both values present, per comparison. */
   presence: Float64Array
+  /** Share of the session's pairs with both values present, per comparison. */
+  observed: Float64Array
   iterations: number
 }
 
@@ -115,7 +148,12 @@ function emSession(patterns: readonly Pattern[], excluded: ReadonlySet<number>, 
   // strangers, and starting at 0.5 lets EM settle on "same town" instead of "same person".
   let share = 0.1
   let pairs = 0
-  for (const p of patterns) pairs += p.count
+  const observed = new Float64Array(COMPARISONS.length)
+  for (const p of patterns) {
+    pairs += p.count
+    for (let c = 0; c < p.levels.length; c++) if (p.levels[c] !== MISSING) observed[c] += p.count
+  }
+  for (let c = 0; c < observed.length; c++) observed[c] /= Math.max(1, pairs)
   let matches = 0
   const presence = new Float64Array(COMPARISONS.length)
   let iterations = 0
@@ -154,7 +192,21 @@ function emSession(patterns: readonly Pattern[], excluded: ReadonlySet<number>, 
     if (change < 1e-7) break
   }
   for (let c = 0; c < presence.length; c++) presence[c] = matches > 0 ? presence[c] / matches : 0
-  return { m, matches, pairs, presence, iterations }
+  return { m, matches, pairs, presence, observed, iterations }
+}
+
+/** Low-cardinality comparisons: agreeing on them says little about who is who. */
+const WEAK = new Set<number>([FIELD.sex, FIELD.region])
+
+/**
+ * Whether a session can estimate comparison c at all: EM tells matches from non-matches by the *other*
+ * comparisons, so when the rule leaves nothing else to go on (a file of names and dates only, in the
+ * same-name session, has only the date), the mixture is not identifiable and its m for c is noise.
+ */
+function identifies(session: SessionResult, excluded: ReadonlySet<number>, c: number): boolean {
+  if (excluded.has(c)) return false
+  for (let d = 0; d < session.observed.length; d++) if (d !== c && !excluded.has(d) && !WEAK.has(d) && session.observed[d] >= 0.5) return true
+  return false
 }
 
 function matchShare(patterns: readonly Pattern[], m: readonly Float64Array[], u: readonly Float64Array[]): number {
@@ -184,6 +236,48 @@ const SAME_NAME = new Set<number>([FIELD.givenName, FIELD.familyName, FIELD.sex]
 const MIN_SESSION_PAIRS = 30
 const M_FLOOR = 0.001
 
+/** m by EM sessions under a given u, then λ. `candidatePairs` is the number of candidate pairs the patterns stand for. */
+function fitM(patterns: readonly Pattern[], u: readonly Float64Array[], maxIterations: number, candidatePairs: number, totalPairs: number, fixedM?: MatchModelParameters) {
+  if (fixedM) {
+    const m = fixedM.comparisons.map((c) => Float64Array.from(c.levels, (l) => l.m))
+    const expectedMatches = matchShare(patterns, m, u) * candidatePairs
+    const lambda = Math.min(0.5, Math.max(1e-12, expectedMatches / Math.max(1, totalPairs)))
+    return { m, lambda, expectedMatches, dateSession: null, nameSession: null, wholeSession: null }
+  }
+  const byDate = patterns.filter((p) => p.levels[FIELD.dateOfBirth] === 0)
+  const byName = patterns.filter((p) => p.levels[FIELD.givenName] === 0 && p.levels[FIELD.familyName] === 0)
+  const count = (list: readonly Pattern[]) => list.reduce((sum, p) => sum + p.count, 0)
+  const dateSession = count(byDate) >= MIN_SESSION_PAIRS ? emSession(byDate, SAME_DATE, u, maxIterations) : null
+  const nameSession = count(byName) >= MIN_SESSION_PAIRS ? emSession(byName, SAME_NAME, u, maxIterations) : null
+  // Without either rule (no dates and no names in common), fall back to one session over every candidate.
+  const wholeSession = !dateSession && !nameSession ? emSession(patterns, new Set(), u, maxIterations) : null
+
+  const sessionEstimates = COMPARISONS.map((_, c) => {
+    const estimates: Float64Array[] = []
+    if (dateSession && identifies(dateSession, SAME_DATE, c)) estimates.push(dateSession.m[c])
+    if (nameSession && identifies(nameSession, SAME_NAME, c)) estimates.push(nameSession.m[c])
+    if (wholeSession) estimates.push(wholeSession.m[c])
+    return estimates
+  })
+  // A comparison no session could identify keeps its starting values: a global EM over every candidate
+  // settles on "similar name" rather than "same person" when true pairs are few among the candidates.
+  const m = COMPARISONS.map((spec, c) => {
+    const estimates = sessionEstimates[c]
+    if (estimates.length === 0) return Float64Array.from(spec.levels, (l) => l.m)
+    // A floor on m: a level never seen among the training matches (a contradicting phone) is rare evidence
+    // against, not proof; real referrals carry errors the training set may not.
+    const mean = Float64Array.from(spec.levels, (_, l) => Math.max(M_FLOOR, estimates.reduce((sum, e) => sum + e[l], 0) / estimates.length))
+    const total = mean.reduce((sum, x) => sum + x, 0)
+    return mean.map((x) => x / total)
+  })
+
+  // λ: with m and u settled, the match share among all candidates is the one remaining unknown; blocked
+  // pairs that are not matches still disagree somewhere, so their posterior stays low.
+  const expectedMatches = matchShare(patterns, m, u) * candidatePairs
+  const lambda = Math.min(0.5, Math.max(1e-12, expectedMatches / Math.max(1, totalPairs)))
+  return { m, lambda, expectedMatches, dateSession, nameSession, wholeSession }
+}
+
 /**
  * Unsupervised training, as Splink does it: u from random sampling; m by expectation–maximisation in two
  * sessions over the blocked candidates — pairs born the same day (estimates the name and other m values) and
@@ -193,45 +287,29 @@ const M_FLOOR = 0.001
  */
 export function trainModel(people: readonly PreparedPerson[], candidates: PairList, options: TrainingOptions = {}): { model: MatchModel; report: TrainingReport } {
   const start = defaultParameters()
-  const { u: uRandom, pairs: randomPairs } = estimateU(people, options)
+  const { u: uRandom, pairs: randomPairs, patterns: random } = estimateU(people, options)
   const patterns = patternsOf(people, candidates)
   const maxIterations = options.maxIterations ?? 200
-  const byDate = patterns.filter((p) => p.levels[FIELD.dateOfBirth] === 0)
-  const byName = patterns.filter((p) => p.levels[FIELD.givenName] === 0 && p.levels[FIELD.familyName] === 0)
-  const count = (list: readonly Pattern[]) => list.reduce((sum, p) => sum + p.count, 0)
-  const dateSession = count(byDate) >= MIN_SESSION_PAIRS ? emSession(byDate, SAME_DATE, uRandom, maxIterations) : null
-  const nameSession = count(byName) >= MIN_SESSION_PAIRS ? emSession(byName, SAME_NAME, uRandom, maxIterations) : null
-  // Without either rule (no dates and no names in common), fall back to one session over every candidate.
-  const wholeSession = !dateSession && !nameSession ? emSession(patterns, new Set(), uRandom, maxIterations) : null
-
-  const m = COMPARISONS.map((spec, c) => {
-    const estimates: Float64Array[] = []
-    if (dateSession && !SAME_DATE.has(c)) estimates.push(dateSession.m[c])
-    if (nameSession && !SAME_NAME.has(c)) estimates.push(nameSession.m[c])
-    if (wholeSession) estimates.push(wholeSession.m[c])
-    if (estimates.length === 0) return Float64Array.from(spec.levels, (l) => l.m)
-    // A floor on m: a level never seen among the training matches (a contradicting phone) is rare evidence
-    // against, not proof; real referrals carry errors the training set may not.
-    const mean = Float64Array.from(spec.levels, (_, l) => Math.max(M_FLOOR, estimates.reduce((sum, e) => sum + e[l], 0) / estimates.length))
-    const total = mean.reduce((sum, x) => sum + x, 0)
-    return mean.map((x) => x / total)
-  })
-
   const n = people.length
   const totalPairs = options.linkSplit === undefined ? (n * (n - 1)) / 2 : options.linkSplit * (n - options.linkSplit)
   const scale = 1 / (options.candidateShare ?? 1)
-  // λ: with m and u settled, the match share among all candidates is the one remaining unknown; blocked
-  // pairs that are not matches still disagree somewhere, so their posterior stays low.
-  const candidateMatches = matchShare(patterns, m, uRandom) * candidates.left.length
-  const expectedMatches = candidateMatches * scale
-  const lambda = Math.min(0.5, Math.max(1e-12, expectedMatches / Math.max(1, totalPairs)))
+  let u = uRandom
+  let fit = fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs, options.fixedM)
+  // Two more rounds with u taken from the random pairs that are not matches (see decontaminatedU).
+  for (let round = 0; round < 2; round++) {
+    u = decontaminatedU(random, fit.m, u, fit.lambda)
+    fit = fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs, options.fixedM)
+  }
+  const { m, lambda, expectedMatches, dateSession, nameSession, wholeSession } = fit
   const parameters: MatchModelParameters = {
     version: 1,
     lambda,
     tfMinimumU: start.tfMinimumU,
-    comparisons: COMPARISONS.map((c, i) => ({ field: c.field, levels: c.levels.map((l, j) => ({ code: l.code, m: m[i][j], u: uRandom[i][j] })) })),
+    comparisons: COMPARISONS.map((c, i) => ({ field: c.field, levels: c.levels.map((l, j) => ({ code: l.code, m: m[i][j], u: u[i][j] })) })),
     trainedAt: new Date().toISOString(),
-    notes: `unsupervised: u from ${randomPairs} random pairs; m by EM over ${dateSession?.pairs ?? 0} same-birthday and ${nameSession?.pairs ?? 0} same-name candidate pairs`,
+    notes: options.fixedM
+      ? `unsupervised: u from ${randomPairs} random pairs and λ from these records; m kept from a model trained elsewhere`
+      : `unsupervised: u from ${randomPairs} random pairs; m by EM over ${dateSession?.pairs ?? 0} same-birthday and ${nameSession?.pairs ?? 0} same-name candidate pairs`,
   }
   return {
     model: new MatchModel(parameters),
