@@ -12,6 +12,7 @@ import type { ScreeningRules } from '#src/modules/screening/screening.service.ts
 import type { Assessment } from '#src/modules/screening/screening.rules.ts'
 import { addCalendarDays } from '#src/modules/screening/working-days.ts'
 import type { Location } from '#src/modules/screening/screening.facts.ts'
+import { carryReferralReferences, crimeReferencesOf, referencesOf } from '#src/modules/occurrence-references/index.ts'
 import * as repo from './nrm.repository.ts'
 
 export const NrmError = defineDomainError('NrmError', { 'not-found': 404, 'not-screened': 400, 'wrong-route': 409, 'no-consent': 400, 'out-of-order': 409, invalid: 400, conflict: 409 })
@@ -87,6 +88,9 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
           repo.listDtnSubmissions(trx, referralId, personId),
         ])
         const events = await repo.listNrmEvents(trx, nrmReferrals.map((n) => n.id))
+        const crimeReferences = await crimeReferencesOf(trx, referralId)
+        const nrmReferences = new Map<string, Awaited<ReturnType<typeof referencesOf>>>()
+        for (const n of nrmReferrals) nrmReferences.set(n.id, await referencesOf(trx, { type: 'nrm-referral', id: n.id }))
         await appendAuditEvents(trx, actor, [{ action: 'victim-facet.viewed', subjectType: 'person', subjectId: personId, details: { referralId } }])
         const today = londonDate()
         return {
@@ -96,9 +100,11 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
           consents,
           nrmReferrals: nrmReferrals.map((n) => {
             const own = events.filter((e) => e.nrm_referral_id === n.id)
-            return { ...n, events: own, stage: stageOf(n, own, rules.config.recoveryPeriodDays[n.nation as Location] ?? 30, today) }
+            return { ...n, events: own, references: nrmReferences.get(n.id) ?? [], stage: stageOf(n, own, rules.config.recoveryPeriodDays[n.nation as Location] ?? 30, today) }
           }),
           dtn,
+          /** The crime numbers recorded on the referral: the Duty to Notify step prompts for one when there is none. */
+          crimeReferences,
         }
       })
     },
@@ -146,6 +152,8 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
           created_by: actor.userId,
         })
         await appendAuditEvents(trx, actor, [{ action: 'nrm.submitted', subjectType: 'person', subjectId: personId, details: { nrmReferralId: id, referralId } }])
+        // The referral's crime and occurrence references go with the NRM referral, as they stood when it was made.
+        await carryReferralReferences(trx, referralId, { type: 'nrm-referral', id }, actor)
       })
       return { id, rgDueOn: due.date, warning: due.warning }
     },
