@@ -242,3 +242,17 @@ describe('live jobs', () => {
     expect(await ctx.db.selectFrom('occurrence_references').select('id').where('case_id', '=', caseId).execute()).toEqual([])
   })
 })
+
+describe('demo data', () => {
+  it('adds synthetic references through the service (audited), and adds nothing the second time', async () => {
+    const { loadDemoReferences } = await import('#src/modules/occurrence-references/index.ts')
+    const before = await ctx.db.selectFrom('audit_events').select('id').where('action', '=', 'occurrence-reference.added').execute()
+    const first = await loadDemoReferences(ctx.db)
+    expect(first.references).toBeGreaterThan(0)
+    const after = await ctx.db.selectFrom('audit_events').select('id').where('action', '=', 'occurrence-reference.added').execute()
+    expect(after.length - before.length).toBe(first.references)
+    const kinds = await ctx.db.selectFrom('occurrence_references').select('kind').distinct().execute()
+    expect(kinds.map((k) => k.kind)).toEqual(expect.arrayContaining(['crime', 'cad']))
+    expect((await loadDemoReferences(ctx.db)).references).toBe(0)
+  })
+})
