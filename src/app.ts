@@ -31,6 +31,7 @@ import { registerCasePages } from '#src/modules/cases/case.pages.ts'
 import { registerSearchRoutes } from '#src/modules/search/search.routes.ts'
 import { registerPersonApi } from '#src/modules/people/person.api.ts'
 import { registerCaseApi } from '#src/modules/cases/case.api.ts'
+import { registerOccurrenceReferenceApi } from '#src/modules/occurrence-references/occurrence-references.api.ts'
 import { registerOperationPages } from '#src/modules/cases/operation.pages.ts'
 import { registerPartnerPages } from '#src/modules/partners/partner.pages.ts'
 import { registerPartnerApi } from '#src/modules/partners/partner.api.ts'
@@ -221,6 +222,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerSearchRoutes(app, deps)
   registerPersonApi(app, deps)
   registerCaseApi(app, deps)
+  registerOccurrenceReferenceApi(app, deps)
   registerOperationPages(app, deps)
   registerPartnerPages(app, deps)
   registerPartnerApi(app, deps)

@@ -23,6 +23,7 @@ import { createStatisticsService } from '#src/modules/insight/index.ts'
 import { createSourcesService } from '#src/modules/insight/sources.service.ts'
 import { createRetentionService } from '#src/modules/retention/retention.service.ts'
 import { createSubjectAccessService } from '#src/modules/subject-access/subject-access.service.ts'
+import { createOccurrenceReferenceService } from '#src/modules/occurrence-references/index.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
 export function createServices(db: Db, config: Config) {
@@ -54,6 +55,7 @@ export function createServices(db: Db, config: Config) {
     sources: createSourcesService(db, { suppressionThreshold: config.suppressionThreshold, anonymisationK: config.anonymisationK }),
     retention: createRetentionService(db),
     subjectAccess: createSubjectAccessService(db),
+    references: createOccurrenceReferenceService(db),
   }
 }
 

@@ -91,7 +91,7 @@ describe('search', () => {
     expect((await api('ab12cde')).objects[0]).toMatchObject({ kind: 'vehicle', display: 'AB12 CDE' })
     expect((await api('ls11 5ab')).places[0]).toMatchObject({ postcode: 'LS11 5AB' })
     expect((await api('LS11 5')).places).toHaveLength(1)
-    expect((await api(referral.reference)).references).toEqual([{ kind: 'referral', id: referral.id, reference: referral.reference }])
+    expect((await api(referral.reference)).references).toEqual([{ kind: 'referral', id: referral.id, reference: referral.reference, matched: null }])
   })
 
   it('audits every search by a hash of the words, never the words themselves', async () => {

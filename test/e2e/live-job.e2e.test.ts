@@ -45,12 +45,24 @@ describe('a live job in the browser', () => {
   it('opens a case from a referral, adds a suspect who is a victim elsewhere, a deal line, a cuckooed address, a task and a decision', async () => {
     await page.goto(`${baseUrl}/referrals/${referralId}`)
     await expectAccessible(page)
+    // The crime number first: a reference with no kind is refused in the error summary, then recorded.
+    let refForm = await open('Add a reference')
+    await refForm.getByLabel('Reference', { exact: true }).fill('NT/2026/00451')
+    await refForm.getByRole('button', { name: 'Add reference' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Select the kind of reference')
+    await expectAccessible(page)
+    refForm = await open('Add a reference')
+    await refForm.getByLabel('Kind of reference').selectOption('crime')
+    await refForm.getByRole('button', { name: 'Add reference' }).click()
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Crime number NT/2026/00451 added')
+    expect(await page.locator('#reference-list').textContent()).toMatch(/Crime number\s+NT\/2026\/00451/)
     await page.getByLabel('Title').fill('Operation Laud: Riverton line')
     await page.getByRole('button', { name: 'Open live job' }).click()
     await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/)
     caseUrl = page.url()
     expect(await page.locator('.govuk-notification-banner').textContent()).toMatch(/Live job CASE-\d{4}-\d{6} opened/)
     expect(await page.locator('main').textContent()).toContain('Liam Clarke')
+    expect(await page.locator('#reference-list').textContent()).toMatch(/NT\/2026\/00451\s*Carried from referral REF-/)
     await expectAccessible(page)
 
     // Callum is a potential victim in another referral; here he is also a suspect.

@@ -188,6 +188,9 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
   plant('restricted-job', 'RJREFERENCE', restricted.reference)
   await ctx.services.cases.update(restricted.id, { restricted: true, reason: 'Covert phase' }, v('supervisor').user, actor('supervisor'))
   await ctx.services.cases.addMember(restricted.id, { userId: v('jobMember').id, duty: 'suspect' }, job, actor('jobOfficer'))
+  // Its crime number, recorded only on the job: searched for by every viewer, found only by its team.
+  const crimeNumber = plant('restricted-job', 'RJCRIME', `WY-2026-${digits(6)}`)
+  await ctx.services.references.add({ type: 'case', id: restricted.id }, { kind: 'crime', value: crimeNumber }, job, actor('jobOfficer'))
   const hiddenName = plant('restricted-job', 'RJPERSON', `Canaryrunner ${letters()}`)
   const hiddenPerson = await ctx.services.cases.addPerson(restricted.id, { personId: null, newName: hiddenName, role: 'suspect' }, job, actor('jobOfficer'))
   const dealLine = plant('restricted-job', 'RJDEALLINE', `07${digits(9)}`)

@@ -9,6 +9,7 @@ import { can } from '#src/platform/auth/permissions.ts'
 import { ageOn, formatDate, formatDateTime, londonDate, londonToInstant } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { describeAge } from '#src/modules/referrals/referral.presenter.ts'
+import { OccurrenceReferenceError, readReferenceForm, REFERENCE_FIELDS, REFERENCE_KIND_ITEMS, referenceFieldErrors } from '#src/modules/occurrence-references/index.ts'
 import { CASE_ROLES, CaseError, EVENT_KINDS, type CaseChange, type CaseRole } from './case.service.ts'
 
 type Body = Record<string, unknown>
@@ -50,6 +51,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const cceTeam = agencyList.find((a) => a.kind === 'police-team' && /exploitation/i.test(a.name)) ?? null
     const contacts = can(request.user, 'case:edit') ? await services.partners.contactsForSelection() : []
     const errors = state.errors ?? {}
+    const references = await services.references.list({ type: 'case', id: view.case.id }, request.user!)
     return reply.page('cases/views/show.njk', {
       pageTitle: `${view.case.reference}: ${view.case.title}`,
       c: view.case,
@@ -82,7 +84,9 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       ],
       names: Object.fromEntries(names),
       errors,
-      errorList: errorSummary(errors),
+      references,
+      referenceKinds: REFERENCE_KIND_ITEMS,
+      errorList: errorSummary(errors, REFERENCE_FIELDS),
       values: state.values ?? {},
       form: state.form ?? null,
     })
@@ -217,6 +221,33 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
   app.post<{ Params: { id: string; taskId: string }; Body: Body }>('/cases/:id/tasks/:taskId/done', edit, (request, reply) => {
     if (!isUuid(request.params.taskId)) throw new NotFoundError()
     return attempt(request, reply, 'task', () => cases.completeTask(caseId(request), request.params.taskId, request.user!, actorOf(request)), 'Task completed')
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/references', edit, async (request, reply) => {
+    const body = request.body ?? {}
+    let added
+    try {
+      added = await services.references.add({ type: 'case', id: caseId(request) }, readReferenceForm(body), request.user!, actorOf(request))
+    } catch (error) {
+      const errors = referenceFieldErrors(error)
+      if (errors) return show(request, reply.code(400), { errors, values: body, form: 'reference' })
+      if (error instanceof OccurrenceReferenceError) throw new NotFoundError('Case not found')
+      throw error
+    }
+    await request.flash(`${added.kindLabel} ${added.value} added`)
+    return reply.redirect(`/cases/${caseId(request)}#references`, 303)
+  })
+
+  app.post<{ Params: { id: string; referenceId: string } }>('/cases/:id/references/:referenceId/remove', edit, async (request, reply) => {
+    if (!isUuid(request.params.referenceId)) throw new NotFoundError()
+    try {
+      await services.references.remove({ type: 'case', id: caseId(request) }, request.params.referenceId, request.user!, actorOf(request))
+    } catch (error) {
+      if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.code === 'not-found' ? error.message : undefined)
+      throw error
+    }
+    await request.flash('Reference removed')
+    return reply.redirect(`/cases/${caseId(request)}#references`, 303)
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/decisions', { config: { access: 'case:supervise' } }, async (request, reply) => {

@@ -13,6 +13,7 @@ import type { LocationInput } from '#src/modules/referrals/referral.schema.ts'
 import { normaliseIdentifier } from '#src/modules/people/index.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 import { caseAccess, caseVisible, isRecordVisible, leadsTeam, mayGrantVictimSide, VICTIM_ROLES, type CaseAccess } from '#src/modules/people/index.ts'
+import { carryReferralReferences } from '#src/modules/occurrence-references/index.ts'
 import * as repo from './case.repository.ts'
 
 export const CaseError = defineDomainError('CaseError', { 'not-found': 404, invalid: 400, forbidden: 403 })
@@ -70,7 +71,7 @@ export function createCaseService(db: Db) {
   }
 
   return {
-    /** Opens a live job from a referral, carrying its people (with their roles) and places across. */
+    /** Opens a live job from a referral, carrying its people (with their roles), places and crime and occurrence references across. */
     async openFromReferral(referralId: string, input: { title: string; kind: 'investigation' | 'county-lines' }, user: CurrentUser, actor: Actor): Promise<{ id: string; reference: string }> {
       const title = input.title.trim()
       if (!title) throw new CaseError('invalid', 'Enter a title for the live job', 'title')
@@ -91,6 +92,8 @@ export function createCaseService(db: Db) {
         for (const s of subjects) await repo.addCasePerson(trx, id, s.person_id, FROM_REFERRAL_ROLE[s.role] ?? 'associate', actor.userId)
         const places = await trx.selectFrom('referral_locations').select('location_id').where('referral_id', '=', referralId).execute()
         for (const p of places) await repo.linkCaseLocation(trx, id, p.location_id)
+        // The referral's crime and occurrence references are the job's too (copies, each naming where it came from).
+        await carryReferralReferences(trx, referralId, { type: 'case', id }, actor)
         if (actor.userId) await repo.addMember(trx, id, actor.userId, true, actor.userId)
         await timeline(trx, id, actor, 'opened', `Opened from referral with ${subjects.length} people and ${places.length} places`)
         if ((TRANSITIONS[referral.status as ReferralStatus] ?? []).includes('opened-as-case')) {

@@ -10,6 +10,7 @@ import type { Assessment } from '#src/modules/screening/screening.rules.ts'
 import type { ScreeningAnswers } from '#src/modules/screening/screening.answers.ts'
 import { answerForm, checkDraftAnswers, exportForm, isDraftKey, loadFormQuestions, ROUTE_TITLES, routeFor, type DraftAnswers, type DraftData, type FormContext } from './nrm.form.ts'
 import { NrmError } from './nrm.errors.ts'
+import { crimeReferencesOf } from '#src/modules/occurrence-references/index.ts'
 import * as repo from './nrm.repository.ts'
 
 /** Bad answers, each by the draft key it is about, so a page shows them beside the words typed and an API as pointers. */
@@ -44,6 +45,7 @@ async function formContext(db: Queryable, referralId: string, personId: string, 
     repo.listNrmReferrals(db, referralId, personId),
     repo.draftContextRows(db, referralId, personId),
   ])
+  const crimes = await crimeReferencesOf(db, referralId)
   const confirmed = screenings.find((s) => s.status === 'confirmed')
   const screening = confirmed
     ? { facts: (confirmed.facts ?? {}) as Record<string, unknown>, outcome: confirmed.outcome as unknown as Assessment, answers: confirmed.answers as ScreeningAnswers, confirmedRoute: confirmed.confirmed_route }
@@ -64,6 +66,7 @@ async function formContext(db: Queryable, referralId: string, personId: string, 
     consent: consents.find((c) => c.purpose === 'nrm-referral') ?? null,
     nrm: nrmReferrals[0] ?? null,
     user: { name: user.displayName, email: user.email },
+    crimeReferences: crimes.map((c) => c.value),
   }
 }
 

@@ -255,6 +255,8 @@ export type FormContext = {
   consent: { decision: string; recorded_on: string; explained_by: string; interpreter_used: boolean; interpreter_language: string | null; points_explained: string[]; understanding: string | null } | null
   nrm: { submitted_on: string; nrm_reference: string | null; first_responder_organisation: string; competent_authority: string | null } | null
   user: { name: string; email: string }
+  /** The crime numbers recorded on the referral, oldest first (crime and occurrence references). */
+  crimeReferences?: string[]
   /** The draft's own answers, for a derivation that also depends on them. */
   draft?: DraftAnswers
 }
@@ -387,6 +389,12 @@ export function prefill(ctx: FormContext): Partial<Record<DraftKey, { value: Dra
   const purpose = fact(ctx, 'exploitation_purpose') as string | null | undefined
   if (purpose) out.whatHappened = { value: purpose, source: 'Screening' }
   if (ctx.consent?.interpreter_used && ctx.consent.interpreter_language) out.interpreterNeeded = { value: ctx.consent.interpreter_language, source: 'Consent record' }
+  const crimes = ctx.crimeReferences ?? []
+  if (crimes.length) {
+    // The form has one box of 60 characters: every crime number if they fit, or the first one recorded.
+    const all = crimes.join(', ')
+    out.crimeReference = { value: all.length <= 60 ? all : crimes[0], source: `Referral ${ctx.referral.reference}: crime number${crimes.length > 1 && all.length <= 60 ? 's' : ''} recorded on it` }
+  }
   if (ctx.nrm?.nrm_reference) out.homeOfficeNrmReference = { value: ctx.nrm.nrm_reference, source: 'NRM referral record' }
   if (ctx.screening?.outcome.county_lines_flag ?? ctx.referral.county_lines) out.exploitationSubtypes = { value: ['criminal-county-lines'], source: 'Screening, or the referral' }
   const journey = DERIVATIONS.travelDirections.value(ctx)

@@ -113,6 +113,7 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
         events: n.events.map((e) => ({ ...e, label: NRM_EVENT_KINDS[e.kind as NrmEventKind] ?? e.kind, on: formatDate(e.occurred_on), by: e.decided_by ? (DECIDED_BY_IN_HISTORY[e.decided_by] ?? `by ${e.decided_by}`) : null })),
       })),
       dtn: facet.dtn.map((d) => ({ ...d, submitted: formatDate(d.submitted_on) })),
+      crimeReferences: facet.crimeReferences,
       eventKinds: Object.entries(NRM_EVENT_KINDS).map(([value, text]) => ({ value, text, selected: values.kind === value })),
       authorities: Object.entries(DECIDED_BY).map(([value, text]) => ({ value, text })),
       canEdit: access.canEdit,

@@ -14,6 +14,7 @@ import type { ScreeningRules } from '#src/modules/screening/screening.service.ts
 import type { Assessment } from '#src/modules/screening/screening.rules.ts'
 import { addCalendarDays } from '#src/modules/screening/working-days.ts'
 import type { Location } from '#src/modules/screening/screening.facts.ts'
+import { carryReferralReferences, crimeReferencesOf, referencesOf } from '#src/modules/occurrence-references/index.ts'
 import * as repo from './nrm.repository.ts'
 
 export { NrmError }
@@ -101,6 +102,9 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
           repo.listDtnSubmissions(trx, referralId, personId),
         ])
         const events = await repo.listNrmEvents(trx, nrmReferrals.map((n) => n.id))
+        const crimeReferences = await crimeReferencesOf(trx, referralId)
+        const nrmReferences = new Map<string, Awaited<ReturnType<typeof referencesOf>>>()
+        for (const n of nrmReferrals) nrmReferences.set(n.id, await referencesOf(trx, { type: 'nrm-referral', id: n.id }))
         await appendAuditEvents(trx, actor, [{ action: 'victim-facet.viewed', subjectType: 'person', subjectId: personId, details: { referralId } }])
         const today = londonDate()
         return {
@@ -112,9 +116,11 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
             const own = events.filter((e) => e.nrm_referral_id === n.id)
             const cg = [...own].reverse().find((e) => e.kind === 'conclusive-grounds')
             const moveOnEnds = cg ? dueOn({ kind: 'move-on', decided_on: cg.occurred_on, outcome: cg.outcome, due_on: null, nation: n.nation } as repo.WorkItemRow) : null
-            return { ...n, events: own, stage: { ...stageOf(n, own, rules.config.recoveryPeriodDays[n.nation as Location] ?? 30, today), moveOnEnds } }
+            return { ...n, events: own, references: nrmReferences.get(n.id) ?? [], stage: { ...stageOf(n, own, rules.config.recoveryPeriodDays[n.nation as Location] ?? 30, today), moveOnEnds } }
           }),
           dtn,
+          /** The crime numbers recorded on the referral: the Duty to Notify step prompts for one when there is none. */
+          crimeReferences,
         }
       })
     },
@@ -182,6 +188,8 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
           created_by: actor.userId,
         })
         await appendAuditEvents(trx, actor, [{ action: 'nrm.submitted', subjectType: 'person', subjectId: personId, details: { nrmReferralId: id, referralId, formCompletedElsewhere: input.completedElsewhere === true } }])
+        // The referral's crime and occurrence references go with the NRM referral, as they stood when it was made.
+        await carryReferralReferences(trx, referralId, { type: 'nrm-referral', id }, actor)
       })
       return { id, rgDueOn: due.date, warning: due.warning }
     },

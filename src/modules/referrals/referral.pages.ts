@@ -34,6 +34,7 @@ import {
 import { SECTORS } from '#src/modules/outreach/index.ts'
 import { URGENCY_INDICATORS } from './referral.urgency.ts'
 import { askWhom, victimSideAccess } from '#src/modules/people/index.ts'
+import { OccurrenceReferenceError, readReferenceForm, REFERENCE_FIELDS, REFERENCE_KIND_ITEMS, referenceFieldErrors } from '#src/modules/occurrence-references/index.ts'
 
 const PAGE_SIZE = 25
 type Body = Record<string, unknown>
@@ -146,6 +147,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     const assignees = await referrals.assignableUsers()
     const names = new Map(assignees.map((a) => [a.id, a.display_name]))
     const errors = formState.errors ?? {}
+    const references = await services.references.list({ type: 'referral', id }, request.user!)
     return reply.page('referrals/views/show.njk', {
       pageTitle: `Referral ${view.referral.reference}`,
       referral: presentReferral(view.referral, labels),
@@ -166,7 +168,9 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
       transitions: referrals.allowedTransitions(view.referral.status).map((s) => ({ value: s, text: STATUSES.label(s) })),
       assignees,
       errors,
-      errorList: errorSummary(errors, [...THRIVE_ELEMENTS.values.flatMap((e) => [e, `${e}Rationale`]), 'status', 'closureReason', 'reason', 'assigneeId', 'note']),
+      references,
+      referenceKinds: REFERENCE_KIND_ITEMS,
+      errorList: errorSummary(errors, [...REFERENCE_FIELDS, ...THRIVE_ELEMENTS.values.flatMap((e) => [e, `${e}Rationale`]), 'status', 'closureReason', 'reason', 'assigneeId', 'note']),
       values: formState.values ?? {},
       vocab,
     })
@@ -231,6 +235,36 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     }
     await request.flash(parsed.data.assigneeId ? 'Referral assigned' : 'Referral unassigned')
     return reply.redirect(`/referrals/${request.params.id}`, 303)
+  })
+
+  // ---- Crime and occurrence references ------------------------------------------------------------
+
+  app.post<{ Params: { id: string }; Body: Body }>('/referrals/:id/references', { config: { access: 'referral:update' } }, async (request, reply) => {
+    if (!isUuid(request.params.id)) throw new NotFoundError()
+    const body = request.body ?? {}
+    let added
+    try {
+      added = await services.references.add({ type: 'referral', id: request.params.id }, readReferenceForm(body), request.user!, actorOf(request))
+    } catch (error) {
+      const errors = referenceFieldErrors(error)
+      if (errors) return showReferral(request, reply.code(400), { errors, values: body })
+      if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.message)
+      throw error
+    }
+    await request.flash(`${added.kindLabel} ${added.value} added`)
+    return reply.redirect(`/referrals/${request.params.id}#references`, 303)
+  })
+
+  app.post<{ Params: { id: string; referenceId: string } }>('/referrals/:id/references/:referenceId/remove', { config: { access: 'referral:update' } }, async (request, reply) => {
+    if (!isUuid(request.params.id) || !isUuid(request.params.referenceId)) throw new NotFoundError()
+    try {
+      await services.references.remove({ type: 'referral', id: request.params.id }, request.params.referenceId, request.user!, actorOf(request))
+    } catch (error) {
+      if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.message)
+      throw error
+    }
+    await request.flash('Reference removed')
+    return reply.redirect(`/referrals/${request.params.id}#references`, 303)
   })
 
   // ---- Recording a referral: question pages over a draft kept in the database -----------------------

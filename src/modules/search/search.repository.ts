@@ -229,7 +229,7 @@ export async function searchPostcode(db: Queryable, postcode: string, sector: bo
   return rows
 }
 
-export type ReferenceHit = { kind: 'referral' | 'case'; id: string; reference: string }
+export type ReferenceHit = { kind: 'referral' | 'case'; id: string; reference: string; /** For a hit by a crime or occurrence reference: which, in words. */ matched?: string }
 
 /** A referral or live job by its reference; a restricted job the user may not see is not found. */
 export async function searchReference(db: Queryable, reference: string, visible: Visibility): Promise<ReferenceHit[]> {

@@ -38,7 +38,7 @@ export function registerSearchRoutes(app: FastifyInstance, { services }: AppDeps
       config: { access: 'search:use' },
       schema: {
         tags: ['search'],
-        summary: 'Search people (names in any spelling or script, date of birth), phones, vehicles, postcodes and references',
+        summary: 'Search people (names in any spelling or script, date of birth), phones, vehicles, postcodes and references (Lantern’s own, crime numbers, CAD logs, helpline and intelligence references)',
         querystring: z.object({ q: z.string().trim().min(1, { error: 'Enter something to search for' }).max(200), dob: z.string().max(10).optional() }).strict(),
         response: {
           200: z.object({
@@ -46,7 +46,7 @@ export function registerSearchRoutes(app: FastifyInstance, { services }: AppDeps
             people: z.array(z.object({ personId: z.uuid(), name: z.string(), matchedName: z.string(), score: z.number(), dateOfBirth: z.string().nullable(), approximateAge: z.int().nullable(), nationalities: z.array(z.string()) })),
             objects: z.array(z.object({ objectId: z.uuid(), kind: z.string(), display: z.string(), people: z.array(z.object({ id: z.uuid(), name: z.string().nullable(), relation: z.string() })) })),
             places: z.array(z.object({ locationId: z.uuid(), text: z.string(), postcode: z.string().nullable(), cuckooed: z.boolean() })),
-            references: z.array(z.object({ kind: z.enum(['referral', 'case']), id: z.uuid(), reference: z.string() })),
+            references: z.array(z.object({ kind: z.enum(['referral', 'case']), id: z.uuid(), reference: z.string(), matched: z.string().nullable().describe('For a referral or live job found by a crime or occurrence reference: that reference, with its kind in words') })),
           }),
         },
       },
@@ -58,7 +58,7 @@ export function registerSearchRoutes(app: FastifyInstance, { services }: AppDeps
         people: r.people.map((p) => ({ personId: p.person_id, name: p.name, matchedName: p.matched_name, score: p.score, dateOfBirth: p.date_of_birth, approximateAge: p.approximate_age, nationalities: p.nationalities })),
         objects: r.objects.map((o) => ({ objectId: o.object_id, kind: o.kind, display: o.display, people: o.people })),
         places: r.places.map((p) => ({ locationId: p.location_id, text: p.text, postcode: p.postcode, cuckooed: p.cuckooed })),
-        references: r.references.map((x) => ({ kind: x.kind, id: x.id, reference: x.reference })),
+        references: r.references.map((x) => ({ kind: x.kind, id: x.id, reference: x.reference, matched: x.matched ?? null })),
       }
     },
   )

@@ -8,6 +8,7 @@ import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { normaliseName } from '#src/shared/names.ts'
 import { isRealDate, isoDate } from '#src/shared/dates.ts'
 import { caseVisible, normaliseIdentifier, recordVisible, visibleIds } from '#src/modules/people/index.ts'
+import { looksLikeReference, normaliseReference, searchOccurrenceReferences, kindLabel } from '#src/modules/occurrence-references/index.ts'
 import * as repo from './search.repository.ts'
 
 export type SearchKind = 'reference' | 'phone' | 'vehicle' | 'postcode' | 'date-of-birth' | 'name'
@@ -30,7 +31,11 @@ function parseDate(text: string): string | null {
   return y && isRealDate(y, mo, d) ? isoDate(y, mo, d) : null
 }
 
-/** What the words typed look like: a reference, a phone, a vehicle, a postcode, a date of birth, or a name. */
+/**
+ * What the words typed look like: a reference, a phone, a vehicle, a postcode, a date of birth, or a name.
+ * Words with digits that are none of the others (a crime number "NY-2026-004512", a CAD log "CAD 1234 05/12")
+ * are a reference: names have no digits.
+ */
 export function classify(query: string): SearchKind {
   const q = query.trim()
   if (REFERENCE.test(q)) return 'reference'
@@ -40,6 +45,7 @@ export function classify(query: string): SearchKind {
   if (/^\d{7,15}$/.test(digits)) return 'phone'
   const compact = q.toUpperCase().replace(/[\s-]/g, '')
   if (/^[A-Z0-9]{2,8}$/.test(compact) && /\d/.test(compact) && /[A-Z]/.test(compact)) return 'vehicle'
+  if (looksLikeReference(q)) return 'reference'
   return 'name'
 }
 
@@ -61,7 +67,7 @@ export function createSearchService(db: Db) {
       await inTransaction(db, async (trx) => {
         switch (kind) {
           case 'reference': {
-            results.references = await repo.searchReference(trx, q.toUpperCase(), visible)
+            if (REFERENCE.test(q)) results.references = await repo.searchReference(trx, q.toUpperCase(), visible)
             break
           }
           case 'phone': {
@@ -90,6 +96,17 @@ export function createSearchService(db: Db) {
               results.people = await repo.searchPeopleByName(trx, folded, { dateOfBirth: dob, birthYear: year, limit: 50 })
             }
             break
+          }
+        }
+        // A crime or occurrence reference finds the referrals and live jobs that record it (a restricted job only
+        // for those who may see it). Looked up for any words that could be one, so an all-digit crime number that
+        // reads as a phone number is found as both.
+        if (looksLikeReference(q)) {
+          const known = new Set(results.references.map((r) => r.id))
+          for (const hit of await searchOccurrenceReferences(trx, normaliseReference(q), visible.inCase)) {
+            if (known.has(hit.id)) continue
+            known.add(hit.id)
+            results.references.push({ kind: hit.kind, id: hit.id, reference: hit.reference, matched: `${kindLabel(hit.matched_kind)} ${hit.matched_value}` })
           }
         }
         if (results.people.length > 0) {

@@ -26,6 +26,9 @@ export const AUDIT_ACTIONS = {
   'referral.status-changed': 'alteration',
   'referral.assigned': 'alteration',
   'referral.graded': 'alteration',
+  // Crime and occurrence references on a referral, a live job or an NRM referral (issue 14, section 2).
+  'occurrence-reference.added': 'collection',
+  'occurrence-reference.removed': 'alteration',
   'audit.viewed': 'consultation',
   'demo.loaded': 'collection',
   'settings.priority-added': 'collection',

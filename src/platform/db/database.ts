@@ -404,6 +404,20 @@ export interface NrmReferralsTable {
   created_at: CreatedAt
 }
 
+/** A crime or occurrence reference on a referral, a live job or an NRM referral (migration 0049). */
+export interface OccurrenceReferencesTable {
+  id: string
+  referral_id: string | null
+  case_id: string | null
+  nrm_referral_id: string | null
+  kind: string
+  value: string
+  normalised: string
+  copied_from: string | null
+  created_by: string | null
+  created_at: CreatedAt
+}
+
 /** One person's NRM / Duty to Notify form answers in a referral, until submitted (migration 0047). */
 export interface NrmDraftsTable {
   id: string
@@ -955,6 +969,7 @@ export interface Database {
   nrm_referrals: NrmReferralsTable
   nrm_events: NrmEventsTable
   nrm_drafts: NrmDraftsTable
+  occurrence_references: OccurrenceReferencesTable
   dtn_submissions: DtnSubmissionsTable
   person_documents: PersonDocumentsTable
   person_immigration_status: PersonImmigrationStatusTable
