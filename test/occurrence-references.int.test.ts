@@ -166,7 +166,7 @@ describe('the Duty to Notify step and the NRM', () => {
 
   it('carries the referral’s references to the NRM referral it makes', async () => {
     await screen(childId, false)
-    const submitted = await officer.pages.post(`/referrals/${referralId}/people/${childId}/nrm-referrals`, { 'submittedOn-day': '3', 'submittedOn-month': '3', 'submittedOn-year': '2026', firstResponderOrganisation: 'Police' })
+    const submitted = await officer.pages.post(`/referrals/${referralId}/people/${childId}/nrm-referrals`, { 'submittedOn-day': '3', 'submittedOn-month': '3', 'submittedOn-year': '2026', firstResponderOrganisation: 'Police', completedElsewhere: 'yes' })
     expect(submitted.statusCode).toBe(303)
     const nrm = await ctx.db.selectFrom('nrm_referrals').select('id').where('person_id', '=', childId).executeTakeFirstOrThrow()
     const carried = await ctx.db.selectFrom('occurrence_references').select(['kind', 'value', 'copied_from']).where('nrm_referral_id', '=', nrm.id).orderBy('created_at').execute()
