@@ -281,3 +281,51 @@ describe('safeguarding hub meetings', () => {
     expect((await partnerA.get(other.headers.location!.replace('/hub-meetings/', '/partner/meetings/'))).statusCode).toBe(404)
   })
 })
+
+describe('a long hub meeting agenda', () => {
+  // The agenda as the chair reads it: from its heading to the form that records a decision.
+  const agendaOf = (html: string) => /<h2 class="govuk-heading-m">Agenda<\/h2>([\s\S]*?)<h2 class="govuk-heading-m">Record a decision<\/h2>/.exec(html)?.[1] ?? ''
+  const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()
+  const newReferral = (summary: string) =>
+    ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${victimToken}` }, payload: { receivedAt: daysFromToday(-1), source: 'police', summary, people: [{ names: ['Nguyen Van An'], approximateAge: 30, gender: 'male', role: 'potential-victim' }] } })
+  const createMeeting = async (title: string) => {
+    const created = await supervisor.post('/hub-meetings', { title, referralDays: '14', ...dateFields('heldOn', londonDate()) })
+    expect(created.statusCode).toBe(303)
+    const id = created.headers.location!.split('/').pop()!
+    const items = await ctx.db.selectFrom('hub_meeting_items').select(['id']).where('meeting_id', '=', id).orderBy('position').execute()
+    return { id, items: items.map((i) => i.id) }
+  }
+
+  it('shows every item open at 8 items or fewer, and past 8 folds the items with nothing recorded into details, in their place', async () => {
+    // Fill the agenda to exactly 8 items with new referrals.
+    const probe = await createMeeting('Probe hub')
+    expect(probe.items.length).toBeLessThanOrEqual(8)
+    for (let n = probe.items.length; n < 8; n++) expect((await newReferral(`Man found at a car wash, ${n}`)).statusCode).toBe(201)
+    const eight = await createMeeting('Hub with eight items')
+    expect(eight.items).toHaveLength(8)
+    const short = agendaOf((await supervisor.get(`/hub-meetings/${eight.id}`)).body)
+    expect(short).not.toContain('<details')
+    expect(short).not.toContain('nothing recorded yet')
+    expect(short.match(/<h3 class="govuk-heading-s">/g)).toHaveLength(8)
+    expect(short.match(/No decisions or actions yet\./g)).toHaveLength(8)
+
+    // A ninth: now the items with nothing recorded fold, and the two with a decision or an action stay open.
+    expect((await newReferral('Woman found at a nail bar')).statusCode).toBe(201)
+    const nine = await createMeeting('Hub with nine items')
+    expect(nine.items).toHaveLength(9)
+    await supervisor.get(`/hub-meetings/${nine.id}`)
+    expect((await supervisor.post(`/hub-meetings/${nine.id}/decisions`, { decisionItem: nine.items[1], decision: 'Refer to the local authority for a welfare visit' })).statusCode).toBe(303)
+    expect((await supervisor.post(`/hub-meetings/${nine.id}/actions`, { actionItem: nine.items[4], text: 'Visit the car wash with the GLAA', owner: `agency:${agencyB}`, ...dateFields('dueOn', daysFromToday(7)) })).statusCode).toBe(303)
+    const long = agendaOf((await supervisor.get(`/hub-meetings/${nine.id}`)).body)
+    const folded = [...long.matchAll(/<details class="govuk-details[^"]*">([\s\S]*?)<\/details>/g)].map((m) => textOf(m[1]))
+    expect(folded).toHaveLength(7)
+    for (const item of folded) expect(item).toMatch(/^\d\. (New referral|Plan due for review): .* \(nothing recorded yet\)/)
+    // The folded items keep their place in the agenda: numbers 1, 3, 4, 6, 7, 8 and 9.
+    expect(folded.map((item) => Number(item[0]))).toEqual([1, 3, 4, 6, 7, 8, 9])
+    const open = textOf(long.replace(/<details[\s\S]*?<\/details>/g, ''))
+    expect(open).toContain('Decision: Refer to the local authority for a welfare visit')
+    expect(open).toContain('Action: Visit the car wash with the GLAA')
+    expect(open).toMatch(/^2\. .*Decision: Refer to the local authority for a welfare visit 5\. .*Action: Visit the car wash with the GLAA/)
+    expect(open).not.toContain('No decisions or actions yet')
+  })
+})

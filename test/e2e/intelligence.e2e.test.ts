@@ -107,4 +107,59 @@ describe('intelligence in the browser', () => {
     // axe runs as a script, so it cannot run here: the same page was checked above with the chart drawn.
     await noJs.close()
   })
+
+  it('gives chart nodes the keyboard focus, one tab stop for the chart, showing a node’s full label under it on focus and on hover, gone when focus moves on', async () => {
+    consoleWarnings.length = 0
+    await page.goto(`${baseUrl}/people/${seed}/network`)
+    await page.locator('[data-module="lantern-link-chart"][data-rendered="true"]').waitFor()
+    const fullLabel = page.locator('.lantern-link-chart__full-label')
+    const focusedNode = page.locator('.lantern-link-chart__node:focus')
+    // Tab from the link above the chart: the first stop in the chart is the person it is about.
+    await page.locator('main .govuk-caption-l a').focus()
+    for (let presses = 0; presses < 5 && !(await focusedNode.count()); presses++) await page.keyboard.press('Tab')
+    expect(await focusedNode.getAttribute('href')).toBe(`/people/${seed}`)
+    await expect.poll(() => fullLabel.textContent()).toBe('Andrei Popescu')
+    expect(await fullLabel.isVisible()).toBe(true)
+    // The focus ring sits on the node, inside the chart.
+    const chart = (await page.locator('.lantern-link-chart__canvas').boundingBox())!
+    const ring = (await focusedNode.boundingBox())!
+    expect(ring.x).toBeGreaterThanOrEqual(chart.x)
+    expect(ring.x + ring.width).toBeLessThanOrEqual(chart.x + chart.width)
+    expect(ring.y).toBeGreaterThanOrEqual(chart.y)
+    expect(ring.y + ring.height).toBeLessThanOrEqual(chart.y + chart.height)
+    expect(ring.width).toBeGreaterThanOrEqual(24)
+
+    // The arrow keys visit every node in turn, each showing its label in full.
+    const labels: string[] = []
+    const nodes = await page.locator('.lantern-link-chart__node').count()
+    for (let n = 1; n < nodes; n++) {
+      await page.keyboard.press('ArrowRight')
+      labels.push((await fullLabel.textContent()) ?? '')
+    }
+    for (const name of ['Ionuț Stoica', 'Florin Dumitru', 'Elena Munteanu']) expect(labels).toContain(name)
+    expect(labels.some((label) => label.endsWith('YX19 KLM'))).toBe(true)
+    expect(labels.some((label) => label.includes('14 Mill Lane'))).toBe(true)
+    await expectAccessible(page)
+
+    // The pointer on a node shows its label too, and leaving it gives the label back to the focused node.
+    const seedNode = (await page.locator(`.lantern-link-chart__node[href="/people/${seed}"]`).boundingBox())!
+    await page.mouse.move(seedNode.x + seedNode.width / 2, seedNode.y + seedNode.height / 2)
+    await expect.poll(() => fullLabel.textContent()).toBe('Andrei Popescu')
+    await page.mouse.move(chart.x + 2, chart.y + 2)
+    await expect.poll(() => fullLabel.textContent()).toBe(labels.at(-1))
+
+    // Tab leaves the chart in one step, and the label goes; Shift+Tab comes back to the node last visited.
+    const last = await focusedNode.getAttribute('href')
+    await page.keyboard.press('Tab')
+    expect(await focusedNode.count()).toBe(0)
+    await expect.poll(() => fullLabel.textContent()).toBe('')
+    await page.keyboard.press('Shift+Tab')
+    expect(await focusedNode.getAttribute('href')).toBe(last)
+    await expect.poll(() => fullLabel.textContent()).toBe(labels.at(-1))
+    // Enter opens the node's page.
+    await page.keyboard.press('Enter')
+    await page.waitForURL((url) => url.pathname === last)
+    expect(consoleWarnings).toEqual([])
+    expect(cspViolations).toEqual([])
+  })
 })

@@ -10,6 +10,63 @@ const CYTOSCAPE_STYLESHEET_ID = '__________cytoscape_stylesheet'
 const COMMUNITY_COLOURS = ['#1d70b8', '#00703c', '#d4351c', '#4c2c92', '#f47738', '#28a197', '#d53880', '#85994b', '#912b88', '#b58840']
 const SHAPES = { person: 'ellipse', phone: 'round-rectangle', 'deal-line': 'round-rectangle', vehicle: 'rectangle', address: 'diamond', employer: 'hexagon', 'bank-account': 'triangle', email: 'tag', 'online-account': 'tag' }
 
+// The smallest focus target round a node (WCAG 2.5.8 asks for 24 px), and the gap the ring keeps from it.
+const MIN_TARGET = 24
+const RING_GAP = 8
+
+/**
+ * The keyboard's way into the chart: a link laid over each node, in the chart's list, one tab stop for the
+ * whole chart (the arrow keys, Home and End move between nodes; Enter opens the node's page). The links follow
+ * the nodes as the chart is panned, zoomed or a node dragged; the pointer passes through them to the chart.
+ */
+function focusableNodes(list, cy, showLabel, hideLabel) {
+  const entries = cy.nodes().map((node) => {
+    const item = document.createElement('li')
+    const link = document.createElement('a')
+    link.className = 'lantern-link-chart__node'
+    link.href = node.data('href')
+    link.tabIndex = -1
+    const name = document.createElement('span')
+    name.className = 'govuk-visually-hidden'
+    name.textContent = node.data('seed') === 1 ? `${node.data('label')} (the person this chart is about)` : node.data('label')
+    link.append(name)
+    item.append(link)
+    list.append(item)
+    link.addEventListener('focus', () => {
+      for (const entry of entries) entry.link.tabIndex = entry.link === link ? 0 : -1
+      node.addClass('focused')
+      showLabel(node)
+    })
+    link.addEventListener('blur', () => {
+      node.removeClass('focused')
+      hideLabel()
+    })
+    return { node, link }
+  })
+  if (!entries.length) return
+  entries[0].link.tabIndex = 0
+  list.addEventListener('keydown', (event) => {
+    const at = entries.findIndex((entry) => entry.link === document.activeElement)
+    if (at < 0) return
+    const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: entries.length - 1 }[event.key]
+    if (to === undefined) return
+    event.preventDefault()
+    entries[(to + entries.length) % entries.length].link.focus()
+  })
+  const place = () => {
+    for (const { node, link } of entries) {
+      const { x, y } = node.renderedPosition()
+      const size = Math.max(node.renderedOuterWidth(), MIN_TARGET) + RING_GAP
+      link.style.left = `${x - size / 2}px`
+      link.style.top = `${y - size / 2}px`
+      link.style.width = `${size}px`
+      link.style.height = `${size}px`
+    }
+  }
+  place()
+  cy.on('render', place)
+}
+
 async function draw(root) {
   const response = await fetch(root.dataset.url, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
   if (!response.ok) return
@@ -33,17 +90,22 @@ async function draw(root) {
     style: [
       { selector: 'node', style: { 'background-color': 'data(colour)', shape: 'data(shape)', label: 'data(label)', 'font-size': 16, 'text-wrap': 'ellipsis', 'text-max-width': 160, color: '#0b0c0c', width: 22, height: 22 } },
       { selector: 'node[seed = 1]', style: { width: 34, height: 34, 'border-width': 4, 'border-color': '#0b0c0c' } },
+      { selector: 'node.focused', style: { 'font-weight': 'bold' } },
       { selector: 'edge', style: { width: 1.5, 'line-color': '#b1b4b6', 'curve-style': 'straight' } },
     ],
     layout: { name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 12000 },
   })
-  // A label cut short in the chart is given in full under it when the pointer is on the node (the tables
-  // below hold every label too, for the keyboard and screen readers).
+  // A label cut short in the chart is given in full under it while the pointer is on the node or the node has
+  // the keyboard's focus (the tables below hold every label too).
   const full = root.querySelector('.lantern-link-chart__full-label')
-  cy.on('mouseover', 'node', (event) => { full.textContent = event.target.data('label') })
-  cy.on('mouseout', 'node', () => { full.textContent = '' })
-  // Opening a node's page from the chart; keyboard users have the same links in the tables.
+  const showLabel = (node) => { full.textContent = node.data('label') }
+  const hideLabel = () => { full.textContent = '' }
+  cy.on('mouseover', 'node', (event) => showLabel(event.target))
+  // The pointer leaving a node gives the label back to the node with the keyboard's focus, if one has it.
+  cy.on('mouseout', 'node', () => { const focused = cy.nodes('.focused'); if (focused.length) showLabel(focused[0]); else hideLabel() })
+  // Opening a node's page from the chart.
   cy.on('tap', 'node', (event) => window.location.assign(event.target.data('href')))
+  focusableNodes(root.querySelector('.lantern-link-chart__nodes'), cy, showLabel, hideLabel)
   root.dataset.rendered = 'true'
 }
 
