@@ -128,4 +128,26 @@ describe('a child’s NRM form in the browser', () => {
     await expectAccessible(page)
     expect(await page.locator('main').textContent()).toContain('Every question the form requires for NRM referral (child) is answered')
   })
+
+  it('records the referral sent from the ready form, with its Home Office reference copied into the form, and shows the decision due on My work', async () => {
+    await page.goto(`${baseUrl}/referrals/${referralId}/people/${childId}/nrm`)
+    expect(await page.locator('main').textContent()).toContain('Form ready')
+    // No "completed another way" question when the form prepared here is complete.
+    expect(await page.getByLabel(/completed on the Home Office service without the form prepared in Lantern/).count()).toBe(0)
+    const today = new Date()
+    const group = page.getByRole('group', { name: 'Date submitted' })
+    await group.getByLabel('Day').fill(String(today.getDate()))
+    await group.getByLabel('Month').fill(String(today.getMonth() + 1))
+    await group.getByLabel('Year').fill(String(today.getFullYear()))
+    await page.getByLabel('Home Office NRM reference (optional)').fill('NRM-E2E-0042')
+    await page.getByRole('button', { name: 'Record NRM referral' }).click()
+    await expect.poll(() => page.locator('main').textContent()).toContain('NRM referral recorded. Reasonable grounds decision due')
+    await expectAccessible(page)
+    expect(await page.locator('main').textContent()).toContain('NRM-E2E-0042')
+    await open('After submission')
+    // Shown for checking as the answer, with where it came from (an input's value is not text content).
+    expect(await page.locator('main').innerHTML()).toContain('NRM-E2E-0042')
+    await page.goto(`${baseUrl}/my-work`)
+    expect(await page.locator('main').textContent()).toContain('Reasonable grounds decision due')
+  })
 })
