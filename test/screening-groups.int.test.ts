@@ -314,3 +314,21 @@ describe('screening from a person’s page', () => {
     expect((await dc.get(`/screenings/${id}/age`)).body).toContain('value="22"')
   })
 })
+
+describe('the demo', () => {
+  it('loads one warrant-day group of three people on a live job, through the services', async () => {
+    const { loadDemoWarrantDay } = await import('#src/modules/screening/screening-groups.demo.ts')
+    const r = await referral([{ names: ['Demo Worker'], approximateAge: 35, gender: 'male', role: 'potential-victim' }])
+    await dc.get(`/referrals/${r.id}`)
+    const jobId = (await dc.post(`/referrals/${r.id}/cases`, { title: 'Demo warrant job', kind: 'investigation' })).headers.location!.split('/').pop()!
+    const loaded = await loadDemoWarrantDay(ctx.db)
+    expect(loaded).not.toBeNull()
+    const group = await ctx.db.selectFrom('screening_groups').selectAll().where('id', '=', loaded!.groupId).executeTakeFirstOrThrow()
+    expect(group).toMatchObject({ case_id: jobId, warrant_day: true })
+    expect(group.shared_saved_at).not.toBeNull()
+    const rows = await ctx.db.selectFrom('screenings').select(['status', 'confirmed_route']).where('group_id', '=', group.id).execute()
+    expect(rows).toHaveLength(3)
+    expect(rows.filter((s) => s.status === 'confirmed').map((s) => s.confirmed_route)).toEqual(['NRM_AND_CHILD_SAFEGUARDING'])
+    expect((await dc.get(`/screening-groups/${group.id}`)).statusCode).toBe(200)
+  })
+})
