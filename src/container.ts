@@ -5,6 +5,7 @@ import { createUserAdminService } from '#src/platform/auth/user-admin.service.ts
 import { createReferralService } from '#src/modules/referrals/referral.service.ts'
 import { createPriorityService } from '#src/modules/priorities/index.ts'
 import { createScreeningRules, createScreeningService } from '#src/modules/screening/screening.service.ts'
+import { createScreeningGroupService } from '#src/modules/screening/screening-groups.service.ts'
 import { createNrmService } from '#src/modules/nrm/nrm.service.ts'
 import { createPersonService } from '#src/modules/people/person.service.ts'
 import { createSupportWorkerService } from '#src/modules/people/support-workers.service.ts'
@@ -31,12 +32,14 @@ export function createServices(db: Db, config: Config) {
   const referrals = createReferralService(db, { triageSlaHours: config.triageSlaHours })
   const people = createPersonService(db)
   const matching = createMatchingService(db)
+  const screening = createScreeningService(db, screeningRules)
   return {
     auth: createAuthService(db, config),
     userAdmin: createUserAdminService(db),
     referrals,
     priorities: createPriorityService(db),
-    screening: createScreeningService(db, screeningRules),
+    screening,
+    screeningGroups: createScreeningGroupService(db, { referrals, screening }),
     nrm: createNrmService(db, screeningRules),
     people,
     supportWorkers: createSupportWorkerService(db),

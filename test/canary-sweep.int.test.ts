@@ -118,6 +118,7 @@ function urlsFor(route: string): Request[] {
     if (before === 'hub-meetings' || before === 'meetings') return [w.meetingId]
     if (before === 'safeguarding-prompts') return w.promptIds.length ? w.promptIds : random
     if (before === 'screenings' && w.screeningId) return [w.screeningId]
+    if (before === 'screening-groups') return [w.screeningGroupId]
     if (before === 'users') return [world.viewers.get('jobOfficer')!.id, world.viewers.get('victimOfficer')!.id]
     if (param === 'id' && url.startsWith('/retention/records')) return [w.restrictedCase, w.hiddenPerson, w.victim, w.victimReferral, w.disclosureId, ...w.promptIds.slice(0, 1)]
     return random

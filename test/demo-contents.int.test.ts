@@ -52,6 +52,7 @@ describe('the demo on first start', () => {
     ['people referred as children turning 18', sql`SELECT count(*) AS n FROM nrm_referrals n JOIN people p ON p.id = n.person_id WHERE n.child_at_referral AND p.date_of_birth + interval '18 years' BETWEEN now() AND now() + interval '90 days'`],
     ['crime numbers on referrals', sql`SELECT count(*) AS n FROM occurrence_references WHERE kind = 'crime' AND referral_id IS NOT NULL`],
     ['references carried to NRM referrals', sql`SELECT count(*) AS n FROM occurrence_references WHERE nrm_referral_id IS NOT NULL`],
+    ['a warrant-day screening of people met together on a live job', sql`SELECT count(*) AS n FROM screening_groups g WHERE g.case_id IS NOT NULL AND (SELECT count(*) FROM screenings s WHERE s.group_id = g.id) >= 3`],
     ['Duty to Notify submissions', sql`SELECT count(*) AS n FROM dtn_submissions`],
     ['an information-sharing agreement', sql`SELECT count(*) AS n FROM sharing_agreements`],
     ['live disclosures to the demo partner’s agency', sql`SELECT count(*) AS n FROM disclosures d JOIN users u ON u.agency_id = d.agency_id WHERE u.email = 'partner@demo.lantern.test' AND d.status = 'live' AND d.revoked_at IS NULL`],

@@ -65,6 +65,7 @@ export type CanaryWorld = {
     agreementId: string
     meetingId: string
     screeningId: string | null
+    screeningGroupId: string
     promptIds: string[]
     taskId: string
   }
@@ -232,6 +233,26 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
   const screeningStart = await v('victimOfficer').pages.post(`/referrals/${victimReferral.id}/people/${victim}/screenings`, {})
   const screeningId = /\/screenings\/([0-9a-f-]{36})\//.exec(String(screeningStart.headers.location ?? ''))?.[1] ?? null
 
+  // 9. The victim met again and screened from their person page (a screening group), with what they were made to
+  // do typed into the group's shared facts: victim side, like the screening itself.
+  const encounter = await ctx.services.screeningGroups.start(
+    { caseId: null, encounteredOn: '2026-11-30', summary: 'Met again at the car wash', personIds: [victim], newPeople: [] },
+    officer,
+    actor('victimOfficer'),
+  )
+  await ctx.services.screeningGroups.saveShared(
+    encounter.groupId,
+    {
+      premises: { premisesType: 'car-wash', addressLine1: '', postcode: '', description: 'Car wash on the ring road' },
+      encounter: { location: 'England', encounteredBy: 'police', detention: 'none', diplomaticHousehold: 'no', safeguardingConcern: 'yes' },
+      exploitation: { purpose: mark('victim-side', 'VGROUPPURPOSE'), types: ['LABOUR'], countyLines: 'no', exploitedAsChild: '' },
+      indicators: { indicators: ['lives-at-work'], means: [], otherMeans: mark('victim-side', 'VGROUPMEANS'), none: false },
+      employer: { name: '', details: '' },
+    },
+    officer,
+    actor('victimOfficer'),
+  )
+
   return {
     markers,
     viewers,
@@ -261,6 +282,7 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
       agreementId,
       meetingId,
       screeningId,
+      screeningGroupId: encounter.groupId,
       promptIds,
       taskId,
     },

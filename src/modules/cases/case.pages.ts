@@ -75,6 +75,9 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       canEdit: can(request.user, 'case:edit'),
       canDecide: can(request.user, 'case:supervise'),
       leadsTeam: view.access.officerInCharge || view.access.supervisor,
+      // Screening people met on the job: offered to those with its victims' side duty (the access policy) who may screen.
+      canScreen: services.screeningGroups.mayScreen(request.user!) && (view.access.victimSide || view.access.supervisor),
+      screeningGroups: (await services.screeningGroups.listForCase(view.case.id)).map((g) => ({ ...g, on: formatDate(g.encountered_on) })),
       members: view.members,
       teamCandidates: view.access.officerInCharge || view.access.supervisor ? (await cases.teamCandidates()).filter((u) => !view.members.some((m) => m.user_id === u.id)) : [],
       statusItems: [

@@ -20,6 +20,7 @@ import { loadDemoMatching } from '#src/modules/matching/matching.demo.ts'
 import { loadDemoSupportWorkers } from '#src/modules/people/support-workers.demo.ts'
 import { loadDemoTriage } from './triage.demo.ts'
 import { loadDemoNrmDrafts } from '#src/modules/nrm/nrm.demo.ts'
+import { loadDemoWarrantDay } from '#src/modules/screening/screening-groups.demo.ts'
 import { loadDemoReferences } from '#src/modules/occurrence-references/index.ts'
 import { loadDemoNrmLifecycle } from '#src/modules/nrm/nrm.lifecycle.demo.ts'
 import { loadDemoDisclosures } from '#src/modules/disclosures/disclosure.demo.ts'
@@ -91,6 +92,7 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
   await loadDemoIntelligence(db)
   await loadDemoNrmDrafts(db)
   await loadDemoReferences(db)
+  await loadDemoWarrantDay(db)
   await loadDemoNrmLifecycle(db, { firstOfficerEmail: 'dc1@demo.lantern.test' })
   await loadDemoDisclosures(db, { officerEmail: 'dc1@demo.lantern.test', supervisorEmail: 'ds@demo.lantern.test' })
   const credentials = { password, mfaSecret, users: users.map((u) => ({ email: u.email, role: u.role })) }

@@ -94,6 +94,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       canEdit: can(request.user, 'person:edit'),
       canSeeStatus: can(request.user, 'immigration-status:view'),
       canShare: can(request.user, 'disclosure:make'),
+      canScreen: can(request.user, 'screening:assess') && can(request.user, 'victim-facet:edit'),
       canRecordStatus: can(request.user, 'immigration-status:edit'),
       firstReferral: view.roles.find((r) => r.kind === 'referral')?.id ?? null,
       vocab: {

@@ -165,6 +165,8 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
       thrive: THRIVE_ELEMENTS.items,
       levels: GRADE_LEVELS.items,
       timeline: view.events.map((e) => presentEvent(e, names)),
+      // A referral recorded for an encounter (people met together on a job or first met in one) names its screening group.
+      screeningGroupId: (await services.screeningGroups.groupIdForReferral(id)) ?? null,
       transitions: referrals.allowedTransitions(view.referral.status).map((s) => ({ value: s, text: STATUSES.label(s) })),
       assignees,
       errors,

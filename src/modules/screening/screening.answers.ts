@@ -37,6 +37,8 @@ export type ScreeningAnswers = {
   indicators?: IndicatorAnswers
   consent?: ConsentAnswers
   offence?: OffenceAnswers
+  /** Sections prefilled from a screening group's shared facts and not yet confirmed for this person. */
+  prefilled?: string[]
 }
 
 export const CONSENT_POINTS = {

@@ -17,6 +17,7 @@ export type ScreeningRow = {
   confirmed_at: Date | null
   confirmed_by_name: string | null
   created_at: Date
+  group_id: string | null
   reference: string
   person_name: string | null
 }
@@ -35,6 +36,7 @@ const screeningColumns = [
   'screenings.override_reason',
   'screenings.confirmed_at',
   'screenings.created_at',
+  'screenings.group_id',
 ] as const
 
 export async function findScreening(db: Queryable, id: string): Promise<ScreeningRow | undefined> {
@@ -61,10 +63,10 @@ export async function listScreenings(db: Queryable, referralId: string, personId
     .execute()
 }
 
-export async function insertScreening(db: Queryable, row: { id: string; referralId: string; personId: string; answers: Record<string, unknown>; createdBy: string | null }): Promise<void> {
+export async function insertScreening(db: Queryable, row: { id: string; referralId: string; personId: string; answers: Record<string, unknown>; createdBy: string | null; groupId?: string | null }): Promise<void> {
   await db
     .insertInto('screenings')
-    .values({ id: row.id, referral_id: row.referralId, person_id: row.personId, answers: JSON.stringify(row.answers), status: 'draft', created_by: row.createdBy, updated_at: new Date() })
+    .values({ id: row.id, referral_id: row.referralId, person_id: row.personId, answers: JSON.stringify(row.answers), status: 'draft', created_by: row.createdBy, updated_at: new Date(), group_id: row.groupId ?? null })
     .execute()
 }
 

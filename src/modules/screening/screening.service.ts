@@ -1,4 +1,4 @@
-import type { Db } from '#src/platform/db/database.ts'
+import type { Db, Trx } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
@@ -33,7 +33,7 @@ export type ScreeningRules = ReturnType<typeof createScreeningRules>
 export const ScreeningError = defineDomainError('ScreeningError', { 'not-found': 404, 'already-confirmed': 409, incomplete: 400, 'bad-override': 400 })
 
 /** Maps the referral's exploitation types to the Home Office enums the rules use, to prefill a screening. */
-const REFERRAL_TYPE_TO_FACT: Record<string, string> = {
+export const REFERRAL_TYPE_TO_FACT: Record<string, string> = {
   labour: 'LABOUR',
   sexual: 'SEXUAL',
   criminal: 'CRIMINAL',
@@ -62,9 +62,12 @@ export function createScreeningService(db: Db, rules: ScreeningRules) {
     rules,
     sectionsNeeded,
 
-    /** Starts a screening, prefilled from what the referral already says about the person. */
-    async start(referralId: string, personId: string, actor: Actor): Promise<string> {
-      const subject = await repo.findSubject(db, referralId, personId)
+    /**
+     * Starts a screening, prefilled from what the referral already says about the person. A screening group
+     * (people met together) starts its people's screenings in its own transaction (`trx`) and names itself.
+     */
+    async start(referralId: string, personId: string, actor: Actor, options: { trx?: Trx; groupId?: string } = {}): Promise<string> {
+      const subject = await repo.findSubject(options.trx ?? db, referralId, personId)
       if (!subject) throw new ScreeningError('not-found', 'That person is not in this referral')
       const [y, m, d] = subject.date_of_birth ? subject.date_of_birth.split('-') : ['', '', '']
       const answers: ScreeningAnswers = {
@@ -84,11 +87,15 @@ export function createScreeningService(db: Db, rules: ScreeningRules) {
           exploitedAsChild: '',
         },
       }
+      // In a group, what was filled in for them (their age as recorded, later the shared facts) is confirmed per person.
+      if (options.groupId) answers.prefilled = ['age', 'exploitation']
       const id = uuidv7()
-      await inTransaction(db, async (trx) => {
-        await repo.insertScreening(trx, { id, referralId, personId, answers, createdBy: actor.userId })
-        await appendAuditEvents(trx, actor, [{ action: 'screening.started', subjectType: 'person', subjectId: personId, details: { screeningId: id, referralId } }])
-      })
+      const work = async (trx: Trx) => {
+        await repo.insertScreening(trx, { id, referralId, personId, answers, createdBy: actor.userId, groupId: options.groupId ?? null })
+        await appendAuditEvents(trx, actor, [{ action: 'screening.started', subjectType: 'person', subjectId: personId, details: { screeningId: id, referralId, groupId: options.groupId ?? null } }])
+      }
+      if (options.trx) await work(options.trx)
+      else await inTransaction(db, work)
       return id
     },
 
@@ -100,13 +107,18 @@ export function createScreeningService(db: Db, rules: ScreeningRules) {
     async saveSection(id: string, section: ScreeningSection, value: object): Promise<void> {
       const row = await load(id)
       if (row.status !== 'draft') throw new ScreeningError('already-confirmed', 'This screening has been confirmed and cannot be changed. Start a new screening.')
-      await repo.saveAnswers(db, id, { ...row.answers, [section]: value })
+      // Answering a section prefilled from a group's shared facts confirms it for this person.
+      const prefilled = ((row.answers as ScreeningAnswers).prefilled ?? []).filter((s) => s !== section)
+      await repo.saveAnswers(db, id, { ...row.answers, [section]: value, prefilled })
     },
 
-    /** The outcome for the answers so far, and which sections are still unanswered. */
+    /**
+     * The outcome for the answers so far, and which sections are still unanswered. A section prefilled from a
+     * screening group's shared facts counts as unanswered until the officer confirms it for this person.
+     */
     preview(answers: ScreeningAnswers): { outcome: Assessment; facts: Facts; unanswered: ScreeningSection[] } {
       const facts = answersToFacts(answers)
-      const unanswered = sectionsNeeded(answers).filter((s) => !answers[s])
+      const unanswered = sectionsNeeded(answers).filter((s) => !answers[s] || (answers.prefilled ?? []).includes(s))
       return { outcome: rules.assess(facts), facts, unanswered }
     },
 

@@ -369,6 +369,24 @@ export interface ScreeningsTable {
   created_by: string | null
   created_at: CreatedAt
   updated_at: Timestamp
+  /** The screening group (encounter) it belongs to, when started from a live job or a person (migration 0050). */
+  group_id: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+/** People met together (one encounter: one referral, premises and job), screened with shared facts (migration 0050). */
+export interface ScreeningGroupsTable {
+  id: string
+  referral_id: string
+  case_id: string | null
+  warrant_day: ColumnType<boolean, boolean | undefined, boolean>
+  encountered_on: string
+  shared: ColumnType<Record<string, unknown>, string | undefined, string>
+  shared_saved_at: Timestamp | null
+  location_id: string | null
+  employer_person_id: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
 }
 
 export interface ConsentsTable {
@@ -965,6 +983,7 @@ export interface Database {
   referral_events: ReferralEventsTable
   referral_drafts: ReferralDraftsTable
   screenings: ScreeningsTable
+  screening_groups: ScreeningGroupsTable
   consents: ConsentsTable
   nrm_referrals: NrmReferralsTable
   nrm_events: NrmEventsTable

@@ -31,6 +31,7 @@ import * as m0034 from './migrations/0034-triage-urgency-grading.ts'
 import * as m0047 from './migrations/0047-nrm-drafts.ts'
 import * as m0048 from './migrations/0048-event-time-known.ts'
 import * as m0049 from './migrations/0049-occurrence-references.ts'
+import * as m0050 from './migrations/0050-screening-groups.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -65,6 +66,7 @@ const migrations: Record<string, Migration> = {
   '0047-nrm-drafts': m0047,
   '0048-event-time-known': m0048,
   '0049-occurrence-references': m0049,
+  '0050-screening-groups': m0050,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
