@@ -25,6 +25,7 @@ import { registerPriorityPages } from '#src/modules/priorities/priority.pages.ts
 import { registerScreeningApi } from '#src/modules/screening/screening.api.ts'
 import { registerScreeningPages } from '#src/modules/screening/screening.pages.ts'
 import { registerScreeningGroupPages } from '#src/modules/screening/screening-groups.pages.ts'
+import { registerScreeningGroupApi } from '#src/modules/screening/screening-groups.api.ts'
 import { registerNrmPages } from '#src/modules/nrm/nrm.pages.ts'
 import { registerPersonPages } from '#src/modules/people/person.pages.ts'
 import { hideRecordsOutsideTheirJobs } from '#src/modules/people/index.ts'
@@ -218,6 +219,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerScreeningApi(app, deps)
   registerScreeningPages(app, deps)
   registerScreeningGroupPages(app, deps)
+  registerScreeningGroupApi(app, deps)
   registerNrmPages(app, deps)
   registerPersonPages(app, deps)
   registerCasePages(app, deps)

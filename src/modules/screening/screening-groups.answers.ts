@@ -81,16 +81,16 @@ export type EncounterStart = { encounteredOn: string; summary: string; personIds
 /**
  * The start of an encounter: when, what happened, and who was met (people on record chosen, and people not yet on
  * record described). `allowed` is the people that may be chosen (the job's); `fixed` a person already chosen (the
- * person page's).
+ * person page's); `newPeopleRows` how many `new-N-…` rows to read (the form's rows by default; the API's list length).
  */
-export function readEncounterStart(body: Body, options: { allowed?: Set<string>; fixed?: string }): { answers: EncounterStartAnswers; errors: FieldErrors; value: EncounterStart | null } {
+export function readEncounterStart(body: Body, options: { allowed?: Set<string>; fixed?: string; newPeopleRows?: number }): { answers: EncounterStartAnswers; errors: FieldErrors; value: EncounterStart | null } {
   const answers: EncounterStartAnswers = {
     day: str(body, 'encounteredOn-day', 10),
     month: str(body, 'encounteredOn-month', 10),
     year: str(body, 'encounteredOn-year', 10),
     summary: str(body, 'summary', 10_100),
     personIds: options.fixed ? [options.fixed] : [...new Set(asArray(body.personIds))],
-    newPeople: Array.from({ length: options.fixed ? 0 : NEW_PEOPLE_ROWS }, (_, i) => ({
+    newPeople: Array.from({ length: options.fixed ? 0 : (options.newPeopleRows ?? NEW_PEOPLE_ROWS) }, (_, i) => ({
       description: str(body, `new-${i}-description`, 300),
       approximateAge: str(body, `new-${i}-age`, 10),
       gender: str(body, `new-${i}-gender`, 20),

@@ -10,13 +10,11 @@ import { GENDERS, PREMISES_TYPES } from '#src/modules/referrals/referral.vocabul
 import { CASE_ROLES, type CaseRole } from '#src/modules/cases/case.service.ts'
 import { askWhom } from '#src/modules/people/index.ts'
 import { INDICATOR_GROUPS } from './indicators.ts'
-import { mayBeChild, type ScreeningAnswers } from './screening.answers.ts'
 import { DETENTION, ENCOUNTERED_BY, EXPLOITATION_TYPES, LOCATIONS, MEANS } from './screening.facts.ts'
 import { ROUTE_LABELS } from './screening.pages.ts'
 import type { Route } from './screening.rules.ts'
-import { SCREENING_SECTIONS } from './screening.service.ts'
 import { NEW_PEOPLE_ROWS, readEncounterStart, readShared, sharedFormValues, type EncounterStartAnswers, type SharedAnswers } from './screening-groups.answers.ts'
-import { ScreeningGroupError } from './screening-groups.service.ts'
+import { memberProgress, ScreeningGroupError } from './screening-groups.service.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
@@ -187,10 +185,8 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
       premises: shared.premises ? [PREMISES_TYPES.label(shared.premises.premisesType), shared.premises.addressLine1, shared.premises.postcode, shared.premises.description].filter(Boolean).join(', ') : null,
       employer: shared.employer?.name || null,
       people: members.map((m) => {
-        const answers = m.answers as ScreeningAnswers
-        const pending = (answers.prefilled ?? []).length
-        const answered = SCREENING_SECTIONS.filter((s) => answers[s] && !(answers.prefilled ?? []).includes(s)).length
-        const child = m.outcome ? (m.outcome as { is_child?: boolean }).is_child === true : mayBeChild(answers.age)
+        const { progress, sharedToConfirm, child, consent } = memberProgress(m)
+        const pending = sharedToConfirm.length
         return {
           name: m.name ?? 'Unnamed person',
           age: describeAge(m),
@@ -198,8 +194,8 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
           screeningHref: m.status === 'confirmed' ? `/screenings/${m.screening_id}/outcome` : `/screenings/${m.screening_id}/age`,
           nrmHref: `/referrals/${group.referral_id}/people/${m.person_id}/nrm`,
           confirmed: m.status === 'confirmed',
-          status: m.status === 'confirmed' ? `Confirmed: ${ROUTE_LABELS[m.confirmed_route as Route] ?? m.confirmed_route}` : answered === 0 ? 'Not started' : `In progress${pending ? `: ${pending} shared ${pending === 1 ? 'part' : 'parts'} to confirm` : ''}`,
-          consent: child ? 'Not needed (child or may be a child)' : answers.consent ? (CONSENT_LABELS[answers.consent.decision] ?? answers.consent.decision) : 'Not recorded yet',
+          status: progress === 'confirmed' ? `Confirmed: ${ROUTE_LABELS[m.confirmed_route as Route] ?? m.confirmed_route}` : progress === 'not-started' ? 'Not started' : `In progress${pending ? `: ${pending} shared ${pending === 1 ? 'part' : 'parts'} to confirm` : ''}`,
+          consent: child ? 'Not needed (child or may be a child)' : consent ? (CONSENT_LABELS[consent] ?? consent) : 'Not recorded yet',
         }
       }),
     })

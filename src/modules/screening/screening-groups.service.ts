@@ -10,8 +10,8 @@ import type { ReferralService } from '#src/modules/referrals/referral.service.ts
 import { insertLocation, insertPerson, insertReferralEvent, linkLocations, updateReferralStatus } from '#src/modules/referrals/referral.repository.ts'
 import { addCasePerson, addTimeline, findCase, linkCaseLocation, listCasePeople } from '#src/modules/cases/case.repository.ts'
 import { displayName } from '#src/modules/people/display-name.ts'
-import type { ScreeningAnswers } from './screening.answers.ts'
-import { REFERRAL_TYPE_TO_FACT, type ScreeningService } from './screening.service.ts'
+import { mayBeChild, type ScreeningAnswers } from './screening.answers.ts'
+import { REFERRAL_TYPE_TO_FACT, SCREENING_SECTIONS, type ScreeningService } from './screening.service.ts'
 import * as screeningRepo from './screening.repository.ts'
 import { SHARED_SECTIONS, type EncounterStart, type SharedAnswers } from './screening-groups.answers.ts'
 import * as repo from './screening-groups.repository.ts'
@@ -64,7 +64,11 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
      * victims), and starts each person's screening, all in one transaction with the audit rows. With more than
      * one person it is a warrant-day group, whose shared facts are entered next.
      */
-    async start(input: EncounterStart & { caseId: string | null }, user: CurrentUser, actor: Actor): Promise<{ groupId: string; referralId: string; screeningIds: string[]; warrantDay: boolean }> {
+    async start(
+      input: EncounterStart & { caseId: string | null },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<{ groupId: string; referralId: string; personIds: string[]; screeningIds: string[]; warrantDay: boolean }> {
       if (input.caseId) {
         const access = await caseAccess(db, user, input.caseId)
         if (!access?.visible) throw new ScreeningGroupError('not-found', 'Live job not found')
@@ -115,7 +119,7 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
         await appendAuditEvents(trx, actor, [
           { action: 'screening-group.started', subjectType: 'referral', subjectId: created.id, details: { groupId, caseId: input.caseId, people: personIds, newPeople: input.newPeople.length, warrantDay } },
         ])
-        return { groupId, referralId: created.id, screeningIds, warrantDay }
+        return { groupId, referralId: created.id, personIds, screeningIds, warrantDay }
       })
     },
 
@@ -226,6 +230,26 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
     groupIdForReferral: (referralId: string) => repo.findGroupIdForReferral(db, referralId),
     /** Whether this user may start screening from a person's page or a job: the route permission and the victim side's edit permission. */
     mayScreen: (user: CurrentUser) => can(user, 'screening:assess') && can(user, 'victim-facet:edit'),
+  }
+}
+
+/**
+ * Where one person's screening in a group stands, for the group page and the API: not started (nothing answered
+ * by the officer for them; sections only prefilled from the shared facts do not count), in progress or
+ * confirmed; the shared sections still to confirm for them; and their consent (not needed for a child or
+ * someone who may be one).
+ */
+export function memberProgress(m: repo.GroupMemberRow): { progress: 'not-started' | 'in-progress' | 'confirmed'; sharedToConfirm: string[]; child: boolean; consent: string | null; consentNeeded: boolean } {
+  const answers = m.answers as ScreeningAnswers
+  const sharedToConfirm = answers.prefilled ?? []
+  const answered = SCREENING_SECTIONS.filter((s) => answers[s] && !sharedToConfirm.includes(s)).length
+  const child = m.outcome ? (m.outcome as { is_child?: boolean }).is_child === true : mayBeChild(answers.age)
+  return {
+    progress: m.status === 'confirmed' ? 'confirmed' : answered === 0 ? 'not-started' : 'in-progress',
+    sharedToConfirm,
+    child,
+    consent: child ? null : (answers.consent?.decision ?? null),
+    consentNeeded: !child,
   }
 }
 
