@@ -368,6 +368,9 @@ describe('the canary sweep', () => {
       '/api/v1/cases/:id/people': { newName: 'Canary Person', role: 'witness' },
       '/people/:id/matches/:otherId': { decision: 'reject', note: 'Canary' },
       '/api/v1/people/:id/matches/:otherId/decision': { decision: 'reject', note: 'Canary' },
+      '/people/:id/screenings': { 'encounteredOn-day': '1', 'encounteredOn-month': '11', 'encounteredOn-year': '2026', summary: 'Canary encounter' },
+      '/api/v1/people/:id/screening-groups': { encounteredOn: '2026-11-01', summary: 'Canary encounter' },
+      '/api/v1/cases/:id/screening-groups': { encounteredOn: '2026-11-01', summary: 'Canary encounter', personIds: [] },
     }
     const mismatches: string[] = []
     const send = async (viewer: Viewer, method: string, url: string, body: Record<string, string | string[] | boolean>) => {

@@ -184,6 +184,13 @@ describe('warrant-day screening groups over the API', () => {
   })
 })
 
+describe('the OpenAPI description', () => {
+  it('describes the screening group routes', async () => {
+    const paths = Object.keys((await ctx.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json().paths)
+    expect(paths).toEqual(expect.arrayContaining(['/api/v1/cases/{id}/screening-groups', '/api/v1/people/{id}/screening-groups', '/api/v1/screening-groups/{id}', '/api/v1/screening-groups/{id}/shared']))
+  })
+})
+
 describe('screening one person from their record over the API', () => {
   it('starts a single screening for someone with no victim side yet', async () => {
     const officer = await tokenFor('investigator')
