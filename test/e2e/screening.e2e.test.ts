@@ -120,6 +120,13 @@ describe('screening in the browser', () => {
     await page.locator('#submittedOn-year').fill('2026')
     await page.getByLabel('Single Competent Authority').check()
     await page.getByRole('button', { name: 'Record NRM referral' }).click()
+    // No NRM form was prepared in Lantern: recording the referral needs the officer to say it went another way.
+    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('The NRM form in Lantern has')
+    await expectAccessible(page)
+    expect(await page.locator('#submittedOn-day').inputValue()).toBe('11') // typed work kept
+    expect(await page.getByLabel('Single Competent Authority').isChecked()).toBe(true)
+    await page.getByLabel('The referral was completed on the Home Office service without the form prepared in Lantern').check()
+    await page.getByRole('button', { name: 'Record NRM referral' }).click()
     await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Reasonable grounds decision due 18 May 2026')
     await expectAccessible(page)
     const summary = await download('Download the NRM referral summary (PDF)')

@@ -144,7 +144,7 @@ describe('warrant-day screening in the browser', () => {
     await page.getByRole('group', { name: 'Did they work in a diplomat’s household?' }).getByLabel('No').check()
     await page.getByRole('group', { name: 'Is there a safeguarding concern?' }).getByLabel('Yes').check()
     await page.getByLabel('What were they made to do, or was intended for them?').fill('Washing cars for no pay, living in a caravan on site')
-    await page.getByLabel('Labour', { exact: true }).check()
+    await page.getByLabel('Labour exploitation', { exact: true }).check()
     await page.getByRole('button', { name: 'Save and fill in each person’s screening' }).click()
     await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Select yes if this may involve County Lines')
     expect(await page.getByLabel('Address', { exact: true }).inputValue()).toBe('12 Wharf Street')

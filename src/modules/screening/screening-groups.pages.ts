@@ -9,9 +9,7 @@ import { describeAge } from '#src/modules/referrals/referral.presenter.ts'
 import { GENDERS, PREMISES_TYPES } from '#src/modules/referrals/referral.vocabulary.ts'
 import { CASE_ROLES, type CaseRole } from '#src/modules/cases/case.service.ts'
 import { askWhom } from '#src/modules/people/index.ts'
-import { INDICATOR_GROUPS } from './indicators.ts'
-import { DETENTION, ENCOUNTERED_BY, EXPLOITATION_TYPES, LOCATIONS, MEANS } from './screening.facts.ts'
-import { ROUTE_LABELS } from './screening.pages.ts'
+import { ROUTE_LABELS, SCREENING_VOCAB } from './screening.pages.ts'
 import type { Route } from './screening.rules.ts'
 import { NEW_PEOPLE_ROWS, readEncounterStart, readShared, sharedFormValues, type EncounterStartAnswers, type SharedAnswers } from './screening-groups.answers.ts'
 import { memberProgress, ScreeningGroupError } from './screening-groups.service.ts'
@@ -19,16 +17,7 @@ import { memberProgress, ScreeningGroupError } from './screening-groups.service.
 type Body = Record<string, unknown>
 type Params = { id: string }
 
-const vocab = {
-  LOCATIONS,
-  ENCOUNTERED_BY: Object.entries(ENCOUNTERED_BY).map(([value, text]) => ({ value, text })),
-  DETENTION: Object.entries(DETENTION).map(([value, text]) => ({ value, text })),
-  MEANS: Object.entries(MEANS).map(([value, text]) => ({ value, text })),
-  EXPLOITATION_TYPES: EXPLOITATION_TYPES.map((value) => ({ value, text: value.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase()) })),
-  INDICATOR_GROUPS,
-  PREMISES_TYPES: PREMISES_TYPES.items,
-  GENDERS: GENDERS.items,
-}
+const vocab = { ...SCREENING_VOCAB, PREMISES_TYPES: PREMISES_TYPES.items, GENDERS: GENDERS.items }
 
 /** The order the shared facts form's errors are listed in, top to bottom as the form asks. */
 const SHARED_ORDER = ['premisesType', 'addressLine1', 'postcode', 'premisesDescription', 'location', 'encounteredBy', 'detention', 'diplomaticHousehold', 'safeguardingConcern', 'purpose', 'countyLines', 'indicators', 'otherMeans', 'employerName', 'employerDetails']

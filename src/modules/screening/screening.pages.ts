@@ -63,15 +63,17 @@ const READERS: Record<ScreeningSection, (body: Body) => { answers: object; error
   offence: readOffence,
 }
 
-const vocab = {
+/** The choices the screening question pages offer, in words: shared with the warrant-day pages, which ask the same questions once for everyone. */
+export const SCREENING_VOCAB = {
   LOCATIONS,
   ENCOUNTERED_BY: Object.entries(ENCOUNTERED_BY).map(([value, text]) => ({ value, text })),
   DETENTION: Object.entries(DETENTION).map(([value, text]) => ({ value, text })),
   MEANS: Object.entries(MEANS).map(([value, text]) => ({ value, text })),
-  EXPLOITATION_TYPES: EXPLOITATION_TYPES.map((value) => ({ value, text: value.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase()) })),
+  EXPLOITATION_TYPES: EXPLOITATION_TYPES.map((value) => ({ value, text: EXPLOITATION_TYPE_LABELS[value] ?? value })),
   CONSENT_POINTS: Object.entries(CONSENT_POINTS).map(([value, text]) => ({ value, text })),
   INDICATOR_GROUPS,
 }
+const vocab = SCREENING_VOCAB
 
 /** The screening question pages for one person in a referral, the outcome with its reasons, and confirmation. */
 export function registerScreeningPages(app: FastifyInstance, { services, db }: AppDeps): void {
