@@ -7,6 +7,7 @@ import { createPriorityService } from '#src/modules/priorities/index.ts'
 import { createScreeningRules, createScreeningService } from '#src/modules/screening/screening.service.ts'
 import { createScreeningGroupService } from '#src/modules/screening/screening-groups.service.ts'
 import { createNrmService } from '#src/modules/nrm/nrm.service.ts'
+import { refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
 import { createPersonService } from '#src/modules/people/person.service.ts'
 import { createSupportWorkerService } from '#src/modules/people/support-workers.service.ts'
 import { createCaseService } from '#src/modules/cases/case.service.ts'
@@ -30,7 +31,7 @@ import { createOccurrenceReferenceService } from '#src/modules/occurrence-refere
 export function createServices(db: Db, config: Config) {
   const screeningRules = createScreeningRules()
   const referrals = createReferralService(db, { triageSlaHours: config.triageSlaHours })
-  const people = createPersonService(db)
+  const people = createPersonService(db, { ageChanged: refreshUrgencyForPerson })
   const matching = createMatchingService(db)
   const screening = createScreeningService(db, screeningRules)
   return {

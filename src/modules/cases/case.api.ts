@@ -4,7 +4,8 @@ import { z } from 'zod'
 import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { IsoDate, LocationInput } from '#src/modules/referrals/referral.schema.ts'
+import { IsoDate } from '#src/shared/input.ts'
+import { LocationInput } from '#src/modules/people/index.ts'
 import { CASE_ROLES, CaseError, EVENT_KINDS, type CaseRole } from './case.service.ts'
 
 const CaseSummary = z.object({ id: z.uuid(), reference: z.string(), title: z.string(), kind: z.string(), status: z.string(), officerInCharge: z.string().nullable(), restricted: z.boolean(), openedAt: z.string() })

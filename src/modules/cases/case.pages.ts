@@ -8,7 +8,7 @@ import { checkDateInput } from '#src/platform/http/date-input.ts'
 import { can } from '#src/platform/auth/permissions.ts'
 import { ageOn, formatDate, formatDateTime, londonDate, londonToInstant } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
-import { describeAge } from '#src/modules/referrals/referral.presenter.ts'
+import { describeAge } from '#src/modules/people/index.ts'
 import { OccurrenceReferenceError, readReferenceForm, REFERENCE_FIELDS, REFERENCE_KIND_ITEMS, referenceFieldErrors } from '#src/modules/occurrence-references/index.ts'
 import { CASE_ROLES, CaseError, EVENT_KINDS, type CaseChange, type CaseRole } from './case.service.ts'
 

@@ -6,10 +6,8 @@ import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
-import { normaliseName, scriptOf } from '#src/shared/names.ts'
-import { insertLocation, insertReferralEvent, lockReferral, updateReferralStatus } from '#src/modules/referrals/referral.repository.ts'
-import { TRANSITIONS, type ReferralStatus } from '#src/modules/referrals/referral.vocabulary.ts'
-import type { LocationInput } from '#src/modules/referrals/referral.schema.ts'
+import { changeReferralStatus, lockReferral, TRANSITIONS, type ReferralStatus } from '#src/modules/referrals/index.ts'
+import { createNamedPerson, createPlace, type LocationInput } from '#src/modules/people/index.ts'
 import { normaliseIdentifier } from '#src/modules/people/index.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 import { caseAccess, caseVisible, isRecordVisible, leadsTeam, mayGrantVictimSide, VICTIM_ROLES, type CaseAccess } from '#src/modules/people/index.ts'
@@ -97,8 +95,7 @@ export function createCaseService(db: Db) {
         if (actor.userId) await repo.addMember(trx, id, actor.userId, true, actor.userId)
         await timeline(trx, id, actor, 'opened', `Opened from referral with ${subjects.length} people and ${places.length} places`)
         if ((TRANSITIONS[referral.status as ReferralStatus] ?? []).includes('opened-as-case')) {
-          await updateReferralStatus(trx, referralId, { status: 'opened-as-case', closureReason: null, triaged: true, closed: false })
-          await insertReferralEvent(trx, { referralId, actorUserId: actor.userId, kind: 'status-changed', fromStatus: referral.status, toStatus: 'opened-as-case', reason: `Opened as live job ${reference}` })
+          await changeReferralStatus(trx, referralId, { status: 'opened-as-case', reason: `Opened as live job ${reference}` }, actor)
         }
         await appendAuditEvents(trx, actor, [{ action: 'case.opened', subjectType: 'case', subjectId: id, details: { referralId, people: subjects.length, places: places.length, victimSide: victims.length > 0 } }])
         return { id, reference }
@@ -196,7 +193,7 @@ export function createCaseService(db: Db) {
         if (locationId) {
           if (!(await trx.selectFrom('locations').select('id').where('id', '=', locationId).executeTakeFirst())) throw new CaseError('invalid', 'Select a place that exists', 'locationId')
         } else if (input.place) {
-          locationId = await insertLocation(trx, input.place)
+          locationId = await createPlace(trx, input.place)
         } else {
           throw new CaseError('invalid', 'Enter an address, a postcode or a description of the place', 'addressLine1')
         }
@@ -294,9 +291,7 @@ export function createCaseService(db: Db) {
           const name = input.newName?.trim() ?? ''
           if (!name) throw new CaseError('invalid', 'Select a person, or enter the name of a new one', 'newName')
           if (name.length > 200) throw new CaseError('invalid', 'Name must be 200 characters or fewer', 'newName')
-          personId = uuidv7()
-          await trx.insertInto('people').values({ id: personId, date_of_birth: null, approximate_age: null, age_disputed: false, gender: 'not-known', nationalities: [], languages: [], created_by: actor.userId, updated_at: new Date() }).execute()
-          await trx.insertInto('person_names').values({ id: uuidv7(), person_id: personId, kind: 'primary', full_name: name, normalised: normaliseName(name), script: scriptOf(name), position: 0 }).execute()
+          personId = await createNamedPerson(trx, name, actor.userId)
         }
         const added = await repo.addCasePerson(trx, caseId, personId, input.role, actor.userId)
         if (!added) throw new CaseError('invalid', 'That person already has this role in the case', 'role')
@@ -461,13 +456,9 @@ export function createCaseService(db: Db) {
       if (!input.vulnerability.trim()) throw new CaseError('invalid', 'Describe the occupant’s vulnerability, for example ‘learning disability’', 'vulnerability')
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
-        const locationId = await insertLocation(trx, { addressLine1: input.addressLine1.trim(), addressLine2: null, town: input.town, postcode: input.postcode, description: null, premisesType: 'private-house' })
-        await trx.updateTable('locations').set({ cuckooed: true }).where('id', '=', locationId).execute()
+        const locationId = await createPlace(trx, { addressLine1: input.addressLine1.trim(), addressLine2: null, town: input.town, postcode: input.postcode, description: null, premisesType: 'private-house' }, { cuckooed: true })
         await repo.linkCaseLocation(trx, caseId, locationId)
-        const personId = uuidv7()
-        const name = input.occupantName.trim().slice(0, 200)
-        await trx.insertInto('people').values({ id: personId, date_of_birth: null, approximate_age: null, age_disputed: false, gender: 'not-known', nationalities: [], languages: [], vulnerability: input.vulnerability.trim().slice(0, 500), created_by: actor.userId, updated_at: new Date() }).execute()
-        await trx.insertInto('person_names').values({ id: uuidv7(), person_id: personId, kind: 'primary', full_name: name, normalised: normaliseName(name), script: scriptOf(name), position: 0 }).execute()
+        const personId = await createNamedPerson(trx, input.occupantName.trim().slice(0, 200), actor.userId, { vulnerability: input.vulnerability.trim().slice(0, 500) })
         await repo.addCasePerson(trx, caseId, personId, 'potential-victim', actor.userId)
         const linkId = uuidv7()
         await trx.insertInto('entity_links').values({ id: linkId, from_type: 'person', from_id: personId, to_type: 'location', to_id: locationId, relation: 'occupant', valid_from: null, valid_to: null, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId }).execute()

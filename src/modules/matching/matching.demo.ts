@@ -1,4 +1,5 @@
 import type { Db } from '#src/platform/db/database.ts'
+import { refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import { createPersonService } from '#src/modules/people/person.service.ts'
 
@@ -8,7 +9,7 @@ import { createPersonService } from '#src/modules/people/person.service.ts'
  * either record sees the other under "Possible matches".
  */
 export async function loadDemoMatching(db: Db): Promise<void> {
-  const people = createPersonService(db)
+  const people = createPersonService(db, { ageChanged: refreshUrgencyForPerson })
   const base = { dateOfBirth: '1996-02-11', approximateAge: null, ageDisputed: false, gender: 'female' as const, nationalities: ['RO'], languages: [] }
   const first = await people.create({ ...base, names: ['Ioana Popescu'] }, SYSTEM_ACTOR)
   const second = await people.create({ ...base, names: ['Ioana Popesku', 'Ioana P.'] }, SYSTEM_ACTOR)

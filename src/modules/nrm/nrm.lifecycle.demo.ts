@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
@@ -156,7 +157,7 @@ export async function loadDemoNrmLifecycle(db: Db, options: { firstOfficerEmail?
   const rules = createScreeningRules()
   const screening = createScreeningService(db, rules)
   const nrm = createNrmService(db, rules)
-  const people = createPersonService(db)
+  const people = createPersonService(db, { ageChanged: refreshUrgencyForPerson })
   let made = 0
 
   for (const stage of STAGES) {

@@ -1,4 +1,9 @@
-/** The people module's public API. */
+/** The people module's public API: the one owner of person, place and object records and of the policy on them. */
+// Words and shapes first: other modules' schemas read them as they load.
+export { GENDERS, PREMISES_TYPES, SUBJECT_ROLES, type Gender, type PremisesType, type SubjectRole } from './person.vocabulary.ts'
+export { personFields, dateOfBirthInPast, NewPersonInput, PersonDetailsChange, LocationInput, type PersonRecordInput } from './person.schema.ts'
+export { createPerson, createNamedPerson, createPlace } from './records.repository.ts'
+export { describeAge } from './person.presenter.ts'
 export { victimFacetAccess, createPersonService, PersonError, type PersonService, type VictimFacetAccess } from './person.service.ts'
 export { createSupportWorkerService, isSupportWorker, SUPPORT_ROLE, type SupportWorkerService, type SupportWorkerRow, type SupportedPersonRow } from './support-workers.service.ts'
 export { normaliseIdentifier, OBJECT_KINDS, type ObjectKind } from './identifiers.ts'

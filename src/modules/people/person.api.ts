@@ -5,7 +5,8 @@ import type { AppDeps } from '#src/app.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { IsoDate, LocationInput, NewPersonInput, PersonDetailsChange } from '#src/modules/referrals/referral.schema.ts'
+import { IsoDate } from '#src/shared/input.ts'
+import { LocationInput, NewPersonInput, PersonDetailsChange } from './person.schema.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 
 const Person = z.object({

@@ -11,8 +11,8 @@ import * as repo from './person.repository.ts'
 import { listForPerson as listSupportWorkers } from './support-workers.repository.ts'
 import { isRecordVisible, victimSideAccess } from './access-policy.ts'
 import { sql } from 'kysely'
-import { insertLocation, insertPerson, refreshUrgencyForPerson } from '#src/modules/referrals/referral.repository.ts'
-import type { LocationInput, PersonDetailsChange, PersonInput } from '#src/modules/referrals/referral.schema.ts'
+import type { LocationInput, PersonDetailsChange, PersonRecordInput } from './person.schema.ts'
+import * as records from './records.repository.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 
 /** `not-a-victim`: the change needs a victim side (a victim role somewhere) and the person has none. */
@@ -36,7 +36,14 @@ export type { VictimSideAccess as VictimFacetAccess } from './access-policy.ts'
 /** The victim-side policy (access-policy.ts), under the name the modules have always called it by. */
 export const victimFacetAccess = victimSideAccess
 
-export function createPersonService(db: Db) {
+/**
+ * What other modules do when a person's record changes, in the same transaction. `ageChanged`: their age decides
+ * whether each referral they are in is about a child, so the referrals module derives its urgency again. Given by the
+ * container, so the owner of people does not reach into the modules that use them.
+ */
+export type PersonHooks = { ageChanged: (trx: Trx, personId: string) => Promise<void> }
+
+export function createPersonService(db: Db, hooks: PersonHooks) {
   async function load(id: string) {
     const person = await repo.findPerson(db, id)
     if (!person) throw new PersonError('not-found', 'Person not found')
@@ -84,9 +91,9 @@ export function createPersonService(db: Db) {
     },
 
     /** Records a person on their own (not through a referral), with their names in any script. */
-    async create(input: Omit<PersonInput, 'role'>, actor: Actor): Promise<string> {
+    async create(input: PersonRecordInput, actor: Actor): Promise<string> {
       return inTransaction(db, async (trx) => {
-        const id = await insertPerson(trx, { ...input, role: 'other' }, actor.userId)
+        const id = await records.createPerson(trx, input, actor.userId)
         await appendAuditEvents(trx, actor, [{ action: 'person.created', subjectType: 'person', subjectId: id }])
         return id
       })
@@ -124,7 +131,7 @@ export function createPersonService(db: Db) {
         })
         if (!found) throw new PersonError('not-found', 'Person not found')
         // An age corrected may make a referral about a child (or no longer): its urgency follows the facts.
-        if ('dateOfBirth' in change || 'approximateAge' in change || change.ageDisputed !== undefined) await refreshUrgencyForPerson(trx, id)
+        if ('dateOfBirth' in change || 'approximateAge' in change || change.ageDisputed !== undefined) await hooks.ageChanged(trx, id)
         await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { changed: fields } }])
       })
     },
@@ -137,7 +144,7 @@ export function createPersonService(db: Db) {
       if (!source) throw new PersonError('invalid', 'Say where this came from', 'source')
       if (source.length > 200) throw new PersonError('invalid', 'Source must be 200 characters or fewer', 'source')
       return inTransaction(db, async (trx) => {
-        const locationId = await insertLocation(trx, input.place)
+        const locationId = await records.createPlace(trx, input.place)
         const linkId = uuidv7()
         await repo.touchPerson(trx, id)
         await repo.insertLink(trx, { id: linkId, from_type: 'person', from_id: id, to_type: 'location', to_id: locationId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
@@ -153,7 +160,7 @@ export function createPersonService(db: Db) {
     /** Records a place on its own, for example premises seen on a visit before anyone there is known. */
     async createPlace(place: LocationInput, actor: Actor): Promise<string> {
       return inTransaction(db, async (trx) => {
-        const locationId = await insertLocation(trx, place)
+        const locationId = await records.createPlace(trx, place)
         await appendAuditEvents(trx, actor, [{ action: 'place.recorded', subjectType: 'location', subjectId: locationId }])
         return locationId
       })

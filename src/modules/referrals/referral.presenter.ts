@@ -1,8 +1,9 @@
-import { ageOn, formatDate, formatDateTime, londonDate } from '#src/shared/dates.ts'
+import { formatDate, formatDateTime, londonDate } from '#src/shared/dates.ts'
 import { countryName, languageName } from '#src/shared/reference-data.ts'
 import type { GradingRow, LocationRow, ReferralEventRow, ReferralListRow, ReferralRow, SubjectRow } from './referral.repository.ts'
 import { CLOSURE_REASONS, EXPLOITATION_TYPES, GENDERS, GRADE_LEVELS, PREMISES_TYPES, SOURCES, STATUSES, SUBJECT_ROLES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
 import { URGENCY_INDICATORS, urgencyReasonText } from './referral.urgency.ts'
+import { describeAge } from '#src/modules/people/index.ts'
 
 const STATUS_COLOURS: Record<string, string> = {
   new: 'govuk-tag--blue',
@@ -64,15 +65,6 @@ export function presentQueueRow(row: ReferralListRow, tagLabels: Map<string, str
     overdue: row.overdue,
     peopleCount: row.people_count,
   }
-}
-
-export function describeAge(subject: { date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }): string {
-  const parts: string[] = []
-  if (subject.date_of_birth) parts.push(`Born ${formatDate(subject.date_of_birth)} (age ${ageOn(subject.date_of_birth, londonDate())})`)
-  else if (subject.approximate_age !== null) parts.push(`About ${subject.approximate_age}`)
-  else parts.push('Not known')
-  if (subject.age_disputed) parts.push('age disputed')
-  return parts.join(', ')
 }
 
 export function presentSubject(subject: SubjectRow) {

@@ -1,8 +1,6 @@
 import { sql, type ExpressionBuilder, type SqlBool, type Expression } from 'kysely'
 import type { Database, Queryable } from '#src/platform/db/database.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
-import { normaliseName, scriptOf } from '#src/shared/names.ts'
-import type { LocationInput, PersonInput } from './referral.schema.ts'
 import type { GradeLevel, ReferralStatus, ThriveElement } from './referral.vocabulary.ts'
 import { deriveUrgency, type Urgency } from './referral.urgency.ts'
 
@@ -44,56 +42,6 @@ export type QueueSort = 'urgent' | 'oldest' | 'newest'
 export async function nextReference(db: Queryable, year: number): Promise<string> {
   const { rows } = await sql<{ n: string }>`SELECT nextval('referral_reference_seq')::text AS n`.execute(db)
   return `REF-${year}-${rows[0].n.padStart(6, '0')}`
-}
-
-export async function insertPerson(db: Queryable, person: PersonInput, createdBy: string | null): Promise<string> {
-  const id = uuidv7()
-  await db
-    .insertInto('people')
-    .values({
-      id,
-      date_of_birth: person.dateOfBirth ?? null,
-      approximate_age: person.approximateAge ?? null,
-      age_disputed: person.ageDisputed,
-      gender: person.gender,
-      nationalities: person.nationalities,
-      languages: person.languages,
-      created_by: createdBy,
-      updated_at: new Date(),
-    })
-    .execute()
-  await db
-    .insertInto('person_names')
-    .values(
-      person.names.map((fullName, position) => ({
-        id: uuidv7(),
-        person_id: id,
-        kind: position === 0 ? 'primary' : scriptOf(fullName) !== 'Latn' ? 'original-script' : 'alias',
-        full_name: fullName,
-        normalised: normaliseName(fullName),
-        script: scriptOf(fullName),
-        position,
-      })),
-    )
-    .execute()
-  return id
-}
-
-export async function insertLocation(db: Queryable, location: LocationInput): Promise<string> {
-  const id = uuidv7()
-  await db
-    .insertInto('locations')
-    .values({
-      id,
-      address_line_1: location.addressLine1,
-      address_line_2: location.addressLine2,
-      town: location.town,
-      postcode: location.postcode,
-      description: location.description,
-      premises_type: location.premisesType,
-    })
-    .execute()
-  return id
 }
 
 export async function insertReferral(

@@ -4,7 +4,7 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { listAssignableUsers } from '#src/platform/auth/users.repository.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
-import { caseVisible, mayGrantVictimSide } from '#src/modules/people/index.ts'
+import { caseVisible, createPerson, createPlace, mayGrantVictimSide } from '#src/modules/people/index.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { cached } from '#src/shared/cached.ts'
 import { listPriorityTags } from '#src/modules/priorities/index.ts'
@@ -25,6 +25,48 @@ export type QueueQuery = {
 
 /** Counting stops here ("1,000+"): beyond it an exact number costs a scan and helps nobody triage. */
 export const COUNT_CAP = 1_000
+
+/**
+ * Moves a referral on, in the caller's transaction: the version check, the allowed transitions, the event and the
+ * audit row. The one way any module changes a referral's status (a live job opened from it, a screening started).
+ */
+export async function changeReferralStatus(trx: Trx, id: string, input: StatusChangeInput, actor: Actor): Promise<{ version: number }> {
+    const current = await repo.lockReferral(trx, id)
+    if (!current) throw new ReferralError('not-found', 'Referral not found')
+    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
+      throw new ReferralError('stale', 'Someone else changed this referral while you were looking at it. Check its status and try again.')
+    }
+    const from = current.status as ReferralStatus
+    if (!TRANSITIONS[from].includes(input.status)) {
+      throw new ReferralError(
+        'invalid-transition',
+        `A referral that is ${STATUSES.label(from).toLowerCase()} cannot be moved to ${STATUSES.label(input.status).toLowerCase()}`,
+        'status',
+      )
+    }
+    const closing = input.status === 'closed'
+    if (closing && !input.closureReason) throw new ReferralError('closure-reason-required', 'Select why the referral is being closed', 'closureReason')
+    if (!closing && input.closureReason) throw new ReferralError('closure-reason-not-allowed', 'A closure reason is only given when closing a referral', 'closureReason')
+    const version = await repo.updateReferralStatus(trx, id, {
+      status: input.status,
+      closureReason: closing ? (input.closureReason ?? null) : null,
+      triaged: TRIAGED_STATUSES.includes(input.status),
+      closed: closing,
+    })
+    await repo.insertReferralEvent(trx, {
+      referralId: id,
+      actorUserId: actor.userId,
+      kind: 'status-changed',
+      fromStatus: from,
+      toStatus: input.status,
+      reason: input.reason,
+      details: closing ? { closureReason: input.closureReason } : {},
+    })
+    await appendAuditEvents(trx, actor, [
+      { action: 'referral.status-changed', subjectType: 'referral', subjectId: id, justification: input.reason, details: { from, to: input.status, closureReason: input.closureReason ?? null } },
+    ])
+    return { version }
+}
 
 export function createReferralService(db: Db, options: { triageSlaHours: number }) {
   const sla = options.triageSlaHours
@@ -91,12 +133,12 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
           urgencyIndicators: input.indicators,
         })
         const subjects = []
-        for (const person of input.people) subjects.push({ personId: await repo.insertPerson(trx, person, actor.userId), role: person.role })
+        for (const person of input.people) subjects.push({ personId: await createPerson(trx, person, actor.userId), role: person.role })
         const created = subjects.map((s) => s.personId)
         for (const known of options.existingPeople ?? []) subjects.push(known)
         await repo.linkSubjects(trx, id, subjects)
         const locationIds = []
-        for (const location of input.locations) locationIds.push(await repo.insertLocation(trx, location))
+        for (const location of input.locations) locationIds.push(await createPlace(trx, location))
         await repo.linkLocations(trx, id, locationIds)
         const urgency = await refreshUrgency(trx, id)
         await repo.insertReferralEvent(trx, { referralId: id, actorUserId: actor.userId, kind: 'created', toStatus: 'new', details: { source: input.source, urgencyReasons: urgency.reasons } })
@@ -206,45 +248,8 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       return TRANSITIONS[status as ReferralStatus] ?? []
     },
 
-    async changeStatus(id: string, input: StatusChangeInput, actor: Actor): Promise<{ version: number }> {
-      return inTransaction(db, async (trx) => {
-        const current = await repo.lockReferral(trx, id)
-        if (!current) throw new ReferralError('not-found', 'Referral not found')
-        if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
-          throw new ReferralError('stale', 'Someone else changed this referral while you were looking at it. Check its status and try again.')
-        }
-        const from = current.status as ReferralStatus
-        if (!TRANSITIONS[from].includes(input.status)) {
-          throw new ReferralError(
-            'invalid-transition',
-            `A referral that is ${STATUSES.label(from).toLowerCase()} cannot be moved to ${STATUSES.label(input.status).toLowerCase()}`,
-            'status',
-          )
-        }
-        const closing = input.status === 'closed'
-        if (closing && !input.closureReason) throw new ReferralError('closure-reason-required', 'Select why the referral is being closed', 'closureReason')
-        if (!closing && input.closureReason) throw new ReferralError('closure-reason-not-allowed', 'A closure reason is only given when closing a referral', 'closureReason')
-        const version = await repo.updateReferralStatus(trx, id, {
-          status: input.status,
-          closureReason: closing ? (input.closureReason ?? null) : null,
-          triaged: TRIAGED_STATUSES.includes(input.status),
-          closed: closing,
-        })
-        await repo.insertReferralEvent(trx, {
-          referralId: id,
-          actorUserId: actor.userId,
-          kind: 'status-changed',
-          fromStatus: from,
-          toStatus: input.status,
-          reason: input.reason,
-          details: closing ? { closureReason: input.closureReason } : {},
-        })
-        await appendAuditEvents(trx, actor, [
-          { action: 'referral.status-changed', subjectType: 'referral', subjectId: id, justification: input.reason, details: { from, to: input.status, closureReason: input.closureReason ?? null } },
-        ])
-        return { version }
-      })
-    },
+    changeStatus: (id: string, input: StatusChangeInput, actor: Actor): Promise<{ version: number }> =>
+      inTransaction(db, (trx) => changeReferralStatus(trx, id, input, actor)),
 
     /**
      * Assigns a referral, or unassigns it. With a (potential) victim in it, assignment gives the assignee a duty

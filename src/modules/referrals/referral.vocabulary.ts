@@ -2,11 +2,9 @@
  * The words of the referral intake: values stored in the database, with the labels users read.
  * Exploitation types are the Home Office NRM statistics categories (DOMAIN.md section 4).
  */
-function labelled<const T extends readonly { value: string; text: string }[]>(items: T) {
-  const values = items.map((i) => i.value) as unknown as { [K in keyof T]: T[K]['value'] }
-  const labels = new Map<string, string>(items.map((i) => [i.value, i.text]))
-  return { items, values, label: (value: string) => labels.get(value) ?? value }
-}
+import { labelled } from '#src/shared/labelled.ts'
+// The words about people and places belong to the people module, which owns those records.
+export { GENDERS, PREMISES_TYPES, SUBJECT_ROLES, type Gender, type PremisesType, type SubjectRole } from '#src/modules/people/index.ts'
 
 export const SOURCES = labelled([
   { value: 'nrm-first-responder', text: 'NRM referral from a first responder' },
@@ -27,38 +25,6 @@ export const EXPLOITATION_TYPES = labelled([
   { value: 'not-specified', text: 'Not specified or unknown' },
 ] as const)
 export type ExploitationType = (typeof EXPLOITATION_TYPES.values)[number]
-
-export const SUBJECT_ROLES = labelled([
-  { value: 'potential-victim', text: 'Potential victim' },
-  { value: 'suspected-exploiter', text: 'Suspected exploiter' },
-  { value: 'witness', text: 'Witness' },
-  { value: 'reporter', text: 'Reporter' },
-  { value: 'other', text: 'Other' },
-] as const)
-export type SubjectRole = (typeof SUBJECT_ROLES.values)[number]
-
-export const GENDERS = labelled([
-  { value: 'female', text: 'Female' },
-  { value: 'male', text: 'Male' },
-  { value: 'other', text: 'Other' },
-  { value: 'not-known', text: 'Not known' },
-] as const)
-export type Gender = (typeof GENDERS.values)[number]
-
-export const PREMISES_TYPES = labelled([
-  { value: 'car-wash', text: 'Car wash' },
-  { value: 'nail-bar', text: 'Nail bar' },
-  { value: 'factory-textile', text: 'Factory or textile unit' },
-  { value: 'brothel', text: 'Brothel or pop-up brothel' },
-  { value: 'cannabis-grow', text: 'Cannabis grow' },
-  { value: 'farm', text: 'Farm' },
-  { value: 'construction-site', text: 'Construction site' },
-  { value: 'private-house', text: 'Private house' },
-  { value: 'traveller-site', text: 'Traveller site' },
-  { value: 'hotel', text: 'Hotel' },
-  { value: 'other', text: 'Other' },
-] as const)
-export type PremisesType = (typeof PREMISES_TYPES.values)[number]
 
 export const STATUSES = labelled([
   { value: 'new', text: 'New' },

@@ -7,7 +7,8 @@ import { defineDomainError } from '#src/platform/http/errors.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { caseAccess, deniedMessage, isRecordVisible, mayGrantVictimSide, victimSideAccess } from '#src/modules/people/index.ts'
 import type { ReferralService } from '#src/modules/referrals/referral.service.ts'
-import { insertLocation, insertPerson, insertReferralEvent, linkLocations, updateReferralStatus } from '#src/modules/referrals/referral.repository.ts'
+import { changeReferralStatus, linkLocations } from '#src/modules/referrals/index.ts'
+import { createNamedPerson, createPlace } from '#src/modules/people/index.ts'
 import { addCasePerson, addTimeline, findCase, linkCaseLocation, listCasePeople } from '#src/modules/cases/case.repository.ts'
 import { displayName } from '#src/modules/people/display-name.ts'
 import { mayBeChild, type ScreeningAnswers } from './screening.answers.ts'
@@ -105,8 +106,7 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
         )
         const subjects = await trx.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', created.id).orderBy('position').execute()
         const personIds = subjects.map((s) => s.person_id)
-        await updateReferralStatus(trx, created.id, { status: 'screening', closureReason: null, triaged: true, closed: false })
-        await insertReferralEvent(trx, { referralId: created.id, actorUserId: actor.userId, kind: 'status-changed', fromStatus: 'new', toStatus: 'screening', reason: warrantDay ? `Screening ${personIds.length} people met together` : 'Screening the person met' })
+        await changeReferralStatus(trx, created.id, { status: 'screening', reason: warrantDay ? `Screening ${personIds.length} people met together` : 'Screening the person met' }, actor)
         const groupId = uuidv7()
         await repo.insertGroup(trx, { id: groupId, referralId: created.id, caseId: input.caseId, warrantDay, encounteredOn: input.encounteredOn, createdBy: actor.userId })
         if (input.caseId) {
@@ -155,7 +155,7 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
         let locationId = group.location_id
         if (locationId) await repo.updateLocation(trx, locationId, location)
         else {
-          locationId = await insertLocation(trx, location)
+          locationId = await createPlace(trx, location)
           const position = await trx.selectFrom('referral_locations').select((eb) => eb.fn.countAll<string>().as('n')).where('referral_id', '=', group.referral_id).executeTakeFirstOrThrow()
           if (Number(position.n) === 0) await linkLocations(trx, group.referral_id, [locationId])
           else await trx.insertInto('referral_locations').values({ referral_id: group.referral_id, location_id: locationId, position: Number(position.n) }).execute()
@@ -163,7 +163,7 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
         if (group.case_id) await linkCaseLocation(trx, group.case_id, locationId)
         let employerId = group.employer_person_id
         if (!employerId && shared.employer.name) {
-          employerId = await insertPerson(trx, { names: [shared.employer.name], dateOfBirth: null, approximateAge: null, ageDisputed: false, gender: 'not-known', nationalities: [], languages: [], role: 'suspected-exploiter' }, actor.userId)
+          employerId = await createNamedPerson(trx, shared.employer.name, actor.userId)
           await repo.addSubject(trx, group.referral_id, employerId, 'suspected-exploiter')
           if (group.case_id) await addCasePerson(trx, group.case_id, employerId, 'suspected-exploiter', actor.userId)
         }

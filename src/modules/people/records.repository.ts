@@ -1,0 +1,69 @@
+import type { Queryable } from '#src/platform/db/database.ts'
+import { uuidv7 } from '#src/shared/ids.ts'
+import { normaliseName, scriptOf } from '#src/shared/names.ts'
+import type { LocationInput, PersonRecordInput } from './person.schema.ts'
+
+/**
+ * The one writer of person and place records. Every module that brings a person or a place in (a referral, a live
+ * job, a screening group, the person pages) calls these in its own transaction, so a person is shaped the same way
+ * whoever records them: the first name is the main one, names in another script are kept as such.
+ */
+
+/** A person with their names; `vulnerability` is the free-text note a live job's cuckooed address records. */
+export async function createPerson(db: Queryable, person: PersonRecordInput & { vulnerability?: string | null }, createdBy: string | null): Promise<string> {
+  const id = uuidv7()
+  await db
+    .insertInto('people')
+    .values({
+      id,
+      date_of_birth: person.dateOfBirth ?? null,
+      approximate_age: person.approximateAge ?? null,
+      age_disputed: person.ageDisputed,
+      gender: person.gender,
+      nationalities: person.nationalities,
+      languages: person.languages,
+      ...(person.vulnerability ? { vulnerability: person.vulnerability } : {}),
+      created_by: createdBy,
+      updated_at: new Date(),
+    })
+    .execute()
+  await db
+    .insertInto('person_names')
+    .values(
+      person.names.map((fullName, position) => ({
+        id: uuidv7(),
+        person_id: id,
+        kind: position === 0 ? 'primary' : scriptOf(fullName) !== 'Latn' ? 'original-script' : 'alias',
+        full_name: fullName,
+        normalised: normaliseName(fullName),
+        script: scriptOf(fullName),
+        position,
+      })),
+    )
+    .execute()
+  return id
+}
+
+/** A person known only by one name (met on a job, an employer named at a scene): every other fact not known. */
+export function createNamedPerson(db: Queryable, name: string, createdBy: string | null, extra: { vulnerability?: string | null } = {}): Promise<string> {
+  return createPerson(db, { names: [name], dateOfBirth: null, approximateAge: null, ageDisputed: false, gender: 'not-known', nationalities: [], languages: [], ...extra }, createdBy)
+}
+
+/** A place; `cuckooed` marks an address taken over by a County Lines line (recorded from a live job). */
+export async function createPlace(db: Queryable, location: LocationInput, options: { cuckooed?: boolean } = {}): Promise<string> {
+  const id = uuidv7()
+  await db
+    .insertInto('locations')
+    .values({
+      id,
+      address_line_1: location.addressLine1,
+      address_line_2: location.addressLine2,
+      town: location.town,
+      postcode: location.postcode,
+      description: location.description,
+      premises_type: location.premisesType,
+      ...(options.cuckooed ? { cuckooed: true } : {}),
+    })
+    .execute()
+  return id
+}
