@@ -1,30 +1,31 @@
 import type { Config } from '#src/platform/config/config.ts'
 import type { Db } from '#src/platform/db/database.ts'
+import type { DestinationStream } from 'pino'
 import { createAuthService } from '#src/platform/auth/auth.service.ts'
 import { createUserAdminService } from '#src/platform/auth/user-admin.service.ts'
-import { createReferralService } from '#src/modules/referrals/referral.service.ts'
+import { createReferralService } from '#src/modules/referrals/index.ts'
 import { createPriorityService } from '#src/modules/priorities/index.ts'
-import { createScreeningRules, createScreeningService } from '#src/modules/screening/screening.service.ts'
-import { createScreeningGroupService } from '#src/modules/screening/screening-groups.service.ts'
-import { createNrmService } from '#src/modules/nrm/nrm.service.ts'
+import { createScreeningRules, createScreeningService } from '#src/modules/screening/index.ts'
+import { createScreeningGroupService } from '#src/modules/screening/index.ts'
+import { createNrmService } from '#src/modules/nrm/index.ts'
 import { refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
-import { createPersonService } from '#src/modules/people/person.service.ts'
-import { createSupportWorkerService } from '#src/modules/people/support-workers.service.ts'
-import { createCaseService } from '#src/modules/cases/case.service.ts'
-import { createSearchService } from '#src/modules/search/search.service.ts'
-import { createPartnerService } from '#src/modules/partners/partner.service.ts'
-import { createDisclosureService } from '#src/modules/disclosures/disclosure.service.ts'
-import { createDpoService } from '#src/modules/dpo/dpo.service.ts'
-import { createSafeguardingService } from '#src/modules/safeguarding/safeguarding.service.ts'
+import { createPersonService } from '#src/modules/people/index.ts'
+import { createSupportWorkerService } from '#src/modules/people/index.ts'
+import { createCaseService } from '#src/modules/cases/index.ts'
+import { createSearchService } from '#src/modules/search/index.ts'
+import { createPartnerService } from '#src/modules/partners/index.ts'
+import { createDisclosureService } from '#src/modules/disclosures/index.ts'
+import { createDpoService } from '#src/modules/dpo/index.ts'
+import { createSafeguardingService } from '#src/modules/safeguarding/index.ts'
 import { createOutreachService } from '#src/modules/outreach/index.ts'
-import { createPublicReportService } from '#src/modules/public/public-report.service.ts'
-import { createIntelligenceService } from '#src/modules/intelligence/intelligence.service.ts'
-import { createMatchingService } from '#src/modules/matching/matching.service.ts'
-import { createImportService } from '#src/modules/imports/imports.service.ts'
+import { createPublicReportService } from '#src/modules/public/index.ts'
+import { createIntelligenceService } from '#src/modules/intelligence/index.ts'
+import { createMatchingService } from '#src/modules/matching/index.ts'
+import { createImportService } from '#src/modules/imports/index.ts'
 import { createStatisticsService } from '#src/modules/insight/index.ts'
-import { createSourcesService } from '#src/modules/insight/sources.service.ts'
-import { createRetentionService } from '#src/modules/retention/retention.service.ts'
-import { createSubjectAccessService } from '#src/modules/subject-access/subject-access.service.ts'
+import { createSourcesService } from '#src/modules/insight/index.ts'
+import { createRetentionService } from '#src/modules/retention/index.ts'
+import { createSubjectAccessService } from '#src/modules/subject-access/index.ts'
 import { createOccurrenceReferenceService } from '#src/modules/occurrence-references/index.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
@@ -64,3 +65,15 @@ export function createServices(db: Db, config: Config) {
 }
 
 export type Services = ReturnType<typeof createServices>
+
+/** What the app is built from: every route file is given these (createApp in app.ts). */
+export type AppDeps = {
+  config: Config
+  db: Db
+  services: Services
+  /** Whether the database holds the synthetic demo: pages then say so on every screen. */
+  isDemo: () => boolean
+  logger?: boolean | object
+  /** Where the structured log goes (standard output when absent); the log-redaction test captures it. */
+  logStream?: DestinationStream
+}

@@ -7,7 +7,7 @@ import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { createServices } from '#src/container.ts'
 import { createApp } from '#src/app.ts'
 import { CheckpointError, keyFingerprint, publicKeyOf, startAuditCheckpoints } from '#src/platform/audit/audit-checkpoint.ts'
-import { formatCredentials, hasAnyUser, isDemoLoaded, loadDemo } from '#src/modules/demo/demo.ts'
+import { formatCredentials, hasAnyUser, isDemoLoaded, loadDemo } from '#src/modules/demo/index.ts'
 
 /** Starts Lantern: config → database (embedded unless DATABASE_URL) → migrations → demo → listen. */
 async function main(): Promise<void> {

@@ -14,10 +14,10 @@ import { listRoles } from '#src/platform/auth/users.repository.ts'
 import { createUserAdminService } from '#src/platform/auth/user-admin.service.ts'
 import { passwordProblem } from '#src/platform/auth/password-policy.ts'
 import { totpCode } from '#src/platform/auth/totp.ts'
-import { formatCredentials, hasAnyUser, loadDemo } from '#src/modules/demo/demo.ts'
-import { Facts } from '#src/modules/screening/screening.facts.ts'
-import { ContradictoryFactsError } from '#src/modules/screening/screening.rules.ts'
-import { createScreeningRules } from '#src/modules/screening/screening.service.ts'
+import { formatCredentials, hasAnyUser, loadDemo } from '#src/modules/demo/index.ts'
+import { Facts } from '#src/modules/screening/index.ts'
+import { ContradictoryFactsError } from '#src/modules/screening/index.ts'
+import { createScreeningRules } from '#src/modules/screening/index.ts'
 
 const HELP = `Usage: npx lantern <command> [options]
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
-import { displayName } from '#src/modules/people/display-name.ts'
+import { displayName } from '#src/modules/people/index.ts'
 import { caseVisible } from '#src/modules/people/index.ts'
 
 export type CaseRow = {

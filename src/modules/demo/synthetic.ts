@@ -2,7 +2,7 @@ import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName } from '#src/shared/names.ts'
 import type { Queryable } from '#src/platform/db/database.ts'
 import { sql } from 'kysely'
-import { deriveUrgency } from '#src/modules/referrals/referral.urgency.ts'
+import { deriveUrgency } from '#src/modules/referrals/index.ts'
 
 /**
  * Synthetic referrals for the demo and the benchmarks. Every name, place and story is invented: names come

@@ -1,8 +1,8 @@
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
-import { createReferralService } from '#src/modules/referrals/referral.service.ts'
-import { NewReferralInput, type GradingInput } from '#src/modules/referrals/referral.schema.ts'
-import { reportToReferral } from '#src/modules/public/public-report.form.ts'
+import { createReferralService } from '#src/modules/referrals/index.ts'
+import { NewReferralInput, type GradingInput } from '#src/modules/referrals/index.ts'
+import { reportToReferral } from '#src/modules/public/index.ts'
 
 const HOUR = 3_600_000
 

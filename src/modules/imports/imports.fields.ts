@@ -3,7 +3,7 @@ import { isCountryCode } from '#src/shared/reference-data.ts'
 import { isRealDate, londonDate } from '#src/shared/dates.ts'
 import { normaliseIdentifier } from '#src/modules/people/index.ts'
 import { Postcode } from '#src/shared/input.ts'
-import { NewReferralInput } from '#src/modules/referrals/referral.schema.ts'
+import { NewReferralInput } from '#src/modules/referrals/index.ts'
 
 /** The Lantern fields an export's columns can be mapped to, in the order the mapping page lists them. */
 export const IMPORT_FIELDS = [

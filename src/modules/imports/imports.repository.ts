@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Queryable, Trx } from '#src/platform/db/database.ts'
-import { displayName } from '#src/modules/people/display-name.ts'
+import { displayName } from '#src/modules/people/index.ts'
 
 /** All of the import module's SQL. */
 

@@ -1,6 +1,6 @@
 import { countryName } from '#src/shared/reference-data.ts'
 import { regionOf, subRegionOf } from './world-regions.ts'
-import { interpretMeans, type LegalMeans } from '#src/modules/screening/screening.vocabulary.ts'
+import { interpretMeans, type LegalMeans } from '#src/modules/screening/index.ts'
 
 /**
  * The anonymised victim-level release in the shape of the Counter Trafficking Data Collaborative (CTDC) /

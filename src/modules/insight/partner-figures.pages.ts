@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { AppDeps } from '#src/app.ts'
+import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { partnerFiguresCsv, partnerFiguresXlsx } from './sources.files.ts'
 import { partnerPageContext, readPartnerYear, sendFile, XLSX_TYPE } from './sources.pages.ts'

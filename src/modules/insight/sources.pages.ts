@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import type { AppDeps } from '#src/app.ts'
+import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { CTDC_COLUMNS, citizenshipLabel } from './ctdc-export.ts'
 import type { ModelFit } from './mse.ts'

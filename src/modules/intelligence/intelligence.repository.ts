@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely'
 import type { Queryable, SafeguardingPromptsTable } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { caseVisible } from '#src/modules/people/index.ts'
-import { displayName } from '#src/modules/people/display-name.ts'
+import { displayName } from '#src/modules/people/index.ts'
 
 /**
  * An identifier is what two people can share: an object ('o:<id>'; objects are already unique by kind and

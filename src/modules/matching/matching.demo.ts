@@ -1,7 +1,7 @@
 import type { Db } from '#src/platform/db/database.ts'
 import { refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
-import { createPersonService } from '#src/modules/people/person.service.ts'
+import { createPersonService } from '#src/modules/people/index.ts'
 
 /**
  * A likely duplicate for the demo (synthetic): one woman recorded twice, by a Helpline report and by a

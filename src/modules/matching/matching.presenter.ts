@@ -1,7 +1,7 @@
 import type { FieldExplanation } from './engine/index.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { countryName } from '#src/shared/reference-data.ts'
-import { GENDERS } from '#src/modules/referrals/referral.vocabulary.ts'
+import { GENDERS } from '#src/modules/people/index.ts'
 
 const FIELD_LABELS: Record<string, string> = {
   givenName: 'Given name',

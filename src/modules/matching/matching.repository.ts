@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { caseVisible } from '#src/modules/people/index.ts'
-import { displayName } from '#src/modules/people/display-name.ts'
+import { displayName } from '#src/modules/people/index.ts'
 
 /** One person record as the matcher reads it (one row per record; a survivor's identity is several). */
 export type MatchSourceRow = {

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
-import { createScreeningRules, createScreeningService } from '#src/modules/screening/screening.service.ts'
+import { createScreeningRules, createScreeningService } from '#src/modules/screening/index.ts'
 import { createNrmDraftService } from './nrm.drafts.ts'
 
 type Candidate = { referral_id: string; person_id: string; assigned_to: string; age: number | null; date_of_birth: string | null }

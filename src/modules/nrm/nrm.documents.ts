@@ -1,10 +1,10 @@
 import { renderPdf, type PdfDoc } from '#src/platform/pdf/pdf-document.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { countryName } from '#src/shared/reference-data.ts'
-import { ENCOUNTERED_BY, EXPLOITATION_TYPE_LABELS } from '#src/modules/screening/screening.facts.ts'
-import { describeIndicator } from '#src/modules/screening/indicators.ts'
-import { CONSENT_POINTS, type ScreeningAnswers } from '#src/modules/screening/screening.answers.ts'
-import { CHILD_STATUS_LABELS, childStatusOf, type Assessment } from '#src/modules/screening/screening.rules.ts'
+import { ENCOUNTERED_BY, EXPLOITATION_TYPE_LABELS } from '#src/modules/screening/index.ts'
+import { describeIndicator } from '#src/modules/screening/index.ts'
+import { CONSENT_POINTS, type ScreeningAnswers } from '#src/modules/screening/index.ts'
+import { CHILD_STATUS_LABELS, childStatusOf, type Assessment } from '#src/modules/screening/index.ts'
 import { AUTHORITIES } from './nrm.form.ts'
 
 const TRAVEL_WORDS: Record<string, string> = {

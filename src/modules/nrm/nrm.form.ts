@@ -3,11 +3,12 @@ import { join } from 'node:path'
 import { ROOT } from '#src/platform/paths.ts'
 import { formatDate } from '#src/shared/dates.ts'
 import { COUNTRIES, countryName, isCountryCode, languageName } from '#src/shared/reference-data.ts'
-import { EXPLOITATION_TYPES as REFERRAL_TYPES, GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/referrals/referral.vocabulary.ts'
-import { DETENTION, ENCOUNTERED_BY, EXPLOITATION_TYPE_LABELS, MEANS } from '#src/modules/screening/screening.facts.ts'
-import { describeIndicator } from '#src/modules/screening/indicators.ts'
-import { CONSENT_POINTS, type ScreeningAnswers } from '#src/modules/screening/screening.answers.ts'
-import { CHILD_STATUS_LABELS, childStatusOf, type Assessment } from '#src/modules/screening/screening.rules.ts'
+import { EXPLOITATION_TYPES as REFERRAL_TYPES } from '#src/modules/referrals/index.ts'
+import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/people/index.ts'
+import { DETENTION, ENCOUNTERED_BY, EXPLOITATION_TYPE_LABELS, MEANS } from '#src/modules/screening/index.ts'
+import { describeIndicator } from '#src/modules/screening/index.ts'
+import { CONSENT_POINTS, type ScreeningAnswers } from '#src/modules/screening/index.ts'
+import { CHILD_STATUS_LABELS, childStatusOf, type Assessment } from '#src/modules/screening/index.ts'
 
 /**
  * The Home Office NRM / Duty to Notify referral form as data (reference-data/nrm), and what Lantern answers

@@ -5,9 +5,9 @@ import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
 import { londonDate } from '#src/shared/dates.ts'
 import { createPersonService } from '#src/modules/people/index.ts'
-import { createScreeningRules, createScreeningService } from '#src/modules/screening/screening.service.ts'
-import { CONSENT_POINTS } from '#src/modules/screening/screening.answers.ts'
-import { addCalendarDays } from '#src/modules/screening/working-days.ts'
+import { createScreeningRules, createScreeningService } from '#src/modules/screening/index.ts'
+import { CONSENT_POINTS } from '#src/modules/screening/index.ts'
+import { addCalendarDays } from '#src/modules/screening/index.ts'
 import { createNrmService, type NrmEventKind } from './nrm.service.ts'
 
 type Candidate = { referral_id: string; person_id: string; assigned_to: string; age: number | null; date_of_birth: string | null; received_on: string }

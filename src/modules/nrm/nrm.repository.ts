@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
-import { displayName } from '#src/modules/people/display-name.ts'
+import { displayName } from '#src/modules/people/index.ts'
 
 export type NrmReferralRow = {
   id: string

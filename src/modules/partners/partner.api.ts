@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { AppDeps } from '#src/app.ts'
+import type { AppDeps } from '#src/container.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { PartnerError } from './partner.service.ts'
 import { AGENCY_KINDS, type AgencyKind } from './partner.vocabulary.ts'

@@ -30,3 +30,8 @@ export {
   type VictimSideAccess,
 } from './access-policy.ts'
 export { hideRecordsOutsideTheirJobs } from './record-routes.ts'
+export { displayName } from './display-name.ts'
+export { guardVictimFacet } from './victim-facet.guard.ts'
+export { loadDemoSupportWorkers } from './support-workers.demo.ts'
+export { registerPersonPages } from './person.pages.ts'
+export { registerPersonApi } from './person.api.ts'

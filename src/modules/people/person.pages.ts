@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppDeps } from '#src/app.ts'
+import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
@@ -11,12 +11,12 @@ import { COUNTRIES, countryName, isCountryCode, languageName, parseLanguageList 
 import { describeAge } from './person.presenter.ts'
 import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from './person.vocabulary.ts'
 import { LocationInput, type PersonDetailsChange } from './person.schema.ts'
-import { EVENT_KINDS } from '#src/modules/cases/case.service.ts'
+import { EVENT_KINDS } from '#src/modules/cases/index.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
 import { askWhom } from './access-policy.ts'
-import { personMatchingPanel } from '#src/modules/matching/matching.pages.ts'
-import { MatchError } from '#src/modules/matching/matching.service.ts'
+import { personMatchingPanel } from '#src/modules/matching/index.ts'
+import { MatchError } from '#src/modules/matching/index.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppDeps } from '#src/app.ts'
+import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { isDatabaseUnavailable } from '#src/platform/http/error-handler.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'

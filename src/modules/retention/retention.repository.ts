@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
-import { displayName } from '#src/modules/people/display-name.ts'
+import { displayName } from '#src/modules/people/index.ts'
 
 export const RECORD_TYPES = ['live-job-public-protection', 'live-job', 'nrm-victim', 'intelligence', 'referral-not-proceeded', 'public-report', 'partner-disclosure', 'person'] as const
 export type RecordType = (typeof RECORD_TYPES)[number]

@@ -1,7 +1,7 @@
 import { isValid as isValidPostcode, toNormalised as normalisePostcode } from 'postcode'
 import { asArray, asString, type FieldErrors } from '#src/platform/http/forms.ts'
 import { checkDateInput } from '#src/platform/http/date-input.ts'
-import { GENDERS, PREMISES_TYPES } from '#src/modules/referrals/referral.vocabulary.ts'
+import { GENDERS, PREMISES_TYPES } from '#src/modules/people/index.ts'
 import { readEncounter, readExploitation, readIndicators, type EncounterAnswers, type ExploitationAnswers, type IndicatorAnswers } from './screening.answers.ts'
 
 /**

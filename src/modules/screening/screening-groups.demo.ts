@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
 import { londonDate } from '#src/shared/dates.ts'
 import { victimSideAccess } from '#src/modules/people/index.ts'
-import { createReferralService } from '#src/modules/referrals/referral.service.ts'
+import { createReferralService } from '#src/modules/referrals/index.ts'
 import { createScreeningRules, createScreeningService } from './screening.service.ts'
 import { createScreeningGroupService } from './screening-groups.service.ts'
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { AppDeps } from '#src/app.ts'
+import type { AppDeps } from '#src/container.ts'
 import { sendProblem } from '#src/platform/http/problem.ts'
 import { CHILD_STATUSES, ContradictoryFactsError, ROUTES, TRAVEL_STATES } from './screening.rules.ts'
 import { LEGAL_MEANS } from './screening.vocabulary.ts'

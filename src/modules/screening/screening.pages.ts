@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppDeps } from '#src/app.ts'
+import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
@@ -9,7 +9,7 @@ import { CONSENT_POINTS, mayBeChild, readAge, readConsent, readEncounter, readEx
 import { DETENTION, ENCOUNTERED_BY, EXPLOITATION_TYPE_LABELS, EXPLOITATION_TYPES, LOCATIONS, MEANS } from './screening.facts.ts'
 import { CHILD_STATUS_LABELS, childStatusOf, RULES, ROUTES, ruleTitle, type Route } from './screening.rules.ts'
 import { victimFacetAccess } from '#src/modules/people/index.ts'
-import { guardVictimFacet } from '#src/modules/people/victim-facet.guard.ts'
+import { guardVictimFacet } from '#src/modules/people/index.ts'
 import { ScreeningError, SCREENING_SECTIONS, type ScreeningSection } from './screening.service.ts'
 
 type Body = Record<string, unknown>

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
-import { displayName } from '#src/modules/people/display-name.ts'
+import { displayName } from '#src/modules/people/index.ts'
 import { pairSteps, wordKeys, type FoundWord, type PairStep } from './name-pairs.ts'
 
 export type PersonHit = {

@@ -1,5 +1,5 @@
 import type { Db } from '#src/platform/db/database.ts'
-import { draftAnswerRows } from '#src/modules/nrm/nrm.form.ts'
+import { draftAnswerRows } from '#src/modules/nrm/index.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
@@ -8,7 +8,7 @@ import { can, type CurrentUser, type Permission } from '#src/platform/auth/permi
 import { isRecordVisible, victimFacetAccess } from '#src/modules/people/index.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import * as repo from './subject-access.repository.ts'
-import { GRADE_LEVELS, THRIVE_ELEMENTS } from '#src/modules/referrals/referral.vocabulary.ts'
+import { GRADE_LEVELS, THRIVE_ELEMENTS } from '#src/modules/referrals/index.ts'
 import { Redactor, type Redaction, type ReviewedRedaction } from './redactor.ts'
 import { subjectAccessPdf } from './subject-access.pdf.ts'
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import type { FastifyInstance } from 'fastify'
-import type { AppDeps } from '#src/app.ts'
+import type { AppDeps } from '#src/container.ts'
 import type { Permission } from '#src/platform/auth/permissions.ts'
 import { ROOT } from '#src/platform/paths.ts'
 

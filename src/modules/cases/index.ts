@@ -1,0 +1,7 @@
+/** The cases module's public API: other modules use only what this file exports. */
+export { CASE_ROLES, type CaseRole, EVENT_KINDS } from './case.service.ts'
+export { addCasePerson, addTimeline, findCase, linkCaseLocation, listCasePeople } from './case.repository.ts'
+export { createCaseService } from './case.service.ts'
+export { registerCasePages } from './case.pages.ts'
+export { registerCaseApi } from './case.api.ts'
+export { registerOperationPages } from './operation.pages.ts'

@@ -1,0 +1,3 @@
+/** The dpo module's public API: other modules use only what this file exports. */
+export { registerDpoPages } from './dpo.pages.ts'
+export { createDpoService } from './dpo.service.ts'

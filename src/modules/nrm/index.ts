@@ -1,0 +1,6 @@
+/** The nrm module's public API: other modules use only what this file exports. */
+export { draftAnswerRows } from './nrm.form.ts'
+export { loadDemoNrmDrafts } from './nrm.demo.ts'
+export { loadDemoNrmLifecycle } from './nrm.lifecycle.demo.ts'
+export { registerNrmPages } from './nrm.pages.ts'
+export { createNrmService } from './nrm.service.ts'

@@ -1,0 +1,4 @@
+/** The partners module's public API: other modules use only what this file exports. */
+export { createPartnerService } from './partner.service.ts'
+export { registerPartnerPages } from './partner.pages.ts'
+export { registerPartnerApi } from './partner.api.ts'
