@@ -9,6 +9,7 @@ import { createScreeningRules, createScreeningService } from '#src/modules/scree
 import { createScreeningGroupService } from '#src/modules/screening/index.ts'
 import { createNrmService } from '#src/modules/nrm/index.ts'
 import { refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
+import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 import { createPersonService } from '#src/modules/people/index.ts'
 import { createSupportWorkerService } from '#src/modules/people/index.ts'
 import { createCaseService } from '#src/modules/cases/index.ts'
@@ -32,7 +33,7 @@ import { createOccurrenceReferenceService } from '#src/modules/occurrence-refere
 export function createServices(db: Db, config: Config) {
   const screeningRules = createScreeningRules()
   const referrals = createReferralService(db, { triageSlaHours: config.triageSlaHours })
-  const people = createPersonService(db, { ageChanged: refreshUrgencyForPerson })
+  const people = createPersonService(db, { ageChanged: refreshUrgencyForPerson, linked: raiseSharedIdentifierPrompts })
   const matching = createMatchingService(db)
   const screening = createScreeningService(db, screeningRules)
   return {

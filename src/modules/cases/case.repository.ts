@@ -1,8 +1,7 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
-import { displayName } from '#src/modules/people/index.ts'
-import { caseVisible } from '#src/modules/people/index.ts'
+import { caseVisible, displayName } from '#src/modules/people/index.ts'
 
 export type CaseRow = {
   id: string
@@ -269,4 +268,60 @@ export async function listTimeline(db: Queryable, caseId: string) {
 
 export async function addTimeline(db: Queryable, row: { id: string; caseId: string; actorUserId: string | null; kind: string; text: string }): Promise<void> {
   await db.insertInto('case_timeline').values({ id: row.id, case_id: row.caseId, actor_user_id: row.actorUserId, kind: row.kind, text: row.text }).execute()
+}
+
+export async function linkCaseReferral(db: Queryable, caseId: string, referralId: string): Promise<void> {
+  await db.insertInto('case_referrals').values({ case_id: caseId, referral_id: referralId }).execute()
+}
+
+/** Operations, each with the number of its jobs this user may see. */
+export async function listOperations(db: Queryable, user: CurrentUser) {
+  const { rows } = await sql<{ id: string; name: string; description: string | null; status: string; cases: number }>`
+    SELECT o.id, o.name, o.description, o.status, (SELECT count(*)::int FROM cases c WHERE c.operation_id = o.id AND ${caseVisible('c.id', user)}) AS cases
+    FROM operations o ORDER BY o.status, o.name`.execute(db)
+  return rows
+}
+
+export async function operationNamed(db: Queryable, name: string): Promise<boolean> {
+  return (await db.selectFrom('operations').select('id').where(sql<string>`lower(name)`, '=', name.toLowerCase()).executeTakeFirst()) !== undefined
+}
+
+export async function operationExists(db: Queryable, id: string): Promise<boolean> {
+  return (await db.selectFrom('operations').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
+}
+
+export async function insertOperation(db: Queryable, row: { id: string; name: string; description: string | null; created_by: string | null }): Promise<void> {
+  await db.insertInto('operations').values(row).execute()
+}
+
+export async function updateCase(db: Queryable, caseId: string, set: Record<string, unknown>): Promise<void> {
+  await db.updateTable('cases').set(set).where('id', '=', caseId).execute()
+}
+
+export async function addCaseAgency(db: Queryable, row: { case_id: string; agency_id: string; contact_id: string | null; involvement: string; added_by: string | null }): Promise<boolean> {
+  const added = await db.insertInto('case_agencies').values(row).onConflict((oc) => oc.doNothing()).returning('agency_id').executeTakeFirst()
+  return added !== undefined
+}
+
+export async function insertTask(db: Queryable, row: { id: string; case_id: string; title: string; owner_id: string | null; due_on: string | null; created_by: string | null }): Promise<void> {
+  await db.insertInto('case_tasks').values(row).execute()
+}
+
+/** Marks an open task done; its title, or undefined when it was not open. */
+export async function completeTask(db: Queryable, caseId: string, taskId: string): Promise<string | undefined> {
+  const done = await db.updateTable('case_tasks').set({ status: 'done', completed_at: sql`now()` }).where('id', '=', taskId).where('case_id', '=', caseId).where('status', '=', 'open').returning('title').executeTakeFirst()
+  return done?.title
+}
+
+export async function insertDecision(db: Queryable, row: { id: string; case_id: string; decided_on: string; decision: string; rationale: string; recorded_by: string }): Promise<void> {
+  await db.insertInto('case_decisions').values(row).execute()
+}
+
+export async function insertEvent(
+  db: Queryable,
+  row: { id: string; kind: string; occurred_at: Date; time_known: boolean; location_id: string | null; case_id: string; summary: string; created_by: string | null },
+  personIds: string[],
+): Promise<void> {
+  await db.insertInto('events').values({ ...row, ended_at: null }).execute()
+  if (personIds.length) await db.insertInto('event_people').values(personIds.map((p) => ({ event_id: row.id, person_id: p, role: 'involved' }))).execute()
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import type { Db, Trx } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
@@ -6,11 +5,12 @@ import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
-import { changeReferralStatus, lockReferral, TRANSITIONS, type ReferralStatus } from '#src/modules/referrals/index.ts'
-import { createNamedPerson, createPlace, type LocationInput } from '#src/modules/people/index.ts'
+import { changeReferralStatus, lockReferral, referralPeople, referralPlaceIds, TRANSITIONS, type ReferralStatus } from '#src/modules/referrals/index.ts'
+import { findActiveAgency, isContactOf } from '#src/modules/partners/index.ts'
+import { createNamedPerson, createPlace, linkRecords, personExists, placeExists, recordObject, type LocationInput } from '#src/modules/people/index.ts'
 import { normaliseIdentifier } from '#src/modules/people/index.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
-import { caseAccess, caseVisible, isRecordVisible, leadsTeam, mayGrantVictimSide, VICTIM_ROLES, type CaseAccess } from '#src/modules/people/index.ts'
+import { caseAccess, isRecordVisible, leadsTeam, mayGrantVictimSide, VICTIM_ROLES, type CaseAccess } from '#src/modules/people/index.ts'
 import { carryReferralReferences } from '#src/modules/occurrence-references/index.ts'
 import * as repo from './case.repository.ts'
 
@@ -78,18 +78,18 @@ export function createCaseService(db: Db) {
         const referral = await lockReferral(trx, referralId)
         if (!referral) throw new CaseError('not-found', 'Referral not found')
         // The opener leads the job and so works its victims' side: that is a duty to be given, not taken.
-        const victims = await trx.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', referralId).where('role', 'in', VICTIM_ROLES).execute()
+        const subjects = await referralPeople(trx, referralId)
+        const victims = subjects.filter((s) => (VICTIM_ROLES as readonly string[]).includes(s.role))
         if (!(await mayGrantVictimSide(trx, user, victims.map((v) => v.person_id)))) {
           throw new CaseError('forbidden', 'This referral has a potential victim in it: the officer it is assigned to, or a supervisor, opens a live job from it')
         }
         const id = uuidv7()
         const reference = await repo.nextCaseReference(trx, new Date().getUTCFullYear())
         await repo.insertCase(trx, { id, reference, title, kind: input.kind, summary: null, officer_in_charge: actor.userId, created_by: actor.userId })
-        await trx.insertInto('case_referrals').values({ case_id: id, referral_id: referralId }).execute()
-        const subjects = await trx.selectFrom('referral_subjects').select(['person_id', 'role']).where('referral_id', '=', referralId).orderBy('position').execute()
+        await repo.linkCaseReferral(trx, id, referralId)
         for (const s of subjects) await repo.addCasePerson(trx, id, s.person_id, FROM_REFERRAL_ROLE[s.role] ?? 'associate', actor.userId)
-        const places = await trx.selectFrom('referral_locations').select('location_id').where('referral_id', '=', referralId).execute()
-        for (const p of places) await repo.linkCaseLocation(trx, id, p.location_id)
+        const places = await referralPlaceIds(trx, referralId)
+        for (const placeId of places) await repo.linkCaseLocation(trx, id, placeId)
         // The referral's crime and occurrence references are the job's too (copies, each naming where it came from).
         await carryReferralReferences(trx, referralId, { type: 'case', id }, actor)
         if (actor.userId) await repo.addMember(trx, id, actor.userId, true, actor.userId)
@@ -102,24 +102,17 @@ export function createCaseService(db: Db) {
       })
     },
 
-    /** Named operations group live jobs. */
     /** Named operations group live jobs; each counts only the jobs this user may see. */
-    listOperations: async (user: CurrentUser) =>
-      (
-        await sql<{ id: string; name: string; description: string | null; status: string; cases: number }>`
-          SELECT o.id, o.name, o.description, o.status, (SELECT count(*)::int FROM cases c WHERE c.operation_id = o.id AND ${caseVisible('c.id', user)}) AS cases
-          FROM operations o ORDER BY o.status, o.name`.execute(db)
-      ).rows,
+    listOperations: (user: CurrentUser) => repo.listOperations(db, user),
 
     async createOperation(input: { name: string; description: string | null }, actor: Actor): Promise<string> {
       const name = input.name.trim()
       if (!name) throw new CaseError('invalid', 'Enter the operation’s name', 'name')
       if (name.length > 100) throw new CaseError('invalid', 'Name must be 100 characters or fewer', 'name')
       return inTransaction(db, async (trx) => {
-        const clash = await trx.selectFrom('operations').select('id').where(sql<string>`lower(name)`, '=', name.toLowerCase()).executeTakeFirst()
-        if (clash) throw new CaseError('invalid', 'There is already an operation with that name', 'name')
+        if (await repo.operationNamed(trx, name)) throw new CaseError('invalid', 'There is already an operation with that name', 'name')
         const id = uuidv7()
-        await trx.insertInto('operations').values({ id, name, description: input.description, created_by: actor.userId }).execute()
+        await repo.insertOperation(trx, { id, name, description: input.description, created_by: actor.userId })
         await appendAuditEvents(trx, actor, [{ action: 'operation.created', subjectType: 'operation', subjectId: id }])
         return id
       })
@@ -128,10 +121,10 @@ export function createCaseService(db: Db) {
     async setOperation(caseId: string, operationId: string | null, user: CurrentUser, actor: Actor): Promise<void> {
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
-        if (operationId && !(await trx.selectFrom('operations').select('id').where('id', '=', operationId).executeTakeFirst())) {
+        if (operationId && !(await repo.operationExists(trx, operationId))) {
           throw new CaseError('invalid', 'Select an operation from the list', 'operationId')
         }
-        await trx.updateTable('cases').set({ operation_id: operationId, updated_at: new Date() }).where('id', '=', caseId).execute()
+        await repo.updateCase(trx, caseId, { operation_id: operationId, updated_at: new Date() })
         await timeline(trx, caseId, actor, 'operation', operationId ? 'Added to an operation' : 'Removed from its operation')
         await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { operationId } }])
       })
@@ -177,7 +170,7 @@ export function createCaseService(db: Db) {
           await timeline(trx, caseId, actor, 'restriction', change.restricted ? `Restricted to its members${reason ? `: ${reason}` : ''}` : 'Restriction lifted')
         }
         if (changed.length === 0) return
-        await trx.updateTable('cases').set(set).where('id', '=', caseId).execute()
+        await repo.updateCase(trx, caseId, set)
         // Who is now in charge, and whether the restriction was set or lifted, are access changes the DPO's
         // "Access granted" report reads from this row.
         const details = { changed, status: set.status, ...(set.officer_in_charge ? { officerInChargeId: set.officer_in_charge } : {}), ...(set.restricted !== undefined ? { restricted: set.restricted } : {}) }
@@ -191,7 +184,7 @@ export function createCaseService(db: Db) {
         await loadFor(user, caseId, trx)
         let locationId = input.locationId
         if (locationId) {
-          if (!(await trx.selectFrom('locations').select('id').where('id', '=', locationId).executeTakeFirst())) throw new CaseError('invalid', 'Select a place that exists', 'locationId')
+          if (!(await placeExists(trx, locationId))) throw new CaseError('invalid', 'Select a place that exists', 'locationId')
         } else if (input.place) {
           locationId = await createPlace(trx, input.place)
         } else {
@@ -214,17 +207,12 @@ export function createCaseService(db: Db) {
       if (involvement.length > 500) throw new CaseError('invalid', 'Involvement must be 500 characters or fewer', 'involvement')
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
-        const agency = await trx.selectFrom('agencies').select(['id', 'name']).where('id', '=', input.agencyId).where('active', '=', true).executeTakeFirst()
+        const agency = await findActiveAgency(trx, input.agencyId)
         if (!agency) throw new CaseError('invalid', 'Select an agency from the list', 'agencyId')
-        if (input.contactId && !(await trx.selectFrom('agency_contacts').select('id').where('id', '=', input.contactId).where('agency_id', '=', agency.id).executeTakeFirst())) {
+        if (input.contactId && !(await isContactOf(trx, input.contactId, agency.id))) {
           throw new CaseError('invalid', 'Select a contact who works for that agency', 'contactId')
         }
-        const added = await trx
-          .insertInto('case_agencies')
-          .values({ case_id: caseId, agency_id: agency.id, contact_id: input.contactId, involvement, added_by: actor.userId })
-          .onConflict((oc) => oc.doNothing())
-          .returning('agency_id')
-          .executeTakeFirst()
+        const added = await repo.addCaseAgency(trx, { case_id: caseId, agency_id: agency.id, contact_id: input.contactId, involvement, added_by: actor.userId })
         if (!added) throw new CaseError('invalid', `${agency.name} is already involved in this live job`, 'agencyId')
         await timeline(trx, caseId, actor, 'agency', `${agency.name} involved: ${involvement}`)
         await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { agencyId: agency.id } }])
@@ -280,8 +268,7 @@ export function createCaseService(db: Db) {
         await loadFor(user, caseId, trx)
         let personId = input.personId
         if (personId) {
-          const exists = await trx.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst()
-          if (!exists || !(await isRecordVisible(trx, 'person', personId, user))) throw new CaseError('invalid', 'Select a person from the list', 'personId')
+          if (!(await personExists(trx, personId)) || !(await isRecordVisible(trx, 'person', personId, user))) throw new CaseError('invalid', 'Select a person from the list', 'personId')
           // A victim role gives the job's team a duty to the person's victim side: one who does not already hold
           // one may not give it to themselves (ADR 0009).
           if (VICTIM_ROLES.includes(input.role) && !(await mayGrantVictimSide(trx, user, [personId]))) {
@@ -381,7 +368,7 @@ export function createCaseService(db: Db) {
           }
         }
         const id = uuidv7()
-        await trx.insertInto('case_tasks').values({ id, case_id: caseId, title, owner_id: input.ownerId, due_on: input.dueOn, created_by: actor.userId }).execute()
+        await repo.insertTask(trx, { id, case_id: caseId, title, owner_id: input.ownerId, due_on: input.dueOn, created_by: actor.userId })
         await timeline(trx, caseId, actor, 'task-added', `Task added: ${title}`)
         await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { taskId: id } }])
       })
@@ -390,9 +377,9 @@ export function createCaseService(db: Db) {
     async completeTask(caseId: string, taskId: string, user: CurrentUser, actor: Actor): Promise<void> {
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
-        const done = await trx.updateTable('case_tasks').set({ status: 'done', completed_at: sql`now()` }).where('id', '=', taskId).where('case_id', '=', caseId).where('status', '=', 'open').returning('title').executeTakeFirst()
-        if (!done) throw new CaseError('invalid', 'That task is not open', 'task')
-        await timeline(trx, caseId, actor, 'task-done', `Task completed: ${done.title}`)
+        const title = await repo.completeTask(trx, caseId, taskId)
+        if (title === undefined) throw new CaseError('invalid', 'That task is not open', 'task')
+        await timeline(trx, caseId, actor, 'task-done', `Task completed: ${title}`)
         await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { taskId, status: 'done' } }])
       })
     },
@@ -405,7 +392,7 @@ export function createCaseService(db: Db) {
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
         const id = uuidv7()
-        await trx.insertInto('case_decisions').values({ id, case_id: caseId, decided_on: input.decidedOn, decision: input.decision.trim().slice(0, 2000), rationale: input.rationale.trim().slice(0, 4000), recorded_by: actor.userId! }).execute()
+        await repo.insertDecision(trx, { id, case_id: caseId, decided_on: input.decidedOn, decision: input.decision.trim().slice(0, 2000), rationale: input.rationale.trim().slice(0, 4000), recorded_by: actor.userId! })
         await timeline(trx, caseId, actor, 'decision', `Decision recorded: ${input.decision.trim().slice(0, 120)}`)
         await appendAuditEvents(trx, actor, [{ action: 'case.decision-recorded', subjectType: 'case', subjectId: caseId, details: { decisionId: id } }])
       })
@@ -425,18 +412,10 @@ export function createCaseService(db: Db) {
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
         const details = { lineName: input.lineName.trim().slice(0, 100), area: input.area.trim().slice(0, 200), activeFrom: input.activeFrom, activeTo: input.activeTo, ...(normalised.note ? { note: normalised.note } : {}) }
-        const objectId = (
-          await trx
-            .insertInto('objects')
-            .values({ id: uuidv7(), kind: 'deal-line', value: normalised.value, display: normalised.display, details: JSON.stringify(details), created_by: actor.userId })
-            .onConflict((oc) => oc.columns(['kind', 'value']).doUpdateSet({ details: sql`objects.details || excluded.details` }))
-            .returning('id')
-            .executeTakeFirstOrThrow()
-        ).id
+        const objectId = await recordObject(trx, { kind: 'deal-line', value: normalised.value, display: normalised.display, details, createdBy: actor.userId })
         await repo.linkCaseObject(trx, caseId, objectId)
         if (input.personId) {
-          const linkId = uuidv7()
-          await trx.insertInto('entity_links').values({ id: linkId, from_type: 'person', from_id: input.personId, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.activeFrom, valid_to: input.activeTo, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId }).execute()
+          const linkId = await linkRecords(trx, { from_type: 'person', from_id: input.personId, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.activeFrom, valid_to: input.activeTo, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId })
           await raiseSharedIdentifierPrompts(trx, { linkId, personId: input.personId, toType: 'object', toId: objectId, relation: input.relation, caseId }, actor)
         }
         await timeline(trx, caseId, actor, 'deal-line', `Deal line added: ${details.lineName} (${normalised.display})`)
@@ -460,8 +439,7 @@ export function createCaseService(db: Db) {
         await repo.linkCaseLocation(trx, caseId, locationId)
         const personId = await createNamedPerson(trx, input.occupantName.trim().slice(0, 200), actor.userId, { vulnerability: input.vulnerability.trim().slice(0, 500) })
         await repo.addCasePerson(trx, caseId, personId, 'potential-victim', actor.userId)
-        const linkId = uuidv7()
-        await trx.insertInto('entity_links').values({ id: linkId, from_type: 'person', from_id: personId, to_type: 'location', to_id: locationId, relation: 'occupant', valid_from: null, valid_to: null, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId }).execute()
+        const linkId = await linkRecords(trx, { from_type: 'person', from_id: personId, to_type: 'location', to_id: locationId, relation: 'occupant', valid_from: null, valid_to: null, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId })
         await raiseSharedIdentifierPrompts(trx, { linkId, personId, toType: 'location', toId: locationId, relation: 'occupant', caseId }, actor)
         await timeline(trx, caseId, actor, 'cuckooed-address', `Cuckooed address added: ${input.addressLine1.trim()}`)
         await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { locationId, occupantId: personId } }])
@@ -477,11 +455,9 @@ export function createCaseService(db: Db) {
         const id = uuidv7()
         const places = new Set((await repo.listCaseLocations(trx, caseId)).map((l) => l.id))
         if (input.locationId && !places.has(input.locationId)) throw new CaseError('invalid', 'Select one of the live job’s places', 'eventLocation')
-        await trx.insertInto('events').values({ id, kind: input.kind, occurred_at: input.occurredAt, time_known: input.timeKnown ?? true, ended_at: null, location_id: input.locationId ?? null, case_id: caseId, summary: input.summary.trim().slice(0, 4000), created_by: actor.userId }).execute()
         const inCase = new Set((await repo.listCasePeople(trx, caseId)).map((p) => p.person_id))
         if (input.personIds.some((p) => !inCase.has(p))) throw new CaseError('invalid', 'Select people who are in the live job', 'eventPeople')
-        const people = input.personIds
-        if (people.length) await trx.insertInto('event_people').values(people.map((p) => ({ event_id: id, person_id: p, role: 'involved' }))).execute()
+        await repo.insertEvent(trx, { id, kind: input.kind, occurred_at: input.occurredAt, time_known: input.timeKnown ?? true, location_id: input.locationId ?? null, case_id: caseId, summary: input.summary.trim().slice(0, 4000), created_by: actor.userId }, input.personIds)
         await timeline(trx, caseId, actor, 'event', `${EVENT_KINDS[input.kind as keyof typeof EVENT_KINDS]} recorded`)
         await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { eventId: id, kind: input.kind } }])
       })

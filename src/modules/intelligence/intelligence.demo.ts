@@ -1,5 +1,6 @@
 import type { Db } from '#src/platform/db/database.ts'
 import { refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
+import { raiseSharedIdentifierPrompts } from './prompts.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import { createPersonService } from '#src/modules/people/index.ts'
 import { createIntelligenceService } from './intelligence.service.ts'
@@ -22,7 +23,7 @@ export async function loadDemoIntelligence(db: Db): Promise<void> {
   if (people.length < 9) return
   const officer = await db.selectFrom('users').select('id').where('email', '=', 'dc1@demo.lantern.test').executeTakeFirst()
   const actor = { ...SYSTEM_ACTOR, userId: officer?.id ?? null }
-  const service = createPersonService(db, { ageChanged: refreshUrgencyForPerson })
+  const service = createPersonService(db, { ageChanged: refreshUrgencyForPerson, linked: raiseSharedIdentifierPrompts })
   const intel = createIntelligenceService(db)
   const [a, b, c, d, e, f, g, h, i] = people.map((p) => p.person_id)
   const house = { addressLine1: '14 Mill Lane', addressLine2: null, town: 'Leeds', postcode: 'LS11 5AB', description: null, premisesType: 'private-house' as const }

@@ -1,5 +1,6 @@
 import type { Db } from '#src/platform/db/database.ts'
 import { refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
+import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import { createPersonService } from '#src/modules/people/index.ts'
 
@@ -9,7 +10,7 @@ import { createPersonService } from '#src/modules/people/index.ts'
  * either record sees the other under "Possible matches".
  */
 export async function loadDemoMatching(db: Db): Promise<void> {
-  const people = createPersonService(db, { ageChanged: refreshUrgencyForPerson })
+  const people = createPersonService(db, { ageChanged: refreshUrgencyForPerson, linked: raiseSharedIdentifierPrompts })
   const base = { dateOfBirth: '1996-02-11', approximateAge: null, ageDisputed: false, gender: 'female' as const, nationalities: ['RO'], languages: [] }
   const first = await people.create({ ...base, names: ['Ioana Popescu'] }, SYSTEM_ACTOR)
   const second = await people.create({ ...base, names: ['Ioana Popesku', 'Ioana P.'] }, SYSTEM_ACTOR)

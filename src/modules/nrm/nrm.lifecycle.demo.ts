@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import { refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
+import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
@@ -157,7 +158,7 @@ export async function loadDemoNrmLifecycle(db: Db, options: { firstOfficerEmail?
   const rules = createScreeningRules()
   const screening = createScreeningService(db, rules)
   const nrm = createNrmService(db, rules)
-  const people = createPersonService(db, { ageChanged: refreshUrgencyForPerson })
+  const people = createPersonService(db, { ageChanged: refreshUrgencyForPerson, linked: raiseSharedIdentifierPrompts })
   let made = 0
 
   for (const stage of STAGES) {

@@ -75,3 +75,12 @@ export async function listContactsForSelection(db: Queryable): Promise<{ id: str
     .limit(1000)
     .execute()
 }
+
+/** An agency still active, for a module that involves it in its work (a live job). */
+export async function findActiveAgency(db: Queryable, id: string): Promise<{ id: string; name: string } | undefined> {
+  return db.selectFrom('agencies').select(['id', 'name']).where('id', '=', id).where('active', '=', true).executeTakeFirst()
+}
+
+export async function isContactOf(db: Queryable, contactId: string, agencyId: string): Promise<boolean> {
+  return (await db.selectFrom('agency_contacts').select('id').where('id', '=', contactId).where('agency_id', '=', agencyId).executeTakeFirst()) !== undefined
+}

@@ -13,7 +13,6 @@ import { isRecordVisible, victimSideAccess } from './access-policy.ts'
 import { sql } from 'kysely'
 import type { LocationInput, PersonDetailsChange, PersonRecordInput } from './person.schema.ts'
 import * as records from './records.repository.ts'
-import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 
 /** `not-a-victim`: the change needs a victim side (a victim role somewhere) and the person has none. */
 export const PersonError = defineDomainError('PersonError', { 'not-found': 404, invalid: 400, forbidden: 403, 'not-a-victim': 409 })
@@ -36,12 +35,20 @@ export type { VictimSideAccess as VictimFacetAccess } from './access-policy.ts'
 /** The victim-side policy (access-policy.ts), under the name the modules have always called it by. */
 export const victimFacetAccess = victimSideAccess
 
+/** A person's new link to an identifier (a phone, a vehicle, a place). */
+export type PersonLink = { linkId: string; personId: string; toType: 'object' | 'location'; toId: string; relation: string; caseId: string | null }
+
 /**
- * What other modules do when a person's record changes, in the same transaction. `ageChanged`: their age decides
- * whether each referral they are in is about a child, so the referrals module derives its urgency again. Given by the
- * container, so the owner of people does not reach into the modules that use them.
+ * What other modules do when a person's record changes, in the same transaction. Given by the container, so the
+ * owner of people does not reach into the modules that use them.
+ * - `ageChanged`: their age decides whether each referral they are in is about a child, so the referrals module
+ *   derives its urgency again.
+ * - `linked`: a link to an identifier others share raises a safeguarding prompt (the intelligence module).
  */
-export type PersonHooks = { ageChanged: (trx: Trx, personId: string) => Promise<void> }
+export type PersonHooks = {
+  ageChanged: (trx: Trx, personId: string) => Promise<void>
+  linked: (trx: Trx, link: PersonLink, actor: Actor) => Promise<unknown>
+}
 
 export function createPersonService(db: Db, hooks: PersonHooks) {
   async function load(id: string) {
@@ -58,7 +65,7 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
     const linkId = uuidv7()
     await repo.touchPerson(trx, id)
     await repo.insertLink(trx, { id: linkId, from_type: 'person', from_id: id, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source: input.source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
-    await raiseSharedIdentifierPrompts(trx, { linkId, personId: id, toType: 'object', toId: objectId, relation: input.relation, caseId: input.caseId ?? null }, actor)
+    await hooks.linked(trx, { linkId, personId: id, toType: 'object', toId: objectId, relation: input.relation, caseId: input.caseId ?? null }, actor)
     await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { linked: input.kind, objectId } }])
     return objectId
   }
@@ -148,7 +155,7 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
         const linkId = uuidv7()
         await repo.touchPerson(trx, id)
         await repo.insertLink(trx, { id: linkId, from_type: 'person', from_id: id, to_type: 'location', to_id: locationId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
-        await raiseSharedIdentifierPrompts(trx, { linkId, personId: id, toType: 'location', toId: locationId, relation: input.relation, caseId: input.caseId ?? null }, actor)
+        await hooks.linked(trx, { linkId, personId: id, toType: 'location', toId: locationId, relation: input.relation, caseId: input.caseId ?? null }, actor)
         await appendAuditEvents(trx, actor, [
           { action: 'place.recorded', subjectType: 'location', subjectId: locationId },
           { action: 'person.updated', subjectType: 'person', subjectId: id, details: { linked: 'location', locationId } },

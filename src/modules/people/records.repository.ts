@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName, scriptOf } from '#src/shared/names.ts'
@@ -66,4 +67,32 @@ export async function createPlace(db: Queryable, location: LocationInput, option
     })
     .execute()
   return id
+}
+
+/** An object (a phone, a deal line, a vehicle) by its normalised value: one record however often it is met. */
+export async function recordObject(db: Queryable, row: { kind: string; value: string; display: string; details: Record<string, unknown>; createdBy: string | null }): Promise<string> {
+  const inserted = await db
+    .insertInto('objects')
+    .values({ id: uuidv7(), kind: row.kind, value: row.value, display: row.display, details: JSON.stringify(row.details), created_by: row.createdBy })
+    .onConflict((oc) => oc.columns(['kind', 'value']).doUpdateSet({ details: sql`objects.details || excluded.details` }))
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return inserted.id
+}
+
+export type LinkInput = { from_type: string; from_id: string; to_type: string; to_id: string; relation: string; valid_from: string | null; valid_to: string | null; source: string; case_id: string | null; referral_id: string | null; created_by: string | null }
+
+/** A link between two records (a person uses a phone, lives at a place); its id, for the prompts it may raise. */
+export async function linkRecords(db: Queryable, link: LinkInput): Promise<string> {
+  const id = uuidv7()
+  await db.insertInto('entity_links').values({ id, ...link }).execute()
+  return id
+}
+
+export async function personExists(db: Queryable, id: string): Promise<boolean> {
+  return (await db.selectFrom('people').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
+}
+
+export async function placeExists(db: Queryable, id: string): Promise<boolean> {
+  return (await db.selectFrom('locations').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
 }

@@ -20,17 +20,8 @@ import {
   type ReferralDraft,
 } from './referral.draft.ts'
 import { presentEvent, presentGrading, presentLocation, presentQueueRow, presentReferral, presentSubject } from './referral.presenter.ts'
-import {
-  CLOSURE_REASONS,
-  EXPLOITATION_TYPES,
-  GENDERS,
-  GRADE_LEVELS,
-  PREMISES_TYPES,
-  SOURCES,
-  STATUSES,
-  SUBJECT_ROLES,
-  THRIVE_ELEMENTS,
-} from './referral.vocabulary.ts'
+import { CLOSURE_REASONS, EXPLOITATION_TYPES, GRADE_LEVELS, SOURCES, STATUSES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
+import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/people/index.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
 import { URGENCY_INDICATORS } from './referral.urgency.ts'
 import { askWhom, victimSideAccess } from '#src/modules/people/index.ts'

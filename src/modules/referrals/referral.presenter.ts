@@ -1,7 +1,8 @@
 import { formatDate, formatDateTime, londonDate } from '#src/shared/dates.ts'
 import { countryName, languageName } from '#src/shared/reference-data.ts'
 import type { GradingRow, LocationRow, ReferralEventRow, ReferralListRow, ReferralRow, SubjectRow } from './referral.repository.ts'
-import { CLOSURE_REASONS, EXPLOITATION_TYPES, GENDERS, GRADE_LEVELS, PREMISES_TYPES, SOURCES, STATUSES, SUBJECT_ROLES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
+import { CLOSURE_REASONS, EXPLOITATION_TYPES, GRADE_LEVELS, SOURCES, STATUSES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
+import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/people/index.ts'
 import { URGENCY_INDICATORS, urgencyReasonText } from './referral.urgency.ts'
 import { describeAge } from '#src/modules/people/index.ts'
 

@@ -558,3 +558,12 @@ export async function touchReferral(db: Queryable, id: string): Promise<number> 
   const row = await db.updateTable('referrals').set({ updated_at: sql`now()`, version: sql`version + 1` }).where('id', '=', id).returning('version').executeTakeFirstOrThrow()
   return row.version
 }
+
+/** The people in a referral with their roles, in the order recorded: what a live job opened from it carries over. */
+export async function referralPeople(db: Queryable, referralId: string): Promise<{ person_id: string; role: string }[]> {
+  return db.selectFrom('referral_subjects').select(['person_id', 'role']).where('referral_id', '=', referralId).orderBy('position').execute()
+}
+
+export async function referralPlaceIds(db: Queryable, referralId: string): Promise<string[]> {
+  return (await db.selectFrom('referral_locations').select('location_id').where('referral_id', '=', referralId).execute()).map((r) => r.location_id)
+}

@@ -1,15 +1,8 @@
 import { z } from 'zod'
 import { IsoDate, optionalText, Postcode, text } from '#src/shared/input.ts'
 import { dateOfBirthInPast, LocationInput, NewPersonInput, PersonDetailsChange, personFields } from '#src/modules/people/index.ts'
-import {
-  CLOSURE_REASONS,
-  EXPLOITATION_TYPES,
-  GRADE_LEVELS,
-  SOURCES,
-  STATUSES,
-  SUBJECT_ROLES,
-  THRIVE_ELEMENTS,
-} from './referral.vocabulary.ts'
+import { CLOSURE_REASONS, EXPLOITATION_TYPES, GRADE_LEVELS, SOURCES, STATUSES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
+import { SUBJECT_ROLES } from '#src/modules/people/index.ts'
 import { URGENCY_INDICATOR_VALUES } from './referral.urgency.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
 

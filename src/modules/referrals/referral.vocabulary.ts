@@ -3,8 +3,6 @@
  * Exploitation types are the Home Office NRM statistics categories (DOMAIN.md section 4).
  */
 import { labelled } from '#src/shared/labelled.ts'
-// The words about people and places belong to the people module, which owns those records.
-export { GENDERS, PREMISES_TYPES, SUBJECT_ROLES, type Gender, type PremisesType, type SubjectRole } from '#src/modules/people/index.ts'
 
 export const SOURCES = labelled([
   { value: 'nrm-first-responder', text: 'NRM referral from a first responder' },
