@@ -95,7 +95,7 @@ export function createCaseService(db: Db) {
         if (actor.userId) await repo.addMember(trx, id, actor.userId, true, actor.userId)
         await timeline(trx, id, actor, 'opened', `Opened from referral with ${subjects.length} people and ${places.length} places`)
         if ((TRANSITIONS[referral.status as ReferralStatus] ?? []).includes('opened-as-case')) {
-          await changeReferralStatus(trx, referralId, { status: 'opened-as-case', reason: `Opened as live job ${reference}` }, actor)
+          await changeReferralStatus(trx, referralId, { status: 'opened-as-case', reason: `Opened as live job ${reference}` }, actor, { justification: 'Opened as a live job', details: { caseId: id } })
         }
         await appendAuditEvents(trx, actor, [{ action: 'case.opened', subjectType: 'case', subjectId: id, details: { referralId, people: subjects.length, places: places.length, victimSide: victims.length > 0 } }])
         return { id, reference }

@@ -29,8 +29,16 @@ export const COUNT_CAP = 1_000
 /**
  * Moves a referral on, in the caller's transaction: the version check, the allowed transitions, the event and the
  * audit row. The one way any module changes a referral's status (a live job opened from it, a screening started).
+ * `audit` replaces the reason in the audit row where the reason names what the audit log's readers may not see (a
+ * restricted live job's reference: the referral's own timeline hides it from those outside the job).
  */
-export async function changeReferralStatus(trx: Trx, id: string, input: StatusChangeInput, actor: Actor): Promise<{ version: number }> {
+export async function changeReferralStatus(
+  trx: Trx,
+  id: string,
+  input: StatusChangeInput,
+  actor: Actor,
+  audit: { justification: string; details?: Record<string, unknown> } = { justification: input.reason },
+): Promise<{ version: number }> {
     const current = await repo.lockReferral(trx, id)
     if (!current) throw new ReferralError('not-found', 'Referral not found')
     if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
@@ -63,7 +71,7 @@ export async function changeReferralStatus(trx: Trx, id: string, input: StatusCh
       details: closing ? { closureReason: input.closureReason } : {},
     })
     await appendAuditEvents(trx, actor, [
-      { action: 'referral.status-changed', subjectType: 'referral', subjectId: id, justification: input.reason, details: { from, to: input.status, closureReason: input.closureReason ?? null } },
+      { action: 'referral.status-changed', subjectType: 'referral', subjectId: id, justification: audit.justification, details: { from, to: input.status, closureReason: input.closureReason ?? null, ...audit.details } },
     ])
     return { version }
 }
