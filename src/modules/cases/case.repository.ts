@@ -270,8 +270,9 @@ export async function addTimeline(db: Queryable, row: { id: string; caseId: stri
   await db.insertInto('case_timeline').values({ id: row.id, case_id: row.caseId, actor_user_id: row.actorUserId, kind: row.kind, text: row.text }).execute()
 }
 
+/** Links a referral to a live job (once: linking again changes nothing). */
 export async function linkCaseReferral(db: Queryable, caseId: string, referralId: string): Promise<void> {
-  await db.insertInto('case_referrals').values({ case_id: caseId, referral_id: referralId }).execute()
+  await db.insertInto('case_referrals').values({ case_id: caseId, referral_id: referralId }).onConflict((oc) => oc.doNothing()).execute()
 }
 
 /** Operations, each with the number of its jobs this user may see. */

@@ -1,6 +1,7 @@
 /** The cases module's public API: other modules use only what this file exports. */
 export { CASE_ROLES, type CaseRole, EVENT_KINDS } from './case.service.ts'
-export { addCasePerson, addTimeline, findCase, linkCaseLocation, listCasePeople } from './case.repository.ts'
+// What a module that works inside a live job (a screening group started from it) does in its own transaction.
+export { addCasePerson, addTimeline, findCase, linkCaseLocation, linkCaseReferral, listCasePeople } from './case.repository.ts'
 export { createCaseService } from './case.service.ts'
 export { registerCasePages } from './case.pages.ts'
 export { registerCaseApi } from './case.api.ts'

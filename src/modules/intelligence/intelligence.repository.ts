@@ -306,6 +306,3 @@ export async function findPlace(db: Queryable, id: string) {
   return db.selectFrom('locations').select(['id', 'shared_place', 'shared_place_kind']).where('id', '=', id).executeTakeFirst()
 }
 
-export async function setSharedPlace(db: Queryable, id: string, shared: boolean, kind: string | null): Promise<void> {
-  await db.updateTable('locations').set({ shared_place: shared, shared_place_kind: shared ? kind : null }).where('id', '=', id).execute()
-}

@@ -6,7 +6,7 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
-import { OBJECT_KINDS, victimFacetAccess } from '#src/modules/people/index.ts'
+import { OBJECT_KINDS, setSharedPlace, victimFacetAccess } from '#src/modules/people/index.ts'
 import * as repo from './intelligence.repository.ts'
 
 export const IntelligenceError = defineDomainError('IntelligenceError', { 'not-found': 404, invalid: 400, conflict: 409 })
@@ -239,7 +239,7 @@ export function createIntelligenceService(db: Db) {
       await inTransaction(db, async (trx) => {
         const place = await repo.findPlace(trx, locationId)
         if (!place) throw new IntelligenceError('not-found', 'Place not found')
-        await repo.setSharedPlace(trx, locationId, input.shared, input.shared ? input.kind : null)
+        await setSharedPlace(trx, locationId, input.shared, input.shared ? input.kind : null)
         await appendAuditEvents(trx, actor, [{ action: 'place.shared-place-changed', subjectType: 'location', subjectId: locationId, details: { shared: input.shared, kind: input.shared ? input.kind : null } }])
       })
     },

@@ -1,8 +1,7 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
-import { caseVisible } from '#src/modules/people/index.ts'
-import { displayName } from '#src/modules/people/index.ts'
+import { caseVisible, displayName, mergePersonInto, unmergePerson } from '#src/modules/people/index.ts'
 
 /** One person record as the matcher reads it (one row per record; a survivor's identity is several). */
 export type MatchSourceRow = {
@@ -141,7 +140,7 @@ export async function insertDecision(
 
 export async function mergeRecord(db: Queryable, row: { id: string; decisionId: string; survivorId: string; mergedId: string; mergedBy: string | null }): Promise<void> {
   // Only merged_into changes on the merged record (not updated_at): an unmerge must restore the row exactly.
-  await db.updateTable('people').set({ merged_into: row.survivorId }).where('id', '=', row.mergedId).where('merged_into', 'is', null).executeTakeFirstOrThrow()
+  await mergePersonInto(db, row.mergedId, row.survivorId)
   await db.insertInto('person_merges').values({ id: row.id, decision_id: row.decisionId, survivor_id: row.survivorId, merged_id: row.mergedId, merged_by: row.mergedBy }).execute()
 }
 
@@ -186,8 +185,7 @@ export async function listMergesInto(db: Queryable, survivorId: string): Promise
 }
 
 export async function markUnmerged(db: Queryable, row: { mergeId: string; mergedId: string; survivorId: string; by: string | null; reason: string }): Promise<boolean> {
-  const cleared = await db.updateTable('people').set({ merged_into: null }).where('id', '=', row.mergedId).where('merged_into', '=', row.survivorId).executeTakeFirst()
-  if (cleared.numUpdatedRows === 0n) return false
+  if (!(await unmergePerson(db, row.mergedId, row.survivorId))) return false
   await db.updateTable('person_merges').set({ unmerged_at: new Date(), unmerged_by: row.by, unmerge_reason: row.reason }).where('id', '=', row.mergeId).execute()
   return true
 }

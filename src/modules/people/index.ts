@@ -3,7 +3,7 @@
 // use no other module, so an import circle through this file never meets an export not yet defined.
 export { GENDERS, PREMISES_TYPES, SUBJECT_ROLES, type Gender, type PremisesType, type SubjectRole } from './person.vocabulary.ts'
 export { personFields, dateOfBirthInPast, NewPersonInput, PersonDetailsChange, LocationInput, type PersonRecordInput } from './person.schema.ts'
-export { createPerson, createNamedPerson, createPlace, recordObject, linkRecords, personExists, placeExists, type LinkInput } from './records.repository.ts'
+export { createPerson, createNamedPerson, createPlace, recordObject, linkRecords, personExists, placeExists, updatePlace, setSharedPlace, mergePersonInto, unmergePerson, type LinkInput } from './records.repository.ts'
 export { describeAge } from './person.presenter.ts'
 export { normaliseIdentifier, OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 export {

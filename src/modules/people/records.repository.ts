@@ -96,3 +96,29 @@ export async function personExists(db: Queryable, id: string): Promise<boolean> 
 export async function placeExists(db: Queryable, id: string): Promise<boolean> {
   return (await db.selectFrom('locations').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
 }
+
+/** Corrects a place's address, postcode, description and kind (a warrant-day group's premises, edited). */
+export async function updatePlace(db: Queryable, id: string, location: { addressLine1: string | null; postcode: string | null; description: string | null; premisesType: string }): Promise<void> {
+  await db
+    .updateTable('locations')
+    .set({ address_line_1: location.addressLine1, postcode: location.postcode, description: location.description, premises_type: location.premisesType })
+    .where('id', '=', id)
+    .execute()
+}
+
+
+/** Marks a place as shared by many people who need not know each other (a hostel, a police station), or unmarks it. */
+export async function setSharedPlace(db: Queryable, id: string, shared: boolean, kind: string | null): Promise<void> {
+  await db.updateTable('locations').set({ shared_place: shared, shared_place_kind: shared ? kind : null }).where('id', '=', id).execute()
+}
+
+/** Marks a person's record as merged into another's (non-destructive: only merged_into changes, so an unmerge restores the row exactly). */
+export async function mergePersonInto(db: Queryable, mergedId: string, survivorId: string): Promise<void> {
+  await db.updateTable('people').set({ merged_into: survivorId }).where('id', '=', mergedId).where('merged_into', 'is', null).executeTakeFirstOrThrow()
+}
+
+/** Undoes a merge; false when the record is no longer merged into that survivor. */
+export async function unmergePerson(db: Queryable, mergedId: string, survivorId: string): Promise<boolean> {
+  const cleared = await db.updateTable('people').set({ merged_into: null }).where('id', '=', mergedId).where('merged_into', '=', survivorId).executeTakeFirst()
+  return cleared.numUpdatedRows > 0n
+}

@@ -567,3 +567,24 @@ export async function referralPeople(db: Queryable, referralId: string): Promise
 export async function referralPlaceIds(db: Queryable, referralId: string): Promise<string[]> {
   return (await db.selectFrom('referral_locations').select('location_id').where('referral_id', '=', referralId).execute()).map((r) => r.location_id)
 }
+
+/** Adds a person to the referral after the ones it has. */
+export async function addReferralPerson(db: Queryable, referralId: string, personId: string, role: string): Promise<void> {
+  await sql`
+    INSERT INTO referral_subjects (referral_id, person_id, role, position)
+    SELECT ${referralId}::uuid, ${personId}::uuid, ${role}, coalesce(max(position) + 1, 0) FROM referral_subjects WHERE referral_id = ${referralId}::uuid
+    ON CONFLICT DO NOTHING`.execute(db)
+}
+
+/** Adds a place to the referral after the ones it has. */
+export async function addReferralPlace(db: Queryable, referralId: string, locationId: string): Promise<void> {
+  await sql`
+    INSERT INTO referral_locations (referral_id, location_id, position)
+    SELECT ${referralId}::uuid, ${locationId}::uuid, coalesce(max(position) + 1, 0) FROM referral_locations WHERE referral_id = ${referralId}::uuid
+    ON CONFLICT DO NOTHING`.execute(db)
+}
+
+/** The exploitation a referral is about, as facts found later (a warrant-day screening's shared facts) say. */
+export async function setReferralExploitation(db: Queryable, referralId: string, types: string[], countyLines: boolean): Promise<void> {
+  await db.updateTable('referrals').set({ exploitation_types: types, county_lines: countyLines, updated_at: sql`now()` }).where('id', '=', referralId).execute()
+}

@@ -138,22 +138,3 @@ export async function casePeopleIds(db: Queryable, caseId: string): Promise<Set<
   return new Set(rows.map((r) => r.person_id))
 }
 
-/** Adds a person to the referral after the ones it has. */
-export async function addSubject(db: Queryable, referralId: string, personId: string, role: string): Promise<void> {
-  await sql`
-    INSERT INTO referral_subjects (referral_id, person_id, role, position)
-    SELECT ${referralId}::uuid, ${personId}::uuid, ${role}, coalesce(max(position) + 1, 0) FROM referral_subjects WHERE referral_id = ${referralId}::uuid
-    ON CONFLICT DO NOTHING`.execute(db)
-}
-
-export async function updateLocation(db: Queryable, id: string, location: { addressLine1: string | null; postcode: string | null; description: string | null; premisesType: string }): Promise<void> {
-  await db
-    .updateTable('locations')
-    .set({ address_line_1: location.addressLine1, postcode: location.postcode, description: location.description, premises_type: location.premisesType })
-    .where('id', '=', id)
-    .execute()
-}
-
-export async function setReferralExploitation(db: Queryable, referralId: string, types: string[], countyLines: boolean): Promise<void> {
-  await db.updateTable('referrals').set({ exploitation_types: types, county_lines: countyLines, updated_at: sql`now()` }).where('id', '=', referralId).execute()
-}

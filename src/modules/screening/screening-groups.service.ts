@@ -7,9 +7,9 @@ import { defineDomainError } from '#src/platform/http/errors.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { caseAccess, deniedMessage, isRecordVisible, mayGrantVictimSide, victimSideAccess } from '#src/modules/people/index.ts'
 import type { ReferralService } from '#src/modules/referrals/index.ts'
-import { changeReferralStatus, linkLocations } from '#src/modules/referrals/index.ts'
-import { createNamedPerson, createPlace } from '#src/modules/people/index.ts'
-import { addCasePerson, addTimeline, findCase, linkCaseLocation, listCasePeople } from '#src/modules/cases/index.ts'
+import { addReferralPerson, addReferralPlace, changeReferralStatus, referralPeople, setReferralExploitation } from '#src/modules/referrals/index.ts'
+import { createNamedPerson, createPlace, updatePlace } from '#src/modules/people/index.ts'
+import { addCasePerson, addTimeline, findCase, linkCaseLocation, linkCaseReferral, listCasePeople } from '#src/modules/cases/index.ts'
 import { displayName } from '#src/modules/people/index.ts'
 import { mayBeChild, type ScreeningAnswers } from './screening.answers.ts'
 import { REFERRAL_TYPE_TO_FACT, SCREENING_SECTIONS, type ScreeningService } from './screening.service.ts'
@@ -104,13 +104,12 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
           actor,
           { trx, existingPeople: input.personIds.map((personId) => ({ personId, role: 'potential-victim' })) },
         )
-        const subjects = await trx.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', created.id).orderBy('position').execute()
-        const personIds = subjects.map((s) => s.person_id)
+        const personIds = (await referralPeople(trx, created.id)).map((s) => s.person_id)
         await changeReferralStatus(trx, created.id, { status: 'screening', reason: warrantDay ? `Screening ${personIds.length} people met together` : 'Screening the person met' }, actor)
         const groupId = uuidv7()
         await repo.insertGroup(trx, { id: groupId, referralId: created.id, caseId: input.caseId, warrantDay, encounteredOn: input.encounteredOn, createdBy: actor.userId })
         if (input.caseId) {
-          await trx.insertInto('case_referrals').values({ case_id: input.caseId, referral_id: created.id }).onConflict((oc) => oc.doNothing()).execute()
+          await linkCaseReferral(trx, input.caseId, created.id)
           for (const personId of personIds) await addCasePerson(trx, input.caseId, personId, 'potential-victim', actor.userId)
           await addTimeline(trx, { id: uuidv7(), caseId: input.caseId, actorUserId: actor.userId, kind: 'screening', text: `Screening started for ${personIds.length} ${personIds.length === 1 ? 'person' : 'people'} met on ${input.encounteredOn}` })
         }
@@ -153,22 +152,20 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
           premisesType: shared.premises.premisesType as 'other',
         }
         let locationId = group.location_id
-        if (locationId) await repo.updateLocation(trx, locationId, location)
+        if (locationId) await updatePlace(trx, locationId, location)
         else {
           locationId = await createPlace(trx, location)
-          const position = await trx.selectFrom('referral_locations').select((eb) => eb.fn.countAll<string>().as('n')).where('referral_id', '=', group.referral_id).executeTakeFirstOrThrow()
-          if (Number(position.n) === 0) await linkLocations(trx, group.referral_id, [locationId])
-          else await trx.insertInto('referral_locations').values({ referral_id: group.referral_id, location_id: locationId, position: Number(position.n) }).execute()
+          await addReferralPlace(trx, group.referral_id, locationId)
         }
         if (group.case_id) await linkCaseLocation(trx, group.case_id, locationId)
         let employerId = group.employer_person_id
         if (!employerId && shared.employer.name) {
           employerId = await createNamedPerson(trx, shared.employer.name, actor.userId)
-          await repo.addSubject(trx, group.referral_id, employerId, 'suspected-exploiter')
+          await addReferralPerson(trx, group.referral_id, employerId, 'suspected-exploiter')
           if (group.case_id) await addCasePerson(trx, group.case_id, employerId, 'suspected-exploiter', actor.userId)
         }
         const types = [...new Set(shared.exploitation.types.map((t) => FACT_TO_REFERRAL_TYPE[t]).filter(Boolean))]
-        await repo.setReferralExploitation(trx, group.referral_id, types, shared.exploitation.countyLines === 'yes')
+        await setReferralExploitation(trx, group.referral_id, types, shared.exploitation.countyLines === 'yes')
         await repo.saveShared(trx, id, shared, { locationId, employerPersonId: employerId })
 
         const prefilled: string[] = []
