@@ -6,7 +6,8 @@ import { actorOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
 import { LocationInput } from '#src/modules/people/index.ts'
-import { CASE_ROLES, CaseError, EVENT_KINDS, type CaseRole } from './case.service.ts'
+import { CaseError } from './case.service.ts'
+import { CASE_ROLES, EVENT_KINDS, type CaseRole } from '#src/modules/people/index.ts'
 
 const CaseSummary = z.object({ id: z.uuid(), reference: z.string(), title: z.string(), kind: z.string(), status: z.string(), officerInCharge: z.string().nullable(), restricted: z.boolean(), openedAt: z.string() })
 const CaseDetail = CaseSummary.extend({

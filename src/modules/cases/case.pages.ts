@@ -10,7 +10,8 @@ import { ageOn, formatDate, formatDateTime, londonDate, londonToInstant } from '
 import { isUuid } from '#src/shared/ids.ts'
 import { describeAge } from '#src/modules/people/index.ts'
 import { OccurrenceReferenceError, readReferenceForm, REFERENCE_FIELDS, REFERENCE_KIND_ITEMS, referenceFieldErrors } from '#src/modules/occurrence-references/index.ts'
-import { CASE_ROLES, CaseError, EVENT_KINDS, type CaseChange, type CaseRole } from './case.service.ts'
+import { CaseError, type CaseChange } from './case.service.ts'
+import { CASE_ROLES, EVENT_KINDS, type CaseRole } from '#src/modules/people/index.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }

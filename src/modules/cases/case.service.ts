@@ -10,22 +10,13 @@ import { findActiveAgency, isContactOf } from '#src/modules/partners/index.ts'
 import { createNamedPerson, createPlace, linkRecords, personExists, placeExists, recordObject, type LocationInput } from '#src/modules/people/index.ts'
 import { normaliseIdentifier } from '#src/modules/people/index.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
+import { CASE_ROLES, EVENT_KINDS, type CaseRole } from '#src/modules/people/index.ts'
 import { caseAccess, isRecordVisible, leadsTeam, mayGrantVictimSide, VICTIM_ROLES, type CaseAccess } from '#src/modules/people/index.ts'
 import { carryReferralReferences } from '#src/modules/occurrence-references/index.ts'
 import * as repo from './case.repository.ts'
 
 export const CaseError = defineDomainError('CaseError', { 'not-found': 404, invalid: 400, forbidden: 403 })
 
-export const CASE_ROLES = {
-  'potential-victim': 'Potential victim',
-  victim: 'Victim',
-  'suspected-exploiter': 'Suspected exploiter',
-  suspect: 'Suspect',
-  witness: 'Witness',
-  reporter: 'Reporter',
-  associate: 'Associate',
-} as const
-export type CaseRole = keyof typeof CASE_ROLES
 
 /** A referral's roles become the case's: "other" has no case equivalent, so it becomes an associate. */
 const FROM_REFERRAL_ROLE: Record<string, CaseRole> = {
@@ -38,15 +29,6 @@ const FROM_REFERRAL_ROLE: Record<string, CaseRole> = {
 
 export type CaseChange = { status?: 'open' | 'suspended' | 'closed'; reason?: string | null; officerInChargeId?: string; restricted?: boolean }
 
-export const EVENT_KINDS = {
-  encounter: 'Encounter',
-  incident: 'Incident',
-  'premises-visit': 'Premises visit',
-  warrant: 'Warrant',
-  arrest: 'Arrest',
-  'missing-episode': 'Missing episode',
-  'return-home-interview': 'Return home interview',
-} as const
 
 /** Live jobs: opened from referrals, worked through people, places, objects, tasks, events and decisions. */
 export function createCaseService(db: Db) {

@@ -6,7 +6,7 @@ import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { DISCLOSABLE_FIELDS, isDisclosableField, LAWFUL_BASES, type LawfulBasis } from '#src/modules/disclosures/index.ts'
 import type * as repo from './dpo.repository.ts'
 import { AUDIT_ACTIONS, type AuditCategory } from '#src/platform/audit/audit-events.ts'
-import { CASE_ROLES } from '#src/modules/cases/index.ts'
+import { CASE_ROLES } from '#src/modules/people/index.ts'
 
 const ACTION_LABELS: Record<string, string> = {
   'person.viewed': 'Viewed their record',

@@ -1,7 +1,7 @@
 /** The people module's public API: the one owner of person, place and object records and of the policy on them. */
 // What other modules read as they load (words, shapes, the policy, the SQL name helper) comes first, from files that
 // use no other module, so an import circle through this file never meets an export not yet defined.
-export { GENDERS, PREMISES_TYPES, SUBJECT_ROLES, type Gender, type PremisesType, type SubjectRole } from './person.vocabulary.ts'
+export { CASE_ROLES, EVENT_KINDS, GENDERS, PREMISES_TYPES, SUBJECT_ROLES, type CaseRole, type Gender, type PremisesType, type SubjectRole } from './person.vocabulary.ts'
 export { personFields, dateOfBirthInPast, NewPersonInput, PersonDetailsChange, LocationInput, type PersonRecordInput } from './person.schema.ts'
 export { createPerson, createNamedPerson, createPlace, recordObject, linkRecords, personExists, placeExists, updatePlace, setSharedPlace, mergePersonInto, unmergePerson, type LinkInput } from './records.repository.ts'
 export { describeAge } from './person.presenter.ts'

@@ -9,9 +9,8 @@ import { isUuid } from '#src/shared/ids.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { COUNTRIES, countryName, isCountryCode, languageName, parseLanguageList } from '#src/shared/reference-data.ts'
 import { describeAge } from './person.presenter.ts'
-import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from './person.vocabulary.ts'
+import { CASE_ROLES, EVENT_KINDS, GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from './person.vocabulary.ts'
 import { LocationInput, type PersonDetailsChange } from './person.schema.ts'
-import { EVENT_KINDS } from '#src/modules/cases/index.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
 import { askWhom } from './access-policy.ts'
@@ -23,7 +22,6 @@ type Params = { id: string }
 
 const NAME_KINDS = { primary: 'Main name', alias: 'Alias', spelling: 'Other spelling', 'original-script': 'Original script', nickname: 'Nickname' } as const
 const DOCUMENT_KINDS = { passport: 'Passport', 'national-id': 'National identity card', 'driving-licence': 'Driving licence', 'residence-permit': 'Residence permit', 'birth-certificate': 'Birth certificate', other: 'Other' } as const
-const CASE_ROLES: Record<string, string> = { victim: 'Victim', suspect: 'Suspect', associate: 'Associate' }
 const RELATIONS = { uses: 'Uses', owns: 'Owns', 'registered-keeper': 'Registered keeper', drives: 'Drives', 'account-holder': 'Account holder', runs: 'Runs', works: 'Works on' } as const
 
 const linkHref = (type: string, otherId: string) => (type === 'person' ? `/people/${otherId}` : type === 'location' ? `/places/${otherId}` : type === 'object' ? `/objects/${otherId}` : null)
@@ -71,7 +69,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       },
       names: names.map((n) => ({ ...n, kindLabel: `${NAME_KINDS[n.kind as keyof typeof NAME_KINDS] ?? n.kind}${n.person_id !== person.id ? ' (merged record)' : ''}` })),
       documents: view.documents.map((d) => ({ ...d, kindLabel: DOCUMENT_KINDS[d.kind as keyof typeof DOCUMENT_KINDS] ?? d.kind, country: d.issuing_country ? countryName(d.issuing_country) : null, expires: d.expires_on ? formatDate(d.expires_on) : null })),
-      roles: view.roles.map((r) => ({ ...r, roleLabel: SUBJECT_ROLES.label(r.role) !== r.role ? SUBJECT_ROLES.label(r.role) : (CASE_ROLES[r.role] ?? r.role), href: r.kind === 'referral' ? `/referrals/${r.id}` : `/cases/${r.id}` })),
+      roles: view.roles.map((r) => ({ ...r, roleLabel: SUBJECT_ROLES.label(r.role) !== r.role ? SUBJECT_ROLES.label(r.role) : ((CASE_ROLES as Record<string, string>)[r.role] ?? r.role), href: r.kind === 'referral' ? `/referrals/${r.id}` : `/cases/${r.id}` })),
       links: view.links.map((l) => ({
         ...l,
         what: l.object_kind ? `${OBJECT_KINDS[l.object_kind as ObjectKind] ?? l.object_kind}: ${l.object_display}` : l.location_text ? `Place: ${l.location_text}${l.location_cuckooed ? ' (cuckooed)' : ''}` : `Person: ${l.person_name ?? 'unnamed'}`,

@@ -34,3 +34,26 @@ export const PREMISES_TYPES = labelled([
   { value: 'other', text: 'Other' },
 ] as const)
 export type PremisesType = (typeof PREMISES_TYPES.values)[number]
+
+/** A person's role in a live job: a victim role there gives the job's team its victim-side duty (access-policy.ts). */
+export const CASE_ROLES = {
+  'potential-victim': 'Potential victim',
+  victim: 'Victim',
+  'suspected-exploiter': 'Suspected exploiter',
+  suspect: 'Suspect',
+  witness: 'Witness',
+  reporter: 'Reporter',
+  associate: 'Associate',
+} as const
+export type CaseRole = keyof typeof CASE_ROLES
+
+/** The kinds of event a person is recorded in (an encounter, a warrant, an arrest), on a live job. */
+export const EVENT_KINDS = {
+  encounter: 'Encounter',
+  incident: 'Incident',
+  'premises-visit': 'Premises visit',
+  warrant: 'Warrant',
+  arrest: 'Arrest',
+  'missing-episode': 'Missing episode',
+  'return-home-interview': 'Return home interview',
+} as const
