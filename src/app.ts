@@ -41,6 +41,7 @@ import { registerOutreachPages } from '#src/modules/outreach/index.ts'
 import { registerSafeguardingPages } from '#src/modules/safeguarding/index.ts'
 import { registerSafeguardingApi } from '#src/modules/safeguarding/index.ts'
 import { registerHubPages } from '#src/modules/safeguarding/index.ts'
+import { registerSupportPages } from '#src/modules/support/index.ts'
 import { registerPublicPages } from '#src/modules/public/index.ts'
 import { registerIntelligencePages } from '#src/modules/intelligence/index.ts'
 import { registerIntelligenceApi } from '#src/modules/intelligence/index.ts'
@@ -223,6 +224,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerSafeguardingPages(app, deps)
   registerSafeguardingApi(app, deps)
   registerHubPages(app, deps)
+  registerSupportPages(app, deps)
   registerPublicPages(app, deps)
   registerIntelligencePages(app, deps)
   registerIntelligenceApi(app, deps)

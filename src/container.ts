@@ -18,6 +18,7 @@ import { createPartnerService } from '#src/modules/partners/index.ts'
 import { createDisclosureService } from '#src/modules/disclosures/index.ts'
 import { createDpoService } from '#src/modules/dpo/index.ts'
 import { createSafeguardingService } from '#src/modules/safeguarding/index.ts'
+import { createSupportService } from '#src/modules/support/index.ts'
 import { createOutreachService } from '#src/modules/outreach/index.ts'
 import { createPublicReportService } from '#src/modules/public/index.ts'
 import { createIntelligenceService } from '#src/modules/intelligence/index.ts'
@@ -53,6 +54,7 @@ export function createServices(db: Db, config: Config) {
     dpo: createDpoService(db),
     outreach: createOutreachService(db),
     safeguarding: createSafeguardingService(db, { agendaReferralDays: config.hubAgendaReferralDays }),
+    support: createSupportService(db, { followUpDays: config.supportReferralFollowUpDays }),
     publicReports: createPublicReportService(db, referrals),
     intelligence: createIntelligenceService(db),
     matching,

@@ -24,6 +24,7 @@ import { loadDemoWarrantDay } from '#src/modules/screening/index.ts'
 import { loadDemoReferences } from '#src/modules/occurrence-references/index.ts'
 import { loadDemoNrmLifecycle } from '#src/modules/nrm/index.ts'
 import { loadDemoDisclosures } from '#src/modules/disclosures/index.ts'
+import { loadDemoSupport } from '#src/modules/support/index.ts'
 
 /** The demo team: one user per role, as a force's MSHT team and its partners would have. */
 export const DEMO_USERS = [
@@ -88,6 +89,7 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
   await loadDemoOutreach(db, { createdBy: users.find((u) => u.role === 'pcso')?.id ?? null })
   await loadDemoSafeguarding(db)
   await loadDemoSupportWorkers(db, { isaEmail: 'isa@demo.lantern.test', supervisorEmail: 'ds@demo.lantern.test' })
+  await loadDemoSupport(db, { isaEmail: 'isa@demo.lantern.test' })
   await loadDemoMatching(db)
   await loadDemoIntelligence(db)
   await loadDemoNrmDrafts(db)

@@ -55,7 +55,7 @@ function workLabel(item: { kind: WorkItemKind; outcome: string | null; due_on: s
 
 /** The victim facet of a person in a referral: screening, consent, the NRM lifecycle and the Duty to Notify. */
 export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
-  const { services, db } = deps
+  const { services, db, config } = deps
   const nrm = services.nrm
   const drafts = createNrmDraftService(db)
   registerNrmDraftRoutes(app, deps, drafts)
@@ -294,6 +294,11 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     const overdueActions = await services.safeguarding.overdueActions(request.user!.id, everyone)
     // An ISA's victims: those a supervisor assigned them to support, each with their safeguarding plan.
     const supported = can(request.user, 'victim-facet:view') ? await services.supportWorkers.supportedBy(request.user!, actorOf(request)) : []
+    // Support work due: referrals out with no answer past their follow-up date, and safeguarding reviews coming up,
+    // for the victims the user holds a duty to (the whole team's in a supervisor's team view).
+    const worksSupport = can(request.user, 'victim-facet:view') && can(request.user, 'safeguarding-plan:edit')
+    const stalled = worksSupport ? await services.support.stalledReferrals(request.user!, everyone, actorOf(request)) : []
+    const reviews = worksSupport ? await services.safeguarding.reviewsDue(request.user!, everyone, config.supportReviewLookaheadDays, actorOf(request)) : []
     const today = londonDate()
     return reply.page('nrm/views/my-work.njk', {
       pageTitle: 'My work',
@@ -310,6 +315,10 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
       tasks: tasks.map((t) => ({ ...t, due: t.due_on ? formatDate(t.due_on) : null, overdue: t.due_on !== null && t.due_on < today })),
       safeguardingActions: overdueActions.map((a) => ({ ...a, due: formatDate(a.due_on), href: a.person_id ? `/people/${a.person_id}/safeguarding-plan` : a.meeting_id ? `/hub-meetings/${a.meeting_id}` : null })),
       supported: supported.map((p) => ({ ...p, since: formatDate(p.assigned_at) })),
+      worksSupport,
+      reviewLookahead: config.supportReviewLookaheadDays,
+      stalled: stalled.map((r) => ({ ...r, made: formatDate(r.made_on), followUp: formatDate(r.follow_up_on) })),
+      reviews: reviews.map((r) => ({ ...r, due: formatDate(r.due_on), overdue: r.due_on < today })),
       showSupported: supported.length > 0 || isSupportWorker(request.user),
       // The owner of an action may close it (the safeguarding service decides); the route needs plan work.
       canCloseActions: can(request.user, 'safeguarding-plan:edit'),

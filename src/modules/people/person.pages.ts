@@ -48,9 +48,12 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
           throw error
         })
       : null
+    // The support summary (support module) is part of the victim side: read only for those who see it, and its
+    // audit event goes in with the page's own.
+    const support = await services.support.personSummary(id(request), request.user!)
     let view
     try {
-      view = await people.view(id(request), request.user!, actorOf(request), matching?.auditEvent ? [matching.auditEvent] : [])
+      view = await people.view(id(request), request.user!, actorOf(request), [...(matching?.auditEvent ? [matching.auditEvent] : []), ...(support ? [support.auditEvent] : [])])
     } catch (error) {
       if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError('Person not found')
       throw error
@@ -82,6 +85,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       facet: { ...view.facet, askWhom: askWhom(view.facet) },
       // Who supports them (ISAs): shown only with the victim side; a supervisor assigns and ends.
       supportWorkers: view.supportWorkers.map((w) => ({ ...w, since: formatDate(w.assigned_at) })),
+      support: support && view.facet.visible ? { ...support.summary, lastContact: support.summary.last_contact_on ? formatDate(support.summary.last_contact_on) : null } : null,
       canAssignSupport: can(request.user, 'team:supervise'),
       supportCandidates:
         can(request.user, 'team:supervise') && view.facet.exists ? (await services.supportWorkers.candidates()).filter((u) => !view.supportWorkers.some((w) => w.user_id === u.id)) : [],

@@ -22,6 +22,8 @@ const SCRUB_EXCLUDED = new Set([
   'roles',
   'agencies',
   'agency_contacts',
+  // The directory of support services: about services, not people (a victim's support rows are deleted with them).
+  'support_services',
   'organisations',
   'sharing_agreements',
   'api_tokens',
@@ -93,7 +95,7 @@ export async function identifyingValues(trx: Trx, ids: string[]) {
  * Removes every row about these people and every copy of them: names and the name-word index (and words no
  * one else uses any more), documents, immigration status, links and the places and objects only they were
  * linked to, roles on referrals, live jobs and events, screenings, consent, NRM and Duty to Notify records,
- * safeguarding plans (with their hub agenda items), disclosures, match decisions and merges, safeguarding
+ * safeguarding plans (with their hub agenda items), support contacts and referrals out, disclosures, match decisions and merges, safeguarding
  * prompts (and mentions in other people's prompts), and the raw rows of imports that created them.
  */
 export async function deletePeople(trx: Trx, ids: string[], objectIds: string[]): Promise<void> {
@@ -108,6 +110,10 @@ export async function deletePeople(trx: Trx, ids: string[], objectIds: string[])
     DELETE FROM safeguarding_actions WHERE plan_id IN (SELECT id FROM plans) OR meeting_item_id IN (SELECT id FROM items)`.execute(trx)
   await sql`DELETE FROM hub_meeting_items WHERE plan_id IN (SELECT id FROM safeguarding_plans WHERE person_id = ANY(${list}))`.execute(trx)
   await sql`DELETE FROM safeguarding_plans WHERE person_id = ANY(${list})`.execute(trx)
+
+  // Their support: contacts logged and referrals out (with their history, by cascade). The directory stays.
+  await sql`DELETE FROM support_contacts WHERE person_id = ANY(${list})`.execute(trx)
+  await sql`DELETE FROM support_referrals WHERE person_id = ANY(${list})`.execute(trx)
 
   // Prompts about them go (cascade on person_id); prompts about others stop counting them.
   await sql`
@@ -240,7 +246,7 @@ export async function deleteReferral(trx: Trx, referralId: string): Promise<{ su
   return { subjects, places }
 }
 
-/** People nothing else holds: on no referral, live job, event, NRM record or safeguarding plan. */
+/** People nothing else holds: on no referral, live job, event, NRM record, safeguarding plan or support record. */
 export async function unheldPeople(trx: Trx, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return []
   const { rows } = await sql<{ id: string }>`
@@ -249,7 +255,9 @@ export async function unheldPeople(trx: Trx, ids: string[]): Promise<string[]> {
       AND NOT EXISTS (SELECT 1 FROM person_identity(p.id) i JOIN case_people c ON c.person_id = i)
       AND NOT EXISTS (SELECT 1 FROM person_identity(p.id) i JOIN event_people e ON e.person_id = i)
       AND NOT EXISTS (SELECT 1 FROM person_identity(p.id) i JOIN nrm_referrals n ON n.person_id = i)
-      AND NOT EXISTS (SELECT 1 FROM person_identity(p.id) i JOIN safeguarding_plans s ON s.person_id = i)`.execute(trx)
+      AND NOT EXISTS (SELECT 1 FROM person_identity(p.id) i JOIN safeguarding_plans s ON s.person_id = i)
+      AND NOT EXISTS (SELECT 1 FROM person_identity(p.id) i JOIN support_contacts s ON s.person_id = i)
+      AND NOT EXISTS (SELECT 1 FROM person_identity(p.id) i JOIN support_referrals s ON s.person_id = i)`.execute(trx)
   return rows.map((r) => r.id)
 }
 

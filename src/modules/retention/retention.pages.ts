@@ -29,7 +29,7 @@ function recordHref(type: RecordType, id: string, personHint?: string): string |
 
 const ERASE_EFFECT: Record<RecordType, string> = {
   person: 'The person is erased everywhere: their record, names, the name search index, match keys, links, plans, disclosures, and their details in free text and in the audit log. The audit keeps only the fact of the erasure.',
-  'nrm-victim': 'The person is erased everywhere, with their NRM and Duty to Notify records, consent, screenings and safeguarding plan. The audit keeps only the fact of the erasure.',
+  'nrm-victim': 'The person is erased everywhere, with their NRM and Duty to Notify records, consent, screenings, safeguarding plan and support (contacts and referrals out). The audit keeps only the fact of the erasure.',
   'referral-not-proceeded': 'The referral, its screenings and events are deleted, and so is every person on it whom nothing else holds (they are erased everywhere).',
   'public-report': 'The public report is deleted, and so is every person in it whom nothing else holds (they are erased everywhere).',
   'live-job': 'The live job is deleted with its tasks, decision log, events and timeline. The people on it stay as records of their own, with their own reviews.',

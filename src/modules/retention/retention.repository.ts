@@ -52,7 +52,10 @@ function reviewableRecords() {
       FROM cases c WHERE c.status = 'closed'
     UNION ALL
     SELECT 'nrm-victim', n.person_id, ${displayName('n.person_id')},
-        greatest(max(n.created_at), max((SELECT max(e.recorded_at) FROM nrm_events e WHERE e.nrm_referral_id = n.id)))::date
+        -- Support still being given keeps the victim's record in use: its latest contact or referral out counts too.
+        greatest(max(n.created_at), max((SELECT max(e.recorded_at) FROM nrm_events e WHERE e.nrm_referral_id = n.id)),
+          (SELECT max(sc.created_at) FROM support_contacts sc WHERE sc.person_id = n.person_id),
+          (SELECT max(sr.updated_at) FROM support_referrals sr WHERE sr.person_id = n.person_id))::date
       FROM nrm_referrals n GROUP BY n.person_id
     UNION ALL
     SELECT 'intelligence', l.id, ${displayName('l.from_id')} || ': ' || l.relation || ' (' || l.to_type || ')', l.created_at::date
@@ -68,6 +71,8 @@ function reviewableRecords() {
         AND NOT EXISTS (SELECT 1 FROM event_people x WHERE x.person_id = p.id)
         AND NOT EXISTS (SELECT 1 FROM nrm_referrals x WHERE x.person_id = p.id)
         AND NOT EXISTS (SELECT 1 FROM safeguarding_plans x WHERE x.person_id = p.id)
+        AND NOT EXISTS (SELECT 1 FROM support_contacts x WHERE x.person_id = p.id)
+        AND NOT EXISTS (SELECT 1 FROM support_referrals x WHERE x.person_id = p.id)
         AND NOT EXISTS (SELECT 1 FROM people m WHERE m.merged_into = p.id)`
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
 import type { Owner } from './safeguarding.validation.ts'
+import { displayName, holdsVictimDuty } from '#src/modules/people/index.ts'
 
 /** All SQL for safeguarding plans, actions and hub meetings. Row types stay in the module. */
 
@@ -215,6 +216,23 @@ export async function overdueActions(db: Queryable, ownerUserId: string | null, 
   let query = actionQuery(db).where('a.status', '=', 'open').where('a.due_on', '<', today)
   query = ownerUserId ? query.where('a.owner_user_id', '=', ownerUserId) : query.where('a.owner_user_id', 'is not', null)
   return query.orderBy('a.due_on').limit(200).execute()
+}
+
+export type ReviewDueRow = { review_id: string; plan_id: string; plan_reference: string; person_id: string; person_name: string | null; due_on: string }
+
+/**
+ * Plan reviews not yet held and due by `until` (overdue ones included): for one user, those of the people they
+ * hold a victim-side duty to now (an ISA's supported victims, an officer's); `null` for the whole team.
+ */
+export async function reviewsDue(db: Queryable, userId: string | null, until: string): Promise<ReviewDueRow[]> {
+  const { rows } = await sql<ReviewDueRow>`
+    SELECT r.id AS review_id, p.id AS plan_id, p.reference AS plan_reference, person_root(p.person_id) AS person_id, ${displayName('p.person_id')} AS person_name, r.due_on
+    FROM safeguarding_reviews r JOIN safeguarding_plans p ON p.id = r.plan_id
+    WHERE r.held_on IS NULL AND r.due_on <= ${until}::date
+      ${userId === null ? sql`` : sql`AND (${holdsVictimDuty(sql.ref('p.person_id'), userId)})`}
+    ORDER BY r.due_on, p.reference
+    LIMIT 200`.execute(db)
+  return rows
 }
 
 // --- Partner users ---------------------------------------------------------------------------------------

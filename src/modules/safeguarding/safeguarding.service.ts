@@ -230,6 +230,16 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       return repo.overdueActions(db, everyone ? null : userId, londonDate())
     },
 
+    /**
+     * For "My work": safeguarding reviews due within `days` (and overdue) on the plans of the people the user
+     * holds a duty to, or the team's for a supervisor's team view. Listing names of victims is audited.
+     */
+    async reviewsDue(user: CurrentUser, everyone: boolean, days: number, actor: Actor) {
+      const rows = await repo.reviewsDue(db, everyone ? null : user.id, addDays(londonDate(), days))
+      if (rows.length) await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'work.viewed', subjectType: 'user', subjectId: user.id, details: { reviewsDue: rows.map((r) => r.review_id) } }]))
+      return rows
+    },
+
     // --- Partner users -----------------------------------------------------------------------------------
 
     /** The actions a partner user's agency owns, by plan reference only. Audited as a consultation. */

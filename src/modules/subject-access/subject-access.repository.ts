@@ -185,3 +185,16 @@ export async function staffNames(db: Queryable) {
     UNION SELECT name, 'partner agency contact' FROM agency_contacts`.execute(db)
   return rows
 }
+
+/** The ISA's support work (support module): contacts logged and referrals out, with the service each went to. */
+export async function support(db: Queryable, personId: string) {
+  const [contacts, referrals] = await Promise.all([
+    sql<{ id: string; contacted_on: string; kind: string; safe_to_contact: string; what_done: string; needs_raised: string | null; entitlements: string[]; next_step: string | null; next_step_on: string | null }>`
+      SELECT id, contacted_on::text AS contacted_on, kind, safe_to_contact, what_done, needs_raised, entitlements, next_step, next_step_on::text AS next_step_on
+      FROM support_contacts WHERE person_id IN ${identity(personId)} ORDER BY contacted_on, created_at`.execute(db),
+    sql<{ id: string; service: string; made_on: string; provision: string | null; reason: string; status: string; outcome: string | null }>`
+      SELECT r.id, s.name AS service, r.made_on::text AS made_on, r.provision, r.reason, r.status, r.outcome
+      FROM support_referrals r JOIN support_services s ON s.id = r.service_id WHERE r.person_id IN ${identity(personId)} ORDER BY r.made_on, r.created_at`.execute(db),
+  ])
+  return { contacts: contacts.rows, referrals: referrals.rows }
+}

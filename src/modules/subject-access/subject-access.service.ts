@@ -45,6 +45,8 @@ export type CarriedRecords = {
   events: string[]
   nrmReferrals: string[]
   safeguardingPlans: string[]
+  supportContacts: string[]
+  supportReferrals: string[]
   immigrationStatus: boolean
 }
 
@@ -64,7 +66,7 @@ const withheldEntry = (part: string, needs: keyof typeof WITHHELD_REASONS): Entr
 
 /** Audit actions about a protected part: their counts in "how your record was used" would tell that the part exists. */
 const IMMIGRATION_ACTION = /^immigration-status\./
-const VICTIM_ACTION = /^(screening|consent|nrm|dtn|victim-facet|safeguarding-plan|safeguarding-action)\./
+const VICTIM_ACTION = /^(screening|consent|nrm|dtn|victim-facet|safeguarding-plan|safeguarding-action|support|support-contact|support-referral)\./
 
 const d = (value: string | Date | null | undefined) => (value ? formatDate(value) : '')
 const dt = (value: Date | null | undefined) => (value ? formatDateTime(value) : '')
@@ -88,7 +90,8 @@ export function createSubjectAccessService(db: Db) {
     const supervisor = can(user, 'case:supervise')
     const noVictimRecords = { screenings: [], consents: [], nrm: [], nrmEvents: [], dtn: [], nrmDrafts: [] }
     const noSafeguarding = { plans: [], risks: [], needs: [], actions: [], reviews: [] }
-    const [names, documents, immigration, links, referrals, gradings, allCases, allEvents, victim, safeguarding, allDisclosures, allProcessing, thirdParties, staff] = await Promise.all([
+    const noSupport = { contacts: [], referrals: [] }
+    const [names, documents, immigration, links, referrals, gradings, allCases, allEvents, victim, safeguarding, allDisclosures, allProcessing, thirdParties, staff, support] = await Promise.all([
       repo.names(db, personId),
       repo.documents(db, personId),
       mayImmigration ? repo.immigrationStatus(db, personId) : [],
@@ -103,6 +106,7 @@ export function createSubjectAccessService(db: Db) {
       repo.processingSummary(db, personId),
       repo.thirdParties(db, personId, user),
       repo.staffNames(db),
+      mayVictim ? repo.support(db, personId) : noSupport,
     ])
     const cases = allCases.filter((c) => supervisor || c.visible)
     const events = allEvents.filter((e) => supervisor || e.visible)
@@ -235,6 +239,32 @@ export function createSubjectAccessService(db: Db) {
         })),
       ],
     })
+    // The support they were given (the ISA's contacts and referrals out): part of the victim side, like the plan.
+    sections.push({
+      key: 'support',
+      title: 'Support',
+      entries: [
+        ...(mayVictim ? [] : [withhold('support', 'Support contacts and referrals out', 'victim-facet:view')]),
+        ...support.contacts.map((c) => ({
+          title: `Support contact ${d(c.contacted_on)} (${c.kind})`,
+          fields: fields([
+            ['Safe to contact this way', c.safe_to_contact],
+            ['What was done', t(c.what_done, `Support contact ${d(c.contacted_on)}: what was done`)],
+            ['Needs raised', t(c.needs_raised, `Support contact ${d(c.contacted_on)}: needs raised`)],
+            ['Victims’ Code offered', c.entitlements.join(', ')],
+            ['Next step', [t(c.next_step, `Support contact ${d(c.contacted_on)}: next step`), c.next_step_on ? `by ${d(c.next_step_on)}` : ''].filter(Boolean).join(' ')],
+          ]),
+        })),
+        ...support.referrals.map((r) => ({
+          title: `Referral to ${r.service}, ${d(r.made_on)}`,
+          fields: fields([
+            ['Asked for', t(r.reason, `Referral to ${r.service}: what it asked for`) + (r.provision ? ` (${r.provision})` : '')],
+            ['Status', r.status],
+            ['Outcome', t(r.outcome, `Referral to ${r.service}: outcome`)],
+          ]),
+        })),
+      ],
+    })
     sections.push({
       key: 'disclosures',
       title: 'Who your information was shared with',
@@ -266,6 +296,8 @@ export function createSubjectAccessService(db: Db) {
       events: events.map((e) => e.id),
       nrmReferrals: victim.nrm.map((n) => n.id),
       safeguardingPlans: safeguarding.plans.map((p) => p.id),
+      supportContacts: support.contacts.map((c) => c.id),
+      supportReferrals: support.referrals.map((r) => r.id),
       immigrationStatus: immigration.length > 0,
     }
     return { bundle, review: redactor.forReview, records }

@@ -62,6 +62,13 @@ export const AUDIT_ACTIONS = {
   'case.person-removed': 'alteration',
   'person.support-worker-assigned': 'alteration',
   'person.support-worker-ended': 'alteration',
+  // The ISA's support work (issue 15, section 2): part of the victim side.
+  'support.viewed': 'consultation',
+  'support-contact.recorded': 'collection',
+  'support-referral.made': 'collection',
+  'support-referral.updated': 'alteration',
+  'support-service.added': 'collection',
+  'support-service.changed': 'alteration',
   'operation.created': 'collection',
   'place.recorded': 'collection',
   'partner.agency-created': 'collection',

@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   'victim-facet:view': 'See a person’s victim information: screening, consent and NRM status',
   'victim-facet:edit': 'Record screening outcomes, consent, NRM and Duty to Notify steps',
   'safeguarding-plan:edit': 'Work the safeguarding plan and support of victims one has a duty to (their officers, and the ISA assigned to them)',
+  'support-service:manage': 'Keep the directory of support services up to date (housing, legal advice, health, counselling, victim care)',
   'team:supervise': 'See the whole team’s work and deadlines, not only one’s own',
   'person:view': 'See people, their names, documents, contacts and links',
   'person:edit': 'Add and change people, their documents, contacts and links',

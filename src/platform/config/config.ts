@@ -58,6 +58,10 @@ const EnvSchema = z.object({
   PUBLIC_REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   TRIAGE_SLA_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   HUB_AGENDA_REFERRAL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  // Local practice, not a published rule: when an ISA chases a referral out that has had no answer, and how far
+  // ahead My work shows safeguarding reviews. A force sets its own.
+  SUPPORT_REFERRAL_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(90).default(10),
+  SUPPORT_REVIEW_LOOKAHEAD_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   IMPORT_MATCH_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.9),
   JOB_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   // Below 3, "fewer than 2" beside shown zeros would mean exactly 1.
@@ -97,6 +101,10 @@ export type Config = {
   triageSlaHours: number
   /** A hub meeting's agenda takes new referrals from this many days before it (the meeting form can change it). */
   hubAgendaReferralDays: number
+  /** A referral out with no answer is followed up this many days after it was made, unless the ISA sets a date. */
+  supportReferralFollowUpDays: number
+  /** My work shows safeguarding reviews falling due within this many days. */
+  supportReviewLookaheadDays: number
   /** An imported person at least this likely to be someone already recorded waits for a reviewer instead. */
   importMatchThreshold: number
   /** How often each instance looks for queued background work (imports) that no instance is doing. */
@@ -196,6 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicReportRateLimitPerMinute: e.PUBLIC_REPORT_RATE_LIMIT_PER_MINUTE,
     triageSlaHours: e.TRIAGE_SLA_HOURS,
     hubAgendaReferralDays: e.HUB_AGENDA_REFERRAL_DAYS,
+    supportReferralFollowUpDays: e.SUPPORT_REFERRAL_FOLLOW_UP_DAYS,
+    supportReviewLookaheadDays: e.SUPPORT_REVIEW_LOOKAHEAD_DAYS,
     importMatchThreshold: e.IMPORT_MATCH_THRESHOLD,
     jobPollSeconds: e.JOB_POLL_SECONDS,
     suppressionThreshold: e.SUPPRESSION_THRESHOLD,

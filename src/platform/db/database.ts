@@ -958,6 +958,68 @@ export interface ErasuresTable {
   erased_by: string | null
 }
 
+/** The ISA's directory of services to refer and signpost victims to (migration 0051): not personal data. */
+export interface SupportServicesTable {
+  id: string
+  name: string
+  category: string
+  offers: string
+  offers_cy: string | null
+  phone: string | null
+  email: string | null
+  website: string | null
+  area: string | null
+  takes_adults: Generated<boolean>
+  takes_children: Generated<boolean>
+  women_only: Generated<boolean>
+  languages: Generated<string[]>
+  active: Generated<boolean>
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+/** Support actually given to a victim: one welfare contact (migration 0051). */
+export interface SupportContactsTable {
+  id: string
+  person_id: string
+  contacted_on: string
+  kind: string
+  safe_to_contact: string
+  what_done: string
+  needs_raised: string | null
+  entitlements: Generated<string[]>
+  next_step: string | null
+  next_step_on: string | null
+  recorded_by: string | null
+  created_at: CreatedAt
+}
+
+/** A referral out from a victim's support to a service in the directory (migration 0051). */
+export interface SupportReferralsTable {
+  id: string
+  person_id: string
+  service_id: string
+  made_on: string
+  provision: string | null
+  reason: string
+  status: Generated<string>
+  follow_up_on: string
+  outcome: string | null
+  made_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface SupportReferralUpdatesTable {
+  id: string
+  referral_id: string
+  status: string | null
+  note: string
+  by_user_id: string | null
+  created_at: CreatedAt
+}
+
 export interface Database {
   roles: RolesTable
   users: UsersTable
@@ -1039,6 +1101,10 @@ export interface Database {
   retention_schedules: RetentionSchedulesTable
   retention_reviews: RetentionReviewsTable
   erasures: ErasuresTable
+  support_services: SupportServicesTable
+  support_contacts: SupportContactsTable
+  support_referrals: SupportReferralsTable
+  support_referral_updates: SupportReferralUpdatesTable
 }
 
 export type Db = Kysely<Database>

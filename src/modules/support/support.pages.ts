@@ -1,0 +1,361 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AppDeps } from '#src/container.ts'
+import { actorOf } from '#src/platform/http/access.ts'
+import { NotFoundError } from '#src/platform/http/errors.ts'
+import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { can } from '#src/platform/auth/permissions.ts'
+import { formatDate, londonDate } from '#src/shared/dates.ts'
+import { isUuid } from '#src/shared/ids.ts'
+import { guardVictimFacet } from '#src/modules/people/index.ts'
+import { SupportError, type ContactInput, type ReferralChange, type ReferralInput, type ServiceInput } from './support.service.ts'
+import { leafletLanguageNames } from './support.leaflet.ts'
+import { CONTACT_KINDS, ENTITLEMENTS, NEXT_STATUSES, PROVISIONS, REFERRAL_STATUSES, SAFE_TO_CONTACT, SERVICE_CATEGORIES, items, type ReferralStatus } from './support.vocabulary.ts'
+
+type Body = Record<string, unknown>
+type Params = { id: string }
+type ReferralParams = { id: string; referralId: string }
+
+const DATE_FIELDS = new Set(['contactedOn', 'nextStepOn', 'madeOn', 'followUpOn'])
+/** Dates are GOV.UK date inputs on pages: a service's problem with a date belongs on its day box. */
+const pageField = (field: string | undefined) => (field && DATE_FIELDS.has(field) ? `${field}-day` : (field ?? 'form'))
+
+/** Reads a GOV.UK date input; a problem goes on the part that is wrong. `undefined` means "refused". */
+function readDate(body: Body, prefix: string, label: string, options: { required: boolean; notInFuture?: boolean }, errors: FieldErrors): string | null | undefined {
+  const check = checkDateInput(dateParts(body, prefix), label, options)
+  if (!check.ok) {
+    errors[`${prefix}-${check.part}`] = check.message
+    return undefined
+  }
+  return check.value
+}
+
+const dateValues = (prefix: string, iso: string) => ({ [`${prefix}-day`]: String(Number(iso.slice(8, 10))), [`${prefix}-month`]: String(Number(iso.slice(5, 7))), [`${prefix}-year`]: iso.slice(0, 4) })
+const label = <T extends Record<string, string>>(vocab: T, value: string | null) => (value === null ? null : ((vocab as Record<string, string>)[value] ?? value))
+
+/**
+ * The ISA's support work on a person (issue 15, section 2): their support page (contacts and referrals out), the
+ * forms to log a contact, make a referral out and record its answer, and the leaflet; and the directory of
+ * services. Routes under /people/:id are behind the restricted-job door (record-routes.ts) like every person
+ * route; the service decides the victim side. Thin: parse, call the service, render or redirect.
+ */
+export function registerSupportPages(app: FastifyInstance, { services, db }: AppDeps): void {
+  const support = services.support
+  const view = { config: { access: 'victim-facet:view' as const } }
+  const work = { config: { access: 'safeguarding-plan:edit' as const } }
+  const manage = { config: { access: 'support-service:manage' as const } }
+
+  function personId(request: FastifyRequest<{ Params: Params }>) {
+    if (!isUuid(request.params.id)) throw new NotFoundError()
+    return request.params.id
+  }
+  const supportUrl = (id: string) => `/people/${id}/support`
+
+  /** A service's "not found" is the page's 404; anything else goes to the error handler (403 names whom to ask). */
+  async function found<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
+      throw error
+    }
+  }
+
+  // --- A person's support ------------------------------------------------------------------------------
+
+  app.get<{ Params: Params }>('/people/:id/support', view, async (request, reply) => {
+    const id = personId(request)
+    if (!(await guardVictimFacet(db, request, reply, id))) return reply
+    const data = await found(() => support.view(id, request.user!, actorOf(request)))
+    const today = londonDate()
+    return reply.page('support/views/support.njk', {
+      pageTitle: `Support: ${data.person.name ?? 'unnamed person'}`,
+      personId: id,
+      ...data,
+      contacts: data.contacts.map((c) => ({
+        ...c,
+        on: formatDate(c.contacted_on),
+        kindLabel: label(CONTACT_KINDS, c.kind),
+        safeLabel: label(SAFE_TO_CONTACT, c.safe_to_contact),
+        entitlementLabels: c.entitlements.map((e) => label(ENTITLEMENTS, e)),
+        nextOn: c.next_step_on ? formatDate(c.next_step_on) : null,
+        nextOverdue: c.next_step_on !== null && c.next_step_on < today,
+      })),
+      referrals: data.referrals.map((r) => ({
+        ...r,
+        made: formatDate(r.made_on),
+        followUp: formatDate(r.follow_up_on),
+        categoryLabel: label(SERVICE_CATEGORIES, r.service_category),
+        provisionLabel: label(PROVISIONS, r.provision),
+        statusLabel: label(REFERRAL_STATUSES, r.status),
+        open: (NEXT_STATUSES[r.status as ReferralStatus] ?? []).length > 0,
+        updates: r.updates.map((u) => ({ ...u, statusLabel: label(REFERRAL_STATUSES, u.status) })),
+      })),
+      // The most recent answer to "is it safe to contact them this way?" warns whoever reaches them next.
+      unsafe: data.contacts.find((c) => c.safe_to_contact !== 'not-asked')?.safe_to_contact === 'no',
+      languages: leafletLanguageNames(),
+      directory: (await support.listServices({ activeOnly: true })).map((s) => ({ value: s.id, text: s.name, checked: data.referrals.some((r) => r.service_id === s.id && (r.status === 'awaiting' || r.status === 'accepted')) })),
+    })
+  })
+
+  // The leaflet: the services ticked on the support page (all of their open referrals' services when none are given).
+  app.get<{ Params: Params; Querystring: { lang?: string; service?: string | string[] } }>('/people/:id/support/leaflet.pdf', view, async (request, reply) => {
+    const id = personId(request)
+    if (!(await guardVictimFacet(db, request, reply, id))) return reply
+    const chosen = asArray(request.query.service)
+    const language = asString(request.query.lang) || 'en'
+    const pdf = await found(() => support.leaflet(id, { language, serviceIds: chosen.length ? chosen : null }, request.user!, actorOf(request)))
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="support-leaflet-${language === 'cy' ? 'cy' : 'en'}.pdf"`).send(pdf)
+  })
+
+  // --- Contacts ----------------------------------------------------------------------------------------
+
+  async function contactForm(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
+    const id = personId(request)
+    const data = await found(() => support.view(id, request.user!, actorOf(request)))
+    return reply.page('support/views/contact-form.njk', {
+      pageTitle: 'Log a support contact',
+      personId: id,
+      personName: data.person.name,
+      values,
+      errors,
+      errorList: errorSummary(errors, ['contactedOn', 'kind', 'safeToContact', 'whatDone', 'needsRaised', 'entitlements', 'nextStep', 'nextStepOn']),
+      kinds: items(CONTACT_KINDS, values.kind),
+      safeItems: items(SAFE_TO_CONTACT, values.safeToContact),
+      entitlementItems: items(ENTITLEMENTS, asArray(values.entitlements)),
+    })
+  }
+
+  app.get<{ Params: Params }>('/people/:id/support/contacts/new', work, async (request, reply) => {
+    const id = personId(request)
+    if (!(await guardVictimFacet(db, request, reply, id))) return reply
+    return contactForm(request, reply, dateValues('contactedOn', londonDate()))
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id/support/contacts', work, async (request, reply) => {
+    const id = personId(request)
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const contactedOn = readDate(body, 'contactedOn', 'Date of the contact', { required: true, notInFuture: true }, errors)
+    const nextStepOn = readDate(body, 'nextStepOn', 'Date of the next step', { required: false }, errors)
+    if (Object.keys(errors).length) return contactForm(request, reply.code(400), body, errors)
+    const input: ContactInput = {
+      contactedOn: contactedOn ?? null,
+      kind: asString(body.kind),
+      safeToContact: asString(body.safeToContact),
+      whatDone: asString(body.whatDone),
+      needsRaised: asString(body.needsRaised),
+      entitlements: asArray(body.entitlements),
+      nextStep: asString(body.nextStep),
+      nextStepOn: nextStepOn ?? null,
+    }
+    try {
+      await support.recordContact(id, input, request.user!, actorOf(request))
+    } catch (error) {
+      if (error instanceof SupportError && error.code === 'invalid') return contactForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
+      if (error instanceof SupportError && error.code === 'not-a-victim') return contactForm(request, reply.code(409), body, { whatDone: error.message })
+      if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
+      throw error
+    }
+    await request.flash('Contact logged')
+    return reply.redirect(supportUrl(id), 303)
+  })
+
+  // --- Referrals out -----------------------------------------------------------------------------------
+
+  async function referralForm(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
+    const id = personId(request)
+    const data = await found(() => support.view(id, request.user!, actorOf(request)))
+    const directory = await support.listServices({ activeOnly: true })
+    // Grouped by kind in the select, each with who it takes, so the ISA picks one that fits the person.
+    const groups = Object.entries(SERVICE_CATEGORIES)
+      .map(([category, text]) => ({
+        text,
+        services: directory
+          .filter((s) => s.category === category)
+          .map((s) => ({ value: s.id, text: `${s.name}${s.takes_children && !s.takes_adults ? ' (children only)' : !s.takes_children ? ' (adults only)' : ''}${s.women_only ? ', women only' : ''}`, selected: values.serviceId === s.id })),
+      }))
+      .filter((g) => g.services.length > 0)
+    return reply.page('support/views/referral-form.njk', {
+      pageTitle: 'Make a referral out',
+      personId: id,
+      personName: data.person.name,
+      child: data.child,
+      values,
+      errors,
+      errorList: errorSummary(errors, ['serviceId', 'provision', 'madeOn', 'reason', 'followUpOn']),
+      groups,
+      provisions: items(PROVISIONS, values.provision),
+      canManage: can(request.user, 'support-service:manage'),
+    })
+  }
+
+  app.get<{ Params: Params }>('/people/:id/support/referrals/new', work, async (request, reply) => {
+    const id = personId(request)
+    if (!(await guardVictimFacet(db, request, reply, id))) return reply
+    return referralForm(request, reply, dateValues('madeOn', londonDate()))
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/people/:id/support/referrals', work, async (request, reply) => {
+    const id = personId(request)
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    if (!asString(body.serviceId)) errors.serviceId = 'Select a service from the directory'
+    const madeOn = readDate(body, 'madeOn', 'Date the referral was made', { required: true, notInFuture: true }, errors)
+    const followUpOn = readDate(body, 'followUpOn', 'Follow-up date', { required: false }, errors)
+    if (Object.keys(errors).length) return referralForm(request, reply.code(400), body, errors)
+    const input: ReferralInput = { serviceId: asString(body.serviceId), madeOn: madeOn ?? null, provision: asString(body.provision), reason: asString(body.reason), followUpOn: followUpOn ?? null }
+    try {
+      await support.makeReferral(id, input, request.user!, actorOf(request))
+    } catch (error) {
+      if (error instanceof SupportError && error.code === 'invalid') return referralForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
+      if (error instanceof SupportError && error.code === 'not-a-victim') return referralForm(request, reply.code(409), body, { serviceId: error.message })
+      if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
+      throw error
+    }
+    await request.flash('Referral out recorded')
+    return reply.redirect(supportUrl(id), 303)
+  })
+
+  async function updateForm(request: FastifyRequest<{ Params: ReferralParams }>, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
+    const id = personId(request)
+    const data = await found(() => support.referral(id, request.params.referralId, request.user!, actorOf(request)))
+    const r = data.referral
+    const statusItems = [r.status, ...r.next].map((s) => ({
+      value: s,
+      text: s === r.status ? (s === 'awaiting' ? 'Still awaiting an answer: I have chased it' : `Still ${REFERRAL_STATUSES[s as ReferralStatus]?.toLowerCase()}: record the outcome`) : REFERRAL_STATUSES[s as ReferralStatus],
+      checked: (values.status ?? '') === s,
+    }))
+    return reply.page('support/views/referral-update.njk', {
+      pageTitle: `Update the referral to ${r.service_name}`,
+      personId: id,
+      personName: data.person.name,
+      referral: { ...r, made: formatDate(r.made_on), followUp: formatDate(r.follow_up_on), statusLabel: label(REFERRAL_STATUSES, r.status), provisionLabel: label(PROVISIONS, r.provision), updates: r.updates.map((u) => ({ ...u, statusLabel: label(REFERRAL_STATUSES, u.status) })) },
+      closed: r.next.length === 0,
+      statusItems,
+      values,
+      errors,
+      errorList: errorSummary(errors, ['status', 'followUpOn', 'outcome', 'note']),
+    })
+  }
+
+  app.get<{ Params: ReferralParams }>('/people/:id/support/referrals/:referralId', work, async (request, reply) => {
+    const id = personId(request)
+    if (!(await guardVictimFacet(db, request, reply, id))) return reply
+    return updateForm(request, reply, {})
+  })
+
+  app.post<{ Params: ReferralParams; Body: Body }>('/people/:id/support/referrals/:referralId', work, async (request, reply) => {
+    const id = personId(request)
+    const body = request.body ?? {}
+    const errors: FieldErrors = {}
+    const status = asString(body.status)
+    if (!status) errors.status = 'Select what has happened to the referral'
+    const followUpOn = status === 'awaiting' ? readDate(body, 'followUpOn', 'Next follow-up date', { required: true }, errors) : null
+    if (Object.keys(errors).length) return updateForm(request, reply.code(400), body, errors)
+    const change: ReferralChange = { status, note: asString(body.note), outcome: asString(body.outcome), followUpOn: followUpOn ?? null }
+    try {
+      await support.updateReferral(id, request.params.referralId, change, request.user!, actorOf(request))
+    } catch (error) {
+      if (error instanceof SupportError && error.code === 'invalid') return updateForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
+      if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
+      throw error
+    }
+    await request.flash('Referral updated')
+    return reply.redirect(supportUrl(id), 303)
+  })
+
+  // --- The directory of services -----------------------------------------------------------------------
+
+  app.get<{ Querystring: { category?: string } }>('/support-services', work, async (request, reply) => {
+    const category = asString(request.query.category)
+    const known = Object.hasOwn(SERVICE_CATEGORIES, category) ? category : null
+    const list = await support.listServices({ activeOnly: false, category: known })
+    return reply.page('support/views/services.njk', {
+      pageTitle: 'Support services',
+      services: list.map((s) => ({ ...s, categoryLabel: label(SERVICE_CATEGORIES, s.category), takes: [s.takes_adults ? 'Adults' : null, s.takes_children ? 'Children' : null].filter(Boolean).join(' and ') + (s.women_only ? ' (women only)' : '') })),
+      categories: [{ value: '', text: 'All kinds' }, ...items(SERVICE_CATEGORIES, known)],
+      category: known,
+      canManage: can(request.user, 'support-service:manage'),
+    })
+  })
+
+  const serviceValues = (s: Awaited<ReturnType<typeof support.service>>): Body => ({
+    name: s.name,
+    category: s.category,
+    offers: s.offers,
+    offersCy: s.offers_cy ?? '',
+    phone: s.phone ?? '',
+    email: s.email ?? '',
+    website: s.website ?? '',
+    area: s.area ?? '',
+    takes: [s.takes_adults ? 'adults' : null, s.takes_children ? 'children' : null].filter(Boolean),
+    womenOnly: s.women_only ? 'yes' : 'no',
+    languages: s.languages.join(', '),
+    active: s.active ? 'yes' : 'no',
+  })
+
+  function serviceForm(reply: FastifyReply, serviceId: string | null, values: Body, errors: FieldErrors = {}) {
+    return reply.page('support/views/service-form.njk', {
+      pageTitle: serviceId ? `Change ${asString(values.name) || 'the service'}` : 'Add a support service',
+      action: serviceId ? `/support-services/${serviceId}` : '/support-services',
+      editing: serviceId !== null,
+      values,
+      errors,
+      errorList: errorSummary(errors, ['name', 'category', 'offers', 'offersCy', 'takes', 'womenOnly', 'languages', 'area', 'phone', 'email', 'website', 'active']),
+      categories: [{ value: '', text: 'Select the kind of service' }, ...items(SERVICE_CATEGORIES, values.category)],
+      takes: asArray(values.takes),
+    })
+  }
+
+  const readService = (body: Body): ServiceInput => {
+    const takes = asArray(body.takes)
+    return {
+      name: asString(body.name),
+      category: asString(body.category),
+      offers: asString(body.offers),
+      offersCy: asString(body.offersCy),
+      phone: asString(body.phone),
+      email: asString(body.email),
+      website: asString(body.website),
+      area: asString(body.area),
+      takesAdults: takes.includes('adults'),
+      takesChildren: takes.includes('children'),
+      womenOnly: asString(body.womenOnly) === 'yes',
+      languages: asString(body.languages),
+      active: asString(body.active) !== 'no',
+    }
+  }
+
+  app.get('/support-services/new', manage, async (_request, reply) => serviceForm(reply, null, { takes: ['adults'], womenOnly: 'no', active: 'yes' }))
+
+  app.post<{ Body: Body }>('/support-services', manage, async (request, reply) => {
+    const body = request.body ?? {}
+    try {
+      await support.addService(readService(body), actorOf(request))
+    } catch (error) {
+      if (error instanceof SupportError && error.code === 'invalid') return serviceForm(reply.code(400), null, body, { [error.field ?? 'name']: error.message })
+      throw error
+    }
+    await request.flash('Service added to the directory')
+    return reply.redirect('/support-services', 303)
+  })
+
+  app.get<{ Params: Params }>('/support-services/:id', manage, async (request, reply) => {
+    const s = await found(() => support.service(request.params.id))
+    return serviceForm(reply, s.id, serviceValues(s))
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/support-services/:id', manage, async (request, reply) => {
+    const body = request.body ?? {}
+    try {
+      await support.changeService(request.params.id, readService(body), actorOf(request))
+    } catch (error) {
+      if (error instanceof SupportError && error.code === 'invalid') return serviceForm(reply.code(400), request.params.id, body, { [error.field ?? 'name']: error.message })
+      if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
+      throw error
+    }
+    await request.flash('Service changed')
+    return reply.redirect('/support-services', 303)
+  })
+}
