@@ -108,6 +108,8 @@ function urlsFor(route: string): Request[] {
     if (param === 'type' && before === 'records') return [...RECORD_TYPES]
     if (param === 'itemId') return [w.riskId, w.needId, w.actionId]
     if (param === 'otherId') return [w.hiddenPerson, w.suspect]
+    if (param === 'referralId' && url.includes('/support/')) return [w.supportReferralId]
+    if (before === 'support-services') return [w.supportServiceId]
     if (before === 'people') return people
     if (before === 'places' || before === 'locations') return [w.safehouse, w.cuckooed]
     if (before === 'objects') return [w.dealLine, w.phone]
@@ -265,6 +267,12 @@ describe('the canary sweep', () => {
       expect(plan.body, who).toContain(text('VRISK'))
       expect(plan.body, who).toContain(text('VACTION'))
     }
+    for (const who of ['supervisor', 'victimOfficer', 'isa'] as const) {
+      const support = await get(v(who), `/people/${w.victim}/support`)
+      expect(support.statusCode, who).toBe(200)
+      for (const m of ['VCONTACT', 'VCONTACTNEEDS', 'VNEXTSTEP', 'VREFOUT']) expect(support.body, `${who} ${m}`).toContain(text(m))
+    }
+    expect((await get(v('isa'), '/my-work')).body).toContain('Canary Law Centre')
     for (const who of ['supervisor', 'jobOfficer', 'jobMember'] as const) {
       const job = await get(v(who), `/cases/${w.restrictedCase}`)
       expect(job.statusCode, who).toBe(200)

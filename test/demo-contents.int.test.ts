@@ -57,6 +57,10 @@ describe('the demo on first start', () => {
     ['an information-sharing agreement', sql`SELECT count(*) AS n FROM sharing_agreements`],
     ['live disclosures to the demo partner’s agency', sql`SELECT count(*) AS n FROM disclosures d JOIN users u ON u.agency_id = d.agency_id WHERE u.email = 'partner@demo.lantern.test' AND d.status = 'live' AND d.revoked_at IS NULL`],
     ['disclosures awaiting a supervisor’s approval', sql`SELECT count(*) AS n FROM disclosures WHERE status = 'awaiting-approval'`],
+    ['support services in the directory, victim care among them', sql`SELECT count(*) AS n FROM support_services WHERE category = 'victim-care' AND active`],
+    ['support contacts logged by the demo ISA', sql`SELECT count(*) AS n FROM support_contacts c JOIN users u ON u.id = c.recorded_by WHERE u.email = 'isa@demo.lantern.test'`],
+    ['an accepted referral out', sql`SELECT count(*) AS n FROM support_referrals WHERE status = 'accepted'`],
+    ['a declined referral out with its reason', sql`SELECT count(*) AS n FROM support_referrals WHERE status = 'declined' AND outcome IS NOT NULL`],
   ])('has %s', async (_what, query) => {
     expect(await count(query)).toBeGreaterThan(0)
   })
@@ -72,6 +76,18 @@ describe('people across sources on the demo', () => {
 
 describe('My work on the demo', () => {
   const userId = async (email: string) => (await ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id
+
+  it('shows the demo ISA a stalled referral out and a safeguarding review due, for the victims they support', async () => {
+    const isa = await currentUserOf(ctx, await userId('isa@demo.lantern.test'))
+    const stalled = await ctx.services.support.stalledReferrals(isa, false, { userId: isa.id })
+    expect(stalled.length).toBeGreaterThan(0)
+    const reviews = await ctx.services.safeguarding.reviewsDue(isa, false, ctx.config.supportReviewLookaheadDays, { userId: isa.id })
+    expect(reviews.length).toBeGreaterThan(0)
+    const supported = new Set((await ctx.db.selectFrom('person_support_workers').select('person_id').where('user_id', '=', isa.id).execute()).map((r) => r.person_id))
+    expect([...stalled, ...reviews].every((r) => supported.has(r.person_id))).toBe(true)
+    // And the referral still in time is not stalled.
+    expect(Number((await sql<{ n: string }>`SELECT count(*) AS n FROM support_referrals WHERE status = 'awaiting' AND follow_up_on > current_date`.execute(ctx.db)).rows[0].n)).toBeGreaterThan(0)
+  })
 
   it('shows the team every NRM stage until the person leaves the NRM', async () => {
     const ds = await userId('ds@demo.lantern.test')

@@ -68,6 +68,8 @@ export type CanaryWorld = {
     screeningGroupId: string
     promptIds: string[]
     taskId: string
+    supportServiceId: string
+    supportReferralId: string
   }
 }
 
@@ -162,6 +164,21 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
   const needId = await ctx.services.safeguarding.addNeed(victim, { kind: 'accommodation', detail: mark('victim-side', 'VNEED'), status: 'unmet' }, officer, actor('victimOfficer'))
   const actionId = await ctx.services.safeguarding.addAction(victim, { text: mark('victim-side', 'VACTION'), owner: { type: 'user', id: v('isa').id }, dueOn: inDays(10) }, officer, actor('victimOfficer'))
   await ctx.services.safeguarding.addReview(victim, { dueOn: inDays(20), heldOn: null, notes: mark('victim-side', 'VREVIEW') }, officer, actor('victimOfficer'))
+
+  // 2b. The ISA's support work on the victim: a contact logged and a referral out (stalled, so it is in My work),
+  // each with what was done and asked for marked. The service directory itself is not personal data.
+  const isaUser = v('isa').user
+  const supportServiceId = await ctx.services.support.addService(
+    { name: 'Canary Law Centre', category: 'legal-advice', offers: 'Free legal advice', offersCy: '', phone: '0113 496 0999', email: '', website: '', area: 'Leeds', takesAdults: true, takesChildren: true, womenOnly: false, languages: '', active: true },
+    actor('isa'),
+  )
+  await ctx.services.support.recordContact(
+    victim,
+    { contactedOn: inDays(-1), kind: 'in-person', safeToContact: 'no', whatDone: mark('victim-side', 'VCONTACT'), needsRaised: mark('victim-side', 'VCONTACTNEEDS'), entitlements: ['code-information'], nextStep: mark('victim-side', 'VNEXTSTEP'), nextStepOn: inDays(3) },
+    isaUser,
+    actor('isa'),
+  )
+  const supportReferralId = await ctx.services.support.makeReferral(victim, { serviceId: supportServiceId, madeOn: inDays(-20), provision: '', reason: mark('victim-side', 'VREFOUT'), followUpOn: inDays(-5) }, isaUser, actor('isa'))
 
   // 3. Immigration status and notes (no one sees them on a GET: a supervisor states a purpose with a POST).
   await ctx.services.people.recordImmigrationStatus(victim, { status: mark('immigration', 'IMMSTATUS'), notes: mark('immigration', 'IMMNOTES') }, actor('supervisor'))
@@ -285,6 +302,8 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
       screeningGroupId: encounter.groupId,
       promptIds,
       taskId,
+      supportServiceId,
+      supportReferralId,
     },
   }
 }
