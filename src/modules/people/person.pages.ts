@@ -14,8 +14,6 @@ import { LocationInput, type PersonDetailsChange } from './person.schema.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
 import { askWhom } from './access-policy.ts'
-import { personMatchingPanel } from '#src/modules/matching/index.ts'
-import { MatchError } from '#src/modules/matching/index.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
@@ -42,11 +40,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     if (survivor && survivor !== request.params.id) return reply.redirect(`/people/${survivor}`, 303)
     // The matching panel is read before the person, unrecorded, so that the page's views are one audit append.
     const matching = can(request.user, 'match:review')
-      ? await personMatchingPanel(services.matching, id(request), request.user!, actorOf(request)).catch((error: unknown) => {
-          // No such person: the view below says so.
-          if (error instanceof MatchError && error.code === 'not-found') return null
-          throw error
-        })
+      ? await services.personMatchingPanel(id(request), request.user!, actorOf(request))
       : null
     let view
     try {
