@@ -41,7 +41,7 @@ import { registerOutreachPages } from '#src/modules/outreach/index.ts'
 import { registerSafeguardingPages } from '#src/modules/safeguarding/index.ts'
 import { registerSafeguardingApi } from '#src/modules/safeguarding/index.ts'
 import { registerHubPages } from '#src/modules/safeguarding/index.ts'
-import { registerSupportPages } from '#src/modules/support/index.ts'
+import { registerSupportApi, registerSupportPages } from '#src/modules/support/index.ts'
 import { registerPublicPages } from '#src/modules/public/index.ts'
 import { registerIntelligencePages } from '#src/modules/intelligence/index.ts'
 import { registerIntelligenceApi } from '#src/modules/intelligence/index.ts'
@@ -225,6 +225,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerSafeguardingApi(app, deps)
   registerHubPages(app, deps)
   registerSupportPages(app, deps)
+  registerSupportApi(app, deps)
   registerPublicPages(app, deps)
   registerIntelligencePages(app, deps)
   registerIntelligenceApi(app, deps)

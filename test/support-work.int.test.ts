@@ -242,6 +242,36 @@ describe('referrals out', () => {
   })
 })
 
+describe('support over the API', () => {
+  const call = (who: User, method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) => ctx.app.inject({ method, url, headers: { authorization: `Bearer ${who.token}` }, ...(payload ? { payload } : {}) })
+
+  it('logs a contact and a referral out, reads them back, and answers RFC 9457 problems', async () => {
+    const contact = await call(isa, 'POST', `/api/v1/people/${childId}/support/contacts`, { contactedOn: londonDate(), kind: 'video', safeToContact: 'not-asked', whatDone: 'Video call with an interpreter', entitlements: ['needs-assessment'] })
+    expect(contact.statusCode).toBe(201)
+    const bad = await call(isa, 'POST', `/api/v1/people/${childId}/support/contacts`, { contactedOn: shift(1), kind: 'phone', safeToContact: 'yes', whatDone: 'Call' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.headers['content-type']).toContain('application/problem+json')
+    expect(bad.json()).toMatchObject({ status: 400, errors: [expect.objectContaining({ pointer: '/contactedOn' })] })
+    const adultsOnly = await call(isa, 'POST', `/api/v1/people/${childId}/support/referrals`, { serviceId: lawId, madeOn: londonDate(), reason: 'Advice' })
+    expect(adultsOnly.statusCode).toBe(400)
+    expect(adultsOnly.json().detail).toMatch(/does not take children/)
+    const read = await call(isa, 'GET', `/api/v1/people/${childId}/support`)
+    expect(read.statusCode).toBe(200)
+    expect(read.json().contacts).toEqual([expect.objectContaining({ id: contact.json().id, kind: 'video', whatDone: 'Video call with an interpreter', entitlements: ['needs-assessment'] })])
+    expect(read.json().referrals).toEqual([expect.objectContaining({ service: 'Child Guardians', status: 'awaiting', stalled: false })])
+    const refused = await call(outsider, 'GET', `/api/v1/people/${childId}/support`)
+    expect(refused.statusCode).toBe(403)
+    expect(refused.headers['content-type']).toContain('application/problem+json')
+    expect(refused.body).not.toContain('Video call')
+    expect((await call(isa, 'GET', '/api/v1/people/00000000-0000-7000-8000-000000000000/support')).statusCode).toBe(404)
+  })
+
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/people/{id}/support', '/api/v1/people/{id}/support/contacts', '/api/v1/people/{id}/support/referrals']))
+  })
+})
+
 describe('where support shows and goes', () => {
   it('summarises support on the person page for those with the victim side only', async () => {
     const page = await isa.pages.get(`/people/${victimId}`)
