@@ -223,7 +223,8 @@ describe('assigning a support worker (ISA) to a victim', () => {
 })
 
 describe('the demo', () => {
-  it('assigns the demo ISA to the victims with demo safeguarding plans, so it shows on first start', async () => {
+  // Loads the whole demo (as demo-contents does, with its longer timeout): the ISA's support work is part of it now.
+  it('assigns the demo ISA to the victims with demo safeguarding plans, so it shows on first start', { timeout: 180_000 }, async () => {
     const demo = await createTestContext()
     try {
       await loadDemo(demo.db, { dataDir: demo.config.dataDir, referrals: 60, passwordHashCost: 10 })
