@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ageOn, formatDate, isRealDate, londonDate, londonToInstant } from './dates.ts'
+import { addCalendarDays, ageOn, formatDate, isRealDate, londonDate, londonToInstant } from './dates.ts'
 import { checkDateInput } from '#src/platform/http/date-input.ts'
 
 describe('London time', () => {
@@ -47,5 +47,21 @@ describe('GOV.UK date input checks', () => {
   it('accepts a real past date and an empty optional one', () => {
     expect(checkDateInput({ day: '4', month: '3', year: '2026' }, 'Date received', { required: true, notInFuture: true })).toEqual({ ok: true, value: '2026-03-04' })
     expect(checkDateInput({ day: '', month: '', year: '' }, 'Date of birth', { required: false })).toEqual({ ok: true, value: null })
+  })
+})
+
+describe('calendar days', () => {
+  it('adds and takes away days across month, year and leap-day ends', () => {
+    expect(addCalendarDays('2026-01-31', 1)).toBe('2026-02-01')
+    expect(addCalendarDays('2026-12-31', 1)).toBe('2027-01-01')
+    expect(addCalendarDays('2028-02-28', 1)).toBe('2028-02-29')
+    expect(addCalendarDays('2026-03-01', -1)).toBe('2026-02-28')
+    expect(addCalendarDays('2026-07-15', 0)).toBe('2026-07-15')
+  })
+
+  it('is not moved by the clocks changing', () => {
+    expect(addCalendarDays('2026-03-28', 1)).toBe('2026-03-29')
+    expect(addCalendarDays('2026-03-29', 1)).toBe('2026-03-30')
+    expect(addCalendarDays('2026-10-25', -1)).toBe('2026-10-24')
   })
 })
