@@ -4,7 +4,7 @@ import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { checkDateInput, readDateInput } from '#src/platform/http/date-input.ts'
 import { can } from '#src/platform/auth/permissions.ts'
 import { ageOn, formatDate, formatDateTime, londonDate, londonToInstant } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -109,14 +109,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     return reply.redirect(`/cases/${caseId(request)}`, 303)
   }
 
-  function optionalDate(body: Body, prefix: string, label: string, errors: FieldErrors): string | null {
-    const check = checkDateInput(dateParts(body, prefix), label, { required: false })
-    if (!check.ok) {
-      errors[`${prefix}-${check.part}`] = check.message
-      return null
-    }
-    return check.value
-  }
+  const optionalDate = (body: Body, prefix: string, label: string, errors: FieldErrors) => readDateInput(body, prefix, label, { required: false }, errors)
 
   const view = { config: { access: 'case:view' as const } }
   const edit = { config: { access: 'case:edit' as const } }
