@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
-import { NotFoundError } from '#src/platform/http/errors.ts'
+import { apiRethrow } from '#src/platform/http/errors.ts'
 import type { FieldErrors } from '#src/platform/http/forms.ts'
 import { ProblemSchema as Problem, sendProblem } from '#src/platform/http/problem.ts'
 import { deniedMessage, GENDERS } from '#src/modules/people/index.ts'
@@ -177,10 +177,7 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
   const groups = services.screeningGroups
   const config = { access: 'screening:assess' as const }
   // Not found is the same plain 404 as for an id that never existed.
-  const rethrow = (error: unknown): never => {
-    if (error instanceof ScreeningGroupError && error.code === 'not-found') throw new NotFoundError(error.message)
-    throw error
-  }
+  const rethrow = apiRethrow(ScreeningGroupError)
   const started = (reply: FastifyReply, s: { groupId: string; referralId: string; warrantDay: boolean; personIds: string[]; screeningIds: string[] }) =>
     reply
       .code(201)
