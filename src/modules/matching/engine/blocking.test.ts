@@ -70,4 +70,15 @@ describe('blocking', () => {
     // Two years out and a different month is not brought forward by a name alone.
     expect(index.candidates({ id: 'q3', givenName: 'Oliver', dateOfBirth: '1985-09-20' })).not.toContain('b')
   })
+
+  it('finds a census-style record with no date of birth through a name and the place of birth', () => {
+    const index = new PersonIndex()
+    index.add({ id: 'a', givenName: 'John', familyName: 'Harrison', birthPlace: 'Leeds' })
+    index.add({ id: 'c', givenName: 'John', familyName: 'Harrison', birthPlace: 'Truro' })
+    // The family name lost (another written in its place), and no date: the given name and the birthplace are left.
+    const found = index.candidates({ id: 'q', givenName: 'John', familyName: 'Qvist', birthPlace: 'Leeds' })
+    expect(found).toContain('a')
+    expect(found).not.toContain('c')
+  })
 })
+

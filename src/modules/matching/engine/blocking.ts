@@ -20,8 +20,8 @@ export const KEY_KINDS = [
   { code: 'name-initials-year-month', label: 'same initials and month of birth' },
   { code: 'identity-document', label: 'same identity document number' },
   { code: 'email-user', label: 'same email user name' },
-  { code: 'name-sound-town', label: 'a name and the town sound alike', broad: true },
-  { code: 'town-sound-year', label: 'town sounds alike and birth year within one', broad: true },
+  { code: 'name-sound-town', label: 'a name and the town or place of birth sound alike', broad: true },
+  { code: 'town-sound-year', label: 'town or place of birth sounds alike and birth year within one', broad: true },
   { code: 'name-sound-decade-slip', label: 'a name sounds alike, same month and last digit of birth year' },
 ] as const
 
@@ -92,9 +92,11 @@ export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: 
       if (letters.length >= 3) emit(1, `${letters}|${user.replace(/[^0-9]/g, '')}`)
     }
   }
-  if (p.town) {
-    // The town by sound too, so "Londn" and "Loondon" are London.
-    const town = phoneticKey(p.town) || p.town
+  // The town lived in and the place of birth are both places a person keeps (census-style records often
+  // carry only the birthplace); by sound too, so "Londn" and "Loondon" are London.
+  for (const place of p.birthPlace && p.birthPlace !== p.town ? [p.town, p.birthPlace] : [p.town]) {
+    if (!place) continue
+    const town = phoneticKey(place) || place
     for (const n of p.names) {
       if (n.familyPhonetic) emit(14, `${n.familyPhonetic}|${town}`)
       if (n.givenPhonetic) emit(14, `${n.givenPhonetic}|${town}`)
