@@ -42,6 +42,7 @@ import {
   type PreparedPerson,
 } from '#src/modules/matching/engine/index.ts'
 import { ROOT } from '#src/platform/paths.ts'
+import { rldataStyle } from './scaled-sets.ts'
 
 type Row = Record<string, string>
 
@@ -386,6 +387,12 @@ function runAll(threshold: number | undefined): void {
   const loaded = sets.map((s) => ({ ...s, set: loadSet(s.files, s.useSsn) }))
   const dataSets = loaded.filter((s) => !s.set.labels)
   for (const s of loaded) emit(evaluate(s.set, { threshold, useSsn: s.useSsn }))
+  // The same kind of set twenty times the size, generated from the small file's values (scaled-sets.ts).
+  const rldata = files.find((f) => /rldata500/i.test(basename(f)))
+  if (rldata) {
+    const generated = rldataStyle(parseCsv(readFileSync(rldata, 'utf8')), 10_000)
+    emit(evaluate({ name: generated.name, people: generated.inputs.map(preparePerson), clusters: generated.clusters, labels: null }, { threshold, useSsn: false }))
+  }
   // Generalisation: each set scored once more with parameters learnt (without labels) on another set.
   for (const s of loaded) {
     const others = dataSets.filter((o) => o.set.name !== s.set.name.split('+')[0] && o.useSsn === s.useSsn)
