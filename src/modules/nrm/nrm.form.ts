@@ -86,6 +86,7 @@ export const DRAFT_FIELDS = {
   referrerPhone: { kind: 'phone' },
   backupContactName: text,
   backupContactDetails: text,
+  referrerAddress: { kind: 'textarea', max: 500 },
   cameToAttention: long,
   currentAddress: { kind: 'textarea', max: 500 },
   currentRegion: text,
@@ -139,6 +140,8 @@ export const DRAFT_FIELDS = {
   professionalView: long,
   credibilityConcerns: long,
   interviewSetting: { kind: 'textarea', max: 2000 },
+  /** Lantern does not send files to the Home Office service: it lists what to attach there and where each is held. */
+  supportingDocuments: { kind: 'textarea', max: 2000 },
   otherAgencies: { kind: 'textarea', max: 2000 },
   publicOrderInformation: { kind: 'textarea', max: 2000 },
   crimeReference: { kind: 'text', max: 60 },
