@@ -42,6 +42,16 @@ describe('live jobs', () => {
     expect(status.status).toBe('opened-as-case')
   })
 
+  it('presumes a child on the live job when the age is disputed, even with a date of birth that makes them an adult', async () => {
+    const r = await referral([{ names: ['Dritan Hoxha'], dateOfBirth: '2001-03-04', ageDisputed: true, gender: 'male', role: 'potential-victim' }, { names: ['Arben Krasniqi'], dateOfBirth: '2001-03-04', gender: 'male', role: 'potential-victim' }])
+    await dc.get(`/referrals/${r.id}`)
+    const page = await dc.get((await dc.post(`/referrals/${r.id}/cases`, { title: 'Car wash on Mill Lane', kind: 'investigation' })).headers.location!)
+    const row = (name: string) => new RegExp(`${name}</a>(?:(?!</tr>)[\\s\\S])*</tr>`).exec(page.body)?.[0] ?? ''
+    expect(row('Dritan Hoxha')).toContain('govuk-tag--red">Child</strong>')
+    expect(row('Arben Krasniqi')).toContain('Krasniqi')
+    expect(row('Arben Krasniqi')).not.toContain('Child</strong>')
+  })
+
   it('lets one person be a victim in one case and a suspect in another, and shows both roles on their record', async () => {
     const first = await referral([{ names: ['Kyle Walsh'], approximateAge: 17, gender: 'male', role: 'potential-victim' }])
     await dc.get(`/referrals/${first.id}`)

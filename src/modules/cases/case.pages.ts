@@ -6,8 +6,9 @@ import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platfo
 import { withDateParts } from '#src/platform/http/page-forms.ts'
 import { CuckooedAddressForm, DealLineForm, DecisionForm, EventForm, MemberForm, MemberRemovalForm, PersonRemovalForm, TaskForm } from './case.forms.ts'
 import { can } from '#src/platform/auth/permissions.ts'
-import { ageOn, formatDate, formatDateTime, londonDate, londonToInstant } from '#src/shared/dates.ts'
+import { formatDate, formatDateTime, londonDate, londonToInstant } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
+import { treatedAsChild } from '#src/shared/child.ts'
 import { describeAge } from '#src/modules/people/index.ts'
 import { OccurrenceReferenceError, readReferenceForm, REFERENCE_FIELDS, REFERENCE_KIND_ITEMS, referenceFieldErrors } from '#src/modules/occurrence-references/index.ts'
 import { CaseError, type CaseChange } from './case.service.ts'
@@ -15,12 +16,6 @@ import { CASE_ROLES, EVENT_KINDS, type CaseRole } from '#src/modules/people/inde
 
 type Body = Record<string, unknown>
 type Params = { id: string }
-
-function isChild(p: { date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }): boolean {
-  if (p.date_of_birth) return ageOn(p.date_of_birth, londonDate()) < 18
-  if (p.approximate_age !== null) return p.approximate_age < 18 || p.age_disputed
-  return p.age_disputed
-}
 
 /** Live jobs (cases): open from a referral, then work them. */
 export function registerCasePages(app: FastifyInstance, { services }: AppDeps): void {
@@ -45,7 +40,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       .map((o) => ({
         ...o,
         details: o.details as { lineName?: string; area?: string; activeFrom?: string | null; activeTo?: string | null },
-        people: view.links.filter((l) => l.to_id === o.id).map((l) => ({ name: l.name, relation: l.relation, child: isChild({ date_of_birth: l.date_of_birth, approximate_age: l.approximate_age, age_disputed: false }), href: `/people/${l.person_id}` })),
+        people: view.links.filter((l) => l.to_id === o.id).map((l) => ({ name: l.name, relation: l.relation, child: treatedAsChild(l), href: `/people/${l.person_id}` })),
       }))
     const assignees = await services.referrals.assignableUsers()
     const agencyList = can(request.user, 'case:edit') || view.case.kind === 'county-lines' ? await services.partners.list() : []
@@ -56,7 +51,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     return reply.page('cases/views/show.njk', {
       pageTitle: `${view.case.reference}: ${view.case.title}`,
       c: view.case,
-      people: view.people.map((p) => ({ ...p, roleLabels: p.roles.map((r) => CASE_ROLES[r as CaseRole] ?? r), age: describeAge(p), child: isChild(p), victimInCase: p.roles.some((r) => r.includes('victim')), victimAndSuspect: p.roles.some((r) => r.includes('victim')) && p.roles.some((r) => r.startsWith('suspect')) })),
+      people: view.people.map((p) => ({ ...p, roleLabels: p.roles.map((r) => CASE_ROLES[r as CaseRole] ?? r), age: describeAge(p), child: treatedAsChild(p), victimInCase: p.roles.some((r) => r.includes('victim')), victimAndSuspect: p.roles.some((r) => r.includes('victim')) && p.roles.some((r) => r.startsWith('suspect')) })),
       locations: view.locations.map((l) => ({ ...l, text: [l.address_line_1, l.town, l.postcode].filter(Boolean).join(', ') || l.description, occupants: view.links.filter((k) => k.to_id === l.id).map((k) => ({ name: k.name, href: `/people/${k.person_id}` })) })),
       dealLines,
       referrals: view.referrals,

@@ -152,9 +152,9 @@ export async function listCaseObjects(db: Queryable, caseId: string) {
 
 /** Who is linked to each of a case's objects and places (runs a deal line, occupies a cuckooed address). */
 export async function listLinksForCase(db: Queryable, caseId: string) {
-  const { rows } = await sql<{ person_id: string; name: string | null; relation: string; to_type: string; to_id: string; date_of_birth: string | null; approximate_age: number | null }>`
+  const { rows } = await sql<{ person_id: string; name: string | null; relation: string; to_type: string; to_id: string; date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }>`
     SELECT l.from_id AS person_id, ${displayName('l.from_id')} AS name,
-      l.relation, l.to_type, l.to_id, p.date_of_birth::text AS date_of_birth, p.approximate_age
+      l.relation, l.to_type, l.to_id, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.age_disputed
     FROM entity_links l JOIN people p ON p.id = l.from_id
     WHERE l.from_type = 'person' AND l.case_id = ${caseId}`.execute(db)
   return rows

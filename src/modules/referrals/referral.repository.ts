@@ -132,6 +132,15 @@ export async function insertReferralEvent(
     .execute()
 }
 
+/**
+ * Triage is overdue when a referral still untriaged and not closed was received more than the SLA ago. Written
+ * once so that the queue's filter, its column and the referral page cannot disagree about which referrals count.
+ */
+function overdue(slaHours: number) {
+  return sql<boolean>`(referrals.triaged_at IS NULL AND referrals.status <> 'closed'
+    AND referrals.received_at < now() - make_interval(hours => ${slaHours}))`
+}
+
 function filterConditions(filters: ReferralFilters, slaHours: number) {
   return (eb: ExpressionBuilder<Database, 'referrals'>): Expression<SqlBool> => {
     const conditions: Expression<SqlBool>[] = []
@@ -144,11 +153,7 @@ function filterConditions(filters: ReferralFilters, slaHours: number) {
     else if (filters.assignedTo) conditions.push(eb('referrals.assigned_to', '=', filters.assignedTo))
     if (filters.receivedFrom) conditions.push(sql<SqlBool>`referrals.received_at >= ${filters.receivedFrom}::date::timestamp AT TIME ZONE 'Europe/London'`)
     if (filters.receivedTo) conditions.push(sql<SqlBool>`referrals.received_at < (${filters.receivedTo}::date + 1)::timestamp AT TIME ZONE 'Europe/London'`)
-    if (filters.overdueOnly) {
-      conditions.push(eb('referrals.triaged_at', 'is', null))
-      conditions.push(eb('referrals.status', '!=', 'closed'))
-      conditions.push(sql<SqlBool>`referrals.received_at < now() - make_interval(hours => ${slaHours})`)
-    }
+    if (filters.overdueOnly) conditions.push(overdue(slaHours))
     return eb.and(conditions)
   }
 }
@@ -180,8 +185,7 @@ export async function listReferrals(
       'referrals.urgency_reasons',
       sql<Date | null>`(CASE WHEN referrals.status = 'opened-as-case' THEN (SELECT max(e.occurred_at) FROM referral_events e
         WHERE e.referral_id = referrals.id AND e.kind = 'status-changed' AND e.to_status = 'opened-as-case') END)`.as('opened_as_case_at'),
-      sql<boolean>`(referrals.triaged_at IS NULL AND referrals.status <> 'closed'
-        AND referrals.received_at < now() - make_interval(hours => ${slaHours}))`.as('overdue'),
+      overdue(slaHours).as('overdue'),
       sql<number>`(SELECT count(*)::int FROM referral_subjects rs WHERE rs.referral_id = referrals.id)`.as('people_count'),
     ])
     .where(filterConditions(filters, slaHours))
@@ -234,8 +238,7 @@ export async function findReferral(db: Queryable, id: string, slaHours: number):
       'referrals.urgent',
       'referrals.urgency_reasons',
       'referrals.urgency_indicators',
-      sql<boolean>`(referrals.triaged_at IS NULL AND referrals.status <> 'closed'
-        AND referrals.received_at < now() - make_interval(hours => ${slaHours}))`.as('overdue'),
+      overdue(slaHours).as('overdue'),
     ])
     .where('referrals.id', '=', id)
     .executeTakeFirst()

@@ -2,7 +2,7 @@ import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR, type Actor } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
 import { londonDate } from '#src/shared/dates.ts'
-import { isChild } from '#src/modules/safeguarding/index.ts'
+import { treatedAsChild } from '#src/shared/child.ts'
 import { createSupportService, type ServiceInput } from './support.service.ts'
 
 const shift = (days: number) => {
@@ -71,7 +71,7 @@ export async function loadDemoSupport(db: Db, options: { isaEmail: string; follo
     'Riverton Council Housing Options (demo)': 'Riverton Children’s Services MASH (demo)',
   }
   const facts = await db.selectFrom('people').select(['id', 'date_of_birth', 'approximate_age', 'age_disputed']).where('id', 'in', supported.length ? supported.map((s) => s.person_id) : ['00000000-0000-7000-8000-000000000000']).execute()
-  const child = (personId: string) => facts.some((f) => f.id === personId && isChild(f))
+  const child = (personId: string) => facts.some((f) => f.id === personId && treatedAsChild(f))
   const pick = (personId: string) => (name: string) => ({ serviceId: ids.get(child(personId) ? (CHILD_INSTEAD[name] ?? name) : name)!, isVictimCare: !child(personId) && name.startsWith('The Salvation Army') })
   if (first) {
     const id = (name: string) => pick(first)(name).serviceId

@@ -4,10 +4,10 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor, AuditEventInput } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
-import { isRealDate, londonDate } from '#src/shared/dates.ts'
+import { addCalendarDays, isRealDate, londonDate } from '#src/shared/dates.ts'
 import { isUuid, uuidv7 } from '#src/shared/ids.ts'
 import { isRecordVisible, requireVictimSide, victimSideAccess } from '#src/modules/people/index.ts'
-import { isChild } from '#src/modules/safeguarding/index.ts'
+import { treatedAsChild } from '#src/shared/child.ts'
 import * as repo from './support.repository.ts'
 import { CONTACT_KINDS, ENTITLEMENTS, NEXT_STATUSES, PROVISIONS, REFERRAL_STATUSES, SAFE_TO_CONTACT, SERVICE_CATEGORIES, isOneOf, type ReferralStatus } from './support.vocabulary.ts'
 import { supportLeafletPdf, LEAFLET_LANGUAGES } from './support.leaflet.ts'
@@ -51,12 +51,6 @@ export type ServiceInput = {
 const invalid = (message: string, field: string) => new SupportError('invalid', message, field)
 const isIsoDate = (value: string | null): value is string => value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value) && isRealDate(Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10)))
 const blankToNull = (value: string) => (value.trim() ? value.trim() : null)
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + days)
-  return d.toISOString().slice(0, 10)
-}
 
 function checkText(value: string, max: number, message: string, field: string, required: boolean): void {
   if (required && !value.trim()) throw invalid(message, field)
@@ -174,7 +168,7 @@ export function createSupportService(db: Db, options: { followUpDays: number }) 
           person,
           isVictim: access.exists,
           canSupport: access.canSupport && access.exists,
-          child: isChild(person, today),
+          child: treatedAsChild(person, today),
           contacts,
           referrals: referrals.map((r) => ({ ...r, stalled: r.status === 'awaiting' && r.follow_up_on <= today, updates: updates.filter((u) => u.referral_id === r.id) })),
         }
@@ -256,7 +250,7 @@ export function createSupportService(db: Db, options: { followUpDays: number }) 
           if (!isOneOf(PROVISIONS, input.provision)) throw invalid('Select the support asked for: outreach or a safe house', 'provision')
           provision = input.provision
         }
-        const child = isChild(person, today)
+        const child = treatedAsChild(person, today)
         if (child && !service.takes_children) throw invalid(`${service.name} does not take children. This person is a child or may be under 18, so is treated as a child until their age is decided`, 'serviceId')
         if (!child && !service.takes_adults) throw invalid(`${service.name} takes only children`, 'serviceId')
         await requireSupport(trx, user, personId)
@@ -268,7 +262,7 @@ export function createSupportService(db: Db, options: { followUpDays: number }) 
           made_on: input.madeOn!,
           provision,
           reason: input.reason.trim(),
-          follow_up_on: input.followUpOn ?? addDays(input.madeOn!, options.followUpDays),
+          follow_up_on: input.followUpOn ?? addCalendarDays(input.madeOn!, options.followUpDays),
           made_by: actor.userId,
         })
         await appendAuditEvents(trx, actor, [{ action: 'support-referral.made', subjectType: 'person', subjectId: personId, details: { referralId: id, serviceId: service.id, provision } }])
