@@ -32,6 +32,7 @@ import * as m0047 from './migrations/0047-nrm-drafts.ts'
 import * as m0048 from './migrations/0048-event-time-known.ts'
 import * as m0049 from './migrations/0049-occurrence-references.ts'
 import * as m0050 from './migrations/0050-screening-groups.ts'
+import * as m0052 from './migrations/0052-victim-context.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '0048-event-time-known': m0048,
   '0049-occurrence-references': m0049,
   '0050-screening-groups': m0050,
+  '0052-victim-context': m0052,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
