@@ -1,4 +1,4 @@
-import type { Db, Trx } from '#src/platform/db/database.ts'
+import type { Db, Queryable, Trx } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
@@ -249,3 +249,50 @@ export function createVictimContextService(db: Db) {
 }
 
 export type VictimContextService = ReturnType<typeof createVictimContextService>
+
+/** One situation as labelled rows, for a copy of everything held (subject access): free text is marked for redaction by the caller. */
+export type ContextForCopy = {
+  id: string
+  referralReference: string | null
+  rows: [string, string][]
+  freeText: [string, string][]
+  journey: { stage: string; on: string | null; place: string; country: string | null; notes: string }[]
+  perpetrators: { personId: string | null; name: string | null; description: string; roles: string }[]
+}
+
+/**
+ * Everything recorded about how the person (and any record merged into them) was exploited, as words. For the
+ * subject access bundle: the caller has decided the reader may see the victim side, and redacts the free text.
+ */
+export async function victimContextForCopy(db: Queryable, personId: string): Promise<ContextForCopy[]> {
+  const situations = await repo.listSituations(db, personId)
+  const ids = situations.map((s) => s.id)
+  const [journey, perpetrators] = await Promise.all([repo.listJourney(db, ids), repo.listPerpetrators(db, ids)])
+  const words = (key: ContextListKey, values: readonly string[]) => values.map((v) => CONTEXT_LISTS[key].list.label(v)).join(', ')
+  return situations.map((s) => ({
+    id: s.id,
+    referralReference: s.referral_reference,
+    rows: (
+      [
+        ['Recruited by', words('recruitmentMethods', s.recruitment_methods)],
+        ['Recruited in (country)', s.recruitment_country ?? ''],
+        ['Platforms used', words('recruitmentPlatforms', s.recruitment_platforms)],
+        ['Vulnerabilities', words('vulnerabilities', s.vulnerabilities)],
+        ['Methods of control', words('controlMethods', s.control_methods)],
+        ['Labour sectors', words('labourSectors', s.labour_sectors)],
+        ['Sexual exploitation', words('sexualTypes', s.sexual_types)],
+        ['Criminal exploitation', words('criminalTypes', s.criminal_types)],
+      ] as [string, string][]
+    ).filter(([, v]) => v),
+    freeText: (
+      [
+        ['Recruited in (place)', s.recruitment_place],
+        ['About the recruitment', s.recruitment_detail],
+        ['About their vulnerabilities', s.vulnerability_detail],
+        ['About how they were controlled', s.control_detail],
+      ] as [string, string][]
+    ).filter(([, v]) => v),
+    journey: journey.filter((j) => j.situation_id === s.id).map((j) => ({ stage: JOURNEY_STAGES.label(j.stage), on: j.occurred_on, place: j.place, country: j.country, notes: j.notes })),
+    perpetrators: perpetrators.filter((p) => p.situation_id === s.id).map((p) => ({ personId: p.person_id, name: p.person_name, description: p.description, roles: p.roles.map((r) => PERPETRATOR_ROLES.label(r)).join(', ') })),
+  }))
+}
