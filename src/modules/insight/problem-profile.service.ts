@@ -39,14 +39,14 @@ export const PROFILE_TABLES = [
 export type ProfileTableName = (typeof PROFILE_TABLES)[number]
 export const isProfileTable = (name: string): name is ProfileTableName => (PROFILE_TABLES as readonly string[]).includes(name)
 
-const DIMENSIONS: Record<Exclude<ProfileTableName, 'countries' | 'uk-places' | 'routes' | 'where-to-act'>, { key: ContextListKey; column: string; counts: string }> = {
-  'recruitment-methods': { key: 'recruitmentMethods', column: 'recruitment_methods', counts: 'Situations by how the person was recruited' },
-  platforms: { key: 'recruitmentPlatforms', column: 'recruitment_platforms', counts: 'Situations by the websites and apps used to recruit' },
-  vulnerabilities: { key: 'vulnerabilities', column: 'vulnerabilities', counts: 'Situations by what made the person vulnerable' },
-  'control-methods': { key: 'controlMethods', column: 'control_methods', counts: 'Situations by how the person was controlled' },
-  'labour-sectors': { key: 'labourSectors', column: 'labour_sectors', counts: 'Situations by the labour sector the person was exploited in (SIC 2007 sections, with textiles, car washes and nail bars on their own)' },
-  'sexual-types': { key: 'sexualTypes', column: 'sexual_types', counts: 'Situations by kind of sexual exploitation' },
-  'criminal-types': { key: 'criminalTypes', column: 'criminal_types', counts: 'Situations by kind of criminal exploitation' },
+const DIMENSIONS: Record<Exclude<ProfileTableName, 'countries' | 'uk-places' | 'routes' | 'where-to-act'>, { key: ContextListKey; column: string; counts: string; row: string }> = {
+  'recruitment-methods': { key: 'recruitmentMethods', column: 'recruitment_methods', counts: 'Situations by how the person was recruited', row: 'How recruited' },
+  platforms: { key: 'recruitmentPlatforms', column: 'recruitment_platforms', counts: 'Situations by the websites and apps used to recruit', row: 'Platform' },
+  vulnerabilities: { key: 'vulnerabilities', column: 'vulnerabilities', counts: 'Situations by what made the person vulnerable', row: 'Vulnerability' },
+  'control-methods': { key: 'controlMethods', column: 'control_methods', counts: 'Situations by how the person was controlled', row: 'Method of control' },
+  'labour-sectors': { key: 'labourSectors', column: 'labour_sectors', counts: 'Situations by the labour sector the person was exploited in (SIC 2007 sections, with textiles, car washes and nail bars on their own)', row: 'Sector' },
+  'sexual-types': { key: 'sexualTypes', column: 'sexual_types', counts: 'Situations by kind of sexual exploitation', row: 'Kind' },
+  'criminal-types': { key: 'criminalTypes', column: 'criminal_types', counts: 'Situations by kind of criminal exploitation', row: 'Kind' },
 }
 
 export type ProfileTable = Table & {
@@ -67,7 +67,7 @@ export type Profile = {
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0)
 
-function byAgeTable(name: string, title: string, counts: string, rows: { label: string; byAge: Record<string, number> }[], unit: string): ProfileTable {
+function byAgeTable(name: string, title: string, counts: string, rows: { label: string; byAge: Record<string, number> }[], unit: string, rowHeader: string): ProfileTable {
   const sorted = rows.map((r) => ({ ...r, total: sum(Object.values(r.byAge)) })).filter((r) => r.total > 0).sort((a, b) => b.total - a.total || a.label.localeCompare(b.label))
   const columns = AGE_COLUMNS.map((c) => c.text)
   const chart: ChartSpec | null = sorted.length ? { kind: 'bar', categories: sorted.map((r) => r.label), series: AGE_COLUMNS.map((c) => ({ name: c.text, values: sorted.map((r) => r.byAge[c.key] ?? 0) })), unit } : null
@@ -75,7 +75,7 @@ function byAgeTable(name: string, title: string, counts: string, rows: { label: 
     name,
     title,
     counts,
-    headers: ['', ...columns, 'Total'],
+    headers: [rowHeader, ...columns, 'Total'],
     rows: sorted.map((r) => [r.label, ...AGE_COLUMNS.map((c) => r.byAge[c.key] ?? 0), r.total] as Cell[]),
     chart,
     countTable: { rows: sorted.map((r) => r.label), columns, cells: sorted.map((r) => AGE_COLUMNS.map((c) => r.byAge[c.key] ?? 0)) },
@@ -108,7 +108,7 @@ export function createProblemProfileService(db: Db, options: { suppressionThresh
     for (const [name, d] of Object.entries(DIMENSIONS) as [keyof typeof DIMENSIONS, (typeof DIMENSIONS)[keyof typeof DIMENSIONS]][]) {
       const list = CONTEXT_LISTS[d.key].list
       const rows = list.items.map((item) => ({ label: item.text, byAge: Object.fromEntries(counts.filter((c) => c.dimension === d.column && c.value === item.value).map((c) => [c.age_group, c.n])) }))
-      tables.push(byAgeTable(name, CONTEXT_LISTS[d.key].title, d.counts, rows, 'Situations'))
+      tables.push(byAgeTable(name, CONTEXT_LISTS[d.key].title, d.counts, rows, 'Situations', d.row))
     }
 
     // Countries by stage: where people were recruited, moved through and exploited.
@@ -122,7 +122,7 @@ export function createProblemProfileService(db: Db, options: { suppressionThresh
       name: 'countries',
       title: 'Countries of recruitment, transit and exploitation',
       counts: 'Situations by the countries their journey passed through, at each stage (a situation counts once per country and stage)',
-      headers: ['', ...stages.map((s) => s.text)],
+      headers: ['Country', ...stages.map((s) => s.text)],
       rows: countryRows.map((r) => [r.label, ...r.cells]),
       chart: countryRows.length ? { kind: 'bar', categories: countryRows.map((r) => r.label), series: stages.map((s, i) => ({ name: s.text, values: countryRows.map((r) => r.cells[i]) })), unit: 'Situations' } : null,
       countTable: { rows: countryRows.map((r) => r.label), columns: stages.map((s) => s.text), cells: countryRows.map((r) => r.cells) },
@@ -146,7 +146,7 @@ export function createProblemProfileService(db: Db, options: { suppressionThresh
       title: 'Places in the UK',
       counts: 'Situations by the UK towns and cities of their journey, at each stage',
       note: `A place is named only where at least ${threshold} situations share it; the rest are counted as other UK places. “Other UK places” can count a situation more than once.`,
-      headers: ['', ...stages.map((s) => s.text)],
+      headers: ['Place', ...stages.map((s) => s.text)],
       rows: ukRows.map((r) => [r.label, ...r.cells]),
       chart: ukRows.length ? { kind: 'bar', categories: ukRows.map((r) => r.label), series: stages.map((s, i) => ({ name: s.text, values: ukRows.map((r) => r.cells[i]) })), unit: 'Situations' } : null,
       countTable: { rows: ukRows.map((r) => r.label), columns: stages.map((s) => s.text), cells: ukRows.map((r) => r.cells) },
@@ -217,15 +217,16 @@ export function createProblemProfileService(db: Db, options: { suppressionThresh
       if (!table?.countTable) return null
       const { rows, columns, cells } = table.countTable
       const note = `Counts from 1 to ${threshold - 1} are shown as “fewer than ${threshold}”; [w] marks a count withheld so that a small one cannot be worked out.`
-      if (rows.length === 0) return { title: table.title, headers: ['', ...columns], rows: [], note }
+      const first = table.headers[0] || ''
+      if (rows.length === 0) return { title: table.title, headers: [first, ...columns], rows: [], note }
       const suppressed = suppressTable({ rows, columns, cells }, { threshold })
       // No pattern protects every small count: publish no figures rather than some that identify.
-      if (!suppressed.safe) return { title: table.title, headers: ['', ...columns], rows: [], note: `Too few situations to publish any figures safely. ${note}` }
+      if (!suppressed.safe) return { title: table.title, headers: [first, ...columns], rows: [], note: `Too few situations to publish any figures safely. ${note}` }
       const p = toPartnerTable(suppressed)
       const withTotals = columns.length > 1
       return {
         title: table.title,
-        headers: ['', ...columns, ...(withTotals ? ['Total'] : [])],
+        headers: [first, ...columns, ...(withTotals ? ['Total'] : [])],
         rows: [...p.rows.map((r, i) => [r, ...p.cells[i], ...(withTotals ? [p.rowTotals[i]] : [])]), ['Total', ...p.columnTotals, ...(withTotals ? [p.grandTotal] : [])]],
         note,
       }
