@@ -39,6 +39,7 @@ import { registerDisclosurePages } from '#src/modules/disclosures/index.ts'
 import { registerDpoPages } from '#src/modules/dpo/index.ts'
 import { registerOutreachPages } from '#src/modules/outreach/index.ts'
 import { registerSafeguardingPages } from '#src/modules/safeguarding/index.ts'
+import { registerVictimContextPages } from '#src/modules/victim-context/index.ts'
 import { registerSafeguardingApi } from '#src/modules/safeguarding/index.ts'
 import { registerHubPages } from '#src/modules/safeguarding/index.ts'
 import { registerSupportApi, registerSupportPages } from '#src/modules/support/index.ts'
@@ -50,6 +51,7 @@ import { registerMatchingApi } from '#src/modules/matching/index.ts'
 import { registerImportPages } from '#src/modules/imports/index.ts'
 import { registerImportApi } from '#src/modules/imports/index.ts'
 import { registerInsightPages } from '#src/modules/insight/index.ts'
+import { registerProblemProfilePages } from '#src/modules/insight/index.ts'
 import { registerSourcesPages } from '#src/modules/insight/index.ts'
 import { registerPartnerFiguresPages } from '#src/modules/insight/index.ts'
 import { registerRetentionPages } from '#src/modules/retention/index.ts'
@@ -222,6 +224,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerDpoPages(app, deps)
   registerOutreachPages(app, deps)
   registerSafeguardingPages(app, deps)
+  registerVictimContextPages(app, deps)
   registerSafeguardingApi(app, deps)
   registerHubPages(app, deps)
   registerSupportPages(app, deps)
@@ -234,6 +237,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerImportPages(app, deps)
   registerImportApi(app, deps)
   registerInsightPages(app, deps)
+  registerProblemProfilePages(app, deps)
   registerSourcesPages(app, deps)
   registerPartnerFiguresPages(app, deps)
   registerRetentionPages(app, deps)

@@ -28,9 +28,11 @@ import { createMatchingService, personMatchingPanel } from '#src/modules/matchin
 import { createImportService } from '#src/modules/imports/index.ts'
 import { createStatisticsService } from '#src/modules/insight/index.ts'
 import { createSourcesService } from '#src/modules/insight/index.ts'
+import { createProblemProfileService } from '#src/modules/insight/index.ts'
 import { createRetentionService } from '#src/modules/retention/index.ts'
 import { createSubjectAccessService } from '#src/modules/subject-access/index.ts'
 import { createOccurrenceReferenceService } from '#src/modules/occurrence-references/index.ts'
+import { createVictimContextService } from '#src/modules/victim-context/index.ts'
 
 /** Builds the services from their dependencies: no framework, typed by what it returns. */
 export function createServices(db: Db, config: Config) {
@@ -65,9 +67,11 @@ export function createServices(db: Db, config: Config) {
     imports: createImportService(db, { referrals, people, matching, matchThreshold: config.importMatchThreshold }),
     statistics: createStatisticsService(db),
     sources: createSourcesService(db, { suppressionThreshold: config.suppressionThreshold, anonymisationK: config.anonymisationK }),
+    problemProfile: createProblemProfileService(db, { suppressionThreshold: config.suppressionThreshold }),
     retention: createRetentionService(db),
     subjectAccess: createSubjectAccessService(db),
     references: createOccurrenceReferenceService(db),
+    victimContext: createVictimContextService(db),
   }
 }
 

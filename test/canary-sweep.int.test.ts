@@ -6,6 +6,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isApiPath } from '#src/platform/http/access.ts'
 import { DASHBOARD_TABLES } from '#src/modules/insight/statistics.service.ts'
+import { PROFILE_TABLES } from '#src/modules/insight/problem-profile.service.ts'
 import { RECORD_TYPES } from '#src/modules/retention/retention.repository.ts'
 import { buildCanaryWorld, type CanaryWorld, type Marker, type MarkerKind, type Viewer, type ViewerName } from './support/canary-world.ts'
 import { pdfText } from './support/pdf-text.ts'
@@ -23,6 +24,8 @@ import { createTestContext, type TestContext } from './support/test-app.ts'
 
 let ctx: TestContext
 let world: CanaryWorld
+
+const PROFILE_SWEPT = PROFILE_TABLES.filter((t) => ['uk-places', 'routes', 'recruitment-methods'].includes(t))
 
 /** Who may see each kind of marker (ADR 0009, docs/threat-model.md). Everyone else must never receive it. */
 const MAY_SEE: Record<MarkerKind, (v: ViewerName) => boolean> = {
@@ -99,6 +102,10 @@ function urlsFor(route: string): Request[] {
   const choices = (param: string, before: string, url: string): string[] => {
     const random = ['00000000-0000-7000-8000-000000000000']
     if (param === 'group' || param === 'file') {
+      // The profile's tables whose row names come from what officers typed (UK places and the routes between them),
+      // and one whose rows are a closed word list as a control: the others are closed word lists too.
+      if (url.startsWith('/insight/exploitation-profile/charts')) return PROFILE_SWEPT.map((t) => `${t}.svg`)
+      if (url.startsWith('/insight/exploitation-profile/')) return PROFILE_SWEPT.map((t) => `${t}.csv`)
       if (url.startsWith('/insight/charts')) return DASHBOARD_TABLES.map((t) => `${t}.svg`)
       if (url.startsWith('/insight/tables')) return DASHBOARD_TABLES.flatMap((t) => [`${t}.csv`, `${t}.xlsx`])
     }
@@ -106,6 +113,7 @@ function urlsFor(route: string): Request[] {
     if (param === 'section' && before === 'nrm-draft') return ['case', 'victim', 'narrative', 'local-authority', 'police']
     if (param === 'kind' && before === 'safeguarding-plan') return ['risks', 'needs', 'actions', 'reviews']
     if (param === 'type' && before === 'records') return [...RECORD_TYPES]
+    if (param === 'situationId') return [w.situationId]
     if (param === 'itemId') return [w.riskId, w.needId, w.actionId]
     if (param === 'otherId') return [w.hiddenPerson, w.suspect]
     if (param === 'referralId' && url.includes('/support/')) return [w.supportReferralId]

@@ -8,6 +8,7 @@ import { currentUserOf } from './support/test-app.ts'
 import { summariseOverlaps } from '#src/modules/insight/sources.service.ts'
 import { peopleBySourceSet } from '#src/modules/insight/sources.repository.ts'
 import { createTestContext, type TestContext } from './support/test-app.ts'
+import { createProblemProfileService } from '#src/modules/insight/problem-profile.service.ts'
 
 /**
  * The demo is part of the product (issue 17): on first start every page has something real to show. Counted
@@ -61,6 +62,10 @@ describe('the demo on first start', () => {
     ['support contacts logged by the demo ISA', sql`SELECT count(*) AS n FROM support_contacts c JOIN users u ON u.id = c.recorded_by WHERE u.email = 'isa@demo.lantern.test'`],
     ['an accepted referral out', sql`SELECT count(*) AS n FROM support_referrals WHERE status = 'accepted'`],
     ['a declined referral out with its reason', sql`SELECT count(*) AS n FROM support_referrals WHERE status = 'declined' AND outcome IS NOT NULL`],
+    ['victims with how they were recruited recorded', sql`SELECT count(*) AS n FROM victim_context_situations WHERE recruitment_methods <> '{}' AND recruitment_methods <> '{unknown}'`],
+    ['journeys through more than one country', sql`SELECT count(*) AS n FROM (SELECT situation_id FROM victim_context_journey GROUP BY situation_id HAVING count(DISTINCT country) > 1) j`],
+    ['victims exploited in the textile industry', sql`SELECT count(*) AS n FROM victim_context_situations WHERE 'textiles' = ANY (labour_sectors)`],
+    ['perpetrators named from the referral’s suspects', sql`SELECT count(*) AS n FROM victim_context_perpetrators WHERE person_id IS NOT NULL`],
   ])('has %s', async (_what, query) => {
     expect(await count(query)).toBeGreaterThan(0)
   })
@@ -107,5 +112,22 @@ describe('My work on the demo', () => {
     const after = await nrm.workItems(isaId, false, { userId: isaId })
     expect(after.filter((i) => i.person_id === target.person_id).map((i) => i.kind)).toContain('awaiting-cg')
     expect(after.every((i) => i.person_id === target.person_id || before.some((b) => b.person_id === i.person_id))).toBe(true)
+  })
+})
+
+describe('the problem profile on the demo', () => {
+  it('has something in every chart that matters for where to act, and names the places many share', async () => {
+    const profile = await createProblemProfileService(ctx.db, { suppressionThreshold: 5 }).profile({ from: null, to: null, priority: null, ageGroup: null })
+    expect(profile.total).toBeGreaterThan(20)
+    for (const name of ['recruitment-methods', 'platforms', 'vulnerabilities', 'control-methods', 'labour-sectors', 'countries', 'uk-places', 'routes', 'where-to-act']) {
+      const table = profile.tables.find((t) => t.name === name)!
+      expect(table.rows.length, name).toBeGreaterThan(0)
+    }
+    expect(profile.tables.find((t) => t.name === 'uk-places')!.rows.some((r) => r[0] !== 'Other UK places')).toBe(true)
+    expect(profile.graph.links.length).toBeGreaterThan(0)
+    // Each strategic priority's pattern shows: sexual exploitation, the travelling community and the textile industry.
+    const filtered = async (priority: string) => (await createProblemProfileService(ctx.db, { suppressionThreshold: 5 }).profile({ from: null, to: null, priority, ageGroup: null })).total
+    expect(await filtered('sexual-exploitation')).toBeGreaterThan(0)
+    expect(await filtered('textile-industry')).toBeGreaterThan(0)
   })
 })

@@ -61,6 +61,16 @@ beforeAll(async () => {
   await ctx.services.people.linkObject(subject, { kind: 'phone', value: '07412 583 962', relation: 'uses', validFrom: null, source: 'referral' }, actor)
   home = await ctx.services.people.linkPlace(subject, { place: { addressLine1: '22 Wren Street', addressLine2: null, town: 'Bradford', postcode: null, description: null, premisesType: 'private-house' }, relation: 'lives-at', source: 'referral', validFrom: null }, actor)
   await ctx.services.safeguarding.addRisk(subject, { description: `Contact with ${CO_SUSPECT}`, rating: 'red', rationale: 'He holds her documents' }, ds, actor)
+  // How she was exploited: her own account, with the man who controlled her named as a perpetrator (a third party).
+  const situation = await ctx.services.victimContext.record(
+    subject,
+    referralId,
+    { recruitmentMethods: ['job-offer'], recruitmentPlatforms: ['social-media'], vulnerabilities: ['language'], controlMethods: ['documents-withheld'], labourSectors: ['textiles'], sexualTypes: [], criminalTypes: [], recruitmentPlace: 'Tirana', recruitmentCountry: 'AL', recruitmentDetail: `Offered factory work by ${CO_SUSPECT}`, vulnerabilityDetail: '', controlDetail: 'Passport kept in the factory office' },
+    ds,
+    actor,
+  )
+  await ctx.services.victimContext.addJourneyEvent(subject, situation, { stage: 'exploitation', occurredOn: '2026-06-01', place: 'Bradford', country: 'GB', notes: '' }, ds, actor)
+  await ctx.services.victimContext.addPerpetrator(subject, situation, { personId: referral.people[1].personId, description: '', roles: ['controller'] }, ds, actor)
   const why = (what: string) => `${what}: she lives in a house ${CO_SUSPECT} controls`
   await ctx.services.referrals.grade(
     referralId,
@@ -120,6 +130,8 @@ describe('subject access', () => {
     const graded = (name: string) => grading.fields.find(([k]) => k === name)?.[1]
     expect(graded('Vulnerability')).toBe('High: No English, no documents')
     expect(graded('Threat')).toMatch(/^High: Threat: she lives in a house \[R\d+\] controls$/)
+    // How she was exploited is victim side: withheld from a DPO who may not see it, for one who may to complete.
+    expect(JSON.stringify(bundle.sections.find((s) => s.key === 'victim-context'))).toContain('withheld: needs victim-facet:view')
 
     const audit = await ctx.db.selectFrom('audit_events').selectAll().where('action', '=', 'subject-access.exported').where('subject_id', '=', subject).executeTakeFirstOrThrow()
     expect(audit).toMatchObject({ category: 'disclosure', justification: `Subject access request ${SAR}` })
@@ -157,7 +169,7 @@ describe('subject access by someone without the protected permissions', () => {
   const NRM_REFERENCE = 'NRM-SYN-8841'
   const RESTRICTED_TITLE = 'Operation Kestrel covert phase'
   const RESTRICTED_EVENT = 'Covert deployment at the depot'
-  const secrets = [IMMIGRATION, IMMIGRATION_NOTE, NRM_REFERENCE, RESTRICTED_TITLE, 'LJ-SYN-0077', RESTRICTED_EVENT, 'He holds her documents']
+  const secrets = [IMMIGRATION, IMMIGRATION_NOTE, NRM_REFERENCE, RESTRICTED_TITLE, 'LJ-SYN-0077', RESTRICTED_EVENT, 'He holds her documents', 'Passport kept in the factory office']
 
   beforeAll(async () => {
     await ctx.db.insertInto('person_immigration_status').values({ person_id: subject, status: IMMIGRATION, notes: IMMIGRATION_NOTE, recorded_by: null, recorded_at: new Date() }).execute()
@@ -179,8 +191,8 @@ describe('subject access by someone without the protected permissions', () => {
     const text = JSON.stringify(bundle)
     for (const secret of secrets) expect(text, secret).not.toContain(secret)
     for (const needs of ['immigration-status:view', 'victim-facet:view', 'case:supervise']) expect(text).toContain(`withheld: needs ${needs}`)
-    // The victim facet is withheld in three parts: screening and NRM, the safeguarding plan, and support (ISA's contacts and referrals out).
-    expect(bundle.withheld.map((w) => w.needs).sort()).toEqual(['case:supervise', 'immigration-status:view', 'victim-facet:view', 'victim-facet:view', 'victim-facet:view'])
+    // The victim facet is withheld part by part: screening and NRM, the safeguarding plan, how they were exploited, and support (the ISA's contacts and referrals out).
+    expect(bundle.withheld.map((w) => w.needs).sort()).toEqual(['case:supervise', 'immigration-status:view', 'victim-facet:view', 'victim-facet:view', 'victim-facet:view', 'victim-facet:view'])
     // What they may see is still there.
     expect(text).toContain(SUBJECT)
     expect(text).toContain('22 Wren Street')
@@ -224,6 +236,16 @@ describe('subject access by someone without the protected permissions', () => {
     expect(completed.withheld).toEqual([])
     expect(fullText).not.toContain('withheld: needs')
     expect(fullText).toMatch(/Contact with \[R\d+\]/)
+    // How she was exploited is hers; the man who controlled her is redacted wherever he appears in it.
+    const context = completed.sections.find((s) => s.key === 'victim-context')!.entries[0]
+    const told = (name: string) => context.fields.find(([k]) => k === name)?.[1]
+    expect(context.title).toBe(`As described in referral ${reference}`)
+    expect(told('Recruited by')).toBe('Job offer or advert')
+    expect(told('Recruited in (country)')).toBe('Albania')
+    expect(told('Labour sectors')).toContain('textiles')
+    expect(told('About the recruitment')).toMatch(/^Offered factory work by \[R\d+\]$/)
+    expect(told('Perpetrator (Controller)')).toMatch(/^\[R\d+\]$/)
+    expect(told('Journey: Exploitation, 1 June 2026')).toBe('Bradford, United Kingdom')
     const status = await dpo.get(`/audit/person?personId=${subject}&about=immigration-status&days=30&format=csv`)
     expect(status.body).toContain('Subject access request SAR-W3')
     expect(status.body).toContain('Exported in a subject access bundle')

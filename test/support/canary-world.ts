@@ -70,6 +70,7 @@ export type CanaryWorld = {
     taskId: string
     supportServiceId: string
     supportReferralId: string
+    situationId: string
   }
 }
 
@@ -270,6 +271,32 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
     actor('victimOfficer'),
   )
 
+  // 10. How the victim was exploited (issue 15): structured context, its journey and a perpetrator, all victim side.
+  // A marker in every free-text field, and in the journey's town: the problem profile counts towns, and must name
+  // none that fewer than the threshold share, so a town typed for one victim never reaches those without the duty.
+  const situationId = await ctx.services.victimContext.record(
+    victim,
+    victimReferral.id,
+    {
+      recruitmentMethods: ['job-offer'],
+      recruitmentPlatforms: ['social-media'],
+      vulnerabilities: ['language'],
+      controlMethods: ['documents-withheld'],
+      labourSectors: ['car-wash'],
+      sexualTypes: [],
+      criminalTypes: [],
+      recruitmentPlace: mark('victim-side', 'VCRECRUITPLACE'),
+      recruitmentCountry: 'AL',
+      recruitmentDetail: mark('victim-side', 'VCRECRUIT'),
+      vulnerabilityDetail: mark('victim-side', 'VCVULN'),
+      controlDetail: mark('victim-side', 'VCCONTROL'),
+    },
+    officer,
+    actor('victimOfficer'),
+  )
+  await ctx.services.victimContext.addJourneyEvent(victim, situationId, { stage: 'exploitation', occurredOn: '2026-10-01', place: mark('victim-side', 'VCTOWN'), country: 'GB', notes: mark('victim-side', 'VCJOURNEY') }, officer, actor('victimOfficer'))
+  await ctx.services.victimContext.addPerpetrator(victim, situationId, { personId: null, description: mark('victim-side', 'VCPERP'), roles: ['controller'] }, officer, actor('victimOfficer'))
+
   return {
     markers,
     viewers,
@@ -304,6 +331,7 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
       taskId,
       supportServiceId,
       supportReferralId,
+      situationId,
     },
   }
 }

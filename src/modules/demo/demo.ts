@@ -25,6 +25,7 @@ import { loadDemoReferences } from '#src/modules/occurrence-references/index.ts'
 import { loadDemoNrmLifecycle } from '#src/modules/nrm/index.ts'
 import { loadDemoDisclosures } from '#src/modules/disclosures/index.ts'
 import { loadDemoSupport } from '#src/modules/support/index.ts'
+import { loadDemoVictimContext } from '#src/modules/victim-context/index.ts'
 
 /** The demo team: one user per role, as a force's MSHT team and its partners would have. */
 export const DEMO_USERS = [
@@ -97,6 +98,7 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
   await loadDemoWarrantDay(db)
   await loadDemoNrmLifecycle(db, { firstOfficerEmail: 'dc1@demo.lantern.test' })
   await loadDemoDisclosures(db, { officerEmail: 'dc1@demo.lantern.test', supervisorEmail: 'ds@demo.lantern.test' })
+  await loadDemoVictimContext(db)
   const credentials = { password, mfaSecret, users: users.map((u) => ({ email: u.email, role: u.role })) }
   writeFileSync(join(options.dataDir, 'demo-credentials.txt'), formatCredentials(credentials) + '\n', { mode: 0o600 })
   return credentials

@@ -49,3 +49,44 @@ export function chartSvg(spec: ChartSpec): string {
     chart.dispose()
   }
 }
+
+/**
+ * The route diagram of the problem profile: places (countries, and named UK places) as points on a circle, each leg
+ * of the journeys as an arrow whose width grows with the number of situations. Drawn from the data alone: no map
+ * tiles from the internet, and the same figures are in the routes table beside it.
+ */
+export function routeMapSvg(graph: { nodes: { name: string; value: number }[]; links: { source: string; target: string; value: number }[] }): string {
+  const width = 720
+  const height = 620
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height })
+  try {
+    const most = Math.max(1, ...graph.links.map((l) => l.value))
+    const biggest = Math.max(1, ...graph.nodes.map((n) => n.value))
+    chart.setOption({
+      animation: false,
+      textStyle: { fontFamily: 'Arial, sans-serif', fontSize: CHART_TEXT_PX, color: '#0b0c0c' },
+      series: [
+        {
+          type: 'graph',
+          layout: 'circular',
+          circular: { rotateLabel: false },
+          left: 150,
+          right: 150,
+          top: 60,
+          bottom: 60,
+          symbolSize: (value: number) => 14 + 26 * Math.sqrt(value / biggest),
+          itemStyle: { color: COLOURS[0] },
+          label: { show: true, position: 'right', fontSize: CHART_TEXT_PX, formatter: (p: { name: string }) => shorten(p.name, 24) },
+          edgeSymbol: ['none', 'arrow'],
+          edgeSymbolSize: 12,
+          edgeLabel: { show: true, fontSize: CHART_TEXT_PX, formatter: (p: { value: number }) => String(p.value) },
+          data: graph.nodes.map((n) => ({ name: n.name, value: n.value })),
+          links: graph.links.map((l) => ({ source: l.source, target: l.target, value: l.value, lineStyle: { width: 1.5 + 6 * (l.value / most), color: COLOURS[2], curveness: 0.15, opacity: 0.9 } })),
+        },
+      ],
+    })
+    return chart.renderToSVGString()
+  } finally {
+    chart.dispose()
+  }
+}

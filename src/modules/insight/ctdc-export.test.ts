@@ -31,6 +31,17 @@ describe('CTDC export rows', () => {
     expect(screened).toMatchObject({ yearOfRegistration: '2024--2025', ageBroad: 'Minor', citizenship: 'Europe', typeOfExploitConcatenated: 'More than one type', isOtherExploit: 'unknown', meansOfControlDebtBondage: '1', meansOfControlPhysicalAbuse: '1', meansOfControlThreats: '0', meansOfControlNotSpecified: '0' })
   })
 
+  it('carries the structured victim context: control with the screening’s, the recruiter’s relationship, labour sectors and kinds of sexual exploitation', () => {
+    const context = { recruitment: ['intimate-partner'], controls: ['documents-withheld', 'excessive-hours'], sectors: ['textiles'], sexualTypes: ['pop-up'] }
+    const row = toCtdcRow({ yearOfRegistration: 2025, gender: 'female', age: 30, citizenship: 'AL', exploitationTypes: ['labour'], meansOfControl: null, context }, [0, 0, 0, 0, 0])
+    expect(row).toMatchObject({ meansOfControlWithholdsDocuments: '1', meansOfControlOther: '1', meansOfControlDebtBondage: '0', meansOfControlNotSpecified: '0', recruiterRelationIntimatePartner: '1', recruiterRelationUnknown: '0', isAbduction: '0', typeOfLabourManufacturing: '1', typeOfLabourAgriculture: '0', typeOfSexProstitution: 'unknown' })
+    // A type column not released (more than one type) releases no sector either.
+    const hidden = toCtdcRow({ yearOfRegistration: 2025, gender: 'female', age: 30, citizenship: 'AL', exploitationTypes: ['labour', 'sexual'], meansOfControl: ['violence'], context }, [0, 0, 0, 0, 1])
+    expect(hidden).toMatchObject({ typeOfLabourManufacturing: 'unknown', typeOfSexProstitution: 'unknown', meansOfControlPhysicalAbuse: '1', meansOfControlWithholdsDocuments: '1' })
+    const none = toCtdcRow({ yearOfRegistration: 2025, gender: 'male', age: 30, citizenship: 'AL', exploitationTypes: ['labour'], meansOfControl: null }, [0, 0, 0, 0, 0])
+    expect(none).toMatchObject({ recruiterRelationUnknown: '1', isAbduction: 'unknown', meansOfControlThreats: 'unknown', typeOfLabourNotSpecified: '1' })
+  })
+
   it('releases as recorded when every group is already large enough', () => {
     const records: VictimRecord[] = Array.from({ length: 30 }, () => ({ yearOfRegistration: 2025, gender: 'male', age: 25, citizenship: 'VN', exploitationTypes: ['criminal'], meansOfControl: [] }))
     const release = anonymise(records, { k: 10 })

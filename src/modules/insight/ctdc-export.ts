@@ -25,6 +25,11 @@ export type VictimRecord = {
   exploitationTypes: readonly string[]
   /** Means of control from confirmed screenings; null when no screening recorded them. */
   meansOfControl: readonly string[] | null
+  /**
+   * Structured victim context (HTCDS fields recorded on the victim side), merged across the person's situations;
+   * null or absent when none is recorded. Values are victim-context's words (victim-context.vocabulary.ts).
+   */
+  context?: { recruitment: readonly string[]; controls: readonly string[]; sectors: readonly string[]; sexualTypes: readonly string[] } | null
 }
 
 export const NOT_RELEASED = 'Not released'
@@ -138,6 +143,47 @@ export const MEANS_COLUMNS: Record<string, readonly string[]> = {
   meansOfControlOther: ['control_of_accommodation', 'control_of_phone', 'abuse_of_vulnerability', 'family_coercion', 'other'],
 }
 
+/** Methods of control as victim context records them (its own words), as the CTDC columns count them. */
+export const CONTEXT_MEANS: Record<string, (typeof MEANS_COLUMN_NAMES)[number]> = {
+  'debt-bondage': 'meansOfControlDebtBondage',
+  'earnings-taken': 'meansOfControlTakesEarnings',
+  'documents-withheld': 'meansOfControlWithholdsDocuments',
+  threats: 'meansOfControlThreats',
+  'threats-to-family': 'meansOfControlThreats',
+  violence: 'meansOfControlPhysicalAbuse',
+  'sexual-abuse': 'meansOfControlSexualAbuse',
+  'restricted-movement': 'meansOfControlRestrictsMovement',
+  substances: 'meansOfControlPsychoactiveSubstances',
+  'threat-of-authorities': 'meansOfControlThreatOfLawEnforcement',
+  'withholding-necessities': 'meansOfControlWithholdsNecessities',
+  'false-promises': 'meansOfControlFalsePromises',
+  'psychological-abuse': 'meansOfControlPsychologicalAbuse',
+  'excessive-hours': 'meansOfControlOther',
+  other: 'meansOfControlOther',
+}
+
+/** The recruiter's relationship to the victim (CTDC recruiterRelation* columns) from how they were recruited. */
+const RECRUITER_RELATION: Record<string, string> = { 'intimate-partner': 'recruiterRelationIntimatePartner', familial: 'recruiterRelationFamily', benefactor: 'recruiterRelationFriend' }
+const RECRUITER_COLUMNS = ['recruiterRelationIntimatePartner', 'recruiterRelationFriend', 'recruiterRelationFamily', 'recruiterRelationOther', 'recruiterRelationUnknown'] as const
+
+/** Labour sectors (victim context's SIC-based words) as the CTDC typeOfLabour* columns. */
+const LABOUR_COLUMN: Record<string, string> = {
+  agriculture: 'typeOfLabourAgriculture',
+  mining: 'typeOfLabourMiningOrDrilling',
+  textiles: 'typeOfLabourManufacturing',
+  'food-processing': 'typeOfLabourManufacturing',
+  'manufacturing-other': 'typeOfLabourManufacturing',
+  construction: 'typeOfLabourConstruction',
+  transport: 'typeOfLabourTransportation',
+  hospitality: 'typeOfLabourHospitality',
+  'domestic-work': 'typeOfLabourDomesticWork',
+}
+const LABOUR_COLUMNS = ['typeOfLabourAgriculture', 'typeOfLabourConstruction', 'typeOfLabourDomesticWork', 'typeOfLabourHospitality', 'typeOfLabourManufacturing', 'typeOfLabourMiningOrDrilling', 'typeOfLabourTransportation', 'typeOfLabourOther', 'typeOfLabourNotSpecified'] as const
+
+/** Kinds of sexual exploitation as the CTDC typeOfSex* columns. */
+const SEX_COLUMN: Record<string, string> = { street: 'typeOfSexProstitution', brothel: 'typeOfSexProstitution', 'pop-up': 'typeOfSexProstitution', 'advertised-online': 'typeOfSexProstitution', private: 'typeOfSexPrivateSexualServices', pornography: 'typeOfSexPornography', remote: 'typeOfSexRemoteInteractiveServices' }
+const SEX_COLUMNS = ['typeOfSexProstitution', 'typeOfSexPornography', 'typeOfSexRemoteInteractiveServices', 'typeOfSexPrivateSexualServices'] as const
+
 /** A legal means recorded without one of the screening's own means (a synonym such as "payment_inducement"), as the CTDC column's value. */
 const LEGAL_TO_COLUMN_VALUE: Record<LegalMeans, string> = {
   threat: 'threats',
@@ -159,6 +205,23 @@ function canonicalMeans(recorded: readonly string[]): string[] {
   return interpretMeans(recorded).map((m) => m.means ?? (m.legal ? LEGAL_TO_COLUMN_VALUE[m.legal] : 'other'))
 }
 
+const MEANS_COLUMN_NAMES = [
+  'meansOfControlDebtBondage',
+  'meansOfControlTakesEarnings',
+  'meansOfControlRestrictsFinancialAccess',
+  'meansOfControlThreats',
+  'meansOfControlPsychologicalAbuse',
+  'meansOfControlPhysicalAbuse',
+  'meansOfControlSexualAbuse',
+  'meansOfControlFalsePromises',
+  'meansOfControlPsychoactiveSubstances',
+  'meansOfControlRestrictsMovement',
+  'meansOfControlWithholdsDocuments',
+  'meansOfControlThreatOfLawEnforcement',
+  'meansOfControlWithholdsNecessities',
+  'meansOfControlOther',
+] as const
+
 export const CTDC_COLUMNS = [
   'yearOfRegistration',
   'gender',
@@ -169,8 +232,12 @@ export const CTDC_COLUMNS = [
   'isOtherExploit',
   'isOrganRemoval',
   'typeOfExploitConcatenated',
-  ...Object.keys(MEANS_COLUMNS),
+  ...MEANS_COLUMN_NAMES,
   'meansOfControlNotSpecified',
+  'isAbduction',
+  ...RECRUITER_COLUMNS,
+  ...LABOUR_COLUMNS,
+  ...SEX_COLUMNS,
 ] as const
 
 export type CtdcRow = Record<(typeof CTDC_COLUMNS)[number], string>
@@ -266,8 +333,34 @@ export function toCtdcRow(v: VictimRecord, levels: Levels): CtdcRow {
     typeOfExploitConcatenated: type,
   }
   const canonical = means === null ? null : canonicalMeans(means)
-  for (const [column, values] of Object.entries(MEANS_COLUMNS)) row[column] = canonical === null ? 'unknown' : canonical.some((m) => values.includes(m)) ? '1' : '0'
-  row.meansOfControlNotSpecified = means === null ? 'unknown' : means.length === 0 ? '1' : '0'
+  // Victim context records control too: a column is 1 when the screening or the context says so; unknown only when
+  // neither recorded anything ('unknown' in the context is "asked, not known", so it says nothing either).
+  const ctx = v.context ?? null
+  const contextControls = (ctx?.controls ?? []).filter((c) => c !== 'unknown')
+  const fromContext = new Set(contextControls.map((c) => CONTEXT_MEANS[c]).filter(Boolean))
+  const meansKnown = canonical !== null || contextControls.length > 0
+  for (const [column, values] of Object.entries(MEANS_COLUMNS)) row[column] = !meansKnown ? 'unknown' : (canonical ?? []).some((m) => values.includes(m)) || fromContext.has(column as (typeof MEANS_COLUMN_NAMES)[number]) ? '1' : '0'
+  row.meansOfControlNotSpecified = !meansKnown ? 'unknown' : (canonical ?? []).length === 0 && contextControls.length === 0 ? '1' : '0'
+
+  // Recruitment: abduction, and who recruited them as the CTDC's recruiter relationship.
+  const recruitment = (ctx?.recruitment ?? []).filter((m) => m !== 'unknown')
+  row.isAbduction = recruitment.length ? (recruitment.includes('abduction') ? '1' : '0') : 'unknown'
+  const relations = new Set(recruitment.map((m) => RECRUITER_RELATION[m] ?? 'recruiterRelationOther'))
+  for (const column of RECRUITER_COLUMNS) row[column] = column === 'recruiterRelationUnknown' ? (recruitment.length ? '0' : '1') : relations.has(column) ? '1' : '0'
+
+  // Sectors and kinds of sexual exploitation say no more than the released type column: shown only when it is.
+  const sectors = (ctx?.sectors ?? []).filter((x) => x !== 'unknown')
+  const labourShown = typeShown && types.some((t) => t === 'labour' || t === 'domestic-servitude')
+  const labourColumns = new Set(sectors.map((x) => LABOUR_COLUMN[x] ?? 'typeOfLabourOther'))
+  for (const column of LABOUR_COLUMNS) {
+    if (!labourShown) row[column] = 'unknown'
+    else if (column === 'typeOfLabourNotSpecified') row[column] = sectors.length ? '0' : '1'
+    else row[column] = labourColumns.has(column) ? '1' : '0'
+  }
+  const sexual = (ctx?.sexualTypes ?? []).filter((x) => x !== 'unknown')
+  const sexShown = typeShown && types.includes('sexual') && sexual.length > 0
+  const sexColumns = new Set(sexual.map((x) => SEX_COLUMN[x]).filter(Boolean))
+  for (const column of SEX_COLUMNS) row[column] = sexShown ? (sexColumns.has(column) ? '1' : '0') : 'unknown'
   return row as CtdcRow
 }
 

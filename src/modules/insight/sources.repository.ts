@@ -127,6 +127,11 @@ export type VictimRow = {
   nationality: string | null
   screened: boolean
   means: string[] | null
+  /** What their structured context holds across their situations (victim-context, 0052); null when none is recorded. */
+  context_recruitment: string[] | null
+  context_controls: string[] | null
+  context_sectors: string[] | null
+  context_sexual: string[] | null
 }
 
 /**
@@ -134,6 +139,10 @@ export type VictimRow = {
  * across their referrals, and the means of control from their confirmed screenings (any record merged into
  * them included). No names, ids or free text leave this query.
  */
+/** One list of a person's structured context, merged across their situations and merged records; null when they have none. */
+const contextOf = (column: string) => sql`(SELECT CASE WHEN count(*) = 0 THEN NULL ELSE coalesce(array_agg(DISTINCT x) FILTER (WHERE x IS NOT NULL), '{}') END
+  FROM victim_context_situations vs LEFT JOIN LATERAL unnest(vs.${sql.ref(column)}) AS x ON true WHERE vs.person_id IN (SELECT person_identity(pp.root)))`
+
 export async function victims(db: Queryable, range: Range): Promise<VictimRow[]> {
   const { rows } = await sql<VictimRow>`
     WITH seen AS (
@@ -155,7 +164,9 @@ export async function victims(db: Queryable, range: Range): Promise<VictimRow[]>
       GROUP BY pp.root
     )
     SELECT pp.first_at, pp.types, coalesce(nullif(p.gender, ''), 'not-known') AS gender, p.date_of_birth, p.approximate_age,
-      p.nationalities[1] AS nationality, coalesce(sd.screened, false) AS screened, sd.means
+      p.nationalities[1] AS nationality, coalesce(sd.screened, false) AS screened, sd.means,
+      ${contextOf('recruitment_methods')} AS context_recruitment, ${contextOf('control_methods')} AS context_controls,
+      ${contextOf('labour_sectors')} AS context_sectors, ${contextOf('sexual_types')} AS context_sexual
     FROM per_person pp
     JOIN people p ON p.id = pp.root
     LEFT JOIN screened sd ON sd.root = pp.root

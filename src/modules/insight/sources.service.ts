@@ -250,6 +250,7 @@ export function createSourcesService(db: Db, options: { suppressionThreshold: nu
             citizenship: r.nationality,
             exploitationTypes: r.types ?? [],
             meansOfControl: r.screened ? (r.means ?? []) : null,
+            context: r.context_recruitment === null ? null : { recruitment: r.context_recruitment, controls: r.context_controls ?? [], sectors: r.context_sectors ?? [], sexualTypes: r.context_sexual ?? [] },
           }
         })
         const release = anonymise(records, { k: options.anonymisationK })

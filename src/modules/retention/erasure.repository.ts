@@ -95,7 +95,7 @@ export async function identifyingValues(trx: Trx, ids: string[]) {
  * Removes every row about these people and every copy of them: names and the name-word index (and words no
  * one else uses any more), documents, immigration status, links and the places and objects only they were
  * linked to, roles on referrals, live jobs and events, screenings, consent, NRM and Duty to Notify records,
- * safeguarding plans (with their hub agenda items), support contacts and referrals out, disclosures, match decisions and merges, safeguarding
+ * safeguarding plans (with their hub agenda items), support contacts and referrals out, how they were exploited (victim context), disclosures, match decisions and merges, safeguarding
  * prompts (and mentions in other people's prompts), and the raw rows of imports that created them.
  */
 export async function deletePeople(trx: Trx, ids: string[], objectIds: string[]): Promise<void> {
@@ -110,6 +110,10 @@ export async function deletePeople(trx: Trx, ids: string[], objectIds: string[])
     DELETE FROM safeguarding_actions WHERE plan_id IN (SELECT id FROM plans) OR meeting_item_id IN (SELECT id FROM items)`.execute(trx)
   await sql`DELETE FROM hub_meeting_items WHERE plan_id IN (SELECT id FROM safeguarding_plans WHERE person_id = ANY(${list}))`.execute(trx)
   await sql`DELETE FROM safeguarding_plans WHERE person_id = ANY(${list})`.execute(trx)
+  // How they were exploited (their journey and perpetrators go with it); as a perpetrator in another victim's
+  // account they are unlinked, and the free-text scrub below takes their name out of its description.
+  await sql`DELETE FROM victim_context_situations WHERE person_id = ANY(${list})`.execute(trx)
+  await sql`UPDATE victim_context_perpetrators SET person_id = NULL WHERE person_id = ANY(${list})`.execute(trx)
 
   // Their support: contacts logged and referrals out (with their history, by cascade). The directory stays.
   await sql`DELETE FROM support_contacts WHERE person_id = ANY(${list})`.execute(trx)

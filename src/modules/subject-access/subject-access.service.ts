@@ -7,6 +7,8 @@ import { defineDomainError } from '#src/platform/http/errors.ts'
 import { can, type CurrentUser, type Permission } from '#src/platform/auth/permissions.ts'
 import { isRecordVisible, victimFacetAccess } from '#src/modules/people/index.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
+import { countryName } from '#src/shared/reference-data.ts'
+import { victimContextForCopy } from '#src/modules/victim-context/index.ts'
 import * as repo from './subject-access.repository.ts'
 import { GRADE_LEVELS, THRIVE_ELEMENTS } from '#src/modules/referrals/index.ts'
 import { Redactor, type Redaction, type ReviewedRedaction } from './redactor.ts'
@@ -47,6 +49,7 @@ export type CarriedRecords = {
   safeguardingPlans: string[]
   supportContacts: string[]
   supportReferrals: string[]
+  victimContext: string[]
   immigrationStatus: boolean
 }
 
@@ -66,7 +69,7 @@ const withheldEntry = (part: string, needs: keyof typeof WITHHELD_REASONS): Entr
 
 /** Audit actions about a protected part: their counts in "how your record was used" would tell that the part exists. */
 const IMMIGRATION_ACTION = /^immigration-status\./
-const VICTIM_ACTION = /^(screening|consent|nrm|dtn|victim-facet|safeguarding-plan|safeguarding-action|support|support-contact|support-referral)\./
+const VICTIM_ACTION = /^(screening|consent|nrm|dtn|victim-facet|victim-context|safeguarding-plan|safeguarding-action|support|support-contact|support-referral)\./
 
 const d = (value: string | Date | null | undefined) => (value ? formatDate(value) : '')
 const dt = (value: Date | null | undefined) => (value ? formatDateTime(value) : '')
@@ -91,7 +94,7 @@ export function createSubjectAccessService(db: Db) {
     const noVictimRecords = { screenings: [], consents: [], nrm: [], nrmEvents: [], dtn: [], nrmDrafts: [] }
     const noSafeguarding = { plans: [], risks: [], needs: [], actions: [], reviews: [] }
     const noSupport = { contacts: [], referrals: [] }
-    const [names, documents, immigration, links, referrals, gradings, allCases, allEvents, victim, safeguarding, allDisclosures, allProcessing, thirdParties, staff, support] = await Promise.all([
+    const [names, documents, immigration, links, referrals, gradings, allCases, allEvents, victim, safeguarding, context, allDisclosures, allProcessing, thirdParties, staff, support] = await Promise.all([
       repo.names(db, personId),
       repo.documents(db, personId),
       mayImmigration ? repo.immigrationStatus(db, personId) : [],
@@ -102,6 +105,7 @@ export function createSubjectAccessService(db: Db) {
       repo.events(db, personId, user),
       mayVictim ? repo.victimRecords(db, personId) : noVictimRecords,
       mayVictim ? repo.safeguarding(db, personId) : noSafeguarding,
+      mayVictim ? victimContextForCopy(db, personId) : [],
       repo.disclosures(db, personId),
       repo.processingSummary(db, personId),
       repo.thirdParties(db, personId, user),
@@ -266,6 +270,23 @@ export function createSubjectAccessService(db: Db) {
       ],
     })
     sections.push({
+      key: 'victim-context',
+      title: 'How you were exploited',
+      entries: [
+        ...(mayVictim ? [] : [withhold('victim-context', 'How they were exploited (recruitment, vulnerabilities, control, journey)', 'victim-facet:view')]),
+        ...context.map((c) => ({
+          title: c.referralReference ? `As described in referral ${c.referralReference}` : 'Not part of a referral',
+          fields: fields([
+            ...c.rows.map(([k, v]) => [k, k === 'Recruited in (country)' ? countryName(v) : v] as [string, string]),
+            ...c.freeText.map(([k, v]) => [k, t(v, `How they were exploited: ${k.toLowerCase()}`)] as [string, string]),
+            ...c.journey.map((j) => [`Journey: ${j.stage}${j.on ? `, ${d(j.on)}` : ''}`, [t(j.place, 'Journey: place'), j.country ? countryName(j.country) : '', t(j.notes, 'Journey: notes')].filter(Boolean).join(', ')] as [string, string]),
+            // The people who exploited them are third parties: named only as the redactor allows.
+            ...c.perpetrators.map((p) => [`Perpetrator (${p.roles})`, t(p.name ?? p.description, 'How they were exploited: perpetrator')] as [string, string]),
+          ]),
+        })),
+      ],
+    })
+    sections.push({
       key: 'disclosures',
       title: 'Who your information was shared with',
       entries: disclosures.map((x) => ({ title: x.agency, fields: fields([['Shared', dt(x.created_at)], ['Purpose', t(x.purpose, `Disclosure to ${x.agency}: purpose`)], ['What', x.fields.join(', ')], ['Status', x.status], ['Until', dt(x.revoked_at ?? x.expires_at)]]) })),
@@ -298,6 +319,7 @@ export function createSubjectAccessService(db: Db) {
       safeguardingPlans: safeguarding.plans.map((p) => p.id),
       supportContacts: support.contacts.map((c) => c.id),
       supportReferrals: support.referrals.map((r) => r.id),
+      victimContext: context.map((c) => c.id),
       immigrationStatus: immigration.length > 0,
     }
     return { bundle, review: redactor.forReview, records }

@@ -88,6 +88,11 @@ export const AUDIT_ACTIONS = {
   'outreach.material-downloaded': 'consultation',
   'outreach.feedback-added': 'collection',
   'public-report.submitted': 'collection',
+  // Structured victim and perpetrator context (issue 15): part of the victim side, so every view is audited too.
+  'victim-context.viewed': 'consultation',
+  'victim-context.recorded': 'collection',
+  'victim-context.updated': 'alteration',
+  'victim-context.removed': 'erasure',
   'safeguarding-plan.viewed': 'consultation',
   'safeguarding-plan.created': 'collection',
   'safeguarding-plan.updated': 'alteration',

@@ -723,6 +723,51 @@ export interface ApiIdempotencyKeysTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
+/** Structured victim and perpetrator context (0052): see src/modules/victim-context. */
+export interface VictimContextSituationsTable {
+  id: string
+  person_id: string
+  referral_id: string | null
+  recruitment_methods: string[]
+  recruitment_place: string
+  recruitment_country: string | null
+  recruitment_platforms: string[]
+  recruitment_detail: string
+  vulnerabilities: string[]
+  vulnerability_detail: string
+  control_methods: string[]
+  control_detail: string
+  labour_sectors: string[]
+  sexual_types: string[]
+  criminal_types: string[]
+  created_by: string | null
+  created_at: CreatedAt
+  updated_by: string | null
+  updated_at: Timestamp
+}
+
+export interface VictimContextJourneyTable {
+  id: string
+  situation_id: string
+  stage: string
+  occurred_on: string | null
+  place: string
+  country: string | null
+  notes: string
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface VictimContextPerpetratorsTable {
+  id: string
+  situation_id: string
+  person_id: string | null
+  description: string
+  roles: string[]
+  created_by: string | null
+  created_at: CreatedAt
+}
+
 export interface SafeguardingPlansTable {
   id: string
   reference: string
@@ -1105,6 +1150,9 @@ export interface Database {
   support_contacts: SupportContactsTable
   support_referrals: SupportReferralsTable
   support_referral_updates: SupportReferralUpdatesTable
+  victim_context_situations: VictimContextSituationsTable
+  victim_context_journey: VictimContextJourneyTable
+  victim_context_perpetrators: VictimContextPerpetratorsTable
 }
 
 export type Db = Kysely<Database>

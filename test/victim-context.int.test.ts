@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { londonDate } from '#src/shared/dates.ts'
+import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+
+/**
+ * Structured victim and perpetrator context (issue 15, section 1) and the problem profile built from it (section 3):
+ * recorded on the victim side by those with a duty, refused to everyone else, audited, and counted on the profile
+ * exactly as recorded, with small cells suppressed in what leaves the team.
+ */
+
+const daysAgo = (n: number) => {
+  const d = new Date(`${londonDate()}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() - n)
+  return d.toISOString().slice(0, 10)
+}
+const mainOf = (html: string) => /<main[\s\S]*<\/main>/.exec(html)?.[0] ?? ''
+
+let ctx: TestContext
+let officer: PageClient
+let outsider: PageClient
+let analyst: PageClient
+let supervisorUser: { id: string; email: string }
+let token: string
+let victim: string
+let referralId: string
+let suspect: string
+
+async function referral(summary: string, people: object[], extra: object = {}) {
+  const response = await ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload: { receivedAt: daysAgo(5), source: 'police', summary, people, ...extra } })
+  expect(response.statusCode, response.body).toBe(201)
+  return response.json() as { id: string; people: { personId: string }[] }
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext()
+  const dc = await createUser(ctx, 'investigator', 'dc.context@test.lantern')
+  token = await apiToken(ctx, dc.email)
+  officer = new PageClient(ctx.app)
+  await officer.signIn(dc.email)
+  outsider = new PageClient(ctx.app)
+  await outsider.signIn((await createUser(ctx, 'investigator')).email)
+  analyst = new PageClient(ctx.app)
+  await analyst.signIn((await createUser(ctx, 'analyst')).email)
+  supervisorUser = await createUser(ctx, 'supervisor')
+  const r = await referral('Young woman moved between short-let flats and advertised online', [
+    { names: ['Elira Hoxha'], approximateAge: 19, gender: 'female', nationalities: ['AL'], role: 'potential-victim' },
+    { names: ['Arben Kola'], approximateAge: 30, gender: 'male', role: 'suspected-exploiter' },
+  ])
+  referralId = r.id
+  victim = r.people[0].personId
+  suspect = r.people[1].personId
+})
+afterAll(() => ctx.close())
+
+const situationForm = {
+  referralId: '',
+  recruitmentMethods: ['intimate-partner', 'online'],
+  recruitmentPlatforms: ['social-media'],
+  recruitmentPlace: 'Durrës',
+  recruitmentCountry: 'AL',
+  recruitmentDetail: 'Met him on Instagram; he promised a life in London',
+  vulnerabilities: ['poverty-debt', 'language'],
+  vulnerabilityDetail: '',
+  controlMethods: ['debt-bondage', 'threats-to-family'],
+  controlDetail: 'Told her family would be hurt',
+  labourSectors: [],
+  sexualTypes: ['pop-up', 'advertised-online'],
+  criminalTypes: [],
+}
+
+describe('recording how someone was exploited', () => {
+  let situationId: string
+
+  it('is an optional task on the person page and the NRM page, offered to the officer with the duty', async () => {
+    const person = await officer.get(`/people/${victim}`)
+    expect(person.body).toContain(`/people/${victim}/exploitation`)
+    const nrm = await officer.get(`/referrals/${referralId}/people/${victim}/nrm`)
+    expect(nrm.body).toContain(`/people/${victim}/exploitation/new?referral=${referralId}`)
+    const page = await officer.get(`/people/${victim}/exploitation`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Nothing is recorded yet')
+    expect(page.body).toContain(`/people/${victim}/exploitation/new?referral=${referralId}`)
+    const form = await officer.get(`/people/${victim}/exploitation/new?referral=${referralId}`)
+    expect(form.statusCode).toBe(200)
+    expect(form.body).toContain('Intimate partner or “loverboy”')
+    expect(form.body).toContain('Manufacturing: textiles, clothing and leather')
+  })
+
+  it('refuses values from outside the lists, and “Not known” beside a known answer, showing what was typed', async () => {
+    const bad = await officer.post(`/people/${victim}/exploitation`, { ...situationForm, referralId, vulnerabilities: ['unknown', 'language'], recruitmentMethods: ['telepathy'] })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Select recruitment methods from the list')
+    expect(bad.body).toContain('Select “Not known” on its own')
+    expect(bad.body).toContain('Met him on Instagram')
+    expect(await ctx.db.selectFrom('victim_context_situations').select('id').where('person_id', '=', victim).execute()).toHaveLength(0)
+  })
+
+  it('records a situation for the referral with an audit row in the same transaction, then the journey and the perpetrators', async () => {
+    const saved = await officer.post(`/people/${victim}/exploitation`, { ...situationForm, referralId })
+    expect(saved.statusCode, saved.body).toBe(303)
+    situationId = /exploitation\/([0-9a-f-]{36})$/.exec(String(saved.headers.location))![1]
+    const audit = await ctx.db.selectFrom('audit_events').select(['action', 'details']).where('subject_id', '=', victim).where('action', '=', 'victim-context.recorded').execute()
+    expect(audit).toHaveLength(1)
+    expect(JSON.stringify(audit[0].details)).not.toContain('Instagram')
+
+    // A second situation for the same referral is refused: the link opens the one recorded.
+    const again = await officer.get(`/people/${victim}/exploitation/new?referral=${referralId}`)
+    expect(again.statusCode).toBe(303)
+    expect(again.headers.location).toBe(`/people/${victim}/exploitation/${situationId}`)
+
+    const stop = (stage: string, date: string | null, place: string, country: string) => ({ stage, 'occurredOn-day': date ? String(Number(date.slice(8))) : '', 'occurredOn-month': date ? String(Number(date.slice(5, 7))) : '', 'occurredOn-year': date ? date.slice(0, 4) : '', place, country, notes: '' })
+    expect((await officer.post(`/people/${victim}/exploitation/${situationId}/journey`, stop('recruitment', daysAgo(200), 'Durrës', 'AL'))).statusCode).toBe(303)
+    expect((await officer.post(`/people/${victim}/exploitation/${situationId}/journey`, stop('transit', daysAgo(190), '', 'IT'))).statusCode).toBe(303)
+    expect((await officer.post(`/people/${victim}/exploitation/${situationId}/journey`, stop('exploitation', daysAgo(180), 'Leeds', 'GB'))).statusCode).toBe(303)
+    const future = await officer.post(`/people/${victim}/exploitation/${situationId}/journey`, stop('exit', daysAgo(-3), 'Leeds', 'GB'))
+    expect(future.statusCode).toBe(400)
+    expect(future.body).toContain('must be today or in the past')
+    const nowhere = await officer.post(`/people/${victim}/exploitation/${situationId}/journey`, stop('transit', null, '', ''))
+    expect(nowhere.body).toContain('Enter the town or place, or select a country')
+
+    expect((await officer.post(`/people/${victim}/exploitation/${situationId}/perpetrators`, { personId: suspect, description: '', roles: ['recruiter', 'controller'] })).statusCode).toBe(303)
+    expect((await officer.post(`/people/${victim}/exploitation/${situationId}/perpetrators`, { personId: '', description: 'Driver at the coach station', roles: ['transporter'] })).statusCode).toBe(303)
+    // Only a suspect the referral names can be linked: no reaching for any person in the system.
+    const stranger = await officer.post(`/people/${victim}/exploitation/${situationId}/perpetrators`, { personId: victim, description: '', roles: ['exploiter'] })
+    expect(stranger.statusCode).toBe(400)
+
+    const page = mainOf((await officer.get(`/people/${victim}/exploitation`)).body)
+    expect(page).toContain('Intimate partner or “loverboy”, Contact made online')
+    expect(page).toContain('Durrës, Albania')
+    expect(page).toContain('Pop-up brothel in short-let or hotel rooms')
+    expect(page).toContain('Italy')
+    expect(page.indexOf('Albania', page.indexOf('The journey'))).toBeLessThan(page.indexOf('Italy', page.indexOf('The journey')))
+    expect(page).toContain('Arben Kola')
+    expect(page).toContain('Recruiter, Controller')
+    expect(page).toContain('Driver at the coach station')
+    const views = await ctx.db.selectFrom('audit_events').select('id').where('subject_id', '=', victim).where('action', '=', 'victim-context.viewed').execute()
+    expect(views.length).toBeGreaterThan(0)
+  })
+
+  it('is changed with the fields named (never their content) in the audit row', async () => {
+    const changed = await officer.post(`/people/${victim}/exploitation/${situationId}`, { ...situationForm, labourSectors: ['unknown'], controlMethods: ['debt-bondage'] })
+    expect(changed.statusCode).toBe(303)
+    const row = await ctx.db.selectFrom('audit_events').select('details').where('subject_id', '=', victim).where('action', '=', 'victim-context.updated').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    expect((row.details as { fields: string[] }).fields.sort()).toEqual(['control_methods', 'labour_sectors'])
+  })
+
+  it('is protected from anyone without a duty to the victim side, and cannot be recorded for someone who is not a victim', async () => {
+    const refused = await outsider.get(`/people/${victim}/exploitation`)
+    expect(refused.statusCode).toBe(403)
+    expect(refused.body).not.toContain('Instagram')
+    expect((await outsider.get(`/people/${victim}/exploitation/${situationId}`)).statusCode).toBe(403)
+    const write = await outsider.post(`/people/${victim}/exploitation/${situationId}/journey`, { stage: 'transit', place: 'Hull', country: 'GB' })
+    expect(write.statusCode).toBe(403)
+    expect((await analyst.get(`/people/${victim}/exploitation`)).statusCode).toBe(403)
+    // The suspect has no victim side: nothing can be recorded on one.
+    const notVictim = await officer.post(`/people/${suspect}/exploitation`, situationForm)
+    expect(notVictim.statusCode).toBe(409)
+    expect((await officer.get(`/people/00000000-0000-7000-8000-000000000000/exploitation`)).statusCode).toBe(404)
+  })
+
+  it('goes with the person when they are erased', async () => {
+    const other = await referral('Man at a car wash', [{ names: ['Dritan Leka'], approximateAge: 33, gender: 'male', role: 'potential-victim' }])
+    const id = other.people[0].personId
+    expect((await officer.post(`/people/${id}/exploitation`, { ...situationForm, referralId: other.id, recruitmentDetail: 'CONTEXT-ERASE-ME' })).statusCode).toBe(303)
+    expect(await ctx.db.selectFrom('victim_context_situations').select('id').where('person_id', '=', id).execute()).toHaveLength(1)
+    await ctx.services.retention.erasePerson(id, 'Recorded in error', { userId: supervisorUser.id, tokenId: null, ip: null, requestId: null })
+    expect(await ctx.db.selectFrom('victim_context_situations').select('id').where('person_id', '=', id).execute()).toHaveLength(0)
+  })
+})
+
+describe('the problem profile', () => {
+  beforeAll(async () => {
+    // Six more situations in the textile industry, recruited by a job offer on social media, five of them in Leicester.
+    for (let i = 0; i < 6; i++) {
+      const r = await referral(`Machinist ${i} at a garment factory`, [{ names: [`Machinist Person${i}`], approximateAge: i === 0 ? 16 : 30, gender: 'female', role: 'potential-victim' }], { priorityTags: [] })
+      const id = r.people[0].personId
+      const saved = await officer.post(`/people/${id}/exploitation`, { referralId: r.id, recruitmentMethods: ['job-offer'], recruitmentPlatforms: ['social-media'], vulnerabilities: ['language'], controlMethods: ['earnings-taken'], labourSectors: ['textiles'] })
+      expect(saved.statusCode, saved.body).toBe(303)
+      const sid = /exploitation\/([0-9a-f-]{36})$/.exec(String(saved.headers.location))![1]
+      await officer.post(`/people/${id}/exploitation/${sid}/journey`, { stage: 'recruitment', place: i < 5 ? 'Bradford' : 'Hull', country: 'GB' })
+      await officer.post(`/people/${id}/exploitation/${sid}/journey`, { stage: 'exploitation', place: i < 5 ? ' leicester ' : 'Hull', country: 'GB' })
+    }
+  })
+
+  it('counts what was recorded, by age group, with the sectors beside the outreach delivered to them', async () => {
+    const page = await analyst.get('/insight/exploitation-profile')
+    expect(page.statusCode).toBe(200)
+    const body = mainOf(page.body)
+    expect(body).toContain('How people are exploited here')
+    expect(body).toContain('7 situations')
+    // Job offer: six situations (one child, five adults); intimate partner: one adult.
+    expect(body).toMatch(/Job offer or advert<\/th>\s*<td[^>]*>1<\/td>\s*<td[^>]*>5<\/td>\s*<td[^>]*>0<\/td>\s*<td[^>]*>6<\/td>/)
+    expect(body).toMatch(/Intimate partner or “loverboy”<\/th>\s*<td[^>]*>0<\/td>\s*<td[^>]*>1<\/td>\s*<td[^>]*>0<\/td>\s*<td[^>]*>1<\/td>/)
+    expect(body).toContain('Manufacturing: textiles, clothing and leather (C, 13 to 15)')
+    // No outreach to the textile sector yet: a gap to act on.
+    expect(body).toContain('No outreach in this period')
+    // Places typed by officers are named only where enough situations share them (five in Leicester and Bradford).
+    expect(body).toContain('Leicester')
+    expect(body).toContain('Bradford')
+    expect(body).not.toContain('Hull')
+    expect(body).not.toContain('Durrës')
+    expect(body).toContain('Other UK places')
+    // Routes, with the route diagram drawn from the data.
+    expect(body).toMatch(/Bradford \(UK\)<\/th>\s*<td[^>]*>Leicester \(UK\)<\/td>/)
+    expect(body).toContain('/insight/exploitation-profile/route-map.svg')
+    const map = await analyst.get('/insight/exploitation-profile/route-map.svg')
+    expect(map.headers['content-type']).toContain('image/svg+xml')
+    expect(map.body).toContain('Leicester (UK)')
+    const chart = await analyst.get('/insight/exploitation-profile/charts/recruitment-methods.svg')
+    expect(chart.statusCode).toBe(200)
+    expect(chart.body).toContain('<svg')
+  })
+
+  it('filters by age group and period', async () => {
+    const children = mainOf((await analyst.get('/insight/exploitation-profile?age=child')).body)
+    expect(children).toContain('1 situation ')
+    const old = mainOf((await analyst.get(`/insight/exploitation-profile?to-day=1&to-month=1&to-year=2020`)).body)
+    expect(old).toContain('0 situations')
+    expect((await analyst.get('/insight/exploitation-profile?age=elderly')).statusCode).toBe(400)
+  })
+
+  it('suppresses small cells in the download for partners, and not in the team’s own', async () => {
+    const team = await analyst.get('/insight/exploitation-profile/tables/recruitment-methods.csv')
+    expect(team.body).toMatch(/Intimate partner or “loverboy”,0,1,0,1/)
+    const partners = await analyst.get('/insight/exploitation-profile/partner-tables/recruitment-methods.csv')
+    expect(partners.statusCode).toBe(200)
+    expect(partners.body).not.toMatch(/Intimate partner or “loverboy”,0,1,/)
+    expect(partners.body).toContain('fewer than 5')
+    expect(partners.body).toMatch(/Job offer or advert,fewer than 5,\S+/)
+    const exported = await ctx.db.selectFrom('audit_events').select('details').where('action', '=', 'statistics.exported').execute()
+    expect(exported.some((e) => (e.details as { suppressed?: boolean }).suppressed === true)).toBe(true)
+  })
+})
