@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isValid as isValidPostcode, toNormalised as normalisePostcode } from 'postcode'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { checkDateInput } from '#src/platform/http/date-input.ts'
@@ -34,7 +34,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
   async function show(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { errors?: FieldErrors; values?: Body; form?: string } = {}) {
     let view
     try {
-      view = await cases.view(caseId(request), request.user!, actorOf(request))
+      view = await cases.view(caseId(request), userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
       throw error
@@ -52,7 +52,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const cceTeam = agencyList.find((a) => a.kind === 'police-team' && /exploitation/i.test(a.name)) ?? null
     const contacts = can(request.user, 'case:edit') ? await services.partners.contactsForSelection() : []
     const errors = state.errors ?? {}
-    const references = await services.references.list({ type: 'case', id: view.case.id }, request.user!)
+    const references = await services.references.list({ type: 'case', id: view.case.id }, userOf(request))
     return reply.page('cases/views/show.njk', {
       pageTitle: `${view.case.reference}: ${view.case.title}`,
       c: view.case,
@@ -67,7 +67,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       roleItems: Object.entries(CASE_ROLES).map(([value, text]) => ({ value, text })),
       eventItems: Object.entries(EVENT_KINDS).map(([value, text]) => ({ value, text })),
       assignees,
-      operations: await cases.listOperations(request.user!),
+      operations: await cases.listOperations(userOf(request)),
       agencies: view.agencies,
       agencyItems: agencyList.map((a) => ({ id: a.id, name: a.name })),
       contactItems: contacts.map((c) => ({ id: c.id, text: `${c.name} (${c.agency_name})` })),
@@ -77,7 +77,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       canDecide: can(request.user, 'case:supervise'),
       leadsTeam: view.access.officerInCharge || view.access.supervisor,
       // Screening people met on the job: offered to those with its victims' side duty (the access policy) who may screen.
-      canScreen: services.screeningGroups.mayScreen(request.user!) && (view.access.victimSide || view.access.supervisor),
+      canScreen: services.screeningGroups.mayScreen(userOf(request)) && (view.access.victimSide || view.access.supervisor),
       screeningGroups: (await services.screeningGroups.listForCase(view.case.id)).map((g) => ({ ...g, on: formatDate(g.encountered_on) })),
       members: view.members,
       teamCandidates: view.access.officerInCharge || view.access.supervisor ? (await cases.teamCandidates()).filter((u) => !view.members.some((m) => m.user_id === u.id)) : [],
@@ -124,7 +124,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
   app.get<{ Querystring: { status?: string; kind?: string } }>('/cases', view, async (request, reply) => {
     const status = ['open', 'suspended', 'closed'].includes(request.query.status ?? '') ? request.query.status! : request.query.status === 'all' ? null : 'open'
     const kind = ['investigation', 'county-lines'].includes(request.query.kind ?? '') ? request.query.kind! : null
-    const rows = await cases.list(request.user!, status, kind)
+    const rows = await cases.list(userOf(request), status, kind)
     return reply.page('cases/views/list.njk', {
       pageTitle: 'Live jobs',
       rows: rows.map((r) => ({ ...r, opened: formatDate(r.created_at) })),
@@ -140,7 +140,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const body = request.body ?? {}
     const kind = asString(body.kind) === 'county-lines' ? 'county-lines' : 'investigation'
     try {
-      const created = await cases.openFromReferral(referralId, { title: asString(body.title), kind }, request.user!, actorOf(request))
+      const created = await cases.openFromReferral(referralId, { title: asString(body.title), kind }, userOf(request), actorOf(request))
       await request.flash(`Live job ${created.reference} opened`)
       return reply.redirect(`/cases/${created.id}`, 303)
     } catch (error) {
@@ -161,7 +161,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     if (!['open', 'suspended', 'closed'].includes(status)) return show(request, reply.code(400), { errors: { status: 'Select a status' }, values: body, form: 'status' })
     const change: CaseChange = { status: status as CaseChange['status'], reason: asString(body.reason).slice(0, 2000) }
     if (can(request.user, 'case:supervise')) change.restricted = asString(body.restricted) === 'yes'
-    return attempt(request, reply, 'status', () => cases.update(caseId(request), change, request.user!, actorOf(request)), 'Live job updated')
+    return attempt(request, reply, 'status', () => cases.update(caseId(request), change, userOf(request), actorOf(request)), 'Live job updated')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/agencies', edit, (request, reply) => {
@@ -169,19 +169,19 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const agencyId = asString(body.agencyId)
     const contactId = asString(body.contactId)
     if (!isUuid(agencyId)) return show(request, reply.code(400), { errors: { agencyId: 'Select an agency from the list' }, values: body, form: 'agency' })
-    return attempt(request, reply, 'agency', () => cases.involveAgency(caseId(request), { agencyId, contactId: isUuid(contactId) ? contactId : null, involvement: asString(body.involvement).slice(0, 1000) }, request.user!, actorOf(request)), 'Agency involved')
+    return attempt(request, reply, 'agency', () => cases.involveAgency(caseId(request), { agencyId, contactId: isUuid(contactId) ? contactId : null, involvement: asString(body.involvement).slice(0, 1000) }, userOf(request), actorOf(request)), 'Agency involved')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/officer', edit, (request, reply) => {
     const officer = asString(request.body?.officerInChargeId)
     if (!isUuid(officer)) return show(request, reply.code(400), { errors: { officerInChargeId: 'Select an officer' }, values: request.body ?? {}, form: 'officer' })
-    return attempt(request, reply, 'officer', () => cases.update(caseId(request), { officerInChargeId: officer }, request.user!, actorOf(request)), 'Officer in charge changed')
+    return attempt(request, reply, 'officer', () => cases.update(caseId(request), { officerInChargeId: officer }, userOf(request), actorOf(request)), 'Officer in charge changed')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/people', edit, (request, reply) => {
     const body = request.body ?? {}
     const personId = asString(body.personId)
-    return attempt(request, reply, 'person', () => cases.addPerson(caseId(request), { personId: isUuid(personId) ? personId : null, newName: asString(body.newName) || null, role: asString(body.role) }, request.user!, actorOf(request)), 'Person added')
+    return attempt(request, reply, 'person', () => cases.addPerson(caseId(request), { personId: isUuid(personId) ? personId : null, newName: asString(body.newName) || null, role: asString(body.role) }, userOf(request), actorOf(request)), 'Person added')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/members', edit, (request, reply) => {
@@ -192,7 +192,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     if (!isUuid(userId)) errors.userId = 'Select someone from the list'
     if (duty !== 'victim' && duty !== 'suspect') errors.duty = 'Select whether they work the victims’ side or the suspects’ side'
     if (Object.keys(errors).length) return show(request, reply.code(400), { errors, values: body, form: 'member' })
-    return attempt(request, reply, 'member', () => cases.addMember(caseId(request), { userId, duty: duty as 'victim' | 'suspect' }, request.user!, actorOf(request)), 'Added to the team')
+    return attempt(request, reply, 'member', () => cases.addMember(caseId(request), { userId, duty: duty as 'victim' | 'suspect' }, userOf(request), actorOf(request)), 'Added to the team')
   })
 
   app.post<{ Params: { id: string; userId: string }; Body: Body }>('/cases/:id/members/:userId/remove', edit, (request, reply) => {
@@ -200,7 +200,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const reason = asString(request.body?.reason)
     const form = `remove-member-${request.params.userId}`
     if (!reason.trim()) return show(request, reply.code(400), { errors: { reason: 'Enter why they are leaving the team' }, values: request.body ?? {}, form })
-    return attempt(request, reply, form, () => cases.removeMember(caseId(request), { userId: request.params.userId, reason }, request.user!, actorOf(request)), 'Taken off the team')
+    return attempt(request, reply, form, () => cases.removeMember(caseId(request), { userId: request.params.userId, reason }, userOf(request), actorOf(request)), 'Taken off the team')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/people/remove', edit, (request, reply) => {
@@ -210,7 +210,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     if (!isUuid(personId) || !role) errors.personRole = 'Select the person and role to remove'
     if (!asString(body.reason).trim()) errors.reason = 'Enter why the person is being removed from the live job'
     if (Object.keys(errors).length) return show(request, reply.code(400), { errors, values: body, form: 'remove-person' })
-    return attempt(request, reply, 'remove-person', () => cases.removePerson(caseId(request), { personId, role, reason: asString(body.reason) }, request.user!, actorOf(request)), 'Removed from the live job')
+    return attempt(request, reply, 'remove-person', () => cases.removePerson(caseId(request), { personId, role, reason: asString(body.reason) }, userOf(request), actorOf(request)), 'Removed from the live job')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/tasks', edit, async (request, reply) => {
@@ -219,19 +219,19 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const due = optionalDate(body, 'dueOn', 'Due date', errors)
     if (Object.keys(errors).length) return show(request, reply.code(400), { errors, values: body, form: 'task' })
     const owner = asString(body.ownerId)
-    return attempt(request, reply, 'task', () => cases.addTask(caseId(request), { title: asString(body.taskTitle), ownerId: isUuid(owner) ? owner : null, dueOn: due }, request.user!, actorOf(request)), 'Task added')
+    return attempt(request, reply, 'task', () => cases.addTask(caseId(request), { title: asString(body.taskTitle), ownerId: isUuid(owner) ? owner : null, dueOn: due }, userOf(request), actorOf(request)), 'Task added')
   })
 
   app.post<{ Params: { id: string; taskId: string }; Body: Body }>('/cases/:id/tasks/:taskId/done', edit, (request, reply) => {
     if (!isUuid(request.params.taskId)) throw new NotFoundError()
-    return attempt(request, reply, 'task', () => cases.completeTask(caseId(request), request.params.taskId, request.user!, actorOf(request)), 'Task completed')
+    return attempt(request, reply, 'task', () => cases.completeTask(caseId(request), request.params.taskId, userOf(request), actorOf(request)), 'Task completed')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/references', edit, async (request, reply) => {
     const body = request.body ?? {}
     let added
     try {
-      added = await services.references.add({ type: 'case', id: caseId(request) }, readReferenceForm(body), request.user!, actorOf(request))
+      added = await services.references.add({ type: 'case', id: caseId(request) }, readReferenceForm(body), userOf(request), actorOf(request))
     } catch (error) {
       const errors = referenceFieldErrors(error)
       if (errors) return show(request, reply.code(400), { errors, values: body, form: 'reference' })
@@ -245,7 +245,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
   app.post<{ Params: { id: string; referenceId: string } }>('/cases/:id/references/:referenceId/remove', edit, async (request, reply) => {
     if (!isUuid(request.params.referenceId)) throw new NotFoundError()
     try {
-      await services.references.remove({ type: 'case', id: caseId(request) }, request.params.referenceId, request.user!, actorOf(request))
+      await services.references.remove({ type: 'case', id: caseId(request) }, request.params.referenceId, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.code === 'not-found' ? error.message : undefined)
       throw error
@@ -260,7 +260,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const check = checkDateInput(dateParts(body, 'decidedOn'), 'Date of the decision', { required: true, notInFuture: true })
     if (!check.ok) errors[`decidedOn-${check.part}`] = check.message
     if (Object.keys(errors).length || !check.ok) return show(request, reply.code(400), { errors, values: body, form: 'decision' })
-    return attempt(request, reply, 'decision', () => cases.addDecision(caseId(request), { decidedOn: check.value!, decision: asString(body.decision), rationale: asString(body.rationale) }, request.user!, actorOf(request)), 'Decision recorded')
+    return attempt(request, reply, 'decision', () => cases.addDecision(caseId(request), { decidedOn: check.value!, decision: asString(body.decision), rationale: asString(body.rationale) }, userOf(request), actorOf(request)), 'Decision recorded')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/deal-lines', edit, async (request, reply) => {
@@ -274,7 +274,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       request,
       reply,
       'deal-line',
-      () => cases.addDealLine(caseId(request), { number: asString(body.number), lineName: asString(body.lineName), area: asString(body.area), activeFrom: from, activeTo: to, personId: isUuid(personId) ? personId : null, relation: asString(body.dealRelation) === 'works' ? 'works' : 'runs' }, request.user!, actorOf(request)),
+      () => cases.addDealLine(caseId(request), { number: asString(body.number), lineName: asString(body.lineName), area: asString(body.area), activeFrom: from, activeTo: to, personId: isUuid(personId) ? personId : null, relation: asString(body.dealRelation) === 'works' ? 'works' : 'runs' }, userOf(request), actorOf(request)),
       'Deal line added',
     )
   })
@@ -287,7 +287,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       request,
       reply,
       'cuckoo',
-      () => cases.addCuckooedAddress(caseId(request), { addressLine1: asString(body.addressLine1), town: asString(body.town).trim() || null, postcode: postcode ? normalisePostcode(postcode) : null, occupantName: asString(body.occupantName), vulnerability: asString(body.vulnerability) }, request.user!, actorOf(request)),
+      () => cases.addCuckooedAddress(caseId(request), { addressLine1: asString(body.addressLine1), town: asString(body.town).trim() || null, postcode: postcode ? normalisePostcode(postcode) : null, occupantName: asString(body.occupantName), vulnerability: asString(body.vulnerability) }, userOf(request), actorOf(request)),
       'Cuckooed address added',
     )
   })
@@ -305,6 +305,6 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const occurredAt = londonToInstant(check.value!, time ? `${time[1].padStart(2, '0')}:${time[2]}` : '00:00')
     if (occurredAt.getTime() > Date.now()) return show(request, reply.code(400), { errors: { eventTime: 'The time must not be in the future' }, values: body, form: 'event' })
     const place = asString(body.eventLocation)
-    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind: asString(body.eventKind), occurredAt, timeKnown: Boolean(time), summary: asString(body.eventSummary), personIds: asArray(body.eventPeople).filter(isUuid), locationId: isUuid(place) ? place : null }, request.user!, actorOf(request)), 'Event recorded')
+    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind: asString(body.eventKind), occurredAt, timeKnown: Boolean(time), summary: asString(body.eventSummary), personIds: asArray(body.eventPeople).filter(isUuid), locationId: isUuid(place) ? place : null }, userOf(request), actorOf(request)), 'Event recorded')
   })
 }
