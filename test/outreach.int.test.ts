@@ -301,7 +301,9 @@ describe('organisations named on referrals and events', () => {
       await findOrCreateOrganisations(first, [{ name: 'Riverton Car Wash Co', sector: 'car-washes' }])
       const second = await Promise.race([
         findOrCreateOrganisations(ctx.db, [{ name: 'Riverton Car Wash Co', sector: null }]).then((rows) => rows[0].id),
-        new Promise((resolve) => setTimeout(() => resolve('waited'), 2000)),
+        // Not a wait for an outcome: the bound on a lock wait that would otherwise hang this transaction. Generous,
+        // so a busy machine's slow query is not mistaken for waiting on the lock.
+        new Promise((resolve) => setTimeout(() => resolve('waited'), 15_000)),
       ])
       expect(second).toBe(created.id)
     })
