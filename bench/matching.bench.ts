@@ -20,7 +20,7 @@
  * soc_sec_id, and each set again with the model trained on another set, whole and m only) and a Markdown
  * table is printed at the end (docs/matching-results.md).
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import {
@@ -42,6 +42,7 @@ import {
   type PreparedPerson,
 } from '#src/modules/matching/engine/index.ts'
 import { ROOT } from '#src/platform/paths.ts'
+import { rldataStyle } from './scaled-sets.ts'
 
 type Row = Record<string, string>
 
@@ -92,14 +93,17 @@ function toPerson(row: Row, id: string, useSsn: boolean): PersonInput {
   if (!dateOfBirth && row.by) dateOfBirth = { year: Number(row.by) || null, month: Number(row.bm) || null, day: Number(row.bd) || null }
   return {
     id,
-    givenName: joined(pick(row, 'given_name', 'first_name', 'fname_c1'), pick(row, 'fname_c2')),
-    familyName: joined(pick(row, 'surname', 'lname_c1'), pick(row, 'lname_c2')),
+    givenName: joined(pick(row, 'given_name', 'first_name', 'fname_c1', 'forename'), pick(row, 'fname_c2')),
+    familyName: joined(pick(row, 'surname', 'last_name', 'lname_c1', 'family_name'), pick(row, 'lname_c2')),
+    // A whole name as well, where a file has one (historical census-style sets): an alias, so a record whose
+    // split name is missing or mistyped is still compared, and blocked, by its whole name.
+    aliases: [pick(row, 'full_name', 'name')].filter((n) => n !== ''),
     dateOfBirth,
     sex: pick(row, 'gender', 'sex') || null,
-    postcode: pick(row, 'postcode') || null,
+    postcode: pick(row, 'postcode', 'postcode_fake', 'zip', 'postal_code') || null,
     streetNumber: pick(row, 'street_number') || null,
     addressLines: [pick(row, 'address_1'), pick(row, 'address_2')],
-    town: pick(row, 'suburb', 'city') || null,
+    town: pick(row, 'suburb', 'city', 'town') || null,
     region: pick(row, 'state') || null,
     emails: row.email ? [row.email] : [],
     phones: row.phone ? [row.phone] : [],
@@ -174,7 +178,7 @@ const r4 = (x: number) => Math.round(x * 10000) / 10000
  * the candidate pairs within the other half, and compare the mean predicted probability with the observed
  * share of true pairs, band by band. Expected calibration error weighs each band by its pairs.
  */
-function calibration(set: LabelledSet, threshold: number) {
+function calibration(set: LabelledSet, fixedThreshold: number | undefined) {
   if (set.labels || set.linkSplit !== undefined) return null
   const random = randomGenerator(17)
   const trainOn: PreparedPerson[] = []
@@ -187,21 +191,29 @@ function calibration(set: LabelledSet, threshold: number) {
       heldClusters.push(set.clusters[i])
     }
   })
+  // The threshold too is learnt on the training half (from its own probabilities) and carried to the other.
   const { model } = matchBatch(trainOn)
+  const threshold = fixedThreshold ?? model.threshold
   const held = matchBatch(heldBack, { model })
   const same = (k: number) => heldClusters[held.left[k]] === heldClusters[held.right[k]]
   let accepted = 0
   let acceptedTrue = 0
+  let found = 0
   for (let k = 0; k < held.left.length; k++) {
+    if (same(k)) found++
     if (held.probability[k] < threshold) continue
     accepted++
     if (same(k)) acceptedTrue++
   }
+  const truePairs = countTruePairs(heldClusters)
   const table = reliability(held.probability, same)
   return {
     heldBackRecords: heldBack.length,
     expectedCalibrationError: r4(table.expectedCalibrationError),
+    threshold: r4(threshold),
     precisionAtThreshold: r4(accepted === 0 ? 1 : acceptedTrue / accepted),
+    recallAtThreshold: r4(truePairs === 0 ? 1 : acceptedTrue / truePairs),
+    blockingRecall: r4(truePairs === 0 ? 1 : found / truePairs),
     bands: table.bands.map((r) => ({ band: `${r.from}-${r.to}`, pairs: r.pairs, predicted: r4(r.predicted), observed: r4(r.observed) })),
   }
 }
@@ -218,10 +230,14 @@ function clusterFigures(clusterOf: ArrayLike<number>, set: LabelledSet) {
   }
 }
 
-function evaluate(set: LabelledSet, options: { threshold: number; useSsn: boolean; model?: MatchModel; fixedM?: MatchModel; trainedOn?: string; calibrate?: boolean }): Record<string, unknown> {
+function evaluate(set: LabelledSet, options: { threshold?: number; useSsn: boolean; model?: MatchModel; fixedM?: MatchModel; trainedOn?: string; calibrate?: boolean }): Record<string, unknown> {
   const started = performance.now()
-  const { people, clusters, linkSplit, labels, threshold } = { ...set, ...options }
+  const { people, clusters, linkSplit, labels } = set
   const batch: BatchResult = matchBatch(people, { linkSplit, model: options.model, fixedM: options.fixedM?.parameters })
+  // The default threshold is the model's own: set where it was trained, from its probabilities over the
+  // candidate pairs of the records it learnt from, for an expected precision of 0.99 (thresholds.ts). A model
+  // brought from another set keeps the threshold it chose there.
+  const threshold = options.threshold ?? batch.model.threshold
   const result: Record<string, unknown> = {
     bench: 'matching',
     set: set.name,
@@ -229,7 +245,7 @@ function evaluate(set: LabelledSet, options: { threshold: number; useSsn: boolea
     useSsn: options.useSsn,
     trainedOn: options.trainedOn ?? 'itself',
     records: people.length,
-    threshold,
+    threshold: r4(threshold),
   }
   if (labels) {
     // Score each labelled pair directly, with the model trained on the whole data file.
@@ -239,29 +255,43 @@ function evaluate(set: LabelledSet, options: { threshold: number; useSsn: boolea
     let tp = 0
     let predicted = 0
     let truePairs = 0
+    let tpHalf = 0
+    let predictedHalf = 0
     for (const l of labels) {
       const a = index.get(l.unique_id_l)
       const b = index.get(l.unique_id_r)
       if (!a || !b) throw new Error(`labelled pair ${l.unique_id_l}/${l.unique_id_r} not in the data file`)
       comparePeople(a, b, pair)
-      const match = batch.model.score(pair, index.termFrequencies).probability >= threshold
+      const probability = batch.model.score(pair, index.termFrequencies).probability
+      const match = probability >= threshold
       const truth = Number(l.clerical_match_score) >= 0.5
       if (truth) truePairs++
       if (match) predicted++
       if (match && truth) tp++
+      if (probability >= 0.5) {
+        predictedHalf++
+        if (truth) tpHalf++
+      }
     }
     result.pairwise = round(metrics(tp, predicted, truePairs))
+    result.pairwiseAtHalf = round(metrics(tpHalf, predictedHalf, truePairs))
     result.labelledPairs = labels.length
   } else {
     let tp = 0
     let predicted = 0
     let foundTrue = 0
+    let tpHalf = 0
+    let predictedHalf = 0
     for (let k = 0; k < batch.left.length; k++) {
       const same = clusters[batch.left[k]] === clusters[batch.right[k]]
       if (same) foundTrue++
       if (batch.probability[k] >= threshold) {
         predicted++
         if (same) tp++
+      }
+      if (batch.probability[k] >= 0.5) {
+        predictedHalf++
+        if (same) tpHalf++
       }
     }
     const truePairs = countTruePairs(clusters, linkSplit)
@@ -273,6 +303,7 @@ function evaluate(set: LabelledSet, options: { threshold: number; useSsn: boolea
       maxPerRecord: batch.maxCandidatesPerRecord,
     }
     result.pairwise = round(metrics(tp, predicted, truePairs))
+    result.pairwiseAtHalf = round(metrics(tpHalf, predictedHalf, truePairs))
     // Calibration where the model was trained: every candidate pair of the records it learnt from.
     result.inSampleCalibrationError = r4(reliability(batch.probability, (k) => clusters[batch.left[k]] === clusters[batch.right[k]]).expectedCalibrationError)
     result.clusters = clusterFigures(groupPeople(batch, { threshold }), set)
@@ -290,7 +321,7 @@ function evaluate(set: LabelledSet, options: { threshold: number; useSsn: boolea
     }
   }
   if (options.calibrate !== false) {
-    const c = calibration(set, threshold)
+    const c = calibration(set, options.threshold)
     if (c) result.calibration = c
   }
   const splink = SPLINK_F1[set.name]
@@ -307,7 +338,7 @@ function argsOf(argv: string[]) {
   const valued = new Set(['--threshold', '--train-on'])
   return {
     useSsn: argv.includes('--use-ssn'),
-    threshold: Number(valueOf('--threshold') ?? 0.5),
+    threshold: valueOf('--threshold') === undefined ? undefined : Number(valueOf('--threshold')),
     trainOn: valueOf('--train-on'),
     mOnly: argv.includes('--m-only'),
     files: argv.filter((a, i) => !a.startsWith('--') && !valued.has(argv[i - 1])),
@@ -324,20 +355,20 @@ const cell = (x: number | undefined, digits = 4) => (x === undefined ? '–' : x
 
 function markdown(results: Result[]): string {
   const lines = [
-    '| set | trained on | blocking recall | pairs / record (max) | precision | recall | F1 | Splink F1 | B³ precision | B³ recall | mixed clusters | CC B³ precision | ECE | held-back ECE | held-back precision |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| set | trained on | blocking recall | pairs / record (max) | threshold | precision | recall | F1 | precision at 0.5 | F1 at 0.5 | Splink F1 at 0.5 | B³ precision | B³ recall | mixed clusters | CC B³ precision | ECE | held-back ECE | held-back threshold | held-back precision | held-back recall |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ]
   for (const r of results) {
     const name = `${r.set as string}${r.useSsn ? ' (with soc_sec_id)' : ''}`
     const perRecord = get(r, 'blocking.pairsPerRecord')
     lines.push(
-      `| ${name} | ${r.trainedOn as string} | ${cell(get(r, 'blocking.recall'))} | ${perRecord === undefined ? '–' : `${perRecord.toFixed(2)} (${get(r, 'blocking.maxPerRecord')})`} | ${cell(get(r, 'pairwise.precision'))} | ${cell(get(r, 'pairwise.recall'))} | ${cell(get(r, 'pairwise.f1'))} | ${cell(get(r, 'splink.f1'))} | ${cell(get(r, 'clusters.bcubedPrecision'))} | ${cell(get(r, 'clusters.bcubedRecall'))} | ${cell(get(r, 'clusters.mixedShare'), 3)} | ${cell(get(r, 'connectedComponents.bcubedPrecision'))} | ${cell(get(r, 'inSampleCalibrationError'))} | ${cell(get(r, 'calibration.expectedCalibrationError'))} | ${cell(get(r, 'calibration.precisionAtThreshold'))} |`,
+      `| ${name} | ${r.trainedOn as string} | ${cell(get(r, 'blocking.recall'))} | ${perRecord === undefined ? '–' : `${perRecord.toFixed(2)} (${get(r, 'blocking.maxPerRecord')})`} | ${cell(get(r, 'threshold'), 3)} | ${cell(get(r, 'pairwise.precision'))} | ${cell(get(r, 'pairwise.recall'))} | ${cell(get(r, 'pairwise.f1'))} | ${cell(get(r, 'pairwiseAtHalf.precision'))} | ${cell(get(r, 'pairwiseAtHalf.f1'))} | ${cell(get(r, 'splink.f1'))} | ${cell(get(r, 'clusters.bcubedPrecision'))} | ${cell(get(r, 'clusters.bcubedRecall'))} | ${cell(get(r, 'clusters.mixedShare'), 3)} | ${cell(get(r, 'connectedComponents.bcubedPrecision'))} | ${cell(get(r, 'inSampleCalibrationError'))} | ${cell(get(r, 'calibration.expectedCalibrationError'))} | ${cell(get(r, 'calibration.threshold'), 3)} | ${cell(get(r, 'calibration.precisionAtThreshold'))} | ${cell(get(r, 'calibration.recallAtThreshold'))} |`,
     )
   }
   return lines.join('\n')
 }
 
-function runAll(threshold: number): void {
+function runAll(threshold: number | undefined): void {
   const dir = process.env.LANTERN_ER_DATA ?? join(ROOT, '..', 'shared', 'data', 'er')
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.csv'))
@@ -356,6 +387,12 @@ function runAll(threshold: number): void {
   const loaded = sets.map((s) => ({ ...s, set: loadSet(s.files, s.useSsn) }))
   const dataSets = loaded.filter((s) => !s.set.labels)
   for (const s of loaded) emit(evaluate(s.set, { threshold, useSsn: s.useSsn }))
+  // The same kind of set twenty times the size, generated from the small file's values (scaled-sets.ts).
+  const rldata = files.find((f) => /rldata500/i.test(basename(f)))
+  if (rldata) {
+    const generated = rldataStyle(parseCsv(readFileSync(rldata, 'utf8')), 10_000)
+    emit(evaluate({ name: generated.name, people: generated.inputs.map(preparePerson), clusters: generated.clusters, labels: null }, { threshold, useSsn: false }))
+  }
   // Generalisation: each set scored once more with parameters learnt (without labels) on another set.
   for (const s of loaded) {
     const others = dataSets.filter((o) => o.set.name !== s.set.name.split('+')[0] && o.useSsn === s.useSsn)
@@ -367,7 +404,31 @@ function runAll(threshold: number): void {
     emit(evaluate(s.set, { threshold, useSsn: s.useSsn, fixedM: model, trainedOn: `${other.set.name} (m only)`, calibrate: false }))
   }
   console.log('')
-  console.log(markdown(results))
+  const table = markdown(results)
+  console.log(table)
+  if (process.env.LANTERN_BENCH_NO_DOCS !== '1') writeResults(table, dir)
+}
+
+/**
+ * The table goes into docs/matching-results.md between its markers, so the figures in the docs are always
+ * those of the last full run and never typed by hand.
+ */
+function writeResults(table: string, dir: string): void {
+  const file = join(ROOT, 'docs', 'matching-results.md')
+  const start = '<!-- bench:matching:start -->'
+  const end = '<!-- bench:matching:end -->'
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return
+  }
+  const from = text.indexOf(start)
+  const to = text.indexOf(end)
+  if (from < 0 || to < from) return
+  const stamp = `Generated by \`npm run bench:matching\` over ${readdirSync(dir).filter((f) => f.endsWith('.csv')).length} files in \`${basename(dir)}/\` (Node ${process.version}, one run).`
+  writeFileSync(file, `${text.slice(0, from + start.length)}\n\n${stamp}\n\n${table}\n\n${text.slice(to)}`)
+  console.log(`\nwritten to ${file}`)
 }
 
 function main(): void {

@@ -43,6 +43,16 @@ describe('live jobs', () => {
     expect(status.status).toBe('opened-as-case')
   })
 
+  it('presumes a child on the live job when the age is disputed, even with a date of birth that makes them an adult', async () => {
+    const r = await referral([{ names: ['Dritan Hoxha'], dateOfBirth: '2001-03-04', ageDisputed: true, gender: 'male', role: 'potential-victim' }, { names: ['Arben Krasniqi'], dateOfBirth: '2001-03-04', gender: 'male', role: 'potential-victim' }])
+    await dc.get(`/referrals/${r.id}`)
+    const page = await dc.get((await dc.post(`/referrals/${r.id}/cases`, { title: 'Car wash on Mill Lane', kind: 'investigation' })).headers.location!)
+    const row = (name: string) => new RegExp(`${name}</a>(?:(?!</tr>)[\\s\\S])*</tr>`).exec(page.body)?.[0] ?? ''
+    expect(row('Dritan Hoxha')).toContain('govuk-tag--red">Child</strong>')
+    expect(row('Arben Krasniqi')).toContain('Krasniqi')
+    expect(row('Arben Krasniqi')).not.toContain('Child</strong>')
+  })
+
   it('lets one person be a victim in one case and a suspect in another, and shows both roles on their record', async () => {
     const first = await referral([{ names: ['Kyle Walsh'], approximateAge: 17, gender: 'male', role: 'potential-victim' }])
     await dc.get(`/referrals/${first.id}`)
@@ -98,6 +108,17 @@ describe('live jobs', () => {
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('Enter the time on the 24-hour clock, like 06:05 or 14:30')
     expect(bad.body).toContain('value="25:70"')
+    // Every problem with the form at once, each linked to its input.
+    const both = await dc.post(`${url}/events`, { ...when, 'eventDate-month': '13', eventTime: '7pm' })
+    expect(both.body).toContain('<a href="#eventDate-day">Date must be a real date</a>')
+    expect(both.body).toContain('<a href="#eventTime">Enter the time on the 24-hour clock, like 06:05 or 14:30</a>')
+    const deal = await dc.post(`${url}/deal-lines`, { number: '07700 123456', 'activeTo-day': '1', 'activeTo-year': '2026' })
+    expect(deal.body).toContain('<a href="#activeTo-month">Active to must include a month</a>')
+    const cuckoo = await dc.post(`${url}/cuckooed-addresses`, { addressLine1: '1 High Street', cuckooPostcode: 'NOT A POSTCODE' })
+    expect(cuckoo.body).toContain('<a href="#cuckooPostcode">Enter a real UK postcode, like SW1A 1AA</a>')
+    const member = await dc.post(`${url}/members`, { userId: 'someone', duty: 'both' })
+    expect(member.body).toContain('<a href="#userId">Select someone from the list</a>')
+    expect(member.body).toContain('<a href="#duty">Select whether they work the victims’ side or the suspects’ side</a>')
     expect((await dc.post(`${url}/events`, { ...when, eventTime: '6.05' })).statusCode).toBe(303)
     expect((await dc.get(url)).body).toContain('2 Jun 2026, 06:05')
     // Recorded without a time, it shows as a date: never "00:00", a time nobody recorded.

@@ -48,6 +48,35 @@ describe('a person record', () => {
     expect(name).toEqual({ normalised: 'nguyen van minh', script: 'Latn' })
   })
 
+  it('checks every field of the person page forms at once, each error linked to its input, and saves what is valid', async () => {
+    await victimSideDc.get(`/people/${personId}`)
+    const document = await victimSideDc.post(`/people/${personId}/documents`, { kind: 'library-card', number: 'X'.repeat(61), issuingCountry: 'ZZ', 'expiresOn-day': '31', 'expiresOn-month': '2', 'expiresOn-year': '2027' })
+    expect(document.statusCode).toBe(400)
+    for (const [href, message] of [
+      ['#kind', 'Select the type of document'],
+      ['#number', 'Document number must be 60 characters or fewer'],
+      ['#issuingCountry', 'Select the issuing country from the list'],
+      ['#expiresOn-day', 'Expiry date must be a real date'],
+    ]) expect(document.body).toContain(`<a href="${href}">${message}</a>`)
+
+    const details = await victimSideDc.post(`/people/${personId}/details`, { 'dateOfBirth-day': '1', 'dateOfBirth-month': '', 'dateOfBirth-year': '2001', approximateAge: '121', gender: 'male', nationality: 'VN', languages: 'Vietnamese, Klingon' })
+    expect(details.statusCode).toBe(400)
+    expect(details.body).toContain('<a href="#dateOfBirth-month">Date of birth must include a month</a>')
+    expect(details.body).toContain('Approximate age must be a whole number between 0 and 120')
+    expect(details.body).toContain('We do not recognise ‘Klingon’')
+    expect(details.body).toContain('value="Vietnamese, Klingon"')
+
+    const saved = await victimSideDc.post(`/people/${personId}/details`, { 'dateOfBirth-day': '', 'dateOfBirth-month': '', 'dateOfBirth-year': '', approximateAge: '19', ageDisputed: 'yes', gender: 'male', nationality: 'VN', secondNationality: 'VN', languages: 'Vietnamese, English', vulnerability: '' })
+    expect(saved.statusCode).toBe(303)
+    const person = await ctx.db.selectFrom('people').select(['approximate_age', 'age_disputed', 'nationalities', 'languages', 'vulnerability']).where('id', '=', personId).executeTakeFirstOrThrow()
+    expect(person).toEqual({ approximate_age: 19, age_disputed: true, nationalities: ['VN'], languages: ['vi', 'en'], vulnerability: null })
+
+    const place = await victimSideDc.post(`/people/${personId}/places`, { addressLine1: '', town: '', postcode: '', placeRelation: 'lives-at', placeSource: '' })
+    expect(place.statusCode).toBe(400)
+    expect(place.body).toContain('<a href="#addressLine1">Enter an address, a postcode or a description of the place</a>')
+    expect(place.body).toContain('<a href="#placeSource">Enter where this information came from</a>')
+  })
+
   it('gives specific messages for a bad phone number or missing source, keeping what was typed', async () => {
     await victimSideDc.get(`/people/${personId}`)
     const bad = await victimSideDc.post(`/people/${personId}/objects`, { kind: 'phone', value: '123', relation: 'uses', source: 'notebook' })

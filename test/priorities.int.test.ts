@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { slugify } from '#src/modules/priorities/priority.service.ts'
+import { unknownPriorityTags } from '#src/modules/priorities/index.ts'
 import { createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
 
 let ctx: TestContext
@@ -56,6 +57,13 @@ describe('strategic priorities', () => {
     const dc = new PageClient(ctx.app)
     await dc.signIn((await createUser(ctx, 'investigator')).email)
     expect((await dc.get('/settings/priorities')).statusCode).toBe(403)
+  })
+
+  it('names the tags that are not active priorities, in the order given, and none for an empty list', async () => {
+    // Runs after textile-industry is retired above: a retired priority can no longer be chosen.
+    expect(await unknownPriorityTags(ctx.db, [])).toEqual([])
+    expect(await unknownPriorityTags(ctx.db, ['sexual-exploitation'])).toEqual([])
+    expect(await unknownPriorityTags(ctx.db, ['no-such-thing', 'sexual-exploitation', 'textile-industry'])).toEqual(['no-such-thing', 'textile-industry'])
   })
 
   it('makes ids from names', () => {

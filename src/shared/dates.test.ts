@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ageOn, formatDate, isRealDate, londonDate, londonToInstant } from './dates.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { addCalendarDays, ageOn, formatDate, isRealDate, londonDate, londonToInstant } from './dates.ts'
+import { checkDateInput, readDateInput } from '#src/platform/http/date-input.ts'
 
 describe('London time', () => {
   it('converts winter (GMT) and summer (BST) wall-clock times to the right instant', () => {
@@ -47,5 +47,49 @@ describe('GOV.UK date input checks', () => {
   it('accepts a real past date and an empty optional one', () => {
     expect(checkDateInput({ day: '4', month: '3', year: '2026' }, 'Date received', { required: true, notInFuture: true })).toEqual({ ok: true, value: '2026-03-04' })
     expect(checkDateInput({ day: '', month: '', year: '' }, 'Date of birth', { required: false })).toEqual({ ok: true, value: null })
+  })
+})
+
+describe('calendar days', () => {
+  it('adds and takes away days across month, year and leap-day ends', () => {
+    expect(addCalendarDays('2026-01-31', 1)).toBe('2026-02-01')
+    expect(addCalendarDays('2026-12-31', 1)).toBe('2027-01-01')
+    expect(addCalendarDays('2028-02-28', 1)).toBe('2028-02-29')
+    expect(addCalendarDays('2026-03-01', -1)).toBe('2026-02-28')
+    expect(addCalendarDays('2026-07-15', 0)).toBe('2026-07-15')
+  })
+
+  it('is not moved by the clocks changing', () => {
+    expect(addCalendarDays('2026-03-28', 1)).toBe('2026-03-29')
+    expect(addCalendarDays('2026-03-29', 1)).toBe('2026-03-30')
+    expect(addCalendarDays('2026-10-25', -1)).toBe('2026-10-24')
+  })
+})
+
+describe('a GOV.UK date input read from a form', () => {
+  it('gives the date and no problem when it is real', () => {
+    const errors = {}
+    expect(readDateInput({ 'dueOn-day': '3', 'dueOn-month': '9', 'dueOn-year': '2026' }, 'dueOn', 'Due date', { required: true }, errors)).toBe('2026-09-03')
+    expect(errors).toEqual({})
+  })
+
+  it('puts the problem on the box it is about', () => {
+    const errors = {}
+    expect(readDateInput({ 'dueOn-day': '3', 'dueOn-month': '', 'dueOn-year': '2026' }, 'dueOn', 'Due date', { required: true }, errors)).toBeNull()
+    expect(errors).toEqual({ 'dueOn-month': 'Due date must include a month' })
+  })
+
+  it('reads an empty optional date as null, and refuses an empty required one', () => {
+    const errors: Record<string, string> = {}
+    expect(readDateInput({}, 'heldOn', 'Date held', { required: false }, errors)).toBeNull()
+    expect(errors).toEqual({})
+    expect(readDateInput({}, 'dueOn', 'Due date', { required: true }, errors)).toBeNull()
+    expect(errors).toEqual({ 'dueOn-day': 'Enter due date' })
+  })
+
+  it('refuses a future date where it must be in the past', () => {
+    const errors = {}
+    expect(readDateInput({ 'on-day': '1', 'on-month': '1', 'on-year': '2999' }, 'on', 'Date', { required: true, notInFuture: true }, errors)).toBeNull()
+    expect(errors).toEqual({ 'on-day': 'Date must be today or in the past' })
   })
 })

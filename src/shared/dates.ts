@@ -86,6 +86,15 @@ export function isoDate(year: number, month: number, day: number): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
 }
 
+/**
+ * The calendar date `days` after (or before, if negative) a date, both 'YYYY-MM-DD'. Counted in UTC, which has no
+ * clock changes, so the answer does not depend on the time of day or on British Summer Time.
+ */
+export function addCalendarDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number)
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)
+}
+
 /** Whole years between a date of birth and a date. */
 export function ageOn(dateOfBirth: string, on: string): number {
   const [by, bm, bd] = dateOfBirth.split('-').map(Number)

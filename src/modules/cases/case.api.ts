@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
-import { NotFoundError } from '#src/platform/http/errors.ts'
+import { apiRethrow, NotFoundError } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
 import { LocationInput } from '#src/modules/people/index.ts'
 import { CaseError } from './case.service.ts'
@@ -24,11 +24,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
   const api = app.withTypeProvider<ZodTypeProvider>()
   // The service names page fields; the API's problem pointers name the JSON fields.
   const API_FIELDS: Record<string, string> = { eventKind: 'kind', eventSummary: 'summary', eventLocation: 'locationId', eventPeople: 'personIds', addressLine1: 'place/addressLine1' }
-  const rethrow = (error: unknown): never => {
-    if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError(error.message)
-    if (error instanceof CaseError && error.field && API_FIELDS[error.field]) throw new CaseError(error.code, error.message, API_FIELDS[error.field])
-    throw error
-  }
+  const rethrow = apiRethrow(CaseError, API_FIELDS)
   const summary = (c: { id: string; reference: string; title: string; kind: string; status: string; oic_name: string | null; restricted: boolean; created_at: Date }) => ({
     id: c.id,
     reference: c.reference,

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { isValid as isValidPostcode, toNormalised as normalisePostcode } from 'postcode'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { withDateParts } from '#src/platform/http/page-forms.ts'
+import { CuckooedAddressForm, DealLineForm, DecisionForm, EventForm, MemberForm, MemberRemovalForm, PersonRemovalForm, TaskForm } from './case.forms.ts'
 import { can } from '#src/platform/auth/permissions.ts'
-import { ageOn, formatDate, formatDateTime, londonDate, londonToInstant } from '#src/shared/dates.ts'
+import { formatDate, formatDateTime, londonDate, londonToInstant } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
+import { treatedAsChild } from '#src/shared/child.ts'
 import { describeAge } from '#src/modules/people/index.ts'
 import { OccurrenceReferenceError, readReferenceForm, REFERENCE_FIELDS, REFERENCE_KIND_ITEMS, referenceFieldErrors } from '#src/modules/occurrence-references/index.ts'
 import { CaseError, type CaseChange } from './case.service.ts'
@@ -15,12 +16,6 @@ import { CASE_ROLES, EVENT_KINDS, type CaseRole } from '#src/modules/people/inde
 
 type Body = Record<string, unknown>
 type Params = { id: string }
-
-function isChild(p: { date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }): boolean {
-  if (p.date_of_birth) return ageOn(p.date_of_birth, londonDate()) < 18
-  if (p.approximate_age !== null) return p.approximate_age < 18 || p.age_disputed
-  return p.age_disputed
-}
 
 /** Live jobs (cases): open from a referral, then work them. */
 export function registerCasePages(app: FastifyInstance, { services }: AppDeps): void {
@@ -45,7 +40,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       .map((o) => ({
         ...o,
         details: o.details as { lineName?: string; area?: string; activeFrom?: string | null; activeTo?: string | null },
-        people: view.links.filter((l) => l.to_id === o.id).map((l) => ({ name: l.name, relation: l.relation, child: isChild({ date_of_birth: l.date_of_birth, approximate_age: l.approximate_age, age_disputed: false }), href: `/people/${l.person_id}` })),
+        people: view.links.filter((l) => l.to_id === o.id).map((l) => ({ name: l.name, relation: l.relation, child: treatedAsChild(l), href: `/people/${l.person_id}` })),
       }))
     const assignees = await services.referrals.assignableUsers()
     const agencyList = can(request.user, 'case:edit') || view.case.kind === 'county-lines' ? await services.partners.list() : []
@@ -56,7 +51,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     return reply.page('cases/views/show.njk', {
       pageTitle: `${view.case.reference}: ${view.case.title}`,
       c: view.case,
-      people: view.people.map((p) => ({ ...p, roleLabels: p.roles.map((r) => CASE_ROLES[r as CaseRole] ?? r), age: describeAge(p), child: isChild(p), victimInCase: p.roles.some((r) => r.includes('victim')), victimAndSuspect: p.roles.some((r) => r.includes('victim')) && p.roles.some((r) => r.startsWith('suspect')) })),
+      people: view.people.map((p) => ({ ...p, roleLabels: p.roles.map((r) => CASE_ROLES[r as CaseRole] ?? r), age: describeAge(p), child: treatedAsChild(p), victimInCase: p.roles.some((r) => r.includes('victim')), victimAndSuspect: p.roles.some((r) => r.includes('victim')) && p.roles.some((r) => r.startsWith('suspect')) })),
       locations: view.locations.map((l) => ({ ...l, text: [l.address_line_1, l.town, l.postcode].filter(Boolean).join(', ') || l.description, occupants: view.links.filter((k) => k.to_id === l.id).map((k) => ({ name: k.name, href: `/people/${k.person_id}` })) })),
       dealLines,
       referrals: view.referrals,
@@ -107,15 +102,6 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     }
     await request.flash(done)
     return reply.redirect(`/cases/${caseId(request)}`, 303)
-  }
-
-  function optionalDate(body: Body, prefix: string, label: string, errors: FieldErrors): string | null {
-    const check = checkDateInput(dateParts(body, prefix), label, { required: false })
-    if (!check.ok) {
-      errors[`${prefix}-${check.part}`] = check.message
-      return null
-    }
-    return check.value
   }
 
   const view = { config: { access: 'case:view' as const } }
@@ -186,40 +172,33 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/members', edit, (request, reply) => {
     const body = request.body ?? {}
-    const userId = asString(body.userId)
-    const duty = asString(body.duty)
-    const errors: FieldErrors = {}
-    if (!isUuid(userId)) errors.userId = 'Select someone from the list'
-    if (duty !== 'victim' && duty !== 'suspect') errors.duty = 'Select whether they work the victims’ side or the suspects’ side'
-    if (Object.keys(errors).length) return show(request, reply.code(400), { errors, values: body, form: 'member' })
-    return attempt(request, reply, 'member', () => cases.addMember(caseId(request), { userId, duty: duty as 'victim' | 'suspect' }, userOf(request), actorOf(request)), 'Added to the team')
+    const parsed = parseForm(MemberForm, body)
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'member' })
+    return attempt(request, reply, 'member', () => cases.addMember(caseId(request), parsed.value, userOf(request), actorOf(request)), 'Added to the team')
   })
 
   app.post<{ Params: { id: string; userId: string }; Body: Body }>('/cases/:id/members/:userId/remove', edit, (request, reply) => {
     if (!isUuid(request.params.userId)) throw new NotFoundError()
-    const reason = asString(request.body?.reason)
     const form = `remove-member-${request.params.userId}`
-    if (!reason.trim()) return show(request, reply.code(400), { errors: { reason: 'Enter why they are leaving the team' }, values: request.body ?? {}, form })
-    return attempt(request, reply, form, () => cases.removeMember(caseId(request), { userId: request.params.userId, reason }, userOf(request), actorOf(request)), 'Taken off the team')
+    const parsed = parseForm(MemberRemovalForm, request.body ?? {})
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: request.body ?? {}, form })
+    return attempt(request, reply, form, () => cases.removeMember(caseId(request), { userId: request.params.userId, reason: parsed.value.reason }, userOf(request), actorOf(request)), 'Taken off the team')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/people/remove', edit, (request, reply) => {
     const body = request.body ?? {}
-    const [personId = '', role = ''] = asString(body.personRole).split('|')
-    const errors: FieldErrors = {}
-    if (!isUuid(personId) || !role) errors.personRole = 'Select the person and role to remove'
-    if (!asString(body.reason).trim()) errors.reason = 'Enter why the person is being removed from the live job'
-    if (Object.keys(errors).length) return show(request, reply.code(400), { errors, values: body, form: 'remove-person' })
-    return attempt(request, reply, 'remove-person', () => cases.removePerson(caseId(request), { personId, role, reason: asString(body.reason) }, userOf(request), actorOf(request)), 'Removed from the live job')
+    const parsed = parseForm(PersonRemovalForm, body)
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'remove-person' })
+    const { personRole, reason } = parsed.value
+    return attempt(request, reply, 'remove-person', () => cases.removePerson(caseId(request), { ...personRole, reason }, userOf(request), actorOf(request)), 'Removed from the live job')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/tasks', edit, async (request, reply) => {
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const due = optionalDate(body, 'dueOn', 'Due date', errors)
-    if (Object.keys(errors).length) return show(request, reply.code(400), { errors, values: body, form: 'task' })
-    const owner = asString(body.ownerId)
-    return attempt(request, reply, 'task', () => cases.addTask(caseId(request), { title: asString(body.taskTitle), ownerId: isUuid(owner) ? owner : null, dueOn: due }, userOf(request), actorOf(request)), 'Task added')
+    const parsed = parseForm(TaskForm, withDateParts(body, 'dueOn'))
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'task' })
+    const { taskTitle: title, ownerId, dueOn } = parsed.value
+    return attempt(request, reply, 'task', () => cases.addTask(caseId(request), { title, ownerId, dueOn }, userOf(request), actorOf(request)), 'Task added')
   })
 
   app.post<{ Params: { id: string; taskId: string }; Body: Body }>('/cases/:id/tasks/:taskId/done', edit, (request, reply) => {
@@ -256,55 +235,35 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/decisions', { config: { access: 'case:supervise' } }, async (request, reply) => {
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const check = checkDateInput(dateParts(body, 'decidedOn'), 'Date of the decision', { required: true, notInFuture: true })
-    if (!check.ok) errors[`decidedOn-${check.part}`] = check.message
-    if (Object.keys(errors).length || !check.ok) return show(request, reply.code(400), { errors, values: body, form: 'decision' })
-    return attempt(request, reply, 'decision', () => cases.addDecision(caseId(request), { decidedOn: check.value!, decision: asString(body.decision), rationale: asString(body.rationale) }, userOf(request), actorOf(request)), 'Decision recorded')
+    const parsed = parseForm(DecisionForm, withDateParts(body, 'decidedOn'))
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'decision' })
+    const { decidedOn, decision, rationale } = parsed.value
+    return attempt(request, reply, 'decision', () => cases.addDecision(caseId(request), { decidedOn: decidedOn!, decision, rationale }, userOf(request), actorOf(request)), 'Decision recorded')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/deal-lines', edit, async (request, reply) => {
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const from = optionalDate(body, 'activeFrom', 'Active from', errors)
-    const to = optionalDate(body, 'activeTo', 'Active to', errors)
-    if (Object.keys(errors).length) return show(request, reply.code(400), { errors, values: body, form: 'deal-line' })
-    const personId = asString(body.dealPersonId)
-    return attempt(
-      request,
-      reply,
-      'deal-line',
-      () => cases.addDealLine(caseId(request), { number: asString(body.number), lineName: asString(body.lineName), area: asString(body.area), activeFrom: from, activeTo: to, personId: isUuid(personId) ? personId : null, relation: asString(body.dealRelation) === 'works' ? 'works' : 'runs' }, userOf(request), actorOf(request)),
-      'Deal line added',
-    )
+    const parsed = parseForm(DealLineForm, withDateParts(body, 'activeFrom', 'activeTo'))
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'deal-line' })
+    const { dealPersonId: personId, dealRelation: relation, ...line } = parsed.value
+    return attempt(request, reply, 'deal-line', () => cases.addDealLine(caseId(request), { ...line, personId, relation }, userOf(request), actorOf(request)), 'Deal line added')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/cuckooed-addresses', edit, (request, reply) => {
     const body = request.body ?? {}
-    const postcode = asString(body.cuckooPostcode).trim()
-    if (postcode && !isValidPostcode(postcode)) return show(request, reply.code(400), { errors: { cuckooPostcode: 'Enter a real UK postcode, like SW1A 1AA' }, values: body, form: 'cuckoo' })
-    return attempt(
-      request,
-      reply,
-      'cuckoo',
-      () => cases.addCuckooedAddress(caseId(request), { addressLine1: asString(body.addressLine1), town: asString(body.town).trim() || null, postcode: postcode ? normalisePostcode(postcode) : null, occupantName: asString(body.occupantName), vulnerability: asString(body.vulnerability) }, userOf(request), actorOf(request)),
-      'Cuckooed address added',
-    )
+    const parsed = parseForm(CuckooedAddressForm, body)
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'cuckoo' })
+    const { cuckooPostcode: postcode, ...address } = parsed.value
+    return attempt(request, reply, 'cuckoo', () => cases.addCuckooedAddress(caseId(request), { ...address, postcode }, userOf(request), actorOf(request)), 'Cuckooed address added')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/events', edit, async (request, reply) => {
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const check = checkDateInput(dateParts(body, 'eventDate'), 'Date', { required: true, notInFuture: true })
-    if (!check.ok) errors[`eventDate-${check.part}`] = check.message
-    // Arrest, custody and warrant timings matter to the job: a time is optional, on the 24-hour clock.
-    const timeText = asString(body.eventTime).trim()
-    const time = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/.exec(timeText)
-    if (timeText && !time) errors.eventTime = 'Enter the time on the 24-hour clock, like 06:05 or 14:30'
-    if (Object.keys(errors).length || !check.ok) return show(request, reply.code(400), { errors, values: body, form: 'event' })
-    const occurredAt = londonToInstant(check.value!, time ? `${time[1].padStart(2, '0')}:${time[2]}` : '00:00')
+    const parsed = parseForm(EventForm, withDateParts(body, 'eventDate'))
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'event' })
+    const { eventKind: kind, eventDate, eventTime: time, eventSummary: summary, eventPeople: personIds, eventLocation: locationId } = parsed.value
+    const occurredAt = londonToInstant(eventDate!, time ?? '00:00')
     if (occurredAt.getTime() > Date.now()) return show(request, reply.code(400), { errors: { eventTime: 'The time must not be in the future' }, values: body, form: 'event' })
-    const place = asString(body.eventLocation)
-    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind: asString(body.eventKind), occurredAt, timeKnown: Boolean(time), summary: asString(body.eventSummary), personIds: asArray(body.eventPeople).filter(isUuid), locationId: isUuid(place) ? place : null }, userOf(request), actorOf(request)), 'Event recorded')
+    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind, occurredAt, timeKnown: time !== null, summary, personIds, locationId }, userOf(request), actorOf(request)), 'Event recorded')
   })
 }

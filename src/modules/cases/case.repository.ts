@@ -1,22 +1,9 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { caseVisible, displayName } from '#src/modules/people/index.ts'
 
-export type CaseRow = {
-  id: string
-  reference: string
-  title: string
-  kind: string
-  status: string
-  summary: string | null
-  officer_in_charge: string | null
-  oic_name: string | null
-  operation_id: string | null
-  operation_name: string | null
-  restricted: boolean
-  created_at: Date
-}
+export type CaseRow = Pick<Row<'cases'>, 'id' | 'reference' | 'title' | 'kind' | 'status' | 'summary' | 'officer_in_charge' | 'operation_id' | 'restricted' | 'created_at'> & { oic_name: string | null; operation_name: string | null }
 
 export async function nextCaseReference(db: Queryable, year: number): Promise<string> {
   const { rows } = await sql<{ n: string }>`SELECT nextval('case_reference_seq')::text AS n`.execute(db)
@@ -84,7 +71,7 @@ export async function removeMember(db: Queryable, caseId: string, userId: string
   return removed !== undefined
 }
 
-export type MemberRow = { user_id: string; display_name: string; role_name: string; victim_facet: boolean; added_at: Date }
+export type MemberRow = Pick<Row<'case_members'>, 'user_id' | 'victim_facet' | 'added_at'> & { display_name: string; role_name: string }
 
 /** A live job's team: who works it, and whether on its victim side or its suspect side. */
 export async function listMembers(db: Queryable, caseId: string): Promise<MemberRow[]> {
@@ -165,9 +152,9 @@ export async function listCaseObjects(db: Queryable, caseId: string) {
 
 /** Who is linked to each of a case's objects and places (runs a deal line, occupies a cuckooed address). */
 export async function listLinksForCase(db: Queryable, caseId: string) {
-  const { rows } = await sql<{ person_id: string; name: string | null; relation: string; to_type: string; to_id: string; date_of_birth: string | null; approximate_age: number | null }>`
+  const { rows } = await sql<{ person_id: string; name: string | null; relation: string; to_type: string; to_id: string; date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }>`
     SELECT l.from_id AS person_id, ${displayName('l.from_id')} AS name,
-      l.relation, l.to_type, l.to_id, p.date_of_birth::text AS date_of_birth, p.approximate_age
+      l.relation, l.to_type, l.to_id, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.age_disputed
     FROM entity_links l JOIN people p ON p.id = l.from_id
     WHERE l.from_type = 'person' AND l.case_id = ${caseId}`.execute(db)
   return rows
@@ -239,7 +226,7 @@ export async function listEventsFor(db: Queryable, filter: { personId?: string; 
   return rows
 }
 
-export type TaskWorkRow = { id: string; title: string; due_on: string | null; case_id: string; reference: string; owner_name: string | null }
+export type TaskWorkRow = Pick<Row<'case_tasks'>, 'id' | 'title' | 'due_on' | 'case_id'> & { reference: string; owner_name: string | null }
 
 /** Open tasks on live jobs the viewer may see: one officer's, or (for a supervisor) everyone's, earliest due first. */
 export async function listOpenTasks(db: Queryable, viewer: CurrentUser, ownerId: string | null, limit: number): Promise<TaskWorkRow[]> {

@@ -1,8 +1,7 @@
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
-import { londonDate } from '#src/shared/dates.ts'
-import { addCalendarDays } from '#src/modules/screening/index.ts'
+import { addCalendarDays, londonDate } from '#src/shared/dates.ts'
 import { createDisclosureService } from './disclosure.service.ts'
 
 async function userByEmail(db: Db, email: string): Promise<CurrentUser | null> {

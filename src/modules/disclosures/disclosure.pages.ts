@@ -6,7 +6,7 @@ import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#s
 import { checkDateInput } from '#src/platform/http/date-input.ts'
 import { can } from '#src/platform/auth/permissions.ts'
 import { isUuid } from '#src/shared/ids.ts'
-import { formatDate, formatDateTime, londonDate } from '#src/shared/dates.ts'
+import { addCalendarDays, formatDate, formatDateTime, londonDate } from '#src/shared/dates.ts'
 import { countryName, languageName } from '#src/shared/reference-data.ts'
 import { describeAge, SUBJECT_ROLES } from '#src/modules/people/index.ts'
 import { EXPLOITATION_TYPES } from '#src/modules/referrals/index.ts'
@@ -18,12 +18,6 @@ type Params = { id: string }
 
 const fieldItems = FIELD_KEYS.map((key) => ({ value: key, text: DISCLOSABLE_FIELDS[key].label, protects: DISCLOSABLE_FIELDS[key].protects }))
 const fieldLabel = (f: string) => (isDisclosableField(f) ? DISCLOSABLE_FIELDS[f].label : f)
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T12:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + days)
-  return d.toISOString().slice(0, 10)
-}
 
 /** Staff: agreements, and sharing part of a person's record with a partner. Partners: what was shared with them. */
 export function registerDisclosurePages(app: FastifyInstance, { services }: AppDeps): void {
@@ -104,7 +98,7 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
     })
     const today = londonDate()
     const errors = state.errors ?? {}
-    const defaultEnd = addDays(today, 28)
+    const defaultEnd = addCalendarDays(today, 28)
     // The firewalls hold here too: that a person's immigration status (or victim facet) went to an agency says
     // they have one, so someone who may not see it is told only that "a protected field" went (one or more, so
     // the wording says neither which nor how many), and is not offered it to share.

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/index.ts'
 
 export type AgreementRow = {
@@ -33,25 +33,7 @@ export async function insertAgreement(db: Queryable, row: { id: string; title: s
   await db.insertInto('sharing_agreement_parties').values(agencyIds.map((agency_id) => ({ agreement_id: row.id, agency_id }))).execute()
 }
 
-export type DisclosureRow = {
-  id: string
-  person_id: string
-  agency_id: string
-  agency_name: string
-  agreement_id: string
-  agreement_title: string
-  lawful_basis: string
-  purpose: string
-  fields: string[]
-  expires_at: Date
-  status: string
-  protected_basis: string | null
-  revoked_at: Date | null
-  revoke_reason: string | null
-  created_at: Date
-  created_by_name: string | null
-  live: boolean
-}
+export type DisclosureRow = Pick<Row<'disclosures'>, 'id' | 'person_id' | 'agency_id' | 'agreement_id' | 'purpose' | 'fields' | 'expires_at' | 'status' | 'protected_basis' | 'revoked_at' | 'revoke_reason' | 'created_at'> & { agency_name: string; agreement_title: string; lawful_basis: string; created_by_name: string | null; live: boolean }
 
 const disclosureSelect = sql`
   SELECT d.id, d.person_id, d.agency_id, g.name AS agency_name, d.agreement_id, a.title AS agreement_title, a.lawful_basis,

@@ -3,6 +3,7 @@ import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
+import { csvRows } from '#src/shared/csv.ts'
 import { DISCLOSABLE_FIELDS, isDisclosableField, LAWFUL_BASES, type LawfulBasis } from '#src/modules/disclosures/index.ts'
 import type * as repo from './dpo.repository.ts'
 import { AUDIT_ACTIONS, type AuditCategory } from '#src/platform/audit/audit-events.ts'
@@ -66,15 +67,8 @@ const CATEGORY_LABELS: Record<AuditCategory, string> = {
 const AUDIT_CATEGORIES = Object.keys(CATEGORY_LABELS) as AuditCategory[]
 const isAuditCategory = (value: string): value is AuditCategory => Object.hasOwn(CATEGORY_LABELS, value)
 
-/** A spreadsheet cell that cannot run as a formula (CSV injection) and survives commas, quotes and new lines. */
-function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value)
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
-
 function sendCsv(reply: FastifyReply, filename: string, header: string[], rows: unknown[][]) {
-  const body = [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
+  const body = csvRows([header, ...rows])
   return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'no-store').send(body)
 }
 

@@ -5,6 +5,7 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { DomainError, defineDomainError } from '#src/platform/http/errors.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
+import { csvRows } from '#src/shared/csv.ts'
 import type { ReferralService } from '#src/modules/referrals/index.ts'
 import { SOURCES } from '#src/modules/referrals/index.ts'
 import type { NewReferralInput } from '#src/modules/referrals/index.ts'
@@ -268,8 +269,7 @@ export function createImportService(db: Db, deps: ImportDeps) {
       await load(id)
       const failed = await repo.rowsOf(db, id, ['failed'], 100_000)
       await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'import.failures-downloaded', subjectType: 'import', subjectId: id, details: { rows: failed.length } }]))
-      const quote = (v: string) => (/[",\r\n]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"` : v)
-      return ['row,message', ...failed.map((r) => `${r.row_number},${quote(r.message ?? '')}`)].join('\r\n') + '\r\n'
+      return csvRows([['row', 'message'], ...failed.map((r) => [r.row_number, r.message ?? ''])])
     },
 
     /** A row held as a likely duplicate, with the candidate and the explanation, for the reviewer. */

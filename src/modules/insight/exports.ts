@@ -1,19 +1,12 @@
 import ExcelJS from 'exceljs'
-import type { Cell, Table } from './statistics.service.ts'
+import { csvRows } from '#src/shared/csv.ts'
+import type { Table } from './statistics.service.ts'
 import type { Quarter } from './insight.filters.ts'
-
-/** A cell that a spreadsheet will not run as a formula (CSV injection), quoted where CSV needs it. */
-function csvCell(value: Cell): string {
-  if (value === null) return ''
-  if (typeof value === 'number') return String(value)
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-}
 
 export function tableCsv(table: Table, filterDescription: string): string {
   const lines = [[table.title], [filterDescription], [], table.headers, ...table.rows]
   // A byte-order mark so Excel opens the UTF-8 (accents in nationalities, curly quotes) correctly.
-  return '\uFEFF' + lines.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n'
+  return '\uFEFF' + csvRows(lines)
 }
 
 function addTableSheet(workbook: ExcelJS.Workbook, name: string, table: Table, context: string): void {

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs'
+import { csvRows } from '#src/shared/csv.ts'
 import { CTDC_COLUMNS, type AnonymisedRelease } from './ctdc-export.ts'
 import { WITHHELD_TEXT } from './suppression.ts'
 import type { PartnerFigures } from './sources.service.ts'
@@ -8,15 +9,9 @@ import type { PartnerFigures } from './sources.service.ts'
  * from PartnerTable (labels and display texts), never from the true counts.
  */
 
-/** A cell a spreadsheet will not run as a formula (CSV injection), quoted where CSV needs it. */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-}
-
 function csv(lines: string[][]): string {
   // A byte-order mark so Excel opens UTF-8 (en dashes, curly quotes) correctly.
-  return '\uFEFF' + lines.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n'
+  return '\uFEFF' + csvRows(lines)
 }
 
 export function suppressionNote(threshold: number): string {

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
-import { NotFoundError } from '#src/platform/http/errors.ts'
+import { apiRethrow } from '#src/platform/http/errors.ts'
 import { IntelligenceError, PROMPT_OUTCOMES, SHARED_PLACE_KINDS, type PromptOutcome, type PromptView, type SharedPlaceKind } from './intelligence.service.ts'
 
 const Identifier = z.object({ type: z.enum(['object', 'location']), id: z.uuid(), kind: z.string(), display: z.string() })
@@ -52,10 +52,7 @@ function window(query: { from?: string; to?: string }) {
 export function registerIntelligenceApi(app: FastifyInstance, { services }: AppDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const intel = services.intelligence
-  const rethrow = (error: unknown): never => {
-    if (error instanceof IntelligenceError && error.code === 'not-found') throw new NotFoundError(error.message)
-    throw error
-  }
+  const rethrow = apiRethrow(IntelligenceError)
   const item = (i: { key: string; type: string; id: string; kind: string; display: string; people: number }) => ({ type: i.type as 'object' | 'location', id: i.id, kind: i.kind, display: i.display, people: i.people })
 
   api.get(

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { Queryable, SafeguardingPromptsTable } from '#src/platform/db/database.ts'
+import type { Queryable, SafeguardingPromptsTable, Row } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { caseVisible } from '#src/modules/people/index.ts'
 import { displayName } from '#src/modules/people/index.ts'
@@ -96,26 +96,7 @@ export async function insertPrompt(db: Queryable, row: PromptInsert): Promise<bo
   return (result.numAffectedRows ?? 0n) > 0n
 }
 
-export type PromptRow = {
-  id: string
-  person_id: string
-  person_name: string | null
-  identifier_key: string
-  identifier_type: 'object' | 'location'
-  identifier_id: string
-  identifier_kind: string
-  identifier_display: string | null
-  case_id: string | null
-  case_reference: string | null
-  other_count: number
-  specificity: number
-  status: string
-  outcome: string | null
-  outcome_note: string | null
-  outcome_by_name: string | null
-  outcome_at: Date | null
-  created_at: Date
-}
+export type PromptRow = Pick<Row<'safeguarding_prompts'>, 'id' | 'person_id' | 'identifier_key' | 'identifier_id' | 'identifier_kind' | 'case_id' | 'other_count' | 'specificity' | 'status' | 'outcome' | 'outcome_note' | 'outcome_at' | 'created_at'> & { person_name: string | null; identifier_type: 'object' | 'location'; identifier_display: string | null; case_reference: string | null; outcome_by_name: string | null }
 
 const PROMPT_COLUMNS = sql`p.id, p.person_id, ${displayName('p.person_id')} AS person_name, p.identifier_key, p.identifier_type, p.identifier_id, p.identifier_kind,
   CASE WHEN p.identifier_type = 'object' THEN (SELECT o.display FROM objects o WHERE o.id = p.identifier_id)

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
-import { NotFoundError } from '#src/platform/http/errors.ts'
+import { apiRethrow } from '#src/platform/http/errors.ts'
 import { MatchError } from './matching.service.ts'
 
 const Explanation = z.array(z.object({ field: z.string(), level: z.string(), label: z.string(), weight: z.number(), agreement: z.enum(['agree', 'partial', 'disagree', 'missing']) }))
@@ -26,10 +26,7 @@ const Matches = z.object({
 /** Possible matches, decisions and unmerges over the API; errors are RFC 9457 problems like the rest of /api/v1. */
 export function registerMatchingApi(app: FastifyInstance, { services }: AppDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>()
-  const rethrow = (error: unknown): never => {
-    if (error instanceof MatchError && error.code === 'not-found') throw new NotFoundError(error.message)
-    throw error
-  }
+  const rethrow = apiRethrow(MatchError)
 
   api.get(
     '/api/v1/people/:id/matches',

@@ -25,11 +25,20 @@ function notFound(error: unknown): never {
 
 /**
  * The person page's matching panel: possible matches and merge history, for reviewers. Not audited here: the
- * page records `auditEvent` in the same append as its view of the person (one chain lock, one commit).
+ * page records `auditEvent` in the same append as its view of the person (one chain lock, one commit). The
+ * container hands it to the person page (services.personMatchingPanel), so the owner of people imports no matching.
  */
 export async function personMatchingPanel(matching: MatchingService, personId: string, user: CurrentUser, actor: ReturnType<typeof actorOf>) {
   if (!(await matching.readyWithin(2000))) return { preparing: true, modelVersion: null, matches: [], merges: [], auditEvent: null }
-  const [{ modelVersion, matches, auditEvent }, merges] = await Promise.all([matching.matchesFor(personId, user, actor, { record: false }), matching.mergesInto(personId)])
+  let found
+  try {
+    found = await Promise.all([matching.matchesFor(personId, user, actor, { record: false }), matching.mergesInto(personId)])
+  } catch (error) {
+    // No such person (or one hidden from this user): no panel; the person page says so in its own words.
+    if (error instanceof MatchError && error.code === 'not-found') return null
+    throw error
+  }
+  const [{ modelVersion, matches, auditEvent }, merges] = found
   return {
     preparing: false,
     auditEvent,

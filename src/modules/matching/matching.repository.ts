@@ -1,20 +1,10 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { caseVisible, displayName, mergePersonInto, unmergePerson } from '#src/modules/people/index.ts'
 
 /** One person record as the matcher reads it (one row per record; a survivor's identity is several). */
-export type MatchSourceRow = {
-  id: string
-  merged_into: string | null
-  date_of_birth: string | null
-  approximate_age: number | null
-  gender: string
-  nationalities: string[]
-  names: string[]
-  phones: string[]
-  postcodes: string[]
-}
+export type MatchSourceRow = Pick<Row<'people'>, 'id' | 'merged_into' | 'date_of_birth' | 'approximate_age' | 'gender' | 'nationalities'> & { names: string[]; phones: string[]; postcodes: string[] }
 
 /**
  * Records for the matcher's index: every person (ids null) or the ones named. Names by position; phones from
@@ -93,7 +83,7 @@ export async function findRejection(db: Queryable, a: string, b: string) {
     .executeTakeFirst()
 }
 
-export type PersonSummaryRow = { id: string; name: string | null; date_of_birth: string | null; approximate_age: number | null; gender: string; nationalities: string[] }
+export type PersonSummaryRow = Pick<Row<'people'>, 'id' | 'date_of_birth' | 'approximate_age' | 'gender' | 'nationalities'> & { name: string | null }
 
 export async function personSummaries(db: Queryable, ids: string[]): Promise<PersonSummaryRow[]> {
   if (ids.length === 0) return []
@@ -103,16 +93,7 @@ export async function personSummaries(db: Queryable, ids: string[]): Promise<Per
   return rows
 }
 
-export type ComparisonRow = {
-  id: string
-  date_of_birth: string | null
-  approximate_age: number | null
-  gender: string
-  nationalities: string[]
-  names: string[]
-  phones: string[]
-  places: string[]
-}
+export type ComparisonRow = Pick<Row<'people'>, 'id' | 'date_of_birth' | 'approximate_age' | 'gender' | 'nationalities'> & { names: string[]; phones: string[]; places: string[] }
 
 /** The non-protected parts of a person's whole identity, for a side-by-side comparison. */
 export async function comparisonRecord(db: Queryable, id: string): Promise<ComparisonRow | undefined> {

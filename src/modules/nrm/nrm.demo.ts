@@ -52,7 +52,7 @@ export async function loadDemoNrmDrafts(db: Db): Promise<{ child: string | null;
     await screening.saveSection(id, 'offence', { suspected: 'no', offence: '', compelled: '', noAlternative: '', directConsequence: '' })
     await screening.confirm(id, { overrideRoute: null, reason: null }, actor)
     const sections: [string, Record<string, string | string[]>][] = [
-      ['referrer', { referrerOrganisation: 'Police', referrerRole: 'Detective Constable, MSHT team', referrerPhone: '0113 496 0789', backupContactName: 'DS Sam Okafor', backupContactDetails: 'msht.team@example.org, 0113 496 0790' }],
+      ['referrer', { referrerOrganisation: 'Police', referrerRole: 'Detective Constable, MSHT team', referrerAddress: 'MSHT team, Northgate Police Station, 1 Example Street, NN1 1AA', referrerPhone: '0113 496 0789', backupContactName: 'DS Sam Okafor', backupContactDetails: 'msht.team@example.org, 0113 496 0790' }],
       ['case', { cameToAttention: 'Found by patrol officers in a flat used to deal drugs, during a warrant; he had travelled from home by train that morning.' }],
       ['victim', { currentAddress: 'Emergency foster placement (address held by children’s services)', currentRegion: 'Yorkshire and the Humber', victimSafeToContact: 'no' }],
       ['language', { englishLevel: 'good', interpreterNeeded: 'No', communicationNeeds: 'None known', genderPreference: 'none' }],
@@ -78,7 +78,7 @@ export async function loadDemoNrmDrafts(db: Db): Promise<{ child: string | null;
       ['exploitation', { exploitationSubtypes: ['criminal-county-lines'] }],
       ['locations', { exploitationForceArea: 'North Yorkshire Police' }],
       ['indicators', { otherIndicators: 'Two phones, one a “line” phone; unexplained cash.' }],
-      ['assessment', { professionalView: 'A child moved across force areas to sell drugs under threat and a manufactured debt: criminal exploitation and County Lines.', credibilityConcerns: 'None: his account matches what officers found at the flat.', interviewSetting: 'Spoken to at the police station with his mother and an appropriate adult present.' }],
+      ['assessment', { professionalView: 'A child moved across force areas to sell drugs under threat and a manufactured debt: criminal exploitation and County Lines.', credibilityConcerns: 'None: his account matches what officers found at the flat.', interviewSetting: 'Spoken to at the police station with his mother and an appropriate adult present.', supportingDocuments: 'Officer’s statement (held on the crime record); return home interview (held by children’s services)' }],
       ['police', { crimeReference: 'NY-2026-004512', policeForce: 'North Yorkshire Police', willingToCooperate: 'not-yet' }],
       ['support', { supportNeeds: 'Safety planning, return home interviews, education support.' }],
       ['decision-letter', { decisionLetterRecipient: 'local-authority', decisionLetterName: 'Leeds City Council children’s social care', decisionLetterEmail: 'mash@example.org', decisionLetterSafe: 'yes' }],

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from '#src/platform/paths.ts'
 import { formatDate } from '#src/shared/dates.ts'
+import { treatedAsChild as isTreatedAsChild } from '#src/shared/child.ts'
 import { COUNTRIES, countryName, isCountryCode, languageName } from '#src/shared/reference-data.ts'
 import { EXPLOITATION_TYPES as REFERRAL_TYPES } from '#src/modules/referrals/index.ts'
 import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/people/index.ts'
@@ -85,6 +86,7 @@ export const DRAFT_FIELDS = {
   referrerPhone: { kind: 'phone' },
   backupContactName: text,
   backupContactDetails: text,
+  referrerAddress: { kind: 'textarea', max: 500 },
   cameToAttention: long,
   currentAddress: { kind: 'textarea', max: 500 },
   currentRegion: text,
@@ -138,6 +140,8 @@ export const DRAFT_FIELDS = {
   professionalView: long,
   credibilityConcerns: long,
   interviewSetting: { kind: 'textarea', max: 2000 },
+  /** Lantern does not send files to the Home Office service: it lists what to attach there and where each is held. */
+  supportingDocuments: { kind: 'textarea', max: 2000 },
   otherAgencies: { kind: 'textarea', max: 2000 },
   publicOrderInformation: { kind: 'textarea', max: 2000 },
   crimeReference: { kind: 'text', max: 60 },
@@ -285,8 +289,7 @@ function ageNow(ctx: FormContext): number | null {
 /** Whether the form's child route applies: the confirmed screening decides; without one, the person record (a disputed age is treated as a child). */
 export function treatedAsChild(ctx: Pick<FormContext, 'screening' | 'subject'>): boolean {
   if (ctx.screening) return ctx.screening.outcome.is_child
-  const age = ageNow(ctx as FormContext)
-  return ctx.subject.age_disputed || (age !== null && age < 18)
+  return isTreatedAsChild(ctx.subject)
 }
 
 export function routeFor(ctx: Pick<FormContext, 'screening' | 'subject'>): FormRoute {

@@ -4,11 +4,10 @@ import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
-import { londonDate } from '#src/shared/dates.ts'
+import { addCalendarDays, londonDate } from '#src/shared/dates.ts'
 import { createPersonService } from '#src/modules/people/index.ts'
 import { createScreeningRules, createScreeningService } from '#src/modules/screening/index.ts'
 import { CONSENT_POINTS } from '#src/modules/screening/index.ts'
-import { addCalendarDays } from '#src/modules/screening/index.ts'
 import { createNrmService, type NrmEventKind } from './nrm.service.ts'
 
 type Candidate = { referral_id: string; person_id: string; assigned_to: string; age: number | null; date_of_birth: string | null; received_on: string }

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { readDateInput } from '#src/platform/http/date-input.ts'
 import { can } from '#src/platform/auth/permissions.ts'
 import { formatDate, londonDate } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -131,14 +131,8 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
 
   app.get<{ Params: PersonParams }>('/referrals/:referralId/people/:personId/nrm', view, (request, reply) => show(request, reply))
 
-  function readDate(body: Body, prefix: string, label: string, errors: FieldErrors): string | null {
-    const check = checkDateInput(dateParts(body, prefix), label, { required: true, notInFuture: true })
-    if (!check.ok) {
-      errors[`${prefix}-${check.part}`] = check.message
-      return null
-    }
-    return check.value
-  }
+  /** The dates of NRM events are required and cannot be in the future. */
+  const readDate = (body: Body, prefix: string, label: string, errors: FieldErrors) => readDateInput(body, prefix, label, { required: true, notInFuture: true }, errors)
 
   app.post<{ Params: PersonParams; Body: Body }>('/referrals/:referralId/people/:personId/nrm-referrals', edit, async (request, reply) => {
     const { referralId, personId } = params(request)

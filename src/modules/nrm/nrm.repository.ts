@@ -1,33 +1,10 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/index.ts'
 
-export type NrmReferralRow = {
-  id: string
-  person_id: string
-  referral_id: string
-  screening_id: string | null
-  nation: string
-  submitted_on: string
-  nrm_reference: string | null
-  first_responder_organisation: string
-  competent_authority: string | null
-  child_at_referral: boolean
-  rg_due_on: string
-  created_at: Date
-}
+export type NrmReferralRow = Pick<Row<'nrm_referrals'>, 'id' | 'person_id' | 'referral_id' | 'screening_id' | 'nation' | 'submitted_on' | 'nrm_reference' | 'first_responder_organisation' | 'competent_authority' | 'child_at_referral' | 'rg_due_on' | 'created_at'>
 
-export type NrmEventRow = {
-  id: string
-  nrm_referral_id: string
-  kind: string
-  occurred_on: string
-  outcome: string | null
-  decided_by: string | null
-  notes: string | null
-  recorded_at: Date
-  recorded_by_name: string | null
-}
+export type NrmEventRow = Pick<Row<'nrm_events'>, 'id' | 'nrm_referral_id' | 'kind' | 'occurred_on' | 'outcome' | 'decided_by' | 'notes' | 'recorded_at'> & { recorded_by_name: string | null }
 
 export async function listNrmReferrals(db: Queryable, referralId: string, personId: string): Promise<NrmReferralRow[]> {
   return db.selectFrom('nrm_referrals').selectAll().where('referral_id', '=', referralId).where('person_id', '=', personId).orderBy('submitted_on', 'desc').execute()
@@ -75,18 +52,7 @@ export async function lockNrmReferral(db: Queryable, id: string): Promise<NrmRef
   return db.selectFrom('nrm_referrals').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
-export type ConsentRow = {
-  id: string
-  purpose: string
-  decision: string
-  recorded_on: string
-  explained_by: string
-  interpreter_used: boolean
-  interpreter_language: string | null
-  points_explained: string[]
-  understanding: string | null
-  created_at: Date
-}
+export type ConsentRow = Pick<Row<'consents'>, 'id' | 'purpose' | 'decision' | 'recorded_on' | 'explained_by' | 'interpreter_used' | 'interpreter_language' | 'points_explained' | 'understanding' | 'created_at'>
 
 export async function listConsents(db: Queryable, personId: string): Promise<ConsentRow[]> {
   return db
@@ -98,20 +64,7 @@ export async function listConsents(db: Queryable, personId: string): Promise<Con
     .execute()
 }
 
-export type DtnRow = {
-  id: string
-  referral_id: string
-  submitted_on: string
-  reference: string | null
-  nation: string
-  encountered_by: string
-  gender: string
-  nationality: string | null
-  age_at_exploitation: string
-  exploitation_types: string[]
-  exploitation_location: string
-  created_at: Date
-}
+export type DtnRow = Pick<Row<'dtn_submissions'>, 'id' | 'referral_id' | 'submitted_on' | 'reference' | 'nation' | 'encountered_by' | 'gender' | 'nationality' | 'age_at_exploitation' | 'exploitation_types' | 'exploitation_location' | 'created_at'>
 
 export async function listDtnSubmissions(db: Queryable, referralId: string, personId: string): Promise<DtnRow[]> {
   return db

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
-import { NotFoundError } from '#src/platform/http/errors.ts'
+import { apiRethrow } from '#src/platform/http/errors.ts'
 import type { Permission } from '#src/platform/auth/permissions.ts'
 import { OccurrenceReferenceError, type PresentedReference } from './occurrence-references.service.ts'
 import { MAX_VALUE_LENGTH, REFERENCE_KIND_VALUES, REFERENCE_KINDS } from './occurrence-references.vocabulary.ts'
@@ -37,10 +37,7 @@ function toJson(r: PresentedReference) {
  */
 export function registerOccurrenceReferenceApi(app: FastifyInstance, { services }: AppDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>()
-  const rethrow = (error: unknown): never => {
-    if (error instanceof OccurrenceReferenceError && error.code === 'not-found') throw new NotFoundError(error.message)
-    throw error
-  }
+  const rethrow = apiRethrow(OccurrenceReferenceError)
 
   const owners: { path: string; type: ReferenceOwner['type']; tag: string; what: string; view: Permission; edit: Permission }[] = [
     { path: '/api/v1/referrals/:id/references', type: 'referral', tag: 'referrals', what: 'a referral', view: 'referral:view', edit: 'referral:update' },

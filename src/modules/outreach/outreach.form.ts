@@ -1,5 +1,5 @@
 import { checkDateInput } from '#src/platform/http/date-input.ts'
-import { asArray, asString, type FieldErrors } from '#src/platform/http/forms.ts'
+import { asArray, asString, tooLong, type FieldErrors } from '#src/platform/http/forms.ts'
 import { DELIVERY, EVENT_KINDS, SECTORS } from './outreach.vocabulary.ts'
 
 /** What the user typed on the event form, kept exactly so the page can be shown again after an error. */
@@ -43,10 +43,6 @@ export const EVENT_FIELD_ORDER = ['title', 'kind', 'startDate', 'startTime', 'en
 type Body = Record<string, unknown>
 const str = (body: Body, key: string, max = 20_000) => asString(body[key]).trim().slice(0, max)
 const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/
-
-function tooLong(errors: FieldErrors, key: string, value: string, max: number, label: string) {
-  if (value.length > max) errors[key] ??= `${label} must be ${new Intl.NumberFormat('en-GB').format(max)} characters or fewer`
-}
 
 function normaliseTime(value: string): string {
   const m = TIME.exec(value)

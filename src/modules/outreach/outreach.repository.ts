@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
-import type { Database, Queryable } from '#src/platform/db/database.ts'
+import type { Database, Queryable, Row } from '#src/platform/db/database.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 
 /** Every SQL statement of the outreach module. Functions take the pool or a transaction. */
@@ -9,7 +9,7 @@ export function organisationKey(name: string): string {
   return name.normalize('NFKC').toLowerCase().replace(/[’']/g, '').replace(/\s+/g, ' ').trim()
 }
 
-export type OrganisationRow = { id: string; name: string; sector: string | null }
+export type OrganisationRow = Pick<Row<'organisations'>, 'id' | 'name' | 'sector'>
 
 /**
  * Finds each organisation by its folded name, creating those not yet known. A known organisation keeps its
@@ -108,18 +108,7 @@ function eventConditions(filters: EventFilters) {
   }
 }
 
-export type EventListRow = {
-  id: string
-  title: string
-  kind: string
-  starts_at: Date
-  delivery: string
-  venue: string | null
-  sectors: string[]
-  attendee_count: number | null
-  priority_tags: string[]
-  organisations: string[]
-}
+export type EventListRow = Pick<Row<'outreach_events'>, 'id' | 'title' | 'kind' | 'starts_at' | 'delivery' | 'venue' | 'sectors' | 'attendee_count' | 'priority_tags'> & { organisations: string[] }
 
 const organisationNames = sql<string[]>`coalesce((SELECT array_agg(o.name ORDER BY eo.position) FROM outreach_event_organisations eo JOIN organisations o ON o.id = eo.organisation_id WHERE eo.event_id = outreach_events.id), '{}')`
 
@@ -253,7 +242,7 @@ export async function eventImpactCounts(db: Queryable, startsAt: Date, days: num
   return rows
 }
 
-export type EventWindowRow = { id: string; title: string; starts_at: Date; before: number; after: number }
+export type EventWindowRow = Pick<Row<'outreach_events'>, 'id' | 'title' | 'starts_at'> & { before: number; after: number }
 
 /** For each event that reached the sector or organisation (latest first), its referrals before and after. */
 export async function impactAroundEvents(db: Queryable, target: { sector: string } | { organisationId: string }, days: number, limit = 24): Promise<EventWindowRow[]> {

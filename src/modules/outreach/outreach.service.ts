@@ -6,7 +6,7 @@ import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { cached } from '#src/shared/cached.ts'
 import { londonDate, londonToInstant } from '#src/shared/dates.ts'
-import { listPriorityTags } from '#src/modules/priorities/index.ts'
+import { listPriorityTags, unknownPriorityTags } from '#src/modules/priorities/index.ts'
 import { OutreachError } from './outreach.errors.ts'
 import type { EventInput } from './outreach.form.ts'
 import { MATERIAL_MAX_BYTES, cleanFilename, sniffMaterial } from './outreach.materials.ts'
@@ -42,10 +42,7 @@ export async function resolveReferringOrganisation(db: Queryable, name: string |
 /** Awareness events and training inputs: recording them, their materials and feedback, and their impact. */
 export function createOutreachService(db: Db) {
   async function assertPriorityTags(tags: string[]): Promise<void> {
-    if (tags.length === 0) return
-    const known = new Set((await listPriorityTags(db)).map((t) => t.id))
-    const unknown = tags.filter((t) => !known.has(t))
-    if (unknown.length > 0) throw new OutreachError('unknown-priority-tag', 'Select strategic priorities from the list', 'priorityTags')
+    if ((await unknownPriorityTags(db, tags)).length > 0) throw new OutreachError('unknown-priority-tag', 'Select strategic priorities from the list', 'priorityTags')
   }
 
   const organisations = cached(() => repo.listOrganisations(db), 10_000)

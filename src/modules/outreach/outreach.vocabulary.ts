@@ -1,13 +1,10 @@
+import { labelled } from '#src/shared/labelled.ts'
+
 /**
  * The words of outreach: values stored in the database, with the labels users read.
  * Sectors are the audiences the team trains and the places referrals come from (issue 7); the same list
  * is asked on the referral intake, so an event and the referrals that follow it share one vocabulary.
  */
-function labelled<const T extends readonly { value: string; text: string }[]>(items: T) {
-  const values = items.map((i) => i.value) as unknown as { [K in keyof T]: T[K]['value'] }
-  const labels = new Map<string, string>(items.map((i) => [i.value, i.text]))
-  return { items, values, label: (value: string) => labels.get(value) ?? value, has: (value: string) => labels.has(value) }
-}
 
 export const SECTORS = labelled([
   { value: 'health', text: 'Health' },

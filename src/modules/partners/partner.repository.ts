@@ -1,17 +1,7 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 
-export type AgencyRow = {
-  id: string
-  name: string
-  kind: string
-  first_responder: boolean
-  duty_to_notify: boolean
-  phone: string | null
-  email: string | null
-  notes: string | null
-  active: boolean
-}
+export type AgencyRow = Pick<Row<'agencies'>, 'id' | 'name' | 'kind' | 'first_responder' | 'duty_to_notify' | 'phone' | 'email' | 'notes' | 'active'>
 
 const agencyColumns = ['id', 'name', 'kind', 'first_responder', 'duty_to_notify', 'phone', 'email', 'notes', 'active'] as const
 
@@ -47,7 +37,7 @@ export async function updateAgency(db: Queryable, id: string, row: Omit<AgencyRo
   return result.numUpdatedRows > 0n
 }
 
-export type ContactRow = { id: string; name: string; job_title: string | null; phone: string | null; email: string | null; active: boolean }
+export type ContactRow = Pick<Row<'agency_contacts'>, 'id' | 'name' | 'job_title' | 'phone' | 'email' | 'active'>
 
 export async function listContacts(db: Queryable, agencyId: string): Promise<ContactRow[]> {
   return db.selectFrom('agency_contacts').select(['id', 'name', 'job_title', 'phone', 'email', 'active']).where('agency_id', '=', agencyId).orderBy('active', 'desc').orderBy('name').execute()

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
-import { NotFoundError } from '#src/platform/http/errors.ts'
+import { apiRethrow, NotFoundError } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
 import { LocationInput, NewPersonInput, PersonDetailsChange } from './person.schema.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
@@ -29,10 +29,7 @@ const Person = z.object({
 export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const Linked = z.object({ id: z.uuid(), display: z.string(), links: z.array(z.object({ relation: z.string(), personId: z.uuid().nullable(), name: z.string().nullable(), validFrom: z.string().nullable(), source: z.string() })) })
-  const notFound = (error: unknown) => {
-    if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
-    throw error
-  }
+  const notFound = apiRethrow(PersonError)
 
   api.post(
     '/api/v1/people',

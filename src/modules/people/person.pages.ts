@@ -2,30 +2,27 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { withDateParts } from '#src/platform/http/page-forms.ts'
 import { can } from '#src/platform/auth/permissions.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
-import { COUNTRIES, countryName, isCountryCode, languageName, parseLanguageList } from '#src/shared/reference-data.ts'
+import { COUNTRIES, countryName, languageName } from '#src/shared/reference-data.ts'
 import { describeAge } from './person.presenter.ts'
 import { CASE_ROLES, EVENT_KINDS, GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from './person.vocabulary.ts'
-import { LocationInput, type PersonDetailsChange } from './person.schema.ts'
+import { type PersonDetailsChange } from './person.schema.ts'
+import { DetailsForm, DOCUMENT_KINDS, DocumentForm, OBJECT_RELATIONS, ObjectLinkForm, PlaceLinkForm, placeLinkInput } from './person.forms.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
-import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
+import { PersonError, PLACE_RELATIONS } from './person.service.ts'
 import { askWhom } from './access-policy.ts'
-import { personMatchingPanel } from '#src/modules/matching/index.ts'
-import { MatchError } from '#src/modules/matching/index.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
 
 const NAME_KINDS = { primary: 'Main name', alias: 'Alias', spelling: 'Other spelling', 'original-script': 'Original script', nickname: 'Nickname' } as const
-const DOCUMENT_KINDS = { passport: 'Passport', 'national-id': 'National identity card', 'driving-licence': 'Driving licence', 'residence-permit': 'Residence permit', 'birth-certificate': 'Birth certificate', other: 'Other' } as const
-const RELATIONS = { uses: 'Uses', owns: 'Owns', 'registered-keeper': 'Registered keeper', drives: 'Drives', 'account-holder': 'Account holder', runs: 'Runs', works: 'Works on' } as const
 
 const linkHref = (type: string, otherId: string) => (type === 'person' ? `/people/${otherId}` : type === 'location' ? `/places/${otherId}` : type === 'object' ? `/objects/${otherId}` : null)
-const relationLabel = (relation: string) => (RELATIONS as Record<string, string>)[relation] ?? (PLACE_RELATIONS as Record<string, string>)[relation] ?? relation.replace(/-/g, ' ')
+const relationLabel = (relation: string) => (OBJECT_RELATIONS as Record<string, string>)[relation] ?? (PLACE_RELATIONS as Record<string, string>)[relation] ?? relation.replace(/-/g, ' ')
 
 /** A person's record: names in every script, documents, phones and vehicles, roles, and the protected facets. */
 export function registerPersonPages(app: FastifyInstance, { services }: AppDeps): void {
@@ -42,11 +39,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     if (survivor && survivor !== request.params.id) return reply.redirect(`/people/${survivor}`, 303)
     // The matching panel is read before the person, unrecorded, so that the page's views are one audit append.
     const matching = can(request.user, 'match:review')
-      ? await personMatchingPanel(services.matching, id(request), userOf(request), actorOf(request)).catch((error: unknown) => {
-          // No such person: the view below says so.
-          if (error instanceof MatchError && error.code === 'not-found') return null
-          throw error
-        })
+      ? await services.personMatchingPanel(id(request), userOf(request), actorOf(request))
       : null
     let view
     try {
@@ -99,7 +92,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         NAME_KINDS: Object.entries(NAME_KINDS).filter(([k]) => k !== 'primary').map(([value, text]) => ({ value, text })),
         DOCUMENT_KINDS: Object.entries(DOCUMENT_KINDS).map(([value, text]) => ({ value, text })),
         OBJECT_KINDS: Object.entries(OBJECT_KINDS).filter(([k]) => k !== 'deal-line').map(([value, text]) => ({ value, text })),
-        RELATIONS: Object.entries(RELATIONS).map(([value, text]) => ({ value, text })),
+        OBJECT_RELATIONS: Object.entries(OBJECT_RELATIONS).map(([value, text]) => ({ value, text })),
         PLACE_RELATIONS: Object.entries(PLACE_RELATIONS).map(([value, text]) => ({ value, text })),
         PREMISES_TYPES: PREMISES_TYPES.items,
         GENDERS: GENDERS.items,
@@ -180,80 +173,34 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/documents', edit, async (request, reply) => {
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const kind = asString(body.kind)
-    if (!Object.hasOwn(DOCUMENT_KINDS, kind)) errors.kind = 'Select the type of document'
-    const number = asString(body.number).trim()
-    if (number.length > 60) errors.number = 'Document number must be 60 characters or fewer'
-    const country = asString(body.issuingCountry)
-    if (country && !isCountryCode(country)) errors.issuingCountry = 'Select the issuing country from the list'
-    const expiry = checkDateInput(dateParts(body, 'expiresOn'), 'Expiry date', { required: false })
-    if (!expiry.ok) errors[`expiresOn-${expiry.part}`] = expiry.message
-    const held = asString(body.heldByPerson)
-    if (Object.keys(errors).length > 0) return show(request, reply.code(400), { errors, values: body, form: 'document' })
-    return attempt(
-      request,
-      reply,
-      'document',
-      () => people.addDocument(id(request), { kind, number: number || null, issuingCountry: country || null, expiresOn: expiry.ok ? expiry.value : null, heldByPerson: held === 'yes' ? true : held === 'no' ? false : null }, actorOf(request)),
-      'Document added',
-    )
+    const parsed = parseForm(DocumentForm, withDateParts(body, 'expiresOn'))
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'document' })
+    return attempt(request, reply, 'document', () => people.addDocument(id(request), parsed.value, actorOf(request)), 'Document added')
   })
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/details', edit, (request, reply) => {
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const dob = checkDateInput(dateParts(body, 'dateOfBirth'), 'Date of birth', { required: false, notInFuture: true })
-    if (!dob.ok) errors[`dateOfBirth-${dob.part}`] = dob.message
-    const ageText = asString(body.approximateAge).trim()
-    const age = ageText === '' ? null : /^\d{1,3}$/.test(ageText) && Number(ageText) <= 120 ? Number(ageText) : NaN
-    if (Number.isNaN(age)) errors.approximateAge = 'Approximate age must be a whole number between 0 and 120'
-    const gender = asString(body.gender)
-    if (!(GENDERS.values as readonly string[]).includes(gender)) errors.gender = 'Select a gender'
-    const nationalities = [asString(body.nationality), asString(body.secondNationality)].filter(Boolean)
-    if (nationalities.some((n) => !isCountryCode(n))) errors.nationality = 'Select a nationality from the list'
-    const languages = parseLanguageList(asString(body.languages).slice(0, 1000))
-    if (languages.unknown.length > 0) errors.languages = `We do not recognise ${languages.unknown.map((l) => `‘${l.slice(0, 40)}’`).join(', ')}. Enter language names in English, separated by commas, like Romanian, English`
-    const vulnerability = asString(body.vulnerability).trim()
-    if (vulnerability.length > 1000) errors.vulnerability = 'Vulnerability must be 1000 characters or fewer'
-    if (Object.keys(errors).length > 0) return show(request, reply.code(400), { errors, values: body, form: 'details' })
-    const change: PersonDetailsChange = {
-      dateOfBirth: dob.ok ? dob.value : null,
-      approximateAge: age,
-      ageDisputed: asString(body.ageDisputed) === 'yes',
-      gender: gender as PersonDetailsChange['gender'],
-      nationalities: [...new Set(nationalities)],
-      languages: languages.codes,
-      vulnerability: vulnerability || null,
-    }
+    const parsed = parseForm(DetailsForm, withDateParts(body, 'dateOfBirth'))
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'details' })
+    const change: PersonDetailsChange = parsed.value
     return attempt(request, reply, 'details', () => people.updateDetails(id(request), change, actorOf(request)), 'Details changed')
   })
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/places', edit, (request, reply) => {
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const place = LocationInput.safeParse({ addressLine1: asString(body.addressLine1), town: asString(body.town), postcode: asString(body.postcode), premisesType: asString(body.premisesType) || 'other' })
-    if (!place.success) for (const issue of place.error.issues) errors[String(issue.path[0] ?? 'addressLine1')] ??= issue.message
-    const relation = asString(body.placeRelation)
-    if (!Object.hasOwn(PLACE_RELATIONS, relation)) errors.placeRelation = 'Select how they are connected to the place'
-    const source = asString(body.placeSource).trim()
-    if (!source) errors.placeSource = 'Enter where this information came from'
-    else if (source.length > 200) errors.placeSource = 'Source must be 200 characters or fewer'
-    const from = checkDateInput(dateParts(body, 'placeFrom'), 'Date they were first there', { required: false, notInFuture: true })
-    if (!from.ok) errors[`placeFrom-${from.part}`] = from.message
-    if (Object.keys(errors).length > 0 || !place.success) return show(request, reply.code(400), { errors, values: body, form: 'place' })
-    return attempt(request, reply, 'place', () => people.linkPlace(id(request), { place: place.data, relation: relation as PlaceRelation, source, validFrom: from.ok ? from.value : null }, actorOf(request)), 'Place added')
+    const parsed = parseForm(PlaceLinkForm, placeLinkInput(withDateParts(body, 'placeFrom')))
+    // The place's own fields are at the top of the form, under their own ids.
+    if (!parsed.ok) return show(request, reply.code(400), { errors: Object.fromEntries(Object.entries(parsed.errors).map(([key, message]) => [key.replace(/^place-/, ''), message])), values: body, form: 'place' })
+    const { place, placeRelation: relation, placeSource: source, placeFrom: validFrom } = parsed.value
+    return attempt(request, reply, 'place', () => people.linkPlace(id(request), { place, relation, source, validFrom }, actorOf(request)), 'Place added')
   })
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/objects', edit, (request, reply) => {
     const body = request.body ?? {}
-    const kind = asString(body.kind) as ObjectKind
-    const relation = asString(body.relation)
-    if (!Object.hasOwn(OBJECT_KINDS, kind) || kind === 'deal-line') return show(request, reply.code(400), { errors: { kind: 'Select what you are adding' }, values: body, form: 'object' })
-    if (!Object.hasOwn(RELATIONS, relation)) return show(request, reply.code(400), { errors: { relation: 'Select how they are connected to it' }, values: body, form: 'object' })
-    const source = asString(body.source).trim()
-    if (!source) return show(request, reply.code(400), { errors: { source: 'Enter where this information came from' }, values: body, form: 'object' })
-    return attempt(request, reply, 'object', () => people.linkObject(id(request), { kind, value: asString(body.value), relation, validFrom: null, source: source.slice(0, 200) }, actorOf(request)), `${OBJECT_KINDS[kind]} added`)
+    const parsed = parseForm(ObjectLinkForm, body)
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'object' })
+    const { kind, value, relation, source } = parsed.value
+    return attempt(request, reply, 'object', () => people.linkObject(id(request), { kind, value, relation, validFrom: null, source }, actorOf(request)), `${OBJECT_KINDS[kind]} added`)
   })
 
   // A supervisor assigns a support worker (ISA) to a victim, or ends their support with a reason (ADR 0009).

@@ -1,21 +1,10 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { displayName } from './display-name.ts'
 import { caseVisible } from './access-policy.ts'
 
-export type PersonRow = {
-  id: string
-  date_of_birth: string | null
-  approximate_age: number | null
-  age_disputed: boolean
-  gender: string
-  nationalities: string[]
-  languages: string[]
-  vulnerability: string | null
-  created_at: Date
-  merged_into: string | null
-}
+export type PersonRow = Pick<Row<'people'>, 'id' | 'date_of_birth' | 'approximate_age' | 'age_disputed' | 'gender' | 'nationalities' | 'languages' | 'vulnerability' | 'created_at' | 'merged_into'>
 
 /**
  * The ids a person reads as: themselves and every record merged into them (matching module, migration 0010).

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import { displayName } from './display-name.ts'
 
 /**
@@ -11,20 +11,7 @@ export const SUPPORT_ROLE = 'support'
 /** A person and every record merged into them, from any of its ids: the identity the access policy reads. */
 const identity = (personId: string) => sql`(SELECT person_identity(person_root(${personId}::uuid)))`
 
-export type SupportWorkerRow = {
-  id: string
-  person_id: string
-  user_id: string
-  user_name: string
-  user_disabled: boolean
-  assigned_at: Date
-  assigned_by: string | null
-  assigned_by_name: string | null
-  ended_at: Date | null
-  ended_by: string | null
-  ended_by_name: string | null
-  end_reason: string | null
-}
+export type SupportWorkerRow = Pick<Row<'person_support_workers'>, 'id' | 'person_id' | 'user_id' | 'assigned_at' | 'assigned_by' | 'ended_at' | 'ended_by' | 'end_reason'> & { user_name: string; user_disabled: boolean; assigned_by_name: string | null; ended_by_name: string | null }
 
 /** A person's support workers (current first, then ended ones, newest first), across their merged identity. */
 export async function listForPerson(db: Queryable, personId: string, options: { includeEnded: boolean }): Promise<SupportWorkerRow[]> {

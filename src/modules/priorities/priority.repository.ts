@@ -9,6 +9,16 @@ export async function listPriorityTags(db: Queryable, options: { includeInactive
   return query.execute()
 }
 
+/**
+ * The tags in a list that are not active strategic priorities: the one check of a referral's or an event's tags,
+ * so both refuse the same ones. The caller words the refusal for its own page or API.
+ */
+export async function unknownPriorityTags(db: Queryable, tags: readonly string[]): Promise<string[]> {
+  if (tags.length === 0) return []
+  const known = new Set((await listPriorityTags(db)).map((t) => t.id))
+  return tags.filter((t) => !known.has(t))
+}
+
 export async function insertPriorityTag(db: Queryable, tag: { id: string; label: string }): Promise<boolean> {
   const inserted = await db
     .insertInto('priority_tags')

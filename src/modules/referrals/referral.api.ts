@@ -4,20 +4,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
+import { ProblemSchema as Problem } from '#src/platform/http/problem.ts'
 import { COUNT_CAP } from './referral.service.ts'
 import { AssignmentInput, GradingInput, IsoDate, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
 import { EXPLOITATION_TYPES, GRADE_LEVELS, SOURCES, STATUSES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
 import { URGENCY_REASONS, type UrgencyReason } from './referral.urgency.ts'
 import { IDEMPOTENCY_KEY_HOURS, type GradingRow, type LocationRow, type ReferralListRow, type ReferralRow, type SubjectRow } from './referral.repository.ts'
-
-const Problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.int(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
-  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
-})
 
 const ReferralSummary = z.object({
   id: z.uuid(),

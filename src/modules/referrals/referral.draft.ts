@@ -1,5 +1,5 @@
 import { checkDateInput } from '#src/platform/http/date-input.ts'
-import { asArray, asString, type FieldErrors } from '#src/platform/http/forms.ts'
+import { asArray, asString, tooLong, type FieldErrors } from '#src/platform/http/forms.ts'
 import { isCountryCode, parseLanguageList } from '#src/shared/reference-data.ts'
 import { londonToInstant } from '#src/shared/dates.ts'
 import { isValid as isValidPostcode } from 'postcode'
@@ -62,10 +62,6 @@ export type ReferralDraft = {
 
 type Body = Record<string, unknown>
 const str = (body: Body, key: string, max = 100_000) => asString(body[key]).trim().slice(0, max)
-
-function tooLong(errors: FieldErrors, key: string, value: string, max: number, label: string) {
-  if (value.length > max) errors[key] ??= `${label} must be ${new Intl.NumberFormat('en-GB').format(max)} characters or fewer`
-}
 
 export function readReceived(body: Body): { draft: ReceivedDraft; errors: FieldErrors } {
   const draft: ReceivedDraft = {

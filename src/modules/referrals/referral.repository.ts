@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type SqlBool, type Expression } from 'kysely'
-import type { Database, Queryable } from '#src/platform/db/database.ts'
+import type { Database, Queryable, Row } from '#src/platform/db/database.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import type { GradeLevel, ReferralStatus, ThriveElement } from './referral.vocabulary.ts'
 import { deriveUrgency, type Urgency } from './referral.urgency.ts'
@@ -132,6 +132,15 @@ export async function insertReferralEvent(
     .execute()
 }
 
+/**
+ * Triage is overdue when a referral still untriaged and not closed was received more than the SLA ago. Written
+ * once so that the queue's filter, its column and the referral page cannot disagree about which referrals count.
+ */
+function overdue(slaHours: number) {
+  return sql<boolean>`(referrals.triaged_at IS NULL AND referrals.status <> 'closed'
+    AND referrals.received_at < now() - make_interval(hours => ${slaHours}))`
+}
+
 function filterConditions(filters: ReferralFilters, slaHours: number) {
   return (eb: ExpressionBuilder<Database, 'referrals'>): Expression<SqlBool> => {
     const conditions: Expression<SqlBool>[] = []
@@ -144,11 +153,7 @@ function filterConditions(filters: ReferralFilters, slaHours: number) {
     else if (filters.assignedTo) conditions.push(eb('referrals.assigned_to', '=', filters.assignedTo))
     if (filters.receivedFrom) conditions.push(sql<SqlBool>`referrals.received_at >= ${filters.receivedFrom}::date::timestamp AT TIME ZONE 'Europe/London'`)
     if (filters.receivedTo) conditions.push(sql<SqlBool>`referrals.received_at < (${filters.receivedTo}::date + 1)::timestamp AT TIME ZONE 'Europe/London'`)
-    if (filters.overdueOnly) {
-      conditions.push(eb('referrals.triaged_at', 'is', null))
-      conditions.push(eb('referrals.status', '!=', 'closed'))
-      conditions.push(sql<SqlBool>`referrals.received_at < now() - make_interval(hours => ${slaHours})`)
-    }
+    if (filters.overdueOnly) conditions.push(overdue(slaHours))
     return eb.and(conditions)
   }
 }
@@ -180,8 +185,7 @@ export async function listReferrals(
       'referrals.urgency_reasons',
       sql<Date | null>`(CASE WHEN referrals.status = 'opened-as-case' THEN (SELECT max(e.occurred_at) FROM referral_events e
         WHERE e.referral_id = referrals.id AND e.kind = 'status-changed' AND e.to_status = 'opened-as-case') END)`.as('opened_as_case_at'),
-      sql<boolean>`(referrals.triaged_at IS NULL AND referrals.status <> 'closed'
-        AND referrals.received_at < now() - make_interval(hours => ${slaHours}))`.as('overdue'),
+      overdue(slaHours).as('overdue'),
       sql<number>`(SELECT count(*)::int FROM referral_subjects rs WHERE rs.referral_id = referrals.id)`.as('people_count'),
     ])
     .where(filterConditions(filters, slaHours))
@@ -202,33 +206,7 @@ export async function countReferrals(db: Queryable, filters: ReferralFilters, sl
   return row.n
 }
 
-export type ReferralRow = {
-  id: string
-  reference: string
-  received_at: Date
-  source: string
-  referring_organisation: string | null
-  referrer_name: string | null
-  referrer_contact: string | null
-  summary: string
-  exploitation_types: string[]
-  county_lines: boolean
-  priority_tags: string[]
-  status: string
-  closure_reason: string | null
-  assigned_to: string | null
-  assignee_name: string | null
-  triaged_at: Date | null
-  closed_at: Date | null
-  created_at: Date
-  created_by_name: string | null
-  updated_at: Date
-  version: number
-  overdue: boolean
-  urgent: boolean
-  urgency_reasons: string[]
-  urgency_indicators: string[]
-}
+export type ReferralRow = Pick<Row<'referrals'>, 'id' | 'reference' | 'received_at' | 'source' | 'referring_organisation' | 'referrer_name' | 'referrer_contact' | 'summary' | 'exploitation_types' | 'county_lines' | 'priority_tags' | 'status' | 'closure_reason' | 'assigned_to' | 'triaged_at' | 'closed_at' | 'created_at' | 'updated_at' | 'version'> & { assignee_name: string | null; created_by_name: string | null; overdue: boolean; urgent: boolean; urgency_reasons: string[]; urgency_indicators: string[] }
 
 export async function findReferral(db: Queryable, id: string, slaHours: number): Promise<ReferralRow | undefined> {
   return db
@@ -260,24 +238,13 @@ export async function findReferral(db: Queryable, id: string, slaHours: number):
       'referrals.urgent',
       'referrals.urgency_reasons',
       'referrals.urgency_indicators',
-      sql<boolean>`(referrals.triaged_at IS NULL AND referrals.status <> 'closed'
-        AND referrals.received_at < now() - make_interval(hours => ${slaHours}))`.as('overdue'),
+      overdue(slaHours).as('overdue'),
     ])
     .where('referrals.id', '=', id)
     .executeTakeFirst()
 }
 
-export type SubjectRow = {
-  person_id: string
-  role: string
-  names: string[]
-  date_of_birth: string | null
-  approximate_age: number | null
-  age_disputed: boolean
-  gender: string
-  nationalities: string[]
-  languages: string[]
-}
+export type SubjectRow = Pick<Row<'people'>, 'date_of_birth' | 'approximate_age' | 'age_disputed' | 'gender' | 'nationalities' | 'languages'> & { person_id: string; role: string; names: string[] }
 
 export async function findSubjects(db: Queryable, referralId: string): Promise<SubjectRow[]> {
   return db
@@ -299,15 +266,7 @@ export async function findSubjects(db: Queryable, referralId: string): Promise<S
     .execute()
 }
 
-export type LocationRow = {
-  id: string
-  address_line_1: string | null
-  address_line_2: string | null
-  town: string | null
-  postcode: string | null
-  description: string | null
-  premises_type: string
-}
+export type LocationRow = Pick<Row<'locations'>, 'id' | 'address_line_1' | 'address_line_2' | 'town' | 'postcode' | 'description' | 'premises_type'>
 
 export async function findLocations(db: Queryable, referralId: string): Promise<LocationRow[]> {
   return db
@@ -319,16 +278,7 @@ export async function findLocations(db: Queryable, referralId: string): Promise<
     .execute()
 }
 
-export type ReferralEventRow = {
-  id: string
-  occurred_at: Date
-  kind: string
-  from_status: string | null
-  to_status: string | null
-  reason: string | null
-  details: Record<string, unknown>
-  actor_name: string | null
-}
+export type ReferralEventRow = Pick<Row<'referral_events'>, 'id' | 'occurred_at' | 'kind' | 'from_status' | 'to_status' | 'reason'> & { details: Record<string, unknown>; actor_name: string | null }
 
 /** References of the live jobs opened from this referral that the user may not see (restricted jobs they do not work). */
 export async function hiddenCaseReferences(db: Queryable, referralId: string, visible: (caseIdColumn: string) => Expression<SqlBool>): Promise<string[]> {

@@ -7,7 +7,7 @@ import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { caseVisible, createPerson, createPlace, mayGrantVictimSide } from '#src/modules/people/index.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { cached } from '#src/shared/cached.ts'
-import { listPriorityTags } from '#src/modules/priorities/index.ts'
+import { listPriorityTags, unknownPriorityTags } from '#src/modules/priorities/index.ts'
 import { resolveReferringOrganisation } from '#src/modules/outreach/index.ts'
 import { londonToInstant } from '#src/shared/dates.ts'
 import { ReferralError } from './referral.errors.ts'
@@ -85,9 +85,7 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
   }
 
   async function assertPriorityTags(tags: string[]): Promise<void> {
-    if (tags.length === 0) return
-    const known = new Set((await listPriorityTags(db)).map((t) => t.id))
-    const unknown = tags.filter((t) => !known.has(t))
+    const unknown = await unknownPriorityTags(db, tags)
     if (unknown.length > 0) throw new ReferralError('unknown-priority-tag', `Unknown strategic priority: ${unknown.join(', ')}`, 'priorityTags')
   }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/index.ts'
 
 export const RECORD_TYPES = ['live-job-public-protection', 'live-job', 'nrm-victim', 'intelligence', 'referral-not-proceeded', 'public-report', 'partner-disclosure', 'person'] as const
@@ -14,18 +14,7 @@ export const REVIEW_GROUPS = {
 } as const
 export type ReviewGroup = keyof typeof REVIEW_GROUPS
 
-export type ScheduleRow = {
-  record_type: RecordType
-  label: string
-  review_group: ReviewGroup
-  first_review_months: number
-  review_every_months: number
-  keep_until_age: number | null
-  basis: string
-  confirmed_by_name: string | null
-  confirmed_at: Date | null
-  updated_at: Date
-}
+export type ScheduleRow = Pick<Row<'retention_schedules'>, 'label' | 'first_review_months' | 'review_every_months' | 'keep_until_age' | 'basis' | 'confirmed_at' | 'updated_at'> & { record_type: RecordType; review_group: ReviewGroup; confirmed_by_name: string | null }
 
 export async function listSchedules(db: Queryable): Promise<ScheduleRow[]> {
   const { rows } = await sql<ScheduleRow>`

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { asArray, asString, dateParts, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { dateField, field, requiredText, withDateParts } from '#src/platform/http/page-forms.ts'
+import { z } from 'zod'
 import { checkDateInput } from '#src/platform/http/date-input.ts'
 import { formatDate, londonDate } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -17,6 +19,16 @@ type Params = { id: string }
 const REFERRAL_STATUS: Record<string, string> = { new: 'new', 'in-triage': 'in triage', screening: 'screening', 'opened-as-case': 'opened as a live job', closed: 'closed' }
 
 /** Safeguarding hub meetings (staff) and the partner users' pages: their agency's actions and meeting view. */
+const DAYS_MESSAGE = 'Days of new referrals must be a whole number from 1 to 365'
+/** A new hub meeting: its agenda is drawn from the referrals of the last `referralDays` days and the open plans. */
+const MeetingForm = z.object({
+  title: requiredText('Enter a title for the meeting', 200, 'Title must be 200 characters or fewer'),
+  heldOn: dateField('Meeting date', { required: true }),
+  referralDays: field(z.string().regex(/^\d{1,3}$/, { error: DAYS_MESSAGE }))
+    .transform(Number)
+    .refine((days) => days >= 1 && days <= 365, { error: DAYS_MESSAGE }),
+})
+
 export function registerHubPages(app: FastifyInstance, { services, config }: AppDeps): void {
   const safeguarding = services.safeguarding
   const manage = { config: { access: 'safeguarding-meeting:manage' as const } }
@@ -43,17 +55,10 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
 
   app.post<{ Body: Body }>('/hub-meetings', manage, async (request, reply) => {
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const title = asString(body.title).trim()
-    if (!title) errors.title = 'Enter a title for the meeting'
-    else if (title.length > 200) errors.title = 'Title must be 200 characters or fewer'
-    const date = checkDateInput(dateParts(body, 'heldOn'), 'Meeting date', { required: true })
-    if (!date.ok) errors[`heldOn-${date.part}`] = date.message
-    const daysText = asString(body.referralDays).trim()
-    const days = /^\d{1,3}$/.test(daysText) ? Number(daysText) : NaN
-    if (!(days >= 1 && days <= 365)) errors.referralDays = 'Days of new referrals must be a whole number from 1 to 365'
-    if (Object.keys(errors).length > 0 || !date.ok) return list(request, reply.code(400), body, errors)
-    const id = await safeguarding.createMeeting({ title, heldOn: date.value!, referralDays: days }, actorOf(request))
+    const parsed = parseForm(MeetingForm, withDateParts(body, 'heldOn'))
+    if (!parsed.ok) return list(request, reply.code(400), body, parsed.errors)
+    const { title, heldOn, referralDays } = parsed.value
+    const id = await safeguarding.createMeeting({ title, heldOn: heldOn!, referralDays }, actorOf(request))
     await request.flash('Meeting created with its agenda')
     return reply.redirect(`/hub-meetings/${id}`, 303)
   })

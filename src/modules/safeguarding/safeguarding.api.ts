@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
-import { NotFoundError } from '#src/platform/http/errors.ts'
+import { apiRethrow } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
 import { SafeguardingError } from './safeguarding.service.ts'
 import { ACTION_STATUSES, RISK_RATINGS, type ActionStatus, type RiskRating } from './safeguarding.vocabulary.ts'
@@ -37,11 +37,7 @@ export function registerSafeguardingApi(app: FastifyInstance, { services }: AppD
   const api = app.withTypeProvider<ZodTypeProvider>()
   const safeguarding = services.safeguarding
   // The service names fields as the API does, except the owner, which is one of two JSON fields.
-  const rethrow = (error: unknown): never => {
-    if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
-    if (error instanceof SafeguardingError && error.field === 'owner') throw new SafeguardingError(error.code, error.message, 'ownerUserId')
-    throw error
-  }
+  const rethrow = apiRethrow(SafeguardingError, { owner: 'ownerUserId' })
 
   api.get(
     '/api/v1/people/:id/safeguarding-plan',

@@ -2,16 +2,12 @@ import type { Db } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
-import { londonDate } from '#src/shared/dates.ts'
+import { addCalendarDays, londonDate } from '#src/shared/dates.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import * as repo from './safeguarding.repository.ts'
 import { createSafeguardingService } from './safeguarding.service.ts'
 
-const shift = (days: number) => {
-  const d = new Date(`${londonDate()}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + days)
-  return d.toISOString().slice(0, 10)
-}
+const shift = (days: number) => addCalendarDays(londonDate(), days)
 
 /**
  * Two synthetic safeguarding plans (on potential victims from the synthetic referrals, run by the officers

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { readDateInput } from '#src/platform/http/date-input.ts'
 import { formatDate } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { guardVictimFacet } from '#src/modules/people/index.ts'
@@ -22,15 +22,6 @@ type ItemParams = { id: string; kind: string; itemId: string }
 
 /** Dates are GOV.UK date inputs on pages: a service's "dueOn" problem belongs on the day box. */
 const pageField = (field: string) => (field === 'dueOn' || field === 'heldOn' ? `${field}-day` : field)
-
-function readDate(body: Body, prefix: string, label: string, required: boolean, errors: FieldErrors): string | null {
-  const check = checkDateInput(dateParts(body, prefix), label, { required })
-  if (!check.ok) {
-    errors[`${prefix}-${check.part}`] = check.message
-    return null
-  }
-  return check.value
-}
 
 const dateValues = (prefix: string, iso: string | null) => (iso ? { [`${prefix}-day`]: String(Number(iso.slice(8, 10))), [`${prefix}-month`]: String(Number(iso.slice(5, 7))), [`${prefix}-year`]: iso.slice(0, 4) } : {})
 
@@ -153,13 +144,13 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
       return input as NeedInput
     }
     if (kind === 'reviews') {
-      const dueOn = readDate(body, 'dueOn', 'Review date', true, errors)
-      const heldOn = readDate(body, 'heldOn', 'Date the review was held', false, errors)
+      const dueOn = readDateInput(body, 'dueOn', 'Review date', { required: true }, errors)
+      const heldOn = readDateInput(body, 'heldOn', 'Date the review was held', { required: false }, errors)
       const input = { dueOn, heldOn, notes: asString(body.notes) }
       for (const [k, v] of Object.entries(checkReview(input))) if (k !== 'dueOn') errors[k] = v
       return input
     }
-    const dueOn = readDate(body, 'dueOn', 'Due date', true, errors)
+    const dueOn = readDateInput(body, 'dueOn', 'Due date', { required: true }, errors)
     const input = { text: asString(body.text), owner: parseOwner(asString(body.owner)), dueOn }
     for (const [k, v] of Object.entries(checkAction(input))) if (k !== 'dueOn') errors[k] = v
     return input

@@ -1,10 +1,10 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import type { Owner } from './safeguarding.validation.ts'
 
 /** All SQL for safeguarding plans, actions and hub meetings. Row types stay in the module. */
 
-export type PlanRow = { id: string; reference: string; person_id: string; created_at: Date }
+export type PlanRow = Pick<Row<'safeguarding_plans'>, 'id' | 'reference' | 'person_id' | 'created_at'>
 
 export async function nextPlanReference(db: Queryable, year: number): Promise<string> {
   const { rows } = await sql<{ n: string }>`SELECT nextval('safeguarding_plan_reference_seq')::text AS n`.execute(db)
@@ -63,22 +63,7 @@ export async function listReviews(db: Queryable, planId: string) {
   return db.selectFrom('safeguarding_reviews').select(['id', 'due_on', 'held_on', 'notes']).where('plan_id', '=', planId).orderBy('due_on').execute()
 }
 
-export type ActionRow = {
-  id: string
-  plan_id: string | null
-  meeting_id: string | null
-  meeting_item_id: string | null
-  text: string
-  owner_user_id: string | null
-  owner_agency_id: string | null
-  owner_name: string | null
-  due_on: string
-  status: string
-  closed_at: Date | null
-  plan_reference: string | null
-  person_id: string | null
-  meeting_reference: string | null
-}
+export type ActionRow = Pick<Row<'safeguarding_actions'>, 'id' | 'plan_id' | 'meeting_id' | 'meeting_item_id' | 'text' | 'owner_user_id' | 'owner_agency_id' | 'due_on' | 'status' | 'closed_at'> & { owner_name: string | null; plan_reference: string | null; person_id: string | null; meeting_reference: string | null }
 
 function actionQuery(db: Queryable) {
   return db
@@ -224,7 +209,7 @@ export async function userAgency(db: Queryable, userId: string): Promise<string 
   return row?.agency_id ?? null
 }
 
-export type PartnerActionRow = { id: string; text: string; due_on: string; status: string; plan_reference: string | null; meeting_reference: string | null }
+export type PartnerActionRow = Pick<Row<'safeguarding_actions'>, 'id' | 'text' | 'due_on' | 'status'> & { plan_reference: string | null; meeting_reference: string | null }
 
 /**
  * What a partner may read about an action: its text, due date, status, and the plan's reference. Deliberately
@@ -260,7 +245,7 @@ export async function agencyMeetings(db: Queryable, agencyId: string) {
 
 // --- Hub meetings ----------------------------------------------------------------------------------------
 
-export type MeetingRow = { id: string; reference: string; title: string; held_on: string; referral_days: number; created_at: Date }
+export type MeetingRow = Pick<Row<'hub_meetings'>, 'id' | 'reference' | 'title' | 'held_on' | 'referral_days' | 'created_at'>
 
 export async function listMeetings(db: Queryable): Promise<MeetingRow[]> {
   return db.selectFrom('hub_meetings').select(['id', 'reference', 'title', 'held_on', 'referral_days', 'created_at']).orderBy('held_on', 'desc').orderBy('created_at', 'desc').limit(100).execute()

@@ -4,7 +4,8 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
-import { ageOn, londonDate, londonToInstant } from '#src/shared/dates.ts'
+import { addCalendarDays, londonDate, londonToInstant } from '#src/shared/dates.ts'
+import { treatedAsChild } from '#src/shared/child.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { victimFacetAccess } from '#src/modules/people/index.ts'
 import * as repo from './safeguarding.repository.ts'
@@ -17,19 +18,6 @@ export const SafeguardingError = defineDomainError('SafeguardingError', { 'not-f
 function refuse(errors: FieldErrors): void {
   const [field] = Object.keys(errors)
   if (field) throw new SafeguardingError('invalid', errors[field], field)
-}
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + days)
-  return d.toISOString().slice(0, 10)
-}
-
-/** A child, or someone who may be under 18 (age disputed), is presumed a child: DOMAIN.md 3.4. */
-export function isChild(person: { date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }, today = londonDate()): boolean {
-  if (person.age_disputed) return true
-  if (person.date_of_birth) return ageOn(person.date_of_birth, today) < 18
-  return person.approximate_age !== null && person.approximate_age < 18
 }
 
 export type ActionChange = { text?: string; owner?: Owner; dueOn?: string; status?: ActionStatus; note?: string | null }
@@ -87,7 +75,7 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
         const [risks, needs, reviews, actions] = plan ? await Promise.all([repo.listRisks(trx, plan.id), repo.listNeeds(trx, plan.id), repo.listReviews(trx, plan.id), repo.listActions(trx, { planId: plan.id })]) : [[], [], [], []]
         const updates = await repo.listUpdates(trx, actions.map((a) => a.id))
         await appendAuditEvents(trx, actor, [{ action: 'safeguarding-plan.viewed', subjectType: 'person', subjectId: personId, details: plan ? { planId: plan.id } : { planId: null } }])
-        const child = isChild(person)
+        const child = treatedAsChild(person)
         const today = londonDate()
         return {
           person,
@@ -281,9 +269,9 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       return inTransaction(db, async (trx) => {
         const id = uuidv7()
         await repo.insertMeeting(trx, { id, reference: await repo.nextMeetingReference(trx, Number(input.heldOn.slice(0, 4))), title, held_on: input.heldOn, referral_days: days, created_by: actor.userId })
-        const until = londonToInstant(addDays(input.heldOn, 1))
-        const since = londonToInstant(addDays(input.heldOn, -days))
-        const [referrals, plans] = await Promise.all([repo.agendaReferrals(trx, since, until), repo.agendaPlans(trx, addDays(input.heldOn, REVIEW_LOOKAHEAD_DAYS))])
+        const until = londonToInstant(addCalendarDays(input.heldOn, 1))
+        const since = londonToInstant(addCalendarDays(input.heldOn, -days))
+        const [referrals, plans] = await Promise.all([repo.agendaReferrals(trx, since, until), repo.agendaPlans(trx, addCalendarDays(input.heldOn, REVIEW_LOOKAHEAD_DAYS))])
         let position = 0
         await repo.insertItems(trx, [
           ...plans.map((p) => ({ id: uuidv7(), meeting_id: id, kind: 'plan-review', referral_id: null, plan_id: p.id, position: position++ })),

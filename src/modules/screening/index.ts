@@ -1,5 +1,4 @@
 /** The screening module's public API: other modules use only what this file exports. */
-export { addCalendarDays } from './working-days.ts'
 export { interpretMeans, type LegalMeans } from './screening.vocabulary.ts'
 export { createScreeningRules, createScreeningService, type ScreeningRules } from './screening.service.ts'
 export { DETENTION, ENCOUNTERED_BY, EXPLOITATION_TYPE_LABELS, type Location, MEANS } from './screening.facts.ts'

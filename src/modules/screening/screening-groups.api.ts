@@ -3,21 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
-import { NotFoundError } from '#src/platform/http/errors.ts'
+import { apiRethrow } from '#src/platform/http/errors.ts'
 import type { FieldErrors } from '#src/platform/http/forms.ts'
-import { sendProblem } from '#src/platform/http/problem.ts'
+import { ProblemSchema as Problem, sendProblem } from '#src/platform/http/problem.ts'
 import { deniedMessage, GENDERS } from '#src/modules/people/index.ts'
 import { readEncounterStart, readShared, sharedFormValues, type SharedAnswers } from './screening-groups.answers.ts'
 import { memberProgress, ScreeningGroupError } from './screening-groups.service.ts'
 
-const Problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.int(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
-  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
-})
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem }
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Must be a date as YYYY-MM-DD' })
@@ -185,10 +177,7 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
   const groups = services.screeningGroups
   const config = { access: 'screening:assess' as const }
   // Not found is the same plain 404 as for an id that never existed.
-  const rethrow = (error: unknown): never => {
-    if (error instanceof ScreeningGroupError && error.code === 'not-found') throw new NotFoundError(error.message)
-    throw error
-  }
+  const rethrow = apiRethrow(ScreeningGroupError)
   const started = (reply: FastifyReply, s: { groupId: string; referralId: string; warrantDay: boolean; personIds: string[]; screeningIds: string[] }) =>
     reply
       .code(201)

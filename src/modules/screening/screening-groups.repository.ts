@@ -1,24 +1,11 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { displayName } from '#src/modules/people/index.ts'
 import { caseVisible } from '#src/modules/people/index.ts'
 
 /** A screening group (people met together in one encounter) with its referral and live job. */
-export type GroupRow = {
-  id: string
-  referral_id: string
-  case_id: string | null
-  warrant_day: boolean
-  encountered_on: string
-  shared: Record<string, unknown>
-  shared_saved_at: Date | null
-  location_id: string | null
-  employer_person_id: string | null
-  created_at: Date
-  created_by_name: string | null
-  reference: string
-}
+export type GroupRow = Pick<Row<'screening_groups'>, 'id' | 'referral_id' | 'case_id' | 'encountered_on' | 'shared_saved_at' | 'location_id' | 'employer_person_id' | 'created_at'> & { warrant_day: boolean; shared: Record<string, unknown>; created_by_name: string | null; reference: string }
 
 export async function insertGroup(
   db: Queryable,

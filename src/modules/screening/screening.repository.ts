@@ -1,26 +1,8 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/index.ts'
 
-export type ScreeningRow = {
-  id: string
-  referral_id: string
-  person_id: string
-  answers: Record<string, unknown>
-  facts: Record<string, unknown> | null
-  outcome: Record<string, unknown> | null
-  status: string
-  suggested_route: string | null
-  confirmed_route: string | null
-  overridden: boolean
-  override_reason: string | null
-  confirmed_at: Date | null
-  confirmed_by_name: string | null
-  created_at: Date
-  group_id: string | null
-  reference: string
-  person_name: string | null
-}
+export type ScreeningRow = Pick<Row<'screenings'>, 'id' | 'referral_id' | 'person_id' | 'status' | 'suggested_route' | 'confirmed_route' | 'overridden' | 'override_reason' | 'confirmed_at' | 'created_at'> & { answers: Record<string, unknown>; facts: Record<string, unknown> | null; outcome: Record<string, unknown> | null; confirmed_by_name: string | null; group_id: string | null; reference: string; person_name: string | null }
 
 const screeningColumns = [
   'screenings.id',

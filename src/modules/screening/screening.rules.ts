@@ -1,4 +1,5 @@
 import { ageOn } from '#src/shared/dates.ts'
+import { childStatus, isChildStatus } from '#src/shared/child.ts'
 import { COUNTY_LINES_PATTERN, typesFromPurpose } from './exploitation-keywords.ts'
 import type { Schedule4 } from './legal-data.ts'
 import { matchSchedule4, type Schedule4Finding } from './schedule4.ts'
@@ -100,7 +101,7 @@ export type S45Screening = {
  */
 export const CHILD_STATUSES = ['child', 'assessed_child', 'presumed_child', 'adult', 'assessed_adult', 'unknown', 'no_identified_person'] as const
 export type ChildStatus = (typeof CHILD_STATUSES)[number]
-export const isChildStatus = (status: ChildStatus) => status === 'child' || status === 'assessed_child' || status === 'presumed_child'
+export { isChildStatus }
 
 export const CHILD_STATUS_LABELS: Record<ChildStatus, string> = {
   child: 'Yes: under 18',
@@ -171,20 +172,32 @@ const HOME_TAKEOVER = /\b(own home|home takeover|cuckoo\w*|their (flat|home)|his
 
 type AgeFinding = { child: boolean | null; status: ChildStatus; via: 'age' | 'dispute' | 'assessment' | null; age: number | null; text: string }
 
-/** The one derivation of whether someone is treated as a child (R01, R02), used by the rules and the pages. */
+/**
+ * Whether someone is treated as a child (R01, R02), with the reason in words, used by the rules and the pages. The
+ * decision is shared/child.ts, the one statement of the rule that person pages and plans use too.
+ */
 export function determineAge(f: Pick<NormalisedFacts, 'age' | 'date_of_birth' | 'age_disputed' | 'claimed_age' | 'age_assessment_outcome'>, today: string): AgeFinding {
   const age = f.age ?? (f.date_of_birth ? ageOn(f.date_of_birth, today) : null)
-  if (f.age_assessment_outcome === 'assessed_adult') return { child: false, status: 'assessed_adult', via: 'assessment', age, text: 'An age assessment has found them to be an adult, so the presumption that they may be a child has ended; adult rules apply, and the history is kept in case the assessment is challenged.' }
-  if (f.age_assessment_outcome === 'assessed_child') return { child: true, status: 'assessed_child', via: 'assessment', age, text: 'An age assessment has found them to be under 18.' }
-  if (age !== null && age < 18) return { child: true, status: 'child', via: 'age', age, text: `They are ${age}, so under 18.` }
-  const claimsChild = f.claimed_age !== null && f.claimed_age < 18
-  if (f.age_disputed && (claimsChild || f.claimed_age === null)) {
-    return { child: true, status: 'presumed_child', via: 'dispute', age, text: `Their age is disputed${claimsChild ? ` (they say they are ${f.claimed_age})` : ''} and no age assessment has found them to be an adult, so they are treated as a child until their age is determined.` }
+  const status = childStatus({ age, ageDisputed: f.age_disputed, claimedAge: f.claimed_age, ageAssessment: f.age_assessment_outcome })
+  switch (status) {
+    case 'assessed_adult':
+      return { child: false, status, via: 'assessment', age, text: 'An age assessment has found them to be an adult, so the presumption that they may be a child has ended; adult rules apply, and the history is kept in case the assessment is challenged.' }
+    case 'assessed_child':
+      return { child: true, status, via: 'assessment', age, text: 'An age assessment has found them to be under 18.' }
+    case 'child':
+      return { child: true, status, via: 'age', age, text: `They are ${age}, so under 18.` }
+    case 'presumed_child':
+      if (f.age_disputed) {
+        const says = f.claimed_age !== null ? ` (they say they are ${f.claimed_age})` : ''
+        return { child: true, status, via: 'dispute', age, text: `Their age is disputed${says} and no age assessment has found them to be an adult, so they are treated as a child until their age is determined.` }
+      }
+      return { child: true, status, via: 'dispute', age: null, text: `They say they are ${f.claimed_age}; with no other evidence of age they are treated as a child.` }
+    case 'adult':
+      if (age !== null) return { child: false, status, via: 'age', age, text: `They are ${age}, so an adult.` }
+      return { child: false, status, via: 'age', age: f.claimed_age, text: `They say they are ${f.claimed_age}, and nothing suggests otherwise.` }
+    case 'unknown':
+      return { child: null, status, via: null, age: null, text: 'Their age is not known.' }
   }
-  if (age !== null) return { child: false, status: 'adult', via: 'age', age, text: `They are ${age}, so an adult.` }
-  if (claimsChild) return { child: true, status: 'presumed_child', via: 'dispute', age: null, text: `They say they are ${f.claimed_age}; with no other evidence of age they are treated as a child.` }
-  if (f.claimed_age !== null) return { child: false, status: 'adult', via: 'age', age: f.claimed_age, text: `They say they are ${f.claimed_age}, and nothing suggests otherwise.` }
-  return { child: null, status: 'unknown', via: null, age: null, text: 'Their age is not known.' }
 }
 
 function checkContradictions(f: NormalisedFacts, today: string): void {

@@ -42,10 +42,3 @@ export function addWorkingDays(start: string, days: number, holidays: BankHolida
         : null
   return { date, warning }
 }
-
-/** Adds calendar days (for recovery periods, which run in days, not working days). */
-export function addCalendarDays(start: string, days: number): string {
-  const date = toUtc(start)
-  date.setUTCDate(date.getUTCDate() + days)
-  return fromUtc(date)
-}

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type ColumnType, type Generated, type Transaction } from 'kysely'
+import { Kysely, PostgresDialect, type ColumnType, type Generated, type Selectable, type Transaction } from 'kysely'
 import pg from 'pg'
 
 // DATE columns are calendar dates with no time zone: keep them as 'YYYY-MM-DD' strings so that a date of
@@ -1068,3 +1068,9 @@ const pools = new WeakMap<Db, pg.Pool>()
 export function poolOf(db: Db): pg.Pool | undefined {
   return pools.get(db)
 }
+
+/**
+ * A row of a table as a query reads it. Repositories derive their row types from this (whole, `Pick`ed or joined
+ * with `&`) rather than restating the columns, so a migration that changes a column changes every reader's type.
+ */
+export type Row<T extends keyof Database> = Selectable<Database[T]>

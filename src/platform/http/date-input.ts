@@ -1,5 +1,5 @@
 import { isRealDate, isoDate, londonDate } from '#src/shared/dates.ts'
-import type { DateParts } from './forms.ts'
+import { dateParts, type DateParts, type FieldErrors } from './forms.ts'
 
 export type DateCheck = { ok: true; value: string | null } | { ok: false; message: string; part: 'day' | 'month' | 'year' }
 
@@ -22,4 +22,17 @@ export function checkDateInput(parts: DateParts, label: string, options: { requi
   const value = isoDate(y, m, d)
   if (options.notInFuture && value > londonDate()) return { ok: false, message: `${label} must be today or in the past`, part: 'day' }
   return { ok: true, value }
+}
+
+/**
+ * A GOV.UK date input read from a form body: the date ('YYYY-MM-DD', or null when it is empty or wrong), with any
+ * problem put in `errors` on the box it is about, so that the error summary links to that box.
+ */
+export function readDateInput(body: Record<string, unknown>, prefix: string, label: string, options: { required: boolean; notInFuture?: boolean }, errors: FieldErrors): string | null {
+  const check = checkDateInput(dateParts(body, prefix), label, options)
+  if (!check.ok) {
+    errors[`${prefix}-${check.part}`] = check.message
+    return null
+  }
+  return check.value
 }

@@ -47,3 +47,23 @@ export class UnauthenticatedError extends Error {
     this.name = 'UnauthenticatedError'
   }
 }
+
+/** A module's error class, as defineDomainError makes it. */
+type DomainErrorClass = abstract new (code: never, message: string, field?: string) => DomainError
+
+/**
+ * What an API route does with an error from its module's service, written once for every `*.api.ts`: the module's
+ * not-found answers as the same plain 404 as an id that never existed (an RFC 9457 problem with the service's
+ * message and no module-specific type, so the API does not tell "hidden" from "absent"), and a field the service
+ * names by its page field is renamed to the JSON field the API takes (`fields`), so the problem's pointer is right.
+ * Anything else is thrown on to the error handler. Use as `.catch(apiRethrow(CaseError))` or in a catch block.
+ */
+export function apiRethrow(errorClass: DomainErrorClass, fields: Record<string, string> = {}) {
+  return (error: unknown): never => {
+    if (!(error instanceof errorClass)) throw error
+    if (error.code === 'not-found') throw new NotFoundError(error.message)
+    const apiField = error.field ? fields[error.field] : undefined
+    if (apiField) throw new (error.constructor as new (code: string, message: string, field?: string) => DomainError)(error.code, error.message, apiField)
+    throw error
+  }
+}

@@ -39,6 +39,11 @@ function rank(order: string[], key: string): number {
   return i === -1 ? order.length : i
 }
 
+/** Adds the GOV.UK "too long" message for a field, unless the field already has a problem. */
+export function tooLong(errors: FieldErrors, key: string, value: string, max: number, label: string): void {
+  if (value.length > max) errors[key] ??= `${label} must be ${new Intl.NumberFormat('en-GB').format(max)} characters or fewer`
+}
+
 /** Reads a checkbox group that a urlencoded body gives as absent, one string, or an array. */
 export function asArray(value: unknown): string[] {
   if (value === undefined || value === null || value === '') return []

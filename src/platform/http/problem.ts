@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify'
+import { z } from 'zod'
 
 /** One field-level message in a problem: `pointer` is a JSON Pointer into the request (RFC 6901). */
 export type ProblemFieldError = { pointer: string; detail: string }
@@ -11,6 +12,16 @@ export type Problem = {
   instance?: string
   errors?: ProblemFieldError[]
 }
+
+/** The problem body as a response schema, so that the OpenAPI document describes every API's errors alike. */
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+})
 
 const TITLES: Record<number, string> = {
   400: 'Your request has problems',

@@ -71,3 +71,27 @@ describe('the main menu', () => {
     expect(current('/account')).toEqual([])
   })
 })
+
+describe('the shared date field', () => {
+  const env = createNunjucks(ROOT)
+  const render = (call: string, values: object, errors: object) => env.renderString(`{% from "macros/date-field.njk" import dateField %}{{ ${call} }}`, { values, errors })
+  const marked = (html: string) => [...html.matchAll(/<input\s+class="([^"]*)"[^>]*name="(\w+)-(day|month|year)"/g)].filter((m) => m[1].includes('govuk-input--error')).map((m) => m[3])
+
+  it('shows the values typed, the message, and marks only the box the problem is about', () => {
+    const html = render('dateField("dueOn", "Due date", values, errors)', { 'dueOn-day': '3', 'dueOn-year': '2026' }, { 'dueOn-month': 'Due date must include a month' })
+    expect(html).toContain('Due date must include a month')
+    expect(html).toMatch(/name="dueOn-day"[^>]*value="3"/)
+    expect(marked(html)).toEqual(['month'])
+    expect(html).not.toContain('govuk-hint')
+  })
+
+  it('marks all three boxes for a whole-date problem where asked, and shows a hint', () => {
+    const html = render('dateField("from", "Linked from", values, errors, hint = "For example, 1 3 2025", wholeDate = true)', {}, { 'from-day': 'Linked from must be a real date' })
+    expect(marked(html)).toEqual(['day', 'month', 'year'])
+    expect(html).toContain('For example, 1 3 2025')
+  })
+
+  it('marks nothing when there is no problem', () => {
+    expect(marked(render('dateField("on", "Date", values, errors, wholeDate = true)', {}, {}))).toEqual([])
+  })
+})

@@ -3,16 +3,26 @@ import { comparePeople, newPairComparison } from './comparisons.ts'
 import type { MatchModel } from './match-model.ts'
 import { PersonIndex } from './person-index.ts'
 import type { PreparedPerson } from './person-record.ts'
+import { thresholdForPrecision, type ThresholdOptions } from './thresholds.ts'
 import { trainModel, type TrainingOptions, type TrainingReport } from './training.ts'
 
 export interface BatchOptions extends TrainingOptions {
   /** Use this model instead of training one on the batch. */
   model?: MatchModel
   keyCap?: number
+  /** How the accept threshold is set from the batch's own probabilities (thresholds.ts). */
+  threshold?: ThresholdOptions
 }
 
 export interface BatchResult {
+  /** The model, with its accept threshold set when it was trained on this batch. */
   model: MatchModel
+  /**
+   * Threshold at which the batch's pairs are expected to be right 99 times in 100, by the model's own
+   * probabilities over the batch's candidate pairs (no labels read). Set on the model when it was trained on
+   * the batch; a model brought from elsewhere keeps its own, and this is what the batch itself would choose.
+   */
+  threshold: number
   training: TrainingReport | null
   left: Int32Array
   right: Int32Array
@@ -62,9 +72,11 @@ export function matchBatch(people: readonly PreparedPerson[], options: BatchOpti
     comparePeople(people[left[k]], people[right[k]], pair)
     probability[k] = model.score(pair, index.termFrequencies).probability
   }
+  const threshold = thresholdForPrecision(probability, options.threshold)
+  if (training) model = model.withThreshold(threshold)
   const scorer = model
   const pairProbability = (i: number, j: number) => scorer.score(comparePeople(people[i], people[j], pair), index.termFrequencies).probability
-  return { model, training, left: pairs.left, right: pairs.right, probability, records: people.length, maxCandidatesPerRecord, pairProbability }
+  return { model, threshold, training, left: pairs.left, right: pairs.right, probability, records: people.length, maxCandidatesPerRecord, pairProbability }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { matchBatch } from './batch.ts'
+import { PersonIndex } from './person-index.ts'
 import { preparePerson, type PersonInput } from './person-record.ts'
 import { SyntheticPeople } from './synthetic-people.ts'
 
@@ -55,4 +56,29 @@ describe('blocking', () => {
     expect(result.recall).toBeGreaterThanOrEqual(0.95)
     expect(result.maxPerRecord).toBeLessThanOrEqual(400)
   })
+
+  it('finds a record whose only name is misspelt and whose birth year is one out, or a decade out', () => {
+    // Thin records, as in fake_1000: one name, the other side's name mistyped beyond its sound, and the
+    // year of birth slipped by one (a birthday near new year, an age a year out) or in its decade digit.
+    const index = new PersonIndex()
+    index.add({ id: 'a', givenName: 'Alfie', familyName: 'Griffiths', dateOfBirth: '2008-05-07' })
+    index.add({ id: 'b', givenName: 'Oliver', familyName: 'Hughes', dateOfBirth: '1983-03-07' })
+    // Fillers that share nothing, so the only way in is the keys under test.
+    for (let i = 0; i < 50; i++) index.add({ id: `f${i}`, givenName: `Zed${i}`, familyName: `Quill${i}`, dateOfBirth: `19${10 + i}-01-15` })
+    expect(index.candidates({ id: 'q1', givenName: 'Alfie', familyName: 'Grffhs', dateOfBirth: '2009-04-07' })).toContain('a')
+    expect(index.candidates({ id: 'q2', givenName: 'Oliver', dateOfBirth: '1973-03-09' })).toContain('b')
+    // Two years out and a different month is not brought forward by a name alone.
+    expect(index.candidates({ id: 'q3', givenName: 'Oliver', dateOfBirth: '1985-09-20' })).not.toContain('b')
+  })
+
+  it('finds a census-style record with no date of birth through a name and the place of birth', () => {
+    const index = new PersonIndex()
+    index.add({ id: 'a', givenName: 'John', familyName: 'Harrison', birthPlace: 'Leeds' })
+    index.add({ id: 'c', givenName: 'John', familyName: 'Harrison', birthPlace: 'Truro' })
+    // The family name lost (another written in its place), and no date: the given name and the birthplace are left.
+    const found = index.candidates({ id: 'q', givenName: 'John', familyName: 'Qvist', birthPlace: 'Leeds' })
+    expect(found).toContain('a')
+    expect(found).not.toContain('c')
+  })
 })
+

@@ -6,7 +6,7 @@ import { phoneticKey } from './phonetic.ts'
  * a missing date of birth) still leaves others that find the person.
  */
 export const KEY_KINDS = [
-  { code: 'name-sound-year', label: 'a name sounds alike (given or family, either way round) and same birth year' },
+  { code: 'name-sound-year', label: 'a name sounds alike (given or family, either way round) and birth year within one' },
   { code: 'email-user-sound', label: 'email user name sounds alike' },
   { code: 'name-words', label: 'same name words, in any order' },
   { code: 'name-sound', label: 'given and family names sound alike' },
@@ -20,8 +20,9 @@ export const KEY_KINDS = [
   { code: 'name-initials-year-month', label: 'same initials and month of birth' },
   { code: 'identity-document', label: 'same identity document number' },
   { code: 'email-user', label: 'same email user name' },
-  { code: 'name-sound-town', label: 'a name and the town sound alike', broad: true },
-  { code: 'town-sound-year', label: 'town sounds alike and same birth year', broad: true },
+  { code: 'name-sound-town', label: 'a name and the town or place of birth sound alike', broad: true },
+  { code: 'town-sound-year', label: 'town or place of birth sounds alike and birth year within one', broad: true },
+  { code: 'name-sound-decade-slip', label: 'a name sounds alike, same month and last digit of birth year' },
 ] as const
 
 export type KeyKind = (typeof KEY_KINDS)[number]['code']
@@ -39,10 +40,27 @@ export const KEY_CAP_SHARE: readonly number[] = KEY_KINDS.map((k) => ('broad' in
 /** Calls `emit(kind, key)` for each blocking key of the person (duplicates are harmless). */
 export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: string) => void): void {
   const year = p.dob ? p.dob.year : 0
+  // Two overlapping two-year windows instead of the year itself: any two years at most one apart share a
+  // window, so a birth year mistyped by one, or a date of birth given as an age a year out, still blocks.
+  const w1 = year ? year >> 1 : 0
+  const w2 = year ? (year + 1) >> 1 : 0
   for (const n of p.names) {
     // Either name, in either place: a record with only one name, written in the other field, is still found.
-    if (year && n.familyPhonetic) emit(0, `${n.familyPhonetic}|${year}`)
-    if (year && n.givenPhonetic) emit(0, `${n.givenPhonetic}|${year}`)
+    if (year && n.familyPhonetic) {
+      emit(0, `${n.familyPhonetic}|${w1}`)
+      emit(0, `${n.familyPhonetic}|${w2}+`)
+    }
+    if (year && n.givenPhonetic) {
+      emit(0, `${n.givenPhonetic}|${w1}`)
+      emit(0, `${n.givenPhonetic}|${w2}+`)
+    }
+    // A slip in the decade digit (1973 for 1983) moves the year by ten: the year's last digit and the month
+    // survive it, and a name with them is still about one in a hundred and twenty of the people so named.
+    if (year && p.dob?.month) {
+      const tail = `${year % 10}|${p.dob.month}`
+      if (n.familyPhonetic) emit(16, `${n.familyPhonetic}|${tail}`)
+      if (n.givenPhonetic) emit(16, `${n.givenPhonetic}|${tail}`)
+    }
     if (n.sortedKey) emit(2, n.sortedKey)
     if (n.givenPhonetic && n.familyPhonetic) {
       // Sorted, so the key survives a given/family swap.
@@ -74,14 +92,19 @@ export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: 
       if (letters.length >= 3) emit(1, `${letters}|${user.replace(/[^0-9]/g, '')}`)
     }
   }
-  if (p.town) {
-    // The town by sound too, so "Londn" and "Loondon" are London.
-    const town = phoneticKey(p.town) || p.town
+  // The town lived in and the place of birth are both places a person keeps (census-style records often
+  // carry only the birthplace); by sound too, so "Londn" and "Loondon" are London.
+  for (const place of p.birthPlace && p.birthPlace !== p.town ? [p.town, p.birthPlace] : [p.town]) {
+    if (!place) continue
+    const town = phoneticKey(place) || place
     for (const n of p.names) {
       if (n.familyPhonetic) emit(14, `${n.familyPhonetic}|${town}`)
       if (n.givenPhonetic) emit(14, `${n.givenPhonetic}|${town}`)
     }
-    if (year) emit(15, `${town}|${year}`)
+    if (year) {
+      emit(15, `${town}|${w1}`)
+      emit(15, `${town}|${w2}+`)
+    }
   }
 
   if (p.postcode) {

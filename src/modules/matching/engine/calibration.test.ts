@@ -30,6 +30,19 @@ describe('calibration on records the model never saw', () => {
     expect(high.reduce((sum, b) => sum + b.observed * b.pairs, 0) / highPairs).toBeGreaterThanOrEqual(0.9)
     const low = table.bands.find((b) => b.from === 0)!
     expect(low.observed).toBeLessThan(0.1)
+
+    // The accept threshold is set on the training part from the model's own probabilities, and carried to
+    // the held-back part: there the pairs it accepts are right at least 98 times in 100.
+    expect(model.threshold).toBeGreaterThanOrEqual(0.5)
+    let accepted = 0
+    let right = 0
+    for (let k = 0; k < scored.left.length; k++) {
+      if (scored.probability[k] < model.threshold) continue
+      accepted++
+      if (same(k)) right++
+    }
+    expect(accepted).toBeGreaterThan(100)
+    expect(right / accepted).toBeGreaterThanOrEqual(0.98)
   })
 
   it('keeps m learnt on one set and re-estimates u and λ on another with a different share of duplicates', () => {

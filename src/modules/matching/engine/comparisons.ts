@@ -333,12 +333,12 @@ function emailLevel(a: readonly string[], b: readonly string[]): number {
   for (const x of a) {
     for (const y of b) {
       if (x === y) return 0
-      if (level > 1 && Math.abs(x.length - y.length) <= 2 && levenshtein(x, y) <= 2) level = 1
-      else if (level > 2) {
-        const ux = x.slice(0, x.indexOf('@'))
-        const uy = y.slice(0, y.indexOf('@'))
-        if (ux === uy || jaroWinkler(ux, uy) >= 0.88) level = 2
-      }
+      const ux = x.slice(0, x.indexOf('@'))
+      const uy = y.slice(0, y.indexOf('@'))
+      // Two slips are close in "isaac.james@smith.com", but they are the whole user name of "h.k@sharp.com"
+      // against "f.j@sharp.com": edits inside the user name count only while it keeps most of its letters.
+      if (level > 1 && Math.abs(x.length - y.length) <= 2 && levenshtein(x, y) <= 2 && 3 * levenshtein(ux, uy) <= Math.min(ux.length, uy.length)) level = 1
+      else if (level > 2 && (ux === uy || jaroWinkler(ux, uy) >= 0.88)) level = 2
     }
   }
   return level

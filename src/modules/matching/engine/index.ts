@@ -8,6 +8,7 @@ export { groupPeople, matchBatch, type BatchOptions, type BatchResult } from './
 export { KEY_KINDS, forEachBlockingKey, type KeyKind } from './blocking.ts'
 export { TermFrequencies } from './term-frequencies.ts'
 export { clusterMetrics, connectedComponents, countTruePairs, metrics, reliability, RELIABILITY_BANDS, type ClusterMetrics, type PairMetrics, type ReliabilityBand } from './evaluation.ts'
+export { thresholdForPrecision, expectedPrecision, DEFAULT_PRECISION_TARGET, type ThresholdOptions } from './thresholds.ts'
 export { clusterRecords, type ClusterEdges, type ClusterOptions } from './clustering.ts'
 export { prepareName, asciiWords, type PreparedName, type NameParts } from './person-names.ts'
 export { parseBirthDate, type BirthDate, type BirthDateInput } from './birth-dates.ts'

@@ -9,6 +9,12 @@ export interface MatchModelParameters {
   readonly comparisons: readonly { readonly field: string; readonly levels: readonly { readonly code: string; readonly m: number; readonly u: number }[] }[]
   /** Floor for a term-frequency u, so a value seen once cannot carry unlimited weight. */
   readonly tfMinimumU: number
+  /**
+   * Lowest probability at which a pair is taken to be one person, set at training from the model's own
+   * probabilities over the records held (thresholds.ts), so that the pairs accepted are expected to be right
+   * 99 times in 100. Absent on hand-set models: 0.5.
+   */
+  readonly acceptThreshold?: number
   readonly trainedAt?: string
   readonly notes?: string
 }
@@ -77,6 +83,16 @@ export class MatchModel {
 
   toJSON(): MatchModelParameters {
     return this.parameters
+  }
+
+  /** The threshold to accept a pair at (see `acceptThreshold`). */
+  get threshold(): number {
+    return this.parameters.acceptThreshold ?? 0.5
+  }
+
+  /** The same model with the accept threshold set (the parameters are otherwise unchanged). */
+  withThreshold(acceptThreshold: number): MatchModel {
+    return new MatchModel({ ...this.parameters, acceptThreshold })
   }
 
   get priorWeight(): number {

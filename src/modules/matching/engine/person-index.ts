@@ -3,6 +3,7 @@ import { comparePeople, newPairComparison } from './comparisons.ts'
 import { MatchModel, type FieldExplanation } from './match-model.ts'
 import { preparePerson, type PersonInput, type PreparedPerson } from './person-record.ts'
 import { TermFrequencies } from './term-frequencies.ts'
+import { thresholdForPrecision } from './thresholds.ts'
 import { randomGenerator, trainModel, type TrainingOptions, type TrainingReport } from './training.ts'
 
 export interface PersonIndexOptions {
@@ -235,7 +236,10 @@ export class PersonIndex {
       }
     }
     const { model, report } = trainModel(live, { left: Int32Array.from(left), right: Int32Array.from(right) }, { ...options, candidateShare: everyone ? 1 : (2 * sampleSize) / live.length })
-    this.model = model
+    // The accept threshold from the new model's own probabilities over the same candidate pairs (no labels).
+    const pair = newPairComparison()
+    const probability = Float64Array.from(left, (i, k) => model.score(comparePeople(live[i], live[right[k]], pair), this.termFrequencies).probability)
+    this.model = model.withThreshold(thresholdForPrecision(probability))
     return report
   }
 

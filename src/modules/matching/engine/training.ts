@@ -81,11 +81,17 @@ export function estimateU(people: readonly PreparedPerson[], options: TrainingOp
   return { u: smoothedU(counts), pairs, patterns: [...byKey.values()] }
 }
 
-// One pseudo-pair spread by the starting u keeps never-seen levels (a swapped date) finite.
+// One pseudo-pair spread by the starting u keeps never-seen levels (a swapped date) finite; and a level
+// seen fewer than half a time among the random pairs is taken to be that rare, no rarer: not seeing it in
+// 300,000 pairs says its u is under about 1 in 100,000, not that it is 1 in 10^10 (which gave a swapped day
+// and month 28 bits, enough to outweigh two different names).
 function smoothedU(counts: readonly Float64Array[]): Float64Array[] {
   return counts.map((row, c) => {
     const seen = row.reduce((s, x) => s + x, 0)
-    return Float64Array.from(row, (x, l) => (x + COMPARISONS[c].levels[l].u) / (seen + 1))
+    const floor = seen > 0 ? 0.5 / seen : 0
+    const u = Float64Array.from(row, (x, l) => Math.max(floor, (x + COMPARISONS[c].levels[l].u) / (seen + 1)))
+    const total = u.reduce((s, x) => s + x, 0)
+    return u.map((x) => x / total)
   })
 }
 
@@ -101,8 +107,16 @@ function decontaminatedU(random: readonly Pattern[], m: readonly Float64Array[],
   for (const p of random) {
     let ratio = prior
     for (let c = 0; c < p.levels.length; c++) if (p.levels[c] !== MISSING) ratio += Math.log(m[c][p.levels[c]] / u[c][p.levels[c]])
-    const weight = p.count / (1 + Math.exp(ratio))
-    for (let c = 0; c < p.levels.length; c++) if (p.levels[c] !== MISSING) counts[c][p.levels[c]] += weight
+    // Leave one out: whether a random pair is one person is judged, for each comparison's count, by the other
+    // comparisons only. Judged by all, a level whose weight is already too high (a starting m no session
+    // could check) makes its own random pairs look like matches, they are taken out of its u, its weight
+    // rises further, and so on: a swapped date between two different names ended up counting as proof.
+    for (let c = 0; c < p.levels.length; c++) {
+      const l = p.levels[c]
+      if (l === MISSING) continue
+      const others = ratio - Math.log(m[c][l] / u[c][l])
+      counts[c][l] += p.count / (1 + Math.exp(others))
+    }
   }
   return smoothedU(counts)
 }
@@ -259,6 +273,7 @@ function fitM(patterns: readonly Pattern[], u: readonly Float64Array[], maxItera
     if (wholeSession) estimates.push(wholeSession.m[c])
     return estimates
   })
+
   // A comparison no session could identify keeps its starting values: a global EM over every candidate
   // settles on "similar name" rather than "same person" when true pairs are few among the candidates.
   const m = COMPARISONS.map((spec, c) => {

@@ -1,0 +1,41 @@
+import { z } from 'zod'
+import { checkDateInput } from './date-input.ts'
+import { asString, dateParts, type DateParts } from './forms.ts'
+
+/**
+ * Zod pieces for question pages, so a page's form is one schema like the API's: `parseForm(schema, body)` gives
+ * the GOV.UK error per field, in the schema's order, with the same messages the pages have always shown.
+ * A urlencoded body gives strings, arrays or nothing; these read it as the page means it.
+ */
+
+/** A text field as typed, trimmed ('' when absent). */
+export function field(): z.ZodPipe<z.ZodTransform<string, unknown>, z.ZodString>
+export function field<S extends z.ZodType>(schema: S): z.ZodPipe<z.ZodTransform<string, unknown>, S>
+export function field(schema?: z.ZodType): z.ZodType {
+  return z.preprocess((value) => asString(value).trim(), schema ?? z.string())
+}
+
+/** A text field that must be given. */
+export const requiredText = (missing: string, max: number, tooLong: string) => field(z.string().min(1, { error: missing }).max(max, { error: tooLong }))
+
+/** One of a fixed set of choices (radios or a select), by its key. */
+export const choiceOf = <K extends string>(options: Readonly<Record<K, unknown>>, message: string) =>
+  field(z.string().refine((value) => Object.hasOwn(options, value), { error: message })).transform((value) => value as K)
+
+/**
+ * A GOV.UK date input whose fields are named `<prefix>-day`, `-month` and `-year`: give the schema the body after
+ * `withDateParts(body, prefix)`. The error lands on the part that is wrong (`<prefix>-day` …), as the Design System
+ * asks; the value is an ISO date, or null when the date is optional and left blank.
+ */
+export const dateField = (label: string, options: { required: boolean; notInFuture?: boolean }) =>
+  z.custom<DateParts>((value) => typeof value === 'object' && value !== null, { error: `Enter ${label.toLowerCase()}` }).transform((parts, ctx) => {
+    const check = checkDateInput(parts, label, options)
+    if (check.ok) return check.value
+    ctx.addIssue({ code: 'custom', path: [check.part], message: check.message })
+    return z.NEVER
+  })
+
+/** The body with each named date input gathered into its parts, for a schema with `dateField`s of those names. */
+export function withDateParts(body: Record<string, unknown>, ...prefixes: string[]): Record<string, unknown> {
+  return { ...body, ...Object.fromEntries(prefixes.map((prefix) => [prefix, dateParts(body, prefix)])) }
+}
