@@ -1,7 +1,7 @@
-// `npm test`: typecheck, lint, then every Vitest project (unit; PostgreSQL server; embedded PostgreSQL;
-// browser). Ends with one plain "N passed, N failed" line, which CI reads.
+// `npm test`: typecheck, lint, then every Vitest project in turn (unit; PostgreSQL server; embedded PostgreSQL;
+// browser). Ends with one plain "N passed, N failed" line, summed over the projects, which CI reads.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { ensureBrowser, ensurePostgresServer, needs } from './test-preflight.js'
 
@@ -38,17 +38,53 @@ step('lint', bin('eslint'), ['--max-warnings', '0', '.'])
 step('build assets', process.execPath, ['scripts/build-assets.js'])
 
 mkdirSync(join(root, 'test-results'), { recursive: true })
-const report = join(root, 'test-results/vitest.json')
-console.log('\n▶ tests (unit, PostgreSQL server, embedded PostgreSQL, browser)')
-const vitest = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env })
-if (existsSync(report)) {
-  const results = JSON.parse(readFileSync(report, 'utf8'))
-  passed += results.numPassedTests
-  failed += results.numFailedTests
-  // A suite that failed to load has no failed tests but must still fail the run.
-  failed += results.testResults.filter((file) => file.status === 'failed' && file.assertionResults.every((a) => a.status !== 'failed')).length
-} else failed++
-if (vitest.status !== 0 && failed === 0) failed++
+
+// The Vitest projects one after another, never at once: on a 2-core machine the browser tests (each an app and a
+// Chromium) time out when they compete with the database projects' workers. The browser project runs one file at
+// a time, for the same reason. A project named with --project runs alone; other arguments (file filters, -t) go
+// to every project, so a filter that matches nothing in one project is no failure there.
+const PROJECTS = [
+  { name: 'unit', label: 'unit', args: [] },
+  { name: 'pg-server', label: 'PostgreSQL server', args: [] },
+  { name: 'pg-embedded', label: 'embedded PostgreSQL', args: [] },
+  { name: 'e2e', label: 'browser', args: ['--fileParallelism=false'] },
+]
+const { named, rest } = splitProjects(process.argv.slice(2))
+let files = 0
+for (const project of PROJECTS.filter((p) => named.length === 0 || named.includes(p.name))) {
+  console.log(`\n▶ tests: ${project.label} (${project.name})`)
+  const report = join(root, `test-results/vitest-${project.name}.json`)
+  rmSync(report, { force: true })
+  const vitest = spawnSync(bin('vitest'), ['run', '--project', project.name, ...project.args, '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...rest], { cwd: root, stdio: 'inherit', env })
+  let failedHere = 0
+  if (existsSync(report)) {
+    const results = JSON.parse(readFileSync(report, 'utf8'))
+    files += results.testResults.length
+    passed += results.numPassedTests
+    failedHere += results.numFailedTests
+    // A suite that failed to load has no failed tests but must still fail the run.
+    failedHere += results.testResults.filter((file) => file.status === 'failed' && file.assertionResults.every((a) => a.status !== 'failed')).length
+  } else failedHere++
+  if (vitest.status !== 0 && failedHere === 0) failedHere++
+  failed += failedHere
+}
+// Each project may find nothing to run; the run as a whole must find something, or the filter was wrong.
+if (files === 0) {
+  console.log('✗ no test files matched')
+  failed++
+}
 
 console.log(`\n${passed} passed, ${failed} failed`)
 process.exit(failed === 0 ? 0 : 1)
+
+/** The projects named with --project (or --project=), and every other argument, which goes to Vitest as it is. */
+function splitProjects(args) {
+  const named = []
+  const rest = []
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--project' && i + 1 < args.length) named.push(args[++i])
+    else if (args[i].startsWith('--project=')) named.push(args[i].slice('--project='.length))
+    else rest.push(args[i])
+  }
+  return { named, rest }
+}

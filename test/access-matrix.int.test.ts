@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiToken, createTestContext, createUser, currentUserOf, PageClient, type Role, type TestContext } from './support/test-app.ts'
+import { apiToken, createTestContext, createUser, PageClient, type Role, type TestContext } from './support/test-app.ts'
+import { buildLiveJob, buildReferral, buildUser } from './support/builders.ts'
 
 /**
  * For each role, and each protected item (a victim facet, an immigration status, a restricted case), every
@@ -26,20 +27,18 @@ const MAY = {
 
 beforeAll(async () => {
   ctx = await createTestContext()
-  const dcA = await createUser(ctx, 'investigator', 'victim-side@test.lantern')
+  const dcA = await buildUser(ctx, 'investigator', { email: 'victim-side@test.lantern' })
   const token = await apiToken(ctx, dcA.email)
-  const referral = (
-    await ctx.app.inject({
-      method: 'POST',
-      url: '/api/v1/referrals',
-      headers: { authorization: `Bearer ${token}` },
-      payload: { receivedAt: '2026-03-03', source: 'police', summary: 'Domestic servitude', people: [{ names: ['Marisol Reyes'], approximateAge: 38, gender: 'female', nationalities: ['PH'], role: 'potential-victim' }] },
-    })
-  ).json()
+  const referral = await buildReferral(ctx, dcA, {
+    receivedAt: '2026-03-03',
+    summary: 'Domestic servitude',
+    exploitationTypes: [],
+    people: [{ names: ['Marisol Reyes'], approximateAge: 38, gender: 'female', nationalities: ['PH'], role: 'potential-victim' }],
+  })
   referralId = referral.id
   victimId = referral.people[0].personId
   await ctx.app.inject({ method: 'POST', url: `/api/v1/referrals/${referralId}/assignment`, headers: { authorization: `Bearer ${token}` }, payload: { assigneeId: dcA.id, note: null } })
-  const opened = await ctx.services.cases.openFromReferral(referralId, { title: CASE_TITLE, kind: 'investigation' }, await currentUserOf(ctx, dcA.id), { userId: dcA.id })
+  const opened = await buildLiveJob(ctx, dcA, { referralId, title: CASE_TITLE })
   caseId = opened.id
   caseReference = opened.reference
   await sql`UPDATE cases SET restricted = true WHERE id = ${caseId}`.execute(ctx.db)

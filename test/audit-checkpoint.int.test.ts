@@ -12,6 +12,7 @@ import { canonicalJson, chainHash } from '#src/platform/audit/audit-chain.ts'
 import { CHECKPOINT_FILE, PUBLIC_KEY_FILE, startAuditCheckpoints } from '#src/platform/audit/audit-checkpoint.ts'
 import type { Config } from '#src/platform/config/config.ts'
 import { apiToken, createTestContext, createUser, testConfig, type TestContext } from './support/test-app.ts'
+import { waitFor } from './support/wait.ts'
 
 const contexts: TestContext[] = []
 afterEach(async () => {
@@ -197,10 +198,12 @@ describe('audit checkpoints: the chain anchored outside the database', () => {
   it('are written by the server now and then while it runs, and once more as it stops', async () => {
     const { ctx, write } = await setUp()
     const problems: unknown[] = []
-    const checkpoints = startAuditCheckpoints(ctx.db, ctx.config, { onProblem: (problem) => problems.push(problem), intervalMs: 50 })
+    let checked = 0
+    const checkpoints = startAuditCheckpoints(ctx.db, ctx.config, { onProblem: (problem) => problems.push(problem), intervalMs: 50, onChecked: () => checked++ })
     const file = join(ctx.config.auditCheckpointDir, CHECKPOINT_FILE)
-    for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 20))
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await waitFor(() => existsSync(file), { timeout: 30_000, message: 'the first checkpoint' })
+    // The first look, then four turns of the timer with nothing new to sign.
+    await waitFor(() => checked >= 5, { timeout: 30_000, message: 'five looks at the chain' })
     // Nothing new was written, so nothing new was signed.
     expect(lines(ctx.config)).toHaveLength(1)
     await write(1)

@@ -1,20 +1,21 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiToken, createTestContext, createUser, currentUserOf, PageClient, type TestContext } from './support/test-app.ts'
+import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+import { buildLiveJob, buildReferral, buildUser, type BuiltUser, type ReferralFields } from './support/builders.ts'
 
 let ctx: TestContext
 let dc: PageClient
 let ds: PageClient
-let officer: { id: string; email: string }
+let officer: BuiltUser
 let token: string
 
-async function referral(people: object[]) {
-  return (await ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload: { receivedAt: '2026-06-01', source: 'police', summary: 'Boy found dealing in a flat', countyLines: true, exploitationTypes: ['criminal'], people, locations: [{ addressLine1: '7 Chapel Row', postcode: 'M8 4AB', premisesType: 'private-house' }] } })).json()
+function referral(people: ReferralFields['people']) {
+  return buildReferral(ctx, officer, { summary: 'Boy found dealing in a flat', countyLines: true, exploitationTypes: ['criminal'], people, locations: [{ addressLine1: '7 Chapel Row', postcode: 'M8 4AB', premisesType: 'private-house' }] })
 }
 
 beforeAll(async () => {
   ctx = await createTestContext()
-  officer = await createUser(ctx, 'investigator')
+  officer = await buildUser(ctx, 'investigator')
   token = await apiToken(ctx, officer.email)
   dc = new PageClient(ctx.app)
   await dc.signIn(officer.email)
@@ -170,7 +171,7 @@ describe('live jobs', () => {
 describe('live jobs over the API', () => {
   it('lists, reads and adds a task, with problems for bad input', async () => {
     const r = await referral([{ names: ['Api Person'], approximateAge: 30, gender: 'male', role: 'witness' }])
-    const opened = await ctx.services.cases.openFromReferral(r.id, { title: 'API job', kind: 'investigation' }, await currentUserOf(ctx, officer.id), { userId: officer.id })
+    const opened = await buildLiveJob(ctx, officer, { referralId: r.id, title: 'API job' })
     const headers = { authorization: `Bearer ${token}` }
     const list = (await ctx.app.inject({ method: 'GET', url: '/api/v1/cases', headers })).json()
     expect(list.items.map((c: { reference: string }) => c.reference)).toContain(opened.reference)
@@ -201,7 +202,7 @@ describe('operations', () => {
     await dc.get('/operations')
     expect((await dc.post('/operations', { name: 'Operation Tacit' })).statusCode).toBe(403)
     const r = await referral([])
-    const opened = await ctx.services.cases.openFromReferral(r.id, { title: 'Unit 4 garment factory', kind: 'investigation' }, await currentUserOf(ctx, officer.id), { userId: officer.id })
+    const opened = await buildLiveJob(ctx, officer, { referralId: r.id, title: 'Unit 4 garment factory' })
     const operationId = (await ctx.db.selectFrom('operations').select('id').where('name', '=', 'Operation Laud').executeTakeFirstOrThrow()).id
     await dc.get(`/cases/${opened.id}`)
     expect((await dc.post(`/cases/${opened.id}/operation`, { operationId })).statusCode).toBe(303)

@@ -2,8 +2,10 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
+import { poolOf } from '#src/platform/db/database.ts'
 import { newTotpSecret, totpCode } from '#src/platform/auth/totp.ts'
 import { apiToken, createTestContext, createUser, PageClient, TEST_PASSWORD, type TestContext } from './support/test-app.ts'
+import { waitFor } from './support/wait.ts'
 
 /**
  * A database that cannot take writes: read-only (a standby, or a database set read-only for maintenance), or
@@ -33,8 +35,9 @@ async function admin(query: string) {
 /** Ends the app's pooled connections, so the next ones start with the database's new settings. */
 async function reconnect() {
   await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name()}' AND pid <> pg_backend_pid()`)
-  // The pool drops the ended clients when their sockets close.
-  await new Promise((resolve) => setTimeout(resolve, 300))
+  // The pool drops the ended clients when their sockets close: wait until it holds none.
+  const pool = poolOf(ctx.db)!
+  await waitFor(() => pool.totalCount === 0, { timeout: 30_000, message: 'the pool to drop its ended connections' })
 }
 
 const referral = {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { londonDate } from '#src/shared/dates.ts'
+import { formatDate, londonDate } from '#src/shared/dates.ts'
 import { findOrCreateOrganisations, organisationKey } from '#src/modules/outreach/outreach.repository.ts'
 import { sniffMaterial, MATERIAL_MAX_BYTES } from '#src/modules/outreach/outreach.materials.ts'
 import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
@@ -284,7 +284,13 @@ describe('who may do what', () => {
     const page = await pcso.get('/outreach/calendar')
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain(`lantern-calendar__day--today`)
-    expect(londonDate()).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+    // This month, named, and the cell marked as today is today's date in London (not the first of the month, not
+    // a day in UTC): the one marked cell carries today's date as its label.
+    const today = londonDate()
+    const [year, month] = today.split('-').map(Number)
+    expect(page.body).toContain(`<h2 class="govuk-heading-m">${new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(Date.UTC(year, month - 1, 1))}</h2>`)
+    const marked = [...page.body.matchAll(/lantern-calendar__day--today">\s*<span[^>]*><span class="govuk-visually-hidden">([^<]+)</g)].map((m) => m[1])
+    expect(marked).toEqual([formatDate(today)])
   })
 })
 
@@ -301,7 +307,9 @@ describe('organisations named on referrals and events', () => {
       await findOrCreateOrganisations(first, [{ name: 'Riverton Car Wash Co', sector: 'car-washes' }])
       const second = await Promise.race([
         findOrCreateOrganisations(ctx.db, [{ name: 'Riverton Car Wash Co', sector: null }]).then((rows) => rows[0].id),
-        new Promise((resolve) => setTimeout(() => resolve('waited'), 2000)),
+        // Not a wait for an outcome: the bound on a lock wait that would otherwise hang this transaction. Generous,
+        // so a busy machine's slow query is not mistaken for waiting on the lock.
+        new Promise((resolve) => setTimeout(() => resolve('waited'), 15_000)),
       ])
       expect(second).toBe(created.id)
     })

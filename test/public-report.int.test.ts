@@ -1,10 +1,11 @@
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDb } from '#src/platform/db/database.ts'
+import { createDb, poolOf } from '#src/platform/db/database.ts'
 import { createServices } from '#src/container.ts'
 import { createApp } from '#src/app.ts'
 import { createTestContext, createUser, PageClient, testConfig, type TestContext } from './support/test-app.ts'
+import { waitFor } from './support/wait.ts'
 import { DEFAULT_LANGUAGE, loadLanguages } from '#src/modules/public/i18n.ts'
 
 /**
@@ -449,7 +450,8 @@ describe('when the database is unavailable', () => {
       // The database goes away between the check page and the send.
       await new Promise<void>((resolve) => proxy.close(() => resolve()))
       for (const s of sockets) s.destroy()
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      // The pool drops its clients as their sockets close; the send must meet the database gone, not a stale socket.
+      await waitFor(() => poolOf(db)!.totalCount === 0, { timeout: 30_000, message: 'the pool to drop its cut connections' })
       const sent = await client.post('/report/check', Object.fromEntries([...check.body.matchAll(/name="(idempotencyKey|copy-[\w-]+|website)" value="([^"]*)"/g)].map((m) => [m[1], m[2]])))
       expect(sent.statusCode).toBe(503)
       expect(sent.body).toContain('Sorry, your report has not been sent')

@@ -1,10 +1,10 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { runCli } from '#src/cli/main.ts'
-import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+import { apiToken, createTestContext, createUser, currentUserOf, PageClient, type TestContext } from './support/test-app.ts'
 
 let ctx: TestContext
 let records: PageClient
@@ -18,11 +18,6 @@ const PHONE = '+447412583961'
 const PHONE_DIGITS = '7412583961'
 const PASSPORT = 'QX7781235'
 const ADDRESS = '14 Thistlewood Yard'
-
-async function userOf(id: string): Promise<CurrentUser> {
-  const row = await ctx.db.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions']).where('users.id', '=', id).executeTakeFirstOrThrow()
-  return { id: row.id, email: row.email, displayName: row.display_name, roleId: row.role_id, roleName: row.name, permissions: new Set(row.permissions as Permission[]) }
-}
 
 const actor = () => ({ userId: supervisor.id, ip: '127.0.0.1', requestId: 'test' })
 
@@ -57,7 +52,7 @@ async function tablesContaining(value: string): Promise<string[]> {
 beforeAll(async () => {
   ctx = await createTestContext()
   const ds = await createUser(ctx, 'supervisor')
-  supervisor = await userOf(ds.id)
+  supervisor = await currentUserOf(ctx, ds.id)
   records = new PageClient(ctx.app)
   await records.signIn(ds.email)
   const officer = await createUser(ctx, 'investigator')

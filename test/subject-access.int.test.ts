@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
-import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+import { apiToken, createTestContext, createUser, currentUserOf, PageClient, type TestContext } from './support/test-app.ts'
 import { pdfText } from './support/pdf-text.ts'
 
 let ctx: TestContext
@@ -16,11 +15,6 @@ const REFERRER = 'Mabel Thornquist'
 const REFERRER_CONTACT = 'mabel.t@example.org'
 const SAR = 'SAR/2026/014'
 
-async function userOf(id: string): Promise<CurrentUser> {
-  const row = await ctx.db.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions']).where('users.id', '=', id).executeTakeFirstOrThrow()
-  return { id: row.id, email: row.email, displayName: row.display_name, roleId: row.role_id, roleName: row.name, permissions: new Set(row.permissions as Permission[]) }
-}
-
 type Bundle = {
   format: string
   requestReference: string
@@ -33,7 +27,7 @@ beforeAll(async () => {
   ctx = await createTestContext()
   const officer = await createUser(ctx, 'investigator')
   const token = await apiToken(ctx, officer.email)
-  const ds = await userOf((await createUser(ctx, 'supervisor')).id)
+  const ds = await currentUserOf(ctx, (await createUser(ctx, 'supervisor')).id)
   const actor = { userId: ds.id }
   const created = await ctx.app.inject({
     method: 'POST',

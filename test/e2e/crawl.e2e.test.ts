@@ -22,7 +22,7 @@ beforeAll(async () => {
   await ctx.app.listen({ host: '127.0.0.1', port: 0 })
   baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
   ;({ browser } = await launchBrowser())
-}, 180_000)
+}, 300_000)
 afterAll(async () => {
   await browser?.close()
   await ctx?.close()

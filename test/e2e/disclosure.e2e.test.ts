@@ -1,12 +1,10 @@
-import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiToken, createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { closeBrowserTest, expectAccessible, startBrowserTest } from '../support/e2e.ts'
 
 let ctx: TestContext
 let browser: Browser
-let context: BrowserContext
 let page: Page
 let baseUrl: string
 let personId: string
@@ -29,16 +27,9 @@ beforeAll(async () => {
   const partner = await createUser(ctx, 'partner', 'mash@test.lantern')
   partnerEmail = partner.email
   await ctx.db.updateTable('users').set({ agency_id: childrens.id }).where('id', '=', partner.id).execute()
-  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  ;({ browser, context } = await launchBrowser())
-  page = await context.newPage()
-  await signInAs(page, baseUrl, supervisor.email, TEST_PASSWORD)
+  ;({ browser, page, baseUrl } = await startBrowserTest(ctx, { signInAs: supervisor.email }))
 })
-afterAll(async () => {
-  await browser?.close()
-  await ctx?.close()
-})
+afterAll(() => closeBrowserTest(ctx))
 
 describe('sharing with a partner in the browser', () => {
   it('records an agreement, discloses two fields to children’s services, and the partner sees only those', async () => {

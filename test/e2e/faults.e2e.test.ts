@@ -12,6 +12,7 @@ import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
 import { freePort } from '#src/shared/free-port.ts'
 import { ROOT } from '#src/platform/paths.ts'
 import { testConfig } from '../support/test-app.ts'
+import { pause, waitFor } from '../support/wait.ts'
 import { killAllStarted, seedOfficer, signInOverHttp, startLantern, type LanternProcess } from './support/processes.ts'
 
 /**
@@ -32,19 +33,46 @@ afterAll(async () => {
   killAllStarted()
   for (const db of pools) await db.destroy().catch(() => undefined)
   for (const server of databases) await server.stop().catch(() => undefined)
+  const stopping: number[] = []
   for (const dir of dirs) {
     const pid = join(dir, 'postgres/postmaster.pid')
     if (existsSync(pid)) {
+      const postmaster = Number(readFileSync(pid, 'utf8').split('\n')[0])
       try {
-        process.kill(Number(readFileSync(pid, 'utf8').split('\n')[0]), 'SIGINT')
+        process.kill(postmaster, 'SIGINT')
+        stopping.push(postmaster)
       } catch {
         // already gone
       }
     }
   }
-  await new Promise((resolve) => setTimeout(resolve, 500))
+  // Its folders go once each PostgreSQL has stopped; one that will not stop leaves its folder for the machine's
+  // temporary-file clean-up rather than failing a test that has passed.
+  await waitFor(() => stopping.every((pid) => !alive(pid)), { timeout: 30_000, message: 'the test PostgreSQL servers to stop' }).catch(() => undefined)
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * True once no process is attached to the shared memory a killed postmaster left (line 7 of its postmaster.pid
+ * names the segment): PostgreSQL will not start on a data folder whose old segment is still in use by orphaned
+ * backends, which leave only when they notice their postmaster gone.
+ */
+function sharedMemoryReleased(dataDir: string): boolean {
+  const [, shmid] = (readFileSync(join(dataDir, 'postgres/postmaster.pid'), 'utf8').split('\n')[6] ?? '').trim().split(/\s+/)
+  if (!shmid) return true
+  const segments = readFileSync('/proc/sysvipc/shm', 'utf8').split('\n').slice(1).map((line) => line.trim().split(/\s+/))
+  const segment = segments.find((columns) => columns[1] === shmid)
+  return !segment || Number(segment[6]) === 0
+}
 
 function referral(marker: string) {
   return {
@@ -113,7 +141,8 @@ function burst(url: () => string, token: string, workers: number, prefix: string
       while (!stopping) {
         const outcome = await post(url(), token, `${prefix}-${n++}`)
         outcomes.push(outcome)
-        if (outcome.status !== 201) await new Promise((resolve) => setTimeout(resolve, 50))
+        // Pacing, not waiting: a worker whose write was refused does not hammer a server that is down.
+        if (outcome.status !== 201) await pause(50)
       }
     }),
   )
@@ -142,7 +171,7 @@ describe('faults', () => {
     // as in a power cut, and PostgreSQL recovers from its write-ahead log on the next start.
     for (const round of ['server', 'server and database'] as const) {
       const load = burst(() => server.url, officer.token, 8, round)
-      while (load.acknowledged().length < 20) await new Promise((resolve) => setTimeout(resolve, 10))
+      await waitFor(() => load.acknowledged().length >= 20, { timeout: 120_000, interval: 10, message: '20 acknowledged writes' })
       const postmaster = Number(readFileSync(join(dataDir, 'postgres/postmaster.pid'), 'utf8').split('\n')[0])
       server.child.kill('SIGKILL')
       if (round === 'server and database') process.kill(postmaster, 'SIGKILL')
@@ -151,7 +180,7 @@ describe('faults', () => {
       const cut = load.outcomes.filter((o) => o.status === 0).length
       expect(load.outcomes.filter((o) => o.status !== 201 && o.status !== 0)).toEqual([])
       // The orphaned backends leave when they see their postmaster gone; the next start needs their shared memory.
-      if (round === 'server and database') await new Promise((resolve) => setTimeout(resolve, 1000))
+      if (round === 'server and database') await waitFor(() => sharedMemoryReleased(dataDir), { timeout: 60_000, interval: 50, message: 'the orphaned backends to leave' })
       server = await startLantern(env)
       const total = await expectWhole(db, acknowledged)
       console.log(`killed (${round}): ${acknowledged.length} acknowledged, ${cut} cut off, ${total} referrals in all after the restart`)
@@ -199,14 +228,16 @@ describe('faults', () => {
       while (watching) {
         const response = await fetch(`${server.url}/health`).catch(() => undefined)
         health.push({ status: response?.status ?? 0, at: Date.now() })
-        await new Promise((resolve) => setTimeout(resolve, 100))
+        // The watcher's sampling rate, not a wait.
+        await pause(100)
       }
     })()
-    while (load.acknowledged().length < 20) await new Promise((resolve) => setTimeout(resolve, 10))
+    await waitFor(() => load.acknowledged().length >= 20, { timeout: 120_000, interval: 10, message: '20 acknowledged writes' })
 
     const stoppedAt = Date.now()
     await database.stop()
-    await new Promise((resolve) => setTimeout(resolve, 2500))
+    // Down long enough for the watcher to see it: the health checks the assertions below read, not a time.
+    await waitFor(() => health.filter((h) => h.at > stoppedAt + 500).length > 5, { timeout: 120_000, interval: 50, message: 'six health checks while the database is down' })
     // While it is down: a page says so plainly, with nothing of PostgreSQL's in it.
     const page = await fetch(`${server.url}/referrals`, { headers: { cookie } })
     expect(page.status).toBe(503)
@@ -219,13 +250,12 @@ describe('faults', () => {
     databases.push(database)
     // Lantern is not restarted: its pool reconnects, and /health turns healthy again by itself.
     let recoveredAt = 0
-    for (let i = 0; i < 300 && !recoveredAt; i++) {
-      if (health.some((h) => h.at > restartedAt && h.status === 200)) recoveredAt = Date.now()
-      else await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    await waitFor(() => health.some((h) => h.at > restartedAt && h.status === 200), { timeout: 120_000, interval: 100, message: 'a healthy /health after the database came back' })
+      .then(() => (recoveredAt = Date.now()))
+      .catch(() => undefined)
     expect(recoveredAt, 'Lantern did not recover').toBeGreaterThan(0)
     const before = load.acknowledged().length
-    while (load.acknowledged().length < before + 20) await new Promise((resolve) => setTimeout(resolve, 10))
+    await waitFor(() => load.acknowledged().length >= before + 20, { timeout: 120_000, interval: 10, message: '20 more acknowledged writes' })
     await load.stop()
     watching = false
     await watcher

@@ -1,13 +1,10 @@
-import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiToken, createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { apiToken, createTestContext, createUser, type TestContext } from '../support/test-app.ts'
+import { closeBrowserTest, expectAccessible, startBrowserTest } from '../support/e2e.ts'
 
 /** Bulk import in the browser: upload, map, preview, the live progress page, and a likely duplicate decided. */
 let ctx: TestContext
-let browser: Browser
-let context: BrowserContext
 let page: Page
 let baseUrl: string
 let knownId: string
@@ -28,16 +25,12 @@ beforeAll(async () => {
   const headers = { authorization: `Bearer ${token}` }
   knownId = (await ctx.app.inject({ method: 'POST', url: '/api/v1/people', headers, payload: { names: ['Irina Marin'], dateOfBirth: '1985-08-17', gender: 'female', nationalities: ['RO'] } })).json().id as string
   await ctx.app.inject({ method: 'POST', url: `/api/v1/people/${knownId}/objects`, headers, payload: { kind: 'phone', value: '07123 333444', relation: 'uses', source: 'Helpline report' } })
-  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  ;({ browser, context } = await launchBrowser())
-  page = await context.newPage()
-  await signInAs(page, baseUrl, dc.email, TEST_PASSWORD)
+  ;({ page, baseUrl } = await startBrowserTest(ctx, { signInAs: dc.email }))
 })
 afterAll(async () => {
-  await browser?.close()
+  // The import worker finishes its batch before the database goes.
   await ctx?.services.imports.idle()
-  await ctx?.close()
+  await closeBrowserTest(ctx)
 })
 
 describe('importing a file in the browser', () => {

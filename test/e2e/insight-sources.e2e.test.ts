@@ -36,7 +36,7 @@ beforeAll(async () => {
   // The figures pages must work without JavaScript: a force desktop may have it off.
   plain = await (await browser.newContext({ javaScriptEnabled: false })).newPage()
   await signIn(plain, analystEmail)
-}, 120_000)
+}, 240_000)
 afterAll(async () => {
   await browser?.close()
   await ctx?.close()

@@ -1,9 +1,9 @@
-import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { closeBrowserTest, expectAccessible, startBrowserTest } from '../support/e2e.ts'
+import { signInAs } from './support/browser.ts'
 
 /**
  * The team dashboard as a DI uses it on an old force desktop: with JavaScript off (filters are a GET form,
@@ -11,7 +11,6 @@ import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
  */
 let ctx: TestContext
 let browser: Browser
-let context: BrowserContext
 let noJs: BrowserContext
 let page: Page
 let plain: Page
@@ -35,19 +34,12 @@ beforeAll(async () => {
         ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-9000-000000000002', 'potential-victim', 0);`,
     )
     .execute(ctx.db)
-  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  ;({ browser, context } = await launchBrowser())
-  page = await context.newPage()
-  await signInAs(page, baseUrl, EMAIL, TEST_PASSWORD)
+  ;({ browser, page, baseUrl } = await startBrowserTest(ctx, { signInAs: EMAIL }))
   noJs = await browser.newContext({ javaScriptEnabled: false })
   plain = await noJs.newPage()
   await signInAs(plain, baseUrl, EMAIL, TEST_PASSWORD)
 })
-afterAll(async () => {
-  await browser?.close()
-  await ctx?.close()
-})
+afterAll(() => closeBrowserTest(ctx))
 
 describe('the team dashboard without JavaScript', () => {
   it('opens from the service navigation, with charts as images and the same figures in tables', async () => {

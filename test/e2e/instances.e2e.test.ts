@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createDb, type Db } from '#src/platform/db/database.ts'
 import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
 import { testConfig } from '../support/test-app.ts'
+import { waitFor } from '../support/wait.ts'
 import { csrfFrom, killAllStarted, seedOfficer, signInOverHttp, startLantern, type LanternProcess } from './support/processes.ts'
 
 /**
@@ -101,11 +102,12 @@ describe('two instances on one database', () => {
     }
     // One job queued on each instance, at once: both workers take batches from the queue.
     const jobs = await Promise.all([upload(a, 'a'), upload(b, 'b'), upload(a, 'c')])
-    for (let i = 0; i < 600; i++) {
-      const done = await db.selectFrom('import_jobs').select('id').where('id', 'in', jobs).where('status', '=', 'completed').execute()
-      if (done.length === jobs.length) break
-      await new Promise((resolve) => setTimeout(resolve, 250))
-    }
+    // Until all three are done (the checks below say which was not, if one never is).
+    await waitFor(async () => (await db.selectFrom('import_jobs').select('id').where('id', 'in', jobs).where('status', '=', 'completed').execute()).length === jobs.length, {
+      timeout: 200_000,
+      interval: 250,
+      message: 'the three imports to complete',
+    }).catch(() => undefined)
     for (const id of jobs) {
       const job = await db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
       expect(job.status).toBe('completed')
@@ -126,5 +128,5 @@ describe('two instances on one database', () => {
     const created = await db.selectFrom('import_jobs').select((eb) => eb.fn.sum<number>('created_count').as('n')).where('id', 'in', jobs).executeTakeFirstOrThrow()
     expect(imported.rows[0].n).toBe(Number(created.n))
     expect((await verifyAuditChain(db)).ok).toBe(true)
-  }, 240_000)
+  }, 360_000)
 })

@@ -1,12 +1,11 @@
-import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiToken, createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { closeBrowserTest, expectAccessible, startBrowserTest } from '../support/e2e.ts'
+import { signInAs } from './support/browser.ts'
 
 let ctx: TestContext
 let browser: Browser
-let context: BrowserContext
 let page: Page
 let baseUrl: string
 let seed: string
@@ -34,20 +33,16 @@ beforeAll(async () => {
   const house = { addressLine1: '14 Mill Lane', town: 'Leeds', postcode: 'LS11 5AB', premisesType: 'private-house' }
   await call(`/api/v1/people/${seed}/locations`, { place: house, relation: 'lives-at', source: 'premises visit' })
   await call(`/api/v1/people/${housemate}/locations`, { place: house, relation: 'lives-at', source: 'premises visit' })
-  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  ;({ browser, context } = await launchBrowser())
-  page = await context.newPage()
+  const started = await startBrowserTest(ctx)
+  ;({ browser, page, baseUrl } = started)
+  // Listening from the first page on, the sign-in pages included.
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text())
     if (message.type() === 'warning') consoleWarnings.push(message.text())
   })
-  await signInAs(page, baseUrl, analyst.email, TEST_PASSWORD)
+  await started.signIn(page, analyst.email)
 })
-afterAll(async () => {
-  await browser?.close()
-  await ctx?.close()
-})
+afterAll(() => closeBrowserTest(ctx))
 
 describe('intelligence in the browser', () => {
   it('shows a safeguarding prompt in the queue and records its outcome', async () => {

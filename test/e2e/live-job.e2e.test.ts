@@ -1,12 +1,11 @@
-import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiToken, createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { completeSecondFactor, expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { closeBrowserTest, completeSecondFactor, expectAccessible, startBrowserTest } from '../support/e2e.ts'
+import { signInAs } from './support/browser.ts'
 
 let ctx: TestContext
 let browser: Browser
-let context: BrowserContext
 let page: Page
 let baseUrl: string
 let referralId: string
@@ -24,16 +23,9 @@ beforeAll(async () => {
   victimId = victimReferral.people[0].personId
   const referral = await post({ receivedAt: '2026-05-20', source: 'police', summary: 'Drugs supplied into Riverton from a city line.', countyLines: true, exploitationTypes: ['criminal'], people: [{ names: ['Liam Clarke'], approximateAge: 22, gender: 'male', role: 'suspected-exploiter' }], locations: [{ addressLine1: '3 Weaver Close', postcode: 'NG7 2AB', premisesType: 'private-house' }] })
   referralId = referral.id
-  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  ;({ browser, context } = await launchBrowser())
-  page = await context.newPage()
-  await signInAs(page, baseUrl, supervisor.email, TEST_PASSWORD)
+  ;({ browser, page, baseUrl } = await startBrowserTest(ctx, { signInAs: supervisor.email }))
 })
-afterAll(async () => {
-  await browser?.close()
-  await ctx?.close()
-})
+afterAll(() => closeBrowserTest(ctx))
 
 async function open(summary: string) {
   const details = page.locator('details', { has: page.locator('summary', { hasText: summary }) })

@@ -1,12 +1,9 @@
-import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiToken, createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { apiToken, createTestContext, createUser, type TestContext } from '../support/test-app.ts'
+import { closeBrowserTest, expectAccessible, startBrowserTest } from '../support/e2e.ts'
 
 let ctx: TestContext
-let browser: Browser
-let context: BrowserContext
 let page: Page
 let baseUrl: string
 let survivorId: string
@@ -27,16 +24,9 @@ beforeAll(async () => {
   // The match index is built in a worker thread that boots on first use; this test is about reviewing a match,
   // so it waits for the index as an officer would wait for the "being prepared" message to clear.
   expect(await ctx.services.matching.readyWithin(120_000)).toBe(true)
-  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  ;({ browser, context } = await launchBrowser())
-  page = await context.newPage()
-  await signInAs(page, baseUrl, analyst.email, TEST_PASSWORD)
+  ;({ page, baseUrl } = await startBrowserTest(ctx, { signInAs: analyst.email }))
 })
-afterAll(async () => {
-  await browser?.close()
-  await ctx?.close()
-})
+afterAll(() => closeBrowserTest(ctx))
 
 describe('reviewing a possible match in the browser', () => {
   it('compares, merges, and unmerges, accessibly', async () => {

@@ -1,16 +1,13 @@
-import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiToken, createTestContext, createUser, PageClient, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { apiToken, createTestContext, createUser, PageClient, type TestContext } from '../support/test-app.ts'
+import { closeBrowserTest, expectAccessible, startBrowserTest } from '../support/e2e.ts'
 
 /**
  * A first responder completes a child's NRM form in the browser (issue 14, "Done means"): the task list, the
  * error summary on a missing local authority contact, and every required section until the form is ready.
  */
 let ctx: TestContext
-let browser: Browser
-let context: BrowserContext
 let page: Page
 let baseUrl: string
 let referralId: string
@@ -50,16 +47,9 @@ beforeAll(async () => {
   await dc.post(`${base}/offence`, { suspected: 'no', offence: '' })
   expect((await dc.post(`${base}/outcome`, { decision: 'confirm' })).statusCode).toBe(303)
 
-  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  ;({ browser, context } = await launchBrowser())
-  page = await context.newPage()
-  await signInAs(page, baseUrl, officer.email, TEST_PASSWORD)
+  ;({ page, baseUrl } = await startBrowserTest(ctx, { signInAs: officer.email }))
 })
-afterAll(async () => {
-  await browser?.close()
-  await ctx?.close()
-})
+afterAll(() => closeBrowserTest(ctx))
 
 async function open(section: string) {
   await page.goto(`${baseUrl}/referrals/${referralId}/people/${childId}/nrm-draft`)

@@ -1,12 +1,11 @@
-import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { completeSecondFactor, expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { closeBrowserTest, completeSecondFactor, expectAccessible, startBrowserTest } from '../support/e2e.ts'
+import { signInAs } from './support/browser.ts'
 
 let ctx: TestContext
 let browser: Browser
-let context: BrowserContext
 let page: Page
 let baseUrl: string
 let officer: { id: string; email: string }
@@ -15,15 +14,9 @@ const visited = new Set<string>()
 beforeAll(async () => {
   ctx = await createTestContext()
   officer = await createUser(ctx, 'investigator')
-  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  ;({ browser, context } = await launchBrowser())
-  page = await context.newPage()
+  ;({ browser, page, baseUrl } = await startBrowserTest(ctx))
 })
-afterAll(async () => {
-  await browser?.close()
-  await ctx?.close()
-})
+afterAll(() => closeBrowserTest(ctx))
 
 /** Checks accessibility once for each distinct page visited (by path, ids folded). */
 async function checkPage() {

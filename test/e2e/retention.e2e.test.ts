@@ -1,12 +1,10 @@
-import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiToken, createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { completeSecondFactor, expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { closeBrowserTest, completeSecondFactor, expectAccessible, startBrowserTest } from '../support/e2e.ts'
 
 let ctx: TestContext
 let browser: Browser
-let context: BrowserContext
 let page: Page
 let baseUrl: string
 const referrals: { id: string; reference: string; personId: string }[] = []
@@ -28,16 +26,9 @@ beforeAll(async () => {
     await ctx.db.updateTable('referrals').set({ status: 'closed', closure_reason: 'no-further-action', closed_at: new Date(closed) }).where('id', '=', created.id).execute()
     referrals.push({ id: created.id, reference: created.reference, personId: created.people[0].personId })
   }
-  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  ;({ browser, context } = await launchBrowser())
-  page = await context.newPage()
-  await signInAs(page, baseUrl, ds.email, TEST_PASSWORD)
+  ;({ browser, page, baseUrl } = await startBrowserTest(ctx, { signInAs: ds.email }))
 })
-afterAll(async () => {
-  await browser?.close()
-  await ctx?.close()
-})
+afterAll(() => closeBrowserTest(ctx))
 
 describe('the retention review queue in the browser', () => {
   it('holds one record, deletes another, and shows the schedules to confirm, accessibly', async () => {

@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiToken, createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
+import { apiToken, createTestContext, createUser, type TestContext } from '../support/test-app.ts'
 import { pdfText } from '../support/pdf-text.ts'
-import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { closeBrowserTest, expectAccessible, startBrowserTest } from '../support/e2e.ts'
 
 let ctx: TestContext
-let browser: Browser
-let context: BrowserContext
 let page: Page
 let baseUrl: string
 let referralId: string
@@ -36,16 +33,9 @@ beforeAll(async () => {
   })
   referralId = created.json().id
   await ctx.app.inject({ method: 'POST', url: `/api/v1/referrals/${referralId}/assignment`, headers: { authorization: `Bearer ${token}` }, payload: { assigneeId: officer.id, note: null } })
-  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  ;({ browser, context } = await launchBrowser())
-  page = await context.newPage()
-  await signInAs(page, baseUrl, officer.email, TEST_PASSWORD)
+  ;({ page, baseUrl } = await startBrowserTest(ctx, { signInAs: officer.email }))
 })
-afterAll(async () => {
-  await browser?.close()
-  await ctx?.close()
-})
+afterAll(() => closeBrowserTest(ctx))
 
 async function next() {
   await expectAccessible(page)

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { ROOT } from '#src/platform/paths.ts'
 import { freePort } from '../support/global-setup.ts'
 import { totpCode } from '#src/platform/auth/totp.ts'
+import { waitFor } from '../support/wait.ts'
 
 /**
  * The newcomer's promise: `npm start` on a fresh machine starts Lantern on its own embedded PostgreSQL,
@@ -31,27 +32,10 @@ async function start(env: Record<string, string>): Promise<{ child: ChildProcess
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Lantern did not start:\n${output}`)), 60_000)
-    const poll = setInterval(async () => {
-      if (child.exitCode !== null) {
-        clearInterval(poll)
-        clearTimeout(timer)
-        reject(new Error(`Lantern exited (${child.exitCode}):\n${output}`))
-        return
-      }
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/sign-in`)
-        if (response.ok) {
-          clearInterval(poll)
-          clearTimeout(timer)
-          resolve()
-        }
-      } catch {
-        // not listening yet
-      }
-    }, 50)
-  })
+  // Serving its sign-in page, or ended: a fetch that throws is a server not listening yet. The bound is generous
+  // (a first start builds a cluster) so a busy machine is not mistaken for a failure to start.
+  await waitFor(async () => child.exitCode !== null || (await fetch(`http://127.0.0.1:${port}/sign-in`)).ok, { timeout: 150_000, interval: 50, message: () => `Lantern to start:\n${output}` })
+  if (child.exitCode !== null) throw new Error(`Lantern exited (${child.exitCode}):\n${output}`)
   return { child, output: () => output, ms: Date.now() - started, port }
 }
 

@@ -1,10 +1,10 @@
-import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
-import { NewReferralInput } from '#src/modules/referrals/referral.schema.ts'
 import { createTestContext, createUser, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
+import { buildReferral } from '../support/builders.ts'
+import { closeBrowserTest, expectAccessible, startBrowserTest } from '../support/e2e.ts'
+import { signInAs } from './support/browser.ts'
 
 /**
  * Risk-led triage in a real browser: the queue leads with the urgent referral and says why, even though an
@@ -12,8 +12,6 @@ import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
  * summary names, and sees the grading and its place in the timeline. Axe runs on each page.
  */
 let ctx: TestContext
-let browser: Browser
-let context: BrowserContext
 let page: Page
 let baseUrl: string
 let officer: { id: string; email: string }
@@ -24,25 +22,13 @@ beforeAll(async () => {
   officer = await createUser(ctx, 'investigator')
   const actor = { ...SYSTEM_ACTOR, userId: officer.id }
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString()
-  const calm = await ctx.services.referrals.create(
-    NewReferralInput.parse({ receivedAt: hoursAgo(60), source: 'nrm-first-responder', summary: 'Two adult men paid below the minimum wage at a farm.', people: [{ names: ['Marek Nowak'], approximateAge: 40, role: 'potential-victim' }], exploitationTypes: ['labour'] }),
-    actor,
-  )
-  const urgent = await ctx.services.referrals.create(
-    NewReferralInput.parse({ receivedAt: hoursAgo(2), source: 'helpline', summary: 'A girl who looked about 16 is serving at a nail bar after midnight; it is still happening.', people: [{ names: ['Girl at the nail bar'], approximateAge: 16, gender: 'female', role: 'potential-victim' }], exploitationTypes: ['labour'] }),
-    actor,
-  )
+  const calm = await buildReferral(ctx, { actor }, { receivedAt: hoursAgo(60), source: 'nrm-first-responder', summary: 'Two adult men paid below the minimum wage at a farm.', people: [{ names: ['Marek Nowak'], approximateAge: 40, role: 'potential-victim' }], exploitationTypes: ['labour'] })
+  const urgent = await buildReferral(ctx, { actor }, { receivedAt: hoursAgo(2), source: 'helpline', summary: 'A girl who looked about 16 is serving at a nail bar after midnight; it is still happening.', people: [{ names: ['Girl at the nail bar'], approximateAge: 16, gender: 'female', role: 'potential-victim' }], exploitationTypes: ['labour'] })
   references.calm = calm.reference
   references.urgent = urgent.reference
-  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  ;({ browser, context } = await launchBrowser())
-  page = await context.newPage()
+  ;({ page, baseUrl } = await startBrowserTest(ctx))
 })
-afterAll(async () => {
-  await browser?.close()
-  await ctx?.close()
-})
+afterAll(() => closeBrowserTest(ctx))
 
 describe('risk-led triage', () => {
   it('shows the urgent referral first with its reasons, and the officer grades it', async () => {

@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiToken, createTestContext, createUser, PageClient, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
-import { axeViolations, launchBrowser, signInAs } from './support/browser.ts'
+import { apiToken, createTestContext, createUser, PageClient, type TestContext } from '../support/test-app.ts'
+import { axeViolations, closeBrowserTest, startBrowserTest } from '../support/e2e.ts'
 
 /**
  * Warrant day in the browser (issue 14, section 2): three people met together on a live job (one on record, two
@@ -10,8 +9,6 @@ import { axeViolations, launchBrowser, signInAs } from './support/browser.ts'
  * confirmed per person with their own age, consent and outcome. Every page is checked with axe.
  */
 let ctx: TestContext
-let browser: Browser
-let context: BrowserContext
 let page: Page
 let baseUrl: string
 let caseId: string
@@ -32,16 +29,9 @@ beforeAll(async () => {
   await pages.signIn(officer.email)
   await pages.get(`/referrals/${referralId}`)
   caseId = (await pages.post(`/referrals/${referralId}/cases`, { title: 'Operation Harbour: car wash warrant', kind: 'investigation' })).headers.location!.split('/').pop()!
-  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  ;({ browser, context } = await launchBrowser())
-  page = await context.newPage()
-  await signInAs(page, baseUrl, officer.email, TEST_PASSWORD)
+  ;({ page, baseUrl } = await startBrowserTest(ctx, { signInAs: officer.email }))
 })
-afterAll(async () => {
-  await browser?.close()
-  await ctx?.close()
-})
+afterAll(() => closeBrowserTest(ctx))
 
 async function accessible() {
   expect(await axeViolations(page), `accessibility violations on ${page.url()}`).toEqual([])

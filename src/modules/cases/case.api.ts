@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { apiRethrow, NotFoundError } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
 import { LocationInput } from '#src/modules/people/index.ts'
@@ -39,7 +39,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
   api.get(
     '/api/v1/cases',
     { config: { access: 'case:view' }, schema: { tags: ['cases'], summary: 'List live jobs', querystring: z.object({ status: z.enum(['open', 'suspended', 'closed', 'all']).default('open') }).strict(), response: { 200: z.object({ items: z.array(CaseSummary) }) } } },
-    async (request) => ({ items: (await services.cases.list(request.user!, request.query.status === 'all' ? null : request.query.status)).map(summary) }),
+    async (request) => ({ items: (await services.cases.list(userOf(request), request.query.status === 'all' ? null : request.query.status)).map(summary) }),
   )
 
   api.get(
@@ -47,7 +47,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     { config: { access: 'case:view' }, schema: { tags: ['cases'], summary: 'Read a live job', params: z.object({ id: z.uuid() }), response: { 200: CaseDetail } } },
     async (request) => {
       try {
-        const view = await services.cases.view(request.params.id, request.user!, actorOf(request))
+        const view = await services.cases.view(request.params.id, userOf(request), actorOf(request))
         return {
           ...summary(view.case),
           agencies: view.agencies.map((a) => ({ agencyId: a.agency_id, name: a.name, involvement: a.involvement, contact: a.contact_name })),
@@ -78,7 +78,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request, reply) => {
       try {
-        await services.cases.addEvent(request.params.id, { ...request.body, occurredAt: new Date(request.body.occurredAt) }, request.user!, actorOf(request))
+        await services.cases.addEvent(request.params.id, { ...request.body, occurredAt: new Date(request.body.occurredAt) }, userOf(request), actorOf(request))
       } catch (error) {
         return rethrow(error)
       }
@@ -99,7 +99,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request, reply) => {
       try {
-        const opened = await services.cases.openFromReferral(request.body.referralId, { title: request.body.title, kind: request.body.kind }, request.user!, actorOf(request))
+        const opened = await services.cases.openFromReferral(request.body.referralId, { title: request.body.title, kind: request.body.kind }, userOf(request), actorOf(request))
         return reply.code(201).header('location', `/api/v1/cases/${opened.id}`).send(opened)
       } catch (error) {
         return rethrow(error)
@@ -121,7 +121,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request, reply) => {
       try {
-        await services.cases.update(request.params.id, request.body, request.user!, actorOf(request))
+        await services.cases.update(request.params.id, request.body, userOf(request), actorOf(request))
       } catch (error) {
         return rethrow(error)
       }
@@ -146,7 +146,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request, reply) => {
       try {
-        const personId = await services.cases.addPerson(request.params.id, request.body, request.user!, actorOf(request))
+        const personId = await services.cases.addPerson(request.params.id, request.body, userOf(request), actorOf(request))
         return reply.code(201).send({ personId })
       } catch (error) {
         return rethrow(error)
@@ -176,7 +176,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request) => {
       try {
-        const team = await services.cases.team(request.params.id, request.user!, actorOf(request))
+        const team = await services.cases.team(request.params.id, userOf(request), actorOf(request))
         return {
           items: team.members.map((m) => ({ userId: m.user_id, name: m.display_name, role: m.role_name, duty: m.victim_facet ? ('victim' as const) : ('suspect' as const), officerInCharge: m.user_id === team.officerInCharge, addedAt: m.added_at.toISOString() })),
         }
@@ -200,7 +200,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request, reply) => {
       try {
-        await services.cases.addMember(request.params.id, request.body, request.user!, actorOf(request))
+        await services.cases.addMember(request.params.id, request.body, userOf(request), actorOf(request))
       } catch (error) {
         return rethrow(error)
       }
@@ -222,7 +222,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request, reply) => {
       try {
-        await services.cases.removeMember(request.params.id, { userId: request.params.userId, reason: request.body.reason }, request.user!, actorOf(request))
+        await services.cases.removeMember(request.params.id, { userId: request.params.userId, reason: request.body.reason }, userOf(request), actorOf(request))
       } catch (error) {
         // The user is named by the path, not the body: the problem says what is wrong without a body pointer.
         if (error instanceof CaseError && error.field === 'userId') throw new CaseError(error.code, error.message)
@@ -246,7 +246,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request, reply) => {
       try {
-        await services.cases.removePerson(request.params.id, { personId: request.params.personId, role: request.body.role, reason: request.body.reason }, request.user!, actorOf(request))
+        await services.cases.removePerson(request.params.id, { personId: request.params.personId, role: request.body.role, reason: request.body.reason }, userOf(request), actorOf(request))
       } catch (error) {
         return rethrow(error)
       }
@@ -268,7 +268,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request, reply) => {
       try {
-        return reply.code(201).send({ locationId: await services.cases.addPlace(request.params.id, request.body, request.user!, actorOf(request)) })
+        return reply.code(201).send({ locationId: await services.cases.addPlace(request.params.id, request.body, userOf(request), actorOf(request)) })
       } catch (error) {
         return rethrow(error)
       }
@@ -289,7 +289,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request, reply) => {
       try {
-        await services.cases.involveAgency(request.params.id, request.body, request.user!, actorOf(request))
+        await services.cases.involveAgency(request.params.id, request.body, userOf(request), actorOf(request))
       } catch (error) {
         return rethrow(error)
       }
@@ -316,7 +316,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       },
     },
     async (request) => ({
-      items: (await services.cases.eventsFor(request.query, request.user!, actorOf(request))).map((e) => ({
+      items: (await services.cases.eventsFor(request.query, userOf(request), actorOf(request))).map((e) => ({
         id: e.id,
         kind: e.kind,
         occurredAt: new Date(e.occurred_at).toISOString(),
@@ -349,7 +349,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
   api.get(
     '/api/v1/operations',
     { config: { access: 'case:view' }, schema: { tags: ['cases'], summary: 'List operations and how many live jobs each groups', response: { 200: z.object({ items: z.array(z.object({ id: z.uuid(), name: z.string(), description: z.string().nullable(), status: z.string(), cases: z.int() })) }) } } },
-    async (request) => ({ items: await services.cases.listOperations(request.user!) }),
+    async (request) => ({ items: await services.cases.listOperations(userOf(request)) }),
   )
 
   api.post(
@@ -360,7 +360,7 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request, reply) => {
       try {
-        await services.cases.addTask(request.params.id, { title: request.body.title, ownerId: request.body.ownerId, dueOn: request.body.dueOn }, request.user!, actorOf(request))
+        await services.cases.addTask(request.params.id, { title: request.body.title, ownerId: request.body.ownerId, dueOn: request.body.dueOn }, userOf(request), actorOf(request))
       } catch (error) {
         if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
         throw error

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
 import { withDateParts } from '#src/platform/http/page-forms.ts'
@@ -29,7 +29,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
   async function show(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { errors?: FieldErrors; values?: Body; form?: string } = {}) {
     let view
     try {
-      view = await cases.view(caseId(request), request.user!, actorOf(request))
+      view = await cases.view(caseId(request), userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
       throw error
@@ -47,7 +47,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const cceTeam = agencyList.find((a) => a.kind === 'police-team' && /exploitation/i.test(a.name)) ?? null
     const contacts = can(request.user, 'case:edit') ? await services.partners.contactsForSelection() : []
     const errors = state.errors ?? {}
-    const references = await services.references.list({ type: 'case', id: view.case.id }, request.user!)
+    const references = await services.references.list({ type: 'case', id: view.case.id }, userOf(request))
     return reply.page('cases/views/show.njk', {
       pageTitle: `${view.case.reference}: ${view.case.title}`,
       c: view.case,
@@ -62,7 +62,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       roleItems: Object.entries(CASE_ROLES).map(([value, text]) => ({ value, text })),
       eventItems: Object.entries(EVENT_KINDS).map(([value, text]) => ({ value, text })),
       assignees,
-      operations: await cases.listOperations(request.user!),
+      operations: await cases.listOperations(userOf(request)),
       agencies: view.agencies,
       agencyItems: agencyList.map((a) => ({ id: a.id, name: a.name })),
       contactItems: contacts.map((c) => ({ id: c.id, text: `${c.name} (${c.agency_name})` })),
@@ -72,7 +72,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       canDecide: can(request.user, 'case:supervise'),
       leadsTeam: view.access.officerInCharge || view.access.supervisor,
       // Screening people met on the job: offered to those with its victims' side duty (the access policy) who may screen.
-      canScreen: services.screeningGroups.mayScreen(request.user!) && (view.access.victimSide || view.access.supervisor),
+      canScreen: services.screeningGroups.mayScreen(userOf(request)) && (view.access.victimSide || view.access.supervisor),
       screeningGroups: (await services.screeningGroups.listForCase(view.case.id)).map((g) => ({ ...g, on: formatDate(g.encountered_on) })),
       members: view.members,
       teamCandidates: view.access.officerInCharge || view.access.supervisor ? (await cases.teamCandidates()).filter((u) => !view.members.some((m) => m.user_id === u.id)) : [],
@@ -110,7 +110,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
   app.get<{ Querystring: { status?: string; kind?: string } }>('/cases', view, async (request, reply) => {
     const status = ['open', 'suspended', 'closed'].includes(request.query.status ?? '') ? request.query.status! : request.query.status === 'all' ? null : 'open'
     const kind = ['investigation', 'county-lines'].includes(request.query.kind ?? '') ? request.query.kind! : null
-    const rows = await cases.list(request.user!, status, kind)
+    const rows = await cases.list(userOf(request), status, kind)
     return reply.page('cases/views/list.njk', {
       pageTitle: 'Live jobs',
       rows: rows.map((r) => ({ ...r, opened: formatDate(r.created_at) })),
@@ -126,7 +126,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const body = request.body ?? {}
     const kind = asString(body.kind) === 'county-lines' ? 'county-lines' : 'investigation'
     try {
-      const created = await cases.openFromReferral(referralId, { title: asString(body.title), kind }, request.user!, actorOf(request))
+      const created = await cases.openFromReferral(referralId, { title: asString(body.title), kind }, userOf(request), actorOf(request))
       await request.flash(`Live job ${created.reference} opened`)
       return reply.redirect(`/cases/${created.id}`, 303)
     } catch (error) {
@@ -147,7 +147,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     if (!['open', 'suspended', 'closed'].includes(status)) return show(request, reply.code(400), { errors: { status: 'Select a status' }, values: body, form: 'status' })
     const change: CaseChange = { status: status as CaseChange['status'], reason: asString(body.reason).slice(0, 2000) }
     if (can(request.user, 'case:supervise')) change.restricted = asString(body.restricted) === 'yes'
-    return attempt(request, reply, 'status', () => cases.update(caseId(request), change, request.user!, actorOf(request)), 'Live job updated')
+    return attempt(request, reply, 'status', () => cases.update(caseId(request), change, userOf(request), actorOf(request)), 'Live job updated')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/agencies', edit, (request, reply) => {
@@ -155,26 +155,26 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const agencyId = asString(body.agencyId)
     const contactId = asString(body.contactId)
     if (!isUuid(agencyId)) return show(request, reply.code(400), { errors: { agencyId: 'Select an agency from the list' }, values: body, form: 'agency' })
-    return attempt(request, reply, 'agency', () => cases.involveAgency(caseId(request), { agencyId, contactId: isUuid(contactId) ? contactId : null, involvement: asString(body.involvement).slice(0, 1000) }, request.user!, actorOf(request)), 'Agency involved')
+    return attempt(request, reply, 'agency', () => cases.involveAgency(caseId(request), { agencyId, contactId: isUuid(contactId) ? contactId : null, involvement: asString(body.involvement).slice(0, 1000) }, userOf(request), actorOf(request)), 'Agency involved')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/officer', edit, (request, reply) => {
     const officer = asString(request.body?.officerInChargeId)
     if (!isUuid(officer)) return show(request, reply.code(400), { errors: { officerInChargeId: 'Select an officer' }, values: request.body ?? {}, form: 'officer' })
-    return attempt(request, reply, 'officer', () => cases.update(caseId(request), { officerInChargeId: officer }, request.user!, actorOf(request)), 'Officer in charge changed')
+    return attempt(request, reply, 'officer', () => cases.update(caseId(request), { officerInChargeId: officer }, userOf(request), actorOf(request)), 'Officer in charge changed')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/people', edit, (request, reply) => {
     const body = request.body ?? {}
     const personId = asString(body.personId)
-    return attempt(request, reply, 'person', () => cases.addPerson(caseId(request), { personId: isUuid(personId) ? personId : null, newName: asString(body.newName) || null, role: asString(body.role) }, request.user!, actorOf(request)), 'Person added')
+    return attempt(request, reply, 'person', () => cases.addPerson(caseId(request), { personId: isUuid(personId) ? personId : null, newName: asString(body.newName) || null, role: asString(body.role) }, userOf(request), actorOf(request)), 'Person added')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/members', edit, (request, reply) => {
     const body = request.body ?? {}
     const parsed = parseForm(MemberForm, body)
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'member' })
-    return attempt(request, reply, 'member', () => cases.addMember(caseId(request), parsed.value, request.user!, actorOf(request)), 'Added to the team')
+    return attempt(request, reply, 'member', () => cases.addMember(caseId(request), parsed.value, userOf(request), actorOf(request)), 'Added to the team')
   })
 
   app.post<{ Params: { id: string; userId: string }; Body: Body }>('/cases/:id/members/:userId/remove', edit, (request, reply) => {
@@ -182,7 +182,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const form = `remove-member-${request.params.userId}`
     const parsed = parseForm(MemberRemovalForm, request.body ?? {})
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: request.body ?? {}, form })
-    return attempt(request, reply, form, () => cases.removeMember(caseId(request), { userId: request.params.userId, reason: parsed.value.reason }, request.user!, actorOf(request)), 'Taken off the team')
+    return attempt(request, reply, form, () => cases.removeMember(caseId(request), { userId: request.params.userId, reason: parsed.value.reason }, userOf(request), actorOf(request)), 'Taken off the team')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/people/remove', edit, (request, reply) => {
@@ -190,7 +190,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const parsed = parseForm(PersonRemovalForm, body)
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'remove-person' })
     const { personRole, reason } = parsed.value
-    return attempt(request, reply, 'remove-person', () => cases.removePerson(caseId(request), { ...personRole, reason }, request.user!, actorOf(request)), 'Removed from the live job')
+    return attempt(request, reply, 'remove-person', () => cases.removePerson(caseId(request), { ...personRole, reason }, userOf(request), actorOf(request)), 'Removed from the live job')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/tasks', edit, async (request, reply) => {
@@ -198,19 +198,19 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const parsed = parseForm(TaskForm, withDateParts(body, 'dueOn'))
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'task' })
     const { taskTitle: title, ownerId, dueOn } = parsed.value
-    return attempt(request, reply, 'task', () => cases.addTask(caseId(request), { title, ownerId, dueOn }, request.user!, actorOf(request)), 'Task added')
+    return attempt(request, reply, 'task', () => cases.addTask(caseId(request), { title, ownerId, dueOn }, userOf(request), actorOf(request)), 'Task added')
   })
 
   app.post<{ Params: { id: string; taskId: string }; Body: Body }>('/cases/:id/tasks/:taskId/done', edit, (request, reply) => {
     if (!isUuid(request.params.taskId)) throw new NotFoundError()
-    return attempt(request, reply, 'task', () => cases.completeTask(caseId(request), request.params.taskId, request.user!, actorOf(request)), 'Task completed')
+    return attempt(request, reply, 'task', () => cases.completeTask(caseId(request), request.params.taskId, userOf(request), actorOf(request)), 'Task completed')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/references', edit, async (request, reply) => {
     const body = request.body ?? {}
     let added
     try {
-      added = await services.references.add({ type: 'case', id: caseId(request) }, readReferenceForm(body), request.user!, actorOf(request))
+      added = await services.references.add({ type: 'case', id: caseId(request) }, readReferenceForm(body), userOf(request), actorOf(request))
     } catch (error) {
       const errors = referenceFieldErrors(error)
       if (errors) return show(request, reply.code(400), { errors, values: body, form: 'reference' })
@@ -224,7 +224,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
   app.post<{ Params: { id: string; referenceId: string } }>('/cases/:id/references/:referenceId/remove', edit, async (request, reply) => {
     if (!isUuid(request.params.referenceId)) throw new NotFoundError()
     try {
-      await services.references.remove({ type: 'case', id: caseId(request) }, request.params.referenceId, request.user!, actorOf(request))
+      await services.references.remove({ type: 'case', id: caseId(request) }, request.params.referenceId, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.code === 'not-found' ? error.message : undefined)
       throw error
@@ -238,7 +238,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const parsed = parseForm(DecisionForm, withDateParts(body, 'decidedOn'))
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'decision' })
     const { decidedOn, decision, rationale } = parsed.value
-    return attempt(request, reply, 'decision', () => cases.addDecision(caseId(request), { decidedOn: decidedOn!, decision, rationale }, request.user!, actorOf(request)), 'Decision recorded')
+    return attempt(request, reply, 'decision', () => cases.addDecision(caseId(request), { decidedOn: decidedOn!, decision, rationale }, userOf(request), actorOf(request)), 'Decision recorded')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/deal-lines', edit, async (request, reply) => {
@@ -246,7 +246,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const parsed = parseForm(DealLineForm, withDateParts(body, 'activeFrom', 'activeTo'))
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'deal-line' })
     const { dealPersonId: personId, dealRelation: relation, ...line } = parsed.value
-    return attempt(request, reply, 'deal-line', () => cases.addDealLine(caseId(request), { ...line, personId, relation }, request.user!, actorOf(request)), 'Deal line added')
+    return attempt(request, reply, 'deal-line', () => cases.addDealLine(caseId(request), { ...line, personId, relation }, userOf(request), actorOf(request)), 'Deal line added')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/cuckooed-addresses', edit, (request, reply) => {
@@ -254,7 +254,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const parsed = parseForm(CuckooedAddressForm, body)
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'cuckoo' })
     const { cuckooPostcode: postcode, ...address } = parsed.value
-    return attempt(request, reply, 'cuckoo', () => cases.addCuckooedAddress(caseId(request), { ...address, postcode }, request.user!, actorOf(request)), 'Cuckooed address added')
+    return attempt(request, reply, 'cuckoo', () => cases.addCuckooedAddress(caseId(request), { ...address, postcode }, userOf(request), actorOf(request)), 'Cuckooed address added')
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/events', edit, async (request, reply) => {
@@ -264,6 +264,6 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const { eventKind: kind, eventDate, eventTime: time, eventSummary: summary, eventPeople: personIds, eventLocation: locationId } = parsed.value
     const occurredAt = londonToInstant(eventDate!, time ?? '00:00')
     if (occurredAt.getTime() > Date.now()) return show(request, reply.code(400), { errors: { eventTime: 'The time must not be in the future' }, values: body, form: 'event' })
-    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind, occurredAt, timeKnown: time !== null, summary, personIds, locationId }, request.user!, actorOf(request)), 'Event recorded')
+    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind, occurredAt, timeKnown: time !== null, summary, personIds, locationId }, userOf(request), actorOf(request)), 'Event recorded')
   })
 }

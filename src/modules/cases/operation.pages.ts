@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary } from '#src/platform/http/forms.ts'
 import { can } from '#src/platform/auth/permissions.ts'
@@ -12,7 +12,7 @@ export function registerOperationPages(app: FastifyInstance, { services }: AppDe
   const cases = services.cases
 
   app.get('/operations', { config: { access: 'case:view' } }, async (request, reply) =>
-    reply.page('cases/views/operations.njk', { pageTitle: 'Operations', operations: await cases.listOperations(request.user!), canCreate: can(request.user, 'case:supervise'), errors: {}, values: {} }),
+    reply.page('cases/views/operations.njk', { pageTitle: 'Operations', operations: await cases.listOperations(userOf(request)), canCreate: can(request.user, 'case:supervise'), errors: {}, values: {} }),
   )
 
   app.post<{ Body: Record<string, unknown> }>('/operations', { config: { access: 'case:supervise' } }, async (request, reply) => {
@@ -22,7 +22,7 @@ export function registerOperationPages(app: FastifyInstance, { services }: AppDe
     } catch (error) {
       if (error instanceof CaseError) {
         const errors = { [error.field ?? 'name']: error.message }
-        return reply.code(400).page('cases/views/operations.njk', { pageTitle: 'Operations', operations: await cases.listOperations(request.user!), canCreate: true, errors, errorList: errorSummary(errors), values })
+        return reply.code(400).page('cases/views/operations.njk', { pageTitle: 'Operations', operations: await cases.listOperations(userOf(request)), canCreate: true, errors, errorList: errorSummary(errors), values })
       }
       throw error
     }
@@ -34,7 +34,7 @@ export function registerOperationPages(app: FastifyInstance, { services }: AppDe
     if (!isUuid(request.params.id)) throw new NotFoundError()
     const operationId = asString(request.body?.operationId)
     try {
-      await cases.setOperation(request.params.id, isUuid(operationId) ? operationId : null, request.user!, actorOf(request))
+      await cases.setOperation(request.params.id, isUuid(operationId) ? operationId : null, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
       if (error instanceof CaseError) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { checkDateInput } from '#src/platform/http/date-input.ts'
@@ -92,7 +92,7 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
   // ── Sharing a person's record ──────────────────────────────────────────────────────────────────────────
   async function showPersonDisclosures(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { values?: Body; errors?: FieldErrors } = {}) {
     const personId = id(request)
-    const person = await services.people.view(personId, request.user!, actorOf(request)).catch((error: unknown) => {
+    const person = await services.people.view(personId, userOf(request), actorOf(request)).catch((error: unknown) => {
       if (error instanceof Error && 'code' in error && error.code === 'not-found') throw new NotFoundError('Person not found')
       throw error
     })
@@ -151,7 +151,7 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
       outcome = await disclosures.disclose(
         id(request),
         { agencyId, agreementId, purpose: asString(body.purpose).slice(0, 2000), fields: asArray(body.fields), expiresOn: expiry.ok ? expiry.value! : '', protectedBasis: asString(body.protectedBasis).slice(0, 1000) },
-        request.user!,
+        userOf(request),
         actorOf(request),
       )
     } catch (error) {
@@ -165,7 +165,7 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
   app.post<{ Params: Params; Body: Body }>('/disclosures/:id/approve', { config: { access: 'disclosure:approve' } }, async (request, reply) => {
     const personId = asString(request.body?.personId)
     try {
-      await disclosures.approve(id(request), asString(request.body?.protectedBasis).slice(0, 1000), request.user!, actorOf(request))
+      await disclosures.approve(id(request), asString(request.body?.protectedBasis).slice(0, 1000), userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof DisclosureError && error.code === 'not-found') throw new NotFoundError(error.message)
       if (error instanceof DisclosureError && isUuid(personId)) {
@@ -197,7 +197,7 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
   // ── The partner portal ─────────────────────────────────────────────────────────────────────────────────
   const portal = { config: { access: 'partner-portal:use' as const } }
   app.get('/partner', portal, async (request, reply) => {
-    const { agency, disclosures: live } = await disclosures.listForPartner(request.user!)
+    const { agency, disclosures: live } = await disclosures.listForPartner(userOf(request))
     return reply.page('disclosures/views/partner-list.njk', {
       pageTitle: 'Shared with your agency',
       agency,
@@ -208,7 +208,7 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
   app.get<{ Params: Params }>('/partner/disclosures/:id', portal, async (request, reply) => {
     let found
     try {
-      found = await disclosures.viewForPartner(request.params.id, request.user!, actorOf(request))
+      found = await disclosures.viewForPartner(request.params.id, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof DisclosureError && error.code === 'not-found') throw new NotFoundError()
       throw error

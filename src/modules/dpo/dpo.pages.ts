@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { csvRows } from '#src/shared/csv.ts'
@@ -198,9 +198,9 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
     if (request.query.q !== undefined) {
       if (q.length < 2) errors.q = 'Enter a name, a date of birth, or a referral or live job reference'
       else {
-        const results = await services.search.search(q, { dateOfBirth: null }, request.user!, actorOf(request))
+        const results = await services.search.search(q, { dateOfBirth: null }, userOf(request), actorOf(request))
         if (results.kind === 'reference') {
-          const people = (await Promise.all(results.references.map((r) => services.dpo.peopleInRecord(r.kind, r.id, request.user!)))).flat()
+          const people = (await Promise.all(results.references.map((r) => services.dpo.peopleInRecord(r.kind, r.id, userOf(request))))).flat()
           found = people.map((p) => ({ personId: p.person_id, name: p.name, detail: `${q.toUpperCase()}, ${p.role.replace(/-/g, ' ')}${p.date_of_birth ? `, born ${formatDate(p.date_of_birth)}` : ''}` }))
         } else if (results.kind === 'name' || results.kind === 'date-of-birth') {
           found = results.people.map((p) => ({ personId: p.person_id, name: p.name, detail: p.date_of_birth ? `born ${formatDate(p.date_of_birth)}` : p.approximate_age ? `about ${p.approximate_age}` : 'date of birth not known' }))
@@ -210,7 +210,7 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
     let rows: repo.AccessRow[] = []
     let personName: string | null = null
     if (isUuid(personId)) {
-      ;({ rows, personName } = await services.dpo.personAccess(personId, about, days, request.user!, actorOf(request)))
+      ;({ rows, personName } = await services.dpo.personAccess(personId, about, days, userOf(request), actorOf(request)))
     }
     const described = rows.map((r) => ({
       when: formatDateTime(r.occurred_at),
@@ -288,7 +288,7 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
     const limit = csv ? 10_000 : LOG_PAGE
     const to = new Date()
     const from = new Date(to.getTime() - days * 86_400_000)
-    const rows = await services.dpo.accessGrants({ from, to }, { limit: limit + 1, offset: csv ? 0 : (page - 1) * LOG_PAGE }, request.user!, actorOf(request))
+    const rows = await services.dpo.accessGrants({ from, to }, { limit: limit + 1, offset: csv ? 0 : (page - 1) * LOG_PAGE }, userOf(request), actorOf(request))
     const described = rows.slice(0, limit).map(describeAccessGrant)
     if (csv) {
       return sendCsv(

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { apiRethrow } from '#src/platform/http/errors.ts'
 import { IntelligenceError, PROMPT_OUTCOMES, SHARED_PLACE_KINDS, type PromptOutcome, type PromptView, type SharedPlaceKind } from './intelligence.service.ts'
 
@@ -67,7 +67,7 @@ export function registerIntelligenceApi(app: FastifyInstance, { services }: AppD
       },
     },
     async (request) => {
-      const result = await intel.queue(request.user!, actorOf(request), request.query)
+      const result = await intel.queue(userOf(request), actorOf(request), request.query)
       return { ...result, items: result.items.map(toJson) }
     },
   )
@@ -75,7 +75,7 @@ export function registerIntelligenceApi(app: FastifyInstance, { services }: AppD
   api.get(
     '/api/v1/safeguarding-prompts/:id',
     { config: { access: 'intelligence:view' }, schema: { tags: ['intelligence'], summary: 'Read a safeguarding prompt (audited); prompts raised in a restricted live job are not found by outsiders', params: z.object({ id: z.uuid() }), response: { 200: Prompt } } },
-    async (request) => toJson(await intel.prompt(request.params.id, request.user!, actorOf(request)).catch(rethrow)),
+    async (request) => toJson(await intel.prompt(request.params.id, userOf(request), actorOf(request)).catch(rethrow)),
   )
 
   api.post(
@@ -91,8 +91,8 @@ export function registerIntelligenceApi(app: FastifyInstance, { services }: AppD
       },
     },
     async (request) => {
-      await intel.recordOutcome(request.params.id, request.body, request.user!, actorOf(request)).catch(rethrow)
-      return toJson(await intel.prompt(request.params.id, request.user!, actorOf(request)))
+      await intel.recordOutcome(request.params.id, request.body, userOf(request), actorOf(request)).catch(rethrow)
+      return toJson(await intel.prompt(request.params.id, userOf(request), actorOf(request)))
     },
   )
 
@@ -116,7 +116,7 @@ export function registerIntelligenceApi(app: FastifyInstance, { services }: AppD
       },
     },
     async (request) => {
-      const result = await intel.others(request.params.id, request.user!, actorOf(request), window(request.query), request.query.limit).catch(rethrow)
+      const result = await intel.others(request.params.id, userOf(request), actorOf(request), window(request.query), request.query.limit).catch(rethrow)
       return { ...result, items: result.items.map((i) => ({ ...i, paths: i.paths.map((p) => ({ via: p.via, first: item(p.first), second: p.second ? item(p.second) : null, score: p.score })) })) }
     },
   )
@@ -141,7 +141,7 @@ export function registerIntelligenceApi(app: FastifyInstance, { services }: AppD
         },
       },
     },
-    async (request) => intel.network(request.params.id, request.user!, actorOf(request), window(request.query)).catch(rethrow),
+    async (request) => intel.network(request.params.id, userOf(request), actorOf(request), window(request.query)).catch(rethrow),
   )
 
   api.put(

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { checkDateInput } from '#src/platform/http/date-input.ts'
@@ -47,7 +47,7 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
   app.get<{ Querystring: Query }>('/safeguarding-prompts', view, async (request, reply) => {
     const status = (['open', 'closed', 'all'] as const).find((s) => s === request.query.status) ?? 'open'
     const page = Math.min(Math.max(Number.parseInt(request.query.page ?? '1', 10) || 1, 1), 40)
-    const result = await intel.queue(request.user!, actorOf(request), { status, page })
+    const result = await intel.queue(userOf(request), actorOf(request), { status, page })
     const pages = Math.max(1, Math.ceil(result.total / result.pageSize))
     return reply.page('intelligence/views/queue.njk', {
       pageTitle: 'Safeguarding prompts',
@@ -59,13 +59,13 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
   })
 
   async function showPrompt(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { errors?: FieldErrors; values?: Body } = {}) {
-    const prompt = await intel.prompt(id(request), request.user!, actorOf(request)).catch(notFound)
+    const prompt = await intel.prompt(id(request), userOf(request), actorOf(request)).catch(notFound)
     const errors = state.errors ?? {}
     return reply.code(Object.keys(errors).length ? 400 : 200).page('intelligence/views/prompt.njk', {
       pageTitle: `Safeguarding prompt: ${prompt.identifier.kindLabel.toLowerCase()} shared`,
       prompt: { ...prompt, raised: formatDate(prompt.raisedAt), identifierHref: entityHref(prompt.identifier.type, prompt.identifier.id), outcomeAt: prompt.outcome ? formatDate(prompt.outcome.at) : null },
       outcomes: Object.entries(PROMPT_OUTCOMES).map(([value, text]) => ({ value, text, checked: state.values?.outcome === value })),
-      canReview: request.user!.permissions.has('safeguarding-prompt:review'),
+      canReview: userOf(request).permissions.has('safeguarding-prompt:review'),
       errors,
       errorList: errorSummary(errors, ['outcome', 'note']),
       values: state.values ?? {},
@@ -79,7 +79,7 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
     const body = request.body ?? {}
     const input = { outcome: asString(body.outcome), note: asString(body.note) }
     try {
-      await intel.recordOutcome(promptId, input, request.user!, actorOf(request))
+      await intel.recordOutcome(promptId, input, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof IntelligenceError && error.code !== 'not-found') return showPrompt(request, reply, { errors: { [error.field ?? 'outcome']: error.message }, values: input })
       return notFound(error)
@@ -91,7 +91,7 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
   app.get<{ Params: Params; Querystring: Query }>('/people/:id/others', view, async (request, reply) => {
     const personId = id(request)
     const { window, errors, values } = readWindow(request.query)
-    const result = await intel.others(personId, request.user!, actorOf(request), Object.keys(errors).length ? { from: null, to: null } : window).catch(notFound)
+    const result = await intel.others(personId, userOf(request), actorOf(request), Object.keys(errors).length ? { from: null, to: null } : window).catch(notFound)
     return reply.code(Object.keys(errors).length ? 400 : 200).page('intelligence/views/others.njk', {
       pageTitle: 'Others who may be targeted',
       person: result.person,
@@ -113,7 +113,7 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
   app.get<{ Params: Params; Querystring: Query }>('/people/:id/network', view, async (request, reply) => {
     const personId = id(request)
     const { window, errors, values } = readWindow(request.query)
-    const result = await intel.network(personId, request.user!, actorOf(request), Object.keys(errors).length ? { from: null, to: null } : window).catch(notFound)
+    const result = await intel.network(personId, userOf(request), actorOf(request), Object.keys(errors).length ? { from: null, to: null } : window).catch(notFound)
     const people = result.nodes.filter((n) => n.type === 'person' || n.kind === 'person')
     const identifiers = result.nodes.filter((n) => n.kind !== 'person')
     const linkedTo = (node: string) => result.edges.filter((e) => e.target === node || e.source === node)
@@ -137,7 +137,7 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
     const personId = id(request)
     const { window, errors } = readWindow(request.query)
     if (Object.keys(errors).length) return reply.code(400).send({ errors: Object.values(errors) })
-    const result = await intel.network(personId, request.user!, actorOf(request), window).catch(notFound)
+    const result = await intel.network(personId, userOf(request), actorOf(request), window).catch(notFound)
     return reply.send(result)
   })
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { apiRethrow } from '#src/platform/http/errors.ts'
 import { MatchError } from './matching.service.ts'
 
@@ -36,7 +36,7 @@ export function registerMatchingApi(app: FastifyInstance, { services }: AppDeps)
     },
     async (request) => {
       try {
-        const { modelVersion, matches } = await services.matching.matchesFor(request.params.id, request.user!, actorOf(request))
+        const { modelVersion, matches } = await services.matching.matchesFor(request.params.id, userOf(request), actorOf(request))
         return {
           modelVersion,
           items: matches.map((m) => ({ personId: m.person.id, name: m.person.name, dateOfBirth: m.person.date_of_birth, approximateAge: m.person.approximate_age, probability: m.probability, weight: m.weight, explanation: m.explanation, foundBy: m.foundBy })),
@@ -61,7 +61,7 @@ export function registerMatchingApi(app: FastifyInstance, { services }: AppDeps)
     },
     async (request, reply) => {
       try {
-        const result = await services.matching.decide(request.params.id, request.params.otherId, request.body, request.user!, actorOf(request))
+        const result = await services.matching.decide(request.params.id, request.params.otherId, request.body, userOf(request), actorOf(request))
         return reply.code(201).send(result)
       } catch (error) {
         return rethrow(error)

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
@@ -64,7 +64,7 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
     const otherId = uuidOr404(request.params.otherId)
     let view
     try {
-      view = await matching.compare(personId, otherId, request.user!, actorOf(request))
+      view = await matching.compare(personId, otherId, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof MatchError && error.code === 'conflict') {
         // A record merged since the list was shown: its survivor's page explains where it went.
@@ -111,7 +111,7 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
     const body = request.body ?? {}
     const values = { decision: asString(body.decision), note: asString(body.note) }
     try {
-      const { mergeId } = await matching.decide(personId, otherId, values, request.user!, actorOf(request))
+      const { mergeId } = await matching.decide(personId, otherId, values, userOf(request), actorOf(request))
       await request.flash(mergeId ? 'Records merged. Both are kept; you can undo the merge from this page.' : 'Match rejected. It will not be offered again.')
     } catch (error) {
       if (error instanceof MatchError && error.code === 'invalid' && error.field && error.field !== 'otherId') return showComparison(request, reply, { errors: { [error.field]: error.message }, values })

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asArray, asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { sendProblem } from '#src/platform/http/problem.ts'
@@ -41,7 +41,7 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
   async function load(request: FastifyRequest<{ Params: PersonParams }>, audit = true): Promise<NrmDraftView> {
     const { referralId, personId } = params(request)
     try {
-      return await drafts.view(referralId, personId, request.user!, actorOf(request), { audit })
+      return await drafts.view(referralId, personId, userOf(request), actorOf(request), { audit })
     } catch (error) {
       if (error instanceof NrmError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
@@ -55,7 +55,7 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
     const { referralId, personId } = params(request)
     if (!(await guardVictimFacet(db, request, reply, personId))) return reply
     const draft = await load(request)
-    const access = await victimSideAccess(db, request.user!, personId)
+    const access = await victimSideAccess(db, userOf(request), personId)
     return reply.page('nrm/views/draft.njk', {
       pageTitle: `${draft.subject.name ?? 'Person'}: ${draft.routeTitle}`,
       referralId,
@@ -77,7 +77,7 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
     const draft = await load(request)
     const section = draft.sections.find((s) => s.id === request.params.section)
     if (!section) throw new NotFoundError('That section is not on this person’s form')
-    const access = await victimSideAccess(db, request.user!, personId)
+    const access = await victimSideAccess(db, userOf(request), personId)
     const index = draft.sections.indexOf(section)
     return reply.page('nrm/views/draft-section.njk', {
       pageTitle: section.title,
@@ -136,7 +136,7 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
     const complete = asString(body.complete)
     if (complete !== 'yes' && complete !== 'no') return showSection(request, reply.code(400), { complete: 'Select yes if you have completed this section' }, body)
     try {
-      await drafts.save(referralId, personId, { version: versionText ? Number(versionText) : null, answers, section: section.id, complete: complete === 'yes' }, request.user!, actorOf(request))
+      await drafts.save(referralId, personId, { version: versionText ? Number(versionText) : null, answers, section: section.id, complete: complete === 'yes' }, userOf(request), actorOf(request))
     } catch (error) {
       // Never lose typed work: every refusal shows the page again with the words as typed.
       if (error instanceof NrmDraftInvalid) return showSection(request, reply.code(400), error.errors, body)
@@ -172,7 +172,7 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
     { config: { access: 'victim-facet:view' }, schema: { tags: ['nrm'], summary: 'Read a person’s NRM / Duty to Notify form draft, pre-filled from what Lantern knows (every read is audited)', params: Params } },
     async (request) => {
       try {
-        return asJson(await drafts.view(request.params.referralId, request.params.personId, request.user!, actorOf(request)))
+        return asJson(await drafts.view(request.params.referralId, request.params.personId, userOf(request), actorOf(request)))
       } catch (error) {
         return notFound(error)
       }
@@ -193,8 +193,8 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
     async (request, reply) => {
       const { referralId, personId } = request.params
       try {
-        await drafts.save(referralId, personId, request.body, request.user!, actorOf(request))
-        return asJson(await drafts.view(referralId, personId, request.user!, actorOf(request)))
+        await drafts.save(referralId, personId, request.body, userOf(request), actorOf(request))
+        return asJson(await drafts.view(referralId, personId, userOf(request), actorOf(request)))
       } catch (error) {
         if (error instanceof NrmDraftInvalid) {
           return sendProblem(reply, {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { readDateInput } from '#src/platform/http/date-input.ts'
@@ -85,10 +85,10 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     const route = confirmed?.confirmed_route as Route | undefined
     const today = londonDate()
     // Seeing the facet is not recording on it: the forms are offered only to those the access policy lets record.
-    const access = await victimSideAccess(db, request.user!, personId)
+    const access = await victimSideAccess(db, userOf(request), personId)
     // Whether the form prepared here is ready to send: the submission is recorded against it.
     const nrmRoute = route === 'NRM' || route === 'NRM_AND_CHILD_SAFEGUARDING'
-    const form = access.canEdit && nrmRoute && facet.nrmReferrals.length === 0 ? await drafts.view(referralId, personId, request.user!, actorOf(request), { audit: false }) : null
+    const form = access.canEdit && nrmRoute && facet.nrmReferrals.length === 0 ? await drafts.view(referralId, personId, userOf(request), actorOf(request), { audit: false }) : null
     return reply.page('nrm/views/facet.njk', {
       pageTitle: `${facet.subject.name ?? 'Person'}: screening, consent and NRM`,
       referralId,
@@ -154,7 +154,7 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
         referralId,
         personId,
         { submittedOn, nrmReference: reference || null, firstResponderOrganisation: organisation, competentAuthority: (authority || null) as 'SCA' | 'IECA' | 'LA_PILOT' | null, completedElsewhere },
-        request.user!,
+        userOf(request),
         actorOf(request),
       )
       await request.flash(`NRM referral recorded. Reasonable grounds decision due ${formatDate(result.rgDueOn)}${result.warning ? `. ${result.warning}` : ''}`)
@@ -181,7 +181,7 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     if (notes.length > 2000) errors.notes = 'Notes must be 2,000 characters or fewer'
     if (Object.keys(errors).length > 0 || !occurredOn) return again(400, errors)
     try {
-      await nrm.recordEvent(request.params.id, { kind, occurredOn, outcome: asString(body.outcome) || null, decidedBy: asString(body.decidedBy).trim() || null, notes: notes || null }, request.user!, actorOf(request), { referralId, personId })
+      await nrm.recordEvent(request.params.id, { kind, occurredOn, outcome: asString(body.outcome) || null, decidedBy: asString(body.decidedBy).trim() || null, notes: notes || null }, userOf(request), actorOf(request), { referralId, personId })
     } catch (error) {
       if (error instanceof NrmError && error.code !== 'not-found') return again(error.status, { [error.field ?? 'kind']: error.message })
       if (error instanceof NrmError) throw new NotFoundError(error.message)
@@ -218,7 +218,7 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     const confirmed = facet.confirmed
     if (!confirmed) throw new NotFoundError('Confirm a screening before downloading the NRM summary')
     const consent = facet.consents.find((c) => c.purpose === 'nrm-referral') ?? null
-    const draft = await drafts.view(params(request).referralId, params(request).personId, request.user!, actorOf(request), { audit: false })
+    const draft = await drafts.view(params(request).referralId, params(request).personId, userOf(request), actorOf(request), { audit: false })
     const latestNrm = facet.nrmReferrals[0] ?? null
     const pdf = await nrmSummaryPdf({
       reference: facet.subject.reference,
@@ -283,16 +283,16 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
   app.get<{ Querystring: { show?: string } }>('/my-work', { config: { access: 'signed-in' } }, async (request, reply) => {
     const supervisor = can(request.user, 'team:supervise')
     const everyone = supervisor && request.query.show !== 'mine'
-    const items = can(request.user, 'victim-facet:view') ? await nrm.workItems(request.user!.id, everyone, actorOf(request)) : []
-    const tasks = can(request.user, 'case:view') ? await services.cases.openTasks(request.user!, everyone) : []
-    const overdueActions = await services.safeguarding.overdueActions(request.user!.id, everyone)
+    const items = can(request.user, 'victim-facet:view') ? await nrm.workItems(userOf(request).id, everyone, actorOf(request)) : []
+    const tasks = can(request.user, 'case:view') ? await services.cases.openTasks(userOf(request), everyone) : []
+    const overdueActions = await services.safeguarding.overdueActions(userOf(request).id, everyone)
     // An ISA's victims: those a supervisor assigned them to support, each with their safeguarding plan.
-    const supported = can(request.user, 'victim-facet:view') ? await services.supportWorkers.supportedBy(request.user!, actorOf(request)) : []
+    const supported = can(request.user, 'victim-facet:view') ? await services.supportWorkers.supportedBy(userOf(request), actorOf(request)) : []
     // Support work due: referrals out with no answer past their follow-up date, and safeguarding reviews coming up,
     // for the victims the user holds a duty to (the whole team's in a supervisor's team view).
     const worksSupport = can(request.user, 'victim-facet:view') && can(request.user, 'safeguarding-plan:edit')
-    const stalled = worksSupport ? await services.support.stalledReferrals(request.user!, everyone, actorOf(request)) : []
-    const reviews = worksSupport ? await services.safeguarding.reviewsDue(request.user!, everyone, config.supportReviewLookaheadDays, actorOf(request)) : []
+    const stalled = worksSupport ? await services.support.stalledReferrals(userOf(request), everyone, actorOf(request)) : []
+    const reviews = worksSupport ? await services.safeguarding.reviewsDue(userOf(request), everyone, config.supportReviewLookaheadDays, actorOf(request)) : []
     const today = londonDate()
     return reply.page('nrm/views/my-work.njk', {
       pageTitle: 'My work',

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { apiRethrow } from '#src/platform/http/errors.ts'
 import type { Permission } from '#src/platform/auth/permissions.ts'
 import { OccurrenceReferenceError, type PresentedReference } from './occurrence-references.service.ts'
@@ -52,7 +52,7 @@ export function registerOccurrenceReferenceApi(app: FastifyInstance, { services 
       },
       async (request) => {
         try {
-          return { items: (await services.references.list({ type: o.type, id: request.params.id }, request.user!)).map(toJson) }
+          return { items: (await services.references.list({ type: o.type, id: request.params.id }, userOf(request))).map(toJson) }
         } catch (error) {
           return rethrow(error)
         }
@@ -73,7 +73,7 @@ export function registerOccurrenceReferenceApi(app: FastifyInstance, { services 
       },
       async (request, reply) => {
         try {
-          const added = await services.references.add({ type: o.type, id: request.params.id }, request.body, request.user!, actorOf(request))
+          const added = await services.references.add({ type: o.type, id: request.params.id }, request.body, userOf(request), actorOf(request))
           return reply.code(201).send(toJson(added))
         } catch (error) {
           return rethrow(error)
@@ -89,7 +89,7 @@ export function registerOccurrenceReferenceApi(app: FastifyInstance, { services 
       },
       async (request, reply) => {
         try {
-          await services.references.remove({ type: o.type, id: request.params.id }, request.params.referenceId, request.user!, actorOf(request))
+          await services.references.remove({ type: o.type, id: request.params.id }, request.params.referenceId, userOf(request), actorOf(request))
         } catch (error) {
           return rethrow(error)
         }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
 import { apiRethrow, NotFoundError } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
@@ -143,7 +143,7 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
       { config: { access: 'person:view' }, schema: { tags: ['people'], summary: `Read a${type === 'object' ? 'n object (phone, vehicle, account)' : ' place'} and the people linked to it`, params: z.object({ id: z.uuid() }), response: { 200: Linked } } },
       async (request) => {
         try {
-          const { row, links } = await services.people.entity(type, request.params.id, request.user!, actorOf(request))
+          const { row, links } = await services.people.entity(type, request.params.id, userOf(request), actorOf(request))
           return { id: row.id, display: row.display, links: links.map((l) => ({ relation: l.relation, personId: l.other_type === 'person' ? l.other_id : null, name: l.person_name, validFrom: l.valid_from, source: l.source })) }
         } catch (error) {
           return notFound(error)
@@ -161,7 +161,7 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
       if (survivor && survivor !== request.params.id) return reply.redirect(`/api/v1/people/${survivor}`, 303)
       let view
       try {
-        view = await services.people.view(request.params.id, request.user!, actorOf(request))
+        view = await services.people.view(request.params.id, userOf(request), actorOf(request))
       } catch (error) {
         if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError('Person not found')
         throw error
@@ -204,7 +204,7 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
     },
     async (request) => {
       try {
-        const rows = await services.supportWorkers.view(request.params.id, request.user!, actorOf(request))
+        const rows = await services.supportWorkers.view(request.params.id, userOf(request), actorOf(request))
         return {
           personId: request.params.id,
           supportWorkers: rows.map((r) => ({ id: r.id, userId: r.user_id, name: r.user_name, current: r.ended_at === null, assignedAt: r.assigned_at.toISOString(), assignedBy: r.assigned_by_name, endedAt: r.ended_at?.toISOString() ?? null, endedBy: r.ended_by_name, endReason: r.end_reason })),
@@ -229,7 +229,7 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
     },
     async (request, reply) => {
       try {
-        const id = await services.supportWorkers.assignSupportWorker(request.params.id, request.body.userId, request.user!, actorOf(request))
+        const id = await services.supportWorkers.assignSupportWorker(request.params.id, request.body.userId, userOf(request), actorOf(request))
         return reply.code(201).header('location', `/api/v1/people/${request.params.id}/support-workers`).send({ id })
       } catch (error) {
         return notFound(error)
@@ -251,7 +251,7 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
     },
     async (request, reply) => {
       try {
-        await services.supportWorkers.endSupportWorker(request.params.id, request.params.userId, request.body.reason, request.user!, actorOf(request))
+        await services.supportWorkers.endSupportWorker(request.params.id, request.params.userId, request.body.reason, userOf(request), actorOf(request))
       } catch (error) {
         return notFound(error)
       }

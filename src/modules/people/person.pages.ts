@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
 import { withDateParts } from '#src/platform/http/page-forms.ts'
@@ -39,21 +39,21 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     if (survivor && survivor !== request.params.id) return reply.redirect(`/people/${survivor}`, 303)
     // The matching panel is read before the person, unrecorded, so that the page's views are one audit append.
     const matching = can(request.user, 'match:review')
-      ? await services.personMatchingPanel(id(request), request.user!, actorOf(request))
+      ? await services.personMatchingPanel(id(request), userOf(request), actorOf(request))
       : null
     // The support summary (support module) is part of the victim side: read only for those who see it, and its
     // audit event goes in with the page's own.
-    const support = await services.support.personSummary(id(request), request.user!)
+    const support = await services.support.personSummary(id(request), userOf(request))
     let view
     try {
-      view = await people.view(id(request), request.user!, actorOf(request), [...(matching?.auditEvent ? [matching.auditEvent] : []), ...(support ? [support.auditEvent] : [])])
+      view = await people.view(id(request), userOf(request), actorOf(request), [...(matching?.auditEvent ? [matching.auditEvent] : []), ...(support ? [support.auditEvent] : [])])
     } catch (error) {
       if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError('Person not found')
       throw error
     }
     const { person, names } = view
     const errors = state.errors ?? {}
-    const events = can(request.user, 'case:view') ? await services.cases.eventsFor({ personId: person.id }, request.user!, actorOf(request), { audited: false }) : []
+    const events = can(request.user, 'case:view') ? await services.cases.eventsFor({ personId: person.id }, userOf(request), actorOf(request), { audited: false }) : []
     return reply.page('people/views/person.njk', {
       pageTitle: names[0]?.full_name ?? 'Person',
       person: {
@@ -132,7 +132,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     app.get<{ Params: Params }>(path, view, async (request, reply) => {
       let found
       try {
-        found = await people.entity(type, id(request), request.user!, actorOf(request))
+        found = await people.entity(type, id(request), userOf(request), actorOf(request))
       } catch (error) {
         if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
         throw error
@@ -229,7 +229,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
   app.post<{ Params: Params; Body: Body }>('/people/:id/support-workers', supervise, (request, reply) => {
     const userId = asString(request.body?.supportWorkerId)
     if (!userId) return show(request, reply.code(400), { errors: { supportWorkerId: 'Select a support worker (ISA)' }, values: request.body ?? {}, form: 'support-assign' })
-    return supportChange(request, reply, 'support-assign', () => 'supportWorkerId', () => services.supportWorkers.assignSupportWorker(id(request), userId, request.user!, actorOf(request)), 'Support worker assigned')
+    return supportChange(request, reply, 'support-assign', () => 'supportWorkerId', () => services.supportWorkers.assignSupportWorker(id(request), userId, userOf(request), actorOf(request)), 'Support worker assigned')
   })
 
   app.post<{ Params: { id: string; userId: string }; Body: Body }>('/people/:id/support-workers/:userId/end', supervise, (request, reply) => {
@@ -238,13 +238,13 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     const form = `support-end-${request.params.userId}`
     const reason = asString(request.body?.reason).slice(0, 2000)
     if (!reason.trim()) return show(request, reply.code(400), { errors: { [field]: 'Enter why their support is ending' }, values: request.body ?? {}, form })
-    return supportChange(request, reply, form, (f) => (f === 'reason' ? field : 'support-workers'), () => services.supportWorkers.endSupportWorker(id(request), request.params.userId, reason, request.user!, actorOf(request)), 'Support ended')
+    return supportChange(request, reply, form, (f) => (f === 'reason' ? field : 'support-workers'), () => services.supportWorkers.endSupportWorker(id(request), request.params.userId, reason, userOf(request), actorOf(request)), 'Support ended')
   })
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/immigration-status/view', { config: { access: 'immigration-status:view' } }, async (request, reply) => {
     const purpose = asString(request.body?.purpose).slice(0, 500)
     try {
-      const status = await people.viewImmigrationStatus(id(request), purpose, request.user!, actorOf(request))
+      const status = await people.viewImmigrationStatus(id(request), purpose, userOf(request), actorOf(request))
       return show(request, reply, { status, statusShown: true })
     } catch (error) {
       if (error instanceof PersonError && error.code === 'invalid') return show(request, reply.code(400), { errors: { purpose: error.message }, values: request.body ?? {}, form: 'status-view' })

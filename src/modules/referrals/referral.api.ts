@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { ProblemSchema as Problem } from '#src/platform/http/problem.ts'
 import { COUNT_CAP } from './referral.service.ts'
 import { AssignmentInput, GradingInput, IsoDate, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
@@ -184,7 +184,7 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
         key === undefined
           ? { id: (await referrals.create(request.body, actor)).id, replayed: false }
           : await referrals.createOnce(request.body, actor, { key, requestHash: createHash('sha256').update(JSON.stringify(request.body)).digest('hex') })
-      const view = await referrals.view(outcome.id, request.user!, actor)
+      const view = await referrals.view(outcome.id, userOf(request), actor)
       if (outcome.replayed) reply.header('idempotent-replayed', 'true')
       return reply.code(201).header('location', `/api/v1/referrals/${outcome.id}`).send(detail(view))
     },
@@ -245,7 +245,7 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
   api.get(
     '/api/v1/referrals/:id',
     { config: { access: 'referral:view' }, schema: { tags: ['referrals'], summary: 'Read a referral', params: IdParams, response: { 200: ReferralDetail, ...errors } } },
-    async (request) => detail(await referrals.view(request.params.id, request.user!, actorOf(request))),
+    async (request) => detail(await referrals.view(request.params.id, userOf(request), actorOf(request))),
   )
 
   api.post(
@@ -256,7 +256,7 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
     },
     async (request) => {
       await referrals.changeStatus(request.params.id, request.body, actorOf(request))
-      return detail(await referrals.view(request.params.id, request.user!, actorOf(request)))
+      return detail(await referrals.view(request.params.id, userOf(request), actorOf(request)))
     },
   )
 
@@ -274,7 +274,7 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
     },
     async (request) => {
       await referrals.grade(request.params.id, request.body, actorOf(request))
-      return detail(await referrals.view(request.params.id, request.user!, actorOf(request)))
+      return detail(await referrals.view(request.params.id, userOf(request), actorOf(request)))
     },
   )
 
@@ -285,8 +285,8 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
       schema: { tags: ['referrals'], summary: 'Assign a referral to an officer, or unassign it with null', params: IdParams, body: AssignmentInput, response: { 200: ReferralDetail, ...errors } },
     },
     async (request) => {
-      await referrals.assign(request.params.id, request.body, request.user!, actorOf(request))
-      return detail(await referrals.view(request.params.id, request.user!, actorOf(request)))
+      await referrals.assign(request.params.id, request.body, userOf(request), actorOf(request))
+      return detail(await referrals.view(request.params.id, userOf(request), actorOf(request)))
     },
   )
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, zodFieldErrors, type FieldErrors } from '#src/platform/http/forms.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -59,7 +59,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     if (tags.some((t) => t.id === q.priorityTag)) filters.priorityTag = asString(q.priorityTag)
     const assignedTo = asString(q.assignedTo)
     if (assignedTo === 'unassigned') filters.assignedTo = 'unassigned'
-    else if (assignedTo === 'me') filters.assignedTo = request.user!.id
+    else if (assignedTo === 'me') filters.assignedTo = userOf(request).id
     else if (assignees.some((a) => a.id === assignedTo)) filters.assignedTo = assignedTo
     for (const [key, label] of [['receivedFrom', 'Received from'], ['receivedTo', 'Received to']] as const) {
       const value = asString(q[key]).trim()
@@ -129,7 +129,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     if (!isUuid(id)) throw new NotFoundError()
     let view
     try {
-      view = await referrals.view(id, request.user!, actorOf(request))
+      view = await referrals.view(id, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof ReferralError && error.code === 'not-found') throw new NotFoundError()
       throw error
@@ -138,7 +138,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     const assignees = await referrals.assignableUsers()
     const names = new Map(assignees.map((a) => [a.id, a.display_name]))
     const errors = formState.errors ?? {}
-    const references = await services.references.list({ type: 'referral', id }, request.user!)
+    const references = await services.references.list({ type: 'referral', id }, userOf(request))
     return reply.page('referrals/views/show.njk', {
       pageTitle: `Referral ${view.referral.reference}`,
       referral: presentReferral(view.referral, labels),
@@ -146,7 +146,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
       // policy lets act on it; anyone else is told whom to ask (never a restricted job's team).
       subjects: await Promise.all(
         view.subjects.map(async (s) => {
-          const access = await victimSideAccess(db, request.user!, s.person_id)
+          const access = await victimSideAccess(db, userOf(request), s.person_id)
           return { ...presentSubject(s), victimSide: { exists: access.exists, visible: access.visible, canEdit: access.canEdit, askWhom: askWhom(access) } }
         }),
       ),
@@ -221,7 +221,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     const parsed = AssignmentInput.safeParse({ assigneeId: assignee === 'unassigned' ? null : assignee, note: asString(body.note) })
     if (!parsed.success) return showReferral(request, reply.code(400), { errors: zodFieldErrors(parsed.error), values: body })
     try {
-      await referrals.assign(request.params.id, parsed.data, request.user!, actorOf(request))
+      await referrals.assign(request.params.id, parsed.data, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof ReferralError && error.code !== 'not-found') return showReferral(request, reply.code(error.status), { errors: { [error.field ?? 'assigneeId']: error.message }, values: body })
       throw error
@@ -237,7 +237,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     const body = request.body ?? {}
     let added
     try {
-      added = await services.references.add({ type: 'referral', id: request.params.id }, readReferenceForm(body), request.user!, actorOf(request))
+      added = await services.references.add({ type: 'referral', id: request.params.id }, readReferenceForm(body), userOf(request), actorOf(request))
     } catch (error) {
       const errors = referenceFieldErrors(error)
       if (errors) return showReferral(request, reply.code(400), { errors, values: body })
@@ -251,7 +251,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
   app.post<{ Params: { id: string; referenceId: string } }>('/referrals/:id/references/:referenceId/remove', { config: { access: 'referral:update' } }, async (request, reply) => {
     if (!isUuid(request.params.id) || !isUuid(request.params.referenceId)) throw new NotFoundError()
     try {
-      await services.references.remove({ type: 'referral', id: request.params.id }, request.params.referenceId, request.user!, actorOf(request))
+      await services.references.remove({ type: 'referral', id: request.params.id }, request.params.referenceId, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.message)
       throw error
@@ -265,13 +265,13 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
   async function loadDraft(request: FastifyRequest<{ Params: DraftParams }>): Promise<ReferralDraft> {
     const { draftId } = request.params
     if (!isUuid(draftId)) throw new NotFoundError()
-    const draft = await referrals.drafts.get(draftId, request.user!.id)
+    const draft = await referrals.drafts.get(draftId, userOf(request).id)
     if (!draft) throw new NotFoundError('This referral draft does not exist, or was recorded already')
     return draft as ReferralDraft
   }
 
   async function saveDraft(request: FastifyRequest<{ Params: DraftParams }>, draft: ReferralDraft) {
-    await referrals.drafts.save(request.params.draftId, request.user!.id, draft)
+    await referrals.drafts.save(request.params.draftId, userOf(request).id, draft)
   }
 
   function base(request: FastifyRequest<{ Params: DraftParams }>) {
@@ -297,7 +297,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
   // started by the form's POST.
   app.get('/referrals/new', { config: { access: 'referral:create' } }, async (_request, reply) => reply.page('referrals/views/journey/start.njk', { pageTitle: 'Record a referral' }))
   app.post('/referrals/new', { config: { access: 'referral:create' } }, async (request, reply) => {
-    const id = await referrals.drafts.start(request.user!.id)
+    const id = await referrals.drafts.start(userOf(request).id)
     return reply.redirect(`/referrals/drafts/${id}/received`, 303)
   })
 

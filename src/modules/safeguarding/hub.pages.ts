@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asArray, asString, dateParts, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
 import { dateField, field, requiredText, withDateParts } from '#src/platform/http/page-forms.ts'
@@ -174,7 +174,7 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
   // --- Partner users ---------------------------------------------------------------------------------------
 
   async function partnerList(request: FastifyRequest, reply: FastifyReply, errors: FieldErrors = {}, values: Body = {}, formFor: string | null = null) {
-    const { actions, meetings } = await safeguarding.partnerActions(request.user!, actorOf(request))
+    const { actions, meetings } = await safeguarding.partnerActions(userOf(request), actorOf(request))
     return reply.page('safeguarding/views/partner-actions.njk', {
       pageTitle: 'Your agency’s safeguarding actions',
       actions: actions.map((a) => ({ ...a, due: formatDate(a.due_on), statusLabel: ACTION_STATUSES[a.status as ActionStatus] ?? a.status })),
@@ -195,7 +195,7 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
     const done = asString(body.done) === 'yes'
     const note = asString(body.note)
     try {
-      await safeguarding.partnerUpdate(request.params.id, { done, note }, request.user!, actorOf(request))
+      await safeguarding.partnerUpdate(request.params.id, { done, note }, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError()
       if (error instanceof SafeguardingError && error.code === 'invalid') return partnerList(request, reply.code(400), { [`note-${request.params.id}`]: error.message }, { [`note-${request.params.id}`]: note, [`done-${request.params.id}`]: done }, request.params.id)
@@ -209,7 +209,7 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
     if (!isUuid(request.params.id)) throw new NotFoundError()
     let data
     try {
-      data = await safeguarding.partnerMeeting(request.params.id, request.user!, actorOf(request))
+      data = await safeguarding.partnerMeeting(request.params.id, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof SafeguardingError) throw new NotFoundError()
       throw error

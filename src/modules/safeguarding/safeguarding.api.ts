@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { apiRethrow } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
 import { SafeguardingError } from './safeguarding.service.ts'
@@ -44,7 +44,7 @@ export function registerSafeguardingApi(app: FastifyInstance, { services }: AppD
     { config: { access: 'victim-facet:view' }, schema: { tags: ['safeguarding'], summary: 'Read a person’s safeguarding plan (part of their protected victim information; every read is audited)', params: z.object({ id: z.uuid() }), response: { 200: Plan } } },
     async (request) => {
       try {
-        const v = await safeguarding.view(request.params.id, request.user!, actorOf(request))
+        const v = await safeguarding.view(request.params.id, userOf(request), actorOf(request))
         return {
           personId: request.params.id,
           plan: v.plan
@@ -80,7 +80,7 @@ export function registerSafeguardingApi(app: FastifyInstance, { services }: AppD
     },
     async (request, reply) => {
       try {
-        return reply.code(201).send({ id: await safeguarding.addRisk(request.params.id, request.body, request.user!, actorOf(request)) })
+        return reply.code(201).send({ id: await safeguarding.addRisk(request.params.id, request.body, userOf(request), actorOf(request)) })
       } catch (error) {
         return rethrow(error)
       }
@@ -105,7 +105,7 @@ export function registerSafeguardingApi(app: FastifyInstance, { services }: AppD
     async (request, reply) => {
       try {
         const { text, dueOn } = request.body
-        return reply.code(201).send({ id: await safeguarding.addAction(request.params.id, { text, dueOn, owner: ownerOf(request.body)! }, request.user!, actorOf(request)) })
+        return reply.code(201).send({ id: await safeguarding.addAction(request.params.id, { text, dueOn, owner: ownerOf(request.body)! }, userOf(request), actorOf(request)) })
       } catch (error) {
         return rethrow(error)
       }
@@ -138,7 +138,7 @@ export function registerSafeguardingApi(app: FastifyInstance, { services }: AppD
     async (request, reply) => {
       try {
         const { status, note, text, dueOn } = request.body
-        await safeguarding.updateAction(request.params.id, { status, note, text, dueOn, owner: ownerOf(request.body) }, request.user!, actorOf(request))
+        await safeguarding.updateAction(request.params.id, { status, note, text, dueOn, owner: ownerOf(request.body) }, userOf(request), actorOf(request))
       } catch (error) {
         return rethrow(error)
       }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { readDateInput } from '#src/platform/http/date-input.ts'
@@ -46,7 +46,7 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
     if (!(await guardVictimFacet(db, request, reply, id))) return reply
     let plan
     try {
-      plan = await safeguarding.view(id, request.user!, actorOf(request))
+      plan = await safeguarding.view(id, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
@@ -61,7 +61,7 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
       reviews: plan.reviews.map((r) => ({ ...r, due: formatDate(r.due_on), held: r.held_on ? formatDate(r.held_on) : null })),
       nextReview: plan.nextReview ? formatDate(plan.nextReview) : null,
       // Offered only to those with a duty to work it (an officer on the victim side, the assigned ISA, a supervisor).
-      canEdit: (await victimSideAccess(db, request.user!, id)).canSupport,
+      canEdit: (await victimSideAccess(db, userOf(request), id)).canSupport,
     })
   })
 
@@ -69,7 +69,7 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
     const id = personId(request)
     if (!(await guardVictimFacet(db, request, reply, id))) return reply
     try {
-      const plan = await safeguarding.start(id, request.user!, actorOf(request))
+      const plan = await safeguarding.start(id, userOf(request), actorOf(request))
       await request.flash(`Safeguarding plan ${plan.reference} started`)
     } catch (error) {
       if (error instanceof SafeguardingError && error.code === 'not-a-victim') {
@@ -166,7 +166,7 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
     const status = asString(body.status)
     if (kind === 'actions' && itemId && !Object.hasOwn(ACTION_STATUSES, status)) errors.status = 'Select open, done or cancelled'
     if (Object.keys(errors).length > 0) return form(request, reply.code(400), kind, itemId, body, errors)
-    const user = request.user!
+    const user = userOf(request)
     const actor = actorOf(request)
     try {
       if (kind === 'risks') await (itemId ? safeguarding.updateRisk(id, itemId, input as RiskInput, user, actor) : safeguarding.addRisk(id, input as RiskInput, user, actor))
@@ -207,7 +207,7 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
     try {
       action = await safeguarding.findAction(request.params.id)
       if (!action) throw new NotFoundError()
-      await safeguarding.updateAction(action.id, { status: status as ActionStatus, note: asString(body.note) }, request.user!, actorOf(request))
+      await safeguarding.updateAction(action.id, { status: status as ActionStatus, note: asString(body.note) }, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
       if (error instanceof SafeguardingError && error.code === 'protected' && action?.person_id) {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { apiRethrow } from '#src/platform/http/errors.ts'
 import type { FieldErrors } from '#src/platform/http/forms.ts'
 import { ProblemSchema as Problem, sendProblem } from '#src/platform/http/problem.ts'
@@ -200,14 +200,14 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
       const caseId = request.params.id
       let people
       try {
-        people = (await groups.jobForScreening(caseId, request.user!)).people
+        people = (await groups.jobForScreening(caseId, userOf(request))).people
       } catch (error) {
         return rethrow(error)
       }
       const { errors: fieldErrors, value } = readEncounterStart(encounterForm(request.body), { allowed: new Set(people.map((p) => p.person_id)), newPeopleRows: request.body.newPeople.length })
       if (!value) return badInput(reply, fieldErrors)
       try {
-        return started(reply, await groups.start({ ...value, caseId }, request.user!, actorOf(request)))
+        return started(reply, await groups.start({ ...value, caseId }, userOf(request), actorOf(request)))
       } catch (error) {
         return rethrow(error)
       }
@@ -223,7 +223,7 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
     async (request, reply) => {
       const personId = request.params.id
       try {
-        const found = await groups.personForScreening(personId, request.user!)
+        const found = await groups.personForScreening(personId, userOf(request))
         if (!found.access.canEdit) throw new ScreeningGroupError('forbidden', deniedMessage(found.access))
       } catch (error) {
         return rethrow(error)
@@ -231,7 +231,7 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
       const { errors: fieldErrors, value } = readEncounterStart(encounterForm(request.body), { fixed: personId })
       if (!value) return badInput(reply, fieldErrors)
       try {
-        return started(reply, await groups.start({ ...value, caseId: null }, request.user!, actorOf(request)))
+        return started(reply, await groups.start({ ...value, caseId: null }, userOf(request), actorOf(request)))
       } catch (error) {
         return rethrow(error)
       }
@@ -247,7 +247,7 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
     async (request) => {
       let loaded
       try {
-        loaded = await groups.view(request.params.id, request.user!, actorOf(request))
+        loaded = await groups.view(request.params.id, userOf(request), actorOf(request))
       } catch (error) {
         return rethrow(error)
       }
@@ -295,7 +295,7 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
       const { answers, errors: fieldErrors } = readShared(request.body)
       if (Object.keys(fieldErrors).length > 0) return badInput(reply, fieldErrors)
       try {
-        return await groups.saveShared(request.params.id, answers, request.user!, actorOf(request))
+        return await groups.saveShared(request.params.id, answers, userOf(request), actorOf(request))
       } catch (error) {
         return rethrow(error)
       }

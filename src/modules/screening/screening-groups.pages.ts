@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { formatDate, londonDate } from '#src/shared/dates.ts'
@@ -56,7 +56,7 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
     const caseId = idOf(request)
     let found
     try {
-      found = await groups.jobForScreening(caseId, request.user!)
+      found = await groups.jobForScreening(caseId, userOf(request))
     } catch (error) {
       return refused(reply, error, { href: `/cases/${caseId}`, text: 'Back to the live job' })
     }
@@ -87,14 +87,14 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
     const caseId = idOf(request)
     let people
     try {
-      people = (await groups.jobForScreening(caseId, request.user!)).people
+      people = (await groups.jobForScreening(caseId, userOf(request))).people
     } catch (error) {
       return refused(reply, error, { href: `/cases/${caseId}`, text: 'Back to the live job' })
     }
     const { answers, errors, value } = readEncounterStart(request.body ?? {}, { allowed: new Set(people.map((p) => p.person_id)) })
     if (!value) return jobForm(request, reply.code(400), answers, errors)
     try {
-      const started = await groups.start({ ...value, caseId }, request.user!, actorOf(request))
+      const started = await groups.start({ ...value, caseId }, userOf(request), actorOf(request))
       if (!started.warrantDay) return reply.redirect(`/screenings/${started.screeningIds[0]}/age`, 303)
       await request.flash(`Screening started for ${started.screeningIds.length} people. Enter what they share once; each person’s screening is then filled in from it.`)
       return reply.redirect(`/screening-groups/${started.groupId}/shared`, 303)
@@ -112,7 +112,7 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
     const personId = idOf(request)
     let found
     try {
-      found = await groups.personForScreening(personId, request.user!)
+      found = await groups.personForScreening(personId, userOf(request))
     } catch (error) {
       return refused(reply, error, { href: `/people/${personId}`, text: 'Back to their record' })
     }
@@ -145,7 +145,7 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
     const { answers, errors, value } = readEncounterStart(request.body ?? {}, { fixed: personId })
     if (!value) return personForm(request, reply.code(400), answers, errors)
     try {
-      const started = await groups.start({ ...value, caseId: null }, request.user!, actorOf(request))
+      const started = await groups.start({ ...value, caseId: null }, userOf(request), actorOf(request))
       return reply.redirect(`/screenings/${started.screeningIds[0]}/age`, 303)
     } catch (error) {
       return refused(reply, error, { href: `/people/${personId}`, text: 'Back to their record' })
@@ -158,7 +158,7 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
     const id = idOf(request)
     let loaded
     try {
-      loaded = await groups.view(id, request.user!, actorOf(request))
+      loaded = await groups.view(id, userOf(request), actorOf(request))
     } catch (error) {
       return refused(reply, error, { href: '/referrals', text: 'Back to referrals' })
     }
@@ -194,7 +194,7 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
     let loaded
     try {
       // The form shows the people's names: it is for those who may change the group.
-      loaded = await groups.view(id, request.user!, actorOf(request))
+      loaded = await groups.view(id, userOf(request), actorOf(request))
     } catch (error) {
       return refused(reply, error, { href: `/screening-groups/${id}`, text: 'Back to the group' })
     }
@@ -221,7 +221,7 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
     const { answers, errors } = readShared(request.body ?? {})
     if (Object.keys(errors).length > 0) return sharedForm(request, reply.code(400), sharedFormValues(answers), errors)
     try {
-      const saved = await groups.saveShared(id, answers, request.user!, actorOf(request))
+      const saved = await groups.saveShared(id, answers, userOf(request), actorOf(request))
       await request.flash(`Shared facts saved. ${saved.prefilled.length} ${saved.prefilled.length === 1 ? 'screening was' : 'screenings were'} filled in from them: check and confirm each person’s.`)
       return reply.redirect(`/screening-groups/${id}`, 303)
     } catch (error) {

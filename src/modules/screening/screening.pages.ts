@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -84,7 +84,7 @@ export function registerScreeningPages(app: FastifyInstance, { services, db }: A
     if (!isUuid(request.params.id)) throw new NotFoundError()
     try {
       const row = await screening.get(request.params.id)
-      if (!(await victimFacetAccess(db, request.user!, row.person_id)).visible) throw new NotFoundError('Screening not found')
+      if (!(await victimFacetAccess(db, userOf(request), row.person_id)).visible) throw new NotFoundError('Screening not found')
       return row
     } catch (error) {
       if (error instanceof ScreeningError && error.code === 'not-found') throw new NotFoundError('Screening not found')

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { asString } from '#src/platform/http/forms.ts'
 import { formatDate } from '#src/shared/dates.ts'
 import { countryName } from '#src/shared/reference-data.ts'
@@ -17,7 +17,7 @@ export function registerSearchRoutes(app: FastifyInstance, { services }: AppDeps
     const dob = asString(request.query.dob).trim()
     if (!q) return reply.page('search/views/search.njk', { pageTitle: 'Search', q, dob, results: null })
     if (q.length > 200) return reply.code(400).page('search/views/search.njk', { pageTitle: 'Search', q: q.slice(0, 200), dob, results: null, errors: { q: 'Search for 200 characters or fewer' }, errorList: [{ text: 'Search for 200 characters or fewer', href: '#q' }] })
-    const results = await services.search.search(q, { dateOfBirth: dob || null }, request.user!, actorOf(request))
+    const results = await services.search.search(q, { dateOfBirth: dob || null }, userOf(request), actorOf(request))
     return reply.page('search/views/search.njk', {
       pageTitle: 'Search',
       q,
@@ -52,7 +52,7 @@ export function registerSearchRoutes(app: FastifyInstance, { services }: AppDeps
       },
     },
     async (request) => {
-      const r = await services.search.search(request.query.q, { dateOfBirth: request.query.dob ?? null }, request.user!, actorOf(request))
+      const r = await services.search.search(request.query.q, { dateOfBirth: request.query.dob ?? null }, userOf(request), actorOf(request))
       return {
         kind: r.kind,
         people: r.people.map((p) => ({ personId: p.person_id, name: p.name, matchedName: p.matched_name, score: p.score, dateOfBirth: p.date_of_birth, approximateAge: p.approximate_age, nationalities: p.nationalities })),

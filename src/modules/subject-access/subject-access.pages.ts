@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -24,7 +24,7 @@ export function registerSubjectAccessPages(app: FastifyInstance, { services }: A
     let result = null
     if (asked && Object.keys(errors).length === 0) {
       try {
-        result = await services.subjectAccess.review(personId, reference, request.user!, actorOf(request))
+        result = await services.subjectAccess.review(personId, reference, userOf(request), actorOf(request))
       } catch (error) {
         if (!(error instanceof SubjectAccessError)) throw error
         errors.personId = error.message
@@ -50,7 +50,7 @@ export function registerSubjectAccessPages(app: FastifyInstance, { services }: A
       const reference = request.query.request?.trim() ?? ''
       if (!isUuid(personId) || !REFERENCE.test(reference)) return reply.redirect(`/subject-access?personId=${encodeURIComponent(personId)}&request=${encodeURIComponent(reference)}`, 303)
       try {
-        const { body } = await services.subjectAccess.export(personId, reference, format, request.user!, actorOf(request))
+        const { body } = await services.subjectAccess.export(personId, reference, format, userOf(request), actorOf(request))
         const filename = `subject-access-${reference.replace(/[^A-Za-z0-9_-]/g, '-')}.${format}`
         return reply
           .header('content-type', format === 'json' ? 'application/json; charset=utf-8' : 'application/pdf')

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
 import { SupportError } from './support.service.ts'
@@ -56,7 +56,7 @@ export function registerSupportApi(app: FastifyInstance, { services }: AppDeps):
     },
     async (request) => {
       try {
-        const v = await support.view(request.params.id, request.user!, actorOf(request))
+        const v = await support.view(request.params.id, userOf(request), actorOf(request))
         return {
           personId: request.params.id,
           contacts: v.contacts.map((c) => ({ id: c.id, contactedOn: c.contacted_on, kind: c.kind, safeToContact: c.safe_to_contact, whatDone: c.what_done, needsRaised: c.needs_raised, entitlements: c.entitlements, nextStep: c.next_step, nextStepOn: c.next_step_on, recordedBy: c.recorded_by_name })),
@@ -97,7 +97,7 @@ export function registerSupportApi(app: FastifyInstance, { services }: AppDeps):
         const id = await support.recordContact(
           request.params.id,
           { contactedOn: b.contactedOn, kind: b.kind, safeToContact: b.safeToContact, whatDone: b.whatDone, needsRaised: b.needsRaised ?? '', entitlements: b.entitlements ?? [], nextStep: b.nextStep ?? '', nextStepOn: b.nextStepOn ?? null },
-          request.user!,
+          userOf(request),
           actorOf(request),
         )
         return reply.code(201).send({ id })
@@ -124,7 +124,7 @@ export function registerSupportApi(app: FastifyInstance, { services }: AppDeps):
     async (request, reply) => {
       const b = request.body
       try {
-        const id = await support.makeReferral(request.params.id, { serviceId: b.serviceId, madeOn: b.madeOn, provision: b.provision ?? '', reason: b.reason, followUpOn: b.followUpOn ?? null }, request.user!, actorOf(request))
+        const id = await support.makeReferral(request.params.id, { serviceId: b.serviceId, madeOn: b.madeOn, provision: b.provision ?? '', reason: b.reason, followUpOn: b.followUpOn ?? null }, userOf(request), actorOf(request))
         return reply.code(201).send({ id })
       } catch (error) {
         return rethrow(error)

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { checkDateInput } from '#src/platform/http/date-input.ts'
@@ -66,7 +66,7 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
   app.get<{ Params: Params }>('/people/:id/support', view, async (request, reply) => {
     const id = personId(request)
     if (!(await guardVictimFacet(db, request, reply, id))) return reply
-    const data = await found(() => support.view(id, request.user!, actorOf(request)))
+    const data = await found(() => support.view(id, userOf(request), actorOf(request)))
     const today = londonDate()
     return reply.page('support/views/support.njk', {
       pageTitle: `Support: ${data.person.name ?? 'unnamed person'}`,
@@ -104,7 +104,7 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     if (!(await guardVictimFacet(db, request, reply, id))) return reply
     const chosen = asArray(request.query.service)
     const language = asString(request.query.lang) || 'en'
-    const pdf = await found(() => support.leaflet(id, { language, serviceIds: chosen.length ? chosen : null }, request.user!, actorOf(request)))
+    const pdf = await found(() => support.leaflet(id, { language, serviceIds: chosen.length ? chosen : null }, userOf(request), actorOf(request)))
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="support-leaflet-${language === 'cy' ? 'cy' : 'en'}.pdf"`).send(pdf)
   })
 
@@ -112,7 +112,7 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
 
   async function contactForm(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
     const id = personId(request)
-    const data = await found(() => support.view(id, request.user!, actorOf(request)))
+    const data = await found(() => support.view(id, userOf(request), actorOf(request)))
     return reply.page('support/views/contact-form.njk', {
       pageTitle: 'Log a support contact',
       personId: id,
@@ -150,7 +150,7 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
       nextStepOn: nextStepOn ?? null,
     }
     try {
-      await support.recordContact(id, input, request.user!, actorOf(request))
+      await support.recordContact(id, input, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof SupportError && error.code === 'invalid') return contactForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
       if (error instanceof SupportError && error.code === 'not-a-victim') return contactForm(request, reply.code(409), body, { whatDone: error.message })
@@ -165,7 +165,7 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
 
   async function referralForm(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
     const id = personId(request)
-    const data = await found(() => support.view(id, request.user!, actorOf(request)))
+    const data = await found(() => support.view(id, userOf(request), actorOf(request)))
     const directory = await support.listServices({ activeOnly: true })
     // Grouped by kind in the select, each with who it takes, so the ISA picks one that fits the person.
     const groups = Object.entries(SERVICE_CATEGORIES)
@@ -206,7 +206,7 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     if (Object.keys(errors).length) return referralForm(request, reply.code(400), body, errors)
     const input: ReferralInput = { serviceId: asString(body.serviceId), madeOn: madeOn ?? null, provision: asString(body.provision), reason: asString(body.reason), followUpOn: followUpOn ?? null }
     try {
-      await support.makeReferral(id, input, request.user!, actorOf(request))
+      await support.makeReferral(id, input, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof SupportError && error.code === 'invalid') return referralForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
       if (error instanceof SupportError && error.code === 'not-a-victim') return referralForm(request, reply.code(409), body, { serviceId: error.message })
@@ -219,7 +219,7 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
 
   async function updateForm(request: FastifyRequest<{ Params: ReferralParams }>, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
     const id = personId(request)
-    const data = await found(() => support.referral(id, request.params.referralId, request.user!, actorOf(request)))
+    const data = await found(() => support.referral(id, request.params.referralId, userOf(request), actorOf(request)))
     const r = data.referral
     const statusItems = [r.status, ...r.next].map((s) => ({
       value: s,
@@ -255,7 +255,7 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     if (Object.keys(errors).length) return updateForm(request, reply.code(400), body, errors)
     const change: ReferralChange = { status, note: asString(body.note), outcome: asString(body.outcome), followUpOn: followUpOn ?? null }
     try {
-      await support.updateReferral(id, request.params.referralId, change, request.user!, actorOf(request))
+      await support.updateReferral(id, request.params.referralId, change, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof SupportError && error.code === 'invalid') return updateForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
       if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)

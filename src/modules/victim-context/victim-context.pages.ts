@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { checkDateInput } from '#src/platform/http/date-input.ts'
@@ -114,7 +114,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     const { id } = ids<Params>(request)
     const found = await guarded(async () => {
       if (!(await guardVictimFacet(db, request, reply, id))) return null
-      return context.view(id, request.user!, actorOf(request))
+      return context.view(id, userOf(request), actorOf(request))
     })
     if (!found) return reply
     return reply.page('victim-context/views/context.njk', {
@@ -159,17 +159,17 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
   }
 
   async function loadSituation(request: FastifyRequest, id: string, situationId: string) {
-    const { situation, suspects } = await guarded(() => context.situation(id, situationId, request.user!))
-    const full = (await guarded(() => context.view(id, request.user!, actorOf(request)))).situations.find((s) => s.id === situationId)!
+    const { situation, suspects } = await guarded(() => context.situation(id, situationId, userOf(request)))
+    const full = (await guarded(() => context.view(id, userOf(request), actorOf(request)))).situations.find((s) => s.id === situationId)!
     return { situation: { ...situation, journey: full.journey, perpetrators: full.perpetrators }, suspects }
   }
 
   app.get<{ Params: Params; Querystring: { referral?: string } }>('/people/:id/exploitation/new', edit, async (request, reply) => {
     const { id } = ids<Params>(request)
     if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-    const open = await guarded(() => context.openReferrals(id, request.user!))
+    const open = await guarded(() => context.openReferrals(id, userOf(request)))
     const asked = asString(request.query.referral)
-    const existing = asked && isUuid(asked) ? await guarded(() => context.situationForReferral(id, asked, request.user!)) : null
+    const existing = asked && isUuid(asked) ? await guarded(() => context.situationForReferral(id, asked, userOf(request))) : null
     if (existing) return reply.redirect(`${base(id)}/${existing}`, 303)
     const referral = open.find((r) => r.id === asked) ?? null
     return situationForm(reply, id, { referral, values: {} })
@@ -181,11 +181,11 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     const body = request.body ?? {}
     const input = readSituation(body)
     const referralId = asString(body.referralId)
-    const referral = referralId && isUuid(referralId) ? ((await guarded(() => context.openReferrals(id, request.user!))).find((r) => r.id === referralId) ?? null) : null
+    const referral = referralId && isUuid(referralId) ? ((await guarded(() => context.openReferrals(id, userOf(request)))).find((r) => r.id === referralId) ?? null) : null
     const errors = checkSituation(input)
     if (referralId && !referral) errors.referralId = 'How they were exploited is already recorded for this referral, or it does not name them: change it from their page'
     if (Object.keys(errors).length) return situationForm(reply, id, { referral, values: body, errors })
-    const situationId = await guarded(() => context.record(id, referral?.id ?? null, input, request.user!, actorOf(request)))
+    const situationId = await guarded(() => context.record(id, referral?.id ?? null, input, userOf(request), actorOf(request)))
     await request.flash('How they were exploited is recorded. Add the journey and the people who exploited them below.')
     return reply.redirect(`${base(id)}/${situationId}`, 303)
   })
@@ -207,7 +207,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
       const { situation, suspects } = await loadSituation(request, id, situationId)
       return situationForm(reply, id, { situation, suspects, values: body, errors })
     }
-    await guarded(() => context.update(id, situationId, input, request.user!, actorOf(request)))
+    await guarded(() => context.update(id, situationId, input, userOf(request), actorOf(request)))
     await request.flash('Changes saved')
     return reply.redirect(base(id), 303)
   })
@@ -215,7 +215,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
   app.post<{ Params: SituationParams }>('/people/:id/exploitation/:situationId/remove', edit, async (request, reply) => {
     const { id, situationId } = ids<SituationParams>(request, 'situationId')
     if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-    await guarded(() => context.remove(id, situationId, request.user!, actorOf(request)))
+    await guarded(() => context.remove(id, situationId, userOf(request), actorOf(request)))
     await request.flash('The situation and its journey were removed')
     return reply.redirect(base(id), 303)
   })
@@ -233,7 +233,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
       const { situation, suspects } = await loadSituation(request, id, situationId)
       return situationForm(reply, id, { situation, suspects, values: valuesOf(situation), errors, form: 'journey', journeyValues: body })
     }
-    await guarded(() => context.addJourneyEvent(id, situationId, input, request.user!, actorOf(request)))
+    await guarded(() => context.addJourneyEvent(id, situationId, input, userOf(request), actorOf(request)))
     await request.flash('Added to the journey')
     return reply.redirect(`${base(id)}/${situationId}#journey`, 303)
   })
@@ -241,7 +241,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
   app.post<{ Params: ItemParams }>('/people/:id/exploitation/:situationId/journey/:itemId/remove', edit, async (request, reply) => {
     const { id, situationId, itemId } = ids<ItemParams>(request, 'situationId', 'itemId')
     if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-    await guarded(() => context.removeJourneyEvent(id, situationId, itemId, request.user!, actorOf(request)))
+    await guarded(() => context.removeJourneyEvent(id, situationId, itemId, userOf(request), actorOf(request)))
     await request.flash('Removed from the journey')
     return reply.redirect(`${base(id)}/${situationId}#journey`, 303)
   })
@@ -257,7 +257,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
       const { situation, suspects } = await loadSituation(request, id, situationId)
       return situationForm(reply, id, { situation, suspects, values: valuesOf(situation), errors, form: 'perpetrator', perpetratorValues: body })
     }
-    await guarded(() => context.addPerpetrator(id, situationId, input, request.user!, actorOf(request)))
+    await guarded(() => context.addPerpetrator(id, situationId, input, userOf(request), actorOf(request)))
     await request.flash('Perpetrator added')
     return reply.redirect(`${base(id)}/${situationId}#perpetrators`, 303)
   })
@@ -265,7 +265,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
   app.post<{ Params: ItemParams }>('/people/:id/exploitation/:situationId/perpetrators/:itemId/remove', edit, async (request, reply) => {
     const { id, situationId, itemId } = ids<ItemParams>(request, 'situationId', 'itemId')
     if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-    await guarded(() => context.removePerpetrator(id, situationId, itemId, request.user!, actorOf(request)))
+    await guarded(() => context.removePerpetrator(id, situationId, itemId, userOf(request), actorOf(request)))
     await request.flash('Perpetrator removed')
     return reply.redirect(`${base(id)}/${situationId}#perpetrators`, 303)
   })

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { asArray, asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -22,7 +22,7 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
   const signedIn = { config: { access: 'signed-in' as const } }
 
   app.get('/account', signedIn, async (request, reply) => {
-    const user = request.user!
+    const user = userOf(request)
     const mfa = await findMfaState(db, user.id)
     return reply.page('auth/account.njk', {
       pageTitle: 'Your account',
@@ -57,7 +57,7 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
       errors.confirmPassword = confirmPassword ? 'Passwords do not match: type the new password again' : 'Type your new password again to confirm it'
       return showPassword(reply.code(400), errors)
     }
-    const result = await services.auth.changePassword(request.user!.id, request.session!.idHash, { currentPassword, newPassword }, actorOf(request))
+    const result = await services.auth.changePassword(userOf(request).id, request.session!.idHash, { currentPassword, newPassword }, actorOf(request))
     if (!result.ok && result.signedOut) {
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return reply.redirect('/sign-in', 303)
@@ -69,7 +69,7 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
   })
 
   app.post('/account/sign-out-everywhere', signedIn, async (request, reply) => {
-    await services.auth.revokeAllSessions(request.user!.id, actorOf(request))
+    await services.auth.revokeAllSessions(userOf(request).id, actorOf(request))
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return reply.redirect('/sign-in?signedOut=1', 303)
   })
@@ -80,7 +80,7 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
     session.data = { ...session.data, mfaSetupSecret: secret }
     return reply.page('auth/set-up-two-factor.njk', {
       pageTitle: 'Set up two-factor authentication',
-      qrSvg: await totpQrSvg(secret, request.user!.email),
+      qrSvg: await totpQrSvg(secret, userOf(request).email),
       secret: formatSecret(secret),
       action: '/account/two-factor',
       signingIn: false,
@@ -90,7 +90,7 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
   }
 
   app.get('/account/two-factor', signedIn, async (request, reply) => {
-    const mfa = await findMfaState(db, request.user!.id)
+    const mfa = await findMfaState(db, userOf(request).id)
     if (mfa?.enrolledAt) return reply.redirect('/account', 303)
     return showEnrol(request, reply)
   })
@@ -109,7 +109,7 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
   })
 
   app.get('/account/tokens', signedIn, async (request, reply) => {
-    const user = request.user!
+    const user = userOf(request)
     const now = Date.now()
     const tokens = await listUserApiTokens(db, user.id)
     return reply.page('auth/tokens.njk', { pageTitle: 'Your API tokens', tokens: tokens.map((t) => describeToken(t, user.id, now)) })
@@ -118,7 +118,7 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
   type TokenValues = { name: string; days: string; scopes: string[] }
 
   function showNewToken(request: FastifyRequest, reply: FastifyReply, values: TokenValues, errors: FieldErrors = {}) {
-    const permissions = [...request.user!.permissions].filter(isPermission)
+    const permissions = [...userOf(request).permissions].filter(isPermission)
     return reply.page('auth/token-new.njk', {
       pageTitle: 'Create an API token',
       values,
@@ -132,7 +132,7 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
   app.get('/account/tokens/new', signedIn, (request, reply) => showNewToken(request, reply, { name: '', days: String(TOKEN_DEFAULT_DAYS), scopes: [] }))
 
   app.post('/account/tokens', signedIn, async (request, reply) => {
-    const user = request.user!
+    const user = userOf(request)
     const body = (request.body ?? {}) as Record<string, unknown>
     const values: TokenValues = { name: asString(body.name).trim(), days: asString(body.days).trim(), scopes: asArray(body.scopes).slice(0, 100) }
     const currentPassword = asString(body.currentPassword)
@@ -159,7 +159,7 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
 
   app.post<{ Params: { tokenId: string } }>('/account/tokens/:tokenId/revoke', signedIn, async (request, reply) => {
     if (!isUuid(request.params.tokenId)) throw new NotFoundError('Token not found')
-    const outcome = await services.auth.revokeOwnApiToken(request.user!.id, request.params.tokenId, actorOf(request))
+    const outcome = await services.auth.revokeOwnApiToken(userOf(request).id, request.params.tokenId, actorOf(request))
     if (outcome === 'not-found') throw new NotFoundError('Token not found')
     await request.flash(outcome === 'revoked' ? 'API token revoked' : 'That token had already been revoked')
     return reply.redirect('/account/tokens', 303)

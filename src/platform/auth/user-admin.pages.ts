@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
-import { actorOf } from '#src/platform/http/access.ts'
+import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -132,7 +132,7 @@ export function registerUserAdminPages(app: FastifyInstance, { services }: AppDe
       subject: detail.user,
       sessions: detail.sessions,
       recoveryCodesLeft: detail.recoveryCodesLeft,
-      self: detail.user.id === request.user!.id,
+      self: detail.user.id === userOf(request).id,
       locked: detail.user.locked_until !== null && detail.user.locked_until.getTime() > now,
       roles: await admin.roles(),
       tokens: detail.tokens.map((t) => describeToken(t, detail.user.id, now)),

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { isPermission, type CurrentUser, type RouteAccess } from '#src/platform/auth/permissions.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
+import { UnauthenticatedError } from './errors.ts'
 import { sendProblem } from './problem.ts'
 import { localPath } from './return-to.ts'
 
@@ -62,6 +63,34 @@ export function actorOf(request: FastifyRequest): Actor {
 }
 
 /**
+ * The signed-in user of a route that is not public. Throws UnauthenticatedError, not a TypeError, if there is none,
+ * so a route that forgot to declare its access fails closed with the signed-out answer.
+ */
+export function userOf(request: FastifyRequest): CurrentUser {
+  if (!request.user) throw new UnauthenticatedError()
+  return request.user
+}
+
+/**
+ * The answer to a request with no signed-in user, given by enforceAccess before the body is read and by the error
+ * handler if a handler finds no user (UnauthenticatedError). The API asks for a token; a page GET goes to sign-in
+ * and back; a form post is shown back, never processed (before the body is parsed, enforceAccess only marks it and
+ * refuseSignedOutForm answers it).
+ */
+export async function refuseUnauthenticated(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (isApiRequest(request)) {
+    reply.header('www-authenticate', 'Bearer realm="lantern"')
+    return sendProblem(reply, { status: 401, detail: 'Send a valid API token as "Authorization: Bearer <token>".' })
+  }
+  if (request.method === 'GET') {
+    const returnTo = localPath(request.url)
+    return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(returnTo)}`, 303)
+  }
+  request.signedOutForm = true
+  return refuseSignedOutForm(request, reply)
+}
+
+/**
  * Makes every route declare who may call it, and records the declarations so a test can list them all.
  * Deny by default: an undeclared route is a start-up error, not an open door.
  */
@@ -82,18 +111,13 @@ export async function enforceAccess(request: FastifyRequest, reply: FastifyReply
   const access = request.routeOptions.config.access
   if (access === 'public') return
   if (!request.user) {
-    if (isApiRequest(request)) {
-      reply.header('www-authenticate', 'Bearer realm="lantern"')
-      return sendProblem(reply, { status: 401, detail: 'Send a valid API token as "Authorization: Bearer <token>".' })
-    }
-    if (request.method === 'GET') {
-      const returnTo = localPath(request.url)
-      return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(returnTo)}`, 303)
-    }
     // A form sent after the session ended: read the body (size-limited) so the page can give the user back
     // what they typed, then refuse it in refuseSignedOutForm. Nothing is saved.
-    request.signedOutForm = true
-    return
+    if (!isApiRequest(request) && request.method !== 'GET') {
+      request.signedOutForm = true
+      return
+    }
+    return refuseUnauthenticated(request, reply)
   }
   // No declared access means no route matched: a signed-in user is told it is not found.
   if (access === undefined || access === 'signed-in' || request.user.permissions.has(access)) return

@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-import { DomainError, NotFoundError } from './errors.ts'
+import { DomainError, NotFoundError, UnauthenticatedError } from './errors.ts'
 import { sendProblem, type ProblemFieldError } from './problem.ts'
-import { isApiRequest, typedFields } from './access.ts'
+import { isApiRequest, refuseUnauthenticated, typedFields } from './access.ts'
 
 const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '08007', '08P01'])
 
@@ -83,6 +83,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       }
       return renderErrorPage(reply, error.status, error.status === 404 ? 'Page not found' : 'This could not be done', error.message)
     }
+    if (error instanceof UnauthenticatedError) return refuseUnauthenticated(request, reply)
     if (error instanceof NotFoundError) {
       return api ? sendProblem(reply, { status: 404, detail: error.message }) : renderErrorPage(reply, 404, 'Page not found', 'If you typed the web address, check it is correct.')
     }

@@ -35,6 +35,19 @@ export class NotFoundError extends Error {
   }
 }
 
+/**
+ * Thrown by userOf when a handler that needs a signed-in user has none. enforceAccess answers such requests before
+ * any handler runs, so reaching this is a route declared wrongly; the error handler still answers it exactly as an
+ * unauthenticated request is answered, rather than failing with a TypeError on `null`.
+ */
+export class UnauthenticatedError extends Error {
+  readonly status = 401
+  constructor(message = 'Not signed in') {
+    super(message)
+    this.name = 'UnauthenticatedError'
+  }
+}
+
 /** A module's error class, as defineDomainError makes it. */
 type DomainErrorClass = abstract new (code: never, message: string, field?: string) => DomainError
 

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import type { Permission } from '#src/platform/auth/permissions.ts'
 import { ROOT } from '#src/platform/paths.ts'
+import { userOf } from './access.ts'
 
 const ASSET_ROOTS: Record<string, { root: string; files: RegExp }> = {
   stylesheets: { root: join(ROOT, 'public/stylesheets'), files: /^application\.css$/ },
@@ -50,7 +51,7 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: AppDeps): voi
     if (request.user.permissions.has('partner-portal:use')) return reply.redirect('/partner', 303)
     // Every other role lands on its own work: the DPO on the audit reports, the administrator on the users,
     // the operator on the service's status; anyone else on My work, which every role has.
-    const home = HOMES.find(([permission]) => request.user!.permissions.has(permission))
+    const home = HOMES.find(([permission]) => userOf(request).permissions.has(permission))
     return reply.redirect(home ? home[1] : '/my-work', 303)
   })
 

@@ -6,6 +6,7 @@ import type { Config } from '#src/platform/config/config.ts'
 import type { Db } from '#src/platform/db/database.ts'
 import { createAuthService } from '#src/platform/auth/auth.service.ts'
 import { newTotpSecret, totpCode } from '#src/platform/auth/totp.ts'
+import { waitFor } from '../../support/wait.ts'
 
 /** Lantern as its own process (`src/server.ts`), as it runs in production: for fault and multi-instance tests. */
 export type LanternProcess = {
@@ -37,20 +38,14 @@ export async function startLantern(env: Record<string, string>, options: { timeo
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + (options.timeoutMs ?? 180_000)
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Lantern exited (${child.exitCode}):\n${output}`)
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new Error(`Lantern did not become healthy:\n${output}`)
-    }
-    try {
-      if ((await fetch(`${url}/health`)).ok) break
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
+  // Healthy, or ended: a fetch that throws is a server not listening yet.
+  try {
+    await waitFor(async () => child.exitCode !== null || (await fetch(`${url}/health`)).ok, { timeout: options.timeoutMs ?? 180_000, interval: 100 })
+  } catch {
+    child.kill('SIGKILL')
+    throw new Error(`Lantern did not become healthy:\n${output}`)
   }
+  if (child.exitCode !== null) throw new Error(`Lantern exited (${child.exitCode}):\n${output}`)
   return {
     url,
     child,
