@@ -12,7 +12,10 @@ const frontDoorOnly = (own) => ({
   regex: `^#src/modules/${own ? `(?!${own}/)` : ''}[^/]+/(?!index\\.ts$)`,
   message: 'Use the other module through its front door, #src/modules/<module>/index.ts (docs/ARCHITECTURE.md).',
 })
-const upAndOut = (levels) => ({ regex: `^(\\.\\./){${levels}}`, message: 'Reach another module through #src/modules/<module>/index.ts, not a relative path.' })
+const upAndOut = (levels) => ({
+  regex: `^(\\.\\./){${levels}}`,
+  message: 'Reach another module through #src/modules/<module>/index.ts, not a relative path.',
+})
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'public/', 'data/', 'test-results/', '.bench/'] },
@@ -23,7 +26,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       'no-nested-ternary': 'off',
       eqeqeq: ['error', 'always'],
       // A focused or skipped test must never reach main.
@@ -39,8 +45,16 @@ export default tseslint.config(
   // A relative path may not climb out of its module either: one level up from a module's own folder, two from a
   // subfolder.
   ...modules.flatMap((module) => [
-    { files: [`src/modules/${module}/*.ts`], ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [frontDoorOnly(module), upAndOut(1)] }] } },
-    { files: [`src/modules/${module}/*/**/*.ts`], ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [frontDoorOnly(module), upAndOut(2)] }] } },
+    {
+      files: [`src/modules/${module}/*.ts`],
+      ignores: ['**/*.test.ts'],
+      rules: { 'no-restricted-imports': ['error', { patterns: [frontDoorOnly(module), upAndOut(1)] }] },
+    },
+    {
+      files: [`src/modules/${module}/*/**/*.ts`],
+      ignores: ['**/*.test.ts'],
+      rules: { 'no-restricted-imports': ['error', { patterns: [frontDoorOnly(module), upAndOut(2)] }] },
+    },
   ]),
   {
     files: ['src/*.ts', 'src/cli/**/*.ts'],
@@ -50,7 +64,19 @@ export default tseslint.config(
   {
     files: ['src/platform/**/*.ts', 'src/shared/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^#src/modules/|/modules/)', message: 'The platform and shared code use no module: modules build on them, not the other way round.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^#src/modules/|/modules/)',
+              message: 'The platform and shared code use no module: modules build on them, not the other way round.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/platform/views/assets/js/**/*.js'],

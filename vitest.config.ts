@@ -11,12 +11,45 @@ export default defineConfig({
     hookTimeout: 120_000,
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'] } },
-      { extends: true, test: { name: 'pg-server', include: dbTests, globalSetup: ['test/support/global-setup.ts'], env: { LANTERN_TEST_TARGET: 'server' } } },
-      { extends: true, test: { name: 'pg-embedded', include: dbTests, globalSetup: ['test/support/global-setup.ts'], env: { LANTERN_TEST_TARGET: 'embedded' } } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'pg-server',
+          include: dbTests,
+          globalSetup: ['test/support/global-setup.ts'],
+          env: { LANTERN_TEST_TARGET: 'server' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'pg-embedded',
+          include: dbTests,
+          globalSetup: ['test/support/global-setup.ts'],
+          env: { LANTERN_TEST_TARGET: 'embedded' },
+        },
+      },
       // Browser and start-up tests get the most room: a start-up builds a cluster and loads the demo, and a loaded
       // 2-core machine (CI beside other work) has taken over 90 s for one. The bounds are for a hang, not the norm.
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'], globalSetup: ['test/support/global-setup.ts'], env: { LANTERN_TEST_TARGET: 'server' }, testTimeout: 240_000, hookTimeout: 240_000 } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          env: { LANTERN_TEST_TARGET: 'server' },
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+        },
+      },
     ],
   },
 })

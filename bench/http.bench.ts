@@ -19,16 +19,37 @@ async function load(url: string) {
   await migrateToLatest(db)
   const users = Array.from({ length: 8 }, (_, i) => ({ id: uuidv7(), email: `dc${i}@bench.lantern.test` }))
   const passwordHash = await hashPassword('bench-password-123', 12)
-  await db.insertInto('users').values(users.map((u) => ({ id: u.id, email: u.email, display_name: `DC ${u.email}`, role_id: 'investigator', password_hash: passwordHash }))).execute()
+  await db
+    .insertInto('users')
+    .values(
+      users.map((u) => ({
+        id: u.id,
+        email: u.email,
+        display_name: `DC ${u.email}`,
+        role_id: 'investigator',
+        password_hash: passwordHash,
+      })),
+    )
+    .execute()
   const started = Date.now()
-  const data = generateReferrals(REFERRALS, { random: createRandom(7), users: users.map((u) => ({ id: u.id, canWork: true, canRecord: true })), days: 365 * 3, firstNumber: 1 })
+  const data = generateReferrals(REFERRALS, {
+    random: createRandom(7),
+    users: users.map((u) => ({ id: u.id, canWork: true, canRecord: true })),
+    days: 365 * 3,
+    firstNumber: 1,
+  })
   await insertSynthetic(db, data)
   await db.destroy()
   return { email: users[0].email, password: 'bench-password-123', loadMs: Date.now() - started }
 }
 
 function run(url: string, path: string, cookie?: string): Promise<autocannon.Result> {
-  return autocannon({ url: `${url}${path}`, connections: CONNECTIONS, duration: SECONDS, headers: cookie ? { cookie } : {} })
+  return autocannon({
+    url: `${url}${path}`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: cookie ? { cookie } : {},
+  })
 }
 
 async function main() {
@@ -38,7 +59,8 @@ async function main() {
   try {
     const cookie = await signIn(server.url, user.email, user.password)
     const check = await fetch(`${server.url}/referrals`, { headers: { cookie } })
-    if (!/of 1,000\+ referrals/.test(await check.text())) throw new Error('the list page does not show the benchmark referrals')
+    if (!/of 1,000\+ referrals/.test(await check.text()))
+      throw new Error('the list page does not show the benchmark referrals')
     await run(server.url, '/health') // warm-up
     const health = await run(server.url, '/health')
     const list = await run(server.url, '/referrals', cookie)
@@ -51,7 +73,11 @@ async function main() {
       non2xx: r.non2xx,
       errors: r.errors,
     })
-    const results = [row('/health', health), row('/referrals (signed in, 10k)', list), row('/referrals filtered', filtered)]
+    const results = [
+      row('/health', health),
+      row('/referrals (signed in, 10k)', list),
+      row('/referrals filtered', filtered),
+    ]
     console.table(results)
     console.log(
       JSON.stringify({

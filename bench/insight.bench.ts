@@ -22,10 +22,90 @@ const DATABASE = 'lantern_bench_insight'
 const BENCH_EMAIL = 'di@bench.lantern.test'
 const PASSWORD = 'bench-password-123'
 
-const NATIONALITIES = ['GB', 'GB', 'GB', 'GB', 'AL', 'AL', 'AL', 'VN', 'VN', 'ER', 'ER', 'SD', 'SO', 'RO', 'PL', 'IN', 'CN', 'NG', 'IR', 'IQ', 'AF', 'SY', 'ET', 'EG', 'PK', 'BD', 'LT', 'SK', 'CZ', 'HU', 'BG', 'UA', 'GH', 'KW', 'LK', 'PH', 'BR', 'TR', 'MA', 'TH']
-const TYPE_SETS = ['{criminal}', '{criminal}', '{criminal}', '{labour}', '{labour}', '{labour}', '{sexual}', '{sexual}', '{not-specified}', '{not-specified}', '{domestic-servitude}', '{criminal,labour}', '{labour,sexual}', '{criminal,sexual}', '{domestic-servitude,labour}', '{criminal,labour,sexual}', '{organ-harvesting}', '{}']
-const SOURCES = ['nrm-first-responder', 'nrm-first-responder', 'helpline', 'police', 'police', 'partner-agency', 'public-concern', 'self-referral']
-const TAGS = ['{}', '{}', '{}', '{}', '{}', '{sexual-exploitation}', '{travelling-community}', '{textile-industry}', '{}', '{sexual-exploitation,textile-industry}']
+const NATIONALITIES = [
+  'GB',
+  'GB',
+  'GB',
+  'GB',
+  'AL',
+  'AL',
+  'AL',
+  'VN',
+  'VN',
+  'ER',
+  'ER',
+  'SD',
+  'SO',
+  'RO',
+  'PL',
+  'IN',
+  'CN',
+  'NG',
+  'IR',
+  'IQ',
+  'AF',
+  'SY',
+  'ET',
+  'EG',
+  'PK',
+  'BD',
+  'LT',
+  'SK',
+  'CZ',
+  'HU',
+  'BG',
+  'UA',
+  'GH',
+  'KW',
+  'LK',
+  'PH',
+  'BR',
+  'TR',
+  'MA',
+  'TH',
+]
+const TYPE_SETS = [
+  '{criminal}',
+  '{criminal}',
+  '{criminal}',
+  '{labour}',
+  '{labour}',
+  '{labour}',
+  '{sexual}',
+  '{sexual}',
+  '{not-specified}',
+  '{not-specified}',
+  '{domestic-servitude}',
+  '{criminal,labour}',
+  '{labour,sexual}',
+  '{criminal,sexual}',
+  '{domestic-servitude,labour}',
+  '{criminal,labour,sexual}',
+  '{organ-harvesting}',
+  '{}',
+]
+const SOURCES = [
+  'nrm-first-responder',
+  'nrm-first-responder',
+  'helpline',
+  'police',
+  'police',
+  'partner-agency',
+  'public-concern',
+  'self-referral',
+]
+const TAGS = [
+  '{}',
+  '{}',
+  '{}',
+  '{}',
+  '{}',
+  '{sexual-exploitation}',
+  '{travelling-community}',
+  '{textile-industry}',
+  '{}',
+  '{sexual-exploitation,textile-industry}',
+]
 const STATUSES = ['closed', 'closed', 'closed', 'opened-as-case', 'new', 'in-triage', 'screening', 'closed']
 
 const MFA_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
@@ -116,7 +196,9 @@ async function load(): Promise<string> {
   await sql`INSERT INTO nrm_events (id, nrm_referral_id, kind, occurred_on, outcome, decided_by)
     SELECT md5('cg' || e.nrm_referral_id)::uuid, e.nrm_referral_id, 'conclusive-grounds', e.occurred_on + 60 + (abs(hashtext(e.id::text)) % 400),
       CASE WHEN abs(hashtext(e.id::text)) % 10 < 7 THEN 'positive' ELSE 'negative' END, 'SCA'
-    FROM nrm_events e WHERE e.kind = 'reasonable-grounds' AND e.outcome = 'positive' AND e.occurred_on < current_date - 500`.execute(db)
+    FROM nrm_events e WHERE e.kind = 'reasonable-grounds' AND e.outcome = 'positive' AND e.occurred_on < current_date - 500`.execute(
+    db,
+  )
   await sql`INSERT INTO dtn_submissions (id, referral_id, person_id, submitted_on, nation, encountered_by, gender, nationality, age_at_exploitation, exploitation_types, exploitation_location)
     SELECT md5('dtn' || i)::uuid, md5('referral' || i)::uuid, md5('person' || (2 * i - 1))::uuid, (now() - interval '3650 days' + (i::double precision / ${REFERRALS}) * interval '3650 days')::date + 2,
       'England', 'police', 'male', 'AL', 'adult', '{LABOUR}', (ARRAY['uk-only', 'overseas-only', 'both', 'unknown'])[1 + i % 4]
@@ -139,7 +221,16 @@ async function load(): Promise<string> {
   rebuildMs = Date.now() - rebuildStarted
   await sql`ANALYZE`.execute(db)
   loadMs = Date.now() - started
-  await db.insertInto('users').values({ id: uuidv7(), email: BENCH_EMAIL, display_name: 'Bench DI', role_id: 'supervisor', password_hash: await hashPassword(PASSWORD, 12) }).execute()
+  await db
+    .insertInto('users')
+    .values({
+      id: uuidv7(),
+      email: BENCH_EMAIL,
+      display_name: 'Bench DI',
+      role_id: 'supervisor',
+      password_hash: await hashPassword(PASSWORD, 12),
+    })
+    .execute()
   await db.destroy()
   return databaseUrl
 }
@@ -147,7 +238,8 @@ async function load(): Promise<string> {
 /** Filters a DI actually uses: everything, the last year, a calendar year, an odd range, each priority. */
 function filterMix(today: Date): string[] {
   const ago = new Date(today.getTime() - 365 * 86_400_000)
-  const d = (date: Date, prefix: string) => `${prefix}-day=${date.getUTCDate()}&${prefix}-month=${date.getUTCMonth() + 1}&${prefix}-year=${date.getUTCFullYear()}`
+  const d = (date: Date, prefix: string) =>
+    `${prefix}-day=${date.getUTCDate()}&${prefix}-month=${date.getUTCMonth() + 1}&${prefix}-year=${date.getUTCFullYear()}`
   const year = today.getUTCFullYear() - 2
   return [
     '',
@@ -160,7 +252,23 @@ function filterMix(today: Date): string[] {
   ]
 }
 
-const CHARTS = ['by-month', 'by-quarter', 'source', 'exploitation', 'combinations', 'priority', 'age', 'gender', 'nationality', 'location', 'route', 'nrm-outcomes', 'county-lines', 'live-jobs', 'outreach']
+const CHARTS = [
+  'by-month',
+  'by-quarter',
+  'source',
+  'exploitation',
+  'combinations',
+  'priority',
+  'age',
+  'gender',
+  'nationality',
+  'location',
+  'route',
+  'nrm-outcomes',
+  'county-lines',
+  'live-jobs',
+  'outreach',
+]
 
 async function measure(databaseUrl: string, reused: boolean) {
   const db = createDb(databaseUrl, 1)
@@ -170,13 +278,16 @@ async function measure(databaseUrl: string, reused: boolean) {
       (SELECT count(*) FROM dtn_submissions)::int AS dtn_submissions, (SELECT count(*) FROM insight_referral_facts)::int AS fact_rows,
       (SELECT count(*) FROM insight_summary)::int AS summary_rows`.execute(db)
   // The bench user's second factor is set up as if long ago (where this schema has it), so sign-in can pass it.
-  await sql`UPDATE users SET mfa_secret = ${MFA_SECRET}, mfa_enrolled_at = now() WHERE email = ${BENCH_EMAIL}`.execute(db).catch(() => undefined)
+  await sql`UPDATE users SET mfa_secret = ${MFA_SECRET}, mfa_enrolled_at = now() WHERE email = ${BENCH_EMAIL}`
+    .execute(db)
+    .catch(() => undefined)
   await db.destroy()
   const server = await startServer({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '10' })
   try {
     const cookie = await signIn(server.url, BENCH_EMAIL, PASSWORD)
     const mix = filterMix(new Date())
-    const url = (path: string, n: number) => `${server.url}${path}${mix[n % mix.length] ? `?${mix[n % mix.length]}` : ''}`
+    const url = (path: string, n: number) =>
+      `${server.url}${path}${mix[n % mix.length] ? `?${mix[n % mix.length]}` : ''}`
     // Cold: the first request for each set of filters, which misses the app's figures cache. Charts are
     // measured cold on date ranges shifted by a day or more, so no page has computed them first.
     const seen = new Set<string>()
@@ -190,7 +301,9 @@ async function measure(databaseUrl: string, reused: boolean) {
       for (const query of filterMix(new Date(Date.now() - k * 86_400_000))) {
         if (seen.has(query)) continue
         seen.add(query)
-        coldCharts.push(await time(`${server.url}/insight/charts/${CHARTS[coldCharts.length % CHARTS.length]}.svg?${query}`, cookie))
+        coldCharts.push(
+          await time(`${server.url}/insight/charts/${CHARTS[coldCharts.length % CHARTS.length]}.svg?${query}`, cookie),
+        )
       }
     }
     for (let n = 0; n < 10; n++) await time(url('/insight', n), cookie)
@@ -210,10 +323,24 @@ async function measure(databaseUrl: string, reused: boolean) {
         rebuildMs,
         samples: SAMPLES,
         filterMixes: mix.length,
-        coldDashboardMs: { samples: coldPage.length, p50: percentile(coldPage, 50), p95: percentile(coldPage, 95), max: Math.max(...coldPage) },
-        coldChartsMs: { samples: coldCharts.length, p50: percentile(coldCharts, 50), p95: percentile(coldCharts, 95), max: Math.max(...coldCharts) },
+        coldDashboardMs: {
+          samples: coldPage.length,
+          p50: percentile(coldPage, 50),
+          p95: percentile(coldPage, 95),
+          max: Math.max(...coldPage),
+        },
+        coldChartsMs: {
+          samples: coldCharts.length,
+          p50: percentile(coldCharts, 50),
+          p95: percentile(coldCharts, 95),
+          max: Math.max(...coldCharts),
+        },
         dashboardMs: { p50: percentile(page, 50), p95: percentile(page, 95) },
-        chartsMs: { p50: percentile(all, 50), p95: percentile(all, 95), worstChartP95: Math.max(...Object.values(chartP95)) },
+        chartsMs: {
+          p50: percentile(all, 50),
+          p95: percentile(all, 95),
+          worstChartP95: Math.max(...Object.values(chartP95)),
+        },
         chartP95Ms: chartP95,
       }),
     )
@@ -225,7 +352,9 @@ async function measure(databaseUrl: string, reused: boolean) {
 async function main() {
   const reused = await reusableDatabase(DATABASE, async (db) => {
     const { rows } = await sql<{ referrals: number; user: boolean }>`
-      SELECT (SELECT count(*) FROM referrals)::int AS referrals, EXISTS (SELECT 1 FROM users WHERE email = ${BENCH_EMAIL}) AS user`.execute(db)
+      SELECT (SELECT count(*) FROM referrals)::int AS referrals, EXISTS (SELECT 1 FROM users WHERE email = ${BENCH_EMAIL}) AS user`.execute(
+      db,
+    )
     return rows[0].referrals === REFERRALS && rows[0].user
   })
   const databaseUrl = reused ?? (await load())

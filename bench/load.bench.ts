@@ -47,26 +47,56 @@ async function seed(url: string) {
   // Everyone has set up two-factor sign-in (a secret the benchmark knows, as their phone would).
   await db
     .insertInto('users')
-    .values(users.map((u) => ({ id: u.id, email: u.email, display_name: `DC ${u.email}`, role_id: u.role, password_hash: passwordHash, mfa_secret: u.mfaSecret, mfa_enrolled_at: new Date() })))
+    .values(
+      users.map((u) => ({
+        id: u.id,
+        email: u.email,
+        display_name: `DC ${u.email}`,
+        role_id: u.role,
+        password_hash: passwordHash,
+        mfa_secret: u.mfaSecret,
+        mfa_enrolled_at: new Date(),
+      })),
+    )
     .execute()
   const started = Date.now()
-  const data = generateReferrals(REFERRALS, { random: createRandom(11), users: users.map((u) => ({ id: u.id, canWork: true, canRecord: true })), days: 365 * 3, firstNumber: 1 })
+  const data = generateReferrals(REFERRALS, {
+    random: createRandom(11),
+    users: users.map((u) => ({ id: u.id, canWork: true, canRecord: true })),
+    days: 365 * 3,
+    firstNumber: 1,
+  })
   await insertSynthetic(db, data)
   const loadMs = Date.now() - started
   console.log(`  ${REFERRALS} referrals inserted in ${loadMs} ms`)
-  const auth = createAuthService(db, loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LANTERN_DATA_DIR: join(ROOT, 'data'), PASSWORD_HASH_COST: '12' }))
+  const auth = createAuthService(
+    db,
+    loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LANTERN_DATA_DIR: join(ROOT, 'data'), PASSWORD_HASH_COST: '12' }),
+  )
   // API tokens for the two actions the API serves (screening facts, recording a referral from a form's data).
   const tokens: string[] = []
   for (const u of users) tokens.push((await auth.createApiToken(u.email, 'load bench', 1, { userId: null })).token)
-  const referrals = (await sql<{ id: string }>`SELECT id FROM referrals ORDER BY random() LIMIT 2000`.execute(db)).rows.map((r) => r.id)
-  const people = (await sql<{ id: string }>`SELECT id FROM people ORDER BY random() LIMIT 2000`.execute(db)).rows.map((r) => r.id)
-  const names = (await sql<{ full_name: string }>`SELECT full_name FROM person_names ORDER BY random() LIMIT 500`.execute(db)).rows.map((r) => r.full_name)
+  const referrals = (
+    await sql<{ id: string }>`SELECT id FROM referrals ORDER BY random() LIMIT 2000`.execute(db)
+  ).rows.map((r) => r.id)
+  const people = (await sql<{ id: string }>`SELECT id FROM people ORDER BY random() LIMIT 2000`.execute(db)).rows.map(
+    (r) => r.id,
+  )
+  const names = (
+    await sql<{ full_name: string }>`SELECT full_name FROM person_names ORDER BY random() LIMIT 500`.execute(db)
+  ).rows.map((r) => r.full_name)
   await db.destroy()
   return { users: users.map((u, i) => ({ ...u, token: tokens[i] })), referrals, people, names, loadMs }
 }
 
 type Pick = <T>(xs: T[]) => T
-type Op = { name: string; weight: number; run: (user: User, pick: Pick) => Promise<Response>; ok: number[]; path?: (pick: Pick) => string }
+type Op = {
+  name: string
+  weight: number
+  run: (user: User, pick: Pick) => Promise<Response>
+  ok: number[]
+  path?: (pick: Pick) => string
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0
@@ -82,25 +112,40 @@ async function main() {
   const url = await freshDatabase('lantern_bench_load')
   console.log(`Seeding ${REFERRALS} referrals and ${USERS} users…`)
   const seeded = await seed(url)
-  const server = await startServer({ DATABASE_URL: url, DATABASE_POOL_SIZE: '20', SIGN_IN_RATE_LIMIT_PER_MINUTE: '10000', SESSION_SECRET: 'load-bench-session-secret-0123456789abcdef' })
+  const server = await startServer({
+    DATABASE_URL: url,
+    DATABASE_POOL_SIZE: '20',
+    SIGN_IN_RATE_LIMIT_PER_MINUTE: '10000',
+    SESSION_SECRET: 'load-bench-session-secret-0123456789abcdef',
+  })
   const pid = server.child.pid!
   try {
     const signInStarted = Date.now()
     const users: User[] = []
-    for (const u of seeded.users) users.push({ ...u, cookie: await signInOverHttp(server.url, u.email, PASSWORD, u.mfaSecret) })
+    for (const u of seeded.users)
+      users.push({ ...u, cookie: await signInOverHttp(server.url, u.email, PASSWORD, u.mfaSecret) })
     const signInMs = Date.now() - signInStarted
     console.log(`Signed in ${users.length} users through the sign-in pages with their second factor in ${signInMs} ms`)
 
-    const scenarios = (JSON.parse(readFileSync(join(ROOT, '../shared/data/scenarios/screening-scenarios.json'), 'utf8')) as { facts: unknown }[]).map((s) => s.facts)
+    const scenarios = (
+      JSON.parse(readFileSync(join(ROOT, '../shared/data/scenarios/screening-scenarios.json'), 'utf8')) as {
+        facts: unknown
+      }[]
+    ).map((s) => s.facts)
     const page = (name: string, weight: number, path: (pick: Pick) => string): Op => ({
       name,
       weight,
       ok: [200],
       path,
-      run: (user, pick) => fetch(`${server.url}${path(pick)}`, { headers: { cookie: user.cookie }, redirect: 'manual' }),
+      run: (user, pick) =>
+        fetch(`${server.url}${path(pick)}`, { headers: { cookie: user.cookie }, redirect: 'manual' }),
     })
     const api = (path: string, body: (pick: Pick) => unknown) => (user: User, pick: Pick) =>
-      fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body(pick)) })
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body(pick)),
+      })
     let saved = 0
     const ops: Op[] = [
       page('queue /referrals', 20, () => '/referrals'),
@@ -109,7 +154,12 @@ async function main() {
       page('person page', 15, (pick) => `/people/${pick(seeded.people)}`),
       page('search', 15, (pick) => `/search?q=${encodeURIComponent(pick(seeded.names))}`),
       page('my work', 7, () => '/my-work'),
-      { name: 'screening (API)', weight: 10, ok: [200], run: api('/api/v1/assessments', (pick) => ({ facts: pick(scenarios) })) },
+      {
+        name: 'screening (API)',
+        weight: 10,
+        ok: [200],
+        run: api('/api/v1/assessments', (pick) => ({ facts: pick(scenarios) })),
+      },
       {
         name: 'save referral (API)',
         weight: 10,
@@ -119,8 +169,12 @@ async function main() {
           source: 'helpline',
           referringOrganisation: 'Modern Slavery Helpline',
           summary: `Load bench referral ${saved++}: workers collected from a car wash at dawn.`,
-          people: [{ names: [`Bench Person ${saved}`], gender: 'male', nationalities: ['RO'], role: 'potential-victim' }],
-          locations: [{ addressLine1: `${saved} Mill Lane`, town: 'Riverton', postcode: 'LS11 5AB', premisesType: 'car-wash' }],
+          people: [
+            { names: [`Bench Person ${saved}`], gender: 'male', nationalities: ['RO'], role: 'potential-victim' },
+          ],
+          locations: [
+            { addressLine1: `${saved} Mill Lane`, town: 'Riverton', postcode: 'LS11 5AB', premisesType: 'car-wash' },
+          ],
           exploitationTypes: ['labour'],
           countyLines: false,
           priorityTags: [],
@@ -165,12 +219,21 @@ async function main() {
     clearInterval(sampler)
     const rows = ops.map((op) => {
       const sorted = latencies.get(op.name)!.sort((a, b) => a - b)
-      return { page: op.name, requests: sorted.length, perSecond: +(sorted.length / SECONDS).toFixed(1), p50Ms: Math.round(percentile(sorted, 50)), p99Ms: Math.round(percentile(sorted, 99)), errors: errors.get(op.name)! }
+      return {
+        page: op.name,
+        requests: sorted.length,
+        perSecond: +(sorted.length / SECONDS).toFixed(1),
+        p50Ms: Math.round(percentile(sorted, 50)),
+        p99Ms: Math.round(percentile(sorted, 99)),
+        errors: errors.get(op.name)!,
+      }
     })
     const all = rows.reduce((a, r) => a + r.requests, 0)
     const errorCount = rows.reduce((a, r) => a + r.errors, 0)
     console.table(rows)
-    console.log(`Mix: ${all} requests in ${SECONDS} s = ${(all / SECONDS).toFixed(1)} requests/s from ${users.length} users; ${errorCount} errors${errorSamples.length ? ` (${errorSamples.join('; ')})` : ''}`)
+    console.log(
+      `Mix: ${all} requests in ${SECONDS} s = ${(all / SECONDS).toFixed(1)} requests/s from ${users.length} users; ${errorCount} errors${errorSamples.length ? ` (${errorSamples.join('; ')})` : ''}`,
+    )
     console.log(`Server memory (RSS): ${rss[0]} MB before, peak ${Math.max(...rss)} MB, ${rss.at(-1)} MB at the end`)
 
     // The heaviest page (slowest at the median in the mix), alone, against /health alone: same connections.
@@ -178,14 +241,34 @@ async function main() {
     // One fixed record for the single-page run: autocannon repeats one request.
     const heaviestPath = ops.find((o) => o.name === heaviest.page)!.path!((xs) => xs[0])
     const connections = 20
-    const run = (target: string, cookie?: string) => autocannon({ url: `${server.url}${target}`, connections, duration: PHASE_SECONDS, headers: cookie ? { cookie } : {} })
+    const run = (target: string, cookie?: string) =>
+      autocannon({
+        url: `${server.url}${target}`,
+        connections,
+        duration: PHASE_SECONDS,
+        headers: cookie ? { cookie } : {},
+      })
     await run('/health')
     const health = await run('/health')
     const heavy = await run(heaviestPath, users[0].cookie)
     const ratio = heavy.requests.average / health.requests.average
     console.table([
-      { page: '/health', perSecond: Math.round(health.requests.average), p50Ms: health.latency.p50, p99Ms: health.latency.p99, non2xx: health.non2xx, errors: health.errors },
-      { page: `${heaviest.page} ${heaviestPath.split('?')[0].replace(/[0-9a-f-]{36}/, ':id')}`, perSecond: Math.round(heavy.requests.average), p50Ms: heavy.latency.p50, p99Ms: heavy.latency.p99, non2xx: heavy.non2xx, errors: heavy.errors },
+      {
+        page: '/health',
+        perSecond: Math.round(health.requests.average),
+        p50Ms: health.latency.p50,
+        p99Ms: health.latency.p99,
+        non2xx: health.non2xx,
+        errors: health.errors,
+      },
+      {
+        page: `${heaviest.page} ${heaviestPath.split('?')[0].replace(/[0-9a-f-]{36}/, ':id')}`,
+        perSecond: Math.round(heavy.requests.average),
+        p50Ms: heavy.latency.p50,
+        p99Ms: heavy.latency.p99,
+        non2xx: heavy.non2xx,
+        errors: heavy.errors,
+      },
     ])
     console.log(`Heaviest page (${heaviest.page}) to /health throughput ratio: ${ratio.toFixed(3)}`)
     console.log(
@@ -197,8 +280,18 @@ async function main() {
         signInMs,
         mix: { requests: all, perSecond: +(all / SECONDS).toFixed(1), errors: errorCount, pages: rows },
         rssMb: { before: rss[0], peak: Math.max(...rss), end: rss.at(-1) },
-        health: { perSecond: Math.round(health.requests.average), p50Ms: health.latency.p50, p99Ms: health.latency.p99 },
-        heaviest: { page: heaviest.page, perSecond: Math.round(heavy.requests.average), p50Ms: heavy.latency.p50, p99Ms: heavy.latency.p99, non2xx: heavy.non2xx },
+        health: {
+          perSecond: Math.round(health.requests.average),
+          p50Ms: health.latency.p50,
+          p99Ms: health.latency.p99,
+        },
+        heaviest: {
+          page: heaviest.page,
+          perSecond: Math.round(heavy.requests.average),
+          p50Ms: heavy.latency.p50,
+          p99Ms: heavy.latency.p99,
+          non2xx: heavy.non2xx,
+        },
         heaviestToHealthRatio: +ratio.toFixed(3),
       }),
     )

@@ -71,7 +71,11 @@ async function main(): Promise<void> {
   const flush = async () => {
     if (!db || batch.ids.length === 0) return
     const t0 = performance.now()
-    await db.query('INSERT INTO people SELECT * FROM unnest($1::integer[], $2::text[], $3::date[])', [batch.ids, batch.names, batch.dobs])
+    await db.query('INSERT INTO people SELECT * FROM unnest($1::integer[], $2::text[], $3::date[])', [
+      batch.ids,
+      batch.names,
+      batch.dobs,
+    ])
     batch = { ids: [], names: [], dobs: [] }
     baselineLoad += performance.now() - t0
   }
@@ -134,7 +138,10 @@ async function main(): Promise<void> {
     }
   }
   sampleMemory()
-  const engine = { ...scoreRun('lantern in-process matcher', latencies, tp, predicted, truePairs), meanCandidates: Math.round(candidates / queries.length) }
+  const engine = {
+    ...scoreRun('lantern in-process matcher', latencies, tp, predicted, truePairs),
+    meanCandidates: Math.round(candidates / queries.length),
+  }
 
   let baseline: Record<string, unknown> | null = null
   if (db) {
@@ -144,7 +151,8 @@ async function main(): Promise<void> {
       await db.query('CREATE INDEX people_dob ON people (dob)')
       await db.query('ANALYZE people')
       const loadSeconds = (performance.now() - loadStart) / 1000
-      const sql = 'SELECT id FROM people WHERE dob = $1 AND full_name % $2 ORDER BY similarity(full_name, $2) DESC LIMIT 20'
+      const sql =
+        'SELECT id FROM people WHERE dob = $1 AND full_name % $2 ORDER BY similarity(full_name, $2) DESC LIMIT 20'
       for (let q = 0; q < Math.min(300, queries.length); q++) {
         const { fullName, dob } = baselineFields(queries[q])
         if (dob) await db.query(sql, [dob, fullName])
@@ -163,10 +171,24 @@ async function main(): Promise<void> {
           if (identityOf[row.id] === q.identity) btp++
         }
       }
-      baseline = { ...scoreRun('PostgreSQL pg_trgm full name (default % threshold 0.3) + exact date of birth', baseLatencies, btp, bpredicted, truePairs), loadAndIndexSeconds: Math.round(loadSeconds * 10) / 10 }
+      baseline = {
+        ...scoreRun(
+          'PostgreSQL pg_trgm full name (default % threshold 0.3) + exact date of birth',
+          baseLatencies,
+          btp,
+          bpredicted,
+          truePairs,
+        ),
+        loadAndIndexSeconds: Math.round(loadSeconds * 10) / 10,
+      }
     } finally {
       await db.end()
-      const admin = new pg.Client({ connectionString: (process.env.LANTERN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres').replace(/\/[^/]*$/, '/postgres') })
+      const admin = new pg.Client({
+        connectionString: (process.env.LANTERN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres').replace(
+          /\/[^/]*$/,
+          '/postgres',
+        ),
+      })
       await admin.connect()
       await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`)
       await admin.end()
@@ -186,7 +208,11 @@ async function main(): Promise<void> {
       indexSeconds: Math.round(indexSeconds * 10) / 10,
       indexPerSecond: Math.round(RECORDS / indexSeconds),
       trainSeconds: Math.round(trainSeconds * 10) / 10,
-      training: { lambda: Number(index.model.parameters.lambda.toPrecision(4)), candidatePairs: training.candidatePairs, emIterations: training.iterations },
+      training: {
+        lambda: Number(index.model.parameters.lambda.toPrecision(4)),
+        candidatePairs: training.candidatePairs,
+        emIterations: training.iterations,
+      },
       peakRssMB: mb(Math.max(peakRss, process.resourceUsage().maxRSS * 1024)),
       heapUsedMB: mb(process.memoryUsage().heapUsed),
       engine,

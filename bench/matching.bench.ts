@@ -90,7 +90,8 @@ const joined = (...parts: string[]) => parts.filter(Boolean).join(' ')
 
 function toPerson(row: Row, id: string, useSsn: boolean): PersonInput {
   let dateOfBirth: PersonInput['dateOfBirth'] = pick(row, 'date_of_birth', 'dob') || null
-  if (!dateOfBirth && row.by) dateOfBirth = { year: Number(row.by) || null, month: Number(row.bm) || null, day: Number(row.bd) || null }
+  if (!dateOfBirth && row.by)
+    dateOfBirth = { year: Number(row.by) || null, month: Number(row.bm) || null, day: Number(row.bd) || null }
   return {
     id,
     givenName: joined(pick(row, 'given_name', 'first_name', 'fname_c1', 'forename'), pick(row, 'fname_c2')),
@@ -154,7 +155,9 @@ function loadSet(files: string[], useSsn: boolean): LabelledSet {
     labels = tables[labelsAt]
     const others = files.filter((_, i) => i !== labelsAt)
     dataFiles = others.length > 0 ? others : [join(dirname(files[labelsAt]), `${labels[0].source_dataset_l}.csv`)]
-    dataTables = dataFiles.map((f, i) => (others.length > 0 ? tables[files.indexOf(others[i])] : parseCsv(readFileSync(f, 'utf8'))))
+    dataTables = dataFiles.map((f, i) =>
+      others.length > 0 ? tables[files.indexOf(others[i])] : parseCsv(readFileSync(f, 'utf8')),
+    )
   }
   const linkage = dataTables.length === 2
   const inputs: PersonInput[] = []
@@ -168,7 +171,13 @@ function loadSet(files: string[], useSsn: boolean): LabelledSet {
     })
   })
   const name = (labels ? [...dataFiles, files[labelsAt]] : files).map((f) => basename(f)).join('+')
-  return { name, people: inputs.map(preparePerson), clusters, linkSplit: linkage ? dataTables[0].length : undefined, labels }
+  return {
+    name,
+    people: inputs.map(preparePerson),
+    clusters,
+    linkSplit: linkage ? dataTables[0].length : undefined,
+    labels,
+  }
 }
 
 const r4 = (x: number) => Math.round(x * 10000) / 10000
@@ -214,7 +223,12 @@ function calibration(set: LabelledSet, fixedThreshold: number | undefined) {
     precisionAtThreshold: r4(accepted === 0 ? 1 : acceptedTrue / accepted),
     recallAtThreshold: r4(truePairs === 0 ? 1 : acceptedTrue / truePairs),
     blockingRecall: r4(truePairs === 0 ? 1 : found / truePairs),
-    bands: table.bands.map((r) => ({ band: `${r.from}-${r.to}`, pairs: r.pairs, predicted: r4(r.predicted), observed: r4(r.observed) })),
+    bands: table.bands.map((r) => ({
+      band: `${r.from}-${r.to}`,
+      pairs: r.pairs,
+      predicted: r4(r.predicted),
+      observed: r4(r.observed),
+    })),
   }
 }
 
@@ -230,7 +244,17 @@ function clusterFigures(clusterOf: ArrayLike<number>, set: LabelledSet) {
   }
 }
 
-function evaluate(set: LabelledSet, options: { threshold?: number; useSsn: boolean; model?: MatchModel; fixedM?: MatchModel; trainedOn?: string; calibrate?: boolean }): Record<string, unknown> {
+function evaluate(
+  set: LabelledSet,
+  options: {
+    threshold?: number
+    useSsn: boolean
+    model?: MatchModel
+    fixedM?: MatchModel
+    trainedOn?: string
+    calibrate?: boolean
+  },
+): Record<string, unknown> {
   const started = performance.now()
   const { people, clusters, linkSplit, labels } = set
   const batch: BatchResult = matchBatch(people, { linkSplit, model: options.model, fixedM: options.fixedM?.parameters })
@@ -305,7 +329,10 @@ function evaluate(set: LabelledSet, options: { threshold?: number; useSsn: boole
     result.pairwise = round(metrics(tp, predicted, truePairs))
     result.pairwiseAtHalf = round(metrics(tpHalf, predictedHalf, truePairs))
     // Calibration where the model was trained: every candidate pair of the records it learnt from.
-    result.inSampleCalibrationError = r4(reliability(batch.probability, (k) => clusters[batch.left[k]] === clusters[batch.right[k]]).expectedCalibrationError)
+    result.inSampleCalibrationError = r4(
+      reliability(batch.probability, (k) => clusters[batch.left[k]] === clusters[batch.right[k]])
+        .expectedCalibrationError,
+    )
     result.clusters = clusterFigures(groupPeople(batch, { threshold }), set)
     result.connectedComponents = clusterFigures(
       connectedComponents(people.length, batch.left, batch.right, (k) => batch.probability[k] >= threshold),
@@ -391,7 +418,17 @@ function runAll(threshold: number | undefined): void {
   const rldata = files.find((f) => /rldata500/i.test(basename(f)))
   if (rldata) {
     const generated = rldataStyle(parseCsv(readFileSync(rldata, 'utf8')), 10_000)
-    emit(evaluate({ name: generated.name, people: generated.inputs.map(preparePerson), clusters: generated.clusters, labels: null }, { threshold, useSsn: false }))
+    emit(
+      evaluate(
+        {
+          name: generated.name,
+          people: generated.inputs.map(preparePerson),
+          clusters: generated.clusters,
+          labels: null,
+        },
+        { threshold, useSsn: false },
+      ),
+    )
   }
   // Generalisation: each set scored once more with parameters learnt (without labels) on another set.
   for (const s of loaded) {
@@ -401,7 +438,15 @@ function runAll(threshold: number | undefined): void {
     const { model } = matchBatch(other.set.people, { linkSplit: other.set.linkSplit })
     emit(evaluate(s.set, { threshold, useSsn: s.useSsn, model, trainedOn: other.set.name, calibrate: false }))
     // The same, keeping only m from the other set: u and λ describe the records held and are re-estimated.
-    emit(evaluate(s.set, { threshold, useSsn: s.useSsn, fixedM: model, trainedOn: `${other.set.name} (m only)`, calibrate: false }))
+    emit(
+      evaluate(s.set, {
+        threshold,
+        useSsn: s.useSsn,
+        fixedM: model,
+        trainedOn: `${other.set.name} (m only)`,
+        calibrate: false,
+      }),
+    )
   }
   console.log('')
   const table = markdown(results)
@@ -435,7 +480,9 @@ function main(): void {
   const { useSsn, threshold, trainOn, mOnly, files } = argsOf(process.argv.slice(2))
   if (files.length === 0) return runAll(threshold)
   if (files.length > 2) {
-    console.error('usage: npm run bench:matching -- [FILE [FILE2]] [--use-ssn] [--threshold 0.5] [--train-on FILE [--m-only]]')
+    console.error(
+      'usage: npm run bench:matching -- [FILE [FILE2]] [--use-ssn] [--threshold 0.5] [--train-on FILE [--m-only]]',
+    )
     process.exit(2)
   }
   const set = loadSet(files, useSsn)
@@ -457,7 +504,9 @@ function main(): void {
 }
 
 function round<T extends object>(m: T): T {
-  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number.isInteger(v) ? v : Math.round(v * 10000) / 10000])) as T
+  return Object.fromEntries(
+    Object.entries(m).map(([k, v]) => [k, Number.isInteger(v) ? v : Math.round(v * 10000) / 10000]),
+  ) as T
 }
 
 main()

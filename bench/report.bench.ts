@@ -30,7 +30,10 @@ class Client {
   }
 
   async get(path: string) {
-    const response = await fetch(this.base + path, { redirect: 'manual', headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })
+    const response = await fetch(this.base + path, {
+      redirect: 'manual',
+      headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    })
     const body = await response.text()
     this.remember(response, body)
     return { status: response.status, body }
@@ -40,7 +43,10 @@ class Client {
     const response = await fetch(this.base + path, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
       body: new URLSearchParams({ _csrf: this.csrf, ...form }),
     })
     const body = await response.text()
@@ -68,7 +74,13 @@ async function oneReport(base: string, n: number, outcome: Outcome) {
   const check = await client.get('/report/check')
   const key = /name="idempotencyKey" value="([^"]+)"/.exec(check.body)?.[1] ?? ''
   const started = performance.now()
-  const sends = n % 10 === 0 ? [client.post('/report/check', { idempotencyKey: key, website: '' }), client.post('/report/check', { idempotencyKey: key, website: '' })] : [client.post('/report/check', { idempotencyKey: key, website: '' })]
+  const sends =
+    n % 10 === 0
+      ? [
+          client.post('/report/check', { idempotencyKey: key, website: '' }),
+          client.post('/report/check', { idempotencyKey: key, website: '' }),
+        ]
+      : [client.post('/report/check', { idempotencyKey: key, website: '' })]
   const results = await Promise.all(sends)
   outcome.sendMs.push(performance.now() - started)
   for (const r of results) count(r.status)
@@ -84,7 +96,11 @@ async function main() {
   const migrateDb = createDb(databaseUrl, 2)
   await migrateToLatest(migrateDb)
   await migrateDb.destroy()
-  const server = await startServer({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20', PUBLIC_REPORT_RATE_LIMIT_PER_MINUTE: '1000000' })
+  const server = await startServer({
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '20',
+    PUBLIC_REPORT_RATE_LIMIT_PER_MINUTE: '1000000',
+  })
   if (!server.url.startsWith('http://127.0.0.1:')) throw new Error('The benchmark runs on loopback only')
   const outcome: Outcome = { sendMs: [], statuses: new Map() }
   let next = 0
@@ -100,17 +116,33 @@ async function main() {
   }
   const seconds = (performance.now() - started) / 1000
   const db = createDb(databaseUrl, 2)
-  const stored = await db.selectFrom('referrals').select((eb) => eb.fn.countAll<string>().as('n')).where('source', '=', 'public-concern').executeTakeFirstOrThrow()
-  const keys = await db.selectFrom('public_report_submissions').select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.count<string>('referral_id').distinct().as('referrals')]).executeTakeFirstOrThrow()
+  const stored = await db
+    .selectFrom('referrals')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('source', '=', 'public-concern')
+    .executeTakeFirstOrThrow()
+  const keys = await db
+    .selectFrom('public_report_submissions')
+    .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.count<string>('referral_id').distinct().as('referrals')])
+    .executeTakeFirstOrThrow()
   await db.destroy()
   const statuses = Object.fromEntries([...outcome.statuses].sort())
   const errors = [...outcome.statuses].filter(([s]) => s !== 303 && s !== 429).reduce((sum, [, c]) => sum + c, 0)
-  console.log(`Public reports: ${REPORTS} from ${CLIENTS} concurrent clients in ${seconds.toFixed(1)} s (${(REPORTS / seconds).toFixed(1)} reports/s, whole journeys)`)
-  console.log(`Send latency: p50 ${percentile(outcome.sendMs, 50).toFixed(1)} ms, p99 ${percentile(outcome.sendMs, 99).toFixed(1)} ms`)
+  console.log(
+    `Public reports: ${REPORTS} from ${CLIENTS} concurrent clients in ${seconds.toFixed(1)} s (${(REPORTS / seconds).toFixed(1)} reports/s, whole journeys)`,
+  )
+  console.log(
+    `Send latency: p50 ${percentile(outcome.sendMs, 50).toFixed(1)} ms, p99 ${percentile(outcome.sendMs, 99).toFixed(1)} ms`,
+  )
   console.log(`Responses to the final sends and any failed steps, by status: ${JSON.stringify(statuses)}`)
   console.log(`Stored: ${stored.n} referrals, ${keys.n} idempotency keys for ${keys.referrals} distinct referrals`)
-  const ok = Number(stored.n) === REPORTS && Number(keys.n) === REPORTS && Number(keys.referrals) === REPORTS && errors === 0
-  console.log(ok ? `OK: exactly ${REPORTS} stored, no duplicates, no errors other than rate limiting` : 'FAILED: see the figures above')
+  const ok =
+    Number(stored.n) === REPORTS && Number(keys.n) === REPORTS && Number(keys.referrals) === REPORTS && errors === 0
+  console.log(
+    ok
+      ? `OK: exactly ${REPORTS} stored, no duplicates, no errors other than rate limiting`
+      : 'FAILED: see the figures above',
+  )
   process.exitCode = ok ? 0 : 1
 }
 

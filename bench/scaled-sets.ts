@@ -37,7 +37,14 @@ export function rldataStyle(rows: readonly Row[], size: number, seed = 1): Gener
   const people = Math.round(size * 0.9)
   const records: { given: string; family: string; year: number; month: number; day: number; cluster: number }[] = []
   for (let i = 0; i < people; i++) {
-    records.push({ given: pick(originals).fname_c1, family: pick(originals).lname_c1, year: Number(pick(originals).by), month: Number(pick(originals).bm), day: Number(pick(originals).bd), cluster: i })
+    records.push({
+      given: pick(originals).fname_c1,
+      family: pick(originals).lname_c1,
+      year: Number(pick(originals).by),
+      month: Number(pick(originals).bm),
+      day: Number(pick(originals).bd),
+      cluster: i,
+    })
   }
   const step = Math.floor(people / (size - people))
   for (let i = 0; i < size - people; i++) {
@@ -55,7 +62,12 @@ export function rldataStyle(rows: readonly Row[], size: number, seed = 1): Gener
   }
   return {
     name: `RLdata-style ${size.toLocaleString('en-GB')} (from rldata500.csv)`,
-    inputs: records.map((r, i) => ({ id: String(i), givenName: r.given, familyName: r.family, dateOfBirth: { year: r.year, month: r.month, day: r.day } })),
+    inputs: records.map((r, i) => ({
+      id: String(i),
+      givenName: r.given,
+      familyName: r.family,
+      dateOfBirth: { year: r.year, month: r.month, day: r.day },
+    })),
     clusters: records.map((r) => String(r.cluster)),
   }
 }

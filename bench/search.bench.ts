@@ -15,12 +15,216 @@ import { freshDatabase, reusableDatabase, signIn, startServer, percentile, time 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1_000_000)
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200)
 
-const GIVEN = ['Andrei', 'Ionuț', 'Florin', 'Elena', 'Ioana', 'Arben', 'Besnik', 'Elira', 'Drita', 'Minh', 'Tuấn', 'Thảo', 'Linh', 'Hương', 'Krzysztof', 'Agnieszka', 'Paweł', 'Yonas', 'Dawit', 'Senait', 'Mohamed', 'Ahmed', 'Fatima', 'Amani', 'Wei', 'Jun', 'Li Na', 'Priya', 'Rahul', 'Chinedu', 'Blessing', 'Reza', 'Maryam', 'Kyle', 'Connor', 'Chloe', 'Jade', 'Liam', 'Megan', 'Callum', 'Marek', 'Zuzana', 'Tesfay', 'Osman', 'Hao', 'Vikram', 'Funmilayo', 'Shirin', 'Jordan', 'Holly']
-const FAMILY = ['Popescu', 'Ionescu', 'Stoica', 'Dumitru', 'Munteanu', 'Hoxha', 'Shehu', 'Krasniqi', 'Gashi', 'Berisha', 'Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Nowak', 'Kowalski', 'Wiśniewski', 'Wójcik', 'Tesfamariam', 'Gebremedhin', 'Haile', 'Kidane', 'Abdalla', 'Elhassan', 'Ibrahim', 'Osman', 'Wang', 'Li', 'Zhang', 'Chen', 'Sharma', 'Patel', 'Singh', 'Okafor', 'Adeyemi', 'Eze', 'Ahmadi', 'Hosseini', 'Karimi', 'Smith', 'Walsh', 'Clarke', 'Hughes', 'Price', 'Doherty', 'Horváth', 'Kováč', 'Balog', 'Lakatoš']
+const GIVEN = [
+  'Andrei',
+  'Ionuț',
+  'Florin',
+  'Elena',
+  'Ioana',
+  'Arben',
+  'Besnik',
+  'Elira',
+  'Drita',
+  'Minh',
+  'Tuấn',
+  'Thảo',
+  'Linh',
+  'Hương',
+  'Krzysztof',
+  'Agnieszka',
+  'Paweł',
+  'Yonas',
+  'Dawit',
+  'Senait',
+  'Mohamed',
+  'Ahmed',
+  'Fatima',
+  'Amani',
+  'Wei',
+  'Jun',
+  'Li Na',
+  'Priya',
+  'Rahul',
+  'Chinedu',
+  'Blessing',
+  'Reza',
+  'Maryam',
+  'Kyle',
+  'Connor',
+  'Chloe',
+  'Jade',
+  'Liam',
+  'Megan',
+  'Callum',
+  'Marek',
+  'Zuzana',
+  'Tesfay',
+  'Osman',
+  'Hao',
+  'Vikram',
+  'Funmilayo',
+  'Shirin',
+  'Jordan',
+  'Holly',
+]
+const FAMILY = [
+  'Popescu',
+  'Ionescu',
+  'Stoica',
+  'Dumitru',
+  'Munteanu',
+  'Hoxha',
+  'Shehu',
+  'Krasniqi',
+  'Gashi',
+  'Berisha',
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Nowak',
+  'Kowalski',
+  'Wiśniewski',
+  'Wójcik',
+  'Tesfamariam',
+  'Gebremedhin',
+  'Haile',
+  'Kidane',
+  'Abdalla',
+  'Elhassan',
+  'Ibrahim',
+  'Osman',
+  'Wang',
+  'Li',
+  'Zhang',
+  'Chen',
+  'Sharma',
+  'Patel',
+  'Singh',
+  'Okafor',
+  'Adeyemi',
+  'Eze',
+  'Ahmadi',
+  'Hosseini',
+  'Karimi',
+  'Smith',
+  'Walsh',
+  'Clarke',
+  'Hughes',
+  'Price',
+  'Doherty',
+  'Horváth',
+  'Kováč',
+  'Balog',
+  'Lakatoš',
+]
 const INITIALS = 'ABCDEFGHIJKLMNOPRSTVW'.split('')
 // Most surnames are rarer than the common ones above: built from syllables, they give about 2,500 more.
-const STEMS = ['Andr', 'Bog', 'Cost', 'Dragom', 'Flor', 'Gheorgh', 'Ior', 'Mar', 'Nicol', 'Rad', 'Stef', 'Vas', 'Bal', 'Dob', 'Gol', 'Kras', 'Lek', 'Muj', 'Pren', 'Rugov', 'Bron', 'Dzied', 'Grab', 'Jank', 'Kowal', 'Lewand', 'Mazur', 'Pawl', 'Sob', 'Zal', 'Abd', 'Hass', 'Kar', 'Mahm', 'Nas', 'Rah', 'Sal', 'Tesf', 'Ghebr', 'Wold', 'Ash', 'Brad', 'Cart', 'Dav', 'Ell', 'Fletch', 'Harr', 'Mill', 'Rob', 'Thom']
-const ENDINGS = ['escu', 'eanu', 'aru', 'ovic', 'aj', 'ollari', 'owski', 'czyk', 'iak', 'ewicz', 'ani', 'ahmed', 'ullah', 'mariam', 'egziabher', 'worth', 'son', 'ley', 'field', 'ton', 'ford', 'ham', 'well', 'by', 'ing', 'man', 'er', 'ow', 'ic', 'as', 'is', 'os', 'ek', 'an', 'in', 'ov', 'ev', 'uk', 'ak', 'ur', 'ar', 'el', 'al', 'et', 'ot', 'ut', 'ai', 'ei', 'ou', 'ie']
+const STEMS = [
+  'Andr',
+  'Bog',
+  'Cost',
+  'Dragom',
+  'Flor',
+  'Gheorgh',
+  'Ior',
+  'Mar',
+  'Nicol',
+  'Rad',
+  'Stef',
+  'Vas',
+  'Bal',
+  'Dob',
+  'Gol',
+  'Kras',
+  'Lek',
+  'Muj',
+  'Pren',
+  'Rugov',
+  'Bron',
+  'Dzied',
+  'Grab',
+  'Jank',
+  'Kowal',
+  'Lewand',
+  'Mazur',
+  'Pawl',
+  'Sob',
+  'Zal',
+  'Abd',
+  'Hass',
+  'Kar',
+  'Mahm',
+  'Nas',
+  'Rah',
+  'Sal',
+  'Tesf',
+  'Ghebr',
+  'Wold',
+  'Ash',
+  'Brad',
+  'Cart',
+  'Dav',
+  'Ell',
+  'Fletch',
+  'Harr',
+  'Mill',
+  'Rob',
+  'Thom',
+]
+const ENDINGS = [
+  'escu',
+  'eanu',
+  'aru',
+  'ovic',
+  'aj',
+  'ollari',
+  'owski',
+  'czyk',
+  'iak',
+  'ewicz',
+  'ani',
+  'ahmed',
+  'ullah',
+  'mariam',
+  'egziabher',
+  'worth',
+  'son',
+  'ley',
+  'field',
+  'ton',
+  'ford',
+  'ham',
+  'well',
+  'by',
+  'ing',
+  'man',
+  'er',
+  'ow',
+  'ic',
+  'as',
+  'is',
+  'os',
+  'ek',
+  'an',
+  'in',
+  'ov',
+  'ev',
+  'uk',
+  'ak',
+  'ur',
+  'ar',
+  'el',
+  'al',
+  'et',
+  'ot',
+  'ut',
+  'ai',
+  'ei',
+  'ou',
+  'ie',
+]
 
 const DATABASE = 'lantern_bench_search'
 const BENCH_EMAIL = 'analyst@bench.lantern.test'
@@ -30,7 +234,9 @@ async function main() {
   // marks a finished load) with the same BENCH_PEOPLE.
   const reused = await reusableDatabase(DATABASE, async (db) => {
     const { rows } = await sql<{ people: number; user: boolean }>`
-      SELECT (SELECT count(*) FROM people)::int AS people, EXISTS (SELECT 1 FROM users WHERE email = ${BENCH_EMAIL}) AS user`.execute(db)
+      SELECT (SELECT count(*) FROM people)::int AS people, EXISTS (SELECT 1 FROM users WHERE email = ${BENCH_EMAIL}) AS user`.execute(
+      db,
+    )
     // The bench's sign-in sets up two-factor afresh each run (its key is not kept between runs).
     await sql`UPDATE users SET mfa_secret = NULL, mfa_enrolled_at = NULL WHERE email = ${BENCH_EMAIL}`.execute(db)
     return rows[0].people === PEOPLE && rows[0].user
@@ -78,10 +284,14 @@ async function load(): Promise<string> {
       CASE WHEN i % 3 = 0 THEN given || ' ' || initial || ' ' || family ELSE given || ' ' || family END,
       CASE WHEN i % 3 = 0 THEN given_f || ' ' || lower(initial) || ' ' || family_f ELSE given_f || ' ' || family_f END, 'Latn', 0 FROM g
     UNION ALL
-    SELECT md5('alias' || i)::uuid, person_id, 'alias', upper(family) || ' ' || given, family_f || ' ' || given_f, 'Latn', 1 FROM g WHERE i % 4 = 0`.execute(db)
+    SELECT md5('alias' || i)::uuid, person_id, 'alias', upper(family) || ' ' || given, family_f || ' ' || given_f, 'Latn', 1 FROM g WHERE i % 4 = 0`.execute(
+    db,
+  )
   // 1,000,000 phones and 1,000,000 places; each person uses one phone and has one address, nine in ten work
   // somewhere, and one in ten shares a phone with the next person: 3,000,000 links in all.
-  await sql`INSERT INTO objects (id, kind, value, display) SELECT md5('phone' || i)::uuid, 'phone', '+4477' || lpad(i::text, 8, '0'), '077' || lpad(i::text, 8, '0') FROM generate_series(1, ${PEOPLE}) i`.execute(db)
+  await sql`INSERT INTO objects (id, kind, value, display) SELECT md5('phone' || i)::uuid, 'phone', '+4477' || lpad(i::text, 8, '0'), '077' || lpad(i::text, 8, '0') FROM generate_series(1, ${PEOPLE}) i`.execute(
+    db,
+  )
   await sql`INSERT INTO locations (id, address_line_1, town, postcode, premises_type)
     SELECT md5('place' || i)::uuid, (i % 300 + 1) || ' Street ' || (i / 300), 'Town ' || (i % 500),
       (ARRAY['LS11','BD3','M8','B10','LE5','NG7','S2','HU3','WF1','OL9'])[1 + i % 10] || ' ' || (i % 9 + 1) || (ARRAY['AB','DF','HJ','LN','PQ','RT','UW','XY'])[1 + (i / 10) % 8], 'private-house'
@@ -100,7 +310,16 @@ async function load(): Promise<string> {
   await sql`VACUUM ANALYZE`.execute(db)
   loadMs = Date.now() - started
   const userId = uuidv7()
-  await db.insertInto('users').values({ id: userId, email: BENCH_EMAIL, display_name: 'Bench analyst', role_id: 'supervisor', password_hash: await hashPassword('bench-password-123', 12) }).execute()
+  await db
+    .insertInto('users')
+    .values({
+      id: userId,
+      email: BENCH_EMAIL,
+      display_name: 'Bench analyst',
+      role_id: 'supervisor',
+      password_hash: await hashPassword('bench-password-123', 12),
+    })
+    .execute()
   await db.destroy()
   return databaseUrl
 }
@@ -112,7 +331,8 @@ async function measure(databaseUrl: string, counts: Record<string, number>, reus
     const pick = (n: number, list: string[]) => list[(n * 7919) % list.length]
     const typo = (name: string) => (name.length > 5 ? name.slice(0, 3) + name.slice(4) : name)
     // Sample n's name: a common or a rarer surname, every other given name with a letter missing.
-    const nameQuery = (n: number) => `${n % 2 ? typo(pick(n, GIVEN)) : pick(n, GIVEN)} ${n % 4 === 0 ? pick(n + 3, FAMILY) : pick(n, STEMS) + pick(n + 5, ENDINGS)}`
+    const nameQuery = (n: number) =>
+      `${n % 2 ? typo(pick(n, GIVEN)) : pick(n, GIVEN)} ${n % 4 === 0 ? pick(n + 3, FAMILY) : pick(n, STEMS) + pick(n + 5, ENDINGS)}`
     const nameSearch: number[] = []
     const phoneSearch: number[] = []
     const personPage: number[] = []
@@ -129,7 +349,9 @@ async function measure(databaseUrl: string, counts: Record<string, number>, reus
     for (let n = 0; n < SAMPLES; n++) {
       nameSearch.push(await time(`${server.url}/search?q=${encodeURIComponent(nameQuery(n))}`, cookie))
       const i = 1 + ((n * 104729) % PEOPLE)
-      phoneSearch.push(await time(`${server.url}/search?q=${encodeURIComponent('077' + String(i).padStart(8, '0'))}`, cookie))
+      phoneSearch.push(
+        await time(`${server.url}/search?q=${encodeURIComponent('077' + String(i).padStart(8, '0'))}`, cookie),
+      )
       const personId = await personIdFor(i)
       personPage.push(await time(`${server.url}/people/${personId}`, cookie))
     }

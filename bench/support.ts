@@ -51,7 +51,9 @@ export async function reusableDatabase(name: string, complete: (db: Db) => Promi
 }
 
 /** Runs Lantern as its own process, as in production, so the load generator does not share its event loop. */
-export async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+export async function startServer(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const port = await freePort()
   // BENCH_NODE_FLAGS passes flags such as --cpu-prof to the server process, for profiling a run.
   const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
@@ -78,13 +80,19 @@ export async function startServer(env: Record<string, string>): Promise<{ url: s
   return {
     url,
     child,
-    stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')))),
+    stop: () =>
+      new Promise<void>((resolve) =>
+        child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')),
+      ),
   }
 }
 
 export async function signIn(url: string, email: string, password: string): Promise<string> {
   const page = await fetch(`${url}/sign-in`)
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]
   const response = await fetch(`${url}/sign-in`, {
     method: 'POST',
@@ -96,7 +104,10 @@ export async function signIn(url: string, email: string, password: string): Prom
   if (!session) throw new Error(`sign-in failed: ${response.status}`)
   const sessionCookie = session.split(';')[0]
   // The session id is renewed when the second factor is passed: the cookie that answer sets is the one to use.
-  return (await secondFactor(url, email, `${cookie}; ${sessionCookie}`, String(response.headers.get('location')))) ?? sessionCookie
+  return (
+    (await secondFactor(url, email, `${cookie}; ${sessionCookie}`, String(response.headers.get('location')))) ??
+    sessionCookie
+  )
 }
 
 // Bench users are inserted without two-factor: the first sign-in sets it up, later ones reuse the key.
@@ -123,8 +134,12 @@ async function secondFactor(url: string, email: string, cookie: string, location
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: new URLSearchParams({ _csrf: token, code: totpCode(secret, step * 30_000) }),
   })
-  if (response.status !== 303 && response.status !== 200) throw new Error(`second factor failed for ${email}: ${response.status}`)
-  return response.headers.getSetCookie().find((c) => c.startsWith('lantern_session='))?.split(';')[0]
+  if (response.status !== 303 && response.status !== 200)
+    throw new Error(`second factor failed for ${email}: ${response.status}`)
+  return response.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('lantern_session='))
+    ?.split(';')[0]
 }
 
 /** The p-th percentile of the values, to one decimal place. */

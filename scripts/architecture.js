@@ -25,7 +25,10 @@ const moduleOf = (file) => {
 
 /** Every module, the modules it uses (through their front doors), and what its front door offers. */
 export function moduleMap() {
-  const modules = readdirSync(modulesDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()
+  const modules = readdirSync(modulesDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
   const uses = new Map(modules.map((m) => [m, new Set()]))
   let crossImports = 0
   let throughFrontDoor = 0
@@ -34,7 +37,11 @@ export function moduleMap() {
     const text = readFileSync(file, 'utf8')
     for (const match of text.matchAll(/(?:import|export)\s[^;]*?from\s+'([^']+)'/g)) {
       const spec = match[1]
-      const target = spec.startsWith('#src/') ? join(root, 'src', spec.slice(5)) : spec.startsWith('.') ? resolve(dirname(file), spec) : null
+      const target = spec.startsWith('#src/')
+        ? join(root, 'src', spec.slice(5))
+        : spec.startsWith('.')
+          ? resolve(dirname(file), spec)
+          : null
       const to = target && moduleOf(target)
       if (!to || to === from) continue
       crossImports++
@@ -56,9 +63,14 @@ export function moduleMap() {
 export function render() {
   const { modules, uses, crossImports, throughFrontDoor, exportsOf } = moduleMap()
   const lines = [START, '', '```mermaid', 'flowchart LR']
-  for (const m of modules) for (const to of [...uses.get(m)].sort()) lines.push(`  ${m.replace(/-/g, '_')}[${m}] --> ${to.replace(/-/g, '_')}[${to}]`)
+  for (const m of modules)
+    for (const to of [...uses.get(m)].sort())
+      lines.push(`  ${m.replace(/-/g, '_')}[${m}] --> ${to.replace(/-/g, '_')}[${to}]`)
   lines.push('```', '')
-  lines.push(`${crossImports} imports cross from one module into another; ${throughFrontDoor} of them go through the other module's front door (\`index.ts\`).`, '')
+  lines.push(
+    `${crossImports} imports cross from one module into another; ${throughFrontDoor} of them go through the other module's front door (\`index.ts\`).`,
+    '',
+  )
   lines.push('| module | front door exports | uses |', '|---|---|---|')
   for (const m of modules) lines.push(`| ${m} | ${exportsOf(m)} | ${[...uses.get(m)].sort().join(', ') || '–'} |`)
   lines.push('', END)

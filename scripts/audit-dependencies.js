@@ -32,7 +32,11 @@ export function classify(stdout, stderr = '') {
     report = JSON.parse(stdout)
   } catch {
     const text = `${stdout}\n${stderr}`
-    if (/E(NOTFOUND|CONNREFUSED|CONNRESET|TIMEDOUT|AI_AGAIN|HOSTUNREACH|NETUNREACH)|audit endpoint returned an error|network/i.test(text)) {
+    if (
+      /E(NOTFOUND|CONNREFUSED|CONNRESET|TIMEDOUT|AI_AGAIN|HOSTUNREACH|NETUNREACH)|audit endpoint returned an error|network/i.test(
+        text,
+      )
+    ) {
       return { outcome: 'unreachable', blocking: [], reason: firstLine(text) }
     }
     return { outcome: 'broken', blocking: [], reason: firstLine(text) || 'npm audit printed nothing readable' }
@@ -43,43 +47,70 @@ export function classify(stdout, stderr = '') {
       .map((v) => ({
         name: v.name,
         severity: v.severity,
-        advisories: (v.via ?? []).map((via) => (typeof via === 'string' ? `via ${via}` : `${via.title ?? 'advisory'} ${via.url ?? ''}`.trim())),
+        advisories: (v.via ?? []).map((via) =>
+          typeof via === 'string' ? `via ${via}` : `${via.title ?? 'advisory'} ${via.url ?? ''}`.trim(),
+        ),
       }))
     return { outcome: blocking.length ? 'findings' : 'clean', blocking, counts: report.metadata.vulnerabilities }
   }
   const status = report?.statusCode
   const code = report?.error?.code ?? report?.code
   const message = report?.message ?? report?.error?.summary ?? ''
-  if (typeof status === 'number' || /^E(NOTFOUND|CONNREFUSED|CONNRESET|TIMEDOUT|AI_AGAIN|HOSTUNREACH|NETUNREACH|\d{3})$/.test(code ?? '') || /audit endpoint/i.test(`${message} ${stderr}`)) {
+  if (
+    typeof status === 'number' ||
+    /^E(NOTFOUND|CONNREFUSED|CONNRESET|TIMEDOUT|AI_AGAIN|HOSTUNREACH|NETUNREACH|\d{3})$/.test(code ?? '') ||
+    /audit endpoint/i.test(`${message} ${stderr}`)
+  ) {
     return { outcome: 'unreachable', blocking: [], reason: message || code || `HTTP ${status}` }
   }
   return { outcome: 'broken', blocking: [], reason: message || code || 'npm audit gave no report' }
 }
 
 function firstLine(text) {
-  return text.split('\n').map((l) => l.trim()).find(Boolean) ?? ''
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? ''
+  )
 }
 
 function main() {
   const root = join(import.meta.dirname, '..')
-  const result = spawnSync('npm', ['audit', '--omit=dev', '--audit-level=high', '--json'], { cwd: root, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 })
+  const result = spawnSync('npm', ['audit', '--omit=dev', '--audit-level=high', '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  })
   const timedOut = result.error?.code === 'ETIMEDOUT'
   if (result.error && !timedOut) {
     console.error(`✗ Dependency audit could not run npm: ${result.error.message}`)
     process.exit(EXIT.broken)
   }
-  const verdict = timedOut ? { outcome: 'unreachable', blocking: [], reason: 'npm audit timed out after 120 s' } : classify(result.stdout, result.stderr)
+  const verdict = timedOut
+    ? { outcome: 'unreachable', blocking: [], reason: 'npm audit timed out after 120 s' }
+    : classify(result.stdout, result.stderr)
   const required = ['1', 'true', 'yes'].includes(process.env.LANTERN_AUDIT_REQUIRED ?? '')
 
   if (verdict.outcome === 'clean') {
     const c = verdict.counts ?? {}
-    console.log(`✓ Dependency audit: no high or critical advisories in production dependencies (critical ${c.critical ?? 0}, high ${c.high ?? 0}, moderate ${c.moderate ?? 0}, low ${c.low ?? 0}).`)
+    console.log(
+      `✓ Dependency audit: no high or critical advisories in production dependencies (critical ${c.critical ?? 0}, high ${c.high ?? 0}, moderate ${c.moderate ?? 0}, low ${c.low ?? 0}).`,
+    )
     process.exit(EXIT.clean)
   }
   if (verdict.outcome === 'findings') {
-    console.error(`✗ Dependency audit: ${verdict.blocking.length} production ${verdict.blocking.length === 1 ? 'dependency has' : 'dependencies have'} a high or critical advisory:`)
-    for (const v of verdict.blocking) console.error(`  ${v.severity.toUpperCase().padEnd(8)} ${v.name}\n${v.advisories.map((a) => `             ${a}`).join('\n')}`)
-    console.error('Upgrade them (`npm audit fix --omit=dev`, or a newer release), or replace them, before this can ship.')
+    console.error(
+      `✗ Dependency audit: ${verdict.blocking.length} production ${verdict.blocking.length === 1 ? 'dependency has' : 'dependencies have'} a high or critical advisory:`,
+    )
+    for (const v of verdict.blocking)
+      console.error(
+        `  ${v.severity.toUpperCase().padEnd(8)} ${v.name}\n${v.advisories.map((a) => `             ${a}`).join('\n')}`,
+      )
+    console.error(
+      'Upgrade them (`npm audit fix --omit=dev`, or a newer release), or replace them, before this can ship.',
+    )
     process.exit(EXIT.findings)
   }
   if (verdict.outcome === 'unreachable') {

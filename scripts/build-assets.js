@@ -29,7 +29,12 @@ function outputTime() {
 if (outputTime() < newestInput()) {
   const started = Date.now()
   // GOV.UK and MoJ Frontend warn each other about their own deprecations; those are not ours to fix.
-  const logger = { warn: (message, options) => { const from = `${options.span?.url?.pathname ?? ''} ${options.stack ?? ''}`; if (!from.includes('node_modules')) console.warn(message) } }
+  const logger = {
+    warn: (message, options) => {
+      const from = `${options.span?.url?.pathname ?? ''} ${options.stack ?? ''}`
+      if (!from.includes('node_modules')) console.warn(message)
+    },
+  }
   const result = sass.compile(source, { loadPaths: [root], style: 'compressed', quietDeps: true, logger })
   mkdirSync(dirname(output), { recursive: true })
   writeFileSync(output, result.css)

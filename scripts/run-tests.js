@@ -35,6 +35,7 @@ try {
 
 step('typecheck', bin('tsc'), ['--noEmit', '-p', '.'])
 step('lint', bin('eslint'), ['--max-warnings', '0', '.'])
+step('format', bin('prettier'), ['--check', '.'])
 step('build assets', process.execPath, ['scripts/build-assets.js'])
 
 mkdirSync(join(root, 'test-results'), { recursive: true })
@@ -55,7 +56,21 @@ for (const project of PROJECTS.filter((p) => named.length === 0 || named.include
   console.log(`\n▶ tests: ${project.label} (${project.name})`)
   const report = join(root, `test-results/vitest-${project.name}.json`)
   rmSync(report, { force: true })
-  const vitest = spawnSync(bin('vitest'), ['run', '--project', project.name, ...project.args, '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...rest], { cwd: root, stdio: 'inherit', env })
+  const vitest = spawnSync(
+    bin('vitest'),
+    [
+      'run',
+      '--project',
+      project.name,
+      ...project.args,
+      '--passWithNoTests',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      ...rest,
+    ],
+    { cwd: root, stdio: 'inherit', env },
+  )
   let failedHere = 0
   if (existsSync(report)) {
     const results = JSON.parse(readFileSync(report, 'utf8'))
@@ -63,7 +78,9 @@ for (const project of PROJECTS.filter((p) => named.length === 0 || named.include
     passed += results.numPassedTests
     failedHere += results.numFailedTests
     // A suite that failed to load has no failed tests but must still fail the run.
-    failedHere += results.testResults.filter((file) => file.status === 'failed' && file.assertionResults.every((a) => a.status !== 'failed')).length
+    failedHere += results.testResults.filter(
+      (file) => file.status === 'failed' && file.assertionResults.every((a) => a.status !== 'failed'),
+    ).length
   } else failedHere++
   if (vitest.status !== 0 && failedHere === 0) failedHere++
   failed += failedHere

@@ -8,7 +8,8 @@ import pg from 'pg'
 /** Browsers tried in order when CHROMIUM_PATH is not set: Debian's chromium, then Google Chrome. */
 export const BROWSERS = ['/usr/bin/chromium', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome']
 
-const NO_BROWSER = 'Browser tests need Chromium and none was found: install it (sudo apt-get install chromium), or set CHROMIUM_PATH to a Chromium or Chrome executable.'
+const NO_BROWSER =
+  'Browser tests need Chromium and none was found: install it (sudo apt-get install chromium), or set CHROMIUM_PATH to a Chromium or Chrome executable.'
 
 /**
  * Which browser the tests use, or that Debian's chromium is to be installed (root with apt), or the one-line
@@ -18,7 +19,11 @@ const NO_BROWSER = 'Browser tests need Chromium and none was found: install it (
  */
 export function chooseBrowser({ chromiumPath, exists, root, apt }) {
   if (chromiumPath) {
-    return exists(chromiumPath) ? { path: chromiumPath } : { error: `CHROMIUM_PATH is ${chromiumPath}, which does not exist: point it at a Chromium or Chrome executable, or unset it.` }
+    return exists(chromiumPath)
+      ? { path: chromiumPath }
+      : {
+          error: `CHROMIUM_PATH is ${chromiumPath}, which does not exist: point it at a Chromium or Chrome executable, or unset it.`,
+        }
   }
   const found = BROWSERS.find((path) => exists(path))
   if (found) return { path: found }
@@ -36,11 +41,14 @@ export function ensureBrowser(env = process.env) {
   })
   if ('error' in choice) throw new Error(choice.error)
   if ('path' in choice) return choice.path
-  console.log("▶ No browser found: installing Debian's chromium for the browser tests (apt-get install chromium, once; about a minute)")
+  console.log(
+    "▶ No browser found: installing Debian's chromium for the browser tests (apt-get install chromium, once; about a minute)",
+  )
   const quiet = { stdio: ['ignore', 'ignore', 'inherit'], env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } }
   spawnSync('apt-get', ['update', '-qq'], quiet)
   const installed = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], quiet)
-  if (installed.status !== 0 || !existsSync(BROWSERS[0])) throw new Error(`Installing chromium with apt-get failed (see above): ${NO_BROWSER}`)
+  if (installed.status !== 0 || !existsSync(BROWSERS[0]))
+    throw new Error(`Installing chromium with apt-get failed (see above): ${NO_BROWSER}`)
   return BROWSERS[0]
 }
 
@@ -53,7 +61,9 @@ export async function ensurePostgresServer(env = process.env) {
     await client.query('SELECT 1')
   } catch (error) {
     const where = env.LANTERN_TEST_PG_URL ? 'LANTERN_TEST_PG_URL' : '127.0.0.1:5432'
-    throw new Error(`No PostgreSQL server answered at ${where} for the server-target tests (${error instanceof Error ? error.message : error}): start one (PostgreSQL 15 or later, e.g. pg_ctlcluster 15 main start), or set LANTERN_TEST_PG_URL.`)
+    throw new Error(
+      `No PostgreSQL server answered at ${where} for the server-target tests (${error instanceof Error ? error.message : error}): start one (PostgreSQL 15 or later, e.g. pg_ctlcluster 15 main start), or set LANTERN_TEST_PG_URL.`,
+    )
   } finally {
     await client.end().catch(() => undefined)
   }
@@ -64,7 +74,16 @@ export async function ensurePostgresServer(env = process.env) {
  * @param {string[]} args
  */
 export function needs(args) {
-  const projects = args.flatMap((arg, i) => (arg.startsWith('--project=') ? [arg.slice('--project='.length)] : arg === '--project' && args[i + 1] ? [args[i + 1]] : []))
+  const projects = args.flatMap((arg, i) =>
+    arg.startsWith('--project=')
+      ? [arg.slice('--project='.length)]
+      : arg === '--project' && args[i + 1]
+        ? [args[i + 1]]
+        : [],
+  )
   const all = projects.length === 0
-  return { browser: all || projects.includes('e2e'), server: all || projects.includes('pg-server') || projects.includes('e2e') }
+  return {
+    browser: all || projects.includes('e2e'),
+    server: all || projects.includes('pg-server') || projects.includes('e2e'),
+  }
 }

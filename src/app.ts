@@ -9,7 +9,13 @@ import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import fastifySwagger from '@fastify/swagger'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
-import { enforceAccess, isApiRequest, refuseSignedOutForm, requireRouteAccess, type RouteDeclaration } from '#src/platform/http/access.ts'
+import {
+  enforceAccess,
+  isApiRequest,
+  refuseSignedOutForm,
+  requireRouteAccess,
+  type RouteDeclaration,
+} from '#src/platform/http/access.ts'
 import { registerErrorHandling } from '#src/platform/http/error-handler.ts'
 import { removeNulCharacters } from '#src/platform/http/input.ts'
 import { createNunjucks, registerViews } from '#src/platform/views/views.ts'
@@ -61,8 +67,6 @@ import { ROOT } from '#src/platform/paths.ts'
 import { loggerOptions } from '#src/platform/observability/logging.ts'
 import { registerMetrics, registerMetricsRoute } from '#src/platform/observability/metrics.ts'
 
-
-
 /** The app, and every route it declared with its access, for the route-permission test. Not returned as the
  * Fastify instance itself: that is a thenable, which an async function would unwrap. */
 export type BuiltApp = { app: FastifyInstance; routes: RouteDeclaration[] }
@@ -96,14 +100,20 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Lantern API', version: '1.0.0', description: 'Referral intake and triage. Authenticate with "Authorization: Bearer <token>" (create one with `npx lantern token create`).' },
+      info: {
+        title: 'Lantern API',
+        version: '1.0.0',
+        description:
+          'Referral intake and triage. Authenticate with "Authorization: Bearer <token>" (create one with `npx lantern token create`).',
+      },
       servers: [{ url: '/' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
     // Only the JSON API is described; pages are not an API.
     transform: (input) => {
-      if (!input.url.startsWith('/api/v1/') || input.url === '/api/v1/openapi.json') return { schema: { ...input.schema, hide: true }, url: input.url }
+      if (!input.url.startsWith('/api/v1/') || input.url === '/api/v1/openapi.json')
+        return { schema: { ...input.schema, hide: true }, url: input.url }
       return jsonSchemaTransform(input)
     },
   })
@@ -150,7 +160,11 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     if (isApiRequest(request)) {
       const header = request.headers.authorization
       if (header?.startsWith('Bearer ')) {
-        const resolved = await services.auth.resolveApiToken(header.slice(7).trim(), { userId: null, ip: request.ip, requestId: request.id })
+        const resolved = await services.auth.resolveApiToken(header.slice(7).trim(), {
+          userId: null,
+          ip: request.ip,
+          requestId: request.id,
+        })
         if (resolved) {
           request.user = resolved.user
           request.apiTokenId = resolved.tokenId
@@ -162,7 +176,13 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     if (token) {
       const session = await services.auth.resolveSession(token)
       // Half signed in (password only): not a user yet; only the second-factor pages read this.
-      if (session?.pending) request.pendingSignIn = { idHash: session.idHash, stage: session.pending, data: session.data, email: session.user.email }
+      if (session?.pending)
+        request.pendingSignIn = {
+          idHash: session.idHash,
+          stage: session.pending,
+          data: session.data,
+          email: session.user.email,
+        }
       else if (session) {
         request.user = session.user
         request.session = { idHash: session.idHash, data: session.data }
@@ -196,7 +216,12 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   await app.register(fastifyStatic, { root: join(ROOT, 'public'), serve: false })
 
   const env = createNunjucks(ROOT)
-  registerViews(app, env, { serviceName: 'Lantern', demo: deps.isDemo, saveSession: services.auth.saveSessionData, consumeFlash: services.auth.consumeFlash })
+  registerViews(app, env, {
+    serviceName: 'Lantern',
+    demo: deps.isDemo,
+    saveSession: services.auth.saveSessionData,
+    consumeFlash: services.auth.consumeFlash,
+  })
   registerErrorHandling(app)
 
   registerPlatformRoutes(app, deps)

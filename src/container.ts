@@ -63,10 +63,14 @@ export function createServices(db: Db, config: Config) {
     intelligence: createIntelligenceService(db),
     matching,
     /** The matching module's panel on the person page, handed to the people module so it need not import matching. */
-    personMatchingPanel: (personId: string, user: CurrentUser, actor: Actor) => personMatchingPanel(matching, personId, user, actor),
+    personMatchingPanel: (personId: string, user: CurrentUser, actor: Actor) =>
+      personMatchingPanel(matching, personId, user, actor),
     imports: createImportService(db, { referrals, people, matching, matchThreshold: config.importMatchThreshold }),
     statistics: createStatisticsService(db),
-    sources: createSourcesService(db, { suppressionThreshold: config.suppressionThreshold, anonymisationK: config.anonymisationK }),
+    sources: createSourcesService(db, {
+      suppressionThreshold: config.suppressionThreshold,
+      anonymisationK: config.anonymisationK,
+    }),
     problemProfile: createProblemProfileService(db, { suppressionThreshold: config.suppressionThreshold }),
     retention: createRetentionService(db),
     subjectAccess: createSubjectAccessService(db),

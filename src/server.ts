@@ -6,7 +6,12 @@ import { openDatabase } from '#src/platform/db/open.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { createServices } from '#src/container.ts'
 import { createApp } from '#src/app.ts'
-import { CheckpointError, keyFingerprint, publicKeyOf, startAuditCheckpoints } from '#src/platform/audit/audit-checkpoint.ts'
+import {
+  CheckpointError,
+  keyFingerprint,
+  publicKeyOf,
+  startAuditCheckpoints,
+} from '#src/platform/audit/audit-checkpoint.ts'
 import { formatCredentials, hasAnyUser, isDemoLoaded, loadDemo } from '#src/modules/demo/index.ts'
 
 /** Starts Lantern: config → database (embedded unless DATABASE_URL) → migrations → demo → listen. */
@@ -43,7 +48,9 @@ async function main(): Promise<void> {
     let demoMessage = ''
     if (database.embedded && config.demo && !(await hasAnyUser(database.db))) {
       console.log('Loading the synthetic demo data…')
-      demoMessage = formatCredentials(await loadDemo(database.db, { dataDir: config.dataDir, passwordHashCost: config.passwordHashCost }))
+      demoMessage = formatCredentials(
+        await loadDemo(database.db, { dataDir: config.dataDir, passwordHashCost: config.passwordHashCost }),
+      )
     } else if (database.embedded && (await isDemoLoaded(database.db))) {
       const file = join(config.dataDir, 'demo-credentials.txt')
       if (existsSync(file)) demoMessage = readFileSync(file, 'utf8').trimEnd()
@@ -59,10 +66,14 @@ async function main(): Promise<void> {
     console.log(
       [
         `\nLantern is running at http://${shownHost}:${config.port} (started in ${Date.now() - started} ms)`,
-        database.embedded ? `Database: embedded PostgreSQL in ${join(config.dataDir, 'postgres')}` : 'Database: the PostgreSQL server in DATABASE_URL',
+        database.embedded
+          ? `Database: embedded PostgreSQL in ${join(config.dataDir, 'postgres')}`
+          : 'Database: the PostgreSQL server in DATABASE_URL',
         `Audit checkpoints: ${config.auditCheckpointDir} (key ${keyFingerprint(publicKeyOf(config.auditCheckpointKey))})`,
         ...(demoMessage ? [`\n${demoMessage}\n`] : []),
-        ...(noUsers ? ['\nNo users yet. Create one with: npx lantern user create --email you@example.police.uk --role admin\n'] : []),
+        ...(noUsers
+          ? ['\nNo users yet. Create one with: npx lantern user create --email you@example.police.uk --role admin\n']
+          : []),
       ].join('\n'),
     )
     // Build the person-matching index in the background, so the first reviewer does not wait for it.
@@ -79,7 +90,10 @@ async function main(): Promise<void> {
     // a request's path. Only an event id is logged when one is refused, never anything from the rows.
     checkpoints = startAuditCheckpoints(database.db, config, {
       onProblem: (error) =>
-        app?.log.error({ err: error, eventId: error instanceof CheckpointError ? error.eventId : undefined }, 'audit checkpoint not written: run npx lantern audit verify'),
+        app?.log.error(
+          { err: error, eventId: error instanceof CheckpointError ? error.eventId : undefined },
+          'audit checkpoint not written: run npx lantern audit verify',
+        ),
     })
   } catch (error) {
     // A stop requested while starting closes the database under the start-up steps; that is not a failure.

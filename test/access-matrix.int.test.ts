@@ -33,11 +33,24 @@ beforeAll(async () => {
     receivedAt: '2026-03-03',
     summary: 'Domestic servitude',
     exploitationTypes: [],
-    people: [{ names: ['Marisol Reyes'], approximateAge: 38, gender: 'female', nationalities: ['PH'], role: 'potential-victim' }],
+    people: [
+      {
+        names: ['Marisol Reyes'],
+        approximateAge: 38,
+        gender: 'female',
+        nationalities: ['PH'],
+        role: 'potential-victim',
+      },
+    ],
   })
   referralId = referral.id
   victimId = referral.people[0].personId
-  await ctx.app.inject({ method: 'POST', url: `/api/v1/referrals/${referralId}/assignment`, headers: { authorization: `Bearer ${token}` }, payload: { assigneeId: dcA.id, note: null } })
+  await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/referrals/${referralId}/assignment`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: { assigneeId: dcA.id, note: null },
+  })
   const opened = await buildLiveJob(ctx, dcA, { referralId, title: CASE_TITLE })
   caseId = opened.id
   caseReference = opened.reference
@@ -47,7 +60,16 @@ beforeAll(async () => {
   const victimSide = new PageClient(ctx.app)
   await victimSide.signIn(dcA.email)
   actors.push({ label: 'dc on the victim side', role: 'investigator', client: victimSide, token })
-  for (const [label, role] of [['supervisor', 'supervisor'], ['another dc', 'investigator'], ['pcso', 'pcso'], ['support', 'support'], ['analyst', 'analyst'], ['partner', 'partner'], ['auditor', 'auditor'], ['admin', 'admin']] as const) {
+  for (const [label, role] of [
+    ['supervisor', 'supervisor'],
+    ['another dc', 'investigator'],
+    ['pcso', 'pcso'],
+    ['support', 'support'],
+    ['analyst', 'analyst'],
+    ['partner', 'partner'],
+    ['auditor', 'auditor'],
+    ['admin', 'admin'],
+  ] as const) {
     const user = await createUser(ctx, role)
     const client = new PageClient(ctx.app)
     await client.signIn(user.email)
@@ -64,12 +86,19 @@ describe('access matrix', () => {
       expect(facet.statusCode, actor.label).toBe(allowed ? 200 : 403)
       const screening = await actor.client.post(`/referrals/${referralId}/people/${victimId}/screenings`, {})
       expect(screening.statusCode === 303, `${actor.label} screening`).toBe(allowed)
-      const api = await ctx.app.inject({ method: 'GET', url: `/api/v1/people/${victimId}`, headers: { authorization: `Bearer ${actor.token}` } })
-      if (api.statusCode === 200) expect(api.json().victimFacet, `${actor.label} API`).toMatchObject({ exists: true, visibleToYou: allowed })
+      const api = await ctx.app.inject({
+        method: 'GET',
+        url: `/api/v1/people/${victimId}`,
+        headers: { authorization: `Bearer ${actor.token}` },
+      })
+      if (api.statusCode === 200)
+        expect(api.json().victimFacet, `${actor.label} API`).toMatchObject({ exists: true, visibleToYou: allowed })
       const person = await actor.client.get(`/people/${victimId}`)
       if (person.statusCode === 200) {
         expect(person.body.includes('Screening, consent and NRM'), `${actor.label} person page link`).toBe(allowed)
-        expect(person.body.includes('Protected victim information exists'), `${actor.label} person page flag`).toBe(!allowed)
+        expect(person.body.includes('Protected victim information exists'), `${actor.label} person page flag`).toBe(
+          !allowed,
+        )
       }
     }
   })
@@ -77,20 +106,41 @@ describe('access matrix', () => {
   it('never shows immigration status except to a supervisor who states why', async () => {
     for (const actor of actors) {
       const allowed = MAY.immigrationStatus.has(actor.label)
-      for (const url of [`/people/${victimId}`, '/search?q=Marisol+Reyes', `/referrals/${referralId}`, `/cases/${caseId}`, '/my-work']) {
+      for (const url of [
+        `/people/${victimId}`,
+        '/search?q=Marisol+Reyes',
+        `/referrals/${referralId}`,
+        `/cases/${caseId}`,
+        '/my-work',
+      ]) {
         const page = await actor.client.get(url)
         expect(page.body, `${actor.label} ${url}`).not.toContain(STATUS)
       }
-      for (const url of [`/api/v1/referrals/${referralId}`, '/api/v1/search?q=Marisol', `/api/v1/people/${victimId}`, `/api/v1/cases/${caseId}`]) {
-        const response = await ctx.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${actor.token}` } })
+      for (const url of [
+        `/api/v1/referrals/${referralId}`,
+        '/api/v1/search?q=Marisol',
+        `/api/v1/people/${victimId}`,
+        `/api/v1/cases/${caseId}`,
+      ]) {
+        const response = await ctx.app.inject({
+          method: 'GET',
+          url,
+          headers: { authorization: `Bearer ${actor.token}` },
+        })
         expect(response.body, `${actor.label} ${url}`).not.toContain(STATUS)
       }
       await actor.client.get(`/people/${victimId}`)
-      const shown = await actor.client.post(`/people/${victimId}/immigration-status/view`, { purpose: 'Safeguarding plan review' })
+      const shown = await actor.client.post(`/people/${victimId}/immigration-status/view`, {
+        purpose: 'Safeguarding plan review',
+      })
       expect(shown.statusCode, actor.label).toBe(allowed ? 200 : 403)
       expect(shown.body.includes(STATUS), actor.label).toBe(allowed)
     }
-    const views = await ctx.db.selectFrom('audit_events').select(['actor_user_id', 'justification']).where('action', '=', 'immigration-status.viewed').execute()
+    const views = await ctx.db
+      .selectFrom('audit_events')
+      .select(['actor_user_id', 'justification'])
+      .where('action', '=', 'immigration-status.viewed')
+      .execute()
     expect(views).toHaveLength(1)
     expect(views[0].justification).toBe('Safeguarding plan review')
   })
@@ -101,9 +151,17 @@ describe('access matrix', () => {
       const page = await actor.client.get(`/cases/${caseId}`)
       if (page.statusCode !== 403) expect(page.statusCode, actor.label).toBe(allowed ? 200 : 404)
       else expect(allowed, actor.label).toBe(false)
-      const api = await ctx.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}`, headers: { authorization: `Bearer ${actor.token}` } })
+      const api = await ctx.app.inject({
+        method: 'GET',
+        url: `/api/v1/cases/${caseId}`,
+        headers: { authorization: `Bearer ${actor.token}` },
+      })
       if (api.statusCode !== 403) expect(api.statusCode, `${actor.label} API`).toBe(allowed ? 200 : 404)
-      const apiList = await ctx.app.inject({ method: 'GET', url: '/api/v1/cases', headers: { authorization: `Bearer ${actor.token}` } })
+      const apiList = await ctx.app.inject({
+        method: 'GET',
+        url: '/api/v1/cases',
+        headers: { authorization: `Bearer ${actor.token}` },
+      })
       if (apiList.statusCode === 200) expect(apiList.body.includes(CASE_TITLE), `${actor.label} API list`).toBe(allowed)
       const list = await actor.client.get('/cases')
       expect(list.body.includes(CASE_TITLE), `${actor.label} list`).toBe(allowed)

@@ -37,13 +37,23 @@ function api(token: string, method: 'GET' | 'POST' = 'GET', url = '/api/v1/refer
 }
 
 async function auditFor(subjectId: string, action: string) {
-  return ctx.db.selectFrom('audit_events').select(['actor_user_id', 'details', 'category']).where('subject_id', '=', subjectId).where('action', '=', action).orderBy('id').execute()
+  return ctx.db
+    .selectFrom('audit_events')
+    .select(['actor_user_id', 'details', 'category'])
+    .where('subject_id', '=', subjectId)
+    .where('action', '=', action)
+    .orderBy('id')
+    .execute()
 }
 
 const io = () => {
   const out: string[] = []
   const err: string[] = []
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTty: false, ask: async () => '' } }
+  return {
+    out,
+    err,
+    io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTty: false, ask: async () => '' },
+  }
 }
 const database = async () => ({ db: ctx.db, embedded: false, fresh: false, close: async () => undefined })
 
@@ -53,28 +63,53 @@ describe('an administrator and someone else’s token', () => {
     const form = await adminPage.get(`/admin/users/${supervisor.id}/tokens/new`)
     expect(form.statusCode).toBe(404)
     await adminPage.get(`/admin/users/${supervisor.id}`)
-    const minted = await adminPage.post(`/admin/users/${supervisor.id}/tokens`, { name: 'peek', days: '30', scopes: ['referral:view'] })
+    const minted = await adminPage.post(`/admin/users/${supervisor.id}/tokens`, {
+      name: 'peek',
+      days: '30',
+      scopes: ['referral:view'],
+    })
     expect(minted.statusCode).toBe(404)
     expect(minted.body).not.toMatch(/lantern_[A-Za-z0-9_-]{20,}/)
-    expect(await ctx.db.selectFrom('api_tokens').select('id').where('user_id', '=', supervisor.id).execute()).toHaveLength(0)
+    expect(
+      await ctx.db.selectFrom('api_tokens').select('id').where('user_id', '=', supervisor.id).execute(),
+    ).toHaveLength(0)
     // The user page offers no way to make one either.
     expect((await adminPage.get(`/admin/users/${supervisor.id}`)).body).not.toContain('Create an API token')
 
     // Nor can any signed-in caller of the service make one for someone other than themselves.
-    await expect(ctx.services.auth.createApiToken(supervisor.email, 'peek', 30, { userId: admin.id })).rejects.toThrow('only for themselves')
-    expect(await ctx.db.selectFrom('api_tokens').select('id').where('user_id', '=', supervisor.id).execute()).toHaveLength(0)
+    await expect(ctx.services.auth.createApiToken(supervisor.email, 'peek', 30, { userId: admin.id })).rejects.toThrow(
+      'only for themselves',
+    )
+    expect(
+      await ctx.db.selectFrom('api_tokens').select('id').where('user_id', '=', supervisor.id).execute(),
+    ).toHaveLength(0)
   })
 
   it('no longer gets case data through a token an administrator made for someone else before this change', async () => {
     const supervisor = await createUser(ctx, 'supervisor')
     const token = 'lantern_made-by-an-administrator-before-tokens-were-personal'
     const id = uuidv7()
-    await ctx.db.insertInto('api_tokens').values({ id, user_id: supervisor.id, name: 'legacy', token_hash: sha256(token), expires_at: new Date(Date.now() + 86_400_000), scopes: ['referral:view'], created_by: admin.id }).execute()
+    await ctx.db
+      .insertInto('api_tokens')
+      .values({
+        id,
+        user_id: supervisor.id,
+        name: 'legacy',
+        token_hash: sha256(token),
+        expires_at: new Date(Date.now() + 86_400_000),
+        scopes: ['referral:view'],
+        created_by: admin.id,
+      })
+      .execute()
     expect((await api(token)).statusCode).toBe(401)
     // The supervisor's own token, and one made at the command line, still work.
-    const own = await ctx.services.auth.createApiToken(supervisor.email, 'own', 30, { userId: supervisor.id }, ['referral:view'])
+    const own = await ctx.services.auth.createApiToken(supervisor.email, 'own', 30, { userId: supervisor.id }, [
+      'referral:view',
+    ])
     expect((await api(own.token)).statusCode).toBe(200)
-    const cliToken = await ctx.services.auth.createApiToken(supervisor.email, 'console', 30, { userId: null }, ['referral:view'])
+    const cliToken = await ctx.services.auth.createApiToken(supervisor.email, 'console', 30, { userId: null }, [
+      'referral:view',
+    ])
     expect((await api(cliToken.token)).statusCode).toBe(200)
     // The administrator sees all three, who made each, and that the legacy one is refused.
     const detail = await adminPage.get(`/admin/users/${supervisor.id}`)
@@ -85,14 +120,18 @@ describe('an administrator and someone else’s token', () => {
 
   it('still lists and revokes another user’s tokens', async () => {
     const dc = await createUser(ctx, 'investigator')
-    const own = await ctx.services.auth.createApiToken(dc.email, 'nightly import', 30, { userId: dc.id }, ['referral:view'])
+    const own = await ctx.services.auth.createApiToken(dc.email, 'nightly import', 30, { userId: dc.id }, [
+      'referral:view',
+    ])
     const detail = await adminPage.get(`/admin/users/${dc.id}`)
     expect(detail.body).toContain('nightly import')
     expect(detail.body).toContain('Made by the user')
     const revoked = await adminPage.post(`/admin/users/${dc.id}/tokens/${own.tokenId}/revoke`, {})
     expect(revoked.headers.location).toBe(`/admin/users/${dc.id}`)
     expect((await api(own.token)).statusCode).toBe(401)
-    expect(await auditFor(own.tokenId, 'api-token.revoked')).toMatchObject([{ actor_user_id: admin.id, details: { userId: dc.id } }])
+    expect(await auditFor(own.tokenId, 'api-token.revoked')).toMatchObject([
+      { actor_user_id: admin.id, details: { userId: dc.id } },
+    ])
   })
 })
 
@@ -101,14 +140,21 @@ describe('disabling a user', () => {
     const dc = await createUser(ctx, 'investigator')
     const one = await ctx.services.auth.createApiToken(dc.email, 'one', 30, { userId: dc.id }, ['referral:view'])
     const two = await ctx.services.auth.createApiToken(dc.email, 'two', 30, { userId: null }, ['referral:view'])
-    const gone = await ctx.services.auth.createApiToken(dc.email, 'already revoked', 30, { userId: null }, ['referral:view'])
+    const gone = await ctx.services.auth.createApiToken(dc.email, 'already revoked', 30, { userId: null }, [
+      'referral:view',
+    ])
     await ctx.services.auth.revokeApiToken(gone.tokenId, { userId: null })
     expect((await api(one.token)).statusCode).toBe(200)
     await adminPage.get(`/admin/users/${dc.id}`)
     await adminPage.post(`/admin/users/${dc.id}/disable`, {})
     expect((await api(one.token)).statusCode).toBe(401)
-    expect(await auditFor(dc.id, 'user.disabled')).toMatchObject([{ actor_user_id: admin.id, details: { sessionsEnded: 0, tokensRevoked: 2 } }])
-    for (const t of [one, two]) expect(await auditFor(t.tokenId, 'api-token.revoked')).toMatchObject([{ actor_user_id: admin.id, details: { userId: dc.id, reason: 'user-disabled' } }])
+    expect(await auditFor(dc.id, 'user.disabled')).toMatchObject([
+      { actor_user_id: admin.id, details: { sessionsEnded: 0, tokensRevoked: 2 } },
+    ])
+    for (const t of [one, two])
+      expect(await auditFor(t.tokenId, 'api-token.revoked')).toMatchObject([
+        { actor_user_id: admin.id, details: { userId: dc.id, reason: 'user-disabled' } },
+      ])
     expect(await auditFor(gone.tokenId, 'api-token.revoked')).toHaveLength(1)
 
     await adminPage.post(`/admin/users/${dc.id}/enable`, {})
@@ -125,7 +171,9 @@ describe('disabling a user', () => {
     expect(await runCli(['user', 'disable', '--email', dc.email], cli, ctx.config, database)).toBe(0)
     expect(await runCli(['user', 'enable', '--email', dc.email], cli, ctx.config, database)).toBe(0)
     expect((await api(token.token)).statusCode).toBe(401)
-    expect(await auditFor(token.tokenId, 'api-token.revoked')).toMatchObject([{ actor_user_id: null, details: { userId: dc.id, reason: 'user-disabled' } }])
+    expect(await auditFor(token.tokenId, 'api-token.revoked')).toMatchObject([
+      { actor_user_id: null, details: { userId: dc.id, reason: 'user-disabled' } },
+    ])
     expect(await auditFor(dc.id, 'user.disabled')).toMatchObject([{ details: { tokensRevoked: 1 } }])
   })
 
@@ -155,26 +203,53 @@ describe('your own API tokens', () => {
 
     const bad = await mine.post('/account/tokens', { name: '', days: '400', currentPassword: '' })
     expect(bad.statusCode).toBe(400)
-    for (const message of ['Enter a name for the token', 'Enter a whole number of days from 1 to 365', 'Select at least one permission the token may use', 'Enter your current password']) expect(bad.body).toContain(message)
+    for (const message of [
+      'Enter a name for the token',
+      'Enter a whole number of days from 1 to 365',
+      'Select at least one permission the token may use',
+      'Enter your current password',
+    ])
+      expect(bad.body).toContain(message)
     expect(bad.body).toContain('govuk-error-summary')
-    const outside = await mine.post('/account/tokens', { name: 'sneaky', days: '30', scopes: ['referral:view', 'user:manage'], currentPassword: TEST_PASSWORD })
+    const outside = await mine.post('/account/tokens', {
+      name: 'sneaky',
+      days: '30',
+      scopes: ['referral:view', 'user:manage'],
+      currentPassword: TEST_PASSWORD,
+    })
     expect(outside.statusCode).toBe(400)
     expect(outside.body).toContain('Your role does not have: user:manage')
     expect(outside.body).toContain('value="sneaky"')
-    const wrong = await mine.post('/account/tokens', { name: 'import', days: '30', scopes: ['referral:view'], currentPassword: 'not-my-password' })
+    const wrong = await mine.post('/account/tokens', {
+      name: 'import',
+      days: '30',
+      scopes: ['referral:view'],
+      currentPassword: 'not-my-password',
+    })
     expect(wrong.statusCode).toBe(400)
     expect(wrong.body).toContain('Your current password is not right')
     expect(await ctx.db.selectFrom('api_tokens').select('id').where('user_id', '=', dc.id).execute()).toHaveLength(0)
 
-    const created = await mine.post('/account/tokens', { name: 'Helpline reader', days: '30', scopes: ['referral:view'], currentPassword: TEST_PASSWORD })
+    const created = await mine.post('/account/tokens', {
+      name: 'Helpline reader',
+      days: '30',
+      scopes: ['referral:view'],
+      currentPassword: TEST_PASSWORD,
+    })
     expect(created.statusCode).toBe(200)
     const token = /id="api-token">([^<]+)</.exec(created.body)![1]
-    const stored = await ctx.db.selectFrom('api_tokens').select(['id', 'token_hash', 'scopes', 'expires_at', 'created_by']).where('user_id', '=', dc.id).executeTakeFirstOrThrow()
+    const stored = await ctx.db
+      .selectFrom('api_tokens')
+      .select(['id', 'token_hash', 'scopes', 'expires_at', 'created_by'])
+      .where('user_id', '=', dc.id)
+      .executeTakeFirstOrThrow()
     expect(stored.token_hash).toBe(sha256(token))
     expect(stored.scopes).toEqual(['referral:view'])
     expect(stored.created_by).toBe(dc.id)
     expect(Math.round((stored.expires_at!.getTime() - Date.now()) / 86_400_000)).toBe(30)
-    expect(await auditFor(stored.id, 'api-token.created')).toMatchObject([{ actor_user_id: dc.id, details: { userId: dc.id, scopes: ['referral:view'], expiresInDays: 30 } }])
+    expect(await auditFor(stored.id, 'api-token.created')).toMatchObject([
+      { actor_user_id: dc.id, details: { userId: dc.id, scopes: ['referral:view'], expiresInDays: 30 } },
+    ])
     expect((await api(token)).statusCode).toBe(200)
     expect((await api(token, 'POST', '/api/v1/referrals', referral)).statusCode).toBe(403)
 
@@ -191,7 +266,9 @@ describe('your own API tokens', () => {
 
   it('cannot revoke or see someone else’s token, and forms need their CSRF token', async () => {
     const owner = await createUser(ctx, 'investigator')
-    const theirs = await ctx.services.auth.createApiToken(owner.email, 'theirs', 30, { userId: owner.id }, ['referral:view'])
+    const theirs = await ctx.services.auth.createApiToken(owner.email, 'theirs', 30, { userId: owner.id }, [
+      'referral:view',
+    ])
     const other = await createUser(ctx, 'investigator')
     const client = new PageClient(ctx.app)
     await client.signIn(other.email)
@@ -200,7 +277,11 @@ describe('your own API tokens', () => {
     expect((await client.post('/account/tokens/not-a-uuid/revoke', {})).statusCode).toBe(404)
     expect((await api(theirs.token)).statusCode).toBe(200)
     await client.get('/account/tokens/new')
-    const forged = await client.post('/account/tokens', { name: 'x', days: '30', scopes: ['referral:view'], currentPassword: TEST_PASSWORD }, { csrf: 'forged' })
+    const forged = await client.post(
+      '/account/tokens',
+      { name: 'x', days: '30', scopes: ['referral:view'], currentPassword: TEST_PASSWORD },
+      { csrf: 'forged' },
+    )
     expect(forged.statusCode).toBe(403)
     expect(await ctx.db.selectFrom('api_tokens').select('id').where('user_id', '=', other.id).execute()).toHaveLength(0)
     expect((await new PageClient(ctx.app).get('/account/tokens')).statusCode).toBe(303)
@@ -211,8 +292,23 @@ describe('your own API tokens', () => {
     const client = new PageClient(ctx.app)
     await client.signIn(dc.email)
     await client.get('/account/tokens/new')
-    for (let i = 0; i < 2; i++) expect((await client.post('/account/tokens', { name: 'x', days: '30', scopes: ['referral:view'], currentPassword: 'guess-guess-guess' })).statusCode).toBe(400)
-    const locked = await client.post('/account/tokens', { name: 'x', days: '30', scopes: ['referral:view'], currentPassword: 'guess-guess-guess' })
+    for (let i = 0; i < 2; i++)
+      expect(
+        (
+          await client.post('/account/tokens', {
+            name: 'x',
+            days: '30',
+            scopes: ['referral:view'],
+            currentPassword: 'guess-guess-guess',
+          })
+        ).statusCode,
+      ).toBe(400)
+    const locked = await client.post('/account/tokens', {
+      name: 'x',
+      days: '30',
+      scopes: ['referral:view'],
+      currentPassword: 'guess-guess-guess',
+    })
     expect(locked.headers.location).toBe('/sign-in')
     expect(await ctx.db.selectFrom('api_tokens').select('id').where('user_id', '=', dc.id).execute()).toHaveLength(0)
   })
@@ -226,10 +322,16 @@ describe('the DPO’s reports', () => {
     const made = await api(own.token, 'POST', '/api/v1/referrals', referral)
     expect(made.statusCode).toBe(201)
     const referralId = made.json().id as string
-    const cliToken = await ctx.services.auth.createApiToken(dc.email, 'console', 30, { userId: null }, ['referral:view'])
+    const cliToken = await ctx.services.auth.createApiToken(dc.email, 'console', 30, { userId: null }, [
+      'referral:view',
+    ])
     expect((await api(own.token, 'GET', `/api/v1/referrals/${referralId}`)).statusCode).toBe(200)
     expect((await api(cliToken.token, 'GET', `/api/v1/referrals/${referralId}`)).statusCode).toBe(200)
-    const { person_id: personId } = await ctx.db.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', referralId).executeTakeFirstOrThrow()
+    const { person_id: personId } = await ctx.db
+      .selectFrom('referral_subjects')
+      .select('person_id')
+      .where('referral_id', '=', referralId)
+      .executeTakeFirstOrThrow()
 
     const dpo = new PageClient(ctx.app)
     await dpo.signIn((await createUser(ctx, 'auditor')).email)
@@ -248,4 +350,3 @@ describe('the DPO’s reports', () => {
     expect(log.body).toContain('API token made at the command line')
   })
 })
-

@@ -22,16 +22,45 @@ describe('the module boundary', () => {
 
   it('lint refuses an import of another module’s internals, a path that climbs out, and a module in the platform', async () => {
     const eslint = new ESLint({ cwd: root })
-    const lint = async (file: string, code: string) => (await eslint.lintText(code, { filePath: join(root, file) }))[0].messages.filter((m) => m.ruleId === 'no-restricted-imports')
-    const inside = "import { createPerson } from '#src/modules/people/records.repository.ts'\nexport const f = createPerson\n"
+    const lint = async (file: string, code: string) =>
+      (await eslint.lintText(code, { filePath: join(root, file) }))[0].messages.filter(
+        (m) => m.ruleId === 'no-restricted-imports',
+      )
+    const inside =
+      "import { createPerson } from '#src/modules/people/records.repository.ts'\nexport const f = createPerson\n"
     expect(await lint('src/modules/cases/example.ts', inside)).toHaveLength(1)
-    expect(await lint('src/modules/cases/example.ts', "import { createPerson } from '../people/records.repository.ts'\nexport const f = createPerson\n")).toHaveLength(1)
-    expect(await lint('src/modules/matching/engine/example.ts', "import { createPerson } from '../../people/records.repository.ts'\nexport const f = createPerson\n")).toHaveLength(1)
+    expect(
+      await lint(
+        'src/modules/cases/example.ts',
+        "import { createPerson } from '../people/records.repository.ts'\nexport const f = createPerson\n",
+      ),
+    ).toHaveLength(1)
+    expect(
+      await lint(
+        'src/modules/matching/engine/example.ts',
+        "import { createPerson } from '../../people/records.repository.ts'\nexport const f = createPerson\n",
+      ),
+    ).toHaveLength(1)
     expect(await lint('src/container.ts', inside)).toHaveLength(1)
-    expect(await lint('src/platform/http/example.ts', "import { createPerson } from '#src/modules/people/index.ts'\nexport const f = createPerson\n")).toHaveLength(1)
+    expect(
+      await lint(
+        'src/platform/http/example.ts',
+        "import { createPerson } from '#src/modules/people/index.ts'\nexport const f = createPerson\n",
+      ),
+    ).toHaveLength(1)
     // Allowed: the front door, and a module's own files by either path.
-    expect(await lint('src/modules/cases/example.ts', "import { createPerson } from '#src/modules/people/index.ts'\nexport const f = createPerson\n")).toHaveLength(0)
+    expect(
+      await lint(
+        'src/modules/cases/example.ts',
+        "import { createPerson } from '#src/modules/people/index.ts'\nexport const f = createPerson\n",
+      ),
+    ).toHaveLength(0)
     expect(await lint('src/modules/people/example.ts', inside)).toHaveLength(0)
-    expect(await lint('src/modules/matching/engine/example.ts', "import { x } from '../matching.service.ts'\nexport const f = x\n")).toHaveLength(0)
+    expect(
+      await lint(
+        'src/modules/matching/engine/example.ts',
+        "import { x } from '../matching.service.ts'\nexport const f = x\n",
+      ),
+    ).toHaveLength(0)
   })
 })

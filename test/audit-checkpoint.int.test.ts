@@ -24,11 +24,21 @@ async function setUp() {
   contexts.push(ctx)
   const user = await createUser(ctx, 'investigator')
   const token = await apiToken(ctx, user.email)
-  const referral = { receivedAt: '2026-02-01', source: 'public-concern', summary: 'Concern about a car wash', exploitationTypes: ['labour'] }
+  const referral = {
+    receivedAt: '2026-02-01',
+    source: 'public-concern',
+    summary: 'Concern about a car wash',
+    exploitationTypes: ['labour'],
+  }
   // Each referral is at least one audit row.
   const write = async (n: number) => {
     for (let i = 0; i < n; i++) {
-      const response = await ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload: referral })
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/referrals',
+        headers: { authorization: `Bearer ${token}` },
+        payload: referral,
+      })
       expect(response.statusCode).toBe(201)
     }
   }
@@ -40,12 +50,19 @@ async function cli(ctx: TestContext, args: string[], config: Config = ctx.config
   const out: string[] = []
   const err: string[] = []
   const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTty: false, ask: async () => '' }
-  const code = await runCli(args, io, config, async () => ({ db: ctx.db, embedded: false, fresh: false, close: async () => undefined }))
+  const code = await runCli(args, io, config, async () => ({
+    db: ctx.db,
+    embedded: false,
+    fresh: false,
+    close: async () => undefined,
+  }))
   return { code, out: out.join('\n'), err: err.join('\n') }
 }
 
 async function ids(ctx: TestContext): Promise<string[]> {
-  return (await sql<{ id: string }>`SELECT id::text AS id FROM audit_events ORDER BY audit_events.id`.execute(ctx.db)).rows.map((r) => r.id)
+  return (
+    await sql<{ id: string }>`SELECT id::text AS id FROM audit_events ORDER BY audit_events.id`.execute(ctx.db)
+  ).rows.map((r) => r.id)
 }
 
 /** What someone with the database's superuser password can do: the append-only trigger is no obstacle to them. */
@@ -65,7 +82,8 @@ async function rewriteAndRehash(ctx: TestContext, id: string) {
     let prev = '0'.repeat(64)
     for (const row of rows) {
       const hash = chainHash(prev, chainedFieldsOf(row))
-      if (hash !== row.hash || prev !== row.prev_hash) await sql`UPDATE audit_events SET prev_hash = ${prev}, hash = ${hash} WHERE id = ${row.id}`.execute(trx)
+      if (hash !== row.hash || prev !== row.prev_hash)
+        await sql`UPDATE audit_events SET prev_hash = ${prev}, hash = ${hash} WHERE id = ${row.id}`.execute(trx)
       prev = hash
     }
   })
@@ -161,16 +179,23 @@ describe('audit checkpoints: the chain anchored outside the database', () => {
     expect(wrongKey.err).toContain('checkpoint 1: its signature does not match')
   })
 
-  it("lets a DPO verify with the public key alone, from their own copy of the checkpoints", async () => {
+  it('lets a DPO verify with the public key alone, from their own copy of the checkpoints', async () => {
     const { ctx, write } = await setUp()
     expect((await cli(ctx, ['audit', 'checkpoint'])).code).toBe(0)
     await write(1)
     // The DPO's machine has its own data folder (so a different private key) and reads the server's folder.
-    const dpo = testConfig({ DATABASE_URL: ctx.databaseUrl, AUDIT_CHECKPOINT_DIR: mkdtempSync(join(tmpdir(), 'lantern-dpo-')) })
+    const dpo = testConfig({
+      DATABASE_URL: ctx.databaseUrl,
+      AUDIT_CHECKPOINT_DIR: mkdtempSync(join(tmpdir(), 'lantern-dpo-')),
+    })
     const publicKey = join(ctx.config.auditCheckpointDir, PUBLIC_KEY_FILE)
     const withoutKey = await cli(ctx, ['audit', 'verify', '--checkpoints', ctx.config.auditCheckpointDir], dpo)
     expect(withoutKey.code).toBe(1)
-    const verified = await cli(ctx, ['audit', 'verify', '--checkpoints', ctx.config.auditCheckpointDir, '--public-key', publicKey], dpo)
+    const verified = await cli(
+      ctx,
+      ['audit', 'verify', '--checkpoints', ctx.config.auditCheckpointDir, '--public-key', publicKey],
+      dpo,
+    )
     expect(verified.code, verified.err).toBe(0)
     expect(verified.out).toContain('agrees with 1 signed checkpoint')
     expect((await cli(ctx, ['audit', 'verify', '--public-key', join(tmpdir(), 'no-such-key.pub')], dpo)).code).toBe(2)
@@ -179,9 +204,22 @@ describe('audit checkpoints: the chain anchored outside the database', () => {
   it('still verifies after an erasure redacts checkpointed rows (their stored hashes never change, ADR 0007)', async () => {
     const { ctx } = await setUp()
     const actor = { userId: null, ip: '203.0.113.9', requestId: 'req-erasure' }
-    await inTransaction(ctx.db, (trx) => appendAuditEvents(trx, actor, [{ action: 'referral.viewed', subjectType: 'referral', subjectId: 'r1', justification: 'Checking Ana Popescu for the NRM' }]))
+    await inTransaction(ctx.db, (trx) =>
+      appendAuditEvents(trx, actor, [
+        {
+          action: 'referral.viewed',
+          subjectType: 'referral',
+          subjectId: 'r1',
+          justification: 'Checking Ana Popescu for the NRM',
+        },
+      ]),
+    )
     expect((await cli(ctx, ['audit', 'checkpoint'])).code).toBe(0)
-    expect(await inTransaction(ctx.db, (trx) => redactAuditFor(trx, actor, { pattern: 'Ana Popescu', personIds: [], erasureId: 'e1' }))).toBe(1)
+    expect(
+      await inTransaction(ctx.db, (trx) =>
+        redactAuditFor(trx, actor, { pattern: 'Ana Popescu', personIds: [], erasureId: 'e1' }),
+      ),
+    ).toBe(1)
     const verified = await cli(ctx, ['audit', 'verify'])
     expect(verified.code, verified.err).toBe(0)
     expect(verified.out).toContain('agrees with 1 signed checkpoint')
@@ -199,7 +237,11 @@ describe('audit checkpoints: the chain anchored outside the database', () => {
     const { ctx, write } = await setUp()
     const problems: unknown[] = []
     let checked = 0
-    const checkpoints = startAuditCheckpoints(ctx.db, ctx.config, { onProblem: (problem) => problems.push(problem), intervalMs: 50, onChecked: () => checked++ })
+    const checkpoints = startAuditCheckpoints(ctx.db, ctx.config, {
+      onProblem: (problem) => problems.push(problem),
+      intervalMs: 50,
+      onChecked: () => checked++,
+    })
     const file = join(ctx.config.auditCheckpointDir, CHECKPOINT_FILE)
     await waitFor(() => existsSync(file), { timeout: 30_000, message: 'the first checkpoint' })
     // The first look, then four turns of the timer with nothing new to sign.

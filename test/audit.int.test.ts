@@ -17,17 +17,34 @@ beforeAll(async () => {
 })
 afterAll(() => ctx.close())
 
-const referral = { receivedAt: '2026-02-01', source: 'public-concern', summary: 'Concern about a car wash', exploitationTypes: ['labour'] }
+const referral = {
+  receivedAt: '2026-02-01',
+  source: 'public-concern',
+  summary: 'Concern about a car wash',
+  exploitationTypes: ['labour'],
+}
 
 async function create() {
-  return (await ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload: referral })).json() as { id: string }
+  return (
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: { authorization: `Bearer ${token}` },
+      payload: referral,
+    })
+  ).json() as { id: string }
 }
 
 function cli(args: string[]) {
   const out: string[] = []
   const err: string[] = []
   const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTty: false, ask: async () => '' }
-  return runCli(args, io, ctx.config, async () => ({ db: ctx.db, embedded: false, fresh: false, close: async () => undefined })).then((code) => ({ code, out: out.join('\n'), err: err.join('\n') }))
+  return runCli(args, io, ctx.config, async () => ({
+    db: ctx.db,
+    embedded: false,
+    fresh: false,
+    close: async () => undefined,
+  })).then((code) => ({ code, out: out.join('\n'), err: err.join('\n') }))
 }
 
 describe('the audit log', () => {
@@ -38,7 +55,12 @@ describe('the audit log', () => {
     await client.signIn(viewer.email)
     await client.get(`/referrals/${id}`)
     await client.get('/referrals?source=public-concern')
-    const rows = await ctx.db.selectFrom('audit_events').selectAll().where((eb) => eb.or([eb('subject_id', '=', id), eb('action', '=', 'referral.searched')])).orderBy('id').execute()
+    const rows = await ctx.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where((eb) => eb.or([eb('subject_id', '=', id), eb('action', '=', 'referral.searched')]))
+      .orderBy('id')
+      .execute()
     const created = rows.find((r) => r.action === 'referral.created')!
     expect(created).toMatchObject({ category: 'collection', actor_user_id: userId, subject_type: 'referral' })
     const viewed = rows.filter((r) => r.action === 'referral.viewed' && r.actor_user_id === viewer.id)
@@ -51,10 +73,21 @@ describe('the audit log', () => {
   })
 
   it('writes the audit row in the same transaction as the change: a refused change leaves neither', async () => {
-    const before = await ctx.db.selectFrom('audit_events').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
-    const refused = await ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload: { ...referral, priorityTags: ['nope'] } })
+    const before = await ctx.db
+      .selectFrom('audit_events')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow()
+    const refused = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { ...referral, priorityTags: ['nope'] },
+    })
     expect(refused.statusCode).toBe(400)
-    const after = await ctx.db.selectFrom('audit_events').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+    const after = await ctx.db
+      .selectFrom('audit_events')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow()
     expect(after.n).toBe(before.n)
   })
 
@@ -69,11 +102,28 @@ describe('the audit log', () => {
     const actor = { userId: null, ip: '203.0.113.9', requestId: 'req-text' }
     await inTransaction(ctx.db, (trx) =>
       appendAuditEvents(trx, actor, [
-        { action: 'referral.viewed', subjectType: 'referral', subjectId: 'x', justification: 'Nguyễn Thị "Thảo" \\ محمد 🙂', details: { id: 'inner', list: [1, 2.5, null, { b: true, a: 'é' }] } },
-        { action: 'referral.viewed', subjectType: 'referral', subjectId: 'y', justification: 'half \ud83d of an emoji', details: {} },
+        {
+          action: 'referral.viewed',
+          subjectType: 'referral',
+          subjectId: 'x',
+          justification: 'Nguyễn Thị "Thảo" \\ محمد 🙂',
+          details: { id: 'inner', list: [1, 2.5, null, { b: true, a: 'é' }] },
+        },
+        {
+          action: 'referral.viewed',
+          subjectType: 'referral',
+          subjectId: 'y',
+          justification: 'half \ud83d of an emoji',
+          details: {},
+        },
       ]),
     )
-    const rows = await ctx.db.selectFrom('audit_events').select(['justification', 'prev_hash', 'hash']).where('request_id', '=', 'req-text').orderBy('id').execute()
+    const rows = await ctx.db
+      .selectFrom('audit_events')
+      .select(['justification', 'prev_hash', 'hash'])
+      .where('request_id', '=', 'req-text')
+      .orderBy('id')
+      .execute()
     expect(rows[0].justification).toBe('Nguyễn Thị "Thảo" \\ محمد 🙂')
     expect(rows[1].justification).toBe('half \ufffd of an emoji')
     expect(rows[1].prev_hash).toBe(rows[0].hash)
@@ -96,12 +146,16 @@ describe('the audit log', () => {
     const edited = rows[3].id
     const deleted = rows[6].id
     // A database administrator bypasses the trigger; the chain still shows what they did.
-    await sql`BEGIN; SET LOCAL session_replication_role = replica; UPDATE audit_events SET justification = 'rewritten' WHERE id = ${sql.lit(Number(edited))}; COMMIT;`.execute(ctx.db)
+    await sql`BEGIN; SET LOCAL session_replication_role = replica; UPDATE audit_events SET justification = 'rewritten' WHERE id = ${sql.lit(Number(edited))}; COMMIT;`.execute(
+      ctx.db,
+    )
     const first = await cli(['audit', 'verify'])
     expect(first.code).toBe(1)
     expect(first.err).toContain(`Audit chain BROKEN at event ${edited}: its contents do not match its hash`)
 
-    await sql`BEGIN; SET LOCAL session_replication_role = replica; UPDATE audit_events SET justification = NULL WHERE id = ${sql.lit(Number(edited))}; DELETE FROM audit_events WHERE id = ${sql.lit(Number(deleted))}; COMMIT;`.execute(ctx.db)
+    await sql`BEGIN; SET LOCAL session_replication_role = replica; UPDATE audit_events SET justification = NULL WHERE id = ${sql.lit(Number(edited))}; DELETE FROM audit_events WHERE id = ${sql.lit(Number(deleted))}; COMMIT;`.execute(
+      ctx.db,
+    )
     const second = await verifyAuditChain(ctx.db)
     expect(second.ok).toBe(false)
     if (!second.ok) {

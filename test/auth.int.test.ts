@@ -10,7 +10,12 @@ beforeAll(async () => {
 afterAll(() => ctx.close())
 
 async function auditActions(subjectId: string) {
-  const rows = await ctx.db.selectFrom('audit_events').select('action').where('subject_id', '=', subjectId).orderBy('id').execute()
+  const rows = await ctx.db
+    .selectFrom('audit_events')
+    .select('action')
+    .where('subject_id', '=', subjectId)
+    .orderBy('id')
+    .execute()
   return rows.map((r) => r.action)
 }
 
@@ -41,17 +46,41 @@ describe('signing in and out', () => {
   it('clears a shown message without wiping a newer one set by the next request', async () => {
     const user = await createUser(ctx, 'investigator')
     await new PageClient(ctx.app).signIn(user.email)
-    const session = await ctx.db.selectFrom('sessions').select('id_hash').where('user_id', '=', user.id).executeTakeFirstOrThrow()
+    const session = await ctx.db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow()
     await ctx.services.auth.saveSessionData(session.id_hash, { flash: 'Referral assigned', draftId: 'x' })
     await ctx.services.auth.consumeFlash(session.id_hash, 'Task added')
-    expect((await ctx.db.selectFrom('sessions').select('data').where('id_hash', '=', session.id_hash).executeTakeFirstOrThrow()).data).toEqual({ flash: 'Referral assigned', draftId: 'x' })
+    expect(
+      (
+        await ctx.db
+          .selectFrom('sessions')
+          .select('data')
+          .where('id_hash', '=', session.id_hash)
+          .executeTakeFirstOrThrow()
+      ).data,
+    ).toEqual({ flash: 'Referral assigned', draftId: 'x' })
     await ctx.services.auth.consumeFlash(session.id_hash, 'Referral assigned')
-    expect((await ctx.db.selectFrom('sessions').select('data').where('id_hash', '=', session.id_hash).executeTakeFirstOrThrow()).data).toEqual({ draftId: 'x' })
+    expect(
+      (
+        await ctx.db
+          .selectFrom('sessions')
+          .select('data')
+          .where('id_hash', '=', session.id_hash)
+          .executeTakeFirstOrThrow()
+      ).data,
+    ).toEqual({ draftId: 'x' })
   })
 
   it('stores passwords only as scrypt hashes', async () => {
     const user = await createUser(ctx, 'analyst')
-    const row = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()
+    const row = await ctx.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow()
     expect(row.password_hash).toMatch(/^scrypt\$\d+\$8\$1\$/)
     expect(row.password_hash).not.toContain(TEST_PASSWORD)
   })
@@ -73,16 +102,27 @@ describe('signing in and out', () => {
   it('answers an unknown email, a wrong password and a locked account (even with the right password) alike', async () => {
     const user = await createUser(ctx, 'analyst')
     const lockedUser = await createUser(ctx, 'analyst')
-    await ctx.db.updateTable('users').set({ locked_until: sql`now() + interval '15 minutes'`, failed_sign_in_count: 3 }).where('id', '=', lockedUser.id).execute()
+    await ctx.db
+      .updateTable('users')
+      .set({ locked_until: sql`now() + interval '15 minutes'`, failed_sign_in_count: 3 })
+      .where('id', '=', lockedUser.id)
+      .execute()
     const email = 'same-for-all@test.lantern'
     // The typed email is shown back, so it is the same in each; tokens and nonces differ per request.
     const normalise = (body: string, typed: string) =>
-      body.replaceAll(typed, email).replace(/name="_csrf" value="[^"]+"/g, '').replace(/nonce="[^"]+"/g, '')
+      body
+        .replaceAll(typed, email)
+        .replace(/name="_csrf" value="[^"]+"/g, '')
+        .replace(/nonce="[^"]+"/g, '')
     async function attempt(typed: string, password: string) {
       const client = new PageClient(ctx.app)
       await client.get('/sign-in')
       const response = await client.post('/sign-in', { email: typed, password })
-      return { status: response.statusCode, body: normalise(response.body, typed), setCookie: response.headers['set-cookie'] }
+      return {
+        status: response.statusCode,
+        body: normalise(response.body, typed),
+        setCookie: response.headers['set-cookie'],
+      }
     }
     const unknown = await attempt('nobody-at-all@test.lantern', TEST_PASSWORD)
     const wrong = await attempt(user.email, 'not-the-password')
@@ -124,7 +164,11 @@ describe('signing in and out', () => {
     expect(locked.body).toContain('Enter a correct email address and password')
     expect(await auditActions(user.id)).toContain('auth.account-locked')
 
-    await ctx.db.updateTable('users').set({ locked_until: sql`now() - interval '1 second'` }).where('id', '=', user.id).execute()
+    await ctx.db
+      .updateTable('users')
+      .set({ locked_until: sql`now() - interval '1 second'` })
+      .where('id', '=', user.id)
+      .execute()
     expect((await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD })).statusCode).toBe(303)
   })
 
@@ -142,12 +186,19 @@ describe('signing in and out', () => {
     const user = await createUser(ctx, 'investigator')
     const client = new PageClient(ctx.app)
     await client.signIn(user.email)
-    await ctx.db.updateTable('sessions').set({ expires_at: sql`now() - interval '1 second'` }).where('user_id', '=', user.id).execute()
+    await ctx.db
+      .updateTable('sessions')
+      .set({ expires_at: sql`now() - interval '1 second'` })
+      .where('user_id', '=', user.id)
+      .execute()
     const page = await client.get('/referrals?status=new')
     expect(page.statusCode).toBe(303)
     expect(page.headers.location).toBe('/sign-in?returnTo=%2Freferrals%3Fstatus%3Dnew')
     // A form sent after the session ended is not processed, but what was typed is given back.
-    const post = await client.post('/referrals/00000000-0000-7000-8000-000000000000/status', { status: 'closed', reason: 'A long reason <b>typed</b> over ten minutes' })
+    const post = await client.post('/referrals/00000000-0000-7000-8000-000000000000/status', {
+      status: 'closed',
+      reason: 'A long reason <b>typed</b> over ten minutes',
+    })
     expect(post.statusCode).toBe(401)
     expect(post.body).toContain('You have been signed out')
     expect(post.body).toContain('A long reason &lt;b&gt;typed&lt;/b&gt; over ten minutes')
@@ -171,17 +222,38 @@ describe('signing in and out', () => {
     const client = new PageClient(ctx.app)
     await client.get('/sign-in?returnTo=/referrals?status=new')
     // The page asked for is kept through the second factor.
-    const passwordStep = await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD, returnTo: '/referrals?status=new' })
+    const passwordStep = await client.post('/sign-in', {
+      email: user.email,
+      password: TEST_PASSWORD,
+      returnTo: '/referrals?status=new',
+    })
     expect((await client.completeSecondFactor(user.email, passwordStep)).headers.location).toBe('/referrals?status=new')
     const other = new PageClient(ctx.app)
     await other.get('/sign-in')
-    const evil = await other.post('/sign-in', { email: user.email, password: TEST_PASSWORD, returnTo: '//evil.example/' })
+    const evil = await other.post('/sign-in', {
+      email: user.email,
+      password: TEST_PASSWORD,
+      returnTo: '//evil.example/',
+    })
     expect((await other.completeSecondFactor(user.email, evil)).headers.location).toBe('/')
   })
 
   it('sends a hostile returnTo (tab, CR, LF, backslash, characters above U+00FF) to the home page, never a 500', async () => {
     const user = await createUser(ctx, 'investigator')
-    const hostile = ['/\t/example.com', '/\t\t/example.com', '/\n/example.com', '/\r\nSet-Cookie: x=1', '/caf\u00e9\u0100', '/\u2028/example.com', '/ok\\..\\/example.com', '\\/example.com', '/%0d%0a\r', '/\u0000/x', '/\u007f/x', 'https://example.com/']
+    const hostile = [
+      '/\t/example.com',
+      '/\t\t/example.com',
+      '/\n/example.com',
+      '/\r\nSet-Cookie: x=1',
+      '/caf\u00e9\u0100',
+      '/\u2028/example.com',
+      '/ok\\..\\/example.com',
+      '\\/example.com',
+      '/%0d%0a\r',
+      '/\u0000/x',
+      '/\u007f/x',
+      'https://example.com/',
+    ]
     for (const returnTo of hostile) {
       // Already signed in: GET /sign-in redirects straight to returnTo.
       const signedIn = new PageClient(ctx.app)
@@ -200,14 +272,20 @@ describe('signing in and out', () => {
     // An ordinary local path with a query string is still honoured.
     const client = new PageClient(ctx.app)
     await client.signIn(user.email)
-    expect((await client.get(`/sign-in?returnTo=${encodeURIComponent('/people?q=%C3%A9')}`)).headers.location).toBe('/people?q=%C3%A9')
+    expect((await client.get(`/sign-in?returnTo=${encodeURIComponent('/people?q=%C3%A9')}`)).headers.location).toBe(
+      '/people?q=%C3%A9',
+    )
   })
 
   it('rejects a form posted without a valid CSRF token', async () => {
     const user = await createUser(ctx, 'investigator')
     const client = new PageClient(ctx.app)
     await client.signIn(user.email)
-    const missing = await client.post('/referrals/00000000-0000-7000-8000-000000000000/status', { reason: 'Typed before the token went stale' }, { csrf: null })
+    const missing = await client.post(
+      '/referrals/00000000-0000-7000-8000-000000000000/status',
+      { reason: 'Typed before the token went stale' },
+      { csrf: null },
+    )
     expect(missing.statusCode).toBe(403)
     expect(missing.body).toContain('This form has expired')
     expect(missing.body).toContain('Typed before the token went stale')
@@ -238,7 +316,11 @@ describe('sign-in timing', () => {
     try {
       const known = await createUser(timed, 'analyst')
       const locked = await createUser(timed, 'analyst')
-      await timed.db.updateTable('users').set({ locked_until: sql`now() + interval '15 minutes'` }).where('id', '=', locked.id).execute()
+      await timed.db
+        .updateTable('users')
+        .set({ locked_until: sql`now() + interval '15 minutes'` })
+        .where('id', '=', locked.id)
+        .execute()
       const client = new PageClient(timed.app)
       await client.get('/sign-in')
       const cases = { unknown: 'nobody-timed@test.lantern', wrong: known.email, locked: locked.email }
@@ -270,7 +352,8 @@ describe('sign-in rate limit', () => {
       const client = new PageClient(limited.app)
       await client.get('/sign-in')
       const statuses = []
-      for (let i = 0; i < 5; i++) statuses.push((await client.post('/sign-in', { email: 'a@b.test', password: 'x' })).statusCode)
+      for (let i = 0; i < 5; i++)
+        statuses.push((await client.post('/sign-in', { email: 'a@b.test', password: 'x' })).statusCode)
       expect(statuses.slice(0, 3)).toEqual([401, 401, 401])
       expect(statuses.slice(3)).toEqual([429, 429])
     } finally {
@@ -281,13 +364,34 @@ describe('sign-in rate limit', () => {
 
 describe('the client address behind a proxy (TRUSTED_PROXIES)', () => {
   // Production refuses to start without a signing key for audit checkpoints.
-  const AUDIT_CHECKPOINT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-  const production = { NODE_ENV: 'production', SESSION_SECRET: 'p'.repeat(48), SIGN_IN_RATE_LIMIT_PER_MINUTE: '2', AUDIT_CHECKPOINT_KEY }
+  const AUDIT_CHECKPOINT_KEY = generateKeyPairSync('ed25519')
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString()
+  const production = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'p'.repeat(48),
+    SIGN_IN_RATE_LIMIT_PER_MINUTE: '2',
+    AUDIT_CHECKPOINT_KEY,
+  }
 
-  async function rejectedTokenIp(app: TestContext['app'], db: TestContext['db'], remoteAddress: string, forwardedFor: string) {
+  async function rejectedTokenIp(
+    app: TestContext['app'],
+    db: TestContext['db'],
+    remoteAddress: string,
+    forwardedFor: string,
+  ) {
     const requestId = `proxy-test-${Math.random().toString(36).slice(2, 12)}`
-    await app.inject({ method: 'GET', url: '/api/v1/referrals', remoteAddress, headers: { authorization: 'Bearer not-a-token', 'x-forwarded-for': forwardedFor, 'x-request-id': requestId } })
-    const row = await db.selectFrom('audit_events').select('ip').where('request_id', '=', requestId).executeTakeFirstOrThrow()
+    await app.inject({
+      method: 'GET',
+      url: '/api/v1/referrals',
+      remoteAddress,
+      headers: { authorization: 'Bearer not-a-token', 'x-forwarded-for': forwardedFor, 'x-request-id': requestId },
+    })
+    const row = await db
+      .selectFrom('audit_events')
+      .select('ip')
+      .where('request_id', '=', requestId)
+      .executeTakeFirstOrThrow()
     return row.ip
   }
 
@@ -299,7 +403,16 @@ describe('the client address behind a proxy (TRUSTED_PROXIES)', () => {
       // …nor escape the sign-in rate limit by sending a new address each time.
       const statuses = []
       for (let i = 0; i < 4; i++) {
-        statuses.push((await untrusted.app.inject({ method: 'POST', url: '/sign-in', headers: { 'x-forwarded-for': `198.51.100.${i + 1}` }, payload: { email: 'a@b.test', password: 'x' } })).statusCode)
+        statuses.push(
+          (
+            await untrusted.app.inject({
+              method: 'POST',
+              url: '/sign-in',
+              headers: { 'x-forwarded-for': `198.51.100.${i + 1}` },
+              payload: { email: 'a@b.test', password: 'x' },
+            })
+          ).statusCode,
+        )
       }
       expect(statuses.slice(2)).toEqual([429, 429])
     } finally {
@@ -312,7 +425,9 @@ describe('the client address behind a proxy (TRUSTED_PROXIES)', () => {
     try {
       expect(await rejectedTokenIp(trusted.app, trusted.db, '127.0.0.1', '203.0.113.7')).toBe('203.0.113.7')
       // The client's own X-Forwarded-For entries come first; the proxies append, so the rightmost untrusted one is the client.
-      expect(await rejectedTokenIp(trusted.app, trusted.db, '127.0.0.1', '192.0.2.66, 203.0.113.8, 10.1.2.3')).toBe('203.0.113.8')
+      expect(await rejectedTokenIp(trusted.app, trusted.db, '127.0.0.1', '192.0.2.66, 203.0.113.8, 10.1.2.3')).toBe(
+        '203.0.113.8',
+      )
       // A request that does not come through a listed proxy keeps its own address.
       expect(await rejectedTokenIp(trusted.app, trusted.db, '192.0.2.10', '203.0.113.9')).toBe('192.0.2.10')
     } finally {

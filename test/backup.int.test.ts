@@ -41,7 +41,9 @@ async function fingerprint(db: Db): Promise<Record<string, { rows: number; diges
     // The migrator stamps when it ran each migration: compare its names only.
     const value = name === 'kysely_migration' ? sql`t.name` : sql`t::text`
     const { rows } = await sql<{ n: string; digest: string }>`
-      SELECT count(*)::text AS n, md5(coalesce(string_agg(${value}, '|' ORDER BY ${value}), '')) AS digest FROM ${sql.id(name)} t`.execute(db)
+      SELECT count(*)::text AS n, md5(coalesce(string_agg(${value}, '|' ORDER BY ${value}), '')) AS digest FROM ${sql.id(name)} t`.execute(
+      db,
+    )
     out[name] = { rows: Number(rows[0].n), digest: rows[0].digest }
   }
   return out
@@ -89,7 +91,12 @@ describe('backup and restore', () => {
       for (const table of Object.keys(before)) expect({ table, ...after[table] }).toEqual({ table, ...before[table] })
       expect(await verifyAuditChain(target.db)).toEqual({ ok: true, checked: before.audit_events.rows })
       // The sequences carry on past what was restored: a new referral and audit row do not collide.
-      const next = await sql<{ ref: string; audit: string }>`SELECT nextval('referral_reference_seq')::text AS ref, nextval('audit_events_id_seq')::text AS audit`.execute(target.db)
+      const next = await sql<{
+        ref: string
+        audit: string
+      }>`SELECT nextval('referral_reference_seq')::text AS ref, nextval('audit_events_id_seq')::text AS audit`.execute(
+        target.db,
+      )
       const maxAudit = await sql<{ id: string }>`SELECT max(id)::text AS id FROM audit_events`.execute(target.db)
       expect(BigInt(next.rows[0].audit)).toBeGreaterThan(BigInt(maxAudit.rows[0].id))
     } finally {
@@ -101,11 +108,17 @@ describe('backup and restore', () => {
     const target = await emptyDatabase()
     try {
       await restoreDatabase(target.db, file)
-      await sql`INSERT INTO priority_tags (id, label) VALUES ('added-later', 'Added after the backup')`.execute(target.db)
+      await sql`INSERT INTO priority_tags (id, label) VALUES ('added-later', 'Added after the backup')`.execute(
+        target.db,
+      )
       await expect(restoreDatabase(target.db, file)).rejects.toThrow(/already holds data .* pass --force/)
-      expect((await target.db.selectFrom('priority_tags').select('id').where('id', '=', 'added-later').execute()).length).toBe(1)
+      expect(
+        (await target.db.selectFrom('priority_tags').select('id').where('id', '=', 'added-later').execute()).length,
+      ).toBe(1)
       await restoreDatabase(target.db, file, { force: true })
-      expect(await target.db.selectFrom('priority_tags').select('id').where('id', '=', 'added-later').execute()).toEqual([])
+      expect(
+        await target.db.selectFrom('priority_tags').select('id').where('id', '=', 'added-later').execute(),
+      ).toEqual([])
       expect(await fingerprint(target.db)).toEqual(await fingerprint(ctx.db))
     } finally {
       await target.db.destroy()
@@ -126,8 +139,12 @@ describe('backup and restore', () => {
       await expect(restoreDatabase(target.db, cut)).rejects.toThrow(BackupError)
       await expect(restoreDatabase(target.db, truncatedGzip)).rejects.toThrow(BackupError)
       await expect(restoreDatabase(target.db, foreign)).rejects.toThrow(/not a Lantern backup/)
-      expect(Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM users`.execute(target.db)).rows[0].n)).toBe(0)
-      expect(Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM audit_events`.execute(target.db)).rows[0].n)).toBe(0)
+      expect(
+        Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM users`.execute(target.db)).rows[0].n),
+      ).toBe(0)
+      expect(
+        Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM audit_events`.execute(target.db)).rows[0].n),
+      ).toBe(0)
     } finally {
       await target.db.destroy()
     }
@@ -138,7 +155,11 @@ describe('backup and restore', () => {
     const io = () => {
       const out: string[] = []
       const err: string[] = []
-      return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTty: false, ask: async () => '' } }
+      return {
+        out,
+        err,
+        io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTty: false, ask: async () => '' },
+      }
     }
     const source = async () => ({ db: ctx.db, embedded: false, fresh: false, close: async () => undefined })
     const backup = io()

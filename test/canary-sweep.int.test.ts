@@ -8,7 +8,14 @@ import { isApiPath } from '#src/platform/http/access.ts'
 import { DASHBOARD_TABLES } from '#src/modules/insight/statistics.service.ts'
 import { PROFILE_TABLES } from '#src/modules/insight/problem-profile.service.ts'
 import { RECORD_TYPES } from '#src/modules/retention/retention.repository.ts'
-import { buildCanaryWorld, type CanaryWorld, type Marker, type MarkerKind, type Viewer, type ViewerName } from './support/canary-world.ts'
+import {
+  buildCanaryWorld,
+  type CanaryWorld,
+  type Marker,
+  type MarkerKind,
+  type Viewer,
+  type ViewerName,
+} from './support/canary-world.ts'
 import { pdfText } from './support/pdf-text.ts'
 import { createTestContext, type TestContext } from './support/test-app.ts'
 import { waitFor } from './support/wait.ts'
@@ -111,7 +118,8 @@ function urlsFor(route: string): Request[] {
       if (url.startsWith('/insight/tables')) return DASHBOARD_TABLES.flatMap((t) => [`${t}.csv`, `${t}.xlsx`])
     }
     if (param === 'index') return ['0']
-    if (param === 'section' && before === 'nrm-draft') return ['case', 'victim', 'narrative', 'local-authority', 'police']
+    if (param === 'section' && before === 'nrm-draft')
+      return ['case', 'victim', 'narrative', 'local-authority', 'police']
     if (param === 'kind' && before === 'safeguarding-plan') return ['risks', 'needs', 'actions', 'reviews']
     if (param === 'type' && before === 'records') return [...RECORD_TYPES]
     if (param === 'situationId') return [w.situationId]
@@ -131,7 +139,8 @@ function urlsFor(route: string): Request[] {
     if (before === 'screenings' && w.screeningId) return [w.screeningId]
     if (before === 'screening-groups') return [w.screeningGroupId]
     if (before === 'users') return [world.viewers.get('jobOfficer')!.id, world.viewers.get('victimOfficer')!.id]
-    if (param === 'id' && url.startsWith('/retention/records')) return [w.restrictedCase, w.hiddenPerson, w.victim, w.victimReferral, w.disclosureId, ...w.promptIds.slice(0, 1)]
+    if (param === 'id' && url.startsWith('/retention/records'))
+      return [w.restrictedCase, w.hiddenPerson, w.victim, w.victimReferral, w.disclosureId, ...w.promptIds.slice(0, 1)]
     return random
   }
   let partials: { url: string; hidden: string | null }[] = [{ url: '', hidden: null }]
@@ -142,10 +151,13 @@ function urlsFor(route: string): Request[] {
       return
     }
     const options = choices(segment.slice(1), segments[i - 1] ?? '', route)
-    partials = partials.flatMap((p) => options.map((o) => ({ url: `${p.url}/${o}`, hidden: p.hidden ?? (hiddenIds.has(o) ? o : null) })))
+    partials = partials.flatMap((p) =>
+      options.map((o) => ({ url: `${p.url}/${o}`, hidden: p.hidden ?? (hiddenIds.has(o) ? o : null) })),
+    )
   })
   const out: Request[] = []
-  for (const p of partials) for (const query of queriesFor(route)) out.push({ route, url: p.url + query, hidden: p.hidden, twin: null })
+  for (const p of partials)
+    for (const query of queriesFor(route)) out.push({ route, url: p.url + query, hidden: p.hidden, twin: null })
   // Ids passed in a query string, too.
   return out.map((r) => {
     const hidden = r.hidden ?? [...hiddenIds].find((id) => r.url.includes(id)) ?? null
@@ -164,9 +176,20 @@ function queriesFor(route: string): string[] {
     case '/api/v1/search':
       return searchable.map((text) => q({ q: text }))
     case '/api/v1/events':
-      return [...people.map((personId) => q({ personId })), ...[w.safehouse, w.cuckooed].map((locationId) => q({ locationId }))]
+      return [
+        ...people.map((personId) => q({ personId })),
+        ...[w.safehouse, w.cuckooed].map((locationId) => q({ locationId })),
+      ]
     case '/audit/person':
-      return ['', ...people.flatMap((personId) => ['address', 'immigration-status'].flatMap((about) => [q({ personId, about, days: '3650' }), q({ personId, about, days: '3650', format: 'csv' })]))]
+      return [
+        '',
+        ...people.flatMap((personId) =>
+          ['address', 'immigration-status'].flatMap((about) => [
+            q({ personId, about, days: '3650' }),
+            q({ personId, about, days: '3650', format: 'csv' }),
+          ]),
+        ),
+      ]
     case '/audit/log':
     case '/audit/access-granted':
       return ['', q({ days: '3650' }), q({ days: '3650', format: 'csv' })]
@@ -175,7 +198,10 @@ function queriesFor(route: string): string[] {
     case '/subject-access':
     case '/subject-access/bundle.json':
     case '/subject-access/bundle.pdf':
-      return [...(route === '/subject-access' ? [''] : []), ...people.map((personId) => q({ personId, request: 'SAR-CANARY-1' }))]
+      return [
+        ...(route === '/subject-access' ? [''] : []),
+        ...people.map((personId) => q({ personId, request: 'SAR-CANARY-1' })),
+      ]
     case '/cases':
     case '/api/v1/cases':
       return ['', q({ status: 'all' })]
@@ -207,7 +233,8 @@ async function textOf(response: LightMyRequestResponse): Promise<string> {
 }
 
 async function get(viewer: Viewer, url: string): Promise<LightMyRequestResponse> {
-  if (isApiPath(url)) return ctx.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${viewer.token}` } })
+  if (isApiPath(url))
+    return ctx.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${viewer.token}` } })
   return viewer.pages.get(url)
 }
 
@@ -223,7 +250,8 @@ function forbiddenFor(viewer: ViewerName): Marker[] {
 function leaksIn(text: string, viewer: ViewerName, request: Request): string[] {
   // What the request itself sent (a search term, an id) is echoed back by design: it is not a leak.
   let echoed = text
-  for (const value of new URLSearchParams(request.url.split('?')[1] ?? '').values()) if (value.length > 3) echoed = echoed.split(value).join('')
+  for (const value of new URLSearchParams(request.url.split('?')[1] ?? '').values())
+    if (value.length > 3) echoed = echoed.split(value).join('')
   const body = compact(echoed)
   const found: string[] = []
   for (const m of forbiddenFor(viewer)) {
@@ -231,7 +259,13 @@ function leaksIn(text: string, viewer: ViewerName, request: Request): string[] {
   }
   if (!MAY_SEE['restricted-job'](viewer) && !accepted(request.route, viewer, 'restricted-job', true)) {
     const w = world.ids
-    for (const [name, id] of Object.entries({ hiddenPerson: w.hiddenPerson, occupant: w.occupant, cuckooed: w.cuckooed, dealLine: w.dealLine, restrictedCase: w.restrictedCase })) {
+    for (const [name, id] of Object.entries({
+      hiddenPerson: w.hiddenPerson,
+      occupant: w.occupant,
+      cuckooed: w.cuckooed,
+      dealLine: w.dealLine,
+      restrictedCase: w.restrictedCase,
+    })) {
       if (!request.url.includes(id) && text.includes(id)) found.push(`restricted-job:id-of-${name}`)
     }
   }
@@ -249,14 +283,19 @@ async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void
 }
 
 const normalise = (body: string) => {
-  return body.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UUID').replace(/name="_csrf" value="[^"]*"/g, '').replace(/nonce="[^"]*"/g, '')
+  return body
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UUID')
+    .replace(/name="_csrf" value="[^"]*"/g, '')
+    .replace(/nonce="[^"]*"/g, '')
 }
 
 /** Where two bodies part, with a little context, for a readable failure. */
 function firstDifference(a: string, b: string): string {
   let at = 0
   while (at < a.length && a[at] === b[at]) at++
-  return at === a.length && at === b.length ? 'same body' : `«${a.slice(Math.max(0, at - 80), at + 400)}» vs «${b.slice(Math.max(0, at - 80), at + 80)}»`
+  return at === a.length && at === b.length
+    ? 'same body'
+    : `«${a.slice(Math.max(0, at - 80), at + 400)}» vs «${b.slice(Math.max(0, at - 80), at + 80)}»`
 }
 
 beforeAll(async () => {
@@ -279,17 +318,21 @@ describe('the canary sweep', () => {
     for (const who of ['supervisor', 'victimOfficer', 'isa'] as const) {
       const support = await get(v(who), `/people/${w.victim}/support`)
       expect(support.statusCode, who).toBe(200)
-      for (const m of ['VCONTACT', 'VCONTACTNEEDS', 'VNEXTSTEP', 'VREFOUT']) expect(support.body, `${who} ${m}`).toContain(text(m))
+      for (const m of ['VCONTACT', 'VCONTACTNEEDS', 'VNEXTSTEP', 'VREFOUT'])
+        expect(support.body, `${who} ${m}`).toContain(text(m))
     }
     expect((await get(v('isa'), '/my-work')).body).toContain('Canary Law Centre')
     for (const who of ['supervisor', 'jobOfficer', 'jobMember'] as const) {
       const job = await get(v(who), `/cases/${w.restrictedCase}`)
       expect(job.statusCode, who).toBe(200)
-      for (const m of ['RJTITLE', 'RJREFERENCE', 'RJPERSON', 'RJVULN', 'RJTASK', 'RJOCCUPANT']) expect(compact(job.body), `${who} ${m}`).toContain(compact(text(m)))
+      for (const m of ['RJTITLE', 'RJREFERENCE', 'RJPERSON', 'RJVULN', 'RJTASK', 'RJOCCUPANT'])
+        expect(compact(job.body), `${who} ${m}`).toContain(compact(text(m)))
       const found = await get(v(who), `/api/v1/search?q=${encodeURIComponent(text('RJDEALLINE'))}`)
       expect(found.body, who).toContain(w.dealLine)
     }
-    const shown = await v('supervisor').pages.post(`/people/${w.victim}/immigration-status/view`, { purpose: 'Canary control' })
+    const shown = await v('supervisor').pages.post(`/people/${w.victim}/immigration-status/view`, {
+      purpose: 'Canary control',
+    })
     expect(shown.body).toContain(text('IMMNOTES'))
     const partner = await get(v('partnerA'), `/partner/disclosures/${w.disclosureId}`)
     expect(partner.statusCode).toBe(200)
@@ -298,42 +341,57 @@ describe('the canary sweep', () => {
   })
 
   // Thousands of requests: the bound is for a hang, with room for a 2-core machine that is also running other work.
-  it('no viewer receives a marker the policy keeps from them, on any GET route, search or export', { timeout: 900_000 }, async () => {
-    // The route snapshot (kept by test/routes.int.test.ts) is the list swept; it must be the app's own.
-    const snapshot = readFileSync(new URL('./__snapshots__/route-access.txt', import.meta.url), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => line.split(/\s+/))
-      .map(([method, url, access]) => ({ method, url, access }))
-    expect(snapshot.map((r) => `${r.method} ${r.url}`).sort()).toEqual(ctx.routes.map((r) => `${r.method} ${r.url}`).sort())
-    const routes = snapshot.filter((r) => r.method === 'GET' && !NOT_SWEPT[`GET ${r.url}`])
-    const randomOnly = routes.filter((r) => urlsFor(r.url).every((u) => u.url.includes('00000000-0000-7000-8000-000000000000'))).map((r) => `GET ${r.url}`)
-    expect(randomOnly.sort()).toEqual(Object.keys(RANDOM_ONLY).sort())
-    const requests = routes.flatMap((r) => urlsFor(r.url))
-    const leaks: string[] = []
-    const mismatches: string[] = []
-    let count = 0
-    const started = Date.now()
-    await pool([...world.viewers.values()], 3, async (viewer) => {
-      for (const request of requests) {
-        const response = await get(viewer, request.url)
-        count++
-        if (response.statusCode >= 500) leaks.push(`${viewer.name} ${request.url}: ${response.statusCode}`)
-        for (const leak of leaksIn(await textOf(response), viewer.name, request)) leaks.push(`${viewer.name} ${request.route} ${request.url} → ${leak}`)
-        if (request.hidden && request.twin && !MAY_SEE['restricted-job'](viewer.name)) {
-          const twin = await get(viewer, request.twin)
+  it(
+    'no viewer receives a marker the policy keeps from them, on any GET route, search or export',
+    { timeout: 900_000 },
+    async () => {
+      // The route snapshot (kept by test/routes.int.test.ts) is the list swept; it must be the app's own.
+      const snapshot = readFileSync(new URL('./__snapshots__/route-access.txt', import.meta.url), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/\s+/))
+        .map(([method, url, access]) => ({ method, url, access }))
+      expect(snapshot.map((r) => `${r.method} ${r.url}`).sort()).toEqual(
+        ctx.routes.map((r) => `${r.method} ${r.url}`).sort(),
+      )
+      const routes = snapshot.filter((r) => r.method === 'GET' && !NOT_SWEPT[`GET ${r.url}`])
+      const randomOnly = routes
+        .filter((r) => urlsFor(r.url).every((u) => u.url.includes('00000000-0000-7000-8000-000000000000')))
+        .map((r) => `GET ${r.url}`)
+      expect(randomOnly.sort()).toEqual(Object.keys(RANDOM_ONLY).sort())
+      const requests = routes.flatMap((r) => urlsFor(r.url))
+      const leaks: string[] = []
+      const mismatches: string[] = []
+      let count = 0
+      const started = Date.now()
+      await pool([...world.viewers.values()], 3, async (viewer) => {
+        for (const request of requests) {
+          const response = await get(viewer, request.url)
           count++
-          const [a, b] = [normalise(response.body), normalise(twin.body)]
-          if (twin.statusCode !== response.statusCode || a !== b) mismatches.push(`${viewer.name} ${request.url}: ${response.statusCode} vs random ${twin.statusCode}: ${firstDifference(a, b)}`)
+          if (response.statusCode >= 500) leaks.push(`${viewer.name} ${request.url}: ${response.statusCode}`)
+          for (const leak of leaksIn(await textOf(response), viewer.name, request))
+            leaks.push(`${viewer.name} ${request.route} ${request.url} → ${leak}`)
+          if (request.hidden && request.twin && !MAY_SEE['restricted-job'](viewer.name)) {
+            const twin = await get(viewer, request.twin)
+            count++
+            const [a, b] = [normalise(response.body), normalise(twin.body)]
+            if (twin.statusCode !== response.statusCode || a !== b)
+              mismatches.push(
+                `${viewer.name} ${request.url}: ${response.statusCode} vs random ${twin.statusCode}: ${firstDifference(a, b)}`,
+              )
+          }
         }
-      }
-    })
-    console.log(`canary sweep: ${world.viewers.size} viewers × ${requests.length} requests (${routes.length} GET routes), ${world.markers.length} markers, ${count} responses in ${Date.now() - started} ms`)
-    // CANARY_REPORT=<file> keeps the whole list for reading when the sweep fails (assertion output truncates it).
-    if (process.env.CANARY_REPORT) writeFileSync(process.env.CANARY_REPORT, [...leaks, '--', ...mismatches].join('\n'))
-    expect(leaks).toEqual([])
-    expect(mismatches).toEqual([])
-  })
+      })
+      console.log(
+        `canary sweep: ${world.viewers.size} viewers × ${requests.length} requests (${routes.length} GET routes), ${world.markers.length} markers, ${count} responses in ${Date.now() - started} ms`,
+      )
+      // CANARY_REPORT=<file> keeps the whole list for reading when the sweep fails (assertion output truncates it).
+      if (process.env.CANARY_REPORT)
+        writeFileSync(process.env.CANARY_REPORT, [...leaks, '--', ...mismatches].join('\n'))
+      expect(leaks).toEqual([])
+      expect(mismatches).toEqual([])
+    },
+  )
 
   it('writes aimed at a hidden record answer as for a random id and change nothing', { timeout: 300_000 }, async () => {
     const w = world.ids
@@ -349,7 +407,9 @@ describe('the canary sweep', () => {
     const writes: { route: string; method: string; url: string; hidden: string }[] = []
     for (const route of ctx.routes.filter((r) => !['GET', 'HEAD'].includes(r.method) && r.access !== 'public')) {
       const segments = route.url.split('/').slice(1)
-      const recordParams = segments.map((s, i) => ({ s, i })).filter(({ s, i }) => s.startsWith(':') && hiddenFor(segments[i - 1] ?? '', s.slice(1)).length > 0)
+      const recordParams = segments
+        .map((s, i) => ({ s, i }))
+        .filter(({ s, i }) => s.startsWith(':') && hiddenFor(segments[i - 1] ?? '', s.slice(1)).length > 0)
       for (const target of recordParams) {
         for (const hidden of hiddenFor(segments[target.i - 1] ?? '', target.s.slice(1))) {
           const url = segments
@@ -378,7 +438,13 @@ describe('the canary sweep', () => {
       '/api/v1/people/:id/names': { fullName: 'Canary Alias', kind: 'alias' },
       '/people/:id/objects': { kind: 'phone', value: '07700900123', relation: 'uses', source: 'Canary' },
       '/people/:id/places': { addressLine1: '1 Canary Row', town: 'Leeds', relation: 'lives-at', source: 'Canary' },
-      '/cases/:id/events': { eventKind: 'encounter', eventSummary: 'Canary event', 'eventDate-day': '1', 'eventDate-month': '12', 'eventDate-year': '2026' },
+      '/cases/:id/events': {
+        eventKind: 'encounter',
+        eventSummary: 'Canary event',
+        'eventDate-day': '1',
+        'eventDate-month': '12',
+        'eventDate-year': '2026',
+      },
       '/api/v1/cases/:id/events': { kind: 'encounter', occurredAt: '2026-12-01T10:00:00Z', summary: 'Canary event' },
       '/cases/:id/tasks': { taskTitle: 'Canary task' },
       '/api/v1/cases/:id/tasks': { title: 'Canary task' },
@@ -386,16 +452,39 @@ describe('the canary sweep', () => {
       '/api/v1/cases/:id/people': { newName: 'Canary Person', role: 'witness' },
       '/people/:id/matches/:otherId': { decision: 'reject', note: 'Canary' },
       '/api/v1/people/:id/matches/:otherId/decision': { decision: 'reject', note: 'Canary' },
-      '/people/:id/screenings': { 'encounteredOn-day': '1', 'encounteredOn-month': '11', 'encounteredOn-year': '2026', summary: 'Canary encounter' },
+      '/people/:id/screenings': {
+        'encounteredOn-day': '1',
+        'encounteredOn-month': '11',
+        'encounteredOn-year': '2026',
+        summary: 'Canary encounter',
+      },
       '/api/v1/people/:id/screening-groups': { encounteredOn: '2026-11-01', summary: 'Canary encounter' },
       '/api/v1/cases/:id/screening-groups': { encounteredOn: '2026-11-01', summary: 'Canary encounter', personIds: [] },
     }
     const mismatches: string[] = []
-    const send = async (viewer: Viewer, method: string, url: string, body: Record<string, string | string[] | boolean>) => {
-      if (isApiPath(url)) return ctx.app.inject({ method: method as 'POST', url, headers: { authorization: `Bearer ${viewer.token}` }, payload: body })
+    const send = async (
+      viewer: Viewer,
+      method: string,
+      url: string,
+      body: Record<string, string | string[] | boolean>,
+    ) => {
+      if (isApiPath(url))
+        return ctx.app.inject({
+          method: method as 'POST',
+          url,
+          headers: { authorization: `Bearer ${viewer.token}` },
+          payload: body,
+        })
       // A flash from the last write is cleared after its page is sent (not awaited): read pages until it is gone.
-      await waitFor(async () => !(await viewer.pages.get('/account')).body.includes('govuk-notification-banner'), { timeout: 10_000, interval: 10, message: 'the last flash to clear' })
-      return viewer.pages.post(url, Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'boolean' ? String(v) : v])))
+      await waitFor(async () => !(await viewer.pages.get('/account')).body.includes('govuk-notification-banner'), {
+        timeout: 10_000,
+        interval: 10,
+        message: 'the last flash to clear',
+      })
+      return viewer.pages.post(
+        url,
+        Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'boolean' ? String(v) : v])),
+      )
     }
     let count = 0
     await pool(['outsider', 'analyst', 'pcso', 'suspectSide'] as ViewerName[], 2, async (name) => {
@@ -407,8 +496,17 @@ describe('the canary sweep', () => {
           const twin = await send(viewer, write.method, write.url.split(write.hidden).join(random), body)
           count += 2
           const [a, b] = [normalise(real.body), normalise(twin.body)]
-          if (real.statusCode !== twin.statusCode || a !== b) mismatches.push(`${name} ${write.method} ${write.url} ${JSON.stringify(body)}: ${real.statusCode} vs random ${twin.statusCode}: ${firstDifference(a, b)}`)
-          for (const leak of leaksIn(real.body, name, { route: write.route, url: write.url, hidden: write.hidden, twin: null })) mismatches.push(`${name} ${write.method} ${write.url} → ${leak}`)
+          if (real.statusCode !== twin.statusCode || a !== b)
+            mismatches.push(
+              `${name} ${write.method} ${write.url} ${JSON.stringify(body)}: ${real.statusCode} vs random ${twin.statusCode}: ${firstDifference(a, b)}`,
+            )
+          for (const leak of leaksIn(real.body, name, {
+            route: write.route,
+            url: write.url,
+            hidden: write.hidden,
+            twin: null,
+          }))
+            mismatches.push(`${name} ${write.method} ${write.url} → ${leak}`)
         }
       }
     })
@@ -422,9 +520,23 @@ describe('the canary sweep', () => {
     const w = world.ids
     for (const name of ['outsider', 'suspectSide', 'analyst'] as const) {
       const viewer = world.viewers.get(name)!
-      const others = async (id: string) => (await ctx.app.inject({ method: 'GET', url: `/api/v1/people/${id}/others`, headers: { authorization: `Bearer ${viewer.token}` } })).json()
+      const others = async (id: string) =>
+        (
+          await ctx.app.inject({
+            method: 'GET',
+            url: `/api/v1/people/${id}/others`,
+            headers: { authorization: `Bearer ${viewer.token}` },
+          })
+        ).json()
       type Item = { personId: string; score: number; paths: { first: unknown; score: number }[] }
-      const strip = (item: Item | undefined) => item && { score: item.score, paths: item.paths.map((p) => ({ score: p.score, first: JSON.parse(JSON.stringify(p.first).replace(/"(id|display|key)":"[^"]*"/g, '"$1":"X"')) as unknown })) }
+      const strip = (item: Item | undefined) =>
+        item && {
+          score: item.score,
+          paths: item.paths.map((p) => ({
+            score: p.score,
+            first: JSON.parse(JSON.stringify(p.first).replace(/"(id|display|key)":"[^"]*"/g, '"$1":"X"')) as unknown,
+          })),
+        }
       const shared = strip(((await others(w.victim)).items as Item[]).find((i) => i.personId === w.suspect))
       const control = strip(((await others(w.witness)).items as Item[]).find((i) => i.personId === w.controlWitness))
       expect(control, name).toBeDefined()
@@ -434,13 +546,19 @@ describe('the canary sweep', () => {
   })
 })
 
-
 /** What a write could change: every table's row count (the audit log aside: refusals are audited) and the hidden records themselves. */
 async function stateOfTheWorld() {
-  const { rows: tables } = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-    AND table_name NOT IN ('audit_events', 'sessions', 'users', 'kysely_migration', 'kysely_migration_lock') ORDER BY table_name`.execute(ctx.db)
+  const { rows: tables } = await sql<{
+    name: string
+  }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+    AND table_name NOT IN ('audit_events', 'sessions', 'users', 'kysely_migration', 'kysely_migration_lock') ORDER BY table_name`.execute(
+    ctx.db,
+  )
   const counts: Record<string, number> = {}
-  for (const { name } of tables) counts[name] = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(name)}`.execute(ctx.db)).rows[0].n)
+  for (const { name } of tables)
+    counts[name] = Number(
+      (await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(name)}`.execute(ctx.db)).rows[0].n,
+    )
   const w = world.ids
   const records = await Promise.all([
     ctx.db.selectFrom('people').selectAll().where('id', 'in', [w.hiddenPerson, w.occupant]).orderBy('id').execute(),

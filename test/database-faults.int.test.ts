@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
 import { poolOf } from '#src/platform/db/database.ts'
 import { newTotpSecret, totpCode } from '#src/platform/auth/totp.ts'
-import { apiToken, createTestContext, createUser, PageClient, TEST_PASSWORD, type TestContext } from './support/test-app.ts'
+import {
+  apiToken,
+  createTestContext,
+  createUser,
+  PageClient,
+  TEST_PASSWORD,
+  type TestContext,
+} from './support/test-app.ts'
 import { waitFor } from './support/wait.ts'
 
 /**
@@ -34,7 +41,9 @@ async function admin(query: string) {
 
 /** Ends the app's pooled connections, so the next ones start with the database's new settings. */
 async function reconnect() {
-  await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name()}' AND pid <> pg_backend_pid()`)
+  await admin(
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name()}' AND pid <> pg_backend_pid()`,
+  )
   // The pool drops the ended clients when their sockets close: wait until it holds none.
   const pool = poolOf(ctx.db)!
   await waitFor(() => pool.totalCount === 0, { timeout: 30_000, message: 'the pool to drop its ended connections' })
@@ -51,11 +60,19 @@ const referral = {
   priorityTags: [],
 }
 
-const postReferral = () => ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload: referral })
+const postReferral = () =>
+  ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/referrals',
+    headers: { authorization: `Bearer ${token}` },
+    payload: referral,
+  })
 const counts = async () => {
   const { rows } = await sql<{ referrals: number; people: number; drafts: string; audit: number }>`
     SELECT (SELECT count(*)::int FROM referrals) AS referrals, (SELECT count(*)::int FROM people) AS people,
-      (SELECT string_agg(data::text, '') FROM referral_drafts) AS drafts, (SELECT count(*)::int FROM audit_events) AS audit`.execute(ctx.db)
+      (SELECT string_agg(data::text, '') FROM referral_drafts) AS drafts, (SELECT count(*)::int FROM audit_events) AS audit`.execute(
+    ctx.db,
+  )
   return rows[0]
 }
 
@@ -66,7 +83,11 @@ beforeAll(async () => {
   expect((await postReferral()).statusCode).toBe(201)
   // Signed in through the pages, with the second factor an investigator needs (a known secret, so the code can be made).
   const secret = newTotpSecret()
-  await ctx.db.updateTable('users').set({ mfa_secret: secret, mfa_enrolled_at: new Date() }).where('id', '=', officer.id).execute()
+  await ctx.db
+    .updateTable('users')
+    .set({ mfa_secret: secret, mfa_enrolled_at: new Date() })
+    .where('id', '=', officer.id)
+    .execute()
   client = new PageClient(ctx.app)
   await client.get('/sign-in')
   const signIn = await client.post('/sign-in', { email: officer.email, password: TEST_PASSWORD })
@@ -94,18 +115,28 @@ describe('a database that cannot take writes', () => {
       const api = await postReferral()
       expect(api.statusCode).toBe(503)
       expect(api.headers['content-type']).toContain('application/problem+json')
-      expect(api.json()).toMatchObject({ status: 503, type: 'urn:lantern:problem:database-read-only', detail: expect.stringContaining('read-only') })
+      expect(api.json()).toMatchObject({
+        status: 503,
+        type: 'urn:lantern:problem:database-read-only',
+        detail: expect.stringContaining('read-only'),
+      })
       expect(api.body).not.toMatch(/transaction|25006|postgres/i)
 
       // A page form: the error page shows what was typed, so nothing is lost.
-      const page = await client.post(draftPath.replace(/received$/, 'what-happened'), { summary: 'Seen at the car wash on Tuesday' })
+      const page = await client.post(draftPath.replace(/received$/, 'what-happened'), {
+        summary: 'Seen at the car wash on Tuesday',
+      })
       expect(page.statusCode, page.body.replace(/\s+/g, ' ').slice(-3000)).toBe(503)
       expect(page.body).toContain('The database is read-only at the moment')
       expect(page.body).toContain('Seen at the car wash on Tuesday')
       expect(page.body).not.toMatch(/\b25006\b|read_only_sql_transaction/)
 
       // Looking at records is audited, and an unaudited look is not allowed: the list is refused just as plainly.
-      const read = await ctx.app.inject({ method: 'GET', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` } })
+      const read = await ctx.app.inject({
+        method: 'GET',
+        url: '/api/v1/referrals',
+        headers: { authorization: `Bearer ${token}` },
+      })
       expect(read.statusCode).toBe(503)
       expect(read.json()).toMatchObject({ type: 'urn:lantern:problem:database-read-only' })
       // Health still answers: the database is up, only not writable.
@@ -124,16 +155,28 @@ describe('a database that cannot take writes', () => {
     // Raised after the referral's rows are written, on its audit row: the whole unit of work must roll back.
     await sql`
       CREATE FUNCTION lantern_test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'could not extend file "base/16384/2619": No space left on device' USING ERRCODE = 'disk_full'; END $$`.execute(ctx.db)
-    await sql`CREATE TRIGGER lantern_test_disk_full BEFORE INSERT ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION lantern_test_disk_full()`.execute(ctx.db)
-    await sql`CREATE TRIGGER lantern_test_disk_full BEFORE UPDATE ON referral_drafts FOR EACH STATEMENT EXECUTE FUNCTION lantern_test_disk_full()`.execute(ctx.db)
+      BEGIN RAISE EXCEPTION 'could not extend file "base/16384/2619": No space left on device' USING ERRCODE = 'disk_full'; END $$`.execute(
+      ctx.db,
+    )
+    await sql`CREATE TRIGGER lantern_test_disk_full BEFORE INSERT ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION lantern_test_disk_full()`.execute(
+      ctx.db,
+    )
+    await sql`CREATE TRIGGER lantern_test_disk_full BEFORE UPDATE ON referral_drafts FOR EACH STATEMENT EXECUTE FUNCTION lantern_test_disk_full()`.execute(
+      ctx.db,
+    )
     try {
       const api = await postReferral()
       expect(api.statusCode).toBe(503)
-      expect(api.json()).toMatchObject({ status: 503, type: 'urn:lantern:problem:database-full', detail: expect.stringContaining('out of storage space') })
+      expect(api.json()).toMatchObject({
+        status: 503,
+        type: 'urn:lantern:problem:database-full',
+        detail: expect.stringContaining('out of storage space'),
+      })
       expect(api.body).not.toMatch(/No space left|base\/16384|53100/)
 
-      const page = await client.post(draftPath.replace(/received$/, 'what-happened'), { summary: 'Two men collected the workers at 6am' })
+      const page = await client.post(draftPath.replace(/received$/, 'what-happened'), {
+        summary: 'Two men collected the workers at 6am',
+      })
       expect(page.statusCode).toBe(503)
       expect(page.body).toContain('run out of storage space')
       expect(page.body).toContain('Two men collected the workers at 6am')

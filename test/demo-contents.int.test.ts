@@ -21,14 +21,18 @@ beforeAll(async () => {
 }, 180_000)
 afterAll(() => ctx?.close())
 
-const count = async (query: ReturnType<typeof sql>) => Number(((await query.execute(ctx.db)).rows[0] as { n: string }).n)
+const count = async (query: ReturnType<typeof sql>) =>
+  Number(((await query.execute(ctx.db)).rows[0] as { n: string }).n)
 
 describe('the demo on first start', () => {
   it.each([
     ['screenings', sql`SELECT count(*) AS n FROM screenings`],
     ['County Lines jobs', sql`SELECT count(*) AS n FROM cases WHERE kind = 'county-lines'`],
     ['deal lines', sql`SELECT count(*) AS n FROM objects WHERE kind = 'deal-line'`],
-    ['cuckooed addresses on live jobs', sql`SELECT count(*) AS n FROM locations l JOIN case_locations cl ON cl.location_id = l.id WHERE l.cuckooed`],
+    [
+      'cuckooed addresses on live jobs',
+      sql`SELECT count(*) AS n FROM locations l JOIN case_locations cl ON cl.location_id = l.id WHERE l.cuckooed`,
+    ],
     ['tasks on live jobs', sql`SELECT count(*) AS n FROM case_tasks`],
     ['events on live jobs', sql`SELECT count(*) AS n FROM events WHERE case_id IS NOT NULL`],
     ['live jobs opened on different days', sql`SELECT count(DISTINCT created_at::date) AS n FROM cases`],
@@ -43,29 +47,83 @@ describe('the demo on first start', () => {
     ['NRM drafts', sql`SELECT count(*) AS n FROM nrm_drafts`],
     ['safeguarding plans', sql`SELECT count(*) AS n FROM safeguarding_plans`],
     ['hub meetings', sql`SELECT count(*) AS n FROM hub_meetings`],
-    ['NRM referrals awaiting a reasonable grounds decision', sql`SELECT count(*) AS n FROM nrm_referrals n WHERE NOT EXISTS (SELECT 1 FROM nrm_events e WHERE e.nrm_referral_id = n.id)`],
-    ['positive reasonable grounds decisions', sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'reasonable-grounds' AND outcome = 'positive'`],
-    ['negative reasonable grounds decisions', sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'reasonable-grounds' AND outcome = 'negative'`],
-    ['positive conclusive grounds decisions', sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'conclusive-grounds' AND outcome = 'positive'`],
-    ['negative conclusive grounds decisions', sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'conclusive-grounds' AND outcome = 'negative'`],
+    [
+      'NRM referrals awaiting a reasonable grounds decision',
+      sql`SELECT count(*) AS n FROM nrm_referrals n WHERE NOT EXISTS (SELECT 1 FROM nrm_events e WHERE e.nrm_referral_id = n.id)`,
+    ],
+    [
+      'positive reasonable grounds decisions',
+      sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'reasonable-grounds' AND outcome = 'positive'`,
+    ],
+    [
+      'negative reasonable grounds decisions',
+      sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'reasonable-grounds' AND outcome = 'negative'`,
+    ],
+    [
+      'positive conclusive grounds decisions',
+      sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'conclusive-grounds' AND outcome = 'positive'`,
+    ],
+    [
+      'negative conclusive grounds decisions',
+      sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'conclusive-grounds' AND outcome = 'negative'`,
+    ],
     ['reconsiderations', sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'reconsideration-requested'`],
     ['withdrawals', sql`SELECT count(*) AS n FROM nrm_events WHERE kind = 'withdrawn'`],
-    ['people referred as children turning 18', sql`SELECT count(*) AS n FROM nrm_referrals n JOIN people p ON p.id = n.person_id WHERE n.child_at_referral AND p.date_of_birth + interval '18 years' BETWEEN now() AND now() + interval '90 days'`],
-    ['crime numbers on referrals', sql`SELECT count(*) AS n FROM occurrence_references WHERE kind = 'crime' AND referral_id IS NOT NULL`],
-    ['references carried to NRM referrals', sql`SELECT count(*) AS n FROM occurrence_references WHERE nrm_referral_id IS NOT NULL`],
-    ['a warrant-day screening of people met together on a live job', sql`SELECT count(*) AS n FROM screening_groups g WHERE g.case_id IS NOT NULL AND (SELECT count(*) FROM screenings s WHERE s.group_id = g.id) >= 3`],
+    [
+      'people referred as children turning 18',
+      sql`SELECT count(*) AS n FROM nrm_referrals n JOIN people p ON p.id = n.person_id WHERE n.child_at_referral AND p.date_of_birth + interval '18 years' BETWEEN now() AND now() + interval '90 days'`,
+    ],
+    [
+      'crime numbers on referrals',
+      sql`SELECT count(*) AS n FROM occurrence_references WHERE kind = 'crime' AND referral_id IS NOT NULL`,
+    ],
+    [
+      'references carried to NRM referrals',
+      sql`SELECT count(*) AS n FROM occurrence_references WHERE nrm_referral_id IS NOT NULL`,
+    ],
+    [
+      'a warrant-day screening of people met together on a live job',
+      sql`SELECT count(*) AS n FROM screening_groups g WHERE g.case_id IS NOT NULL AND (SELECT count(*) FROM screenings s WHERE s.group_id = g.id) >= 3`,
+    ],
     ['Duty to Notify submissions', sql`SELECT count(*) AS n FROM dtn_submissions`],
     ['an information-sharing agreement', sql`SELECT count(*) AS n FROM sharing_agreements`],
-    ['live disclosures to the demo partner’s agency', sql`SELECT count(*) AS n FROM disclosures d JOIN users u ON u.agency_id = d.agency_id WHERE u.email = 'partner@demo.lantern.test' AND d.status = 'live' AND d.revoked_at IS NULL`],
-    ['disclosures awaiting a supervisor’s approval', sql`SELECT count(*) AS n FROM disclosures WHERE status = 'awaiting-approval'`],
-    ['support services in the directory, victim care among them', sql`SELECT count(*) AS n FROM support_services WHERE category = 'victim-care' AND active`],
-    ['support contacts logged by the demo ISA', sql`SELECT count(*) AS n FROM support_contacts c JOIN users u ON u.id = c.recorded_by WHERE u.email = 'isa@demo.lantern.test'`],
+    [
+      'live disclosures to the demo partner’s agency',
+      sql`SELECT count(*) AS n FROM disclosures d JOIN users u ON u.agency_id = d.agency_id WHERE u.email = 'partner@demo.lantern.test' AND d.status = 'live' AND d.revoked_at IS NULL`,
+    ],
+    [
+      'disclosures awaiting a supervisor’s approval',
+      sql`SELECT count(*) AS n FROM disclosures WHERE status = 'awaiting-approval'`,
+    ],
+    [
+      'support services in the directory, victim care among them',
+      sql`SELECT count(*) AS n FROM support_services WHERE category = 'victim-care' AND active`,
+    ],
+    [
+      'support contacts logged by the demo ISA',
+      sql`SELECT count(*) AS n FROM support_contacts c JOIN users u ON u.id = c.recorded_by WHERE u.email = 'isa@demo.lantern.test'`,
+    ],
     ['an accepted referral out', sql`SELECT count(*) AS n FROM support_referrals WHERE status = 'accepted'`],
-    ['a declined referral out with its reason', sql`SELECT count(*) AS n FROM support_referrals WHERE status = 'declined' AND outcome IS NOT NULL`],
-    ['victims with how they were recruited recorded', sql`SELECT count(*) AS n FROM victim_context_situations WHERE recruitment_methods <> '{}' AND recruitment_methods <> '{unknown}'`],
-    ['journeys through more than one country', sql`SELECT count(*) AS n FROM (SELECT situation_id FROM victim_context_journey GROUP BY situation_id HAVING count(DISTINCT country) > 1) j`],
-    ['victims exploited in the textile industry', sql`SELECT count(*) AS n FROM victim_context_situations WHERE 'textiles' = ANY (labour_sectors)`],
-    ['perpetrators named from the referral’s suspects', sql`SELECT count(*) AS n FROM victim_context_perpetrators WHERE person_id IS NOT NULL`],
+    [
+      'a declined referral out with its reason',
+      sql`SELECT count(*) AS n FROM support_referrals WHERE status = 'declined' AND outcome IS NOT NULL`,
+    ],
+    [
+      'victims with how they were recruited recorded',
+      sql`SELECT count(*) AS n FROM victim_context_situations WHERE recruitment_methods <> '{}' AND recruitment_methods <> '{unknown}'`,
+    ],
+    [
+      'journeys through more than one country',
+      sql`SELECT count(*) AS n FROM (SELECT situation_id FROM victim_context_journey GROUP BY situation_id HAVING count(DISTINCT country) > 1) j`,
+    ],
+    [
+      'victims exploited in the textile industry',
+      sql`SELECT count(*) AS n FROM victim_context_situations WHERE 'textiles' = ANY (labour_sectors)`,
+    ],
+    [
+      'perpetrators named from the referral’s suspects',
+      sql`SELECT count(*) AS n FROM victim_context_perpetrators WHERE person_id IS NOT NULL`,
+    ],
   ])('has %s', async (_what, query) => {
     expect(await count(query)).toBeGreaterThan(0)
   })
@@ -73,31 +131,61 @@ describe('the demo on first start', () => {
 
 describe('people across sources on the demo', () => {
   it('has people referred by more than one source, so the hidden number can be estimated', async () => {
-    const overview = summariseOverlaps(await peopleBySourceSet(ctx.db, { from: new Date(Date.now() - 365 * 86_400_000), to: null }))
+    const overview = summariseOverlaps(
+      await peopleBySourceSet(ctx.db, { from: new Date(Date.now() - 365 * 86_400_000), to: null }),
+    )
     expect(overview.bySourceCount.find((b) => b.sources === 2)?.people ?? 0).toBeGreaterThan(0)
     expect(overview.mse, overview.mse.ok ? '' : overview.mse.problem).toMatchObject({ ok: true })
   })
 })
 
 describe('My work on the demo', () => {
-  const userId = async (email: string) => (await ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id
+  const userId = async (email: string) =>
+    (await ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id
 
   it('shows the demo ISA a stalled referral out and a safeguarding review due, for the victims they support', async () => {
     const isa = await currentUserOf(ctx, await userId('isa@demo.lantern.test'))
     const stalled = await ctx.services.support.stalledReferrals(isa, false, { userId: isa.id })
     expect(stalled.length).toBeGreaterThan(0)
-    const reviews = await ctx.services.safeguarding.reviewsDue(isa, false, ctx.config.supportReviewLookaheadDays, { userId: isa.id })
+    const reviews = await ctx.services.safeguarding.reviewsDue(isa, false, ctx.config.supportReviewLookaheadDays, {
+      userId: isa.id,
+    })
     expect(reviews.length).toBeGreaterThan(0)
-    const supported = new Set((await ctx.db.selectFrom('person_support_workers').select('person_id').where('user_id', '=', isa.id).execute()).map((r) => r.person_id))
+    const supported = new Set(
+      (
+        await ctx.db.selectFrom('person_support_workers').select('person_id').where('user_id', '=', isa.id).execute()
+      ).map((r) => r.person_id),
+    )
     expect([...stalled, ...reviews].every((r) => supported.has(r.person_id))).toBe(true)
     // And the referral still in time is not stalled.
-    expect(Number((await sql<{ n: string }>`SELECT count(*) AS n FROM support_referrals WHERE status = 'awaiting' AND follow_up_on > current_date`.execute(ctx.db)).rows[0].n)).toBeGreaterThan(0)
+    expect(
+      Number(
+        (
+          await sql<{
+            n: string
+          }>`SELECT count(*) AS n FROM support_referrals WHERE status = 'awaiting' AND follow_up_on > current_date`.execute(
+            ctx.db,
+          )
+        ).rows[0].n,
+      ),
+    ).toBeGreaterThan(0)
   })
 
   it('shows the team every NRM stage until the person leaves the NRM', async () => {
     const ds = await userId('ds@demo.lantern.test')
     const items = await createNrmService(ctx.db, createScreeningRules()).workItems(ds, true, { userId: ds })
-    expect(new Set(items.map((i) => i.kind))).toEqual(new Set(['submit-nrm', 'submit-dtn', 'rg-due', 'awaiting-cg', 'reconsideration-pending', 'reconsider', 'move-on', 'consent-at-18']))
+    expect(new Set(items.map((i) => i.kind))).toEqual(
+      new Set([
+        'submit-nrm',
+        'submit-dtn',
+        'rg-due',
+        'awaiting-cg',
+        'reconsideration-pending',
+        'reconsider',
+        'move-on',
+        'consent-at-18',
+      ]),
+    )
     // Earliest first, "now" (no date) before any date.
     const dates = items.map((i) => i.due_on ?? '')
     expect(dates).toEqual([...dates].sort())
@@ -107,26 +195,58 @@ describe('My work on the demo', () => {
     const [isaId, dsId] = [await userId('isa@demo.lantern.test'), await userId('ds@demo.lantern.test')]
     const nrm = createNrmService(ctx.db, createScreeningRules())
     const before = await nrm.workItems(isaId, false, { userId: isaId })
-    const target = (await nrm.workItems(dsId, true, { userId: dsId })).find((i) => i.kind === 'awaiting-cg' && !before.some((b) => b.person_id === i.person_id))!
-    await createSupportWorkerService(ctx.db).assignSupportWorker(target.person_id, isaId, await currentUserOf(ctx, dsId), { userId: dsId })
+    const target = (await nrm.workItems(dsId, true, { userId: dsId })).find(
+      (i) => i.kind === 'awaiting-cg' && !before.some((b) => b.person_id === i.person_id),
+    )!
+    await createSupportWorkerService(ctx.db).assignSupportWorker(
+      target.person_id,
+      isaId,
+      await currentUserOf(ctx, dsId),
+      { userId: dsId },
+    )
     const after = await nrm.workItems(isaId, false, { userId: isaId })
     expect(after.filter((i) => i.person_id === target.person_id).map((i) => i.kind)).toContain('awaiting-cg')
-    expect(after.every((i) => i.person_id === target.person_id || before.some((b) => b.person_id === i.person_id))).toBe(true)
+    expect(
+      after.every((i) => i.person_id === target.person_id || before.some((b) => b.person_id === i.person_id)),
+    ).toBe(true)
   })
 })
 
 describe('the problem profile on the demo', () => {
   it('has something in every chart that matters for where to act, and names the places many share', async () => {
-    const profile = await createProblemProfileService(ctx.db, { suppressionThreshold: 5 }).profile({ from: null, to: null, priority: null, ageGroup: null })
+    const profile = await createProblemProfileService(ctx.db, { suppressionThreshold: 5 }).profile({
+      from: null,
+      to: null,
+      priority: null,
+      ageGroup: null,
+    })
     expect(profile.total).toBeGreaterThan(20)
-    for (const name of ['recruitment-methods', 'platforms', 'vulnerabilities', 'control-methods', 'labour-sectors', 'countries', 'uk-places', 'routes', 'where-to-act']) {
+    for (const name of [
+      'recruitment-methods',
+      'platforms',
+      'vulnerabilities',
+      'control-methods',
+      'labour-sectors',
+      'countries',
+      'uk-places',
+      'routes',
+      'where-to-act',
+    ]) {
       const table = profile.tables.find((t) => t.name === name)!
       expect(table.rows.length, name).toBeGreaterThan(0)
     }
     expect(profile.tables.find((t) => t.name === 'uk-places')!.rows.some((r) => r[0] !== 'Other UK places')).toBe(true)
     expect(profile.graph.links.length).toBeGreaterThan(0)
     // Each strategic priority's pattern shows: sexual exploitation, the travelling community and the textile industry.
-    const filtered = async (priority: string) => (await createProblemProfileService(ctx.db, { suppressionThreshold: 5 }).profile({ from: null, to: null, priority, ageGroup: null })).total
+    const filtered = async (priority: string) =>
+      (
+        await createProblemProfileService(ctx.db, { suppressionThreshold: 5 }).profile({
+          from: null,
+          to: null,
+          priority,
+          ageGroup: null,
+        })
+      ).total
     expect(await filtered('sexual-exploitation')).toBeGreaterThan(0)
     expect(await filtered('textile-industry')).toBeGreaterThan(0)
   })

@@ -22,14 +22,27 @@ describe('health and an unreachable database', () => {
     const url = `postgres://nobody@127.0.0.1:${await freePort()}/nothing`
     const config = testConfig({ DATABASE_URL: url })
     const db = createDb(url, 1)
-    const { app } = await createApp({ config, db, services: createServices(db, config), isDemo: () => false, logger: false })
+    const { app } = await createApp({
+      config,
+      db,
+      services: createServices(db, config),
+      isDemo: () => false,
+      logger: false,
+    })
     try {
       const health = await app.inject({ method: 'GET', url: '/health' })
       expect(health.statusCode).toBe(503)
       expect(health.json()).toEqual({ status: 'unavailable', database: { status: 'unreachable' } })
-      const api = await app.inject({ method: 'GET', url: '/api/v1/referrals', headers: { authorization: 'Bearer lantern_x' } })
+      const api = await app.inject({
+        method: 'GET',
+        url: '/api/v1/referrals',
+        headers: { authorization: 'Bearer lantern_x' },
+      })
       expect(api.statusCode).toBe(503)
-      expect(api.json()).toMatchObject({ status: 503, detail: 'The database is unavailable. Nothing was saved. Try again in a minute.' })
+      expect(api.json()).toMatchObject({
+        status: 503,
+        detail: 'The database is unavailable. Nothing was saved. Try again in a minute.',
+      })
       const page = await app.inject({ method: 'GET', url: '/referrals', headers: { cookie: 'lantern_session=abc' } })
       expect(page.statusCode).toBe(503)
       expect(page.body).toContain('Lantern cannot reach its database just now. Nothing you sent was saved.')
@@ -43,7 +56,9 @@ describe('health and an unreachable database', () => {
     const client = new PageClient(ctx.app)
     await client.signIn((await createUser(ctx, 'pcso')).email)
     expect((await ctx.app.inject({ method: 'GET', url: '/assets/govuk/govuk-frontend.min.js' })).statusCode).toBe(200)
-    expect((await ctx.app.inject({ method: 'GET', url: '/assets/js/application.js' })).headers['content-type']).toContain('javascript')
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: '/assets/js/application.js' })).headers['content-type'],
+    ).toContain('javascript')
     expect((await client.get('/assets/govuk/package.json')).statusCode).toBe(404)
     expect((await client.get('/assets/govuk/..%2F..%2Fpackage.json')).statusCode).toBe(404)
   })

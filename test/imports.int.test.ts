@@ -14,13 +14,21 @@ let dc: PageClient
 let token: string
 let analystToken: string
 
-const csvOf = (rows: string[][]) => Buffer.from(rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n')
+const csvOf = (rows: string[][]) =>
+  Buffer.from(
+    rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') +
+      '\r\n',
+  )
 const HEADERS = ['Client', 'DOB', 'Sex', 'Nationality', 'Mobile', 'Postcode', 'Date received', 'Notes']
 
 /** Upload through the page and return the import id from the redirect. */
 async function upload(client: PageClient, source: string, filename: string, data: Buffer, contentType = 'text/csv') {
   await client.get('/imports/new')
-  const response = await client.postMultipart('/imports', { source, referralSource: 'helpline' }, { field: 'file', filename, contentType, data })
+  const response = await client.postMultipart(
+    '/imports',
+    { source, referralSource: 'helpline' },
+    { field: 'file', filename, contentType, data },
+  )
   expect(response.statusCode, response.body.slice(0, 500)).toBe(303)
   return /\/imports\/([0-9a-f-]{36})\/mapping/.exec(response.headers.location as string)![1]
 }
@@ -30,8 +38,24 @@ async function finish() {
   await ctx.services.imports.work()
 }
 
-const referralCount = async () => Number((await ctx.db.selectFrom('referrals').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
-const peopleCount = async () => Number((await ctx.db.selectFrom('people').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+const referralCount = async () =>
+  Number(
+    (
+      await ctx.db
+        .selectFrom('referrals')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
+const peopleCount = async () =>
+  Number(
+    (
+      await ctx.db
+        .selectFrom('people')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
 
 beforeAll(async () => {
   ctx = await createTestContext()
@@ -48,7 +72,11 @@ afterAll(async () => {
 
 describe('reading files', () => {
   it('parses quoted CSV and decides the type from the bytes, not the name', () => {
-    expect(parseCsv('a,b\r\n"x, ""y""",2\n"line\nbreak",3')).toEqual([['a', 'b'], ['x, "y"', '2'], ['line\nbreak', '3']])
+    expect(parseCsv('a,b\r\n"x, ""y""",2\n"line\nbreak",3')).toEqual([
+      ['a', 'b'],
+      ['x, "y"', '2'],
+      ['line\nbreak', '3'],
+    ])
     expect(sniffImportFile(Buffer.from('Name,DOB\nA,1990-01-01\n'))).toBe('csv')
     expect(sniffImportFile(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]))).toBeNull()
   })
@@ -57,7 +85,16 @@ describe('reading files', () => {
 describe('a CSV import through the pages', () => {
   const rows = [
     HEADERS,
-    ['Mihai Ionescu', '14/03/1991', 'M', 'RO', '07123 456001', 'LS11 5AB', '01/11/2026', 'Working at a car wash, no pay'],
+    [
+      'Mihai Ionescu',
+      '14/03/1991',
+      'M',
+      'RO',
+      '07123 456001',
+      'LS11 5AB',
+      '01/11/2026',
+      'Working at a car wash, no pay',
+    ],
     ['Ana Dumitru', '1994-07-02', 'female', 'RO', '', 'LS12 1AA', '', ''],
     ['Bad Date', '31/02/1990', 'F', 'PL', '', '', '', ''],
     ['', '01/01/1980', 'M', '', '', '', '', 'No name given'],
@@ -71,7 +108,9 @@ describe('a CSV import through the pages', () => {
     const mapping = await dc.get(`/imports/${importId}/mapping`)
     expect(mapping.statusCode).toBe(200)
     // "Client" is no heading Lantern knows: it is left unmapped until the user chooses.
-    expect(/<select[^>]*id="column-0"[\s\S]*?<\/select>/.exec(mapping.body)![0]).not.toMatch(/value="fullName" selected/)
+    expect(/<select[^>]*id="column-0"[\s\S]*?<\/select>/.exec(mapping.body)![0]).not.toMatch(
+      /value="fullName" selected/,
+    )
     expect(/<select[^>]*id="column-1"[\s\S]*?<\/select>/.exec(mapping.body)![0]).toMatch(/value="dateOfBirth" selected/)
 
     const withoutName = await dc.post(`/imports/${importId}/mapping`, { 'column-1': 'dateOfBirth' })
@@ -80,11 +119,27 @@ describe('a CSV import through the pages', () => {
     const twice = await dc.post(`/imports/${importId}/mapping`, { 'column-0': 'fullName', 'column-7': 'fullName' })
     expect(twice.body).toContain('Full name is chosen for both')
 
-    const chosen = { 'column-0': 'fullName', 'column-1': 'dateOfBirth', 'column-2': 'gender', 'column-3': 'nationality', 'column-4': 'phone', 'column-5': 'postcode', 'column-6': 'receivedAt', 'column-7': 'summary' }
-    expect((await dc.post(`/imports/${importId}/mapping`, chosen)).headers.location).toBe(`/imports/${importId}/preview`)
+    const chosen = {
+      'column-0': 'fullName',
+      'column-1': 'dateOfBirth',
+      'column-2': 'gender',
+      'column-3': 'nationality',
+      'column-4': 'phone',
+      'column-5': 'postcode',
+      'column-6': 'receivedAt',
+      'column-7': 'summary',
+    }
+    expect((await dc.post(`/imports/${importId}/mapping`, chosen)).headers.location).toBe(
+      `/imports/${importId}/preview`,
+    )
 
     // The same headings from the same source, in another order: the mapping comes back by itself.
-    const again = await upload(dc, 'riverton helpline EXPORT', 'next-week.csv', csvOf([[...HEADERS].reverse(), [...rows[1]].reverse()]))
+    const again = await upload(
+      dc,
+      'riverton helpline EXPORT',
+      'next-week.csv',
+      csvOf([[...HEADERS].reverse(), [...rows[1]].reverse()]),
+    )
     const remembered = await dc.get(`/imports/${again}/mapping`)
     expect(remembered.body).toContain('These are the choices made last time')
     expect(/<select[^>]*id="column-7"[\s\S]*?<\/select>/.exec(remembered.body)![0]).toMatch(/value="fullName" selected/)
@@ -110,7 +165,15 @@ describe('a CSV import through the pages', () => {
     expect(await referralCount()).toBe(before + 2)
 
     const progress = await dc.get(`/imports/${importId}/progress`)
-    expect(progress.json()).toMatchObject({ status: 'completed', total: 6, processed: 6, created: 2, review: 0, failed: 4, alreadyImported: 0 })
+    expect(progress.json()).toMatchObject({
+      status: 'completed',
+      total: 6,
+      processed: 6,
+      created: 2,
+      review: 0,
+      failed: 4,
+      alreadyImported: 0,
+    })
     const page = await dc.get(`/imports/${importId}`)
     expect(page.body).toContain('Import finished')
     expect(page.body).toMatch(/<progress[^>]*max="6"[^>]*value="6"/)
@@ -129,31 +192,78 @@ describe('a CSV import through the pages', () => {
     ])
 
     // The imported person has their phone linked, and the referral names the source.
-    const mihai = await ctx.db.selectFrom('person_names').select('person_id').where('full_name', '=', 'Mihai Ionescu').executeTakeFirstOrThrow()
-    const phone = await ctx.db.selectFrom('entity_links').select('to_type').where('from_id', '=', mihai.person_id).where('to_type', '=', 'object').execute()
+    const mihai = await ctx.db
+      .selectFrom('person_names')
+      .select('person_id')
+      .where('full_name', '=', 'Mihai Ionescu')
+      .executeTakeFirstOrThrow()
+    const phone = await ctx.db
+      .selectFrom('entity_links')
+      .select('to_type')
+      .where('from_id', '=', mihai.person_id)
+      .where('to_type', '=', 'object')
+      .execute()
     expect(phone).toHaveLength(1)
 
-    const actions = (await ctx.db.selectFrom('audit_events').select('action').where('subject_id', '=', importId).execute()).map((a) => a.action)
-    expect(actions).toEqual(expect.arrayContaining(['import.uploaded', 'import.mapped', 'import.started', 'import.batch-processed', 'import.viewed', 'import.failures-downloaded']))
+    const actions = (
+      await ctx.db.selectFrom('audit_events').select('action').where('subject_id', '=', importId).execute()
+    ).map((a) => a.action)
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'import.uploaded',
+        'import.mapped',
+        'import.started',
+        'import.batch-processed',
+        'import.viewed',
+        'import.failures-downloaded',
+      ]),
+    )
   })
 
   it('creates nothing new when the same file is imported again', async () => {
     const [referrals, people] = [await referralCount(), await peopleCount()]
     const again = await upload(dc, 'Riverton Helpline export', 'helpline-again.csv', csvOf(rows))
     await dc.get(`/imports/${again}/mapping`)
-    await dc.post(`/imports/${again}/mapping`, { 'column-0': 'fullName', 'column-1': 'dateOfBirth', 'column-2': 'gender', 'column-3': 'nationality', 'column-4': 'phone', 'column-5': 'postcode', 'column-6': 'receivedAt', 'column-7': 'summary' })
+    await dc.post(`/imports/${again}/mapping`, {
+      'column-0': 'fullName',
+      'column-1': 'dateOfBirth',
+      'column-2': 'gender',
+      'column-3': 'nationality',
+      'column-4': 'phone',
+      'column-5': 'postcode',
+      'column-6': 'receivedAt',
+      'column-7': 'summary',
+    })
     await dc.post(`/imports/${again}/start`, {})
     await finish()
-    expect((await dc.get(`/imports/${again}/progress`)).json()).toMatchObject({ status: 'completed', created: 0, alreadyImported: 2, failed: 4 })
+    expect((await dc.get(`/imports/${again}/progress`)).json()).toMatchObject({
+      status: 'completed',
+      created: 0,
+      alreadyImported: 2,
+      failed: 4,
+    })
     expect([await referralCount(), await peopleCount()]).toEqual([referrals, people])
   })
 
   it('refuses a file that is not CSV or XLSX, whatever its name', async () => {
     await dc.get('/imports/new')
-    const png = await dc.postMultipart('/imports', { source: 'Partner', referralSource: 'helpline' }, { field: 'file', filename: 'people.csv', contentType: 'text/csv', data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]) })
+    const png = await dc.postMultipart(
+      '/imports',
+      { source: 'Partner', referralSource: 'helpline' },
+      {
+        field: 'file',
+        filename: 'people.csv',
+        contentType: 'text/csv',
+        data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]),
+      },
+    )
     expect(png.statusCode).toBe(400)
     expect(png.body).toContain('The selected file must be a CSV or an Excel workbook (XLSX)')
-    const noSource = await dc.postMultipart('/imports', { source: '', referralSource: 'helpline' }, { field: 'file', filename: 'a.csv', contentType: 'text/csv', data: csvOf(rows) })
+    const noSource = await dc.postMultipart(
+      '/imports',
+      { source: '', referralSource: 'helpline' },
+      { field: 'file', filename: 'a.csv', contentType: 'text/csv', data: csvOf(rows) },
+    )
     expect(noSource.body).toContain('Enter the name of the source')
   })
 })
@@ -161,8 +271,20 @@ describe('a CSV import through the pages', () => {
 describe('likely duplicates', () => {
   it('holds a likely duplicate for a reviewer instead of creating a person, and attaches the referral when they say it is the same person', async () => {
     const headers = { authorization: `Bearer ${token}` }
-    const known = (await ctx.app.inject({ method: 'POST', url: '/api/v1/people', headers, payload: { names: ['Elena Vasilescu'], dateOfBirth: '1993-05-21', gender: 'female', nationalities: ['RO'] } })).json().id as string
-    await ctx.app.inject({ method: 'POST', url: `/api/v1/people/${known}/objects`, headers, payload: { kind: 'phone', value: '07123 654321', relation: 'uses', source: 'Helpline report' } })
+    const known = (
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/people',
+        headers,
+        payload: { names: ['Elena Vasilescu'], dateOfBirth: '1993-05-21', gender: 'female', nationalities: ['RO'] },
+      })
+    ).json().id as string
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/people/${known}/objects`,
+      headers,
+      payload: { kind: 'phone', value: '07123 654321', relation: 'uses', source: 'Helpline report' },
+    })
     const people = await peopleCount()
 
     const file = csvOf([
@@ -171,10 +293,23 @@ describe('likely duplicates', () => {
       ['Elena Vasilesku', '21/05/1993', 'F', '07123 654321'],
     ])
     const id = await upload(dc, 'Partner NGO', 'ngo.csv', file)
-    expect((await dc.post(`/imports/${id}/mapping`, { 'column-0': 'fullName', 'column-1': 'dateOfBirth', 'column-2': 'gender', 'column-3': 'phone' })).statusCode).toBe(303)
+    expect(
+      (
+        await dc.post(`/imports/${id}/mapping`, {
+          'column-0': 'fullName',
+          'column-1': 'dateOfBirth',
+          'column-2': 'gender',
+          'column-3': 'phone',
+        })
+      ).statusCode,
+    ).toBe(303)
     await dc.post(`/imports/${id}/start`, {})
     await finish()
-    expect((await dc.get(`/imports/${id}/progress`)).json()).toMatchObject({ status: 'completed', created: 0, review: 2 })
+    expect((await dc.get(`/imports/${id}/progress`)).json()).toMatchObject({
+      status: 'completed',
+      created: 0,
+      review: 2,
+    })
     expect(await peopleCount()).toBe(people)
 
     const page = await dc.get(`/imports/${id}`)
@@ -186,11 +321,21 @@ describe('likely duplicates', () => {
     expect(review.body).toContain('Why they may be the same person')
     expect(review.body).toContain(`/people/${known}`)
 
-    expect((await dc.post(`/imports/${id}/rows/${rowIds[0]}`, {})).body).toContain('Select whether this is the same person')
+    expect((await dc.post(`/imports/${id}/rows/${rowIds[0]}`, {})).body).toContain(
+      'Select whether this is the same person',
+    )
     expect((await dc.post(`/imports/${id}/rows/${rowIds[0]}`, { decision: 'same' })).statusCode).toBe(303)
-    const first = await ctx.db.selectFrom('import_rows').select(['referral_id', 'person_id', 'status']).where('id', '=', rowIds[0]).executeTakeFirstOrThrow()
+    const first = await ctx.db
+      .selectFrom('import_rows')
+      .select(['referral_id', 'person_id', 'status'])
+      .where('id', '=', rowIds[0])
+      .executeTakeFirstOrThrow()
     expect(first).toMatchObject({ status: 'same-person', person_id: known })
-    const subjects = await ctx.db.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', first.referral_id!).execute()
+    const subjects = await ctx.db
+      .selectFrom('referral_subjects')
+      .select('person_id')
+      .where('referral_id', '=', first.referral_id!)
+      .execute()
     expect(subjects.map((s) => s.person_id)).toEqual([known])
     expect(await peopleCount()).toBe(people)
     // Decided once.
@@ -199,7 +344,12 @@ describe('likely duplicates', () => {
     expect((await dc.post(`/imports/${id}/rows/${rowIds[1]}`, { decision: 'new' })).statusCode).toBe(303)
     expect(await peopleCount()).toBe(people + 1)
     expect((await dc.get(`/imports/${id}/progress`)).json()).toMatchObject({ created: 2, review: 0 })
-    const decided = await ctx.db.selectFrom('audit_events').select('action').where('subject_id', '=', id).where('action', '=', 'import.row-decided').execute()
+    const decided = await ctx.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('subject_id', '=', id)
+      .where('action', '=', 'import.row-decided')
+      .execute()
     expect(decided).toHaveLength(2)
   })
 })
@@ -209,10 +359,20 @@ describe('the background worker', () => {
     const given = ['Adaeze', 'Bogdan', 'Catalina', 'Dritan', 'Esra', 'Florin']
     const family = ['Abara', 'Balan', 'Cela', 'Dervishi', 'Enache']
     const rows = [['Name', 'DOB']]
-    for (let i = 0; i < BATCH_SIZE + 5; i++) rows.push([`${given[i % 6]} ${family[Math.floor(i / 6)]}`, `${1 + i}/${1 + (i % 12)}/19${60 + i}`])
+    for (let i = 0; i < BATCH_SIZE + 5; i++)
+      rows.push([`${given[i % 6]} ${family[Math.floor(i / 6)]}`, `${1 + i}/${1 + (i % 12)}/19${60 + i}`])
     const user = await createUser(ctx, 'support')
     const actor = { userId: user.id }
-    const { id } = await ctx.services.imports.upload({ source: 'Restart test', referralSource: 'partner-agency', filename: 'restart.csv', data: csvOf(rows), truncated: false }, actor)
+    const { id } = await ctx.services.imports.upload(
+      {
+        source: 'Restart test',
+        referralSource: 'partner-agency',
+        filename: 'restart.csv',
+        data: csvOf(rows),
+        truncated: false,
+      },
+      actor,
+    )
     await ctx.services.imports.setMapping(id, { Name: 'fullName', DOB: 'dateOfBirth' }, actor)
     await ctx.services.imports.start(id, actor)
     // As a crashed process leaves it: running, nobody working it.
@@ -227,15 +387,29 @@ describe('the background worker', () => {
     const held = ctx.db.transaction().execute(async (trx) => {
       await trx.selectFrom('import_jobs').select('id').where('id', '=', id).forUpdate().execute()
       await ctx.services.imports.work()
-      return (await ctx.db.selectFrom('import_jobs').select('next_row').where('id', '=', id).executeTakeFirstOrThrow()).next_row
+      return (await ctx.db.selectFrom('import_jobs').select('next_row').where('id', '=', id).executeTakeFirstOrThrow())
+        .next_row
     })
     expect(await held).toBe(0)
 
     await ctx.services.imports.work()
     const job = await ctx.db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-    expect(job).toMatchObject({ status: 'completed', next_row: BATCH_SIZE + 5, created_count: BATCH_SIZE + 5, failed_count: 0 })
-    const batches = await ctx.db.selectFrom('audit_events').select(['action', 'actor_user_id']).where('subject_id', '=', id).where('action', '=', 'import.batch-processed').execute()
-    expect(batches).toEqual([{ action: 'import.batch-processed', actor_user_id: user.id }, { action: 'import.batch-processed', actor_user_id: user.id }])
+    expect(job).toMatchObject({
+      status: 'completed',
+      next_row: BATCH_SIZE + 5,
+      created_count: BATCH_SIZE + 5,
+      failed_count: 0,
+    })
+    const batches = await ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'actor_user_id'])
+      .where('subject_id', '=', id)
+      .where('action', '=', 'import.batch-processed')
+      .execute()
+    expect(batches).toEqual([
+      { action: 'import.batch-processed', actor_user_id: user.id },
+      { action: 'import.batch-processed', actor_user_id: user.id },
+    ])
   })
 })
 
@@ -249,29 +423,52 @@ describe('API', () => {
     const xlsx = Buffer.from(await workbook.xlsx.writeBuffer())
 
     const boundary = '----lanternapitest'
-    const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
+    const part = (name: string, value: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
     const body = (fields: Record<string, string>, file: Buffer) =>
       Buffer.concat([
-        Buffer.from(Object.entries(fields).map(([k, v]) => part(k, v)).join('')),
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="export.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+        Buffer.from(
+          Object.entries(fields)
+            .map(([k, v]) => part(k, v))
+            .join(''),
+        ),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="export.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        ),
         file,
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ])
     const post = (fields: Record<string, string>, auth = token) =>
-      ctx.app.inject({ method: 'POST', url: '/api/v1/imports', headers: { authorization: `Bearer ${auth}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body(fields, xlsx) })
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/imports',
+        headers: { authorization: `Bearer ${auth}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: body(fields, xlsx),
+      })
 
-    const badMapping = await post({ source: 'Police Scotland export', mapping: JSON.stringify({ Forename: 'shoeSize' }) })
+    const badMapping = await post({
+      source: 'Police Scotland export',
+      mapping: JSON.stringify({ Forename: 'shoeSize' }),
+    })
     expect(badMapping.statusCode).toBe(400)
     expect(badMapping.headers['content-type']).toContain('application/problem+json')
     expect(badMapping.json().errors).toEqual([{ pointer: '/mapping', detail: '"shoeSize" is not a Lantern field' }])
     expect((await post({ source: 'Police Scotland export', mapping: '{not json' })).statusCode).toBe(400)
 
     const mapping = { Forename: 'givenName', Surname: 'familyName', 'Birth date': 'dateOfBirth', Postcode: 'postcode' }
-    const created = await post({ source: 'Police Scotland export', referralSource: 'police', mapping: JSON.stringify(mapping) })
+    const created = await post({
+      source: 'Police Scotland export',
+      referralSource: 'police',
+      mapping: JSON.stringify(mapping),
+    })
     expect(created.statusCode, created.body).toBe(202)
     const id = created.json().id as string
     await finish()
-    const status = await ctx.app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: { authorization: `Bearer ${token}` } })
+    const status = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/imports/${id}`,
+      headers: { authorization: `Bearer ${token}` },
+    })
     expect(status.statusCode).toBe(200)
     expect(status.json()).toMatchObject({
       id,
@@ -281,18 +478,39 @@ describe('API', () => {
       counts: { created: 1, review: 0, failed: 1, alreadyImported: 0 },
       errors: [{ row: 3, message: 'Date of birth "not a date" must be a real date, like 27/3/1990' }],
     })
-    const tomasz = await ctx.db.selectFrom('person_names').innerJoin('people', 'people.id', 'person_names.person_id').select(['people.date_of_birth']).where('full_name', '=', 'Tomasz Kowalczyk').executeTakeFirstOrThrow()
+    const tomasz = await ctx.db
+      .selectFrom('person_names')
+      .innerJoin('people', 'people.id', 'person_names.person_id')
+      .select(['people.date_of_birth'])
+      .where('full_name', '=', 'Tomasz Kowalczyk')
+      .executeTakeFirstOrThrow()
     expect(tomasz.date_of_birth).toBe('1988-09-09')
 
     // The mapping is remembered for the source: the next export needs none.
     const remembered = await post({ source: 'Police Scotland export' })
     expect(remembered.statusCode).toBe(202)
     await finish()
-    expect((await ctx.app.inject({ method: 'GET', url: `/api/v1/imports/${remembered.json().id}`, headers: { authorization: `Bearer ${token}` } })).json().counts).toEqual({ created: 0, review: 0, failed: 1, alreadyImported: 1 })
+    expect(
+      (
+        await ctx.app.inject({
+          method: 'GET',
+          url: `/api/v1/imports/${remembered.json().id}`,
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json().counts,
+    ).toEqual({ created: 0, review: 0, failed: 1, alreadyImported: 1 })
 
     // An analyst may not import; a missing import is a 404 problem.
     expect((await post({ source: 'X', mapping: JSON.stringify(mapping) }, analystToken)).statusCode).toBe(403)
-    expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/imports/0190a3c1-0000-7000-8000-000000000000', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(404)
+    expect(
+      (
+        await ctx.app.inject({
+          method: 'GET',
+          url: '/api/v1/imports/0190a3c1-0000-7000-8000-000000000000',
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).statusCode,
+    ).toBe(404)
     const openapi = (await ctx.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/v1/imports', '/api/v1/imports/{id}']))
   })

@@ -30,9 +30,14 @@ const R = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}
 const P = (n: number) => `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`
 
 async function seed(db: TestContext['db']) {
-  const bulk = Array.from({ length: 50 }, (_, i) => `('${R(10 + i)}', 'S-${10 + i}', '2025-${i < 40 ? '02' : '11'}-${String((i % 27) + 1).padStart(2, '0')} 10:00Z', 'police', NULL, 'Synthetic', '{labour}', 'new', NULL)`).join(',\n')
+  const bulk = Array.from(
+    { length: 50 },
+    (_, i) =>
+      `('${R(10 + i)}', 'S-${10 + i}', '2025-${i < 40 ? '02' : '11'}-${String((i % 27) + 1).padStart(2, '0')} 10:00Z', 'police', NULL, 'Synthetic', '{labour}', 'new', NULL)`,
+  ).join(',\n')
   await sql
-    .raw(`
+    .raw(
+      `
     INSERT INTO people (id, date_of_birth, approximate_age, age_disputed, gender, nationalities) VALUES
       ('${P(1)}', '1990-05-01', NULL, false, 'male', '{AL}'),
       ('${P(2)}', NULL, 34, false, 'male', '{AL}'),
@@ -64,7 +69,8 @@ async function seed(db: TestContext['db']) {
       ('${R(7)}', '${P(5)}', 'potential-victim', 0),
       ('${R(8)}', '${P(6)}', 'potential-victim', 0),
       ('${R(9)}', '${P(8)}', 'potential-victim', 0);
-  `)
+  `,
+    )
     .execute(db)
 }
 
@@ -74,7 +80,14 @@ beforeAll(async () => {
   ctx = await createTestContext()
   await seed(ctx.db)
   // 2023: a closed population of 400 with independent sources, so the estimate has something to find.
-  ;({ seen: simulatedSeen } = await seedIndependentSources(ctx.db, { seed: 12345, population: 400, year: 2023, referencePrefix: 'SIM', nationalities: ['GB', 'AL', 'VN', 'RO'], youngestAge: 18 }))
+  ;({ seen: simulatedSeen } = await seedIndependentSources(ctx.db, {
+    seed: 12345,
+    population: 400,
+    year: 2023,
+    referencePrefix: 'SIM',
+    nationalities: ['GB', 'AL', 'VN', 'RO'],
+    youngestAge: 18,
+  }))
   analyst = new PageClient(ctx.app)
   await analyst.signIn((await createUser(ctx, 'analyst')).email)
   investigator = new PageClient(ctx.app)
@@ -87,7 +100,11 @@ afterAll(() => ctx.close())
 const actor = { userId: null }
 
 async function auditCount(action: string): Promise<number> {
-  const row = await ctx.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('action', '=', action).executeTakeFirstOrThrow()
+  const row = await ctx.db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('action', '=', action)
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
@@ -101,7 +118,13 @@ describe('people across sources', () => {
       { sources: 2, people: 1 },
       { sources: 3, people: 1 },
     ])
-    expect(Object.fromEntries(overview.lists.map((l) => [l.key, l.people]))).toEqual({ nrm: 1, helpline: 1, police: 2, partner: 1, public: 2 })
+    expect(Object.fromEntries(overview.lists.map((l) => [l.key, l.people]))).toEqual({
+      nrm: 1,
+      helpline: 1,
+      police: 2,
+      partner: 1,
+      public: 2,
+    })
     expect(overview.combinations).toEqual([
       { lists: 'Police', people: 1 },
       { lists: 'Public', people: 1 },
@@ -174,8 +197,11 @@ describe('figures for partners', () => {
     const q2 = byQuarter.table!.cells[1]
     expect(q2[6]).toBe('fewer than 5')
     expect(q2[2]).toBe('fewer than 5')
-    const texts = [byQuarter, bySource].flatMap((f) => (f.table ? [...f.table.cells.flat(), ...f.table.rowTotals, ...f.table.columnTotals, f.table.grandTotal] : []))
-    for (const text of texts) expect(text === '0' || text === 'fewer than 5' || text === '[w]' || Number(text) >= 5).toBe(true)
+    const texts = [byQuarter, bySource].flatMap((f) =>
+      f.table ? [...f.table.cells.flat(), ...f.table.rowTotals, ...f.table.columnTotals, f.table.grandTotal] : [],
+    )
+    for (const text of texts)
+      expect(text === '0' || text === 'fewer than 5' || text === '[w]' || Number(text) >= 5).toBe(true)
     expect(texts).toContain('fewer than 5')
     // Police: R1, R4 and the fifty = 52, shown; every other source is small and hidden.
     const sourceCells = bySource.table!.cells.map((row) => row[0])
@@ -207,7 +233,11 @@ describe('figures for partners', () => {
     expect(csv.body).toContain('Referrals by quarter and type of exploitation')
     const fromPortal = await partner.get('/partner/figures?year=2025&format=csv')
     expect(fromPortal.body).toBe(csv.body)
-    const xlsx = await ctx.app.inject({ method: 'GET', url: '/insight/partner-figures?year=2025&format=xlsx', headers: { cookie: analyst.cookieHeader() } })
+    const xlsx = await ctx.app.inject({
+      method: 'GET',
+      url: '/insight/partner-figures?year=2025&format=xlsx',
+      headers: { cookie: analyst.cookieHeader() },
+    })
     expect(xlsx.statusCode).toBe(200)
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
@@ -245,7 +275,10 @@ describe('the anonymised export', () => {
     const before = await auditCount('insight.anonymised-exported')
     const csv = await analyst.get('/insight/anonymised-export?period=2023&format=csv')
     expect(csv.statusCode).toBe(200)
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n')
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
     expect(lines[0].split(',')).toEqual([...CTDC_COLUMNS])
     const rows = lines.slice(1).map((l) => l.split(','))
     expect(rows.length).toBeGreaterThan(simulatedSeen * 0.9)
@@ -264,7 +297,12 @@ describe('the anonymised export', () => {
 
 describe('who may see what', () => {
   it('keeps partners out of the team pages and the team out of the portal page', async () => {
-    for (const url of ['/insight/sources', '/insight/partner-figures', '/insight/anonymised-export', '/insight/partner-figures?format=csv']) {
+    for (const url of [
+      '/insight/sources',
+      '/insight/partner-figures',
+      '/insight/anonymised-export',
+      '/insight/partner-figures?format=csv',
+    ]) {
       expect((await partner.get(url)).statusCode, url).toBe(403)
     }
     expect((await analyst.get('/partner/figures')).statusCode).toBe(403)

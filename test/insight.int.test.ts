@@ -81,7 +81,14 @@ afterAll(() => ctx.close())
 
 describe('the figures equal the hand-computed ones', () => {
   it('counts referrals by month (London time) and by quarter', async () => {
-    expect(await count('by-month')).toEqual({ 'Jan 2026': [2], 'Feb 2026': [1], 'Mar 2026': [1], 'Apr 2026': [1], 'May 2026': [1], Total: [6] })
+    expect(await count('by-month')).toEqual({
+      'Jan 2026': [2],
+      'Feb 2026': [1],
+      'Mar 2026': [1],
+      'Apr 2026': [1],
+      'May 2026': [1],
+      Total: [6],
+    })
     expect(await count('by-quarter')).toEqual({ '2026 Q1': [4], '2026 Q2': [2], Total: [6] })
   })
 
@@ -103,7 +110,11 @@ describe('the figures equal the hand-computed ones', () => {
     expect(types['Referrals with one type'][0]).toBe(4)
     expect(types['Referrals with two or more types'][0]).toBe(2)
     expect(types['All referrals'][0]).toBe(6)
-    expect(await count('combinations')).toEqual({ 'Labour and sexual': [1, '50.0%'], 'Labour, sexual and criminal': [1, '50.0%'], Total: [2, '100.0%'] })
+    expect(await count('combinations')).toEqual({
+      'Labour and sexual': [1, '50.0%'],
+      'Labour, sexual and criminal': [1, '50.0%'],
+      Total: [2, '100.0%'],
+    })
   })
 
   it('counts strategic priorities, County Lines and potential victims by age, gender, nationality and location', async () => {
@@ -113,7 +124,9 @@ describe('the figures equal the hand-computed ones', () => {
     expect(priority['No strategic priority'][0]).toBe(3)
     expect((await count('county-lines'))['County Lines']).toEqual([1, '16.7%'])
     const age = await count('age')
-    expect([age['Adult (18 or over)'][0], age['Child (under 18)'][0], age['Age not known'][0], age.Total[0]]).toEqual([2, 3, 1, 6])
+    expect([age['Adult (18 or over)'][0], age['Child (under 18)'][0], age['Age not known'][0], age.Total[0]]).toEqual([
+      2, 3, 1, 6,
+    ])
     const gender = await count('gender')
     expect([gender.Male[0], gender.Female[0], gender['Not known'][0]]).toEqual([3, 2, 1])
     const nationality = await count('nationality')
@@ -151,7 +164,9 @@ describe('the figures equal the hand-computed ones', () => {
   })
 
   it('keeps the figures right when records change, in the same transaction', async () => {
-    await sql`INSERT INTO nrm_events (id, nrm_referral_id, kind, occurred_on, outcome, decided_by) VALUES (gen_random_uuid(), ${N(4)}, 'reasonable-grounds', '2026-02-16', 'positive', 'SCA')`.execute(ctx.db)
+    await sql`INSERT INTO nrm_events (id, nrm_referral_id, kind, occurred_on, outcome, decided_by) VALUES (gen_random_uuid(), ${N(4)}, 'reasonable-grounds', '2026-02-16', 'positive', 'SCA')`.execute(
+      ctx.db,
+    )
     expect((await count('nrm-outcomes'))['Reasonable grounds']).toEqual([2, 1, '66.7%', 0, '8.0'])
     expect((await count('nrm-outcomes'))['Conclusive grounds']).toEqual([1, 0, '100.0%', 1, '67.0'])
     await sql`UPDATE people SET gender = 'female' WHERE id = ${P(6)}`.execute(ctx.db)
@@ -172,9 +187,15 @@ describe('the figures equal the hand-computed ones', () => {
     await sql`UPDATE people SET gender = 'not-known' WHERE id = ${P(6)}`.execute(ctx.db)
     await sql`UPDATE referrals SET exploitation_types = '{sexual}' WHERE id = ${R(6)}`.execute(ctx.db)
     // The maintained summary equals a rebuild from scratch.
-    const before = await sql`SELECT scope, dimension, month::text, key, n, days FROM insight_summary WHERE n <> 0 ORDER BY 1, 2, 3, 4`.execute(ctx.db)
+    const before =
+      await sql`SELECT scope, dimension, month::text, key, n, days FROM insight_summary WHERE n <> 0 ORDER BY 1, 2, 3, 4`.execute(
+        ctx.db,
+      )
     await sql`SELECT insight_rebuild()`.execute(ctx.db)
-    const after = await sql`SELECT scope, dimension, month::text, key, n, days FROM insight_summary WHERE n <> 0 ORDER BY 1, 2, 3, 4`.execute(ctx.db)
+    const after =
+      await sql`SELECT scope, dimension, month::text, key, n, days FROM insight_summary WHERE n <> 0 ORDER BY 1, 2, 3, 4`.execute(
+        ctx.db,
+      )
     expect(after.rows).toEqual(before.rows)
   })
   it('caches figures by the database data version: a hit while nothing changes, fresh figures right after a write, in every app instance', async () => {
@@ -184,7 +205,7 @@ describe('the figures equal the hand-computed ones', () => {
     // R5 and R6 (received 1 May, London time), with a part-month at the end.
     const spring: Filters = { from: '2026-04-01', to: '2026-05-20', priority: null }
     const first = rows((await stats.dashboard(spring)).tables.find((t) => t.name === 'source')!)
-    expect(rows((await other.table('source', spring))).Total[0]).toBe(2)
+    expect(rows(await other.table('source', spring)).Total[0]).toBe(2)
     const { hits, misses } = stats.cacheStats
     // The dashboard's charts and downloads read the same cached figures: no recomputation.
     expect(rows(await stats.table('source', spring))).toEqual(first)
@@ -200,7 +221,9 @@ describe('the figures equal the hand-computed ones', () => {
       expect(rows(await other.table('source', spring))['Modern Slavery & Exploitation Helpline'][0]).toBe(1)
       // A change to something the figures do not count leaves the version, and so the cache, alone.
       await sql`UPDATE referrals SET summary = 'Synthetic, edited' WHERE id = ${R(6)}`.execute(ctx.db)
-      expect((await sql<{ version: string }>`SELECT version FROM insight_version`.execute(ctx.db)).rows[0].version).toBe(bumped.rows[0].version)
+      expect(
+        (await sql<{ version: string }>`SELECT version FROM insight_version`.execute(ctx.db)).rows[0].version,
+      ).toBe(bumped.rows[0].version)
     } finally {
       await sql`UPDATE referrals SET source = 'police' WHERE id = ${R(6)}`.execute(ctx.db)
     }
@@ -210,7 +233,8 @@ describe('the figures equal the hand-computed ones', () => {
   it('caches the live jobs figures by their own data version: a new task shows at once, in every instance, and leaves the referral figures cached', async () => {
     const stats = ctx.services.statistics
     const other = createStatisticsService(ctx.db)
-    const liveVersion = async () => BigInt((await sql<{ version: string }>`SELECT version FROM insight_live_version`.execute(ctx.db)).rows[0].version)
+    const liveVersion = async () =>
+      BigInt((await sql<{ version: string }>`SELECT version FROM insight_live_version`.execute(ctx.db)).rows[0].version)
     const caseId = '00000000-0000-4000-b000-000000000001'
     const openTasks = async (s: typeof stats) => rows(await s.table('live-jobs', ALL))['Open tasks'][0] as number
     const before = await openTasks(stats)
@@ -223,13 +247,17 @@ describe('the figures equal the hand-computed ones', () => {
     await stats.table('source', ALL)
     const rangeMisses = stats.cacheStats.misses
     // One transaction writing a case and two tasks moves the version once, when it commits.
-    await sql.raw(`
+    await sql
+      .raw(
+        `
       BEGIN;
       INSERT INTO cases (id, reference, title, kind) VALUES ('${caseId}', 'CASE-2026-000777', 'Car wash', 'investigation');
       INSERT INTO case_tasks (id, case_id, title, due_on) VALUES
         ('00000000-0000-4000-b000-000000000002', '${caseId}', 'Visit the car wash', '2020-01-01'),
         ('00000000-0000-4000-b000-000000000003', '${caseId}', 'Speak to the council', NULL);
-      COMMIT;`).execute(ctx.db)
+      COMMIT;`,
+      )
+      .execute(ctx.db)
     try {
       expect(await liveVersion()).toBe(version + 1n)
       const live = rows(await stats.table('live-jobs', ALL))
@@ -255,7 +283,9 @@ describe('the dashboard page, charts and downloads', () => {
     expect(page.body).toContain('6 referrals, with 6 potential victims')
     expect(page.body).toContain('<img src="/insight/charts/exploitation.svg"')
     expect(page.body).toContain('href="/insight/tables/source.csv"')
-    expect(page.body).toMatch(/<th scope="row" class="govuk-table__header">Labour exploitation<\/th>\s*<td[^>]*>1<\/td>\s*<td[^>]*>2<\/td>\s*<td[^>]*>3<\/td>/)
+    expect(page.body).toMatch(
+      /<th scope="row" class="govuk-table__header">Labour exploitation<\/th>\s*<td[^>]*>1<\/td>\s*<td[^>]*>2<\/td>\s*<td[^>]*>3<\/td>/,
+    )
     expect(page.body).toContain('href="/insight"')
   })
 
@@ -266,12 +296,16 @@ describe('the dashboard page, charts and downloads', () => {
     expect(chart.body).toContain('<svg')
     expect(chart.body).toContain('Police report or live job')
     expect(chart.body).toMatch(/>3<\/text>/)
-    const filtered = await analyst.get('/insight/charts/by-month.svg?from-day=1&from-month=2&from-year=2026&to-day=31&to-month=3&to-year=2026')
+    const filtered = await analyst.get(
+      '/insight/charts/by-month.svg?from-day=1&from-month=2&from-year=2026&to-day=31&to-month=3&to-year=2026',
+    )
     expect(filtered.statusCode).toBe(200)
     expect(filtered.body).toContain('Feb 2026')
     expect(filtered.body).not.toContain('Jan 2026')
     expect((await analyst.get('/insight/charts/nonsense.svg')).statusCode).toBe(404)
-    expect((await analyst.get('/insight/charts/source.svg?from-day=31&from-month=2&from-year=2026')).statusCode).toBe(400)
+    expect((await analyst.get('/insight/charts/source.svg?from-day=31&from-month=2&from-year=2026')).statusCode).toBe(
+      400,
+    )
   })
 
   it('downloads a table as CSV and XLSX, and audits the export', async () => {
@@ -288,15 +322,23 @@ describe('the dashboard page, charts and downloads', () => {
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
     const sheet = workbook.worksheets[0]
-    const values = sheet.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1))
+    const values = sheet
+      .getSheetValues()
+      .filter(Boolean)
+      .map((r) => (r as unknown[]).slice(1))
     expect(values).toContainEqual(['Police report or live job', 3, '50.0%'])
-    const audit = await sql<{ action: string; details: Record<string, unknown> }>`SELECT action, details FROM audit_events WHERE action = 'statistics.exported' ORDER BY id`.execute(ctx.db)
+    const audit = await sql<{
+      action: string
+      details: Record<string, unknown>
+    }>`SELECT action, details FROM audit_events WHERE action = 'statistics.exported' ORDER BY id`.execute(ctx.db)
     expect(audit.rows.map((r) => r.details.what)).toEqual(['table:exploitation', 'table:source'])
     expect(audit.rows[0].details.priority).toBe('sexual-exploitation')
   })
 
   it('explains each bad filter and keeps what was typed', async () => {
-    const bad = await analyst.get('/insight?from-day=31&from-month=2&from-year=2026&to-month=3&to-year=2026&priority=made-up')
+    const bad = await analyst.get(
+      '/insight?from-day=31&from-month=2&from-year=2026&to-month=3&to-year=2026&priority=made-up',
+    )
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('There is a problem')
     expect(bad.body).toContain('Start date must be a real date')
@@ -305,7 +347,9 @@ describe('the dashboard page, charts and downloads', () => {
     expect(bad.body).toContain('href="#from-day"')
     expect(bad.body).toContain('href="#to-day"')
     expect(bad.body).toMatch(/name="from-day"[^>]*value="31"/)
-    const backwards = await analyst.get('/insight?from-day=1&from-month=4&from-year=2026&to-day=1&to-month=3&to-year=2026')
+    const backwards = await analyst.get(
+      '/insight?from-day=1&from-month=4&from-year=2026&to-day=1&to-month=3&to-year=2026',
+    )
     expect(backwards.statusCode).toBe(400)
     expect(backwards.body).toContain('End date must be the same as or after the start date')
     const letters = await analyst.get('/insight?from-day=a&from-month=4&from-year=2026')
@@ -336,7 +380,19 @@ describe('the quarterly return', () => {
     expect(response.statusCode).toBe(200)
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer)
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Cover', 'Summary', 'Age', 'Gender', 'Nationality', 'Exploitation', 'Exploitation any', 'Location', 'First responder', 'Competent authority', 'Decisions'])
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([
+      'Cover',
+      'Summary',
+      'Age',
+      'Gender',
+      'Nationality',
+      'Exploitation',
+      'Exploitation any',
+      'Location',
+      'First responder',
+      'Competent authority',
+      'Decisions',
+    ])
     const sheet = (name: string) =>
       Object.fromEntries(
         workbook
@@ -368,7 +424,11 @@ describe('the quarterly return', () => {
     const q2 = await investigator.get('/insight/quarterly-return.xlsx?quarter=2026-Q2')
     const second = new ExcelJS.Workbook()
     await second.xlsx.load(q2.rawPayload as unknown as ArrayBuffer)
-    const location = second.getWorksheet('Location')!.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1))
+    const location = second
+      .getWorksheet('Location')!
+      .getSheetValues()
+      .filter(Boolean)
+      .map((r) => (r as unknown[]).slice(1))
     expect(location).toContainEqual(['Overseas only', 0, 0, 0, 0, 1, 1])
   })
 })
@@ -378,7 +438,13 @@ describe('who may see the figures', () => {
     for (const role of ['partner', 'pcso', 'auditor'] as const) {
       const client = new PageClient(ctx.app)
       await client.signIn((await createUser(ctx, role)).email)
-      for (const url of ['/insight', '/insight/charts/source.svg', '/insight/tables/source.csv', '/insight/quarterly-return?quarter=2026-Q1', '/insight/quarterly-return.xlsx?quarter=2026-Q1']) {
+      for (const url of [
+        '/insight',
+        '/insight/charts/source.svg',
+        '/insight/tables/source.csv',
+        '/insight/quarterly-return?quarter=2026-Q1',
+        '/insight/quarterly-return.xlsx?quarter=2026-Q1',
+      ]) {
         expect((await client.get(url)).statusCode, `${role} ${url}`).toBe(403)
       }
       expect((await client.get('/referrals')).body).not.toContain('href="/insight"')

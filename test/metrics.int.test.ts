@@ -14,7 +14,11 @@ beforeAll(async () => {
 afterAll(() => ctx.close())
 
 const scrape = (token?: string, cookie?: string) =>
-  ctx.app.inject({ method: 'GET', url: '/metrics', headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(cookie ? { cookie } : {}) } })
+  ctx.app.inject({
+    method: 'GET',
+    url: '/metrics',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(cookie ? { cookie } : {}) },
+  })
 
 /** The value of one series in a Prometheus text answer, or undefined when it is absent. */
 function value(text: string, series: string): number | undefined {
@@ -39,7 +43,11 @@ describe('operator metrics', () => {
     }
     expect((await scrape(await apiToken(ctx, admin.email))).statusCode).toBe(200)
     // The operator role sees metrics and no case data.
-    const referrals = await ctx.app.inject({ method: 'GET', url: '/api/v1/referrals', headers: { authorization: `Bearer ${operatorToken}` } })
+    const referrals = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/v1/referrals',
+      headers: { authorization: `Bearer ${operatorToken}` },
+    })
     expect(referrals.statusCode).toBe(403)
   })
 
@@ -57,20 +65,29 @@ describe('operator metrics', () => {
     expect(value(text, 'lantern_http_requests_total{method="GET",route="/health",status="200"}')).toBe(healthBefore + 3)
     // Labelled by the route pattern, never the path: ids and guessed URLs do not create series.
     expect(value(text, 'lantern_http_requests_total{method="GET",route="/people/:id",status="303"}')).toBe(1)
-    expect(value(text, 'lantern_http_requests_total{method="GET",route="unmatched",status="303"}')).toBeGreaterThanOrEqual(1)
+    expect(
+      value(text, 'lantern_http_requests_total{method="GET",route="unmatched",status="303"}'),
+    ).toBeGreaterThanOrEqual(1)
     expect(text).not.toContain('0190a2b3')
     expect(text).not.toContain('anything-at-all')
-    expect(value(text, 'lantern_http_request_duration_seconds_count{method="GET",route="/health"}')).toBe(healthBefore + 3)
-    expect(value(text, 'lantern_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/health"}')).toBe(healthBefore + 3)
+    expect(value(text, 'lantern_http_request_duration_seconds_count{method="GET",route="/health"}')).toBe(
+      healthBefore + 3,
+    )
+    expect(value(text, 'lantern_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/health"}')).toBe(
+      healthBefore + 3,
+    )
     expect(text).toContain('# TYPE lantern_http_request_duration_seconds histogram')
     expect(value(text, 'lantern_process_resident_memory_bytes')).toBeGreaterThan(0)
   })
 
   it('reports the database pool and the import queue by state', async () => {
     const user = await createUser(ctx, 'support')
-    const job = (status: string, minutesAgo: number) => sql`
+    const job = (status: string, minutesAgo: number) =>
+      sql`
       INSERT INTO import_jobs (id, source, referral_source, filename, file_kind, headers, rows, status, total_rows, created_by, created_at)
-      VALUES (${randomUUID()}, 'Helpline', 'helpline', 'export.csv', 'csv', ARRAY['Name'], '[]'::jsonb, ${status}, 0, ${user.id}, now() - make_interval(mins => ${minutesAgo}))`.execute(ctx.db)
+      VALUES (${randomUUID()}, 'Helpline', 'helpline', 'export.csv', 'csv', ARRAY['Name'], '[]'::jsonb, ${status}, 0, ${user.id}, now() - make_interval(mins => ${minutesAgo}))`.execute(
+        ctx.db,
+      )
     await job('queued', 10)
     await job('queued', 2)
     await job('mapping', 0)

@@ -1,7 +1,15 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { totpCode, totpStep } from '#src/platform/auth/totp.ts'
-import { apiToken, createTestContext, createUser, PageClient, TEST_MFA_SECRET, TEST_PASSWORD, type TestContext } from './support/test-app.ts'
+import {
+  apiToken,
+  createTestContext,
+  createUser,
+  PageClient,
+  TEST_MFA_SECRET,
+  TEST_PASSWORD,
+  type TestContext,
+} from './support/test-app.ts'
 
 let ctx: TestContext
 beforeAll(async () => {
@@ -10,7 +18,12 @@ beforeAll(async () => {
 afterAll(() => ctx.close())
 
 async function auditActions(userId: string) {
-  const rows = await ctx.db.selectFrom('audit_events').select(['action', 'details']).where('subject_id', '=', userId).orderBy('id').execute()
+  const rows = await ctx.db
+    .selectFrom('audit_events')
+    .select(['action', 'details'])
+    .where('subject_id', '=', userId)
+    .orderBy('id')
+    .execute()
   return rows
 }
 
@@ -57,11 +70,19 @@ describe('setting up two-factor authentication at first sign-in', () => {
     expect(codes).toHaveLength(10)
     expect((await client.get('/referrals')).statusCode).toBe(200)
 
-    const row = await ctx.db.selectFrom('users').select(['mfa_secret', 'mfa_enrolled_at', 'failed_sign_in_count']).where('id', '=', user.id).executeTakeFirstOrThrow()
+    const row = await ctx.db
+      .selectFrom('users')
+      .select(['mfa_secret', 'mfa_enrolled_at', 'failed_sign_in_count'])
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow()
     expect(row.mfa_secret).toBe(secret)
     expect(row.mfa_enrolled_at).not.toBeNull()
     expect(row.failed_sign_in_count).toBe(0)
-    const stored = await ctx.db.selectFrom('mfa_recovery_codes').select('code_hash').where('user_id', '=', user.id).execute()
+    const stored = await ctx.db
+      .selectFrom('mfa_recovery_codes')
+      .select('code_hash')
+      .where('user_id', '=', user.id)
+      .execute()
     expect(stored).toHaveLength(10)
     for (const code of codes) expect(stored.map((s) => s.code_hash).join(' ')).not.toContain(code.replace(/-/g, ''))
     const actions = (await auditActions(user.id)).map((r) => r.action)
@@ -76,7 +97,12 @@ describe('setting up two-factor authentication at first sign-in', () => {
     await client.get('/sign-in/set-up-two-factor')
     expect((await client.post('/sign-in/cancel', {})).headers.location).toBe('/sign-in')
     expect((await client.get('/sign-in')).statusCode).toBe(200)
-    const live = await ctx.db.selectFrom('sessions').select('id_hash').where('user_id', '=', user.id).where('revoked_at', 'is', null).execute()
+    const live = await ctx.db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where('user_id', '=', user.id)
+      .where('revoked_at', 'is', null)
+      .execute()
     expect(live).toHaveLength(0)
   })
 })
@@ -88,9 +114,15 @@ describe('signing in with a code', () => {
     expect(first.location).toBe('/sign-in/two-factor')
     const page = await first.client.get('/sign-in/two-factor')
     expect(page.body).toContain('Enter your security code')
-    expect((await first.client.post('/sign-in/two-factor', { code: '' })).body).toContain('Enter the 6-digit code from your authenticator app, or a recovery code')
-    expect((await first.client.post('/sign-in/two-factor', { code: '12345' })).body).toContain('Enter the 6-digit code from your authenticator app')
-    const wrong = await first.client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET, Date.now() + 300_000) })
+    expect((await first.client.post('/sign-in/two-factor', { code: '' })).body).toContain(
+      'Enter the 6-digit code from your authenticator app, or a recovery code',
+    )
+    expect((await first.client.post('/sign-in/two-factor', { code: '12345' })).body).toContain(
+      'Enter the 6-digit code from your authenticator app',
+    )
+    const wrong = await first.client.post('/sign-in/two-factor', {
+      code: totpCode(TEST_MFA_SECRET, Date.now() + 300_000),
+    })
     expect(wrong.statusCode).toBe(401)
     expect(wrong.body).toContain('Enter a correct security code')
 
@@ -107,7 +139,10 @@ describe('signing in with a code', () => {
     expect(reused.statusCode).toBe(401)
     expect(reused.body).toContain('That code has already been used')
     const audit = await auditActions(user.id)
-    expect(audit.filter((r) => r.action === 'auth.sign-in-failed').map((r) => r.details)).toEqual([{ reason: 'wrong-mfa-code' }, { reason: 'reused-mfa-code' }])
+    expect(audit.filter((r) => r.action === 'auth.sign-in-failed').map((r) => r.details)).toEqual([
+      { reason: 'wrong-mfa-code' },
+      { reason: 'reused-mfa-code' },
+    ])
     expect(audit.find((r) => r.action === 'auth.signed-in')!.details).toEqual({ secondFactor: 'totp' })
   })
 
@@ -115,20 +150,32 @@ describe('signing in with a code', () => {
     const user = await createUser(ctx, 'investigator')
     const a = await passwordOnly(user.email)
     await a.client.get('/sign-in/two-factor')
-    expect((await a.client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET, Date.now() + 30_000) })).statusCode).toBe(303)
-    const stored = await ctx.db.selectFrom('users').select('mfa_last_step').where('id', '=', user.id).executeTakeFirstOrThrow()
+    expect(
+      (await a.client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET, Date.now() + 30_000) })).statusCode,
+    ).toBe(303)
+    const stored = await ctx.db
+      .selectFrom('users')
+      .select('mfa_last_step')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow()
     expect(Number(stored.mfa_last_step)).toBeGreaterThanOrEqual(totpStep() + 1 - 1)
     const b = await passwordOnly(user.email)
     await b.client.get('/sign-in/two-factor')
-    expect((await b.client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET, Date.now() - 30_000) })).body).toContain('already been used')
+    expect(
+      (await b.client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET, Date.now() - 30_000) })).body,
+    ).toContain('already been used')
     await forgetLastStep(user.id)
     const c = await passwordOnly(user.email)
     await c.client.get('/sign-in/two-factor')
-    expect((await c.client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET, Date.now() - 30_000) })).statusCode).toBe(303)
+    expect(
+      (await c.client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET, Date.now() - 30_000) })).statusCode,
+    ).toBe(303)
     await forgetLastStep(user.id)
     const d = await passwordOnly(user.email)
     await d.client.get('/sign-in/two-factor')
-    expect((await d.client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET, Date.now() - 90_000) })).statusCode).toBe(401)
+    expect(
+      (await d.client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET, Date.now() - 90_000) })).statusCode,
+    ).toBe(401)
   })
 
   it('accepts each recovery code once only, and audits its use', async () => {
@@ -149,7 +196,12 @@ describe('signing in with a code', () => {
     expect((await b.client.post('/sign-in/two-factor', { code: codes[4] })).statusCode).toBe(303)
     const audit = (await auditActions(user.id)).map((r) => r.action)
     expect(audit.filter((a) => a === 'auth.mfa-recovery-code-used')).toHaveLength(2)
-    const left = await ctx.db.selectFrom('mfa_recovery_codes').select('id').where('user_id', '=', user.id).where('used_at', 'is', null).execute()
+    const left = await ctx.db
+      .selectFrom('mfa_recovery_codes')
+      .select('id')
+      .where('user_id', '=', user.id)
+      .where('used_at', 'is', null)
+      .execute()
     expect(left).toHaveLength(8)
     expect((await b.client.get('/account')).body).toContain('8 recovery codes left')
   })
@@ -166,7 +218,9 @@ describe('signing in with a code', () => {
     expect(locked.body).toContain('This account is locked for 15 minutes')
     expect((await auditActions(user.id)).map((r) => r.action)).toContain('auth.account-locked')
     // The session is gone: even the right code now does nothing.
-    expect((await client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET) })).headers.location).toBe('/sign-in?expired=1')
+    expect((await client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET) })).headers.location).toBe(
+      '/sign-in?expired=1',
+    )
     const retry = new PageClient(ctx.app)
     await retry.get('/sign-in')
     expect((await retry.post('/sign-in', { email: user.email, password: TEST_PASSWORD })).statusCode).toBe(401)
@@ -178,11 +232,27 @@ describe('signing in with a code', () => {
     await client.get('/sign-in')
     await client.post('/sign-in', { email: user.email, password: 'not-the-password' })
     await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD })
-    expect((await ctx.db.selectFrom('users').select('failed_sign_in_count').where('id', '=', user.id).executeTakeFirstOrThrow()).failed_sign_in_count).toBe(1)
+    expect(
+      (
+        await ctx.db
+          .selectFrom('users')
+          .select('failed_sign_in_count')
+          .where('id', '=', user.id)
+          .executeTakeFirstOrThrow()
+      ).failed_sign_in_count,
+    ).toBe(1)
     await client.get('/sign-in/two-factor')
     await forgetLastStep(user.id)
     await client.post('/sign-in/two-factor', { code: totpCode(TEST_MFA_SECRET) })
-    expect((await ctx.db.selectFrom('users').select('failed_sign_in_count').where('id', '=', user.id).executeTakeFirstOrThrow()).failed_sign_in_count).toBe(0)
+    expect(
+      (
+        await ctx.db
+          .selectFrom('users')
+          .select('failed_sign_in_count')
+          .where('id', '=', user.id)
+          .executeTakeFirstOrThrow()
+      ).failed_sign_in_count,
+    ).toBe(0)
   })
 })
 
@@ -202,12 +272,25 @@ describe('a half-signed-in session', () => {
     expect(form.statusCode).toBe(401)
     expect(form.body).toContain('You have been signed out')
     // The API never reads session cookies: a cookie alone is not a token.
-    const cookie = (await ctx.db.selectFrom('sessions').select('id_hash').where('user_id', '=', user.id).execute()).length
+    const cookie = (await ctx.db.selectFrom('sessions').select('id_hash').where('user_id', '=', user.id).execute())
+      .length
     expect(cookie).toBe(1)
-    const api = await ctx.app.inject({ method: 'GET', url: '/api/v1/referrals', headers: { cookie: `lantern_session=whatever` } })
+    const api = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/v1/referrals',
+      headers: { cookie: `lantern_session=whatever` },
+    })
     expect(api.statusCode).toBe(401)
     // A half-signed-in session stays that way in the database until the code.
-    expect((await ctx.db.selectFrom('sessions').select('pending_mfa').where('user_id', '=', user.id).executeTakeFirstOrThrow()).pending_mfa).toBe('verify')
+    expect(
+      (
+        await ctx.db
+          .selectFrom('sessions')
+          .select('pending_mfa')
+          .where('user_id', '=', user.id)
+          .executeTakeFirstOrThrow()
+      ).pending_mfa,
+    ).toBe('verify')
   })
 
   it('is refused by the API even when its cookie is sent, and API tokens need no second factor', async () => {
@@ -216,10 +299,17 @@ describe('a half-signed-in session', () => {
     await client.get('/sign-in')
     const response = await client.post('/sign-in', { email: user.email, password: TEST_PASSWORD })
     const session = response.cookies.find((c) => c.name === 'lantern_session')!.value
-    const api = await ctx.app.inject({ method: 'GET', url: '/api/v1/referrals', headers: { cookie: `lantern_session=${session}` } })
+    const api = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/v1/referrals',
+      headers: { cookie: `lantern_session=${session}` },
+    })
     expect(api.statusCode).toBe(401)
     const token = await apiToken(ctx, user.email)
-    expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200)
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` } }))
+        .statusCode,
+    ).toBe(200)
   })
 })
 
@@ -228,7 +318,8 @@ describe('session renewal at each privilege change', () => {
     return response.cookies.find((c) => c.name === 'lantern_session')?.value
   }
   async function reaches(cookie: string, path = '/referrals') {
-    return (await ctx.app.inject({ method: 'GET', url: path, headers: { cookie: `lantern_session=${cookie}` } })).statusCode
+    return (await ctx.app.inject({ method: 'GET', url: path, headers: { cookie: `lantern_session=${cookie}` } }))
+      .statusCode
   }
 
   it('gives a new session id after the password and again after the code; the earlier ids open nothing', async () => {
@@ -250,7 +341,14 @@ describe('session renewal at each privilege change', () => {
     expect(await reaches(signedIn!)).toBe(200)
     expect((await client.get('/referrals')).statusCode).toBe(200)
     // One session row, stored by the hash of the new id.
-    expect(await ctx.db.selectFrom('sessions').select('id_hash').where('user_id', '=', user.id).where('revoked_at', 'is', null).execute()).toHaveLength(1)
+    expect(
+      await ctx.db
+        .selectFrom('sessions')
+        .select('id_hash')
+        .where('user_id', '=', user.id)
+        .where('revoked_at', 'is', null)
+        .execute(),
+    ).toHaveLength(1)
   })
 
   it('gives a new session id when two-factor is set up during sign-in', async () => {
@@ -327,7 +425,12 @@ describe('session timeouts', () => {
     const user = await createUser(ctx, 'investigator')
     const client = new PageClient(ctx.app)
     await client.signIn(user.email)
-    const row = await ctx.db.selectFrom('sessions').select(['id_hash', 'expires_at', 'absolute_expires_at', 'created_at']).where('user_id', '=', user.id).where('pending_mfa', 'is', null).executeTakeFirstOrThrow()
+    const row = await ctx.db
+      .selectFrom('sessions')
+      .select(['id_hash', 'expires_at', 'absolute_expires_at', 'created_at'])
+      .where('user_id', '=', user.id)
+      .where('pending_mfa', 'is', null)
+      .executeTakeFirstOrThrow()
     expect(row.absolute_expires_at.getTime() - row.created_at.getTime()).toBeGreaterThanOrEqual(12 * 3600_000 - 5_000)
     // Seen long ago, with five minutes of absolute life left: the next request slides idle expiry only to it.
     await ctx.db
@@ -336,9 +439,17 @@ describe('session timeouts', () => {
       .where('id_hash', '=', row.id_hash)
       .execute()
     expect((await client.get('/referrals')).statusCode).toBe(200)
-    const touched = await ctx.db.selectFrom('sessions').select(['expires_at', 'absolute_expires_at']).where('id_hash', '=', row.id_hash).executeTakeFirstOrThrow()
+    const touched = await ctx.db
+      .selectFrom('sessions')
+      .select(['expires_at', 'absolute_expires_at'])
+      .where('id_hash', '=', row.id_hash)
+      .executeTakeFirstOrThrow()
     expect(touched.expires_at.getTime()).toBe(touched.absolute_expires_at.getTime())
-    await ctx.db.updateTable('sessions').set({ absolute_expires_at: sql`now() - interval '1 second'` }).where('id_hash', '=', row.id_hash).execute()
+    await ctx.db
+      .updateTable('sessions')
+      .set({ absolute_expires_at: sql`now() - interval '1 second'` })
+      .where('id_hash', '=', row.id_hash)
+      .execute()
     expect((await client.get('/referrals')).statusCode).toBe(303)
   })
 })

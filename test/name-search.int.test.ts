@@ -11,7 +11,9 @@ let ctx: TestContext
 async function addPeople(names: string[][]): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
     INSERT INTO people (id, gender, nationalities, languages, updated_at)
-    SELECT gen_random_uuid(), 'unknown', '{}', '{}', now() FROM generate_series(1, ${names.length}) RETURNING id`.execute(ctx.db)
+    SELECT gen_random_uuid(), 'unknown', '{}', '{}', now() FROM generate_series(1, ${names.length}) RETURNING id`.execute(
+    ctx.db,
+  )
   const flat = names.flatMap((list, i) => list.map((name, position) => ({ person: rows[i].id, name, position })))
   await sql`
     INSERT INTO person_names (id, person_id, kind, full_name, normalised, script, position)
@@ -29,11 +31,17 @@ async function addPeople(names: string[][]): Promise<string[]> {
 async function searchBefore(query: string) {
   const folded = normaliseName(query)
   const words = [...new Set(folded.split(' ').filter((w) => w.length >= 2))]
-  const { rows: ids } = await sql<{ id: number }>`SELECT id FROM name_words WHERE word = ANY(${words}::text[])`.execute(ctx.db)
+  const { rows: ids } = await sql<{ id: number }>`SELECT id FROM name_words WHERE word = ANY(${words}::text[])`.execute(
+    ctx.db,
+  )
   const keys: string[] = []
-  for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) keys.push(((BigInt(Math.min(ids[i].id, ids[j].id)) << 32n) | BigInt(Math.max(ids[i].id, ids[j].id))).toString())
+  for (let i = 0; i < ids.length; i++)
+    for (let j = i + 1; j < ids.length; j++)
+      keys.push(((BigInt(Math.min(ids[i].id, ids[j].id)) << 32n) | BigInt(Math.max(ids[i].id, ids[j].id))).toString())
   const { rows: candidates } = await sql<{ name_id: string }>`
-    SELECT pp.name_id FROM person_name_word_pairs pp WHERE pp.pair = ANY(${keys}::bigint[]) GROUP BY pp.name_id ORDER BY count(*) DESC LIMIT 500`.execute(ctx.db)
+    SELECT pp.name_id FROM person_name_word_pairs pp WHERE pp.pair = ANY(${keys}::bigint[]) GROUP BY pp.name_id ORDER BY count(*) DESC LIMIT 500`.execute(
+    ctx.db,
+  )
   const { rows } = await sql<{ person_id: string; name: string; matched_name: string; score: number }>`
     WITH scored AS (
       SELECT CASE WHEN pe.merged_into IS NULL THEN pe.id ELSE person_root(pe.id) END AS person_id, pn.full_name, similarity(pn.normalised, ${folded}) AS score
@@ -46,22 +54,67 @@ async function searchBefore(query: string) {
   return rows
 }
 
-const search = (query: string) => ctx.db.transaction().execute((trx) => searchPeopleByName(trx, normaliseName(query), { dateOfBirth: null, birthYear: null, limit: 50 }))
+const search = (query: string) =>
+  ctx.db
+    .transaction()
+    .execute((trx) => searchPeopleByName(trx, normaliseName(query), { dateOfBirth: null, birthYear: null, limit: 50 }))
 // Rows of equal score and name, and a person's names of equal score, come in no set order (before or after).
 const shape = (rows: { person_id: string; name: string | null; score: number }[]) =>
-  rows.map((r) => `${r.score.toFixed(2)} ${r.name} ${r.person_id}`).sort((a, b) => Number(b.slice(0, 4)) - Number(a.slice(0, 4)) || a.localeCompare(b))
-const count = async (word: string) => (await sql<{ names: number }>`SELECT names FROM name_words WHERE word = ${word}`.execute(ctx.db)).rows[0]?.names ?? null
+  rows
+    .map((r) => `${r.score.toFixed(2)} ${r.name} ${r.person_id}`)
+    .sort((a, b) => Number(b.slice(0, 4)) - Number(a.slice(0, 4)) || a.localeCompare(b))
+const count = async (word: string) =>
+  (await sql<{ names: number }>`SELECT names FROM name_words WHERE word = ${word}`.execute(ctx.db)).rows[0]?.names ??
+  null
 
-const FAMILIES = ['Wang', 'Zhang', 'Chen', 'Liu', 'Yang', 'Huang', 'Zhao', 'Wu', 'Zhou', 'Xu', 'Sun', 'Ma', 'Zhu', 'Hu', 'Guo', 'He', 'Lin', 'Gao', 'Luo', 'Zheng']
+const FAMILIES = [
+  'Wang',
+  'Zhang',
+  'Chen',
+  'Liu',
+  'Yang',
+  'Huang',
+  'Zhao',
+  'Wu',
+  'Zhou',
+  'Xu',
+  'Sun',
+  'Ma',
+  'Zhu',
+  'Hu',
+  'Guo',
+  'He',
+  'Lin',
+  'Gao',
+  'Luo',
+  'Zheng',
+]
 
 beforeAll(async () => {
   ctx = await createTestContext()
   // 600 "Li Na …" (a common pair, more than the 500 ranked), the three-word name a few times in both orders,
   // and people sharing only two of its words.
   await addPeople(Array.from({ length: 600 }, (_, i) => [`Li Na ${FAMILIES[i % FAMILIES.length]}`]))
-  await addPeople([['Li Na Singh'], ['Li Na Singh', 'SINGH Li Na'], ['Na Li Singh'], ['Li Na Singh Kaur'], ['Na Singh'], ['Li Singh'], ['Li Singh'], ['Harpreet Singh']])
+  await addPeople([
+    ['Li Na Singh'],
+    ['Li Na Singh', 'SINGH Li Na'],
+    ['Na Li Singh'],
+    ['Li Na Singh Kaur'],
+    ['Na Singh'],
+    ['Li Singh'],
+    ['Li Singh'],
+    ['Harpreet Singh'],
+  ])
   // A small set where every candidate fits, so before and after must agree row for row.
-  await addPeople([['Ana Maria Popescu'], ['Ana Popescu'], ['Maria Popescu'], ['Ana Maria Ionescu'], ['Maria Ana Popescu'], ['Popescu Ana'], ['Ana Maria']])
+  await addPeople([
+    ['Ana Maria Popescu'],
+    ['Ana Popescu'],
+    ['Maria Popescu'],
+    ['Ana Maria Ionescu'],
+    ['Maria Ana Popescu'],
+    ['Popescu Ana'],
+    ['Ana Maria'],
+  ])
 }, 120_000)
 afterAll(() => ctx.close())
 
@@ -73,7 +126,9 @@ describe('name search reads the rarest pair of words first', () => {
     const [person] = await addPeople([['Priya Singh']])
     expect(await count('singh')).toBe(10)
     expect(await count('priya')).toBe(1)
-    await sql`UPDATE person_names SET full_name = 'Priya Sharma', normalised = 'priya sharma' WHERE person_id = ${person}`.execute(ctx.db)
+    await sql`UPDATE person_names SET full_name = 'Priya Sharma', normalised = 'priya sharma' WHERE person_id = ${person}`.execute(
+      ctx.db,
+    )
     expect(await count('singh')).toBe(9)
     expect(await count('sharma')).toBe(1)
     await sql`DELETE FROM person_names WHERE person_id = ${person}`.execute(ctx.db)
@@ -96,7 +151,14 @@ describe('name search reads the rarest pair of words first', () => {
   })
 
   it('gives the same results, row for row, when every candidate fits', async () => {
-    for (const query of ['Ana Maria Popescu', 'Popescu Ana', 'Maria Ana', 'Singh Li', 'Harpreet Singh', 'Ana Maria Popescu Ionescu']) {
+    for (const query of [
+      'Ana Maria Popescu',
+      'Popescu Ana',
+      'Maria Ana',
+      'Singh Li',
+      'Harpreet Singh',
+      'Ana Maria Popescu Ionescu',
+    ]) {
       expect(shape(await search(query)), query).toEqual(shape(await searchBefore(query)))
     }
   })

@@ -46,7 +46,11 @@ async function recordEvent(overrides: Record<string, string | string[]> = {}): P
   return response.headers.location!.split('/').pop()!
 }
 
-async function referralVia(api: { receivedAt: string; referringOrganisation?: string | null; referringSector?: string | null }) {
+async function referralVia(api: {
+  receivedAt: string
+  referringOrganisation?: string | null
+  referringSector?: string | null
+}) {
   const response = await ctx.app.inject({
     method: 'POST',
     url: '/api/v1/referrals',
@@ -60,9 +64,29 @@ async function referralVia(api: { receivedAt: string; referringOrganisation?: st
 describe('recording an event', () => {
   it('shows every problem at once and keeps what was typed', async () => {
     await pcso.get('/outreach/events/new')
-    const response = await pcso.post('/outreach/events/new', { title: '', kind: '', 'startDate-day': '31', 'startDate-month': '2', 'startDate-year': '2026', startTime: '25:00', endTime: '', delivery: 'in-person', venue: '', organisations: 'Kept organisation', attendeeCount: 'lots' })
+    const response = await pcso.post('/outreach/events/new', {
+      title: '',
+      kind: '',
+      'startDate-day': '31',
+      'startDate-month': '2',
+      'startDate-year': '2026',
+      startTime: '25:00',
+      endTime: '',
+      delivery: 'in-person',
+      venue: '',
+      organisations: 'Kept organisation',
+      attendeeCount: 'lots',
+    })
     expect(response.statusCode).toBe(400)
-    for (const message of ['Enter a title for the event', 'Select the type of event', 'Date of the event must be a real date', 'Enter the start time in the 24-hour clock', 'Enter the venue', 'Select the sectors the audience came from', 'Number of attendees must be a whole number']) {
+    for (const message of [
+      'Enter a title for the event',
+      'Select the type of event',
+      'Date of the event must be a real date',
+      'Enter the start time in the 24-hour clock',
+      'Enter the venue',
+      'Select the sectors the audience came from',
+      'Number of attendees must be a whole number',
+    ]) {
       expect(response.body).toContain(message)
     }
     expect(response.body).toContain('Kept organisation')
@@ -80,7 +104,12 @@ describe('recording an event', () => {
     expect(page.body).toContain('18:30 to 20:00')
     expect(page.body).toContain('Riverton Business Forum, Market Place')
 
-    await recordEvent({ title: 'Car wash owners briefing', sectors: ['car-washes'], organisations: '', 'startDate-month': '3' })
+    await recordEvent({
+      title: 'Car wash owners briefing',
+      sectors: ['car-washes'],
+      organisations: '',
+      'startDate-month': '3',
+    })
     const list = await pcso.get('/outreach')
     expect(list.body).toContain('Spotting exploitation in nail bars')
     expect(list.body).toContain('Car wash owners briefing')
@@ -102,7 +131,11 @@ describe('recording an event', () => {
     expect(february.body).toContain('January 2026')
     expect(february.body).toContain('March 2026')
     // A month that makes no sense falls back to this month rather than failing.
-    expect((await pcso.get('/outreach/calendar?month=2026-13')).body).toContain(new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(new Date()))
+    expect((await pcso.get('/outreach/calendar?month=2026-13')).body).toContain(
+      new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(
+        new Date(),
+      ),
+    )
 
     const audit = await ctx.db.selectFrom('audit_events').select('action').where('subject_id', '=', id).execute()
     expect(audit.map((a) => a.action)).toEqual(['outreach.event-recorded'])
@@ -111,7 +144,11 @@ describe('recording an event', () => {
   it('treats organisation names that differ only in case and spacing as one organisation', async () => {
     expect(organisationKey('  Riverton   NHS Trust ')).toBe(organisationKey('riverton nhs trust'))
     await recordEvent({ organisations: 'GLAMOUR NAILS  riverton' })
-    const rows = await ctx.db.selectFrom('organisations').select(['name', 'sector']).where('name_key', '=', 'glamour nails riverton').execute()
+    const rows = await ctx.db
+      .selectFrom('organisations')
+      .select(['name', 'sector'])
+      .where('name_key', '=', 'glamour nails riverton')
+      .execute()
     expect(rows).toEqual([{ name: 'Glamour Nails Riverton', sector: 'nail-bars-beauty' }])
   })
 })
@@ -139,11 +176,23 @@ describe('materials and feedback', () => {
   it('uploads a PDF and slides, lists them and downloads them as attachments of the checked type', async () => {
     const id = await recordEvent()
     await pcso.get(`/outreach/events/${id}`)
-    const uploaded = await pcso.postMultipart(`/outreach/events/${id}/materials`, {}, { field: 'material', filename: 'Spot the signs – nail bars.pdf', contentType: 'application/pdf', data: pdf })
+    const uploaded = await pcso.postMultipart(
+      `/outreach/events/${id}/materials`,
+      {},
+      { field: 'material', filename: 'Spot the signs – nail bars.pdf', contentType: 'application/pdf', data: pdf },
+    )
     expect(uploaded.statusCode, uploaded.body.slice(0, 400)).toBe(303)
     await pcso.get(`/outreach/events/${id}`)
     // The browser's stated type is not trusted: the bytes decide.
-    expect((await pcso.postMultipart(`/outreach/events/${id}/materials`, {}, { field: 'material', filename: 'deck.pptx', contentType: 'application/octet-stream', data: pptx })).statusCode).toBe(303)
+    expect(
+      (
+        await pcso.postMultipart(
+          `/outreach/events/${id}/materials`,
+          {},
+          { field: 'material', filename: 'deck.pptx', contentType: 'application/octet-stream', data: pptx },
+        )
+      ).statusCode,
+    ).toBe(303)
     const page = await pcso.get(`/outreach/events/${id}`)
     expect(page.body).toContain('Spot the signs – nail bars.pdf')
     expect(page.body).toContain('deck.pptx')
@@ -151,26 +200,50 @@ describe('materials and feedback', () => {
     const download = await pcso.get(`/outreach/materials/${materialId}`)
     expect(download.statusCode).toBe(200)
     expect(download.headers['content-type']).toBe('application/pdf')
-    expect(download.headers['content-disposition']).toMatch(/^attachment; filename="Spot the signs _ nail bars.pdf"; filename\*=UTF-8''Spot%20the%20signs%20%E2%80%93%20nail%20bars.pdf$/)
+    expect(download.headers['content-disposition']).toMatch(
+      /^attachment; filename="Spot the signs _ nail bars.pdf"; filename\*=UTF-8''Spot%20the%20signs%20%E2%80%93%20nail%20bars.pdf$/,
+    )
     expect(download.headers['x-content-type-options']).toBe('nosniff')
     expect(download.rawPayload.equals(pdf)).toBe(true)
-    const audit = await ctx.db.selectFrom('audit_events').select('action').where('subject_id', '=', materialId).orderBy('id').execute()
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('subject_id', '=', materialId)
+      .orderBy('id')
+      .execute()
     expect(audit.map((a) => a.action)).toEqual(['outreach.material-uploaded', 'outreach.material-downloaded'])
   })
 
   it('refuses a file of the wrong type, an empty or missing file, and one over the size limit, saying why', async () => {
     const id = await recordEvent()
     await pcso.get(`/outreach/events/${id}`)
-    const renamed = await pcso.postMultipart(`/outreach/events/${id}/materials`, {}, { field: 'material', filename: 'slides.pdf', contentType: 'application/pdf', data: Buffer.from('MZ\x90\x00 not really a pdf') })
+    const renamed = await pcso.postMultipart(
+      `/outreach/events/${id}/materials`,
+      {},
+      {
+        field: 'material',
+        filename: 'slides.pdf',
+        contentType: 'application/pdf',
+        data: Buffer.from('MZ\x90\x00 not really a pdf'),
+      },
+    )
     expect(renamed.statusCode).toBe(415)
     expect(renamed.body).toContain('must be a PDF, a PowerPoint (PPTX) or an OpenDocument presentation (ODP)')
-    const word = await pcso.postMultipart(`/outreach/events/${id}/materials`, {}, { field: 'material', filename: 'notes.pptx', contentType: 'application/pdf', data: docx })
+    const word = await pcso.postMultipart(
+      `/outreach/events/${id}/materials`,
+      {},
+      { field: 'material', filename: 'notes.pptx', contentType: 'application/pdf', data: docx },
+    )
     expect(word.statusCode).toBe(415)
     const none = await pcso.postMultipart(`/outreach/events/${id}/materials`, {})
     expect(none.statusCode).toBe(400)
     expect(none.body).toContain('Select a file to upload')
     const big = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(MATERIAL_MAX_BYTES)])
-    const tooBig = await pcso.postMultipart(`/outreach/events/${id}/materials`, {}, { field: 'material', filename: 'big.pdf', contentType: 'application/pdf', data: big })
+    const tooBig = await pcso.postMultipart(
+      `/outreach/events/${id}/materials`,
+      {},
+      { field: 'material', filename: 'big.pdf', contentType: 'application/pdf', data: big },
+    )
     expect(tooBig.statusCode).toBe(413)
     expect(tooBig.body).toContain('The file must be smaller than 10 MB')
     expect(await ctx.db.selectFrom('outreach_materials').select('id').where('event_id', '=', id).execute()).toEqual([])
@@ -178,7 +251,12 @@ describe('materials and feedback', () => {
 
   it('refuses an upload without the CSRF token', async () => {
     const id = await recordEvent()
-    const refused = await pcso.postMultipart(`/outreach/events/${id}/materials`, {}, { field: 'material', filename: 'a.pdf', contentType: 'application/pdf', data: pdf }, { csrf: null })
+    const refused = await pcso.postMultipart(
+      `/outreach/events/${id}/materials`,
+      {},
+      { field: 'material', filename: 'a.pdf', contentType: 'application/pdf', data: pdf },
+      { csrf: null },
+    )
     expect(refused.statusCode).toBe(403)
     expect(await ctx.db.selectFrom('outreach_materials').select('id').where('event_id', '=', id).execute()).toEqual([])
   })
@@ -186,7 +264,9 @@ describe('materials and feedback', () => {
   it('adds feedback scores and comments and shows the average', async () => {
     const id = await recordEvent()
     await pcso.get(`/outreach/events/${id}`)
-    expect((await pcso.post(`/outreach/events/${id}/feedback`, { score: '6', comment: '' })).body).toContain('Select a score from 1 to 5')
+    expect((await pcso.post(`/outreach/events/${id}/feedback`, { score: '6', comment: '' })).body).toContain(
+      'Select a score from 1 to 5',
+    )
     await pcso.post(`/outreach/events/${id}/feedback`, { score: '5', comment: 'Now I know what to look for' })
     await pcso.post(`/outreach/events/${id}/feedback`, { score: '4', comment: '' })
     const page = await pcso.get(`/outreach/events/${id}`)
@@ -197,18 +277,52 @@ describe('materials and feedback', () => {
 
 describe('impact', () => {
   it('counts referrals from the same organisations and sectors before and after an event, as a table and a chart', async () => {
-    const id = await recordEvent({ title: 'Hotel staff training', kind: 'training-input', sectors: ['hotels'], organisations: 'Riverside Hotel Group', 'startDate-day': '1', 'startDate-month': '6', 'startDate-year': '2025', startTime: '10:00', endTime: '' })
+    const id = await recordEvent({
+      title: 'Hotel staff training',
+      kind: 'training-input',
+      sectors: ['hotels'],
+      organisations: 'Riverside Hotel Group',
+      'startDate-day': '1',
+      'startDate-month': '6',
+      'startDate-year': '2025',
+      startTime: '10:00',
+      endTime: '',
+    })
     // Before (within 90 days), after (within 90 days), and outside either window.
-    await referralVia({ receivedAt: '2025-04-15', referringOrganisation: 'Riverside Hotel Group', referringSector: 'hotels' })
-    await referralVia({ receivedAt: '2025-06-10', referringOrganisation: 'riverside hotel group', referringSector: null })
+    await referralVia({
+      receivedAt: '2025-04-15',
+      referringOrganisation: 'Riverside Hotel Group',
+      referringSector: 'hotels',
+    })
+    await referralVia({
+      receivedAt: '2025-06-10',
+      referringOrganisation: 'riverside hotel group',
+      referringSector: null,
+    })
     await referralVia({ receivedAt: '2025-07-20', referringOrganisation: 'Another Hotel', referringSector: 'hotels' })
-    await referralVia({ receivedAt: '2025-08-01', referringOrganisation: 'Riverside Hotel Group', referringSector: 'hotels' })
-    await referralVia({ receivedAt: '2024-12-01', referringOrganisation: 'Riverside Hotel Group', referringSector: 'hotels' })
-    await referralVia({ receivedAt: '2025-07-01', referringOrganisation: 'Somewhere Else', referringSector: 'construction' })
+    await referralVia({
+      receivedAt: '2025-08-01',
+      referringOrganisation: 'Riverside Hotel Group',
+      referringSector: 'hotels',
+    })
+    await referralVia({
+      receivedAt: '2024-12-01',
+      referringOrganisation: 'Riverside Hotel Group',
+      referringSector: 'hotels',
+    })
+    await referralVia({
+      receivedAt: '2025-07-01',
+      referringOrganisation: 'Somewhere Else',
+      referringSector: 'construction',
+    })
 
     const impact = await pcso.get(`/outreach/impact?event=${id}`)
     expect(impact.statusCode).toBe(200)
-    const rows = [...impact.body.matchAll(/<tr class="govuk-table__row">\s*<th scope="row" class="govuk-table__header">(?:<a [^>]+>)?([^<]+)(?:<\/a>)?<\/th>\s*<td[^>]*>(\d+)<\/td>\s*<td[^>]*>(\d+)<\/td>/g)].map((m) => [m[1], Number(m[2]), Number(m[3])])
+    const rows = [
+      ...impact.body.matchAll(
+        /<tr class="govuk-table__row">\s*<th scope="row" class="govuk-table__header">(?:<a [^>]+>)?([^<]+)(?:<\/a>)?<\/th>\s*<td[^>]*>(\d+)<\/td>\s*<td[^>]*>(\d+)<\/td>/g,
+      ),
+    ].map((m) => [m[1], Number(m[2]), Number(m[3])])
     expect(rows).toEqual([
       ['Riverside Hotel Group', 1, 2],
       ['Sector: Hotels', 1, 3],
@@ -229,10 +343,18 @@ describe('impact', () => {
     const sector = await pcso.get('/outreach/impact?sector=hotels')
     expect(sector.body).toContain('Impact: Sector: Hotels')
     expect(sector.body).toMatch(/Hotel staff training \(2025-06-01\)<\/a><\/th>\s*<td[^>]*>1<\/td>\s*<td[^>]*>3<\/td>/)
-    const organisation = await ctx.db.selectFrom('organisations').select('id').where('name_key', '=', 'riverside hotel group').executeTakeFirstOrThrow()
+    const organisation = await ctx.db
+      .selectFrom('organisations')
+      .select('id')
+      .where('name_key', '=', 'riverside hotel group')
+      .executeTakeFirstOrThrow()
     const byOrganisation = await pcso.get(`/outreach/impact?organisation=${organisation.id}`)
-    expect(byOrganisation.body).toMatch(/Hotel staff training \(2025-06-01\)<\/a><\/th>\s*<td[^>]*>1<\/td>\s*<td[^>]*>2<\/td>/)
-    expect((await pcso.get('/outreach/impact?sector=not-a-sector')).body).toContain('Choose a sector or an organisation')
+    expect(byOrganisation.body).toMatch(
+      /Hotel staff training \(2025-06-01\)<\/a><\/th>\s*<td[^>]*>1<\/td>\s*<td[^>]*>2<\/td>/,
+    )
+    expect((await pcso.get('/outreach/impact?sector=not-a-sector')).body).toContain(
+      'Choose a sector or an organisation',
+    )
     expect((await pcso.get('/outreach/impact?event=00000000-0000-7000-8000-000000000000')).statusCode).toBe(404)
   })
 
@@ -244,9 +366,25 @@ describe('impact', () => {
     const base = start.headers.location!.replace('/received', '')
     const received = await dc.get(`${base}/received`)
     expect(received.body).toContain('Sector of the referring organisation (optional)')
-    const bad = await dc.post(`${base}/received`, { 'receivedDate-day': '2', 'receivedDate-month': '3', 'receivedDate-year': '2026', source: 'partner-agency', referringOrganisation: 'Riverton Council', referringSector: 'not-a-sector' })
+    const bad = await dc.post(`${base}/received`, {
+      'receivedDate-day': '2',
+      'receivedDate-month': '3',
+      'receivedDate-year': '2026',
+      source: 'partner-agency',
+      referringOrganisation: 'Riverton Council',
+      referringSector: 'not-a-sector',
+    })
     expect(bad.body).toContain('Select a sector from the list')
-    await dc.post(`${base}/received`, { 'receivedDate-day': '2', 'receivedDate-month': '3', 'receivedDate-year': '2026', source: 'partner-agency', referringOrganisation: 'Riverton Council', referringSector: 'local-authority', referrerName: '', referrerContact: '' })
+    await dc.post(`${base}/received`, {
+      'receivedDate-day': '2',
+      'receivedDate-month': '3',
+      'receivedDate-year': '2026',
+      source: 'partner-agency',
+      referringOrganisation: 'Riverton Council',
+      referringSector: 'local-authority',
+      referrerName: '',
+      referrerContact: '',
+    })
     await dc.post(`${base}/what-happened`, { summary: 'Housing officer concerned about a crowded flat.' })
     await dc.post(`${base}/people`, {})
     await dc.post(`${base}/locations`, {})
@@ -288,8 +426,14 @@ describe('who may do what', () => {
     // a day in UTC): the one marked cell carries today's date as its label.
     const today = londonDate()
     const [year, month] = today.split('-').map(Number)
-    expect(page.body).toContain(`<h2 class="govuk-heading-m">${new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(Date.UTC(year, month - 1, 1))}</h2>`)
-    const marked = [...page.body.matchAll(/lantern-calendar__day--today">\s*<span[^>]*><span class="govuk-visually-hidden">([^<]+)</g)].map((m) => m[1])
+    expect(page.body).toContain(
+      `<h2 class="govuk-heading-m">${new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(Date.UTC(year, month - 1, 1))}</h2>`,
+    )
+    const marked = [
+      ...page.body.matchAll(
+        /lantern-calendar__day--today">\s*<span[^>]*><span class="govuk-visually-hidden">([^<]+)</g,
+      ),
+    ].map((m) => m[1])
     expect(marked).toEqual([formatDate(today)])
   })
 })
@@ -300,7 +444,9 @@ describe('organisations named on referrals and events', () => {
     expect(created.sector).toBeNull()
     const [filled] = await findOrCreateOrganisations(ctx.db, [{ name: 'riverton car wash co', sector: 'car-washes' }])
     expect(filled).toEqual({ id: created.id, name: 'Riverton  Car Wash Co', sector: 'car-washes' })
-    const [kept] = await findOrCreateOrganisations(ctx.db, [{ name: 'RIVERTON CAR WASH CO', sector: 'nail-bars-beauty' }])
+    const [kept] = await findOrCreateOrganisations(ctx.db, [
+      { name: 'RIVERTON CAR WASH CO', sector: 'nail-bars-beauty' },
+    ])
     expect(kept.sector).toBe('car-washes')
     // One writer names it and has not committed; another names it too and must not wait for the first.
     await ctx.db.transaction().execute(async (first) => {

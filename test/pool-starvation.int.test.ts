@@ -23,7 +23,11 @@ beforeAll(async () => {
 }, 240_000)
 afterAll(() => ctx.close())
 
-const shape = (path: string) => path.split('?')[0].replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id').replace(/\d+/g, 'N')
+const shape = (path: string) =>
+  path
+    .split('?')[0]
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id')
+    .replace(/\d+/g, 'N')
 
 function linksIn(html: string): string[] {
   const links: string[] = []
@@ -37,35 +41,40 @@ function linksIn(html: string): string[] {
 }
 
 describe('more requests than database connections', () => {
-  it.each(ROLES)('every page a %s can reach answers four requests at once with a pool of two connections', async (role) => {
-    const user = await createUser(ctx, role)
-    const client = new PageClient(ctx.app)
-    await client.signIn(user.email)
-    const queue = ['/', '/referrals', '/my-work', '/cases', '/search?q=ana', '/insight', '/partner']
-    const seen = new Set<string>()
-    const shapes = new Map<string, number>()
-    const failures: string[] = []
-    let visited = 0
-    while (queue.length > 0 && visited < MAX_PAGES_PER_ROLE) {
-      const path = queue.shift()!
-      const key = shape(path)
-      if (seen.has(path) || (shapes.get(key) ?? 0) >= PER_SHAPE) continue
-      seen.add(path)
-      shapes.set(key, (shapes.get(key) ?? 0) + 1)
-      visited++
-      const started = Date.now()
-      const responses = await Promise.all(Array.from({ length: CONCURRENT }, () => client.get(path)))
-      const slow = Date.now() - started
-      for (const response of responses) {
-        if (response.statusCode >= 500) failures.push(`${path}: ${response.statusCode}`)
+  it.each(ROLES)(
+    'every page a %s can reach answers four requests at once with a pool of two connections',
+    async (role) => {
+      const user = await createUser(ctx, role)
+      const client = new PageClient(ctx.app)
+      await client.signIn(user.email)
+      const queue = ['/', '/referrals', '/my-work', '/cases', '/search?q=ana', '/insight', '/partner']
+      const seen = new Set<string>()
+      const shapes = new Map<string, number>()
+      const failures: string[] = []
+      let visited = 0
+      while (queue.length > 0 && visited < MAX_PAGES_PER_ROLE) {
+        const path = queue.shift()!
+        const key = shape(path)
+        if (seen.has(path) || (shapes.get(key) ?? 0) >= PER_SHAPE) continue
+        seen.add(path)
+        shapes.set(key, (shapes.get(key) ?? 0) + 1)
+        visited++
+        const started = Date.now()
+        const responses = await Promise.all(Array.from({ length: CONCURRENT }, () => client.get(path)))
+        const slow = Date.now() - started
+        for (const response of responses) {
+          if (response.statusCode >= 500) failures.push(`${path}: ${response.statusCode}`)
+        }
+        // The pool's wait for a connection gives up after five seconds: a stall shows as a 503 or as this.
+        if (slow > 4000) failures.push(`${path}: ${slow} ms for ${CONCURRENT} requests`)
+        const page = responses[0]
+        if (page.statusCode === 200 && String(page.headers['content-type']).startsWith('text/html'))
+          queue.push(...linksIn(page.body))
       }
-      // The pool's wait for a connection gives up after five seconds: a stall shows as a 503 or as this.
-      if (slow > 4000) failures.push(`${path}: ${slow} ms for ${CONCURRENT} requests`)
-      const page = responses[0]
-      if (page.statusCode === 200 && String(page.headers['content-type']).startsWith('text/html')) queue.push(...linksIn(page.body))
-    }
-    expect(failures).toEqual([])
-    // The crawl reached well beyond the starting pages: records, not just lists.
-    expect(visited).toBeGreaterThan(role === 'supervisor' ? 40 : role === 'partner' ? 3 : 12)
-  }, 600_000)
+      expect(failures).toEqual([])
+      // The crawl reached well beyond the starting pages: records, not just lists.
+      expect(visited).toBeGreaterThan(role === 'supervisor' ? 40 : role === 'partner' ? 3 : 12)
+    },
+    600_000,
+  )
 })

@@ -15,7 +15,8 @@ afterAll(() => ctx.close())
 describe('strategic priorities', () => {
   it('starts with the team’s three priorities', async () => {
     const page = await di.get('/settings/priorities')
-    for (const label of ['Sexual exploitation', 'Exploitation within the travelling community', 'Textile industry']) expect(page.body).toContain(label)
+    for (const label of ['Sexual exploitation', 'Exploitation within the travelling community', 'Textile industry'])
+      expect(page.body).toContain(label)
   })
 
   it('lets a supervisor add a priority, which can then be tagged on a referral', async () => {
@@ -23,12 +24,19 @@ describe('strategic priorities', () => {
     const added = await di.post('/settings/priorities', { label: 'Nail bars & beauty' })
     expect(added.statusCode).toBe(303)
     expect((await di.get('/settings/priorities')).body).toContain('Added ‘Nail bars &amp; beauty’')
-    const token = (await ctx.services.auth.createApiToken((await createUser(ctx, 'investigator')).email, 't', 1, { userId: null })).token
+    const token = (
+      await ctx.services.auth.createApiToken((await createUser(ctx, 'investigator')).email, 't', 1, { userId: null })
+    ).token
     const response = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/referrals',
       headers: { authorization: `Bearer ${token}` },
-      payload: { receivedAt: '2026-01-05', source: 'public-concern', summary: 'Workers at a nail bar', priorityTags: ['nail-bars-and-beauty'] },
+      payload: {
+        receivedAt: '2026-01-05',
+        source: 'public-concern',
+        summary: 'Workers at a nail bar',
+        priorityTags: ['nail-bars-and-beauty'],
+      },
     })
     expect(response.statusCode).toBe(201)
   })
@@ -49,7 +57,9 @@ describe('strategic priorities', () => {
     expect((await di.post('/settings/priorities/textile-industry/active', { active: 'no' })).statusCode).toBe(303)
     const rows = await ctx.services.priorities.list(false)
     expect(rows.map((r) => r.id)).not.toContain('textile-industry')
-    expect((await ctx.services.priorities.list(true)).find((r) => r.id === 'textile-industry')).toMatchObject({ active: false })
+    expect((await ctx.services.priorities.list(true)).find((r) => r.id === 'textile-industry')).toMatchObject({
+      active: false,
+    })
     expect((await di.post('/settings/priorities/no-such-thing/active', { active: 'no' })).statusCode).toBe(404)
   })
 
@@ -63,7 +73,10 @@ describe('strategic priorities', () => {
     // Runs after textile-industry is retired above: a retired priority can no longer be chosen.
     expect(await unknownPriorityTags(ctx.db, [])).toEqual([])
     expect(await unknownPriorityTags(ctx.db, ['sexual-exploitation'])).toEqual([])
-    expect(await unknownPriorityTags(ctx.db, ['no-such-thing', 'sexual-exploitation', 'textile-industry'])).toEqual(['no-such-thing', 'textile-industry'])
+    expect(await unknownPriorityTags(ctx.db, ['no-such-thing', 'sexual-exploitation', 'textile-industry'])).toEqual([
+      'no-such-thing',
+      'textile-industry',
+    ])
   })
 
   it('makes ids from names', () => {

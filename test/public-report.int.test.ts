@@ -20,10 +20,16 @@ beforeAll(async () => {
 afterAll(() => ctx.close())
 
 const ANSWERS = {
-  what: { what: 'Three young men are dropped off at the car wash at 6am and collected at 10pm by the same van. They never speak to customers.' },
+  what: {
+    what: 'Three young men are dropped off at the car wash at 6am and collected at 10pm by the same van. They never speak to customers.',
+  },
   where: { place: 'Hand car wash behind the petrol station, Mill Lane', town: 'Riverton', postcode: 'hu3 4ab' },
   when: { when: 'week', ongoing: 'yes', details: 'Every day since March' },
-  people: { description: 'Three men, about 20, thin, in the same clothes every day', signs: ['dropped-off', 'wrong-clothes'], seemed: 'Tired and frightened' },
+  people: {
+    description: 'Three men, about 20, thin, in the same clothes every day',
+    signs: ['dropped-off', 'wrong-clothes'],
+    seemed: 'Tired and frightened',
+  },
   contact: { name: '', phone: '', email: '' },
 }
 
@@ -35,7 +41,13 @@ async function fillReport(client: PageClient, answers: Partial<typeof ANSWERS> =
   const started = await client.post('/report/start', {})
   expect(started.statusCode).toBe(303)
   expect(started.headers.location).toBe('/report/what')
-  for (const [page, next] of [['what', 'where'], ['where', 'when'], ['when', 'people'], ['people', 'contact'], ['contact', 'check']] as const) {
+  for (const [page, next] of [
+    ['what', 'where'],
+    ['where', 'when'],
+    ['when', 'people'],
+    ['people', 'contact'],
+    ['contact', 'check'],
+  ] as const) {
     await client.get(`/report/${page}`)
     const response = await client.post(`/report/${page}`, all[page] as Record<string, string | string[]>)
     expect(response.statusCode, `${page}: ${response.body.slice(0, 300)}`).toBe(303)
@@ -51,7 +63,12 @@ function keyOf(checkPage: string): string {
 }
 
 async function referralsFromPublic() {
-  return ctx.db.selectFrom('referrals').selectAll().where('source', '=', 'public-concern').orderBy('created_at').execute()
+  return ctx.db
+    .selectFrom('referrals')
+    .selectAll()
+    .where('source', '=', 'public-concern')
+    .orderBy('created_at')
+    .execute()
 }
 
 describe('the start page', () => {
@@ -77,7 +94,10 @@ describe('the start page', () => {
       expect(page.headers['content-security-policy']).toContain("default-src 'self'")
       const cookies = page.cookies.map((c) => c.name)
       // Only the CSRF secret: no analytics or tracking cookies.
-      expect(cookies.every((name) => ['lantern_csrf', 'lantern_lang'].includes(name)), cookies.join(',')).toBe(true)
+      expect(
+        cookies.every((name) => ['lantern_csrf', 'lantern_lang'].includes(name)),
+        cookies.join(','),
+      ).toBe(true)
     }
   })
 })
@@ -94,22 +114,45 @@ describe('reporting a concern', () => {
     expect(sent.headers.location).toBe('/report/sent')
     // Saved before the reply: the row is there as soon as the reporter is told.
     const [referral] = await referralsFromPublic()
-    expect(referral).toMatchObject({ status: 'new', source: 'public-concern', created_by: null, referrer_name: null, referrer_contact: null, exploitation_types: ['not-specified'] })
+    expect(referral).toMatchObject({
+      status: 'new',
+      source: 'public-concern',
+      created_by: null,
+      referrer_name: null,
+      referrer_contact: null,
+      exploitation_types: ['not-specified'],
+    })
     expect(referral.summary).toContain('Three young men are dropped off at the car wash')
-    expect(referral.summary).toContain('Signs noticed: dropped off and collected at unusual times; wrong clothes or no safety equipment.')
+    expect(referral.summary).toContain(
+      'Signs noticed: dropped off and collected at unusual times; wrong clothes or no safety equipment.',
+    )
     const confirmation = await client.get('/report/sent')
     expect(confirmation.statusCode).toBe(200)
     expect(confirmation.body).toContain('Report sent')
     expect(confirmation.body).toContain(referral.reference)
-    const location = await ctx.db.selectFrom('referral_locations as rl').innerJoin('locations as l', 'l.id', 'rl.location_id').selectAll('l').where('rl.referral_id', '=', referral.id).executeTakeFirstOrThrow()
-    expect(location).toMatchObject({ description: 'Hand car wash behind the petrol station, Mill Lane', town: 'Riverton', postcode: 'HU3 4AB' })
+    const location = await ctx.db
+      .selectFrom('referral_locations as rl')
+      .innerJoin('locations as l', 'l.id', 'rl.location_id')
+      .selectAll('l')
+      .where('rl.referral_id', '=', referral.id)
+      .executeTakeFirstOrThrow()
+    expect(location).toMatchObject({
+      description: 'Hand car wash behind the petrol station, Mill Lane',
+      town: 'Riverton',
+      postcode: 'HU3 4AB',
+    })
 
     // It is in the triage queue an officer works from, and the submission is audited.
     const officer = new PageClient(ctx.app)
     await officer.signIn((await createUser(ctx, 'investigator')).email)
     const queue = await officer.get('/referrals?source=public-concern')
     expect(queue.body).toContain(referral.reference)
-    const audit = await ctx.db.selectFrom('audit_events').select(['action', 'actor_user_id']).where('subject_id', '=', referral.id).orderBy('id').execute()
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'actor_user_id'])
+      .where('subject_id', '=', referral.id)
+      .orderBy('id')
+      .execute()
     expect(audit.map((a) => a.action)).toEqual(['public-report.submitted', 'referral.created'])
     expect(audit.every((a) => a.actor_user_id === null)).toBe(true)
     // Nothing of the reporter's is left in the drafts once sent.
@@ -124,7 +167,11 @@ describe('reporting a concern', () => {
     })
     await client.post('/report/check', { idempotencyKey: keyOf(check.body), website: '' })
     const latest = (await referralsFromPublic()).at(-1)!
-    expect(latest).toMatchObject({ urgent: true, urgency_reasons: ['looks-young', 'ongoing', 'injury'], urgency_indicators: ['ongoing', 'injury', 'looks-young'] })
+    expect(latest).toMatchObject({
+      urgent: true,
+      urgency_reasons: ['looks-young', 'ongoing', 'injury'],
+      urgency_indicators: ['ongoing', 'injury', 'looks-young'],
+    })
 
     const officer = new PageClient(ctx.app)
     await officer.signIn((await createUser(ctx, 'investigator')).email)
@@ -136,7 +183,9 @@ describe('reporting a concern', () => {
 
   it('accepts optional contact details and records them on the referral', async () => {
     const client = new PageClient(ctx.app)
-    const check = await fillReport(client, { contact: { name: 'Sam Reporter', phone: '01632 960 001', email: 'sam@example.com' } })
+    const check = await fillReport(client, {
+      contact: { name: 'Sam Reporter', phone: '01632 960 001', email: 'sam@example.com' },
+    })
     expect(check.body).toContain('sam@example.com')
     await client.post('/report/check', { idempotencyKey: keyOf(check.body), website: '' })
     const latest = (await referralsFromPublic()).at(-1)!
@@ -174,16 +223,28 @@ describe('reporting a concern', () => {
     await client.post('/report/start', {})
     const cases: [string, Record<string, string>, string][] = [
       ['what', { what: 'x'.repeat(4001) }, 'What you saw or heard must be 4000 characters or fewer'],
-      ['where', { place: 'p'.repeat(1001), town: 't'.repeat(101), postcode: '' }, 'The place must be 1000 characters or fewer'],
+      [
+        'where',
+        { place: 'p'.repeat(1001), town: 't'.repeat(101), postcode: '' },
+        'The place must be 1000 characters or fewer',
+      ],
       ['where', { place: 'ok', town: 't'.repeat(101), postcode: '' }, 'Town or city must be 100 characters or fewer'],
       ['where', { place: 'ok', town: '', postcode: 'SW1A 1AAAAAAAAA' }, 'Enter a real UK postcode'],
-      ['when', { when: 'week', ongoing: 'no', details: 'd'.repeat(501) }, 'Dates and times must be 500 characters or fewer'],
+      [
+        'when',
+        { when: 'week', ongoing: 'no', details: 'd'.repeat(501) },
+        'Dates and times must be 500 characters or fewer',
+      ],
       ['people', { description: 'd'.repeat(1501), seemed: '' }, 'Who you saw must be 1500 characters or fewer'],
       ['people', { description: '', seemed: 's'.repeat(1501) }, 'How they seemed must be 1500 characters or fewer'],
       ['people', { description: '', seemed: '', signs: 'made-up-sign' }, 'Select signs from the list'],
       ['contact', { name: 'n'.repeat(101), phone: '', email: '' }, 'Your name must be 100 characters or fewer'],
       ['contact', { name: '', phone: '0'.repeat(31), email: '' }, 'Enter a phone number'],
-      ['contact', { name: '', phone: '', email: `${'e'.repeat(160)}@example.com` }, 'Enter an email address in the correct format'],
+      [
+        'contact',
+        { name: '', phone: '', email: `${'e'.repeat(160)}@example.com` },
+        'Enter an email address in the correct format',
+      ],
     ]
     for (const [page, form, message] of cases) {
       const response = await client.post(`/report/${page}`, form)
@@ -230,10 +291,17 @@ describe('reporting a concern', () => {
     const racer = new PageClient(ctx.app)
     const racing = await fillReport(racer)
     const racingKey = keyOf(racing.body)
-    const results = await Promise.all([racer.post('/report/check', { idempotencyKey: racingKey, website: '' }), racer.post('/report/check', { idempotencyKey: racingKey, website: '' })])
+    const results = await Promise.all([
+      racer.post('/report/check', { idempotencyKey: racingKey, website: '' }),
+      racer.post('/report/check', { idempotencyKey: racingKey, website: '' }),
+    ])
     expect(results.map((r) => r.statusCode)).toEqual([303, 303])
     expect((await referralsFromPublic()).length).toBe(before + 2)
-    const claimed = await ctx.db.selectFrom('public_report_submissions').select('referral_id').where('idempotency_key', '=', racingKey).execute()
+    const claimed = await ctx.db
+      .selectFrom('public_report_submissions')
+      .select('referral_id')
+      .where('idempotency_key', '=', racingKey)
+      .execute()
     expect(claimed).toHaveLength(1)
   })
 
@@ -242,7 +310,10 @@ describe('reporting a concern', () => {
     const client = new PageClient(ctx.app)
     const check = await fillReport(client)
     expect(check.body).toMatch(/class="lantern-honeypot" aria-hidden="true"/)
-    const refused = await client.post('/report/check', { idempotencyKey: keyOf(check.body), website: 'http://spam.example' })
+    const refused = await client.post('/report/check', {
+      idempotencyKey: keyOf(check.body),
+      website: 'http://spam.example',
+    })
     expect(refused.statusCode).toBe(400)
     expect(refused.body).toContain('We could not accept this report')
     expect((await referralsFromPublic()).length).toBe(before)
@@ -264,7 +335,10 @@ describe('reporting a concern', () => {
     expect(none.headers.location).toBe('/report')
     await client.get('/report')
     await client.post('/report/start', {})
-    await ctx.db.updateTable('public_report_drafts').set({ updated_at: new Date(Date.now() - 5 * 3600_000) }).execute()
+    await ctx.db
+      .updateTable('public_report_drafts')
+      .set({ updated_at: new Date(Date.now() - 5 * 3600_000) })
+      .execute()
     const expired = await client.get('/report/where')
     expect(expired.headers.location).toBe('/report?expired=1')
     expect((await client.get('/report?expired=1')).body).toContain('was not finished within 4 hours')
@@ -339,7 +413,10 @@ describe('the public pages in Welsh', () => {
         const errors = await client.post(`/report/${page}`, {})
         // Pages whose questions are all optional go straight on.
         if (errors.statusCode !== 303) await keep(`${page} errors`, errors)
-        expect((await client.post(`/report/${page}`, ANSWERS[page] as Record<string, string | string[]>)).statusCode, page).toBe(303)
+        expect(
+          (await client.post(`/report/${page}`, ANSWERS[page] as Record<string, string | string[]>)).statusCode,
+          page,
+        ).toBe(303)
       }
       const check = await client.get('/report/check')
       await keep('check', check)
@@ -358,11 +435,22 @@ describe('the public pages in Welsh', () => {
         .map((fragment) => fragment.trim())
         .filter((fragment) => fragment.length >= 5 && /[a-z]/i.test(fragment))
       // And GOV.UK Frontend's own English defaults, which a component shows unless it is given the words.
-      const frontend = ['Error:', 'Warning', 'There is a problem', 'Skip to main content', 'characters remaining', 'characters too many', 'You can enter up to', 'Success', 'Important']
+      const frontend = [
+        'Error:',
+        'Warning',
+        'There is a problem',
+        'Skip to main content',
+        'characters remaining',
+        'characters too many',
+        'You can enter up to',
+        'Success',
+        'Important',
+      ]
       for (const [name, body] of pages) {
         expect(body, name).toContain('<html lang="cy"')
         const text = visibleText(body)
-        for (const fragment of [...fragments, ...frontend]) expect(text.includes(fragment), `${name} shows English: "${fragment}"`).toBe(false)
+        for (const fragment of [...fragments, ...frontend])
+          expect(text.includes(fragment), `${name} shows English: "${fragment}"`).toBe(false)
       }
       // The demo banner is there, in Welsh; the not-found page is a public page, never the staff sign-in.
       expect(pages.find(([name]) => name === 'start')![1]).toContain(welsh['demo.banner'])
@@ -385,7 +473,9 @@ describe('the public pages in Welsh', () => {
 
   it('shows each answer on the check page without a blank first line or the template indent', async () => {
     const check = await fillReport(new PageClient(ctx.app))
-    const where = [...check.body.matchAll(/<dd class="govuk-summary-list__value">([\s\S]*?)<\/dd>/g)].map((m) => m[1]).find((cell) => cell.includes('Hand car wash'))
+    const where = [...check.body.matchAll(/<dd class="govuk-summary-list__value">([\s\S]*?)<\/dd>/g)]
+      .map((m) => m[1])
+      .find((cell) => cell.includes('Hand car wash'))
     // Nothing but the template's own whitespace around the answer, and the answer's lines as line breaks.
     expect(where?.trim()).toBe('Hand car wash behind the petrol station, Mill Lane<br>Riverton<br>hu3 4ab')
     expect(check.body).not.toContain('lantern-pre-wrap')
@@ -408,7 +498,11 @@ describe('rate limiting', () => {
       expect(statuses).toEqual([303, 303, 429])
       expect(lastBody).toContain('Too many reports from your connection')
       expect(lastBody).toContain('08000 121 700')
-      const stored = await limited.db.selectFrom('referrals').select('id').where('source', '=', 'public-concern').execute()
+      const stored = await limited.db
+        .selectFrom('referrals')
+        .select('id')
+        .where('source', '=', 'public-concern')
+        .execute()
       expect(stored).toHaveLength(2)
     } finally {
       await limited.close()
@@ -442,17 +536,36 @@ describe('when the database is unavailable', () => {
     target.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`
     const config = testConfig({ DATABASE_URL: target.toString() })
     const db = createDb(target.toString(), 2)
-    const { app } = await createApp({ config, db, services: createServices(db, config), isDemo: () => false, logger: false })
+    const { app } = await createApp({
+      config,
+      db,
+      services: createServices(db, config),
+      isDemo: () => false,
+      logger: false,
+    })
     try {
       const before = (await referralsFromPublic()).length
       const client = new PageClient(app)
-      const check = await fillReport(client, { what: { what: 'A girl of about 15 is kept at the house on Canal Street' } })
+      const check = await fillReport(client, {
+        what: { what: 'A girl of about 15 is kept at the house on Canal Street' },
+      })
       // The database goes away between the check page and the send.
       await new Promise<void>((resolve) => proxy.close(() => resolve()))
       for (const s of sockets) s.destroy()
       // The pool drops its clients as their sockets close; the send must meet the database gone, not a stale socket.
-      await waitFor(() => poolOf(db)!.totalCount === 0, { timeout: 30_000, message: 'the pool to drop its cut connections' })
-      const sent = await client.post('/report/check', Object.fromEntries([...check.body.matchAll(/name="(idempotencyKey|copy-[\w-]+|website)" value="([^"]*)"/g)].map((m) => [m[1], m[2]])))
+      await waitFor(() => poolOf(db)!.totalCount === 0, {
+        timeout: 30_000,
+        message: 'the pool to drop its cut connections',
+      })
+      const sent = await client.post(
+        '/report/check',
+        Object.fromEntries(
+          [...check.body.matchAll(/name="(idempotencyKey|copy-[\w-]+|website)" value="([^"]*)"/g)].map((m) => [
+            m[1],
+            m[2],
+          ]),
+        ),
+      )
       expect(sent.statusCode).toBe(503)
       expect(sent.body).toContain('Sorry, your report has not been sent')
       expect(sent.body).toContain('your report has NOT been saved')

@@ -25,14 +25,62 @@ async function startDraft(client = dc): Promise<string> {
 async function recordReferral(overrides: { received?: Record<string, string> } = {}) {
   const base = await startDraft()
   await dc.get(`${base}/received`)
-  expect((await dc.post(`${base}/received`, { 'receivedDate-day': '2', 'receivedDate-month': '3', 'receivedDate-year': '2026', receivedTime: '', source: 'police', referringOrganisation: 'Response team', referrerName: '', referrerContact: '', ...overrides.received })).statusCode).toBe(303)
-  expect((await dc.post(`${base}/what-happened`, { summary: 'Boarded-up house with a cannabis grow; a boy found inside.' })).headers.location).toBe(`${base}/people`)
-  await dc.post(`${base}/people/new`, { fullName: 'Dritan Hoxha', otherNames: 'Dritan HOXHA', 'dateOfBirth-day': '', 'dateOfBirth-month': '', 'dateOfBirth-year': '', approximateAge: '16', ageDisputed: 'yes', gender: 'male', nationality: 'AL', secondNationality: '', languages: 'Albanian', role: 'potential-victim' })
-  await dc.post(`${base}/people/new`, { fullName: 'Unknown man', otherNames: '', approximateAge: '', ageDisputed: 'no', gender: 'male', nationality: '', languages: '', role: 'suspected-exploiter' })
+  expect(
+    (
+      await dc.post(`${base}/received`, {
+        'receivedDate-day': '2',
+        'receivedDate-month': '3',
+        'receivedDate-year': '2026',
+        receivedTime: '',
+        source: 'police',
+        referringOrganisation: 'Response team',
+        referrerName: '',
+        referrerContact: '',
+        ...overrides.received,
+      })
+    ).statusCode,
+  ).toBe(303)
+  expect(
+    (await dc.post(`${base}/what-happened`, { summary: 'Boarded-up house with a cannabis grow; a boy found inside.' }))
+      .headers.location,
+  ).toBe(`${base}/people`)
+  await dc.post(`${base}/people/new`, {
+    fullName: 'Dritan Hoxha',
+    otherNames: 'Dritan HOXHA',
+    'dateOfBirth-day': '',
+    'dateOfBirth-month': '',
+    'dateOfBirth-year': '',
+    approximateAge: '16',
+    ageDisputed: 'yes',
+    gender: 'male',
+    nationality: 'AL',
+    secondNationality: '',
+    languages: 'Albanian',
+    role: 'potential-victim',
+  })
+  await dc.post(`${base}/people/new`, {
+    fullName: 'Unknown man',
+    otherNames: '',
+    approximateAge: '',
+    ageDisputed: 'no',
+    gender: 'male',
+    nationality: '',
+    languages: '',
+    role: 'suspected-exploiter',
+  })
   await dc.post(`${base}/people`, {})
-  await dc.post(`${base}/locations/new`, { addressLine1: '14 Foundry Way', addressLine2: '', town: 'Northgate', postcode: 'bd3 9xy', description: '', premisesType: 'cannabis-grow' })
+  await dc.post(`${base}/locations/new`, {
+    addressLine1: '14 Foundry Way',
+    addressLine2: '',
+    town: 'Northgate',
+    postcode: 'bd3 9xy',
+    description: '',
+    premisesType: 'cannabis-grow',
+  })
   await dc.post(`${base}/locations`, {})
-  expect((await dc.post(`${base}/exploitation`, { exploitationTypes: 'criminal', countyLines: 'yes' })).headers.location).toBe(`${base}/check`)
+  expect(
+    (await dc.post(`${base}/exploitation`, { exploitationTypes: 'criminal', countyLines: 'yes' })).headers.location,
+  ).toBe(`${base}/check`)
   const check = await dc.get(`${base}/check`)
   expect(check.body).toContain('Dritan Hoxha')
   const done = await dc.post(`${base}/check`, {})
@@ -42,7 +90,14 @@ async function recordReferral(overrides: { received?: Record<string, string> } =
 
 describe('recording a referral through the question pages', () => {
   it('starts a draft only when the officer presses Start: opening the page (or a link preview of it) changes nothing', async () => {
-    const drafts = async () => (await ctx.db.selectFrom('referral_drafts').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', officer.id).executeTakeFirstOrThrow()).n
+    const drafts = async () =>
+      (
+        await ctx.db
+          .selectFrom('referral_drafts')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('user_id', '=', officer.id)
+          .executeTakeFirstOrThrow()
+      ).n
     const before = await drafts()
     const page = await dc.get('/referrals/new')
     expect(page.body).toContain('Start recording')
@@ -70,7 +125,14 @@ describe('recording a referral through the question pages', () => {
   it('shows every problem on a page at once, with an error summary, and keeps what was typed', async () => {
     const base = await startDraft()
     await dc.get(`${base}/received`)
-    const response = await dc.post(`${base}/received`, { 'receivedDate-day': '31', 'receivedDate-month': '2', 'receivedDate-year': '2026', receivedTime: '25:00', source: '', referringOrganisation: 'Kalayaan <script>alert(1)</script>' })
+    const response = await dc.post(`${base}/received`, {
+      'receivedDate-day': '31',
+      'receivedDate-month': '2',
+      'receivedDate-year': '2026',
+      receivedTime: '25:00',
+      source: '',
+      referringOrganisation: 'Kalayaan <script>alert(1)</script>',
+    })
     expect(response.statusCode).toBe(400)
     expect(response.body).toContain('govuk-error-summary')
     expect(response.body).toContain('href="#receivedDate-day"')
@@ -101,7 +163,18 @@ describe('recording a referral through the question pages', () => {
   it('checks a person’s details with specific messages', async () => {
     const base = await startDraft()
     await dc.get(`${base}/people/new`)
-    const response = await dc.post(`${base}/people/new`, { fullName: '', 'dateOfBirth-day': '12', 'dateOfBirth-month': '', 'dateOfBirth-year': '2009', approximateAge: 'teen', ageDisputed: '', gender: '', nationality: 'Atlantis', languages: 'Klingon', role: '' })
+    const response = await dc.post(`${base}/people/new`, {
+      fullName: '',
+      'dateOfBirth-day': '12',
+      'dateOfBirth-month': '',
+      'dateOfBirth-year': '2009',
+      approximateAge: 'teen',
+      ageDisputed: '',
+      gender: '',
+      nationality: 'Atlantis',
+      languages: 'Klingon',
+      role: '',
+    })
     expect(response.statusCode).toBe(400)
     for (const message of [
       'Enter the person’s name, or a description if you do not know it',
@@ -112,14 +185,22 @@ describe('recording a referral through the question pages', () => {
       'Select a nationality from the list',
       'We do not recognise ‘Klingon’',
       'Select the person’s role in this referral',
-    ]) expect(response.body).toContain(message.replace(/’/g, '’'))
+    ])
+      expect(response.body).toContain(message.replace(/’/g, '’'))
   })
 })
 
 describe('the triage queue', () => {
   it('filters, sorts by age and marks referrals past the triage service level', async () => {
     const { id } = await recordReferral()
-    const fresh = await recordReferral({ received: { 'receivedDate-day': String(new Date().getUTCDate()), 'receivedDate-month': String(new Date().getUTCMonth() + 1), 'receivedDate-year': String(new Date().getUTCFullYear()), source: 'helpline' } })
+    const fresh = await recordReferral({
+      received: {
+        'receivedDate-day': String(new Date().getUTCDate()),
+        'receivedDate-month': String(new Date().getUTCMonth() + 1),
+        'receivedDate-year': String(new Date().getUTCFullYear()),
+        source: 'helpline',
+      },
+    })
     const queue = await dc.get('/referrals')
     expect(queue.statusCode).toBe(200)
     expect(queue.body.indexOf(`/referrals/${id}`)).toBeLessThan(queue.body.indexOf(`/referrals/${fresh.id}`))
@@ -140,8 +221,13 @@ describe('the triage queue', () => {
   })
 
   it('pages through results', async () => {
-    await ctx.db.updateTable('referrals').set({ received_at: sql`received_at` }).execute()
-    const count = Number((await ctx.db.selectFrom('referrals').select(ctx.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
+    await ctx.db
+      .updateTable('referrals')
+      .set({ received_at: sql`received_at` })
+      .execute()
+    const count = Number(
+      (await ctx.db.selectFrom('referrals').select(ctx.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n,
+    )
     for (let i = count; i < 27; i++) await recordReferral()
     const first = await dc.get('/referrals')
     expect(first.body).toMatch(/Showing 1 to 25 of \d+ referrals/)
@@ -160,22 +246,36 @@ describe('working a referral', () => {
   it('assigns, changes status with a reason, and shows who and why in the timeline', async () => {
     const { id } = await recordReferral()
     await dc.get(`/referrals/${id}`)
-    expect((await dc.post(`/referrals/${id}/assignment`, { assigneeId: officer.id, note: 'Yours, Priya' })).statusCode).toBe(303)
+    expect(
+      (await dc.post(`/referrals/${id}/assignment`, { assigneeId: officer.id, note: 'Yours, Priya' })).statusCode,
+    ).toBe(303)
     let page = await dc.get(`/referrals/${id}`)
     expect(page.body).toContain('Referral assigned')
     expect(page.body).toContain(`Assigned to Test investigator`)
 
     const version = /name="version" value="(\d+)"/.exec(page.body)![1]
-    expect((await dc.post(`/referrals/${id}/status`, { status: 'in-triage', reason: 'Starting triage now', version })).statusCode).toBe(303)
+    expect(
+      (await dc.post(`/referrals/${id}/status`, { status: 'in-triage', reason: 'Starting triage now', version }))
+        .statusCode,
+    ).toBe(303)
     page = await dc.get(`/referrals/${id}`)
     expect(page.body).toContain('Status changed from new to in triage')
     expect(page.body).toContain('Starting triage now')
     expect(page.body).toContain('by Test investigator')
 
-    const closing = await dc.post(`/referrals/${id}/status`, { status: 'closed', reason: '', version: String(Number(version) + 1) })
+    const closing = await dc.post(`/referrals/${id}/status`, {
+      status: 'closed',
+      reason: '',
+      version: String(Number(version) + 1),
+    })
     expect(closing.statusCode).toBe(400)
     expect(closing.body).toContain('Enter why you are making this change')
-    const closed = await dc.post(`/referrals/${id}/status`, { status: 'closed', closureReason: 'passed-to-another-agency', reason: 'Passed to children’s services', version: String(Number(version) + 1) })
+    const closed = await dc.post(`/referrals/${id}/status`, {
+      status: 'closed',
+      closureReason: 'passed-to-another-agency',
+      reason: 'Passed to children’s services',
+      version: String(Number(version) + 1),
+    })
     expect(closed.statusCode).toBe(303)
     page = await dc.get(`/referrals/${id}`)
     expect(page.body).toContain('Passed to another agency. Passed to children’s services')
@@ -183,15 +283,27 @@ describe('working a referral', () => {
     expect(page.body).toContain('Reopen this referral')
     expect(page.body).not.toContain('name="status" type="radio"')
     const reopenVersion = /name="version" value="(\d+)"/.exec(page.body)![1]
-    const noReason = await dc.post(`/referrals/${id}/status`, { status: 'in-triage', reason: '', version: reopenVersion })
+    const noReason = await dc.post(`/referrals/${id}/status`, {
+      status: 'in-triage',
+      reason: '',
+      version: reopenVersion,
+    })
     expect(noReason.statusCode).toBe(400)
-    const reopened = await dc.post(`/referrals/${id}/status`, { status: 'in-triage', reason: 'The family got back in touch', version: reopenVersion })
+    const reopened = await dc.post(`/referrals/${id}/status`, {
+      status: 'in-triage',
+      reason: 'The family got back in touch',
+      version: reopenVersion,
+    })
     expect(reopened.statusCode).toBe(303)
   })
 
   it('refuses a change made on an out-of-date page, saying why, and keeps the reason typed', async () => {
     const { id } = await recordReferral()
-    const response = await dc.post(`/referrals/${id}/status`, { status: 'in-triage', reason: 'My careful reasoning', version: '99' })
+    const response = await dc.post(`/referrals/${id}/status`, {
+      status: 'in-triage',
+      reason: 'My careful reasoning',
+      version: '99',
+    })
     expect(response.statusCode).toBe(409)
     expect(response.body).toContain('Someone else changed this referral while you were looking at it')
     expect(response.body).toContain('My careful reasoning')

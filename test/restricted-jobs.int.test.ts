@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiToken, createTestContext, createUser, currentUserOf, PageClient, type TestContext } from './support/test-app.ts'
+import {
+  apiToken,
+  createTestContext,
+  createUser,
+  currentUserOf,
+  PageClient,
+  type TestContext,
+} from './support/test-app.ts'
 
 /**
  * A restricted live job exists only for its team and supervisors (issue 13, finding 2; ADR 0009). What was
@@ -30,7 +37,12 @@ async function user(role: 'investigator' | 'supervisor' | 'pcso'): Promise<Who> 
 }
 
 const call = (who: Who, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
-  ctx.app.inject({ method, url, headers: { authorization: `Bearer ${who.token}` }, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) })
+  ctx.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${who.token}` },
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  })
 
 beforeAll(async () => {
   ctx = await createTestContext()
@@ -38,20 +50,47 @@ beforeAll(async () => {
   outsider = await user('investigator')
   pcso = await user('pcso')
   supervisor = await user('supervisor')
-  const made = await call(oic, 'POST', '/api/v1/referrals', { receivedAt: '2026-09-14', source: 'police', summary: 'Address concern from neighbours', people: [{ names: ['Dorian Witness'], approximateAge: 50, gender: 'male', role: 'witness' }] })
+  const made = await call(oic, 'POST', '/api/v1/referrals', {
+    receivedAt: '2026-09-14',
+    source: 'police',
+    summary: 'Address concern from neighbours',
+    people: [{ names: ['Dorian Witness'], approximateAge: 50, gender: 'male', role: 'witness' }],
+  })
   expect(made.statusCode).toBe(201)
   referralId = made.json().id
-  const opened = await call(oic, 'POST', '/api/v1/cases', { referralId, title: 'Line into Holbeck', kind: 'county-lines' })
+  const opened = await call(oic, 'POST', '/api/v1/cases', {
+    referralId,
+    title: 'Line into Holbeck',
+    kind: 'county-lines',
+  })
   expect(opened.statusCode).toBe(201)
   caseId = opened.json().id
   caseReference = opened.json().reference
-  expect((await call(supervisor, 'PATCH', `/api/v1/cases/${caseId}`, { restricted: true, reason: 'Covert phase' })).statusCode).toBeLessThan(300)
+  expect(
+    (await call(supervisor, 'PATCH', `/api/v1/cases/${caseId}`, { restricted: true, reason: 'Covert phase' }))
+      .statusCode,
+  ).toBeLessThan(300)
   const added = await call(oic, 'POST', `/api/v1/cases/${caseId}/people`, { newName: HIDDEN_NAME, role: 'suspect' })
   expect(added.statusCode).toBe(201)
   hiddenPersonId = added.json().personId
   const me = await currentUserOf(ctx, oic.id)
-  await ctx.services.cases.addDealLine(caseId, { number: DEAL_LINE, lineName: 'Qorvath line', area: 'Holbeck', activeFrom: null, activeTo: null, personId: hiddenPersonId, relation: 'runs' }, me, { userId: oic.id, tokenId: null, ip: null, requestId: null })
-  const place = await call(oic, 'POST', `/api/v1/cases/${caseId}/locations`, { place: { addressLine1: '9 Ingram Row', town: 'Leeds', postcode: POSTCODE, premisesType: 'private-house' } })
+  await ctx.services.cases.addDealLine(
+    caseId,
+    {
+      number: DEAL_LINE,
+      lineName: 'Qorvath line',
+      area: 'Holbeck',
+      activeFrom: null,
+      activeTo: null,
+      personId: hiddenPersonId,
+      relation: 'runs',
+    },
+    me,
+    { userId: oic.id, tokenId: null, ip: null, requestId: null },
+  )
+  const place = await call(oic, 'POST', `/api/v1/cases/${caseId}/locations`, {
+    place: { addressLine1: '9 Ingram Row', town: 'Leeds', postcode: POSTCODE, premisesType: 'private-house' },
+  })
   expect(place.statusCode).toBe(201)
   cuckooedId = place.json().locationId
   const line = await ctx.db.selectFrom('objects').select('id').where('kind', '=', 'deal-line').executeTakeFirstOrThrow()
@@ -88,7 +127,8 @@ describe('a restricted live job exists only for its team', () => {
         const found = await call(who, 'GET', `/api/v1/search?q=${encodeURIComponent(q)}`)
         expect(found.statusCode, q).toBe(200)
         const text = JSON.stringify(found.json())
-        for (const secret of [hiddenPersonId, dealLineId, cuckooedId, caseId, 'Qorvath', 'Ingram Row']) expect(text, `${q} → ${secret}`).not.toContain(secret)
+        for (const secret of [hiddenPersonId, dealLineId, cuckooedId, caseId, 'Qorvath', 'Ingram Row'])
+          expect(text, `${q} → ${secret}`).not.toContain(secret)
       }
     }
   })
@@ -109,7 +149,13 @@ describe('a restricted live job exists only for its team', () => {
   })
 
   it('every route that names one of its records answers as for an id that does not exist, page or API', async () => {
-    const apiRoutes = [`/api/v1/people/:id/others`, `/api/v1/people/:id/network`, `/api/v1/people/:id/matches`, `/api/v1/people/:id/safeguarding-plan`, `/api/v1/cases/:id`]
+    const apiRoutes = [
+      `/api/v1/people/:id/others`,
+      `/api/v1/people/:id/network`,
+      `/api/v1/people/:id/matches`,
+      `/api/v1/people/:id/safeguarding-plan`,
+      `/api/v1/cases/:id`,
+    ]
     for (const route of apiRoutes) {
       const id = route.startsWith('/api/v1/cases') ? caseId : hiddenPersonId
       const real = await call(outsider, 'GET', route.replace(':id', id))
@@ -119,7 +165,13 @@ describe('a restricted live job exists only for its team', () => {
     }
     const page = new PageClient(ctx.app)
     await page.signIn(outsider.email)
-    for (const route of ['/people/:id/others', '/people/:id/network', '/people/:id/safeguarding-plan', '/people/:id/disclosures', '/cases/:id']) {
+    for (const route of [
+      '/people/:id/others',
+      '/people/:id/network',
+      '/people/:id/safeguarding-plan',
+      '/people/:id/disclosures',
+      '/cases/:id',
+    ]) {
       const id = route.startsWith('/cases') ? caseId : hiddenPersonId
       const real = await page.get(route.replace(':id', id))
       const random = await page.get(route.replace(':id', randomUUID()))

@@ -20,13 +20,28 @@ import { apiToken, createTestContext, createUser, PageClient, type Role, type Te
  * - and nothing, in any combination, is a 500.
  */
 let ctx: TestContext
-type Caller = { label: string; permissions: Set<string> | null; user?: { id: string; email: string }; role?: string; pages: PageClient; token?: string }
+type Caller = {
+  label: string
+  permissions: Set<string> | null
+  user?: { id: string; email: string }
+  role?: string
+  pages: PageClient
+  token?: string
+}
 const callers: Caller[] = []
 
-const EXAMPLE_PARAMS: Record<string, string> = { index: '0', group: 'stylesheets', file: 'application.css', kind: 'risks' }
+const EXAMPLE_PARAMS: Record<string, string> = {
+  index: '0',
+  group: 'stylesheets',
+  file: 'application.css',
+  kind: 'risks',
+}
 /** A URL with every parameter filled with a well-formed value that matches no record. */
 function concrete(url: string): string {
-  return url.replace(/:([a-zA-Z]+)/g, (_, name: string) => EXAMPLE_PARAMS[name] ?? '00000000-0000-7000-8000-000000000000')
+  return url.replace(
+    /:([a-zA-Z]+)/g,
+    (_, name: string) => EXAMPLE_PARAMS[name] ?? '00000000-0000-7000-8000-000000000000',
+  )
 }
 
 async function signedIn(role: string): Promise<Pick<Caller, 'user' | 'pages' | 'token'>> {
@@ -38,12 +53,19 @@ async function signedIn(role: string): Promise<Pick<Caller, 'user' | 'pages' | '
 
 beforeAll(async () => {
   // Rate limits are for people; this test is one client making thousands of requests.
-  ctx = await createTestContext({ env: { PUBLIC_REPORT_RATE_LIMIT_PER_MINUTE: '1000000', SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000000' } })
+  ctx = await createTestContext({
+    env: { PUBLIC_REPORT_RATE_LIMIT_PER_MINUTE: '1000000', SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000000' },
+  })
   const anonymous = new PageClient(ctx.app)
   await anonymous.get('/sign-in')
   callers.push({ label: 'signed out', permissions: null, pages: anonymous })
   for (const role of await ctx.db.selectFrom('roles').select(['id', 'permissions']).orderBy('id').execute()) {
-    callers.push({ label: role.id, role: role.id, permissions: new Set(role.permissions), ...(await signedIn(role.id)) })
+    callers.push({
+      label: role.id,
+      role: role.id,
+      permissions: new Set(role.permissions),
+      ...(await signedIn(role.id)),
+    })
   }
 })
 afterAll(() => ctx.close())
@@ -55,7 +77,8 @@ function expectation(route: RouteDeclaration, caller: Caller, csrf: Csrf): Expec
   const api = isApiPath(route.url)
   const form = !api && route.method !== 'GET'
   if (route.access === 'public') return form && csrf !== 'valid' ? 'csrf-refused' : 'allowed'
-  if (!caller.permissions) return api ? 'unauthenticated' : route.method === 'GET' ? 'sign-in-redirect' : 'signed-out-form'
+  if (!caller.permissions)
+    return api ? 'unauthenticated' : route.method === 'GET' ? 'sign-in-redirect' : 'signed-out-form'
   if (route.access !== 'signed-in' && !caller.permissions.has(route.access)) return 'forbidden'
   return form && csrf !== 'valid' ? 'csrf-refused' : 'allowed'
 }
@@ -90,12 +113,22 @@ function check(response: LightMyRequestResponse, expected: Expectation, label: s
 }
 
 /** Sends a page request as a browser would: the session cookie, and for a form its CSRF token (or not). */
-async function pageRequest(caller: Caller, route: RouteDeclaration, url: string, csrf: Csrf): Promise<LightMyRequestResponse> {
+async function pageRequest(
+  caller: Caller,
+  route: RouteDeclaration,
+  url: string,
+  csrf: Csrf,
+): Promise<LightMyRequestResponse> {
   if (route.method === 'GET') return caller.pages.get(url)
   const token = csrf === 'valid' ? caller.pages.csrf : csrf === 'missing' ? null : forgedToken(caller)
   if (route.method === 'POST') return caller.pages.post(url, { note: 'route security test' }, { csrf: token })
   const body = new URLSearchParams(token === null ? { note: 'x' } : { _csrf: token, note: 'x' })
-  return ctx.app.inject({ method: route.method as 'PUT', url, headers: { cookie: caller.pages.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() })
+  return ctx.app.inject({
+    method: route.method as 'PUT',
+    url,
+    headers: { cookie: caller.pages.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+    payload: body.toString(),
+  })
 }
 
 /** A well-formed CSRF token that belongs to someone else's session: the forger's best guess. */
@@ -106,8 +139,15 @@ function forgedToken(caller: Caller): string {
 
 /** A checksum of each table except sessions (whose last-seen time moves on every request). */
 async function databaseFingerprint(): Promise<Map<string, string>> {
-  const tables = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('sessions', 'kysely_migration', 'kysely_migration_lock') ORDER BY 1`.execute(ctx.db)
-  const parts = tables.rows.map((t) => sql`SELECT ${t.name} AS name, md5(coalesce(string_agg(md5(x::text), '' ORDER BY md5(x::text)), '')) AS sum FROM ${sql.table(t.name)} x`)
+  const tables = await sql<{
+    name: string
+  }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('sessions', 'kysely_migration', 'kysely_migration_lock') ORDER BY 1`.execute(
+    ctx.db,
+  )
+  const parts = tables.rows.map(
+    (t) =>
+      sql`SELECT ${t.name} AS name, md5(coalesce(string_agg(md5(x::text), '' ORDER BY md5(x::text)), '')) AS sum FROM ${sql.table(t.name)} x`,
+  )
   const rows = await sql<{ name: string; sum: string }>`${sql.join(parts, sql` UNION ALL `)}`.execute(ctx.db)
   return new Map(rows.rows.map((r) => [r.name, r.sum]))
 }
@@ -124,73 +164,103 @@ async function keepSignedIn(): Promise<void> {
       AND EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.revoked_at IS NULL AND s.expires_at > now())
       AND EXISTS (SELECT 1 FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL)`.execute(ctx.db)
   const alive = new Set(live.rows.map((r) => r.id))
-  for (const caller of signedInCallers) if (!alive.has(caller.user!.id)) Object.assign(caller, await signedIn(caller.role!))
+  for (const caller of signedInCallers)
+    if (!alive.has(caller.user!.id)) Object.assign(caller, await signedIn(caller.role!))
 }
 
 describe('route security matrix', () => {
-  it('answers every route × every role × (CSRF valid, missing, forged) exactly as its declared access says', { timeout: 240_000 }, async () => {
-    const counted = { requests: 0, csrfRefusals: 0, byExpectation: new Map<Expectation, number>() }
-    const tally = (e: Expectation) => {
-      counted.requests++
-      counted.byExpectation.set(e, (counted.byExpectation.get(e) ?? 0) + 1)
-    }
-    const routes = [...ctx.routes].sort((a, b) => Number(a.url === '/sign-out') - Number(b.url === '/sign-out'))
-    const isForm = (route: RouteDeclaration) => !isApiPath(route.url) && route.method !== 'GET'
+  it(
+    'answers every route × every role × (CSRF valid, missing, forged) exactly as its declared access says',
+    { timeout: 240_000 },
+    async () => {
+      const counted = { requests: 0, csrfRefusals: 0, byExpectation: new Map<Expectation, number>() }
+      const tally = (e: Expectation) => {
+        counted.requests++
+        counted.byExpectation.set(e, (counted.byExpectation.get(e) ?? 0) + 1)
+      }
+      const routes = [...ctx.routes].sort((a, b) => Number(a.url === '/sign-out') - Number(b.url === '/sign-out'))
+      const isForm = (route: RouteDeclaration) => !isApiPath(route.url) && route.method !== 'GET'
 
-    // First every form with a missing or a forged CSRF token, from every caller: refused, and the database
-    // exactly as it was (checked table by table, so a failure names the table).
-    const before = await databaseFingerprint()
-    for (const route of routes.filter(isForm)) {
-      const url = concrete(route.url)
-      for (const caller of callers) {
-        for (const csrf of ['missing', 'forged'] as const) {
-          const expected = expectation(route, caller, csrf)
-          check(await pageRequest(caller, route, url, csrf), expected, `${caller.label} ${route.method} ${route.url} (CSRF ${csrf})`)
-          tally(expected)
-          if (expected === 'csrf-refused') counted.csrfRefusals++
+      // First every form with a missing or a forged CSRF token, from every caller: refused, and the database
+      // exactly as it was (checked table by table, so a failure names the table).
+      const before = await databaseFingerprint()
+      for (const route of routes.filter(isForm)) {
+        const url = concrete(route.url)
+        for (const caller of callers) {
+          for (const csrf of ['missing', 'forged'] as const) {
+            const expected = expectation(route, caller, csrf)
+            check(
+              await pageRequest(caller, route, url, csrf),
+              expected,
+              `${caller.label} ${route.method} ${route.url} (CSRF ${csrf})`,
+            )
+            tally(expected)
+            if (expected === 'csrf-refused') counted.csrfRefusals++
+          }
         }
       }
-    }
-    const after = await databaseFingerprint()
-    expect([...after].filter(([table, sum]) => before.get(table) !== sum).map(([table]) => table), 'tables changed by refused forms').toEqual([])
+      const after = await databaseFingerprint()
+      expect(
+        [...after].filter(([table, sum]) => before.get(table) !== sum).map(([table]) => table),
+        'tables changed by refused forms',
+      ).toEqual([])
 
-    // Then every route the way it is meant to be called: pages and forms with the session and a valid CSRF
-    // token, the API with a bearer token (and no CSRF token), and the API with only a session cookie.
-    for (const route of routes) {
-      const url = concrete(route.url)
-      if (isApiPath(route.url)) {
-        for (const caller of callers) {
-          const expected = expectation(route, caller, 'valid')
-          const response = await ctx.app.inject({
-            method: route.method as 'GET',
-            url,
-            headers: caller.token ? { authorization: `Bearer ${caller.token}` } : {},
-            payload: route.method === 'GET' ? undefined : {},
-          })
-          check(response, expected, `${caller.label} ${route.method} ${route.url} (bearer token)`)
-          tally(expected)
-          if (!caller.permissions) continue
-          // The session cookie alone does not open the API, so a cross-site request riding on it gets nothing.
-          const cookieOnly = await ctx.app.inject({ method: route.method as 'GET', url, headers: { cookie: caller.pages.cookieHeader() }, payload: route.method === 'GET' ? undefined : {} })
-          const withoutToken = expectation(route, callers[0], 'valid')
-          check(cookieOnly, withoutToken, `${caller.label} ${route.method} ${route.url} (session cookie, no token)`)
-          tally(withoutToken)
+      // Then every route the way it is meant to be called: pages and forms with the session and a valid CSRF
+      // token, the API with a bearer token (and no CSRF token), and the API with only a session cookie.
+      for (const route of routes) {
+        const url = concrete(route.url)
+        if (isApiPath(route.url)) {
+          for (const caller of callers) {
+            const expected = expectation(route, caller, 'valid')
+            const response = await ctx.app.inject({
+              method: route.method as 'GET',
+              url,
+              headers: caller.token ? { authorization: `Bearer ${caller.token}` } : {},
+              payload: route.method === 'GET' ? undefined : {},
+            })
+            check(response, expected, `${caller.label} ${route.method} ${route.url} (bearer token)`)
+            tally(expected)
+            if (!caller.permissions) continue
+            // The session cookie alone does not open the API, so a cross-site request riding on it gets nothing.
+            const cookieOnly = await ctx.app.inject({
+              method: route.method as 'GET',
+              url,
+              headers: { cookie: caller.pages.cookieHeader() },
+              payload: route.method === 'GET' ? undefined : {},
+            })
+            const withoutToken = expectation(route, callers[0], 'valid')
+            check(cookieOnly, withoutToken, `${caller.label} ${route.method} ${route.url} (session cookie, no token)`)
+            tally(withoutToken)
+          }
+        } else {
+          for (const caller of callers) {
+            const expected = expectation(route, caller, 'valid')
+            check(
+              await pageRequest(caller, route, url, 'valid'),
+              expected,
+              `${caller.label} ${route.method} ${route.url}${isForm(route) ? ' (CSRF valid)' : ''}`,
+            )
+            tally(expected)
+          }
         }
-      } else {
-        for (const caller of callers) {
-          const expected = expectation(route, caller, 'valid')
-          check(await pageRequest(caller, route, url, 'valid'), expected, `${caller.label} ${route.method} ${route.url}${isForm(route) ? ' (CSRF valid)' : ''}`)
-          tally(expected)
-        }
+        if (route.method !== 'GET') await keepSignedIn()
       }
-      if (route.method !== 'GET') await keepSignedIn()
-    }
-    // Every kind of answer was exercised, across all the routes and callers.
-    for (const kind of ['allowed', 'csrf-refused', 'forbidden', 'sign-in-redirect', 'signed-out-form', 'unauthenticated'] as const) {
-      expect(counted.byExpectation.get(kind) ?? 0, kind).toBeGreaterThan(0)
-    }
-    expect(callers.length).toBeGreaterThanOrEqual(9)
-    expect(counted.requests).toBeGreaterThan(ctx.routes.length * callers.length)
-    console.log(`route security matrix: ${ctx.routes.length} routes × ${callers.length} callers (${callers.map((c) => c.label).join(', ')}): ${counted.requests} combinations checked, ${counted.csrfRefusals} refused CSRF tokens (${[...counted.byExpectation].map(([k, v]) => `${k} ${v}`).join(', ')})`)
-  })
+      // Every kind of answer was exercised, across all the routes and callers.
+      for (const kind of [
+        'allowed',
+        'csrf-refused',
+        'forbidden',
+        'sign-in-redirect',
+        'signed-out-form',
+        'unauthenticated',
+      ] as const) {
+        expect(counted.byExpectation.get(kind) ?? 0, kind).toBeGreaterThan(0)
+      }
+      expect(callers.length).toBeGreaterThanOrEqual(9)
+      expect(counted.requests).toBeGreaterThan(ctx.routes.length * callers.length)
+      console.log(
+        `route security matrix: ${ctx.routes.length} routes × ${callers.length} callers (${callers.map((c) => c.label).join(', ')}): ${counted.requests} combinations checked, ${counted.csrfRefusals} refused CSRF tokens (${[...counted.byExpectation].map(([k, v]) => `${k} ${v}`).join(', ')})`,
+      )
+    },
+  )
 })

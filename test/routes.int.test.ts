@@ -26,12 +26,19 @@ const EXAMPLE_PARAMS: Record<string, string> = { index: '0', group: 'stylesheets
 
 /** A URL with every parameter filled: ids with a well-formed id that matches no record. */
 function concrete(url: string) {
-  return url.replace(/:([a-zA-Z]+)/g, (_, name: string) => EXAMPLE_PARAMS[name] ?? '00000000-0000-7000-8000-000000000000')
+  return url.replace(
+    /:([a-zA-Z]+)/g,
+    (_, name: string) => EXAMPLE_PARAMS[name] ?? '00000000-0000-7000-8000-000000000000',
+  )
 }
 
 describe('route access', () => {
   it('lists every route with the access it declares', async () => {
-    const list = ctx.routes.map((r) => `${r.method.padEnd(6)} ${r.url.padEnd(55)} ${r.access}`).sort().join('\n') + '\n'
+    const list =
+      ctx.routes
+        .map((r) => `${r.method.padEnd(6)} ${r.url.padEnd(55)} ${r.access}`)
+        .sort()
+        .join('\n') + '\n'
     await expect(list).toMatchFileSnapshot('./__snapshots__/route-access.txt')
   })
 
@@ -64,7 +71,12 @@ describe('route access', () => {
         const allowed = client.permissions.has(route.access)
         const url = concrete(route.url)
         const response = isApiPath(route.url)
-          ? await ctx.app.inject({ method: route.method as 'GET', url, headers: { authorization: `Bearer ${client.token}` }, payload: route.method === 'GET' ? undefined : {} })
+          ? await ctx.app.inject({
+              method: route.method as 'GET',
+              url,
+              headers: { authorization: `Bearer ${client.token}` },
+              payload: route.method === 'GET' ? undefined : {},
+            })
           : route.method === 'GET'
             ? await client.pages.get(url)
             : await client.pages.post(url, {})
@@ -76,7 +88,11 @@ describe('route access', () => {
 
   it('answers an unknown API path with a problem and an unknown page with a 404 page', async () => {
     const { pages, token } = clients.get('investigator')!
-    const api = await ctx.app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: { authorization: `Bearer ${token}` } })
+    const api = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/v1/nothing-here',
+      headers: { authorization: `Bearer ${token}` },
+    })
     expect(api.statusCode).toBe(404)
     expect(api.json()).toMatchObject({ status: 404, title: 'Not found' })
     const page = await pages.get('/no-such-page')

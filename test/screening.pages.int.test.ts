@@ -27,8 +27,20 @@ beforeAll(async () => {
       source: 'police',
       summary: 'A boy and a woman found at a car wash; the woman says her wages go to the boss.',
       people: [
-        { names: ['Ardit Hoxha'], dateOfBirth: `${thisYear - 16}-01-15`, gender: 'male', nationalities: ['AL'], role: 'potential-victim' },
-        { names: ['Ioana Popescu', 'Ioana POPESCU'], dateOfBirth: '1994-05-20', gender: 'female', nationalities: ['RO'], role: 'potential-victim' },
+        {
+          names: ['Ardit Hoxha'],
+          dateOfBirth: `${thisYear - 16}-01-15`,
+          gender: 'male',
+          nationalities: ['AL'],
+          role: 'potential-victim',
+        },
+        {
+          names: ['Ioana Popescu', 'Ioana POPESCU'],
+          dateOfBirth: '1994-05-20',
+          gender: 'female',
+          nationalities: ['RO'],
+          role: 'potential-victim',
+        },
       ],
       locations: [{ addressLine1: '4 Dock Road', postcode: 'HU3 4AB', premisesType: 'car-wash' }],
       exploitationTypes: ['labour'],
@@ -38,7 +50,12 @@ beforeAll(async () => {
   referralId = body.id
   childId = body.people[0].personId
   adultId = body.people[1].personId
-  await ctx.app.inject({ method: 'POST', url: `/api/v1/referrals/${referralId}/assignment`, headers: { authorization: `Bearer ${token}` }, payload: { assigneeId: officer.id, note: null } })
+  await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/referrals/${referralId}/assignment`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: { assigneeId: officer.id, note: null },
+  })
 })
 afterAll(() => ctx.close())
 
@@ -50,10 +67,41 @@ async function startScreening(personId: string): Promise<string> {
 }
 
 async function answerCommon(base: string, overrides: { consent?: Record<string, string | string[]> } = {}) {
-  expect((await dc.post(`${base}/encounter`, { location: 'England', encounteredBy: 'police', detention: 'none', diplomaticHousehold: 'no', safeguardingConcern: 'yes' })).statusCode).toBe(303)
-  expect((await dc.post(`${base}/travel`, { arranged: 'yes', directions: ['into'], endedOnArrival: 'no', entryRoute: 'trafficked' })).statusCode).toBe(303)
-  expect((await dc.post(`${base}/exploitation`, { purpose: 'forced labour at a car wash', types: 'LABOUR', countyLines: 'no', exploitedAsChild: 'no' })).statusCode).toBe(303)
-  const indicators = await dc.post(`${base}/indicators`, { indicators: ['debt', 'lives-at-work'], means: ['debt_bondage', 'withheld_wages'] })
+  expect(
+    (
+      await dc.post(`${base}/encounter`, {
+        location: 'England',
+        encounteredBy: 'police',
+        detention: 'none',
+        diplomaticHousehold: 'no',
+        safeguardingConcern: 'yes',
+      })
+    ).statusCode,
+  ).toBe(303)
+  expect(
+    (
+      await dc.post(`${base}/travel`, {
+        arranged: 'yes',
+        directions: ['into'],
+        endedOnArrival: 'no',
+        entryRoute: 'trafficked',
+      })
+    ).statusCode,
+  ).toBe(303)
+  expect(
+    (
+      await dc.post(`${base}/exploitation`, {
+        purpose: 'forced labour at a car wash',
+        types: 'LABOUR',
+        countyLines: 'no',
+        exploitedAsChild: 'no',
+      })
+    ).statusCode,
+  ).toBe(303)
+  const indicators = await dc.post(`${base}/indicators`, {
+    indicators: ['debt', 'lives-at-work'],
+    means: ['debt_bondage', 'withheld_wages'],
+  })
   expect(indicators.statusCode).toBe(303)
   if (overrides.consent) expect((await dc.post(`${base}/consent`, overrides.consent)).statusCode).toBe(303)
   return dc.post(`${base}/offence`, { suspected: 'no', offence: '' })
@@ -62,12 +110,33 @@ async function answerCommon(base: string, overrides: { consent?: Record<string, 
 describe('screening a 16-year-old', () => {
   it('never asks for consent, suggests the NRM with child safeguarding, explains why, and records the confirmation', async () => {
     const base = await startScreening(childId)
-    for (const section of ['age', 'encounter', 'travel', 'exploitation', 'indicators', 'consent', 'offence', 'outcome']) {
+    for (const section of [
+      'age',
+      'encounter',
+      'travel',
+      'exploitation',
+      'indicators',
+      'consent',
+      'offence',
+      'outcome',
+    ]) {
       expect((await dc.get(`${base}/${section}`)).statusCode, section).toBe(200)
     }
     const age = await dc.get(`${base}/age`)
     expect(age.body).toContain(`value="${thisYear - 16}"`) // prefilled from the referral
-    expect((await dc.post(`${base}/age`, { 'dateOfBirth-day': '15', 'dateOfBirth-month': '1', 'dateOfBirth-year': String(thisYear - 16), age: '', claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })).headers.location).toBe(`${base}/encounter`)
+    expect(
+      (
+        await dc.post(`${base}/age`, {
+          'dateOfBirth-day': '15',
+          'dateOfBirth-month': '1',
+          'dateOfBirth-year': String(thisYear - 16),
+          age: '',
+          claimedAge: '',
+          ageDisputed: 'no',
+          assessment: 'not_started',
+        })
+      ).headers.location,
+    ).toBe(`${base}/encounter`)
     const last = await answerCommon(base)
     // The consent page is skipped for a child: indicators lead straight to the offence page, then the outcome.
     expect(last.headers.location).toBe(`${base}/outcome`)
@@ -81,23 +150,45 @@ describe('screening a 16-year-old', () => {
     const facet = await dc.get(confirmed.headers.location!)
     expect(facet.body).toContain('Screening confirmed: NRM referral and child safeguarding')
     expect(facet.body).toContain('A child, or someone who may be under 18, needs no consent')
-    const audit = await ctx.db.selectFrom('audit_events').select(['action', 'details']).where('subject_id', '=', childId).orderBy('id').execute()
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['screening.started', 'screening.confirmed', 'victim-facet.viewed']))
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'details'])
+      .where('subject_id', '=', childId)
+      .orderBy('id')
+      .execute()
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['screening.started', 'screening.confirmed', 'victim-facet.viewed']),
+    )
   })
 
   it('records the NRM referral with a reasonable grounds deadline of 5 working days, shown on my work', async () => {
     await dc.get(`/referrals/${referralId}/people/${childId}/nrm`)
-    const bad = await dc.post(`/referrals/${referralId}/people/${childId}/nrm-referrals`, { 'submittedOn-day': '31', 'submittedOn-month': '2', 'submittedOn-year': '2026', firstResponderOrganisation: '' })
+    const bad = await dc.post(`/referrals/${referralId}/people/${childId}/nrm-referrals`, {
+      'submittedOn-day': '31',
+      'submittedOn-month': '2',
+      'submittedOn-year': '2026',
+      firstResponderOrganisation: '',
+    })
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('Date submitted must be a real date')
     expect(bad.body).toContain('Enter the first responder organisation')
-    const submitted = { 'submittedOn-day': '2', 'submittedOn-month': '4', 'submittedOn-year': '2026', nrmReference: 'NRM-123', firstResponderOrganisation: 'Riverton Police', competentAuthority: 'SCA' }
+    const submitted = {
+      'submittedOn-day': '2',
+      'submittedOn-month': '4',
+      'submittedOn-year': '2026',
+      nrmReference: 'NRM-123',
+      firstResponderOrganisation: 'Riverton Police',
+      competentAuthority: 'SCA',
+    }
     // The form prepared in Lantern is not complete: recording it as sent needs the officer to say it went another way.
     const notReady = await dc.post(`/referrals/${referralId}/people/${childId}/nrm-referrals`, submitted)
     expect(notReady.statusCode).toBe(409)
     expect(notReady.body).toMatch(/The NRM form in Lantern has \d+ questions the Home Office requires still unanswered/)
     expect(notReady.body).toContain('value="NRM-123"')
-    const ok = await dc.post(`/referrals/${referralId}/people/${childId}/nrm-referrals`, { ...submitted, completedElsewhere: 'yes' })
+    const ok = await dc.post(`/referrals/${referralId}/people/${childId}/nrm-referrals`, {
+      ...submitted,
+      completedElsewhere: 'yes',
+    })
     expect(ok.statusCode).toBe(303)
     // The Home Office reference is copied into the form prepared here.
     const draft = await dc.get(`/referrals/${referralId}/people/${childId}/nrm-draft.json`)
@@ -112,15 +203,42 @@ describe('screening a 16-year-old', () => {
   })
 
   it('keeps the lifecycle in order: no conclusive grounds before a positive reasonable grounds decision; decisions are the competent authority’s', async () => {
-    const nrmId = (await ctx.db.selectFrom('nrm_referrals').select('id').where('person_id', '=', childId).executeTakeFirstOrThrow()).id
-    const base = { referralId, personId: childId, 'occurredOn-day': '8', 'occurredOn-month': '4', 'occurredOn-year': '2026' }
-    const early = await dc.post(`/nrm-referrals/${nrmId}/events`, { ...base, kind: 'conclusive-grounds', outcome: 'positive', decidedBy: 'SCA' })
+    const nrmId = (
+      await ctx.db.selectFrom('nrm_referrals').select('id').where('person_id', '=', childId).executeTakeFirstOrThrow()
+    ).id
+    const base = {
+      referralId,
+      personId: childId,
+      'occurredOn-day': '8',
+      'occurredOn-month': '4',
+      'occurredOn-year': '2026',
+    }
+    const early = await dc.post(`/nrm-referrals/${nrmId}/events`, {
+      ...base,
+      kind: 'conclusive-grounds',
+      outcome: 'positive',
+      decidedBy: 'SCA',
+    })
     expect(early.statusCode).toBe(409)
     expect(early.body).toContain('A conclusive grounds decision follows a positive reasonable grounds decision')
-    const police = await dc.post(`/nrm-referrals/${nrmId}/events`, { ...base, kind: 'reasonable-grounds', outcome: 'positive', decidedBy: 'Riverton Police' })
+    const police = await dc.post(`/nrm-referrals/${nrmId}/events`, {
+      ...base,
+      kind: 'reasonable-grounds',
+      outcome: 'positive',
+      decidedBy: 'Riverton Police',
+    })
     expect(police.statusCode).toBe(400)
     expect(police.body).toContain('Decisions are the competent authority’s')
-    expect((await dc.post(`/nrm-referrals/${nrmId}/events`, { ...base, kind: 'reasonable-grounds', outcome: 'positive', decidedBy: 'SCA' })).statusCode).toBe(303)
+    expect(
+      (
+        await dc.post(`/nrm-referrals/${nrmId}/events`, {
+          ...base,
+          kind: 'reasonable-grounds',
+          outcome: 'positive',
+          decidedBy: 'SCA',
+        })
+      ).statusCode,
+    ).toBe(303)
     const facet = await dc.get(`/referrals/${referralId}/people/${childId}/nrm`)
     expect(facet.body).toContain('Recovery period; awaiting the conclusive grounds decision')
     expect(facet.body).toContain('At least until 8 May 2026')
@@ -147,11 +265,23 @@ describe('screening a 16-year-old', () => {
 describe('overriding for a child', () => {
   it('refuses to route a child to the Duty to Notify even on an override', async () => {
     const base = await startScreening(childId)
-    await dc.post(`${base}/age`, { 'dateOfBirth-day': '15', 'dateOfBirth-month': '1', 'dateOfBirth-year': String(thisYear - 16), ageDisputed: 'no', assessment: 'not_started' })
+    await dc.post(`${base}/age`, {
+      'dateOfBirth-day': '15',
+      'dateOfBirth-month': '1',
+      'dateOfBirth-year': String(thisYear - 16),
+      ageDisputed: 'no',
+      assessment: 'not_started',
+    })
     await answerCommon(base)
-    const response = await dc.post(`${base}/outcome`, { decision: 'override', overrideRoute: 'DUTY_TO_NOTIFY', reason: 'They asked not to be referred' })
+    const response = await dc.post(`${base}/outcome`, {
+      decision: 'override',
+      overrideRoute: 'DUTY_TO_NOTIFY',
+      reason: 'They asked not to be referred',
+    })
     expect(response.statusCode).toBe(400)
-    expect(response.body).toContain('A child, or someone who may be under 18, can never be routed to the Duty to Notify')
+    expect(response.body).toContain(
+      'A child, or someone who may be under 18, can never be routed to the Duty to Notify',
+    )
     expect(response.body).toContain('They asked not to be referred')
   })
 })
@@ -160,14 +290,30 @@ describe('screening an adult who declines', () => {
   let base: string
   it('asks for consent, needs a date and who explained, and suggests the anonymised Duty to Notify', async () => {
     base = await startScreening(adultId)
-    await dc.post(`${base}/age`, { 'dateOfBirth-day': '20', 'dateOfBirth-month': '5', 'dateOfBirth-year': '1994', age: '', claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })
+    await dc.post(`${base}/age`, {
+      'dateOfBirth-day': '20',
+      'dateOfBirth-month': '5',
+      'dateOfBirth-year': '1994',
+      age: '',
+      claimedAge: '',
+      ageDisputed: 'no',
+      assessment: 'not_started',
+    })
     await answerCommon(base)
     // The consent page is asked for an adult.
     const missing = await dc.post(`${base}/consent`, { decision: 'refused' })
     expect(missing.statusCode).toBe(400)
     expect(missing.body).toContain('Enter date of the decision')
     expect(missing.body).toContain('Enter who explained the NRM to them')
-    const refused = await dc.post(`${base}/consent`, { decision: 'refused', 'consentDate-day': '3', 'consentDate-month': '3', 'consentDate-year': '2026', explainedBy: 'DC Shah', interpreterUsed: 'yes', interpreterLanguage: 'Romanian' })
+    const refused = await dc.post(`${base}/consent`, {
+      decision: 'refused',
+      'consentDate-day': '3',
+      'consentDate-month': '3',
+      'consentDate-year': '2026',
+      explainedBy: 'DC Shah',
+      interpreterUsed: 'yes',
+      interpreterLanguage: 'Romanian',
+    })
     expect(refused.headers.location).toBe(`${base}/offence`)
     await dc.post(`${base}/offence`, { suspected: 'no' })
     const outcome = await dc.get(`${base}/outcome`)
@@ -176,31 +322,73 @@ describe('screening an adult who declines', () => {
   })
 
   it('needs a reason to override, never allows a child to the Duty to Notify, and audits the override', async () => {
-    const noReason = await dc.post(`${base}/outcome`, { decision: 'override', overrideRoute: 'SAFEGUARDING_REFERRAL_ONLY', reason: '' })
+    const noReason = await dc.post(`${base}/outcome`, {
+      decision: 'override',
+      overrideRoute: 'SAFEGUARDING_REFERRAL_ONLY',
+      reason: '',
+    })
     expect(noReason.statusCode).toBe(400)
     expect(noReason.body).toContain('Enter why you are overriding the suggested route')
     expect((await dc.post(`${base}/outcome`, { decision: 'confirm' })).statusCode).toBe(303)
-    const consent = await ctx.db.selectFrom('consents').selectAll().where('person_id', '=', adultId).executeTakeFirstOrThrow()
-    expect(consent).toMatchObject({ decision: 'refused', explained_by: 'DC Shah', interpreter_language: 'Romanian', purpose: 'nrm-referral' })
+    const consent = await ctx.db
+      .selectFrom('consents')
+      .selectAll()
+      .where('person_id', '=', adultId)
+      .executeTakeFirstOrThrow()
+    expect(consent).toMatchObject({
+      decision: 'refused',
+      explained_by: 'DC Shah',
+      interpreter_language: 'Romanian',
+      purpose: 'nrm-referral',
+    })
     expect((await dc.get(`${base}/age`)).statusCode).toBe(303) // confirmed screenings cannot be changed
   })
 
   it('refuses an NRM referral for the adult who declined, and records a Duty to Notify with no identifiers in its PDF', async () => {
     await dc.get(`/referrals/${referralId}/people/${adultId}/nrm`)
-    const nrm = await dc.post(`/referrals/${referralId}/people/${adultId}/nrm-referrals`, { 'submittedOn-day': '3', 'submittedOn-month': '3', 'submittedOn-year': '2026', firstResponderOrganisation: 'Police', completedElsewhere: 'yes' })
+    const nrm = await dc.post(`/referrals/${referralId}/people/${adultId}/nrm-referrals`, {
+      'submittedOn-day': '3',
+      'submittedOn-month': '3',
+      'submittedOn-year': '2026',
+      firstResponderOrganisation: 'Police',
+      completedElsewhere: 'yes',
+    })
     expect(nrm.statusCode).toBe(409)
     expect(nrm.body).toContain('not an NRM referral')
-    expect((await dc.post(`/referrals/${referralId}/people/${adultId}/dtn-submissions`, { 'dtnSubmittedOn-day': '4', 'dtnSubmittedOn-month': '3', 'dtnSubmittedOn-year': '2026', dtnReference: 'DTN-77', exploitationLocation: 'uk-only' })).statusCode).toBe(303)
-    const dtnId = (await ctx.db.selectFrom('dtn_submissions').select('id').where('person_id', '=', adultId).executeTakeFirstOrThrow()).id
+    expect(
+      (
+        await dc.post(`/referrals/${referralId}/people/${adultId}/dtn-submissions`, {
+          'dtnSubmittedOn-day': '4',
+          'dtnSubmittedOn-month': '3',
+          'dtnSubmittedOn-year': '2026',
+          dtnReference: 'DTN-77',
+          exploitationLocation: 'uk-only',
+        })
+      ).statusCode,
+    ).toBe(303)
+    const dtnId = (
+      await ctx.db.selectFrom('dtn_submissions').select('id').where('person_id', '=', adultId).executeTakeFirstOrThrow()
+    ).id
     const pdf = await dc.get(`/dtn-submissions/${dtnId}/summary.pdf`)
     expect(pdf.statusCode).toBe(200)
     const text = await pdfText(pdf.rawPayload)
     expect(text).toContain('Duty to Notify summary (anonymised)')
     expect(text).toContain('Romania')
     expect(text).toContain('Labour exploitation')
-    for (const identifier of ['Ioana', 'Popescu', 'POPESCU', '1994', '20 May', 'Dock Road', 'HU3', 'REF-']) expect(text, identifier).not.toContain(identifier)
-    const audit = await ctx.db.selectFrom('audit_events').select(['action', 'category']).where('subject_id', '=', adultId).where('action', 'in', ['dtn.submitted', 'document.downloaded']).execute()
-    expect(audit).toEqual(expect.arrayContaining([{ action: 'dtn.submitted', category: 'disclosure' }, { action: 'document.downloaded', category: 'disclosure' }]))
+    for (const identifier of ['Ioana', 'Popescu', 'POPESCU', '1994', '20 May', 'Dock Road', 'HU3', 'REF-'])
+      expect(text, identifier).not.toContain(identifier)
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'category'])
+      .where('subject_id', '=', adultId)
+      .where('action', 'in', ['dtn.submitted', 'document.downloaded'])
+      .execute()
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        { action: 'dtn.submitted', category: 'disclosure' },
+        { action: 'document.downloaded', category: 'disclosure' },
+      ]),
+    )
   })
 })
 
@@ -220,7 +408,9 @@ describe('who can see the victim facet', () => {
   })
 
   it('turns a child’s 18th birthday during the NRM into a task to ask for consent to continue', async () => {
-    await sql`UPDATE people SET date_of_birth = (current_date - interval '18 years' + interval '20 days')::date WHERE id = ${childId}`.execute(ctx.db)
+    await sql`UPDATE people SET date_of_birth = (current_date - interval '18 years' + interval '20 days')::date WHERE id = ${childId}`.execute(
+      ctx.db,
+    )
     const work = await dc.get('/my-work')
     expect(work.body).toContain('Turns 18: ask for consent to stay in the NRM')
   })
@@ -229,11 +419,38 @@ describe('who can see the victim facet', () => {
 describe('the legal data on the screening pages (issue 14, section 4)', () => {
   it('keeps means of control typed in the officer’s words, and asks for consent to be sought when it was not asked, never the Duty to Notify', async () => {
     const base = await startScreening(adultId)
-    await dc.post(`${base}/age`, { 'dateOfBirth-day': '20', 'dateOfBirth-month': '5', 'dateOfBirth-year': '1994', age: '', claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })
-    await dc.post(`${base}/encounter`, { location: 'England', encounteredBy: 'police', detention: 'none', diplomaticHousehold: 'no', safeguardingConcern: 'yes' })
-    await dc.post(`${base}/travel`, { arranged: 'yes', directions: ['within'], endedOnArrival: 'unknown', entryRoute: '' })
-    await dc.post(`${base}/exploitation`, { purpose: 'drug supply (county lines)', countyLines: 'yes', exploitedAsChild: 'no' })
-    const indicators = await dc.post(`${base}/indicators`, { indicators: ['debt'], means: ['debt_bondage', 'payment_inducement'], otherMeans: 'secrecy instructions\nransom' })
+    await dc.post(`${base}/age`, {
+      'dateOfBirth-day': '20',
+      'dateOfBirth-month': '5',
+      'dateOfBirth-year': '1994',
+      age: '',
+      claimedAge: '',
+      ageDisputed: 'no',
+      assessment: 'not_started',
+    })
+    await dc.post(`${base}/encounter`, {
+      location: 'England',
+      encounteredBy: 'police',
+      detention: 'none',
+      diplomaticHousehold: 'no',
+      safeguardingConcern: 'yes',
+    })
+    await dc.post(`${base}/travel`, {
+      arranged: 'yes',
+      directions: ['within'],
+      endedOnArrival: 'unknown',
+      entryRoute: '',
+    })
+    await dc.post(`${base}/exploitation`, {
+      purpose: 'drug supply (county lines)',
+      countyLines: 'yes',
+      exploitedAsChild: 'no',
+    })
+    const indicators = await dc.post(`${base}/indicators`, {
+      indicators: ['debt'],
+      means: ['debt_bondage', 'payment_inducement'],
+      otherMeans: 'secrecy instructions\nransom',
+    })
     expect(indicators.statusCode).toBe(303)
     expect((await dc.get(`${base}/indicators`)).body).toContain('secrecy instructions')
     expect((await dc.post(`${base}/consent`, { decision: 'not-asked' })).statusCode).toBe(303)
@@ -253,31 +470,70 @@ describe('the legal data on the screening pages (issue 14, section 4)', () => {
   it('never says “treated as a child” in the headline over a table that says they are not', async () => {
     const base = await startScreening(adultId)
     // Nothing is known about their age: no date of birth, no age, not disputed.
-    await dc.post(`${base}/age`, { 'dateOfBirth-day': '', 'dateOfBirth-month': '', 'dateOfBirth-year': '', age: '', claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })
+    await dc.post(`${base}/age`, {
+      'dateOfBirth-day': '',
+      'dateOfBirth-month': '',
+      'dateOfBirth-year': '',
+      age: '',
+      claimedAge: '',
+      ageDisputed: 'no',
+      assessment: 'not_started',
+    })
     await answerCommon(base)
     const outcome = (await dc.get(`${base}/outcome`)).body
-    expect(outcome).toContain('Age not known: if they may be under 18, they must be treated as a child until their age is determined')
+    expect(outcome).toContain(
+      'Age not known: if they may be under 18, they must be treated as a child until their age is determined',
+    )
     expect(outcome).not.toContain('Age disputed and may be under 18: treated as a child until the age is determined')
     expect(outcome).toMatch(/Treated as a child\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Not known yet/)
   })
 
   it('shows an age-disputed person as treated as a child in both the headline and the table', async () => {
     const base = await startScreening(adultId)
-    await dc.post(`${base}/age`, { 'dateOfBirth-day': '', 'dateOfBirth-month': '', 'dateOfBirth-year': '', age: '', claimedAge: '16', ageDisputed: 'yes', assessment: 'pending' })
+    await dc.post(`${base}/age`, {
+      'dateOfBirth-day': '',
+      'dateOfBirth-month': '',
+      'dateOfBirth-year': '',
+      age: '',
+      claimedAge: '16',
+      ageDisputed: 'yes',
+      assessment: 'pending',
+    })
     await answerCommon(base)
     const outcome = (await dc.get(`${base}/outcome`)).body
     expect(outcome).toContain('R02: Age disputed and may be under 18: treated as a child until the age is determined')
-    expect(outcome).toMatch(/Treated as a child\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Yes: they may be under 18/)
+    expect(outcome).toMatch(
+      /Treated as a child\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Yes: they may be under 18/,
+    )
   })
 
   it('asks a child the s45 child limb’s own question, and the outcome uses it', async () => {
     const base = await startScreening(childId)
-    await dc.post(`${base}/age`, { 'dateOfBirth-day': '15', 'dateOfBirth-month': '1', 'dateOfBirth-year': String(thisYear - 16), age: '', claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })
+    await dc.post(`${base}/age`, {
+      'dateOfBirth-day': '15',
+      'dateOfBirth-month': '1',
+      'dateOfBirth-year': String(thisYear - 16),
+      age: '',
+      claimedAge: '',
+      ageDisputed: 'no',
+      assessment: 'not_started',
+    })
     await answerCommon(base)
     const page = (await dc.get(`${base}/offence`)).body
-    expect(page).toContain('Would a reasonable person in the same situation, of their age and sex and with any illness or disability they have, do that act?')
+    expect(page).toContain(
+      'Would a reasonable person in the same situation, of their age and sex and with any illness or disability they have, do that act?',
+    )
     expect(page).not.toContain('no realistic alternative?')
-    expect((await dc.post(`${base}/offence`, { suspected: 'yes', offence: 'possession with intent to supply a controlled drug of class A', directConsequence: 'yes', wouldDoAct: 'no' })).statusCode).toBe(303)
+    expect(
+      (
+        await dc.post(`${base}/offence`, {
+          suspected: 'yes',
+          offence: 'possession with intent to supply a controlled drug of class A',
+          directConsequence: 'yes',
+          wouldDoAct: 'no',
+        })
+      ).statusCode,
+    ).toBe(303)
     const outcome = (await dc.get(`${base}/outcome`)).body
     expect(outcome).toContain('Child limb (s45(4))')
     expect(outcome).toContain('<strong>Available in principle:</strong> No')

@@ -22,8 +22,20 @@ beforeAll(async () => {
         source: 'helpline',
         summary: 'Workers at a nail bar',
         people: [
-          { names: ['Nguyễn Thị Thảo'], dateOfBirth: '2001-06-02', gender: 'female', nationalities: ['VN'], role: 'potential-victim' },
-          { names: ['Nguyen Van An'], dateOfBirth: '1985-01-01', gender: 'male', nationalities: ['VN'], role: 'suspected-exploiter' },
+          {
+            names: ['Nguyễn Thị Thảo'],
+            dateOfBirth: '2001-06-02',
+            gender: 'female',
+            nationalities: ['VN'],
+            role: 'potential-victim',
+          },
+          {
+            names: ['Nguyen Van An'],
+            dateOfBirth: '1985-01-01',
+            gender: 'male',
+            nationalities: ['VN'],
+            role: 'suspected-exploiter',
+          },
           { names: ['محمد عبدالله'], approximateAge: 30, gender: 'male', role: 'witness' },
         ],
         locations: [{ addressLine1: '9 Market Place', postcode: 'LS11 5AB', premisesType: 'nail-bar' }],
@@ -33,8 +45,18 @@ beforeAll(async () => {
   const suspect = new PageClient(ctx.app)
   await suspect.signIn(dc.email)
   await suspect.get(`/people/${referral.people[1].personId}`)
-  await suspect.post(`/people/${referral.people[1].personId}/objects`, { kind: 'phone', value: '+44 7123 456 789', relation: 'uses', source: 'Helpline report' })
-  await suspect.post(`/people/${referral.people[1].personId}/objects`, { kind: 'vehicle', value: 'AB12 CDE', relation: 'drives', source: 'ANPR' })
+  await suspect.post(`/people/${referral.people[1].personId}/objects`, {
+    kind: 'phone',
+    value: '+44 7123 456 789',
+    relation: 'uses',
+    source: 'Helpline report',
+  })
+  await suspect.post(`/people/${referral.people[1].personId}/objects`, {
+    kind: 'vehicle',
+    value: 'AB12 CDE',
+    relation: 'drives',
+    source: 'ANPR',
+  })
   analyst = new PageClient(ctx.app)
   await analyst.signIn((await createUser(ctx, 'analyst')).email)
 })
@@ -42,7 +64,9 @@ afterAll(() => ctx.close())
 
 function api(q: string, dob?: string) {
   const params = new URLSearchParams({ q, ...(dob ? { dob } : {}) })
-  return ctx.app.inject({ method: 'GET', url: `/api/v1/search?${params}`, headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())
+  return ctx.app
+    .inject({ method: 'GET', url: `/api/v1/search?${params}`, headers: { authorization: `Bearer ${token}` } })
+    .then((r) => r.json())
 }
 
 describe('search', () => {
@@ -60,7 +84,9 @@ describe('search', () => {
     const thao = await api('nguyen thi thao')
     expect(thao.people[0]).toMatchObject({ name: 'Nguyễn Thị Thảo' })
     const both = await api('Nguyen')
-    expect(both.people.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['Nguyễn Thị Thảo', 'Nguyen Van An']))
+    expect(both.people.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['Nguyễn Thị Thảo', 'Nguyen Van An']),
+    )
     const narrowed = await api('Nguyen', '1985')
     expect(narrowed.people.map((p: { name: string }) => p.name)).toEqual(['Nguyen Van An'])
     const typo = await api('Nguyen Thi Tho')
@@ -80,7 +106,10 @@ describe('search', () => {
     const dc = new PageClient(ctx.app)
     await dc.signIn((await createUser(ctx, 'investigator')).email)
     await dc.get(`/people/${referral.people[1].personId}`)
-    expect((await dc.post(`/people/${referral.people[1].personId}/names`, { fullName: 'Trần Linh', kind: 'alias' })).statusCode).toBe(303)
+    expect(
+      (await dc.post(`/people/${referral.people[1].personId}/names`, { fullName: 'Trần Linh', kind: 'alias' }))
+        .statusCode,
+    ).toBe(303)
     const after = await api('Tran Linh')
     expect(after.people[0]).toMatchObject({ name: 'Nguyen Van An', matchedName: 'Trần Linh' })
   })
@@ -91,12 +120,20 @@ describe('search', () => {
     expect((await api('ab12cde')).objects[0]).toMatchObject({ kind: 'vehicle', display: 'AB12 CDE' })
     expect((await api('ls11 5ab')).places[0]).toMatchObject({ postcode: 'LS11 5AB' })
     expect((await api('LS11 5')).places).toHaveLength(1)
-    expect((await api(referral.reference)).references).toEqual([{ kind: 'referral', id: referral.id, reference: referral.reference, matched: null }])
+    expect((await api(referral.reference)).references).toEqual([
+      { kind: 'referral', id: referral.id, reference: referral.reference, matched: null },
+    ])
   })
 
   it('audits every search by a hash of the words, never the words themselves', async () => {
     await analyst.get('/search?q=Nguyen+Thi+Thao')
-    const row = await ctx.db.selectFrom('audit_events').select(['details', 'category']).where('action', '=', 'search.performed').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+    const row = await ctx.db
+      .selectFrom('audit_events')
+      .select(['details', 'category'])
+      .where('action', '=', 'search.performed')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow()
     expect(row.category).toBe('consultation')
     expect(JSON.stringify(row.details)).not.toMatch(/nguyen|thao/i)
     expect(row.details).toMatchObject({ kind: 'name', queryHash: expect.stringMatching(/^[0-9a-f]{64}$/) })
@@ -104,11 +141,15 @@ describe('search', () => {
   })
 
   it('never shows immigration status, and hides restricted cases from outsiders', async () => {
-    await sql`INSERT INTO person_immigration_status (person_id, status) VALUES (${referral.people[0].personId}, 'Asylum seeker')`.execute(ctx.db)
+    await sql`INSERT INTO person_immigration_status (person_id, status) VALUES (${referral.people[0].personId}, 'Asylum seeker')`.execute(
+      ctx.db,
+    )
     const page = await analyst.get('/search?q=Nguyen')
     expect(page.statusCode).toBe(200)
     expect(page.body).not.toContain('Asylum seeker')
-    await sql`INSERT INTO cases (id, reference, title, kind, restricted, updated_at) VALUES ('00000000-0000-7000-8000-0000000000aa', 'CASE-2026-999999', 'Hidden', 'investigation', true, now())`.execute(ctx.db)
+    await sql`INSERT INTO cases (id, reference, title, kind, restricted, updated_at) VALUES ('00000000-0000-7000-8000-0000000000aa', 'CASE-2026-999999', 'Hidden', 'investigation', true, now())`.execute(
+      ctx.db,
+    )
     expect((await analyst.get('/search?q=CASE-2026-999999')).body).toContain('0 results')
   })
 

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiToken, createTestContext, createUser, currentUserOf, PageClient, type TestContext } from './support/test-app.ts'
+import {
+  apiToken,
+  createTestContext,
+  createUser,
+  currentUserOf,
+  PageClient,
+  type TestContext,
+} from './support/test-app.ts'
 import { pdfText } from './support/pdf-text.ts'
 
 let ctx: TestContext
@@ -42,7 +49,13 @@ beforeAll(async () => {
       summary: `${SUBJECT} says ${CO_SUSPECT} keeps her passport and drives her to a factory.`,
       exploitationTypes: ['labour'],
       people: [
-        { names: [SUBJECT, 'Izzy Farrow'], dateOfBirth: '1999-07-21', gender: 'female', nationalities: ['AL'], role: 'potential-victim' },
+        {
+          names: [SUBJECT, 'Izzy Farrow'],
+          dateOfBirth: '1999-07-21',
+          gender: 'female',
+          nationalities: ['AL'],
+          role: 'potential-victim',
+        },
         { names: [CO_SUSPECT], approximateAge: 45, gender: 'male', role: 'suspected-exploiter' },
       ],
     },
@@ -52,23 +65,86 @@ beforeAll(async () => {
   reference = referral.reference
   referralId = referral.id
   subject = referral.people[0].personId
-  await ctx.services.people.linkObject(subject, { kind: 'phone', value: '07412 583 962', relation: 'uses', validFrom: null, source: 'referral' }, actor)
-  home = await ctx.services.people.linkPlace(subject, { place: { addressLine1: '22 Wren Street', addressLine2: null, town: 'Bradford', postcode: null, description: null, premisesType: 'private-house' }, relation: 'lives-at', source: 'referral', validFrom: null }, actor)
-  await ctx.services.safeguarding.addRisk(subject, { description: `Contact with ${CO_SUSPECT}`, rating: 'red', rationale: 'He holds her documents' }, ds, actor)
+  await ctx.services.people.linkObject(
+    subject,
+    { kind: 'phone', value: '07412 583 962', relation: 'uses', validFrom: null, source: 'referral' },
+    actor,
+  )
+  home = await ctx.services.people.linkPlace(
+    subject,
+    {
+      place: {
+        addressLine1: '22 Wren Street',
+        addressLine2: null,
+        town: 'Bradford',
+        postcode: null,
+        description: null,
+        premisesType: 'private-house',
+      },
+      relation: 'lives-at',
+      source: 'referral',
+      validFrom: null,
+    },
+    actor,
+  )
+  await ctx.services.safeguarding.addRisk(
+    subject,
+    { description: `Contact with ${CO_SUSPECT}`, rating: 'red', rationale: 'He holds her documents' },
+    ds,
+    actor,
+  )
   // How she was exploited: her own account, with the man who controlled her named as a perpetrator (a third party).
   const situation = await ctx.services.victimContext.record(
     subject,
     referralId,
-    { recruitmentMethods: ['job-offer'], recruitmentPlatforms: ['social-media'], vulnerabilities: ['language'], controlMethods: ['documents-withheld'], labourSectors: ['textiles'], sexualTypes: [], criminalTypes: [], recruitmentPlace: 'Tirana', recruitmentCountry: 'AL', recruitmentDetail: `Offered factory work by ${CO_SUSPECT}`, vulnerabilityDetail: '', controlDetail: 'Passport kept in the factory office' },
+    {
+      recruitmentMethods: ['job-offer'],
+      recruitmentPlatforms: ['social-media'],
+      vulnerabilities: ['language'],
+      controlMethods: ['documents-withheld'],
+      labourSectors: ['textiles'],
+      sexualTypes: [],
+      criminalTypes: [],
+      recruitmentPlace: 'Tirana',
+      recruitmentCountry: 'AL',
+      recruitmentDetail: `Offered factory work by ${CO_SUSPECT}`,
+      vulnerabilityDetail: '',
+      controlDetail: 'Passport kept in the factory office',
+    },
     ds,
     actor,
   )
-  await ctx.services.victimContext.addJourneyEvent(subject, situation, { stage: 'exploitation', occurredOn: '2026-06-01', place: 'Bradford', country: 'GB', notes: '' }, ds, actor)
-  await ctx.services.victimContext.addPerpetrator(subject, situation, { personId: referral.people[1].personId, description: '', roles: ['controller'] }, ds, actor)
+  await ctx.services.victimContext.addJourneyEvent(
+    subject,
+    situation,
+    { stage: 'exploitation', occurredOn: '2026-06-01', place: 'Bradford', country: 'GB', notes: '' },
+    ds,
+    actor,
+  )
+  await ctx.services.victimContext.addPerpetrator(
+    subject,
+    situation,
+    { personId: referral.people[1].personId, description: '', roles: ['controller'] },
+    ds,
+    actor,
+  )
   const why = (what: string) => `${what}: she lives in a house ${CO_SUSPECT} controls`
   await ctx.services.referrals.grade(
     referralId,
-    { threat: 'high', threatRationale: why('Threat'), harm: 'high', harmRationale: why('Harm'), risk: 'medium', riskRationale: why('Risk'), investigation: 'medium', investigationRationale: 'Lines of enquiry at the factory', vulnerability: 'high', vulnerabilityRationale: 'No English, no documents', engagement: 'low', engagementRationale: 'Frightened to speak to police' },
+    {
+      threat: 'high',
+      threatRationale: why('Threat'),
+      harm: 'high',
+      harmRationale: why('Harm'),
+      risk: 'medium',
+      riskRationale: why('Risk'),
+      investigation: 'medium',
+      investigationRationale: 'Lines of enquiry at the factory',
+      vulnerability: 'high',
+      vulnerabilityRationale: 'No English, no documents',
+      engagement: 'low',
+      engagementRationale: 'Frightened to speak to police',
+    },
     actor,
   )
   const auditor = await createUser(ctx, 'auditor')
@@ -120,16 +196,29 @@ describe('subject access', () => {
     const referrer = bundle.redactions.find((r) => `[${r.id}]` === field('Referrer'))!
     expect(referrer.category).toBe('referrer')
     // The team's risk grading of her referral is about her: each judgement with its reasons, third parties redacted.
-    const grading = bundle.sections.find((s) => s.key === 'referrals')!.entries.find((e) => e.title === `Risk grading of referral ${reference}`)!
+    const grading = bundle.sections
+      .find((s) => s.key === 'referrals')!
+      .entries.find((e) => e.title === `Risk grading of referral ${reference}`)!
     const graded = (name: string) => grading.fields.find(([k]) => k === name)?.[1]
     expect(graded('Vulnerability')).toBe('High: No English, no documents')
     expect(graded('Threat')).toMatch(/^High: Threat: she lives in a house \[R\d+\] controls$/)
     // How she was exploited is victim side: withheld from a DPO who may not see it, for one who may to complete.
-    expect(JSON.stringify(bundle.sections.find((s) => s.key === 'victim-context'))).toContain('withheld: needs victim-facet:view')
+    expect(JSON.stringify(bundle.sections.find((s) => s.key === 'victim-context'))).toContain(
+      'withheld: needs victim-facet:view',
+    )
 
-    const audit = await ctx.db.selectFrom('audit_events').selectAll().where('action', '=', 'subject-access.exported').where('subject_id', '=', subject).executeTakeFirstOrThrow()
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'subject-access.exported')
+      .where('subject_id', '=', subject)
+      .executeTakeFirstOrThrow()
     expect(audit).toMatchObject({ category: 'disclosure', justification: `Subject access request ${SAR}` })
-    expect(audit.details).toMatchObject({ format: 'json', recipient: 'data-subject', redactions: bundle.redactions.length })
+    expect(audit.details).toMatchObject({
+      format: 'json',
+      recipient: 'data-subject',
+      redactions: bundle.redactions.length,
+    })
   })
 
   it('exports the same as a PDF, with the redaction schedule', async () => {
@@ -152,7 +241,12 @@ describe('subject access', () => {
     expect(page.body).toContain(CO_SUSPECT)
     expect(page.body).toContain(REFERRER)
     expect(page.body).toContain('The original values are shown here only')
-    const audit = await ctx.db.selectFrom('audit_events').select(['category', 'justification']).where('action', '=', 'subject-access.viewed').where('subject_id', '=', subject).executeTakeFirstOrThrow()
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select(['category', 'justification'])
+      .where('action', '=', 'subject-access.viewed')
+      .where('subject_id', '=', subject)
+      .executeTakeFirstOrThrow()
     expect(audit).toEqual({ category: 'consultation', justification: `Subject access request ${SAR}` })
   })
 })
@@ -163,19 +257,83 @@ describe('subject access by someone without the protected permissions', () => {
   const NRM_REFERENCE = 'NRM-SYN-8841'
   const RESTRICTED_TITLE = 'Operation Kestrel covert phase'
   const RESTRICTED_EVENT = 'Covert deployment at the depot'
-  const secrets = [IMMIGRATION, IMMIGRATION_NOTE, NRM_REFERENCE, RESTRICTED_TITLE, 'LJ-SYN-0077', RESTRICTED_EVENT, 'He holds her documents', 'Passport kept in the factory office']
+  const secrets = [
+    IMMIGRATION,
+    IMMIGRATION_NOTE,
+    NRM_REFERENCE,
+    RESTRICTED_TITLE,
+    'LJ-SYN-0077',
+    RESTRICTED_EVENT,
+    'He holds her documents',
+    'Passport kept in the factory office',
+  ]
 
   beforeAll(async () => {
-    await ctx.db.insertInto('person_immigration_status').values({ person_id: subject, status: IMMIGRATION, notes: IMMIGRATION_NOTE, recorded_by: null, recorded_at: new Date() }).execute()
+    await ctx.db
+      .insertInto('person_immigration_status')
+      .values({
+        person_id: subject,
+        status: IMMIGRATION,
+        notes: IMMIGRATION_NOTE,
+        recorded_by: null,
+        recorded_at: new Date(),
+      })
+      .execute()
     await ctx.db
       .insertInto('nrm_referrals')
-      .values({ id: '01900000-0000-7000-8000-0000000a5a01', person_id: subject, referral_id: referralId, screening_id: null, nation: 'England', submitted_on: '2026-08-12', nrm_reference: NRM_REFERENCE, first_responder_organisation: 'West Yorkshire Police', competent_authority: 'SCA', child_at_referral: false, rg_due_on: '2026-08-17', created_by: null })
+      .values({
+        id: '01900000-0000-7000-8000-0000000a5a01',
+        person_id: subject,
+        referral_id: referralId,
+        screening_id: null,
+        nation: 'England',
+        submitted_on: '2026-08-12',
+        nrm_reference: NRM_REFERENCE,
+        first_responder_organisation: 'West Yorkshire Police',
+        competent_authority: 'SCA',
+        child_at_referral: false,
+        rg_due_on: '2026-08-17',
+        created_by: null,
+      })
       .execute()
     const caseId = '01900000-0000-7000-8000-0000000a5a02'
-    await ctx.db.insertInto('cases').values({ id: caseId, reference: 'LJ-SYN-0077', title: RESTRICTED_TITLE, kind: 'investigation', summary: null, officer_in_charge: null, operation_id: null, restricted: true, created_by: null, updated_at: new Date(), closed_at: null }).execute()
-    await ctx.db.insertInto('case_people').values({ case_id: caseId, person_id: subject, role: 'witness', added_by: null }).execute()
-    await ctx.db.insertInto('events').values({ id: '01900000-0000-7000-8000-0000000a5a03', kind: 'encounter', occurred_at: new Date('2026-08-20T10:00:00Z'), ended_at: null, location_id: null, case_id: caseId, summary: RESTRICTED_EVENT, created_by: null }).execute()
-    await ctx.db.insertInto('event_people').values({ event_id: '01900000-0000-7000-8000-0000000a5a03', person_id: subject, role: 'witness' }).execute()
+    await ctx.db
+      .insertInto('cases')
+      .values({
+        id: caseId,
+        reference: 'LJ-SYN-0077',
+        title: RESTRICTED_TITLE,
+        kind: 'investigation',
+        summary: null,
+        officer_in_charge: null,
+        operation_id: null,
+        restricted: true,
+        created_by: null,
+        updated_at: new Date(),
+        closed_at: null,
+      })
+      .execute()
+    await ctx.db
+      .insertInto('case_people')
+      .values({ case_id: caseId, person_id: subject, role: 'witness', added_by: null })
+      .execute()
+    await ctx.db
+      .insertInto('events')
+      .values({
+        id: '01900000-0000-7000-8000-0000000a5a03',
+        kind: 'encounter',
+        occurred_at: new Date('2026-08-20T10:00:00Z'),
+        ended_at: null,
+        location_id: null,
+        case_id: caseId,
+        summary: RESTRICTED_EVENT,
+        created_by: null,
+      })
+      .execute()
+    await ctx.db
+      .insertInto('event_people')
+      .values({ event_id: '01900000-0000-7000-8000-0000000a5a03', person_id: subject, role: 'witness' })
+      .execute()
   })
 
   it('withholds immigration status, the victim facet and restricted live jobs from the JSON and PDF, marking each for a holder of the permission to complete', async () => {
@@ -184,16 +342,27 @@ describe('subject access by someone without the protected permissions', () => {
     const bundle = response.json() as Bundle & { withheld: { section: string; part: string; needs: string }[] }
     const text = JSON.stringify(bundle)
     for (const secret of secrets) expect(text, secret).not.toContain(secret)
-    for (const needs of ['immigration-status:view', 'victim-facet:view', 'case:supervise']) expect(text).toContain(`withheld: needs ${needs}`)
+    for (const needs of ['immigration-status:view', 'victim-facet:view', 'case:supervise'])
+      expect(text).toContain(`withheld: needs ${needs}`)
     // The victim facet is withheld part by part: screening and NRM, the safeguarding plan, how they were exploited, and support (the ISA's contacts and referrals out).
-    expect(bundle.withheld.map((w) => w.needs).sort()).toEqual(['case:supervise', 'immigration-status:view', 'victim-facet:view', 'victim-facet:view', 'victim-facet:view', 'victim-facet:view'])
+    expect(bundle.withheld.map((w) => w.needs).sort()).toEqual([
+      'case:supervise',
+      'immigration-status:view',
+      'victim-facet:view',
+      'victim-facet:view',
+      'victim-facet:view',
+      'victim-facet:view',
+    ])
     // What they may see is still there.
     expect(text).toContain(SUBJECT)
     expect(text).toContain('22 Wren Street')
 
-    const pdf = await pdfText((await dpo.get(`/subject-access/bundle.pdf?personId=${subject}&request=SAR-W1`)).rawPayload)
+    const pdf = await pdfText(
+      (await dpo.get(`/subject-access/bundle.pdf?personId=${subject}&request=SAR-W1`)).rawPayload,
+    )
     for (const secret of secrets) expect(pdf, secret).not.toContain(secret)
-    for (const needs of ['immigration-status:view', 'victim-facet:view', 'case:supervise']) expect(pdf).toContain(`withheld: needs ${needs}`)
+    for (const needs of ['immigration-status:view', 'victim-facet:view', 'case:supervise'])
+      expect(pdf).toContain(`withheld: needs ${needs}`)
     const review = await dpo.get(`/subject-access?personId=${subject}&request=SAR-W1`)
     for (const secret of secrets) expect(review.body, secret).not.toContain(secret)
     expect(review.body).toContain('Parts you cannot complete')
@@ -202,8 +371,16 @@ describe('subject access by someone without the protected permissions', () => {
 
   it('records each export with the records it carried, and the DPO’s reports show it', async () => {
     await dpo.get(`/subject-access/bundle.json?personId=${subject}&request=SAR-W2`)
-    const audit = await ctx.db.selectFrom('audit_events').select('details').where('action', '=', 'subject-access.exported').where('justification', '=', 'Subject access request SAR-W2').executeTakeFirstOrThrow()
-    const details = audit.details as { records: { locations: string[]; referrals: string[]; immigrationStatus: boolean; cases: string[] }; withheld: string[] }
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'subject-access.exported')
+      .where('justification', '=', 'Subject access request SAR-W2')
+      .executeTakeFirstOrThrow()
+    const details = audit.details as {
+      records: { locations: string[]; referrals: string[]; immigrationStatus: boolean; cases: string[] }
+      withheld: string[]
+    }
     expect(details.records.locations).toEqual([home])
     expect(details.records.referrals).toEqual([referralId])
     expect(details.records.immigrationStatus).toBe(false)
@@ -218,7 +395,22 @@ describe('subject access by someone without the protected permissions', () => {
     expect(withheld.body).not.toContain('SAR-W2')
 
     // A data protection officer who holds the permissions completes the bundle; that export carried the status.
-    await ctx.db.insertInto('roles').values({ id: 'dpo-cleared', name: 'Cleared DPO (test)', description: 'Test role', permissions: ['audit:view', 'subject-access:export', 'immigration-status:view', 'victim-facet:view', 'team:supervise', 'case:supervise'] }).execute()
+    await ctx.db
+      .insertInto('roles')
+      .values({
+        id: 'dpo-cleared',
+        name: 'Cleared DPO (test)',
+        description: 'Test role',
+        permissions: [
+          'audit:view',
+          'subject-access:export',
+          'immigration-status:view',
+          'victim-facet:view',
+          'team:supervise',
+          'case:supervise',
+        ],
+      })
+      .execute()
     const cleared = await createUser(ctx, 'auditor')
     await ctx.db.updateTable('users').set({ role_id: 'dpo-cleared' }).where('id', '=', cleared.id).execute()
     const complete = new PageClient(ctx.app)

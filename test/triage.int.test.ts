@@ -26,7 +26,12 @@ afterAll(() => ctx.close())
 const actor = () => ({ ...SYSTEM_ACTOR, userId: officer.id })
 
 function api(method: 'GET' | 'POST', url: string, body?: unknown) {
-  return ctx.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) })
+  return ctx.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    ...(body === undefined ? {} : { payload: body as object }),
+  })
 }
 
 async function record(overrides: Record<string, unknown> = {}) {
@@ -66,12 +71,23 @@ describe('the urgency flag', () => {
   it('is derived when a referral is recorded, from any source, with its reasons', async () => {
     const calm = await record()
     expect(calm).toMatchObject({ urgent: false, urgencyReasons: [] })
-    const child = await record({ summary: 'A girl who looked about 16 is made to work at a nail bar; it is still happening.', people: [{ names: ['Girl at the nail bar'], approximateAge: 16, role: 'potential-victim' }] })
+    const child = await record({
+      summary: 'A girl who looked about 16 is made to work at a nail bar; it is still happening.',
+      people: [{ names: ['Girl at the nail bar'], approximateAge: 16, role: 'potential-victim' }],
+    })
     expect(child).toMatchObject({ urgent: true, urgencyReasons: ['possibly-child', 'ongoing'] })
     const partner = await record({ source: 'partner-agency', indicators: ['threats', 'no-safe-place'] })
     expect(partner).toMatchObject({ urgent: true, urgencyReasons: ['threats', 'no-safe-place'] })
-    const stored = await ctx.db.selectFrom('referrals').select(['urgent', 'urgency_reasons', 'urgency_indicators']).where('id', '=', partner.id).executeTakeFirstOrThrow()
-    expect(stored).toEqual({ urgent: true, urgency_reasons: ['threats', 'no-safe-place'], urgency_indicators: ['threats', 'no-safe-place'] })
+    const stored = await ctx.db
+      .selectFrom('referrals')
+      .select(['urgent', 'urgency_reasons', 'urgency_indicators'])
+      .where('id', '=', partner.id)
+      .executeTakeFirstOrThrow()
+    expect(stored).toEqual({
+      urgent: true,
+      urgency_reasons: ['threats', 'no-safe-place'],
+      urgency_indicators: ['threats', 'no-safe-place'],
+    })
   })
 
   it('follows the facts when a person’s age is corrected: a date of birth under 18 makes the referral urgent', async () => {
@@ -79,13 +95,26 @@ describe('the urgency flag', () => {
     expect(referral.urgent).toBe(false)
     const detail = (await api('GET', `/api/v1/referrals/${referral.id}`)).json()
     const supervisorToken = await apiToken(ctx, (await createUser(ctx, 'supervisor')).email)
-    const patch = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/people/${detail.people[0].personId}`, headers: { authorization: `Bearer ${supervisorToken}` }, payload: { dateOfBirth: '2010-05-05', approximateAge: null } })
+    const patch = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/people/${detail.people[0].personId}`,
+      headers: { authorization: `Bearer ${supervisorToken}` },
+      payload: { dateOfBirth: '2010-05-05', approximateAge: null },
+    })
     expect(patch.statusCode, patch.body).toBe(204)
-    expect((await api('GET', `/api/v1/referrals/${referral.id}`)).json()).toMatchObject({ urgent: true, urgencyReasons: ['child'] })
+    expect((await api('GET', `/api/v1/referrals/${referral.id}`)).json()).toMatchObject({
+      urgent: true,
+      urgencyReasons: ['child'],
+    })
   })
 
   it('refuses an unknown indicator with a problem naming the field', async () => {
-    const response = await api('POST', '/api/v1/referrals', { receivedAt: '2026-02-01', source: 'helpline', summary: 'x', indicators: ['full-moon'] })
+    const response = await api('POST', '/api/v1/referrals', {
+      receivedAt: '2026-02-01',
+      source: 'helpline',
+      summary: 'x',
+      indicators: ['full-moon'],
+    })
     expect(response.statusCode).toBe(400)
     expect(response.json().errors).toEqual([{ pointer: '/indicators/0', detail: 'Select a known urgency indicator' }])
   })
@@ -95,14 +124,37 @@ describe('the urgency flag', () => {
     const start = await dc.post('/referrals/new', {})
     const base = start.headers.location!.replace('/received', '')
     await dc.get(`${base}/received`)
-    expect((await dc.post(`${base}/received`, { 'receivedDate-day': '3', 'receivedDate-month': '2', 'receivedDate-year': '2026', receivedTime: '', source: 'partner-agency', referringOrganisation: 'Housing association', referrerName: '', referrerContact: '' })).statusCode).toBe(303)
+    expect(
+      (
+        await dc.post(`${base}/received`, {
+          'receivedDate-day': '3',
+          'receivedDate-month': '2',
+          'receivedDate-year': '2026',
+          receivedTime: '',
+          source: 'partner-agency',
+          referringOrganisation: 'Housing association',
+          referrerName: '',
+          referrerContact: '',
+        })
+      ).statusCode,
+    ).toBe(303)
     const form = await dc.get(`${base}/what-happened`)
     expect(form.body).toContain('Is any of this true now?')
-    const bad = await dc.post(`${base}/what-happened`, { summary: 'Tenant says she is kept in the flat.', indicators: ['nonsense'] })
+    const bad = await dc.post(`${base}/what-happened`, {
+      summary: 'Tenant says she is kept in the flat.',
+      indicators: ['nonsense'],
+    })
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('govuk-error-summary')
     expect(bad.body).toContain('href="#indicators"')
-    expect((await dc.post(`${base}/what-happened`, { summary: 'Tenant says she is kept in the flat.', indicators: ['no-safe-place', 'injury'] })).statusCode).toBe(303)
+    expect(
+      (
+        await dc.post(`${base}/what-happened`, {
+          summary: 'Tenant says she is kept in the flat.',
+          indicators: ['no-safe-place', 'injury'],
+        })
+      ).statusCode,
+    ).toBe(303)
     await dc.post(`${base}/people`, {})
     await dc.post(`${base}/locations`, {})
     await dc.post(`${base}/exploitation`, { exploitationTypes: 'domestic-servitude', countyLines: 'no' })
@@ -119,12 +171,26 @@ describe('the triage queue', () => {
   it('opens on open work, urgent first then oldest, saying why each is urgent; closed and opened-as-job referrals never "wait"', async () => {
     await sql`DELETE FROM referrals`.execute(ctx.db)
     const oldCalm = await record({ receivedAt: '2025-06-01T09:00:00Z', summary: 'Workers living on site at a farm.' })
-    const newerUrgent = await record({ receivedAt: '2026-03-01T09:00:00Z', summary: 'Man with an injury says the work is still happening.' })
-    const olderUrgent = await record({ receivedAt: '2026-01-01T09:00:00Z', people: [{ names: ['Boy on the train'], dateOfBirth: '2011-04-04', role: 'potential-victim' }] })
+    const newerUrgent = await record({
+      receivedAt: '2026-03-01T09:00:00Z',
+      summary: 'Man with an injury says the work is still happening.',
+    })
+    const olderUrgent = await record({
+      receivedAt: '2026-01-01T09:00:00Z',
+      people: [{ names: ['Boy on the train'], dateOfBirth: '2011-04-04', role: 'potential-victim' }],
+    })
     const closed = await record({ receivedAt: '2024-06-01T09:00:00Z', indicators: ['threats'] })
     const opened = await record({ receivedAt: '2024-07-01T09:00:00Z' })
-    await ctx.services.referrals.changeStatus(closed.id, { status: 'closed', closureReason: 'duplicate', reason: 'Known under another reference' }, actor())
-    await ctx.services.referrals.changeStatus(opened.id, { status: 'opened-as-case', reason: 'Investigation opened' }, actor())
+    await ctx.services.referrals.changeStatus(
+      closed.id,
+      { status: 'closed', closureReason: 'duplicate', reason: 'Known under another reference' },
+      actor(),
+    )
+    await ctx.services.referrals.changeStatus(
+      opened.id,
+      { status: 'opened-as-case', reason: 'Investigation opened' },
+      actor(),
+    )
 
     const queue = (await dc.get('/referrals')).body
     const order = [olderUrgent, newerUrgent, oldCalm].map((r) => queue.indexOf(r.reference))
@@ -132,7 +198,8 @@ describe('the triage queue', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b))
     expect(queue).not.toContain(closed.reference)
     expect(queue).not.toContain(opened.reference)
-    const rowOf = (body: string, reference: string) => body.slice(body.indexOf(reference), body.indexOf('</tr>', body.indexOf(reference)))
+    const rowOf = (body: string, reference: string) =>
+      body.slice(body.indexOf(reference), body.indexOf('</tr>', body.indexOf(reference)))
     expect(rowOf(queue, olderUrgent.reference)).toContain('A child')
     expect(rowOf(queue, newerUrgent.reference)).toContain('Still happening; Injury reported')
     expect(rowOf(queue, newerUrgent.reference)).toContain('Urgent')
@@ -157,14 +224,22 @@ describe('the triage queue', () => {
     const oldest = (await dc.get('/referrals?sort=oldest')).body
     expect(oldest.indexOf(oldCalm.reference)).toBeLessThan(oldest.indexOf(olderUrgent.reference))
     const listed = (await api('GET', '/api/v1/referrals?status=open')).json()
-    expect(listed.items.map((r: { reference: string }) => r.reference)).toEqual([olderUrgent.reference, newerUrgent.reference, oldCalm.reference])
+    expect(listed.items.map((r: { reference: string }) => r.reference)).toEqual([
+      olderUrgent.reference,
+      newerUrgent.reference,
+      oldCalm.reference,
+    ])
     expect(listed.items[1]).toMatchObject({ urgent: true, urgencyReasons: ['ongoing', 'injury'] })
   })
 
   it('reads the open queue, urgent first, from an index', async () => {
     await sql`SET enable_seqscan = off`.execute(ctx.db)
     try {
-      const { rows } = await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT id FROM referrals WHERE status NOT IN ('closed', 'opened-as-case') ORDER BY urgent DESC, received_at, id LIMIT 25`.execute(ctx.db)
+      const { rows } = await sql<{
+        'QUERY PLAN': string
+      }>`EXPLAIN SELECT id FROM referrals WHERE status NOT IN ('closed', 'opened-as-case') ORDER BY urgent DESC, received_at, id LIMIT 25`.execute(
+        ctx.db,
+      )
       const plan = rows.map((r) => r['QUERY PLAN']).join('\n')
       expect(plan).toContain('referrals_queue_open_idx')
       expect(plan).not.toContain('Sort')
@@ -180,7 +255,13 @@ describe('THRIVE risk grading', () => {
     const page = await dc.get(`/referrals/${referral.id}`)
     expect(page.body).toContain('Not graded yet')
     expect(page.body).toContain('Record risk grading')
-    const response = await dc.post(`/referrals/${referral.id}/grading`, { form: 'grading', threat: 'high', threatRationale: 'Threats to family', harm: 'severe', harmRationale: '' })
+    const response = await dc.post(`/referrals/${referral.id}/grading`, {
+      form: 'grading',
+      threat: 'high',
+      threatRationale: 'Threats to family',
+      harm: 'severe',
+      harmRationale: '',
+    })
     expect(response.statusCode).toBe(400)
     expect(response.body).toContain('govuk-error-summary')
     expect(response.body).toContain('href="#harm"')
@@ -188,7 +269,9 @@ describe('THRIVE risk grading', () => {
     expect(response.body).toContain('Enter why you graded harm this way')
     expect(response.body).toContain('Select a grade for engagement')
     expect(response.body).toContain('Threats to family')
-    expect(await ctx.db.selectFrom('referral_gradings').select('id').where('referral_id', '=', referral.id).execute()).toHaveLength(0)
+    expect(
+      await ctx.db.selectFrom('referral_gradings').select('id').where('referral_id', '=', referral.id).execute(),
+    ).toHaveLength(0)
   })
 
   it('records a grading with its audit row, and shows it on the referral page and in its history', async () => {
@@ -198,13 +281,22 @@ describe('THRIVE risk grading', () => {
     const page = (await dc.get(`/referrals/${referral.id}`)).body
     expect(page).toContain('Risk grading recorded')
     expect(page).toContain('Untreated injury to her hand.')
-    expect(page).toMatch(/Vulnerability<\/th>\s*<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--red">High<\/strong>/)
+    expect(page).toMatch(
+      /Vulnerability<\/th>\s*<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--red">High<\/strong>/,
+    )
     expect(page).toContain('Risk graded (THRIVE)')
-    expect(page).toContain('Threat: high, Harm: high, Risk: medium, Investigation: medium, Vulnerability: high, Engagement: low')
+    expect(page).toContain(
+      'Threat: high, Harm: high, Risk: medium, Investigation: medium, Vulnerability: high, Engagement: low',
+    )
     // Grading again starts from the latest grading.
     expect(page).toContain('Grade the risk again')
     expect(page).toMatch(/<textarea[^>]*name="harmRationale"[^>]*>Untreated injury to her hand.<\/textarea>/)
-    const audit = await ctx.db.selectFrom('audit_events').select(['action', 'subject_id', 'details']).where('action', '=', 'referral.graded').where('subject_id', '=', referral.id).execute()
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'subject_id', 'details'])
+      .where('action', '=', 'referral.graded')
+      .where('subject_id', '=', referral.id)
+      .execute()
     expect(audit).toHaveLength(1)
     expect(audit[0].details).toMatchObject({ levels: { threat: 'high', engagement: 'low' } })
   })
@@ -215,7 +307,11 @@ describe('THRIVE risk grading', () => {
     const outOfDate = await dc.post(`/referrals/${referral.id}/grading`, { ...FULL_GRADING, version: '1' })
     expect(outOfDate.statusCode).toBe(409)
     expect(outOfDate.body).toContain('Someone else changed this referral')
-    await ctx.services.referrals.changeStatus(referral.id, { status: 'closed', closureReason: 'no-further-action', reason: 'No indicators' }, actor())
+    await ctx.services.referrals.changeStatus(
+      referral.id,
+      { status: 'closed', closureReason: 'no-further-action', reason: 'No indicators' },
+      actor(),
+    )
     const closed = await api('POST', `/api/v1/referrals/${referral.id}/grading`, FULL_GRADING)
     expect(closed.statusCode).toBe(409)
     expect(closed.headers['content-type']).toContain('application/problem+json')
@@ -224,16 +320,30 @@ describe('THRIVE risk grading', () => {
 
   it('is recorded through the API, answering bad input with RFC 9457 problem details', async () => {
     const referral = await record()
-    const bad = await api('POST', `/api/v1/referrals/${referral.id}/grading`, { ...FULL_GRADING, risk: 'extreme', vulnerabilityRationale: '' })
+    const bad = await api('POST', `/api/v1/referrals/${referral.id}/grading`, {
+      ...FULL_GRADING,
+      risk: 'extreme',
+      vulnerabilityRationale: '',
+    })
     expect(bad.statusCode).toBe(400)
     expect(bad.headers['content-type']).toContain('application/problem+json')
     const pointers = bad.json().errors.map((e: { pointer: string }) => e.pointer)
     expect(pointers).toEqual(expect.arrayContaining(['/risk', '/vulnerabilityRationale']))
     const good = await api('POST', `/api/v1/referrals/${referral.id}/grading`, FULL_GRADING)
     expect(good.statusCode).toBe(200)
-    expect(good.json().grading).toMatchObject({ gradedBy: expect.any(String), elements: expect.arrayContaining([{ element: 'harm', level: 'high', rationale: 'Untreated injury to her hand.' }]) })
+    expect(good.json().grading).toMatchObject({
+      gradedBy: expect.any(String),
+      elements: expect.arrayContaining([
+        { element: 'harm', level: 'high', rationale: 'Untreated injury to her hand.' },
+      ]),
+    })
     expect((await api('GET', `/api/v1/referrals/${referral.id}`)).json().grading.elements).toHaveLength(6)
-    const events = await ctx.db.selectFrom('referral_events').select('kind').where('referral_id', '=', referral.id).where('kind', '=', 'graded').execute()
+    const events = await ctx.db
+      .selectFrom('referral_events')
+      .select('kind')
+      .where('referral_id', '=', referral.id)
+      .where('kind', '=', 'graded')
+      .execute()
     expect(events).toHaveLength(1)
   })
 })
@@ -247,8 +357,19 @@ describe('the demo on first start', () => {
   afterAll(() => demo.close())
 
   it('has urgent referrals (a child who looked about 16, still happening; a public report of an injury) and graded ones, so the queue leads with urgency', async () => {
-    const urgent = await demo.db.selectFrom('referrals').select(['reference', 'source', 'urgency_reasons', 'status']).where('urgent', '=', true).execute()
-    expect(urgent.some((r) => r.source === 'helpline' && r.urgency_reasons.includes('possibly-child') && r.urgency_reasons.includes('ongoing'))).toBe(true)
+    const urgent = await demo.db
+      .selectFrom('referrals')
+      .select(['reference', 'source', 'urgency_reasons', 'status'])
+      .where('urgent', '=', true)
+      .execute()
+    expect(
+      urgent.some(
+        (r) =>
+          r.source === 'helpline' &&
+          r.urgency_reasons.includes('possibly-child') &&
+          r.urgency_reasons.includes('ongoing'),
+      ),
+    ).toBe(true)
     expect(urgent.some((r) => r.source === 'public-concern' && r.urgency_reasons.includes('injury'))).toBe(true)
     const gradings = await demo.db.selectFrom('referral_gradings').select('referral_id').execute()
     expect(gradings.length).toBeGreaterThanOrEqual(2)
@@ -262,7 +383,12 @@ describe('the demo on first start', () => {
     // The reasons in words (“A child”, “Possibly a child”), never codes such as possibly-child.
     expect(firstRow).toMatch(/lantern-urgency-reasons">[A-Z][a-z ]/)
     // The queue opens on open work: the helpline's report still waiting, not an older one since closed.
-    const helpline = urgent.find((r) => r.source === 'helpline' && r.urgency_reasons.includes('possibly-child') && ['new', 'in-triage'].includes(r.status))!
+    const helpline = urgent.find(
+      (r) =>
+        r.source === 'helpline' &&
+        r.urgency_reasons.includes('possibly-child') &&
+        ['new', 'in-triage'].includes(r.status),
+    )!
     expect(queue).toContain(helpline.reference)
     expect(queue).toContain('Possibly a child; Still happening')
   })

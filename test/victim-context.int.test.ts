@@ -26,7 +26,12 @@ let referralId: string
 let suspect: string
 
 async function referral(summary: string, people: object[], extra: object = {}) {
-  const response = await ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload: { receivedAt: daysAgo(5), source: 'police', summary, people, ...extra } })
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/referrals',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { receivedAt: daysAgo(5), source: 'police', summary, people, ...extra },
+  })
   expect(response.statusCode, response.body).toBe(201)
   return response.json() as { id: string; people: { personId: string }[] }
 }
@@ -87,19 +92,31 @@ describe('recording how someone was exploited', () => {
   })
 
   it('refuses values from outside the lists, and “Not known” beside a known answer, showing what was typed', async () => {
-    const bad = await officer.post(`/people/${victim}/exploitation`, { ...situationForm, referralId, vulnerabilities: ['unknown', 'language'], recruitmentMethods: ['telepathy'] })
+    const bad = await officer.post(`/people/${victim}/exploitation`, {
+      ...situationForm,
+      referralId,
+      vulnerabilities: ['unknown', 'language'],
+      recruitmentMethods: ['telepathy'],
+    })
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('Select recruitment methods from the list')
     expect(bad.body).toContain('Select “Not known” on its own')
     expect(bad.body).toContain('Met him on Instagram')
-    expect(await ctx.db.selectFrom('victim_context_situations').select('id').where('person_id', '=', victim).execute()).toHaveLength(0)
+    expect(
+      await ctx.db.selectFrom('victim_context_situations').select('id').where('person_id', '=', victim).execute(),
+    ).toHaveLength(0)
   })
 
   it('records a situation for the referral with an audit row in the same transaction, then the journey and the perpetrators', async () => {
     const saved = await officer.post(`/people/${victim}/exploitation`, { ...situationForm, referralId })
     expect(saved.statusCode, saved.body).toBe(303)
     situationId = /exploitation\/([0-9a-f-]{36})$/.exec(String(saved.headers.location))![1]
-    const audit = await ctx.db.selectFrom('audit_events').select(['action', 'details']).where('subject_id', '=', victim).where('action', '=', 'victim-context.recorded').execute()
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'details'])
+      .where('subject_id', '=', victim)
+      .where('action', '=', 'victim-context.recorded')
+      .execute()
     expect(audit).toHaveLength(1)
     expect(JSON.stringify(audit[0].details)).not.toContain('Instagram')
 
@@ -108,20 +125,75 @@ describe('recording how someone was exploited', () => {
     expect(again.statusCode).toBe(303)
     expect(again.headers.location).toBe(`/people/${victim}/exploitation/${situationId}`)
 
-    const stop = (stage: string, date: string | null, place: string, country: string) => ({ stage, 'occurredOn-day': date ? String(Number(date.slice(8))) : '', 'occurredOn-month': date ? String(Number(date.slice(5, 7))) : '', 'occurredOn-year': date ? date.slice(0, 4) : '', place, country, notes: '' })
-    expect((await officer.post(`/people/${victim}/exploitation/${situationId}/journey`, stop('recruitment', daysAgo(200), 'Durrës', 'AL'))).statusCode).toBe(303)
-    expect((await officer.post(`/people/${victim}/exploitation/${situationId}/journey`, stop('transit', daysAgo(190), '', 'IT'))).statusCode).toBe(303)
-    expect((await officer.post(`/people/${victim}/exploitation/${situationId}/journey`, stop('exploitation', daysAgo(180), 'Leeds', 'GB'))).statusCode).toBe(303)
-    const future = await officer.post(`/people/${victim}/exploitation/${situationId}/journey`, stop('exit', daysAgo(-3), 'Leeds', 'GB'))
+    const stop = (stage: string, date: string | null, place: string, country: string) => ({
+      stage,
+      'occurredOn-day': date ? String(Number(date.slice(8))) : '',
+      'occurredOn-month': date ? String(Number(date.slice(5, 7))) : '',
+      'occurredOn-year': date ? date.slice(0, 4) : '',
+      place,
+      country,
+      notes: '',
+    })
+    expect(
+      (
+        await officer.post(
+          `/people/${victim}/exploitation/${situationId}/journey`,
+          stop('recruitment', daysAgo(200), 'Durrës', 'AL'),
+        )
+      ).statusCode,
+    ).toBe(303)
+    expect(
+      (
+        await officer.post(
+          `/people/${victim}/exploitation/${situationId}/journey`,
+          stop('transit', daysAgo(190), '', 'IT'),
+        )
+      ).statusCode,
+    ).toBe(303)
+    expect(
+      (
+        await officer.post(
+          `/people/${victim}/exploitation/${situationId}/journey`,
+          stop('exploitation', daysAgo(180), 'Leeds', 'GB'),
+        )
+      ).statusCode,
+    ).toBe(303)
+    const future = await officer.post(
+      `/people/${victim}/exploitation/${situationId}/journey`,
+      stop('exit', daysAgo(-3), 'Leeds', 'GB'),
+    )
     expect(future.statusCode).toBe(400)
     expect(future.body).toContain('must be today or in the past')
-    const nowhere = await officer.post(`/people/${victim}/exploitation/${situationId}/journey`, stop('transit', null, '', ''))
+    const nowhere = await officer.post(
+      `/people/${victim}/exploitation/${situationId}/journey`,
+      stop('transit', null, '', ''),
+    )
     expect(nowhere.body).toContain('Enter the town or place, or select a country')
 
-    expect((await officer.post(`/people/${victim}/exploitation/${situationId}/perpetrators`, { personId: suspect, description: '', roles: ['recruiter', 'controller'] })).statusCode).toBe(303)
-    expect((await officer.post(`/people/${victim}/exploitation/${situationId}/perpetrators`, { personId: '', description: 'Driver at the coach station', roles: ['transporter'] })).statusCode).toBe(303)
+    expect(
+      (
+        await officer.post(`/people/${victim}/exploitation/${situationId}/perpetrators`, {
+          personId: suspect,
+          description: '',
+          roles: ['recruiter', 'controller'],
+        })
+      ).statusCode,
+    ).toBe(303)
+    expect(
+      (
+        await officer.post(`/people/${victim}/exploitation/${situationId}/perpetrators`, {
+          personId: '',
+          description: 'Driver at the coach station',
+          roles: ['transporter'],
+        })
+      ).statusCode,
+    ).toBe(303)
     // Only a suspect the referral names can be linked: no reaching for any person in the system.
-    const stranger = await officer.post(`/people/${victim}/exploitation/${situationId}/perpetrators`, { personId: victim, description: '', roles: ['exploiter'] })
+    const stranger = await officer.post(`/people/${victim}/exploitation/${situationId}/perpetrators`, {
+      personId: victim,
+      description: '',
+      roles: ['exploiter'],
+    })
     expect(stranger.statusCode).toBe(400)
 
     const page = mainOf((await officer.get(`/people/${victim}/exploitation`)).body)
@@ -129,18 +201,35 @@ describe('recording how someone was exploited', () => {
     expect(page).toContain('Durrës, Albania')
     expect(page).toContain('Pop-up brothel in short-let or hotel rooms')
     expect(page).toContain('Italy')
-    expect(page.indexOf('Albania', page.indexOf('The journey'))).toBeLessThan(page.indexOf('Italy', page.indexOf('The journey')))
+    expect(page.indexOf('Albania', page.indexOf('The journey'))).toBeLessThan(
+      page.indexOf('Italy', page.indexOf('The journey')),
+    )
     expect(page).toContain('Arben Kola')
     expect(page).toContain('Recruiter, Controller')
     expect(page).toContain('Driver at the coach station')
-    const views = await ctx.db.selectFrom('audit_events').select('id').where('subject_id', '=', victim).where('action', '=', 'victim-context.viewed').execute()
+    const views = await ctx.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('subject_id', '=', victim)
+      .where('action', '=', 'victim-context.viewed')
+      .execute()
     expect(views.length).toBeGreaterThan(0)
   })
 
   it('is changed with the fields named (never their content) in the audit row', async () => {
-    const changed = await officer.post(`/people/${victim}/exploitation/${situationId}`, { ...situationForm, labourSectors: ['unknown'], controlMethods: ['debt-bondage'] })
+    const changed = await officer.post(`/people/${victim}/exploitation/${situationId}`, {
+      ...situationForm,
+      labourSectors: ['unknown'],
+      controlMethods: ['debt-bondage'],
+    })
     expect(changed.statusCode).toBe(303)
-    const row = await ctx.db.selectFrom('audit_events').select('details').where('subject_id', '=', victim).where('action', '=', 'victim-context.updated').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    const row = await ctx.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('subject_id', '=', victim)
+      .where('action', '=', 'victim-context.updated')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
     expect((row.details as { fields: string[] }).fields.sort()).toEqual(['control_methods', 'labour_sectors'])
   })
 
@@ -149,7 +238,11 @@ describe('recording how someone was exploited', () => {
     expect(refused.statusCode).toBe(403)
     expect(refused.body).not.toContain('Instagram')
     expect((await outsider.get(`/people/${victim}/exploitation/${situationId}`)).statusCode).toBe(403)
-    const write = await outsider.post(`/people/${victim}/exploitation/${situationId}/journey`, { stage: 'transit', place: 'Hull', country: 'GB' })
+    const write = await outsider.post(`/people/${victim}/exploitation/${situationId}/journey`, {
+      stage: 'transit',
+      place: 'Hull',
+      country: 'GB',
+    })
     expect(write.statusCode).toBe(403)
     expect((await analyst.get(`/people/${victim}/exploitation`)).statusCode).toBe(403)
     // The suspect has no victim side: nothing can be recorded on one.
@@ -159,12 +252,31 @@ describe('recording how someone was exploited', () => {
   })
 
   it('goes with the person when they are erased', async () => {
-    const other = await referral('Man at a car wash', [{ names: ['Dritan Leka'], approximateAge: 33, gender: 'male', role: 'potential-victim' }])
+    const other = await referral('Man at a car wash', [
+      { names: ['Dritan Leka'], approximateAge: 33, gender: 'male', role: 'potential-victim' },
+    ])
     const id = other.people[0].personId
-    expect((await officer.post(`/people/${id}/exploitation`, { ...situationForm, referralId: other.id, recruitmentDetail: 'CONTEXT-ERASE-ME' })).statusCode).toBe(303)
-    expect(await ctx.db.selectFrom('victim_context_situations').select('id').where('person_id', '=', id).execute()).toHaveLength(1)
-    await ctx.services.retention.erasePerson(id, 'Recorded in error', { userId: supervisorUser.id, tokenId: null, ip: null, requestId: null })
-    expect(await ctx.db.selectFrom('victim_context_situations').select('id').where('person_id', '=', id).execute()).toHaveLength(0)
+    expect(
+      (
+        await officer.post(`/people/${id}/exploitation`, {
+          ...situationForm,
+          referralId: other.id,
+          recruitmentDetail: 'CONTEXT-ERASE-ME',
+        })
+      ).statusCode,
+    ).toBe(303)
+    expect(
+      await ctx.db.selectFrom('victim_context_situations').select('id').where('person_id', '=', id).execute(),
+    ).toHaveLength(1)
+    await ctx.services.retention.erasePerson(id, 'Recorded in error', {
+      userId: supervisorUser.id,
+      tokenId: null,
+      ip: null,
+      requestId: null,
+    })
+    expect(
+      await ctx.db.selectFrom('victim_context_situations').select('id').where('person_id', '=', id).execute(),
+    ).toHaveLength(0)
   })
 })
 
@@ -172,13 +284,39 @@ describe('the problem profile', () => {
   beforeAll(async () => {
     // Six more situations in the textile industry, recruited by a job offer on social media, five of them in Leicester.
     for (let i = 0; i < 6; i++) {
-      const r = await referral(`Machinist ${i} at a garment factory`, [{ names: [`Machinist Person${i}`], approximateAge: i === 0 ? 16 : 30, gender: 'female', role: 'potential-victim' }], { priorityTags: [] })
+      const r = await referral(
+        `Machinist ${i} at a garment factory`,
+        [
+          {
+            names: [`Machinist Person${i}`],
+            approximateAge: i === 0 ? 16 : 30,
+            gender: 'female',
+            role: 'potential-victim',
+          },
+        ],
+        { priorityTags: [] },
+      )
       const id = r.people[0].personId
-      const saved = await officer.post(`/people/${id}/exploitation`, { referralId: r.id, recruitmentMethods: ['job-offer'], recruitmentPlatforms: ['social-media'], vulnerabilities: ['language'], controlMethods: ['earnings-taken'], labourSectors: ['textiles'] })
+      const saved = await officer.post(`/people/${id}/exploitation`, {
+        referralId: r.id,
+        recruitmentMethods: ['job-offer'],
+        recruitmentPlatforms: ['social-media'],
+        vulnerabilities: ['language'],
+        controlMethods: ['earnings-taken'],
+        labourSectors: ['textiles'],
+      })
       expect(saved.statusCode, saved.body).toBe(303)
       const sid = /exploitation\/([0-9a-f-]{36})$/.exec(String(saved.headers.location))![1]
-      await officer.post(`/people/${id}/exploitation/${sid}/journey`, { stage: 'recruitment', place: i < 5 ? 'Bradford' : 'Hull', country: 'GB' })
-      await officer.post(`/people/${id}/exploitation/${sid}/journey`, { stage: 'exploitation', place: i < 5 ? ' leicester ' : 'Hull', country: 'GB' })
+      await officer.post(`/people/${id}/exploitation/${sid}/journey`, {
+        stage: 'recruitment',
+        place: i < 5 ? 'Bradford' : 'Hull',
+        country: 'GB',
+      })
+      await officer.post(`/people/${id}/exploitation/${sid}/journey`, {
+        stage: 'exploitation',
+        place: i < 5 ? ' leicester ' : 'Hull',
+        country: 'GB',
+      })
     }
   })
 
@@ -189,8 +327,12 @@ describe('the problem profile', () => {
     expect(body).toContain('How people are exploited here')
     expect(body).toContain('7 situations')
     // Job offer: six situations (one child, five adults); intimate partner: one adult.
-    expect(body).toMatch(/Job offer or advert<\/th>\s*<td[^>]*>1<\/td>\s*<td[^>]*>5<\/td>\s*<td[^>]*>0<\/td>\s*<td[^>]*>6<\/td>/)
-    expect(body).toMatch(/Intimate partner or “loverboy”<\/th>\s*<td[^>]*>0<\/td>\s*<td[^>]*>1<\/td>\s*<td[^>]*>0<\/td>\s*<td[^>]*>1<\/td>/)
+    expect(body).toMatch(
+      /Job offer or advert<\/th>\s*<td[^>]*>1<\/td>\s*<td[^>]*>5<\/td>\s*<td[^>]*>0<\/td>\s*<td[^>]*>6<\/td>/,
+    )
+    expect(body).toMatch(
+      /Intimate partner or “loverboy”<\/th>\s*<td[^>]*>0<\/td>\s*<td[^>]*>1<\/td>\s*<td[^>]*>0<\/td>\s*<td[^>]*>1<\/td>/,
+    )
     expect(body).toContain('Manufacturing: textiles, clothing and leather (C, 13 to 15)')
     // No outreach to the textile sector yet: a gap to act on.
     expect(body).toContain('No outreach in this period')
@@ -227,7 +369,11 @@ describe('the problem profile', () => {
     expect(partners.body).not.toMatch(/Intimate partner or “loverboy”,0,1,/)
     expect(partners.body).toContain('fewer than 5')
     expect(partners.body).toMatch(/Job offer or advert,fewer than 5,\S+/)
-    const exported = await ctx.db.selectFrom('audit_events').select('details').where('action', '=', 'statistics.exported').execute()
+    const exported = await ctx.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'statistics.exported')
+      .execute()
     expect(exported.some((e) => (e.details as { suppressed?: boolean }).suppressed === true)).toBe(true)
   })
 })

@@ -7,7 +7,16 @@ import { openDatabase, type OpenDatabase } from '#src/platform/db/open.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { BackupError, backupDatabase, restoreDatabase } from '#src/platform/db/backup.ts'
 import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
-import { anchorsOf, CheckpointError, keyFingerprint, latestCheckpoint, publicKeyOf, readCheckpoints, readPublicKey, writeAuditCheckpoint } from '#src/platform/audit/audit-checkpoint.ts'
+import {
+  anchorsOf,
+  CheckpointError,
+  keyFingerprint,
+  latestCheckpoint,
+  publicKeyOf,
+  readCheckpoints,
+  readPublicKey,
+  writeAuditCheckpoint,
+} from '#src/platform/audit/audit-checkpoint.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import { AuthError, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, createAuthService } from '#src/platform/auth/auth.service.ts'
 import { listRoles } from '#src/platform/auth/users.repository.ts'
@@ -50,10 +59,20 @@ the running server's if there is one. Run any command with --help for its option
 
 export class UsageError extends Error {}
 
-type Io = { out: (line: string) => void; err: (line: string) => void; isTty: boolean; ask: (question: string) => Promise<string> }
+type Io = {
+  out: (line: string) => void
+  err: (line: string) => void
+  isTty: boolean
+  ask: (question: string) => Promise<string>
+}
 
 function options(args: string[], spec: Record<string, { type: 'string' | 'boolean' }>) {
-  const { values } = parseArgs({ args, options: { ...spec, help: { type: 'boolean' } }, allowPositionals: false, strict: true })
+  const { values } = parseArgs({
+    args,
+    options: { ...spec, help: { type: 'boolean' } },
+    allowPositionals: false,
+    strict: true,
+  })
   return values as Record<string, string | boolean | undefined>
 }
 
@@ -82,10 +101,13 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
   }
   switch (command) {
     case 'migrate': {
-      if (sub === '--help') return io.out('Usage: npx lantern migrate'), 0
+      if (sub === '--help') return (io.out('Usage: npx lantern migrate'), 0)
       return withDb(async ({ db }) => {
         // withDb has already migrated: report the state.
-        const rows = await db.selectFrom('kysely_migration' as never).select('name' as never).execute()
+        const rows = await db
+          .selectFrom('kysely_migration' as never)
+          .select('name' as never)
+          .execute()
         io.out(`Database schema is up to date (${rows.length} migrations applied).`)
         return 0
       })
@@ -97,7 +119,13 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
       })
     case 'user': {
       const values = options(rest, { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } })
-      if (values.help || !sub) return io.out('Usage: npx lantern user create --email E --role R [--name N] | disable --email E | enable --email E | sign-out-everywhere --email E | unlock --email E | reset-mfa --email E'), values.help ? 0 : 2
+      if (values.help || !sub)
+        return (
+          io.out(
+            'Usage: npx lantern user create --email E --role R [--name N] | disable --email E | enable --email E | sign-out-everywhere --email E | unlock --email E | reset-mfa --email E',
+          ),
+          values.help ? 0 : 2
+        )
       const email = required(values, 'email')
       return withDb(async ({ db }) => {
         const auth = createAuthService(db, config)
@@ -110,7 +138,8 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
           if (problem) throw new UsageError(problem)
           const created = await auth.createUser({ email, roleId: role, displayName, password }, CLI_ACTOR)
           io.out(`Created ${email} with the role ${role}.`)
-          if (!password) io.out(`Password: ${created.password}\nGive it to the user by a secure route; it is not shown again.`)
+          if (!password)
+            io.out(`Password: ${created.password}\nGive it to the user by a secure route; it is not shown again.`)
           io.out('They set up two-factor authentication (an authenticator app) the first time they sign in.')
           return 0
         }
@@ -120,12 +149,20 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
           return 0
         }
         if (sub === 'unlock' || sub === 'reset-mfa') {
-          const user = await db.selectFrom('users').select('id').where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst()
+          const user = await db
+            .selectFrom('users')
+            .select('id')
+            .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+            .executeTakeFirst()
           if (!user) throw new AuthError('unknown-user', `No user has the email ${email}`)
           const admin = createUserAdminService(db)
           if (sub === 'unlock') await admin.unlock(user.id, CLI_ACTOR)
           else await admin.resetMfa(user.id, CLI_ACTOR)
-          io.out(sub === 'unlock' ? `Unlocked ${email}.` : `Reset two-factor authentication for ${email} and ended their sessions; they set it up again at their next sign-in.`)
+          io.out(
+            sub === 'unlock'
+              ? `Unlocked ${email}.`
+              : `Reset two-factor authentication for ${email} and ended their sessions; they set it up again at their next sign-in.`,
+          )
           return 0
         }
         if (sub === 'sign-out-everywhere') {
@@ -139,17 +176,44 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
       })
     }
     case 'token': {
-      const values = options(rest, { email: { type: 'string' }, name: { type: 'string' }, 'expires-days': { type: 'string' }, id: { type: 'string' }, scopes: { type: 'string' } })
-      if (values.help || !sub) return io.out('Usage: npx lantern token create --email E [--name N] [--expires-days D] [--scopes P,P] | revoke --id ID'), values.help ? 0 : 2
+      const values = options(rest, {
+        email: { type: 'string' },
+        name: { type: 'string' },
+        'expires-days': { type: 'string' },
+        id: { type: 'string' },
+        scopes: { type: 'string' },
+      })
+      if (values.help || !sub)
+        return (
+          io.out(
+            'Usage: npx lantern token create --email E [--name N] [--expires-days D] [--scopes P,P] | revoke --id ID',
+          ),
+          values.help ? 0 : 2
+        )
       if (sub === 'create') {
         const email = required(values, 'email')
         const days = values['expires-days'] === undefined ? TOKEN_DEFAULT_DAYS : Number(values['expires-days'])
-        if (!Number.isInteger(days) || days < 1 || days > TOKEN_MAX_DAYS) throw new UsageError(`--expires-days must be a whole number from 1 to ${TOKEN_MAX_DAYS}`)
-        const scopes = typeof values.scopes === 'string' ? values.scopes.split(',').map((s) => s.trim()).filter(Boolean) : undefined
+        if (!Number.isInteger(days) || days < 1 || days > TOKEN_MAX_DAYS)
+          throw new UsageError(`--expires-days must be a whole number from 1 to ${TOKEN_MAX_DAYS}`)
+        const scopes =
+          typeof values.scopes === 'string'
+            ? values.scopes
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : undefined
         return withDb(async ({ db }) => {
-          const created = await createAuthService(db, config).createApiToken(email, typeof values.name === 'string' ? values.name : 'command line', days, CLI_ACTOR, scopes)
+          const created = await createAuthService(db, config).createApiToken(
+            email,
+            typeof values.name === 'string' ? values.name : 'command line',
+            days,
+            CLI_ACTOR,
+            scopes,
+          )
           io.out(created.token)
-          io.err(`API token ${created.tokenId} for ${email}, expires ${created.expiresAt.toISOString().slice(0, 10)}, may use: ${created.scopes.join(', ')}. It is shown once: store it now.`)
+          io.err(
+            `API token ${created.tokenId} for ${email}, expires ${created.expiresAt.toISOString().slice(0, 10)}, may use: ${created.scopes.join(', ')}. It is shown once: store it now.`,
+          )
           return 0
         })
       }
@@ -165,43 +229,75 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
     }
     case 'demo': {
       const values = options(sub ? [sub, ...rest] : [], { referrals: { type: 'string' } })
-      if (values.help) return io.out('Usage: npx lantern demo [--referrals N]   (default 200; only into a database with no users)'), 0
+      if (values.help)
+        return (
+          io.out('Usage: npx lantern demo [--referrals N]   (default 200; only into a database with no users)'),
+          0
+        )
       const count = values.referrals === undefined ? 200 : Number(values.referrals)
-      if (!Number.isInteger(count) || count < 0 || count > 1_000_000) throw new UsageError('--referrals must be a whole number up to 1,000,000')
+      if (!Number.isInteger(count) || count < 0 || count > 1_000_000)
+        throw new UsageError('--referrals must be a whole number up to 1,000,000')
       return withDb(async ({ db }) => {
         if (await hasAnyUser(db)) {
-          io.err('This database already has users. The demo loads only into an empty database, so it never mixes with real records.')
+          io.err(
+            'This database already has users. The demo loads only into an empty database, so it never mixes with real records.',
+          )
           return 1
         }
-        const credentials = await loadDemo(db, { dataDir: config.dataDir, referrals: count, passwordHashCost: config.passwordHashCost })
+        const credentials = await loadDemo(db, {
+          dataDir: config.dataDir,
+          referrals: count,
+          passwordHashCost: config.passwordHashCost,
+        })
         io.out(`Loaded ${count} synthetic referrals.\n${formatCredentials(credentials)}`)
         return 0
       })
     }
     case 'assess': {
-      if (!sub || sub === '--help') return io.out('Usage: npx lantern assess FILE.json   (a facts object, { "facts": … }, or an array of scenarios with "facts")'), sub ? 0 : 2
+      if (!sub || sub === '--help')
+        return (
+          io.out(
+            'Usage: npx lantern assess FILE.json   (a facts object, { "facts": … }, or an array of scenarios with "facts")',
+          ),
+          sub ? 0 : 2
+        )
       return assessFile(sub, io)
     }
     case 'totp': {
       const values = options(sub ? [sub, ...rest] : [], { secret: { type: 'string' } })
-      if (values.help) return io.out('Usage: npx lantern totp --secret S   (prints the current 6-digit code, as an authenticator app would)'), 0
+      if (values.help)
+        return (
+          io.out(
+            'Usage: npx lantern totp --secret S   (prints the current 6-digit code, as an authenticator app would)',
+          ),
+          0
+        )
       const secret = required(values, 'secret').replace(/\s/g, '').toUpperCase()
-      if (!/^[A-Z2-7]+=*$/.test(secret)) throw new UsageError('--secret must be a base32 key, like the one printed for the demo users')
+      if (!/^[A-Z2-7]+=*$/.test(secret))
+        throw new UsageError('--secret must be a base32 key, like the one printed for the demo users')
       io.out(totpCode(secret))
       return 0
     }
     case 'audit': {
       const values = options(rest, { checkpoints: { type: 'string' }, 'public-key': { type: 'string' } })
       if ((sub !== 'verify' && sub !== 'checkpoint') || values.help) {
-        return io.out('Usage: npx lantern audit verify [--checkpoints DIR] [--public-key FILE] | checkpoint [--checkpoints DIR]'), sub === '--help' || values.help ? 0 : 2
+        return (
+          io.out(
+            'Usage: npx lantern audit verify [--checkpoints DIR] [--public-key FILE] | checkpoint [--checkpoints DIR]',
+          ),
+          sub === '--help' || values.help ? 0 : 2
+        )
       }
       const dir = typeof values.checkpoints === 'string' ? values.checkpoints : config.auditCheckpointDir
       if (sub === 'checkpoint') {
-        if (values['public-key'] !== undefined) throw new UsageError('--public-key is for verify: a checkpoint is signed with AUDIT_CHECKPOINT_KEY')
+        if (values['public-key'] !== undefined)
+          throw new UsageError('--public-key is for verify: a checkpoint is signed with AUDIT_CHECKPOINT_KEY')
         return withDb(async ({ db }) => {
           try {
             const written = (await writeAuditCheckpoint(db, { dir, privateKeyPem: config.auditCheckpointKey }))!
-            io.out(`Checkpoint signed: ${written.count} events up to event ${written.lastId}, added to ${dir} (key ${written.key}).`)
+            io.out(
+              `Checkpoint signed: ${written.count} events up to event ${written.lastId}, added to ${dir} (key ${written.key}).`,
+            )
             return 0
           } catch (error) {
             if (!(error instanceof CheckpointError)) throw error
@@ -213,7 +309,10 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
       // A DPO verifies with the public key alone (their own copy of it); by default, this installation's key.
       let publicKey
       try {
-        publicKey = typeof values['public-key'] === 'string' ? readPublicKey(values['public-key']) : publicKeyOf(config.auditCheckpointKey)
+        publicKey =
+          typeof values['public-key'] === 'string'
+            ? readPublicKey(values['public-key'])
+            : publicKeyOf(config.auditCheckpointKey)
       } catch (error) {
         throw error instanceof CheckpointError ? new UsageError(error.message) : error
       }
@@ -222,7 +321,9 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
         const result = await verifyAuditChain(db, undefined, anchorsOf(reading.checkpoints))
         for (const problem of reading.problems) io.err(`Audit checkpoint refused: ${problem} in ${reading.file}.`)
         if (!result.ok) {
-          io.err(`Audit chain BROKEN at event ${result.firstBreak.id}: ${result.firstBreak.reason}. ${result.checked} events before it are intact.`)
+          io.err(
+            `Audit chain BROKEN at event ${result.firstBreak.id}: ${result.firstBreak.reason}. ${result.checked} events before it are intact.`,
+          )
           return 1
         }
         const latest = latestCheckpoint(reading.checkpoints)
@@ -233,32 +334,55 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
               ? ` It agrees with ${n} signed checkpoint${n === 1 ? '' : 's'} in ${dir} (key ${keyFingerprint(publicKey)}), the latest of ${latest.at} at ${latest.count} events; ${result.checked - latest.count} since are covered by the chain alone.`
               : ''),
         )
-        if (!latest) io.err(`No signed checkpoints in ${dir}: the newest events removed, or the log rewritten and re-hashed, would not be detected. Lantern signs one every few minutes while it runs, or run: npx lantern audit checkpoint`)
+        if (!latest)
+          io.err(
+            `No signed checkpoints in ${dir}: the newest events removed, or the log rewritten and re-hashed, would not be detected. Lantern signs one every few minutes while it runs, or run: npx lantern audit checkpoint`,
+          )
         return reading.problems.length ? 1 : 0
       })
     }
     case 'backup': {
-      if (!sub || sub === '--help' || rest.length) return io.out('Usage: npx lantern backup FILE   (a consistent copy of every record; keep it as safe as the database)'), sub === '--help' ? 0 : 2
+      if (!sub || sub === '--help' || rest.length)
+        return (
+          io.out(
+            'Usage: npx lantern backup FILE   (a consistent copy of every record; keep it as safe as the database)',
+          ),
+          sub === '--help' ? 0 : 2
+        )
       return withDb(async ({ db }) => {
         const started = Date.now()
         const summary = await backupDatabase(db, sub)
-        io.out(`Backed up ${summary.rows} rows in ${summary.tables} tables (schema at ${summary.migrations} migrations) to ${sub}: ${(summary.bytes / 1024 / 1024).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
+        io.out(
+          `Backed up ${summary.rows} rows in ${summary.tables} tables (schema at ${summary.migrations} migrations) to ${sub}: ${(summary.bytes / 1024 / 1024).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+        )
         io.err('The file holds personal data: store it encrypted, where only administrators can read it.')
         return 0
       })
     }
     case 'restore': {
       const values = options(rest, { force: { type: 'boolean' } })
-      if (!sub || sub === '--help' || values.help) return io.out('Usage: npx lantern restore FILE [--force]   (into an empty database; --force replaces everything in it)'), sub ? 0 : 2
+      if (!sub || sub === '--help' || values.help)
+        return (
+          io.out(
+            'Usage: npx lantern restore FILE [--force]   (into an empty database; --force replaces everything in it)',
+          ),
+          sub ? 0 : 2
+        )
       // Not withDb: the schema is brought to the backup's migrations first, and upgraded after the load.
       const open = await database()
       try {
         const started = Date.now()
         const summary = await restoreDatabase(open.db, sub, { force: values.force === true })
-        io.out(`Restored ${summary.rows} rows in ${summary.tables} tables from ${sub} in ${((Date.now() - started) / 1000).toFixed(1)} s.${summary.upgradedWith.length ? ` Upgraded with: ${summary.upgradedWith.join(', ')}.` : ''}`)
-        io.out('Check it with: npx lantern audit verify. If Lantern was running, restart it so its in-memory indexes are rebuilt.')
+        io.out(
+          `Restored ${summary.rows} rows in ${summary.tables} tables from ${sub} in ${((Date.now() - started) / 1000).toFixed(1)} s.${summary.upgradedWith.length ? ` Upgraded with: ${summary.upgradedWith.join(', ')}.` : ''}`,
+        )
+        io.out(
+          'Check it with: npx lantern audit verify. If Lantern was running, restart it so its in-memory indexes are rebuilt.',
+        )
         // The signed checkpoints outside the database still describe the log as it was before the restore.
-        io.out(`If the backup is older than the latest audit checkpoint in ${config.auditCheckpointDir}, verify reports the events written after the backup as removed, which they were. Keep that folder as the record of the loss and give the restored log a new one (AUDIT_CHECKPOINT_DIR).`)
+        io.out(
+          `If the backup is older than the latest audit checkpoint in ${config.auditCheckpointDir}, verify reports the events written after the backup as removed, which they were. Keep that folder as the record of the loss and give the restored log a new one (AUDIT_CHECKPOINT_DIR).`,
+        )
         return 0
       } catch (error) {
         if (error instanceof BackupError) {
@@ -287,7 +411,10 @@ function assessFile(file: string, io: Io): number {
   const one = (item: unknown, label: string) => {
     const raw = item && typeof item === 'object' && 'facts' in item ? (item as { facts: unknown }).facts : item
     const parsed = Facts.safeParse(raw)
-    if (!parsed.success) return { error: `${label}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'facts'}: ${i.message}`).join('; ')}` }
+    if (!parsed.success)
+      return {
+        error: `${label}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'facts'}: ${i.message}`).join('; ')}`,
+      }
     try {
       return { result: screening.assess(parsed.data) }
     } catch (error) {
@@ -314,12 +441,22 @@ function assessFile(file: string, io: Io): number {
 }
 
 /** Runs one command; returns the exit code. Exported for tests, which pass their own config and database. */
-export async function runCli(argv: string[], io: Io, config?: Config, database?: () => Promise<OpenDatabase>): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: Io,
+  config?: Config,
+  database?: () => Promise<OpenDatabase>,
+): Promise<number> {
   try {
     const cfg = config ?? loadConfig()
     return await run(argv, io, cfg, database ?? (() => openDatabase(cfg, 'guest')))
   } catch (error) {
-    if (error instanceof UsageError || error instanceof AuthError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      error instanceof AuthError ||
+      error instanceof ConfigError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       io.err(`lantern: ${(error as Error).message}`)
       return 2
     }
@@ -339,10 +476,16 @@ function ask(question: string): Promise<string> {
       asked = true
     }
   }
-  return new Promise((resolve) => rl.question(question, (answer) => (rl.close(), process.stderr.write('\n'), resolve(answer.trim()))))
+  return new Promise((resolve) =>
+    rl.question(question, (answer) => (rl.close(), process.stderr.write('\n'), resolve(answer.trim()))),
+  )
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bin/lantern.js') || process.argv[1]?.endsWith('/lantern')) {
+if (
+  import.meta.url === `file://${process.argv[1]}` ||
+  process.argv[1]?.endsWith('bin/lantern.js') ||
+  process.argv[1]?.endsWith('/lantern')
+) {
   const code = await runCli(process.argv.slice(2), {
     out: (line) => console.log(line),
     err: (line) => console.error(line),

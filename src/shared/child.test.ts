@@ -18,13 +18,25 @@ describe('who is treated as a child (screening rules R01, R02)', () => {
   })
 
   it('treats child, assessed child and presumed child as a child, and nothing else', () => {
-    expect(['child', 'assessed_child', 'presumed_child', 'adult', 'assessed_adult', 'unknown', 'no_identified_person'].filter(isChildStatus)).toEqual(['child', 'assessed_child', 'presumed_child'])
+    expect(
+      [
+        'child',
+        'assessed_child',
+        'presumed_child',
+        'adult',
+        'assessed_adult',
+        'unknown',
+        'no_identified_person',
+      ].filter(isChildStatus),
+    ).toEqual(['child', 'assessed_child', 'presumed_child'])
   })
 })
 
 describe('a person record treated as a child', () => {
   const today = '2026-07-15'
-  const person = (over: Partial<{ date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }>) => ({ date_of_birth: null, approximate_age: null, age_disputed: false, ...over })
+  const person = (
+    over: Partial<{ date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }>,
+  ) => ({ date_of_birth: null, approximate_age: null, age_disputed: false, ...over })
 
   it('reads the age from the date of birth on the day', () => {
     expect(treatedAsChild(person({ date_of_birth: '2008-07-16' }), today)).toBe(true)

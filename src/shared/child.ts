@@ -36,13 +36,17 @@ export function childStatus(f: AgeFacts): ChildStatus {
 }
 
 /** True for the statuses that are treated as a child; any other status (an adult, not known, no one) is not. */
-export const isChildStatus = (status: string): boolean => status === 'child' || status === 'assessed_child' || status === 'presumed_child'
+export const isChildStatus = (status: string): boolean =>
+  status === 'child' || status === 'assessed_child' || status === 'presumed_child'
 
 /**
  * Whether a person record is treated as a child today. A record holds a date of birth or an approximate age, and
  * whether the age is disputed; no claimed age or assessment, which are the screening's facts.
  */
-export function treatedAsChild(person: { date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }, today = londonDate()): boolean {
+export function treatedAsChild(
+  person: { date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean },
+  today = londonDate(),
+): boolean {
   const age = person.date_of_birth ? ageOn(person.date_of_birth, today) : person.approximate_age
   return isChildStatus(childStatus({ age, ageDisputed: person.age_disputed }))
 }

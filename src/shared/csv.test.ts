@@ -43,6 +43,11 @@ describe('CSV cells', () => {
   })
 
   it('joins rows with CRLF and ends with one', () => {
-    expect(csvRows([['a', 'b'], ['=c', null]])).toBe("a,b\r\n'=c,\r\n")
+    expect(
+      csvRows([
+        ['a', 'b'],
+        ['=c', null],
+      ]),
+    ).toBe("a,b\r\n'=c,\r\n")
   })
 })

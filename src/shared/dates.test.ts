@@ -45,8 +45,13 @@ describe('GOV.UK date input checks', () => {
   })
 
   it('accepts a real past date and an empty optional one', () => {
-    expect(checkDateInput({ day: '4', month: '3', year: '2026' }, 'Date received', { required: true, notInFuture: true })).toEqual({ ok: true, value: '2026-03-04' })
-    expect(checkDateInput({ day: '', month: '', year: '' }, 'Date of birth', { required: false })).toEqual({ ok: true, value: null })
+    expect(
+      checkDateInput({ day: '4', month: '3', year: '2026' }, 'Date received', { required: true, notInFuture: true }),
+    ).toEqual({ ok: true, value: '2026-03-04' })
+    expect(checkDateInput({ day: '', month: '', year: '' }, 'Date of birth', { required: false })).toEqual({
+      ok: true,
+      value: null,
+    })
   })
 })
 
@@ -69,13 +74,29 @@ describe('calendar days', () => {
 describe('a GOV.UK date input read from a form', () => {
   it('gives the date and no problem when it is real', () => {
     const errors = {}
-    expect(readDateInput({ 'dueOn-day': '3', 'dueOn-month': '9', 'dueOn-year': '2026' }, 'dueOn', 'Due date', { required: true }, errors)).toBe('2026-09-03')
+    expect(
+      readDateInput(
+        { 'dueOn-day': '3', 'dueOn-month': '9', 'dueOn-year': '2026' },
+        'dueOn',
+        'Due date',
+        { required: true },
+        errors,
+      ),
+    ).toBe('2026-09-03')
     expect(errors).toEqual({})
   })
 
   it('puts the problem on the box it is about', () => {
     const errors = {}
-    expect(readDateInput({ 'dueOn-day': '3', 'dueOn-month': '', 'dueOn-year': '2026' }, 'dueOn', 'Due date', { required: true }, errors)).toBeNull()
+    expect(
+      readDateInput(
+        { 'dueOn-day': '3', 'dueOn-month': '', 'dueOn-year': '2026' },
+        'dueOn',
+        'Due date',
+        { required: true },
+        errors,
+      ),
+    ).toBeNull()
     expect(errors).toEqual({ 'dueOn-month': 'Due date must include a month' })
   })
 
@@ -89,7 +110,15 @@ describe('a GOV.UK date input read from a form', () => {
 
   it('refuses a future date where it must be in the past', () => {
     const errors = {}
-    expect(readDateInput({ 'on-day': '1', 'on-month': '1', 'on-year': '2999' }, 'on', 'Date', { required: true, notInFuture: true }, errors)).toBeNull()
+    expect(
+      readDateInput(
+        { 'on-day': '1', 'on-month': '1', 'on-year': '2999' },
+        'on',
+        'Date',
+        { required: true, notInFuture: true },
+        errors,
+      ),
+    ).toBeNull()
     expect(errors).toEqual({ 'on-day': 'Date must be today or in the past' })
   })
 })

@@ -3,7 +3,12 @@
  */
 export const TIME_ZONE = 'Europe/London'
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, day: 'numeric', month: 'long', year: 'numeric' })
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+})
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: TIME_ZONE,
   day: 'numeric',
@@ -26,7 +31,12 @@ const partsFormat = new Intl.DateTimeFormat('en-GB', {
 
 // A calendar date has no time zone: formatted as UTC midnight. Made once: building an Intl.DateTimeFormat
 // costs tens of microseconds, and a page of search results formats fifty dates.
-const calendarDateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' })
+const calendarDateFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+})
 
 /** 'YYYY-MM-DD' or an instant → "4 March 2026". */
 export function formatDate(value: string | Date | null | undefined): string {

@@ -6,7 +6,10 @@ import { isRealDate } from '#src/shared/dates.ts'
 
 /** Text up to a length, trimmed. */
 export const text = (max: number, label: string) =>
-  z.string({ error: `${label} must be text` }).trim().max(max, { error: `${label} must be ${max} characters or fewer` })
+  z
+    .string({ error: `${label} must be text` })
+    .trim()
+    .max(max, { error: `${label} must be ${max} characters or fewer` })
 
 /** Optional text: empty reads as null. */
 export const optionalText = (max: number, label: string) =>
@@ -18,10 +21,13 @@ export const optionalText = (max: number, label: string) =>
 export const IsoDate = z
   .string({ error: 'Enter a date in the format YYYY-MM-DD' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Enter a date in the format YYYY-MM-DD' })
-  .refine((v) => {
-    const [y, m, d] = v.split('-').map(Number)
-    return isRealDate(y, m, d)
-  }, { error: 'Enter a real date' })
+  .refine(
+    (v) => {
+      const [y, m, d] = v.split('-').map(Number)
+      return isRealDate(y, m, d)
+    },
+    { error: 'Enter a real date' },
+  )
 
 export const Postcode = z
   .string()

@@ -5,5 +5,10 @@
 export function labelled<const T extends readonly { value: string; text: string }[]>(items: T) {
   const values = items.map((i) => i.value) as unknown as { [K in keyof T]: T[K]['value'] }
   const labels = new Map<string, string>(items.map((i) => [i.value, i.text]))
-  return { items, values, label: (value: string) => labels.get(value) ?? value, has: (value: string) => labels.has(value) }
+  return {
+    items,
+    values,
+    label: (value: string) => labels.get(value) ?? value,
+    has: (value: string) => labels.has(value),
+  }
 }

@@ -4,8 +4,38 @@
  * Codes are ISO 3166-1 alpha-2 (plus XK, Kosovo) and ISO 639-1.
  */
 const NOT_NATIONALITIES = new Set([
-  'AC', 'CP', 'CQ', 'DG', 'EA', 'EU', 'EZ', 'IC', 'QO', 'TA', 'UN', 'XA', 'XB', 'ZZ',
-  'AN', 'BU', 'CS', 'DD', 'DY', 'FX', 'HV', 'NH', 'NT', 'QU', 'RH', 'SU', 'TP', 'UK', 'VD', 'YD', 'YU', 'ZR',
+  'AC',
+  'CP',
+  'CQ',
+  'DG',
+  'EA',
+  'EU',
+  'EZ',
+  'IC',
+  'QO',
+  'TA',
+  'UN',
+  'XA',
+  'XB',
+  'ZZ',
+  'AN',
+  'BU',
+  'CS',
+  'DD',
+  'DY',
+  'FX',
+  'HV',
+  'NH',
+  'NT',
+  'QU',
+  'RH',
+  'SU',
+  'TP',
+  'UK',
+  'VD',
+  'YD',
+  'YU',
+  'ZR',
 ])
 
 export type Option = { value: string; text: string }
@@ -58,8 +88,12 @@ export function languageName(code: string): string {
 export function parseLanguageList(text: string): { codes: string[]; unknown: string[] } {
   const codes: string[] = []
   const unknown: string[] = []
-  for (const part of text.split(/[,;\n]/).map((p) => p.trim()).filter(Boolean)) {
-    const code = languagesByName.get(part.toLowerCase()) ?? (isLanguageCode(part.toLowerCase()) ? part.toLowerCase() : undefined)
+  for (const part of text
+    .split(/[,;\n]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const code =
+      languagesByName.get(part.toLowerCase()) ?? (isLanguageCode(part.toLowerCase()) ? part.toLowerCase() : undefined)
     if (code) {
       if (!codes.includes(code)) codes.push(code)
     } else unknown.push(part)

@@ -61,7 +61,9 @@ describe('two-factor authentication in the browser', () => {
     await expectAccessible(page)
     await page.getByLabel('Security code').fill('000000')
     await page.getByRole('button', { name: 'Continue' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Enter a correct security code')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain('Enter a correct security code')
     await expectAccessible(page)
     await page.getByLabel('Security code').fill(totpCode(secret, Date.now() + 30_000))
     await page.getByRole('button', { name: 'Continue' }).click()
@@ -128,13 +130,17 @@ describe('your account and user administration in the browser', () => {
     await robin.getByLabel('New password', { exact: true }).fill('robin')
     await robin.getByLabel('Confirm new password').fill('robin')
     await robin.getByRole('button', { name: 'Change password' }).click()
-    await expect.poll(() => robin.locator('.govuk-error-summary').textContent()).toContain('New password must be 12 characters or more')
+    await expect
+      .poll(() => robin.locator('.govuk-error-summary').textContent())
+      .toContain('New password must be 12 characters or more')
     await expectAccessible(robin)
     await robin.getByLabel('Current password').fill(generated)
     await robin.getByLabel('New password', { exact: true }).fill('glass-lighthouse-orchard-97')
     await robin.getByLabel('Confirm new password').fill('glass-lighthouse-orchard-97')
     await robin.getByRole('button', { name: 'Change password' }).click()
-    await expect.poll(() => robin.locator('.govuk-notification-banner').textContent()).toContain('Your password has been changed')
+    await expect
+      .poll(() => robin.locator('.govuk-notification-banner').textContent())
+      .toContain('Your password has been changed')
 
     await robin.getByRole('link', { name: /Manage/ }).click()
     await robin.waitForURL(/\/account\/tokens$/)
@@ -143,7 +149,9 @@ describe('your account and user administration in the browser', () => {
     await robin.waitForURL(/\/account\/tokens\/new$/)
     await expectAccessible(robin)
     await robin.getByRole('button', { name: 'Create token' }).click()
-    await expect.poll(() => robin.locator('.govuk-error-summary').textContent()).toContain('Select at least one permission')
+    await expect
+      .poll(() => robin.locator('.govuk-error-summary').textContent())
+      .toContain('Select at least one permission')
     await expectAccessible(robin)
     await robin.getByLabel('Name').fill('Helpline reader')
     await robin.getByLabel('referral:view').check()
@@ -152,12 +160,18 @@ describe('your account and user administration in the browser', () => {
     await expect.poll(() => robin.locator('h1').textContent()).toContain('API token created')
     const token = (await robin.locator('#api-token').textContent())!.trim()
     await expectAccessible(robin)
-    expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200)
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` } }))
+        .statusCode,
+    ).toBe(200)
     await robin.getByRole('link', { name: 'Back to your API tokens' }).click()
     await robin.getByRole('button', { name: /Revoke/ }).click()
     await expect.poll(() => robin.locator('.govuk-notification-banner').textContent()).toContain('API token revoked')
     await expectAccessible(robin)
-    expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401)
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` } }))
+        .statusCode,
+    ).toBe(401)
     await robin.goto(`${baseUrl}/account`)
     await robin.getByRole('button', { name: 'Sign out everywhere' }).click()
     await robin.waitForURL(/signedOut=1/)

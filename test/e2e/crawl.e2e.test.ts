@@ -34,7 +34,36 @@ const patternOf = (path: string) => path.replace(UUID, ':id').replace(/\/\d+(?=\
 const DOWNLOAD = /\.(csv|xlsx|pdf|json|svg|txt)$/
 
 /** Acronyms a DC reads and writes as such: anything else in capitals with underscores, or a long capitalised word, is a code. */
-const ACRONYMS = new Set(['THRIVE', 'NRM', 'PCSO', 'CSV', 'XLSX', 'PDF', 'JSON', 'API', 'HTCDS', 'CTDC', 'UNODC', 'OSCE', 'NABA', 'MSHT', 'GLAA', 'NSPCC', 'HMRC', 'DVLA', 'UKVI', 'CAD', 'ISA', 'DPO', 'SMS', 'URL', 'CASE', 'REF', 'OPEN', 'SAFEGUARDING'])
+const ACRONYMS = new Set([
+  'THRIVE',
+  'NRM',
+  'PCSO',
+  'CSV',
+  'XLSX',
+  'PDF',
+  'JSON',
+  'API',
+  'HTCDS',
+  'CTDC',
+  'UNODC',
+  'OSCE',
+  'NABA',
+  'MSHT',
+  'GLAA',
+  'NSPCC',
+  'HMRC',
+  'DVLA',
+  'UKVI',
+  'CAD',
+  'ISA',
+  'DPO',
+  'SMS',
+  'URL',
+  'CASE',
+  'REF',
+  'OPEN',
+  'SAFEGUARDING',
+])
 
 /** Codes a page shows in its main content: enum values (LABOUR, SCA_OR_LA_PILOT) and ids nobody can follow. */
 async function codesShown(page: Page): Promise<string[]> {
@@ -50,7 +79,8 @@ async function codesShown(page: Page): Promise<string[]> {
   })
   const found = new Set<string>()
   for (const { text, linked } of texts) {
-    for (const m of text.matchAll(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[A-Z]{5,}\b/g)) if (!ACRONYMS.has(m[0])) found.add(m[0])
+    for (const m of text.matchAll(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[A-Z]{5,}\b/g))
+      if (!ACRONYMS.has(m[0])) found.add(m[0])
     if (!linked) for (const m of text.matchAll(UUID)) found.add(m[0])
     // The design's word, not the team's: a DC says "victim information".
     if (/victim facet/i.test(text)) found.add('victim facet')
@@ -84,11 +114,19 @@ async function layoutProblems(page: Page, pattern: string, width: number): Promi
  * Each page is loaded once, at the phone's width, and checked; then the window is widened to the desktop's and
  * the page checked again (a second load would double the crawl's time for the same server response).
  */
-async function crawl(role: 'supervisor' | 'auditor' | 'partner' | 'support' | 'investigator' | 'pcso' | 'analyst' | 'admin' | 'operator', limit: number) {
+async function crawl(
+  role: 'supervisor' | 'auditor' | 'partner' | 'support' | 'investigator' | 'pcso' | 'analyst' | 'admin' | 'operator',
+  limit: number,
+) {
   const context = await browser.newContext({ viewport: { width: WIDTHS[0], height: HEIGHT } })
   const page = await context.newPage()
   await signIn(page, (await createUser(ctx, role)).email)
-  const queue = [new URL(page.url()).pathname, ...(await page.locator('nav[aria-label="Main menu"] a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? '')))]
+  const queue = [
+    new URL(page.url()).pathname,
+    ...(await page
+      .locator('nav[aria-label="Main menu"] a')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))),
+  ]
   const seen = new Set<string>()
   const problems: string[] = []
   while (queue.length && seen.size < limit) {
@@ -105,11 +143,21 @@ async function crawl(role: 'supervisor' | 'auditor' | 'partner' | 'support' | 'i
       if (n > 0) await page.setViewportSize({ width, height: HEIGHT })
       problems.push(...(await layoutProblems(page, pattern, width)))
     }
-    for (const word of await codesShown(page)) problems.push(`${pattern}: shows a code or an internal id, not words: "${word}"`)
-    const links = await page.locator('main a[href^="/"]:not([download])').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href') ?? ''))
+    for (const word of await codesShown(page))
+      problems.push(`${pattern}: shows a code or an internal id, not words: "${word}"`)
+    const links = await page
+      .locator('main a[href^="/"]:not([download])')
+      .evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href') ?? ''))
     for (const link of links) {
       const target = link.split('#')[0]
-      if (!target || DOWNLOAD.test(target.split('?')[0]) || target.startsWith('/api/') || target.startsWith('/metrics') || target.startsWith('/assets/')) continue
+      if (
+        !target ||
+        DOWNLOAD.test(target.split('?')[0]) ||
+        target.startsWith('/api/') ||
+        target.startsWith('/metrics') ||
+        target.startsWith('/assets/')
+      )
+        continue
       if (!seen.has(patternOf(target.split('?')[0]))) queue.push(target)
     }
   }
@@ -128,11 +176,17 @@ describe('every page on a phone and a desktop, as each role reaches it', () => {
     ['analyst', 10],
     ['admin', 4],
     ['operator', 2],
-  ] as const)(`as a %s at ${WIDTHS.join(' px and ')} px: no page scrolls sideways and axe finds nothing (at least %i pages)`, async (role, atLeast) => {
-    const started = Date.now()
-    const { seen, problems } = await crawl(role, 120)
-    console.log(`crawl as ${role} at ${WIDTHS.join(' and ')} px: ${seen.size} pages in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-    expect(seen.size).toBeGreaterThanOrEqual(atLeast)
-    expect(problems.join('\n'), [...seen].join(', ')).toBe('')
-  }, 600_000)
+  ] as const)(
+    `as a %s at ${WIDTHS.join(' px and ')} px: no page scrolls sideways and axe finds nothing (at least %i pages)`,
+    async (role, atLeast) => {
+      const started = Date.now()
+      const { seen, problems } = await crawl(role, 120)
+      console.log(
+        `crawl as ${role} at ${WIDTHS.join(' and ')} px: ${seen.size} pages in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      )
+      expect(seen.size).toBeGreaterThanOrEqual(atLeast)
+      expect(problems.join('\n'), [...seen].join(', ')).toBe('')
+    },
+    600_000,
+  )
 })

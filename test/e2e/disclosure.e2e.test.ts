@@ -19,11 +19,29 @@ beforeAll(async () => {
       method: 'POST',
       url: '/api/v1/referrals',
       headers: { authorization: `Bearer ${token}` },
-      payload: { receivedAt: '2026-10-01', source: 'police', summary: 'Boy found at a car wash', people: [{ names: ['Dritan Kelmendi'], dateOfBirth: '2010-02-03', gender: 'male', nationalities: ['AL'], role: 'potential-victim' }], locations: [{ addressLine1: '5 Tanner Row', postcode: 'LS9 8AB', premisesType: 'car-wash' }] },
+      payload: {
+        receivedAt: '2026-10-01',
+        source: 'police',
+        summary: 'Boy found at a car wash',
+        people: [
+          {
+            names: ['Dritan Kelmendi'],
+            dateOfBirth: '2010-02-03',
+            gender: 'male',
+            nationalities: ['AL'],
+            role: 'potential-victim',
+          },
+        ],
+        locations: [{ addressLine1: '5 Tanner Row', postcode: 'LS9 8AB', premisesType: 'car-wash' }],
+      },
     })
   ).json()
   personId = referral.people[0].personId
-  const childrens = await ctx.db.selectFrom('agencies').select('id').where('kind', '=', 'childrens-services').executeTakeFirstOrThrow()
+  const childrens = await ctx.db
+    .selectFrom('agencies')
+    .select('id')
+    .where('kind', '=', 'childrens-services')
+    .executeTakeFirstOrThrow()
   const partner = await createUser(ctx, 'partner', 'mash@test.lantern')
   partnerEmail = partner.email
   await ctx.db.updateTable('users').set({ agency_id: childrens.id }).where('id', '=', partner.id).execute()
@@ -43,15 +61,22 @@ describe('sharing with a partner in the browser', () => {
     await page.getByLabel('Local authority children’s services').check()
     await page.getByLabel('Purposes').fill('Safeguarding children at risk of exploitation')
     await page.getByRole('radio', { name: /UK GDPR: safeguarding/ }).check()
-    for (const field of ['Name and other names', 'Date of birth or approximate age', 'Addresses and places']) await page.getByLabel(field).check()
+    for (const field of ['Name and other names', 'Date of birth or approximate age', 'Addresses and places'])
+      await page.getByLabel(field).check()
     const year = new Date().getUTCFullYear()
-    for (const [prefix, y] of [['startsOn', year - 1], ['reviewOn', year + 1], ['endsOn', year + 2]] as const) {
+    for (const [prefix, y] of [
+      ['startsOn', year - 1],
+      ['reviewOn', year + 1],
+      ['endsOn', year + 2],
+    ] as const) {
       await page.locator(`#${prefix}-day`).fill('1')
       await page.locator(`#${prefix}-month`).fill('1')
       await page.locator(`#${prefix}-year`).fill(String(y))
     }
     await page.getByRole('button', { name: 'Record agreement' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('MASH information-sharing agreement')
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('MASH information-sharing agreement')
 
     await page.goto(`${baseUrl}/people/${personId}`)
     await page.getByRole('link', { name: 'Share with a partner, or see what has been shared' }).click()
@@ -63,7 +88,9 @@ describe('sharing with a partner in the browser', () => {
     await page.getByLabel('Date of birth or approximate age').check()
     await page.getByLabel('Phone numbers').check()
     await page.getByRole('button', { name: 'Share' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('does not allow sharing: Phone numbers')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain('does not allow sharing: Phone numbers')
     await expectAccessible(page)
     await page.getByLabel('Phone numbers').uncheck()
     await page.getByRole('button', { name: 'Share' }).click()

@@ -48,7 +48,10 @@ afterAll(async () => {
   }
   // Its folders go once each PostgreSQL has stopped; one that will not stop leaves its folder for the machine's
   // temporary-file clean-up rather than failing a test that has passed.
-  await waitFor(() => stopping.every((pid) => !alive(pid)), { timeout: 30_000, message: 'the test PostgreSQL servers to stop' }).catch(() => undefined)
+  await waitFor(() => stopping.every((pid) => !alive(pid)), {
+    timeout: 30_000,
+    message: 'the test PostgreSQL servers to stop',
+  }).catch(() => undefined)
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
 
@@ -67,9 +70,14 @@ function alive(pid: number): boolean {
  * backends, which leave only when they notice their postmaster gone.
  */
 function sharedMemoryReleased(dataDir: string): boolean {
-  const [, shmid] = (readFileSync(join(dataDir, 'postgres/postmaster.pid'), 'utf8').split('\n')[6] ?? '').trim().split(/\s+/)
+  const [, shmid] = (readFileSync(join(dataDir, 'postgres/postmaster.pid'), 'utf8').split('\n')[6] ?? '')
+    .trim()
+    .split(/\s+/)
   if (!shmid) return true
-  const segments = readFileSync('/proc/sysvipc/shm', 'utf8').split('\n').slice(1).map((line) => line.trim().split(/\s+/))
+  const segments = readFileSync('/proc/sysvipc/shm', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
   const segment = segments.find((columns) => columns[1] === shmid)
   return !segment || Number(segment[6]) === 0
 }
@@ -93,7 +101,12 @@ function referral(marker: string) {
 
 /** `npx lantern …` as its own process, as an operator runs it. */
 function lantern(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 180_000 })
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 180_000,
+  })
   return { status: result.status, output: `${result.stdout}${result.stderr}` }
 }
 
@@ -108,7 +121,12 @@ async function post(url: string, token: string, marker: string): Promise<Outcome
       signal: AbortSignal.timeout(15_000),
     })
     const body = await response.text()
-    return { status: response.status, id: response.status === 201 ? (JSON.parse(body) as { id: string }).id : undefined, body, at: Date.now() }
+    return {
+      status: response.status,
+      id: response.status === 201 ? (JSON.parse(body) as { id: string }).id : undefined,
+      body,
+      at: Date.now(),
+    }
   } catch (error) {
     // No answer (the connection was cut): the write may or may not have committed; it was not acknowledged.
     return { status: 0, body: String(error), at: Date.now() }
@@ -126,7 +144,8 @@ async function expectWhole(db: Db, acknowledged: string[]) {
       (SELECT count(*)::int FROM referral_locations l WHERE l.referral_id = r.id) AS places,
       (SELECT count(*)::int FROM audit_events a WHERE a.action = 'referral.created' AND a.subject_id = r.id::text) AS audit
     FROM referrals r WHERE r.summary LIKE 'Fault test %'`.execute(db)
-  for (const row of broken) expect(row, `referral ${row.id} is half-written`).toMatchObject({ subjects: 2, places: 1, audit: 1 })
+  for (const row of broken)
+    expect(row, `referral ${row.id} is half-written`).toMatchObject({ subjects: 2, places: 1, audit: 1 })
   expect((await verifyAuditChain(db)).ok).toBe(true)
   return referrals.length
 }
@@ -171,7 +190,11 @@ describe('faults', () => {
     // as in a power cut, and PostgreSQL recovers from its write-ahead log on the next start.
     for (const round of ['server', 'server and database'] as const) {
       const load = burst(() => server.url, officer.token, 8, round)
-      await waitFor(() => load.acknowledged().length >= 20, { timeout: 120_000, interval: 10, message: '20 acknowledged writes' })
+      await waitFor(() => load.acknowledged().length >= 20, {
+        timeout: 120_000,
+        interval: 10,
+        message: '20 acknowledged writes',
+      })
       const postmaster = Number(readFileSync(join(dataDir, 'postgres/postmaster.pid'), 'utf8').split('\n')[0])
       server.child.kill('SIGKILL')
       if (round === 'server and database') process.kill(postmaster, 'SIGKILL')
@@ -180,10 +203,17 @@ describe('faults', () => {
       const cut = load.outcomes.filter((o) => o.status === 0).length
       expect(load.outcomes.filter((o) => o.status !== 201 && o.status !== 0)).toEqual([])
       // The orphaned backends leave when they see their postmaster gone; the next start needs their shared memory.
-      if (round === 'server and database') await waitFor(() => sharedMemoryReleased(dataDir), { timeout: 60_000, interval: 50, message: 'the orphaned backends to leave' })
+      if (round === 'server and database')
+        await waitFor(() => sharedMemoryReleased(dataDir), {
+          timeout: 60_000,
+          interval: 50,
+          message: 'the orphaned backends to leave',
+        })
       server = await startLantern(env)
       const total = await expectWhole(db, acknowledged)
-      console.log(`killed (${round}): ${acknowledged.length} acknowledged, ${cut} cut off, ${total} referrals in all after the restart`)
+      console.log(
+        `killed (${round}): ${acknowledged.length} acknowledged, ${cut} cut off, ${total} referrals in all after the restart`,
+      )
       // The restarted server takes writes again.
       expect((await post(server.url, officer.token, `${round}-after`)).status).toBe(201)
     }
@@ -192,17 +222,36 @@ describe('faults', () => {
     // `npx lantern restore` into a new data folder, and the restored copy has every referral and a whole chain.
     const file = join(tempDir('lantern-fault-backup-'), 'lantern.backup')
     expect(lantern(['backup', file], env)).toMatchObject({ status: 0 })
-    const referrals = (await db.selectFrom('referrals').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n
+    const referrals = (
+      await db
+        .selectFrom('referrals')
+        .select(({ fn }) => fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n
     expect(await server.stop()).toBe(0)
-    const restoredEnv = { LANTERN_DATA_DIR: tempDir('lantern-fault-restored-'), LANTERN_EMBEDDED_PG_PORT: String(await freePort()) }
+    const restoredEnv = {
+      LANTERN_DATA_DIR: tempDir('lantern-fault-restored-'),
+      LANTERN_EMBEDDED_PG_PORT: String(await freePort()),
+    }
     expect(lantern(['restore', file], restoredEnv)).toMatchObject({ status: 0 })
     const verified = lantern(['audit', 'verify'], restoredEnv)
     expect(verified.status, verified.output).toBe(0)
-    const restored = await startEmbeddedPostgres({ dataDir: restoredEnv.LANTERN_DATA_DIR, port: Number(restoredEnv.LANTERN_EMBEDDED_PG_PORT), mode: 'owner' })
+    const restored = await startEmbeddedPostgres({
+      dataDir: restoredEnv.LANTERN_DATA_DIR,
+      port: Number(restoredEnv.LANTERN_EMBEDDED_PG_PORT),
+      mode: 'owner',
+    })
     databases.push(restored)
     const copy = createDb(restored.url.replace(/\/postgres$/, '/lantern'), 1)
     pools.push(copy)
-    expect((await copy.selectFrom('referrals').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n).toBe(referrals)
+    expect(
+      (
+        await copy
+          .selectFrom('referrals')
+          .select(({ fn }) => fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ).toBe(referrals)
   }, 600_000)
 
   it('reports unhealthy while the database is down, answers 503 (never 500), recovers by itself and loses no acknowledged write', async () => {
@@ -232,12 +281,20 @@ describe('faults', () => {
         await pause(100)
       }
     })()
-    await waitFor(() => load.acknowledged().length >= 20, { timeout: 120_000, interval: 10, message: '20 acknowledged writes' })
+    await waitFor(() => load.acknowledged().length >= 20, {
+      timeout: 120_000,
+      interval: 10,
+      message: '20 acknowledged writes',
+    })
 
     const stoppedAt = Date.now()
     await database.stop()
     // Down long enough for the watcher to see it: the health checks the assertions below read, not a time.
-    await waitFor(() => health.filter((h) => h.at > stoppedAt + 500).length > 5, { timeout: 120_000, interval: 50, message: 'six health checks while the database is down' })
+    await waitFor(() => health.filter((h) => h.at > stoppedAt + 500).length > 5, {
+      timeout: 120_000,
+      interval: 50,
+      message: 'six health checks while the database is down',
+    })
     // While it is down: a page says so plainly, with nothing of PostgreSQL's in it.
     const page = await fetch(`${server.url}/referrals`, { headers: { cookie } })
     expect(page.status).toBe(503)
@@ -250,12 +307,20 @@ describe('faults', () => {
     databases.push(database)
     // Lantern is not restarted: its pool reconnects, and /health turns healthy again by itself.
     let recoveredAt = 0
-    await waitFor(() => health.some((h) => h.at > restartedAt && h.status === 200), { timeout: 120_000, interval: 100, message: 'a healthy /health after the database came back' })
+    await waitFor(() => health.some((h) => h.at > restartedAt && h.status === 200), {
+      timeout: 120_000,
+      interval: 100,
+      message: 'a healthy /health after the database came back',
+    })
       .then(() => (recoveredAt = Date.now()))
       .catch(() => undefined)
     expect(recoveredAt, 'Lantern did not recover').toBeGreaterThan(0)
     const before = load.acknowledged().length
-    await waitFor(() => load.acknowledged().length >= before + 20, { timeout: 120_000, interval: 10, message: '20 more acknowledged writes' })
+    await waitFor(() => load.acknowledged().length >= before + 20, {
+      timeout: 120_000,
+      interval: 10,
+      message: '20 more acknowledged writes',
+    })
     await load.stop()
     watching = false
     await watcher
@@ -268,7 +333,10 @@ describe('faults', () => {
     expect(failed.length).toBeGreaterThan(0)
     for (const outcome of failed) {
       expect(outcome.status).toBe(503)
-      expect(JSON.parse(outcome.body)).toMatchObject({ status: 503, detail: expect.stringContaining('Nothing was saved') })
+      expect(JSON.parse(outcome.body)).toMatchObject({
+        status: 503,
+        detail: expect.stringContaining('Nothing was saved'),
+      })
       expect(outcome.body).not.toMatch(/ECONNREFUSED|terminating|postgres/i)
     }
     const total = await expectWhole(db, load.acknowledged())

@@ -23,8 +23,20 @@ beforeAll(async () => {
   const dc = await createUser(ctx, 'investigator', 'dc.imports.e2e@test.lantern')
   const token = await apiToken(ctx, dc.email)
   const headers = { authorization: `Bearer ${token}` }
-  knownId = (await ctx.app.inject({ method: 'POST', url: '/api/v1/people', headers, payload: { names: ['Irina Marin'], dateOfBirth: '1985-08-17', gender: 'female', nationalities: ['RO'] } })).json().id as string
-  await ctx.app.inject({ method: 'POST', url: `/api/v1/people/${knownId}/objects`, headers, payload: { kind: 'phone', value: '07123 333444', relation: 'uses', source: 'Helpline report' } })
+  knownId = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/people',
+      headers,
+      payload: { names: ['Irina Marin'], dateOfBirth: '1985-08-17', gender: 'female', nationalities: ['RO'] },
+    })
+  ).json().id as string
+  await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/people/${knownId}/objects`,
+    headers,
+    payload: { kind: 'phone', value: '07123 333444', relation: 'uses', source: 'Helpline report' },
+  })
   ;({ page, baseUrl } = await startBrowserTest(ctx, { signInAs: dc.email }))
 })
 afterAll(async () => {
@@ -48,7 +60,9 @@ describe('importing a file in the browser', () => {
 
     await page.getByLabel('Who the file is from').fill('Riverton NGO outreach log')
     await page.getByLabel('Where the referrals came from').selectOption('partner-agency')
-    await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'outreach-log.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) })
+    await page
+      .getByLabel('File', { exact: true })
+      .setInputFiles({ name: 'outreach-log.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) })
     await page.getByRole('button', { name: 'Upload and continue' }).click()
     await page.waitForURL(/\/imports\/[0-9a-f-]{36}\/mapping$/)
     await expectAccessible(page)
@@ -61,7 +75,9 @@ describe('importing a file in the browser', () => {
     await page.waitForURL(/\/preview$/)
     await expectAccessible(page)
     expect(await page.locator('#preview-summary').textContent()).toContain('4 rows: 3 ready to import, 1 with problems')
-    expect(await page.locator('#preview').textContent()).toContain('Date of birth "31/13/1990" must be a real date, like 27/3/1990')
+    expect(await page.locator('#preview').textContent()).toContain(
+      'Date of birth "31/13/1990" must be a real date, like 27/3/1990',
+    )
 
     await page.getByRole('button', { name: 'Import 3 rows' }).click()
     await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/)
@@ -82,18 +98,37 @@ describe('importing a file in the browser', () => {
     await page.getByLabel('Yes, the same person').check()
     await page.getByRole('button', { name: 'Save and continue' }).click()
     await page.waitForURL(/\/imports\/[0-9a-f-]{36}(#review)?$/)
-    expect(await page.locator('.govuk-notification-banner').textContent()).toContain('Referral added to the person already recorded')
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain(
+      'Referral added to the person already recorded',
+    )
     await expectAccessible(page)
-    const subjects = await ctx.db.selectFrom('referral_subjects').select('referral_id').where('person_id', '=', knownId).execute()
+    const subjects = await ctx.db
+      .selectFrom('referral_subjects')
+      .select('referral_id')
+      .where('person_id', '=', knownId)
+      .execute()
     expect(subjects).toHaveLength(1)
   })
 
   it('moves the progress bar live with JavaScript and shows the result when the import finishes', async () => {
     // A queued job nobody is working yet: the page polls, then the worker runs and the page catches up.
-    const user = await ctx.db.selectFrom('users').select('id').where('email', '=', 'dc.imports.e2e@test.lantern').executeTakeFirstOrThrow()
+    const user = await ctx.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'dc.imports.e2e@test.lantern')
+      .executeTakeFirstOrThrow()
     const actor = { userId: user.id }
     const csv = ['Name', 'Leyla Hasanova', 'Jonas Petraitis', 'Ewa Zielinska'].join('\r\n')
-    const { id } = await ctx.services.imports.upload({ source: 'Live progress check', referralSource: 'helpline', filename: 'live.csv', data: Buffer.from(csv), truncated: false }, actor)
+    const { id } = await ctx.services.imports.upload(
+      {
+        source: 'Live progress check',
+        referralSource: 'helpline',
+        filename: 'live.csv',
+        data: Buffer.from(csv),
+        truncated: false,
+      },
+      actor,
+    )
     await ctx.services.imports.setMapping(id, { Name: 'fullName' }, actor)
     await ctx.services.imports.start(id, actor)
     await page.goto(`${baseUrl}/imports/${id}`)

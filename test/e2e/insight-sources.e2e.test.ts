@@ -26,7 +26,14 @@ let analystEmail: string
 beforeAll(async () => {
   ctx = await createTestContext()
   // 300 synthetic people in 2025, each referred by each source independently, so every section shows.
-  await seedIndependentSources(ctx.db, { seed: 99, population: 300, year: 2025, referencePrefix: 'E2E', nationalities: ['GB', 'AL', 'VN'], youngestAge: 16 })
+  await seedIndependentSources(ctx.db, {
+    seed: 99,
+    population: 300,
+    year: 2025,
+    referencePrefix: 'E2E',
+    nationalities: ['GB', 'AL', 'VN'],
+    youngestAge: 16,
+  })
   await ctx.app.listen({ host: '127.0.0.1', port: 0 })
   baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
   ;({ browser, context } = await launchBrowser())

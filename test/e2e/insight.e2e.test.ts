@@ -83,7 +83,9 @@ describe('the team dashboard without JavaScript', () => {
     await plain.getByRole('link', { name: 'Home Office quarterly return' }).click()
     await plain.getByLabel('Quarter', { exact: true }).fill('2026-Q9')
     await plain.getByRole('button', { name: 'Show the return' }).click()
-    expect(await plain.locator('.govuk-error-summary').textContent()).toContain('Enter a quarter as a year, a hyphen and Q1 to Q4')
+    expect(await plain.locator('.govuk-error-summary').textContent()).toContain(
+      'Enter a quarter as a year, a hyphen and Q1 to Q4',
+    )
     await plain.getByLabel('Quarter', { exact: true }).fill('2026-Q1')
     await plain.getByRole('button', { name: 'Show the return' }).click()
     expect(await plain.locator('main h2').first().textContent()).toContain('January to March 2026')
@@ -100,7 +102,9 @@ describe('the dashboard passes axe', () => {
     expect(await page.locator('.govuk-error-summary').textContent()).toContain('Start date must be a real date')
     await expectAccessible(page)
     await page.goto(`${baseUrl}/insight?from-day=1&from-month=3&from-year=2026&to-day=1&to-month=1&to-year=2026`)
-    expect(await page.locator('.govuk-error-summary').textContent()).toContain('End date must be the same as or after the start date')
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain(
+      'End date must be the same as or after the start date',
+    )
     await expectAccessible(page)
     await page.goto(`${baseUrl}/insight/quarterly-return?quarter=2026-Q1`)
     await expectAccessible(page)

@@ -9,7 +9,14 @@ import { createDb, type Db } from '#src/platform/db/database.ts'
 import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
 import { testConfig } from '../support/test-app.ts'
 import { waitFor } from '../support/wait.ts'
-import { csrfFrom, killAllStarted, seedOfficer, signInOverHttp, startLantern, type LanternProcess } from './support/processes.ts'
+import {
+  csrfFrom,
+  killAllStarted,
+  seedOfficer,
+  signInOverHttp,
+  startLantern,
+  type LanternProcess,
+} from './support/processes.ts'
 
 /**
  * Two Lantern processes on one PostgreSQL database, as behind a load balancer: a session made on one works on
@@ -37,7 +44,12 @@ beforeAll(async () => {
   const env = (label: string) => {
     const dir = mkdtempSync(join(tmpdir(), `lantern-instance-${label}-`))
     dirs.push(dir)
-    return { DATABASE_URL: databaseUrl, SESSION_SECRET: 'shared-secret-for-both-instances-0123456789', LANTERN_DATA_DIR: dir, JOB_POLL_SECONDS: '1' }
+    return {
+      DATABASE_URL: databaseUrl,
+      SESSION_SECRET: 'shared-secret-for-both-instances-0123456789',
+      LANTERN_DATA_DIR: dir,
+      JOB_POLL_SECONDS: '1',
+    }
   }
   ;[a, b] = await Promise.all([startLantern(env('a')), startLantern(env('b'))])
 }, 300_000)
@@ -74,9 +86,17 @@ describe('two instances on one database', () => {
     expect(draft).toMatch(/^\/referrals\/drafts\/[^/]+\/received$/)
     const whatHappened = draft.replace(/received$/, 'what-happened')
     const csrfFromB = await csrfFrom(b.url, whatHappened, cookie)
-    const saved = await form(a.url, whatHappened, cookie, { summary: 'Seen at the car wash by both instances' }, csrfFromB)
+    const saved = await form(
+      a.url,
+      whatHappened,
+      cookie,
+      { summary: 'Seen at the car wash by both instances' },
+      csrfFromB,
+    )
     expect(saved.status).toBe(303)
-    expect(await (await fetch(`${b.url}${whatHappened}`, { headers: { cookie } })).text()).toContain('Seen at the car wash by both instances')
+    expect(await (await fetch(`${b.url}${whatHappened}`, { headers: { cookie } })).text()).toContain(
+      'Seen at the car wash by both instances',
+    )
 
     const signOut = await form(b.url, '/sign-out', cookie, {}, await csrfFrom(b.url, '/referrals', cookie))
     expect(signOut.status).toBe(303)
@@ -89,43 +109,80 @@ describe('two instances on one database', () => {
     const ROWS = 100
     const csv = (label: string) =>
       ['Full name,Date of birth,What happened']
-        .concat(Array.from({ length: ROWS }, (_, i) => `Zz${label}${randomBytes(4).toString('hex')} Qx${randomBytes(4).toString('hex')},${String((i % 27) + 1).padStart(2, '0')}/0${(i % 9) + 1}/19${50 + (i % 49)},Imported row ${i} of ${label}`))
+        .concat(
+          Array.from(
+            { length: ROWS },
+            (_, i) =>
+              `Zz${label}${randomBytes(4).toString('hex')} Qx${randomBytes(4).toString('hex')},${String((i % 27) + 1).padStart(2, '0')}/0${(i % 9) + 1}/19${50 + (i % 49)},Imported row ${i} of ${label}`,
+          ),
+        )
         .join('\n')
     const upload = async (server: LanternProcess, label: string) => {
       const body = new FormData()
       body.set('source', `Instance test ${label}`)
-      body.set('mapping', JSON.stringify({ 'Full name': 'fullName', 'Date of birth': 'dateOfBirth', 'What happened': 'summary' }))
+      body.set(
+        'mapping',
+        JSON.stringify({ 'Full name': 'fullName', 'Date of birth': 'dateOfBirth', 'What happened': 'summary' }),
+      )
       body.set('file', new Blob([csv(label)], { type: 'text/csv' }), `${label}.csv`)
-      const response = await fetch(`${server.url}/api/v1/imports`, { method: 'POST', headers: { authorization: `Bearer ${officer.token}` }, body })
+      const response = await fetch(`${server.url}/api/v1/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${officer.token}` },
+        body,
+      })
       expect(response.status, await response.clone().text()).toBe(202)
       return ((await response.json()) as { id: string }).id
     }
     // One job queued on each instance, at once: both workers take batches from the queue.
     const jobs = await Promise.all([upload(a, 'a'), upload(b, 'b'), upload(a, 'c')])
     // Until all three are done (the checks below say which was not, if one never is).
-    await waitFor(async () => (await db.selectFrom('import_jobs').select('id').where('id', 'in', jobs).where('status', '=', 'completed').execute()).length === jobs.length, {
-      timeout: 200_000,
-      interval: 250,
-      message: 'the three imports to complete',
-    }).catch(() => undefined)
+    await waitFor(
+      async () =>
+        (
+          await db
+            .selectFrom('import_jobs')
+            .select('id')
+            .where('id', 'in', jobs)
+            .where('status', '=', 'completed')
+            .execute()
+        ).length === jobs.length,
+      {
+        timeout: 200_000,
+        interval: 250,
+        message: 'the three imports to complete',
+      },
+    ).catch(() => undefined)
     for (const id of jobs) {
       const job = await db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
       expect(job.status).toBe('completed')
       expect(job.created_count + job.review_count + job.failed_count + job.already_count).toBe(ROWS)
       // Every row was done exactly once.
       const { rows } = await sql<{ rows: number; distinct_rows: number }>`
-        SELECT count(*)::int AS rows, count(DISTINCT row_number)::int AS distinct_rows FROM import_rows WHERE job_id = ${id}`.execute(db)
+        SELECT count(*)::int AS rows, count(DISTINCT row_number)::int AS distinct_rows FROM import_rows WHERE job_id = ${id}`.execute(
+        db,
+      )
       expect(rows[0]).toEqual({ rows: ROWS, distinct_rows: ROWS })
       // And each batch once: the audited batches cover the rows without overlapping.
-      const batches = await db.selectFrom('audit_events').select('details').where('action', '=', 'import.batch-processed').where('subject_id', '=', id).execute()
+      const batches = await db
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'import.batch-processed')
+        .where('subject_id', '=', id)
+        .execute()
       const covered = batches.flatMap(({ details }) => {
         const { fromRow, toRow } = details as { fromRow: number; toRow: number }
         return Array.from({ length: toRow - fromRow + 1 }, (_, k) => fromRow + k)
       })
       expect(covered.sort((x, y) => x - y)).toEqual(Array.from({ length: ROWS }, (_, k) => k + 2))
     }
-    const imported = await sql<{ n: number }>`SELECT count(*)::int AS n FROM referrals WHERE summary LIKE 'Imported row %'`.execute(db)
-    const created = await db.selectFrom('import_jobs').select((eb) => eb.fn.sum<number>('created_count').as('n')).where('id', 'in', jobs).executeTakeFirstOrThrow()
+    const imported = await sql<{
+      n: number
+    }>`SELECT count(*)::int AS n FROM referrals WHERE summary LIKE 'Imported row %'`.execute(db)
+    const created = await db
+      .selectFrom('import_jobs')
+      .select((eb) => eb.fn.sum<number>('created_count').as('n'))
+      .where('id', 'in', jobs)
+      .executeTakeFirstOrThrow()
     expect(imported.rows[0].n).toBe(Number(created.n))
     expect((await verifyAuditChain(db)).ok).toBe(true)
   }, 360_000)

@@ -17,19 +17,45 @@ beforeAll(async () => {
   const analyst = await createUser(ctx, 'supervisor', 'ds.intel@test.lantern')
   const token = await apiToken(ctx, analyst.email)
   const call = async (url: string, payload: unknown) => {
-    const response = await ctx.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload: payload as object })
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      payload: payload as object,
+    })
     if (response.statusCode !== 201) throw new Error(`${url}: ${response.statusCode} ${response.body}`)
     return response.json()
   }
-  const person = async (name: string) => (await call('/api/v1/people', { names: [name], gender: 'not-known' })).id as string
+  const person = async (name: string) =>
+    (await call('/api/v1/people', { names: [name], gender: 'not-known' })).id as string
   seed = await person('Andrei Popescu')
   const mate = await person('Ionuț Stoica')
   const driver = await person('Florin Dumitru')
   const housemate = await person('Elena Munteanu')
-  await call(`/api/v1/people/${seed}/objects`, { kind: 'phone', value: '07123 456001', relation: 'uses', source: 'seized phone' })
-  await call(`/api/v1/people/${mate}/objects`, { kind: 'phone', value: '07123 456001', relation: 'uses', source: 'helpline call' })
-  await call(`/api/v1/people/${mate}/objects`, { kind: 'vehicle', value: 'YX19 KLM', relation: 'drives', source: 'ANPR' })
-  await call(`/api/v1/people/${driver}/objects`, { kind: 'vehicle', value: 'YX19 KLM', relation: 'drives', source: 'ANPR' })
+  await call(`/api/v1/people/${seed}/objects`, {
+    kind: 'phone',
+    value: '07123 456001',
+    relation: 'uses',
+    source: 'seized phone',
+  })
+  await call(`/api/v1/people/${mate}/objects`, {
+    kind: 'phone',
+    value: '07123 456001',
+    relation: 'uses',
+    source: 'helpline call',
+  })
+  await call(`/api/v1/people/${mate}/objects`, {
+    kind: 'vehicle',
+    value: 'YX19 KLM',
+    relation: 'drives',
+    source: 'ANPR',
+  })
+  await call(`/api/v1/people/${driver}/objects`, {
+    kind: 'vehicle',
+    value: 'YX19 KLM',
+    relation: 'drives',
+    source: 'ANPR',
+  })
   const house = { addressLine1: '14 Mill Lane', town: 'Leeds', postcode: 'LS11 5AB', premisesType: 'private-house' }
   await call(`/api/v1/people/${seed}/locations`, { place: house, relation: 'lives-at', source: 'premises visit' })
   await call(`/api/v1/people/${housemate}/locations`, { place: house, relation: 'lives-at', source: 'premises visit' })
@@ -53,12 +79,16 @@ describe('intelligence in the browser', () => {
     await expect.poll(() => page.locator('h1').textContent()).toContain('1 other person is linked to this phone')
     await expectAccessible(page)
     await page.getByRole('button', { name: 'Record outcome' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Select what was done about this prompt')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain('Select what was done about this prompt')
     await expectAccessible(page)
     await page.getByLabel('Escalated').check()
     await page.getByLabel('Note').fill('Passed to the CCE team for a welfare visit')
     await page.getByRole('button', { name: 'Record outcome' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Outcome recorded: Escalated')
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('Outcome recorded: Escalated')
     expect(await page.locator('main').textContent()).toContain('Passed to the CCE team for a welfare visit')
     await expectAccessible(page)
   })
@@ -75,7 +105,9 @@ describe('intelligence in the browser', () => {
     await page.locator('#from').getByLabel('Month').fill('2')
     await page.locator('#from').getByLabel('Year').fill('2024')
     await page.getByRole('button', { name: 'Filter by dates' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Linked from must be a real date')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain('Linked from must be a real date')
     await expectAccessible(page)
   })
 
@@ -90,7 +122,15 @@ describe('intelligence in the browser', () => {
     expect(cspViolations).toEqual([])
     // A key says what each shape and colour means, and the chart draws without a console warning.
     const key = await page.locator('.lantern-link-chart__key').textContent()
-    for (const shape of ['A person', 'A phone or deal line', 'A vehicle', 'An address', 'An employer', 'Colour shows the community']) expect(key).toContain(shape)
+    for (const shape of [
+      'A person',
+      'A phone or deal line',
+      'A vehicle',
+      'An address',
+      'An employer',
+      'Colour shows the community',
+    ])
+      expect(key).toContain(shape)
     expect(consoleWarnings).toEqual([])
 
     const noJs = await browser.newContext({ javaScriptEnabled: false })

@@ -17,11 +17,29 @@ beforeAll(async () => {
   ctx = await createTestContext()
   const supervisor = await createUser(ctx, 'supervisor', 'ds.livejob@test.lantern')
   const token = await apiToken(ctx, supervisor.email)
-  const post = (payload: object) => ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload }).then((r) => r.json())
-  const victimReferral = await post({ receivedAt: '2026-05-02', source: 'partner-agency', summary: 'Boy reported missing, found in another town holding drugs.', countyLines: true, exploitationTypes: ['criminal'], people: [{ names: ['Callum Doherty'], approximateAge: 16, gender: 'male', role: 'potential-victim' }] })
+  const post = (payload: object) =>
+    ctx.app
+      .inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload })
+      .then((r) => r.json())
+  const victimReferral = await post({
+    receivedAt: '2026-05-02',
+    source: 'partner-agency',
+    summary: 'Boy reported missing, found in another town holding drugs.',
+    countyLines: true,
+    exploitationTypes: ['criminal'],
+    people: [{ names: ['Callum Doherty'], approximateAge: 16, gender: 'male', role: 'potential-victim' }],
+  })
   victimReferralId = victimReferral.id
   victimId = victimReferral.people[0].personId
-  const referral = await post({ receivedAt: '2026-05-20', source: 'police', summary: 'Drugs supplied into Riverton from a city line.', countyLines: true, exploitationTypes: ['criminal'], people: [{ names: ['Liam Clarke'], approximateAge: 22, gender: 'male', role: 'suspected-exploiter' }], locations: [{ addressLine1: '3 Weaver Close', postcode: 'NG7 2AB', premisesType: 'private-house' }] })
+  const referral = await post({
+    receivedAt: '2026-05-20',
+    source: 'police',
+    summary: 'Drugs supplied into Riverton from a city line.',
+    countyLines: true,
+    exploitationTypes: ['criminal'],
+    people: [{ names: ['Liam Clarke'], approximateAge: 22, gender: 'male', role: 'suspected-exploiter' }],
+    locations: [{ addressLine1: '3 Weaver Close', postcode: 'NG7 2AB', premisesType: 'private-house' }],
+  })
   referralId = referral.id
   ;({ browser, page, baseUrl } = await startBrowserTest(ctx, { signInAs: supervisor.email }))
 })
@@ -41,12 +59,16 @@ describe('a live job in the browser', () => {
     let refForm = await open('Add a reference')
     await refForm.getByLabel('Reference', { exact: true }).fill('NT/2026/00451')
     await refForm.getByRole('button', { name: 'Add reference' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Select the kind of reference')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain('Select the kind of reference')
     await expectAccessible(page)
     refForm = await open('Add a reference')
     await refForm.getByLabel('Kind of reference').selectOption('crime')
     await refForm.getByRole('button', { name: 'Add reference' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Crime number NT/2026/00451 added')
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('Crime number NT/2026/00451 added')
     expect(await page.locator('#reference-list').textContent()).toMatch(/Crime number\s+NT\/2026\/00451/)
     await page.getByLabel('Title').fill('Operation Laud: Riverton line')
     await page.getByRole('button', { name: 'Open live job' }).click()
@@ -83,7 +105,9 @@ describe('a live job in the browser', () => {
     await form.getByLabel('Occupant’s name').fill('Dean Evans')
     await form.getByLabel('Occupant’s vulnerability').fill('learning disability')
     await form.getByRole('button', { name: 'Add cuckooed address' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Cuckooed address added')
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('Cuckooed address added')
 
     form = await open('Add a task')
     await form.getByLabel('What needs doing').fill('Return home interview for Callum')
@@ -122,7 +146,9 @@ describe('a live job in the browser', () => {
     await page.goto(`${baseUrl}/operations`)
     await page.getByLabel('Name').fill('Operation Laud')
     await page.getByRole('button', { name: 'Start operation' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Operation Laud created')
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('Operation Laud created')
     await expectAccessible(page)
     await page.goto(caseUrl)
     await page.getByLabel('Operation').selectOption({ label: 'Operation Laud' })
@@ -140,17 +166,25 @@ describe('a live job in the browser', () => {
     let form = await open('Add a contact')
     await form.getByLabel('Name').fill('DS Alex Morgan')
     await form.getByRole('button', { name: 'Add contact' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Enter a telephone number or an email address')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain('Enter a telephone number or an email address')
     await expectAccessible(page)
     form = await open('Add a contact')
     await form.getByLabel('Telephone').fill('0113 496 0000')
     await form.getByRole('button', { name: 'Add contact' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('DS Alex Morgan added as a contact')
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('DS Alex Morgan added as a contact')
 
     await page.goto(caseUrl)
-    expect(await page.locator('main').textContent()).toContain('Involve the force’s child criminal and sexual exploitation team')
+    expect(await page.locator('main').textContent()).toContain(
+      'Involve the force’s child criminal and sexual exploitation team',
+    )
     form = await open('Involve a partner agency')
-    await form.getByLabel('Contact (optional)').selectOption({ label: 'DS Alex Morgan (Child criminal and sexual exploitation team (CCE/CSE))' })
+    await form
+      .getByLabel('Contact (optional)')
+      .selectOption({ label: 'DS Alex Morgan (Child criminal and sexual exploitation team (CCE/CSE))' })
     await form.getByLabel('What are they doing?').fill('Strategy meeting for Callum')
     await form.getByRole('button', { name: 'Add agency' }).click()
     await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Agency involved')
@@ -159,13 +193,17 @@ describe('a live job in the browser', () => {
     form = await open('Change status')
     await form.getByLabel('Suspended').check()
     await form.getByRole('button', { name: 'Save' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Enter why the live job is being suspended')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain('Enter why the live job is being suspended')
     await expectAccessible(page)
     form = await open('Change status')
     await form.getByLabel('Reason').fill('Waiting for the strategy meeting')
     await form.getByRole('button', { name: 'Save' }).click()
     await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Live job updated')
-    expect(await page.locator('main').textContent()).toContain('Status changed from open to suspended: Waiting for the strategy meeting')
+    expect(await page.locator('main').textContent()).toContain(
+      'Status changed from open to suspended: Waiting for the strategy meeting',
+    )
 
     await page.goto(`${baseUrl}/people/${victimId}`)
     form = await open('Add a place')

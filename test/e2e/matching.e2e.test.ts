@@ -15,8 +15,20 @@ beforeAll(async () => {
   const analyst = await createUser(ctx, 'analyst', 'analyst.matching.e2e@test.lantern')
   const token = await apiToken(ctx, dc.email)
   const person = async (name: string, source: string) => {
-    const id = (await ctx.app.inject({ method: 'POST', url: '/api/v1/people', headers: { authorization: `Bearer ${token}` }, payload: { names: [name], dateOfBirth: '1996-02-11', gender: 'female', nationalities: ['RO'] } })).json().id as string
-    await ctx.app.inject({ method: 'POST', url: `/api/v1/people/${id}/objects`, headers: { authorization: `Bearer ${token}` }, payload: { kind: 'phone', value: '07123 987654', relation: 'uses', source } })
+    const id = (
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/people',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { names: [name], dateOfBirth: '1996-02-11', gender: 'female', nationalities: ['RO'] },
+      })
+    ).json().id as string
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/people/${id}/objects`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { kind: 'phone', value: '07123 987654', relation: 'uses', source },
+    })
     return id
   }
   survivorId = await person('Ioana Popescu', 'Helpline report')
@@ -40,7 +52,9 @@ describe('reviewing a possible match in the browser', () => {
     // Saving without a note shows the GOV.UK error summary.
     await page.getByLabel('Yes, merge the possible match into this person').check()
     await page.getByRole('button', { name: 'Save decision' }).click()
-    expect(await page.locator('.govuk-error-summary').textContent()).toContain('Enter why you are sure they are the same person')
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain(
+      'Enter why you are sure they are the same person',
+    )
     await expectAccessible(page)
 
     await page.getByLabel('Why?').fill('Same phone and date of birth; the surname is a common misspelling')

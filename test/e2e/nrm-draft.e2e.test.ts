@@ -26,23 +26,62 @@ beforeAll(async () => {
       receivedAt: '2026-05-11',
       source: 'police',
       summary: 'A girl found working at a nail bar during a warrant.',
-      people: [{ names: ['Thảo Nguyễn'], dateOfBirth: `${thisYear - 15}-02-03`, gender: 'female', nationalities: ['VN'], languages: ['vi'], role: 'potential-victim' }],
+      people: [
+        {
+          names: ['Thảo Nguyễn'],
+          dateOfBirth: `${thisYear - 15}-02-03`,
+          gender: 'female',
+          nationalities: ['VN'],
+          languages: ['vi'],
+          role: 'potential-victim',
+        },
+      ],
       locations: [{ addressLine1: '9 Market Place', town: 'Leeds', postcode: 'LS11 5AB', premisesType: 'nail-bar' }],
       exploitationTypes: ['labour'],
     },
   })
   referralId = created.json().id
   childId = created.json().people[0].personId
-  await ctx.app.inject({ method: 'POST', url: `/api/v1/referrals/${referralId}/assignment`, headers: { authorization: `Bearer ${token}` }, payload: { assigneeId: officer.id, note: null } })
+  await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/referrals/${referralId}/assignment`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: { assigneeId: officer.id, note: null },
+  })
   // The screening is set up directly (its own browser test is screening.e2e.test.ts).
   const dc = new PageClient(ctx.app)
   await dc.signIn(officer.email)
   await dc.get(`/referrals/${referralId}`)
-  const base = (await dc.post(`/referrals/${referralId}/people/${childId}/screenings`, {})).headers.location!.replace(/\/age$/, '')
-  await dc.post(`${base}/age`, { 'dateOfBirth-day': '3', 'dateOfBirth-month': '2', 'dateOfBirth-year': String(thisYear - 15), ageDisputed: 'no', assessment: 'not_started' })
-  await dc.post(`${base}/encounter`, { location: 'England', encounteredBy: 'police', detention: 'none', diplomaticHousehold: 'no', safeguardingConcern: 'yes' })
-  await dc.post(`${base}/travel`, { arranged: 'yes', directions: ['into'], endedOnArrival: 'no', entryRoute: 'trafficked' })
-  await dc.post(`${base}/exploitation`, { purpose: 'forced labour in a nail bar', types: 'LABOUR', countyLines: 'no', exploitedAsChild: 'no' })
+  const base = (await dc.post(`/referrals/${referralId}/people/${childId}/screenings`, {})).headers.location!.replace(
+    /\/age$/,
+    '',
+  )
+  await dc.post(`${base}/age`, {
+    'dateOfBirth-day': '3',
+    'dateOfBirth-month': '2',
+    'dateOfBirth-year': String(thisYear - 15),
+    ageDisputed: 'no',
+    assessment: 'not_started',
+  })
+  await dc.post(`${base}/encounter`, {
+    location: 'England',
+    encounteredBy: 'police',
+    detention: 'none',
+    diplomaticHousehold: 'no',
+    safeguardingConcern: 'yes',
+  })
+  await dc.post(`${base}/travel`, {
+    arranged: 'yes',
+    directions: ['into'],
+    endedOnArrival: 'no',
+    entryRoute: 'trafficked',
+  })
+  await dc.post(`${base}/exploitation`, {
+    purpose: 'forced labour in a nail bar',
+    types: 'LABOUR',
+    countyLines: 'no',
+    exploitedAsChild: 'no',
+  })
   await dc.post(`${base}/indicators`, { indicators: ['lives-at-work'], means: ['debt_bondage'] })
   await dc.post(`${base}/offence`, { suspected: 'no', offence: '' })
   expect((await dc.post(`${base}/outcome`, { decision: 'confirm' })).statusCode).toBe(303)
@@ -73,11 +112,15 @@ describe('a child’s NRM form in the browser', () => {
     expect(await page.locator('#missing').textContent()).toContain('What is the local authority contact')
 
     await open('Local authority (child)')
-    await page.getByLabel(/Which local authority children's services team/).fill('Leeds City Council children’s social care')
+    await page
+      .getByLabel(/Which local authority children's services team/)
+      .fill('Leeds City Council children’s social care')
     await page.getByLabel(/contact's email address/).fill('mash@example.org')
     await page.getByLabel('Yes, I’ve completed this section').check()
     await page.getByRole('button', { name: 'Save and continue' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('local authority contact\'s phone number')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain("local authority contact's phone number")
     await expectAccessible(page)
     expect(await page.getByLabel(/contact's email address/).inputValue()).toBe('mash@example.org') // typed work kept
     await page.getByLabel(/contact's phone number/).fill('0113 496 0456')
@@ -87,43 +130,72 @@ describe('a child’s NRM form in the browser', () => {
     await page.getByLabel('What phone number can the referrer be reached on?').fill('0113 496 0789')
     await save()
     await open('The potential victim')
-    await page.getByLabel('Which region or local authority area of the UK are they in now?').fill('Yorkshire and the Humber')
-    await page.getByRole('group', { name: 'Is it safe to contact them directly on those details?' }).getByLabel('No', { exact: true }).check()
+    await page
+      .getByLabel('Which region or local authority area of the UK are they in now?')
+      .fill('Yorkshire and the Humber')
+    await page
+      .getByRole('group', { name: 'Is it safe to contact them directly on those details?' })
+      .getByLabel('No', { exact: true })
+      .check()
     await save()
     await open('Nationality, language and communication')
     await page.getByLabel('Do they need an interpreter, and in which language or dialect?').fill('Yes, Vietnamese')
     await save()
     await open('Children and others with them')
-    await page.getByRole('group', { name: 'Do they have children who depend on them?' }).getByLabel('No', { exact: true }).check()
+    await page
+      .getByRole('group', { name: 'Do they have children who depend on them?' })
+      .getByLabel('No', { exact: true })
+      .check()
     await save()
     await open('What happened')
-    expect(await page.getByLabel('What were they made to do, and under what conditions?').inputValue()).toBe('forced labour in a nail bar') // from the screening
-    await page.getByLabel('When did the exploitation start, and how long did it go on?').fill('From last summer, about eight months')
-    await page.getByLabel('How did it start: how were they recruited, and by whom?').fill('Promised school and work in the UK by a family friend')
-    await page.getByRole('group', { name: 'Are they still in the situation?' }).getByLabel('No', { exact: true }).check()
+    expect(await page.getByLabel('What were they made to do, and under what conditions?').inputValue()).toBe(
+      'forced labour in a nail bar',
+    ) // from the screening
+    await page
+      .getByLabel('When did the exploitation start, and how long did it go on?')
+      .fill('From last summer, about eight months')
+    await page
+      .getByLabel('How did it start: how were they recruited, and by whom?')
+      .fill('Promised school and work in the UK by a family friend')
+    await page
+      .getByRole('group', { name: 'Are they still in the situation?' })
+      .getByLabel('No', { exact: true })
+      .check()
     await save()
     await open('Your professional view')
-    await page.getByLabel('Why do you believe the person is a potential victim of modern slavery?').fill('A child living and working at a nail bar for no pay, brought in by others')
+    await page
+      .getByLabel('Why do you believe the person is a potential victim of modern slavery?')
+      .fill('A child living and working at a nail bar for no pay, brought in by others')
     await page.getByLabel('Are there any concerns about the credibility or consistency of the account?').fill('None')
     await save()
     await open('Police involvement')
     await page.getByLabel('Which police force is investigating?').fill('West Yorkshire Police')
-    await page.getByRole('group', { name: 'Is the person willing to co-operate with a police investigation?' }).getByLabel('Not yet decided').check()
+    await page
+      .getByRole('group', { name: 'Is the person willing to co-operate with a police investigation?' })
+      .getByLabel('Not yet decided')
+      .check()
     await save()
     await open('Decision letters and safe contact')
     await page.getByLabel('The local authority (child)').check()
-    await page.getByRole('group', { name: 'Is it safe to send letters, emails or texts to those details?' }).getByLabel('Yes', { exact: true }).check()
+    await page
+      .getByRole('group', { name: 'Is it safe to send letters, emails or texts to those details?' })
+      .getByLabel('Yes', { exact: true })
+      .check()
     await save()
 
     await expectAccessible(page)
-    expect(await page.locator('main').textContent()).toContain('Every question the form requires for NRM referral (child) is answered')
+    expect(await page.locator('main').textContent()).toContain(
+      'Every question the form requires for NRM referral (child) is answered',
+    )
   })
 
   it('records the referral sent from the ready form, with its Home Office reference copied into the form, and shows the decision due on My work', async () => {
     await page.goto(`${baseUrl}/referrals/${referralId}/people/${childId}/nrm`)
     expect(await page.locator('main').textContent()).toContain('Form ready')
     // No "completed another way" question when the form prepared here is complete.
-    expect(await page.getByLabel(/completed on the Home Office service without the form prepared in Lantern/).count()).toBe(0)
+    expect(
+      await page.getByLabel(/completed on the Home Office service without the form prepared in Lantern/).count(),
+    ).toBe(0)
     const today = new Date()
     const group = page.getByRole('group', { name: 'Date submitted' })
     await group.getByLabel('Day').fill(String(today.getDate()))
@@ -131,7 +203,9 @@ describe('a child’s NRM form in the browser', () => {
     await group.getByLabel('Year').fill(String(today.getFullYear()))
     await page.getByLabel('Home Office NRM reference (optional)').fill('NRM-E2E-0042')
     await page.getByRole('button', { name: 'Record NRM referral' }).click()
-    await expect.poll(() => page.locator('main').textContent()).toContain('NRM referral recorded. Reasonable grounds decision due')
+    await expect
+      .poll(() => page.locator('main').textContent())
+      .toContain('NRM referral recorded. Reasonable grounds decision due')
     await expectAccessible(page)
     expect(await page.locator('main').textContent()).toContain('NRM-E2E-0042')
     await open('After submission')

@@ -1,4 +1,14 @@
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
 import pg from 'pg'
@@ -68,7 +78,9 @@ describe(`the embedded PostgreSQL from a checkout in a private folder (as ${user
     const server = await start(dataDir)
     // An extension from the binaries' lib folder loads: the cluster reaches everything it needs.
     await query(server.url, 'CREATE EXTENSION pg_trgm')
-    expect(await query(server.url, `SELECT similarity('lantern', 'lanterns') > 0.5 AS close`)).toEqual([{ close: true }])
+    expect(await query(server.url, `SELECT similarity('lantern', 'lanterns') > 0.5 AS close`)).toEqual([
+      { close: true },
+    ])
     expect({ ...foldersAbove(checkout), ...foldersAbove(dataDir) }).toEqual(before)
     // The data folder is reachable, so the cluster lives in it, as on any other machine.
     expect(lstatSync(join(dataDir, 'postgres')).isDirectory()).toBe(true)

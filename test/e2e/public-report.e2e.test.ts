@@ -29,7 +29,9 @@ afterAll(async () => {
 
 /** Nothing on the page may be wider than the phone's screen (WCAG 1.4.10 reflow). */
 async function expectNoSidewaysScroll(page: Page) {
-  const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'))
+  const overflow = Number(
+    await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'),
+  )
   expect(overflow, `sideways scroll on ${page.url()}`).toBeLessThanOrEqual(0)
 }
 
@@ -60,12 +62,18 @@ async function reportAConcern(page: Page, options: { withContact: boolean }) {
   await page.getByRole('button', { name: 'Continue' }).click()
   await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Enter what you saw or heard')
   await check(page)
-  await page.getByLabel('What did you see or hear?').fill('Two women are collected from the nail bar at 11pm by a man who holds their phones. They look exhausted. <b>not bold</b>')
+  await page
+    .getByLabel('What did you see or hear?')
+    .fill(
+      'Two women are collected from the nail bar at 11pm by a man who holds their phones. They look exhausted. <b>not bold</b>',
+    )
   await page.getByRole('button', { name: 'Continue' }).click()
 
   await page.waitForURL(/\/report\/where$/)
   await check(page)
-  await page.getByLabel('Address, business name or a description of the place').fill('Nail bar on Station Road, next to the bakery')
+  await page
+    .getByLabel('Address, business name or a description of the place')
+    .fill('Nail bar on Station Road, next to the bakery')
   await page.getByLabel('Town or city (optional)').fill('Northgate')
   await page.getByRole('button', { name: 'Continue' }).click()
 
@@ -89,7 +97,9 @@ async function reportAConcern(page: Page, options: { withContact: boolean }) {
   await page.waitForURL(/\/report\/check$/)
   await check(page)
   await expect.poll(() => page.locator('.govuk-summary-list').textContent()).toContain('<b>not bold</b>')
-  await expect.poll(() => page.locator('.govuk-summary-list').textContent()).toContain(options.withContact ? '01632 960 001' : 'None: you are staying anonymous')
+  await expect
+    .poll(() => page.locator('.govuk-summary-list').textContent())
+    .toContain(options.withContact ? '01632 960 001' : 'None: you are staying anonymous')
   await page.getByRole('button', { name: 'Send report' }).click()
 
   await page.waitForURL(/\/report\/sent$/)
@@ -101,7 +111,12 @@ async function reportAConcern(page: Page, options: { withContact: boolean }) {
 
 describe('a member of the public reports a concern on a phone', () => {
   it('works with JavaScript off, and the report appears in the triage queue', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE, isMobile: true, hasTouch: true })
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: PHONE,
+      isMobile: true,
+      hasTouch: true,
+    })
     const page = await context.newPage()
     // No request may leave this site.
     const elsewhere: string[] = []
@@ -117,17 +132,28 @@ describe('a member of the public reports a concern on a phone', () => {
     await signInAs(officerPage, baseUrl, officer.email, TEST_PASSWORD)
     await officerPage.goto(`${baseUrl}/referrals?source=public-concern`)
     await officerPage.getByRole('link', { name: reference }).click()
-    await expect.poll(() => officerPage.locator('main').textContent()).toContain('Two women are collected from the nail bar')
+    await expect
+      .poll(() => officerPage.locator('main').textContent())
+      .toContain('Two women are collected from the nail bar')
     await expect.poll(() => officerPage.locator('main').textContent()).toContain('<b>not bold</b>')
     await expectAccessible(officerPage)
     await officerPage.close()
   })
 
   it('works with JavaScript on', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: true, viewport: PHONE, isMobile: true, hasTouch: true })
+    const context = await browser.newContext({
+      javaScriptEnabled: true,
+      viewport: PHONE,
+      isMobile: true,
+      hasTouch: true,
+    })
     const page = await context.newPage()
     const reference = await reportAConcern(page, { withContact: true })
-    const stored = await ctx.db.selectFrom('referrals').select(['source', 'referrer_contact']).where('reference', '=', reference).executeTakeFirstOrThrow()
+    const stored = await ctx.db
+      .selectFrom('referrals')
+      .select(['source', 'referrer_contact'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow()
     expect(stored).toEqual({ source: 'public-concern', referrer_contact: '01632 960 001' })
     await context.close()
   })
@@ -191,7 +217,9 @@ describe('an officer records an awareness event', () => {
     await page.waitForURL(/\/outreach\/impact\?event=/)
     await expect.poll(() => page.locator('table').textContent()).toContain('Riverside Hotel Group')
     // The chart loads as an image.
-    const loaded = await page.evaluate('(() => { const img = document.querySelector(".lantern-chart img"); return img.complete && img.naturalWidth > 0 })()')
+    const loaded = await page.evaluate(
+      '(() => { const img = document.querySelector(".lantern-chart img"); return img.complete && img.naturalWidth > 0 })()',
+    )
     expect(loaded).toBe(true)
     await expectAccessible(page)
 

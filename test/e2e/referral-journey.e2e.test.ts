@@ -43,7 +43,9 @@ describe('a detective records and triages a referral in the browser', () => {
     await page.getByLabel('Email address').fill(officer.email)
     await page.getByLabel('Password', { exact: true }).fill('wrong password')
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Enter a correct email address and password')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain('Enter a correct email address and password')
     await checkPage()
     await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()
@@ -62,12 +64,18 @@ describe('a detective records and triages a referral in the browser', () => {
     await fillDate('receivedDate', '3', '3', '2026')
     await page.getByLabel('Time received (optional)').fill('09:45')
     await page.getByLabel('Modern Slavery & Exploitation Helpline').check()
-    await page.getByLabel('Referring organisation (optional)', { exact: true }).fill('Modern Slavery & Exploitation Helpline')
+    await page
+      .getByLabel('Referring organisation (optional)', { exact: true })
+      .fill('Modern Slavery & Exploitation Helpline')
     await page.getByRole('button', { name: 'Continue' }).click()
 
     await page.waitForURL(/\/what-happened$/)
     await checkPage()
-    await page.getByLabel('What happened?').fill('A caller saw two young men dropped at a car wash at 6am every day and collected at 10pm. They look exhausted and never speak to customers.')
+    await page
+      .getByLabel('What happened?')
+      .fill(
+        'A caller saw two young men dropped at a car wash at 6am every day and collected at 10pm. They look exhausted and never speak to customers.',
+      )
     await page.getByRole('button', { name: 'Continue' }).click()
 
     await page.waitForURL(/\/people$/)
@@ -80,7 +88,10 @@ describe('a detective records and triages a referral in the browser', () => {
       await page.waitForURL(/\/people\/new$/)
       await page.getByLabel('Full name').fill(person.name)
       await page.getByLabel(/Approximate age/).fill(person.age)
-      await page.getByRole('group', { name: 'Is the person’s age disputed?' }).getByLabel(person.age === '17' ? 'Yes' : 'No').check()
+      await page
+        .getByRole('group', { name: 'Is the person’s age disputed?' })
+        .getByLabel(person.age === '17' ? 'Yes' : 'No')
+        .check()
       await page.getByRole('group', { name: 'Gender' }).getByLabel(person.gender, { exact: true }).check()
       await page.getByLabel('Nationality', { exact: true }).selectOption({ label: person.nationality })
       await page.getByLabel('Languages spoken (optional)').fill('Romanian')
@@ -89,7 +100,9 @@ describe('a detective records and triages a referral in the browser', () => {
       await page.getByRole('button', { name: 'Save person' }).click()
       await page.waitForURL(/\/people$/)
     }
-    await expect.poll(() => page.locator('.govuk-summary-card__title').allTextContents()).toEqual(['Andrei Popescu', 'Florin Stoica'])
+    await expect
+      .poll(() => page.locator('.govuk-summary-card__title').allTextContents())
+      .toEqual(['Andrei Popescu', 'Florin Stoica'])
     await checkPage()
     await page.getByRole('button', { name: 'Continue' }).click()
 
@@ -97,7 +110,9 @@ describe('a detective records and triages a referral in the browser', () => {
     await page.getByRole('button', { name: 'Add a place' }).click()
     await page.getByLabel('Postcode').fill('not a postcode')
     await page.getByRole('button', { name: 'Save place' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Enter a real UK postcode, like SW1A 1AA')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain('Enter a real UK postcode, like SW1A 1AA')
     await checkPage()
     await page.getByLabel('Address line 1').fill('Unit 4, Dock Road')
     await page.getByLabel('Town or city (optional)').fill('Riverton')
@@ -137,7 +152,9 @@ describe('a detective records and triages a referral in the browser', () => {
     await page.getByLabel('In triage').check()
     await page.getByLabel('Why are you making this change?').fill('Contacting the helpline for the caller’s details')
     await page.getByRole('button', { name: 'Change status' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Status changed to in triage')
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('Status changed to in triage')
     const timeline = await page.locator('.moj-timeline').textContent()
     expect(timeline).toContain('Status changed from new to in triage')
     expect(timeline).toContain('Contacting the helpline for the caller’s details')
@@ -161,7 +178,9 @@ describe('a detective records and triages a referral in the browser', () => {
       await p.getByLabel('Closed').check()
       await p.getByLabel('Why are you making this change?').fill('Duplicate')
       await p.getByRole('button', { name: 'Change status' }).click()
-      await expect.poll(() => p.locator('.govuk-error-summary').textContent()).toContain('Select why the referral is being closed')
+      await expect
+        .poll(() => p.locator('.govuk-error-summary').textContent())
+        .toContain('Select why the referral is being closed')
       expect(await p.getByLabel('Why are you making this change?').inputValue()).toBe('Duplicate')
     } finally {
       await noJs.close()
@@ -176,7 +195,9 @@ describe('a detective records and triages a referral in the browser', () => {
       await signIn(p, supervisor.email)
       await p.getByRole('link', { name: 'Settings' }).click()
       await p.getByRole('button', { name: 'Add priority' }).click()
-      await expect.poll(() => p.locator('.govuk-error-summary').textContent()).toContain('Enter the name of the strategic priority')
+      await expect
+        .poll(() => p.locator('.govuk-error-summary').textContent())
+        .toContain('Enter the name of the strategic priority')
       await expectAccessible(p)
       await p.goto(`${baseUrl}/no-such-page`)
       expect(await p.locator('h1').textContent()).toBe('Page not found')

@@ -14,16 +14,29 @@ beforeAll(async () => {
   const dc = await createUser(ctx, 'investigator', 'dc.retention.e2e@test.lantern')
   const ds = await createUser(ctx, 'supervisor', 'ds.retention.e2e@test.lantern')
   const token = await apiToken(ctx, dc.email)
-  for (const [name, closed] of [['Leontyne Harrowgate', '2017-03-01'], ['Severin Oakmoor', '2018-09-12']] as const) {
+  for (const [name, closed] of [
+    ['Leontyne Harrowgate', '2017-03-01'],
+    ['Severin Oakmoor', '2018-09-12'],
+  ] as const) {
     const created = (
       await ctx.app.inject({
         method: 'POST',
         url: '/api/v1/referrals',
         headers: { authorization: `Bearer ${token}` },
-        payload: { receivedAt: '2017-01-10', source: 'helpline', summary: `${name} reported working without pay`, exploitationTypes: ['labour'], people: [{ names: [name], gender: 'female', role: 'potential-victim' }] },
+        payload: {
+          receivedAt: '2017-01-10',
+          source: 'helpline',
+          summary: `${name} reported working without pay`,
+          exploitationTypes: ['labour'],
+          people: [{ names: [name], gender: 'female', role: 'potential-victim' }],
+        },
       })
     ).json() as { id: string; reference: string; people: { personId: string }[] }
-    await ctx.db.updateTable('referrals').set({ status: 'closed', closure_reason: 'no-further-action', closed_at: new Date(closed) }).where('id', '=', created.id).execute()
+    await ctx.db
+      .updateTable('referrals')
+      .set({ status: 'closed', closure_reason: 'no-further-action', closed_at: new Date(closed) })
+      .where('id', '=', created.id)
+      .execute()
     referrals.push({ id: created.id, reference: created.reference, personId: created.people[0].personId })
   }
   ;({ browser, page, baseUrl } = await startBrowserTest(ctx, { signInAs: ds.email }))
@@ -64,7 +77,9 @@ describe('the retention review queue in the browser', () => {
     await page.getByRole('button', { name: 'Delete record' }).click()
     await page.waitForURL(`${baseUrl}/retention`)
     expect(await page.locator('.govuk-notification-banner').textContent()).toContain('1 person erased everywhere')
-    expect(await ctx.db.selectFrom('people').select('id').where('id', '=', referrals[1].personId).executeTakeFirst()).toBeUndefined()
+    expect(
+      await ctx.db.selectFrom('people').select('id').where('id', '=', referrals[1].personId).executeTakeFirst(),
+    ).toBeUndefined()
 
     await page.getByRole('link', { name: 'Review schedules' }).click()
     await page.waitForURL(`${baseUrl}/retention/schedules`)
@@ -78,7 +93,9 @@ describe('the retention review queue in the browser', () => {
     await expectAccessible(page)
     expect(await page.locator('main').textContent()).toContain('A legal hold is on a record that holds this person')
     await page.getByRole('button', { name: 'Erase this person' }).click()
-    expect(await page.locator('.govuk-error-summary').textContent()).toContain('Enter why this person’s record must be erased')
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain(
+      'Enter why this person’s record must be erased',
+    )
     await expectAccessible(page)
 
     const auditor = await createUser(ctx, 'auditor', 'dpo.retention.e2e@test.lantern')

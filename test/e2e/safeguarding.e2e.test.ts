@@ -21,9 +21,33 @@ beforeAll(async () => {
   ctx = await createTestContext()
   const supervisor = await createUser(ctx, 'supervisor', 'ds.hub@test.lantern')
   const token = await apiToken(ctx, supervisor.email)
-  const referral = (await ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload: { receivedAt: londonDate(), source: 'partner-agency', summary: 'Girl found working in a nail bar, no documents', people: [{ names: ['Linh Tran'], approximateAge: 16, gender: 'female', nationalities: ['VN'], role: 'potential-victim' }] } })).json()
+  const referral = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: { authorization: `Bearer ${token}` },
+      payload: {
+        receivedAt: londonDate(),
+        source: 'partner-agency',
+        summary: 'Girl found working in a nail bar, no documents',
+        people: [
+          {
+            names: ['Linh Tran'],
+            approximateAge: 16,
+            gender: 'female',
+            nationalities: ['VN'],
+            role: 'potential-victim',
+          },
+        ],
+      },
+    })
+  ).json()
   personId = referral.people[0].personId
-  const childrensServices = await ctx.db.selectFrom('agencies').select('id').where('kind', '=', 'childrens-services').executeTakeFirstOrThrow()
+  const childrensServices = await ctx.db
+    .selectFrom('agencies')
+    .select('id')
+    .where('kind', '=', 'childrens-services')
+    .executeTakeFirstOrThrow()
   const partner = await createUser(ctx, 'partner', 'social.worker@test.lantern')
   partnerEmail = partner.email
   await ctx.db.updateTable('users').set({ agency_id: childrensServices.id }).where('id', '=', partner.id).execute()
@@ -43,7 +67,9 @@ describe('the safeguarding hub in the browser', () => {
     await page.getByRole('link', { name: 'Safeguarding plan' }).click()
     await expectAccessible(page)
     await page.getByRole('button', { name: 'Start a safeguarding plan' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toMatch(/Safeguarding plan SP-\d{4}-\d{6} started/)
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toMatch(/Safeguarding plan SP-\d{4}-\d{6} started/)
     expect(await page.locator('main').textContent()).toContain('no Independent Child Trafficking Guardian in place')
     await expectAccessible(page)
 
@@ -90,7 +116,9 @@ describe('the safeguarding hub in the browser', () => {
     await page.getByLabel('Title').fill('Riverton safeguarding hub')
     await fillDate('heldOn', inDays(0))
     await page.getByRole('button', { name: 'Create meeting and agenda' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Meeting created with its agenda')
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('Meeting created with its agenda')
     const main = (await page.locator('main').textContent()) ?? ''
     expect(main).toMatch(/Plan due for review: Plan SP-\d{4}-\d{6}/)
     expect(main).toMatch(/New referral: Referral /)
@@ -117,7 +145,10 @@ describe('the safeguarding hub in the browser', () => {
     expect(await page.locator('main').textContent()).toContain('Placement to be confirmed before the next hub')
     await expectAccessible(page)
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the minutes (PDF)' }).click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download the minutes (PDF)' }).click(),
+    ])
     expect(download.suggestedFilename()).toMatch(/^hub-minutes-HUB-\d{4}-\d{4}\.pdf$/)
   })
 
@@ -148,7 +179,9 @@ describe('the safeguarding hub in the browser', () => {
     await card.getByLabel('Add an update (optional)').fill('Specialist foster carer found')
     await card.getByLabel('The action is done').check()
     await card.getByRole('button', { name: /Save update/ }).click()
-    await expect.poll(() => partnerPage.locator('.govuk-notification-banner').textContent()).toContain('Action marked as done')
+    await expect
+      .poll(() => partnerPage.locator('.govuk-notification-banner').textContent())
+      .toContain('Action marked as done')
     await expectAccessible(partnerPage)
     await partnerContext.close()
 

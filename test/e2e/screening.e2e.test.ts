@@ -24,15 +24,32 @@ beforeAll(async () => {
       source: 'helpline',
       summary: 'Two workers seen living at a nail bar.',
       people: [
-        { names: ['Thảo Nguyễn'], dateOfBirth: `${thisYear - 16}-02-03`, gender: 'female', nationalities: ['VN'], role: 'potential-victim' },
-        { names: ['Lan Tran'], dateOfBirth: '1990-08-08', gender: 'female', nationalities: ['VN'], role: 'potential-victim' },
+        {
+          names: ['Thảo Nguyễn'],
+          dateOfBirth: `${thisYear - 16}-02-03`,
+          gender: 'female',
+          nationalities: ['VN'],
+          role: 'potential-victim',
+        },
+        {
+          names: ['Lan Tran'],
+          dateOfBirth: '1990-08-08',
+          gender: 'female',
+          nationalities: ['VN'],
+          role: 'potential-victim',
+        },
       ],
       locations: [{ addressLine1: '9 Market Place', postcode: 'LS11 5AB', premisesType: 'nail-bar' }],
       exploitationTypes: ['labour'],
     },
   })
   referralId = created.json().id
-  await ctx.app.inject({ method: 'POST', url: `/api/v1/referrals/${referralId}/assignment`, headers: { authorization: `Bearer ${token}` }, payload: { assigneeId: officer.id, note: null } })
+  await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/referrals/${referralId}/assignment`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: { assigneeId: officer.id, note: null },
+  })
   ;({ page, baseUrl } = await startBrowserTest(ctx, { signInAs: officer.email }))
 })
 afterAll(() => closeBrowserTest(ctx))
@@ -64,13 +81,21 @@ async function screen(name: string, answers: { dobYear: string; consent?: 'refus
   await next()
   await page.getByLabel('What were they made to do, or was intended for them?').fill('forced labour in a nail bar')
   await page.getByRole('group', { name: 'Could this involve County Lines?' }).getByLabel('No').check()
-  await page.getByRole('group', { name: 'Did the exploitation happen when they were under 18?' }).getByLabel('No').check()
+  await page
+    .getByRole('group', { name: 'Did the exploitation happen when they were under 18?' })
+    .getByLabel('No')
+    .check()
   await next()
   await page.getByRole('button', { name: 'Continue' }).click()
-  await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Select the indicators you have seen')
+  await expect
+    .poll(() => page.locator('.govuk-error-summary').textContent())
+    .toContain('Select the indicators you have seen')
   await page.getByLabel('Lives at the workplace').check()
   await page.getByLabel('Little or no pay, wages withheld or heavy deductions').check()
-  await page.getByRole('group', { name: /Means of control used/ }).getByLabel('Debt bondage').check()
+  await page
+    .getByRole('group', { name: /Means of control used/ })
+    .getByLabel('Debt bondage')
+    .check()
   await next()
   if (answers.consent) {
     await page.getByLabel('No, they declined').check()
@@ -115,9 +140,13 @@ describe('screening in the browser', () => {
     await expectAccessible(page)
     expect(await page.locator('#submittedOn-day').inputValue()).toBe('11') // typed work kept
     expect(await page.getByLabel('Single Competent Authority').isChecked()).toBe(true)
-    await page.getByLabel('The referral was completed on the Home Office service without the form prepared in Lantern').check()
+    await page
+      .getByLabel('The referral was completed on the Home Office service without the form prepared in Lantern')
+      .check()
     await page.getByRole('button', { name: 'Record NRM referral' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Reasonable grounds decision due 18 May 2026')
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('Reasonable grounds decision due 18 May 2026')
     await expectAccessible(page)
     const summary = await download('Download the NRM referral summary (PDF)')
     expect(summary).toContain('Thảo Nguyễn')
@@ -143,11 +172,14 @@ describe('screening in the browser', () => {
     await page.locator('#dtnSubmittedOn-year').fill('2026')
     await page.getByLabel('UK only').check()
     await page.getByRole('button', { name: 'Record Duty to Notify' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Duty to Notify recorded')
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('Duty to Notify recorded')
     await expectAccessible(page)
     const dtn = await download('Download the anonymised summary (PDF)')
     expect(dtn).toContain('Duty to Notify summary (anonymised)')
     expect(dtn).toContain('Vietnam')
-    for (const identifier of ['Lan Tran', 'Tran', '1990', 'Market Place', 'LS11', 'REF-']) expect(dtn, identifier).not.toContain(identifier)
+    for (const identifier of ['Lan Tran', 'Tran', '1990', 'Market Place', 'LS11', 'REF-'])
+      expect(dtn, identifier).not.toContain(identifier)
   })
 })

@@ -21,12 +21,21 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-async function start(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string; ms: number; port: number }> {
+async function start(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; output: () => string; ms: number; port: number }> {
   const port = await freePort()
   const started = Date.now()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, LANTERN_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', PASSWORD_HASH_COST: '12', ...env },
+    env: {
+      ...process.env,
+      LANTERN_DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      PASSWORD_HASH_COST: '12',
+      ...env,
+    },
   })
   children.push(child)
   let output = ''
@@ -34,7 +43,11 @@ async function start(env: Record<string, string>): Promise<{ child: ChildProcess
   child.stderr!.on('data', (chunk) => (output += chunk))
   // Serving its sign-in page, or ended: a fetch that throws is a server not listening yet. The bound is generous
   // (a first start builds a cluster) so a busy machine is not mistaken for a failure to start.
-  await waitFor(async () => child.exitCode !== null || (await fetch(`http://127.0.0.1:${port}/sign-in`)).ok, { timeout: 150_000, interval: 50, message: () => `Lantern to start:\n${output}` })
+  await waitFor(async () => child.exitCode !== null || (await fetch(`http://127.0.0.1:${port}/sign-in`)).ok, {
+    timeout: 150_000,
+    interval: 50,
+    message: () => `Lantern to start:\n${output}`,
+  })
   if (child.exitCode !== null) throw new Error(`Lantern exited (${child.exitCode}):\n${output}`)
   return { child, output: () => output, ms: Date.now() - started, port }
 }
@@ -61,7 +74,10 @@ describe('npm start', () => {
     expect(output).toContain('dc1@demo.lantern.test')
 
     const signIn = await fetch(`http://127.0.0.1:${first.port}/sign-in`)
-    const csrfCookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const csrfCookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ')
     const token = /name="_csrf" value="([^"]+)"/.exec(await signIn.text())![1]
     const response = await fetch(`http://127.0.0.1:${first.port}/sign-in`, {
       method: 'POST',
@@ -71,8 +87,13 @@ describe('npm start', () => {
     })
     expect(response.status).toBe(303)
     expect(response.headers.get('location')).toBe('/sign-in/two-factor')
-    const session = response.headers.getSetCookie().find((c) => c.startsWith('lantern_session='))!.split(';')[0]
-    const codePage = await fetch(`http://127.0.0.1:${first.port}/sign-in/two-factor`, { headers: { cookie: `${csrfCookie}; ${session}` } })
+    const session = response.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('lantern_session='))!
+      .split(';')[0]
+    const codePage = await fetch(`http://127.0.0.1:${first.port}/sign-in/two-factor`, {
+      headers: { cookie: `${csrfCookie}; ${session}` },
+    })
     const codeToken = /name="_csrf" value="([^"]+)"/.exec(await codePage.text())![1]
     const verified = await fetch(`http://127.0.0.1:${first.port}/sign-in/two-factor`, {
       method: 'POST',
@@ -82,10 +103,15 @@ describe('npm start', () => {
     })
     expect(verified.status).toBe(303)
     // The session id is renewed when the second factor is passed: the half-signed-in one opens nothing.
-    const signedIn = verified.headers.getSetCookie().find((c) => c.startsWith('lantern_session='))!.split(';')[0]
+    const signedIn = verified.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('lantern_session='))!
+      .split(';')[0]
     expect(signedIn).not.toBe(session)
     // The queue opens on open work, urgent first (issue 14, section 3); every referral is one filter away.
-    const queue = await (await fetch(`http://127.0.0.1:${first.port}/referrals`, { headers: { cookie: signedIn } })).text()
+    const queue = await (
+      await fetch(`http://127.0.0.1:${first.port}/referrals`, { headers: { cookie: signedIn } })
+    ).text()
     expect(queue).toMatch(/Showing 1 to \d+ of \d+ referrals/)
     expect(queue).toContain('lantern-urgency-reasons')
     const all = await fetch(`http://127.0.0.1:${first.port}/referrals?status=all`, { headers: { cookie: signedIn } })
@@ -116,7 +142,11 @@ describe('npm start', () => {
   it('starts empty with LANTERN_DEMO=0 and says how to create the first user', async () => {
     const emptyDir = mkdtempSync(join(tmpdir(), 'lantern-empty-'))
     try {
-      const empty = await start({ LANTERN_DATA_DIR: emptyDir, LANTERN_DEMO: '0', LANTERN_EMBEDDED_PG_PORT: String(await freePort()) })
+      const empty = await start({
+        LANTERN_DATA_DIR: emptyDir,
+        LANTERN_DEMO: '0',
+        LANTERN_EMBEDDED_PG_PORT: String(await freePort()),
+      })
       expect(empty.output()).toContain('No users yet. Create one with: npx lantern user create')
       expect(await stop(empty.child), empty.output()).toBe(0)
     } finally {

@@ -3,7 +3,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { londonDate } from '#src/shared/dates.ts'
 import { pdfText } from '../support/pdf-text.ts'
-import { apiToken, createTestContext, createUser, currentUserOf, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
+import {
+  apiToken,
+  createTestContext,
+  createUser,
+  currentUserOf,
+  TEST_PASSWORD,
+  type TestContext,
+} from '../support/test-app.ts'
 import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
 
 /**
@@ -19,8 +26,14 @@ let personId: string
 let isaEmail: string
 
 async function fillDate(page: Page, prefix: string, iso: string) {
-  await page.locator(`#${prefix}`).getByLabel('Day').fill(String(Number(iso.slice(8, 10))))
-  await page.locator(`#${prefix}`).getByLabel('Month').fill(String(Number(iso.slice(5, 7))))
+  await page
+    .locator(`#${prefix}`)
+    .getByLabel('Day')
+    .fill(String(Number(iso.slice(8, 10))))
+  await page
+    .locator(`#${prefix}`)
+    .getByLabel('Month')
+    .fill(String(Number(iso.slice(5, 7))))
   await page.locator(`#${prefix}`).getByLabel('Year').fill(iso.slice(0, 4))
 }
 
@@ -32,13 +45,62 @@ beforeAll(async () => {
   await ctx.db.updateTable('users').set({ display_name: 'Kate Summers (ISA)' }).where('id', '=', isa.id).execute()
   const token = await apiToken(ctx, supervisor.email)
   const referral = (
-    await ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload: { receivedAt: londonDate(), source: 'police', summary: 'Woman found working in a car wash', people: [{ names: ['Elena Popescu'], approximateAge: 31, gender: 'female', nationalities: ['RO'], role: 'potential-victim' }] } })
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: { authorization: `Bearer ${token}` },
+      payload: {
+        receivedAt: londonDate(),
+        source: 'police',
+        summary: 'Woman found working in a car wash',
+        people: [
+          {
+            names: ['Elena Popescu'],
+            approximateAge: 31,
+            gender: 'female',
+            nationalities: ['RO'],
+            role: 'potential-victim',
+          },
+        ],
+      },
+    })
   ).json()
   personId = referral.people[0].personId
-  await ctx.services.supportWorkers.assignSupportWorker(personId, isa.id, await currentUserOf(ctx, supervisor.id), { userId: supervisor.id })
-  const blank = { offersCy: '', email: '', website: '', area: 'Riverton', takesChildren: false, womenOnly: false, languages: '', active: true, takesAdults: true }
-  await ctx.services.support.addService({ ...blank, name: 'The Salvation Army: victim care', category: 'victim-care', offers: 'Safe house or outreach support for adults in the NRM', offersCy: 'Tŷ diogel neu gymorth allgymorth i oedolion yn yr NRM', phone: '0800 808 3733' }, { userId: isa.id })
-  await ctx.services.support.addService({ ...blank, name: 'Northgate Law Centre', category: 'legal-advice', offers: 'Free legal advice on debts', phone: '0113 496 0711' }, { userId: isa.id })
+  await ctx.services.supportWorkers.assignSupportWorker(personId, isa.id, await currentUserOf(ctx, supervisor.id), {
+    userId: supervisor.id,
+  })
+  const blank = {
+    offersCy: '',
+    email: '',
+    website: '',
+    area: 'Riverton',
+    takesChildren: false,
+    womenOnly: false,
+    languages: '',
+    active: true,
+    takesAdults: true,
+  }
+  await ctx.services.support.addService(
+    {
+      ...blank,
+      name: 'The Salvation Army: victim care',
+      category: 'victim-care',
+      offers: 'Safe house or outreach support for adults in the NRM',
+      offersCy: 'Tŷ diogel neu gymorth allgymorth i oedolion yn yr NRM',
+      phone: '0800 808 3733',
+    },
+    { userId: isa.id },
+  )
+  await ctx.services.support.addService(
+    {
+      ...blank,
+      name: 'Northgate Law Centre',
+      category: 'legal-advice',
+      offers: 'Free legal advice on debts',
+      phone: '0113 496 0711',
+    },
+    { userId: isa.id },
+  )
   await ctx.app.listen({ host: '127.0.0.1', port: 0 })
   baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
   ;({ browser, context } = await launchBrowser())
@@ -66,12 +128,16 @@ describe('an ISA supporting a victim in the browser', () => {
   it('logs a welfare contact, with an error summary first', async () => {
     await page.getByRole('button', { name: 'Log a contact' }).click()
     await page.getByRole('button', { name: 'Log the contact' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Select how the contact was made')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain('Select how the contact was made')
     await expectAccessible(page)
     await page.locator('.govuk-error-summary').getByRole('link', { name: 'Select how the contact was made' }).click()
     await page.getByLabel('In person').check()
     await page.getByLabel('Yes, safe to contact this way').check()
-    await page.getByLabel('What was done').fill('Met at the police station with a Romanian interpreter; explained the NRM and victim care')
+    await page
+      .getByLabel('What was done')
+      .fill('Met at the police station with a Romanian interpreter; explained the NRM and victim care')
     await page.getByLabel('Needs they raised (optional)').fill('Somewhere safe to stay tonight')
     await page.getByLabel('Information about the Victims’ Code and their rights').check()
     await page.getByLabel('An interpreter').check()
@@ -88,16 +154,22 @@ describe('an ISA supporting a victim in the browser', () => {
 
   it('refers them to victim care for a safe house, and records the provider’s answer', async () => {
     await page.getByRole('button', { name: 'Make a referral out' }).click()
-    await page.getByLabel('Service', { exact: true }).selectOption({ label: 'The Salvation Army: victim care (adults only)' })
+    await page
+      .getByLabel('Service', { exact: true })
+      .selectOption({ label: 'The Salvation Army: victim care (adults only)' })
     await page.getByLabel('What the referral asks for').fill('Safe house place out of area tonight')
     await page.getByRole('button', { name: 'Record the referral' }).click()
     // Victim care needs to know which support is asked for.
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Select the support asked for')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain('Select the support asked for')
     await expectAccessible(page)
     await page.getByLabel('Safe house accommodation').check()
     await page.getByRole('button', { name: 'Record the referral' }).click()
     await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Referral out recorded')
-    expect(await page.locator('main').textContent()).toMatch(/The Salvation Army: victim care[\s\S]*Safe house accommodation[\s\S]*Awaiting an answer/)
+    expect(await page.locator('main').textContent()).toMatch(
+      /The Salvation Army: victim care[\s\S]*Safe house accommodation[\s\S]*Awaiting an answer/,
+    )
     await expectAccessible(page)
 
     await page.getByRole('link', { name: /^Update the referral to The Salvation Army/ }).click()
@@ -106,7 +178,9 @@ describe('an ISA supporting a victim in the browser', () => {
     await page.getByLabel('Outcome (optional)').fill('Safe house place from tonight, out of area')
     await page.getByRole('button', { name: 'Save the update' }).click()
     await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Referral updated')
-    expect(await page.locator('main').textContent()).toMatch(/Accepted[\s\S]*Safe house place from tonight, out of area/)
+    expect(await page.locator('main').textContent()).toMatch(
+      /Accepted[\s\S]*Safe house place from tonight, out of area/,
+    )
   })
 
   it('prints the leaflet in Welsh, and the person page shows their support', async () => {
@@ -117,7 +191,9 @@ describe('an ISA supporting a victim in the browser', () => {
     expect(text).toContain('Tŷ diogel neu gymorth allgymorth')
     expect(text).not.toContain('Elena')
     await page.goto(`${baseUrl}/people/${personId}`)
-    expect(await page.locator('#support-summary').textContent()).toMatch(/1 contact logged, last [^;]+; 1 referral out open/)
+    expect(await page.locator('#support-summary').textContent()).toMatch(
+      /1 contact logged, last [^;]+; 1 referral out open/,
+    )
     await expectAccessible(page)
   })
 })

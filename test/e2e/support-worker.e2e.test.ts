@@ -22,7 +22,25 @@ beforeAll(async () => {
   await ctx.db.updateTable('users').set({ display_name: 'Kate Summers (ISA)' }).where('email', '=', isaEmail).execute()
   const token = await apiToken(ctx, supervisor.email)
   const referral = (
-    await ctx.app.inject({ method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` }, payload: { receivedAt: londonDate(), source: 'police', summary: 'Woman found working in a car wash', people: [{ names: ['Elena Popescu'], approximateAge: 31, gender: 'female', nationalities: ['RO'], role: 'potential-victim' }] } })
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: { authorization: `Bearer ${token}` },
+      payload: {
+        receivedAt: londonDate(),
+        source: 'police',
+        summary: 'Woman found working in a car wash',
+        people: [
+          {
+            names: ['Elena Popescu'],
+            approximateAge: 31,
+            gender: 'female',
+            nationalities: ['RO'],
+            role: 'potential-victim',
+          },
+        ],
+      },
+    })
   ).json()
   personId = referral.people[0].personId
   await ctx.app.listen({ host: '127.0.0.1', port: 0 })
@@ -41,12 +59,18 @@ describe('assigning a support worker (ISA) in the browser', () => {
     await page.goto(`${baseUrl}/people/${personId}`)
     await page.locator('summary', { hasText: 'Assign a support worker (ISA)' }).click()
     await page.getByRole('button', { name: 'Assign' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Select a support worker (ISA)')
+    await expect
+      .poll(() => page.locator('.govuk-error-summary').textContent())
+      .toContain('Select a support worker (ISA)')
     await expectAccessible(page)
     await page.getByLabel('Support worker (ISA)').selectOption({ label: 'Kate Summers (ISA)' })
     await page.getByRole('button', { name: 'Assign' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Support worker assigned')
-    expect(await page.locator('main').textContent()).toMatch(/Kate Summers \(ISA\)\s*Since [^,]+, assigned by Test supervisor/)
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('Support worker assigned')
+    expect(await page.locator('main').textContent()).toMatch(
+      /Kate Summers \(ISA\)\s*Since [^,]+, assigned by Test supervisor/,
+    )
     await expectAccessible(page)
     await page.close()
   })

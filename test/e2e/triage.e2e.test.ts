@@ -22,8 +22,28 @@ beforeAll(async () => {
   officer = await createUser(ctx, 'investigator')
   const actor = { ...SYSTEM_ACTOR, userId: officer.id }
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString()
-  const calm = await buildReferral(ctx, { actor }, { receivedAt: hoursAgo(60), source: 'nrm-first-responder', summary: 'Two adult men paid below the minimum wage at a farm.', people: [{ names: ['Marek Nowak'], approximateAge: 40, role: 'potential-victim' }], exploitationTypes: ['labour'] })
-  const urgent = await buildReferral(ctx, { actor }, { receivedAt: hoursAgo(2), source: 'helpline', summary: 'A girl who looked about 16 is serving at a nail bar after midnight; it is still happening.', people: [{ names: ['Girl at the nail bar'], approximateAge: 16, gender: 'female', role: 'potential-victim' }], exploitationTypes: ['labour'] })
+  const calm = await buildReferral(
+    ctx,
+    { actor },
+    {
+      receivedAt: hoursAgo(60),
+      source: 'nrm-first-responder',
+      summary: 'Two adult men paid below the minimum wage at a farm.',
+      people: [{ names: ['Marek Nowak'], approximateAge: 40, role: 'potential-victim' }],
+      exploitationTypes: ['labour'],
+    },
+  )
+  const urgent = await buildReferral(
+    ctx,
+    { actor },
+    {
+      receivedAt: hoursAgo(2),
+      source: 'helpline',
+      summary: 'A girl who looked about 16 is serving at a nail bar after midnight; it is still happening.',
+      people: [{ names: ['Girl at the nail bar'], approximateAge: 16, gender: 'female', role: 'potential-victim' }],
+      exploitationTypes: ['labour'],
+    },
+  )
   references.calm = calm.reference
   references.urgent = urgent.reference
   ;({ page, baseUrl } = await startBrowserTest(ctx))

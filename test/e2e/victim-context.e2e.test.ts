@@ -34,7 +34,13 @@ beforeAll(async () => {
         summary: 'Woman found working long hours at a garment factory, passport held by the supervisor',
         exploitationTypes: ['labour'],
         people: [
-          { names: ['Mira Dobre'], approximateAge: 27, gender: 'female', nationalities: ['RO'], role: 'potential-victim' },
+          {
+            names: ['Mira Dobre'],
+            approximateAge: 27,
+            gender: 'female',
+            nationalities: ['RO'],
+            role: 'potential-victim',
+          },
           { names: ['Victor Sandu'], approximateAge: 50, gender: 'male', role: 'suspected-exploiter' },
         ],
       },
@@ -64,12 +70,23 @@ describe('how a victim was exploited, in the browser', () => {
     await page.getByRole('group', { name: 'How were they recruited?' }).getByLabel('Job offer or advert').check()
     await page.getByLabel('Where were they recruited?').fill('Iași')
     await page.getByLabel('In which country?').selectOption({ label: 'Romania' })
-    await page.getByRole('group', { name: 'Which websites or apps were used to recruit them?' }).getByLabel('Social media (for example Facebook, Instagram, TikTok)').check()
-    await page.getByRole('group', { name: 'How were they controlled?' }).getByLabel('Identity documents withheld').check()
+    await page
+      .getByRole('group', { name: 'Which websites or apps were used to recruit them?' })
+      .getByLabel('Social media (for example Facebook, Instagram, TikTok)')
+      .check()
+    await page
+      .getByRole('group', { name: 'How were they controlled?' })
+      .getByLabel('Identity documents withheld')
+      .check()
     await page.getByRole('group', { name: 'How were they controlled?' }).getByLabel('Debt bondage').check()
-    await page.getByRole('group', { name: 'In which labour sectors were they exploited?' }).getByLabel('Manufacturing: textiles, clothing and leather (C, 13 to 15)').check()
+    await page
+      .getByRole('group', { name: 'In which labour sectors were they exploited?' })
+      .getByLabel('Manufacturing: textiles, clothing and leather (C, 13 to 15)')
+      .check()
     await page.getByRole('button', { name: 'Save' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('How they were exploited is recorded')
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('How they were exploited is recorded')
     await expectAccessible(page)
     expect(await page.locator('h1').textContent()).toContain('Change how they were exploited')
     await page.getByText('Add a place to the journey').click()
@@ -116,7 +133,9 @@ describe('how a victim was exploited, in the browser', () => {
     expect(main).toContain('No outreach in this period')
     // One victim's town is not named: fewer than the threshold share it.
     expect(main).not.toContain('Leicester')
-    expect(await analystPage.locator('img[src*="/insight/exploitation-profile/charts/recruitment-methods.svg"]').count()).toBe(1)
+    expect(
+      await analystPage.locator('img[src*="/insight/exploitation-profile/charts/recruitment-methods.svg"]').count(),
+    ).toBe(1)
     await analystPage.getByLabel('Age group').selectOption({ label: 'Adult' })
     await analystPage.getByRole('button', { name: 'Apply filters' }).click()
     await expect.poll(() => analystPage.url()).toContain('age=adult')

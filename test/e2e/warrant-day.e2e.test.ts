@@ -22,13 +22,33 @@ beforeAll(async () => {
     method: 'POST',
     url: '/api/v1/referrals',
     headers: { authorization: `Bearer ${token}` },
-    payload: { receivedAt: '2026-05-11', source: 'police', summary: 'Intelligence: workers living at a car wash.', people: [{ names: ['Mihai Dobre'], dateOfBirth: '1990-04-02', gender: 'male', nationalities: ['RO'], role: 'potential-victim' }] },
+    payload: {
+      receivedAt: '2026-05-11',
+      source: 'police',
+      summary: 'Intelligence: workers living at a car wash.',
+      people: [
+        {
+          names: ['Mihai Dobre'],
+          dateOfBirth: '1990-04-02',
+          gender: 'male',
+          nationalities: ['RO'],
+          role: 'potential-victim',
+        },
+      ],
+    },
   })
   const referralId = created.json().id
   const pages = new PageClient(ctx.app)
   await pages.signIn(officer.email)
   await pages.get(`/referrals/${referralId}`)
-  caseId = (await pages.post(`/referrals/${referralId}/cases`, { title: 'Operation Harbour: car wash warrant', kind: 'investigation' })).headers.location!.split('/').pop()!
+  caseId = (
+    await pages.post(`/referrals/${referralId}/cases`, {
+      title: 'Operation Harbour: car wash warrant',
+      kind: 'investigation',
+    })
+  ).headers
+    .location!.split('/')
+    .pop()!
   ;({ page, baseUrl } = await startBrowserTest(ctx, { signInAs: officer.email }))
 })
 afterAll(() => closeBrowserTest(ctx))
@@ -59,8 +79,13 @@ async function screen(name: string, own: { age?: string; child: boolean; consent
   await page.getByLabel('Recruited or brought in by the people who exploit them').check()
   await page.getByLabel('No: it continued, for example through a debt or control').check()
   await next()
-  expect(await page.getByLabel('What were they made to do, or was intended for them?').inputValue()).toBe('Washing cars for no pay, living in a caravan on site')
-  await page.getByRole('group', { name: 'Did the exploitation happen when they were under 18?' }).getByLabel(own.child ? 'Yes' : 'No').check()
+  expect(await page.getByLabel('What were they made to do, or was intended for them?').inputValue()).toBe(
+    'Washing cars for no pay, living in a caravan on site',
+  )
+  await page
+    .getByRole('group', { name: 'Did the exploitation happen when they were under 18?' })
+    .getByLabel(own.child ? 'Yes' : 'No')
+    .check()
   await next()
   expect(await page.getByLabel('Lives at the workplace').isChecked()).toBe(true)
   await next()
@@ -77,8 +102,14 @@ async function screen(name: string, own: { age?: string; child: boolean; consent
     await page.getByRole('group', { name: 'Was an interpreter used?' }).getByLabel('Yes').check()
     await page.getByLabel('Language the interpreter used (if any)').fill('Romanian')
     if (own.consent === 'given') {
-      for (const box of await page.getByRole('group', { name: 'What you explained (for consent)' }).getByRole('checkbox').all()) await box.check()
-      await page.getByLabel('What they understood (for consent)').fill('That help is voluntary and she can stop at any time')
+      for (const box of await page
+        .getByRole('group', { name: 'What you explained (for consent)' })
+        .getByRole('checkbox')
+        .all())
+        await box.check()
+      await page
+        .getByLabel('What they understood (for consent)')
+        .fill('That help is voluntary and she can stop at any time')
     }
     await next()
   }
@@ -98,74 +129,91 @@ async function screen(name: string, own: { age?: string; child: boolean; consent
 let groupUrl: string
 
 describe('warrant-day screening in the browser', () => {
-  it('screens three people met together: shared facts once, then each person’s own age, consent and outcome', { timeout: 400_000 }, async () => {
-    await page.goto(`${baseUrl}/cases/${caseId}`)
-    await accessible()
-    await page.getByRole('button', { name: 'Screen people met on this job' }).click()
-    await page.waitForURL(/\/screenings\/new$/)
-    await accessible()
-    await page.getByLabel('Mihai Dobre').check()
-    await page.locator('#new-0-description').fill('unknown boy about 14')
-    await page.locator('#new-0-age').fill('14')
-    await page.locator('#new-0-gender').selectOption('male')
-    await page.locator('#new-1-description').fill('Woman in the caravan')
-    await page.locator('#new-1-age').fill('about thirty')
-    await page.getByRole('button', { name: 'Start screening' }).click()
-    // Bad input: an error summary, and nothing typed is lost.
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Enter what happened, in a few words')
-    expect(await page.locator('.govuk-error-summary').textContent()).toContain('The approximate age of person 2 must be a whole number of years')
-    expect(await page.locator('#new-0-description').inputValue()).toBe('unknown boy about 14')
-    expect(await page.getByLabel('Mihai Dobre').isChecked()).toBe(true)
-    await accessible()
-    await page.locator('#new-1-age').fill('30')
-    await page.locator('#new-1-gender').selectOption('female')
-    await page.getByLabel('What happened').fill('Warrant at Sparkle Valet: three people found living on site.')
-    await page.getByRole('button', { name: 'Start screening' }).click()
-    await page.waitForURL(/\/screening-groups\/[0-9a-f-]+\/shared$/)
-    groupUrl = page.url().replace(/\/shared$/, '')
-    await accessible()
+  it(
+    'screens three people met together: shared facts once, then each person’s own age, consent and outcome',
+    { timeout: 400_000 },
+    async () => {
+      await page.goto(`${baseUrl}/cases/${caseId}`)
+      await accessible()
+      await page.getByRole('button', { name: 'Screen people met on this job' }).click()
+      await page.waitForURL(/\/screenings\/new$/)
+      await accessible()
+      await page.getByLabel('Mihai Dobre').check()
+      await page.locator('#new-0-description').fill('unknown boy about 14')
+      await page.locator('#new-0-age').fill('14')
+      await page.locator('#new-0-gender').selectOption('male')
+      await page.locator('#new-1-description').fill('Woman in the caravan')
+      await page.locator('#new-1-age').fill('about thirty')
+      await page.getByRole('button', { name: 'Start screening' }).click()
+      // Bad input: an error summary, and nothing typed is lost.
+      await expect
+        .poll(() => page.locator('.govuk-error-summary').textContent())
+        .toContain('Enter what happened, in a few words')
+      expect(await page.locator('.govuk-error-summary').textContent()).toContain(
+        'The approximate age of person 2 must be a whole number of years',
+      )
+      expect(await page.locator('#new-0-description').inputValue()).toBe('unknown boy about 14')
+      expect(await page.getByLabel('Mihai Dobre').isChecked()).toBe(true)
+      await accessible()
+      await page.locator('#new-1-age').fill('30')
+      await page.locator('#new-1-gender').selectOption('female')
+      await page.getByLabel('What happened').fill('Warrant at Sparkle Valet: three people found living on site.')
+      await page.getByRole('button', { name: 'Start screening' }).click()
+      await page.waitForURL(/\/screening-groups\/[0-9a-f-]+\/shared$/)
+      groupUrl = page.url().replace(/\/shared$/, '')
+      await accessible()
 
-    // The shared facts, once for all three.
-    await page.getByLabel('Type of premises').selectOption('car-wash')
-    await page.getByLabel('Address', { exact: true }).fill('12 Wharf Street')
-    await page.getByLabel('Postcode').fill('HU1 2AB')
-    await page.getByLabel('England').check()
-    await page.getByLabel('Who encountered them?').selectOption('police')
-    await page.getByRole('group', { name: 'Did they work in a diplomat’s household?' }).getByLabel('No').check()
-    await page.getByRole('group', { name: 'Is there a safeguarding concern?' }).getByLabel('Yes').check()
-    await page.getByLabel('What were they made to do, or was intended for them?').fill('Washing cars for no pay, living in a caravan on site')
-    await page.getByLabel('Labour exploitation', { exact: true }).check()
-    await page.getByRole('button', { name: 'Save and fill in each person’s screening' }).click()
-    await expect.poll(() => page.locator('.govuk-error-summary').textContent()).toContain('Select yes if this may involve County Lines')
-    expect(await page.getByLabel('Address', { exact: true }).inputValue()).toBe('12 Wharf Street')
-    await accessible()
-    await page.getByRole('group', { name: 'Could this involve County Lines?' }).getByLabel('No').check()
-    await page.getByLabel('Lives at the workplace').check()
-    await page.getByRole('group', { name: /Means of control used/ }).getByLabel('Debt bondage').check()
-    await page.getByLabel('Employer’s name, if known').fill('Sparkle Valet Ltd')
-    await page.getByRole('button', { name: 'Save and fill in each person’s screening' }).click()
-    await page.waitForURL(groupUrl)
-    await accessible()
-    const table = (await page.locator('table').textContent()) ?? ''
-    expect(table).toContain('Mihai Dobre')
-    expect(table).toContain('unknown boy about 14')
-    expect(table).toContain('Woman in the caravan')
-    expect(table.match(/Not started/g)).toHaveLength(3)
+      // The shared facts, once for all three.
+      await page.getByLabel('Type of premises').selectOption('car-wash')
+      await page.getByLabel('Address', { exact: true }).fill('12 Wharf Street')
+      await page.getByLabel('Postcode').fill('HU1 2AB')
+      await page.getByLabel('England').check()
+      await page.getByLabel('Who encountered them?').selectOption('police')
+      await page.getByRole('group', { name: 'Did they work in a diplomat’s household?' }).getByLabel('No').check()
+      await page.getByRole('group', { name: 'Is there a safeguarding concern?' }).getByLabel('Yes').check()
+      await page
+        .getByLabel('What were they made to do, or was intended for them?')
+        .fill('Washing cars for no pay, living in a caravan on site')
+      await page.getByLabel('Labour exploitation', { exact: true }).check()
+      await page.getByRole('button', { name: 'Save and fill in each person’s screening' }).click()
+      await expect
+        .poll(() => page.locator('.govuk-error-summary').textContent())
+        .toContain('Select yes if this may involve County Lines')
+      expect(await page.getByLabel('Address', { exact: true }).inputValue()).toBe('12 Wharf Street')
+      await accessible()
+      await page.getByRole('group', { name: 'Could this involve County Lines?' }).getByLabel('No').check()
+      await page.getByLabel('Lives at the workplace').check()
+      await page
+        .getByRole('group', { name: /Means of control used/ })
+        .getByLabel('Debt bondage')
+        .check()
+      await page.getByLabel('Employer’s name, if known').fill('Sparkle Valet Ltd')
+      await page.getByRole('button', { name: 'Save and fill in each person’s screening' }).click()
+      await page.waitForURL(groupUrl)
+      await accessible()
+      const table = (await page.locator('table').textContent()) ?? ''
+      expect(table).toContain('Mihai Dobre')
+      expect(table).toContain('unknown boy about 14')
+      expect(table).toContain('Woman in the caravan')
+      expect(table.match(/Not started/g)).toHaveLength(3)
 
-    expect(await screen('unknown boy about 14', { child: true })).toContain('NRM referral and child safeguarding')
-    expect(await screen('Woman in the caravan', { child: false, consent: 'given' })).toContain('NRM referral (adult with informed consent)')
-    expect(await screen('Mihai Dobre', { child: false, consent: 'refused' })).toContain('Duty to Notify')
+      expect(await screen('unknown boy about 14', { child: true })).toContain('NRM referral and child safeguarding')
+      expect(await screen('Woman in the caravan', { child: false, consent: 'given' })).toContain(
+        'NRM referral (adult with informed consent)',
+      )
+      expect(await screen('Mihai Dobre', { child: false, consent: 'refused' })).toContain('Duty to Notify')
 
-    await accessible()
-    const done = (await page.locator('table').textContent()) ?? ''
-    expect(done).toContain('Confirmed: NRM referral and child safeguarding')
-    expect(done).toContain('Confirmed: NRM referral (adult with informed consent)')
-    expect(done).toContain('Confirmed: Duty to Notify')
-    expect(done).toContain('Given')
-    expect(done).toContain('Refused')
-    // The group is reached from the job.
-    await page.goto(`${baseUrl}/cases/${caseId}`)
-    await page.getByRole('link', { name: /Met on .*: 3 people/ }).click()
-    await page.waitForURL(groupUrl)
-  })
+      await accessible()
+      const done = (await page.locator('table').textContent()) ?? ''
+      expect(done).toContain('Confirmed: NRM referral and child safeguarding')
+      expect(done).toContain('Confirmed: NRM referral (adult with informed consent)')
+      expect(done).toContain('Confirmed: Duty to Notify')
+      expect(done).toContain('Given')
+      expect(done).toContain('Refused')
+      // The group is reached from the job.
+      await page.goto(`${baseUrl}/cases/${caseId}`)
+      await page.getByRole('link', { name: /Met on .*: 3 people/ }).click()
+      await page.waitForURL(groupUrl)
+    },
+  )
 })

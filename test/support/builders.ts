@@ -15,13 +15,26 @@ import { apiToken, createUser, currentUserOf, type Role, type TestContext } from
 /** A user of a role, with what tests need to act as them: their id, email, audit actor and the user the pipeline sees. */
 export type BuiltUser = { id: string; email: string; actor: Actor; current: CurrentUser }
 
-export async function buildUser(ctx: TestContext, role: Role, options: { email?: string; mfa?: boolean } = {}): Promise<BuiltUser> {
-  const { id, email } = await createUser(ctx, role, options.email, options.mfa === undefined ? {} : { mfa: options.mfa })
+export async function buildUser(
+  ctx: TestContext,
+  role: Role,
+  options: { email?: string; mfa?: boolean } = {},
+): Promise<BuiltUser> {
+  const { id, email } = await createUser(
+    ctx,
+    role,
+    options.email,
+    options.mfa === undefined ? {} : { mfa: options.mfa },
+  )
   return { id, email, actor: { userId: id }, current: await currentUserOf(ctx, id) }
 }
 
 /** The same user with an API token, for a test that calls the API as them. */
-export async function buildApiUser(ctx: TestContext, role: Role, options: { email?: string } = {}): Promise<BuiltUser & { token: string }> {
+export async function buildApiUser(
+  ctx: TestContext,
+  role: Role,
+  options: { email?: string } = {},
+): Promise<BuiltUser & { token: string }> {
   const user = await buildUser(ctx, role, options)
   return { ...user, token: await apiToken(ctx, user.email) }
 }
@@ -32,8 +45,18 @@ export type ReferralFields = Partial<z.input<typeof NewReferralInput>>
 export type BuiltReferral = { id: string; reference: string; people: { personId: string; role: string }[] }
 
 /** A referral recorded by `by` through the referral service: a plain labour referral unless told otherwise. */
-export async function buildReferral(ctx: TestContext, by: Pick<BuiltUser, 'actor'>, fields: ReferralFields = {}): Promise<BuiltReferral> {
-  const input = NewReferralInput.parse({ receivedAt: '2026-06-01', source: 'police', summary: 'Workers seen sleeping at a car wash', exploitationTypes: ['labour'], ...fields })
+export async function buildReferral(
+  ctx: TestContext,
+  by: Pick<BuiltUser, 'actor'>,
+  fields: ReferralFields = {},
+): Promise<BuiltReferral> {
+  const input = NewReferralInput.parse({
+    receivedAt: '2026-06-01',
+    source: 'police',
+    summary: 'Workers seen sleeping at a car wash',
+    exploitationTypes: ['labour'],
+    ...fields,
+  })
   const { id, reference } = await ctx.services.referrals.create(input, by.actor)
   const people = (await referralPeople(ctx.db, id)).map((p) => ({ personId: p.person_id, role: p.role }))
   return { id, reference, people }
@@ -43,7 +66,11 @@ export async function buildReferral(ctx: TestContext, by: Pick<BuiltUser, 'actor
 export type PersonFields = Partial<z.input<typeof NewPersonInput>>
 
 /** A person recorded on their own (not through a referral) through the people service; returns their id. */
-export async function buildPerson(ctx: TestContext, by: Pick<BuiltUser, 'actor'>, fields: PersonFields = {}): Promise<string> {
+export async function buildPerson(
+  ctx: TestContext,
+  by: Pick<BuiltUser, 'actor'>,
+  fields: PersonFields = {},
+): Promise<string> {
   return ctx.services.people.create(NewPersonInput.parse({ names: ['Alex Example'], ...fields }), by.actor)
 }
 
@@ -56,9 +83,19 @@ export type BuiltLiveJob = { id: string; reference: string; referralId: string }
 export async function buildLiveJob(
   ctx: TestContext,
   by: Pick<BuiltUser, 'actor' | 'current'>,
-  options: { referralId?: string; referral?: ReferralFields; title?: string; kind?: 'investigation' | 'county-lines' } = {},
+  options: {
+    referralId?: string
+    referral?: ReferralFields
+    title?: string
+    kind?: 'investigation' | 'county-lines'
+  } = {},
 ): Promise<BuiltLiveJob> {
   const referralId = options.referralId ?? (await buildReferral(ctx, by, options.referral)).id
-  const { id, reference } = await ctx.services.cases.openFromReferral(referralId, { title: options.title ?? 'Operation Example', kind: options.kind ?? 'investigation' }, by.current, by.actor)
+  const { id, reference } = await ctx.services.cases.openFromReferral(
+    referralId,
+    { title: options.title ?? 'Operation Example', kind: options.kind ?? 'investigation' },
+    by.current,
+    by.actor,
+  )
   return { id, reference, referralId }
 }

@@ -6,7 +6,13 @@ import { ROOT } from '#src/platform/paths.ts'
  * The shared screening scenarios, read from ../shared (never copied into this repository), with the two
  * adjustments the rules tests make, each named and justified here so a reader can check them.
  */
-export type Scenario = { id: string; title: string; narrative: string; facts: Record<string, unknown>; expected: Record<string, unknown> }
+export type Scenario = {
+  id: string
+  title: string
+  narrative: string
+  facts: Record<string, unknown>
+  expected: Record<string, unknown>
+}
 
 export const SCENARIO_FILE = join(ROOT, '../shared/data/scenarios/screening-scenarios.json')
 export const scenarios: Scenario[] = JSON.parse(readFileSync(SCENARIO_FILE, 'utf8'))
@@ -32,8 +38,7 @@ export const DISAGREEMENTS: Record<string, { field: string; expected: unknown; l
       field: 'msa_sections',
       expected: ['s2'],
       lantern: ['s1', 's2'],
-      why:
-        'MSA s1 is decided on its own elements (DOMAIN.md 1.1): drug running exacted from a child by a manufactured debt and intimidation is work or services under the menace of a penalty, i.e. forced labour (s1(3)-(4); EN para 21 says criminal activity such as begging and pick-pocketing can be forced labour; s1(5) makes consent irrelevant). That the same facts also make out s2 does not remove s1. The scenarios themselves list s1 for forced cannabis cultivation (MSHT-021), forced shoplifting (MSHT-009) and county-lines cuckooing (MSHT-037).',
+      why: 'MSA s1 is decided on its own elements (DOMAIN.md 1.1): drug running exacted from a child by a manufactured debt and intimidation is work or services under the menace of a penalty, i.e. forced labour (s1(3)-(4); EN para 21 says criminal activity such as begging and pick-pocketing can be forced labour; s1(5) makes consent irrelevant). That the same facts also make out s2 does not remove s1. The scenarios themselves list s1 for forced cannabis cultivation (MSHT-021), forced shoplifting (MSHT-009) and county-lines cuckooing (MSHT-037).',
     },
   ],
   'MSHT-043': [
@@ -49,8 +54,7 @@ export const DISAGREEMENTS: Record<string, { field: string; expected: unknown; l
       field: 'smuggling_or_trafficking',
       expected: 'SMUGGLING_THEN_TRAFFICKING',
       lantern: 'TRAFFICKING',
-      why:
-        'Neither the facts nor the narrative say Hamid was smuggled: only that his work is "under threats linked to a travel debt". DOMAIN.md section 6 and R07 need a smuggled entry (consented, paid, illegal) that turned into exploitation; the same facts in MSHT-021 and MSHT-041 (journey debts, travel arranged into the UK) are expected as TRAFFICKING. Lantern says TRAFFICKING (s2 is made out either way) and asks for the entry route.',
+      why: 'Neither the facts nor the narrative say Hamid was smuggled: only that his work is "under threats linked to a travel debt". DOMAIN.md section 6 and R07 need a smuggled entry (consented, paid, illegal) that turned into exploitation; the same facts in MSHT-021 and MSHT-041 (journey debts, travel arranged into the UK) are expected as TRAFFICKING. Lantern says TRAFFICKING (s2 is made out either way) and asks for the entry route.',
     },
   ],
 }

@@ -38,7 +38,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 /** A fresh database cloned from the migrated template, with the app built on it. */
-export async function createTestContext(options: { env?: Record<string, string>; poolSize?: number; demo?: boolean } = {}): Promise<TestContext> {
+export async function createTestContext(
+  options: { env?: Record<string, string>; poolSize?: number; demo?: boolean } = {},
+): Promise<TestContext> {
   const adminUrl = inject('adminUrl')
   const template = inject('templateDatabase')
   const name = `lantern_t_${template.split('_')[2]}_${randomBytes(5).toString('hex')}`
@@ -72,7 +74,8 @@ export async function createTestContext(options: { env?: Record<string, string>;
   }
 }
 
-export type Role = 'admin' | 'supervisor' | 'investigator' | 'pcso' | 'support' | 'analyst' | 'partner' | 'auditor' | 'operator'
+export type Role =
+  'admin' | 'supervisor' | 'investigator' | 'pcso' | 'support' | 'analyst' | 'partner' | 'auditor' | 'operator'
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple'
 
@@ -89,10 +92,22 @@ const mfaUsers = new Map<string, { secret: string; db?: Db }>()
  * sign-in helpers below pass the second factor and existing tests need not know about it. `mfa: false` leaves
  * the user to set it up at first sign-in.
  */
-export async function createUser(ctx: TestContext, role: Role, email = `${role}-${randomBytes(3).toString('hex')}@test.lantern`, options: { mfa?: boolean } = {}) {
-  const { id } = await ctx.services.auth.createUser({ email, displayName: `Test ${role}`, roleId: role, password: TEST_PASSWORD }, { userId: null })
+export async function createUser(
+  ctx: TestContext,
+  role: Role,
+  email = `${role}-${randomBytes(3).toString('hex')}@test.lantern`,
+  options: { mfa?: boolean } = {},
+) {
+  const { id } = await ctx.services.auth.createUser(
+    { email, displayName: `Test ${role}`, roleId: role, password: TEST_PASSWORD },
+    { userId: null },
+  )
   if (options.mfa ?? role !== 'partner') {
-    await ctx.db.updateTable('users').set({ mfa_secret: TEST_MFA_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute()
+    await ctx.db
+      .updateTable('users')
+      .set({ mfa_secret: TEST_MFA_SECRET, mfa_enrolled_at: new Date() })
+      .where('id', '=', id)
+      .execute()
     mfaUsers.set(email.toLowerCase(), { secret: TEST_MFA_SECRET, db: ctx.db })
   }
   return { id, email }
@@ -116,7 +131,11 @@ export async function freshTotpCode(email: string, db?: Db): Promise<string> {
   const database = db ?? known?.db
   const secret = known?.secret ?? TEST_MFA_SECRET
   if (database) {
-    await database.updateTable('users').set({ mfa_last_step: null }).where(sql<string>`lower(email)`, '=', email.toLowerCase()).execute()
+    await database
+      .updateTable('users')
+      .set({ mfa_last_step: null })
+      .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+      .execute()
     return totpCode(secret)
   }
   return totpCode(secret, Date.now() + TOTP_PERIOD_SECONDS * 1000)
@@ -152,7 +171,8 @@ export class PageClient {
     const body = new URLSearchParams()
     const token = options.csrf === undefined ? this.csrf : options.csrf
     if (token !== null) body.append('_csrf', token)
-    for (const [key, value] of Object.entries(form)) for (const v of Array.isArray(value) ? value : [value]) body.append(key, v)
+    for (const [key, value] of Object.entries(form))
+      for (const v of Array.isArray(value) ? value : [value]) body.append(key, v)
     const response = await this.app.inject({
       method: 'POST',
       url,
@@ -164,14 +184,24 @@ export class PageClient {
   }
 
   /** Posts a multipart form (a file upload) as a browser would, with the CSRF token as a field. */
-  async postMultipart(url: string, fields: Record<string, string>, file?: { field: string; filename: string; contentType: string; data: Buffer }, options: { csrf?: string | null } = {}) {
+  async postMultipart(
+    url: string,
+    fields: Record<string, string>,
+    file?: { field: string; filename: string; contentType: string; data: Buffer },
+    options: { csrf?: string | null } = {},
+  ) {
     const boundary = `----lantern${randomBytes(8).toString('hex')}`
     const parts: Buffer[] = []
     const token = options.csrf === undefined ? this.csrf : options.csrf
     const all = token === null ? fields : { _csrf: token, ...fields }
-    for (const [name, value] of Object.entries(all)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
+    for (const [name, value] of Object.entries(all))
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
     if (file) {
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`))
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+        ),
+      )
       parts.push(file.data, Buffer.from('\r\n'))
     }
     parts.push(Buffer.from(`--${boundary}--\r\n`))
@@ -208,7 +238,8 @@ export class PageClient {
       if (!secret) throw new Error('no two-factor key on the set-up page')
       rememberMfaSecret(email, secret, databases.get(this.app))
       const enrolled = await this.post(location, { code: totpCode(secret) })
-      if (enrolled.statusCode !== 200 || !enrolled.body.includes('Save your recovery codes')) throw new Error(`two-factor set-up failed: ${enrolled.statusCode}`)
+      if (enrolled.statusCode !== 200 || !enrolled.body.includes('Save your recovery codes'))
+        throw new Error(`two-factor set-up failed: ${enrolled.statusCode}`)
       return enrolled
     }
     return response
@@ -225,6 +256,18 @@ export async function apiToken(ctx: TestContext, email: string): Promise<string>
 
 /** A user as the request pipeline sees them (role and permissions), for calling services directly. */
 export async function currentUserOf(ctx: Pick<TestContext, 'db'>, id: string): Promise<CurrentUser> {
-  const row = await ctx.db.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions']).where('users.id', '=', id).executeTakeFirstOrThrow()
-  return { id: row.id, email: row.email, displayName: row.display_name, roleId: row.role_id, roleName: row.name, permissions: new Set(row.permissions as Permission[]) }
+  const row = await ctx.db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
+    .where('users.id', '=', id)
+    .executeTakeFirstOrThrow()
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    roleId: row.role_id,
+    roleName: row.name,
+    permissions: new Set(row.permissions as Permission[]),
+  }
 }

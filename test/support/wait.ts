@@ -17,7 +17,10 @@ export type WaitOptions = {
  * Resolves with the condition's first truthy value. A condition that throws counts as "not yet" (a server still
  * starting, a row not yet written); its last error is given in the timeout's message.
  */
-export async function waitFor<T>(condition: () => T | Promise<T>, options: WaitOptions = {}): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
+export async function waitFor<T>(
+  condition: () => T | Promise<T>,
+  options: WaitOptions = {},
+): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
   const { timeout = 10_000, interval = 20, message = 'condition' } = options
   const deadline = Date.now() + timeout
   let lastError: unknown
@@ -30,8 +33,12 @@ export async function waitFor<T>(condition: () => T | Promise<T>, options: WaitO
       lastError = error
     }
     if (Date.now() >= deadline) {
-      const cause = lastError instanceof Error ? `: ${lastError.message}` : lastError === undefined ? '' : `: ${String(lastError)}`
-      throw new Error(`Timed out after ${timeout} ms waiting for ${typeof message === 'function' ? message() : message}${cause}`, { cause: lastError })
+      const cause =
+        lastError instanceof Error ? `: ${lastError.message}` : lastError === undefined ? '' : `: ${String(lastError)}`
+      throw new Error(
+        `Timed out after ${timeout} ms waiting for ${typeof message === 'function' ? message() : message}${cause}`,
+        { cause: lastError },
+      )
     }
     await pause(interval)
   }

@@ -9,23 +9,69 @@ import { LocationInput } from '#src/modules/people/index.ts'
 import { CaseError } from './case.service.ts'
 import { CASE_ROLES, EVENT_KINDS, type CaseRole } from '#src/modules/people/index.ts'
 
-const CaseSummary = z.object({ id: z.uuid(), reference: z.string(), title: z.string(), kind: z.string(), status: z.string(), officerInCharge: z.string().nullable(), restricted: z.boolean(), openedAt: z.string() })
+const CaseSummary = z.object({
+  id: z.uuid(),
+  reference: z.string(),
+  title: z.string(),
+  kind: z.string(),
+  status: z.string(),
+  officerInCharge: z.string().nullable(),
+  restricted: z.boolean(),
+  openedAt: z.string(),
+})
 const CaseDetail = CaseSummary.extend({
-  agencies: z.array(z.object({ agencyId: z.uuid(), name: z.string(), involvement: z.string(), contact: z.string().nullable() })),
+  agencies: z.array(
+    z.object({ agencyId: z.uuid(), name: z.string(), involvement: z.string(), contact: z.string().nullable() }),
+  ),
   people: z.array(z.object({ personId: z.uuid(), name: z.string().nullable(), roles: z.array(z.string()) })),
   referrals: z.array(z.object({ id: z.uuid(), reference: z.string() })),
-  tasks: z.array(z.object({ id: z.uuid(), title: z.string(), owner: z.string().nullable(), dueOn: z.string().nullable(), status: z.string() })),
-  decisions: z.array(z.object({ decidedOn: z.string(), decision: z.string(), rationale: z.string(), recordedBy: z.string() })),
-  events: z.array(z.object({ id: z.uuid(), kind: z.string(), occurredAt: z.string(), timeKnown: z.boolean(), place: z.string().nullable(), summary: z.string(), people: z.array(z.string().nullable()) })),
+  tasks: z.array(
+    z.object({
+      id: z.uuid(),
+      title: z.string(),
+      owner: z.string().nullable(),
+      dueOn: z.string().nullable(),
+      status: z.string(),
+    }),
+  ),
+  decisions: z.array(
+    z.object({ decidedOn: z.string(), decision: z.string(), rationale: z.string(), recordedBy: z.string() }),
+  ),
+  events: z.array(
+    z.object({
+      id: z.uuid(),
+      kind: z.string(),
+      occurredAt: z.string(),
+      timeKnown: z.boolean(),
+      place: z.string().nullable(),
+      summary: z.string(),
+      people: z.array(z.string().nullable()),
+    }),
+  ),
 })
 
 /** Live jobs over the API. Restricted cases are invisible to outsiders here too: to them they are not found. */
 export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>()
   // The service names page fields; the API's problem pointers name the JSON fields.
-  const API_FIELDS: Record<string, string> = { eventKind: 'kind', eventSummary: 'summary', eventLocation: 'locationId', eventPeople: 'personIds', addressLine1: 'place/addressLine1' }
+  const API_FIELDS: Record<string, string> = {
+    eventKind: 'kind',
+    eventSummary: 'summary',
+    eventLocation: 'locationId',
+    eventPeople: 'personIds',
+    addressLine1: 'place/addressLine1',
+  }
   const rethrow = apiRethrow(CaseError, API_FIELDS)
-  const summary = (c: { id: string; reference: string; title: string; kind: string; status: string; oic_name: string | null; restricted: boolean; created_at: Date }) => ({
+  const summary = (c: {
+    id: string
+    reference: string
+    title: string
+    kind: string
+    status: string
+    oic_name: string | null
+    restricted: boolean
+    created_at: Date
+  }) => ({
     id: c.id,
     reference: c.reference,
     title: c.title,
@@ -38,24 +84,68 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
 
   api.get(
     '/api/v1/cases',
-    { config: { access: 'case:view' }, schema: { tags: ['cases'], summary: 'List live jobs', querystring: z.object({ status: z.enum(['open', 'suspended', 'closed', 'all']).default('open') }).strict(), response: { 200: z.object({ items: z.array(CaseSummary) }) } } },
-    async (request) => ({ items: (await services.cases.list(userOf(request), request.query.status === 'all' ? null : request.query.status)).map(summary) }),
+    {
+      config: { access: 'case:view' },
+      schema: {
+        tags: ['cases'],
+        summary: 'List live jobs',
+        querystring: z.object({ status: z.enum(['open', 'suspended', 'closed', 'all']).default('open') }).strict(),
+        response: { 200: z.object({ items: z.array(CaseSummary) }) },
+      },
+    },
+    async (request) => ({
+      items: (
+        await services.cases.list(userOf(request), request.query.status === 'all' ? null : request.query.status)
+      ).map(summary),
+    }),
   )
 
   api.get(
     '/api/v1/cases/:id',
-    { config: { access: 'case:view' }, schema: { tags: ['cases'], summary: 'Read a live job', params: z.object({ id: z.uuid() }), response: { 200: CaseDetail } } },
+    {
+      config: { access: 'case:view' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Read a live job',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: CaseDetail },
+      },
+    },
     async (request) => {
       try {
         const view = await services.cases.view(request.params.id, userOf(request), actorOf(request))
         return {
           ...summary(view.case),
-          agencies: view.agencies.map((a) => ({ agencyId: a.agency_id, name: a.name, involvement: a.involvement, contact: a.contact_name })),
+          agencies: view.agencies.map((a) => ({
+            agencyId: a.agency_id,
+            name: a.name,
+            involvement: a.involvement,
+            contact: a.contact_name,
+          })),
           people: view.people.map((p) => ({ personId: p.person_id, name: p.name, roles: p.roles })),
           referrals: view.referrals.map((r) => ({ id: r.id, reference: r.reference })),
-          tasks: view.tasks.map((t) => ({ id: t.id, title: t.title, owner: t.owner_name, dueOn: t.due_on, status: t.status })),
-          decisions: view.decisions.map((d) => ({ decidedOn: d.decided_on, decision: d.decision, rationale: d.rationale, recordedBy: d.recorded_by_name })),
-          events: view.events.map((e) => ({ id: e.id, kind: e.kind, occurredAt: e.occurred_at.toISOString(), timeKnown: e.time_known, place: e.place, summary: e.summary, people: e.people ?? [] })),
+          tasks: view.tasks.map((t) => ({
+            id: t.id,
+            title: t.title,
+            owner: t.owner_name,
+            dueOn: t.due_on,
+            status: t.status,
+          })),
+          decisions: view.decisions.map((d) => ({
+            decidedOn: d.decided_on,
+            decision: d.decision,
+            rationale: d.rationale,
+            recordedBy: d.recorded_by_name,
+          })),
+          events: view.events.map((e) => ({
+            id: e.id,
+            kind: e.kind,
+            occurredAt: e.occurred_at.toISOString(),
+            timeKnown: e.time_known,
+            place: e.place,
+            summary: e.summary,
+            people: e.people ?? [],
+          })),
         }
       } catch (error) {
         if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
@@ -70,15 +160,29 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       config: { access: 'case:edit' },
       schema: {
         tags: ['cases'],
-        summary: 'Record an event on a live job: an encounter, incident, premises visit, warrant, arrest, missing episode or return home interview',
+        summary:
+          'Record an event on a live job: an encounter, incident, premises visit, warrant, arrest, missing episode or return home interview',
         params: z.object({ id: z.uuid() }),
-        body: z.object({ kind: z.enum(Object.keys(EVENT_KINDS) as [keyof typeof EVENT_KINDS]), occurredAt: z.iso.datetime({ offset: true }), summary: z.string().min(1).max(4000), personIds: z.array(z.uuid()).max(50).default([]), locationId: z.uuid().nullable().default(null) }).strict(),
+        body: z
+          .object({
+            kind: z.enum(Object.keys(EVENT_KINDS) as [keyof typeof EVENT_KINDS]),
+            occurredAt: z.iso.datetime({ offset: true }),
+            summary: z.string().min(1).max(4000),
+            personIds: z.array(z.uuid()).max(50).default([]),
+            locationId: z.uuid().nullable().default(null),
+          })
+          .strict(),
         response: { 204: z.null() },
       },
     },
     async (request, reply) => {
       try {
-        await services.cases.addEvent(request.params.id, { ...request.body, occurredAt: new Date(request.body.occurredAt) }, userOf(request), actorOf(request))
+        await services.cases.addEvent(
+          request.params.id,
+          { ...request.body, occurredAt: new Date(request.body.occurredAt) },
+          userOf(request),
+          actorOf(request),
+        )
       } catch (error) {
         return rethrow(error)
       }
@@ -92,14 +196,26 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       config: { access: 'case:edit' },
       schema: {
         tags: ['cases'],
-        summary: 'Open a live job from a referral, carrying its people (with their roles) and places across; you become officer in charge',
-        body: z.object({ referralId: z.uuid(), title: z.string().trim().min(1, { error: 'Enter a title for the live job' }).max(200), kind: z.enum(['investigation', 'county-lines']).default('investigation') }).strict(),
+        summary:
+          'Open a live job from a referral, carrying its people (with their roles) and places across; you become officer in charge',
+        body: z
+          .object({
+            referralId: z.uuid(),
+            title: z.string().trim().min(1, { error: 'Enter a title for the live job' }).max(200),
+            kind: z.enum(['investigation', 'county-lines']).default('investigation'),
+          })
+          .strict(),
         response: { 201: z.object({ id: z.uuid(), reference: z.string() }) },
       },
     },
     async (request, reply) => {
       try {
-        const opened = await services.cases.openFromReferral(request.body.referralId, { title: request.body.title, kind: request.body.kind }, userOf(request), actorOf(request))
+        const opened = await services.cases.openFromReferral(
+          request.body.referralId,
+          { title: request.body.title, kind: request.body.kind },
+          userOf(request),
+          actorOf(request),
+        )
         return reply.code(201).header('location', `/api/v1/cases/${opened.id}`).send(opened)
       } catch (error) {
         return rethrow(error)
@@ -113,9 +229,17 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       config: { access: 'case:edit' },
       schema: {
         tags: ['cases'],
-        summary: 'Change a live job’s status (with a reason; closing is a supervisor’s decision), officer in charge, or restriction (supervisors)',
+        summary:
+          'Change a live job’s status (with a reason; closing is a supervisor’s decision), officer in charge, or restriction (supervisors)',
         params: z.object({ id: z.uuid() }),
-        body: z.object({ status: z.enum(['open', 'suspended', 'closed']).optional(), reason: z.string().max(1000).nullable().optional(), officerInChargeId: z.uuid().optional(), restricted: z.boolean().optional() }).strict(),
+        body: z
+          .object({
+            status: z.enum(['open', 'suspended', 'closed']).optional(),
+            reason: z.string().max(1000).nullable().optional(),
+            officerInChargeId: z.uuid().optional(),
+            restricted: z.boolean().optional(),
+          })
+          .strict(),
         response: { 204: z.null() },
       },
     },
@@ -135,18 +259,31 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       config: { access: 'case:edit' },
       schema: {
         tags: ['cases'],
-        summary: 'Add a person to a live job in a role; the same person may be a victim here and a suspect elsewhere, or both here',
+        summary:
+          'Add a person to a live job in a role; the same person may be a victim here and a suspect elsewhere, or both here',
         params: z.object({ id: z.uuid() }),
         body: z
-          .object({ personId: z.uuid().nullable().default(null), newName: z.string().max(200).nullable().default(null), role: z.enum(Object.keys(CASE_ROLES) as [CaseRole]) })
+          .object({
+            personId: z.uuid().nullable().default(null),
+            newName: z.string().max(200).nullable().default(null),
+            role: z.enum(Object.keys(CASE_ROLES) as [CaseRole]),
+          })
           .strict()
-          .refine((b) => b.personId || b.newName?.trim(), { error: 'Give the personId of someone known, or the newName of someone new', path: ['personId'] }),
+          .refine((b) => b.personId || b.newName?.trim(), {
+            error: 'Give the personId of someone known, or the newName of someone new',
+            path: ['personId'],
+          }),
         response: { 201: z.object({ personId: z.uuid() }) },
       },
     },
     async (request, reply) => {
       try {
-        const personId = await services.cases.addPerson(request.params.id, request.body, userOf(request), actorOf(request))
+        const personId = await services.cases.addPerson(
+          request.params.id,
+          request.body,
+          userOf(request),
+          actorOf(request),
+        )
         return reply.code(201).send({ personId })
       } catch (error) {
         return rethrow(error)
@@ -157,12 +294,16 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
   // ---- The team: who works a live job, with a victim-side or suspect-side duty (ADR 0009) ----------------
   // The same service calls as the page: only the officer in charge or a supervisor changes the team, each change
   // is audited (and shown to the DPO as an access change), and a restricted job is not found for anyone outside it.
-  const Duty = z.enum(['victim', 'suspect'], { error: 'Give the duty: victim (works the victims’ protected side) or suspect (the suspects’ side only)' })
+  const Duty = z.enum(['victim', 'suspect'], {
+    error: 'Give the duty: victim (works the victims’ protected side) or suspect (the suspects’ side only)',
+  })
   const Member = z.object({
     userId: z.uuid(),
     name: z.string(),
     role: z.string(),
-    duty: Duty.describe('victim: sees and works the victims’ screening, consent, NRM and safeguarding; suspect: works the investigation, the victims’ protected side stays hidden'),
+    duty: Duty.describe(
+      'victim: sees and works the victims’ screening, consent, NRM and safeguarding; suspect: works the investigation, the victims’ protected side stays hidden',
+    ),
     officerInCharge: z.boolean(),
     addedAt: z.string(),
   })
@@ -172,13 +313,25 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     '/api/v1/cases/:id/members',
     {
       config: { access: 'case:view' },
-      schema: { tags: ['cases'], summary: 'The live job’s team: who works it, and on which side (victims’ or suspects’)', params: z.object({ id: z.uuid() }), response: { 200: z.object({ items: z.array(Member) }) } },
+      schema: {
+        tags: ['cases'],
+        summary: 'The live job’s team: who works it, and on which side (victims’ or suspects’)',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: z.object({ items: z.array(Member) }) },
+      },
     },
     async (request) => {
       try {
         const team = await services.cases.team(request.params.id, userOf(request), actorOf(request))
         return {
-          items: team.members.map((m) => ({ userId: m.user_id, name: m.display_name, role: m.role_name, duty: m.victim_facet ? ('victim' as const) : ('suspect' as const), officerInCharge: m.user_id === team.officerInCharge, addedAt: m.added_at.toISOString() })),
+          items: team.members.map((m) => ({
+            userId: m.user_id,
+            name: m.display_name,
+            role: m.role_name,
+            duty: m.victim_facet ? ('victim' as const) : ('suspect' as const),
+            officerInCharge: m.user_id === team.officerInCharge,
+            addedAt: m.added_at.toISOString(),
+          })),
         }
       } catch (error) {
         return rethrow(error)
@@ -192,7 +345,8 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       config: { access: 'case:edit' },
       schema: {
         tags: ['cases'],
-        summary: 'Put someone on the live job’s team with a victim-side or suspect-side duty, or change their duty (the officer in charge or a supervisor; audited)',
+        summary:
+          'Put someone on the live job’s team with a victim-side or suspect-side duty, or change their duty (the officer in charge or a supervisor; audited)',
         params: z.object({ id: z.uuid() }),
         body: z.object({ userId: z.uuid({ error: 'Give the id of an officer, PCSO or ISA' }), duty: Duty }).strict(),
         response: { 204: z.null() },
@@ -214,7 +368,8 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       config: { access: 'case:edit' },
       schema: {
         tags: ['cases'],
-        summary: 'Take someone off the live job’s team, saying why: their duty, and any access it gave, ends at once (the officer in charge or a supervisor; audited)',
+        summary:
+          'Take someone off the live job’s team, saying why: their duty, and any access it gave, ends at once (the officer in charge or a supervisor; audited)',
         params: z.object({ id: z.uuid(), userId: z.uuid() }),
         body: z.object({ reason: Reason.min(1, { error: 'Enter why they are leaving the team' }) }).strict(),
         response: { 204: z.null() },
@@ -222,7 +377,12 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     },
     async (request, reply) => {
       try {
-        await services.cases.removeMember(request.params.id, { userId: request.params.userId, reason: request.body.reason }, userOf(request), actorOf(request))
+        await services.cases.removeMember(
+          request.params.id,
+          { userId: request.params.userId, reason: request.body.reason },
+          userOf(request),
+          actorOf(request),
+        )
       } catch (error) {
         // The user is named by the path, not the body: the problem says what is wrong without a body pointer.
         if (error instanceof CaseError && error.field === 'userId') throw new CaseError(error.code, error.message)
@@ -238,15 +398,26 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       config: { access: 'case:edit' },
       schema: {
         tags: ['cases'],
-        summary: 'Take a person’s role in the live job away, saying why (for example, recorded in error); a person holding two roles keeps the other (the officer in charge or a supervisor; audited)',
+        summary:
+          'Take a person’s role in the live job away, saying why (for example, recorded in error); a person holding two roles keeps the other (the officer in charge or a supervisor; audited)',
         params: z.object({ id: z.uuid(), personId: z.uuid() }),
-        body: z.object({ role: z.enum(Object.keys(CASE_ROLES) as [CaseRole], { error: 'Give the role to remove' }), reason: Reason.min(1, { error: 'Enter why the person is being removed from the live job' }) }).strict(),
+        body: z
+          .object({
+            role: z.enum(Object.keys(CASE_ROLES) as [CaseRole], { error: 'Give the role to remove' }),
+            reason: Reason.min(1, { error: 'Enter why the person is being removed from the live job' }),
+          })
+          .strict(),
         response: { 204: z.null() },
       },
     },
     async (request, reply) => {
       try {
-        await services.cases.removePerson(request.params.id, { personId: request.params.personId, role: request.body.role, reason: request.body.reason }, userOf(request), actorOf(request))
+        await services.cases.removePerson(
+          request.params.id,
+          { personId: request.params.personId, role: request.body.role, reason: request.body.reason },
+          userOf(request),
+          actorOf(request),
+        )
       } catch (error) {
         return rethrow(error)
       }
@@ -262,13 +433,21 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
         tags: ['cases'],
         summary: 'Add a place to a live job: a known one by locationId, or a new one',
         params: z.object({ id: z.uuid() }),
-        body: z.object({ locationId: z.uuid().nullable().default(null), place: LocationInput.nullable().default(null) }).strict().refine((b) => Boolean(b.locationId) !== Boolean(b.place), { error: 'Give exactly one of locationId or place', path: ['locationId'] }),
+        body: z
+          .object({ locationId: z.uuid().nullable().default(null), place: LocationInput.nullable().default(null) })
+          .strict()
+          .refine((b) => Boolean(b.locationId) !== Boolean(b.place), {
+            error: 'Give exactly one of locationId or place',
+            path: ['locationId'],
+          }),
         response: { 201: z.object({ locationId: z.uuid() }) },
       },
     },
     async (request, reply) => {
       try {
-        return reply.code(201).send({ locationId: await services.cases.addPlace(request.params.id, request.body, userOf(request), actorOf(request)) })
+        return reply.code(201).send({
+          locationId: await services.cases.addPlace(request.params.id, request.body, userOf(request), actorOf(request)),
+        })
       } catch (error) {
         return rethrow(error)
       }
@@ -281,9 +460,16 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       config: { access: 'case:edit' },
       schema: {
         tags: ['cases'],
-        summary: 'Involve a partner agency in a live job (for County Lines, the child criminal and sexual exploitation team), with its contact and what it is doing',
+        summary:
+          'Involve a partner agency in a live job (for County Lines, the child criminal and sexual exploitation team), with its contact and what it is doing',
         params: z.object({ id: z.uuid() }),
-        body: z.object({ agencyId: z.uuid(), contactId: z.uuid().nullable().default(null), involvement: z.string().min(1, { error: 'Say what the agency is doing in this live job' }).max(500) }).strict(),
+        body: z
+          .object({
+            agencyId: z.uuid(),
+            contactId: z.uuid().nullable().default(null),
+            involvement: z.string().min(1, { error: 'Say what the agency is doing in this live job' }).max(500),
+          })
+          .strict(),
         response: { 204: z.null() },
       },
     },
@@ -303,14 +489,31 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       config: { access: 'case:view' },
       schema: {
         tags: ['cases'],
-        summary: 'Events (encounters, visits, warrants, arrests, missing episodes…) involving a person or at a place, across the live jobs you may see',
+        summary:
+          'Events (encounters, visits, warrants, arrests, missing episodes…) involving a person or at a place, across the live jobs you may see',
         querystring: z
           .object({ personId: z.uuid().optional(), locationId: z.uuid().optional() })
           .strict()
-          .refine((q) => Boolean(q.personId) !== Boolean(q.locationId), { error: 'Give exactly one of personId or locationId', path: ['personId'] }),
+          .refine((q) => Boolean(q.personId) !== Boolean(q.locationId), {
+            error: 'Give exactly one of personId or locationId',
+            path: ['personId'],
+          }),
         response: {
           200: z.object({
-            items: z.array(z.object({ id: z.uuid(), kind: z.string(), occurredAt: z.string(), timeKnown: z.boolean(), summary: z.string(), caseId: z.uuid(), caseReference: z.string(), locationId: z.uuid().nullable(), place: z.string().nullable(), people: z.array(z.object({ id: z.uuid(), name: z.string().nullable() })) })),
+            items: z.array(
+              z.object({
+                id: z.uuid(),
+                kind: z.string(),
+                occurredAt: z.string(),
+                timeKnown: z.boolean(),
+                summary: z.string(),
+                caseId: z.uuid(),
+                caseReference: z.string(),
+                locationId: z.uuid().nullable(),
+                place: z.string().nullable(),
+                people: z.array(z.object({ id: z.uuid(), name: z.string().nullable() })),
+              }),
+            ),
           }),
         },
       },
@@ -335,7 +538,14 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     '/api/v1/operations',
     {
       config: { access: 'case:supervise' },
-      schema: { tags: ['cases'], summary: 'Create a named operation (a supervisor’s decision)', body: z.object({ name: z.string().min(1).max(100), description: z.string().max(2000).nullable().default(null) }).strict(), response: { 201: z.object({ id: z.uuid() }) } },
+      schema: {
+        tags: ['cases'],
+        summary: 'Create a named operation (a supervisor’s decision)',
+        body: z
+          .object({ name: z.string().min(1).max(100), description: z.string().max(2000).nullable().default(null) })
+          .strict(),
+        response: { 201: z.object({ id: z.uuid() }) },
+      },
     },
     async (request, reply) => {
       try {
@@ -348,7 +558,26 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
 
   api.get(
     '/api/v1/operations',
-    { config: { access: 'case:view' }, schema: { tags: ['cases'], summary: 'List operations and how many live jobs each groups', response: { 200: z.object({ items: z.array(z.object({ id: z.uuid(), name: z.string(), description: z.string().nullable(), status: z.string(), cases: z.int() })) }) } } },
+    {
+      config: { access: 'case:view' },
+      schema: {
+        tags: ['cases'],
+        summary: 'List operations and how many live jobs each groups',
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.uuid(),
+                name: z.string(),
+                description: z.string().nullable(),
+                status: z.string(),
+                cases: z.int(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
     async (request) => ({ items: await services.cases.listOperations(userOf(request)) }),
   )
 
@@ -356,11 +585,28 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     '/api/v1/cases/:id/tasks',
     {
       config: { access: 'case:edit' },
-      schema: { tags: ['cases'], summary: 'Add a task to a live job', params: z.object({ id: z.uuid() }), body: z.object({ title: z.string().min(1, { error: 'Enter what needs doing' }).max(300), ownerId: z.uuid().nullable().default(null), dueOn: IsoDate.nullable().default(null) }).strict(), response: { 204: z.null() } },
+      schema: {
+        tags: ['cases'],
+        summary: 'Add a task to a live job',
+        params: z.object({ id: z.uuid() }),
+        body: z
+          .object({
+            title: z.string().min(1, { error: 'Enter what needs doing' }).max(300),
+            ownerId: z.uuid().nullable().default(null),
+            dueOn: IsoDate.nullable().default(null),
+          })
+          .strict(),
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       try {
-        await services.cases.addTask(request.params.id, { title: request.body.title, ownerId: request.body.ownerId, dueOn: request.body.dueOn }, userOf(request), actorOf(request))
+        await services.cases.addTask(
+          request.params.id,
+          { title: request.body.title, ownerId: request.body.ownerId, dueOn: request.body.dueOn },
+          userOf(request),
+          actorOf(request),
+        )
       } catch (error) {
         if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
         throw error

@@ -14,10 +14,14 @@ const optionalId = field().transform((id) => (isUuid(id) ? id : null))
 
 export const MemberForm = z.object({
   userId: field(z.string().refine(isUuid, { error: 'Select someone from the list' })),
-  duty: field(z.enum(['victim', 'suspect'], { error: 'Select whether they work the victims’ side or the suspects’ side' })),
+  duty: field(
+    z.enum(['victim', 'suspect'], { error: 'Select whether they work the victims’ side or the suspects’ side' }),
+  ),
 })
 
-export const MemberRemovalForm = z.object({ reason: field(z.string().min(1, { error: 'Enter why they are leaving the team' })) })
+export const MemberRemovalForm = z.object({
+  reason: field(z.string().min(1, { error: 'Enter why they are leaving the team' })),
+})
 
 /** A person and role chosen together from one list, as `personId|role`. */
 export const PersonRemovalForm = z.object({
@@ -30,9 +34,17 @@ export const PersonRemovalForm = z.object({
   reason: field(z.string().min(1, { error: 'Enter why the person is being removed from the live job' })),
 })
 
-export const TaskForm = z.object({ taskTitle: field(), ownerId: optionalId, dueOn: dateField('Due date', { required: false }) })
+export const TaskForm = z.object({
+  taskTitle: field(),
+  ownerId: optionalId,
+  dueOn: dateField('Due date', { required: false }),
+})
 
-export const DecisionForm = z.object({ decidedOn: dateField('Date of the decision', { required: true, notInFuture: true }), decision: field(), rationale: field() })
+export const DecisionForm = z.object({
+  decidedOn: dateField('Date of the decision', { required: true, notInFuture: true }),
+  decision: field(),
+  rationale: field(),
+})
 
 export const DealLineForm = z.object({
   number: field(),
@@ -47,9 +59,11 @@ export const DealLineForm = z.object({
 export const CuckooedAddressForm = z.object({
   addressLine1: field(),
   town: field().transform((town) => town || null),
-  cuckooPostcode: field(z.string().refine((postcode) => !postcode || isValidPostcode(postcode), { error: 'Enter a real UK postcode, like SW1A 1AA' })).transform((postcode) =>
-    postcode ? normalisePostcode(postcode) : null,
-  ),
+  cuckooPostcode: field(
+    z.string().refine((postcode) => !postcode || isValidPostcode(postcode), {
+      error: 'Enter a real UK postcode, like SW1A 1AA',
+    }),
+  ).transform((postcode) => (postcode ? normalisePostcode(postcode) : null)),
   occupantName: field(),
   vulnerability: field(),
 })
@@ -60,7 +74,11 @@ export const EventForm = z.object({
   eventKind: field(),
   eventDate: dateField('Date', { required: true, notInFuture: true }),
   // Arrest, custody and warrant timings matter to the job: a time is optional, on the 24-hour clock.
-  eventTime: field(z.string().regex(new RegExp(`^$|${TIME.source}`), { error: 'Enter the time on the 24-hour clock, like 06:05 or 14:30' })).transform((text) => {
+  eventTime: field(
+    z
+      .string()
+      .regex(new RegExp(`^$|${TIME.source}`), { error: 'Enter the time on the 24-hour clock, like 06:05 or 14:30' }),
+  ).transform((text) => {
     const time = TIME.exec(text)
     return time ? `${time[1].padStart(2, '0')}:${time[2]}` : null
   }),

@@ -4,13 +4,28 @@ import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
 import { withDateParts } from '#src/platform/http/page-forms.ts'
-import { CuckooedAddressForm, DealLineForm, DecisionForm, EventForm, MemberForm, MemberRemovalForm, PersonRemovalForm, TaskForm } from './case.forms.ts'
+import {
+  CuckooedAddressForm,
+  DealLineForm,
+  DecisionForm,
+  EventForm,
+  MemberForm,
+  MemberRemovalForm,
+  PersonRemovalForm,
+  TaskForm,
+} from './case.forms.ts'
 import { can } from '#src/platform/auth/permissions.ts'
 import { formatDate, formatDateTime, londonDate, londonToInstant } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { treatedAsChild } from '#src/shared/child.ts'
 import { describeAge } from '#src/modules/people/index.ts'
-import { OccurrenceReferenceError, readReferenceForm, REFERENCE_FIELDS, REFERENCE_KIND_ITEMS, referenceFieldErrors } from '#src/modules/occurrence-references/index.ts'
+import {
+  OccurrenceReferenceError,
+  readReferenceForm,
+  REFERENCE_FIELDS,
+  REFERENCE_KIND_ITEMS,
+  referenceFieldErrors,
+} from '#src/modules/occurrence-references/index.ts'
 import { CaseError, type CaseChange } from './case.service.ts'
 import { CASE_ROLES, EVENT_KINDS, type CaseRole } from '#src/modules/people/index.ts'
 
@@ -26,7 +41,11 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     return request.params.id
   }
 
-  async function show(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { errors?: FieldErrors; values?: Body; form?: string } = {}) {
+  async function show(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    state: { errors?: FieldErrors; values?: Body; form?: string } = {},
+  ) {
     let view
     try {
       view = await cases.view(caseId(request), userOf(request), actorOf(request))
@@ -39,11 +58,24 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       .filter((o) => o.kind === 'deal-line')
       .map((o) => ({
         ...o,
-        details: o.details as { lineName?: string; area?: string; activeFrom?: string | null; activeTo?: string | null },
-        people: view.links.filter((l) => l.to_id === o.id).map((l) => ({ name: l.name, relation: l.relation, child: treatedAsChild(l), href: `/people/${l.person_id}` })),
+        details: o.details as {
+          lineName?: string
+          area?: string
+          activeFrom?: string | null
+          activeTo?: string | null
+        },
+        people: view.links
+          .filter((l) => l.to_id === o.id)
+          .map((l) => ({
+            name: l.name,
+            relation: l.relation,
+            child: treatedAsChild(l),
+            href: `/people/${l.person_id}`,
+          })),
       }))
     const assignees = await services.referrals.assignableUsers()
-    const agencyList = can(request.user, 'case:edit') || view.case.kind === 'county-lines' ? await services.partners.list() : []
+    const agencyList =
+      can(request.user, 'case:edit') || view.case.kind === 'county-lines' ? await services.partners.list() : []
     const cceTeam = agencyList.find((a) => a.kind === 'police-team' && /exploitation/i.test(a.name)) ?? null
     const contacts = can(request.user, 'case:edit') ? await services.partners.contactsForSelection() : []
     const errors = state.errors ?? {}
@@ -51,14 +83,39 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     return reply.page('cases/views/show.njk', {
       pageTitle: `${view.case.reference}: ${view.case.title}`,
       c: view.case,
-      people: view.people.map((p) => ({ ...p, roleLabels: p.roles.map((r) => CASE_ROLES[r as CaseRole] ?? r), age: describeAge(p), child: treatedAsChild(p), victimInCase: p.roles.some((r) => r.includes('victim')), victimAndSuspect: p.roles.some((r) => r.includes('victim')) && p.roles.some((r) => r.startsWith('suspect')) })),
-      locations: view.locations.map((l) => ({ ...l, text: [l.address_line_1, l.town, l.postcode].filter(Boolean).join(', ') || l.description, occupants: view.links.filter((k) => k.to_id === l.id).map((k) => ({ name: k.name, href: `/people/${k.person_id}` })) })),
+      people: view.people.map((p) => ({
+        ...p,
+        roleLabels: p.roles.map((r) => CASE_ROLES[r as CaseRole] ?? r),
+        age: describeAge(p),
+        child: treatedAsChild(p),
+        victimInCase: p.roles.some((r) => r.includes('victim')),
+        victimAndSuspect: p.roles.some((r) => r.includes('victim')) && p.roles.some((r) => r.startsWith('suspect')),
+      })),
+      locations: view.locations.map((l) => ({
+        ...l,
+        text: [l.address_line_1, l.town, l.postcode].filter(Boolean).join(', ') || l.description,
+        occupants: view.links
+          .filter((k) => k.to_id === l.id)
+          .map((k) => ({ name: k.name, href: `/people/${k.person_id}` })),
+      })),
       dealLines,
       referrals: view.referrals,
-      tasks: view.tasks.map((t) => ({ ...t, due: t.due_on ? formatDate(t.due_on) : null, overdue: t.status === 'open' && t.due_on !== null && t.due_on < londonDate() })),
+      tasks: view.tasks.map((t) => ({
+        ...t,
+        due: t.due_on ? formatDate(t.due_on) : null,
+        overdue: t.status === 'open' && t.due_on !== null && t.due_on < londonDate(),
+      })),
       decisions: view.decisions.map((d) => ({ ...d, on: formatDate(d.decided_on), at: formatDateTime(d.recorded_at) })),
-      events: view.events.map((e) => ({ ...e, kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind, at: e.time_known ? formatDateTime(e.occurred_at) : formatDate(e.occurred_at) })),
-      timeline: view.timeline.map((t) => ({ label: { text: t.text }, datetime: { timestamp: t.occurred_at.toISOString(), format: 'datetime' }, byline: { text: t.actor_name ?? 'Lantern' } })),
+      events: view.events.map((e) => ({
+        ...e,
+        kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind,
+        at: e.time_known ? formatDateTime(e.occurred_at) : formatDate(e.occurred_at),
+      })),
+      timeline: view.timeline.map((t) => ({
+        label: { text: t.text },
+        datetime: { timestamp: t.occurred_at.toISOString(), format: 'datetime' },
+        byline: { text: t.actor_name ?? 'Lantern' },
+      })),
       roleItems: Object.entries(CASE_ROLES).map(([value, text]) => ({ value, text })),
       eventItems: Object.entries(EVENT_KINDS).map(([value, text]) => ({ value, text })),
       assignees,
@@ -72,14 +129,27 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       canDecide: can(request.user, 'case:supervise'),
       leadsTeam: view.access.officerInCharge || view.access.supervisor,
       // Screening people met on the job: offered to those with its victims' side duty (the access policy) who may screen.
-      canScreen: services.screeningGroups.mayScreen(userOf(request)) && (view.access.victimSide || view.access.supervisor),
-      screeningGroups: (await services.screeningGroups.listForCase(view.case.id)).map((g) => ({ ...g, on: formatDate(g.encountered_on) })),
+      canScreen:
+        services.screeningGroups.mayScreen(userOf(request)) && (view.access.victimSide || view.access.supervisor),
+      screeningGroups: (await services.screeningGroups.listForCase(view.case.id)).map((g) => ({
+        ...g,
+        on: formatDate(g.encountered_on),
+      })),
       members: view.members,
-      teamCandidates: view.access.officerInCharge || view.access.supervisor ? (await cases.teamCandidates()).filter((u) => !view.members.some((m) => m.user_id === u.id)) : [],
+      teamCandidates:
+        view.access.officerInCharge || view.access.supervisor
+          ? (await cases.teamCandidates()).filter((u) => !view.members.some((m) => m.user_id === u.id))
+          : [],
       statusItems: [
         { value: 'open', text: 'Open' },
-        { value: 'suspended', text: 'Suspended', hint: { text: 'Work has stopped for now, for example waiting for a partner or a victim’s recovery' } },
-        ...(can(request.user, 'case:supervise') ? [{ value: 'closed', text: 'Closed', hint: { text: 'A supervisor’s decision: record the rationale' } }] : []),
+        {
+          value: 'suspended',
+          text: 'Suspended',
+          hint: { text: 'Work has stopped for now, for example waiting for a partner or a victim’s recovery' },
+        },
+        ...(can(request.user, 'case:supervise')
+          ? [{ value: 'closed', text: 'Closed', hint: { text: 'A supervisor’s decision: record the rationale' } }]
+          : []),
       ],
       names: Object.fromEntries(names),
       errors,
@@ -91,13 +161,29 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     })
   }
 
-  async function attempt(request: FastifyRequest<{ Params: Params; Body: Body }>, reply: FastifyReply, form: string, work: () => Promise<unknown>, done: string) {
+  async function attempt(
+    request: FastifyRequest<{ Params: Params; Body: Body }>,
+    reply: FastifyReply,
+    form: string,
+    work: () => Promise<unknown>,
+    done: string,
+  ) {
     try {
       await work()
     } catch (error) {
-      if (error instanceof CaseError && error.code === 'invalid') return show(request, reply.code(400), { errors: { [error.field ?? 'form']: error.message }, values: request.body ?? {}, form })
+      if (error instanceof CaseError && error.code === 'invalid')
+        return show(request, reply.code(400), {
+          errors: { [error.field ?? 'form']: error.message },
+          values: request.body ?? {},
+          form,
+        })
       if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError(error.message)
-      if (error instanceof CaseError && error.code === 'forbidden') return show(request, reply.code(403), { errors: { [form === 'status' ? 'status' : 'form']: error.message }, values: request.body ?? {}, form })
+      if (error instanceof CaseError && error.code === 'forbidden')
+        return show(request, reply.code(403), {
+          errors: { [form === 'status' ? 'status' : 'form']: error.message },
+          values: request.body ?? {},
+          form,
+        })
       throw error
     }
     await request.flash(done)
@@ -108,7 +194,11 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
   const edit = { config: { access: 'case:edit' as const } }
 
   app.get<{ Querystring: { status?: string; kind?: string } }>('/cases', view, async (request, reply) => {
-    const status = ['open', 'suspended', 'closed'].includes(request.query.status ?? '') ? request.query.status! : request.query.status === 'all' ? null : 'open'
+    const status = ['open', 'suspended', 'closed'].includes(request.query.status ?? '')
+      ? request.query.status!
+      : request.query.status === 'all'
+        ? null
+        : 'open'
     const kind = ['investigation', 'county-lines'].includes(request.query.kind ?? '') ? request.query.kind! : null
     const rows = await cases.list(userOf(request), status, kind)
     return reply.page('cases/views/list.njk', {
@@ -116,8 +206,17 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       rows: rows.map((r) => ({ ...r, opened: formatDate(r.created_at) })),
       status,
       kind,
-      statusItems: [['open', 'Open'], ['suspended', 'Suspended'], ['closed', 'Closed'], ['all', 'Any status']].map(([value, text]) => ({ value, text, selected: value === (status ?? 'all') })),
-      kindItems: [['', 'Any kind'], ['investigation', 'Investigation'], ['county-lines', 'County Lines']].map(([value, text]) => ({ value, text, selected: value === (kind ?? '') })),
+      statusItems: [
+        ['open', 'Open'],
+        ['suspended', 'Suspended'],
+        ['closed', 'Closed'],
+        ['all', 'Any status'],
+      ].map(([value, text]) => ({ value, text, selected: value === (status ?? 'all') })),
+      kindItems: [
+        ['', 'Any kind'],
+        ['investigation', 'Investigation'],
+        ['county-lines', 'County Lines'],
+      ].map(([value, text]) => ({ value, text, selected: value === (kind ?? '') })),
     })
   })
 
@@ -126,7 +225,12 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const body = request.body ?? {}
     const kind = asString(body.kind) === 'county-lines' ? 'county-lines' : 'investigation'
     try {
-      const created = await cases.openFromReferral(referralId, { title: asString(body.title), kind }, userOf(request), actorOf(request))
+      const created = await cases.openFromReferral(
+        referralId,
+        { title: asString(body.title), kind },
+        userOf(request),
+        actorOf(request),
+      )
       await request.flash(`Live job ${created.reference} opened`)
       return reply.redirect(`/cases/${created.id}`, 303)
     } catch (error) {
@@ -144,53 +248,137 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/status', edit, (request, reply) => {
     const body = request.body ?? {}
     const status = asString(body.status)
-    if (!['open', 'suspended', 'closed'].includes(status)) return show(request, reply.code(400), { errors: { status: 'Select a status' }, values: body, form: 'status' })
+    if (!['open', 'suspended', 'closed'].includes(status))
+      return show(request, reply.code(400), { errors: { status: 'Select a status' }, values: body, form: 'status' })
     const change: CaseChange = { status: status as CaseChange['status'], reason: asString(body.reason).slice(0, 2000) }
     if (can(request.user, 'case:supervise')) change.restricted = asString(body.restricted) === 'yes'
-    return attempt(request, reply, 'status', () => cases.update(caseId(request), change, userOf(request), actorOf(request)), 'Live job updated')
+    return attempt(
+      request,
+      reply,
+      'status',
+      () => cases.update(caseId(request), change, userOf(request), actorOf(request)),
+      'Live job updated',
+    )
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/agencies', edit, (request, reply) => {
     const body = request.body ?? {}
     const agencyId = asString(body.agencyId)
     const contactId = asString(body.contactId)
-    if (!isUuid(agencyId)) return show(request, reply.code(400), { errors: { agencyId: 'Select an agency from the list' }, values: body, form: 'agency' })
-    return attempt(request, reply, 'agency', () => cases.involveAgency(caseId(request), { agencyId, contactId: isUuid(contactId) ? contactId : null, involvement: asString(body.involvement).slice(0, 1000) }, userOf(request), actorOf(request)), 'Agency involved')
+    if (!isUuid(agencyId))
+      return show(request, reply.code(400), {
+        errors: { agencyId: 'Select an agency from the list' },
+        values: body,
+        form: 'agency',
+      })
+    return attempt(
+      request,
+      reply,
+      'agency',
+      () =>
+        cases.involveAgency(
+          caseId(request),
+          {
+            agencyId,
+            contactId: isUuid(contactId) ? contactId : null,
+            involvement: asString(body.involvement).slice(0, 1000),
+          },
+          userOf(request),
+          actorOf(request),
+        ),
+      'Agency involved',
+    )
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/officer', edit, (request, reply) => {
     const officer = asString(request.body?.officerInChargeId)
-    if (!isUuid(officer)) return show(request, reply.code(400), { errors: { officerInChargeId: 'Select an officer' }, values: request.body ?? {}, form: 'officer' })
-    return attempt(request, reply, 'officer', () => cases.update(caseId(request), { officerInChargeId: officer }, userOf(request), actorOf(request)), 'Officer in charge changed')
+    if (!isUuid(officer))
+      return show(request, reply.code(400), {
+        errors: { officerInChargeId: 'Select an officer' },
+        values: request.body ?? {},
+        form: 'officer',
+      })
+    return attempt(
+      request,
+      reply,
+      'officer',
+      () => cases.update(caseId(request), { officerInChargeId: officer }, userOf(request), actorOf(request)),
+      'Officer in charge changed',
+    )
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/people', edit, (request, reply) => {
     const body = request.body ?? {}
     const personId = asString(body.personId)
-    return attempt(request, reply, 'person', () => cases.addPerson(caseId(request), { personId: isUuid(personId) ? personId : null, newName: asString(body.newName) || null, role: asString(body.role) }, userOf(request), actorOf(request)), 'Person added')
+    return attempt(
+      request,
+      reply,
+      'person',
+      () =>
+        cases.addPerson(
+          caseId(request),
+          {
+            personId: isUuid(personId) ? personId : null,
+            newName: asString(body.newName) || null,
+            role: asString(body.role),
+          },
+          userOf(request),
+          actorOf(request),
+        ),
+      'Person added',
+    )
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/members', edit, (request, reply) => {
     const body = request.body ?? {}
     const parsed = parseForm(MemberForm, body)
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'member' })
-    return attempt(request, reply, 'member', () => cases.addMember(caseId(request), parsed.value, userOf(request), actorOf(request)), 'Added to the team')
+    return attempt(
+      request,
+      reply,
+      'member',
+      () => cases.addMember(caseId(request), parsed.value, userOf(request), actorOf(request)),
+      'Added to the team',
+    )
   })
 
-  app.post<{ Params: { id: string; userId: string }; Body: Body }>('/cases/:id/members/:userId/remove', edit, (request, reply) => {
-    if (!isUuid(request.params.userId)) throw new NotFoundError()
-    const form = `remove-member-${request.params.userId}`
-    const parsed = parseForm(MemberRemovalForm, request.body ?? {})
-    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: request.body ?? {}, form })
-    return attempt(request, reply, form, () => cases.removeMember(caseId(request), { userId: request.params.userId, reason: parsed.value.reason }, userOf(request), actorOf(request)), 'Taken off the team')
-  })
+  app.post<{ Params: { id: string; userId: string }; Body: Body }>(
+    '/cases/:id/members/:userId/remove',
+    edit,
+    (request, reply) => {
+      if (!isUuid(request.params.userId)) throw new NotFoundError()
+      const form = `remove-member-${request.params.userId}`
+      const parsed = parseForm(MemberRemovalForm, request.body ?? {})
+      if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: request.body ?? {}, form })
+      return attempt(
+        request,
+        reply,
+        form,
+        () =>
+          cases.removeMember(
+            caseId(request),
+            { userId: request.params.userId, reason: parsed.value.reason },
+            userOf(request),
+            actorOf(request),
+          ),
+        'Taken off the team',
+      )
+    },
+  )
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/people/remove', edit, (request, reply) => {
     const body = request.body ?? {}
     const parsed = parseForm(PersonRemovalForm, body)
-    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'remove-person' })
+    if (!parsed.ok)
+      return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'remove-person' })
     const { personRole, reason } = parsed.value
-    return attempt(request, reply, 'remove-person', () => cases.removePerson(caseId(request), { ...personRole, reason }, userOf(request), actorOf(request)), 'Removed from the live job')
+    return attempt(
+      request,
+      reply,
+      'remove-person',
+      () => cases.removePerson(caseId(request), { ...personRole, reason }, userOf(request), actorOf(request)),
+      'Removed from the live job',
+    )
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/tasks', edit, async (request, reply) => {
@@ -198,19 +386,40 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const parsed = parseForm(TaskForm, withDateParts(body, 'dueOn'))
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'task' })
     const { taskTitle: title, ownerId, dueOn } = parsed.value
-    return attempt(request, reply, 'task', () => cases.addTask(caseId(request), { title, ownerId, dueOn }, userOf(request), actorOf(request)), 'Task added')
+    return attempt(
+      request,
+      reply,
+      'task',
+      () => cases.addTask(caseId(request), { title, ownerId, dueOn }, userOf(request), actorOf(request)),
+      'Task added',
+    )
   })
 
-  app.post<{ Params: { id: string; taskId: string }; Body: Body }>('/cases/:id/tasks/:taskId/done', edit, (request, reply) => {
-    if (!isUuid(request.params.taskId)) throw new NotFoundError()
-    return attempt(request, reply, 'task', () => cases.completeTask(caseId(request), request.params.taskId, userOf(request), actorOf(request)), 'Task completed')
-  })
+  app.post<{ Params: { id: string; taskId: string }; Body: Body }>(
+    '/cases/:id/tasks/:taskId/done',
+    edit,
+    (request, reply) => {
+      if (!isUuid(request.params.taskId)) throw new NotFoundError()
+      return attempt(
+        request,
+        reply,
+        'task',
+        () => cases.completeTask(caseId(request), request.params.taskId, userOf(request), actorOf(request)),
+        'Task completed',
+      )
+    },
+  )
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/references', edit, async (request, reply) => {
     const body = request.body ?? {}
     let added
     try {
-      added = await services.references.add({ type: 'case', id: caseId(request) }, readReferenceForm(body), userOf(request), actorOf(request))
+      added = await services.references.add(
+        { type: 'case', id: caseId(request) },
+        readReferenceForm(body),
+        userOf(request),
+        actorOf(request),
+      )
     } catch (error) {
       const errors = referenceFieldErrors(error)
       if (errors) return show(request, reply.code(400), { errors, values: body, form: 'reference' })
@@ -221,32 +430,64 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     return reply.redirect(`/cases/${caseId(request)}#references`, 303)
   })
 
-  app.post<{ Params: { id: string; referenceId: string } }>('/cases/:id/references/:referenceId/remove', edit, async (request, reply) => {
-    if (!isUuid(request.params.referenceId)) throw new NotFoundError()
-    try {
-      await services.references.remove({ type: 'case', id: caseId(request) }, request.params.referenceId, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.code === 'not-found' ? error.message : undefined)
-      throw error
-    }
-    await request.flash('Reference removed')
-    return reply.redirect(`/cases/${caseId(request)}#references`, 303)
-  })
+  app.post<{ Params: { id: string; referenceId: string } }>(
+    '/cases/:id/references/:referenceId/remove',
+    edit,
+    async (request, reply) => {
+      if (!isUuid(request.params.referenceId)) throw new NotFoundError()
+      try {
+        await services.references.remove(
+          { type: 'case', id: caseId(request) },
+          request.params.referenceId,
+          userOf(request),
+          actorOf(request),
+        )
+      } catch (error) {
+        if (error instanceof OccurrenceReferenceError)
+          throw new NotFoundError(error.code === 'not-found' ? error.message : undefined)
+        throw error
+      }
+      await request.flash('Reference removed')
+      return reply.redirect(`/cases/${caseId(request)}#references`, 303)
+    },
+  )
 
-  app.post<{ Params: Params; Body: Body }>('/cases/:id/decisions', { config: { access: 'case:supervise' } }, async (request, reply) => {
-    const body = request.body ?? {}
-    const parsed = parseForm(DecisionForm, withDateParts(body, 'decidedOn'))
-    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'decision' })
-    const { decidedOn, decision, rationale } = parsed.value
-    return attempt(request, reply, 'decision', () => cases.addDecision(caseId(request), { decidedOn: decidedOn!, decision, rationale }, userOf(request), actorOf(request)), 'Decision recorded')
-  })
+  app.post<{ Params: Params; Body: Body }>(
+    '/cases/:id/decisions',
+    { config: { access: 'case:supervise' } },
+    async (request, reply) => {
+      const body = request.body ?? {}
+      const parsed = parseForm(DecisionForm, withDateParts(body, 'decidedOn'))
+      if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'decision' })
+      const { decidedOn, decision, rationale } = parsed.value
+      return attempt(
+        request,
+        reply,
+        'decision',
+        () =>
+          cases.addDecision(
+            caseId(request),
+            { decidedOn: decidedOn!, decision, rationale },
+            userOf(request),
+            actorOf(request),
+          ),
+        'Decision recorded',
+      )
+    },
+  )
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/deal-lines', edit, async (request, reply) => {
     const body = request.body ?? {}
     const parsed = parseForm(DealLineForm, withDateParts(body, 'activeFrom', 'activeTo'))
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'deal-line' })
     const { dealPersonId: personId, dealRelation: relation, ...line } = parsed.value
-    return attempt(request, reply, 'deal-line', () => cases.addDealLine(caseId(request), { ...line, personId, relation }, userOf(request), actorOf(request)), 'Deal line added')
+    return attempt(
+      request,
+      reply,
+      'deal-line',
+      () => cases.addDealLine(caseId(request), { ...line, personId, relation }, userOf(request), actorOf(request)),
+      'Deal line added',
+    )
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/cuckooed-addresses', edit, (request, reply) => {
@@ -254,16 +495,46 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const parsed = parseForm(CuckooedAddressForm, body)
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'cuckoo' })
     const { cuckooPostcode: postcode, ...address } = parsed.value
-    return attempt(request, reply, 'cuckoo', () => cases.addCuckooedAddress(caseId(request), { ...address, postcode }, userOf(request), actorOf(request)), 'Cuckooed address added')
+    return attempt(
+      request,
+      reply,
+      'cuckoo',
+      () => cases.addCuckooedAddress(caseId(request), { ...address, postcode }, userOf(request), actorOf(request)),
+      'Cuckooed address added',
+    )
   })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/events', edit, async (request, reply) => {
     const body = request.body ?? {}
     const parsed = parseForm(EventForm, withDateParts(body, 'eventDate'))
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'event' })
-    const { eventKind: kind, eventDate, eventTime: time, eventSummary: summary, eventPeople: personIds, eventLocation: locationId } = parsed.value
+    const {
+      eventKind: kind,
+      eventDate,
+      eventTime: time,
+      eventSummary: summary,
+      eventPeople: personIds,
+      eventLocation: locationId,
+    } = parsed.value
     const occurredAt = londonToInstant(eventDate!, time ?? '00:00')
-    if (occurredAt.getTime() > Date.now()) return show(request, reply.code(400), { errors: { eventTime: 'The time must not be in the future' }, values: body, form: 'event' })
-    return attempt(request, reply, 'event', () => cases.addEvent(caseId(request), { kind, occurredAt, timeKnown: time !== null, summary, personIds, locationId }, userOf(request), actorOf(request)), 'Event recorded')
+    if (occurredAt.getTime() > Date.now())
+      return show(request, reply.code(400), {
+        errors: { eventTime: 'The time must not be in the future' },
+        values: body,
+        form: 'event',
+      })
+    return attempt(
+      request,
+      reply,
+      'event',
+      () =>
+        cases.addEvent(
+          caseId(request),
+          { kind, occurredAt, timeKnown: time !== null, summary, personIds, locationId },
+          userOf(request),
+          actorOf(request),
+        ),
+      'Event recorded',
+    )
   })
 }

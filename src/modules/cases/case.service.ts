@@ -5,18 +5,39 @@ import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
-import { changeReferralStatus, lockReferral, referralPeople, referralPlaceIds, TRANSITIONS, type ReferralStatus } from '#src/modules/referrals/index.ts'
+import {
+  changeReferralStatus,
+  lockReferral,
+  referralPeople,
+  referralPlaceIds,
+  TRANSITIONS,
+  type ReferralStatus,
+} from '#src/modules/referrals/index.ts'
 import { findActiveAgency, isContactOf } from '#src/modules/partners/index.ts'
-import { createNamedPerson, createPlace, linkRecords, personExists, placeExists, recordObject, type LocationInput } from '#src/modules/people/index.ts'
+import {
+  createNamedPerson,
+  createPlace,
+  linkRecords,
+  personExists,
+  placeExists,
+  recordObject,
+  type LocationInput,
+} from '#src/modules/people/index.ts'
 import { normaliseIdentifier } from '#src/modules/people/index.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 import { CASE_ROLES, EVENT_KINDS, type CaseRole } from '#src/modules/people/index.ts'
-import { caseAccess, isRecordVisible, leadsTeam, mayGrantVictimSide, VICTIM_ROLES, type CaseAccess } from '#src/modules/people/index.ts'
+import {
+  caseAccess,
+  isRecordVisible,
+  leadsTeam,
+  mayGrantVictimSide,
+  VICTIM_ROLES,
+  type CaseAccess,
+} from '#src/modules/people/index.ts'
 import { carryReferralReferences } from '#src/modules/occurrence-references/index.ts'
 import * as repo from './case.repository.ts'
 
 export const CaseError = defineDomainError('CaseError', { 'not-found': 404, invalid: 400, forbidden: 403 })
-
 
 /** A referral's roles become the case's: "other" has no case equivalent, so it becomes an associate. */
 const FROM_REFERRAL_ROLE: Record<string, CaseRole> = {
@@ -27,8 +48,12 @@ const FROM_REFERRAL_ROLE: Record<string, CaseRole> = {
   other: 'associate',
 }
 
-export type CaseChange = { status?: 'open' | 'suspended' | 'closed'; reason?: string | null; officerInChargeId?: string; restricted?: boolean }
-
+export type CaseChange = {
+  status?: 'open' | 'suspended' | 'closed'
+  reason?: string | null
+  officerInChargeId?: string
+  restricted?: boolean
+}
 
 /** Live jobs: opened from referrals, worked through people, places, objects, tasks, events and decisions. */
 export function createCaseService(db: Db) {
@@ -52,7 +77,12 @@ export function createCaseService(db: Db) {
 
   return {
     /** Opens a live job from a referral, carrying its people (with their roles), places and crime and occurrence references across. */
-    async openFromReferral(referralId: string, input: { title: string; kind: 'investigation' | 'county-lines' }, user: CurrentUser, actor: Actor): Promise<{ id: string; reference: string }> {
+    async openFromReferral(
+      referralId: string,
+      input: { title: string; kind: 'investigation' | 'county-lines' },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<{ id: string; reference: string }> {
       const title = input.title.trim()
       if (!title) throw new CaseError('invalid', 'Enter a title for the live job', 'title')
       if (title.length > 200) throw new CaseError('invalid', 'Title must be 200 characters or fewer', 'title')
@@ -62,24 +92,61 @@ export function createCaseService(db: Db) {
         // The opener leads the job and so works its victims' side: that is a duty to be given, not taken.
         const subjects = await referralPeople(trx, referralId)
         const victims = subjects.filter((s) => (VICTIM_ROLES as readonly string[]).includes(s.role))
-        if (!(await mayGrantVictimSide(trx, user, victims.map((v) => v.person_id)))) {
-          throw new CaseError('forbidden', 'This referral has a potential victim in it: the officer it is assigned to, or a supervisor, opens a live job from it')
+        if (
+          !(await mayGrantVictimSide(
+            trx,
+            user,
+            victims.map((v) => v.person_id),
+          ))
+        ) {
+          throw new CaseError(
+            'forbidden',
+            'This referral has a potential victim in it: the officer it is assigned to, or a supervisor, opens a live job from it',
+          )
         }
         const id = uuidv7()
         const reference = await repo.nextCaseReference(trx, new Date().getUTCFullYear())
-        await repo.insertCase(trx, { id, reference, title, kind: input.kind, summary: null, officer_in_charge: actor.userId, created_by: actor.userId })
+        await repo.insertCase(trx, {
+          id,
+          reference,
+          title,
+          kind: input.kind,
+          summary: null,
+          officer_in_charge: actor.userId,
+          created_by: actor.userId,
+        })
         await repo.linkCaseReferral(trx, id, referralId)
-        for (const s of subjects) await repo.addCasePerson(trx, id, s.person_id, FROM_REFERRAL_ROLE[s.role] ?? 'associate', actor.userId)
+        for (const s of subjects)
+          await repo.addCasePerson(trx, id, s.person_id, FROM_REFERRAL_ROLE[s.role] ?? 'associate', actor.userId)
         const places = await referralPlaceIds(trx, referralId)
         for (const placeId of places) await repo.linkCaseLocation(trx, id, placeId)
         // The referral's crime and occurrence references are the job's too (copies, each naming where it came from).
         await carryReferralReferences(trx, referralId, { type: 'case', id }, actor)
         if (actor.userId) await repo.addMember(trx, id, actor.userId, true, actor.userId)
-        await timeline(trx, id, actor, 'opened', `Opened from referral with ${subjects.length} people and ${places.length} places`)
+        await timeline(
+          trx,
+          id,
+          actor,
+          'opened',
+          `Opened from referral with ${subjects.length} people and ${places.length} places`,
+        )
         if ((TRANSITIONS[referral.status as ReferralStatus] ?? []).includes('opened-as-case')) {
-          await changeReferralStatus(trx, referralId, { status: 'opened-as-case', reason: `Opened as live job ${reference}` }, actor, { justification: 'Opened as a live job', details: { caseId: id } })
+          await changeReferralStatus(
+            trx,
+            referralId,
+            { status: 'opened-as-case', reason: `Opened as live job ${reference}` },
+            actor,
+            { justification: 'Opened as a live job', details: { caseId: id } },
+          )
         }
-        await appendAuditEvents(trx, actor, [{ action: 'case.opened', subjectType: 'case', subjectId: id, details: { referralId, people: subjects.length, places: places.length, victimSide: victims.length > 0 } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'case.opened',
+            subjectType: 'case',
+            subjectId: id,
+            details: { referralId, people: subjects.length, places: places.length, victimSide: victims.length > 0 },
+          },
+        ])
         return { id, reference }
       })
     },
@@ -92,7 +159,8 @@ export function createCaseService(db: Db) {
       if (!name) throw new CaseError('invalid', 'Enter the operation’s name', 'name')
       if (name.length > 100) throw new CaseError('invalid', 'Name must be 100 characters or fewer', 'name')
       return inTransaction(db, async (trx) => {
-        if (await repo.operationNamed(trx, name)) throw new CaseError('invalid', 'There is already an operation with that name', 'name')
+        if (await repo.operationNamed(trx, name))
+          throw new CaseError('invalid', 'There is already an operation with that name', 'name')
         const id = uuidv7()
         await repo.insertOperation(trx, { id, name, description: input.description, created_by: actor.userId })
         await appendAuditEvents(trx, actor, [{ action: 'operation.created', subjectType: 'operation', subjectId: id }])
@@ -107,8 +175,16 @@ export function createCaseService(db: Db) {
           throw new CaseError('invalid', 'Select an operation from the list', 'operationId')
         }
         await repo.updateCase(trx, caseId, { operation_id: operationId, updated_at: new Date() })
-        await timeline(trx, caseId, actor, 'operation', operationId ? 'Added to an operation' : 'Removed from its operation')
-        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { operationId } }])
+        await timeline(
+          trx,
+          caseId,
+          actor,
+          'operation',
+          operationId ? 'Added to an operation' : 'Removed from its operation',
+        )
+        await appendAuditEvents(trx, actor, [
+          { action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { operationId } },
+        ])
       })
     },
 
@@ -119,22 +195,48 @@ export function createCaseService(db: Db) {
      */
     async update(caseId: string, change: CaseChange, user: CurrentUser, actor: Actor): Promise<void> {
       const reason = change.reason?.trim() ?? ''
-      if (change.status !== undefined && !['open', 'suspended', 'closed'].includes(change.status)) throw new CaseError('invalid', 'Select a status', 'status')
+      if (change.status !== undefined && !['open', 'suspended', 'closed'].includes(change.status))
+        throw new CaseError('invalid', 'Select a status', 'status')
       if (reason.length > 1000) throw new CaseError('invalid', 'Reason must be 1000 characters or fewer', 'reason')
-      if (change.status === undefined && change.officerInChargeId === undefined && change.restricted === undefined) throw new CaseError('invalid', 'Change the status, the officer in charge or the restriction', 'status')
+      if (change.status === undefined && change.officerInChargeId === undefined && change.restricted === undefined)
+        throw new CaseError('invalid', 'Change the status, the officer in charge or the restriction', 'status')
       if ((change.status === 'closed' || change.restricted !== undefined) && !can(user, 'case:supervise')) {
-        throw new CaseError('forbidden', change.status === 'closed' ? 'Only a supervisor can close a live job' : 'Only a supervisor can restrict a live job')
+        throw new CaseError(
+          'forbidden',
+          change.status === 'closed'
+            ? 'Only a supervisor can close a live job'
+            : 'Only a supervisor can restrict a live job',
+        )
       }
       await inTransaction(db, async (trx) => {
         const row = await loadFor(user, caseId, trx)
-        const set: { status?: string; closed_at?: Date | null; officer_in_charge?: string; restricted?: boolean; updated_at: Date } = { updated_at: new Date() }
+        const set: {
+          status?: string
+          closed_at?: Date | null
+          officer_in_charge?: string
+          restricted?: boolean
+          updated_at: Date
+        } = { updated_at: new Date() }
         const changed: string[] = []
         if (change.status !== undefined && change.status !== row.status) {
-          if (!reason) throw new CaseError('invalid', change.status === 'open' ? 'Enter why the live job is being reopened' : `Enter why the live job is being ${change.status}`, 'reason')
+          if (!reason)
+            throw new CaseError(
+              'invalid',
+              change.status === 'open'
+                ? 'Enter why the live job is being reopened'
+                : `Enter why the live job is being ${change.status}`,
+              'reason',
+            )
           set.status = change.status
           set.closed_at = change.status === 'closed' ? new Date() : null
           changed.push('status')
-          await timeline(trx, caseId, actor, 'status', `Status changed from ${row.status} to ${change.status}: ${reason}`)
+          await timeline(
+            trx,
+            caseId,
+            actor,
+            'status',
+            `Status changed from ${row.status} to ${change.status}: ${reason}`,
+          )
         }
         if (change.officerInChargeId !== undefined && change.officerInChargeId !== row.officer_in_charge) {
           // The officer in charge works every victim's side in the job: handed over by the current one, or given by a supervisor.
@@ -149,24 +251,49 @@ export function createCaseService(db: Db) {
         if (change.restricted !== undefined && change.restricted !== row.restricted) {
           set.restricted = change.restricted
           changed.push('restricted')
-          await timeline(trx, caseId, actor, 'restriction', change.restricted ? `Restricted to its members${reason ? `: ${reason}` : ''}` : 'Restriction lifted')
+          await timeline(
+            trx,
+            caseId,
+            actor,
+            'restriction',
+            change.restricted ? `Restricted to its members${reason ? `: ${reason}` : ''}` : 'Restriction lifted',
+          )
         }
         if (changed.length === 0) return
         await repo.updateCase(trx, caseId, set)
         // Who is now in charge, and whether the restriction was set or lifted, are access changes the DPO's
         // "Access granted" report reads from this row.
-        const details = { changed, status: set.status, ...(set.officer_in_charge ? { officerInChargeId: set.officer_in_charge } : {}), ...(set.restricted !== undefined ? { restricted: set.restricted } : {}) }
-        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details, justification: reason || undefined }])
+        const details = {
+          changed,
+          status: set.status,
+          ...(set.officer_in_charge ? { officerInChargeId: set.officer_in_charge } : {}),
+          ...(set.restricted !== undefined ? { restricted: set.restricted } : {}),
+        }
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'case.updated',
+            subjectType: 'case',
+            subjectId: caseId,
+            details,
+            justification: reason || undefined,
+          },
+        ])
       })
     },
 
     /** Adds a place to a live job: one already known, or a new one. Events are recorded at the job's places. */
-    async addPlace(caseId: string, input: { locationId: string | null; place: LocationInput | null }, user: CurrentUser, actor: Actor): Promise<string> {
+    async addPlace(
+      caseId: string,
+      input: { locationId: string | null; place: LocationInput | null },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<string> {
       return inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
         let locationId = input.locationId
         if (locationId) {
-          if (!(await placeExists(trx, locationId))) throw new CaseError('invalid', 'Select a place that exists', 'locationId')
+          if (!(await placeExists(trx, locationId)))
+            throw new CaseError('invalid', 'Select a place that exists', 'locationId')
         } else if (input.place) {
           locationId = await createPlace(trx, input.place)
         } else {
@@ -174,7 +301,9 @@ export function createCaseService(db: Db) {
         }
         await repo.linkCaseLocation(trx, caseId, locationId)
         await timeline(trx, caseId, actor, 'place-added', 'Added a place')
-        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { locationId } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { locationId } },
+        ])
         return locationId
       })
     },
@@ -183,10 +312,16 @@ export function createCaseService(db: Db) {
      * Records that a partner agency is involved in a live job, with its contact and what it is doing: for
      * County Lines, the force's child criminal and sexual exploitation team.
      */
-    async involveAgency(caseId: string, input: { agencyId: string; contactId: string | null; involvement: string }, user: CurrentUser, actor: Actor): Promise<void> {
+    async involveAgency(
+      caseId: string,
+      input: { agencyId: string; contactId: string | null; involvement: string },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
       const involvement = input.involvement.trim()
       if (!involvement) throw new CaseError('invalid', 'Say what the agency is doing in this live job', 'involvement')
-      if (involvement.length > 500) throw new CaseError('invalid', 'Involvement must be 500 characters or fewer', 'involvement')
+      if (involvement.length > 500)
+        throw new CaseError('invalid', 'Involvement must be 500 characters or fewer', 'involvement')
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
         const agency = await findActiveAgency(trx, input.agencyId)
@@ -194,10 +329,18 @@ export function createCaseService(db: Db) {
         if (input.contactId && !(await isContactOf(trx, input.contactId, agency.id))) {
           throw new CaseError('invalid', 'Select a contact who works for that agency', 'contactId')
         }
-        const added = await repo.addCaseAgency(trx, { case_id: caseId, agency_id: agency.id, contact_id: input.contactId, involvement, added_by: actor.userId })
+        const added = await repo.addCaseAgency(trx, {
+          case_id: caseId,
+          agency_id: agency.id,
+          contact_id: input.contactId,
+          involvement,
+          added_by: actor.userId,
+        })
         if (!added) throw new CaseError('invalid', `${agency.name} is already involved in this live job`, 'agencyId')
         await timeline(trx, caseId, actor, 'agency', `${agency.name} involved: ${involvement}`)
-        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { agencyId: agency.id } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { agencyId: agency.id } },
+        ])
       })
     },
 
@@ -205,13 +348,23 @@ export function createCaseService(db: Db) {
      * Events involving a person or at a place, in the live jobs this user may see. A look-up on its own is
      * audited; shown as part of a person's record (`audited: false`) it is covered by that record's view row.
      */
-    async eventsFor(filter: { personId?: string; locationId?: string }, user: CurrentUser, actor: Actor, options: { audited: boolean } = { audited: true }) {
+    async eventsFor(
+      filter: { personId?: string; locationId?: string },
+      user: CurrentUser,
+      actor: Actor,
+      options: { audited: boolean } = { audited: true },
+    ) {
       const viewer = user
       if (!options.audited) return repo.listEventsFor(db, filter, viewer, 200)
       return inTransaction(db, async (trx) => {
         const rows = await repo.listEventsFor(trx, filter, viewer, 200)
         await appendAuditEvents(trx, actor, [
-          { action: 'case.events-viewed', subjectType: filter.personId ? 'person' : 'location', subjectId: filter.personId ?? filter.locationId ?? null, details: { events: rows.length } },
+          {
+            action: 'case.events-viewed',
+            subjectType: filter.personId ? 'person' : 'location',
+            subjectId: filter.personId ?? filter.locationId ?? null,
+            details: { events: rows.length },
+          },
         ])
         return rows
       })
@@ -219,42 +372,69 @@ export function createCaseService(db: Db) {
 
     openTasks: (user: CurrentUser, everyone: boolean) => repo.listOpenTasks(db, user, everyone ? null : user.id, 500),
 
-    list: (user: CurrentUser, status: string | null, kind: string | null = null) => repo.listCases(db, { user, status, kind, limit: 200 }),
+    list: (user: CurrentUser, status: string | null, kind: string | null = null) =>
+      repo.listCases(db, { user, status, kind, limit: 200 }),
 
     /** Everything about a case, audited. */
     async view(caseId: string, user: CurrentUser, actor: Actor) {
       return inTransaction(db, async (trx) => {
         const row = await loadFor(user, caseId, trx)
-        const [people, locations, objects, links, referrals, tasks, decisions, events, timelineRows] = await Promise.all([
-          repo.listCasePeople(trx, caseId),
-          repo.listCaseLocations(trx, caseId),
-          repo.listCaseObjects(trx, caseId),
-          repo.listLinksForCase(trx, caseId),
-          repo.listCaseReferrals(trx, caseId),
-          repo.listTasks(trx, caseId),
-          repo.listDecisions(trx, caseId),
-          repo.listEvents(trx, caseId),
-          repo.listTimeline(trx, caseId),
-        ])
+        const [people, locations, objects, links, referrals, tasks, decisions, events, timelineRows] =
+          await Promise.all([
+            repo.listCasePeople(trx, caseId),
+            repo.listCaseLocations(trx, caseId),
+            repo.listCaseObjects(trx, caseId),
+            repo.listLinksForCase(trx, caseId),
+            repo.listCaseReferrals(trx, caseId),
+            repo.listTasks(trx, caseId),
+            repo.listDecisions(trx, caseId),
+            repo.listEvents(trx, caseId),
+            repo.listTimeline(trx, caseId),
+          ])
         const agencies = await repo.listCaseAgencies(trx, caseId)
         const members = await repo.listMembers(trx, caseId)
         await appendAuditEvents(trx, actor, [{ action: 'case.viewed', subjectType: 'case', subjectId: caseId }])
-        return { case: row, access: row.access, people, locations, objects, links, referrals, tasks, decisions, events, timeline: timelineRows, agencies, members }
+        return {
+          case: row,
+          access: row.access,
+          people,
+          locations,
+          objects,
+          links,
+          referrals,
+          tasks,
+          decisions,
+          events,
+          timeline: timelineRows,
+          agencies,
+          members,
+        }
       })
     },
 
     /** Adds a person already known to Lantern, or a new one by name, in a role. One person may hold several roles. */
-    async addPerson(caseId: string, input: { personId: string | null; newName: string | null; role: string }, user: CurrentUser, actor: Actor): Promise<string> {
-      if (!Object.hasOwn(CASE_ROLES, input.role)) throw new CaseError('invalid', 'Select the person’s role in this case', 'role')
+    async addPerson(
+      caseId: string,
+      input: { personId: string | null; newName: string | null; role: string },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<string> {
+      if (!Object.hasOwn(CASE_ROLES, input.role))
+        throw new CaseError('invalid', 'Select the person’s role in this case', 'role')
       return inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
         let personId = input.personId
         if (personId) {
-          if (!(await personExists(trx, personId)) || !(await isRecordVisible(trx, 'person', personId, user))) throw new CaseError('invalid', 'Select a person from the list', 'personId')
+          if (!(await personExists(trx, personId)) || !(await isRecordVisible(trx, 'person', personId, user)))
+            throw new CaseError('invalid', 'Select a person from the list', 'personId')
           // A victim role gives the job's team a duty to the person's victim side: one who does not already hold
           // one may not give it to themselves (ADR 0009).
           if (VICTIM_ROLES.includes(input.role) && !(await mayGrantVictimSide(trx, user, [personId]))) {
-            throw new CaseError('forbidden', 'This person’s victim side is worked by other officers: ask a supervisor to add them to this job as a victim', 'role')
+            throw new CaseError(
+              'forbidden',
+              'This person’s victim side is worked by other officers: ask a supervisor to add them to this job as a victim',
+              'role',
+            )
           }
         } else {
           const name = input.newName?.trim() ?? ''
@@ -264,8 +444,16 @@ export function createCaseService(db: Db) {
         }
         const added = await repo.addCasePerson(trx, caseId, personId, input.role, actor.userId)
         if (!added) throw new CaseError('invalid', 'That person already has this role in the case', 'role')
-        await timeline(trx, caseId, actor, 'person-added', `Added a person as ${CASE_ROLES[input.role as CaseRole].toLowerCase()}`)
-        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { personId, role: input.role } }])
+        await timeline(
+          trx,
+          caseId,
+          actor,
+          'person-added',
+          `Added a person as ${CASE_ROLES[input.role as CaseRole].toLowerCase()}`,
+        )
+        await appendAuditEvents(trx, actor, [
+          { action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { personId, role: input.role } },
+        ])
         return personId
       })
     },
@@ -275,38 +463,78 @@ export function createCaseService(db: Db) {
      * suspect-side one. The officer in charge or a supervisor decides; the change is on the timeline and audited
      * as widening access, so the DPO sees it.
      */
-    async addMember(caseId: string, input: { userId: string; duty: 'victim' | 'suspect' }, user: CurrentUser, actor: Actor): Promise<void> {
-      if (input.duty !== 'victim' && input.duty !== 'suspect') throw new CaseError('invalid', 'Select whether they work the victims’ side or the suspects’ side', 'duty')
+    async addMember(
+      caseId: string,
+      input: { userId: string; duty: 'victim' | 'suspect' },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
+      if (input.duty !== 'victim' && input.duty !== 'suspect')
+        throw new CaseError('invalid', 'Select whether they work the victims’ side or the suspects’ side', 'duty')
       await inTransaction(db, async (trx) => {
         const row = await loadFor(user, caseId, trx)
         requireLead(row.access, 'change the team')
         const member = (await repo.listTeamCandidates(trx)).find((u) => u.id === input.userId)
         if (!member) throw new CaseError('invalid', 'Select someone from the list', 'userId')
-        if (member.id === row.officer_in_charge) throw new CaseError('invalid', `${member.display_name} is the officer in charge`, 'userId')
+        if (member.id === row.officer_in_charge)
+          throw new CaseError('invalid', `${member.display_name} is the officer in charge`, 'userId')
         await repo.addMember(trx, caseId, member.id, input.duty === 'victim', actor.userId)
-        await timeline(trx, caseId, actor, 'team', `${member.display_name} joined the team (${input.duty === 'victim' ? 'victims’ side' : 'suspects’ side'})`)
-        await appendAuditEvents(trx, actor, [{ action: 'case.member-added', subjectType: 'case', subjectId: caseId, details: { userId: member.id, victimSide: input.duty === 'victim' } }])
+        await timeline(
+          trx,
+          caseId,
+          actor,
+          'team',
+          `${member.display_name} joined the team (${input.duty === 'victim' ? 'victims’ side' : 'suspects’ side'})`,
+        )
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'case.member-added',
+            subjectType: 'case',
+            subjectId: caseId,
+            details: { userId: member.id, victimSide: input.duty === 'victim' },
+          },
+        ])
       })
     },
 
     /** Takes a user off the job's team, with a reason: their duty (and any access it gave) ends at once. */
-    async removeMember(caseId: string, input: { userId: string; reason: string }, user: CurrentUser, actor: Actor): Promise<void> {
+    async removeMember(
+      caseId: string,
+      input: { userId: string; reason: string },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
       const reason = input.reason.trim()
       if (!reason) throw new CaseError('invalid', 'Enter why they are leaving the team', 'reason')
       if (reason.length > 500) throw new CaseError('invalid', 'Reason must be 500 characters or fewer', 'reason')
       await inTransaction(db, async (trx) => {
         const row = await loadFor(user, caseId, trx)
         requireLead(row.access, 'change the team')
-        if (input.userId === row.officer_in_charge) throw new CaseError('invalid', 'Change the officer in charge before taking them off the team', 'userId')
+        if (input.userId === row.officer_in_charge)
+          throw new CaseError('invalid', 'Change the officer in charge before taking them off the team', 'userId')
         const member = (await repo.listMembers(trx, caseId)).find((m) => m.user_id === input.userId)
-        if (!member || !(await repo.removeMember(trx, caseId, input.userId))) throw new CaseError('invalid', 'They are not on this job’s team', 'userId')
+        if (!member || !(await repo.removeMember(trx, caseId, input.userId)))
+          throw new CaseError('invalid', 'They are not on this job’s team', 'userId')
         await timeline(trx, caseId, actor, 'team', `${member.display_name} left the team: ${reason}`)
-        await appendAuditEvents(trx, actor, [{ action: 'case.member-removed', subjectType: 'case', subjectId: caseId, justification: reason, details: { userId: input.userId } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'case.member-removed',
+            subjectType: 'case',
+            subjectId: caseId,
+            justification: reason,
+            details: { userId: input.userId },
+          },
+        ])
       })
     },
 
     /** Takes a person's role in the job away, with a reason (recorded in error, or no longer part of it). */
-    async removePerson(caseId: string, input: { personId: string; role: string; reason: string }, user: CurrentUser, actor: Actor): Promise<void> {
+    async removePerson(
+      caseId: string,
+      input: { personId: string; role: string; reason: string },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
       const reason = input.reason.trim()
       if (!reason) throw new CaseError('invalid', 'Enter why the person is being removed from the live job', 'reason')
       if (reason.length > 500) throw new CaseError('invalid', 'Reason must be 500 characters or fewer', 'reason')
@@ -314,9 +542,24 @@ export function createCaseService(db: Db) {
       await inTransaction(db, async (trx) => {
         const row = await loadFor(user, caseId, trx)
         requireLead(row.access, 'remove people from the live job')
-        if (!(await repo.removeCasePerson(trx, caseId, input.personId, input.role))) throw new CaseError('invalid', 'That person does not have that role in this live job', 'role')
-        await timeline(trx, caseId, actor, 'person-removed', `Removed a person’s role as ${CASE_ROLES[input.role as CaseRole].toLowerCase()}: ${reason}`)
-        await appendAuditEvents(trx, actor, [{ action: 'case.person-removed', subjectType: 'case', subjectId: caseId, justification: reason, details: { personId: input.personId, role: input.role } }])
+        if (!(await repo.removeCasePerson(trx, caseId, input.personId, input.role)))
+          throw new CaseError('invalid', 'That person does not have that role in this live job', 'role')
+        await timeline(
+          trx,
+          caseId,
+          actor,
+          'person-removed',
+          `Removed a person’s role as ${CASE_ROLES[input.role as CaseRole].toLowerCase()}: ${reason}`,
+        )
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'case.person-removed',
+            subjectType: 'case',
+            subjectId: caseId,
+            justification: reason,
+            details: { personId: input.personId, role: input.role },
+          },
+        ])
       })
     },
 
@@ -330,29 +573,63 @@ export function createCaseService(db: Db) {
       return inTransaction(db, async (trx) => {
         const row = await loadFor(user, caseId, trx)
         const members = await repo.listMembers(trx, caseId)
-        await appendAuditEvents(trx, actor, [{ action: 'case.viewed', subjectType: 'case', subjectId: caseId, details: { part: 'team', members: members.length } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'case.viewed',
+            subjectType: 'case',
+            subjectId: caseId,
+            details: { part: 'team', members: members.length },
+          },
+        ])
         return { officerInCharge: row.officer_in_charge, members }
       })
     },
 
-    async addTask(caseId: string, input: { title: string; ownerId: string | null; dueOn: string | null }, user: CurrentUser, actor: Actor): Promise<void> {
+    async addTask(
+      caseId: string,
+      input: { title: string; ownerId: string | null; dueOn: string | null },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
       const title = input.title.trim()
       if (!title) throw new CaseError('invalid', 'Enter what needs doing', 'taskTitle')
       if (title.length > 300) throw new CaseError('invalid', 'The task must be 300 characters or fewer', 'taskTitle')
       await inTransaction(db, async (trx) => {
         const row = await loadFor(user, caseId, trx)
         if (input.ownerId) {
-          const owner = await trx.selectFrom('users').select('id').where('id', '=', input.ownerId).where('disabled_at', 'is', null).executeTakeFirst()
+          const owner = await trx
+            .selectFrom('users')
+            .select('id')
+            .where('id', '=', input.ownerId)
+            .where('disabled_at', 'is', null)
+            .executeTakeFirst()
           if (!owner) throw new CaseError('invalid', 'Select an officer to own the task', 'ownerId')
           // A restricted job exists only for its team: its tasks go to its team, or the task would tell an outsider it exists.
-          if (row.restricted && row.officer_in_charge !== input.ownerId && !(await repo.isMember(trx, caseId, input.ownerId))) {
-            throw new CaseError('invalid', 'This live job is restricted: add the officer to its team before giving them a task', 'ownerId')
+          if (
+            row.restricted &&
+            row.officer_in_charge !== input.ownerId &&
+            !(await repo.isMember(trx, caseId, input.ownerId))
+          ) {
+            throw new CaseError(
+              'invalid',
+              'This live job is restricted: add the officer to its team before giving them a task',
+              'ownerId',
+            )
           }
         }
         const id = uuidv7()
-        await repo.insertTask(trx, { id, case_id: caseId, title, owner_id: input.ownerId, due_on: input.dueOn, created_by: actor.userId })
+        await repo.insertTask(trx, {
+          id,
+          case_id: caseId,
+          title,
+          owner_id: input.ownerId,
+          due_on: input.dueOn,
+          created_by: actor.userId,
+        })
         await timeline(trx, caseId, actor, 'task-added', `Task added: ${title}`)
-        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { taskId: id } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { taskId: id } },
+        ])
       })
     },
 
@@ -362,86 +639,224 @@ export function createCaseService(db: Db) {
         const title = await repo.completeTask(trx, caseId, taskId)
         if (title === undefined) throw new CaseError('invalid', 'That task is not open', 'task')
         await timeline(trx, caseId, actor, 'task-done', `Task completed: ${title}`)
-        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { taskId, status: 'done' } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { taskId, status: 'done' } },
+        ])
       })
     },
 
     /** A supervisor's decision-log entry. Entries are append-only (a trigger refuses changes). */
-    async addDecision(caseId: string, input: { decidedOn: string; decision: string; rationale: string }, user: CurrentUser, actor: Actor): Promise<void> {
+    async addDecision(
+      caseId: string,
+      input: { decidedOn: string; decision: string; rationale: string },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
       if (!can(user, 'case:supervise')) throw new CaseError('forbidden', 'Only a supervisor writes in the decision log')
       if (!input.decision.trim()) throw new CaseError('invalid', 'Enter the decision', 'decision')
       if (!input.rationale.trim()) throw new CaseError('invalid', 'Enter the rationale for the decision', 'rationale')
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
         const id = uuidv7()
-        await repo.insertDecision(trx, { id, case_id: caseId, decided_on: input.decidedOn, decision: input.decision.trim().slice(0, 2000), rationale: input.rationale.trim().slice(0, 4000), recorded_by: actor.userId! })
+        await repo.insertDecision(trx, {
+          id,
+          case_id: caseId,
+          decided_on: input.decidedOn,
+          decision: input.decision.trim().slice(0, 2000),
+          rationale: input.rationale.trim().slice(0, 4000),
+          recorded_by: actor.userId!,
+        })
         await timeline(trx, caseId, actor, 'decision', `Decision recorded: ${input.decision.trim().slice(0, 120)}`)
-        await appendAuditEvents(trx, actor, [{ action: 'case.decision-recorded', subjectType: 'case', subjectId: caseId, details: { decisionId: id } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'case.decision-recorded', subjectType: 'case', subjectId: caseId, details: { decisionId: id } },
+        ])
       })
     },
 
     /** A County Lines deal line: the phone number, the line's name, the area it supplies and when it was active. */
     async addDealLine(
       caseId: string,
-      input: { number: string; lineName: string; area: string; activeFrom: string | null; activeTo: string | null; personId: string | null; relation: 'runs' | 'works' },
+      input: {
+        number: string
+        lineName: string
+        area: string
+        activeFrom: string | null
+        activeTo: string | null
+        personId: string | null
+        relation: 'runs' | 'works'
+      },
       user: CurrentUser,
       actor: Actor,
     ): Promise<void> {
       const normalised = normaliseIdentifier('deal-line', input.number)
       if (!normalised.ok) throw new CaseError('invalid', normalised.message, 'number')
-      if (!input.lineName.trim()) throw new CaseError('invalid', 'Enter the line’s name, for example ‘Bando’ or ‘Jay line’', 'lineName')
-      if (input.activeFrom && input.activeTo && input.activeTo < input.activeFrom) throw new CaseError('invalid', 'The line cannot stop before it started', 'activeTo-day')
+      if (!input.lineName.trim())
+        throw new CaseError('invalid', 'Enter the line’s name, for example ‘Bando’ or ‘Jay line’', 'lineName')
+      if (input.activeFrom && input.activeTo && input.activeTo < input.activeFrom)
+        throw new CaseError('invalid', 'The line cannot stop before it started', 'activeTo-day')
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
-        const details = { lineName: input.lineName.trim().slice(0, 100), area: input.area.trim().slice(0, 200), activeFrom: input.activeFrom, activeTo: input.activeTo, ...(normalised.note ? { note: normalised.note } : {}) }
-        const objectId = await recordObject(trx, { kind: 'deal-line', value: normalised.value, display: normalised.display, details, createdBy: actor.userId })
+        const details = {
+          lineName: input.lineName.trim().slice(0, 100),
+          area: input.area.trim().slice(0, 200),
+          activeFrom: input.activeFrom,
+          activeTo: input.activeTo,
+          ...(normalised.note ? { note: normalised.note } : {}),
+        }
+        const objectId = await recordObject(trx, {
+          kind: 'deal-line',
+          value: normalised.value,
+          display: normalised.display,
+          details,
+          createdBy: actor.userId,
+        })
         await repo.linkCaseObject(trx, caseId, objectId)
         if (input.personId) {
-          const linkId = await linkRecords(trx, { from_type: 'person', from_id: input.personId, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.activeFrom, valid_to: input.activeTo, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId })
-          await raiseSharedIdentifierPrompts(trx, { linkId, personId: input.personId, toType: 'object', toId: objectId, relation: input.relation, caseId }, actor)
+          const linkId = await linkRecords(trx, {
+            from_type: 'person',
+            from_id: input.personId,
+            to_type: 'object',
+            to_id: objectId,
+            relation: input.relation,
+            valid_from: input.activeFrom,
+            valid_to: input.activeTo,
+            source: 'live job',
+            case_id: caseId,
+            referral_id: null,
+            created_by: actor.userId,
+          })
+          await raiseSharedIdentifierPrompts(
+            trx,
+            { linkId, personId: input.personId, toType: 'object', toId: objectId, relation: input.relation, caseId },
+            actor,
+          )
         }
         await timeline(trx, caseId, actor, 'deal-line', `Deal line added: ${details.lineName} (${normalised.display})`)
-        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { dealLineId: objectId } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { dealLineId: objectId } },
+        ])
       })
     },
 
     /** A cuckooed address: the place taken over, and its occupant with their vulnerability. */
     async addCuckooedAddress(
       caseId: string,
-      input: { addressLine1: string; town: string | null; postcode: string | null; occupantName: string; vulnerability: string },
+      input: {
+        addressLine1: string
+        town: string | null
+        postcode: string | null
+        occupantName: string
+        vulnerability: string
+      },
       user: CurrentUser,
       actor: Actor,
     ): Promise<void> {
       if (!input.addressLine1.trim()) throw new CaseError('invalid', 'Enter the address', 'addressLine1')
       if (!input.occupantName.trim()) throw new CaseError('invalid', 'Enter the occupant’s name', 'occupantName')
-      if (!input.vulnerability.trim()) throw new CaseError('invalid', 'Describe the occupant’s vulnerability, for example ‘learning disability’', 'vulnerability')
+      if (!input.vulnerability.trim())
+        throw new CaseError(
+          'invalid',
+          'Describe the occupant’s vulnerability, for example ‘learning disability’',
+          'vulnerability',
+        )
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
-        const locationId = await createPlace(trx, { addressLine1: input.addressLine1.trim(), addressLine2: null, town: input.town, postcode: input.postcode, description: null, premisesType: 'private-house' }, { cuckooed: true })
+        const locationId = await createPlace(
+          trx,
+          {
+            addressLine1: input.addressLine1.trim(),
+            addressLine2: null,
+            town: input.town,
+            postcode: input.postcode,
+            description: null,
+            premisesType: 'private-house',
+          },
+          { cuckooed: true },
+        )
         await repo.linkCaseLocation(trx, caseId, locationId)
-        const personId = await createNamedPerson(trx, input.occupantName.trim().slice(0, 200), actor.userId, { vulnerability: input.vulnerability.trim().slice(0, 500) })
+        const personId = await createNamedPerson(trx, input.occupantName.trim().slice(0, 200), actor.userId, {
+          vulnerability: input.vulnerability.trim().slice(0, 500),
+        })
         await repo.addCasePerson(trx, caseId, personId, 'potential-victim', actor.userId)
-        const linkId = await linkRecords(trx, { from_type: 'person', from_id: personId, to_type: 'location', to_id: locationId, relation: 'occupant', valid_from: null, valid_to: null, source: 'live job', case_id: caseId, referral_id: null, created_by: actor.userId })
-        await raiseSharedIdentifierPrompts(trx, { linkId, personId, toType: 'location', toId: locationId, relation: 'occupant', caseId }, actor)
+        const linkId = await linkRecords(trx, {
+          from_type: 'person',
+          from_id: personId,
+          to_type: 'location',
+          to_id: locationId,
+          relation: 'occupant',
+          valid_from: null,
+          valid_to: null,
+          source: 'live job',
+          case_id: caseId,
+          referral_id: null,
+          created_by: actor.userId,
+        })
+        await raiseSharedIdentifierPrompts(
+          trx,
+          { linkId, personId, toType: 'location', toId: locationId, relation: 'occupant', caseId },
+          actor,
+        )
         await timeline(trx, caseId, actor, 'cuckooed-address', `Cuckooed address added: ${input.addressLine1.trim()}`)
-        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { locationId, occupantId: personId } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'case.updated',
+            subjectType: 'case',
+            subjectId: caseId,
+            details: { locationId, occupantId: personId },
+          },
+        ])
       })
     },
 
     /** An event: an encounter, incident, visit, warrant, arrest, missing episode or return home interview. */
-    async addEvent(caseId: string, input: { kind: string; occurredAt: Date; timeKnown?: boolean; summary: string; personIds: string[]; locationId?: string | null }, user: CurrentUser, actor: Actor): Promise<void> {
-      if (!Object.hasOwn(EVENT_KINDS, input.kind)) throw new CaseError('invalid', 'Select what kind of event it was', 'eventKind')
+    async addEvent(
+      caseId: string,
+      input: {
+        kind: string
+        occurredAt: Date
+        timeKnown?: boolean
+        summary: string
+        personIds: string[]
+        locationId?: string | null
+      },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
+      if (!Object.hasOwn(EVENT_KINDS, input.kind))
+        throw new CaseError('invalid', 'Select what kind of event it was', 'eventKind')
       if (!input.summary.trim()) throw new CaseError('invalid', 'Describe what happened', 'eventSummary')
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
         const id = uuidv7()
         const places = new Set((await repo.listCaseLocations(trx, caseId)).map((l) => l.id))
-        if (input.locationId && !places.has(input.locationId)) throw new CaseError('invalid', 'Select one of the live job’s places', 'eventLocation')
+        if (input.locationId && !places.has(input.locationId))
+          throw new CaseError('invalid', 'Select one of the live job’s places', 'eventLocation')
         const inCase = new Set((await repo.listCasePeople(trx, caseId)).map((p) => p.person_id))
-        if (input.personIds.some((p) => !inCase.has(p))) throw new CaseError('invalid', 'Select people who are in the live job', 'eventPeople')
-        await repo.insertEvent(trx, { id, kind: input.kind, occurred_at: input.occurredAt, time_known: input.timeKnown ?? true, location_id: input.locationId ?? null, case_id: caseId, summary: input.summary.trim().slice(0, 4000), created_by: actor.userId }, input.personIds)
+        if (input.personIds.some((p) => !inCase.has(p)))
+          throw new CaseError('invalid', 'Select people who are in the live job', 'eventPeople')
+        await repo.insertEvent(
+          trx,
+          {
+            id,
+            kind: input.kind,
+            occurred_at: input.occurredAt,
+            time_known: input.timeKnown ?? true,
+            location_id: input.locationId ?? null,
+            case_id: caseId,
+            summary: input.summary.trim().slice(0, 4000),
+            created_by: actor.userId,
+          },
+          input.personIds,
+        )
         await timeline(trx, caseId, actor, 'event', `${EVENT_KINDS[input.kind as keyof typeof EVENT_KINDS]} recorded`)
-        await appendAuditEvents(trx, actor, [{ action: 'case.updated', subjectType: 'case', subjectId: caseId, details: { eventId: id, kind: input.kind } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'case.updated',
+            subjectType: 'case',
+            subjectId: caseId,
+            details: { eventId: id, kind: input.kind },
+          },
+        ])
       })
     },
   }

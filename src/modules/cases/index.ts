@@ -1,6 +1,13 @@
 /** The cases module's public API: other modules use only what this file exports. */
 // What a module that works inside a live job (a screening group started from it) does in its own transaction.
-export { addCasePerson, addTimeline, findCase, linkCaseLocation, linkCaseReferral, listCasePeople } from './case.repository.ts'
+export {
+  addCasePerson,
+  addTimeline,
+  findCase,
+  linkCaseLocation,
+  linkCaseReferral,
+  listCasePeople,
+} from './case.repository.ts'
 export { createCaseService } from './case.service.ts'
 export { registerCasePages } from './case.pages.ts'
 export { registerCaseApi } from './case.api.ts'

@@ -12,38 +12,67 @@ export function registerOperationPages(app: FastifyInstance, { services }: AppDe
   const cases = services.cases
 
   app.get('/operations', { config: { access: 'case:view' } }, async (request, reply) =>
-    reply.page('cases/views/operations.njk', { pageTitle: 'Operations', operations: await cases.listOperations(userOf(request)), canCreate: can(request.user, 'case:supervise'), errors: {}, values: {} }),
+    reply.page('cases/views/operations.njk', {
+      pageTitle: 'Operations',
+      operations: await cases.listOperations(userOf(request)),
+      canCreate: can(request.user, 'case:supervise'),
+      errors: {},
+      values: {},
+    }),
   )
 
-  app.post<{ Body: Record<string, unknown> }>('/operations', { config: { access: 'case:supervise' } }, async (request, reply) => {
-    const values = { name: asString(request.body?.name), description: asString(request.body?.description).trim().slice(0, 2000) || null }
-    try {
-      await cases.createOperation(values, actorOf(request))
-    } catch (error) {
-      if (error instanceof CaseError) {
-        const errors = { [error.field ?? 'name']: error.message }
-        return reply.code(400).page('cases/views/operations.njk', { pageTitle: 'Operations', operations: await cases.listOperations(userOf(request)), canCreate: true, errors, errorList: errorSummary(errors), values })
+  app.post<{ Body: Record<string, unknown> }>(
+    '/operations',
+    { config: { access: 'case:supervise' } },
+    async (request, reply) => {
+      const values = {
+        name: asString(request.body?.name),
+        description: asString(request.body?.description).trim().slice(0, 2000) || null,
       }
-      throw error
-    }
-    await request.flash(`${values.name.trim()} created`)
-    return reply.redirect('/operations', 303)
-  })
+      try {
+        await cases.createOperation(values, actorOf(request))
+      } catch (error) {
+        if (error instanceof CaseError) {
+          const errors = { [error.field ?? 'name']: error.message }
+          return reply.code(400).page('cases/views/operations.njk', {
+            pageTitle: 'Operations',
+            operations: await cases.listOperations(userOf(request)),
+            canCreate: true,
+            errors,
+            errorList: errorSummary(errors),
+            values,
+          })
+        }
+        throw error
+      }
+      await request.flash(`${values.name.trim()} created`)
+      return reply.redirect('/operations', 303)
+    },
+  )
 
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/cases/:id/operation', { config: { access: 'case:edit' } }, async (request, reply) => {
-    if (!isUuid(request.params.id)) throw new NotFoundError()
-    const operationId = asString(request.body?.operationId)
-    try {
-      await cases.setOperation(request.params.id, isUuid(operationId) ? operationId : null, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
-      if (error instanceof CaseError) {
-        await request.flash(error.message)
-        return reply.redirect(`/cases/${request.params.id}`, 303)
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/cases/:id/operation',
+    { config: { access: 'case:edit' } },
+    async (request, reply) => {
+      if (!isUuid(request.params.id)) throw new NotFoundError()
+      const operationId = asString(request.body?.operationId)
+      try {
+        await cases.setOperation(
+          request.params.id,
+          isUuid(operationId) ? operationId : null,
+          userOf(request),
+          actorOf(request),
+        )
+      } catch (error) {
+        if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
+        if (error instanceof CaseError) {
+          await request.flash(error.message)
+          return reply.redirect(`/cases/${request.params.id}`, 303)
+        }
+        throw error
       }
-      throw error
-    }
-    await request.flash('Operation updated')
-    return reply.redirect(`/cases/${request.params.id}`, 303)
-  })
+      await request.flash('Operation updated')
+      return reply.redirect(`/cases/${request.params.id}`, 303)
+    },
+  )
 }

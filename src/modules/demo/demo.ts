@@ -45,7 +45,11 @@ export const DEMO_USERS = [
 ] as const
 
 /** `mfaSecret`: every demo user's two-factor key, so a newcomer can sign in at once (see formatCredentials). */
-export type DemoCredentials = { password: string; mfaSecret?: string; users: readonly { email: string; role: string }[] }
+export type DemoCredentials = {
+  password: string
+  mfaSecret?: string
+  users: readonly { email: string; role: string }[]
+}
 
 export async function isDemoLoaded(db: Db): Promise<boolean> {
   const row = await db.selectFrom('app_meta').select('key').where('key', '=', 'demo').executeTakeFirst()
@@ -61,7 +65,10 @@ export async function hasAnyUser(db: Db): Promise<boolean> {
  * Loads the synthetic demo: the team's users (all with one generated password) and about 200 referrals
  * over the last 18 months. The password is written to the data folder so it can be printed at every start.
  */
-export async function loadDemo(db: Db, options: { dataDir: string; referrals?: number; seed?: number; passwordHashCost?: number }): Promise<DemoCredentials> {
+export async function loadDemo(
+  db: Db,
+  options: { dataDir: string; referrals?: number; seed?: number; passwordHashCost?: number },
+): Promise<DemoCredentials> {
   const password = generatePassword()
   const passwordHash = await hashPassword(password, options.passwordHashCost ?? 15)
   // Two-factor sign-in is required, so the demo team is set up already, all with one printed key.
@@ -71,18 +78,44 @@ export async function loadDemo(db: Db, options: { dataDir: string; referrals?: n
   await inTransaction(db, async (trx) => {
     await trx
       .insertInto('users')
-      .values(users.map((u) => ({ id: u.id, email: u.email, display_name: u.name, role_id: u.role, password_hash: passwordHash, mfa_secret: mfaSecret, mfa_enrolled_at: new Date() })))
+      .values(
+        users.map((u) => ({
+          id: u.id,
+          email: u.email,
+          display_name: u.name,
+          role_id: u.role,
+          password_hash: passwordHash,
+          mfa_secret: mfaSecret,
+          mfa_enrolled_at: new Date(),
+        })),
+      )
       .onConflict((oc) => oc.doNothing())
       .execute()
     const data = generateReferrals(options.referrals ?? 200, {
       random,
-      users: users.map((u) => ({ id: u.id, canWork: u.role === 'investigator' || u.role === 'supervisor', canRecord: ['investigator', 'supervisor', 'pcso', 'support'].includes(u.role) })),
+      users: users.map((u) => ({
+        id: u.id,
+        canWork: u.role === 'investigator' || u.role === 'supervisor',
+        canRecord: ['investigator', 'supervisor', 'pcso', 'support'].includes(u.role),
+      })),
       days: 540,
       firstNumber: 1,
     })
     await insertSynthetic(trx, data)
-    await trx.insertInto('app_meta').values({ key: 'demo', value: JSON.stringify({ loadedAt: new Date().toISOString(), referrals: data.referrals.length }) }).execute()
-    await appendAuditEvents(trx, SYSTEM_ACTOR, [{ action: 'demo.loaded', subjectType: 'system', details: { referrals: data.referrals.length, users: users.length } }])
+    await trx
+      .insertInto('app_meta')
+      .values({
+        key: 'demo',
+        value: JSON.stringify({ loadedAt: new Date().toISOString(), referrals: data.referrals.length }),
+      })
+      .execute()
+    await appendAuditEvents(trx, SYSTEM_ACTOR, [
+      {
+        action: 'demo.loaded',
+        subjectType: 'system',
+        details: { referrals: data.referrals.length, users: users.length },
+      },
+    ])
   })
   await openDemoCases(db)
   await demoAccessChanges(db)
@@ -119,23 +152,71 @@ async function openDemoCases(db: Db): Promise<void> {
   const cceTeam = agencies.find((a) => a.kind === 'police-team')
   const childrensServices = agencies.find((a) => a.kind === 'childrens-services')
   // Synthetic contacts (example.org addresses, drama-safe numbers) so the directory and live jobs have people to call.
-  const cceContact = cceTeam ? await partners.addContact(cceTeam.id, { name: 'DS Robin Ashworth', jobTitle: 'CCE/CSE team supervisor', phone: '0113 496 0123', email: 'cce.team@example.org' }, SYSTEM_ACTOR) : null
-  if (childrensServices) await partners.addContact(childrensServices.id, { name: 'Priya Natarajan', jobTitle: 'MASH social worker', phone: '0113 496 0456', email: 'mash@example.org' }, SYSTEM_ACTOR)
+  const cceContact = cceTeam
+    ? await partners.addContact(
+        cceTeam.id,
+        {
+          name: 'DS Robin Ashworth',
+          jobTitle: 'CCE/CSE team supervisor',
+          phone: '0113 496 0123',
+          email: 'cce.team@example.org',
+        },
+        SYSTEM_ACTOR,
+      )
+    : null
+  if (childrensServices)
+    await partners.addContact(
+      childrensServices.id,
+      { name: 'Priya Natarajan', jobTitle: 'MASH social worker', phone: '0113 496 0456', email: 'mash@example.org' },
+      SYSTEM_ACTOR,
+    )
   for (const referral of opened) {
     const actor = { ...SYSTEM_ACTOR, userId: referral.assigned_to }
     // The demo loads as its supervisors would set it up: the assigned officer opens the job with the duty given.
-    const officer = { id: referral.assigned_to ?? '', email: '', displayName: '', roleId: 'supervisor', roleName: '', permissions: new Set(['case:supervise', 'team:supervise'] as const) }
-    const { id } = await cases.openFromReferral(referral.id, { title: `${referral.county_lines ? 'County Lines' : 'Investigation'} from ${referral.reference}`, kind: referral.county_lines ? 'county-lines' : 'investigation' }, officer, actor)
+    const officer = {
+      id: referral.assigned_to ?? '',
+      email: '',
+      displayName: '',
+      roleId: 'supervisor',
+      roleName: '',
+      permissions: new Set(['case:supervise', 'team:supervise'] as const),
+    }
+    const { id } = await cases.openFromReferral(
+      referral.id,
+      {
+        title: `${referral.county_lines ? 'County Lines' : 'Investigation'} from ${referral.reference}`,
+        kind: referral.county_lines ? 'county-lines' : 'investigation',
+      },
+      officer,
+      actor,
+    )
     if (referral.county_lines && cceTeam && referral.assigned_to) {
-      await cases.involveAgency(id, { agencyId: cceTeam.id, contactId: cceContact, involvement: 'Strategy meeting and return home interviews' }, officer, actor)
+      await cases.involveAgency(
+        id,
+        { agencyId: cceTeam.id, contactId: cceContact, involvement: 'Strategy meeting and return home interviews' },
+        officer,
+        actor,
+      )
     }
   }
 }
 
 /** A demo user as the request pipeline sees them, so the demo works through the services under the same rules. */
 async function demoUser(db: Db, id: string): Promise<CurrentUser> {
-  const row = await db.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions']).where('users.id', '=', id).executeTakeFirstOrThrow()
-  return { id: row.id, email: row.email, displayName: row.display_name, roleId: row.role_id, roleName: row.name, permissions: new Set(row.permissions as Permission[]) }
+  const row = await db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
+    .where('users.id', '=', id)
+    .executeTakeFirstOrThrow()
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    roleId: row.role_id,
+    roleName: row.name,
+    permissions: new Set(row.permissions as Permission[]),
+  }
 }
 
 /**
@@ -148,9 +229,12 @@ async function demoUser(db: Db, id: string): Promise<CurrentUser> {
 async function demoAccessChanges(db: Db): Promise<void> {
   const cases = createCaseService(db)
   const referrals = createReferralService(db, { triageSlaHours: 72 })
-  const byEmail = async (email: string) => (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst())?.id ?? null
+  const byEmail = async (email: string) =>
+    (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst())?.id ?? null
   const [di, pcso] = [await byEmail('di@demo.lantern.test'), await byEmail('pcso@demo.lantern.test')]
-  const detectives = (await Promise.all(['dc1', 'dc2', 'dc3', 'dc4', 'dc5'].map((dc) => byEmail(`${dc}@demo.lantern.test`)))).filter((id): id is string => id !== null)
+  const detectives = (
+    await Promise.all(['dc1', 'dc2', 'dc3', 'dc4', 'dc5'].map((dc) => byEmail(`${dc}@demo.lantern.test`)))
+  ).filter((id): id is string => id !== null)
   if (!di || detectives.length < 3) return
   const supervisor = await demoUser(db, di)
   const supervisorActor = { ...SYSTEM_ACTOR, userId: di }
@@ -162,15 +246,38 @@ async function demoAccessChanges(db: Db): Promise<void> {
     .select(['referrals.id', 'referrals.assigned_to'])
     .where('referrals.status', 'not in', ['closed', 'opened-as-case'])
     .where('referrals.assigned_to', 'in', detectives)
-    .where((eb) => eb.exists(eb.selectFrom('referral_subjects').select('referral_subjects.person_id').whereRef('referral_subjects.referral_id', '=', 'referrals.id').where('referral_subjects.role', '=', 'potential-victim')))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('referral_subjects')
+          .select('referral_subjects.person_id')
+          .whereRef('referral_subjects.referral_id', '=', 'referrals.id')
+          .where('referral_subjects.role', '=', 'potential-victim'),
+      ),
+    )
     .orderBy('referrals.received_at', 'desc')
     .limit(1)
     .executeTakeFirst()
   if (handOver) {
-    await referrals.assign(handOver.id, { assigneeId: other(handOver.assigned_to), note: 'Handed over while the assigned officer is on leave: screening is due this week' }, supervisor, supervisorActor)
+    await referrals.assign(
+      handOver.id,
+      {
+        assigneeId: other(handOver.assigned_to),
+        note: 'Handed over while the assigned officer is on leave: screening is due this week',
+      },
+      supervisor,
+      supervisorActor,
+    )
   }
 
-  const jobs = await db.selectFrom('cases').select(['id', 'officer_in_charge']).where('officer_in_charge', 'is not', null).where('restricted', '=', false).orderBy('created_at').limit(4).execute()
+  const jobs = await db
+    .selectFrom('cases')
+    .select(['id', 'officer_in_charge'])
+    .where('officer_in_charge', 'is not', null)
+    .where('restricted', '=', false)
+    .orderBy('created_at')
+    .limit(4)
+    .execute()
   const [first, second, third, fourth] = jobs
   if (first?.officer_in_charge) {
     const oic = await demoUser(db, first.officer_in_charge)
@@ -182,47 +289,157 @@ async function demoAccessChanges(db: Db): Promise<void> {
       .selectFrom('referral_subjects')
       .select('person_id')
       .where('role', '=', 'potential-victim')
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('case_people').select('case_people.person_id').whereRef('case_people.person_id', '=', 'referral_subjects.person_id'))))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('case_people')
+              .select('case_people.person_id')
+              .whereRef('case_people.person_id', '=', 'referral_subjects.person_id'),
+          ),
+        ),
+      )
       .orderBy('person_id')
       .limit(1)
       .executeTakeFirst()
-    if (known) await cases.addPerson(first.id, { personId: known.person_id, newName: null, role: 'potential-victim' }, supervisor, supervisorActor)
+    if (known)
+      await cases.addPerson(
+        first.id,
+        { personId: known.person_id, newName: null, role: 'potential-victim' },
+        supervisor,
+        supervisorActor,
+      )
   }
   if (second?.officer_in_charge) {
     const oic = await demoUser(db, second.officer_in_charge)
     const actor = { ...SYSTEM_ACTOR, userId: oic.id }
     const member = other(oic.id, 1)
     await cases.addMember(second.id, { userId: member, duty: 'victim' }, oic, actor)
-    await cases.removeMember(second.id, { userId: member, reason: 'Moved to the County Lines job in Blackpool' }, oic, actor)
+    await cases.removeMember(
+      second.id,
+      { userId: member, reason: 'Moved to the County Lines job in Blackpool' },
+      oic,
+      actor,
+    )
   }
   if (third?.officer_in_charge) {
-    await cases.update(third.id, { officerInChargeId: other(third.officer_in_charge, 2), reason: 'The officer in charge is on a six-week course' }, supervisor, supervisorActor)
+    await cases.update(
+      third.id,
+      { officerInChargeId: other(third.officer_in_charge, 2), reason: 'The officer in charge is on a six-week course' },
+      supervisor,
+      supervisorActor,
+    )
   }
   // A restricted live job: it exists only for its team (the officer in charge, one DC on the victims' side) and
   // the supervisors; every other DC, the PCSO and the analyst get "page not found", as for a job that never was.
   if (fourth?.officer_in_charge) {
-    await cases.update(fourth.id, { restricted: true, reason: 'Covert phase: a suspect has a relative in the force' }, supervisor, supervisorActor)
+    await cases.update(
+      fourth.id,
+      { restricted: true, reason: 'Covert phase: a suspect has a relative in the force' },
+      supervisor,
+      supervisorActor,
+    )
     const oic = await demoUser(db, fourth.officer_in_charge)
-    await cases.addMember(fourth.id, { userId: other(oic.id, 3), duty: 'victim' }, oic, { ...SYSTEM_ACTOR, userId: oic.id })
+    await cases.addMember(fourth.id, { userId: other(oic.id, 3), duty: 'victim' }, oic, {
+      ...SYSTEM_ACTOR,
+      userId: oic.id,
+    })
   }
 
   // County Lines work as the team records it: the deal line and who runs it, the tasks, and the events (an
   // arrest with its time, a visit known only by its day). Numbers are from Ofcom's drama range.
-  const lines = await db.selectFrom('cases').select(['id', 'officer_in_charge']).where('kind', '=', 'county-lines').where('restricted', '=', false).where('officer_in_charge', 'is not', null).orderBy('created_at').limit(3).execute()
+  const lines = await db
+    .selectFrom('cases')
+    .select(['id', 'officer_in_charge'])
+    .where('kind', '=', 'county-lines')
+    .where('restricted', '=', false)
+    .where('officer_in_charge', 'is not', null)
+    .orderBy('created_at')
+    .limit(3)
+    .execute()
   const LINE_NAMES = ['Bando', 'Jay line', 'Tiny line']
   for (const [i, line] of lines.entries()) {
     const oic = await demoUser(db, line.officer_in_charge!)
     const actor = { ...SYSTEM_ACTOR, userId: oic.id }
-    const runner = await db.selectFrom('case_people').select('person_id').where('case_id', '=', line.id).orderBy('person_id').executeTakeFirst()
-    await cases.addDealLine(line.id, { number: `07700 900${String(100 + i * 7).padStart(3, '0')}`, lineName: LINE_NAMES[i], area: ['Riverton town centre', 'Eastfield estate', 'Harbour Road'][i], activeFrom: null, activeTo: null, personId: runner?.person_id ?? null, relation: 'works' }, oic, actor)
+    const runner = await db
+      .selectFrom('case_people')
+      .select('person_id')
+      .where('case_id', '=', line.id)
+      .orderBy('person_id')
+      .executeTakeFirst()
+    await cases.addDealLine(
+      line.id,
+      {
+        number: `07700 900${String(100 + i * 7).padStart(3, '0')}`,
+        lineName: LINE_NAMES[i],
+        area: ['Riverton town centre', 'Eastfield estate', 'Harbour Road'][i],
+        activeFrom: null,
+        activeTo: null,
+        personId: runner?.person_id ?? null,
+        relation: 'works',
+      },
+      oic,
+      actor,
+    )
     // A cuckooed address on the first two lines: the flat taken over, and its occupant with their vulnerability.
     if (i < 2) {
-      await cases.addCuckooedAddress(line.id, { addressLine1: ['Flat 4, Canal View', '12 Mill Lane'][i], town: 'Riverton', postcode: null, occupantName: ['Gary Holt', 'Maureen Pike'][i], vulnerability: ['Heroin user; the line’s runners moved in after giving him credit', 'Learning disability; lives alone since her mother died'][i] }, oic, actor)
+      await cases.addCuckooedAddress(
+        line.id,
+        {
+          addressLine1: ['Flat 4, Canal View', '12 Mill Lane'][i],
+          town: 'Riverton',
+          postcode: null,
+          occupantName: ['Gary Holt', 'Maureen Pike'][i],
+          vulnerability: [
+            'Heroin user; the line’s runners moved in after giving him credit',
+            'Learning disability; lives alone since her mother died',
+          ][i],
+        },
+        oic,
+        actor,
+      )
     }
-    await cases.addTask(line.id, { title: ['Download the seized handset', 'Safe and well visit to the cuckooed address', 'Request the line’s call data'][i], ownerId: oic.id, dueOn: null }, oic, actor)
+    await cases.addTask(
+      line.id,
+      {
+        title: [
+          'Download the seized handset',
+          'Safe and well visit to the cuckooed address',
+          'Request the line’s call data',
+        ][i],
+        ownerId: oic.id,
+        dueOn: null,
+      },
+      oic,
+      actor,
+    )
     const day = new Date(Date.now() - (10 + i * 9) * 86_400_000)
-    await cases.addEvent(line.id, { kind: 'arrest', occurredAt: new Date(day.getTime() + 6 * 3_600_000), timeKnown: true, summary: 'Arrested on the line’s handset at the address', personIds: runner ? [runner.person_id] : [], locationId: null }, oic, actor)
-    await cases.addEvent(line.id, { kind: 'premises-visit', occurredAt: new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() - 2)), timeKnown: false, summary: 'Visited the address with the neighbourhood team', personIds: [], locationId: null }, oic, actor)
+    await cases.addEvent(
+      line.id,
+      {
+        kind: 'arrest',
+        occurredAt: new Date(day.getTime() + 6 * 3_600_000),
+        timeKnown: true,
+        summary: 'Arrested on the line’s handset at the address',
+        personIds: runner ? [runner.person_id] : [],
+        locationId: null,
+      },
+      oic,
+      actor,
+    )
+    await cases.addEvent(
+      line.id,
+      {
+        kind: 'premises-visit',
+        occurredAt: new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() - 2)),
+        timeKnown: false,
+        summary: 'Visited the address with the neighbourhood team',
+        personIds: [],
+        locationId: null,
+      },
+      oic,
+      actor,
+    )
   }
 }
 
@@ -234,7 +451,11 @@ export function formatCredentials(credentials: DemoCredentials): string {
         `  Add it to an authenticator app (time based), or print the current code with: npx lantern totp --secret ${credentials.mfaSecret}`,
       ]
     : []
-  return [`Demo sign-in (synthetic data). Every demo user has the password: ${credentials.password}`, ...mfa, ...lines].join('\n')
+  return [
+    `Demo sign-in (synthetic data). Every demo user has the password: ${credentials.password}`,
+    ...mfa,
+    ...lines,
+  ].join('\n')
 }
 
 export async function demoReferralCount(db: Db): Promise<number> {

@@ -13,9 +13,13 @@ const HOUR = 3_600_000
  * urgency flag is derived as it would be, and THRIVE gradings by the triaging sergeant, so the queue shows urgent
  * work first with its reasons and the referral pages show a grading. Every name, place and story is invented.
  */
-export async function loadDemoTriage(db: Db, options: { recorderEmail: string; graderEmail: string; now?: Date }): Promise<{ urgent: string[]; graded: string[] }> {
+export async function loadDemoTriage(
+  db: Db,
+  options: { recorderEmail: string; graderEmail: string; now?: Date },
+): Promise<{ urgent: string[]; graded: string[] }> {
   const now = options.now ?? new Date()
-  const byEmail = async (email: string) => (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst())?.id ?? null
+  const byEmail = async (email: string) =>
+    (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst())?.id ?? null
   const [recorder, grader] = [await byEmail(options.recorderEmail), await byEmail(options.graderEmail)]
   const referrals = createReferralService(db, { triageSlaHours: 72 })
   const recorderActor = { ...SYSTEM_ACTOR, userId: recorder }
@@ -33,7 +37,12 @@ export async function loadDemoTriage(db: Db, options: { recorderEmail: string; g
         'A neighbour called the helpline about a girl who looked about 16 serving customers at the nail bar on Market Place after midnight. ' +
         'A man in a grey van drops her off and collects her, and holds her phone. The caller saw her there again last night: it is still happening.',
       people: [
-        { names: ['Girl at the nail bar (name not known)'], approximateAge: 16, gender: 'female', role: 'potential-victim' },
+        {
+          names: ['Girl at the nail bar (name not known)'],
+          approximateAge: 16,
+          gender: 'female',
+          role: 'potential-victim',
+        },
         { names: ['Driver of the grey van'], approximateAge: 35, gender: 'male', role: 'suspected-exploiter' },
       ],
       locations: [{ addressLine1: '3 Market Place', town: 'Riverton', premisesType: 'nail-bar' }],
@@ -46,10 +55,16 @@ export async function loadDemoTriage(db: Db, options: { recorderEmail: string; g
   // A public report, made as the public "report a concern" pages make it (no one signed in).
   const report = reportToReferral(
     {
-      what: { what: 'A man working at the hand car wash had a bandage on his arm that was bleeding through. He said the boss hit him when he asked for his wages.' },
+      what: {
+        what: 'A man working at the hand car wash had a bandage on his arm that was bleeding through. He said the boss hit him when he asked for his wages.',
+      },
       where: { place: 'Hand car wash behind the retail park, Station Road', town: 'Northgate', postcode: '' },
       when: { when: 'today', ongoing: 'yes', details: 'This morning, about 9am' },
-      people: { description: 'Man, about 30, thin, no gloves or boots', signs: ['injuries', 'frightened', 'living-at-work'], seemed: 'Frightened and in pain' },
+      people: {
+        description: 'Man, about 30, thin, no gloves or boots',
+        signs: ['injuries', 'frightened', 'living-at-work'],
+        seemed: 'Frightened and in pain',
+      },
       contact: { name: '', phone: '', email: '' },
     },
     { language: 'en', languageName: 'English', receivedAt: new Date(at(20)) },
@@ -62,8 +77,11 @@ export async function loadDemoTriage(db: Db, options: { recorderEmail: string; g
       source: 'partner-agency',
       referringOrganisation: 'Housing association',
       referrerName: 'Tenancy officer',
-      summary: 'A woman came to the housing office saying she had left the house where she cleaned and cooked for a family for two years without pay. She says the family threatened to report her to immigration if she left.',
-      people: [{ names: ['Woman at the housing office'], approximateAge: 34, gender: 'female', role: 'potential-victim' }],
+      summary:
+        'A woman came to the housing office saying she had left the house where she cleaned and cooked for a family for two years without pay. She says the family threatened to report her to immigration if she left.',
+      people: [
+        { names: ['Woman at the housing office'], approximateAge: 34, gender: 'female', role: 'potential-victim' },
+      ],
       exploitationTypes: ['domestic-servitude'],
       indicators: ['no-safe-place', 'threats'],
     }),
@@ -85,7 +103,14 @@ export async function loadDemoTriage(db: Db, options: { recorderEmail: string; g
     engagementRationale: 'Has not yet spoken to police; an ISA may help.',
     ...overrides,
   })
-  await referrals.grade(girl.id, grade({ vulnerabilityRationale: 'Possibly a child (looked about 16); no phone of her own; works at night.', engagementRationale: 'Not yet spoken to; a female officer and an interpreter may help.' }), graderActor)
+  await referrals.grade(
+    girl.id,
+    grade({
+      vulnerabilityRationale: 'Possibly a child (looked about 16); no phone of her own; works at night.',
+      engagementRationale: 'Not yet spoken to; a female officer and an interpreter may help.',
+    }),
+    graderActor,
+  )
   await referrals.grade(
     noSafePlace.id,
     grade({

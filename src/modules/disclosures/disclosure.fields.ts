@@ -26,6 +26,7 @@ export const isProtectedField = (field: DisclosableField) => DISCLOSABLE_FIELDS[
 
 export const LAWFUL_BASES = {
   'dpa-2018-part-3': 'Data Protection Act 2018 Part 3: law enforcement processing',
-  'uk-gdpr-safeguarding': 'UK GDPR: safeguarding (Article 6(1)(e) with Article 9(2)(g) and DPA 2018 Schedule 1 paragraph 18)',
+  'uk-gdpr-safeguarding':
+    'UK GDPR: safeguarding (Article 6(1)(e) with Article 9(2)(g) and DPA 2018 Schedule 1 paragraph 18)',
 } as const
 export type LawfulBasis = keyof typeof LAWFUL_BASES

@@ -10,13 +10,24 @@ import { addCalendarDays, formatDate, formatDateTime, londonDate } from '#src/sh
 import { countryName, languageName } from '#src/shared/reference-data.ts'
 import { describeAge, SUBJECT_ROLES } from '#src/modules/people/index.ts'
 import { EXPLOITATION_TYPES } from '#src/modules/referrals/index.ts'
-import { DISCLOSABLE_FIELDS, FIELD_KEYS, isDisclosableField, LAWFUL_BASES, type DisclosableField, type LawfulBasis } from './disclosure.fields.ts'
+import {
+  DISCLOSABLE_FIELDS,
+  FIELD_KEYS,
+  isDisclosableField,
+  LAWFUL_BASES,
+  type DisclosableField,
+  type LawfulBasis,
+} from './disclosure.fields.ts'
 import { DisclosureError } from './disclosure.service.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
 
-const fieldItems = FIELD_KEYS.map((key) => ({ value: key, text: DISCLOSABLE_FIELDS[key].label, protects: DISCLOSABLE_FIELDS[key].protects }))
+const fieldItems = FIELD_KEYS.map((key) => ({
+  value: key,
+  text: DISCLOSABLE_FIELDS[key].label,
+  protects: DISCLOSABLE_FIELDS[key].protects,
+}))
 const fieldLabel = (f: string) => (isDisclosableField(f) ? DISCLOSABLE_FIELDS[f].label : f)
 
 /** Staff: agreements, and sharing part of a person's record with a partner. Partners: what was shared with them. */
@@ -29,7 +40,11 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
   }
 
   // ── Agreements ──────────────────────────────────────────────────────────────────────────────────────────
-  async function showAgreements(request: FastifyRequest, reply: FastifyReply, state: { values?: Body; errors?: FieldErrors } = {}) {
+  async function showAgreements(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: { values?: Body; errors?: FieldErrors } = {},
+  ) {
     const today = londonDate()
     const errors = state.errors ?? {}
     return reply.page('disclosures/views/agreements.njk', {
@@ -48,7 +63,16 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
       basisItems: Object.entries(LAWFUL_BASES).map(([value, text]) => ({ value, text })),
       values: state.values ?? { 'startsOn-day': '', agencyIds: [], allowedFields: [] },
       errors,
-      errorList: errorSummary(errors, ['title', 'agencyIds', 'purposes', 'lawfulBasis', 'allowedFields', 'startsOn-day', 'reviewOn-day', 'endsOn-day']),
+      errorList: errorSummary(errors, [
+        'title',
+        'agencyIds',
+        'purposes',
+        'lawfulBasis',
+        'allowedFields',
+        'startsOn-day',
+        'reviewOn-day',
+        'endsOn-day',
+      ]),
     })
   }
 
@@ -58,7 +82,11 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
     const body = request.body ?? {}
     const errors: FieldErrors = {}
     const dates: Record<string, string> = {}
-    for (const [prefix, label] of [['startsOn', 'Start date'], ['reviewOn', 'Review date'], ['endsOn', 'End date']] as const) {
+    for (const [prefix, label] of [
+      ['startsOn', 'Start date'],
+      ['reviewOn', 'Review date'],
+      ['endsOn', 'End date'],
+    ] as const) {
       const check = checkDateInput(dateParts(body, prefix), label, { required: true })
       if (check.ok) dates[prefix] = check.value!
       else errors[`${prefix}-${check.part}`] = check.message
@@ -82,7 +110,11 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
     try {
       await disclosures.recordAgreement(input, actorOf(request))
     } catch (error) {
-      if (error instanceof DisclosureError && error.code === 'invalid') return showAgreements(request, reply.code(400), { values: body, errors: { [error.field ?? 'title']: error.message } })
+      if (error instanceof DisclosureError && error.code === 'invalid')
+        return showAgreements(request, reply.code(400), {
+          values: body,
+          errors: { [error.field ?? 'title']: error.message },
+        })
       throw error
     }
     await request.flash(`Agreement ‘${input.title.trim()}’ recorded`)
@@ -90,10 +122,15 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
   })
 
   // ── Sharing a person's record ──────────────────────────────────────────────────────────────────────────
-  async function showPersonDisclosures(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { values?: Body; errors?: FieldErrors } = {}) {
+  async function showPersonDisclosures(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    state: { values?: Body; errors?: FieldErrors } = {},
+  ) {
     const personId = id(request)
     const person = await services.people.view(personId, userOf(request), actorOf(request)).catch((error: unknown) => {
-      if (error instanceof Error && 'code' in error && error.code === 'not-found') throw new NotFoundError('Person not found')
+      if (error instanceof Error && 'code' in error && error.code === 'not-found')
+        throw new NotFoundError('Person not found')
       throw error
     })
     const today = londonDate()
@@ -104,7 +141,10 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
     // the wording says neither which nor how many), and is not offered it to share.
     const mayShare = (field: DisclosableField) => {
       const protects: string | null = DISCLOSABLE_FIELDS[field].protects
-      return protects === null || (protects === 'immigration-status' ? can(request.user, 'immigration-status:view') : person.facet.visible)
+      return (
+        protects === null ||
+        (protects === 'immigration-status' ? can(request.user, 'immigration-status:view') : person.facet.visible)
+      )
     }
     const sharedLabel = (fields: string[]) => {
       const shown = fields.filter((f) => !isDisclosableField(f) || mayShare(f)).map(fieldLabel)
@@ -119,20 +159,40 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
         fieldsLabel: sharedLabel(d.fields),
         expires: formatDate(d.expires_at),
         made: formatDateTime(d.created_at),
-        state: d.revoked_at ? 'Revoked' : d.status === 'awaiting-approval' ? 'Waiting for a supervisor' : d.live ? 'Live' : 'Expired',
+        state: d.revoked_at
+          ? 'Revoked'
+          : d.status === 'awaiting-approval'
+            ? 'Waiting for a supervisor'
+            : d.live
+              ? 'Live'
+              : 'Expired',
       })),
       agencies: await services.partners.list(),
       agreements: (await disclosures.listAgreements()).filter((a) => a.ends_on >= today && a.starts_on <= today),
       fieldItems: fieldItems.filter((item) => mayShare(item.value)),
       canApprove: can(request.user, 'disclosure:approve'),
-      values: state.values ?? { 'expiresOn-day': String(Number(defaultEnd.slice(8))), 'expiresOn-month': String(Number(defaultEnd.slice(5, 7))), 'expiresOn-year': defaultEnd.slice(0, 4), fields: [] },
+      values: state.values ?? {
+        'expiresOn-day': String(Number(defaultEnd.slice(8))),
+        'expiresOn-month': String(Number(defaultEnd.slice(5, 7))),
+        'expiresOn-year': defaultEnd.slice(0, 4),
+        fields: [],
+      },
       errors,
-      errorList: errorSummary(errors, ['agencyId', 'agreementId', 'purpose', 'fields', 'protectedBasis', 'expiresOn-day']),
+      errorList: errorSummary(errors, [
+        'agencyId',
+        'agreementId',
+        'purpose',
+        'fields',
+        'protectedBasis',
+        'expiresOn-day',
+      ]),
     })
   }
 
   const share = { config: { access: 'disclosure:make' as const } }
-  app.get<{ Params: Params }>('/people/:id/disclosures', share, (request, reply) => showPersonDisclosures(request, reply))
+  app.get<{ Params: Params }>('/people/:id/disclosures', share, (request, reply) =>
+    showPersonDisclosures(request, reply),
+  )
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/disclosures', share, async (request, reply) => {
     const body = request.body ?? {}
@@ -150,38 +210,66 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
     try {
       outcome = await disclosures.disclose(
         id(request),
-        { agencyId, agreementId, purpose: asString(body.purpose).slice(0, 2000), fields: asArray(body.fields), expiresOn: expiry.ok ? expiry.value! : '', protectedBasis: asString(body.protectedBasis).slice(0, 1000) },
+        {
+          agencyId,
+          agreementId,
+          purpose: asString(body.purpose).slice(0, 2000),
+          fields: asArray(body.fields),
+          expiresOn: expiry.ok ? expiry.value! : '',
+          protectedBasis: asString(body.protectedBasis).slice(0, 1000),
+        },
         userOf(request),
         actorOf(request),
       )
     } catch (error) {
-      if (error instanceof DisclosureError && (error.code === 'invalid' || error.code === 'forbidden')) return showPersonDisclosures(request, reply.code(error.status), { values: body, errors: { [error.field ?? 'fields']: error.message } })
+      if (error instanceof DisclosureError && (error.code === 'invalid' || error.code === 'forbidden'))
+        return showPersonDisclosures(request, reply.code(error.status), {
+          values: body,
+          errors: { [error.field ?? 'fields']: error.message },
+        })
       throw error
     }
-    await request.flash(outcome.status === 'live' ? 'Shared. The agency can see the chosen fields until the end date.' : 'Waiting for a supervisor: protected fields are shared only once they approve.')
+    await request.flash(
+      outcome.status === 'live'
+        ? 'Shared. The agency can see the chosen fields until the end date.'
+        : 'Waiting for a supervisor: protected fields are shared only once they approve.',
+    )
     return reply.redirect(`/people/${id(request)}/disclosures`, 303)
   })
 
-  app.post<{ Params: Params; Body: Body }>('/disclosures/:id/approve', { config: { access: 'disclosure:approve' } }, async (request, reply) => {
-    const personId = asString(request.body?.personId)
-    try {
-      await disclosures.approve(id(request), asString(request.body?.protectedBasis).slice(0, 1000), userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof DisclosureError && error.code === 'not-found') throw new NotFoundError(error.message)
-      if (error instanceof DisclosureError && isUuid(personId)) {
-        await request.flash(`Not approved: ${error.message}`)
-        return reply.redirect(`/people/${personId}/disclosures`, 303)
+  app.post<{ Params: Params; Body: Body }>(
+    '/disclosures/:id/approve',
+    { config: { access: 'disclosure:approve' } },
+    async (request, reply) => {
+      const personId = asString(request.body?.personId)
+      try {
+        await disclosures.approve(
+          id(request),
+          asString(request.body?.protectedBasis).slice(0, 1000),
+          userOf(request),
+          actorOf(request),
+        )
+      } catch (error) {
+        if (error instanceof DisclosureError && error.code === 'not-found') throw new NotFoundError(error.message)
+        if (error instanceof DisclosureError && isUuid(personId)) {
+          await request.flash(`Not approved: ${error.message}`)
+          return reply.redirect(`/people/${personId}/disclosures`, 303)
+        }
+        throw error
       }
-      throw error
-    }
-    await request.flash('Approved and shared')
-    return reply.redirect(isUuid(personId) ? `/people/${personId}/disclosures` : '/', 303)
-  })
+      await request.flash('Approved and shared')
+      return reply.redirect(isUuid(personId) ? `/people/${personId}/disclosures` : '/', 303)
+    },
+  )
 
   app.post<{ Params: Params; Body: Body }>('/disclosures/:id/revoke', share, async (request, reply) => {
     const personId = asString(request.body?.personId)
     try {
-      const revoked = await disclosures.revoke(id(request), asString(request.body?.reason).slice(0, 1000), actorOf(request))
+      const revoked = await disclosures.revoke(
+        id(request),
+        asString(request.body?.reason).slice(0, 1000),
+        actorOf(request),
+      )
       await request.flash('Revoked. The agency can no longer see it.')
       return reply.redirect(`/people/${revoked.personId}/disclosures`, 303)
     } catch (error) {
@@ -201,7 +289,14 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
     return reply.page('disclosures/views/partner-list.njk', {
       pageTitle: 'Shared with your agency',
       agency,
-      disclosures: live.map((d, i) => ({ id: d.id, label: d.person_name ?? `Person ${i + 1}`, purpose: d.purpose, fieldsLabel: d.fields.map(fieldLabel).join(', '), expires: formatDate(d.expires_at), shared: formatDate(d.created_at) })),
+      disclosures: live.map((d, i) => ({
+        id: d.id,
+        label: d.person_name ?? `Person ${i + 1}`,
+        purpose: d.purpose,
+        fieldsLabel: d.fields.map(fieldLabel).join(', '),
+        expires: formatDate(d.expires_at),
+        shared: formatDate(d.created_at),
+      })),
     })
   })
 
@@ -226,15 +321,54 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
         has.has('name') ? { key: 'Names', value: values.names.map((n) => n.full_name).join('; ') } : null,
         has.has('date-of-birth') ? { key: 'Age', value: describeAge(person) } : null,
         has.has('gender') ? { key: 'Gender', value: person.gender } : null,
-        has.has('nationality') ? { key: 'Nationality', value: person.nationalities.map(countryName).join(', ') || 'Not known' } : null,
-        has.has('languages') ? { key: 'Languages', value: person.languages.map(languageName).join(', ') || 'Not known' } : null,
-        has.has('address') ? { key: 'Addresses and places', value: values.places.map((p) => `${p.text} (${p.relation.replace(/-/g, ' ')})`).join('; ') || 'None recorded' } : null,
-        has.has('phone') ? { key: 'Phone numbers', value: values.phones.map((p) => p.display).join(', ') || 'None recorded' } : null,
-        has.has('exploitation-types') ? { key: 'Types of exploitation reported', value: [...new Set(values.referrals.flatMap((r) => r.exploitation_types))].map(EXPLOITATION_TYPES.label).join(', ') || 'None recorded' } : null,
-        has.has('nrm-status') ? { key: 'NRM', value: values.nrm.map((n) => `Referred ${formatDate(n.submitted_on)}${(n.events ?? []).map((e) => `; ${e.kind.replace(/-/g, ' ')}${e.outcome ? ` ${e.outcome}` : ''} ${formatDate(e.on)}`).join('')}`).join(' | ') || 'No NRM referral' } : null,
-        has.has('immigration-status') ? { key: 'Immigration status', value: values.immigration?.status ?? 'Not recorded' } : null,
+        has.has('nationality')
+          ? { key: 'Nationality', value: person.nationalities.map(countryName).join(', ') || 'Not known' }
+          : null,
+        has.has('languages')
+          ? { key: 'Languages', value: person.languages.map(languageName).join(', ') || 'Not known' }
+          : null,
+        has.has('address')
+          ? {
+              key: 'Addresses and places',
+              value:
+                values.places.map((p) => `${p.text} (${p.relation.replace(/-/g, ' ')})`).join('; ') || 'None recorded',
+            }
+          : null,
+        has.has('phone')
+          ? { key: 'Phone numbers', value: values.phones.map((p) => p.display).join(', ') || 'None recorded' }
+          : null,
+        has.has('exploitation-types')
+          ? {
+              key: 'Types of exploitation reported',
+              value:
+                [...new Set(values.referrals.flatMap((r) => r.exploitation_types))]
+                  .map(EXPLOITATION_TYPES.label)
+                  .join(', ') || 'None recorded',
+            }
+          : null,
+        has.has('nrm-status')
+          ? {
+              key: 'NRM',
+              value:
+                values.nrm
+                  .map(
+                    (n) =>
+                      `Referred ${formatDate(n.submitted_on)}${(n.events ?? []).map((e) => `; ${e.kind.replace(/-/g, ' ')}${e.outcome ? ` ${e.outcome}` : ''} ${formatDate(e.on)}`).join('')}`,
+                  )
+                  .join(' | ') || 'No NRM referral',
+            }
+          : null,
+        has.has('immigration-status')
+          ? { key: 'Immigration status', value: values.immigration?.status ?? 'Not recorded' }
+          : null,
       ].filter((r) => r !== null),
-      reports: has.has('referral-summary') ? values.referrals.map((r) => ({ received: formatDate(r.received_at), role: SUBJECT_ROLES.label(r.role), types: r.exploitation_types.map(EXPLOITATION_TYPES.label).join(', ') })) : [],
+      reports: has.has('referral-summary')
+        ? values.referrals.map((r) => ({
+            received: formatDate(r.received_at),
+            role: SUBJECT_ROLES.label(r.role),
+            types: r.exploitation_types.map(EXPLOITATION_TYPES.label).join(', '),
+          }))
+        : [],
     })
   })
 }

@@ -28,12 +28,49 @@ export async function findAgreement(db: Queryable, id: string): Promise<Agreemen
   return (await sql<AgreementRow>`${agreementSelect} WHERE a.id = ${id}`.execute(db)).rows[0]
 }
 
-export async function insertAgreement(db: Queryable, row: { id: string; title: string; purposes: string; lawful_basis: string; allowed_fields: string[]; starts_on: string; review_on: string; ends_on: string; created_by: string | null }, agencyIds: string[]): Promise<void> {
+export async function insertAgreement(
+  db: Queryable,
+  row: {
+    id: string
+    title: string
+    purposes: string
+    lawful_basis: string
+    allowed_fields: string[]
+    starts_on: string
+    review_on: string
+    ends_on: string
+    created_by: string | null
+  },
+  agencyIds: string[],
+): Promise<void> {
   await db.insertInto('sharing_agreements').values(row).execute()
-  await db.insertInto('sharing_agreement_parties').values(agencyIds.map((agency_id) => ({ agreement_id: row.id, agency_id }))).execute()
+  await db
+    .insertInto('sharing_agreement_parties')
+    .values(agencyIds.map((agency_id) => ({ agreement_id: row.id, agency_id })))
+    .execute()
 }
 
-export type DisclosureRow = Pick<Row<'disclosures'>, 'id' | 'person_id' | 'agency_id' | 'agreement_id' | 'purpose' | 'fields' | 'expires_at' | 'status' | 'protected_basis' | 'revoked_at' | 'revoke_reason' | 'created_at'> & { agency_name: string; agreement_title: string; lawful_basis: string; created_by_name: string | null; live: boolean }
+export type DisclosureRow = Pick<
+  Row<'disclosures'>,
+  | 'id'
+  | 'person_id'
+  | 'agency_id'
+  | 'agreement_id'
+  | 'purpose'
+  | 'fields'
+  | 'expires_at'
+  | 'status'
+  | 'protected_basis'
+  | 'revoked_at'
+  | 'revoke_reason'
+  | 'created_at'
+> & {
+  agency_name: string
+  agreement_title: string
+  lawful_basis: string
+  created_by_name: string | null
+  live: boolean
+}
 
 const disclosureSelect = sql`
   SELECT d.id, d.person_id, d.agency_id, g.name AS agency_name, d.agreement_id, a.title AS agreement_title, a.lawful_basis,
@@ -45,7 +82,9 @@ const disclosureSelect = sql`
   LEFT JOIN users u ON u.id = d.created_by`
 
 export async function listDisclosuresForPerson(db: Queryable, personId: string): Promise<DisclosureRow[]> {
-  return (await sql<DisclosureRow>`${disclosureSelect} WHERE d.person_id = ${personId} ORDER BY d.created_at DESC`.execute(db)).rows
+  return (
+    await sql<DisclosureRow>`${disclosureSelect} WHERE d.person_id = ${personId} ORDER BY d.created_at DESC`.execute(db)
+  ).rows
 }
 
 export async function findDisclosure(db: Queryable, id: string): Promise<DisclosureRow | undefined> {
@@ -53,7 +92,10 @@ export async function findDisclosure(db: Queryable, id: string): Promise<Disclos
 }
 
 /** Live disclosures to one agency: the only rows a partner user can ever reach. */
-export async function listLiveForAgency(db: Queryable, agencyId: string): Promise<(DisclosureRow & { person_name: string | null })[]> {
+export async function listLiveForAgency(
+  db: Queryable,
+  agencyId: string,
+): Promise<(DisclosureRow & { person_name: string | null })[]> {
   return (
     await sql<DisclosureRow & { person_name: string | null }>`
       SELECT x.*, CASE WHEN 'name' = ANY(x.fields) THEN ${displayName('x.person_id')} END AS person_name
@@ -64,18 +106,52 @@ export async function listLiveForAgency(db: Queryable, agencyId: string): Promis
 
 export async function insertDisclosure(
   db: Queryable,
-  row: { id: string; person_id: string; agency_id: string; agreement_id: string; purpose: string; fields: string[]; expires_at: Date; status: string; protected_basis: string | null; approved_by: string | null; approved_at: Date | null; created_by: string | null },
+  row: {
+    id: string
+    person_id: string
+    agency_id: string
+    agreement_id: string
+    purpose: string
+    fields: string[]
+    expires_at: Date
+    status: string
+    protected_basis: string | null
+    approved_by: string | null
+    approved_at: Date | null
+    created_by: string | null
+  },
 ): Promise<void> {
   await db.insertInto('disclosures').values(row).execute()
 }
 
-export async function approveDisclosure(db: Queryable, id: string, userId: string | null, basis: string): Promise<boolean> {
-  const result = await db.updateTable('disclosures').set({ status: 'live', approved_by: userId, approved_at: new Date(), protected_basis: basis }).where('id', '=', id).where('status', '=', 'awaiting-approval').where('revoked_at', 'is', null).executeTakeFirst()
+export async function approveDisclosure(
+  db: Queryable,
+  id: string,
+  userId: string | null,
+  basis: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('disclosures')
+    .set({ status: 'live', approved_by: userId, approved_at: new Date(), protected_basis: basis })
+    .where('id', '=', id)
+    .where('status', '=', 'awaiting-approval')
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
   return result.numUpdatedRows > 0n
 }
 
-export async function revokeDisclosure(db: Queryable, id: string, userId: string | null, reason: string): Promise<boolean> {
-  const result = await db.updateTable('disclosures').set({ revoked_at: new Date(), revoked_by: userId, revoke_reason: reason }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()
+export async function revokeDisclosure(
+  db: Queryable,
+  id: string,
+  userId: string | null,
+  reason: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('disclosures')
+    .set({ revoked_at: new Date(), revoked_by: userId, revoke_reason: reason })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
   return result.numUpdatedRows > 0n
 }
 
@@ -90,9 +166,20 @@ export type CarriedRecords = { locations?: string[]; objects?: string[]; referra
  * is written about everyone involved and names others (docs/threat-model.md, "Disclosure minimisation").
  */
 export async function readDisclosedFields(db: Queryable, personId: string, fields: ReadonlySet<string>) {
-  const person = await db.selectFrom('people').select(['date_of_birth', 'approximate_age', 'age_disputed', 'gender', 'nationalities', 'languages']).where('id', '=', personId).executeTakeFirst()
+  const person = await db
+    .selectFrom('people')
+    .select(['date_of_birth', 'approximate_age', 'age_disputed', 'gender', 'nationalities', 'languages'])
+    .where('id', '=', personId)
+    .executeTakeFirst()
   if (!person) return null
-  const names = fields.has('name') ? await db.selectFrom('person_names').select(['full_name', 'kind']).where('person_id', '=', personId).orderBy('position').execute() : []
+  const names = fields.has('name')
+    ? await db
+        .selectFrom('person_names')
+        .select(['full_name', 'kind'])
+        .where('person_id', '=', personId)
+        .orderBy('position')
+        .execute()
+    : []
   const places = fields.has('address')
     ? (
         await sql<{ location_id: string; relation: string; text: string }>`
@@ -103,7 +190,14 @@ export async function readDisclosedFields(db: Queryable, personId: string, field
       ).rows
     : []
   const phones = fields.has('phone')
-    ? (await sql<{ object_id: string; display: string }>`SELECT o.id AS object_id, o.display FROM entity_links l JOIN objects o ON o.id = l.to_id WHERE l.from_type = 'person' AND l.from_id = ${personId} AND l.to_type = 'object' AND o.kind = 'phone' ORDER BY l.created_at, l.id`.execute(db)).rows
+    ? (
+        await sql<{
+          object_id: string
+          display: string
+        }>`SELECT o.id AS object_id, o.display FROM entity_links l JOIN objects o ON o.id = l.to_id WHERE l.from_type = 'person' AND l.from_id = ${personId} AND l.to_type = 'object' AND o.kind = 'phone' ORDER BY l.created_at, l.id`.execute(
+          db,
+        )
+      ).rows
     : []
   const referrals =
     fields.has('referral-summary') || fields.has('exploitation-types')
@@ -118,17 +212,30 @@ export async function readDisclosedFields(db: Queryable, personId: string, field
       : []
   const nrm = fields.has('nrm-status')
     ? (
-        await sql<{ id: string; submitted_on: string; competent_authority: string | null; events: { kind: string; outcome: string | null; on: string }[] | null }>`
+        await sql<{
+          id: string
+          submitted_on: string
+          competent_authority: string | null
+          events: { kind: string; outcome: string | null; on: string }[] | null
+        }>`
           SELECT n.id, n.submitted_on::text, n.competent_authority,
             (SELECT json_agg(json_build_object('kind', e.kind, 'outcome', e.outcome, 'on', e.occurred_on) ORDER BY e.occurred_on) FROM nrm_events e WHERE e.nrm_referral_id = n.id) AS events
           FROM nrm_referrals n WHERE n.person_id = ${personId} ORDER BY n.submitted_on DESC`.execute(db)
       ).rows
     : []
-  const immigration = fields.has('immigration-status') ? await db.selectFrom('person_immigration_status').select(['status', 'recorded_at']).where('person_id', '=', personId).executeTakeFirst() : undefined
+  const immigration = fields.has('immigration-status')
+    ? await db
+        .selectFrom('person_immigration_status')
+        .select(['status', 'recorded_at'])
+        .where('person_id', '=', personId)
+        .executeTakeFirst()
+    : undefined
   const records: CarriedRecords = {
     ...(fields.has('address') ? { locations: [...new Set(places.map((p) => p.location_id))] } : {}),
     ...(fields.has('phone') ? { objects: phones.map((p) => p.object_id) } : {}),
-    ...(fields.has('referral-summary') || fields.has('exploitation-types') ? { referrals: referrals.map((r) => r.id) } : {}),
+    ...(fields.has('referral-summary') || fields.has('exploitation-types')
+      ? { referrals: referrals.map((r) => r.id) }
+      : {}),
     ...(fields.has('nrm-status') ? { nrmReferrals: nrm.map((n) => n.id) } : {}),
   }
   return { person, names, places, phones, referrals, nrm, immigration: immigration ?? null, records }

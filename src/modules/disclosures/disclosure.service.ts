@@ -7,15 +7,39 @@ import { defineDomainError } from '#src/platform/http/errors.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { formatDate, londonDate } from '#src/shared/dates.ts'
 import { victimFacetAccess } from '#src/modules/people/index.ts'
-import { DISCLOSABLE_FIELDS, isDisclosableField, isProtectedField, LAWFUL_BASES, type DisclosableField, type LawfulBasis } from './disclosure.fields.ts'
+import {
+  DISCLOSABLE_FIELDS,
+  isDisclosableField,
+  isProtectedField,
+  LAWFUL_BASES,
+  type DisclosableField,
+  type LawfulBasis,
+} from './disclosure.fields.ts'
 import * as repo from './disclosure.repository.ts'
 
 export const DisclosureError = defineDomainError('DisclosureError', { 'not-found': 404, invalid: 400, forbidden: 403 })
 
-export type AgreementInput = { title: string; purposes: string; lawfulBasis: string; agencyIds: string[]; allowedFields: string[]; startsOn: string; reviewOn: string; endsOn: string }
-export type DisclosureInput = { agencyId: string; agreementId: string; purpose: string; fields: string[]; expiresOn: string; protectedBasis?: string | null }
+export type AgreementInput = {
+  title: string
+  purposes: string
+  lawfulBasis: string
+  agencyIds: string[]
+  allowedFields: string[]
+  startsOn: string
+  reviewOn: string
+  endsOn: string
+}
+export type DisclosureInput = {
+  agencyId: string
+  agreementId: string
+  purpose: string
+  fields: string[]
+  expiresOn: string
+  protectedBasis?: string | null
+}
 
-const labels = (fields: readonly string[]) => fields.map((f) => (isDisclosableField(f) ? DISCLOSABLE_FIELDS[f].label : f)).join(', ')
+const labels = (fields: readonly string[]) =>
+  fields.map((f) => (isDisclosableField(f) ? DISCLOSABLE_FIELDS[f].label : f)).join(', ')
 
 /**
  * Need-to-know sharing: agreements, disclosures of the minimum fields, approval of protected fields, revocation,
@@ -44,20 +68,40 @@ export function createDisclosureService(db: Db) {
       if (!input.purposes.trim()) errors.push(['purposes', 'Enter the purposes the agreement allows sharing for'])
       if (!Object.hasOwn(LAWFUL_BASES, input.lawfulBasis)) errors.push(['lawfulBasis', 'Select the lawful basis'])
       if (input.agencyIds.length === 0) errors.push(['agencyIds', 'Select at least one partner agency'])
-      if (input.allowedFields.length === 0 || !input.allowedFields.every(isDisclosableField)) errors.push(['allowedFields', 'Select the categories of data the agreement allows'])
+      if (input.allowedFields.length === 0 || !input.allowedFields.every(isDisclosableField))
+        errors.push(['allowedFields', 'Select the categories of data the agreement allows'])
       if (input.endsOn < input.startsOn) errors.push(['endsOn-day', 'The end date must be on or after the start date'])
-      if (input.reviewOn > input.endsOn) errors.push(['reviewOn-day', 'The review date must be on or before the end date'])
+      if (input.reviewOn > input.endsOn)
+        errors.push(['reviewOn-day', 'The review date must be on or before the end date'])
       if (errors.length > 0) throw new DisclosureError('invalid', errors[0][1], errors[0][0])
       return inTransaction(db, async (trx) => {
         const known = await trx.selectFrom('agencies').select('id').where('id', 'in', input.agencyIds).execute()
-        if (known.length !== new Set(input.agencyIds).size) throw new DisclosureError('invalid', 'Select partner agencies from the list', 'agencyIds')
+        if (known.length !== new Set(input.agencyIds).size)
+          throw new DisclosureError('invalid', 'Select partner agencies from the list', 'agencyIds')
         const id = uuidv7()
         await repo.insertAgreement(
           trx,
-          { id, title: input.title.trim(), purposes: input.purposes.trim(), lawful_basis: input.lawfulBasis, allowed_fields: input.allowedFields, starts_on: input.startsOn, review_on: input.reviewOn, ends_on: input.endsOn, created_by: actor.userId },
+          {
+            id,
+            title: input.title.trim(),
+            purposes: input.purposes.trim(),
+            lawful_basis: input.lawfulBasis,
+            allowed_fields: input.allowedFields,
+            starts_on: input.startsOn,
+            review_on: input.reviewOn,
+            ends_on: input.endsOn,
+            created_by: actor.userId,
+          },
           [...new Set(input.agencyIds)],
         )
-        await appendAuditEvents(trx, actor, [{ action: 'agreement.recorded', subjectType: 'agreement', subjectId: id, details: { agencies: input.agencyIds, lawfulBasis: input.lawfulBasis, fields: input.allowedFields } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'agreement.recorded',
+            subjectType: 'agreement',
+            subjectId: id,
+            details: { agencies: input.agencyIds, lawfulBasis: input.lawfulBasis, fields: input.allowedFields },
+          },
+        ])
         return id
       })
     },
@@ -69,34 +113,84 @@ export function createDisclosureService(db: Db) {
      * written, when the agreement has ended, does not cover the agency, or does not allow a field. Protected
      * fields need a supervisor's approval with a lawful basis; requested by anyone else, the disclosure waits.
      */
-    async disclose(personId: string, input: DisclosureInput, user: CurrentUser, actor: Actor): Promise<{ id: string; status: 'live' | 'awaiting-approval' }> {
+    async disclose(
+      personId: string,
+      input: DisclosureInput,
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<{ id: string; status: 'live' | 'awaiting-approval' }> {
       const purpose = input.purpose.trim()
       const fields = [...new Set(input.fields)]
-      if (fields.length === 0) throw new DisclosureError('invalid', 'Select the fields to share: only what the agency needs', 'fields')
-      if (!fields.every(isDisclosableField)) throw new DisclosureError('invalid', 'Select fields from the list', 'fields')
+      if (fields.length === 0)
+        throw new DisclosureError('invalid', 'Select the fields to share: only what the agency needs', 'fields')
+      if (!fields.every(isDisclosableField))
+        throw new DisclosureError('invalid', 'Select fields from the list', 'fields')
       if (!purpose) throw new DisclosureError('invalid', 'Enter why the agency needs this information', 'purpose')
-      if (purpose.length > 1000) throw new DisclosureError('invalid', 'Purpose must be 1000 characters or fewer', 'purpose')
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) || input.expiresOn <= londonDate()) throw new DisclosureError('invalid', 'The disclosure must end on a date in the future', 'expiresOn-day')
+      if (purpose.length > 1000)
+        throw new DisclosureError('invalid', 'Purpose must be 1000 characters or fewer', 'purpose')
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) || input.expiresOn <= londonDate())
+        throw new DisclosureError('invalid', 'The disclosure must end on a date in the future', 'expiresOn-day')
       const protectedFields = fields.filter(isProtectedField)
       for (const field of protectedFields) {
-        if (!(await maySee(user, personId, field))) throw new DisclosureError('forbidden', `You cannot share ${DISCLOSABLE_FIELDS[field].label.toLowerCase()}: you cannot see it yourself`, 'fields')
+        if (!(await maySee(user, personId, field)))
+          throw new DisclosureError(
+            'forbidden',
+            `You cannot share ${DISCLOSABLE_FIELDS[field].label.toLowerCase()}: you cannot see it yourself`,
+            'fields',
+          )
       }
       const approver = protectedFields.length > 0 && can(user, 'disclosure:approve')
       const basis = input.protectedBasis?.trim() ?? ''
-      if (approver && !basis) throw new DisclosureError('invalid', 'Enter the lawful basis for sharing the protected fields', 'protectedBasis')
+      if (approver && !basis)
+        throw new DisclosureError(
+          'invalid',
+          'Enter the lawful basis for sharing the protected fields',
+          'protectedBasis',
+        )
       return inTransaction(db, async (trx) => {
-        if (!(await trx.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst())) throw new DisclosureError('not-found', 'Person not found')
-        const agency = await trx.selectFrom('agencies').select(['id', 'name']).where('id', '=', input.agencyId).where('active', '=', true).executeTakeFirst()
+        if (!(await trx.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst()))
+          throw new DisclosureError('not-found', 'Person not found')
+        const agency = await trx
+          .selectFrom('agencies')
+          .select(['id', 'name'])
+          .where('id', '=', input.agencyId)
+          .where('active', '=', true)
+          .executeTakeFirst()
         if (!agency) throw new DisclosureError('invalid', 'Select an agency from the list', 'agencyId')
         const agreement = await repo.findAgreement(trx, input.agreementId)
         if (!agreement) throw new DisclosureError('invalid', 'Select an information-sharing agreement', 'agreementId')
-        if (!agreement.parties.some((p) => p.id === agency.id)) throw new DisclosureError('invalid', `${agency.name} is not a party to ‘${agreement.title}’: choose an agreement that covers them`, 'agreementId')
+        if (!agreement.parties.some((p) => p.id === agency.id))
+          throw new DisclosureError(
+            'invalid',
+            `${agency.name} is not a party to ‘${agreement.title}’: choose an agreement that covers them`,
+            'agreementId',
+          )
         const today = londonDate()
-        if (agreement.ends_on < today) throw new DisclosureError('invalid', `‘${agreement.title}’ ended on ${formatDate(agreement.ends_on)}: it cannot be used to share`, 'agreementId')
-        if (agreement.starts_on > today) throw new DisclosureError('invalid', `‘${agreement.title}’ starts on ${formatDate(agreement.starts_on)}: it cannot be used yet`, 'agreementId')
+        if (agreement.ends_on < today)
+          throw new DisclosureError(
+            'invalid',
+            `‘${agreement.title}’ ended on ${formatDate(agreement.ends_on)}: it cannot be used to share`,
+            'agreementId',
+          )
+        if (agreement.starts_on > today)
+          throw new DisclosureError(
+            'invalid',
+            `‘${agreement.title}’ starts on ${formatDate(agreement.starts_on)}: it cannot be used yet`,
+            'agreementId',
+          )
         const notAllowed = fields.filter((f) => !agreement.allowed_fields.includes(f))
-        if (notAllowed.length > 0) throw new DisclosureError('invalid', `‘${agreement.title}’ does not allow sharing: ${labels(notAllowed)}`, 'fields')
-        if (input.expiresOn > agreement.ends_on) throw new DisclosureError('invalid', `The disclosure must end by ${formatDate(agreement.ends_on)}, when the agreement ends`, 'expiresOn-day')
+        if (notAllowed.length > 0)
+          throw new DisclosureError(
+            'invalid',
+            `‘${agreement.title}’ does not allow sharing: ${labels(notAllowed)}`,
+            'fields',
+          )
+        if (input.expiresOn > agreement.ends_on)
+          throw new DisclosureError(
+            'invalid',
+            `The disclosure must end by ${formatDate(agreement.ends_on)}, when the agreement ends`,
+            'expiresOn-day',
+          )
         const id = uuidv7()
         const status = protectedFields.length === 0 || approver ? 'live' : 'awaiting-approval'
         await repo.insertDisclosure(trx, {
@@ -114,14 +208,23 @@ export function createDisclosureService(db: Db) {
           created_by: actor.userId,
         })
         // What a live disclosure carries as it is made, by record id, so the DPO's reports find it from any of them.
-        const carried = status === 'live' ? (await repo.readDisclosedFields(trx, personId, new Set(fields)))?.records : undefined
+        const carried =
+          status === 'live' ? (await repo.readDisclosedFields(trx, personId, new Set(fields)))?.records : undefined
         await appendAuditEvents(trx, actor, [
           {
             action: status === 'live' ? 'disclosure.made' : 'disclosure.requested',
             subjectType: 'person',
             subjectId: personId,
             justification: purpose,
-            details: { disclosureId: id, agencyId: agency.id, agreementId: agreement.id, lawfulBasis: agreement.lawful_basis, fields, protectedApproved: approver, ...(carried ? { records: carried } : {}) },
+            details: {
+              disclosureId: id,
+              agencyId: agency.id,
+              agreementId: agreement.id,
+              lawfulBasis: agreement.lawful_basis,
+              fields,
+              protectedApproved: approver,
+              ...(carried ? { records: carried } : {}),
+            },
           },
         ])
         return { id, status }
@@ -129,15 +232,26 @@ export function createDisclosureService(db: Db) {
     },
 
     async approve(id: string, basis: string, user: CurrentUser, actor: Actor): Promise<void> {
-      if (!can(user, 'disclosure:approve')) throw new DisclosureError('forbidden', 'Only a supervisor can approve sharing protected fields')
-      if (!basis.trim()) throw new DisclosureError('invalid', 'Enter the lawful basis for sharing the protected fields', 'protectedBasis')
+      if (!can(user, 'disclosure:approve'))
+        throw new DisclosureError('forbidden', 'Only a supervisor can approve sharing protected fields')
+      if (!basis.trim())
+        throw new DisclosureError(
+          'invalid',
+          'Enter the lawful basis for sharing the protected fields',
+          'protectedBasis',
+        )
       const found = await repo.findDisclosure(db, id)
       if (!found) throw new DisclosureError('not-found', 'Disclosure not found')
       for (const field of found.fields.filter(isDisclosableField).filter(isProtectedField)) {
-        if (!(await maySee(user, found.person_id, field))) throw new DisclosureError('forbidden', `You cannot approve sharing ${DISCLOSABLE_FIELDS[field].label.toLowerCase()}: you cannot see it yourself`)
+        if (!(await maySee(user, found.person_id, field)))
+          throw new DisclosureError(
+            'forbidden',
+            `You cannot approve sharing ${DISCLOSABLE_FIELDS[field].label.toLowerCase()}: you cannot see it yourself`,
+          )
       }
       await inTransaction(db, async (trx) => {
-        if (!(await repo.approveDisclosure(trx, id, actor.userId, basis.trim()))) throw new DisclosureError('invalid', 'This disclosure is not waiting for approval', 'protectedBasis')
+        if (!(await repo.approveDisclosure(trx, id, actor.userId, basis.trim())))
+          throw new DisclosureError('invalid', 'This disclosure is not waiting for approval', 'protectedBasis')
         const carried = (await repo.readDisclosedFields(trx, found.person_id, new Set(found.fields)))?.records ?? {}
         await appendAuditEvents(trx, actor, [
           {
@@ -145,7 +259,14 @@ export function createDisclosureService(db: Db) {
             subjectType: 'person',
             subjectId: found.person_id,
             justification: basis.trim(),
-            details: { disclosureId: id, agencyId: found.agency_id, agreementId: found.agreement_id, lawfulBasis: found.lawful_basis, fields: found.fields, records: carried },
+            details: {
+              disclosureId: id,
+              agencyId: found.agency_id,
+              agreementId: found.agreement_id,
+              lawfulBasis: found.lawful_basis,
+              fields: found.fields,
+              records: carried,
+            },
           },
         ])
       })
@@ -156,8 +277,17 @@ export function createDisclosureService(db: Db) {
       const found = await repo.findDisclosure(db, id)
       if (!found) throw new DisclosureError('not-found', 'Disclosure not found')
       await inTransaction(db, async (trx) => {
-        if (!(await repo.revokeDisclosure(trx, id, actor.userId, reason.trim().slice(0, 1000)))) throw new DisclosureError('invalid', 'This disclosure has already been revoked', 'reason')
-        await appendAuditEvents(trx, actor, [{ action: 'disclosure.revoked', subjectType: 'person', subjectId: found.person_id, justification: reason.trim(), details: { disclosureId: id, agencyId: found.agency_id } }])
+        if (!(await repo.revokeDisclosure(trx, id, actor.userId, reason.trim().slice(0, 1000))))
+          throw new DisclosureError('invalid', 'This disclosure has already been revoked', 'reason')
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'disclosure.revoked',
+            subjectType: 'person',
+            subjectId: found.person_id,
+            justification: reason.trim(),
+            details: { disclosureId: id, agencyId: found.agency_id },
+          },
+        ])
       })
       return { personId: found.person_id }
     },
@@ -166,7 +296,11 @@ export function createDisclosureService(db: Db) {
     async listForPartner(user: CurrentUser) {
       const agencyId = await agencyOf(user)
       if (!agencyId) return { agency: null, disclosures: [] }
-      const agency = await db.selectFrom('agencies').select(['id', 'name']).where('id', '=', agencyId).executeTakeFirst()
+      const agency = await db
+        .selectFrom('agencies')
+        .select(['id', 'name'])
+        .where('id', '=', agencyId)
+        .executeTakeFirst()
       return { agency: agency ?? null, disclosures: await repo.listLiveForAgency(db, agencyId) }
     },
 
@@ -177,11 +311,19 @@ export function createDisclosureService(db: Db) {
     async viewForPartner(id: string, user: CurrentUser, actor: Actor) {
       const agencyId = await agencyOf(user)
       const found = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findDisclosure(db, id) : undefined
-      if (!agencyId || !found || found.agency_id !== agencyId || !found.live) throw new DisclosureError('not-found', 'Not found')
+      if (!agencyId || !found || found.agency_id !== agencyId || !found.live)
+        throw new DisclosureError('not-found', 'Not found')
       return inTransaction(db, async (trx) => {
         const values = await repo.readDisclosedFields(trx, found.person_id, new Set(found.fields))
         if (!values) throw new DisclosureError('not-found', 'Not found')
-        await appendAuditEvents(trx, actor, [{ action: 'disclosure.viewed', subjectType: 'person', subjectId: found.person_id, details: { disclosureId: id, agencyId, fields: found.fields, records: values.records } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'disclosure.viewed',
+            subjectType: 'person',
+            subjectId: found.person_id,
+            details: { disclosureId: id, agencyId, fields: found.fields, records: values.records },
+          },
+        ])
         return { disclosure: found, values }
       })
     },

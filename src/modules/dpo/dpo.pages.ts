@@ -4,7 +4,12 @@ import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { csvRows } from '#src/shared/csv.ts'
-import { DISCLOSABLE_FIELDS, isDisclosableField, LAWFUL_BASES, type LawfulBasis } from '#src/modules/disclosures/index.ts'
+import {
+  DISCLOSABLE_FIELDS,
+  isDisclosableField,
+  LAWFUL_BASES,
+  type LawfulBasis,
+} from '#src/modules/disclosures/index.ts'
 import type * as repo from './dpo.repository.ts'
 import { AUDIT_ACTIONS, type AuditCategory } from '#src/platform/audit/audit-events.ts'
 import { CASE_ROLES } from '#src/modules/people/index.ts'
@@ -51,7 +56,9 @@ export const subjectInWords = (type: string) => SUBJECT_WORDS[type] ?? capitalis
 export function actionInWords(action: string): string {
   if (ACTION_LABELS[action]) return ACTION_LABELS[action]
   const [type, ...rest] = action.split('.')
-  return rest.length ? `${subjectInWords(type)}: ${rest.join(' ').replace(/-/g, ' ')}` : capitalise(action.replace(/[-_.]/g, ' '))
+  return rest.length
+    ? `${subjectInWords(type)}: ${rest.join(' ').replace(/-/g, ' ')}`
+    : capitalise(action.replace(/[-_.]/g, ' '))
 }
 
 /** The DPA 2018 s62 categories, plus security events (sign-in, lockout) that fall outside them. */
@@ -69,7 +76,11 @@ const isAuditCategory = (value: string): value is AuditCategory => Object.hasOwn
 
 function sendCsv(reply: FastifyReply, filename: string, header: string[], rows: unknown[][]) {
   const body = csvRows([header, ...rows])
-  return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'no-store').send(body)
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${filename}"`)
+    .header('cache-control', 'no-store')
+    .send(body)
 }
 
 function quarterRange(quarter: string): { from: Date; to: Date } | null {
@@ -77,7 +88,10 @@ function quarterRange(quarter: string): { from: Date; to: Date } | null {
   if (!match) return null
   const year = Number(match[1])
   const q = Number(match[2])
-  return { from: new Date(Date.UTC(year, (q - 1) * 3, 1)), to: new Date(Date.UTC(q === 4 ? year + 1 : year, q === 4 ? 0 : q * 3, 1)) }
+  return {
+    from: new Date(Date.UTC(year, (q - 1) * 3, 1)),
+    to: new Date(Date.UTC(q === 4 ? year + 1 : year, q === 4 ? 0 : q * 3, 1)),
+  }
 }
 
 function currentQuarter(now = new Date()): string {
@@ -100,9 +114,21 @@ const WITHHELD = 'withheld: a restricted live job (a supervisor can see it)'
  */
 export function describeAccessGrant(r: repo.AccessGrantRow) {
   const d = r.details as Record<string, unknown>
-  const roleLabel = (role: unknown) => (typeof role === 'string' && Object.hasOwn(CASE_ROLES, role) ? CASE_ROLES[role as keyof typeof CASE_ROLES].toLowerCase() : String(role))
-  const person = (id: string | null, name: string | null, hidden: boolean) => (!id ? null : hidden || r.case_hidden ? { text: 'A person in a restricted live job (withheld)', id: null } : { text: name ?? 'A person whose record was erased', id })
-  const job = r.case_hidden ? 'A restricted live job (reference withheld)' : r.case_reference ? `Live job ${r.case_reference}` : 'A live job no longer held'
+  const roleLabel = (role: unknown) =>
+    typeof role === 'string' && Object.hasOwn(CASE_ROLES, role)
+      ? CASE_ROLES[role as keyof typeof CASE_ROLES].toLowerCase()
+      : String(role)
+  const person = (id: string | null, name: string | null, hidden: boolean) =>
+    !id
+      ? null
+      : hidden || r.case_hidden
+        ? { text: 'A person in a restricted live job (withheld)', id: null }
+        : { text: name ?? 'A person whose record was erased', id }
+  const job = r.case_hidden
+    ? 'A restricted live job (reference withheld)'
+    : r.case_reference
+      ? `Live job ${r.case_reference}`
+      : 'A live job no longer held'
   const subject = person(r.person_id, r.person_name, r.person_hidden)
   const other = person(r.other_person_id, r.other_person_name, r.other_person_hidden)
   let what: string
@@ -110,7 +136,9 @@ export function describeAccessGrant(r: repo.AccessGrantRow) {
   let record: string
   switch (r.action) {
     case 'referral.assigned':
-      what = d.to ? 'Referral with a potential victim assigned' : 'Referral with a potential victim unassigned: its recorder works it again'
+      what = d.to
+        ? 'Referral with a potential victim assigned'
+        : 'Referral with a potential victim unassigned: its recorder works it again'
       forWhom = d.to ? (r.for_user_name ?? 'An officer no longer held') : (r.referral_recorder ?? 'Its recorder')
       record = r.referral_reference ? `Referral ${r.referral_reference}` : 'A referral no longer held'
       break
@@ -161,7 +189,10 @@ export function describeAccessGrant(r: repo.AccessGrantRow) {
         forWhom = r.for_user_name ?? 'Not recorded'
         record = job
       } else {
-        what = d.restricted === false ? 'Restriction lifted from a live job: everyone who works live jobs can see it' : 'Restriction of a live job changed'
+        what =
+          d.restricted === false
+            ? 'Restriction lifted from a live job: everyone who works live jobs can see it'
+            : 'Restriction of a live job changed'
         forWhom = 'Everyone who works live jobs'
         record = job
       }
@@ -190,7 +221,8 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
     const about = request.query.about === 'immigration-status' ? 'immigration-status' : 'address'
     const days = Math.min(Math.max(Number.parseInt(request.query.days ?? '90', 10) || 90, 1), 3650)
     const errors: Record<string, string> = {}
-    if (request.query.personId !== undefined && !isUuid(personId)) errors.personId = 'Enter the person’s Lantern id, from their record'
+    if (request.query.personId !== undefined && !isUuid(personId))
+      errors.personId = 'Enter the person’s Lantern id, from their record'
     // Finding the person first: by name (or date of birth), or by a referral or live job they are in. The search
     // is the team's own (audited, and blind to what the DPO may not see); its results link to the report.
     const q = request.query.q?.trim() ?? ''
@@ -200,17 +232,37 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
       else {
         const results = await services.search.search(q, { dateOfBirth: null }, userOf(request), actorOf(request))
         if (results.kind === 'reference') {
-          const people = (await Promise.all(results.references.map((r) => services.dpo.peopleInRecord(r.kind, r.id, userOf(request))))).flat()
-          found = people.map((p) => ({ personId: p.person_id, name: p.name, detail: `${q.toUpperCase()}, ${p.role.replace(/-/g, ' ')}${p.date_of_birth ? `, born ${formatDate(p.date_of_birth)}` : ''}` }))
+          const people = (
+            await Promise.all(results.references.map((r) => services.dpo.peopleInRecord(r.kind, r.id, userOf(request))))
+          ).flat()
+          found = people.map((p) => ({
+            personId: p.person_id,
+            name: p.name,
+            detail: `${q.toUpperCase()}, ${p.role.replace(/-/g, ' ')}${p.date_of_birth ? `, born ${formatDate(p.date_of_birth)}` : ''}`,
+          }))
         } else if (results.kind === 'name' || results.kind === 'date-of-birth') {
-          found = results.people.map((p) => ({ personId: p.person_id, name: p.name, detail: p.date_of_birth ? `born ${formatDate(p.date_of_birth)}` : p.approximate_age ? `about ${p.approximate_age}` : 'date of birth not known' }))
+          found = results.people.map((p) => ({
+            personId: p.person_id,
+            name: p.name,
+            detail: p.date_of_birth
+              ? `born ${formatDate(p.date_of_birth)}`
+              : p.approximate_age
+                ? `about ${p.approximate_age}`
+                : 'date of birth not known',
+          }))
         } else errors.q = 'Search by a name, a date of birth, or a referral or live job reference'
       }
     }
     let rows: repo.AccessRow[] = []
     let personName: string | null = null
     if (isUuid(personId)) {
-      ;({ rows, personName } = await services.dpo.personAccess(personId, about, days, userOf(request), actorOf(request)))
+      ;({ rows, personName } = await services.dpo.personAccess(
+        personId,
+        about,
+        days,
+        userOf(request),
+        actorOf(request),
+      ))
     }
     const described = rows.map((r) => ({
       when: formatDateTime(r.occurred_at),
@@ -222,7 +274,12 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
       via: via(r),
     }))
     if (request.query.format === 'csv' && isUuid(personId)) {
-      return sendCsv(reply, `${about}-access-${personId}.csv`, ['When', 'Who', 'Role', 'What', 'Why', 'Via'], described.map((d) => [d.when, d.who, d.role, d.what, d.why, d.via]))
+      return sendCsv(
+        reply,
+        `${about}-access-${personId}.csv`,
+        ['When', 'Who', 'Role', 'What', 'Why', 'Via'],
+        described.map((d) => [d.when, d.who, d.role, d.what, d.why, d.via]),
+      )
     }
     return reply.code(Object.keys(errors).length ? 400 : 200).page('dpo/views/person.njk', {
       pageTitle: 'Who has seen a person’s details',
@@ -241,7 +298,8 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/audit/log', access, async (request, reply) => {
     const category = request.query.category && isAuditCategory(request.query.category) ? request.query.category : null
-    const action = request.query.action && Object.hasOwn(AUDIT_ACTIONS, request.query.action) ? request.query.action : null
+    const action =
+      request.query.action && Object.hasOwn(AUDIT_ACTIONS, request.query.action) ? request.query.action : null
     const subjectId = request.query.subject && isUuid(request.query.subject) ? request.query.subject : null
     const days = Math.min(Math.max(Number.parseInt(request.query.days ?? '30', 10) || 30, 1), 3650)
     const page = Math.max(Number.parseInt(request.query.page ?? '1', 10) || 1, 1)
@@ -249,7 +307,11 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
     const limit = csv ? 10_000 : LOG_PAGE
     const to = new Date()
     const from = new Date(to.getTime() - days * 86_400_000)
-    const rows = await services.dpo.log({ category, action, subjectId, from, to }, { limit: limit + 1, offset: csv ? 0 : (page - 1) * LOG_PAGE }, actorOf(request))
+    const rows = await services.dpo.log(
+      { category, action, subjectId, from, to },
+      { limit: limit + 1, offset: csv ? 0 : (page - 1) * LOG_PAGE },
+      actorOf(request),
+    )
     const described = rows.slice(0, limit).map((r) => ({
       id: r.id,
       when: formatDateTime(r.occurred_at),
@@ -261,17 +323,35 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
       // In words, with a link where the record can be followed: a person to who has seen them, anything else
       // to every event about it. Never a bare id on the page (the CSV keeps the id for the DPO's records).
       about: r.subject_type ? subjectInWords(r.subject_type) : '',
-      aboutHref: !r.subject_id ? null : r.subject_type === 'person' ? `/audit/person?personId=${r.subject_id}` : `/audit/log?subject=${r.subject_id}&days=${days}`,
+      aboutHref: !r.subject_id
+        ? null
+        : r.subject_type === 'person'
+          ? `/audit/person?personId=${r.subject_id}`
+          : `/audit/log?subject=${r.subject_id}&days=${days}`,
       why: r.justification ?? '',
     }))
     if (csv) {
-      return sendCsv(reply, `audit-log${category ? `-${category}` : ''}.csv`, ['Event', 'When', 'Category', 'What', 'Who', 'Via', 'About', 'Why'], described.map((d) => [d.id, d.when, d.category, d.action, d.who, d.via, d.subject, d.why]))
+      return sendCsv(
+        reply,
+        `audit-log${category ? `-${category}` : ''}.csv`,
+        ['Event', 'When', 'Category', 'What', 'Who', 'Via', 'About', 'Why'],
+        described.map((d) => [d.id, d.when, d.category, d.action, d.who, d.via, d.subject, d.why]),
+      )
     }
-    const query = (p: number) => `/audit/log?${new URLSearchParams({ ...(category ? { category } : {}), ...(action ? { action } : {}), ...(subjectId ? { subject: subjectId } : {}), days: String(days), page: String(p) }).toString()}`
+    const query = (p: number) =>
+      `/audit/log?${new URLSearchParams({ ...(category ? { category } : {}), ...(action ? { action } : {}), ...(subjectId ? { subject: subjectId } : {}), days: String(days), page: String(p) }).toString()}`
     return reply.page('dpo/views/log.njk', {
       pageTitle: 'Audit log',
-      categoryItems: [{ value: '', text: 'All categories' }, ...AUDIT_CATEGORIES.map((c) => ({ value: c, text: CATEGORY_LABELS[c], selected: c === category }))],
-      actionItems: [{ value: '', text: 'All actions' }, ...Object.entries(AUDIT_ACTIONS).filter(([, c]) => !category || c === category).map(([a]) => ({ value: a, text: actionInWords(a), selected: a === action }))],
+      categoryItems: [
+        { value: '', text: 'All categories' },
+        ...AUDIT_CATEGORIES.map((c) => ({ value: c, text: CATEGORY_LABELS[c], selected: c === category })),
+      ],
+      actionItems: [
+        { value: '', text: 'All actions' },
+        ...Object.entries(AUDIT_ACTIONS)
+          .filter(([, c]) => !category || c === category)
+          .map(([a]) => ({ value: a, text: actionInWords(a), selected: a === action })),
+      ],
       subjectId,
       allHref: `/audit/log?${new URLSearchParams({ ...(category ? { category } : {}), ...(action ? { action } : {}), days: String(days) }).toString()}`,
       days,
@@ -281,32 +361,52 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
     })
   })
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/audit/access-granted', access, async (request, reply) => {
-    const days = Math.min(Math.max(Number.parseInt(request.query.days ?? '30', 10) || 30, 1), 3650)
-    const page = Math.max(Number.parseInt(request.query.page ?? '1', 10) || 1, 1)
-    const csv = request.query.format === 'csv'
-    const limit = csv ? 10_000 : LOG_PAGE
-    const to = new Date()
-    const from = new Date(to.getTime() - days * 86_400_000)
-    const rows = await services.dpo.accessGrants({ from, to }, { limit: limit + 1, offset: csv ? 0 : (page - 1) * LOG_PAGE }, userOf(request), actorOf(request))
-    const described = rows.slice(0, limit).map(describeAccessGrant)
-    if (csv) {
-      return sendCsv(
-        reply,
-        `access-granted-${days}-days.csv`,
-        ['Event', 'When', 'What', 'Who did it', 'Via', 'For whom', 'Record', 'Person ids', 'Why'],
-        described.map((d) => [d.id, d.when, d.what, d.who, d.via, d.forWhom, d.record, d.people.map((p) => p.id).join(' '), d.why]),
+  app.get<{ Querystring: Record<string, string | undefined> }>(
+    '/audit/access-granted',
+    access,
+    async (request, reply) => {
+      const days = Math.min(Math.max(Number.parseInt(request.query.days ?? '30', 10) || 30, 1), 3650)
+      const page = Math.max(Number.parseInt(request.query.page ?? '1', 10) || 1, 1)
+      const csv = request.query.format === 'csv'
+      const limit = csv ? 10_000 : LOG_PAGE
+      const to = new Date()
+      const from = new Date(to.getTime() - days * 86_400_000)
+      const rows = await services.dpo.accessGrants(
+        { from, to },
+        { limit: limit + 1, offset: csv ? 0 : (page - 1) * LOG_PAGE },
+        userOf(request),
+        actorOf(request),
       )
-    }
-    const query = (p: number) => `/audit/access-granted?${new URLSearchParams({ days: String(days), page: String(p) }).toString()}`
-    return reply.page('dpo/views/access-granted.njk', {
-      pageTitle: 'Access granted',
-      days,
-      rows: described,
-      csvHref: `${query(1)}&format=csv`,
-      pagination: { previous: page > 1 ? query(page - 1) : null, next: rows.length > limit ? query(page + 1) : null },
-    })
-  })
+      const described = rows.slice(0, limit).map(describeAccessGrant)
+      if (csv) {
+        return sendCsv(
+          reply,
+          `access-granted-${days}-days.csv`,
+          ['Event', 'When', 'What', 'Who did it', 'Via', 'For whom', 'Record', 'Person ids', 'Why'],
+          described.map((d) => [
+            d.id,
+            d.when,
+            d.what,
+            d.who,
+            d.via,
+            d.forWhom,
+            d.record,
+            d.people.map((p) => p.id).join(' '),
+            d.why,
+          ]),
+        )
+      }
+      const query = (p: number) =>
+        `/audit/access-granted?${new URLSearchParams({ days: String(days), page: String(p) }).toString()}`
+      return reply.page('dpo/views/access-granted.njk', {
+        pageTitle: 'Access granted',
+        days,
+        rows: described,
+        csvHref: `${query(1)}&format=csv`,
+        pagination: { previous: page > 1 ? query(page - 1) : null, next: rows.length > limit ? query(page + 1) : null },
+      })
+    },
+  )
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/audit/disclosures', access, async (request, reply) => {
     const agencyId = request.query.agencyId ?? ''
@@ -331,7 +431,12 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
       agreement: r.agreement_title ?? '',
     }))
     if (request.query.format === 'csv' && range && isUuid(agencyId)) {
-      return sendCsv(reply, `disclosures-${quarter}.csv`, ['When', 'What', 'Who', 'Person', 'Person id', 'Fields', 'Purpose', 'Lawful basis', 'Agreement'], described.map((d) => [d.when, d.what, d.who, d.person, d.personId, d.fields, d.purpose, d.basis, d.agreement]))
+      return sendCsv(
+        reply,
+        `disclosures-${quarter}.csv`,
+        ['When', 'What', 'Who', 'Person', 'Person id', 'Fields', 'Purpose', 'Lawful basis', 'Agreement'],
+        described.map((d) => [d.when, d.what, d.who, d.person, d.personId, d.fields, d.purpose, d.basis, d.agreement]),
+      )
     }
     return reply.code(Object.keys(errors).length ? 400 : 200).page('dpo/views/disclosures.njk', {
       pageTitle: 'What was disclosed to an agency',

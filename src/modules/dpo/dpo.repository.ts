@@ -10,7 +10,15 @@ import { caseVisible, recordVisible } from '#src/modules/people/index.ts'
  */
 export type Via = { via_token: boolean; token_held: boolean; token_maker: string | null }
 
-export type AccessRow = { occurred_at: Date; action: string; user_name: string | null; role: string | null; justification: string | null; details: Record<string, unknown>; about_other: boolean } & Via
+export type AccessRow = {
+  occurred_at: Date
+  action: string
+  user_name: string | null
+  role: string | null
+  justification: string | null
+  details: Record<string, unknown>
+  about_other: boolean
+} & Via
 
 const VIA = sql`a.actor_token_id IS NOT NULL AS via_token, t.id IS NOT NULL AS token_held, c.display_name AS token_maker`
 // Who made the token a row was done with: its own user, or no one (the command line), since migration 0030.
@@ -84,7 +92,12 @@ export type DisclosureReportRow = {
 }
 
 /** What was disclosed to one agency between two instants: each disclosure, approval and revocation. */
-export async function disclosuresToAgency(db: Queryable, agencyId: string, from: Date, to: Date): Promise<DisclosureReportRow[]> {
+export async function disclosuresToAgency(
+  db: Queryable,
+  agencyId: string,
+  from: Date,
+  to: Date,
+): Promise<DisclosureReportRow[]> {
   const { rows } = await sql<DisclosureReportRow>`
     SELECT a.occurred_at, a.action, u.display_name AS user_name, a.subject_id AS person_id, ${displayName('d.person_id')} AS person_name,
       d.fields, a.justification AS purpose, a.details->>'lawfulBasis' AS lawful_basis, g.title AS agreement_title, d.id AS disclosure_id
@@ -111,7 +124,11 @@ export type LogRow = {
 } & Via
 
 /** The audit log itself, newest first, filtered by s62 category, action and period (one page of it). */
-export async function auditLog(db: Queryable, filter: { category: string | null; action: string | null; subjectId?: string | null; from: Date; to: Date }, page: { limit: number; offset: number }): Promise<LogRow[]> {
+export async function auditLog(
+  db: Queryable,
+  filter: { category: string | null; action: string | null; subjectId?: string | null; from: Date; to: Date },
+  page: { limit: number; offset: number },
+): Promise<LogRow[]> {
   const { rows } = await sql<LogRow>`
     SELECT a.id::text AS id, a.occurred_at, a.action, a.category, u.display_name AS user_name, ${VIA},
       a.subject_type, a.subject_id, a.justification
@@ -165,7 +182,10 @@ const ACCESS_GRANT = sql`(
   OR (a.action = 'person.merged' AND a.details ? 'mergedId'))`
 
 /** A record's own main name (not its merge survivor's): a merge row names both records as they were. */
-const ownName = (column: string) => sql<string | null>`(SELECT n.full_name FROM person_names n WHERE n.person_id = ${sql.ref(column)} ORDER BY n.position LIMIT 1)`
+const ownName = (column: string) =>
+  sql<
+    string | null
+  >`(SELECT n.full_name FROM person_names n WHERE n.person_id = ${sql.ref(column)} ORDER BY n.position LIMIT 1)`
 
 /**
  * Every audited event that widened (or narrowed again) someone's access to a victim side or a restricted live job,
@@ -173,7 +193,12 @@ const ownName = (column: string) => sql<string | null>`(SELECT n.full_name FROM 
  * officer in charge changed, its restriction lifted, a person added to or removed from it in a victim role, a
  * merge of two people, an ISA assigned or ended. Read from the audit rows, which are the record.
  */
-export async function accessGrants(db: Queryable, viewer: CurrentUser, filter: { from: Date; to: Date }, page: { limit: number; offset: number }): Promise<AccessGrantRow[]> {
+export async function accessGrants(
+  db: Queryable,
+  viewer: CurrentUser,
+  filter: { from: Date; to: Date },
+  page: { limit: number; offset: number },
+): Promise<AccessGrantRow[]> {
   const { rows } = await sql<AccessGrantRow>`
     WITH a AS (
       SELECT a.* FROM audit_events a
@@ -207,8 +232,16 @@ export async function accessGrants(db: Queryable, viewer: CurrentUser, filter: {
 export type RecordPerson = { person_id: string; name: string; role: string; date_of_birth: string | null }
 
 /** The people named in a referral or live job, as a DPO finds someone by its reference (hidden ones left out). */
-export async function peopleInRecord(db: Queryable, kind: 'referral' | 'case', id: string, user: CurrentUser): Promise<RecordPerson[]> {
-  const named = kind === 'referral' ? sql`SELECT person_id, role FROM referral_subjects WHERE referral_id = ${id}` : sql`SELECT person_id, role FROM case_people WHERE case_id = ${id}`
+export async function peopleInRecord(
+  db: Queryable,
+  kind: 'referral' | 'case',
+  id: string,
+  user: CurrentUser,
+): Promise<RecordPerson[]> {
+  const named =
+    kind === 'referral'
+      ? sql`SELECT person_id, role FROM referral_subjects WHERE referral_id = ${id}`
+      : sql`SELECT person_id, role FROM case_people WHERE case_id = ${id}`
   const { rows } = await sql<RecordPerson>`
     SELECT DISTINCT ON (s.person_id) s.person_id, ${displayName('s.person_id')} AS name, s.role, p.date_of_birth::text AS date_of_birth
     FROM (${named}) s JOIN people p ON p.id = s.person_id

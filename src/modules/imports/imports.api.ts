@@ -11,14 +11,25 @@ import { isUploadedFile } from '#src/platform/http/uploads.ts'
 
 const ImportStatus = z.object({
   id: z.uuid(),
-  status: z.enum(['mapping', 'queued', 'running', 'completed']).describe('mapping: not started (the mapping was refused or is missing); queued, running, completed'),
+  status: z
+    .enum(['mapping', 'queued', 'running', 'completed'])
+    .describe('mapping: not started (the mapping was refused or is missing); queued, running, completed'),
   source: z.string(),
   filename: z.string(),
   totalRows: z.int(),
   processedRows: z.int(),
   counts: z.object({ created: z.int(), review: z.int(), failed: z.int(), alreadyImported: z.int() }),
-  errors: z.array(z.object({ row: z.int().describe('Row number in the file; the headings are row 1'), message: z.string() })),
-  review: z.array(z.object({ rowId: z.uuid(), row: z.int(), candidatePersonId: z.uuid().nullable(), probability: z.number().nullable() })),
+  errors: z.array(
+    z.object({ row: z.int().describe('Row number in the file; the headings are row 1'), message: z.string() }),
+  ),
+  review: z.array(
+    z.object({
+      rowId: z.uuid(),
+      row: z.int(),
+      candidatePersonId: z.uuid().nullable(),
+      probability: z.number().nullable(),
+    }),
+  ),
 })
 
 /** Bulk import over the API: upload with a mapping and source in one multipart request, then poll its status. */
@@ -41,9 +52,19 @@ export function registerImportApi(app: FastifyInstance, { services }: AppDeps): 
       filename: job.filename,
       totalRows: job.total_rows,
       processedRows: job.next_row,
-      counts: { created: job.created_count, review: job.review_count, failed: job.failed_count, alreadyImported: job.already_count },
+      counts: {
+        created: job.created_count,
+        review: job.review_count,
+        failed: job.failed_count,
+        alreadyImported: job.already_count,
+      },
       errors: outcome.failed.map((r) => ({ row: r.row_number, message: r.message ?? '' })),
-      review: outcome.review.map((r) => ({ rowId: r.id, row: r.row_number, candidatePersonId: r.candidate_person_id, probability: r.probability })),
+      review: outcome.review.map((r) => ({
+        rowId: r.id,
+        row: r.row_number,
+        candidatePersonId: r.candidate_person_id,
+        probability: r.probability,
+      })),
     }
   }
 
@@ -67,7 +88,8 @@ export function registerImportApi(app: FastifyInstance, { services }: AppDeps): 
       async (request, reply) => {
         const body = (request.body ?? {}) as Record<string, unknown>
         const file = body.file
-        if (!isUploadedFile(file)) throw new ImportError('invalid', 'Send the file as the multipart field "file"', 'file')
+        if (!isUploadedFile(file))
+          throw new ImportError('invalid', 'Send the file as the multipart field "file"', 'file')
         let mapping: Record<string, unknown> | null = null
         const rawMapping = asString(body.mapping).trim()
         if (rawMapping) {
@@ -76,28 +98,57 @@ export function registerImportApi(app: FastifyInstance, { services }: AppDeps): 
             if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object')
             mapping = parsed as Record<string, unknown>
           } catch {
-            throw new ImportError('invalid', 'mapping must be a JSON object of column heading to Lantern field', 'mapping')
+            throw new ImportError(
+              'invalid',
+              'mapping must be a JSON object of column heading to Lantern field',
+              'mapping',
+            )
           }
         }
         const actor = actorOf(request)
-        const { id } = await imports.upload({ source: asString(body.source), referralSource: asString(body.referralSource) || 'helpline', filename: file.filename, data: file.data, truncated: file.truncated }, actor)
+        const { id } = await imports.upload(
+          {
+            source: asString(body.source),
+            referralSource: asString(body.referralSource) || 'helpline',
+            filename: file.filename,
+            data: file.data,
+            truncated: file.truncated,
+          },
+          actor,
+        )
         const job = await imports.job(id)
         if (!mapping) {
           const proposed = await imports.proposedMapping(job)
-          if (!proposed.remembered) throw new ImportError('invalid', 'Send a mapping: none is remembered for this source and these headings', 'mapping')
+          if (!proposed.remembered)
+            throw new ImportError(
+              'invalid',
+              'Send a mapping: none is remembered for this source and these headings',
+              'mapping',
+            )
           mapping = proposed.mapping
         }
         await imports.setMapping(id, mapping, actor)
         await imports.start(id, actor)
         imports.kick((error) => request.log.error({ err: error }, 'import worker stopped'))
-        return reply.code(202).header('location', `/api/v1/imports/${id}`).send(await status(id, actor))
+        return reply
+          .code(202)
+          .header('location', `/api/v1/imports/${id}`)
+          .send(await status(id, actor))
       },
     )
   })
 
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/v1/imports/:id',
-    { config: { access: 'import:run' }, schema: { tags: ['imports'], summary: 'An import’s status, counts, failed rows (row number and message) and rows waiting for a reviewer', params: z.object({ id: z.uuid() }), response: { 200: ImportStatus } } },
+    {
+      config: { access: 'import:run' },
+      schema: {
+        tags: ['imports'],
+        summary: 'An import’s status, counts, failed rows (row number and message) and rows waiting for a reviewer',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: ImportStatus },
+      },
+    },
     async (request) => status(request.params.id, actorOf(request)),
   )
 }

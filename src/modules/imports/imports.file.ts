@@ -19,7 +19,9 @@ const ZIP_LOCAL_HEADER = Buffer.from([0x50, 0x4b, 0x03, 0x04])
 export function sniffImportFile(data: Buffer): FileKind | null {
   if (data.length >= 30 && data.subarray(0, 4).equals(ZIP_LOCAL_HEADER)) {
     // Office Open XML keeps its part names uncompressed: a workbook has both of these.
-    return data.includes('[Content_Types].xml', 0, 'latin1') && data.includes('xl/workbook', 0, 'latin1') ? 'xlsx' : null
+    return data.includes('[Content_Types].xml', 0, 'latin1') && data.includes('xl/workbook', 0, 'latin1')
+      ? 'xlsx'
+      : null
   }
   if (data.includes(0)) return null
   try {
@@ -77,7 +79,8 @@ function cellText(cell: ExcelJS.Cell): string {
   const value = cell.value
   // Spreadsheet dates are stored as UTC midnight: read the calendar date, not a local time.
   if (value instanceof Date) return value.toISOString().slice(0, 10)
-  if (value && typeof value === 'object' && 'result' in value && value.result instanceof Date) return value.result.toISOString().slice(0, 10)
+  if (value && typeof value === 'object' && 'result' in value && value.result instanceof Date)
+    return value.result.toISOString().slice(0, 10)
   return cell.text ?? ''
 }
 
@@ -113,10 +116,12 @@ export async function readImportFile(data: Buffer): Promise<ParsedFile> {
   if (head.some((h) => h === '')) throw new FileProblem('Every column must have a heading in the first row')
   const seen = new Set<string>()
   for (const h of head) {
-    if (seen.has(h.toLowerCase())) throw new FileProblem(`The column heading "${h.slice(0, 60)}" appears more than once`)
+    if (seen.has(h.toLowerCase()))
+      throw new FileProblem(`The column heading "${h.slice(0, 60)}" appears more than once`)
     seen.add(h.toLowerCase())
   }
   if (body.length === 0) throw new FileProblem('The file has headings but no rows')
-  if (body.length > IMPORT_MAX_ROWS) throw new FileProblem(`The file must have no more than ${IMPORT_MAX_ROWS.toLocaleString('en-GB')} rows`)
+  if (body.length > IMPORT_MAX_ROWS)
+    throw new FileProblem(`The file must have no more than ${IMPORT_MAX_ROWS.toLocaleString('en-GB')} rows`)
   return { kind, headers: head, rows: body.map((r) => head.map((_, i) => (r[i] ?? '').slice(0, MAX_CELL))) }
 }

@@ -21,14 +21,20 @@ export async function registerImportMultipart(scope: FastifyInstance): Promise<v
   await registerSingleFileUpload(scope, { fileSize: IMPORT_MAX_BYTES, fields: 6, fieldSize: 64 * 1024 })
 }
 
-const STATUS_LABELS: Record<string, string> = { mapping: 'Not started', queued: 'Waiting to start', running: 'Importing', completed: 'Finished' }
+const STATUS_LABELS: Record<string, string> = {
+  mapping: 'Not started',
+  queued: 'Waiting to start',
+  running: 'Importing',
+  completed: 'Finished',
+}
 const ROW_STATUS_LABELS: Record<string, string> = { review: 'Waiting for a reviewer' }
 
 /** Bulk import pages: upload, map columns, preview, progress, failed rows, and the likely-duplicate review. */
 export function registerImportPages(app: FastifyInstance, { services }: AppDeps): void {
   const imports = services.imports
   const access = { config: { access: 'import:run' as const } }
-  const startWorker = (request: FastifyRequest) => imports.kick((error) => request.log.error({ err: error }, 'import worker stopped'))
+  const startWorker = (request: FastifyRequest) =>
+    imports.kick((error) => request.log.error({ err: error }, 'import worker stopped'))
 
   function id(request: FastifyRequest<{ Params: { id: string } }>): string {
     if (!isUuid(request.params.id)) throw new NotFoundError()
@@ -48,7 +54,11 @@ export function registerImportPages(app: FastifyInstance, { services }: AppDeps)
     const jobs = await imports.list()
     return reply.page('imports/views/list.njk', {
       pageTitle: 'Imports',
-      jobs: jobs.map((j) => ({ ...j, statusLabel: STATUS_LABELS[j.status] ?? j.status, created: formatDateTime(j.created_at) })),
+      jobs: jobs.map((j) => ({
+        ...j,
+        statusLabel: STATUS_LABELS[j.status] ?? j.status,
+        created: formatDateTime(j.created_at),
+      })),
     })
   })
 
@@ -70,18 +80,34 @@ export function registerImportPages(app: FastifyInstance, { services }: AppDeps)
     scope.post<{ Body: Body }>('/imports', access, async (request, reply) => {
       const body = request.body ?? {}
       const file = body.file
-      if (!isUploadedFile(file) || (file.data.length === 0 && !file.filename)) return showUpload(reply.code(400), body, { file: 'Select a CSV or Excel (XLSX) file' })
+      if (!isUploadedFile(file) || (file.data.length === 0 && !file.filename))
+        return showUpload(reply.code(400), body, { file: 'Select a CSV or Excel (XLSX) file' })
       try {
-        const { id: jobId } = await imports.upload({ source: asString(body.source), referralSource: asString(body.referralSource), filename: file.filename, data: file.data, truncated: file.truncated }, actorOf(request))
+        const { id: jobId } = await imports.upload(
+          {
+            source: asString(body.source),
+            referralSource: asString(body.referralSource),
+            filename: file.filename,
+            data: file.data,
+            truncated: file.truncated,
+          },
+          actorOf(request),
+        )
         return reply.redirect(`/imports/${jobId}/mapping`, 303)
       } catch (error) {
-        if (error instanceof ImportError) return showUpload(reply.code(error.status), body, { [error.field ?? 'file']: error.message })
+        if (error instanceof ImportError)
+          return showUpload(reply.code(error.status), body, { [error.field ?? 'file']: error.message })
         throw error
       }
     })
   })
 
-  async function showMapping(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, chosen?: Record<string, string>, errors: FieldErrors = {}) {
+  async function showMapping(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    chosen?: Record<string, string>,
+    errors: FieldErrors = {},
+  ) {
     const job = await loadJob(id(request))
     if (job.status !== 'mapping') return reply.redirect(`/imports/${job.id}`, 303)
     const proposed = await imports.proposedMapping(job)
@@ -93,14 +119,19 @@ export function registerImportPages(app: FastifyInstance, { services }: AppDeps)
       columns: job.headers.map((header, index) => ({
         id: `column-${index}`,
         header,
-        items: [{ value: '', text: 'Do not import' }, ...IMPORT_FIELDS.map((f) => ({ value: f.value, text: f.text, selected: mapping[header] === f.value }))],
+        items: [
+          { value: '', text: 'Do not import' },
+          ...IMPORT_FIELDS.map((f) => ({ value: f.value, text: f.text, selected: mapping[header] === f.value })),
+        ],
       })),
       errors,
       errorList: errorSummary(errors, ['mapping'], () => '#column-0'),
     })
   }
 
-  app.get<{ Params: { id: string } }>('/imports/:id/mapping', access, async (request, reply) => showMapping(request, reply))
+  app.get<{ Params: { id: string } }>('/imports/:id/mapping', access, async (request, reply) =>
+    showMapping(request, reply),
+  )
 
   app.post<{ Params: { id: string }; Body: Body }>('/imports/:id/mapping', access, async (request, reply) => {
     const job = await loadJob(id(request))
@@ -113,7 +144,8 @@ export function registerImportPages(app: FastifyInstance, { services }: AppDeps)
     try {
       await imports.setMapping(job.id, chosen, actorOf(request))
     } catch (error) {
-      if (error instanceof ImportError && error.code !== 'not-found') return showMapping(request, reply.code(error.status), chosen, { mapping: error.message })
+      if (error instanceof ImportError && error.code !== 'not-found')
+        return showMapping(request, reply.code(error.status), chosen, { mapping: error.message })
       throw error
     }
     return reply.redirect(`/imports/${job.id}/preview`, 303)
@@ -141,7 +173,8 @@ export function registerImportPages(app: FastifyInstance, { services }: AppDeps)
     try {
       await imports.start(job.id, actorOf(request))
     } catch (error) {
-      if (error instanceof ImportError && error.code === 'conflict') return reply.redirect(`/imports/${job.id}/mapping`, 303)
+      if (error instanceof ImportError && error.code === 'conflict')
+        return reply.redirect(`/imports/${job.id}/mapping`, 303)
       throw error
     }
     startWorker(request)
@@ -150,7 +183,8 @@ export function registerImportPages(app: FastifyInstance, { services }: AppDeps)
 
   app.get<{ Params: { id: string } }>('/imports/:id', access, async (request, reply) => {
     const job = await loadJob(id(request))
-    if (job.status === 'mapping') return reply.redirect(`/imports/${job.id}/${job.mapping ? 'preview' : 'mapping'}`, 303)
+    if (job.status === 'mapping')
+      return reply.redirect(`/imports/${job.id}/${job.mapping ? 'preview' : 'mapping'}`, 303)
     const outcome = await imports.outcome(job.id, actorOf(request))
     const finished = job.status === 'completed'
     return reply.page('imports/views/progress.njk', {
@@ -179,10 +213,17 @@ export function registerImportPages(app: FastifyInstance, { services }: AppDeps)
   app.get<{ Params: { id: string } }>('/imports/:id/failed.csv', access, async (request, reply) => {
     const job = await loadJob(id(request))
     const csv = await imports.failedCsv(job.id, actorOf(request))
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="import-${job.id}-failed-rows.csv"`).send(csv)
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="import-${job.id}-failed-rows.csv"`)
+      .send(csv)
   })
 
-  async function showReview(request: FastifyRequest<{ Params: { id: string; rowId: string } }>, reply: FastifyReply, errors: FieldErrors = {}) {
+  async function showReview(
+    request: FastifyRequest<{ Params: { id: string; rowId: string } }>,
+    reply: FastifyReply,
+    errors: FieldErrors = {},
+  ) {
     const job = await loadJob(id(request))
     if (!isUuid(request.params.rowId)) throw new NotFoundError()
     let found
@@ -225,19 +266,30 @@ export function registerImportPages(app: FastifyInstance, { services }: AppDeps)
     })
   }
 
-  app.get<{ Params: { id: string; rowId: string } }>('/imports/:id/rows/:rowId', access, async (request, reply) => showReview(request, reply))
+  app.get<{ Params: { id: string; rowId: string } }>('/imports/:id/rows/:rowId', access, async (request, reply) =>
+    showReview(request, reply),
+  )
 
-  app.post<{ Params: { id: string; rowId: string }; Body: Body }>('/imports/:id/rows/:rowId', access, async (request, reply) => {
-    const job = await loadJob(id(request))
-    if (!isUuid(request.params.rowId)) throw new NotFoundError()
-    try {
-      await imports.decide(job.id, request.params.rowId, asString(request.body?.decision), actorOf(request))
-    } catch (error) {
-      if (error instanceof ImportError && error.code === 'not-found') throw new NotFoundError()
-      if (error instanceof ImportError) return showReview(request, reply.code(error.status), { decision: error.message })
-      throw error
-    }
-    await request.flash(asString(request.body?.decision) === 'same' ? 'Referral added to the person already recorded' : 'Referral recorded with a new person')
-    return reply.redirect(`/imports/${job.id}#review`, 303)
-  })
+  app.post<{ Params: { id: string; rowId: string }; Body: Body }>(
+    '/imports/:id/rows/:rowId',
+    access,
+    async (request, reply) => {
+      const job = await loadJob(id(request))
+      if (!isUuid(request.params.rowId)) throw new NotFoundError()
+      try {
+        await imports.decide(job.id, request.params.rowId, asString(request.body?.decision), actorOf(request))
+      } catch (error) {
+        if (error instanceof ImportError && error.code === 'not-found') throw new NotFoundError()
+        if (error instanceof ImportError)
+          return showReview(request, reply.code(error.status), { decision: error.message })
+        throw error
+      }
+      await request.flash(
+        asString(request.body?.decision) === 'same'
+          ? 'Referral added to the person already recorded'
+          : 'Referral recorded with a new person',
+      )
+      return reply.redirect(`/imports/${job.id}#review`, 303)
+    },
+  )
 }

@@ -12,16 +12,36 @@ import type { NewReferralInput } from '#src/modules/referrals/index.ts'
 import type { PersonService } from '#src/modules/people/index.ts'
 import type { MatchingService } from '#src/modules/matching/index.ts'
 import { FileProblem, IMPORT_MAX_BYTES, readImportFile } from './imports.file.ts'
-import { FIELD_LABELS, checkMapping, checkRow, guessMapping, headerKey, rowFingerprint, sourceKey, type Mapping, type RowValue } from './imports.fields.ts'
+import {
+  FIELD_LABELS,
+  checkMapping,
+  checkRow,
+  guessMapping,
+  headerKey,
+  rowFingerprint,
+  sourceKey,
+  type Mapping,
+  type RowValue,
+} from './imports.fields.ts'
 import * as repo from './imports.repository.ts'
 
-export const ImportError = defineDomainError('ImportError', { 'not-found': 404, invalid: 400, conflict: 409, 'too-large': 413 })
+export const ImportError = defineDomainError('ImportError', {
+  'not-found': 404,
+  invalid: 400,
+  conflict: 409,
+  'too-large': 413,
+})
 
 /** Rows per batch: each batch is one transaction, so a restart loses at most this much work (it is redone). */
 export const BATCH_SIZE = 25
 const PREVIEW_ROWS = 100
 
-export type ImportDeps = { referrals: ReferralService; people: PersonService; matching: MatchingService; matchThreshold: number }
+export type ImportDeps = {
+  referrals: ReferralService
+  people: PersonService
+  matching: MatchingService
+  matchThreshold: number
+}
 
 /** Row number as the user sees it in a spreadsheet: the headings are row 1. */
 const rowNumberOf = (index: number) => index + 2
@@ -60,15 +80,35 @@ export function createImportService(db: Db, deps: ImportDeps) {
   }
 
   /** Writes one referral from a row's value, linking the phone to its person in the same transaction. */
-  async function writeReferral(trx: Trx, value: RowValue, job: { source: string }, actor: Actor, existingPersonId: string | null) {
+  async function writeReferral(
+    trx: Trx,
+    value: RowValue,
+    job: { source: string },
+    actor: Actor,
+    existingPersonId: string | null,
+  ) {
     const referral: NewReferralInput = existingPersonId ? { ...value.referral, people: [] } : value.referral
     let personId = existingPersonId
     const created = await deps.referrals.create(referral, actor, {
       trx,
-      existingPeople: existingPersonId ? [{ personId: existingPersonId, role: value.referral.people[0]?.role ?? 'potential-victim' }] : [],
+      existingPeople: existingPersonId
+        ? [{ personId: existingPersonId, role: value.referral.people[0]?.role ?? 'potential-victim' }]
+        : [],
       within: async (t, made) => {
         personId ??= made.people[0] ?? null
-        if (value.phone && personId) await deps.people.linkObjectWithin(t, personId, { kind: 'phone', value: value.phone, relation: 'uses', validFrom: null, source: `Import: ${job.source}`.slice(0, 200) }, actor)
+        if (value.phone && personId)
+          await deps.people.linkObjectWithin(
+            t,
+            personId,
+            {
+              kind: 'phone',
+              value: value.phone,
+              relation: 'uses',
+              validFrom: null,
+              source: `Import: ${job.source}`.slice(0, 200),
+            },
+            actor,
+          )
       },
     })
     return { referralId: created.id, personId: personId! }
@@ -76,7 +116,13 @@ export function createImportService(db: Db, deps: ImportDeps) {
 
   type Outcome = 'created' | 'review' | 'failed' | 'already'
 
-  async function processRow(trx: Trx, job: repo.JobRow, cells: string[], index: number, created: string[]): Promise<Outcome> {
+  async function processRow(
+    trx: Trx,
+    job: repo.JobRow,
+    cells: string[],
+    index: number,
+    created: string[],
+  ): Promise<Outcome> {
     const rowNumber = rowNumberOf(index)
     const fingerprint = rowFingerprint(job.source, job.headers, cells)
     const base = { id: uuidv7(), jobId: job.id, rowNumber, fingerprint }
@@ -84,7 +130,11 @@ export function createImportService(db: Db, deps: ImportDeps) {
       await repo.insertRow(trx, { ...base, status: 'already-imported' })
       return 'already'
     }
-    const check = checkRow(cells, job.headers, (job.mapping ?? {}) as Mapping, { rowNumber, source: job.source, referralSource: job.referral_source })
+    const check = checkRow(cells, job.headers, (job.mapping ?? {}) as Mapping, {
+      rowNumber,
+      source: job.source,
+      referralSource: job.referral_source,
+    })
     if (!check.ok) {
       await repo.insertRow(trx, { ...base, status: 'failed', message: Object.values(check.errors).join('; ') })
       return 'failed'
@@ -95,12 +145,24 @@ export function createImportService(db: Db, deps: ImportDeps) {
       const likely = await deps.matching.likelyMatchesFor(matchRecord(check.value), deps.matchThreshold)
       const best = likely.matches[0]
       if (best) {
-        await repo.insertRow(trx, { ...base, status: 'review', candidateId: best.personId, probability: best.probability, explanation: best.explanation, data: check.value as unknown as Record<string, unknown> })
+        await repo.insertRow(trx, {
+          ...base,
+          status: 'review',
+          candidateId: best.personId,
+          probability: best.probability,
+          explanation: best.explanation,
+          data: check.value as unknown as Record<string, unknown>,
+        })
         await sql`RELEASE SAVEPOINT import_row`.execute(trx)
         return 'review'
       }
       const written = await writeReferral(trx, check.value, job, actorFor(job), null)
-      await repo.insertRow(trx, { ...base, status: 'imported', referralId: written.referralId, personId: written.personId })
+      await repo.insertRow(trx, {
+        ...base,
+        status: 'imported',
+        referralId: written.referralId,
+        personId: written.personId,
+      })
       await sql`RELEASE SAVEPOINT import_row`.execute(trx)
       created.push(written.referralId)
       return 'created'
@@ -113,7 +175,8 @@ export function createImportService(db: Db, deps: ImportDeps) {
         return 'already'
       }
       // Domain refusals speak to the user; anything else is not shown, as it may carry internals.
-      const message = error instanceof DomainError ? error.message : 'This row could not be saved. Check it and import it again.'
+      const message =
+        error instanceof DomainError ? error.message : 'This row could not be saved. Check it and import it again.'
       await repo.insertRow(trx, { ...base, status: 'failed', message })
       return 'failed'
     }
@@ -133,7 +196,20 @@ export function createImportService(db: Db, deps: ImportDeps) {
       const done = to >= job.total_rows
       await repo.finishBatch(trx, job.id, { nextRow: to, ...counts, done })
       await appendAuditEvents(trx, actorFor(job), [
-        { action: 'import.batch-processed', subjectType: 'import', subjectId: job.id, details: { fromRow: rowNumberOf(from), toRow: rowNumberOf(to - 1), referrals: created, review: counts.review, failed: counts.failed, alreadyImported: counts.already, completed: done } },
+        {
+          action: 'import.batch-processed',
+          subjectType: 'import',
+          subjectId: job.id,
+          details: {
+            fromRow: rowNumberOf(from),
+            toRow: rowNumberOf(to - 1),
+            referrals: created,
+            review: counts.review,
+            failed: counts.failed,
+            alreadyImported: counts.already,
+            completed: done,
+          },
+        },
       ])
       return true
     })
@@ -173,12 +249,22 @@ export function createImportService(db: Db, deps: ImportDeps) {
       while (running) await running
     },
 
-    async upload(input: { source: string; referralSource: string; filename: string; data: Buffer; truncated: boolean }, actor: Actor): Promise<{ id: string }> {
+    async upload(
+      input: { source: string; referralSource: string; filename: string; data: Buffer; truncated: boolean },
+      actor: Actor,
+    ): Promise<{ id: string }> {
       const source = input.source.trim()
-      if (!source) throw new ImportError('invalid', 'Enter the name of the source, like the helpline or the partner', 'source')
+      if (!source)
+        throw new ImportError('invalid', 'Enter the name of the source, like the helpline or the partner', 'source')
       if (source.length > 100) throw new ImportError('invalid', 'Source must be 100 characters or fewer', 'source')
-      if (!(SOURCES.values as readonly string[]).includes(input.referralSource)) throw new ImportError('invalid', 'Select where the referrals came from', 'referralSource')
-      if (input.truncated || input.data.length > IMPORT_MAX_BYTES) throw new ImportError('too-large', `The selected file must be smaller than ${IMPORT_MAX_BYTES / 1024 / 1024} MB`, 'file')
+      if (!(SOURCES.values as readonly string[]).includes(input.referralSource))
+        throw new ImportError('invalid', 'Select where the referrals came from', 'referralSource')
+      if (input.truncated || input.data.length > IMPORT_MAX_BYTES)
+        throw new ImportError(
+          'too-large',
+          `The selected file must be smaller than ${IMPORT_MAX_BYTES / 1024 / 1024} MB`,
+          'file',
+        )
       if (input.data.length === 0) throw new ImportError('invalid', 'Select a CSV or Excel (XLSX) file', 'file')
       let parsed
       try {
@@ -188,10 +274,28 @@ export function createImportService(db: Db, deps: ImportDeps) {
         throw error
       }
       const id = uuidv7()
-      const filename = (input.filename.split(/[\\/]/).pop() ?? '').replace(/[^\x20-\x7e]/g, '_').slice(0, 150) || `import.${parsed.kind}`
+      const filename =
+        (input.filename.split(/[\\/]/).pop() ?? '').replace(/[^\x20-\x7e]/g, '_').slice(0, 150) ||
+        `import.${parsed.kind}`
       await inTransaction(db, async (trx) => {
-        await repo.insertJob(trx, { id, source, referralSource: input.referralSource, filename, kind: parsed.kind, headers: parsed.headers, rows: parsed.rows, createdBy: actor.userId })
-        await appendAuditEvents(trx, actor, [{ action: 'import.uploaded', subjectType: 'import', subjectId: id, details: { kind: parsed.kind, rows: parsed.rows.length, columns: parsed.headers.length } }])
+        await repo.insertJob(trx, {
+          id,
+          source,
+          referralSource: input.referralSource,
+          filename,
+          kind: parsed.kind,
+          headers: parsed.headers,
+          rows: parsed.rows,
+          createdBy: actor.userId,
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'import.uploaded',
+            subjectType: 'import',
+            subjectId: id,
+            details: { kind: parsed.kind, rows: parsed.rows.length, columns: parsed.headers.length },
+          },
+        ])
       })
       return { id }
     },
@@ -215,7 +319,14 @@ export function createImportService(db: Db, deps: ImportDeps) {
       await inTransaction(db, async (trx) => {
         await repo.setMapping(trx, id, checked.mapping)
         await repo.saveSourceMapping(trx, sourceKey(job.source), headerKey(job.headers), checked.mapping, actor.userId)
-        await appendAuditEvents(trx, actor, [{ action: 'import.mapped', subjectType: 'import', subjectId: id, details: { fields: Object.values(checked.mapping) } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'import.mapped',
+            subjectType: 'import',
+            subjectId: id,
+            details: { fields: Object.values(checked.mapping) },
+          },
+        ])
       })
       return checked.mapping
     },
@@ -226,17 +337,31 @@ export function createImportService(db: Db, deps: ImportDeps) {
       if (!job.mapping) throw new ImportError('conflict', 'Choose which column holds what first')
       const mapping = job.mapping as Mapping
       const all = await repo.jobRows(db, id, 0, job.total_rows)
-      const fields = [...new Set(Object.values(mapping))].sort((a, b) => [...FIELD_LABELS.keys()].indexOf(a) - [...FIELD_LABELS.keys()].indexOf(b))
+      const fields = [...new Set(Object.values(mapping))].sort(
+        (a, b) => [...FIELD_LABELS.keys()].indexOf(a) - [...FIELD_LABELS.keys()].indexOf(b),
+      )
       let invalid = 0
       const shown: { rowNumber: number; cells: Record<string, string>; errors: Record<string, string> }[] = []
       for (const [index, cells] of all.entries()) {
         const rowNumber = rowNumberOf(index)
-        const check = checkRow(cells, job.headers, mapping, { rowNumber, source: job.source, referralSource: job.referral_source })
+        const check = checkRow(cells, job.headers, mapping, {
+          rowNumber,
+          source: job.source,
+          referralSource: job.referral_source,
+        })
         if (!check.ok) invalid++
         // Rows with errors first, so a reviewer sees what will fail without paging through what will not.
-        if (!check.ok || shown.length < PREVIEW_ROWS) shown.push({ rowNumber, cells: check.cells, errors: check.ok ? {} : (check.errors as Record<string, string>) })
+        if (!check.ok || shown.length < PREVIEW_ROWS)
+          shown.push({
+            rowNumber,
+            cells: check.cells,
+            errors: check.ok ? {} : (check.errors as Record<string, string>),
+          })
       }
-      const rows = [...shown.filter((r) => Object.keys(r.errors).length > 0), ...shown.filter((r) => Object.keys(r.errors).length === 0)].slice(0, PREVIEW_ROWS)
+      const rows = [
+        ...shown.filter((r) => Object.keys(r.errors).length > 0),
+        ...shown.filter((r) => Object.keys(r.errors).length === 0),
+      ].slice(0, PREVIEW_ROWS)
       return { job, fields, rows, total: job.total_rows, invalid, valid: job.total_rows - invalid }
     },
 
@@ -245,30 +370,76 @@ export function createImportService(db: Db, deps: ImportDeps) {
       if (!job.mapping) throw new ImportError('conflict', 'Choose which column holds what first')
       await inTransaction(db, async (trx) => {
         if (!(await repo.queueJob(trx, id))) return
-        await appendAuditEvents(trx, actor, [{ action: 'import.started', subjectType: 'import', subjectId: id, details: { rows: job.total_rows } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'import.started', subjectType: 'import', subjectId: id, details: { rows: job.total_rows } },
+        ])
       })
     },
 
     /** Progress, counts and the rows that need a reviewer or failed. Viewing row outcomes is audited. */
     async outcome(id: string, actor: Actor) {
       const job = await load(id)
-      const [review, failed] = await Promise.all([repo.rowsOf(db, id, ['review'], 200), repo.rowsOf(db, id, ['failed'], 200)])
-      const people = new Map((await repo.peopleSummaries(db, review.flatMap((r) => (r.candidate_person_id ? [r.candidate_person_id] : [])))).map((p) => [p.id, p]))
-      await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'import.viewed', subjectType: 'import', subjectId: id, details: { reviewRows: review.map((r) => r.id) } }]))
-      return { job, review: review.map((r) => ({ ...r, candidate: r.candidate_person_id ? (people.get(r.candidate_person_id) ?? null) : null })), failed }
+      const [review, failed] = await Promise.all([
+        repo.rowsOf(db, id, ['review'], 200),
+        repo.rowsOf(db, id, ['failed'], 200),
+      ])
+      const people = new Map(
+        (
+          await repo.peopleSummaries(
+            db,
+            review.flatMap((r) => (r.candidate_person_id ? [r.candidate_person_id] : [])),
+          )
+        ).map((p) => [p.id, p]),
+      )
+      await inTransaction(db, (trx) =>
+        appendAuditEvents(trx, actor, [
+          {
+            action: 'import.viewed',
+            subjectType: 'import',
+            subjectId: id,
+            details: { reviewRows: review.map((r) => r.id) },
+          },
+        ]),
+      )
+      return {
+        job,
+        review: review.map((r) => ({
+          ...r,
+          candidate: r.candidate_person_id ? (people.get(r.candidate_person_id) ?? null) : null,
+        })),
+        failed,
+      }
     },
 
     /** The small progress answer the page polls: no personal data in it. */
     async progress(id: string) {
       const job = await load(id)
-      return { id: job.id, status: job.status, total: job.total_rows, processed: job.next_row, created: job.created_count, review: job.review_count, failed: job.failed_count, alreadyImported: job.already_count }
+      return {
+        id: job.id,
+        status: job.status,
+        total: job.total_rows,
+        processed: job.next_row,
+        created: job.created_count,
+        review: job.review_count,
+        failed: job.failed_count,
+        alreadyImported: job.already_count,
+      }
     },
 
     /** Failed rows as CSV: row number and message, nothing from the cells (the user has the file). */
     async failedCsv(id: string, actor: Actor): Promise<string> {
       await load(id)
       const failed = await repo.rowsOf(db, id, ['failed'], 100_000)
-      await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'import.failures-downloaded', subjectType: 'import', subjectId: id, details: { rows: failed.length } }]))
+      await inTransaction(db, (trx) =>
+        appendAuditEvents(trx, actor, [
+          {
+            action: 'import.failures-downloaded',
+            subjectType: 'import',
+            subjectId: id,
+            details: { rows: failed.length },
+          },
+        ]),
+      )
       return csvRows([['row', 'message'], ...failed.map((r) => [r.row_number, r.message ?? ''])])
     },
 
@@ -284,8 +455,14 @@ export function createImportService(db: Db, deps: ImportDeps) {
      * The reviewer's answer for a held row: "same" attaches the new referral to the person already recorded
      * (the survivor, if they have since been merged); "new" records them as a new person. Decided once.
      */
-    async decide(id: string, rowId: string, decision: string, actor: Actor): Promise<{ referralId: string; personId: string }> {
-      if (decision !== 'same' && decision !== 'new') throw new ImportError('invalid', 'Select whether this is the same person', 'decision')
+    async decide(
+      id: string,
+      rowId: string,
+      decision: string,
+      actor: Actor,
+    ): Promise<{ referralId: string; personId: string }> {
+      if (decision !== 'same' && decision !== 'new')
+        throw new ImportError('invalid', 'Select whether this is the same person', 'decision')
       const job = await load(id)
       const candidate = (await repo.findRow(db, id, rowId))?.candidate_person_id
       const survivor = candidate ? await deps.matching.survivorOf(candidate) : null
@@ -294,11 +471,35 @@ export function createImportService(db: Db, deps: ImportDeps) {
         if (!row || !row.candidate_person_id) throw new ImportError('not-found', 'Row not found')
         if (row.status !== 'review' || !row.data) throw new ImportError('conflict', 'This row has already been decided')
         const value = row.data as unknown as RowValue
-        const written = await writeReferral(trx, value, job, actor, decision === 'same' ? (survivor ?? row.candidate_person_id) : null)
-        await repo.recordDecision(trx, rowId, { status: decision === 'same' ? 'same-person' : 'new-person', referralId: written.referralId, personId: written.personId, decidedBy: actor.userId })
+        const written = await writeReferral(
+          trx,
+          value,
+          job,
+          actor,
+          decision === 'same' ? (survivor ?? row.candidate_person_id) : null,
+        )
+        await repo.recordDecision(trx, rowId, {
+          status: decision === 'same' ? 'same-person' : 'new-person',
+          referralId: written.referralId,
+          personId: written.personId,
+          decidedBy: actor.userId,
+        })
         await repo.moveReviewToCreated(trx, id)
         await appendAuditEvents(trx, actor, [
-          { action: 'import.row-decided', subjectType: 'import', subjectId: id, details: { rowId, rowNumber: row.row_number, decision, candidateId: row.candidate_person_id, probability: row.probability, referralId: written.referralId, personId: written.personId } },
+          {
+            action: 'import.row-decided',
+            subjectType: 'import',
+            subjectId: id,
+            details: {
+              rowId,
+              rowNumber: row.row_number,
+              decision,
+              candidateId: row.candidate_person_id,
+              probability: row.probability,
+              referralId: written.referralId,
+              personId: written.personId,
+            },
+          },
         ])
         return written
       })

@@ -29,15 +29,33 @@ export type VictimRecord = {
    * Structured victim context (HTCDS fields recorded on the victim side), merged across the person's situations;
    * null or absent when none is recorded. Values are victim-context's words (victim-context.vocabulary.ts).
    */
-  context?: { recruitment: readonly string[]; controls: readonly string[]; sectors: readonly string[]; sexualTypes: readonly string[] } | null
+  context?: {
+    recruitment: readonly string[]
+    controls: readonly string[]
+    sectors: readonly string[]
+    sexualTypes: readonly string[]
+  } | null
 }
 
 export const NOT_RELEASED = 'Not released'
 
 // ── Generalisation ladders: level 0 is as recorded; the last level releases nothing ────────────────────────
 
-const CTDC_AGE_BANDS: [number, string][] = [[8, '0--8'], [17, '9--17'], [20, '18--20'], [23, '21--23'], [26, '24--26'], [29, '27--29'], [38, '30--38'], [47, '39--47']]
-const WIDE_AGE_BANDS: [number, string][] = [[17, '0--17'], [29, '18--29'], [47, '30--47']]
+const CTDC_AGE_BANDS: [number, string][] = [
+  [8, '0--8'],
+  [17, '9--17'],
+  [20, '18--20'],
+  [23, '21--23'],
+  [26, '24--26'],
+  [29, '27--29'],
+  [38, '30--38'],
+  [47, '39--47'],
+]
+const WIDE_AGE_BANDS: [number, string][] = [
+  [17, '0--17'],
+  [29, '18--29'],
+  [47, '30--47'],
+]
 
 function band(age: number, bands: [number, string][], last: string): string {
   for (const [upTo, label] of bands) if (age <= upTo) return label
@@ -140,7 +158,13 @@ export const MEANS_COLUMNS: Record<string, readonly string[]> = {
   meansOfControlWithholdsDocuments: ['document_retention'],
   meansOfControlThreatOfLawEnforcement: ['threat_of_denunciation'],
   meansOfControlWithholdsNecessities: ['threats_of_destitution'],
-  meansOfControlOther: ['control_of_accommodation', 'control_of_phone', 'abuse_of_vulnerability', 'family_coercion', 'other'],
+  meansOfControlOther: [
+    'control_of_accommodation',
+    'control_of_phone',
+    'abuse_of_vulnerability',
+    'family_coercion',
+    'other',
+  ],
 }
 
 /** Methods of control as victim context records them (its own words), as the CTDC columns count them. */
@@ -163,8 +187,18 @@ export const CONTEXT_MEANS: Record<string, (typeof MEANS_COLUMN_NAMES)[number]> 
 }
 
 /** The recruiter's relationship to the victim (CTDC recruiterRelation* columns) from how they were recruited. */
-const RECRUITER_RELATION: Record<string, string> = { 'intimate-partner': 'recruiterRelationIntimatePartner', familial: 'recruiterRelationFamily', benefactor: 'recruiterRelationFriend' }
-const RECRUITER_COLUMNS = ['recruiterRelationIntimatePartner', 'recruiterRelationFriend', 'recruiterRelationFamily', 'recruiterRelationOther', 'recruiterRelationUnknown'] as const
+const RECRUITER_RELATION: Record<string, string> = {
+  'intimate-partner': 'recruiterRelationIntimatePartner',
+  familial: 'recruiterRelationFamily',
+  benefactor: 'recruiterRelationFriend',
+}
+const RECRUITER_COLUMNS = [
+  'recruiterRelationIntimatePartner',
+  'recruiterRelationFriend',
+  'recruiterRelationFamily',
+  'recruiterRelationOther',
+  'recruiterRelationUnknown',
+] as const
 
 /** Labour sectors (victim context's SIC-based words) as the CTDC typeOfLabour* columns. */
 const LABOUR_COLUMN: Record<string, string> = {
@@ -178,11 +212,34 @@ const LABOUR_COLUMN: Record<string, string> = {
   hospitality: 'typeOfLabourHospitality',
   'domestic-work': 'typeOfLabourDomesticWork',
 }
-const LABOUR_COLUMNS = ['typeOfLabourAgriculture', 'typeOfLabourConstruction', 'typeOfLabourDomesticWork', 'typeOfLabourHospitality', 'typeOfLabourManufacturing', 'typeOfLabourMiningOrDrilling', 'typeOfLabourTransportation', 'typeOfLabourOther', 'typeOfLabourNotSpecified'] as const
+const LABOUR_COLUMNS = [
+  'typeOfLabourAgriculture',
+  'typeOfLabourConstruction',
+  'typeOfLabourDomesticWork',
+  'typeOfLabourHospitality',
+  'typeOfLabourManufacturing',
+  'typeOfLabourMiningOrDrilling',
+  'typeOfLabourTransportation',
+  'typeOfLabourOther',
+  'typeOfLabourNotSpecified',
+] as const
 
 /** Kinds of sexual exploitation as the CTDC typeOfSex* columns. */
-const SEX_COLUMN: Record<string, string> = { street: 'typeOfSexProstitution', brothel: 'typeOfSexProstitution', 'pop-up': 'typeOfSexProstitution', 'advertised-online': 'typeOfSexProstitution', private: 'typeOfSexPrivateSexualServices', pornography: 'typeOfSexPornography', remote: 'typeOfSexRemoteInteractiveServices' }
-const SEX_COLUMNS = ['typeOfSexProstitution', 'typeOfSexPornography', 'typeOfSexRemoteInteractiveServices', 'typeOfSexPrivateSexualServices'] as const
+const SEX_COLUMN: Record<string, string> = {
+  street: 'typeOfSexProstitution',
+  brothel: 'typeOfSexProstitution',
+  'pop-up': 'typeOfSexProstitution',
+  'advertised-online': 'typeOfSexProstitution',
+  private: 'typeOfSexPrivateSexualServices',
+  pornography: 'typeOfSexPornography',
+  remote: 'typeOfSexRemoteInteractiveServices',
+}
+const SEX_COLUMNS = [
+  'typeOfSexProstitution',
+  'typeOfSexPornography',
+  'typeOfSexRemoteInteractiveServices',
+  'typeOfSexPrivateSexualServices',
+] as const
 
 /** A legal means recorded without one of the screening's own means (a synonym such as "payment_inducement"), as the CTDC column's value. */
 const LEGAL_TO_COLUMN_VALUE: Record<LegalMeans, string> = {
@@ -287,14 +344,22 @@ function loss(levels: Levels): number {
   return levels.reduce((s, level, i) => s + level / (LADDERS[i].levels.length - 1), 0)
 }
 
-export function anonymise(records: readonly VictimRecord[], options: { k: number; maxSuppressedShare?: number }): AnonymisedRelease {
+export function anonymise(
+  records: readonly VictimRecord[],
+  options: { k: number; maxSuppressedShare?: number },
+): AnonymisedRelease {
   const { k } = options
   const maxSuppressed = Math.floor(records.length * (options.maxSuppressedShare ?? 0.05))
   let best: { levels: number[]; below: number[] } | null = null
   for (const levels of allLevelVectors()) {
     const below = rowsBelowK(records, levels, k)
     if (below.length > maxSuppressed) continue
-    if (!best || loss(levels) < loss(best.levels) || (loss(levels) === loss(best.levels) && below.length < best.below.length)) best = { levels, below }
+    if (
+      !best ||
+      loss(levels) < loss(best.levels) ||
+      (loss(levels) === loss(best.levels) && below.length < best.below.length)
+    )
+      best = { levels, below }
   }
   // Only when fewer than k records exist at all does nothing qualify: then nothing is released.
   const chosen = best ?? { levels: LADDERS.map((l) => l.levels.length - 1), below: records.map((_, i) => i) }
@@ -305,7 +370,11 @@ export function anonymise(records: readonly VictimRecord[], options: { k: number
   return {
     k,
     levels: chosen.levels,
-    generalised: LADDERS.map((l, i) => ({ name: l.name, level: l.levels[chosen.levels[i]], changed: chosen.levels[i] > 0 })),
+    generalised: LADDERS.map((l, i) => ({
+      name: l.name,
+      level: l.levels[chosen.levels[i]],
+      changed: chosen.levels[i] > 0,
+    })),
     rows: kept.map((r) => toCtdcRow(r, chosen.levels)),
     suppressedRows: dropped.size,
     totalRecords: records.length,
@@ -339,14 +408,26 @@ export function toCtdcRow(v: VictimRecord, levels: Levels): CtdcRow {
   const contextControls = (ctx?.controls ?? []).filter((c) => c !== 'unknown')
   const fromContext = new Set(contextControls.map((c) => CONTEXT_MEANS[c]).filter(Boolean))
   const meansKnown = canonical !== null || contextControls.length > 0
-  for (const [column, values] of Object.entries(MEANS_COLUMNS)) row[column] = !meansKnown ? 'unknown' : (canonical ?? []).some((m) => values.includes(m)) || fromContext.has(column as (typeof MEANS_COLUMN_NAMES)[number]) ? '1' : '0'
-  row.meansOfControlNotSpecified = !meansKnown ? 'unknown' : (canonical ?? []).length === 0 && contextControls.length === 0 ? '1' : '0'
+  for (const [column, values] of Object.entries(MEANS_COLUMNS))
+    row[column] = !meansKnown
+      ? 'unknown'
+      : (canonical ?? []).some((m) => values.includes(m)) ||
+          fromContext.has(column as (typeof MEANS_COLUMN_NAMES)[number])
+        ? '1'
+        : '0'
+  row.meansOfControlNotSpecified = !meansKnown
+    ? 'unknown'
+    : (canonical ?? []).length === 0 && contextControls.length === 0
+      ? '1'
+      : '0'
 
   // Recruitment: abduction, and who recruited them as the CTDC's recruiter relationship.
   const recruitment = (ctx?.recruitment ?? []).filter((m) => m !== 'unknown')
   row.isAbduction = recruitment.length ? (recruitment.includes('abduction') ? '1' : '0') : 'unknown'
   const relations = new Set(recruitment.map((m) => RECRUITER_RELATION[m] ?? 'recruiterRelationOther'))
-  for (const column of RECRUITER_COLUMNS) row[column] = column === 'recruiterRelationUnknown' ? (recruitment.length ? '0' : '1') : relations.has(column) ? '1' : '0'
+  for (const column of RECRUITER_COLUMNS)
+    row[column] =
+      column === 'recruiterRelationUnknown' ? (recruitment.length ? '0' : '1') : relations.has(column) ? '1' : '0'
 
   // Sectors and kinds of sexual exploitation say no more than the released type column: shown only when it is.
   const sectors = (ctx?.sectors ?? []).filter((x) => x !== 'unknown')

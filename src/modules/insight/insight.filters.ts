@@ -21,20 +21,28 @@ export function readFilters(query: Query, priorities: readonly string[]): Filter
   const values: Record<string, string> = {}
   const errors: FieldErrors = {}
   const dates: Record<'from' | 'to', string | null> = { from: null, to: null }
-  for (const [prefix, label] of [['from', 'Start date'], ['to', 'End date']] as const) {
-    const parts = Object.fromEntries(PARTS.map((p) => [p, asString(query[`${prefix}-${p}`]).trim().slice(0, 10)])) as DateParts
+  for (const [prefix, label] of [
+    ['from', 'Start date'],
+    ['to', 'End date'],
+  ] as const) {
+    const parts = Object.fromEntries(
+      PARTS.map((p) => [p, asString(query[`${prefix}-${p}`]).trim().slice(0, 10)]),
+    ) as DateParts
     for (const p of PARTS) values[`${prefix}-${p}`] = parts[p]
     const check = checkDateInput(parts, label, { required: false })
     if (!check.ok) errors[`${prefix}-${check.part}`] = check.message
     else dates[prefix] = check.value
   }
-  if (dates.from && dates.to && dates.to < dates.from) errors['to-day'] = 'End date must be the same as or after the start date'
+  if (dates.from && dates.to && dates.to < dates.from)
+    errors['to-day'] = 'End date must be the same as or after the start date'
   const priority = asString(query.priority).trim()
   values.priority = priority
   if (priority && !priorities.includes(priority)) errors.priority = 'Select a strategic priority from the list'
   const ok = Object.keys(errors).length === 0
   return {
-    filters: ok ? { from: dates.from, to: dates.to, priority: priority || null } : { from: null, to: null, priority: null },
+    filters: ok
+      ? { from: dates.from, to: dates.to, priority: priority || null }
+      : { from: null, to: null, priority: null },
     errors,
     values,
   }

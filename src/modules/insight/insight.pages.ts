@@ -40,8 +40,13 @@ export function registerInsightPages(app: FastifyInstance, { services }: AppDeps
 
   async function filtersFrom(query: Query) {
     const tags = await stats.priorityTags()
-    const result = readFilters(query, tags.map((t) => t.id))
-    const priorityLabel = result.filters.priority ? (tags.find((t) => t.id === result.filters.priority)?.label ?? null) : null
+    const result = readFilters(
+      query,
+      tags.map((t) => t.id),
+    )
+    const priorityLabel = result.filters.priority
+      ? (tags.find((t) => t.id === result.filters.priority)?.label ?? null)
+      : null
     return { ...result, tags, priorityLabel }
   }
 
@@ -56,14 +61,20 @@ export function registerInsightPages(app: FastifyInstance, { services }: AppDeps
       values,
       errors,
       errorList: errorSummary(errors, FILTER_ORDER),
-      priorityItems: [{ value: '', text: 'All strategic priorities' }, ...tags.map((t) => ({ value: t.id, text: t.label, selected: values.priority === t.id }))],
+      priorityItems: [
+        { value: '', text: 'All strategic priorities' },
+        ...tags.map((t) => ({ value: t.id, text: t.label, selected: values.priority === t.id })),
+      ],
       description: describe(filters, priorityLabel),
       referrals: dashboard?.referrals ?? 0,
       victims: dashboard?.victims ?? 0,
       tables: (dashboard?.tables ?? []).map((t) => ({
         ...t,
         // A chart of nothing but zeros says nothing: the page says so in words instead.
-        chartUrl: t.chart && t.chart.series.some((series) => series.values.some((v) => v !== 0)) ? `/insight/charts/${t.name}.svg${suffix}` : null,
+        chartUrl:
+          t.chart && t.chart.series.some((series) => series.values.some((v) => v !== 0))
+            ? `/insight/charts/${t.name}.svg${suffix}`
+            : null,
         alt: altText(t),
         csvUrl: `/insight/tables/${t.name}.csv${suffix}`,
         xlsxUrl: `/insight/tables/${t.name}.xlsx${suffix}`,
@@ -98,10 +109,17 @@ export function registerInsightPages(app: FastifyInstance, { services }: AppDeps
     const [, name, format] = match
     const found = await tableFor(name, request.query, reply)
     if (!found) return reply
-    await stats.recordExport(actorOf(request), { what: `table:${name}`, format, from: found.filters.from, to: found.filters.to, priority: found.filters.priority })
+    await stats.recordExport(actorOf(request), {
+      what: `table:${name}`,
+      format,
+      from: found.filters.from,
+      to: found.filters.to,
+      priority: found.filters.priority,
+    })
     const filename = `lantern-${name}-${londonDate()}.${format}`
     reply.header('content-disposition', `attachment; filename="${filename}"`)
-    if (format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').send(tableCsv(found.table, found.description))
+    if (format === 'csv')
+      return reply.header('content-type', 'text/csv; charset=utf-8').send(tableCsv(found.table, found.description))
     return reply.header('content-type', XLSX).send(await tableXlsx(found.table, found.description))
   })
 
@@ -112,7 +130,13 @@ export function registerInsightPages(app: FastifyInstance, { services }: AppDeps
     const quarter = parseQuarter(asked || previousQuarter(londonDate()))
     if (!quarter) {
       const errors = { quarter: 'Enter a quarter as a year, a hyphen and Q1 to Q4, like 2026-Q3' }
-      return reply.code(400).page('insight/views/quarterly-return.njk', { pageTitle: 'Home Office quarterly return', errors, errorList: errorSummary(errors), value: asked, result: null })
+      return reply.code(400).page('insight/views/quarterly-return.njk', {
+        pageTitle: 'Home Office quarterly return',
+        errors,
+        errorList: errorSummary(errors),
+        value: asked,
+        result: null,
+      })
     }
     const result = await stats.quarterlyReturn(quarter)
     return reply.page('insight/views/quarterly-return.njk', {

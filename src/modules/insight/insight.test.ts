@@ -34,18 +34,35 @@ describe('exploitation types the Home Office way', () => {
 
 describe('filters', () => {
   it('reads a date range and priority, with the Design System messages', () => {
-    const ok = readFilters({ 'from-day': '1', 'from-month': '4', 'from-year': '2026', priority: 'textile-industry' }, ['textile-industry'])
+    const ok = readFilters({ 'from-day': '1', 'from-month': '4', 'from-year': '2026', priority: 'textile-industry' }, [
+      'textile-industry',
+    ])
     expect(ok.filters).toEqual({ from: '2026-04-01', to: null, priority: 'textile-industry' })
     expect(filterQuery(ok.filters)).toBe('from-day=1&from-month=4&from-year=2026&priority=textile-industry')
-    const bad = readFilters({ 'from-day': '30', 'from-month': '2', 'from-year': '2026', 'to-month': '3', 'to-year': '2026', priority: 'x' }, ['textile-industry'])
-    expect(bad.errors).toEqual({ 'from-day': 'Start date must be a real date', 'to-day': 'End date must include a day', priority: 'Select a strategic priority from the list' })
+    const bad = readFilters(
+      { 'from-day': '30', 'from-month': '2', 'from-year': '2026', 'to-month': '3', 'to-year': '2026', priority: 'x' },
+      ['textile-industry'],
+    )
+    expect(bad.errors).toEqual({
+      'from-day': 'Start date must be a real date',
+      'to-day': 'End date must include a day',
+      priority: 'Select a strategic priority from the list',
+    })
     expect(bad.filters).toEqual({ from: null, to: null, priority: null })
-    const backwards = readFilters({ 'from-day': '2', 'from-month': '4', 'from-year': '2026', 'to-day': '1', 'to-month': '4', 'to-year': '2026' }, [])
+    const backwards = readFilters(
+      { 'from-day': '2', 'from-month': '4', 'from-year': '2026', 'to-day': '1', 'to-month': '4', 'to-year': '2026' },
+      [],
+    )
     expect(backwards.errors).toEqual({ 'to-day': 'End date must be the same as or after the start date' })
   })
 
   it('reads calendar quarters and refuses anything else', () => {
-    expect(parseQuarter('2026-Q3')).toEqual({ label: '2026-Q3', start: '2026-07-01', end: '2026-09-30', title: 'July to September 2026' })
+    expect(parseQuarter('2026-Q3')).toEqual({
+      label: '2026-Q3',
+      start: '2026-07-01',
+      end: '2026-09-30',
+      title: 'July to September 2026',
+    })
     expect(parseQuarter('2024-q1')?.end).toBe('2024-03-31')
     for (const bad of ['2026-Q0', '2026-Q5', '26-Q1', 'Q1-2026', '1999-Q1', '']) expect(parseQuarter(bad)).toBeNull()
     expect(previousQuarter('2026-02-10')).toBe('2025-Q4')
@@ -63,7 +80,28 @@ describe('the quarterly return and downloads', () => {
   })
 
   it('writes CSV that a spreadsheet will not run as a formula', () => {
-    const csv = tableCsv({ name: 't', title: 'T', counts: '', headers: ['Label', 'N'], rows: [['=cmd()', 1], ['A, "B"', 2]], chart: null }, 'All dates.')
-    expect(csv.replace(/^\uFEFF/, '').split('\r\n')).toEqual(['T', 'All dates.', '', 'Label,N', "'=cmd(),1", '"A, ""B""",2', ''])
+    const csv = tableCsv(
+      {
+        name: 't',
+        title: 'T',
+        counts: '',
+        headers: ['Label', 'N'],
+        rows: [
+          ['=cmd()', 1],
+          ['A, "B"', 2],
+        ],
+        chart: null,
+      },
+      'All dates.',
+    )
+    expect(csv.replace(/^\uFEFF/, '').split('\r\n')).toEqual([
+      'T',
+      'All dates.',
+      '',
+      'Label,N',
+      "'=cmd(),1",
+      '"A, ""B""",2',
+      '',
+    ])
   })
 })

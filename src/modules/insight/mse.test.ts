@@ -29,7 +29,12 @@ function simulate(size: number, p: number[], random: () => number): OverlapTable
 describe('Poisson GLM by IRLS', () => {
   it('fits a log-linear model exactly where the answer is known', () => {
     // log μ = 1 + 0.5 x: counts equal to their means are fitted exactly.
-    const x = [[1, 0], [1, 1], [1, 2], [1, 3]]
+    const x = [
+      [1, 0],
+      [1, 1],
+      [1, 2],
+      [1, 3],
+    ]
     const y = x.map(([, v]) => Math.exp(1 + 0.5 * v))
     const fit = fitPoissonGlm(x, y)
     expect(fit.converged).toBe(true)
@@ -48,7 +53,14 @@ describe('Poisson GLM by IRLS', () => {
 describe('estimateHiddenTotal', () => {
   it('reproduces the Lincoln–Petersen estimate with two lists', () => {
     // n1 = 60 (10 also on list 2), n2 = 50: N = 60 × 50 / 10 = 300.
-    const result = estimateHiddenTotal({ lists: ['A', 'B'], counts: new Map([[1, 50], [2, 40], [3, 10]]) })
+    const result = estimateHiddenTotal({
+      lists: ['A', 'B'],
+      counts: new Map([
+        [1, 50],
+        [2, 40],
+        [3, 10],
+      ]),
+    })
     expect(result.ok).toBe(true)
     if (!result.ok) return
     expect(result.chosenByAic.total).toBeCloseTo(300, 6)
@@ -65,16 +77,36 @@ describe('estimateHiddenTotal', () => {
   it('declines to estimate from too little, with a reason', () => {
     const one = estimateHiddenTotal({ lists: ['A', 'B', 'C'], counts: new Map([[1, 40]]) })
     expect(one).toMatchObject({ ok: false })
-    const few = estimateHiddenTotal({ lists: ['A', 'B'], counts: new Map([[1, 5], [2, 4], [3, 2]]) })
+    const few = estimateHiddenTotal({
+      lists: ['A', 'B'],
+      counts: new Map([
+        [1, 5],
+        [2, 4],
+        [3, 2],
+      ]),
+    })
     expect(few.ok).toBe(false)
     if (!few.ok) expect(few.problem).toMatch(/at least 20/)
-    const apart = estimateHiddenTotal({ lists: ['A', 'B'], counts: new Map([[1, 50], [2, 40]]) })
+    const apart = estimateHiddenTotal({
+      lists: ['A', 'B'],
+      counts: new Map([
+        [1, 50],
+        [2, 40],
+      ]),
+    })
     expect(apart.ok).toBe(false)
     if (!apart.ok) expect(apart.problem).toMatch(/more than one source/)
   })
 
   it('leaves out a list with nobody in it', () => {
-    const result = estimateHiddenTotal({ lists: ['A', 'B', 'Empty'], counts: new Map([[1, 50], [2, 40], [3, 10]]) })
+    const result = estimateHiddenTotal({
+      lists: ['A', 'B', 'Empty'],
+      counts: new Map([
+        [1, 50],
+        [2, 40],
+        [3, 10],
+      ]),
+    })
     expect(result.ok).toBe(true)
     if (result.ok) expect(result.droppedLists).toEqual(['Empty'])
   })
@@ -99,7 +131,9 @@ describe('estimateHiddenTotal', () => {
     }
     const coverage = coveredIndependence / runs
     const chosenCoverage = coveredChosen / runs
-    console.info(`MSE coverage over ${runs} simulations (N = ${truth}, three independent lists): independence model ${(coverage * 100).toFixed(1)}%, AIC-chosen model ${(chosenCoverage * 100).toFixed(1)}%`)
+    console.info(
+      `MSE coverage over ${runs} simulations (N = ${truth}, three independent lists): independence model ${(coverage * 100).toFixed(1)}%, AIC-chosen model ${(chosenCoverage * 100).toFixed(1)}%`,
+    )
     expect(estimated).toBe(runs)
     // Nominal 95%; allow for Monte Carlo error on 200 runs (sd ≈ 1.5 points).
     expect(coverage).toBeGreaterThanOrEqual(0.9)

@@ -55,7 +55,10 @@ export type MseResult =
 
 // ── Numerical pieces ────────────────────────────────────────────────────────────────────────────────────────
 
-const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7]
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+]
 
 /** log Γ(x) for x > 0 (Lanczos, g = 7): accurate to about 15 digits, enough for likelihood differences. */
 export function logGamma(x: number): number {
@@ -104,16 +107,29 @@ function solveSpd(a: number[][], b: number[]): number[] | null {
   return null
 }
 
-export type PoissonFit = { beta: number[]; mu: number[]; converged: boolean; iterations: number; logLikelihood: number; deviance: number }
+export type PoissonFit = {
+  beta: number[]
+  mu: number[]
+  converged: boolean
+  iterations: number
+  logLikelihood: number
+  deviance: number
+}
 
 /** A Poisson GLM with log link, by IRLS. Rows of `x` are cells; `y` their counts (zeros allowed). */
-export function fitPoissonGlm(x: readonly (readonly number[])[], y: readonly number[], options: { maxIterations?: number; tolerance?: number; start?: readonly number[] } = {}): PoissonFit {
+export function fitPoissonGlm(
+  x: readonly (readonly number[])[],
+  y: readonly number[],
+  options: { maxIterations?: number; tolerance?: number; start?: readonly number[] } = {},
+): PoissonFit {
   const maxIterations = options.maxIterations ?? 100
   const tolerance = options.tolerance ?? 1e-10
   const n = y.length
   const p = x[0]?.length ?? 0
   // A warm start (the fit at a neighbouring total, in the profile search) saves most of the iterations.
-  let eta = options.start ? x.map((row) => row.reduce((s, v, k) => s + v * options.start![k], 0)) : y.map((v) => Math.log(v + 0.5))
+  let eta = options.start
+    ? x.map((row) => row.reduce((s, v, k) => s + v * options.start![k], 0))
+    : y.map((v) => Math.log(v + 0.5))
   let mu = eta.map((e) => Math.exp(Math.min(e, 700)))
   let beta = options.start ? [...options.start] : new Array<number>(p).fill(0)
   let deviance = Number.POSITIVE_INFINITY
@@ -192,7 +208,14 @@ const Z95_HALF_CHI2 = 3.841458820694124 / 2
  * Profile log-likelihood of the total N under the model: the completed table (N − n people in the unseen
  * cell) is fitted, and the multinomial log-likelihood evaluated at its fitted cell probabilities.
  */
-function profileLogLikelihood(n: number, observedRows: number[][], observedY: number[], zeroRow: number[], total: number, warm: { beta?: number[] }): number {
+function profileLogLikelihood(
+  n: number,
+  observedRows: number[][],
+  observedY: number[],
+  zeroRow: number[],
+  total: number,
+  warm: { beta?: number[] },
+): number {
   const missing = total - n
   const fit = fitPoissonGlm([zeroRow, ...observedRows], [missing, ...observedY], { start: warm.beta, tolerance: 1e-9 })
   if (fit.converged) warm.beta = fit.beta
@@ -202,7 +225,13 @@ function profileLogLikelihood(n: number, observedRows: number[][], observedY: nu
   return l
 }
 
-function profileInterval(n: number, observedRows: number[][], observedY: number[], zeroRow: number[], pointHidden: number): { lower: number; upper: number | null } {
+function profileInterval(
+  n: number,
+  observedRows: number[][],
+  observedY: number[],
+  zeroRow: number[],
+  pointHidden: number,
+): { lower: number; upper: number | null } {
   const warm: { beta?: number[] } = {}
   const ll = (total: number) => profileLogLikelihood(n, observedRows, observedY, zeroRow, total, warm)
   // The maximum sits near the point estimate; refine it by golden-section search on a bracket around it.
@@ -251,15 +280,33 @@ function profileInterval(n: number, observedRows: number[][], observedY: number[
 export const MSE_MIN_PEOPLE = 20
 
 /** Fits every candidate model to the overlap table and chooses by AIC. */
-export function estimateHiddenTotal(table: OverlapTable, options: { maxInteractions?: number; intervalsFor?: number } = {}): MseResult {
+export function estimateHiddenTotal(
+  table: OverlapTable,
+  options: { maxInteractions?: number; intervalsFor?: number } = {},
+): MseResult {
   const observed = [...table.counts.values()].reduce((a, b) => a + b, 0)
   // Lists with nobody carry no information and make the model unidentifiable: leave them out, and say so.
-  const perList = table.lists.map((_, k) => [...table.counts].reduce((s, [mask, count]) => s + ((mask >> k) & 1 ? count : 0), 0))
+  const perList = table.lists.map((_, k) =>
+    [...table.counts].reduce((s, [mask, count]) => s + ((mask >> k) & 1 ? count : 0), 0),
+  )
   const kept = table.lists.map((_, k) => k).filter((k) => perList[k] > 0)
   const droppedLists = table.lists.filter((_, k) => perList[k] === 0)
   const lists = kept.map((k) => table.lists[k])
-  if (kept.length < 2) return { ok: false, observed, lists: table.lists, problem: 'An estimate needs people recorded by at least two sources. Fewer than two sources have anyone in this period.' }
-  if (observed < MSE_MIN_PEOPLE) return { ok: false, observed, lists: table.lists, problem: `An estimate needs at least ${MSE_MIN_PEOPLE} distinct people across the sources; this period has ${observed}. Any figure from so few would be noise.` }
+  if (kept.length < 2)
+    return {
+      ok: false,
+      observed,
+      lists: table.lists,
+      problem:
+        'An estimate needs people recorded by at least two sources. Fewer than two sources have anyone in this period.',
+    }
+  if (observed < MSE_MIN_PEOPLE)
+    return {
+      ok: false,
+      observed,
+      lists: table.lists,
+      problem: `An estimate needs at least ${MSE_MIN_PEOPLE} distinct people across the sources; this period has ${observed}. Any figure from so few would be noise.`,
+    }
   const counts = new Map<number, number>()
   for (const [mask, count] of table.counts) {
     let m = 0
@@ -269,7 +316,14 @@ export function estimateHiddenTotal(table: OverlapTable, options: { maxInteracti
     if (m) counts.set(m, (counts.get(m) ?? 0) + count)
   }
   const overlapping = [...counts].filter(([mask]) => mask & (mask - 1)).reduce((s, [, c]) => s + c, 0)
-  if (overlapping === 0) return { ok: false, observed, lists: table.lists, problem: 'No one appears in more than one source, so the sources tell us nothing about each other and any estimate would be unbounded.' }
+  if (overlapping === 0)
+    return {
+      ok: false,
+      observed,
+      lists: table.lists,
+      problem:
+        'No one appears in more than one source, so the sources tell us nothing about each other and any estimate would be unbounded.',
+    }
 
   const k = kept.length
   const masks = Array.from({ length: 2 ** k - 1 }, (_, i) => i + 1)
@@ -284,8 +338,10 @@ export function estimateHiddenTotal(table: OverlapTable, options: { maxInteracti
     const hidden = Math.exp(fit.beta[0])
     let problem: string | null = null
     if (!fit.converged) problem = 'The model did not converge.'
-    else if (!Number.isFinite(hidden) || hidden > 1e4 * observed + 1e4) problem = 'The model gives no finite estimate (a needed overlap is empty).'
-    else if (fit.beta.some((b) => Math.abs(b) > 25)) problem = 'The model is on the edge of the data (an overlap it relies on is empty); its estimate is not reliable.'
+    else if (!Number.isFinite(hidden) || hidden > 1e4 * observed + 1e4)
+      problem = 'The model gives no finite estimate (a needed overlap is empty).'
+    else if (fit.beta.some((b) => Math.abs(b) > 25))
+      problem = 'The model is on the edge of the data (an overlap it relies on is empty); its estimate is not reliable.'
     fits.push({
       name: modelName(lists, model.interactions),
       interactions: model.interactions,
@@ -302,12 +358,23 @@ export function estimateHiddenTotal(table: OverlapTable, options: { maxInteracti
     })
   }
   const usable = fits.filter((f) => f.problem === null)
-  if (usable.length === 0) return { ok: false, observed, lists: table.lists, problem: 'None of the models gives a finite estimate from these overlaps; more matched records are needed.' }
+  if (usable.length === 0)
+    return {
+      ok: false,
+      observed,
+      lists: table.lists,
+      problem: 'None of the models gives a finite estimate from these overlaps; more matched records are needed.',
+    }
   usable.sort((a, b) => a.aic - b.aic)
   const chosenByAic = usable[0]
   const chosenByBic = usable.reduce((a, b) => (b.bic < a.bic ? b : a))
   // Intervals cost a few dozen fits each: compute them for the models a reader will compare.
-  const withInterval = new Set([chosenByAic, chosenByBic, ...usable.filter((f) => f.interactions.length === 0), ...usable.slice(0, options.intervalsFor ?? 8)])
+  const withInterval = new Set([
+    chosenByAic,
+    chosenByBic,
+    ...usable.filter((f) => f.interactions.length === 0),
+    ...usable.slice(0, options.intervalsFor ?? 8),
+  ])
   for (const fit of withInterval) {
     const rows = masks.map((m) => designRow(m, k, fit.interactions))
     const zero = designRow(0, k, fit.interactions)
@@ -317,12 +384,25 @@ export function estimateHiddenTotal(table: OverlapTable, options: { maxInteracti
 
   const cautions: string[] = []
   const smallCells = y.filter((v) => v < 5).length
-  if (smallCells > 0) cautions.push(`${smallCells} of the ${y.length} overlap cells have fewer than 5 people; small cells make the estimate unstable.`)
-  if (k === 2) cautions.push('With only two sources the only possible model assumes the sources are independent; dependence between them cannot be checked or allowed for.')
-  if (chosenByAic.interval && (chosenByAic.interval.upper === null || chosenByAic.interval.upper > 3 * Math.max(chosenByAic.total ?? 0, 1))) cautions.push('The interval is very wide: the data barely constrain the hidden number.')
+  if (smallCells > 0)
+    cautions.push(
+      `${smallCells} of the ${y.length} overlap cells have fewer than 5 people; small cells make the estimate unstable.`,
+    )
+  if (k === 2)
+    cautions.push(
+      'With only two sources the only possible model assumes the sources are independent; dependence between them cannot be checked or allowed for.',
+    )
+  if (
+    chosenByAic.interval &&
+    (chosenByAic.interval.upper === null || chosenByAic.interval.upper > 3 * Math.max(chosenByAic.total ?? 0, 1))
+  )
+    cautions.push('The interval is very wide: the data barely constrain the hidden number.')
   const close = usable.filter((f) => f.aic - chosenByAic.aic < 2 && f.total !== null)
   const totals = close.map((f) => f.total as number)
-  if (totals.length > 1 && Math.max(...totals) > 1.25 * Math.min(...totals)) cautions.push('Models that fit almost equally well give estimates more than 25% apart: read the range, not the single figure.')
+  if (totals.length > 1 && Math.max(...totals) > 1.25 * Math.min(...totals))
+    cautions.push(
+      'Models that fit almost equally well give estimates more than 25% apart: read the range, not the single figure.',
+    )
   if (droppedLists.length) cautions.push(`Left out because no one was recorded by them: ${droppedLists.join(', ')}.`)
   return { ok: true, observed, lists, droppedLists, fits: shown, chosenByAic, chosenByBic, cautions }
 }

@@ -18,7 +18,13 @@ const PAGE = '/insight/exploitation-profile'
 
 function describe(filters: ProfileFilters, priorityLabel: string | null): string {
   const dates =
-    filters.from && filters.to ? `from ${formatDate(filters.from)} to ${formatDate(filters.to)}` : filters.from ? `on or after ${formatDate(filters.from)}` : filters.to ? `on or before ${formatDate(filters.to)}` : 'all dates'
+    filters.from && filters.to
+      ? `from ${formatDate(filters.from)} to ${formatDate(filters.to)}`
+      : filters.from
+        ? `on or after ${formatDate(filters.from)}`
+        : filters.to
+          ? `on or before ${formatDate(filters.to)}`
+          : 'all dates'
   const age = filters.ageGroup ? AGE_COLUMNS.find((a) => a.key === filters.ageGroup)!.text.toLowerCase() : 'all ages'
   return `Exploitation situations in referrals received ${dates}; ${priorityLabel ? `strategic priority: ${priorityLabel}` : 'all strategic priorities'}; ${age}.`
 }
@@ -29,12 +35,17 @@ export function registerProblemProfilePages(app: FastifyInstance, { services }: 
 
   async function filtersFrom(query: Query) {
     const tags = await services.statistics.priorityTags()
-    const result = readFilters(query, tags.map((t) => t.id))
+    const result = readFilters(
+      query,
+      tags.map((t) => t.id),
+    )
     const age = asString(query.age).trim()
     const errors = { ...result.errors }
     if (age && !AGE_GROUPS.has(age)) errors.age = 'Select an age group from the list'
     const ok = Object.keys(errors).length === 0
-    const filters: ProfileFilters = ok ? { ...result.filters, ageGroup: (age || null) as ProfileFilters['ageGroup'] } : { from: null, to: null, priority: null, ageGroup: null }
+    const filters: ProfileFilters = ok
+      ? { ...result.filters, ageGroup: (age || null) as ProfileFilters['ageGroup'] }
+      : { from: null, to: null, priority: null, ageGroup: null }
     const priorityLabel = filters.priority ? (tags.find((t) => t.id === filters.priority)?.label ?? null) : null
     const base = filterQuery(result.filters)
     const asked = ok ? [base, filters.ageGroup ? `age=${filters.ageGroup}` : ''].filter(Boolean).join('&') : ''
@@ -55,14 +66,23 @@ export function registerProblemProfilePages(app: FastifyInstance, { services }: 
       values,
       errors,
       errorList: errorSummary(errors, FILTER_ORDER),
-      priorityItems: [{ value: '', text: 'All strategic priorities' }, ...tags.map((t) => ({ value: t.id, text: t.label, selected: values.priority === t.id }))],
-      ageItems: [{ value: '', text: 'All ages' }, ...AGE_COLUMNS.map((a) => ({ value: a.key, text: a.text, selected: values.age === a.key }))],
+      priorityItems: [
+        { value: '', text: 'All strategic priorities' },
+        ...tags.map((t) => ({ value: t.id, text: t.label, selected: values.priority === t.id })),
+      ],
+      ageItems: [
+        { value: '', text: 'All ages' },
+        ...AGE_COLUMNS.map((a) => ({ value: a.key, text: a.text, selected: values.age === a.key })),
+      ],
       description: describe(filters, priorityLabel),
       profile,
       routeMapUrl: profile?.graph.links.length ? `${PAGE}/route-map.svg${suffix}` : null,
       tables: (profile?.tables ?? []).map((t) => ({
         ...t,
-        chartUrl: t.chart && t.chart.series.some((s) => s.values.some((v) => v !== 0)) ? `${PAGE}/charts/${t.name}.svg${suffix}` : null,
+        chartUrl:
+          t.chart && t.chart.series.some((s) => s.values.some((v) => v !== 0))
+            ? `${PAGE}/charts/${t.name}.svg${suffix}`
+            : null,
         alt: `Bar chart of ${t.title.charAt(0).toLowerCase()}${t.title.slice(1)}. The same figures are in the table next to it.`,
         csvUrl: `${PAGE}/tables/${t.name}.csv${suffix}`,
         partnerCsvUrl: `${PAGE}/partner-tables/${t.name}.csv${suffix}`,
@@ -94,23 +114,52 @@ export function registerProblemProfilePages(app: FastifyInstance, { services }: 
     const { filters, errors, priorityLabel } = await filtersFrom(request.query)
     if (Object.keys(errors).length) return refuse(reply, errors)
     const table = (await services.problemProfile.profile(filters)).tables.find((t) => t.name === match[1])!
-    await services.statistics.recordExport(actorOf(request), { what: `profile:${table.name}`, format: 'csv', from: filters.from, to: filters.to, priority: filters.priority, age: filters.ageGroup })
+    await services.statistics.recordExport(actorOf(request), {
+      what: `profile:${table.name}`,
+      format: 'csv',
+      from: filters.from,
+      to: filters.to,
+      priority: filters.priority,
+      age: filters.ageGroup,
+    })
     reply.header('content-disposition', `attachment; filename="lantern-profile-${table.name}-${londonDate()}.csv"`)
-    return reply.header('content-type', 'text/csv; charset=utf-8').send(tableCsv(table, `${describe(filters, priorityLabel)} Not suppressed: for the team only.`))
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .send(tableCsv(table, `${describe(filters, priorityLabel)} Not suppressed: for the team only.`))
   })
 
   // What leaves the team: small cells suppressed as the partner figures are.
-  app.get<{ Params: { file: string }; Querystring: Query }>(`${PAGE}/partner-tables/:file`, view, async (request, reply) => {
-    const match = /^([a-z-]+)\.csv$/.exec(request.params.file)
-    if (!match || !isProfileTable(match[1])) throw new NotFoundError()
-    const { filters, errors, priorityLabel } = await filtersFrom(request.query)
-    if (Object.keys(errors).length) return refuse(reply, errors)
-    const table = await services.problemProfile.partnerTable(match[1], filters)
-    if (!table) throw new NotFoundError()
-    await services.statistics.recordExport(actorOf(request), { what: `profile:${match[1]}`, format: 'csv', suppressed: true, from: filters.from, to: filters.to, priority: filters.priority, age: filters.ageGroup })
-    reply.header('content-disposition', `attachment; filename="lantern-profile-${match[1]}-for-partners-${londonDate()}.csv"`)
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .send(tableCsv({ name: match[1], title: table.title, counts: '', headers: table.headers, rows: table.rows, chart: null }, `${describe(filters, priorityLabel)} ${table.note} A situation can be counted in more than one row.`))
-  })
+  app.get<{ Params: { file: string }; Querystring: Query }>(
+    `${PAGE}/partner-tables/:file`,
+    view,
+    async (request, reply) => {
+      const match = /^([a-z-]+)\.csv$/.exec(request.params.file)
+      if (!match || !isProfileTable(match[1])) throw new NotFoundError()
+      const { filters, errors, priorityLabel } = await filtersFrom(request.query)
+      if (Object.keys(errors).length) return refuse(reply, errors)
+      const table = await services.problemProfile.partnerTable(match[1], filters)
+      if (!table) throw new NotFoundError()
+      await services.statistics.recordExport(actorOf(request), {
+        what: `profile:${match[1]}`,
+        format: 'csv',
+        suppressed: true,
+        from: filters.from,
+        to: filters.to,
+        priority: filters.priority,
+        age: filters.ageGroup,
+      })
+      reply.header(
+        'content-disposition',
+        `attachment; filename="lantern-profile-${match[1]}-for-partners-${londonDate()}.csv"`,
+      )
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .send(
+          tableCsv(
+            { name: match[1], title: table.title, counts: '', headers: table.headers, rows: table.rows, chart: null },
+            `${describe(filters, priorityLabel)} ${table.note} A situation can be counted in more than one row.`,
+          ),
+        )
+    },
+  )
 }

@@ -1,7 +1,16 @@
 import { sql } from 'kysely'
 import type { Db, Queryable } from '#src/platform/db/database.ts'
 import { countryName } from '#src/shared/reference-data.ts'
-import { CONTEXT_LISTS, JOURNEY_STAGES, LABOUR_SECTOR_DETAILS, dimensionCounts, legCounts, placeCounts, type ContextListKey, type ProfileFilters } from '#src/modules/victim-context/index.ts'
+import {
+  CONTEXT_LISTS,
+  JOURNEY_STAGES,
+  LABOUR_SECTOR_DETAILS,
+  dimensionCounts,
+  legCounts,
+  placeCounts,
+  type ContextListKey,
+  type ProfileFilters,
+} from '#src/modules/victim-context/index.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
 import type { Cell, ChartSpec, Table } from './statistics.service.ts'
 import { suppressTable, toPartnerTable } from './suppression.ts'
@@ -37,16 +46,56 @@ export const PROFILE_TABLES = [
   'where-to-act',
 ] as const
 export type ProfileTableName = (typeof PROFILE_TABLES)[number]
-export const isProfileTable = (name: string): name is ProfileTableName => (PROFILE_TABLES as readonly string[]).includes(name)
+export const isProfileTable = (name: string): name is ProfileTableName =>
+  (PROFILE_TABLES as readonly string[]).includes(name)
 
-const DIMENSIONS: Record<Exclude<ProfileTableName, 'countries' | 'uk-places' | 'routes' | 'where-to-act'>, { key: ContextListKey; column: string; counts: string; row: string }> = {
-  'recruitment-methods': { key: 'recruitmentMethods', column: 'recruitment_methods', counts: 'Situations by how the person was recruited', row: 'How recruited' },
-  platforms: { key: 'recruitmentPlatforms', column: 'recruitment_platforms', counts: 'Situations by the websites and apps used to recruit', row: 'Platform' },
-  vulnerabilities: { key: 'vulnerabilities', column: 'vulnerabilities', counts: 'Situations by what made the person vulnerable', row: 'Vulnerability' },
-  'control-methods': { key: 'controlMethods', column: 'control_methods', counts: 'Situations by how the person was controlled', row: 'Method of control' },
-  'labour-sectors': { key: 'labourSectors', column: 'labour_sectors', counts: 'Situations by the labour sector the person was exploited in (SIC 2007 sections, with textiles, car washes and nail bars on their own)', row: 'Sector' },
-  'sexual-types': { key: 'sexualTypes', column: 'sexual_types', counts: 'Situations by kind of sexual exploitation', row: 'Kind' },
-  'criminal-types': { key: 'criminalTypes', column: 'criminal_types', counts: 'Situations by kind of criminal exploitation', row: 'Kind' },
+const DIMENSIONS: Record<
+  Exclude<ProfileTableName, 'countries' | 'uk-places' | 'routes' | 'where-to-act'>,
+  { key: ContextListKey; column: string; counts: string; row: string }
+> = {
+  'recruitment-methods': {
+    key: 'recruitmentMethods',
+    column: 'recruitment_methods',
+    counts: 'Situations by how the person was recruited',
+    row: 'How recruited',
+  },
+  platforms: {
+    key: 'recruitmentPlatforms',
+    column: 'recruitment_platforms',
+    counts: 'Situations by the websites and apps used to recruit',
+    row: 'Platform',
+  },
+  vulnerabilities: {
+    key: 'vulnerabilities',
+    column: 'vulnerabilities',
+    counts: 'Situations by what made the person vulnerable',
+    row: 'Vulnerability',
+  },
+  'control-methods': {
+    key: 'controlMethods',
+    column: 'control_methods',
+    counts: 'Situations by how the person was controlled',
+    row: 'Method of control',
+  },
+  'labour-sectors': {
+    key: 'labourSectors',
+    column: 'labour_sectors',
+    counts:
+      'Situations by the labour sector the person was exploited in (SIC 2007 sections, with textiles, car washes and nail bars on their own)',
+    row: 'Sector',
+  },
+  'sexual-types': {
+    key: 'sexualTypes',
+    column: 'sexual_types',
+    counts: 'Situations by kind of sexual exploitation',
+    row: 'Kind',
+  },
+  'criminal-types': {
+    key: 'criminalTypes',
+    column: 'criminal_types',
+    counts: 'Situations by kind of criminal exploitation',
+    row: 'Kind',
+  },
 }
 
 export type ProfileTable = Table & {
@@ -67,10 +116,27 @@ export type Profile = {
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0)
 
-function byAgeTable(name: string, title: string, counts: string, rows: { label: string; byAge: Record<string, number> }[], unit: string, rowHeader: string): ProfileTable {
-  const sorted = rows.map((r) => ({ ...r, total: sum(Object.values(r.byAge)) })).filter((r) => r.total > 0).sort((a, b) => b.total - a.total || a.label.localeCompare(b.label))
+function byAgeTable(
+  name: string,
+  title: string,
+  counts: string,
+  rows: { label: string; byAge: Record<string, number> }[],
+  unit: string,
+  rowHeader: string,
+): ProfileTable {
+  const sorted = rows
+    .map((r) => ({ ...r, total: sum(Object.values(r.byAge)) }))
+    .filter((r) => r.total > 0)
+    .sort((a, b) => b.total - a.total || a.label.localeCompare(b.label))
   const columns = AGE_COLUMNS.map((c) => c.text)
-  const chart: ChartSpec | null = sorted.length ? { kind: 'bar', categories: sorted.map((r) => r.label), series: AGE_COLUMNS.map((c) => ({ name: c.text, values: sorted.map((r) => r.byAge[c.key] ?? 0) })), unit } : null
+  const chart: ChartSpec | null = sorted.length
+    ? {
+        kind: 'bar',
+        categories: sorted.map((r) => r.label),
+        series: AGE_COLUMNS.map((c) => ({ name: c.text, values: sorted.map((r) => r.byAge[c.key] ?? 0) })),
+        unit,
+      }
+    : null
   return {
     name,
     title,
@@ -78,12 +144,19 @@ function byAgeTable(name: string, title: string, counts: string, rows: { label: 
     headers: [rowHeader, ...columns, 'Total'],
     rows: sorted.map((r) => [r.label, ...AGE_COLUMNS.map((c) => r.byAge[c.key] ?? 0), r.total] as Cell[]),
     chart,
-    countTable: { rows: sorted.map((r) => r.label), columns, cells: sorted.map((r) => AGE_COLUMNS.map((c) => r.byAge[c.key] ?? 0)) },
+    countTable: {
+      rows: sorted.map((r) => r.label),
+      columns,
+      cells: sorted.map((r) => AGE_COLUMNS.map((c) => r.byAge[c.key] ?? 0)),
+    },
   }
 }
 
 /** Outreach events and people reached per outreach sector in the period (outreach holds no case data). */
-async function outreachBySector(db: Queryable, filters: ProfileFilters): Promise<Map<string, { events: number; attendees: number }>> {
+async function outreachBySector(
+  db: Queryable,
+  filters: ProfileFilters,
+): Promise<Map<string, { events: number; attendees: number }>> {
   const { rows } = await sql<{ sector: string; events: string; attendees: string }>`
     SELECT s AS sector, count(*) AS events, coalesce(sum(attendee_count), 0) AS attendees
     FROM outreach_events, unnest(sectors) AS s
@@ -101,13 +174,26 @@ export function createProblemProfileService(db: Db, options: { suppressionThresh
   const threshold = options.suppressionThreshold
 
   async function profile(filters: ProfileFilters): Promise<Profile> {
-    const [{ total, counts }, places, legs, outreach] = await Promise.all([dimensionCounts(db, filters), placeCounts(db, filters), legCounts(db, filters), outreachBySector(db, filters)])
+    const [{ total, counts }, places, legs, outreach] = await Promise.all([
+      dimensionCounts(db, filters),
+      placeCounts(db, filters),
+      legCounts(db, filters),
+      outreachBySector(db, filters),
+    ])
     const byAge = Object.fromEntries(total.map((t) => [t.age_group, t.n]))
     const tables: ProfileTable[] = []
 
-    for (const [name, d] of Object.entries(DIMENSIONS) as [keyof typeof DIMENSIONS, (typeof DIMENSIONS)[keyof typeof DIMENSIONS]][]) {
+    for (const [name, d] of Object.entries(DIMENSIONS) as [
+      keyof typeof DIMENSIONS,
+      (typeof DIMENSIONS)[keyof typeof DIMENSIONS],
+    ][]) {
       const list = CONTEXT_LISTS[d.key].list
-      const rows = list.items.map((item) => ({ label: item.text, byAge: Object.fromEntries(counts.filter((c) => c.dimension === d.column && c.value === item.value).map((c) => [c.age_group, c.n])) }))
+      const rows = list.items.map((item) => ({
+        label: item.text,
+        byAge: Object.fromEntries(
+          counts.filter((c) => c.dimension === d.column && c.value === item.value).map((c) => [c.age_group, c.n]),
+        ),
+      }))
       tables.push(byAgeTable(name, CONTEXT_LISTS[d.key].title, d.counts, rows, 'Situations', d.row))
     }
 
@@ -115,22 +201,41 @@ export function createProblemProfileService(db: Db, options: { suppressionThresh
     const stages = JOURNEY_STAGES.items.filter((s) => s.value !== 'exit')
     const countryCodes = [...new Set(places.map((p) => p.country))]
     const countryRows = countryCodes
-      .map((code) => ({ label: countryName(code), cells: stages.map((s) => sum(places.filter((p) => p.country === code && p.stage === s.value).map((p) => p.n))) }))
+      .map((code) => ({
+        label: countryName(code),
+        cells: stages.map((s) => sum(places.filter((p) => p.country === code && p.stage === s.value).map((p) => p.n))),
+      }))
       .filter((r) => sum(r.cells) > 0)
       .sort((a, b) => sum(b.cells) - sum(a.cells) || a.label.localeCompare(b.label))
     tables.push({
       name: 'countries',
       title: 'Countries of recruitment, transit and exploitation',
-      counts: 'Situations by the countries their journey passed through, at each stage (a situation counts once per country and stage)',
+      counts:
+        'Situations by the countries their journey passed through, at each stage (a situation counts once per country and stage)',
       headers: ['Country', ...stages.map((s) => s.text)],
       rows: countryRows.map((r) => [r.label, ...r.cells]),
-      chart: countryRows.length ? { kind: 'bar', categories: countryRows.map((r) => r.label), series: stages.map((s, i) => ({ name: s.text, values: countryRows.map((r) => r.cells[i]) })), unit: 'Situations' } : null,
-      countTable: { rows: countryRows.map((r) => r.label), columns: stages.map((s) => s.text), cells: countryRows.map((r) => r.cells) },
+      chart: countryRows.length
+        ? {
+            kind: 'bar',
+            categories: countryRows.map((r) => r.label),
+            series: stages.map((s, i) => ({ name: s.text, values: countryRows.map((r) => r.cells[i]) })),
+            unit: 'Situations',
+          }
+        : null,
+      countTable: {
+        rows: countryRows.map((r) => r.label),
+        columns: stages.map((s) => s.text),
+        cells: countryRows.map((r) => r.cells),
+      },
     })
 
     // UK places, named only where enough situations share them (see above).
     const ukPlaces = places.filter((p) => p.country === 'GB')
-    const named = new Set([...new Set(ukPlaces.map((p) => p.place))].filter((place) => place && sum(ukPlaces.filter((p) => p.place === place).map((p) => p.n)) >= threshold))
+    const named = new Set(
+      [...new Set(ukPlaces.map((p) => p.place))].filter(
+        (place) => place && sum(ukPlaces.filter((p) => p.place === place).map((p) => p.n)) >= threshold,
+      ),
+    )
     const placeLabel = (place: string) => (named.has(place) ? titleCase(place) : 'Other UK places')
     const placeRows = new Map<string, number[]>()
     for (const p of ukPlaces) {
@@ -140,7 +245,12 @@ export function createProblemProfileService(db: Db, options: { suppressionThresh
       if (i >= 0) cells[i] += p.n
       placeRows.set(label, cells)
     }
-    const ukRows = [...placeRows.entries()].map(([label, cells]) => ({ label, cells })).filter((r) => sum(r.cells) > 0).sort((a, b) => (a.label === 'Other UK places' ? 1 : b.label === 'Other UK places' ? -1 : sum(b.cells) - sum(a.cells)))
+    const ukRows = [...placeRows.entries()]
+      .map(([label, cells]) => ({ label, cells }))
+      .filter((r) => sum(r.cells) > 0)
+      .sort((a, b) =>
+        a.label === 'Other UK places' ? 1 : b.label === 'Other UK places' ? -1 : sum(b.cells) - sum(a.cells),
+      )
     tables.push({
       name: 'uk-places',
       title: 'Places in the UK',
@@ -148,12 +258,28 @@ export function createProblemProfileService(db: Db, options: { suppressionThresh
       note: `A place is named only where at least ${threshold} situations share it; the rest are counted as other UK places. “Other UK places” can count a situation more than once.`,
       headers: ['Place', ...stages.map((s) => s.text)],
       rows: ukRows.map((r) => [r.label, ...r.cells]),
-      chart: ukRows.length ? { kind: 'bar', categories: ukRows.map((r) => r.label), series: stages.map((s, i) => ({ name: s.text, values: ukRows.map((r) => r.cells[i]) })), unit: 'Situations' } : null,
-      countTable: { rows: ukRows.map((r) => r.label), columns: stages.map((s) => s.text), cells: ukRows.map((r) => r.cells) },
+      chart: ukRows.length
+        ? {
+            kind: 'bar',
+            categories: ukRows.map((r) => r.label),
+            series: stages.map((s, i) => ({ name: s.text, values: ukRows.map((r) => r.cells[i]) })),
+            unit: 'Situations',
+          }
+        : null,
+      countTable: {
+        rows: ukRows.map((r) => r.label),
+        columns: stages.map((s) => s.text),
+        cells: ukRows.map((r) => r.cells),
+      },
     })
 
     // Routes: legs between countries (and named UK places), for the route diagram and its table.
-    const end = (country: string, place: string) => (country === 'GB' ? (place && named.has(place) ? `${titleCase(place)} (UK)` : 'Elsewhere in the UK') : countryName(country))
+    const end = (country: string, place: string) =>
+      country === 'GB'
+        ? place && named.has(place)
+          ? `${titleCase(place)} (UK)`
+          : 'Elsewhere in the UK'
+        : countryName(country)
     const legTotals = new Map<string, { from: string; to: string; n: number }>()
     for (const l of legs) {
       const from = end(l.from_country, l.from_place)
@@ -172,37 +298,72 @@ export function createProblemProfileService(db: Db, options: { suppressionThresh
       headers: ['From', 'To', 'Situations'],
       rows: routeRows.map((r) => [r.from, r.to, r.n]),
       chart: null,
-      countTable: { rows: routeRows.map((r) => `${r.from} to ${r.to}`), columns: ['Situations'], cells: routeRows.map((r) => [r.n]) },
+      countTable: {
+        rows: routeRows.map((r) => `${r.from} to ${r.to}`),
+        columns: ['Situations'],
+        cells: routeRows.map((r) => [r.n]),
+      },
     })
     const nodeTotals = new Map<string, number>()
-    for (const r of routeRows) for (const name of [r.from, r.to]) nodeTotals.set(name, (nodeTotals.get(name) ?? 0) + r.n)
-    const graph = { nodes: [...nodeTotals.entries()].map(([name, value]) => ({ name, value })), links: routeRows.map((r) => ({ source: r.from, target: r.to, value: r.n })) }
+    for (const r of routeRows)
+      for (const name of [r.from, r.to]) nodeTotals.set(name, (nodeTotals.get(name) ?? 0) + r.n)
+    const graph = {
+      nodes: [...nodeTotals.entries()].map(([name, value]) => ({ name, value })),
+      links: routeRows.map((r) => ({ source: r.from, target: r.to, value: r.n })),
+    }
 
     // Where to act: sectors with exploitation beside the outreach delivered to the same sector.
     const sectorCounts = new Map<string, number>()
-    for (const c of counts.filter((x) => x.dimension === 'labour_sectors')) sectorCounts.set(c.value, (sectorCounts.get(c.value) ?? 0) + c.n)
+    for (const c of counts.filter((x) => x.dimension === 'labour_sectors'))
+      sectorCounts.set(c.value, (sectorCounts.get(c.value) ?? 0) + c.n)
     const actRows = LABOUR_SECTOR_DETAILS.filter((s) => s.value !== 'unknown' && (sectorCounts.get(s.value) ?? 0) > 0)
       .map((s) => {
         const delivered = s.outreach ? outreach.get(s.outreach) : undefined
-        return { label: s.text, n: sectorCounts.get(s.value) ?? 0, outreachSector: s.outreach ? SECTORS.label(s.outreach) : 'No outreach sector', events: delivered?.events ?? 0, attendees: delivered?.attendees ?? 0 }
+        return {
+          label: s.text,
+          n: sectorCounts.get(s.value) ?? 0,
+          outreachSector: s.outreach ? SECTORS.label(s.outreach) : 'No outreach sector',
+          events: delivered?.events ?? 0,
+          attendees: delivered?.attendees ?? 0,
+        }
       })
       .sort((a, b) => b.n - a.n || a.label.localeCompare(b.label))
     tables.push({
       name: 'where-to-act',
       title: 'Where to act: exploitation beside outreach, by sector',
-      counts: 'Situations exploited in each labour sector, beside the awareness events and training delivered to that sector in the same period',
+      counts:
+        'Situations exploited in each labour sector, beside the awareness events and training delivered to that sector in the same period',
       headers: ['Sector', 'Situations', 'Outreach sector', 'Events and training', 'People reached'],
       rows: actRows.map((r) => [r.label, r.n, r.outreachSector, r.events, r.attendees]),
-      chart: actRows.length ? { kind: 'bar', categories: actRows.map((r) => r.label), series: [{ name: 'Situations', values: actRows.map((r) => r.n) }, { name: 'Events and training', values: actRows.map((r) => r.events) }], unit: 'Count' } : null,
+      chart: actRows.length
+        ? {
+            kind: 'bar',
+            categories: actRows.map((r) => r.label),
+            series: [
+              { name: 'Situations', values: actRows.map((r) => r.n) },
+              { name: 'Events and training', values: actRows.map((r) => r.events) },
+            ],
+            unit: 'Count',
+          }
+        : null,
       countTable: { rows: actRows.map((r) => r.label), columns: ['Situations'], cells: actRows.map((r) => [r.n]) },
     })
 
-    const top = (name: ProfileTableName, n = 3) => (tables.find((t) => t.name === name)?.rows ?? []).slice(0, n).map((r) => ({ label: String(r[0]), n: Number(r[r.length - 1]) }))
+    const top = (name: ProfileTableName, n = 3) =>
+      (tables.find((t) => t.name === name)?.rows ?? [])
+        .slice(0, n)
+        .map((r) => ({ label: String(r[0]), n: Number(r[r.length - 1]) }))
     const headlines = [
-      { title: 'Most common ways people were recruited', items: top('recruitment-methods').filter((i) => i.label !== 'Not known') },
+      {
+        title: 'Most common ways people were recruited',
+        items: top('recruitment-methods').filter((i) => i.label !== 'Not known'),
+      },
       { title: 'Platforms most used to recruit', items: top('platforms').filter((i) => i.label !== 'Not known') },
       { title: 'Most common vulnerabilities', items: top('vulnerabilities').filter((i) => i.label !== 'Not known') },
-      { title: 'Sectors with the most exploitation', items: actRows.slice(0, 3).map((r) => ({ label: r.label, n: r.n })) },
+      {
+        title: 'Sectors with the most exploitation',
+        items: actRows.slice(0, 3).map((r) => ({ label: r.label, n: r.n })),
+      },
     ]
     const gaps = actRows.filter((r) => r.events === 0).map((r) => r.label)
     return { total: sum(Object.values(byAge)), byAge, tables, headlines, gaps, graph }
@@ -212,7 +373,10 @@ export function createProblemProfileService(db: Db, options: { suppressionThresh
     profile,
 
     /** One table for sharing outside the team: small cells suppressed (and, where needed, others withheld). */
-    async partnerTable(name: ProfileTableName, filters: ProfileFilters): Promise<{ title: string; headers: string[]; rows: string[][]; note: string } | null> {
+    async partnerTable(
+      name: ProfileTableName,
+      filters: ProfileFilters,
+    ): Promise<{ title: string; headers: string[]; rows: string[][]; note: string } | null> {
       const table = (await profile(filters)).tables.find((t) => t.name === name)
       if (!table?.countTable) return null
       const { rows, columns, cells } = table.countTable
@@ -221,13 +385,22 @@ export function createProblemProfileService(db: Db, options: { suppressionThresh
       if (rows.length === 0) return { title: table.title, headers: [first, ...columns], rows: [], note }
       const suppressed = suppressTable({ rows, columns, cells }, { threshold })
       // No pattern protects every small count: publish no figures rather than some that identify.
-      if (!suppressed.safe) return { title: table.title, headers: [first, ...columns], rows: [], note: `Too few situations to publish any figures safely. ${note}` }
+      if (!suppressed.safe)
+        return {
+          title: table.title,
+          headers: [first, ...columns],
+          rows: [],
+          note: `Too few situations to publish any figures safely. ${note}`,
+        }
       const p = toPartnerTable(suppressed)
       const withTotals = columns.length > 1
       return {
         title: table.title,
         headers: [first, ...columns, ...(withTotals ? ['Total'] : [])],
-        rows: [...p.rows.map((r, i) => [r, ...p.cells[i], ...(withTotals ? [p.rowTotals[i]] : [])]), ['Total', ...p.columnTotals, ...(withTotals ? [p.grandTotal] : [])]],
+        rows: [
+          ...p.rows.map((r, i) => [r, ...p.cells[i], ...(withTotals ? [p.rowTotals[i]] : [])]),
+          ['Total', ...p.columnTotals, ...(withTotals ? [p.grandTotal] : [])],
+        ],
         note,
       }
     },

@@ -57,7 +57,8 @@ export async function partnerFiguresXlsx(f: PartnerFigures): Promise<Buffer> {
   const sheet = workbook.addWorksheet('Figures for partners')
   for (const line of partnerLines(f)) {
     const row = sheet.addRow(line)
-    if (line.length === 1 && /^(Modern slavery|Referrals by|People referred as potential victims, by)/.test(line[0])) row.font = { bold: true }
+    if (line.length === 1 && /^(Modern slavery|Referrals by|People referred as potential victims, by)/.test(line[0]))
+      row.font = { bold: true }
   }
   sheet.getColumn(1).width = 44
   for (let i = 2; i <= 9; i++) sheet.getColumn(i).width = 18
@@ -68,12 +69,27 @@ export async function partnerFiguresXlsx(f: PartnerFigures): Promise<Buffer> {
 
 function releaseNotes(r: AnonymisedRelease & { period: { label: string } }): [string, string][] {
   return [
-    ['Dataset', 'Victims of modern slavery referred to the team: one row per person, in the shape of the CTDC global dataset (Human Trafficking Case Data Standard).'],
-    ['Period', `Referrals received in ${r.period.label}; a person referred more than once appears once, in the year of their first referral.`],
-    ['k-anonymity', `Every combination of year, gender, age band, citizenship and type of exploitation is shared by at least ${r.k} rows.`],
+    [
+      'Dataset',
+      'Victims of modern slavery referred to the team: one row per person, in the shape of the CTDC global dataset (Human Trafficking Case Data Standard).',
+    ],
+    [
+      'Period',
+      `Referrals received in ${r.period.label}; a person referred more than once appears once, in the year of their first referral.`,
+    ],
+    [
+      'k-anonymity',
+      `Every combination of year, gender, age band, citizenship and type of exploitation is shared by at least ${r.k} rows.`,
+    ],
     ['Generalised', r.generalised.map((g) => `${g.name}: ${g.level}`).join('; ')],
-    ['Rows withheld', `${r.suppressedRows} of ${r.totalRecords} people, whose combination stayed rarer than ${r.k} after generalising.`],
-    ['Means of control', 'From confirmed screenings; “unknown” where no screening recorded them. 1 = recorded, 0 = not recorded.'],
+    [
+      'Rows withheld',
+      `${r.suppressedRows} of ${r.totalRecords} people, whose combination stayed rarer than ${r.k} after generalising.`,
+    ],
+    [
+      'Means of control',
+      'From confirmed screenings; “unknown” where no screening recorded them. 1 = recorded, 0 = not recorded.',
+    ],
   ]
 }
 

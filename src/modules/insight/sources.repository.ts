@@ -18,17 +18,28 @@ export const SOURCE_LISTS = [
   { key: 'police', label: 'Police', description: 'Police reports and live jobs', sources: ['police'] },
   { key: 'partner', label: 'Partner', description: 'Partner agencies', sources: ['partner-agency'] },
   // A self-referral reaches the team the way a public concern does: through the public routes.
-  { key: 'public', label: 'Public', description: 'Public concerns and self-referrals', sources: ['public-concern', 'self-referral'] },
+  {
+    key: 'public',
+    label: 'Public',
+    description: 'Public concerns and self-referrals',
+    sources: ['public-concern', 'self-referral'],
+  },
 ] as const
 
 const whenReceived = (range: Range) =>
   sql.join(
-    [sql`true`, range.from ? sql`r.received_at >= ${range.from}` : sql`true`, range.to ? sql`r.received_at < ${range.to}` : sql`true`],
+    [
+      sql`true`,
+      range.from ? sql`r.received_at >= ${range.from}` : sql`true`,
+      range.to ? sql`r.received_at < ${range.to}` : sql`true`,
+    ],
     sql` AND `,
   )
 
 const listBit = sql.join(
-  SOURCE_LISTS.map((list, k) => sql`WHEN r.source = ANY (${list.sources as unknown as string[]}::text[]) THEN ${1 << k}::int`),
+  SOURCE_LISTS.map(
+    (list, k) => sql`WHEN r.source = ANY (${list.sources as unknown as string[]}::text[]) THEN ${1 << k}::int`,
+  ),
   sql` `,
 )
 
@@ -140,7 +151,9 @@ export type VictimRow = {
  * them included). No names, ids or free text leave this query.
  */
 /** One list of a person's structured context, merged across their situations and merged records; null when they have none. */
-const contextOf = (column: string) => sql`(SELECT CASE WHEN count(*) = 0 THEN NULL ELSE coalesce(array_agg(DISTINCT x) FILTER (WHERE x IS NOT NULL), '{}') END
+const contextOf = (
+  column: string,
+) => sql`(SELECT CASE WHEN count(*) = 0 THEN NULL ELSE coalesce(array_agg(DISTINCT x) FILTER (WHERE x IS NOT NULL), '{}') END
   FROM victim_context_situations vs LEFT JOIN LATERAL unnest(vs.${sql.ref(column)}) AS x ON true WHERE vs.person_id IN (SELECT person_identity(pp.root)))`
 
 export async function victims(db: Queryable, range: Range): Promise<VictimRow[]> {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { ageGroup, completeQuarters, defaultPartnerYear, readPeriod, summariseOverlaps, typeColumn } from './sources.service.ts'
+import {
+  ageGroup,
+  completeQuarters,
+  defaultPartnerYear,
+  readPeriod,
+  summariseOverlaps,
+  typeColumn,
+} from './sources.service.ts'
 
 describe('figures for partners: the rules', () => {
   it('puts each referral in one type column, the Home Office way', () => {
@@ -11,7 +18,15 @@ describe('figures for partners: the rules', () => {
   })
 
   it('groups ages, with unknown kept apart', () => {
-    expect([ageGroup(17), ageGroup(18), ageGroup(24), ageGroup(25), ageGroup(44), ageGroup(45), ageGroup(null)]).toEqual(['Under 18', '18 to 24', '18 to 24', '25 to 34', '35 to 44', '45 and over', 'Not known'])
+    expect([
+      ageGroup(17),
+      ageGroup(18),
+      ageGroup(24),
+      ageGroup(25),
+      ageGroup(44),
+      ageGroup(45),
+      ageGroup(null),
+    ]).toEqual(['Under 18', '18 to 24', '18 to 24', '25 to 34', '35 to 44', '45 and over', 'Not known'])
   })
 
   it('offers only complete quarters, so published figures do not change under a partner', () => {
@@ -41,8 +56,18 @@ describe('periods and the overlap summary', () => {
     ])
     expect(s.people).toBe(10)
     expect(s.records).toBe(11)
-    expect(s.bySourceCount).toEqual([{ sources: 1, people: 5 }, { sources: 2, people: 3 }, { sources: 3, people: 2 }])
-    expect(Object.fromEntries(s.lists.map((l) => [l.key, l.people]))).toEqual({ nrm: 8, helpline: 2, police: 5, partner: 0, public: 2 })
+    expect(s.bySourceCount).toEqual([
+      { sources: 1, people: 5 },
+      { sources: 2, people: 3 },
+      { sources: 3, people: 2 },
+    ])
+    expect(Object.fromEntries(s.lists.map((l) => [l.key, l.people]))).toEqual({
+      nrm: 8,
+      helpline: 2,
+      police: 5,
+      partner: 0,
+      public: 2,
+    })
     expect(s.overlaps[0].cells).toEqual([null, 0, 3, 0, 0])
     expect(s.mse.ok).toBe(false)
   })

@@ -19,12 +19,20 @@ export function readPeriod(value: unknown, today = londonDate()): Period | null 
     const [y, m, d] = today.split('-').map(Number)
     const from = `${y - 1}-${String(m).padStart(2, '0')}-${String(m === 2 && d === 29 ? 28 : d).padStart(2, '0')}`
     const tomorrow = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10)
-    return { value: text, label: 'the last 12 months', range: { from: londonToInstant(from), to: londonToInstant(tomorrow) } }
+    return {
+      value: text,
+      label: 'the last 12 months',
+      range: { from: londonToInstant(from), to: londonToInstant(tomorrow) },
+    }
   }
   if (text === 'all') return { value: text, label: 'all time', range: { from: null, to: null } }
   const year = /^(\d{4})$/.exec(text)
   if (year && Number(year[1]) >= 2000 && Number(year[1]) <= Number(today.slice(0, 4))) {
-    return { value: text, label: year[1], range: { from: londonToInstant(`${year[1]}-01-01`), to: londonToInstant(`${Number(year[1]) + 1}-01-01`) } }
+    return {
+      value: text,
+      label: year[1],
+      range: { from: londonToInstant(`${year[1]}-01-01`), to: londonToInstant(`${Number(year[1]) + 1}-01-01`) },
+    }
   }
   return null
 }
@@ -69,16 +77,27 @@ export function summariseOverlaps(rows: readonly repo.MaskRow[]): SourcesOvervie
   }))
   const overlaps = repo.SOURCE_LISTS.map((list, a) => ({
     label: list.label,
-    cells: repo.SOURCE_LISTS.map((_, b) => (a === b ? null : rows.filter((r) => (r.mask >> a) & 1 && (r.mask >> b) & 1).reduce((s, r) => s + r.people, 0))),
+    cells: repo.SOURCE_LISTS.map((_, b) =>
+      a === b ? null : rows.filter((r) => (r.mask >> a) & 1 && (r.mask >> b) & 1).reduce((s, r) => s + r.people, 0),
+    ),
   }))
   const combinations = rows
     .filter((r) => r.people > 0)
-    .map((r) => ({ lists: repo.SOURCE_LISTS.filter((_, k) => (r.mask >> k) & 1).map((l) => l.label).join(' + '), people: r.people, order: bits(r.mask) * 100 + r.mask }))
+    .map((r) => ({
+      lists: repo.SOURCE_LISTS.filter((_, k) => (r.mask >> k) & 1)
+        .map((l) => l.label)
+        .join(' + '),
+      people: r.people,
+      order: bits(r.mask) * 100 + r.mask,
+    }))
     .sort((x, y) => x.order - y.order)
     .map(({ lists: l, people }) => ({ lists: l, people }))
   const people = rows.reduce((s, r) => s + r.people, 0)
   const records = rows.reduce((s, r) => s + r.records, 0)
-  const mse = estimateHiddenTotal({ lists: repo.SOURCE_LISTS.map((l) => l.label), counts: new Map(rows.map((r) => [r.mask, r.people])) })
+  const mse = estimateHiddenTotal({
+    lists: repo.SOURCE_LISTS.map((l) => l.label),
+    counts: new Map(rows.map((r) => [r.mask, r.people])),
+  })
   return { lists, bySourceCount, overlaps, combinations, people, records, mse }
 }
 
@@ -155,7 +174,16 @@ export function defaultPartnerYear(today = londonDate()): number {
   return completeQuarters(year, today).length ? year : year - 1
 }
 
-function figure(title: string, caption: string, unit: string, rows: string[], columns: string[], cells: number[][], threshold: number, oneWay = false): PartnerFigure {
+function figure(
+  title: string,
+  caption: string,
+  unit: string,
+  rows: string[],
+  columns: string[],
+  cells: number[][],
+  threshold: number,
+  oneWay = false,
+): PartnerFigure {
   const grand = cells.flat().reduce((a, b) => a + b, 0)
   if (grand > 0 && grand < threshold) return { title, caption, unit, table: null, oneWay }
   const suppressed = suppressTable({ rows, columns, cells }, { threshold, publishedGrandTotal: true })
@@ -188,18 +216,49 @@ export function createSourcesService(db: Db, options: { suppressionThreshold: nu
     const years = await partnerYears(q, today)
     const range: repo.Range = {
       from: londonToInstant(`${year}-01-01`),
-      to: quarters.length ? londonToInstant(quarters.length === 4 ? `${year + 1}-01-01` : `${year}-${String(quarters.length * 3 + 1).padStart(2, '0')}-01`) : londonToInstant(`${year}-01-01`),
+      to: quarters.length
+        ? londonToInstant(
+            quarters.length === 4
+              ? `${year + 1}-01-01`
+              : `${year}-${String(quarters.length * 3 + 1).padStart(2, '0')}-01`,
+          )
+        : londonToInstant(`${year}-01-01`),
     }
     const byQuarter = await repo.referralsByQuarterAndTypes(q, range)
     const bySource = await repo.referralsBySource(q, range)
     const byAge = await repo.victimsByAgeAndGender(q, range)
 
-    const quarterCells = quarters.map((quarter) => TYPE_COLUMNS.map((c) => byQuarter.filter((r) => r.quarter === quarter && typeColumn(r.types) === c.key).reduce((s, r) => s + r.referrals, 0)))
-    const sourceCells = repo.SOURCE_LISTS.map((list) => [bySource.filter((r) => (list.sources as readonly string[]).includes(r.source)).reduce((s, r) => s + r.referrals, 0)])
-    const ageCells = AGE_GROUPS.map((group) => GENDER_COLUMNS.map((g) => byAge.filter((r) => ageGroup(r.age) === group && (r.gender === g.key || (g.key === 'not-known' && !GENDER_COLUMNS.some((x) => x.key === r.gender)))).reduce((s, r) => s + r.people, 0)))
+    const quarterCells = quarters.map((quarter) =>
+      TYPE_COLUMNS.map((c) =>
+        byQuarter
+          .filter((r) => r.quarter === quarter && typeColumn(r.types) === c.key)
+          .reduce((s, r) => s + r.referrals, 0),
+      ),
+    )
+    const sourceCells = repo.SOURCE_LISTS.map((list) => [
+      bySource
+        .filter((r) => (list.sources as readonly string[]).includes(r.source))
+        .reduce((s, r) => s + r.referrals, 0),
+    ])
+    const ageCells = AGE_GROUPS.map((group) =>
+      GENDER_COLUMNS.map((g) =>
+        byAge
+          .filter(
+            (r) =>
+              ageGroup(r.age) === group &&
+              (r.gender === g.key || (g.key === 'not-known' && !GENDER_COLUMNS.some((x) => x.key === r.gender))),
+          )
+          .reduce((s, r) => s + r.people, 0),
+      ),
+    )
     const referrals = quarterCells.flat().reduce((a, b) => a + b, 0)
     const people = ageCells.flat().reduce((a, b) => a + b, 0)
-    const periodLabel = quarters.length === 0 ? `${year}: no complete quarter yet` : quarters.length === 4 ? `${year} (January to December)` : `${year}, ${quarters[0].slice(5)} to ${quarters[quarters.length - 1].slice(5)}`
+    const periodLabel =
+      quarters.length === 0
+        ? `${year}: no complete quarter yet`
+        : quarters.length === 4
+          ? `${year} (January to December)`
+          : `${year}, ${quarters[0].slice(5)} to ${quarters[quarters.length - 1].slice(5)}`
     return {
       year,
       quarters,
@@ -209,9 +268,34 @@ export function createSourcesService(db: Db, options: { suppressionThreshold: nu
       people: countText(people, threshold),
       years,
       figures: [
-        figure('Referrals by quarter and type of exploitation', 'A referral with more than one type of exploitation is counted once, under “More than one type”, as the Home Office statistics do.', 'Quarter', quarters, TYPE_COLUMNS.map((c) => c.label), quarterCells, threshold),
-        figure('Referrals by source', 'Where each referral came from.', 'Source', repo.SOURCE_LISTS.map((l) => l.description), ['Referrals'], sourceCells, threshold, true),
-        figure('People referred as potential victims, by age and gender', 'Each person is counted once, however many times they were referred (confirmed duplicate records count as one person). Age is when they were first referred in the period.', 'Age', [...AGE_GROUPS], GENDER_COLUMNS.map((g) => g.label), ageCells, threshold),
+        figure(
+          'Referrals by quarter and type of exploitation',
+          'A referral with more than one type of exploitation is counted once, under “More than one type”, as the Home Office statistics do.',
+          'Quarter',
+          quarters,
+          TYPE_COLUMNS.map((c) => c.label),
+          quarterCells,
+          threshold,
+        ),
+        figure(
+          'Referrals by source',
+          'Where each referral came from.',
+          'Source',
+          repo.SOURCE_LISTS.map((l) => l.description),
+          ['Referrals'],
+          sourceCells,
+          threshold,
+          true,
+        ),
+        figure(
+          'People referred as potential victims, by age and gender',
+          'Each person is counted once, however many times they were referred (confirmed duplicate records count as one person). Age is when they were first referred in the period.',
+          'Age',
+          [...AGE_GROUPS],
+          GENDER_COLUMNS.map((g) => g.label),
+          ageCells,
+          threshold,
+        ),
       ],
     }
   }
@@ -230,15 +314,29 @@ export function createSourcesService(db: Db, options: { suppressionThreshold: nu
     },
 
     /** The figures a partner may see: aggregate, suppressed, complete quarters only. Reading them is audited. */
-    async partnerFigures(year: number, actor: Actor, how: 'viewed' | 'exported', today = londonDate()): Promise<PartnerFigures> {
+    async partnerFigures(
+      year: number,
+      actor: Actor,
+      how: 'viewed' | 'exported',
+      today = londonDate(),
+    ): Promise<PartnerFigures> {
       return inTransaction(db, async (trx) => {
         const figures = await buildPartnerFigures(trx, year, today)
-        await appendAuditEvents(trx, actor, [{ action: how === 'viewed' ? 'insight.partner-figures-viewed' : 'insight.partner-figures-exported', details: { year, quarters: figures.quarters.length, threshold } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: how === 'viewed' ? 'insight.partner-figures-viewed' : 'insight.partner-figures-exported',
+            details: { year, quarters: figures.quarters.length, threshold },
+          },
+        ])
         return figures
       })
     },
 
-    async anonymisedExport(period: Period, actor: Actor, how: 'previewed' | 'exported'): Promise<AnonymisedRelease & { period: Period }> {
+    async anonymisedExport(
+      period: Period,
+      actor: Actor,
+      how: 'previewed' | 'exported',
+    ): Promise<AnonymisedRelease & { period: Period }> {
       return inTransaction(db, async (trx) => {
         const rows = await repo.victims(trx, period.range)
         const records: VictimRecord[] = rows.map((r) => {
@@ -250,14 +348,28 @@ export function createSourcesService(db: Db, options: { suppressionThreshold: nu
             citizenship: r.nationality,
             exploitationTypes: r.types ?? [],
             meansOfControl: r.screened ? (r.means ?? []) : null,
-            context: r.context_recruitment === null ? null : { recruitment: r.context_recruitment, controls: r.context_controls ?? [], sectors: r.context_sectors ?? [], sexualTypes: r.context_sexual ?? [] },
+            context:
+              r.context_recruitment === null
+                ? null
+                : {
+                    recruitment: r.context_recruitment,
+                    controls: r.context_controls ?? [],
+                    sectors: r.context_sectors ?? [],
+                    sexualTypes: r.context_sexual ?? [],
+                  },
           }
         })
         const release = anonymise(records, { k: options.anonymisationK })
         await appendAuditEvents(trx, actor, [
           {
             action: how === 'previewed' ? 'insight.anonymised-export-previewed' : 'insight.anonymised-exported',
-            details: { period: period.value, k: release.k, levels: release.levels, rows: release.rows.length, suppressed: release.suppressedRows },
+            details: {
+              period: period.value,
+              k: release.k,
+              levels: release.levels,
+              rows: release.rows.length,
+              suppressed: release.suppressedRows,
+            },
           },
         ])
         return { ...release, period }

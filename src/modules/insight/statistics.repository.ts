@@ -33,14 +33,20 @@ function isLastDayOfMonth(date: string): boolean {
  */
 export function rangeParts(range: Range): { months: RawBuilder<boolean> | null; days: RawBuilder<boolean> | null } {
   const monthsFrom = range.from === null ? null : range.from.endsWith('-01') ? range.from : firstOfNextMonth(range.from)
-  const monthsTo = range.to === null ? null : isLastDayOfMonth(range.to) ? firstOfNextMonth(range.to) : firstOfMonth(range.to)
+  const monthsTo =
+    range.to === null ? null : isLastDayOfMonth(range.to) ? firstOfNextMonth(range.to) : firstOfMonth(range.to)
   if (monthsFrom !== null && monthsTo !== null && monthsFrom >= monthsTo) {
-    return { months: null, days: sql<boolean>`(received_on >= ${range.from}::date AND received_on <= ${range.to}::date)` }
+    return {
+      months: null,
+      days: sql<boolean>`(received_on >= ${range.from}::date AND received_on <= ${range.to}::date)`,
+    }
   }
   const months = sql<boolean>`(true${monthsFrom ? sql` AND month >= ${monthsFrom}::date` : sql``}${monthsTo ? sql` AND month < ${monthsTo}::date` : sql``})`
   const edges: RawBuilder<boolean>[] = []
-  if (range.from !== null && monthsFrom !== null && range.from < monthsFrom) edges.push(sql<boolean>`(received_on >= ${range.from}::date AND received_on < ${monthsFrom}::date)`)
-  if (range.to !== null && monthsTo !== null && monthsTo <= range.to) edges.push(sql<boolean>`(received_on >= ${monthsTo}::date AND received_on <= ${range.to}::date)`)
+  if (range.from !== null && monthsFrom !== null && range.from < monthsFrom)
+    edges.push(sql<boolean>`(received_on >= ${range.from}::date AND received_on < ${monthsFrom}::date)`)
+  if (range.to !== null && monthsTo !== null && monthsTo <= range.to)
+    edges.push(sql<boolean>`(received_on >= ${monthsTo}::date AND received_on <= ${range.to}::date)`)
   return { months, days: edges.length ? sql<boolean>`(${sql.join(edges, sql` OR `)})` : null }
 }
 
@@ -49,13 +55,24 @@ function rangeCells(scope: string, dimensions: readonly string[], range: Range) 
   const { months, days } = rangeParts(range)
   const dims = sql`${sql.val([...dimensions])}::text[]`
   const parts = []
-  if (months) parts.push(sql`SELECT dimension, key, month, n, days FROM insight_summary WHERE scope = ${scope} AND dimension = ANY (${dims}) AND ${months}`)
-  if (days) parts.push(sql`SELECT dimension, key, month, 1::bigint AS n, coalesce(days, 0)::bigint AS days FROM insight_fact_cells WHERE scope = ${scope} AND dimension = ANY (${dims}) AND ${days}`)
+  if (months)
+    parts.push(
+      sql`SELECT dimension, key, month, n, days FROM insight_summary WHERE scope = ${scope} AND dimension = ANY (${dims}) AND ${months}`,
+    )
+  if (days)
+    parts.push(
+      sql`SELECT dimension, key, month, 1::bigint AS n, coalesce(days, 0)::bigint AS days FROM insight_fact_cells WHERE scope = ${scope} AND dimension = ANY (${dims}) AND ${days}`,
+    )
   return sql`(${sql.join(parts, sql` UNION ALL `)})`
 }
 
 /** Counts (and summed days) per key for each dimension asked for, in one scope ('' = all) and range. */
-export async function summaryCounts(db: Queryable, scope: string, dimensions: readonly string[], range: Range): Promise<SummaryRow[]> {
+export async function summaryCounts(
+  db: Queryable,
+  scope: string,
+  dimensions: readonly string[],
+  range: Range,
+): Promise<SummaryRow[]> {
   const { rows } = await sql<{ dimension: string; key: string; n: string; days: string }>`
     SELECT dimension, key, sum(n) AS n, sum(days) AS days
     FROM ${rangeCells(scope, dimensions, range)} AS c
@@ -65,7 +82,11 @@ export async function summaryCounts(db: Queryable, scope: string, dimensions: re
 }
 
 /** Referrals per London calendar month in the range (months with none are left out). */
-export async function referralsByMonth(db: Queryable, scope: string, range: Range): Promise<{ month: string; n: number }[]> {
+export async function referralsByMonth(
+  db: Queryable,
+  scope: string,
+  range: Range,
+): Promise<{ month: string; n: number }[]> {
   const { rows } = await sql<{ month: string; n: string }>`
     SELECT to_char(month, 'YYYY-MM') AS month, sum(n) AS n
     FROM ${rangeCells(scope, ['referrals'], range)} AS c
@@ -86,7 +107,14 @@ export async function rangeFigures(
   range: Range,
 ): Promise<{ summary: SummaryRow[]; months: { month: string; n: number }[] }> {
   const all = [...new Set([...dimensions, 'referrals'])]
-  const { rows } = await sql<{ by_month: boolean; dimension: string; key: string | null; month: string | null; n: string; days: string }>`
+  const { rows } = await sql<{
+    by_month: boolean
+    dimension: string
+    key: string | null
+    month: string | null
+    n: string
+    days: string
+  }>`
     SELECT grouping(key) = 1 AS by_month, dimension, key, to_char(month, 'YYYY-MM') AS month, sum(n) AS n, sum(days) AS days
     FROM ${rangeCells(scope, all, range)} AS c
     GROUP BY GROUPING SETS ((dimension, key), (dimension, month))
@@ -96,7 +124,8 @@ export async function rangeFigures(
   const months: { month: string; n: number }[] = []
   for (const r of rows) {
     if (r.by_month) months.push({ month: r.month!, n: Number(r.n) })
-    else if (dimensions.includes(r.dimension)) summary.push({ dimension: r.dimension, key: r.key!, n: Number(r.n), days: Number(r.days) })
+    else if (dimensions.includes(r.dimension))
+      summary.push({ dimension: r.dimension, key: r.key!, n: Number(r.n), days: Number(r.days) })
   }
   return { summary, months }
 }
@@ -109,18 +138,32 @@ export type DataVersions = { facts: string; live: string }
 
 export async function dataVersions(db: Queryable): Promise<DataVersions> {
   const { rows } = await sql<{ facts: string; live: string }>`
-    SELECT (SELECT version FROM insight_version) AS facts, (SELECT version FROM insight_live_version) AS live`.execute(db)
+    SELECT (SELECT version FROM insight_version) AS facts, (SELECT version FROM insight_live_version) AS live`.execute(
+    db,
+  )
   return { facts: rows[0]?.facts ?? '0', live: rows[0]?.live ?? '0' }
 }
 
-export type CaseSnapshot = { openInvestigations: number; openCountyLines: number; suspended: number; openTasks: number; overdueTasks: number }
+export type CaseSnapshot = {
+  openInvestigations: number
+  openCountyLines: number
+  suspended: number
+  openTasks: number
+  overdueTasks: number
+}
 
 /** Live jobs and their tasks as they stand today (not limited by the date range). */
 export async function caseSnapshot(db: Queryable, priority: string | null, today: string): Promise<CaseSnapshot> {
   const tag = priority ? sql` AND c.priority_tags @> ARRAY[${priority}]::text[]` : sql``
   // One scan of the live cases and one of the open tasks' index, grouped by case before the join: the open
   // tasks are many, the cases with open tasks far fewer.
-  const { rows } = await sql<{ open_investigations: string; open_county_lines: string; suspended: string; open_tasks: string; overdue_tasks: string }>`
+  const { rows } = await sql<{
+    open_investigations: string
+    open_county_lines: string
+    suspended: string
+    open_tasks: string
+    overdue_tasks: string
+  }>`
     WITH live AS (SELECT c.id, c.status, c.kind FROM cases c WHERE c.status <> 'closed'${tag}),
     tasks AS (
       SELECT t.case_id, count(*) AS open_tasks, count(*) FILTER (WHERE t.due_on < ${today}::date) AS overdue_tasks
@@ -218,6 +261,8 @@ export async function waitingAt(db: Queryable, end: string): Promise<{ awaitingR
       count(*) FILTER (WHERE nrm_submitted_on <= ${end}::date AND (rg_on IS NULL OR rg_on > ${end}::date)) AS awaiting_rg,
       count(*) FILTER (WHERE rg_outcome = 'positive' AND rg_on <= ${end}::date AND (cg_on IS NULL OR cg_on > ${end}::date)) AS awaiting_cg
     FROM insight_referral_facts
-    WHERE nrm_submitted_on IS NOT NULL AND nrm_submitted_on <= ${end}::date AND coalesce(nrm_state, '') NOT IN ('withdrawn', 'disqualified')`.execute(db)
+    WHERE nrm_submitted_on IS NOT NULL AND nrm_submitted_on <= ${end}::date AND coalesce(nrm_state, '') NOT IN ('withdrawn', 'disqualified')`.execute(
+    db,
+  )
   return { awaitingRg: Number(rows[0].awaiting_rg), awaitingCg: Number(rows[0].awaiting_cg) }
 }

@@ -61,17 +61,36 @@ export function isTableName(value: string): value is TableName {
 
 const TYPE_ORDER = EXPLOITATION_TYPES.items.map((i) => i.value as string)
 
-export const AGE_GROUPS: Record<string, string> = { adult: 'Adult (18 or over)', child: 'Child (under 18)', unknown: 'Age not known' }
-export const LOCATIONS: Record<string, string> = { 'uk-only': 'UK only', 'overseas-only': 'Overseas only', both: 'UK and overseas', unknown: 'Not recorded' }
+export const AGE_GROUPS: Record<string, string> = {
+  adult: 'Adult (18 or over)',
+  child: 'Child (under 18)',
+  unknown: 'Age not known',
+}
+export const LOCATIONS: Record<string, string> = {
+  'uk-only': 'UK only',
+  'overseas-only': 'Overseas only',
+  both: 'UK and overseas',
+  unknown: 'Not recorded',
+}
 export const ROUTES: Record<string, string> = { nrm: 'NRM referral', dtn: 'Duty to Notify report', none: 'Neither yet' }
-export const COMPETENT_AUTHORITIES: Record<string, string> = { SCA: 'Single Competent Authority', IECA: 'Immigration Enforcement Competent Authority', LA_PILOT: 'Local authority pilot panel' }
+export const COMPETENT_AUTHORITIES: Record<string, string> = {
+  SCA: 'Single Competent Authority',
+  IECA: 'Immigration Enforcement Competent Authority',
+  LA_PILOT: 'Local authority pilot panel',
+}
 
 const typeLabel = (t: string) => EXPLOITATION_TYPES.label(t)
-const shortType = (t: string) => typeLabel(t).replace(/ exploitation$/, '').replace(/ or unknown$/, '')
+const shortType = (t: string) =>
+  typeLabel(t)
+    .replace(/ exploitation$/, '')
+    .replace(/ or unknown$/, '')
 
 /** A combination key ('labour+sexual') as people read it: "Labour and sexual". */
 export function combinationLabel(key: string): string {
-  const parts = key.split('+').sort((a, b) => TYPE_ORDER.indexOf(a) - TYPE_ORDER.indexOf(b)).map(shortType)
+  const parts = key
+    .split('+')
+    .sort((a, b) => TYPE_ORDER.indexOf(a) - TYPE_ORDER.indexOf(b))
+    .map(shortType)
   if (parts.length === 1) return `${parts[0]} only`
   const words = [parts.slice(0, -1).join(', '), parts[parts.length - 1]].join(' and ')
   return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase()
@@ -146,13 +165,25 @@ function monthLabel(month: string): string {
 }
 
 /** Fixed lists show every value (zeros too), in their own order; anything else found is added after. */
-function vocabularyRows(values: readonly string[], counts: Map<string, number>, label: (v: string) => string): [string, number][] {
+function vocabularyRows(
+  values: readonly string[],
+  counts: Map<string, number>,
+  label: (v: string) => string,
+): [string, number][] {
   const rows: [string, number][] = values.map((v) => [label(v), counts.get(v) ?? 0])
   for (const [key, n] of counts) if (!values.includes(key)) rows.push([label(key), n])
   return rows
 }
 
-function countTable(name: string, title: string, counts: string, header: string, unit: string, rows: [string, number][], note?: string): Table {
+function countTable(
+  name: string,
+  title: string,
+  counts: string,
+  header: string,
+  unit: string,
+  rows: [string, number][],
+  note?: string,
+): Table {
   const total = rows.reduce((a, [, n]) => a + n, 0)
   return {
     name,
@@ -160,7 +191,12 @@ function countTable(name: string, title: string, counts: string, header: string,
     counts,
     headers: [header, unit, 'Share'],
     rows: [...rows.map(([label, n]) => [label, n, percent(n, total)]), ['Total', total, total > 0 ? '100.0%' : '–']],
-    chart: { kind: rows.length > 6 || rows.some(([l]) => l.length > 24) ? 'bar' : 'column', categories: rows.map(([l]) => l), series: [{ name: unit, values: rows.map(([, n]) => n) }], unit },
+    chart: {
+      kind: rows.length > 6 || rows.some(([l]) => l.length > 24) ? 'bar' : 'column',
+      categories: rows.map(([l]) => l),
+      series: [{ name: unit, values: rows.map(([, n]) => n) }],
+      unit,
+    },
     note,
   }
 }
@@ -238,11 +274,27 @@ export function createStatisticsService(db: Db) {
           counts: `Referrals received in each ${name === 'by-month' ? 'month' : 'calendar quarter'}, by the date received (UK time). Periods with none are not listed.`,
           headers: [name === 'by-month' ? 'Month' : 'Quarter', referralsUnit],
           rows: [...rows.map(([k, n]) => [k, n] as Cell[]), ['Total', total]],
-          chart: { kind: rows.length > 24 ? 'line' : 'column', categories: rows.map(([k]) => k), series: [{ name: referralsUnit, values: rows.map(([, n]) => n) }], unit: referralsUnit },
+          chart: {
+            kind: rows.length > 24 ? 'line' : 'column',
+            categories: rows.map(([k]) => k),
+            series: [{ name: referralsUnit, values: rows.map(([, n]) => n) }],
+            unit: referralsUnit,
+          },
         }
       }
       case 'source':
-        return countTable(name, 'Referrals by source', 'Referrals received, by where they came from.', 'Source', referralsUnit, vocabularyRows(SOURCES.items.map((i) => i.value), s!.counts('source'), SOURCES.label))
+        return countTable(
+          name,
+          'Referrals by source',
+          'Referrals received, by where they came from.',
+          'Source',
+          referralsUnit,
+          vocabularyRows(
+            SOURCES.items.map((i) => i.value),
+            s!.counts('source'),
+            SOURCES.label,
+          ),
+        )
       case 'exploitation': {
         const b = exploitationBreakdown(s!.counts('exploitation'))
         return {
@@ -271,21 +323,39 @@ export function createStatisticsService(db: Db) {
       case 'combinations': {
         const b = exploitationBreakdown(s!.counts('exploitation'))
         const rows: [string, number][] = b.combinations.map((c) => [combinationLabel(c.key), c.n])
-        const table = countTable(name, 'Combinations of exploitation types', 'Referrals recording two or more exploitation types, by the exact combination. Each referral is in one row.', 'Combination', referralsUnit, rows)
+        const table = countTable(
+          name,
+          'Combinations of exploitation types',
+          'Referrals recording two or more exploitation types, by the exact combination. Each referral is in one row.',
+          'Combination',
+          referralsUnit,
+          rows,
+        )
         return rows.length ? table : { ...table, chart: null }
       }
       case 'priority': {
         const tags = await priorityTags()
         const counts = s!.counts('priority')
-        const rows = vocabularyRows([...tags.map((t) => t.id), 'none'], counts, (id) => (id === 'none' ? 'No strategic priority' : (tags.find((t) => t.id === id)?.label ?? id)))
+        const rows = vocabularyRows([...tags.map((t) => t.id), 'none'], counts, (id) =>
+          id === 'none' ? 'No strategic priority' : (tags.find((t) => t.id === id)?.label ?? id),
+        )
         const referrals = s!.counts('referrals').get('all') ?? 0
         return {
           name,
           title: 'Referrals by strategic priority',
-          counts: 'Referrals tagged with each strategic priority. A referral can have several, so the rows can add up to more than the number of referrals.',
+          counts:
+            'Referrals tagged with each strategic priority. A referral can have several, so the rows can add up to more than the number of referrals.',
           headers: ['Strategic priority', referralsUnit, 'Share of referrals'],
-          rows: [...rows.map(([l, n]) => [l, n, percent(n, referrals)] as Cell[]), ['All referrals', referrals, referrals ? '100.0%' : '–']],
-          chart: { kind: 'bar', categories: rows.map(([l]) => l), series: [{ name: referralsUnit, values: rows.map(([, n]) => n) }], unit: referralsUnit },
+          rows: [
+            ...rows.map(([l, n]) => [l, n, percent(n, referrals)] as Cell[]),
+            ['All referrals', referrals, referrals ? '100.0%' : '–'],
+          ],
+          chart: {
+            kind: 'bar',
+            categories: rows.map(([l]) => l),
+            series: [{ name: referralsUnit, values: rows.map(([, n]) => n) }],
+            unit: referralsUnit,
+          },
         }
       }
       case 'age':
@@ -298,15 +368,43 @@ export function createStatisticsService(db: Db) {
           vocabularyRows(Object.keys(AGE_GROUPS), s!.counts('age'), (k) => AGE_GROUPS[k] ?? k),
         )
       case 'gender':
-        return countTable(name, 'Potential victims by gender', 'Each potential victim in each referral, by the gender on their record.', 'Gender', victimsUnit, vocabularyRows(GENDERS.items.map((i) => i.value), s!.counts('gender'), GENDERS.label))
+        return countTable(
+          name,
+          'Potential victims by gender',
+          'Each potential victim in each referral, by the gender on their record.',
+          'Gender',
+          victimsUnit,
+          vocabularyRows(
+            GENDERS.items.map((i) => i.value),
+            s!.counts('gender'),
+            GENDERS.label,
+          ),
+        )
       case 'nationality': {
-        const rows = [...s!.counts('nationality')].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => [nationalityLabel(k), n] as [string, number])
-        const table = countTable(name, 'Potential victims by nationality', 'Each potential victim in each referral, by their first recorded nationality.', 'Nationality', victimsUnit, rows)
+        const rows = [...s!.counts('nationality')]
+          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+          .map(([k, n]) => [nationalityLabel(k), n] as [string, number])
+        const table = countTable(
+          name,
+          'Potential victims by nationality',
+          'Each potential victim in each referral, by their first recorded nationality.',
+          'Nationality',
+          victimsUnit,
+          rows,
+        )
         // The chart shows the 15 largest groups and the rest together; the table lists every nationality.
         const top = rows.slice(0, 15)
         const rest = rows.slice(15).reduce((a, [, n]) => a + n, 0)
         const chartRows = rest > 0 ? [...top, ['All other nationalities', rest] as [string, number]] : top
-        return { ...table, chart: { kind: 'bar', categories: chartRows.map(([l]) => l), series: [{ name: victimsUnit, values: chartRows.map(([, n]) => n) }], unit: victimsUnit } }
+        return {
+          ...table,
+          chart: {
+            kind: 'bar',
+            categories: chartRows.map(([l]) => l),
+            series: [{ name: victimsUnit, values: chartRows.map(([, n]) => n) }],
+            unit: victimsUnit,
+          },
+        }
       }
       case 'location':
         return countTable(
@@ -334,7 +432,14 @@ export function createStatisticsService(db: Db) {
           const negative = m.get('negative') ?? { n: 0, days: 0 }
           const awaiting = m.get('awaiting')?.n ?? 0
           const decided = positive.n + negative.n
-          return [label, positive.n, negative.n, percent(positive.n, decided), awaiting, meanDays(positive.days + negative.days, decided)]
+          return [
+            label,
+            positive.n,
+            negative.n,
+            percent(positive.n, decided),
+            awaiting,
+            meanDays(positive.days + negative.days, decided),
+          ]
         }
         const rows = [line('rg', 'Reasonable grounds'), line('cg', 'Conclusive grounds')]
         return {
@@ -363,8 +468,18 @@ export function createStatisticsService(db: Db) {
           ['County Lines', flags.get('yes') ?? 0],
           ['Not County Lines', flags.get('no') ?? 0],
         ]
-        const table = countTable(name, 'County Lines', 'Referrals flagged as County Lines (a kind of criminal exploitation, not a separate type).', 'County Lines flag', referralsUnit, rows)
-        return { ...table, note: `${criminal} ${criminal === 1 ? 'referral records' : 'referrals record'} criminal exploitation in the period.` }
+        const table = countTable(
+          name,
+          'County Lines',
+          'Referrals flagged as County Lines (a kind of criminal exploitation, not a separate type).',
+          'County Lines flag',
+          referralsUnit,
+          rows,
+        )
+        return {
+          ...table,
+          note: `${criminal} ${criminal === 1 ? 'referral records' : 'referrals record'} criminal exploitation in the period.`,
+        }
       }
       case 'live-jobs': {
         const snap = await caseSnapshot(filters, v.live)
@@ -378,26 +493,48 @@ export function createStatisticsService(db: Db) {
         return {
           name,
           title: 'Live jobs and tasks today',
-          counts: 'Live jobs and their tasks as they stand today, whatever the date range (the priority filter applies). A task is overdue when it is open and its due date has passed.',
+          counts:
+            'Live jobs and their tasks as they stand today, whatever the date range (the priority filter applies). A task is overdue when it is open and its due date has passed.',
           headers: ['Measure', 'Number'],
           rows,
-          chart: { kind: 'bar', categories: rows.map(([l]) => l), series: [{ name: 'Number', values: rows.map(([, n]) => n) }], unit: 'Number' },
+          chart: {
+            kind: 'bar',
+            categories: rows.map(([l]) => l),
+            series: [{ name: 'Number', values: rows.map(([, n]) => n) }],
+            unit: 'Number',
+          },
         }
       }
       case 'outreach': {
         const rows = await outreach(filters, v.live)
         const byKind = new Map(rows.map((r) => [r.kind, r]))
-        const kinds = [...EVENT_KINDS.items.map((i) => i.value as string), ...rows.map((r) => r.kind).filter((k) => !EVENT_KINDS.has(k))]
-        const lines = kinds.map((k) => [EVENT_KINDS.label(k), byKind.get(k)?.events ?? 0, byKind.get(k)?.attendees ?? 0] as [string, number, number])
+        const kinds = [
+          ...EVENT_KINDS.items.map((i) => i.value as string),
+          ...rows.map((r) => r.kind).filter((k) => !EVENT_KINDS.has(k)),
+        ]
+        const lines = kinds.map(
+          (k) =>
+            [EVENT_KINDS.label(k), byKind.get(k)?.events ?? 0, byKind.get(k)?.attendees ?? 0] as [
+              string,
+              number,
+              number,
+            ],
+        )
         const events = lines.reduce((a, l) => a + l[1], 0)
         const attendees = lines.reduce((a, l) => a + l[2], 0)
         return {
           name,
           title: 'Awareness and training',
-          counts: 'Awareness events and training inputs that started in the period, and the people recorded as attending.',
+          counts:
+            'Awareness events and training inputs that started in the period, and the people recorded as attending.',
           headers: ['Kind of event', 'Events', 'Attendees'],
           rows: [...lines, ['Total', events, attendees]],
-          chart: { kind: 'bar', categories: lines.map((l) => l[0]), series: [{ name: 'Events', values: lines.map((l) => l[1]) }], unit: 'Events' },
+          chart: {
+            kind: 'bar',
+            categories: lines.map((l) => l[0]),
+            series: [{ name: 'Events', values: lines.map((l) => l[1]) }],
+            unit: 'Events',
+          },
         }
       }
     }
@@ -429,7 +566,11 @@ export function createStatisticsService(db: Db) {
 
     /** A download of figures leaves Lantern: audited as a disclosure, with what and for which filters. */
     async recordExport(actor: Actor, details: Record<string, unknown>): Promise<void> {
-      await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'statistics.exported', subjectType: 'statistics', subjectId: String(details.what ?? ''), details }]))
+      await inTransaction(db, (trx) =>
+        appendAuditEvents(trx, actor, [
+          { action: 'statistics.exported', subjectType: 'statistics', subjectId: String(details.what ?? ''), details },
+        ]),
+      )
     },
   }
 }
@@ -438,7 +579,13 @@ export type StatisticsService = ReturnType<typeof createStatisticsService>
 
 // ---- The quarterly return ------------------------------------------------------------------------------------
 
-const FIRST_RESPONDER_TYPES: Record<string, string> = { government: 'Government agency', police: 'Police', 'local-authority': 'Local authority', ngo: 'NGO or third sector', unknown: 'Not known' }
+const FIRST_RESPONDER_TYPES: Record<string, string> = {
+  government: 'Government agency',
+  police: 'Police',
+  'local-authority': 'Local authority',
+  ngo: 'NGO or third sector',
+  unknown: 'Not known',
+}
 
 /** The Home Office's first responder types, from the partner directory's kind, or else from the name. */
 export function firstResponderType(name: string | null, agencyKind: string | null): string {
@@ -460,24 +607,46 @@ export function firstResponderType(name: string | null, agencyKind: string | nul
   const n = (name ?? '').toLowerCase()
   if (/police|constabulary|\bbtp\b/.test(n)) return 'police'
   if (/council|borough|local authority|county/.test(n)) return 'local-authority'
-  if (/border force|immigration|home office|ukvi|national crime agency|\bnca\b|glaa|gangmasters|fair work/.test(n)) return 'government'
-  if (/salvation army|barnardo|migrant help|medaille|kalayaan|unseen|nspcc|refugee council|trust|charity/.test(n)) return 'ngo'
+  if (/border force|immigration|home office|ukvi|national crime agency|\bnca\b|glaa|gangmasters|fair work/.test(n))
+    return 'government'
+  if (/salvation army|barnardo|migrant help|medaille|kalayaan|unseen|nspcc|refugee council|trust|charity/.test(n))
+    return 'ngo'
   return 'unknown'
 }
 
-async function quarterlyReturn(db: Db, quarter: Quarter): Promise<{ quarter: Quarter; nrm: number; dtn: number; tables: Table[] }> {
-  const [rows, decisions, waiting] = await Promise.all([repo.returnRows(db, quarter.start, quarter.end), repo.decisionsIn(db, quarter.start, quarter.end), repo.waitingAt(db, quarter.end)])
+async function quarterlyReturn(
+  db: Db,
+  quarter: Quarter,
+): Promise<{ quarter: Quarter; nrm: number; dtn: number; tables: Table[] }> {
+  const [rows, decisions, waiting] = await Promise.all([
+    repo.returnRows(db, quarter.start, quarter.end),
+    repo.decisionsIn(db, quarter.start, quarter.end),
+    repo.waitingAt(db, quarter.end),
+  ])
   const nrm = rows.filter((r) => r.route === 'nrm')
   const dtn = rows.filter((r) => r.route === 'dtn')
 
   /** Rows of NRM (by age group), Duty to Notify and total, for one way of grouping people. */
-  function split(name: string, title: string, header: string, keyOf: (r: repo.ReturnRow) => string[], order: string[], label: (k: string) => string, sortByCount = false): Table {
+  function split(
+    name: string,
+    title: string,
+    header: string,
+    keyOf: (r: repo.ReturnRow) => string[],
+    order: string[],
+    label: (k: string) => string,
+    sortByCount = false,
+  ): Table {
     const tally = new Map<string, { adult: number; child: number; unknown: number; dtn: number }>()
     for (const r of rows) {
       for (const key of keyOf(r)) {
         const t = tally.get(key) ?? { adult: 0, child: 0, unknown: 0, dtn: 0 }
         if (r.route === 'dtn') t.dtn++
-        else t[(r.age_group as 'adult' | 'child' | 'unknown') in t ? (r.age_group as 'adult' | 'child' | 'unknown') : 'unknown']++
+        else
+          t[
+            (r.age_group as 'adult' | 'child' | 'unknown') in t
+              ? (r.age_group as 'adult' | 'child' | 'unknown')
+              : 'unknown'
+          ]++
         tally.set(key, t)
       }
     }
@@ -499,13 +668,23 @@ async function quarterlyReturn(db: Db, quarter: Quarter): Promise<{ quarter: Qua
       name,
       title,
       counts: `NRM referrals made in ${quarter.title} (by age at exploitation) and Duty to Notify reports made in it.`,
-      headers: [header, 'NRM: adult', 'NRM: child', 'NRM: age not known', 'NRM referrals', 'Duty to Notify reports', 'Total'],
+      headers: [
+        header,
+        'NRM: adult',
+        'NRM: child',
+        'NRM: age not known',
+        'NRM referrals',
+        'Duty to Notify reports',
+        'Total',
+      ],
       rows: [...lines, ['Total', sum(1), sum(2), sum(3), sum(4), sum(5), sum(6)]],
       chart: null,
     }
   }
 
-  const typeKey = (r: repo.ReturnRow) => [r.types.length === 0 ? 'not-specified' : [...new Set(r.types)].sort().join('+')]
+  const typeKey = (r: repo.ReturnRow) => [
+    r.types.length === 0 ? 'not-specified' : [...new Set(r.types)].sort().join('+'),
+  ]
   const comboOrder = TYPE_ORDER
   const byTypeAny = (r: repo.ReturnRow) => (r.types.length === 0 ? ['not-specified'] : [...new Set(r.types)])
 
@@ -513,7 +692,15 @@ async function quarterlyReturn(db: Db, quarter: Quarter): Promise<{ quarter: Qua
     const pos = decisions.find((d) => d.kind === kind && d.outcome === 'positive') ?? { n: 0, days: 0 }
     const neg = decisions.find((d) => d.kind === kind && d.outcome === 'negative') ?? { n: 0, days: 0 }
     const waitingNow = kind === 'rg' ? waiting.awaitingRg : waiting.awaitingCg
-    return [label, pos.n + neg.n, pos.n, neg.n, percent(pos.n, pos.n + neg.n), meanDays(pos.days + neg.days, pos.n + neg.n), waitingNow]
+    return [
+      label,
+      pos.n + neg.n,
+      pos.n,
+      neg.n,
+      percent(pos.n, pos.n + neg.n),
+      meanDays(pos.days + neg.days, pos.n + neg.n),
+      waitingNow,
+    ]
   }
 
   const tables: Table[] = [
@@ -529,16 +716,52 @@ async function quarterlyReturn(db: Db, quarter: Quarter): Promise<{ quarter: Qua
       ],
       chart: null,
     },
-    split('age', 'By age group at exploitation', 'Age group at exploitation', (r) => [r.age_group], Object.keys(AGE_GROUPS), (k) => AGE_GROUPS[k] ?? k),
-    split('gender', 'By gender', 'Gender', (r) => [r.gender], GENDERS.items.map((i) => i.value), GENDERS.label),
+    split(
+      'age',
+      'By age group at exploitation',
+      'Age group at exploitation',
+      (r) => [r.age_group],
+      Object.keys(AGE_GROUPS),
+      (k) => AGE_GROUPS[k] ?? k,
+    ),
+    split(
+      'gender',
+      'By gender',
+      'Gender',
+      (r) => [r.gender],
+      GENDERS.items.map((i) => i.value),
+      GENDERS.label,
+    ),
     split('nationality', 'By nationality', 'Nationality', (r) => [r.nationality], [], nationalityLabel, true),
-    split('exploitation', 'By exploitation type (single types and combinations)', 'Exploitation type', typeKey, comboOrder, combinationLabel),
-    split('exploitation-any', 'By exploitation type, in any combination', 'Exploitation type (alone or with others)', byTypeAny, TYPE_ORDER, typeLabel),
-    split('location', 'By where the exploitation happened', 'Location of exploitation', (r) => [r.location], Object.keys(LOCATIONS), (k) => LOCATIONS[k] ?? k),
+    split(
+      'exploitation',
+      'By exploitation type (single types and combinations)',
+      'Exploitation type',
+      typeKey,
+      comboOrder,
+      combinationLabel,
+    ),
+    split(
+      'exploitation-any',
+      'By exploitation type, in any combination',
+      'Exploitation type (alone or with others)',
+      byTypeAny,
+      TYPE_ORDER,
+      typeLabel,
+    ),
+    split(
+      'location',
+      'By where the exploitation happened',
+      'Location of exploitation',
+      (r) => [r.location],
+      Object.keys(LOCATIONS),
+      (k) => LOCATIONS[k] ?? k,
+    ),
     {
       name: 'first-responder',
       title: 'NRM referrals by first responder type',
-      counts: 'The organisation recorded as first responder on each NRM referral, typed from the partner directory (or its name where it is not in the directory).',
+      counts:
+        'The organisation recorded as first responder on each NRM referral, typed from the partner directory (or its name where it is not in the directory).',
       headers: ['First responder type', 'NRM referrals'],
       rows: (() => {
         const t = new Map<string, number>()
@@ -546,7 +769,10 @@ async function quarterlyReturn(db: Db, quarter: Quarter): Promise<{ quarter: Qua
           const k = firstResponderType(r.first_responder, r.first_responder_kind)
           t.set(k, (t.get(k) ?? 0) + 1)
         }
-        return [...Object.keys(FIRST_RESPONDER_TYPES).map((k) => [FIRST_RESPONDER_TYPES[k], t.get(k) ?? 0] as Cell[]), ['Total', nrm.length]]
+        return [
+          ...Object.keys(FIRST_RESPONDER_TYPES).map((k) => [FIRST_RESPONDER_TYPES[k], t.get(k) ?? 0] as Cell[]),
+          ['Total', nrm.length],
+        ]
       })(),
       chart: null,
     },
@@ -557,8 +783,14 @@ async function quarterlyReturn(db: Db, quarter: Quarter): Promise<{ quarter: Qua
       headers: ['Competent authority', 'NRM referrals'],
       rows: (() => {
         const t = new Map<string, number>()
-        for (const r of nrm) t.set(r.competent_authority ?? 'unknown', (t.get(r.competent_authority ?? 'unknown') ?? 0) + 1)
-        return [...[...Object.keys(COMPETENT_AUTHORITIES), 'unknown'].map((k) => [COMPETENT_AUTHORITIES[k] ?? 'Not recorded', t.get(k) ?? 0] as Cell[]), ['Total', nrm.length]]
+        for (const r of nrm)
+          t.set(r.competent_authority ?? 'unknown', (t.get(r.competent_authority ?? 'unknown') ?? 0) + 1)
+        return [
+          ...[...Object.keys(COMPETENT_AUTHORITIES), 'unknown'].map(
+            (k) => [COMPETENT_AUTHORITIES[k] ?? 'Not recorded', t.get(k) ?? 0] as Cell[],
+          ),
+          ['Total', nrm.length],
+        ]
       })(),
       chart: null,
     },
@@ -566,11 +798,18 @@ async function quarterlyReturn(db: Db, quarter: Quarter): Promise<{ quarter: Qua
       name: 'decisions',
       title: 'Decisions made in the quarter',
       counts: `Reasonable and conclusive grounds decisions recorded as made in ${quarter.title}, whenever the referral was made; days are calendar days from NRM referral to decision (mean). Waiting is at the end of the quarter.`,
-      headers: ['Decision', 'Decisions', 'Positive', 'Negative', 'Positive rate', 'Mean days to decision', 'Waiting at end of quarter'],
+      headers: [
+        'Decision',
+        'Decisions',
+        'Positive',
+        'Negative',
+        'Positive rate',
+        'Mean days to decision',
+        'Waiting at end of quarter',
+      ],
       rows: [decisionLine('rg', 'Reasonable grounds'), decisionLine('cg', 'Conclusive grounds')],
       chart: null,
     },
   ]
   return { quarter, nrm: nrm.length, dtn: dtn.length, tables }
 }
-

@@ -14,9 +14,17 @@ function feasibleValues(t: SuppressedTable, publishedGrandTotal = false): Map<st
   const threshold = t.threshold
   const bound = (v: { status: string; value: number }) => readerBounds(v.status as never, v.value, threshold)
   const hiddenEntries: string[] = []
-  t.cells.forEach((row, i) => row.forEach((v, j) => v.status === 'primary' || v.status === 'secondary' ? hiddenEntries.push(`c${i},${j}`) : null))
-  t.rowTotals.forEach((v, i) => (v.status === 'primary' || v.status === 'secondary' ? hiddenEntries.push(`r${i}`) : null))
-  t.columnTotals.forEach((v, j) => (v.status === 'primary' || v.status === 'secondary' ? hiddenEntries.push(`k${j}`) : null))
+  t.cells.forEach((row, i) =>
+    row.forEach((v, j) =>
+      v.status === 'primary' || v.status === 'secondary' ? hiddenEntries.push(`c${i},${j}`) : null,
+    ),
+  )
+  t.rowTotals.forEach((v, i) =>
+    v.status === 'primary' || v.status === 'secondary' ? hiddenEntries.push(`r${i}`) : null,
+  )
+  t.columnTotals.forEach((v, j) =>
+    v.status === 'primary' || v.status === 'secondary' ? hiddenEntries.push(`k${j}`) : null,
+  )
   if (t.grandTotal.status === 'primary' || t.grandTotal.status === 'secondary') hiddenEntries.push('g')
   const seen = new Map<string, Set<number>>(hiddenEntries.map((k) => [k, new Set<number>()]))
   const done = () => [...seen.values()].every((s) => s.size >= 2)
@@ -60,7 +68,11 @@ function feasibleValues(t: SuppressedTable, publishedGrandTotal = false): Map<st
       // Prune on shown column totals (only ever grow) and on the last cell of a row with a shown total.
       const ct = t.columnTotals[j]
       const partial = colSum(j, i + 1)
-      if ((ct.status === 'shown' || ct.status === 'zero') && (partial > ct.value || (i === r - 1 && partial !== ct.value))) continue
+      if (
+        (ct.status === 'shown' || ct.status === 'zero') &&
+        (partial > ct.value || (i === r - 1 && partial !== ct.value))
+      )
+        continue
       if (ct.status === 'primary' && partial > threshold - 1) continue
       if (j === c - 1) {
         const rowSum = grid[i].reduce((a, b) => a + b, 0)
@@ -77,14 +89,30 @@ function feasibleValues(t: SuppressedTable, publishedGrandTotal = false): Map<st
 const smallTable = fc
   .record({ r: fc.integer({ min: 1, max: 3 }), c: fc.integer({ min: 1, max: 3 }) })
   .chain(({ r, c }) =>
-    fc.array(fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 5, max: 12 })), { minLength: c, maxLength: c }), { minLength: r, maxLength: r }),
+    fc.array(
+      fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 5, max: 12 })), {
+        minLength: c,
+        maxLength: c,
+      }),
+      { minLength: r, maxLength: r },
+    ),
   )
 
-const labelled = (cells: number[][]) => ({ rows: cells.map((_, i) => `row ${i + 1}`), columns: (cells[0] ?? []).map((_, j) => `col ${j + 1}`), cells })
+const labelled = (cells: number[][]) => ({
+  rows: cells.map((_, i) => `row ${i + 1}`),
+  columns: (cells[0] ?? []).map((_, j) => `col ${j + 1}`),
+  cells,
+})
 
 describe('suppressTable', () => {
   it('hides small counts and enough others that none can be recovered from the totals', () => {
-    const t = suppressTable(labelled([[12, 3, 9], [10, 8, 7], [6, 11, 14]]))
+    const t = suppressTable(
+      labelled([
+        [12, 3, 9],
+        [10, 8, 7],
+        [6, 11, 14],
+      ]),
+    )
     expect(t.cells[0][1].text).toBe('fewer than 5')
     // Row 1 and column 2 each need a second hidden value, or 3 = row total − 12 − 9.
     const hiddenInRow0 = [...t.cells[0], t.rowTotals[0]].filter((v) => v.status !== 'shown').length
@@ -93,19 +121,32 @@ describe('suppressTable', () => {
     expect(hiddenInCol1).toBeGreaterThanOrEqual(2)
     expect(t.safe).toBe(true)
     // The smallest complementary cells are chosen: 7 and 8 / 9 rather than 10, 11, 12, 14.
-    const secondary = t.cells.flat().filter((v) => v.status === 'secondary').map((v) => v.value)
+    const secondary = t.cells
+      .flat()
+      .filter((v) => v.status === 'secondary')
+      .map((v) => v.value)
     expect(Math.max(...secondary)).toBeLessThanOrEqual(9)
     expect(t.grandTotal.status).toBe('shown')
   })
 
   it('shows zeros and never hides them', () => {
-    const t = suppressTable(labelled([[0, 20], [0, 30]]))
+    const t = suppressTable(
+      labelled([
+        [0, 20],
+        [0, 30],
+      ]),
+    )
     expect(t.cells[0][0]).toMatchObject({ status: 'zero', text: '0' })
     expect(t.primaryCount + t.secondaryCount).toBe(0)
   })
 
   it('hides a total when the other cells in its row are zero', () => {
-    const t = suppressTable(labelled([[3, 0, 0], [8, 9, 10]]))
+    const t = suppressTable(
+      labelled([
+        [3, 0, 0],
+        [8, 9, 10],
+      ]),
+    )
     expect(t.cells[0][0].status).toBe('primary')
     expect(t.rowTotals[0].status).toBe('primary')
     expect(t.safe).toBe(true)
@@ -118,7 +159,14 @@ describe('suppressTable', () => {
   })
 
   it('lets only labels and texts out in the partner view', () => {
-    const t = toPartnerTable(suppressTable(labelled([[12, 3], [10, 8]])))
+    const t = toPartnerTable(
+      suppressTable(
+        labelled([
+          [12, 3],
+          [10, 8],
+        ]),
+      ),
+    )
     expect(JSON.stringify(t)).not.toMatch(/"3"/)
     expect(t.cells.flat()).toContain(WITHHELD_TEXT)
     expect(t.anySuppressed).toBe(true)
@@ -137,7 +185,9 @@ describe('suppressTable', () => {
         }
         const seen = feasibleValues(t)
         for (const [entry, values] of seen) {
-          expect(values.size, `hidden entry ${entry} of ${JSON.stringify(cells)} is determined`).toBeGreaterThanOrEqual(2)
+          expect(values.size, `hidden entry ${entry} of ${JSON.stringify(cells)} is determined`).toBeGreaterThanOrEqual(
+            2,
+          )
         }
         // Every small non-zero value is hidden.
         for (const v of all) {
@@ -154,7 +204,8 @@ describe('suppressTable', () => {
         const t = suppressTable(labelled(cells), { publishedGrandTotal: true })
         if (t.grandTotal.status !== 'shown' || !t.safe) return
         const seen = feasibleValues(t, true)
-        for (const [entry, values] of seen) expect(values.size, `hidden entry ${entry} of ${JSON.stringify(cells)}`).toBeGreaterThanOrEqual(2)
+        for (const [entry, values] of seen)
+          expect(values.size, `hidden entry ${entry} of ${JSON.stringify(cells)}`).toBeGreaterThanOrEqual(2)
       }),
       { numRuns: 200 },
     )

@@ -101,7 +101,14 @@ function flatten(table: CountTable): number[] {
  * Which hidden values a reader could work out exactly. `hidden[e]` marks hidden edges; `lo`/`hi` are the
  * reader's bounds for each hidden value; `values` the truth.
  */
-export function determinedHidden(r: number, c: number, values: readonly number[], hidden: readonly boolean[], lo: readonly number[], hi: readonly number[]): number[] {
+export function determinedHidden(
+  r: number,
+  c: number,
+  values: readonly number[],
+  hidden: readonly boolean[],
+  lo: readonly number[],
+  hi: readonly number[],
+): number[] {
   const edges = edgesOf(r, c)
   const nodes = 2 + r + c
   // Residual arcs over hidden edges: forward if the value can rise, backward if it can fall.
@@ -141,13 +148,20 @@ export function determinedHidden(r: number, c: number, values: readonly number[]
  * Applies primary and secondary suppression to a two-way table with its totals. Pure and deterministic.
  * `threshold` must be at least 3: with 2, "fewer than 2" next to shown zeros would mean exactly 1.
  */
-export function suppressTable(table: CountTable, options: { threshold?: number; publishedGrandTotal?: boolean } = {}): SuppressedTable {
+export function suppressTable(
+  table: CountTable,
+  options: { threshold?: number; publishedGrandTotal?: boolean } = {},
+): SuppressedTable {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD
-  if (!Number.isInteger(threshold) || threshold < 3) throw new RangeError('The suppression threshold must be a whole number of at least 3')
+  if (!Number.isInteger(threshold) || threshold < 3)
+    throw new RangeError('The suppression threshold must be a whole number of at least 3')
   const r = table.rows.length
   const c = table.columns.length
-  if (table.cells.length !== r || table.cells.some((row) => row.length !== c)) throw new RangeError('The table’s cells do not match its rows and columns')
-  for (const row of table.cells) for (const v of row) if (!Number.isInteger(v) || v < 0) throw new RangeError('Counts must be non-negative whole numbers')
+  if (table.cells.length !== r || table.cells.some((row) => row.length !== c))
+    throw new RangeError('The table’s cells do not match its rows and columns')
+  for (const row of table.cells)
+    for (const v of row)
+      if (!Number.isInteger(v) || v < 0) throw new RangeError('Counts must be non-negative whole numbers')
 
   const values = flatten(table)
   const n = values.length
@@ -200,7 +214,8 @@ export function suppressTable(table: CountTable, options: { threshold?: number; 
       const protectedCount = exposed.length - remaining
       const better =
         protectedCount > bestScore ||
-        (protectedCount === bestScore && (kindRank(e) < kindRank(best) || (kindRank(e) === kindRank(best) && values[e] < values[best])))
+        (protectedCount === bestScore &&
+          (kindRank(e) < kindRank(best) || (kindRank(e) === kindRank(best) && values[e] < values[best])))
       if (better) {
         best = e
         bestScore = protectedCount
@@ -210,9 +225,13 @@ export function suppressTable(table: CountTable, options: { threshold?: number; 
       // No single value protects anything on its own (two are needed together): withhold the smallest
       // candidate in the first exposed value's row or column and look again.
       const first = exposed[0]
-      const near = candidates.filter((e) => (rowOf(first) >= 0 && rowOf(e) === rowOf(first)) || (colOf(first) >= 0 && colOf(e) === colOf(first)))
+      const near = candidates.filter(
+        (e) => (rowOf(first) >= 0 && rowOf(e) === rowOf(first)) || (colOf(first) >= 0 && colOf(e) === colOf(first)),
+      )
       const pool = near.length ? near : candidates
-      best = pool.reduce((a, b) => (kindRank(b) < kindRank(a) || (kindRank(b) === kindRank(a) && values[b] < values[a]) ? b : a))
+      best = pool.reduce((a, b) =>
+        kindRank(b) < kindRank(a) || (kindRank(b) === kindRank(a) && values[b] < values[a]) ? b : a,
+      )
     }
     hidden[best] = true
     status[best] = 'secondary'
@@ -223,7 +242,8 @@ export function suppressTable(table: CountTable, options: { threshold?: number; 
   const published = values.map((value, e): PublishedValue => ({
     value,
     status: status[e],
-    text: status[e] === 'primary' ? fewerThanText(threshold) : status[e] === 'secondary' ? WITHHELD_TEXT : String(value),
+    text:
+      status[e] === 'primary' ? fewerThanText(threshold) : status[e] === 'secondary' ? WITHHELD_TEXT : String(value),
   }))
   const cells: PublishedValue[][] = []
   for (let i = 0; i < r; i++) cells.push(published.slice(i * c, i * c + c))

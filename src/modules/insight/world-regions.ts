@@ -12,7 +12,8 @@ const SUB_REGIONS: Record<string, { region: string; codes: string }> = {
   'Western Africa': { region: 'Africa', codes: 'BJ BF CV CI GM GH GN GW LR ML MR NE NG SH SN SL TG' },
   'Latin America and the Caribbean': {
     region: 'Americas',
-    codes: 'AI AG AR AW BS BB BZ BO BQ BR VG KY CL CO CR CU CW DM DO EC SV FK GF GD GP GT GY HT HN JM MQ MX MS NI PA PY PE PR BL KN LC MF VC SX SR TT TC UY VE VI GS BV',
+    codes:
+      'AI AG AR AW BS BB BZ BO BQ BR VG KY CL CO CR CU CW DM DO EC SV FK GF GD GP GT GY HT HN JM MQ MX MS NI PA PY PE PR BL KN LC MF VC SX SR TT TC UY VE VI GS BV',
   },
   'Northern America': { region: 'Americas', codes: 'BM CA GL PM US UM' },
   'Central Asia': { region: 'Asia', codes: 'KZ KG TJ TM UZ' },
@@ -24,11 +25,15 @@ const SUB_REGIONS: Record<string, { region: string; codes: string }> = {
   'Northern Europe': { region: 'Europe', codes: 'AX DK EE FO FI GG IS IE IM JE LV LT NO SJ SE GB' },
   'Southern Europe': { region: 'Europe', codes: 'AL AD BA HR GI GR VA IT MT ME MK PT SM RS SI ES XK' },
   'Western Europe': { region: 'Europe', codes: 'AT BE FR DE LI LU MC NL CH' },
-  Oceania: { region: 'Oceania', codes: 'AS AU CX CC CK FJ PF GU HM KI MH FM NR NC NZ NU NF MP PW PG PN WS SB TK TO TV VU WF' },
+  Oceania: {
+    region: 'Oceania',
+    codes: 'AS AU CX CC CK FJ PF GU HM KI MH FM NR NC NZ NU NF MP PW PG PN WS SB TK TO TV VU WF',
+  },
 }
 
 const byCode = new Map<string, { subRegion: string; region: string }>()
-for (const [subRegion, { region, codes }] of Object.entries(SUB_REGIONS)) for (const code of codes.split(' ')) byCode.set(code, { subRegion, region })
+for (const [subRegion, { region, codes }] of Object.entries(SUB_REGIONS))
+  for (const code of codes.split(' ')) byCode.set(code, { subRegion, region })
 
 export function subRegionOf(code: string): string {
   return byCode.get(code.toUpperCase())?.subRegion ?? 'Unknown'

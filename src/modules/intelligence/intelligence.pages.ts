@@ -19,14 +19,18 @@ export function readWindow(query: Query): { window: Window; errors: FieldErrors;
   const errors: FieldErrors = {}
   const values: Record<string, string> = {}
   const window: Window = { from: null, to: null }
-  for (const [key, label] of [['from', 'Linked from'], ['to', 'Linked to']] as const) {
+  for (const [key, label] of [
+    ['from', 'Linked from'],
+    ['to', 'Linked to'],
+  ] as const) {
     const parts = dateParts(query, key)
     Object.assign(values, { [`${key}-day`]: parts.day, [`${key}-month`]: parts.month, [`${key}-year`]: parts.year })
     const check = checkDateInput(parts, label, { required: false })
     if (check.ok) window[key] = check.value
     else errors[`${key}-${check.part}`] = check.message
   }
-  if (window.from && window.to && window.to < window.from && !Object.keys(errors).length) errors['to-day'] = 'Linked to must be the same as or after linked from'
+  if (window.from && window.to && window.to < window.from && !Object.keys(errors).length)
+    errors['to-day'] = 'Linked to must be the same as or after linked from'
   return { window, errors, values }
 }
 
@@ -52,19 +56,44 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
     return reply.page('intelligence/views/queue.njk', {
       pageTitle: 'Safeguarding prompts',
       status,
-      items: result.items.map((p) => ({ ...p, raised: formatDate(p.raisedAt), identifierHref: entityHref(p.identifier.type, p.identifier.id) })),
+      items: result.items.map((p) => ({
+        ...p,
+        raised: formatDate(p.raisedAt),
+        identifierHref: entityHref(p.identifier.type, p.identifier.id),
+      })),
       total: result.total,
-      pagination: pages > 1 ? { previous: page > 1 ? `?status=${status}&page=${page - 1}` : null, next: page < pages ? `?status=${status}&page=${page + 1}` : null, page, pages } : null,
+      pagination:
+        pages > 1
+          ? {
+              previous: page > 1 ? `?status=${status}&page=${page - 1}` : null,
+              next: page < pages ? `?status=${status}&page=${page + 1}` : null,
+              page,
+              pages,
+            }
+          : null,
     })
   })
 
-  async function showPrompt(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { errors?: FieldErrors; values?: Body } = {}) {
+  async function showPrompt(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    state: { errors?: FieldErrors; values?: Body } = {},
+  ) {
     const prompt = await intel.prompt(id(request), userOf(request), actorOf(request)).catch(notFound)
     const errors = state.errors ?? {}
     return reply.code(Object.keys(errors).length ? 400 : 200).page('intelligence/views/prompt.njk', {
       pageTitle: `Safeguarding prompt: ${prompt.identifier.kindLabel.toLowerCase()} shared`,
-      prompt: { ...prompt, raised: formatDate(prompt.raisedAt), identifierHref: entityHref(prompt.identifier.type, prompt.identifier.id), outcomeAt: prompt.outcome ? formatDate(prompt.outcome.at) : null },
-      outcomes: Object.entries(PROMPT_OUTCOMES).map(([value, text]) => ({ value, text, checked: state.values?.outcome === value })),
+      prompt: {
+        ...prompt,
+        raised: formatDate(prompt.raisedAt),
+        identifierHref: entityHref(prompt.identifier.type, prompt.identifier.id),
+        outcomeAt: prompt.outcome ? formatDate(prompt.outcome.at) : null,
+      },
+      outcomes: Object.entries(PROMPT_OUTCOMES).map(([value, text]) => ({
+        value,
+        text,
+        checked: state.values?.outcome === value,
+      })),
       canReview: userOf(request).permissions.has('safeguarding-prompt:review'),
       errors,
       errorList: errorSummary(errors, ['outcome', 'note']),
@@ -74,24 +103,36 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
 
   app.get<{ Params: Params }>('/safeguarding-prompts/:id', view, (request, reply) => showPrompt(request, reply))
 
-  app.post<{ Params: Params; Body: Body }>('/safeguarding-prompts/:id/outcome', { config: { access: 'safeguarding-prompt:review' } }, async (request, reply) => {
-    const promptId = id(request)
-    const body = request.body ?? {}
-    const input = { outcome: asString(body.outcome), note: asString(body.note) }
-    try {
-      await intel.recordOutcome(promptId, input, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof IntelligenceError && error.code !== 'not-found') return showPrompt(request, reply, { errors: { [error.field ?? 'outcome']: error.message }, values: input })
-      return notFound(error)
-    }
-    await request.flash(`Outcome recorded: ${PROMPT_OUTCOMES[input.outcome as keyof typeof PROMPT_OUTCOMES]}`)
-    return reply.redirect(`/safeguarding-prompts/${promptId}`, 303)
-  })
+  app.post<{ Params: Params; Body: Body }>(
+    '/safeguarding-prompts/:id/outcome',
+    { config: { access: 'safeguarding-prompt:review' } },
+    async (request, reply) => {
+      const promptId = id(request)
+      const body = request.body ?? {}
+      const input = { outcome: asString(body.outcome), note: asString(body.note) }
+      try {
+        await intel.recordOutcome(promptId, input, userOf(request), actorOf(request))
+      } catch (error) {
+        if (error instanceof IntelligenceError && error.code !== 'not-found')
+          return showPrompt(request, reply, { errors: { [error.field ?? 'outcome']: error.message }, values: input })
+        return notFound(error)
+      }
+      await request.flash(`Outcome recorded: ${PROMPT_OUTCOMES[input.outcome as keyof typeof PROMPT_OUTCOMES]}`)
+      return reply.redirect(`/safeguarding-prompts/${promptId}`, 303)
+    },
+  )
 
   app.get<{ Params: Params; Querystring: Query }>('/people/:id/others', view, async (request, reply) => {
     const personId = id(request)
     const { window, errors, values } = readWindow(request.query)
-    const result = await intel.others(personId, userOf(request), actorOf(request), Object.keys(errors).length ? { from: null, to: null } : window).catch(notFound)
+    const result = await intel
+      .others(
+        personId,
+        userOf(request),
+        actorOf(request),
+        Object.keys(errors).length ? { from: null, to: null } : window,
+      )
+      .catch(notFound)
     return reply.code(Object.keys(errors).length ? 400 : 200).page('intelligence/views/others.njk', {
       pageTitle: 'Others who may be targeted',
       person: result.person,
@@ -100,7 +141,11 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
         ...i,
         rank: n + 1,
         score: i.score.toFixed(3),
-        paths: i.paths.slice(0, 5).map((p) => ({ ...p, firstHref: entityHref(p.first.type, p.first.id), secondHref: p.second ? entityHref(p.second.type, p.second.id) : null })),
+        paths: i.paths.slice(0, 5).map((p) => ({
+          ...p,
+          firstHref: entityHref(p.first.type, p.first.id),
+          secondHref: p.second ? entityHref(p.second.type, p.second.id) : null,
+        })),
         morePaths: Math.max(0, i.paths.length - 5),
       })),
       errors,
@@ -113,7 +158,14 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
   app.get<{ Params: Params; Querystring: Query }>('/people/:id/network', view, async (request, reply) => {
     const personId = id(request)
     const { window, errors, values } = readWindow(request.query)
-    const result = await intel.network(personId, userOf(request), actorOf(request), Object.keys(errors).length ? { from: null, to: null } : window).catch(notFound)
+    const result = await intel
+      .network(
+        personId,
+        userOf(request),
+        actorOf(request),
+        Object.keys(errors).length ? { from: null, to: null } : window,
+      )
+      .catch(notFound)
     const people = result.nodes.filter((n) => n.type === 'person' || n.kind === 'person')
     const identifiers = result.nodes.filter((n) => n.kind !== 'person')
     const linkedTo = (node: string) => result.edges.filter((e) => e.target === node || e.source === node)
@@ -123,8 +175,19 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
       pageTitle: 'Link chart',
       person: result.person,
       communities: result.communities,
-      people: people.map((p) => ({ ...p, href: `/people/${p.entityId}`, identifiers: linkedTo(p.id).map((e) => labelOf.get(e.target)).filter((x) => x !== undefined).map((x) => `${x.kindLabel}: ${x.label}`) })),
-      identifiers: identifiers.map((i) => ({ ...i, href: entityHref(i.type, i.entityId), people: linkedTo(i.id).map((e) => labelOf.get(e.source)?.label ?? '') })),
+      people: people.map((p) => ({
+        ...p,
+        href: `/people/${p.entityId}`,
+        identifiers: linkedTo(p.id)
+          .map((e) => labelOf.get(e.target))
+          .filter((x) => x !== undefined)
+          .map((x) => `${x.kindLabel}: ${x.label}`),
+      })),
+      identifiers: identifiers.map((i) => ({
+        ...i,
+        href: entityHref(i.type, i.entityId),
+        people: linkedTo(i.id).map((e) => labelOf.get(e.source)?.label ?? ''),
+      })),
       dataUrl: `/people/${personId}/network/data${query ? `?${query}` : ''}`,
       errors,
       errorList: errorSummary(errors, ['from', 'to']),
@@ -141,20 +204,33 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
     return reply.send(result)
   })
 
-  app.post<{ Params: Params; Body: Body }>('/places/:id/shared-place', { config: { access: 'shared-place:manage' } }, async (request, reply) => {
-    const placeId = id(request)
-    const body = request.body ?? {}
-    const shared = asString(body.sharedPlace) === 'yes'
-    const kind = asString(body.sharedPlaceKind) || null
-    try {
-      await intel.setSharedPlace(placeId, { shared, kind }, actorOf(request))
-    } catch (error) {
-      if (error instanceof IntelligenceError && error.code === 'invalid') {
-        return reply.code(400).page('intelligence/views/shared-place-error.njk', { pageTitle: 'Mark a known shared place', placeId, errorList: [{ text: error.message, href: '#sharedPlaceKind' }], kinds: SHARED_PLACE_KINDS })
+  app.post<{ Params: Params; Body: Body }>(
+    '/places/:id/shared-place',
+    { config: { access: 'shared-place:manage' } },
+    async (request, reply) => {
+      const placeId = id(request)
+      const body = request.body ?? {}
+      const shared = asString(body.sharedPlace) === 'yes'
+      const kind = asString(body.sharedPlaceKind) || null
+      try {
+        await intel.setSharedPlace(placeId, { shared, kind }, actorOf(request))
+      } catch (error) {
+        if (error instanceof IntelligenceError && error.code === 'invalid') {
+          return reply.code(400).page('intelligence/views/shared-place-error.njk', {
+            pageTitle: 'Mark a known shared place',
+            placeId,
+            errorList: [{ text: error.message, href: '#sharedPlaceKind' }],
+            kinds: SHARED_PLACE_KINDS,
+          })
+        }
+        return notFound(error)
       }
-      return notFound(error)
-    }
-    await request.flash(shared ? `Marked as a known shared place: ${SHARED_PLACE_KINDS[kind as keyof typeof SHARED_PLACE_KINDS]}` : 'No longer marked as a known shared place')
-    return reply.redirect(`/places/${placeId}`, 303)
-  })
+      await request.flash(
+        shared
+          ? `Marked as a known shared place: ${SHARED_PLACE_KINDS[kind as keyof typeof SHARED_PLACE_KINDS]}`
+          : 'No longer marked as a known shared place',
+      )
+      return reply.redirect(`/places/${placeId}`, 303)
+    },
+  )
 }

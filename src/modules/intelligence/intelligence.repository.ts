@@ -15,7 +15,9 @@ export type IdentifierKey = string
 export const HUB_LINKS = 200
 
 const IDENTIFIER_KEY = (link: string, loc: string) =>
-  sql.raw(`CASE WHEN ${link}.to_type = 'object' THEN 'o:' || ${link}.to_id ELSE coalesce('a:' || ${loc}.address_key, 'l:' || ${link}.to_id) END`)
+  sql.raw(
+    `CASE WHEN ${link}.to_type = 'object' THEN 'o:' || ${link}.to_id ELSE coalesce('a:' || ${loc}.address_key, 'l:' || ${link}.to_id) END`,
+  )
 
 /** A link's dates overlap the window (an open end is "still true"; an undated link counts from when it was recorded). */
 function inWindow(link: string, from: string | null, to: string | null): RawBuilder<boolean> {
@@ -38,14 +40,27 @@ function visible(link: string, hiddenCases: string[]): RawBuilder<boolean> {
 
 /** The live jobs this user may not see, by the access policy (restricted jobs they do not work; none for a supervisor). */
 export async function hiddenCaseIds(db: Queryable, user: CurrentUser): Promise<string[]> {
-  const { rows } = await sql<{ id: string }>`SELECT c.id FROM cases c WHERE c.restricted AND NOT ${caseVisible(sql.ref('c.id'), user)}`.execute(db)
+  const { rows } = await sql<{
+    id: string
+  }>`SELECT c.id FROM cases c WHERE c.restricted AND NOT ${caseVisible(sql.ref('c.id'), user)}`.execute(db)
   return rows.map((r) => r.id)
 }
 
-export type LinkIdentifier = { key: IdentifierKey; type: 'object' | 'location'; id: string; kind: string; shared: boolean }
+export type LinkIdentifier = {
+  key: IdentifierKey
+  type: 'object' | 'location'
+  id: string
+  kind: string
+  shared: boolean
+}
 
 /** What identifier a newly written link points at, and whether it is a known shared place. */
-export async function identifierOf(db: Queryable, toType: 'object' | 'location', toId: string, relation: string): Promise<LinkIdentifier | undefined> {
+export async function identifierOf(
+  db: Queryable,
+  toType: 'object' | 'location',
+  toId: string,
+  relation: string,
+): Promise<LinkIdentifier | undefined> {
   if (toType === 'object') {
     const row = await db.selectFrom('objects').select(['id', 'kind']).where('id', '=', toId).executeTakeFirst()
     return row && { key: `o:${row.id}`, type: 'object', id: row.id, kind: row.kind, shared: false }
@@ -55,21 +70,34 @@ export async function identifierOf(db: Queryable, toType: 'object' | 'location',
       loc.shared_place OR (loc.address_key IS NOT NULL AND EXISTS (SELECT 1 FROM locations o WHERE o.address_key = loc.address_key AND o.shared_place)) AS shared
     FROM locations loc WHERE loc.id = ${toId}`.execute(db)
   const row = rows[0]
-  return row && { key: row.key, type: 'location', id: toId, kind: relation === 'works-at' ? 'employer' : 'address', shared: row.shared }
+  return (
+    row && {
+      key: row.key,
+      type: 'location',
+      id: toId,
+      kind: relation === 'works-at' ? 'employer' : 'address',
+      shared: row.shared,
+    }
+  )
 }
 
 /** The entities (object or location rows) that make up an identifier, as a derived table (t, eid). */
 function entitiesOf(key: IdentifierKey): RawBuilder<unknown> {
   const value = key.slice(2)
   if (key.startsWith('o:')) return sql`(SELECT 'object'::text AS t, ${value}::uuid AS eid)`
-  if (key.startsWith('a:')) return sql`(SELECT 'location'::text AS t, id AS eid FROM locations WHERE address_key = ${value})`
+  if (key.startsWith('a:'))
+    return sql`(SELECT 'location'::text AS t, id AS eid FROM locations WHERE address_key = ${value})`
   return sql`(SELECT 'location'::text AS t, ${value}::uuid AS eid)`
 }
 
 export type OtherOnIdentifier = { person_id: string; safeguarded: boolean }
 
 /** The other people linked to an identifier now (every link, whatever its case), and whether each has been safeguarded. */
-export async function othersOnIdentifier(db: Queryable, key: IdentifierKey, personId: string): Promise<OtherOnIdentifier[]> {
+export async function othersOnIdentifier(
+  db: Queryable,
+  key: IdentifierKey,
+  personId: string,
+): Promise<OtherOnIdentifier[]> {
   const { rows } = await sql<OtherOnIdentifier>`
     WITH o AS (
       SELECT DISTINCT person_root(m.from_id) AS person_id
@@ -83,7 +111,10 @@ export async function othersOnIdentifier(db: Queryable, key: IdentifierKey, pers
 }
 
 /** A new prompt: the table's columns less those its outcome and the database fill in. */
-export type PromptInsert = Omit<SafeguardingPromptsTable, 'status' | 'outcome' | 'outcome_note' | 'outcome_by' | 'outcome_at' | 'created_at' | 'link_id'> & { link_id: string }
+export type PromptInsert = Omit<
+  SafeguardingPromptsTable,
+  'status' | 'outcome' | 'outcome_note' | 'outcome_by' | 'outcome_at' | 'created_at' | 'link_id'
+> & { link_id: string }
 
 /** Inserts a prompt unless one is already open for this person and identifier; answers whether it did. */
 export async function insertPrompt(db: Queryable, row: PromptInsert): Promise<boolean> {
@@ -96,7 +127,28 @@ export async function insertPrompt(db: Queryable, row: PromptInsert): Promise<bo
   return (result.numAffectedRows ?? 0n) > 0n
 }
 
-export type PromptRow = Pick<Row<'safeguarding_prompts'>, 'id' | 'person_id' | 'identifier_key' | 'identifier_id' | 'identifier_kind' | 'case_id' | 'other_count' | 'specificity' | 'status' | 'outcome' | 'outcome_note' | 'outcome_at' | 'created_at'> & { person_name: string | null; identifier_type: 'object' | 'location'; identifier_display: string | null; case_reference: string | null; outcome_by_name: string | null }
+export type PromptRow = Pick<
+  Row<'safeguarding_prompts'>,
+  | 'id'
+  | 'person_id'
+  | 'identifier_key'
+  | 'identifier_id'
+  | 'identifier_kind'
+  | 'case_id'
+  | 'other_count'
+  | 'specificity'
+  | 'status'
+  | 'outcome'
+  | 'outcome_note'
+  | 'outcome_at'
+  | 'created_at'
+> & {
+  person_name: string | null
+  identifier_type: 'object' | 'location'
+  identifier_display: string | null
+  case_reference: string | null
+  outcome_by_name: string | null
+}
 
 const PROMPT_COLUMNS = sql`p.id, p.person_id, ${displayName('p.person_id')} AS person_name, p.identifier_key, p.identifier_type, p.identifier_id, p.identifier_kind,
   CASE WHEN p.identifier_type = 'object' THEN (SELECT o.display FROM objects o WHERE o.id = p.identifier_id)
@@ -104,7 +156,10 @@ const PROMPT_COLUMNS = sql`p.id, p.person_id, ${displayName('p.person_id')} AS p
   p.case_id, c.reference AS case_reference, p.other_count, p.specificity, p.status, p.outcome, p.outcome_note, u.display_name AS outcome_by_name, p.outcome_at, p.created_at`
 
 /** The review queue: most specific first (a phone shared by two before a hostel shared by forty), then newest. Counted to 1,000. */
-export async function listPrompts(db: Queryable, options: { status: 'open' | 'closed' | 'all'; hiddenCases: string[]; limit: number; offset: number }): Promise<{ rows: PromptRow[]; total: number }> {
+export async function listPrompts(
+  db: Queryable,
+  options: { status: 'open' | 'closed' | 'all'; hiddenCases: string[]; limit: number; offset: number },
+): Promise<{ rows: PromptRow[]; total: number }> {
   const where = sql`(${options.status} = 'all' OR p.status = ${options.status}) AND ${visible('p', options.hiddenCases)}`
   const [{ rows }, count] = await Promise.all([
     sql<PromptRow>`
@@ -112,12 +167,18 @@ export async function listPrompts(db: Queryable, options: { status: 'open' | 'cl
       WHERE ${where}
       ORDER BY p.status = 'open' DESC, p.specificity DESC, p.created_at DESC, p.id
       LIMIT ${options.limit} OFFSET ${options.offset}`.execute(db),
-    sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM safeguarding_prompts p WHERE ${where} LIMIT 1000) x`.execute(db),
+    sql<{
+      n: number
+    }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM safeguarding_prompts p WHERE ${where} LIMIT 1000) x`.execute(db),
   ])
   return { rows, total: count.rows[0].n }
 }
 
-export async function findPrompt(db: Queryable, id: string, options: { forUpdate?: boolean } = {}): Promise<PromptRow | undefined> {
+export async function findPrompt(
+  db: Queryable,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<PromptRow | undefined> {
   if (options.forUpdate) await sql`SELECT 1 FROM safeguarding_prompts WHERE id = ${id} FOR UPDATE`.execute(db)
   const { rows } = await sql<PromptRow>`
     SELECT ${PROMPT_COLUMNS} FROM safeguarding_prompts p LEFT JOIN cases c ON c.id = p.case_id LEFT JOIN users u ON u.id = p.outcome_by
@@ -125,12 +186,24 @@ export async function findPrompt(db: Queryable, id: string, options: { forUpdate
   return rows[0]
 }
 
-export type PromptPersonRow = { prompt_id: string; person_id: string; name: string | null; safeguarded: boolean; visible: boolean }
+export type PromptPersonRow = {
+  prompt_id: string
+  person_id: string
+  name: string | null
+  safeguarded: boolean
+  visible: boolean
+}
 
 /** For each prompt, the other people on its identifier now, whether each is safeguarded, and whether any of their links is visible to the viewer. */
-export async function promptPeople(db: Queryable, prompts: { id: string; person_id: string; identifier_key: string; identifier_type: string; identifier_id: string }[], hiddenCases: string[]): Promise<PromptPersonRow[]> {
+export async function promptPeople(
+  db: Queryable,
+  prompts: { id: string; person_id: string; identifier_key: string; identifier_type: string; identifier_id: string }[],
+  hiddenCases: string[],
+): Promise<PromptPersonRow[]> {
   if (prompts.length === 0) return []
-  const values = sql.join(prompts.map((p) => sql`(${p.id}::uuid, ${p.person_id}::uuid, ${p.identifier_key}, ${p.identifier_id}::uuid)`))
+  const values = sql.join(
+    prompts.map((p) => sql`(${p.id}::uuid, ${p.person_id}::uuid, ${p.identifier_key}, ${p.identifier_id}::uuid)`),
+  )
   const { rows } = await sql<PromptPersonRow>`
     WITH pr (id, person_id, ikey, iid) AS (VALUES ${values}),
     ents AS (
@@ -149,16 +222,33 @@ export async function promptPeople(db: Queryable, prompts: { id: string; person_
   return rows
 }
 
-export async function closePrompt(db: Queryable, id: string, change: { outcome: string; note: string | null; by: string | null }): Promise<void> {
+export async function closePrompt(
+  db: Queryable,
+  id: string,
+  change: { outcome: string; note: string | null; by: string | null },
+): Promise<void> {
   await db
     .updateTable('safeguarding_prompts')
-    .set({ status: 'closed', outcome: change.outcome, outcome_note: change.note, outcome_by: change.by, outcome_at: new Date() })
+    .set({
+      status: 'closed',
+      outcome: change.outcome,
+      outcome_note: change.note,
+      outcome_by: change.by,
+      outcome_at: new Date(),
+    })
     .where('id', '=', id)
     .where('status', '=', 'open')
     .execute()
 }
 
-export type PathRow = { target: string; total: number; ikey1: string; via: string | null; ikey2: string | null; score: number }
+export type PathRow = {
+  target: string
+  total: number
+  ikey1: string
+  via: string | null
+  ikey2: string | null
+  score: number
+}
 
 /**
  * One step out from a set of identifiers (`source`: ikey, to_type, to_id, address_key): every row that shares an
@@ -166,7 +256,11 @@ export type PathRow = { target: string; total: number; ikey1: string; via: strin
  * the people on them (usable when in the window and visible), and each identifier's specificity weight.
  * Steps one and two are the same expansion; only their names differ.
  */
-function expansionStep(step: 1 | 2, source: 's' | 's2f', options: { from: string | null; to: string | null; hiddenCases: string[] }): RawBuilder<unknown> {
+function expansionStep(
+  step: 1 | 2,
+  source: 's' | 's2f',
+  options: { from: string | null; to: string | null; hiddenCases: string[] },
+): RawBuilder<unknown> {
   const { from, to, hiddenCases } = options
   const hub = HUB_LINKS
   const [e, k, m, w, src] = [`e${step}`, `k${step}`, `m${step}`, `w${step}`, source].map((name) => sql.raw(name))
@@ -200,7 +294,11 @@ function expansionStep(step: 1 | 2, source: 's' | 's2f', options: { from: string
  * places carry no weight and are not followed; identifiers with more than HUB_LINKS links are not followed.
  * One statement, so the whole expansion is one round trip.
  */
-export async function twoStepPaths(db: Queryable, seed: string, options: { from: string | null; to: string | null; hiddenCases: string[]; limit: number }): Promise<PathRow[]> {
+export async function twoStepPaths(
+  db: Queryable,
+  seed: string,
+  options: { from: string | null; to: string | null; hiddenCases: string[]; limit: number },
+): Promise<PathRow[]> {
   const { from, to, hiddenCases } = options
   const { rows } = await sql<PathRow>`
     WITH me AS MATERIALIZED (SELECT person_identity(person_root(${seed}::uuid)) AS id),
@@ -237,10 +335,21 @@ export async function twoStepPaths(db: Queryable, seed: string, options: { from:
   return rows
 }
 
-export type IdentifierRow = { ikey: string; type: 'object' | 'location'; id: string; kind: string; display: string; people: number }
+export type IdentifierRow = {
+  ikey: string
+  type: 'object' | 'location'
+  id: string
+  kind: string
+  display: string
+  people: number
+}
 
 /** What each identifier is, for display: kind (a place is an employer when anyone works there), text and how many people the user may see are on it. */
-export async function describeIdentifiers(db: Queryable, keys: IdentifierKey[], hiddenCases: string[]): Promise<Map<string, IdentifierRow>> {
+export async function describeIdentifiers(
+  db: Queryable,
+  keys: IdentifierKey[],
+  hiddenCases: string[],
+): Promise<Map<string, IdentifierRow>> {
   if (keys.length === 0) return new Map()
   const { rows } = await sql<IdentifierRow>`
     WITH k AS (SELECT DISTINCT unnest(${keys}::text[]) AS ikey),
@@ -263,7 +372,10 @@ export async function describeIdentifiers(db: Queryable, keys: IdentifierKey[], 
 
 export async function personNames(db: Queryable, ids: string[]): Promise<Map<string, string | null>> {
   if (ids.length === 0) return new Map()
-  const { rows } = await sql<{ id: string; name: string | null }>`SELECT p.id, ${displayName('p.id')} AS name FROM people p WHERE p.id = ANY(${ids}::uuid[])`.execute(db)
+  const { rows } = await sql<{
+    id: string
+    name: string | null
+  }>`SELECT p.id, ${displayName('p.id')} AS name FROM people p WHERE p.id = ANY(${ids}::uuid[])`.execute(db)
   return new Map(rows.map((r) => [r.id, r.name]))
 }
 
@@ -272,7 +384,11 @@ export async function personExists(db: Queryable, id: string): Promise<boolean> 
 }
 
 /** The links (person → identifier) among a set of people, for the link chart's edges. */
-export async function identifierLinks(db: Queryable, people: string[], options: { from: string | null; to: string | null; hiddenCases: string[] }): Promise<{ person_id: string; ikey: string; relation: string }[]> {
+export async function identifierLinks(
+  db: Queryable,
+  people: string[],
+  options: { from: string | null; to: string | null; hiddenCases: string[] },
+): Promise<{ person_id: string; ikey: string; relation: string }[]> {
   if (people.length === 0) return []
   const { rows } = await sql<{ person_id: string; ikey: string; relation: string }>`
     SELECT DISTINCT person_root(l.from_id) AS person_id, ${IDENTIFIER_KEY('l', 'loc')} AS ikey, l.relation
@@ -284,6 +400,9 @@ export async function identifierLinks(db: Queryable, people: string[], options: 
 }
 
 export async function findPlace(db: Queryable, id: string) {
-  return db.selectFrom('locations').select(['id', 'shared_place', 'shared_place_kind']).where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('locations')
+    .select(['id', 'shared_place', 'shared_place_kind'])
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
-

@@ -9,7 +9,11 @@ import { defineDomainError } from '#src/platform/http/errors.ts'
 import { OBJECT_KINDS, setSharedPlace, victimFacetAccess } from '#src/modules/people/index.ts'
 import * as repo from './intelligence.repository.ts'
 
-export const IntelligenceError = defineDomainError('IntelligenceError', { 'not-found': 404, invalid: 400, conflict: 409 })
+export const IntelligenceError = defineDomainError('IntelligenceError', {
+  'not-found': 404,
+  invalid: 400,
+  conflict: 409,
+})
 
 export const PROMPT_OUTCOMES = {
   safeguarded: 'Safeguarded',
@@ -27,7 +31,11 @@ export const SHARED_PLACE_KINDS = {
 } as const
 export type SharedPlaceKind = keyof typeof SHARED_PLACE_KINDS
 
-const KIND_LABELS: Record<string, string> = { ...Object.fromEntries(Object.entries(OBJECT_KINDS).map(([k, v]) => [k, v.replace(/ \(.*\)$/, '')])), address: 'Address', employer: 'Employer' }
+const KIND_LABELS: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(OBJECT_KINDS).map(([k, v]) => [k, v.replace(/ \(.*\)$/, '')])),
+  address: 'Address',
+  employer: 'Employer',
+}
 export const kindLabel = (kind: string): string => KIND_LABELS[kind] ?? kind
 
 export const RANKING_METHOD =
@@ -56,8 +64,10 @@ export type PromptView = {
 function headline(kind: string, s: PromptView['summary']): string {
   const what = kind === 'employer' ? 'employer' : kindLabel(kind).toLowerCase()
   let text = `${s.linked} other ${s.linked === 1 ? 'person is' : 'people are'} linked to this ${what}`
-  if (s.linked > s.safeguardingProtected) text += `; ${s.notSafeguarded} ${s.notSafeguarded === 1 ? 'has' : 'have'} not been safeguarded`
-  if (s.safeguardingProtected > 0) text += ` (whether ${s.safeguardingProtected === 1 ? '1 has' : `${s.safeguardingProtected} have`} been safeguarded is protected)`
+  if (s.linked > s.safeguardingProtected)
+    text += `; ${s.notSafeguarded} ${s.notSafeguarded === 1 ? 'has' : 'have'} not been safeguarded`
+  if (s.safeguardingProtected > 0)
+    text += ` (whether ${s.safeguardingProtected === 1 ? '1 has' : `${s.safeguardingProtected} have`} been safeguarded is protected)`
   return text
 }
 
@@ -78,19 +88,42 @@ export function createIntelligenceService(db: Db) {
         const shown: PromptPerson[] = await Promise.all(
           mine.map(async (x) => {
             const a = await facet(x.person_id)
-            return { id: x.person_id, name: x.name, safeguarded: a.visible ? x.safeguarded : null, askWho: a.visible ? [] : a.askWho }
+            return {
+              id: x.person_id,
+              name: x.name,
+              safeguarded: a.visible ? x.safeguarded : null,
+              askWho: a.visible ? [] : a.askWho,
+            }
           }),
         )
-        const summary = { linked: shown.length, notSafeguarded: shown.filter((x) => x.safeguarded === false).length, safeguardingProtected: shown.filter((x) => x.safeguarded === null).length }
+        const summary = {
+          linked: shown.length,
+          notSafeguarded: shown.filter((x) => x.safeguarded === false).length,
+          safeguardingProtected: shown.filter((x) => x.safeguarded === null).length,
+        }
         return {
           id: p.id,
           person: { id: p.person_id, name: p.person_name },
-          identifier: { type: p.identifier_type, id: p.identifier_id, kind: p.identifier_kind, kindLabel: kindLabel(p.identifier_kind), display: p.identifier_display },
+          identifier: {
+            type: p.identifier_type,
+            id: p.identifier_id,
+            kind: p.identifier_kind,
+            kindLabel: kindLabel(p.identifier_kind),
+            display: p.identifier_display,
+          },
           caseReference: p.case_reference,
           otherCountAtRaise: p.other_count,
           specificity: p.specificity,
           status: p.status,
-          outcome: p.outcome ? { outcome: p.outcome, label: PROMPT_OUTCOMES[p.outcome as PromptOutcome] ?? p.outcome, note: p.outcome_note, by: p.outcome_by_name, at: p.outcome_at! } : null,
+          outcome: p.outcome
+            ? {
+                outcome: p.outcome,
+                label: PROMPT_OUTCOMES[p.outcome as PromptOutcome] ?? p.outcome,
+                note: p.outcome_note,
+                by: p.outcome_by_name,
+                at: p.outcome_at!,
+              }
+            : null,
           raisedAt: p.created_at,
           people: shown,
           summary,
@@ -100,10 +133,16 @@ export function createIntelligenceService(db: Db) {
     )
   }
 
-  async function loadPrompt(id: string, user: CurrentUser, hiddenCases: string[], forUpdate: { trx: Parameters<typeof repo.findPrompt>[0] } | null = null) {
+  async function loadPrompt(
+    id: string,
+    user: CurrentUser,
+    hiddenCases: string[],
+    forUpdate: { trx: Parameters<typeof repo.findPrompt>[0] } | null = null,
+  ) {
     const row = await repo.findPrompt(forUpdate?.trx ?? db, id, { forUpdate: forUpdate !== null })
     // A prompt raised in a restricted live job exists only for those who may see the job.
-    if (!row || (row.case_id && hiddenCases.includes(row.case_id))) throw new IntelligenceError('not-found', 'Safeguarding prompt not found')
+    if (!row || (row.case_id && hiddenCases.includes(row.case_id)))
+      throw new IntelligenceError('not-found', 'Safeguarding prompt not found')
     return row
   }
 
@@ -117,29 +156,80 @@ export function createIntelligenceService(db: Db) {
     const paths = await repo.twoStepPaths(db, personId, { ...window, hiddenCases, limit })
     const keys = [...new Set(paths.flatMap((p) => (p.ikey2 ? [p.ikey1, p.ikey2] : [p.ikey1])))]
     const ids = [...new Set([personId, ...paths.flatMap((p) => (p.via ? [p.target, p.via] : [p.target]))])]
-    const [identifiers, names] = await Promise.all([repo.describeIdentifiers(db, keys, hiddenCases), repo.personNames(db, ids)])
+    const [identifiers, names] = await Promise.all([
+      repo.describeIdentifiers(db, keys, hiddenCases),
+      repo.personNames(db, ids),
+    ])
     const describe = (key: string) => {
       const i = identifiers.get(key)
-      return { key, type: i?.type ?? 'object', id: i?.id ?? key.slice(2), kind: i?.kind ?? 'address', kindLabel: kindLabel(i?.kind ?? 'address'), display: i?.display ?? '', people: i?.people ?? 0 }
+      return {
+        key,
+        type: i?.type ?? 'object',
+        id: i?.id ?? key.slice(2),
+        kind: i?.kind ?? 'address',
+        kindLabel: kindLabel(i?.kind ?? 'address'),
+        display: i?.display ?? '',
+        people: i?.people ?? 0,
+      }
     }
-    const byTarget = new Map<string, { personId: string; name: string | null; score: number; steps: 1 | 2; paths: { via: { id: string; name: string | null } | null; first: ReturnType<typeof describe>; second: ReturnType<typeof describe> | null; score: number }[] }>()
+    const byTarget = new Map<
+      string,
+      {
+        personId: string
+        name: string | null
+        score: number
+        steps: 1 | 2
+        paths: {
+          via: { id: string; name: string | null } | null
+          first: ReturnType<typeof describe>
+          second: ReturnType<typeof describe> | null
+          score: number
+        }[]
+      }
+    >()
     for (const p of paths) {
       let item = byTarget.get(p.target)
-      if (!item) byTarget.set(p.target, (item = { personId: p.target, name: names.get(p.target) ?? null, score: p.total, steps: 2, paths: [] }))
+      if (!item)
+        byTarget.set(
+          p.target,
+          (item = { personId: p.target, name: names.get(p.target) ?? null, score: p.total, steps: 2, paths: [] }),
+        )
       if (!p.via) item.steps = 1
-      item.paths.push({ via: p.via ? { id: p.via, name: names.get(p.via) ?? null } : null, first: describe(p.ikey1), second: p.ikey2 ? describe(p.ikey2) : null, score: p.score })
+      item.paths.push({
+        via: p.via ? { id: p.via, name: names.get(p.via) ?? null } : null,
+        first: describe(p.ikey1),
+        second: p.ikey2 ? describe(p.ikey2) : null,
+        score: p.score,
+      })
     }
     return { hiddenCases, items: [...byTarget.values()], identifiers, names, describe }
   }
 
   return {
     /** The review queue: open prompts first, most specific first. The listing is audited (identifiers only). */
-    async queue(user: CurrentUser, actor: Actor, options: { status: 'open' | 'closed' | 'all'; page: number; pageSize?: number }) {
+    async queue(
+      user: CurrentUser,
+      actor: Actor,
+      options: { status: 'open' | 'closed' | 'all'; page: number; pageSize?: number },
+    ) {
       const pageSize = options.pageSize ?? 25
       const hiddenCases = await hidden(user)
-      const { rows, total } = await repo.listPrompts(db, { status: options.status, hiddenCases, limit: pageSize, offset: (options.page - 1) * pageSize })
+      const { rows, total } = await repo.listPrompts(db, {
+        status: options.status,
+        hiddenCases,
+        limit: pageSize,
+        offset: (options.page - 1) * pageSize,
+      })
       const items = await present(rows, user, hiddenCases)
-      await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'safeguarding-prompt.listed', subjectType: 'safeguarding-prompt', details: { status: options.status, page: options.page, promptIds: rows.map((r) => r.id) } }]))
+      await inTransaction(db, (trx) =>
+        appendAuditEvents(trx, actor, [
+          {
+            action: 'safeguarding-prompt.listed',
+            subjectType: 'safeguarding-prompt',
+            details: { status: options.status, page: options.page, promptIds: rows.map((r) => r.id) },
+          },
+        ]),
+      )
       return { items, total, page: options.page, pageSize }
     },
 
@@ -147,23 +237,57 @@ export function createIntelligenceService(db: Db) {
       const hiddenCases = await hidden(user)
       const row = await loadPrompt(id, user, hiddenCases)
       const [view] = await present([row], user, hiddenCases)
-      await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'safeguarding-prompt.viewed', subjectType: 'safeguarding-prompt', subjectId: id, details: { personId: row.person_id } }]))
+      await inTransaction(db, (trx) =>
+        appendAuditEvents(trx, actor, [
+          {
+            action: 'safeguarding-prompt.viewed',
+            subjectType: 'safeguarding-prompt',
+            subjectId: id,
+            details: { personId: row.person_id },
+          },
+        ]),
+      )
       return view
     },
 
     /** Records what was done about a prompt; a prompt has one outcome, with who, when and why. */
-    async recordOutcome(id: string, input: { outcome: string; note: string | null }, user: CurrentUser, actor: Actor): Promise<void> {
-      if (!Object.hasOwn(PROMPT_OUTCOMES, input.outcome)) throw new IntelligenceError('invalid', 'Select what was done about this prompt', 'outcome')
+    async recordOutcome(
+      id: string,
+      input: { outcome: string; note: string | null },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
+      if (!Object.hasOwn(PROMPT_OUTCOMES, input.outcome))
+        throw new IntelligenceError('invalid', 'Select what was done about this prompt', 'outcome')
       const note = input.note?.trim() || null
-      if (note && note.length > 2000) throw new IntelligenceError('invalid', 'Note must be 2,000 characters or fewer', 'note')
+      if (note && note.length > 2000)
+        throw new IntelligenceError('invalid', 'Note must be 2,000 characters or fewer', 'note')
       // Closing a prompt without safeguarding anyone needs a reason someone can check later.
-      if (!note && input.outcome !== 'safeguarded') throw new IntelligenceError('invalid', input.outcome === 'escalated' ? 'Say who it was escalated to and why' : 'Say why it is not relevant', 'note')
+      if (!note && input.outcome !== 'safeguarded')
+        throw new IntelligenceError(
+          'invalid',
+          input.outcome === 'escalated' ? 'Say who it was escalated to and why' : 'Say why it is not relevant',
+          'note',
+        )
       const hiddenCases = await hidden(user)
       await inTransaction(db, async (trx) => {
         const row = await loadPrompt(id, user, hiddenCases, { trx })
-        if (row.status !== 'open') throw new IntelligenceError('conflict', `This prompt already has an outcome: ${PROMPT_OUTCOMES[row.outcome as PromptOutcome] ?? row.outcome}`, 'outcome')
+        if (row.status !== 'open')
+          throw new IntelligenceError(
+            'conflict',
+            `This prompt already has an outcome: ${PROMPT_OUTCOMES[row.outcome as PromptOutcome] ?? row.outcome}`,
+            'outcome',
+          )
         await repo.closePrompt(trx, id, { outcome: input.outcome, note, by: actor.userId })
-        await appendAuditEvents(trx, actor, [{ action: 'safeguarding-prompt.outcome-recorded', subjectType: 'safeguarding-prompt', subjectId: id, justification: note, details: { outcome: input.outcome, personId: row.person_id } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'safeguarding-prompt.outcome-recorded',
+            subjectType: 'safeguarding-prompt',
+            subjectId: id,
+            justification: note,
+            details: { outcome: input.outcome, personId: row.person_id },
+          },
+        ])
       })
     },
 
@@ -171,7 +295,16 @@ export function createIntelligenceService(db: Db) {
     async others(personId: string, user: CurrentUser, actor: Actor, window: Window, limit = 50) {
       await loadPerson(personId)
       const { items, names } = await expand(personId, user, window, limit)
-      await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'intelligence.others-viewed', subjectType: 'person', subjectId: personId, details: { from: window.from, to: window.to, results: items.length } }]))
+      await inTransaction(db, (trx) =>
+        appendAuditEvents(trx, actor, [
+          {
+            action: 'intelligence.others-viewed',
+            subjectType: 'person',
+            subjectId: personId,
+            details: { from: window.from, to: window.to, results: items.length },
+          },
+        ]),
+      )
       return { person: { id: personId, name: names.get(personId) ?? null }, window, method: RANKING_METHOD, items }
     },
 
@@ -184,27 +317,40 @@ export function createIntelligenceService(db: Db) {
     async network(personId: string, user: CurrentUser, actor: Actor, window: Window, limit = 30) {
       await loadPerson(personId)
       const { items, hiddenCases, names } = await expand(personId, user, window, limit)
-      const people = new Set([personId, ...items.map((i) => i.personId), ...items.flatMap((i) => i.paths.flatMap((p) => (p.via ? [p.via.id] : [])))])
+      const people = new Set([
+        personId,
+        ...items.map((i) => i.personId),
+        ...items.flatMap((i) => i.paths.flatMap((p) => (p.via ? [p.via.id] : []))),
+      ])
       const missing = [...people].filter((id) => !names.has(id))
       const extraNames = await repo.personNames(db, missing)
-      const keys = new Set(items.flatMap((i) => i.paths.flatMap((p) => (p.second ? [p.first.key, p.second.key] : [p.first.key]))))
-      const links = (await repo.identifierLinks(db, [...people], { ...window, hiddenCases })).filter((l) => keys.has(l.ikey))
+      const keys = new Set(
+        items.flatMap((i) => i.paths.flatMap((p) => (p.second ? [p.first.key, p.second.key] : [p.first.key]))),
+      )
+      const links = (await repo.identifierLinks(db, [...people], { ...window, hiddenCases })).filter((l) =>
+        keys.has(l.ikey),
+      )
       const identifiers = await repo.describeIdentifiers(db, [...keys], hiddenCases)
       const graph = new Graph({ type: 'undirected', multi: false })
       for (const id of people) graph.addNode(`p:${id}`)
       for (const key of keys) graph.addNode(`i:${key}`)
       for (const l of links) {
         const weight = 1 / Math.max((identifiers.get(l.ikey)?.people ?? 2) - 1, 1)
-        if (!graph.hasEdge(`p:${l.person_id}`, `i:${l.ikey}`)) graph.addEdge(`p:${l.person_id}`, `i:${l.ikey}`, { weight })
+        if (!graph.hasEdge(`p:${l.person_id}`, `i:${l.ikey}`))
+          graph.addEdge(`p:${l.person_id}`, `i:${l.ikey}`, { weight })
       }
       // A fixed seed: the same graph gives the same communities on every view.
       let state = 42
-      const rng = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648)
+      const rng = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648
       const raw = graph.size > 0 ? louvain(graph, { getEdgeWeight: 'weight', rng }) : {}
       // Number communities by size (largest first); a community with one person in it is not a cluster.
       const members = new Map<number, number>()
-      for (const id of people) if (raw[`p:${id}`] !== undefined) members.set(raw[`p:${id}`], (members.get(raw[`p:${id}`]) ?? 0) + 1)
-      const order = [...members.entries()].filter(([, n]) => n > 1).sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([c]) => c)
+      for (const id of people)
+        if (raw[`p:${id}`] !== undefined) members.set(raw[`p:${id}`], (members.get(raw[`p:${id}`]) ?? 0) + 1)
+      const order = [...members.entries()]
+        .filter(([, n]) => n > 1)
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .map(([c]) => c)
       const communityOf = (node: string): number | null => {
         const c = raw[node]
         const n = c === undefined ? -1 : order.indexOf(c)
@@ -225,22 +371,65 @@ export function createIntelligenceService(db: Db) {
         })),
         ...[...keys].map((key) => {
           const i = identifiers.get(key)
-          return { id: `i:${key}`, type: i?.type ?? ('location' as const), entityId: i?.id ?? key.slice(2), label: i?.display ?? '', kind: i?.kind ?? 'address', kindLabel: kindLabel(i?.kind ?? 'address'), community: communityOf(`i:${key}`), steps: null, score: null, people: i?.people ?? 0 }
+          return {
+            id: `i:${key}`,
+            type: i?.type ?? ('location' as const),
+            entityId: i?.id ?? key.slice(2),
+            label: i?.display ?? '',
+            kind: i?.kind ?? 'address',
+            kindLabel: kindLabel(i?.kind ?? 'address'),
+            community: communityOf(`i:${key}`),
+            steps: null,
+            score: null,
+            people: i?.people ?? 0,
+          }
         }),
       ]
-      const edges = links.map((l) => ({ id: `e:${l.person_id}:${l.ikey}:${l.relation}`, source: `p:${l.person_id}`, target: `i:${l.ikey}`, relation: l.relation }))
-      await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'intelligence.network-viewed', subjectType: 'person', subjectId: personId, details: { from: window.from, to: window.to, people: people.size } }]))
-      return { person: { id: personId, name: names.get(personId) ?? null }, window, nodes, edges, communities: order.length }
+      const edges = links.map((l) => ({
+        id: `e:${l.person_id}:${l.ikey}:${l.relation}`,
+        source: `p:${l.person_id}`,
+        target: `i:${l.ikey}`,
+        relation: l.relation,
+      }))
+      await inTransaction(db, (trx) =>
+        appendAuditEvents(trx, actor, [
+          {
+            action: 'intelligence.network-viewed',
+            subjectType: 'person',
+            subjectId: personId,
+            details: { from: window.from, to: window.to, people: people.size },
+          },
+        ]),
+      )
+      return {
+        person: { id: personId, name: names.get(personId) ?? null },
+        window,
+        nodes,
+        edges,
+        communities: order.length,
+      }
     },
 
     /** Marks or unmarks a known shared place: it then raises no prompts and carries no weight in link analysis. */
-    async setSharedPlace(locationId: string, input: { shared: boolean; kind: string | null }, actor: Actor): Promise<void> {
-      if (input.shared && (!input.kind || !Object.hasOwn(SHARED_PLACE_KINDS, input.kind))) throw new IntelligenceError('invalid', 'Select what kind of shared place it is', 'kind')
+    async setSharedPlace(
+      locationId: string,
+      input: { shared: boolean; kind: string | null },
+      actor: Actor,
+    ): Promise<void> {
+      if (input.shared && (!input.kind || !Object.hasOwn(SHARED_PLACE_KINDS, input.kind)))
+        throw new IntelligenceError('invalid', 'Select what kind of shared place it is', 'kind')
       await inTransaction(db, async (trx) => {
         const place = await repo.findPlace(trx, locationId)
         if (!place) throw new IntelligenceError('not-found', 'Place not found')
         await setSharedPlace(trx, locationId, input.shared, input.shared ? input.kind : null)
-        await appendAuditEvents(trx, actor, [{ action: 'place.shared-place-changed', subjectType: 'location', subjectId: locationId, details: { shared: input.shared, kind: input.shared ? input.kind : null } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'place.shared-place-changed',
+            subjectType: 'location',
+            subjectId: locationId,
+            details: { shared: input.shared, kind: input.shared ? input.kind : null },
+          },
+        ])
       })
     },
 

@@ -4,7 +4,14 @@ import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import * as repo from './intelligence.repository.ts'
 
-export type NewLink = { linkId: string; personId: string; toType: 'object' | 'location'; toId: string; relation: string; caseId: string | null }
+export type NewLink = {
+  linkId: string
+  personId: string
+  toType: 'object' | 'location'
+  toId: string
+  relation: string
+  caseId: string | null
+}
 
 /**
  * Raises a shared-identifier safeguarding prompt when a person gains a link to an identifier (phone, vehicle,
@@ -41,6 +48,13 @@ export async function raiseSharedIdentifierPrompts(trx: Trx, link: NewLink, acto
     created_by: actor.userId,
   })
   if (!raised) return null
-  await appendAuditEvents(trx, actor, [{ action: 'safeguarding-prompt.raised', subjectType: 'person', subjectId: link.personId, details: { promptId: id, identifierType: identifier.type, identifierId: identifier.id, linkId: link.linkId } }])
+  await appendAuditEvents(trx, actor, [
+    {
+      action: 'safeguarding-prompt.raised',
+      subjectType: 'person',
+      subjectId: link.personId,
+      details: { promptId: id, identifierType: identifier.type, identifierId: identifier.id, linkId: link.linkId },
+    },
+  ])
   return id
 }

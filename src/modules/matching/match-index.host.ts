@@ -9,7 +9,9 @@ type Method = keyof MatchIndex
 export type IndexRequest = { id: number; method: Method; args: unknown[] }
 const WORKER_ENTRY = new URL('./match-index.worker.ts', import.meta.url).href
 // tsx's ESM API, by path: an eval'd worker has no module of its own to resolve a package name from.
-const TSX_API = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href
+const TSX_API = pathToFileURL(
+  join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+).href
 
 export type IndexReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string }
 
@@ -81,7 +83,10 @@ export function createMatchIndex(db: Db): MatchIndex {
       const running = worker
       if (!running) return
       // Let the worker close its pool, so the database does not see connections cut, then stop it.
-      await Promise.race([call('close').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())])
+      await Promise.race([
+        call('close').catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 2000).unref()),
+      ])
       worker = null
       await running.terminate()
     },

@@ -28,9 +28,15 @@ export interface MatchIndex {
   /** Builds the index if not built yet; resolves when it is ready to answer. */
   ready(): Promise<void>
   /** Ranked matches for a stored person; null when the index does not hold them (not a current person). */
-  matchesOf(personId: string, options: { limit: number; minProbability: number }): Promise<{ modelVersion: string; matches: Match[] | null }>
+  matchesOf(
+    personId: string,
+    options: { limit: number; minProbability: number },
+  ): Promise<{ modelVersion: string; matches: Match[] | null }>
   /** Ranked matches for a record not stored (a bulk import's row). */
-  matchesForRecord(record: Omit<PersonInput, 'id'>, options: { limit: number; minProbability: number }): Promise<{ modelVersion: string; matches: Match[] }>
+  matchesForRecord(
+    record: Omit<PersonInput, 'id'>,
+    options: { limit: number; minProbability: number },
+  ): Promise<{ modelVersion: string; matches: Match[] }>
   /** Two stored people scored against each other; null when the index does not hold one of them. */
   compare(personId: string, otherId: string): Promise<{ modelVersion: string; score: PairScore | null }>
   /** Stops background work and releases what the index holds. */

@@ -28,6 +28,11 @@ port.on('message', (request: IndexRequest) => {
   }
   answer(request).then(
     (value) => port.postMessage({ id: request.id, ok: true, value } satisfies IndexReply),
-    (error: unknown) => port.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies IndexReply),
+    (error: unknown) =>
+      port.postMessage({
+        id: request.id,
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+      } satisfies IndexReply),
   )
 })

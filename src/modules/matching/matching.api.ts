@@ -6,7 +6,15 @@ import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { apiRethrow } from '#src/platform/http/errors.ts'
 import { MatchError } from './matching.service.ts'
 
-const Explanation = z.array(z.object({ field: z.string(), level: z.string(), label: z.string(), weight: z.number(), agreement: z.enum(['agree', 'partial', 'disagree', 'missing']) }))
+const Explanation = z.array(
+  z.object({
+    field: z.string(),
+    level: z.string(),
+    label: z.string(),
+    weight: z.number(),
+    agreement: z.enum(['agree', 'partial', 'disagree', 'missing']),
+  }),
+)
 const Matches = z.object({
   modelVersion: z.string(),
   items: z.array(
@@ -32,14 +40,33 @@ export function registerMatchingApi(app: FastifyInstance, { services }: AppDeps)
     '/api/v1/people/:id/matches',
     {
       config: { access: 'match:review' },
-      schema: { tags: ['matching'], summary: 'Ranked possible matches for a person, each with its per-field explanation (rejected pairs are not offered)', params: z.object({ id: z.uuid() }), response: { 200: Matches } },
+      schema: {
+        tags: ['matching'],
+        summary:
+          'Ranked possible matches for a person, each with its per-field explanation (rejected pairs are not offered)',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: Matches },
+      },
     },
     async (request) => {
       try {
-        const { modelVersion, matches } = await services.matching.matchesFor(request.params.id, userOf(request), actorOf(request))
+        const { modelVersion, matches } = await services.matching.matchesFor(
+          request.params.id,
+          userOf(request),
+          actorOf(request),
+        )
         return {
           modelVersion,
-          items: matches.map((m) => ({ personId: m.person.id, name: m.person.name, dateOfBirth: m.person.date_of_birth, approximateAge: m.person.approximate_age, probability: m.probability, weight: m.weight, explanation: m.explanation, foundBy: m.foundBy })),
+          items: matches.map((m) => ({
+            personId: m.person.id,
+            name: m.person.name,
+            dateOfBirth: m.person.date_of_birth,
+            approximateAge: m.person.approximate_age,
+            probability: m.probability,
+            weight: m.weight,
+            explanation: m.explanation,
+            foundBy: m.foundBy,
+          })),
         }
       } catch (error) {
         return rethrow(error)
@@ -53,15 +80,27 @@ export function registerMatchingApi(app: FastifyInstance, { services }: AppDeps)
       config: { access: 'match:review' },
       schema: {
         tags: ['matching'],
-        summary: 'Confirm (merge the other person into this one, non-destructively) or reject a possible match, with a note',
+        summary:
+          'Confirm (merge the other person into this one, non-destructively) or reject a possible match, with a note',
         params: z.object({ id: z.uuid(), otherId: z.uuid() }),
-        body: z.object({ decision: z.enum(['merge', 'reject']), note: z.string().trim().min(1, { error: 'Enter a note' }).max(2000) }).strict(),
+        body: z
+          .object({
+            decision: z.enum(['merge', 'reject']),
+            note: z.string().trim().min(1, { error: 'Enter a note' }).max(2000),
+          })
+          .strict(),
         response: { 201: z.object({ decisionId: z.uuid(), mergeId: z.uuid().nullable() }) },
       },
     },
     async (request, reply) => {
       try {
-        const result = await services.matching.decide(request.params.id, request.params.otherId, request.body, userOf(request), actorOf(request))
+        const result = await services.matching.decide(
+          request.params.id,
+          request.params.otherId,
+          request.body,
+          userOf(request),
+          actorOf(request),
+        )
         return reply.code(201).send(result)
       } catch (error) {
         return rethrow(error)
@@ -75,9 +114,12 @@ export function registerMatchingApi(app: FastifyInstance, { services }: AppDeps)
       config: { access: 'match:review' },
       schema: {
         tags: ['matching'],
-        summary: 'Undo a merge: the merged record reads as itself again, exactly as before; the merge stays in the history',
+        summary:
+          'Undo a merge: the merged record reads as itself again, exactly as before; the merge stays in the history',
         params: z.object({ id: z.uuid() }),
-        body: z.object({ reason: z.string().trim().min(1, { error: 'Enter why you are undoing this merge' }).max(2000) }).strict(),
+        body: z
+          .object({ reason: z.string().trim().min(1, { error: 'Enter why you are undoing this merge' }).max(2000) })
+          .strict(),
         response: { 200: z.object({ survivorId: z.uuid(), mergedId: z.uuid() }) },
       },
     },

@@ -11,10 +11,24 @@ import { createPersonService } from '#src/modules/people/index.ts'
  */
 export async function loadDemoMatching(db: Db): Promise<void> {
   const people = createPersonService(db, { ageChanged: refreshUrgencyForPerson, linked: raiseSharedIdentifierPrompts })
-  const base = { dateOfBirth: '1996-02-11', approximateAge: null, ageDisputed: false, gender: 'female' as const, nationalities: ['RO'], languages: [] }
+  const base = {
+    dateOfBirth: '1996-02-11',
+    approximateAge: null,
+    ageDisputed: false,
+    gender: 'female' as const,
+    nationalities: ['RO'],
+    languages: [],
+  }
   const first = await people.create({ ...base, names: ['Ioana Popescu'] }, SYSTEM_ACTOR)
   const second = await people.create({ ...base, names: ['Ioana Popesku', 'Ioana P.'] }, SYSTEM_ACTOR)
-  for (const [id, source] of [[first, 'Helpline report'], [second, 'partner agency referral']] as const) {
-    await people.linkObject(id, { kind: 'phone', value: '07123 987654', relation: 'uses', validFrom: null, source }, SYSTEM_ACTOR)
+  for (const [id, source] of [
+    [first, 'Helpline report'],
+    [second, 'partner agency referral'],
+  ] as const) {
+    await people.linkObject(
+      id,
+      { kind: 'phone', value: '07123 987654', relation: 'uses', validFrom: null, source },
+      SYSTEM_ACTOR,
+    )
   }
 }

@@ -28,11 +28,20 @@ function notFound(error: unknown): never {
  * page records `auditEvent` in the same append as its view of the person (one chain lock, one commit). The
  * container hands it to the person page (services.personMatchingPanel), so the owner of people imports no matching.
  */
-export async function personMatchingPanel(matching: MatchingService, personId: string, user: CurrentUser, actor: ReturnType<typeof actorOf>) {
-  if (!(await matching.readyWithin(2000))) return { preparing: true, modelVersion: null, matches: [], merges: [], auditEvent: null }
+export async function personMatchingPanel(
+  matching: MatchingService,
+  personId: string,
+  user: CurrentUser,
+  actor: ReturnType<typeof actorOf>,
+) {
+  if (!(await matching.readyWithin(2000)))
+    return { preparing: true, modelVersion: null, matches: [], merges: [], auditEvent: null }
   let found
   try {
-    found = await Promise.all([matching.matchesFor(personId, user, actor, { record: false }), matching.mergesInto(personId)])
+    found = await Promise.all([
+      matching.matchesFor(personId, user, actor, { record: false }),
+      matching.mergesInto(personId),
+    ])
   } catch (error) {
     // No such person (or one hidden from this user): no panel; the person page says so in its own words.
     if (error instanceof MatchError && error.code === 'not-found') return null
@@ -45,10 +54,25 @@ export async function personMatchingPanel(matching: MatchingService, personId: s
     modelVersion,
     matches: matches.map((m) => {
       const explanation = presentExplanation(m.explanation)
-      const agreed = explanation.filter((e) => e.agreement === 'agree' || e.agreement === 'partial').map((e) => e.fieldLabel.toLowerCase())
-      return { id: m.person.id, name: m.person.name ?? 'Unnamed person', born: born(m.person), percent: percent(m.probability), explanation, summary: agreed.length ? `Agrees on ${agreed.join(', ')}` : 'See the explanation' }
+      const agreed = explanation
+        .filter((e) => e.agreement === 'agree' || e.agreement === 'partial')
+        .map((e) => e.fieldLabel.toLowerCase())
+      return {
+        id: m.person.id,
+        name: m.person.name ?? 'Unnamed person',
+        born: born(m.person),
+        percent: percent(m.probability),
+        explanation,
+        summary: agreed.length ? `Agrees on ${agreed.join(', ')}` : 'See the explanation',
+      }
     }),
-    merges: merges.map((g) => ({ id: g.id, mergedName: g.merged_name ?? 'Unnamed record', when: when(g.merged_at), by: g.merged_by_name ?? 'an officer', undone: g.unmerged_at ? when(g.unmerged_at) : null })),
+    merges: merges.map((g) => ({
+      id: g.id,
+      mergedName: g.merged_name ?? 'Unnamed record',
+      when: when(g.merged_at),
+      by: g.merged_by_name ?? 'an officer',
+      undone: g.unmerged_at ? when(g.unmerged_at) : null,
+    })),
   }
 }
 
@@ -59,7 +83,11 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
   const matching = services.matching
   const review = { config: { access: 'match:review' as const } }
 
-  async function showComparison(request: FastifyRequest<{ Params: PairParams }>, reply: FastifyReply, state: { errors?: FieldErrors; values?: Body } = {}) {
+  async function showComparison(
+    request: FastifyRequest<{ Params: PairParams }>,
+    reply: FastifyReply,
+    state: { errors?: FieldErrors; values?: Body } = {},
+  ) {
     const personId = uuidOr404(request.params.id)
     const otherId = uuidOr404(request.params.otherId)
     let view
@@ -69,7 +97,8 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
       if (error instanceof MatchError && error.code === 'conflict') {
         // A record merged since the list was shown: its survivor's page explains where it went.
         const survivor = await matching.survivorOf(otherId)
-        if (survivor && survivor !== otherId && survivor !== personId) return reply.redirect(`/people/${personId}/matches/${survivor}`, 303)
+        if (survivor && survivor !== otherId && survivor !== personId)
+          return reply.redirect(`/people/${personId}/matches/${survivor}`, 303)
         return reply.redirect(`/people/${(await matching.survivorOf(personId)) ?? personId}`, 303)
       }
       return notFound(error)
@@ -85,7 +114,15 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
     })
     const left = side(view.left)
     const right = side(view.right)
-    const labels = { names: 'Names', born: 'Date of birth or age', gender: 'Gender', nationality: 'Nationality', phones: 'Phones', places: 'Places and postcodes', roles: 'Roles you can see' } as const
+    const labels = {
+      names: 'Names',
+      born: 'Date of birth or age',
+      gender: 'Gender',
+      nationality: 'Nationality',
+      phones: 'Phones',
+      places: 'Places and postcodes',
+      roles: 'Roles you can see',
+    } as const
     const errors = state.errors ?? {}
     return reply.code(Object.keys(errors).length ? 400 : 200).page('matching/views/compare.njk', {
       pageTitle: `Is ${view.left.names[0] ?? 'this person'} the same person as ${view.right.names[0] ?? 'the possible match'}?`,
@@ -94,7 +131,11 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
       percent: percent(view.probability),
       weightText: view.weight.toFixed(1),
       modelVersion: view.modelVersion,
-      rows: (Object.keys(labels) as (keyof typeof labels)[]).map((k) => ({ label: labels[k], left: left[k], right: right[k] })),
+      rows: (Object.keys(labels) as (keyof typeof labels)[]).map((k) => ({
+        label: labels[k],
+        left: left[k],
+        right: right[k],
+      })),
       explanation: presentExplanation(view.explanation),
       rejectedAt: view.rejectedAt ? formatDateTime(view.rejectedAt) : null,
       errors,
@@ -103,7 +144,9 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
     })
   }
 
-  app.get<{ Params: PairParams }>('/people/:id/matches/:otherId', review, (request, reply) => showComparison(request, reply))
+  app.get<{ Params: PairParams }>('/people/:id/matches/:otherId', review, (request, reply) =>
+    showComparison(request, reply),
+  )
 
   app.post<{ Params: PairParams; Body: Body }>('/people/:id/matches/:otherId', review, async (request, reply) => {
     const personId = uuidOr404(request.params.id)
@@ -112,10 +155,16 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
     const values = { decision: asString(body.decision), note: asString(body.note) }
     try {
       const { mergeId } = await matching.decide(personId, otherId, values, userOf(request), actorOf(request))
-      await request.flash(mergeId ? 'Records merged. Both are kept; you can undo the merge from this page.' : 'Match rejected. It will not be offered again.')
+      await request.flash(
+        mergeId
+          ? 'Records merged. Both are kept; you can undo the merge from this page.'
+          : 'Match rejected. It will not be offered again.',
+      )
     } catch (error) {
-      if (error instanceof MatchError && error.code === 'invalid' && error.field && error.field !== 'otherId') return showComparison(request, reply, { errors: { [error.field]: error.message }, values })
-      if (error instanceof MatchError && error.code === 'forbidden') return showComparison(request, reply.code(403), { errors: { decision: error.message }, values })
+      if (error instanceof MatchError && error.code === 'invalid' && error.field && error.field !== 'otherId')
+        return showComparison(request, reply, { errors: { [error.field]: error.message }, values })
+      if (error instanceof MatchError && error.code === 'forbidden')
+        return showComparison(request, reply.code(403), { errors: { decision: error.message }, values })
       if (error instanceof MatchError && error.code === 'conflict') {
         await request.flash(error.message)
         return reply.redirect(`/people/${(await matching.survivorOf(personId)) ?? personId}`, 303)
@@ -125,7 +174,11 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
     return reply.redirect(`/people/${personId}`, 303)
   })
 
-  async function showMerge(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, state: { errors?: FieldErrors; values?: Body } = {}) {
+  async function showMerge(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    state: { errors?: FieldErrors; values?: Body } = {},
+  ) {
     let merge
     try {
       merge = await matching.merge(uuidOr404(request.params.id))
@@ -165,7 +218,8 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
     try {
       result = await matching.unmerge(mergeId, reason, actorOf(request))
     } catch (error) {
-      if (error instanceof MatchError && error.code === 'invalid') return showMerge(request, reply, { errors: { [error.field ?? 'reason']: error.message }, values: { reason } })
+      if (error instanceof MatchError && error.code === 'invalid')
+        return showMerge(request, reply, { errors: { [error.field ?? 'reason']: error.message }, values: { reason } })
       if (error instanceof MatchError && error.code === 'conflict') return reply.redirect(`/merges/${mergeId}`, 303)
       return notFound(error)
     }

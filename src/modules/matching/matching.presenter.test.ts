@@ -13,7 +13,14 @@ describe('a match explained in words', () => {
   })
 
   it('names each field and its agreement in words, with the weight only beside them', () => {
-    const [row] = presentExplanation([{ field: 'birthPlace', agreement: 'disagree', weight: -3.2, label: 'Different places' } as never])
-    expect(row).toMatchObject({ fieldLabel: 'Place of birth', agreementLabel: 'Disagreed', evidenceText: 'Points to different people', weightText: '−3.2' })
+    const [row] = presentExplanation([
+      { field: 'birthPlace', agreement: 'disagree', weight: -3.2, label: 'Different places' } as never,
+    ])
+    expect(row).toMatchObject({
+      fieldLabel: 'Place of birth',
+      agreementLabel: 'Disagreed',
+      evidenceText: 'Points to different people',
+      weightText: '−3.2',
+    })
   })
 })

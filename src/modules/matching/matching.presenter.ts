@@ -17,7 +17,12 @@ const FIELD_LABELS: Record<string, string> = {
   identityDocument: 'Identity document',
   birthPlace: 'Place of birth',
 }
-const AGREEMENT_LABELS: Record<string, string> = { agree: 'Agreed', partial: 'Partly agreed', disagree: 'Disagreed', missing: 'Not known on both' }
+const AGREEMENT_LABELS: Record<string, string> = {
+  agree: 'Agreed',
+  partial: 'Partly agreed',
+  disagree: 'Disagreed',
+  missing: 'Not known on both',
+}
 
 export const percent = (p: number) => `${p >= 0.995 && p < 1 ? '99' : Math.round(p * 100)}%`
 

@@ -4,7 +4,10 @@ import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { caseVisible, displayName, mergePersonInto, unmergePerson } from '#src/modules/people/index.ts'
 
 /** One person record as the matcher reads it (one row per record; a survivor's identity is several). */
-export type MatchSourceRow = Pick<Row<'people'>, 'id' | 'merged_into' | 'date_of_birth' | 'approximate_age' | 'gender' | 'nationalities'> & { names: string[]; phones: string[]; postcodes: string[] }
+export type MatchSourceRow = Pick<
+  Row<'people'>,
+  'id' | 'merged_into' | 'date_of_birth' | 'approximate_age' | 'gender' | 'nationalities'
+> & { names: string[]; phones: string[]; postcodes: string[] }
 
 /**
  * Records for the matcher's index: every person (ids null) or the ones named. Names by position; phones from
@@ -51,14 +54,27 @@ export async function identitiesOf(db: Queryable, ids: string[]): Promise<{ root
   return { roots: [...new Set(rows.map((r) => r.root))], members: [...new Set(rows.map((r) => r.member))] }
 }
 
-export async function findPersonState(db: Queryable, id: string): Promise<{ id: string; merged_into: string | null; root: string } | undefined> {
-  const { rows } = await sql<{ id: string; merged_into: string | null; root: string }>`SELECT id, merged_into, person_root(id) AS root FROM people WHERE id = ${id}`.execute(db)
+export async function findPersonState(
+  db: Queryable,
+  id: string,
+): Promise<{ id: string; merged_into: string | null; root: string } | undefined> {
+  const { rows } = await sql<{
+    id: string
+    merged_into: string | null
+    root: string
+  }>`SELECT id, merged_into, person_root(id) AS root FROM people WHERE id = ${id}`.execute(db)
   return rows[0]
 }
 
 /** Locks two people in a stable order (no deadlock between two reviewers) and answers their merge state. */
 export async function lockPeople(db: Queryable, ids: string[]): Promise<Map<string, string | null>> {
-  const rows = await db.selectFrom('people').select(['id', 'merged_into']).where('id', 'in', ids).orderBy('id').forUpdate().execute()
+  const rows = await db
+    .selectFrom('people')
+    .select(['id', 'merged_into'])
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute()
   return new Map(rows.map((r) => [r.id, r.merged_into]))
 }
 
@@ -83,7 +99,10 @@ export async function findRejection(db: Queryable, a: string, b: string) {
     .executeTakeFirst()
 }
 
-export type PersonSummaryRow = Pick<Row<'people'>, 'id' | 'date_of_birth' | 'approximate_age' | 'gender' | 'nationalities'> & { name: string | null }
+export type PersonSummaryRow = Pick<
+  Row<'people'>,
+  'id' | 'date_of_birth' | 'approximate_age' | 'gender' | 'nationalities'
+> & { name: string | null }
 
 export async function personSummaries(db: Queryable, ids: string[]): Promise<PersonSummaryRow[]> {
   if (ids.length === 0) return []
@@ -93,7 +112,10 @@ export async function personSummaries(db: Queryable, ids: string[]): Promise<Per
   return rows
 }
 
-export type ComparisonRow = Pick<Row<'people'>, 'id' | 'date_of_birth' | 'approximate_age' | 'gender' | 'nationalities'> & { names: string[]; phones: string[]; places: string[] }
+export type ComparisonRow = Pick<
+  Row<'people'>,
+  'id' | 'date_of_birth' | 'approximate_age' | 'gender' | 'nationalities'
+> & { names: string[]; phones: string[]; places: string[] }
 
 /** The non-protected parts of a person's whole identity, for a side-by-side comparison. */
 export async function comparisonRecord(db: Queryable, id: string): Promise<ComparisonRow | undefined> {
@@ -111,7 +133,18 @@ export async function comparisonRecord(db: Queryable, id: string): Promise<Compa
 
 export async function insertDecision(
   db: Queryable,
-  row: { id: string; person_id: string; other_id: string; decision: 'merge' | 'reject'; note: string; probability: number; weight: number; explanation: unknown; model_version: string; decided_by: string | null },
+  row: {
+    id: string
+    person_id: string
+    other_id: string
+    decision: 'merge' | 'reject'
+    note: string
+    probability: number
+    weight: number
+    explanation: unknown
+    model_version: string
+    decided_by: string | null
+  },
 ): Promise<void> {
   await db
     .insertInto('match_decisions')
@@ -119,10 +152,22 @@ export async function insertDecision(
     .execute()
 }
 
-export async function mergeRecord(db: Queryable, row: { id: string; decisionId: string; survivorId: string; mergedId: string; mergedBy: string | null }): Promise<void> {
+export async function mergeRecord(
+  db: Queryable,
+  row: { id: string; decisionId: string; survivorId: string; mergedId: string; mergedBy: string | null },
+): Promise<void> {
   // Only merged_into changes on the merged record (not updated_at): an unmerge must restore the row exactly.
   await mergePersonInto(db, row.mergedId, row.survivorId)
-  await db.insertInto('person_merges').values({ id: row.id, decision_id: row.decisionId, survivor_id: row.survivorId, merged_id: row.mergedId, merged_by: row.mergedBy }).execute()
+  await db
+    .insertInto('person_merges')
+    .values({
+      id: row.id,
+      decision_id: row.decisionId,
+      survivor_id: row.survivorId,
+      merged_id: row.mergedId,
+      merged_by: row.mergedBy,
+    })
+    .execute()
 }
 
 export type MergeRow = {
@@ -144,16 +189,36 @@ export type MergeRow = {
 }
 
 function mergeQuery(db: Queryable) {
-  return db
-    .selectFrom('person_merges as m')
-    .innerJoin('match_decisions as d', 'd.id', 'm.decision_id')
-    .leftJoin('users as mb', 'mb.id', 'm.merged_by')
-    .leftJoin('users as ub', 'ub.id', 'm.unmerged_by')
-    .select(['m.id', 'm.survivor_id', 'm.merged_id', 'm.merged_at', 'm.unmerged_at', 'm.unmerge_reason', 'd.note', 'd.probability', 'd.weight', 'd.explanation', 'd.model_version'])
-    .select(['mb.display_name as merged_by_name', 'ub.display_name as unmerged_by_name'])
-    // The merged record's own main name (not its survivor's), so the history says which record it was.
-    .select(sql<string | null>`(SELECT n.full_name FROM person_names n WHERE n.person_id = m.merged_id ORDER BY n.position LIMIT 1)`.as('merged_name'))
-    .select(displayName('m.survivor_id').as('survivor_name'))
+  return (
+    db
+      .selectFrom('person_merges as m')
+      .innerJoin('match_decisions as d', 'd.id', 'm.decision_id')
+      .leftJoin('users as mb', 'mb.id', 'm.merged_by')
+      .leftJoin('users as ub', 'ub.id', 'm.unmerged_by')
+      .select([
+        'm.id',
+        'm.survivor_id',
+        'm.merged_id',
+        'm.merged_at',
+        'm.unmerged_at',
+        'm.unmerge_reason',
+        'd.note',
+        'd.probability',
+        'd.weight',
+        'd.explanation',
+        'd.model_version',
+      ])
+      .select(['mb.display_name as merged_by_name', 'ub.display_name as unmerged_by_name'])
+      // The merged record's own main name (not its survivor's), so the history says which record it was.
+      .select(
+        sql<
+          string | null
+        >`(SELECT n.full_name FROM person_names n WHERE n.person_id = m.merged_id ORDER BY n.position LIMIT 1)`.as(
+          'merged_name',
+        ),
+      )
+      .select(displayName('m.survivor_id').as('survivor_name'))
+  )
 }
 
 export async function findMerge(db: Queryable, id: string): Promise<MergeRow | undefined> {
@@ -165,9 +230,16 @@ export async function listMergesInto(db: Queryable, survivorId: string): Promise
   return mergeQuery(db).where('m.survivor_id', '=', survivorId).orderBy('m.merged_at', 'desc').execute()
 }
 
-export async function markUnmerged(db: Queryable, row: { mergeId: string; mergedId: string; survivorId: string; by: string | null; reason: string }): Promise<boolean> {
+export async function markUnmerged(
+  db: Queryable,
+  row: { mergeId: string; mergedId: string; survivorId: string; by: string | null; reason: string },
+): Promise<boolean> {
   if (!(await unmergePerson(db, row.mergedId, row.survivorId))) return false
-  await db.updateTable('person_merges').set({ unmerged_at: new Date(), unmerged_by: row.by, unmerge_reason: row.reason }).where('id', '=', row.mergeId).execute()
+  await db
+    .updateTable('person_merges')
+    .set({ unmerged_at: new Date(), unmerged_by: row.by, unmerge_reason: row.reason })
+    .where('id', '=', row.mergeId)
+    .execute()
   return true
 }
 

@@ -26,7 +26,13 @@ function render(title: string, marking: string, build: (doc: PdfDoc) => void): P
     doc.moveDown(0.5)
     build(doc)
     doc.moveDown()
-    doc.font('body').fontSize(8).fillColor('#505a5f').text(`Produced by Lantern on ${formatDateTime(new Date())}. Decision support: the officer’s confirmed decision is recorded above.`)
+    doc
+      .font('body')
+      .fontSize(8)
+      .fillColor('#505a5f')
+      .text(
+        `Produced by Lantern on ${formatDateTime(new Date())}. Decision support: the officer’s confirmed decision is recorded above.`,
+      )
   })
 }
 
@@ -36,7 +42,12 @@ function heading(doc: PdfDoc, text: string) {
 }
 
 function row(doc: PdfDoc, key: string, value: string | null | undefined) {
-  doc.font('bold').fontSize(10).text(`${key}: `, { continued: true }).font('body').text(value && value.length ? value : 'Not recorded')
+  doc
+    .font('bold')
+    .fontSize(10)
+    .text(`${key}: `, { continued: true })
+    .font('body')
+    .text(value && value.length ? value : 'Not recorded')
 }
 
 function bullets(doc: PdfDoc, items: string[]) {
@@ -47,12 +58,45 @@ function bullets(doc: PdfDoc, items: string[]) {
 
 export type NrmSummaryData = {
   reference: string
-  person: { name: string | null; otherNames: string[]; dateOfBirth: string | null; approximateAge: number | null; gender: string; nationalities: string[] }
-  screening: { outcome: Assessment; answers: ScreeningAnswers; confirmedRoute: string | null; suggestedRoute?: string | null; overridden: boolean; overrideReason: string | null; confirmedAt: Date | null; confirmedBy: string | null }
-  consent: { decision: string; recordedOn: string; explainedBy: string; interpreterLanguage: string | null; pointsExplained: string[]; understanding: string | null } | null
-  nrm: { submittedOn: string; nrmReference: string | null; firstResponderOrganisation: string; rgDueOn: string; competentAuthority: string | null } | null
+  person: {
+    name: string | null
+    otherNames: string[]
+    dateOfBirth: string | null
+    approximateAge: number | null
+    gender: string
+    nationalities: string[]
+  }
+  screening: {
+    outcome: Assessment
+    answers: ScreeningAnswers
+    confirmedRoute: string | null
+    suggestedRoute?: string | null
+    overridden: boolean
+    overrideReason: string | null
+    confirmedAt: Date | null
+    confirmedBy: string | null
+  }
+  consent: {
+    decision: string
+    recordedOn: string
+    explainedBy: string
+    interpreterLanguage: string | null
+    pointsExplained: string[]
+    understanding: string | null
+  } | null
+  nrm: {
+    submittedOn: string
+    nrmReference: string | null
+    firstResponderOrganisation: string
+    rgDueOn: string
+    competentAuthority: string | null
+  } | null
   /** The NRM draft's answers to the Home Office form, section by section in the form's order. */
-  form?: { routeTitle: string; sections: { title: string; rows: { question: string; answer: string }[] }[]; missing: string[] } | null
+  form?: {
+    routeTitle: string
+    sections: { title: string; rows: { question: string; answer: string }[] }[]
+    missing: string[]
+  } | null
 }
 
 /** A pre-filled summary for the NRM referral form: the person, the screening and its reasons, and consent. */
@@ -63,7 +107,15 @@ export function nrmSummaryPdf(data: NrmSummaryData): Promise<Buffer> {
     heading(doc, 'Potential victim')
     row(doc, 'Name', data.person.name)
     if (data.person.otherNames.length) row(doc, 'Other names', data.person.otherNames.join(', '))
-    row(doc, 'Date of birth', data.person.dateOfBirth ? formatDate(data.person.dateOfBirth) : data.person.approximateAge !== null ? `Not known (about ${data.person.approximateAge})` : null)
+    row(
+      doc,
+      'Date of birth',
+      data.person.dateOfBirth
+        ? formatDate(data.person.dateOfBirth)
+        : data.person.approximateAge !== null
+          ? `Not known (about ${data.person.approximateAge})`
+          : null,
+    )
     row(doc, 'Treated as a child', CHILD_STATUS_LABELS[childStatusOf(o)])
     row(doc, 'Gender', data.person.gender)
     row(doc, 'Nationality', data.person.nationalities.map(countryName).join(', '))
@@ -74,11 +126,28 @@ export function nrmSummaryPdf(data: NrmSummaryData): Promise<Buffer> {
     row(doc, 'Exploitation types', o.exploitation_types.map((t) => EXPLOITATION_TYPE_LABELS[t] ?? t).join(', '))
     row(doc, 'County Lines', o.county_lines_flag ? 'Yes' : 'No')
     row(doc, 'Smuggling or trafficking', TRAVEL_WORDS[o.smuggling_or_trafficking] ?? o.smuggling_or_trafficking)
-    row(doc, 'Offences to consider', [...o.msa_sections.map((s) => `Modern Slavery Act 2015 ${s}`), ...o.other_legislation].join('; '))
-    row(doc, 'Competent authority', o.competent_authority ? (AUTHORITIES[o.competent_authority] ?? o.competent_authority) : null)
-    row(doc, 'Confirmed', data.screening.confirmedAt ? `${formatDateTime(data.screening.confirmedAt)} by ${data.screening.confirmedBy ?? 'an officer'}` : null)
+    row(
+      doc,
+      'Offences to consider',
+      [...o.msa_sections.map((s) => `Modern Slavery Act 2015 ${s}`), ...o.other_legislation].join('; '),
+    )
+    row(
+      doc,
+      'Competent authority',
+      o.competent_authority ? (AUTHORITIES[o.competent_authority] ?? o.competent_authority) : null,
+    )
+    row(
+      doc,
+      'Confirmed',
+      data.screening.confirmedAt
+        ? `${formatDateTime(data.screening.confirmedAt)} by ${data.screening.confirmedBy ?? 'an officer'}`
+        : null,
+    )
     heading(doc, 'Why')
-    bullets(doc, o.explanation.map((s) => inWords(s.rule ? `${s.rule}: ${s.text} [${s.source}]` : s.text)))
+    bullets(
+      doc,
+      o.explanation.map((s) => inWords(s.rule ? `${s.rule}: ${s.text} [${s.source}]` : s.text)),
+    )
     heading(doc, 'Indicators seen')
     bullets(doc, (data.screening.answers.indicators?.indicators ?? []).map(describeIndicator))
     if (o.s45) {
@@ -86,12 +155,20 @@ export function nrmSummaryPdf(data: NrmSummaryData): Promise<Buffer> {
       doc.font('body').fontSize(10).text(o.s45.reason)
     }
     heading(doc, 'Consent')
-    if (o.is_child) doc.font('body').fontSize(10).text('Not needed: a child, or someone who may be under 18, is referred without consent.')
+    if (o.is_child)
+      doc
+        .font('body')
+        .fontSize(10)
+        .text('Not needed: a child, or someone who may be under 18, is referred without consent.')
     else if (data.consent) {
       row(doc, 'Decision', `${data.consent.decision} on ${formatDate(data.consent.recordedOn)}`)
       row(doc, 'Explained by', data.consent.explainedBy)
       row(doc, 'Interpreter', data.consent.interpreterLanguage)
-      row(doc, 'Points explained', data.consent.pointsExplained.map((p) => CONSENT_POINTS[p as keyof typeof CONSENT_POINTS] ?? p).join('; '))
+      row(
+        doc,
+        'Points explained',
+        data.consent.pointsExplained.map((p) => CONSENT_POINTS[p as keyof typeof CONSENT_POINTS] ?? p).join('; '),
+      )
       row(doc, 'Their understanding', data.consent.understanding)
     } else doc.font('body').fontSize(10).text('No consent recorded.')
     if (data.nrm) {
@@ -103,7 +180,12 @@ export function nrmSummaryPdf(data: NrmSummaryData): Promise<Buffer> {
     }
     if (data.form) {
       heading(doc, `Home Office form answers, in the form’s order: ${data.form.routeTitle}`)
-      doc.font('body').fontSize(9).fillColor('#505a5f').text('Copy each answer into the matching question of the Home Office referral form.').fillColor('#0b0c0c')
+      doc
+        .font('body')
+        .fontSize(9)
+        .fillColor('#505a5f')
+        .text('Copy each answer into the matching question of the Home Office referral form.')
+        .fillColor('#0b0c0c')
       for (const section of data.form.sections) {
         if (section.rows.length === 0) continue
         doc.moveDown(0.4).font('bold').fontSize(11).text(section.title)
@@ -127,7 +209,12 @@ export type DtnSummaryData = {
   exploitationLocation: string
 }
 
-const LOCATIONS: Record<string, string> = { 'uk-only': 'UK only', 'overseas-only': 'Overseas only', both: 'UK and overseas', unknown: 'Not known' }
+const LOCATIONS: Record<string, string> = {
+  'uk-only': 'UK only',
+  'overseas-only': 'Overseas only',
+  both: 'UK and overseas',
+  unknown: 'Not known',
+}
 
 /**
  * The Duty to Notify summary. MSA 2015 s52(3): it must not identify the adult, or include anything that
@@ -136,11 +223,20 @@ const LOCATIONS: Record<string, string> = { 'uk-only': 'UK only', 'overseas-only
  */
 export function dtnSummaryPdf(data: DtnSummaryData): Promise<Buffer> {
   return render('Duty to Notify summary (anonymised)', 'OFFICIAL', (doc) => {
-    doc.font('body').fontSize(10).text('An adult who may be a victim of modern slavery did not consent to an NRM referral. Under the Modern Slavery Act 2015 s52 this notification contains nothing that identifies them.')
+    doc
+      .font('body')
+      .fontSize(10)
+      .text(
+        'An adult who may be a victim of modern slavery did not consent to an NRM referral. Under the Modern Slavery Act 2015 s52 this notification contains nothing that identifies them.',
+      )
     heading(doc, 'Notification')
     row(doc, 'Date submitted', formatDate(data.submittedOn))
     row(doc, 'Duty to Notify reference', data.reference)
-    row(doc, 'Notifying authority', ENCOUNTERED_BY[data.encounteredBy as keyof typeof ENCOUNTERED_BY] ?? data.encounteredBy)
+    row(
+      doc,
+      'Notifying authority',
+      ENCOUNTERED_BY[data.encounteredBy as keyof typeof ENCOUNTERED_BY] ?? data.encounteredBy,
+    )
     row(doc, 'Nation', data.nation)
     heading(doc, 'About the potential victim (non-identifying)')
     row(doc, 'Gender', data.gender)

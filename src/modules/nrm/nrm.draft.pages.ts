@@ -19,7 +19,12 @@ type Body = Record<string, unknown>
 type PersonParams = { referralId: string; personId: string }
 type SectionParams = PersonParams & { section: string }
 
-const STATE_TAGS: Record<string, string> = { Completed: '', 'In progress': 'govuk-tag--light-blue', 'Not started': 'govuk-tag--blue', 'Cannot start yet': 'govuk-tag--grey' }
+const STATE_TAGS: Record<string, string> = {
+  Completed: '',
+  'In progress': 'govuk-tag--light-blue',
+  'Not started': 'govuk-tag--blue',
+  'Cannot start yet': 'govuk-tag--grey',
+}
 
 function shownValue(field: DraftField, raw: unknown): string | string[] {
   if (field.kind === 'multi') return Array.isArray(raw) ? raw.map(String) : []
@@ -28,7 +33,11 @@ function shownValue(field: DraftField, raw: unknown): string | string[] {
 }
 
 /** The NRM / Duty to Notify form drafted in Lantern: a task list of the form's sections, each a page of questions. */
-export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, drafts: NrmDraftService = createNrmDraftService(deps.db)): void {
+export function registerNrmDraftRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  drafts: NrmDraftService = createNrmDraftService(deps.db),
+): void {
   const { db } = deps
   const base = (referralId: string, personId: string) => `/referrals/${referralId}/people/${personId}/nrm-draft`
 
@@ -51,27 +60,41 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
   const view = { config: { access: 'victim-facet:view' as const } }
   const edit = { config: { access: 'victim-facet:edit' as const } }
 
-  app.get<{ Params: PersonParams }>('/referrals/:referralId/people/:personId/nrm-draft', view, async (request, reply) => {
-    const { referralId, personId } = params(request)
-    if (!(await guardVictimFacet(db, request, reply, personId))) return reply
-    const draft = await load(request)
-    const access = await victimSideAccess(db, userOf(request), personId)
-    return reply.page('nrm/views/draft.njk', {
-      pageTitle: `${draft.subject.name ?? 'Person'}: ${draft.routeTitle}`,
-      referralId,
-      personId,
-      base: base(referralId, personId),
-      draft,
-      updated: draft.updatedAt ? `${formatDateTime(draft.updatedAt)}${draft.updatedBy ? ` by ${draft.updatedBy}` : ''}` : null,
-      sections: draft.sections.map((s) => ({ ...s, tagClass: STATE_TAGS[s.state] ?? '' })),
-      missing: draft.missing.map((q) => ({ text: q.question, href: `${base(referralId, personId)}/${q.section}#${q.draftKey ?? q.id}` })),
-      completedCount: draft.sections.filter((s) => s.state === 'Completed').length,
-      canEdit: access.canEdit,
-      askWhom: askWhom(access),
-    })
-  })
+  app.get<{ Params: PersonParams }>(
+    '/referrals/:referralId/people/:personId/nrm-draft',
+    view,
+    async (request, reply) => {
+      const { referralId, personId } = params(request)
+      if (!(await guardVictimFacet(db, request, reply, personId))) return reply
+      const draft = await load(request)
+      const access = await victimSideAccess(db, userOf(request), personId)
+      return reply.page('nrm/views/draft.njk', {
+        pageTitle: `${draft.subject.name ?? 'Person'}: ${draft.routeTitle}`,
+        referralId,
+        personId,
+        base: base(referralId, personId),
+        draft,
+        updated: draft.updatedAt
+          ? `${formatDateTime(draft.updatedAt)}${draft.updatedBy ? ` by ${draft.updatedBy}` : ''}`
+          : null,
+        sections: draft.sections.map((s) => ({ ...s, tagClass: STATE_TAGS[s.state] ?? '' })),
+        missing: draft.missing.map((q) => ({
+          text: q.question,
+          href: `${base(referralId, personId)}/${q.section}#${q.draftKey ?? q.id}`,
+        })),
+        completedCount: draft.sections.filter((s) => s.state === 'Completed').length,
+        canEdit: access.canEdit,
+        askWhom: askWhom(access),
+      })
+    },
+  )
 
-  async function showSection(request: FastifyRequest<{ Params: SectionParams }>, reply: FastifyReply, errors: FieldErrors = {}, values: Body | null = null) {
+  async function showSection(
+    request: FastifyRequest<{ Params: SectionParams }>,
+    reply: FastifyReply,
+    errors: FieldErrors = {},
+    values: Body | null = null,
+  ) {
     const { referralId, personId } = params(request)
     if (!(await guardVictimFacet(db, request, reply, personId))) return reply
     const draft = await load(request)
@@ -93,7 +116,13 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
           ...q,
           field,
           options: field?.options ? Object.entries(field.options).map(([value, text]) => ({ value, text })) : [],
-          value: q.draftKey ? (values ? (field!.kind === 'multi' ? asArray(values[q.draftKey]) : asString(values[q.draftKey])) : shownValue(field!, q.raw)) : null,
+          value: q.draftKey
+            ? values
+              ? field!.kind === 'multi'
+                ? asArray(values[q.draftKey])
+                : asString(values[q.draftKey])
+              : shownValue(field!, q.raw)
+            : null,
           error: q.draftKey ? errors[q.draftKey] : undefined,
         }
       }),
@@ -103,50 +132,108 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
       canEdit: access.canEdit,
       askWhom: askWhom(access),
       errors,
-      errorList: errorSummary(errors, section.questions.map((q) => q.draftKey ?? q.id)),
+      errorList: errorSummary(
+        errors,
+        section.questions.map((q) => q.draftKey ?? q.id),
+      ),
     })
   }
 
   // The structured export from the page, for the officer to complete or upload to the Home Office service: one
   // key per form question, answers in words. A download of personal data: audited as one.
-  app.get<{ Params: PersonParams }>('/referrals/:referralId/people/:personId/nrm-draft.json', view, async (request, reply) => {
-    const { personId } = params(request)
-    if (!(await guardVictimFacet(db, request, reply, personId))) return reply
-    const draft = await load(request, false)
-    await deps.services.nrm.recordDownload(actorOf(request), personId, 'nrm-form-export')
-    const questions = draft.sections.flatMap((s) => s.questions.map((q) => ({ id: q.id, section: s.title, question: q.question, required: q.required, answer: q.answer, source: q.source })))
-    return reply
-      .type('application/json; charset=utf-8')
-      .header('content-disposition', `attachment; filename="nrm-form-${draft.subject.reference}.json"`)
-      .send(JSON.stringify({ route: draft.route, routeTitle: draft.routeTitle, ready: draft.ready, version: draft.version, form: draft.export, questions }, null, 2))
-  })
+  app.get<{ Params: PersonParams }>(
+    '/referrals/:referralId/people/:personId/nrm-draft.json',
+    view,
+    async (request, reply) => {
+      const { personId } = params(request)
+      if (!(await guardVictimFacet(db, request, reply, personId))) return reply
+      const draft = await load(request, false)
+      await deps.services.nrm.recordDownload(actorOf(request), personId, 'nrm-form-export')
+      const questions = draft.sections.flatMap((s) =>
+        s.questions.map((q) => ({
+          id: q.id,
+          section: s.title,
+          question: q.question,
+          required: q.required,
+          answer: q.answer,
+          source: q.source,
+        })),
+      )
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="nrm-form-${draft.subject.reference}.json"`)
+        .send(
+          JSON.stringify(
+            {
+              route: draft.route,
+              routeTitle: draft.routeTitle,
+              ready: draft.ready,
+              version: draft.version,
+              form: draft.export,
+              questions,
+            },
+            null,
+            2,
+          ),
+        )
+    },
+  )
 
-  app.get<{ Params: SectionParams }>('/referrals/:referralId/people/:personId/nrm-draft/:section', view, (request, reply) => showSection(request, reply))
+  app.get<{ Params: SectionParams }>(
+    '/referrals/:referralId/people/:personId/nrm-draft/:section',
+    view,
+    (request, reply) => showSection(request, reply),
+  )
 
-  app.post<{ Params: SectionParams; Body: Body }>('/referrals/:referralId/people/:personId/nrm-draft/:section', edit, async (request, reply) => {
-    const { referralId, personId } = params(request)
-    if (!(await guardVictimFacet(db, request, reply, personId))) return reply
-    const body = request.body ?? {}
-    const current = await load(request, false)
-    const section = current.sections.find((s) => s.id === request.params.section && s.editable)
-    if (!section) throw new NotFoundError('That section is not on this person’s form')
-    const answers: Body = {}
-    for (const q of section.questions) if (q.draftKey) answers[q.draftKey] = DRAFT_FIELDS[q.draftKey].kind === 'multi' ? asArray(body[q.draftKey]) : asString(body[q.draftKey])
-    const versionText = asString(body.version)
-    const complete = asString(body.complete)
-    if (complete !== 'yes' && complete !== 'no') return showSection(request, reply.code(400), { complete: 'Select yes if you have completed this section' }, body)
-    try {
-      await drafts.save(referralId, personId, { version: versionText ? Number(versionText) : null, answers, section: section.id, complete: complete === 'yes' }, userOf(request), actorOf(request))
-    } catch (error) {
-      // Never lose typed work: every refusal shows the page again with the words as typed.
-      if (error instanceof NrmDraftInvalid) return showSection(request, reply.code(400), error.errors, body)
-      if (error instanceof NrmError && error.code === 'conflict') return showSection(request, reply.code(409), { version: error.message }, body)
-      if (error instanceof NrmError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
-    await request.flash(`${section.title}: saved${complete === 'yes' ? ' and marked complete' : ''}`)
-    return reply.redirect(base(referralId, personId), 303)
-  })
+  app.post<{ Params: SectionParams; Body: Body }>(
+    '/referrals/:referralId/people/:personId/nrm-draft/:section',
+    edit,
+    async (request, reply) => {
+      const { referralId, personId } = params(request)
+      if (!(await guardVictimFacet(db, request, reply, personId))) return reply
+      const body = request.body ?? {}
+      const current = await load(request, false)
+      const section = current.sections.find((s) => s.id === request.params.section && s.editable)
+      if (!section) throw new NotFoundError('That section is not on this person’s form')
+      const answers: Body = {}
+      for (const q of section.questions)
+        if (q.draftKey)
+          answers[q.draftKey] =
+            DRAFT_FIELDS[q.draftKey].kind === 'multi' ? asArray(body[q.draftKey]) : asString(body[q.draftKey])
+      const versionText = asString(body.version)
+      const complete = asString(body.complete)
+      if (complete !== 'yes' && complete !== 'no')
+        return showSection(
+          request,
+          reply.code(400),
+          { complete: 'Select yes if you have completed this section' },
+          body,
+        )
+      try {
+        await drafts.save(
+          referralId,
+          personId,
+          {
+            version: versionText ? Number(versionText) : null,
+            answers,
+            section: section.id,
+            complete: complete === 'yes',
+          },
+          userOf(request),
+          actorOf(request),
+        )
+      } catch (error) {
+        // Never lose typed work: every refusal shows the page again with the words as typed.
+        if (error instanceof NrmDraftInvalid) return showSection(request, reply.code(400), error.errors, body)
+        if (error instanceof NrmError && error.code === 'conflict')
+          return showSection(request, reply.code(409), { version: error.message }, body)
+        if (error instanceof NrmError && error.code === 'not-found') throw new NotFoundError(error.message)
+        throw error
+      }
+      await request.flash(`${section.title}: saved${complete === 'yes' ? ' and marked complete' : ''}`)
+      return reply.redirect(base(referralId, personId), 303)
+    },
+  )
 
   // The API: the same draft, as data. GET carries the structured export (one key per form question).
   const api = app.withTypeProvider<ZodTypeProvider>()
@@ -169,10 +256,20 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
 
   api.get(
     '/api/v1/referrals/:referralId/people/:personId/nrm-draft',
-    { config: { access: 'victim-facet:view' }, schema: { tags: ['nrm'], summary: 'Read a person’s NRM / Duty to Notify form draft, pre-filled from what Lantern knows (every read is audited)', params: Params } },
+    {
+      config: { access: 'victim-facet:view' },
+      schema: {
+        tags: ['nrm'],
+        summary:
+          'Read a person’s NRM / Duty to Notify form draft, pre-filled from what Lantern knows (every read is audited)',
+        params: Params,
+      },
+    },
     async (request) => {
       try {
-        return asJson(await drafts.view(request.params.referralId, request.params.personId, userOf(request), actorOf(request)))
+        return asJson(
+          await drafts.view(request.params.referralId, request.params.personId, userOf(request), actorOf(request)),
+        )
       } catch (error) {
         return notFound(error)
       }
@@ -185,9 +282,17 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
       config: { access: 'victim-facet:edit' },
       schema: {
         tags: ['nrm'],
-        summary: 'Save answers to a person’s NRM draft: merged in, an empty answer clears one; `version` must be the version read (null for a new draft)',
+        summary:
+          'Save answers to a person’s NRM draft: merged in, an empty answer clears one; `version` must be the version read (null for a new draft)',
         params: Params,
-        body: z.object({ version: z.int().min(1).nullable(), answers: z.record(z.string(), z.unknown()), section: z.string().max(40).nullable().optional(), complete: z.boolean().nullable().optional() }).strict(),
+        body: z
+          .object({
+            version: z.int().min(1).nullable(),
+            answers: z.record(z.string(), z.unknown()),
+            section: z.string().max(40).nullable().optional(),
+            complete: z.boolean().nullable().optional(),
+          })
+          .strict(),
       },
     },
     async (request, reply) => {
@@ -201,7 +306,10 @@ export function registerNrmDraftRoutes(app: FastifyInstance, deps: AppDeps, draf
             status: 400,
             type: 'urn:lantern:problem:invalid-nrm-draft',
             detail: 'Correct the answers listed in errors and send the request again. Nothing was saved.',
-            errors: Object.entries(error.errors).map(([key, detail]) => ({ pointer: key === 'section' ? '/section' : `/answers/${key}`, detail })),
+            errors: Object.entries(error.errors).map(([key, detail]) => ({
+              pointer: key === 'section' ? '/section' : `/answers/${key}`,
+              detail,
+            })),
           })
         }
         return notFound(error)

@@ -1,6 +1,18 @@
-import { FORM_ROUTES, ROUTE_TITLES, loadFormMapping, loadFormQuestions, type FormRoute, type MappingStatus } from './nrm.form.ts'
+import {
+  FORM_ROUTES,
+  ROUTE_TITLES,
+  loadFormMapping,
+  loadFormQuestions,
+  type FormRoute,
+  type MappingStatus,
+} from './nrm.form.ts'
 
-const STATUS_WORDS: Record<MappingStatus, string> = { captured: 'captured (NRM draft)', derived: 'derived', partly: 'partly', missing: 'missing' }
+const STATUS_WORDS: Record<MappingStatus, string> = {
+  captured: 'captured (NRM draft)',
+  derived: 'derived',
+  partly: 'partly',
+  missing: 'missing',
+}
 
 /** How many of a route's questions Lantern holds, by mapping status. */
 export function countsByRoute(): Record<FormRoute, Record<MappingStatus | 'total' | 'required', number>> {
@@ -9,7 +21,14 @@ export function countsByRoute(): Record<FormRoute, Record<MappingStatus | 'total
   const out = {} as Record<FormRoute, Record<MappingStatus | 'total' | 'required', number>>
   for (const route of FORM_ROUTES) {
     const mine = questions.filter((q) => q.routes.includes(route))
-    const counts = { captured: 0, derived: 0, partly: 0, missing: 0, total: mine.length, required: mine.filter((q) => q.requiredOn.includes(route)).length }
+    const counts = {
+      captured: 0,
+      derived: 0,
+      partly: 0,
+      missing: 0,
+      total: mine.length,
+      required: mine.filter((q) => q.requiredOn.includes(route)).length,
+    }
     for (const q of mine) counts[mapping[q.id]?.status ?? 'missing'] += 1
     out[route] = counts
   }
@@ -57,10 +76,17 @@ export function mappingMarkdown(): string {
   for (const s of sections) {
     const qs = questions.filter((q) => q.section === s.id)
     if (!qs.length) continue
-    lines.push(`## ${s.title}`, '', '| id | question | routes | required on | Lantern | status |', '|---|---|---|---|---|---|')
+    lines.push(
+      `## ${s.title}`,
+      '',
+      '| id | question | routes | required on | Lantern | status |',
+      '|---|---|---|---|---|---|',
+    )
     for (const q of qs) {
       const m = mapping[q.id]
-      lines.push(`| \`${q.id}\` | ${q.question} | ${q.routes.map(route).join(' ')} | ${q.requiredOn.map(route).join(' ') || '–'} | ${m?.field ? `\`${m.field}\`` : '–'} | ${STATUS_WORDS[m?.status ?? 'missing']} |`)
+      lines.push(
+        `| \`${q.id}\` | ${q.question} | ${q.routes.map(route).join(' ')} | ${q.requiredOn.map(route).join(' ') || '–'} | ${m?.field ? `\`${m.field}\`` : '–'} | ${STATUS_WORDS[m?.status ?? 'missing']} |`,
+      )
     }
     lines.push('')
   }

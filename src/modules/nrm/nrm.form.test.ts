@@ -2,7 +2,20 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT } from '#src/platform/paths.ts'
-import { answerForm, checkDraftAnswers, draftAnswerRows, DERIVATIONS, DRAFT_FIELDS, exportForm, FORM_ROUTES, isDraftKey, loadFormMapping, loadFormQuestions, routeFor, type FormContext } from './nrm.form.ts'
+import {
+  answerForm,
+  checkDraftAnswers,
+  draftAnswerRows,
+  DERIVATIONS,
+  DRAFT_FIELDS,
+  exportForm,
+  FORM_ROUTES,
+  isDraftKey,
+  loadFormMapping,
+  loadFormQuestions,
+  routeFor,
+  type FormContext,
+} from './nrm.form.ts'
 import { countsByRoute, mappingMarkdown } from './nrm.form-doc.ts'
 
 const { sections, questions } = loadFormQuestions()
@@ -45,7 +58,9 @@ describe('the NRM form’s questions and their mapping to Lantern', () => {
   })
 
   it('asks every draft question on the form once: no draft key without a question', () => {
-    const used = Object.values(mapping).filter((m) => m.field?.startsWith('draft.')).map((m) => m.field!.slice(6))
+    const used = Object.values(mapping)
+      .filter((m) => m.field?.startsWith('draft.'))
+      .map((m) => m.field!.slice(6))
     expect(new Set(used).size).toBe(used.length)
     expect([...used].sort()).toEqual(Object.keys(DRAFT_FIELDS).sort())
   })
@@ -73,20 +88,48 @@ describe('the NRM form’s questions and their mapping to Lantern', () => {
 
 describe('checking NRM draft answers', () => {
   it('accepts good answers, normalising countries to codes and clearing empty answers', () => {
-    const { answers, errors } = checkDraftAnswers({ laEmail: 'mash@example.org', laPhone: '0113 496 0456', overseasCountries: 'Albania, ro', stillInSituation: 'no', dependantCount: '2', whyNow: '' })
+    const { answers, errors } = checkDraftAnswers({
+      laEmail: 'mash@example.org',
+      laPhone: '0113 496 0456',
+      overseasCountries: 'Albania, ro',
+      stillInSituation: 'no',
+      dependantCount: '2',
+      whyNow: '',
+    })
     expect(errors).toEqual({})
-    expect(answers).toEqual({ laEmail: 'mash@example.org', laPhone: '0113 496 0456', overseasCountries: ['AL', 'RO'], stillInSituation: 'no', dependantCount: '2', whyNow: null })
+    expect(answers).toEqual({
+      laEmail: 'mash@example.org',
+      laPhone: '0113 496 0456',
+      overseasCountries: ['AL', 'RO'],
+      stillInSituation: 'no',
+      dependantCount: '2',
+      whyNow: null,
+    })
   })
 
   it('keeps exploitation sub-types from the list only', () => {
-    expect(checkDraftAnswers({ exploitationSubtypes: ['criminal-cannabis', 'labour-car-wash'] })).toEqual({ answers: { exploitationSubtypes: ['criminal-cannabis', 'labour-car-wash'] }, errors: {} })
-    expect(checkDraftAnswers({ exploitationSubtypes: ['criminal-cannabis', 'LABOUR'] }).errors.exploitationSubtypes).toContain('Not recognised: LABOUR')
+    expect(checkDraftAnswers({ exploitationSubtypes: ['criminal-cannabis', 'labour-car-wash'] })).toEqual({
+      answers: { exploitationSubtypes: ['criminal-cannabis', 'labour-car-wash'] },
+      errors: {},
+    })
+    expect(
+      checkDraftAnswers({ exploitationSubtypes: ['criminal-cannabis', 'LABOUR'] }).errors.exploitationSubtypes,
+    ).toContain('Not recognised: LABOUR')
   })
 
   it('gives a stored draft’s answers in words and in the form’s order, for a subject access bundle', () => {
-    const rows = draftAnswerRows({ answers: { whyNow: 'Police found her', laPhone: '0113 496 0456', stillInSituation: 'no', overseasCountries: ['AL'], unknownKey: 'x' }, completed: [] })
+    const rows = draftAnswerRows({
+      answers: {
+        whyNow: 'Police found her',
+        laPhone: '0113 496 0456',
+        stillInSituation: 'no',
+        overseasCountries: ['AL'],
+        unknownKey: 'x',
+      },
+      completed: [],
+    })
     expect(rows).toEqual([
-      ['What is the local authority contact\'s phone number?', '0113 496 0456'],
+      ["What is the local authority contact's phone number?", '0113 496 0456'],
       ['Are they still in the situation?', 'No'],
       ['Why are they disclosing or being referred now?', 'Police found her'],
       ['In which countries outside the UK did the exploitation happen?', 'Albania'],
@@ -95,8 +138,24 @@ describe('checking NRM draft answers', () => {
   })
 
   it('says what is wrong with each bad answer', () => {
-    const { errors } = checkDraftAnswers({ laEmail: 'not an email', laPhone: 'call me', overseasCountries: 'Atlantis', stillInSituation: 'maybe', dependantCount: 'two', favouriteColour: 'blue', whyNow: 'x'.repeat(2001) })
-    expect(Object.keys(errors).sort()).toEqual(['dependantCount', 'favouriteColour', 'laEmail', 'laPhone', 'overseasCountries', 'stillInSituation', 'whyNow'])
+    const { errors } = checkDraftAnswers({
+      laEmail: 'not an email',
+      laPhone: 'call me',
+      overseasCountries: 'Atlantis',
+      stillInSituation: 'maybe',
+      dependantCount: 'two',
+      favouriteColour: 'blue',
+      whyNow: 'x'.repeat(2001),
+    })
+    expect(Object.keys(errors).sort()).toEqual([
+      'dependantCount',
+      'favouriteColour',
+      'laEmail',
+      'laPhone',
+      'overseasCountries',
+      'stillInSituation',
+      'whyNow',
+    ])
     expect(errors.overseasCountries).toContain('Atlantis')
     expect(errors.favouriteColour).toBe('This is not a question on the NRM form')
   })
@@ -104,8 +163,26 @@ describe('checking NRM draft answers', () => {
 
 function context(overrides: Partial<FormContext> = {}): FormContext {
   const base: Omit<FormContext, 'route'> = {
-    subject: { name: 'Ardit Hoxha', names: ['Ardit Hoxha', 'Adi'], date_of_birth: null, approximate_age: 15, age_disputed: false, gender: 'male', nationalities: ['AL'], languages: ['sq', 'en'], reference: 'REF-1' },
-    referral: { reference: 'REF-1', received_at: new Date('2026-03-02T10:00:00Z'), summary: 'Boy found at a cannabis grow', exploitation_types: ['criminal'], county_lines: false, status: 'triaged', assigned_name: 'DC Priya Shah' },
+    subject: {
+      name: 'Ardit Hoxha',
+      names: ['Ardit Hoxha', 'Adi'],
+      date_of_birth: null,
+      approximate_age: 15,
+      age_disputed: false,
+      gender: 'male',
+      nationalities: ['AL'],
+      languages: ['sq', 'en'],
+      reference: 'REF-1',
+    },
+    referral: {
+      reference: 'REF-1',
+      received_at: new Date('2026-03-02T10:00:00Z'),
+      summary: 'Boy found at a cannabis grow',
+      exploitation_types: ['criminal'],
+      county_lines: false,
+      status: 'triaged',
+      assigned_name: 'DC Priya Shah',
+    },
     locations: [{ town: 'Hull', postcode: 'HU3 4AB', premises_type: 'residential', description: null }],
     others: [{ name: 'Besnik Kola', role: 'suspected-exploiter' }],
     screening: null,
@@ -123,7 +200,9 @@ describe('answering the form from what Lantern knows', () => {
     expect(ctx.route).toBe('child-nrm')
     const form = answerForm(ctx, { answers: {}, completed: [] })
     const missing = form.missing.map((q) => q.id)
-    expect(missing).toEqual(expect.arrayContaining(['la.name', 'la.phone', 'la.email', 'view.professional', 'nar.still']))
+    expect(missing).toEqual(
+      expect.arrayContaining(['la.name', 'la.phone', 'la.email', 'view.professional', 'nar.still']),
+    )
     expect(missing).not.toContain('con.decision')
     const out = exportForm(form)
     expect(out['exp.types']).toBe('Criminal exploitation')

@@ -10,16 +10,45 @@ import { createScreeningRules, createScreeningService } from '#src/modules/scree
 import { CONSENT_POINTS } from '#src/modules/screening/index.ts'
 import { createNrmService, type NrmEventKind } from './nrm.service.ts'
 
-type Candidate = { referral_id: string; person_id: string; assigned_to: string; age: number | null; date_of_birth: string | null; received_on: string }
+type Candidate = {
+  referral_id: string
+  person_id: string
+  assigned_to: string
+  age: number | null
+  date_of_birth: string | null
+  received_on: string
+}
 type Step = { kind: NrmEventKind; daysAgo: number; outcome?: string; by?: string; notes?: string }
 
 /**
  * One person for each NRM stage a team meets, so My work, the person's NRM page and the figures have something real on
  * first start. `age`: who the stage needs; `consent`: an adult's answer (a refusal routes them to the Duty to Notify).
  */
-const STAGES: { stage: string; age: 'adult' | 'child' | 'turning-18'; consent?: 'given' | 'refused'; submittedDaysAgo?: number; steps?: Step[]; dtnDaysAgo?: number; types: string[]; purpose: string }[] = [
-  { stage: 'awaiting reasonable grounds', age: 'adult', consent: 'given', submittedDaysAgo: 2, types: ['LABOUR'], purpose: 'Worked seven days a week at a hand car wash for food and a mattress; wages kept to pay a travel debt' },
-  { stage: 'reasonable grounds overdue', age: 'child', submittedDaysAgo: 20, types: ['CRIMINAL'], purpose: 'Made to hold and sell drugs for a line in another town' },
+const STAGES: {
+  stage: string
+  age: 'adult' | 'child' | 'turning-18'
+  consent?: 'given' | 'refused'
+  submittedDaysAgo?: number
+  steps?: Step[]
+  dtnDaysAgo?: number
+  types: string[]
+  purpose: string
+}[] = [
+  {
+    stage: 'awaiting reasonable grounds',
+    age: 'adult',
+    consent: 'given',
+    submittedDaysAgo: 2,
+    types: ['LABOUR'],
+    purpose: 'Worked seven days a week at a hand car wash for food and a mattress; wages kept to pay a travel debt',
+  },
+  {
+    stage: 'reasonable grounds overdue',
+    age: 'child',
+    submittedDaysAgo: 20,
+    types: ['CRIMINAL'],
+    purpose: 'Made to hold and sell drugs for a line in another town',
+  },
   {
     stage: 'recovery period',
     age: 'adult',
@@ -27,7 +56,8 @@ const STAGES: { stage: string; age: 'adult' | 'child' | 'turning-18'; consent?: 
     submittedDaysAgo: 30,
     steps: [{ kind: 'reasonable-grounds', daysAgo: 24, outcome: 'positive', by: 'SCA' }],
     types: ['SEXUAL'],
-    purpose: 'Moved between rented flats and advertised for sex online; her passport was kept by the man who brought her',
+    purpose:
+      'Moved between rented flats and advertised for sex online; her passport was kept by the man who brought her',
   },
   {
     stage: 'reconsideration awaited',
@@ -36,7 +66,12 @@ const STAGES: { stage: string; age: 'adult' | 'child' | 'turning-18'; consent?: 
     submittedDaysAgo: 60,
     steps: [
       { kind: 'reasonable-grounds', daysAgo: 54, outcome: 'negative', by: 'SCA' },
-      { kind: 'reconsideration-requested', daysAgo: 40, by: 'first-responder', notes: 'New evidence: the employer’s ledger of “debts” found at the address' },
+      {
+        kind: 'reconsideration-requested',
+        daysAgo: 40,
+        by: 'first-responder',
+        notes: 'New evidence: the employer’s ledger of “debts” found at the address',
+      },
     ],
     types: ['LABOUR'],
     purpose: 'Worked at a recycling yard under threat of being reported to the authorities',
@@ -46,7 +81,15 @@ const STAGES: { stage: string; age: 'adult' | 'child' | 'turning-18'; consent?: 
     age: 'adult',
     consent: 'given',
     submittedDaysAgo: 20,
-    steps: [{ kind: 'reasonable-grounds', daysAgo: 12, outcome: 'negative', by: 'SCA', notes: 'The decision letter says the account lacked detail about control' }],
+    steps: [
+      {
+        kind: 'reasonable-grounds',
+        daysAgo: 12,
+        outcome: 'negative',
+        by: 'SCA',
+        notes: 'The decision letter says the account lacked detail about control',
+      },
+    ],
     types: ['DOMESTIC_SERVITUDE'],
     purpose: 'Cared for a family’s children and house without pay, not allowed out alone',
   },
@@ -81,7 +124,11 @@ const STAGES: { stage: string; age: 'adult' | 'child' | 'turning-18'; consent?: 
     submittedDaysAgo: 90,
     steps: [
       { kind: 'reasonable-grounds', daysAgo: 84, outcome: 'positive', by: 'SCA' },
-      { kind: 'withdrawn', daysAgo: 50, notes: 'They asked to leave the NRM and return home; the support provider confirmed' },
+      {
+        kind: 'withdrawn',
+        daysAgo: 50,
+        notes: 'They asked to leave the NRM and return home; the support provider confirmed',
+      },
     ],
     types: ['SEXUAL'],
     purpose: 'Worked in a massage parlour to repay a debt to the woman who arranged her visa',
@@ -108,13 +155,38 @@ const STAGES: { stage: string; age: 'adult' | 'child' | 'turning-18'; consent?: 
     types: ['LABOUR'],
     purpose: 'Worked in a nail bar for a “boss” who held his identity documents',
   },
-  { stage: 'Duty to Notify sent', age: 'adult', consent: 'refused', dtnDaysAgo: 15, types: ['LABOUR'], purpose: 'Picked vegetables for a labour provider who charged for transport and housing beyond his wages' },
-  { stage: 'Duty to Notify to send', age: 'adult', consent: 'refused', types: ['SEXUAL'], purpose: 'Told to meet men at hotels booked by a man who kept the money' },
+  {
+    stage: 'Duty to Notify sent',
+    age: 'adult',
+    consent: 'refused',
+    dtnDaysAgo: 15,
+    types: ['LABOUR'],
+    purpose: 'Picked vegetables for a labour provider who charged for transport and housing beyond his wages',
+  },
+  {
+    stage: 'Duty to Notify to send',
+    age: 'adult',
+    consent: 'refused',
+    types: ['SEXUAL'],
+    purpose: 'Told to meet men at hotels booked by a man who kept the money',
+  },
 ]
 
 async function userOf(db: Db, id: string): Promise<CurrentUser> {
-  const row = await db.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions']).where('users.id', '=', id).executeTakeFirstOrThrow()
-  return { id: row.id, email: row.email, displayName: row.display_name, roleId: row.role_id, roleName: row.name, permissions: new Set(row.permissions as Permission[]) }
+  const row = await db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
+    .where('users.id', '=', id)
+    .executeTakeFirstOrThrow()
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    roleId: row.role_id,
+    roleName: row.name,
+    permissions: new Set(row.permissions as Permission[]),
+  }
 }
 
 const parts = (iso: string) => {
@@ -130,7 +202,9 @@ const parts = (iso: string) => {
  * Decisions are the competent authority's: Lantern records them as the team would from the decision letters.
  */
 export async function loadDemoNrmLifecycle(db: Db, options: { firstOfficerEmail?: string } = {}): Promise<number> {
-  const first = options.firstOfficerEmail ? await db.selectFrom('users').select('id').where('email', '=', options.firstOfficerEmail).executeTakeFirst() : undefined
+  const first = options.firstOfficerEmail
+    ? await db.selectFrom('users').select('id').where('email', '=', options.firstOfficerEmail).executeTakeFirst()
+    : undefined
   const { rows } = await sql<Candidate>`
     SELECT rs.referral_id, rs.person_id, r.assigned_to, p.approximate_age AS age, p.date_of_birth::text AS date_of_birth,
       (r.received_at AT TIME ZONE 'Europe/London')::date::text AS received_on
@@ -147,7 +221,8 @@ export async function loadDemoNrmLifecycle(db: Db, options: { firstOfficerEmail?
     LIMIT 400`.execute(db)
   const today = londonDate()
   const daysAgo = (n: number) => addCalendarDays(today, -n)
-  const ageOf = (c: Candidate) => (c.date_of_birth ? Number(today.slice(0, 4)) - Number(c.date_of_birth.slice(0, 4)) : c.age)
+  const ageOf = (c: Candidate) =>
+    c.date_of_birth ? Number(today.slice(0, 4)) - Number(c.date_of_birth.slice(0, 4)) : c.age
   const used = new Set<string>()
   const take = (test: (c: Candidate) => boolean) => {
     const found = rows.find((c) => !used.has(c.person_id) && !used.has(c.referral_id) && test(c))
@@ -181,11 +256,39 @@ export async function loadDemoNrmLifecycle(db: Db, options: { firstOfficerEmail?
     const screenedOn = daysAgo(screenedDaysAgo)
     const id = await screening.start(candidate.referral_id, candidate.person_id, actor)
     const dob = dateOfBirth ? parts(dateOfBirth) : null
-    await screening.saveSection(id, 'age', { dobDay: dob?.day ?? '', dobMonth: dob?.month ?? '', dobYear: dob?.year ?? '', age: dob ? '' : String(candidate.age ?? (stage.age === 'adult' ? 30 : 15)), claimedAge: '', ageDisputed: 'no', assessment: 'not_started' })
-    await screening.saveSection(id, 'encounter', { location: 'England', encounteredBy: 'police', detention: 'none', diplomaticHousehold: 'no', safeguardingConcern: 'yes' })
-    await screening.saveSection(id, 'travel', { arranged: 'yes', directions: ['within'], endedOnArrival: 'no', entryRoute: '' })
-    await screening.saveSection(id, 'exploitation', { purpose: stage.purpose, types: stage.types, countyLines: stage.types.includes('CRIMINAL') ? 'yes' : 'no', exploitedAsChild: stage.age === 'adult' ? 'no' : 'yes' })
-    await screening.saveSection(id, 'indicators', { indicators: ['debt'], means: ['threats', 'debt_bondage'], none: false })
+    await screening.saveSection(id, 'age', {
+      dobDay: dob?.day ?? '',
+      dobMonth: dob?.month ?? '',
+      dobYear: dob?.year ?? '',
+      age: dob ? '' : String(candidate.age ?? (stage.age === 'adult' ? 30 : 15)),
+      claimedAge: '',
+      ageDisputed: 'no',
+      assessment: 'not_started',
+    })
+    await screening.saveSection(id, 'encounter', {
+      location: 'England',
+      encounteredBy: 'police',
+      detention: 'none',
+      diplomaticHousehold: 'no',
+      safeguardingConcern: 'yes',
+    })
+    await screening.saveSection(id, 'travel', {
+      arranged: 'yes',
+      directions: ['within'],
+      endedOnArrival: 'no',
+      entryRoute: '',
+    })
+    await screening.saveSection(id, 'exploitation', {
+      purpose: stage.purpose,
+      types: stage.types,
+      countyLines: stage.types.includes('CRIMINAL') ? 'yes' : 'no',
+      exploitedAsChild: stage.age === 'adult' ? 'no' : 'yes',
+    })
+    await screening.saveSection(id, 'indicators', {
+      indicators: ['debt'],
+      means: ['threats', 'debt_bondage'],
+      none: false,
+    })
     if (stage.consent) {
       const on = parts(screenedOn)
       await screening.saveSection(id, 'consent', {
@@ -195,30 +298,67 @@ export async function loadDemoNrmLifecycle(db: Db, options: { firstOfficerEmail?
         interpreterUsed: 'no',
         interpreterLanguage: '',
         points: Object.keys(CONSENT_POINTS),
-        understanding: stage.consent === 'given' ? 'Said in their own words that a referral gets them support and somewhere safe, and that the Home Office decides.' : '',
+        understanding:
+          stage.consent === 'given'
+            ? 'Said in their own words that a referral gets them support and somewhere safe, and that the Home Office decides.'
+            : '',
       })
     }
-    await screening.saveSection(id, 'offence', { suspected: 'no', offence: '', compelled: '', noAlternative: '', directConsequence: '' })
+    await screening.saveSection(id, 'offence', {
+      suspected: 'no',
+      offence: '',
+      compelled: '',
+      noAlternative: '',
+      directConsequence: '',
+    })
     await screening.confirm(id, { overrideRoute: null, reason: null }, actor)
     // The synthetic history happened months ago: the screening is dated the day before the referral, as it was done.
     const when = new Date(`${screenedOn}T11:00:00Z`)
-    await sql`UPDATE screenings SET created_at = ${when}, confirmed_at = ${when}, updated_at = ${when} WHERE id = ${id}::uuid`.execute(db)
+    await sql`UPDATE screenings SET created_at = ${when}, confirmed_at = ${when}, updated_at = ${when} WHERE id = ${id}::uuid`.execute(
+      db,
+    )
 
     if (stage.submittedDaysAgo !== undefined) {
       // Referrals made before the form was prepared in Lantern: the officer completed them on the Home Office service.
       const { id: nrmId } = await nrm.submit(
         candidate.referral_id,
         candidate.person_id,
-        { submittedOn: daysAgo(stage.submittedDaysAgo), nrmReference: `NRM-${daysAgo(stage.submittedDaysAgo).replaceAll('-', '')}-${String(100 + made)}`, firstResponderOrganisation: 'Police', competentAuthority: null, completedElsewhere: true },
+        {
+          submittedOn: daysAgo(stage.submittedDaysAgo),
+          nrmReference: `NRM-${daysAgo(stage.submittedDaysAgo).replaceAll('-', '')}-${String(100 + made)}`,
+          firstResponderOrganisation: 'Police',
+          competentAuthority: null,
+          completedElsewhere: true,
+        },
         officer,
         actor,
       )
       for (const step of stage.steps ?? []) {
-        await nrm.recordEvent(nrmId, { kind: step.kind, occurredOn: daysAgo(step.daysAgo), outcome: step.outcome ?? null, decidedBy: step.by ?? null, notes: step.notes ?? null }, officer, actor)
+        await nrm.recordEvent(
+          nrmId,
+          {
+            kind: step.kind,
+            occurredOn: daysAgo(step.daysAgo),
+            outcome: step.outcome ?? null,
+            decidedBy: step.by ?? null,
+            notes: step.notes ?? null,
+          },
+          officer,
+          actor,
+        )
       }
     }
     if (stage.dtnDaysAgo !== undefined) {
-      await nrm.submitDtn(candidate.referral_id, candidate.person_id, { submittedOn: daysAgo(stage.dtnDaysAgo), reference: `DTN-${daysAgo(stage.dtnDaysAgo).replaceAll('-', '')}`, exploitationLocation: 'uk-only' }, actor)
+      await nrm.submitDtn(
+        candidate.referral_id,
+        candidate.person_id,
+        {
+          submittedOn: daysAgo(stage.dtnDaysAgo),
+          reference: `DTN-${daysAgo(stage.dtnDaysAgo).replaceAll('-', '')}`,
+          exploitationLocation: 'uk-only',
+        },
+        actor,
+      )
     }
     made++
   }

@@ -48,8 +48,10 @@ const DECIDED_BY_IN_HISTORY: Record<string, string> = {
 }
 
 function workLabel(item: { kind: WorkItemKind; outcome: string | null; due_on: string | null }, today: string): string {
-  if (item.kind === 'awaiting-cg' && item.due_on !== null && item.due_on < today) return 'Conclusive grounds decision awaited (the minimum recovery period has ended)'
-  if (item.kind === 'move-on') return `${item.outcome === 'positive' ? 'Positive' : 'Negative'} conclusive grounds decision: move-on support ends`
+  if (item.kind === 'awaiting-cg' && item.due_on !== null && item.due_on < today)
+    return 'Conclusive grounds decision awaited (the minimum recovery period has ended)'
+  if (item.kind === 'move-on')
+    return `${item.outcome === 'positive' ? 'Positive' : 'Negative'} conclusive grounds decision: move-on support ends`
   return WORK_LABELS[item.kind]
 }
 
@@ -76,7 +78,13 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     }
   }
 
-  async function show(request: FastifyRequest<{ Params: PersonParams }>, reply: FastifyReply, errors: FieldErrors = {}, values: Body = {}, formName: string | null = null) {
+  async function show(
+    request: FastifyRequest<{ Params: PersonParams }>,
+    reply: FastifyReply,
+    errors: FieldErrors = {},
+    values: Body = {},
+    formName: string | null = null,
+  ) {
     if (!(await guardVictimFacet(db, request, reply, params(request).personId))) return reply
     const facet = await facetOrNotFound(request)
     const { referralId, personId } = params(request)
@@ -88,32 +96,56 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     const access = await victimSideAccess(db, userOf(request), personId)
     // Whether the form prepared here is ready to send: the submission is recorded against it.
     const nrmRoute = route === 'NRM' || route === 'NRM_AND_CHILD_SAFEGUARDING'
-    const form = access.canEdit && nrmRoute && facet.nrmReferrals.length === 0 ? await drafts.view(referralId, personId, userOf(request), actorOf(request), { audit: false }) : null
+    const form =
+      access.canEdit && nrmRoute && facet.nrmReferrals.length === 0
+        ? await drafts.view(referralId, personId, userOf(request), actorOf(request), { audit: false })
+        : null
     return reply.page('nrm/views/facet.njk', {
       pageTitle: `${facet.subject.name ?? 'Person'}: screening, consent and NRM`,
       referralId,
       personId,
       subject: facet.subject,
-      confirmed: confirmed ? { ...confirmed, routeLabel: ROUTE_LABELS[route as Route], confirmedOn: formatDate(confirmed.confirmed_at) } : null,
+      confirmed: confirmed
+        ? { ...confirmed, routeLabel: ROUTE_LABELS[route as Route], confirmedOn: formatDate(confirmed.confirmed_at) }
+        : null,
       drafts: facet.screenings.filter((s) => s.status === 'draft'),
       outcome,
       nrmRoute,
-      form: form ? { ready: form.ready, missing: form.missing.length, homeOfficeNrmReference: typeof form.answers.homeOfficeNrmReference === 'string' ? form.answers.homeOfficeNrmReference : '' } : null,
+      form: form
+        ? {
+            ready: form.ready,
+            missing: form.missing.length,
+            homeOfficeNrmReference:
+              typeof form.answers.homeOfficeNrmReference === 'string' ? form.answers.homeOfficeNrmReference : '',
+          }
+        : null,
       dtnRoute: route === 'DUTY_TO_NOTIFY',
       needsAuthorityChoice: outcome?.competent_authority === 'SCA_OR_LA_PILOT',
       consents: facet.consents.map((c) => ({ ...c, on: formatDate(c.recorded_on) })),
       nrmReferrals: facet.nrmReferrals.map((n) => ({
         ...n,
         submitted: formatDate(n.submitted_on),
-        authority: n.competent_authority ? (COMPETENT_AUTHORITIES[n.competent_authority as keyof typeof COMPETENT_AUTHORITIES] ?? n.competent_authority) : 'Not recorded',
+        authority: n.competent_authority
+          ? (COMPETENT_AUTHORITIES[n.competent_authority as keyof typeof COMPETENT_AUTHORITIES] ??
+            n.competent_authority)
+          : 'Not recorded',
         moveOnEnds: n.stage.moveOnEnds ? formatDate(n.stage.moveOnEnds) : null,
         rgDue: formatDate(n.rg_due_on),
         recoveryEnds: n.stage.recoveryPeriodEnds ? formatDate(n.stage.recoveryPeriodEnds) : null,
-        events: n.events.map((e) => ({ ...e, label: NRM_EVENT_KINDS[e.kind as NrmEventKind] ?? e.kind, on: formatDate(e.occurred_on), by: e.decided_by ? (DECIDED_BY_IN_HISTORY[e.decided_by] ?? `by ${e.decided_by}`) : null })),
+        events: n.events.map((e) => ({
+          ...e,
+          label: NRM_EVENT_KINDS[e.kind as NrmEventKind] ?? e.kind,
+          on: formatDate(e.occurred_on),
+          by: e.decided_by ? (DECIDED_BY_IN_HISTORY[e.decided_by] ?? `by ${e.decided_by}`) : null,
+        })),
       })),
       dtn: facet.dtn.map((d) => ({ ...d, submitted: formatDate(d.submitted_on) })),
       crimeReferences: facet.crimeReferences,
-      eventKinds: Object.entries(NRM_EVENT_KINDS).map(([value, text]) => ({ value, text, selected: values.kind === value })),
+      eventKinds: Object.entries(NRM_EVENT_KINDS).map(([value, text]) => ({
+        value,
+        text,
+        selected: values.kind === value,
+      })),
       authorities: Object.entries(DECIDED_BY).map(([value, text]) => ({ value, text })),
       canEdit: access.canEdit,
       canScreen: access.canEdit && can(request.user, 'screening:assess'),
@@ -129,41 +161,65 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
   const view = { config: { access: 'victim-facet:view' as const } }
   const edit = { config: { access: 'victim-facet:edit' as const } }
 
-  app.get<{ Params: PersonParams }>('/referrals/:referralId/people/:personId/nrm', view, (request, reply) => show(request, reply))
+  app.get<{ Params: PersonParams }>('/referrals/:referralId/people/:personId/nrm', view, (request, reply) =>
+    show(request, reply),
+  )
 
   /** The dates of NRM events are required and cannot be in the future. */
-  const readDate = (body: Body, prefix: string, label: string, errors: FieldErrors) => readDateInput(body, prefix, label, { required: true, notInFuture: true }, errors)
+  const readDate = (body: Body, prefix: string, label: string, errors: FieldErrors) =>
+    readDateInput(body, prefix, label, { required: true, notInFuture: true }, errors)
 
-  app.post<{ Params: PersonParams; Body: Body }>('/referrals/:referralId/people/:personId/nrm-referrals', edit, async (request, reply) => {
-    const { referralId, personId } = params(request)
-    if (!(await guardVictimFacet(db, request, reply, personId))) return reply
-    const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const submittedOn = readDate(body, 'submittedOn', 'Date submitted', errors)
-    const organisation = asString(body.firstResponderOrganisation).trim()
-    if (!organisation) errors.firstResponderOrganisation = 'Enter the first responder organisation that submitted the referral'
-    if (organisation.length > 200) errors.firstResponderOrganisation = 'Organisation must be 200 characters or fewer'
-    const reference = asString(body.nrmReference).trim()
-    if (reference.length > 60) errors.nrmReference = 'NRM reference must be 60 characters or fewer'
-    const authority = asString(body.competentAuthority)
-    if (authority && !Object.hasOwn(COMPETENT_AUTHORITIES, authority)) errors.competentAuthority = 'Select the competent authority from the list'
-    if (Object.keys(errors).length > 0 || !submittedOn) return show(request, reply.code(400), errors, body, 'nrm')
-    try {
-      const completedElsewhere = asString(body.completedElsewhere) === 'yes'
-      const result = await nrm.submit(
-        referralId,
-        personId,
-        { submittedOn, nrmReference: reference || null, firstResponderOrganisation: organisation, competentAuthority: (authority || null) as 'SCA' | 'IECA' | 'LA_PILOT' | null, completedElsewhere },
-        userOf(request),
-        actorOf(request),
-      )
-      await request.flash(`NRM referral recorded. Reasonable grounds decision due ${formatDate(result.rgDueOn)}${result.warning ? `. ${result.warning}` : ''}`)
-    } catch (error) {
-      if (error instanceof NrmError && error.code !== 'not-found') return show(request, reply.code(error.status), { [error.field ?? 'submittedOn-day']: error.message }, body, 'nrm')
-      throw error
-    }
-    return reply.redirect(`/referrals/${referralId}/people/${personId}/nrm`, 303)
-  })
+  app.post<{ Params: PersonParams; Body: Body }>(
+    '/referrals/:referralId/people/:personId/nrm-referrals',
+    edit,
+    async (request, reply) => {
+      const { referralId, personId } = params(request)
+      if (!(await guardVictimFacet(db, request, reply, personId))) return reply
+      const body = request.body ?? {}
+      const errors: FieldErrors = {}
+      const submittedOn = readDate(body, 'submittedOn', 'Date submitted', errors)
+      const organisation = asString(body.firstResponderOrganisation).trim()
+      if (!organisation)
+        errors.firstResponderOrganisation = 'Enter the first responder organisation that submitted the referral'
+      if (organisation.length > 200) errors.firstResponderOrganisation = 'Organisation must be 200 characters or fewer'
+      const reference = asString(body.nrmReference).trim()
+      if (reference.length > 60) errors.nrmReference = 'NRM reference must be 60 characters or fewer'
+      const authority = asString(body.competentAuthority)
+      if (authority && !Object.hasOwn(COMPETENT_AUTHORITIES, authority))
+        errors.competentAuthority = 'Select the competent authority from the list'
+      if (Object.keys(errors).length > 0 || !submittedOn) return show(request, reply.code(400), errors, body, 'nrm')
+      try {
+        const completedElsewhere = asString(body.completedElsewhere) === 'yes'
+        const result = await nrm.submit(
+          referralId,
+          personId,
+          {
+            submittedOn,
+            nrmReference: reference || null,
+            firstResponderOrganisation: organisation,
+            competentAuthority: (authority || null) as 'SCA' | 'IECA' | 'LA_PILOT' | null,
+            completedElsewhere,
+          },
+          userOf(request),
+          actorOf(request),
+        )
+        await request.flash(
+          `NRM referral recorded. Reasonable grounds decision due ${formatDate(result.rgDueOn)}${result.warning ? `. ${result.warning}` : ''}`,
+        )
+      } catch (error) {
+        if (error instanceof NrmError && error.code !== 'not-found')
+          return show(
+            request,
+            reply.code(error.status),
+            { [error.field ?? 'submittedOn-day']: error.message },
+            body,
+            'nrm',
+          )
+        throw error
+      }
+      return reply.redirect(`/referrals/${referralId}/people/${personId}/nrm`, 303)
+    },
+  )
 
   app.post<{ Params: { id: string }; Body: Body }>('/nrm-referrals/:id/events', edit, async (request, reply) => {
     if (!isUuid(request.params.id)) throw new NotFoundError()
@@ -172,7 +228,14 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     const personId = asString(body.personId)
     if (!isUuid(referralId) || !isUuid(personId)) throw new NotFoundError()
     if (!(await guardVictimFacet(db, request, reply, personId))) return reply
-    const again = (code: number, errors: FieldErrors) => show({ ...request, params: { referralId, personId } } as FastifyRequest<{ Params: PersonParams }>, reply.code(code), errors, body, `event-${request.params.id}`)
+    const again = (code: number, errors: FieldErrors) =>
+      show(
+        { ...request, params: { referralId, personId } } as FastifyRequest<{ Params: PersonParams }>,
+        reply.code(code),
+        errors,
+        body,
+        `event-${request.params.id}`,
+      )
     const errors: FieldErrors = {}
     const kind = asString(body.kind) as NrmEventKind
     if (!Object.hasOwn(NRM_EVENT_KINDS, kind)) errors.kind = 'Select what happened'
@@ -181,9 +244,22 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     if (notes.length > 2000) errors.notes = 'Notes must be 2,000 characters or fewer'
     if (Object.keys(errors).length > 0 || !occurredOn) return again(400, errors)
     try {
-      await nrm.recordEvent(request.params.id, { kind, occurredOn, outcome: asString(body.outcome) || null, decidedBy: asString(body.decidedBy).trim() || null, notes: notes || null }, userOf(request), actorOf(request), { referralId, personId })
+      await nrm.recordEvent(
+        request.params.id,
+        {
+          kind,
+          occurredOn,
+          outcome: asString(body.outcome) || null,
+          decidedBy: asString(body.decidedBy).trim() || null,
+          notes: notes || null,
+        },
+        userOf(request),
+        actorOf(request),
+        { referralId, personId },
+      )
     } catch (error) {
-      if (error instanceof NrmError && error.code !== 'not-found') return again(error.status, { [error.field ?? 'kind']: error.message })
+      if (error instanceof NrmError && error.code !== 'not-found')
+        return again(error.status, { [error.field ?? 'kind']: error.message })
       if (error instanceof NrmError) throw new NotFoundError(error.message)
       throw error
     }
@@ -191,68 +267,110 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     return reply.redirect(`/referrals/${referralId}/people/${personId}/nrm`, 303)
   })
 
-  app.post<{ Params: PersonParams; Body: Body }>('/referrals/:referralId/people/:personId/dtn-submissions', edit, async (request, reply) => {
-    const { referralId, personId } = params(request)
-    if (!(await guardVictimFacet(db, request, reply, personId))) return reply
-    const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const submittedOn = readDate(body, 'dtnSubmittedOn', 'Date submitted', errors)
-    const location = asString(body.exploitationLocation)
-    if (!['uk-only', 'overseas-only', 'both', 'unknown'].includes(location)) errors.exploitationLocation = 'Select where the exploitation happened'
-    const reference = asString(body.dtnReference).trim()
-    if (reference.length > 60) errors.dtnReference = 'Reference must be 60 characters or fewer'
-    if (Object.keys(errors).length > 0 || !submittedOn) return show(request, reply.code(400), errors, body, 'dtn')
-    try {
-      await nrm.submitDtn(referralId, personId, { submittedOn, reference: reference || null, exploitationLocation: location as 'uk-only' }, actorOf(request))
-    } catch (error) {
-      if (error instanceof NrmError && error.code !== 'not-found') return show(request, reply.code(error.status), { dtnReference: error.message }, body, 'dtn')
-      throw error
-    }
-    await request.flash('Duty to Notify recorded')
-    return reply.redirect(`/referrals/${referralId}/people/${personId}/nrm`, 303)
-  })
+  app.post<{ Params: PersonParams; Body: Body }>(
+    '/referrals/:referralId/people/:personId/dtn-submissions',
+    edit,
+    async (request, reply) => {
+      const { referralId, personId } = params(request)
+      if (!(await guardVictimFacet(db, request, reply, personId))) return reply
+      const body = request.body ?? {}
+      const errors: FieldErrors = {}
+      const submittedOn = readDate(body, 'dtnSubmittedOn', 'Date submitted', errors)
+      const location = asString(body.exploitationLocation)
+      if (!['uk-only', 'overseas-only', 'both', 'unknown'].includes(location))
+        errors.exploitationLocation = 'Select where the exploitation happened'
+      const reference = asString(body.dtnReference).trim()
+      if (reference.length > 60) errors.dtnReference = 'Reference must be 60 characters or fewer'
+      if (Object.keys(errors).length > 0 || !submittedOn) return show(request, reply.code(400), errors, body, 'dtn')
+      try {
+        await nrm.submitDtn(
+          referralId,
+          personId,
+          { submittedOn, reference: reference || null, exploitationLocation: location as 'uk-only' },
+          actorOf(request),
+        )
+      } catch (error) {
+        if (error instanceof NrmError && error.code !== 'not-found')
+          return show(request, reply.code(error.status), { dtnReference: error.message }, body, 'dtn')
+        throw error
+      }
+      await request.flash('Duty to Notify recorded')
+      return reply.redirect(`/referrals/${referralId}/people/${personId}/nrm`, 303)
+    },
+  )
 
-  app.get<{ Params: PersonParams }>('/referrals/:referralId/people/:personId/nrm-summary.pdf', view, async (request, reply) => {
-    if (!(await guardVictimFacet(db, request, reply, params(request).personId))) return reply
-    const facet = await facetOrNotFound(request)
-    const confirmed = facet.confirmed
-    if (!confirmed) throw new NotFoundError('Confirm a screening before downloading the NRM summary')
-    const consent = facet.consents.find((c) => c.purpose === 'nrm-referral') ?? null
-    const draft = await drafts.view(params(request).referralId, params(request).personId, userOf(request), actorOf(request), { audit: false })
-    const latestNrm = facet.nrmReferrals[0] ?? null
-    const pdf = await nrmSummaryPdf({
-      reference: facet.subject.reference,
-      person: {
-        name: facet.subject.name,
-        otherNames: facet.subject.names.slice(1),
-        dateOfBirth: facet.subject.date_of_birth,
-        approximateAge: facet.subject.approximate_age,
-        gender: GENDERS.label(facet.subject.gender),
-        nationalities: facet.subject.nationalities,
-      },
-      screening: {
-        outcome: confirmed.outcome as unknown as Assessment,
-        answers: confirmed.answers as ScreeningAnswers,
-        confirmedRoute: confirmed.confirmed_route ? ROUTE_LABELS[confirmed.confirmed_route as Route] : null,
-        suggestedRoute: ROUTE_LABELS[(confirmed.outcome as unknown as Assessment).route as Route] ?? null,
-        overridden: confirmed.overridden,
-        overrideReason: confirmed.override_reason,
-        confirmedAt: confirmed.confirmed_at,
-        confirmedBy: confirmed.confirmed_by_name,
-      },
-      consent: consent
-        ? { decision: consent.decision, recordedOn: consent.recorded_on, explainedBy: consent.explained_by, interpreterLanguage: consent.interpreter_used ? consent.interpreter_language : null, pointsExplained: consent.points_explained, understanding: consent.understanding }
-        : null,
-      form: {
-        routeTitle: draft.routeTitle,
-        sections: draft.sections.map((s) => ({ title: s.title, rows: s.questions.filter((q) => q.answer).map((q) => ({ question: q.question, answer: q.answer! })) })),
-        missing: draft.missing.map((q) => q.question),
-      },
-      nrm: latestNrm ? { submittedOn: latestNrm.submitted_on, nrmReference: latestNrm.nrm_reference, firstResponderOrganisation: latestNrm.first_responder_organisation, rgDueOn: latestNrm.rg_due_on, competentAuthority: latestNrm.competent_authority } : null,
-    })
-    await nrm.recordDownload(actorOf(request), params(request).personId, 'nrm-summary')
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename="nrm-summary-${facet.subject.reference}.pdf"`).send(pdf)
-  })
+  app.get<{ Params: PersonParams }>(
+    '/referrals/:referralId/people/:personId/nrm-summary.pdf',
+    view,
+    async (request, reply) => {
+      if (!(await guardVictimFacet(db, request, reply, params(request).personId))) return reply
+      const facet = await facetOrNotFound(request)
+      const confirmed = facet.confirmed
+      if (!confirmed) throw new NotFoundError('Confirm a screening before downloading the NRM summary')
+      const consent = facet.consents.find((c) => c.purpose === 'nrm-referral') ?? null
+      const draft = await drafts.view(
+        params(request).referralId,
+        params(request).personId,
+        userOf(request),
+        actorOf(request),
+        { audit: false },
+      )
+      const latestNrm = facet.nrmReferrals[0] ?? null
+      const pdf = await nrmSummaryPdf({
+        reference: facet.subject.reference,
+        person: {
+          name: facet.subject.name,
+          otherNames: facet.subject.names.slice(1),
+          dateOfBirth: facet.subject.date_of_birth,
+          approximateAge: facet.subject.approximate_age,
+          gender: GENDERS.label(facet.subject.gender),
+          nationalities: facet.subject.nationalities,
+        },
+        screening: {
+          outcome: confirmed.outcome as unknown as Assessment,
+          answers: confirmed.answers as ScreeningAnswers,
+          confirmedRoute: confirmed.confirmed_route ? ROUTE_LABELS[confirmed.confirmed_route as Route] : null,
+          suggestedRoute: ROUTE_LABELS[(confirmed.outcome as unknown as Assessment).route as Route] ?? null,
+          overridden: confirmed.overridden,
+          overrideReason: confirmed.override_reason,
+          confirmedAt: confirmed.confirmed_at,
+          confirmedBy: confirmed.confirmed_by_name,
+        },
+        consent: consent
+          ? {
+              decision: consent.decision,
+              recordedOn: consent.recorded_on,
+              explainedBy: consent.explained_by,
+              interpreterLanguage: consent.interpreter_used ? consent.interpreter_language : null,
+              pointsExplained: consent.points_explained,
+              understanding: consent.understanding,
+            }
+          : null,
+        form: {
+          routeTitle: draft.routeTitle,
+          sections: draft.sections.map((s) => ({
+            title: s.title,
+            rows: s.questions.filter((q) => q.answer).map((q) => ({ question: q.question, answer: q.answer! })),
+          })),
+          missing: draft.missing.map((q) => q.question),
+        },
+        nrm: latestNrm
+          ? {
+              submittedOn: latestNrm.submitted_on,
+              nrmReference: latestNrm.nrm_reference,
+              firstResponderOrganisation: latestNrm.first_responder_organisation,
+              rgDueOn: latestNrm.rg_due_on,
+              competentAuthority: latestNrm.competent_authority,
+            }
+          : null,
+      })
+      await nrm.recordDownload(actorOf(request), params(request).personId, 'nrm-summary')
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="nrm-summary-${facet.subject.reference}.pdf"`)
+        .send(pdf)
+    },
+  )
 
   app.get<{ Params: { id: string } }>('/dtn-submissions/:id/summary.pdf', view, async (request, reply) => {
     if (!isUuid(request.params.id)) throw new NotFoundError()
@@ -276,47 +394,78 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
       exploitationLocation: row.exploitation_location,
     })
     await nrm.recordDownload(actorOf(request), row.person_id ?? row.referral_id, 'dtn-summary')
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename="duty-to-notify-${row.submitted_on}.pdf"`).send(pdf)
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="duty-to-notify-${row.submitted_on}.pdf"`)
+      .send(pdf)
   })
 
   // Everyone signed in has a work list: NRM steps for those who work victims' cases, tasks for all.
-  app.get<{ Querystring: { show?: string } }>('/my-work', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const supervisor = can(request.user, 'team:supervise')
-    const everyone = supervisor && request.query.show !== 'mine'
-    const items = can(request.user, 'victim-facet:view') ? await nrm.workItems(userOf(request).id, everyone, actorOf(request)) : []
-    const tasks = can(request.user, 'case:view') ? await services.cases.openTasks(userOf(request), everyone) : []
-    const overdueActions = await services.safeguarding.overdueActions(userOf(request).id, everyone)
-    // An ISA's victims: those a supervisor assigned them to support, each with their safeguarding plan.
-    const supported = can(request.user, 'victim-facet:view') ? await services.supportWorkers.supportedBy(userOf(request), actorOf(request)) : []
-    // Support work due: referrals out with no answer past their follow-up date, and safeguarding reviews coming up,
-    // for the victims the user holds a duty to (the whole team's in a supervisor's team view).
-    const worksSupport = can(request.user, 'victim-facet:view') && can(request.user, 'safeguarding-plan:edit')
-    const stalled = worksSupport ? await services.support.stalledReferrals(userOf(request), everyone, actorOf(request)) : []
-    const reviews = worksSupport ? await services.safeguarding.reviewsDue(userOf(request), everyone, config.supportReviewLookaheadDays, actorOf(request)) : []
-    const today = londonDate()
-    return reply.page('nrm/views/my-work.njk', {
-      pageTitle: 'My work',
-      supervisor,
-      everyone,
-      items: items.map((i) => ({
-        ...i,
-        label: workLabel(i, today),
-        due: i.due_on ? formatDate(i.due_on) : null,
-        // Only a step someone must take by a date can be overdue: a recovery period or move-on simply ends.
-        overdue: i.due_on !== null && i.due_on < today && (i.kind === 'rg-due' || i.kind === 'consent-at-18'),
-        href: `/referrals/${i.referral_id}/people/${i.person_id}/nrm`,
-      })),
-      tasks: tasks.map((t) => ({ ...t, due: t.due_on ? formatDate(t.due_on) : null, overdue: t.due_on !== null && t.due_on < today })),
-      safeguardingActions: overdueActions.map((a) => ({ ...a, due: formatDate(a.due_on), href: a.person_id ? `/people/${a.person_id}/safeguarding-plan` : a.meeting_id ? `/hub-meetings/${a.meeting_id}` : null })),
-      supported: supported.map((p) => ({ ...p, since: formatDate(p.assigned_at) })),
-      worksSupport,
-      reviewLookahead: config.supportReviewLookaheadDays,
-      stalled: stalled.map((r) => ({ ...r, made: formatDate(r.made_on), followUp: formatDate(r.follow_up_on) })),
-      reviews: reviews.map((r) => ({ ...r, due: formatDate(r.due_on), overdue: r.due_on < today })),
-      showSupported: supported.length > 0 || isSupportWorker(request.user),
-      // The owner of an action may close it (the safeguarding service decides); the route needs plan work.
-      canCloseActions: can(request.user, 'safeguarding-plan:edit'),
-    })
-  })
+  app.get<{ Querystring: { show?: string } }>(
+    '/my-work',
+    { config: { access: 'signed-in' } },
+    async (request, reply) => {
+      const supervisor = can(request.user, 'team:supervise')
+      const everyone = supervisor && request.query.show !== 'mine'
+      const items = can(request.user, 'victim-facet:view')
+        ? await nrm.workItems(userOf(request).id, everyone, actorOf(request))
+        : []
+      const tasks = can(request.user, 'case:view') ? await services.cases.openTasks(userOf(request), everyone) : []
+      const overdueActions = await services.safeguarding.overdueActions(userOf(request).id, everyone)
+      // An ISA's victims: those a supervisor assigned them to support, each with their safeguarding plan.
+      const supported = can(request.user, 'victim-facet:view')
+        ? await services.supportWorkers.supportedBy(userOf(request), actorOf(request))
+        : []
+      // Support work due: referrals out with no answer past their follow-up date, and safeguarding reviews coming up,
+      // for the victims the user holds a duty to (the whole team's in a supervisor's team view).
+      const worksSupport = can(request.user, 'victim-facet:view') && can(request.user, 'safeguarding-plan:edit')
+      const stalled = worksSupport
+        ? await services.support.stalledReferrals(userOf(request), everyone, actorOf(request))
+        : []
+      const reviews = worksSupport
+        ? await services.safeguarding.reviewsDue(
+            userOf(request),
+            everyone,
+            config.supportReviewLookaheadDays,
+            actorOf(request),
+          )
+        : []
+      const today = londonDate()
+      return reply.page('nrm/views/my-work.njk', {
+        pageTitle: 'My work',
+        supervisor,
+        everyone,
+        items: items.map((i) => ({
+          ...i,
+          label: workLabel(i, today),
+          due: i.due_on ? formatDate(i.due_on) : null,
+          // Only a step someone must take by a date can be overdue: a recovery period or move-on simply ends.
+          overdue: i.due_on !== null && i.due_on < today && (i.kind === 'rg-due' || i.kind === 'consent-at-18'),
+          href: `/referrals/${i.referral_id}/people/${i.person_id}/nrm`,
+        })),
+        tasks: tasks.map((t) => ({
+          ...t,
+          due: t.due_on ? formatDate(t.due_on) : null,
+          overdue: t.due_on !== null && t.due_on < today,
+        })),
+        safeguardingActions: overdueActions.map((a) => ({
+          ...a,
+          due: formatDate(a.due_on),
+          href: a.person_id
+            ? `/people/${a.person_id}/safeguarding-plan`
+            : a.meeting_id
+              ? `/hub-meetings/${a.meeting_id}`
+              : null,
+        })),
+        supported: supported.map((p) => ({ ...p, since: formatDate(p.assigned_at) })),
+        worksSupport,
+        reviewLookahead: config.supportReviewLookaheadDays,
+        stalled: stalled.map((r) => ({ ...r, made: formatDate(r.made_on), followUp: formatDate(r.follow_up_on) })),
+        reviews: reviews.map((r) => ({ ...r, due: formatDate(r.due_on), overdue: r.due_on < today })),
+        showSupported: supported.length > 0 || isSupportWorker(request.user),
+        // The owner of an action may close it (the safeguarding service decides); the route needs plan work.
+        canCloseActions: can(request.user, 'safeguarding-plan:edit'),
+      })
+    },
+  )
 }
-

@@ -2,12 +2,35 @@ import { sql, type RawBuilder } from 'kysely'
 import type { Queryable, Row } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/index.ts'
 
-export type NrmReferralRow = Pick<Row<'nrm_referrals'>, 'id' | 'person_id' | 'referral_id' | 'screening_id' | 'nation' | 'submitted_on' | 'nrm_reference' | 'first_responder_organisation' | 'competent_authority' | 'child_at_referral' | 'rg_due_on' | 'created_at'>
+export type NrmReferralRow = Pick<
+  Row<'nrm_referrals'>,
+  | 'id'
+  | 'person_id'
+  | 'referral_id'
+  | 'screening_id'
+  | 'nation'
+  | 'submitted_on'
+  | 'nrm_reference'
+  | 'first_responder_organisation'
+  | 'competent_authority'
+  | 'child_at_referral'
+  | 'rg_due_on'
+  | 'created_at'
+>
 
-export type NrmEventRow = Pick<Row<'nrm_events'>, 'id' | 'nrm_referral_id' | 'kind' | 'occurred_on' | 'outcome' | 'decided_by' | 'notes' | 'recorded_at'> & { recorded_by_name: string | null }
+export type NrmEventRow = Pick<
+  Row<'nrm_events'>,
+  'id' | 'nrm_referral_id' | 'kind' | 'occurred_on' | 'outcome' | 'decided_by' | 'notes' | 'recorded_at'
+> & { recorded_by_name: string | null }
 
 export async function listNrmReferrals(db: Queryable, referralId: string, personId: string): Promise<NrmReferralRow[]> {
-  return db.selectFrom('nrm_referrals').selectAll().where('referral_id', '=', referralId).where('person_id', '=', personId).orderBy('submitted_on', 'desc').execute()
+  return db
+    .selectFrom('nrm_referrals')
+    .selectAll()
+    .where('referral_id', '=', referralId)
+    .where('person_id', '=', personId)
+    .orderBy('submitted_on', 'desc')
+    .execute()
 }
 
 export async function findNrmReferral(db: Queryable, id: string): Promise<NrmReferralRow | undefined> {
@@ -36,13 +59,25 @@ export async function listNrmEvents(db: Queryable, nrmReferralIds: string[]): Pr
     .execute()
 }
 
-export async function insertNrmReferral(db: Queryable, row: Omit<NrmReferralRow, 'created_at'> & { created_by: string | null }): Promise<void> {
+export async function insertNrmReferral(
+  db: Queryable,
+  row: Omit<NrmReferralRow, 'created_at'> & { created_by: string | null },
+): Promise<void> {
   await db.insertInto('nrm_referrals').values(row).execute()
 }
 
 export async function insertNrmEvent(
   db: Queryable,
-  row: { id: string; nrm_referral_id: string; kind: string; occurred_on: string; outcome: string | null; decided_by: string | null; notes: string | null; recorded_by: string | null },
+  row: {
+    id: string
+    nrm_referral_id: string
+    kind: string
+    occurred_on: string
+    outcome: string | null
+    decided_by: string | null
+    notes: string | null
+    recorded_by: string | null
+  },
 ): Promise<void> {
   await db.insertInto('nrm_events').values(row).execute()
 }
@@ -52,43 +87,122 @@ export async function lockNrmReferral(db: Queryable, id: string): Promise<NrmRef
   return db.selectFrom('nrm_referrals').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
-export type ConsentRow = Pick<Row<'consents'>, 'id' | 'purpose' | 'decision' | 'recorded_on' | 'explained_by' | 'interpreter_used' | 'interpreter_language' | 'points_explained' | 'understanding' | 'created_at'>
+export type ConsentRow = Pick<
+  Row<'consents'>,
+  | 'id'
+  | 'purpose'
+  | 'decision'
+  | 'recorded_on'
+  | 'explained_by'
+  | 'interpreter_used'
+  | 'interpreter_language'
+  | 'points_explained'
+  | 'understanding'
+  | 'created_at'
+>
 
 export async function listConsents(db: Queryable, personId: string): Promise<ConsentRow[]> {
   return db
     .selectFrom('consents')
-    .select(['id', 'purpose', 'decision', 'recorded_on', 'explained_by', 'interpreter_used', 'interpreter_language', 'points_explained', 'understanding', 'created_at'])
+    .select([
+      'id',
+      'purpose',
+      'decision',
+      'recorded_on',
+      'explained_by',
+      'interpreter_used',
+      'interpreter_language',
+      'points_explained',
+      'understanding',
+      'created_at',
+    ])
     .where('person_id', '=', personId)
     .orderBy('recorded_on', 'desc')
     .orderBy('created_at', 'desc')
     .execute()
 }
 
-export type DtnRow = Pick<Row<'dtn_submissions'>, 'id' | 'referral_id' | 'submitted_on' | 'reference' | 'nation' | 'encountered_by' | 'gender' | 'nationality' | 'age_at_exploitation' | 'exploitation_types' | 'exploitation_location' | 'created_at'>
+export type DtnRow = Pick<
+  Row<'dtn_submissions'>,
+  | 'id'
+  | 'referral_id'
+  | 'submitted_on'
+  | 'reference'
+  | 'nation'
+  | 'encountered_by'
+  | 'gender'
+  | 'nationality'
+  | 'age_at_exploitation'
+  | 'exploitation_types'
+  | 'exploitation_location'
+  | 'created_at'
+>
 
 export async function listDtnSubmissions(db: Queryable, referralId: string, personId: string): Promise<DtnRow[]> {
   return db
     .selectFrom('dtn_submissions')
-    .select(['id', 'referral_id', 'submitted_on', 'reference', 'nation', 'encountered_by', 'gender', 'nationality', 'age_at_exploitation', 'exploitation_types', 'exploitation_location', 'created_at'])
+    .select([
+      'id',
+      'referral_id',
+      'submitted_on',
+      'reference',
+      'nation',
+      'encountered_by',
+      'gender',
+      'nationality',
+      'age_at_exploitation',
+      'exploitation_types',
+      'exploitation_location',
+      'created_at',
+    ])
     .where('referral_id', '=', referralId)
     .where('person_id', '=', personId)
     .orderBy('submitted_on', 'desc')
     .execute()
 }
 
-export async function findDtnSubmission(db: Queryable, id: string): Promise<(DtnRow & { person_id: string | null }) | undefined> {
+export async function findDtnSubmission(
+  db: Queryable,
+  id: string,
+): Promise<(DtnRow & { person_id: string | null }) | undefined> {
   return db
     .selectFrom('dtn_submissions')
-    .select(['id', 'referral_id', 'person_id', 'submitted_on', 'reference', 'nation', 'encountered_by', 'gender', 'nationality', 'age_at_exploitation', 'exploitation_types', 'exploitation_location', 'created_at'])
+    .select([
+      'id',
+      'referral_id',
+      'person_id',
+      'submitted_on',
+      'reference',
+      'nation',
+      'encountered_by',
+      'gender',
+      'nationality',
+      'age_at_exploitation',
+      'exploitation_types',
+      'exploitation_location',
+      'created_at',
+    ])
     .where('id', '=', id)
     .executeTakeFirst()
 }
 
-export async function insertDtnSubmission(db: Queryable, row: Omit<DtnRow, 'created_at'> & { person_id: string; screening_id: string | null; created_by: string | null }): Promise<void> {
+export async function insertDtnSubmission(
+  db: Queryable,
+  row: Omit<DtnRow, 'created_at'> & { person_id: string; screening_id: string | null; created_by: string | null },
+): Promise<void> {
   await db.insertInto('dtn_submissions').values(row).execute()
 }
 
-export const WORK_ITEM_KINDS = ['rg-due', 'consent-at-18', 'submit-nrm', 'submit-dtn', 'awaiting-cg', 'reconsideration-pending', 'reconsider', 'move-on'] as const
+export const WORK_ITEM_KINDS = [
+  'rg-due',
+  'consent-at-18',
+  'submit-nrm',
+  'submit-dtn',
+  'awaiting-cg',
+  'reconsideration-pending',
+  'reconsider',
+  'move-on',
+] as const
 export type WorkItemKind = (typeof WORK_ITEM_KINDS)[number]
 
 export type WorkItemRow = {
@@ -113,7 +227,10 @@ export type WorkItemRow = {
  * consider challenging, and a reconsideration awaited; and move-on after the conclusive grounds decision. Limited
  * to the people whose victim side the user holds a duty to (`mine`), unless `everyone` (a supervisor's view).
  */
-export async function listWorkItems(db: Queryable, options: { mine: ((personColumn: string) => RawBuilder<boolean>) | null; today: string; limit: number }): Promise<WorkItemRow[]> {
+export async function listWorkItems(
+  db: Queryable,
+  options: { mine: ((personColumn: string) => RawBuilder<boolean>) | null; today: string; limit: number },
+): Promise<WorkItemRow[]> {
   const mine = options.mine === null ? sql`true` : options.mine('i.person_id')
   const { rows } = await sql<WorkItemRow>`
     WITH latest AS (
@@ -183,25 +300,64 @@ export async function listWorkItems(db: Queryable, options: { mine: ((personColu
   return rows
 }
 
-export type NrmDraftRow = { id: string; referral_id: string; person_id: string; data: Record<string, unknown>; version: number; updated_at: Date; updated_by_name: string | null }
+export type NrmDraftRow = {
+  id: string
+  referral_id: string
+  person_id: string
+  data: Record<string, unknown>
+  version: number
+  updated_at: Date
+  updated_by_name: string | null
+}
 
 /** The draft NRM form for one person in one referral; `lock` holds it until the transaction ends. */
-export async function findNrmDraft(db: Queryable, referralId: string, personId: string, lock = false): Promise<NrmDraftRow | undefined> {
-  if (lock) await db.selectFrom('nrm_drafts').select('id').where('referral_id', '=', referralId).where('person_id', '=', personId).forUpdate().executeTakeFirst()
+export async function findNrmDraft(
+  db: Queryable,
+  referralId: string,
+  personId: string,
+  lock = false,
+): Promise<NrmDraftRow | undefined> {
+  if (lock)
+    await db
+      .selectFrom('nrm_drafts')
+      .select('id')
+      .where('referral_id', '=', referralId)
+      .where('person_id', '=', personId)
+      .forUpdate()
+      .executeTakeFirst()
   return db
     .selectFrom('nrm_drafts')
     .leftJoin('users', 'users.id', 'nrm_drafts.updated_by')
-    .select(['nrm_drafts.id', 'nrm_drafts.referral_id', 'nrm_drafts.person_id', 'nrm_drafts.data', 'nrm_drafts.version', 'nrm_drafts.updated_at', 'users.display_name as updated_by_name'])
+    .select([
+      'nrm_drafts.id',
+      'nrm_drafts.referral_id',
+      'nrm_drafts.person_id',
+      'nrm_drafts.data',
+      'nrm_drafts.version',
+      'nrm_drafts.updated_at',
+      'users.display_name as updated_by_name',
+    ])
     .where('nrm_drafts.referral_id', '=', referralId)
     .where('nrm_drafts.person_id', '=', personId)
     .executeTakeFirst()
 }
 
 /** Inserts the first version; false when someone else made the draft first. */
-export async function insertNrmDraft(db: Queryable, row: { id: string; referral_id: string; person_id: string; data: Record<string, unknown>; created_by: string | null }): Promise<boolean> {
+export async function insertNrmDraft(
+  db: Queryable,
+  row: { id: string; referral_id: string; person_id: string; data: Record<string, unknown>; created_by: string | null },
+): Promise<boolean> {
   const inserted = await db
     .insertInto('nrm_drafts')
-    .values({ id: row.id, referral_id: row.referral_id, person_id: row.person_id, data: JSON.stringify(row.data), version: 1, created_by: row.created_by, updated_by: row.created_by })
+    .values({
+      id: row.id,
+      referral_id: row.referral_id,
+      person_id: row.person_id,
+      data: JSON.stringify(row.data),
+      version: 1,
+      created_by: row.created_by,
+      updated_by: row.created_by,
+    })
     .onConflict((oc) => oc.columns(['referral_id', 'person_id']).doNothing())
     .returning('id')
     .executeTakeFirst()
@@ -209,7 +365,13 @@ export async function insertNrmDraft(db: Queryable, row: { id: string; referral_
 }
 
 /** Saves a new version only if the draft is still at `expectedVersion`; false when it has moved on. */
-export async function updateNrmDraft(db: Queryable, id: string, expectedVersion: number, data: Record<string, unknown>, userId: string | null): Promise<boolean> {
+export async function updateNrmDraft(
+  db: Queryable,
+  id: string,
+  expectedVersion: number,
+  data: Record<string, unknown>,
+  userId: string | null,
+): Promise<boolean> {
   const result = await db
     .updateTable('nrm_drafts')
     .set({ data: JSON.stringify(data), version: expectedVersion + 1, updated_by: userId, updated_at: new Date() })
@@ -225,7 +387,15 @@ export async function draftContextRows(db: Queryable, referralId: string, person
     db
       .selectFrom('referrals')
       .leftJoin('users', 'users.id', 'referrals.assigned_to')
-      .select(['referrals.reference', 'referrals.received_at', 'referrals.summary', 'referrals.exploitation_types', 'referrals.county_lines', 'referrals.status', 'users.display_name as assigned_name'])
+      .select([
+        'referrals.reference',
+        'referrals.received_at',
+        'referrals.summary',
+        'referrals.exploitation_types',
+        'referrals.county_lines',
+        'referrals.status',
+        'users.display_name as assigned_name',
+      ])
       .where('referrals.id', '=', referralId)
       .executeTakeFirst(),
     db.selectFrom('people').select(['languages']).where('id', '=', personId).executeTakeFirst(),

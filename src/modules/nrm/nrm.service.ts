@@ -39,7 +39,11 @@ const OUTCOMES_FOR: Record<NrmEventKind, readonly string[]> = {
   'consent-to-continue': ['given', 'refused'],
 }
 
-export const COMPETENT_AUTHORITIES = { SCA: 'Single Competent Authority (Home Office)', IECA: 'Immigration Enforcement Competent Authority', LA_PILOT: 'Local authority child decision-making pilot panel' } as const
+export const COMPETENT_AUTHORITIES = {
+  SCA: 'Single Competent Authority (Home Office)',
+  IECA: 'Immigration Enforcement Competent Authority',
+  LA_PILOT: 'Local authority child decision-making pilot panel',
+} as const
 
 export type NrmStage = {
   label: string
@@ -52,33 +56,90 @@ export type NrmStage = {
 /** When a work item is due: the recovery period's end while the CG is awaited, or move-on's end after it. */
 function dueOnFor(rules: ScreeningRules) {
   return (row: repo.WorkItemRow): string | null => {
-    if (row.kind === 'awaiting-cg' && row.decided_on) return addCalendarDays(row.decided_on, rules.config.recoveryPeriodDays[row.nation as Location] ?? 30)
+    if (row.kind === 'awaiting-cg' && row.decided_on)
+      return addCalendarDays(row.decided_on, rules.config.recoveryPeriodDays[row.nation as Location] ?? 30)
     if (row.kind === 'move-on' && row.decided_on) {
-      return row.outcome === 'positive' ? addCalendarDays(row.decided_on, rules.config.moveOn.afterPositiveDays) : rules.workingDaysAfter(row.decided_on, rules.config.moveOn.afterNegativeWorkingDays).date
+      return row.outcome === 'positive'
+        ? addCalendarDays(row.decided_on, rules.config.moveOn.afterPositiveDays)
+        : rules.workingDaysAfter(row.decided_on, rules.config.moveOn.afterNegativeWorkingDays).date
     }
     return row.due_on
   }
 }
 
 /** Where an NRM referral has got to, from its events in date order. */
-export function stageOf(referral: repo.NrmReferralRow, events: repo.NrmEventRow[], recoveryDays: number, today: string): NrmStage {
+export function stageOf(
+  referral: repo.NrmReferralRow,
+  events: repo.NrmEventRow[],
+  recoveryDays: number,
+  today: string,
+): NrmStage {
   const last = (kind: string) => [...events].reverse().find((e) => e.kind === kind)
   const withdrawn = last('withdrawn')
-  if (withdrawn) return { label: `Withdrawn on ${withdrawn.occurred_on}`, nextStep: null, dueOn: null, overdue: false, recoveryPeriodEnds: null }
+  if (withdrawn)
+    return {
+      label: `Withdrawn on ${withdrawn.occurred_on}`,
+      nextStep: null,
+      dueOn: null,
+      overdue: false,
+      recoveryPeriodEnds: null,
+    }
   const disqualified = last('disqualified')
   const rg = last('reasonable-grounds')
   const cg = last('conclusive-grounds')
   const reconsideration = last('reconsideration-requested')
-  const pendingReconsideration = reconsideration && !events.some((e) => e.kind === 'reconsideration-decided' && e.occurred_on >= reconsideration.occurred_on)
+  const pendingReconsideration =
+    reconsideration &&
+    !events.some((e) => e.kind === 'reconsideration-decided' && e.occurred_on >= reconsideration.occurred_on)
   if (!rg) {
-    return { label: 'Awaiting the reasonable grounds decision', nextStep: 'Reasonable grounds decision', dueOn: referral.rg_due_on, overdue: referral.rg_due_on < today, recoveryPeriodEnds: null }
+    return {
+      label: 'Awaiting the reasonable grounds decision',
+      nextStep: 'Reasonable grounds decision',
+      dueOn: referral.rg_due_on,
+      overdue: referral.rg_due_on < today,
+      recoveryPeriodEnds: null,
+    }
   }
   const recoveryPeriodEnds = rg.outcome === 'positive' ? addCalendarDays(rg.occurred_on, recoveryDays) : null
-  if (disqualified) return { label: `Disqualified by the competent authority on ${disqualified.occurred_on}`, nextStep: null, dueOn: null, overdue: false, recoveryPeriodEnds }
-  if (pendingReconsideration) return { label: 'Reconsideration requested, awaiting a decision', nextStep: 'Reconsideration decision', dueOn: null, overdue: false, recoveryPeriodEnds }
-  if (cg) return { label: `Conclusive grounds: ${cg.outcome}`, nextStep: null, dueOn: null, overdue: false, recoveryPeriodEnds }
-  if (rg.outcome === 'negative') return { label: 'Reasonable grounds: negative', nextStep: 'Consider asking for a reconsideration', dueOn: null, overdue: false, recoveryPeriodEnds: null }
-  return { label: 'Reasonable grounds: positive. Recovery period; awaiting the conclusive grounds decision', nextStep: 'Conclusive grounds decision', dueOn: null, overdue: false, recoveryPeriodEnds }
+  if (disqualified)
+    return {
+      label: `Disqualified by the competent authority on ${disqualified.occurred_on}`,
+      nextStep: null,
+      dueOn: null,
+      overdue: false,
+      recoveryPeriodEnds,
+    }
+  if (pendingReconsideration)
+    return {
+      label: 'Reconsideration requested, awaiting a decision',
+      nextStep: 'Reconsideration decision',
+      dueOn: null,
+      overdue: false,
+      recoveryPeriodEnds,
+    }
+  if (cg)
+    return {
+      label: `Conclusive grounds: ${cg.outcome}`,
+      nextStep: null,
+      dueOn: null,
+      overdue: false,
+      recoveryPeriodEnds,
+    }
+  if (rg.outcome === 'negative')
+    return {
+      label: 'Reasonable grounds: negative',
+      nextStep: 'Consider asking for a reconsideration',
+      dueOn: null,
+      overdue: false,
+      recoveryPeriodEnds: null,
+    }
+  return {
+    label: 'Reasonable grounds: positive. Recovery period; awaiting the conclusive grounds decision',
+    nextStep: 'Conclusive grounds decision',
+    dueOn: null,
+    overdue: false,
+    recoveryPeriodEnds,
+  }
 }
 
 function latestConfirmed(screenings: Awaited<ReturnType<typeof listScreenings>>) {
@@ -100,11 +161,17 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
           repo.listNrmReferrals(trx, referralId, personId),
           repo.listDtnSubmissions(trx, referralId, personId),
         ])
-        const events = await repo.listNrmEvents(trx, nrmReferrals.map((n) => n.id))
+        const events = await repo.listNrmEvents(
+          trx,
+          nrmReferrals.map((n) => n.id),
+        )
         const crimeReferences = await crimeReferencesOf(trx, referralId)
         const nrmReferences = new Map<string, Awaited<ReturnType<typeof referencesOf>>>()
-        for (const n of nrmReferrals) nrmReferences.set(n.id, await referencesOf(trx, { type: 'nrm-referral', id: n.id }))
-        await appendAuditEvents(trx, actor, [{ action: 'victim-facet.viewed', subjectType: 'person', subjectId: personId, details: { referralId } }])
+        for (const n of nrmReferrals)
+          nrmReferences.set(n.id, await referencesOf(trx, { type: 'nrm-referral', id: n.id }))
+        await appendAuditEvents(trx, actor, [
+          { action: 'victim-facet.viewed', subjectType: 'person', subjectId: personId, details: { referralId } },
+        ])
         const today = londonDate()
         return {
           subject,
@@ -114,8 +181,24 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
           nrmReferrals: nrmReferrals.map((n) => {
             const own = events.filter((e) => e.nrm_referral_id === n.id)
             const cg = [...own].reverse().find((e) => e.kind === 'conclusive-grounds')
-            const moveOnEnds = cg ? dueOn({ kind: 'move-on', decided_on: cg.occurred_on, outcome: cg.outcome, due_on: null, nation: n.nation } as repo.WorkItemRow) : null
-            return { ...n, events: own, references: nrmReferences.get(n.id) ?? [], stage: { ...stageOf(n, own, rules.config.recoveryPeriodDays[n.nation as Location] ?? 30, today), moveOnEnds } }
+            const moveOnEnds = cg
+              ? dueOn({
+                  kind: 'move-on',
+                  decided_on: cg.occurred_on,
+                  outcome: cg.outcome,
+                  due_on: null,
+                  nation: n.nation,
+                } as repo.WorkItemRow)
+              : null
+            return {
+              ...n,
+              events: own,
+              references: nrmReferences.get(n.id) ?? [],
+              stage: {
+                ...stageOf(n, own, rules.config.recoveryPeriodDays[n.nation as Location] ?? 30, today),
+                moveOnEnds,
+              },
+            }
           }),
           dtn,
           /** The crime numbers recorded on the referral: the Duty to Notify step prompts for one when there is none. */
@@ -143,16 +226,24 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
       actor: Actor,
     ): Promise<{ id: string; rgDueOn: string; warning: string | null }> {
       const confirmed = latestConfirmed(await listScreenings(db, referralId, personId))
-      if (!confirmed) throw new NrmError('not-screened', 'Screen the person and confirm the outcome before recording an NRM referral')
+      if (!confirmed)
+        throw new NrmError('not-screened', 'Screen the person and confirm the outcome before recording an NRM referral')
       if (confirmed.confirmed_route !== 'NRM' && confirmed.confirmed_route !== 'NRM_AND_CHILD_SAFEGUARDING') {
-        throw new NrmError('wrong-route', `The confirmed screening route is ${confirmed.confirmed_route}, not an NRM referral. Screen again if the facts have changed.`)
+        throw new NrmError(
+          'wrong-route',
+          `The confirmed screening route is ${confirmed.confirmed_route}, not an NRM referral. Screen again if the facts have changed.`,
+        )
       }
       const outcome = confirmed.outcome as unknown as Assessment
       const child = outcome.is_child
       if (!child) {
         const consents = await repo.listConsents(db, personId)
         const latest = consents.find((c) => c.purpose === 'nrm-referral')
-        if (!latest || latest.decision !== 'given') throw new NrmError('no-consent', 'An adult must give informed consent before an NRM referral. Record their consent in a screening first.')
+        if (!latest || latest.decision !== 'given')
+          throw new NrmError(
+            'no-consent',
+            'An adult must give informed consent before an NRM referral. Record their consent in a screening first.',
+          )
       }
       // The form prepared in Lantern is what was sent: it must answer every question the route requires, unless the
       // officer says the referral was completed on the Home Office service some other way (that is audited).
@@ -169,7 +260,13 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
       const facts = confirmed.facts as { location?: Location | null }
       const nation = facts.location ?? 'England'
       const due = rules.reasonableGroundsDue(input.submittedOn)
-      const authority = input.competentAuthority ?? (outcome.competent_authority === 'IECA' ? 'IECA' : outcome.competent_authority === 'LA_PILOT' ? 'LA_PILOT' : 'SCA')
+      const authority =
+        input.competentAuthority ??
+        (outcome.competent_authority === 'IECA'
+          ? 'IECA'
+          : outcome.competent_authority === 'LA_PILOT'
+            ? 'LA_PILOT'
+            : 'SCA')
       const id = uuidv7()
       await inTransaction(db, async (trx) => {
         await repo.insertNrmReferral(trx, {
@@ -186,7 +283,14 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
           rg_due_on: due.date,
           created_by: actor.userId,
         })
-        await appendAuditEvents(trx, actor, [{ action: 'nrm.submitted', subjectType: 'person', subjectId: personId, details: { nrmReferralId: id, referralId, formCompletedElsewhere: input.completedElsewhere === true } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'nrm.submitted',
+            subjectType: 'person',
+            subjectId: personId,
+            details: { nrmReferralId: id, referralId, formCompletedElsewhere: input.completedElsewhere === true },
+          },
+        ])
         // The referral's crime and occurrence references go with the NRM referral, as they stood when it was made.
         await carryReferralReferences(trx, referralId, { type: 'nrm-referral', id }, actor)
       })
@@ -196,7 +300,13 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
     /** Records a step of the lifecycle. Every decision is the competent authority's; the police record it. */
     async recordEvent(
       nrmReferralId: string,
-      input: { kind: NrmEventKind; occurredOn: string; outcome: string | null; decidedBy: string | null; notes: string | null },
+      input: {
+        kind: NrmEventKind
+        occurredOn: string
+        outcome: string | null
+        decidedBy: string | null
+        notes: string | null
+      },
       user: CurrentUser,
       actor: Actor,
       expected: { referralId: string; personId: string } | null = null,
@@ -205,52 +315,113 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
         const nrm = await repo.lockNrmReferral(trx, nrmReferralId)
         // The NRM referral's own person decides who may record on it, never what a form says: to anyone without a
         // duty to that person it does not exist, and nothing about it (dates, state) is told.
-        if (!nrm || !(await victimSideAccess(trx, user, nrm.person_id)).canEdit) throw new NrmError('not-found', 'NRM referral not found')
-        if (expected && (expected.referralId !== nrm.referral_id || expected.personId !== nrm.person_id)) throw new NrmError('not-found', 'NRM referral not found')
+        if (!nrm || !(await victimSideAccess(trx, user, nrm.person_id)).canEdit)
+          throw new NrmError('not-found', 'NRM referral not found')
+        if (expected && (expected.referralId !== nrm.referral_id || expected.personId !== nrm.person_id))
+          throw new NrmError('not-found', 'NRM referral not found')
         const events = await repo.listNrmEvents(trx, [nrm.id])
-        const has = (kind: string, outcome?: string) => events.some((e) => e.kind === kind && (outcome === undefined || e.outcome === outcome))
+        const has = (kind: string, outcome?: string) =>
+          events.some((e) => e.kind === kind && (outcome === undefined || e.outcome === outcome))
         const lastOf = (kind: string) => [...events].reverse().find((e) => e.kind === kind)
         const allowed = OUTCOMES_FOR[input.kind]
-        if (allowed.length > 0 && (!input.outcome || !allowed.includes(input.outcome))) throw new NrmError('invalid', `Select the outcome: ${allowed.join(' or ')}`, 'outcome')
+        if (allowed.length > 0 && (!input.outcome || !allowed.includes(input.outcome)))
+          throw new NrmError('invalid', `Select the outcome: ${allowed.join(' or ')}`, 'outcome')
         if (allowed.length === 0 && input.outcome) throw new NrmError('invalid', 'This step has no outcome', 'outcome')
-        if (input.occurredOn < nrm.submitted_on) throw new NrmError('invalid', `The date cannot be before the referral was submitted (${nrm.submitted_on})`, 'occurredOn')
+        if (input.occurredOn < nrm.submitted_on)
+          throw new NrmError(
+            'invalid',
+            `The date cannot be before the referral was submitted (${nrm.submitted_on})`,
+            'occurredOn',
+          )
         if (has('withdrawn')) throw new NrmError('out-of-order', 'This NRM referral was withdrawn')
         const reconsiderationPending = (() => {
           const request = lastOf('reconsideration-requested')
-          return request !== undefined && !events.some((e) => e.kind === 'reconsideration-decided' && e.recorded_at >= request.recorded_at)
+          return (
+            request !== undefined &&
+            !events.some((e) => e.kind === 'reconsideration-decided' && e.recorded_at >= request.recorded_at)
+          )
         })()
         switch (input.kind) {
           case 'reasonable-grounds':
-            if (has('reasonable-grounds') && !(lastOf('reconsideration-decided')?.outcome === 'overturned')) throw new NrmError('out-of-order', 'A reasonable grounds decision is already recorded. Record a reconsideration first if it was reviewed.')
+            if (has('reasonable-grounds') && !(lastOf('reconsideration-decided')?.outcome === 'overturned'))
+              throw new NrmError(
+                'out-of-order',
+                'A reasonable grounds decision is already recorded. Record a reconsideration first if it was reviewed.',
+              )
             break
           case 'conclusive-grounds':
-            if (lastOf('reasonable-grounds')?.outcome !== 'positive') throw new NrmError('out-of-order', 'A conclusive grounds decision follows a positive reasonable grounds decision')
-            if (has('conclusive-grounds') && !(lastOf('reconsideration-decided')?.outcome === 'overturned')) throw new NrmError('out-of-order', 'A conclusive grounds decision is already recorded')
+            if (lastOf('reasonable-grounds')?.outcome !== 'positive')
+              throw new NrmError(
+                'out-of-order',
+                'A conclusive grounds decision follows a positive reasonable grounds decision',
+              )
+            if (has('conclusive-grounds') && !(lastOf('reconsideration-decided')?.outcome === 'overturned'))
+              throw new NrmError('out-of-order', 'A conclusive grounds decision is already recorded')
             break
           case 'reconsideration-requested':
-            if (!has('reasonable-grounds', 'negative') && !has('conclusive-grounds', 'negative')) throw new NrmError('out-of-order', 'A reconsideration is requested after a negative decision')
-            if (!input.decidedBy) throw new NrmError('invalid', 'Enter who asked for the reconsideration (the first responder or the support provider)', 'decidedBy')
+            if (!has('reasonable-grounds', 'negative') && !has('conclusive-grounds', 'negative'))
+              throw new NrmError('out-of-order', 'A reconsideration is requested after a negative decision')
+            if (!input.decidedBy)
+              throw new NrmError(
+                'invalid',
+                'Enter who asked for the reconsideration (the first responder or the support provider)',
+                'decidedBy',
+              )
             break
           case 'reconsideration-decided':
             if (!reconsiderationPending) throw new NrmError('out-of-order', 'No reconsideration is awaiting a decision')
             break
           case 'disqualified':
-            if (!has('reasonable-grounds', 'positive')) throw new NrmError('out-of-order', 'Disqualification is only possible after a positive reasonable grounds decision')
+            if (!has('reasonable-grounds', 'positive'))
+              throw new NrmError(
+                'out-of-order',
+                'Disqualification is only possible after a positive reasonable grounds decision',
+              )
             break
           case 'consent-to-continue':
-            if (!nrm.child_at_referral) throw new NrmError('out-of-order', 'Consent to continue is asked only of someone referred as a child who has turned 18')
+            if (!nrm.child_at_referral)
+              throw new NrmError(
+                'out-of-order',
+                'Consent to continue is asked only of someone referred as a child who has turned 18',
+              )
             break
           case 'withdrawn':
             break
         }
-        const competentAuthorityDecision = ['reasonable-grounds', 'conclusive-grounds', 'reconsideration-decided', 'disqualified'].includes(input.kind)
-        if (competentAuthorityDecision && !input.decidedBy) throw new NrmError('invalid', 'Select the competent authority that made the decision', 'decidedBy')
+        const competentAuthorityDecision = [
+          'reasonable-grounds',
+          'conclusive-grounds',
+          'reconsideration-decided',
+          'disqualified',
+        ].includes(input.kind)
+        if (competentAuthorityDecision && !input.decidedBy)
+          throw new NrmError('invalid', 'Select the competent authority that made the decision', 'decidedBy')
         if (competentAuthorityDecision && input.decidedBy && !Object.hasOwn(COMPETENT_AUTHORITIES, input.decidedBy)) {
-          throw new NrmError('invalid', 'Decisions are the competent authority’s: select the SCA, the IECA or the local authority pilot panel', 'decidedBy')
+          throw new NrmError(
+            'invalid',
+            'Decisions are the competent authority’s: select the SCA, the IECA or the local authority pilot panel',
+            'decidedBy',
+          )
         }
         const eventId = uuidv7()
-        await repo.insertNrmEvent(trx, { id: eventId, nrm_referral_id: nrm.id, kind: input.kind, occurred_on: input.occurredOn, outcome: input.outcome, decided_by: input.decidedBy, notes: input.notes, recorded_by: actor.userId })
-        const audit: Parameters<typeof appendAuditEvents>[2] = [{ action: 'nrm.event-recorded', subjectType: 'person', subjectId: nrm.person_id, details: { nrmReferralId: nrm.id, kind: input.kind, outcome: input.outcome } }]
+        await repo.insertNrmEvent(trx, {
+          id: eventId,
+          nrm_referral_id: nrm.id,
+          kind: input.kind,
+          occurred_on: input.occurredOn,
+          outcome: input.outcome,
+          decided_by: input.decidedBy,
+          notes: input.notes,
+          recorded_by: actor.userId,
+        })
+        const audit: Parameters<typeof appendAuditEvents>[2] = [
+          {
+            action: 'nrm.event-recorded',
+            subjectType: 'person',
+            subjectId: nrm.person_id,
+            details: { nrmReferralId: nrm.id, kind: input.kind, outcome: input.outcome },
+          },
+        ]
         if (input.kind === 'consent-to-continue') {
           const consentId = uuidv7()
           await insertConsent(trx, {
@@ -268,7 +439,12 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
             understanding: input.notes,
             createdBy: actor.userId,
           })
-          audit.push({ action: 'consent.recorded', subjectType: 'person', subjectId: nrm.person_id, details: { consentId, decision: input.outcome, purpose: 'continue-at-18' } })
+          audit.push({
+            action: 'consent.recorded',
+            subjectType: 'person',
+            subjectId: nrm.person_id,
+            details: { consentId, decision: input.outcome, purpose: 'continue-at-18' },
+          })
         }
         await appendAuditEvents(trx, actor, audit)
       })
@@ -281,15 +457,31 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
     async submitDtn(
       referralId: string,
       personId: string,
-      input: { submittedOn: string; reference: string | null; exploitationLocation: 'uk-only' | 'overseas-only' | 'both' | 'unknown' },
+      input: {
+        submittedOn: string
+        reference: string | null
+        exploitationLocation: 'uk-only' | 'overseas-only' | 'both' | 'unknown'
+      },
       actor: Actor,
     ): Promise<string> {
       const subject = await findSubject(db, referralId, personId)
       if (!subject) throw new NrmError('not-found', 'That person is not in this referral')
       const confirmed = latestConfirmed(await listScreenings(db, referralId, personId))
-      if (!confirmed) throw new NrmError('not-screened', 'Screen the person and confirm the outcome before recording a Duty to Notify')
-      if (confirmed.confirmed_route !== 'DUTY_TO_NOTIFY') throw new NrmError('wrong-route', `The confirmed screening route is ${confirmed.confirmed_route}, not the Duty to Notify`)
-      const facts = confirmed.facts as { location?: string; encountered_by?: string; exploited_as_child?: boolean | null }
+      if (!confirmed)
+        throw new NrmError(
+          'not-screened',
+          'Screen the person and confirm the outcome before recording a Duty to Notify',
+        )
+      if (confirmed.confirmed_route !== 'DUTY_TO_NOTIFY')
+        throw new NrmError(
+          'wrong-route',
+          `The confirmed screening route is ${confirmed.confirmed_route}, not the Duty to Notify`,
+        )
+      const facts = confirmed.facts as {
+        location?: string
+        encountered_by?: string
+        exploited_as_child?: boolean | null
+      }
       const outcome = confirmed.outcome as unknown as Assessment
       const id = uuidv7()
       await inTransaction(db, async (trx) => {
@@ -304,12 +496,20 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
           encountered_by: facts.encountered_by ?? 'police',
           gender: subject.gender,
           nationality: subject.nationalities[0] ?? null,
-          age_at_exploitation: facts.exploited_as_child === true ? 'child' : facts.exploited_as_child === false ? 'adult' : 'unknown',
+          age_at_exploitation:
+            facts.exploited_as_child === true ? 'child' : facts.exploited_as_child === false ? 'adult' : 'unknown',
           exploitation_types: outcome.exploitation_types,
           exploitation_location: input.exploitationLocation,
           created_by: actor.userId,
         })
-        await appendAuditEvents(trx, actor, [{ action: 'dtn.submitted', subjectType: 'person', subjectId: personId, details: { dtnId: id, referralId, recipient: 'Home Office (Duty to Notify)' } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'dtn.submitted',
+            subjectType: 'person',
+            subjectId: personId,
+            details: { dtnId: id, referralId, recipient: 'Home Office (Duty to Notify)' },
+          },
+        ])
       })
       return id
     },
@@ -321,7 +521,11 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
     },
 
     async recordDownload(actor: Actor, personId: string, document: string): Promise<void> {
-      await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'document.downloaded', subjectType: 'person', subjectId: personId, details: { document } }]))
+      await inTransaction(db, (trx) =>
+        appendAuditEvents(trx, actor, [
+          { action: 'document.downloaded', subjectType: 'person', subjectId: personId, details: { document } },
+        ]),
+      )
     },
 
     /**
@@ -332,13 +536,19 @@ export function createNrmService(db: Db, rules: ScreeningRules) {
     async workItems(userId: string, everyone: boolean, actor: Actor) {
       const today = londonDate()
       return inTransaction(db, async (trx) => {
-        const rows = await repo.listWorkItems(trx, { mine: everyone ? null : (column) => holdsVictimDuty(sql.ref(column), userId), today, limit: 500 })
+        const rows = await repo.listWorkItems(trx, {
+          mine: everyone ? null : (column) => holdsVictimDuty(sql.ref(column), userId),
+          today,
+          limit: 500,
+        })
         const items = rows
           .map((row) => ({ ...row, due_on: dueOn(row) }))
           // Move-on that has ended: the person has left the NRM.
           .filter((row) => row.kind !== 'move-on' || (row.due_on !== null && row.due_on >= today))
           .sort((a, b) => (a.due_on ?? '').localeCompare(b.due_on ?? '') || a.reference.localeCompare(b.reference))
-        await appendAuditEvents(trx, actor, [{ action: 'work.viewed', subjectType: 'user', subjectId: userId, details: { items: items.length, everyone } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'work.viewed', subjectType: 'user', subjectId: userId, details: { items: items.length, everyone } },
+        ])
         return items
       })
     },

@@ -13,7 +13,16 @@ async function supervisorOf(db: Db): Promise<CurrentUser | null> {
     .where('users.role_id', '=', 'supervisor')
     .orderBy('users.email')
     .executeTakeFirst()
-  return row ? { id: row.id, email: row.email, displayName: row.display_name, roleId: row.role_id, roleName: row.name, permissions: new Set(row.permissions as Permission[]) } : null
+  return row
+    ? {
+        id: row.id,
+        email: row.email,
+        displayName: row.display_name,
+        roleId: row.role_id,
+        roleName: row.name,
+        permissions: new Set(row.permissions as Permission[]),
+      }
+    : null
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
@@ -31,7 +40,11 @@ export async function loadDemoReferences(db: Db): Promise<{ referrals: number; j
   if (!supervisor) return { referrals: 0, jobs: 0, references: 0 }
   const service = createOccurrenceReferenceService(db)
   let added = 0
-  const add = async (owner: { type: 'referral' | 'case'; id: string }, by: string | null, refs: [ReferenceKind, string][]) => {
+  const add = async (
+    owner: { type: 'referral' | 'case'; id: string },
+    by: string | null,
+    refs: [ReferenceKind, string][],
+  ) => {
     const actor = { ...SYSTEM_ACTOR, userId: by ?? supervisor.id }
     for (const [kind, value] of refs) {
       await service.add(owner, { kind, value }, supervisor, actor)

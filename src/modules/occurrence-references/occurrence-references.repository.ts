@@ -34,12 +34,22 @@ export async function listReferences(db: Queryable, owner: ReferenceOwner): Prom
 }
 
 export async function countReferences(db: Queryable, owner: ReferenceOwner): Promise<number> {
-  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM occurrence_references o WHERE ${ownerColumn(owner)} = ${owner.id}`.execute(db)
+  const { rows } = await sql<{
+    n: number
+  }>`SELECT count(*)::int AS n FROM occurrence_references o WHERE ${ownerColumn(owner)} = ${owner.id}`.execute(db)
   return rows[0].n
 }
 
-export async function findDuplicate(db: Queryable, owner: ReferenceOwner, kind: string, normalised: string): Promise<boolean> {
-  const { rows } = await sql`SELECT 1 FROM occurrence_references o WHERE ${ownerColumn(owner)} = ${owner.id} AND o.kind = ${kind} AND o.normalised = ${normalised}`.execute(db)
+export async function findDuplicate(
+  db: Queryable,
+  owner: ReferenceOwner,
+  kind: string,
+  normalised: string,
+): Promise<boolean> {
+  const { rows } =
+    await sql`SELECT 1 FROM occurrence_references o WHERE ${ownerColumn(owner)} = ${owner.id} AND o.kind = ${kind} AND o.normalised = ${normalised}`.execute(
+      db,
+    )
   return rows.length > 0
 }
 
@@ -67,8 +77,16 @@ export async function insertReference(
 }
 
 /** Deletes one of a record's references; whether there was one to delete. */
-export async function deleteReference(db: Queryable, owner: ReferenceOwner, id: string): Promise<{ kind: string } | null> {
-  const { rows } = await sql<{ kind: string }>`DELETE FROM occurrence_references o WHERE o.id = ${id} AND ${ownerColumn(owner)} = ${owner.id} RETURNING o.kind`.execute(db)
+export async function deleteReference(
+  db: Queryable,
+  owner: ReferenceOwner,
+  id: string,
+): Promise<{ kind: string } | null> {
+  const { rows } = await sql<{
+    kind: string
+  }>`DELETE FROM occurrence_references o WHERE o.id = ${id} AND ${ownerColumn(owner)} = ${owner.id} RETURNING o.kind`.execute(
+    db,
+  )
   return rows[0] ?? null
 }
 
@@ -76,23 +94,47 @@ export async function deleteReference(db: Queryable, owner: ReferenceOwner, id: 
  * Copies one record's references onto another (a referral's onto the live job or NRM referral made from it),
  * skipping any the target already has; answers the ids of the copies.
  */
-export async function copyReferences(db: Queryable, from: ReferenceOwner, to: ReferenceOwner, createdBy: string | null): Promise<string[]> {
+export async function copyReferences(
+  db: Queryable,
+  from: ReferenceOwner,
+  to: ReferenceOwner,
+  createdBy: string | null,
+): Promise<string[]> {
   const source = await listReferences(db, from)
   const made: string[] = []
   for (const r of source) {
     if (await findDuplicate(db, to, r.kind, r.normalised)) continue
-    made.push(await insertReference(db, to, { kind: r.kind, value: r.value, normalised: r.normalised, copiedFrom: r.id, createdBy }))
+    made.push(
+      await insertReference(db, to, {
+        kind: r.kind,
+        value: r.value,
+        normalised: r.normalised,
+        copiedFrom: r.id,
+        createdBy,
+      }),
+    )
   }
   return made
 }
 
-export type OccurrenceHit = { kind: 'referral' | 'case'; id: string; reference: string; matched_kind: string; matched_value: string }
+export type OccurrenceHit = {
+  kind: 'referral' | 'case'
+  id: string
+  reference: string
+  matched_kind: string
+  matched_value: string
+}
 
 /**
  * Referrals and live jobs known by a crime or occurrence reference: an NRM referral's reference finds its
  * referral. A restricted live job the user may not see is not found (`caseVisible`, the access policy).
  */
-export async function searchOccurrenceReferences(db: Queryable, normalised: string, caseVisible: (column: string) => RawBuilder<boolean>, limit = 50): Promise<OccurrenceHit[]> {
+export async function searchOccurrenceReferences(
+  db: Queryable,
+  normalised: string,
+  caseVisible: (column: string) => RawBuilder<boolean>,
+  limit = 50,
+): Promise<OccurrenceHit[]> {
   const { rows } = await sql<OccurrenceHit>`
     WITH hits AS (SELECT * FROM occurrence_references WHERE normalised = ${normalised})
     SELECT * FROM (

@@ -6,10 +6,20 @@ import type { Actor } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import { caseAccess } from '#src/modules/people/index.ts'
-import { checkReferenceValue, isReferenceKind, kindLabel, MAX_PER_RECORD, normaliseReference, type ReferenceKind } from './occurrence-references.vocabulary.ts'
+import {
+  checkReferenceValue,
+  isReferenceKind,
+  kindLabel,
+  MAX_PER_RECORD,
+  normaliseReference,
+  type ReferenceKind,
+} from './occurrence-references.vocabulary.ts'
 import * as repo from './occurrence-references.repository.ts'
 
-export const OccurrenceReferenceError = defineDomainError('OccurrenceReferenceError', { 'not-found': 404, invalid: 400 })
+export const OccurrenceReferenceError = defineDomainError('OccurrenceReferenceError', {
+  'not-found': 404,
+  invalid: 400,
+})
 
 export type ReferenceInput = { kind: string; value: string }
 
@@ -43,11 +53,16 @@ export function createOccurrenceReferenceService(db: Db) {
     }
     const table = owner.type === 'referral' ? sql`referrals` : sql`nrm_referrals`
     const { rows } = await sql`SELECT 1 FROM ${table} WHERE id = ${owner.id} FOR UPDATE`.execute(trx)
-    if (rows.length === 0) throw new OccurrenceReferenceError('not-found', owner.type === 'referral' ? 'Referral not found' : 'NRM referral not found')
+    if (rows.length === 0)
+      throw new OccurrenceReferenceError(
+        'not-found',
+        owner.type === 'referral' ? 'Referral not found' : 'NRM referral not found',
+      )
   }
 
   function check(input: ReferenceInput): { kind: ReferenceKind; value: string; normalised: string } {
-    if (!isReferenceKind(input.kind)) throw new OccurrenceReferenceError('invalid', 'Select the kind of reference', 'kind')
+    if (!isReferenceKind(input.kind))
+      throw new OccurrenceReferenceError('invalid', 'Select the kind of reference', 'kind')
     const problem = checkReferenceValue(input.value)
     if (problem) throw new OccurrenceReferenceError('invalid', problem, 'value')
     const value = input.value.trim().replace(/\s+/g, ' ')
@@ -65,21 +80,42 @@ export function createOccurrenceReferenceService(db: Db) {
       } else {
         const table = owner.type === 'referral' ? sql`referrals` : sql`nrm_referrals`
         const { rows } = await sql`SELECT 1 FROM ${table} WHERE id = ${owner.id}`.execute(db)
-        if (rows.length === 0) throw new OccurrenceReferenceError('not-found', owner.type === 'referral' ? 'Referral not found' : 'NRM referral not found')
+        if (rows.length === 0)
+          throw new OccurrenceReferenceError(
+            'not-found',
+            owner.type === 'referral' ? 'Referral not found' : 'NRM referral not found',
+          )
       }
       return (await repo.listReferences(db, owner)).map(presentReference)
     },
 
-    async add(owner: repo.ReferenceOwner, input: ReferenceInput, user: CurrentUser, actor: Actor): Promise<PresentedReference> {
+    async add(
+      owner: repo.ReferenceOwner,
+      input: ReferenceInput,
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<PresentedReference> {
       const ref = check(input)
       return inTransaction(db, async (trx) => {
         await lockOwner(trx, owner, user)
         if (await repo.findDuplicate(trx, owner, ref.kind, ref.normalised)) {
-          throw new OccurrenceReferenceError('invalid', `${kindLabel(ref.kind)} ${ref.value} is already recorded here`, 'value')
+          throw new OccurrenceReferenceError(
+            'invalid',
+            `${kindLabel(ref.kind)} ${ref.value} is already recorded here`,
+            'value',
+          )
         }
-        if ((await repo.countReferences(trx, owner)) >= MAX_PER_RECORD) throw new OccurrenceReferenceError('invalid', `A record can have up to ${MAX_PER_RECORD} references`, 'value')
+        if ((await repo.countReferences(trx, owner)) >= MAX_PER_RECORD)
+          throw new OccurrenceReferenceError('invalid', `A record can have up to ${MAX_PER_RECORD} references`, 'value')
         const id = await repo.insertReference(trx, owner, { ...ref, copiedFrom: null, createdBy: actor.userId })
-        await appendAuditEvents(trx, actor, [{ action: 'occurrence-reference.added', subjectType: subjectType(owner), subjectId: owner.id, details: { referenceId: id, kind: ref.kind } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'occurrence-reference.added',
+            subjectType: subjectType(owner),
+            subjectId: owner.id,
+            details: { referenceId: id, kind: ref.kind },
+          },
+        ])
         const row = (await repo.listReferences(trx, owner)).find((r) => r.id === id)!
         return presentReference(row)
       })
@@ -90,7 +126,14 @@ export function createOccurrenceReferenceService(db: Db) {
         await lockOwner(trx, owner, user)
         const removed = await repo.deleteReference(trx, owner, referenceId)
         if (!removed) throw new OccurrenceReferenceError('not-found', 'Reference not found')
-        await appendAuditEvents(trx, actor, [{ action: 'occurrence-reference.removed', subjectType: subjectType(owner), subjectId: owner.id, details: { referenceId, kind: removed.kind } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'occurrence-reference.removed',
+            subjectType: subjectType(owner),
+            subjectId: owner.id,
+            details: { referenceId, kind: removed.kind },
+          },
+        ])
       })
     },
   }
@@ -102,10 +145,22 @@ export type OccurrenceReferenceService = ReturnType<typeof createOccurrenceRefer
  * Carries a referral's references onto the live job or NRM referral made from it, in the caller's transaction,
  * with one audit row naming the copies. Answers how many were carried.
  */
-export async function carryReferralReferences(trx: Trx, referralId: string, to: repo.ReferenceOwner, actor: Actor): Promise<number> {
+export async function carryReferralReferences(
+  trx: Trx,
+  referralId: string,
+  to: repo.ReferenceOwner,
+  actor: Actor,
+): Promise<number> {
   const copies = await repo.copyReferences(trx, { type: 'referral', id: referralId }, to, actor.userId)
   if (copies.length) {
-    await appendAuditEvents(trx, actor, [{ action: 'occurrence-reference.added', subjectType: to.type, subjectId: to.id, details: { referenceIds: copies, carriedFrom: { referralId } } }])
+    await appendAuditEvents(trx, actor, [
+      {
+        action: 'occurrence-reference.added',
+        subjectType: to.type,
+        subjectId: to.id,
+        details: { referenceIds: copies, carriedFrom: { referralId } },
+      },
+    ])
   }
   return copies.length
 }
@@ -117,5 +172,7 @@ export async function referencesOf(db: Db | Trx, owner: repo.ReferenceOwner): Pr
 
 /** The crime numbers recorded on a referral, oldest first: what the NRM form's crime reference and the Duty to Notify step need. */
 export async function crimeReferencesOf(db: Db | Trx, referralId: string): Promise<PresentedReference[]> {
-  return (await repo.listReferences(db, { type: 'referral', id: referralId })).filter((r) => r.kind === 'crime').map(presentReference)
+  return (await repo.listReferences(db, { type: 'referral', id: referralId }))
+    .filter((r) => r.kind === 'crime')
+    .map(presentReference)
 }

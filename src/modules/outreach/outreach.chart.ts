@@ -27,10 +27,28 @@ export function impactChartSvg(rows: ImpactRow[], options: { beforeLabel: string
         data: rows.map((r) => (r.label.length > 20 ? r.label.slice(0, 19) + '…' : r.label)),
         axisLabel: { interval: 0, rotate: rows.length > 4 ? 30 : 0, fontSize: CHART_TEXT_PX },
       },
-      yAxis: { type: 'value', minInterval: 1, name: 'Referrals', axisLabel: { fontSize: CHART_TEXT_PX }, nameTextStyle: { fontSize: CHART_TEXT_PX } },
+      yAxis: {
+        type: 'value',
+        minInterval: 1,
+        name: 'Referrals',
+        axisLabel: { fontSize: CHART_TEXT_PX },
+        nameTextStyle: { fontSize: CHART_TEXT_PX },
+      },
       series: [
-        { name: options.beforeLabel, type: 'bar', data: rows.map((r) => r.before), itemStyle: { color: BEFORE }, label: { show: true, position: 'top', fontSize: CHART_TEXT_PX } },
-        { name: options.afterLabel, type: 'bar', data: rows.map((r) => r.after), itemStyle: { color: AFTER }, label: { show: true, position: 'top', fontSize: CHART_TEXT_PX } },
+        {
+          name: options.beforeLabel,
+          type: 'bar',
+          data: rows.map((r) => r.before),
+          itemStyle: { color: BEFORE },
+          label: { show: true, position: 'top', fontSize: CHART_TEXT_PX },
+        },
+        {
+          name: options.afterLabel,
+          type: 'bar',
+          data: rows.map((r) => r.after),
+          itemStyle: { color: AFTER },
+          label: { show: true, position: 'top', fontSize: CHART_TEXT_PX },
+        },
       ],
     })
     return chart.renderToSVGString()

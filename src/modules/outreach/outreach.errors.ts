@@ -1,7 +1,8 @@
 import { defineDomainError } from '#src/platform/http/errors.ts'
 
 /** Why an outreach operation was refused; each code maps to one HTTP status. */
-export type OutreachErrorCode = 'not-found' | 'unknown-priority-tag' | 'material-type' | 'material-too-large' | 'material-empty'
+export type OutreachErrorCode =
+  'not-found' | 'unknown-priority-tag' | 'material-type' | 'material-too-large' | 'material-empty'
 
 export const OutreachError = defineDomainError<OutreachErrorCode>('OutreachError', {
   'not-found': 404,

@@ -38,7 +38,21 @@ export type EventInput = {
   notes: string
 }
 
-export const EVENT_FIELD_ORDER = ['title', 'kind', 'startDate', 'startTime', 'endTime', 'delivery', 'venue', 'organisations', 'sectors', 'attendeeCount', 'trainers', 'priorityTags', 'notes']
+export const EVENT_FIELD_ORDER = [
+  'title',
+  'kind',
+  'startDate',
+  'startTime',
+  'endTime',
+  'delivery',
+  'venue',
+  'organisations',
+  'sectors',
+  'attendeeCount',
+  'trainers',
+  'priorityTags',
+  'notes',
+]
 
 type Body = Record<string, unknown>
 const str = (body: Body, key: string, max = 20_000) => asString(body[key]).trim().slice(0, max)
@@ -50,11 +64,30 @@ function normaliseTime(value: string): string {
 }
 
 export function emptyEventForm(): EventFormValues {
-  return { title: '', kind: '', day: '', month: '', year: '', startTime: '', endTime: '', delivery: '', venue: '', organisations: '', sectors: [], attendeeCount: '', trainers: '', priorityTags: [], notes: '' }
+  return {
+    title: '',
+    kind: '',
+    day: '',
+    month: '',
+    year: '',
+    startTime: '',
+    endTime: '',
+    delivery: '',
+    venue: '',
+    organisations: '',
+    sectors: [],
+    attendeeCount: '',
+    trainers: '',
+    priorityTags: [],
+    notes: '',
+  }
 }
 
 /** Reads and checks the event form, with every problem at once in GOV.UK wording. */
-export function readEventForm(body: Body, knownTags: string[]): { values: EventFormValues; errors: FieldErrors; input?: EventInput } {
+export function readEventForm(
+  body: Body,
+  knownTags: string[],
+): { values: EventFormValues; errors: FieldErrors; input?: EventInput } {
   const values: EventFormValues = {
     title: str(body, 'title'),
     kind: str(body, 'kind', 40),
@@ -76,30 +109,49 @@ export function readEventForm(body: Body, knownTags: string[]): { values: EventF
   if (!values.title) errors.title = 'Enter a title for the event'
   tooLong(errors, 'title', values.title, 200, 'Title')
   if (!EVENT_KINDS.has(values.kind)) errors.kind = 'Select the type of event'
-  const date = checkDateInput({ day: values.day, month: values.month, year: values.year }, 'Date of the event', { required: true })
+  const date = checkDateInput({ day: values.day, month: values.month, year: values.year }, 'Date of the event', {
+    required: true,
+  })
   if (!date.ok) errors[`startDate-${date.part}`] = date.message
   if (!values.startTime) errors.startTime = 'Enter the start time'
   else if (!TIME.test(values.startTime)) errors.startTime = 'Enter the start time in the 24-hour clock, like 14:30'
-  if (values.endTime && !TIME.test(values.endTime)) errors.endTime = 'Enter the end time in the 24-hour clock, like 16:00'
-  else if (values.endTime && TIME.test(values.startTime) && normaliseTime(values.endTime) <= normaliseTime(values.startTime)) errors.endTime = 'End time must be after the start time'
+  if (values.endTime && !TIME.test(values.endTime))
+    errors.endTime = 'Enter the end time in the 24-hour clock, like 16:00'
+  else if (
+    values.endTime &&
+    TIME.test(values.startTime) &&
+    normaliseTime(values.endTime) <= normaliseTime(values.startTime)
+  )
+    errors.endTime = 'End time must be after the start time'
   if (!DELIVERY.has(values.delivery)) errors.delivery = 'Select whether the event was in person or online'
   if (values.delivery === 'in-person' && !values.venue) errors.venue = 'Enter the venue'
   tooLong(errors, 'venue', values.venue, 200, 'Venue')
-  const organisations = [...new Map(values.organisations.split(/\r?\n/).map((o) => o.trim().replace(/\s+/g, ' ')).filter(Boolean).map((o) => [o.toLowerCase(), o])).values()]
+  const organisations = [
+    ...new Map(
+      values.organisations
+        .split(/\r?\n/)
+        .map((o) => o.trim().replace(/\s+/g, ' '))
+        .filter(Boolean)
+        .map((o) => [o.toLowerCase(), o]),
+    ).values(),
+  ]
   if (organisations.length > 50) errors.organisations = 'Enter no more than 50 organisations'
-  else if (organisations.some((o) => o.length > 200)) errors.organisations = 'Each organisation name must be 200 characters or fewer'
+  else if (organisations.some((o) => o.length > 200))
+    errors.organisations = 'Each organisation name must be 200 characters or fewer'
   if (values.sectors.length === 0) errors.sectors = 'Select the sectors the audience came from'
   else if (values.sectors.some((s) => !SECTORS.has(s))) errors.sectors = 'Select sectors from the list'
   let attendeeCount: number | null = null
   if (values.attendeeCount) {
-    if (!/^\d{1,6}$/.test(values.attendeeCount.replace(/,/g, ''))) errors.attendeeCount = 'Number of attendees must be a whole number, like 25'
+    if (!/^\d{1,6}$/.test(values.attendeeCount.replace(/,/g, '')))
+      errors.attendeeCount = 'Number of attendees must be a whole number, like 25'
     else {
       attendeeCount = Number(values.attendeeCount.replace(/,/g, ''))
       if (attendeeCount > 100_000) errors.attendeeCount = 'Number of attendees must be 100,000 or fewer'
     }
   }
   tooLong(errors, 'trainers', values.trainers, 500, 'Trainers')
-  if (values.priorityTags.some((t) => !knownTags.includes(t))) errors.priorityTags = 'Select strategic priorities from the list'
+  if (values.priorityTags.some((t) => !knownTags.includes(t)))
+    errors.priorityTags = 'Select strategic priorities from the list'
   tooLong(errors, 'notes', values.notes, 5000, 'Notes')
   if (Object.keys(errors).length > 0 || !date.ok || !date.value) return { values, errors }
   return {

@@ -14,8 +14,16 @@ export const MATERIAL_MAX_BYTES = 10 * 1024 * 1024
 export type MaterialKind = { contentType: string; extension: string; label: string }
 
 const PDF: MaterialKind = { contentType: 'application/pdf', extension: 'pdf', label: 'PDF' }
-const PPTX: MaterialKind = { contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', extension: 'pptx', label: 'PowerPoint' }
-const ODP: MaterialKind = { contentType: 'application/vnd.oasis.opendocument.presentation', extension: 'odp', label: 'OpenDocument presentation' }
+const PPTX: MaterialKind = {
+  contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  extension: 'pptx',
+  label: 'PowerPoint',
+}
+const ODP: MaterialKind = {
+  contentType: 'application/vnd.oasis.opendocument.presentation',
+  extension: 'odp',
+  label: 'OpenDocument presentation',
+}
 
 const ZIP_LOCAL_HEADER = Buffer.from([0x50, 0x4b, 0x03, 0x04])
 
@@ -36,15 +44,19 @@ export function sniffMaterial(data: Buffer): MaterialKind | null {
     return declared === ODP.contentType ? ODP : null
   }
   // Office Open XML: entry names are stored uncompressed; a presentation has both of these parts.
-  if (data.includes('[Content_Types].xml', 0, 'latin1') && data.includes('ppt/presentation.xml', 0, 'latin1')) return PPTX
+  if (data.includes('[Content_Types].xml', 0, 'latin1') && data.includes('ppt/presentation.xml', 0, 'latin1'))
+    return PPTX
   return null
 }
 
 /** A file name safe to store and to send back: no path, no control characters, a sensible length. */
 export function cleanFilename(name: string, kind: MaterialKind): string {
   const base = name.split(/[\\/]/).pop() ?? ''
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 150)
+  const cleaned = base
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .trim()
+    .slice(0, 150)
   const withoutExtension = cleaned.replace(/\.[A-Za-z0-9]{1,5}$/, '')
   return `${withoutExtension || 'material'}.${kind.extension}`
 }

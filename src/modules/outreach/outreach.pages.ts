@@ -8,7 +8,13 @@ import { checkDateInput } from '#src/platform/http/date-input.ts'
 import { formatDate, formatDateTime, londonDate, londonTime } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { OutreachError } from './outreach.errors.ts'
-import { EVENT_FIELD_ORDER, emptyEventForm, readEventForm, readFeedbackForm, type EventFormValues } from './outreach.form.ts'
+import {
+  EVENT_FIELD_ORDER,
+  emptyEventForm,
+  readEventForm,
+  readFeedbackForm,
+  type EventFormValues,
+} from './outreach.form.ts'
 import { MATERIAL_MAX_BYTES, attachmentHeader } from './outreach.materials.ts'
 import { impactChartSvg } from './outreach.chart.ts'
 import type { ImpactTarget } from './outreach.service.ts'
@@ -26,7 +32,11 @@ const vocab = { SECTORS, EVENT_KINDS, DELIVERY }
 function filterDate(value: string, label: string): { value?: string; error?: string } {
   if (!value) return {}
   const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  const parts = match ? (value.includes('/') ? { day: match[1], month: match[2], year: match[3] } : { day: match[3], month: match[2], year: match[1] }) : undefined
+  const parts = match
+    ? value.includes('/')
+      ? { day: match[1], month: match[2], year: match[3] }
+      : { day: match[3], month: match[2], year: match[1] }
+    : undefined
   const check = parts ? checkDateInput(parts, label, { required: false }) : undefined
   return check?.ok && check.value ? { value: check.value } : { error: `${label} must be a real date, like 27/3/2026` }
 }
@@ -71,7 +81,10 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
     if (EVENT_KINDS.has(asString(q.kind))) filters.kind = asString(q.kind)
     if (SECTORS.has(asString(q.sector))) filters.sector = asString(q.sector)
     if (tags.some((t) => t.id === q.priorityTag)) filters.priorityTag = asString(q.priorityTag)
-    for (const [key, label] of [['from', 'From'], ['to', 'To']] as const) {
+    for (const [key, label] of [
+      ['from', 'From'],
+      ['to', 'To'],
+    ] as const) {
       const parsed = filterDate(asString(q[key]).trim(), label)
       if (parsed.error) errors[key] = parsed.error
       else if (parsed.value) filters[key] = parsed.value
@@ -94,7 +107,11 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
       filterItems: {
         kind: select(EVENT_KINDS.items, q.kind, 'Any type'),
         sector: select(SECTORS.items, q.sector, 'Any sector'),
-        priorityTag: select(tags.map((t) => ({ value: t.id, text: t.label })), q.priorityTag, 'Any priority'),
+        priorityTag: select(
+          tags.map((t) => ({ value: t.id, text: t.label })),
+          q.priorityTag,
+          'Any priority',
+        ),
         sort: [
           { value: 'newest', text: 'Newest first', selected: sort === 'newest' },
           { value: 'oldest', text: 'Oldest first', selected: sort === 'oldest' },
@@ -106,7 +123,10 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
       firstShown: result.rows.length ? (page - 1) * PAGE_SIZE + 1 : 0,
       lastShown: (page - 1) * PAGE_SIZE + result.rows.length,
       previous: page > 1 ? pageLink(page - 1) : null,
-      next: page * PAGE_SIZE < result.total || (result.totalCapped && result.rows.length === PAGE_SIZE) ? pageLink(page + 1) : null,
+      next:
+        page * PAGE_SIZE < result.total || (result.totalCapped && result.rows.length === PAGE_SIZE)
+          ? pageLink(page + 1)
+          : null,
       query: q,
       errors,
       errorList: errorSummary(errors),
@@ -116,19 +136,37 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
 
   app.get<{ Querystring: Query }>('/outreach/calendar', view, async (request, reply) => {
     const asked = asString(request.query.month)
-    const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(asked) && asked >= '1900-01' && asked <= '9999-12' ? asked : londonDate().slice(0, 7)
+    const month =
+      /^\d{4}-(0[1-9]|1[0-2])$/.test(asked) && asked >= '1900-01' && asked <= '9999-12'
+        ? asked
+        : londonDate().slice(0, 7)
     const calendar = await outreach.calendar(month)
     const [y, m] = month.split('-').map(Number)
     const nameOf = (ym: string) => {
       const [year, mon] = ym.split('-').map(Number)
-      return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(Date.UTC(year, mon - 1, 1))
+      return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(
+        Date.UTC(year, mon - 1, 1),
+      )
     }
     const monthName = nameOf(`${y}-${String(m).padStart(2, '0')}`)
     return reply.page('outreach/views/calendar.njk', {
       pageTitle: `Awareness and training: ${monthName}`,
       monthName,
       weeks: calendar.weeks.map((week) =>
-        week.map((cell) => cell && { day: cell.day, date: cell.date, label: formatDate(cell.date), events: cell.events.map((e) => ({ id: e.id, title: e.title, time: londonTime(e.starts_at), kind: EVENT_KINDS.label(e.kind) })) }),
+        week.map(
+          (cell) =>
+            cell && {
+              day: cell.day,
+              date: cell.date,
+              label: formatDate(cell.date),
+              events: cell.events.map((e) => ({
+                id: e.id,
+                title: e.title,
+                time: londonTime(e.starts_at),
+                kind: EVENT_KINDS.label(e.kind),
+              })),
+            },
+        ),
       ),
       count: calendar.events.length,
       truncated: calendar.truncated,
@@ -159,13 +197,17 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
 
   app.post<{ Body: Body }>('/outreach/events/new', manage, async (request, reply) => {
     const tags = await outreach.priorityTags()
-    const { values, errors, input } = readEventForm(request.body ?? {}, tags.map((t) => t.id))
+    const { values, errors, input } = readEventForm(
+      request.body ?? {},
+      tags.map((t) => t.id),
+    )
     if (!input) return eventForm(reply.code(400), values, errors)
     let id: string
     try {
       id = await outreach.recordEvent(input, actorOf(request))
     } catch (error) {
-      if (error instanceof OutreachError && error.field) return eventForm(reply.code(400), values, { [error.field]: error.message })
+      if (error instanceof OutreachError && error.field)
+        return eventForm(reply.code(400), values, { [error.field]: error.message })
       throw error
     }
     await request.flash(`Event ‘${input.title}’ recorded`)
@@ -174,7 +216,11 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
 
   // ---- One event ---------------------------------------------------------------------------------------------
 
-  async function showEvent(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, formState: { errors?: FieldErrors; values?: Record<string, string> } = {}) {
+  async function showEvent(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    formState: { errors?: FieldErrors; values?: Record<string, string> } = {},
+  ) {
     const { id } = request.params
     if (!isUuid(id)) throw new NotFoundError()
     let found
@@ -205,7 +251,12 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
         recordedAt: formatDateTime(e.created_at),
       },
       organisations: found.organisations,
-      materials: found.materials.map((m) => ({ id: m.id, filename: m.filename, size: `${Math.max(1, Math.round(m.size_bytes / 1024))} KB`, uploaded: formatDateTime(m.uploaded_at) })),
+      materials: found.materials.map((m) => ({
+        id: m.id,
+        filename: m.filename,
+        size: `${Math.max(1, Math.round(m.size_bytes / 1024))} KB`,
+        uploaded: formatDateTime(m.uploaded_at),
+      })),
       feedback: found.feedback.map((f) => ({ score: f.score, comment: f.comment, at: formatDateTime(f.created_at) })),
       feedbackAverage: found.feedbackAverage === null ? null : found.feedbackAverage.toFixed(1),
       maxMegabytes: MATERIAL_MAX_BYTES / 1024 / 1024,
@@ -222,7 +273,11 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
     const { values, errors } = readFeedbackForm(request.body ?? {})
     if (Object.keys(errors).length > 0) return showEvent(request, reply.code(400), { errors, values })
     try {
-      await outreach.addFeedback(request.params.id, { score: Number(values.score), comment: values.comment || null }, actorOf(request))
+      await outreach.addFeedback(
+        request.params.id,
+        { score: Number(values.score), comment: values.comment || null },
+        actorOf(request),
+      )
     } catch (error) {
       if (error instanceof OutreachError && error.code === 'not-found') throw new NotFoundError()
       throw error
@@ -234,20 +289,26 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
   // Materials: multipart for this one route's scope only.
   app.register(async (scope) => {
     await registerSingleFileUpload(scope, { fileSize: MATERIAL_MAX_BYTES, fields: 5, fieldSize: 1024 })
-    scope.post<{ Params: { id: string }; Body: Body }>('/outreach/events/:id/materials', manage, async (request, reply) => {
-      if (!isUuid(request.params.id)) throw new NotFoundError()
-      const file = request.body?.material
-      if (!isUploadedFile(file) || (file.data.length === 0 && !file.filename)) return showEvent(request, reply.code(400), { errors: { material: 'Select a file to upload' } })
-      try {
-        await outreach.uploadMaterial(request.params.id, file, actorOf(request))
-      } catch (error) {
-        if (error instanceof OutreachError && error.code === 'not-found') throw new NotFoundError()
-        if (error instanceof OutreachError) return showEvent(request, reply.code(error.status), { errors: { material: error.message } })
-        throw error
-      }
-      await request.flash('Material uploaded')
-      return reply.redirect(`/outreach/events/${request.params.id}#materials`, 303)
-    })
+    scope.post<{ Params: { id: string }; Body: Body }>(
+      '/outreach/events/:id/materials',
+      manage,
+      async (request, reply) => {
+        if (!isUuid(request.params.id)) throw new NotFoundError()
+        const file = request.body?.material
+        if (!isUploadedFile(file) || (file.data.length === 0 && !file.filename))
+          return showEvent(request, reply.code(400), { errors: { material: 'Select a file to upload' } })
+        try {
+          await outreach.uploadMaterial(request.params.id, file, actorOf(request))
+        } catch (error) {
+          if (error instanceof OutreachError && error.code === 'not-found') throw new NotFoundError()
+          if (error instanceof OutreachError)
+            return showEvent(request, reply.code(error.status), { errors: { material: error.message } })
+          throw error
+        }
+        await request.flash('Material uploaded')
+        return reply.redirect(`/outreach/events/${request.params.id}#materials`, 303)
+      },
+    )
   })
 
   app.get<{ Params: { id: string } }>('/outreach/materials/:id', view, async (request, reply) => {
@@ -260,7 +321,10 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
       throw error
     }
     // Always a download with the type read from its bytes at upload, never rendered in the page's origin.
-    return reply.header('content-type', material.content_type).header('content-disposition', attachmentHeader(material.filename)).send(material.data)
+    return reply
+      .header('content-type', material.content_type)
+      .header('content-disposition', attachmentHeader(material.filename))
+      .send(material.data)
   })
 
   // ---- Impact -------------------------------------------------------------------------------------------------
@@ -287,15 +351,25 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
     const target = impactTarget(q)
     const organisations = await outreach.organisations()
     const impact = target ? await loadImpact(target, days) : null
-    const params = new URLSearchParams(Object.entries({ event: q.event, organisation: q.organisation, sector: q.sector, days: String(days) }).filter(([, v]) => v) as [string, string][])
+    const params = new URLSearchParams(
+      Object.entries({ event: q.event, organisation: q.organisation, sector: q.sector, days: String(days) }).filter(
+        ([, v]) => v,
+      ) as [string, string][],
+    )
     return reply.page('outreach/views/impact.njk', {
       pageTitle: impact ? `Impact: ${impact.title}` : 'Impact of awareness and training',
       impact,
       days,
       chartUrl: `/outreach/impact/chart.svg?${params.toString()}`,
       eventId: target?.kind === 'event' ? target.id : null,
-      sectorItems: [{ value: '', text: 'Choose a sector' }, ...SECTORS.items.map((s) => ({ value: s.value, text: s.text, selected: q.sector === s.value }))],
-      organisationItems: [{ value: '', text: 'Choose an organisation' }, ...organisations.map((o) => ({ value: o.id, text: o.name, selected: q.organisation === o.id }))],
+      sectorItems: [
+        { value: '', text: 'Choose a sector' },
+        ...SECTORS.items.map((s) => ({ value: s.value, text: s.text, selected: q.sector === s.value })),
+      ],
+      organisationItems: [
+        { value: '', text: 'Choose an organisation' },
+        ...organisations.map((o) => ({ value: o.id, text: o.name, selected: q.organisation === o.id })),
+      ],
       windowItems: WINDOW_CHOICES.map((d) => ({ value: String(d), text: `${d} days`, selected: d === days })),
     })
   })
@@ -305,7 +379,10 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
     if (!target) throw new NotFoundError()
     const days = readWindow(request.query.days)
     const impact = await loadImpact(target, days)
-    const svg = impactChartSvg(impact.rows, { beforeLabel: `${days} days before`, afterLabel: `${days} days from the event` })
+    const svg = impactChartSvg(impact.rows, {
+      beforeLabel: `${days} days before`,
+      afterLabel: `${days} days from the event`,
+    })
     return reply.header('content-type', 'image/svg+xml; charset=utf-8').send(svg)
   })
 }

@@ -17,10 +17,17 @@ export type OrganisationRow = Pick<Row<'organisations'>, 'id' | 'name' | 'sector
  * read: the upsert locks its row to the end of the writer's transaction, and every referral from the
  * helpline names the helpline, so under load each save waited for the one before to commit.
  */
-export async function findOrCreateOrganisations(db: Queryable, items: { name: string; sector: string | null }[]): Promise<OrganisationRow[]> {
+export async function findOrCreateOrganisations(
+  db: Queryable,
+  items: { name: string; sector: string | null }[],
+): Promise<OrganisationRow[]> {
   const result: OrganisationRow[] = []
   for (const item of items) {
-    const known = await db.selectFrom('organisations').select(['id', 'name', 'sector']).where('name_key', '=', organisationKey(item.name)).executeTakeFirst()
+    const known = await db
+      .selectFrom('organisations')
+      .select(['id', 'name', 'sector'])
+      .where('name_key', '=', organisationKey(item.name))
+      .executeTakeFirst()
     if (known && (known.sector !== null || item.sector === null)) {
       result.push(known)
       continue
@@ -28,7 +35,9 @@ export async function findOrCreateOrganisations(db: Queryable, items: { name: st
     const row = await db
       .insertInto('organisations')
       .values({ id: uuidv7(), name: item.name, name_key: organisationKey(item.name), sector: item.sector })
-      .onConflict((oc) => oc.column('name_key').doUpdateSet({ sector: sql`coalesce(organisations.sector, excluded.sector)` }))
+      .onConflict((oc) =>
+        oc.column('name_key').doUpdateSet({ sector: sql`coalesce(organisations.sector, excluded.sector)` }),
+      )
       .returning(['id', 'name', 'sector'])
       .executeTakeFirstOrThrow()
     result.push(row)
@@ -85,37 +94,79 @@ export async function insertEvent(db: Queryable, event: EventInsert, organisatio
   if (organisationIds.length > 0) {
     await db
       .insertInto('outreach_event_organisations')
-      .values(organisationIds.map((organisationId, position) => ({ event_id: event.id, organisation_id: organisationId, position })))
+      .values(
+        organisationIds.map((organisationId, position) => ({
+          event_id: event.id,
+          organisation_id: organisationId,
+          position,
+        })),
+      )
       .onConflict((oc) => oc.doNothing())
       .execute()
   }
 }
 
-export type EventFilters = { kind?: string; sector?: string; priorityTag?: string; from?: string; to?: string; organisationId?: string }
+export type EventFilters = {
+  kind?: string
+  sector?: string
+  priorityTag?: string
+  from?: string
+  to?: string
+  organisationId?: string
+}
 
 function eventConditions(filters: EventFilters) {
   return (eb: ExpressionBuilder<Database, 'outreach_events'>): Expression<SqlBool> => {
     const conditions: Expression<SqlBool>[] = []
     if (filters.kind) conditions.push(eb('outreach_events.kind', '=', filters.kind))
     if (filters.sector) conditions.push(sql<SqlBool>`outreach_events.sectors @> ARRAY[${filters.sector}]::text[]`)
-    if (filters.priorityTag) conditions.push(sql<SqlBool>`outreach_events.priority_tags @> ARRAY[${filters.priorityTag}]::text[]`)
-    if (filters.from) conditions.push(sql<SqlBool>`outreach_events.starts_at >= ${filters.from}::date::timestamp AT TIME ZONE 'Europe/London'`)
-    if (filters.to) conditions.push(sql<SqlBool>`outreach_events.starts_at < (${filters.to}::date + 1)::timestamp AT TIME ZONE 'Europe/London'`)
+    if (filters.priorityTag)
+      conditions.push(sql<SqlBool>`outreach_events.priority_tags @> ARRAY[${filters.priorityTag}]::text[]`)
+    if (filters.from)
+      conditions.push(
+        sql<SqlBool>`outreach_events.starts_at >= ${filters.from}::date::timestamp AT TIME ZONE 'Europe/London'`,
+      )
+    if (filters.to)
+      conditions.push(
+        sql<SqlBool>`outreach_events.starts_at < (${filters.to}::date + 1)::timestamp AT TIME ZONE 'Europe/London'`,
+      )
     if (filters.organisationId) {
-      conditions.push(sql<SqlBool>`EXISTS (SELECT 1 FROM outreach_event_organisations eo WHERE eo.event_id = outreach_events.id AND eo.organisation_id = ${filters.organisationId})`)
+      conditions.push(
+        sql<SqlBool>`EXISTS (SELECT 1 FROM outreach_event_organisations eo WHERE eo.event_id = outreach_events.id AND eo.organisation_id = ${filters.organisationId})`,
+      )
     }
     return eb.and(conditions)
   }
 }
 
-export type EventListRow = Pick<Row<'outreach_events'>, 'id' | 'title' | 'kind' | 'starts_at' | 'delivery' | 'venue' | 'sectors' | 'attendee_count' | 'priority_tags'> & { organisations: string[] }
+export type EventListRow = Pick<
+  Row<'outreach_events'>,
+  'id' | 'title' | 'kind' | 'starts_at' | 'delivery' | 'venue' | 'sectors' | 'attendee_count' | 'priority_tags'
+> & { organisations: string[] }
 
-const organisationNames = sql<string[]>`coalesce((SELECT array_agg(o.name ORDER BY eo.position) FROM outreach_event_organisations eo JOIN organisations o ON o.id = eo.organisation_id WHERE eo.event_id = outreach_events.id), '{}')`
+const organisationNames = sql<
+  string[]
+>`coalesce((SELECT array_agg(o.name ORDER BY eo.position) FROM outreach_event_organisations eo JOIN organisations o ON o.id = eo.organisation_id WHERE eo.event_id = outreach_events.id), '{}')`
 
-export async function listEvents(db: Queryable, filters: EventFilters, paging: { limit: number; offset: number; sort: 'newest' | 'oldest' }): Promise<EventListRow[]> {
+export async function listEvents(
+  db: Queryable,
+  filters: EventFilters,
+  paging: { limit: number; offset: number; sort: 'newest' | 'oldest' },
+): Promise<EventListRow[]> {
   return db
     .selectFrom('outreach_events')
-    .select(['id', 'title', 'kind', 'starts_at', 'delivery', 'venue', 'sectors', 'attendee_count', 'priority_tags', organisationNames.as('organisations')])
+    .select([
+      'id',
+      'title',
+      'kind',
+      'starts_at',
+      'delivery',
+      'venue',
+      'sectors',
+      'attendee_count',
+      'priority_tags',
+      organisationNames.as('organisations'),
+    ])
     .where(eventConditions(filters))
     .orderBy('starts_at', paging.sort === 'newest' ? 'desc' : 'asc')
     .orderBy('id')
@@ -126,8 +177,15 @@ export async function listEvents(db: Queryable, filters: EventFilters, paging: {
 
 /** Counts up to `cap` + 1 rows, so a long list costs no more than a short one. */
 export async function countEvents(db: Queryable, filters: EventFilters, cap: number): Promise<number> {
-  const inner = db.selectFrom('outreach_events').select('id').where(eventConditions(filters)).limit(cap + 1)
-  const row = await db.selectFrom(inner.as('capped')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  const inner = db
+    .selectFrom('outreach_events')
+    .select('id')
+    .where(eventConditions(filters))
+    .limit(cap + 1)
+  const row = await db
+    .selectFrom(inner.as('capped'))
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
@@ -135,7 +193,18 @@ export async function countEvents(db: Queryable, filters: EventFilters, cap: num
 export async function eventsBetween(db: Queryable, from: string, to: string, limit = 500): Promise<EventListRow[]> {
   return db
     .selectFrom('outreach_events')
-    .select(['id', 'title', 'kind', 'starts_at', 'delivery', 'venue', 'sectors', 'attendee_count', 'priority_tags', organisationNames.as('organisations')])
+    .select([
+      'id',
+      'title',
+      'kind',
+      'starts_at',
+      'delivery',
+      'venue',
+      'sectors',
+      'attendee_count',
+      'priority_tags',
+      organisationNames.as('organisations'),
+    ])
     .where(sql<SqlBool>`starts_at >= ${from}::date::timestamp AT TIME ZONE 'Europe/London'`)
     .where(sql<SqlBool>`starts_at < ${to}::date::timestamp AT TIME ZONE 'Europe/London'`)
     .orderBy('starts_at')
@@ -172,7 +241,15 @@ export async function eventExists(db: Queryable, id: string): Promise<boolean> {
 
 export async function insertMaterial(
   db: Queryable,
-  material: { id: string; eventId: string; filename: string; contentType: string; data: Buffer; sha256: string; uploadedBy: string | null },
+  material: {
+    id: string
+    eventId: string
+    filename: string
+    contentType: string
+    data: Buffer
+    sha256: string
+    uploadedBy: string | null
+  },
 ): Promise<void> {
   await db
     .insertInto('outreach_materials')
@@ -199,20 +276,39 @@ export async function listMaterials(db: Queryable, eventId: string) {
 }
 
 export async function findMaterial(db: Queryable, id: string) {
-  return db.selectFrom('outreach_materials').select(['id', 'event_id', 'filename', 'content_type', 'data']).where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('outreach_materials')
+    .select(['id', 'event_id', 'filename', 'content_type', 'data'])
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
-export async function insertFeedback(db: Queryable, feedback: { eventId: string; score: number; comment: string | null; createdBy: string | null }): Promise<string> {
+export async function insertFeedback(
+  db: Queryable,
+  feedback: { eventId: string; score: number; comment: string | null; createdBy: string | null },
+): Promise<string> {
   const id = uuidv7()
   await db
     .insertInto('outreach_feedback')
-    .values({ id, event_id: feedback.eventId, score: feedback.score, comment: feedback.comment, created_by: feedback.createdBy })
+    .values({
+      id,
+      event_id: feedback.eventId,
+      score: feedback.score,
+      comment: feedback.comment,
+      created_by: feedback.createdBy,
+    })
     .execute()
   return id
 }
 
 export async function listFeedback(db: Queryable, eventId: string) {
-  return db.selectFrom('outreach_feedback').select(['id', 'score', 'comment', 'created_at']).where('event_id', '=', eventId).orderBy('created_at').limit(500).execute()
+  return db
+    .selectFrom('outreach_feedback')
+    .select(['id', 'score', 'comment', 'created_at'])
+    .where('event_id', '=', eventId)
+    .orderBy('created_at')
+    .limit(500)
+    .execute()
 }
 
 // ---- Impact ----------------------------------------------------------------------------------------------
@@ -223,7 +319,13 @@ export type WindowCounts = { key: string; before: number; after: number }
  * Referrals from each of the event's organisations and sectors, and from any of them (counted once),
  * received in the `days` before the event started and in the `days` from its start.
  */
-export async function eventImpactCounts(db: Queryable, startsAt: Date, days: number, organisationIds: string[], sectors: string[]): Promise<WindowCounts[]> {
+export async function eventImpactCounts(
+  db: Queryable,
+  startsAt: Date,
+  days: number,
+  organisationIds: string[],
+  sectors: string[],
+): Promise<WindowCounts[]> {
   const windowed = sql<SqlBool>`r.received_at >= ${startsAt}::timestamptz - make_interval(days => ${days}) AND r.received_at < ${startsAt}::timestamptz + make_interval(days => ${days})`
   const before = sql<SqlBool>`x.received_at < ${startsAt}::timestamptz`
   const { rows } = await sql<{ key: string; before: number; after: number }>`
@@ -242,14 +344,26 @@ export async function eventImpactCounts(db: Queryable, startsAt: Date, days: num
   return rows
 }
 
-export type EventWindowRow = Pick<Row<'outreach_events'>, 'id' | 'title' | 'starts_at'> & { before: number; after: number }
+export type EventWindowRow = Pick<Row<'outreach_events'>, 'id' | 'title' | 'starts_at'> & {
+  before: number
+  after: number
+}
 
 /** For each event that reached the sector or organisation (latest first), its referrals before and after. */
-export async function impactAroundEvents(db: Queryable, target: { sector: string } | { organisationId: string }, days: number, limit = 24): Promise<EventWindowRow[]> {
-  const reached = 'sector' in target
-    ? sql<SqlBool>`e.sectors @> ARRAY[${target.sector}]::text[]`
-    : sql<SqlBool>`EXISTS (SELECT 1 FROM outreach_event_organisations eo WHERE eo.event_id = e.id AND eo.organisation_id = ${target.organisationId})`
-  const from = 'sector' in target ? sql<SqlBool>`r.referring_sector = ${target.sector}` : sql<SqlBool>`r.organisation_id = ${target.organisationId}`
+export async function impactAroundEvents(
+  db: Queryable,
+  target: { sector: string } | { organisationId: string },
+  days: number,
+  limit = 24,
+): Promise<EventWindowRow[]> {
+  const reached =
+    'sector' in target
+      ? sql<SqlBool>`e.sectors @> ARRAY[${target.sector}]::text[]`
+      : sql<SqlBool>`EXISTS (SELECT 1 FROM outreach_event_organisations eo WHERE eo.event_id = e.id AND eo.organisation_id = ${target.organisationId})`
+  const from =
+    'sector' in target
+      ? sql<SqlBool>`r.referring_sector = ${target.sector}`
+      : sql<SqlBool>`r.organisation_id = ${target.organisationId}`
   const { rows } = await sql<EventWindowRow>`
     SELECT e.id, e.title, e.starts_at,
       (SELECT count(*) FROM referrals r WHERE ${from}

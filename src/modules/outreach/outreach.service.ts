@@ -16,7 +16,8 @@ import * as repo from './outreach.repository.ts'
 
 export const EVENT_COUNT_CAP = 1_000
 
-export type ImpactTarget = { kind: 'event'; id: string } | { kind: 'sector'; sector: string } | { kind: 'organisation'; id: string }
+export type ImpactTarget =
+  { kind: 'event'; id: string } | { kind: 'sector'; sector: string } | { kind: 'organisation'; id: string }
 
 export type Impact = {
   title: string
@@ -32,7 +33,11 @@ export type Impact = {
  * The organisation a referral came from, found or created by its name, and the sector recorded for it.
  * Used by the referral intake so that a referral links to the organisations an event reached.
  */
-export async function resolveReferringOrganisation(db: Queryable, name: string | null, sector: string | null): Promise<{ organisationId: string | null; sector: string | null }> {
+export async function resolveReferringOrganisation(
+  db: Queryable,
+  name: string | null,
+  sector: string | null,
+): Promise<{ organisationId: string | null; sector: string | null }> {
   const cleanSector = sector && SECTORS.has(sector) ? sector : null
   if (!name || !name.trim()) return { organisationId: null, sector: cleanSector }
   const [organisation] = await repo.findOrCreateOrganisations(db, [{ name: name.trim(), sector: cleanSector }])
@@ -42,7 +47,8 @@ export async function resolveReferringOrganisation(db: Queryable, name: string |
 /** Awareness events and training inputs: recording them, their materials and feedback, and their impact. */
 export function createOutreachService(db: Db) {
   async function assertPriorityTags(tags: string[]): Promise<void> {
-    if ((await unknownPriorityTags(db, tags)).length > 0) throw new OutreachError('unknown-priority-tag', 'Select strategic priorities from the list', 'priorityTags')
+    if ((await unknownPriorityTags(db, tags)).length > 0)
+      throw new OutreachError('unknown-priority-tag', 'Select strategic priorities from the list', 'priorityTags')
   }
 
   const organisations = cached(() => repo.listOrganisations(db), 10_000)
@@ -61,7 +67,10 @@ export function createOutreachService(db: Db) {
       const sector = input.sectors.length === 1 ? input.sectors[0] : null
       const id = uuidv7()
       await inTransaction(db, async (trx) => {
-        const audience = await repo.findOrCreateOrganisations(trx, input.organisations.map((name) => ({ name, sector })))
+        const audience = await repo.findOrCreateOrganisations(
+          trx,
+          input.organisations.map((name) => ({ name, sector })),
+        )
         await repo.insertEvent(
           trx,
           {
@@ -82,7 +91,12 @@ export function createOutreachService(db: Db) {
           audience.map((o) => o.id),
         )
         await appendAuditEvents(trx, actor, [
-          { action: 'outreach.event-recorded', subjectType: 'outreach-event', subjectId: id, details: { organisations: audience.map((o) => o.id), sectors: input.sectors } },
+          {
+            action: 'outreach.event-recorded',
+            subjectType: 'outreach-event',
+            subjectId: id,
+            details: { organisations: audience.map((o) => o.id), sectors: input.sectors },
+          },
         ])
       })
       organisations.invalidate()
@@ -110,7 +124,10 @@ export function createOutreachService(db: Db) {
       }
       const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate()
       const offset = (new Date(Date.UTC(y, m - 1, 1)).getUTCDay() + 6) % 7
-      const cells: ({ day: number; date: string; events: repo.EventListRow[] } | null)[] = Array.from({ length: offset }, () => null)
+      const cells: ({ day: number; date: string; events: repo.EventListRow[] } | null)[] = Array.from(
+        { length: offset },
+        () => null,
+      )
       for (let d = 1; d <= daysInMonth; d++) {
         const date = `${month}-${String(d).padStart(2, '0')}`
         cells.push({ day: d, date, events: byDay.get(date) ?? [] })
@@ -125,23 +142,52 @@ export function createOutreachService(db: Db) {
     async view(id: string) {
       const event = await repo.findEvent(db, id)
       if (!event) throw new OutreachError('not-found', 'Event not found')
-      const [audience, materials, feedback] = await Promise.all([repo.findEventOrganisations(db, id), repo.listMaterials(db, id), repo.listFeedback(db, id)])
+      const [audience, materials, feedback] = await Promise.all([
+        repo.findEventOrganisations(db, id),
+        repo.listMaterials(db, id),
+        repo.listFeedback(db, id),
+      ])
       const average = feedback.length ? feedback.reduce((sum, f) => sum + f.score, 0) / feedback.length : null
       return { event, organisations: audience, materials, feedback, feedbackAverage: average }
     },
 
     /** Checks a material by its bytes and size, and stores it with its audit row. */
-    async uploadMaterial(eventId: string, file: { filename: string; data: Buffer; truncated: boolean }, actor: Actor): Promise<string> {
-      if (file.truncated || file.data.length > MATERIAL_MAX_BYTES) throw new OutreachError('material-too-large', 'The file must be smaller than 10 MB', 'material')
+    async uploadMaterial(
+      eventId: string,
+      file: { filename: string; data: Buffer; truncated: boolean },
+      actor: Actor,
+    ): Promise<string> {
+      if (file.truncated || file.data.length > MATERIAL_MAX_BYTES)
+        throw new OutreachError('material-too-large', 'The file must be smaller than 10 MB', 'material')
       if (file.data.length === 0) throw new OutreachError('material-empty', 'The selected file is empty', 'material')
       const kind = sniffMaterial(file.data)
-      if (!kind) throw new OutreachError('material-type', 'The selected file must be a PDF, a PowerPoint (PPTX) or an OpenDocument presentation (ODP)', 'material')
+      if (!kind)
+        throw new OutreachError(
+          'material-type',
+          'The selected file must be a PDF, a PowerPoint (PPTX) or an OpenDocument presentation (ODP)',
+          'material',
+        )
       const id = uuidv7()
       await inTransaction(db, async (trx) => {
         if (!(await repo.eventExists(trx, eventId))) throw new OutreachError('not-found', 'Event not found')
         const sha256 = createHash('sha256').update(file.data).digest('hex')
-        await repo.insertMaterial(trx, { id, eventId, filename: cleanFilename(file.filename, kind), contentType: kind.contentType, data: file.data, sha256, uploadedBy: actor.userId })
-        await appendAuditEvents(trx, actor, [{ action: 'outreach.material-uploaded', subjectType: 'outreach-material', subjectId: id, details: { eventId, sha256, bytes: file.data.length } }])
+        await repo.insertMaterial(trx, {
+          id,
+          eventId,
+          filename: cleanFilename(file.filename, kind),
+          contentType: kind.contentType,
+          data: file.data,
+          sha256,
+          uploadedBy: actor.userId,
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'outreach.material-uploaded',
+            subjectType: 'outreach-material',
+            subjectId: id,
+            details: { eventId, sha256, bytes: file.data.length },
+          },
+        ])
       })
       return id
     },
@@ -150,16 +196,39 @@ export function createOutreachService(db: Db) {
       return inTransaction(db, async (trx) => {
         const material = await repo.findMaterial(trx, id)
         if (!material) throw new OutreachError('not-found', 'Material not found')
-        await appendAuditEvents(trx, actor, [{ action: 'outreach.material-downloaded', subjectType: 'outreach-material', subjectId: id, details: { eventId: material.event_id } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'outreach.material-downloaded',
+            subjectType: 'outreach-material',
+            subjectId: id,
+            details: { eventId: material.event_id },
+          },
+        ])
         return material
       })
     },
 
-    async addFeedback(eventId: string, feedback: { score: number; comment: string | null }, actor: Actor): Promise<void> {
+    async addFeedback(
+      eventId: string,
+      feedback: { score: number; comment: string | null },
+      actor: Actor,
+    ): Promise<void> {
       await inTransaction(db, async (trx) => {
         if (!(await repo.eventExists(trx, eventId))) throw new OutreachError('not-found', 'Event not found')
-        const id = await repo.insertFeedback(trx, { eventId, score: feedback.score, comment: feedback.comment, createdBy: actor.userId })
-        await appendAuditEvents(trx, actor, [{ action: 'outreach.feedback-added', subjectType: 'outreach-event', subjectId: eventId, details: { feedbackId: id, score: feedback.score } }])
+        const id = await repo.insertFeedback(trx, {
+          eventId,
+          score: feedback.score,
+          comment: feedback.comment,
+          createdBy: actor.userId,
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'outreach.feedback-added',
+            subjectType: 'outreach-event',
+            subjectId: eventId,
+            details: { feedbackId: id, score: feedback.score },
+          },
+        ])
       })
     },
 
@@ -173,14 +242,33 @@ export function createOutreachService(db: Db) {
         const event = await repo.findEvent(db, target.id)
         if (!event) throw new OutreachError('not-found', 'Event not found')
         const audience = await repo.findEventOrganisations(db, target.id)
-        const counts = new Map((await repo.eventImpactCounts(db, event.starts_at, days, audience.map((o) => o.id), event.sectors)).map((c) => [c.key, c]))
-        const row = (label: string, key: string, href?: string): ImpactRow & { href?: string } => ({ label, before: counts.get(key)?.before ?? 0, after: counts.get(key)?.after ?? 0, href })
+        const counts = new Map(
+          (
+            await repo.eventImpactCounts(
+              db,
+              event.starts_at,
+              days,
+              audience.map((o) => o.id),
+              event.sectors,
+            )
+          ).map((c) => [c.key, c]),
+        )
+        const row = (label: string, key: string, href?: string): ImpactRow & { href?: string } => ({
+          label,
+          before: counts.get(key)?.before ?? 0,
+          after: counts.get(key)?.after ?? 0,
+          href,
+        })
         return {
           title: event.title,
           rowHeader: 'Audience',
           rows: [
-            ...audience.map((o) => row(o.name, `organisation:${o.id}`, `/outreach/impact?organisation=${o.id}&days=${days}`)),
-            ...event.sectors.map((s) => row(`Sector: ${SECTORS.label(s)}`, `sector:${s}`, `/outreach/impact?sector=${s}&days=${days}`)),
+            ...audience.map((o) =>
+              row(o.name, `organisation:${o.id}`, `/outreach/impact?organisation=${o.id}&days=${days}`),
+            ),
+            ...event.sectors.map((s) =>
+              row(`Sector: ${SECTORS.label(s)}`, `sector:${s}`, `/outreach/impact?sector=${s}&days=${days}`),
+            ),
             row('Any of these (each referral counted once)', 'any'),
           ],
           days,
@@ -202,7 +290,12 @@ export function createOutreachService(db: Db) {
       return {
         title,
         rowHeader: 'Event',
-        rows: rows.reverse().map((r) => ({ label: `${r.title} (${londonDate(r.starts_at)})`, before: r.before, after: r.after, href: `/outreach/events/${r.id}` })),
+        rows: rows.reverse().map((r) => ({
+          label: `${r.title} (${londonDate(r.starts_at)})`,
+          before: r.before,
+          after: r.after,
+          href: `/outreach/events/${r.id}`,
+        })),
         days,
         incompleteAfter: rows.some((r) => r.starts_at.getTime() + days * 86_400_000 > now),
       }

@@ -6,8 +6,28 @@ import { NotFoundError } from '#src/platform/http/errors.ts'
 import { PartnerError } from './partner.service.ts'
 import { AGENCY_KINDS, type AgencyKind } from './partner.vocabulary.ts'
 
-const Agency = z.object({ id: z.uuid(), name: z.string(), kind: z.string(), firstResponder: z.boolean(), dutyToNotify: z.boolean(), phone: z.string().nullable(), email: z.string().nullable(), notes: z.string().nullable(), active: z.boolean() })
-const agency = (a: { id: string; name: string; kind: string; first_responder: boolean; duty_to_notify: boolean; phone: string | null; email: string | null; notes: string | null; active: boolean }) => ({
+const Agency = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  kind: z.string(),
+  firstResponder: z.boolean(),
+  dutyToNotify: z.boolean(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  notes: z.string().nullable(),
+  active: z.boolean(),
+})
+const agency = (a: {
+  id: string
+  name: string
+  kind: string
+  first_responder: boolean
+  duty_to_notify: boolean
+  phone: string | null
+  email: string | null
+  notes: string | null
+  active: boolean
+}) => ({
   id: a.id,
   name: a.name,
   kind: a.kind,
@@ -30,12 +50,24 @@ export function registerPartnerApi(app: FastifyInstance, { services }: AppDeps):
       schema: {
         tags: ['partners'],
         summary: 'List partner agencies, optionally only first responders or Duty to Notify authorities',
-        querystring: z.object({ kind: z.enum(Object.keys(AGENCY_KINDS) as [AgencyKind]).optional(), firstResponder: z.enum(['true']).optional(), dutyToNotify: z.enum(['true']).optional() }).strict(),
+        querystring: z
+          .object({
+            kind: z.enum(Object.keys(AGENCY_KINDS) as [AgencyKind]).optional(),
+            firstResponder: z.enum(['true']).optional(),
+            dutyToNotify: z.enum(['true']).optional(),
+          })
+          .strict(),
         response: { 200: z.object({ items: z.array(Agency.extend({ contacts: z.int() })) }) },
       },
     },
     async (request) => ({
-      items: (await services.partners.list({ kind: request.query.kind ?? null, firstResponder: request.query.firstResponder === 'true', dutyToNotify: request.query.dutyToNotify === 'true' })).map((a) => ({ ...agency(a), contacts: a.contacts })),
+      items: (
+        await services.partners.list({
+          kind: request.query.kind ?? null,
+          firstResponder: request.query.firstResponder === 'true',
+          dutyToNotify: request.query.dutyToNotify === 'true',
+        })
+      ).map((a) => ({ ...agency(a), contacts: a.contacts })),
     }),
   )
 
@@ -47,13 +79,36 @@ export function registerPartnerApi(app: FastifyInstance, { services }: AppDeps):
         tags: ['partners'],
         summary: 'Read an agency and its contacts',
         params: z.object({ id: z.uuid() }),
-        response: { 200: Agency.extend({ contacts: z.array(z.object({ id: z.uuid(), name: z.string(), jobTitle: z.string().nullable(), phone: z.string().nullable(), email: z.string().nullable(), active: z.boolean() })) }) },
+        response: {
+          200: Agency.extend({
+            contacts: z.array(
+              z.object({
+                id: z.uuid(),
+                name: z.string(),
+                jobTitle: z.string().nullable(),
+                phone: z.string().nullable(),
+                email: z.string().nullable(),
+                active: z.boolean(),
+              }),
+            ),
+          }),
+        },
       },
     },
     async (request) => {
       try {
         const found = await services.partners.view(request.params.id)
-        return { ...agency(found.agency), contacts: found.contacts.map((c) => ({ id: c.id, name: c.name, jobTitle: c.job_title, phone: c.phone, email: c.email, active: c.active })) }
+        return {
+          ...agency(found.agency),
+          contacts: found.contacts.map((c) => ({
+            id: c.id,
+            name: c.name,
+            jobTitle: c.job_title,
+            phone: c.phone,
+            email: c.email,
+            active: c.active,
+          })),
+        }
       } catch (error) {
         if (error instanceof PartnerError && error.code === 'not-found') throw new NotFoundError(error.message)
         throw error

@@ -54,7 +54,11 @@ export function registerPartnerPages(app: FastifyInstance, { services }: AppDeps
     })
   })
 
-  async function showForm(request: FastifyRequest, reply: FastifyReply, state: { id?: string; values: Body; errors?: FieldErrors }) {
+  async function showForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: { id?: string; values: Body; errors?: FieldErrors },
+  ) {
     const errors = state.errors ?? {}
     return reply.page('partners/views/form.njk', {
       pageTitle: state.id ? 'Change agency' : 'Add an agency',
@@ -67,7 +71,9 @@ export function registerPartnerPages(app: FastifyInstance, { services }: AppDeps
     })
   }
 
-  app.get('/partners/new', manage, (request, reply) => showForm(request, reply, { values: { firstResponder: 'no', dutyToNotify: 'no' } }))
+  app.get('/partners/new', manage, (request, reply) =>
+    showForm(request, reply, { values: { firstResponder: 'no', dutyToNotify: 'no' } }),
+  )
 
   app.post<{ Body: Body }>('/partners/new', manage, async (request, reply) => {
     const body = request.body ?? {}
@@ -78,12 +84,17 @@ export function registerPartnerPages(app: FastifyInstance, { services }: AppDeps
       await request.flash(`${parsed.value.name} added`)
       return reply.redirect(`/partners/${id}`, 303)
     } catch (error) {
-      if (error instanceof PartnerError && error.code === 'invalid') return showForm(request, reply.code(400), { values: body, errors: { [error.field ?? 'name']: error.message } })
+      if (error instanceof PartnerError && error.code === 'invalid')
+        return showForm(request, reply.code(400), { values: body, errors: { [error.field ?? 'name']: error.message } })
       throw error
     }
   })
 
-  async function showAgency(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { values?: Body; errors?: FieldErrors } = {}) {
+  async function showAgency(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    state: { values?: Body; errors?: FieldErrors } = {},
+  ) {
     let found
     try {
       found = await partners.view(agencyId(request))
@@ -112,7 +123,12 @@ export function registerPartnerPages(app: FastifyInstance, { services }: AppDeps
     })
     return showForm(request, reply, {
       id: agency.id,
-      values: { ...agency, firstResponder: agency.first_responder ? 'yes' : 'no', dutyToNotify: agency.duty_to_notify ? 'yes' : 'no', active: agency.active ? 'yes' : 'no' },
+      values: {
+        ...agency,
+        firstResponder: agency.first_responder ? 'yes' : 'no',
+        dutyToNotify: agency.duty_to_notify ? 'yes' : 'no',
+        active: agency.active ? 'yes' : 'no',
+      },
     })
   })
 
@@ -124,7 +140,12 @@ export function registerPartnerPages(app: FastifyInstance, { services }: AppDeps
     try {
       await partners.update(id, parsed.value, actorOf(request))
     } catch (error) {
-      if (error instanceof PartnerError && error.code === 'invalid') return showForm(request, reply.code(400), { id, values: body, errors: { [error.field ?? 'name']: error.message } })
+      if (error instanceof PartnerError && error.code === 'invalid')
+        return showForm(request, reply.code(400), {
+          id,
+          values: body,
+          errors: { [error.field ?? 'name']: error.message },
+        })
       if (error instanceof PartnerError) throw new NotFoundError(error.message)
       throw error
     }
@@ -135,7 +156,12 @@ export function registerPartnerPages(app: FastifyInstance, { services }: AppDeps
   app.post<{ Params: Params; Body: Body }>('/partners/:id/contacts', manage, async (request, reply) => {
     const id = agencyId(request)
     const body = request.body ?? {}
-    const parsed = parseForm(ContactInput, { name: asString(body.contactName), jobTitle: asString(body.jobTitle), phone: asString(body.contactPhone), email: asString(body.contactEmail) })
+    const parsed = parseForm(ContactInput, {
+      name: asString(body.contactName),
+      jobTitle: asString(body.jobTitle),
+      phone: asString(body.contactPhone),
+      email: asString(body.contactEmail),
+    })
     if (!parsed.ok) {
       const rename: Record<string, string> = { name: 'contactName', phone: 'contactPhone', email: 'contactEmail' }
       const errors = Object.fromEntries(Object.entries(parsed.errors).map(([k, v]) => [rename[k] ?? k, v]))
@@ -151,16 +177,20 @@ export function registerPartnerPages(app: FastifyInstance, { services }: AppDeps
     return reply.redirect(`/partners/${id}`, 303)
   })
 
-  app.post<{ Params: { id: string; contactId: string }; Body: Body }>('/partners/:id/contacts/:contactId/active', manage, async (request, reply) => {
-    if (!isUuid(request.params.id) || !isUuid(request.params.contactId)) throw new NotFoundError('Contact not found')
-    const active = asString(request.body?.active) === 'yes'
-    try {
-      await partners.setContactActive(request.params.id, request.params.contactId, active, actorOf(request))
-    } catch (error) {
-      if (error instanceof PartnerError) throw new NotFoundError(error.message)
-      throw error
-    }
-    await request.flash(active ? 'Contact back in use' : 'Contact marked as no longer in post')
-    return reply.redirect(`/partners/${request.params.id}`, 303)
-  })
+  app.post<{ Params: { id: string; contactId: string }; Body: Body }>(
+    '/partners/:id/contacts/:contactId/active',
+    manage,
+    async (request, reply) => {
+      if (!isUuid(request.params.id) || !isUuid(request.params.contactId)) throw new NotFoundError('Contact not found')
+      const active = asString(request.body?.active) === 'yes'
+      try {
+        await partners.setContactActive(request.params.id, request.params.contactId, active, actorOf(request))
+      } catch (error) {
+        if (error instanceof PartnerError) throw new NotFoundError(error.message)
+        throw error
+      }
+      await request.flash(active ? 'Contact back in use' : 'Contact marked as no longer in post')
+      return reply.redirect(`/partners/${request.params.id}`, 303)
+    },
+  )
 }

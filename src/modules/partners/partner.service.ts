@@ -33,19 +33,31 @@ export function createPartnerService(db: Db) {
 
     async create(input: AgencyInput, actor: Actor): Promise<string> {
       return inTransaction(db, async (trx) => {
-        if (await repo.agencyNameTaken(trx, input.name, null)) throw new PartnerError('invalid', 'There is already an agency with that name', 'name')
+        if (await repo.agencyNameTaken(trx, input.name, null))
+          throw new PartnerError('invalid', 'There is already an agency with that name', 'name')
         const id = uuidv7()
         await repo.insertAgency(trx, { id, ...toRow(input) })
-        await appendAuditEvents(trx, actor, [{ action: 'partner.agency-created', subjectType: 'agency', subjectId: id }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'partner.agency-created', subjectType: 'agency', subjectId: id },
+        ])
         return id
       })
     },
 
     async update(id: string, input: AgencyInput, actor: Actor): Promise<void> {
       await inTransaction(db, async (trx) => {
-        if (await repo.agencyNameTaken(trx, input.name, id)) throw new PartnerError('invalid', 'There is already an agency with that name', 'name')
-        if (!(await repo.updateAgency(trx, id, { ...toRow(input), active: input.active }))) throw new PartnerError('not-found', 'Agency not found')
-        await appendAuditEvents(trx, actor, [{ action: 'partner.agency-updated', subjectType: 'agency', subjectId: id, details: { firstResponder: input.firstResponder, dutyToNotify: input.dutyToNotify, active: input.active } }])
+        if (await repo.agencyNameTaken(trx, input.name, id))
+          throw new PartnerError('invalid', 'There is already an agency with that name', 'name')
+        if (!(await repo.updateAgency(trx, id, { ...toRow(input), active: input.active })))
+          throw new PartnerError('not-found', 'Agency not found')
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'partner.agency-updated',
+            subjectType: 'agency',
+            subjectId: id,
+            details: { firstResponder: input.firstResponder, dutyToNotify: input.dutyToNotify, active: input.active },
+          },
+        ])
       })
     },
 
@@ -53,16 +65,39 @@ export function createPartnerService(db: Db) {
       return inTransaction(db, async (trx) => {
         if (!(await repo.findAgency(trx, agencyId))) throw new PartnerError('not-found', 'Agency not found')
         const id = uuidv7()
-        await repo.insertContact(trx, { id, agency_id: agencyId, name: input.name, job_title: input.jobTitle, phone: input.phone, email: input.email, created_by: actor.userId })
-        await appendAuditEvents(trx, actor, [{ action: 'partner.contact-changed', subjectType: 'agency', subjectId: agencyId, details: { contactId: id, added: true } }])
+        await repo.insertContact(trx, {
+          id,
+          agency_id: agencyId,
+          name: input.name,
+          job_title: input.jobTitle,
+          phone: input.phone,
+          email: input.email,
+          created_by: actor.userId,
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'partner.contact-changed',
+            subjectType: 'agency',
+            subjectId: agencyId,
+            details: { contactId: id, added: true },
+          },
+        ])
         return id
       })
     },
 
     async setContactActive(agencyId: string, contactId: string, active: boolean, actor: Actor): Promise<void> {
       await inTransaction(db, async (trx) => {
-        if (!(await repo.setContactActive(trx, agencyId, contactId, active))) throw new PartnerError('not-found', 'Contact not found')
-        await appendAuditEvents(trx, actor, [{ action: 'partner.contact-changed', subjectType: 'agency', subjectId: agencyId, details: { contactId, active } }])
+        if (!(await repo.setContactActive(trx, agencyId, contactId, active)))
+          throw new PartnerError('not-found', 'Contact not found')
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'partner.contact-changed',
+            subjectType: 'agency',
+            subjectId: agencyId,
+            details: { contactId, active },
+          },
+        ])
       })
     },
   }

@@ -51,7 +51,10 @@ export async function victimDuties(db: Queryable, personId: string, userId: stri
 }
 
 /** Who holds any duty to a person's victim side (user ids), and whether they have one. */
-export async function victimDutyHolders(db: Queryable, personId: string): Promise<{ isVictim: boolean; holders: string[] }> {
+export async function victimDutyHolders(
+  db: Queryable,
+  personId: string,
+): Promise<{ isVictim: boolean; holders: string[] }> {
   const { rows } = await sql<{ holder: string | null; kind: string }>`
     WITH victim_referrals AS (
       SELECT DISTINCT r.id, r.assigned_to, r.created_by FROM referral_subjects rs JOIN referrals r ON r.id = rs.referral_id
@@ -64,7 +67,9 @@ export async function victimDutyHolders(db: Queryable, personId: string): Promis
     UNION ALL SELECT 'duty', coalesce(assigned_to, created_by) FROM victim_referrals
     UNION ALL SELECT 'duty', officer_in_charge FROM victim_cases
     UNION ALL SELECT 'duty', m.user_id FROM case_members m JOIN victim_cases c ON c.id = m.case_id WHERE m.victim_facet
-    UNION ALL SELECT 'duty', s.user_id FROM person_support_workers s WHERE s.person_id IN ${identity(personId)} AND s.ended_at IS NULL`.execute(db)
+    UNION ALL SELECT 'duty', s.user_id FROM person_support_workers s WHERE s.person_id IN ${identity(personId)} AND s.ended_at IS NULL`.execute(
+    db,
+  )
   return {
     isVictim: rows.some((r) => r.kind === 'victim'),
     holders: [...new Set(rows.filter((r) => r.kind === 'duty' && r.holder !== null).map((r) => r.holder as string))],

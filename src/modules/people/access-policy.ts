@@ -50,7 +50,9 @@ export function caseVisible(caseId: RawBuilder<unknown> | string, user: CurrentU
 /** Whether one live job is visible to the user (see `caseVisible`); true for an id that is no job. */
 export async function isCaseVisible(db: Queryable, caseId: string, user: CurrentUser): Promise<boolean> {
   if (seesAllRestricted(user)) return true
-  const { rows } = await sql<{ visible: boolean }>`SELECT ${caseVisible(sql`${caseId}::uuid`, user)} AS visible`.execute(db)
+  const { rows } = await sql<{
+    visible: boolean
+  }>`SELECT ${caseVisible(sql`${caseId}::uuid`, user)} AS visible`.execute(db)
   return rows[0]?.visible ?? true
 }
 
@@ -62,7 +64,11 @@ export type RecordKind = 'person' | 'location' | 'object'
  * cuckooed address, a deal line). A record also known outside (a referral, a visible job, a link made outside
  * any job) stays visible; what the restricted job recorded about it stays hidden (links carry their job).
  */
-export function recordVisible(kind: RecordKind, id: RawBuilder<unknown> | string, user: CurrentUser): RawBuilder<boolean> {
+export function recordVisible(
+  kind: RecordKind,
+  id: RawBuilder<unknown> | string,
+  user: CurrentUser,
+): RawBuilder<boolean> {
   if (seesAllRestricted(user)) return sql<boolean>`true`
   const ref = typeof id === 'string' ? sql.ref(id) : id
   const hiddenCase = (col: string) => sql`NOT ${caseVisible(sql.ref(col), user)}`
@@ -93,20 +99,42 @@ export function recordVisible(kind: RecordKind, id: RawBuilder<unknown> | string
 }
 
 /** Whether one record is visible to the user (see `recordVisible`). */
-export async function isRecordVisible(db: Queryable, kind: RecordKind, id: string, user: CurrentUser): Promise<boolean> {
+export async function isRecordVisible(
+  db: Queryable,
+  kind: RecordKind,
+  id: string,
+  user: CurrentUser,
+): Promise<boolean> {
   if (seesAllRestricted(user)) return true
-  const { rows } = await sql<{ visible: boolean }>`SELECT ${recordVisible(kind, sql`${id}::uuid`, user)} AS visible`.execute(db)
+  const { rows } = await sql<{
+    visible: boolean
+  }>`SELECT ${recordVisible(kind, sql`${id}::uuid`, user)} AS visible`.execute(db)
   return rows[0]?.visible ?? false
 }
 
 /** Of these ids, the ones whose records are visible to the user (see `recordVisible`), for filtering a list read elsewhere. */
-export async function visibleIds(db: Queryable, kind: RecordKind, ids: readonly string[], user: CurrentUser): Promise<Set<string>> {
+export async function visibleIds(
+  db: Queryable,
+  kind: RecordKind,
+  ids: readonly string[],
+  user: CurrentUser,
+): Promise<Set<string>> {
   if (seesAllRestricted(user) || ids.length === 0) return new Set(ids)
-  const { rows } = await sql<{ id: string }>`SELECT x.id::text AS id FROM unnest(${[...new Set(ids)]}::uuid[]) AS x(id) WHERE ${recordVisible(kind, sql.ref('x.id'), user)}`.execute(db)
+  const { rows } = await sql<{
+    id: string
+  }>`SELECT x.id::text AS id FROM unnest(${[...new Set(ids)]}::uuid[]) AS x(id) WHERE ${recordVisible(kind, sql.ref('x.id'), user)}`.execute(
+    db,
+  )
   return new Set(rows.map((r) => r.id))
 }
 
-export type CaseAccess = { visible: boolean; officerInCharge: boolean; member: boolean; victimSide: boolean; supervisor: boolean }
+export type CaseAccess = {
+  visible: boolean
+  officerInCharge: boolean
+  member: boolean
+  victimSide: boolean
+  supervisor: boolean
+}
 
 /** What the user may do in one live job: see it (restricted jobs: team and supervisors only), lead it, work its victim side. */
 export async function caseAccess(db: Queryable, user: CurrentUser, caseId: string): Promise<CaseAccess | null> {
@@ -153,7 +181,14 @@ export async function victimSideAccess(db: Queryable, user: CurrentUser, personI
   const policeDuty = supervisor || mine.some((d) => d.via !== 'support')
   const anyDuty = supervisor || mine.length > 0
   const visible = can(user, 'victim-facet:view') && (!exists || anyDuty)
-  const askWho = [...new Set(duties.filter((d) => d.shown_to_others || d.mine).map((d) => d.responsible_name).filter((n): n is string => n !== null))]
+  const askWho = [
+    ...new Set(
+      duties
+        .filter((d) => d.shown_to_others || d.mine)
+        .map((d) => d.responsible_name)
+        .filter((n): n is string => n !== null),
+    ),
+  ]
   return {
     exists,
     visible,
@@ -183,7 +218,12 @@ export function holdsVictimDuty(personId: RawBuilder<unknown> | string, userId: 
 }
 
 /** Throws 403 (with whom to ask) unless the user may see, record on (`edit`) or work the support of (`support`) the victim side. */
-export async function requireVictimSide(db: Queryable, user: CurrentUser, personId: string, mode: 'view' | 'edit' | 'support' = 'view'): Promise<VictimSideAccess> {
+export async function requireVictimSide(
+  db: Queryable,
+  user: CurrentUser,
+  personId: string,
+  mode: 'view' | 'edit' | 'support' = 'view',
+): Promise<VictimSideAccess> {
   const access = await victimSideAccess(db, user, personId)
   const allowed = mode === 'view' ? access.visible : mode === 'edit' ? access.canEdit : access.canSupport
   if (!allowed) throw new AccessDenied('forbidden', deniedMessage(access))
@@ -208,7 +248,11 @@ export function askWhom(access: Pick<VictimSideAccess, 'askWho'>): string {
  * opening a live job from it, handing a job over): a supervisor may; anyone else only hands on a duty they hold
  * themselves to every one of them, so no one can widen their own access. People with no victim side are free.
  */
-export async function mayGrantVictimSide(db: Queryable, user: CurrentUser, personIds: readonly string[]): Promise<boolean> {
+export async function mayGrantVictimSide(
+  db: Queryable,
+  user: CurrentUser,
+  personIds: readonly string[],
+): Promise<boolean> {
   if (can(user, 'team:supervise')) return true
   for (const personId of personIds) {
     const duties = await facts.victimDuties(db, personId, user.id)

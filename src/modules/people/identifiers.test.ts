@@ -13,7 +13,12 @@ describe('identifiers', () => {
   })
 
   it('keeps a number outside the numbering plan (an Ofcom drama range) in E.164, flagged', () => {
-    expect(normaliseIdentifier('phone', '07700 900481')).toMatchObject({ ok: true, value: '+447700900481', display: '07700 900481', note: PHONE_NOTES.unallocated })
+    expect(normaliseIdentifier('phone', '07700 900481')).toMatchObject({
+      ok: true,
+      value: '+447700900481',
+      display: '07700 900481',
+      note: PHONE_NOTES.unallocated,
+    })
   })
 
   it.each([
@@ -26,7 +31,10 @@ describe('identifiers', () => {
 
   it('refuses only text with fewer than four digits, saying what to enter', () => {
     for (const input of ['123', 'no idea', '+4']) {
-      expect(normaliseIdentifier('phone', input)).toMatchObject({ ok: false, message: expect.stringContaining('at least 4 of its digits') })
+      expect(normaliseIdentifier('phone', input)).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('at least 4 of its digits'),
+      })
     }
     expect(normaliseIdentifier('phone', '07123 456789')).not.toHaveProperty('note')
   })

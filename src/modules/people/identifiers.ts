@@ -36,15 +36,29 @@ export const PHONE_NOTES = {
  */
 function phone(raw: string): Normalised {
   const parsed = parsePhoneNumberFromString(raw, 'GB')
-  const display = (p: NonNullable<typeof parsed>) => (p.country === 'GB' || (!p.country && p.countryCallingCode === '44') ? p.formatNational() : p.formatInternational())
+  const display = (p: NonNullable<typeof parsed>) =>
+    p.country === 'GB' || (!p.country && p.countryCallingCode === '44') ? p.formatNational() : p.formatInternational()
   if (parsed?.isValid()) return { ok: true, value: parsed.number, display: display(parsed) }
   // libphonenumber calls many fragments "possible"; a UK number is whole only with its trunk 0 (or +44) and 9 or
   // 10 digits after it, and a foreign one only when written with its country code.
-  const whole = parsed?.countryCallingCode === '44' ? /^(0|\+44|0044)/.test(raw.replace(/[^\d+]/g, '')) && [9, 10].includes(parsed.nationalNumber.length) : raw.trim().startsWith('+') || raw.trim().startsWith('00')
-  if (parsed?.isPossible() && whole) return { ok: true, value: parsed.number, display: display(parsed), note: PHONE_NOTES.unallocated }
+  const whole =
+    parsed?.countryCallingCode === '44'
+      ? /^(0|\+44|0044)/.test(raw.replace(/[^\d+]/g, '')) && [9, 10].includes(parsed.nationalNumber.length)
+      : raw.trim().startsWith('+') || raw.trim().startsWith('00')
+  if (parsed?.isPossible() && whole)
+    return { ok: true, value: parsed.number, display: display(parsed), note: PHONE_NOTES.unallocated }
   const digits = raw.replace(/[^\d+]/g, '').replace(/(?!^)\+/g, '')
-  if (digits.replace('+', '').length < 4) return { ok: false, message: 'Enter the phone number, or at least 4 of its digits, like 07123 456789 or +40 721 234 567' }
-  return { ok: true, value: `partial:${digits}`, display: raw.replace(/\s+/g, ' ').slice(0, 40), note: PHONE_NOTES.partial }
+  if (digits.replace('+', '').length < 4)
+    return {
+      ok: false,
+      message: 'Enter the phone number, or at least 4 of its digits, like 07123 456789 or +40 721 234 567',
+    }
+  return {
+    ok: true,
+    value: `partial:${digits}`,
+    display: raw.replace(/\s+/g, ' ').slice(0, 40),
+    note: PHONE_NOTES.partial,
+  }
 }
 
 export function normaliseIdentifier(kind: ObjectKind, input: string): Normalised {
@@ -56,7 +70,8 @@ export function normaliseIdentifier(kind: ObjectKind, input: string): Normalised
       return phone(raw)
     case 'vehicle': {
       const vrm = raw.toUpperCase().replace(/[\s-]/g, '')
-      if (!/^[A-Z0-9]{2,10}$/.test(vrm)) return { ok: false, message: 'Enter a vehicle registration of letters and numbers, like AB12 CDE' }
+      if (!/^[A-Z0-9]{2,10}$/.test(vrm))
+        return { ok: false, message: 'Enter a vehicle registration of letters and numbers, like AB12 CDE' }
       const display = /^[A-Z]{2}\d{2}[A-Z]{3}$/.test(vrm) ? `${vrm.slice(0, 4)} ${vrm.slice(4)}` : vrm
       return { ok: true, value: vrm, display }
     }
@@ -67,11 +82,16 @@ export function normaliseIdentifier(kind: ObjectKind, input: string): Normalised
       if (!uk && !iban) return { ok: false, message: 'Enter a sort code and account number (14 digits) or an IBAN' }
       const canonical = digits.toUpperCase()
       // Matched by hash, shown masked: the full number is not kept in Lantern.
-      return { ok: true, value: createHash('sha256').update(canonical).digest('hex'), display: `•••• ${canonical.slice(-4)}` }
+      return {
+        ok: true,
+        value: createHash('sha256').update(canonical).digest('hex'),
+        display: `•••• ${canonical.slice(-4)}`,
+      }
     }
     case 'email': {
       const email = raw.toLowerCase()
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return { ok: false, message: 'Enter an email address in the correct format, like name@example.com' }
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+        return { ok: false, message: 'Enter an email address in the correct format, like name@example.com' }
       return { ok: true, value: email, display: email }
     }
     case 'online-account': {

@@ -1,9 +1,39 @@
 /** The people module's public API: the one owner of person, place and object records and of the policy on them. */
 // What other modules read as they load (words, shapes, the policy, the SQL name helper) comes first, from files that
 // use no other module, so an import circle through this file never meets an export not yet defined.
-export { CASE_ROLES, EVENT_KINDS, GENDERS, PREMISES_TYPES, SUBJECT_ROLES, type CaseRole, type Gender, type PremisesType, type SubjectRole } from './person.vocabulary.ts'
-export { personFields, dateOfBirthInPast, NewPersonInput, PersonDetailsChange, LocationInput, type PersonRecordInput } from './person.schema.ts'
-export { createPerson, createNamedPerson, createPlace, recordObject, linkRecords, personExists, placeExists, updatePlace, setSharedPlace, mergePersonInto, unmergePerson, type LinkInput } from './records.repository.ts'
+export {
+  CASE_ROLES,
+  EVENT_KINDS,
+  GENDERS,
+  PREMISES_TYPES,
+  SUBJECT_ROLES,
+  type CaseRole,
+  type Gender,
+  type PremisesType,
+  type SubjectRole,
+} from './person.vocabulary.ts'
+export {
+  personFields,
+  dateOfBirthInPast,
+  NewPersonInput,
+  PersonDetailsChange,
+  LocationInput,
+  type PersonRecordInput,
+} from './person.schema.ts'
+export {
+  createPerson,
+  createNamedPerson,
+  createPlace,
+  recordObject,
+  linkRecords,
+  personExists,
+  placeExists,
+  updatePlace,
+  setSharedPlace,
+  mergePersonInto,
+  unmergePerson,
+  type LinkInput,
+} from './records.repository.ts'
 export { describeAge } from './person.presenter.ts'
 export { normaliseIdentifier, OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 export {
@@ -32,8 +62,23 @@ export { hideRecordsOutsideTheirJobs } from './record-routes.ts'
 export { displayName } from './display-name.ts'
 export { guardVictimFacet } from './victim-facet.guard.ts'
 // Last: the services and pages, which use other modules, load after everything those modules read from here.
-export { victimFacetAccess, createPersonService, PersonError, type PersonHooks, type PersonLink, type PersonService, type VictimFacetAccess } from './person.service.ts'
-export { createSupportWorkerService, isSupportWorker, SUPPORT_ROLE, type SupportWorkerService, type SupportWorkerRow, type SupportedPersonRow } from './support-workers.service.ts'
+export {
+  victimFacetAccess,
+  createPersonService,
+  PersonError,
+  type PersonHooks,
+  type PersonLink,
+  type PersonService,
+  type VictimFacetAccess,
+} from './person.service.ts'
+export {
+  createSupportWorkerService,
+  isSupportWorker,
+  SUPPORT_ROLE,
+  type SupportWorkerService,
+  type SupportWorkerRow,
+  type SupportedPersonRow,
+} from './support-workers.service.ts'
 export { loadDemoSupportWorkers } from './support-workers.demo.ts'
 export { registerPersonPages } from './person.pages.ts'
 export { registerPersonApi } from './person.api.ts'

@@ -11,7 +11,15 @@ import { COUNTRIES, countryName, languageName } from '#src/shared/reference-data
 import { describeAge } from './person.presenter.ts'
 import { CASE_ROLES, EVENT_KINDS, GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from './person.vocabulary.ts'
 import { type PersonDetailsChange } from './person.schema.ts'
-import { DetailsForm, DOCUMENT_KINDS, DocumentForm, OBJECT_RELATIONS, ObjectLinkForm, PlaceLinkForm, placeLinkInput } from './person.forms.ts'
+import {
+  DetailsForm,
+  DOCUMENT_KINDS,
+  DocumentForm,
+  OBJECT_RELATIONS,
+  ObjectLinkForm,
+  PlaceLinkForm,
+  placeLinkInput,
+} from './person.forms.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 import { PersonError, PLACE_RELATIONS } from './person.service.ts'
 import { askWhom } from './access-policy.ts'
@@ -19,10 +27,26 @@ import { askWhom } from './access-policy.ts'
 type Body = Record<string, unknown>
 type Params = { id: string }
 
-const NAME_KINDS = { primary: 'Main name', alias: 'Alias', spelling: 'Other spelling', 'original-script': 'Original script', nickname: 'Nickname' } as const
+const NAME_KINDS = {
+  primary: 'Main name',
+  alias: 'Alias',
+  spelling: 'Other spelling',
+  'original-script': 'Original script',
+  nickname: 'Nickname',
+} as const
 
-const linkHref = (type: string, otherId: string) => (type === 'person' ? `/people/${otherId}` : type === 'location' ? `/places/${otherId}` : type === 'object' ? `/objects/${otherId}` : null)
-const relationLabel = (relation: string) => (OBJECT_RELATIONS as Record<string, string>)[relation] ?? (PLACE_RELATIONS as Record<string, string>)[relation] ?? relation.replace(/-/g, ' ')
+const linkHref = (type: string, otherId: string) =>
+  type === 'person'
+    ? `/people/${otherId}`
+    : type === 'location'
+      ? `/places/${otherId}`
+      : type === 'object'
+        ? `/objects/${otherId}`
+        : null
+const relationLabel = (relation: string) =>
+  (OBJECT_RELATIONS as Record<string, string>)[relation] ??
+  (PLACE_RELATIONS as Record<string, string>)[relation] ??
+  relation.replace(/-/g, ' ')
 
 /** A person's record: names in every script, documents, phones and vehicles, roles, and the protected facets. */
 export function registerPersonPages(app: FastifyInstance, { services }: AppDeps): void {
@@ -33,7 +57,17 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     return request.params.id
   }
 
-  async function show(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, state: { errors?: FieldErrors; values?: Body; form?: string; status?: { status: string; notes: string | null; recorded_at: Date; recorded_by_name: string | null } | null; statusShown?: boolean } = {}) {
+  async function show(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    state: {
+      errors?: FieldErrors
+      values?: Body
+      form?: string
+      status?: { status: string; notes: string | null; recorded_at: Date; recorded_by_name: string | null } | null
+      statusShown?: boolean
+    } = {},
+  ) {
     // A record merged into another person reads as its survivor (matching module).
     const survivor = await services.matching.survivorOf(id(request))
     if (survivor && survivor !== request.params.id) return reply.redirect(`/people/${survivor}`, 303)
@@ -46,14 +80,19 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     const support = await services.support.personSummary(id(request), userOf(request))
     let view
     try {
-      view = await people.view(id(request), userOf(request), actorOf(request), [...(matching?.auditEvent ? [matching.auditEvent] : []), ...(support ? [support.auditEvent] : [])])
+      view = await people.view(id(request), userOf(request), actorOf(request), [
+        ...(matching?.auditEvent ? [matching.auditEvent] : []),
+        ...(support ? [support.auditEvent] : []),
+      ])
     } catch (error) {
       if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError('Person not found')
       throw error
     }
     const { person, names } = view
     const errors = state.errors ?? {}
-    const events = can(request.user, 'case:view') ? await services.cases.eventsFor({ personId: person.id }, userOf(request), actorOf(request), { audited: false }) : []
+    const events = can(request.user, 'case:view')
+      ? await services.cases.eventsFor({ personId: person.id }, userOf(request), actorOf(request), { audited: false })
+      : []
     return reply.page('people/views/person.njk', {
       pageTitle: names[0]?.full_name ?? 'Person',
       person: {
@@ -63,25 +102,58 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         nationalities: person.nationalities.map(countryName),
         languages: person.languages.map(languageName),
       },
-      names: names.map((n) => ({ ...n, kindLabel: `${NAME_KINDS[n.kind as keyof typeof NAME_KINDS] ?? n.kind}${n.person_id !== person.id ? ' (merged record)' : ''}` })),
-      documents: view.documents.map((d) => ({ ...d, kindLabel: DOCUMENT_KINDS[d.kind as keyof typeof DOCUMENT_KINDS] ?? d.kind, country: d.issuing_country ? countryName(d.issuing_country) : null, expires: d.expires_on ? formatDate(d.expires_on) : null })),
-      roles: view.roles.map((r) => ({ ...r, roleLabel: SUBJECT_ROLES.label(r.role) !== r.role ? SUBJECT_ROLES.label(r.role) : ((CASE_ROLES as Record<string, string>)[r.role] ?? r.role), href: r.kind === 'referral' ? `/referrals/${r.id}` : `/cases/${r.id}` })),
+      names: names.map((n) => ({
+        ...n,
+        kindLabel: `${NAME_KINDS[n.kind as keyof typeof NAME_KINDS] ?? n.kind}${n.person_id !== person.id ? ' (merged record)' : ''}`,
+      })),
+      documents: view.documents.map((d) => ({
+        ...d,
+        kindLabel: DOCUMENT_KINDS[d.kind as keyof typeof DOCUMENT_KINDS] ?? d.kind,
+        country: d.issuing_country ? countryName(d.issuing_country) : null,
+        expires: d.expires_on ? formatDate(d.expires_on) : null,
+      })),
+      roles: view.roles.map((r) => ({
+        ...r,
+        roleLabel:
+          SUBJECT_ROLES.label(r.role) !== r.role
+            ? SUBJECT_ROLES.label(r.role)
+            : ((CASE_ROLES as Record<string, string>)[r.role] ?? r.role),
+        href: r.kind === 'referral' ? `/referrals/${r.id}` : `/cases/${r.id}`,
+      })),
       links: view.links.map((l) => ({
         ...l,
-        what: l.object_kind ? `${OBJECT_KINDS[l.object_kind as ObjectKind] ?? l.object_kind}: ${l.object_display}` : l.location_text ? `Place: ${l.location_text}${l.location_cuckooed ? ' (cuckooed)' : ''}` : `Person: ${l.person_name ?? 'unnamed'}`,
+        what: l.object_kind
+          ? `${OBJECT_KINDS[l.object_kind as ObjectKind] ?? l.object_kind}: ${l.object_display}`
+          : l.location_text
+            ? `Place: ${l.location_text}${l.location_cuckooed ? ' (cuckooed)' : ''}`
+            : `Person: ${l.person_name ?? 'unnamed'}`,
         href: linkHref(l.other_type, l.other_id),
         relation: relationLabel(l.relation),
         from: l.valid_from ? formatDate(l.valid_from) : null,
       })),
-      events: events.map((e) => ({ ...e, kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind, at: e.time_known ? formatDateTime(e.occurred_at) : formatDate(e.occurred_at) })),
+      events: events.map((e) => ({
+        ...e,
+        kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind,
+        at: e.time_known ? formatDateTime(e.occurred_at) : formatDate(e.occurred_at),
+      })),
       // The victim side's links are offered only to those the access policy lets act on them; anyone else is told whom to ask.
       facet: { ...view.facet, askWhom: askWhom(view.facet) },
       // Who supports them (ISAs): shown only with the victim side; a supervisor assigns and ends.
       supportWorkers: view.supportWorkers.map((w) => ({ ...w, since: formatDate(w.assigned_at) })),
-      support: support && view.facet.visible ? { ...support.summary, lastContact: support.summary.last_contact_on ? formatDate(support.summary.last_contact_on) : null } : null,
+      support:
+        support && view.facet.visible
+          ? {
+              ...support.summary,
+              lastContact: support.summary.last_contact_on ? formatDate(support.summary.last_contact_on) : null,
+            }
+          : null,
       canAssignSupport: can(request.user, 'team:supervise'),
       supportCandidates:
-        can(request.user, 'team:supervise') && view.facet.exists ? (await services.supportWorkers.candidates()).filter((u) => !view.supportWorkers.some((w) => w.user_id === u.id)) : [],
+        can(request.user, 'team:supervise') && view.facet.exists
+          ? (await services.supportWorkers.candidates()).filter(
+              (u) => !view.supportWorkers.some((w) => w.user_id === u.id),
+            )
+          : [],
       matching,
       hasImmigrationStatus: view.hasImmigrationStatus,
       immigrationStatus: state.status ? { ...state.status, recorded: formatDateTime(state.status.recorded_at) } : null,
@@ -93,9 +165,13 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       canRecordStatus: can(request.user, 'immigration-status:edit'),
       firstReferral: view.roles.find((r) => r.kind === 'referral')?.id ?? null,
       vocab: {
-        NAME_KINDS: Object.entries(NAME_KINDS).filter(([k]) => k !== 'primary').map(([value, text]) => ({ value, text })),
+        NAME_KINDS: Object.entries(NAME_KINDS)
+          .filter(([k]) => k !== 'primary')
+          .map(([value, text]) => ({ value, text })),
         DOCUMENT_KINDS: Object.entries(DOCUMENT_KINDS).map(([value, text]) => ({ value, text })),
-        OBJECT_KINDS: Object.entries(OBJECT_KINDS).filter(([k]) => k !== 'deal-line').map(([value, text]) => ({ value, text })),
+        OBJECT_KINDS: Object.entries(OBJECT_KINDS)
+          .filter(([k]) => k !== 'deal-line')
+          .map(([value, text]) => ({ value, text })),
         OBJECT_RELATIONS: Object.entries(OBJECT_RELATIONS).map(([value, text]) => ({ value, text })),
         PLACE_RELATIONS: Object.entries(PLACE_RELATIONS).map(([value, text]) => ({ value, text })),
         PREMISES_TYPES: PREMISES_TYPES.items,
@@ -128,7 +204,10 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
   app.get<{ Params: Params }>('/people/:id', view, (request, reply) => show(request, reply))
 
   // A phone, vehicle or place, and everyone linked to it: what an officer follows from an address or a number.
-  for (const [path, type, caption] of [['/objects/:id', 'object', 'Phone, vehicle or account'], ['/places/:id', 'location', 'Place']] as const) {
+  for (const [path, type, caption] of [
+    ['/objects/:id', 'object', 'Phone, vehicle or account'],
+    ['/places/:id', 'location', 'Place'],
+  ] as const) {
     app.get<{ Params: Params }>(path, view, async (request, reply) => {
       let found
       try {
@@ -137,7 +216,14 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
         throw error
       }
-      const row = found.row as { display: string; kind?: string; note?: string | null; cuckooed?: boolean; shared_place?: boolean; shared_place_kind?: string | null }
+      const row = found.row as {
+        display: string
+        kind?: string
+        note?: string | null
+        cuckooed?: boolean
+        shared_place?: boolean
+        shared_place_kind?: string | null
+      }
       return reply.page('people/views/entity.njk', {
         pageTitle: row.kind ? `${OBJECT_KINDS[row.kind as ObjectKind] ?? row.kind}: ${row.display}` : row.display,
         caption,
@@ -148,7 +234,10 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         sharedPlace: row.shared_place === true,
         sharedPlaceKind: row.shared_place_kind ?? null,
         links: found.links.map((l) => ({
-          what: l.other_type === 'person' ? (l.person_name ?? 'Unnamed person') : l.object_display ?? l.location_text ?? l.other_type,
+          what:
+            l.other_type === 'person'
+              ? (l.person_name ?? 'Unnamed person')
+              : (l.object_display ?? l.location_text ?? l.other_type),
           href: linkHref(l.other_type, l.other_id),
           relationLabel: relationLabel(l.relation),
           from: l.valid_from ? formatDate(l.valid_from) : null,
@@ -158,11 +247,22 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     })
   }
 
-  async function attempt(request: FastifyRequest<{ Params: Params; Body: Body }>, reply: FastifyReply, form: string, work: () => Promise<unknown>, done: string) {
+  async function attempt(
+    request: FastifyRequest<{ Params: Params; Body: Body }>,
+    reply: FastifyReply,
+    form: string,
+    work: () => Promise<unknown>,
+    done: string,
+  ) {
     try {
       await work()
     } catch (error) {
-      if (error instanceof PersonError && error.code === 'invalid') return show(request, reply.code(400), { errors: { [error.field ?? 'form']: error.message }, values: request.body ?? {}, form })
+      if (error instanceof PersonError && error.code === 'invalid')
+        return show(request, reply.code(400), {
+          errors: { [error.field ?? 'form']: error.message },
+          values: request.body ?? {},
+          form,
+        })
       if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }
@@ -172,14 +272,27 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/names', edit, (request, reply) => {
     const body = request.body ?? {}
-    return attempt(request, reply, 'name', () => people.addName(id(request), { fullName: asString(body.fullName), kind: asString(body.kind) }, actorOf(request)), 'Name added')
+    return attempt(
+      request,
+      reply,
+      'name',
+      () =>
+        people.addName(id(request), { fullName: asString(body.fullName), kind: asString(body.kind) }, actorOf(request)),
+      'Name added',
+    )
   })
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/documents', edit, async (request, reply) => {
     const body = request.body ?? {}
     const parsed = parseForm(DocumentForm, withDateParts(body, 'expiresOn'))
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'document' })
-    return attempt(request, reply, 'document', () => people.addDocument(id(request), parsed.value, actorOf(request)), 'Document added')
+    return attempt(
+      request,
+      reply,
+      'document',
+      () => people.addDocument(id(request), parsed.value, actorOf(request)),
+      'Document added',
+    )
   })
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/details', edit, (request, reply) => {
@@ -187,16 +300,35 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     const parsed = parseForm(DetailsForm, withDateParts(body, 'dateOfBirth'))
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'details' })
     const change: PersonDetailsChange = parsed.value
-    return attempt(request, reply, 'details', () => people.updateDetails(id(request), change, actorOf(request)), 'Details changed')
+    return attempt(
+      request,
+      reply,
+      'details',
+      () => people.updateDetails(id(request), change, actorOf(request)),
+      'Details changed',
+    )
   })
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/places', edit, (request, reply) => {
     const body = request.body ?? {}
     const parsed = parseForm(PlaceLinkForm, placeLinkInput(withDateParts(body, 'placeFrom')))
     // The place's own fields are at the top of the form, under their own ids.
-    if (!parsed.ok) return show(request, reply.code(400), { errors: Object.fromEntries(Object.entries(parsed.errors).map(([key, message]) => [key.replace(/^place-/, ''), message])), values: body, form: 'place' })
+    if (!parsed.ok)
+      return show(request, reply.code(400), {
+        errors: Object.fromEntries(
+          Object.entries(parsed.errors).map(([key, message]) => [key.replace(/^place-/, ''), message]),
+        ),
+        values: body,
+        form: 'place',
+      })
     const { place, placeRelation: relation, placeSource: source, placeFrom: validFrom } = parsed.value
-    return attempt(request, reply, 'place', () => people.linkPlace(id(request), { place, relation, source, validFrom }, actorOf(request)), 'Place added')
+    return attempt(
+      request,
+      reply,
+      'place',
+      () => people.linkPlace(id(request), { place, relation, source, validFrom }, actorOf(request)),
+      'Place added',
+    )
   })
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/objects', edit, (request, reply) => {
@@ -204,20 +336,37 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     const parsed = parseForm(ObjectLinkForm, body)
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'object' })
     const { kind, value, relation, source } = parsed.value
-    return attempt(request, reply, 'object', () => people.linkObject(id(request), { kind, value, relation, validFrom: null, source }, actorOf(request)), `${OBJECT_KINDS[kind]} added`)
+    return attempt(
+      request,
+      reply,
+      'object',
+      () => people.linkObject(id(request), { kind, value, relation, validFrom: null, source }, actorOf(request)),
+      `${OBJECT_KINDS[kind]} added`,
+    )
   })
 
   // A supervisor assigns a support worker (ISA) to a victim, or ends their support with a reason (ADR 0009).
   const supervise = { config: { access: 'team:supervise' as const } }
   // A refusal is shown against the field it is about; one about the person (no victim side) or a stale page
   // (no longer their support worker) against the section.
-  async function supportChange(request: FastifyRequest<{ Params: Params; Body: Body }>, reply: FastifyReply, form: string, fieldFor: (field: string | undefined) => string, work: () => Promise<unknown>, done: string) {
+  async function supportChange(
+    request: FastifyRequest<{ Params: Params; Body: Body }>,
+    reply: FastifyReply,
+    form: string,
+    fieldFor: (field: string | undefined) => string,
+    work: () => Promise<unknown>,
+    done: string,
+  ) {
     try {
       await work()
     } catch (error) {
       if (error instanceof PersonError && (error.code === 'invalid' || error.code === 'not-a-victim')) {
         const key = error.code === 'not-a-victim' ? 'support-workers' : fieldFor(error.field)
-        return show(request, reply.code(error.code === 'invalid' ? 400 : 409), { errors: { [key]: error.message }, values: request.body ?? {}, form })
+        return show(request, reply.code(error.code === 'invalid' ? 400 : 409), {
+          errors: { [key]: error.message },
+          values: request.body ?? {},
+          form,
+        })
       }
       if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
@@ -228,32 +377,91 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/support-workers', supervise, (request, reply) => {
     const userId = asString(request.body?.supportWorkerId)
-    if (!userId) return show(request, reply.code(400), { errors: { supportWorkerId: 'Select a support worker (ISA)' }, values: request.body ?? {}, form: 'support-assign' })
-    return supportChange(request, reply, 'support-assign', () => 'supportWorkerId', () => services.supportWorkers.assignSupportWorker(id(request), userId, userOf(request), actorOf(request)), 'Support worker assigned')
+    if (!userId)
+      return show(request, reply.code(400), {
+        errors: { supportWorkerId: 'Select a support worker (ISA)' },
+        values: request.body ?? {},
+        form: 'support-assign',
+      })
+    return supportChange(
+      request,
+      reply,
+      'support-assign',
+      () => 'supportWorkerId',
+      () => services.supportWorkers.assignSupportWorker(id(request), userId, userOf(request), actorOf(request)),
+      'Support worker assigned',
+    )
   })
 
-  app.post<{ Params: { id: string; userId: string }; Body: Body }>('/people/:id/support-workers/:userId/end', supervise, (request, reply) => {
-    if (!isUuid(request.params.userId)) throw new NotFoundError()
-    const field = `supportEndReason-${request.params.userId}`
-    const form = `support-end-${request.params.userId}`
-    const reason = asString(request.body?.reason).slice(0, 2000)
-    if (!reason.trim()) return show(request, reply.code(400), { errors: { [field]: 'Enter why their support is ending' }, values: request.body ?? {}, form })
-    return supportChange(request, reply, form, (f) => (f === 'reason' ? field : 'support-workers'), () => services.supportWorkers.endSupportWorker(id(request), request.params.userId, reason, userOf(request), actorOf(request)), 'Support ended')
-  })
+  app.post<{ Params: { id: string; userId: string }; Body: Body }>(
+    '/people/:id/support-workers/:userId/end',
+    supervise,
+    (request, reply) => {
+      if (!isUuid(request.params.userId)) throw new NotFoundError()
+      const field = `supportEndReason-${request.params.userId}`
+      const form = `support-end-${request.params.userId}`
+      const reason = asString(request.body?.reason).slice(0, 2000)
+      if (!reason.trim())
+        return show(request, reply.code(400), {
+          errors: { [field]: 'Enter why their support is ending' },
+          values: request.body ?? {},
+          form,
+        })
+      return supportChange(
+        request,
+        reply,
+        form,
+        (f) => (f === 'reason' ? field : 'support-workers'),
+        () =>
+          services.supportWorkers.endSupportWorker(
+            id(request),
+            request.params.userId,
+            reason,
+            userOf(request),
+            actorOf(request),
+          ),
+        'Support ended',
+      )
+    },
+  )
 
-  app.post<{ Params: Params; Body: Body }>('/people/:id/immigration-status/view', { config: { access: 'immigration-status:view' } }, async (request, reply) => {
-    const purpose = asString(request.body?.purpose).slice(0, 500)
-    try {
-      const status = await people.viewImmigrationStatus(id(request), purpose, userOf(request), actorOf(request))
-      return show(request, reply, { status, statusShown: true })
-    } catch (error) {
-      if (error instanceof PersonError && error.code === 'invalid') return show(request, reply.code(400), { errors: { purpose: error.message }, values: request.body ?? {}, form: 'status-view' })
-      throw error
-    }
-  })
+  app.post<{ Params: Params; Body: Body }>(
+    '/people/:id/immigration-status/view',
+    { config: { access: 'immigration-status:view' } },
+    async (request, reply) => {
+      const purpose = asString(request.body?.purpose).slice(0, 500)
+      try {
+        const status = await people.viewImmigrationStatus(id(request), purpose, userOf(request), actorOf(request))
+        return show(request, reply, { status, statusShown: true })
+      } catch (error) {
+        if (error instanceof PersonError && error.code === 'invalid')
+          return show(request, reply.code(400), {
+            errors: { purpose: error.message },
+            values: request.body ?? {},
+            form: 'status-view',
+          })
+        throw error
+      }
+    },
+  )
 
-  app.post<{ Params: Params; Body: Body }>('/people/:id/immigration-status', { config: { access: 'immigration-status:edit' } }, (request, reply) => {
-    const body = request.body ?? {}
-    return attempt(request, reply, 'status', () => people.recordImmigrationStatus(id(request), { status: asString(body.status).slice(0, 200), notes: asString(body.notes).trim().slice(0, 2000) || null }, actorOf(request)), 'Immigration status recorded. It is protected: every view is audited.')
-  })
+  app.post<{ Params: Params; Body: Body }>(
+    '/people/:id/immigration-status',
+    { config: { access: 'immigration-status:edit' } },
+    (request, reply) => {
+      const body = request.body ?? {}
+      return attempt(
+        request,
+        reply,
+        'status',
+        () =>
+          people.recordImmigrationStatus(
+            id(request),
+            { status: asString(body.status).slice(0, 200), notes: asString(body.notes).trim().slice(0, 2000) || null },
+            actorOf(request),
+          ),
+        'Immigration status recorded. It is protected: every view is audited.',
+      )
+    },
+  )
 }

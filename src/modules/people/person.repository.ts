@@ -4,7 +4,19 @@ import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { displayName } from './display-name.ts'
 import { caseVisible } from './access-policy.ts'
 
-export type PersonRow = Pick<Row<'people'>, 'id' | 'date_of_birth' | 'approximate_age' | 'age_disputed' | 'gender' | 'nationalities' | 'languages' | 'vulnerability' | 'created_at' | 'merged_into'>
+export type PersonRow = Pick<
+  Row<'people'>,
+  | 'id'
+  | 'date_of_birth'
+  | 'approximate_age'
+  | 'age_disputed'
+  | 'gender'
+  | 'nationalities'
+  | 'languages'
+  | 'vulnerability'
+  | 'created_at'
+  | 'merged_into'
+>
 
 /**
  * The ids a person reads as: themselves and every record merged into them (matching module, migration 0010).
@@ -22,7 +34,18 @@ export async function touchPerson(db: Queryable, id: string): Promise<void> {
 export async function findPerson(db: Queryable, id: string): Promise<PersonRow | undefined> {
   return db
     .selectFrom('people')
-    .select(['id', 'date_of_birth', 'approximate_age', 'age_disputed', 'gender', 'nationalities', 'languages', 'vulnerability', 'created_at', 'merged_into'])
+    .select([
+      'id',
+      'date_of_birth',
+      'approximate_age',
+      'age_disputed',
+      'gender',
+      'nationalities',
+      'languages',
+      'vulnerability',
+      'created_at',
+      'merged_into',
+    ])
     .where('id', '=', id)
     .executeTakeFirst()
 }
@@ -31,9 +54,21 @@ export async function findPerson(db: Queryable, id: string): Promise<PersonRow |
 export async function updatePersonDetails(
   db: Queryable,
   id: string,
-  change: Partial<{ date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean; gender: string; nationalities: string[]; languages: string[]; vulnerability: string | null }>,
+  change: Partial<{
+    date_of_birth: string | null
+    approximate_age: number | null
+    age_disputed: boolean
+    gender: string
+    nationalities: string[]
+    languages: string[]
+    vulnerability: string | null
+  }>,
 ): Promise<boolean> {
-  const result = await db.updateTable('people').set({ ...change, updated_at: new Date() }).where('id', '=', id).executeTakeFirst()
+  const result = await db
+    .updateTable('people')
+    .set({ ...change, updated_at: new Date() })
+    .where('id', '=', id)
+    .executeTakeFirst()
   return result.numUpdatedRows > 0n
 }
 
@@ -49,7 +84,10 @@ export async function listNames(db: Queryable, personId: string) {
     .execute()
 }
 
-export async function insertName(db: Queryable, row: { id: string; personId: string; kind: string; fullName: string; normalised: string; script: string }): Promise<void> {
+export async function insertName(
+  db: Queryable,
+  row: { id: string; personId: string; kind: string; fullName: string; normalised: string; script: string },
+): Promise<void> {
   await db
     .insertInto('person_names')
     .values({
@@ -65,12 +103,26 @@ export async function insertName(db: Queryable, row: { id: string; personId: str
 }
 
 export async function listDocuments(db: Queryable, personId: string) {
-  return db.selectFrom('person_documents').select(['id', 'kind', 'number', 'issuing_country', 'expires_on', 'held_by_person']).where('person_id', 'in', identityOf(personId)).orderBy('created_at').execute()
+  return db
+    .selectFrom('person_documents')
+    .select(['id', 'kind', 'number', 'issuing_country', 'expires_on', 'held_by_person'])
+    .where('person_id', 'in', identityOf(personId))
+    .orderBy('created_at')
+    .execute()
 }
 
 export async function insertDocument(
   db: Queryable,
-  row: { id: string; person_id: string; kind: string; number: string | null; issuing_country: string | null; expires_on: string | null; held_by_person: boolean | null; created_by: string | null },
+  row: {
+    id: string
+    person_id: string
+    kind: string
+    number: string | null
+    issuing_country: string | null
+    expires_on: string | null
+    held_by_person: boolean | null
+    created_by: string | null
+  },
 ): Promise<void> {
   await db.insertInto('person_documents').values(row).execute()
 }
@@ -107,7 +159,12 @@ export type LinkRow = {
 
 /** Links from or to an entity, with what is at the other end described for display. */
 /** A record's links the viewer may see: a link recorded in a restricted live job they do not work is left out. */
-export async function listLinks(db: Queryable, type: 'person' | 'object' | 'location', id: string, viewer: CurrentUser): Promise<LinkRow[]> {
+export async function listLinks(
+  db: Queryable,
+  type: 'person' | 'object' | 'location',
+  id: string,
+  viewer: CurrentUser,
+): Promise<LinkRow[]> {
   // A person's links are those of their whole merged identity.
   const ids = type === 'person' ? identityOf(id) : sql`(${id}::uuid)`
   const shown = sql`(case_id IS NULL OR ${caseVisible(sql.ref('case_id'), viewer)})`
@@ -129,11 +186,30 @@ export async function listLinks(db: Queryable, type: 'person' | 'object' | 'loca
   return rows
 }
 
-export async function upsertObject(db: Queryable, row: { id: string; kind: string; value: string; display: string; details: Record<string, unknown>; createdBy: string | null }): Promise<string> {
+export async function upsertObject(
+  db: Queryable,
+  row: {
+    id: string
+    kind: string
+    value: string
+    display: string
+    details: Record<string, unknown>
+    createdBy: string | null
+  },
+): Promise<string> {
   const inserted = await db
     .insertInto('objects')
-    .values({ id: row.id, kind: row.kind, value: row.value, display: row.display, details: JSON.stringify(row.details), created_by: row.createdBy })
-    .onConflict((oc) => oc.columns(['kind', 'value']).doUpdateSet({ details: sql`objects.details || excluded.details` }))
+    .values({
+      id: row.id,
+      kind: row.kind,
+      value: row.value,
+      display: row.display,
+      details: JSON.stringify(row.details),
+      created_by: row.createdBy,
+    })
+    .onConflict((oc) =>
+      oc.columns(['kind', 'value']).doUpdateSet({ details: sql`objects.details || excluded.details` }),
+    )
     .returning('id')
     .executeTakeFirstOrThrow()
   return inserted.id
@@ -141,7 +217,20 @@ export async function upsertObject(db: Queryable, row: { id: string; kind: strin
 
 export async function insertLink(
   db: Queryable,
-  row: { id: string; from_type: string; from_id: string; to_type: string; to_id: string; relation: string; valid_from: string | null; valid_to: string | null; source: string; case_id: string | null; referral_id: string | null; created_by: string | null },
+  row: {
+    id: string
+    from_type: string
+    from_id: string
+    to_type: string
+    to_id: string
+    relation: string
+    valid_from: string | null
+    valid_to: string | null
+    source: string
+    case_id: string | null
+    referral_id: string | null
+    created_by: string | null
+  },
 ): Promise<void> {
   await db.insertInto('entity_links').values(row).execute()
 }
@@ -150,20 +239,42 @@ export async function findImmigrationStatus(db: Queryable, personId: string) {
   return db
     .selectFrom('person_immigration_status')
     .leftJoin('users', 'users.id', 'person_immigration_status.recorded_by')
-    .select(['person_immigration_status.status', 'person_immigration_status.notes', 'person_immigration_status.recorded_at', 'users.display_name as recorded_by_name'])
+    .select([
+      'person_immigration_status.status',
+      'person_immigration_status.notes',
+      'person_immigration_status.recorded_at',
+      'users.display_name as recorded_by_name',
+    ])
     .where('person_immigration_status.person_id', '=', personId)
     .executeTakeFirst()
 }
 
 export async function hasImmigrationStatus(db: Queryable, personId: string): Promise<boolean> {
-  const row = await db.selectFrom('person_immigration_status').select('person_id').where('person_id', '=', personId).executeTakeFirst()
+  const row = await db
+    .selectFrom('person_immigration_status')
+    .select('person_id')
+    .where('person_id', '=', personId)
+    .executeTakeFirst()
   return row !== undefined
 }
 
-export async function upsertImmigrationStatus(db: Queryable, row: { personId: string; status: string; notes: string | null; recordedBy: string | null }): Promise<void> {
+export async function upsertImmigrationStatus(
+  db: Queryable,
+  row: { personId: string; status: string; notes: string | null; recordedBy: string | null },
+): Promise<void> {
   await db
     .insertInto('person_immigration_status')
-    .values({ person_id: row.personId, status: row.status, notes: row.notes, recorded_by: row.recordedBy, recorded_at: new Date() })
-    .onConflict((oc) => oc.column('person_id').doUpdateSet({ status: row.status, notes: row.notes, recorded_by: row.recordedBy, recorded_at: new Date() }))
+    .values({
+      person_id: row.personId,
+      status: row.status,
+      notes: row.notes,
+      recorded_by: row.recordedBy,
+      recorded_at: new Date(),
+    })
+    .onConflict((oc) =>
+      oc
+        .column('person_id')
+        .doUpdateSet({ status: row.status, notes: row.notes, recorded_by: row.recordedBy, recorded_at: new Date() }),
+    )
     .execute()
 }

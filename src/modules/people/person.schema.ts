@@ -16,19 +16,22 @@ const nationalitiesField = z
 const languagesField = z
   .array(z.string().refine(isLanguageCode, { error: 'Language must be an ISO 639-1 code, like ro' }))
   .max(10, { error: 'Enter no more than 10 languages' })
-const approximateAgeField = z.int({ error: 'Approximate age must be a whole number' }).min(0).max(120, { error: 'Approximate age must be 120 or less' })
+const approximateAgeField = z
+  .int({ error: 'Approximate age must be a whole number' })
+  .min(0)
+  .max(120, { error: 'Approximate age must be 120 or less' })
 
 export const personFields = {
-    names: z
-      .array(text(200, 'Name').min(1, { error: 'Enter a name' }), { error: 'Enter the person’s name' })
-      .min(1, { error: 'Enter the person’s name' })
-      .max(10, { error: 'Enter no more than 10 names' }),
-    dateOfBirth: IsoDate.optional().nullable(),
-    approximateAge: approximateAgeField.optional().nullable(),
-    ageDisputed: ageDisputedField.default(false),
-    gender: genderField.default('not-known'),
-    nationalities: nationalitiesField.default([]),
-    languages: languagesField.default([]),
+  names: z
+    .array(text(200, 'Name').min(1, { error: 'Enter a name' }), { error: 'Enter the person’s name' })
+    .min(1, { error: 'Enter the person’s name' })
+    .max(10, { error: 'Enter no more than 10 names' }),
+  dateOfBirth: IsoDate.optional().nullable(),
+  approximateAge: approximateAgeField.optional().nullable(),
+  ageDisputed: ageDisputedField.default(false),
+  gender: genderField.default('not-known'),
+  nationalities: nationalitiesField.default([]),
+  languages: languagesField.default([]),
 }
 
 export function dateOfBirthInPast(person: { dateOfBirth?: string | null }, ctx: z.RefinementCtx) {
@@ -49,7 +52,9 @@ export const PersonDetailsChange = z
     gender: genderField,
     nationalities: nationalitiesField,
     languages: languagesField,
-    vulnerability: text(1000, 'Vulnerability').nullable().transform((v) => (v ? v : null)),
+    vulnerability: text(1000, 'Vulnerability')
+      .nullable()
+      .transform((v) => (v ? v : null)),
   })
   .partial()
   .strict()
@@ -61,9 +66,7 @@ export const LocationInput = z
     addressLine1: optionalText(200, 'Address line 1'),
     addressLine2: optionalText(200, 'Address line 2'),
     town: optionalText(100, 'Town or city'),
-    postcode: z
-      .preprocess((v) => (v === '' ? null : v), Postcode.nullable().optional())
-      .transform((v) => v ?? null),
+    postcode: z.preprocess((v) => (v === '' ? null : v), Postcode.nullable().optional()).transform((v) => v ?? null),
     description: optionalText(1000, 'Description'),
     premisesType: z.enum(PREMISES_TYPES.values, { error: 'Select the type of premises' }).default('other'),
   })

@@ -15,7 +15,12 @@ import type { LocationInput, PersonDetailsChange, PersonRecordInput } from './pe
 import * as records from './records.repository.ts'
 
 /** `not-a-victim`: the change needs a victim side (a victim role somewhere) and the person has none. */
-export const PersonError = defineDomainError('PersonError', { 'not-found': 404, invalid: 400, forbidden: 403, 'not-a-victim': 409 })
+export const PersonError = defineDomainError('PersonError', {
+  'not-found': 404,
+  invalid: 400,
+  forbidden: 403,
+  'not-a-victim': 409,
+})
 
 /** How a person is connected to a place. */
 export const PLACE_RELATIONS = {
@@ -29,14 +34,29 @@ export const PLACE_RELATIONS = {
 } as const
 export type PlaceRelation = keyof typeof PLACE_RELATIONS
 
-type ObjectLinkInput = { kind: ObjectKind; value: string; relation: string; validFrom: string | null; source: string; caseId?: string | null; details?: Record<string, unknown> }
+type ObjectLinkInput = {
+  kind: ObjectKind
+  value: string
+  relation: string
+  validFrom: string | null
+  source: string
+  caseId?: string | null
+  details?: Record<string, unknown>
+}
 
 export type { VictimSideAccess as VictimFacetAccess } from './access-policy.ts'
 /** The victim-side policy (access-policy.ts), under the name the modules have always called it by. */
 export const victimFacetAccess = victimSideAccess
 
 /** A person's new link to an identifier (a phone, a vehicle, a place). */
-export type PersonLink = { linkId: string; personId: string; toType: 'object' | 'location'; toId: string; relation: string; caseId: string | null }
+export type PersonLink = {
+  linkId: string
+  personId: string
+  toType: 'object' | 'location'
+  toId: string
+  relation: string
+  caseId: string | null
+}
 
 /**
  * What other modules do when a person's record changes, in the same transaction. Given by the container, so the
@@ -61,12 +81,45 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
     const normalised = normaliseIdentifier(input.kind, input.value)
     if (!normalised.ok) throw new PersonError('invalid', normalised.message, 'value')
     const details = { ...(input.details ?? {}), ...(normalised.note ? { note: normalised.note } : {}) }
-    const objectId = await repo.upsertObject(trx, { id: uuidv7(), kind: input.kind, value: normalised.value, display: normalised.display, details, createdBy: actor.userId })
+    const objectId = await repo.upsertObject(trx, {
+      id: uuidv7(),
+      kind: input.kind,
+      value: normalised.value,
+      display: normalised.display,
+      details,
+      createdBy: actor.userId,
+    })
     const linkId = uuidv7()
     await repo.touchPerson(trx, id)
-    await repo.insertLink(trx, { id: linkId, from_type: 'person', from_id: id, to_type: 'object', to_id: objectId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source: input.source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
-    await hooks.linked(trx, { linkId, personId: id, toType: 'object', toId: objectId, relation: input.relation, caseId: input.caseId ?? null }, actor)
-    await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { linked: input.kind, objectId } }])
+    await repo.insertLink(trx, {
+      id: linkId,
+      from_type: 'person',
+      from_id: id,
+      to_type: 'object',
+      to_id: objectId,
+      relation: input.relation,
+      valid_from: input.validFrom,
+      valid_to: null,
+      source: input.source,
+      case_id: input.caseId ?? null,
+      referral_id: null,
+      created_by: actor.userId,
+    })
+    await hooks.linked(
+      trx,
+      {
+        linkId,
+        personId: id,
+        toType: 'object',
+        toId: objectId,
+        relation: input.relation,
+        caseId: input.caseId ?? null,
+      },
+      actor,
+    )
+    await appendAuditEvents(trx, actor, [
+      { action: 'person.updated', subjectType: 'person', subjectId: id, details: { linked: input.kind, objectId } },
+    ])
     return objectId
   }
 
@@ -89,8 +142,12 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
         ])
         const facet = await victimFacetAccess(trx, user, id)
         // Who supports them is part of their victim side: read only for someone who sees it.
-        const supportWorkers = facet.exists && facet.visible ? await listSupportWorkers(trx, id, { includeEnded: false }) : []
-        await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: 'person', subjectId: id }, ...alsoShown])
+        const supportWorkers =
+          facet.exists && facet.visible ? await listSupportWorkers(trx, id, { includeEnded: false }) : []
+        await appendAuditEvents(trx, actor, [
+          { action: 'person.viewed', subjectType: 'person', subjectId: id },
+          ...alsoShown,
+        ])
         // Roles in a restricted live job are read only for its team (listRoles): to anyone else the job does
         // not exist, so not even a count of "more" is shown.
         return { person, names, documents, roles, links, hasImmigrationStatus: hasStatus, facet, supportWorkers }
@@ -113,8 +170,18 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
         if (!(await isRecordVisible(trx, type, id, user))) throw notFound
         const row =
           type === 'object'
-            ? await trx.selectFrom('objects').select(['id', 'kind', 'display']).select(sql<string | null>`details->>'note'`.as('note')).where('id', '=', id).executeTakeFirst()
-            : await trx.selectFrom('locations').select(['id', 'postcode', 'premises_type', 'cuckooed', 'shared_place', 'shared_place_kind']).select(sql<string>`concat_ws(', ', address_line_1, town, postcode, description)`.as('display')).where('id', '=', id).executeTakeFirst()
+            ? await trx
+                .selectFrom('objects')
+                .select(['id', 'kind', 'display'])
+                .select(sql<string | null>`details->>'note'`.as('note'))
+                .where('id', '=', id)
+                .executeTakeFirst()
+            : await trx
+                .selectFrom('locations')
+                .select(['id', 'postcode', 'premises_type', 'cuckooed', 'shared_place', 'shared_place_kind'])
+                .select(sql<string>`concat_ws(', ', address_line_1, town, postcode, description)`.as('display'))
+                .where('id', '=', id)
+                .executeTakeFirst()
         if (!row) throw notFound
         const links = await repo.listLinks(trx, type, id, user)
         await appendAuditEvents(trx, actor, [{ action: 'person.viewed', subjectType: type, subjectId: id }])
@@ -138,15 +205,29 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
         })
         if (!found) throw new PersonError('not-found', 'Person not found')
         // An age corrected may make a referral about a child (or no longer): its urgency follows the facts.
-        if ('dateOfBirth' in change || 'approximateAge' in change || change.ageDisputed !== undefined) await hooks.ageChanged(trx, id)
-        await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { changed: fields } }])
+        if ('dateOfBirth' in change || 'approximateAge' in change || change.ageDisputed !== undefined)
+          await hooks.ageChanged(trx, id)
+        await appendAuditEvents(trx, actor, [
+          { action: 'person.updated', subjectType: 'person', subjectId: id, details: { changed: fields } },
+        ])
       })
     },
 
     /** Records a place and how the person is connected to it (lives, works, was exploited there), dated and sourced. */
-    async linkPlace(id: string, input: { place: LocationInput; relation: PlaceRelation; source: string; validFrom: string | null; caseId?: string | null }, actor: Actor): Promise<string> {
+    async linkPlace(
+      id: string,
+      input: {
+        place: LocationInput
+        relation: PlaceRelation
+        source: string
+        validFrom: string | null
+        caseId?: string | null
+      },
+      actor: Actor,
+    ): Promise<string> {
       await load(id)
-      if (!Object.hasOwn(PLACE_RELATIONS, input.relation)) throw new PersonError('invalid', 'Select how they are connected to the place', 'relation')
+      if (!Object.hasOwn(PLACE_RELATIONS, input.relation))
+        throw new PersonError('invalid', 'Select how they are connected to the place', 'relation')
       const source = input.source.trim()
       if (!source) throw new PersonError('invalid', 'Say where this came from', 'source')
       if (source.length > 200) throw new PersonError('invalid', 'Source must be 200 characters or fewer', 'source')
@@ -154,11 +235,40 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
         const locationId = await records.createPlace(trx, input.place)
         const linkId = uuidv7()
         await repo.touchPerson(trx, id)
-        await repo.insertLink(trx, { id: linkId, from_type: 'person', from_id: id, to_type: 'location', to_id: locationId, relation: input.relation, valid_from: input.validFrom, valid_to: null, source, case_id: input.caseId ?? null, referral_id: null, created_by: actor.userId })
-        await hooks.linked(trx, { linkId, personId: id, toType: 'location', toId: locationId, relation: input.relation, caseId: input.caseId ?? null }, actor)
+        await repo.insertLink(trx, {
+          id: linkId,
+          from_type: 'person',
+          from_id: id,
+          to_type: 'location',
+          to_id: locationId,
+          relation: input.relation,
+          valid_from: input.validFrom,
+          valid_to: null,
+          source,
+          case_id: input.caseId ?? null,
+          referral_id: null,
+          created_by: actor.userId,
+        })
+        await hooks.linked(
+          trx,
+          {
+            linkId,
+            personId: id,
+            toType: 'location',
+            toId: locationId,
+            relation: input.relation,
+            caseId: input.caseId ?? null,
+          },
+          actor,
+        )
         await appendAuditEvents(trx, actor, [
           { action: 'place.recorded', subjectType: 'location', subjectId: locationId },
-          { action: 'person.updated', subjectType: 'person', subjectId: id, details: { linked: 'location', locationId } },
+          {
+            action: 'person.updated',
+            subjectType: 'person',
+            subjectId: id,
+            details: { linked: 'location', locationId },
+          },
         ])
         return locationId
       })
@@ -168,7 +278,9 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
     async createPlace(place: LocationInput, actor: Actor): Promise<string> {
       return inTransaction(db, async (trx) => {
         const locationId = await records.createPlace(trx, place)
-        await appendAuditEvents(trx, actor, [{ action: 'place.recorded', subjectType: 'location', subjectId: locationId }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'place.recorded', subjectType: 'location', subjectId: locationId },
+        ])
         return locationId
       })
     },
@@ -178,19 +290,60 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
       const fullName = input.fullName.trim()
       if (!fullName) throw new PersonError('invalid', 'Enter the name', 'fullName')
       if (fullName.length > 200) throw new PersonError('invalid', 'Name must be 200 characters or fewer', 'fullName')
-      if (!['alias', 'spelling', 'original-script', 'nickname'].includes(input.kind)) throw new PersonError('invalid', 'Select what kind of name this is', 'kind')
+      if (!['alias', 'spelling', 'original-script', 'nickname'].includes(input.kind))
+        throw new PersonError('invalid', 'Select what kind of name this is', 'kind')
       await inTransaction(db, async (trx) => {
-        await repo.insertName(trx, { id: uuidv7(), personId: id, kind: input.kind, fullName, normalised: normaliseName(fullName), script: scriptOf(fullName) })
+        await repo.insertName(trx, {
+          id: uuidv7(),
+          personId: id,
+          kind: input.kind,
+          fullName,
+          normalised: normaliseName(fullName),
+          script: scriptOf(fullName),
+        })
         await repo.touchPerson(trx, id)
-        await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { added: 'name', kind: input.kind } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'person.updated',
+            subjectType: 'person',
+            subjectId: id,
+            details: { added: 'name', kind: input.kind },
+          },
+        ])
       })
     },
 
-    async addDocument(id: string, input: { kind: string; number: string | null; issuingCountry: string | null; expiresOn: string | null; heldByPerson: boolean | null }, actor: Actor): Promise<void> {
+    async addDocument(
+      id: string,
+      input: {
+        kind: string
+        number: string | null
+        issuingCountry: string | null
+        expiresOn: string | null
+        heldByPerson: boolean | null
+      },
+      actor: Actor,
+    ): Promise<void> {
       await load(id)
       await inTransaction(db, async (trx) => {
-        await repo.insertDocument(trx, { id: uuidv7(), person_id: id, kind: input.kind, number: input.number, issuing_country: input.issuingCountry, expires_on: input.expiresOn, held_by_person: input.heldByPerson, created_by: actor.userId })
-        await appendAuditEvents(trx, actor, [{ action: 'person.updated', subjectType: 'person', subjectId: id, details: { added: 'document', kind: input.kind } }])
+        await repo.insertDocument(trx, {
+          id: uuidv7(),
+          person_id: id,
+          kind: input.kind,
+          number: input.number,
+          issuing_country: input.issuingCountry,
+          expires_on: input.expiresOn,
+          held_by_person: input.heldByPerson,
+          created_by: actor.userId,
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'person.updated',
+            subjectType: 'person',
+            subjectId: id,
+            details: { added: 'document', kind: input.kind },
+          },
+        ])
       })
     },
 
@@ -207,22 +360,37 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
 
     /** Shows immigration status to a permitted user who states why; the view and the reason are audited. */
     async viewImmigrationStatus(id: string, purpose: string, user: CurrentUser, actor: Actor) {
-      if (!can(user, 'immigration-status:view')) throw new PersonError('forbidden', 'Your role cannot see immigration status')
-      if (!purpose.trim()) throw new PersonError('invalid', 'Enter why you need to see their immigration status', 'purpose')
+      if (!can(user, 'immigration-status:view'))
+        throw new PersonError('forbidden', 'Your role cannot see immigration status')
+      if (!purpose.trim())
+        throw new PersonError('invalid', 'Enter why you need to see their immigration status', 'purpose')
       await load(id)
       return inTransaction(db, async (trx) => {
         const status = await repo.findImmigrationStatus(trx, id)
-        await appendAuditEvents(trx, actor, [{ action: 'immigration-status.viewed', subjectType: 'person', subjectId: id, justification: purpose.trim() }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'immigration-status.viewed', subjectType: 'person', subjectId: id, justification: purpose.trim() },
+        ])
         return status ?? null
       })
     },
 
-    async recordImmigrationStatus(id: string, input: { status: string; notes: string | null }, actor: Actor): Promise<void> {
+    async recordImmigrationStatus(
+      id: string,
+      input: { status: string; notes: string | null },
+      actor: Actor,
+    ): Promise<void> {
       await load(id)
       if (!input.status.trim()) throw new PersonError('invalid', 'Enter their immigration status', 'status')
       await inTransaction(db, async (trx) => {
-        await repo.upsertImmigrationStatus(trx, { personId: id, status: input.status.trim(), notes: input.notes, recordedBy: actor.userId })
-        await appendAuditEvents(trx, actor, [{ action: 'immigration-status.recorded', subjectType: 'person', subjectId: id }])
+        await repo.upsertImmigrationStatus(trx, {
+          personId: id,
+          status: input.status.trim(),
+          notes: input.notes,
+          recordedBy: actor.userId,
+        })
+        await appendAuditEvents(trx, actor, [
+          { action: 'immigration-status.recorded', subjectType: 'person', subjectId: id },
+        ])
       })
     },
   }

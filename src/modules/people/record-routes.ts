@@ -43,7 +43,8 @@ export function hideRecordsOutsideTheirJobs(app: FastifyInstance, db: Db): void 
         params[name] = known
         continue
       }
-      const visible = rule.kind === 'case' ? await isCaseVisible(db, id, user) : await isRecordVisible(db, rule.kind, id, user)
+      const visible =
+        rule.kind === 'case' ? await isCaseVisible(db, id, user) : await isRecordVisible(db, rule.kind, id, user)
       if (!visible) {
         replaced.set(id, uuidv7())
         params[name] = replaced.get(id)

@@ -11,7 +11,11 @@ import type { LocationInput, PersonRecordInput } from './person.schema.ts'
  */
 
 /** A person with their names; `vulnerability` is the free-text note a live job's cuckooed address records. */
-export async function createPerson(db: Queryable, person: PersonRecordInput & { vulnerability?: string | null }, createdBy: string | null): Promise<string> {
+export async function createPerson(
+  db: Queryable,
+  person: PersonRecordInput & { vulnerability?: string | null },
+  createdBy: string | null,
+): Promise<string> {
   const id = uuidv7()
   await db
     .insertInto('people')
@@ -46,12 +50,34 @@ export async function createPerson(db: Queryable, person: PersonRecordInput & { 
 }
 
 /** A person known only by one name (met on a job, an employer named at a scene): every other fact not known. */
-export function createNamedPerson(db: Queryable, name: string, createdBy: string | null, extra: { vulnerability?: string | null } = {}): Promise<string> {
-  return createPerson(db, { names: [name], dateOfBirth: null, approximateAge: null, ageDisputed: false, gender: 'not-known', nationalities: [], languages: [], ...extra }, createdBy)
+export function createNamedPerson(
+  db: Queryable,
+  name: string,
+  createdBy: string | null,
+  extra: { vulnerability?: string | null } = {},
+): Promise<string> {
+  return createPerson(
+    db,
+    {
+      names: [name],
+      dateOfBirth: null,
+      approximateAge: null,
+      ageDisputed: false,
+      gender: 'not-known',
+      nationalities: [],
+      languages: [],
+      ...extra,
+    },
+    createdBy,
+  )
 }
 
 /** A place; `cuckooed` marks an address taken over by a County Lines line (recorded from a live job). */
-export async function createPlace(db: Queryable, location: LocationInput, options: { cuckooed?: boolean } = {}): Promise<string> {
+export async function createPlace(
+  db: Queryable,
+  location: LocationInput,
+  options: { cuckooed?: boolean } = {},
+): Promise<string> {
   const id = uuidv7()
   await db
     .insertInto('locations')
@@ -70,22 +96,49 @@ export async function createPlace(db: Queryable, location: LocationInput, option
 }
 
 /** An object (a phone, a deal line, a vehicle) by its normalised value: one record however often it is met. */
-export async function recordObject(db: Queryable, row: { kind: string; value: string; display: string; details: Record<string, unknown>; createdBy: string | null }): Promise<string> {
+export async function recordObject(
+  db: Queryable,
+  row: { kind: string; value: string; display: string; details: Record<string, unknown>; createdBy: string | null },
+): Promise<string> {
   const inserted = await db
     .insertInto('objects')
-    .values({ id: uuidv7(), kind: row.kind, value: row.value, display: row.display, details: JSON.stringify(row.details), created_by: row.createdBy })
-    .onConflict((oc) => oc.columns(['kind', 'value']).doUpdateSet({ details: sql`objects.details || excluded.details` }))
+    .values({
+      id: uuidv7(),
+      kind: row.kind,
+      value: row.value,
+      display: row.display,
+      details: JSON.stringify(row.details),
+      created_by: row.createdBy,
+    })
+    .onConflict((oc) =>
+      oc.columns(['kind', 'value']).doUpdateSet({ details: sql`objects.details || excluded.details` }),
+    )
     .returning('id')
     .executeTakeFirstOrThrow()
   return inserted.id
 }
 
-export type LinkInput = { from_type: string; from_id: string; to_type: string; to_id: string; relation: string; valid_from: string | null; valid_to: string | null; source: string; case_id: string | null; referral_id: string | null; created_by: string | null }
+export type LinkInput = {
+  from_type: string
+  from_id: string
+  to_type: string
+  to_id: string
+  relation: string
+  valid_from: string | null
+  valid_to: string | null
+  source: string
+  case_id: string | null
+  referral_id: string | null
+  created_by: string | null
+}
 
 /** A link between two records (a person uses a phone, lives at a place); its id, for the prompts it may raise. */
 export async function linkRecords(db: Queryable, link: LinkInput): Promise<string> {
   const id = uuidv7()
-  await db.insertInto('entity_links').values({ id, ...link }).execute()
+  await db
+    .insertInto('entity_links')
+    .values({ id, ...link })
+    .execute()
   return id
 }
 
@@ -98,27 +151,49 @@ export async function placeExists(db: Queryable, id: string): Promise<boolean> {
 }
 
 /** Corrects a place's address, postcode, description and kind (a warrant-day group's premises, edited). */
-export async function updatePlace(db: Queryable, id: string, location: { addressLine1: string | null; postcode: string | null; description: string | null; premisesType: string }): Promise<void> {
+export async function updatePlace(
+  db: Queryable,
+  id: string,
+  location: { addressLine1: string | null; postcode: string | null; description: string | null; premisesType: string },
+): Promise<void> {
   await db
     .updateTable('locations')
-    .set({ address_line_1: location.addressLine1, postcode: location.postcode, description: location.description, premises_type: location.premisesType })
+    .set({
+      address_line_1: location.addressLine1,
+      postcode: location.postcode,
+      description: location.description,
+      premises_type: location.premisesType,
+    })
     .where('id', '=', id)
     .execute()
 }
 
-
 /** Marks a place as shared by many people who need not know each other (a hostel, a police station), or unmarks it. */
 export async function setSharedPlace(db: Queryable, id: string, shared: boolean, kind: string | null): Promise<void> {
-  await db.updateTable('locations').set({ shared_place: shared, shared_place_kind: shared ? kind : null }).where('id', '=', id).execute()
+  await db
+    .updateTable('locations')
+    .set({ shared_place: shared, shared_place_kind: shared ? kind : null })
+    .where('id', '=', id)
+    .execute()
 }
 
 /** Marks a person's record as merged into another's (non-destructive: only merged_into changes, so an unmerge restores the row exactly). */
 export async function mergePersonInto(db: Queryable, mergedId: string, survivorId: string): Promise<void> {
-  await db.updateTable('people').set({ merged_into: survivorId }).where('id', '=', mergedId).where('merged_into', 'is', null).executeTakeFirstOrThrow()
+  await db
+    .updateTable('people')
+    .set({ merged_into: survivorId })
+    .where('id', '=', mergedId)
+    .where('merged_into', 'is', null)
+    .executeTakeFirstOrThrow()
 }
 
 /** Undoes a merge; false when the record is no longer merged into that survivor. */
 export async function unmergePerson(db: Queryable, mergedId: string, survivorId: string): Promise<boolean> {
-  const cleared = await db.updateTable('people').set({ merged_into: null }).where('id', '=', mergedId).where('merged_into', '=', survivorId).executeTakeFirst()
+  const cleared = await db
+    .updateTable('people')
+    .set({ merged_into: null })
+    .where('id', '=', mergedId)
+    .where('merged_into', '=', survivorId)
+    .executeTakeFirst()
   return cleared.numUpdatedRows > 0n
 }

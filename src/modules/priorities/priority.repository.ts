@@ -3,7 +3,10 @@ import type { Queryable } from '#src/platform/db/database.ts'
 
 export type PriorityTag = { id: string; label: string; active: boolean }
 
-export async function listPriorityTags(db: Queryable, options: { includeInactive?: boolean } = {}): Promise<PriorityTag[]> {
+export async function listPriorityTags(
+  db: Queryable,
+  options: { includeInactive?: boolean } = {},
+): Promise<PriorityTag[]> {
   let query = db.selectFrom('priority_tags').select(['id', 'label', 'active']).orderBy('sort_order').orderBy('label')
   if (!options.includeInactive) query = query.where('active', '=', true)
   return query.execute()
@@ -22,7 +25,11 @@ export async function unknownPriorityTags(db: Queryable, tags: readonly string[]
 export async function insertPriorityTag(db: Queryable, tag: { id: string; label: string }): Promise<boolean> {
   const inserted = await db
     .insertInto('priority_tags')
-    .values({ id: tag.id, label: tag.label, sort_order: sql`(SELECT coalesce(max(sort_order), 0) + 1 FROM priority_tags)` })
+    .values({
+      id: tag.id,
+      label: tag.label,
+      sort_order: sql`(SELECT coalesce(max(sort_order), 0) + 1 FROM priority_tags)`,
+    })
     .onConflict((oc) => oc.doNothing())
     .returning('id')
     .executeTakeFirst()

@@ -32,16 +32,22 @@ export function createPriorityService(db: Db) {
       const id = slugify(label)
       const safeId = /^[a-z]/.test(id) ? id : `p-${id}`
       return inTransaction(db, async (trx) => {
-        if (!(await insertPriorityTag(trx, { id: safeId, label }))) throw new PriorityError('duplicate', 'There is already a strategic priority with that name', 'label')
-        await appendAuditEvents(trx, actor, [{ action: 'settings.priority-added', subjectType: 'priority-tag', subjectId: safeId }])
+        if (!(await insertPriorityTag(trx, { id: safeId, label })))
+          throw new PriorityError('duplicate', 'There is already a strategic priority with that name', 'label')
+        await appendAuditEvents(trx, actor, [
+          { action: 'settings.priority-added', subjectType: 'priority-tag', subjectId: safeId },
+        ])
         return safeId
       })
     },
 
     async setActive(id: string, active: boolean, actor: Actor): Promise<void> {
       await inTransaction(db, async (trx) => {
-        if (!(await setPriorityTagActive(trx, id, active))) throw new PriorityError('not-found', 'There is no such strategic priority')
-        await appendAuditEvents(trx, actor, [{ action: 'settings.priority-changed', subjectType: 'priority-tag', subjectId: id, details: { active } }])
+        if (!(await setPriorityTagActive(trx, id, active)))
+          throw new PriorityError('not-found', 'There is no such strategic priority')
+        await appendAuditEvents(trx, actor, [
+          { action: 'settings.priority-changed', subjectType: 'priority-tag', subjectId: id, details: { active } },
+        ])
       })
     },
   }

@@ -1,6 +1,15 @@
 /** The referrals module's public API. */
 export { changeReferralStatus } from './referral.service.ts'
-export { lockReferral, linkLocations, refreshUrgencyForPerson, referralPeople, referralPlaceIds, addReferralPerson, addReferralPlace, setReferralExploitation } from './referral.repository.ts'
+export {
+  lockReferral,
+  linkLocations,
+  refreshUrgencyForPerson,
+  referralPeople,
+  referralPlaceIds,
+  addReferralPerson,
+  addReferralPlace,
+  setReferralExploitation,
+} from './referral.repository.ts'
 export { TRANSITIONS, type ReferralStatus } from './referral.vocabulary.ts'
 export { EXPLOITATION_TYPES, GRADE_LEVELS, SOURCES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
 export { NewReferralInput } from './referral.schema.ts'

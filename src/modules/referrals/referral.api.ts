@@ -9,7 +9,14 @@ import { COUNT_CAP } from './referral.service.ts'
 import { AssignmentInput, GradingInput, IsoDate, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
 import { EXPLOITATION_TYPES, GRADE_LEVELS, SOURCES, STATUSES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
 import { URGENCY_REASONS, type UrgencyReason } from './referral.urgency.ts'
-import { IDEMPOTENCY_KEY_HOURS, type GradingRow, type LocationRow, type ReferralListRow, type ReferralRow, type SubjectRow } from './referral.repository.ts'
+import {
+  IDEMPOTENCY_KEY_HOURS,
+  type GradingRow,
+  type LocationRow,
+  type ReferralListRow,
+  type ReferralRow,
+  type SubjectRow,
+} from './referral.repository.ts'
 
 const ReferralSummary = z.object({
   id: z.uuid(),
@@ -22,8 +29,14 @@ const ReferralSummary = z.object({
   priorityTags: z.array(z.string()),
   assignedTo: z.uuid().nullable(),
   triageOverdue: z.boolean(),
-  urgent: z.boolean().describe('Derived from the facts recorded: a child or possible child, still happening, injury, threats, no safe place tonight'),
-  urgencyReasons: z.array(z.enum(Object.keys(URGENCY_REASONS) as [UrgencyReason, ...UrgencyReason[]])).describe('Why it is urgent (empty when it is not)'),
+  urgent: z
+    .boolean()
+    .describe(
+      'Derived from the facts recorded: a child or possible child, still happening, injury, threats, no safe place tonight',
+    ),
+  urgencyReasons: z
+    .array(z.enum(Object.keys(URGENCY_REASONS) as [UrgencyReason, ...UrgencyReason[]]))
+    .describe('Why it is urgent (empty when it is not)'),
 })
 
 const GradeLevelSchema = z.enum(GRADE_LEVELS.values)
@@ -31,7 +44,9 @@ const Grading = z.object({
   id: z.uuid(),
   gradedAt: z.string(),
   gradedBy: z.string().nullable(),
-  elements: z.array(z.object({ element: z.enum(THRIVE_ELEMENTS.values), level: GradeLevelSchema, rationale: z.string() })),
+  elements: z.array(
+    z.object({ element: z.enum(THRIVE_ELEMENTS.values), level: GradeLevelSchema, rationale: z.string() }),
+  ),
 })
 
 const ReferralDetail = ReferralSummary.extend({
@@ -95,11 +110,20 @@ function grading(row: GradingRow | null) {
     id: row.id,
     gradedAt: row.graded_at.toISOString(),
     gradedBy: row.graded_by_name,
-    elements: THRIVE_ELEMENTS.values.map((element) => ({ element, level: row[element], rationale: row[`${element}_rationale`] })),
+    elements: THRIVE_ELEMENTS.values.map((element) => ({
+      element,
+      level: row[element],
+      rationale: row[`${element}_rationale`],
+    })),
   }
 }
 
-function detail(view: { referral: ReferralRow; subjects: SubjectRow[]; locations: LocationRow[]; grading: GradingRow | null }) {
+function detail(view: {
+  referral: ReferralRow
+  subjects: SubjectRow[]
+  locations: LocationRow[]
+  grading: GradingRow | null
+}) {
   const r = view.referral
   return {
     ...summary(r),
@@ -143,14 +167,18 @@ const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Pr
 const IdempotencyHeaders = z.looseObject({
   'idempotency-key': z
     .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, { error: 'Idempotency-Key must be 1 to 255 visible ASCII characters (no spaces), such as a UUID' })
+    .regex(/^[\x21-\x7e]{1,255}$/, {
+      error: 'Idempotency-Key must be 1 to 255 visible ASCII characters (no spaces), such as a UUID',
+    })
     .optional()
-    .describe('A key of your choosing (a new UUID per referral is best). A retry with the same key and body is answered with the referral the first request made.'),
+    .describe(
+      'A key of your choosing (a new UUID per referral is best). A retry with the same key and body is answered with the referral the first request made.',
+    ),
 })
 
 const IDEMPOTENCY_DESCRIPTION = [
   'Send an `Idempotency-Key` header (1 to 255 visible ASCII characters; a new UUID for each referral) so that a request',
-  'retried after a lost reply cannot record the referral twice. Keys belong to the token\'s user and are kept for',
+  "retried after a lost reply cannot record the referral twice. Keys belong to the token's user and are kept for",
   `${IDEMPOTENCY_KEY_HOURS} hours. The same key with the same body answers 201 with the referral the first request made`,
   '(its current state, the same id and `Location`, and the header `Idempotent-Replayed: true`), and records nothing new;',
   'requests sent at the same moment with one key make one referral between them. The same key with a different body is',
@@ -183,7 +211,10 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
       const outcome =
         key === undefined
           ? { id: (await referrals.create(request.body, actor)).id, replayed: false }
-          : await referrals.createOnce(request.body, actor, { key, requestHash: createHash('sha256').update(JSON.stringify(request.body)).digest('hex') })
+          : await referrals.createOnce(request.body, actor, {
+              key,
+              requestHash: createHash('sha256').update(JSON.stringify(request.body)).digest('hex'),
+            })
       const view = await referrals.view(outcome.id, userOf(request), actor)
       if (outcome.replayed) reply.header('idempotent-replayed', 'true')
       return reply.code(201).header('location', `/api/v1/referrals/${outcome.id}`).send(detail(view))
@@ -213,7 +244,13 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
           })
           .strict(),
         response: {
-          200: z.object({ items: z.array(ReferralSummary), page: z.int(), pageSize: z.int(), total: z.int(), totalIsLowerBound: z.boolean() }),
+          200: z.object({
+            items: z.array(ReferralSummary),
+            page: z.int(),
+            pageSize: z.int(),
+            total: z.int(),
+            totalIsLowerBound: z.boolean(),
+          }),
           ...errors,
         },
       },
@@ -238,13 +275,27 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
         },
         actorOf(request),
       )
-      return { items: result.rows.map(summary), page: q.page, pageSize: q.pageSize, total: Math.min(result.total, COUNT_CAP), totalIsLowerBound: result.totalCapped }
+      return {
+        items: result.rows.map(summary),
+        page: q.page,
+        pageSize: q.pageSize,
+        total: Math.min(result.total, COUNT_CAP),
+        totalIsLowerBound: result.totalCapped,
+      }
     },
   )
 
   api.get(
     '/api/v1/referrals/:id',
-    { config: { access: 'referral:view' }, schema: { tags: ['referrals'], summary: 'Read a referral', params: IdParams, response: { 200: ReferralDetail, ...errors } } },
+    {
+      config: { access: 'referral:view' },
+      schema: {
+        tags: ['referrals'],
+        summary: 'Read a referral',
+        params: IdParams,
+        response: { 200: ReferralDetail, ...errors },
+      },
+    },
     async (request) => detail(await referrals.view(request.params.id, userOf(request), actorOf(request))),
   )
 
@@ -252,7 +303,13 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
     '/api/v1/referrals/:id/status',
     {
       config: { access: 'referral:update' },
-      schema: { tags: ['referrals'], summary: 'Change a referral’s status (a reason is required)', params: IdParams, body: StatusChangeInput, response: { 200: ReferralDetail, ...errors } },
+      schema: {
+        tags: ['referrals'],
+        summary: 'Change a referral’s status (a reason is required)',
+        params: IdParams,
+        body: StatusChangeInput,
+        response: { 200: ReferralDetail, ...errors },
+      },
     },
     async (request) => {
       await referrals.changeStatus(request.params.id, request.body, actorOf(request))
@@ -282,7 +339,13 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
     '/api/v1/referrals/:id/assignment',
     {
       config: { access: 'referral:assign' },
-      schema: { tags: ['referrals'], summary: 'Assign a referral to an officer, or unassign it with null', params: IdParams, body: AssignmentInput, response: { 200: ReferralDetail, ...errors } },
+      schema: {
+        tags: ['referrals'],
+        summary: 'Assign a referral to an officer, or unassign it with null',
+        params: IdParams,
+        body: AssignmentInput,
+        response: { 200: ReferralDetail, ...errors },
+      },
     },
     async (request) => {
       await referrals.assign(request.params.id, request.body, userOf(request), actorOf(request))

@@ -19,13 +19,33 @@ import {
   readWhatHappened,
   type ReferralDraft,
 } from './referral.draft.ts'
-import { presentEvent, presentGrading, presentLocation, presentQueueRow, presentReferral, presentSubject } from './referral.presenter.ts'
-import { CLOSURE_REASONS, EXPLOITATION_TYPES, GRADE_LEVELS, SOURCES, STATUSES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
+import {
+  presentEvent,
+  presentGrading,
+  presentLocation,
+  presentQueueRow,
+  presentReferral,
+  presentSubject,
+} from './referral.presenter.ts'
+import {
+  CLOSURE_REASONS,
+  EXPLOITATION_TYPES,
+  GRADE_LEVELS,
+  SOURCES,
+  STATUSES,
+  THRIVE_ELEMENTS,
+} from './referral.vocabulary.ts'
 import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/people/index.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
 import { URGENCY_INDICATORS } from './referral.urgency.ts'
 import { askWhom, victimSideAccess } from '#src/modules/people/index.ts'
-import { OccurrenceReferenceError, readReferenceForm, REFERENCE_FIELDS, REFERENCE_KIND_ITEMS, referenceFieldErrors } from '#src/modules/occurrence-references/index.ts'
+import {
+  OccurrenceReferenceError,
+  readReferenceForm,
+  REFERENCE_FIELDS,
+  REFERENCE_KIND_ITEMS,
+  referenceFieldErrors,
+} from '#src/modules/occurrence-references/index.ts'
 
 const PAGE_SIZE = 25
 type Body = Record<string, unknown>
@@ -46,85 +66,119 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
 
   // ---- Triage queue -------------------------------------------------------------------------------
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/referrals', { config: { access: 'referral:view' } }, async (request, reply) => {
-    const q = request.query
-    const errors: FieldErrors = {}
-    const filters: ReferralFilters = {}
-    // The queue opens on open work (not closed, not opened as a live job); "all" shows every status.
-    const status = asString(q.status) || 'open'
-    if (status === 'open' || (STATUSES.values as readonly string[]).includes(status)) filters.status = status as ReferralFilters['status']
-    if ((SOURCES.values as readonly string[]).includes(asString(q.source))) filters.source = asString(q.source)
-    if ((EXPLOITATION_TYPES.values as readonly string[]).includes(asString(q.exploitationType))) filters.exploitationType = asString(q.exploitationType)
-    const [tags, assignees] = await Promise.all([referrals.priorityTags(), referrals.assignableUsers()])
-    if (tags.some((t) => t.id === q.priorityTag)) filters.priorityTag = asString(q.priorityTag)
-    const assignedTo = asString(q.assignedTo)
-    if (assignedTo === 'unassigned') filters.assignedTo = 'unassigned'
-    else if (assignedTo === 'me') filters.assignedTo = userOf(request).id
-    else if (assignees.some((a) => a.id === assignedTo)) filters.assignedTo = assignedTo
-    for (const [key, label] of [['receivedFrom', 'Received from'], ['receivedTo', 'Received to']] as const) {
-      const value = asString(q[key]).trim()
-      if (!value) continue
-      const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-      const parts = match ? (value.includes('/') ? { day: match[1], month: match[2], year: match[3] } : { day: match[3], month: match[2], year: match[1] }) : undefined
-      const check = parts ? checkDateInput(parts, label, { required: false }) : undefined
-      if (check?.ok && check.value) filters[key] = check.value
-      else errors[key] = `${label} must be a real date, like 27/3/2026`
-    }
-    if (q.overdue === 'yes') filters.overdueOnly = true
-    const sort = q.sort === 'newest' || q.sort === 'oldest' ? q.sort : 'urgent'
-    const page = Math.max(1, Math.min(10_000, Number.parseInt(asString(q.page), 10) || 1))
+  app.get<{ Querystring: Record<string, string | undefined> }>(
+    '/referrals',
+    { config: { access: 'referral:view' } },
+    async (request, reply) => {
+      const q = request.query
+      const errors: FieldErrors = {}
+      const filters: ReferralFilters = {}
+      // The queue opens on open work (not closed, not opened as a live job); "all" shows every status.
+      const status = asString(q.status) || 'open'
+      if (status === 'open' || (STATUSES.values as readonly string[]).includes(status))
+        filters.status = status as ReferralFilters['status']
+      if ((SOURCES.values as readonly string[]).includes(asString(q.source))) filters.source = asString(q.source)
+      if ((EXPLOITATION_TYPES.values as readonly string[]).includes(asString(q.exploitationType)))
+        filters.exploitationType = asString(q.exploitationType)
+      const [tags, assignees] = await Promise.all([referrals.priorityTags(), referrals.assignableUsers()])
+      if (tags.some((t) => t.id === q.priorityTag)) filters.priorityTag = asString(q.priorityTag)
+      const assignedTo = asString(q.assignedTo)
+      if (assignedTo === 'unassigned') filters.assignedTo = 'unassigned'
+      else if (assignedTo === 'me') filters.assignedTo = userOf(request).id
+      else if (assignees.some((a) => a.id === assignedTo)) filters.assignedTo = assignedTo
+      for (const [key, label] of [
+        ['receivedFrom', 'Received from'],
+        ['receivedTo', 'Received to'],
+      ] as const) {
+        const value = asString(q[key]).trim()
+        if (!value) continue
+        const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+        const parts = match
+          ? value.includes('/')
+            ? { day: match[1], month: match[2], year: match[3] }
+            : { day: match[3], month: match[2], year: match[1] }
+          : undefined
+        const check = parts ? checkDateInput(parts, label, { required: false }) : undefined
+        if (check?.ok && check.value) filters[key] = check.value
+        else errors[key] = `${label} must be a real date, like 27/3/2026`
+      }
+      if (q.overdue === 'yes') filters.overdueOnly = true
+      const sort = q.sort === 'newest' || q.sort === 'oldest' ? q.sort : 'urgent'
+      const page = Math.max(1, Math.min(10_000, Number.parseInt(asString(q.page), 10) || 1))
 
-    const result = await referrals.queue({ filters, page, pageSize: PAGE_SIZE, sort }, actorOf(request))
-    const labels = new Map(tags.map((t) => [t.id, t.label]))
-    const pageLink = (n: number) => {
-      const params = new URLSearchParams(Object.entries(q).filter(([k, v]) => k !== 'page' && v) as [string, string][])
-      params.set('page', String(n))
-      return `/referrals?${params.toString()}`
-    }
-    const select = (items: readonly { value: string; text: string }[], selected: string | undefined, any: string) => [
-      { value: '', text: any },
-      ...items.map((i) => ({ value: i.value, text: i.text, selected: i.value === selected })),
-    ]
-    return reply.page('referrals/views/queue.njk', {
-      pageTitle: 'Triage queue',
-      filterItems: {
-        status: [
-          { value: 'open', text: 'Open (not closed or opened as a live job)', selected: status === 'open' },
-          { value: 'all', text: 'Any status', selected: status === 'all' },
-          ...STATUSES.items.map((i) => ({ value: i.value, text: i.text, selected: i.value === status })),
-        ],
-        source: select(SOURCES.items, q.source, 'Any source'),
-        exploitationType: select(EXPLOITATION_TYPES.items, q.exploitationType, 'Any type'),
-        priorityTag: select(tags.map((t) => ({ value: t.id, text: t.label })), q.priorityTag, 'Any priority'),
-        assignedTo: select([{ value: 'me', text: 'Me' }, { value: 'unassigned', text: 'Unassigned' }, ...assignees.map((a) => ({ value: a.id, text: a.display_name }))], q.assignedTo, 'Anyone'),
-        sort: [
-          { value: 'urgent', text: 'Urgent first, then oldest', selected: sort === 'urgent' },
-          { value: 'oldest', text: 'Oldest first', selected: sort === 'oldest' },
-          { value: 'newest', text: 'Newest first', selected: sort === 'newest' },
-        ],
-      },
-      rows: result.rows.map((r) => presentQueueRow(r, labels)),
-      total: Math.min(result.total, COUNT_CAP),
-      totalCapped: result.totalCapped,
-      page,
-      firstShown: result.rows.length ? (page - 1) * PAGE_SIZE + 1 : 0,
-      lastShown: (page - 1) * PAGE_SIZE + result.rows.length,
-      previous: page > 1 ? pageLink(page - 1) : null,
-      next: page * PAGE_SIZE < result.total || (result.totalCapped && result.rows.length === PAGE_SIZE) ? pageLink(page + 1) : null,
-      query: q,
-      sort,
-      tags,
-      assignees,
-      slaHours: referrals.triageSlaHours,
-      errors,
-      errorList: errorSummary(errors),
-      vocab,
-    })
-  })
+      const result = await referrals.queue({ filters, page, pageSize: PAGE_SIZE, sort }, actorOf(request))
+      const labels = new Map(tags.map((t) => [t.id, t.label]))
+      const pageLink = (n: number) => {
+        const params = new URLSearchParams(
+          Object.entries(q).filter(([k, v]) => k !== 'page' && v) as [string, string][],
+        )
+        params.set('page', String(n))
+        return `/referrals?${params.toString()}`
+      }
+      const select = (items: readonly { value: string; text: string }[], selected: string | undefined, any: string) => [
+        { value: '', text: any },
+        ...items.map((i) => ({ value: i.value, text: i.text, selected: i.value === selected })),
+      ]
+      return reply.page('referrals/views/queue.njk', {
+        pageTitle: 'Triage queue',
+        filterItems: {
+          status: [
+            { value: 'open', text: 'Open (not closed or opened as a live job)', selected: status === 'open' },
+            { value: 'all', text: 'Any status', selected: status === 'all' },
+            ...STATUSES.items.map((i) => ({ value: i.value, text: i.text, selected: i.value === status })),
+          ],
+          source: select(SOURCES.items, q.source, 'Any source'),
+          exploitationType: select(EXPLOITATION_TYPES.items, q.exploitationType, 'Any type'),
+          priorityTag: select(
+            tags.map((t) => ({ value: t.id, text: t.label })),
+            q.priorityTag,
+            'Any priority',
+          ),
+          assignedTo: select(
+            [
+              { value: 'me', text: 'Me' },
+              { value: 'unassigned', text: 'Unassigned' },
+              ...assignees.map((a) => ({ value: a.id, text: a.display_name })),
+            ],
+            q.assignedTo,
+            'Anyone',
+          ),
+          sort: [
+            { value: 'urgent', text: 'Urgent first, then oldest', selected: sort === 'urgent' },
+            { value: 'oldest', text: 'Oldest first', selected: sort === 'oldest' },
+            { value: 'newest', text: 'Newest first', selected: sort === 'newest' },
+          ],
+        },
+        rows: result.rows.map((r) => presentQueueRow(r, labels)),
+        total: Math.min(result.total, COUNT_CAP),
+        totalCapped: result.totalCapped,
+        page,
+        firstShown: result.rows.length ? (page - 1) * PAGE_SIZE + 1 : 0,
+        lastShown: (page - 1) * PAGE_SIZE + result.rows.length,
+        previous: page > 1 ? pageLink(page - 1) : null,
+        next:
+          page * PAGE_SIZE < result.total || (result.totalCapped && result.rows.length === PAGE_SIZE)
+            ? pageLink(page + 1)
+            : null,
+        query: q,
+        sort,
+        tags,
+        assignees,
+        slaHours: referrals.triageSlaHours,
+        errors,
+        errorList: errorSummary(errors),
+        vocab,
+      })
+    },
+  )
 
   // ---- One referral ---------------------------------------------------------------------------------
 
-  async function showReferral(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, formState: { errors?: FieldErrors; values?: Body } = {}) {
+  async function showReferral(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    formState: { errors?: FieldErrors; values?: Body } = {},
+  ) {
     const { id } = request.params
     if (!isUuid(id)) throw new NotFoundError()
     let view
@@ -147,7 +201,15 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
       subjects: await Promise.all(
         view.subjects.map(async (s) => {
           const access = await victimSideAccess(db, userOf(request), s.person_id)
-          return { ...presentSubject(s), victimSide: { exists: access.exists, visible: access.visible, canEdit: access.canEdit, askWhom: askWhom(access) } }
+          return {
+            ...presentSubject(s),
+            victimSide: {
+              exists: access.exists,
+              visible: access.visible,
+              canEdit: access.canEdit,
+              askWhom: askWhom(access),
+            },
+          }
         }),
       ),
       locations: view.locations.map(presentLocation),
@@ -158,107 +220,167 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
       timeline: view.events.map((e) => presentEvent(e, names)),
       // A referral recorded for an encounter (people met together on a job or first met in one) names its screening group.
       screeningGroupId: (await services.screeningGroups.groupIdForReferral(id)) ?? null,
-      transitions: referrals.allowedTransitions(view.referral.status).map((s) => ({ value: s, text: STATUSES.label(s) })),
+      transitions: referrals
+        .allowedTransitions(view.referral.status)
+        .map((s) => ({ value: s, text: STATUSES.label(s) })),
       assignees,
       errors,
       references,
       referenceKinds: REFERENCE_KIND_ITEMS,
-      errorList: errorSummary(errors, [...REFERENCE_FIELDS, ...THRIVE_ELEMENTS.values.flatMap((e) => [e, `${e}Rationale`]), 'status', 'closureReason', 'reason', 'assigneeId', 'note']),
+      errorList: errorSummary(errors, [
+        ...REFERENCE_FIELDS,
+        ...THRIVE_ELEMENTS.values.flatMap((e) => [e, `${e}Rationale`]),
+        'status',
+        'closureReason',
+        'reason',
+        'assigneeId',
+        'note',
+      ]),
       values: formState.values ?? {},
       vocab,
     })
   }
 
-  app.get<{ Params: { id: string } }>('/referrals/:id', { config: { access: 'referral:view' } }, (request, reply) => showReferral(request, reply))
+  app.get<{ Params: { id: string } }>('/referrals/:id', { config: { access: 'referral:view' } }, (request, reply) =>
+    showReferral(request, reply),
+  )
 
-  app.post<{ Params: { id: string }; Body: Body }>('/referrals/:id/status', { config: { access: 'referral:update' } }, async (request, reply) => {
-    if (!isUuid(request.params.id)) throw new NotFoundError()
-    const body = request.body ?? {}
-    const raw = {
-      status: asString(body.status) || undefined,
-      closureReason: asString(body.closureReason) || null,
-      reason: asString(body.reason),
-      expectedVersion: Number.parseInt(asString(body.version), 10) || undefined,
-    }
-    const parsed = StatusChangeInput.safeParse(raw)
-    if (!parsed.success) return showReferral(request, reply.code(400), { errors: zodFieldErrors(parsed.error), values: body })
-    try {
-      await referrals.changeStatus(request.params.id, parsed.data, actorOf(request))
-    } catch (error) {
-      if (error instanceof ReferralError && error.code !== 'not-found') {
-        return showReferral(request, reply.code(error.code === 'stale' || error.code === 'invalid-transition' ? 409 : 400), { errors: { [error.field ?? 'status']: error.message }, values: body })
+  app.post<{ Params: { id: string }; Body: Body }>(
+    '/referrals/:id/status',
+    { config: { access: 'referral:update' } },
+    async (request, reply) => {
+      if (!isUuid(request.params.id)) throw new NotFoundError()
+      const body = request.body ?? {}
+      const raw = {
+        status: asString(body.status) || undefined,
+        closureReason: asString(body.closureReason) || null,
+        reason: asString(body.reason),
+        expectedVersion: Number.parseInt(asString(body.version), 10) || undefined,
       }
-      throw error
-    }
-    await request.flash(`Status changed to ${STATUSES.label(parsed.data.status).toLowerCase()}`)
-    return reply.redirect(`/referrals/${request.params.id}`, 303)
-  })
+      const parsed = StatusChangeInput.safeParse(raw)
+      if (!parsed.success)
+        return showReferral(request, reply.code(400), { errors: zodFieldErrors(parsed.error), values: body })
+      try {
+        await referrals.changeStatus(request.params.id, parsed.data, actorOf(request))
+      } catch (error) {
+        if (error instanceof ReferralError && error.code !== 'not-found') {
+          return showReferral(
+            request,
+            reply.code(error.code === 'stale' || error.code === 'invalid-transition' ? 409 : 400),
+            { errors: { [error.field ?? 'status']: error.message }, values: body },
+          )
+        }
+        throw error
+      }
+      await request.flash(`Status changed to ${STATUSES.label(parsed.data.status).toLowerCase()}`)
+      return reply.redirect(`/referrals/${request.params.id}`, 303)
+    },
+  )
 
-  app.post<{ Params: { id: string }; Body: Body }>('/referrals/:id/grading', { config: { access: 'referral:update' } }, async (request, reply) => {
-    if (!isUuid(request.params.id)) throw new NotFoundError()
-    const body = request.body ?? {}
-    const raw: Record<string, unknown> = { expectedVersion: Number.parseInt(asString(body.version), 10) || undefined }
-    for (const element of THRIVE_ELEMENTS.values) {
-      raw[element] = asString(body[element]) || undefined
-      raw[`${element}Rationale`] = asString(body[`${element}Rationale`])
-    }
-    const parsed = GradingInput.safeParse(raw)
-    if (!parsed.success) return showReferral(request, reply.code(400), { errors: zodFieldErrors(parsed.error), values: body })
-    try {
-      await referrals.grade(request.params.id, parsed.data, actorOf(request))
-    } catch (error) {
-      if (error instanceof ReferralError && error.code !== 'not-found') return showReferral(request, reply.code(error.status), { errors: { [error.field ?? 'threat']: error.message }, values: body })
-      throw error
-    }
-    await request.flash('Risk grading recorded')
-    return reply.redirect(`/referrals/${request.params.id}`, 303)
-  })
+  app.post<{ Params: { id: string }; Body: Body }>(
+    '/referrals/:id/grading',
+    { config: { access: 'referral:update' } },
+    async (request, reply) => {
+      if (!isUuid(request.params.id)) throw new NotFoundError()
+      const body = request.body ?? {}
+      const raw: Record<string, unknown> = { expectedVersion: Number.parseInt(asString(body.version), 10) || undefined }
+      for (const element of THRIVE_ELEMENTS.values) {
+        raw[element] = asString(body[element]) || undefined
+        raw[`${element}Rationale`] = asString(body[`${element}Rationale`])
+      }
+      const parsed = GradingInput.safeParse(raw)
+      if (!parsed.success)
+        return showReferral(request, reply.code(400), { errors: zodFieldErrors(parsed.error), values: body })
+      try {
+        await referrals.grade(request.params.id, parsed.data, actorOf(request))
+      } catch (error) {
+        if (error instanceof ReferralError && error.code !== 'not-found')
+          return showReferral(request, reply.code(error.status), {
+            errors: { [error.field ?? 'threat']: error.message },
+            values: body,
+          })
+        throw error
+      }
+      await request.flash('Risk grading recorded')
+      return reply.redirect(`/referrals/${request.params.id}`, 303)
+    },
+  )
 
-  app.post<{ Params: { id: string }; Body: Body }>('/referrals/:id/assignment', { config: { access: 'referral:assign' } }, async (request, reply) => {
-    if (!isUuid(request.params.id)) throw new NotFoundError()
-    const body = request.body ?? {}
-    const assignee = asString(body.assigneeId)
-    const parsed = AssignmentInput.safeParse({ assigneeId: assignee === 'unassigned' ? null : assignee, note: asString(body.note) })
-    if (!parsed.success) return showReferral(request, reply.code(400), { errors: zodFieldErrors(parsed.error), values: body })
-    try {
-      await referrals.assign(request.params.id, parsed.data, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof ReferralError && error.code !== 'not-found') return showReferral(request, reply.code(error.status), { errors: { [error.field ?? 'assigneeId']: error.message }, values: body })
-      throw error
-    }
-    await request.flash(parsed.data.assigneeId ? 'Referral assigned' : 'Referral unassigned')
-    return reply.redirect(`/referrals/${request.params.id}`, 303)
-  })
+  app.post<{ Params: { id: string }; Body: Body }>(
+    '/referrals/:id/assignment',
+    { config: { access: 'referral:assign' } },
+    async (request, reply) => {
+      if (!isUuid(request.params.id)) throw new NotFoundError()
+      const body = request.body ?? {}
+      const assignee = asString(body.assigneeId)
+      const parsed = AssignmentInput.safeParse({
+        assigneeId: assignee === 'unassigned' ? null : assignee,
+        note: asString(body.note),
+      })
+      if (!parsed.success)
+        return showReferral(request, reply.code(400), { errors: zodFieldErrors(parsed.error), values: body })
+      try {
+        await referrals.assign(request.params.id, parsed.data, userOf(request), actorOf(request))
+      } catch (error) {
+        if (error instanceof ReferralError && error.code !== 'not-found')
+          return showReferral(request, reply.code(error.status), {
+            errors: { [error.field ?? 'assigneeId']: error.message },
+            values: body,
+          })
+        throw error
+      }
+      await request.flash(parsed.data.assigneeId ? 'Referral assigned' : 'Referral unassigned')
+      return reply.redirect(`/referrals/${request.params.id}`, 303)
+    },
+  )
 
   // ---- Crime and occurrence references ------------------------------------------------------------
 
-  app.post<{ Params: { id: string }; Body: Body }>('/referrals/:id/references', { config: { access: 'referral:update' } }, async (request, reply) => {
-    if (!isUuid(request.params.id)) throw new NotFoundError()
-    const body = request.body ?? {}
-    let added
-    try {
-      added = await services.references.add({ type: 'referral', id: request.params.id }, readReferenceForm(body), userOf(request), actorOf(request))
-    } catch (error) {
-      const errors = referenceFieldErrors(error)
-      if (errors) return showReferral(request, reply.code(400), { errors, values: body })
-      if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.message)
-      throw error
-    }
-    await request.flash(`${added.kindLabel} ${added.value} added`)
-    return reply.redirect(`/referrals/${request.params.id}#references`, 303)
-  })
+  app.post<{ Params: { id: string }; Body: Body }>(
+    '/referrals/:id/references',
+    { config: { access: 'referral:update' } },
+    async (request, reply) => {
+      if (!isUuid(request.params.id)) throw new NotFoundError()
+      const body = request.body ?? {}
+      let added
+      try {
+        added = await services.references.add(
+          { type: 'referral', id: request.params.id },
+          readReferenceForm(body),
+          userOf(request),
+          actorOf(request),
+        )
+      } catch (error) {
+        const errors = referenceFieldErrors(error)
+        if (errors) return showReferral(request, reply.code(400), { errors, values: body })
+        if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.message)
+        throw error
+      }
+      await request.flash(`${added.kindLabel} ${added.value} added`)
+      return reply.redirect(`/referrals/${request.params.id}#references`, 303)
+    },
+  )
 
-  app.post<{ Params: { id: string; referenceId: string } }>('/referrals/:id/references/:referenceId/remove', { config: { access: 'referral:update' } }, async (request, reply) => {
-    if (!isUuid(request.params.id) || !isUuid(request.params.referenceId)) throw new NotFoundError()
-    try {
-      await services.references.remove({ type: 'referral', id: request.params.id }, request.params.referenceId, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.message)
-      throw error
-    }
-    await request.flash('Reference removed')
-    return reply.redirect(`/referrals/${request.params.id}#references`, 303)
-  })
+  app.post<{ Params: { id: string; referenceId: string } }>(
+    '/referrals/:id/references/:referenceId/remove',
+    { config: { access: 'referral:update' } },
+    async (request, reply) => {
+      if (!isUuid(request.params.id) || !isUuid(request.params.referenceId)) throw new NotFoundError()
+      try {
+        await services.references.remove(
+          { type: 'referral', id: request.params.id },
+          request.params.referenceId,
+          userOf(request),
+          actorOf(request),
+        )
+      } catch (error) {
+        if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.message)
+        throw error
+      }
+      await request.flash('Reference removed')
+      return reply.redirect(`/referrals/${request.params.id}#references`, 303)
+    },
+  )
 
   // ---- Recording a referral: question pages over a draft kept in the database -----------------------
 
@@ -295,7 +417,9 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
 
   // Opening the page changes nothing (a link preview or prefetch must not leave a draft behind); a draft is
   // started by the form's POST.
-  app.get('/referrals/new', { config: { access: 'referral:create' } }, async (_request, reply) => reply.page('referrals/views/journey/start.njk', { pageTitle: 'Record a referral' }))
+  app.get('/referrals/new', { config: { access: 'referral:create' } }, async (_request, reply) =>
+    reply.page('referrals/views/journey/start.njk', { pageTitle: 'Record a referral' }),
+  )
   app.post('/referrals/new', { config: { access: 'referral:create' } }, async (request, reply) => {
     const id = await referrals.drafts.start(userOf(request).id)
     return reply.redirect(`/referrals/drafts/${id}/received`, 303)
@@ -305,45 +429,91 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
 
   app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/received', create, async (request, reply) => {
     const draft = await loadDraft(request)
-    return reply.page('referrals/views/journey/received.njk', { pageTitle: 'When and where did the referral come from?', values: draft.received ?? {}, errors: {}, vocab, sectors, action: formAction(request), back: '/referrals' })
+    return reply.page('referrals/views/journey/received.njk', {
+      pageTitle: 'When and where did the referral come from?',
+      values: draft.received ?? {},
+      errors: {},
+      vocab,
+      sectors,
+      action: formAction(request),
+      back: '/referrals',
+    })
   })
-  app.post<{ Params: DraftParams; Body: Body }>('/referrals/drafts/:draftId/received', create, async (request, reply) => {
-    const draft = await loadDraft(request)
-    const { draft: received, errors } = readReceived(request.body ?? {})
-    if (Object.keys(errors).length > 0) {
-      return reply.code(400).page('referrals/views/journey/received.njk', {
-        pageTitle: 'When and where did the referral come from?',
-        values: received,
-        errors,
-        errorList: errorSummary(errors, ['receivedDate', 'receivedTime', 'source', 'referringOrganisation', 'referringSector', 'referrerName', 'referrerContact']),
-        vocab,
-        sectors,
-        action: formAction(request),
-        back: '/referrals',
-      })
-    }
-    await saveDraft(request, { ...draft, received })
-    return reply.redirect(nextPage(request, 'what-happened'), 303)
-  })
+  app.post<{ Params: DraftParams; Body: Body }>(
+    '/referrals/drafts/:draftId/received',
+    create,
+    async (request, reply) => {
+      const draft = await loadDraft(request)
+      const { draft: received, errors } = readReceived(request.body ?? {})
+      if (Object.keys(errors).length > 0) {
+        return reply.code(400).page('referrals/views/journey/received.njk', {
+          pageTitle: 'When and where did the referral come from?',
+          values: received,
+          errors,
+          errorList: errorSummary(errors, [
+            'receivedDate',
+            'receivedTime',
+            'source',
+            'referringOrganisation',
+            'referringSector',
+            'referrerName',
+            'referrerContact',
+          ]),
+          vocab,
+          sectors,
+          action: formAction(request),
+          back: '/referrals',
+        })
+      }
+      await saveDraft(request, { ...draft, received })
+      return reply.redirect(nextPage(request, 'what-happened'), 303)
+    },
+  )
 
   app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/what-happened', create, async (request, reply) => {
     const draft = await loadDraft(request)
-    return reply.page('referrals/views/journey/what-happened.njk', { pageTitle: 'What happened?', values: draft.whatHappened ?? {}, indicators: URGENCY_INDICATORS, errors: {}, action: formAction(request), back: backLink(request, 'received') })
+    return reply.page('referrals/views/journey/what-happened.njk', {
+      pageTitle: 'What happened?',
+      values: draft.whatHappened ?? {},
+      indicators: URGENCY_INDICATORS,
+      errors: {},
+      action: formAction(request),
+      back: backLink(request, 'received'),
+    })
   })
-  app.post<{ Params: DraftParams; Body: Body }>('/referrals/drafts/:draftId/what-happened', create, async (request, reply) => {
-    const draft = await loadDraft(request)
-    const { draft: whatHappened, errors } = readWhatHappened(request.body ?? {})
-    if (Object.keys(errors).length > 0) {
-      return reply.code(400).page('referrals/views/journey/what-happened.njk', { pageTitle: 'What happened?', values: whatHappened, indicators: URGENCY_INDICATORS, errors, errorList: errorSummary(errors, ['summary', 'indicators']), action: formAction(request), back: backLink(request, 'received') })
-    }
-    await saveDraft(request, { ...draft, whatHappened })
-    return reply.redirect(nextPage(request, 'people'), 303)
-  })
+  app.post<{ Params: DraftParams; Body: Body }>(
+    '/referrals/drafts/:draftId/what-happened',
+    create,
+    async (request, reply) => {
+      const draft = await loadDraft(request)
+      const { draft: whatHappened, errors } = readWhatHappened(request.body ?? {})
+      if (Object.keys(errors).length > 0) {
+        return reply.code(400).page('referrals/views/journey/what-happened.njk', {
+          pageTitle: 'What happened?',
+          values: whatHappened,
+          indicators: URGENCY_INDICATORS,
+          errors,
+          errorList: errorSummary(errors, ['summary', 'indicators']),
+          action: formAction(request),
+          back: backLink(request, 'received'),
+        })
+      }
+      await saveDraft(request, { ...draft, whatHappened })
+      return reply.redirect(nextPage(request, 'people'), 303)
+    },
+  )
 
   // People: a list with add, change and remove, then continue.
   app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/people', create, async (request, reply) => {
     const draft = await loadDraft(request)
-    return reply.page('referrals/views/journey/people.njk', { pageTitle: 'People involved', people: draft.people ?? [], base: base(request), vocab, back: backLink(request, 'what-happened'), next: nextPage(request, 'locations') })
+    return reply.page('referrals/views/journey/people.njk', {
+      pageTitle: 'People involved',
+      people: draft.people ?? [],
+      base: base(request),
+      vocab,
+      back: backLink(request, 'what-happened'),
+      next: nextPage(request, 'locations'),
+    })
   })
   app.post<{ Params: DraftParams }>('/referrals/drafts/:draftId/people', create, async (request, reply) => {
     const draft = await loadDraft(request)
@@ -351,12 +521,28 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     return reply.redirect(nextPage(request, 'locations'), 303)
   })
 
-  function personPage(reply: FastifyReply, request: FastifyRequest<{ Params: ItemParams }>, values: object, errors: FieldErrors) {
+  function personPage(
+    reply: FastifyReply,
+    request: FastifyRequest<{ Params: ItemParams }>,
+    values: object,
+    errors: FieldErrors,
+  ) {
     return reply.page('referrals/views/journey/person.njk', {
       pageTitle: request.params.index === 'new' ? 'Add a person' : 'Change a person',
       values,
       errors,
-      errorList: errorSummary(errors, ['fullName', 'otherNames', 'dateOfBirth', 'approximateAge', 'ageDisputed', 'gender', 'nationality', 'secondNationality', 'languages', 'role']),
+      errorList: errorSummary(errors, [
+        'fullName',
+        'otherNames',
+        'dateOfBirth',
+        'approximateAge',
+        'ageDisputed',
+        'gender',
+        'nationality',
+        'secondNationality',
+        'languages',
+        'role',
+      ]),
       countries: COUNTRIES,
       vocab,
       action: formAction(request),
@@ -376,28 +562,46 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     const i = itemIndex(draft.people, request.params.index)
     return personPage(reply, request, draft.people?.[i] ?? { ageDisputed: 'no' }, {})
   })
-  app.post<{ Params: ItemParams; Body: Body }>('/referrals/drafts/:draftId/people/:index', create, async (request, reply) => {
-    const draft = await loadDraft(request)
-    const i = itemIndex(draft.people, request.params.index)
-    if (i >= 50) return personPage(reply.code(400), request, request.body ?? {}, { fullName: 'A referral can have up to 50 people' })
-    const { draft: person, errors } = readPerson(request.body ?? {})
-    if (Object.keys(errors).length > 0) return personPage(reply.code(400), request, person, errors)
-    const people = [...(draft.people ?? [])]
-    people[i] = person
-    await saveDraft(request, { ...draft, people })
-    return reply.redirect(`${base(request)}/people`, 303)
-  })
-  app.post<{ Params: ItemParams }>('/referrals/drafts/:draftId/people/:index/remove', create, async (request, reply) => {
-    const draft = await loadDraft(request)
-    const i = itemIndex(draft.people, request.params.index)
-    await saveDraft(request, { ...draft, people: (draft.people ?? []).filter((_, n) => n !== i) })
-    return reply.redirect(`${base(request)}/people`, 303)
-  })
+  app.post<{ Params: ItemParams; Body: Body }>(
+    '/referrals/drafts/:draftId/people/:index',
+    create,
+    async (request, reply) => {
+      const draft = await loadDraft(request)
+      const i = itemIndex(draft.people, request.params.index)
+      if (i >= 50)
+        return personPage(reply.code(400), request, request.body ?? {}, {
+          fullName: 'A referral can have up to 50 people',
+        })
+      const { draft: person, errors } = readPerson(request.body ?? {})
+      if (Object.keys(errors).length > 0) return personPage(reply.code(400), request, person, errors)
+      const people = [...(draft.people ?? [])]
+      people[i] = person
+      await saveDraft(request, { ...draft, people })
+      return reply.redirect(`${base(request)}/people`, 303)
+    },
+  )
+  app.post<{ Params: ItemParams }>(
+    '/referrals/drafts/:draftId/people/:index/remove',
+    create,
+    async (request, reply) => {
+      const draft = await loadDraft(request)
+      const i = itemIndex(draft.people, request.params.index)
+      await saveDraft(request, { ...draft, people: (draft.people ?? []).filter((_, n) => n !== i) })
+      return reply.redirect(`${base(request)}/people`, 303)
+    },
+  )
 
   // Locations: the same pattern as people.
   app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/locations', create, async (request, reply) => {
     const draft = await loadDraft(request)
-    return reply.page('referrals/views/journey/locations.njk', { pageTitle: 'Places involved', locations: draft.locations ?? [], base: base(request), vocab, back: backLink(request, 'people'), next: nextPage(request, 'exploitation') })
+    return reply.page('referrals/views/journey/locations.njk', {
+      pageTitle: 'Places involved',
+      locations: draft.locations ?? [],
+      base: base(request),
+      vocab,
+      back: backLink(request, 'people'),
+      next: nextPage(request, 'exploitation'),
+    })
   })
   app.post<{ Params: DraftParams }>('/referrals/drafts/:draftId/locations', create, async (request, reply) => {
     const draft = await loadDraft(request)
@@ -405,12 +609,24 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     return reply.redirect(nextPage(request, 'exploitation'), 303)
   })
 
-  function locationPage(reply: FastifyReply, request: FastifyRequest<{ Params: ItemParams }>, values: object, errors: FieldErrors) {
+  function locationPage(
+    reply: FastifyReply,
+    request: FastifyRequest<{ Params: ItemParams }>,
+    values: object,
+    errors: FieldErrors,
+  ) {
     return reply.page('referrals/views/journey/location.njk', {
       pageTitle: request.params.index === 'new' ? 'Add a place' : 'Change a place',
       values,
       errors,
-      errorList: errorSummary(errors, ['addressLine1', 'addressLine2', 'town', 'postcode', 'description', 'premisesType']),
+      errorList: errorSummary(errors, [
+        'addressLine1',
+        'addressLine2',
+        'town',
+        'postcode',
+        'description',
+        'premisesType',
+      ]),
       vocab,
       action: formAction(request),
       back: `${base(request)}/locations`,
@@ -422,23 +638,34 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     const i = itemIndex(draft.locations, request.params.index)
     return locationPage(reply, request, draft.locations?.[i] ?? {}, {})
   })
-  app.post<{ Params: ItemParams; Body: Body }>('/referrals/drafts/:draftId/locations/:index', create, async (request, reply) => {
-    const draft = await loadDraft(request)
-    const i = itemIndex(draft.locations, request.params.index)
-    if (i >= 50) return locationPage(reply.code(400), request, request.body ?? {}, { addressLine1: 'A referral can have up to 50 places' })
-    const { draft: location, errors } = readLocation(request.body ?? {})
-    if (Object.keys(errors).length > 0) return locationPage(reply.code(400), request, location, errors)
-    const locations = [...(draft.locations ?? [])]
-    locations[i] = location
-    await saveDraft(request, { ...draft, locations })
-    return reply.redirect(`${base(request)}/locations`, 303)
-  })
-  app.post<{ Params: ItemParams }>('/referrals/drafts/:draftId/locations/:index/remove', create, async (request, reply) => {
-    const draft = await loadDraft(request)
-    const i = itemIndex(draft.locations, request.params.index)
-    await saveDraft(request, { ...draft, locations: (draft.locations ?? []).filter((_, n) => n !== i) })
-    return reply.redirect(`${base(request)}/locations`, 303)
-  })
+  app.post<{ Params: ItemParams; Body: Body }>(
+    '/referrals/drafts/:draftId/locations/:index',
+    create,
+    async (request, reply) => {
+      const draft = await loadDraft(request)
+      const i = itemIndex(draft.locations, request.params.index)
+      if (i >= 50)
+        return locationPage(reply.code(400), request, request.body ?? {}, {
+          addressLine1: 'A referral can have up to 50 places',
+        })
+      const { draft: location, errors } = readLocation(request.body ?? {})
+      if (Object.keys(errors).length > 0) return locationPage(reply.code(400), request, location, errors)
+      const locations = [...(draft.locations ?? [])]
+      locations[i] = location
+      await saveDraft(request, { ...draft, locations })
+      return reply.redirect(`${base(request)}/locations`, 303)
+    },
+  )
+  app.post<{ Params: ItemParams }>(
+    '/referrals/drafts/:draftId/locations/:index/remove',
+    create,
+    async (request, reply) => {
+      const draft = await loadDraft(request)
+      const i = itemIndex(draft.locations, request.params.index)
+      await saveDraft(request, { ...draft, locations: (draft.locations ?? []).filter((_, n) => n !== i) })
+      return reply.redirect(`${base(request)}/locations`, 303)
+    },
+  )
 
   app.get<{ Params: DraftParams }>('/referrals/drafts/:draftId/exploitation', create, async (request, reply) => {
     const draft = await loadDraft(request)
@@ -452,42 +679,62 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
       back: backLink(request, 'locations'),
     })
   })
-  app.post<{ Params: DraftParams; Body: Body }>('/referrals/drafts/:draftId/exploitation', create, async (request, reply) => {
-    const draft = await loadDraft(request)
-    const tags = await referrals.priorityTags()
-    const { draft: exploitation, errors } = readExploitation(request.body ?? {}, tags.map((t) => t.id))
-    if (Object.keys(errors).length > 0) {
-      return reply.code(400).page('referrals/views/journey/exploitation.njk', {
-        pageTitle: 'Suspected exploitation',
-        values: exploitation,
-        errors,
-        errorList: errorSummary(errors, ['exploitationTypes', 'countyLines', 'priorityTags']),
-        tags,
-        vocab,
-        action: formAction(request),
-        back: backLink(request, 'locations'),
-      })
-    }
-    await saveDraft(request, { ...draft, exploitation })
-    return reply.redirect(`${base(request)}/check`, 303)
-  })
+  app.post<{ Params: DraftParams; Body: Body }>(
+    '/referrals/drafts/:draftId/exploitation',
+    create,
+    async (request, reply) => {
+      const draft = await loadDraft(request)
+      const tags = await referrals.priorityTags()
+      const { draft: exploitation, errors } = readExploitation(
+        request.body ?? {},
+        tags.map((t) => t.id),
+      )
+      if (Object.keys(errors).length > 0) {
+        return reply.code(400).page('referrals/views/journey/exploitation.njk', {
+          pageTitle: 'Suspected exploitation',
+          values: exploitation,
+          errors,
+          errorList: errorSummary(errors, ['exploitationTypes', 'countyLines', 'priorityTags']),
+          tags,
+          vocab,
+          action: formAction(request),
+          back: backLink(request, 'locations'),
+        })
+      }
+      await saveDraft(request, { ...draft, exploitation })
+      return reply.redirect(`${base(request)}/check`, 303)
+    },
+  )
 
-  async function checkPage(request: FastifyRequest<{ Params: DraftParams }>, reply: FastifyReply, draft: ReferralDraft, errors: FieldErrors) {
+  async function checkPage(
+    request: FastifyRequest<{ Params: DraftParams }>,
+    reply: FastifyReply,
+    draft: ReferralDraft,
+    errors: FieldErrors,
+  ) {
     const tags = await referrals.priorityTags()
     const missing = [
       !draft.received && { text: 'Enter when and where the referral came from', href: `${base(request)}/received` },
       !draft.whatHappened && { text: 'Enter what happened', href: `${base(request)}/what-happened` },
-      !draft.exploitation && { text: 'Select the suspected types of exploitation', href: `${base(request)}/exploitation` },
+      !draft.exploitation && {
+        text: 'Select the suspected types of exploitation',
+        href: `${base(request)}/exploitation`,
+      },
     ].filter(Boolean)
     return reply.page('referrals/views/journey/check.njk', {
       pageTitle: 'Check your answers before recording the referral',
       draft,
-      indicatorTexts: (draft.whatHappened?.indicators ?? []).map((i) => URGENCY_INDICATORS.find((u) => u.value === i)?.text ?? i),
+      indicatorTexts: (draft.whatHappened?.indicators ?? []).map(
+        (i) => URGENCY_INDICATORS.find((u) => u.value === i)?.text ?? i,
+      ),
       base: base(request),
       countries: new Map(COUNTRIES.map((c) => [c.value, c.text])),
       tagLabels: Object.fromEntries(tags.map((t) => [t.id, t.label])),
       sectors,
-      errorList: [...missing, ...Object.entries(errors).map(([, text]) => ({ text, href: `${base(request)}/received` }))],
+      errorList: [
+        ...missing,
+        ...Object.entries(errors).map(([, text]) => ({ text, href: `${base(request)}/received` })),
+      ],
       vocab,
       action: formAction(request),
     })
@@ -499,14 +746,16 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
   })
   app.post<{ Params: DraftParams }>('/referrals/drafts/:draftId/check', create, async (request, reply) => {
     const draft = await loadDraft(request)
-    if (!draft.received || !draft.whatHappened || !draft.exploitation) return checkPage(request, reply.code(400), draft, {})
+    if (!draft.received || !draft.whatHappened || !draft.exploitation)
+      return checkPage(request, reply.code(400), draft, {})
     const parsed = NewReferralInput.safeParse(draftToInput(draft))
     if (!parsed.success) return checkPage(request, reply.code(400), draft, zodFieldErrors(parsed.error))
     let created
     try {
       created = await referrals.create(parsed.data, actorOf(request), { draftId: request.params.draftId })
     } catch (error) {
-      if (error instanceof ReferralError) return checkPage(request, reply.code(400), draft, { [error.field ?? 'form']: error.message })
+      if (error instanceof ReferralError)
+        return checkPage(request, reply.code(400), draft, { [error.field ?? 'form']: error.message })
       throw error
     }
     await request.flash(`Referral ${created.reference} recorded`)

@@ -1,7 +1,21 @@
 import { formatDate, formatDateTime, londonDate } from '#src/shared/dates.ts'
 import { countryName, languageName } from '#src/shared/reference-data.ts'
-import type { GradingRow, LocationRow, ReferralEventRow, ReferralListRow, ReferralRow, SubjectRow } from './referral.repository.ts'
-import { CLOSURE_REASONS, EXPLOITATION_TYPES, GRADE_LEVELS, SOURCES, STATUSES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
+import type {
+  GradingRow,
+  LocationRow,
+  ReferralEventRow,
+  ReferralListRow,
+  ReferralRow,
+  SubjectRow,
+} from './referral.repository.ts'
+import {
+  CLOSURE_REASONS,
+  EXPLOITATION_TYPES,
+  GRADE_LEVELS,
+  SOURCES,
+  STATUSES,
+  THRIVE_ELEMENTS,
+} from './referral.vocabulary.ts'
 import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/people/index.ts'
 import { URGENCY_INDICATORS, urgencyReasonText } from './referral.urgency.ts'
 import { describeAge } from '#src/modules/people/index.ts'
@@ -32,7 +46,16 @@ export function waited(since: Date, now = new Date()): string {
  * triage) is "waiting" (and the count stops there); one triaged into screening says when, a closed one when it
  * was closed, one opened as a live job when that was.
  */
-export function standing(row: { status: string; received_at: Date; triaged_at: Date | null; closed_at: Date | null; opened_as_case_at?: Date | null }, now = new Date()): string {
+export function standing(
+  row: {
+    status: string
+    received_at: Date
+    triaged_at: Date | null
+    closed_at: Date | null
+    opened_as_case_at?: Date | null
+  },
+  now = new Date(),
+): string {
   switch (row.status) {
     case 'new':
     case 'in-triage':
@@ -44,7 +67,9 @@ export function standing(row: { status: string; received_at: Date; triaged_at: D
       return at ? `opened as a live job ${formatDate(londonDate(at))}` : 'opened as a live job'
     }
     default:
-      return row.triaged_at ? `triaged ${formatDate(londonDate(row.triaged_at))}` : STATUSES.label(row.status).toLowerCase()
+      return row.triaged_at
+        ? `triaged ${formatDate(londonDate(row.triaged_at))}`
+        : STATUSES.label(row.status).toLowerCase()
   }
 }
 
@@ -83,7 +108,9 @@ export function presentSubject(subject: SubjectRow) {
 }
 
 export function presentLocation(location: LocationRow) {
-  const address = [location.address_line_1, location.address_line_2, location.town, location.postcode].filter(Boolean) as string[]
+  const address = [location.address_line_1, location.address_line_2, location.town, location.postcode].filter(
+    Boolean,
+  ) as string[]
   return { address, description: location.description, premisesType: PREMISES_TYPES.label(location.premises_type) }
 }
 
@@ -108,7 +135,9 @@ export function presentEvent(event: ReferralEventRow, assigneeNames: Map<string,
     case 'graded': {
       const levels = (event.details.levels ?? {}) as Record<string, string>
       label = 'Risk graded (THRIVE)'
-      text = THRIVE_ELEMENTS.items.map((e) => `${e.text}: ${GRADE_LEVELS.label(levels[e.value] ?? '').toLowerCase()}`).join(', ')
+      text = THRIVE_ELEMENTS.items
+        .map((e) => `${e.text}: ${GRADE_LEVELS.label(levels[e.value] ?? '').toLowerCase()}`)
+        .join(', ')
       break
     }
     case 'screened':
@@ -119,7 +148,12 @@ export function presentEvent(event: ReferralEventRow, assigneeNames: Map<string,
     default:
       label = event.kind
   }
-  return { label: { text: label }, text, datetime: { timestamp: event.occurred_at.toISOString(), format: 'datetime' }, byline: { text: event.actor_name ?? 'Lantern' } }
+  return {
+    label: { text: label },
+    text,
+    datetime: { timestamp: event.occurred_at.toISOString(), format: 'datetime' },
+    byline: { text: event.actor_name ?? 'Lantern' },
+  }
 }
 
 export function presentReferral(referral: ReferralRow, tagLabels: Map<string, string>) {
@@ -151,7 +185,11 @@ export function presentReferral(referral: ReferralRow, tagLabels: Map<string, st
   }
 }
 
-const LEVEL_COLOURS: Record<string, string> = { high: 'govuk-tag--red', medium: 'govuk-tag--orange', low: 'govuk-tag--green' }
+const LEVEL_COLOURS: Record<string, string> = {
+  high: 'govuk-tag--red',
+  medium: 'govuk-tag--orange',
+  low: 'govuk-tag--green',
+}
 
 /** The latest THRIVE grading, element by element, with who graded it and when. */
 export function presentGrading(grading: GradingRow) {

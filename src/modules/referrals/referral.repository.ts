@@ -88,7 +88,11 @@ export async function insertReferral(
     .execute()
 }
 
-export async function linkSubjects(db: Queryable, referralId: string, subjects: { personId: string; role: string }[]): Promise<void> {
+export async function linkSubjects(
+  db: Queryable,
+  referralId: string,
+  subjects: { personId: string; role: string }[],
+): Promise<void> {
   if (subjects.length === 0) return
   await db
     .insertInto('referral_subjects')
@@ -147,12 +151,20 @@ function filterConditions(filters: ReferralFilters, slaHours: number) {
     if (filters.status === 'open') conditions.push(eb('referrals.status', 'not in', ['closed', 'opened-as-case']))
     else if (filters.status) conditions.push(eb('referrals.status', '=', filters.status))
     if (filters.source) conditions.push(eb('referrals.source', '=', filters.source))
-    if (filters.exploitationType) conditions.push(sql<SqlBool>`referrals.exploitation_types @> ARRAY[${filters.exploitationType}]::text[]`)
-    if (filters.priorityTag) conditions.push(sql<SqlBool>`referrals.priority_tags @> ARRAY[${filters.priorityTag}]::text[]`)
+    if (filters.exploitationType)
+      conditions.push(sql<SqlBool>`referrals.exploitation_types @> ARRAY[${filters.exploitationType}]::text[]`)
+    if (filters.priorityTag)
+      conditions.push(sql<SqlBool>`referrals.priority_tags @> ARRAY[${filters.priorityTag}]::text[]`)
     if (filters.assignedTo === 'unassigned') conditions.push(eb('referrals.assigned_to', 'is', null))
     else if (filters.assignedTo) conditions.push(eb('referrals.assigned_to', '=', filters.assignedTo))
-    if (filters.receivedFrom) conditions.push(sql<SqlBool>`referrals.received_at >= ${filters.receivedFrom}::date::timestamp AT TIME ZONE 'Europe/London'`)
-    if (filters.receivedTo) conditions.push(sql<SqlBool>`referrals.received_at < (${filters.receivedTo}::date + 1)::timestamp AT TIME ZONE 'Europe/London'`)
+    if (filters.receivedFrom)
+      conditions.push(
+        sql<SqlBool>`referrals.received_at >= ${filters.receivedFrom}::date::timestamp AT TIME ZONE 'Europe/London'`,
+      )
+    if (filters.receivedTo)
+      conditions.push(
+        sql<SqlBool>`referrals.received_at < (${filters.receivedTo}::date + 1)::timestamp AT TIME ZONE 'Europe/London'`,
+      )
     if (filters.overdueOnly) conditions.push(overdue(slaHours))
     return eb.and(conditions)
   }
@@ -184,9 +196,13 @@ export async function listReferrals(
       'referrals.urgent',
       'referrals.urgency_reasons',
       sql<Date | null>`(CASE WHEN referrals.status = 'opened-as-case' THEN (SELECT max(e.occurred_at) FROM referral_events e
-        WHERE e.referral_id = referrals.id AND e.kind = 'status-changed' AND e.to_status = 'opened-as-case') END)`.as('opened_as_case_at'),
+        WHERE e.referral_id = referrals.id AND e.kind = 'status-changed' AND e.to_status = 'opened-as-case') END)`.as(
+        'opened_as_case_at',
+      ),
       overdue(slaHours).as('overdue'),
-      sql<number>`(SELECT count(*)::int FROM referral_subjects rs WHERE rs.referral_id = referrals.id)`.as('people_count'),
+      sql<number>`(SELECT count(*)::int FROM referral_subjects rs WHERE rs.referral_id = referrals.id)`.as(
+        'people_count',
+      ),
     ])
     .where(filterConditions(filters, slaHours))
     // Urgent first reads the (urgent DESC, received_at, id) indexes in order; the others read received_at.
@@ -200,13 +216,53 @@ export async function listReferrals(
 }
 
 /** Counts matches up to a cap, so a broad filter over national data never scans the whole table to say "10,000+". */
-export async function countReferrals(db: Queryable, filters: ReferralFilters, slaHours: number, cap: number): Promise<number> {
-  const inner = db.selectFrom('referrals').select(sql`1`.as('one')).where(filterConditions(filters, slaHours)).limit(cap + 1)
-  const row = await db.selectFrom(inner.as('matches')).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+export async function countReferrals(
+  db: Queryable,
+  filters: ReferralFilters,
+  slaHours: number,
+  cap: number,
+): Promise<number> {
+  const inner = db
+    .selectFrom('referrals')
+    .select(sql`1`.as('one'))
+    .where(filterConditions(filters, slaHours))
+    .limit(cap + 1)
+  const row = await db
+    .selectFrom(inner.as('matches'))
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow()
   return row.n
 }
 
-export type ReferralRow = Pick<Row<'referrals'>, 'id' | 'reference' | 'received_at' | 'source' | 'referring_organisation' | 'referrer_name' | 'referrer_contact' | 'summary' | 'exploitation_types' | 'county_lines' | 'priority_tags' | 'status' | 'closure_reason' | 'assigned_to' | 'triaged_at' | 'closed_at' | 'created_at' | 'updated_at' | 'version'> & { assignee_name: string | null; created_by_name: string | null; overdue: boolean; urgent: boolean; urgency_reasons: string[]; urgency_indicators: string[] }
+export type ReferralRow = Pick<
+  Row<'referrals'>,
+  | 'id'
+  | 'reference'
+  | 'received_at'
+  | 'source'
+  | 'referring_organisation'
+  | 'referrer_name'
+  | 'referrer_contact'
+  | 'summary'
+  | 'exploitation_types'
+  | 'county_lines'
+  | 'priority_tags'
+  | 'status'
+  | 'closure_reason'
+  | 'assigned_to'
+  | 'triaged_at'
+  | 'closed_at'
+  | 'created_at'
+  | 'updated_at'
+  | 'version'
+> & {
+  assignee_name: string | null
+  created_by_name: string | null
+  overdue: boolean
+  urgent: boolean
+  urgency_reasons: string[]
+  urgency_indicators: string[]
+}
 
 export async function findReferral(db: Queryable, id: string, slaHours: number): Promise<ReferralRow | undefined> {
   return db
@@ -244,7 +300,10 @@ export async function findReferral(db: Queryable, id: string, slaHours: number):
     .executeTakeFirst()
 }
 
-export type SubjectRow = Pick<Row<'people'>, 'date_of_birth' | 'approximate_age' | 'age_disputed' | 'gender' | 'nationalities' | 'languages'> & { person_id: string; role: string; names: string[] }
+export type SubjectRow = Pick<
+  Row<'people'>,
+  'date_of_birth' | 'approximate_age' | 'age_disputed' | 'gender' | 'nationalities' | 'languages'
+> & { person_id: string; role: string; names: string[] }
 
 export async function findSubjects(db: Queryable, referralId: string): Promise<SubjectRow[]> {
   return db
@@ -253,7 +312,11 @@ export async function findSubjects(db: Queryable, referralId: string): Promise<S
     .select([
       'referral_subjects.person_id',
       'referral_subjects.role',
-      sql<string[]>`(SELECT array_agg(pn.full_name ORDER BY pn.position) FROM person_names pn WHERE pn.person_id = people.id)`.as('names'),
+      sql<
+        string[]
+      >`(SELECT array_agg(pn.full_name ORDER BY pn.position) FROM person_names pn WHERE pn.person_id = people.id)`.as(
+        'names',
+      ),
       'people.date_of_birth',
       'people.approximate_age',
       'people.age_disputed',
@@ -266,22 +329,40 @@ export async function findSubjects(db: Queryable, referralId: string): Promise<S
     .execute()
 }
 
-export type LocationRow = Pick<Row<'locations'>, 'id' | 'address_line_1' | 'address_line_2' | 'town' | 'postcode' | 'description' | 'premises_type'>
+export type LocationRow = Pick<
+  Row<'locations'>,
+  'id' | 'address_line_1' | 'address_line_2' | 'town' | 'postcode' | 'description' | 'premises_type'
+>
 
 export async function findLocations(db: Queryable, referralId: string): Promise<LocationRow[]> {
   return db
     .selectFrom('referral_locations')
     .innerJoin('locations', 'locations.id', 'referral_locations.location_id')
-    .select(['locations.id', 'locations.address_line_1', 'locations.address_line_2', 'locations.town', 'locations.postcode', 'locations.description', 'locations.premises_type'])
+    .select([
+      'locations.id',
+      'locations.address_line_1',
+      'locations.address_line_2',
+      'locations.town',
+      'locations.postcode',
+      'locations.description',
+      'locations.premises_type',
+    ])
     .where('referral_locations.referral_id', '=', referralId)
     .orderBy('referral_locations.position')
     .execute()
 }
 
-export type ReferralEventRow = Pick<Row<'referral_events'>, 'id' | 'occurred_at' | 'kind' | 'from_status' | 'to_status' | 'reason'> & { details: Record<string, unknown>; actor_name: string | null }
+export type ReferralEventRow = Pick<
+  Row<'referral_events'>,
+  'id' | 'occurred_at' | 'kind' | 'from_status' | 'to_status' | 'reason'
+> & { details: Record<string, unknown>; actor_name: string | null }
 
 /** References of the live jobs opened from this referral that the user may not see (restricted jobs they do not work). */
-export async function hiddenCaseReferences(db: Queryable, referralId: string, visible: (caseIdColumn: string) => Expression<SqlBool>): Promise<string[]> {
+export async function hiddenCaseReferences(
+  db: Queryable,
+  referralId: string,
+  visible: (caseIdColumn: string) => Expression<SqlBool>,
+): Promise<string[]> {
   const { rows } = await sql<{ reference: string }>`
     SELECT c.reference FROM case_referrals cr JOIN cases c ON c.id = cr.case_id
     WHERE cr.referral_id = ${referralId} AND NOT ${visible('c.id')}`.execute(db)
@@ -309,8 +390,16 @@ export async function findReferralEvents(db: Queryable, referralId: string): Pro
 }
 
 /** Locks the row for a status change or assignment, so two officers cannot both move it at once. */
-export async function lockReferral(db: Queryable, id: string): Promise<{ status: string; version: number; assigned_to: string | null; triaged_at: Date | null } | undefined> {
-  return db.selectFrom('referrals').select(['status', 'version', 'assigned_to', 'triaged_at']).where('id', '=', id).forUpdate().executeTakeFirst()
+export async function lockReferral(
+  db: Queryable,
+  id: string,
+): Promise<{ status: string; version: number; assigned_to: string | null; triaged_at: Date | null } | undefined> {
+  return db
+    .selectFrom('referrals')
+    .select(['status', 'version', 'assigned_to', 'triaged_at'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst()
 }
 
 export async function updateReferralStatus(
@@ -349,8 +438,17 @@ export async function findUserName(db: Queryable, id: string): Promise<string | 
   return row?.display_name
 }
 
-export async function findDraft(db: Queryable, id: string, userId: string): Promise<Record<string, unknown> | undefined> {
-  const row = await db.selectFrom('referral_drafts').select('data').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()
+export async function findDraft(
+  db: Queryable,
+  id: string,
+  userId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const row = await db
+    .selectFrom('referral_drafts')
+    .select('data')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
   return row?.data
 }
 
@@ -358,7 +456,12 @@ export async function insertDraft(db: Queryable, id: string, userId: string): Pr
   await db.insertInto('referral_drafts').values({ id, user_id: userId, data: '{}', updated_at: new Date() }).execute()
 }
 
-export async function saveDraft(db: Queryable, id: string, userId: string, data: Record<string, unknown>): Promise<void> {
+export async function saveDraft(
+  db: Queryable,
+  id: string,
+  userId: string,
+  data: Record<string, unknown>,
+): Promise<void> {
   await db
     .updateTable('referral_drafts')
     .set({ data: JSON.stringify(data), updated_at: new Date() })
@@ -373,7 +476,12 @@ export async function deleteDraft(db: Queryable, id: string): Promise<void> {
 
 /** The people a referral names as (potential) victims: assigning it gives a duty to their victim side. */
 export async function listVictimSubjects(db: Queryable, referralId: string): Promise<string[]> {
-  const rows = await db.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', referralId).where('role', 'in', ['potential-victim', 'victim']).execute()
+  const rows = await db
+    .selectFrom('referral_subjects')
+    .select('person_id')
+    .where('referral_id', '=', referralId)
+    .where('role', 'in', ['potential-victim', 'victim'])
+    .execute()
   return [...new Set(rows.map((r) => r.person_id))]
 }
 
@@ -385,7 +493,12 @@ export const IDEMPOTENCY_KEY_HOURS = 24
  * transaction now holds the key. A concurrent claim of the same key waits here (on the primary key) until the
  * holder commits or rolls back, so two requests never both go on to create.
  */
-export async function claimIdempotencyKey(db: Queryable, userId: string, key: string, requestHash: string): Promise<boolean> {
+export async function claimIdempotencyKey(
+  db: Queryable,
+  userId: string,
+  key: string,
+  requestHash: string,
+): Promise<boolean> {
   const row = await db
     .insertInto('api_idempotency_keys')
     .values({ user_id: userId, key, request_hash: requestHash })
@@ -393,29 +506,59 @@ export async function claimIdempotencyKey(db: Queryable, userId: string, key: st
       oc
         .columns(['user_id', 'key'])
         .doUpdateSet({ request_hash: requestHash, referral_id: null, created_at: sql`now()` })
-        .where('api_idempotency_keys.created_at', '<', sql<Date>`now() - make_interval(hours => ${IDEMPOTENCY_KEY_HOURS})`),
+        .where(
+          'api_idempotency_keys.created_at',
+          '<',
+          sql<Date>`now() - make_interval(hours => ${IDEMPOTENCY_KEY_HOURS})`,
+        ),
     )
     .returning('key')
     .executeTakeFirst()
   return row !== undefined
 }
 
-export async function findIdempotencyKey(db: Queryable, userId: string, key: string): Promise<{ request_hash: string; referral_id: string | null } | undefined> {
-  return db.selectFrom('api_idempotency_keys').select(['request_hash', 'referral_id']).where('user_id', '=', userId).where('key', '=', key).executeTakeFirst()
+export async function findIdempotencyKey(
+  db: Queryable,
+  userId: string,
+  key: string,
+): Promise<{ request_hash: string; referral_id: string | null } | undefined> {
+  return db
+    .selectFrom('api_idempotency_keys')
+    .select(['request_hash', 'referral_id'])
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .executeTakeFirst()
 }
 
-export async function setIdempotencyReferral(db: Queryable, userId: string, key: string, referralId: string): Promise<void> {
-  await db.updateTable('api_idempotency_keys').set({ referral_id: referralId }).where('user_id', '=', userId).where('key', '=', key).execute()
+export async function setIdempotencyReferral(
+  db: Queryable,
+  userId: string,
+  key: string,
+  referralId: string,
+): Promise<void> {
+  await db
+    .updateTable('api_idempotency_keys')
+    .set({ referral_id: referralId })
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .execute()
 }
 
 /** Forgets expired keys (a key not used again would otherwise stay for ever); the created_at index finds them. */
 export async function deleteExpiredIdempotencyKeys(db: Queryable): Promise<void> {
-  await db.deleteFrom('api_idempotency_keys').where('created_at', '<', sql<Date>`now() - make_interval(hours => ${IDEMPOTENCY_KEY_HOURS})`).execute()
+  await db
+    .deleteFrom('api_idempotency_keys')
+    .where('created_at', '<', sql<Date>`now() - make_interval(hours => ${IDEMPOTENCY_KEY_HOURS})`)
+    .execute()
 }
 
 /** The facts the urgency flag is derived from: the account, the indicators given, and the people's ages. */
 export async function findUrgencyFacts(db: Queryable, referralId: string) {
-  const referral = await db.selectFrom('referrals').select(['received_at', 'summary', 'urgency_indicators']).where('id', '=', referralId).executeTakeFirst()
+  const referral = await db
+    .selectFrom('referrals')
+    .select(['received_at', 'summary', 'urgency_indicators'])
+    .where('id', '=', referralId)
+    .executeTakeFirst()
   if (!referral) return undefined
   const people = await db
     .selectFrom('referral_subjects')
@@ -427,12 +570,25 @@ export async function findUrgencyFacts(db: Queryable, referralId: string) {
     receivedAt: referral.received_at,
     summary: referral.summary,
     indicators: referral.urgency_indicators,
-    people: people.map((p) => ({ role: p.role, dateOfBirth: p.date_of_birth, approximateAge: p.approximate_age, ageDisputed: p.age_disputed })),
+    people: people.map((p) => ({
+      role: p.role,
+      dateOfBirth: p.date_of_birth,
+      approximateAge: p.approximate_age,
+      ageDisputed: p.age_disputed,
+    })),
   }
 }
 
-export async function setUrgency(db: Queryable, referralId: string, urgency: { urgent: boolean; reasons: string[] }): Promise<void> {
-  await db.updateTable('referrals').set({ urgent: urgency.urgent, urgency_reasons: urgency.reasons }).where('id', '=', referralId).execute()
+export async function setUrgency(
+  db: Queryable,
+  referralId: string,
+  urgency: { urgent: boolean; reasons: string[] },
+): Promise<void> {
+  await db
+    .updateTable('referrals')
+    .set({ urgent: urgency.urgent, urgency_reasons: urgency.reasons })
+    .where('id', '=', referralId)
+    .execute()
 }
 
 /**
@@ -449,7 +605,11 @@ export async function refreshUrgency(db: Queryable, referralId: string): Promise
 
 /** Derives again the urgency of every referral a person is in: their age decides whether each is about a child. */
 export async function refreshUrgencyForPerson(db: Queryable, personId: string): Promise<void> {
-  const rows = await db.selectFrom('referral_subjects').select('referral_id').where('person_id', '=', personId).execute()
+  const rows = await db
+    .selectFrom('referral_subjects')
+    .select('referral_id')
+    .where('person_id', '=', personId)
+    .execute()
   for (const referralId of new Set(rows.map((r) => r.referral_id))) await refreshUrgency(db, referralId)
 }
 
@@ -461,7 +621,12 @@ export type GradingRow = {
 
 export async function insertGrading(
   db: Queryable,
-  grading: { referralId: string; gradedBy: string | null; levels: Record<ThriveElement, GradeLevel>; rationales: Record<ThriveElement, string> },
+  grading: {
+    referralId: string
+    gradedBy: string | null
+    levels: Record<ThriveElement, GradeLevel>
+    rationales: Record<ThriveElement, string>
+  },
 ): Promise<string> {
   const id = uuidv7()
   const l = grading.levels
@@ -505,21 +670,41 @@ export async function findLatestGrading(db: Queryable, referralId: string): Prom
 
 /** Bumps the version after a change recorded beside the referral (a grading), so an out-of-date page is refused. */
 export async function touchReferral(db: Queryable, id: string): Promise<number> {
-  const row = await db.updateTable('referrals').set({ updated_at: sql`now()`, version: sql`version + 1` }).where('id', '=', id).returning('version').executeTakeFirstOrThrow()
+  const row = await db
+    .updateTable('referrals')
+    .set({ updated_at: sql`now()`, version: sql`version + 1` })
+    .where('id', '=', id)
+    .returning('version')
+    .executeTakeFirstOrThrow()
   return row.version
 }
 
 /** The people in a referral with their roles, in the order recorded: what a live job opened from it carries over. */
-export async function referralPeople(db: Queryable, referralId: string): Promise<{ person_id: string; role: string }[]> {
-  return db.selectFrom('referral_subjects').select(['person_id', 'role']).where('referral_id', '=', referralId).orderBy('position').execute()
+export async function referralPeople(
+  db: Queryable,
+  referralId: string,
+): Promise<{ person_id: string; role: string }[]> {
+  return db
+    .selectFrom('referral_subjects')
+    .select(['person_id', 'role'])
+    .where('referral_id', '=', referralId)
+    .orderBy('position')
+    .execute()
 }
 
 export async function referralPlaceIds(db: Queryable, referralId: string): Promise<string[]> {
-  return (await db.selectFrom('referral_locations').select('location_id').where('referral_id', '=', referralId).execute()).map((r) => r.location_id)
+  return (
+    await db.selectFrom('referral_locations').select('location_id').where('referral_id', '=', referralId).execute()
+  ).map((r) => r.location_id)
 }
 
 /** Adds a person to the referral after the ones it has. */
-export async function addReferralPerson(db: Queryable, referralId: string, personId: string, role: string): Promise<void> {
+export async function addReferralPerson(
+  db: Queryable,
+  referralId: string,
+  personId: string,
+  role: string,
+): Promise<void> {
   await sql`
     INSERT INTO referral_subjects (referral_id, person_id, role, position)
     SELECT ${referralId}::uuid, ${personId}::uuid, ${role}, coalesce(max(position) + 1, 0) FROM referral_subjects WHERE referral_id = ${referralId}::uuid
@@ -535,6 +720,15 @@ export async function addReferralPlace(db: Queryable, referralId: string, locati
 }
 
 /** The exploitation a referral is about, as facts found later (a warrant-day screening's shared facts) say. */
-export async function setReferralExploitation(db: Queryable, referralId: string, types: string[], countyLines: boolean): Promise<void> {
-  await db.updateTable('referrals').set({ exploitation_types: types, county_lines: countyLines, updated_at: sql`now()` }).where('id', '=', referralId).execute()
+export async function setReferralExploitation(
+  db: Queryable,
+  referralId: string,
+  types: string[],
+  countyLines: boolean,
+): Promise<void> {
+  await db
+    .updateTable('referrals')
+    .set({ exploitation_types: types, county_lines: countyLines, updated_at: sql`now()` })
+    .where('id', '=', referralId)
+    .execute()
 }

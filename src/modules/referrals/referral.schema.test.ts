@@ -23,11 +23,27 @@ describe('NewReferralInput', () => {
   it.each([
     [{ source: 'carrier-pigeon' }, 'source', 'Select where the referral came from'],
     [{ summary: '   ' }, 'summary', 'Enter what happened'],
-    [{ locations: [{ postcode: 'NOT A POSTCODE' }] }, 'locations-0-postcode', 'Enter a real UK postcode, like SW1A 1AA'],
-    [{ locations: [{ premisesType: 'farm' }] }, 'locations-0-addressLine1', 'Enter an address, a postcode or a description of the place'],
+    [
+      { locations: [{ postcode: 'NOT A POSTCODE' }] },
+      'locations-0-postcode',
+      'Enter a real UK postcode, like SW1A 1AA',
+    ],
+    [
+      { locations: [{ premisesType: 'farm' }] },
+      'locations-0-addressLine1',
+      'Enter an address, a postcode or a description of the place',
+    ],
     [{ people: [{ names: [], role: 'witness' }] }, 'people-0-names', 'Enter the person’s name'],
-    [{ people: [{ names: ['A'], role: 'witness', nationalities: ['Romania'] }] }, 'people-0-nationalities-0', 'Nationality must be an ISO 3166 country code, like RO'],
-    [{ people: [{ names: ['A'], role: 'witness', dateOfBirth: '2026-02-30' }] }, 'people-0-dateOfBirth', 'Enter a real date'],
+    [
+      { people: [{ names: ['A'], role: 'witness', nationalities: ['Romania'] }] },
+      'people-0-nationalities-0',
+      'Nationality must be an ISO 3166 country code, like RO',
+    ],
+    [
+      { people: [{ names: ['A'], role: 'witness', dateOfBirth: '2026-02-30' }] },
+      'people-0-dateOfBirth',
+      'Enter a real date',
+    ],
     [{ exploitationTypes: ['fishing'] }, 'exploitationTypes-0', 'Select a known exploitation type'],
   ])('rejects %o with a message on %s', (change, field, message) => {
     const result = NewReferralInput.safeParse({ ...valid, ...change })

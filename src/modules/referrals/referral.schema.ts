@@ -1,7 +1,20 @@
 import { z } from 'zod'
 import { IsoDate, optionalText, Postcode, text } from '#src/shared/input.ts'
-import { dateOfBirthInPast, LocationInput, NewPersonInput, PersonDetailsChange, personFields } from '#src/modules/people/index.ts'
-import { CLOSURE_REASONS, EXPLOITATION_TYPES, GRADE_LEVELS, SOURCES, STATUSES, THRIVE_ELEMENTS } from './referral.vocabulary.ts'
+import {
+  dateOfBirthInPast,
+  LocationInput,
+  NewPersonInput,
+  PersonDetailsChange,
+  personFields,
+} from '#src/modules/people/index.ts'
+import {
+  CLOSURE_REASONS,
+  EXPLOITATION_TYPES,
+  GRADE_LEVELS,
+  SOURCES,
+  STATUSES,
+  THRIVE_ELEMENTS,
+} from './referral.vocabulary.ts'
 import { SUBJECT_ROLES } from '#src/modules/people/index.ts'
 import { URGENCY_INDICATOR_VALUES } from './referral.urgency.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
@@ -12,14 +25,19 @@ import { SECTORS } from '#src/modules/outreach/index.ts'
  */
 
 export const PersonInput = z
-  .object({ ...personFields, role: z.enum(SUBJECT_ROLES.values, { error: 'Select the person’s role in this referral' }) })
+  .object({
+    ...personFields,
+    role: z.enum(SUBJECT_ROLES.values, { error: 'Select the person’s role in this referral' }),
+  })
   .superRefine(dateOfBirthInPast)
 
 export type PersonInput = z.output<typeof PersonInput>
 
 export const NewReferralInput = z
   .object({
-    receivedAt: z.union([z.iso.datetime({ offset: true }), IsoDate], { error: 'Enter the date received, like 2026-03-04 or 2026-03-04T09:30:00Z' }),
+    receivedAt: z.union([z.iso.datetime({ offset: true }), IsoDate], {
+      error: 'Enter the date received, like 2026-03-04 or 2026-03-04T09:30:00Z',
+    }),
     source: z.enum(SOURCES.values, { error: 'Select where the referral came from' }),
     referringOrganisation: optionalText(200, 'Referring organisation'),
     referrerName: optionalText(200, 'Contact name'),
@@ -49,7 +67,9 @@ export const NewReferralInput = z
       .max(10)
       .default([])
       .transform((values) => [...new Set(values)])
-      .describe('What is true now, besides what the people’s ages say: ongoing (still happening), injury, threats, no-safe-place (tonight), looks-young (age not known). Each makes the referral urgent.'),
+      .describe(
+        'What is true now, besides what the people’s ages say: ongoing (still happening), injury, threats, no-safe-place (tonight), looks-young (age not known). Each makes the referral urgent.',
+      ),
   })
   .strict()
 export type NewReferralInput = z.output<typeof NewReferralInput>
@@ -57,7 +77,10 @@ export type NewReferralInput = z.output<typeof NewReferralInput>
 export const StatusChangeInput = z
   .object({
     status: z.enum(STATUSES.values, { error: 'Select a new status' }),
-    closureReason: z.enum(CLOSURE_REASONS.values, { error: 'Select why the referral is being closed' }).optional().nullable(),
+    closureReason: z
+      .enum(CLOSURE_REASONS.values, { error: 'Select why the referral is being closed' })
+      .optional()
+      .nullable(),
     reason: text(2000, 'Reason').min(1, { error: 'Enter why you are making this change' }),
     /** The version the user saw: a change made since then is refused rather than silently overwritten. */
     expectedVersion: z.int().min(1).optional(),
@@ -73,8 +96,12 @@ export const AssignmentInput = z
   .strict()
 export type AssignmentInput = z.output<typeof AssignmentInput>
 
-const gradeLevel = (label: string) => z.enum(GRADE_LEVELS.values, { error: `Select a grade for ${label.toLowerCase()}` })
-const rationale = (label: string) => text(1000, `Reason for the ${label.toLowerCase()} grade`).min(1, { error: `Enter why you graded ${label.toLowerCase()} this way` })
+const gradeLevel = (label: string) =>
+  z.enum(GRADE_LEVELS.values, { error: `Select a grade for ${label.toLowerCase()}` })
+const rationale = (label: string) =>
+  text(1000, `Reason for the ${label.toLowerCase()} grade`).min(1, {
+    error: `Enter why you graded ${label.toLowerCase()} this way`,
+  })
 
 /** A THRIVE grading at triage: each element graded high, medium or low, with a short reason. */
 export const GradingInput = z
@@ -84,7 +111,9 @@ export const GradingInput = z
         [e.value, gradeLevel(e.text)],
         [`${e.value}Rationale`, rationale(e.text)],
       ]),
-    ) as { [K in (typeof THRIVE_ELEMENTS.values)[number]]: ReturnType<typeof gradeLevel> } & { [K in `${(typeof THRIVE_ELEMENTS.values)[number]}Rationale`]: ReturnType<typeof rationale> }),
+    ) as { [K in (typeof THRIVE_ELEMENTS.values)[number]]: ReturnType<typeof gradeLevel> } & {
+      [K in `${(typeof THRIVE_ELEMENTS.values)[number]}Rationale`]: ReturnType<typeof rationale>
+    }),
     /** The version the user saw: a change made since then is refused rather than silently overwritten. */
     expectedVersion: z.int().min(1).optional(),
   })

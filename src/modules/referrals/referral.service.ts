@@ -12,7 +12,15 @@ import { resolveReferringOrganisation } from '#src/modules/outreach/index.ts'
 import { londonToInstant } from '#src/shared/dates.ts'
 import { ReferralError } from './referral.errors.ts'
 import type { AssignmentInput, GradingInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
-import { STATUSES, THRIVE_ELEMENTS, TRANSITIONS, TRIAGED_STATUSES, type GradeLevel, type ReferralStatus, type ThriveElement } from './referral.vocabulary.ts'
+import {
+  STATUSES,
+  THRIVE_ELEMENTS,
+  TRANSITIONS,
+  TRIAGED_STATUSES,
+  type GradeLevel,
+  type ReferralStatus,
+  type ThriveElement,
+} from './referral.vocabulary.ts'
 import type { Urgency } from './referral.urgency.ts'
 import * as repo from './referral.repository.ts'
 
@@ -39,41 +47,56 @@ export async function changeReferralStatus(
   actor: Actor,
   audit: { justification: string; details?: Record<string, unknown> } = { justification: input.reason },
 ): Promise<{ version: number }> {
-    const current = await repo.lockReferral(trx, id)
-    if (!current) throw new ReferralError('not-found', 'Referral not found')
-    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
-      throw new ReferralError('stale', 'Someone else changed this referral while you were looking at it. Check its status and try again.')
-    }
-    const from = current.status as ReferralStatus
-    if (!TRANSITIONS[from].includes(input.status)) {
-      throw new ReferralError(
-        'invalid-transition',
-        `A referral that is ${STATUSES.label(from).toLowerCase()} cannot be moved to ${STATUSES.label(input.status).toLowerCase()}`,
-        'status',
-      )
-    }
-    const closing = input.status === 'closed'
-    if (closing && !input.closureReason) throw new ReferralError('closure-reason-required', 'Select why the referral is being closed', 'closureReason')
-    if (!closing && input.closureReason) throw new ReferralError('closure-reason-not-allowed', 'A closure reason is only given when closing a referral', 'closureReason')
-    const version = await repo.updateReferralStatus(trx, id, {
-      status: input.status,
-      closureReason: closing ? (input.closureReason ?? null) : null,
-      triaged: TRIAGED_STATUSES.includes(input.status),
-      closed: closing,
-    })
-    await repo.insertReferralEvent(trx, {
-      referralId: id,
-      actorUserId: actor.userId,
-      kind: 'status-changed',
-      fromStatus: from,
-      toStatus: input.status,
-      reason: input.reason,
-      details: closing ? { closureReason: input.closureReason } : {},
-    })
-    await appendAuditEvents(trx, actor, [
-      { action: 'referral.status-changed', subjectType: 'referral', subjectId: id, justification: audit.justification, details: { from, to: input.status, closureReason: input.closureReason ?? null, ...audit.details } },
-    ])
-    return { version }
+  const current = await repo.lockReferral(trx, id)
+  if (!current) throw new ReferralError('not-found', 'Referral not found')
+  if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
+    throw new ReferralError(
+      'stale',
+      'Someone else changed this referral while you were looking at it. Check its status and try again.',
+    )
+  }
+  const from = current.status as ReferralStatus
+  if (!TRANSITIONS[from].includes(input.status)) {
+    throw new ReferralError(
+      'invalid-transition',
+      `A referral that is ${STATUSES.label(from).toLowerCase()} cannot be moved to ${STATUSES.label(input.status).toLowerCase()}`,
+      'status',
+    )
+  }
+  const closing = input.status === 'closed'
+  if (closing && !input.closureReason)
+    throw new ReferralError('closure-reason-required', 'Select why the referral is being closed', 'closureReason')
+  if (!closing && input.closureReason)
+    throw new ReferralError(
+      'closure-reason-not-allowed',
+      'A closure reason is only given when closing a referral',
+      'closureReason',
+    )
+  const version = await repo.updateReferralStatus(trx, id, {
+    status: input.status,
+    closureReason: closing ? (input.closureReason ?? null) : null,
+    triaged: TRIAGED_STATUSES.includes(input.status),
+    closed: closing,
+  })
+  await repo.insertReferralEvent(trx, {
+    referralId: id,
+    actorUserId: actor.userId,
+    kind: 'status-changed',
+    fromStatus: from,
+    toStatus: input.status,
+    reason: input.reason,
+    details: closing ? { closureReason: input.closureReason } : {},
+  })
+  await appendAuditEvents(trx, actor, [
+    {
+      action: 'referral.status-changed',
+      subjectType: 'referral',
+      subjectId: id,
+      justification: audit.justification,
+      details: { from, to: input.status, closureReason: input.closureReason ?? null, ...audit.details },
+    },
+  ])
+  return { version }
 }
 
 export function createReferralService(db: Db, options: { triageSlaHours: number }) {
@@ -86,7 +109,12 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
 
   async function assertPriorityTags(tags: string[]): Promise<void> {
     const unknown = await unknownPriorityTags(db, tags)
-    if (unknown.length > 0) throw new ReferralError('unknown-priority-tag', `Unknown strategic priority: ${unknown.join(', ')}`, 'priorityTags')
+    if (unknown.length > 0)
+      throw new ReferralError(
+        'unknown-priority-tag',
+        `Unknown strategic priority: ${unknown.join(', ')}`,
+        'priorityTags',
+      )
   }
 
   /** Derives the urgency flag from the referral's facts as recorded (its people included) and stores it. */
@@ -114,9 +142,11 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       } = {},
     ): Promise<{ id: string; reference: string }> {
       const receivedAt = receivedInstant(input.receivedAt)
-      if (receivedAt.getTime() > Date.now() + 60_000) throw new ReferralError('received-in-future', 'Date received must be today or in the past', 'receivedAt')
+      if (receivedAt.getTime() > Date.now() + 60_000)
+        throw new ReferralError('received-in-future', 'Date received must be today or in the past', 'receivedAt')
       await assertPriorityTags(input.priorityTags)
-      const run = <T>(work: (trx: Trx) => Promise<T>): Promise<T> => (options.trx ? work(options.trx) : inTransaction(db, work))
+      const run = <T>(work: (trx: Trx) => Promise<T>): Promise<T> =>
+        options.trx ? work(options.trx) : inTransaction(db, work)
       return run(async (trx) => {
         const id = uuidv7()
         const reference = await repo.nextReference(trx, receivedAt.getUTCFullYear())
@@ -139,7 +169,8 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
           urgencyIndicators: input.indicators,
         })
         const subjects = []
-        for (const person of input.people) subjects.push({ personId: await createPerson(trx, person, actor.userId), role: person.role })
+        for (const person of input.people)
+          subjects.push({ personId: await createPerson(trx, person, actor.userId), role: person.role })
         const created = subjects.map((s) => s.personId)
         for (const known of options.existingPeople ?? []) subjects.push(known)
         await repo.linkSubjects(trx, id, subjects)
@@ -147,11 +178,26 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
         for (const location of input.locations) locationIds.push(await createPlace(trx, location))
         await repo.linkLocations(trx, id, locationIds)
         const urgency = await refreshUrgency(trx, id)
-        await repo.insertReferralEvent(trx, { referralId: id, actorUserId: actor.userId, kind: 'created', toStatus: 'new', details: { source: input.source, urgencyReasons: urgency.reasons } })
+        await repo.insertReferralEvent(trx, {
+          referralId: id,
+          actorUserId: actor.userId,
+          kind: 'created',
+          toStatus: 'new',
+          details: { source: input.source, urgencyReasons: urgency.reasons },
+        })
         if (options.draftId) await repo.deleteDraft(trx, options.draftId)
         if (options.within) await options.within(trx, { id, reference, people: created })
         await appendAuditEvents(trx, actor, [
-          { action: 'referral.created', subjectType: 'referral', subjectId: id, details: { people: subjects.map((s) => s.personId), locations: locationIds, urgencyReasons: urgency.reasons } },
+          {
+            action: 'referral.created',
+            subjectType: 'referral',
+            subjectId: id,
+            details: {
+              people: subjects.map((s) => s.personId),
+              locations: locationIds,
+              urgencyReasons: urgency.reasons,
+            },
+          },
         ])
         return { id, reference }
       })
@@ -163,7 +209,11 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
      * same key is refused. The key is claimed in the referral's own transaction, so if the referral is not
      * written the key is not held, and concurrent requests with one key wait for each other (see claimIdempotencyKey).
      */
-    async createOnce(input: NewReferralInput, actor: Actor, idempotency: { key: string; requestHash: string }): Promise<{ id: string; replayed: boolean }> {
+    async createOnce(
+      input: NewReferralInput,
+      actor: Actor,
+      idempotency: { key: string; requestHash: string },
+    ): Promise<{ id: string; replayed: boolean }> {
       const userId = actor.userId
       if (!userId) throw new Error('an idempotency key needs a user to belong to')
       const outcome = await inTransaction(db, async (trx) => {
@@ -174,7 +224,10 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
         }
         const held = await repo.findIdempotencyKey(trx, userId, idempotency.key)
         if (!held?.referral_id || held.request_hash !== idempotency.requestHash) {
-          throw new ReferralError('idempotency-key-reused', 'This Idempotency-Key was already used for a different request. Send a new key for a new referral, or the same request to retry it.')
+          throw new ReferralError(
+            'idempotency-key-reused',
+            'This Idempotency-Key was already used for a different request. Send a new key for a new referral, or the same request to retry it.',
+          )
         }
         return { id: held.referral_id, replayed: true }
       })
@@ -189,9 +242,18 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       // The count says nothing about any one referral, so it runs beside the audited read on another connection.
       const [rows, total] = await Promise.all([
         inTransaction(db, async (trx) => {
-          const found = await repo.listReferrals(trx, query.filters, { limit: query.pageSize, offset, sort: query.sort }, sla)
+          const found = await repo.listReferrals(
+            trx,
+            query.filters,
+            { limit: query.pageSize, offset, sort: query.sort },
+            sla,
+          )
           await appendAuditEvents(trx, actor, [
-            { action: 'referral.searched', subjectType: 'referral', details: { filters: query.filters, page: query.page, results: found.map((r) => r.id) } },
+            {
+              action: 'referral.searched',
+              subjectType: 'referral',
+              details: { filters: query.filters, page: query.page, results: found.map((r) => r.id) },
+            },
           ])
           return found
         }),
@@ -215,9 +277,12 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
           repo.hiddenCaseReferences(trx, id, (column) => caseVisible(column, user)),
           repo.findLatestGrading(trx, id),
         ])
-        const redact = (text: string | null) => (text === null ? null : hidden.reduce((t, reference) => t.split(reference).join('(restricted)'), text))
+        const redact = (text: string | null) =>
+          text === null ? null : hidden.reduce((t, reference) => t.split(reference).join('(restricted)'), text)
         const events = hidden.length ? found.map((e) => ({ ...e, reason: redact(e.reason) })) : found
-        await appendAuditEvents(trx, actor, [{ action: 'referral.viewed', subjectType: 'referral', subjectId: id, justification: justification ?? null }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'referral.viewed', subjectType: 'referral', subjectId: id, justification: justification ?? null },
+        ])
         return { referral, subjects, locations, events, grading: grading ?? null }
       })
     },
@@ -232,19 +297,42 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
         const current = await repo.lockReferral(trx, id)
         if (!current) throw new ReferralError('not-found', 'Referral not found')
         if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
-          throw new ReferralError('stale', 'Someone else changed this referral while you were looking at it. Check it and grade it again.')
+          throw new ReferralError(
+            'stale',
+            'Someone else changed this referral while you were looking at it. Check it and grade it again.',
+          )
         }
         if (current.status === 'closed' || current.status === 'opened-as-case') {
-          throw new ReferralError('not-at-triage', `A referral that is ${STATUSES.label(current.status).toLowerCase()} is no longer at triage, so it cannot be graded`, 'threat')
+          throw new ReferralError(
+            'not-at-triage',
+            `A referral that is ${STATUSES.label(current.status).toLowerCase()} is no longer at triage, so it cannot be graded`,
+            'threat',
+          )
         }
-        const levels = Object.fromEntries(THRIVE_ELEMENTS.values.map((e) => [e, input[e]])) as Record<ThriveElement, GradeLevel>
-        const rationales = Object.fromEntries(THRIVE_ELEMENTS.values.map((e) => [e, input[`${e}Rationale`]])) as Record<ThriveElement, string>
+        const levels = Object.fromEntries(THRIVE_ELEMENTS.values.map((e) => [e, input[e]])) as Record<
+          ThriveElement,
+          GradeLevel
+        >
+        const rationales = Object.fromEntries(THRIVE_ELEMENTS.values.map((e) => [e, input[`${e}Rationale`]])) as Record<
+          ThriveElement,
+          string
+        >
         const gradingId = await repo.insertGrading(trx, { referralId: id, gradedBy: actor.userId, levels, rationales })
         const urgency = await refreshUrgency(trx, id)
         const version = await repo.touchReferral(trx, id)
-        await repo.insertReferralEvent(trx, { referralId: id, actorUserId: actor.userId, kind: 'graded', details: { gradingId, levels } })
+        await repo.insertReferralEvent(trx, {
+          referralId: id,
+          actorUserId: actor.userId,
+          kind: 'graded',
+          details: { gradingId, levels },
+        })
         await appendAuditEvents(trx, actor, [
-          { action: 'referral.graded', subjectType: 'referral', subjectId: id, details: { gradingId, levels, urgencyReasons: urgency.reasons } },
+          {
+            action: 'referral.graded',
+            subjectType: 'referral',
+            subjectId: id,
+            details: { gradingId, levels, urgencyReasons: urgency.reasons },
+          },
         ])
         return { version, gradingId }
       })
@@ -265,14 +353,23 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
     async assign(id: string, input: AssignmentInput, user: CurrentUser, actor: Actor): Promise<{ version: number }> {
       if (input.assigneeId) {
         const assignable = await listAssignableUsers(db)
-        if (!assignable.some((u) => u.id === input.assigneeId)) throw new ReferralError('unknown-assignee', 'Select an officer who can work referrals', 'assigneeId')
+        if (!assignable.some((u) => u.id === input.assigneeId))
+          throw new ReferralError('unknown-assignee', 'Select an officer who can work referrals', 'assigneeId')
       }
       return inTransaction(db, async (trx) => {
         const current = await repo.lockReferral(trx, id)
         if (!current) throw new ReferralError('not-found', 'Referral not found')
         const victims = await repo.listVictimSubjects(trx, id)
-        if (victims.length > 0 && input.assigneeId !== current.assigned_to && !(await mayGrantVictimSide(trx, user, victims))) {
-          throw new ReferralError('forbidden', 'This referral has a potential victim in it, so a supervisor assigns it (or the officer who holds it hands it on)', 'assigneeId')
+        if (
+          victims.length > 0 &&
+          input.assigneeId !== current.assigned_to &&
+          !(await mayGrantVictimSide(trx, user, victims))
+        ) {
+          throw new ReferralError(
+            'forbidden',
+            'This referral has a potential victim in it, so a supervisor assigns it (or the officer who holds it hands it on)',
+            'assigneeId',
+          )
         }
         const version = await repo.updateReferralAssignee(trx, id, input.assigneeId)
         await repo.insertReferralEvent(trx, {
@@ -283,7 +380,13 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
           details: { from: current.assigned_to, to: input.assigneeId },
         })
         await appendAuditEvents(trx, actor, [
-          { action: 'referral.assigned', subjectType: 'referral', subjectId: id, justification: input.note, details: { from: current.assigned_to, to: input.assigneeId, victimSide: victims.length > 0 } },
+          {
+            action: 'referral.assigned',
+            subjectType: 'referral',
+            subjectId: id,
+            justification: input.note,
+            details: { from: current.assigned_to, to: input.assigneeId, victimSide: victims.length > 0 },
+          },
         ])
         return { version }
       })

@@ -16,7 +16,10 @@ export const URGENCY_INDICATORS = [
   { value: 'looks-young', text: 'Someone looks under 18, but their age is not known' },
 ] as const
 export type UrgencyIndicator = (typeof URGENCY_INDICATORS)[number]['value']
-export const URGENCY_INDICATOR_VALUES = URGENCY_INDICATORS.map((i) => i.value) as unknown as readonly [UrgencyIndicator, ...UrgencyIndicator[]]
+export const URGENCY_INDICATOR_VALUES = URGENCY_INDICATORS.map((i) => i.value) as unknown as readonly [
+  UrgencyIndicator,
+  ...UrgencyIndicator[],
+]
 
 /** Why a referral is urgent, as stored (reason codes) and as read (words). Order is the order shown. */
 export const URGENCY_REASONS = {
@@ -54,11 +57,17 @@ export type Urgency = { urgent: boolean; reasons: UrgencyReason[] }
  * account states, and a negation just before ("not still happening", "Still happening: no") does not count.
  */
 const TEXT_CUES: readonly [UrgencyReason, RegExp][] = [
-  ['ongoing', /\b(still happening(?!\s*:\s*(?:no|does not know)\b)|happening (?:right )?now|is ongoing|still there)\b/i],
+  [
+    'ongoing',
+    /\b(still happening(?!\s*:\s*(?:no|does not know)\b)|happening (?:right )?now|is ongoing|still there)\b/i,
+  ],
   ['injury', /\b(injur(?:y|ies|ed)|bleeding|beaten|bruis(?:e|es|ed|ing)|burns?)\b/i],
   ['threats', /\b(threat(?:s|ened|ening)?|threaten(?:s|ed|ing)?)\b/i],
   ['no-safe-place', /\b(no safe place|nowhere (?:safe )?to (?:stay|sleep|go)|sleeping rough|street homeless)\b/i],
-  ['looks-young', /\b(look(?:s|ed)? (?:about |around |maybe |under |like )?(?:1[0-7]|a child|under 18)|under 18|under-age|1[0-7][- ]year[- ]old)\b/i],
+  [
+    'looks-young',
+    /\b(look(?:s|ed)? (?:about |around |maybe |under |like )?(?:1[0-7]|a child|under 18)|under 18|under-age|1[0-7][- ]year[- ]old)\b/i,
+  ],
 ]
 const NEGATION = /\b(?:no|not|never|without|denies|denied)\s+(?:\w+\s+){0,2}$/i
 
@@ -91,7 +100,8 @@ export function deriveUrgency(facts: UrgencyFacts): Urgency {
     }
   }
   for (const indicator of facts.indicators) if (indicator in URGENCY_REASONS) found.add(indicator as UrgencyReason)
-  for (const [reason, pattern] of TEXT_CUES) if (!found.has(reason) && statedIn(facts.summary, pattern)) found.add(reason)
+  for (const [reason, pattern] of TEXT_CUES)
+    if (!found.has(reason) && statedIn(facts.summary, pattern)) found.add(reason)
   // "Looks young" adds nothing once a child or possible child is already named.
   if (found.has('looks-young') && (found.has('child') || found.has('possibly-child'))) found.delete('looks-young')
   const reasons = REASON_ORDER.filter((r) => found.has(r))

@@ -74,8 +74,17 @@ export async function identityOf(trx: Trx, personId: string): Promise<string[]> 
 
 /** The strings that identify these people and will not survive them: names, and the numbers of what goes with them. */
 export async function identifyingValues(trx: Trx, ids: string[]) {
-  const names = await trx.selectFrom('person_names').select(['full_name', 'normalised']).where('person_id', 'in', ids).execute()
-  const documents = await trx.selectFrom('person_documents').select('number').where('person_id', 'in', ids).where('number', 'is not', null).execute()
+  const names = await trx
+    .selectFrom('person_names')
+    .select(['full_name', 'normalised'])
+    .where('person_id', 'in', ids)
+    .execute()
+  const documents = await trx
+    .selectFrom('person_documents')
+    .select('number')
+    .where('person_id', 'in', ids)
+    .where('number', 'is not', null)
+    .execute()
   // Objects only this identity is linked to: they go with it. A phone another person also uses stays theirs.
   const { rows: objects } = await sql<{ id: string; kind: string; value: string }>`
     SELECT DISTINCT o.id, o.kind, o.value FROM entity_links l JOIN objects o ON o.id = l.to_id
@@ -100,15 +109,21 @@ export async function identifyingValues(trx: Trx, ids: string[]) {
  */
 export async function deletePeople(trx: Trx, ids: string[], objectIds: string[]): Promise<void> {
   const list = sql`${ids}::uuid[]`
-  const { rows: words } = await sql<{ word_id: number }>`SELECT DISTINCT word_id FROM person_name_words WHERE person_id = ANY(${list})`.execute(trx)
+  const { rows: words } = await sql<{
+    word_id: number
+  }>`SELECT DISTINCT word_id FROM person_name_words WHERE person_id = ANY(${list})`.execute(trx)
   const wordIds = words.map((r) => r.word_id)
 
   // Safeguarding plans, with hub agenda items about them (their decisions cascade) and their actions.
   await sql`
     WITH plans AS (SELECT id FROM safeguarding_plans WHERE person_id = ANY(${list})),
     items AS (SELECT id FROM hub_meeting_items WHERE plan_id IN (SELECT id FROM plans))
-    DELETE FROM safeguarding_actions WHERE plan_id IN (SELECT id FROM plans) OR meeting_item_id IN (SELECT id FROM items)`.execute(trx)
-  await sql`DELETE FROM hub_meeting_items WHERE plan_id IN (SELECT id FROM safeguarding_plans WHERE person_id = ANY(${list}))`.execute(trx)
+    DELETE FROM safeguarding_actions WHERE plan_id IN (SELECT id FROM plans) OR meeting_item_id IN (SELECT id FROM items)`.execute(
+    trx,
+  )
+  await sql`DELETE FROM hub_meeting_items WHERE plan_id IN (SELECT id FROM safeguarding_plans WHERE person_id = ANY(${list}))`.execute(
+    trx,
+  )
   await sql`DELETE FROM safeguarding_plans WHERE person_id = ANY(${list})`.execute(trx)
   // How they were exploited (their journey and perpetrators go with it); as a perpetrator in another victim's
   // account they are unlinked, and the free-text scrub below takes their name out of its description.
@@ -129,8 +144,12 @@ export async function deletePeople(trx: Trx, ids: string[], objectIds: string[])
 
   // Places linked only to them go with their links; shared places and ones a referral, job or event names stay.
   const { rows: places } = await sql<{ id: string }>`
-    SELECT DISTINCT to_id AS id FROM entity_links WHERE from_type = 'person' AND from_id = ANY(${list}) AND to_type = 'location'`.execute(trx)
-  await sql`DELETE FROM entity_links WHERE (from_type = 'person' AND from_id = ANY(${list})) OR (to_type = 'person' AND to_id = ANY(${list}))`.execute(trx)
+    SELECT DISTINCT to_id AS id FROM entity_links WHERE from_type = 'person' AND from_id = ANY(${list}) AND to_type = 'location'`.execute(
+    trx,
+  )
+  await sql`DELETE FROM entity_links WHERE (from_type = 'person' AND from_id = ANY(${list})) OR (to_type = 'person' AND to_id = ANY(${list}))`.execute(
+    trx,
+  )
   if (objectIds.length) await sql`DELETE FROM objects WHERE id = ANY(${objectIds}::uuid[])`.execute(trx)
   if (places.length) {
     await sql`
@@ -157,7 +176,9 @@ export async function deletePeople(trx: Trx, ids: string[], objectIds: string[])
     UPDATE import_jobs j SET rows = jsonb_set(j.rows, ARRAY[(r.row_number - 2)::text],
         coalesce((SELECT jsonb_agg(to_jsonb(''::text)) FROM jsonb_array_elements(j.rows -> (r.row_number - 2))), '[]'::jsonb))
     FROM import_rows r
-    WHERE r.job_id = j.id AND (r.person_id = ANY(${list}) OR r.candidate_person_id = ANY(${list})) AND jsonb_typeof(j.rows -> (r.row_number - 2)) = 'array'`.execute(trx)
+    WHERE r.job_id = j.id AND (r.person_id = ANY(${list}) OR r.candidate_person_id = ANY(${list})) AND jsonb_typeof(j.rows -> (r.row_number - 2)) = 'array'`.execute(
+    trx,
+  )
   await sql`
     UPDATE import_rows SET
       person_id = CASE WHEN person_id = ANY(${list}) THEN NULL ELSE person_id END,
@@ -173,7 +194,9 @@ export async function deletePeople(trx: Trx, ids: string[], objectIds: string[])
 
   // The name-word vocabulary: words no one else's name uses any more (their one-slip keys cascade).
   if (wordIds.length) {
-    await sql`DELETE FROM name_words w WHERE w.id = ANY(${wordIds}::int[]) AND NOT EXISTS (SELECT 1 FROM person_name_words p WHERE p.word_id = w.id)`.execute(trx)
+    await sql`DELETE FROM name_words w WHERE w.id = ANY(${wordIds}::int[]) AND NOT EXISTS (SELECT 1 FROM person_name_words p WHERE p.word_id = w.id)`.execute(
+      trx,
+    )
   }
 }
 
@@ -189,7 +212,11 @@ async function scrubbableColumns(trx: Trx): Promise<TextColumn[]> {
     ORDER BY c.table_name, c.column_name`.execute(trx)
   return rows
     .filter((r) => !SCRUB_EXCLUDED.has(r.table_name))
-    .map((r) => ({ table: r.table_name, column: r.column_name, kind: r.data_type === 'ARRAY' ? 'text[]' : r.data_type.startsWith('json') ? 'jsonb' : 'text' }))
+    .map((r) => ({
+      table: r.table_name,
+      column: r.column_name,
+      kind: r.data_type === 'ARRAY' ? 'text[]' : r.data_type.startsWith('json') ? 'jsonb' : 'text',
+    }))
 }
 
 /**
@@ -204,9 +231,13 @@ export async function scrubFreeText(trx: Trx, pattern: string): Promise<string[]
     const c = sql.ref(column)
     const result =
       kind === 'text'
-        ? await sql`UPDATE ${t} SET ${c} = regexp_replace(${c}, ${pattern}, ${ERASED}, 'gi') WHERE ${c} ~* ${pattern}`.execute(trx)
+        ? await sql`UPDATE ${t} SET ${c} = regexp_replace(${c}, ${pattern}, ${ERASED}, 'gi') WHERE ${c} ~* ${pattern}`.execute(
+            trx,
+          )
         : kind === 'jsonb'
-          ? await sql`UPDATE ${t} SET ${c} = regexp_replace(${c}::text, ${pattern}, ${ERASED}, 'gi')::jsonb WHERE ${c}::text ~* ${pattern}`.execute(trx)
+          ? await sql`UPDATE ${t} SET ${c} = regexp_replace(${c}::text, ${pattern}, ${ERASED}, 'gi')::jsonb WHERE ${c}::text ~* ${pattern}`.execute(
+              trx,
+            )
           : await sql`UPDATE ${t} SET ${c} = ARRAY(SELECT regexp_replace(x, ${pattern}, ${ERASED}, 'gi') FROM unnest(${c}) WITH ORDINALITY u(x, n) ORDER BY n)
               WHERE array_to_string(${c}, ' ') ~* ${pattern}`.execute(trx)
     if (Number(result.numAffectedRows ?? 0) > 0) changed.push(`${table}.${column}`)
@@ -219,8 +250,19 @@ export async function allowErasure(trx: Trx): Promise<void> {
   await sql`SELECT set_config('lantern.erasure', 'on', true)`.execute(trx)
 }
 
-export async function recordErasure(trx: Trx, erasure: { id: string; recordType: string; recordId: string; erasedBy: string | null }): Promise<void> {
-  await trx.insertInto('erasures').values({ id: erasure.id, record_type: erasure.recordType, record_id: erasure.recordId, erased_by: erasure.erasedBy }).execute()
+export async function recordErasure(
+  trx: Trx,
+  erasure: { id: string; recordType: string; recordId: string; erasedBy: string | null },
+): Promise<void> {
+  await trx
+    .insertInto('erasures')
+    .values({
+      id: erasure.id,
+      record_type: erasure.recordType,
+      record_id: erasure.recordId,
+      erased_by: erasure.erasedBy,
+    })
+    .execute()
 }
 
 /** Deletes a live job and everything hanging off it (tasks, decisions, events, timeline); the people stay. */
@@ -233,11 +275,19 @@ export async function deleteCase(trx: Trx, caseId: string): Promise<void> {
  * and answers the people who were on it, for the caller to erase those nothing else holds.
  */
 export async function deleteReferral(trx: Trx, referralId: string): Promise<{ subjects: string[]; places: string[] }> {
-  const subjects = (await trx.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', referralId).execute()).map((r) => r.person_id)
-  const places = (await trx.selectFrom('referral_locations').select('location_id').where('referral_id', '=', referralId).execute()).map((r) => r.location_id)
-  await sql`UPDATE safeguarding_actions SET meeting_item_id = NULL WHERE meeting_item_id IN (SELECT id FROM hub_meeting_items WHERE referral_id = ${referralId})`.execute(trx)
+  const subjects = (
+    await trx.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', referralId).execute()
+  ).map((r) => r.person_id)
+  const places = (
+    await trx.selectFrom('referral_locations').select('location_id').where('referral_id', '=', referralId).execute()
+  ).map((r) => r.location_id)
+  await sql`UPDATE safeguarding_actions SET meeting_item_id = NULL WHERE meeting_item_id IN (SELECT id FROM hub_meeting_items WHERE referral_id = ${referralId})`.execute(
+    trx,
+  )
   await sql`DELETE FROM hub_meeting_items WHERE referral_id = ${referralId}`.execute(trx)
-  await sql`UPDATE import_rows SET referral_id = NULL, data = NULL, message = ${ERASED} WHERE referral_id = ${referralId}`.execute(trx)
+  await sql`UPDATE import_rows SET referral_id = NULL, data = NULL, message = ${ERASED} WHERE referral_id = ${referralId}`.execute(
+    trx,
+  )
   await sql`DELETE FROM referrals WHERE id = ${referralId}`.execute(trx)
   if (places.length) {
     await sql`
@@ -272,7 +322,9 @@ export async function deleteDisclosure(trx: Trx, id: string): Promise<void> {
 /** An intelligence link and the prompts it raised. */
 export async function deleteLink(trx: Trx, id: string): Promise<void> {
   // The person's match record loses a phone or place: the matcher re-reads people whose updated_at moved.
-  await sql`UPDATE people SET updated_at = now() WHERE id IN (SELECT from_id FROM entity_links WHERE id = ${id} AND from_type = 'person')`.execute(trx)
+  await sql`UPDATE people SET updated_at = now() WHERE id IN (SELECT from_id FROM entity_links WHERE id = ${id} AND from_type = 'person')`.execute(
+    trx,
+  )
   await sql`DELETE FROM safeguarding_prompts WHERE link_id = ${id}`.execute(trx)
   await sql`DELETE FROM entity_links WHERE id = ${id}`.execute(trx)
 }
@@ -280,6 +332,8 @@ export async function deleteLink(trx: Trx, id: string): Promise<void> {
 /** The same replacement as the scrub, for a text about to be written (an erasure's own reason). */
 export async function scrubValue(trx: Trx, value: string, pattern: string | null): Promise<string> {
   if (pattern === null) return value
-  const { rows } = await sql<{ v: string }>`SELECT regexp_replace(${value}::text, ${pattern}, ${ERASED}, 'gi') AS v`.execute(trx)
+  const { rows } = await sql<{
+    v: string
+  }>`SELECT regexp_replace(${value}::text, ${pattern}, ${ERASED}, 'gi') AS v`.execute(trx)
   return rows[0].v
 }

@@ -2,7 +2,16 @@ import { sql } from 'kysely'
 import type { Queryable, Row } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/index.ts'
 
-export const RECORD_TYPES = ['live-job-public-protection', 'live-job', 'nrm-victim', 'intelligence', 'referral-not-proceeded', 'public-report', 'partner-disclosure', 'person'] as const
+export const RECORD_TYPES = [
+  'live-job-public-protection',
+  'live-job',
+  'nrm-victim',
+  'intelligence',
+  'referral-not-proceeded',
+  'public-report',
+  'partner-disclosure',
+  'person',
+] as const
 export type RecordType = (typeof RECORD_TYPES)[number]
 export const isRecordType = (value: string): value is RecordType => (RECORD_TYPES as readonly string[]).includes(value)
 
@@ -14,7 +23,10 @@ export const REVIEW_GROUPS = {
 } as const
 export type ReviewGroup = keyof typeof REVIEW_GROUPS
 
-export type ScheduleRow = Pick<Row<'retention_schedules'>, 'label' | 'first_review_months' | 'review_every_months' | 'keep_until_age' | 'basis' | 'confirmed_at' | 'updated_at'> & { record_type: RecordType; review_group: ReviewGroup; confirmed_by_name: string | null }
+export type ScheduleRow = Pick<
+  Row<'retention_schedules'>,
+  'label' | 'first_review_months' | 'review_every_months' | 'keep_until_age' | 'basis' | 'confirmed_at' | 'updated_at'
+> & { record_type: RecordType; review_group: ReviewGroup; confirmed_by_name: string | null }
 
 export async function listSchedules(db: Queryable): Promise<ScheduleRow[]> {
   const { rows } = await sql<ScheduleRow>`
@@ -101,7 +113,11 @@ function queueSelect(where: ReturnType<typeof sql>) {
 export type QueueView = 'due' | 'held' | 'upcoming'
 
 /** Records due for review (held ones wait in their own list), or on legal hold, or due within a year. */
-export async function queue(db: Queryable, view: QueueView, options: { recordType: RecordType | null; limit: number; offset: number }) {
+export async function queue(
+  db: Queryable,
+  view: QueueView,
+  options: { recordType: RecordType | null; limit: number; offset: number },
+) {
   const type = options.recordType === null ? sql`true` : sql`record_type = ${options.recordType}`
   const filter =
     view === 'held'
@@ -128,25 +144,43 @@ export async function findSchedule(db: Queryable, recordType: RecordType) {
 export async function upsertReview(
   db: Queryable,
   key: { recordType: RecordType; recordId: string },
-  set: { next_review_on?: string | null; legal_hold?: boolean; hold_reason?: string | null; hold_by?: string | null; hold_at?: Date | null; last_decision: string; last_reason: string; reviewed_by: string | null },
+  set: {
+    next_review_on?: string | null
+    legal_hold?: boolean
+    hold_reason?: string | null
+    hold_by?: string | null
+    hold_at?: Date | null
+    last_decision: string
+    last_reason: string
+    reviewed_by: string | null
+  },
 ): Promise<void> {
   const values = { record_type: key.recordType, record_id: key.recordId, ...set, reviewed_at: new Date() }
   await db
     .insertInto('retention_reviews')
     .values(values)
-    .onConflict((oc) => oc.columns(['record_type', 'record_id']).doUpdateSet({ ...set, reviewed_at: values.reviewed_at }))
+    .onConflict((oc) =>
+      oc.columns(['record_type', 'record_id']).doUpdateSet({ ...set, reviewed_at: values.reviewed_at }),
+    )
     .execute()
 }
 
 export async function deleteReview(db: Queryable, recordType: RecordType, recordId: string): Promise<void> {
-  await db.deleteFrom('retention_reviews').where('record_type', '=', recordType).where('record_id', '=', recordId).execute()
+  await db
+    .deleteFrom('retention_reviews')
+    .where('record_type', '=', recordType)
+    .where('record_id', '=', recordId)
+    .execute()
 }
 
 /**
  * Legal holds that stop this person being erased: on the person, on their NRM record, or on any referral,
  * live job, disclosure or intelligence link that holds them.
  */
-export async function holdsOnPerson(db: Queryable, ids: string[]): Promise<{ record_type: string; hold_reason: string | null }[]> {
+export async function holdsOnPerson(
+  db: Queryable,
+  ids: string[],
+): Promise<{ record_type: string; hold_reason: string | null }[]> {
   const { rows } = await sql<{ record_type: string; hold_reason: string | null }>`
     SELECT v.record_type, v.hold_reason FROM retention_reviews v
     WHERE v.legal_hold AND (
@@ -154,12 +188,17 @@ export async function holdsOnPerson(db: Queryable, ids: string[]): Promise<{ rec
       OR v.record_id IN (SELECT referral_id FROM referral_subjects WHERE person_id = ANY(${ids}::uuid[]))
       OR v.record_id IN (SELECT case_id FROM case_people WHERE person_id = ANY(${ids}::uuid[]))
       OR v.record_id IN (SELECT id FROM disclosures WHERE person_id = ANY(${ids}::uuid[]))
-      OR v.record_id IN (SELECT id FROM entity_links WHERE from_type = 'person' AND from_id = ANY(${ids}::uuid[])))`.execute(db)
+      OR v.record_id IN (SELECT id FROM entity_links WHERE from_type = 'person' AND from_id = ANY(${ids}::uuid[])))`.execute(
+    db,
+  )
   return rows
 }
 
 /** For group 1: the youngest person on a live job, and whether anyone on it has no date of birth. */
-export async function agesOnCase(db: Queryable, caseId: string): Promise<{ youngest: string | null; unknown: boolean }> {
+export async function agesOnCase(
+  db: Queryable,
+  caseId: string,
+): Promise<{ youngest: string | null; unknown: boolean }> {
   const { rows } = await sql<{ youngest: string | null; unknown: boolean }>`
     SELECT max(p.date_of_birth)::text AS youngest, coalesce(bool_or(p.date_of_birth IS NULL), false) AS unknown
     FROM case_people c JOIN people p ON p.id = c.person_id WHERE c.case_id = ${caseId}`.execute(db)
@@ -169,7 +208,12 @@ export async function agesOnCase(db: Queryable, caseId: string): Promise<{ young
 export async function updateSchedule(
   db: Queryable,
   recordType: RecordType,
-  set: { review_group: ReviewGroup; first_review_months: number; review_every_months: number; keep_until_age: number | null },
+  set: {
+    review_group: ReviewGroup
+    first_review_months: number
+    review_every_months: number
+    keep_until_age: number | null
+  },
   userId: string | null,
 ): Promise<boolean> {
   // A change of the numbers needs the records manager's confirmation again.
@@ -182,6 +226,10 @@ export async function updateSchedule(
 }
 
 export async function confirmSchedule(db: Queryable, recordType: RecordType, userId: string | null): Promise<boolean> {
-  const result = await db.updateTable('retention_schedules').set({ confirmed_by: userId, confirmed_at: new Date() }).where('record_type', '=', recordType).executeTakeFirst()
+  const result = await db
+    .updateTable('retention_schedules')
+    .set({ confirmed_by: userId, confirmed_at: new Date() })
+    .where('record_type', '=', recordType)
+    .executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
 }

@@ -19,30 +19,65 @@ export type MinutesData = {
 
 export function minutesPdf(data: MinutesData): Promise<Buffer> {
   // Agency and staff names may carry marks the standard PDF fonts lack: the house fonts print them.
-  return renderPdf({ title: `Safeguarding hub minutes ${data.reference}`, heading: 'Safeguarding hub meeting: minutes', marking: 'OFFICIAL – SENSITIVE' }, (doc) => {
-    doc.font('body').fontSize(11).text(`${data.title} (${data.reference}), ${formatDate(data.heldOn)}`)
-    doc.moveDown(0.3).fontSize(9).fillColor('#505a5f').text('People are named only by their safeguarding plan or referral reference. Do not add names when circulating.')
-    const heading = (text: string) => doc.moveDown(0.6).fillColor('#0b0c0c').font('bold').fontSize(12).text(text).moveDown(0.2)
-    const list = (items: string[], empty: string) => {
-      doc.font('body').fontSize(10).fillColor('#0b0c0c')
-      if (items.length === 0) doc.text(empty)
-      for (const item of items) doc.text(`• ${item}`, { indent: 10 })
-    }
-    const actions = (rows: MinutesAction[]) => list(rows.map((a) => `Action: ${a.text}. Owner: ${a.owner}. Due ${formatDate(a.dueOn)}${a.status !== 'open' ? ` (${a.status})` : ''}.`), 'No actions.')
-    heading('Attending')
-    list(data.attendees, 'No team members recorded.')
-    heading('Agencies attending')
-    list(data.agencies, 'No agencies recorded.')
-    data.items.forEach((item, i) => {
-      heading(`${i + 1}. ${item.label}`)
-      list(item.decisions.map((d) => `Decision: ${d}`), 'No decision recorded.')
-      actions(item.actions)
-    })
-    if (data.general.decisions.length || data.general.actions.length) {
-      heading('Other business')
-      list(data.general.decisions.map((d) => `Decision: ${d}`), 'No decision recorded.')
-      actions(data.general.actions)
-    }
-    doc.moveDown().font('body').fontSize(8).fillColor('#505a5f').text(`Produced by Lantern on ${formatDateTime(new Date())}.`)
-  })
+  return renderPdf(
+    {
+      title: `Safeguarding hub minutes ${data.reference}`,
+      heading: 'Safeguarding hub meeting: minutes',
+      marking: 'OFFICIAL – SENSITIVE',
+    },
+    (doc) => {
+      doc
+        .font('body')
+        .fontSize(11)
+        .text(`${data.title} (${data.reference}), ${formatDate(data.heldOn)}`)
+      doc
+        .moveDown(0.3)
+        .fontSize(9)
+        .fillColor('#505a5f')
+        .text(
+          'People are named only by their safeguarding plan or referral reference. Do not add names when circulating.',
+        )
+      const heading = (text: string) =>
+        doc.moveDown(0.6).fillColor('#0b0c0c').font('bold').fontSize(12).text(text).moveDown(0.2)
+      const list = (items: string[], empty: string) => {
+        doc.font('body').fontSize(10).fillColor('#0b0c0c')
+        if (items.length === 0) doc.text(empty)
+        for (const item of items) doc.text(`• ${item}`, { indent: 10 })
+      }
+      const actions = (rows: MinutesAction[]) =>
+        list(
+          rows.map(
+            (a) =>
+              `Action: ${a.text}. Owner: ${a.owner}. Due ${formatDate(a.dueOn)}${a.status !== 'open' ? ` (${a.status})` : ''}.`,
+          ),
+          'No actions.',
+        )
+      heading('Attending')
+      list(data.attendees, 'No team members recorded.')
+      heading('Agencies attending')
+      list(data.agencies, 'No agencies recorded.')
+      data.items.forEach((item, i) => {
+        heading(`${i + 1}. ${item.label}`)
+        list(
+          item.decisions.map((d) => `Decision: ${d}`),
+          'No decision recorded.',
+        )
+        actions(item.actions)
+      })
+      if (data.general.decisions.length || data.general.actions.length) {
+        heading('Other business')
+        list(
+          data.general.decisions.map((d) => `Decision: ${d}`),
+          'No decision recorded.',
+        )
+        actions(data.general.actions)
+      }
+      doc
+        .moveDown()
+        .font('body')
+        .fontSize(8)
+        .fillColor('#505a5f')
+        .text(`Produced by Lantern on ${formatDateTime(new Date())}.`)
+    },
+  )
 }

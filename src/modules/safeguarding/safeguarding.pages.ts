@@ -10,8 +10,23 @@ import { guardVictimFacet } from '#src/modules/people/index.ts'
 import { victimSideAccess } from '#src/modules/people/index.ts'
 import * as repo from './safeguarding.repository.ts'
 import { SafeguardingError } from './safeguarding.service.ts'
-import { checkAction, checkNeed, checkReview, checkRisk, parseOwner, type NeedInput, type RiskInput } from './safeguarding.validation.ts'
-import { ACTION_STATUSES, NEED_KINDS, NEED_STATUSES, RISK_RATINGS, items, type ActionStatus } from './safeguarding.vocabulary.ts'
+import {
+  checkAction,
+  checkNeed,
+  checkReview,
+  checkRisk,
+  parseOwner,
+  type NeedInput,
+  type RiskInput,
+} from './safeguarding.validation.ts'
+import {
+  ACTION_STATUSES,
+  NEED_KINDS,
+  NEED_STATUSES,
+  RISK_RATINGS,
+  items,
+  type ActionStatus,
+} from './safeguarding.vocabulary.ts'
 
 type Body = Record<string, unknown>
 const KINDS = { risks: 'risk', needs: 'need', actions: 'action', reviews: 'review date' } as const
@@ -23,7 +38,14 @@ type ItemParams = { id: string; kind: string; itemId: string }
 /** Dates are GOV.UK date inputs on pages: a service's "dueOn" problem belongs on the day box. */
 const pageField = (field: string) => (field === 'dueOn' || field === 'heldOn' ? `${field}-day` : field)
 
-const dateValues = (prefix: string, iso: string | null) => (iso ? { [`${prefix}-day`]: String(Number(iso.slice(8, 10))), [`${prefix}-month`]: String(Number(iso.slice(5, 7))), [`${prefix}-year`]: iso.slice(0, 4) } : {})
+const dateValues = (prefix: string, iso: string | null) =>
+  iso
+    ? {
+        [`${prefix}-day`]: String(Number(iso.slice(8, 10))),
+        [`${prefix}-month`]: String(Number(iso.slice(5, 7))),
+        [`${prefix}-year`]: iso.slice(0, 4),
+      }
+    : {}
 
 /** The safeguarding plan on a person: risks, needs, actions and review dates, all behind the victim-facet policy. */
 export function registerSafeguardingPages(app: FastifyInstance, { services, db }: AppDeps): void {
@@ -55,10 +77,25 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
       pageTitle: `Safeguarding plan: ${plan.person.name ?? 'unnamed person'}`,
       personId: id,
       ...plan,
-      risks: plan.risks.map((r) => ({ ...r, ratingLabel: RISK_RATINGS[r.rating as keyof typeof RISK_RATINGS] ?? r.rating })),
-      needs: plan.needs.map((n) => ({ ...n, kindLabel: NEED_KINDS[n.kind as keyof typeof NEED_KINDS] ?? n.kind, statusLabel: NEED_STATUSES[n.status as keyof typeof NEED_STATUSES] ?? n.status })),
-      actions: plan.actions.map((a) => ({ ...a, due: formatDate(a.due_on), statusLabel: ACTION_STATUSES[a.status as ActionStatus] ?? a.status })),
-      reviews: plan.reviews.map((r) => ({ ...r, due: formatDate(r.due_on), held: r.held_on ? formatDate(r.held_on) : null })),
+      risks: plan.risks.map((r) => ({
+        ...r,
+        ratingLabel: RISK_RATINGS[r.rating as keyof typeof RISK_RATINGS] ?? r.rating,
+      })),
+      needs: plan.needs.map((n) => ({
+        ...n,
+        kindLabel: NEED_KINDS[n.kind as keyof typeof NEED_KINDS] ?? n.kind,
+        statusLabel: NEED_STATUSES[n.status as keyof typeof NEED_STATUSES] ?? n.status,
+      })),
+      actions: plan.actions.map((a) => ({
+        ...a,
+        due: formatDate(a.due_on),
+        statusLabel: ACTION_STATUSES[a.status as ActionStatus] ?? a.status,
+      })),
+      reviews: plan.reviews.map((r) => ({
+        ...r,
+        due: formatDate(r.due_on),
+        held: r.held_on ? formatDate(r.held_on) : null,
+      })),
       nextReview: plan.nextReview ? formatDate(plan.nextReview) : null,
       // Offered only to those with a duty to work it (an officer on the victim side, the assigned ISA, a supervisor).
       canEdit: (await victimSideAccess(db, userOf(request), id)).canSupport,
@@ -81,7 +118,14 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
     return reply.redirect(planUrl(id), 303)
   })
 
-  async function form(request: FastifyRequest<{ Params: KindParams | ItemParams }>, reply: FastifyReply, kind: Kind, itemId: string | null, values: Body, errors: FieldErrors = {}) {
+  async function form(
+    request: FastifyRequest<{ Params: KindParams | ItemParams }>,
+    reply: FastifyReply,
+    kind: Kind,
+    itemId: string | null,
+    values: Body,
+    errors: FieldErrors = {},
+  ) {
     const id = request.params.id
     const owners = kind === 'actions' ? await safeguarding.ownerOptions() : null
     const noun = KINDS[kind]
@@ -93,12 +137,38 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
       editing: Boolean(itemId),
       values,
       errors,
-      errorList: errorSummary(errors, ['description', 'rating', 'rationale', 'kind', 'detail', 'status', 'text', 'owner', 'dueOn', 'heldOn', 'notes', 'note']),
+      errorList: errorSummary(errors, [
+        'description',
+        'rating',
+        'rationale',
+        'kind',
+        'detail',
+        'status',
+        'text',
+        'owner',
+        'dueOn',
+        'heldOn',
+        'notes',
+        'note',
+      ]),
       ratings: items(RISK_RATINGS, values.rating),
       needKinds: items(NEED_KINDS, values.kind),
       needStatuses: items(NEED_STATUSES, values.status ?? 'unmet'),
       actionStatuses: items(ACTION_STATUSES, values.status ?? 'open'),
-      owners: owners ? { users: owners.users.map((u) => ({ value: `user:${u.id}`, text: u.display_name, selected: values.owner === `user:${u.id}` })), agencies: owners.agencies.map((a) => ({ value: `agency:${a.id}`, text: a.name, selected: values.owner === `agency:${a.id}` })) } : null,
+      owners: owners
+        ? {
+            users: owners.users.map((u) => ({
+              value: `user:${u.id}`,
+              text: u.display_name,
+              selected: values.owner === `user:${u.id}`,
+            })),
+            agencies: owners.agencies.map((a) => ({
+              value: `agency:${a.id}`,
+              text: a.name,
+              selected: values.owner === `agency:${a.id}`,
+            })),
+          }
+        : null,
     })
   }
 
@@ -125,7 +195,15 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
       values = r ? { ...dateValues('dueOn', r.due_on), ...dateValues('heldOn', r.held_on), notes: r.notes } : undefined
     } else {
       const a = await safeguarding.findAction(itemId)
-      values = a && a.plan_id === plan.id ? { text: a.text, owner: a.owner_user_id ? `user:${a.owner_user_id}` : `agency:${a.owner_agency_id}`, status: a.status, ...dateValues('dueOn', a.due_on) } : undefined
+      values =
+        a && a.plan_id === plan.id
+          ? {
+              text: a.text,
+              owner: a.owner_user_id ? `user:${a.owner_user_id}` : `agency:${a.owner_agency_id}`,
+              status: a.status,
+              ...dateValues('dueOn', a.due_on),
+            }
+          : undefined
     }
     if (!values) throw new NotFoundError()
     return form(request, reply, kind, itemId, values)
@@ -134,7 +212,11 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
   /** Reads and checks the posted form, showing every problem at once; null when there were problems. */
   function read(kind: Kind, body: Body, errors: FieldErrors) {
     if (kind === 'risks') {
-      const input = { description: asString(body.description), rating: asString(body.rating), rationale: asString(body.rationale) }
+      const input = {
+        description: asString(body.description),
+        rating: asString(body.rating),
+        rationale: asString(body.rationale),
+      }
       Object.assign(errors, checkRisk(input))
       return input as RiskInput
     }
@@ -156,7 +238,11 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
     return input
   }
 
-  async function save(request: FastifyRequest<{ Params: KindParams | ItemParams; Body: Body }>, reply: FastifyReply, itemId: string | null) {
+  async function save(
+    request: FastifyRequest<{ Params: KindParams | ItemParams; Body: Body }>,
+    reply: FastifyReply,
+    itemId: string | null,
+  ) {
     const id = personId(request)
     const kind = kindOf(request)
     if (!(await guardVictimFacet(db, request, reply, id))) return reply
@@ -164,38 +250,65 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
     const errors: FieldErrors = {}
     const input = read(kind, body, errors)
     const status = asString(body.status)
-    if (kind === 'actions' && itemId && !Object.hasOwn(ACTION_STATUSES, status)) errors.status = 'Select open, done or cancelled'
+    if (kind === 'actions' && itemId && !Object.hasOwn(ACTION_STATUSES, status))
+      errors.status = 'Select open, done or cancelled'
     if (Object.keys(errors).length > 0) return form(request, reply.code(400), kind, itemId, body, errors)
     const user = userOf(request)
     const actor = actorOf(request)
     try {
-      if (kind === 'risks') await (itemId ? safeguarding.updateRisk(id, itemId, input as RiskInput, user, actor) : safeguarding.addRisk(id, input as RiskInput, user, actor))
-      else if (kind === 'needs') await (itemId ? safeguarding.updateNeed(id, itemId, input as NeedInput, user, actor) : safeguarding.addNeed(id, input as NeedInput, user, actor))
+      if (kind === 'risks')
+        await (itemId
+          ? safeguarding.updateRisk(id, itemId, input as RiskInput, user, actor)
+          : safeguarding.addRisk(id, input as RiskInput, user, actor))
+      else if (kind === 'needs')
+        await (itemId
+          ? safeguarding.updateNeed(id, itemId, input as NeedInput, user, actor)
+          : safeguarding.addNeed(id, input as NeedInput, user, actor))
       else if (kind === 'reviews') {
         const review = input as { dueOn: string; heldOn: string | null; notes: string }
-        await (itemId ? safeguarding.updateReview(id, itemId, review, user, actor) : safeguarding.addReview(id, review, user, actor))
+        await (itemId
+          ? safeguarding.updateReview(id, itemId, review, user, actor)
+          : safeguarding.addReview(id, review, user, actor))
       } else {
         const action = input as { text: string; owner: NonNullable<ReturnType<typeof parseOwner>>; dueOn: string }
         if (itemId) {
           const found = await safeguarding.findAction(itemId)
           if (!found || found.person_id !== id) throw new NotFoundError()
-          await safeguarding.updateAction(itemId, { ...action, status: status as ActionStatus, note: asString(body.note) }, user, actor)
+          await safeguarding.updateAction(
+            itemId,
+            { ...action, status: status as ActionStatus, note: asString(body.note) },
+            user,
+            actor,
+          )
         } else await safeguarding.addAction(id, action, user, actor)
       }
     } catch (error) {
       if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
-      if (error instanceof SafeguardingError && (error.code === 'invalid' || error.code === 'not-a-victim')) return form(request, reply.code(error.status), kind, itemId, body, { [pageField(error.field ?? 'form')]: error.message })
+      if (error instanceof SafeguardingError && (error.code === 'invalid' || error.code === 'not-a-victim'))
+        return form(request, reply.code(error.status), kind, itemId, body, {
+          [pageField(error.field ?? 'form')]: error.message,
+        })
       throw error
     }
-    await request.flash(itemId ? `${KINDS[kind].charAt(0).toUpperCase()}${KINDS[kind].slice(1)} changed` : `${KINDS[kind].charAt(0).toUpperCase()}${KINDS[kind].slice(1)} added`)
+    await request.flash(
+      itemId
+        ? `${KINDS[kind].charAt(0).toUpperCase()}${KINDS[kind].slice(1)} changed`
+        : `${KINDS[kind].charAt(0).toUpperCase()}${KINDS[kind].slice(1)} added`,
+    )
     return reply.redirect(planUrl(id), 303)
   }
 
-  app.post<{ Params: KindParams; Body: Body }>('/people/:id/safeguarding-plan/:kind', edit, (request, reply) => save(request, reply, null))
-  app.post<{ Params: ItemParams; Body: Body }>('/people/:id/safeguarding-plan/:kind/:itemId', edit, (request, reply) => {
-    if (!isUuid(request.params.itemId)) throw new NotFoundError()
-    return save(request, reply, request.params.itemId)
-  })
+  app.post<{ Params: KindParams; Body: Body }>('/people/:id/safeguarding-plan/:kind', edit, (request, reply) =>
+    save(request, reply, null),
+  )
+  app.post<{ Params: ItemParams; Body: Body }>(
+    '/people/:id/safeguarding-plan/:kind/:itemId',
+    edit,
+    (request, reply) => {
+      if (!isUuid(request.params.itemId)) throw new NotFoundError()
+      return save(request, reply, request.params.itemId)
+    },
+  )
 
   // Complete (or cancel) an action, from the plan or from "My work". The service decides who may.
   app.post<{ Params: Params; Body: Body }>('/safeguarding-actions/:id', edit, async (request, reply) => {
@@ -207,7 +320,12 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
     try {
       action = await safeguarding.findAction(request.params.id)
       if (!action) throw new NotFoundError()
-      await safeguarding.updateAction(action.id, { status: status as ActionStatus, note: asString(body.note) }, userOf(request), actorOf(request))
+      await safeguarding.updateAction(
+        action.id,
+        { status: status as ActionStatus, note: asString(body.note) },
+        userOf(request),
+        actorOf(request),
+      )
     } catch (error) {
       if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
       if (error instanceof SafeguardingError && error.code === 'protected' && action?.person_id) {
@@ -220,6 +338,14 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
       throw error
     }
     await request.flash(`Action marked ${ACTION_STATUSES[status as ActionStatus]?.toLowerCase() ?? status}`)
-    return reply.redirect(back ?? (action.person_id ? planUrl(action.person_id) : action.meeting_id ? `/hub-meetings/${action.meeting_id}` : '/my-work'), 303)
+    return reply.redirect(
+      back ??
+        (action.person_id
+          ? planUrl(action.person_id)
+          : action.meeting_id
+            ? `/hub-meetings/${action.meeting_id}`
+            : '/my-work'),
+      303,
+    )
   })
 }

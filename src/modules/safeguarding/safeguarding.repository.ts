@@ -18,15 +18,26 @@ export async function nextMeetingReference(db: Queryable, year: number): Promise
 }
 
 export async function findPlanByPerson(db: Queryable, personId: string): Promise<PlanRow | undefined> {
-  return db.selectFrom('safeguarding_plans').select(['id', 'reference', 'person_id', 'created_at']).where('person_id', '=', personId).executeTakeFirst()
+  return db
+    .selectFrom('safeguarding_plans')
+    .select(['id', 'reference', 'person_id', 'created_at'])
+    .where('person_id', '=', personId)
+    .executeTakeFirst()
 }
 
 export async function findPlan(db: Queryable, id: string): Promise<PlanRow | undefined> {
-  return db.selectFrom('safeguarding_plans').select(['id', 'reference', 'person_id', 'created_at']).where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('safeguarding_plans')
+    .select(['id', 'reference', 'person_id', 'created_at'])
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 /** Inserts the plan unless another request just did; either way answers with the person's one plan. */
-export async function insertPlan(db: Queryable, row: { id: string; reference: string; person_id: string; created_by: string | null }): Promise<{ plan: PlanRow; created: boolean }> {
+export async function insertPlan(
+  db: Queryable,
+  row: { id: string; reference: string; person_id: string; created_by: string | null },
+): Promise<{ plan: PlanRow; created: boolean }> {
   const inserted = await db
     .insertInto('safeguarding_plans')
     .values({ ...row, updated_at: new Date() })
@@ -41,30 +52,73 @@ export async function touchPlan(db: Queryable, planId: string): Promise<void> {
   await db.updateTable('safeguarding_plans').set({ updated_at: new Date() }).where('id', '=', planId).execute()
 }
 
-export type PersonSummary = { id: string; name: string | null; date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }
+export type PersonSummary = {
+  id: string
+  name: string | null
+  date_of_birth: string | null
+  approximate_age: number | null
+  age_disputed: boolean
+}
 
 export async function personSummary(db: Queryable, personId: string): Promise<PersonSummary | undefined> {
   return db
     .selectFrom('people')
     .select(['id', 'date_of_birth', 'approximate_age', 'age_disputed'])
-    .select(sql<string | null>`(SELECT full_name FROM person_names n WHERE n.person_id = people.id ORDER BY n.position LIMIT 1)`.as('name'))
+    .select(
+      sql<
+        string | null
+      >`(SELECT full_name FROM person_names n WHERE n.person_id = people.id ORDER BY n.position LIMIT 1)`.as('name'),
+    )
     .where('id', '=', personId)
     .executeTakeFirst()
 }
 
 export async function listRisks(db: Queryable, planId: string) {
-  return db.selectFrom('safeguarding_risks').select(['id', 'description', 'rating', 'rationale', 'updated_at']).where('plan_id', '=', planId).orderBy(sql`CASE rating WHEN 'red' THEN 0 WHEN 'amber' THEN 1 ELSE 2 END`).orderBy('created_at').execute()
+  return db
+    .selectFrom('safeguarding_risks')
+    .select(['id', 'description', 'rating', 'rationale', 'updated_at'])
+    .where('plan_id', '=', planId)
+    .orderBy(sql`CASE rating WHEN 'red' THEN 0 WHEN 'amber' THEN 1 ELSE 2 END`)
+    .orderBy('created_at')
+    .execute()
 }
 
 export async function listNeeds(db: Queryable, planId: string) {
-  return db.selectFrom('safeguarding_needs').select(['id', 'kind', 'detail', 'status', 'updated_at']).where('plan_id', '=', planId).orderBy('created_at').execute()
+  return db
+    .selectFrom('safeguarding_needs')
+    .select(['id', 'kind', 'detail', 'status', 'updated_at'])
+    .where('plan_id', '=', planId)
+    .orderBy('created_at')
+    .execute()
 }
 
 export async function listReviews(db: Queryable, planId: string) {
-  return db.selectFrom('safeguarding_reviews').select(['id', 'due_on', 'held_on', 'notes']).where('plan_id', '=', planId).orderBy('due_on').execute()
+  return db
+    .selectFrom('safeguarding_reviews')
+    .select(['id', 'due_on', 'held_on', 'notes'])
+    .where('plan_id', '=', planId)
+    .orderBy('due_on')
+    .execute()
 }
 
-export type ActionRow = Pick<Row<'safeguarding_actions'>, 'id' | 'plan_id' | 'meeting_id' | 'meeting_item_id' | 'text' | 'owner_user_id' | 'owner_agency_id' | 'due_on' | 'status' | 'closed_at'> & { owner_name: string | null; plan_reference: string | null; person_id: string | null; meeting_reference: string | null }
+export type ActionRow = Pick<
+  Row<'safeguarding_actions'>,
+  | 'id'
+  | 'plan_id'
+  | 'meeting_id'
+  | 'meeting_item_id'
+  | 'text'
+  | 'owner_user_id'
+  | 'owner_agency_id'
+  | 'due_on'
+  | 'status'
+  | 'closed_at'
+> & {
+  owner_name: string | null
+  plan_reference: string | null
+  person_id: string | null
+  meeting_reference: string | null
+}
 
 function actionQuery(db: Queryable) {
   return db
@@ -73,15 +127,37 @@ function actionQuery(db: Queryable) {
     .leftJoin('agencies as g', 'g.id', 'a.owner_agency_id')
     .leftJoin('safeguarding_plans as p', 'p.id', 'a.plan_id')
     .leftJoin('hub_meetings as m', 'm.id', 'a.meeting_id')
-    .select(['a.id', 'a.plan_id', 'a.meeting_id', 'a.meeting_item_id', 'a.text', 'a.owner_user_id', 'a.owner_agency_id', 'a.due_on', 'a.status', 'a.closed_at', 'p.reference as plan_reference', 'p.person_id', 'm.reference as meeting_reference'])
+    .select([
+      'a.id',
+      'a.plan_id',
+      'a.meeting_id',
+      'a.meeting_item_id',
+      'a.text',
+      'a.owner_user_id',
+      'a.owner_agency_id',
+      'a.due_on',
+      'a.status',
+      'a.closed_at',
+      'p.reference as plan_reference',
+      'p.person_id',
+      'm.reference as meeting_reference',
+    ])
     .select(sql<string | null>`coalesce(u.display_name, g.name)`.as('owner_name'))
 }
 
-export async function listActions(db: Queryable, filter: { planId?: string; meetingId?: string }): Promise<ActionRow[]> {
+export async function listActions(
+  db: Queryable,
+  filter: { planId?: string; meetingId?: string },
+): Promise<ActionRow[]> {
   let query = actionQuery(db)
   if (filter.planId) query = query.where('a.plan_id', '=', filter.planId)
   if (filter.meetingId) query = query.where('a.meeting_id', '=', filter.meetingId)
-  return query.orderBy(sql`a.status = 'open'`, 'desc').orderBy('a.due_on').orderBy('a.id').limit(500).execute()
+  return query
+    .orderBy(sql`a.status = 'open'`, 'desc')
+    .orderBy('a.due_on')
+    .orderBy('a.id')
+    .limit(500)
+    .execute()
 }
 
 export async function findAction(db: Queryable, id: string): Promise<ActionRow | undefined> {
@@ -94,7 +170,15 @@ export async function listUpdates(db: Queryable, actionIds: string[], onlyAgency
     .selectFrom('safeguarding_action_updates as up')
     .leftJoin('users as u', 'u.id', 'up.by_user_id')
     .leftJoin('agencies as g', 'g.id', 'up.by_agency_id')
-    .select(['up.id', 'up.action_id', 'up.note', 'up.status', 'up.created_at', 'u.display_name as by_name', 'g.name as by_agency'])
+    .select([
+      'up.id',
+      'up.action_id',
+      'up.note',
+      'up.status',
+      'up.created_at',
+      'u.display_name as by_name',
+      'g.name as by_agency',
+    ])
     .where('up.action_id', 'in', actionIds)
   // A partner reads only what their own agency wrote: the team's notes may say more than they were told.
   if (onlyAgencyId) query = query.where('up.by_agency_id', '=', onlyAgencyId)
@@ -102,66 +186,186 @@ export async function listUpdates(db: Queryable, actionIds: string[], onlyAgency
 }
 
 /** Which plan (and so which person) an item belongs to: the item's own plan must match, or it is not found. */
-export async function itemPlan(db: Queryable, table: 'safeguarding_risks' | 'safeguarding_needs' | 'safeguarding_reviews' | 'safeguarding_actions', id: string): Promise<string | null> {
+export async function itemPlan(
+  db: Queryable,
+  table: 'safeguarding_risks' | 'safeguarding_needs' | 'safeguarding_reviews' | 'safeguarding_actions',
+  id: string,
+): Promise<string | null> {
   const row = await db.selectFrom(table).select('plan_id').where('id', '=', id).executeTakeFirst()
   return row?.plan_id ?? null
 }
 
 export async function findRisk(db: Queryable, planId: string, id: string) {
-  return db.selectFrom('safeguarding_risks').select(['id', 'description', 'rating', 'rationale']).where('id', '=', id).where('plan_id', '=', planId).executeTakeFirst()
+  return db
+    .selectFrom('safeguarding_risks')
+    .select(['id', 'description', 'rating', 'rationale'])
+    .where('id', '=', id)
+    .where('plan_id', '=', planId)
+    .executeTakeFirst()
 }
 export async function findNeed(db: Queryable, planId: string, id: string) {
-  return db.selectFrom('safeguarding_needs').select(['id', 'kind', 'detail', 'status']).where('id', '=', id).where('plan_id', '=', planId).executeTakeFirst()
+  return db
+    .selectFrom('safeguarding_needs')
+    .select(['id', 'kind', 'detail', 'status'])
+    .where('id', '=', id)
+    .where('plan_id', '=', planId)
+    .executeTakeFirst()
 }
 export async function findReview(db: Queryable, planId: string, id: string) {
-  return db.selectFrom('safeguarding_reviews').select(['id', 'due_on', 'held_on', 'notes']).where('id', '=', id).where('plan_id', '=', planId).executeTakeFirst()
+  return db
+    .selectFrom('safeguarding_reviews')
+    .select(['id', 'due_on', 'held_on', 'notes'])
+    .where('id', '=', id)
+    .where('plan_id', '=', planId)
+    .executeTakeFirst()
 }
 
-export async function insertRisk(db: Queryable, row: { id: string; plan_id: string; description: string; rating: string; rationale: string; created_by: string | null }) {
-  await db.insertInto('safeguarding_risks').values({ ...row, updated_at: new Date() }).execute()
+export async function insertRisk(
+  db: Queryable,
+  row: {
+    id: string
+    plan_id: string
+    description: string
+    rating: string
+    rationale: string
+    created_by: string | null
+  },
+) {
+  await db
+    .insertInto('safeguarding_risks')
+    .values({ ...row, updated_at: new Date() })
+    .execute()
 }
-export async function updateRisk(db: Queryable, planId: string, id: string, row: { description: string; rating: string; rationale: string }): Promise<boolean> {
-  const r = await db.updateTable('safeguarding_risks').set({ ...row, updated_at: new Date() }).where('id', '=', id).where('plan_id', '=', planId).executeTakeFirst()
+export async function updateRisk(
+  db: Queryable,
+  planId: string,
+  id: string,
+  row: { description: string; rating: string; rationale: string },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('safeguarding_risks')
+    .set({ ...row, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('plan_id', '=', planId)
+    .executeTakeFirst()
   return r.numUpdatedRows > 0n
 }
-export async function insertNeed(db: Queryable, row: { id: string; plan_id: string; kind: string; detail: string; status: string; created_by: string | null }) {
-  await db.insertInto('safeguarding_needs').values({ ...row, updated_at: new Date() }).execute()
+export async function insertNeed(
+  db: Queryable,
+  row: { id: string; plan_id: string; kind: string; detail: string; status: string; created_by: string | null },
+) {
+  await db
+    .insertInto('safeguarding_needs')
+    .values({ ...row, updated_at: new Date() })
+    .execute()
 }
-export async function updateNeed(db: Queryable, planId: string, id: string, row: { kind: string; detail: string; status: string }): Promise<boolean> {
-  const r = await db.updateTable('safeguarding_needs').set({ ...row, updated_at: new Date() }).where('id', '=', id).where('plan_id', '=', planId).executeTakeFirst()
+export async function updateNeed(
+  db: Queryable,
+  planId: string,
+  id: string,
+  row: { kind: string; detail: string; status: string },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('safeguarding_needs')
+    .set({ ...row, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('plan_id', '=', planId)
+    .executeTakeFirst()
   return r.numUpdatedRows > 0n
 }
-export async function insertReview(db: Queryable, row: { id: string; plan_id: string; due_on: string; held_on: string | null; notes: string; created_by: string | null }) {
+export async function insertReview(
+  db: Queryable,
+  row: {
+    id: string
+    plan_id: string
+    due_on: string
+    held_on: string | null
+    notes: string
+    created_by: string | null
+  },
+) {
   await db.insertInto('safeguarding_reviews').values(row).execute()
 }
-export async function updateReview(db: Queryable, planId: string, id: string, row: { due_on: string; held_on: string | null; notes: string }): Promise<boolean> {
-  const r = await db.updateTable('safeguarding_reviews').set(row).where('id', '=', id).where('plan_id', '=', planId).executeTakeFirst()
+export async function updateReview(
+  db: Queryable,
+  planId: string,
+  id: string,
+  row: { due_on: string; held_on: string | null; notes: string },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('safeguarding_reviews')
+    .set(row)
+    .where('id', '=', id)
+    .where('plan_id', '=', planId)
+    .executeTakeFirst()
   return r.numUpdatedRows > 0n
 }
 
-export async function insertAction(db: Queryable, row: { id: string; plan_id: string | null; meeting_id: string | null; meeting_item_id: string | null; text: string; owner: Owner; due_on: string; created_by: string | null }) {
+export async function insertAction(
+  db: Queryable,
+  row: {
+    id: string
+    plan_id: string | null
+    meeting_id: string | null
+    meeting_item_id: string | null
+    text: string
+    owner: Owner
+    due_on: string
+    created_by: string | null
+  },
+) {
   const { owner, ...rest } = row
   await db
     .insertInto('safeguarding_actions')
-    .values({ ...rest, owner_user_id: owner.type === 'user' ? owner.id : null, owner_agency_id: owner.type === 'agency' ? owner.id : null, updated_at: new Date() })
+    .values({
+      ...rest,
+      owner_user_id: owner.type === 'user' ? owner.id : null,
+      owner_agency_id: owner.type === 'agency' ? owner.id : null,
+      updated_at: new Date(),
+    })
     .execute()
 }
 
-export async function updateAction(db: Queryable, id: string, change: { text?: string; owner?: Owner; due_on?: string; status?: string; closed_by?: string | null }): Promise<void> {
+export async function updateAction(
+  db: Queryable,
+  id: string,
+  change: { text?: string; owner?: Owner; due_on?: string; status?: string; closed_by?: string | null },
+): Promise<void> {
   const { owner, status, closed_by, ...rest } = change
   await db
     .updateTable('safeguarding_actions')
     .set({
       ...rest,
-      ...(owner ? { owner_user_id: owner.type === 'user' ? owner.id : null, owner_agency_id: owner.type === 'agency' ? owner.id : null } : {}),
-      ...(status ? { status, closed_at: status === 'open' ? null : new Date(), closed_by: status === 'open' ? null : (closed_by ?? null) } : {}),
+      ...(owner
+        ? {
+            owner_user_id: owner.type === 'user' ? owner.id : null,
+            owner_agency_id: owner.type === 'agency' ? owner.id : null,
+          }
+        : {}),
+      ...(status
+        ? {
+            status,
+            closed_at: status === 'open' ? null : new Date(),
+            closed_by: status === 'open' ? null : (closed_by ?? null),
+          }
+        : {}),
       updated_at: new Date(),
     })
     .where('id', '=', id)
     .execute()
 }
 
-export async function insertActionUpdate(db: Queryable, row: { id: string; action_id: string; note: string; status: string | null; by_user_id: string | null; by_agency_id: string | null }) {
+export async function insertActionUpdate(
+  db: Queryable,
+  row: {
+    id: string
+    action_id: string
+    note: string
+    status: string | null
+    by_user_id: string | null
+    by_agency_id: string | null
+  },
+) {
   await db.insertInto('safeguarding_action_updates').values(row).execute()
 }
 
@@ -179,11 +383,25 @@ export async function ownerUsers(db: Queryable) {
 }
 
 export async function activeAgencies(db: Queryable) {
-  return db.selectFrom('agencies').select(['id', 'name']).where('active', '=', true).orderBy(sql`lower(name)`).limit(500).execute()
+  return db
+    .selectFrom('agencies')
+    .select(['id', 'name'])
+    .where('active', '=', true)
+    .orderBy(sql`lower(name)`)
+    .limit(500)
+    .execute()
 }
 
 export async function ownerIsValid(db: Queryable, owner: Owner): Promise<boolean> {
-  if (owner.type === 'agency') return Boolean(await db.selectFrom('agencies').select('id').where('id', '=', owner.id).where('active', '=', true).executeTakeFirst())
+  if (owner.type === 'agency')
+    return Boolean(
+      await db
+        .selectFrom('agencies')
+        .select('id')
+        .where('id', '=', owner.id)
+        .where('active', '=', true)
+        .executeTakeFirst(),
+    )
   return Boolean(
     await db
       .selectFrom('users')
@@ -199,11 +417,20 @@ export async function ownerIsValid(db: Queryable, owner: Owner): Promise<boolean
 /** Open actions past their due date owned by one user, or (for a supervisor's team view) by anyone. */
 export async function overdueActions(db: Queryable, ownerUserId: string | null, today: string): Promise<ActionRow[]> {
   let query = actionQuery(db).where('a.status', '=', 'open').where('a.due_on', '<', today)
-  query = ownerUserId ? query.where('a.owner_user_id', '=', ownerUserId) : query.where('a.owner_user_id', 'is not', null)
+  query = ownerUserId
+    ? query.where('a.owner_user_id', '=', ownerUserId)
+    : query.where('a.owner_user_id', 'is not', null)
   return query.orderBy('a.due_on').limit(200).execute()
 }
 
-export type ReviewDueRow = { review_id: string; plan_id: string; plan_reference: string; person_id: string; person_name: string | null; due_on: string }
+export type ReviewDueRow = {
+  review_id: string
+  plan_id: string
+  plan_reference: string
+  person_id: string
+  person_name: string | null
+  due_on: string
+}
 
 /**
  * Plan reviews not yet held and due by `until` (overdue ones included): for one user, those of the people they
@@ -227,7 +454,10 @@ export async function userAgency(db: Queryable, userId: string): Promise<string 
   return row?.agency_id ?? null
 }
 
-export type PartnerActionRow = Pick<Row<'safeguarding_actions'>, 'id' | 'text' | 'due_on' | 'status'> & { plan_reference: string | null; meeting_reference: string | null }
+export type PartnerActionRow = Pick<Row<'safeguarding_actions'>, 'id' | 'text' | 'due_on' | 'status'> & {
+  plan_reference: string | null
+  meeting_reference: string | null
+}
 
 /**
  * What a partner may read about an action: its text, due date, status, and the plan's reference. Deliberately
@@ -238,12 +468,23 @@ function partnerActionQuery(db: Queryable, agencyId: string) {
     .selectFrom('safeguarding_actions as a')
     .leftJoin('safeguarding_plans as p', 'p.id', 'a.plan_id')
     .leftJoin('hub_meetings as m', 'm.id', 'a.meeting_id')
-    .select(['a.id', 'a.text', 'a.due_on', 'a.status', 'p.reference as plan_reference', 'm.reference as meeting_reference'])
+    .select([
+      'a.id',
+      'a.text',
+      'a.due_on',
+      'a.status',
+      'p.reference as plan_reference',
+      'm.reference as meeting_reference',
+    ])
     .where('a.owner_agency_id', '=', agencyId)
 }
 
 export async function agencyActions(db: Queryable, agencyId: string): Promise<PartnerActionRow[]> {
-  return partnerActionQuery(db, agencyId).orderBy(sql`a.status = 'open'`, 'desc').orderBy('a.due_on').limit(500).execute()
+  return partnerActionQuery(db, agencyId)
+    .orderBy(sql`a.status = 'open'`, 'desc')
+    .orderBy('a.due_on')
+    .limit(500)
+    .execute()
 }
 
 export async function agencyAction(db: Queryable, agencyId: string, id: string): Promise<PartnerActionRow | undefined> {
@@ -263,17 +504,40 @@ export async function agencyMeetings(db: Queryable, agencyId: string) {
 
 // --- Hub meetings ----------------------------------------------------------------------------------------
 
-export type MeetingRow = Pick<Row<'hub_meetings'>, 'id' | 'reference' | 'title' | 'held_on' | 'referral_days' | 'created_at'>
+export type MeetingRow = Pick<
+  Row<'hub_meetings'>,
+  'id' | 'reference' | 'title' | 'held_on' | 'referral_days' | 'created_at'
+>
 
 export async function listMeetings(db: Queryable): Promise<MeetingRow[]> {
-  return db.selectFrom('hub_meetings').select(['id', 'reference', 'title', 'held_on', 'referral_days', 'created_at']).orderBy('held_on', 'desc').orderBy('created_at', 'desc').limit(100).execute()
+  return db
+    .selectFrom('hub_meetings')
+    .select(['id', 'reference', 'title', 'held_on', 'referral_days', 'created_at'])
+    .orderBy('held_on', 'desc')
+    .orderBy('created_at', 'desc')
+    .limit(100)
+    .execute()
 }
 
 export async function findMeeting(db: Queryable, id: string): Promise<MeetingRow | undefined> {
-  return db.selectFrom('hub_meetings').select(['id', 'reference', 'title', 'held_on', 'referral_days', 'created_at']).where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('hub_meetings')
+    .select(['id', 'reference', 'title', 'held_on', 'referral_days', 'created_at'])
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
-export async function insertMeeting(db: Queryable, row: { id: string; reference: string; title: string; held_on: string; referral_days: number; created_by: string | null }) {
+export async function insertMeeting(
+  db: Queryable,
+  row: {
+    id: string
+    reference: string
+    title: string
+    held_on: string
+    referral_days: number
+    created_by: string | null
+  },
+) {
   await db.insertInto('hub_meetings').values(row).execute()
 }
 
@@ -305,46 +569,114 @@ export async function agendaPlans(db: Queryable, dueBy: string) {
     .execute()
 }
 
-export async function insertItems(db: Queryable, rows: { id: string; meeting_id: string; kind: string; referral_id: string | null; plan_id: string | null; position: number }[]) {
+export async function insertItems(
+  db: Queryable,
+  rows: {
+    id: string
+    meeting_id: string
+    kind: string
+    referral_id: string | null
+    plan_id: string | null
+    position: number
+  }[],
+) {
   if (rows.length > 0) await db.insertInto('hub_meeting_items').values(rows).execute()
 }
 
-export type ItemRow = { id: string; kind: string; position: number; referral_id: string | null; plan_id: string | null; referral_reference: string | null; referral_status: string | null; received_at: Date | null; plan_reference: string | null; plan_person_id: string | null; next_review_on: string | null }
+export type ItemRow = {
+  id: string
+  kind: string
+  position: number
+  referral_id: string | null
+  plan_id: string | null
+  referral_reference: string | null
+  referral_status: string | null
+  received_at: Date | null
+  plan_reference: string | null
+  plan_person_id: string | null
+  next_review_on: string | null
+}
 
 export async function meetingItems(db: Queryable, meetingId: string): Promise<ItemRow[]> {
   return db
     .selectFrom('hub_meeting_items as i')
     .leftJoin('referrals as r', 'r.id', 'i.referral_id')
     .leftJoin('safeguarding_plans as p', 'p.id', 'i.plan_id')
-    .select(['i.id', 'i.kind', 'i.position', 'i.referral_id', 'i.plan_id', 'r.reference as referral_reference', 'r.status as referral_status', 'r.received_at', 'p.reference as plan_reference', 'p.person_id as plan_person_id'])
-    .select(sql<string | null>`(SELECT min(due_on) FROM safeguarding_reviews v WHERE v.plan_id = i.plan_id AND v.held_on IS NULL)`.as('next_review_on'))
+    .select([
+      'i.id',
+      'i.kind',
+      'i.position',
+      'i.referral_id',
+      'i.plan_id',
+      'r.reference as referral_reference',
+      'r.status as referral_status',
+      'r.received_at',
+      'p.reference as plan_reference',
+      'p.person_id as plan_person_id',
+    ])
+    .select(
+      sql<
+        string | null
+      >`(SELECT min(due_on) FROM safeguarding_reviews v WHERE v.plan_id = i.plan_id AND v.held_on IS NULL)`.as(
+        'next_review_on',
+      ),
+    )
     .where('i.meeting_id', '=', meetingId)
     .orderBy('i.position')
     .execute()
 }
 
 export async function findItem(db: Queryable, meetingId: string, itemId: string) {
-  return db.selectFrom('hub_meeting_items').select(['id', 'kind', 'plan_id', 'referral_id']).where('meeting_id', '=', meetingId).where('id', '=', itemId).executeTakeFirst()
+  return db
+    .selectFrom('hub_meeting_items')
+    .select(['id', 'kind', 'plan_id', 'referral_id'])
+    .where('meeting_id', '=', meetingId)
+    .where('id', '=', itemId)
+    .executeTakeFirst()
 }
 
 export async function meetingAttendees(db: Queryable, meetingId: string) {
-  return db.selectFrom('hub_meeting_attendees as a').innerJoin('users as u', 'u.id', 'a.user_id').select(['u.id', 'u.display_name']).where('a.meeting_id', '=', meetingId).orderBy('u.display_name').execute()
+  return db
+    .selectFrom('hub_meeting_attendees as a')
+    .innerJoin('users as u', 'u.id', 'a.user_id')
+    .select(['u.id', 'u.display_name'])
+    .where('a.meeting_id', '=', meetingId)
+    .orderBy('u.display_name')
+    .execute()
 }
 
 export async function meetingAgencies(db: Queryable, meetingId: string) {
-  return db.selectFrom('hub_meeting_agencies as a').innerJoin('agencies as g', 'g.id', 'a.agency_id').select(['g.id', 'g.name']).where('a.meeting_id', '=', meetingId).orderBy('g.name').execute()
+  return db
+    .selectFrom('hub_meeting_agencies as a')
+    .innerJoin('agencies as g', 'g.id', 'a.agency_id')
+    .select(['g.id', 'g.name'])
+    .where('a.meeting_id', '=', meetingId)
+    .orderBy('g.name')
+    .execute()
 }
 
 export async function setAttendance(db: Queryable, meetingId: string, userIds: string[], agencyIds: string[]) {
   await db.deleteFrom('hub_meeting_attendees').where('meeting_id', '=', meetingId).execute()
   await db.deleteFrom('hub_meeting_agencies').where('meeting_id', '=', meetingId).execute()
-  if (userIds.length) await db.insertInto('hub_meeting_attendees').values(userIds.map((user_id) => ({ meeting_id: meetingId, user_id }))).execute()
-  if (agencyIds.length) await db.insertInto('hub_meeting_agencies').values(agencyIds.map((agency_id) => ({ meeting_id: meetingId, agency_id }))).execute()
+  if (userIds.length)
+    await db
+      .insertInto('hub_meeting_attendees')
+      .values(userIds.map((user_id) => ({ meeting_id: meetingId, user_id })))
+      .execute()
+  if (agencyIds.length)
+    await db
+      .insertInto('hub_meeting_agencies')
+      .values(agencyIds.map((agency_id) => ({ meeting_id: meetingId, agency_id })))
+      .execute()
 }
 
 /** Staff who may attend: everyone active who is not a partner user (partners attend as their agency). */
 export async function staffUsers(db: Queryable, ids?: string[]) {
-  let query = db.selectFrom('users').select(['id', 'display_name']).where('disabled_at', 'is', null).where('agency_id', 'is', null)
+  let query = db
+    .selectFrom('users')
+    .select(['id', 'display_name'])
+    .where('disabled_at', 'is', null)
+    .where('agency_id', 'is', null)
   if (ids) {
     if (ids.length === 0) return []
     query = query.where('id', 'in', ids)
@@ -362,21 +694,46 @@ export async function meetingDecisions(db: Queryable, meetingId: string) {
     .execute()
 }
 
-export async function insertDecision(db: Queryable, row: { id: string; meeting_id: string; item_id: string | null; text: string; created_by: string | null }) {
+export async function insertDecision(
+  db: Queryable,
+  row: { id: string; meeting_id: string; item_id: string | null; text: string; created_by: string | null },
+) {
   await db.insertInto('hub_meeting_decisions').values(row).execute()
 }
 
 export async function agencyAttends(db: Queryable, meetingId: string, agencyId: string): Promise<boolean> {
-  return Boolean(await db.selectFrom('hub_meeting_agencies').select('agency_id').where('meeting_id', '=', meetingId).where('agency_id', '=', agencyId).executeTakeFirst())
+  return Boolean(
+    await db
+      .selectFrom('hub_meeting_agencies')
+      .select('agency_id')
+      .where('meeting_id', '=', meetingId)
+      .where('agency_id', '=', agencyId)
+      .executeTakeFirst(),
+  )
 }
 
 /** For a partner's meeting view: the agency's actions that belong to an agenda item, by the item or its plan. */
 export async function agencyItemActions(db: Queryable, meetingId: string, agencyId: string) {
   return db
     .selectFrom('hub_meeting_items as i')
-    .innerJoin('safeguarding_actions as a', (join) => join.on((eb) => eb.or([eb('a.meeting_item_id', '=', eb.ref('i.id')), eb.and([eb('a.plan_id', '=', eb.ref('i.plan_id')), eb('a.status', '=', 'open')])])))
+    .innerJoin('safeguarding_actions as a', (join) =>
+      join.on((eb) =>
+        eb.or([
+          eb('a.meeting_item_id', '=', eb.ref('i.id')),
+          eb.and([eb('a.plan_id', '=', eb.ref('i.plan_id')), eb('a.status', '=', 'open')]),
+        ]),
+      ),
+    )
     .leftJoin('safeguarding_plans as p', 'p.id', 'i.plan_id')
-    .select(['i.id as item_id', 'i.position', 'p.reference as plan_reference', 'a.id', 'a.text', 'a.due_on', 'a.status'])
+    .select([
+      'i.id as item_id',
+      'i.position',
+      'p.reference as plan_reference',
+      'a.id',
+      'a.text',
+      'a.due_on',
+      'a.status',
+    ])
     .where('i.meeting_id', '=', meetingId)
     .where('a.owner_agency_id', '=', agencyId)
     .orderBy('i.position')

@@ -9,11 +9,27 @@ import { treatedAsChild } from '#src/shared/child.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { victimFacetAccess } from '#src/modules/people/index.ts'
 import * as repo from './safeguarding.repository.ts'
-import { checkAction, checkNeed, checkReview, checkRisk, isActionStatus, type ActionInput, type NeedInput, type Owner, type ReviewInput, type RiskInput } from './safeguarding.validation.ts'
+import {
+  checkAction,
+  checkNeed,
+  checkReview,
+  checkRisk,
+  isActionStatus,
+  type ActionInput,
+  type NeedInput,
+  type Owner,
+  type ReviewInput,
+  type RiskInput,
+} from './safeguarding.validation.ts'
 import { REVIEW_LOOKAHEAD_DAYS, type ActionStatus } from './safeguarding.vocabulary.ts'
 import type { FieldErrors } from '#src/platform/http/forms.ts'
 
-export const SafeguardingError = defineDomainError('SafeguardingError', { 'not-found': 404, invalid: 400, protected: 403, 'not-a-victim': 409 })
+export const SafeguardingError = defineDomainError('SafeguardingError', {
+  'not-found': 404,
+  invalid: 400,
+  protected: 403,
+  'not-a-victim': 409,
+})
 
 function refuse(errors: FieldErrors): void {
   const [field] = Object.keys(errors)
@@ -22,7 +38,10 @@ function refuse(errors: FieldErrors): void {
 
 export type ActionChange = { text?: string; owner?: Owner; dueOn?: string; status?: ActionStatus; note?: string | null }
 
-export function createSafeguardingService(db: Db, options: { agendaReferralDays: number } = { agendaReferralDays: 14 }) {
+export function createSafeguardingService(
+  db: Db,
+  options: { agendaReferralDays: number } = { agendaReferralDays: 14 },
+) {
   /**
    * The plan is part of the victim facet, so the victim-facet policy decides: no separate rule that could
    * drift from it. Refusals name whom to ask and nothing else.
@@ -31,7 +50,10 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
     const access = await victimFacetAccess(db, user, personId)
     if (!access.visible || (edit && !access.canSupport)) {
       const who = access.askWho.length ? `Ask ${access.askWho.join(' or ')}.` : 'Ask your supervisor.'
-      throw new SafeguardingError('protected', `This person’s victim information, including their safeguarding plan, is protected. ${who}`)
+      throw new SafeguardingError(
+        'protected',
+        `This person’s victim information, including their safeguarding plan, is protected. ${who}`,
+      )
     }
     return access
   }
@@ -41,9 +63,26 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
     if (found) return found
     // Only someone recorded as a potential victim has a protected victim facet: a plan for anyone else
     // would be open to every colleague, so it waits until they are recorded as one.
-    if (!exists) throw new SafeguardingError('not-a-victim', 'Record this person as a potential victim in a referral or live job before starting a safeguarding plan')
-    const { plan, created } = await repo.insertPlan(trx, { id: uuidv7(), reference: await repo.nextPlanReference(trx, Number(londonDate().slice(0, 4))), person_id: personId, created_by: actor.userId })
-    if (created) await appendAuditEvents(trx, actor, [{ action: 'safeguarding-plan.created', subjectType: 'person', subjectId: personId, details: { planId: plan.id } }])
+    if (!exists)
+      throw new SafeguardingError(
+        'not-a-victim',
+        'Record this person as a potential victim in a referral or live job before starting a safeguarding plan',
+      )
+    const { plan, created } = await repo.insertPlan(trx, {
+      id: uuidv7(),
+      reference: await repo.nextPlanReference(trx, Number(londonDate().slice(0, 4))),
+      person_id: personId,
+      created_by: actor.userId,
+    })
+    if (created)
+      await appendAuditEvents(trx, actor, [
+        {
+          action: 'safeguarding-plan.created',
+          subjectType: 'person',
+          subjectId: personId,
+          details: { planId: plan.id },
+        },
+      ])
     return plan
   }
 
@@ -54,12 +93,26 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
   }
 
   async function checkOwner(trx: Trx, owner: Owner) {
-    if (!(await repo.ownerIsValid(trx, owner))) throw new SafeguardingError('invalid', owner.type === 'user' ? 'Select a team member who works victims’ cases' : 'Select an agency from the partner directory', 'owner')
+    if (!(await repo.ownerIsValid(trx, owner)))
+      throw new SafeguardingError(
+        'invalid',
+        owner.type === 'user'
+          ? 'Select a team member who works victims’ cases'
+          : 'Select an agency from the partner directory',
+        'owner',
+      )
   }
 
   async function audited(trx: Trx, actor: Actor, personId: string, planId: string, details: Record<string, unknown>) {
     await repo.touchPlan(trx, planId)
-    await appendAuditEvents(trx, actor, [{ action: 'safeguarding-plan.updated', subjectType: 'person', subjectId: personId, details: { planId, ...details } }])
+    await appendAuditEvents(trx, actor, [
+      {
+        action: 'safeguarding-plan.updated',
+        subjectType: 'person',
+        subjectId: personId,
+        details: { planId, ...details },
+      },
+    ])
   }
 
   return {
@@ -72,9 +125,26 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       if (!person) throw new SafeguardingError('not-found', 'Person not found')
       return inTransaction(db, async (trx) => {
         const plan = await repo.findPlanByPerson(trx, personId)
-        const [risks, needs, reviews, actions] = plan ? await Promise.all([repo.listRisks(trx, plan.id), repo.listNeeds(trx, plan.id), repo.listReviews(trx, plan.id), repo.listActions(trx, { planId: plan.id })]) : [[], [], [], []]
-        const updates = await repo.listUpdates(trx, actions.map((a) => a.id))
-        await appendAuditEvents(trx, actor, [{ action: 'safeguarding-plan.viewed', subjectType: 'person', subjectId: personId, details: plan ? { planId: plan.id } : { planId: null } }])
+        const [risks, needs, reviews, actions] = plan
+          ? await Promise.all([
+              repo.listRisks(trx, plan.id),
+              repo.listNeeds(trx, plan.id),
+              repo.listReviews(trx, plan.id),
+              repo.listActions(trx, { planId: plan.id }),
+            ])
+          : [[], [], [], []]
+        const updates = await repo.listUpdates(
+          trx,
+          actions.map((a) => a.id),
+        )
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'safeguarding-plan.viewed',
+            subjectType: 'person',
+            subjectId: personId,
+            details: plan ? { planId: plan.id } : { planId: null },
+          },
+        ])
         const child = treatedAsChild(person)
         const today = londonDate()
         return {
@@ -84,7 +154,11 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
           risks,
           needs,
           reviews,
-          actions: actions.map((a) => ({ ...a, overdue: a.status === 'open' && a.due_on < today, updates: updates.filter((u) => u.action_id === a.id) })),
+          actions: actions.map((a) => ({
+            ...a,
+            overdue: a.status === 'open' && a.due_on < today,
+            updates: updates.filter((u) => u.action_id === a.id),
+          })),
           nextReview: reviews.find((r) => r.held_on === null)?.due_on ?? null,
           child,
           childWithoutGuardian: child && !needs.some((n) => n.kind === 'ictg' && n.status === 'met'),
@@ -103,7 +177,14 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       return inTransaction(db, async (trx) => {
         const plan = await ensurePlan(trx, personId, access.exists, actor)
         const id = uuidv7()
-        await repo.insertRisk(trx, { id, plan_id: plan.id, description: input.description.trim(), rating: input.rating, rationale: input.rationale.trim(), created_by: actor.userId })
+        await repo.insertRisk(trx, {
+          id,
+          plan_id: plan.id,
+          description: input.description.trim(),
+          rating: input.rating,
+          rationale: input.rationale.trim(),
+          created_by: actor.userId,
+        })
         await audited(trx, actor, personId, plan.id, { added: 'risk', riskId: id })
         return id
       })
@@ -114,7 +195,14 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       await requireFacet(user, personId, true)
       await inTransaction(db, async (trx) => {
         const plan = await planFor(trx, personId)
-        if (!(await repo.updateRisk(trx, plan.id, riskId, { description: input.description.trim(), rating: input.rating, rationale: input.rationale.trim() }))) throw new SafeguardingError('not-found', 'Risk not found')
+        if (
+          !(await repo.updateRisk(trx, plan.id, riskId, {
+            description: input.description.trim(),
+            rating: input.rating,
+            rationale: input.rationale.trim(),
+          }))
+        )
+          throw new SafeguardingError('not-found', 'Risk not found')
         await audited(trx, actor, personId, plan.id, { changed: 'risk', riskId })
       })
     },
@@ -125,7 +213,14 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       return inTransaction(db, async (trx) => {
         const plan = await ensurePlan(trx, personId, access.exists, actor)
         const id = uuidv7()
-        await repo.insertNeed(trx, { id, plan_id: plan.id, kind: input.kind, detail: input.detail.trim(), status: input.status, created_by: actor.userId })
+        await repo.insertNeed(trx, {
+          id,
+          plan_id: plan.id,
+          kind: input.kind,
+          detail: input.detail.trim(),
+          status: input.status,
+          created_by: actor.userId,
+        })
         await audited(trx, actor, personId, plan.id, { added: 'need', needId: id })
         return id
       })
@@ -136,7 +231,14 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       await requireFacet(user, personId, true)
       await inTransaction(db, async (trx) => {
         const plan = await planFor(trx, personId)
-        if (!(await repo.updateNeed(trx, plan.id, needId, { kind: input.kind, detail: input.detail.trim(), status: input.status }))) throw new SafeguardingError('not-found', 'Need not found')
+        if (
+          !(await repo.updateNeed(trx, plan.id, needId, {
+            kind: input.kind,
+            detail: input.detail.trim(),
+            status: input.status,
+          }))
+        )
+          throw new SafeguardingError('not-found', 'Need not found')
         await audited(trx, actor, personId, plan.id, { changed: 'need', needId })
       })
     },
@@ -147,7 +249,14 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       return inTransaction(db, async (trx) => {
         const plan = await ensurePlan(trx, personId, access.exists, actor)
         const id = uuidv7()
-        await repo.insertReview(trx, { id, plan_id: plan.id, due_on: input.dueOn, held_on: input.heldOn, notes: input.notes.trim(), created_by: actor.userId })
+        await repo.insertReview(trx, {
+          id,
+          plan_id: plan.id,
+          due_on: input.dueOn,
+          held_on: input.heldOn,
+          notes: input.notes.trim(),
+          created_by: actor.userId,
+        })
         await audited(trx, actor, personId, plan.id, { added: 'review', reviewId: id })
         return id
       })
@@ -158,7 +267,14 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       await requireFacet(user, personId, true)
       await inTransaction(db, async (trx) => {
         const plan = await planFor(trx, personId)
-        if (!(await repo.updateReview(trx, plan.id, reviewId, { due_on: input.dueOn, held_on: input.heldOn, notes: input.notes.trim() }))) throw new SafeguardingError('not-found', 'Review not found')
+        if (
+          !(await repo.updateReview(trx, plan.id, reviewId, {
+            due_on: input.dueOn,
+            held_on: input.heldOn,
+            notes: input.notes.trim(),
+          }))
+        )
+          throw new SafeguardingError('not-found', 'Review not found')
         await audited(trx, actor, personId, plan.id, { changed: 'review', reviewId })
       })
     },
@@ -170,7 +286,16 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
         await checkOwner(trx, input.owner)
         const plan = await ensurePlan(trx, personId, access.exists, actor)
         const id = uuidv7()
-        await repo.insertAction(trx, { id, plan_id: plan.id, meeting_id: null, meeting_item_id: null, text: input.text.trim(), owner: input.owner, due_on: input.dueOn, created_by: actor.userId })
+        await repo.insertAction(trx, {
+          id,
+          plan_id: plan.id,
+          meeting_id: null,
+          meeting_item_id: null,
+          text: input.text.trim(),
+          owner: input.owner,
+          due_on: input.dueOn,
+          created_by: actor.userId,
+        })
         await audited(trx, actor, personId, plan.id, { added: 'action', actionId: id })
         return id
       })
@@ -192,21 +317,56 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       const editsDetails = change.text !== undefined || change.owner !== undefined || change.dueOn !== undefined
       if (action.person_id) {
         if (!isOwner || editsDetails) await requireFacet(user, action.person_id, true)
-      } else if (!isOwner && !can(user, 'safeguarding-meeting:manage')) throw new SafeguardingError('not-found', 'Action not found')
+      } else if (!isOwner && !can(user, 'safeguarding-meeting:manage'))
+        throw new SafeguardingError('not-found', 'Action not found')
       if (change.text !== undefined || change.dueOn !== undefined || change.owner !== undefined) {
-        refuse(checkAction({ text: change.text ?? action.text, owner: change.owner ?? { type: 'user', id: action.owner_user_id ?? '' }, dueOn: change.dueOn ?? action.due_on }))
+        refuse(
+          checkAction({
+            text: change.text ?? action.text,
+            owner: change.owner ?? { type: 'user', id: action.owner_user_id ?? '' },
+            dueOn: change.dueOn ?? action.due_on,
+          }),
+        )
       }
-      if (change.status !== undefined && !isActionStatus(change.status)) throw new SafeguardingError('invalid', 'Select open, done or cancelled', 'status')
+      if (change.status !== undefined && !isActionStatus(change.status))
+        throw new SafeguardingError('invalid', 'Select open, done or cancelled', 'status')
       const note = change.note?.trim() ?? ''
       if (note.length > 2000) throw new SafeguardingError('invalid', 'Update must be 2,000 characters or fewer', 'note')
-      if (change.status === 'cancelled' && action.status !== 'cancelled' && !note) throw new SafeguardingError('invalid', 'Say why the action is cancelled', 'note')
+      if (change.status === 'cancelled' && action.status !== 'cancelled' && !note)
+        throw new SafeguardingError('invalid', 'Say why the action is cancelled', 'note')
       await inTransaction(db, async (trx) => {
         if (change.owner) await checkOwner(trx, change.owner)
         const statusChanged = change.status !== undefined && change.status !== action.status
-        await repo.updateAction(trx, actionId, { text: change.text?.trim(), owner: change.owner, due_on: change.dueOn, ...(statusChanged ? { status: change.status, closed_by: actor.userId } : {}) })
-        if (note || statusChanged) await repo.insertActionUpdate(trx, { id: uuidv7(), action_id: actionId, note: note || `Marked ${change.status}`, status: statusChanged ? change.status! : null, by_user_id: actor.userId, by_agency_id: null })
-        const details = { actionId, ...(statusChanged ? { status: change.status } : {}), fields: Object.entries(change).filter(([k, v]) => v !== undefined && k !== 'note').map(([k]) => k) }
-        await appendAuditEvents(trx, actor, [{ action: 'safeguarding-action.updated', subjectType: action.person_id ? 'person' : 'hub-meeting', subjectId: action.person_id ?? action.meeting_id, details }])
+        await repo.updateAction(trx, actionId, {
+          text: change.text?.trim(),
+          owner: change.owner,
+          due_on: change.dueOn,
+          ...(statusChanged ? { status: change.status, closed_by: actor.userId } : {}),
+        })
+        if (note || statusChanged)
+          await repo.insertActionUpdate(trx, {
+            id: uuidv7(),
+            action_id: actionId,
+            note: note || `Marked ${change.status}`,
+            status: statusChanged ? change.status! : null,
+            by_user_id: actor.userId,
+            by_agency_id: null,
+          })
+        const details = {
+          actionId,
+          ...(statusChanged ? { status: change.status } : {}),
+          fields: Object.entries(change)
+            .filter(([k, v]) => v !== undefined && k !== 'note')
+            .map(([k]) => k),
+        }
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'safeguarding-action.updated',
+            subjectType: action.person_id ? 'person' : 'hub-meeting',
+            subjectId: action.person_id ?? action.meeting_id,
+            details,
+          },
+        ])
         if (action.plan_id) await repo.touchPlan(trx, action.plan_id)
       })
     },
@@ -224,7 +384,17 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
      */
     async reviewsDue(user: CurrentUser, everyone: boolean, days: number, actor: Actor) {
       const rows = await repo.reviewsDue(db, everyone ? null : user.id, addCalendarDays(londonDate(), days))
-      if (rows.length) await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'work.viewed', subjectType: 'user', subjectId: user.id, details: { reviewsDue: rows.map((r) => r.review_id) } }]))
+      if (rows.length)
+        await inTransaction(db, (trx) =>
+          appendAuditEvents(trx, actor, [
+            {
+              action: 'work.viewed',
+              subjectType: 'user',
+              subjectId: user.id,
+              details: { reviewsDue: rows.map((r) => r.review_id) },
+            },
+          ]),
+        )
       return rows
     },
 
@@ -236,10 +406,28 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       if (!agencyId) return { actions: [], meetings: [] }
       return inTransaction(db, async (trx) => {
         const actions = await repo.agencyActions(trx, agencyId)
-        const updates = await repo.listUpdates(trx, actions.map((a) => a.id), agencyId)
-        await appendAuditEvents(trx, actor, [{ action: 'safeguarding-action.listed', subjectType: 'agency', subjectId: agencyId, details: { actionIds: actions.map((a) => a.id) } }])
+        const updates = await repo.listUpdates(
+          trx,
+          actions.map((a) => a.id),
+          agencyId,
+        )
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'safeguarding-action.listed',
+            subjectType: 'agency',
+            subjectId: agencyId,
+            details: { actionIds: actions.map((a) => a.id) },
+          },
+        ])
         const today = londonDate()
-        return { actions: actions.map((a) => ({ ...a, overdue: a.status === 'open' && a.due_on < today, updates: updates.filter((u) => u.action_id === a.id) })), meetings: await repo.agencyMeetings(trx, agencyId) }
+        return {
+          actions: actions.map((a) => ({
+            ...a,
+            overdue: a.status === 'open' && a.due_on < today,
+            updates: updates.filter((u) => u.action_id === a.id),
+          })),
+          meetings: await repo.agencyMeetings(trx, agencyId),
+        }
       })
     },
 
@@ -253,12 +441,28 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       if (!agencyId || !action) throw new SafeguardingError('not-found', 'Action not found')
       const note = input.note.trim()
       if (note.length > 2000) throw new SafeguardingError('invalid', 'Update must be 2,000 characters or fewer', 'note')
-      if (!input.done && !note) throw new SafeguardingError('invalid', 'Enter an update, or mark the action as done', 'note')
-      if (input.done && action.status !== 'open') throw new SafeguardingError('invalid', 'This action is already closed', 'note')
+      if (!input.done && !note)
+        throw new SafeguardingError('invalid', 'Enter an update, or mark the action as done', 'note')
+      if (input.done && action.status !== 'open')
+        throw new SafeguardingError('invalid', 'This action is already closed', 'note')
       await inTransaction(db, async (trx) => {
         if (input.done) await repo.updateAction(trx, actionId, { status: 'done', closed_by: actor.userId })
-        await repo.insertActionUpdate(trx, { id: uuidv7(), action_id: actionId, note: note || 'Marked done', status: input.done ? 'done' : null, by_user_id: actor.userId, by_agency_id: agencyId })
-        await appendAuditEvents(trx, actor, [{ action: 'safeguarding-action.updated', subjectType: 'agency', subjectId: agencyId, details: { actionId, ...(input.done ? { status: 'done' } : {}), byPartner: true } }])
+        await repo.insertActionUpdate(trx, {
+          id: uuidv7(),
+          action_id: actionId,
+          note: note || 'Marked done',
+          status: input.done ? 'done' : null,
+          by_user_id: actor.userId,
+          by_agency_id: agencyId,
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'safeguarding-action.updated',
+            subjectType: 'agency',
+            subjectId: agencyId,
+            details: { actionId, ...(input.done ? { status: 'done' } : {}), byPartner: true },
+          },
+        ])
       })
     },
 
@@ -270,24 +474,63 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
      * Creates a meeting with its agenda: referrals received in the last N days that are still new or in
      * triage or screening, and plans with a review due by a week after the meeting (or overdue).
      */
-    async createMeeting(input: { title: string; heldOn: string; referralDays: number | null }, actor: Actor): Promise<string> {
+    async createMeeting(
+      input: { title: string; heldOn: string; referralDays: number | null },
+      actor: Actor,
+    ): Promise<string> {
       const title = input.title.trim()
       if (!title) throw new SafeguardingError('invalid', 'Enter a title for the meeting', 'title')
       if (title.length > 200) throw new SafeguardingError('invalid', 'Title must be 200 characters or fewer', 'title')
       const days = input.referralDays ?? options.agendaReferralDays
-      if (!Number.isInteger(days) || days < 1 || days > 365) throw new SafeguardingError('invalid', 'Days of new referrals must be a whole number from 1 to 365', 'referralDays')
+      if (!Number.isInteger(days) || days < 1 || days > 365)
+        throw new SafeguardingError(
+          'invalid',
+          'Days of new referrals must be a whole number from 1 to 365',
+          'referralDays',
+        )
       return inTransaction(db, async (trx) => {
         const id = uuidv7()
-        await repo.insertMeeting(trx, { id, reference: await repo.nextMeetingReference(trx, Number(input.heldOn.slice(0, 4))), title, held_on: input.heldOn, referral_days: days, created_by: actor.userId })
+        await repo.insertMeeting(trx, {
+          id,
+          reference: await repo.nextMeetingReference(trx, Number(input.heldOn.slice(0, 4))),
+          title,
+          held_on: input.heldOn,
+          referral_days: days,
+          created_by: actor.userId,
+        })
         const until = londonToInstant(addCalendarDays(input.heldOn, 1))
         const since = londonToInstant(addCalendarDays(input.heldOn, -days))
-        const [referrals, plans] = await Promise.all([repo.agendaReferrals(trx, since, until), repo.agendaPlans(trx, addCalendarDays(input.heldOn, REVIEW_LOOKAHEAD_DAYS))])
+        const [referrals, plans] = await Promise.all([
+          repo.agendaReferrals(trx, since, until),
+          repo.agendaPlans(trx, addCalendarDays(input.heldOn, REVIEW_LOOKAHEAD_DAYS)),
+        ])
         let position = 0
         await repo.insertItems(trx, [
-          ...plans.map((p) => ({ id: uuidv7(), meeting_id: id, kind: 'plan-review', referral_id: null, plan_id: p.id, position: position++ })),
-          ...referrals.map((r) => ({ id: uuidv7(), meeting_id: id, kind: 'new-referral', referral_id: r.id, plan_id: null, position: position++ })),
+          ...plans.map((p) => ({
+            id: uuidv7(),
+            meeting_id: id,
+            kind: 'plan-review',
+            referral_id: null,
+            plan_id: p.id,
+            position: position++,
+          })),
+          ...referrals.map((r) => ({
+            id: uuidv7(),
+            meeting_id: id,
+            kind: 'new-referral',
+            referral_id: r.id,
+            plan_id: null,
+            position: position++,
+          })),
         ])
-        await appendAuditEvents(trx, actor, [{ action: 'hub-meeting.created', subjectType: 'hub-meeting', subjectId: id, details: { items: position, referralDays: days } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'hub-meeting.created',
+            subjectType: 'hub-meeting',
+            subjectId: id,
+            details: { items: position, referralDays: days },
+          },
+        ])
         return id
       })
     },
@@ -296,8 +539,17 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       const meeting = await repo.findMeeting(db, id)
       if (!meeting) throw new SafeguardingError('not-found', 'Meeting not found')
       return inTransaction(db, async (trx) => {
-        const [items, attendees, agencies, decisions, actions] = await Promise.all([repo.meetingItems(trx, id), repo.meetingAttendees(trx, id), repo.meetingAgencies(trx, id), repo.meetingDecisions(trx, id), repo.listActions(trx, { meetingId: id })])
-        if (actor) await appendAuditEvents(trx, actor, [{ action: 'hub-meeting.viewed', subjectType: 'hub-meeting', subjectId: id }])
+        const [items, attendees, agencies, decisions, actions] = await Promise.all([
+          repo.meetingItems(trx, id),
+          repo.meetingAttendees(trx, id),
+          repo.meetingAgencies(trx, id),
+          repo.meetingDecisions(trx, id),
+          repo.listActions(trx, { meetingId: id }),
+        ])
+        if (actor)
+          await appendAuditEvents(trx, actor, [
+            { action: 'hub-meeting.viewed', subjectType: 'hub-meeting', subjectId: id },
+          ])
         return { meeting, items, attendees, agencies, decisions, actions }
       })
     },
@@ -310,23 +562,47 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
       const agencyIds = [...new Set(input.agencyIds)]
       await inTransaction(db, async (trx) => {
         const [users, agencies] = await Promise.all([repo.staffUsers(trx, userIds), repo.activeAgencies(trx)])
-        if (users.length !== userIds.length) throw new SafeguardingError('invalid', 'Select attendees from the list', 'userIds')
-        if (agencyIds.some((a) => !agencies.some((g) => g.id === a))) throw new SafeguardingError('invalid', 'Select agencies from the list', 'agencyIds')
+        if (users.length !== userIds.length)
+          throw new SafeguardingError('invalid', 'Select attendees from the list', 'userIds')
+        if (agencyIds.some((a) => !agencies.some((g) => g.id === a)))
+          throw new SafeguardingError('invalid', 'Select agencies from the list', 'agencyIds')
         await repo.setAttendance(trx, id, userIds, agencyIds)
-        await appendAuditEvents(trx, actor, [{ action: 'hub-meeting.updated', subjectType: 'hub-meeting', subjectId: id, details: { attendees: userIds, agencies: agencyIds } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'hub-meeting.updated',
+            subjectType: 'hub-meeting',
+            subjectId: id,
+            details: { attendees: userIds, agencies: agencyIds },
+          },
+        ])
       })
     },
 
     async addDecision(id: string, input: { itemId: string | null; text: string }, actor: Actor) {
       const text = input.text.trim()
       if (!text) throw new SafeguardingError('invalid', 'Enter the decision', 'decision')
-      if (text.length > 2000) throw new SafeguardingError('invalid', 'Decision must be 2,000 characters or fewer', 'decision')
+      if (text.length > 2000)
+        throw new SafeguardingError('invalid', 'Decision must be 2,000 characters or fewer', 'decision')
       await inTransaction(db, async (trx) => {
         if (!(await repo.findMeeting(trx, id))) throw new SafeguardingError('not-found', 'Meeting not found')
-        if (input.itemId && !(await repo.findItem(trx, id, input.itemId))) throw new SafeguardingError('invalid', 'Select an agenda item from the list', 'decisionItem')
+        if (input.itemId && !(await repo.findItem(trx, id, input.itemId)))
+          throw new SafeguardingError('invalid', 'Select an agenda item from the list', 'decisionItem')
         const decisionId = uuidv7()
-        await repo.insertDecision(trx, { id: decisionId, meeting_id: id, item_id: input.itemId, text, created_by: actor.userId })
-        await appendAuditEvents(trx, actor, [{ action: 'hub-meeting.updated', subjectType: 'hub-meeting', subjectId: id, details: { decisionId, itemId: input.itemId } }])
+        await repo.insertDecision(trx, {
+          id: decisionId,
+          meeting_id: id,
+          item_id: input.itemId,
+          text,
+          created_by: actor.userId,
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'hub-meeting.updated',
+            subjectType: 'hub-meeting',
+            subjectId: id,
+            details: { decisionId, itemId: input.itemId },
+          },
+        ])
       })
     },
 
@@ -335,24 +611,49 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
      * owner. Adding to a plan here reveals nothing of it, so it needs no victim-facet access; it is audited
      * against the person like any plan change.
      */
-    async addMeetingAction(id: string, input: { itemId: string | null; text: string; owner: Owner | null; dueOn: string | null }, actor: Actor): Promise<string> {
+    async addMeetingAction(
+      id: string,
+      input: { itemId: string | null; text: string; owner: Owner | null; dueOn: string | null },
+      actor: Actor,
+    ): Promise<string> {
       refuse(checkAction(input))
       return inTransaction(db, async (trx) => {
         if (!(await repo.findMeeting(trx, id))) throw new SafeguardingError('not-found', 'Meeting not found')
         const item = input.itemId ? await repo.findItem(trx, id, input.itemId) : null
-        if (input.itemId && !item) throw new SafeguardingError('invalid', 'Select an agenda item from the list', 'actionItem')
+        if (input.itemId && !item)
+          throw new SafeguardingError('invalid', 'Select an agenda item from the list', 'actionItem')
         await checkOwner(trx, input.owner!)
         const actionId = uuidv7()
         const plan = item?.plan_id ? await repo.findPlan(trx, item.plan_id) : undefined
-        await repo.insertAction(trx, { id: actionId, plan_id: plan?.id ?? null, meeting_id: id, meeting_item_id: item?.id ?? null, text: input.text.trim(), owner: input.owner!, due_on: input.dueOn!, created_by: actor.userId })
-        await appendAuditEvents(trx, actor, [{ action: 'hub-meeting.updated', subjectType: 'hub-meeting', subjectId: id, details: { actionId, itemId: item?.id ?? null } }])
+        await repo.insertAction(trx, {
+          id: actionId,
+          plan_id: plan?.id ?? null,
+          meeting_id: id,
+          meeting_item_id: item?.id ?? null,
+          text: input.text.trim(),
+          owner: input.owner!,
+          due_on: input.dueOn!,
+          created_by: actor.userId,
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'hub-meeting.updated',
+            subjectType: 'hub-meeting',
+            subjectId: id,
+            details: { actionId, itemId: item?.id ?? null },
+          },
+        ])
         if (plan) await audited(trx, actor, plan.person_id, plan.id, { added: 'action', actionId, meetingId: id })
         return actionId
       })
     },
 
     async recordMinutesDownload(id: string, actor: Actor) {
-      await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'hub-meeting.minutes-downloaded', subjectType: 'hub-meeting', subjectId: id }]))
+      await inTransaction(db, (trx) =>
+        appendAuditEvents(trx, actor, [
+          { action: 'hub-meeting.minutes-downloaded', subjectType: 'hub-meeting', subjectId: id },
+        ]),
+      )
     },
 
     /**
@@ -362,17 +663,40 @@ export function createSafeguardingService(db: Db, options: { agendaReferralDays:
     async partnerMeeting(id: string, user: CurrentUser, actor: Actor) {
       const agencyId = await repo.userAgency(db, user.id)
       const meeting = agencyId ? await repo.findMeeting(db, id) : undefined
-      if (!agencyId || !meeting || !(await repo.agencyAttends(db, id, agencyId))) throw new SafeguardingError('not-found', 'Meeting not found')
+      if (!agencyId || !meeting || !(await repo.agencyAttends(db, id, agencyId)))
+        throw new SafeguardingError('not-found', 'Meeting not found')
       return inTransaction(db, async (trx) => {
         const rows = await repo.agencyItemActions(trx, id, agencyId)
-        const items = new Map<string, { position: number; planReference: string | null; actions: { id: string; text: string; due_on: string; status: string }[] }>()
+        const items = new Map<
+          string,
+          {
+            position: number
+            planReference: string | null
+            actions: { id: string; text: string; due_on: string; status: string }[]
+          }
+        >()
         for (const r of rows) {
-          const item = items.get(r.item_id) ?? { position: r.position + 1, planReference: r.plan_reference, actions: [] }
-          if (!item.actions.some((a) => a.id === r.id)) item.actions.push({ id: r.id, text: r.text, due_on: r.due_on, status: r.status })
+          const item = items.get(r.item_id) ?? {
+            position: r.position + 1,
+            planReference: r.plan_reference,
+            actions: [],
+          }
+          if (!item.actions.some((a) => a.id === r.id))
+            item.actions.push({ id: r.id, text: r.text, due_on: r.due_on, status: r.status })
           items.set(r.item_id, item)
         }
-        await appendAuditEvents(trx, actor, [{ action: 'hub-meeting.viewed', subjectType: 'hub-meeting', subjectId: id, details: { agencyId, actionIds: rows.map((r) => r.id) } }])
-        return { meeting: { reference: meeting.reference, title: meeting.title, held_on: meeting.held_on }, items: [...items.values()] }
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'hub-meeting.viewed',
+            subjectType: 'hub-meeting',
+            subjectId: id,
+            details: { agencyId, actionIds: rows.map((r) => r.id) },
+          },
+        ])
+        return {
+          meeting: { reference: meeting.reference, title: meeting.title, held_on: meeting.held_on },
+          items: [...items.values()],
+        }
       })
     },
   }

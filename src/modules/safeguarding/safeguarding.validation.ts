@@ -1,5 +1,14 @@
 import type { FieldErrors } from '#src/platform/http/forms.ts'
-import { ACTION_STATUSES, NEED_KINDS, NEED_STATUSES, RISK_RATINGS, type ActionStatus, type NeedKind, type NeedStatus, type RiskRating } from './safeguarding.vocabulary.ts'
+import {
+  ACTION_STATUSES,
+  NEED_KINDS,
+  NEED_STATUSES,
+  RISK_RATINGS,
+  type ActionStatus,
+  type NeedKind,
+  type NeedStatus,
+  type RiskRating,
+} from './safeguarding.vocabulary.ts'
 
 /**
  * The rules for what a plan item may hold, in one place: the service refuses with the first problem, and the
@@ -16,7 +25,9 @@ const ISO = /^\d{4}-\d{2}-\d{2}$/
 
 function text(errors: FieldErrors, field: string, value: string, label: string, max: number, required: boolean) {
   if (required && value.trim() === '') errors[field] = `Enter ${label}`
-  else if (value.length > max) errors[field] = `${label.charAt(0).toUpperCase()}${label.slice(1)} must be ${max.toLocaleString('en-GB')} characters or fewer`
+  else if (value.length > max)
+    errors[field] =
+      `${label.charAt(0).toUpperCase()}${label.slice(1)} must be ${max.toLocaleString('en-GB')} characters or fewer`
 }
 
 export function checkRisk(input: { description: string; rating: string; rationale: string }): FieldErrors {

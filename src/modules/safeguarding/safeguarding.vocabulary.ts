@@ -28,4 +28,9 @@ export const AGENDA_KINDS = { 'new-referral': 'New referral', 'plan-review': 'Pl
 export const REVIEW_LOOKAHEAD_DAYS = 7
 
 export const items = <T extends Record<string, string>>(vocab: T, selected?: unknown) =>
-  Object.entries(vocab).map(([value, text]) => ({ value, text, selected: value === selected, checked: value === selected }))
+  Object.entries(vocab).map(([value, text]) => ({
+    value,
+    text,
+    selected: value === selected,
+    checked: value === selected,
+  }))

@@ -54,7 +54,10 @@ export const INDICATOR_GROUPS: readonly IndicatorGroup[] = [
       { id: 'hot-bunking', text: 'Shift workers sharing beds (“hot bunking”)' },
       { id: 'barred-windows', text: 'Blacked-out or barred windows' },
       { id: 'many-visitors', text: 'Many people coming and going, or many new residents suddenly' },
-      { id: 'linked-location', text: 'A place linked to exploitation (car wash, nail bar, brothel, cannabis grow, factory, farm, construction site)' },
+      {
+        id: 'linked-location',
+        text: 'A place linked to exploitation (car wash, nail bar, brothel, cannabis grow, factory, farm, construction site)',
+      },
     ],
   },
   {

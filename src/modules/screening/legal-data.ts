@@ -33,7 +33,14 @@ export type Schedule4Offence = z.infer<typeof Schedule4File>['offences'][number]
 export const Schedule4AliasesFile = z.object({
   about: z.string(),
   statutes: z.array(z.object({ act: z.string(), aliases: z.array(z.string().min(2)) })),
-  offences: z.array(z.object({ act: z.string(), section: z.string().nullable(), name: z.string().optional(), aliases: z.array(z.string().min(2)).min(1) })),
+  offences: z.array(
+    z.object({
+      act: z.string(),
+      section: z.string().nullable(),
+      name: z.string().optional(),
+      aliases: z.array(z.string().min(2)).min(1),
+    }),
+  ),
 })
 export type Schedule4Aliases = z.infer<typeof Schedule4AliasesFile>
 export type Schedule4 = { asOf: string; source: string; offences: Schedule4Offence[]; aliases: Schedule4Aliases }
@@ -51,7 +58,9 @@ const BankHolidaysFile = z.object({
  */
 const ScreeningConfigFile = z
   .object({
-    recoveryPeriodDays: z.object({ England: z.int().min(0), Wales: z.int().min(0), Scotland: z.int().min(0), NI: z.int().min(0) }).partial(),
+    recoveryPeriodDays: z
+      .object({ England: z.int().min(0), Wales: z.int().min(0), Scotland: z.int().min(0), NI: z.int().min(0) })
+      .partial(),
     dutyToNotifyAuthorities: z.array(z.enum(Object.keys(ENCOUNTERED_BY) as [keyof typeof ENCOUNTERED_BY])),
     dutyToNotifyNations: z.array(z.enum(LOCATIONS)),
     moveOn: z.object({ afterPositiveDays: z.int().min(0), afterNegativeWorkingDays: z.int().min(0) }).partial(),
@@ -83,7 +92,9 @@ export function loadSchedule4(
   return { asOf: parsed.as_of, source: parsed.source, offences: parsed.offences, aliases }
 }
 
-export function loadBankHolidays(file = process.env.LANTERN_BANK_HOLIDAYS_FILE ?? DEFAULT_BANK_HOLIDAYS_FILE): BankHolidays {
+export function loadBankHolidays(
+  file = process.env.LANTERN_BANK_HOLIDAYS_FILE ?? DEFAULT_BANK_HOLIDAYS_FILE,
+): BankHolidays {
   const parsed = BankHolidaysFile.parse(JSON.parse(readFileSync(file, 'utf8')))
   const dates = parsed.events.map((e) => e.date).sort()
   const [from, to] = parsed.coverage.split(' to ')

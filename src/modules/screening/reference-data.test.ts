@@ -27,7 +27,10 @@ describe('screening configuration', () => {
     const { tmpdir } = await import('node:os')
     const { loadScreeningConfig } = await import('./legal-data.ts')
     const file = join(mkdtempSync(join(tmpdir(), 'lantern-screening-')), 'screening.json')
-    writeFileSync(file, JSON.stringify({ dutyToNotifyNations: ['England', 'Wales', 'Scotland'], recoveryPeriodDays: { England: 45 } }))
+    writeFileSync(
+      file,
+      JSON.stringify({ dutyToNotifyNations: ['England', 'Wales', 'Scotland'], recoveryPeriodDays: { England: 45 } }),
+    )
     const config = loadScreeningConfig(file)
     expect(config.dutyToNotifyNations).toEqual(['England', 'Wales', 'Scotland'])
     expect(config.recoveryPeriodDays).toEqual({ England: 45, Wales: 30, Scotland: 90, NI: 45 })

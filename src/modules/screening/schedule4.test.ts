@@ -3,29 +3,44 @@ import { loadSchedule4 } from './legal-data.ts'
 import { identifyOffences, matchSchedule4, normaliseOffenceText, scheduleEntriesFor } from './schedule4.ts'
 
 const schedule = loadSchedule4()
-const expectedStatus = (o: { status: string; qualifier?: string }) => (o.status === 'confirmed' && !o.qualifier ? 'listed' : 'possibly')
-const citationOf = (o: { act: string; section: string | null }) => `${o.act} ${o.section!.startsWith('Part') ? o.section : `s${o.section}`}`
+const expectedStatus = (o: { status: string; qualifier?: string }) =>
+  o.status === 'confirmed' && !o.qualifier ? 'listed' : 'possibly'
+const citationOf = (o: { act: string; section: string | null }) =>
+  `${o.act} ${o.section!.startsWith('Part') ? o.section : `s${o.section}`}`
 
 describe('Schedule 4: every entry is found by its own legal identity', () => {
   const withSection = schedule.offences.filter((o) => o.section !== null)
-  it.each(withSection.map((o) => [`${o.act} s${o.section} (${o.name})`, o] as const))('%s, cited by statute and section', (_label, entry) => {
-    const finding = matchSchedule4(citationOf(entry), schedule)
-    expect(finding.matches).toContainEqual(expect.objectContaining({ act: entry.act, section: entry.section, name: entry.name }))
-    expect(finding.identified[0]).toMatchObject({ act: entry.act, how: 'citation' })
-    // Another entry of the same section with a qualifier (Criminal Damage Act s1 and s1(2)) may make it only "possibly".
-    const all = scheduleEntriesFor({ act: entry.act, section: finding.identified[0].section }, schedule)
-    expect(finding.status).toBe(all.some((e) => expectedStatus(e) === 'listed') ? 'listed' : 'possibly')
-  })
+  it.each(withSection.map((o) => [`${o.act} s${o.section} (${o.name})`, o] as const))(
+    '%s, cited by statute and section',
+    (_label, entry) => {
+      const finding = matchSchedule4(citationOf(entry), schedule)
+      expect(finding.matches).toContainEqual(
+        expect.objectContaining({ act: entry.act, section: entry.section, name: entry.name }),
+      )
+      expect(finding.identified[0]).toMatchObject({ act: entry.act, how: 'citation' })
+      // Another entry of the same section with a qualifier (Criminal Damage Act s1 and s1(2)) may make it only "possibly".
+      const all = scheduleEntriesFor({ act: entry.act, section: finding.identified[0].section }, schedule)
+      expect(finding.status).toBe(all.some((e) => expectedStatus(e) === 'listed') ? 'listed' : 'possibly')
+    },
+  )
 
-  it.each(schedule.offences.map((o) => [`${o.name} (${o.act}${o.section ? ` s${o.section}` : ''})`, o] as const))('%s, named in full', (_label, entry) => {
-    const finding = matchSchedule4(entry.name, schedule)
-    expect(finding.matches).toContainEqual(expect.objectContaining({ act: entry.act, section: entry.section, name: entry.name }))
-    expect(finding.status).not.toBe('not-found')
-  })
+  it.each(schedule.offences.map((o) => [`${o.name} (${o.act}${o.section ? ` s${o.section}` : ''})`, o] as const))(
+    '%s, named in full',
+    (_label, entry) => {
+      const finding = matchSchedule4(entry.name, schedule)
+      expect(finding.matches).toContainEqual(
+        expect.objectContaining({ act: entry.act, section: entry.section, name: entry.name }),
+      )
+      expect(finding.status).not.toBe('not-found')
+    },
+  )
 
   it('never matches an entry of another statute that shares a section number', () => {
     // Road Traffic Act 1988 s1 (causing death by dangerous driving) is listed; Theft Act 1968 s1 (theft) is not.
-    expect(matchSchedule4('Theft Act 1968 s1', schedule)).toMatchObject({ status: 'not-found', identified: [{ act: 'Theft Act 1968', section: '1', schedule4: 'not-listed' }] })
+    expect(matchSchedule4('Theft Act 1968 s1', schedule)).toMatchObject({
+      status: 'not-found',
+      identified: [{ act: 'Theft Act 1968', section: '1', schedule4: 'not-listed' }],
+    })
     expect(matchSchedule4('s4 Misuse of Drugs Act 1971', schedule).status).toBe('not-found')
     expect(matchSchedule4('OAPA 1861 s47', schedule).status).toBe('not-found')
     expect(matchSchedule4('section 18 of the Offences Against the Person Act 1861', schedule).status).toBe('listed')
@@ -100,7 +115,8 @@ describe('Schedule 4: common County Lines, sexual exploitation and labour offenc
     if (identifiedAs) expect(cited).toContain(identifiedAs)
     else expect(finding.identified).toEqual([])
     // The Road Traffic Act entry must never appear for a drugs offence.
-    if (!/road traffic|driving/i.test(description)) expect(finding.matches.map((m) => m.act)).not.toContain('Road Traffic Act 1988')
+    if (!/road traffic|driving/i.test(description))
+      expect(finding.matches.map((m) => m.act)).not.toContain('Road Traffic Act 1988')
   })
 
   it('says what it identified, and that the list it holds is incomplete, when an offence is not in Schedule 4', () => {
@@ -108,7 +124,9 @@ describe('Schedule 4: common County Lines, sexual exploitation and labour offenc
     expect(finding.message).toContain('Misuse of Drugs Act 1971 s5(3)')
     expect(finding.message).toContain('Verify against the current schedule')
     expect(finding.message).not.toContain('Road Traffic')
-    expect(matchSchedule4('something unheard of', schedule).message).toContain('could not identify the statute and section')
+    expect(matchSchedule4('something unheard of', schedule).message).toContain(
+      'could not identify the statute and section',
+    )
   })
 
   it('reports each offence when a description names more than one', () => {
@@ -128,13 +146,30 @@ describe('Schedule 4 aliases data', () => {
   })
 
   it('never uses a single loose word that names no offence', () => {
-    const loose = new Set(['drugs', 'drug', 'supply', 'possession', 'intent', 'class', 'or', 'and', 'harm', 'death', 'driving', 'facilitation', 'soliciting'])
-    for (const offence of schedule.aliases.offences) for (const alias of offence.aliases) expect(loose.has(normaliseOffenceText(alias)), alias).toBe(false)
+    const loose = new Set([
+      'drugs',
+      'drug',
+      'supply',
+      'possession',
+      'intent',
+      'class',
+      'or',
+      'and',
+      'harm',
+      'death',
+      'driving',
+      'facilitation',
+      'soliciting',
+    ])
+    for (const offence of schedule.aliases.offences)
+      for (const alias of offence.aliases) expect(loose.has(normaliseOffenceText(alias)), alias).toBe(false)
   })
 
   it('identifies a citation with the statute written in full, abbreviated, or after the section', () => {
     for (const text of ['Theft Act 1968 s8', 's.8 Theft Act 1968', 'section 8 of the Theft Act 1968', 'TA 1968 s8']) {
-      expect(identifyOffences(text, schedule), text).toEqual([expect.objectContaining({ act: 'Theft Act 1968', section: '8', how: 'citation' })])
+      expect(identifyOffences(text, schedule), text).toEqual([
+        expect.objectContaining({ act: 'Theft Act 1968', section: '8', how: 'citation' }),
+      ])
     }
   })
 })

@@ -73,9 +73,16 @@ function sameSection(a: string, b: string): boolean {
 }
 
 /** The Schedule 4 entries with this legal identity. Common-law offences (no section) are identified by name. */
-export function scheduleEntriesFor(identity: { act: string; section: string | null; name?: string }, schedule: Schedule4): Schedule4Offence[] {
-  return schedule.offences.filter((o) =>
-    o.act === identity.act && (identity.section === null ? o.section === null && o.name === identity.name : o.section !== null && sameSection(o.section, identity.section)),
+export function scheduleEntriesFor(
+  identity: { act: string; section: string | null; name?: string },
+  schedule: Schedule4,
+): Schedule4Offence[] {
+  return schedule.offences.filter(
+    (o) =>
+      o.act === identity.act &&
+      (identity.section === null
+        ? o.section === null && o.name === identity.name
+        : o.section !== null && sameSection(o.section, identity.section)),
   )
 }
 
@@ -87,10 +94,15 @@ function vocabulary(schedule: Schedule4) {
   const cached = phraseCache.get(schedule)
   if (cached) return cached
   const phrases: Phrase[] = []
-  for (const o of schedule.offences) phrases.push({ phrase: normaliseOffenceText(o.name), identity: { act: o.act, section: o.section, name: o.name } })
+  for (const o of schedule.offences)
+    phrases.push({ phrase: normaliseOffenceText(o.name), identity: { act: o.act, section: o.section, name: o.name } })
   for (const a of schedule.aliases.offences) {
     const entry = scheduleEntriesFor({ act: a.act, section: a.section, name: a.name }, schedule)[0]
-    const identity = { act: a.act, section: a.section, name: a.name ?? entry?.name ?? `${a.act}${a.section ? ` s${a.section}` : ''}` }
+    const identity = {
+      act: a.act,
+      section: a.section,
+      name: a.name ?? entry?.name ?? `${a.act}${a.section ? ` s${a.section}` : ''}`,
+    }
     for (const alias of a.aliases) phrases.push({ phrase: normaliseOffenceText(alias), identity })
   }
   const acts = new Set([...schedule.offences.map((o) => o.act), ...schedule.aliases.statutes.map((s) => s.act)])
@@ -100,15 +112,18 @@ function vocabulary(schedule: Schedule4) {
     statutes.push({ phrase: normaliseOffenceText(act), act })
     const withoutYear = act.replace(/\s*\d{4}$/, '')
     // Without its year an Act's name is ambiguous when two Acts share it (the Public Order Acts 1936 and 1986).
-    if ([...acts].filter((other) => other.replace(/\s*\d{4}$/, '') === withoutYear).length === 1) statutes.push({ phrase: normaliseOffenceText(withoutYear), act })
+    if ([...acts].filter((other) => other.replace(/\s*\d{4}$/, '') === withoutYear).length === 1)
+      statutes.push({ phrase: normaliseOffenceText(withoutYear), act })
   }
-  for (const s of schedule.aliases.statutes) for (const alias of s.aliases) statutes.push({ phrase: normaliseOffenceText(alias), act: s.act })
+  for (const s of schedule.aliases.statutes)
+    for (const alias of s.aliases) statutes.push({ phrase: normaliseOffenceText(alias), act: s.act })
   const result = { phrases, statutes }
   phraseCache.set(schedule, result)
   return result
 }
 
-const ANCILLARY = /(?<![a-z0-9])(attempt(ed|ing)?|conspir\w*|aiding and abetting|aid and abet|encourag\w* or assist\w*)(?![a-z0-9])/
+const ANCILLARY =
+  /(?<![a-z0-9])(attempt(ed|ing)?|conspir\w*|aiding and abetting|aid and abet|encourag\w* or assist\w*)(?![a-z0-9])/
 
 /** Identifies the offences a description names, by citation or by a curated wording. */
 export function identifyOffences(description: string, schedule: Schedule4): Omit<IdentifiedOffence, 'schedule4'>[] {
@@ -118,7 +133,9 @@ export function identifyOffences(description: string, schedule: Schedule4): Omit
 
   // Citations: a section next to a statute ("theft act 1968 s8", "s18 oapa").
   const statuteHits = statutes.flatMap((s) => occurrences(text, s.phrase).map((o) => ({ ...o, act: s.act })))
-  const citations = [...text.matchAll(/(?<![a-z0-9])(?:s(\d+[a-z]{0,2})((?:\([0-9a-z]{1,3}\))*)|part (\d+))(?![a-z0-9])/g)]
+  const citations = [
+    ...text.matchAll(/(?<![a-z0-9])(?:s(\d+[a-z]{0,2})((?:\([0-9a-z]{1,3}\))*)|part (\d+))(?![a-z0-9])/g),
+  ]
   for (const c of citations) {
     const start = c.index
     const end = start + c[0].length
@@ -129,15 +146,32 @@ export function identifyOffences(description: string, schedule: Schedule4): Omit
     if (!nearest) continue
     const section = c[3] ? `Part ${c[3]}` : `${c[1].toUpperCase()}${c[2] ?? ''}`
     const entry = scheduleEntriesFor({ act: nearest.act, section }, schedule)[0]
-    const alias = schedule.aliases.offences.find((a) => a.act === nearest.act && a.section !== null && sameSection(a.section, section) && a.name)
-    found.push({ act: nearest.act, section, name: entry?.name ?? alias?.name ?? `${nearest.act} s${section}`, how: 'citation', wording: description.trim(), start: Math.min(start, nearest.start), end: Math.max(end, nearest.end) })
+    const alias = schedule.aliases.offences.find(
+      (a) => a.act === nearest.act && a.section !== null && sameSection(a.section, section) && a.name,
+    )
+    found.push({
+      act: nearest.act,
+      section,
+      name: entry?.name ?? alias?.name ?? `${nearest.act} s${section}`,
+      how: 'citation',
+      wording: description.trim(),
+      start: Math.min(start, nearest.start),
+      end: Math.max(end, nearest.end),
+    })
   }
 
   // Wordings. Citations and wordings compete: longest first, never overlapping a longer one already taken
   // (an entry's full name that mentions "section 4 ... of the Public Order Act 1986" is that entry, not s4).
   const candidates = [
     ...found.splice(0),
-    ...phrases.flatMap((p) => occurrences(text, p.phrase).map((o) => ({ ...p.identity, how: 'wording' as const, wording: text.slice(o.start, o.end), ...o }))),
+    ...phrases.flatMap((p) =>
+      occurrences(text, p.phrase).map((o) => ({
+        ...p.identity,
+        how: 'wording' as const,
+        wording: text.slice(o.start, o.end),
+        ...o,
+      })),
+    ),
   ]
   candidates.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start)
   const taken: { start: number; end: number }[] = []
@@ -159,7 +193,10 @@ export function identifyOffences(description: string, schedule: Schedule4): Omit
     .map(({ start: _s, end: _e, ...rest }) => rest)
 }
 
-const cite = (o: { act: string; section: string | null }) => (o.act === 'Common law' ? 'common law' : `${o.act}${o.section ? (o.section.startsWith('Part') ? ` ${o.section}` : ` s${o.section}`) : ''}`)
+const cite = (o: { act: string; section: string | null }) =>
+  o.act === 'Common law'
+    ? 'common law'
+    : `${o.act}${o.section ? (o.section.startsWith('Part') ? ` ${o.section}` : ` s${o.section}`) : ''}`
 
 export function matchSchedule4(description: string, schedule: Schedule4): Schedule4Finding {
   const ancillary = ANCILLARY.test(normaliseOffenceText(description))
@@ -169,14 +206,24 @@ export function matchSchedule4(description: string, schedule: Schedule4): Schedu
     const entries = scheduleEntriesFor(offence, schedule)
     for (const e of entries) if (!matched.includes(e)) matched.push(e)
     const listed = entries.some((e) => e.status === 'confirmed' && !e.qualifier)
-    identified.push({ ...offence, schedule4: entries.length === 0 ? 'not-listed' : listed && !ancillary ? 'listed' : 'possibly' })
+    identified.push({
+      ...offence,
+      schedule4: entries.length === 0 ? 'not-listed' : listed && !ancillary ? 'listed' : 'possibly',
+    })
   }
-  const status = identified.some((i) => i.schedule4 === 'listed') ? 'listed' : identified.some((i) => i.schedule4 === 'possibly') ? 'possibly' : 'not-found'
+  const status = identified.some((i) => i.schedule4 === 'listed')
+    ? 'listed'
+    : identified.some((i) => i.schedule4 === 'possibly')
+      ? 'possibly'
+      : 'not-found'
   const describe = (o: OffenceIdentity) => `${o.name} (${cite(o)})`
   const qualifierOf = (o: OffenceIdentity) => {
     const entries = scheduleEntriesFor(o, schedule)
-    const notes = entries.map((e) => e.qualifier ?? (e.status === 'unconfirmed' ? 'entry unconfirmed' : null)).filter(Boolean)
-    if (ancillary && entries.some((e) => e.status === 'confirmed' && !e.qualifier)) notes.push('an attempt, conspiracy or assistance: the ancillary-offences paragraph is unconfirmed')
+    const notes = entries
+      .map((e) => e.qualifier ?? (e.status === 'unconfirmed' ? 'entry unconfirmed' : null))
+      .filter(Boolean)
+    if (ancillary && entries.some((e) => e.status === 'confirmed' && !e.qualifier))
+      notes.push('an attempt, conspiracy or assistance: the ancillary-offences paragraph is unconfirmed')
     return notes.length ? `, ${[...new Set(notes)].join('; ')}` : ''
   }
   const notListed = identified.filter((i) => i.schedule4 === 'not-listed')
@@ -185,16 +232,30 @@ export function matchSchedule4(description: string, schedule: Schedule4): Schedu
     : ''
   const message =
     status === 'listed'
-      ? `Schedule 4 lists ${identified.filter((i) => i.schedule4 === 'listed').map(describe).join('; ')}: the s45 defence is not available for it. Referral and safeguarding duties still apply.${notListedText}`
+      ? `Schedule 4 lists ${identified
+          .filter((i) => i.schedule4 === 'listed')
+          .map(describe)
+          .join(
+            '; ',
+          )}: the s45 defence is not available for it. Referral and safeguarding duties still apply.${notListedText}`
       : status === 'possibly'
-        ? `Possibly a Schedule 4 offence: check the current schedule (${identified.filter((i) => i.schedule4 === 'possibly').map((i) => describe(i) + qualifierOf(i)).join('; ')}).${notListedText}`
+        ? `Possibly a Schedule 4 offence: check the current schedule (${identified
+            .filter((i) => i.schedule4 === 'possibly')
+            .map((i) => describe(i) + qualifierOf(i))
+            .join('; ')}).${notListedText}`
         : identified.length
           ? `Identified ${notListed.map(describe).join('; ')}: not among the Schedule 4 entries Lantern holds (as of ${schedule.asOf}; the list Lantern holds is incomplete). Verify against the current schedule.`
           : `Lantern could not identify the statute and section of “${description.trim()}”, so it is not found among the Schedule 4 entries Lantern holds (as of ${schedule.asOf}). Record the statute and section (for example “Theft Act 1968 s8”) and verify against the current schedule.`
   return {
     status,
     identified,
-    matches: matched.map((o) => ({ act: o.act, section: o.section, name: o.name, status: o.status, qualifier: o.qualifier ?? null })),
+    matches: matched.map((o) => ({
+      act: o.act,
+      section: o.section,
+      name: o.name,
+      status: o.status,
+      qualifier: o.qualifier ?? null,
+    })),
     message,
     asOf: schedule.asOf,
   }

@@ -2,7 +2,14 @@ import { isValid as isValidPostcode, toNormalised as normalisePostcode } from 'p
 import { asArray, asString, type FieldErrors } from '#src/platform/http/forms.ts'
 import { checkDateInput } from '#src/platform/http/date-input.ts'
 import { GENDERS, PREMISES_TYPES } from '#src/modules/people/index.ts'
-import { readEncounter, readExploitation, readIndicators, type EncounterAnswers, type ExploitationAnswers, type IndicatorAnswers } from './screening.answers.ts'
+import {
+  readEncounter,
+  readExploitation,
+  readIndicators,
+  type EncounterAnswers,
+  type ExploitationAnswers,
+  type IndicatorAnswers,
+} from './screening.answers.ts'
 
 /**
  * What officers enter once for everyone met together (warrant-day mode): the encounter, the premises, what the
@@ -37,19 +44,33 @@ export function readShared(body: Body): { answers: SharedAnswers; errors: FieldE
     postcode: str(body, 'postcode', 20),
     description: str(body, 'premisesDescription', 1100),
   }
-  const employer: EmployerAnswers = { name: str(body, 'employerName', 300), details: str(body, 'employerDetails', 1100) }
+  const employer: EmployerAnswers = {
+    name: str(body, 'employerName', 300),
+    details: str(body, 'employerDetails', 1100),
+  }
   const errors: FieldErrors = { ...encounter.errors, ...exploitation.errors, ...indicators.errors }
   delete errors.exploitedAsChild
-  if (!(PREMISES_TYPES.values as readonly string[]).includes(premises.premisesType)) errors.premisesType = 'Select the type of premises'
+  if (!(PREMISES_TYPES.values as readonly string[]).includes(premises.premisesType))
+    errors.premisesType = 'Select the type of premises'
   if (premises.addressLine1.length > 200) errors.addressLine1 = 'The address must be 200 characters or fewer'
-  if (premises.postcode && !isValidPostcode(premises.postcode)) errors.postcode = 'Enter a real UK postcode, like SW1A 1AA'
+  if (premises.postcode && !isValidPostcode(premises.postcode))
+    errors.postcode = 'Enter a real UK postcode, like SW1A 1AA'
   else if (premises.postcode) premises.postcode = normalisePostcode(premises.postcode) ?? premises.postcode
-  if (premises.description.length > 1000) errors.premisesDescription = 'The description of the premises must be 1000 characters or fewer'
-  if (!premises.addressLine1 && !premises.postcode && !premises.description && !errors.premisesDescription) errors.addressLine1 = 'Enter the address, the postcode or a description of the premises'
+  if (premises.description.length > 1000)
+    errors.premisesDescription = 'The description of the premises must be 1000 characters or fewer'
+  if (!premises.addressLine1 && !premises.postcode && !premises.description && !errors.premisesDescription)
+    errors.addressLine1 = 'Enter the address, the postcode or a description of the premises'
   if (employer.name.length > 200) errors.employerName = 'The employer’s name must be 200 characters or fewer'
-  if (employer.details.length > 1000) errors.employerDetails = 'What you know about the employer must be 1000 characters or fewer'
+  if (employer.details.length > 1000)
+    errors.employerDetails = 'What you know about the employer must be 1000 characters or fewer'
   return {
-    answers: { encounter: encounter.answers, exploitation: { ...exploitation.answers, exploitedAsChild: '' }, indicators: indicators.answers, premises, employer },
+    answers: {
+      encounter: encounter.answers,
+      exploitation: { ...exploitation.answers, exploitedAsChild: '' },
+      indicators: indicators.answers,
+      premises,
+      employer,
+    },
     errors,
   }
 }
@@ -71,19 +92,34 @@ export function sharedFormValues(shared: Partial<SharedAnswers>): Record<string,
 
 /** A person first met in the encounter and not yet on record: a description and what can be seen of them. */
 export type NewPersonAnswers = { description: string; approximateAge: string; gender: string }
-export type EncounterStartAnswers = { day: string; month: string; year: string; summary: string; personIds: string[]; newPeople: NewPersonAnswers[] }
+export type EncounterStartAnswers = {
+  day: string
+  month: string
+  year: string
+  summary: string
+  personIds: string[]
+  newPeople: NewPersonAnswers[]
+}
 
 /** Up to this many people not yet on record can be added on one form (more: start another encounter, or add them after). */
 export const NEW_PEOPLE_ROWS = 6
 
-export type EncounterStart = { encounteredOn: string; summary: string; personIds: string[]; newPeople: { description: string; approximateAge: number | null; gender: string }[] }
+export type EncounterStart = {
+  encounteredOn: string
+  summary: string
+  personIds: string[]
+  newPeople: { description: string; approximateAge: number | null; gender: string }[]
+}
 
 /**
  * The start of an encounter: when, what happened, and who was met (people on record chosen, and people not yet on
  * record described). `allowed` is the people that may be chosen (the job's); `fixed` a person already chosen (the
  * person page's); `newPeopleRows` how many `new-N-…` rows to read (the form's rows by default; the API's list length).
  */
-export function readEncounterStart(body: Body, options: { allowed?: Set<string>; fixed?: string; newPeopleRows?: number }): { answers: EncounterStartAnswers; errors: FieldErrors; value: EncounterStart | null } {
+export function readEncounterStart(
+  body: Body,
+  options: { allowed?: Set<string>; fixed?: string; newPeopleRows?: number },
+): { answers: EncounterStartAnswers; errors: FieldErrors; value: EncounterStart | null } {
   const answers: EncounterStartAnswers = {
     day: str(body, 'encounteredOn-day', 10),
     month: str(body, 'encounteredOn-month', 10),
@@ -97,23 +133,42 @@ export function readEncounterStart(body: Body, options: { allowed?: Set<string>;
     })),
   }
   const errors: FieldErrors = {}
-  const date = checkDateInput({ day: answers.day, month: answers.month, year: answers.year }, 'The date you met them', { required: true, notInFuture: true })
+  const date = checkDateInput({ day: answers.day, month: answers.month, year: answers.year }, 'The date you met them', {
+    required: true,
+    notInFuture: true,
+  })
   if (!date.ok) errors[`encounteredOn-${date.part}`] = date.message
   if (!answers.summary) errors.summary = 'Enter what happened, in a few words'
   else if (answers.summary.length > 10_000) errors.summary = 'What happened must be 10,000 characters or fewer'
-  if (options.allowed && answers.personIds.some((id) => !options.allowed!.has(id))) errors.personIds = 'Select people from the list'
+  if (options.allowed && answers.personIds.some((id) => !options.allowed!.has(id)))
+    errors.personIds = 'Select people from the list'
   const newPeople: EncounterStart['newPeople'] = []
   answers.newPeople.forEach((p, i) => {
     const field = `new-${i}`
     if (!p.description && !p.approximateAge && !p.gender) return
     if (!p.description) errors[`${field}-description`] = `Describe person ${i + 1}, for example ‘unknown boy about 14’`
-    else if (p.description.length > 200) errors[`${field}-description`] = `The description of person ${i + 1} must be 200 characters or fewer`
-    if (p.approximateAge && (!/^\d{1,3}$/.test(p.approximateAge) || Number(p.approximateAge) > 120)) errors[`${field}-age`] = `The approximate age of person ${i + 1} must be a whole number of years, like 14`
-    if (p.gender && !(GENDERS.values as readonly string[]).includes(p.gender)) errors[`${field}-gender`] = `Select the gender of person ${i + 1}`
-    newPeople.push({ description: p.description, approximateAge: p.approximateAge ? Number(p.approximateAge) : null, gender: p.gender || 'not-known' })
+    else if (p.description.length > 200)
+      errors[`${field}-description`] = `The description of person ${i + 1} must be 200 characters or fewer`
+    if (p.approximateAge && (!/^\d{1,3}$/.test(p.approximateAge) || Number(p.approximateAge) > 120))
+      errors[`${field}-age`] = `The approximate age of person ${i + 1} must be a whole number of years, like 14`
+    if (p.gender && !(GENDERS.values as readonly string[]).includes(p.gender))
+      errors[`${field}-gender`] = `Select the gender of person ${i + 1}`
+    newPeople.push({
+      description: p.description,
+      approximateAge: p.approximateAge ? Number(p.approximateAge) : null,
+      gender: p.gender || 'not-known',
+    })
   })
-  if (!errors.personIds && answers.personIds.length + newPeople.length === 0) errors.personIds = 'Select the people you met, or describe someone not yet on record'
-  if (answers.personIds.length + newPeople.length > 50) errors.personIds = 'Screen no more than 50 people in one encounter'
+  if (!errors.personIds && answers.personIds.length + newPeople.length === 0)
+    errors.personIds = 'Select the people you met, or describe someone not yet on record'
+  if (answers.personIds.length + newPeople.length > 50)
+    errors.personIds = 'Screen no more than 50 people in one encounter'
   const ok = Object.keys(errors).length === 0 && date.ok && date.value
-  return { answers, errors, value: ok ? { encounteredOn: date.value as string, summary: answers.summary, personIds: answers.personIds, newPeople } : null }
+  return {
+    answers,
+    errors,
+    value: ok
+      ? { encounteredOn: date.value as string, summary: answers.summary, personIds: answers.personIds, newPeople }
+      : null,
+  }
 }

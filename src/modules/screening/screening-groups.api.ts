@@ -16,7 +16,10 @@ const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Must be a date as 
 
 const NewPerson = z
   .object({
-    description: z.string().min(1, { error: 'Describe the person, for example ‘unknown boy about 14’' }).describe('How to tell them apart until they are named, for example ‘unknown boy about 14’'),
+    description: z
+      .string()
+      .min(1, { error: 'Describe the person, for example ‘unknown boy about 14’' })
+      .describe('How to tell them apart until they are named, for example ‘unknown boy about 14’'),
     approximateAge: z.int().nullable().optional().describe('Whole years, as seen'),
     gender: z.enum(GENDERS.values).optional(),
   })
@@ -30,7 +33,11 @@ const JobStartBody = z
   .object({
     ...EncounterBody,
     personIds: z.array(z.uuid()).max(50).default([]).describe('People already on the live job who were met'),
-    newPeople: z.array(NewPerson).max(50).default([]).describe('People met who are not on record yet: each is recorded and added to the job as a potential victim'),
+    newPeople: z
+      .array(NewPerson)
+      .max(50)
+      .default([])
+      .describe('People met who are not on record yet: each is recorded and added to the job as a potential victim'),
   })
   .strict()
 const PersonStartBody = z.object(EncounterBody).strict()
@@ -48,7 +55,10 @@ const Started = z.object({
  */
 const SharedFacts = z
   .object({
-    premisesType: z.string().optional().describe('The type of premises, from the referral vocabulary (for example car-wash)'),
+    premisesType: z
+      .string()
+      .optional()
+      .describe('The type of premises, from the referral vocabulary (for example car-wash)'),
     addressLine1: z.string().optional(),
     postcode: z.string().optional().describe('A real UK postcode; stored normalised'),
     premisesDescription: z.string().optional().describe('Address, postcode or a description: at least one is required'),
@@ -60,8 +70,11 @@ const SharedFacts = z
     purpose: z.string().optional().describe('What they were made to do (this or types is required)'),
     types: z.array(z.string()).optional().describe('Exploitation types (for example LABOUR)'),
     countyLines: z.string().optional().describe('yes or no'),
-    indicators: z.array(z.string()).optional().describe('Indicators seen at the scene, or [\'none\']'),
-    means: z.array(z.string()).optional().describe('Means of control seen; one not in the list is kept in the officer’s words'),
+    indicators: z.array(z.string()).optional().describe("Indicators seen at the scene, or ['none']"),
+    means: z
+      .array(z.string())
+      .optional()
+      .describe('Means of control seen; one not in the list is kept in the officer’s words'),
     otherMeans: z.string().optional().describe('Other means of control, in the officer’s words'),
     employerName: z.string().optional(),
     employerDetails: z.string().optional(),
@@ -95,7 +108,10 @@ const GroupDetail = z.object({
   createdAt: z.string(),
   createdBy: z.string().nullable(),
   referral: z.object({ id: z.uuid(), reference: z.string() }),
-  job: z.object({ id: z.uuid(), reference: z.string(), title: z.string() }).nullable().describe('The live job they were met on, or null when screening started from a person'),
+  job: z
+    .object({ id: z.uuid(), reference: z.string(), title: z.string() })
+    .nullable()
+    .describe('The live job they were met on, or null when screening started from a person'),
   shared: SharedOut.nullable().describe('The facts everyone met shares, or null before they are saved'),
   sharedSavedAt: z.string().nullable(),
   people: z.array(
@@ -103,11 +119,20 @@ const GroupDetail = z.object({
       personId: z.uuid(),
       screeningId: z.uuid(),
       name: z.string().nullable(),
-      status: z.enum(['not-started', 'in-progress', 'confirmed']).describe('Sections only prefilled from the shared facts do not count as started'),
-      sharedSectionsToConfirm: z.array(z.string()).describe('Sections prefilled from the shared facts that the officer has not yet confirmed or changed for this person'),
+      status: z
+        .enum(['not-started', 'in-progress', 'confirmed'])
+        .describe('Sections only prefilled from the shared facts do not count as started'),
+      sharedSectionsToConfirm: z
+        .array(z.string())
+        .describe(
+          'Sections prefilled from the shared facts that the officer has not yet confirmed or changed for this person',
+        ),
       suggestedRoute: z.string().nullable(),
       confirmedRoute: z.string().nullable(),
-      consent: z.enum(['given', 'refused', 'not-asked', 'not-recorded', 'not-needed']).or(z.string()).describe('not-needed for a child or someone who may be one'),
+      consent: z
+        .enum(['given', 'refused', 'not-asked', 'not-recorded', 'not-needed'])
+        .or(z.string())
+        .describe('not-needed for a child or someone who may be one'),
     }),
   ),
 })
@@ -127,13 +152,28 @@ function badInput(reply: FastifyReply, fieldErrors: FieldErrors) {
   const list = Object.entries(fieldErrors)
     .map(([key, detail]) => ({ pointer: pointerOf(key), detail }))
     .filter((e) => (seen.has(e.pointer) ? false : (seen.add(e.pointer), true)))
-  return sendProblem(reply, { status: 400, detail: 'Correct the fields listed in errors and send the request again.', errors: list })
+  return sendProblem(reply, {
+    status: 400,
+    detail: 'Correct the fields listed in errors and send the request again.',
+    errors: list,
+  })
 }
 
 /** The API body in the form's field names, so the page's reader (and its rules) decide. */
-function encounterForm(body: { encounteredOn: string; summary: string; personIds?: string[]; newPeople?: z.infer<typeof NewPerson>[] }): Record<string, unknown> {
+function encounterForm(body: {
+  encounteredOn: string
+  summary: string
+  personIds?: string[]
+  newPeople?: z.infer<typeof NewPerson>[]
+}): Record<string, unknown> {
   const [year, month, day] = body.encounteredOn.split('-')
-  const form: Record<string, unknown> = { 'encounteredOn-day': String(Number(day)), 'encounteredOn-month': String(Number(month)), 'encounteredOn-year': year, summary: body.summary, personIds: body.personIds ?? [] }
+  const form: Record<string, unknown> = {
+    'encounteredOn-day': String(Number(day)),
+    'encounteredOn-month': String(Number(month)),
+    'encounteredOn-year': year,
+    summary: body.summary,
+    personIds: body.personIds ?? [],
+  }
   ;(body.newPeople ?? []).forEach((p, i) => {
     form[`new-${i}-description`] = p.description
     form[`new-${i}-age`] = p.approximateAge === null || p.approximateAge === undefined ? '' : String(p.approximateAge)
@@ -178,11 +218,19 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
   const config = { access: 'screening:assess' as const }
   // Not found is the same plain 404 as for an id that never existed.
   const rethrow = apiRethrow(ScreeningGroupError)
-  const started = (reply: FastifyReply, s: { groupId: string; referralId: string; warrantDay: boolean; personIds: string[]; screeningIds: string[] }) =>
+  const started = (
+    reply: FastifyReply,
+    s: { groupId: string; referralId: string; warrantDay: boolean; personIds: string[]; screeningIds: string[] },
+  ) =>
     reply
       .code(201)
       .header('location', `/api/v1/screening-groups/${s.groupId}`)
-      .send({ groupId: s.groupId, referralId: s.referralId, warrantDay: s.warrantDay, people: s.personIds.map((personId, i) => ({ personId, screeningId: s.screeningIds[i]! })) })
+      .send({
+        groupId: s.groupId,
+        referralId: s.referralId,
+        warrantDay: s.warrantDay,
+        people: s.personIds.map((personId, i) => ({ personId, screeningId: s.screeningIds[i]! })),
+      })
 
   api.post(
     '/api/v1/cases/:id/screening-groups',
@@ -190,7 +238,8 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
       config,
       schema: {
         tags: ['screening'],
-        summary: 'Start screening people met on a live job (people on the job and people not yet on record); more than one is a warrant-day group',
+        summary:
+          'Start screening people met on a live job (people on the job and people not yet on record); more than one is a warrant-day group',
         params: IdParams,
         body: JobStartBody,
         response: { 201: Started, ...errors },
@@ -204,7 +253,10 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
       } catch (error) {
         return rethrow(error)
       }
-      const { errors: fieldErrors, value } = readEncounterStart(encounterForm(request.body), { allowed: new Set(people.map((p) => p.person_id)), newPeopleRows: request.body.newPeople.length })
+      const { errors: fieldErrors, value } = readEncounterStart(encounterForm(request.body), {
+        allowed: new Set(people.map((p) => p.person_id)),
+        newPeopleRows: request.body.newPeople.length,
+      })
       if (!value) return badInput(reply, fieldErrors)
       try {
         return started(reply, await groups.start({ ...value, caseId }, userOf(request), actorOf(request)))
@@ -218,7 +270,13 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
     '/api/v1/people/:id/screening-groups',
     {
       config,
-      schema: { tags: ['screening'], summary: 'Start screening one person met, from their record', params: IdParams, body: PersonStartBody, response: { 201: Started, ...errors } },
+      schema: {
+        tags: ['screening'],
+        summary: 'Start screening one person met, from their record',
+        params: IdParams,
+        body: PersonStartBody,
+        response: { 201: Started, ...errors },
+      },
     },
     async (request, reply) => {
       const personId = request.params.id
@@ -242,7 +300,12 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
     '/api/v1/screening-groups/:id',
     {
       config,
-      schema: { tags: ['screening'], summary: 'Read a screening group: its shared facts, job and referral, and each person’s screening and consent', params: IdParams, response: { 200: GroupDetail, ...errors } },
+      schema: {
+        tags: ['screening'],
+        summary: 'Read a screening group: its shared facts, job and referral, and each person’s screening and consent',
+        params: IdParams,
+        response: { 200: GroupDetail, ...errors },
+      },
     },
     async (request) => {
       let loaded
@@ -285,10 +348,14 @@ export function registerScreeningGroupApi(app: FastifyInstance, { services }: Ap
       config,
       schema: {
         tags: ['screening'],
-        summary: 'Save the facts everyone in the group shares; each person’s unconfirmed screening is prefilled from them',
+        summary:
+          'Save the facts everyone in the group shares; each person’s unconfirmed screening is prefilled from them',
         params: IdParams,
         body: SharedFacts,
-        response: { 200: z.object({ prefilled: z.array(z.uuid()).describe('The screenings filled in from the shared facts') }), ...errors },
+        response: {
+          200: z.object({ prefilled: z.array(z.uuid()).describe('The screenings filled in from the shared facts') }),
+          ...errors,
+        },
       },
     },
     async (request, reply) => {

@@ -9,8 +9,20 @@ import { createScreeningRules, createScreeningService } from './screening.servic
 import { createScreeningGroupService } from './screening-groups.service.ts'
 
 async function userOf(db: Db, id: string): Promise<CurrentUser> {
-  const row = await db.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions']).where('users.id', '=', id).executeTakeFirstOrThrow()
-  return { id: row.id, email: row.email, displayName: row.display_name, roleId: row.role_id, roleName: row.name, permissions: new Set(row.permissions as Permission[]) }
+  const row = await db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
+    .where('users.id', '=', id)
+    .executeTakeFirstOrThrow()
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    roleId: row.role_id,
+    roleName: row.name,
+    permissions: new Set(row.permissions as Permission[]),
+  }
 }
 
 /**
@@ -34,7 +46,13 @@ export async function loadDemoWarrantDay(db: Db): Promise<{ groupId: string } | 
   const groups = createScreeningGroupService(db, { referrals, screening })
 
   // Someone already on the job whose victim side the officer works, met again on the warrant.
-  const onJob = await db.selectFrom('case_people').select('person_id').distinct().where('case_id', '=', job.id).where('role', 'in', ['potential-victim', 'victim']).execute()
+  const onJob = await db
+    .selectFrom('case_people')
+    .select('person_id')
+    .distinct()
+    .where('case_id', '=', job.id)
+    .where('role', 'in', ['potential-victim', 'victim'])
+    .execute()
   const known: string[] = []
   for (const { person_id } of onJob) {
     if (known.length === 1) break
@@ -49,7 +67,8 @@ export async function loadDemoWarrantDay(db: Db): Promise<{ groupId: string } | 
     {
       caseId: job.id,
       encounteredOn: londonDate(),
-      summary: 'Warrant at a hand car wash: three people found living on site in a caravan and a store room. The owner collects their wages.',
+      summary:
+        'Warrant at a hand car wash: three people found living on site in a caravan and a store room. The owner collects their wages.',
       personIds: known,
       newPeople: described,
     },
@@ -59,11 +78,35 @@ export async function loadDemoWarrantDay(db: Db): Promise<{ groupId: string } | 
   await groups.saveShared(
     started.groupId,
     {
-      premises: { premisesType: 'car-wash', addressLine1: 'Unit 4, Canal Wharf', postcode: '', description: 'Hand car wash with a caravan behind the jet-wash bays' },
-      encounter: { location: 'England', encounteredBy: 'police', detention: 'none', diplomaticHousehold: 'no', safeguardingConcern: 'yes' },
-      exploitation: { purpose: 'Washing cars twelve hours a day for food and a bed, wages kept by the owner', types: ['LABOUR'], countyLines: 'no', exploitedAsChild: '' },
-      indicators: { indicators: ['lives-at-work', 'little-pay', 'debt', 'no-documents'], means: ['debt_bondage', 'withheld_wages'], otherMeans: 'told the police would deport them', none: false },
-      employer: { name: 'Canal Wharf Valeting (owner not yet identified)', details: 'A man in a black van collects the cash at the end of each day.' },
+      premises: {
+        premisesType: 'car-wash',
+        addressLine1: 'Unit 4, Canal Wharf',
+        postcode: '',
+        description: 'Hand car wash with a caravan behind the jet-wash bays',
+      },
+      encounter: {
+        location: 'England',
+        encounteredBy: 'police',
+        detention: 'none',
+        diplomaticHousehold: 'no',
+        safeguardingConcern: 'yes',
+      },
+      exploitation: {
+        purpose: 'Washing cars twelve hours a day for food and a bed, wages kept by the owner',
+        types: ['LABOUR'],
+        countyLines: 'no',
+        exploitedAsChild: '',
+      },
+      indicators: {
+        indicators: ['lives-at-work', 'little-pay', 'debt', 'no-documents'],
+        means: ['debt_bondage', 'withheld_wages'],
+        otherMeans: 'told the police would deport them',
+        none: false,
+      },
+      employer: {
+        name: 'Canal Wharf Valeting (owner not yet identified)',
+        details: 'A man in a black van collects the cash at the end of each day.',
+      },
     },
     officer,
     actor,
@@ -78,11 +121,31 @@ export async function loadDemoWarrantDay(db: Db): Promise<{ groupId: string } | 
     .executeTakeFirst()
   if (boy) {
     const row = await screening.get(boy.id)
-    await screening.saveSection(boy.id, 'age', { dobDay: '', dobMonth: '', dobYear: '', age: '14', claimedAge: '', ageDisputed: 'yes', assessment: 'not_started' })
-    for (const section of ['encounter', 'indicators'] as const) await screening.saveSection(boy.id, section, row.answers[section]!)
+    await screening.saveSection(boy.id, 'age', {
+      dobDay: '',
+      dobMonth: '',
+      dobYear: '',
+      age: '14',
+      claimedAge: '',
+      ageDisputed: 'yes',
+      assessment: 'not_started',
+    })
+    for (const section of ['encounter', 'indicators'] as const)
+      await screening.saveSection(boy.id, section, row.answers[section]!)
     await screening.saveSection(boy.id, 'exploitation', { ...row.answers.exploitation!, exploitedAsChild: 'yes' })
-    await screening.saveSection(boy.id, 'travel', { arranged: 'unknown', directions: [], endedOnArrival: '', entryRoute: '' })
-    await screening.saveSection(boy.id, 'offence', { suspected: 'no', offence: '', compelled: '', noAlternative: '', directConsequence: '' })
+    await screening.saveSection(boy.id, 'travel', {
+      arranged: 'unknown',
+      directions: [],
+      endedOnArrival: '',
+      entryRoute: '',
+    })
+    await screening.saveSection(boy.id, 'offence', {
+      suspected: 'no',
+      offence: '',
+      compelled: '',
+      noAlternative: '',
+      directConsequence: '',
+    })
     await screening.confirm(boy.id, { overrideRoute: null, reason: null }, actor)
   }
   return { groupId: started.groupId }

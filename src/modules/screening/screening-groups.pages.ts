@@ -10,7 +10,14 @@ import { CASE_ROLES, type CaseRole } from '#src/modules/people/index.ts'
 import { askWhom } from '#src/modules/people/index.ts'
 import { ROUTE_LABELS, SCREENING_VOCAB } from './screening.pages.ts'
 import type { Route } from './screening.rules.ts'
-import { NEW_PEOPLE_ROWS, readEncounterStart, readShared, sharedFormValues, type EncounterStartAnswers, type SharedAnswers } from './screening-groups.answers.ts'
+import {
+  NEW_PEOPLE_ROWS,
+  readEncounterStart,
+  readShared,
+  sharedFormValues,
+  type EncounterStartAnswers,
+  type SharedAnswers,
+} from './screening-groups.answers.ts'
 import { memberProgress, ScreeningGroupError } from './screening-groups.service.ts'
 
 type Body = Record<string, unknown>
@@ -19,7 +26,23 @@ type Params = { id: string }
 const vocab = { ...SCREENING_VOCAB, PREMISES_TYPES: PREMISES_TYPES.items, GENDERS: GENDERS.items }
 
 /** The order the shared facts form's errors are listed in, top to bottom as the form asks. */
-const SHARED_ORDER = ['premisesType', 'addressLine1', 'postcode', 'premisesDescription', 'location', 'encounteredBy', 'detention', 'diplomaticHousehold', 'safeguardingConcern', 'purpose', 'countyLines', 'indicators', 'otherMeans', 'employerName', 'employerDetails']
+const SHARED_ORDER = [
+  'premisesType',
+  'addressLine1',
+  'postcode',
+  'premisesDescription',
+  'location',
+  'encounteredBy',
+  'detention',
+  'diplomaticHousehold',
+  'safeguardingConcern',
+  'purpose',
+  'countyLines',
+  'indicators',
+  'otherMeans',
+  'employerName',
+  'employerDetails',
+]
 
 const CONSENT_LABELS: Record<string, string> = { given: 'Given', refused: 'Refused', 'not-asked': 'Not asked yet' }
 
@@ -40,7 +63,11 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
   function refused(reply: FastifyReply, error: unknown, back: { href: string; text: string }) {
     if (error instanceof ScreeningGroupError && error.code === 'not-found') throw new NotFoundError(error.message)
     if (error instanceof ScreeningGroupError && error.code === 'forbidden') {
-      return reply.code(403).page('screening/views/group-refused.njk', { pageTitle: 'You cannot screen these people', message: error.message, back })
+      return reply.code(403).page('screening/views/group-refused.njk', {
+        pageTitle: 'You cannot screen these people',
+        message: error.message,
+        back,
+      })
     }
     throw error
   }
@@ -52,7 +79,12 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
 
   // ---- Start from a live job ----------------------------------------------------------------------------
 
-  async function jobForm(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, answers: EncounterStartAnswers | null, errors: FieldErrors) {
+  async function jobForm(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    answers: EncounterStartAnswers | null,
+    errors: FieldErrors,
+  ) {
     const caseId = idOf(request)
     let found
     try {
@@ -73,15 +105,27 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
         hint: { text: `${p.roles.map((r) => CASE_ROLES[r as CaseRole] ?? r).join(', ')}. Age: ${describeAge(p)}` },
         checked: values.personIds.includes(p.person_id),
       })),
-      rows: Array.from({ length: NEW_PEOPLE_ROWS }, (_, i) => ({ i, n: i + 1, ...(values.newPeople[i] ?? { description: '', approximateAge: '', gender: '' }) })),
+      rows: Array.from({ length: NEW_PEOPLE_ROWS }, (_, i) => ({
+        i,
+        n: i + 1,
+        ...(values.newPeople[i] ?? { description: '', approximateAge: '', gender: '' }),
+      })),
       values,
       errors,
-      errorList: errorSummary(errors, ['encounteredOn-day', 'encounteredOn-month', 'encounteredOn-year', 'summary', 'personIds']),
+      errorList: errorSummary(errors, [
+        'encounteredOn-day',
+        'encounteredOn-month',
+        'encounteredOn-year',
+        'summary',
+        'personIds',
+      ]),
       vocab,
     })
   }
 
-  app.get<{ Params: Params }>('/cases/:id/screenings/new', access, (request, reply) => jobForm(request, reply, null, {}))
+  app.get<{ Params: Params }>('/cases/:id/screenings/new', access, (request, reply) =>
+    jobForm(request, reply, null, {}),
+  )
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/screenings', access, async (request, reply) => {
     const caseId = idOf(request)
@@ -91,12 +135,16 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
     } catch (error) {
       return refused(reply, error, { href: `/cases/${caseId}`, text: 'Back to the live job' })
     }
-    const { answers, errors, value } = readEncounterStart(request.body ?? {}, { allowed: new Set(people.map((p) => p.person_id)) })
+    const { answers, errors, value } = readEncounterStart(request.body ?? {}, {
+      allowed: new Set(people.map((p) => p.person_id)),
+    })
     if (!value) return jobForm(request, reply.code(400), answers, errors)
     try {
       const started = await groups.start({ ...value, caseId }, userOf(request), actorOf(request))
       if (!started.warrantDay) return reply.redirect(`/screenings/${started.screeningIds[0]}/age`, 303)
-      await request.flash(`Screening started for ${started.screeningIds.length} people. Enter what they share once; each person’s screening is then filled in from it.`)
+      await request.flash(
+        `Screening started for ${started.screeningIds.length} people. Enter what they share once; each person’s screening is then filled in from it.`,
+      )
       return reply.redirect(`/screening-groups/${started.groupId}/shared`, 303)
     } catch (error) {
       if (error instanceof ScreeningGroupError && (error.code === 'invalid' || error.code === 'forbidden')) {
@@ -108,7 +156,12 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
 
   // ---- Start from a person's page -----------------------------------------------------------------------
 
-  async function personForm(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, answers: EncounterStartAnswers | null, errors: FieldErrors) {
+  async function personForm(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    answers: EncounterStartAnswers | null,
+    errors: FieldErrors,
+  ) {
     const personId = idOf(request)
     let found
     try {
@@ -138,7 +191,9 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
     })
   }
 
-  app.get<{ Params: Params }>('/people/:id/screenings/new', access, (request, reply) => personForm(request, reply, null, {}))
+  app.get<{ Params: Params }>('/people/:id/screenings/new', access, (request, reply) =>
+    personForm(request, reply, null, {}),
+  )
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/screenings', access, async (request, reply) => {
     const personId = idOf(request)
@@ -170,7 +225,16 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
       group: { ...group, on: formatDate(group.encountered_on) },
       job,
       sharedSaved: group.shared_saved_at !== null,
-      premises: shared.premises ? [PREMISES_TYPES.label(shared.premises.premisesType), shared.premises.addressLine1, shared.premises.postcode, shared.premises.description].filter(Boolean).join(', ') : null,
+      premises: shared.premises
+        ? [
+            PREMISES_TYPES.label(shared.premises.premisesType),
+            shared.premises.addressLine1,
+            shared.premises.postcode,
+            shared.premises.description,
+          ]
+            .filter(Boolean)
+            .join(', ')
+        : null,
       employer: shared.employer?.name || null,
       people: members.map((m) => {
         const { progress, sharedToConfirm, child, consent } = memberProgress(m)
@@ -179,17 +243,32 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
           name: m.name ?? 'Unnamed person',
           age: describeAge(m),
           personHref: `/people/${m.person_id}`,
-          screeningHref: m.status === 'confirmed' ? `/screenings/${m.screening_id}/outcome` : `/screenings/${m.screening_id}/age`,
+          screeningHref:
+            m.status === 'confirmed' ? `/screenings/${m.screening_id}/outcome` : `/screenings/${m.screening_id}/age`,
           nrmHref: `/referrals/${group.referral_id}/people/${m.person_id}/nrm`,
           confirmed: m.status === 'confirmed',
-          status: progress === 'confirmed' ? `Confirmed: ${ROUTE_LABELS[m.confirmed_route as Route] ?? m.confirmed_route}` : progress === 'not-started' ? 'Not started' : `In progress${pending ? `: ${pending} shared ${pending === 1 ? 'part' : 'parts'} to confirm` : ''}`,
-          consent: child ? 'Not needed (child or may be a child)' : consent ? (CONSENT_LABELS[consent] ?? consent) : 'Not recorded yet',
+          status:
+            progress === 'confirmed'
+              ? `Confirmed: ${ROUTE_LABELS[m.confirmed_route as Route] ?? m.confirmed_route}`
+              : progress === 'not-started'
+                ? 'Not started'
+                : `In progress${pending ? `: ${pending} shared ${pending === 1 ? 'part' : 'parts'} to confirm` : ''}`,
+          consent: child
+            ? 'Not needed (child or may be a child)'
+            : consent
+              ? (CONSENT_LABELS[consent] ?? consent)
+              : 'Not recorded yet',
         }
       }),
     })
   })
 
-  async function sharedForm(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, values: Body | null, errors: FieldErrors) {
+  async function sharedForm(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    values: Body | null,
+    errors: FieldErrors,
+  ) {
     const id = idOf(request)
     let loaded
     try {
@@ -214,7 +293,9 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
     })
   }
 
-  app.get<{ Params: Params }>('/screening-groups/:id/shared', access, (request, reply) => sharedForm(request, reply, null, {}))
+  app.get<{ Params: Params }>('/screening-groups/:id/shared', access, (request, reply) =>
+    sharedForm(request, reply, null, {}),
+  )
 
   app.post<{ Params: Params; Body: Body }>('/screening-groups/:id/shared', access, async (request, reply) => {
     const id = idOf(request)
@@ -222,7 +303,9 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
     if (Object.keys(errors).length > 0) return sharedForm(request, reply.code(400), sharedFormValues(answers), errors)
     try {
       const saved = await groups.saveShared(id, answers, userOf(request), actorOf(request))
-      await request.flash(`Shared facts saved. ${saved.prefilled.length} ${saved.prefilled.length === 1 ? 'screening was' : 'screenings were'} filled in from them: check and confirm each person’s.`)
+      await request.flash(
+        `Shared facts saved. ${saved.prefilled.length} ${saved.prefilled.length === 1 ? 'screening was' : 'screenings were'} filled in from them: check and confirm each person’s.`,
+      )
       return reply.redirect(`/screening-groups/${id}`, 303)
     } catch (error) {
       return refused(reply, error, { href: `/screening-groups/${id}`, text: 'Back to the group' })

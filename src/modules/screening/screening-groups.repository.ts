@@ -5,11 +5,28 @@ import { displayName } from '#src/modules/people/index.ts'
 import { caseVisible } from '#src/modules/people/index.ts'
 
 /** A screening group (people met together in one encounter) with its referral and live job. */
-export type GroupRow = Pick<Row<'screening_groups'>, 'id' | 'referral_id' | 'case_id' | 'encountered_on' | 'shared_saved_at' | 'location_id' | 'employer_person_id' | 'created_at'> & { warrant_day: boolean; shared: Record<string, unknown>; created_by_name: string | null; reference: string }
+export type GroupRow = Pick<
+  Row<'screening_groups'>,
+  | 'id'
+  | 'referral_id'
+  | 'case_id'
+  | 'encountered_on'
+  | 'shared_saved_at'
+  | 'location_id'
+  | 'employer_person_id'
+  | 'created_at'
+> & { warrant_day: boolean; shared: Record<string, unknown>; created_by_name: string | null; reference: string }
 
 export async function insertGroup(
   db: Queryable,
-  row: { id: string; referralId: string; caseId: string | null; warrantDay: boolean; encounteredOn: string; createdBy: string | null },
+  row: {
+    id: string
+    referralId: string
+    caseId: string | null
+    warrantDay: boolean
+    encounteredOn: string
+    createdBy: string | null
+  },
 ): Promise<void> {
   await db
     .insertInto('screening_groups')
@@ -25,8 +42,13 @@ export async function insertGroup(
     .execute()
 }
 
-export async function findGroup(db: Queryable, id: string, options: { lock?: boolean } = {}): Promise<GroupRow | undefined> {
-  if (options.lock) await db.selectFrom('screening_groups').select('id').where('id', '=', id).forUpdate().executeTakeFirst()
+export async function findGroup(
+  db: Queryable,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<GroupRow | undefined> {
+  if (options.lock)
+    await db.selectFrom('screening_groups').select('id').where('id', '=', id).forUpdate().executeTakeFirst()
   return db
     .selectFrom('screening_groups')
     .innerJoin('referrals', 'referrals.id', 'screening_groups.referral_id')
@@ -50,7 +72,11 @@ export async function findGroup(db: Queryable, id: string, options: { lock?: boo
 }
 
 /** The live job a group was met on, when this user may see it (a restricted job's team and supervisors). */
-export async function findVisibleCase(db: Queryable, caseId: string, user: CurrentUser): Promise<{ id: string; reference: string; title: string } | undefined> {
+export async function findVisibleCase(
+  db: Queryable,
+  caseId: string,
+  user: CurrentUser,
+): Promise<{ id: string; reference: string; title: string } | undefined> {
   return db
     .selectFrom('cases')
     .select(['id', 'reference', 'title'])
@@ -78,7 +104,11 @@ export async function listMembers(db: Queryable, groupId: string): Promise<Group
   return db
     .selectFrom('screenings')
     .innerJoin('people', 'people.id', 'screenings.person_id')
-    .innerJoin('referral_subjects', (join) => join.onRef('referral_subjects.referral_id', '=', 'screenings.referral_id').onRef('referral_subjects.person_id', '=', 'screenings.person_id'))
+    .innerJoin('referral_subjects', (join) =>
+      join
+        .onRef('referral_subjects.referral_id', '=', 'screenings.referral_id')
+        .onRef('referral_subjects.person_id', '=', 'screenings.person_id'),
+    )
     .select([
       'screenings.id as screening_id',
       'screenings.person_id',
@@ -98,25 +128,48 @@ export async function listMembers(db: Queryable, groupId: string): Promise<Group
     .execute()
 }
 
-export async function saveShared(db: Queryable, id: string, shared: object, refs: { locationId: string | null; employerPersonId: string | null }): Promise<void> {
+export async function saveShared(
+  db: Queryable,
+  id: string,
+  shared: object,
+  refs: { locationId: string | null; employerPersonId: string | null },
+): Promise<void> {
   await db
     .updateTable('screening_groups')
-    .set({ shared: JSON.stringify(shared), shared_saved_at: sql`now()`, updated_at: sql`now()`, location_id: refs.locationId, employer_person_id: refs.employerPersonId })
+    .set({
+      shared: JSON.stringify(shared),
+      shared_saved_at: sql`now()`,
+      updated_at: sql`now()`,
+      location_id: refs.locationId,
+      employer_person_id: refs.employerPersonId,
+    })
     .where('id', '=', id)
     .execute()
 }
 
-export async function listGroupsForCase(db: Queryable, caseId: string): Promise<{ id: string; encountered_on: string; warrant_day: boolean; people: number; confirmed: number }[]> {
-  const { rows } = await sql<{ id: string; encountered_on: string; warrant_day: boolean; people: number; confirmed: number }>`
+export async function listGroupsForCase(
+  db: Queryable,
+  caseId: string,
+): Promise<{ id: string; encountered_on: string; warrant_day: boolean; people: number; confirmed: number }[]> {
+  const { rows } = await sql<{
+    id: string
+    encountered_on: string
+    warrant_day: boolean
+    people: number
+    confirmed: number
+  }>`
     SELECT g.id, g.encountered_on::text AS encountered_on, g.warrant_day,
       (SELECT count(*)::int FROM screenings s WHERE s.group_id = g.id) AS people,
       (SELECT count(*)::int FROM screenings s WHERE s.group_id = g.id AND s.status = 'confirmed') AS confirmed
-    FROM screening_groups g WHERE g.case_id = ${caseId}::uuid ORDER BY g.encountered_on DESC, g.created_at DESC`.execute(db)
+    FROM screening_groups g WHERE g.case_id = ${caseId}::uuid ORDER BY g.encountered_on DESC, g.created_at DESC`.execute(
+    db,
+  )
   return rows
 }
 
 export async function findGroupIdForReferral(db: Queryable, referralId: string): Promise<string | undefined> {
-  return (await db.selectFrom('screening_groups').select('id').where('referral_id', '=', referralId).executeTakeFirst())?.id
+  return (await db.selectFrom('screening_groups').select('id').where('referral_id', '=', referralId).executeTakeFirst())
+    ?.id
 }
 
 /** The job's people by id, to check that those chosen are on it. */
@@ -124,4 +177,3 @@ export async function casePeopleIds(db: Queryable, caseId: string): Promise<Set<
   const rows = await db.selectFrom('case_people').select('person_id').distinct().where('case_id', '=', caseId).execute()
   return new Set(rows.map((r) => r.person_id))
 }
-

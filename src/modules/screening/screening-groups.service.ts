@@ -5,11 +5,30 @@ import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
-import { caseAccess, deniedMessage, isRecordVisible, mayGrantVictimSide, victimSideAccess } from '#src/modules/people/index.ts'
+import {
+  caseAccess,
+  deniedMessage,
+  isRecordVisible,
+  mayGrantVictimSide,
+  victimSideAccess,
+} from '#src/modules/people/index.ts'
 import type { ReferralService } from '#src/modules/referrals/index.ts'
-import { addReferralPerson, addReferralPlace, changeReferralStatus, referralPeople, setReferralExploitation } from '#src/modules/referrals/index.ts'
+import {
+  addReferralPerson,
+  addReferralPlace,
+  changeReferralStatus,
+  referralPeople,
+  setReferralExploitation,
+} from '#src/modules/referrals/index.ts'
 import { createNamedPerson, createPlace, updatePlace } from '#src/modules/people/index.ts'
-import { addCasePerson, addTimeline, findCase, linkCaseLocation, linkCaseReferral, listCasePeople } from '#src/modules/cases/index.ts'
+import {
+  addCasePerson,
+  addTimeline,
+  findCase,
+  linkCaseLocation,
+  linkCaseReferral,
+  listCasePeople,
+} from '#src/modules/cases/index.ts'
 import { displayName } from '#src/modules/people/index.ts'
 import { mayBeChild, type ScreeningAnswers } from './screening.answers.ts'
 import { REFERRAL_TYPE_TO_FACT, SCREENING_SECTIONS, type ScreeningService } from './screening.service.ts'
@@ -17,9 +36,15 @@ import * as screeningRepo from './screening.repository.ts'
 import { SHARED_SECTIONS, type EncounterStart, type SharedAnswers } from './screening-groups.answers.ts'
 import * as repo from './screening-groups.repository.ts'
 
-export const ScreeningGroupError = defineDomainError('ScreeningGroupError', { 'not-found': 404, forbidden: 403, invalid: 400 })
+export const ScreeningGroupError = defineDomainError('ScreeningGroupError', {
+  'not-found': 404,
+  forbidden: 403,
+  invalid: 400,
+})
 
-const FACT_TO_REFERRAL_TYPE: Record<string, string> = Object.fromEntries(Object.entries(REFERRAL_TYPE_TO_FACT).map(([k, v]) => [v, k]))
+const FACT_TO_REFERRAL_TYPE: Record<string, string> = Object.fromEntries(
+  Object.entries(REFERRAL_TYPE_TO_FACT).map(([k, v]) => [v, k]),
+)
 
 /**
  * Screening people met in a live job or first recorded on a person's page, and warrant-day screening of several
@@ -31,7 +56,13 @@ const FACT_TO_REFERRAL_TYPE: Record<string, string> = Object.fromEntries(Object.
  */
 export function createScreeningGroupService(db: Db, deps: { referrals: ReferralService; screening: ScreeningService }) {
   /** The group, refused as not found when its job is one this user may not see, and as protected when any of its people's victim side is. */
-  async function loadFor(q: Db | Trx, id: string, user: CurrentUser, mode: 'view' | 'edit', options: { lock?: boolean } = {}) {
+  async function loadFor(
+    q: Db | Trx,
+    id: string,
+    user: CurrentUser,
+    mode: 'view' | 'edit',
+    options: { lock?: boolean } = {},
+  ) {
     const group = await repo.findGroup(q, id, options)
     if (!group) throw new ScreeningGroupError('not-found', 'Screening group not found')
     const job = group.case_id ? await repo.findVisibleCase(q, group.case_id, user) : undefined
@@ -42,7 +73,8 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
       const access = await victimSideAccess(q, user, m.person_id)
       if (!(mode === 'view' ? access.visible : access.canEdit)) askWho.push(...access.askWho)
     }
-    if (askWho.length > 0 || members.length === 0) throw new ScreeningGroupError('forbidden', deniedMessage({ askWho: [...new Set(askWho)] }))
+    if (askWho.length > 0 || members.length === 0)
+      throw new ScreeningGroupError('forbidden', deniedMessage({ askWho: [...new Set(askWho)] }))
     return { group, job: job ?? null, members }
   }
 
@@ -54,7 +86,11 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
       if (!access.canEdit) askWho.push(...access.askWho)
     }
     if (askWho.length > 0 || !(await mayGrantVictimSide(trx, user, personIds))) {
-      throw new ScreeningGroupError('forbidden', `${deniedMessage({ askWho: [...new Set(askWho)] })} Their screening is started by the officers working their victim side.`, 'personIds')
+      throw new ScreeningGroupError(
+        'forbidden',
+        `${deniedMessage({ askWho: [...new Set(askWho)] })} Their screening is started by the officers working their victim side.`,
+        'personIds',
+      )
     }
   }
 
@@ -69,19 +105,33 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
       input: EncounterStart & { caseId: string | null },
       user: CurrentUser,
       actor: Actor,
-    ): Promise<{ groupId: string; referralId: string; personIds: string[]; screeningIds: string[]; warrantDay: boolean }> {
+    ): Promise<{
+      groupId: string
+      referralId: string
+      personIds: string[]
+      screeningIds: string[]
+      warrantDay: boolean
+    }> {
       if (input.caseId) {
         const access = await caseAccess(db, user, input.caseId)
         if (!access?.visible) throw new ScreeningGroupError('not-found', 'Live job not found')
         if (!access.victimSide && !access.supervisor) {
-          throw new ScreeningGroupError('forbidden', 'Screening people met on this live job is for its officer in charge, its team members with a victims’ side duty, or a supervisor', 'personIds')
+          throw new ScreeningGroupError(
+            'forbidden',
+            'Screening people met on this live job is for its officer in charge, its team members with a victims’ side duty, or a supervisor',
+            'personIds',
+          )
         }
         const onJob = await repo.casePeopleIds(db, input.caseId)
-        if (input.personIds.some((id) => !onJob.has(id))) throw new ScreeningGroupError('invalid', 'Select people from the list', 'personIds')
+        if (input.personIds.some((id) => !onJob.has(id)))
+          throw new ScreeningGroupError('invalid', 'Select people from the list', 'personIds')
       } else {
-        for (const id of input.personIds) if (!(await isRecordVisible(db, 'person', id, user))) throw new ScreeningGroupError('not-found', 'Person not found')
+        for (const id of input.personIds)
+          if (!(await isRecordVisible(db, 'person', id, user)))
+            throw new ScreeningGroupError('not-found', 'Person not found')
       }
-      if (input.personIds.length + input.newPeople.length === 0) throw new ScreeningGroupError('invalid', 'Select the people you met', 'personIds')
+      if (input.personIds.length + input.newPeople.length === 0)
+        throw new ScreeningGroupError('invalid', 'Select the people you met', 'personIds')
       const warrantDay = input.personIds.length + input.newPeople.length > 1
       return inTransaction(db, async (trx) => {
         await requireMayScreen(trx, user, input.personIds)
@@ -94,7 +144,16 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
             referrerContact: null,
             referringSector: null,
             summary: input.summary,
-            people: input.newPeople.map((p) => ({ names: [p.description], dateOfBirth: null, approximateAge: p.approximateAge, ageDisputed: false, gender: p.gender as 'not-known', nationalities: [], languages: [], role: 'potential-victim' as const })),
+            people: input.newPeople.map((p) => ({
+              names: [p.description],
+              dateOfBirth: null,
+              approximateAge: p.approximateAge,
+              ageDisputed: false,
+              gender: p.gender as 'not-known',
+              nationalities: [],
+              languages: [],
+              role: 'potential-victim' as const,
+            })),
             locations: [],
             exploitationTypes: [],
             countyLines: false,
@@ -105,18 +164,52 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
           { trx, existingPeople: input.personIds.map((personId) => ({ personId, role: 'potential-victim' })) },
         )
         const personIds = (await referralPeople(trx, created.id)).map((s) => s.person_id)
-        await changeReferralStatus(trx, created.id, { status: 'screening', reason: warrantDay ? `Screening ${personIds.length} people met together` : 'Screening the person met' }, actor)
+        await changeReferralStatus(
+          trx,
+          created.id,
+          {
+            status: 'screening',
+            reason: warrantDay ? `Screening ${personIds.length} people met together` : 'Screening the person met',
+          },
+          actor,
+        )
         const groupId = uuidv7()
-        await repo.insertGroup(trx, { id: groupId, referralId: created.id, caseId: input.caseId, warrantDay, encounteredOn: input.encounteredOn, createdBy: actor.userId })
+        await repo.insertGroup(trx, {
+          id: groupId,
+          referralId: created.id,
+          caseId: input.caseId,
+          warrantDay,
+          encounteredOn: input.encounteredOn,
+          createdBy: actor.userId,
+        })
         if (input.caseId) {
           await linkCaseReferral(trx, input.caseId, created.id)
-          for (const personId of personIds) await addCasePerson(trx, input.caseId, personId, 'potential-victim', actor.userId)
-          await addTimeline(trx, { id: uuidv7(), caseId: input.caseId, actorUserId: actor.userId, kind: 'screening', text: `Screening started for ${personIds.length} ${personIds.length === 1 ? 'person' : 'people'} met on ${input.encounteredOn}` })
+          for (const personId of personIds)
+            await addCasePerson(trx, input.caseId, personId, 'potential-victim', actor.userId)
+          await addTimeline(trx, {
+            id: uuidv7(),
+            caseId: input.caseId,
+            actorUserId: actor.userId,
+            kind: 'screening',
+            text: `Screening started for ${personIds.length} ${personIds.length === 1 ? 'person' : 'people'} met on ${input.encounteredOn}`,
+          })
         }
         const screeningIds: string[] = []
-        for (const personId of personIds) screeningIds.push(await deps.screening.start(created.id, personId, actor, { trx, groupId }))
+        for (const personId of personIds)
+          screeningIds.push(await deps.screening.start(created.id, personId, actor, { trx, groupId }))
         await appendAuditEvents(trx, actor, [
-          { action: 'screening-group.started', subjectType: 'referral', subjectId: created.id, details: { groupId, caseId: input.caseId, people: personIds, newPeople: input.newPeople.length, warrantDay } },
+          {
+            action: 'screening-group.started',
+            subjectType: 'referral',
+            subjectId: created.id,
+            details: {
+              groupId,
+              caseId: input.caseId,
+              people: personIds,
+              newPeople: input.newPeople.length,
+              warrantDay,
+            },
+          },
         ])
         return { groupId, referralId: created.id, personIds, screeningIds, warrantDay }
       })
@@ -127,7 +220,12 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
       return inTransaction(db, async (trx) => {
         const loaded = await loadFor(trx, id, user, 'view')
         await appendAuditEvents(trx, actor, [
-          { action: 'screening-group.viewed', subjectType: 'referral', subjectId: loaded.group.referral_id, details: { groupId: id, people: loaded.members.map((m) => m.person_id) } },
+          {
+            action: 'screening-group.viewed',
+            subjectType: 'referral',
+            subjectId: loaded.group.referral_id,
+            details: { groupId: id, people: loaded.members.map((m) => m.person_id) },
+          },
         ])
         return loaded
       })
@@ -140,7 +238,12 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
      * referral's (and the job's) place, the employer a suspected exploiter on the referral (and the job), and the
      * exploitation types the referral's, so the NRM form and the figures read them as on any referral.
      */
-    async saveShared(id: string, shared: SharedAnswers, user: CurrentUser, actor: Actor): Promise<{ prefilled: string[] }> {
+    async saveShared(
+      id: string,
+      shared: SharedAnswers,
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<{ prefilled: string[] }> {
       return inTransaction(db, async (trx) => {
         const { group, members } = await loadFor(trx, id, user, 'edit', { lock: true })
         const location = {
@@ -176,7 +279,11 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
           const next: ScreeningAnswers = { ...answers }
           for (const section of SHARED_SECTIONS) {
             if (answers[section] && !pending.has(section)) continue
-            if (section === 'exploitation') next.exploitation = { ...shared.exploitation, exploitedAsChild: answers.exploitation?.exploitedAsChild ?? '' }
+            if (section === 'exploitation')
+              next.exploitation = {
+                ...shared.exploitation,
+                exploitedAsChild: answers.exploitation?.exploitedAsChild ?? '',
+              }
             else if (section === 'encounter') next.encounter = shared.encounter
             else next.indicators = shared.indicators
             pending.add(section)
@@ -190,7 +297,13 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
             action: 'screening-group.shared-facts-saved',
             subjectType: 'referral',
             subjectId: group.referral_id,
-            details: { groupId: id, locationId, employerPersonId: employerId, prefilled, people: members.map((m) => m.person_id) },
+            details: {
+              groupId: id,
+              locationId,
+              employerPersonId: employerId,
+              prefilled,
+              people: members.map((m) => m.person_id),
+            },
           },
         ])
         return { prefilled }
@@ -207,15 +320,24 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
       const job = await findCase(db, caseId)
       if (!job) throw new ScreeningGroupError('not-found', 'Live job not found')
       if (!access.victimSide && !access.supervisor) {
-        throw new ScreeningGroupError('forbidden', 'Screening people met on this live job is for its officer in charge, its team members with a victims’ side duty, or a supervisor')
+        throw new ScreeningGroupError(
+          'forbidden',
+          'Screening people met on this live job is for its officer in charge, its team members with a victims’ side duty, or a supervisor',
+        )
       }
       return { job, people: await listCasePeople(db, caseId) }
     },
 
     /** A person to screen from their own page: refused, with whom to ask, unless this user may record on their victim side. */
     async personForScreening(personId: string, user: CurrentUser) {
-      if (!(await isRecordVisible(db, 'person', personId, user))) throw new ScreeningGroupError('not-found', 'Person not found')
-      const person = await db.selectFrom('people').select(['id']).select(displayName('people.id').as('name')).where('id', '=', personId).executeTakeFirst()
+      if (!(await isRecordVisible(db, 'person', personId, user)))
+        throw new ScreeningGroupError('not-found', 'Person not found')
+      const person = await db
+        .selectFrom('people')
+        .select(['id'])
+        .select(displayName('people.id').as('name'))
+        .where('id', '=', personId)
+        .executeTakeFirst()
       if (!person) throw new ScreeningGroupError('not-found', 'Person not found')
       const access = await victimSideAccess(db, user, personId)
       return { person, access }
@@ -236,7 +358,13 @@ export function createScreeningGroupService(db: Db, deps: { referrals: ReferralS
  * confirmed; the shared sections still to confirm for them; and their consent (not needed for a child or
  * someone who may be one).
  */
-export function memberProgress(m: repo.GroupMemberRow): { progress: 'not-started' | 'in-progress' | 'confirmed'; sharedToConfirm: string[]; child: boolean; consent: string | null; consentNeeded: boolean } {
+export function memberProgress(m: repo.GroupMemberRow): {
+  progress: 'not-started' | 'in-progress' | 'confirmed'
+  sharedToConfirm: string[]
+  child: boolean
+  consent: string | null
+  consentNeeded: boolean
+} {
   const answers = m.answers as ScreeningAnswers
   const sharedToConfirm = answers.prefilled ?? []
   const answered = SCREENING_SECTIONS.filter((s) => answers[s] && !sharedToConfirm.includes(s)).length

@@ -3,14 +3,37 @@ import { asArray, asString, type FieldErrors } from '#src/platform/http/forms.ts
 import { ageOn, londonDate } from '#src/shared/dates.ts'
 import { isIndicator } from './indicators.ts'
 import { determineAge } from './screening.rules.ts'
-import { AGE_ASSESSMENT_OUTCOMES, DETENTION, ENCOUNTERED_BY, ENTRY_ROUTES, EXPLOITATION_TYPES, LOCATIONS, MEANS, type Facts } from './screening.facts.ts'
+import {
+  AGE_ASSESSMENT_OUTCOMES,
+  DETENTION,
+  ENCOUNTERED_BY,
+  ENTRY_ROUTES,
+  EXPLOITATION_TYPES,
+  LOCATIONS,
+  MEANS,
+  type Facts,
+} from './screening.facts.ts'
 
 /**
  * What an officer answers on the screening pages, kept as typed (so a page shown again shows their words),
  * and how those answers become the facts the rules take.
  */
-export type AgeAnswers = { dobDay: string; dobMonth: string; dobYear: string; age: string; claimedAge: string; ageDisputed: string; assessment: string }
-export type EncounterAnswers = { location: string; encounteredBy: string; detention: string; diplomaticHousehold: string; safeguardingConcern: string }
+export type AgeAnswers = {
+  dobDay: string
+  dobMonth: string
+  dobYear: string
+  age: string
+  claimedAge: string
+  ageDisputed: string
+  assessment: string
+}
+export type EncounterAnswers = {
+  location: string
+  encounteredBy: string
+  detention: string
+  diplomaticHousehold: string
+  safeguardingConcern: string
+}
 export type TravelAnswers = { arranged: string; directions: string[]; endedOnArrival: string; entryRoute: string }
 export type ExploitationAnswers = { purpose: string; types: string[]; countyLines: string; exploitedAsChild: string }
 /** `otherMeans`: means of control in the officer's own words, one per line or separated by commas; never refused. */
@@ -27,7 +50,14 @@ export type ConsentAnswers = {
   understanding: string
 }
 /** `noAlternative` is the adult limb's question (s45(1)(d)); `wouldDoAct` the child limb's (s45(4)(c)). */
-export type OffenceAnswers = { suspected: string; offence: string; compelled: string; noAlternative: string; directConsequence: string; wouldDoAct?: string }
+export type OffenceAnswers = {
+  suspected: string
+  offence: string
+  compelled: string
+  noAlternative: string
+  directConsequence: string
+  wouldDoAct?: string
+}
 
 export type ScreeningAnswers = {
   age?: AgeAnswers
@@ -45,7 +75,8 @@ export const CONSENT_POINTS = {
   'what-the-nrm-is': 'What the NRM is and what happens after a referral',
   'support-available': 'The support they can get (accommodation, support worker, legal advice, health)',
   'possible-outcomes': 'The possible outcomes, including negative decisions',
-  'information-sharing': 'That information may be shared with, or sought from, other authorities such as the police and local authorities',
+  'information-sharing':
+    'That information may be shared with, or sought from, other authorities such as the police and local authorities',
 } as const
 
 type Body = Record<string, unknown>
@@ -64,19 +95,34 @@ export function readAge(body: Body): { answers: AgeAnswers; errors: FieldErrors 
     assessment: str(body, 'assessment', 20),
   }
   const errors: FieldErrors = {}
-  const dob = checkDateInput({ day: answers.dobDay, month: answers.dobMonth, year: answers.dobYear }, 'Date of birth', { required: false, notInFuture: true })
+  const dob = checkDateInput({ day: answers.dobDay, month: answers.dobMonth, year: answers.dobYear }, 'Date of birth', {
+    required: false,
+    notInFuture: true,
+  })
   if (!dob.ok) errors[`dateOfBirth-${dob.part}`] = dob.message
-  for (const [key, label] of [['age', 'Age'], ['claimedAge', 'The age they give']] as const) {
-    if (answers[key] && !/^\d{1,3}$/.test(answers[key])) errors[key] = `${label} must be a whole number of years, like 16`
+  for (const [key, label] of [
+    ['age', 'Age'],
+    ['claimedAge', 'The age they give'],
+  ] as const) {
+    if (answers[key] && !/^\d{1,3}$/.test(answers[key]))
+      errors[key] = `${label} must be a whole number of years, like 16`
     else if (answers[key] && Number(answers[key]) > 120) errors[key] = `${label} must be 120 or less`
   }
   if (dob.ok && dob.value && answers.age && !errors.age && ageOn(dob.value, londonDate()) !== Number(answers.age)) {
     errors.age = `The date of birth makes them ${ageOn(dob.value, londonDate())}. Correct the age or the date of birth`
   }
   if (!yesNo(answers.ageDisputed)) errors.ageDisputed = 'Select yes if their age is disputed'
-  if (!(AGE_ASSESSMENT_OUTCOMES as readonly string[]).includes(answers.assessment)) errors.assessment = 'Select whether an age assessment has been done'
-  if (dob.ok && dob.value && ageOn(dob.value, londonDate()) < 18 && answers.ageDisputed === 'no' && answers.assessment === 'assessed_adult') {
-    errors.assessment = 'The date of birth makes them under 18, which contradicts an assessment as an adult. Record their age as disputed, or correct the date of birth'
+  if (!(AGE_ASSESSMENT_OUTCOMES as readonly string[]).includes(answers.assessment))
+    errors.assessment = 'Select whether an age assessment has been done'
+  if (
+    dob.ok &&
+    dob.value &&
+    ageOn(dob.value, londonDate()) < 18 &&
+    answers.ageDisputed === 'no' &&
+    answers.assessment === 'assessed_adult'
+  ) {
+    errors.assessment =
+      'The date of birth makes them under 18, which contradicts an assessment as an adult. Record their age as disputed, or correct the date of birth'
   }
   return { answers, errors }
 }
@@ -90,10 +136,13 @@ export function readEncounter(body: Body): { answers: EncounterAnswers; errors: 
     safeguardingConcern: str(body, 'safeguardingConcern', 5),
   }
   const errors: FieldErrors = {}
-  if (!(LOCATIONS as readonly string[]).includes(answers.location)) errors.location = 'Select the UK nation where they were encountered'
+  if (!(LOCATIONS as readonly string[]).includes(answers.location))
+    errors.location = 'Select the UK nation where they were encountered'
   if (!Object.hasOwn(ENCOUNTERED_BY, answers.encounteredBy)) errors.encounteredBy = 'Select who encountered them'
-  if (answers.detention && answers.detention !== 'none' && !Object.hasOwn(DETENTION, answers.detention)) errors.detention = 'Select their detention status from the list'
-  if (!yesNo(answers.diplomaticHousehold)) errors.diplomaticHousehold = 'Select yes if they worked in a diplomat’s household'
+  if (answers.detention && answers.detention !== 'none' && !Object.hasOwn(DETENTION, answers.detention))
+    errors.detention = 'Select their detention status from the list'
+  if (!yesNo(answers.diplomaticHousehold))
+    errors.diplomaticHousehold = 'Select yes if they worked in a diplomat’s household'
   if (!yesNo(answers.safeguardingConcern)) errors.safeguardingConcern = 'Select yes if there is a safeguarding concern'
   return { answers, errors }
 }
@@ -106,10 +155,14 @@ export function readTravel(body: Body): { answers: TravelAnswers; errors: FieldE
     entryRoute: str(body, 'entryRoute', 20),
   }
   const errors: FieldErrors = {}
-  if (!['yes', 'no', 'unknown'].includes(answers.arranged)) errors.arranged = 'Select whether anyone arranged or helped with their travel'
-  if (answers.arranged === 'yes' && answers.directions.length === 0) errors.directions = 'Select where they were moved: into, within or out of the UK'
-  if (answers.endedOnArrival && !['yes', 'no', 'unknown'].includes(answers.endedOnArrival)) errors.endedOnArrival = 'Select whether the relationship ended on arrival'
-  if (answers.entryRoute && !(ENTRY_ROUTES as readonly string[]).includes(answers.entryRoute)) errors.entryRoute = 'Select how they entered the UK'
+  if (!['yes', 'no', 'unknown'].includes(answers.arranged))
+    errors.arranged = 'Select whether anyone arranged or helped with their travel'
+  if (answers.arranged === 'yes' && answers.directions.length === 0)
+    errors.directions = 'Select where they were moved: into, within or out of the UK'
+  if (answers.endedOnArrival && !['yes', 'no', 'unknown'].includes(answers.endedOnArrival))
+    errors.endedOnArrival = 'Select whether the relationship ended on arrival'
+  if (answers.entryRoute && !(ENTRY_ROUTES as readonly string[]).includes(answers.entryRoute))
+    errors.entryRoute = 'Select how they entered the UK'
   return { answers, errors }
 }
 
@@ -122,15 +175,19 @@ export function readExploitation(body: Body): { answers: ExploitationAnswers; er
   }
   const errors: FieldErrors = {}
   if (answers.purpose.length > 500) errors.purpose = 'What they were made to do must be 500 characters or fewer'
-  if (!answers.purpose && answers.types.length === 0) errors.purpose = 'Describe what they were made to do, or select the types of exploitation'
+  if (!answers.purpose && answers.types.length === 0)
+    errors.purpose = 'Describe what they were made to do, or select the types of exploitation'
   if (!yesNo(answers.countyLines)) errors.countyLines = 'Select yes if this may involve County Lines'
-  if (!yesNo(answers.exploitedAsChild)) errors.exploitedAsChild = 'Select yes if the exploitation happened when they were under 18'
+  if (!yesNo(answers.exploitedAsChild))
+    errors.exploitedAsChild = 'Select yes if the exploitation happened when they were under 18'
   return { answers, errors }
 }
 
 export function readIndicators(body: Body): { answers: IndicatorAnswers; errors: FieldErrors } {
   const none = asArray(body.indicators).includes('none')
-  const posted = asArray(body.means).map((m) => m.trim().slice(0, 100)).filter(Boolean)
+  const posted = asArray(body.means)
+    .map((m) => m.trim().slice(0, 100))
+    .filter(Boolean)
   // A means the list does not hold is kept in the officer's words, never dropped.
   const unlisted = posted.filter((m) => !Object.hasOwn(MEANS, m))
   const typed = str(body, 'otherMeans', 1000)
@@ -141,7 +198,8 @@ export function readIndicators(body: Body): { answers: IndicatorAnswers; errors:
     none,
   }
   const errors: FieldErrors = {}
-  if (!none && answers.indicators.length === 0) errors.indicators = 'Select the indicators you have seen, or ‘None of these’'
+  if (!none && answers.indicators.length === 0)
+    errors.indicators = 'Select the indicators you have seen, or ‘None of these’'
   if (none && answers.indicators.length > 0) errors.indicators = 'Select indicators, or ‘None of these’, not both'
   return { answers, errors }
 }
@@ -159,17 +217,24 @@ export function readConsent(body: Body): { answers: ConsentAnswers; errors: Fiel
     understanding: str(body, 'understanding', 2000),
   }
   const errors: FieldErrors = {}
-  if (!['given', 'refused', 'not-asked'].includes(answers.decision)) errors.decision = 'Select whether they gave informed consent to an NRM referral'
+  if (!['given', 'refused', 'not-asked'].includes(answers.decision))
+    errors.decision = 'Select whether they gave informed consent to an NRM referral'
   if (answers.decision === 'given' || answers.decision === 'refused') {
-    const date = checkDateInput({ day: answers.day, month: answers.month, year: answers.year }, 'Date of the decision', { required: true, notInFuture: true })
+    const date = checkDateInput(
+      { day: answers.day, month: answers.month, year: answers.year },
+      'Date of the decision',
+      { required: true, notInFuture: true },
+    )
     if (!date.ok) errors[`consentDate-${date.part}`] = date.message
     if (!answers.explainedBy) errors.explainedBy = 'Enter who explained the NRM to them'
     if (!yesNo(answers.interpreterUsed)) errors.interpreterUsed = 'Select yes if an interpreter was used'
-    if (answers.interpreterUsed === 'yes' && !answers.interpreterLanguage) errors.interpreterLanguage = 'Enter the language the interpreter used'
+    if (answers.interpreterUsed === 'yes' && !answers.interpreterLanguage)
+      errors.interpreterLanguage = 'Enter the language the interpreter used'
   }
   if (answers.decision === 'given') {
     const missing = Object.keys(CONSENT_POINTS).filter((p) => !answers.points.includes(p))
-    if (missing.length > 0) errors.points = 'Consent is informed only when every point has been explained: select each one you explained'
+    if (missing.length > 0)
+      errors.points = 'Consent is informed only when every point has been explained: select each one you explained'
     if (!answers.understanding) errors.understanding = 'Describe, in their words where you can, what they understood'
   }
   return { answers, errors }
@@ -195,10 +260,14 @@ export function readOffence(body: Body): { answers: OffenceAnswers; errors: Fiel
 function ageFacts(age: AgeAnswers | undefined) {
   return {
     age: age?.age ? Number(age.age) : null,
-    date_of_birth: age?.dobYear ? `${age.dobYear.padStart(4, '0')}-${age.dobMonth.padStart(2, '0')}-${age.dobDay.padStart(2, '0')}` : null,
+    date_of_birth: age?.dobYear
+      ? `${age.dobYear.padStart(4, '0')}-${age.dobMonth.padStart(2, '0')}-${age.dobDay.padStart(2, '0')}`
+      : null,
     age_disputed: age ? age.ageDisputed === 'yes' : null,
     claimed_age: age?.claimedAge ? Number(age.claimedAge) : null,
-    age_assessment_outcome: (AGE_ASSESSMENT_OUTCOMES as readonly string[]).includes(age?.assessment ?? '') ? (age!.assessment as (typeof AGE_ASSESSMENT_OUTCOMES)[number]) : null,
+    age_assessment_outcome: (AGE_ASSESSMENT_OUTCOMES as readonly string[]).includes(age?.assessment ?? '')
+      ? (age!.assessment as (typeof AGE_ASSESSMENT_OUTCOMES)[number])
+      : null,
   }
 }
 
@@ -224,13 +293,23 @@ export function answersToFacts(a: ScreeningAnswers): Facts {
   const age = ageFacts(a.age)
   const child = mayBeChild(a.age)
   const means = a.indicators ? [...a.indicators.means, ...splitOtherMeans(a.indicators.otherMeans)] : []
-  const ms = a.indicators ? (a.indicators.none && means.length === 0 ? false : a.indicators.indicators.length > 0 || means.length > 0) : null
+  const ms = a.indicators
+    ? a.indicators.none && means.length === 0
+      ? false
+      : a.indicators.indicators.length > 0 || means.length > 0
+    : null
   const directions = a.travel?.directions ?? []
   const travelKnown = a.travel && a.travel.arranged !== 'unknown'
   return {
     ...age,
     age_assessment_outcome: a.age?.assessment || null,
-    consent_given: child ? null : a.consent?.decision === 'given' ? true : a.consent?.decision === 'refused' ? false : null,
+    consent_given: child
+      ? null
+      : a.consent?.decision === 'given'
+        ? true
+        : a.consent?.decision === 'refused'
+          ? false
+          : null,
     travel_arranged: travelKnown ? a.travel!.arranged === 'yes' : null,
     travel_into_uk: travelKnown ? directions.includes('into') : null,
     travel_within_uk: travelKnown ? directions.includes('within') : null,
@@ -248,7 +327,8 @@ export function answersToFacts(a: ScreeningAnswers): Facts {
     exploitation_types: a.exploitation?.types.length ? (a.exploitation.types as Facts['exploitation_types']) : null,
     county_lines: a.exploitation ? a.exploitation.countyLines === 'yes' : null,
     entry_route: (a.travel?.entryRoute as Facts['entry_route']) || null,
-    detention: a.encounter?.detention && a.encounter.detention !== 'none' ? (a.encounter.detention as Facts['detention']) : null,
+    detention:
+      a.encounter?.detention && a.encounter.detention !== 'none' ? (a.encounter.detention as Facts['detention']) : null,
     diplomatic_household: a.encounter ? a.encounter.diplomaticHousehold === 'yes' : null,
     exploited_as_child: a.exploitation ? a.exploitation.exploitedAsChild === 'yes' : null,
     la_pilot_area: null,

@@ -29,8 +29,26 @@ const AssessmentResponse = z.object({
         status: z.enum(['listed', 'possibly', 'not-found']),
         message: z.string(),
         asOf: z.string(),
-        identified: z.array(z.object({ act: z.string(), section: z.string().nullable(), name: z.string(), how: z.enum(['citation', 'wording']), wording: z.string(), schedule4: z.enum(['listed', 'possibly', 'not-listed']) })),
-        matches: z.array(z.object({ act: z.string(), section: z.string().nullable(), name: z.string(), status: z.string(), qualifier: z.string().nullable() })) }),
+        identified: z.array(
+          z.object({
+            act: z.string(),
+            section: z.string().nullable(),
+            name: z.string(),
+            how: z.enum(['citation', 'wording']),
+            wording: z.string(),
+            schedule4: z.enum(['listed', 'possibly', 'not-listed']),
+          }),
+        ),
+        matches: z.array(
+          z.object({
+            act: z.string(),
+            section: z.string().nullable(),
+            name: z.string(),
+            status: z.string(),
+            qualifier: z.string().nullable(),
+          }),
+        ),
+      }),
     })
     .nullable(),
   deciding_rule: z.string(),
@@ -62,7 +80,8 @@ export function registerScreeningApi(app: FastifyInstance, { services }: AppDeps
       config: { access: 'screening:assess' },
       schema: {
         tags: ['screening'],
-        summary: 'Screen one person’s facts: route, child status, offences, exploitation types, s45, with the rules that decided',
+        summary:
+          'Screen one person’s facts: route, child status, offences, exploitation types, s45, with the rules that decided',
         body: z.object({ facts: Facts }).strict(),
         response: { 200: AssessmentResponse },
       },

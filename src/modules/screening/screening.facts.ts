@@ -69,7 +69,14 @@ export const DETENTION = {
 
 export const ENTRY_ROUTES = ['smuggled', 'trafficked', 'regular', 'unknown'] as const
 
-export const EXPLOITATION_TYPES = ['LABOUR', 'SEXUAL', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING', 'NOT_SPECIFIED_OR_UNKNOWN'] as const
+export const EXPLOITATION_TYPES = [
+  'LABOUR',
+  'SEXUAL',
+  'CRIMINAL',
+  'DOMESTIC_SERVITUDE',
+  'ORGAN_HARVESTING',
+  'NOT_SPECIFIED_OR_UNKNOWN',
+] as const
 /** The exploitation types in the words of the NRM form and the statutory guidance: pages never show the codes. */
 export const EXPLOITATION_TYPE_LABELS: Record<string, string> = {
   LABOUR: 'Labour exploitation',
@@ -87,11 +94,20 @@ const bool = z.boolean({ error: 'Must be true, false or null' }).nullable().opti
  * any other words are accepted, kept, shown and treated as unknown or "other". Screening never refuses a case
  * for an unlisted word.
  */
-const word = (what: string, max = 100) => z.string({ error: `The ${what} must be text` }).trim().max(max, { error: `The ${what} must be ${max} characters or fewer` })
+const word = (what: string, max = 100) =>
+  z
+    .string({ error: `The ${what} must be text` })
+    .trim()
+    .max(max, { error: `The ${what} must be ${max} characters or fewer` })
 
 export const Facts = z
   .object({
-    age: z.int({ error: 'Age must be a whole number of years' }).min(0, { error: 'Age cannot be negative' }).max(120, { error: 'Age must be 120 or less' }).nullable().optional(),
+    age: z
+      .int({ error: 'Age must be a whole number of years' })
+      .min(0, { error: 'Age cannot be negative' })
+      .max(120, { error: 'Age must be 120 or less' })
+      .nullable()
+      .optional(),
     date_of_birth: z.iso.date({ error: 'Date of birth must be a date like 2009-03-31' }).nullable().optional(),
     age_disputed: bool,
     claimed_age: z.int({ error: 'Claimed age must be a whole number of years' }).min(0).max(120).nullable().optional(),
@@ -103,8 +119,16 @@ export const Facts = z
     travel_within_uk: bool,
     travel_out_of_uk: bool,
     /** Keys of MEANS, their labels, known synonyms or the legal means; anything else is kept as "other means". */
-    means_used: z.array(word('means of control')).max(30, { error: 'Record at most 30 means of control' }).nullable().optional(),
-    exploitation_purpose: z.string().max(500, { error: 'Exploitation purpose must be 500 characters or fewer' }).nullable().optional(),
+    means_used: z
+      .array(word('means of control'))
+      .max(30, { error: 'Record at most 30 means of control' })
+      .nullable()
+      .optional(),
+    exploitation_purpose: z
+      .string()
+      .max(500, { error: 'Exploitation purpose must be 500 characters or fewer' })
+      .nullable()
+      .optional(),
     modern_slavery_indicators_present: bool,
     safeguarding_concern: bool,
     relationship_ended_on_arrival: bool,
@@ -142,7 +166,16 @@ export const Facts = z
 export type Facts = z.output<typeof Facts>
 
 /** Facts as the rules see them: every field present, unknown as null, enumerated facts as the values the rules know. */
-export type NormalisedFacts = Omit<{ [K in keyof Facts]-?: Exclude<Facts[K], undefined> }, 'age_assessment_outcome' | 'means_used' | 'location' | 'encountered_by' | 'exploitation_types' | 'entry_route' | 'detention'> & {
+export type NormalisedFacts = Omit<
+  { [K in keyof Facts]-?: Exclude<Facts[K], undefined> },
+  | 'age_assessment_outcome'
+  | 'means_used'
+  | 'location'
+  | 'encountered_by'
+  | 'exploitation_types'
+  | 'entry_route'
+  | 'detention'
+> & {
   age_assessment_outcome: (typeof AGE_ASSESSMENT_OUTCOMES)[number] | null
   /** Recognised means only; the rest are in the assessment's means_of_control as "other means". */
   means_used: Means[]

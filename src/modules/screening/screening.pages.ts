@@ -5,8 +5,26 @@ import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { INDICATOR_GROUPS } from './indicators.ts'
-import { CONSENT_POINTS, mayBeChild, readAge, readConsent, readEncounter, readExploitation, readIndicators, readOffence, readTravel, type ScreeningAnswers } from './screening.answers.ts'
-import { DETENTION, ENCOUNTERED_BY, EXPLOITATION_TYPE_LABELS, EXPLOITATION_TYPES, LOCATIONS, MEANS } from './screening.facts.ts'
+import {
+  CONSENT_POINTS,
+  mayBeChild,
+  readAge,
+  readConsent,
+  readEncounter,
+  readExploitation,
+  readIndicators,
+  readOffence,
+  readTravel,
+  type ScreeningAnswers,
+} from './screening.answers.ts'
+import {
+  DETENTION,
+  ENCOUNTERED_BY,
+  EXPLOITATION_TYPE_LABELS,
+  EXPLOITATION_TYPES,
+  LOCATIONS,
+  MEANS,
+} from './screening.facts.ts'
 import { CHILD_STATUS_LABELS, childStatusOf, RULES, ROUTES, ruleTitle, type Route } from './screening.rules.ts'
 import { victimFacetAccess } from '#src/modules/people/index.ts'
 import { guardVictimFacet } from '#src/modules/people/index.ts'
@@ -84,7 +102,8 @@ export function registerScreeningPages(app: FastifyInstance, { services, db }: A
     if (!isUuid(request.params.id)) throw new NotFoundError()
     try {
       const row = await screening.get(request.params.id)
-      if (!(await victimFacetAccess(db, userOf(request), row.person_id)).visible) throw new NotFoundError('Screening not found')
+      if (!(await victimFacetAccess(db, userOf(request), row.person_id)).visible)
+        throw new NotFoundError('Screening not found')
       return row
     } catch (error) {
       if (error instanceof ScreeningError && error.code === 'not-found') throw new NotFoundError('Screening not found')
@@ -98,7 +117,12 @@ export function registerScreeningPages(app: FastifyInstance, { services, db }: A
     return i >= 0 && i < sections.length - 1 ? sections[i + 1] : 'outcome'
   }
 
-  function pageContext(row: Awaited<ReturnType<typeof load>>, section: ScreeningSection, values: object, errors: FieldErrors) {
+  function pageContext(
+    row: Awaited<ReturnType<typeof load>>,
+    section: ScreeningSection,
+    values: object,
+    errors: FieldErrors,
+  ) {
     const sections = screening.sectionsNeeded(row.answers)
     const i = sections.indexOf(section)
     return {
@@ -110,26 +134,36 @@ export function registerScreeningPages(app: FastifyInstance, { services, db }: A
       errorList: errorSummary(errors),
       vocab,
       child: mayBeChild(row.answers.age),
-      back: i > 0 ? `/screenings/${row.id}/${sections[i - 1]}` : row.group_id ? `/screening-groups/${row.group_id}` : `/referrals/${row.referral_id}`,
-      prefilledFrom: row.group_id && (row.answers.prefilled ?? []).includes(section) ? `/screening-groups/${row.group_id}` : null,
+      back:
+        i > 0
+          ? `/screenings/${row.id}/${sections[i - 1]}`
+          : row.group_id
+            ? `/screening-groups/${row.group_id}`
+            : `/referrals/${row.referral_id}`,
+      prefilledFrom:
+        row.group_id && (row.answers.prefilled ?? []).includes(section) ? `/screening-groups/${row.group_id}` : null,
       action: `/screenings/${row.id}/${section}`,
       step: i + 1,
       steps: sections.length,
     }
   }
 
-  app.post<{ Params: { referralId: string; personId: string } }>('/referrals/:referralId/people/:personId/screenings', access, async (request, reply) => {
-    const { referralId, personId } = request.params
-    if (!isUuid(referralId) || !isUuid(personId)) throw new NotFoundError()
-    if (!(await guardVictimFacet(db, request, reply, personId))) return reply
-    try {
-      const id = await screening.start(referralId, personId, actorOf(request))
-      return reply.redirect(`/screenings/${id}/age`, 303)
-    } catch (error) {
-      if (error instanceof ScreeningError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
-  })
+  app.post<{ Params: { referralId: string; personId: string } }>(
+    '/referrals/:referralId/people/:personId/screenings',
+    access,
+    async (request, reply) => {
+      const { referralId, personId } = request.params
+      if (!isUuid(referralId) || !isUuid(personId)) throw new NotFoundError()
+      if (!(await guardVictimFacet(db, request, reply, personId))) return reply
+      try {
+        const id = await screening.start(referralId, personId, actorOf(request))
+        return reply.redirect(`/screenings/${id}/age`, 303)
+      } catch (error) {
+        if (error instanceof ScreeningError && error.code === 'not-found') throw new NotFoundError(error.message)
+        throw error
+      }
+    },
+  )
 
   for (const section of SCREENING_SECTIONS) {
     app.get<{ Params: Params }>(`/screenings/:id/${section}`, access, async (request, reply) => {
@@ -141,17 +175,29 @@ export function registerScreeningPages(app: FastifyInstance, { services, db }: A
       const row = await load(request)
       if (row.status !== 'draft') return reply.redirect(`/screenings/${row.id}/outcome`, 303)
       const { answers, errors } = READERS[section](request.body ?? {})
-      if (Object.keys(errors).length > 0) return reply.code(400).page(`screening/views/${section}.njk`, pageContext(row, section, answers, errors))
+      if (Object.keys(errors).length > 0)
+        return reply.code(400).page(`screening/views/${section}.njk`, pageContext(row, section, answers, errors))
       await screening.saveSection(row.id, section, answers)
-      return reply.redirect(`/screenings/${row.id}/${nextSection({ ...row.answers, [section]: answers }, section)}`, 303)
+      return reply.redirect(
+        `/screenings/${row.id}/${nextSection({ ...row.answers, [section]: answers }, section)}`,
+        303,
+      )
     })
   }
 
-  async function showOutcome(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, errors: FieldErrors = {}, values: Body = {}) {
+  async function showOutcome(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    errors: FieldErrors = {},
+    values: Body = {},
+  ) {
     const row = await load(request)
     const confirmed = row.status === 'confirmed'
     const { outcome, unanswered } = confirmed
-      ? { outcome: row.outcome as unknown as ReturnType<typeof screening.preview>['outcome'], unanswered: [] as ScreeningSection[] }
+      ? {
+          outcome: row.outcome as unknown as ReturnType<typeof screening.preview>['outcome'],
+          unanswered: [] as ScreeningSection[],
+        }
       : screening.preview(row.answers)
     const childStatus = childStatusOf(outcome)
     return reply.page('screening/views/outcome.njk', {
@@ -166,12 +212,20 @@ export function registerScreeningPages(app: FastifyInstance, { services, db }: A
       confirmedLabel: row.confirmed_route ? ROUTE_LABELS[row.confirmed_route as Route] : null,
       childStatusLabel: CHILD_STATUS_LABELS[childStatus],
       rule: { title: ruleTitle(outcome.deciding_rule, childStatus), source: RULES[outcome.deciding_rule]?.source },
-      supporting: outcome.supporting_rules.map((id) => ({ id, title: ruleTitle(id, childStatus), source: RULES[id]?.source })),
+      supporting: outcome.supporting_rules.map((id) => ({
+        id,
+        title: ruleTitle(id, childStatus),
+        source: RULES[id]?.source,
+      })),
       meansOfControl: outcome.means_of_control ?? [],
       unrecognised: outcome.unrecognised ?? [],
       unanswered: unanswered.map((s) => ({ text: SECTION_TITLES[s], href: `/screenings/${row.id}/${s}` })),
-      routeItems: [...ROUTES, 'UNDETERMINED' as const].filter((r) => r !== outcome.route).map((r) => ({ value: r, text: ROUTE_LABELS[r], checked: values.overrideRoute === r })),
-      sections: screening.sectionsNeeded(row.answers).map((s) => ({ text: SECTION_TITLES[s], href: `/screenings/${row.id}/${s}` })),
+      routeItems: [...ROUTES, 'UNDETERMINED' as const]
+        .filter((r) => r !== outcome.route)
+        .map((r) => ({ value: r, text: ROUTE_LABELS[r], checked: values.overrideRoute === r })),
+      sections: screening
+        .sectionsNeeded(row.answers)
+        .map((s) => ({ text: SECTION_TITLES[s], href: `/screenings/${row.id}/${s}` })),
       errors,
       errorList: errorSummary(errors, ['decision', 'overrideRoute', 'reason']),
       values,
@@ -184,15 +238,27 @@ export function registerScreeningPages(app: FastifyInstance, { services, db }: A
   app.post<{ Params: Params; Body: Body }>('/screenings/:id/outcome', access, async (request, reply) => {
     const body = request.body ?? {}
     const decision = asString(body.decision)
-    if (decision !== 'confirm' && decision !== 'override') return showOutcome(request, reply.code(400), { decision: 'Select whether you confirm the suggested route or override it' }, body)
+    if (decision !== 'confirm' && decision !== 'override')
+      return showOutcome(
+        request,
+        reply.code(400),
+        { decision: 'Select whether you confirm the suggested route or override it' },
+        body,
+      )
     const overrideRoute = decision === 'override' ? asString(body.overrideRoute) : null
-    if (decision === 'override' && !overrideRoute) return showOutcome(request, reply.code(400), { overrideRoute: 'Select the route you have decided on' }, body)
+    if (decision === 'override' && !overrideRoute)
+      return showOutcome(request, reply.code(400), { overrideRoute: 'Select the route you have decided on' }, body)
     try {
-      const result = await screening.confirm(request.params.id, { overrideRoute: overrideRoute as Route | null, reason: asString(body.reason) || null }, actorOf(request))
+      const result = await screening.confirm(
+        request.params.id,
+        { overrideRoute: overrideRoute as Route | null, reason: asString(body.reason) || null },
+        actorOf(request),
+      )
       await request.flash(`Screening confirmed: ${ROUTE_LABELS[result.route as Route]}`)
       return reply.redirect(`/referrals/${result.referralId}/people/${result.personId}/nrm`, 303)
     } catch (error) {
-      if (error instanceof ScreeningError && error.code !== 'not-found') return showOutcome(request, reply.code(error.status), { [error.field ?? 'decision']: error.message }, body)
+      if (error instanceof ScreeningError && error.code !== 'not-found')
+        return showOutcome(request, reply.code(error.status), { [error.field ?? 'decision']: error.message }, body)
       throw error
     }
   })

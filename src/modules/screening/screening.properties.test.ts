@@ -1,7 +1,14 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { loadBankHolidays, loadSchedule4 } from './legal-data.ts'
-import { AGE_ASSESSMENT_OUTCOMES, ENCOUNTERED_BY, EXPLOITATION_TYPES, LOCATIONS, MEANS, type Facts } from './screening.facts.ts'
+import {
+  AGE_ASSESSMENT_OUTCOMES,
+  ENCOUNTERED_BY,
+  EXPLOITATION_TYPES,
+  LOCATIONS,
+  MEANS,
+  type Facts,
+} from './screening.facts.ts'
 import { assess, ContradictoryFactsError, isChildStatus, type Assessment } from './screening.rules.ts'
 import { addWorkingDays, isWorkingDay } from './working-days.ts'
 
@@ -11,8 +18,28 @@ const today = '2026-11-29'
 
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null })
 const bool = maybe(fc.boolean())
-const PURPOSES = ['forced labour at a car wash', 'sexual exploitation', 'drug supply (county lines)', 'domestic servitude', 'forced shoplifting', 'minimum wage underpayment', 'kidney removal', 'unknown', null]
-const OFFENCES = ['robbery', 'murder', 'possession with intent to supply', 'theft', 'burglary', 'violent disorder', 'production of cannabis', 'rape', 'kidnapping']
+const PURPOSES = [
+  'forced labour at a car wash',
+  'sexual exploitation',
+  'drug supply (county lines)',
+  'domestic servitude',
+  'forced shoplifting',
+  'minimum wage underpayment',
+  'kidney removal',
+  'unknown',
+  null,
+]
+const OFFENCES = [
+  'robbery',
+  'murder',
+  'possession with intent to supply',
+  'theft',
+  'burglary',
+  'violent disorder',
+  'production of cannabis',
+  'rape',
+  'kidnapping',
+]
 
 const facts: fc.Arbitrary<Facts> = fc.record({
   age: maybe(fc.integer({ min: 0, max: 90 })),
@@ -25,7 +52,20 @@ const facts: fc.Arbitrary<Facts> = fc.record({
   travel_within_uk: bool,
   travel_out_of_uk: bool,
   // Listed means, their synonyms, and words nobody listed: screening never refuses them.
-  means_used: fc.array(fc.oneof(fc.constantFrom(...Object.keys(MEANS), 'payment_inducement', 'ransom', 'secrecy_instructions', 'beatings', 'kidnap'), fc.string({ maxLength: 20 })), { maxLength: 4 }),
+  means_used: fc.array(
+    fc.oneof(
+      fc.constantFrom(
+        ...Object.keys(MEANS),
+        'payment_inducement',
+        'ransom',
+        'secrecy_instructions',
+        'beatings',
+        'kidnap',
+      ),
+      fc.string({ maxLength: 20 }),
+    ),
+    { maxLength: 4 },
+  ),
   exploitation_purpose: fc.constantFrom(...PURPOSES),
   modern_slavery_indicators_present: bool,
   safeguarding_concern: bool,
@@ -35,7 +75,9 @@ const facts: fc.Arbitrary<Facts> = fc.record({
   identified_individual: bool,
   suspected_offence_by_subject: maybe(fc.constantFrom(...OFFENCES)),
   exploitation_types: maybe(fc.subarray([...EXPLOITATION_TYPES], { maxLength: 2 })),
-  entry_route: maybe(fc.constantFrom('smuggled' as const, 'trafficked' as const, 'regular' as const, 'unknown' as const)),
+  entry_route: maybe(
+    fc.constantFrom('smuggled' as const, 'trafficked' as const, 'regular' as const, 'unknown' as const),
+  ),
 })
 
 function run(f: Facts): Assessment | null {
@@ -52,7 +94,12 @@ function mayBeChild(f: Facts): boolean {
   if (f.age_assessment_outcome === 'assessed_adult') return false
   const age = f.age ?? null
   const claimed = f.claimed_age ?? null
-  return (age !== null && age < 18) || f.age_assessment_outcome === 'assessed_child' || (f.age_disputed === true && (claimed === null || claimed < 18)) || (age === null && claimed !== null && claimed < 18)
+  return (
+    (age !== null && age < 18) ||
+    f.age_assessment_outcome === 'assessed_child' ||
+    (f.age_disputed === true && (claimed === null || claimed < 18)) ||
+    (age === null && claimed !== null && claimed < 18)
+  )
 }
 
 describe('screening properties', () => {
@@ -62,7 +109,8 @@ describe('screening properties', () => {
         const outcome = run(f)
         if (outcome && mayBeChild(f)) {
           expect(outcome.route).not.toBe('DUTY_TO_NOTIFY')
-          if (outcome.route !== 'INTELLIGENCE_ONLY_NO_IDENTIFIED_VICTIM' && outcome.route !== 'UNDETERMINED') expect(outcome.is_child).toBe(true)
+          if (outcome.route !== 'INTELLIGENCE_ONLY_NO_IDENTIFIED_VICTIM' && outcome.route !== 'UNDETERMINED')
+            expect(outcome.is_child).toBe(true)
         }
       }),
       { numRuns: 3000 },
@@ -116,11 +164,21 @@ describe('screening properties', () => {
         const outcome = run(f)
         if (outcome?.smuggling_or_trafficking === 'SMUGGLING_THEN_TRAFFICKING') expect(f.entry_route).toBe('smuggled')
         if (outcome?.smuggling_or_trafficking === 'SLAVERY_WITHOUT_TRAFFICKING') {
-          expect(f.travel_arranged === false || (f.travel_into_uk === false && f.travel_within_uk === false && f.travel_out_of_uk === false)).toBe(true)
+          expect(
+            f.travel_arranged === false ||
+              (f.travel_into_uk === false && f.travel_within_uk === false && f.travel_out_of_uk === false),
+          ).toBe(true)
           // The offence is named once there is an identified person (said, or implied by an age given); before that
           // the situation is still slavery without trafficking, but no offence against a person is named.
-          const identified = f.identified_individual ?? (f.age !== null || f.claimed_age !== null || f.age_disputed !== null || f.age_assessment_outcome !== null || null)
-          if (identified === true) expect(outcome.msa_sections.length + outcome.other_legislation.length).toBeGreaterThan(0)
+          const identified =
+            f.identified_individual ??
+            (f.age !== null ||
+              f.claimed_age !== null ||
+              f.age_disputed !== null ||
+              f.age_assessment_outcome !== null ||
+              null)
+          if (identified === true)
+            expect(outcome.msa_sections.length + outcome.other_legislation.length).toBeGreaterThan(0)
         }
       }),
       { numRuns: 3000 },
@@ -139,7 +197,9 @@ describe('screening properties', () => {
 })
 
 describe('working days', () => {
-  const date = fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2028-12-20T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10))
+  const date = fc
+    .date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2028-12-20T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10))
 
   it('lands on a working day, skipping weekends and bank holidays, and counts exactly n working days', () => {
     fc.assert(

@@ -2,7 +2,27 @@ import { sql } from 'kysely'
 import type { Queryable, Row } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/index.ts'
 
-export type ScreeningRow = Pick<Row<'screenings'>, 'id' | 'referral_id' | 'person_id' | 'status' | 'suggested_route' | 'confirmed_route' | 'overridden' | 'override_reason' | 'confirmed_at' | 'created_at'> & { answers: Record<string, unknown>; facts: Record<string, unknown> | null; outcome: Record<string, unknown> | null; confirmed_by_name: string | null; group_id: string | null; reference: string; person_name: string | null }
+export type ScreeningRow = Pick<
+  Row<'screenings'>,
+  | 'id'
+  | 'referral_id'
+  | 'person_id'
+  | 'status'
+  | 'suggested_route'
+  | 'confirmed_route'
+  | 'overridden'
+  | 'override_reason'
+  | 'confirmed_at'
+  | 'created_at'
+> & {
+  answers: Record<string, unknown>
+  facts: Record<string, unknown> | null
+  outcome: Record<string, unknown> | null
+  confirmed_by_name: string | null
+  group_id: string | null
+  reference: string
+  person_name: string | null
+}
 
 const screeningColumns = [
   'screenings.id',
@@ -45,21 +65,52 @@ export async function listScreenings(db: Queryable, referralId: string, personId
     .execute()
 }
 
-export async function insertScreening(db: Queryable, row: { id: string; referralId: string; personId: string; answers: Record<string, unknown>; createdBy: string | null; groupId?: string | null }): Promise<void> {
+export async function insertScreening(
+  db: Queryable,
+  row: {
+    id: string
+    referralId: string
+    personId: string
+    answers: Record<string, unknown>
+    createdBy: string | null
+    groupId?: string | null
+  },
+): Promise<void> {
   await db
     .insertInto('screenings')
-    .values({ id: row.id, referral_id: row.referralId, person_id: row.personId, answers: JSON.stringify(row.answers), status: 'draft', created_by: row.createdBy, updated_at: new Date(), group_id: row.groupId ?? null })
+    .values({
+      id: row.id,
+      referral_id: row.referralId,
+      person_id: row.personId,
+      answers: JSON.stringify(row.answers),
+      status: 'draft',
+      created_by: row.createdBy,
+      updated_at: new Date(),
+      group_id: row.groupId ?? null,
+    })
     .execute()
 }
 
 export async function saveAnswers(db: Queryable, id: string, answers: Record<string, unknown>): Promise<void> {
-  await db.updateTable('screenings').set({ answers: JSON.stringify(answers), updated_at: new Date() }).where('id', '=', id).where('status', '=', 'draft').execute()
+  await db
+    .updateTable('screenings')
+    .set({ answers: JSON.stringify(answers), updated_at: new Date() })
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .execute()
 }
 
 export async function confirmScreening(
   db: Queryable,
   id: string,
-  values: { facts: object; outcome: object; suggestedRoute: string; confirmedRoute: string; overrideReason: string | null; confirmedBy: string | null },
+  values: {
+    facts: object
+    outcome: object
+    suggestedRoute: string
+    confirmedRoute: string
+    overrideReason: string | null
+    confirmedBy: string | null
+  },
 ): Promise<boolean> {
   const result = await db
     .updateTable('screenings')
@@ -97,7 +148,11 @@ export type SubjectForScreening = {
   assigned_to: string | null
 }
 
-export async function findSubject(db: Queryable, referralId: string, personId: string): Promise<SubjectForScreening | undefined> {
+export async function findSubject(
+  db: Queryable,
+  referralId: string,
+  personId: string,
+): Promise<SubjectForScreening | undefined> {
   return db
     .selectFrom('referral_subjects')
     .innerJoin('people', 'people.id', 'referral_subjects.person_id')
@@ -116,7 +171,13 @@ export async function findSubject(db: Queryable, referralId: string, personId: s
       'referrals.assigned_to',
     ])
     .select(displayName('people.id').as('name'))
-    .select(sql<string[]>`coalesce((SELECT array_agg(full_name ORDER BY position) FROM person_names pn WHERE pn.person_id = people.id), '{}')`.as('names'))
+    .select(
+      sql<
+        string[]
+      >`coalesce((SELECT array_agg(full_name ORDER BY position) FROM person_names pn WHERE pn.person_id = people.id), '{}')`.as(
+        'names',
+      ),
+    )
     .where('referral_subjects.referral_id', '=', referralId)
     .where('referral_subjects.person_id', '=', personId)
     .executeTakeFirst()

@@ -31,7 +31,9 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s', (_id, sce
   })
 
   it('maps the exploitation types and says which rule decided, with its source', () => {
-    expect([...outcome.exploitation_types].sort()).toEqual([...(scenario.expected.exploitation_types as string[])].sort())
+    expect([...outcome.exploitation_types].sort()).toEqual(
+      [...(scenario.expected.exploitation_types as string[])].sort(),
+    )
     expect(outcome.deciding_rule).toMatch(/^R\d\d$/)
     expect(outcome.explanation.length).toBeGreaterThan(0)
     for (const step of outcome.explanation.filter((s) => s.rule)) expect(step.source).toBeTruthy()
@@ -40,30 +42,55 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s', (_id, sce
   it('screens s45 only for a person who is also a suspect, with the right limb', () => {
     const expected = scenario.expected.s45 as { limb: string; available_in_principle: boolean } | null
     if (expected === null) expect(outcome.s45).toBeNull()
-    else expect(outcome.s45).toMatchObject({ limb: expected.limb, available_in_principle: expected.available_in_principle })
+    else
+      expect(outcome.s45).toMatchObject({
+        limb: expected.limb,
+        available_in_principle: expected.available_in_principle,
+      })
   })
 })
 
 describe('scenario expectations Lantern disagrees with (DOMAIN.md wins; ../shared is not edited)', () => {
-  it.each(Object.entries(DISAGREEMENTS))('%s: the disagreement is still there, justified, and Lantern gives its own answer', (id, disagreements) => {
-    const scenario = scenarios.find((s) => s.id === id)!
-    expect(scenario, id).toBeDefined()
-    const outcome = assess(Facts.parse(factsOf(scenario)), { schedule4, today }) as unknown as Record<string, unknown>
-    for (const d of disagreements) {
-      expect(scenario.expected[d.field], `${id} ${d.field}: the shared scenario changed; review this disagreement`).toEqual(d.expected)
-      expect(outcome[d.field]).toEqual(d.lantern)
-      expect(d.why.length).toBeGreaterThan(80)
-    }
-  })
+  it.each(Object.entries(DISAGREEMENTS))(
+    '%s: the disagreement is still there, justified, and Lantern gives its own answer',
+    (id, disagreements) => {
+      const scenario = scenarios.find((s) => s.id === id)!
+      expect(scenario, id).toBeDefined()
+      const outcome = assess(Facts.parse(factsOf(scenario)), { schedule4, today }) as unknown as Record<string, unknown>
+      for (const d of disagreements) {
+        expect(
+          scenario.expected[d.field],
+          `${id} ${d.field}: the shared scenario changed; review this disagreement`,
+        ).toEqual(d.expected)
+        expect(outcome[d.field]).toEqual(d.lantern)
+        expect(d.why.length).toBeGreaterThan(80)
+      }
+    },
+  )
 })
 
 describe('rules beyond the scenarios', () => {
-  const adult = Facts.parse({ age: 30, consent_given: false, travel_arranged: true, travel_into_uk: true, means_used: ['violence'], exploitation_purpose: 'forced labour on a farm', modern_slavery_indicators_present: true, location: 'England', encountered_by: 'police', identified_individual: true })
+  const adult = Facts.parse({
+    age: 30,
+    consent_given: false,
+    travel_arranged: true,
+    travel_into_uk: true,
+    means_used: ['violence'],
+    exploitation_purpose: 'forced labour on a farm',
+    modern_slavery_indicators_present: true,
+    location: 'England',
+    encountered_by: 'police',
+    identified_individual: true,
+  })
 
   it('says a Schedule 4 offence removes the defence but never changes the route', () => {
     const withOffence = assess({ ...adult, suspected_offence_by_subject: 'robbery' }, { schedule4, today })
     expect(withOffence.route).toBe(assess(adult, { schedule4, today }).route)
-    expect(withOffence.s45).toMatchObject({ limb: 'adult', available_in_principle: false, schedule4: { status: 'listed' } })
+    expect(withOffence.s45).toMatchObject({
+      limb: 'adult',
+      available_in_principle: false,
+      schedule4: { status: 'listed' },
+    })
   })
 
   it('reports an unconfirmed entry as possibly a Schedule 4 offence', () => {
@@ -73,11 +100,16 @@ describe('rules beyond the scenarios', () => {
   })
 
   it('does not apply the Duty to Notify to a non-specified body', () => {
-    expect(assess({ ...adult, encountered_by: 'ngo' }, { schedule4, today }).route).toBe('DECLINED_OUTSIDE_EW_RECORD_ONLY')
+    expect(assess({ ...adult, encountered_by: 'ngo' }, { schedule4, today }).route).toBe(
+      'DECLINED_OUTSIDE_EW_RECORD_ONLY',
+    )
   })
 
   it('says what is missing instead of guessing', () => {
-    const unknownAge = assess(Facts.parse({ identified_individual: true, modern_slavery_indicators_present: true, location: 'England' }), { schedule4, today })
+    const unknownAge = assess(
+      Facts.parse({ identified_individual: true, modern_slavery_indicators_present: true, location: 'England' }),
+      { schedule4, today },
+    )
     expect(unknownAge.route).toBe('UNDETERMINED')
     expect(unknownAge.missing.join(' ')).toContain('age')
     const unknownIndicators = assess(Facts.parse({ identified_individual: true, age: 30 }), { schedule4, today })
@@ -86,8 +118,15 @@ describe('rules beyond the scenarios', () => {
   })
 
   it('refuses contradictory facts with a specific message', () => {
-    expect(() => assess(Facts.parse({ date_of_birth: '2010-06-01', age: 30, identified_individual: true }), { schedule4, today })).toThrow(ContradictoryFactsError)
-    expect(() => assess(Facts.parse({ age: 16, age_disputed: false, age_assessment_outcome: 'assessed_adult' }), { schedule4, today })).toThrow(/contradicts an age assessment/)
+    expect(() =>
+      assess(Facts.parse({ date_of_birth: '2010-06-01', age: 30, identified_individual: true }), { schedule4, today }),
+    ).toThrow(ContradictoryFactsError)
+    expect(() =>
+      assess(Facts.parse({ age: 16, age_disputed: false, age_assessment_outcome: 'assessed_adult' }), {
+        schedule4,
+        today,
+      }),
+    ).toThrow(/contradicts an age assessment/)
   })
 
   it('lets structured exploitation types win over the free text', () => {

@@ -30,7 +30,12 @@ export function createScreeningRules(options: { config?: ScreeningConfig } = {})
 }
 export type ScreeningRules = ReturnType<typeof createScreeningRules>
 
-export const ScreeningError = defineDomainError('ScreeningError', { 'not-found': 404, 'already-confirmed': 409, incomplete: 400, 'bad-override': 400 })
+export const ScreeningError = defineDomainError('ScreeningError', {
+  'not-found': 404,
+  'already-confirmed': 409,
+  incomplete: 400,
+  'bad-override': 400,
+})
 
 /** Maps the referral's exploitation types to the Home Office enums the rules use, to prefill a screening. */
 export const REFERRAL_TYPE_TO_FACT: Record<string, string> = {
@@ -42,7 +47,15 @@ export const REFERRAL_TYPE_TO_FACT: Record<string, string> = {
   'not-specified': 'NOT_SPECIFIED_OR_UNKNOWN',
 }
 
-export const SCREENING_SECTIONS = ['age', 'encounter', 'travel', 'exploitation', 'indicators', 'consent', 'offence'] as const
+export const SCREENING_SECTIONS = [
+  'age',
+  'encounter',
+  'travel',
+  'exploitation',
+  'indicators',
+  'consent',
+  'offence',
+] as const
 export type ScreeningSection = (typeof SCREENING_SECTIONS)[number]
 
 /** Screening a person in a referral: the question pages' answers, the outcome, and its confirmation. */
@@ -66,7 +79,12 @@ export function createScreeningService(db: Db, rules: ScreeningRules) {
      * Starts a screening, prefilled from what the referral already says about the person. A screening group
      * (people met together) starts its people's screenings in its own transaction (`trx`) and names itself.
      */
-    async start(referralId: string, personId: string, actor: Actor, options: { trx?: Trx; groupId?: string } = {}): Promise<string> {
+    async start(
+      referralId: string,
+      personId: string,
+      actor: Actor,
+      options: { trx?: Trx; groupId?: string } = {},
+    ): Promise<string> {
       const subject = await repo.findSubject(options.trx ?? db, referralId, personId)
       if (!subject) throw new ScreeningError('not-found', 'That person is not in this referral')
       const [y, m, d] = subject.date_of_birth ? subject.date_of_birth.split('-') : ['', '', '']
@@ -91,8 +109,22 @@ export function createScreeningService(db: Db, rules: ScreeningRules) {
       if (options.groupId) answers.prefilled = ['age', 'exploitation']
       const id = uuidv7()
       const work = async (trx: Trx) => {
-        await repo.insertScreening(trx, { id, referralId, personId, answers, createdBy: actor.userId, groupId: options.groupId ?? null })
-        await appendAuditEvents(trx, actor, [{ action: 'screening.started', subjectType: 'person', subjectId: personId, details: { screeningId: id, referralId, groupId: options.groupId ?? null } }])
+        await repo.insertScreening(trx, {
+          id,
+          referralId,
+          personId,
+          answers,
+          createdBy: actor.userId,
+          groupId: options.groupId ?? null,
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'screening.started',
+            subjectType: 'person',
+            subjectId: personId,
+            details: { screeningId: id, referralId, groupId: options.groupId ?? null },
+          },
+        ])
       }
       if (options.trx) await work(options.trx)
       else await inTransaction(db, work)
@@ -106,7 +138,11 @@ export function createScreeningService(db: Db, rules: ScreeningRules) {
 
     async saveSection(id: string, section: ScreeningSection, value: object): Promise<void> {
       const row = await load(id)
-      if (row.status !== 'draft') throw new ScreeningError('already-confirmed', 'This screening has been confirmed and cannot be changed. Start a new screening.')
+      if (row.status !== 'draft')
+        throw new ScreeningError(
+          'already-confirmed',
+          'This screening has been confirmed and cannot be changed. Start a new screening.',
+        )
       // Answering a section prefilled from a group's shared facts confirms it for this person.
       const prefilled = ((row.answers as ScreeningAnswers).prefilled ?? []).filter((s) => s !== section)
       await repo.saveAnswers(db, id, { ...row.answers, [section]: value, prefilled })
@@ -126,17 +162,32 @@ export function createScreeningService(db: Db, rules: ScreeningRules) {
      * Confirms the outcome, or overrides it with a reason. The officer decides; the rules only advise.
      * Records adult consent or refusal as given on the consent page, in the same transaction, with audit.
      */
-    async confirm(id: string, decision: { overrideRoute: Route | null; reason: string | null }, actor: Actor): Promise<{ route: string; referralId: string; personId: string }> {
+    async confirm(
+      id: string,
+      decision: { overrideRoute: Route | null; reason: string | null },
+      actor: Actor,
+    ): Promise<{ route: string; referralId: string; personId: string }> {
       const row = await load(id)
-      if (row.status !== 'draft') throw new ScreeningError('already-confirmed', 'This screening has already been confirmed.')
+      if (row.status !== 'draft')
+        throw new ScreeningError('already-confirmed', 'This screening has already been confirmed.')
       const answers = row.answers as ScreeningAnswers
       const { outcome, facts, unanswered } = this.preview(answers)
-      if (unanswered.length > 0) throw new ScreeningError('incomplete', `Answer every section first: ${unanswered.join(', ')}`)
+      if (unanswered.length > 0)
+        throw new ScreeningError('incomplete', `Answer every section first: ${unanswered.join(', ')}`)
       const overriding = decision.overrideRoute !== null && decision.overrideRoute !== outcome.route
-      if (decision.overrideRoute !== null && !([...ROUTES, 'UNDETERMINED'] as string[]).includes(decision.overrideRoute)) throw new ScreeningError('bad-override', 'Select a route from the list', 'overrideRoute')
-      if (overriding && !decision.reason?.trim()) throw new ScreeningError('bad-override', 'Enter why you are overriding the suggested route', 'reason')
+      if (
+        decision.overrideRoute !== null &&
+        !([...ROUTES, 'UNDETERMINED'] as string[]).includes(decision.overrideRoute)
+      )
+        throw new ScreeningError('bad-override', 'Select a route from the list', 'overrideRoute')
+      if (overriding && !decision.reason?.trim())
+        throw new ScreeningError('bad-override', 'Enter why you are overriding the suggested route', 'reason')
       if (overriding && outcome.is_child && decision.overrideRoute === 'DUTY_TO_NOTIFY') {
-        throw new ScreeningError('bad-override', 'A child, or someone who may be under 18, can never be routed to the Duty to Notify', 'overrideRoute')
+        throw new ScreeningError(
+          'bad-override',
+          'A child, or someone who may be under 18, can never be routed to the Duty to Notify',
+          'overrideRoute',
+        )
       }
       const route = overriding ? decision.overrideRoute! : outcome.route
       await inTransaction(db, async (trx) => {
@@ -155,7 +206,13 @@ export function createScreeningService(db: Db, rules: ScreeningRules) {
             subjectType: 'person',
             subjectId: row.person_id,
             justification: overriding ? decision.reason!.trim() : null,
-            details: { screeningId: id, suggested: outcome.route, confirmed: route, overridden: overriding, decidingRule: outcome.deciding_rule },
+            details: {
+              screeningId: id,
+              suggested: outcome.route,
+              confirmed: route,
+              overridden: overriding,
+              decidingRule: outcome.deciding_rule,
+            },
           },
         ]
         const consent = answers.consent
@@ -176,9 +233,19 @@ export function createScreeningService(db: Db, rules: ScreeningRules) {
             understanding: consent.understanding || null,
             createdBy: actor.userId,
           })
-          events.push({ action: 'consent.recorded', subjectType: 'person', subjectId: row.person_id, details: { consentId, decision: consent.decision, purpose: 'nrm-referral' } })
+          events.push({
+            action: 'consent.recorded',
+            subjectType: 'person',
+            subjectId: row.person_id,
+            details: { consentId, decision: consent.decision, purpose: 'nrm-referral' },
+          })
         }
-        await insertReferralEvent(trx, { referralId: row.referral_id, actorUserId: actor.userId, kind: 'screened', details: { personId: row.person_id, route, overridden: overriding } })
+        await insertReferralEvent(trx, {
+          referralId: row.referral_id,
+          actorUserId: actor.userId,
+          kind: 'screened',
+          details: { personId: row.person_id, route, overridden: overriding },
+        })
         await appendAuditEvents(trx, actor, events)
       })
       return { route, referralId: row.referral_id, personId: row.person_id }

@@ -1,5 +1,20 @@
 import { typesFromPurpose } from './exploitation-keywords.ts'
-import { AGE_ASSESSMENT_OUTCOMES, DETENTION, ENCOUNTERED_BY, ENTRY_ROUTES, EXPLOITATION_TYPES, Facts as FactsSchema, LOCATIONS, MEANS, type EncounteredBy, type ExploitationType, type Facts, type Location, type Means, type NormalisedFacts } from './screening.facts.ts'
+import {
+  AGE_ASSESSMENT_OUTCOMES,
+  DETENTION,
+  ENCOUNTERED_BY,
+  ENTRY_ROUTES,
+  EXPLOITATION_TYPES,
+  Facts as FactsSchema,
+  LOCATIONS,
+  MEANS,
+  type EncounteredBy,
+  type ExploitationType,
+  type Facts,
+  type Location,
+  type Means,
+  type NormalisedFacts,
+} from './screening.facts.ts'
 
 /**
  * Screening never refuses a fact for an unlisted word. Each enumerated fact is read tolerantly: the listed
@@ -17,7 +32,8 @@ export const LEGAL_MEANS = {
   deception: 'Deception',
   abuse_of_power: 'Abuse of power',
   abuse_of_vulnerability: 'Abuse of a position of vulnerability',
-  payments_or_benefits: 'Giving or receiving payments or benefits to achieve the consent of a person having control over another',
+  payments_or_benefits:
+    'Giving or receiving payments or benefits to achieve the consent of a person having control over another',
 } as const
 export type LegalMeans = keyof typeof LEGAL_MEANS
 
@@ -164,7 +180,8 @@ export function vocabularyKey(value: string): string {
     .replace(/^_+|_+$/g, '')
 }
 
-const byLabel = <K extends string>(labels: Record<K, string>) => Object.fromEntries(Object.entries<string>(labels).map(([k, v]) => [vocabularyKey(v), k])) as Record<string, K>
+const byLabel = <K extends string>(labels: Record<K, string>) =>
+  Object.fromEntries(Object.entries<string>(labels).map(([k, v]) => [vocabularyKey(v), k])) as Record<string, K>
 const MEANS_BY_LABEL = byLabel(MEANS)
 const LEGAL_BY_LABEL = byLabel(LEGAL_MEANS)
 
@@ -187,8 +204,14 @@ export function interpretMeans(values: readonly string[] | null | undefined): Me
     const key = vocabularyKey(value)
     if (!key || NOTHING.has(key) || seen.has(key)) continue
     seen.add(key)
-    const hit: string | undefined = Object.hasOwn(MEANS, key) ? key : (MEANS_BY_LABEL[key] ?? MEANS_SYNONYMS[key] ?? LEGAL_BY_LABEL[key] ?? (Object.hasOwn(LEGAL_MEANS, key) ? key : undefined))
-    if (hit && Object.hasOwn(MEANS, hit)) found.push({ value, means: hit as Means, legal: MEANS_TO_LEGAL[hit as Means], label: MEANS[hit as Means] })
+    const hit: string | undefined = Object.hasOwn(MEANS, key)
+      ? key
+      : (MEANS_BY_LABEL[key] ??
+        MEANS_SYNONYMS[key] ??
+        LEGAL_BY_LABEL[key] ??
+        (Object.hasOwn(LEGAL_MEANS, key) ? key : undefined))
+    if (hit && Object.hasOwn(MEANS, hit))
+      found.push({ value, means: hit as Means, legal: MEANS_TO_LEGAL[hit as Means], label: MEANS[hit as Means] })
     else if (hit) found.push({ value, means: null, legal: hit as LegalMeans, label: LEGAL_MEANS[hit as LegalMeans] })
     else found.push({ value, means: null, legal: null, label: `Other means: ${value}` })
   }
@@ -197,7 +220,12 @@ export function interpretMeans(values: readonly string[] | null | undefined): Me
 
 export type Unrecognised = { field: string; value: string; treated_as: string }
 
-function pick<T extends string>(value: string | null | undefined, allowed: readonly T[], synonyms: Record<string, T>, labels: Record<string, T> = {}): { value: T | null; unrecognised: boolean } {
+function pick<T extends string>(
+  value: string | null | undefined,
+  allowed: readonly T[],
+  synonyms: Record<string, T>,
+  labels: Record<string, T> = {},
+): { value: T | null; unrecognised: boolean } {
   if (value === null || value === undefined || value.trim() === '') return { value: null, unrecognised: false }
   if ((allowed as readonly string[]).includes(value)) return { value: value as T, unrecognised: false }
   const key = vocabularyKey(value)
@@ -256,9 +284,15 @@ const ENCOUNTERED_SYNONYMS: Record<string, EncounteredBy> = {
   psni: 'police',
 }
 export function interpretEncounteredBy(value: string | null | undefined) {
-  const result = pick<EncounteredBy>(value, Object.keys(ENCOUNTERED_BY) as EncounteredBy[], ENCOUNTERED_SYNONYMS, byLabel(ENCOUNTERED_BY))
+  const result = pick<EncounteredBy>(
+    value,
+    Object.keys(ENCOUNTERED_BY) as EncounteredBy[],
+    ENCOUNTERED_SYNONYMS,
+    byLabel(ENCOUNTERED_BY),
+  )
   // "Lancashire Constabulary", "Thames Valley Police": a police force, though not in the list by name.
-  if (result.unrecognised && value && /\b(police|constabulary)\b/i.test(value) && !/\btransport\b/i.test(value)) return { value: 'police' as const, unrecognised: false }
+  if (result.unrecognised && value && /\b(police|constabulary)\b/i.test(value) && !/\btransport\b/i.test(value))
+    return { value: 'police' as const, unrecognised: false }
   return result
 }
 
@@ -284,13 +318,18 @@ const TYPE_SYNONYMS: Record<string, ExploitationType> = {
   unknown: 'NOT_SPECIFIED_OR_UNKNOWN',
 }
 /** Exploitation types: listed values and synonyms, then the purpose keywords; what is still unknown is "not specified". */
-export function interpretExploitationTypes(values: readonly string[] | null | undefined): { types: ExploitationType[] | null; unrecognised: Unrecognised[] } {
+export function interpretExploitationTypes(values: readonly string[] | null | undefined): {
+  types: ExploitationType[] | null
+  unrecognised: Unrecognised[]
+} {
   if (!values || values.length === 0) return { types: values ? [] : null, unrecognised: [] }
   const types = new Set<ExploitationType>()
   const unrecognised: Unrecognised[] = []
   for (const value of values) {
     const key = vocabularyKey(value)
-    const hit = (EXPLOITATION_TYPES as readonly string[]).includes(value) ? (value as ExploitationType) : (EXPLOITATION_TYPES.find((t) => vocabularyKey(t) === key) ?? TYPE_SYNONYMS[key])
+    const hit = (EXPLOITATION_TYPES as readonly string[]).includes(value)
+      ? (value as ExploitationType)
+      : (EXPLOITATION_TYPES.find((t) => vocabularyKey(t) === key) ?? TYPE_SYNONYMS[key])
     if (hit) {
       types.add(hit)
       continue
@@ -304,33 +343,75 @@ export function interpretExploitationTypes(values: readonly string[] | null | un
 }
 
 export function interpretAgeAssessment(value: string | null | undefined) {
-  return pick(value, AGE_ASSESSMENT_OUTCOMES, { adult: 'assessed_adult', child: 'assessed_child', under_18: 'assessed_child', in_progress: 'pending', none: 'not_started', not_done: 'not_started' })
+  return pick(value, AGE_ASSESSMENT_OUTCOMES, {
+    adult: 'assessed_adult',
+    child: 'assessed_child',
+    under_18: 'assessed_child',
+    in_progress: 'pending',
+    none: 'not_started',
+    not_done: 'not_started',
+  })
 }
 
 export function interpretEntryRoute(value: string | null | undefined) {
-  return pick(value, ENTRY_ROUTES, { smuggling: 'smuggled', small_boat: 'smuggled', irregular: 'unknown', trafficking: 'trafficked', visa: 'regular', legal: 'regular', lawful: 'regular' })
+  return pick(value, ENTRY_ROUTES, {
+    smuggling: 'smuggled',
+    small_boat: 'smuggled',
+    irregular: 'unknown',
+    trafficking: 'trafficked',
+    visa: 'regular',
+    legal: 'regular',
+    lawful: 'regular',
+  })
 }
 
 export function interpretDetention(value: string | null | undefined) {
-  return pick(value, Object.keys(DETENTION) as (keyof typeof DETENTION)[], { irc: 'immigration_removal_centre', removal_centre: 'immigration_removal_centre', fno: 'prison', foreign_national_offender: 'prison' }, byLabel(DETENTION))
+  return pick(
+    value,
+    Object.keys(DETENTION) as (keyof typeof DETENTION)[],
+    {
+      irc: 'immigration_removal_centre',
+      removal_centre: 'immigration_removal_centre',
+      fno: 'prison',
+      foreign_national_offender: 'prison',
+    },
+    byLabel(DETENTION),
+  )
 }
 
 /** The facts as the rules see them, with what was recorded but not recognised. */
-export function interpretFacts(input: Facts): { facts: NormalisedFacts; means: MeansFinding[]; unrecognised: Unrecognised[] } {
+export function interpretFacts(input: Facts): {
+  facts: NormalisedFacts
+  means: MeansFinding[]
+  unrecognised: Unrecognised[]
+} {
   const keys = Object.keys(FactsSchema.shape) as (keyof Facts)[]
-  const raw = Object.fromEntries(keys.map((k) => [k, input[k] ?? null])) as { [K in keyof Facts]-?: Exclude<Facts[K], undefined> }
+  const raw = Object.fromEntries(keys.map((k) => [k, input[k] ?? null])) as {
+    [K in keyof Facts]-?: Exclude<Facts[K], undefined>
+  }
   const unrecognised: Unrecognised[] = []
-  const read = <T>(field: keyof Facts, value: string | null, result: { value: T | null; unrecognised: boolean }, treatedAs: string): T | null => {
+  const read = <T>(
+    field: keyof Facts,
+    value: string | null,
+    result: { value: T | null; unrecognised: boolean },
+    treatedAs: string,
+  ): T | null => {
     if (result.unrecognised && value) unrecognised.push({ field, value, treated_as: treatedAs })
     return result.value
   }
   const means = interpretMeans(raw.means_used)
-  for (const m of means) if (m.legal === null) unrecognised.push({ field: 'means_used', value: m.value, treated_as: 'other means' })
+  for (const m of means)
+    if (m.legal === null) unrecognised.push({ field: 'means_used', value: m.value, treated_as: 'other means' })
   const types = interpretExploitationTypes(raw.exploitation_types)
   unrecognised.push(...types.unrecognised)
   const facts: NormalisedFacts = {
     ...raw,
-    age_assessment_outcome: read('age_assessment_outcome', raw.age_assessment_outcome, interpretAgeAssessment(raw.age_assessment_outcome), 'no age assessment recorded'),
+    age_assessment_outcome: read(
+      'age_assessment_outcome',
+      raw.age_assessment_outcome,
+      interpretAgeAssessment(raw.age_assessment_outcome),
+      'no age assessment recorded',
+    ),
     means_used: means.flatMap((m) => (m.means ? [m.means] : [])),
     location: read('location', raw.location, interpretLocation(raw.location), 'not known'),
     encountered_by: read('encountered_by', raw.encountered_by, interpretEncounteredBy(raw.encountered_by), 'not known'),

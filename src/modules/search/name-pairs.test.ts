@@ -48,7 +48,10 @@ describe('pairSteps', () => {
   })
 
   it('keeps exact spellings apart from slips, and leaves out positions with no word and pairs of one word with itself', () => {
-    const steps = pairSteps([word(1, 10, 100), word(1, 11, 50, false), word(2, 10, 100), word(2, 12, 80), word(4, 13, 5)], 4)
+    const steps = pairSteps(
+      [word(1, 10, 100), word(1, 11, 50, false), word(2, 10, 100), word(2, 12, 80), word(4, 13, 5)],
+      4,
+    )
     const first = steps.find((s) => s.positions[0] === 1 && s.positions[1] === 2)!
     expect(first.exactKeys).toEqual([pairKey(10, 12)])
     expect(first.otherKeys.sort()).toEqual([pairKey(11, 10), pairKey(11, 12)].sort())

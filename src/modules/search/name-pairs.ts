@@ -7,7 +7,13 @@
 export type FoundWord = { n: number; id: number; names: number; exact: boolean }
 
 /** One pair of typed positions and the pair keys their spellings make, the exact spellings' keys apart. */
-export type PairStep = { positions: [number, number]; bound: number; estimate: number; exactKeys: string[]; otherKeys: string[] }
+export type PairStep = {
+  positions: [number, number]
+  bound: number
+  estimate: number
+  exactKeys: string[]
+  otherKeys: string[]
+}
 
 /**
  * The keys a word is found by with one slip, as migration 0005's name_word_keys computes them: the word and,
@@ -52,8 +58,20 @@ export function pairSteps(found: readonly FoundWord[], wordCount: number): PairS
       }
       for (const key of exactKeys) otherKeys.delete(key)
       if (exactKeys.size + otherKeys.size === 0) continue
-      steps.push({ positions: [i, j], bound: Math.min(names(left), names(right)), estimate: names(left) * names(right), exactKeys: [...exactKeys], otherKeys: [...otherKeys] })
+      steps.push({
+        positions: [i, j],
+        bound: Math.min(names(left), names(right)),
+        estimate: names(left) * names(right),
+        exactKeys: [...exactKeys],
+        otherKeys: [...otherKeys],
+      })
     }
   }
-  return steps.sort((a, b) => a.bound - b.bound || a.estimate - b.estimate || a.positions[0] - b.positions[0] || a.positions[1] - b.positions[1])
+  return steps.sort(
+    (a, b) =>
+      a.bound - b.bound ||
+      a.estimate - b.estimate ||
+      a.positions[0] - b.positions[0] ||
+      a.positions[1] - b.positions[1],
+  )
 }

@@ -34,8 +34,16 @@ const RAREST_PAIR_READ = 2000
  * cannot (a name written as one word, "wangfang" for "Wang Fang"). Single letters (initials) count in ranking,
  * not finding.
  */
-export async function searchPeopleByName(db: Queryable, folded: string, options: { dateOfBirth: string | null; birthYear: number | null; limit: number }): Promise<PersonHit[]> {
-  const dob = options.dateOfBirth ? sql`AND p.date_of_birth = ${options.dateOfBirth}::date` : options.birthYear ? sql`AND extract(year FROM p.date_of_birth) = ${options.birthYear}` : sql``
+export async function searchPeopleByName(
+  db: Queryable,
+  folded: string,
+  options: { dateOfBirth: string | null; birthYear: number | null; limit: number },
+): Promise<PersonHit[]> {
+  const dob = options.dateOfBirth
+    ? sql`AND p.date_of_birth = ${options.dateOfBirth}::date`
+    : options.birthYear
+      ? sql`AND extract(year FROM p.date_of_birth) = ${options.birthYear}`
+      : sql``
   const words = [...new Set(folded.split(' ').filter((w) => w.length >= 2))].slice(0, 6)
   if (words.length === 0) return searchPeopleByTrigram(db, folded, dob, options.limit)
   // The one-slip keys are made here and looked up by equality (the keys index, a probe each), with each
@@ -55,13 +63,17 @@ export async function searchPeopleByName(db: Queryable, folded: string, options:
             OR (w.skeleton = name_skeleton(typed.word) AND length(w.skeleton) >= 2))
       ) v ON true
     ) m JOIN name_words w ON w.id = m.id`.execute(db)
-  const unmatched = words.map((word, i) => ({ word, n: i + 1 })).filter((w) => w.word.length >= 4 && !found.some((f) => f.n === w.n))
+  const unmatched = words
+    .map((word, i) => ({ word, n: i + 1 }))
+    .filter((w) => w.word.length >= 4 && !found.some((f) => f.n === w.n))
   if (unmatched.length > 0) {
     await sql`SELECT set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(db)
     const { rows: near } = await sql<FoundWord>`
       SELECT typed.n::int AS n, v.id, v.names, false AS exact
       FROM unnest(${unmatched.map((w) => w.word)}::text[], ${unmatched.map((w) => w.n)}::int[]) AS typed(word, n)
-      JOIN LATERAL (SELECT w.id, w.names FROM name_words w WHERE w.word % typed.word ORDER BY similarity(w.word, typed.word) DESC LIMIT 5) v ON true`.execute(db)
+      JOIN LATERAL (SELECT w.id, w.names FROM name_words w WHERE w.word % typed.word ORDER BY similarity(w.word, typed.word) DESC LIMIT 5) v ON true`.execute(
+      db,
+    )
     found.push(...near)
   }
   const known = new Set(found.map((f) => f.n))
@@ -72,7 +84,13 @@ export async function searchPeopleByName(db: Queryable, folded: string, options:
   // instead of guessing and scanning every name.
   const candidates = known.size >= 2 ? await namesByPairs(db, found, words.length) : await namesByWord(db, found)
   if (candidates.length === 0) return []
-  return rankNames(db, folded, candidates, options.dateOfBirth !== null || options.birthYear !== null ? dob : null, options.limit)
+  return rankNames(
+    db,
+    folded,
+    candidates,
+    options.dateOfBirth !== null || options.birthYear !== null ? dob : null,
+    options.limit,
+  )
 }
 
 /** One known word: its postings, the exact spelling first (the Append's first branch, so LIMIT stops early). */
@@ -140,7 +158,13 @@ async function namesByPairs(db: Queryable, found: FoundWord[], wordCount: number
  * score and display name. A candidate is told to be merged by the small partial index of merged records
  * (migration 0018).
  */
-async function rankNames(db: Queryable, folded: string, nameIds: string[], dob: ReturnType<typeof sql> | null, limit: number): Promise<PersonHit[]> {
+async function rankNames(
+  db: Queryable,
+  folded: string,
+  nameIds: string[],
+  dob: ReturnType<typeof sql> | null,
+  limit: number,
+): Promise<PersonHit[]> {
   const hasDob = dob !== null
   const { rows } = await sql<PersonHit>`
     WITH scored AS (
@@ -169,7 +193,12 @@ async function rankNames(db: Queryable, folded: string, nameIds: string[], dob: 
   return rows
 }
 
-async function searchPeopleByTrigram(db: Queryable, folded: string, dob: ReturnType<typeof sql>, limit: number): Promise<PersonHit[]> {
+async function searchPeopleByTrigram(
+  db: Queryable,
+  folded: string,
+  dob: ReturnType<typeof sql>,
+  limit: number,
+): Promise<PersonHit[]> {
   await sql`SELECT set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(db)
   const { rows } = await sql<PersonHit>`
     WITH matches AS (
@@ -189,53 +218,95 @@ async function searchPeopleByTrigram(db: Queryable, folded: string, dob: ReturnT
   return rows
 }
 
-export async function searchPeopleByDateOfBirth(db: Queryable, dateOfBirth: string, limit: number): Promise<PersonHit[]> {
+export async function searchPeopleByDateOfBirth(
+  db: Queryable,
+  dateOfBirth: string,
+  limit: number,
+): Promise<PersonHit[]> {
   const { rows } = await sql<PersonHit>`
     SELECT p.id AS person_id, ${displayName('p.id')} AS name,
       '' AS matched_name, 1::float AS score, p.date_of_birth::text AS date_of_birth, p.approximate_age, p.nationalities
-    FROM people p WHERE p.date_of_birth = ${dateOfBirth}::date AND p.merged_into IS NULL ORDER BY name LIMIT ${limit}`.execute(db)
+    FROM people p WHERE p.date_of_birth = ${dateOfBirth}::date AND p.merged_into IS NULL ORDER BY name LIMIT ${limit}`.execute(
+    db,
+  )
   return rows
 }
 
-export type ObjectHit = { object_id: string; kind: string; display: string; people: { id: string; name: string; relation: string }[] }
+export type ObjectHit = {
+  object_id: string
+  kind: string
+  display: string
+  people: { id: string; name: string; relation: string }[]
+}
 
 /**
  * What the access policy lets this user see, as SQL over a column: a record (`record`, given its kind's column)
  * and a link or thing recorded in a live job (`inCase`, given the case id column).
  */
-export type Visibility = { record: (kind: 'person' | 'location' | 'object', column: string) => RawBuilder<boolean>; inCase: (column: string) => RawBuilder<boolean> }
+export type Visibility = {
+  record: (kind: 'person' | 'location' | 'object', column: string) => RawBuilder<boolean>
+  inCase: (column: string) => RawBuilder<boolean>
+}
 
 /** An exact phone, vehicle or deal line, with the people linked to it where the link is visible. */
-export async function searchObjects(db: Queryable, kinds: string[], value: string, visible: Visibility): Promise<ObjectHit[]> {
+export async function searchObjects(
+  db: Queryable,
+  kinds: string[],
+  value: string,
+  visible: Visibility,
+): Promise<ObjectHit[]> {
   const { rows } = await sql<ObjectHit>`
     SELECT o.id AS object_id, o.kind, o.display,
       coalesce((SELECT json_agg(json_build_object('id', person_root(l.from_id), 'relation', l.relation,
         'name', ${displayName('l.from_id')}))
         FROM entity_links l WHERE l.to_type = 'object' AND l.to_id = o.id AND l.from_type = 'person'
           AND (l.case_id IS NULL OR ${visible.inCase('l.case_id')}) AND ${visible.record('person', 'l.from_id')}), '[]') AS people
-    FROM objects o WHERE o.kind = ANY(${kinds}) AND o.value = ${value} AND ${visible.record('object', 'o.id')} LIMIT 20`.execute(db)
+    FROM objects o WHERE o.kind = ANY(${kinds}) AND o.value = ${value} AND ${visible.record('object', 'o.id')} LIMIT 20`.execute(
+    db,
+  )
   return rows
 }
 
-export type PlaceHit = { location_id: string; text: string; postcode: string | null; cuckooed: boolean; referrals: { id: string; reference: string }[] }
+export type PlaceHit = {
+  location_id: string
+  text: string
+  postcode: string | null
+  cuckooed: boolean
+  referrals: { id: string; reference: string }[]
+}
 
 /** Places by full postcode, or by sector ("LS11 5") when only that is given. */
-export async function searchPostcode(db: Queryable, postcode: string, sector: boolean, limit: number, visible: Visibility): Promise<PlaceHit[]> {
+export async function searchPostcode(
+  db: Queryable,
+  postcode: string,
+  sector: boolean,
+  limit: number,
+  visible: Visibility,
+): Promise<PlaceHit[]> {
   const where = sector ? sql`l.postcode_sector = ${postcode}` : sql`l.postcode = ${postcode}`
   const { rows } = await sql<PlaceHit>`
     SELECT l.id AS location_id, concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) AS text, l.postcode, l.cuckooed,
       coalesce((SELECT json_agg(json_build_object('id', r.id, 'reference', r.reference)) FROM referral_locations rl JOIN referrals r ON r.id = rl.referral_id WHERE rl.location_id = l.id), '[]') AS referrals
-    FROM locations l WHERE ${where} AND ${visible.record('location', 'l.id')} ORDER BY l.postcode, l.address_line_1 LIMIT ${limit}`.execute(db)
+    FROM locations l WHERE ${where} AND ${visible.record('location', 'l.id')} ORDER BY l.postcode, l.address_line_1 LIMIT ${limit}`.execute(
+    db,
+  )
   return rows
 }
 
-export type ReferenceHit = { kind: 'referral' | 'case'; id: string; reference: string; /** For a hit by a crime or occurrence reference: which, in words. */ matched?: string }
+export type ReferenceHit = {
+  kind: 'referral' | 'case'
+  id: string
+  reference: string
+  /** For a hit by a crime or occurrence reference: which, in words. */ matched?: string
+}
 
 /** A referral or live job by its reference; a restricted job the user may not see is not found. */
 export async function searchReference(db: Queryable, reference: string, visible: Visibility): Promise<ReferenceHit[]> {
   const { rows } = await sql<ReferenceHit>`
     SELECT 'referral' AS kind, id, reference FROM referrals WHERE reference = ${reference}
     UNION ALL
-    SELECT 'case', c.id, c.reference FROM cases c WHERE c.reference = ${reference} AND ${visible.inCase('c.id')}`.execute(db)
+    SELECT 'case', c.id, c.reference FROM cases c WHERE c.reference = ${reference} AND ${visible.inCase('c.id')}`.execute(
+    db,
+  )
   return rows
 }

@@ -8,7 +8,12 @@ import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { normaliseName } from '#src/shared/names.ts'
 import { isRealDate, isoDate } from '#src/shared/dates.ts'
 import { caseVisible, normaliseIdentifier, recordVisible, visibleIds } from '#src/modules/people/index.ts'
-import { looksLikeReference, normaliseReference, searchOccurrenceReferences, kindLabel } from '#src/modules/occurrence-references/index.ts'
+import {
+  looksLikeReference,
+  normaliseReference,
+  searchOccurrenceReferences,
+  kindLabel,
+} from '#src/modules/occurrence-references/index.ts'
 import * as repo from './search.repository.ts'
 
 export type SearchKind = 'reference' | 'phone' | 'vehicle' | 'postcode' | 'date-of-birth' | 'name'
@@ -27,7 +32,11 @@ const POSTCODE_SECTOR = /^[A-Z]{1,2}\d[A-Z\d]? ?\d$/i
 function parseDate(text: string): string | null {
   const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text) ?? null
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
-  const [d, mo, y] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : iso ? [Number(iso[3]), Number(iso[2]), Number(iso[1])] : [0, 0, 0]
+  const [d, mo, y] = m
+    ? [Number(m[1]), Number(m[2]), Number(m[3])]
+    : iso
+      ? [Number(iso[3]), Number(iso[2]), Number(iso[1])]
+      : [0, 0, 0]
   return y && isRealDate(y, mo, d) ? isoDate(y, mo, d) : null
 }
 
@@ -58,12 +67,20 @@ export function classify(query: string): SearchKind {
 export function createSearchService(db: Db) {
   return {
     classify,
-    async search(query: string, options: { dateOfBirth: string | null }, user: CurrentUser, actor: Actor): Promise<SearchResults> {
+    async search(
+      query: string,
+      options: { dateOfBirth: string | null },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<SearchResults> {
       const q = query.trim().slice(0, 200)
       const kind = classify(q)
       const results: SearchResults = { kind, people: [], objects: [], places: [], references: [] }
       // Anything that exists only inside a restricted live job the user does not work is never found.
-      const visible: repo.Visibility = { record: (k, column) => recordVisible(k, column, user), inCase: (column) => caseVisible(column, user) }
+      const visible: repo.Visibility = {
+        record: (k, column) => recordVisible(k, column, user),
+        inCase: (column) => caseVisible(column, user),
+      }
       await inTransaction(db, async (trx) => {
         switch (kind) {
           case 'reference': {
@@ -82,7 +99,18 @@ export function createSearchService(db: Db) {
           }
           case 'postcode': {
             const full = isValidPostcode(q)
-            results.places = await repo.searchPostcode(trx, full ? normalisePostcode(q)! : q.toUpperCase().replace(/\s+/, ' ').replace(/^(\S+?)(\d)$/, '$1 $2'), !full, 50, visible)
+            results.places = await repo.searchPostcode(
+              trx,
+              full
+                ? normalisePostcode(q)!
+                : q
+                    .toUpperCase()
+                    .replace(/\s+/, ' ')
+                    .replace(/^(\S+?)(\d)$/, '$1 $2'),
+              !full,
+              50,
+              visible,
+            )
             break
           }
           case 'date-of-birth':
@@ -92,8 +120,15 @@ export function createSearchService(db: Db) {
             const folded = normaliseName(q)
             if (folded.length >= 2) {
               const dob = options.dateOfBirth ? parseDate(options.dateOfBirth) : null
-              const year = !dob && options.dateOfBirth && /^\d{4}$/.test(options.dateOfBirth.trim()) ? Number(options.dateOfBirth.trim()) : null
-              results.people = await repo.searchPeopleByName(trx, folded, { dateOfBirth: dob, birthYear: year, limit: 50 })
+              const year =
+                !dob && options.dateOfBirth && /^\d{4}$/.test(options.dateOfBirth.trim())
+                  ? Number(options.dateOfBirth.trim())
+                  : null
+              results.people = await repo.searchPeopleByName(trx, folded, {
+                dateOfBirth: dob,
+                birthYear: year,
+                limit: 50,
+              })
             }
             break
           }
@@ -106,16 +141,39 @@ export function createSearchService(db: Db) {
           for (const hit of await searchOccurrenceReferences(trx, normaliseReference(q), visible.inCase)) {
             if (known.has(hit.id)) continue
             known.add(hit.id)
-            results.references.push({ kind: hit.kind, id: hit.id, reference: hit.reference, matched: `${kindLabel(hit.matched_kind)} ${hit.matched_value}` })
+            results.references.push({
+              kind: hit.kind,
+              id: hit.id,
+              reference: hit.reference,
+              matched: `${kindLabel(hit.matched_kind)} ${hit.matched_value}`,
+            })
           }
         }
         if (results.people.length > 0) {
-          const shown = await visibleIds(trx, 'person', results.people.map((p) => p.person_id), user)
+          const shown = await visibleIds(
+            trx,
+            'person',
+            results.people.map((p) => p.person_id),
+            user,
+          )
           results.people = results.people.filter((p) => shown.has(p.person_id))
         }
-        const found = [...results.people.map((p) => p.person_id), ...results.objects.map((o) => o.object_id), ...results.places.map((p) => p.location_id), ...results.references.map((r) => r.id)]
+        const found = [
+          ...results.people.map((p) => p.person_id),
+          ...results.objects.map((o) => o.object_id),
+          ...results.places.map((p) => p.location_id),
+          ...results.references.map((r) => r.id),
+        ]
         await appendAuditEvents(trx, actor, [
-          { action: 'search.performed', subjectType: 'search', details: { kind, queryHash: createHash('sha256').update(q.toLowerCase()).digest('hex'), results: found.slice(0, 100) } },
+          {
+            action: 'search.performed',
+            subjectType: 'search',
+            details: {
+              kind,
+              queryHash: createHash('sha256').update(q.toLowerCase()).digest('hex'),
+              results: found.slice(0, 100),
+            },
+          },
         ])
       })
       return results

@@ -27,7 +27,12 @@ export class Redactor {
       this.byText.set(key, party)
     }
     const keys = [...this.byText.keys()].sort((a, b) => b.length - a.length)
-    this.pattern = keys.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${keys.map((k) => k.split(' ').map(escapeRegex).join('\\s+')).join('|')})(?![\\p{L}\\p{N}])`, 'giu') : null
+    this.pattern = keys.length
+      ? new RegExp(
+          `(?<![\\p{L}\\p{N}])(?:${keys.map((k) => k.split(' ').map(escapeRegex).join('\\s+')).join('|')})(?![\\p{L}\\p{N}])`,
+          'giu',
+        )
+      : null
   }
 
   private mark(original: string, category: RedactionCategory, reason: string, where: string): string {

@@ -20,7 +20,8 @@ export function registerSubjectAccessPages(app: FastifyInstance, { services }: A
     const asked = request.query.personId !== undefined || request.query.request !== undefined
     const errors: FieldErrors = {}
     if (asked && !isUuid(personId)) errors.personId = 'Enter the person’s Lantern id, from the address of their record'
-    if (asked && !REFERENCE.test(reference)) errors.request = 'Enter the subject access request reference (letters, numbers, / _ - and spaces)'
+    if (asked && !REFERENCE.test(reference))
+      errors.request = 'Enter the subject access request reference (letters, numbers, / _ - and spaces)'
     let result = null
     if (asked && Object.keys(errors).length === 0) {
       try {
@@ -48,9 +49,19 @@ export function registerSubjectAccessPages(app: FastifyInstance, { services }: A
     app.get<Query>(`/subject-access/bundle.${format}`, access, async (request, reply) => {
       const personId = request.query.personId?.trim() ?? ''
       const reference = request.query.request?.trim() ?? ''
-      if (!isUuid(personId) || !REFERENCE.test(reference)) return reply.redirect(`/subject-access?personId=${encodeURIComponent(personId)}&request=${encodeURIComponent(reference)}`, 303)
+      if (!isUuid(personId) || !REFERENCE.test(reference))
+        return reply.redirect(
+          `/subject-access?personId=${encodeURIComponent(personId)}&request=${encodeURIComponent(reference)}`,
+          303,
+        )
       try {
-        const { body } = await services.subjectAccess.export(personId, reference, format, userOf(request), actorOf(request))
+        const { body } = await services.subjectAccess.export(
+          personId,
+          reference,
+          format,
+          userOf(request),
+          actorOf(request),
+        )
         const filename = `subject-access-${reference.replace(/[^A-Za-z0-9_-]/g, '-')}.${format}`
         return reply
           .header('content-type', format === 'json' ? 'application/json; charset=utf-8' : 'application/pdf')

@@ -61,20 +61,28 @@ const NOTICE =
 
 /** Why each protected part may be withheld, in the words the marker uses. */
 const WITHHELD_REASONS: Record<'immigration-status:view' | 'victim-facet:view' | 'case:supervise', string> = {
-  'immigration-status:view': 'immigration status is seen only by those who may see it, stating why; a holder of that permission must complete this part, including any sharing of it',
-  'victim-facet:view': 'the victim information (screening, consent, NRM, Duty to Notify and safeguarding) is seen only by those working the person’s victim side or supervising; one of them must complete this part, including any sharing of it',
-  'case:supervise': 'restricted live jobs are seen only by their officer in charge, their members and supervisors; one of them must complete this part with any restricted live jobs and their events',
+  'immigration-status:view':
+    'immigration status is seen only by those who may see it, stating why; a holder of that permission must complete this part, including any sharing of it',
+  'victim-facet:view':
+    'the victim information (screening, consent, NRM, Duty to Notify and safeguarding) is seen only by those working the person’s victim side or supervising; one of them must complete this part, including any sharing of it',
+  'case:supervise':
+    'restricted live jobs are seen only by their officer in charge, their members and supervisors; one of them must complete this part with any restricted live jobs and their events',
 }
-const withheldEntry = (part: string, needs: keyof typeof WITHHELD_REASONS): Entry => ({ title: part, fields: [['Withheld', `withheld: needs ${needs}: ${WITHHELD_REASONS[needs]}`]] })
+const withheldEntry = (part: string, needs: keyof typeof WITHHELD_REASONS): Entry => ({
+  title: part,
+  fields: [['Withheld', `withheld: needs ${needs}: ${WITHHELD_REASONS[needs]}`]],
+})
 
 /** Audit actions about a protected part: their counts in "how your record was used" would tell that the part exists. */
 const IMMIGRATION_ACTION = /^immigration-status\./
-const VICTIM_ACTION = /^(screening|consent|nrm|dtn|victim-facet|victim-context|safeguarding-plan|safeguarding-action|support|support-contact|support-referral)\./
+const VICTIM_ACTION =
+  /^(screening|consent|nrm|dtn|victim-facet|victim-context|safeguarding-plan|safeguarding-action|support|support-contact|support-referral)\./
 
 const d = (value: string | Date | null | undefined) => (value ? formatDate(value) : '')
 const dt = (value: Date | null | undefined) => (value ? formatDateTime(value) : '')
 const yesNo = (value: boolean | null | undefined) => (value === null || value === undefined ? '' : value ? 'Yes' : 'No')
-const fields = (pairs: [string, string | null | undefined][]): [string, string][] => pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [k, v!])
+const fields = (pairs: [string, string | null | undefined][]): [string, string][] =>
+  pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [k, v!])
 
 /** Subject access (DPA 2018 s45): everything held about a person, with third parties' data redacted for review. */
 export function createSubjectAccessService(db: Db) {
@@ -83,18 +91,44 @@ export function createSubjectAccessService(db: Db) {
    * the victim facet, restricted live jobs) are not read at all, and are marked for a holder of the permission
    * to complete, whether or not the person has any, so the marks do not tell that they exist.
    */
-  async function build(personId: string, requestReference: string, user: CurrentUser): Promise<{ bundle: Bundle; review: ReviewedRedaction[]; records: CarriedRecords }> {
+  async function build(
+    personId: string,
+    requestReference: string,
+    user: CurrentUser,
+  ): Promise<{ bundle: Bundle; review: ReviewedRedaction[]; records: CarriedRecords }> {
     const person = await repo.person(db, personId)
     // A person who exists only inside a restricted live job the producer does not work does not exist for them (ADR 0009).
-    if (!person || !(await isRecordVisible(db, 'person', personId, user))) throw new SubjectAccessError('not-found', 'No person has that Lantern id')
-    if (person.merged_into) throw new SubjectAccessError('invalid', 'That record has been merged into another person: export the person it was merged into')
+    if (!person || !(await isRecordVisible(db, 'person', personId, user)))
+      throw new SubjectAccessError('not-found', 'No person has that Lantern id')
+    if (person.merged_into)
+      throw new SubjectAccessError(
+        'invalid',
+        'That record has been merged into another person: export the person it was merged into',
+      )
     const mayImmigration = can(user, 'immigration-status:view')
     const mayVictim = (await victimFacetAccess(db, user, personId)).visible
     const supervisor = can(user, 'case:supervise')
     const noVictimRecords = { screenings: [], consents: [], nrm: [], nrmEvents: [], dtn: [], nrmDrafts: [] }
     const noSafeguarding = { plans: [], risks: [], needs: [], actions: [], reviews: [] }
     const noSupport = { contacts: [], referrals: [] }
-    const [names, documents, immigration, links, referrals, gradings, allCases, allEvents, victim, safeguarding, context, allDisclosures, allProcessing, thirdParties, staff, support] = await Promise.all([
+    const [
+      names,
+      documents,
+      immigration,
+      links,
+      referrals,
+      gradings,
+      allCases,
+      allEvents,
+      victim,
+      safeguarding,
+      context,
+      allDisclosures,
+      allProcessing,
+      thirdParties,
+      staff,
+      support,
+    ] = await Promise.all([
       repo.names(db, personId),
       repo.documents(db, personId),
       mayImmigration ? repo.immigrationStatus(db, personId) : [],
@@ -115,20 +149,37 @@ export function createSubjectAccessService(db: Db) {
     const cases = allCases.filter((c) => supervisor || c.visible)
     const events = allEvents.filter((e) => supervisor || e.visible)
     // A disclosure that shared a protected part is itself about that part.
-    const disclosures = allDisclosures.filter((x) => (mayImmigration || !x.fields.includes('immigration-status')) && (mayVictim || !x.fields.includes('nrm-status')))
-    const processing = allProcessing.filter((p) => (mayImmigration || !IMMIGRATION_ACTION.test(p.action)) && (mayVictim || !VICTIM_ACTION.test(p.action)))
+    const disclosures = allDisclosures.filter(
+      (x) =>
+        (mayImmigration || !x.fields.includes('immigration-status')) && (mayVictim || !x.fields.includes('nrm-status')),
+    )
+    const processing = allProcessing.filter(
+      (p) => (mayImmigration || !IMMIGRATION_ACTION.test(p.action)) && (mayVictim || !VICTIM_ACTION.test(p.action)),
+    )
     const withheld: Withheld[] = []
     const withhold = (section: string, part: string, needs: keyof typeof WITHHELD_REASONS): Entry => {
       withheld.push({ section, part, needs })
       return withheldEntry(part, needs)
     }
     const own = names.map((n) => n.full_name)
-    const referrers = referrals.flatMap((r) => [r.referrer_name, r.referrer_contact].filter((v): v is string => Boolean(v && v.trim())))
+    const referrers = referrals.flatMap((r) =>
+      [r.referrer_name, r.referrer_contact].filter((v): v is string => Boolean(v && v.trim())),
+    )
     const redactor = new Redactor(
       [
-        ...thirdParties.map((t) => ({ text: t.full_name, category: 'third-party-person' as const, reason: `Another person’s name (${t.context})` })),
-        ...referrers.map((text) => ({ text, category: 'referrer' as const, reason: 'The identity of the person who made a referral (a third party who gave information)' })),
-        ...staff.filter((s) => s.name.trim().includes(' ')).map((s) => ({ text: s.name, category: 'staff-or-partner' as const, reason: `The name of a ${s.kind}` })),
+        ...thirdParties.map((t) => ({
+          text: t.full_name,
+          category: 'third-party-person' as const,
+          reason: `Another person’s name (${t.context})`,
+        })),
+        ...referrers.map((text) => ({
+          text,
+          category: 'referrer' as const,
+          reason: 'The identity of the person who made a referral (a third party who gave information)',
+        })),
+        ...staff
+          .filter((s) => s.name.trim().includes(' '))
+          .map((s) => ({ text: s.name, category: 'staff-or-partner' as const, reason: `The name of a ${s.kind}` })),
       ],
       own,
     )
@@ -140,7 +191,10 @@ export function createSubjectAccessService(db: Db) {
       key: 'person',
       title: 'Your details',
       entries: [
-        { title: 'Names', fields: names.map((n) => [n.kind === 'primary' ? 'Name' : 'Also known as', n.full_name] as [string, string]) },
+        {
+          title: 'Names',
+          fields: names.map((n) => [n.kind === 'primary' ? 'Name' : 'Also known as', n.full_name] as [string, string]),
+        },
         {
           title: 'Details',
           fields: fields([
@@ -154,9 +208,24 @@ export function createSubjectAccessService(db: Db) {
             ['Record created', dt(person.created_at)],
           ]),
         },
-        ...documents.map((doc) => ({ title: `Document: ${doc.kind}`, fields: fields([['Number', doc.number], ['Issuing country', doc.issuing_country], ['Expires', d(doc.expires_on)], ['Held by you', yesNo(doc.held_by_person)]]) })),
+        ...documents.map((doc) => ({
+          title: `Document: ${doc.kind}`,
+          fields: fields([
+            ['Number', doc.number],
+            ['Issuing country', doc.issuing_country],
+            ['Expires', d(doc.expires_on)],
+            ['Held by you', yesNo(doc.held_by_person)],
+          ]),
+        })),
         ...(mayImmigration
-          ? immigration.map((s) => ({ title: 'Immigration status', fields: fields([['Status', s.status], ['Notes', t(s.notes, 'Immigration status: notes')], ['Recorded', dt(s.recorded_at)]]) }))
+          ? immigration.map((s) => ({
+              title: 'Immigration status',
+              fields: fields([
+                ['Status', s.status],
+                ['Notes', t(s.notes, 'Immigration status: notes')],
+                ['Recorded', dt(s.recorded_at)],
+              ]),
+            }))
           : [withhold('person', 'Immigration status', 'immigration-status:view')]),
       ],
     })
@@ -164,8 +233,21 @@ export function createSubjectAccessService(db: Db) {
       key: 'links',
       title: 'Phones, places, accounts and links',
       entries: links.map((l) => {
-        const what = l.to_type === 'object' ? `${l.object_kind}: ${l.object_value}` : l.to_type === 'location' ? `Place: ${l.address}` : `Another person: ${redactor.whole(otherNames.get(l.to_id) ?? 'another person', 'third-party-person', 'Another person linked to you', `Link (${l.relation})`)}`
-        return { title: l.relation, fields: fields([['What', what], ['From', d(l.valid_from)], ['To', d(l.valid_to)], ['Source', t(l.source, `Link (${l.relation}): source`)]]) }
+        const what =
+          l.to_type === 'object'
+            ? `${l.object_kind}: ${l.object_value}`
+            : l.to_type === 'location'
+              ? `Place: ${l.address}`
+              : `Another person: ${redactor.whole(otherNames.get(l.to_id) ?? 'another person', 'third-party-person', 'Another person linked to you', `Link (${l.relation})`)}`
+        return {
+          title: l.relation,
+          fields: fields([
+            ['What', what],
+            ['From', d(l.valid_from)],
+            ['To', d(l.valid_to)],
+            ['Source', t(l.source, `Link (${l.relation}): source`)],
+          ]),
+        }
       }),
     })
     sections.push({
@@ -178,8 +260,24 @@ export function createSubjectAccessService(db: Db) {
           ['Your role', r.role],
           ['Source', r.source],
           ['Referring organisation', r.referring_organisation],
-          ['Referrer', redactor.whole(r.referrer_name, 'referrer', 'The identity of the person who made the referral (a third party who gave information)', `Referral ${r.reference}: referrer`)],
-          ['Referrer contact', redactor.whole(r.referrer_contact, 'referrer', 'The referrer’s contact details (a third party)', `Referral ${r.reference}: referrer contact`)],
+          [
+            'Referrer',
+            redactor.whole(
+              r.referrer_name,
+              'referrer',
+              'The identity of the person who made the referral (a third party who gave information)',
+              `Referral ${r.reference}: referrer`,
+            ),
+          ],
+          [
+            'Referrer contact',
+            redactor.whole(
+              r.referrer_contact,
+              'referrer',
+              'The referrer’s contact details (a third party)',
+              `Referral ${r.reference}: referrer contact`,
+            ),
+          ],
           ['Summary', t(r.summary, `Referral ${r.reference}: summary`)],
           ['Exploitation types', r.exploitation_types.join(', ')],
           ['Status', r.status + (r.closure_reason ? ` (${r.closure_reason})` : '')],
@@ -193,7 +291,10 @@ export function createSubjectAccessService(db: Db) {
         title: `Risk grading of referral ${g.reference}`,
         fields: fields([
           ['Graded', dt(g.graded_at)],
-          ...THRIVE_ELEMENTS.items.map(({ value, text }): [string, string | null] => [text, `${GRADE_LEVELS.label(g[value])}: ${t(g[`${value}_rationale`], `Referral ${g.reference}: ${text.toLowerCase()} rationale`)}`]),
+          ...THRIVE_ELEMENTS.items.map(({ value, text }): [string, string | null] => [
+            text,
+            `${GRADE_LEVELS.label(g[value])}: ${t(g[`${value}_rationale`], `Referral ${g.reference}: ${text.toLowerCase()} rationale`)}`,
+          ]),
         ]),
       })
     }
@@ -201,8 +302,25 @@ export function createSubjectAccessService(db: Db) {
       key: 'cases',
       title: 'Live jobs and events',
       entries: [
-        ...cases.map((c) => ({ title: `Live job ${c.reference}`, fields: fields([['Title', t(c.title, `Live job ${c.reference}: title`)], ['Your role', c.role], ['Status', c.status], ['Opened', dt(c.created_at)], ['Closed', dt(c.closed_at)]]) })),
-        ...events.map((e) => ({ title: `Event: ${e.kind}`, fields: fields([['When', dt(e.occurred_at)], ['Live job', e.case_reference], ['Your role', e.role], ['Summary', t(e.summary, `Event on ${d(e.occurred_at)}: summary`)]]) })),
+        ...cases.map((c) => ({
+          title: `Live job ${c.reference}`,
+          fields: fields([
+            ['Title', t(c.title, `Live job ${c.reference}: title`)],
+            ['Your role', c.role],
+            ['Status', c.status],
+            ['Opened', dt(c.created_at)],
+            ['Closed', dt(c.closed_at)],
+          ]),
+        })),
+        ...events.map((e) => ({
+          title: `Event: ${e.kind}`,
+          fields: fields([
+            ['When', dt(e.occurred_at)],
+            ['Live job', e.case_reference],
+            ['Your role', e.role],
+            ['Summary', t(e.summary, `Event on ${d(e.occurred_at)}: summary`)],
+          ]),
+        })),
         ...(supervisor ? [] : [withhold('cases', 'Restricted live jobs and their events', 'case:supervise')]),
       ],
     })
@@ -211,8 +329,23 @@ export function createSubjectAccessService(db: Db) {
       title: 'Screening, consent, NRM and Duty to Notify',
       entries: [
         ...(mayVictim ? [] : [withhold('victim', 'Screening, consent, NRM and Duty to Notify', 'victim-facet:view')]),
-        ...victim.screenings.map((s) => ({ title: 'Screening', fields: fields([['Started', dt(s.created_at)], ['Status', s.status], ['Suggested route', s.suggested_route], ['Confirmed route', s.confirmed_route]]) })),
-        ...victim.consents.map((c) => ({ title: `Consent: ${c.purpose}`, fields: fields([['Decision', c.decision], ['Recorded', d(c.recorded_on)], ['Interpreter', c.interpreter_used ? c.interpreter_language || 'Yes' : 'No']]) })),
+        ...victim.screenings.map((s) => ({
+          title: 'Screening',
+          fields: fields([
+            ['Started', dt(s.created_at)],
+            ['Status', s.status],
+            ['Suggested route', s.suggested_route],
+            ['Confirmed route', s.confirmed_route],
+          ]),
+        })),
+        ...victim.consents.map((c) => ({
+          title: `Consent: ${c.purpose}`,
+          fields: fields([
+            ['Decision', c.decision],
+            ['Recorded', d(c.recorded_on)],
+            ['Interpreter', c.interpreter_used ? c.interpreter_language || 'Yes' : 'No'],
+          ]),
+        })),
         ...victim.nrm.map((n) => ({
           title: `NRM referral${n.nrm_reference ? ` ${n.nrm_reference}` : ''}`,
           fields: fields([
@@ -220,11 +353,31 @@ export function createSubjectAccessService(db: Db) {
             ['Submitted', d(n.submitted_on)],
             ['Competent authority', n.competent_authority],
             ['Child at referral', yesNo(n.child_at_referral)],
-            ...victim.nrmEvents.filter((e) => e.nrm_referral_id === n.id).map((e) => [`${d(e.occurred_on)}: ${e.kind}`, [e.outcome, t(e.notes, `NRM event ${e.kind}: notes`)].filter(Boolean).join('. ')] as [string, string]),
+            ...victim.nrmEvents
+              .filter((e) => e.nrm_referral_id === n.id)
+              .map(
+                (e) =>
+                  [
+                    `${d(e.occurred_on)}: ${e.kind}`,
+                    [e.outcome, t(e.notes, `NRM event ${e.kind}: notes`)].filter(Boolean).join('. '),
+                  ] as [string, string],
+              ),
           ]),
         })),
-        ...victim.dtn.map((x) => ({ title: 'Duty to Notify', fields: fields([['Submitted', d(x.submitted_on)], ['Reference', x.reference]]) })),
-        ...victim.nrmDrafts.map((x) => ({ title: 'NRM referral form (draft)', fields: fields([['Last saved', dt(x.updated_at)], ...draftAnswerRows(x.data).map(([q, a]) => [q, t(a, `NRM form draft: ${q}`)] as [string, string])]) })),
+        ...victim.dtn.map((x) => ({
+          title: 'Duty to Notify',
+          fields: fields([
+            ['Submitted', d(x.submitted_on)],
+            ['Reference', x.reference],
+          ]),
+        })),
+        ...victim.nrmDrafts.map((x) => ({
+          title: 'NRM referral form (draft)',
+          fields: fields([
+            ['Last saved', dt(x.updated_at)],
+            ...draftAnswerRows(x.data).map(([q, a]) => [q, t(a, `NRM form draft: ${q}`)] as [string, string]),
+          ]),
+        })),
       ],
     })
     sections.push({
@@ -233,13 +386,46 @@ export function createSubjectAccessService(db: Db) {
       entries: [
         ...(mayVictim ? [] : [withhold('safeguarding', 'Safeguarding plans', 'victim-facet:view')]),
         ...safeguarding.plans.map((p) => ({
-        title: `Safeguarding plan ${p.reference}`,
-        fields: [
-          ...safeguarding.risks.filter((r) => r.plan_id === p.id).map((r) => [`Risk (${r.rating})`, [t(r.description, `Plan ${p.reference}: risk`), t(r.rationale, `Plan ${p.reference}: risk rationale`)].filter(Boolean).join('. ')] as [string, string]),
-          ...safeguarding.needs.filter((n) => n.plan_id === p.id).map((n) => [`Need: ${n.kind} (${n.status})`, t(n.detail, `Plan ${p.reference}: need`)] as [string, string]),
-          ...safeguarding.actions.filter((a) => a.plan_id === p.id).map((a) => [`Action (${a.status}${a.due_on ? `, due ${d(a.due_on)}` : ''})`, t(a.text, `Plan ${p.reference}: action`) + (a.agency ? ` (${a.agency})` : '')] as [string, string]),
-          ...safeguarding.reviews.filter((r) => r.plan_id === p.id).map((r) => [`Review due ${d(r.due_on)}${r.held_on ? `, held ${d(r.held_on)}` : ''}`, t(r.notes, `Plan ${p.reference}: review notes`)] as [string, string]),
-        ],
+          title: `Safeguarding plan ${p.reference}`,
+          fields: [
+            ...safeguarding.risks
+              .filter((r) => r.plan_id === p.id)
+              .map(
+                (r) =>
+                  [
+                    `Risk (${r.rating})`,
+                    [
+                      t(r.description, `Plan ${p.reference}: risk`),
+                      t(r.rationale, `Plan ${p.reference}: risk rationale`),
+                    ]
+                      .filter(Boolean)
+                      .join('. '),
+                  ] as [string, string],
+              ),
+            ...safeguarding.needs
+              .filter((n) => n.plan_id === p.id)
+              .map(
+                (n) => [`Need: ${n.kind} (${n.status})`, t(n.detail, `Plan ${p.reference}: need`)] as [string, string],
+              ),
+            ...safeguarding.actions
+              .filter((a) => a.plan_id === p.id)
+              .map(
+                (a) =>
+                  [
+                    `Action (${a.status}${a.due_on ? `, due ${d(a.due_on)}` : ''})`,
+                    t(a.text, `Plan ${p.reference}: action`) + (a.agency ? ` (${a.agency})` : ''),
+                  ] as [string, string],
+              ),
+            ...safeguarding.reviews
+              .filter((r) => r.plan_id === p.id)
+              .map(
+                (r) =>
+                  [
+                    `Review due ${d(r.due_on)}${r.held_on ? `, held ${d(r.held_on)}` : ''}`,
+                    t(r.notes, `Plan ${p.reference}: review notes`),
+                  ] as [string, string],
+              ),
+          ],
         })),
       ],
     })
@@ -256,13 +442,24 @@ export function createSubjectAccessService(db: Db) {
             ['What was done', t(c.what_done, `Support contact ${d(c.contacted_on)}: what was done`)],
             ['Needs raised', t(c.needs_raised, `Support contact ${d(c.contacted_on)}: needs raised`)],
             ['Victims’ Code offered', c.entitlements.join(', ')],
-            ['Next step', [t(c.next_step, `Support contact ${d(c.contacted_on)}: next step`), c.next_step_on ? `by ${d(c.next_step_on)}` : ''].filter(Boolean).join(' ')],
+            [
+              'Next step',
+              [
+                t(c.next_step, `Support contact ${d(c.contacted_on)}: next step`),
+                c.next_step_on ? `by ${d(c.next_step_on)}` : '',
+              ]
+                .filter(Boolean)
+                .join(' '),
+            ],
           ]),
         })),
         ...support.referrals.map((r) => ({
           title: `Referral to ${r.service}, ${d(r.made_on)}`,
           fields: fields([
-            ['Asked for', t(r.reason, `Referral to ${r.service}: what it asked for`) + (r.provision ? ` (${r.provision})` : '')],
+            [
+              'Asked for',
+              t(r.reason, `Referral to ${r.service}: what it asked for`) + (r.provision ? ` (${r.provision})` : ''),
+            ],
             ['Status', r.status],
             ['Outcome', t(r.outcome, `Referral to ${r.service}: outcome`)],
           ]),
@@ -273,15 +470,37 @@ export function createSubjectAccessService(db: Db) {
       key: 'victim-context',
       title: 'How you were exploited',
       entries: [
-        ...(mayVictim ? [] : [withhold('victim-context', 'How they were exploited (recruitment, vulnerabilities, control, journey)', 'victim-facet:view')]),
+        ...(mayVictim
+          ? []
+          : [
+              withhold(
+                'victim-context',
+                'How they were exploited (recruitment, vulnerabilities, control, journey)',
+                'victim-facet:view',
+              ),
+            ]),
         ...context.map((c) => ({
           title: c.referralReference ? `As described in referral ${c.referralReference}` : 'Not part of a referral',
           fields: fields([
             ...c.rows.map(([k, v]) => [k, k === 'Recruited in (country)' ? countryName(v) : v] as [string, string]),
             ...c.freeText.map(([k, v]) => [k, t(v, `How they were exploited: ${k.toLowerCase()}`)] as [string, string]),
-            ...c.journey.map((j) => [`Journey: ${j.stage}${j.on ? `, ${d(j.on)}` : ''}`, [t(j.place, 'Journey: place'), j.country ? countryName(j.country) : '', t(j.notes, 'Journey: notes')].filter(Boolean).join(', ')] as [string, string]),
+            ...c.journey.map(
+              (j) =>
+                [
+                  `Journey: ${j.stage}${j.on ? `, ${d(j.on)}` : ''}`,
+                  [t(j.place, 'Journey: place'), j.country ? countryName(j.country) : '', t(j.notes, 'Journey: notes')]
+                    .filter(Boolean)
+                    .join(', '),
+                ] as [string, string],
+            ),
             // The people who exploited them are third parties: named only as the redactor allows.
-            ...c.perpetrators.map((p) => [`Perpetrator (${p.roles})`, t(p.name ?? p.description, 'How they were exploited: perpetrator')] as [string, string]),
+            ...c.perpetrators.map(
+              (p) =>
+                [`Perpetrator (${p.roles})`, t(p.name ?? p.description, 'How they were exploited: perpetrator')] as [
+                  string,
+                  string,
+                ],
+            ),
           ]),
         })),
       ],
@@ -289,12 +508,28 @@ export function createSubjectAccessService(db: Db) {
     sections.push({
       key: 'disclosures',
       title: 'Who your information was shared with',
-      entries: disclosures.map((x) => ({ title: x.agency, fields: fields([['Shared', dt(x.created_at)], ['Purpose', t(x.purpose, `Disclosure to ${x.agency}: purpose`)], ['What', x.fields.join(', ')], ['Status', x.status], ['Until', dt(x.revoked_at ?? x.expires_at)]]) })),
+      entries: disclosures.map((x) => ({
+        title: x.agency,
+        fields: fields([
+          ['Shared', dt(x.created_at)],
+          ['Purpose', t(x.purpose, `Disclosure to ${x.agency}: purpose`)],
+          ['What', x.fields.join(', ')],
+          ['Status', x.status],
+          ['Until', dt(x.revoked_at ?? x.expires_at)],
+        ]),
+      })),
     })
     sections.push({
       key: 'processing',
       title: 'How your record was used (from the audit log)',
-      entries: processing.map((p) => ({ title: `${p.category}: ${p.action}`, fields: [['Times', String(p.count)], ['First', dt(p.first)], ['Last', dt(p.last)]] as [string, string][] })),
+      entries: processing.map((p) => ({
+        title: `${p.category}: ${p.action}`,
+        fields: [
+          ['Times', String(p.count)],
+          ['First', dt(p.first)],
+          ['Last', dt(p.last)],
+        ] as [string, string][],
+      })),
     })
 
     const bundle: Bundle = {
@@ -326,7 +561,10 @@ export function createSubjectAccessService(db: Db) {
   }
 
   /** What an audit row says a bundle carried and left out: record ids and permissions, never values. */
-  const carried = (result: { bundle: Bundle; records: CarriedRecords }) => ({ records: result.records, withheld: [...new Set(result.bundle.withheld.map((w) => w.needs))] })
+  const carried = (result: { bundle: Bundle; records: CarriedRecords }) => ({
+    records: result.records,
+    withheld: [...new Set(result.bundle.withheld.map((w) => w.needs))],
+  })
 
   return {
     /** The reviewer's view: the bundle and each redaction with its original value. Audited as a consultation. */
@@ -334,14 +572,26 @@ export function createSubjectAccessService(db: Db) {
       const result = await build(personId, requestReference, user)
       await inTransaction(db, (trx) =>
         appendAuditEvents(trx, actor, [
-          { action: 'subject-access.viewed', subjectType: 'person', subjectId: personId, justification: `Subject access request ${requestReference}`, details: { redactions: result.review.length, ...carried(result) } },
+          {
+            action: 'subject-access.viewed',
+            subjectType: 'person',
+            subjectId: personId,
+            justification: `Subject access request ${requestReference}`,
+            details: { redactions: result.review.length, ...carried(result) },
+          },
         ]),
       )
       return result
     },
 
     /** The releasable files: JSON or PDF, redactions marked. Audited as a disclosure (s62(3)) to the data subject. */
-    async export(personId: string, requestReference: string, format: 'json' | 'pdf', user: CurrentUser, actor: Actor): Promise<{ bundle: Bundle; body: Buffer }> {
+    async export(
+      personId: string,
+      requestReference: string,
+      format: 'json' | 'pdf',
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<{ bundle: Bundle; body: Buffer }> {
       const result = await build(personId, requestReference, user)
       const { bundle } = result
       const body = format === 'json' ? Buffer.from(JSON.stringify(bundle, null, 2)) : await subjectAccessPdf(bundle)
@@ -352,7 +602,13 @@ export function createSubjectAccessService(db: Db) {
             subjectType: 'person',
             subjectId: personId,
             justification: `Subject access request ${requestReference}`,
-            details: { format, recipient: 'data-subject', sections: bundle.sections.map((s) => s.key), redactions: bundle.redactions.length, ...carried(result) },
+            details: {
+              format,
+              recipient: 'data-subject',
+              sections: bundle.sections.map((s) => s.key),
+              redactions: bundle.redactions.length,
+              ...carried(result),
+            },
           },
         ]),
       )

@@ -8,7 +8,8 @@ import { IsoDate } from '#src/shared/input.ts'
 import { SupportError } from './support.service.ts'
 import { CONTACT_KINDS, ENTITLEMENTS, PROVISIONS, SAFE_TO_CONTACT } from './support.vocabulary.ts'
 
-const keys = <T extends Record<string, string>>(vocab: T) => Object.keys(vocab) as [keyof T & string, ...(keyof T & string)[]]
+const keys = <T extends Record<string, string>>(vocab: T) =>
+  Object.keys(vocab) as [keyof T & string, ...(keyof T & string)[]]
 
 const Contact = z.object({
   id: z.uuid(),
@@ -52,15 +53,44 @@ export function registerSupportApi(app: FastifyInstance, { services }: AppDeps):
     '/api/v1/people/:id/support',
     {
       config: { access: 'victim-facet:view' },
-      schema: { tags: ['support'], summary: 'Read a person’s support: contacts logged and referrals out (part of their protected victim information; every read is audited)', params: z.object({ id: z.uuid() }), response: { 200: z.object({ personId: z.uuid(), contacts: z.array(Contact), referrals: z.array(Referral) }) } },
+      schema: {
+        tags: ['support'],
+        summary:
+          'Read a person’s support: contacts logged and referrals out (part of their protected victim information; every read is audited)',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: z.object({ personId: z.uuid(), contacts: z.array(Contact), referrals: z.array(Referral) }) },
+      },
     },
     async (request) => {
       try {
         const v = await support.view(request.params.id, userOf(request), actorOf(request))
         return {
           personId: request.params.id,
-          contacts: v.contacts.map((c) => ({ id: c.id, contactedOn: c.contacted_on, kind: c.kind, safeToContact: c.safe_to_contact, whatDone: c.what_done, needsRaised: c.needs_raised, entitlements: c.entitlements, nextStep: c.next_step, nextStepOn: c.next_step_on, recordedBy: c.recorded_by_name })),
-          referrals: v.referrals.map((r) => ({ id: r.id, serviceId: r.service_id, service: r.service_name, category: r.service_category, madeOn: r.made_on, provision: r.provision, reason: r.reason, status: r.status, followUpOn: r.follow_up_on, stalled: r.stalled, outcome: r.outcome })),
+          contacts: v.contacts.map((c) => ({
+            id: c.id,
+            contactedOn: c.contacted_on,
+            kind: c.kind,
+            safeToContact: c.safe_to_contact,
+            whatDone: c.what_done,
+            needsRaised: c.needs_raised,
+            entitlements: c.entitlements,
+            nextStep: c.next_step,
+            nextStepOn: c.next_step_on,
+            recordedBy: c.recorded_by_name,
+          })),
+          referrals: v.referrals.map((r) => ({
+            id: r.id,
+            serviceId: r.service_id,
+            service: r.service_name,
+            category: r.service_category,
+            madeOn: r.made_on,
+            provision: r.provision,
+            reason: r.reason,
+            status: r.status,
+            followUpOn: r.follow_up_on,
+            stalled: r.stalled,
+            outcome: r.outcome,
+          })),
         }
       } catch (error) {
         return rethrow(error)
@@ -74,13 +104,18 @@ export function registerSupportApi(app: FastifyInstance, { services }: AppDeps):
       config: { access: 'safeguarding-plan:edit' },
       schema: {
         tags: ['support'],
-        summary: 'Log a welfare contact: when, how, whether that way was safe, what was done, the Victims’ Code entitlements offered and the next step',
+        summary:
+          'Log a welfare contact: when, how, whether that way was safe, what was done, the Victims’ Code entitlements offered and the next step',
         params: z.object({ id: z.uuid() }),
         body: z
           .object({
             contactedOn: IsoDate,
-            kind: z.enum(keys(CONTACT_KINDS), { error: `Kind must be one of: ${Object.keys(CONTACT_KINDS).join(', ')}` }),
-            safeToContact: z.enum(keys(SAFE_TO_CONTACT), { error: `Safe to contact must be one of: ${Object.keys(SAFE_TO_CONTACT).join(', ')}` }),
+            kind: z.enum(keys(CONTACT_KINDS), {
+              error: `Kind must be one of: ${Object.keys(CONTACT_KINDS).join(', ')}`,
+            }),
+            safeToContact: z.enum(keys(SAFE_TO_CONTACT), {
+              error: `Safe to contact must be one of: ${Object.keys(SAFE_TO_CONTACT).join(', ')}`,
+            }),
             whatDone: z.string(),
             needsRaised: z.string().nullable().optional(),
             entitlements: z.array(z.enum(keys(ENTITLEMENTS))).optional(),
@@ -96,7 +131,16 @@ export function registerSupportApi(app: FastifyInstance, { services }: AppDeps):
       try {
         const id = await support.recordContact(
           request.params.id,
-          { contactedOn: b.contactedOn, kind: b.kind, safeToContact: b.safeToContact, whatDone: b.whatDone, needsRaised: b.needsRaised ?? '', entitlements: b.entitlements ?? [], nextStep: b.nextStep ?? '', nextStepOn: b.nextStepOn ?? null },
+          {
+            contactedOn: b.contactedOn,
+            kind: b.kind,
+            safeToContact: b.safeToContact,
+            whatDone: b.whatDone,
+            needsRaised: b.needsRaised ?? '',
+            entitlements: b.entitlements ?? [],
+            nextStep: b.nextStep ?? '',
+            nextStepOn: b.nextStepOn ?? null,
+          },
           userOf(request),
           actorOf(request),
         )
@@ -113,10 +157,17 @@ export function registerSupportApi(app: FastifyInstance, { services }: AppDeps):
       config: { access: 'safeguarding-plan:edit' },
       schema: {
         tags: ['support'],
-        summary: 'Make a referral out to a service in the directory; victim care needs the support asked for (outreach or safe-house); without followUpOn it is followed up after the configured days',
+        summary:
+          'Make a referral out to a service in the directory; victim care needs the support asked for (outreach or safe-house); without followUpOn it is followed up after the configured days',
         params: z.object({ id: z.uuid() }),
         body: z
-          .object({ serviceId: z.uuid({ error: 'Select a service from the directory' }), madeOn: IsoDate, provision: z.enum(keys(PROVISIONS)).nullable().optional(), reason: z.string(), followUpOn: IsoDate.nullable().optional() })
+          .object({
+            serviceId: z.uuid({ error: 'Select a service from the directory' }),
+            madeOn: IsoDate,
+            provision: z.enum(keys(PROVISIONS)).nullable().optional(),
+            reason: z.string(),
+            followUpOn: IsoDate.nullable().optional(),
+          })
           .strict(),
         response: { 201: z.object({ id: z.uuid() }) },
       },
@@ -124,7 +175,18 @@ export function registerSupportApi(app: FastifyInstance, { services }: AppDeps):
     async (request, reply) => {
       const b = request.body
       try {
-        const id = await support.makeReferral(request.params.id, { serviceId: b.serviceId, madeOn: b.madeOn, provision: b.provision ?? '', reason: b.reason, followUpOn: b.followUpOn ?? null }, userOf(request), actorOf(request))
+        const id = await support.makeReferral(
+          request.params.id,
+          {
+            serviceId: b.serviceId,
+            madeOn: b.madeOn,
+            provision: b.provision ?? '',
+            reason: b.reason,
+            followUpOn: b.followUpOn ?? null,
+          },
+          userOf(request),
+          actorOf(request),
+        )
         return reply.code(201).send({ id })
       } catch (error) {
         return rethrow(error)

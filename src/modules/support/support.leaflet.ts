@@ -15,7 +15,10 @@ export const LEAFLET_LANGUAGES: readonly string[] = [...LANGUAGES.keys()]
 export const leafletLanguageNames = () => [...LANGUAGES.values()].map((l) => ({ code: l.code, name: l.name }))
 
 /** Services in the order a victim would look for them: victim care first, then the rest as the directory lists them. */
-const byCategory = (a: ServiceRow, b: ServiceRow) => Number(b.category === 'victim-care') - Number(a.category === 'victim-care') || a.category.localeCompare(b.category) || a.name.localeCompare(b.name)
+const byCategory = (a: ServiceRow, b: ServiceRow) =>
+  Number(b.category === 'victim-care') - Number(a.category === 'victim-care') ||
+  a.category.localeCompare(b.category) ||
+  a.name.localeCompare(b.name)
 
 export function supportLeafletPdf(services: readonly ServiceRow[], language: string): Promise<Buffer> {
   const t = translator(LANGUAGES, language)
@@ -26,12 +29,17 @@ export function supportLeafletPdf(services: readonly ServiceRow[], language: str
     if (services.length === 0) doc.font('body').fontSize(11).text(t('services.none'))
     for (const s of [...services].sort(byCategory)) {
       doc.moveDown(0.4).font('bold').fontSize(12).fillColor('#0b0c0c').text(s.name)
-      doc.font('body').fontSize(10).fillColor('#505a5f').text(t(`category.${s.category}`))
+      doc
+        .font('body')
+        .fontSize(10)
+        .fillColor('#505a5f')
+        .text(t(`category.${s.category}`))
       const welsh = language === 'cy'
       const offers = welsh && s.offers_cy ? s.offers_cy : s.offers
       doc.fillColor('#0b0c0c').fontSize(11).text(offers)
       // A description the force has not translated is shown in English with a note, rather than not at all.
-      if (language !== 'en' && !(welsh && s.offers_cy)) doc.fontSize(9).fillColor('#505a5f').text(t('service.englishOnly')).fillColor('#0b0c0c').fontSize(11)
+      if (language !== 'en' && !(welsh && s.offers_cy))
+        doc.fontSize(9).fillColor('#505a5f').text(t('service.englishOnly')).fillColor('#0b0c0c').fontSize(11)
       if (s.women_only) doc.text(t('service.womenOnly'))
       if (s.phone) doc.text(t('service.phone', { value: s.phone }))
       if (s.email) doc.text(t('service.email', { value: s.email }))
@@ -43,7 +51,16 @@ export function supportLeafletPdf(services: readonly ServiceRow[], language: str
     doc.font('body').fontSize(11)
     for (const key of ['always.emergency', 'always.helpline', 'always.victimCare']) doc.text(t(key)).moveDown(0.2)
     // The date in the leaflet's own language (Intl knows Welsh month names).
-    const today = new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : `${language}-GB`, { day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE }).format(new Date())
-    doc.moveDown().fontSize(8).fillColor('#505a5f').text(t('footer', { date: today }))
+    const today = new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : `${language}-GB`, {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: TIME_ZONE,
+    }).format(new Date())
+    doc
+      .moveDown()
+      .fontSize(8)
+      .fillColor('#505a5f')
+      .text(t('footer', { date: today }))
   })
 }

@@ -8,9 +8,25 @@ import { can } from '#src/platform/auth/permissions.ts'
 import { formatDate, londonDate } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { guardVictimFacet } from '#src/modules/people/index.ts'
-import { SupportError, type ContactInput, type ReferralChange, type ReferralInput, type ServiceInput } from './support.service.ts'
+import {
+  SupportError,
+  type ContactInput,
+  type ReferralChange,
+  type ReferralInput,
+  type ServiceInput,
+} from './support.service.ts'
 import { leafletLanguageNames } from './support.leaflet.ts'
-import { CONTACT_KINDS, ENTITLEMENTS, NEXT_STATUSES, PROVISIONS, REFERRAL_STATUSES, SAFE_TO_CONTACT, SERVICE_CATEGORIES, items, type ReferralStatus } from './support.vocabulary.ts'
+import {
+  CONTACT_KINDS,
+  ENTITLEMENTS,
+  NEXT_STATUSES,
+  PROVISIONS,
+  REFERRAL_STATUSES,
+  SAFE_TO_CONTACT,
+  SERVICE_CATEGORIES,
+  items,
+  type ReferralStatus,
+} from './support.vocabulary.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
@@ -21,7 +37,13 @@ const DATE_FIELDS = new Set(['contactedOn', 'nextStepOn', 'madeOn', 'followUpOn'
 const pageField = (field: string | undefined) => (field && DATE_FIELDS.has(field) ? `${field}-day` : (field ?? 'form'))
 
 /** Reads a GOV.UK date input; a problem goes on the part that is wrong. `undefined` means "refused". */
-function readDate(body: Body, prefix: string, label: string, options: { required: boolean; notInFuture?: boolean }, errors: FieldErrors): string | null | undefined {
+function readDate(
+  body: Body,
+  prefix: string,
+  label: string,
+  options: { required: boolean; notInFuture?: boolean },
+  errors: FieldErrors,
+): string | null | undefined {
   const check = checkDateInput(dateParts(body, prefix), label, options)
   if (!check.ok) {
     errors[`${prefix}-${check.part}`] = check.message
@@ -30,8 +52,13 @@ function readDate(body: Body, prefix: string, label: string, options: { required
   return check.value
 }
 
-const dateValues = (prefix: string, iso: string) => ({ [`${prefix}-day`]: String(Number(iso.slice(8, 10))), [`${prefix}-month`]: String(Number(iso.slice(5, 7))), [`${prefix}-year`]: iso.slice(0, 4) })
-const label = <T extends Record<string, string>>(vocab: T, value: string | null) => (value === null ? null : ((vocab as Record<string, string>)[value] ?? value))
+const dateValues = (prefix: string, iso: string) => ({
+  [`${prefix}-day`]: String(Number(iso.slice(8, 10))),
+  [`${prefix}-month`]: String(Number(iso.slice(5, 7))),
+  [`${prefix}-year`]: iso.slice(0, 4),
+})
+const label = <T extends Record<string, string>>(vocab: T, value: string | null) =>
+  value === null ? null : ((vocab as Record<string, string>)[value] ?? value)
 
 /**
  * The ISA's support work on a person (issue 15, section 2): their support page (contacts and referrals out), the
@@ -94,23 +121,43 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
       // The most recent answer to "is it safe to contact them this way?" warns whoever reaches them next.
       unsafe: data.contacts.find((c) => c.safe_to_contact !== 'not-asked')?.safe_to_contact === 'no',
       languages: leafletLanguageNames(),
-      directory: (await support.listServices({ activeOnly: true })).map((s) => ({ value: s.id, text: s.name, checked: data.referrals.some((r) => r.service_id === s.id && (r.status === 'awaiting' || r.status === 'accepted')) })),
+      directory: (await support.listServices({ activeOnly: true })).map((s) => ({
+        value: s.id,
+        text: s.name,
+        checked: data.referrals.some(
+          (r) => r.service_id === s.id && (r.status === 'awaiting' || r.status === 'accepted'),
+        ),
+      })),
     })
   })
 
   // The leaflet: the services ticked on the support page (all of their open referrals' services when none are given).
-  app.get<{ Params: Params; Querystring: { lang?: string; service?: string | string[] } }>('/people/:id/support/leaflet.pdf', view, async (request, reply) => {
-    const id = personId(request)
-    if (!(await guardVictimFacet(db, request, reply, id))) return reply
-    const chosen = asArray(request.query.service)
-    const language = asString(request.query.lang) || 'en'
-    const pdf = await found(() => support.leaflet(id, { language, serviceIds: chosen.length ? chosen : null }, userOf(request), actorOf(request)))
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename="support-leaflet-${language === 'cy' ? 'cy' : 'en'}.pdf"`).send(pdf)
-  })
+  app.get<{ Params: Params; Querystring: { lang?: string; service?: string | string[] } }>(
+    '/people/:id/support/leaflet.pdf',
+    view,
+    async (request, reply) => {
+      const id = personId(request)
+      if (!(await guardVictimFacet(db, request, reply, id))) return reply
+      const chosen = asArray(request.query.service)
+      const language = asString(request.query.lang) || 'en'
+      const pdf = await found(() =>
+        support.leaflet(id, { language, serviceIds: chosen.length ? chosen : null }, userOf(request), actorOf(request)),
+      )
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="support-leaflet-${language === 'cy' ? 'cy' : 'en'}.pdf"`)
+        .send(pdf)
+    },
+  )
 
   // --- Contacts ----------------------------------------------------------------------------------------
 
-  async function contactForm(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
+  async function contactForm(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    values: Body,
+    errors: FieldErrors = {},
+  ) {
     const id = personId(request)
     const data = await found(() => support.view(id, userOf(request), actorOf(request)))
     return reply.page('support/views/contact-form.njk', {
@@ -119,7 +166,16 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
       personName: data.person.name,
       values,
       errors,
-      errorList: errorSummary(errors, ['contactedOn', 'kind', 'safeToContact', 'whatDone', 'needsRaised', 'entitlements', 'nextStep', 'nextStepOn']),
+      errorList: errorSummary(errors, [
+        'contactedOn',
+        'kind',
+        'safeToContact',
+        'whatDone',
+        'needsRaised',
+        'entitlements',
+        'nextStep',
+        'nextStepOn',
+      ]),
       kinds: items(CONTACT_KINDS, values.kind),
       safeItems: items(SAFE_TO_CONTACT, values.safeToContact),
       entitlementItems: items(ENTITLEMENTS, asArray(values.entitlements)),
@@ -136,7 +192,13 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     const id = personId(request)
     const body = request.body ?? {}
     const errors: FieldErrors = {}
-    const contactedOn = readDate(body, 'contactedOn', 'Date of the contact', { required: true, notInFuture: true }, errors)
+    const contactedOn = readDate(
+      body,
+      'contactedOn',
+      'Date of the contact',
+      { required: true, notInFuture: true },
+      errors,
+    )
     const nextStepOn = readDate(body, 'nextStepOn', 'Date of the next step', { required: false }, errors)
     if (Object.keys(errors).length) return contactForm(request, reply.code(400), body, errors)
     const input: ContactInput = {
@@ -152,8 +214,10 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     try {
       await support.recordContact(id, input, userOf(request), actorOf(request))
     } catch (error) {
-      if (error instanceof SupportError && error.code === 'invalid') return contactForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
-      if (error instanceof SupportError && error.code === 'not-a-victim') return contactForm(request, reply.code(409), body, { whatDone: error.message })
+      if (error instanceof SupportError && error.code === 'invalid')
+        return contactForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
+      if (error instanceof SupportError && error.code === 'not-a-victim')
+        return contactForm(request, reply.code(409), body, { whatDone: error.message })
       if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }
@@ -163,7 +227,12 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
 
   // --- Referrals out -----------------------------------------------------------------------------------
 
-  async function referralForm(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
+  async function referralForm(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    values: Body,
+    errors: FieldErrors = {},
+  ) {
     const id = personId(request)
     const data = await found(() => support.view(id, userOf(request), actorOf(request)))
     const directory = await support.listServices({ activeOnly: true })
@@ -173,7 +242,11 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
         text,
         services: directory
           .filter((s) => s.category === category)
-          .map((s) => ({ value: s.id, text: `${s.name}${s.takes_children && !s.takes_adults ? ' (children only)' : !s.takes_children ? ' (adults only)' : ''}${s.women_only ? ', women only' : ''}`, selected: values.serviceId === s.id })),
+          .map((s) => ({
+            value: s.id,
+            text: `${s.name}${s.takes_children && !s.takes_adults ? ' (children only)' : !s.takes_children ? ' (adults only)' : ''}${s.women_only ? ', women only' : ''}`,
+            selected: values.serviceId === s.id,
+          })),
       }))
       .filter((g) => g.services.length > 0)
     return reply.page('support/views/referral-form.njk', {
@@ -204,12 +277,20 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     const madeOn = readDate(body, 'madeOn', 'Date the referral was made', { required: true, notInFuture: true }, errors)
     const followUpOn = readDate(body, 'followUpOn', 'Follow-up date', { required: false }, errors)
     if (Object.keys(errors).length) return referralForm(request, reply.code(400), body, errors)
-    const input: ReferralInput = { serviceId: asString(body.serviceId), madeOn: madeOn ?? null, provision: asString(body.provision), reason: asString(body.reason), followUpOn: followUpOn ?? null }
+    const input: ReferralInput = {
+      serviceId: asString(body.serviceId),
+      madeOn: madeOn ?? null,
+      provision: asString(body.provision),
+      reason: asString(body.reason),
+      followUpOn: followUpOn ?? null,
+    }
     try {
       await support.makeReferral(id, input, userOf(request), actorOf(request))
     } catch (error) {
-      if (error instanceof SupportError && error.code === 'invalid') return referralForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
-      if (error instanceof SupportError && error.code === 'not-a-victim') return referralForm(request, reply.code(409), body, { serviceId: error.message })
+      if (error instanceof SupportError && error.code === 'invalid')
+        return referralForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
+      if (error instanceof SupportError && error.code === 'not-a-victim')
+        return referralForm(request, reply.code(409), body, { serviceId: error.message })
       if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }
@@ -217,20 +298,37 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     return reply.redirect(supportUrl(id), 303)
   })
 
-  async function updateForm(request: FastifyRequest<{ Params: ReferralParams }>, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
+  async function updateForm(
+    request: FastifyRequest<{ Params: ReferralParams }>,
+    reply: FastifyReply,
+    values: Body,
+    errors: FieldErrors = {},
+  ) {
     const id = personId(request)
     const data = await found(() => support.referral(id, request.params.referralId, userOf(request), actorOf(request)))
     const r = data.referral
     const statusItems = [r.status, ...r.next].map((s) => ({
       value: s,
-      text: s === r.status ? (s === 'awaiting' ? 'Still awaiting an answer: I have chased it' : `Still ${REFERRAL_STATUSES[s as ReferralStatus]?.toLowerCase()}: record the outcome`) : REFERRAL_STATUSES[s as ReferralStatus],
+      text:
+        s === r.status
+          ? s === 'awaiting'
+            ? 'Still awaiting an answer: I have chased it'
+            : `Still ${REFERRAL_STATUSES[s as ReferralStatus]?.toLowerCase()}: record the outcome`
+          : REFERRAL_STATUSES[s as ReferralStatus],
       checked: (values.status ?? '') === s,
     }))
     return reply.page('support/views/referral-update.njk', {
       pageTitle: `Update the referral to ${r.service_name}`,
       personId: id,
       personName: data.person.name,
-      referral: { ...r, made: formatDate(r.made_on), followUp: formatDate(r.follow_up_on), statusLabel: label(REFERRAL_STATUSES, r.status), provisionLabel: label(PROVISIONS, r.provision), updates: r.updates.map((u) => ({ ...u, statusLabel: label(REFERRAL_STATUSES, u.status) })) },
+      referral: {
+        ...r,
+        made: formatDate(r.made_on),
+        followUp: formatDate(r.follow_up_on),
+        statusLabel: label(REFERRAL_STATUSES, r.status),
+        provisionLabel: label(PROVISIONS, r.provision),
+        updates: r.updates.map((u) => ({ ...u, statusLabel: label(REFERRAL_STATUSES, u.status) })),
+      },
       closed: r.next.length === 0,
       statusItems,
       values,
@@ -245,25 +343,36 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     return updateForm(request, reply, {})
   })
 
-  app.post<{ Params: ReferralParams; Body: Body }>('/people/:id/support/referrals/:referralId', work, async (request, reply) => {
-    const id = personId(request)
-    const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const status = asString(body.status)
-    if (!status) errors.status = 'Select what has happened to the referral'
-    const followUpOn = status === 'awaiting' ? readDate(body, 'followUpOn', 'Next follow-up date', { required: true }, errors) : null
-    if (Object.keys(errors).length) return updateForm(request, reply.code(400), body, errors)
-    const change: ReferralChange = { status, note: asString(body.note), outcome: asString(body.outcome), followUpOn: followUpOn ?? null }
-    try {
-      await support.updateReferral(id, request.params.referralId, change, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof SupportError && error.code === 'invalid') return updateForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
-      if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
-    await request.flash('Referral updated')
-    return reply.redirect(supportUrl(id), 303)
-  })
+  app.post<{ Params: ReferralParams; Body: Body }>(
+    '/people/:id/support/referrals/:referralId',
+    work,
+    async (request, reply) => {
+      const id = personId(request)
+      const body = request.body ?? {}
+      const errors: FieldErrors = {}
+      const status = asString(body.status)
+      if (!status) errors.status = 'Select what has happened to the referral'
+      const followUpOn =
+        status === 'awaiting' ? readDate(body, 'followUpOn', 'Next follow-up date', { required: true }, errors) : null
+      if (Object.keys(errors).length) return updateForm(request, reply.code(400), body, errors)
+      const change: ReferralChange = {
+        status,
+        note: asString(body.note),
+        outcome: asString(body.outcome),
+        followUpOn: followUpOn ?? null,
+      }
+      try {
+        await support.updateReferral(id, request.params.referralId, change, userOf(request), actorOf(request))
+      } catch (error) {
+        if (error instanceof SupportError && error.code === 'invalid')
+          return updateForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
+        if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
+        throw error
+      }
+      await request.flash('Referral updated')
+      return reply.redirect(supportUrl(id), 303)
+    },
+  )
 
   // --- The directory of services -----------------------------------------------------------------------
 
@@ -273,7 +382,13 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     const list = await support.listServices({ activeOnly: false, category: known })
     return reply.page('support/views/services.njk', {
       pageTitle: 'Support services',
-      services: list.map((s) => ({ ...s, categoryLabel: label(SERVICE_CATEGORIES, s.category), takes: [s.takes_adults ? 'Adults' : null, s.takes_children ? 'Children' : null].filter(Boolean).join(' and ') + (s.women_only ? ' (women only)' : '') })),
+      services: list.map((s) => ({
+        ...s,
+        categoryLabel: label(SERVICE_CATEGORIES, s.category),
+        takes:
+          [s.takes_adults ? 'Adults' : null, s.takes_children ? 'Children' : null].filter(Boolean).join(' and ') +
+          (s.women_only ? ' (women only)' : ''),
+      })),
       categories: [{ value: '', text: 'All kinds' }, ...items(SERVICE_CATEGORIES, known)],
       category: known,
       canManage: can(request.user, 'support-service:manage'),
@@ -302,7 +417,20 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
       editing: serviceId !== null,
       values,
       errors,
-      errorList: errorSummary(errors, ['name', 'category', 'offers', 'offersCy', 'takes', 'womenOnly', 'languages', 'area', 'phone', 'email', 'website', 'active']),
+      errorList: errorSummary(errors, [
+        'name',
+        'category',
+        'offers',
+        'offersCy',
+        'takes',
+        'womenOnly',
+        'languages',
+        'area',
+        'phone',
+        'email',
+        'website',
+        'active',
+      ]),
       categories: [{ value: '', text: 'Select the kind of service' }, ...items(SERVICE_CATEGORIES, values.category)],
       takes: asArray(values.takes),
     })
@@ -327,14 +455,17 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     }
   }
 
-  app.get('/support-services/new', manage, async (_request, reply) => serviceForm(reply, null, { takes: ['adults'], womenOnly: 'no', active: 'yes' }))
+  app.get('/support-services/new', manage, async (_request, reply) =>
+    serviceForm(reply, null, { takes: ['adults'], womenOnly: 'no', active: 'yes' }),
+  )
 
   app.post<{ Body: Body }>('/support-services', manage, async (request, reply) => {
     const body = request.body ?? {}
     try {
       await support.addService(readService(body), actorOf(request))
     } catch (error) {
-      if (error instanceof SupportError && error.code === 'invalid') return serviceForm(reply.code(400), null, body, { [error.field ?? 'name']: error.message })
+      if (error instanceof SupportError && error.code === 'invalid')
+        return serviceForm(reply.code(400), null, body, { [error.field ?? 'name']: error.message })
       throw error
     }
     await request.flash('Service added to the directory')
@@ -351,7 +482,8 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     try {
       await support.changeService(request.params.id, readService(body), actorOf(request))
     } catch (error) {
-      if (error instanceof SupportError && error.code === 'invalid') return serviceForm(reply.code(400), request.params.id, body, { [error.field ?? 'name']: error.message })
+      if (error instanceof SupportError && error.code === 'invalid')
+        return serviceForm(reply.code(400), request.params.id, body, { [error.field ?? 'name']: error.message })
       if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }

@@ -24,9 +24,27 @@ export type ServiceRow = {
   active: boolean
 }
 
-const SERVICE_COLUMNS = ['id', 'name', 'category', 'offers', 'offers_cy', 'phone', 'email', 'website', 'area', 'takes_adults', 'takes_children', 'women_only', 'languages', 'active'] as const
+const SERVICE_COLUMNS = [
+  'id',
+  'name',
+  'category',
+  'offers',
+  'offers_cy',
+  'phone',
+  'email',
+  'website',
+  'area',
+  'takes_adults',
+  'takes_children',
+  'women_only',
+  'languages',
+  'active',
+] as const
 
-export async function listServices(db: Queryable, options: { activeOnly: boolean; category?: string | null }): Promise<ServiceRow[]> {
+export async function listServices(
+  db: Queryable,
+  options: { activeOnly: boolean; category?: string | null },
+): Promise<ServiceRow[]> {
   let query = db.selectFrom('support_services').select(SERVICE_COLUMNS)
   if (options.activeOnly) query = query.where('active', '=', true)
   if (options.category) query = query.where('category', '=', options.category)
@@ -39,28 +57,54 @@ export async function findService(db: Queryable, id: string): Promise<ServiceRow
 
 export async function findServices(db: Queryable, ids: readonly string[]): Promise<ServiceRow[]> {
   if (ids.length === 0) return []
-  return db.selectFrom('support_services').select(SERVICE_COLUMNS).where('id', 'in', [...ids]).orderBy('category').orderBy('name').execute()
+  return db
+    .selectFrom('support_services')
+    .select(SERVICE_COLUMNS)
+    .where('id', 'in', [...ids])
+    .orderBy('category')
+    .orderBy('name')
+    .execute()
 }
 
 export async function serviceNameTaken(db: Queryable, name: string, exceptId: string | null): Promise<boolean> {
-  const { rows } = await sql<{ id: string }>`SELECT id FROM support_services WHERE lower(name) = lower(${name}) AND (${exceptId}::uuid IS NULL OR id <> ${exceptId}::uuid) LIMIT 1`.execute(db)
+  const { rows } = await sql<{
+    id: string
+  }>`SELECT id FROM support_services WHERE lower(name) = lower(${name}) AND (${exceptId}::uuid IS NULL OR id <> ${exceptId}::uuid) LIMIT 1`.execute(
+    db,
+  )
   return rows.length > 0
 }
 
 export type ServiceValues = Omit<ServiceRow, 'id'>
 
-export async function insertService(db: Queryable, row: ServiceValues & { id: string; created_by: string | null }): Promise<void> {
-  await db.insertInto('support_services').values({ ...row, updated_at: new Date() }).execute()
+export async function insertService(
+  db: Queryable,
+  row: ServiceValues & { id: string; created_by: string | null },
+): Promise<void> {
+  await db
+    .insertInto('support_services')
+    .values({ ...row, updated_at: new Date() })
+    .execute()
 }
 
 export async function updateService(db: Queryable, id: string, row: ServiceValues): Promise<boolean> {
-  const result = await db.updateTable('support_services').set({ ...row, updated_at: new Date() }).where('id', '=', id).executeTakeFirst()
+  const result = await db
+    .updateTable('support_services')
+    .set({ ...row, updated_at: new Date() })
+    .where('id', '=', id)
+    .executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
 }
 
 // --- The person -------------------------------------------------------------------------------------------
 
-export type PersonFacts = { id: string; name: string | null; date_of_birth: string | null; approximate_age: number | null; age_disputed: boolean }
+export type PersonFacts = {
+  id: string
+  name: string | null
+  date_of_birth: string | null
+  approximate_age: number | null
+  age_disputed: boolean
+}
 
 /** What the rules need of a person: their age (a referral to a service must fit it) and the name pages show. */
 export async function personFacts(db: Queryable, personId: string): Promise<PersonFacts | undefined> {
@@ -156,26 +200,60 @@ export async function listReferrals(db: Queryable, personId: string): Promise<Re
 }
 
 /** One referral out of this person (any record of them), locked so two changes to it are made one after the other. */
-export async function findReferral(db: Queryable, personId: string, referralId: string, options: { lock: boolean }): Promise<ReferralRow | undefined> {
+export async function findReferral(
+  db: Queryable,
+  personId: string,
+  referralId: string,
+  options: { lock: boolean },
+): Promise<ReferralRow | undefined> {
   const { rows } = await sql<ReferralRow>`${referralSelect}
     WHERE r.id = ${referralId}::uuid AND r.person_id IN ${identity(personId)}
     ${options.lock ? sql`FOR UPDATE OF r` : sql``}`.execute(db)
   return rows[0]
 }
 
-export type NewReferral = { id: string; person_id: string; service_id: string; made_on: string; provision: string | null; reason: string; follow_up_on: string; made_by: string | null }
+export type NewReferral = {
+  id: string
+  person_id: string
+  service_id: string
+  made_on: string
+  provision: string | null
+  reason: string
+  follow_up_on: string
+  made_by: string | null
+}
 
 export async function insertReferral(db: Queryable, row: NewReferral): Promise<void> {
-  await db.insertInto('support_referrals').values({ ...row, updated_at: new Date() }).execute()
+  await db
+    .insertInto('support_referrals')
+    .values({ ...row, updated_at: new Date() })
+    .execute()
 }
 
-export async function updateReferral(db: Queryable, id: string, change: { status?: string; follow_up_on?: string; outcome?: string | null }): Promise<void> {
-  await db.updateTable('support_referrals').set({ ...change, updated_at: new Date() }).where('id', '=', id).execute()
+export async function updateReferral(
+  db: Queryable,
+  id: string,
+  change: { status?: string; follow_up_on?: string; outcome?: string | null },
+): Promise<void> {
+  await db
+    .updateTable('support_referrals')
+    .set({ ...change, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute()
 }
 
-export type ReferralUpdateRow = { referral_id: string; status: string | null; note: string; by_name: string | null; created_at: Date }
+export type ReferralUpdateRow = {
+  referral_id: string
+  status: string | null
+  note: string
+  by_name: string | null
+  created_at: Date
+}
 
-export async function insertReferralUpdate(db: Queryable, row: { id: string; referral_id: string; status: string | null; note: string; by_user_id: string | null }): Promise<void> {
+export async function insertReferralUpdate(
+  db: Queryable,
+  row: { id: string; referral_id: string; status: string | null; note: string; by_user_id: string | null },
+): Promise<void> {
   await db.insertInto('support_referral_updates').values(row).execute()
 }
 
@@ -189,7 +267,15 @@ export async function listReferralUpdates(db: Queryable, referralIds: readonly s
   return rows
 }
 
-export type StalledRow = { id: string; person_id: string; person_name: string | null; service_name: string; made_on: string; follow_up_on: string; made_by_name: string | null }
+export type StalledRow = {
+  id: string
+  person_id: string
+  person_name: string | null
+  service_name: string
+  made_on: string
+  follow_up_on: string
+  made_by_name: string | null
+}
 
 /**
  * Referrals out still awaiting an answer on or after their follow-up date: for one user, those of the people they
@@ -207,7 +293,13 @@ export async function stalledReferrals(db: Queryable, userId: string | null, tod
   return rows
 }
 
-export type SupportSummary = { contacts: number; last_contact_on: string | null; open_referrals: number; stalled_referrals: number; unsafe_contact: boolean }
+export type SupportSummary = {
+  contacts: number
+  last_contact_on: string | null
+  open_referrals: number
+  stalled_referrals: number
+  unsafe_contact: boolean
+}
 
 /** Counts for the person page: how much support there is, and whether anything needs doing. */
 export async function summary(db: Queryable, personId: string, today: string): Promise<SupportSummary> {

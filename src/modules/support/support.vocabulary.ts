@@ -80,7 +80,13 @@ export const NEXT_STATUSES: Record<ReferralStatus, readonly ReferralStatus[]> = 
   ended: [],
 }
 
-export const isOneOf = <T extends Record<string, string>>(vocab: T, value: unknown): value is keyof T & string => typeof value === 'string' && Object.hasOwn(vocab, value)
+export const isOneOf = <T extends Record<string, string>>(vocab: T, value: unknown): value is keyof T & string =>
+  typeof value === 'string' && Object.hasOwn(vocab, value)
 
 export const items = <T extends Record<string, string>>(vocab: T, selected?: unknown) =>
-  Object.entries(vocab).map(([value, text]) => ({ value, text, selected: value === selected, checked: Array.isArray(selected) ? selected.includes(value) : value === selected }))
+  Object.entries(vocab).map(([value, text]) => ({
+    value,
+    text,
+    selected: value === selected,
+    checked: Array.isArray(selected) ? selected.includes(value) : value === selected,
+  }))

@@ -8,7 +8,15 @@ import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { COUNTRIES, countryName } from '#src/shared/reference-data.ts'
 import { guardVictimFacet } from '#src/modules/people/index.ts'
-import { checkJourney, checkPerpetrator, checkSituation, VictimContextError, type JourneyInput, type PerpetratorInput, type SituationInput } from './victim-context.service.ts'
+import {
+  checkJourney,
+  checkPerpetrator,
+  checkSituation,
+  VictimContextError,
+  type JourneyInput,
+  type PerpetratorInput,
+  type SituationInput,
+} from './victim-context.service.ts'
 import type { JourneyRow, PerpetratorRow, SituationRow } from './victim-context.repository.ts'
 import { CONTEXT_LISTS, CONTEXT_LIST_KEYS, JOURNEY_STAGES, PERPETRATOR_ROLES } from './victim-context.vocabulary.ts'
 
@@ -17,11 +25,21 @@ type Params = { id: string }
 type SituationParams = { id: string; situationId: string }
 type ItemParams = SituationParams & { itemId: string }
 
-const SITUATION_ORDER = ['referralId', ...CONTEXT_LIST_KEYS, 'recruitmentPlace', 'recruitmentCountry', 'recruitmentDetail', 'vulnerabilityDetail', 'controlDetail']
+const SITUATION_ORDER = [
+  'referralId',
+  ...CONTEXT_LIST_KEYS,
+  'recruitmentPlace',
+  'recruitmentCountry',
+  'recruitmentDetail',
+  'vulnerabilityDetail',
+  'controlDetail',
+]
 
 /** The situation form as typed: every field optional. */
 export function readSituation(body: Body): SituationInput {
-  const lists = Object.fromEntries(CONTEXT_LIST_KEYS.map((k) => [k, asArray(body[k]).filter(Boolean)])) as { [K in keyof typeof CONTEXT_LISTS]: string[] }
+  const lists = Object.fromEntries(CONTEXT_LIST_KEYS.map((k) => [k, asArray(body[k]).filter(Boolean)])) as {
+    [K in keyof typeof CONTEXT_LISTS]: string[]
+  }
   return {
     ...lists,
     recruitmentPlace: asString(body.recruitmentPlace),
@@ -49,7 +67,8 @@ function valuesOf(s: SituationRow): Body {
   }
 }
 
-const labels = (key: keyof typeof CONTEXT_LISTS, values: readonly string[]) => values.map((v) => CONTEXT_LISTS[key].list.label(v))
+const labels = (key: keyof typeof CONTEXT_LISTS, values: readonly string[]) =>
+  values.map((v) => CONTEXT_LISTS[key].list.label(v))
 
 /** A situation as the view page reads it: labels, not stored values; "Not recorded" is the template's to say. */
 export function presentSituation(s: SituationRow & { journey: JourneyRow[]; perpetrators: PerpetratorRow[] }) {
@@ -61,7 +80,9 @@ export function presentSituation(s: SituationRow & { journey: JourneyRow[]; perp
     updatedBy: s.updated_by_name,
     recruitmentMethods: labels('recruitmentMethods', s.recruitment_methods),
     recruitmentPlatforms: labels('recruitmentPlatforms', s.recruitment_platforms),
-    recruitmentWhere: [s.recruitment_place, s.recruitment_country ? countryName(s.recruitment_country) : ''].filter(Boolean).join(', '),
+    recruitmentWhere: [s.recruitment_place, s.recruitment_country ? countryName(s.recruitment_country) : '']
+      .filter(Boolean)
+      .join(', '),
     recruitmentDetail: s.recruitment_detail,
     vulnerabilities: labels('vulnerabilities', s.vulnerabilities),
     vulnerabilityDetail: s.vulnerability_detail,
@@ -70,17 +91,38 @@ export function presentSituation(s: SituationRow & { journey: JourneyRow[]; perp
     labourSectors: labels('labourSectors', s.labour_sectors),
     sexualTypes: labels('sexualTypes', s.sexual_types),
     criminalTypes: labels('criminalTypes', s.criminal_types),
-    journey: s.journey.map((j) => ({ id: j.id, stage: JOURNEY_STAGES.label(j.stage), on: j.occurred_on ? formatDate(j.occurred_on) : 'Date not known', place: j.place, country: j.country ? countryName(j.country) : '', notes: j.notes })),
-    perpetrators: s.perpetrators.map((p) => ({ id: p.id, personId: p.person_id, who: p.person_name ?? p.description, description: p.person_name ? p.description : '', roles: p.roles.map((r) => PERPETRATOR_ROLES.label(r)) })),
+    journey: s.journey.map((j) => ({
+      id: j.id,
+      stage: JOURNEY_STAGES.label(j.stage),
+      on: j.occurred_on ? formatDate(j.occurred_on) : 'Date not known',
+      place: j.place,
+      country: j.country ? countryName(j.country) : '',
+      notes: j.notes,
+    })),
+    perpetrators: s.perpetrators.map((p) => ({
+      id: p.id,
+      personId: p.person_id,
+      who: p.person_name ?? p.description,
+      description: p.person_name ? p.description : '',
+      roles: p.roles.map((r) => PERPETRATOR_ROLES.label(r)),
+    })),
   }
 }
 
 const checkboxes = (key: keyof typeof CONTEXT_LISTS, values: Body) => {
   const chosen = new Set(asArray(values[key]))
-  return CONTEXT_LISTS[key].list.items.map((i) => ({ value: i.value, text: i.text, checked: chosen.has(i.value), ...(i.value === 'unknown' ? { behaviour: 'exclusive' } : {}) }))
+  return CONTEXT_LISTS[key].list.items.map((i) => ({
+    value: i.value,
+    text: i.text,
+    checked: chosen.has(i.value),
+    ...(i.value === 'unknown' ? { behaviour: 'exclusive' } : {}),
+  }))
 }
 
-const countryItems = (selected: unknown, prompt: string) => [{ value: '', text: prompt }, ...COUNTRIES.map((c) => ({ value: c.value, text: c.text, selected: c.value === selected }))]
+const countryItems = (selected: unknown, prompt: string) => [
+  { value: '', text: prompt },
+  ...COUNTRIES.map((c) => ({ value: c.value, text: c.text, selected: c.value === selected })),
+]
 
 /**
  * "About how they were exploited": structured victim and perpetrator context on the person's victim side (issue 15).
@@ -96,7 +138,8 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
   /** The ids in the path, each a well-formed uuid or the page is not found. */
   function ids<P extends Params>(request: { params: unknown }, ...more: (keyof P & string)[]): P {
     const params = request.params as P
-    for (const key of ['id', ...more]) if (!isUuid(String((params as Record<string, unknown>)[key]))) throw new NotFoundError()
+    for (const key of ['id', ...more])
+      if (!isUuid(String((params as Record<string, unknown>)[key]))) throw new NotFoundError()
     return params
   }
 
@@ -124,11 +167,26 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
       situations: found.situations.map(presentSituation),
       canEdit: found.access.canSupport && found.access.exists,
       isVictim: found.access.exists,
-      openReferrals: found.referrals.filter((r) => !found.situations.some((s) => s.referral_id === r.id)).map((r) => ({ ...r, received: formatDate(r.received_at.toISOString().slice(0, 10)) })),
+      openReferrals: found.referrals
+        .filter((r) => !found.situations.some((s) => s.referral_id === r.id))
+        .map((r) => ({ ...r, received: formatDate(r.received_at.toISOString().slice(0, 10)) })),
     })
   })
 
-  async function situationForm(reply: FastifyReply, id: string, state: { situation?: SituationRow & { journey: JourneyRow[]; perpetrators: PerpetratorRow[] }; suspects?: { id: string; name: string | null }[]; referral?: { id: string; reference: string } | null; values: Body; errors?: FieldErrors; form?: string; journeyValues?: Body; perpetratorValues?: Body }) {
+  async function situationForm(
+    reply: FastifyReply,
+    id: string,
+    state: {
+      situation?: SituationRow & { journey: JourneyRow[]; perpetrators: PerpetratorRow[] }
+      suspects?: { id: string; name: string | null }[]
+      referral?: { id: string; reference: string } | null
+      values: Body
+      errors?: FieldErrors
+      form?: string
+      journeyValues?: Body
+      perpetratorValues?: Body
+    },
+  ) {
     const errors = state.errors ?? {}
     const form = state.form ?? 'situation'
     const situationErrors = form === 'situation' ? errors : {}
@@ -136,11 +194,25 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
       pageTitle: state.situation ? 'Change how they were exploited' : 'Record how they were exploited',
       personId: id,
       action: state.situation ? `${base(id)}/${state.situation.id}` : base(id),
-      referral: state.referral ?? (state.situation?.referral_id ? { id: state.situation.referral_id, reference: state.situation.referral_reference } : null),
+      referral:
+        state.referral ??
+        (state.situation?.referral_id
+          ? { id: state.situation.referral_id, reference: state.situation.referral_reference }
+          : null),
       situation: state.situation ? presentSituation(state.situation) : null,
       values: state.values,
       errors: situationErrors,
-      errorList: errorSummary(errors, [...SITUATION_ORDER, 'stage', 'occurredOn', 'place', 'country', 'notes', 'personId', 'description', 'roles']),
+      errorList: errorSummary(errors, [
+        ...SITUATION_ORDER,
+        'stage',
+        'occurredOn',
+        'place',
+        'country',
+        'notes',
+        'personId',
+        'description',
+        'roles',
+      ]),
       lists: Object.fromEntries(CONTEXT_LIST_KEYS.map((k) => [k, checkboxes(k, state.values)])),
       countries: countryItems(state.values.recruitmentCountry, 'Select a country'),
       journey: {
@@ -152,28 +224,47 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
       perpetrator: {
         errors: form === 'perpetrator' ? errors : {},
         values: state.perpetratorValues ?? {},
-        roles: PERPETRATOR_ROLES.items.map((r) => ({ value: r.value, text: r.text, checked: asArray(state.perpetratorValues?.roles).includes(r.value), ...(r.value === 'unknown' ? { behaviour: 'exclusive' } : {}) })),
-        suspects: [{ value: '', text: 'Not one of them' }, ...(state.suspects ?? []).map((s) => ({ value: s.id, text: s.name ?? 'Unnamed suspect', selected: state.perpetratorValues?.personId === s.id }))],
+        roles: PERPETRATOR_ROLES.items.map((r) => ({
+          value: r.value,
+          text: r.text,
+          checked: asArray(state.perpetratorValues?.roles).includes(r.value),
+          ...(r.value === 'unknown' ? { behaviour: 'exclusive' } : {}),
+        })),
+        suspects: [
+          { value: '', text: 'Not one of them' },
+          ...(state.suspects ?? []).map((s) => ({
+            value: s.id,
+            text: s.name ?? 'Unnamed suspect',
+            selected: state.perpetratorValues?.personId === s.id,
+          })),
+        ],
       },
     })
   }
 
   async function loadSituation(request: FastifyRequest, id: string, situationId: string) {
     const { situation, suspects } = await guarded(() => context.situation(id, situationId, userOf(request)))
-    const full = (await guarded(() => context.view(id, userOf(request), actorOf(request)))).situations.find((s) => s.id === situationId)!
+    const full = (await guarded(() => context.view(id, userOf(request), actorOf(request)))).situations.find(
+      (s) => s.id === situationId,
+    )!
     return { situation: { ...situation, journey: full.journey, perpetrators: full.perpetrators }, suspects }
   }
 
-  app.get<{ Params: Params; Querystring: { referral?: string } }>('/people/:id/exploitation/new', edit, async (request, reply) => {
-    const { id } = ids<Params>(request)
-    if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-    const open = await guarded(() => context.openReferrals(id, userOf(request)))
-    const asked = asString(request.query.referral)
-    const existing = asked && isUuid(asked) ? await guarded(() => context.situationForReferral(id, asked, userOf(request))) : null
-    if (existing) return reply.redirect(`${base(id)}/${existing}`, 303)
-    const referral = open.find((r) => r.id === asked) ?? null
-    return situationForm(reply, id, { referral, values: {} })
-  })
+  app.get<{ Params: Params; Querystring: { referral?: string } }>(
+    '/people/:id/exploitation/new',
+    edit,
+    async (request, reply) => {
+      const { id } = ids<Params>(request)
+      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
+      const open = await guarded(() => context.openReferrals(id, userOf(request)))
+      const asked = asString(request.query.referral)
+      const existing =
+        asked && isUuid(asked) ? await guarded(() => context.situationForReferral(id, asked, userOf(request))) : null
+      if (existing) return reply.redirect(`${base(id)}/${existing}`, 303)
+      const referral = open.find((r) => r.id === asked) ?? null
+      return situationForm(reply, id, { referral, values: {} })
+    },
+  )
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/exploitation', edit, async (request, reply) => {
     const { id } = ids<Params>(request)
@@ -181,11 +272,18 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     const body = request.body ?? {}
     const input = readSituation(body)
     const referralId = asString(body.referralId)
-    const referral = referralId && isUuid(referralId) ? ((await guarded(() => context.openReferrals(id, userOf(request)))).find((r) => r.id === referralId) ?? null) : null
+    const referral =
+      referralId && isUuid(referralId)
+        ? ((await guarded(() => context.openReferrals(id, userOf(request)))).find((r) => r.id === referralId) ?? null)
+        : null
     const errors = checkSituation(input)
-    if (referralId && !referral) errors.referralId = 'How they were exploited is already recorded for this referral, or it does not name them: change it from their page'
+    if (referralId && !referral)
+      errors.referralId =
+        'How they were exploited is already recorded for this referral, or it does not name them: change it from their page'
     if (Object.keys(errors).length) return situationForm(reply, id, { referral, values: body, errors })
-    const situationId = await guarded(() => context.record(id, referral?.id ?? null, input, userOf(request), actorOf(request)))
+    const situationId = await guarded(() =>
+      context.record(id, referral?.id ?? null, input, userOf(request), actorOf(request)),
+    )
     await request.flash('How they were exploited is recorded. Add the journey and the people who exploited them below.')
     return reply.redirect(`${base(id)}/${situationId}`, 303)
   })
@@ -197,76 +295,125 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     return situationForm(reply, id, { situation, suspects, values: valuesOf(situation) })
   })
 
-  app.post<{ Params: SituationParams; Body: Body }>('/people/:id/exploitation/:situationId', edit, async (request, reply) => {
-    const { id, situationId } = ids<SituationParams>(request, 'situationId')
-    if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-    const body = request.body ?? {}
-    const input = readSituation(body)
-    const errors = checkSituation(input)
-    if (Object.keys(errors).length) {
-      const { situation, suspects } = await loadSituation(request, id, situationId)
-      return situationForm(reply, id, { situation, suspects, values: body, errors })
-    }
-    await guarded(() => context.update(id, situationId, input, userOf(request), actorOf(request)))
-    await request.flash('Changes saved')
-    return reply.redirect(base(id), 303)
-  })
+  app.post<{ Params: SituationParams; Body: Body }>(
+    '/people/:id/exploitation/:situationId',
+    edit,
+    async (request, reply) => {
+      const { id, situationId } = ids<SituationParams>(request, 'situationId')
+      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
+      const body = request.body ?? {}
+      const input = readSituation(body)
+      const errors = checkSituation(input)
+      if (Object.keys(errors).length) {
+        const { situation, suspects } = await loadSituation(request, id, situationId)
+        return situationForm(reply, id, { situation, suspects, values: body, errors })
+      }
+      await guarded(() => context.update(id, situationId, input, userOf(request), actorOf(request)))
+      await request.flash('Changes saved')
+      return reply.redirect(base(id), 303)
+    },
+  )
 
-  app.post<{ Params: SituationParams }>('/people/:id/exploitation/:situationId/remove', edit, async (request, reply) => {
-    const { id, situationId } = ids<SituationParams>(request, 'situationId')
-    if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-    await guarded(() => context.remove(id, situationId, userOf(request), actorOf(request)))
-    await request.flash('The situation and its journey were removed')
-    return reply.redirect(base(id), 303)
-  })
+  app.post<{ Params: SituationParams }>(
+    '/people/:id/exploitation/:situationId/remove',
+    edit,
+    async (request, reply) => {
+      const { id, situationId } = ids<SituationParams>(request, 'situationId')
+      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
+      await guarded(() => context.remove(id, situationId, userOf(request), actorOf(request)))
+      await request.flash('The situation and its journey were removed')
+      return reply.redirect(base(id), 303)
+    },
+  )
 
-  app.post<{ Params: SituationParams; Body: Body }>('/people/:id/exploitation/:situationId/journey', edit, async (request, reply) => {
-    const { id, situationId } = ids<SituationParams>(request, 'situationId')
-    if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-    const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const date = checkDateInput(dateParts(body, 'occurredOn'), 'The date', { required: false, notInFuture: true })
-    if (!date.ok) errors[`occurredOn-${date.part}`] = date.message
-    const input: JourneyInput = { stage: asString(body.stage), occurredOn: date.ok ? date.value : null, place: asString(body.place), country: asString(body.country) || null, notes: asString(body.notes) }
-    for (const [field, message] of Object.entries(checkJourney(input))) errors[field === 'occurredOn' ? 'occurredOn-day' : field] ??= message
-    if (Object.keys(errors).length) {
-      const { situation, suspects } = await loadSituation(request, id, situationId)
-      return situationForm(reply, id, { situation, suspects, values: valuesOf(situation), errors, form: 'journey', journeyValues: body })
-    }
-    await guarded(() => context.addJourneyEvent(id, situationId, input, userOf(request), actorOf(request)))
-    await request.flash('Added to the journey')
-    return reply.redirect(`${base(id)}/${situationId}#journey`, 303)
-  })
+  app.post<{ Params: SituationParams; Body: Body }>(
+    '/people/:id/exploitation/:situationId/journey',
+    edit,
+    async (request, reply) => {
+      const { id, situationId } = ids<SituationParams>(request, 'situationId')
+      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
+      const body = request.body ?? {}
+      const errors: FieldErrors = {}
+      const date = checkDateInput(dateParts(body, 'occurredOn'), 'The date', { required: false, notInFuture: true })
+      if (!date.ok) errors[`occurredOn-${date.part}`] = date.message
+      const input: JourneyInput = {
+        stage: asString(body.stage),
+        occurredOn: date.ok ? date.value : null,
+        place: asString(body.place),
+        country: asString(body.country) || null,
+        notes: asString(body.notes),
+      }
+      for (const [field, message] of Object.entries(checkJourney(input)))
+        errors[field === 'occurredOn' ? 'occurredOn-day' : field] ??= message
+      if (Object.keys(errors).length) {
+        const { situation, suspects } = await loadSituation(request, id, situationId)
+        return situationForm(reply, id, {
+          situation,
+          suspects,
+          values: valuesOf(situation),
+          errors,
+          form: 'journey',
+          journeyValues: body,
+        })
+      }
+      await guarded(() => context.addJourneyEvent(id, situationId, input, userOf(request), actorOf(request)))
+      await request.flash('Added to the journey')
+      return reply.redirect(`${base(id)}/${situationId}#journey`, 303)
+    },
+  )
 
-  app.post<{ Params: ItemParams }>('/people/:id/exploitation/:situationId/journey/:itemId/remove', edit, async (request, reply) => {
-    const { id, situationId, itemId } = ids<ItemParams>(request, 'situationId', 'itemId')
-    if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-    await guarded(() => context.removeJourneyEvent(id, situationId, itemId, userOf(request), actorOf(request)))
-    await request.flash('Removed from the journey')
-    return reply.redirect(`${base(id)}/${situationId}#journey`, 303)
-  })
+  app.post<{ Params: ItemParams }>(
+    '/people/:id/exploitation/:situationId/journey/:itemId/remove',
+    edit,
+    async (request, reply) => {
+      const { id, situationId, itemId } = ids<ItemParams>(request, 'situationId', 'itemId')
+      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
+      await guarded(() => context.removeJourneyEvent(id, situationId, itemId, userOf(request), actorOf(request)))
+      await request.flash('Removed from the journey')
+      return reply.redirect(`${base(id)}/${situationId}#journey`, 303)
+    },
+  )
 
-  app.post<{ Params: SituationParams; Body: Body }>('/people/:id/exploitation/:situationId/perpetrators', edit, async (request, reply) => {
-    const { id, situationId } = ids<SituationParams>(request, 'situationId')
-    if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-    const body = request.body ?? {}
-    const personId = asString(body.personId)
-    const input: PerpetratorInput = { personId: personId && isUuid(personId) ? personId : null, description: asString(body.description), roles: asArray(body.roles).filter(Boolean) }
-    const errors = checkPerpetrator(input)
-    if (Object.keys(errors).length) {
-      const { situation, suspects } = await loadSituation(request, id, situationId)
-      return situationForm(reply, id, { situation, suspects, values: valuesOf(situation), errors, form: 'perpetrator', perpetratorValues: body })
-    }
-    await guarded(() => context.addPerpetrator(id, situationId, input, userOf(request), actorOf(request)))
-    await request.flash('Perpetrator added')
-    return reply.redirect(`${base(id)}/${situationId}#perpetrators`, 303)
-  })
+  app.post<{ Params: SituationParams; Body: Body }>(
+    '/people/:id/exploitation/:situationId/perpetrators',
+    edit,
+    async (request, reply) => {
+      const { id, situationId } = ids<SituationParams>(request, 'situationId')
+      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
+      const body = request.body ?? {}
+      const personId = asString(body.personId)
+      const input: PerpetratorInput = {
+        personId: personId && isUuid(personId) ? personId : null,
+        description: asString(body.description),
+        roles: asArray(body.roles).filter(Boolean),
+      }
+      const errors = checkPerpetrator(input)
+      if (Object.keys(errors).length) {
+        const { situation, suspects } = await loadSituation(request, id, situationId)
+        return situationForm(reply, id, {
+          situation,
+          suspects,
+          values: valuesOf(situation),
+          errors,
+          form: 'perpetrator',
+          perpetratorValues: body,
+        })
+      }
+      await guarded(() => context.addPerpetrator(id, situationId, input, userOf(request), actorOf(request)))
+      await request.flash('Perpetrator added')
+      return reply.redirect(`${base(id)}/${situationId}#perpetrators`, 303)
+    },
+  )
 
-  app.post<{ Params: ItemParams }>('/people/:id/exploitation/:situationId/perpetrators/:itemId/remove', edit, async (request, reply) => {
-    const { id, situationId, itemId } = ids<ItemParams>(request, 'situationId', 'itemId')
-    if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-    await guarded(() => context.removePerpetrator(id, situationId, itemId, userOf(request), actorOf(request)))
-    await request.flash('Perpetrator removed')
-    return reply.redirect(`${base(id)}/${situationId}#perpetrators`, 303)
-  })
+  app.post<{ Params: ItemParams }>(
+    '/people/:id/exploitation/:situationId/perpetrators/:itemId/remove',
+    edit,
+    async (request, reply) => {
+      const { id, situationId, itemId } = ids<ItemParams>(request, 'situationId', 'itemId')
+      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
+      await guarded(() => context.removePerpetrator(id, situationId, itemId, userOf(request), actorOf(request)))
+      await request.flash('Perpetrator removed')
+      return reply.redirect(`${base(id)}/${situationId}#perpetrators`, 303)
+    },
+  )
 }

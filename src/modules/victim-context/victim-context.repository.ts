@@ -27,8 +27,23 @@ export type SituationRow = SituationFields & {
   updated_by_name: string | null
 }
 
-export type JourneyRow = { id: string; situation_id: string; stage: string; occurred_on: string | null; place: string; country: string | null; notes: string }
-export type PerpetratorRow = { id: string; situation_id: string; person_id: string | null; person_name: string | null; description: string; roles: string[] }
+export type JourneyRow = {
+  id: string
+  situation_id: string
+  stage: string
+  occurred_on: string | null
+  place: string
+  country: string | null
+  notes: string
+}
+export type PerpetratorRow = {
+  id: string
+  situation_id: string
+  person_id: string | null
+  person_name: string | null
+  description: string
+  roles: string[]
+}
 
 const SITUATION_COLUMNS = sql`s.id, s.person_id, s.referral_id, r.reference AS referral_reference, s.recruitment_methods, s.recruitment_place,
   s.recruitment_country, s.recruitment_platforms, s.recruitment_detail, s.vulnerabilities, s.vulnerability_detail, s.control_methods,
@@ -56,18 +71,35 @@ export async function findSituation(db: Queryable, id: string): Promise<Situatio
   return rows[0]
 }
 
-export async function findSituationByReferral(db: Queryable, personId: string, referralId: string): Promise<{ id: string } | undefined> {
-  return db.selectFrom('victim_context_situations').select('id').where('person_id', '=', personId).where('referral_id', '=', referralId).executeTakeFirst()
+export async function findSituationByReferral(
+  db: Queryable,
+  personId: string,
+  referralId: string,
+): Promise<{ id: string } | undefined> {
+  return db
+    .selectFrom('victim_context_situations')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('referral_id', '=', referralId)
+    .executeTakeFirst()
 }
 
-export async function insertSituation(db: Queryable, row: { id: string; person_id: string; referral_id: string | null; created_by: string | null } & SituationFields): Promise<void> {
+export async function insertSituation(
+  db: Queryable,
+  row: { id: string; person_id: string; referral_id: string | null; created_by: string | null } & SituationFields,
+): Promise<void> {
   await db
     .insertInto('victim_context_situations')
     .values({ ...row, updated_by: row.created_by, updated_at: new Date() })
     .execute()
 }
 
-export async function updateSituation(db: Queryable, id: string, fields: SituationFields, userId: string | null): Promise<void> {
+export async function updateSituation(
+  db: Queryable,
+  id: string,
+  fields: SituationFields,
+  userId: string | null,
+): Promise<void> {
   await db
     .updateTable('victim_context_situations')
     .set({ ...fields, updated_by: userId, updated_at: new Date() })
@@ -76,7 +108,11 @@ export async function updateSituation(db: Queryable, id: string, fields: Situati
 }
 
 export async function touchSituation(db: Queryable, id: string, userId: string | null): Promise<void> {
-  await db.updateTable('victim_context_situations').set({ updated_by: userId, updated_at: new Date() }).where('id', '=', id).execute()
+  await db
+    .updateTable('victim_context_situations')
+    .set({ updated_by: userId, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute()
 }
 
 export async function deleteSituation(db: Queryable, id: string): Promise<void> {
@@ -94,12 +130,19 @@ export async function listJourney(db: Queryable, situationIds: readonly string[]
     .execute()
 }
 
-export async function insertJourney(db: Queryable, row: Omit<JourneyRow, never> & { created_by: string | null }): Promise<void> {
+export async function insertJourney(
+  db: Queryable,
+  row: Omit<JourneyRow, never> & { created_by: string | null },
+): Promise<void> {
   await db.insertInto('victim_context_journey').values(row).execute()
 }
 
 export async function deleteJourney(db: Queryable, situationId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('victim_context_journey').where('situation_id', '=', situationId).where('id', '=', id).executeTakeFirst()
+  const result = await db
+    .deleteFrom('victim_context_journey')
+    .where('situation_id', '=', situationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
   return Number(result.numDeletedRows) > 0
 }
 
@@ -114,17 +157,34 @@ export async function listPerpetrators(db: Queryable, situationIds: readonly str
   return rows
 }
 
-export async function insertPerpetrator(db: Queryable, row: { id: string; situation_id: string; person_id: string | null; description: string; roles: string[]; created_by: string | null }): Promise<void> {
+export async function insertPerpetrator(
+  db: Queryable,
+  row: {
+    id: string
+    situation_id: string
+    person_id: string | null
+    description: string
+    roles: string[]
+    created_by: string | null
+  },
+): Promise<void> {
   await db.insertInto('victim_context_perpetrators').values(row).execute()
 }
 
 export async function deletePerpetrator(db: Queryable, situationId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('victim_context_perpetrators').where('situation_id', '=', situationId).where('id', '=', id).executeTakeFirst()
+  const result = await db
+    .deleteFrom('victim_context_perpetrators')
+    .where('situation_id', '=', situationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
   return Number(result.numDeletedRows) > 0
 }
 
 /** The referrals naming this person as a (potential) victim: the exploitation situations context can be recorded for. */
-export async function victimReferrals(db: Queryable, personId: string): Promise<{ id: string; reference: string; received_at: Date }[]> {
+export async function victimReferrals(
+  db: Queryable,
+  personId: string,
+): Promise<{ id: string; reference: string; received_at: Date }[]> {
   const { rows } = await sql<{ id: string; reference: string; received_at: Date }>`
     SELECT DISTINCT r.id, r.reference, r.received_at FROM referral_subjects rs JOIN referrals r ON r.id = rs.referral_id
     WHERE rs.person_id = ${personId}::uuid AND rs.role IN ('potential-victim', 'victim')
@@ -142,12 +202,21 @@ export async function suspectsOf(db: Queryable, referralId: string): Promise<{ i
 }
 
 export async function personInReferral(db: Queryable, referralId: string, personId: string): Promise<boolean> {
-  const row = await db.selectFrom('referral_subjects').select('person_id').where('referral_id', '=', referralId).where('person_id', '=', personId).executeTakeFirst()
+  const row = await db
+    .selectFrom('referral_subjects')
+    .select('person_id')
+    .where('referral_id', '=', referralId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst()
   return Boolean(row)
 }
 
 export async function personName(db: Queryable, personId: string): Promise<string | null> {
-  const { rows } = await sql<{ name: string }>`SELECT full_name AS name FROM person_names WHERE person_id = ${personId}::uuid ORDER BY position LIMIT 1`.execute(db)
+  const { rows } = await sql<{
+    name: string
+  }>`SELECT full_name AS name FROM person_names WHERE person_id = ${personId}::uuid ORDER BY position LIMIT 1`.execute(
+    db,
+  )
   return rows[0]?.name ?? null
 }
 
@@ -157,7 +226,12 @@ export async function personExists(db: Queryable, personId: string): Promise<boo
 
 // ---- The problem profile's counts ---------------------------------------------------------------------------
 
-export type ProfileFilters = { from: string | null; to: string | null; priority: string | null; ageGroup: 'child' | 'adult' | 'unknown' | null }
+export type ProfileFilters = {
+  from: string | null
+  to: string | null
+  priority: string | null
+  ageGroup: 'child' | 'adult' | 'unknown' | null
+}
 
 /**
  * The situations in the filters, each with the date it is counted on (the referral's received date; a situation
@@ -193,11 +267,25 @@ function filtered(filters: ProfileFilters) {
 
 export type DimensionCount = { dimension: string; value: string; age_group: string; n: number }
 
-const DIMENSION_COLUMNS = ['recruitment_methods', 'recruitment_platforms', 'vulnerabilities', 'control_methods', 'labour_sectors', 'sexual_types', 'criminal_types'] as const
+const DIMENSION_COLUMNS = [
+  'recruitment_methods',
+  'recruitment_platforms',
+  'vulnerabilities',
+  'control_methods',
+  'labour_sectors',
+  'sexual_types',
+  'criminal_types',
+] as const
 
 /** Situations by each value of each listed field and by age group (a situation counts once under every value it holds). */
-export async function dimensionCounts(db: Queryable, filters: ProfileFilters): Promise<{ total: { age_group: string; n: number }[]; counts: DimensionCount[] }> {
-  const unions = DIMENSION_COLUMNS.map((c) => sql`SELECT ${c}::text AS dimension, v AS value, age_group, count(DISTINCT f.id) AS n FROM f, unnest(f.${sql.ref(c)}) AS v GROUP BY v, age_group`)
+export async function dimensionCounts(
+  db: Queryable,
+  filters: ProfileFilters,
+): Promise<{ total: { age_group: string; n: number }[]; counts: DimensionCount[] }> {
+  const unions = DIMENSION_COLUMNS.map(
+    (c) =>
+      sql`SELECT ${c}::text AS dimension, v AS value, age_group, count(DISTINCT f.id) AS n FROM f, unnest(f.${sql.ref(c)}) AS v GROUP BY v, age_group`,
+  )
   const { rows } = await sql<{ dimension: string; value: string; age_group: string; n: string }>`
     WITH ${filtered(filters)}
     SELECT '_total' AS dimension, '' AS value, age_group, count(*) AS n FROM f GROUP BY age_group
@@ -227,7 +315,13 @@ export type LegCount = { from_country: string; from_place: string; to_country: s
 
 /** Legs of journeys, from each dated or ordered stop to the next, counted once per situation: the routes to draw. */
 export async function legCounts(db: Queryable, filters: ProfileFilters): Promise<LegCount[]> {
-  const { rows } = await sql<{ from_country: string; from_place: string; to_country: string; to_place: string; n: string }>`
+  const { rows } = await sql<{
+    from_country: string
+    from_place: string
+    to_country: string
+    to_place: string
+    n: string
+  }>`
     WITH ${filtered(filters)},
     ordered AS (
       SELECT j.situation_id, j.country, CASE WHEN j.country = 'GB' THEN lower(btrim(j.place)) ELSE '' END AS place,
@@ -244,15 +338,24 @@ export async function legCounts(db: Queryable, filters: ProfileFilters): Promise
 
 // ---- For the CTDC release and the subject access bundle ------------------------------------------------------
 
-export type PersonContextRow = { person_id: string; recruitment_methods: string[]; control_methods: string[]; labour_sectors: string[]; sexual_types: string[] }
+export type PersonContextRow = {
+  person_id: string
+  recruitment_methods: string[]
+  control_methods: string[]
+  labour_sectors: string[]
+  sexual_types: string[]
+}
 
 /** What each person's situations hold, merged across their situations, for the anonymised victim-level release. */
 export async function contextByPerson(db: Queryable, personIds: readonly string[]): Promise<PersonContextRow[]> {
   if (personIds.length === 0) return []
-  const merged = (column: string) => sql`ARRAY(SELECT DISTINCT x FROM victim_context_situations s, unnest(s.${sql.ref(column)}) x WHERE s.person_id = p.person_id ORDER BY x)`
+  const merged = (column: string) =>
+    sql`ARRAY(SELECT DISTINCT x FROM victim_context_situations s, unnest(s.${sql.ref(column)}) x WHERE s.person_id = p.person_id ORDER BY x)`
   const { rows } = await sql<PersonContextRow>`
     SELECT p.person_id, ${merged('recruitment_methods')} AS recruitment_methods, ${merged('control_methods')} AS control_methods,
       ${merged('labour_sectors')} AS labour_sectors, ${merged('sexual_types')} AS sexual_types
-    FROM (SELECT DISTINCT person_id FROM victim_context_situations WHERE person_id = ANY(${[...personIds]}::uuid[])) p`.execute(db)
+    FROM (SELECT DISTINCT person_id FROM victim_context_situations WHERE person_id = ANY(${[...personIds]}::uuid[])) p`.execute(
+    db,
+  )
   return rows
 }

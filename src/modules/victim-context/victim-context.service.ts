@@ -10,9 +10,21 @@ import { londonDate } from '#src/shared/dates.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { victimSideAccess, type VictimSideAccess } from '#src/modules/people/index.ts'
 import * as repo from './victim-context.repository.ts'
-import { CONTEXT_LISTS, CONTEXT_LIST_KEYS, JOURNEY_STAGES, PERPETRATOR_ROLES, isValue, type ContextListKey } from './victim-context.vocabulary.ts'
+import {
+  CONTEXT_LISTS,
+  CONTEXT_LIST_KEYS,
+  JOURNEY_STAGES,
+  PERPETRATOR_ROLES,
+  isValue,
+  type ContextListKey,
+} from './victim-context.vocabulary.ts'
 
-export const VictimContextError = defineDomainError('VictimContextError', { 'not-found': 404, invalid: 400, protected: 403, 'not-a-victim': 409 })
+export const VictimContextError = defineDomainError('VictimContextError', {
+  'not-found': 404,
+  invalid: 400,
+  protected: 403,
+  'not-a-victim': 409,
+})
 
 /** What a situation holds, as the form and the API give it: every field optional. */
 export type SituationInput = { [K in ContextListKey]: string[] } & {
@@ -23,7 +35,13 @@ export type SituationInput = { [K in ContextListKey]: string[] } & {
   controlDetail: string
 }
 
-export type JourneyInput = { stage: string; occurredOn: string | null; place: string; country: string | null; notes: string }
+export type JourneyInput = {
+  stage: string
+  occurredOn: string | null
+  place: string
+  country: string | null
+  notes: string
+}
 export type PerpetratorInput = { personId: string | null; description: string; roles: string[] }
 
 const TEXT_MAX = 2000
@@ -34,13 +52,22 @@ export function checkSituation(input: SituationInput): FieldErrors {
   const errors: FieldErrors = {}
   for (const key of CONTEXT_LIST_KEYS) {
     const values = input[key]
-    if (values.some((v) => !isValue(CONTEXT_LISTS[key].list, v))) errors[key] = `Select ${CONTEXT_LISTS[key].title.toLowerCase()} from the list`
+    if (values.some((v) => !isValue(CONTEXT_LISTS[key].list, v)))
+      errors[key] = `Select ${CONTEXT_LISTS[key].title.toLowerCase()} from the list`
     // "Not known" says nothing was known: with a known value beside it, one of the two is wrong.
-    else if (values.includes('unknown') && values.length > 1) errors[key] = `Select “Not known” on its own, or only the ${CONTEXT_LISTS[key].title.toLowerCase()} that are known`
+    else if (values.includes('unknown') && values.length > 1)
+      errors[key] =
+        `Select “Not known” on its own, or only the ${CONTEXT_LISTS[key].title.toLowerCase()} that are known`
   }
-  if (input.recruitmentCountry && !isCountryCode(input.recruitmentCountry)) errors.recruitmentCountry = 'Select a country from the list'
-  if (input.recruitmentPlace.length > SHORT_MAX) errors.recruitmentPlace = `Where they were recruited must be ${SHORT_MAX} characters or fewer`
-  for (const [key, label] of [['recruitmentDetail', 'About the recruitment'], ['vulnerabilityDetail', 'About their vulnerabilities'], ['controlDetail', 'About how they were controlled']] as const) {
+  if (input.recruitmentCountry && !isCountryCode(input.recruitmentCountry))
+    errors.recruitmentCountry = 'Select a country from the list'
+  if (input.recruitmentPlace.length > SHORT_MAX)
+    errors.recruitmentPlace = `Where they were recruited must be ${SHORT_MAX} characters or fewer`
+  for (const [key, label] of [
+    ['recruitmentDetail', 'About the recruitment'],
+    ['vulnerabilityDetail', 'About their vulnerabilities'],
+    ['controlDetail', 'About how they were controlled'],
+  ] as const) {
     if (input[key].length > TEXT_MAX) errors[key] = `${label} must be ${TEXT_MAX} characters or fewer`
   }
   return errors
@@ -60,10 +87,14 @@ export function checkJourney(input: JourneyInput): FieldErrors {
 export function checkPerpetrator(input: PerpetratorInput): FieldErrors {
   const errors: FieldErrors = {}
   if (input.roles.length === 0) errors.roles = 'Select the part they played, or “Not known”'
-  else if (input.roles.some((r) => !isValue(PERPETRATOR_ROLES, r))) errors.roles = 'Select the part they played from the list'
-  else if (input.roles.includes('unknown') && input.roles.length > 1) errors.roles = 'Select “Not known” on its own, or only the parts that are known'
-  if (!input.personId && !input.description.trim()) errors.description = 'Describe them (a name, nickname or description), or select a suspect named in the referral'
-  if (input.description.length > SHORT_MAX) errors.description = `The description must be ${SHORT_MAX} characters or fewer`
+  else if (input.roles.some((r) => !isValue(PERPETRATOR_ROLES, r)))
+    errors.roles = 'Select the part they played from the list'
+  else if (input.roles.includes('unknown') && input.roles.length > 1)
+    errors.roles = 'Select “Not known” on its own, or only the parts that are known'
+  if (!input.personId && !input.description.trim())
+    errors.description = 'Describe them (a name, nickname or description), or select a suspect named in the referral'
+  if (input.description.length > SHORT_MAX)
+    errors.description = `The description must be ${SHORT_MAX} characters or fewer`
   return errors
 }
 
@@ -92,7 +123,9 @@ function toRow(input: SituationInput): repo.SituationFields {
 
 /** Audit details name what changed by field, never its content (ARCHITECTURE.md: identifiers only). */
 function changedFields(before: repo.SituationFields, after: repo.SituationFields): string[] {
-  return (Object.keys(after) as (keyof repo.SituationFields)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+  return (Object.keys(after) as (keyof repo.SituationFields)[]).filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  )
 }
 
 export function createVictimContextService(db: Db) {
@@ -100,16 +133,28 @@ export function createVictimContextService(db: Db) {
    * Context is part of the person's victim side: the access policy decides (ADR 0009), with no rule of its own.
    * Recording it is support work as well as police work, so the ISA assigned records it as the officers do.
    */
-  async function requireSide(trx: Trx | Db, user: CurrentUser, personId: string, edit: boolean): Promise<VictimSideAccess> {
+  async function requireSide(
+    trx: Trx | Db,
+    user: CurrentUser,
+    personId: string,
+    edit: boolean,
+  ): Promise<VictimSideAccess> {
     if (!(await repo.personExists(trx, personId))) throw new VictimContextError('not-found', 'Person not found')
     const access = await victimSideAccess(trx, user, personId)
     if (!access.visible || (edit && !access.canSupport)) {
       const who = access.askWho.length ? `Ask ${access.askWho.join(' or ')}.` : 'Ask your supervisor.'
-      throw new VictimContextError('protected', `This person’s victim information, including how they were exploited, is protected. ${who}`)
+      throw new VictimContextError(
+        'protected',
+        `This person’s victim information, including how they were exploited, is protected. ${who}`,
+      )
     }
     // Only someone recorded as a potential victim has a protected victim side: context for anyone else would be
     // open to every colleague, so it waits until they are recorded as one.
-    if (edit && !access.exists) throw new VictimContextError('not-a-victim', 'Record this person as a potential victim in a referral or live job before recording how they were exploited')
+    if (edit && !access.exists)
+      throw new VictimContextError(
+        'not-a-victim',
+        'Record this person as a potential victim in a referral or live job before recording how they were exploited',
+      )
     return access
   }
 
@@ -126,12 +171,22 @@ export function createVictimContextService(db: Db) {
         const access = await requireSide(trx, user, personId, false)
         const situations = await repo.listSituations(trx, personId)
         const ids = situations.map((s) => s.id)
-        const [journey, perpetrators, referrals] = await Promise.all([repo.listJourney(trx, ids), repo.listPerpetrators(trx, ids), repo.victimReferrals(trx, personId)])
-        await appendAuditEvents(trx, actor, [{ action: 'victim-context.viewed', subjectType: 'person', subjectId: personId, details: { situations: ids } }])
+        const [journey, perpetrators, referrals] = await Promise.all([
+          repo.listJourney(trx, ids),
+          repo.listPerpetrators(trx, ids),
+          repo.victimReferrals(trx, personId),
+        ])
+        await appendAuditEvents(trx, actor, [
+          { action: 'victim-context.viewed', subjectType: 'person', subjectId: personId, details: { situations: ids } },
+        ])
         return {
           access,
           personName: await repo.personName(trx, personId),
-          situations: situations.map((s) => ({ ...s, journey: journey.filter((j) => j.situation_id === s.id), perpetrators: perpetrators.filter((p) => p.situation_id === s.id) })),
+          situations: situations.map((s) => ({
+            ...s,
+            journey: journey.filter((j) => j.situation_id === s.id),
+            perpetrators: perpetrators.filter((p) => p.situation_id === s.id),
+          })),
           referrals,
         }
       })
@@ -154,27 +209,61 @@ export function createVictimContextService(db: Db) {
     /** The referrals naming the person as a victim that have no situation yet (one situation per referral). */
     async openReferrals(personId: string, user: CurrentUser) {
       await requireSide(db, user, personId, true)
-      const [referrals, situations] = await Promise.all([repo.victimReferrals(db, personId), repo.listSituations(db, personId)])
+      const [referrals, situations] = await Promise.all([
+        repo.victimReferrals(db, personId),
+        repo.listSituations(db, personId),
+      ])
       return referrals.filter((r) => !situations.some((s) => s.referral_id === r.id))
     },
 
     /** Records a new exploitation situation; `referralId` when it is the one a referral describes. */
-    async record(personId: string, referralId: string | null, input: SituationInput, user: CurrentUser, actor: Actor): Promise<string> {
+    async record(
+      personId: string,
+      referralId: string | null,
+      input: SituationInput,
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<string> {
       refuse(checkSituation(input))
       return inTransaction(db, async (trx) => {
         await requireSide(trx, user, personId, true)
         if (referralId) {
-          if (!(await repo.personInReferral(trx, referralId, personId))) throw new VictimContextError('invalid', 'Select a referral that names this person', 'referralId')
-          if (await repo.findSituationByReferral(trx, personId, referralId)) throw new VictimContextError('invalid', 'How they were exploited is already recorded for this referral: change it instead', 'referralId')
+          if (!(await repo.personInReferral(trx, referralId, personId)))
+            throw new VictimContextError('invalid', 'Select a referral that names this person', 'referralId')
+          if (await repo.findSituationByReferral(trx, personId, referralId))
+            throw new VictimContextError(
+              'invalid',
+              'How they were exploited is already recorded for this referral: change it instead',
+              'referralId',
+            )
         }
         const id = uuidv7()
-        await repo.insertSituation(trx, { id, person_id: personId, referral_id: referralId, created_by: actor.userId, ...toRow(input) })
-        await appendAuditEvents(trx, actor, [{ action: 'victim-context.recorded', subjectType: 'person', subjectId: personId, details: { situationId: id, referralId } }])
+        await repo.insertSituation(trx, {
+          id,
+          person_id: personId,
+          referral_id: referralId,
+          created_by: actor.userId,
+          ...toRow(input),
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'victim-context.recorded',
+            subjectType: 'person',
+            subjectId: personId,
+            details: { situationId: id, referralId },
+          },
+        ])
         return id
       })
     },
 
-    async update(personId: string, situationId: string, input: SituationInput, user: CurrentUser, actor: Actor): Promise<void> {
+    async update(
+      personId: string,
+      situationId: string,
+      input: SituationInput,
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
       refuse(checkSituation(input))
       await inTransaction(db, async (trx) => {
         await requireSide(trx, user, personId, true)
@@ -183,7 +272,14 @@ export function createVictimContextService(db: Db) {
         const fields = changedFields(before, after)
         if (fields.length === 0) return
         await repo.updateSituation(trx, situationId, after, actor.userId)
-        await appendAuditEvents(trx, actor, [{ action: 'victim-context.updated', subjectType: 'person', subjectId: personId, details: { situationId, fields } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'victim-context.updated',
+            subjectType: 'person',
+            subjectId: personId,
+            details: { situationId, fields },
+          },
+        ])
       })
     },
 
@@ -192,57 +288,135 @@ export function createVictimContextService(db: Db) {
         await requireSide(trx, user, personId, true)
         await situationOf(trx, personId, situationId)
         await repo.deleteSituation(trx, situationId)
-        await appendAuditEvents(trx, actor, [{ action: 'victim-context.removed', subjectType: 'person', subjectId: personId, details: { situationId } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'victim-context.removed', subjectType: 'person', subjectId: personId, details: { situationId } },
+        ])
       })
     },
 
-    async addJourneyEvent(personId: string, situationId: string, input: JourneyInput, user: CurrentUser, actor: Actor): Promise<string> {
+    async addJourneyEvent(
+      personId: string,
+      situationId: string,
+      input: JourneyInput,
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<string> {
       refuse(checkJourney(input))
       return inTransaction(db, async (trx) => {
         await requireSide(trx, user, personId, true)
         await situationOf(trx, personId, situationId)
         const id = uuidv7()
-        await repo.insertJourney(trx, { id, situation_id: situationId, stage: input.stage, occurred_on: input.occurredOn, place: input.place.trim(), country: input.country || null, notes: input.notes.trim(), created_by: actor.userId })
+        await repo.insertJourney(trx, {
+          id,
+          situation_id: situationId,
+          stage: input.stage,
+          occurred_on: input.occurredOn,
+          place: input.place.trim(),
+          country: input.country || null,
+          notes: input.notes.trim(),
+          created_by: actor.userId,
+        })
         await repo.touchSituation(trx, situationId, actor.userId)
-        await appendAuditEvents(trx, actor, [{ action: 'victim-context.updated', subjectType: 'person', subjectId: personId, details: { situationId, journeyEventAdded: id } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'victim-context.updated',
+            subjectType: 'person',
+            subjectId: personId,
+            details: { situationId, journeyEventAdded: id },
+          },
+        ])
         return id
       })
     },
 
-    async removeJourneyEvent(personId: string, situationId: string, eventId: string, user: CurrentUser, actor: Actor): Promise<void> {
+    async removeJourneyEvent(
+      personId: string,
+      situationId: string,
+      eventId: string,
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
       await inTransaction(db, async (trx) => {
         await requireSide(trx, user, personId, true)
         await situationOf(trx, personId, situationId)
-        if (!(await repo.deleteJourney(trx, situationId, eventId))) throw new VictimContextError('not-found', 'Journey event not found')
+        if (!(await repo.deleteJourney(trx, situationId, eventId)))
+          throw new VictimContextError('not-found', 'Journey event not found')
         await repo.touchSituation(trx, situationId, actor.userId)
-        await appendAuditEvents(trx, actor, [{ action: 'victim-context.updated', subjectType: 'person', subjectId: personId, details: { situationId, journeyEventRemoved: eventId } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'victim-context.updated',
+            subjectType: 'person',
+            subjectId: personId,
+            details: { situationId, journeyEventRemoved: eventId },
+          },
+        ])
       })
     },
 
-    async addPerpetrator(personId: string, situationId: string, input: PerpetratorInput, user: CurrentUser, actor: Actor): Promise<string> {
+    async addPerpetrator(
+      personId: string,
+      situationId: string,
+      input: PerpetratorInput,
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<string> {
       refuse(checkPerpetrator(input))
       return inTransaction(db, async (trx) => {
         await requireSide(trx, user, personId, true)
         const situation = await situationOf(trx, personId, situationId)
         // A named perpetrator is one the referral names as a suspect: no reaching for any person in the system.
-        if (input.personId && !(situation.referral_id && (await repo.suspectsOf(trx, situation.referral_id)).some((s) => s.id === input.personId))) {
+        if (
+          input.personId &&
+          !(
+            situation.referral_id &&
+            (await repo.suspectsOf(trx, situation.referral_id)).some((s) => s.id === input.personId)
+          )
+        ) {
           throw new VictimContextError('invalid', 'Select a suspect named in the referral', 'personId')
         }
         const id = uuidv7()
-        await repo.insertPerpetrator(trx, { id, situation_id: situationId, person_id: input.personId, description: input.description.trim(), roles: [...new Set(input.roles)], created_by: actor.userId })
+        await repo.insertPerpetrator(trx, {
+          id,
+          situation_id: situationId,
+          person_id: input.personId,
+          description: input.description.trim(),
+          roles: [...new Set(input.roles)],
+          created_by: actor.userId,
+        })
         await repo.touchSituation(trx, situationId, actor.userId)
-        await appendAuditEvents(trx, actor, [{ action: 'victim-context.updated', subjectType: 'person', subjectId: personId, details: { situationId, perpetratorAdded: id, perpetratorPersonId: input.personId } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'victim-context.updated',
+            subjectType: 'person',
+            subjectId: personId,
+            details: { situationId, perpetratorAdded: id, perpetratorPersonId: input.personId },
+          },
+        ])
         return id
       })
     },
 
-    async removePerpetrator(personId: string, situationId: string, perpetratorId: string, user: CurrentUser, actor: Actor): Promise<void> {
+    async removePerpetrator(
+      personId: string,
+      situationId: string,
+      perpetratorId: string,
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
       await inTransaction(db, async (trx) => {
         await requireSide(trx, user, personId, true)
         await situationOf(trx, personId, situationId)
-        if (!(await repo.deletePerpetrator(trx, situationId, perpetratorId))) throw new VictimContextError('not-found', 'Perpetrator not found')
+        if (!(await repo.deletePerpetrator(trx, situationId, perpetratorId)))
+          throw new VictimContextError('not-found', 'Perpetrator not found')
         await repo.touchSituation(trx, situationId, actor.userId)
-        await appendAuditEvents(trx, actor, [{ action: 'victim-context.updated', subjectType: 'person', subjectId: personId, details: { situationId, perpetratorRemoved: perpetratorId } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'victim-context.updated',
+            subjectType: 'person',
+            subjectId: personId,
+            details: { situationId, perpetratorRemoved: perpetratorId },
+          },
+        ])
       })
     },
   }
@@ -268,7 +442,8 @@ export async function victimContextForCopy(db: Queryable, personId: string): Pro
   const situations = await repo.listSituations(db, personId)
   const ids = situations.map((s) => s.id)
   const [journey, perpetrators] = await Promise.all([repo.listJourney(db, ids), repo.listPerpetrators(db, ids)])
-  const words = (key: ContextListKey, values: readonly string[]) => values.map((v) => CONTEXT_LISTS[key].list.label(v)).join(', ')
+  const words = (key: ContextListKey, values: readonly string[]) =>
+    values.map((v) => CONTEXT_LISTS[key].list.label(v)).join(', ')
   return situations.map((s) => ({
     id: s.id,
     referralReference: s.referral_reference,
@@ -292,7 +467,22 @@ export async function victimContextForCopy(db: Queryable, personId: string): Pro
         ['About how they were controlled', s.control_detail],
       ] as [string, string][]
     ).filter(([, v]) => v),
-    journey: journey.filter((j) => j.situation_id === s.id).map((j) => ({ stage: JOURNEY_STAGES.label(j.stage), on: j.occurred_on, place: j.place, country: j.country, notes: j.notes })),
-    perpetrators: perpetrators.filter((p) => p.situation_id === s.id).map((p) => ({ personId: p.person_id, name: p.person_name, description: p.description, roles: p.roles.map((r) => PERPETRATOR_ROLES.label(r)).join(', ') })),
+    journey: journey
+      .filter((j) => j.situation_id === s.id)
+      .map((j) => ({
+        stage: JOURNEY_STAGES.label(j.stage),
+        on: j.occurred_on,
+        place: j.place,
+        country: j.country,
+        notes: j.notes,
+      })),
+    perpetrators: perpetrators
+      .filter((p) => p.situation_id === s.id)
+      .map((p) => ({
+        personId: p.person_id,
+        name: p.person_name,
+        description: p.description,
+        roles: p.roles.map((r) => PERPETRATOR_ROLES.label(r)).join(', '),
+      })),
   }))
 }

@@ -20,7 +20,9 @@ const row: ChainedFields = {
 describe('audit chain hashing', () => {
   it('hashes the same whatever order the details keys come back in (jsonb reorders them)', () => {
     expect(canonicalJson({ b: 1, a: { d: 2, c: 3 } })).toBe(canonicalJson({ a: { c: 3, d: 2 }, b: 1 }))
-    expect(chainHash(GENESIS_HASH, row)).toBe(chainHash(GENESIS_HASH, { ...row, details: { a: [{ x: 1, y: 2 }], b: 1 } }))
+    expect(chainHash(GENESIS_HASH, row)).toBe(
+      chainHash(GENESIS_HASH, { ...row, details: { a: [{ x: 1, y: 2 }], b: 1 } }),
+    )
   })
 
   it.each(Object.keys(row) as (keyof ChainedFields)[])('changes when %s changes', (field) => {
@@ -40,7 +42,9 @@ describe('the hashed text split around the id (the database fills it in)', () =>
       const { id, ...rest } = { ...row, details }
       const { before, after } = chainTextAround(rest)
       for (const drawn of [id, '123456789012']) {
-        const joined = createHash('sha256').update(`${prev}\n${before}${JSON.stringify(drawn)}${after}`).digest('hex')
+        const joined = createHash('sha256')
+          .update(`${prev}\n${before}${JSON.stringify(drawn)}${after}`)
+          .digest('hex')
         expect(joined).toBe(chainHash(prev, { ...rest, id: drawn }))
       }
     }

@@ -42,7 +42,10 @@ export type Checkpoint = z.infer<typeof CheckpointLine>
 
 /** A short, stable name for a public key, printed so a DPO can compare it with the copy they hold. */
 export function keyFingerprint(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16)
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16)
 }
 
 export function publicKeyOf(privateKeyPem: string): KeyObject {
@@ -88,22 +91,37 @@ export function readCheckpoints(dir: string, publicKey: KeyObject): CheckpointRe
       } catch {
         return void reading.problems.push(`checkpoint ${n}: not JSON`)
       }
-      if (!parsed.success) return void reading.problems.push(`checkpoint ${n}: not a checkpoint (${parsed.error.issues.map((i) => i.path.join('.') || 'line').join(', ')})`)
+      if (!parsed.success)
+        return void reading.problems.push(
+          `checkpoint ${n}: not a checkpoint (${parsed.error.issues.map((i) => i.path.join('.') || 'line').join(', ')})`,
+        )
       const { sig, ...fields } = parsed.data
-      const valid = fields.key === fingerprint && verify(null, signedBytes(fields), publicKey, Buffer.from(sig, 'base64'))
-      if (!valid) return void reading.problems.push(`checkpoint ${n}: its signature does not match (altered, or signed with a key other than ${fingerprint})`)
+      const valid =
+        fields.key === fingerprint && verify(null, signedBytes(fields), publicKey, Buffer.from(sig, 'base64'))
+      if (!valid)
+        return void reading.problems.push(
+          `checkpoint ${n}: its signature does not match (altered, or signed with a key other than ${fingerprint})`,
+        )
       reading.checkpoints.push(parsed.data)
     })
   return reading
 }
 
 export function anchorsOf(checkpoints: Checkpoint[]): ChainAnchor[] {
-  return checkpoints.map((c) => ({ lastId: c.lastId, count: c.count, headHash: c.headHash, label: `the checkpoint of ${c.at}` }))
+  return checkpoints.map((c) => ({
+    lastId: c.lastId,
+    count: c.count,
+    headHash: c.headHash,
+    label: `the checkpoint of ${c.at}`,
+  }))
 }
 
 /** The checkpoint furthest along the chain. */
 export function latestCheckpoint(checkpoints: Checkpoint[]): Checkpoint | undefined {
-  return checkpoints.reduce<Checkpoint | undefined>((latest, c) => (!latest || BigInt(c.lastId) > BigInt(latest.lastId) ? c : latest), undefined)
+  return checkpoints.reduce<Checkpoint | undefined>(
+    (latest, c) => (!latest || BigInt(c.lastId) > BigInt(latest.lastId) ? c : latest),
+    undefined,
+  )
 }
 
 /**
@@ -112,14 +130,19 @@ export function latestCheckpoint(checkpoints: Checkpoint[]): Checkpoint | undefi
  * has the hash it signed: so the cost is the new rows, and Lantern never signs a log that has been rewritten
  * or cut short since it last signed. `ifChanged` skips the write when no row has been added.
  */
-export async function writeAuditCheckpoint(db: Db, options: { dir: string; privateKeyPem: string; ifChanged?: boolean }): Promise<Checkpoint | null> {
+export async function writeAuditCheckpoint(
+  db: Db,
+  options: { dir: string; privateKeyPem: string; ifChanged?: boolean },
+): Promise<Checkpoint | null> {
   const privateKey = createPrivateKey(options.privateKeyPem)
   const publicKey = createPublicKey(privateKey)
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString()
   mkdirSync(options.dir, { recursive: true })
   const publicFile = join(options.dir, PUBLIC_KEY_FILE)
   if (existsSync(publicFile) && readFileSync(publicFile, 'utf8') !== publicPem) {
-    throw new CheckpointError(`${options.dir} holds checkpoints signed with another key: give this key a folder of its own (AUDIT_CHECKPOINT_DIR), and keep the old one with its key`)
+    throw new CheckpointError(
+      `${options.dir} holds checkpoints signed with another key: give this key a folder of its own (AUDIT_CHECKPOINT_DIR), and keep the old one with its key`,
+    )
   }
   const base = latestCheckpoint(readCheckpoints(options.dir, publicKey).checkpoints)
   // One snapshot for the check, the walk and the head, so rows committed meanwhile cannot slip between them.
@@ -128,7 +151,9 @@ export async function writeAuditCheckpoint(db: Db, options: { dir: string; priva
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
       if (base && base.count > 0) {
-        const row = await sql<{ hash: string }>`SELECT hash FROM audit_events WHERE id = ${base.lastId}::bigint`.execute(trx)
+        const row = await sql<{
+          hash: string
+        }>`SELECT hash FROM audit_events WHERE id = ${base.lastId}::bigint`.execute(trx)
         if (row.rows[0]?.hash !== base.headHash) {
           throw new CheckpointError(
             `The audit log no longer matches its last checkpoint (${base.at}): event ${base.lastId} ${row.rows.length ? 'no longer has the hash signed' : 'is missing'}. Nothing was signed; run "npx lantern audit verify".`,
@@ -136,15 +161,27 @@ export async function writeAuditCheckpoint(db: Db, options: { dir: string; priva
           )
         }
       }
-      const from = base ? { afterId: base.lastId, prevHash: base.count > 0 ? base.headHash : GENESIS_HASH, checked: base.count } : { afterId: '0', prevHash: GENESIS_HASH, checked: 0 }
+      const from = base
+        ? { afterId: base.lastId, prevHash: base.count > 0 ? base.headHash : GENESIS_HASH, checked: base.count }
+        : { afterId: '0', prevHash: GENESIS_HASH, checked: 0 }
       const walked = await walkAuditChain(trx, from)
       if (!walked.ok) {
-        throw new CheckpointError(`The audit chain is broken at event ${walked.firstBreak.id}: ${walked.firstBreak.reason}. Nothing was signed; run "npx lantern audit verify".`, walked.firstBreak.id)
+        throw new CheckpointError(
+          `The audit chain is broken at event ${walked.firstBreak.id}: ${walked.firstBreak.reason}. Nothing was signed; run "npx lantern audit verify".`,
+          walked.firstBreak.id,
+        )
       }
       return walked.head
     })
   if (options.ifChanged && base && base.lastId === head.afterId) return null
-  const fields = { v: 1 as const, at: new Date().toISOString(), count: head.checked, lastId: head.afterId, headHash: head.checked > 0 ? head.prevHash : GENESIS_HASH, key: keyFingerprint(publicKey) }
+  const fields = {
+    v: 1 as const,
+    at: new Date().toISOString(),
+    count: head.checked,
+    lastId: head.afterId,
+    headHash: head.checked > 0 ? head.prevHash : GENESIS_HASH,
+    key: keyFingerprint(publicKey),
+  }
   const checkpoint: Checkpoint = { ...fields, sig: sign(null, signedBytes(fields), privateKey).toString('base64') }
   if (!existsSync(publicFile)) writeFileSync(publicFile, publicPem, { mode: 0o644 })
   // One write of one line, appended: a reader never sees half a checkpoint, and instances sharing the folder
@@ -166,7 +203,13 @@ export function startAuditCheckpoints(
   let running: Promise<void> = Promise.resolve()
   const checkpoint = (ifChanged: boolean) => {
     running = running
-      .then(() => writeAuditCheckpoint(db, { dir: config.auditCheckpointDir, privateKeyPem: config.auditCheckpointKey, ifChanged }).then(() => undefined, options.onProblem))
+      .then(() =>
+        writeAuditCheckpoint(db, {
+          dir: config.auditCheckpointDir,
+          privateKeyPem: config.auditCheckpointKey,
+          ifChanged,
+        }).then(() => undefined, options.onProblem),
+      )
       // Each look at the chain, written or not: lets a test wait for the timer's turns instead of for time.
       .then(() => options.onChecked?.())
     return running

@@ -26,9 +26,15 @@ export class AuditChainBrokenError extends Error {}
  * regular expression, matched case-insensitively), any details text matching it, and the query hash of searches
  * that found them. Appends the vouching row. Answers how many rows were redacted.
  */
-export async function redactAuditFor(trx: Trx, actor: Actor, input: { pattern: string | null; personIds: string[]; erasureId: string }): Promise<number> {
+export async function redactAuditFor(
+  trx: Trx,
+  actor: Actor,
+  input: { pattern: string | null; personIds: string[]; erasureId: string },
+): Promise<number> {
   const pattern = input.pattern
-  const { rows } = await sql<AuditRow & { new_justification: string | null; new_details: Record<string, unknown>; search_hit: boolean }>`
+  const { rows } = await sql<
+    AuditRow & { new_justification: string | null; new_details: Record<string, unknown>; search_hit: boolean }
+  >`
     SELECT a.id::text AS id, a.occurred_at, a.actor_user_id, a.actor_token_id, a.action, a.category, a.subject_type, a.subject_id, a.ip,
       a.request_id, a.justification, a.details, a.prev_hash, a.hash,
       ${pattern === null ? sql`a.justification` : sql`regexp_replace(a.justification, ${pattern}, ${REDACTED}, 'gi')`} AS new_justification,
@@ -47,14 +53,20 @@ export async function redactAuditFor(trx: Trx, actor: Actor, input: { pattern: s
     const current = chainHash(row.prev_hash, chainedFieldsOf(row))
     // Never launder a tampered row: only an intact (or already lawfully redacted) row may be redacted.
     if (current !== row.hash && vouches.get(row.id) !== current) {
-      throw new AuditChainBrokenError(`Audit event ${row.id} does not match its hash: run "npx lantern audit verify" before erasing`)
+      throw new AuditChainBrokenError(
+        `Audit event ${row.id} does not match its hash: run "npx lantern audit verify" before erasing`,
+      )
     }
     const details = row.search_hit ? { ...row.new_details, queryHash: REDACTED } : row.new_details
     const redacted = chainedFieldsOf({ ...row, justification: row.new_justification, details })
     vouched.push({ id: row.id, hash: chainHash(row.prev_hash, redacted) })
-    await sql`UPDATE audit_events SET justification = ${row.new_justification}, details = ${JSON.stringify(details)}::jsonb WHERE id = ${row.id}::bigint`.execute(trx)
+    await sql`UPDATE audit_events SET justification = ${row.new_justification}, details = ${JSON.stringify(details)}::jsonb WHERE id = ${row.id}::bigint`.execute(
+      trx,
+    )
   }
   await sql`SELECT set_config('lantern.audit_redaction', 'off', true)`.execute(trx)
-  await appendAuditEvents(trx, actor, [{ action: 'audit.redacted', subjectType: 'erasure', subjectId: input.erasureId, details: { rows: vouched } }])
+  await appendAuditEvents(trx, actor, [
+    { action: 'audit.redacted', subjectType: 'erasure', subjectId: input.erasureId, details: { rows: vouched } },
+  ])
   return vouched.length
 }

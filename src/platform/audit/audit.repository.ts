@@ -53,7 +53,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 function wellFormed<T>(value: T): T {
   if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\uFFFD') as T
   if (Array.isArray(value)) return value.map(wellFormed) as T
-  if (value && typeof value === 'object' && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k), wellFormed(v)])) as T
+  if (value && typeof value === 'object' && !(value instanceof Date))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k), wellFormed(v)])) as T
   return value
 }
 
@@ -69,7 +70,8 @@ export async function redactionVouches(db: Queryable): Promise<Map<string, strin
     SELECT id::text AS id, details FROM audit_events WHERE action = 'audit.redacted' ORDER BY id`.execute(db)
   const vouches = new Map<string, string>()
   for (const row of rows) {
-    for (const item of row.details.rows ?? []) if (BigInt(item.id) < BigInt(row.id)) vouches.set(String(item.id), item.hash)
+    for (const item of row.details.rows ?? [])
+      if (BigInt(item.id) < BigInt(row.id)) vouches.set(String(item.id), item.hash)
   }
   return vouches
 }
@@ -88,7 +90,11 @@ export type ChainAnchor = { lastId: string; count: number; headHash: string; lab
  * anchors kept outside the database, it can.
  */
 export async function verifyAuditChain(db: Db, pageSize = 5000, anchors: ChainAnchor[] = []): Promise<VerifyResult> {
-  const { head: _head, ...result } = await walkAuditChain(db, { afterId: '0', prevHash: GENESIS_HASH, checked: 0 }, { pageSize, anchors })
+  const { head: _head, ...result } = await walkAuditChain(
+    db,
+    { afterId: '0', prevHash: GENESIS_HASH, checked: 0 },
+    { pageSize, anchors },
+  )
   return result
 }
 
@@ -105,10 +111,17 @@ export async function walkAuditChain(
 ): Promise<VerifyResult & { head: ChainPosition }> {
   const vouches = await redactionVouches(db)
   // An empty log's checkpoint anchors nothing.
-  const anchors = (options.anchors ?? []).filter((a) => a.count > 0).sort((a, b) => (BigInt(a.lastId) < BigInt(b.lastId) ? -1 : BigInt(a.lastId) > BigInt(b.lastId) ? 1 : 0))
+  const anchors = (options.anchors ?? [])
+    .filter((a) => a.count > 0)
+    .sort((a, b) => (BigInt(a.lastId) < BigInt(b.lastId) ? -1 : BigInt(a.lastId) > BigInt(b.lastId) ? 1 : 0))
   let next = 0
   let { prevHash, afterId, checked } = from
-  const broken = (id: string, reason: string) => ({ ok: false as const, checked, firstBreak: { id, reason }, head: { afterId, prevHash, checked } })
+  const broken = (id: string, reason: string) => ({
+    ok: false as const,
+    checked,
+    firstBreak: { id, reason },
+    head: { afterId, prevHash, checked },
+  })
   for (;;) {
     const rows = await db
       .selectFrom('audit_events')
@@ -120,19 +133,32 @@ export async function walkAuditChain(
     if (rows.length === 0) break
     for (const row of rows) {
       const fields = chainedFieldsOf(row)
-      if (row.prev_hash !== prevHash) return broken(fields.id, 'does not link to the row before it (a row was removed or altered)')
+      if (row.prev_hash !== prevHash)
+        return broken(fields.id, 'does not link to the row before it (a row was removed or altered)')
       const computed = chainHash(prevHash, fields)
-      if (computed !== row.hash && vouches.get(fields.id) !== computed) return broken(fields.id, 'its contents do not match its hash (the row was altered)')
+      if (computed !== row.hash && vouches.get(fields.id) !== computed)
+        return broken(fields.id, 'its contents do not match its hash (the row was altered)')
       // A checkpointed newest row that the walk has passed without meeting was deleted, and the rows after it
       // relinked (or written since, linking to what was left).
       const missing = anchors[next]
       if (missing && BigInt(missing.lastId) < BigInt(fields.id)) {
-        return broken(missing.lastId, `it is missing, but ${missing.label} signed it as the newest of ${missing.count} events (events were removed)`)
+        return broken(
+          missing.lastId,
+          `it is missing, but ${missing.label} signed it as the newest of ${missing.count} events (events were removed)`,
+        )
       }
       for (; anchors[next]?.lastId === fields.id; next++) {
         const anchor = anchors[next]
-        if (anchor.headHash !== row.hash) return broken(fields.id, `its hash differs from the one ${anchor.label} signed (the log up to it was rewritten and re-hashed)`)
-        if (anchor.count !== checked + 1) return broken(fields.id, `${checked + 1} events lead up to it, but ${anchor.label} signed ${anchor.count} (events were removed or added before it)`)
+        if (anchor.headHash !== row.hash)
+          return broken(
+            fields.id,
+            `its hash differs from the one ${anchor.label} signed (the log up to it was rewritten and re-hashed)`,
+          )
+        if (anchor.count !== checked + 1)
+          return broken(
+            fields.id,
+            `${checked + 1} events lead up to it, but ${anchor.label} signed ${anchor.count} (events were removed or added before it)`,
+          )
       }
       prevHash = row.hash
       checked++
@@ -141,7 +167,10 @@ export async function walkAuditChain(
   }
   const beyond = anchors[next]
   if (beyond) {
-    return broken(beyond.lastId, `the log ends at event ${afterId} (${checked} events), but ${beyond.label} signed ${beyond.count} events up to event ${beyond.lastId} (events were removed from the end)`)
+    return broken(
+      beyond.lastId,
+      `the log ends at event ${afterId} (${checked} events), but ${beyond.label} signed ${beyond.count} events up to event ${beyond.lastId} (events were removed from the end)`,
+    )
   }
   return { ok: true, checked, head: { afterId, prevHash, checked } }
 }

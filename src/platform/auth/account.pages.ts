@@ -49,22 +49,36 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
     const currentPassword = asString(body.currentPassword)
     const newPassword = asString(body.newPassword)
     const confirmPassword = asString(body.confirmPassword)
-    if (currentPassword.length > 1024 || newPassword.length > 1024) return showPassword(reply.code(400), { newPassword: `New password must be ${PASSWORD_MAX_LENGTH} characters or fewer` })
+    if (currentPassword.length > 1024 || newPassword.length > 1024)
+      return showPassword(reply.code(400), {
+        newPassword: `New password must be ${PASSWORD_MAX_LENGTH} characters or fewer`,
+      })
     // A mistyped confirmation stops the change before the current password is even checked.
     if (newPassword && confirmPassword !== newPassword) {
       const errors: FieldErrors = {}
       if (!currentPassword) errors.currentPassword = 'Enter your current password'
-      errors.confirmPassword = confirmPassword ? 'Passwords do not match: type the new password again' : 'Type your new password again to confirm it'
+      errors.confirmPassword = confirmPassword
+        ? 'Passwords do not match: type the new password again'
+        : 'Type your new password again to confirm it'
       return showPassword(reply.code(400), errors)
     }
-    const result = await services.auth.changePassword(userOf(request).id, request.session!.idHash, { currentPassword, newPassword }, actorOf(request))
+    const result = await services.auth.changePassword(
+      userOf(request).id,
+      request.session!.idHash,
+      { currentPassword, newPassword },
+      actorOf(request),
+    )
     if (!result.ok && result.signedOut) {
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return reply.redirect('/sign-in', 303)
     }
     if (!result.ok) return showPassword(reply.code(400), result.errors)
     const others = result.endedSessions
-    await request.flash(others > 0 ? `Your password has been changed. You have been signed out on ${others} other device${others === 1 ? '' : 's'}.` : 'Your password has been changed')
+    await request.flash(
+      others > 0
+        ? `Your password has been changed. You have been signed out on ${others} other device${others === 1 ? '' : 's'}.`
+        : 'Your password has been changed',
+    )
     return reply.redirect('/account', 303)
   })
 
@@ -97,22 +111,37 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
 
   app.post('/account/two-factor', signedIn, async (request, reply) => {
     const code = asString((request.body as Record<string, unknown> | undefined)?.code).replace(/\s/g, '')
-    if (!/^\d{6}$/.test(code)) return showEnrol(request, reply.code(400), { code: code ? 'Enter the 6-digit code from your authenticator app, using numbers only' : 'Enter the 6-digit code from your authenticator app' })
+    if (!/^\d{6}$/.test(code))
+      return showEnrol(request, reply.code(400), {
+        code: code
+          ? 'Enter the 6-digit code from your authenticator app, using numbers only'
+          : 'Enter the 6-digit code from your authenticator app',
+      })
     const result = await services.auth.confirmEnrolment(request.session!.idHash, code, actorOf(request))
-    if (result.ok) return reply.page('auth/recovery-codes.njk', { pageTitle: 'Save your recovery codes', codes: result.recoveryCodes, continueTo: '/account' })
+    if (result.ok)
+      return reply.page('auth/recovery-codes.njk', {
+        pageTitle: 'Save your recovery codes',
+        codes: result.recoveryCodes,
+        continueTo: '/account',
+      })
     if (result.reason === 'already-enrolled') return reply.redirect('/account', 303)
     if (result.reason !== 'invalid') {
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return reply.redirect('/sign-in', 303)
     }
-    return showEnrol(request, reply.code(400), { code: 'Enter the code your authenticator app shows now. Check the app is set up with the key on this page' })
+    return showEnrol(request, reply.code(400), {
+      code: 'Enter the code your authenticator app shows now. Check the app is set up with the key on this page',
+    })
   })
 
   app.get('/account/tokens', signedIn, async (request, reply) => {
     const user = userOf(request)
     const now = Date.now()
     const tokens = await listUserApiTokens(db, user.id)
-    return reply.page('auth/tokens.njk', { pageTitle: 'Your API tokens', tokens: tokens.map((t) => describeToken(t, user.id, now)) })
+    return reply.page('auth/tokens.njk', {
+      pageTitle: 'Your API tokens',
+      tokens: tokens.map((t) => describeToken(t, user.id, now)),
+    })
   })
 
   type TokenValues = { name: string; days: string; scopes: string[] }
@@ -123,38 +152,59 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
       pageTitle: 'Create an API token',
       values,
       maxDays: TOKEN_MAX_DAYS,
-      scopeItems: permissions.map((p) => ({ value: p, text: p, hint: { text: PERMISSIONS[p] }, checked: values.scopes.includes(p) })),
+      scopeItems: permissions.map((p) => ({
+        value: p,
+        text: p,
+        hint: { text: PERMISSIONS[p] },
+        checked: values.scopes.includes(p),
+      })),
       errors,
       errorList: errorSummary(errors, ['name', 'days', 'scopes', 'currentPassword']),
     })
   }
 
-  app.get('/account/tokens/new', signedIn, (request, reply) => showNewToken(request, reply, { name: '', days: String(TOKEN_DEFAULT_DAYS), scopes: [] }))
+  app.get('/account/tokens/new', signedIn, (request, reply) =>
+    showNewToken(request, reply, { name: '', days: String(TOKEN_DEFAULT_DAYS), scopes: [] }),
+  )
 
   app.post('/account/tokens', signedIn, async (request, reply) => {
     const user = userOf(request)
     const body = (request.body ?? {}) as Record<string, unknown>
-    const values: TokenValues = { name: asString(body.name).trim(), days: asString(body.days).trim(), scopes: asArray(body.scopes).slice(0, 100) }
+    const values: TokenValues = {
+      name: asString(body.name).trim(),
+      days: asString(body.days).trim(),
+      scopes: asArray(body.scopes).slice(0, 100),
+    }
     const currentPassword = asString(body.currentPassword)
     const errors: FieldErrors = {}
     if (!values.name) errors.name = 'Enter a name for the token, saying what uses it'
     else if (values.name.length > 100) errors.name = 'Name must be 100 characters or fewer'
     const days = Number(values.days)
     if (!values.days) errors.days = 'Enter how many days the token lasts'
-    else if (!/^\d+$/.test(values.days) || days < 1 || days > TOKEN_MAX_DAYS) errors.days = `Enter a whole number of days from 1 to ${TOKEN_MAX_DAYS}`
+    else if (!/^\d+$/.test(values.days) || days < 1 || days > TOKEN_MAX_DAYS)
+      errors.days = `Enter a whole number of days from 1 to ${TOKEN_MAX_DAYS}`
     // A session's permissions are its role's: a token may have some of them, never more.
     const outside = values.scopes.filter((s) => !isPermission(s) || !user.permissions.has(s))
     if (values.scopes.length === 0) errors.scopes = 'Select at least one permission the token may use'
     else if (outside.length > 0) errors.scopes = `Your role does not have: ${outside.join(', ').slice(0, 300)}`
     if (!currentPassword) errors.currentPassword = 'Enter your current password'
     if (Object.keys(errors).length > 0) return showNewToken(request, reply.code(400), values, errors)
-    const result = await services.auth.createOwnApiToken(user.id, { name: values.name, expiresInDays: days, scopes: values.scopes, currentPassword }, actorOf(request))
+    const result = await services.auth.createOwnApiToken(
+      user.id,
+      { name: values.name, expiresInDays: days, scopes: values.scopes, currentPassword },
+      actorOf(request),
+    )
     if (!result.ok && result.signedOut) {
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return reply.redirect('/sign-in', 303)
     }
     if (!result.ok) return showNewToken(request, reply.code(400), values, result.errors)
-    return reply.page('auth/token-created.njk', { pageTitle: 'API token created', token: result.token, expiresAt: result.expiresAt, scopes: result.scopes })
+    return reply.page('auth/token-created.njk', {
+      pageTitle: 'API token created',
+      token: result.token,
+      expiresAt: result.expiresAt,
+      scopes: result.scopes,
+    })
   })
 
   app.post<{ Params: { tokenId: string } }>('/account/tokens/:tokenId/revoke', signedIn, async (request, reply) => {

@@ -4,11 +4,27 @@ import type { UserWithRole } from './users.repository.ts'
 
 export async function insertApiToken(
   db: Queryable,
-  token: { id: string; userId: string; name: string; tokenHash: string; expiresAt: Date | null; scopes: string[] | null; createdBy: string | null },
+  token: {
+    id: string
+    userId: string
+    name: string
+    tokenHash: string
+    expiresAt: Date | null
+    scopes: string[] | null
+    createdBy: string | null
+  },
 ): Promise<void> {
   await db
     .insertInto('api_tokens')
-    .values({ id: token.id, user_id: token.userId, name: token.name, token_hash: token.tokenHash, expires_at: token.expiresAt, scopes: token.scopes, created_by: token.createdBy })
+    .values({
+      id: token.id,
+      user_id: token.userId,
+      name: token.name,
+      token_hash: token.tokenHash,
+      expires_at: token.expiresAt,
+      scopes: token.scopes,
+      created_by: token.createdBy,
+    })
     .execute()
 }
 
@@ -40,7 +56,9 @@ export async function findLiveApiToken(
     .where('api_tokens.revoked_at', 'is', null)
     .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', sql<Date>`now()`)]))
     .where('users.disabled_at', 'is', null)
-    .where((eb) => eb.or([eb('api_tokens.created_by', 'is', null), eb('api_tokens.created_by', '=', eb.ref('api_tokens.user_id'))]))
+    .where((eb) =>
+      eb.or([eb('api_tokens.created_by', 'is', null), eb('api_tokens.created_by', '=', eb.ref('api_tokens.user_id'))]),
+    )
     .executeTakeFirst()
 }
 
@@ -55,7 +73,11 @@ export async function lockEnabledUser(db: Queryable, userId: string): Promise<bo
 }
 
 export async function markApiTokenUsed(db: Queryable, tokenId: string): Promise<void> {
-  await db.updateTable('api_tokens').set({ last_used_at: sql`now()` }).where('id', '=', tokenId).execute()
+  await db
+    .updateTable('api_tokens')
+    .set({ last_used_at: sql`now()` })
+    .where('id', '=', tokenId)
+    .execute()
 }
 
 export async function revokeApiToken(db: Queryable, tokenId: string): Promise<boolean> {

@@ -21,7 +21,10 @@ export const SECOND_FACTOR_PATHS = { verify: '/sign-in/two-factor', enrol: '/sig
 export const safeReturnTo = localPath
 
 export function registerAuthRoutes(app: FastifyInstance, { config, services }: AppDeps): void {
-  function showSignIn(reply: FastifyReply, context: { email?: string; returnTo: string; errors?: FieldErrors; notice?: string; failed?: boolean }) {
+  function showSignIn(
+    reply: FastifyReply,
+    context: { email?: string; returnTo: string; errors?: FieldErrors; notice?: string; failed?: boolean },
+  ) {
     const errors = context.errors ?? {}
     return reply.page('auth/sign-in.njk', {
       pageTitle: 'Sign in',
@@ -42,11 +45,13 @@ export function registerAuthRoutes(app: FastifyInstance, { config, services }: A
     async (request, reply) => {
       if (request.user) return reply.redirect(safeReturnTo(request.query.returnTo), 303)
       // Half signed in, and asked for a page: finish the second factor first.
-      if (request.pendingSignIn && !request.query.expired && !request.query.signedOut) return reply.redirect(SECOND_FACTOR_PATHS[request.pendingSignIn.stage], 303)
-      const notice =
-        request.query.expired ? 'You were signed out because you were inactive. Sign in again to continue.'
-        : request.query.signedOut ? 'You have signed out.'
-        : undefined
+      if (request.pendingSignIn && !request.query.expired && !request.query.signedOut)
+        return reply.redirect(SECOND_FACTOR_PATHS[request.pendingSignIn.stage], 303)
+      const notice = request.query.expired
+        ? 'You were signed out because you were inactive. Sign in again to continue.'
+        : request.query.signedOut
+          ? 'You have signed out.'
+          : undefined
       return showSignIn(reply, { returnTo: safeReturnTo(request.query.returnTo), notice })
     },
   )
@@ -66,16 +71,29 @@ export function registerAuthRoutes(app: FastifyInstance, { config, services }: A
       const returnTo = safeReturnTo(body.returnTo)
       const errors: FieldErrors = {}
       if (!email) errors.email = 'Enter your email address'
-      else if (email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email)) errors.email = 'Enter an email address in the correct format, like name@example.police.uk'
+      else if (email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email))
+        errors.email = 'Enter an email address in the correct format, like name@example.police.uk'
       if (!password) errors.password = 'Enter your password'
       else if (password.length > 1024) errors.password = 'Password must be 1,024 characters or fewer'
       if (Object.keys(errors).length > 0) return showSignIn(reply.code(400), { email, returnTo, errors })
 
-      const result = await services.auth.signIn(email, password, actorOf(request), asString(request.headers['user-agent']).slice(0, 300) || null, returnTo)
+      const result = await services.auth.signIn(
+        email,
+        password,
+        actorOf(request),
+        asString(request.headers['user-agent']).slice(0, 300) || null,
+        returnTo,
+      )
       // An unknown email, a wrong password and a locked account get the same page, status and (see signIn) time:
       // saying "locked" would tell anyone trying emails that this one belongs to a user. The lock rule is shown to
       // everyone who fails instead, and an administrator sees the lock on the user's page (/admin/users).
-      if (!result.ok) return showSignIn(reply.code(401), { email, returnTo, errors: { email: 'Enter a correct email address and password' }, failed: true })
+      if (!result.ok)
+        return showSignIn(reply.code(401), {
+          email,
+          returnTo,
+          errors: { email: 'Enter a correct email address and password' },
+          failed: true,
+        })
       setSessionCookie(reply, result.sessionToken, config)
       // A session this browser already had (half-finished or signed in) is replaced by this one, not left live.
       if (request.pendingSignIn) await services.auth.cancelSignIn(request.pendingSignIn.idHash)

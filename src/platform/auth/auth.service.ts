@@ -27,10 +27,19 @@ import {
   revokeOtherSessions,
   revokeSession,
   revokeUserSessions,
-  setSessionData, consumeFlash,
+  setSessionData,
+  consumeFlash,
   touchSession,
 } from './sessions.repository.ts'
-import { findApiTokenOwner, findLiveApiToken, insertApiToken, lockEnabledUser, markApiTokenUsed, revokeApiToken, revokeUserApiTokens } from './api-tokens.repository.ts'
+import {
+  findApiTokenOwner,
+  findLiveApiToken,
+  insertApiToken,
+  lockEnabledUser,
+  markApiTokenUsed,
+  revokeApiToken,
+  revokeUserApiTokens,
+} from './api-tokens.repository.ts'
 import { claimTotpStep, consumeRecoveryCode, findMfaState, saveMfaEnrolment } from './mfa.repository.ts'
 import { hashRecoveryCode, looksLikeRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret } from './totp.ts'
 
@@ -45,7 +54,12 @@ export type SignInResult =
 
 export type PendingMfa = 'verify' | 'enrol'
 
-export type ResolvedSession = { idHash: string; user: CurrentUser; data: Record<string, unknown>; pending: PendingMfa | null }
+export type ResolvedSession = {
+  idHash: string
+  user: CurrentUser
+  data: Record<string, unknown>
+  pending: PendingMfa | null
+}
 
 export type SecondFactorResult =
   | { ok: true; returnTo: string; method: 'totp' | 'recovery-code'; sessionToken: string }
@@ -57,7 +71,16 @@ export type EnrolmentResult =
 
 export class AuthError extends Error {
   constructor(
-    readonly code: 'unknown-role' | 'email-taken' | 'unknown-user' | 'invalid-email' | 'weak-password' | 'invalid-scope' | 'invalid-expiry' | 'not-own-token' | 'user-disabled',
+    readonly code:
+      | 'unknown-role'
+      | 'email-taken'
+      | 'unknown-user'
+      | 'invalid-email'
+      | 'weak-password'
+      | 'invalid-scope'
+      | 'invalid-expiry'
+      | 'not-own-token'
+      | 'user-disabled',
     message: string,
   ) {
     super(message)
@@ -83,10 +106,18 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
  * Disabling a user ends their sessions and revokes their API tokens for good (re-enabling brings neither back),
  * with a revocation row per token so each token's history ends with why. Runs in the caller's transaction.
  */
-export async function endAccessOfDisabledUser(trx: Queryable, userId: string): Promise<{ sessionsEnded: number; tokensRevoked: string[]; events: AuditEventInput[] }> {
+export async function endAccessOfDisabledUser(
+  trx: Queryable,
+  userId: string,
+): Promise<{ sessionsEnded: number; tokensRevoked: string[]; events: AuditEventInput[] }> {
   const sessionsEnded = await revokeUserSessions(trx, userId)
   const tokensRevoked = await revokeUserApiTokens(trx, userId)
-  const events: AuditEventInput[] = tokensRevoked.map((id) => ({ action: 'api-token.revoked', subjectType: 'api-token', subjectId: id, details: { userId, reason: 'user-disabled' } }))
+  const events: AuditEventInput[] = tokensRevoked.map((id) => ({
+    action: 'api-token.revoked',
+    subjectType: 'api-token',
+    subjectId: id,
+    details: { userId, reason: 'user-disabled' },
+  }))
   return { sessionsEnded, tokensRevoked, events }
 }
 
@@ -109,7 +140,9 @@ export function createAuthService(db: Db, config: Config) {
   async function refuseLocked(idHash: string, user: UserRow, actor: Actor): Promise<{ ok: false; reason: 'locked' }> {
     await inTransaction(db, async (trx) => {
       await revokeSession(trx, idHash)
-      await appendAuditEvents(trx, { ...actor, userId: null }, [{ action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason: 'locked' } }])
+      await appendAuditEvents(trx, { ...actor, userId: null }, [
+        { action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason: 'locked' } },
+      ])
     })
     return { ok: false, reason: 'locked' }
   }
@@ -118,10 +151,17 @@ export function createAuthService(db: Db, config: Config) {
   async function failSecondFactor(idHash: string, user: UserRow, actor: Actor, reason: string): Promise<boolean> {
     return inTransaction(db, async (trx) => {
       const outcome = await recordFailedSignIn(trx, user.id, config.signInMaxFailures, config.signInLockMinutes)
-      const events: AuditEventInput[] = [{ action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason } }]
+      const events: AuditEventInput[] = [
+        { action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason } },
+      ]
       if (outcome.locked) {
         await revokeSession(trx, idHash)
-        events.push({ action: 'auth.account-locked', subjectType: 'user', subjectId: user.id, details: { reason: 'too-many-failures' } })
+        events.push({
+          action: 'auth.account-locked',
+          subjectType: 'user',
+          subjectId: user.id,
+          details: { reason: 'too-many-failures' },
+        })
       }
       await appendAuditEvents(trx, { ...actor, userId: null }, events)
       return outcome.locked
@@ -133,14 +173,30 @@ export function createAuthService(db: Db, config: Config) {
    * A wrong one counts towards the same lock as sign-in; the lock ends every session, so someone guessing at an
    * unattended session's password is stopped, and the session with them.
    */
-  async function checkCurrentPassword(user: UserRow, password: string, actor: Actor): Promise<'ok' | 'wrong' | 'locked'> {
+  async function checkCurrentPassword(
+    user: UserRow,
+    password: string,
+    actor: Actor,
+  ): Promise<'ok' | 'wrong' | 'locked'> {
     if (await verifyPassword(password, user.password_hash)) return 'ok'
     const { locked } = await inTransaction(db, async (trx) => {
       const outcome = await recordFailedSignIn(trx, user.id, config.signInMaxFailures, config.signInLockMinutes)
-      const events: AuditEventInput[] = [{ action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason: 'wrong-current-password' } }]
+      const events: AuditEventInput[] = [
+        {
+          action: 'auth.sign-in-failed',
+          subjectType: 'user',
+          subjectId: user.id,
+          details: { reason: 'wrong-current-password' },
+        },
+      ]
       if (outcome.locked) {
         await revokeUserSessions(trx, user.id)
-        events.push({ action: 'auth.account-locked', subjectType: 'user', subjectId: user.id, details: { reason: 'too-many-failures' } })
+        events.push({
+          action: 'auth.account-locked',
+          subjectType: 'user',
+          subjectId: user.id,
+          details: { reason: 'too-many-failures' },
+        })
       }
       await appendAuditEvents(trx, actor, events)
       return outcome
@@ -158,7 +214,8 @@ export function createAuthService(db: Db, config: Config) {
     // Tokens are personal: a signed-in person makes tokens only for themselves, so no one (an administrator
     // included) is ever shown a token that acts as someone else. The command line (no signed-in user) is an
     // operator's deliberate local action and may name any user.
-    if (actor.userId && actor.userId !== user.id) throw new AuthError('not-own-token', 'A signed-in user can make API tokens only for themselves')
+    if (actor.userId && actor.userId !== user.id)
+      throw new AuthError('not-own-token', 'A signed-in user can make API tokens only for themselves')
     if (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > TOKEN_MAX_DAYS) {
       throw new AuthError('invalid-expiry', `A token must expire in 1 to ${TOKEN_MAX_DAYS} days`)
     }
@@ -173,9 +230,25 @@ export function createAuthService(db: Db, config: Config) {
     await inTransaction(db, async (trx) => {
       // A disabled user's tokens were revoked when they were disabled; a new one would be waiting for them, live,
       // the moment they were re-enabled.
-      if (!(await lockEnabledUser(trx, user.id))) throw new AuthError('user-disabled', `${user.email} is disabled: a disabled user cannot be given an API token`)
-      await insertApiToken(trx, { id: tokenId, userId: user.id, name, tokenHash: sha256(token), expiresAt, scopes: chosen, createdBy: actor.userId ?? null })
-      await appendAuditEvents(trx, actor, [{ action: 'api-token.created', subjectType: 'api-token', subjectId: tokenId, details: { userId: user.id, scopes: chosen, expiresInDays } }])
+      if (!(await lockEnabledUser(trx, user.id)))
+        throw new AuthError('user-disabled', `${user.email} is disabled: a disabled user cannot be given an API token`)
+      await insertApiToken(trx, {
+        id: tokenId,
+        userId: user.id,
+        name,
+        tokenHash: sha256(token),
+        expiresAt,
+        scopes: chosen,
+        createdBy: actor.userId ?? null,
+      })
+      await appendAuditEvents(trx, actor, [
+        {
+          action: 'api-token.created',
+          subjectType: 'api-token',
+          subjectId: tokenId,
+          details: { userId: user.id, scopes: chosen, expiresInDays },
+        },
+      ])
     })
     return { token, tokenId, expiresAt, scopes: chosen }
   }
@@ -187,12 +260,25 @@ export function createAuthService(db: Db, config: Config) {
      * cost one scrypt verification and one audit transaction, so none of them is told apart by its timing (and the
      * sign-in page answers them alike); `reason` is for the audit log and the second-factor pages only.
      */
-    async signIn(email: string, password: string, actor: Actor, userAgent: string | null, returnTo = '/'): Promise<SignInResult> {
+    async signIn(
+      email: string,
+      password: string,
+      actor: Actor,
+      userAgent: string | null,
+      returnTo = '/',
+    ): Promise<SignInResult> {
       const user = await findUserByEmail(db, email.trim())
       if (!user || user.disabled_at) {
         await verifyPassword(password, await dummyPasswordHash(config.passwordHashCost))
         await inTransaction(db, (trx) =>
-          appendAuditEvents(trx, actor, [{ action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user?.id ?? null, details: { reason: user ? 'disabled' : 'unknown-email' } }]),
+          appendAuditEvents(trx, actor, [
+            {
+              action: 'auth.sign-in-failed',
+              subjectType: 'user',
+              subjectId: user?.id ?? null,
+              details: { reason: user ? 'disabled' : 'unknown-email' },
+            },
+          ]),
         )
         return { ok: false, reason: 'invalid' }
       }
@@ -200,15 +286,30 @@ export function createAuthService(db: Db, config: Config) {
       const locked = user.locked_until !== null && user.locked_until.getTime() > Date.now()
       if (locked) {
         await inTransaction(db, (trx) =>
-          appendAuditEvents(trx, { ...actor, userId: null }, [{ action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason: 'locked' } }]),
+          appendAuditEvents(trx, { ...actor, userId: null }, [
+            { action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason: 'locked' } },
+          ]),
         )
         return { ok: false, reason: 'locked' }
       }
       if (!passwordOk) {
         const { locked: nowLocked } = await inTransaction(db, async (trx) => {
           const outcome = await recordFailedSignIn(trx, user.id, config.signInMaxFailures, config.signInLockMinutes)
-          const events: AuditEventInput[] = [{ action: 'auth.sign-in-failed', subjectType: 'user', subjectId: user.id, details: { reason: 'wrong-password' } }]
-          if (outcome.locked) events.push({ action: 'auth.account-locked', subjectType: 'user', subjectId: user.id, details: { reason: 'too-many-failures' } })
+          const events: AuditEventInput[] = [
+            {
+              action: 'auth.sign-in-failed',
+              subjectType: 'user',
+              subjectId: user.id,
+              details: { reason: 'wrong-password' },
+            },
+          ]
+          if (outcome.locked)
+            events.push({
+              action: 'auth.account-locked',
+              subjectType: 'user',
+              subjectId: user.id,
+              details: { reason: 'too-many-failures' },
+            })
           await appendAuditEvents(trx, { ...actor, userId: null }, events)
           return outcome
         })
@@ -216,8 +317,19 @@ export function createAuthService(db: Db, config: Config) {
       }
       const sessionToken = randomBytes(32).toString('base64url')
       const idHash = sha256(sessionToken)
-      const pending: PendingMfa | null = user.mfa_enrolled_at ? 'verify' : mfaRequired(user.permissions, config) ? 'enrol' : null
-      const session = { idHash, userId: user.id, idleMinutes, absoluteHours: config.sessionAbsoluteHours, ip: actor.ip ?? null, userAgent }
+      const pending: PendingMfa | null = user.mfa_enrolled_at
+        ? 'verify'
+        : mfaRequired(user.permissions, config)
+          ? 'enrol'
+          : null
+      const session = {
+        idHash,
+        userId: user.id,
+        idleMinutes,
+        absoluteHours: config.sessionAbsoluteHours,
+        ip: actor.ip ?? null,
+        userAgent,
+      }
       if (pending) {
         // Half signed in: the failure count is not cleared until the second factor is passed, so a stolen
         // password does not buy unlimited guesses at the code.
@@ -226,7 +338,9 @@ export function createAuthService(db: Db, config: Config) {
         await inTransaction(db, async (trx) => {
           await recordSuccessfulSignIn(trx, user.id)
           await insertSession(trx, session)
-          await appendAuditEvents(trx, { ...actor, userId: user.id }, [{ action: 'auth.signed-in', subjectType: 'user', subjectId: user.id, details: { secondFactor: 'none' } }])
+          await appendAuditEvents(trx, { ...actor, userId: user.id }, [
+            { action: 'auth.signed-in', subjectType: 'user', subjectId: user.id, details: { secondFactor: 'none' } },
+          ])
         })
       }
       const live = await findLiveSession(db, idHash)
@@ -269,13 +383,22 @@ export function createAuthService(db: Db, config: Config) {
         if (!(await completeSecondFactor(trx, idHash, sha256(sessionToken)))) return 'invalid' as const
         await recordSuccessfulSignIn(trx, user.id)
         const method = step !== null ? ('totp' as const) : ('recovery-code' as const)
-        const events: AuditEventInput[] = [{ action: 'auth.signed-in', subjectType: 'user', subjectId: user.id, details: { secondFactor: method } }]
-        if (method === 'recovery-code') events.push({ action: 'auth.mfa-recovery-code-used', subjectType: 'user', subjectId: user.id })
+        const events: AuditEventInput[] = [
+          { action: 'auth.signed-in', subjectType: 'user', subjectId: user.id, details: { secondFactor: method } },
+        ]
+        if (method === 'recovery-code')
+          events.push({ action: 'auth.mfa-recovery-code-used', subjectType: 'user', subjectId: user.id })
         await appendAuditEvents(trx, { ...actor, userId: user.id }, events)
         return method
       })
-      if (outcome === 'totp' || outcome === 'recovery-code') return { ok: true, returnTo, method: outcome, sessionToken }
-      const locked = await failSecondFactor(idHash, user, actor, outcome === 'reused' ? 'reused-mfa-code' : 'wrong-mfa-code')
+      if (outcome === 'totp' || outcome === 'recovery-code')
+        return { ok: true, returnTo, method: outcome, sessionToken }
+      const locked = await failSecondFactor(
+        idHash,
+        user,
+        actor,
+        outcome === 'reused' ? 'reused-mfa-code' : 'wrong-mfa-code',
+      )
       return { ok: false, reason: locked ? 'locked' : outcome }
     },
 
@@ -314,11 +437,23 @@ export function createAuthService(db: Db, config: Config) {
       const sessionToken = signingIn ? randomBytes(32).toString('base64url') : null
       await inTransaction(db, async (trx) => {
         await saveMfaEnrolment(trx, user.id, secret, step, recoveryCodes.map(hashRecoveryCode))
-        const events: AuditEventInput[] = [{ action: 'auth.mfa-enrolled', subjectType: 'user', subjectId: user.id, details: { recoveryCodes: recoveryCodes.length } }]
+        const events: AuditEventInput[] = [
+          {
+            action: 'auth.mfa-enrolled',
+            subjectType: 'user',
+            subjectId: user.id,
+            details: { recoveryCodes: recoveryCodes.length },
+          },
+        ]
         if (sessionToken) {
           await completeSecondFactor(trx, idHash, sha256(sessionToken))
           await recordSuccessfulSignIn(trx, user.id)
-          events.push({ action: 'auth.signed-in', subjectType: 'user', subjectId: user.id, details: { secondFactor: 'totp' } })
+          events.push({
+            action: 'auth.signed-in',
+            subjectType: 'user',
+            subjectId: user.id,
+            details: { secondFactor: 'totp' },
+          })
         } else {
           const { mfaSetupSecret: _done, ...kept } = rest
           await setSessionData(trx, idHash, kept)
@@ -342,23 +477,42 @@ export function createAuthService(db: Db, config: Config) {
       idHash: string,
       input: { currentPassword: string; newPassword: string },
       actor: Actor,
-    ): Promise<{ ok: true; endedSessions: number } | { ok: false; errors: Record<string, string>; signedOut?: boolean }> {
+    ): Promise<
+      { ok: true; endedSessions: number } | { ok: false; errors: Record<string, string>; signedOut?: boolean }
+    > {
       const user = await findUserById(db, userId)
       if (!user) return { ok: false, errors: { currentPassword: 'Enter your current password' }, signedOut: true }
       const errors: Record<string, string> = {}
       if (!input.currentPassword) errors.currentPassword = 'Enter your current password'
-      const problem = passwordProblem(input.newPassword, { email: user.email, displayName: user.display_name }, 'New password')
+      const problem = passwordProblem(
+        input.newPassword,
+        { email: user.email, displayName: user.display_name },
+        'New password',
+      )
       if (problem) errors.newPassword = problem
-      else if (input.newPassword === input.currentPassword) errors.newPassword = 'New password must be different from your current password'
+      else if (input.newPassword === input.currentPassword)
+        errors.newPassword = 'New password must be different from your current password'
       if (errors.currentPassword) return { ok: false, errors }
       const checked = await checkCurrentPassword(user, input.currentPassword, actor)
-      if (checked !== 'ok') return { ok: false, errors: { ...errors, currentPassword: 'Your current password is not right' }, signedOut: checked === 'locked' }
+      if (checked !== 'ok')
+        return {
+          ok: false,
+          errors: { ...errors, currentPassword: 'Your current password is not right' },
+          signedOut: checked === 'locked',
+        }
       if (Object.keys(errors).length > 0) return { ok: false, errors }
       const passwordHash = await hashPassword(input.newPassword, config.passwordHashCost)
       const endedSessions = await inTransaction(db, async (trx) => {
         await setPasswordHash(trx, user.id, passwordHash)
         const ended = await revokeOtherSessions(trx, user.id, idHash)
-        await appendAuditEvents(trx, actor, [{ action: 'auth.password-changed', subjectType: 'user', subjectId: user.id, details: { otherSessionsEnded: ended } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'auth.password-changed',
+            subjectType: 'user',
+            subjectId: user.id,
+            details: { otherSessionsEnded: ended },
+          },
+        ])
         return ended
       })
       return { ok: true, endedSessions }
@@ -375,7 +529,9 @@ export function createAuthService(db: Db, config: Config) {
     async signOut(idHash: string, actor: Actor): Promise<void> {
       await inTransaction(db, async (trx) => {
         await revokeSession(trx, idHash)
-        await appendAuditEvents(trx, actor, [{ action: 'auth.signed-out', subjectType: 'user', subjectId: actor.userId }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'auth.signed-out', subjectType: 'user', subjectId: actor.userId },
+        ])
       })
     },
 
@@ -383,7 +539,9 @@ export function createAuthService(db: Db, config: Config) {
     async revokeAllSessions(userId: string, actor: Actor): Promise<number> {
       return inTransaction(db, async (trx) => {
         const count = await revokeUserSessions(trx, userId)
-        await appendAuditEvents(trx, actor, [{ action: 'auth.session-revoked', subjectType: 'user', subjectId: userId, details: { sessions: count } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'auth.session-revoked', subjectType: 'user', subjectId: userId, details: { sessions: count } },
+        ])
         return count
       })
     },
@@ -391,10 +549,13 @@ export function createAuthService(db: Db, config: Config) {
     async resolveApiToken(token: string, actor: Actor): Promise<{ user: CurrentUser; tokenId: string } | undefined> {
       const row = await findLiveApiToken(db, sha256(token))
       if (!row) {
-        await inTransaction(db, (trx) => appendAuditEvents(trx, actor, [{ action: 'auth.token-rejected', details: {} }]))
+        await inTransaction(db, (trx) =>
+          appendAuditEvents(trx, actor, [{ action: 'auth.token-rejected', details: {} }]),
+        )
         return undefined
       }
-      if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > touchAfterMs) await markApiTokenUsed(db, row.token_id)
+      if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > touchAfterMs)
+        await markApiTokenUsed(db, row.token_id)
       return { user: toCurrentUser(row, row.scopes), tokenId: row.token_id }
     },
 
@@ -420,28 +581,50 @@ export function createAuthService(db: Db, config: Config) {
      * password: a session left open on a shared desktop must not be turnable into a credential that lasts a year.
      * The token may use only the chosen permissions of their own role.
      */
-    async createOwnApiToken(userId: string, input: { name: string; expiresInDays: number; scopes: readonly string[]; currentPassword: string }, actor: Actor): Promise<OwnTokenResult> {
+    async createOwnApiToken(
+      userId: string,
+      input: { name: string; expiresInDays: number; scopes: readonly string[]; currentPassword: string },
+      actor: Actor,
+    ): Promise<OwnTokenResult> {
       const user = await findUserById(db, userId)
-      if (!user || user.disabled_at) return { ok: false, errors: { currentPassword: 'Enter your current password' }, signedOut: true }
+      if (!user || user.disabled_at)
+        return { ok: false, errors: { currentPassword: 'Enter your current password' }, signedOut: true }
       if (!input.currentPassword) return { ok: false, errors: { currentPassword: 'Enter your current password' } }
       const checked = await checkCurrentPassword(user, input.currentPassword.slice(0, 1024), actor)
-      if (checked !== 'ok') return { ok: false, errors: { currentPassword: 'Your current password is not right' }, signedOut: checked === 'locked' }
+      if (checked !== 'ok')
+        return {
+          ok: false,
+          errors: { currentPassword: 'Your current password is not right' },
+          signedOut: checked === 'locked',
+        }
       try {
-        return { ok: true, ...(await createToken(user, input.name, input.expiresInDays, { ...actor, userId: user.id }, input.scopes)) }
+        return {
+          ok: true,
+          ...(await createToken(user, input.name, input.expiresInDays, { ...actor, userId: user.id }, input.scopes)),
+        }
       } catch (error) {
-        if (error instanceof AuthError && error.code === 'invalid-expiry') return { ok: false, errors: { days: error.message } }
-        if (error instanceof AuthError && error.code === 'invalid-scope') return { ok: false, errors: { scopes: error.message } }
-        if (error instanceof AuthError && error.code === 'user-disabled') return { ok: false, errors: { currentPassword: 'Enter your current password' }, signedOut: true }
+        if (error instanceof AuthError && error.code === 'invalid-expiry')
+          return { ok: false, errors: { days: error.message } }
+        if (error instanceof AuthError && error.code === 'invalid-scope')
+          return { ok: false, errors: { scopes: error.message } }
+        if (error instanceof AuthError && error.code === 'user-disabled')
+          return { ok: false, errors: { currentPassword: 'Enter your current password' }, signedOut: true }
         throw error
       }
     },
 
     /** A user revokes one of their own tokens; another user's token id is "not found", so it reveals nothing. */
-    async revokeOwnApiToken(userId: string, tokenId: string, actor: Actor): Promise<'revoked' | 'already-revoked' | 'not-found'> {
+    async revokeOwnApiToken(
+      userId: string,
+      tokenId: string,
+      actor: Actor,
+    ): Promise<'revoked' | 'already-revoked' | 'not-found'> {
       if ((await findApiTokenOwner(db, tokenId)) !== userId) return 'not-found'
       return inTransaction(db, async (trx) => {
         if (!(await revokeApiToken(trx, tokenId))) return 'already-revoked' as const
-        await appendAuditEvents(trx, actor, [{ action: 'api-token.revoked', subjectType: 'api-token', subjectId: tokenId, details: { userId } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'api-token.revoked', subjectType: 'api-token', subjectId: tokenId, details: { userId } },
+        ])
         return 'revoked' as const
       })
     },
@@ -449,7 +632,10 @@ export function createAuthService(db: Db, config: Config) {
     async revokeApiToken(tokenId: string, actor: Actor): Promise<boolean> {
       return inTransaction(db, async (trx) => {
         const revoked = await revokeApiToken(trx, tokenId)
-        if (revoked) await appendAuditEvents(trx, actor, [{ action: 'api-token.revoked', subjectType: 'api-token', subjectId: tokenId }])
+        if (revoked)
+          await appendAuditEvents(trx, actor, [
+            { action: 'api-token.revoked', subjectType: 'api-token', subjectId: tokenId },
+          ])
         return revoked
       })
     },
@@ -460,8 +646,10 @@ export function createAuthService(db: Db, config: Config) {
     ): Promise<{ id: string; password: string }> {
       const email = input.email.trim()
       if (!EMAIL.test(email)) throw new AuthError('invalid-email', `${email} is not an email address`)
-      if (!(await roleExists(db, input.roleId))) throw new AuthError('unknown-role', `There is no role called ${input.roleId}`)
-      if (await findUserByEmail(db, email)) throw new AuthError('email-taken', `A user with the email ${email} already exists`)
+      if (!(await roleExists(db, input.roleId)))
+        throw new AuthError('unknown-role', `There is no role called ${input.roleId}`)
+      if (await findUserByEmail(db, email))
+        throw new AuthError('email-taken', `A user with the email ${email} already exists`)
       if (input.password !== undefined) {
         const problem = passwordProblem(input.password, { email, displayName: input.displayName })
         if (problem) throw new AuthError('weak-password', problem)
@@ -471,7 +659,9 @@ export function createAuthService(db: Db, config: Config) {
       const passwordHash = await hashPassword(password, config.passwordHashCost)
       await inTransaction(db, async (trx) => {
         await insertUser(trx, { id, email, displayName: input.displayName, roleId: input.roleId, passwordHash })
-        await appendAuditEvents(trx, actor, [{ action: 'user.created', subjectType: 'user', subjectId: id, details: { roleId: input.roleId } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'user.created', subjectType: 'user', subjectId: id, details: { roleId: input.roleId } },
+        ])
       })
       return { id, password }
     },
@@ -481,10 +671,16 @@ export function createAuthService(db: Db, config: Config) {
       if (!user) throw new AuthError('unknown-user', `No user has the email ${email}`)
       await inTransaction(db, async (trx) => {
         await setUserDisabled(trx, user.id, disabled)
-        if (!disabled) return appendAuditEvents(trx, actor, [{ action: 'user.enabled', subjectType: 'user', subjectId: user.id }])
+        if (!disabled)
+          return appendAuditEvents(trx, actor, [{ action: 'user.enabled', subjectType: 'user', subjectId: user.id }])
         const ended = await endAccessOfDisabledUser(trx, user.id)
         await appendAuditEvents(trx, actor, [
-          { action: 'user.disabled', subjectType: 'user', subjectId: user.id, details: { sessionsEnded: ended.sessionsEnded, tokensRevoked: ended.tokensRevoked.length } },
+          {
+            action: 'user.disabled',
+            subjectType: 'user',
+            subjectId: user.id,
+            details: { sessionsEnded: ended.sessionsEnded, tokensRevoked: ended.tokensRevoked.length },
+          },
           ...ended.events,
         ])
       })

@@ -11,15 +11,30 @@ import { formatSecret, totpQrSvg } from './totp.ts'
  * time. These routes are public because a half-signed-in session is not yet a user; each one checks that the
  * request carries such a session, and nothing else accepts one.
  */
-export function registerSecondFactorPages(app: FastifyInstance, { config, services }: Pick<AppDeps, 'config' | 'services'>): void {
+export function registerSecondFactorPages(
+  app: FastifyInstance,
+  { config, services }: Pick<AppDeps, 'config' | 'services'>,
+): void {
   const lockedMessage = `Too many failed attempts. This account is locked for ${config.signInLockMinutes} minutes.`
-  const limited = { access: 'public' as const, rateLimit: { max: config.signInRateLimitPerMinute, timeWindow: '1 minute' } }
-
-  function showVerify(reply: FastifyReply, errors: FieldErrors = {}) {
-    return reply.page('auth/two-factor.njk', { pageTitle: 'Enter your security code', errors, errorList: errorSummary(errors, ['code']) })
+  const limited = {
+    access: 'public' as const,
+    rateLimit: { max: config.signInRateLimitPerMinute, timeWindow: '1 minute' },
   }
 
-  async function showEnrol(request: FastifyRequest, reply: FastifyReply, pending: NonNullable<FastifyRequest['pendingSignIn']>, errors: FieldErrors = {}) {
+  function showVerify(reply: FastifyReply, errors: FieldErrors = {}) {
+    return reply.page('auth/two-factor.njk', {
+      pageTitle: 'Enter your security code',
+      errors,
+      errorList: errorSummary(errors, ['code']),
+    })
+  }
+
+  async function showEnrol(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    pending: NonNullable<FastifyRequest['pendingSignIn']>,
+    errors: FieldErrors = {},
+  ) {
     const secret = await services.auth.enrolmentSecret(pending.idHash, pending.data)
     return reply.page('auth/set-up-two-factor.njk', {
       pageTitle: 'Set up two-factor authentication',
@@ -46,18 +61,30 @@ export function registerSecondFactorPages(app: FastifyInstance, { config, servic
     const pending = request.pendingSignIn
     if (pending?.stage !== 'verify') return reply.redirect('/sign-in?expired=1', 303)
     const code = readCode(request)
-    if (!code) return showVerify(reply.code(400), { code: 'Enter the 6-digit code from your authenticator app, or a recovery code' })
-    if (code.length > 40) return showVerify(reply.code(400), { code: 'Enter a code of 6 digits, or a recovery code like abcd-efgh-jkmn' })
+    if (!code)
+      return showVerify(reply.code(400), {
+        code: 'Enter the 6-digit code from your authenticator app, or a recovery code',
+      })
+    if (code.length > 40)
+      return showVerify(reply.code(400), { code: 'Enter a code of 6 digits, or a recovery code like abcd-efgh-jkmn' })
     // A slip of the finger (too few or too many digits) is not a guess: it does not count towards the lock.
     const digits = code.replace(/\s/g, '')
-    if (/^\d+$/.test(digits) && digits.length !== 6) return showVerify(reply.code(400), { code: 'Enter the 6-digit code from your authenticator app' })
+    if (/^\d+$/.test(digits) && digits.length !== 6)
+      return showVerify(reply.code(400), { code: 'Enter the 6-digit code from your authenticator app' })
     const result = await services.auth.verifySecondFactor(pending.idHash, code, actorOf(request))
     if (result.ok) {
       setSessionCookie(reply, result.sessionToken, config)
       return reply.redirect(localPath(result.returnTo), 303)
     }
     if (result.reason === 'no-session') return reply.redirect('/sign-in?expired=1', 303)
-    if (result.reason === 'locked') return reply.code(401).page('auth/sign-in.njk', { pageTitle: 'Sign in', email: pending.email, returnTo: '/', errors: { email: lockedMessage }, errorList: errorSummary({ email: lockedMessage }) })
+    if (result.reason === 'locked')
+      return reply.code(401).page('auth/sign-in.njk', {
+        pageTitle: 'Sign in',
+        email: pending.email,
+        returnTo: '/',
+        errors: { email: lockedMessage },
+        errorList: errorSummary({ email: lockedMessage }),
+      })
     const message =
       result.reason === 'reused'
         ? 'That code has already been used. Wait for your app to show a new code, then enter it'
@@ -76,16 +103,35 @@ export function registerSecondFactorPages(app: FastifyInstance, { config, servic
     const pending = request.pendingSignIn
     if (pending?.stage !== 'enrol') return reply.redirect('/sign-in?expired=1', 303)
     const code = readCode(request).replace(/\s/g, '')
-    if (!code) return showEnrol(request, reply.code(400), pending, { code: 'Enter the 6-digit code from your authenticator app' })
-    if (!/^\d{6}$/.test(code)) return showEnrol(request, reply.code(400), pending, { code: 'Enter the 6-digit code from your authenticator app, using numbers only' })
+    if (!code)
+      return showEnrol(request, reply.code(400), pending, {
+        code: 'Enter the 6-digit code from your authenticator app',
+      })
+    if (!/^\d{6}$/.test(code))
+      return showEnrol(request, reply.code(400), pending, {
+        code: 'Enter the 6-digit code from your authenticator app, using numbers only',
+      })
     const result = await services.auth.confirmEnrolment(pending.idHash, code, actorOf(request))
     if (result.ok) {
       if (result.sessionToken) setSessionCookie(reply, result.sessionToken, config)
-      return reply.page('auth/recovery-codes.njk', { pageTitle: 'Save your recovery codes', codes: result.recoveryCodes, continueTo: localPath(result.returnTo) })
+      return reply.page('auth/recovery-codes.njk', {
+        pageTitle: 'Save your recovery codes',
+        codes: result.recoveryCodes,
+        continueTo: localPath(result.returnTo),
+      })
     }
-    if (result.reason === 'locked') return reply.code(401).page('auth/sign-in.njk', { pageTitle: 'Sign in', email: pending.email, returnTo: '/', errors: { email: lockedMessage }, errorList: errorSummary({ email: lockedMessage }) })
+    if (result.reason === 'locked')
+      return reply.code(401).page('auth/sign-in.njk', {
+        pageTitle: 'Sign in',
+        email: pending.email,
+        returnTo: '/',
+        errors: { email: lockedMessage },
+        errorList: errorSummary({ email: lockedMessage }),
+      })
     if (result.reason !== 'invalid') return reply.redirect('/sign-in?expired=1', 303)
-    return showEnrol(request, reply.code(401), pending, { code: 'Enter the code your authenticator app shows now. Check the app is set up with the code on this page' })
+    return showEnrol(request, reply.code(401), pending, {
+      code: 'Enter the code your authenticator app shows now. Check the app is set up with the code on this page',
+    })
   })
 
   app.post('/sign-in/cancel', { config: { access: 'public' } }, async (request, reply) => {

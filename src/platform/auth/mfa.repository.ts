@@ -5,7 +5,11 @@ import { uuidv7 } from '#src/shared/ids.ts'
 export type MfaState = { secret: string | null; enrolledAt: Date | null }
 
 export async function findMfaState(db: Queryable, userId: string): Promise<MfaState | undefined> {
-  const row = await db.selectFrom('users').select(['mfa_secret', 'mfa_enrolled_at']).where('id', '=', userId).executeTakeFirst()
+  const row = await db
+    .selectFrom('users')
+    .select(['mfa_secret', 'mfa_enrolled_at'])
+    .where('id', '=', userId)
+    .executeTakeFirst()
   return row && { secret: row.mfa_secret, enrolledAt: row.mfa_enrolled_at }
 }
 
@@ -24,7 +28,13 @@ export async function claimTotpStep(db: Queryable, userId: string, step: number)
 }
 
 /** Sets up (or replaces) a user's TOTP secret and their recovery codes (hashes only). */
-export async function saveMfaEnrolment(db: Queryable, userId: string, secret: string, usedStep: number | null, recoveryCodeHashes: string[]): Promise<void> {
+export async function saveMfaEnrolment(
+  db: Queryable,
+  userId: string,
+  secret: string,
+  usedStep: number | null,
+  recoveryCodeHashes: string[],
+): Promise<void> {
   await db
     .updateTable('users')
     .set({ mfa_secret: secret, mfa_enrolled_at: sql`now()`, mfa_last_step: usedStep })

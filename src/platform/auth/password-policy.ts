@@ -32,7 +32,8 @@ function contextWords(context: PasswordContext): string[] {
   const email = context.email?.toLowerCase() ?? ''
   const [local = '', domain = ''] = email.split('@')
   for (const part of [local, ...local.split(/[._+-]/), ...domain.split('.')]) if (part.length >= 3) words.add(part)
-  for (const part of (context.displayName ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (part.length >= 3) words.add(part)
+  for (const part of (context.displayName ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u))
+    if (part.length >= 3) words.add(part)
   return [...words]
 }
 
@@ -65,6 +66,7 @@ export function passwordProblem(password: string, context: PasswordContext = {},
     return `${field} must not be based on the name of this service or your email address or name`
   }
   const result = strength().check(password.normalize('NFKC').slice(0, 100), words)
-  if (result.score < 3) return `${field} is too easy to guess: avoid repeated characters, sequences like 12345 or qwerty, and common words with numbers added. Three random words work well`
+  if (result.score < 3)
+    return `${field} is too easy to guess: avoid repeated characters, sequences like 12345 or qwerty, and common words with numbers added. Three random words work well`
   return null
 }

@@ -77,7 +77,11 @@ export async function touchSession(db: Queryable, idHash: string, idleMinutes: n
 }
 
 export async function setSessionData(db: Queryable, idHash: string, data: Record<string, unknown>): Promise<void> {
-  await db.updateTable('sessions').set({ data: JSON.stringify(data) }).where('id_hash', '=', idHash).execute()
+  await db
+    .updateTable('sessions')
+    .set({ data: JSON.stringify(data) })
+    .where('id_hash', '=', idHash)
+    .execute()
 }
 
 /**
@@ -94,7 +98,12 @@ export async function consumeFlash(db: Queryable, idHash: string, flash: string)
 }
 
 export async function revokeSession(db: Queryable, idHash: string): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: sql`now()` }).where('id_hash', '=', idHash).where('revoked_at', 'is', null).execute()
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: sql`now()` })
+    .where('id_hash', '=', idHash)
+    .where('revoked_at', 'is', null)
+    .execute()
 }
 
 /**
@@ -138,7 +147,12 @@ export async function revokeUserSessions(db: Queryable, userId: string): Promise
 export async function deleteExpiredSessions(db: Queryable): Promise<number> {
   const result = await db
     .deleteFrom('sessions')
-    .where((eb) => eb.or([eb('expires_at', '<', sql<Date>`now() - interval '1 day'`), eb('revoked_at', '<', sql<Date>`now() - interval '1 day'`)]))
+    .where((eb) =>
+      eb.or([
+        eb('expires_at', '<', sql<Date>`now() - interval '1 day'`),
+        eb('revoked_at', '<', sql<Date>`now() - interval '1 day'`),
+      ]),
+    )
     .executeTakeFirst()
   return Number(result.numDeletedRows)
 }

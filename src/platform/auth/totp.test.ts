@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { hashRecoveryCode, looksLikeRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret, totpCode, totpStep, totpUri } from './totp.ts'
+import {
+  hashRecoveryCode,
+  looksLikeRecoveryCode,
+  matchTotp,
+  newRecoveryCodes,
+  newTotpSecret,
+  totpCode,
+  totpStep,
+  totpUri,
+} from './totp.ts'
 
 // RFC 6238 appendix B: the SHA-1 key "12345678901234567890" (base32 below), 8-digit codes; ours are 6 digits,
 // the last six of each.
@@ -29,7 +38,9 @@ describe('TOTP', () => {
     const secret = newTotpSecret()
     expect(secret).toMatch(/^[A-Z2-7]{32}$/)
     expect(newTotpSecret()).not.toBe(secret)
-    expect(totpUri(secret, 'dc@force.police.uk')).toMatch(/^otpauth:\/\/totp\/Lantern:dc%40force\.police\.uk\?issuer=Lantern&secret=[A-Z2-7]+&algorithm=SHA1&digits=6&period=30$/)
+    expect(totpUri(secret, 'dc@force.police.uk')).toMatch(
+      /^otpauth:\/\/totp\/Lantern:dc%40force\.police\.uk\?issuer=Lantern&secret=[A-Z2-7]+&algorithm=SHA1&digits=6&period=30$/,
+    )
   })
 })
 

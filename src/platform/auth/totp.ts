@@ -14,7 +14,14 @@ export function newTotpSecret(): string {
 }
 
 function totp(secret: string, label = 'Lantern'): TOTP {
-  return new TOTP({ issuer: 'Lantern', label, algorithm: 'SHA1', digits: DIGITS, period: TOTP_PERIOD_SECONDS, secret: Secret.fromBase32(secret) })
+  return new TOTP({
+    issuer: 'Lantern',
+    label,
+    algorithm: 'SHA1',
+    digits: DIGITS,
+    period: TOTP_PERIOD_SECONDS,
+    secret: Secret.fromBase32(secret),
+  })
 }
 
 /** The time step a moment falls in. */
@@ -45,7 +52,10 @@ export function totpUri(secret: string, email: string): string {
 /** The QR code as inline SVG, labelled for screen readers (the secret is also shown as text to type in). */
 export async function totpQrSvg(secret: string, email: string): Promise<string> {
   const svg = await QRCode.toString(totpUri(secret, email), { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
-  return svg.replace('<svg ', '<svg role="img" aria-label="QR code for your authenticator app" width="200" height="200" focusable="false" ')
+  return svg.replace(
+    '<svg ',
+    '<svg role="img" aria-label="QR code for your authenticator app" width="200" height="200" focusable="false" ',
+  )
 }
 
 /** The secret in groups of four, easier to type into an app by hand. */
@@ -71,7 +81,9 @@ export function normaliseRecoveryCode(code: string): string {
 }
 
 export function hashRecoveryCode(code: string): string {
-  return createHash('sha256').update(`lantern-recovery:${normaliseRecoveryCode(code)}`).digest('hex')
+  return createHash('sha256')
+    .update(`lantern-recovery:${normaliseRecoveryCode(code)}`)
+    .digest('hex')
 }
 
 export function looksLikeRecoveryCode(code: string): boolean {

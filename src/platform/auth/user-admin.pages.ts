@@ -23,9 +23,20 @@ export function describeToken(t: ApiTokenListRow, ownerId: string, now: number) 
   const foreign = t.created_by !== null && t.created_by !== ownerId
   return {
     ...t,
-    status: t.revoked_at ? 'Revoked' : t.expires_at && t.expires_at.getTime() <= now ? 'Expired' : foreign ? 'Refused' : 'Live',
+    status: t.revoked_at
+      ? 'Revoked'
+      : t.expires_at && t.expires_at.getTime() <= now
+        ? 'Expired'
+        : foreign
+          ? 'Refused'
+          : 'Live',
     scopeList: t.scopes ?? ['All of the role’s permissions'],
-    madeBy: t.created_by === null ? 'Made at the command line' : foreign ? 'Made by an administrator: refused' : 'Made by the user',
+    madeBy:
+      t.created_by === null
+        ? 'Made at the command line'
+        : foreign
+          ? 'Made by an administrator: refused'
+          : 'Made by the user',
   }
 }
 
@@ -64,8 +75,12 @@ export function registerUserAdminPages(app: FastifyInstance, { services }: AppDe
       users: rows.map((u) => ({ ...u, locked: u.locked_until !== null && u.locked_until.getTime() > now })),
       total,
       page,
-      previous: page > 1 ? `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(page - 1) })}` : null,
-      next: page * PAGE_SIZE < total ? `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(page + 1) })}` : null,
+      previous:
+        page > 1 ? `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(page - 1) })}` : null,
+      next:
+        page * PAGE_SIZE < total
+          ? `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(page + 1) })}`
+          : null,
     })
   })
 
@@ -95,10 +110,12 @@ export function registerUserAdminPages(app: FastifyInstance, { services }: AppDe
     if (!values.displayName) errors.displayName = 'Enter the user’s full name'
     else if (values.displayName.length > 200) errors.displayName = 'Full name must be 200 characters or fewer'
     if (!values.email) errors.email = 'Enter the user’s email address'
-    else if (values.email.length > 320 || !EMAIL.test(values.email)) errors.email = 'Enter an email address in the correct format, like name@example.police.uk'
+    else if (values.email.length > 320 || !EMAIL.test(values.email))
+      errors.email = 'Enter an email address in the correct format, like name@example.police.uk'
     const roles = await admin.roles()
     if (!roles.some((r) => r.id === values.role)) errors.role = 'Select the user’s role'
-    if (values.passwordChoice !== 'generate' && values.passwordChoice !== 'set') errors.passwordChoice = 'Select how the user gets their first password'
+    if (values.passwordChoice !== 'generate' && values.passwordChoice !== 'set')
+      errors.passwordChoice = 'Select how the user gets their first password'
     if (values.passwordChoice === 'set') {
       const problem = passwordProblem(password.slice(0, 1024), { email: values.email, displayName: values.displayName })
       if (problem) errors.password = problem
@@ -106,7 +123,12 @@ export function registerUserAdminPages(app: FastifyInstance, { services }: AppDe
     if (Object.keys(errors).length > 0) return showNew(reply.code(400), values, errors)
     try {
       const created = await services.auth.createUser(
-        { email: values.email, displayName: values.displayName, roleId: values.role, password: values.passwordChoice === 'set' ? password : undefined },
+        {
+          email: values.email,
+          displayName: values.displayName,
+          roleId: values.role,
+          password: values.passwordChoice === 'set' ? password : undefined,
+        },
         actorOf(request),
       )
       return reply.page('admin/user-created.njk', {
@@ -117,8 +139,15 @@ export function registerUserAdminPages(app: FastifyInstance, { services }: AppDe
       })
     } catch (error) {
       if (error instanceof AuthError) {
-        const field = error.code === 'email-taken' || error.code === 'invalid-email' ? 'email' : error.code === 'unknown-role' ? 'role' : 'password'
-        return showNew(reply.code(400), values, { [field]: error.code === 'email-taken' ? 'A user with this email address already exists' : error.message })
+        const field =
+          error.code === 'email-taken' || error.code === 'invalid-email'
+            ? 'email'
+            : error.code === 'unknown-role'
+              ? 'role'
+              : 'password'
+        return showNew(reply.code(400), values, {
+          [field]: error.code === 'email-taken' ? 'A user with this email address already exists' : error.message,
+        })
       }
       throw error
     }
@@ -163,16 +192,31 @@ export function registerUserAdminPages(app: FastifyInstance, { services }: AppDe
     }),
   )
   app.post<Params>('/admin/users/:id/disable', manage, (request, reply) =>
-    act(request, reply, async (id) => (await admin.setDisabled(id, true, actorOf(request)), 'User disabled and signed out everywhere')),
+    act(
+      request,
+      reply,
+      async (id) => (await admin.setDisabled(id, true, actorOf(request)), 'User disabled and signed out everywhere'),
+    ),
   )
   app.post<Params>('/admin/users/:id/enable', manage, (request, reply) =>
     act(request, reply, async (id) => (await admin.setDisabled(id, false, actorOf(request)), 'User re-enabled')),
   )
   app.post<Params>('/admin/users/:id/unlock', manage, (request, reply) =>
-    act(request, reply, async (id) => (await admin.unlock(id, actorOf(request)), 'User unlocked: they can sign in again now')),
+    act(
+      request,
+      reply,
+      async (id) => (await admin.unlock(id, actorOf(request)), 'User unlocked: they can sign in again now'),
+    ),
   )
   app.post<Params>('/admin/users/:id/reset-mfa', manage, (request, reply) =>
-    act(request, reply, async (id) => (await admin.resetMfa(id, actorOf(request)), 'Two-factor authentication reset. The user sets it up again at their next sign-in.')),
+    act(
+      request,
+      reply,
+      async (id) => (
+        await admin.resetMfa(id, actorOf(request)),
+        'Two-factor authentication reset. The user sets it up again at their next sign-in.'
+      ),
+    ),
   )
   app.post<Params>('/admin/users/:id/sign-out-everywhere', manage, (request, reply) =>
     act(request, reply, async (id) => {
@@ -181,16 +225,20 @@ export function registerUserAdminPages(app: FastifyInstance, { services }: AppDe
     }),
   )
 
-  app.post<{ Params: { id: string; tokenId: string } }>('/admin/users/:id/tokens/:tokenId/revoke', manage, async (request, reply) => {
-    const id = userId(request)
-    if (!isUuid(request.params.tokenId)) throw new NotFoundError('Token not found')
-    try {
-      const revoked = await admin.revokeToken(id, request.params.tokenId, actorOf(request))
-      await request.flash(revoked ? 'API token revoked' : 'That token had already been revoked')
-    } catch (error) {
-      if (error instanceof UserAdminError && error.code === 'not-found') throw new NotFoundError('Token not found')
-      throw error
-    }
-    return reply.redirect(`/admin/users/${id}`, 303)
-  })
+  app.post<{ Params: { id: string; tokenId: string } }>(
+    '/admin/users/:id/tokens/:tokenId/revoke',
+    manage,
+    async (request, reply) => {
+      const id = userId(request)
+      if (!isUuid(request.params.tokenId)) throw new NotFoundError('Token not found')
+      try {
+        const revoked = await admin.revokeToken(id, request.params.tokenId, actorOf(request))
+        await request.flash(revoked ? 'API token revoked' : 'That token had already been revoked')
+      } catch (error) {
+        if (error instanceof UserAdminError && error.code === 'not-found') throw new NotFoundError('Token not found')
+        throw error
+      }
+      return reply.redirect(`/admin/users/${id}`, 303)
+    },
+  )
 }

@@ -28,20 +28,39 @@ const COLUMNS = [
 ] as const
 
 /** Users for the administrator's list: by name, optionally only those matching a word in name or email. */
-export async function listUsers(db: Queryable, options: { q?: string; limit: number; offset: number }): Promise<{ rows: UserListRow[]; total: number }> {
+export async function listUsers(
+  db: Queryable,
+  options: { q?: string; limit: number; offset: number },
+): Promise<{ rows: UserListRow[]; total: number }> {
   let query = db.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id')
   if (options.q) {
     const like = `%${options.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    query = query.where((eb) => eb.or([eb(sql<string>`lower(users.email)`, 'like', like), eb(sql<string>`lower(users.display_name)`, 'like', like)]))
+    query = query.where((eb) =>
+      eb.or([
+        eb(sql<string>`lower(users.email)`, 'like', like),
+        eb(sql<string>`lower(users.display_name)`, 'like', like),
+      ]),
+    )
   }
   const [rows, count] = await Promise.all([
-    query.select(COLUMNS).orderBy('users.display_name').orderBy('users.id').limit(options.limit).offset(options.offset).execute(),
+    query
+      .select(COLUMNS)
+      .orderBy('users.display_name')
+      .orderBy('users.id')
+      .limit(options.limit)
+      .offset(options.offset)
+      .execute(),
     query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ])
   return { rows, total: Number(count.n) }
 }
 
-export async function findUserForAdmin(db: Queryable, id: string): Promise<(UserListRow & { failed_sign_in_count: number; password_changed_at: Date | null; permissions: string[] }) | undefined> {
+export async function findUserForAdmin(
+  db: Queryable,
+  id: string,
+): Promise<
+  (UserListRow & { failed_sign_in_count: number; password_changed_at: Date | null; permissions: string[] }) | undefined
+> {
   return db
     .selectFrom('users')
     .innerJoin('roles', 'roles.id', 'users.role_id')
@@ -78,6 +97,8 @@ export async function countLiveSessions(db: Queryable, userId: string): Promise<
   return Number(row.n)
 }
 
-export async function listRolesWithPermissions(db: Queryable): Promise<{ id: string; name: string; description: string; permissions: string[] }[]> {
+export async function listRolesWithPermissions(
+  db: Queryable,
+): Promise<{ id: string; name: string; description: string; permissions: string[] }[]> {
   return db.selectFrom('roles').select(['id', 'name', 'description', 'permissions']).orderBy('id').execute()
 }

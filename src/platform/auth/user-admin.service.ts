@@ -7,7 +7,14 @@ import { revokeUserSessions } from './sessions.repository.ts'
 import { clearMfa, countUnusedRecoveryCodes } from './mfa.repository.ts'
 import { findApiTokenOwner, listUserApiTokens, revokeApiToken } from './api-tokens.repository.ts'
 import { endAccessOfDisabledUser } from './auth.service.ts'
-import { countLiveSessions, findUserForAdmin, listRolesWithPermissions, listUsers, setUserRole, unlockUser } from './user-admin.repository.ts'
+import {
+  countLiveSessions,
+  findUserForAdmin,
+  listRolesWithPermissions,
+  listUsers,
+  setUserRole,
+  unlockUser,
+} from './user-admin.repository.ts'
 
 export class UserAdminError extends Error {
   constructor(
@@ -49,24 +56,42 @@ export function createUserAdminService(db: Db) {
     async changeRole(userId: string, roleId: string, actor: Actor): Promise<void> {
       const roles = await listRolesWithPermissions(db)
       if (!roles.some((r) => r.id === roleId)) throw new UserAdminError('unknown-role', 'Select a role from the list')
-      if (userId === actor.userId) throw new UserAdminError('own-account', 'You cannot change your own role: ask another administrator')
+      if (userId === actor.userId)
+        throw new UserAdminError('own-account', 'You cannot change your own role: ask another administrator')
       await inTransaction(db, async (trx) => {
         const before = await setUserRole(trx, userId, roleId)
         if (before === undefined) throw new UserAdminError('not-found', 'There is no such user')
         // A changed role changes what an open session may do; ending sessions makes the user start afresh.
         const ended = before === roleId ? 0 : await revokeUserSessions(trx, userId)
-        await appendAuditEvents(trx, actor, [{ action: 'user.role-changed', subjectType: 'user', subjectId: userId, details: { from: before, to: roleId, sessionsEnded: ended } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'user.role-changed',
+            subjectType: 'user',
+            subjectId: userId,
+            details: { from: before, to: roleId, sessionsEnded: ended },
+          },
+        ])
       })
     },
 
     async setDisabled(userId: string, disabled: boolean, actor: Actor): Promise<void> {
-      if (disabled && userId === actor.userId) throw new UserAdminError('own-account', 'You cannot disable your own account')
+      if (disabled && userId === actor.userId)
+        throw new UserAdminError('own-account', 'You cannot disable your own account')
       await inTransaction(db, async (trx) => {
-        if (!(await setUserDisabled(trx, userId, disabled))) throw new UserAdminError('not-found', 'There is no such user')
-        if (!disabled) return appendAuditEvents(trx, actor, [{ action: 'user.enabled', subjectType: 'user', subjectId: userId, details: {} }])
+        if (!(await setUserDisabled(trx, userId, disabled)))
+          throw new UserAdminError('not-found', 'There is no such user')
+        if (!disabled)
+          return appendAuditEvents(trx, actor, [
+            { action: 'user.enabled', subjectType: 'user', subjectId: userId, details: {} },
+          ])
         const ended = await endAccessOfDisabledUser(trx, userId)
         await appendAuditEvents(trx, actor, [
-          { action: 'user.disabled', subjectType: 'user', subjectId: userId, details: { sessionsEnded: ended.sessionsEnded, tokensRevoked: ended.tokensRevoked.length } },
+          {
+            action: 'user.disabled',
+            subjectType: 'user',
+            subjectId: userId,
+            details: { sessionsEnded: ended.sessionsEnded, tokensRevoked: ended.tokensRevoked.length },
+          },
           ...ended.events,
         ])
       })
@@ -85,7 +110,14 @@ export function createUserAdminService(db: Db) {
       return inTransaction(db, async (trx) => {
         const cleared = await clearMfa(trx, userId)
         const ended = await revokeUserSessions(trx, userId)
-        await appendAuditEvents(trx, actor, [{ action: 'auth.mfa-reset', subjectType: 'user', subjectId: userId, details: { hadMfa: cleared, sessionsEnded: ended } }])
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'auth.mfa-reset',
+            subjectType: 'user',
+            subjectId: userId,
+            details: { hadMfa: cleared, sessionsEnded: ended },
+          },
+        ])
         return cleared
       })
     },
@@ -94,17 +126,23 @@ export function createUserAdminService(db: Db) {
       await mustFind(userId)
       return inTransaction(db, async (trx) => {
         const count = await revokeUserSessions(trx, userId)
-        await appendAuditEvents(trx, actor, [{ action: 'auth.session-revoked', subjectType: 'user', subjectId: userId, details: { sessions: count } }])
+        await appendAuditEvents(trx, actor, [
+          { action: 'auth.session-revoked', subjectType: 'user', subjectId: userId, details: { sessions: count } },
+        ])
         return count
       })
     },
 
     /** Revokes one of this user's tokens (the user is in the address, so a token id from elsewhere does nothing). */
     async revokeToken(userId: string, tokenId: string, actor: Actor): Promise<boolean> {
-      if ((await findApiTokenOwner(db, tokenId)) !== userId) throw new UserAdminError('not-found', 'There is no such token')
+      if ((await findApiTokenOwner(db, tokenId)) !== userId)
+        throw new UserAdminError('not-found', 'There is no such token')
       return inTransaction(db, async (trx) => {
         const revoked = await revokeApiToken(trx, tokenId)
-        if (revoked) await appendAuditEvents(trx, actor, [{ action: 'api-token.revoked', subjectType: 'api-token', subjectId: tokenId, details: { userId } }])
+        if (revoked)
+          await appendAuditEvents(trx, actor, [
+            { action: 'api-token.revoked', subjectType: 'api-token', subjectId: tokenId, details: { userId } },
+          ])
         return revoked
       })
     },

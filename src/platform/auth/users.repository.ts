@@ -39,11 +39,20 @@ export async function findUserByEmail(db: Queryable, email: string): Promise<Use
 }
 
 export async function findUserById(db: Queryable, id: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').innerJoin('roles', 'roles.id', 'users.role_id').select(USER_COLUMNS).where('users.id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(USER_COLUMNS)
+    .where('users.id', '=', id)
+    .executeTakeFirst()
 }
 
 export async function setPasswordHash(db: Queryable, userId: string, passwordHash: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: sql`now()` }).where('id', '=', userId).execute()
+  await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, password_changed_at: sql`now()` })
+    .where('id', '=', userId)
+    .execute()
 }
 
 export async function insertUser(

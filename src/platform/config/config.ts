@@ -30,11 +30,20 @@ function proxyEntryProblem(entry: string): string | undefined {
 
 const ProxyList = z
   .string()
-  .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  )
   .superRefine((entries, context) => {
     for (const entry of entries) {
       const problem = proxyEntryProblem(entry)
-      if (problem) context.addIssue({ code: 'custom', message: `${problem}; list the proxies' IP addresses or CIDR networks, separated by commas` })
+      if (problem)
+        context.addIssue({
+          code: 'custom',
+          message: `${problem}; list the proxies' IP addresses or CIDR networks, separated by commas`,
+        })
     }
   })
 
@@ -48,15 +57,30 @@ const EnvSchema = z.object({
   LANTERN_DEMO: flag.default(true),
   LANTERN_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   SESSION_SECRET: z.string().min(32).optional(),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(12),
   COOKIE_SECURE: flag.optional(),
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   MFA_PARTNERS: z.enum(['required', 'optional']).default('optional'),
-  SIGN_IN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  SIGN_IN_LOCK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   SIGN_IN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   PUBLIC_REPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
-  TRIAGE_SLA_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  TRIAGE_SLA_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
   HUB_AGENDA_REFERRAL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   // Local practice, not a published rule: when an ISA chases a referral out that has had no answer, and how far
   // ahead My work shows safeguarding reviews. A force sets its own.
@@ -67,12 +91,21 @@ const EnvSchema = z.object({
   // Below 3, "fewer than 2" beside shown zeros would mean exactly 1.
   SUPPRESSION_THRESHOLD: z.coerce.number().int().min(3).max(100).default(5),
   ANONYMISATION_K: z.coerce.number().int().min(2).max(1000).default(10),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_KEY: z.string().min(1).optional(),
-  AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+  AUDIT_CHECKPOINT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(5),
   TRUSTED_PROXIES: ProxyList.default([]),
 })
 
@@ -167,7 +200,9 @@ function auditCheckpointKey(value: string | undefined, dataDir: string): string 
     if (key.asymmetricKeyType !== 'ed25519') throw new Error('not Ed25519')
     return key.export({ type: 'pkcs8', format: 'pem' }).toString()
   } catch {
-    throw new ConfigError('AUDIT_CHECKPOINT_KEY must be an Ed25519 private key in PEM form (make one with: openssl genpkey -algorithm ed25519)')
+    throw new ConfigError(
+      'AUDIT_CHECKPOINT_KEY must be an Ed25519 private key in PEM form (make one with: openssl genpkey -algorithm ed25519)',
+    )
   }
 }
 

@@ -58,13 +58,21 @@ async function writableColumns(db: Db | Trx, table: string): Promise<string[]> {
 
 async function* backupLines(trx: Trx, counts: Record<string, number>): AsyncGenerator<string> {
   const server = await sql<{ version: string }>`SELECT current_setting('server_version') AS version`.execute(trx)
-  const header: Header = { format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: new Date().toISOString(), postgres: server.rows[0].version, migrations: await appliedMigrations(trx) }
+  const header: Header = {
+    format: BACKUP_FORMAT,
+    version: BACKUP_VERSION,
+    createdAt: new Date().toISOString(),
+    postgres: server.rows[0].version,
+    migrations: await appliedMigrations(trx),
+  }
   yield section(header)
   for (const table of await publicTables(trx)) {
     const columns = await writableColumns(trx, table)
     yield section({ table, columns } satisfies TableStart)
     const list = sql.join(columns.map(ident))
-    await sql`DECLARE lantern_backup NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS r FROM (SELECT ${list} FROM ${ident(table)}) t`.execute(trx)
+    await sql`DECLARE lantern_backup NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS r FROM (SELECT ${list} FROM ${ident(table)}) t`.execute(
+      trx,
+    )
     let count = 0
     for (;;) {
       const { rows } = await sql<{ r: string }>`FETCH ${sql.raw(String(FETCH_ROWS))} FROM lantern_backup`.execute(trx)
@@ -81,7 +89,10 @@ async function* backupLines(trx: Trx, counts: Record<string, number>): AsyncGene
     WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY c.relname`.execute(trx)
   const values: Sequences['sequences'] = []
   for (const { name } of sequences) {
-    const { rows } = await sql<{ last_value: string; is_called: boolean }>`SELECT last_value::text, is_called FROM ${ident(name)}`.execute(trx)
+    const { rows } = await sql<{
+      last_value: string
+      is_called: boolean
+    }>`SELECT last_value::text, is_called FROM ${ident(name)}`.execute(trx)
     values.push({ name, lastValue: rows[0].last_value, isCalled: rows[0].is_called })
   }
   yield section({ sequences: values } satisfies Sequences)
@@ -106,7 +117,11 @@ export async function backupDatabase(db: Db, file: string): Promise<BackupSummar
       .setAccessMode('read only')
       .execute(async (trx) => {
         migrations = (await appliedMigrations(trx)).length
-        await pipeline(Readable.from(backupLines(trx, counts)), createGzip({ level: 6 }), createWriteStream(partial, { mode: 0o600 }))
+        await pipeline(
+          Readable.from(backupLines(trx, counts)),
+          createGzip({ level: 6 }),
+          createWriteStream(partial, { mode: 0o600 }),
+        )
       })
     renameSync(partial, file)
   } catch (error) {
@@ -114,13 +129,22 @@ export async function backupDatabase(db: Db, file: string): Promise<BackupSummar
     throw error
   }
   const { size } = statSync(file)
-  return { file, tables: Object.keys(counts).length, rows: Object.values(counts).reduce((a, b) => a + b, 0), bytes: size, migrations }
+  return {
+    file,
+    tables: Object.keys(counts).length,
+    rows: Object.values(counts).reduce((a, b) => a + b, 0),
+    bytes: size,
+    migrations,
+  }
 }
 
 /** What is in the target already: a restore replaces everything, so it refuses a database in use. */
 async function heldRecords(db: Db): Promise<{ users: number; auditEvents: number }> {
   const tables = new Set(await publicTables(db))
-  const count = async (table: string) => (tables.has(table) ? Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM ${ident(table)}`.execute(db)).rows[0].n) : 0)
+  const count = async (table: string) =>
+    tables.has(table)
+      ? Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM ${ident(table)}`.execute(db)).rows[0].n)
+      : 0
   return { users: await count('users'), auditEvents: await count('audit_events') }
 }
 
@@ -135,8 +159,10 @@ async function* lines(file: string): AsyncGenerator<string> {
 }
 
 function parse<T>(line: string | undefined, what: string): T {
-  if (line === undefined) throw new BackupError(`The backup ends early: ${what} is missing. The file is incomplete; nothing was restored.`)
-  if (!line.startsWith('#')) throw new BackupError(`The backup is damaged (${what} is not where it should be). Nothing was restored.`)
+  if (line === undefined)
+    throw new BackupError(`The backup ends early: ${what} is missing. The file is incomplete; nothing was restored.`)
+  if (!line.startsWith('#'))
+    throw new BackupError(`The backup is damaged (${what} is not where it should be). Nothing was restored.`)
   try {
     return JSON.parse(line.slice(1)) as T
   } catch {
@@ -153,7 +179,11 @@ export type RestoreSummary = { tables: number; rows: number; backupMigrations: n
  * consistent, and derived rows such as the name index are in the backup), row counts are checked against the
  * footer, and then migrations newer than the backup are applied. A failure leaves no partial data behind.
  */
-export async function restoreDatabase(db: Db, file: string, options: { force?: boolean } = {}): Promise<RestoreSummary> {
+export async function restoreDatabase(
+  db: Db,
+  file: string,
+  options: { force?: boolean } = {},
+): Promise<RestoreSummary> {
   const input = lines(file)[Symbol.asyncIterator]()
   try {
     return await restoreFrom(db, file, input, options)
@@ -163,7 +193,12 @@ export async function restoreDatabase(db: Db, file: string, options: { force?: b
   }
 }
 
-async function restoreFrom(db: Db, file: string, input: AsyncIterator<string>, options: { force?: boolean }): Promise<RestoreSummary> {
+async function restoreFrom(
+  db: Db,
+  file: string,
+  input: AsyncIterator<string>,
+  options: { force?: boolean },
+): Promise<RestoreSummary> {
   const next = async () => {
     const result = await input.next()
     return result.done ? undefined : result.value
@@ -172,14 +207,22 @@ async function restoreFrom(db: Db, file: string, input: AsyncIterator<string>, o
   try {
     header = parse<Header>(await next(), 'the header')
   } catch (error) {
-    if (error instanceof BackupError) throw new BackupError(`${file} is not a Lantern backup (it should be a file written by \`npx lantern backup\`).`)
+    if (error instanceof BackupError)
+      throw new BackupError(`${file} is not a Lantern backup (it should be a file written by \`npx lantern backup\`).`)
     throw error
   }
-  if (header.format !== BACKUP_FORMAT) throw new BackupError(`${file} is not a Lantern backup (it should be a file written by \`npx lantern backup\`).`)
-  if (header.version !== BACKUP_VERSION) throw new BackupError(`This backup is in format version ${header.version}; this Lantern reads version ${BACKUP_VERSION}.`)
+  if (header.format !== BACKUP_FORMAT)
+    throw new BackupError(`${file} is not a Lantern backup (it should be a file written by \`npx lantern backup\`).`)
+  if (header.version !== BACKUP_VERSION)
+    throw new BackupError(
+      `This backup is in format version ${header.version}; this Lantern reads version ${BACKUP_VERSION}.`,
+    )
   const known = knownMigrations()
   const unknown = header.migrations.filter((m) => !known.includes(m))
-  if (unknown.length) throw new BackupError(`This backup was made by a newer Lantern (schema ${unknown.join(', ')}). Restore it with that version or later.`)
+  if (unknown.length)
+    throw new BackupError(
+      `This backup was made by a newer Lantern (schema ${unknown.join(', ')}). Restore it with that version or later.`,
+    )
 
   const held = await heldRecords(db)
   if ((held.users > 0 || held.auditEvents > 0) && !options.force) {
@@ -198,7 +241,9 @@ async function restoreFrom(db: Db, file: string, input: AsyncIterator<string>, o
       await sql`SET LOCAL session_replication_role = replica`.execute(trx)
     } catch (error) {
       if ((error as { code?: string }).code === '42501') {
-        throw new BackupError('Restoring needs a database superuser (rows are loaded with triggers and foreign keys off, as pg_restore does). On a PostgreSQL server, use pg_dump and pg_restore as the README describes.')
+        throw new BackupError(
+          'Restoring needs a database superuser (rows are loaded with triggers and foreign keys off, as pg_restore does). On a PostgreSQL server, use pg_dump and pg_restore as the README describes.',
+        )
       }
       throw error
     }
@@ -210,14 +255,22 @@ async function restoreFrom(db: Db, file: string, input: AsyncIterator<string>, o
       const item = parse<Partial<TableStart & Sequences & Footer>>(line, 'a section')
       if (item.table) {
         const { table, columns } = item as TableStart
-        if (!tables.has(table)) throw new BackupError(`The backup has a table ${table} that its schema does not: it is damaged. Nothing was restored.`)
+        if (!tables.has(table))
+          throw new BackupError(
+            `The backup has a table ${table} that its schema does not: it is damaged. Nothing was restored.`,
+          )
         const list = sql.join(columns.map(ident))
         const insert = async (batch: string[]) => {
           try {
-            await sql`INSERT INTO ${ident(table)} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM json_populate_recordset(NULL::${ident(table)}, ${`[${batch.join(',')}]`}::json)`.execute(trx)
+            await sql`INSERT INTO ${ident(table)} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM json_populate_recordset(NULL::${ident(table)}, ${`[${batch.join(',')}]`}::json)`.execute(
+              trx,
+            )
           } catch (error) {
             // A row cut short or altered (data exception, class 22) or one that breaks a constraint (class 23).
-            if (/^2[23]/.test((error as { code?: string }).code ?? '')) throw new BackupError(`The backup is damaged: a row of ${table} cannot be loaded (${(error as Error).message}). Nothing was restored.`)
+            if (/^2[23]/.test((error as { code?: string }).code ?? ''))
+              throw new BackupError(
+                `The backup is damaged: a row of ${table} cannot be loaded (${(error as Error).message}). Nothing was restored.`,
+              )
             throw error
           }
         }
@@ -240,17 +293,27 @@ async function restoreFrom(db: Db, file: string, input: AsyncIterator<string>, o
         continue
       }
       if (item.sequences) {
-        for (const s of item.sequences) await sql`SELECT setval(${`public.${s.name}`}::regclass, ${s.lastValue}::bigint, ${s.isCalled})`.execute(trx)
+        for (const s of item.sequences)
+          await sql`SELECT setval(${`public.${s.name}`}::regclass, ${s.lastValue}::bigint, ${s.isCalled})`.execute(trx)
       } else if (item.end) {
         footer = item as Footer
       }
       line = await next()
     }
-    if (!footer) throw new BackupError('The backup ends early (no footer): the file is incomplete. Nothing was restored.')
+    if (!footer)
+      throw new BackupError('The backup ends early (no footer): the file is incomplete. Nothing was restored.')
     for (const [table, rows] of Object.entries(footer.rows)) {
-      if (restored[table] !== rows) throw new BackupError(`The backup is damaged: ${table} should have ${rows} rows but ${restored[table] ?? 0} were read. Nothing was restored.`)
+      if (restored[table] !== rows)
+        throw new BackupError(
+          `The backup is damaged: ${table} should have ${rows} rows but ${restored[table] ?? 0} were read. Nothing was restored.`,
+        )
     }
   })
   const { applied } = await migrateToLatest(db)
-  return { tables: Object.keys(restored).length, rows: Object.values(restored).reduce((a, b) => a + b, 0), backupMigrations: header.migrations.length, upgradedWith: applied }
+  return {
+    tables: Object.keys(restored).length,
+    rows: Object.values(restored).reduce((a, b) => a + b, 0),
+    backupMigrations: header.migrations.length,
+    upgradedWith: applied,
+  }
 }

@@ -34,7 +34,13 @@ export function embeddedPassword(dataDir: string): string {
  */
 export async function adoptEmbeddedPassword(options: { port: number; user: string; password: string }): Promise<void> {
   const attempt = async (password: string) => {
-    const client = new pg.Client({ host: '127.0.0.1', port: options.port, user: options.user, password, database: 'postgres' })
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: options.port,
+      user: options.user,
+      password,
+      database: 'postgres',
+    })
     try {
       await client.connect()
       return client
@@ -48,13 +54,18 @@ export async function adoptEmbeddedPassword(options: { port: number; user: strin
   const kept = await attempt(options.password)
   if (kept) return void (await kept.end())
   const legacy = await attempt(LEGACY_PASSWORD)
-  if (!legacy) throw new Error('The embedded PostgreSQL refused the password kept in the data folder. Restore the embedded-pg-password file that belongs to this cluster.')
+  if (!legacy)
+    throw new Error(
+      'The embedded PostgreSQL refused the password kept in the data folder. Restore the embedded-pg-password file that belongs to this cluster.',
+    )
   try {
     // ALTER ROLE takes no bind parameters; the password is base64url (no quote can occur) and escaped anyway.
     // Not logged, whatever the cluster's log_statement says.
     await legacy.query('BEGIN')
     await legacy.query(`SET LOCAL log_statement = 'none'`)
-    await legacy.query(`ALTER ROLE ${legacy.escapeIdentifier(options.user)} PASSWORD ${legacy.escapeLiteral(options.password)}`)
+    await legacy.query(
+      `ALTER ROLE ${legacy.escapeIdentifier(options.user)} PASSWORD ${legacy.escapeLiteral(options.password)}`,
+    )
     await legacy.query('COMMIT')
   } finally {
     await legacy.end()

@@ -98,11 +98,19 @@ function ensurePostgresOsUser(changes: string[]): Owner {
   if (existing) return existing
   try {
     execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' })
-    execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' })
+    execFileSync(
+      'useradd',
+      ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'],
+      { stdio: 'ignore' },
+    )
   } catch {
-    throw new Error('PostgreSQL will not run as root, and the postgres OS user could not be created: create it (useradd --system postgres), or run Lantern as another user.')
+    throw new Error(
+      'PostgreSQL will not run as root, and the postgres OS user could not be created: create it (useradd --system postgres), or run Lantern as another user.',
+    )
   }
-  changes.push('Created the postgres OS user: PostgreSQL will not run as root, so the embedded cluster runs as postgres.')
+  changes.push(
+    'Created the postgres OS user: PostgreSQL will not run as root, so the embedded cluster runs as postgres.',
+  )
   return postgresOsUser()!
 }
 
@@ -113,7 +121,10 @@ function ensurePostgresOsUser(changes: string[]): Owner {
  */
 function reachableBinaries(binaries: string, owner: Owner, changes: string[]): string {
   if (reachable(join(binaries, 'bin/postgres'), owner)) return binaries
-  const key = createHash('sha256').update(readFileSync(join(binaries, 'bin/postgres'))).digest('hex').slice(0, 12)
+  const key = createHash('sha256')
+    .update(readFileSync(join(binaries, 'bin/postgres')))
+    .digest('hex')
+    .slice(0, 12)
   const copy = join(SHARED, `postgresql-${key}`)
   if (!existsSync(join(copy, 'bin/postgres'))) {
     mkdirSync(SHARED, { recursive: true, mode: 0o755 })
@@ -123,7 +134,9 @@ function reachableBinaries(binaries: string, owner: Owner, changes: string[]): s
     cpSync(binaries, partial, { recursive: true, verbatimSymlinks: true })
     chmodSync(partial, 0o755)
     renameSync(partial, copy)
-    changes.push(`Copied PostgreSQL's binaries to ${copy}, because the postgres user cannot reach them inside ${resolve(binaries, '../../../..')} (a private folder); made once, used by every start.`)
+    changes.push(
+      `Copied PostgreSQL's binaries to ${copy}, because the postgres user cannot reach them inside ${resolve(binaries, '../../../..')} (a private folder); made once, used by every start.`,
+    )
   }
   return copy
 }
@@ -138,7 +151,9 @@ function clusterFolder(dataDir: string, owner: Owner | undefined, changes: strin
   if (!owner) return dir
   if (existsSync(dir) && lstatSync(dir).isSymbolicLink()) {
     const target = readlinkSync(dir)
-    changes.push(`The embedded cluster for ${dataDir} is kept in ${target} (linked from ${dir}): the postgres user cannot reach a private folder.`)
+    changes.push(
+      `The embedded cluster for ${dataDir} is kept in ${target} (linked from ${dir}): the postgres user cannot reach a private folder.`,
+    )
     mkdirSync(target, { recursive: true, mode: 0o700 })
     return target
   }
@@ -162,29 +177,59 @@ function clusterFolder(dataDir: string, owner: Owner | undefined, changes: strin
     // aside, never deleted and never silently reused, and say where it went.
     const aside = `${kept}.set-aside-${new Date().toISOString().replace(/[:.]/g, '-')}`
     renameSync(kept, aside)
-    changes.push(`${dataDir} no longer linked to its embedded cluster, so a new one is made; the old one is kept in ${aside} (delete it when you no longer need it).`)
+    changes.push(
+      `${dataDir} no longer linked to its embedded cluster, so a new one is made; the old one is kept in ${aside} (delete it when you no longer need it).`,
+    )
   }
   mkdirSync(kept, { mode: 0o700 })
   symlinkSync(join(home, 'postgres'), dir)
-  changes.push(`The embedded cluster for ${dataDir} is kept in ${join(home, 'postgres')} (linked from ${dir}): the postgres user cannot reach a private folder.`)
+  changes.push(
+    `The embedded cluster for ${dataDir} is kept in ${join(home, 'postgres')} (linked from ${dir}): the postgres user cannot reach a private folder.`,
+  )
   return join(home, 'postgres')
 }
 
 /** A PostgreSQL program from `binaries`, run as `owner` (as root) with English messages, its output to `log`. */
-function run(binaries: string, program: string, args: string[], cwd: string, owner: Owner | undefined, log?: (message: string) => void): ChildProcess {
-  const child = spawn(join(binaries, 'bin', program), args, { cwd, ...owner, env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] })
+function run(
+  binaries: string,
+  program: string,
+  args: string[],
+  cwd: string,
+  owner: Owner | undefined,
+  log?: (message: string) => void,
+): ChildProcess {
+  const child = spawn(join(binaries, 'bin', program), args, {
+    cwd,
+    ...owner,
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   child.stdout!.on('data', (chunk: Buffer) => log?.(chunk.toString('utf8')))
   child.stderr!.on('data', (chunk: Buffer) => log?.(chunk.toString('utf8')))
   return child
 }
 
-async function initdb(binaries: string, dir: string, password: string, owner: Owner | undefined, log?: (message: string) => void): Promise<void> {
+async function initdb(
+  binaries: string,
+  dir: string,
+  password: string,
+  owner: Owner | undefined,
+  log?: (message: string) => void,
+): Promise<void> {
   // The superuser's password goes to initdb in a file only the cluster's owner can read, removed straight after.
   const passwordFile = join(dirname(dir), `.initdb-password-${randomBytes(6).toString('hex')}`)
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 })
   if (owner) chownSync(passwordFile, owner.uid, owner.gid)
   try {
-    const args = [`--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`, '--lc-messages=C', '--encoding=UTF8', '--locale=C.UTF-8']
+    const args = [
+      `--pgdata=${dir}`,
+      '--auth=scram-sha-256',
+      `--username=${USER}`,
+      `--pwfile=${passwordFile}`,
+      '--lc-messages=C',
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+    ]
     let output = ''
     const child = run(binaries, 'initdb', args, dirname(dir), owner, (message) => {
       output += message
@@ -192,14 +237,24 @@ async function initdb(binaries: string, dir: string, password: string, owner: Ow
     })
     await new Promise<void>((resolveRun, reject) => {
       child.on('error', reject)
-      child.on('close', (code) => (code === 0 ? resolveRun() : reject(new Error(`initdb failed (exit ${code}): ${output.trim().split('\n').at(-1) ?? ''}`))))
+      child.on('close', (code) =>
+        code === 0
+          ? resolveRun()
+          : reject(new Error(`initdb failed (exit ${code}): ${output.trim().split('\n').at(-1) ?? ''}`)),
+      )
     })
   } finally {
     rmSync(passwordFile, { force: true })
   }
 }
 
-async function postmaster(binaries: string, dir: string, port: number, owner: Owner | undefined, log?: (message: string) => void): Promise<ChildProcess> {
+async function postmaster(
+  binaries: string,
+  dir: string,
+  port: number,
+  owner: Owner | undefined,
+  log?: (message: string) => void,
+): Promise<ChildProcess> {
   const args = ['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=']
   let output = ''
   const child = run(binaries, 'postgres', args, dirname(dir), owner, (message) => {
@@ -243,7 +298,9 @@ export async function startEmbeddedPostgres(options: {
   const owner = userInfo().uid === 0 ? ensurePostgresOsUser(changes) : undefined
   const dir = clusterFolder(resolve(options.dataDir), owner, changes)
   const created = !existsSync(join(dir, 'PG_VERSION'))
-  const binaries = owner ? reachableBinaries(options.binaries ?? packagedBinaries(), owner, changes) : (options.binaries ?? packagedBinaries())
+  const binaries = owner
+    ? reachableBinaries(options.binaries ?? packagedBinaries(), owner, changes)
+    : (options.binaries ?? packagedBinaries())
   if (created) {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     if (owner) chownSync(dir, owner.uid, owner.gid)
@@ -259,7 +316,10 @@ export async function startEmbeddedPostgres(options: {
       await adoptEmbeddedPassword({ port: options.port, user: USER, password })
       return { url, created: false, stop: async () => undefined, changes }
     }
-    if (serverAlive) throw new EmbeddedInUseError(`Lantern is already running on ${options.dataDir} (process ${serverPid}). Stop it first, or set LANTERN_DATA_DIR.`)
+    if (serverAlive)
+      throw new EmbeddedInUseError(
+        `Lantern is already running on ${options.dataDir} (process ${serverPid}). Stop it first, or set LANTERN_DATA_DIR.`,
+      )
     // Left behind by a server that was killed: ours to stop, so this server owns its database again.
     await stopPostmaster(running)
   }
@@ -267,7 +327,9 @@ export async function startEmbeddedPostgres(options: {
   try {
     child = await postmaster(binaries, dir, options.port, owner, options.log)
   } catch (error) {
-    throw new Error(`The embedded PostgreSQL did not start (port ${options.port} may be in use: set LANTERN_EMBEDDED_PG_PORT). ${error instanceof Error ? error.message : ''}`)
+    throw new Error(
+      `The embedded PostgreSQL did not start (port ${options.port} may be in use: set LANTERN_EMBEDDED_PG_PORT). ${error instanceof Error ? error.message : ''}`,
+    )
   }
   try {
     await adoptEmbeddedPassword({ port: options.port, user: USER, password })

@@ -92,7 +92,9 @@ export function knownMigrations(): string[] {
 
 /** The migrations applied to a database, in order; none for a database Lantern has never migrated. */
 export async function appliedMigrations(db: Queryable): Promise<string[]> {
-  const exists = await sql<{ present: boolean }>`SELECT to_regclass('public.kysely_migration') IS NOT NULL AS present`.execute(db)
+  const exists = await sql<{
+    present: boolean
+  }>`SELECT to_regclass('public.kysely_migration') IS NOT NULL AS present`.execute(db)
   if (!exists.rows[0].present) return []
   const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db)
   return rows.map((r) => r.name)

@@ -27,7 +27,11 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
 }
 
 /** The PostgreSQL server in DATABASE_URL, or the embedded one in the data folder. */
-export async function openDatabase(config: Config, mode: 'owner' | 'guest', log?: (message: string) => void): Promise<OpenDatabase> {
+export async function openDatabase(
+  config: Config,
+  mode: 'owner' | 'guest',
+  log?: (message: string) => void,
+): Promise<OpenDatabase> {
   if (config.databaseUrl) {
     const db = createDb(config.databaseUrl, config.databasePoolSize)
     return { db, embedded: false, fresh: false, changes: [], close: () => db.destroy() }

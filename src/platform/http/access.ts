@@ -24,7 +24,10 @@ declare module 'fastify' {
 const NOT_SHOWN_BACK = new Set(['_csrf', 'password', 'returnTo', 'version'])
 
 function humanise(field: string): string {
-  const words = field.replace(/[-_]/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
+  const words = field
+    .replace(/[-_]/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
@@ -41,7 +44,8 @@ export async function refuseSignedOutForm(request: FastifyRequest, reply: Fastif
   if (!request.signedOutForm) return
   return reply.code(401).page('errors/unsent.njk', {
     pageTitle: 'You have been signed out',
-    message: 'You were signed out because you were inactive, so what you sent has not been saved. Copy anything you need from below, sign in again and re-enter it.',
+    message:
+      'You were signed out because you were inactive, so what you sent has not been saved. Copy anything you need from below, sign in again and re-enter it.',
     fields: typedFields(request.body),
     signIn: '/sign-in?expired=1',
   })
@@ -121,6 +125,7 @@ export async function enforceAccess(request: FastifyRequest, reply: FastifyReply
   }
   // No declared access means no route matched: a signed-in user is told it is not found.
   if (access === undefined || access === 'signed-in' || request.user.permissions.has(access)) return
-  if (isApiRequest(request)) return sendProblem(reply, { status: 403, detail: 'Your role does not include the permission this needs.' })
+  if (isApiRequest(request))
+    return sendProblem(reply, { status: 403, detail: 'Your role does not include the permission this needs.' })
   return reply.code(403).page('errors/forbidden.njk', { pageTitle: 'You do not have permission to see this page' })
 }

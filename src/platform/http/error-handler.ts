@@ -4,7 +4,22 @@ import { DomainError, NotFoundError, UnauthenticatedError } from './errors.ts'
 import { sendProblem, type ProblemFieldError } from './problem.ts'
 import { isApiRequest, refuseUnauthenticated, typedFields } from './access.ts'
 
-const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '08007', '08P01'])
+const DATABASE_DOWN = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '08007',
+  '08P01',
+])
 
 /**
  * Database failures that are the database's state, not the request's fault: the server down or restarting
@@ -24,7 +39,9 @@ export function databaseFailure(error: unknown): DatabaseFailure | undefined {
   const message = (error as { message?: string } | null)?.message ?? ''
   // pg-pool's words when every connection stayed in use for the whole wait: overload, not an outage.
   if (/timeout exceeded when trying to connect/i.test(message)) return 'busy'
-  return /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(message) ? 'unavailable' : undefined
+  return /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(message)
+    ? 'unavailable'
+    : undefined
 }
 
 /** True when nothing can be saved just now because of the database's state (see databaseFailure). */
@@ -70,7 +87,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
         const detail = issue.message ?? 'Invalid value'
         return where === 'body' ? { pointer: path || '/', detail } : { pointer: `#/${where}${path}`, detail }
       })
-      return sendProblem(reply, { status: 400, detail: 'Correct the fields listed in errors and send the request again.', errors })
+      return sendProblem(reply, {
+        status: 400,
+        detail: 'Correct the fields listed in errors and send the request again.',
+        errors,
+      })
     }
     if (error instanceof DomainError) {
       if (api) {
@@ -81,40 +102,65 @@ export function registerErrorHandling(app: FastifyInstance): void {
           errors: error.field ? [{ pointer: `/${error.field}`, detail: error.message }] : [],
         })
       }
-      return renderErrorPage(reply, error.status, error.status === 404 ? 'Page not found' : 'This could not be done', error.message)
+      return renderErrorPage(
+        reply,
+        error.status,
+        error.status === 404 ? 'Page not found' : 'This could not be done',
+        error.message,
+      )
     }
     if (error instanceof UnauthenticatedError) return refuseUnauthenticated(request, reply)
     if (error instanceof NotFoundError) {
-      return api ? sendProblem(reply, { status: 404, detail: error.message }) : renderErrorPage(reply, 404, 'Page not found', 'If you typed the web address, check it is correct.')
+      return api
+        ? sendProblem(reply, { status: 404, detail: error.message })
+        : renderErrorPage(reply, 404, 'Page not found', 'If you typed the web address, check it is correct.')
     }
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
       if (api) return sendProblem(reply, { status: 403, detail: 'Missing or invalid CSRF token.' })
       return reply.code(403).page('errors/unsent.njk', {
         pageTitle: 'This form has expired',
-        message: 'For your security, the form could not be sent and nothing was saved. Copy anything you need from below, go back, refresh the page and try again.',
+        message:
+          'For your security, the form could not be sent and nothing was saved. Copy anything you need from below, go back, refresh the page and try again.',
         fields: typedFields(request.body),
       })
     }
     const failure = databaseFailure(error)
     if (failure) {
-      request.log.error({ err: { code: (error as { code?: string }).code, message: error.message } }, `database ${failure}`)
+      request.log.error(
+        { err: { code: (error as { code?: string }).code, message: error.message } },
+        `database ${failure}`,
+      )
       reply.header('retry-after', failure === 'full' || failure === 'read-only' ? '300' : '10')
       const text = DATABASE_MESSAGES[failure]
-      if (api) return sendProblem(reply, { status: 503, type: `urn:lantern:problem:database-${failure}`, detail: text.api })
+      if (api)
+        return sendProblem(reply, { status: 503, type: `urn:lantern:problem:database-${failure}`, detail: text.api })
       // A form that could not be saved is shown back, so nothing typed is lost.
       const fields = request.method === 'POST' ? typedFields(request.body) : []
-      if (fields.length) return reply.code(503).page('errors/unsent.njk', { pageTitle: text.title, message: `${text.page} Copy anything you need from below.`, fields })
+      if (fields.length)
+        return reply.code(503).page('errors/unsent.njk', {
+          pageTitle: text.title,
+          message: `${text.page} Copy anything you need from below.`,
+          fields,
+        })
       return renderErrorPage(reply, 503, text.title, text.page)
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
     if (status === 500) request.log.error({ err: error }, 'unhandled error')
     const detail =
-      status === 413 ? 'The request is larger than Lantern accepts.'
-      : status === 415 ? 'Send JSON with Content-Type: application/json.'
-      : status === 500 ? `Something went wrong. Quote reference ${request.id} if you report this.`
-      : error.message
+      status === 413
+        ? 'The request is larger than Lantern accepts.'
+        : status === 415
+          ? 'Send JSON with Content-Type: application/json.'
+          : status === 500
+            ? `Something went wrong. Quote reference ${request.id} if you report this.`
+            : error.message
     if (api) return sendProblem(reply, { status, detail })
-    return renderErrorPage(reply, status, status === 500 ? 'Sorry, there is a problem with the service' : 'There is a problem', detail)
+    return renderErrorPage(
+      reply,
+      status,
+      status === 500 ? 'Sorry, there is a problem with the service' : 'There is a problem',
+      detail,
+    )
   })
 
   app.setNotFoundHandler(

@@ -21,7 +21,9 @@ describe('an API route’s errors from its module', () => {
   })
 
   it('renames a page field to the API’s JSON field, keeping the class, code and message', () => {
-    const error = caught(() => apiRethrow(ThingError, { owner: 'ownerUserId' })(new ThingError('invalid', 'Choose an owner', 'owner')))
+    const error = caught(() =>
+      apiRethrow(ThingError, { owner: 'ownerUserId' })(new ThingError('invalid', 'Choose an owner', 'owner')),
+    )
     expect(error).toBeInstanceOf(ThingError)
     expect(error).toMatchObject({ code: 'invalid', message: 'Choose an owner', field: 'ownerUserId', status: 400 })
   })

@@ -63,7 +63,12 @@ export function apiRethrow(errorClass: DomainErrorClass, fields: Record<string, 
     if (!(error instanceof errorClass)) throw error
     if (error.code === 'not-found') throw new NotFoundError(error.message)
     const apiField = error.field ? fields[error.field] : undefined
-    if (apiField) throw new (error.constructor as new (code: string, message: string, field?: string) => DomainError)(error.code, error.message, apiField)
+    if (apiField)
+      throw new (error.constructor as new (code: string, message: string, field?: string) => DomainError)(
+        error.code,
+        error.message,
+        apiField,
+      )
     throw error
   }
 }

@@ -29,7 +29,11 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
 }
 
 /** The error summary list, in the order the fields appear on the page where an order is given. */
-export function errorSummary(errors: FieldErrors, order: string[] = [], hrefFor: (key: string) => string = (k) => `#${k}`): ErrorSummaryItem[] {
+export function errorSummary(
+  errors: FieldErrors,
+  order: string[] = [],
+  hrefFor: (key: string) => string = (k) => `#${k}`,
+): ErrorSummaryItem[] {
   const keys = Object.keys(errors).sort((a, b) => rank(order, a) - rank(order, b))
   return keys.map((key) => ({ text: errors[key], href: hrefFor(key) }))
 }
@@ -41,7 +45,8 @@ function rank(order: string[], key: string): number {
 
 /** Adds the GOV.UK "too long" message for a field, unless the field already has a problem. */
 export function tooLong(errors: FieldErrors, key: string, value: string, max: number, label: string): void {
-  if (value.length > max) errors[key] ??= `${label} must be ${new Intl.NumberFormat('en-GB').format(max)} characters or fewer`
+  if (value.length > max)
+    errors[key] ??= `${label} must be ${new Intl.NumberFormat('en-GB').format(max)} characters or fewer`
 }
 
 /** Reads a checkbox group that a urlencoded body gives as absent, one string, or an array. */
@@ -58,5 +63,9 @@ export function asString(value: unknown): string {
 export type DateParts = { day: string; month: string; year: string }
 
 export function dateParts(body: Record<string, unknown>, prefix: string): DateParts {
-  return { day: asString(body[`${prefix}-day`]).trim(), month: asString(body[`${prefix}-month`]).trim(), year: asString(body[`${prefix}-year`]).trim() }
+  return {
+    day: asString(body[`${prefix}-day`]).trim(),
+    month: asString(body[`${prefix}-month`]).trim(),
+    year: asString(body[`${prefix}-year`]).trim(),
+  }
 }

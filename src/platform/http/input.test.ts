@@ -6,7 +6,10 @@ describe('removeNulCharacters', () => {
   it('removes U+0000 from form fields (the form parser’s own object type), JSON at any depth, keys and query strings', async () => {
     function Empty() {}
     Empty.prototype = Object.create(null)
-    const form = Object.assign(new (Empty as unknown as new () => object)(), { name: 'a\u0000b', many: ['\u0000', 'x'] })
+    const form = Object.assign(new (Empty as unknown as new () => object)(), {
+      name: 'a\u0000b',
+      many: ['\u0000', 'x'],
+    })
     const request = { body: form, query: { q: 'nul\u0000' } } as unknown as FastifyRequest
     await removeNulCharacters(request)
     expect({ ...(request.body as object) }).toEqual({ name: 'ab', many: ['', 'x'] })

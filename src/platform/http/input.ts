@@ -21,7 +21,8 @@ function clean(value: unknown, depth: number): unknown {
   // Parsed JSON and form fields (the form parser's objects have a prototype of their own); a multipart file,
   // a stream or a date is left alone.
   const candidate = value as { pipe?: unknown; toBuffer?: unknown }
-  if (value instanceof Date || typeof candidate.pipe === 'function' || typeof candidate.toBuffer === 'function') return value
+  if (value instanceof Date || typeof candidate.pipe === 'function' || typeof candidate.toBuffer === 'function')
+    return value
   const record = value as Record<string, unknown>
   for (const key of Object.keys(record)) {
     const cleaned = clean(record[key], depth + 1)

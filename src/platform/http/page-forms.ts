@@ -16,11 +16,14 @@ export function field(schema?: z.ZodType): z.ZodType {
 }
 
 /** A text field that must be given. */
-export const requiredText = (missing: string, max: number, tooLong: string) => field(z.string().min(1, { error: missing }).max(max, { error: tooLong }))
+export const requiredText = (missing: string, max: number, tooLong: string) =>
+  field(z.string().min(1, { error: missing }).max(max, { error: tooLong }))
 
 /** One of a fixed set of choices (radios or a select), by its key. */
 export const choiceOf = <K extends string>(options: Readonly<Record<K, unknown>>, message: string) =>
-  field(z.string().refine((value) => Object.hasOwn(options, value), { error: message })).transform((value) => value as K)
+  field(z.string().refine((value) => Object.hasOwn(options, value), { error: message })).transform(
+    (value) => value as K,
+  )
 
 /**
  * A GOV.UK date input whose fields are named `<prefix>-day`, `-month` and `-year`: give the schema the body after
@@ -28,12 +31,16 @@ export const choiceOf = <K extends string>(options: Readonly<Record<K, unknown>>
  * asks; the value is an ISO date, or null when the date is optional and left blank.
  */
 export const dateField = (label: string, options: { required: boolean; notInFuture?: boolean }) =>
-  z.custom<DateParts>((value) => typeof value === 'object' && value !== null, { error: `Enter ${label.toLowerCase()}` }).transform((parts, ctx) => {
-    const check = checkDateInput(parts, label, options)
-    if (check.ok) return check.value
-    ctx.addIssue({ code: 'custom', path: [check.part], message: check.message })
-    return z.NEVER
-  })
+  z
+    .custom<DateParts>((value) => typeof value === 'object' && value !== null, {
+      error: `Enter ${label.toLowerCase()}`,
+    })
+    .transform((parts, ctx) => {
+      const check = checkDateInput(parts, label, options)
+      if (check.ok) return check.value
+      ctx.addIssue({ code: 'custom', path: [check.part], message: check.message })
+      return z.NEVER
+    })
 
 /** The body with each named date input gathered into its parts, for a schema with `dateField`s of those names. */
 export function withDateParts(body: Record<string, unknown>, ...prefixes: string[]): Record<string, unknown> {

@@ -31,18 +31,25 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: AppDeps): voi
         sql`SELECT 1`.execute(deps.db),
         new Promise((_, reject) => setTimeout(() => reject(new Error('database health check timed out')), 2000)),
       ])
-      return reply.send({ status: 'ok', database: { status: 'ok', latencyMs: Math.round(performance.now() - started) } })
+      return reply.send({
+        status: 'ok',
+        database: { status: 'ok', latencyMs: Math.round(performance.now() - started) },
+      })
     } catch {
       return reply.code(503).send({ status: 'unavailable', database: { status: 'unreachable' } })
     }
   })
 
-  app.get<{ Params: { group: string; file: string } }>('/assets/:group/:file', { config: { access: 'public' } }, async (request, reply) => {
-    const asset = ASSET_ROOTS[request.params.group]
-    if (!asset || !asset.files.test(request.params.file)) return reply.callNotFound()
-    reply.header('cache-control', 'public, max-age=3600')
-    return reply.sendFile(request.params.file, asset.root)
-  })
+  app.get<{ Params: { group: string; file: string } }>(
+    '/assets/:group/:file',
+    { config: { access: 'public' } },
+    async (request, reply) => {
+      const asset = ASSET_ROOTS[request.params.group]
+      if (!asset || !asset.files.test(request.params.file)) return reply.callNotFound()
+      reply.header('cache-control', 'public, max-age=3600')
+      return reply.sendFile(request.params.file, asset.root)
+    },
+  )
 
   app.get('/', { config: { access: 'public' } }, async (request, reply) => {
     if (!request.user) return reply.redirect('/sign-in', 303)

@@ -39,7 +39,10 @@ const TITLES: Record<number, string> = {
 }
 
 /** Sends an RFC 9457 problem details response. */
-export function sendProblem(reply: FastifyReply, problem: Omit<Problem, 'title' | 'type'> & { title?: string; type?: string }) {
+export function sendProblem(
+  reply: FastifyReply,
+  problem: Omit<Problem, 'title' | 'type'> & { title?: string; type?: string },
+) {
   const body: Problem = {
     type: problem.type ?? 'about:blank',
     title: problem.title ?? TITLES[problem.status] ?? 'Error',

@@ -13,15 +13,28 @@ export function isUploadedFile(value: unknown): value is UploadedFile {
  * Fields land on request.body as plain values (the CSRF check reads "_csrf" as on any form), and an oversized
  * file is read to the limit and marked, so the page can say so instead of a bare 413.
  */
-export async function registerSingleFileUpload(scope: FastifyInstance, limits: { fileSize: number; fields: number; fieldSize: number }): Promise<void> {
+export async function registerSingleFileUpload(
+  scope: FastifyInstance,
+  limits: { fileSize: number; fields: number; fieldSize: number },
+): Promise<void> {
   await scope.register(fastifyMultipart, {
-    limits: { fileSize: limits.fileSize, files: 1, fields: limits.fields, fieldSize: limits.fieldSize, parts: limits.fields + 1 },
+    limits: {
+      fileSize: limits.fileSize,
+      files: 1,
+      fields: limits.fields,
+      fieldSize: limits.fieldSize,
+      parts: limits.fields + 1,
+    },
     attachFieldsToBody: 'keyValues',
     throwFileSizeLimit: false,
     async onFile(part: MultipartFile) {
       const chunks: Buffer[] = []
       for await (const chunk of part.file) chunks.push(chunk as Buffer)
-      ;(part as unknown as { value: UploadedFile }).value = { filename: part.filename, data: Buffer.concat(chunks), truncated: part.file.truncated }
+      ;(part as unknown as { value: UploadedFile }).value = {
+        filename: part.filename,
+        data: Buffer.concat(chunks),
+        truncated: part.file.truncated,
+      }
     },
   })
 }

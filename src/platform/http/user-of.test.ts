@@ -56,16 +56,36 @@ describe('userOf', () => {
   it('is answered as a signed-out request is: sign-in redirect, shown-back form, or API 401', async () => {
     const calls = [
       { method: 'GET' as const, path: (p: string) => `${p}/page?x=1` },
-      { method: 'POST' as const, path: (p: string) => `${p}/page`, payload: 'name=Ana', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      {
+        method: 'POST' as const,
+        path: (p: string) => `${p}/page`,
+        payload: 'name=Ana',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
       { method: 'GET' as const, path: (p: string) => `/api${p}/thing` },
     ]
     for (const call of calls) {
-      const guarded = await app.inject({ method: call.method, url: call.path('/guarded'), payload: call.payload, headers: call.headers })
-      const unguarded = await app.inject({ method: call.method, url: call.path('/unguarded'), payload: call.payload, headers: call.headers })
+      const guarded = await app.inject({
+        method: call.method,
+        url: call.path('/guarded'),
+        payload: call.payload,
+        headers: call.headers,
+      })
+      const unguarded = await app.inject({
+        method: call.method,
+        url: call.path('/unguarded'),
+        payload: call.payload,
+        headers: call.headers,
+      })
       expect(guarded.statusCode).not.toBe(500)
       expect(answer(unguarded, '/unguarded')).toEqual(answer(guarded, '/guarded'))
     }
-    const form = await app.inject({ method: 'POST', url: '/unguarded/page', payload: 'name=Ana', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const form = await app.inject({
+      method: 'POST',
+      url: '/unguarded/page',
+      payload: 'name=Ana',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
     expect(form.statusCode).toBe(401)
     expect(form.json().context.fields).toEqual([{ name: 'Name', value: 'Ana' }])
   })

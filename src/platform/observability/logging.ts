@@ -9,12 +9,28 @@ import type { FastifyRequest } from 'fastify'
  * message. Nothing a user typed reaches a log line. test/logging.int.test.ts drives personal data through
  * every channel and checks.
  */
-export function loggerOptions(level: string, stream?: DestinationStream): LoggerOptions & { stream?: DestinationStream } {
+export function loggerOptions(
+  level: string,
+  stream?: DestinationStream,
+): LoggerOptions & { stream?: DestinationStream } {
   return {
     level,
     // Belt and braces: these never reach the serialisers below, but a future `log.info({ req })` with another
     // shape must not leak them either.
-    redact: { paths: ['req.headers', 'headers', 'authorization', 'cookie', 'body', 'query', 'password', '*.password', '*.token'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'req.headers',
+        'headers',
+        'authorization',
+        'cookie',
+        'body',
+        'query',
+        'password',
+        '*.password',
+        '*.token',
+      ],
+      censor: '[redacted]',
+    },
     serializers: {
       req: serializeRequest,
       res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
@@ -33,7 +49,14 @@ function safePath(request: FastifyRequest): string {
   const parts = path.split('/')
   const patternParts = pattern.split('/')
   if (parts.length !== patternParts.length) return pattern
-  return parts.map((part, i) => (patternParts[i].startsWith(':') && !/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,6})$/i.test(part) ? patternParts[i] : part)).join('/')
+  return parts
+    .map((part, i) =>
+      patternParts[i].startsWith(':') &&
+      !/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,6})$/i.test(part)
+        ? patternParts[i]
+        : part,
+    )
+    .join('/')
 }
 
 function serializeRequest(request: FastifyRequest): Record<string, unknown> {
@@ -43,8 +66,21 @@ function serializeRequest(request: FastifyRequest): Record<string, unknown> {
 /** An error without its message (which may quote personal data); the stack keeps only its frames. */
 export function serializeError(error: unknown): Record<string, unknown> {
   if (!error || typeof error !== 'object') return { type: typeof error }
-  const e = error as { name?: unknown; code?: unknown; statusCode?: unknown; stack?: unknown; constructor?: { name?: string } }
-  const frames = typeof e.stack === 'string' ? e.stack.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 15).map((line) => line.trim()) : undefined
+  const e = error as {
+    name?: unknown
+    code?: unknown
+    statusCode?: unknown
+    stack?: unknown
+    constructor?: { name?: string }
+  }
+  const frames =
+    typeof e.stack === 'string'
+      ? e.stack
+          .split('\n')
+          .filter((line) => /^\s+at /.test(line))
+          .slice(0, 15)
+          .map((line) => line.trim())
+      : undefined
   return {
     type: typeof e.name === 'string' && /^[\w$.]{1,60}$/.test(e.name) ? e.name : (e.constructor?.name ?? 'Error'),
     ...(typeof e.code === 'string' && /^[\w.-]{1,40}$/.test(e.code) ? { code: e.code } : {}),

@@ -59,8 +59,17 @@ export function registerMetrics(app: FastifyInstance, db: Db): Metrics {
 
   // The queue is read at scrape time (a few rows in import_jobs, indexed by state); a database that cannot be
   // reached still gives the rest of the metrics, with lantern_database_up at 0.
-  const databaseUp = new Gauge({ name: 'lantern_database_up', help: '1 when the last scrape could read the database', registers: [registry] })
-  const jobs = new Gauge({ name: 'lantern_import_jobs', help: 'Import jobs by state', labelNames: ['state'] as const, registers: [registry] })
+  const databaseUp = new Gauge({
+    name: 'lantern_database_up',
+    help: '1 when the last scrape could read the database',
+    registers: [registry],
+  })
+  const jobs = new Gauge({
+    name: 'lantern_import_jobs',
+    help: 'Import jobs by state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  })
   const oldest = new Gauge({
     name: 'lantern_import_queue_oldest_seconds',
     help: 'Age of the oldest import job waiting or running (0 when none)',
@@ -113,9 +122,11 @@ export async function serviceStatus(metrics: Metrics): Promise<ServiceStatus> {
   await metrics.readQueue()
   const all = await metrics.registry.getMetricsAsJSON()
   const values = (name: string) => all.find((m) => m.name === name)?.values ?? []
-  const one = (name: string, labels: Record<string, string> = {}) => Number(values(name).find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0)
+  const one = (name: string, labels: Record<string, string> = {}) =>
+    Number(values(name).find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0)
   const requests = values('lantern_http_requests_total')
-  const byStatus = (prefix: string) => requests.filter((v) => String(v.labels.status).startsWith(prefix)).reduce((sum, v) => sum + Number(v.value), 0)
+  const byStatus = (prefix: string) =>
+    requests.filter((v) => String(v.labels.status).startsWith(prefix)).reduce((sum, v) => sum + Number(v.value), 0)
   // Mean time per route pattern from the histogram's sum and count; the ten slowest with enough requests to say.
   const duration = values('lantern_http_request_duration_seconds')
   const totals = new Map<string, { sum: number; count: number }>()
@@ -135,10 +146,19 @@ export async function serviceStatus(metrics: Metrics): Promise<ServiceStatus> {
     .slice(0, 10)
   return {
     databaseUp: one('lantern_database_up') === 1,
-    pool: { total: one('lantern_db_pool_connections', { state: 'total' }), idle: one('lantern_db_pool_connections', { state: 'idle' }), max: one('lantern_db_pool_connections', { state: 'max' }), waiting: one('lantern_db_pool_waiting_requests') },
+    pool: {
+      total: one('lantern_db_pool_connections', { state: 'total' }),
+      idle: one('lantern_db_pool_connections', { state: 'idle' }),
+      max: one('lantern_db_pool_connections', { state: 'max' }),
+      waiting: one('lantern_db_pool_waiting_requests'),
+    },
     imports: IMPORT_STATES.map((state) => ({ state, count: one('lantern_import_jobs', { state }) })),
     oldestImportSeconds: one('lantern_import_queue_oldest_seconds'),
-    requests: { total: requests.reduce((sum, v) => sum + Number(v.value), 0), clientErrors: byStatus('4'), serverErrors: byStatus('5') },
+    requests: {
+      total: requests.reduce((sum, v) => sum + Number(v.value), 0),
+      clientErrors: byStatus('4'),
+      serverErrors: byStatus('5'),
+    },
     slowest,
     uptimeSeconds: Math.round(process.uptime()),
   }
@@ -152,5 +172,7 @@ export function registerMetricsRoute(app: FastifyInstance, metrics: Metrics): vo
     return reply.send(await metrics.registry.metrics())
   })
   // The operator's own page when they sign in: the same figures in words, and how to give a scraper a token.
-  app.get('/service-status', { config: { access: 'metrics:view' } }, async (_request, reply) => reply.page('operations/service-status.njk', { pageTitle: 'Service status', status: await serviceStatus(metrics) }))
+  app.get('/service-status', { config: { access: 'metrics:view' } }, async (_request, reply) =>
+    reply.page('operations/service-status.njk', { pageTitle: 'Service status', status: await serviceStatus(metrics) }),
+  )
 }

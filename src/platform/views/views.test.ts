@@ -38,7 +38,10 @@ describe('optionItems (a select built from a long list)', () => {
 
   it('marks only the chosen option selected, after the fixed first items, and never the empty one', () => {
     const render = (selected: string) =>
-      env.renderString('{% from "govuk/components/select/macro.njk" import govukSelect %}{{ govukSelect({ id: "n", name: "n", label: { text: "Nationality" }, items: optionItems(countries, selected, [{ value: "", text: "Not known" }]) }) }}', { countries, selected })
+      env.renderString(
+        '{% from "govuk/components/select/macro.njk" import govukSelect %}{{ govukSelect({ id: "n", name: "n", label: { text: "Nationality" }, items: optionItems(countries, selected, [{ value: "", text: "Not known" }]) }) }}',
+        { countries, selected },
+      )
     const vietnam = render('VN')
     expect(vietnam).toMatch(/<option value="VN" selected>Vietnam<\/option>/)
     expect(vietnam).not.toMatch(/value="AL" selected/)
@@ -48,8 +51,27 @@ describe('optionItems (a select built from a long list)', () => {
 })
 
 describe('the main menu', () => {
-  const everything = { id: 'u', email: 'u@example.test', displayName: 'U', roleId: 'r', roleName: 'Everything', permissions: new Set(['referral:view', 'referral:create', 'case:view', 'search:use', 'partner-portal:use', 'safeguarding-action:update-own', 'audit:view', 'settings:manage']) } as unknown as CurrentUser
-  const current = (path: string) => navigation(everything, path).filter((i) => i.active).map((i) => i.text)
+  const everything = {
+    id: 'u',
+    email: 'u@example.test',
+    displayName: 'U',
+    roleId: 'r',
+    roleName: 'Everything',
+    permissions: new Set([
+      'referral:view',
+      'referral:create',
+      'case:view',
+      'search:use',
+      'partner-portal:use',
+      'safeguarding-action:update-own',
+      'audit:view',
+      'settings:manage',
+    ]),
+  } as unknown as CurrentUser
+  const current = (path: string) =>
+    navigation(everything, path)
+      .filter((i) => i.active)
+      .map((i) => i.text)
 
   it.each([
     ['/referrals', 'Triage queue'],
@@ -74,11 +96,19 @@ describe('the main menu', () => {
 
 describe('the shared date field', () => {
   const env = createNunjucks(ROOT)
-  const render = (call: string, values: object, errors: object) => env.renderString(`{% from "macros/date-field.njk" import dateField %}{{ ${call} }}`, { values, errors })
-  const marked = (html: string) => [...html.matchAll(/<input\s+class="([^"]*)"[^>]*name="(\w+)-(day|month|year)"/g)].filter((m) => m[1].includes('govuk-input--error')).map((m) => m[3])
+  const render = (call: string, values: object, errors: object) =>
+    env.renderString(`{% from "macros/date-field.njk" import dateField %}{{ ${call} }}`, { values, errors })
+  const marked = (html: string) =>
+    [...html.matchAll(/<input\s+class="([^"]*)"[^>]*name="(\w+)-(day|month|year)"/g)]
+      .filter((m) => m[1].includes('govuk-input--error'))
+      .map((m) => m[3])
 
   it('shows the values typed, the message, and marks only the box the problem is about', () => {
-    const html = render('dateField("dueOn", "Due date", values, errors)', { 'dueOn-day': '3', 'dueOn-year': '2026' }, { 'dueOn-month': 'Due date must include a month' })
+    const html = render(
+      'dateField("dueOn", "Due date", values, errors)',
+      { 'dueOn-day': '3', 'dueOn-year': '2026' },
+      { 'dueOn-month': 'Due date must include a month' },
+    )
     expect(html).toContain('Due date must include a month')
     expect(html).toMatch(/name="dueOn-day"[^>]*value="3"/)
     expect(marked(html)).toEqual(['month'])
@@ -86,7 +116,11 @@ describe('the shared date field', () => {
   })
 
   it('marks all three boxes for a whole-date problem where asked, and shows a hint', () => {
-    const html = render('dateField("from", "Linked from", values, errors, hint = "For example, 1 3 2025", wholeDate = true)', {}, { 'from-day': 'Linked from must be a real date' })
+    const html = render(
+      'dateField("from", "Linked from", values, errors, hint = "For example, 1 3 2025", wholeDate = true)',
+      {},
+      { 'from-day': 'Linked from must be a real date' },
+    )
     expect(marked(html)).toEqual(['day', 'month', 'year'])
     expect(html).toContain('For example, 1 3 2025')
   })

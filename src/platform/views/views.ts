@@ -22,7 +22,12 @@ export function navigation(user: CurrentUser | null, path: string): NavItem[] {
   if (!user) return []
   const items: { text: string; href: string; show: boolean; section?: string[] }[] = [
     { text: 'Triage queue', href: '/referrals', show: can(user, 'referral:view') },
-    { text: 'Record a referral', href: '/referrals/new', show: can(user, 'referral:create'), section: ['/referrals/new', '/referrals/drafts'] },
+    {
+      text: 'Record a referral',
+      href: '/referrals/new',
+      show: can(user, 'referral:create'),
+      section: ['/referrals/new', '/referrals/drafts'],
+    },
     { text: 'Live jobs', href: '/cases', show: can(user, 'case:view'), section: ['/cases', '/operations'] },
     { text: 'Search', href: '/search', show: can(user, 'search:use') },
     { text: 'Safeguarding prompts', href: '/safeguarding-prompts', show: can(user, 'intelligence:view') },
@@ -47,8 +52,17 @@ export function navigation(user: CurrentUser | null, path: string): NavItem[] {
   // Exactly one item is current: the one whose section is the longest match for the path, so recording a
   // referral (/referrals/new, /referrals/drafts/…) is not also the triage queue (/referrals), and a partner's
   // figures (/partner/figures) are not also "Shared with your agency" (/partner).
-  const length = (i: (typeof shown)[number]) => Math.max(0, ...(i.section ?? [i.href]).filter((prefix) => path === prefix || path.startsWith(prefix + '/')).map((prefix) => prefix.length))
-  const current = shown.reduce<(typeof shown)[number] | null>((best, i) => (length(i) > (best ? length(best) : 0) ? i : best), null)
+  const length = (i: (typeof shown)[number]) =>
+    Math.max(
+      0,
+      ...(i.section ?? [i.href])
+        .filter((prefix) => path === prefix || path.startsWith(prefix + '/'))
+        .map((prefix) => prefix.length),
+    )
+  const current = shown.reduce<(typeof shown)[number] | null>(
+    (best, i) => (length(i) > (best ? length(best) : 0) ? i : best),
+    null,
+  )
   return shown.map((i) => ({ text: i.text, href: i.href, active: i === current }))
 }
 
@@ -69,8 +83,18 @@ export function createNunjucks(root: string): nunjucks.Environment {
   env.addFilter('number', (value: number) => numberFormat.format(value))
   // A select's items from a long list (countries): built here, as a loop of pushes in the template costs
   // milliseconds a page. `first` are the items before the list, such as "Not known".
-  env.addGlobal('optionItems', (options: readonly { value: string; text: string }[], selected: unknown, first: { value: string; text: string }[] = []) =>
-    [...first, ...options].map((o) => ({ value: o.value, text: o.text, selected: o.value !== '' && o.value === selected })),
+  env.addGlobal(
+    'optionItems',
+    (
+      options: readonly { value: string; text: string }[],
+      selected: unknown,
+      first: { value: string; text: string }[] = [],
+    ) =>
+      [...first, ...options].map((o) => ({
+        value: o.value,
+        text: o.text,
+        selected: o.value !== '' && o.value === selected,
+      })),
   )
   // Nunjucks's own trim is /^\s*|\s*$/g, which backtracks over every run of whitespace: GOV.UK Frontend trims
   // whole rendered components (the header, selects, summary lists), and under load that regex was one of the
@@ -82,7 +106,16 @@ export function createNunjucks(root: string): nunjucks.Environment {
   return env
 }
 
-export function registerViews(app: FastifyInstance, env: nunjucks.Environment, options: { serviceName: string; demo: () => boolean; saveSession: (idHash: string, data: Record<string, unknown>) => Promise<void>; consumeFlash: (idHash: string, flash: string) => Promise<void> }): void {
+export function registerViews(
+  app: FastifyInstance,
+  env: nunjucks.Environment,
+  options: {
+    serviceName: string
+    demo: () => boolean
+    saveSession: (idHash: string, data: Record<string, unknown>) => Promise<void>
+    consumeFlash: (idHash: string, flash: string) => Promise<void>
+  },
+): void {
   app.decorateRequest('flash', async function (this: FastifyRequest, message: string) {
     if (!this.session) return
     this.session.data = { ...this.session.data, flash: message }
@@ -100,7 +133,9 @@ export function registerViews(app: FastifyInstance, env: nunjucks.Environment, o
       session.data = rest
       // The flash is shown once; clearing it must not hold up the page, and must not undo a later request's
       // session change (a whole-data write here once wiped the next page's message), so it removes only itself.
-      options.consumeFlash(session.idHash, String(flash)).catch((error: unknown) => request.log.warn({ err: error }, 'could not clear flash'))
+      options
+        .consumeFlash(session.idHash, String(flash))
+        .catch((error: unknown) => request.log.warn({ err: error }, 'could not clear flash'))
     }
     const html = env.render(template, {
       ...context,

@@ -10,8 +10,15 @@ import { freshTotpCode, rememberMfaSecret } from '../../support/test-app.ts'
 
 /** The browser `npm test` chose (CHROMIUM_PATH), or the first installed; run alone without one, a one-line fix. */
 function browserPath(): string {
-  const path = process.env.CHROMIUM_PATH || ['/usr/bin/chromium', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'].find((candidate) => existsSync(candidate))
-  if (!path || !existsSync(path)) throw new Error(`No Chromium${path ? ` at ${path}` : ''}: run the browser tests through npm test (it finds one, or installs Debian's chromium as root), or set CHROMIUM_PATH.`)
+  const path =
+    process.env.CHROMIUM_PATH ||
+    ['/usr/bin/chromium', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'].find((candidate) =>
+      existsSync(candidate),
+    )
+  if (!path || !existsSync(path))
+    throw new Error(
+      `No Chromium${path ? ` at ${path}` : ''}: run the browser tests through npm test (it finds one, or installs Debian's chromium as root), or set CHROMIUM_PATH.`,
+    )
   return path
 }
 
@@ -50,7 +57,11 @@ export async function expectAccessible(page: Page): Promise<void> {
  * Lantern's pages (no frames) do not need and which doubled the crawl's time; only violations are collected.
  */
 export async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ['violations'] }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
+  const results = await new AxeBuilder({ page })
+    .setLegacyMode(true)
+    .options({ resultTypes: ['violations'] })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze()
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
 }
 

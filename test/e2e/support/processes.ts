@@ -25,11 +25,22 @@ export function killAllStarted(): void {
   running.clear()
 }
 
-export async function startLantern(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<LanternProcess> {
+export async function startLantern(
+  env: Record<string, string>,
+  options: { timeoutMs?: number } = {},
+): Promise<LanternProcess> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'development', PASSWORD_HASH_COST: '12', LANTERN_DEMO: '0', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+      PASSWORD_HASH_COST: '12',
+      LANTERN_DEMO: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   running.add(child)
@@ -40,7 +51,10 @@ export async function startLantern(env: Record<string, string>, options: { timeo
   const url = `http://127.0.0.1:${port}`
   // Healthy, or ended: a fetch that throws is a server not listening yet.
   try {
-    await waitFor(async () => child.exitCode !== null || (await fetch(`${url}/health`)).ok, { timeout: options.timeoutMs ?? 180_000, interval: 100 })
+    await waitFor(async () => child.exitCode !== null || (await fetch(`${url}/health`)).ok, {
+      timeout: options.timeoutMs ?? 180_000,
+      interval: 100,
+    })
   } catch {
     child.kill('SIGKILL')
     throw new Error(`Lantern did not become healthy:\n${output}`)
@@ -76,7 +90,12 @@ const header = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}
  * Signs in over HTTP through the real pages: the password, then the authenticator code when the user has set
  * up two-factor sign-in (computed from their secret, as their app would). Returns the Cookie header to send.
  */
-export async function signInOverHttp(url: string, email: string, password: string, mfaSecret?: string): Promise<string> {
+export async function signInOverHttp(
+  url: string,
+  email: string,
+  password: string,
+  mfaSecret?: string,
+): Promise<string> {
   const jar = new Map<string, string>()
   const page = await fetch(`${url}/sign-in`)
   mergeCookies(jar, page)
@@ -123,11 +142,22 @@ export const OFFICER_PASSWORD = 'correct-horse-battery-staple'
  * An investigator who has set up two-factor sign-in (the secret is known, so the test can compute codes), and an
  * API token for them. Written through the auth service, with its audit rows, straight into the database.
  */
-export async function seedOfficer(db: Db, config: Config, email = `officer-${randomBytes(3).toString('hex')}@test.lantern`) {
+export async function seedOfficer(
+  db: Db,
+  config: Config,
+  email = `officer-${randomBytes(3).toString('hex')}@test.lantern`,
+) {
   const auth = createAuthService(db, config)
-  const { id } = await auth.createUser({ email, displayName: 'DC Fault Test', roleId: 'investigator', password: OFFICER_PASSWORD }, { userId: null })
+  const { id } = await auth.createUser(
+    { email, displayName: 'DC Fault Test', roleId: 'investigator', password: OFFICER_PASSWORD },
+    { userId: null },
+  )
   const mfaSecret = newTotpSecret()
-  await db.updateTable('users').set({ mfa_secret: mfaSecret, mfa_enrolled_at: new Date() }).where('id', '=', id).execute()
+  await db
+    .updateTable('users')
+    .set({ mfa_secret: mfaSecret, mfa_enrolled_at: new Date() })
+    .where('id', '=', id)
+    .execute()
   const { token } = await auth.createApiToken(email, 'fault test', 30, { userId: null })
   return { id, email, password: OFFICER_PASSWORD, mfaSecret, token }
 }

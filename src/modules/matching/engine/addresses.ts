@@ -17,10 +17,35 @@ export interface PreparedAddress {
 const addresses = new Map<string, PreparedAddress>()
 
 const ABBREVIATIONS: Readonly<Record<string, string>> = {
-  street: 'st', road: 'rd', avenue: 'ave', av: 'ave', lane: 'ln', drive: 'dr', court: 'ct', place: 'pl',
-  crescent: 'cres', close: 'cl', terrace: 'tce', gardens: 'gdns', square: 'sq', grove: 'gr', circuit: 'cct',
-  parade: 'pde', highway: 'hwy', mount: 'mt', north: 'n', south: 's', east: 'e', west: 'w', apartment: 'flat',
-  apt: 'flat', unit: 'flat', house: 'ho', building: 'bldg', village: 'vlge', retirement: 'retrmnt',
+  street: 'st',
+  road: 'rd',
+  avenue: 'ave',
+  av: 'ave',
+  lane: 'ln',
+  drive: 'dr',
+  court: 'ct',
+  place: 'pl',
+  crescent: 'cres',
+  close: 'cl',
+  terrace: 'tce',
+  gardens: 'gdns',
+  square: 'sq',
+  grove: 'gr',
+  circuit: 'cct',
+  parade: 'pde',
+  highway: 'hwy',
+  mount: 'mt',
+  north: 'n',
+  south: 's',
+  east: 'e',
+  west: 'w',
+  apartment: 'flat',
+  apt: 'flat',
+  unit: 'flat',
+  house: 'ho',
+  building: 'bldg',
+  village: 'vlge',
+  retirement: 'retrmnt',
 }
 
 const NUMBER = /^(?:flat\s*)?(\d+[a-z]?)\b/
@@ -40,7 +65,10 @@ export function prepareAddress(parts: AddressParts): PreparedAddress | null {
   }
   if (tokens.length === 0 && number === null) return null
   const street = tokens.join('')
-  return shared(addresses, `${number ?? ''}|${street}`, () => ({ number: number ? intern(number) : null, street: intern(street) }))
+  return shared(addresses, `${number ?? ''}|${street}`, () => ({
+    number: number ? intern(number) : null,
+    street: intern(street),
+  }))
 }
 
 export function prepareTown(raw: string | null | undefined): string {

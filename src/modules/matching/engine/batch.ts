@@ -75,8 +75,19 @@ export function matchBatch(people: readonly PreparedPerson[], options: BatchOpti
   const threshold = thresholdForPrecision(probability, options.threshold)
   if (training) model = model.withThreshold(threshold)
   const scorer = model
-  const pairProbability = (i: number, j: number) => scorer.score(comparePeople(people[i], people[j], pair), index.termFrequencies).probability
-  return { model, threshold, training, left: pairs.left, right: pairs.right, probability, records: people.length, maxCandidatesPerRecord, pairProbability }
+  const pairProbability = (i: number, j: number) =>
+    scorer.score(comparePeople(people[i], people[j], pair), index.termFrequencies).probability
+  return {
+    model,
+    threshold,
+    training,
+    left: pairs.left,
+    right: pairs.right,
+    probability,
+    records: people.length,
+    maxCandidatesPerRecord,
+    pairProbability,
+  }
 }
 
 /**

@@ -43,7 +43,11 @@ describe('dates of birth', () => {
   })
 
   it('compares dates symmetrically', () => {
-    const date = fc.record({ year: fc.integer({ min: 1930, max: 2010 }), month: fc.option(fc.integer({ min: 1, max: 12 })), day: fc.option(fc.integer({ min: 1, max: 28 })) })
+    const date = fc.record({
+      year: fc.integer({ min: 1930, max: 2010 }),
+      month: fc.option(fc.integer({ min: 1, max: 12 })),
+      day: fc.option(fc.integer({ min: 1, max: 28 })),
+    })
     fc.assert(
       fc.property(date, date, (a, b) => {
         const x = parseBirthDate(a)

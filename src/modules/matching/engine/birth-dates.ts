@@ -29,7 +29,12 @@ function pad(n: number): string {
 const dates = new Map<string, BirthDate>()
 const THIS_YEAR = new Date().getUTCFullYear()
 
-export function makeBirthDate(year: number | null | undefined, month?: number | null, day?: number | null, maxYear = THIS_YEAR): BirthDate | null {
+export function makeBirthDate(
+  year: number | null | undefined,
+  month?: number | null,
+  day?: number | null,
+  maxYear = THIS_YEAR,
+): BirthDate | null {
   if (!year || !Number.isInteger(year) || year < MIN_YEAR || year > maxYear) return null
   let m = month && month >= 1 ? month : null
   let d = day && day >= 1 ? day : null
@@ -45,7 +50,13 @@ export function makeBirthDate(year: number | null | undefined, month?: number | 
   return shared(dates, `${year}|${m}|${d}`, () =>
     placeholder
       ? { year, month: null, day: null, placeholder: true, text: null }
-      : { year, month: month_, day: day_, placeholder: false, text: month_ !== null && day_ !== null ? `${year}${pad(month_)}${pad(day_)}` : null },
+      : {
+          year,
+          month: month_,
+          day: day_,
+          placeholder: false,
+          text: month_ !== null && day_ !== null ? `${year}${pad(month_)}${pad(day_)}` : null,
+        },
   )
 }
 

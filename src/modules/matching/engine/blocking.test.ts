@@ -20,7 +20,12 @@ function blocking(records: readonly (PersonInput & { identity: number })[]) {
   for (const r of records) sizes.set(r.identity, (sizes.get(r.identity) ?? 0) + 1)
   let truePairs = 0
   for (const n of sizes.values()) truePairs += (n * (n - 1)) / 2
-  return { recall: foundTrue / truePairs, truePairs, perRecord: batch.left.length / records.length, maxPerRecord: batch.maxCandidatesPerRecord }
+  return {
+    recall: foundTrue / truePairs,
+    truePairs,
+    perRecord: batch.left.length / records.length,
+    maxPerRecord: batch.maxCandidatesPerRecord,
+  }
 }
 
 describe('blocking', () => {
@@ -41,7 +46,15 @@ describe('blocking', () => {
     const records: (PersonInput & { identity: number })[] = []
     for (let i = 0; i < 600; i++) {
       const dob = `19${60 + (i % 40)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + ((i * 7) % 28)).padStart(2, '0')}`
-      records.push({ id: `a${i}`, identity: i, fullName: 'Nguyễn Văn Anh', nationality: 'VN', dateOfBirth: dob, phones: [`07${String(100_000_000 + i * 7919).slice(0, 9)}`], emails: [`anh.${i}@example.com`] })
+      records.push({
+        id: `a${i}`,
+        identity: i,
+        fullName: 'Nguyễn Văn Anh',
+        nationality: 'VN',
+        dateOfBirth: dob,
+        phones: [`07${String(100_000_000 + i * 7919).slice(0, 9)}`],
+        emails: [`anh.${i}@example.com`],
+      })
     }
     for (let i = 0; i < 60; i++) {
       const original = records[i * 10]
@@ -64,8 +77,11 @@ describe('blocking', () => {
     index.add({ id: 'a', givenName: 'Alfie', familyName: 'Griffiths', dateOfBirth: '2008-05-07' })
     index.add({ id: 'b', givenName: 'Oliver', familyName: 'Hughes', dateOfBirth: '1983-03-07' })
     // Fillers that share nothing, so the only way in is the keys under test.
-    for (let i = 0; i < 50; i++) index.add({ id: `f${i}`, givenName: `Zed${i}`, familyName: `Quill${i}`, dateOfBirth: `19${10 + i}-01-15` })
-    expect(index.candidates({ id: 'q1', givenName: 'Alfie', familyName: 'Grffhs', dateOfBirth: '2009-04-07' })).toContain('a')
+    for (let i = 0; i < 50; i++)
+      index.add({ id: `f${i}`, givenName: `Zed${i}`, familyName: `Quill${i}`, dateOfBirth: `19${10 + i}-01-15` })
+    expect(
+      index.candidates({ id: 'q1', givenName: 'Alfie', familyName: 'Grffhs', dateOfBirth: '2009-04-07' }),
+    ).toContain('a')
     expect(index.candidates({ id: 'q2', givenName: 'Oliver', dateOfBirth: '1973-03-09' })).toContain('b')
     // Two years out and a different month is not brought forward by a name alone.
     expect(index.candidates({ id: 'q3', givenName: 'Oliver', dateOfBirth: '1985-09-20' })).not.toContain('b')
@@ -81,4 +97,3 @@ describe('blocking', () => {
     expect(found).not.toContain('c')
   })
 })
-

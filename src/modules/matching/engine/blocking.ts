@@ -6,7 +6,10 @@ import { phoneticKey } from './phonetic.ts'
  * a missing date of birth) still leaves others that find the person.
  */
 export const KEY_KINDS = [
-  { code: 'name-sound-year', label: 'a name sounds alike (given or family, either way round) and birth year within one' },
+  {
+    code: 'name-sound-year',
+    label: 'a name sounds alike (given or family, either way round) and birth year within one',
+  },
   { code: 'email-user-sound', label: 'email user name sounds alike' },
   { code: 'name-words', label: 'same name words, in any order' },
   { code: 'name-sound', label: 'given and family names sound alike' },
@@ -64,7 +67,12 @@ export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: 
     if (n.sortedKey) emit(2, n.sortedKey)
     if (n.givenPhonetic && n.familyPhonetic) {
       // Sorted, so the key survives a given/family swap.
-      emit(3, n.givenPhonetic < n.familyPhonetic ? `${n.givenPhonetic}|${n.familyPhonetic}` : `${n.familyPhonetic}|${n.givenPhonetic}`)
+      emit(
+        3,
+        n.givenPhonetic < n.familyPhonetic
+          ? `${n.givenPhonetic}|${n.familyPhonetic}`
+          : `${n.familyPhonetic}|${n.givenPhonetic}`,
+      )
     }
     if (p.dob?.month && n.givenFirst && n.family) {
       const a = n.givenFirst[0]

@@ -3,7 +3,11 @@ import { COMPARISONS, FIELD, comparePeople, newPairComparison } from './comparis
 import { preparePerson } from './person-record.ts'
 
 function emailLevel(a: string, b: string): string {
-  const pair = comparePeople(preparePerson({ id: 'a', emails: [a] }), preparePerson({ id: 'b', emails: [b] }), newPairComparison())
+  const pair = comparePeople(
+    preparePerson({ id: 'a', emails: [a] }),
+    preparePerson({ id: 'b', emails: [b] }),
+    newPairComparison(),
+  )
   return COMPARISONS[FIELD.email].levels[pair.levels[FIELD.email]].code
 }
 

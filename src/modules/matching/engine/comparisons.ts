@@ -25,9 +25,28 @@ export interface ComparisonSpec {
   readonly levels: readonly LevelSpec[]
 }
 
-const agree = (code: string, label: string, m: number, u: number, tf = false): LevelSpec => ({ code, label, agreement: 'agree', tf, m, u })
-const partial = (code: string, label: string, m: number, u: number): LevelSpec => ({ code, label, agreement: 'partial', m, u })
-const disagree = (code: string, label: string, m: number, u: number): LevelSpec => ({ code, label, agreement: 'disagree', m, u })
+const agree = (code: string, label: string, m: number, u: number, tf = false): LevelSpec => ({
+  code,
+  label,
+  agreement: 'agree',
+  tf,
+  m,
+  u,
+})
+const partial = (code: string, label: string, m: number, u: number): LevelSpec => ({
+  code,
+  label,
+  agreement: 'partial',
+  m,
+  u,
+})
+const disagree = (code: string, label: string, m: number, u: number): LevelSpec => ({
+  code,
+  label,
+  agreement: 'disagree',
+  m,
+  u,
+})
 
 /**
  * Ordered comparison levels per field, Splink style: the first level that holds wins. Negative evidence
@@ -179,12 +198,26 @@ export interface PairComparison {
 }
 
 export function newPairComparison(): PairComparison {
-  return { levels: new Int8Array(COMPARISONS.length), tfValues: new Array<string>(COMPARISONS.length).fill(''), swapped: false }
+  return {
+    levels: new Int8Array(COMPARISONS.length),
+    tfValues: new Array<string>(COMPARISONS.length).fill(''),
+    swapped: false,
+  }
 }
 
 // --- names -------------------------------------------------------------------------------------------------
 
-function givenLevel(a: string, aFirst: string, aPhon: string, aFam: readonly number[], b: string, bFirst: string, bPhon: string, bFam: readonly number[], jw: number): number {
+function givenLevel(
+  a: string,
+  aFirst: string,
+  aPhon: string,
+  aFam: readonly number[],
+  b: string,
+  bFirst: string,
+  bPhon: string,
+  bFam: readonly number[],
+  jw: number,
+): number {
   if (!a || !b) return MISSING
   if (a === b) return 0
   if ((aFirst.length > 1 && aFirst === bFirst) || shareFamily(aFam, bFam)) return 1
@@ -232,7 +265,12 @@ function compareNames(a: readonly PreparedName[], b: readonly PreparedName[], ou
       let cg = 0
       let cf = 0
       // A real swap puts at least one name's first letter opposite its partner; without that, skip the work.
-      if (straight < 1.9 && x.given !== y.given && x.family !== y.family && (x.givenJoined[0] === y.family[0] || x.family[0] === y.givenJoined[0])) {
+      if (
+        straight < 1.9 &&
+        x.given !== y.given &&
+        x.family !== y.family &&
+        (x.givenJoined[0] === y.family[0] || x.family[0] === y.givenJoined[0])
+      ) {
         cg = similarity(x.givenJoined, y.family)
         cf = similarity(x.family, y.givenJoined)
         crossed = cg + cf - 0.15
@@ -258,13 +296,39 @@ function compareNames(a: readonly PreparedName[], b: readonly PreparedName[], ou
   const x = bestX
   const y = bestY
   if (!bestSwapped) {
-    levels[FIELD.givenName] = givenLevel(x.givenJoined, x.givenFirst, x.givenPhonetic, x.givenFamilies, y.givenJoined, y.givenFirst, y.givenPhonetic, y.givenFamilies, givenSim)
+    levels[FIELD.givenName] = givenLevel(
+      x.givenJoined,
+      x.givenFirst,
+      x.givenPhonetic,
+      x.givenFamilies,
+      y.givenJoined,
+      y.givenFirst,
+      y.givenPhonetic,
+      y.givenFamilies,
+      givenSim,
+    )
     levels[FIELD.familyName] = familyLevel(x.family, x.familyPhonetic, y.family, y.familyPhonetic, familySim)
     out.tfValues[FIELD.givenName] = levels[FIELD.givenName] === 0 ? x.givenJoined : ''
     out.tfValues[FIELD.familyName] = levels[FIELD.familyName] === 0 ? x.family : ''
   } else {
-    levels[FIELD.givenName] = givenLevel(x.givenJoined, x.givenFirst, x.givenPhonetic, x.givenFamilies, y.family, y.family, y.familyPhonetic, nameFamilies(y.family), givenSim)
-    levels[FIELD.familyName] = familyLevel(x.family, x.familyPhonetic, y.givenJoined, phoneticKey(y.givenJoined), familySim)
+    levels[FIELD.givenName] = givenLevel(
+      x.givenJoined,
+      x.givenFirst,
+      x.givenPhonetic,
+      x.givenFamilies,
+      y.family,
+      y.family,
+      y.familyPhonetic,
+      nameFamilies(y.family),
+      givenSim,
+    )
+    levels[FIELD.familyName] = familyLevel(
+      x.family,
+      x.familyPhonetic,
+      y.givenJoined,
+      phoneticKey(y.givenJoined),
+      familySim,
+    )
     out.tfValues[FIELD.givenName] = levels[FIELD.givenName] === 0 ? x.givenJoined : ''
     out.tfValues[FIELD.familyName] = levels[FIELD.familyName] === 0 ? x.family : ''
   }
@@ -310,7 +374,12 @@ function addressLevel(a: PreparedPerson['address'], b: PreparedPerson['address']
   if (a.street === b.street && (sameNumber || (a.number === null && b.number === null))) return 0
   let street = a.street === b.street ? 1 : jaroWinkler(a.street, b.street)
   // One source kept the building line, the other did not: "wallabypl" inside "wallabypldelmar".
-  if (street < 0.88 && Math.min(a.street.length, b.street.length) >= 5 && (a.street.includes(b.street) || b.street.includes(a.street))) street = 0.9
+  if (
+    street < 0.88 &&
+    Math.min(a.street.length, b.street.length) >= 5 &&
+    (a.street.includes(b.street) || b.street.includes(a.street))
+  )
+    street = 0.9
   if (street >= 0.88) return sameNumber ? 1 : 2
   return sameNumber ? 3 : 4
 }
@@ -337,7 +406,13 @@ function emailLevel(a: readonly string[], b: readonly string[]): number {
       const uy = y.slice(0, y.indexOf('@'))
       // Two slips are close in "isaac.james@smith.com", but they are the whole user name of "h.k@sharp.com"
       // against "f.j@sharp.com": edits inside the user name count only while it keeps most of its letters.
-      if (level > 1 && Math.abs(x.length - y.length) <= 2 && levenshtein(x, y) <= 2 && 3 * levenshtein(ux, uy) <= Math.min(ux.length, uy.length)) level = 1
+      if (
+        level > 1 &&
+        Math.abs(x.length - y.length) <= 2 &&
+        levenshtein(x, y) <= 2 &&
+        3 * levenshtein(ux, uy) <= Math.min(ux.length, uy.length)
+      )
+        level = 1
       else if (level > 2 && (ux === uy || jaroWinkler(ux, uy) >= 0.88)) level = 2
     }
   }

@@ -37,8 +37,14 @@ describe('postcodes', () => {
 
 describe('addresses', () => {
   it('takes the house number from the first line and abbreviates street words', () => {
-    expect(prepareAddress({ lines: ['12a Station Road', 'Flat 2'] })).toMatchObject({ number: '12a', street: 'stationrdflat2' })
-    expect(prepareAddress({ streetNumber: '7', lines: ['Wallaby Place'] })).toMatchObject({ number: '7', street: 'wallabypl' })
+    expect(prepareAddress({ lines: ['12a Station Road', 'Flat 2'] })).toMatchObject({
+      number: '12a',
+      street: 'stationrdflat2',
+    })
+    expect(prepareAddress({ streetNumber: '7', lines: ['Wallaby Place'] })).toMatchObject({
+      number: '7',
+      street: 'wallabypl',
+    })
     expect(prepareAddress({ lines: [] })).toBeNull()
   })
 })

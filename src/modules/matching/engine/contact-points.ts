@@ -55,7 +55,13 @@ export function preparePostcode(raw: string | null | undefined): PreparedPostcod
   if (!compact) return null
   return shared(postcodes, compact, () => {
     const parsed = parsePostcode(compact)
-    if (parsed.valid) return { value: parsed.postcode, sector: intern(parsed.sector), district: intern(parsed.district), area: intern(parsed.area) }
+    if (parsed.valid)
+      return {
+        value: parsed.postcode,
+        sector: intern(parsed.sector),
+        district: intern(parsed.district),
+        area: intern(parsed.area),
+      }
     return { value: compact, sector: null, district: null, area: null }
   })
 }

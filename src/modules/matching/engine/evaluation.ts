@@ -34,7 +34,12 @@ export function countTruePairs(clusters: readonly string[], linkSplit?: number):
 }
 
 /** Connected components over accepted pairs (union-find); returns a component id per record. */
-export function connectedComponents(n: number, left: Int32Array, right: Int32Array, accept: (k: number) => boolean): Int32Array {
+export function connectedComponents(
+  n: number,
+  left: Int32Array,
+  right: Int32Array,
+  accept: (k: number) => boolean,
+): Int32Array {
   const parent = Int32Array.from({ length: n }, (_, i) => i)
   const find = (x: number): number => {
     while (parent[x] !== x) {
@@ -71,7 +76,11 @@ export interface ClusterMetrics {
 }
 
 /** Cluster-level metrics of a grouping (`clusterOf[i]`) against the true people (`truth[i]`). */
-export function clusterMetrics(clusterOf: ArrayLike<number>, truth: readonly string[], linkSplit?: number): ClusterMetrics {
+export function clusterMetrics(
+  clusterOf: ArrayLike<number>,
+  truth: readonly string[],
+  linkSplit?: number,
+): ClusterMetrics {
   const n = truth.length
   const clusterSize = new Map<number, number>()
   const truthSize = new Map<string, number>()
@@ -164,7 +173,11 @@ export const RELIABILITY_BANDS = [0, 0.1, 0.5, 0.8, 0.9, 0.95, 0.99, 1] as const
  * probability beside the share that is truly the same person, and the expected calibration error (the gap
  * weighted by each band's pairs).
  */
-export function reliability(probability: ArrayLike<number>, isTrue: (k: number) => boolean, bands: readonly number[] = RELIABILITY_BANDS): { bands: ReliabilityBand[]; expectedCalibrationError: number } {
+export function reliability(
+  probability: ArrayLike<number>,
+  isTrue: (k: number) => boolean,
+  bands: readonly number[] = RELIABILITY_BANDS,
+): { bands: ReliabilityBand[]; expectedCalibrationError: number } {
   const rows = bands.slice(0, -1).map((from, b) => ({ from, to: bands[b + 1], pairs: 0, predicted: 0, observed: 0 }))
   for (let k = 0; k < probability.length; k++) {
     const p = probability[k]
@@ -181,5 +194,8 @@ export function reliability(probability: ArrayLike<number>, isTrue: (k: number) 
     row.predicted /= row.pairs
     row.observed /= row.pairs
   }
-  return { bands: rows.filter((r) => r.pairs > 0), expectedCalibrationError: probability.length === 0 ? 0 : gap / probability.length }
+  return {
+    bands: rows.filter((r) => r.pairs > 0),
+    expectedCalibrationError: probability.length === 0 ? 0 : gap / probability.length,
+  }
 }

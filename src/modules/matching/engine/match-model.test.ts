@@ -26,7 +26,11 @@ const field = (result: ReturnType<typeof explain>, name: string) => result.expla
 describe('the scorer explains each field', () => {
   it('says in plain English that day and month were swapped, and counts it for the match', () => {
     const result = explain(base, { ...base, id: 'b', dateOfBirth: '1994-07-03' })
-    expect(field(result, 'dateOfBirth')).toMatchObject({ level: 'swapped', label: 'date of birth: day and month swapped', agreement: 'partial' })
+    expect(field(result, 'dateOfBirth')).toMatchObject({
+      level: 'swapped',
+      label: 'date of birth: day and month swapped',
+      agreement: 'partial',
+    })
     expect(field(result, 'dateOfBirth').weight).toBeGreaterThan(0)
   })
 
@@ -34,7 +38,11 @@ describe('the scorer explains each field', () => {
     const result = explain(base, { ...base, id: 'b', givenName: 'Popescu', familyName: 'Andreea', postcode: 'LS9 7XY' })
     expect(field(result, 'givenName')).toMatchObject({ level: 'exact', agreement: 'agree' })
     expect(field(result, 'givenName').label).toContain('other order')
-    expect(field(result, 'postcode')).toMatchObject({ level: 'sector', label: 'postcode: same sector', agreement: 'partial' })
+    expect(field(result, 'postcode')).toMatchObject({
+      level: 'sector',
+      label: 'postcode: same sector',
+      agreement: 'partial',
+    })
   })
 
   it('marks fields missing on either record as missing, with no weight', () => {
@@ -59,8 +67,20 @@ describe('the scorer explains each field', () => {
   })
 
   it('ranks the same person above a namesake and a stranger', () => {
-    const same = explain(base, { ...base, id: 'b', givenName: 'Andreea', familyName: 'Popescu', phones: ['+44 7123 456789'] })
-    const namesake = explain(base, { id: 'c', givenName: 'Andreea', familyName: 'Popescu', dateOfBirth: '1971-01-20', postcode: 'B6 4QQ' })
+    const same = explain(base, {
+      ...base,
+      id: 'b',
+      givenName: 'Andreea',
+      familyName: 'Popescu',
+      phones: ['+44 7123 456789'],
+    })
+    const namesake = explain(base, {
+      id: 'c',
+      givenName: 'Andreea',
+      familyName: 'Popescu',
+      dateOfBirth: '1971-01-20',
+      postcode: 'B6 4QQ',
+    })
     const stranger = explain(base, { id: 'd', givenName: 'Thi Lan', familyName: 'Nguyen', dateOfBirth: '1988-10-02' })
     expect(same.probability).toBeGreaterThan(0.99)
     expect(namesake.probability).toBeLessThan(0.5)
@@ -69,10 +89,21 @@ describe('the scorer explains each field', () => {
 
   it('gives agreement on a common surname less weight than on a rare one', () => {
     const tf = new TermFrequencies()
-    for (let i = 0; i < 4000; i++) tf.add(preparePerson({ id: `n${i}`, givenName: 'X', familyName: i < 1000 ? 'Nguyen' : `Rare${i}` }))
+    for (let i = 0; i < 4000; i++)
+      tf.add(preparePerson({ id: `n${i}`, givenName: 'X', familyName: i < 1000 ? 'Nguyen' : `Rare${i}` }))
     tf.add(preparePerson({ id: 'w', familyName: 'Wisniewski' }))
-    const common = explain({ id: 'a', givenName: 'Lan', familyName: 'Nguyen' }, { id: 'b', givenName: 'Mai', familyName: 'Nguyen' }, new MatchModel(), tf)
-    const rare = explain({ id: 'a', givenName: 'Lan', familyName: 'Wiśniewski' }, { id: 'b', givenName: 'Mai', familyName: 'Wisniewski' }, new MatchModel(), tf)
+    const common = explain(
+      { id: 'a', givenName: 'Lan', familyName: 'Nguyen' },
+      { id: 'b', givenName: 'Mai', familyName: 'Nguyen' },
+      new MatchModel(),
+      tf,
+    )
+    const rare = explain(
+      { id: 'a', givenName: 'Lan', familyName: 'Wiśniewski' },
+      { id: 'b', givenName: 'Mai', familyName: 'Wisniewski' },
+      new MatchModel(),
+      tf,
+    )
     expect(field(rare, 'familyName').weight).toBeGreaterThan(field(common, 'familyName').weight + 4)
   })
 

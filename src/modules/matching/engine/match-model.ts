@@ -6,7 +6,10 @@ export interface MatchModelParameters {
   readonly version: 1
   /** Prior that two records picked at random are the same person. */
   readonly lambda: number
-  readonly comparisons: readonly { readonly field: string; readonly levels: readonly { readonly code: string; readonly m: number; readonly u: number }[] }[]
+  readonly comparisons: readonly {
+    readonly field: string
+    readonly levels: readonly { readonly code: string; readonly m: number; readonly u: number }[]
+  }[]
   /** Floor for a term-frequency u, so a value seen once cannot carry unlimited weight. */
   readonly tfMinimumU: number
   /**
@@ -50,7 +53,10 @@ export function defaultParameters(): MatchModelParameters {
     version: 1,
     lambda: 0.0001,
     tfMinimumU: 0.00001,
-    comparisons: COMPARISONS.map((c) => ({ field: c.field, levels: c.levels.map((l) => ({ code: l.code, m: l.m, u: l.u })) })),
+    comparisons: COMPARISONS.map((c) => ({
+      field: c.field,
+      levels: c.levels.map((l) => ({ code: l.code, m: l.m, u: l.u })),
+    })),
     notes: 'Hand-set starting values; train on the people held before relying on probabilities.',
   }
 }
@@ -65,11 +71,13 @@ export class MatchModel {
   private readonly prior: number
 
   constructor(parameters: MatchModelParameters = defaultParameters()) {
-    if (parameters.comparisons.length !== COMPARISONS.length) throw new Error('model does not match the comparisons this engine makes')
+    if (parameters.comparisons.length !== COMPARISONS.length)
+      throw new Error('model does not match the comparisons this engine makes')
     this.parameters = parameters
     this.prior = log2(parameters.lambda / (1 - parameters.lambda))
     this.weights = parameters.comparisons.map((c, i) => {
-      if (c.field !== COMPARISONS[i].field || c.levels.length !== COMPARISONS[i].levels.length) throw new Error(`model comparison ${c.field} does not match the engine`)
+      if (c.field !== COMPARISONS[i].field || c.levels.length !== COMPARISONS[i].levels.length)
+        throw new Error(`model comparison ${c.field} does not match the engine`)
       return Float64Array.from(c.levels, (l) => log2(l.m / l.u))
     })
     this.ms = parameters.comparisons.map((c) => Float64Array.from(c.levels, (l) => l.m))
@@ -129,12 +137,24 @@ export class MatchModel {
       const spec = COMPARISONS[c]
       const level = pair.levels[c]
       if (level === MISSING) {
-        out.push({ field: spec.field, level: 'missing', label: `${spec.title}: not known on both records`, weight: 0, agreement: 'missing' })
+        out.push({
+          field: spec.field,
+          level: 'missing',
+          label: `${spec.title}: not known on both records`,
+          weight: 0,
+          agreement: 'missing',
+        })
         continue
       }
       const l = spec.levels[level]
       const swapped = pair.swapped && (c === 0 || c === 1) ? ' (names written in the other order)' : ''
-      out.push({ field: spec.field, level: l.code, label: `${spec.title}: ${l.label}${swapped}`, weight: round(this.fieldWeight(c, level, pair, tf)), agreement: l.agreement })
+      out.push({
+        field: spec.field,
+        level: l.code,
+        label: `${spec.title}: ${l.label}${swapped}`,
+        weight: round(this.fieldWeight(c, level, pair, tf)),
+        agreement: l.agreement,
+      })
     }
     return out
   }

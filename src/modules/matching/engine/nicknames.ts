@@ -171,10 +171,7 @@ export const GIVEN_NAME_FAMILIES: Readonly<Record<string, readonly string[]>> = 
     'senait seni',
     'selamawit selam',
   ],
-  chinese: [
-    'wei way',
-    'jun june',
-  ],
+  chinese: ['wei way', 'jun june'],
   // The same name across languages; feeds cross-border spellings (a Romanian Ion who is also a John).
   crossLanguage: [
     'john ion ioan gjon jan ivan juan giovanni johannes yohannes yahya jean jovan',

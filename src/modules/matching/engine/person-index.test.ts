@@ -20,11 +20,31 @@ function index(): PersonIndex {
 
 describe('PersonIndex', () => {
   it.each([
-    ['a Latin spelling of a Han name, given name first', { id: 'q', givenName: 'Xiaoming', familyName: 'Wang', dateOfBirth: '1990-05-12' }, 'p1'],
-    ['an Arabic-script name with a partial date', { id: 'q', fullName: 'محمد حسن', dateOfBirth: '1985-06-01', postcode: 'M14 5XX' }, 'p2'],
-    ['a nickname, a keyboard spelling and a swapped date', { id: 'q', givenName: 'Kasia', familyName: 'Wisniewska', dateOfBirth: '07/12/1979' }, 'p3'],
-    ['a Vietnamese name in English order without tones', { id: 'q', fullName: 'Van Anh Nguyen', dateOfBirth: '2001-02-03' }, 'p4'],
-    ['a Ge\u2019ez-script family name', { id: 'q', givenName: 'Senait', familyName: 'ተስፋይ', dateOfBirth: '1996-09-21' }, 'p5'],
+    [
+      'a Latin spelling of a Han name, given name first',
+      { id: 'q', givenName: 'Xiaoming', familyName: 'Wang', dateOfBirth: '1990-05-12' },
+      'p1',
+    ],
+    [
+      'an Arabic-script name with a partial date',
+      { id: 'q', fullName: 'محمد حسن', dateOfBirth: '1985-06-01', postcode: 'M14 5XX' },
+      'p2',
+    ],
+    [
+      'a nickname, a keyboard spelling and a swapped date',
+      { id: 'q', givenName: 'Kasia', familyName: 'Wisniewska', dateOfBirth: '07/12/1979' },
+      'p3',
+    ],
+    [
+      'a Vietnamese name in English order without tones',
+      { id: 'q', fullName: 'Van Anh Nguyen', dateOfBirth: '2001-02-03' },
+      'p4',
+    ],
+    [
+      'a Ge\u2019ez-script family name',
+      { id: 'q', givenName: 'Senait', familyName: 'ተስፋይ', dateOfBirth: '1996-09-21' },
+      'p5',
+    ],
   ])('finds %s', (_, query, expected) => {
     const [best] = index().resolve(query)
     expect(best?.id).toBe(expected)
@@ -36,11 +56,15 @@ describe('PersonIndex', () => {
     const i = index()
     expect(i.remove('p3')).toBe(true)
     expect(i.remove('p3')).toBe(false)
-    expect(i.resolve({ id: 'q', givenName: 'Katarzyna', familyName: 'Wiśniewska', dateOfBirth: '1979-07-12' })).toEqual([])
+    expect(i.resolve({ id: 'q', givenName: 'Katarzyna', familyName: 'Wiśniewska', dateOfBirth: '1979-07-12' })).toEqual(
+      [],
+    )
     i.add({ id: 'p2', givenName: 'Omar', familyName: 'Farouk', dateOfBirth: '1970-01-02' })
     expect(i.size).toBe(4)
     expect(i.resolve({ id: 'q', givenName: 'Omar', familyName: 'Farouk', dateOfBirth: '1970-01-02' })[0].id).toBe('p2')
-    expect(i.candidates({ id: 'q', givenName: 'Mohammed', familyName: 'Hassan', dateOfBirth: '1985' })).not.toContain('p2')
+    expect(i.candidates({ id: 'q', givenName: 'Mohammed', familyName: 'Hassan', dateOfBirth: '1985' })).not.toContain(
+      'p2',
+    )
   })
 
   it('never returns the record itself, and respects the limit', () => {

@@ -235,17 +235,31 @@ export class PersonIndex {
         }
       }
     }
-    const { model, report } = trainModel(live, { left: Int32Array.from(left), right: Int32Array.from(right) }, { ...options, candidateShare: everyone ? 1 : (2 * sampleSize) / live.length })
+    const { model, report } = trainModel(
+      live,
+      { left: Int32Array.from(left), right: Int32Array.from(right) },
+      { ...options, candidateShare: everyone ? 1 : (2 * sampleSize) / live.length },
+    )
     // The accept threshold from the new model's own probabilities over the same candidate pairs (no labels).
     const pair = newPairComparison()
-    const probability = Float64Array.from(left, (i, k) => model.score(comparePeople(live[i], live[right[k]], pair), this.termFrequencies).probability)
+    const probability = Float64Array.from(
+      left,
+      (i, k) => model.score(comparePeople(live[i], live[right[k]], pair), this.termFrequencies).probability,
+    )
     this.model = model.withThreshold(thresholdForPrecision(probability))
     return report
   }
 
   /** Scores two records directly, with this index's term frequencies (for a review page's side-by-side). */
-  compare(a: PersonInput | PreparedPerson, b: PersonInput | PreparedPerson): { weight: number; probability: number; explanation: FieldExplanation[] } {
-    const pair = comparePeople(isPrepared(a) ? a : preparePerson(a), isPrepared(b) ? b : preparePerson(b), newPairComparison())
+  compare(
+    a: PersonInput | PreparedPerson,
+    b: PersonInput | PreparedPerson,
+  ): { weight: number; probability: number; explanation: FieldExplanation[] } {
+    const pair = comparePeople(
+      isPrepared(a) ? a : preparePerson(a),
+      isPrepared(b) ? b : preparePerson(b),
+      newPairComparison(),
+    )
     const { weight, probability } = this.model.score(pair, this.termFrequencies)
     return { weight, probability, explanation: this.model.explain(pair, this.termFrequencies) }
   }

@@ -23,7 +23,9 @@ describe('names across scripts', () => {
   })
 
   it('treats Romanian comma-below and cedilla letters alike', () => {
-    expect(prepareName({ given: 'Ștefan', family: 'Țurcanu' })).toEqual(prepareName({ given: 'Ştefan', family: 'Ţurcanu' }))
+    expect(prepareName({ given: 'Ștefan', family: 'Țurcanu' })).toEqual(
+      prepareName({ given: 'Ştefan', family: 'Ţurcanu' }),
+    )
     expect(prepareName({ given: 'Ștefan', family: 'Țurcanu' })!.family).toBe('turcanu')
   })
 
@@ -36,7 +38,9 @@ describe('names across scripts', () => {
   })
 
   it('keeps Albanian names with ë and ç comparable to their keyboard spellings', () => {
-    expect(prepareName({ given: 'Lumë', family: 'Çela' })!.family).toBe(prepareName({ given: 'Lume', family: 'Cela' })!.family)
+    expect(prepareName({ given: 'Lumë', family: 'Çela' })!.family).toBe(
+      prepareName({ given: 'Lume', family: 'Cela' })!.family,
+    )
   })
 
   it('re-joins Ge\u2019ez words that transliteration splits into syllables', () => {
@@ -46,7 +50,9 @@ describe('names across scripts', () => {
   })
 
   it('gives Arabic-script and Latin spellings of one name the same sound key', () => {
-    const keys = ['محمد', 'Mohammed', 'Muhammad', 'Mohamed', 'Мохаммед'].map((n) => prepareName({ full: n })!.familyPhonetic)
+    const keys = ['محمد', 'Mohammed', 'Muhammad', 'Mohamed', 'Мохаммед'].map(
+      (n) => prepareName({ full: n })!.familyPhonetic,
+    )
     expect(new Set(keys).size).toBe(1)
     expect(phoneticKey('ibrahim')).toBe(phoneticKey('ebrahim'))
     expect(phoneticKey('yusuf')).toBe(phoneticKey('jusuf'))
@@ -55,7 +61,9 @@ describe('names across scripts', () => {
   it('drops titles, reads register order and joins particles', () => {
     expect(prepareName({ full: 'Dr John Smith' })).toMatchObject({ given: 'john', family: 'smith' })
     expect(prepareName({ full: 'SMITH, John' })).toMatchObject({ given: 'john', family: 'smith' })
-    expect(prepareName({ given: 'Omar', family: 'Al Hassan' })!.family).toBe(prepareName({ given: 'Omar', family: 'Al-Hassan' })!.family)
+    expect(prepareName({ given: 'Omar', family: 'Al Hassan' })!.family).toBe(
+      prepareName({ given: 'Omar', family: 'Al-Hassan' })!.family,
+    )
   })
 
   it('maps nicknames and cross-language forms to shared families', () => {

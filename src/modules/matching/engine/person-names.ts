@@ -38,7 +38,28 @@ const TITLES = new Set(
 const PARTICLES = new Set('al el ul bin ibn bint abu van von de der den da di du la le dos das del'.split(' '))
 
 // Cultures that write the family name first; used only when a name arrives as one string.
-const FAMILY_FIRST = new Set(['vn', 'vnm', 'vietnam', 'vietnamese', 'cn', 'chn', 'china', 'chinese', 'kr', 'kor', 'korea', 'korean', 'hu', 'hun', 'hungary', 'hungarian', 'jp', 'jpn', 'japan', 'japanese'])
+const FAMILY_FIRST = new Set([
+  'vn',
+  'vnm',
+  'vietnam',
+  'vietnamese',
+  'cn',
+  'chn',
+  'china',
+  'chinese',
+  'kr',
+  'kor',
+  'korea',
+  'korean',
+  'hu',
+  'hun',
+  'hungary',
+  'hungarian',
+  'jp',
+  'jpn',
+  'japan',
+  'japanese',
+])
 
 const HAN = /\p{Script=Han}/u
 const HANGUL = /\p{Script=Hangul}/u
@@ -90,12 +111,18 @@ function splitFull(full: string, nationality: string | null | undefined): { give
   const commaAt = full.indexOf(',')
   if (commaAt > 0) {
     // "SMITH, John": the register form, family name first.
-    return { family: stripTitles(asciiWords(full.slice(0, commaAt))), given: stripTitles(asciiWords(full.slice(commaAt + 1))) }
+    return {
+      family: stripTitles(asciiWords(full.slice(0, commaAt))),
+      given: stripTitles(asciiWords(full.slice(commaAt + 1))),
+    }
   }
   const words = stripTitles(asciiWords(full))
   if (words.length <= 1) return { given: [], family: words }
-  const familyFirst = HAN.test(full) || HANGUL.test(full) || (nationality ? FAMILY_FIRST.has(nationality.trim().toLowerCase()) : false)
-  return familyFirst ? { family: words.slice(0, 1), given: words.slice(1) } : { family: words.slice(-1), given: words.slice(0, -1) }
+  const familyFirst =
+    HAN.test(full) || HANGUL.test(full) || (nationality ? FAMILY_FIRST.has(nationality.trim().toLowerCase()) : false)
+  return familyFirst
+    ? { family: words.slice(0, 1), given: words.slice(1) }
+    : { family: words.slice(-1), given: words.slice(0, -1) }
 }
 
 export function prepareName(parts: NameParts, nationality?: string | null): PreparedName | null {

@@ -1,6 +1,12 @@
 import { prepareAddress, prepareTown, type PreparedAddress } from './addresses.ts'
 import { parseBirthDate, type BirthDate, type BirthDateInput } from './birth-dates.ts'
-import { prepareEmail, preparePhone, preparePostcode, type PreparedPhone, type PreparedPostcode } from './contact-points.ts'
+import {
+  prepareEmail,
+  preparePhone,
+  preparePostcode,
+  type PreparedPhone,
+  type PreparedPostcode,
+} from './contact-points.ts'
 import { EMPTY } from './intern.ts'
 import { prepareName, type PreparedName } from './person-names.ts'
 
@@ -55,7 +61,10 @@ function sexOf(raw: string | null | undefined): 'f' | 'm' | null {
 
 export function preparePerson(input: PersonInput): PreparedPerson {
   const names: PreparedName[] = []
-  const main = prepareName({ given: input.givenName, family: input.familyName, full: input.fullName }, input.nationality)
+  const main = prepareName(
+    { given: input.givenName, family: input.familyName, full: input.fullName },
+    input.nationality,
+  )
   if (main) names.push(main)
   for (const alias of input.aliases ?? []) {
     const name = prepareName({ full: alias }, input.nationality)
@@ -83,6 +92,8 @@ export function preparePerson(input: PersonInput): PreparedPerson {
     town: prepareTown(input.town),
     region: prepareTown(input.region),
     birthPlace: prepareTown(input.birthPlace),
-    documents: input.documents?.length ? [...new Set(input.documents.map((d) => d.toUpperCase().replace(/[^A-Z0-9]/g, '')).filter((d) => d.length >= 4))] : EMPTY,
+    documents: input.documents?.length
+      ? [...new Set(input.documents.map((d) => d.toUpperCase().replace(/[^A-Z0-9]/g, '')).filter((d) => d.length >= 4))]
+      : EMPTY,
   }
 }

@@ -26,10 +26,14 @@ describe('string similarity', () => {
 
   it('withinOneEdit agrees with Levenshtein ≤ 1, plus adjacent swaps', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 8, unit: fc.constantFrom('a', 'b', 'c') }), fc.string({ maxLength: 8, unit: fc.constantFrom('a', 'b', 'c') }), (a, b) => {
-        if (levenshtein(a, b) <= 1) expect(withinOneEdit(a, b)).toBe(true)
-        if (withinOneEdit(a, b)) expect(levenshtein(a, b)).toBeLessThanOrEqual(2)
-      }),
+      fc.property(
+        fc.string({ maxLength: 8, unit: fc.constantFrom('a', 'b', 'c') }),
+        fc.string({ maxLength: 8, unit: fc.constantFrom('a', 'b', 'c') }),
+        (a, b) => {
+          if (levenshtein(a, b) <= 1) expect(withinOneEdit(a, b)).toBe(true)
+          if (withinOneEdit(a, b)) expect(levenshtein(a, b)).toBeLessThanOrEqual(2)
+        },
+      ),
     )
     expect(withinOneEdit('19900304', '19900340')).toBe(true)
     expect(withinOneEdit('19900304', '19910340')).toBe(false)

@@ -68,7 +68,9 @@ export function withinOneEdit(a: string, b: string): boolean {
   // Compared in place, without slicing: this runs for every candidate's date and postcode.
   if (la === lb) {
     if (sameFrom(a, i + 1, b, i + 1)) return true
-    return a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && sameFrom(a, i + 2, b, i + 2)
+    return (
+      a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && sameFrom(a, i + 2, b, i + 2)
+    )
   }
   return la > lb ? sameFrom(a, i + 1, b, i) : sameFrom(a, i, b, i + 1)
 }

@@ -23,98 +23,267 @@ const POOLS: readonly NamePool[] = [
   {
     weight: 30,
     nationality: 'GB',
-    male: 'James Oliver Jack Harry George Thomas William Daniel Joshua Michael David Robert Andrew Christopher Matthew Samuel Joseph Benjamin Ryan Liam Connor Kieran Jordan Lewis Callum Nathan Adam Luke Jake Charlie'.split(' '),
-    female: 'Olivia Emily Jessica Sophie Chloe Charlotte Lucy Hannah Amy Lauren Megan Rebecca Sarah Katherine Elizabeth Jennifer Laura Emma Rachel Danielle Jade Chelsea Courtney Shannon Paige Leah Amber Holly Abigail Victoria'.split(' '),
-    family: 'Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen James Scott Phillips Watson Davis Parker Price Bennett Young Griffiths Mitchell Kelly Cook Carter Richardson Bailey Collins Bell Shaw Murphy Miller Cox Richards Khan Marshall Anderson Simpson Ellis Adams Singh Begum Wilkinson Foster Chapman Powell Webb Rogers Gray Mason Ali Hunt Hussain Campbell Matthews Owen Palmer Holmes Mills Barnes Knight Lloyd Butler Russell Barker Fisher Stevens Jenkins Murray Dixon Harvey'.split(' '),
+    male: 'James Oliver Jack Harry George Thomas William Daniel Joshua Michael David Robert Andrew Christopher Matthew Samuel Joseph Benjamin Ryan Liam Connor Kieran Jordan Lewis Callum Nathan Adam Luke Jake Charlie'.split(
+      ' ',
+    ),
+    female:
+      'Olivia Emily Jessica Sophie Chloe Charlotte Lucy Hannah Amy Lauren Megan Rebecca Sarah Katherine Elizabeth Jennifer Laura Emma Rachel Danielle Jade Chelsea Courtney Shannon Paige Leah Amber Holly Abigail Victoria'.split(
+        ' ',
+      ),
+    family:
+      'Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen James Scott Phillips Watson Davis Parker Price Bennett Young Griffiths Mitchell Kelly Cook Carter Richardson Bailey Collins Bell Shaw Murphy Miller Cox Richards Khan Marshall Anderson Simpson Ellis Adams Singh Begum Wilkinson Foster Chapman Powell Webb Rogers Gray Mason Ali Hunt Hussain Campbell Matthews Owen Palmer Holmes Mills Barnes Knight Lloyd Butler Russell Barker Fisher Stevens Jenkins Murray Dixon Harvey'.split(
+        ' ',
+      ),
   },
   {
     weight: 14,
     nationality: 'RO',
     phonePrefix: '+40 7',
-    male: 'Ion Gheorghe Constantin Alexandru Vasile Nicolae Mihai Ștefan Dumitru Florin Gabriel Cristian Adrian Andrei Marius Ionuț Bogdan Răzvan Sorin Daniel Cătălin Ciprian Costel Liviu Valentin'.split(' '),
-    female: 'Maria Elena Ioana Ana Mihaela Andreea Cristina Daniela Gabriela Alexandra Alina Nicoleta Roxana Simona Florentina Loredana Ramona Larisa Denisa Bianca Georgiana Ecaterina Ionela Oana Raluca'.split(' '),
-    family: 'Popescu Ionescu Popa Pop Radu Dumitru Stan Stoica Gheorghe Matei Ciobanu Rusu Munteanu Constantin Marin Lazăr Mocanu Moldovan Florea Barbu Tudor Ilie Dinu Vasile Toma Sârbu Păun Niculescu Oprea Lungu Țurcanu Ștefănescu Bălan Cojocaru Dobre Nistor Ene Zamfir Preda Neagu'.split(' '),
+    male: 'Ion Gheorghe Constantin Alexandru Vasile Nicolae Mihai Ștefan Dumitru Florin Gabriel Cristian Adrian Andrei Marius Ionuț Bogdan Răzvan Sorin Daniel Cătălin Ciprian Costel Liviu Valentin'.split(
+      ' ',
+    ),
+    female:
+      'Maria Elena Ioana Ana Mihaela Andreea Cristina Daniela Gabriela Alexandra Alina Nicoleta Roxana Simona Florentina Loredana Ramona Larisa Denisa Bianca Georgiana Ecaterina Ionela Oana Raluca'.split(
+        ' ',
+      ),
+    family:
+      'Popescu Ionescu Popa Pop Radu Dumitru Stan Stoica Gheorghe Matei Ciobanu Rusu Munteanu Constantin Marin Lazăr Mocanu Moldovan Florea Barbu Tudor Ilie Dinu Vasile Toma Sârbu Păun Niculescu Oprea Lungu Țurcanu Ștefănescu Bălan Cojocaru Dobre Nistor Ene Zamfir Preda Neagu'.split(
+        ' ',
+      ),
   },
   {
     weight: 10,
     nationality: 'AL',
     phonePrefix: '+355 6',
-    male: 'Gjergj Gjon Arben Besnik Fatmir Shpetim Ardit Erion Klodian Endrit Dritan Ilir Artan Genti Florian Agron Blerim Elton Kujtim Mehmet Leonard Altin Bujar Arjan Ervin'.split(' '),
-    female: 'Flutura Luljeta Valbona Elona Klea Anisa Besa Drita Mimoza Jonida Arta Enkeleda Ornela Vjollca Lindita Manjola Ermira Blerina Eriola Xhensila Anjeza Fjora Rudina Teuta Zamira'.split(' '),
-    family: 'Hoxha Shehu Gjoka Leka Prifti Dervishi Kola Marku Gjoni Çela Basha Kastrati Berisha Mema Hysa Dushku Kuka Gashi Thaçi Zeneli Lika Bajrami Rama Meta Hasani Muça Shkurti Troshani Dibra Bregu'.split(' '),
+    male: 'Gjergj Gjon Arben Besnik Fatmir Shpetim Ardit Erion Klodian Endrit Dritan Ilir Artan Genti Florian Agron Blerim Elton Kujtim Mehmet Leonard Altin Bujar Arjan Ervin'.split(
+      ' ',
+    ),
+    female:
+      'Flutura Luljeta Valbona Elona Klea Anisa Besa Drita Mimoza Jonida Arta Enkeleda Ornela Vjollca Lindita Manjola Ermira Blerina Eriola Xhensila Anjeza Fjora Rudina Teuta Zamira'.split(
+        ' ',
+      ),
+    family:
+      'Hoxha Shehu Gjoka Leka Prifti Dervishi Kola Marku Gjoni Çela Basha Kastrati Berisha Mema Hysa Dushku Kuka Gashi Thaçi Zeneli Lika Bajrami Rama Meta Hasani Muça Shkurti Troshani Dibra Bregu'.split(
+        ' ',
+      ),
   },
   {
     weight: 12,
     nationality: 'VN',
     familyFirst: true,
     phonePrefix: '+84 9',
-    male: 'Văn Anh|Văn Minh|Văn Hùng|Văn Dũng|Văn Tuấn|Đức Thắng|Quang Huy|Minh Tuấn|Thanh Tùng|Văn Nam|Hoàng Long|Văn Phúc|Đình Khoa|Văn Hải|Văn Toàn|Tiến Dũng|Văn Lâm|Bảo Ngọc|Công Vinh|Văn Đức'.split('|'),
-    female: 'Thị Lan|Thị Hoa|Thị Mai|Thị Hương|Thị Hằng|Thị Thu|Ngọc Anh|Thị Nga|Thị Linh|Thị Hà|Thị Trang|Thị Phương|Thanh Huyền|Thị Yến|Thị Thảo|Kim Ngân|Thị Nhung|Thị Dung|Thị Vân|Thị Loan'.split('|'),
-    family: 'Nguyễn Nguyễn Nguyễn Nguyễn Trần Trần Lê Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Đoàn Lâm Mai Trương Cao Tạ Hà'.split(' '),
+    male: 'Văn Anh|Văn Minh|Văn Hùng|Văn Dũng|Văn Tuấn|Đức Thắng|Quang Huy|Minh Tuấn|Thanh Tùng|Văn Nam|Hoàng Long|Văn Phúc|Đình Khoa|Văn Hải|Văn Toàn|Tiến Dũng|Văn Lâm|Bảo Ngọc|Công Vinh|Văn Đức'.split(
+      '|',
+    ),
+    female:
+      'Thị Lan|Thị Hoa|Thị Mai|Thị Hương|Thị Hằng|Thị Thu|Ngọc Anh|Thị Nga|Thị Linh|Thị Hà|Thị Trang|Thị Phương|Thanh Huyền|Thị Yến|Thị Thảo|Kim Ngân|Thị Nhung|Thị Dung|Thị Vân|Thị Loan'.split(
+        '|',
+      ),
+    family:
+      'Nguyễn Nguyễn Nguyễn Nguyễn Trần Trần Lê Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Đoàn Lâm Mai Trương Cao Tạ Hà'.split(
+        ' ',
+      ),
   },
   {
     weight: 10,
     nationality: 'PL',
     phonePrefix: '+48 5',
-    male: 'Piotr Krzysztof Andrzej Tomasz Paweł Marcin Michał Marek Grzegorz Jan Łukasz Adam Zbigniew Jerzy Tadeusz Mateusz Dariusz Mariusz Wojciech Rafał Jacek Kamil Maciej Robert Bartłomiej'.split(' '),
-    female: 'Anna Katarzyna Maria Małgorzata Agnieszka Barbara Ewa Krystyna Elżbieta Magdalena Joanna Aleksandra Monika Teresa Danuta Natalia Karolina Marta Beata Dorota Justyna Paulina Weronika Zofia Agata'.split(' '),
-    family: 'Nowak Kowalski Wiśniewski Wójcik Kowalczyk Kamiński Lewandowski Zieliński Szymański Woźniak Dąbrowski Kozłowski Jankowski Mazur Wojciechowski Kwiatkowski Krawczyk Kaczmarek Piotrowski Grabowski Zając Pawłowski Michalski Król Wieczorek Jabłoński Wróbel Nowakowski Majewski Olszewski'.split(' '),
+    male: 'Piotr Krzysztof Andrzej Tomasz Paweł Marcin Michał Marek Grzegorz Jan Łukasz Adam Zbigniew Jerzy Tadeusz Mateusz Dariusz Mariusz Wojciech Rafał Jacek Kamil Maciej Robert Bartłomiej'.split(
+      ' ',
+    ),
+    female:
+      'Anna Katarzyna Maria Małgorzata Agnieszka Barbara Ewa Krystyna Elżbieta Magdalena Joanna Aleksandra Monika Teresa Danuta Natalia Karolina Marta Beata Dorota Justyna Paulina Weronika Zofia Agata'.split(
+        ' ',
+      ),
+    family:
+      'Nowak Kowalski Wiśniewski Wójcik Kowalczyk Kamiński Lewandowski Zieliński Szymański Woźniak Dąbrowski Kozłowski Jankowski Mazur Wojciechowski Kwiatkowski Krawczyk Kaczmarek Piotrowski Grabowski Zając Pawłowski Michalski Król Wieczorek Jabłoński Wróbel Nowakowski Majewski Olszewski'.split(
+        ' ',
+      ),
   },
   {
     weight: 8,
     nationality: 'CN',
     familyFirst: true,
     phonePrefix: '+86 13',
-    male: 'Wei Jun Hao Lei Jie Tao Ming Qiang Yong Jian Bo Gang Hui Xiaoming Zhiwei Jianhua Haoran Yuxuan Zihan Jiahao'.split(' '),
-    female: 'Fang Li Na Jing Min Yan Ying Hong Xiu Mei Lan Juan Xiaoyan Yuting Xinyi Jiayi Shuang Lili Qian Ting'.split(' '),
+    male: 'Wei Jun Hao Lei Jie Tao Ming Qiang Yong Jian Bo Gang Hui Xiaoming Zhiwei Jianhua Haoran Yuxuan Zihan Jiahao'.split(
+      ' ',
+    ),
+    female: 'Fang Li Na Jing Min Yan Ying Hong Xiu Mei Lan Juan Xiaoyan Yuting Xinyi Jiayi Shuang Lili Qian Ting'.split(
+      ' ',
+    ),
     family: 'Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Gao Luo'.split(' '),
     variants: {
-      Wang: ['王'], Li: ['李'], Zhang: ['张', 'Chang'], Liu: ['刘'], Chen: ['陈', 'Chan'], Yang: ['杨'], Huang: ['黄', 'Wong'], Zhao: ['赵', 'Chao'],
-      Wu: ['吴', 'Ng'], Zhou: ['周', 'Chou'], Xu: ['徐', 'Hsu'], Xiaoming: ['小明', 'Hsiao-ming', 'Xiao Ming'], Wei: ['伟'], Fang: ['芳'], Jing: ['静', 'Ching'],
-      Zhiwei: ['志伟', 'Chih-wei'], Jianhua: ['建华', 'Chien-hua'],
+      Wang: ['王'],
+      Li: ['李'],
+      Zhang: ['张', 'Chang'],
+      Liu: ['刘'],
+      Chen: ['陈', 'Chan'],
+      Yang: ['杨'],
+      Huang: ['黄', 'Wong'],
+      Zhao: ['赵', 'Chao'],
+      Wu: ['吴', 'Ng'],
+      Zhou: ['周', 'Chou'],
+      Xu: ['徐', 'Hsu'],
+      Xiaoming: ['小明', 'Hsiao-ming', 'Xiao Ming'],
+      Wei: ['伟'],
+      Fang: ['芳'],
+      Jing: ['静', 'Ching'],
+      Zhiwei: ['志伟', 'Chih-wei'],
+      Jianhua: ['建华', 'Chien-hua'],
     },
   },
   {
     weight: 6,
     nationality: 'ER',
     phonePrefix: '+291 7',
-    male: 'Yohannes Tesfay Mehari Haile Mebrahtu Gebremedhin Samuel Dawit Yonas Berhane Kidane Amanuel Filmon Habtom Tekle Semere Goitom Michael Biniam Ermias'.split(' '),
-    female: 'Senait Selamawit Helen Lidia Rahel Saba Yordanos Winta Feven Hiwet Mehret Luwam Eden Ruta Almaz Tsega Mebrat Freweyni Nebiat Simret'.split(' '),
-    family: 'Tesfay Gebremedhin Haile Tekle Berhe Kidane Mehari Woldu Ghebreyesus Abraha Kahsay Asmelash Yemane Tesfamariam Mebrahtu Habte Weldemichael Araya Negash Gebru'.split(' '),
-    variants: { Tesfay: ['ተስፋይ', 'Tesfaye', 'Tesfai'], Haile: ['ሃይለ', 'Hayle'], Yohannes: ['ዮሃንስ', 'Yohanes', 'Johannes'], Berhe: ['በርሀ', 'Berhie'], Senait: ['ሰናይት'], Dawit: ['ዳዊት', 'Dawid'], Kidane: ['ኪዳነ', 'Kidana'] },
+    male: 'Yohannes Tesfay Mehari Haile Mebrahtu Gebremedhin Samuel Dawit Yonas Berhane Kidane Amanuel Filmon Habtom Tekle Semere Goitom Michael Biniam Ermias'.split(
+      ' ',
+    ),
+    female:
+      'Senait Selamawit Helen Lidia Rahel Saba Yordanos Winta Feven Hiwet Mehret Luwam Eden Ruta Almaz Tsega Mebrat Freweyni Nebiat Simret'.split(
+        ' ',
+      ),
+    family:
+      'Tesfay Gebremedhin Haile Tekle Berhe Kidane Mehari Woldu Ghebreyesus Abraha Kahsay Asmelash Yemane Tesfamariam Mebrahtu Habte Weldemichael Araya Negash Gebru'.split(
+        ' ',
+      ),
+    variants: {
+      Tesfay: ['ተስፋይ', 'Tesfaye', 'Tesfai'],
+      Haile: ['ሃይለ', 'Hayle'],
+      Yohannes: ['ዮሃንስ', 'Yohanes', 'Johannes'],
+      Berhe: ['በርሀ', 'Berhie'],
+      Senait: ['ሰናይት'],
+      Dawit: ['ዳዊት', 'Dawid'],
+      Kidane: ['ኪዳነ', 'Kidana'],
+    },
   },
   {
     weight: 6,
     nationality: 'SD',
     phonePrefix: '+249 9',
-    male: 'Mohammed Ahmed Ali Omar Ibrahim Yousif Hassan Hussein Abdalla Mustafa Osman Khalid Adam Ismail Salih Abubakar Tariq Hamid Musa Suleiman'.split(' '),
-    female: 'Fatima Amina Aisha Maryam Khadija Zainab Huda Samira Nadia Sara Asma Hawa Mona Rania Salma Hana Leila Noura Amal Rasha'.split(' '),
-    family: 'Mohammed Ahmed Ali Osman Abdalla Hassan Ibrahim Adam Yousif Hamid Musa Elamin Elsayed Babiker Abdelrahman Suleiman Khalil Ismail Omer Bashir'.split(' '),
+    male: 'Mohammed Ahmed Ali Omar Ibrahim Yousif Hassan Hussein Abdalla Mustafa Osman Khalid Adam Ismail Salih Abubakar Tariq Hamid Musa Suleiman'.split(
+      ' ',
+    ),
+    female:
+      'Fatima Amina Aisha Maryam Khadija Zainab Huda Samira Nadia Sara Asma Hawa Mona Rania Salma Hana Leila Noura Amal Rasha'.split(
+        ' ',
+      ),
+    family:
+      'Mohammed Ahmed Ali Osman Abdalla Hassan Ibrahim Adam Yousif Hamid Musa Elamin Elsayed Babiker Abdelrahman Suleiman Khalil Ismail Omer Bashir'.split(
+        ' ',
+      ),
     variants: {
-      Mohammed: ['محمد', 'Muhammad', 'Mohamed', 'Mohammad'], Ahmed: ['أحمد', 'Ahmad'], Hassan: ['حسن', 'Hasan'], Hussein: ['حسين', 'Husain', 'Hussain'],
-      Yousif: ['يوسف', 'Yusuf', 'Youssef'], Ibrahim: ['إبراهيم', 'Ebrahim'], Osman: ['عثمان', 'Othman', 'Uthman'], Abdalla: ['عبد الله', 'Abdullah', 'Abdallah'], Fatima: ['فاطمة', 'Fatma'], Omar: ['عمر', 'Umar'],
+      Mohammed: ['محمد', 'Muhammad', 'Mohamed', 'Mohammad'],
+      Ahmed: ['أحمد', 'Ahmad'],
+      Hassan: ['حسن', 'Hasan'],
+      Hussein: ['حسين', 'Husain', 'Hussain'],
+      Yousif: ['يوسف', 'Yusuf', 'Youssef'],
+      Ibrahim: ['إبراهيم', 'Ebrahim'],
+      Osman: ['عثمان', 'Othman', 'Uthman'],
+      Abdalla: ['عبد الله', 'Abdullah', 'Abdallah'],
+      Fatima: ['فاطمة', 'Fatma'],
+      Omar: ['عمر', 'Umar'],
     },
   },
   {
     weight: 4,
     nationality: 'NG',
     phonePrefix: '+234 80',
-    male: 'Chinedu Emeka Oluwaseun Tunde Ifeanyi Chukwuemeka Babatunde Adebayo Obinna Uchenna Segun Femi Kelechi Nnamdi Olumide'.split(' '),
-    female: 'Ngozi Chioma Adaeze Funmilayo Blessing Oluwakemi Yetunde Nkechi Amaka Folake Temitope Abimbola Ifeoma Uchechi Bukola'.split(' '),
-    family: 'Okafor Adeyemi Okonkwo Olawale Eze Nwosu Adebayo Obi Ogunleye Chukwu Afolabi Okeke Balogun Ibrahim Nwachukwu'.split(' '),
+    male: 'Chinedu Emeka Oluwaseun Tunde Ifeanyi Chukwuemeka Babatunde Adebayo Obinna Uchenna Segun Femi Kelechi Nnamdi Olumide'.split(
+      ' ',
+    ),
+    female:
+      'Ngozi Chioma Adaeze Funmilayo Blessing Oluwakemi Yetunde Nkechi Amaka Folake Temitope Abimbola Ifeoma Uchechi Bukola'.split(
+        ' ',
+      ),
+    family:
+      'Okafor Adeyemi Okonkwo Olawale Eze Nwosu Adebayo Obi Ogunleye Chukwu Afolabi Okeke Balogun Ibrahim Nwachukwu'.split(
+        ' ',
+      ),
   },
 ]
 
-const OUTCODES = 'B1 B6 B10 B19 M8 M14 M40 LS6 LS9 BD3 BD8 HU3 HU5 SR2 PE1 PE13 L7 L8 E1 E6 E13 N15 N17 NW10 SE15 SW9 CR0 LE2 LE5 NG7 S3 S4 WF1 HD1 BB1 OL1 CV1 ST4 WV1 DY1 SO14 PO1 CF24 NP20 G42 EH6 BS5 LU1 SL1 RM6'.split(' ')
+const OUTCODES =
+  'B1 B6 B10 B19 M8 M14 M40 LS6 LS9 BD3 BD8 HU3 HU5 SR2 PE1 PE13 L7 L8 E1 E6 E13 N15 N17 NW10 SE15 SW9 CR0 LE2 LE5 NG7 S3 S4 WF1 HD1 BB1 OL1 CV1 ST4 WV1 DY1 SO14 PO1 CF24 NP20 G42 EH6 BS5 LU1 SL1 RM6'.split(
+    ' ',
+  )
 const UNIT_LETTERS = 'ABDEFGHJLNPQRSTUWXYZ'
-const STREETS = 'High Street|Church Road|Station Road|Victoria Road|Green Lane|Manor Road|Park Road|Queens Road|Albert Road|Grange Road|King Street|New Road|Mill Lane|School Lane|Springfield Road|York Road|Stanley Road|Windsor Road|Clarence Road|Cromwell Road|Moss Lane|Oxford Road|Beech Grove|Chapel Street|Market Street'.split('|')
-const TOWNS: Readonly<Record<string, string>> = { B: 'Birmingham', M: 'Manchester', LS: 'Leeds', BD: 'Bradford', HU: 'Hull', SR: 'Sunderland', PE: 'Peterborough', L: 'Liverpool', E: 'London', N: 'London', NW: 'London', SE: 'London', SW: 'London', CR: 'Croydon', LE: 'Leicester', NG: 'Nottingham', S: 'Sheffield', WF: 'Wakefield', HD: 'Huddersfield', BB: 'Blackburn', OL: 'Oldham', CV: 'Coventry', ST: 'Stoke-on-Trent', WV: 'Wolverhampton', DY: 'Dudley', SO: 'Southampton', PO: 'Portsmouth', CF: 'Cardiff', NP: 'Newport', G: 'Glasgow', EH: 'Edinburgh', BS: 'Bristol', LU: 'Luton', SL: 'Slough', RM: 'Romford' }
+const STREETS =
+  'High Street|Church Road|Station Road|Victoria Road|Green Lane|Manor Road|Park Road|Queens Road|Albert Road|Grange Road|King Street|New Road|Mill Lane|School Lane|Springfield Road|York Road|Stanley Road|Windsor Road|Clarence Road|Cromwell Road|Moss Lane|Oxford Road|Beech Grove|Chapel Street|Market Street'.split(
+    '|',
+  )
+const TOWNS: Readonly<Record<string, string>> = {
+  B: 'Birmingham',
+  M: 'Manchester',
+  LS: 'Leeds',
+  BD: 'Bradford',
+  HU: 'Hull',
+  SR: 'Sunderland',
+  PE: 'Peterborough',
+  L: 'Liverpool',
+  E: 'London',
+  N: 'London',
+  NW: 'London',
+  SE: 'London',
+  SW: 'London',
+  CR: 'Croydon',
+  LE: 'Leicester',
+  NG: 'Nottingham',
+  S: 'Sheffield',
+  WF: 'Wakefield',
+  HD: 'Huddersfield',
+  BB: 'Blackburn',
+  OL: 'Oldham',
+  CV: 'Coventry',
+  ST: 'Stoke-on-Trent',
+  WV: 'Wolverhampton',
+  DY: 'Dudley',
+  SO: 'Southampton',
+  PO: 'Portsmouth',
+  CF: 'Cardiff',
+  NP: 'Newport',
+  G: 'Glasgow',
+  EH: 'Edinburgh',
+  BS: 'Bristol',
+  LU: 'Luton',
+  SL: 'Slough',
+  RM: 'Romford',
+}
 
 const NICKNAMES: Readonly<Record<string, string>> = {
-  James: 'Jim', Thomas: 'Tom', William: 'Bill', Daniel: 'Dan', Michael: 'Mike', Robert: 'Bob', Joshua: 'Josh', Christopher: 'Chris', Matthew: 'Matt', Samuel: 'Sam',
-  Joseph: 'Joe', Benjamin: 'Ben', Katherine: 'Kate', Elizabeth: 'Liz', Jessica: 'Jess', Rebecca: 'Becky', Abigail: 'Abby', Victoria: 'Vicky', Jennifer: 'Jenny',
-  Katarzyna: 'Kasia', Małgorzata: 'Gosia', Aleksandra: 'Ola', Wojciech: 'Wojtek', Bartłomiej: 'Bartek', Constantin: 'Costel', Alexandru: 'Sandu', Gheorghe: 'George',
-  Ion: 'John', Gjon: 'John', Yohannes: 'Johannes', Mohammed: 'Mo', Yousif: 'Joseph', Abdalla: 'Abdul',
+  James: 'Jim',
+  Thomas: 'Tom',
+  William: 'Bill',
+  Daniel: 'Dan',
+  Michael: 'Mike',
+  Robert: 'Bob',
+  Joshua: 'Josh',
+  Christopher: 'Chris',
+  Matthew: 'Matt',
+  Samuel: 'Sam',
+  Joseph: 'Joe',
+  Benjamin: 'Ben',
+  Katherine: 'Kate',
+  Elizabeth: 'Liz',
+  Jessica: 'Jess',
+  Rebecca: 'Becky',
+  Abigail: 'Abby',
+  Victoria: 'Vicky',
+  Jennifer: 'Jenny',
+  Katarzyna: 'Kasia',
+  Małgorzata: 'Gosia',
+  Aleksandra: 'Ola',
+  Wojciech: 'Wojtek',
+  Bartłomiej: 'Bartek',
+  Constantin: 'Costel',
+  Alexandru: 'Sandu',
+  Gheorghe: 'George',
+  Ion: 'John',
+  Gjon: 'John',
+  Yohannes: 'Johannes',
+  Mohammed: 'Mo',
+  Yousif: 'Joseph',
+  Abdalla: 'Abdul',
 }
 
 export interface SyntheticPerson extends PersonInput {
@@ -183,7 +352,12 @@ export class SyntheticPeople {
   private address(): { postcode: string; street: string; number: number; town: string } {
     const outcode = this.skewed(OUTCODES)
     const postcode = `${outcode} ${1 + this.int(9)}${UNIT_LETTERS[this.int(20)]}${UNIT_LETTERS[this.int(20)]}`
-    return { postcode, street: STREETS[this.int(STREETS.length)], number: 1 + this.int(180), town: TOWNS[/^[A-Z]+/.exec(outcode)![0]] }
+    return {
+      postcode,
+      street: STREETS[this.int(STREETS.length)],
+      number: 1 + this.int(180),
+      town: TOWNS[/^[A-Z]+/.exec(outcode)![0]],
+    }
   }
 
   private phone(pool: NamePool): string {
@@ -253,7 +427,14 @@ export class SyntheticPeople {
     const options = pool.variants?.[name]
     if (options && this.chance(0.6)) return options[this.int(options.length)]
     // Keyboards without diacritics: Ștefan → Stefan, Łukasz → Lukasz, Nguyễn → Nguyen.
-    if (this.chance(0.5)) return name.normalize('NFD').replace(/\p{M}/gu, '').replace(/ł/g, 'l').replace(/Ł/g, 'L').replace(/đ/g, 'd').replace(/Đ/g, 'D')
+    if (this.chance(0.5))
+      return name
+        .normalize('NFD')
+        .replace(/\p{M}/gu, '')
+        .replace(/ł/g, 'l')
+        .replace(/Ł/g, 'L')
+        .replace(/đ/g, 'd')
+        .replace(/Đ/g, 'D')
     return name
   }
 
@@ -275,10 +456,12 @@ export class SyntheticPeople {
       if (this.chance(0.12)) given = this.typo(given)
       if (this.chance(0.12)) family = this.typo(family)
       if (NICKNAMES[given] && this.chance(0.3)) given = NICKNAMES[given]
-      if (pool.nationality === 'PL' && id.sex === 'F' && this.chance(0.5)) family = family.replace(/ski$/, 'ska').replace(/cki$/, 'cka')
+      if (pool.nationality === 'PL' && id.sex === 'F' && this.chance(0.5))
+        family = family.replace(/ski$/, 'ska').replace(/cki$/, 'cka')
       if (pool.nationality === 'AL' && this.chance(0.15)) family = family.endsWith('i') ? family : `${family}i`
       // The name written as one string, sometimes in the other order.
-      if (this.chance(0.15)) fullName = pool.familyFirst || this.chance(0.3) ? `${family} ${given}` : `${given} ${family}`
+      if (this.chance(0.15))
+        fullName = pool.familyFirst || this.chance(0.3) ? `${family} ${given}` : `${given} ${family}`
       else if (this.chance(0.05)) [given, family] = [family, given]
       const dateFault = this.random()
       if (dateFault < 0.06) [month, day] = [day, month]
@@ -319,6 +502,7 @@ export function baselineFields(p: PersonInput): { fullName: string; dob: string 
   const d = p.dateOfBirth
   let dob: string | null = null
   // A date that cannot exist (a swapped 25/10 read as month 25) is rejected by a date column, as by a form.
-  if (d && typeof d === 'object' && d.year && d.month && d.day && d.month <= 12) dob = `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`
+  if (d && typeof d === 'object' && d.year && d.month && d.day && d.month <= 12)
+    dob = `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`
   return { fullName, dob }
 }

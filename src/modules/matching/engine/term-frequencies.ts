@@ -16,7 +16,8 @@ export class TermFrequencies {
   add(p: PreparedPerson): void {
     this.people++
     const values = termValues(p)
-    for (let c = 0; c < values.length; c++) for (const v of values[c]) this.counts[c].set(v, (this.counts[c].get(v) ?? 0) + 1)
+    for (let c = 0; c < values.length; c++)
+      for (const v of values[c]) this.counts[c].set(v, (this.counts[c].get(v) ?? 0) + 1)
   }
 
   remove(p: PreparedPerson): void {

@@ -8,7 +8,11 @@ describe('accept threshold from the model’s own probabilities', () => {
 
   it('rises until the pairs accepted are expected to be right 99 times in 100', () => {
     // 90 sure pairs and 20 doubtful ones at 0.6: accepting all would be expected to be 92% right.
-    const probability = [...Array<number>(90).fill(0.999), ...Array<number>(20).fill(0.6), ...Array<number>(5).fill(0.95)]
+    const probability = [
+      ...Array<number>(90).fill(0.999),
+      ...Array<number>(20).fill(0.6),
+      ...Array<number>(5).fill(0.95),
+    ]
     expect(expectedPrecision(probability, 0.5)).toBeLessThan(0.99)
     const threshold = thresholdForPrecision(probability)
     expect(threshold).toBeGreaterThan(0.6)

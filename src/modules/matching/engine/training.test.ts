@@ -4,8 +4,38 @@ import { comparePeople, COMPARISONS, FIELD, newPairComparison } from './comparis
 import { preparePerson, type PersonInput } from './person-record.ts'
 import { randomGenerator } from './training.ts'
 
-const GIVEN = ['HELGA', 'JUTTA', 'PETER', 'KLAUS', 'SABINE', 'MONIKA', 'STEFAN', 'HANS', 'GERDA', 'OTTO', 'UWE', 'HEIKE', 'RALF', 'ELKE', 'HORST', 'INGRID']
-const FAMILY = ['MEIER', 'FUCHS', 'SCHMIDT', 'KRAUSE', 'ENGEL', 'MUELLER', 'WEBER', 'HOFFMANN', 'BECKER', 'LANGE', 'WAGNER', 'SCHULZ']
+const GIVEN = [
+  'HELGA',
+  'JUTTA',
+  'PETER',
+  'KLAUS',
+  'SABINE',
+  'MONIKA',
+  'STEFAN',
+  'HANS',
+  'GERDA',
+  'OTTO',
+  'UWE',
+  'HEIKE',
+  'RALF',
+  'ELKE',
+  'HORST',
+  'INGRID',
+]
+const FAMILY = [
+  'MEIER',
+  'FUCHS',
+  'SCHMIDT',
+  'KRAUSE',
+  'ENGEL',
+  'MUELLER',
+  'WEBER',
+  'HOFFMANN',
+  'BECKER',
+  'LANGE',
+  'WAGNER',
+  'SCHULZ',
+]
 
 /** Names and dates only, as RLdata: one record in ten copied with a slip in a name or one part of the date. */
 function namesAndDates(n: number, seed: number): PersonInput[] {
@@ -13,13 +43,26 @@ function namesAndDates(n: number, seed: number): PersonInput[] {
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]
   const out: PersonInput[] = []
   for (let i = 0; i < n; i++) {
-    out.push({ id: `p${i}`, givenName: pick(GIVEN), familyName: pick(FAMILY), dateOfBirth: { year: 1925 + Math.floor(random() * 80), month: 1 + Math.floor(random() * 12), day: 2 + Math.floor(random() * 27) } })
+    out.push({
+      id: `p${i}`,
+      givenName: pick(GIVEN),
+      familyName: pick(FAMILY),
+      dateOfBirth: {
+        year: 1925 + Math.floor(random() * 80),
+        month: 1 + Math.floor(random() * 12),
+        day: 2 + Math.floor(random() * 27),
+      },
+    })
   }
   for (let i = 0; i < n / 10; i++) {
     const o = out[i]
     const copy = { ...o, id: `d${i}` }
     if (random() < 0.5) copy.familyName = `${o.familyName!}X`
-    else copy.dateOfBirth = { ...(o.dateOfBirth as { year: number; month: number; day: number }), day: 2 + Math.floor(random() * 27) }
+    else
+      copy.dateOfBirth = {
+        ...(o.dateOfBirth as { year: number; month: number; day: number }),
+        day: 2 + Math.floor(random() * 27),
+      }
     out.push(copy)
   }
   return out

@@ -51,7 +51,10 @@ function emptyCounts(): Float64Array[] {
 }
 
 /** u from random pairs, as Splink's estimate_u_using_random_sampling: nearly every random pair is two people. */
-export function estimateU(people: readonly PreparedPerson[], options: TrainingOptions = {}): { u: Float64Array[]; pairs: number; patterns: Pattern[] } {
+export function estimateU(
+  people: readonly PreparedPerson[],
+  options: TrainingOptions = {},
+): { u: Float64Array[]; pairs: number; patterns: Pattern[] } {
   const n = people.length
   const split = options.linkSplit
   const total = split === undefined ? (n * (n - 1)) / 2 : split * (n - split)
@@ -101,12 +104,18 @@ function smoothedU(counts: readonly Float64Array[]): Float64Array[] {
  * (λ of 1 in 250 rather than 1 in a million) the few matches among random pairs inflate the u of agreeing
  * levels, and agreement then counts for less than it should: the probabilities shown come out too low.
  */
-function decontaminatedU(random: readonly Pattern[], m: readonly Float64Array[], u: readonly Float64Array[], lambda: number): Float64Array[] {
+function decontaminatedU(
+  random: readonly Pattern[],
+  m: readonly Float64Array[],
+  u: readonly Float64Array[],
+  lambda: number,
+): Float64Array[] {
   const counts = emptyCounts()
   const prior = Math.log(lambda / (1 - lambda))
   for (const p of random) {
     let ratio = prior
-    for (let c = 0; c < p.levels.length; c++) if (p.levels[c] !== MISSING) ratio += Math.log(m[c][p.levels[c]] / u[c][p.levels[c]])
+    for (let c = 0; c < p.levels.length; c++)
+      if (p.levels[c] !== MISSING) ratio += Math.log(m[c][p.levels[c]] / u[c][p.levels[c]])
     // Leave one out: whether a random pair is one person is judged, for each comparison's count, by the other
     // comparisons only. Judged by all, a level whose weight is already too high (a starting m no session
     // could check) makes its own random pairs look like matches, they are taken out of its u, its weight
@@ -156,7 +165,12 @@ interface SessionResult {
  * estimate; comparisons the rule conditioned on are left out, since every pair agrees on them by
  * construction (Splink's rule that a blocking column cannot be estimated in its own session).
  */
-function emSession(patterns: readonly Pattern[], excluded: ReadonlySet<number>, u: readonly Float64Array[], maxIterations: number): SessionResult {
+function emSession(
+  patterns: readonly Pattern[],
+  excluded: ReadonlySet<number>,
+  u: readonly Float64Array[],
+  maxIterations: number,
+): SessionResult {
   let m = COMPARISONS.map((c) => Float64Array.from(c.levels, (l) => l.m))
   // Start by assuming matches are the minority: on national data most same-birthday or same-name pairs are
   // strangers, and starting at 0.5 lets EM settle on "same town" instead of "same person".
@@ -200,7 +214,9 @@ function emSession(patterns: readonly Pattern[], excluded: ReadonlySet<number>, 
     })
     const nextShare = Math.min(0.999, Math.max(1e-6, matches / Math.max(1, pairs)))
     let change = Math.abs(nextShare - share)
-    for (let c = 0; c < m.length; c++) if (!excluded.has(c)) for (let l = 0; l < m[c].length; l++) change = Math.max(change, Math.abs(next[c][l] - m[c][l]))
+    for (let c = 0; c < m.length; c++)
+      if (!excluded.has(c))
+        for (let l = 0; l < m[c].length; l++) change = Math.max(change, Math.abs(next[c][l] - m[c][l]))
     m = next
     share = nextShare
     if (change < 1e-7) break
@@ -219,14 +235,16 @@ const WEAK = new Set<number>([FIELD.sex, FIELD.region])
  */
 function identifies(session: SessionResult, excluded: ReadonlySet<number>, c: number): boolean {
   if (excluded.has(c)) return false
-  for (let d = 0; d < session.observed.length; d++) if (d !== c && !excluded.has(d) && !WEAK.has(d) && session.observed[d] >= 0.5) return true
+  for (let d = 0; d < session.observed.length; d++)
+    if (d !== c && !excluded.has(d) && !WEAK.has(d) && session.observed[d] >= 0.5) return true
   return false
 }
 
 function matchShare(patterns: readonly Pattern[], m: readonly Float64Array[], u: readonly Float64Array[]): number {
   const ratios = patterns.map((p) => {
     let r = 0
-    for (let c = 0; c < p.levels.length; c++) if (p.levels[c] !== MISSING) r += Math.log(m[c][p.levels[c]] / u[c][p.levels[c]])
+    for (let c = 0; c < p.levels.length; c++)
+      if (p.levels[c] !== MISSING) r += Math.log(m[c][p.levels[c]] / u[c][p.levels[c]])
     return r
   })
   let total = 0
@@ -251,7 +269,14 @@ const MIN_SESSION_PAIRS = 30
 const M_FLOOR = 0.001
 
 /** m by EM sessions under a given u, then λ. `candidatePairs` is the number of candidate pairs the patterns stand for. */
-function fitM(patterns: readonly Pattern[], u: readonly Float64Array[], maxIterations: number, candidatePairs: number, totalPairs: number, fixedM?: MatchModelParameters) {
+function fitM(
+  patterns: readonly Pattern[],
+  u: readonly Float64Array[],
+  maxIterations: number,
+  candidatePairs: number,
+  totalPairs: number,
+  fixedM?: MatchModelParameters,
+) {
   if (fixedM) {
     const m = fixedM.comparisons.map((c) => Float64Array.from(c.levels, (l) => l.m))
     const expectedMatches = matchShare(patterns, m, u) * candidatePairs
@@ -281,7 +306,9 @@ function fitM(patterns: readonly Pattern[], u: readonly Float64Array[], maxItera
     if (estimates.length === 0) return Float64Array.from(spec.levels, (l) => l.m)
     // A floor on m: a level never seen among the training matches (a contradicting phone) is rare evidence
     // against, not proof; real referrals carry errors the training set may not.
-    const mean = Float64Array.from(spec.levels, (_, l) => Math.max(M_FLOOR, estimates.reduce((sum, e) => sum + e[l], 0) / estimates.length))
+    const mean = Float64Array.from(spec.levels, (_, l) =>
+      Math.max(M_FLOOR, estimates.reduce((sum, e) => sum + e[l], 0) / estimates.length),
+    )
     const total = mean.reduce((sum, x) => sum + x, 0)
     return mean.map((x) => x / total)
   })
@@ -300,7 +327,11 @@ function fitM(patterns: readonly Pattern[], u: readonly Float64Array[], maxItera
  * matches found among same-birthday pairs divided by the chance that a match shares its birthday. No labels
  * are read.
  */
-export function trainModel(people: readonly PreparedPerson[], candidates: PairList, options: TrainingOptions = {}): { model: MatchModel; report: TrainingReport } {
+export function trainModel(
+  people: readonly PreparedPerson[],
+  candidates: PairList,
+  options: TrainingOptions = {},
+): { model: MatchModel; report: TrainingReport } {
   const start = defaultParameters()
   const { u: uRandom, pairs: randomPairs, patterns: random } = estimateU(people, options)
   const patterns = patternsOf(people, candidates)
@@ -320,7 +351,10 @@ export function trainModel(people: readonly PreparedPerson[], candidates: PairLi
     version: 1,
     lambda,
     tfMinimumU: start.tfMinimumU,
-    comparisons: COMPARISONS.map((c, i) => ({ field: c.field, levels: c.levels.map((l, j) => ({ code: l.code, m: m[i][j], u: u[i][j] })) })),
+    comparisons: COMPARISONS.map((c, i) => ({
+      field: c.field,
+      levels: c.levels.map((l, j) => ({ code: l.code, m: m[i][j], u: u[i][j] })),
+    })),
     trainedAt: new Date().toISOString(),
     notes: options.fixedM
       ? `unsupervised: u from ${randomPairs} random pairs and λ from these records; m kept from a model trained elsewhere`
@@ -333,7 +367,7 @@ export function trainModel(people: readonly PreparedPerson[], candidates: PairLi
       candidatePairs: candidates.left.length,
       patterns: patterns.length,
       iterations: Math.max(dateSession?.iterations ?? 0, nameSession?.iterations ?? 0, wholeSession?.iterations ?? 0),
-      candidateMatchShare: (expectedMatches / scale) / Math.max(1, candidates.left.length),
+      candidateMatchShare: expectedMatches / scale / Math.max(1, candidates.left.length),
       expectedMatches,
     },
   }

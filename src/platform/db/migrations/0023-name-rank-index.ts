@@ -8,7 +8,9 @@ import { sql, type Kysely } from 'kysely'
  * the repository, 1,000,000 people). About 80 bytes a name.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`CREATE INDEX person_names_rank_idx ON person_names (id) INCLUDE (person_id, normalised, full_name)`.execute(db)
+  await sql`CREATE INDEX person_names_rank_idx ON person_names (id) INCLUDE (person_id, normalised, full_name)`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
