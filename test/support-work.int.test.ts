@@ -325,6 +325,24 @@ describe('the contact log', () => {
     expect(page.body).toContain('Updates on the investigation')
     expect(page.body).toContain('not safe to contact them that way')
   })
+
+  it('marks a next step overdue only on the latest contact: a later contact takes over from it', async () => {
+    await isa.pages.get(`/people/${victimId}/support/contacts/new`)
+    const earlier = await isa.pages.post(`/people/${victimId}/support/contacts`, {
+      ...dateForm('contactedOn', shift(-20)),
+      kind: 'in-person',
+      safeToContact: 'yes',
+      whatDone: 'First meeting at the station',
+      nextStep: 'Call the safe house',
+      ...dateForm('nextStepOn', shift(-15)),
+    })
+    expect(earlier.statusCode).toBe(303)
+    const page = await isa.pages.get(`/people/${victimId}/support`)
+    expect(page.body).toContain('Call the safe house')
+    expect(page.body).not.toContain('>Overdue<')
+    // The tests after this one count this person's contacts.
+    await ctx.db.deleteFrom('support_contacts').where('what_done', '=', 'First meeting at the station').execute()
+  })
 })
 
 describe('referrals out', () => {

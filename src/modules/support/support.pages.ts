@@ -99,14 +99,15 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
       pageTitle: `Support: ${data.person.name ?? 'unnamed person'}`,
       personId: id,
       ...data,
-      contacts: data.contacts.map((c) => ({
+      // Newest first: a later contact takes over from an earlier next step, so only the latest one can be overdue.
+      contacts: data.contacts.map((c, index) => ({
         ...c,
         on: formatDate(c.contacted_on),
         kindLabel: label(CONTACT_KINDS, c.kind),
         safeLabel: label(SAFE_TO_CONTACT, c.safe_to_contact),
         entitlementLabels: c.entitlements.map((e) => label(ENTITLEMENTS, e)),
         nextOn: c.next_step_on ? formatDate(c.next_step_on) : null,
-        nextOverdue: c.next_step_on !== null && c.next_step_on < today,
+        nextOverdue: index === 0 && c.next_step_on !== null && c.next_step_on < today,
       })),
       referrals: data.referrals.map((r) => ({
         ...r,
