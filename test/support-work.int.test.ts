@@ -496,6 +496,8 @@ describe('referrals out', () => {
       .selectFrom('audit_events')
       .select('details')
       .where('action', '=', 'support-referral.updated')
+      .orderBy('occurred_at')
+      .orderBy('id')
       .execute()
     expect(updates.map((u) => u.details)).toEqual([
       { referralId: law.id, followUpOn: shift(5) },
