@@ -1,4 +1,17 @@
 import { defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
+
+/**
+ * The crawl visits every page as every role and takes about ten minutes on one worker: started first, the other
+ * worker runs the rest of the browser files beside it, instead of the crawl running alone at the end.
+ */
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files)
+    const isCrawl = (file: TestSpecification) => file.moduleId.endsWith('/crawl.e2e.test.ts')
+    return [...sorted.filter(isCrawl), ...sorted.filter((file) => !isCrawl(file))]
+  }
+}
 
 // Tests that need PostgreSQL (`*.int.test.ts`, `*.e2e.test.ts`) run against both targets the project
 // supports: the machine's PostgreSQL server and the embedded PostgreSQL. Pure unit tests run once.
@@ -48,6 +61,7 @@ export default defineConfig({
           env: { LANTERN_TEST_TARGET: 'server' },
           testTimeout: 240_000,
           hookTimeout: 240_000,
+          sequence: { sequencer: LongestFirst },
         },
       },
     ],
