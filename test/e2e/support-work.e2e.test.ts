@@ -3,14 +3,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { londonDate } from '#src/shared/dates.ts'
 import { pdfText } from '../support/pdf-text.ts'
-import {
-  apiToken,
-  createTestContext,
-  createUser,
-  currentUserOf,
-  TEST_PASSWORD,
-  type TestContext,
-} from '../support/test-app.ts'
+import { createTestContext, TEST_PASSWORD, type TestContext } from '../support/test-app.ts'
+import { buildReferral, buildUser } from '../support/builders.ts'
 import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
 
 /**
@@ -39,36 +33,26 @@ async function fillDate(page: Page, prefix: string, iso: string) {
 
 beforeAll(async () => {
   ctx = await createTestContext()
-  const supervisor = await createUser(ctx, 'supervisor', 'ds.support@test.lantern')
-  const isa = await createUser(ctx, 'support', 'isa.support@test.lantern')
+  const supervisor = await buildUser(ctx, 'supervisor', { email: 'ds.support@test.lantern' })
+  const isa = await buildUser(ctx, 'support', { email: 'isa.support@test.lantern' })
   isaEmail = isa.email
   await ctx.db.updateTable('users').set({ display_name: 'Kate Summers (ISA)' }).where('id', '=', isa.id).execute()
-  const token = await apiToken(ctx, supervisor.email)
-  const referral = (
-    await ctx.app.inject({
-      method: 'POST',
-      url: '/api/v1/referrals',
-      headers: { authorization: `Bearer ${token}` },
-      payload: {
-        receivedAt: londonDate(),
-        source: 'police',
-        summary: 'Woman found working in a car wash',
-        people: [
-          {
-            names: ['Elena Popescu'],
-            approximateAge: 31,
-            gender: 'female',
-            nationalities: ['RO'],
-            role: 'potential-victim',
-          },
-        ],
+  const referral = await buildReferral(ctx, supervisor, {
+    receivedAt: londonDate(),
+    summary: 'Woman found working in a car wash',
+    exploitationTypes: [],
+    people: [
+      {
+        names: ['Elena Popescu'],
+        approximateAge: 31,
+        gender: 'female',
+        nationalities: ['RO'],
+        role: 'potential-victim',
       },
-    })
-  ).json()
-  personId = referral.people[0].personId
-  await ctx.services.supportWorkers.assignSupportWorker(personId, isa.id, await currentUserOf(ctx, supervisor.id), {
-    userId: supervisor.id,
+    ],
   })
+  personId = referral.people[0].personId
+  await ctx.services.supportWorkers.assignSupportWorker(personId, isa.id, supervisor.current, supervisor.actor)
   const blank = {
     offersCy: '',
     email: '',
