@@ -212,19 +212,41 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
       nextStep: asString(body.nextStep),
       nextStepOn: nextStepOn ?? null,
     }
+    return saved(
+      request,
+      reply,
+      () => support.recordContact(id, input, userOf(request), actorOf(request)),
+      (status, errors) => contactForm(request, reply.code(status), body, errors),
+      'whatDone',
+      'Contact logged',
+    )
+  })
+
+  /**
+   * Saves, then back to the support page; a refusal is shown on the form it came from, against the field it names
+   * (a person who is not a victim against `notVictimField`).
+   */
+  async function saved(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    work: () => Promise<unknown>,
+    showForm: (status: number, errors: FieldErrors) => unknown,
+    notVictimField: string,
+    done: string,
+  ) {
     try {
-      await support.recordContact(id, input, userOf(request), actorOf(request))
+      await work()
     } catch (error) {
       if (error instanceof SupportError && error.code === 'invalid')
-        return contactForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
+        return showForm(400, { [pageField(error.field)]: error.message })
       if (error instanceof SupportError && error.code === 'not-a-victim')
-        return contactForm(request, reply.code(409), body, { whatDone: error.message })
+        return showForm(409, { [notVictimField]: error.message })
       if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }
-    await request.flash('Contact logged')
-    return reply.redirect(supportUrl(id), 303)
-  })
+    await request.flash(done)
+    return reply.redirect(supportUrl(personId(request)), 303)
+  }
 
   // --- Referrals out -----------------------------------------------------------------------------------
 
@@ -285,18 +307,14 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
       reason: asString(body.reason),
       followUpOn: followUpOn ?? null,
     }
-    try {
-      await support.makeReferral(id, input, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof SupportError && error.code === 'invalid')
-        return referralForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
-      if (error instanceof SupportError && error.code === 'not-a-victim')
-        return referralForm(request, reply.code(409), body, { serviceId: error.message })
-      if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
-    await request.flash('Referral out recorded')
-    return reply.redirect(supportUrl(id), 303)
+    return saved(
+      request,
+      reply,
+      () => support.makeReferral(id, input, userOf(request), actorOf(request)),
+      (status, errors) => referralForm(request, reply.code(status), body, errors),
+      'serviceId',
+      'Referral out recorded',
+    )
   })
 
   async function updateForm(
