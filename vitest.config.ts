@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 /**
- * The crawl visits every page as every role and takes about ten minutes on one worker: started first, the other
+ * The crawl visits every page as every role and is the longest browser file: started first, the other
  * worker runs the rest of the browser files beside it, instead of the crawl running alone at the end.
  */
 class LongestFirst extends BaseSequencer {
