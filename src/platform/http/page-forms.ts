@@ -19,6 +19,10 @@ export function field(schema?: z.ZodType): z.ZodType {
 export const requiredText = (missing: string, max: number, tooLong: string) =>
   field(z.string().min(1, { error: missing }).max(max, { error: tooLong }))
 
+/** A query parameter checked only when it is given (a search form not yet sent has none): trimmed, or undefined. */
+export const ifGiven = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((value) => (value === undefined ? undefined : asString(value).trim()), schema.optional())
+
 /** A text field that may be left blank, at most `max` characters. */
 export const optionalText = (max: number, tooLong: string) => field(z.string().max(max, { error: tooLong }))
 
