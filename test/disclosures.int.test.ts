@@ -188,6 +188,20 @@ describe('disclosures', () => {
     ).toBe(0)
   })
 
+  it('shows every problem with a share at once, each linked to its input, and shares nothing', async () => {
+    const bad = await dc.post(`/people/${victim}/disclosures`, { purpose: ' ', 'expiresOn-day': '3' })
+    expect(bad.statusCode).toBe(400)
+    for (const [href, message] of [
+      ['expiresOn-month', 'End date must include a month and year'],
+      ['agencyId', 'Select the agency to share with'],
+      ['agreementId', 'Select the information-sharing agreement'],
+      ['fields', 'Select the fields to share: only what the agency needs'],
+      ['purpose', 'Enter why the agency needs this information'],
+    ])
+      expect(bad.body).toContain(`<a href="#${href}">${message}`)
+    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM disclosures`.execute(ctx.db)).rows[0].n).toBe(0)
+  })
+
   it('shares the chosen fields and logs an s62 disclosure with the agency, purpose and lawful basis', async () => {
     const made = await dc.post(`/people/${victim}/disclosures`, {
       agencyId: childrens,
