@@ -159,8 +159,9 @@ export interface AuditEventsTable {
   request_id: string | null
   justification: string | null
   details: ColumnType<Record<string, unknown>, string, never>
-  prev_hash: string
-  hash: string
+  /** Both null until the sealer links the row into the chain (ADR 0012). */
+  prev_hash: string | null
+  hash: string | null
 }
 
 export interface AppMetaTable {
