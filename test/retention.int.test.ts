@@ -602,6 +602,15 @@ describe('the review queue', () => {
     })
     expect(missing.statusCode).toBe(400)
     expect(missing.body).toContain('Enter why the record is still needed')
+    const both = await records.post(`/retention/records/referral-not-proceeded/${r.id}/retain`, {
+      retainReason: '',
+      'nextReviewOn-day': '31',
+      'nextReviewOn-month': '2',
+      'nextReviewOn-year': '2031',
+    })
+    expect(both.statusCode).toBe(400)
+    expect(both.body).toContain('<a href="#retainReason">Enter why the record is still needed')
+    expect(both.body).toContain('<a href="#nextReviewOn-day">Next review date must be a real date')
     const past = await records.post(`/retention/records/referral-not-proceeded/${r.id}/retain`, {
       retainReason: 'Linked intelligence',
       'nextReviewOn-day': '1',

@@ -531,6 +531,8 @@ export interface OperationsTable {
   name: string
   description: string | null
   status: Generated<string>
+  /** Short code for links and materials, like LAUD (0059). */
+  code: string | null
   created_by: string | null
   created_at: CreatedAt
 }
@@ -671,6 +673,9 @@ export interface OutreachEventsTable {
   created_by: string | null
   created_at: CreatedAt
   updated_at: Timestamp
+  /** The operation the event is part of, and its code for the short link to /report (0059). */
+  operation_id: string | null
+  ref_code: string
 }
 
 export interface OutreachEventOrganisationsTable {
@@ -712,6 +717,10 @@ export interface PublicReportSubmissionsTable {
   idempotency_key: string
   referral_id: string
   created_at: CreatedAt
+  /** The event whose link the reporter came through, how they heard about reporting, the kind of place (0059). */
+  outreach_event_id: string | null
+  heard_via: string | null
+  place_kind: string | null
 }
 
 export interface ApiIdempotencyKeysTable {
