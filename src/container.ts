@@ -1,8 +1,6 @@
 import type { Config } from '#src/platform/config/config.ts'
 import type { Db } from '#src/platform/db/database.ts'
 import type { DestinationStream } from 'pino'
-import type { CurrentUser } from '#src/platform/auth/permissions.ts'
-import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { createAuthService } from '#src/platform/auth/auth.service.ts'
 import { createUserAdminService } from '#src/platform/auth/user-admin.service.ts'
 import { createReferralService } from '#src/modules/referrals/index.ts'
@@ -24,7 +22,7 @@ import { createSupportService } from '#src/modules/support/index.ts'
 import { createOutreachService } from '#src/modules/outreach/index.ts'
 import { createPublicReportService } from '#src/modules/public/index.ts'
 import { createIntelligenceService } from '#src/modules/intelligence/index.ts'
-import { createMatchingService, personMatchingPanel } from '#src/modules/matching/index.ts'
+import { createMatchingService } from '#src/modules/matching/index.ts'
 import { createImportService } from '#src/modules/imports/index.ts'
 import { createStatisticsService } from '#src/modules/insight/index.ts'
 import { createSourcesService } from '#src/modules/insight/index.ts'
@@ -63,9 +61,6 @@ export function createServices(db: Db, config: Config) {
     publicReports: createPublicReportService(db, referrals, outreach),
     intelligence: createIntelligenceService(db),
     matching,
-    /** The matching module's panel on the person page, handed to the people module so it need not import matching. */
-    personMatchingPanel: (personId: string, user: CurrentUser, actor: Actor) =>
-      personMatchingPanel(matching, personId, user, actor),
     imports: createImportService(db, { referrals, people, matching, matchThreshold: config.importMatchThreshold }),
     statistics: createStatisticsService(db),
     sources: createSourcesService(db, {

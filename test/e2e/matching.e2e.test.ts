@@ -44,6 +44,9 @@ describe('reviewing a possible match in the browser', () => {
   it('compares, merges, and unmerges, accessibly', async () => {
     await page.goto(`${baseUrl}/people/${survivorId}`)
     await expectAccessible(page)
+    await page.getByRole('link', { name: 'See possible matches and merged records' }).click()
+    await page.waitForURL(new RegExp(`/people/${survivorId}/possible-matches$`))
+    await expectAccessible(page)
     await page.getByRole('link', { name: 'Compare with Ioana Popesku' }).click()
     await page.waitForURL(new RegExp(`/people/${survivorId}/matches/${duplicateId}$`))
     expect(await page.locator('main').textContent()).toContain('phone: the same number')
@@ -70,6 +73,8 @@ describe('reviewing a possible match in the browser', () => {
     await page.goto(`${baseUrl}/people/${duplicateId}`)
     expect(page.url()).toBe(`${baseUrl}/people/${survivorId}`)
 
+    await page.getByRole('link', { name: 'See possible matches and merged records' }).click()
+    await page.waitForURL(new RegExp(`/people/${survivorId}/possible-matches$`))
     await page.getByRole('link', { name: /See the merge or undo it/ }).click()
     await page.waitForURL(/\/merges\/[0-9a-f-]{36}$/)
     await expectAccessible(page)

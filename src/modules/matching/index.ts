@@ -1,7 +1,6 @@
 /** The matching module's public API: other modules use only what this file exports. */
 export { percent, presentExplanation } from './matching.presenter.ts'
 export { MatchError, type MatchingService } from './matching.service.ts'
-export { personMatchingPanel } from './matching.pages.ts'
 export { loadDemoMatching } from './matching.demo.ts'
 export { registerMatchingPages } from './matching.pages.ts'
 export { registerMatchingApi } from './matching.api.ts'

@@ -24,33 +24,23 @@ function notFound(error: unknown): never {
 }
 
 /**
- * The person page's matching panel: possible matches and merge history, for reviewers. Not audited here: the
- * page records `auditEvent` in the same append as its view of the person (one chain lock, one commit). The
- * container hands it to the person page (services.personMatchingPanel), so the owner of people imports no matching.
+ * A person's possible matches and merge history, for reviewers: its own page, linked from the person page, so
+ * viewing a person does no matching. Seeing the matches is audited (person.matches-viewed) by the matching service.
+ * Throws MatchError: not-found for no such person (or one hidden from this user), conflict for a merged record.
  */
-export async function personMatchingPanel(
+async function possibleMatches(
   matching: MatchingService,
   personId: string,
   user: CurrentUser,
   actor: ReturnType<typeof actorOf>,
 ) {
-  if (!(await matching.readyWithin(2000)))
-    return { preparing: true, modelVersion: null, matches: [], merges: [], auditEvent: null }
-  let found
-  try {
-    found = await Promise.all([
-      matching.matchesFor(personId, user, actor, { record: false }),
-      matching.mergesInto(personId),
-    ])
-  } catch (error) {
-    // No such person (or one hidden from this user): no panel; the person page says so in its own words.
-    if (error instanceof MatchError && error.code === 'not-found') return null
-    throw error
-  }
-  const [{ modelVersion, matches, auditEvent }, merges] = found
+  if (!(await matching.readyWithin(2000))) return { preparing: true, modelVersion: null, matches: [], merges: [] }
+  const [{ modelVersion, matches }, merges] = await Promise.all([
+    matching.matchesFor(personId, user, actor),
+    matching.mergesInto(personId),
+  ])
   return {
     preparing: false,
-    auditEvent,
     modelVersion,
     matches: matches.map((m) => {
       const explanation = presentExplanation(m.explanation)
@@ -143,6 +133,28 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
       values: state.values ?? {},
     })
   }
+
+  // The person page links here ("Possible matches"): the matches, each a link to compare and merge or reject, and
+  // the merges into this person, each a link to see or undo it.
+  app.get<{ Params: { id: string } }>('/people/:id/possible-matches', review, async (request, reply) => {
+    const personId = uuidOr404(request.params.id)
+    let panel
+    try {
+      panel = await possibleMatches(matching, personId, userOf(request), actorOf(request))
+    } catch (error) {
+      if (error instanceof MatchError && error.code === 'conflict') {
+        // A record merged into another reads as its survivor, whose matches these are.
+        const survivor = await matching.survivorOf(personId)
+        if (survivor && survivor !== personId) return reply.redirect(`/people/${survivor}/possible-matches`, 303)
+      }
+      return notFound(error)
+    }
+    return reply.page('matching/views/possible-matches.njk', {
+      pageTitle: 'Possible matches',
+      person: { id: personId },
+      matching: panel,
+    })
+  })
 
   app.get<{ Params: PairParams }>('/people/:id/matches/:otherId', review, (request, reply) =>
     showComparison(request, reply),

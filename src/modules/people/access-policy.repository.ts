@@ -50,6 +50,56 @@ export async function victimDuties(db: Queryable, personId: string, userId: stri
   return rows
 }
 
+/**
+ * `victimDuties` for several people in one query: the same duties, marked the same way, keyed by the person asked
+ * about (each a merged identity of its own). A person with no victim side has no entry.
+ */
+export async function victimDutiesOf(
+  db: Queryable,
+  personIds: readonly string[],
+  userId: string,
+): Promise<Map<string, VictimDuty[]>> {
+  const byPerson = new Map<string, VictimDuty[]>()
+  if (personIds.length === 0) return byPerson
+  const { rows } = await sql<VictimDuty & { person_id: string }>`
+    WITH asked AS (
+      SELECT DISTINCT pid FROM unnest(${[...personIds]}::uuid[]) AS a(pid)
+    ), members AS (
+      SELECT DISTINCT a.pid, m.member FROM asked a CROSS JOIN LATERAL person_identity(person_root(a.pid)) AS m(member)
+    ), victim_referrals AS (
+      SELECT DISTINCT m.pid, r.id, r.assigned_to, r.created_by FROM members m
+      JOIN referral_subjects rs ON rs.person_id = m.member JOIN referrals r ON r.id = rs.referral_id
+      WHERE rs.role = ANY(${VICTIM_ROLES})
+    ), victim_cases AS (
+      SELECT DISTINCT m.pid, c.id, c.officer_in_charge, c.restricted FROM members m
+      JOIN case_people cp ON cp.person_id = m.member JOIN cases c ON c.id = cp.case_id
+      WHERE cp.role = ANY(${VICTIM_ROLES})
+    )
+    SELECT r.pid AS person_id, 'assigned' AS via, r.assigned_to AS responsible, u.display_name AS responsible_name, r.assigned_to = ${userId}::uuid AS mine, true AS shown_to_others
+    FROM victim_referrals r LEFT JOIN users u ON u.id = r.assigned_to WHERE r.assigned_to IS NOT NULL
+    UNION ALL
+    SELECT r.pid, 'recorded', r.created_by, u.display_name, r.created_by = ${userId}::uuid, true
+    FROM victim_referrals r LEFT JOIN users u ON u.id = r.created_by WHERE r.assigned_to IS NULL
+    UNION ALL
+    SELECT c.pid, 'case', c.officer_in_charge, u.display_name,
+      c.officer_in_charge = ${userId}::uuid OR EXISTS (SELECT 1 FROM case_members cm WHERE cm.case_id = c.id AND cm.user_id = ${userId}::uuid AND cm.victim_facet),
+      NOT c.restricted
+    FROM victim_cases c LEFT JOIN users u ON u.id = c.officer_in_charge
+    UNION ALL
+    SELECT m.pid, 'support', s.user_id, u.display_name, s.user_id = ${userId}::uuid, false
+    FROM members m JOIN person_support_workers s ON s.person_id = m.member JOIN users u ON u.id = s.user_id
+    WHERE s.ended_at IS NULL
+      AND (EXISTS (SELECT 1 FROM victim_referrals vr WHERE vr.pid = m.pid) OR EXISTS (SELECT 1 FROM victim_cases vc WHERE vc.pid = m.pid))`.execute(
+    db,
+  )
+  for (const { person_id, ...duty } of rows) {
+    const list = byPerson.get(person_id)
+    if (list) list.push(duty)
+    else byPerson.set(person_id, [duty])
+  }
+  return byPerson
+}
+
 /** Who holds any duty to a person's victim side (user ids), and whether they have one. */
 export async function victimDutyHolders(
   db: Queryable,

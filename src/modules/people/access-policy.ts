@@ -174,7 +174,20 @@ export type VictimSideAccess = {
  * full (test/pool-starvation.int.test.ts).
  */
 export async function victimSideAccess(db: Queryable, user: CurrentUser, personId: string): Promise<VictimSideAccess> {
-  const duties = await facts.victimDuties(db, personId, user.id)
+  return accessFromDuties(user, await facts.victimDuties(db, personId, user.id))
+}
+
+/** `victimSideAccess` for several people (a referral's subjects) in one query, keyed by person id; the same decisions. */
+export async function victimSideAccessOf(
+  db: Queryable,
+  user: CurrentUser,
+  personIds: readonly string[],
+): Promise<Map<string, VictimSideAccess>> {
+  const duties = await facts.victimDutiesOf(db, personIds, user.id)
+  return new Map(personIds.map((id) => [id, accessFromDuties(user, duties.get(id) ?? [])]))
+}
+
+function accessFromDuties(user: CurrentUser, duties: readonly facts.VictimDuty[]): VictimSideAccess {
   const exists = duties.length > 0
   const supervisor = can(user, 'team:supervise')
   const mine = duties.filter((d) => d.mine)

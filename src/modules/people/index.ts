@@ -53,6 +53,7 @@ export {
   requireVictimSide,
   seesAllRestricted,
   victimSideAccess,
+  victimSideAccessOf,
   visibleIds,
   type CaseAccess,
   type RecordKind,

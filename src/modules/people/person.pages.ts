@@ -68,23 +68,20 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       statusShown?: boolean
     } = {},
   ) {
-    // A record merged into another person reads as its survivor (matching module).
-    const survivor = await services.matching.survivorOf(id(request))
-    if (survivor && survivor !== request.params.id) return reply.redirect(`/people/${survivor}`, 303)
-    // The matching panel is read before the person, unrecorded, so that the page's views are one audit append.
-    const matching = can(request.user, 'match:review')
-      ? await services.personMatchingPanel(id(request), userOf(request), actorOf(request))
-      : null
     // The support summary (support module) is part of the victim side: read only for those who see it, and its
     // audit event goes in with the page's own.
     const support = await services.support.personSummary(id(request), userOf(request))
     let view
     try {
-      view = await people.view(id(request), userOf(request), actorOf(request), [
-        ...(matching?.auditEvent ? [matching.auditEvent] : []),
-        ...(support ? [support.auditEvent] : []),
-      ])
+      view = await people.view(id(request), userOf(request), actorOf(request), support ? [support.auditEvent] : [], {
+        refuseMerged: true,
+      })
     } catch (error) {
+      // A record merged into another person reads as its survivor (matching module): asked only for a merged one.
+      if (error instanceof PersonError && error.code === 'merged') {
+        const survivor = await services.matching.survivorOf(id(request))
+        if (survivor && survivor !== request.params.id) return reply.redirect(`/people/${survivor}`, 303)
+      }
       if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError('Person not found')
       throw error
     }
@@ -154,7 +151,8 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
               (u) => !view.supportWorkers.some((w) => w.user_id === u.id),
             )
           : [],
-      matching,
+      // Possible matches and merges are on their own page (matching module), so viewing a person does no matching.
+      canReviewMatches: can(request.user, 'match:review'),
       hasImmigrationStatus: view.hasImmigrationStatus,
       immigrationStatus: state.status ? { ...state.status, recorded: formatDateTime(state.status.recorded_at) } : null,
       statusShown: state.statusShown ?? false,

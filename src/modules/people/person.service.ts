@@ -20,6 +20,8 @@ export const PersonError = defineDomainError('PersonError', {
   invalid: 400,
   forbidden: 403,
   'not-a-victim': 409,
+  /** A record merged into another person: the caller shows its survivor instead (`view` with `refuseMerged`). */
+  merged: 409,
 })
 
 /** How a person is connected to a place. */
@@ -128,8 +130,18 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
      * A person's record: names, documents, roles and links. The view is audited, with `alsoShown`: what else the
      * same page shows (such as possible matches), recorded in the same append. Protected facets are not in it.
      */
-    async view(id: string, user: CurrentUser, actor: Actor, alsoShown: AuditEventInput[] = []) {
+    async view(
+      id: string,
+      user: CurrentUser,
+      actor: Actor,
+      alsoShown: AuditEventInput[] = [],
+      options: { refuseMerged?: boolean } = {},
+    ) {
       const person = await load(id)
+      // A page that shows a merged record as its survivor learns so from the one read of the person, before any
+      // audit, and only then asks where it went.
+      if (options.refuseMerged && person.merged_into)
+        throw new PersonError('merged', 'This record has been merged into another person')
       // Someone who exists only inside a restricted live job the user does not work does not exist for them.
       if (!(await isRecordVisible(db, 'person', id, user))) throw new PersonError('not-found', 'Person not found')
       return inTransaction(db, async (trx) => {

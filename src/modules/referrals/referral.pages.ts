@@ -38,7 +38,7 @@ import {
 import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/people/index.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
 import { URGENCY_INDICATORS } from './referral.urgency.ts'
-import { askWhom, victimSideAccess } from '#src/modules/people/index.ts'
+import { askWhom, victimSideAccessOf } from '#src/modules/people/index.ts'
 import {
   OccurrenceReferenceError,
   readReferenceForm,
@@ -198,9 +198,13 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
       referral: presentReferral(view.referral, labels),
       // Each person's victim side (screening, consent, NRM, Duty to Notify) is offered only to those the access
       // policy lets act on it; anyone else is told whom to ask (never a restricted job's team).
-      subjects: await Promise.all(
-        view.subjects.map(async (s) => {
-          const access = await victimSideAccess(db, userOf(request), s.person_id)
+      subjects: await victimSideAccessOf(
+        db,
+        userOf(request),
+        view.subjects.map((s) => s.person_id),
+      ).then((accessOf) =>
+        view.subjects.map((s) => {
+          const access = accessOf.get(s.person_id)!
           return {
             ...presentSubject(s),
             victimSide: {
