@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { victimSideAccess } from '#src/modules/people/index.ts'
+import { victimSideAccess, victimSideAccessOf } from '#src/modules/people/index.ts'
 import {
   apiToken,
   createTestContext,
@@ -169,6 +169,17 @@ describe('victim-side access is granted by duty', () => {
       .execute()
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['case.member-added', 'case.member-removed']))
     expect(audit.find((a) => a.action === 'case.member-removed')?.justification).toBe('Moved to another job')
+  })
+
+  it('decides for many people at once (a referral page) exactly as it does for each one', async () => {
+    const people = (await ctx.db.selectFrom('people').select('id').execute()).map((p) => p.id)
+    expect(people.length).toBeGreaterThan(2)
+    for (const who of [dcA, dcB, supervisor]) {
+      const viewer = await currentUserOf(ctx, who.id)
+      const together = await victimSideAccessOf(ctx.db, viewer, [...people, people[0]])
+      for (const id of people) expect(together.get(id)).toEqual(await victimSideAccess(ctx.db, viewer, id))
+    }
+    expect(await victimSideAccessOf(ctx.db, await currentUserOf(ctx, dcA.id), [])).toEqual(new Map())
   })
 })
 
