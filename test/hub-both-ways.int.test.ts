@@ -139,10 +139,11 @@ describe('a hub meeting', () => {
     expect(noName.statusCode).toBe(400)
     expect(noName.body).toContain('Enter the attendee’s name')
     expect(noName.body).toContain('govuk-error-summary')
-    for (const attendee of [
+    const named: Record<string, string>[] = [
       { attendeeName: 'Sam Rivers', attendeeRole: 'Social worker', attendeeAgency: childrens },
       { attendeeName: 'Priya Ward', attendeeRole: 'School nurse', attendeeApologies: 'yes' },
-    ])
+    ]
+    for (const attendee of named)
       expect((await ds.post(`/hub-meetings/${meetingId}/attendees`, attendee)).statusCode).toBe(303)
     const page = await ds.get(`/hub-meetings/${meetingId}`)
     expect(page.body).toContain('Live job')
