@@ -27,6 +27,7 @@ let kayden: string
 let jermaine: string
 let partner: PageClient
 let otherPartner: PageClient
+let zofia: string
 
 // A County Lines child, found at an address with the exploiter's phone and car in the report: the referral was
 // opened as a live job at once, so before this change the child fell off the hub agenda.
@@ -67,6 +68,16 @@ beforeAll(async () => {
     })
   ).json() as { id: string; people: { personId: string }[] }
   ;[kayden, jermaine] = referral.people.map((p) => p.personId)
+  zofia = (
+    (
+      await post('/api/v1/referrals', {
+        receivedAt: daysFromToday(-90),
+        source: 'police',
+        summary: 'Zofia Nowak picked vegetables at Greystones Farm for no pay',
+        people: [{ names: ['Zofia Nowak'], approximateAge: 30, gender: 'female', role: 'potential-victim' }],
+      })
+    ).json() as { people: { personId: string }[] }
+  ).people[0].personId
   await ctx.db.updateTable('referrals').set({ assigned_to: dcUser.id }).where('id', '=', referral.id).execute()
   expect((await post('/api/v1/cases', { referralId: referral.id, title: 'Op Mill: County Lines' })).statusCode).toBe(
     201,
@@ -166,6 +177,10 @@ describe('a hub meeting', () => {
     for (const marked of ['Jermaine Cole', 'AB12 CDE', '07700 900456', 'Flat 3, 22 Mill Road', 'NN2 6AB', 'Cole'])
       expect(form.body).toContain(`<mark>${marked}</mark>`)
     expect(form.body).not.toContain('<mark>Kayden')
+    // Someone not on the item, named in the address bar: their reports are not read, the item's first person's are.
+    const elsewhere = await dc.get(`/hub-meetings/${meetingId}/items/${itemId}?personId=${zofia}`)
+    expect(elsewhere.body).not.toContain('Greystones')
+    expect(elsewhere.body).toContain('<mark>Jermaine Cole</mark>')
 
     const bad = await dc.post(`/hub-meetings/${meetingId}/items/${itemId}`, {
       personId: kayden,

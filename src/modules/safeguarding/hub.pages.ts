@@ -579,7 +579,9 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
       if (error instanceof SafeguardingError) throw new NotFoundError(error.message)
       throw error
     }
-    const personId = asString(values.personId) || data.people[0]?.id || ''
+    // Only someone on the item the user may see: a person id from the address bar reads nobody else's reports.
+    const asked = asString(values.personId)
+    const personId = data.people.some((p) => p.id === asked) ? asked : (data.people[0]?.id ?? '')
     const allowed = new Set(data.agreement?.allowed_fields ?? [])
     const chosen = new Set(asArray(values.fields))
     const released = new Set(asArray(values.release))
