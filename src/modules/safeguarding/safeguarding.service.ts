@@ -1058,10 +1058,11 @@ export function createSafeguardingService(
       auditEvent: AuditEventInput
     } | null> {
       if (!/^[0-9a-f-]{36}$/i.test(personId) || !can(user, 'case:view')) return null
-      const access = await victimSideAccess(db, user, personId)
-      if (access.exists && !access.visible) return null
+      // Read first: most people have none, and then the page pays one query, not the access check as well.
       const rows = await repo.personContributions(db, personId)
       if (rows.length === 0) return null
+      const access = await victimSideAccess(db, user, personId)
+      if (access.exists && !access.visible) return null
       return {
         rows: rows.map((r) => ({
           ...r,
