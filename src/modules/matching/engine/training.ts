@@ -240,26 +240,55 @@ function identifies(session: SessionResult, excluded: ReadonlySet<number>, c: nu
   return false
 }
 
-function matchShare(patterns: readonly Pattern[], m: readonly Float64Array[], u: readonly Float64Array[]): number {
+/**
+ * Expected number of matches among *all* pairs, as EM over the whole pair space would have it: every pair
+ * blocking did not bring forward is taken to be two people, and each candidate pair is a match with the
+ * posterior its comparisons give under the prior λ, so λ must equal the expected matches over all pairs. The
+ * fixed point λ = Σ posterior(λ) / total is found by bisection (the ratio Σ posterior(λ) / (λ · total) only
+ * falls as λ grows).
+ *
+ * Not the match share of a mixture over the candidates alone: candidates were chosen for agreeing on names
+ * (the blocking keys), so two different people among them agree on a name far more often than u, taken from
+ * random pairs, says; a mixture over them credits that agreement to matches, and on a names-and-dates file
+ * with many namesakes put λ eighteen times too high, every probability shown with it.
+ */
+function expectedMatchesOverAllPairs(
+  patterns: readonly Pattern[],
+  m: readonly Float64Array[],
+  u: readonly Float64Array[],
+  candidatePairs: number,
+  totalPairs: number,
+): number {
+  let counted = 0
+  for (const p of patterns) counted += p.count
+  if (counted === 0 || totalPairs <= 0) return 0
+  const scale = candidatePairs / counted
   const ratios = patterns.map((p) => {
     let r = 0
     for (let c = 0; c < p.levels.length; c++)
       if (p.levels[c] !== MISSING) r += Math.log(m[c][p.levels[c]] / u[c][p.levels[c]])
     return r
   })
-  let total = 0
-  for (const p of patterns) total += p.count
-  let share = 0.1
-  for (let k = 0; k < 500; k++) {
-    let matches = 0
-    const prior = Math.log(share / (1 - share))
-    patterns.forEach((p, i) => (matches += p.count / (1 + Math.exp(-(prior + ratios[i])))))
-    const next = Math.min(0.999, Math.max(1e-9, matches / Math.max(1, total)))
-    if (Math.abs(next - share) < 1e-9) return next
-    share = next
+  const expected = (lambda: number) => {
+    const prior = Math.log(lambda / (1 - lambda))
+    let sum = 0
+    patterns.forEach((p, i) => (sum += p.count / (1 + Math.exp(-(prior + ratios[i])))))
+    return sum * scale
   }
-  return share
+  let low = Math.log(LAMBDA_MIN)
+  let high = Math.log(LAMBDA_MAX)
+  if (expected(Math.exp(low)) < Math.exp(low) * totalPairs) return LAMBDA_MIN * totalPairs
+  if (expected(Math.exp(high)) >= Math.exp(high) * totalPairs) return LAMBDA_MAX * totalPairs
+  for (let k = 0; k < 100; k++) {
+    const mid = (low + high) / 2
+    if (expected(Math.exp(mid)) >= Math.exp(mid) * totalPairs) low = mid
+    else high = mid
+  }
+  return Math.exp(low) * totalPairs
 }
+
+const LAMBDA_MIN = 1e-12
+const LAMBDA_MAX = 0.5
 
 /** Training rules: pairs with the same date of birth, and pairs with the same given and family name. */
 const SAME_DATE = new Set<number>([FIELD.dateOfBirth])
@@ -279,8 +308,8 @@ function fitM(
 ) {
   if (fixedM) {
     const m = fixedM.comparisons.map((c) => Float64Array.from(c.levels, (l) => l.m))
-    const expectedMatches = matchShare(patterns, m, u) * candidatePairs
-    const lambda = Math.min(0.5, Math.max(1e-12, expectedMatches / Math.max(1, totalPairs)))
+    const expectedMatches = expectedMatchesOverAllPairs(patterns, m, u, candidatePairs, totalPairs)
+    const lambda = Math.min(LAMBDA_MAX, Math.max(LAMBDA_MIN, expectedMatches / Math.max(1, totalPairs)))
     return { m, lambda, expectedMatches, dateSession: null, nameSession: null, wholeSession: null }
   }
   const byDate = patterns.filter((p) => p.levels[FIELD.dateOfBirth] === 0)
@@ -313,10 +342,10 @@ function fitM(
     return mean.map((x) => x / total)
   })
 
-  // λ: with m and u settled, the match share among all candidates is the one remaining unknown; blocked
-  // pairs that are not matches still disagree somewhere, so their posterior stays low.
-  const expectedMatches = matchShare(patterns, m, u) * candidatePairs
-  const lambda = Math.min(0.5, Math.max(1e-12, expectedMatches / Math.max(1, totalPairs)))
+  // λ: with m and u settled, the one remaining unknown, from the matches expected over all pairs (blocked
+  // pairs that are not matches still disagree somewhere, so their posterior stays low).
+  const expectedMatches = expectedMatchesOverAllPairs(patterns, m, u, candidatePairs, totalPairs)
+  const lambda = Math.min(LAMBDA_MAX, Math.max(LAMBDA_MIN, expectedMatches / Math.max(1, totalPairs)))
   return { m, lambda, expectedMatches, dateSession, nameSession, wholeSession }
 }
 
