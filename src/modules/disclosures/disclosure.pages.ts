@@ -289,13 +289,7 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
   })
 
   app.get<{ Params: Params }>('/partner/disclosures/:id', portal, async (request, reply) => {
-    let found
-    try {
-      found = await disclosures.viewForPartner(request.params.id, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof DisclosureError && error.code === 'not-found') throw new NotFoundError()
-      throw error
-    }
+    const found = await disclosures.viewForPartner(request.params.id, userOf(request), actorOf(request))
     return reply.page('disclosures/views/partner-show.njk', presentShared(found.disclosure, found.values))
   })
 }

@@ -72,12 +72,7 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
 
   async function facetOrNotFound(request: FastifyRequest<{ Params: PersonParams }>) {
     const { referralId, personId } = params(request)
-    try {
-      return await nrm.facet(referralId, personId, actorOf(request))
-    } catch (error) {
-      if (error instanceof NrmError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
+    return await nrm.facet(referralId, personId, actorOf(request))
   }
 
   async function show(
@@ -232,7 +227,6 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     } catch (error) {
       if (error instanceof NrmError && error.code !== 'not-found')
         return again(error.status, { [error.field ?? 'kind']: error.message })
-      if (error instanceof NrmError) throw new NotFoundError(error.message)
       throw error
     }
     await request.flash(`${NRM_EVENT_KINDS[kind]} recorded`)

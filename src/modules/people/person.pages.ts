@@ -80,17 +80,11 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     const support = await services.support.personSummary(id(request), userOf(request))
     // What partner agencies recorded at the hub about them, attributed; read with the page's own audit event.
     const partnerNotes = await services.safeguarding.personContributions(id(request), userOf(request))
-    let view
-    try {
-      view = await people.view(id(request), userOf(request), actorOf(request), [
-        ...(matching?.auditEvent ? [matching.auditEvent] : []),
-        ...(support ? [support.auditEvent] : []),
-        ...(partnerNotes ? [partnerNotes.auditEvent] : []),
-      ])
-    } catch (error) {
-      if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError('Person not found')
-      throw error
-    }
+    const view = await people.view(id(request), userOf(request), actorOf(request), [
+      ...(matching?.auditEvent ? [matching.auditEvent] : []),
+      ...(support ? [support.auditEvent] : []),
+      ...(partnerNotes ? [partnerNotes.auditEvent] : []),
+    ])
     const { person, names } = view
     const errors = state.errors ?? {}
     const events = can(request.user, 'case:view')
@@ -216,13 +210,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     ['/places/:id', 'location', 'Place'],
   ] as const) {
     app.get<{ Params: Params }>(path, view, async (request, reply) => {
-      let found
-      try {
-        found = await people.entity(type, id(request), userOf(request), actorOf(request))
-      } catch (error) {
-        if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
-        throw error
-      }
+      const found = await people.entity(type, id(request), userOf(request), actorOf(request))
       const row = found.row as {
         display: string
         kind?: string
@@ -270,7 +258,6 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
           values: request.body ?? {},
           form,
         })
-      if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }
     await request.flash(done)
@@ -375,7 +362,6 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
           form,
         })
       }
-      if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }
     await request.flash(done)
