@@ -89,6 +89,30 @@ describe('recording how someone was exploited', () => {
     expect(form.statusCode).toBe(200)
     expect(form.body).toContain('Intimate partner or “loverboy”')
     expect(form.body).toContain('Manufacturing: textiles, clothing and leather')
+    // Each multi-choice question ends with “Not known” after an “or”, as a GOV.UK exclusive option.
+    for (const key of [
+      'recruitmentMethods',
+      'recruitmentPlatforms',
+      'vulnerabilities',
+      'controlMethods',
+      'labourSectors',
+      'sexualTypes',
+      'criminalTypes',
+    ]) {
+      const group = new RegExp(
+        `<div class="govuk-checkboxes[^"]*" data-module="govuk-checkboxes">((?:(?!</fieldset>)[\\s\\S])*?name="${key}"[\\s\\S]*?)</fieldset>`,
+      ).exec(form.body)
+      expect(group, key).not.toBeNull()
+      const boxes = [...group![1].matchAll(/<input[^>]*value="([^"]+)"[^>]*>/g)]
+      const last = boxes[boxes.length - 1][0]
+      expect(last, key).toContain('value="unknown"')
+      expect(last, key).toContain('data-behaviour="exclusive"')
+      expect(
+        boxes.filter((b) => b[0].includes('data-behaviour="exclusive"')),
+        key,
+      ).toHaveLength(1)
+      expect(group![1], key).toMatch(/govuk-checkboxes__divider">\s*or\s*</)
+    }
   })
 
   it('refuses values from outside the lists, and “Not known” beside a known answer, showing what was typed', async () => {
