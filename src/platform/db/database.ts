@@ -159,8 +159,9 @@ export interface AuditEventsTable {
   request_id: string | null
   justification: string | null
   details: ColumnType<Record<string, unknown>, string, never>
-  prev_hash: string
-  hash: string
+  /** Both null until the sealer links the row into the chain (ADR 0012). */
+  prev_hash: string | null
+  hash: string | null
 }
 
 export interface AppMetaTable {
@@ -1152,6 +1153,9 @@ export interface Database {
   insight_summary: InsightSummaryTable
   insight_version: InsightVersionTable
   insight_live_version: InsightVersionTable
+  insight_version_changes: { kind: 'facts' | 'live' }
+  insight_summary_deltas: { scope: string; dimension: string; month: string; key: string; n: string; days: string }
+  name_word_count_deltas: { word_id: number; n: number }
   retention_schedules: RetentionSchedulesTable
   retention_reviews: RetentionReviewsTable
   erasures: ErasuresTable
