@@ -18,11 +18,6 @@ function uuidOr404(value: string): string {
   return value
 }
 
-function notFound(error: unknown): never {
-  if (error instanceof MatchError && error.code === 'not-found') throw new NotFoundError(error.message)
-  throw error
-}
-
 /**
  * A person's possible matches and merge history, for reviewers: its own page, linked from the person page, so
  * viewing a person does no matching. Seeing the matches is audited (person.matches-viewed) by the matching service.
@@ -91,7 +86,7 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
           return reply.redirect(`/people/${personId}/matches/${survivor}`, 303)
         return reply.redirect(`/people/${(await matching.survivorOf(personId)) ?? personId}`, 303)
       }
-      return notFound(error)
+      throw error
     }
     const side = (s: typeof view.left) => ({
       names: s.names,
@@ -147,7 +142,7 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
         const survivor = await matching.survivorOf(personId)
         if (survivor && survivor !== personId) return reply.redirect(`/people/${survivor}/possible-matches`, 303)
       }
-      return notFound(error)
+      throw error
     }
     return reply.page('matching/views/possible-matches.njk', {
       pageTitle: 'Possible matches',
@@ -181,7 +176,7 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
         await request.flash(error.message)
         return reply.redirect(`/people/${(await matching.survivorOf(personId)) ?? personId}`, 303)
       }
-      return notFound(error)
+      throw error
     }
     return reply.redirect(`/people/${personId}`, 303)
   })
@@ -191,12 +186,7 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
     reply: FastifyReply,
     state: { errors?: FieldErrors; values?: Body } = {},
   ) {
-    let merge
-    try {
-      merge = await matching.merge(uuidOr404(request.params.id))
-    } catch (error) {
-      return notFound(error)
-    }
+    const merge = await matching.merge(uuidOr404(request.params.id))
     const errors = state.errors ?? {}
     return reply.code(Object.keys(errors).length ? 400 : 200).page('matching/views/merge.njk', {
       pageTitle: `${merge.merged_name ?? 'A record'} merged into ${merge.survivor_name ?? 'another person'}`,
@@ -233,7 +223,7 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
       if (error instanceof MatchError && error.code === 'invalid')
         return showMerge(request, reply, { errors: { [error.field ?? 'reason']: error.message }, values: { reason } })
       if (error instanceof MatchError && error.code === 'conflict') return reply.redirect(`/merges/${mergeId}`, 303)
-      return notFound(error)
+      throw error
     }
     await request.flash('Merge undone. Both records are back as they were.')
     return reply.redirect(`/people/${result.survivorId}`, 303)

@@ -1,3 +1,4 @@
+import { DISCLOSABLE_FIELDS } from '#src/modules/disclosures/index.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
@@ -71,12 +72,7 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
 
   async function facetOrNotFound(request: FastifyRequest<{ Params: PersonParams }>) {
     const { referralId, personId } = params(request)
-    try {
-      return await nrm.facet(referralId, personId, actorOf(request))
-    } catch (error) {
-      if (error instanceof NrmError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
+    return await nrm.facet(referralId, personId, actorOf(request))
   }
 
   async function show(
@@ -231,7 +227,6 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     } catch (error) {
       if (error instanceof NrmError && error.code !== 'not-found')
         return again(error.status, { [error.field ?? 'kind']: error.message })
-      if (error instanceof NrmError) throw new NotFoundError(error.message)
       throw error
     }
     await request.flash(`${NRM_EVENT_KINDS[kind]} recorded`)
@@ -396,9 +391,20 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
             actorOf(request),
           )
         : []
+      // A supervisor's approvals queue: every disclosure waiting for approval, oldest first.
+      const approvals = await services.disclosures.awaitingApproval(userOf(request), actorOf(request))
       const today = londonDate()
       return reply.page('nrm/views/my-work.njk', {
         pageTitle: 'My work',
+        canApprove: can(request.user, 'disclosure:approve'),
+        approvals: approvals.map((d) => ({
+          ...d,
+          requested: formatDate(d.created_at),
+          days: Math.max(0, Math.floor((Date.now() - new Date(d.created_at).getTime()) / 86_400_000)),
+          fieldsLabel: d.fields
+            .map((f) => DISCLOSABLE_FIELDS[f as keyof typeof DISCLOSABLE_FIELDS]?.label ?? f)
+            .join(', '),
+        })),
         supervisor,
         everyone,
         items: items.map((i) => ({

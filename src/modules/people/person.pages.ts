@@ -71,18 +71,23 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     // The support summary (support module) is part of the victim side: read only for those who see it, and its
     // audit event goes in with the page's own.
     const support = await services.support.personSummary(id(request), userOf(request))
+    // What partner agencies recorded at the hub about them, attributed; read with the page's own audit event.
+    const partnerNotes = await services.safeguarding.personContributions(id(request), userOf(request))
     let view
     try {
-      view = await people.view(id(request), userOf(request), actorOf(request), support ? [support.auditEvent] : [], {
-        refuseMerged: true,
-      })
+      view = await people.view(
+        id(request),
+        userOf(request),
+        actorOf(request),
+        [...(support ? [support.auditEvent] : []), ...(partnerNotes ? [partnerNotes.auditEvent] : [])],
+        { refuseMerged: true },
+      )
     } catch (error) {
       // A record merged into another person reads as its survivor (matching module): asked only for a merged one.
       if (error instanceof PersonError && error.code === 'merged') {
         const survivor = await services.matching.survivorOf(id(request))
         if (survivor && survivor !== request.params.id) return reply.redirect(`/people/${survivor}`, 303)
       }
-      if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError('Person not found')
       throw error
     }
     const { person, names } = view
@@ -144,6 +149,10 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
               lastContact: support.summary.last_contact_on ? formatDate(support.summary.last_contact_on) : null,
             }
           : null,
+      partnerNotes: (partnerNotes?.rows ?? []).map((c) => ({
+        ...c,
+        at: formatDateTime(c.created_at),
+      })),
       canAssignSupport: can(request.user, 'team:supervise'),
       supportCandidates:
         can(request.user, 'team:supervise') && view.facet.exists
@@ -207,13 +216,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     ['/places/:id', 'location', 'Place'],
   ] as const) {
     app.get<{ Params: Params }>(path, view, async (request, reply) => {
-      let found
-      try {
-        found = await people.entity(type, id(request), userOf(request), actorOf(request))
-      } catch (error) {
-        if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
-        throw error
-      }
+      const found = await people.entity(type, id(request), userOf(request), actorOf(request))
       const row = found.row as {
         display: string
         kind?: string
@@ -261,7 +264,6 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
           values: request.body ?? {},
           form,
         })
-      if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }
     await request.flash(done)
@@ -366,7 +368,6 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
           form,
         })
       }
-      if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }
     await request.flash(done)

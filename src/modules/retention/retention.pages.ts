@@ -118,13 +118,7 @@ export function registerRetentionPages(app: FastifyInstance, { services }: AppDe
   ) {
     const { type, id } = request.params
     if (!isRecordType(type) || !isUuid(id)) throw new NotFoundError()
-    let found
-    try {
-      found = await retention.view(type, id, actorOf(request))
-    } catch (error) {
-      if (error instanceof RetentionError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
+    const found = await retention.view(type, id, actorOf(request))
     const { item, schedule, suggestedNextReview } = found
     const next = values.nextReviewOn ?? suggestedNextReview
     return reply.page('retention/views/record.njk', {
@@ -172,7 +166,6 @@ export function registerRetentionPages(app: FastifyInstance, { services }: AppDe
     } catch (error) {
       if (error instanceof RetentionError && error.code !== 'not-found')
         return showRecord(request, reply.code(error.status), { [error.field ?? field]: error.message }, values)
-      if (error instanceof RetentionError) throw new NotFoundError(error.message)
       if (error instanceof FieldProblem) return showRecord(request, reply.code(400), error.errors, values)
       throw error
     }

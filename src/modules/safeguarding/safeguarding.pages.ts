@@ -59,13 +59,7 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
   app.get<{ Params: Params }>('/people/:id/safeguarding-plan', view, async (request, reply) => {
     const id = personId(request)
     if (!(await guardVictimFacet(db, request, reply, id))) return reply
-    let plan
-    try {
-      plan = await safeguarding.view(id, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
+    const plan = await safeguarding.view(id, userOf(request), actorOf(request))
     return reply.page('safeguarding/views/plan.njk', {
       pageTitle: `Safeguarding plan: ${plan.person.name ?? 'unnamed person'}`,
       personId: id,
@@ -248,7 +242,6 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
           await safeguarding.addAction(id, { text: action.text, owner: action.owner, dueOn: action.dueOn }, user, actor)
       }
     } catch (error) {
-      if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
       if (error instanceof SafeguardingError && (error.code === 'invalid' || error.code === 'not-a-victim'))
         return form(request, reply.code(error.status), kind, itemId, body, {
           [pageField(error.field ?? 'form')]: error.message,
@@ -292,7 +285,6 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
         actorOf(request),
       )
     } catch (error) {
-      if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
       if (error instanceof SafeguardingError && error.code === 'protected' && action?.person_id) {
         if (!(await guardVictimFacet(db, request, reply, action.person_id))) return reply
       }
