@@ -57,6 +57,9 @@ export const DealLineForm = z.object({
 })
 
 export const CuckooedAddressForm = z.object({
+  // A place or person already on the live job, chosen instead of typing them again (no second "Flat 3").
+  cuckooPlaceId: optionalId,
+  occupantPersonId: optionalId,
   addressLine1: field(),
   town: field().transform((town) => town || null),
   cuckooPostcode: field(

@@ -494,12 +494,18 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const body = request.body ?? {}
     const parsed = parseForm(CuckooedAddressForm, body)
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'cuckoo' })
-    const { cuckooPostcode: postcode, ...address } = parsed.value
+    const { cuckooPostcode: postcode, cuckooPlaceId: placeId, occupantPersonId: occupantId, ...address } = parsed.value
     return attempt(
       request,
       reply,
       'cuckoo',
-      () => cases.addCuckooedAddress(caseId(request), { ...address, postcode }, userOf(request), actorOf(request)),
+      () =>
+        cases.addCuckooedAddress(
+          caseId(request),
+          { ...address, postcode, placeId, occupantId },
+          userOf(request),
+          actorOf(request),
+        ),
       'Cuckooed address added',
     )
   })

@@ -17,6 +17,9 @@ import { findActiveAgency, isContactOf } from '#src/modules/partners/index.ts'
 import {
   createNamedPerson,
   createPlace,
+  markCuckooed,
+  noteVulnerability,
+  placeFor,
   linkRecords,
   personExists,
   placeExists,
@@ -295,7 +298,8 @@ export function createCaseService(db: Db) {
           if (!(await placeExists(trx, locationId)))
             throw new CaseError('invalid', 'Select a place that exists', 'locationId')
         } else if (input.place) {
-          locationId = await createPlace(trx, input.place)
+          // One place is one record: the same address already recorded is added, not copied.
+          locationId = (await placeFor(trx, input.place, user, createPlace)).id
         } else {
           throw new CaseError('invalid', 'Enter an address, a postcode or a description of the place', 'addressLine1')
         }
@@ -742,6 +746,10 @@ export function createCaseService(db: Db) {
     async addCuckooedAddress(
       caseId: string,
       input: {
+        /** A place already on the live job, instead of the address typed again. */
+        placeId?: string | null
+        /** A person already on the live job, instead of the occupant's name typed again. */
+        occupantId?: string | null
         addressLine1: string
         town: string | null
         postcode: string | null
@@ -751,8 +759,14 @@ export function createCaseService(db: Db) {
       user: CurrentUser,
       actor: Actor,
     ): Promise<void> {
-      if (!input.addressLine1.trim()) throw new CaseError('invalid', 'Enter the address', 'addressLine1')
-      if (!input.occupantName.trim()) throw new CaseError('invalid', 'Enter the occupant’s name', 'occupantName')
+      if (!input.placeId && !input.addressLine1.trim())
+        throw new CaseError('invalid', 'Enter the address, or choose a place already on the live job', 'addressLine1')
+      if (!input.occupantId && !input.occupantName.trim())
+        throw new CaseError(
+          'invalid',
+          'Enter the occupant’s name, or choose someone already on the live job',
+          'occupantName',
+        )
       if (!input.vulnerability.trim())
         throw new CaseError(
           'invalid',
@@ -761,22 +775,42 @@ export function createCaseService(db: Db) {
         )
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
-        const locationId = await createPlace(
-          trx,
-          {
-            addressLine1: input.addressLine1.trim(),
-            addressLine2: null,
-            town: input.town,
-            postcode: input.postcode,
-            description: null,
-            premisesType: 'private-house',
-          },
-          { cuckooed: true },
-        )
+        const jobPlaces = await repo.listCaseLocations(trx, caseId)
+        const jobPeople = await repo.listCasePeople(trx, caseId)
+        if (input.placeId && !jobPlaces.some((l) => l.id === input.placeId))
+          throw new CaseError('invalid', 'Select one of the live job’s places', 'cuckooPlaceId')
+        if (input.occupantId && !jobPeople.some((p) => p.person_id === input.occupantId))
+          throw new CaseError('invalid', 'Select someone on the live job', 'occupantPersonId')
+        // The place already on the job, or already recorded at this address (one place, one record), or a new one.
+        const locationId =
+          input.placeId ??
+          (
+            await placeFor(
+              trx,
+              {
+                addressLine1: input.addressLine1.trim(),
+                addressLine2: null,
+                town: input.town,
+                postcode: input.postcode,
+                description: null,
+                premisesType: 'private-house',
+              },
+              user,
+              createPlace,
+            )
+          ).id
+        await markCuckooed(trx, locationId)
         await repo.linkCaseLocation(trx, caseId, locationId)
-        const personId = await createNamedPerson(trx, input.occupantName.trim().slice(0, 200), actor.userId, {
-          vulnerability: input.vulnerability.trim().slice(0, 500),
-        })
+        // The occupant chosen, or someone on the job by that exact name (not a second "Gary Platt"), or a new person.
+        const typed = input.occupantName.trim().toLowerCase()
+        const known =
+          input.occupantId ?? jobPeople.find((p) => typed && (p.name ?? '').trim().toLowerCase() === typed)?.person_id
+        const personId =
+          known ??
+          (await createNamedPerson(trx, input.occupantName.trim().slice(0, 200), actor.userId, {
+            vulnerability: input.vulnerability.trim().slice(0, 500),
+          }))
+        if (known) await noteVulnerability(trx, known, input.vulnerability.trim().slice(0, 500))
         await repo.addCasePerson(trx, caseId, personId, 'potential-victim', actor.userId)
         const linkId = await linkRecords(trx, {
           from_type: 'person',
@@ -796,7 +830,7 @@ export function createCaseService(db: Db) {
           { linkId, personId, toType: 'location', toId: locationId, relation: 'occupant', caseId },
           actor,
         )
-        await timeline(trx, caseId, actor, 'cuckooed-address', `Cuckooed address added: ${input.addressLine1.trim()}`)
+        await timeline(trx, caseId, actor, 'cuckooed-address', 'Cuckooed address added')
         await appendAuditEvents(trx, actor, [
           {
             action: 'case.updated',

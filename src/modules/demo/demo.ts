@@ -19,6 +19,7 @@ import { loadDemoIntelligence } from '#src/modules/intelligence/index.ts'
 import { loadDemoMatching } from '#src/modules/matching/index.ts'
 import { loadDemoSupportWorkers } from '#src/modules/people/index.ts'
 import { loadDemoTriage } from './triage.demo.ts'
+import { loadDemoSharedPlaces } from './places.demo.ts'
 import { loadDemoNrmDrafts } from '#src/modules/nrm/index.ts'
 import { loadDemoWarrantDay } from '#src/modules/screening/index.ts'
 import { loadDemoReferences } from '#src/modules/occurrence-references/index.ts'
@@ -132,6 +133,7 @@ export async function loadDemo(
   await loadDemoNrmLifecycle(db, { firstOfficerEmail: 'dc1@demo.lantern.test' })
   await loadDemoDisclosures(db, { officerEmail: 'dc1@demo.lantern.test', supervisorEmail: 'ds@demo.lantern.test' })
   await loadDemoVictimContext(db)
+  await loadDemoSharedPlaces(db, { supervisorEmail: 'ds@demo.lantern.test' })
   const credentials = { password, mfaSecret, users: users.map((u) => ({ email: u.email, role: u.role })) }
   writeFileSync(join(options.dataDir, 'demo-credentials.txt'), formatCredentials(credentials) + '\n', { mode: 0o600 })
   return credentials
