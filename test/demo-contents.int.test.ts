@@ -131,6 +131,10 @@ describe('the demo on first start', () => {
     ],
     ['a place and a business recorded twice and merged', sql`SELECT count(DISTINCT kind) - 1 AS n FROM record_merges`],
     ['unknown others at the premises', sql`SELECT count(*) AS n FROM locations WHERE unknown_others IS NOT NULL`],
+    ['a countersigned decision on a live job', sql`SELECT count(*) AS n FROM case_decision_countersignatures`],
+    ['custody, bail and CPS dates', sql`SELECT count(DISTINCT kind) - 2 AS n FROM case_stage_dates`],
+    ['a handset and an exhibit logged', sql`SELECT count(DISTINCT kind) - 1 AS n FROM case_exhibits`],
+    ['an intelligence report linked to a live job', sql`SELECT count(*) AS n FROM case_intelligence_reports`],
     [
       'perpetrators named from the referral’s suspects',
       sql`SELECT count(*) AS n FROM victim_context_perpetrators WHERE person_id IS NOT NULL`,

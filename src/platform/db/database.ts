@@ -281,6 +281,50 @@ export interface BusinessLinksTable {
   created_at: CreatedAt
 }
 
+/** Live-job work (0058): countersigned decisions, stage dates, exhibits and handsets, intelligence references. */
+export interface CaseDecisionCountersignaturesTable {
+  decision_id: string
+  countersigned_by: string
+  countersigned_at: CreatedAt
+  comment: string | null
+}
+
+export interface CaseStageDatesTable {
+  id: string
+  case_id: string
+  person_id: string | null
+  kind: string
+  occurred_on: string
+  due_on: string | null
+  note: string | null
+  recorded_by: string | null
+  recorded_at: CreatedAt
+}
+
+export interface CaseExhibitsTable {
+  id: string
+  case_id: string
+  kind: 'exhibit' | 'handset'
+  reference: string
+  description: string
+  seized_on: string | null
+  seized_from: string | null
+  object_id: string | null
+  storage: string | null
+  status: Generated<string>
+  recorded_by: string | null
+  recorded_at: CreatedAt
+}
+
+export interface CaseIntelligenceReportsTable {
+  id: string
+  case_id: string
+  reference: string
+  note: string | null
+  recorded_by: string | null
+  recorded_at: CreatedAt
+}
+
 /** Merges of places and businesses recorded twice, reversible (0057, ADR 0006). */
 export interface RecordMergesTable {
   id: string
@@ -1209,6 +1253,10 @@ export interface Database {
   business_premises: BusinessPremisesTable
   business_links: BusinessLinksTable
   record_merges: RecordMergesTable
+  case_decision_countersignatures: CaseDecisionCountersignaturesTable
+  case_stage_dates: CaseStageDatesTable
+  case_exhibits: CaseExhibitsTable
+  case_intelligence_reports: CaseIntelligenceReportsTable
 }
 
 export type Db = Kysely<Database>

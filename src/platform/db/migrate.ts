@@ -35,6 +35,7 @@ import * as m0050 from './migrations/0050-screening-groups.ts'
 import * as m0051 from './migrations/0051-support-work.ts'
 import * as m0052 from './migrations/0052-victim-context.ts'
 import * as m0057 from './migrations/0057-shared-places-and-businesses.ts'
+import * as m0058 from './migrations/0058-live-job-work.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -73,6 +74,7 @@ const migrations: Record<string, Migration> = {
   '0051-support-work': m0051,
   '0052-victim-context': m0052,
   '0057-shared-places-and-businesses': m0057,
+  '0058-live-job-work': m0058,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
