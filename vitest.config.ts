@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 /**
- * The crawl visits every page as every role and takes about ten minutes on one worker: started first, the other
+ * The crawl visits every page as every role and is the longest browser file: started first, the other
  * worker runs the rest of the browser files beside it, instead of the crawl running alone at the end.
  */
 class LongestFirst extends BaseSequencer {
@@ -16,6 +16,12 @@ class LongestFirst extends BaseSequencer {
 // Tests that need PostgreSQL (`*.int.test.ts`, `*.e2e.test.ts`) run against both targets the project
 // supports: the machine's PostgreSQL server and the embedded PostgreSQL. Pure unit tests run once.
 const dbTests = ['src/**/*.int.test.ts', 'test/**/*.int.test.ts']
+/**
+ * The sweeps over every route and role (the canary sweep, the route security matrix, input fuzzing) test the access
+ * policy and input handling in the app, which are the same whichever PostgreSQL holds the rows, and take a third
+ * of a database project's time: they run once, against the server. Every other database test runs on both.
+ */
+const sweeps = ['test/canary-sweep.int.test.ts', 'test/route-security.int.test.ts', 'test/fuzz.int.test.ts']
 
 export default defineConfig({
   resolve: { alias: [{ find: /^#src\/(.*)$/, replacement: new URL('./src/$1', import.meta.url).pathname }] },
@@ -46,6 +52,7 @@ export default defineConfig({
         test: {
           name: 'pg-embedded',
           include: dbTests,
+          exclude: [...sweeps, 'node_modules/**'],
           globalSetup: ['test/support/global-setup.ts'],
           env: { LANTERN_TEST_TARGET: 'embedded' },
         },

@@ -3,8 +3,9 @@
  * work a seeded database for a bounded time on loopback, each in a loop with no think time: the triage queue
  * (plain and filtered), referral pages, person pages (audited), search, "My work", screening (the assessment
  * API with the shared scenarios' facts) and saving a new referral. Reports throughput, p50/p99 per page, the
- * error count (target zero) and the server's memory; then /health and the heaviest page alone, with the same
- * connections, for the ratio of their throughputs.
+ * error count (target zero) and the server's memory; then saving a referral alone at 10, 25 and 50 users (saves
+ * per second, p50, p99); then /health and the heaviest page alone, with the same connections, for the ratio of
+ * their throughputs. On a shared machine, compare ratios rather than absolute figures.
  *
  * BENCH_REFERRALS (default 10,000), BENCH_SECONDS (the mix, default 30), BENCH_PHASE_SECONDS (each single-page
  * run, default 10), BENCH_USERS (default 50). Runs against the machine's PostgreSQL (LANTERN_BENCH_PG_URL).
@@ -236,6 +237,48 @@ async function main() {
     )
     console.log(`Server memory (RSS): ${rss[0]} MB before, peak ${Math.max(...rss)} MB, ${rss.at(-1)} MB at the end`)
 
+    // Saving a referral alone, with 10, 25 and 50 users each saving in a loop with no think time: saves per second
+    // should rise with users rather than flatten, since no save waits on another's commit (ADR 0012, 0054).
+    const saveOp = ops.find((o) => o.name === 'save referral (API)')!
+    const savePhases: {
+      users: number
+      saves: number
+      perSecond: number
+      p50Ms: number
+      p99Ms: number
+      errors: number
+    }[] = []
+    for (const n of [10, 25, 50].filter((n) => n <= users.length)) {
+      const times: number[] = []
+      let failed = 0
+      const until = Date.now() + PHASE_SECONDS * 1000
+      await Promise.all(
+        users.slice(0, n).map(async (user) => {
+          while (Date.now() < until) {
+            const started = performance.now()
+            try {
+              const response = await saveOp.run(user, pick)
+              await response.arrayBuffer()
+              times.push(performance.now() - started)
+              if (response.status !== 201) failed++
+            } catch {
+              failed++
+            }
+          }
+        }),
+      )
+      times.sort((a, b) => a - b)
+      savePhases.push({
+        users: n,
+        saves: times.length,
+        perSecond: +(times.length / PHASE_SECONDS).toFixed(1),
+        p50Ms: Math.round(percentile(times, 50)),
+        p99Ms: Math.round(percentile(times, 99)),
+        errors: failed,
+      })
+    }
+    console.table(savePhases)
+
     // The heaviest page (slowest at the median in the mix), alone, against /health alone: same connections.
     const heaviest = rows.filter((r) => !r.page.includes('(API)')).sort((a, b) => b.p50Ms - a.p50Ms)[0]
     // One fixed record for the single-page run: autocannon repeats one request.
@@ -293,9 +336,10 @@ async function main() {
           non2xx: heavy.non2xx,
         },
         heaviestToHealthRatio: +ratio.toFixed(3),
+        saves: savePhases,
       }),
     )
-    if (errorCount > 0 || heavy.non2xx > 0) process.exitCode = 1
+    if (errorCount > 0 || heavy.non2xx > 0 || savePhases.some((p) => p.errors > 0)) process.exitCode = 1
   } finally {
     await server.stop()
   }

@@ -39,6 +39,7 @@ import { createVictimContextService } from '#src/modules/victim-context/index.ts
 export function createServices(db: Db, config: Config) {
   const screeningRules = createScreeningRules()
   const referrals = createReferralService(db, { triageSlaHours: config.triageSlaHours })
+  const outreach = createOutreachService(db)
   const people = createPersonService(db, { ageChanged: refreshUrgencyForPerson, linked: raiseSharedIdentifierPrompts })
   const matching = createMatchingService(db)
   const screening = createScreeningService(db, screeningRules)
@@ -58,10 +59,10 @@ export function createServices(db: Db, config: Config) {
     partners: createPartnerService(db),
     disclosures: createDisclosureService(db),
     dpo: createDpoService(db),
-    outreach: createOutreachService(db),
+    outreach,
     safeguarding: createSafeguardingService(db, { agendaReferralDays: config.hubAgendaReferralDays }),
     support: createSupportService(db, { followUpDays: config.supportReferralFollowUpDays }),
-    publicReports: createPublicReportService(db, referrals),
+    publicReports: createPublicReportService(db, referrals, outreach),
     intelligence: createIntelligenceService(db),
     matching,
     /** The matching module's panel on the person page, handed to the people module so it need not import matching. */
@@ -73,7 +74,7 @@ export function createServices(db: Db, config: Config) {
       suppressionThreshold: config.suppressionThreshold,
       anonymisationK: config.anonymisationK,
     }),
-    problemProfile: createProblemProfileService(db, { suppressionThreshold: config.suppressionThreshold }),
+    problemProfile: createProblemProfileService(db, { suppressionThreshold: config.suppressionThreshold, outreach }),
     retention: createRetentionService(db),
     subjectAccess: createSubjectAccessService(db),
     references: createOccurrenceReferenceService(db),

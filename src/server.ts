@@ -12,6 +12,8 @@ import {
   publicKeyOf,
   startAuditCheckpoints,
 } from '#src/platform/audit/audit-checkpoint.ts'
+import { startAuditSealer } from '#src/platform/audit/audit-sealer.ts'
+import { startFigureFolding } from '#src/platform/db/figures-fold.ts'
 import { formatCredentials, hasAnyUser, isDemoLoaded, loadDemo } from '#src/modules/demo/index.ts'
 
 /** Starts Lantern: config → database (embedded unless DATABASE_URL) → migrations → demo → listen. */
@@ -30,7 +32,10 @@ async function main(): Promise<void> {
     await app?.close().catch(() => undefined)
     // A batch in hand finishes (or its transaction is rolled back) before the database stops.
     await services?.imports.idle().catch(() => undefined)
-    // Nothing more is audited now: sign the head as it stands, so a stop leaves no unanchored tail.
+    // Nothing more is audited now: seal what was written, then sign the head as it stands, so a stop leaves no
+    // unsealed or unanchored tail.
+    await sealer?.close().catch(() => undefined)
+    await folding?.close().catch(() => undefined)
     await checkpoints?.close().catch(() => undefined)
     await database.close().catch((error: unknown) => console.error('Could not stop the database cleanly:', error))
     process.exit(0)
@@ -39,6 +44,8 @@ async function main(): Promise<void> {
   let jobPoll: NodeJS.Timeout | undefined
   let services: ReturnType<typeof createServices> | undefined
   let checkpoints: ReturnType<typeof startAuditCheckpoints> | undefined
+  let sealer: ReturnType<typeof startAuditSealer> | undefined
+  let folding: ReturnType<typeof startFigureFolding> | undefined
   process.once('SIGINT', () => void shutdown('SIGINT'))
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
 
@@ -86,6 +93,16 @@ async function main(): Promise<void> {
     // workers never take the same batch and a job runs once.
     jobPoll = setInterval(workImports, config.jobPollSeconds * 1000)
     jobPoll.unref()
+    // The audit chain's sealer (ADR 0012): links committed audit rows into the chain shortly after they commit,
+    // including any a crash left unsealed. One at a time per database, whatever the number of instances.
+    sealer = startAuditSealer(database.db, {
+      onProblem: (error) => app?.log.error({ err: error }, 'audit sealing failed: will try again'),
+    })
+    // Figures' deltas folded into their shared rows now and then (migration 0054), so no save updates a row every
+    // other save updates too.
+    folding = startFigureFolding(database.db, {
+      onProblem: (error) => app?.log.error({ err: error }, 'folding figures failed: will try again'),
+    })
     // Signed checkpoints of the audit chain's head, outside the database (ADR 0010): in the background, never on
     // a request's path. Only an event id is logged when one is refused, never anything from the rows.
     checkpoints = startAuditCheckpoints(database.db, config, {

@@ -10,6 +10,7 @@ import { redactAuditFor } from '#src/platform/audit/audit-redaction.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { canonicalJson, chainHash } from '#src/platform/audit/audit-chain.ts'
 import { CHECKPOINT_FILE, PUBLIC_KEY_FILE, startAuditCheckpoints } from '#src/platform/audit/audit-checkpoint.ts'
+import { sealAuditChain, startAuditSealer } from '#src/platform/audit/audit-sealer.ts'
 import type { Config } from '#src/platform/config/config.ts'
 import { apiToken, createTestContext, createUser, testConfig, type TestContext } from './support/test-app.ts'
 import { waitFor } from './support/wait.ts'
@@ -133,6 +134,8 @@ describe('audit checkpoints: the chain anchored outside the database', () => {
     const all = await ids(ctx)
     await asSuperuser(ctx, sql`DELETE FROM audit_events WHERE id >= ${all.at(-2)}::bigint`)
     await write(2)
+    // The server's sealer links the new rows to what was left.
+    await sealAuditChain(ctx.db)
     expect((await verifyAuditChain(ctx.db)).ok).toBe(true)
     const verified = await cli(ctx, ['audit', 'verify'])
     expect(verified.code).toBe(1)
@@ -235,8 +238,11 @@ describe('audit checkpoints: the chain anchored outside the database', () => {
 
   it('are written by the server now and then while it runs, and once more as it stops', async () => {
     const { ctx, write } = await setUp()
+    // What was written so far is sealed, as a running server's sealer would have done.
+    await sealAuditChain(ctx.db)
     const problems: unknown[] = []
     let checked = 0
+    const sealer = startAuditSealer(ctx.db, { onProblem: (problem) => problems.push(problem), intervalMs: 20 })
     const checkpoints = startAuditCheckpoints(ctx.db, ctx.config, {
       onProblem: (problem) => problems.push(problem),
       intervalMs: 50,
@@ -249,6 +255,8 @@ describe('audit checkpoints: the chain anchored outside the database', () => {
     // Nothing new was written, so nothing new was signed.
     expect(lines(ctx.config)).toHaveLength(1)
     await write(1)
+    // As the server stops: the sealer seals what was written, then the last checkpoint signs it.
+    await sealer.close()
     await checkpoints.close()
     const last = JSON.parse(lines(ctx.config).at(-1)!) as { lastId: string }
     expect(last.lastId).toBe((await ids(ctx)).at(-1))

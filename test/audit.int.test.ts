@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appendAuditEvents, verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
+import { sealAuditChain } from '#src/platform/audit/audit-sealer.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { runCli } from '#src/cli/main.ts'
 import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
@@ -98,7 +99,7 @@ describe('the audit log', () => {
     await expect(sql`TRUNCATE audit_events`.execute(ctx.db)).rejects.toThrow(/append-only/)
   })
 
-  it('hashes in the database exactly as verification does, whatever the text: scripts, quotes, emoji, a lone surrogate', async () => {
+  it('seals exactly as verification hashes, whatever the text: scripts, quotes, emoji, a lone surrogate', async () => {
     const actor = { userId: null, ip: '203.0.113.9', requestId: 'req-text' }
     await inTransaction(ctx.db, (trx) =>
       appendAuditEvents(trx, actor, [
@@ -118,12 +119,14 @@ describe('the audit log', () => {
         },
       ]),
     )
+    await sealAuditChain(ctx.db)
     const rows = await ctx.db
       .selectFrom('audit_events')
       .select(['justification', 'prev_hash', 'hash'])
       .where('request_id', '=', 'req-text')
       .orderBy('id')
       .execute()
+    expect(rows[0].hash).toMatch(/^[0-9a-f]{64}$/)
     expect(rows[0].justification).toBe('Nguyễn Thị "Thảo" \\ محمد 🙂')
     expect(rows[1].justification).toBe('half \ufffd of an emoji')
     expect(rows[1].prev_hash).toBe(rows[0].hash)
@@ -132,8 +135,13 @@ describe('the audit log', () => {
 
   it('keeps a chain that `lantern audit verify` accepts, across concurrent writers', async () => {
     await Promise.all(Array.from({ length: 20 }, () => create()))
+    await sealAuditChain(ctx.db)
+    const total = await ctx.db
+      .selectFrom('audit_events')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow()
     const result = await verifyAuditChain(ctx.db)
-    expect(result.ok).toBe(true)
+    expect(result).toEqual({ ok: true, checked: total.n, unsealed: 0 })
     const { code, out } = await cli(['audit', 'verify'])
     expect(code).toBe(0)
     expect(out).toMatch(/Audit chain intact: \d+ events checked/)
@@ -142,6 +150,7 @@ describe('the audit log', () => {
   it('detects an edited row and a deleted row, naming the first broken one, and exits 1', async () => {
     await create()
     await create()
+    await sealAuditChain(ctx.db)
     const rows = await ctx.db.selectFrom('audit_events').select('id').orderBy('id').execute()
     const edited = rows[3].id
     const deleted = rows[6].id

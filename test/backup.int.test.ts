@@ -10,6 +10,7 @@ import { runCli } from '#src/cli/main.ts'
 import { createDb, type Db } from '#src/platform/db/database.ts'
 import { BackupError, backupDatabase, restoreDatabase } from '#src/platform/db/backup.ts'
 import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
+import { sealAuditChain } from '#src/platform/audit/audit-sealer.ts'
 import { loadDemo } from '#src/modules/demo/demo.ts'
 import { testConfig } from './support/test-app.ts'
 
@@ -61,6 +62,8 @@ beforeAll(async () => {
   ctx = { db: createDb(url, 4), adminUrl, config: testConfig({ DATABASE_URL: url }) }
   // The demo writes through the services, with their audit rows: referrals, people, cases, plans, matches, links.
   await loadDemo(ctx.db, { dataDir: ctx.config.dataDir, referrals: 40, passwordHashCost: 10 })
+  // Sealed, as the running server's sealer does within a second (ADR 0012).
+  await sealAuditChain(ctx.db)
 })
 
 afterAll(async () => {
@@ -89,7 +92,7 @@ describe('backup and restore', () => {
       // Every table, its row count and its contents (generated columns recomputed) are as they were.
       expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort())
       for (const table of Object.keys(before)) expect({ table, ...after[table] }).toEqual({ table, ...before[table] })
-      expect(await verifyAuditChain(target.db)).toEqual({ ok: true, checked: before.audit_events.rows })
+      expect(await verifyAuditChain(target.db)).toEqual({ ok: true, checked: before.audit_events.rows, unsealed: 0 })
       // The sequences carry on past what was restored: a new referral and audit row do not collide.
       const next = await sql<{
         ref: string

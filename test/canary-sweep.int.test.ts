@@ -79,6 +79,9 @@ const RANDOM_ONLY: Record<string, string> = {
   'GET /merges/:id': 'no merge in the world (a merge of a hidden person is refused by the door)',
   'GET /outreach/events/:id': 'outreach events hold no case data',
   'GET /outreach/materials/:id': 'outreach materials hold no case data',
+  'GET /outreach/events/:id/qr.png': 'an event’s QR code holds only its short link',
+  'GET /outreach/events/:id/qr.svg': 'an event’s QR code holds only its short link',
+  'GET /r/:code': 'a short link redirects to the public report and shows nothing',
   'GET /dtn-submissions/:id/summary.pdf': 'no Duty to Notify submission in the world; the victim’s NRM pages are swept',
   'GET /referrals/drafts/:draftId/check': 'a draft belongs to its own author’s session',
   'GET /referrals/drafts/:draftId/exploitation': 'a draft belongs to its own author’s session',
@@ -140,6 +143,7 @@ function urlsFor(route: string): Request[] {
     if (before === 'objects') return [w.dealLine, w.phone]
     if (before === 'businesses') return [w.business, w.hiddenBusiness]
     if (before === 'cases') return [w.restrictedCase, w.suspectCase]
+    if (before === 'operations') return [w.operationId]
     if (before === 'referrals') return [w.victimReferral, w.jobReferral, w.suspectReferral]
     if (before === 'agencies' || before === 'partners') return [w.agencyA, w.agencyB]
     if (before === 'disclosures') return [w.disclosureId]

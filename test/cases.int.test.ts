@@ -393,6 +393,8 @@ describe('operations', () => {
     await dc.get(`/cases/${opened.id}`)
     expect((await dc.post(`/cases/${opened.id}/operation`, { operationId })).statusCode).toBe(303)
     expect((await dc.get(`/cases/${opened.id}`)).body).toContain('Operation Laud')
-    expect((await dc.get('/operations')).body).toMatch(/Operation Laud[\s\S]*?<td class="govuk-table__cell">1<\/td>/)
+    expect((await dc.get('/operations')).body).toMatch(
+      /Operation Laud[\s\S]*?<td class="govuk-table__cell govuk-table__cell--numeric">1<\/td>/,
+    )
   })
 })

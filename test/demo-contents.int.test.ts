@@ -246,6 +246,9 @@ describe('the problem profile on the demo', () => {
       'uk-places',
       'routes',
       'where-to-act',
+      'outreach-attribution',
+      'report-places',
+      'heard-via',
     ]) {
       const table = profile.tables.find((t) => t.name === name)!
       expect(table.rows.length, name).toBeGreaterThan(0)
@@ -264,5 +267,41 @@ describe('the problem profile on the demo', () => {
       ).total
     expect(await filtered('sexual-exploitation')).toBeGreaterThan(0)
     expect(await filtered('textile-industry')).toBeGreaterThan(0)
+  })
+})
+
+describe('outreach attribution on the demo', () => {
+  it('has an operation for each strategic priority holding live jobs and coded events, with reports through them', async () => {
+    const operations = await ctx.db
+      .selectFrom('operations')
+      .select([
+        'code',
+        (eb) =>
+          eb
+            .selectFrom('cases')
+            .select((c) => c.fn.countAll<string>().as('n'))
+            .whereRef('cases.operation_id', '=', 'operations.id')
+            .as('jobs'),
+        (eb) =>
+          eb
+            .selectFrom('outreach_events')
+            .select((c) => c.fn.countAll<string>().as('n'))
+            .whereRef('outreach_events.operation_id', '=', 'operations.id')
+            .as('events'),
+      ])
+      .execute()
+    expect(operations.map((o) => o.code).sort()).toEqual(['HEARTH', 'LAUD', 'TACIT'])
+    for (const o of operations) {
+      expect(Number(o.jobs), o.code!).toBeGreaterThan(0)
+      expect(Number(o.events), o.code!).toBeGreaterThan(0)
+    }
+    const coded = await ctx.db.selectFrom('outreach_events').select('ref_code').execute()
+    expect(coded.every((e) => /^[A-Z0-9]{2,12}-[A-Z0-9]{4,8}$/.test(e.ref_code))).toBe(true)
+    const attributed = await ctx.db
+      .selectFrom('public_report_submissions')
+      .select('outreach_event_id')
+      .where('outreach_event_id', 'is not', null)
+      .execute()
+    expect(attributed.length).toBeGreaterThan(0)
   })
 })

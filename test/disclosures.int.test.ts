@@ -188,6 +188,20 @@ describe('disclosures', () => {
     ).toBe(0)
   })
 
+  it('shows every problem with a share at once, each linked to its input, and shares nothing', async () => {
+    const bad = await dc.post(`/people/${victim}/disclosures`, { purpose: ' ', 'expiresOn-day': '3' })
+    expect(bad.statusCode).toBe(400)
+    for (const [href, message] of [
+      ['expiresOn-month', 'End date must include a month and year'],
+      ['agencyId', 'Select the agency to share with'],
+      ['agreementId', 'Select the information-sharing agreement'],
+      ['fields', 'Select the fields to share: only what the agency needs'],
+      ['purpose', 'Enter why the agency needs this information'],
+    ])
+      expect(bad.body).toContain(`<a href="#${href}">${message}`)
+    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM disclosures`.execute(ctx.db)).rows[0].n).toBe(0)
+  })
+
   it('shares the chosen fields and logs an s62 disclosure with the agency, purpose and lawful basis', async () => {
     const made = await dc.post(`/people/${victim}/disclosures`, {
       agencyId: childrens,
@@ -443,6 +457,10 @@ describe('read audit for a DPO', () => {
     expect(byReference.body).toContain('Thảo Lindqvist')
     expect(byReference.body).toContain('Oskar Brannigan')
     expect(byReference.body).toContain(`personId=${victim}`)
+    const unsent = await dpo.get('/audit/person?personId=nope&q=T')
+    expect(unsent.statusCode).toBe(400)
+    expect(unsent.body).toContain('<a href="#personId">Enter the person’s Lantern id, from their record')
+    expect(unsent.body).toContain('<a href="#q">Enter a name, a date of birth, or a referral or live job reference')
     const phone = await dpo.get('/audit/person?q=07700900123')
     expect(phone.statusCode).toBe(400)
     expect(phone.body).toContain('Search by a name, a date of birth, or a referral or live job reference')
@@ -472,6 +490,9 @@ describe('read audit for a DPO', () => {
     const badQuarter = await dpo.get(`/audit/disclosures?agencyId=${childrens}&quarter=last`)
     expect(badQuarter.statusCode).toBe(400)
     expect(badQuarter.body).toContain('Enter a quarter like 2026-Q4')
+    const badBoth = await dpo.get('/audit/disclosures?agencyId=nope&quarter=last')
+    expect(badBoth.body).toContain('<a href="#quarter">Enter a quarter like 2026-Q4')
+    expect(badBoth.body).toContain('<a href="#agencyId">Select an agency')
     expect((await dc.get(`/audit/person?personId=${victim}`)).statusCode).toBe(403)
     const read = await ctx.db.selectFrom('audit_events').select('details').where('action', '=', 'audit.read').execute()
     expect(read.length).toBeGreaterThanOrEqual(3)

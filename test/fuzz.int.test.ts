@@ -266,14 +266,17 @@ function callerFor(route: RouteDeclaration): Caller | undefined {
 }
 
 type Snapshot = Map<string, Map<string, string>>
-// insight_version and insight_live_version are counters every figure-changing write bumps: they change by
-// design, and hold no record.
+// insight_version and insight_live_version are counters every figure-changing write bumps, and the deltas
+// tables (migration 0054) their pending changes: they change by design, and hold no record.
 const UNTRACKED = new Set([
   'sessions',
   'kysely_migration',
   'kysely_migration_lock',
   'insight_version',
   'insight_live_version',
+  'insight_version_changes',
+  'insight_summary_deltas',
+  'name_word_count_deltas',
 ])
 async function snapshot(): Promise<Snapshot> {
   const tables = await sql<{

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
+import { sealAuditChain } from '#src/platform/audit/audit-sealer.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { runCli } from '#src/cli/main.ts'
@@ -362,6 +363,9 @@ describe('erasing a person', () => {
           .executeTakeFirstOrThrow()
       ).n,
     )
+    // What she was seen in has been sealed into the chain, as the running server's sealer does within a second: the
+    // erasure then vouches for the redacted rows' new hashes (ADR 0007).
+    await sealAuditChain(ctx.db)
     await records.get(`/retention/people/${victim}/erase`)
     const response = await records.post(`/retention/people/${victim}/erase`, {
       eraseReason: `Recorded in error: ${VICTIM} was never involved`,
@@ -499,8 +503,9 @@ describe('erasing a person', () => {
         ).n,
       ),
     ).toBeGreaterThan(auditRows)
+    await sealAuditChain(ctx.db)
     const verified = await verifyAuditChain(ctx.db)
-    expect(verified.ok).toBe(true)
+    expect(verified).toMatchObject({ ok: true, unsealed: 0 })
     const erasure = await ctx.db
       .selectFrom('erasures')
       .selectAll()
@@ -597,6 +602,15 @@ describe('the review queue', () => {
     })
     expect(missing.statusCode).toBe(400)
     expect(missing.body).toContain('Enter why the record is still needed')
+    const both = await records.post(`/retention/records/referral-not-proceeded/${r.id}/retain`, {
+      retainReason: '',
+      'nextReviewOn-day': '31',
+      'nextReviewOn-month': '2',
+      'nextReviewOn-year': '2031',
+    })
+    expect(both.statusCode).toBe(400)
+    expect(both.body).toContain('<a href="#retainReason">Enter why the record is still needed')
+    expect(both.body).toContain('<a href="#nextReviewOn-day">Next review date must be a real date')
     const past = await records.post(`/retention/records/referral-not-proceeded/${r.id}/retain`, {
       retainReason: 'Linked intelligence',
       'nextReviewOn-day': '1',

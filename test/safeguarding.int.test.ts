@@ -214,6 +214,15 @@ describe('a safeguarding plan', () => {
     expect(badAction.body).toContain('Due date must be a real date')
     expect(badAction.body).toContain('Move to a safe placement')
 
+    const badNeed = await victimSide.post(`/people/${personId}/safeguarding-plan/needs`, {
+      kind: 'other',
+      detail: ' ',
+      status: '',
+    })
+    expect(badNeed.statusCode).toBe(400)
+    expect(badNeed.body).toContain('<a href="#detail">Describe the need')
+    expect(badNeed.body).toContain('<a href="#status">Select whether the need is met')
+
     const headers = { authorization: `Bearer ${victimToken}` }
     const rating = await ctx.app.inject({
       method: 'POST',

@@ -213,6 +213,16 @@ describe('screening a 16-year-old', () => {
       'occurredOn-month': '4',
       'occurredOn-year': '2026',
     }
+    const unanswered = await dc.post(`/nrm-referrals/${nrmId}/events`, {
+      referralId,
+      personId: childId,
+      kind: '',
+      notes: 'x'.repeat(2001),
+    })
+    expect(unanswered.statusCode).toBe(400)
+    expect(unanswered.body).toContain('<a href="#kind">Select what happened')
+    expect(unanswered.body).toContain('<a href="#occurredOn-day">Enter date')
+    expect(unanswered.body).toContain('<a href="#notes">Notes must be 2,000 characters or fewer')
     const early = await dc.post(`/nrm-referrals/${nrmId}/events`, {
       ...base,
       kind: 'conclusive-grounds',

@@ -7,6 +7,7 @@ import { openDatabase, type OpenDatabase } from '#src/platform/db/open.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { BackupError, backupDatabase, restoreDatabase } from '#src/platform/db/backup.ts'
 import { verifyAuditChain } from '#src/platform/audit/audit.repository.ts'
+import { sealAuditChain } from '#src/platform/audit/audit-sealer.ts'
 import {
   anchorsOf,
   CheckpointError,
@@ -294,6 +295,8 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
           throw new UsageError('--public-key is for verify: a checkpoint is signed with AUDIT_CHECKPOINT_KEY')
         return withDb(async ({ db }) => {
           try {
+            // What a crashed or stopped server left unsealed is sealed first, so the checkpoint covers it.
+            await sealAuditChain(db)
             const written = (await writeAuditCheckpoint(db, { dir, privateKeyPem: config.auditCheckpointKey }))!
             io.out(
               `Checkpoint signed: ${written.count} events up to event ${written.lastId}, added to ${dir} (key ${written.key}).`,
@@ -334,6 +337,10 @@ async function run(argv: string[], io: Io, config: Config, database: () => Promi
               ? ` It agrees with ${n} signed checkpoint${n === 1 ? '' : 's'} in ${dir} (key ${keyFingerprint(publicKey)}), the latest of ${latest.at} at ${latest.count} events; ${result.checked - latest.count} since are covered by the chain alone.`
               : ''),
         )
+        if (result.unsealed)
+          io.out(
+            `${result.unsealed} newer event${result.unsealed === 1 ? ' is' : 's are'} not sealed into the chain yet: a running Lantern seals events within a second of their commit; "npx lantern audit checkpoint" seals and signs them now.`,
+          )
         if (!latest)
           io.err(
             `No signed checkpoints in ${dir}: the newest events removed, or the log rewritten and re-hashed, would not be detected. Lantern signs one every few minutes while it runs, or run: npx lantern audit checkpoint`,

@@ -65,6 +65,7 @@ export type CanaryWorld = {
     restrictedCase: string
     restrictedReference: string
     suspectCase: string
+    operationId: string
     riskId: string
     needId: string
     actionId: string
@@ -631,10 +632,19 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
     actor('victimOfficer'),
   )
 
+  // An operation holding the restricted job beside an open one: its page lists only the jobs a viewer may see.
+  const operationId = await ctx.services.cases.createOperation(
+    { name: `Canary operation ${letters()}`, description: null, code: 'CANARY' },
+    actor('supervisor'),
+  )
+  await ctx.services.cases.setOperation(restricted.id, operationId, job, actor('jobOfficer'))
+  await ctx.services.cases.setOperation(suspectCase.id, operationId, v('suspectSide').user, actor('suspectSide'))
+
   return {
     markers,
     viewers,
     ids: {
+      operationId,
       victim,
       suspect,
       hiddenPerson,

@@ -664,7 +664,14 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
         tags: ['cases'],
         summary: 'Create a named operation (a supervisor’s decision)',
         body: z
-          .object({ name: z.string().min(1).max(100), description: z.string().max(2000).nullable().default(null) })
+          .object({
+            name: z.string().min(1).max(100),
+            description: z.string().max(2000).nullable().default(null),
+            code: z
+              .string()
+              .regex(/^[A-Za-z0-9]{2,12}$/, { error: 'Code must be 2 to 12 letters or digits, like LAUD' })
+              .optional(),
+          })
           .strict(),
         response: { 201: z.object({ id: z.uuid() }) },
       },
@@ -684,16 +691,19 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       config: { access: 'case:view' },
       schema: {
         tags: ['cases'],
-        summary: 'List operations and how many live jobs each groups',
+        summary:
+          'List operations with their codes, and how many live jobs (that you may see) and awareness events each groups',
         response: {
           200: z.object({
             items: z.array(
               z.object({
                 id: z.uuid(),
                 name: z.string(),
+                code: z.string().nullable(),
                 description: z.string().nullable(),
                 status: z.string(),
                 cases: z.int(),
+                events: z.int(),
               }),
             ),
           }),

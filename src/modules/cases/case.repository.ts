@@ -66,7 +66,7 @@ export async function findCase(db: Queryable, id: string): Promise<CaseRow | und
 /** Open cases first; restricted cases only for those the access policy lets see them. */
 export async function listCases(
   db: Queryable,
-  options: { user: CurrentUser; status: string | null; kind?: string | null; limit: number },
+  options: { user: CurrentUser; status: string | null; kind?: string | null; operationId?: string; limit: number },
 ): Promise<CaseRow[]> {
   let query = db
     .selectFrom('cases')
@@ -77,6 +77,7 @@ export async function listCases(
     .limit(options.limit)
   if (options.status) query = query.where('cases.status', '=', options.status)
   if (options.kind) query = query.where('cases.kind', '=', options.kind)
+  if (options.operationId) query = query.where('cases.operation_id', '=', options.operationId)
   return query.where(caseVisible('cases.id', options.user)).execute()
 }
 
@@ -484,8 +485,18 @@ export async function linkCaseReferral(db: Queryable, caseId: string, referralId
 
 /** Operations, each with the number of its jobs this user may see. */
 export async function listOperations(db: Queryable, user: CurrentUser) {
-  const { rows } = await sql<{ id: string; name: string; description: string | null; status: string; cases: number }>`
-    SELECT o.id, o.name, o.description, o.status, (SELECT count(*)::int FROM cases c WHERE c.operation_id = o.id AND ${caseVisible('c.id', user)}) AS cases
+  const { rows } = await sql<{
+    id: string
+    name: string
+    code: string | null
+    description: string | null
+    status: string
+    cases: number
+    events: number
+  }>`
+    SELECT o.id, o.name, o.code, o.description, o.status,
+      (SELECT count(*)::int FROM outreach_events e WHERE e.operation_id = o.id) AS events,
+      (SELECT count(*)::int FROM cases c WHERE c.operation_id = o.id AND ${caseVisible('c.id', user)}) AS cases
     FROM operations o ORDER BY o.status, o.name`.execute(db)
   return rows
 }
@@ -500,13 +511,25 @@ export async function operationNamed(db: Queryable, name: string): Promise<boole
   )
 }
 
+export async function findOperation(db: Queryable, id: string) {
+  return db
+    .selectFrom('operations')
+    .select(['id', 'name', 'code', 'description', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function operationCodeTaken(db: Queryable, code: string): Promise<boolean> {
+  return (await db.selectFrom('operations').select('id').where('code', '=', code).executeTakeFirst()) !== undefined
+}
+
 export async function operationExists(db: Queryable, id: string): Promise<boolean> {
   return (await db.selectFrom('operations').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
 }
 
 export async function insertOperation(
   db: Queryable,
-  row: { id: string; name: string; description: string | null; created_by: string | null },
+  row: { id: string; name: string; code: string | null; description: string | null; created_by: string | null },
 ): Promise<void> {
   await db.insertInto('operations').values(row).execute()
 }

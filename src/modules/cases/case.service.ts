@@ -173,15 +173,31 @@ export function createCaseService(db: Db) {
     /** Named operations group live jobs; each counts only the jobs this user may see. */
     listOperations: (user: CurrentUser) => repo.listOperations(db, user),
 
-    async createOperation(input: { name: string; description: string | null }, actor: Actor): Promise<string> {
+    /** One operation and the live jobs in it this user may see (its events are the outreach module's). */
+    async operation(id: string, user: CurrentUser) {
+      const operation = await repo.findOperation(db, id)
+      if (!operation) throw new CaseError('not-found', 'Operation not found')
+      const jobs = await repo.listCases(db, { user, status: null, operationId: id, limit: 200 })
+      return { operation, jobs }
+    },
+
+    async createOperation(
+      input: { name: string; description: string | null; code?: string },
+      actor: Actor,
+    ): Promise<string> {
       const name = input.name.trim()
       if (!name) throw new CaseError('invalid', 'Enter the operation’s name', 'name')
       if (name.length > 100) throw new CaseError('invalid', 'Name must be 100 characters or fewer', 'name')
+      const code = (input.code ?? '').trim().toUpperCase() || null
+      if (code && !/^[A-Z0-9]{2,12}$/.test(code))
+        throw new CaseError('invalid', 'Code must be 2 to 12 letters or digits, like LAUD', 'code')
       return inTransaction(db, async (trx) => {
         if (await repo.operationNamed(trx, name))
           throw new CaseError('invalid', 'There is already an operation with that name', 'name')
+        if (code && (await repo.operationCodeTaken(trx, code)))
+          throw new CaseError('invalid', 'There is already an operation with that code', 'code')
         const id = uuidv7()
-        await repo.insertOperation(trx, { id, name, description: input.description, created_by: actor.userId })
+        await repo.insertOperation(trx, { id, name, code, description: input.description, created_by: actor.userId })
         await appendAuditEvents(trx, actor, [{ action: 'operation.created', subjectType: 'operation', subjectId: id }])
         return id
       })

@@ -5,6 +5,8 @@ import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary } from '#src/platform/http/forms.ts'
 import { can } from '#src/platform/auth/permissions.ts'
 import { isUuid } from '#src/shared/ids.ts'
+import { formatDate } from '#src/shared/dates.ts'
+import { EVENT_KINDS } from '#src/modules/outreach/index.ts'
 import { CaseError } from './case.service.ts'
 
 /** Named operations (for example "Operation Laud") that group several live jobs. */
@@ -27,6 +29,7 @@ export function registerOperationPages(app: FastifyInstance, { services }: AppDe
     async (request, reply) => {
       const values = {
         name: asString(request.body?.name),
+        code: asString(request.body?.code).slice(0, 40),
         description: asString(request.body?.description).trim().slice(0, 2000) || null,
       }
       try {
@@ -47,6 +50,37 @@ export function registerOperationPages(app: FastifyInstance, { services }: AppDe
       }
       await request.flash(`${values.name.trim()} created`)
       return reply.redirect('/operations', 303)
+    },
+  )
+
+  // One operation: its live jobs (those this user may see) and its awareness events with the reports each brought.
+  app.get<{ Params: { id: string } }>(
+    '/operations/:id',
+    { config: { access: 'case:view' } },
+    async (request, reply) => {
+      if (!isUuid(request.params.id)) throw new NotFoundError()
+      let found
+      try {
+        found = await cases.operation(request.params.id, userOf(request))
+      } catch (error) {
+        if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Operation not found')
+        throw error
+      }
+      const events = await services.outreach.operationEvents(request.params.id)
+      return reply.page('cases/views/operation.njk', {
+        pageTitle: found.operation.name,
+        operation: found.operation,
+        jobs: found.jobs.map((j) => ({ ...j, opened: formatDate(j.created_at) })),
+        events: events.map((e) => ({
+          ...e,
+          when: formatDate(e.starts_at),
+          kindLabel: EVENT_KINDS.label(e.kind),
+        })),
+        reports: events.reduce((n, e) => n + e.reports, 0),
+        attendees: events.reduce((n, e) => n + (e.attendee_count ?? 0), 0),
+        canRecordEvent: can(request.user, 'outreach:manage'),
+        canSeeEvents: can(request.user, 'outreach:view'),
+      })
     },
   )
 

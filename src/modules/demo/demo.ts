@@ -10,7 +10,8 @@ import { formatSecret, newTotpSecret } from '#src/platform/auth/totp.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { createRandom, generateReferrals, insertSynthetic } from './synthetic.ts'
 import { createPartnerService } from '#src/modules/partners/index.ts'
-import { createCaseService } from '#src/modules/cases/index.ts'
+import { createCaseService, loadDemoOperations } from '#src/modules/cases/index.ts'
+import { loadDemoPublicReports } from '#src/modules/public/index.ts'
 import { createReferralService } from '#src/modules/referrals/index.ts'
 import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
 import { loadDemoOutreach } from '#src/modules/outreach/index.ts'
@@ -122,7 +123,9 @@ export async function loadDemo(
   await openDemoCases(db)
   await demoAccessChanges(db)
   await loadDemoTriage(db, { recorderEmail: 'dc1@demo.lantern.test', graderEmail: 'ds@demo.lantern.test' })
-  await loadDemoOutreach(db, { createdBy: users.find((u) => u.role === 'pcso')?.id ?? null })
+  const operations = await loadDemoOperations(db, { createdBy: users.find((u) => u.role === 'supervisor')?.id ?? null })
+  await loadDemoOutreach(db, { createdBy: users.find((u) => u.role === 'pcso')?.id ?? null, operations })
+  await loadDemoPublicReports(db)
   await loadDemoSafeguarding(db)
   await loadDemoSupportWorkers(db, { isaEmail: 'isa@demo.lantern.test', supervisorEmail: 'ds@demo.lantern.test' })
   await loadDemoSupport(db, { isaEmail: 'isa@demo.lantern.test' })

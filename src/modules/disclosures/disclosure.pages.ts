@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { withDateParts } from '#src/platform/http/page-forms.ts'
 import { can } from '#src/platform/auth/permissions.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { addCalendarDays, formatDate, formatDateTime, londonDate } from '#src/shared/dates.ts'
@@ -19,6 +19,7 @@ import {
   type LawfulBasis,
 } from './disclosure.fields.ts'
 import { DisclosureError } from './disclosure.service.ts'
+import { AgreementForm, DisclosureForm } from './disclosure.forms.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
@@ -80,33 +81,9 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
 
   app.post<{ Body: Body }>('/agreements', { config: { access: 'agreement:manage' } }, async (request, reply) => {
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const dates: Record<string, string> = {}
-    for (const [prefix, label] of [
-      ['startsOn', 'Start date'],
-      ['reviewOn', 'Review date'],
-      ['endsOn', 'End date'],
-    ] as const) {
-      const check = checkDateInput(dateParts(body, prefix), label, { required: true })
-      if (check.ok) dates[prefix] = check.value!
-      else errors[`${prefix}-${check.part}`] = check.message
-    }
-    const input = {
-      title: asString(body.title).slice(0, 200),
-      purposes: asString(body.purposes).slice(0, 2000),
-      lawfulBasis: asString(body.lawfulBasis),
-      agencyIds: asArray(body.agencyIds).filter(isUuid),
-      allowedFields: asArray(body.allowedFields),
-      startsOn: dates.startsOn ?? '',
-      reviewOn: dates.reviewOn ?? '',
-      endsOn: dates.endsOn ?? '',
-    }
-    if (!input.title.trim()) errors.title = 'Enter the agreement’s title'
-    if (input.agencyIds.length === 0) errors.agencyIds = 'Select at least one partner agency'
-    if (!input.purposes.trim()) errors.purposes = 'Enter the purposes the agreement allows sharing for'
-    if (!Object.hasOwn(LAWFUL_BASES, input.lawfulBasis)) errors.lawfulBasis = 'Select the lawful basis'
-    if (input.allowedFields.length === 0) errors.allowedFields = 'Select the categories of data the agreement allows'
-    if (Object.keys(errors).length > 0) return showAgreements(request, reply.code(400), { values: body, errors })
+    const parsed = parseForm(AgreementForm, withDateParts(body, 'startsOn', 'reviewOn', 'endsOn'))
+    if (!parsed.ok) return showAgreements(request, reply.code(400), { values: body, errors: parsed.errors })
+    const input = parsed.value
     try {
       await disclosures.recordAgreement(input, actorOf(request))
     } catch (error) {
@@ -196,31 +173,11 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/disclosures', share, async (request, reply) => {
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const expiry = checkDateInput(dateParts(body, 'expiresOn'), 'End date', { required: true })
-    if (!expiry.ok) errors[`expiresOn-${expiry.part}`] = expiry.message
-    const agencyId = asString(body.agencyId)
-    const agreementId = asString(body.agreementId)
-    if (!isUuid(agencyId)) errors.agencyId = 'Select the agency to share with'
-    if (!isUuid(agreementId)) errors.agreementId = 'Select the information-sharing agreement'
-    if (asArray(body.fields).length === 0) errors.fields = 'Select the fields to share: only what the agency needs'
-    if (!asString(body.purpose).trim()) errors.purpose = 'Enter why the agency needs this information'
-    if (Object.keys(errors).length > 0) return showPersonDisclosures(request, reply.code(400), { values: body, errors })
+    const parsed = parseForm(DisclosureForm, withDateParts(body, 'expiresOn'))
+    if (!parsed.ok) return showPersonDisclosures(request, reply.code(400), { values: body, errors: parsed.errors })
     let outcome
     try {
-      outcome = await disclosures.disclose(
-        id(request),
-        {
-          agencyId,
-          agreementId,
-          purpose: asString(body.purpose).slice(0, 2000),
-          fields: asArray(body.fields),
-          expiresOn: expiry.ok ? expiry.value! : '',
-          protectedBasis: asString(body.protectedBasis).slice(0, 1000),
-        },
-        userOf(request),
-        actorOf(request),
-      )
+      outcome = await disclosures.disclose(id(request), parsed.value, userOf(request), actorOf(request))
     } catch (error) {
       if (error instanceof DisclosureError && (error.code === 'invalid' || error.code === 'forbidden'))
         return showPersonDisclosures(request, reply.code(error.status), {
@@ -301,13 +258,7 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
   })
 
   app.get<{ Params: Params }>('/partner/disclosures/:id', portal, async (request, reply) => {
-    let found
-    try {
-      found = await disclosures.viewForPartner(request.params.id, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof DisclosureError && error.code === 'not-found') throw new NotFoundError()
-      throw error
-    }
+    const found = await disclosures.viewForPartner(request.params.id, userOf(request), actorOf(request))
     const { disclosure, values } = found
     const has = new Set(disclosure.fields)
     const person = values.person

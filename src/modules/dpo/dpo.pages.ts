@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { isUuid } from '#src/shared/ids.ts'
+import { errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { DisclosuresQuery, PersonAccessQuery } from './dpo.forms.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { csvRows } from '#src/shared/csv.ts'
 import {
@@ -220,38 +222,34 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
     const personId = request.query.personId?.trim() ?? ''
     const about = request.query.about === 'immigration-status' ? 'immigration-status' : 'address'
     const days = Math.min(Math.max(Number.parseInt(request.query.days ?? '90', 10) || 90, 1), 3650)
-    const errors: Record<string, string> = {}
-    if (request.query.personId !== undefined && !isUuid(personId))
-      errors.personId = 'Enter the person’s Lantern id, from their record'
+    const parsed = parseForm(PersonAccessQuery, request.query)
+    const errors: FieldErrors = parsed.ok ? {} : parsed.errors
     // Finding the person first: by name (or date of birth), or by a referral or live job they are in. The search
     // is the team's own (audited, and blind to what the DPO may not see); its results link to the report.
     const q = request.query.q?.trim() ?? ''
     let found: { personId: string; name: string; detail: string }[] | null = null
-    if (request.query.q !== undefined) {
-      if (q.length < 2) errors.q = 'Enter a name, a date of birth, or a referral or live job reference'
-      else {
-        const results = await services.search.search(q, { dateOfBirth: null }, userOf(request), actorOf(request))
-        if (results.kind === 'reference') {
-          const people = (
-            await Promise.all(results.references.map((r) => services.dpo.peopleInRecord(r.kind, r.id, userOf(request))))
-          ).flat()
-          found = people.map((p) => ({
-            personId: p.person_id,
-            name: p.name,
-            detail: `${q.toUpperCase()}, ${p.role.replace(/-/g, ' ')}${p.date_of_birth ? `, born ${formatDate(p.date_of_birth)}` : ''}`,
-          }))
-        } else if (results.kind === 'name' || results.kind === 'date-of-birth') {
-          found = results.people.map((p) => ({
-            personId: p.person_id,
-            name: p.name,
-            detail: p.date_of_birth
-              ? `born ${formatDate(p.date_of_birth)}`
-              : p.approximate_age
-                ? `about ${p.approximate_age}`
-                : 'date of birth not known',
-          }))
-        } else errors.q = 'Search by a name, a date of birth, or a referral or live job reference'
-      }
+    if (request.query.q !== undefined && !errors.q) {
+      const results = await services.search.search(q, { dateOfBirth: null }, userOf(request), actorOf(request))
+      if (results.kind === 'reference') {
+        const people = (
+          await Promise.all(results.references.map((r) => services.dpo.peopleInRecord(r.kind, r.id, userOf(request))))
+        ).flat()
+        found = people.map((p) => ({
+          personId: p.person_id,
+          name: p.name,
+          detail: `${q.toUpperCase()}, ${p.role.replace(/-/g, ' ')}${p.date_of_birth ? `, born ${formatDate(p.date_of_birth)}` : ''}`,
+        }))
+      } else if (results.kind === 'name' || results.kind === 'date-of-birth') {
+        found = results.people.map((p) => ({
+          personId: p.person_id,
+          name: p.name,
+          detail: p.date_of_birth
+            ? `born ${formatDate(p.date_of_birth)}`
+            : p.approximate_age
+              ? `about ${p.approximate_age}`
+              : 'date of birth not known',
+        }))
+      } else errors.q = 'Search by a name, a date of birth, or a referral or live job reference'
     }
     let rows: repo.AccessRow[] = []
     let personName: string | null = null
@@ -292,7 +290,7 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
       q,
       found,
       errors,
-      errorList: Object.entries(errors).map(([k, v]) => ({ text: v, href: `#${k}` })),
+      errorList: errorSummary(errors),
     })
   })
 
@@ -412,9 +410,11 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
     const agencyId = request.query.agencyId ?? ''
     const quarter = request.query.quarter ?? currentQuarter()
     const range = quarterRange(quarter)
-    const errors: Record<string, string> = {}
-    if (!range) errors.quarter = 'Enter a quarter like 2026-Q4'
-    if (request.query.agencyId !== undefined && !isUuid(agencyId)) errors.agencyId = 'Select an agency'
+    const parsed = parseForm(
+      DisclosuresQuery((q) => quarterRange(q) !== null),
+      { ...request.query, quarter },
+    )
+    const errors: FieldErrors = parsed.ok ? {} : parsed.errors
     let rows: repo.DisclosureReportRow[] = []
     if (range && isUuid(agencyId)) {
       rows = await services.dpo.disclosuresTo(agencyId, range, quarter, actorOf(request))
@@ -446,7 +446,7 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
       rows: described,
       searched: Boolean(range && isUuid(agencyId)),
       errors,
-      errorList: Object.entries(errors).map(([k, v]) => ({ text: v, href: `#${k}` })),
+      errorList: errorSummary(errors),
     })
   })
 }

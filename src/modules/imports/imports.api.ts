@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
-import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString } from '#src/platform/http/forms.ts'
 import { ImportError } from './imports.service.ts'
 import { registerImportMultipart } from './imports.pages.ts'
@@ -37,13 +36,7 @@ export function registerImportApi(app: FastifyInstance, { services }: AppDeps): 
   const imports = services.imports
 
   async function status(id: string, actor: ReturnType<typeof actorOf>): Promise<z.infer<typeof ImportStatus>> {
-    let outcome
-    try {
-      outcome = await imports.outcome(id, actor)
-    } catch (error) {
-      if (error instanceof ImportError && error.code === 'not-found') throw new NotFoundError('Import not found')
-      throw error
-    }
+    const outcome = await imports.outcome(id, actor)
     const { job } = outcome
     return {
       id: job.id,

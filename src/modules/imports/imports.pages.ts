@@ -42,12 +42,7 @@ export function registerImportPages(app: FastifyInstance, { services }: AppDeps)
   }
 
   async function loadJob(jobId: string) {
-    try {
-      return await imports.job(jobId)
-    } catch (error) {
-      if (error instanceof ImportError && error.code === 'not-found') throw new NotFoundError()
-      throw error
-    }
+    return await imports.job(jobId)
   }
 
   app.get('/imports', access, async (_request, reply) => {
@@ -226,13 +221,7 @@ export function registerImportPages(app: FastifyInstance, { services }: AppDeps)
   ) {
     const job = await loadJob(id(request))
     if (!isUuid(request.params.rowId)) throw new NotFoundError()
-    let found
-    try {
-      found = await imports.reviewRow(job.id, request.params.rowId)
-    } catch (error) {
-      if (error instanceof ImportError && error.code === 'not-found') throw new NotFoundError()
-      throw error
-    }
+    const found = await imports.reviewRow(job.id, request.params.rowId)
     const person = found.value?.referral.people[0]
     const place = found.value?.referral.locations[0]
     return reply.page('imports/views/review.njk', {

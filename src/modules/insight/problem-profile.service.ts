@@ -11,7 +11,8 @@ import {
   type ContextListKey,
   type ProfileFilters,
 } from '#src/modules/victim-context/index.ts'
-import { SECTORS } from '#src/modules/outreach/index.ts'
+import { SECTORS, createOutreachService, type OutreachService } from '#src/modules/outreach/index.ts'
+import { HEARD_VIA_TEXT, PLACE_KIND_TEXT, publicReportAnswerCounts } from '#src/modules/public/index.ts'
 import type { Cell, ChartSpec, Table } from './statistics.service.ts'
 import { suppressTable, toPartnerTable } from './suppression.ts'
 
@@ -44,13 +45,19 @@ export const PROFILE_TABLES = [
   'uk-places',
   'routes',
   'where-to-act',
+  'outreach-attribution',
+  'report-places',
+  'heard-via',
 ] as const
 export type ProfileTableName = (typeof PROFILE_TABLES)[number]
 export const isProfileTable = (name: string): name is ProfileTableName =>
   (PROFILE_TABLES as readonly string[]).includes(name)
 
 const DIMENSIONS: Record<
-  Exclude<ProfileTableName, 'countries' | 'uk-places' | 'routes' | 'where-to-act'>,
+  Exclude<
+    ProfileTableName,
+    'countries' | 'uk-places' | 'routes' | 'where-to-act' | 'outreach-attribution' | 'report-places' | 'heard-via'
+  >,
   { key: ContextListKey; column: string; counts: string; row: string }
 > = {
   'recruitment-methods': {
@@ -170,15 +177,54 @@ async function outreachBySector(
 
 const titleCase = (place: string) => place.replace(/\b\p{L}/gu, (c) => c.toUpperCase())
 
-export function createProblemProfileService(db: Db, options: { suppressionThreshold: number }) {
+/** A one-column table of public-report counts (the kinds of place, how reporters heard), largest first. */
+function answerTable(
+  name: ProfileTableName,
+  title: string,
+  counts: string,
+  rowHeader: string,
+  words: Record<string, string>,
+  found: { value: string; n: number }[],
+): ProfileTable {
+  const rows = found
+    .map((f) => ({ label: words[f.value] ?? f.value, n: f.n }))
+    .filter((r) => r.n > 0)
+    .sort((a, b) => b.n - a.n || a.label.localeCompare(b.label))
+  return {
+    name,
+    title,
+    counts,
+    note: 'Public reports received in the period, whatever the strategic priority or age group chosen: the reporter answers this optional question, not the victim’s context.',
+    headers: [rowHeader, 'Public reports'],
+    rows: rows.map((r) => [r.label, r.n]),
+    chart: rows.length
+      ? {
+          kind: 'bar',
+          categories: rows.map((r) => r.label),
+          series: [{ name: 'Public reports', values: rows.map((r) => r.n) }],
+          unit: 'Reports',
+        }
+      : null,
+    countTable: { rows: rows.map((r) => r.label), columns: ['Public reports'], cells: rows.map((r) => [r.n]) },
+  }
+}
+
+export function createProblemProfileService(
+  db: Db,
+  options: { suppressionThreshold: number; outreach?: Pick<OutreachService, 'attribution'> },
+) {
   const threshold = options.suppressionThreshold
+  const outreachService = options.outreach ?? createOutreachService(db)
 
   async function profile(filters: ProfileFilters): Promise<Profile> {
-    const [{ total, counts }, places, legs, outreach] = await Promise.all([
+    const period = { from: filters.from, to: filters.to }
+    const [{ total, counts }, places, legs, outreach, attribution, answers] = await Promise.all([
       dimensionCounts(db, filters),
       placeCounts(db, filters),
       legCounts(db, filters),
       outreachBySector(db, filters),
+      outreachService.attribution({ ...period, priority: filters.priority }),
+      publicReportAnswerCounts(db, period),
     ])
     const byAge = Object.fromEntries(total.map((t) => [t.age_group, t.n]))
     const tables: ProfileTable[] = []
@@ -348,6 +394,59 @@ export function createProblemProfileService(db: Db, options: { suppressionThresh
         : null,
       countTable: { rows: actRows.map((r) => r.label), columns: ['Situations'], cells: actRows.map((r) => [r.n]) },
     })
+
+    // The closed loop: public reports that came through the links and QR codes of each operation's events.
+    const attributionRows = attribution.map((a) => ({
+      label: a.operation_id
+        ? `${a.operation_name}${a.operation_code ? ` (${a.operation_code})` : ''}`
+        : 'Events in no operation',
+      events: a.events,
+      attendees: a.attendees,
+      reports: a.reports,
+    }))
+    tables.push({
+      name: 'outreach-attribution',
+      title: 'Where to act: public reports through outreach, by operation',
+      counts:
+        'Awareness events and training held in the period and the people they reached, beside the public reports received in the period through the short links and QR codes on their posters and materials',
+      note: 'A report counts for an operation when the reporter came through the link or QR code of one of its events. Not filtered by age group.',
+      headers: ['Operation', 'Events and training', 'People reached', 'Public reports through its links'],
+      rows: attributionRows.map((r) => [r.label, r.events, r.attendees, r.reports]),
+      chart: attributionRows.length
+        ? {
+            kind: 'bar',
+            categories: attributionRows.map((r) => r.label),
+            series: [
+              { name: 'Events and training', values: attributionRows.map((r) => r.events) },
+              { name: 'Public reports through its links', values: attributionRows.map((r) => r.reports) },
+            ],
+            unit: 'Count',
+          }
+        : null,
+      countTable: {
+        rows: attributionRows.map((r) => r.label),
+        columns: ['Public reports through its links'],
+        cells: attributionRows.map((r) => [r.reports]),
+      },
+    })
+    tables.push(
+      answerTable(
+        'report-places',
+        'Kinds of place in public reports',
+        'Public reports by the kind of place the reporter was worried about',
+        'Kind of place',
+        PLACE_KIND_TEXT,
+        answers.filter((a) => a.question === 'place_kind'),
+      ),
+      answerTable(
+        'heard-via',
+        'How reporters heard about reporting',
+        'Public reports by how the reporter heard about reporting',
+        'How they heard',
+        HEARD_VIA_TEXT,
+        answers.filter((a) => a.question === 'heard_via'),
+      ),
+    )
 
     const top = (name: ProfileTableName, n = 3) =>
       (tables.find((t) => t.name === name)?.rows ?? [])

@@ -57,7 +57,7 @@ function rangeCells(scope: string, dimensions: readonly string[], range: Range) 
   const parts = []
   if (months)
     parts.push(
-      sql`SELECT dimension, key, month, n, days FROM insight_summary WHERE scope = ${scope} AND dimension = ANY (${dims}) AND ${months}`,
+      sql`SELECT dimension, key, month, n, days FROM insight_summary_current WHERE scope = ${scope} AND dimension = ANY (${dims}) AND ${months}`,
     )
   if (days)
     parts.push(
@@ -132,13 +132,15 @@ export async function rangeFigures(
 
 /**
  * The data versions, read together: `facts` (migration 0020) changes in the same transaction as any change to
- * the referral figures, `live` (0021) with any change to cases, their tasks or awareness events.
+ * the referral figures, `live` (0021) with any change to cases, their tasks or awareness events. Each is its
+ * folded row plus the changes not yet folded (0054), so writers never update a shared row.
  */
 export type DataVersions = { facts: string; live: string }
 
 export async function dataVersions(db: Queryable): Promise<DataVersions> {
   const { rows } = await sql<{ facts: string; live: string }>`
-    SELECT (SELECT version FROM insight_version) AS facts, (SELECT version FROM insight_live_version) AS live`.execute(
+    SELECT (SELECT version FROM insight_version) + (SELECT count(*) FROM insight_version_changes WHERE kind = 'facts') AS facts,
+      (SELECT version FROM insight_live_version) + (SELECT count(*) FROM insight_version_changes WHERE kind = 'live') AS live`.execute(
     db,
   )
   return { facts: rows[0]?.facts ?? '0', live: rows[0]?.live ?? '0' }

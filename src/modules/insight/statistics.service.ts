@@ -137,21 +137,6 @@ function meanDays(days: number, n: number): string {
   return n > 0 ? (days / n).toFixed(1) : '–'
 }
 
-/** Which summary dimensions each dashboard table reads. */
-const NEEDS: Partial<Record<TableName, string[]>> = {
-  source: ['source'],
-  exploitation: ['exploitation'],
-  combinations: ['exploitation'],
-  priority: ['priority', 'referrals'],
-  age: ['age'],
-  gender: ['gender'],
-  nationality: ['nationality'],
-  location: ['location'],
-  route: ['route'],
-  'nrm-outcomes': ['rg', 'cg'],
-  'county-lines': ['county-lines', 'exploitation'],
-}
-
 function quarterOf(month: string): string {
   const [y, m] = month.split('-').map(Number)
   return `${y} Q${Math.floor((m - 1) / 3) + 1}`
@@ -175,20 +160,10 @@ function vocabularyRows(
   return rows
 }
 
-function countTable(
-  name: string,
-  title: string,
-  counts: string,
-  header: string,
-  unit: string,
-  rows: [string, number][],
-  note?: string,
-): Table {
+/** A count per label, with each one's share of the total and a Total row; charted as bars or columns. */
+function countFigures(header: string, unit: string, rows: [string, number][]): Figures {
   const total = rows.reduce((a, [, n]) => a + n, 0)
   return {
-    name,
-    title,
-    counts,
     headers: [header, unit, 'Share'],
     rows: [...rows.map(([label, n]) => [label, n, percent(n, total)]), ['Total', total, total > 0 ? '100.0%' : '–']],
     chart: {
@@ -197,7 +172,6 @@ function countTable(
       series: [{ name: unit, values: rows.map(([, n]) => n) }],
       unit,
     },
-    note,
   }
 }
 
@@ -208,11 +182,356 @@ type RangeFigures = {
   months: Awaited<ReturnType<typeof repo.rangeFigures>>['months']
 }
 
+/** A table's figures as laid out: its columns, rows and chart (the chart's settings with the figures they draw). */
+type Figures = Pick<Table, 'headers' | 'rows' | 'chart'> & { note?: string }
+
+/** What a statistic lays out its figures from: the range's figures, and the live figures it asks for. */
+type StatisticInput = {
+  range: RangeFigures
+  liveJobs: () => Promise<repo.CaseSnapshot>
+  outreach: () => Promise<repo.OutreachRow[]>
+  priorityTags: () => Promise<{ id: string; label: string }[]>
+}
+
+/**
+ * One statistic on the dashboard: the words the page shows (title, what is counted, a note), the figures it reads
+ * (`reads`: the monthly counts, some summary dimensions of the range, or today's live figures), and how it lays
+ * them out as rows and a chart.
+ */
+type Statistic = {
+  title: string
+  counts: string
+  note?: string
+  reads: 'months' | 'live' | readonly string[]
+  figures: (input: StatisticInput) => Figures | Promise<Figures>
+}
+
+const REFERRALS = 'Referrals'
+const VICTIMS = 'Potential victims'
+
+function byPeriod(period: 'month' | 'quarter'): Statistic {
+  return {
+    title: period === 'month' ? 'Referrals by month' : 'Referrals by quarter',
+    counts: `Referrals received in each ${period === 'month' ? 'month' : 'calendar quarter'}, by the date received (UK time). Periods with none are not listed.`,
+    reads: 'months',
+    figures: ({ range }) => {
+      const buckets = new Map<string, number>()
+      for (const m of range.months) {
+        const key = period === 'month' ? monthLabel(m.month) : quarterOf(m.month)
+        buckets.set(key, (buckets.get(key) ?? 0) + m.n)
+      }
+      const rows = [...buckets]
+      const total = rows.reduce((a, [, n]) => a + n, 0)
+      return {
+        headers: [period === 'month' ? 'Month' : 'Quarter', REFERRALS],
+        rows: [...rows.map(([k, n]) => [k, n] as Cell[]), ['Total', total]],
+        chart: {
+          kind: rows.length > 24 ? 'line' : 'column',
+          categories: rows.map(([k]) => k),
+          series: [{ name: REFERRALS, values: rows.map(([, n]) => n) }],
+          unit: REFERRALS,
+        },
+      }
+    },
+  }
+}
+
+/** A count per value of one summary dimension, as a countFigures table. */
+function countOf(
+  statistic: Pick<Statistic, 'title' | 'counts' | 'note'>,
+  dimension: string,
+  header: string,
+  unit: string,
+  rows: (counts: Map<string, number>) => [string, number][],
+): Statistic {
+  return {
+    ...statistic,
+    reads: [dimension],
+    figures: ({ range }) => countFigures(header, unit, rows(range.counts(dimension))),
+  }
+}
+
+/** Every statistic on the dashboard, by its table name. */
+const STATISTICS: Record<TableName, Statistic> = {
+  'by-month': byPeriod('month'),
+  'by-quarter': byPeriod('quarter'),
+  source: countOf(
+    { title: 'Referrals by source', counts: 'Referrals received, by where they came from.' },
+    'source',
+    'Source',
+    REFERRALS,
+    (counts) =>
+      vocabularyRows(
+        SOURCES.items.map((i) => i.value),
+        counts,
+        SOURCES.label,
+      ),
+  ),
+  exploitation: {
+    title: 'Referrals by exploitation type',
+    counts:
+      'Referrals can record more than one type. “Only this type” counts referrals with that type alone (the Home Office headline figures); “with other types” counts referrals where it is one of several; “in any combination” is the two together. A referral with two types is counted once under each, so the last column adds up to more than the number of referrals.',
+    reads: ['exploitation'],
+    figures: ({ range }) => {
+      const b = exploitationBreakdown(range.counts('exploitation'))
+      return {
+        headers: ['Exploitation type', 'Only this type', 'With other types', 'In any combination'],
+        rows: [
+          ...b.byType.map((t) => [typeLabel(t.type), t.only, t.withOthers, t.any] as Cell[]),
+          ['Referrals with one type', b.single, null, null],
+          ['Referrals with two or more types', b.multi, null, null],
+          ['All referrals', b.total, null, null],
+        ],
+        chart: {
+          kind: 'bar',
+          categories: b.byType.map((t) => typeLabel(t.type)),
+          series: [
+            { name: 'Only this type', values: b.byType.map((t) => t.only) },
+            { name: 'With other types', values: b.byType.map((t) => t.withOthers) },
+          ],
+          unit: REFERRALS,
+        },
+      }
+    },
+  },
+  combinations: {
+    title: 'Combinations of exploitation types',
+    counts:
+      'Referrals recording two or more exploitation types, by the exact combination. Each referral is in one row.',
+    reads: ['exploitation'],
+    figures: ({ range }) => {
+      const b = exploitationBreakdown(range.counts('exploitation'))
+      const rows: [string, number][] = b.combinations.map((c) => [combinationLabel(c.key), c.n])
+      const figures = countFigures('Combination', REFERRALS, rows)
+      return rows.length ? figures : { ...figures, chart: null }
+    },
+  },
+  priority: {
+    title: 'Referrals by strategic priority',
+    counts:
+      'Referrals tagged with each strategic priority. A referral can have several, so the rows can add up to more than the number of referrals.',
+    reads: ['priority', 'referrals'],
+    figures: async ({ range, priorityTags }) => {
+      const tags = await priorityTags()
+      const rows = vocabularyRows([...tags.map((t) => t.id), 'none'], range.counts('priority'), (id) =>
+        id === 'none' ? 'No strategic priority' : (tags.find((t) => t.id === id)?.label ?? id),
+      )
+      const referrals = range.counts('referrals').get('all') ?? 0
+      return {
+        headers: ['Strategic priority', REFERRALS, 'Share of referrals'],
+        rows: [
+          ...rows.map(([l, n]) => [l, n, percent(n, referrals)] as Cell[]),
+          ['All referrals', referrals, referrals ? '100.0%' : '–'],
+        ],
+        chart: {
+          kind: 'bar',
+          categories: rows.map(([l]) => l),
+          series: [{ name: REFERRALS, values: rows.map(([, n]) => n) }],
+          unit: REFERRALS,
+        },
+      }
+    },
+  },
+  age: countOf(
+    {
+      title: 'Potential victims by age at exploitation',
+      counts:
+        'Each potential victim in each referral. Age at exploitation as screened; otherwise age on the date of the referral; someone whose age is disputed is presumed a child.',
+    },
+    'age',
+    'Age at exploitation',
+    VICTIMS,
+    (counts) => vocabularyRows(Object.keys(AGE_GROUPS), counts, (k) => AGE_GROUPS[k] ?? k),
+  ),
+  gender: countOf(
+    {
+      title: 'Potential victims by gender',
+      counts: 'Each potential victim in each referral, by the gender on their record.',
+    },
+    'gender',
+    'Gender',
+    VICTIMS,
+    (counts) =>
+      vocabularyRows(
+        GENDERS.items.map((i) => i.value),
+        counts,
+        GENDERS.label,
+      ),
+  ),
+  nationality: {
+    title: 'Potential victims by nationality',
+    counts: 'Each potential victim in each referral, by their first recorded nationality.',
+    reads: ['nationality'],
+    figures: ({ range }) => {
+      const rows = [...range.counts('nationality')]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([k, n]) => [nationalityLabel(k), n] as [string, number])
+      // The chart shows the 15 largest groups and the rest together; the table lists every nationality.
+      const top = rows.slice(0, 15)
+      const rest = rows.slice(15).reduce((a, [, n]) => a + n, 0)
+      const chartRows = rest > 0 ? [...top, ['All other nationalities', rest] as [string, number]] : top
+      return {
+        ...countFigures('Nationality', VICTIMS, rows),
+        chart: {
+          kind: 'bar',
+          categories: chartRows.map(([l]) => l),
+          series: [{ name: VICTIMS, values: chartRows.map(([, n]) => n) }],
+          unit: VICTIMS,
+        },
+      }
+    },
+  },
+  location: countOf(
+    {
+      title: 'Where the exploitation happened',
+      counts: 'Each potential victim in each referral: exploited in the UK only, overseas only, or both.',
+      note: 'Lantern records where the exploitation happened on a Duty to Notify report; for other referrals it shows as not recorded.',
+    },
+    'location',
+    'Location of exploitation',
+    VICTIMS,
+    (counts) => vocabularyRows(Object.keys(LOCATIONS), counts, (k) => LOCATIONS[k] ?? k),
+  ),
+  route: countOf(
+    {
+      title: 'NRM referrals and Duty to Notify reports',
+      counts:
+        'Each potential victim in each referral, by whether an NRM referral or a Duty to Notify report (adults who did not consent) was made for them.',
+    },
+    'route',
+    'Route',
+    VICTIMS,
+    (counts) => vocabularyRows(Object.keys(ROUTES), counts, (k) => ROUTES[k] ?? k),
+  ),
+  'nrm-outcomes': {
+    title: 'NRM outcomes',
+    counts:
+      'NRM referrals made for potential victims in referrals received in the period, by the latest decision recorded. The positive rate is positive decisions out of all decisions made; days are calendar days from the NRM referral to the decision (mean). Conclusive grounds decisions follow a positive reasonable grounds decision.',
+    reads: ['rg', 'cg'],
+    figures: ({ range }) => {
+      const line = (dimension: 'rg' | 'cg', label: string): Cell[] => {
+        const m = range.of(dimension)
+        const positive = m.get('positive') ?? { n: 0, days: 0 }
+        const negative = m.get('negative') ?? { n: 0, days: 0 }
+        const awaiting = m.get('awaiting')?.n ?? 0
+        const decided = positive.n + negative.n
+        return [
+          label,
+          positive.n,
+          negative.n,
+          percent(positive.n, decided),
+          awaiting,
+          meanDays(positive.days + negative.days, decided),
+        ]
+      }
+      const rows = [line('rg', 'Reasonable grounds'), line('cg', 'Conclusive grounds')]
+      return {
+        headers: ['Decision', 'Positive', 'Negative', 'Positive rate', 'Waiting', 'Mean days to decision'],
+        rows,
+        chart: {
+          kind: 'column',
+          categories: ['Reasonable grounds', 'Conclusive grounds'],
+          series: [
+            { name: 'Positive', values: rows.map((r) => Number(r[1])) },
+            { name: 'Negative', values: rows.map((r) => Number(r[2])) },
+            { name: 'Waiting', values: rows.map((r) => Number(r[4])) },
+          ],
+          unit: 'NRM referrals',
+        },
+      }
+    },
+  },
+  'county-lines': {
+    title: 'County Lines',
+    counts: 'Referrals flagged as County Lines (a kind of criminal exploitation, not a separate type).',
+    reads: ['county-lines', 'exploitation'],
+    figures: ({ range }) => {
+      const flags = range.counts('county-lines')
+      const criminal = exploitationBreakdown(range.counts('exploitation')).byType.find(
+        (t) => t.type === 'criminal',
+      )!.any
+      return {
+        ...countFigures('County Lines flag', REFERRALS, [
+          ['County Lines', flags.get('yes') ?? 0],
+          ['Not County Lines', flags.get('no') ?? 0],
+        ]),
+        note: `${criminal} ${criminal === 1 ? 'referral records' : 'referrals record'} criminal exploitation in the period.`,
+      }
+    },
+  },
+  'live-jobs': {
+    title: 'Live jobs and tasks today',
+    counts:
+      'Live jobs and their tasks as they stand today, whatever the date range (the priority filter applies). A task is overdue when it is open and its due date has passed.',
+    reads: 'live',
+    figures: async ({ liveJobs }) => {
+      const snap = await liveJobs()
+      const rows: [string, number][] = [
+        ['Open investigations', snap.openInvestigations],
+        ['Open County Lines jobs', snap.openCountyLines],
+        ['Suspended live jobs', snap.suspended],
+        ['Open tasks', snap.openTasks],
+        ['Overdue tasks', snap.overdueTasks],
+      ]
+      return {
+        headers: ['Measure', 'Number'],
+        rows,
+        chart: {
+          kind: 'bar',
+          categories: rows.map(([l]) => l),
+          series: [{ name: 'Number', values: rows.map(([, n]) => n) }],
+          unit: 'Number',
+        },
+      }
+    },
+  },
+  outreach: {
+    title: 'Awareness and training',
+    counts: 'Awareness events and training inputs that started in the period, and the people recorded as attending.',
+    reads: 'live',
+    figures: async ({ outreach }) => {
+      const rows = await outreach()
+      const byKind = new Map(rows.map((r) => [r.kind, r]))
+      const kinds = [
+        ...EVENT_KINDS.items.map((i) => i.value as string),
+        ...rows.map((r) => r.kind).filter((k) => !EVENT_KINDS.has(k)),
+      ]
+      const lines = kinds.map(
+        (k) =>
+          [EVENT_KINDS.label(k), byKind.get(k)?.events ?? 0, byKind.get(k)?.attendees ?? 0] as [string, number, number],
+      )
+      const events = lines.reduce((a, l) => a + l[1], 0)
+      const attendees = lines.reduce((a, l) => a + l[2], 0)
+      return {
+        headers: ['Kind of event', 'Events', 'Attendees'],
+        rows: [...lines, ['Total', events, attendees]],
+        chart: {
+          kind: 'bar',
+          categories: lines.map((l) => l[0]),
+          series: [{ name: 'Events', values: lines.map((l) => l[1]) }],
+          unit: 'Events',
+        },
+      }
+    },
+  },
+}
+
+/** The summary dimensions the range's figures are read for: every statistic's, and the totals. */
+const DIMENSIONS = [
+  ...new Set([
+    ...DASHBOARD_TABLES.flatMap((name) => {
+      const reads = STATISTICS[name].reads
+      return typeof reads === 'string' ? [] : reads
+    }),
+    'referrals',
+    'victims',
+  ]),
+]
+
 /** The team's figures. Reading them is not personal data; exporting them is audited. */
 export function createStatisticsService(db: Db) {
   const priorityTags = cached(() => listPriorityTags(db), 10_000)
 
-  const DIMENSIONS = [...new Set([...Object.values(NEEDS).flat(), 'referrals', 'victims'])]
   const cache = createFiguresCache<RangeFigures>(200)
   // Live jobs (by priority and day) and awareness events (by filters): keyed by the live data version (0021).
   const liveJobsCache = createFiguresCache<repo.CaseSnapshot>(50)
@@ -250,294 +569,19 @@ export function createStatisticsService(db: Db) {
     return outreachCache.get(key, () => repo.outreachByKind(db, filters.priority, filters))
   }
 
-  /** One table. The dashboard passes the versions it read once for all its tables. */
+  /** One table: its statistic's words, and its figures laid out. The dashboard passes the versions it read once. */
   async function buildTable(name: TableName, filters: Filters, versions?: Promise<repo.DataVersions>): Promise<Table> {
     const v = await (versions ?? repo.dataVersions(db))
-    const needsFigures = NEEDS[name] !== undefined || name === 'by-month' || name === 'by-quarter'
-    const s = needsFigures ? await figures(filters, v.facts) : null
-    const referralsUnit = 'Referrals'
-    const victimsUnit = 'Potential victims'
-    switch (name) {
-      case 'by-month':
-      case 'by-quarter': {
-        const months = s!.months
-        const buckets = new Map<string, number>()
-        for (const m of months) {
-          const key = name === 'by-month' ? monthLabel(m.month) : quarterOf(m.month)
-          buckets.set(key, (buckets.get(key) ?? 0) + m.n)
-        }
-        const rows = [...buckets]
-        const total = rows.reduce((a, [, n]) => a + n, 0)
-        return {
-          name,
-          title: name === 'by-month' ? 'Referrals by month' : 'Referrals by quarter',
-          counts: `Referrals received in each ${name === 'by-month' ? 'month' : 'calendar quarter'}, by the date received (UK time). Periods with none are not listed.`,
-          headers: [name === 'by-month' ? 'Month' : 'Quarter', referralsUnit],
-          rows: [...rows.map(([k, n]) => [k, n] as Cell[]), ['Total', total]],
-          chart: {
-            kind: rows.length > 24 ? 'line' : 'column',
-            categories: rows.map(([k]) => k),
-            series: [{ name: referralsUnit, values: rows.map(([, n]) => n) }],
-            unit: referralsUnit,
-          },
-        }
-      }
-      case 'source':
-        return countTable(
-          name,
-          'Referrals by source',
-          'Referrals received, by where they came from.',
-          'Source',
-          referralsUnit,
-          vocabularyRows(
-            SOURCES.items.map((i) => i.value),
-            s!.counts('source'),
-            SOURCES.label,
-          ),
-        )
-      case 'exploitation': {
-        const b = exploitationBreakdown(s!.counts('exploitation'))
-        return {
-          name,
-          title: 'Referrals by exploitation type',
-          counts:
-            'Referrals can record more than one type. “Only this type” counts referrals with that type alone (the Home Office headline figures); “with other types” counts referrals where it is one of several; “in any combination” is the two together. A referral with two types is counted once under each, so the last column adds up to more than the number of referrals.',
-          headers: ['Exploitation type', 'Only this type', 'With other types', 'In any combination'],
-          rows: [
-            ...b.byType.map((t) => [typeLabel(t.type), t.only, t.withOthers, t.any] as Cell[]),
-            ['Referrals with one type', b.single, null, null],
-            ['Referrals with two or more types', b.multi, null, null],
-            ['All referrals', b.total, null, null],
-          ],
-          chart: {
-            kind: 'bar',
-            categories: b.byType.map((t) => typeLabel(t.type)),
-            series: [
-              { name: 'Only this type', values: b.byType.map((t) => t.only) },
-              { name: 'With other types', values: b.byType.map((t) => t.withOthers) },
-            ],
-            unit: referralsUnit,
-          },
-        }
-      }
-      case 'combinations': {
-        const b = exploitationBreakdown(s!.counts('exploitation'))
-        const rows: [string, number][] = b.combinations.map((c) => [combinationLabel(c.key), c.n])
-        const table = countTable(
-          name,
-          'Combinations of exploitation types',
-          'Referrals recording two or more exploitation types, by the exact combination. Each referral is in one row.',
-          'Combination',
-          referralsUnit,
-          rows,
-        )
-        return rows.length ? table : { ...table, chart: null }
-      }
-      case 'priority': {
-        const tags = await priorityTags()
-        const counts = s!.counts('priority')
-        const rows = vocabularyRows([...tags.map((t) => t.id), 'none'], counts, (id) =>
-          id === 'none' ? 'No strategic priority' : (tags.find((t) => t.id === id)?.label ?? id),
-        )
-        const referrals = s!.counts('referrals').get('all') ?? 0
-        return {
-          name,
-          title: 'Referrals by strategic priority',
-          counts:
-            'Referrals tagged with each strategic priority. A referral can have several, so the rows can add up to more than the number of referrals.',
-          headers: ['Strategic priority', referralsUnit, 'Share of referrals'],
-          rows: [
-            ...rows.map(([l, n]) => [l, n, percent(n, referrals)] as Cell[]),
-            ['All referrals', referrals, referrals ? '100.0%' : '–'],
-          ],
-          chart: {
-            kind: 'bar',
-            categories: rows.map(([l]) => l),
-            series: [{ name: referralsUnit, values: rows.map(([, n]) => n) }],
-            unit: referralsUnit,
-          },
-        }
-      }
-      case 'age':
-        return countTable(
-          name,
-          'Potential victims by age at exploitation',
-          'Each potential victim in each referral. Age at exploitation as screened; otherwise age on the date of the referral; someone whose age is disputed is presumed a child.',
-          'Age at exploitation',
-          victimsUnit,
-          vocabularyRows(Object.keys(AGE_GROUPS), s!.counts('age'), (k) => AGE_GROUPS[k] ?? k),
-        )
-      case 'gender':
-        return countTable(
-          name,
-          'Potential victims by gender',
-          'Each potential victim in each referral, by the gender on their record.',
-          'Gender',
-          victimsUnit,
-          vocabularyRows(
-            GENDERS.items.map((i) => i.value),
-            s!.counts('gender'),
-            GENDERS.label,
-          ),
-        )
-      case 'nationality': {
-        const rows = [...s!.counts('nationality')]
-          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-          .map(([k, n]) => [nationalityLabel(k), n] as [string, number])
-        const table = countTable(
-          name,
-          'Potential victims by nationality',
-          'Each potential victim in each referral, by their first recorded nationality.',
-          'Nationality',
-          victimsUnit,
-          rows,
-        )
-        // The chart shows the 15 largest groups and the rest together; the table lists every nationality.
-        const top = rows.slice(0, 15)
-        const rest = rows.slice(15).reduce((a, [, n]) => a + n, 0)
-        const chartRows = rest > 0 ? [...top, ['All other nationalities', rest] as [string, number]] : top
-        return {
-          ...table,
-          chart: {
-            kind: 'bar',
-            categories: chartRows.map(([l]) => l),
-            series: [{ name: victimsUnit, values: chartRows.map(([, n]) => n) }],
-            unit: victimsUnit,
-          },
-        }
-      }
-      case 'location':
-        return countTable(
-          name,
-          'Where the exploitation happened',
-          'Each potential victim in each referral: exploited in the UK only, overseas only, or both.',
-          'Location of exploitation',
-          victimsUnit,
-          vocabularyRows(Object.keys(LOCATIONS), s!.counts('location'), (k) => LOCATIONS[k] ?? k),
-          'Lantern records where the exploitation happened on a Duty to Notify report; for other referrals it shows as not recorded.',
-        )
-      case 'route':
-        return countTable(
-          name,
-          'NRM referrals and Duty to Notify reports',
-          'Each potential victim in each referral, by whether an NRM referral or a Duty to Notify report (adults who did not consent) was made for them.',
-          'Route',
-          victimsUnit,
-          vocabularyRows(Object.keys(ROUTES), s!.counts('route'), (k) => ROUTES[k] ?? k),
-        )
-      case 'nrm-outcomes': {
-        const line = (dimension: 'rg' | 'cg', label: string): Cell[] => {
-          const m = s!.of(dimension)
-          const positive = m.get('positive') ?? { n: 0, days: 0 }
-          const negative = m.get('negative') ?? { n: 0, days: 0 }
-          const awaiting = m.get('awaiting')?.n ?? 0
-          const decided = positive.n + negative.n
-          return [
-            label,
-            positive.n,
-            negative.n,
-            percent(positive.n, decided),
-            awaiting,
-            meanDays(positive.days + negative.days, decided),
-          ]
-        }
-        const rows = [line('rg', 'Reasonable grounds'), line('cg', 'Conclusive grounds')]
-        return {
-          name,
-          title: 'NRM outcomes',
-          counts:
-            'NRM referrals made for potential victims in referrals received in the period, by the latest decision recorded. The positive rate is positive decisions out of all decisions made; days are calendar days from the NRM referral to the decision (mean). Conclusive grounds decisions follow a positive reasonable grounds decision.',
-          headers: ['Decision', 'Positive', 'Negative', 'Positive rate', 'Waiting', 'Mean days to decision'],
-          rows,
-          chart: {
-            kind: 'column',
-            categories: ['Reasonable grounds', 'Conclusive grounds'],
-            series: [
-              { name: 'Positive', values: rows.map((r) => Number(r[1])) },
-              { name: 'Negative', values: rows.map((r) => Number(r[2])) },
-              { name: 'Waiting', values: rows.map((r) => Number(r[4])) },
-            ],
-            unit: 'NRM referrals',
-          },
-        }
-      }
-      case 'county-lines': {
-        const flags = s!.counts('county-lines')
-        const criminal = exploitationBreakdown(s!.counts('exploitation')).byType.find((t) => t.type === 'criminal')!.any
-        const rows: [string, number][] = [
-          ['County Lines', flags.get('yes') ?? 0],
-          ['Not County Lines', flags.get('no') ?? 0],
-        ]
-        const table = countTable(
-          name,
-          'County Lines',
-          'Referrals flagged as County Lines (a kind of criminal exploitation, not a separate type).',
-          'County Lines flag',
-          referralsUnit,
-          rows,
-        )
-        return {
-          ...table,
-          note: `${criminal} ${criminal === 1 ? 'referral records' : 'referrals record'} criminal exploitation in the period.`,
-        }
-      }
-      case 'live-jobs': {
-        const snap = await caseSnapshot(filters, v.live)
-        const rows: [string, number][] = [
-          ['Open investigations', snap.openInvestigations],
-          ['Open County Lines jobs', snap.openCountyLines],
-          ['Suspended live jobs', snap.suspended],
-          ['Open tasks', snap.openTasks],
-          ['Overdue tasks', snap.overdueTasks],
-        ]
-        return {
-          name,
-          title: 'Live jobs and tasks today',
-          counts:
-            'Live jobs and their tasks as they stand today, whatever the date range (the priority filter applies). A task is overdue when it is open and its due date has passed.',
-          headers: ['Measure', 'Number'],
-          rows,
-          chart: {
-            kind: 'bar',
-            categories: rows.map(([l]) => l),
-            series: [{ name: 'Number', values: rows.map(([, n]) => n) }],
-            unit: 'Number',
-          },
-        }
-      }
-      case 'outreach': {
-        const rows = await outreach(filters, v.live)
-        const byKind = new Map(rows.map((r) => [r.kind, r]))
-        const kinds = [
-          ...EVENT_KINDS.items.map((i) => i.value as string),
-          ...rows.map((r) => r.kind).filter((k) => !EVENT_KINDS.has(k)),
-        ]
-        const lines = kinds.map(
-          (k) =>
-            [EVENT_KINDS.label(k), byKind.get(k)?.events ?? 0, byKind.get(k)?.attendees ?? 0] as [
-              string,
-              number,
-              number,
-            ],
-        )
-        const events = lines.reduce((a, l) => a + l[1], 0)
-        const attendees = lines.reduce((a, l) => a + l[2], 0)
-        return {
-          name,
-          title: 'Awareness and training',
-          counts:
-            'Awareness events and training inputs that started in the period, and the people recorded as attending.',
-          headers: ['Kind of event', 'Events', 'Attendees'],
-          rows: [...lines, ['Total', events, attendees]],
-          chart: {
-            kind: 'bar',
-            categories: lines.map((l) => l[0]),
-            series: [{ name: 'Events', values: lines.map((l) => l[1]) }],
-            unit: 'Events',
-          },
-        }
-      }
-    }
+    const statistic = STATISTICS[name]
+    const range = statistic.reads === 'live' ? null : await figures(filters, v.facts)
+    const { note, ...laidOut } = await statistic.figures({
+      range: range!,
+      liveJobs: () => caseSnapshot(filters, v.live),
+      outreach: () => outreach(filters, v.live),
+      priorityTags,
+    })
+    const table: Table = { name, title: statistic.title, counts: statistic.counts, ...laidOut }
+    return note || statistic.note ? { ...table, note: note ?? statistic.note } : table
   }
 
   return {

@@ -18,11 +18,6 @@ function uuidOr404(value: string): string {
   return value
 }
 
-function notFound(error: unknown): never {
-  if (error instanceof MatchError && error.code === 'not-found') throw new NotFoundError(error.message)
-  throw error
-}
-
 /**
  * The person page's matching panel: possible matches and merge history, for reviewers. Not audited here: the
  * page records `auditEvent` in the same append as its view of the person (one chain lock, one commit). The
@@ -101,7 +96,7 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
           return reply.redirect(`/people/${personId}/matches/${survivor}`, 303)
         return reply.redirect(`/people/${(await matching.survivorOf(personId)) ?? personId}`, 303)
       }
-      return notFound(error)
+      throw error
     }
     const side = (s: typeof view.left) => ({
       names: s.names,
@@ -169,7 +164,7 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
         await request.flash(error.message)
         return reply.redirect(`/people/${(await matching.survivorOf(personId)) ?? personId}`, 303)
       }
-      return notFound(error)
+      throw error
     }
     return reply.redirect(`/people/${personId}`, 303)
   })
@@ -179,12 +174,7 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
     reply: FastifyReply,
     state: { errors?: FieldErrors; values?: Body } = {},
   ) {
-    let merge
-    try {
-      merge = await matching.merge(uuidOr404(request.params.id))
-    } catch (error) {
-      return notFound(error)
-    }
+    const merge = await matching.merge(uuidOr404(request.params.id))
     const errors = state.errors ?? {}
     return reply.code(Object.keys(errors).length ? 400 : 200).page('matching/views/merge.njk', {
       pageTitle: `${merge.merged_name ?? 'A record'} merged into ${merge.survivor_name ?? 'another person'}`,
@@ -221,7 +211,7 @@ export function registerMatchingPages(app: FastifyInstance, { services }: AppDep
       if (error instanceof MatchError && error.code === 'invalid')
         return showMerge(request, reply, { errors: { [error.field ?? 'reason']: error.message }, values: { reason } })
       if (error instanceof MatchError && error.code === 'conflict') return reply.redirect(`/merges/${mergeId}`, 303)
-      return notFound(error)
+      throw error
     }
     await request.flash('Merge undone. Both records are back as they were.')
     return reply.redirect(`/people/${result.survivorId}`, 303)

@@ -49,12 +49,7 @@ export function registerNrmDraftRoutes(
 
   async function load(request: FastifyRequest<{ Params: PersonParams }>, audit = true): Promise<NrmDraftView> {
     const { referralId, personId } = params(request)
-    try {
-      return await drafts.view(referralId, personId, userOf(request), actorOf(request), { audit })
-    } catch (error) {
-      if (error instanceof NrmError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
+    return await drafts.view(referralId, personId, userOf(request), actorOf(request), { audit })
   }
 
   const view = { config: { access: 'victim-facet:view' as const } }
@@ -227,7 +222,6 @@ export function registerNrmDraftRoutes(
         if (error instanceof NrmDraftInvalid) return showSection(request, reply.code(400), error.errors, body)
         if (error instanceof NrmError && error.code === 'conflict')
           return showSection(request, reply.code(409), { version: error.message }, body)
-        if (error instanceof NrmError && error.code === 'not-found') throw new NotFoundError(error.message)
         throw error
       }
       await request.flash(`${section.title}: saved${complete === 'yes' ? ' and marked complete' : ''}`)
@@ -249,10 +243,6 @@ export function registerNrmDraftRoutes(
     missing: d.missing.map((q) => ({ id: q.id, section: q.section, question: q.question, draftKey: q.draftKey })),
     form: d.export,
   })
-  const notFound = (error: unknown): never => {
-    if (error instanceof NrmError && error.code === 'not-found') throw new NotFoundError(error.message)
-    throw error
-  }
 
   api.get(
     '/api/v1/referrals/:referralId/people/:personId/nrm-draft',
@@ -266,13 +256,9 @@ export function registerNrmDraftRoutes(
       },
     },
     async (request) => {
-      try {
-        return asJson(
-          await drafts.view(request.params.referralId, request.params.personId, userOf(request), actorOf(request)),
-        )
-      } catch (error) {
-        return notFound(error)
-      }
+      return asJson(
+        await drafts.view(request.params.referralId, request.params.personId, userOf(request), actorOf(request)),
+      )
     },
   )
 
@@ -312,7 +298,7 @@ export function registerNrmDraftRoutes(
             })),
           })
         }
-        return notFound(error)
+        throw error
       }
     },
   )

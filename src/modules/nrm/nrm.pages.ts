@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { readDateInput } from '#src/platform/http/date-input.ts'
+import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { withDateParts } from '#src/platform/http/page-forms.ts'
 import { can } from '#src/platform/auth/permissions.ts'
 import { formatDate, londonDate } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -17,6 +17,7 @@ import { askWhom, isSupportWorker, victimSideAccess } from '#src/modules/people/
 import { createNrmDraftService } from './nrm.drafts.ts'
 import type { WorkItemKind } from './nrm.repository.ts'
 import { registerNrmDraftRoutes } from './nrm.draft.pages.ts'
+import { DtnSubmissionForm, NrmEventForm, NrmSubmissionForm } from './nrm.forms.ts'
 
 type Body = Record<string, unknown>
 type PersonParams = { referralId: string; personId: string }
@@ -70,12 +71,7 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
 
   async function facetOrNotFound(request: FastifyRequest<{ Params: PersonParams }>) {
     const { referralId, personId } = params(request)
-    try {
-      return await nrm.facet(referralId, personId, actorOf(request))
-    } catch (error) {
-      if (error instanceof NrmError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
+    return await nrm.facet(referralId, personId, actorOf(request))
   }
 
   async function show(
@@ -165,10 +161,6 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     show(request, reply),
   )
 
-  /** The dates of NRM events are required and cannot be in the future. */
-  const readDate = (body: Body, prefix: string, label: string, errors: FieldErrors) =>
-    readDateInput(body, prefix, label, { required: true, notInFuture: true }, errors)
-
   app.post<{ Params: PersonParams; Body: Body }>(
     '/referrals/:referralId/people/:personId/nrm-referrals',
     edit,
@@ -176,30 +168,14 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
       const { referralId, personId } = params(request)
       if (!(await guardVictimFacet(db, request, reply, personId))) return reply
       const body = request.body ?? {}
-      const errors: FieldErrors = {}
-      const submittedOn = readDate(body, 'submittedOn', 'Date submitted', errors)
-      const organisation = asString(body.firstResponderOrganisation).trim()
-      if (!organisation)
-        errors.firstResponderOrganisation = 'Enter the first responder organisation that submitted the referral'
-      if (organisation.length > 200) errors.firstResponderOrganisation = 'Organisation must be 200 characters or fewer'
-      const reference = asString(body.nrmReference).trim()
-      if (reference.length > 60) errors.nrmReference = 'NRM reference must be 60 characters or fewer'
-      const authority = asString(body.competentAuthority)
-      if (authority && !Object.hasOwn(COMPETENT_AUTHORITIES, authority))
-        errors.competentAuthority = 'Select the competent authority from the list'
-      if (Object.keys(errors).length > 0 || !submittedOn) return show(request, reply.code(400), errors, body, 'nrm')
+      const parsed = parseForm(NrmSubmissionForm, withDateParts(body, 'submittedOn'))
+      if (!parsed.ok) return show(request, reply.code(400), parsed.errors, body, 'nrm')
       try {
-        const completedElsewhere = asString(body.completedElsewhere) === 'yes'
+        const { submittedOn, ...submission } = parsed.value
         const result = await nrm.submit(
           referralId,
           personId,
-          {
-            submittedOn,
-            nrmReference: reference || null,
-            firstResponderOrganisation: organisation,
-            competentAuthority: (authority || null) as 'SCA' | 'IECA' | 'LA_PILOT' | null,
-            completedElsewhere,
-          },
+          { ...submission, submittedOn: submittedOn! },
           userOf(request),
           actorOf(request),
         )
@@ -236,23 +212,13 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
         body,
         `event-${request.params.id}`,
       )
-    const errors: FieldErrors = {}
-    const kind = asString(body.kind) as NrmEventKind
-    if (!Object.hasOwn(NRM_EVENT_KINDS, kind)) errors.kind = 'Select what happened'
-    const occurredOn = readDate(body, 'occurredOn', 'Date', errors)
-    const notes = asString(body.notes).trim()
-    if (notes.length > 2000) errors.notes = 'Notes must be 2,000 characters or fewer'
-    if (Object.keys(errors).length > 0 || !occurredOn) return again(400, errors)
+    const parsed = parseForm(NrmEventForm, withDateParts(body, 'occurredOn'))
+    if (!parsed.ok) return again(400, parsed.errors)
+    const { kind, occurredOn } = parsed.value
     try {
       await nrm.recordEvent(
         request.params.id,
-        {
-          kind,
-          occurredOn,
-          outcome: asString(body.outcome) || null,
-          decidedBy: asString(body.decidedBy).trim() || null,
-          notes: notes || null,
-        },
+        { ...parsed.value, occurredOn: occurredOn! },
         userOf(request),
         actorOf(request),
         { referralId, personId },
@@ -260,7 +226,6 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
     } catch (error) {
       if (error instanceof NrmError && error.code !== 'not-found')
         return again(error.status, { [error.field ?? 'kind']: error.message })
-      if (error instanceof NrmError) throw new NotFoundError(error.message)
       throw error
     }
     await request.flash(`${NRM_EVENT_KINDS[kind]} recorded`)
@@ -274,19 +239,14 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
       const { referralId, personId } = params(request)
       if (!(await guardVictimFacet(db, request, reply, personId))) return reply
       const body = request.body ?? {}
-      const errors: FieldErrors = {}
-      const submittedOn = readDate(body, 'dtnSubmittedOn', 'Date submitted', errors)
-      const location = asString(body.exploitationLocation)
-      if (!['uk-only', 'overseas-only', 'both', 'unknown'].includes(location))
-        errors.exploitationLocation = 'Select where the exploitation happened'
-      const reference = asString(body.dtnReference).trim()
-      if (reference.length > 60) errors.dtnReference = 'Reference must be 60 characters or fewer'
-      if (Object.keys(errors).length > 0 || !submittedOn) return show(request, reply.code(400), errors, body, 'dtn')
+      const parsed = parseForm(DtnSubmissionForm, withDateParts(body, 'dtnSubmittedOn'))
+      if (!parsed.ok) return show(request, reply.code(400), parsed.errors, body, 'dtn')
+      const { dtnSubmittedOn, dtnReference: reference, exploitationLocation } = parsed.value
       try {
         await nrm.submitDtn(
           referralId,
           personId,
-          { submittedOn, reference: reference || null, exploitationLocation: location as 'uk-only' },
+          { submittedOn: dtnSubmittedOn!, reference, exploitationLocation },
           actorOf(request),
         )
       } catch (error) {

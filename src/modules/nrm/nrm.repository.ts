@@ -300,13 +300,10 @@ export async function listWorkItems(
   return rows
 }
 
-export type NrmDraftRow = {
-  id: string
-  referral_id: string
-  person_id: string
-  data: Record<string, unknown>
-  version: number
-  updated_at: Date
+export type NrmDraftRow = Pick<
+  Row<'nrm_drafts'>,
+  'id' | 'referral_id' | 'person_id' | 'data' | 'version' | 'updated_at'
+> & {
   updated_by_name: string | null
 }
 

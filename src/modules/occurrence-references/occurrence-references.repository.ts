@@ -1,16 +1,11 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 
 /** What a reference belongs to: a referral, a live job or an NRM referral. */
 export type ReferenceOwner = { type: 'referral' | 'case' | 'nrm-referral'; id: string }
 
-export type ReferenceRow = {
-  id: string
-  kind: string
-  value: string
-  normalised: string
-  created_at: Date
+export type ReferenceRow = Pick<Row<'occurrence_references'>, 'id' | 'kind' | 'value' | 'normalised' | 'created_at'> & {
   created_by_name: string | null
   /** Where a copy came from: the referral (by its reference) whose reference it is. */
   copied_from_referral: string | null

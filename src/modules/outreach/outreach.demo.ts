@@ -3,12 +3,14 @@ import type { Db } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import * as repo from './outreach.repository.ts'
+import { newRefCode } from './outreach.service.ts'
 
 /** Synthetic awareness events for the demo: invented organisations, venues and trainers. */
 const DEMO_EVENTS = [
   {
     daysAgo: 420,
     title: 'Spotting exploitation in nail bars',
+    operation: null,
     kind: 'awareness-talk',
     sector: 'nail-bars-beauty',
     organisations: ['Glamour Nails Riverton', 'Riverton Beauty Academy'],
@@ -19,6 +21,7 @@ const DEMO_EVENTS = [
   {
     daysAgo: 380,
     title: 'Hand car wash owners briefing',
+    operation: 'LAUD',
     kind: 'business-visit',
     sector: 'car-washes',
     organisations: ['Sparkle Hand Car Wash', 'Northgate Valet Centre'],
@@ -29,6 +32,7 @@ const DEMO_EVENTS = [
   {
     daysAgo: 330,
     title: 'Modern slavery awareness for hotel staff',
+    operation: 'TACIT',
     kind: 'training-input',
     sector: 'hotels',
     organisations: ['Riverside Hotel Group'],
@@ -39,6 +43,7 @@ const DEMO_EVENTS = [
   {
     daysAgo: 290,
     title: 'Textile supply chains and forced labour',
+    operation: 'LAUD',
     kind: 'partner-briefing',
     sector: 'textiles-garments',
     organisations: ['Ashby Vale Garment Makers Association'],
@@ -49,6 +54,7 @@ const DEMO_EVENTS = [
   {
     daysAgo: 250,
     title: 'Safeguarding leads: County Lines and cuckooing',
+    operation: null,
     kind: 'training-input',
     sector: 'schools-education',
     organisations: ['Kingsmoor Academy Trust', 'Easterly High School'],
@@ -59,6 +65,7 @@ const DEMO_EVENTS = [
   {
     daysAgo: 210,
     title: 'Travelling-community liaison workshop',
+    operation: 'HEARTH',
     kind: 'community-event',
     sector: 'travelling-community',
     organisations: ['Kingsmoor Traveller Liaison Service'],
@@ -69,6 +76,7 @@ const DEMO_EVENTS = [
   {
     daysAgo: 170,
     title: 'Recognising victims in A&E',
+    operation: null,
     kind: 'training-input',
     sector: 'health',
     organisations: ['Riverton NHS Trust'],
@@ -79,6 +87,7 @@ const DEMO_EVENTS = [
   {
     daysAgo: 130,
     title: 'Farm labour providers: signs of debt bondage',
+    operation: null,
     kind: 'awareness-talk',
     sector: 'agriculture',
     organisations: ['Easterly Growers Co-operative'],
@@ -89,6 +98,7 @@ const DEMO_EVENTS = [
   {
     daysAgo: 95,
     title: 'Bank fraud teams: money flows of exploitation',
+    operation: null,
     kind: 'partner-briefing',
     sector: 'banks-finance',
     organisations: ['Northgate Building Society'],
@@ -99,6 +109,7 @@ const DEMO_EVENTS = [
   {
     daysAgo: 60,
     title: 'Taxi drivers: what to look for',
+    operation: 'TACIT',
     kind: 'awareness-talk',
     sector: 'taxi-transport',
     organisations: ['Riverton Private Hire'],
@@ -109,6 +120,7 @@ const DEMO_EVENTS = [
   {
     daysAgo: 25,
     title: 'Construction site managers toolbox talk',
+    operation: 'HEARTH',
     kind: 'business-visit',
     sector: 'construction',
     organisations: ['Foundry Way Developments'],
@@ -119,6 +131,7 @@ const DEMO_EVENTS = [
   {
     daysAgo: -14,
     title: 'Housing officers: cuckooing and overcrowding',
+    operation: null,
     kind: 'training-input',
     sector: 'local-authority',
     organisations: ['Riverton Council Housing'],
@@ -133,10 +146,14 @@ const DEMO_EVENTS = [
  * and sectors they reached, so the impact pages have something to show. Partner referrals received after
  * an event are more likely to come from its audience: a demonstration, not a finding.
  */
-export async function loadDemoOutreach(db: Db, options: { createdBy: string | null; now?: Date }): Promise<number> {
+export async function loadDemoOutreach(
+  db: Db,
+  options: { createdBy: string | null; now?: Date; operations?: Map<string, string> },
+): Promise<number> {
   const now = options.now ?? new Date()
   return inTransaction(db, async (trx) => {
     let linked = 0
+    const codes = new Set<string>()
     for (const [n, e] of DEMO_EVENTS.entries()) {
       const startsAt = new Date(now.getTime() - e.daysAgo * 86_400_000)
       startsAt.setUTCHours(n % 2 === 0 ? 9 : 18, 30, 0, 0)
@@ -160,6 +177,14 @@ export async function loadDemoOutreach(db: Db, options: { createdBy: string | nu
           priorityTags: [...e.tags],
           notes: 'Synthetic demo event.',
           createdBy: options.createdBy,
+          operationId: (e.operation && options.operations?.get(e.operation)) || null,
+          refCode: (() => {
+            let code: string
+            do code = newRefCode(e.operation && options.operations?.has(e.operation) ? e.operation : null)
+            while (codes.has(code))
+            codes.add(code)
+            return code
+          })(),
         },
         organisations.map((o) => o.id),
       )

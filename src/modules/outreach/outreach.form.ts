@@ -19,6 +19,7 @@ export type EventFormValues = {
   trainers: string
   priorityTags: string[]
   notes: string
+  operationId: string
 }
 
 /** The checked event, in the shape the service accepts. */
@@ -36,6 +37,7 @@ export type EventInput = {
   trainers: string
   priorityTags: string[]
   notes: string
+  operationId: string | null
 }
 
 export const EVENT_FIELD_ORDER = [
@@ -51,6 +53,7 @@ export const EVENT_FIELD_ORDER = [
   'attendeeCount',
   'trainers',
   'priorityTags',
+  'operationId',
   'notes',
 ]
 
@@ -80,6 +83,7 @@ export function emptyEventForm(): EventFormValues {
     trainers: '',
     priorityTags: [],
     notes: '',
+    operationId: '',
   }
 }
 
@@ -87,6 +91,7 @@ export function emptyEventForm(): EventFormValues {
 export function readEventForm(
   body: Body,
   knownTags: string[],
+  knownOperations: string[] = [],
 ): { values: EventFormValues; errors: FieldErrors; input?: EventInput } {
   const values: EventFormValues = {
     title: str(body, 'title'),
@@ -104,6 +109,7 @@ export function readEventForm(
     trainers: str(body, 'trainers'),
     priorityTags: asArray(body.priorityTags).slice(0, 40),
     notes: str(body, 'notes'),
+    operationId: str(body, 'operationId', 60),
   }
   const errors: FieldErrors = {}
   if (!values.title) errors.title = 'Enter a title for the event'
@@ -152,6 +158,8 @@ export function readEventForm(
   tooLong(errors, 'trainers', values.trainers, 500, 'Trainers')
   if (values.priorityTags.some((t) => !knownTags.includes(t)))
     errors.priorityTags = 'Select strategic priorities from the list'
+  if (values.operationId && !knownOperations.includes(values.operationId))
+    errors.operationId = 'Select an operation from the list'
   tooLong(errors, 'notes', values.notes, 5000, 'Notes')
   if (Object.keys(errors).length > 0 || !date.ok || !date.value) return { values, errors }
   return {
@@ -171,6 +179,7 @@ export function readEventForm(
       trainers: values.trainers,
       priorityTags: [...new Set(values.priorityTags)],
       notes: values.notes,
+      operationId: values.operationId || null,
     },
   }
 }

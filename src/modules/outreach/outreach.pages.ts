@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import QRCode from 'qrcode'
 import { isUploadedFile, registerSingleFileUpload } from '#src/platform/http/uploads.ts'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
@@ -7,6 +8,7 @@ import { asString, errorSummary, type FieldErrors } from '#src/platform/http/for
 import { checkDateInput } from '#src/platform/http/date-input.ts'
 import { formatDate, formatDateTime, londonDate, londonTime } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
+import { can } from '#src/platform/auth/permissions.ts'
 import { OutreachError } from './outreach.errors.ts'
 import {
   EVENT_FIELD_ORDER,
@@ -62,8 +64,12 @@ function readWindow(value: string | undefined): number {
 }
 
 /** Awareness events and training inputs: list, calendar, record, materials, feedback and impact. */
-export function registerOutreachPages(app: FastifyInstance, { services }: AppDeps): void {
+export function registerOutreachPages(app: FastifyInstance, { services, config }: AppDeps): void {
   const outreach = services.outreach
+
+  /** The address a printed link or QR code sends the public to: the configured public address, else this one. */
+  const shortLinkOf = (request: FastifyRequest, refCode: string) =>
+    `${config.publicBaseUrl ?? `${request.protocol}://${request.host}`}/r/${refCode}`
   const view = { config: { access: 'outreach:view' as const } }
   const manage = { config: { access: 'outreach:manage' as const } }
 
@@ -183,7 +189,18 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
 
   async function eventForm(reply: FastifyReply, values: EventFormValues, errors: FieldErrors) {
     const tags = await outreach.priorityTags()
+    const operations = await outreach.operations()
     return reply.page('outreach/views/event-form.njk', {
+      operationItems: [
+        { value: '', text: 'Not part of an operation' },
+        ...operations
+          .filter((o) => o.status === 'active' || o.id === values.operationId)
+          .map((o) => ({
+            value: o.id,
+            text: o.code ? `${o.name} (${o.code})` : o.name,
+            selected: o.id === values.operationId,
+          })),
+      ],
       pageTitle: 'Record an awareness event or training input',
       values,
       errors,
@@ -200,6 +217,7 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
     const { values, errors, input } = readEventForm(
       request.body ?? {},
       tags.map((t) => t.id),
+      (await outreach.operations()).map((o) => o.id),
     )
     if (!input) return eventForm(reply.code(400), values, errors)
     let id: string
@@ -249,7 +267,13 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
         notes: e.notes,
         recordedBy: e.created_by_name,
         recordedAt: formatDateTime(e.created_at),
+        operationId: e.operation_id,
+        operationName: e.operation_name,
+        refCode: e.ref_code,
+        reports: e.reports,
       },
+      shortLink: shortLinkOf(request, e.ref_code),
+      canSeeOperations: can(request.user, 'case:view'),
       organisations: found.organisations,
       materials: found.materials.map((m) => ({
         id: m.id,
@@ -267,6 +291,28 @@ export function registerOutreachPages(app: FastifyInstance, { services }: AppDep
   }
 
   app.get<{ Params: { id: string } }>('/outreach/events/:id', view, (request, reply) => showEvent(request, reply))
+
+  // The QR code for the event's short link, made here (no request leaves Lantern), as SVG for print or PNG.
+  for (const format of ['svg', 'png'] as const) {
+    app.get<{ Params: { id: string } }>(`/outreach/events/:id/qr.${format}`, view, async (request, reply) => {
+      if (!isUuid(request.params.id)) throw new NotFoundError()
+      let found
+      try {
+        found = await outreach.view(request.params.id)
+      } catch (error) {
+        if (error instanceof OutreachError && error.code === 'not-found') throw new NotFoundError()
+        throw error
+      }
+      const link = shortLinkOf(request, found.event.ref_code)
+      const options = { margin: 2, errorCorrectionLevel: 'M' as const }
+      if (format === 'png')
+        return reply.type('image/png').send(await QRCode.toBuffer(link, { ...options, type: 'png', width: 600 }))
+      const svg = await QRCode.toString(link, { ...options, type: 'svg' })
+      return reply
+        .type('image/svg+xml; charset=utf-8')
+        .send(svg.replace('<svg ', `<svg role="img" aria-label="QR code for ${link}" `))
+    })
+  }
 
   app.post<{ Params: { id: string }; Body: Body }>('/outreach/events/:id/feedback', manage, async (request, reply) => {
     if (!isUuid(request.params.id)) throw new NotFoundError()

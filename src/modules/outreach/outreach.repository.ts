@@ -69,6 +69,8 @@ export type EventInsert = {
   priorityTags: string[]
   notes: string
   createdBy: string | null
+  operationId: string | null
+  refCode: string
 }
 
 export async function insertEvent(db: Queryable, event: EventInsert, organisationIds: string[]): Promise<void> {
@@ -88,6 +90,8 @@ export async function insertEvent(db: Queryable, event: EventInsert, organisatio
       priority_tags: event.priorityTags,
       notes: event.notes,
       created_by: event.createdBy,
+      operation_id: event.operationId,
+      ref_code: event.refCode,
       updated_at: new Date(),
     })
     .execute()
@@ -216,8 +220,16 @@ export async function findEvent(db: Queryable, id: string) {
   return db
     .selectFrom('outreach_events')
     .leftJoin('users', 'users.id', 'outreach_events.created_by')
+    .leftJoin('operations', 'operations.id', 'outreach_events.operation_id')
     .selectAll('outreach_events')
-    .select('users.display_name as created_by_name')
+    .select([
+      'users.display_name as created_by_name',
+      'operations.name as operation_name',
+      'operations.code as operation_code',
+      sql<number>`(SELECT count(*)::int FROM public_report_submissions s WHERE s.outreach_event_id = outreach_events.id)`.as(
+        'reports',
+      ),
+    ])
     .where('outreach_events.id', '=', id)
     .executeTakeFirst()
 }
@@ -374,5 +386,111 @@ export async function impactAroundEvents(
     WHERE ${reached}
     ORDER BY e.starts_at DESC
     LIMIT ${limit}`.execute(db)
+  return rows
+}
+
+// ---- Operations and attribution ----------------------------------------------------------------------------
+
+export type OperationOption = { id: string; name: string; code: string | null; status: string }
+
+/** The operations an event can be part of (the cases module owns them; outreach only reads their names and codes). */
+export async function listOperationOptions(db: Queryable): Promise<OperationOption[]> {
+  return db
+    .selectFrom('operations')
+    .select(['id', 'name', 'code', 'status'])
+    .orderBy('status')
+    .orderBy('name')
+    .execute()
+}
+
+export async function findOperationOption(db: Queryable, id: string): Promise<OperationOption | undefined> {
+  return db.selectFrom('operations').select(['id', 'name', 'code', 'status']).where('id', '=', id).executeTakeFirst()
+}
+
+export async function refCodeTaken(db: Queryable, code: string): Promise<boolean> {
+  return (
+    (await db.selectFrom('outreach_events').select('id').where('ref_code', '=', code).executeTakeFirst()) !== undefined
+  )
+}
+
+/** The event a short link names, by its code (already upper-cased). */
+export async function findEventByRefCode(db: Queryable, code: string) {
+  return db
+    .selectFrom('outreach_events')
+    .select(['id', 'ref_code', 'operation_id'])
+    .where('ref_code', '=', code)
+    .executeTakeFirst()
+}
+
+export type OperationEventRow = Pick<
+  Row<'outreach_events'>,
+  'id' | 'title' | 'kind' | 'starts_at' | 'sectors' | 'attendee_count' | 'ref_code'
+> & { reports: number }
+
+/** An operation's events, newest first, each with the public reports that came through its link. */
+export async function eventsOfOperation(db: Queryable, operationId: string, limit = 200): Promise<OperationEventRow[]> {
+  return db
+    .selectFrom('outreach_events')
+    .select([
+      'id',
+      'title',
+      'kind',
+      'starts_at',
+      'sectors',
+      'attendee_count',
+      'ref_code',
+      sql<number>`(SELECT count(*)::int FROM public_report_submissions s WHERE s.outreach_event_id = outreach_events.id)`.as(
+        'reports',
+      ),
+    ])
+    .where('operation_id', '=', operationId)
+    .orderBy('starts_at', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+export type AttributionRow = {
+  operation_id: string | null
+  operation_name: string | null
+  operation_code: string | null
+  events: number
+  attendees: number
+  reports: number
+}
+
+/**
+ * Per operation (events outside an operation together), the events in the period, the people they reached, and the
+ * public reports received in the period through the links of any of its events. Counts only.
+ */
+export async function attributionByOperation(
+  db: Queryable,
+  period: { from: string | null; to: string | null; priority: string | null },
+): Promise<AttributionRow[]> {
+  const startsIn = (column: string) =>
+    sql<SqlBool>`${sql.raw(column)} >= coalesce(${period.from}::date, '-infinity'::date)::timestamp AT TIME ZONE 'Europe/London'
+      AND ${sql.raw(column)} < coalesce(${period.to}::date + 1, 'infinity'::date)::timestamp AT TIME ZONE 'Europe/London'`
+  const priority = period.priority
+    ? sql<SqlBool>`e.priority_tags @> ARRAY[${period.priority}]::text[]`
+    : sql<SqlBool>`true`
+  const { rows } = await sql<AttributionRow>`
+    WITH held AS (
+      SELECT e.operation_id, count(*)::int AS events, coalesce(sum(e.attendee_count), 0)::int AS attendees
+      FROM outreach_events e WHERE ${startsIn('e.starts_at')} AND ${priority}
+      GROUP BY e.operation_id
+    ), reported AS (
+      SELECT e.operation_id, count(*)::int AS reports
+      FROM public_report_submissions s
+      JOIN outreach_events e ON e.id = s.outreach_event_id
+      JOIN referrals r ON r.id = s.referral_id
+      WHERE ${startsIn('r.received_at')} AND ${priority}
+      GROUP BY e.operation_id
+    )
+    SELECT o.id AS operation_id, o.name AS operation_name, o.code AS operation_code,
+      coalesce(h.events, 0) AS events, coalesce(h.attendees, 0) AS attendees, coalesce(p.reports, 0) AS reports
+    FROM (SELECT operation_id FROM held UNION SELECT operation_id FROM reported) k
+    LEFT JOIN held h ON h.operation_id IS NOT DISTINCT FROM k.operation_id
+    LEFT JOIN reported p ON p.operation_id IS NOT DISTINCT FROM k.operation_id
+    LEFT JOIN operations o ON o.id = k.operation_id
+    ORDER BY coalesce(p.reports, 0) DESC, o.name NULLS LAST`.execute(db)
   return rows
 }

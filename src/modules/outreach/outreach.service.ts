@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomInt } from 'node:crypto'
 import type { Db, Queryable } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
@@ -44,6 +44,21 @@ export async function resolveReferringOrganisation(
   return { organisationId: organisation.id, sector: cleanSector ?? organisation.sector }
 }
 
+/** Letters and digits that cannot be mistaken for each other on a poster (no I, O, 0 or 1). */
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+
+/** An event's code for its short link: its operation's code (or EV) and four characters, like LAUD-7KQ3. */
+export function newRefCode(prefix: string | null): string {
+  const tail = Array.from({ length: 4 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('')
+  return `${prefix ?? 'EV'}-${tail}`
+}
+
+/** A code as typed or scanned ("laud-7kq3 ") in the form it is stored, or null when it cannot be one. */
+export function cleanRefCode(value: string): string | null {
+  const code = value.trim().toUpperCase()
+  return /^[A-Z0-9]{2,12}-[A-Z0-9]{4,8}$/.test(code) ? code : null
+}
+
 /** Awareness events and training inputs: recording them, their materials and feedback, and their impact. */
 export function createOutreachService(db: Db) {
   async function assertPriorityTags(tags: string[]): Promise<void> {
@@ -53,9 +68,12 @@ export function createOutreachService(db: Db) {
 
   const organisations = cached(() => repo.listOrganisations(db), 10_000)
 
+  const operations = cached(() => repo.listOperationOptions(db), 10_000)
+
   return {
     priorityTags: cached(() => listPriorityTags(db), 10_000),
     organisations,
+    operations,
 
     /** Records an event with its audience organisations (created when new), in one transaction with its audit row. */
     async recordEvent(input: EventInput, actor: Actor): Promise<string> {
@@ -66,7 +84,13 @@ export function createOutreachService(db: Db) {
       // with several sectors we do not guess, and the organisation's sector stays as it was.
       const sector = input.sectors.length === 1 ? input.sectors[0] : null
       const id = uuidv7()
+      let refCode = ''
       await inTransaction(db, async (trx) => {
+        const operation = input.operationId ? await repo.findOperationOption(trx, input.operationId) : undefined
+        if (input.operationId && !operation)
+          throw new OutreachError('unknown-operation', 'Select an operation from the list', 'operationId')
+        do refCode = newRefCode(operation?.code ?? null)
+        while (await repo.refCodeTaken(trx, refCode))
         const audience = await repo.findOrCreateOrganisations(
           trx,
           input.organisations.map((name) => ({ name, sector })),
@@ -87,6 +111,8 @@ export function createOutreachService(db: Db) {
             priorityTags: input.priorityTags,
             notes: input.notes,
             createdBy: actor.userId,
+            operationId: operation?.id ?? null,
+            refCode,
           },
           audience.map((o) => o.id),
         )
@@ -95,13 +121,32 @@ export function createOutreachService(db: Db) {
             action: 'outreach.event-recorded',
             subjectType: 'outreach-event',
             subjectId: id,
-            details: { organisations: audience.map((o) => o.id), sectors: input.sectors },
+            details: {
+              organisations: audience.map((o) => o.id),
+              sectors: input.sectors,
+              operationId: operation?.id ?? null,
+              refCode,
+            },
           },
         ])
       })
       organisations.invalidate()
       return id
     },
+
+    /** The event a short link or QR code names; null for a code no event has (the public are never told which). */
+    async eventByRefCode(value: string): Promise<{ id: string; refCode: string } | null> {
+      const code = cleanRefCode(value)
+      const event = code ? await repo.findEventByRefCode(db, code) : undefined
+      return event ? { id: event.id, refCode: event.ref_code } : null
+    },
+
+    /** An operation's events with the public reports that came through each one's link. */
+    operationEvents: (operationId: string) => repo.eventsOfOperation(db, operationId),
+
+    /** Events, people reached and attributed public reports per operation, for the problem profile. */
+    attribution: (period: { from: string | null; to: string | null; priority: string | null }) =>
+      repo.attributionByOperation(db, period),
 
     async list(filters: repo.EventFilters, page: number, pageSize: number, sort: 'newest' | 'oldest' = 'newest') {
       const [rows, total] = await Promise.all([

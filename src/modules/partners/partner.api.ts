@@ -2,8 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
-import { NotFoundError } from '#src/platform/http/errors.ts'
-import { PartnerError } from './partner.service.ts'
 import { AGENCY_KINDS, type AgencyKind } from './partner.vocabulary.ts'
 
 const Agency = z.object({
@@ -96,22 +94,17 @@ export function registerPartnerApi(app: FastifyInstance, { services }: AppDeps):
       },
     },
     async (request) => {
-      try {
-        const found = await services.partners.view(request.params.id)
-        return {
-          ...agency(found.agency),
-          contacts: found.contacts.map((c) => ({
-            id: c.id,
-            name: c.name,
-            jobTitle: c.job_title,
-            phone: c.phone,
-            email: c.email,
-            active: c.active,
-          })),
-        }
-      } catch (error) {
-        if (error instanceof PartnerError && error.code === 'not-found') throw new NotFoundError(error.message)
-        throw error
+      const found = await services.partners.view(request.params.id)
+      return {
+        ...agency(found.agency),
+        contacts: found.contacts.map((c) => ({
+          id: c.id,
+          name: c.name,
+          jobTitle: c.job_title,
+          phone: c.phone,
+          email: c.email,
+          active: c.active,
+        })),
       }
     },
   )

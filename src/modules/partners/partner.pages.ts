@@ -95,13 +95,7 @@ export function registerPartnerPages(app: FastifyInstance, { services }: AppDeps
     reply: FastifyReply,
     state: { values?: Body; errors?: FieldErrors } = {},
   ) {
-    let found
-    try {
-      found = await partners.view(agencyId(request))
-    } catch (error) {
-      if (error instanceof PartnerError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
+    const found = await partners.view(agencyId(request))
     const errors = state.errors ?? {}
     return reply.page('partners/views/show.njk', {
       pageTitle: found.agency.name,
@@ -146,7 +140,6 @@ export function registerPartnerPages(app: FastifyInstance, { services }: AppDeps
           values: body,
           errors: { [error.field ?? 'name']: error.message },
         })
-      if (error instanceof PartnerError) throw new NotFoundError(error.message)
       throw error
     }
     await request.flash('Agency details saved')

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { PersonError, PLACE_RELATIONS, type PlaceRelation } from './person.service.ts'
-import { apiRethrow, NotFoundError } from '#src/platform/http/errors.ts'
+import { apiRethrow } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
 import { LocationInput, NewPersonInput, PersonDetailsChange } from './person.schema.ts'
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
@@ -272,13 +272,7 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
       // A record merged into another person reads as its survivor (matching module).
       const survivor = await services.matching.survivorOf(request.params.id)
       if (survivor && survivor !== request.params.id) return reply.redirect(`/api/v1/people/${survivor}`, 303)
-      let view
-      try {
-        view = await services.people.view(request.params.id, userOf(request), actorOf(request))
-      } catch (error) {
-        if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError('Person not found')
-        throw error
-      }
+      const view = await services.people.view(request.params.id, userOf(request), actorOf(request))
       return {
         id: view.person.id,
         names: view.names.map((n) => ({ name: n.full_name, kind: n.kind, script: n.script })),

@@ -80,16 +80,10 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     // The support summary (support module) is part of the victim side: read only for those who see it, and its
     // audit event goes in with the page's own.
     const support = await services.support.personSummary(id(request), userOf(request))
-    let view
-    try {
-      view = await people.view(id(request), userOf(request), actorOf(request), [
-        ...(matching?.auditEvent ? [matching.auditEvent] : []),
-        ...(support ? [support.auditEvent] : []),
-      ])
-    } catch (error) {
-      if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError('Person not found')
-      throw error
-    }
+    const view = await people.view(id(request), userOf(request), actorOf(request), [
+      ...(matching?.auditEvent ? [matching.auditEvent] : []),
+      ...(support ? [support.auditEvent] : []),
+    ])
     const { person, names } = view
     const errors = state.errors ?? {}
     const events = can(request.user, 'case:view')
@@ -210,13 +204,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
   // their own page: places.pages.ts.)
   for (const [path, type, caption] of [['/objects/:id', 'object', 'Phone, vehicle or account']] as const) {
     app.get<{ Params: Params }>(path, view, async (request, reply) => {
-      let found
-      try {
-        found = await people.entity(type, id(request), userOf(request), actorOf(request))
-      } catch (error) {
-        if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
-        throw error
-      }
+      const found = await people.entity(type, id(request), userOf(request), actorOf(request))
       const row = found.row as {
         display: string
         kind?: string
@@ -259,7 +247,6 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
           values: request.body ?? {},
           form,
         })
-      if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }
     await request.flash(done)
@@ -389,7 +376,6 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
           form,
         })
       }
-      if (error instanceof PersonError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }
     await request.flash(done)

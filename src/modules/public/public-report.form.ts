@@ -8,10 +8,12 @@ import { asArray, asString } from '#src/platform/http/forms.ts'
  */
 export type ReportDraft = {
   what?: { what: string }
-  where?: { place: string; town: string; postcode: string }
+  where?: { place: string; town: string; postcode: string; placeKind?: string }
   when?: { when: string; ongoing: string; details: string }
   people?: { description: string; signs: string[]; seemed: string }
-  contact?: { name: string; phone: string; email: string }
+  contact?: { name: string; phone: string; email: string; heardVia?: string }
+  /** The code of the outreach event whose link or QR code the reporter came through, if they did. */
+  ref?: string
 }
 export type PageName = 'what' | 'where' | 'when' | 'people' | 'contact'
 export const PAGES: readonly PageName[] = ['what', 'where', 'when', 'people', 'contact']
@@ -25,6 +27,36 @@ export const LIMITS = { what: 4000, place: 1000, town: 100, postcode: 10, whenDe
 export const WHEN_CHOICES = ['today', 'week', 'month', 'longer', 'unknown'] as const
 export const ONGOING_CHOICES = ['yes', 'no', 'dont-know'] as const
 export const SIGNS = ['frightened', 'someone-speaks', 'injuries', 'dropped-off', 'long-hours', 'living-at-work', 'no-pay', 'no-documents', 'wrong-clothes', 'child'] as const
+
+/** The optional questions the team reads against its outreach: the kind of place, and how the reporter heard. */
+export const PLACE_KINDS = ['house-flat', 'car-wash', 'nail-bar', 'factory', 'farm', 'building-site', 'hotel', 'food', 'shop', 'site', 'street', 'online', 'other'] as const
+export const HEARD_VIA = ['poster', 'event', 'social', 'news', 'professional', 'friend', 'search', 'other'] as const
+/** In English for the team's figures and the referral's summary. */
+export const PLACE_KIND_TEXT: Record<string, string> = {
+  'house-flat': 'A house or flat',
+  'car-wash': 'A car wash',
+  'nail-bar': 'A nail bar or beauty salon',
+  factory: 'A factory, warehouse or textile unit',
+  farm: 'A farm or food processing',
+  'building-site': 'A building site, or driveway or paving work',
+  hotel: 'A hotel, short-let or holiday flat',
+  food: 'A restaurant or takeaway',
+  shop: 'A shop',
+  site: 'A caravan or traveller site',
+  street: 'A street, park or other public place',
+  online: 'Online',
+  other: 'Somewhere else',
+}
+export const HEARD_VIA_TEXT: Record<string, string> = {
+  poster: 'A poster, leaflet or card',
+  event: 'A talk, training session or event',
+  social: 'Social media',
+  news: 'The news, radio or TV',
+  professional: 'The police or another professional',
+  friend: 'A friend, family member or colleague',
+  search: 'Searching online',
+  other: 'Another way',
+}
 
 type Body = Record<string, unknown>
 // Read with a generous cap (well over the limit) so a too-long answer is reported, not silently cut.
@@ -45,8 +77,9 @@ export function readPage(page: PageName, body: Body): { values: Record<string, u
       return { values, errors }
     }
     case 'where': {
-      const values = { place: read(body, 'place', LIMITS.place), town: read(body, 'town', LIMITS.town), postcode: read(body, 'postcode', LIMITS.postcode) }
+      const values = { place: read(body, 'place', LIMITS.place), town: read(body, 'town', LIMITS.town), postcode: read(body, 'postcode', LIMITS.postcode), placeKind: read(body, 'placeKind', 20) }
       if (blank(values.place)) errors.place = { key: 'where.error.placeRequired' }
+      if (values.placeKind && !(PLACE_KINDS as readonly string[]).includes(values.placeKind)) errors.placeKind = { key: 'where.error.placeKind' }
       limit(errors, 'place', values.place, LIMITS.place, 'where.error.placeTooLong')
       limit(errors, 'town', values.town, LIMITS.town, 'where.error.townTooLong')
       if (!blank(values.postcode) && !isValidPostcode(values.postcode.trim())) errors.postcode = { key: 'where.error.postcode' }
@@ -67,10 +100,11 @@ export function readPage(page: PageName, body: Body): { values: Record<string, u
       return { values, errors }
     }
     case 'contact': {
-      const values = { name: read(body, 'name', LIMITS.name), phone: read(body, 'phone', LIMITS.phone), email: read(body, 'email', LIMITS.email) }
+      const values = { name: read(body, 'name', LIMITS.name), phone: read(body, 'phone', LIMITS.phone), email: read(body, 'email', LIMITS.email), heardVia: read(body, 'heardVia', 20) }
       limit(errors, 'name', values.name, LIMITS.name, 'contact.error.nameTooLong')
       if (!blank(values.phone) && (values.phone.length > LIMITS.phone || !/^\+?[\d\s()-]{6,}$/.test(values.phone.trim()))) errors.phone = { key: 'contact.error.phone' }
       if (!blank(values.email) && (values.email.length > LIMITS.email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim()))) errors.email = { key: 'contact.error.email' }
+      if (values.heardVia && !(HEARD_VIA as readonly string[]).includes(values.heardVia)) errors.heardVia = { key: 'contact.error.heardVia' }
       return { values, errors }
     }
   }
@@ -100,7 +134,7 @@ const SIGN_TEXT: Record<string, string> = {
  * The finished report as a referral the team triages. The summary is in English for the team, with the
  * reporter's own words quoted as typed, whatever language they wrote in.
  */
-export function reportToReferral(draft: Required<ReportDraft>, options: { language: string; languageName: string; receivedAt: Date }) {
+export function reportToReferral(draft: Required<Omit<ReportDraft, 'ref'>>, options: { language: string; languageName: string; receivedAt: Date; refCode?: string | null }) {
   const contact = [draft.contact.phone.trim(), draft.contact.email.trim()].filter(Boolean).join(' / ')
   const lines = [
     `Public concern reported online at /report${options.language !== 'en' ? ` (in ${options.languageName})` : ''}.`,
@@ -112,7 +146,10 @@ export function reportToReferral(draft: Required<ReportDraft>, options: { langua
     draft.people.description.trim() ? `\nWho they saw: ${draft.people.description.trim()}` : '',
     draft.people.signs.length ? `\nSigns noticed: ${draft.people.signs.map((s) => SIGN_TEXT[s] ?? s).join('; ')}.` : '',
     draft.people.seemed.trim() ? `\nHow they seemed: ${draft.people.seemed.trim()}` : '',
+    draft.where.placeKind ? `\nKind of place: ${PLACE_KIND_TEXT[draft.where.placeKind] ?? draft.where.placeKind}.` : '',
     `\nReporter: ${draft.contact.name.trim() || contact ? 'gave contact details' : 'anonymous'}.`,
+    draft.contact.heardVia ? `Heard about reporting through: ${(HEARD_VIA_TEXT[draft.contact.heardVia] ?? draft.contact.heardVia).toLowerCase()}.` : '',
+    options.refCode ? `Came through the link or QR code on outreach materials: ${options.refCode}.` : '',
   ]
   return {
     receivedAt: options.receivedAt.toISOString(),

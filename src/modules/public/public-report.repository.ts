@@ -3,8 +3,8 @@ import type { Queryable } from '#src/platform/db/database.ts'
 
 /** Every SQL statement of the public report. Drafts are found only by the hash of the reporter's token. */
 
-export async function insertDraft(db: Queryable, tokenHash: string, idempotencyKey: string): Promise<void> {
-  await db.insertInto('public_report_drafts').values({ token_hash: tokenHash, idempotency_key: idempotencyKey, data: '{}', updated_at: new Date() }).execute()
+export async function insertDraft(db: Queryable, tokenHash: string, idempotencyKey: string, data: Record<string, unknown> = {}): Promise<void> {
+  await db.insertInto('public_report_drafts').values({ token_hash: tokenHash, idempotency_key: idempotencyKey, data: JSON.stringify(data), updated_at: new Date() }).execute()
 }
 
 export async function findDraft(db: Queryable, tokenHash: string, maxAgeHours: number) {
@@ -48,12 +48,33 @@ export async function findSubmission(db: Queryable, idempotencyKey: string): Pro
  * Claims the key for this referral. A second submit with the same key waits here for the first transaction
  * and then claims nothing (the unique key), so its transaction rolls back and no duplicate is kept.
  */
-export async function claimSubmission(db: Queryable, idempotencyKey: string, referralId: string): Promise<boolean> {
+export async function claimSubmission(
+  db: Queryable,
+  idempotencyKey: string,
+  referralId: string,
+  attribution: { outreachEventId: string | null; heardVia: string | null; placeKind: string | null } = { outreachEventId: null, heardVia: null, placeKind: null },
+): Promise<boolean> {
   const row = await db
     .insertInto('public_report_submissions')
-    .values({ idempotency_key: idempotencyKey, referral_id: referralId })
+    .values({ idempotency_key: idempotencyKey, referral_id: referralId, outreach_event_id: attribution.outreachEventId, heard_via: attribution.heardVia, place_kind: attribution.placeKind })
     .onConflict((oc) => oc.doNothing())
     .returning('idempotency_key')
     .executeTakeFirst()
   return row !== undefined
+}
+
+export type AnswerCount = { question: 'heard_via' | 'place_kind'; value: string; n: number }
+
+/** How reporters heard about reporting and the kinds of place, counted over public reports received in the period. */
+export async function answerCounts(db: Queryable, period: { from: string | null; to: string | null }): Promise<AnswerCount[]> {
+  const { rows } = await sql<AnswerCount>`
+    SELECT q.question, q.value, count(*)::int AS n
+    FROM public_report_submissions s
+    JOIN referrals r ON r.id = s.referral_id
+    CROSS JOIN LATERAL (VALUES ('heard_via', s.heard_via), ('place_kind', s.place_kind)) AS q (question, value)
+    WHERE q.value IS NOT NULL
+      AND r.received_at >= coalesce(${period.from}::date, '-infinity'::date)::timestamp AT TIME ZONE 'Europe/London'
+      AND r.received_at < coalesce(${period.to}::date + 1, 'infinity'::date)::timestamp AT TIME ZONE 'Europe/London'
+    GROUP BY q.question, q.value`.execute(db)
+  return rows
 }

@@ -3,6 +3,7 @@ import type { Db } from '#src/platform/db/database.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { ReferralService } from '#src/modules/referrals/index.ts'
+import type { OutreachService } from '#src/modules/outreach/index.ts'
 import { NewReferralInput } from '#src/modules/referrals/index.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { firstMissingPage, reportToReferral, type ReportDraft } from './public-report.form.ts'
@@ -27,15 +28,19 @@ class AlreadySubmitted extends Error {}
  * random token that only the reporter's cookie carries; the finished report becomes a public-concern referral
  * in the triage queue, committed before the reporter is told it was saved.
  */
-export function createPublicReportService(db: Db, referrals: ReferralService) {
+export function createPublicReportService(db: Db, referrals: ReferralService, outreach: OutreachService) {
   return {
     draftHours: DRAFT_HOURS,
 
-    /** Starts a report: returns the token for the reporter's cookie. Old abandoned reports are swept first. */
-    async start(): Promise<string> {
+    /**
+     * Starts a report: returns the token for the reporter's cookie. Old abandoned reports are swept first. `ref` is
+     * the outreach code they came through, kept with the draft when an event has it.
+     */
+    async start(ref?: string): Promise<string> {
       await repo.sweepDrafts(db, DRAFT_HOURS)
       const token = randomBytes(32).toString('base64url')
-      await repo.insertDraft(db, hashToken(token), randomUUID())
+      const event = ref ? await outreach.eventByRefCode(ref) : null
+      await repo.insertDraft(db, hashToken(token), randomUUID(), event ? { ref: event.refCode } : {})
       return token
     },
 
@@ -63,14 +68,16 @@ export function createPublicReportService(db: Db, referrals: ReferralService) {
       const draft = current.draft
       if (firstMissingPage(draft) !== null) return { kind: 'incomplete' }
       const key = current.idempotencyKey
-      const input = NewReferralInput.parse(reportToReferral(draft as Required<ReportDraft>, { ...options, receivedAt: new Date() }))
+      const event = draft.ref ? await outreach.eventByRefCode(draft.ref) : null
+      const input = NewReferralInput.parse(reportToReferral(draft as Required<ReportDraft>, { ...options, receivedAt: new Date(), refCode: event?.refCode ?? null }))
+      const attribution = { outreachEventId: event?.id ?? null, heardVia: draft.contact?.heardVia || null, placeKind: draft.where?.placeKind || null }
       try {
         const created = await referrals.create(input, actor, {
           within: async (trx, created) => {
-            if (!(await repo.claimSubmission(trx, key, created.id))) throw new AlreadySubmitted()
+            if (!(await repo.claimSubmission(trx, key, created.id, attribution))) throw new AlreadySubmitted()
             // The reporter's words now live on the referral only: the draft goes in the same transaction.
             await repo.deleteDraft(trx, hashToken(token!))
-            await appendAuditEvents(trx, actor, [{ action: 'public-report.submitted', subjectType: 'referral', subjectId: created.id, details: { language: options.language } }])
+            await appendAuditEvents(trx, actor, [{ action: 'public-report.submitted', subjectType: 'referral', subjectId: created.id, details: { language: options.language, outreachEventId: attribution.outreachEventId } }])
           },
         })
         return { kind: 'saved', reference: created.reference, duplicate: false }

@@ -4,7 +4,7 @@ import { actorOf } from '#src/platform/http/access.ts'
 import { isDatabaseUnavailable } from '#src/platform/http/error-handler.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { DEFAULT_LANGUAGE, loadLanguages, translator, type Translate } from './i18n.ts'
-import { LIMITS, ONGOING_CHOICES, PAGES, SIGNS, WHEN_CHOICES, firstMissingPage, readPage, type PageErrors, type PageName, type ReportDraft } from './public-report.form.ts'
+import { HEARD_VIA, LIMITS, ONGOING_CHOICES, PAGES, PLACE_KINDS, SIGNS, WHEN_CHOICES, firstMissingPage, readPage, type PageErrors, type PageName, type ReportDraft } from './public-report.form.ts'
 import { escapeHtml, phoneLinks } from './phone-links.ts'
 
 /**
@@ -16,14 +16,16 @@ const linesAsHtml = (text: string) => text.trim().split(/\r?\n/).map(escapeHtml)
 const DRAFT_COOKIE = 'lantern_report'
 const SENT_COOKIE = 'lantern_report_sent'
 const LANGUAGE_COOKIE = 'lantern_lang'
+/** The outreach code a reporter arrived with (/r/CODE or /report?ref=CODE), until their report starts. */
+const REF_COOKIE = 'lantern_ref'
 type Body = Record<string, unknown>
 
 const FIELD_ORDER: Record<PageName, string[]> = {
   what: ['what'],
-  where: ['place', 'town', 'postcode'],
+  where: ['place', 'town', 'postcode', 'placeKind'],
   when: ['when', 'ongoing', 'details'],
   people: ['description', 'signs', 'seemed'],
-  contact: ['name', 'phone', 'email'],
+  contact: ['name', 'phone', 'email', 'heardVia'],
 }
 const TITLES: Record<PageName, string> = { what: 'what.title', where: 'where.title', when: 'when.title', people: 'people.title', contact: 'contact.title' }
 
@@ -93,7 +95,7 @@ export function registerPublicPages(app: FastifyInstance, { config, services }: 
   function labelFor(t: Translate, field: string): string {
     const labels: Record<string, string> = {
       what: 'check.what', place: 'check.where', town: 'where.town', postcode: 'where.postcode', when: 'check.when', ongoing: 'check.ongoing', details: 'check.whenDetails',
-      description: 'check.people', signs: 'check.signs', seemed: 'check.seemed', name: 'contact.name', phone: 'contact.phone', email: 'contact.email',
+      description: 'check.people', signs: 'check.signs', seemed: 'check.seemed', name: 'contact.name', phone: 'contact.phone', email: 'contact.email', placeKind: 'check.placeKind', heardVia: 'check.heardVia',
     }
     return labels[field] ? t(labels[field]) : field
   }
@@ -124,14 +126,28 @@ export function registerPublicPages(app: FastifyInstance, { config, services }: 
     const publicForm = { config: { access: 'public' as const, rateLimit: { max: Math.max(60, perMinute * 6), timeWindow: '1 minute' } } }
     const submitForm = { config: { access: 'public' as const, rateLimit: { max: perMinute, timeWindow: '1 minute' } } }
 
+    /** Remembers the outreach code a reporter came with, for the report they go on to start: a code no event has is ignored. */
+    async function rememberRef(reply: FastifyReply, value: string) {
+      const event = await services.outreach.eventByRefCode(value)
+      if (event) reply.setCookie(REF_COOKIE, event.refCode, { ...cookieBase, path: '/report', maxAge: 24 * 3600 })
+    }
+
+    // The short link printed on posters and leaflets, and in their QR codes: counts the report for its event.
+    scope.get<{ Params: { code: string } }>('/r/:code', publicPage, async (request, reply) => {
+      await rememberRef(reply, request.params.code.slice(0, 30))
+      return reply.redirect('/report', 303)
+    })
+
     scope.get<{ Querystring: Record<string, string | undefined> }>('/report', publicPage, async (request, reply) => {
+      if (request.query.ref) await rememberRef(reply, asString(request.query.ref).slice(0, 30))
       const { t } = languageOf(request, reply)
       return render(request, reply, 'public/views/start.njk', { pageTitle: t('start.title'), expired: request.query.expired === '1', draftHours: reports.draftHours })
     })
 
     scope.post('/report/start', { config: { access: 'public', rateLimit: { max: Math.max(20, perMinute * 2), timeWindow: '1 minute' } } }, async (request, reply) => {
       languageOf(request, reply)
-      const token = await reports.start()
+      const token = await reports.start(request.cookies[REF_COOKIE])
+      reply.clearCookie(REF_COOKIE, { path: '/report' })
       // Holds the report together across pages; it ends with the browser session.
       reply.setCookie(DRAFT_COOKIE, token, { ...cookieBase, path: '/report' })
       return reply.redirect('/report/what', 303)
@@ -162,6 +178,8 @@ export function registerPublicPages(app: FastifyInstance, { config, services }: 
         whenChoices: WHEN_CHOICES,
         ongoingChoices: ONGOING_CHOICES,
         signs: SIGNS,
+        placeKinds: PLACE_KINDS,
+        heardVia: HEARD_VIA,
       })
     }
 
@@ -203,11 +221,13 @@ export function registerPublicPages(app: FastifyInstance, { config, services }: 
         row('check.people', d.people.description, 'people'),
         row('check.signs', d.people.signs.map((s) => t(`sign.${s}`)).join('\n'), 'people'),
         row('check.seemed', d.people.seemed, 'people'),
+        row('check.placeKind', d.where.placeKind ? t(`placeKind.${d.where.placeKind}`) : '', 'where'),
+        row('check.heardVia', d.contact.heardVia ? t(`heardVia.${d.contact.heardVia}`) : '', 'contact'),
         { ...row('check.contact', contact.join('\n'), 'contact'), value: { html: linesAsHtml(contact.length ? contact.join('\n') : t('check.anonymous')) } },
       ]
       const copies = Object.entries({ ...d.what, ...d.where, ...d.when, ...d.people, ...d.contact })
         .filter(([, v]) => (Array.isArray(v) ? v.length > 0 : String(v).trim() !== ''))
-        .map(([name, v]) => ({ name, value: Array.isArray(v) ? v.map((s) => t(`sign.${s}`)).join(', ') : String(v) }))
+        .map(([name, v]) => ({ name, value: Array.isArray(v) ? v.map((s) => t(`sign.${s}`)).join(', ') : name === 'placeKind' ? t(`placeKind.${v}`) : name === 'heardVia' ? t(`heardVia.${v}`) : String(v) }))
       return render(request, reply, 'public/views/check.njk', { pageTitle: t('check.title'), rows, idempotencyKey, copies, errors, errorList: errorSummary(errors) })
     }
 
@@ -258,5 +278,6 @@ export function registerPublicPages(app: FastifyInstance, { config, services }: 
     }
     scope.get('/report/*', publicPage, notFound)
     scope.get('/spot-the-signs/*', publicPage, notFound)
+    scope.get('/r/*', publicPage, notFound)
   })
 }

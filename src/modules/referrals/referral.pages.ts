@@ -181,13 +181,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
   ) {
     const { id } = request.params
     if (!isUuid(id)) throw new NotFoundError()
-    let view
-    try {
-      view = await referrals.view(id, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof ReferralError && error.code === 'not-found') throw new NotFoundError()
-      throw error
-    }
+    const view = await referrals.view(id, userOf(request), actorOf(request))
     const labels = await tagLabels()
     const assignees = await referrals.assignableUsers()
     const names = new Map(assignees.map((a) => [a.id, a.display_name]))

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
-import { asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { withDateParts } from '#src/platform/http/page-forms.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -14,6 +15,7 @@ import {
   type RecordType,
   type ReviewGroup,
 } from './retention.service.ts'
+import { EraseRecordForm, ErasePersonForm, HoldForm, ReleaseForm, RetainForm, ScheduleForm } from './retention.forms.ts'
 
 const REVIEWED_BY_RECORDS_MANAGER =
   'Defaults modelled on the MoPI review groups, for the force’s records manager to confirm'
@@ -116,13 +118,7 @@ export function registerRetentionPages(app: FastifyInstance, { services }: AppDe
   ) {
     const { type, id } = request.params
     if (!isRecordType(type) || !isUuid(id)) throw new NotFoundError()
-    let found
-    try {
-      found = await retention.view(type, id, actorOf(request))
-    } catch (error) {
-      if (error instanceof RetentionError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
+    const found = await retention.view(type, id, actorOf(request))
     const { item, schedule, suggestedNextReview } = found
     const next = values.nextReviewOn ?? suggestedNextReview
     return reply.page('retention/views/record.njk', {
@@ -170,18 +166,17 @@ export function registerRetentionPages(app: FastifyInstance, { services }: AppDe
     } catch (error) {
       if (error instanceof RetentionError && error.code !== 'not-found')
         return showRecord(request, reply.code(error.status), { [error.field ?? field]: error.message }, values)
-      if (error instanceof RetentionError) throw new NotFoundError(error.message)
       if (error instanceof FieldProblem) return showRecord(request, reply.code(400), error.errors, values)
       throw error
     }
     return reply.redirect('/retention', 303)
   }
 
-  const reasonOf = (body: Record<string, unknown> | undefined, field: string, missing: string) => {
-    const reason = asString(body?.[field]).trim()
-    if (!reason) throw new FieldProblem({ [field]: missing })
-    if (reason.length > 2000) throw new FieldProblem({ [field]: 'Reason must be 2,000 characters or fewer' })
-    return reason
+  /** The form's answers, or a FieldProblem that shows its errors on the record page. */
+  function formOf<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+    const parsed = parseForm(schema, body)
+    if (!parsed.ok) throw new FieldProblem(parsed.errors)
+    return parsed.value
   }
 
   app.post<{ Params: { type: string; id: string }; Body: Record<string, unknown> }>(
@@ -189,17 +184,12 @@ export function registerRetentionPages(app: FastifyInstance, { services }: AppDe
     access,
     (request, reply) =>
       decide(request, reply, 'retainReason', async (type, id) => {
-        const errors: FieldErrors = {}
-        const reason = asString(request.body?.retainReason).trim()
-        if (!reason) errors.retainReason = 'Enter why the record is still needed for a policing purpose'
-        else if (reason.length > 2000) errors.retainReason = 'Reason must be 2,000 characters or fewer'
-        const date = checkDateInput(dateParts(request.body ?? {}, 'nextReviewOn'), 'Next review date', {
-          required: true,
-        })
-        if (!date.ok) errors.nextReviewOn = date.message
-        if (Object.keys(errors).length || !date.ok) throw new FieldProblem(errors)
-        await retention.retain(type, id, { reason, nextReviewOn: date.value! }, actorOf(request))
-        return `Record retained: next review ${formatDate(date.value)}`
+        const { retainReason: reason, nextReviewOn } = formOf(
+          RetainForm,
+          withDateParts(request.body ?? {}, 'nextReviewOn'),
+        )
+        await retention.retain(type, id, { reason, nextReviewOn: nextReviewOn! }, actorOf(request))
+        return `Record retained: next review ${formatDate(nextReviewOn)}`
       }),
   )
 
@@ -208,12 +198,8 @@ export function registerRetentionPages(app: FastifyInstance, { services }: AppDe
     access,
     (request, reply) =>
       decide(request, reply, 'eraseReason', async (type, id) => {
-        const reason = reasonOf(request.body, 'eraseReason', 'Enter why the record is no longer needed')
-        if (asString(request.body?.confirm) !== 'yes')
-          throw new FieldProblem({
-            confirm: 'Confirm that this record and its copies are to be deleted: it cannot be undone',
-          })
-        const outcome = await retention.erase(type, id, reason, actorOf(request))
+        const { eraseReason } = formOf(EraseRecordForm, request.body ?? {})
+        const outcome = await retention.erase(type, id, eraseReason, actorOf(request))
         return `Record deleted${outcome.peopleErased ? `: ${outcome.peopleErased} ${outcome.peopleErased === 1 ? 'person' : 'people'} erased everywhere` : ''}. The audit keeps the fact of the erasure.`
       }),
   )
@@ -223,16 +209,7 @@ export function registerRetentionPages(app: FastifyInstance, { services }: AppDe
     access,
     (request, reply) =>
       decide(request, reply, 'holdReason', async (type, id) => {
-        await retention.placeHold(
-          type,
-          id,
-          reasonOf(
-            request.body,
-            'holdReason',
-            'Enter the reason for the legal hold (for example the proceedings or inquiry)',
-          ),
-          actorOf(request),
-        )
+        await retention.placeHold(type, id, formOf(HoldForm, request.body ?? {}).holdReason, actorOf(request))
         return 'Legal hold placed: the record cannot be deleted until it is lifted'
       }),
   )
@@ -242,12 +219,7 @@ export function registerRetentionPages(app: FastifyInstance, { services }: AppDe
     access,
     (request, reply) =>
       decide(request, reply, 'releaseReason', async (type, id) => {
-        await retention.liftHold(
-          type,
-          id,
-          reasonOf(request.body, 'releaseReason', 'Enter why the legal hold can be lifted'),
-          actorOf(request),
-        )
+        await retention.liftHold(type, id, formOf(ReleaseForm, request.body ?? {}).releaseReason, actorOf(request))
         return 'Legal hold lifted: the record is reviewed on its schedule again'
       }),
   )
@@ -295,14 +267,10 @@ export function registerRetentionPages(app: FastifyInstance, { services }: AppDe
         eraseReason: asString(request.body?.eraseReason).trim(),
         confirm: asString(request.body?.confirm),
       }
-      const errors: FieldErrors = {}
-      if (!values.eraseReason) errors.eraseReason = 'Enter why this person’s record must be erased'
-      else if (values.eraseReason.length > 2000) errors.eraseReason = 'Reason must be 2,000 characters or fewer'
-      if (values.confirm !== 'yes')
-        errors.confirm = 'Confirm that this person is to be erased everywhere: it cannot be undone'
-      if (Object.keys(errors).length) return showPersonErasure(request, reply.code(400), errors, values)
+      const parsed = parseForm(ErasePersonForm, request.body ?? {})
+      if (!parsed.ok) return showPersonErasure(request, reply.code(400), parsed.errors, values)
       try {
-        const outcome = await retention.erasePerson(id, values.eraseReason, actorOf(request))
+        const outcome = await retention.erasePerson(id, parsed.value.eraseReason, actorOf(request))
         await request.flash(
           `Person erased everywhere (${outcome.peopleErased} ${outcome.peopleErased === 1 ? 'record' : 'records'}). The audit keeps only the fact of the erasure.`,
         )
@@ -361,31 +329,9 @@ export function registerRetentionPages(app: FastifyInstance, { services }: AppDe
         reviewEveryMonths: asString(request.body?.reviewEveryMonths).trim(),
         keepUntilAge: asString(request.body?.keepUntilAge).trim(),
       }
-      const errors: FieldErrors = {}
-      const months = (value: string, field: string, label: string) => {
-        if (!/^\d{1,4}$/.test(value) || Number(value) < 1 || Number(value) > 1200)
-          errors[field] = `${label} must be a whole number of months from 1 to 1200`
-        return Number(value)
-      }
-      if (!Object.hasOwn(REVIEW_GROUPS, values.reviewGroup)) errors.reviewGroup = 'Select the review group'
-      const firstReviewMonths = months(values.firstReviewMonths, 'firstReviewMonths', 'First review')
-      const reviewEveryMonths = months(values.reviewEveryMonths, 'reviewEveryMonths', 'Review interval')
-      let keepUntilAge: number | null = null
-      if (values.keepUntilAge) {
-        if (
-          !/^\d{1,3}$/.test(values.keepUntilAge) ||
-          Number(values.keepUntilAge) < 1 ||
-          Number(values.keepUntilAge) > 150
-        )
-          errors.keepUntilAge = 'Age must be a whole number from 1 to 150, or left blank'
-        else keepUntilAge = Number(values.keepUntilAge)
-      }
-      if (Object.keys(errors).length) return showSchedules(request, reply.code(400), errors, values, type)
-      await retention.changeSchedule(
-        type,
-        { reviewGroup: values.reviewGroup as ReviewGroup, firstReviewMonths, reviewEveryMonths, keepUntilAge },
-        actorOf(request),
-      )
+      const parsed = parseForm(ScheduleForm, request.body ?? {})
+      if (!parsed.ok) return showSchedules(request, reply.code(400), parsed.errors, values, type)
+      await retention.changeSchedule(type, parsed.value, actorOf(request))
       await request.flash('Schedule changed: it needs the records manager’s confirmation again')
       return reply.redirect('/retention/schedules', 303)
     },

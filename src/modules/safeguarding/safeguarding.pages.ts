@@ -2,23 +2,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { readDateInput } from '#src/platform/http/date-input.ts'
+import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { withDateParts } from '#src/platform/http/page-forms.ts'
 import { formatDate } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { guardVictimFacet } from '#src/modules/people/index.ts'
 import { victimSideAccess } from '#src/modules/people/index.ts'
 import * as repo from './safeguarding.repository.ts'
 import { SafeguardingError } from './safeguarding.service.ts'
-import {
-  checkAction,
-  checkNeed,
-  checkReview,
-  checkRisk,
-  parseOwner,
-  type NeedInput,
-  type RiskInput,
-} from './safeguarding.validation.ts'
+import type { ActionInput, NeedInput, RiskInput } from './safeguarding.validation.ts'
+import { ActionChangeForm, ActionForm, NeedForm, ReviewForm, RiskForm } from './safeguarding.forms.ts'
 import {
   ACTION_STATUSES,
   NEED_KINDS,
@@ -66,13 +59,7 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
   app.get<{ Params: Params }>('/people/:id/safeguarding-plan', view, async (request, reply) => {
     const id = personId(request)
     if (!(await guardVictimFacet(db, request, reply, id))) return reply
-    let plan
-    try {
-      plan = await safeguarding.view(id, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
+    const plan = await safeguarding.view(id, userOf(request), actorOf(request))
     return reply.page('safeguarding/views/plan.njk', {
       pageTitle: `Safeguarding plan: ${plan.person.name ?? 'unnamed person'}`,
       personId: id,
@@ -209,33 +196,12 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
     return form(request, reply, kind, itemId, values)
   })
 
-  /** Reads and checks the posted form, showing every problem at once; null when there were problems. */
-  function read(kind: Kind, body: Body, errors: FieldErrors) {
-    if (kind === 'risks') {
-      const input = {
-        description: asString(body.description),
-        rating: asString(body.rating),
-        rationale: asString(body.rationale),
-      }
-      Object.assign(errors, checkRisk(input))
-      return input as RiskInput
-    }
-    if (kind === 'needs') {
-      const input = { kind: asString(body.kind), detail: asString(body.detail), status: asString(body.status) }
-      Object.assign(errors, checkNeed(input))
-      return input as NeedInput
-    }
-    if (kind === 'reviews') {
-      const dueOn = readDateInput(body, 'dueOn', 'Review date', { required: true }, errors)
-      const heldOn = readDateInput(body, 'heldOn', 'Date the review was held', { required: false }, errors)
-      const input = { dueOn, heldOn, notes: asString(body.notes) }
-      for (const [k, v] of Object.entries(checkReview(input))) if (k !== 'dueOn') errors[k] = v
-      return input
-    }
-    const dueOn = readDateInput(body, 'dueOn', 'Due date', { required: true }, errors)
-    const input = { text: asString(body.text), owner: parseOwner(asString(body.owner)), dueOn }
-    for (const [k, v] of Object.entries(checkAction(input))) if (k !== 'dueOn') errors[k] = v
-    return input
+  /** Reads and checks the posted form (an action being changed has a status too), every problem at once. */
+  function read(kind: Kind, body: Body, changing: boolean) {
+    if (kind === 'risks') return parseForm(RiskForm, body)
+    if (kind === 'needs') return parseForm(NeedForm, body)
+    if (kind === 'reviews') return parseForm(ReviewForm, withDateParts(body, 'dueOn', 'heldOn'))
+    return parseForm(changing ? ActionChangeForm : ActionForm, withDateParts(body, 'dueOn'))
   }
 
   async function save(
@@ -247,12 +213,9 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
     const kind = kindOf(request)
     if (!(await guardVictimFacet(db, request, reply, id))) return reply
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const input = read(kind, body, errors)
-    const status = asString(body.status)
-    if (kind === 'actions' && itemId && !Object.hasOwn(ACTION_STATUSES, status))
-      errors.status = 'Select open, done or cancelled'
-    if (Object.keys(errors).length > 0) return form(request, reply.code(400), kind, itemId, body, errors)
+    const parsed = read(kind, body, itemId !== null)
+    if (!parsed.ok) return form(request, reply.code(400), kind, itemId, body, parsed.errors)
+    const input = parsed.value
     const user = userOf(request)
     const actor = actorOf(request)
     try {
@@ -270,20 +233,15 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
           ? safeguarding.updateReview(id, itemId, review, user, actor)
           : safeguarding.addReview(id, review, user, actor))
       } else {
-        const action = input as { text: string; owner: NonNullable<ReturnType<typeof parseOwner>>; dueOn: string }
+        const action = input as ActionInput & { status?: ActionStatus; note?: string }
         if (itemId) {
           const found = await safeguarding.findAction(itemId)
           if (!found || found.person_id !== id) throw new NotFoundError()
-          await safeguarding.updateAction(
-            itemId,
-            { ...action, status: status as ActionStatus, note: asString(body.note) },
-            user,
-            actor,
-          )
-        } else await safeguarding.addAction(id, action, user, actor)
+          await safeguarding.updateAction(itemId, action, user, actor)
+        } else
+          await safeguarding.addAction(id, { text: action.text, owner: action.owner, dueOn: action.dueOn }, user, actor)
       }
     } catch (error) {
-      if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
       if (error instanceof SafeguardingError && (error.code === 'invalid' || error.code === 'not-a-victim'))
         return form(request, reply.code(error.status), kind, itemId, body, {
           [pageField(error.field ?? 'form')]: error.message,
@@ -327,7 +285,6 @@ export function registerSafeguardingPages(app: FastifyInstance, { services, db }
         actorOf(request),
       )
     } catch (error) {
-      if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
       if (error instanceof SafeguardingError && error.code === 'protected' && action?.person_id) {
         if (!(await guardVictimFacet(db, request, reply, action.person_id))) return reply
       }

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { ROOT } from '#src/platform/paths.ts'
 import type { BankHolidays } from './working-days.ts'
 import { ENCOUNTERED_BY, LOCATIONS } from './screening.facts.ts'
-import { DEFAULT_SCREENING_CONFIG, type ScreeningConfig } from './screening.rules.ts'
+import { DEFAULT_SCREENING_CONFIG, type ScreeningConfig } from './screening.config.ts'
 
 /**
  * Loads the legal reference data (Schedule 4, bank holidays) from files a force can replace by

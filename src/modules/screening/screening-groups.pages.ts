@@ -61,7 +61,6 @@ export function registerScreeningGroupPages(app: FastifyInstance, { services }: 
 
   /** Not found stays not found; a refusal is a page saying whom to ask, never a stack of forms. */
   function refused(reply: FastifyReply, error: unknown, back: { href: string; text: string }) {
-    if (error instanceof ScreeningGroupError && error.code === 'not-found') throw new NotFoundError(error.message)
     if (error instanceof ScreeningGroupError && error.code === 'forbidden') {
       return reply.code(403).page('screening/views/group-refused.njk', {
         pageTitle: 'You cannot screen these people',

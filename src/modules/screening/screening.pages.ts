@@ -100,15 +100,10 @@ export function registerScreeningPages(app: FastifyInstance, { services, db }: A
 
   async function load(request: FastifyRequest<{ Params: Params }>) {
     if (!isUuid(request.params.id)) throw new NotFoundError()
-    try {
-      const row = await screening.get(request.params.id)
-      if (!(await victimFacetAccess(db, userOf(request), row.person_id)).visible)
-        throw new NotFoundError('Screening not found')
-      return row
-    } catch (error) {
-      if (error instanceof ScreeningError && error.code === 'not-found') throw new NotFoundError('Screening not found')
-      throw error
-    }
+    const row = await screening.get(request.params.id)
+    if (!(await victimFacetAccess(db, userOf(request), row.person_id)).visible)
+      throw new NotFoundError('Screening not found')
+    return row
   }
 
   function nextSection(answers: ScreeningAnswers, current: ScreeningSection): string {
@@ -155,13 +150,8 @@ export function registerScreeningPages(app: FastifyInstance, { services, db }: A
       const { referralId, personId } = request.params
       if (!isUuid(referralId) || !isUuid(personId)) throw new NotFoundError()
       if (!(await guardVictimFacet(db, request, reply, personId))) return reply
-      try {
-        const id = await screening.start(referralId, personId, actorOf(request))
-        return reply.redirect(`/screenings/${id}/age`, 303)
-      } catch (error) {
-        if (error instanceof ScreeningError && error.code === 'not-found') throw new NotFoundError(error.message)
-        throw error
-      }
+      const id = await screening.start(referralId, personId, actorOf(request))
+      return reply.redirect(`/screenings/${id}/age`, 303)
     },
   )
 

@@ -2,13 +2,12 @@ import { ageOn } from '#src/shared/dates.ts'
 import { childStatus, isChildStatus } from '#src/shared/child.ts'
 import { COUNTY_LINES_PATTERN, typesFromPurpose } from './exploitation-keywords.ts'
 import type { Schedule4 } from './legal-data.ts'
+import { DEFAULT_SCREENING_CONFIG, type ScreeningConfig } from './screening.config.ts'
 import { matchSchedule4, type Schedule4Finding } from './schedule4.ts'
 import {
   EXPLOITATION_TYPE_LABELS,
-  type EncounteredBy,
   type ExploitationType,
   type Facts,
-  type Location,
   type Means,
   type NormalisedFacts,
 } from './screening.facts.ts'
@@ -22,6 +21,8 @@ import {
   type MeansFinding,
   type Unrecognised,
 } from './screening.vocabulary.ts'
+
+export { DEFAULT_SCREENING_CONFIG, type ScreeningConfig }
 
 /**
  * The screening rules (DOMAIN.md sections 1-8, 13 and 14): a pure function from facts to an outcome that
@@ -156,38 +157,6 @@ export const RULES: Record<string, { title: string; source: string }> = {
       'Abuse or exploitation concern with no modern slavery indicators: safeguarding referral, reassess as facts develop',
     source: 'MSA 2015 s1 and s3(5)-(6); Home Office county lines and cuckooing material',
   },
-}
-
-/** Facts DOMAIN.md marks unconfirmed or that a force may change: configuration, not code. */
-export type ScreeningConfig = {
-  /** Minimum recovery (support) period in days after a positive reasonable grounds decision. */
-  recoveryPeriodDays: Record<Location, number>
-  /** Bodies whose staff are under the s52 duty (by statute, or by Home Office policy for UKVI, Border Force and IE). */
-  dutyToNotifyAuthorities: readonly EncounteredBy[]
-  /** Nations where s52 applies. Scotland's s38 and NI's s13 are not confirmed as in force. */
-  dutyToNotifyNations: readonly Location[]
-  /**
-   * Move-on support after a conclusive grounds decision: DOMAIN.md marks the commonly cited timescales (45 calendar
-   * days after a positive decision, 9 working days after a negative one) unconfirmed, so they are configuration.
-   */
-  moveOn: { afterPositiveDays: number; afterNegativeWorkingDays: number }
-}
-
-export const DEFAULT_SCREENING_CONFIG: ScreeningConfig = {
-  recoveryPeriodDays: { England: 30, Wales: 30, Scotland: 90, NI: 45 },
-  dutyToNotifyAuthorities: [
-    'police',
-    'british_transport_police',
-    'nca',
-    'local_authority',
-    'glaa',
-    'fair_work_agency',
-    'border_force',
-    'immigration_enforcement',
-    'ukvi',
-  ],
-  dutyToNotifyNations: ['England', 'Wales'],
-  moveOn: { afterPositiveDays: 45, afterNegativeWorkingDays: 9 },
 }
 
 export type ExplanationStep = { rule: string | null; source: string | null; text: string }

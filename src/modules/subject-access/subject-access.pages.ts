@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
-import { errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { SubjectAccessError } from './subject-access.service.ts'
-
-const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/ _-]{0,59}$/
+import { REFERENCE, SubjectAccessQuery } from './subject-access.forms.ts'
 
 type Query = { Querystring: Record<string, string | undefined> }
 
@@ -18,14 +17,17 @@ export function registerSubjectAccessPages(app: FastifyInstance, { services }: A
     const personId = request.query.personId?.trim() ?? ''
     const reference = request.query.request?.trim() ?? ''
     const asked = request.query.personId !== undefined || request.query.request !== undefined
-    const errors: FieldErrors = {}
-    if (asked && !isUuid(personId)) errors.personId = 'Enter the person’s Lantern id, from the address of their record'
-    if (asked && !REFERENCE.test(reference))
-      errors.request = 'Enter the subject access request reference (letters, numbers, / _ - and spaces)'
+    const parsed = asked ? parseForm(SubjectAccessQuery, request.query) : null
+    const errors: FieldErrors = parsed && !parsed.ok ? parsed.errors : {}
     let result = null
-    if (asked && Object.keys(errors).length === 0) {
+    if (parsed?.ok) {
       try {
-        result = await services.subjectAccess.review(personId, reference, userOf(request), actorOf(request))
+        result = await services.subjectAccess.review(
+          parsed.value.personId,
+          parsed.value.request,
+          userOf(request),
+          actorOf(request),
+        )
       } catch (error) {
         if (!(error instanceof SubjectAccessError)) throw error
         errors.personId = error.message

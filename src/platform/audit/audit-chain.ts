@@ -32,18 +32,3 @@ export type ChainedFields = {
 export function chainHash(prevHash: string, fields: ChainedFields): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(fields)).digest('hex')
 }
-
-// A value no field can hold, standing for the id until the database draws it (see chainTextAround).
-const ID_PLACEHOLDER = '@@lantern-audit-id@@'
-
-/**
- * The text a row's hash covers, split where its id goes: the database draws the id while holding the chain
- * lock and hashes `prevHash + '\n' + before + JSON id + after` itself (audit_append, migration 0025), so the
- * row is written in the same round trip as the lock is taken. Hashing the joined text gives exactly chainHash.
- */
-export function chainTextAround(fields: Omit<ChainedFields, 'id'>): { before: string; after: string } {
-  const text = canonicalJson({ ...fields, id: ID_PLACEHOLDER })
-  const parts = text.split(`"id":${JSON.stringify(ID_PLACEHOLDER)}`)
-  if (parts.length !== 2) throw new Error('An audit row must hold its id exactly once')
-  return { before: `${parts[0]}"id":`, after: parts[1] }
-}

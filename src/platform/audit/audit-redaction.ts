@@ -50,6 +50,13 @@ export async function redactAuditFor(
   const vouched: { id: string; hash: string }[] = []
   await sql`SELECT set_config('lantern.audit_redaction', 'on', true)`.execute(trx)
   for (const row of rows) {
+    const details = row.search_hit ? { ...row.new_details, queryHash: REDACTED } : row.new_details
+    const update = sql`UPDATE audit_events SET justification = ${row.new_justification}, details = ${JSON.stringify(details)}::jsonb WHERE id = ${row.id}::bigint`
+    // Not sealed yet (ADR 0012): the sealer will hash what the erasure leaves, so there is nothing to vouch for.
+    if (row.prev_hash === null || row.hash === null) {
+      await update.execute(trx)
+      continue
+    }
     const current = chainHash(row.prev_hash, chainedFieldsOf(row))
     // Never launder a tampered row: only an intact (or already lawfully redacted) row may be redacted.
     if (current !== row.hash && vouches.get(row.id) !== current) {
@@ -57,16 +64,13 @@ export async function redactAuditFor(
         `Audit event ${row.id} does not match its hash: run "npx lantern audit verify" before erasing`,
       )
     }
-    const details = row.search_hit ? { ...row.new_details, queryHash: REDACTED } : row.new_details
     const redacted = chainedFieldsOf({ ...row, justification: row.new_justification, details })
     vouched.push({ id: row.id, hash: chainHash(row.prev_hash, redacted) })
-    await sql`UPDATE audit_events SET justification = ${row.new_justification}, details = ${JSON.stringify(details)}::jsonb WHERE id = ${row.id}::bigint`.execute(
-      trx,
-    )
+    await update.execute(trx)
   }
   await sql`SELECT set_config('lantern.audit_redaction', 'off', true)`.execute(trx)
   await appendAuditEvents(trx, actor, [
     { action: 'audit.redacted', subjectType: 'erasure', subjectId: input.erasureId, details: { rows: vouched } },
   ])
-  return vouched.length
+  return rows.length
 }

@@ -1,14 +1,12 @@
 import { sql, type Selectable } from 'kysely'
 import type { AuditEventsTable, Db, Queryable, Trx } from '#src/platform/db/database.ts'
 import { AUDIT_ACTIONS, type Actor, type AuditEventInput } from './audit-events.ts'
-import { GENESIS_HASH, chainHash, chainTextAround, type ChainedFields } from './audit-chain.ts'
-
-// One advisory lock key for the chain: appends are serialised so each row links to the one before it.
-const AUDIT_CHAIN_LOCK = 7_741_001
+import { GENESIS_HASH, chainHash, type ChainedFields } from './audit-chain.ts'
 
 /**
  * Appends audit events inside the caller's transaction, so the audit row commits or rolls back with the
- * work it describes. The chain lock is held to the end of that transaction: call this last.
+ * work it describes. No lock is taken: the rows get ids from a sequence and no hash, and the sealer links them
+ * into the chain in id order shortly after they commit (ADR 0012), so no request waits on another's audit.
  */
 export async function appendAuditEvents(trx: Trx, actor: Actor, events: AuditEventInput[]): Promise<void> {
   if (events.length === 0) return
@@ -28,7 +26,6 @@ export async function appendAuditEvents(trx: Trx, actor: Actor, events: AuditEve
       details: event.details ?? {},
     })
     return {
-      ...chainTextAround(fields),
       occurred_at: occurredAt,
       actor_user_id: fields.actorUserId,
       actor_token_id: fields.actorTokenId,
@@ -42,9 +39,8 @@ export async function appendAuditEvents(trx: Trx, actor: Actor, events: AuditEve
       details: fields.details,
     }
   })
-  // Lock, last hash, ids, hashes and rows in one round trip (migration 0025): the lock is then held only
-  // until the caller's commit.
-  await sql`SELECT audit_append(${AUDIT_CHAIN_LOCK}, ${JSON.stringify(items)}::jsonb)`.execute(trx)
+  // Ids and rows in one round trip (migration 0053), the writer's transaction id taken before any id is drawn.
+  await sql`SELECT audit_insert(${JSON.stringify(items)}::jsonb)`.execute(trx)
 }
 
 // A lone UTF-16 surrogate (possible in text sent to the API as a JSON escape) cannot go into jsonb; written as
@@ -59,7 +55,12 @@ function wellFormed<T>(value: T): T {
 }
 
 export type ChainBreak = { id: string; reason: string }
-export type VerifyResult = { ok: true; checked: number } | { ok: false; checked: number; firstBreak: ChainBreak }
+/**
+ * `checked`: sealed rows whose links and hashes were recomputed. `unsealed`: the newest rows, committed but not
+ * yet linked by the sealer (ADR 0012); the chain vouches for them only once sealed, normally within a second.
+ */
+export type VerifyResult =
+  { ok: true; checked: number; unsealed: number } | { ok: false; checked: number; firstBreak: ChainBreak }
 
 /**
  * Redacted rows' vouched hashes (ADR 0007), from the `audit.redacted` rows that list them. Only a vouch from a
@@ -67,7 +68,9 @@ export type VerifyResult = { ok: true; checked: number } | { ok: false; checked:
  */
 export async function redactionVouches(db: Queryable): Promise<Map<string, string>> {
   const { rows } = await sql<{ id: string; details: { rows?: { id: string; hash: string }[] } }>`
-    SELECT id::text AS id, details FROM audit_events WHERE action = 'audit.redacted' ORDER BY id`.execute(db)
+    SELECT id::text AS id, details FROM audit_events WHERE action = 'audit.redacted' ORDER BY audit_events.id`.execute(
+    db,
+  )
   const vouches = new Map<string, string>()
   for (const row of rows) {
     for (const item of row.details.rows ?? [])
@@ -92,7 +95,8 @@ export type ChainAnchor = { lastId: string; count: number; headHash: string; lab
 export async function verifyAuditChain(db: Db, pageSize = 5000, anchors: ChainAnchor[] = []): Promise<VerifyResult> {
   const { head: _head, ...result } = await walkAuditChain(
     db,
-    { afterId: '0', prevHash: GENESIS_HASH, checked: 0 },
+    // From the lowest id there can be: the sequence starts at 1, so a row at 0 or below was put there by hand.
+    { afterId: '-9223372036854775808', prevHash: GENESIS_HASH, checked: 0 },
     { pageSize, anchors },
   )
   return result
@@ -116,6 +120,10 @@ export async function walkAuditChain(
     .sort((a, b) => (BigInt(a.lastId) < BigInt(b.lastId) ? -1 : BigInt(a.lastId) > BigInt(b.lastId) ? 1 : 0))
   let next = 0
   let { prevHash, afterId, checked } = from
+  let cursor = afterId
+  // The first row the sealer has not linked yet: every row after it must be unsealed too.
+  let firstUnsealed: string | undefined
+  let unsealed = 0
   const broken = (id: string, reason: string) => ({
     ok: false as const,
     checked,
@@ -126,13 +134,26 @@ export async function walkAuditChain(
     const rows = await db
       .selectFrom('audit_events')
       .selectAll()
-      .where(sql<boolean>`id > ${afterId}::bigint`)
+      .where(sql<boolean>`id > ${cursor}::bigint`)
       .orderBy('id')
       .limit(options.pageSize ?? 5000)
       .execute()
     if (rows.length === 0) break
+    cursor = String(rows[rows.length - 1].id)
     for (const row of rows) {
       const fields = chainedFieldsOf(row)
+      if (row.hash === null && row.prev_hash === null) {
+        firstUnsealed ??= fields.id
+        unsealed++
+        continue
+      }
+      // Rows are sealed in id order, so a sealed row after an unsealed one means the earlier one lost its seal
+      // or was put there since.
+      if (firstUnsealed !== undefined)
+        return broken(
+          firstUnsealed,
+          'it is not sealed, but later events are (its seal was removed, or the row was inserted)',
+        )
       if (row.prev_hash !== prevHash)
         return broken(fields.id, 'does not link to the row before it (a row was removed or altered)')
       const computed = chainHash(prevHash, fields)
@@ -160,7 +181,7 @@ export async function walkAuditChain(
             `${checked + 1} events lead up to it, but ${anchor.label} signed ${anchor.count} (events were removed or added before it)`,
           )
       }
-      prevHash = row.hash
+      prevHash = row.hash!
       checked++
       afterId = fields.id
     }
@@ -172,7 +193,7 @@ export async function walkAuditChain(
       `the log ends at event ${afterId} (${checked} events), but ${beyond.label} signed ${beyond.count} events up to event ${beyond.lastId} (events were removed from the end)`,
     )
   }
-  return { ok: true, checked, head: { afterId, prevHash, checked } }
+  return { ok: true, checked, unsealed, head: { afterId, prevHash, checked } }
 }
 
 /** The columns of an audit row that its hash covers, in the chain's own shape. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
-import { asArray, asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { asArray, asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { findMfaState, countUnusedRecoveryCodes } from './mfa.repository.ts'
@@ -12,6 +12,7 @@ import { listUserApiTokens } from './api-tokens.repository.ts'
 import { PERMISSIONS, isPermission } from './permissions.ts'
 import { describeToken } from './user-admin.pages.ts'
 import { formatSecret, totpQrSvg } from './totp.ts'
+import { ApiTokenForm, PasswordChangeForm } from './auth.forms.ts'
 
 /**
  * "Your account": change your password, sign out everywhere, (partners, where optional) set up a second factor,
@@ -46,22 +47,9 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
 
   app.post('/account/password', signedIn, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
-    const currentPassword = asString(body.currentPassword)
-    const newPassword = asString(body.newPassword)
-    const confirmPassword = asString(body.confirmPassword)
-    if (currentPassword.length > 1024 || newPassword.length > 1024)
-      return showPassword(reply.code(400), {
-        newPassword: `New password must be ${PASSWORD_MAX_LENGTH} characters or fewer`,
-      })
-    // A mistyped confirmation stops the change before the current password is even checked.
-    if (newPassword && confirmPassword !== newPassword) {
-      const errors: FieldErrors = {}
-      if (!currentPassword) errors.currentPassword = 'Enter your current password'
-      errors.confirmPassword = confirmPassword
-        ? 'Passwords do not match: type the new password again'
-        : 'Type your new password again to confirm it'
-      return showPassword(reply.code(400), errors)
-    }
+    const parsed = parseForm(PasswordChangeForm, body)
+    if (!parsed.ok) return showPassword(reply.code(400), parsed.errors)
+    const { currentPassword, newPassword } = parsed.value
     const result = await services.auth.changePassword(
       userOf(request).id,
       request.session!.idHash,
@@ -175,23 +163,16 @@ export function registerAccountPages(app: FastifyInstance, { config, db, service
       days: asString(body.days).trim(),
       scopes: asArray(body.scopes).slice(0, 100),
     }
-    const currentPassword = asString(body.currentPassword)
-    const errors: FieldErrors = {}
-    if (!values.name) errors.name = 'Enter a name for the token, saying what uses it'
-    else if (values.name.length > 100) errors.name = 'Name must be 100 characters or fewer'
-    const days = Number(values.days)
-    if (!values.days) errors.days = 'Enter how many days the token lasts'
-    else if (!/^\d+$/.test(values.days) || days < 1 || days > TOKEN_MAX_DAYS)
-      errors.days = `Enter a whole number of days from 1 to ${TOKEN_MAX_DAYS}`
     // A session's permissions are its role's: a token may have some of them, never more.
-    const outside = values.scopes.filter((s) => !isPermission(s) || !user.permissions.has(s))
-    if (values.scopes.length === 0) errors.scopes = 'Select at least one permission the token may use'
-    else if (outside.length > 0) errors.scopes = `Your role does not have: ${outside.join(', ').slice(0, 300)}`
-    if (!currentPassword) errors.currentPassword = 'Enter your current password'
-    if (Object.keys(errors).length > 0) return showNewToken(request, reply.code(400), values, errors)
+    const parsed = parseForm(
+      ApiTokenForm(TOKEN_MAX_DAYS, (p) => isPermission(p) && user.permissions.has(p)),
+      body,
+    )
+    if (!parsed.ok) return showNewToken(request, reply.code(400), values, parsed.errors)
+    const { name, days, scopes, currentPassword } = parsed.value
     const result = await services.auth.createOwnApiToken(
       user.id,
-      { name: values.name, expiresInDays: days, scopes: values.scopes, currentPassword },
+      { name, expiresInDays: days, scopes, currentPassword },
       actorOf(request),
     )
     if (!result.ok && result.signedOut) {

@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
-import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { AuthError } from './auth.service.ts'
 import type { ApiTokenListRow } from './api-tokens.repository.ts'
-import { PASSWORD_MIN_LENGTH, passwordProblem } from './password-policy.ts'
+import { PASSWORD_MIN_LENGTH } from './password-policy.ts'
+import { NewUserForm } from './auth.forms.ts'
 import { UserAdminError } from './user-admin.service.ts'
 
 const PAGE_SIZE = 50
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 type Params = { Params: { id: string } }
 
@@ -105,22 +105,10 @@ export function registerUserAdminPages(app: FastifyInstance, { services }: AppDe
       role: asString(body.role),
       passwordChoice: asString(body.passwordChoice),
     }
-    const password = asString(body.password)
-    const errors: FieldErrors = {}
-    if (!values.displayName) errors.displayName = 'Enter the user’s full name'
-    else if (values.displayName.length > 200) errors.displayName = 'Full name must be 200 characters or fewer'
-    if (!values.email) errors.email = 'Enter the user’s email address'
-    else if (values.email.length > 320 || !EMAIL.test(values.email))
-      errors.email = 'Enter an email address in the correct format, like name@example.police.uk'
     const roles = await admin.roles()
-    if (!roles.some((r) => r.id === values.role)) errors.role = 'Select the user’s role'
-    if (values.passwordChoice !== 'generate' && values.passwordChoice !== 'set')
-      errors.passwordChoice = 'Select how the user gets their first password'
-    if (values.passwordChoice === 'set') {
-      const problem = passwordProblem(password.slice(0, 1024), { email: values.email, displayName: values.displayName })
-      if (problem) errors.password = problem
-    }
-    if (Object.keys(errors).length > 0) return showNew(reply.code(400), values, errors)
+    const parsed = parseForm(NewUserForm(roles.map((r) => r.id)), body)
+    if (!parsed.ok) return showNew(reply.code(400), values, parsed.errors)
+    const { password } = parsed.value
     try {
       const created = await services.auth.createUser(
         {

@@ -1,17 +1,19 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import { isPermission, type CurrentUser, type Permission } from './permissions.ts'
 
-export type UserRow = {
-  id: string
-  email: string
-  display_name: string
-  role_id: string
-  password_hash: string
-  failed_sign_in_count: number
-  locked_until: Date | null
-  disabled_at: Date | null
-  mfa_enrolled_at: Date | null
+export type UserRow = Pick<
+  Row<'users'>,
+  | 'id'
+  | 'email'
+  | 'display_name'
+  | 'role_id'
+  | 'password_hash'
+  | 'failed_sign_in_count'
+  | 'locked_until'
+  | 'disabled_at'
+  | 'mfa_enrolled_at'
+> & {
   /** The user's role's permissions: whether a second factor is required depends on them. */
   permissions: string[]
 }

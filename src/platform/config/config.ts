@@ -107,6 +107,12 @@ const EnvSchema = z.object({
     .max(24 * 60)
     .default(5),
   TRUSTED_PROXIES: ProxyList.default([]),
+  PUBLIC_BASE_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'PUBLIC_BASE_URL must be an http or https address, like https://report.example.police.uk',
+    })
+    .optional(),
 })
 
 export type Config = {
@@ -124,6 +130,8 @@ export type Config = {
   sessionIdleMinutes: number
   sessionAbsoluteHours: number
   cookieSecure: boolean
+  /** Where the public reach /report, for the short links and QR codes on outreach materials; else the request's own address. */
+  publicBaseUrl: string | null
   /** Partner agency users: must they use a second factor, or may they choose to? Every other role must. */
   mfaPartners: 'required' | 'optional'
   signInMaxFailures: number
@@ -232,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     cookieSecure: e.COOKIE_SECURE ?? production,
+    publicBaseUrl: e.PUBLIC_BASE_URL ? e.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
     mfaPartners: e.MFA_PARTNERS,
     signInMaxFailures: e.SIGN_IN_MAX_FAILURES,
     signInLockMinutes: e.SIGN_IN_LOCK_MINUTES,

@@ -159,8 +159,9 @@ export interface AuditEventsTable {
   request_id: string | null
   justification: string | null
   details: ColumnType<Record<string, unknown>, string, never>
-  prev_hash: string
-  hash: string
+  /** Both null until the sealer links the row into the chain (ADR 0012). */
+  prev_hash: string | null
+  hash: string | null
 }
 
 export interface AppMetaTable {
@@ -626,6 +627,8 @@ export interface OperationsTable {
   name: string
   description: string | null
   status: Generated<string>
+  /** Short code for links and materials, like LAUD (0059). */
+  code: string | null
   created_by: string | null
   created_at: CreatedAt
 }
@@ -766,6 +769,9 @@ export interface OutreachEventsTable {
   created_by: string | null
   created_at: CreatedAt
   updated_at: Timestamp
+  /** The operation the event is part of, and its code for the short link to /report (0059). */
+  operation_id: string | null
+  ref_code: string
 }
 
 export interface OutreachEventOrganisationsTable {
@@ -807,6 +813,10 @@ export interface PublicReportSubmissionsTable {
   idempotency_key: string
   referral_id: string
   created_at: CreatedAt
+  /** The event whose link the reporter came through, how they heard about reporting, the kind of place (0059). */
+  outreach_event_id: string | null
+  heard_via: string | null
+  place_kind: string | null
 }
 
 export interface ApiIdempotencyKeysTable {
@@ -1239,6 +1249,9 @@ export interface Database {
   insight_summary: InsightSummaryTable
   insight_version: InsightVersionTable
   insight_live_version: InsightVersionTable
+  insight_version_changes: { kind: 'facts' | 'live' }
+  insight_summary_deltas: { scope: string; dimension: string; month: string; key: string; n: string; days: string }
+  name_word_count_deltas: { word_id: number; n: number }
   retention_schedules: RetentionSchedulesTable
   retention_reviews: RetentionReviewsTable
   erasures: ErasuresTable

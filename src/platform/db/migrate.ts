@@ -34,8 +34,11 @@ import * as m0049 from './migrations/0049-occurrence-references.ts'
 import * as m0050 from './migrations/0050-screening-groups.ts'
 import * as m0051 from './migrations/0051-support-work.ts'
 import * as m0052 from './migrations/0052-victim-context.ts'
+import * as m0053 from './migrations/0053-audit-sealer.ts'
+import * as m0054 from './migrations/0054-figures-without-hot-rows.ts'
 import * as m0057 from './migrations/0057-shared-places-and-businesses.ts'
 import * as m0058 from './migrations/0058-live-job-work.ts'
+import * as m0059 from './migrations/0059-outreach-attribution.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
 const migrations: Record<string, Migration> = {
@@ -73,8 +76,11 @@ const migrations: Record<string, Migration> = {
   '0050-screening-groups': m0050,
   '0051-support-work': m0051,
   '0052-victim-context': m0052,
+  '0053-audit-sealer': m0053,
+  '0054-figures-without-hot-rows': m0054,
   '0057-shared-places-and-businesses': m0057,
   '0058-live-job-work': m0058,
+  '0059-outreach-attribution': m0059,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

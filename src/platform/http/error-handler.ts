@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-import { DomainError, NotFoundError, UnauthenticatedError } from './errors.ts'
+import { DomainError, isNotFound, UnauthenticatedError } from './errors.ts'
 import { sendProblem, type ProblemFieldError } from './problem.ts'
 import { isApiRequest, refuseUnauthenticated, typedFields } from './access.ts'
 
@@ -93,6 +93,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
         errors,
       })
     }
+    if (isNotFound(error)) {
+      return api
+        ? sendProblem(reply, { status: 404, detail: error.message })
+        : renderErrorPage(reply, 404, 'Page not found', 'If you typed the web address, check it is correct.')
+    }
     if (error instanceof DomainError) {
       if (api) {
         return sendProblem(reply, {
@@ -110,11 +115,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
       )
     }
     if (error instanceof UnauthenticatedError) return refuseUnauthenticated(request, reply)
-    if (error instanceof NotFoundError) {
-      return api
-        ? sendProblem(reply, { status: 404, detail: error.message })
-        : renderErrorPage(reply, 404, 'Page not found', 'If you typed the web address, check it is correct.')
-    }
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
       if (api) return sendProblem(reply, { status: 403, detail: 'Missing or invalid CSRF token.' })
       return reply.code(403).page('errors/unsent.njk', {

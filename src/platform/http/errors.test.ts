@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { apiRethrow, defineDomainError, NotFoundError } from './errors.ts'
+import { apiRethrow, defineDomainError, isNotFound, NotFoundError } from './errors.ts'
 
 const ThingError = defineDomainError('ThingError', { 'not-found': 404, invalid: 400 })
 const OtherError = defineDomainError('OtherError', { 'not-found': 404 })
@@ -35,5 +35,16 @@ describe('an API route’s errors from its module', () => {
     expect(caught(() => apiRethrow(ThingError)(other))).toBe(other)
     const plain = new Error('boom')
     expect(caught(() => apiRethrow(ThingError)(plain))).toBe(plain)
+  })
+})
+
+describe('what the error handler answers as not found', () => {
+  it('is a NotFoundError or any module’s not-found, and no other error', () => {
+    expect(isNotFound(new NotFoundError())).toBe(true)
+    expect(isNotFound(new ThingError('not-found', 'Thing not found'))).toBe(true)
+    expect(isNotFound(new OtherError('not-found', 'Other not found'))).toBe(true)
+    expect(isNotFound(new ThingError('invalid', 'Enter a title', 'title'))).toBe(false)
+    expect(isNotFound(new Error('not-found'))).toBe(false)
+    expect(isNotFound(Object.assign(new Error('x'), { code: 'not-found' }))).toBe(false)
   })
 })

@@ -36,6 +36,16 @@ export class NotFoundError extends Error {
 }
 
 /**
+ * Whether an error means "no such record, or none you may see": a NotFoundError, or any module's error with the code
+ * `not-found`. The error handler answers every one alike, as a GOV.UK "Page not found" page or a plain RFC 9457 404
+ * with the message (no module-specific type, so a hidden record reads as an absent one), so routes need not
+ * translate their module's not-found themselves.
+ */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof NotFoundError || (error instanceof DomainError && error.code === 'not-found')
+}
+
+/**
  * Thrown by userOf when a handler that needs a signed-in user has none. enforceAccess answers such requests before
  * any handler runs, so reaching this is a route declared wrongly; the error handler still answers it exactly as an
  * unauthenticated request is answered, rather than failing with a TypeError on `null`.

@@ -19,6 +19,26 @@ export function field(schema?: z.ZodType): z.ZodType {
 export const requiredText = (missing: string, max: number, tooLong: string) =>
   field(z.string().min(1, { error: missing }).max(max, { error: tooLong }))
 
+/** A query parameter checked only when it is given (a search form not yet sent has none): trimmed, or undefined. */
+export const ifGiven = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((value) => (value === undefined ? undefined : asString(value).trim()), schema.optional())
+
+/** A text field that may be left blank, at most `max` characters. */
+export const optionalText = (max: number, tooLong: string) => field(z.string().max(max, { error: tooLong }))
+
+/** A whole number typed into a text field, from `min` to `max` (digits only, no more than `max` has). */
+export const wholeNumber = (min: number, max: number, message: string) =>
+  field(
+    z
+      .string()
+      .regex(new RegExp(`^\\d{1,${String(max).length}}$`), { error: message })
+      .transform(Number)
+      .refine((n) => n >= min && n <= max, { error: message }),
+  )
+
+/** A checkbox or a yes/no radio that must be answered `yes`. */
+export const confirmed = (message: string) => field(z.literal('yes', { error: message })).transform(() => true as const)
+
 /** One of a fixed set of choices (radios or a select), by its key. */
 export const choiceOf = <K extends string>(options: Readonly<Record<K, unknown>>, message: string) =>
   field(z.string().refine((value) => Object.hasOwn(options, value), { error: message })).transform(
@@ -28,9 +48,10 @@ export const choiceOf = <K extends string>(options: Readonly<Record<K, unknown>>
 /**
  * A GOV.UK date input whose fields are named `<prefix>-day`, `-month` and `-year`: give the schema the body after
  * `withDateParts(body, prefix)`. The error lands on the part that is wrong (`<prefix>-day` …), as the Design System
- * asks; the value is an ISO date, or null when the date is optional and left blank.
+ * asks, or with `wholeDate` on the input as a whole (`<prefix>`, for a page that marks every box); the value is an
+ * ISO date, or null when the date is optional and left blank.
  */
-export const dateField = (label: string, options: { required: boolean; notInFuture?: boolean }) =>
+export const dateField = (label: string, options: { required: boolean; notInFuture?: boolean; wholeDate?: boolean }) =>
   z
     .custom<DateParts>((value) => typeof value === 'object' && value !== null, {
       error: `Enter ${label.toLowerCase()}`,
@@ -38,7 +59,7 @@ export const dateField = (label: string, options: { required: boolean; notInFutu
     .transform((parts, ctx) => {
       const check = checkDateInput(parts, label, options)
       if (check.ok) return check.value
-      ctx.addIssue({ code: 'custom', path: [check.part], message: check.message })
+      ctx.addIssue({ code: 'custom', path: options.wholeDate ? [] : [check.part], message: check.message })
       return z.NEVER
     })
 

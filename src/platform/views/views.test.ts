@@ -83,7 +83,8 @@ describe('the main menu', () => {
     ['/partner/actions', 'Actions'],
     ['/audit/log', 'Audit reports'],
     ['/audit/access-granted', 'Audit reports'],
-    ['/operations', 'Live jobs'],
+    ['/operations', 'Operations'],
+    ['/operations/0190a0b2-0000-7000-8000-000000000000', 'Operations'],
     ['/cases/0190a0b2-0000-7000-8000-000000000000', 'Live jobs'],
   ])('marks exactly one section on %s: %s', (path, section) => {
     expect(current(path)).toEqual([section])

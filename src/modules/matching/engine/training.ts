@@ -54,7 +54,8 @@ function emptyCounts(): Float64Array[] {
 export function estimateU(
   people: readonly PreparedPerson[],
   options: TrainingOptions = {},
-): { u: Float64Array[]; pairs: number; patterns: Pattern[] } {
+  isCandidate?: (i: number, j: number) => boolean,
+): { u: Float64Array[]; pairs: number; patterns: Pattern[]; outside: OutsideSample } {
   const n = people.length
   const split = options.linkSplit
   const total = split === undefined ? (n * (n - 1)) / 2 : split * (n - split)
@@ -63,6 +64,8 @@ export function estimateU(
   const counts = emptyCounts()
   const pair = newPairComparison()
   const byKey = new Map<string, Pattern>()
+  const outsideByKey = new Map<string, Pattern>()
+  let outsidePairs = 0
   for (let k = 0; k < pairs; k++) {
     let i: number
     let j: number
@@ -80,9 +83,23 @@ export function estimateU(
     const hit = byKey.get(key)
     if (hit) hit.count++
     else byKey.set(key, { levels: Int8Array.from(pair.levels), count: 1 })
+    if (isCandidate && !isCandidate(i, j)) {
+      outsidePairs++
+      const out = outsideByKey.get(key)
+      if (out) out.count++
+      else outsideByKey.set(key, { levels: Int8Array.from(pair.levels), count: 1 })
+    }
   }
-  return { u: smoothedU(counts), pairs, patterns: [...byKey.values()] }
+  const outside = isCandidate ? { patterns: [...outsideByKey.values()], pairs: outsidePairs } : null
+  return { u: smoothedU(counts), pairs, patterns: [...byKey.values()], outside }
 }
+
+/**
+ * The random pairs that blocking did not bring forward: a sample of the pairs outside the candidates, so the
+ * matches blocking loses are counted in λ too (null when the candidates were found for a sample of people
+ * only, and whether a random pair is a candidate is not known).
+ */
+type OutsideSample = { readonly patterns: readonly Pattern[]; readonly pairs: number } | null
 
 // One pseudo-pair spread by the starting u keeps never-seen levels (a swapped date) finite; and a level
 // seen fewer than half a time among the random pairs is taken to be that rare, no rarer: not seeing it in
@@ -240,26 +257,63 @@ function identifies(session: SessionResult, excluded: ReadonlySet<number>, c: nu
   return false
 }
 
-function matchShare(patterns: readonly Pattern[], m: readonly Float64Array[], u: readonly Float64Array[]): number {
-  const ratios = patterns.map((p) => {
+/**
+ * Expected number of matches among *all* pairs, as EM over the whole pair space would have it: every pair
+ * blocking did not bring forward is taken to be two people, and each candidate pair is a match with the
+ * posterior its comparisons give under the prior λ, so λ must equal the expected matches over all pairs. The
+ * fixed point λ = Σ posterior(λ) / total is found by bisection (the ratio Σ posterior(λ) / (λ · total) only
+ * falls as λ grows).
+ *
+ * Not the match share of a mixture over the candidates alone: candidates were chosen for agreeing on names
+ * (the blocking keys), so two different people among them agree on a name far more often than u, taken from
+ * random pairs, says; a mixture over them credits that agreement to matches, and on a names-and-dates file
+ * with many namesakes put λ eighteen times too high, every probability shown with it.
+ */
+function expectedMatchesOverAllPairs(
+  patterns: readonly Pattern[],
+  m: readonly Float64Array[],
+  u: readonly Float64Array[],
+  candidatePairs: number,
+  totalPairs: number,
+  outside: OutsideSample = null,
+): number {
+  let counted = 0
+  for (const p of patterns) counted += p.count
+  if (counted === 0 || totalPairs <= 0) return 0
+  const scale = candidatePairs / counted
+  const ratio = (p: Pattern) => {
     let r = 0
     for (let c = 0; c < p.levels.length; c++)
       if (p.levels[c] !== MISSING) r += Math.log(m[c][p.levels[c]] / u[c][p.levels[c]])
     return r
-  })
-  let total = 0
-  for (const p of patterns) total += p.count
-  let share = 0.1
-  for (let k = 0; k < 500; k++) {
-    let matches = 0
-    const prior = Math.log(share / (1 - share))
-    patterns.forEach((p, i) => (matches += p.count / (1 + Math.exp(-(prior + ratios[i])))))
-    const next = Math.min(0.999, Math.max(1e-9, matches / Math.max(1, total)))
-    if (Math.abs(next - share) < 1e-9) return next
-    share = next
   }
-  return share
+  const ratios = patterns.map(ratio)
+  // Pairs outside the candidates stand for themselves through the random pairs that fell outside them.
+  const outsidePatterns = outside && outside.pairs > 0 ? outside.patterns : []
+  const outsideRatios = outsidePatterns.map(ratio)
+  const outsideScale = outside && outside.pairs > 0 ? Math.max(0, totalPairs - candidatePairs) / outside.pairs : 0
+  const expected = (lambda: number) => {
+    const prior = Math.log(lambda / (1 - lambda))
+    let sum = 0
+    patterns.forEach((p, i) => (sum += p.count / (1 + Math.exp(-(prior + ratios[i])))))
+    let beyond = 0
+    outsidePatterns.forEach((p, i) => (beyond += p.count / (1 + Math.exp(-(prior + outsideRatios[i])))))
+    return sum * scale + beyond * outsideScale
+  }
+  let low = Math.log(LAMBDA_MIN)
+  let high = Math.log(LAMBDA_MAX)
+  if (expected(Math.exp(low)) < Math.exp(low) * totalPairs) return LAMBDA_MIN * totalPairs
+  if (expected(Math.exp(high)) >= Math.exp(high) * totalPairs) return LAMBDA_MAX * totalPairs
+  for (let k = 0; k < 100; k++) {
+    const mid = (low + high) / 2
+    if (expected(Math.exp(mid)) >= Math.exp(mid) * totalPairs) low = mid
+    else high = mid
+  }
+  return Math.exp(low) * totalPairs
 }
+
+const LAMBDA_MIN = 1e-12
+const LAMBDA_MAX = 0.5
 
 /** Training rules: pairs with the same date of birth, and pairs with the same given and family name. */
 const SAME_DATE = new Set<number>([FIELD.dateOfBirth])
@@ -275,12 +329,13 @@ function fitM(
   maxIterations: number,
   candidatePairs: number,
   totalPairs: number,
-  fixedM?: MatchModelParameters,
+  fixedM: MatchModelParameters | undefined,
+  outside: OutsideSample,
 ) {
   if (fixedM) {
     const m = fixedM.comparisons.map((c) => Float64Array.from(c.levels, (l) => l.m))
-    const expectedMatches = matchShare(patterns, m, u) * candidatePairs
-    const lambda = Math.min(0.5, Math.max(1e-12, expectedMatches / Math.max(1, totalPairs)))
+    const expectedMatches = expectedMatchesOverAllPairs(patterns, m, u, candidatePairs, totalPairs, outside)
+    const lambda = Math.min(LAMBDA_MAX, Math.max(LAMBDA_MIN, expectedMatches / Math.max(1, totalPairs)))
     return { m, lambda, expectedMatches, dateSession: null, nameSession: null, wholeSession: null }
   }
   const byDate = patterns.filter((p) => p.levels[FIELD.dateOfBirth] === 0)
@@ -313,19 +368,18 @@ function fitM(
     return mean.map((x) => x / total)
   })
 
-  // λ: with m and u settled, the match share among all candidates is the one remaining unknown; blocked
-  // pairs that are not matches still disagree somewhere, so their posterior stays low.
-  const expectedMatches = matchShare(patterns, m, u) * candidatePairs
-  const lambda = Math.min(0.5, Math.max(1e-12, expectedMatches / Math.max(1, totalPairs)))
+  // λ: with m and u settled, the one remaining unknown, from the matches expected over all pairs (blocked
+  // pairs that are not matches still disagree somewhere, so their posterior stays low).
+  const expectedMatches = expectedMatchesOverAllPairs(patterns, m, u, candidatePairs, totalPairs, outside)
+  const lambda = Math.min(LAMBDA_MAX, Math.max(LAMBDA_MIN, expectedMatches / Math.max(1, totalPairs)))
   return { m, lambda, expectedMatches, dateSession, nameSession, wholeSession }
 }
 
 /**
  * Unsupervised training, as Splink does it: u from random sampling; m by expectation–maximisation in two
  * sessions over the blocked candidates — pairs born the same day (estimates the name and other m values) and
- * pairs with the same name (estimates the date-of-birth m and the others again, averaged); λ from the
- * matches found among same-birthday pairs divided by the chance that a match shares its birthday. No labels
- * are read.
+ * pairs with the same name (estimates the date-of-birth m and the others again, averaged); λ as the share of
+ * matches expected over all pairs (expectedMatchesOverAllPairs). No labels are read.
  */
 export function trainModel(
   people: readonly PreparedPerson[],
@@ -333,18 +387,32 @@ export function trainModel(
   options: TrainingOptions = {},
 ): { model: MatchModel; report: TrainingReport } {
   const start = defaultParameters()
-  const { u: uRandom, pairs: randomPairs, patterns: random } = estimateU(people, options)
+  // Whether a random pair is a candidate is known only when the candidates are every record's (no sample).
+  const everyone = (options.candidateShare ?? 1) === 1
+  const n = people.length
+  const listed = new Set<number>()
+  if (everyone)
+    for (let k = 0; k < candidates.left.length; k++) {
+      const a = candidates.left[k]
+      const b = candidates.right[k]
+      listed.add(a < b ? a * n + b : b * n + a)
+    }
+  const {
+    u: uRandom,
+    pairs: randomPairs,
+    patterns: random,
+    outside,
+  } = estimateU(people, options, everyone ? (i, j) => listed.has(i < j ? i * n + j : j * n + i) : undefined)
   const patterns = patternsOf(people, candidates)
   const maxIterations = options.maxIterations ?? 200
-  const n = people.length
   const totalPairs = options.linkSplit === undefined ? (n * (n - 1)) / 2 : options.linkSplit * (n - options.linkSplit)
   const scale = 1 / (options.candidateShare ?? 1)
   let u = uRandom
-  let fit = fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs, options.fixedM)
+  let fit = fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs, options.fixedM, outside)
   // Two more rounds with u taken from the random pairs that are not matches (see decontaminatedU).
   for (let round = 0; round < 2; round++) {
     u = decontaminatedU(random, fit.m, u, fit.lambda)
-    fit = fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs, options.fixedM)
+    fit = fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs, options.fixedM, outside)
   }
   const { m, lambda, expectedMatches, dateSession, nameSession, wholeSession } = fit
   const parameters: MatchModelParameters = {

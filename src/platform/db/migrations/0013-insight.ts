@@ -22,7 +22,7 @@ import { sql, type Kysely } from 'kysely'
  * with the days to a decision where there is one. Used over the facts table (the view insight_fact_cells,
  * for part-months) and over the triggers' transition tables (the monthly summary).
  */
-function cells(rows: string): string {
+export function cells(rows: string): string {
   return `
     SELECT f.received_on, f.month, sc.scope, c.dimension, c.key, c.days
     FROM ${rows} f
