@@ -46,7 +46,7 @@ import { registerDisclosurePages } from '#src/modules/disclosures/index.ts'
 import { registerDpoPages } from '#src/modules/dpo/index.ts'
 import { registerOutreachPages } from '#src/modules/outreach/index.ts'
 import { registerSafeguardingPages } from '#src/modules/safeguarding/index.ts'
-import { registerVictimContextPages } from '#src/modules/victim-context/index.ts'
+import { registerVictimContextApi, registerVictimContextPages } from '#src/modules/victim-context/index.ts'
 import { registerSafeguardingApi } from '#src/modules/safeguarding/index.ts'
 import { registerHubPages } from '#src/modules/safeguarding/index.ts'
 import { registerSupportApi, registerSupportPages } from '#src/modules/support/index.ts'
@@ -252,6 +252,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerOutreachPages(app, deps)
   registerSafeguardingPages(app, deps)
   registerVictimContextPages(app, deps)
+  registerVictimContextApi(app, deps)
   registerSafeguardingApi(app, deps)
   registerHubPages(app, deps)
   registerSupportPages(app, deps)

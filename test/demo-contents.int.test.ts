@@ -96,6 +96,29 @@ describe('the demo on first start', () => {
       sql`SELECT count(*) AS n FROM disclosures WHERE status = 'awaiting-approval'`,
     ],
     [
+      'a hub meeting held under an agreement, with items shared with the demo partner’s agency',
+      sql`SELECT count(*) AS n FROM hub_meetings m JOIN hub_meeting_items i ON i.meeting_id = m.id
+        JOIN disclosures d ON d.meeting_item_id = i.id JOIN users u ON u.agency_id = d.agency_id
+        WHERE m.agreement_id IS NOT NULL AND u.email = 'partner@demo.lantern.test' AND d.status = 'live'`,
+    ],
+    [
+      'an action given to an agency with what it needs to act',
+      sql`SELECT count(*) AS n FROM disclosures WHERE action_id IS NOT NULL`,
+    ],
+    [
+      'what was reported, shared with other people’s details withheld',
+      sql`SELECT count(*) AS n FROM disclosures WHERE narratives @> '[{"redactions": [{"sent": false}]}]'`,
+    ],
+    [
+      'partner contributions on a visit and a check',
+      sql`SELECT count(DISTINCT kind) AS n FROM hub_contributions HAVING count(DISTINCT kind) >= 2`,
+    ],
+    [
+      'named hub attendees and apologies',
+      sql`SELECT count(*) AS n FROM hub_meeting_named_attendees HAVING bool_or(apologies) AND bool_or(NOT apologies)`,
+    ],
+    ['team members sending apologies to a hub', sql`SELECT count(*) AS n FROM hub_meeting_attendees WHERE apologies`],
+    [
       'support services in the directory, victim care among them',
       sql`SELECT count(*) AS n FROM support_services WHERE category = 'victim-care' AND active`,
     ],

@@ -299,7 +299,7 @@ describe('disclosures', () => {
     expect(revoked).toEqual({ category: 'alteration', justification: 'Meeting cancelled' })
   })
 
-  it('holds protected fields until a supervisor approves with a lawful basis', async () => {
+  it('sends fields that need no approval at once and holds the protected ones until a supervisor approves with a lawful basis', async () => {
     const partner = await partnerFor(childrens)
     await dc.get(`/people/${victim}/disclosures`)
     expect(
@@ -313,14 +313,21 @@ describe('disclosures', () => {
         })
       ).statusCode,
     ).toBe(303)
-    const pending = await ctx.db
+    const made = await ctx.db
       .selectFrom('disclosures')
-      .select(['id', 'status'])
+      .select(['id', 'status', 'fields'])
       .where('revoked_at', 'is', null)
-      .executeTakeFirstOrThrow()
-    expect(pending.status).toBe('awaiting-approval')
+      .orderBy('created_at')
+      .execute()
+    // The name went at once; the NRM decisions wait, in a disclosure of their own.
+    expect(made.map((d) => [d.status, d.fields])).toEqual([
+      ['live', ['name']],
+      ['awaiting-approval', ['nrm-status']],
+    ])
+    const pending = made[1]
+    expect((await partner.client.get(`/partner/disclosures/${made[0].id}`)).body).toContain('Thảo Lindqvist')
     expect((await partner.client.get(`/partner/disclosures/${pending.id}`)).statusCode).toBe(404)
-    expect((await partner.client.get('/partner')).body).not.toContain('Support planning')
+    expect((await partner.client.get(`/partner/disclosures/${made[0].id}`)).body).not.toContain('NRM')
 
     await ds.get(`/people/${victim}/disclosures`)
     await ds.post(`/disclosures/${pending.id}/approve`, { personId: victim, protectedBasis: '' })
@@ -349,14 +356,17 @@ describe('disclosures', () => {
     { timeout: 240_000 },
     async () => {
       const partner = await partnerFor(childrens)
-      const live = (
-        await ctx.db
-          .selectFrom('disclosures')
-          .select('id')
-          .where('status', '=', 'live')
-          .where('revoked_at', 'is', null)
-          .executeTakeFirstOrThrow()
-      ).id
+      const live = new Set(
+        (
+          await ctx.db
+            .selectFrom('disclosures')
+            .select('id')
+            .where('status', '=', 'live')
+            .where('revoked_at', 'is', null)
+            .where('agency_id', '=', childrens)
+            .execute()
+        ).map((d) => d.id),
+      )
       const ids = new Set<string>()
       for (const table of [
         'people',
@@ -431,7 +441,7 @@ describe('disclosures', () => {
           calls++
           const label = `${route.method} ${url}`
           if (!allowedPaths.has(route.url)) expect([403, 404], label).toContain(response.statusCode)
-          else if (route.url === '/partner/disclosures/:id' && !url.endsWith(live))
+          else if (route.url === '/partner/disclosures/:id' && !live.has(url.split('/').pop()!))
             expect(response.statusCode, label).toBe(404)
           for (const secret of secrets) expect(response.body, label).not.toContain(secret)
         }
@@ -481,7 +491,8 @@ describe('read audit for a DPO', () => {
     const csv = await dpo.get(`/audit/disclosures?agencyId=${childrens}&quarter=${quarter}&format=csv`)
     const rows = csv.body.trim().split('\r\n')
     expect(rows[0]).toBe('When,What,Who,Person,Person id,Fields,Purpose,Lawful basis,Agreement')
-    expect(rows.filter((r) => r.includes('Disclosed to a partner')).length).toBe(1)
+    // The name shared at once with the NRM decisions asked for, and the earlier share.
+    expect(rows.filter((r) => r.includes('Disclosed to a partner')).length).toBe(2)
     expect(
       rows.filter((r) => r.includes('Approved a disclosure') && r.includes('NRM referral and decisions')).length,
     ).toBe(1)
@@ -670,9 +681,12 @@ describe('what a disclosure carries', () => {
       'Labour exploitation',
     ])
       expect(page.body).toContain(own)
-    // Not her safehouse (a place of the referral, and hers), not the free-text summary, not her name.
-    for (const hers of ['Larch Close', 'LS6 2QT', 'Marta', 'Okonjo', 'safehouse', 'kept in', created.reference])
+    // Not her safehouse (a place of the referral, and hers), not her name; what was reported only redacted to him.
+    for (const hers of ['Larch Close', 'LS6 2QT', 'Marta', 'Okonjo', created.reference])
       expect(page.body).not.toContain(hers)
+    expect(page.body).toContain(
+      '[another person’s name withheld] is kept in a safehouse by Dariusz Whitcombe and made to work at the car wash',
+    )
 
     // Each disclosure records the records it carried, by id, when made and each time the partner reads it.
     for (const action of ['disclosure.made', 'disclosure.viewed']) {

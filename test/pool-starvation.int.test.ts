@@ -59,14 +59,13 @@ describe('more requests than database connections', () => {
         seen.add(path)
         shapes.set(key, (shapes.get(key) ?? 0) + 1)
         visited++
-        const started = Date.now()
         const responses = await Promise.all(Array.from({ length: CONCURRENT }, () => client.get(path)))
-        const slow = Date.now() - started
+        // A request that holds one connection while it waits for a second stalls the pool: the wait for a
+        // connection gives up after five seconds and the page answers 503, caught here. (No bound on the time
+        // itself: on a busy machine four honest requests can take longer than that between them.)
         for (const response of responses) {
           if (response.statusCode >= 500) failures.push(`${path}: ${response.statusCode}`)
         }
-        // The pool's wait for a connection gives up after five seconds: a stall shows as a 503 or as this.
-        if (slow > 4000) failures.push(`${path}: ${slow} ms for ${CONCURRENT} requests`)
         const page = responses[0]
         if (page.statusCode === 200 && String(page.headers['content-type']).startsWith('text/html'))
           queue.push(...linksIn(page.body))

@@ -169,9 +169,10 @@ async function keepSignedIn(): Promise<void> {
 }
 
 describe('route security matrix', () => {
+  // Thousands of requests (about three minutes on a loaded 2-core machine): the bound is for a hang, with headroom.
   it(
     'answers every route × every role × (CSRF valid, missing, forged) exactly as its declared access says',
-    { timeout: 240_000 },
+    { timeout: 600_000 },
     async () => {
       const counted = { requests: 0, csrfRefusals: 0, byExpectation: new Map<Expectation, number>() }
       const tally = (e: Expectation) => {

@@ -462,26 +462,62 @@ describe('safeguarding hub meetings', () => {
     expect(noOwner.statusCode).toBe(400)
     expect(noOwner.body).toContain('Select who owns the action')
     expect(noOwner.body).toContain('Confirm the placement')
+    // An agency is never given an action about someone as a bare reference: that is done from the item's page.
+    const bare = await supervisor.post(`/hub-meetings/${meetingId}/actions`, {
+      actionItem: planItem,
+      text: 'Confirm the placement at the next visit',
+      owner: `agency:${agencyA}`,
+      ...dateFields('dueOn', daysFromToday(7)),
+    })
+    expect(bare.statusCode).toBe(400)
+    expect(bare.body).toContain('Give an agency an action about someone from the agenda item’s page')
+    // The meeting is held under an agreement with both agencies; the actions go with what each agency needs.
+    const isa = '01900000-0000-7000-8000-0000000a61ee'
+    await ctx.db
+      .insertInto('sharing_agreements')
+      .values({
+        id: isa,
+        title: 'Hub ISA',
+        purposes: 'Safeguarding children at risk of exploitation',
+        lawful_basis: 'uk-gdpr-safeguarding',
+        allowed_fields: ['name', 'date-of-birth', 'referral-summary', 'exploitation-types'],
+        starts_on: daysFromToday(-30),
+        review_on: daysFromToday(100),
+        ends_on: daysFromToday(200),
+        created_by: null,
+      })
+      .execute()
+    await ctx.db
+      .insertInto('sharing_agreement_parties')
+      .values([
+        { agreement_id: isa, agency_id: agencyA },
+        { agreement_id: isa, agency_id: agencyB },
+      ])
+      .execute()
     expect(
       (
-        await supervisor.post(`/hub-meetings/${meetingId}/actions`, {
-          actionItem: planItem,
-          text: 'Confirm the placement at the next visit',
-          owner: `agency:${agencyA}`,
-          ...dateFields('dueOn', daysFromToday(7)),
+        await supervisor.post(`/hub-meetings/${meetingId}/attendance`, {
+          userIds: [victimDc.id],
+          agencyIds: [agencyA, agencyB],
+          agreementId: isa,
         })
       ).statusCode,
     ).toBe(303)
-    expect(
-      (
-        await supervisor.post(`/hub-meetings/${meetingId}/actions`, {
-          actionItem: referralItem,
-          text: 'Check school attendance records',
-          owner: `agency:${agencyB}`,
-          ...dateFields('dueOn', daysFromToday(5)),
-        })
-      ).statusCode,
-    ).toBe(303)
+    for (const [item, text, agency, due] of [
+      [planItem, 'Confirm the placement at the next visit', agencyA, 7],
+      [referralItem, 'Check school attendance records', agencyB, 5],
+    ] as const) {
+      await supervisor.get(`/hub-meetings/${meetingId}/items/${item}`)
+      const given = await supervisor.post(`/hub-meetings/${meetingId}/items/${item}`, {
+        personId,
+        agencyId: agency,
+        fields: ['date-of-birth', 'exploitation-types'],
+        purpose: '',
+        text,
+        ...dateFields('dueOn', daysFromToday(due)),
+      })
+      expect(given.statusCode, given.body.slice(0, 200)).toBe(303)
+    }
     // The plan-review action went into the plan; the referral one stands alone with its owner.
     const actions = await ctx.db
       .selectFrom('safeguarding_actions')
@@ -605,7 +641,7 @@ describe('a long hub meeting agenda', () => {
         await supervisor.post(`/hub-meetings/${nine.id}/actions`, {
           actionItem: nine.items[4],
           text: 'Visit the car wash with the GLAA',
-          owner: `agency:${agencyB}`,
+          owner: `user:${victimDc.id}`,
           ...dateFields('dueOn', daysFromToday(7)),
         })
       ).statusCode,

@@ -453,6 +453,11 @@ describe('referrals out', () => {
     const noStatus = await isa.pages.post(url, {})
     expect(noStatus.statusCode).toBe(400)
     expect(noStatus.body).toContain('Select what has happened to the referral')
+    // Chasing needs the next follow-up date, and its problem goes on the box that is wrong.
+    const noDate = await isa.pages.post(url, { status: 'awaiting', note: 'Chased', 'followUpOn-day': '5' })
+    expect(noDate.statusCode).toBe(400)
+    expect(noDate.body).toContain('Next follow-up date must include a month and year')
+    expect(noDate.body).toContain('href="#followUpOn-month"')
     const chaseNoNote = await isa.pages.post(url, { status: 'awaiting', ...dateForm('followUpOn', shift(5)) })
     expect(chaseNoNote.body).toContain('Enter what happened when you followed it up')
     const chased = await isa.pages.post(url, {

@@ -89,6 +89,30 @@ describe('recording how someone was exploited', () => {
     expect(form.statusCode).toBe(200)
     expect(form.body).toContain('Intimate partner or “loverboy”')
     expect(form.body).toContain('Manufacturing: textiles, clothing and leather')
+    // Each multi-choice question ends with “Not known” after an “or”, as a GOV.UK exclusive option.
+    for (const key of [
+      'recruitmentMethods',
+      'recruitmentPlatforms',
+      'vulnerabilities',
+      'controlMethods',
+      'labourSectors',
+      'sexualTypes',
+      'criminalTypes',
+    ]) {
+      const group = new RegExp(
+        `<div class="govuk-checkboxes[^"]*" data-module="govuk-checkboxes">((?:(?!</fieldset>)[\\s\\S])*?name="${key}"[\\s\\S]*?)</fieldset>`,
+      ).exec(form.body)
+      expect(group, key).not.toBeNull()
+      const boxes = [...group![1].matchAll(/<input[^>]*value="([^"]+)"[^>]*>/g)]
+      const last = boxes[boxes.length - 1][0]
+      expect(last, key).toContain('value="unknown"')
+      expect(last, key).toContain('data-behaviour="exclusive"')
+      expect(
+        boxes.filter((b) => b[0].includes('data-behaviour="exclusive"')),
+        key,
+      ).toHaveLength(1)
+      expect(group![1], key).toMatch(/govuk-checkboxes__divider">\s*or\s*</)
+    }
   })
 
   it('refuses values from outside the lists, and “Not known” beside a known answer, showing what was typed', async () => {
@@ -375,5 +399,162 @@ describe('the problem profile', () => {
       .where('action', '=', 'statistics.exported')
       .execute()
     expect(exported.some((e) => (e.details as { suppressed?: boolean }).suppressed === true)).toBe(true)
+  })
+
+  it('is on the partner portal with small cells suppressed as in the partners’ download, and only there for partners', async () => {
+    const partner = new PageClient(ctx.app)
+    await partner.signIn((await createUser(ctx, 'partner')).email)
+    const page = await partner.get('/partner/exploitation-profile')
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toMatch(/href="\/partner\/exploitation-profile"[^>]*aria-current/)
+    const main = mainOf(page.body)
+    const section = /id="recruitment-methods"[\s\S]*?<\/section>/.exec(main)![0]
+    const row = (label: string) =>
+      new RegExp(`<th scope="row" class="govuk-table__header">${label}</th>([\\s\\S]*?)</tr>`)
+        .exec(section)?.[1]
+        .replace(/<[^>]+>/g, '|')
+        .split('|')
+        .map((c) => c.trim())
+        .filter(Boolean)
+    // The same cells as the partners' CSV: the one situation recruited by an intimate partner is never a bare 1.
+    const csv = await analyst.get('/insight/exploitation-profile/partner-tables/recruitment-methods.csv')
+    const csvRow = csv.body
+      .split(/\r?\n/)
+      .find((l) => l.startsWith('Intimate partner or “loverboy”'))!
+      .split(',')
+      .slice(1)
+    expect(row('Intimate partner or “loverboy”')).toEqual(csvRow)
+    expect(row('Intimate partner or “loverboy”')).not.toContain('1')
+    expect(main).toContain('fewer than 5')
+    expect(main).not.toContain('Durrës')
+    const viewed = await ctx.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'statistics.exported')
+      .where('subject_id', '=', 'profile:partner-portal')
+      .execute()
+    expect(viewed).toHaveLength(1)
+    expect((await partner.get('/insight/exploitation-profile')).statusCode).toBe(403)
+    expect((await analyst.get('/partner/exploitation-profile')).statusCode).toBe(403)
+    const bad = await partner.get('/partner/exploitation-profile?age=ancient')
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Select an age group from the list')
+  })
+})
+
+describe('how someone was exploited, over the API', () => {
+  let apiVictim: string
+  let apiSuspect: string
+  let apiReferral: string
+  let apiSituation: string
+  const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, bearer = token) =>
+    ctx.app.inject({ method, url, headers: { authorization: `Bearer ${bearer}` }, payload })
+
+  beforeAll(async () => {
+    const r = await referral('Man recruited from a hostel to lay driveways, living in a caravan', [
+      { names: ['Gareth Evans'], approximateAge: 44, gender: 'male', nationalities: ['GB'], role: 'potential-victim' },
+      { names: ['Tom Price'], approximateAge: 50, gender: 'male', role: 'suspected-exploiter' },
+    ])
+    apiReferral = r.id
+    apiVictim = r.people[0].personId
+    apiSuspect = r.people[1].personId
+  })
+
+  it('records a situation with its journey and perpetrators, and reads it back, audited', async () => {
+    const created = await call('POST', `/api/v1/people/${apiVictim}/exploitation`, {
+      referralId: apiReferral,
+      recruitmentMethods: ['job-offer'],
+      vulnerabilities: ['homelessness', 'addiction'],
+      controlMethods: ['earnings-taken', 'substances'],
+      labourSectors: ['construction'],
+      journey: [
+        { stage: 'recruitment', occurredOn: daysAgo(300), place: 'Riverton', country: 'GB' },
+        { stage: 'exploitation', place: 'Kingsmoor', country: 'GB', notes: 'Caravan on a site' },
+      ],
+      perpetrators: [
+        { personId: apiSuspect, roles: ['recruiter', 'controller'] },
+        { description: 'His son', roles: ['unknown'] },
+      ],
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    apiSituation = created.json().id
+    const read = await call('GET', `/api/v1/people/${apiVictim}/exploitation`)
+    expect(read.statusCode).toBe(200)
+    const [situation] = read.json().situations
+    expect(situation).toMatchObject({
+      id: apiSituation,
+      referralId: apiReferral,
+      vulnerabilities: ['homelessness', 'addiction'],
+      labourSectors: ['construction'],
+      recruitmentPlatforms: [],
+    })
+    expect(situation.journey.map((j: { place: string }) => j.place)).toEqual(['Riverton', 'Kingsmoor'])
+    expect(situation.perpetrators.map((p: { roles: string[] }) => p.roles)).toEqual([
+      ['recruiter', 'controller'],
+      ['unknown'],
+    ])
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('subject_id', '=', apiVictim)
+      .where('action', 'in', ['victim-context.recorded', 'victim-context.viewed'])
+      .execute()
+    expect(audit.map((a) => a.action).sort()).toEqual(['victim-context.recorded', 'victim-context.viewed'])
+  })
+
+  it('replaces a situation whole with PUT: a field left out is emptied, and a journey given replaces the old one', async () => {
+    const put = await call('PUT', `/api/v1/people/${apiVictim}/exploitation/${apiSituation}`, {
+      vulnerabilities: ['homelessness'],
+      labourSectors: ['construction'],
+      journey: [{ stage: 'exploitation', place: 'Easterly', country: 'GB' }],
+    })
+    expect(put.statusCode, put.body).toBe(200)
+    const [situation] = (await call('GET', `/api/v1/people/${apiVictim}/exploitation`)).json().situations
+    expect(situation.vulnerabilities).toEqual(['homelessness'])
+    expect(situation.controlMethods).toEqual([])
+    expect(situation.journey.map((j: { place: string }) => j.place)).toEqual(['Easterly'])
+    expect(situation.perpetrators).toHaveLength(2)
+  })
+
+  it('refuses bad input as a problem that points at the field, and saves nothing', async () => {
+    const url = `/api/v1/people/${apiVictim}/exploitation/${apiSituation}`
+    const cases: [object, string][] = [
+      [{ vulnerabilities: ['boredom'] }, '/vulnerabilities/0'],
+      [{ vulnerabilities: ['unknown', 'addiction'] }, '/vulnerabilities'],
+      [{ journey: [{ stage: 'exploitation', place: 'X', country: 'ZZ' }] }, '/journey/0/country'],
+      [{ journey: [{ stage: 'exploitation' }] }, '/journey/0/place'],
+      [{ perpetrators: [{ personId: apiVictim, roles: ['recruiter'] }] }, '/perpetrators/0/personId'],
+      [{ surprise: true }, ''],
+    ]
+    for (const [payload, pointer] of cases) {
+      const refused = await call('PUT', url, payload)
+      expect(refused.statusCode, JSON.stringify(payload)).toBe(400)
+      expect(refused.headers['content-type']).toContain('application/problem+json')
+      if (pointer) expect(refused.json().errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer)
+    }
+    const [situation] = (await call('GET', `/api/v1/people/${apiVictim}/exploitation`)).json().situations
+    expect(situation.vulnerabilities).toEqual(['homelessness'])
+  })
+
+  it('answers as the page does: 403 to someone without a duty, 409 for someone not a victim, 404 for no one', async () => {
+    const outsiderToken = await apiToken(ctx, (await createUser(ctx, 'investigator')).email)
+    const refused = await call('GET', `/api/v1/people/${apiVictim}/exploitation`, undefined, outsiderToken)
+    expect(refused.statusCode).toBe(403)
+    expect(refused.headers['content-type']).toContain('application/problem+json')
+    expect(refused.body).not.toContain('homelessness')
+    expect(
+      (await call('PUT', `/api/v1/people/${apiVictim}/exploitation/${apiSituation}`, {}, outsiderToken)).statusCode,
+    ).toBe(403)
+    const suspectSide = await call('POST', `/api/v1/people/${apiSuspect}/exploitation`, {
+      vulnerabilities: ['unknown'],
+    })
+    expect(suspectSide.statusCode).toBe(409)
+    expect((await call('GET', '/api/v1/people/0190a0b2-0000-7000-8000-000000000000/exploitation')).statusCode).toBe(404)
+  })
+
+  it('is in the OpenAPI document', async () => {
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    expect(Object.keys(doc.paths['/api/v1/people/{id}/exploitation'])).toEqual(expect.arrayContaining(['get', 'post']))
+    expect(Object.keys(doc.paths['/api/v1/people/{id}/exploitation/{situationId}'])).toContain('put')
   })
 })

@@ -48,6 +48,26 @@ beforeAll(async () => {
     .select('id')
     .where('kind', '=', 'childrens-services')
     .executeTakeFirstOrThrow()
+  // The partnership's agreement the hub is held under, with children's services a party to it.
+  const isa = '01900000-0000-7000-8000-00000000e2e1'
+  await ctx.db
+    .insertInto('sharing_agreements')
+    .values({
+      id: isa,
+      title: 'Riverton exploitation ISA',
+      purposes: 'Safeguarding children at risk of exploitation',
+      lawful_basis: 'uk-gdpr-safeguarding',
+      allowed_fields: ['name', 'date-of-birth', 'referral-summary', 'exploitation-types'],
+      starts_on: '2026-01-01',
+      review_on: '2027-06-01',
+      ends_on: '2027-12-31',
+      created_by: null,
+    })
+    .execute()
+  await ctx.db
+    .insertInto('sharing_agreement_parties')
+    .values({ agreement_id: isa, agency_id: childrensServices.id })
+    .execute()
   const partner = await createUser(ctx, 'partner', 'social.worker@test.lantern')
   partnerEmail = partner.email
   await ctx.db.updateTable('users').set({ agency_id: childrensServices.id }).where('id', '=', partner.id).execute()
@@ -110,7 +130,7 @@ describe('the safeguarding hub in the browser', () => {
     await expectAccessible(page)
   })
 
-  it('runs a hub meeting from its agenda, records a decision and an action, and produces minutes', async () => {
+  it('runs a hub meeting from its agenda, records a decision, gives an agency an action with what it needs to act, and produces minutes', async () => {
     await page.getByRole('link', { name: 'Hub meetings' }).click()
     await expectAccessible(page)
     await page.getByLabel('Title').fill('Riverton safeguarding hub')
@@ -126,8 +146,14 @@ describe('the safeguarding hub in the browser', () => {
     await expectAccessible(page)
 
     await page.locator('summary', { hasText: 'Record attendance' }).click()
-    await page.getByLabel('Test supervisor').check()
-    await page.getByLabel('Local authority children’s services').check()
+    await page.locator('fieldset', { hasText: 'Team members attending' }).getByLabel('Test supervisor').check()
+    await page
+      .locator('fieldset', { hasText: 'Agencies invited' })
+      .getByLabel('Local authority children’s services')
+      .check()
+    await page
+      .getByLabel('Information-sharing agreement the meeting is held under')
+      .selectOption({ label: 'Riverton exploitation ISA' })
     await page.getByRole('button', { name: 'Save attendance' }).click()
     await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Attendance recorded')
 
@@ -136,14 +162,23 @@ describe('the safeguarding hub in the browser', () => {
     await page.getByRole('button', { name: 'Record decision' }).click()
     await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Decision recorded')
 
-    await page.locator('#actionItem').selectOption({ index: 1 })
-    await page.getByLabel('Action', { exact: true }).fill('Share the placement address with the police')
-    await page.locator('#owner').selectOption({ label: 'Local authority children’s services' })
-    await fillDate('dueOn', inDays(3))
-    await page.getByRole('button', { name: 'Add action' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Action added')
-    expect(await page.locator('main').textContent()).toContain('Placement to be confirmed before the next hub')
+    expect(await page.locator('#statement').textContent()).toContain('Lawful basis: UK GDPR: safeguarding')
+    // The agency's action goes from the item's page, with what it needs to act, in the same step.
+    await page.getByRole('link', { name: 'Share with an agency or give it an action for item 1' }).click()
     await expectAccessible(page)
+    await page.getByLabel('Agency', { exact: true }).selectOption({ label: 'Local authority children’s services' })
+    await page.getByLabel('Name and other names').check()
+    await page.getByLabel('What was reported about them, and when').check()
+    await page.getByLabel('Action', { exact: true }).fill('Share the placement address with the police')
+    await fillDate('dueOn', inDays(3))
+    await page.getByRole('button', { name: 'Share', exact: true }).click()
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('Action given to the agency, with what it needs to act')
+    expect(await page.locator('#shared').textContent()).toContain('Local authority children’s services')
+    await expectAccessible(page)
+    await page.getByRole('link', { name: 'Riverton safeguarding hub' }).click()
+    expect(await page.locator('main').textContent()).toContain('Placement to be confirmed before the next hub')
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -152,7 +187,7 @@ describe('the safeguarding hub in the browser', () => {
     expect(download.suggestedFilename()).toMatch(/^hub-minutes-HUB-\d{4}-\d{4}\.pdf$/)
   })
 
-  it('lets a partner from children’s services follow the meeting and complete their agency’s action', async () => {
+  it('lets a partner from children’s services prepare from what was shared, record what they did, and complete their agency’s action', async () => {
     const partnerContext = await browser.newContext()
     const partnerPage = await partnerContext.newPage()
     await partnerPage.goto(`${baseUrl}/sign-in`)
@@ -169,10 +204,21 @@ describe('the safeguarding hub in the browser', () => {
 
     await partnerPage.getByRole('link', { name: /Riverton safeguarding hub/ }).click()
     const meeting = (await partnerPage.locator('main').textContent()) ?? ''
+    // What was shared with the agency for the item, under the agreement, and the action that came with it.
+    expect(meeting).toContain('Riverton exploitation ISA')
+    expect(meeting).toContain('Linh Tran')
+    expect(meeting).toContain('Girl found working in a nail bar, no documents')
     expect(meeting).toContain('Share the placement address with the police')
     expect(meeting).not.toContain('Placement to be confirmed before the next hub')
-    expect(meeting).not.toContain('Linh')
     await expectAccessible(partnerPage)
+    const record = partnerPage.locator('.govuk-summary-card', { hasText: 'Shared for:' })
+    await record.getByLabel('What you are recording').selectOption({ label: 'Visit' })
+    await record.getByLabel(/What your agency knows or did/).fill('Visited the placement: Linh is settled and safe')
+    await record.getByRole('button', { name: 'Record' }).click()
+    await expect
+      .poll(() => partnerPage.locator('.govuk-notification-banner').textContent())
+      .toContain('The team sees it on the person’s record')
+    expect(await partnerPage.locator('main').textContent()).toContain('Visited the placement: Linh is settled and safe')
 
     await partnerPage.goto(`${baseUrl}/partner/actions`)
     const card = partnerPage.locator('.govuk-summary-card', { hasText: 'Arrange a foster placement' })
@@ -187,6 +233,12 @@ describe('the safeguarding hub in the browser', () => {
 
     await page.goto(`${baseUrl}/people/${personId}/safeguarding-plan`)
     expect(await page.locator('main').textContent()).toContain('Specialist foster carer found')
+    await expectAccessible(page)
+    // The team sees what the agency recorded on the person's page, with who recorded it.
+    await page.goto(`${baseUrl}/people/${personId}`)
+    const notes = (await page.locator('main').textContent()) ?? ''
+    expect(notes).toContain('From partner agencies')
+    expect(notes).toContain('Visited the placement: Linh is settled and safe')
     await expectAccessible(page)
   })
 })

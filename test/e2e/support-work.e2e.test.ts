@@ -8,9 +8,10 @@ import { buildReferral, buildUser } from '../support/builders.ts'
 import { expectAccessible, launchBrowser, signInAs } from './support/browser.ts'
 
 /**
- * An ISA supporting a victim in the browser (issue 15, section 2): assigned by a supervisor, they find the victim in
- * My work, log a welfare contact (after an error summary), refer them to victim care for a safe house, record the
- * provider's answer, and print the leaflet in Welsh. Every page is checked with axe.
+ * An ISA supporting a victim in the browser (issue 15, section 2): assigned by a supervisor on the person page, they
+ * find the victim in My work, log a welfare contact (after an error summary), refer them to victim care for a safe
+ * house, record the provider's answer and, later, the support ending, and print the leaflet in Welsh. Every page is
+ * checked with axe.
  */
 let ctx: TestContext
 let browser: Browser
@@ -18,6 +19,7 @@ let context: BrowserContext
 let baseUrl: string
 let personId: string
 let isaEmail: string
+let supervisorEmail: string
 
 async function fillDate(page: Page, prefix: string, iso: string) {
   await page
@@ -36,6 +38,7 @@ beforeAll(async () => {
   const supervisor = await buildUser(ctx, 'supervisor', { email: 'ds.support@test.lantern' })
   const isa = await buildUser(ctx, 'support', { email: 'isa.support@test.lantern' })
   isaEmail = isa.email
+  supervisorEmail = supervisor.email
   await ctx.db.updateTable('users').set({ display_name: 'Kate Summers (ISA)' }).where('id', '=', isa.id).execute()
   const referral = await buildReferral(ctx, supervisor, {
     receivedAt: londonDate(),
@@ -52,7 +55,6 @@ beforeAll(async () => {
     ],
   })
   personId = referral.people[0].personId
-  await ctx.services.supportWorkers.assignSupportWorker(personId, isa.id, supervisor.current, supervisor.actor)
   const blank = {
     offersCy: '',
     email: '',
@@ -96,6 +98,20 @@ afterAll(async () => {
 
 describe('an ISA supporting a victim in the browser', () => {
   let page: Page
+
+  it('is assigned to the victim by a supervisor on the person page', async () => {
+    const supervisorContext = await browser.newContext()
+    const supervisorPage = await supervisorContext.newPage()
+    await signInAs(supervisorPage, baseUrl, supervisorEmail, TEST_PASSWORD)
+    await supervisorPage.goto(`${baseUrl}/people/${personId}`)
+    await supervisorPage.locator('summary', { hasText: 'Assign a support worker (ISA)' }).click()
+    await supervisorPage.getByLabel('Support worker (ISA)').selectOption({ label: 'Kate Summers (ISA)' })
+    await supervisorPage.getByRole('button', { name: 'Assign' }).click()
+    await expect
+      .poll(() => supervisorPage.locator('.govuk-notification-banner').textContent())
+      .toContain('Support worker assigned')
+    await supervisorContext.close()
+  })
 
   it('finds the victim in My work and opens their support', async () => {
     page = await context.newPage()
@@ -165,19 +181,37 @@ describe('an ISA supporting a victim in the browser', () => {
     expect(await page.locator('main').textContent()).toMatch(
       /Accepted[\s\S]*Safe house place from tonight, out of area/,
     )
+
+    // Later: the safe house support ends, and the referral is closed with its outcome.
+    await page.getByRole('link', { name: /^Update the referral to The Salvation Army/ }).click()
+    await page.getByLabel('Support ended').check()
+    await page.getByLabel('Outcome (optional)').fill('Moved on to a council tenancy near her sister')
+    await page.getByRole('button', { name: 'Save the update' }).click()
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Referral updated')
+    expect(await page.locator('main').textContent()).toMatch(
+      /Support ended[\s\S]*Moved on to a council tenancy near her sister/,
+    )
+    expect(await page.getByRole('link', { name: /^Update the referral to The Salvation Army/ }).count()).toBe(0)
+    await expectAccessible(page)
   })
 
   it('prints the leaflet in Welsh, and the person page shows their support', async () => {
-    const response = await page.request.get(`${baseUrl}/people/${personId}/support/leaflet.pdf?lang=cy`)
+    // The victim care referral has ended, so the ISA ticks the service to put it on the leaflet.
+    const victimCare = await ctx.db
+      .selectFrom('support_services')
+      .select('id')
+      .where('name', '=', 'The Salvation Army: victim care')
+      .executeTakeFirstOrThrow()
+    const response = await page.request.get(
+      `${baseUrl}/people/${personId}/support/leaflet.pdf?lang=cy&service=${victimCare.id}`,
+    )
     expect(response.status()).toBe(200)
     const text = await pdfText(Buffer.from(await response.body()))
     expect(text).toContain('Help a chymorth i chi')
     expect(text).toContain('Tŷ diogel neu gymorth allgymorth')
     expect(text).not.toContain('Elena')
     await page.goto(`${baseUrl}/people/${personId}`)
-    expect(await page.locator('#support-summary').textContent()).toMatch(
-      /1 contact logged, last [^;]+; 1 referral out open/,
-    )
+    expect(await page.locator('#support-summary').textContent()).toMatch(/1 contact logged, last [^;]+/)
     await expectAccessible(page)
   })
 })

@@ -171,13 +171,21 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
   const victimName = `Canaryvictim ${letters()}`
   const suspectName = `Canarysuspect ${letters()}`
   const safehouse = mark('partner-withheld', 'SAFEHOUSE')
+  // What was reported goes to a partner only redacted to its subject: the victim's other name in it is withheld.
+  const refSummary = mark('partner-withheld', 'REFSUMMARY')
   const victimReferral = await api('victimOfficer', 'POST', '/api/v1/referrals', {
     receivedAt: '2026-11-20',
     source: 'police',
-    summary: `${mark('partner-withheld', 'REFSUMMARY')} worked nights at a car wash, passport held by the boss`,
+    summary: `${refSummary} worked nights at a car wash, passport held by the boss`,
     exploitationTypes: ['labour'],
     people: [
-      { names: [victimName], approximateAge: 24, gender: 'male', nationalities: ['AL'], role: 'potential-victim' },
+      {
+        names: [victimName, refSummary],
+        approximateAge: 24,
+        gender: 'male',
+        nationalities: ['AL'],
+        role: 'potential-victim',
+      },
       { names: [suspectName], approximateAge: 45, gender: 'male', role: 'suspected-exploiter' },
     ],
   })

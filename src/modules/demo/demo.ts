@@ -15,7 +15,7 @@ import { loadDemoPublicReports } from '#src/modules/public/index.ts'
 import { createReferralService } from '#src/modules/referrals/index.ts'
 import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
 import { loadDemoOutreach } from '#src/modules/outreach/index.ts'
-import { loadDemoSafeguarding } from '#src/modules/safeguarding/index.ts'
+import { loadDemoHub, loadDemoSafeguarding } from '#src/modules/safeguarding/index.ts'
 import { loadDemoIntelligence } from '#src/modules/intelligence/index.ts'
 import { loadDemoMatching } from '#src/modules/matching/index.ts'
 import { loadDemoSupportWorkers } from '#src/modules/people/index.ts'
@@ -136,6 +136,11 @@ export async function loadDemo(
   await loadDemoWarrantDay(db)
   await loadDemoNrmLifecycle(db, { firstOfficerEmail: 'dc1@demo.lantern.test' })
   await loadDemoDisclosures(db, { officerEmail: 'dc1@demo.lantern.test', supervisorEmail: 'ds@demo.lantern.test' })
+  await loadDemoHub(db, {
+    officerEmail: 'dc1@demo.lantern.test',
+    supervisorEmail: 'ds@demo.lantern.test',
+    partnerEmail: 'partner@demo.lantern.test',
+  })
   await loadDemoVictimContext(db)
   await loadDemoSharedPlaces(db, { supervisorEmail: 'ds@demo.lantern.test' })
   await loadDemoLiveJobWork(db, { supervisorEmail: 'ds@demo.lantern.test' })

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { asArray, asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
 import { withDateParts } from '#src/platform/http/page-forms.ts'
 import { can } from '#src/platform/auth/permissions.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -18,7 +18,8 @@ import {
   type DisclosableField,
   type LawfulBasis,
 } from './disclosure.fields.ts'
-import { DisclosureError } from './disclosure.service.ts'
+import { DisclosureError, type DisclosureService } from './disclosure.service.ts'
+import { MARK_KINDS } from './disclosure.redaction.ts'
 import { AgreementForm, DisclosureForm } from './disclosure.forms.ts'
 
 type Body = Record<string, unknown>
@@ -127,9 +128,31 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
       const shown = fields.filter((f) => !isDisclosableField(f) || mayShare(f)).map(fieldLabel)
       return (shown.length < fields.length ? [...shown, 'a protected field'] : shown).join(', ')
     }
+    const values = state.values ?? {
+      'expiresOn-day': String(Number(defaultEnd.slice(8))),
+      'expiresOn-month': String(Number(defaultEnd.slice(5, 7))),
+      'expiresOn-year': defaultEnd.slice(0, 4),
+      fields: [],
+      release: [],
+    }
+    const released = new Set(asArray(values.release))
+    const query = (request.query ?? {}) as Record<string, unknown>
+    const meetingItemId = asString(values.meetingItemId ?? query.item)
     return reply.page('disclosures/views/person.njk', {
       pageTitle: `Share with a partner: ${person.names[0]?.full_name ?? 'Person'}`,
       personId,
+      meetingItemId: isUuid(meetingItemId) ? meetingItemId : null,
+      // "What was reported", marked: the officer chooses which of the marked names and details to send.
+      narratives: (await disclosures.narrativeOptions(personId)).map((n, i) => ({
+        number: i + 1,
+        received: formatDate(n.receivedAt),
+        segments: n.segments.map((seg) => ({ text: seg.text, kind: seg.mark ? MARK_KINDS[seg.mark.kind] : null })),
+        marks: n.marks.map((m) => ({
+          value: m.key,
+          text: `Send “${m.text}” (${MARK_KINDS[m.kind]})`,
+          checked: released.has(m.key),
+        })),
+      })),
       personName: person.names[0]?.full_name ?? 'Person',
       disclosures: (await disclosures.listForPerson(personId)).map((d) => ({
         ...d,
@@ -148,12 +171,7 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
       agreements: (await disclosures.listAgreements()).filter((a) => a.ends_on >= today && a.starts_on <= today),
       fieldItems: fieldItems.filter((item) => mayShare(item.value)),
       canApprove: can(request.user, 'disclosure:approve'),
-      values: state.values ?? {
-        'expiresOn-day': String(Number(defaultEnd.slice(8))),
-        'expiresOn-month': String(Number(defaultEnd.slice(5, 7))),
-        'expiresOn-year': defaultEnd.slice(0, 4),
-        fields: [],
-      },
+      values,
       errors,
       errorList: errorSummary(errors, [
         'agencyId',
@@ -177,7 +195,18 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
     if (!parsed.ok) return showPersonDisclosures(request, reply.code(400), { values: body, errors: parsed.errors })
     let outcome
     try {
-      outcome = await disclosures.disclose(id(request), parsed.value, userOf(request), actorOf(request))
+      // What was reported: the marks the officer chose to send; and the hub agenda item it was shared for, if any.
+      const meetingItemId = asString(body.meetingItemId)
+      outcome = await disclosures.disclose(
+        id(request),
+        {
+          ...parsed.value,
+          release: asArray(body.release),
+          meetingItemId: isUuid(meetingItemId) ? meetingItemId : null,
+        },
+        userOf(request),
+        actorOf(request),
+      )
     } catch (error) {
       if (error instanceof DisclosureError && (error.code === 'invalid' || error.code === 'forbidden'))
         return showPersonDisclosures(request, reply.code(error.status), {
@@ -188,7 +217,9 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
     }
     await request.flash(
       outcome.status === 'live'
-        ? 'Shared. The agency can see the chosen fields until the end date.'
+        ? outcome.waitingId
+          ? 'Shared the fields that need no approval. The protected fields wait for a supervisor’s approval.'
+          : 'Shared. The agency can see the chosen fields until the end date.'
         : 'Waiting for a supervisor: protected fields are shared only once they approve.',
     )
     return reply.redirect(`/people/${id(request)}/disclosures`, 303)
@@ -259,67 +290,79 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
 
   app.get<{ Params: Params }>('/partner/disclosures/:id', portal, async (request, reply) => {
     const found = await disclosures.viewForPartner(request.params.id, userOf(request), actorOf(request))
-    const { disclosure, values } = found
-    const has = new Set(disclosure.fields)
-    const person = values.person
-    return reply.page('disclosures/views/partner-show.njk', {
-      pageTitle: has.has('name') && values.names[0] ? values.names[0].full_name : 'Shared record',
-      purpose: disclosure.purpose,
-      expires: formatDate(disclosure.expires_at),
-      agreement: disclosure.agreement_title,
-      basis: LAWFUL_BASES[disclosure.lawful_basis as LawfulBasis] ?? disclosure.lawful_basis,
-      rows: [
-        has.has('name') ? { key: 'Names', value: values.names.map((n) => n.full_name).join('; ') } : null,
-        has.has('date-of-birth') ? { key: 'Age', value: describeAge(person) } : null,
-        has.has('gender') ? { key: 'Gender', value: person.gender } : null,
-        has.has('nationality')
-          ? { key: 'Nationality', value: person.nationalities.map(countryName).join(', ') || 'Not known' }
-          : null,
-        has.has('languages')
-          ? { key: 'Languages', value: person.languages.map(languageName).join(', ') || 'Not known' }
-          : null,
-        has.has('address')
-          ? {
-              key: 'Addresses and places',
-              value:
-                values.places.map((p) => `${p.text} (${p.relation.replace(/-/g, ' ')})`).join('; ') || 'None recorded',
-            }
-          : null,
-        has.has('phone')
-          ? { key: 'Phone numbers', value: values.phones.map((p) => p.display).join(', ') || 'None recorded' }
-          : null,
-        has.has('exploitation-types')
-          ? {
-              key: 'Types of exploitation reported',
-              value:
-                [...new Set(values.referrals.flatMap((r) => r.exploitation_types))]
-                  .map(EXPLOITATION_TYPES.label)
-                  .join(', ') || 'None recorded',
-            }
-          : null,
-        has.has('nrm-status')
-          ? {
-              key: 'NRM',
-              value:
-                values.nrm
-                  .map(
-                    (n) =>
-                      `Referred ${formatDate(n.submitted_on)}${(n.events ?? []).map((e) => `; ${e.kind.replace(/-/g, ' ')}${e.outcome ? ` ${e.outcome}` : ''} ${formatDate(e.on)}`).join('')}`,
-                  )
-                  .join(' | ') || 'No NRM referral',
-            }
-          : null,
-        has.has('immigration-status')
-          ? { key: 'Immigration status', value: values.immigration?.status ?? 'Not recorded' }
-          : null,
-      ].filter((r) => r !== null),
-      reports: has.has('referral-summary')
-        ? values.referrals.map((r) => ({
-            received: formatDate(r.received_at),
-            role: SUBJECT_ROLES.label(r.role),
-            types: r.exploitation_types.map(EXPLOITATION_TYPES.label).join(', '),
-          }))
-        : [],
-    })
+    return reply.page('disclosures/views/partner-show.njk', presentShared(found.disclosure, found.values))
   })
+}
+
+type Shared = Awaited<ReturnType<DisclosureService['viewForPartner']>>
+
+/**
+ * What a partner sees of one disclosure: only its fields, and "what was reported" only as the officer chose to
+ * send it (redacted to the subject). Used by the shared-record page and the partner's view of a hub meeting.
+ */
+export function presentShared(disclosure: Shared['disclosure'], values: Shared['values']) {
+  const has = new Set(disclosure.fields)
+  const person = values.person
+  return {
+    pageTitle: has.has('name') && values.names[0] ? values.names[0].full_name : 'Shared record',
+    id: disclosure.id,
+    purpose: disclosure.purpose,
+    expires: formatDate(disclosure.expires_at),
+    agreement: disclosure.agreement_title,
+    basis: LAWFUL_BASES[disclosure.lawful_basis as LawfulBasis] ?? disclosure.lawful_basis,
+    rows: [
+      has.has('name') ? { key: 'Names', value: values.names.map((n) => n.full_name).join('; ') } : null,
+      has.has('date-of-birth') ? { key: 'Age', value: describeAge(person) } : null,
+      has.has('gender') ? { key: 'Gender', value: person.gender } : null,
+      has.has('nationality')
+        ? { key: 'Nationality', value: person.nationalities.map(countryName).join(', ') || 'Not known' }
+        : null,
+      has.has('languages')
+        ? { key: 'Languages', value: person.languages.map(languageName).join(', ') || 'Not known' }
+        : null,
+      has.has('address')
+        ? {
+            key: 'Addresses and places',
+            value:
+              values.places.map((p) => `${p.text} (${p.relation.replace(/-/g, ' ')})`).join('; ') || 'None recorded',
+          }
+        : null,
+      has.has('phone')
+        ? { key: 'Phone numbers', value: values.phones.map((p) => p.display).join(', ') || 'None recorded' }
+        : null,
+      has.has('exploitation-types')
+        ? {
+            key: 'Types of exploitation reported',
+            value:
+              [...new Set(values.referrals.flatMap((r) => r.exploitation_types))]
+                .map(EXPLOITATION_TYPES.label)
+                .join(', ') || 'None recorded',
+          }
+        : null,
+      has.has('nrm-status')
+        ? {
+            key: 'NRM',
+            value:
+              values.nrm
+                .map(
+                  (n) =>
+                    `Referred ${formatDate(n.submitted_on)}${(n.events ?? []).map((e) => `; ${e.kind.replace(/-/g, ' ')}${e.outcome ? ` ${e.outcome}` : ''} ${formatDate(e.on)}`).join('')}`,
+                )
+                .join(' | ') || 'No NRM referral',
+          }
+        : null,
+      has.has('immigration-status')
+        ? { key: 'Immigration status', value: values.immigration?.status ?? 'Not recorded' }
+        : null,
+    ].filter((r) => r !== null),
+    reports: has.has('referral-summary')
+      ? values.referrals.map((r) => ({
+          received: formatDate(r.received_at),
+          role: SUBJECT_ROLES.label(r.role),
+          types: r.exploitation_types.map(EXPLOITATION_TYPES.label).join(', '),
+          // Only the text the officer chose to send, as it was when shared.
+          narrative: disclosure.narratives.find((n) => n.referralId === r.id)?.text ?? null,
+        }))
+      : [],
+  }
 }

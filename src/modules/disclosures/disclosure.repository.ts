@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Queryable, Row } from '#src/platform/db/database.ts'
+import type { DisclosedNarrative, Queryable, Row } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/index.ts'
 
 export type AgreementRow = {
@@ -64,6 +64,9 @@ export type DisclosureRow = Pick<
   | 'revoked_at'
   | 'revoke_reason'
   | 'created_at'
+  | 'meeting_item_id'
+  | 'action_id'
+  | 'narratives'
 > & {
   agency_name: string
   agreement_title: string
@@ -75,6 +78,7 @@ export type DisclosureRow = Pick<
 const disclosureSelect = sql`
   SELECT d.id, d.person_id, d.agency_id, g.name AS agency_name, d.agreement_id, a.title AS agreement_title, a.lawful_basis,
     d.purpose, d.fields, d.expires_at, d.status, d.protected_basis, d.revoked_at, d.revoke_reason, d.created_at, u.display_name AS created_by_name,
+    d.meeting_item_id, d.action_id, d.narratives,
     (d.status = 'live' AND d.revoked_at IS NULL AND d.expires_at > now()) AS live
   FROM disclosures d
   JOIN agencies g ON g.id = d.agency_id
@@ -119,9 +123,100 @@ export async function insertDisclosure(
     approved_by: string | null
     approved_at: Date | null
     created_by: string | null
+    meeting_item_id?: string | null
+    action_id?: string | null
+    narratives?: DisclosedNarrative[]
   },
 ): Promise<void> {
-  await db.insertInto('disclosures').values(row).execute()
+  const { narratives, ...rest } = row
+  await db
+    .insertInto('disclosures')
+    .values({ ...rest, ...(narratives ? { narratives: JSON.stringify(narratives) } : {}) })
+    .execute()
+}
+
+/** Disclosures waiting for a supervisor's approval, oldest first: the approvals queue. */
+export async function listAwaitingApproval(db: Queryable): Promise<(DisclosureRow & { person_name: string | null })[]> {
+  return (
+    await sql<DisclosureRow & { person_name: string | null }>`
+      SELECT x.*, ${displayName('x.person_id')} AS person_name
+      FROM (${disclosureSelect} WHERE d.status = 'awaiting-approval' AND d.revoked_at IS NULL AND d.expires_at > now()) x
+      ORDER BY x.created_at, x.id LIMIT 200`.execute(db)
+  ).rows
+}
+
+/** Live disclosures to one agency made for any of these agenda items: what the agency sees of a meeting. */
+export async function listLiveForItems(
+  db: Queryable,
+  agencyId: string,
+  itemIds: readonly string[],
+): Promise<(DisclosureRow & { person_name: string | null })[]> {
+  if (itemIds.length === 0) return []
+  return (
+    await sql<DisclosureRow & { person_name: string | null }>`
+      SELECT x.*, CASE WHEN 'name' = ANY(x.fields) THEN ${displayName('x.person_id')} END AS person_name
+      FROM (${disclosureSelect} WHERE d.agency_id = ${agencyId} AND d.meeting_item_id = ANY(${[...itemIds]}::uuid[])
+        AND d.status = 'live' AND d.revoked_at IS NULL AND d.expires_at > now()) x
+      ORDER BY x.created_at LIMIT 500`.execute(db)
+  ).rows
+}
+
+/** Disclosures made for agenda items or actions of one meeting, for the chair's view of what went to whom. */
+export async function listForMeetingItems(db: Queryable, itemIds: readonly string[]): Promise<DisclosureRow[]> {
+  if (itemIds.length === 0) return []
+  return (
+    await sql<DisclosureRow>`${disclosureSelect} WHERE d.meeting_item_id = ANY(${[...itemIds]}::uuid[]) ORDER BY d.created_at`.execute(
+      db,
+    )
+  ).rows
+}
+
+export type NarrativeSource = {
+  referral_id: string
+  received_at: Date
+  summary: string
+  subject_names: string[]
+  other_names: string[]
+  identifiers: { kind: string; text: string }[]
+}
+
+/**
+ * What Lantern knows about the other people in each referral naming the person: their names (the referral's other
+ * people and those of any live job opened from it), their phones, vehicles and other identifiers, their places, and
+ * the referral's places the person is not linked to. The redaction marks these wherever the summary mentions them.
+ */
+export async function narrativeSources(db: Queryable, personId: string): Promise<NarrativeSource[]> {
+  const { rows } = await sql<NarrativeSource>`
+    WITH refs AS (
+      SELECT r.id, r.received_at, r.summary FROM referral_subjects s JOIN referrals r ON r.id = s.referral_id
+      WHERE s.person_id = ${personId} ORDER BY r.received_at DESC LIMIT 20
+    ), others AS (
+      SELECT refs.id AS referral_id, o.person_id FROM refs JOIN referral_subjects o ON o.referral_id = refs.id AND o.person_id <> ${personId}
+      UNION
+      SELECT refs.id, cp.person_id FROM refs JOIN case_referrals cr ON cr.referral_id = refs.id
+        JOIN case_people cp ON cp.case_id = cr.case_id AND cp.person_id <> ${personId}
+    )
+    SELECT refs.id AS referral_id, refs.received_at, refs.summary,
+      coalesce((SELECT array_agg(n.full_name) FROM person_names n WHERE n.person_id = ${personId}), '{}') AS subject_names,
+      coalesce((SELECT array_agg(DISTINCT n.full_name) FROM others o JOIN person_names n ON n.person_id = o.person_id
+        WHERE o.referral_id = refs.id), '{}') AS other_names,
+      coalesce((SELECT json_agg(DISTINCT jsonb_build_object('kind', x.kind, 'text', x.text)) FROM (
+        SELECT CASE ob.kind WHEN 'phone' THEN 'phone' WHEN 'vehicle' THEN 'vehicle' WHEN 'email' THEN 'email' ELSE 'identifier' END AS kind, ob.display AS text
+          FROM others o JOIN entity_links l ON l.from_type = 'person' AND l.from_id = o.person_id AND l.to_type = 'object'
+          JOIN objects ob ON ob.id = l.to_id WHERE o.referral_id = refs.id
+        UNION ALL
+        SELECT v.kind, v.text FROM (
+          SELECT loc.address_line_1 AS a, loc.postcode AS p FROM others o
+            JOIN entity_links l ON l.from_type = 'person' AND l.from_id = o.person_id AND l.to_type = 'location'
+            JOIN locations loc ON loc.id = l.to_id WHERE o.referral_id = refs.id
+          UNION ALL
+          SELECT loc.address_line_1, loc.postcode FROM referral_locations rl JOIN locations loc ON loc.id = rl.location_id
+            WHERE rl.referral_id = refs.id AND NOT EXISTS (SELECT 1 FROM entity_links l WHERE l.from_type = 'person'
+              AND l.from_id = ${personId} AND l.to_type = 'location' AND l.to_id = loc.id)
+        ) places CROSS JOIN LATERAL (VALUES ('address', places.a), ('postcode', places.p)) v(kind, text) WHERE v.text IS NOT NULL
+      ) x), '[]') AS identifiers
+    FROM refs ORDER BY refs.received_at DESC`.execute(db)
+  return rows
 }
 
 export async function approveDisclosure(
@@ -239,4 +334,16 @@ export async function readDisclosedFields(db: Queryable, personId: string, field
     ...(fields.has('nrm-status') ? { nrmReferrals: nrm.map((n) => n.id) } : {}),
   }
   return { person, names, places, phones, referrals, nrm, immigration: immigration ?? null, records }
+}
+
+/** Whether the agency is invited to the meeting an agenda item belongs to. */
+export async function itemInvites(db: Queryable, itemId: string, agencyId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('hub_meeting_items as i')
+    .innerJoin('hub_meeting_agencies as a', 'a.meeting_id', 'i.meeting_id')
+    .select('i.id')
+    .where('i.id', '=', itemId)
+    .where('a.agency_id', '=', agencyId)
+    .executeTakeFirst()
+  return Boolean(row)
 }

@@ -1,4 +1,4 @@
-import type { Db } from '#src/platform/db/database.ts'
+import type { Db, DisclosedNarrative, Queryable, Trx } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
@@ -16,6 +16,7 @@ import {
   type LawfulBasis,
 } from './disclosure.fields.ts'
 import * as repo from './disclosure.repository.ts'
+import { markNarrative, marksOf, redactNarrative, type MarkKind } from './disclosure.redaction.ts'
 
 export const DisclosureError = defineDomainError('DisclosureError', { 'not-found': 404, invalid: 400, forbidden: 403 })
 
@@ -36,6 +37,10 @@ export type DisclosureInput = {
   fields: string[]
   expiresOn: string
   protectedBasis?: string | null
+  /** The marks of "what was reported" the officer chose to send (keys from `narrativeOptions`); none by default. */
+  release?: readonly string[]
+  /** Made for an agenda item of a hub meeting the agency is invited to. */
+  meetingItemId?: string | null
 }
 
 const labels = (fields: readonly string[]) =>
@@ -59,8 +64,23 @@ export function createDisclosureService(db: Db) {
     return true
   }
 
+  /** Each referral's "what was reported", marked for the officer: other people's names and identifiers. */
+  async function markedNarratives(q: Queryable, personId: string) {
+    return (await repo.narrativeSources(q, personId)).map((r) => {
+      const segments = markNarrative(r.summary, {
+        subjectNames: r.subject_names,
+        otherNames: r.other_names,
+        identifiers: r.identifiers.map((i) => ({ kind: i.kind as MarkKind, text: i.text })),
+      })
+      return { referralId: r.referral_id, receivedAt: r.received_at, segments, marks: marksOf(segments) }
+    })
+  }
+
   return {
     listAgreements: () => repo.listAgreements(db),
+
+    /** For the officer choosing what to send: each "what was reported" with its marks, none of them chosen. */
+    narrativeOptions: (personId: string) => markedNarratives(db, personId),
 
     async recordAgreement(input: AgreementInput, actor: Actor): Promise<string> {
       const errors: [string, string][] = []
@@ -118,7 +138,8 @@ export function createDisclosureService(db: Db) {
       input: DisclosureInput,
       user: CurrentUser,
       actor: Actor,
-    ): Promise<{ id: string; status: 'live' | 'awaiting-approval' }> {
+      options: { alongside?: (trx: Trx) => Promise<string> } = {},
+    ): Promise<{ id: string; status: 'live' | 'awaiting-approval'; waitingId: string | null }> {
       const purpose = input.purpose.trim()
       const fields = [...new Set(input.fields)]
       if (fields.length === 0)
@@ -191,44 +212,147 @@ export function createDisclosureService(db: Db) {
             `The disclosure must end by ${formatDate(agreement.ends_on)}, when the agreement ends`,
             'expiresOn-day',
           )
-        const id = uuidv7()
-        const status = protectedFields.length === 0 || approver ? 'live' : 'awaiting-approval'
-        await repo.insertDisclosure(trx, {
-          id,
-          person_id: personId,
-          agency_id: agency.id,
-          agreement_id: agreement.id,
-          purpose,
-          fields,
-          expires_at: new Date(`${input.expiresOn}T23:59:59Z`),
-          status,
-          protected_basis: approver ? basis : null,
-          approved_by: approver ? actor.userId : null,
-          approved_at: approver ? new Date() : null,
-          created_by: actor.userId,
-        })
-        // What a live disclosure carries as it is made, by record id, so the DPO's reports find it from any of them.
-        const carried =
-          status === 'live' ? (await repo.readDisclosedFields(trx, personId, new Set(fields)))?.records : undefined
-        await appendAuditEvents(trx, actor, [
-          {
-            action: status === 'live' ? 'disclosure.made' : 'disclosure.requested',
-            subjectType: 'person',
-            subjectId: personId,
-            justification: purpose,
-            details: {
-              disclosureId: id,
-              agencyId: agency.id,
-              agreementId: agreement.id,
-              lawfulBasis: agreement.lawful_basis,
-              fields,
-              protectedApproved: approver,
-              ...(carried ? { records: carried } : {}),
+        if (input.meetingItemId && !(await repo.itemInvites(trx, input.meetingItemId, agency.id)))
+          throw new DisclosureError(
+            'invalid',
+            `${agency.name} is not invited to this hub meeting: invite them first`,
+            'agencyId',
+          )
+        const actionId = options.alongside ? await options.alongside(trx) : null
+        // "What was reported", redacted to the subject: only the marks the officer chose go; the rest is withheld.
+        const release = new Set(input.release ?? [])
+        const narratives: DisclosedNarrative[] = fields.includes('referral-summary')
+          ? (await markedNarratives(trx, personId)).map((n) => ({
+              referralId: n.referralId,
+              ...redactNarrative(n.segments, release),
+            }))
+          : []
+        // Fields that need no approval go at once; protected ones wait for a supervisor, in a disclosure of their own.
+        const waits = protectedFields.length > 0 && !approver
+        const openFields = waits ? fields.filter((f) => !isProtectedField(f)) : fields
+        const rows: { id: string; fields: string[]; status: 'live' | 'awaiting-approval' }[] = []
+        if (openFields.length > 0) rows.push({ id: uuidv7(), fields: openFields, status: 'live' })
+        if (waits) rows.push({ id: uuidv7(), fields: protectedFields, status: 'awaiting-approval' })
+        for (const row of rows) {
+          const live = row.status === 'live'
+          const rowNarratives = row.fields.includes('referral-summary') ? narratives : []
+          await repo.insertDisclosure(trx, {
+            id: row.id,
+            person_id: personId,
+            agency_id: agency.id,
+            agreement_id: agreement.id,
+            purpose,
+            fields: row.fields,
+            expires_at: new Date(`${input.expiresOn}T23:59:59Z`),
+            status: row.status,
+            protected_basis: live && approver ? basis : null,
+            approved_by: live && approver ? actor.userId : null,
+            approved_at: live && approver ? new Date() : null,
+            created_by: actor.userId,
+            meeting_item_id: input.meetingItemId ?? null,
+            action_id: actionId,
+            narratives: rowNarratives,
+          })
+          // What a live disclosure carries as it is made, by record id, so the DPO's reports find it from any of them.
+          const carried = live
+            ? (await repo.readDisclosedFields(trx, personId, new Set(row.fields)))?.records
+            : undefined
+          await appendAuditEvents(trx, actor, [
+            {
+              action: live ? 'disclosure.made' : 'disclosure.requested',
+              subjectType: 'person',
+              subjectId: personId,
+              justification: purpose,
+              details: {
+                disclosureId: row.id,
+                agencyId: agency.id,
+                agreementId: agreement.id,
+                lawfulBasis: agreement.lawful_basis,
+                fields: row.fields,
+                protectedApproved: live && approver,
+                ...(input.meetingItemId ? { meetingItemId: input.meetingItemId } : {}),
+                ...(actionId ? { actionId } : {}),
+                ...(rowNarratives.length
+                  ? {
+                      narratives: rowNarratives.map((n) => ({
+                        referralId: n.referralId,
+                        withheld: n.redactions.filter((r) => !r.sent).map((r) => r.kind),
+                        sent: n.redactions.filter((r) => r.sent).map((r) => r.kind),
+                      })),
+                    }
+                  : {}),
+                ...(carried ? { records: carried } : {}),
+              },
             },
-          },
-        ])
-        return { id, status }
+          ])
+        }
+        return { id: rows[0].id, status: rows[0].status, waitingId: waits && rows.length > 1 ? rows[1].id : null }
       })
+    },
+
+    /** The approvals queue: every disclosure waiting for a supervisor, oldest first. Listing it is audited. */
+    async awaitingApproval(user: CurrentUser, actor: Actor) {
+      if (!can(user, 'disclosure:approve')) return []
+      const rows = await repo.listAwaitingApproval(db)
+      if (rows.length)
+        await inTransaction(db, (trx) =>
+          appendAuditEvents(trx, actor, [
+            {
+              action: 'work.viewed',
+              subjectType: 'user',
+              subjectId: user.id,
+              details: { disclosuresAwaitingApproval: rows.map((r) => r.id) },
+            },
+          ]),
+        )
+      return rows
+    },
+
+    /** What went to whom for a meeting's agenda items (the chair's view): the rows, not their contents. */
+    forMeetingItems: (itemIds: readonly string[]) => repo.listForMeetingItems(db, itemIds),
+
+    /**
+     * A partner's view of a meeting: each live disclosure to their agency made for one of its agenda items, read
+     * now with its fields and narratives, each audited as a view of that disclosure.
+     */
+    async sharedForItems(itemIds: readonly string[], user: CurrentUser, actor: Actor) {
+      const agencyId = await agencyOf(user)
+      if (!agencyId) return []
+      const rows = await repo.listLiveForItems(db, agencyId, itemIds)
+      if (rows.length === 0) return []
+      return inTransaction(db, async (trx) => {
+        const out = []
+        for (const d of rows) {
+          const values = await repo.readDisclosedFields(trx, d.person_id, new Set(d.fields))
+          if (!values) continue
+          out.push({ disclosure: d, values })
+        }
+        await appendAuditEvents(
+          trx,
+          actor,
+          out.map(({ disclosure: d, values }) => ({
+            action: 'disclosure.viewed',
+            subjectType: 'person',
+            subjectId: d.person_id,
+            details: {
+              disclosureId: d.id,
+              agencyId,
+              fields: d.fields,
+              records: values.records,
+              meetingItemId: d.meeting_item_id,
+            },
+          })),
+        )
+        return out
+      })
+    },
+
+    /** A live disclosure to the user's agency, by id, without reading its contents: for recording against it. */
+    async liveForAgency(id: string, user: CurrentUser) {
+      const agencyId = await agencyOf(user)
+      const found = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findDisclosure(db, id) : undefined
+      if (!agencyId || !found || found.agency_id !== agencyId || !found.live) return null
+      return found
     },
 
     async approve(id: string, basis: string, user: CurrentUser, actor: Actor): Promise<void> {

@@ -30,7 +30,7 @@ function describe(filters: ProfileFilters, priorityLabel: string | null): string
 }
 
 /** The problem profile: "How people are exploited here", its charts, route diagram and downloads (issue 15, section 3). */
-export function registerProblemProfilePages(app: FastifyInstance, { services }: AppDeps): void {
+export function registerProblemProfilePages(app: FastifyInstance, { services, config }: AppDeps): void {
   const view = { config: { access: 'insight:view' as const } }
 
   async function filtersFrom(query: Query) {
@@ -106,6 +106,44 @@ export function registerProblemProfilePages(app: FastifyInstance, { services }: 
     const { graph } = await services.problemProfile.profile(filters)
     return reply.header('content-type', 'image/svg+xml; charset=utf-8').send(routeMapSvg(graph))
   })
+
+  // The partner portal's profile: every table with small cells suppressed, exactly as the "for partners" downloads.
+  app.get<{ Querystring: Query }>(
+    '/partner/exploitation-profile',
+    { config: { access: 'partner-portal:use' } },
+    async (request, reply) => {
+      const { filters, errors, values, tags, priorityLabel } = await filtersFrom(request.query)
+      const failed = Object.keys(errors).length > 0
+      const tables = failed ? [] : await services.problemProfile.partnerTables(filters)
+      if (!failed)
+        await services.statistics.recordExport(actorOf(request), {
+          what: 'profile:partner-portal',
+          format: 'page',
+          suppressed: true,
+          from: filters.from,
+          to: filters.to,
+          priority: filters.priority,
+          age: filters.ageGroup,
+        })
+      return reply.code(failed ? 400 : 200).page('insight/views/partner-profile.njk', {
+        pageTitle: 'How people are exploited here',
+        values,
+        errors,
+        errorList: errorSummary(errors, FILTER_ORDER),
+        priorityItems: [
+          { value: '', text: 'All strategic priorities' },
+          ...tags.map((t) => ({ value: t.id, text: t.label, selected: values.priority === t.id })),
+        ],
+        ageItems: [
+          { value: '', text: 'All ages' },
+          ...AGE_COLUMNS.map((a) => ({ value: a.key, text: a.text, selected: values.age === a.key })),
+        ],
+        description: describe(filters, priorityLabel),
+        tables,
+        threshold: config.suppressionThreshold,
+      })
+    },
+  )
 
   // The team's own figures, as the page shows them.
   app.get<{ Params: { file: string }; Querystring: Query }>(`${PAGE}/tables/:file`, view, async (request, reply) => {

@@ -121,6 +121,9 @@ export type Profile = {
   graph: { nodes: { name: string; value: number }[]; links: { source: string; target: string; value: number }[] }
 }
 
+/** A table as it may leave the team: every count a string, small ones suppressed. */
+export type PartnerTable = { title: string; headers: string[]; rows: string[][]; note: string }
+
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0)
 
 function byAgeTable(
@@ -468,40 +471,49 @@ export function createProblemProfileService(
     return { total: sum(Object.values(byAge)), byAge, tables, headlines, gaps, graph }
   }
 
+  function toPartner(table: ProfileTable): PartnerTable | null {
+    if (!table.countTable) return null
+    const { rows, columns, cells } = table.countTable
+    const note = `Counts from 1 to ${threshold - 1} are shown as “fewer than ${threshold}”; [w] marks a count withheld so that a small one cannot be worked out.`
+    const first = table.headers[0] || ''
+    if (rows.length === 0) return { title: table.title, headers: [first, ...columns], rows: [], note }
+    const suppressed = suppressTable({ rows, columns, cells }, { threshold })
+    // No pattern protects every small count: publish no figures rather than some that identify.
+    if (!suppressed.safe)
+      return {
+        title: table.title,
+        headers: [first, ...columns],
+        rows: [],
+        note: `Too few situations to publish any figures safely. ${note}`,
+      }
+    const p = toPartnerTable(suppressed)
+    const withTotals = columns.length > 1
+    return {
+      title: table.title,
+      headers: [first, ...columns, ...(withTotals ? ['Total'] : [])],
+      rows: [
+        ...p.rows.map((r, i) => [r, ...p.cells[i], ...(withTotals ? [p.rowTotals[i]] : [])]),
+        ['Total', ...p.columnTotals, ...(withTotals ? [p.grandTotal] : [])],
+      ],
+      note,
+    }
+  }
+
   return {
     profile,
 
     /** One table for sharing outside the team: small cells suppressed (and, where needed, others withheld). */
-    async partnerTable(
-      name: ProfileTableName,
-      filters: ProfileFilters,
-    ): Promise<{ title: string; headers: string[]; rows: string[][]; note: string } | null> {
+    async partnerTable(name: ProfileTableName, filters: ProfileFilters): Promise<PartnerTable | null> {
       const table = (await profile(filters)).tables.find((t) => t.name === name)
-      if (!table?.countTable) return null
-      const { rows, columns, cells } = table.countTable
-      const note = `Counts from 1 to ${threshold - 1} are shown as “fewer than ${threshold}”; [w] marks a count withheld so that a small one cannot be worked out.`
-      const first = table.headers[0] || ''
-      if (rows.length === 0) return { title: table.title, headers: [first, ...columns], rows: [], note }
-      const suppressed = suppressTable({ rows, columns, cells }, { threshold })
-      // No pattern protects every small count: publish no figures rather than some that identify.
-      if (!suppressed.safe)
-        return {
-          title: table.title,
-          headers: [first, ...columns],
-          rows: [],
-          note: `Too few situations to publish any figures safely. ${note}`,
-        }
-      const p = toPartnerTable(suppressed)
-      const withTotals = columns.length > 1
-      return {
-        title: table.title,
-        headers: [first, ...columns, ...(withTotals ? ['Total'] : [])],
-        rows: [
-          ...p.rows.map((r, i) => [r, ...p.cells[i], ...(withTotals ? [p.rowTotals[i]] : [])]),
-          ['Total', ...p.columnTotals, ...(withTotals ? [p.grandTotal] : [])],
-        ],
-        note,
-      }
+      return table ? toPartner(table) : null
+    },
+
+    /** Every table as a partner sees it (the partner portal's profile): one profile, each table suppressed. */
+    async partnerTables(filters: ProfileFilters): Promise<(PartnerTable & { name: string; counts: string })[]> {
+      return (await profile(filters)).tables.flatMap((t) => {
+        const p = toPartner(t)
+        return p ? [{ ...p, name: t.name, counts: t.counts }] : []
+      })
     },
   }
 }

@@ -1,3 +1,4 @@
+import { DISCLOSABLE_FIELDS } from '#src/modules/disclosures/index.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
@@ -390,9 +391,20 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
             actorOf(request),
           )
         : []
+      // A supervisor's approvals queue: every disclosure waiting for approval, oldest first.
+      const approvals = await services.disclosures.awaitingApproval(userOf(request), actorOf(request))
       const today = londonDate()
       return reply.page('nrm/views/my-work.njk', {
         pageTitle: 'My work',
+        canApprove: can(request.user, 'disclosure:approve'),
+        approvals: approvals.map((d) => ({
+          ...d,
+          requested: formatDate(d.created_at),
+          days: Math.max(0, Math.floor((Date.now() - new Date(d.created_at).getTime()) / 86_400_000)),
+          fieldsLabel: d.fields
+            .map((f) => DISCLOSABLE_FIELDS[f as keyof typeof DISCLOSABLE_FIELDS]?.label ?? f)
+            .join(', '),
+        })),
         supervisor,
         everyone,
         items: items.map((i) => ({

@@ -80,9 +80,12 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     // The support summary (support module) is part of the victim side: read only for those who see it, and its
     // audit event goes in with the page's own.
     const support = await services.support.personSummary(id(request), userOf(request))
+    // What partner agencies recorded at the hub about them, attributed; read with the page's own audit event.
+    const partnerNotes = await services.safeguarding.personContributions(id(request), userOf(request))
     const view = await people.view(id(request), userOf(request), actorOf(request), [
       ...(matching?.auditEvent ? [matching.auditEvent] : []),
       ...(support ? [support.auditEvent] : []),
+      ...(partnerNotes ? [partnerNotes.auditEvent] : []),
     ])
     const { person, names } = view
     const errors = state.errors ?? {}
@@ -143,6 +146,10 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
               lastContact: support.summary.last_contact_on ? formatDate(support.summary.last_contact_on) : null,
             }
           : null,
+      partnerNotes: (partnerNotes?.rows ?? []).map((c) => ({
+        ...c,
+        at: formatDateTime(c.created_at),
+      })),
       canAssignSupport: can(request.user, 'team:supervise'),
       supportCandidates:
         can(request.user, 'team:supervise') && view.facet.exists

@@ -5,13 +5,12 @@ import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import { addCalendarDays, londonDate } from '#src/shared/dates.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import * as repo from './safeguarding.repository.ts'
-import { createSafeguardingService } from './safeguarding.service.ts'
 
 const shift = (days: number) => addCalendarDays(londonDate(), days)
 
 /**
  * Two synthetic safeguarding plans (on potential victims from the synthetic referrals, run by the officers
- * assigned to them) and a hub meeting built from them. The demo partner user is placed in children's services,
+ * assigned to them); the hub meeting is built later from them (safeguarding.hub.demo.ts), once agreements exist. The demo partner user is placed in children's services,
  * if nobody has placed them yet, so the partner pages have actions to show.
  */
 export async function loadDemoSafeguarding(db: Db): Promise<void> {
@@ -118,21 +117,4 @@ export async function loadDemoSafeguarding(db: Db): Promise<void> {
       ])
     }
   })
-  const meetingId = await createSafeguardingService(db).createMeeting(
-    { title: 'Riverton safeguarding hub (demo)', heldOn: londonDate(), referralDays: 14 },
-    SYSTEM_ACTOR,
-  )
-  const staff = await db
-    .selectFrom('users')
-    .select('id')
-    .where('email', 'in', ['di@demo.lantern.test', 'dc1@demo.lantern.test'])
-    .execute()
-  await inTransaction(db, (trx) =>
-    repo.setAttendance(
-      trx,
-      meetingId,
-      staff.map((u) => u.id),
-      [childrens.id, victimCare.id],
-    ),
-  )
 }

@@ -11,7 +11,11 @@ export type MinutesData = {
   reference: string
   title: string
   heldOn: string
+  /** The confidentiality and lawful-basis statement (see `confidentialityStatement`). */
+  statement: string
   attendees: string[]
+  /** Team members and named attendees who sent apologies. */
+  apologies: string[]
   agencies: string[]
   items: { label: string; decisions: string[]; actions: MinutesAction[] }[]
   general: { decisions: string[]; actions: MinutesAction[] }
@@ -52,8 +56,12 @@ export function minutesPdf(data: MinutesData): Promise<Buffer> {
           ),
           'No actions.',
         )
+      heading('Confidentiality and lawful basis')
+      doc.font('body').fontSize(10).fillColor('#0b0c0c').text(data.statement)
       heading('Attending')
-      list(data.attendees, 'No team members recorded.')
+      list(data.attendees, 'No one recorded.')
+      heading('Apologies')
+      list(data.apologies, 'None.')
       heading('Agencies attending')
       list(data.agencies, 'No agencies recorded.')
       data.items.forEach((item, i) => {
@@ -79,5 +87,22 @@ export function minutesPdf(data: MinutesData): Promise<Buffer> {
         .fillColor('#505a5f')
         .text(`Produced by Lantern on ${formatDateTime(new Date())}.`)
     },
+  )
+}
+
+/**
+ * The statement at the head of a meeting's minutes and pages: the agreement it is held under, its purposes and
+ * lawful basis, and that nothing goes further. Without an agreement it says so, so no one takes silence for one.
+ */
+export function confidentialityStatement(
+  agreement: { title: string; purposes: string; lawful_basis: string } | null,
+  basisLabel: (basis: string) => string,
+): string {
+  if (!agreement)
+    return 'Confidential. No information-sharing agreement is recorded for this meeting: nothing about anyone may be shared with partner agencies for it until the chair records one.'
+  return (
+    `Confidential. Information is shared at this meeting under ‘${agreement.title}’, for: ${agreement.purposes.replace(/\.$/, '')}. ` +
+    `Lawful basis: ${basisLabel(agreement.lawful_basis)}. ` +
+    'It is shared only with those who need it to safeguard the people discussed, who must keep it secure and not pass it on without the chair’s agreement.'
   )
 }

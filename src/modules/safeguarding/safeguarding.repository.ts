@@ -506,13 +506,13 @@ export async function agencyMeetings(db: Queryable, agencyId: string) {
 
 export type MeetingRow = Pick<
   Row<'hub_meetings'>,
-  'id' | 'reference' | 'title' | 'held_on' | 'referral_days' | 'created_at'
+  'id' | 'reference' | 'title' | 'held_on' | 'referral_days' | 'created_at' | 'agreement_id'
 >
 
 export async function listMeetings(db: Queryable): Promise<MeetingRow[]> {
   return db
     .selectFrom('hub_meetings')
-    .select(['id', 'reference', 'title', 'held_on', 'referral_days', 'created_at'])
+    .select(['id', 'reference', 'title', 'held_on', 'referral_days', 'created_at', 'agreement_id'])
     .orderBy('held_on', 'desc')
     .orderBy('created_at', 'desc')
     .limit(100)
@@ -522,7 +522,7 @@ export async function listMeetings(db: Queryable): Promise<MeetingRow[]> {
 export async function findMeeting(db: Queryable, id: string): Promise<MeetingRow | undefined> {
   return db
     .selectFrom('hub_meetings')
-    .select(['id', 'reference', 'title', 'held_on', 'referral_days', 'created_at'])
+    .select(['id', 'reference', 'title', 'held_on', 'referral_days', 'created_at', 'agreement_id'])
     .where('id', '=', id)
     .executeTakeFirst()
 }
@@ -536,22 +536,61 @@ export async function insertMeeting(
     held_on: string
     referral_days: number
     created_by: string | null
+    agreement_id?: string | null
   },
 ) {
   await db.insertInto('hub_meetings').values(row).execute()
 }
 
-/** New referrals for the agenda: received since the date given and not yet opened as a case or closed. */
-export async function agendaReferrals(db: Queryable, since: Date, until: Date) {
-  return db
-    .selectFrom('referrals')
-    .select(['id'])
-    .where('status', 'in', ['new', 'in-triage', 'screening'])
-    .where('received_at', '>=', since)
-    .where('received_at', '<', until)
-    .orderBy('received_at')
-    .limit(200)
-    .execute()
+/** A person treated as a child on the day: under 18 by date of birth or approximate age, or age disputed. */
+const childOn = (alias: string, on: string) =>
+  sql<boolean>`(${sql.ref(`${alias}.date_of_birth`)} > (${on}::date - interval '18 years')
+    OR (${sql.ref(`${alias}.date_of_birth`)} IS NULL AND ${sql.ref(`${alias}.approximate_age`)} < 18)
+    OR ${sql.ref(`${alias}.age_disputed`)})`
+
+/** A person with a safeguarding need not yet met (or not yet ruled out) in their plan. */
+const openNeed = (personId: string) =>
+  sql<boolean>`EXISTS (SELECT 1 FROM safeguarding_plans sp JOIN safeguarding_needs sn ON sn.plan_id = sp.id
+    WHERE sp.person_id = ${sql.ref(personId)} AND sn.status = 'unmet')`
+
+/**
+ * Referrals for the agenda: those received in the period and not yet opened as a live job or closed, and any
+ * older ones still waiting with a child or an open safeguarding need in them. Each says why: 'child', 'open-need'.
+ */
+export async function agendaReferrals(db: Queryable, since: Date, until: Date, heldOn: string) {
+  const { rows } = await sql<{ id: string; reasons: string[] }>`
+    SELECT r.id, array_remove(ARRAY[
+        CASE WHEN bool_or(${childOn('p', heldOn)}) THEN 'child' END,
+        CASE WHEN bool_or(${openNeed('p.id')}) THEN 'open-need' END], NULL) AS reasons
+    FROM referrals r
+    LEFT JOIN referral_subjects s ON s.referral_id = r.id AND s.role = 'potential-victim'
+    LEFT JOIN people p ON p.id = s.person_id
+    WHERE r.status IN ('new', 'in-triage', 'screening') AND r.received_at < ${until}
+    GROUP BY r.id
+    HAVING min(r.received_at) >= ${since} OR coalesce(bool_or(${childOn('p', heldOn)} OR ${openNeed('p.id')}), false)
+    ORDER BY min(r.received_at)
+    LIMIT 200`.execute(db)
+  return rows
+}
+
+/**
+ * Live jobs for the agenda: every open one (not restricted: the agenda goes to partners) with a child or someone
+ * with an open safeguarding need among its victims. Referrals opened as live jobs (County Lines children) stay on.
+ */
+export async function agendaCases(db: Queryable, heldOn: string) {
+  const { rows } = await sql<{ id: string; reasons: string[] }>`
+    SELECT c.id, array_remove(ARRAY[
+        CASE WHEN bool_or(${childOn('p', heldOn)}) THEN 'child' END,
+        CASE WHEN bool_or(${openNeed('p.id')}) THEN 'open-need' END], NULL) AS reasons
+    FROM cases c
+    JOIN case_people cp ON cp.case_id = c.id AND cp.role IN ('potential-victim', 'victim')
+    JOIN people p ON p.id = cp.person_id
+    WHERE c.status = 'open' AND NOT c.restricted
+    GROUP BY c.id
+    HAVING bool_or(${childOn('p', heldOn)} OR ${openNeed('p.id')})
+    ORDER BY min(c.created_at)
+    LIMIT 200`.execute(db)
+  return rows
 }
 
 /** Plans with a review not yet held that falls due by the date given (so overdue ones too). */
@@ -577,6 +616,8 @@ export async function insertItems(
     kind: string
     referral_id: string | null
     plan_id: string | null
+    case_id?: string | null
+    reasons?: string[]
     position: number
   }[],
 ) {
@@ -595,6 +636,9 @@ export type ItemRow = {
   plan_reference: string | null
   plan_person_id: string | null
   next_review_on: string | null
+  case_id: string | null
+  case_reference: string | null
+  reasons: string[]
 }
 
 export async function meetingItems(db: Queryable, meetingId: string): Promise<ItemRow[]> {
@@ -602,12 +646,16 @@ export async function meetingItems(db: Queryable, meetingId: string): Promise<It
     .selectFrom('hub_meeting_items as i')
     .leftJoin('referrals as r', 'r.id', 'i.referral_id')
     .leftJoin('safeguarding_plans as p', 'p.id', 'i.plan_id')
+    .leftJoin('cases as c', 'c.id', 'i.case_id')
     .select([
       'i.id',
       'i.kind',
       'i.position',
       'i.referral_id',
       'i.plan_id',
+      'i.case_id',
+      'i.reasons',
+      'c.reference as case_reference',
       'r.reference as referral_reference',
       'r.status as referral_status',
       'r.received_at',
@@ -629,7 +677,7 @@ export async function meetingItems(db: Queryable, meetingId: string): Promise<It
 export async function findItem(db: Queryable, meetingId: string, itemId: string) {
   return db
     .selectFrom('hub_meeting_items')
-    .select(['id', 'kind', 'plan_id', 'referral_id'])
+    .select(['id', 'kind', 'plan_id', 'referral_id', 'case_id', 'position'])
     .where('meeting_id', '=', meetingId)
     .where('id', '=', itemId)
     .executeTakeFirst()
@@ -639,7 +687,7 @@ export async function meetingAttendees(db: Queryable, meetingId: string) {
   return db
     .selectFrom('hub_meeting_attendees as a')
     .innerJoin('users as u', 'u.id', 'a.user_id')
-    .select(['u.id', 'u.display_name'])
+    .select(['u.id', 'u.display_name', 'a.apologies'])
     .where('a.meeting_id', '=', meetingId)
     .orderBy('u.display_name')
     .execute()
@@ -655,13 +703,23 @@ export async function meetingAgencies(db: Queryable, meetingId: string) {
     .execute()
 }
 
-export async function setAttendance(db: Queryable, meetingId: string, userIds: string[], agencyIds: string[]) {
+export async function setAttendance(
+  db: Queryable,
+  meetingId: string,
+  userIds: string[],
+  agencyIds: string[],
+  apologyUserIds: string[] = [],
+) {
   await db.deleteFrom('hub_meeting_attendees').where('meeting_id', '=', meetingId).execute()
   await db.deleteFrom('hub_meeting_agencies').where('meeting_id', '=', meetingId).execute()
-  if (userIds.length)
+  const apologies = apologyUserIds.filter((id) => !userIds.includes(id))
+  if (userIds.length || apologies.length)
     await db
       .insertInto('hub_meeting_attendees')
-      .values(userIds.map((user_id) => ({ meeting_id: meetingId, user_id })))
+      .values([
+        ...userIds.map((user_id) => ({ meeting_id: meetingId, user_id, apologies: false })),
+        ...apologies.map((user_id) => ({ meeting_id: meetingId, user_id, apologies: true })),
+      ])
       .execute()
   if (agencyIds.length)
     await db
@@ -737,6 +795,163 @@ export async function agencyItemActions(db: Queryable, meetingId: string, agency
     .where('i.meeting_id', '=', meetingId)
     .where('a.owner_agency_id', '=', agencyId)
     .orderBy('i.position')
+    .orderBy('a.due_on')
+    .execute()
+}
+
+// --- Named attendees, agreement, people on an item, contributions ------------------------------------------
+
+export async function namedAttendees(db: Queryable, meetingId: string) {
+  return db
+    .selectFrom('hub_meeting_named_attendees as n')
+    .leftJoin('agencies as g', 'g.id', 'n.agency_id')
+    .select(['n.id', 'n.name', 'n.role', 'n.apologies', 'g.name as agency_name'])
+    .where('n.meeting_id', '=', meetingId)
+    .orderBy('n.apologies')
+    .orderBy('n.created_at')
+    .execute()
+}
+
+export async function insertNamedAttendee(
+  db: Queryable,
+  row: {
+    id: string
+    meeting_id: string
+    name: string
+    role: string
+    agency_id: string | null
+    apologies: boolean
+    created_by: string | null
+  },
+) {
+  await db.insertInto('hub_meeting_named_attendees').values(row).execute()
+}
+
+export async function deleteNamedAttendee(db: Queryable, meetingId: string, id: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('hub_meeting_named_attendees')
+    .where('meeting_id', '=', meetingId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return r.numDeletedRows > 0n
+}
+
+export async function agreementFor(db: Queryable, agreementId: string | null) {
+  if (!agreementId) return undefined
+  return db
+    .selectFrom('sharing_agreements')
+    .select(['id', 'title', 'purposes', 'lawful_basis', 'allowed_fields', 'ends_on'])
+    .where('id', '=', agreementId)
+    .executeTakeFirst()
+}
+
+/** Agreements in force today, for choosing the one a meeting is held under. */
+export async function agreementsInForce(db: Queryable, today: string) {
+  return db
+    .selectFrom('sharing_agreements')
+    .select(['id', 'title'])
+    .where('starts_on', '<=', today)
+    .where('ends_on', '>=', today)
+    .orderBy('title')
+    .execute()
+}
+
+/**
+ * The people an agenda item is about: a plan's person; a referral's or live job's people, victims first. Ids and
+ * roles only: the caller filters them through the access policy before any name is read.
+ */
+export async function itemPeople(db: Queryable, itemId: string) {
+  const { rows } = await sql<{ person_id: string; role: string }>`
+    SELECT x.person_id, x.role FROM (
+      SELECT p.person_id, 'potential-victim' AS role, 0 AS pos FROM hub_meeting_items i JOIN safeguarding_plans p ON p.id = i.plan_id WHERE i.id = ${itemId}
+      UNION ALL
+      SELECT s.person_id, s.role, s.position FROM hub_meeting_items i JOIN referral_subjects s ON s.referral_id = i.referral_id WHERE i.id = ${itemId}
+      UNION ALL
+      SELECT cp.person_id, cp.role, 0 FROM hub_meeting_items i JOIN case_people cp ON cp.case_id = i.case_id WHERE i.id = ${itemId}
+    ) x ORDER BY (x.role IN ('potential-victim', 'victim')) DESC, x.pos, x.person_id`.execute(db)
+  return rows
+}
+
+export async function personNames(db: Queryable, ids: readonly string[]) {
+  if (ids.length === 0) return new Map<string, string | null>()
+  const { rows } = await sql<{ id: string; name: string | null }>`
+    SELECT x.id::text AS id, ${displayName('x.id')} AS name FROM unnest(${[...ids]}::uuid[]) AS x(id)`.execute(db)
+  return new Map(rows.map((r) => [r.id, r.name]))
+}
+
+export async function insertContribution(
+  db: Queryable,
+  row: {
+    id: string
+    meeting_item_id: string | null
+    action_id: string | null
+    disclosure_id: string | null
+    person_id: string | null
+    agency_id: string
+    kind: string
+    text: string
+    created_by: string | null
+  },
+) {
+  await db.insertInto('hub_contributions').values(row).execute()
+}
+
+/** Contributions by one agency to a meeting's items and actions: a partner sees only its own agency's. */
+export async function agencyContributions(db: Queryable, agencyId: string, itemIds: string[], actionIds: string[]) {
+  if (itemIds.length === 0 && actionIds.length === 0) return []
+  return db
+    .selectFrom('hub_contributions as c')
+    .leftJoin('users as u', 'u.id', 'c.created_by')
+    .select(['c.id', 'c.meeting_item_id', 'c.action_id', 'c.disclosure_id', 'c.kind', 'c.text', 'c.created_at'])
+    .select('u.display_name as by_name')
+    .where('c.agency_id', '=', agencyId)
+    .where((eb) =>
+      eb.or([
+        ...(itemIds.length ? [eb('c.meeting_item_id', 'in', itemIds)] : []),
+        ...(actionIds.length ? [eb('c.action_id', 'in', actionIds)] : []),
+      ]),
+    )
+    .orderBy('c.created_at')
+    .execute()
+}
+
+/** What partner agencies recorded about a person, newest first, with who and which meeting. */
+export async function personContributions(db: Queryable, personId: string) {
+  return db
+    .selectFrom('hub_contributions as c')
+    .innerJoin('agencies as g', 'g.id', 'c.agency_id')
+    .leftJoin('users as u', 'u.id', 'c.created_by')
+    .leftJoin('hub_meeting_items as i', 'i.id', 'c.meeting_item_id')
+    .leftJoin('safeguarding_actions as a', 'a.id', 'c.action_id')
+    .leftJoin('hub_meetings as m', (join) =>
+      join.on((eb) => eb.or([eb('m.id', '=', eb.ref('i.meeting_id')), eb('m.id', '=', eb.ref('a.meeting_id'))])),
+    )
+    .select(['c.id', 'c.kind', 'c.text', 'c.created_at', 'g.name as agency_name', 'u.display_name as by_name'])
+    .select(['m.id as meeting_id', 'm.reference as meeting_reference', 'a.text as action_text'])
+    .where('c.person_id', 'in', sql<string>`(SELECT person_identity(${personId}))`)
+    .orderBy('c.created_at', 'desc')
+    .limit(100)
+    .execute()
+}
+
+/** The person an action is about: its plan's person, or the person of the disclosure made with it. */
+export async function actionPerson(db: Queryable, actionId: string): Promise<string | null> {
+  const { rows } = await sql<{ person_id: string | null }>`
+    SELECT coalesce(
+      (SELECT p.person_id FROM safeguarding_actions a JOIN safeguarding_plans p ON p.id = a.plan_id WHERE a.id = ${actionId}),
+      (SELECT d.person_id FROM disclosures d WHERE d.action_id = ${actionId} ORDER BY d.created_at LIMIT 1)) AS person_id`.execute(
+    db,
+  )
+  return rows[0]?.person_id ?? null
+}
+
+/** Open actions of a meeting owned by an agency, with the item they belong to (for the partner's meeting view). */
+export async function agencyMeetingActions(db: Queryable, meetingId: string, agencyId: string) {
+  return db
+    .selectFrom('safeguarding_actions as a')
+    .select(['a.id', 'a.text', 'a.due_on', 'a.status', 'a.meeting_item_id'])
+    .where('a.meeting_id', '=', meetingId)
+    .where('a.owner_agency_id', '=', agencyId)
     .orderBy('a.due_on')
     .execute()
 }

@@ -7,7 +7,9 @@ import { defineDomainError } from '#src/platform/http/errors.ts'
 import { addCalendarDays, londonDate, londonToInstant } from '#src/shared/dates.ts'
 import { treatedAsChild } from '#src/shared/child.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
-import { victimFacetAccess } from '#src/modules/people/index.ts'
+import { victimFacetAccess, victimSideAccess, visibleIds } from '#src/modules/people/index.ts'
+import { createDisclosureService } from '#src/modules/disclosures/index.ts'
+import type { AuditEventInput } from '#src/platform/audit/audit-events.ts'
 import * as repo from './safeguarding.repository.ts'
 import {
   checkAction,
@@ -21,7 +23,7 @@ import {
   type ReviewInput,
   type RiskInput,
 } from './safeguarding.validation.ts'
-import { REVIEW_LOOKAHEAD_DAYS, type ActionStatus } from './safeguarding.vocabulary.ts'
+import { CONTRIBUTION_KINDS, REVIEW_LOOKAHEAD_DAYS, type ActionStatus } from './safeguarding.vocabulary.ts'
 import type { FieldErrors } from '#src/platform/http/forms.ts'
 
 export const SafeguardingError = defineDomainError('SafeguardingError', {
@@ -36,12 +38,25 @@ function refuse(errors: FieldErrors): void {
   if (field) throw new SafeguardingError('invalid', errors[field], field)
 }
 
+export type AgencyActionInput = {
+  personId: string
+  agencyId: string
+  fields: string[]
+  release: string[]
+  purpose: string
+  protectedBasis: string | null
+  /** With an action for the agency (and its due date), or a disclosure alone for the agency to prepare. */
+  actionText: string | null
+  actionDueOn: string | null
+}
+
 export type ActionChange = { text?: string; owner?: Owner; dueOn?: string; status?: ActionStatus; note?: string | null }
 
 export function createSafeguardingService(
   db: Db,
   options: { agendaReferralDays: number } = { agendaReferralDays: 14 },
 ) {
+  const disclosures = createDisclosureService(db)
   /**
    * The plan is part of the victim facet, so the victim-facet policy decides: no separate rule that could
    * drift from it. Refusals name whom to ask and nothing else.
@@ -475,7 +490,7 @@ export function createSafeguardingService(
      * triage or screening, and plans with a review due by a week after the meeting (or overdue).
      */
     async createMeeting(
-      input: { title: string; heldOn: string; referralDays: number | null },
+      input: { title: string; heldOn: string; referralDays: number | null; agreementId?: string | null },
       actor: Actor,
     ): Promise<string> {
       const title = input.title.trim()
@@ -489,6 +504,8 @@ export function createSafeguardingService(
           'referralDays',
         )
       return inTransaction(db, async (trx) => {
+        if (input.agreementId && !(await repo.agreementFor(trx, input.agreementId)))
+          throw new SafeguardingError('invalid', 'Select an information-sharing agreement from the list', 'agreementId')
         const id = uuidv7()
         await repo.insertMeeting(trx, {
           id,
@@ -497,12 +514,14 @@ export function createSafeguardingService(
           held_on: input.heldOn,
           referral_days: days,
           created_by: actor.userId,
+          agreement_id: input.agreementId ?? null,
         })
         const until = londonToInstant(addCalendarDays(input.heldOn, 1))
         const since = londonToInstant(addCalendarDays(input.heldOn, -days))
-        const [referrals, plans] = await Promise.all([
-          repo.agendaReferrals(trx, since, until),
+        const [referrals, plans, cases] = await Promise.all([
+          repo.agendaReferrals(trx, since, until, input.heldOn),
           repo.agendaPlans(trx, addCalendarDays(input.heldOn, REVIEW_LOOKAHEAD_DAYS)),
+          repo.agendaCases(trx, input.heldOn),
         ])
         let position = 0
         await repo.insertItems(trx, [
@@ -520,6 +539,17 @@ export function createSafeguardingService(
             kind: 'new-referral',
             referral_id: r.id,
             plan_id: null,
+            reasons: r.reasons,
+            position: position++,
+          })),
+          ...cases.map((c) => ({
+            id: uuidv7(),
+            meeting_id: id,
+            kind: 'live-job',
+            referral_id: null,
+            plan_id: null,
+            case_id: c.id,
+            reasons: c.reasons,
             position: position++,
           })),
         ])
@@ -539,40 +569,142 @@ export function createSafeguardingService(
       const meeting = await repo.findMeeting(db, id)
       if (!meeting) throw new SafeguardingError('not-found', 'Meeting not found')
       return inTransaction(db, async (trx) => {
-        const [items, attendees, agencies, decisions, actions] = await Promise.all([
+        const [items, attendees, agencies, decisions, actions, named, agreement] = await Promise.all([
           repo.meetingItems(trx, id),
           repo.meetingAttendees(trx, id),
           repo.meetingAgencies(trx, id),
           repo.meetingDecisions(trx, id),
           repo.listActions(trx, { meetingId: id }),
+          repo.namedAttendees(trx, id),
+          repo.agreementFor(trx, meeting.agreement_id),
         ])
         if (actor)
           await appendAuditEvents(trx, actor, [
             { action: 'hub-meeting.viewed', subjectType: 'hub-meeting', subjectId: id },
           ])
-        return { meeting, items, attendees, agencies, decisions, actions }
+        return {
+          meeting,
+          items,
+          attendees: attendees.filter((a) => !a.apologies),
+          apologies: attendees.filter((a) => a.apologies),
+          named,
+          agreement: agreement ?? null,
+          agencies,
+          decisions,
+          actions,
+        }
       })
     },
 
-    attendanceOptions: async () => ({ users: await repo.staffUsers(db), agencies: await repo.activeAgencies(db) }),
+    attendanceOptions: async () => ({
+      users: await repo.staffUsers(db),
+      agencies: await repo.activeAgencies(db),
+      agreements: await repo.agreementsInForce(db, londonDate()),
+    }),
 
-    async setAttendance(id: string, input: { userIds: string[]; agencyIds: string[] }, actor: Actor) {
+    /**
+     * Who attends (team members and invited agencies), who sent apologies, and the agreement the meeting is held
+     * under. Someone ticked as both attending and sending apologies is attending.
+     */
+    async setAttendance(
+      id: string,
+      input: { userIds: string[]; agencyIds: string[]; apologyUserIds?: string[]; agreementId?: string | null },
+      actor: Actor,
+    ) {
       if (!(await repo.findMeeting(db, id))) throw new SafeguardingError('not-found', 'Meeting not found')
       const userIds = [...new Set(input.userIds)]
       const agencyIds = [...new Set(input.agencyIds)]
+      const apologyUserIds = [...new Set(input.apologyUserIds ?? [])].filter((u) => !userIds.includes(u))
       await inTransaction(db, async (trx) => {
-        const [users, agencies] = await Promise.all([repo.staffUsers(trx, userIds), repo.activeAgencies(trx)])
+        const [users, apologising, agencies] = await Promise.all([
+          repo.staffUsers(trx, userIds),
+          repo.staffUsers(trx, apologyUserIds),
+          repo.activeAgencies(trx),
+        ])
         if (users.length !== userIds.length)
           throw new SafeguardingError('invalid', 'Select attendees from the list', 'userIds')
+        if (apologising.length !== apologyUserIds.length)
+          throw new SafeguardingError(
+            'invalid',
+            'Select team members sending apologies from the list',
+            'apologyUserIds',
+          )
         if (agencyIds.some((a) => !agencies.some((g) => g.id === a)))
           throw new SafeguardingError('invalid', 'Select agencies from the list', 'agencyIds')
-        await repo.setAttendance(trx, id, userIds, agencyIds)
+        if (input.agreementId !== undefined) {
+          if (input.agreementId && !(await repo.agreementFor(trx, input.agreementId)))
+            throw new SafeguardingError(
+              'invalid',
+              'Select an information-sharing agreement from the list',
+              'agreementId',
+            )
+          await trx.updateTable('hub_meetings').set({ agreement_id: input.agreementId }).where('id', '=', id).execute()
+        }
+        await repo.setAttendance(trx, id, userIds, agencyIds, apologyUserIds)
         await appendAuditEvents(trx, actor, [
           {
             action: 'hub-meeting.updated',
             subjectType: 'hub-meeting',
             subjectId: id,
-            details: { attendees: userIds, agencies: agencyIds },
+            details: {
+              attendees: userIds,
+              apologies: apologyUserIds,
+              agencies: agencyIds,
+              ...(input.agreementId !== undefined ? { agreementId: input.agreementId } : {}),
+            },
+          },
+        ])
+      })
+    },
+
+    /** A named attendee (a partner practitioner by name and role), attending or sending apologies. */
+    async addNamedAttendee(
+      id: string,
+      input: { name: string; role: string; agencyId: string | null; apologies: boolean },
+      actor: Actor,
+    ) {
+      const name = input.name.trim()
+      const role = input.role.trim()
+      if (!name) throw new SafeguardingError('invalid', 'Enter the attendee’s name', 'attendeeName')
+      if (name.length > 200)
+        throw new SafeguardingError('invalid', 'Name must be 200 characters or fewer', 'attendeeName')
+      if (role.length > 200)
+        throw new SafeguardingError('invalid', 'Role must be 200 characters or fewer', 'attendeeRole')
+      await inTransaction(db, async (trx) => {
+        if (!(await repo.findMeeting(trx, id))) throw new SafeguardingError('not-found', 'Meeting not found')
+        if (input.agencyId && !(await repo.activeAgencies(trx)).some((a) => a.id === input.agencyId))
+          throw new SafeguardingError('invalid', 'Select an agency from the list', 'attendeeAgency')
+        const attendeeId = uuidv7()
+        await repo.insertNamedAttendee(trx, {
+          id: attendeeId,
+          meeting_id: id,
+          name,
+          role,
+          agency_id: input.agencyId,
+          apologies: input.apologies,
+          created_by: actor.userId,
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'hub-meeting.updated',
+            subjectType: 'hub-meeting',
+            subjectId: id,
+            details: { namedAttendee: attendeeId, apologies: input.apologies },
+          },
+        ])
+      })
+    },
+
+    async removeNamedAttendee(id: string, attendeeId: string, actor: Actor) {
+      await inTransaction(db, async (trx) => {
+        if (!(await repo.deleteNamedAttendee(trx, id, attendeeId)))
+          throw new SafeguardingError('not-found', 'Attendee not found')
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'hub-meeting.updated',
+            subjectType: 'hub-meeting',
+            subjectId: id,
+            details: { removedNamedAttendee: attendeeId },
           },
         ])
       })
@@ -622,6 +754,13 @@ export function createSafeguardingService(
         const item = input.itemId ? await repo.findItem(trx, id, input.itemId) : null
         if (input.itemId && !item)
           throw new SafeguardingError('invalid', 'Select an agenda item from the list', 'actionItem')
+        // An agency given an action about someone gets what it needs to act with it, never a bare reference.
+        if (item && input.owner?.type === 'agency' && (await repo.itemPeople(trx, item.id)).length > 0)
+          throw new SafeguardingError(
+            'invalid',
+            'Give an agency an action about someone from the agenda item’s page, with what it needs to act',
+            'owner',
+          )
         await checkOwner(trx, input.owner!)
         const actionId = uuidv7()
         const plan = item?.plan_id ? await repo.findPlan(trx, item.plan_id) : undefined
@@ -657,8 +796,137 @@ export function createSafeguardingService(
     },
 
     /**
-     * A partner attendee's view of a meeting: only the agenda items where their agency owns an action, and only
-     * those actions, labelled by plan reference. A meeting their agency is not attending is "not found".
+     * The chair's page for one agenda item: the people it is about (only those the access policy shows the user),
+     * the invited agencies, the agreement the meeting is held under, and what has been shared for it so far.
+     */
+    async item(meetingId: string, itemId: string, user: CurrentUser, actor: Actor) {
+      const meeting = await repo.findMeeting(db, meetingId)
+      const item = meeting ? await repo.findItem(db, meetingId, itemId) : undefined
+      if (!meeting || !item) throw new SafeguardingError('not-found', 'Agenda item not found')
+      const everyone = await repo.itemPeople(db, itemId)
+      const visible = await visibleIds(
+        db,
+        'person',
+        everyone.map((p) => p.person_id),
+        user,
+      )
+      const shown = everyone.filter((p) => visible.has(p.person_id))
+      const names = await repo.personNames(db, [...new Set(shown.map((p) => p.person_id))])
+      const seen = new Set<string>()
+      const people = shown
+        .filter((p) => !seen.has(p.person_id) && seen.add(p.person_id))
+        .map((p) => ({ id: p.person_id, role: p.role, name: names.get(p.person_id) ?? null }))
+      const [agencies, agreement, shared, all] = await Promise.all([
+        repo.meetingAgencies(db, meetingId),
+        repo.agreementFor(db, meeting.agreement_id),
+        disclosures.forMeetingItems([itemId]),
+        repo.meetingItems(db, meetingId),
+      ])
+      await inTransaction(db, (trx) =>
+        appendAuditEvents(trx, actor, [
+          {
+            action: 'hub-meeting.viewed',
+            subjectType: 'hub-meeting',
+            subjectId: meetingId,
+            details: { itemId, people: people.map((p) => p.id) },
+          },
+        ]),
+      )
+      return {
+        meeting,
+        item: all.find((i) => i.id === itemId)!,
+        people,
+        agencies,
+        agreement: agreement ?? null,
+        shared: shared.filter((d) => visible.has(d.person_id)),
+      }
+    },
+
+    /**
+     * Shares the minimum with an invited agency for an agenda item, with or without an action for it: the action
+     * and the disclosure it needs are made in one step (one transaction), so no agency is ever given an action with
+     * only a reference number. Fields needing no approval go at once; protected ones wait for a supervisor unless
+     * the one giving the action is a supervisor recording the lawful basis.
+     */
+    async shareForItem(meetingId: string, itemId: string, input: AgencyActionInput, user: CurrentUser, actor: Actor) {
+      const meeting = await repo.findMeeting(db, meetingId)
+      const item = meeting ? await repo.findItem(db, meetingId, itemId) : undefined
+      if (!meeting || !item) throw new SafeguardingError('not-found', 'Agenda item not found')
+      const people = await repo.itemPeople(db, itemId)
+      const visible = await visibleIds(db, 'person', [input.personId], user)
+      if (!people.some((p) => p.person_id === input.personId) || !visible.has(input.personId))
+        throw new SafeguardingError('invalid', 'Select who the agency needs to know about', 'personId')
+      if (!(await repo.agencyAttends(db, meetingId, input.agencyId)))
+        throw new SafeguardingError('invalid', 'Select one of the agencies invited to the meeting', 'agencyId')
+      const agreement = await repo.agreementFor(db, meeting.agreement_id)
+      if (!agreement)
+        throw new SafeguardingError(
+          'invalid',
+          'Record the information-sharing agreement the meeting is held under before sharing',
+          'agencyId',
+        )
+      const text = input.actionText?.trim() ?? ''
+      if (text) refuse(checkAction({ text, owner: { type: 'agency', id: input.agencyId }, dueOn: input.actionDueOn }))
+      const plan = item.plan_id ? await repo.findPlan(db, item.plan_id) : undefined
+      // The disclosure lasts four weeks past the meeting, or until the agreement ends if sooner.
+      const fourWeeks = addCalendarDays(meeting.held_on > londonDate() ? meeting.held_on : londonDate(), 28)
+      const expiresOn = agreement.ends_on < fourWeeks ? agreement.ends_on : fourWeeks
+      let actionId: string | null = null
+      const outcome = await disclosures
+        .disclose(
+          input.personId,
+          {
+            agencyId: input.agencyId,
+            agreementId: agreement.id,
+            purpose: input.purpose.trim() || (text ? `So that they can act: ${text}` : ''),
+            fields: input.fields,
+            expiresOn,
+            protectedBasis: input.protectedBasis,
+            release: input.release,
+            meetingItemId: itemId,
+          },
+          user,
+          actor,
+          {
+            alongside: text
+              ? async (trx) => {
+                  actionId = uuidv7()
+                  await repo.insertAction(trx, {
+                    id: actionId,
+                    plan_id: plan?.id ?? null,
+                    meeting_id: meetingId,
+                    meeting_item_id: itemId,
+                    text,
+                    owner: { type: 'agency', id: input.agencyId },
+                    due_on: input.actionDueOn!,
+                    created_by: actor.userId,
+                  })
+                  await appendAuditEvents(trx, actor, [
+                    {
+                      action: 'hub-meeting.updated',
+                      subjectType: 'hub-meeting',
+                      subjectId: meetingId,
+                      details: { actionId, itemId, withDisclosure: true },
+                    },
+                  ])
+                  if (plan) await audited(trx, actor, plan.person_id, plan.id, { added: 'action', actionId, meetingId })
+                  return actionId
+                }
+              : undefined,
+          },
+        )
+        .catch((error: unknown) => {
+          if (error instanceof Error && 'code' in error && 'field' in error && error.code !== 'not-found')
+            throw new SafeguardingError('invalid', error.message, (error.field as string | undefined) ?? 'fields')
+          throw error
+        })
+      return { ...outcome, actionId: actionId as string | null }
+    },
+
+    /**
+     * A partner's view of a meeting: the statement it is held under, every item (by position and plan reference
+     * only; the disclosure layer adds what was shared), their agency's actions and what their agency recorded.
+     * A meeting their agency is not invited to is "not found".
      */
     async partnerMeeting(id: string, user: CurrentUser, actor: Actor) {
       const agencyId = await repo.userAgency(db, user.id)
@@ -666,38 +934,147 @@ export function createSafeguardingService(
       if (!agencyId || !meeting || !(await repo.agencyAttends(db, id, agencyId)))
         throw new SafeguardingError('not-found', 'Meeting not found')
       return inTransaction(db, async (trx) => {
-        const rows = await repo.agencyItemActions(trx, id, agencyId)
-        const items = new Map<
+        const [items, planActions, meetingActions, agreement] = await Promise.all([
+          repo.meetingItems(trx, id),
+          repo.agencyItemActions(trx, id, agencyId),
+          repo.agencyMeetingActions(trx, id, agencyId),
+          repo.agreementFor(trx, meeting.agreement_id),
+        ])
+        const actions = new Map<
           string,
-          {
-            position: number
-            planReference: string | null
-            actions: { id: string; text: string; due_on: string; status: string }[]
-          }
+          { id: string; text: string; due_on: string; status: string; itemId: string | null }
         >()
-        for (const r of rows) {
-          const item = items.get(r.item_id) ?? {
-            position: r.position + 1,
-            planReference: r.plan_reference,
-            actions: [],
-          }
-          if (!item.actions.some((a) => a.id === r.id))
-            item.actions.push({ id: r.id, text: r.text, due_on: r.due_on, status: r.status })
-          items.set(r.item_id, item)
-        }
+        for (const a of meetingActions) actions.set(a.id, { ...a, itemId: a.meeting_item_id })
+        for (const a of planActions) if (!actions.has(a.id)) actions.set(a.id, { ...a, itemId: a.item_id })
+        const contributions = await repo.agencyContributions(
+          trx,
+          agencyId,
+          items.map((i) => i.id),
+          [...actions.keys()],
+        )
         await appendAuditEvents(trx, actor, [
           {
             action: 'hub-meeting.viewed',
             subjectType: 'hub-meeting',
             subjectId: id,
-            details: { agencyId, actionIds: rows.map((r) => r.id) },
+            details: { agencyId, actionIds: [...actions.keys()] },
           },
         ])
         return {
-          meeting: { reference: meeting.reference, title: meeting.title, held_on: meeting.held_on },
-          items: [...items.values()],
+          agencyId,
+          meeting: { id: meeting.id, reference: meeting.reference, title: meeting.title, held_on: meeting.held_on },
+          agreement: agreement ?? null,
+          items: items.map((i) => ({ id: i.id, position: i.position + 1, planReference: i.plan_reference })),
+          actions: [...actions.values()],
+          contributions,
         }
       })
+    },
+
+    /**
+     * A partner records what their agency knows or did, against an item shared with it (by the disclosure made for
+     * it) or an action it owns, at a meeting it is invited to. Anything else is "not found", as a guessed id is.
+     */
+    async partnerContribute(
+      meetingId: string,
+      input: { target: string; kind: string; text: string },
+      user: CurrentUser,
+      actor: Actor,
+    ) {
+      const agencyId = await repo.userAgency(db, user.id)
+      if (!agencyId || !(await repo.agencyAttends(db, meetingId, agencyId)))
+        throw new SafeguardingError('not-found', 'Meeting not found')
+      const [type, targetId] = input.target.split(':')
+      if (!/^[0-9a-f-]{36}$/i.test(targetId ?? '')) throw new SafeguardingError('not-found', 'Not found')
+      let row: {
+        meeting_item_id: string | null
+        action_id: string | null
+        disclosure_id: string | null
+        person_id: string | null
+      }
+      if (type === 'disclosure') {
+        const d = await disclosures.liveForAgency(targetId, user)
+        const item = d?.meeting_item_id ? await repo.findItem(db, meetingId, d.meeting_item_id) : undefined
+        if (!d || !item) throw new SafeguardingError('not-found', 'Not found')
+        row = { meeting_item_id: item.id, action_id: null, disclosure_id: d.id, person_id: d.person_id }
+      } else if (type === 'action') {
+        const action = await repo.agencyAction(db, agencyId, targetId)
+        const full = action ? await repo.findAction(db, targetId) : undefined
+        const inMeeting =
+          full &&
+          (full.meeting_id === meetingId ||
+            (await repo.agencyItemActions(db, meetingId, agencyId)).some((a) => a.id === targetId))
+        if (!full || !inMeeting) throw new SafeguardingError('not-found', 'Not found')
+        row = {
+          meeting_item_id: full.meeting_item_id,
+          action_id: full.id,
+          disclosure_id: null,
+          person_id: await repo.actionPerson(db, full.id),
+        }
+      } else throw new SafeguardingError('not-found', 'Not found')
+      const text = input.text.trim()
+      if (!Object.hasOwn(CONTRIBUTION_KINDS, input.kind))
+        throw new SafeguardingError('invalid', 'Select what you are recording', `kind-${targetId}`)
+      if (!text) throw new SafeguardingError('invalid', 'Enter what your agency knows or did', `text-${targetId}`)
+      if (text.length > 2000)
+        throw new SafeguardingError('invalid', 'What you record must be 2,000 characters or fewer', `text-${targetId}`)
+      await inTransaction(db, async (trx) => {
+        const id = uuidv7()
+        await repo.insertContribution(trx, {
+          id,
+          ...row,
+          agency_id: agencyId,
+          kind: input.kind,
+          text,
+          created_by: actor.userId,
+        })
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'hub-contribution.recorded',
+            subjectType: row.person_id ? 'person' : 'hub-meeting',
+            subjectId: row.person_id ?? meetingId,
+            details: {
+              contributionId: id,
+              agencyId,
+              meetingId,
+              kind: input.kind,
+              ...(row.disclosure_id ? { disclosureId: row.disclosure_id } : {}),
+              ...(row.action_id ? { actionId: row.action_id } : {}),
+            },
+          },
+        ])
+      })
+    },
+
+    /**
+     * What partner agencies recorded about a person, for their page: part of their victim side when they have one
+     * (shown only to those who see it), with the audit event the page appends with its own.
+     */
+    async personContributions(
+      personId: string,
+      user: CurrentUser,
+    ): Promise<{
+      rows: (Awaited<ReturnType<typeof repo.personContributions>>[number] & { kindLabel: string })[]
+      auditEvent: AuditEventInput
+    } | null> {
+      if (!/^[0-9a-f-]{36}$/i.test(personId) || !can(user, 'case:view')) return null
+      // Read first: most people have none, and then the page pays one query, not the access check as well.
+      const rows = await repo.personContributions(db, personId)
+      if (rows.length === 0) return null
+      const access = await victimSideAccess(db, user, personId)
+      if (access.exists && !access.visible) return null
+      return {
+        rows: rows.map((r) => ({
+          ...r,
+          kindLabel: CONTRIBUTION_KINDS[r.kind as keyof typeof CONTRIBUTION_KINDS] ?? r.kind,
+        })),
+        auditEvent: {
+          action: 'hub-contribution.viewed',
+          subjectType: 'person',
+          subjectId: personId,
+          details: { contributionIds: rows.map((r) => r.id) },
+        },
+      }
     },
   }
 }

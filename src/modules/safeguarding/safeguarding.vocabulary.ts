@@ -22,7 +22,11 @@ export type NeedStatus = keyof typeof NEED_STATUSES
 export const ACTION_STATUSES = { open: 'Open', done: 'Done', cancelled: 'Cancelled' } as const
 export type ActionStatus = keyof typeof ACTION_STATUSES
 
-export const AGENDA_KINDS = { 'new-referral': 'New referral', 'plan-review': 'Plan due for review' } as const
+export const AGENDA_KINDS = {
+  'new-referral': 'New referral',
+  'plan-review': 'Plan due for review',
+  'live-job': 'Live job',
+} as const
 
 /** Plans whose review falls due this many days after a meeting are on its agenda, as well as overdue ones. */
 export const REVIEW_LOOKAHEAD_DAYS = 7
@@ -34,3 +38,15 @@ export const items = <T extends Record<string, string>>(vocab: T, selected?: unk
     selected: value === selected,
     checked: value === selected,
   }))
+
+/** Why an item is on a hub agenda, beyond being new or due for review. */
+export const AGENDA_REASONS = { child: 'a child', 'open-need': 'an open safeguarding need' } as const
+
+/** What a partner agency records against an item shared with it or an action it owns. */
+export const CONTRIBUTION_KINDS = {
+  check: 'Check made',
+  visit: 'Visit',
+  outcome: 'Outcome',
+  information: 'What we know',
+} as const
+export type ContributionKind = keyof typeof CONTRIBUTION_KINDS

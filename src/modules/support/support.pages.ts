@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { asArray, asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { withDateParts } from '#src/platform/http/page-forms.ts'
 import { can } from '#src/platform/auth/permissions.ts'
 import { formatDate, londonDate } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
@@ -16,6 +16,7 @@ import {
   type ServiceInput,
 } from './support.service.ts'
 import { leafletLanguageNames } from './support.leaflet.ts'
+import { ContactForm, ReferralForm, ReferralUpdateForm, ServiceForm } from './support.forms.ts'
 import {
   CONTACT_KINDS,
   ENTITLEMENTS,
@@ -35,22 +36,6 @@ type ReferralParams = { id: string; referralId: string }
 const DATE_FIELDS = new Set(['contactedOn', 'nextStepOn', 'madeOn', 'followUpOn'])
 /** Dates are GOV.UK date inputs on pages: a service's problem with a date belongs on its day box. */
 const pageField = (field: string | undefined) => (field && DATE_FIELDS.has(field) ? `${field}-day` : (field ?? 'form'))
-
-/** Reads a GOV.UK date input; a problem goes on the part that is wrong. `undefined` means "refused". */
-function readDate(
-  body: Body,
-  prefix: string,
-  label: string,
-  options: { required: boolean; notInFuture?: boolean },
-  errors: FieldErrors,
-): string | null | undefined {
-  const check = checkDateInput(dateParts(body, prefix), label, options)
-  if (!check.ok) {
-    errors[`${prefix}-${check.part}`] = check.message
-    return undefined
-  }
-  return check.value
-}
 
 const dateValues = (prefix: string, iso: string) => ({
   [`${prefix}-day`]: String(Number(iso.slice(8, 10))),
@@ -192,26 +177,9 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
   app.post<{ Params: Params; Body: Body }>('/people/:id/support/contacts', work, async (request, reply) => {
     const id = personId(request)
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const contactedOn = readDate(
-      body,
-      'contactedOn',
-      'Date of the contact',
-      { required: true, notInFuture: true },
-      errors,
-    )
-    const nextStepOn = readDate(body, 'nextStepOn', 'Date of the next step', { required: false }, errors)
-    if (Object.keys(errors).length) return contactForm(request, reply.code(400), body, errors)
-    const input: ContactInput = {
-      contactedOn: contactedOn ?? null,
-      kind: asString(body.kind),
-      safeToContact: asString(body.safeToContact),
-      whatDone: asString(body.whatDone),
-      needsRaised: asString(body.needsRaised),
-      entitlements: asArray(body.entitlements),
-      nextStep: asString(body.nextStep),
-      nextStepOn: nextStepOn ?? null,
-    }
+    const parsed = parseForm(ContactForm, withDateParts(body, 'contactedOn', 'nextStepOn'))
+    if (!parsed.ok) return contactForm(request, reply.code(400), body, parsed.errors)
+    const input: ContactInput = parsed.value
     return saved(
       request,
       reply,
@@ -295,18 +263,9 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
   app.post<{ Params: Params; Body: Body }>('/people/:id/support/referrals', work, async (request, reply) => {
     const id = personId(request)
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    if (!asString(body.serviceId)) errors.serviceId = 'Select a service from the directory'
-    const madeOn = readDate(body, 'madeOn', 'Date the referral was made', { required: true, notInFuture: true }, errors)
-    const followUpOn = readDate(body, 'followUpOn', 'Follow-up date', { required: false }, errors)
-    if (Object.keys(errors).length) return referralForm(request, reply.code(400), body, errors)
-    const input: ReferralInput = {
-      serviceId: asString(body.serviceId),
-      madeOn: madeOn ?? null,
-      provision: asString(body.provision),
-      reason: asString(body.reason),
-      followUpOn: followUpOn ?? null,
-    }
+    const parsed = parseForm(ReferralForm, withDateParts(body, 'madeOn', 'followUpOn'))
+    if (!parsed.ok) return referralForm(request, reply.code(400), body, parsed.errors)
+    const input: ReferralInput = parsed.value
     return saved(
       request,
       reply,
@@ -368,18 +327,9 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     async (request, reply) => {
       const id = personId(request)
       const body = request.body ?? {}
-      const errors: FieldErrors = {}
-      const status = asString(body.status)
-      if (!status) errors.status = 'Select what has happened to the referral'
-      const followUpOn =
-        status === 'awaiting' ? readDate(body, 'followUpOn', 'Next follow-up date', { required: true }, errors) : null
-      if (Object.keys(errors).length) return updateForm(request, reply.code(400), body, errors)
-      const change: ReferralChange = {
-        status,
-        note: asString(body.note),
-        outcome: asString(body.outcome),
-        followUpOn: followUpOn ?? null,
-      }
+      const parsed = parseForm(ReferralUpdateForm, withDateParts(body, 'followUpOn'))
+      if (!parsed.ok) return updateForm(request, reply.code(400), body, parsed.errors)
+      const change: ReferralChange = parsed.value
       try {
         await support.updateReferral(id, request.params.referralId, change, userOf(request), actorOf(request))
       } catch (error) {
@@ -455,24 +405,8 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     })
   }
 
-  const readService = (body: Body): ServiceInput => {
-    const takes = asArray(body.takes)
-    return {
-      name: asString(body.name),
-      category: asString(body.category),
-      offers: asString(body.offers),
-      offersCy: asString(body.offersCy),
-      phone: asString(body.phone),
-      email: asString(body.email),
-      website: asString(body.website),
-      area: asString(body.area),
-      takesAdults: takes.includes('adults'),
-      takesChildren: takes.includes('children'),
-      womenOnly: asString(body.womenOnly) === 'yes',
-      languages: asString(body.languages),
-      active: asString(body.active) !== 'no',
-    }
-  }
+  /** The directory form read by its schema: the service itself says what is wrong with it. */
+  const readService = (body: Body): ServiceInput => ServiceForm.parse(body)
 
   app.get('/support-services/new', manage, async (_request, reply) =>
     serviceForm(reply, null, { takes: ['adults'], womenOnly: 'no', active: 'yes' }),

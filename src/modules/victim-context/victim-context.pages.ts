@@ -109,15 +109,25 @@ export function presentSituation(s: SituationRow & { journey: JourneyRow[]; perp
   }
 }
 
-const checkboxes = (key: keyof typeof CONTEXT_LISTS, values: Body) => {
-  const chosen = new Set(asArray(values[key]))
-  return CONTEXT_LISTS[key].list.items.map((i) => ({
+/**
+ * A multi-choice question's boxes: "Not known" last, after an "or" divider, as a GOV.UK exclusive option
+ * (`data-behaviour="exclusive"`), so ticking it clears the others and ticking another clears it. The service still
+ * refuses the two together, for a browser without JavaScript.
+ */
+function exclusiveUnknown<T extends { value: string; text: string }>(items: readonly T[], chosen: readonly string[]) {
+  const boxes = items.map((i) => ({
     value: i.value,
     text: i.text,
-    checked: chosen.has(i.value),
+    checked: chosen.includes(i.value),
     ...(i.value === 'unknown' ? { behaviour: 'exclusive' } : {}),
   }))
+  const known = boxes.filter((b) => b.value !== 'unknown')
+  const unknown = boxes.filter((b) => b.value === 'unknown')
+  return unknown.length ? [...known, { divider: 'or' }, ...unknown] : known
 }
+
+const checkboxes = (key: keyof typeof CONTEXT_LISTS, values: Body) =>
+  exclusiveUnknown(CONTEXT_LISTS[key].list.items as readonly { value: string; text: string }[], asArray(values[key]))
 
 const countryItems = (selected: unknown, prompt: string) => [
   { value: '', text: prompt },
@@ -224,12 +234,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
       perpetrator: {
         errors: form === 'perpetrator' ? errors : {},
         values: state.perpetratorValues ?? {},
-        roles: PERPETRATOR_ROLES.items.map((r) => ({
-          value: r.value,
-          text: r.text,
-          checked: asArray(state.perpetratorValues?.roles).includes(r.value),
-          ...(r.value === 'unknown' ? { behaviour: 'exclusive' } : {}),
-        })),
+        roles: exclusiveUnknown(PERPETRATOR_ROLES.items, asArray(state.perpetratorValues?.roles)),
         suspects: [
           { value: '', text: 'Not one of them' },
           ...(state.suspects ?? []).map((s) => ({

@@ -180,6 +180,14 @@ export async function deletePerpetrator(db: Queryable, situationId: string, id: 
   return Number(result.numDeletedRows) > 0
 }
 
+/** Empties a situation's journey and perpetrators, for an API call that replaces them whole. */
+export async function clearJourney(db: Queryable, situationId: string): Promise<void> {
+  await db.deleteFrom('victim_context_journey').where('situation_id', '=', situationId).execute()
+}
+export async function clearPerpetrators(db: Queryable, situationId: string): Promise<void> {
+  await db.deleteFrom('victim_context_perpetrators').where('situation_id', '=', situationId).execute()
+}
+
 /** The referrals naming this person as a (potential) victim: the exploitation situations context can be recorded for. */
 export async function victimReferrals(
   db: Queryable,

@@ -294,6 +294,117 @@ export function createVictimContextService(db: Db) {
       })
     },
 
+    /**
+     * A situation saved whole, as the API sends it: created (for a referral, or none) or, with `situationId`, replaced;
+     * its journey and perpetrators replaced too when given. One transaction, one audit row; every item is checked
+     * first, and a problem names its place (`journey/2/country`).
+     */
+    async save(
+      personId: string,
+      target: { situationId: string } | { referralId: string | null },
+      input: SituationInput,
+      items: { journey?: JourneyInput[]; perpetrators?: PerpetratorInput[] },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<{ id: string; created: boolean }> {
+      refuse(checkSituation(input))
+      for (const [list, check] of [
+        ['journey', checkJourney],
+        ['perpetrators', checkPerpetrator],
+      ] as const) {
+        for (const [i, item] of (items[list] ?? []).entries()) {
+          const [field, message] = Object.entries((check as (x: typeof item) => FieldErrors)(item))[0] ?? []
+          if (field) throw new VictimContextError('invalid', message, `${list}/${i}/${field}`)
+        }
+      }
+      return inTransaction(db, async (trx) => {
+        await requireSide(trx, user, personId, true)
+        let id: string
+        let referralId: string | null
+        let created = false
+        let fields: string[] = []
+        if ('situationId' in target) {
+          const before = await situationOf(trx, personId, target.situationId)
+          id = before.id
+          referralId = before.referral_id
+          const after = toRow(input)
+          fields = changedFields(before, after)
+          if (fields.length) await repo.updateSituation(trx, id, after, actor.userId)
+        } else {
+          referralId = target.referralId
+          if (referralId) {
+            if (!(await repo.personInReferral(trx, referralId, personId)))
+              throw new VictimContextError('invalid', 'Select a referral that names this person', 'referralId')
+            if (await repo.findSituationByReferral(trx, personId, referralId))
+              throw new VictimContextError(
+                'invalid',
+                'How they were exploited is already recorded for this referral: replace it with PUT instead',
+                'referralId',
+              )
+          }
+          id = uuidv7()
+          created = true
+          await repo.insertSituation(trx, {
+            id,
+            person_id: personId,
+            referral_id: referralId,
+            created_by: actor.userId,
+            ...toRow(input),
+          })
+        }
+        if (items.journey) {
+          await repo.clearJourney(trx, id)
+          for (const j of items.journey)
+            await repo.insertJourney(trx, {
+              id: uuidv7(),
+              situation_id: id,
+              stage: j.stage,
+              occurred_on: j.occurredOn,
+              place: j.place.trim(),
+              country: j.country || null,
+              notes: j.notes.trim(),
+              created_by: actor.userId,
+            })
+        }
+        if (items.perpetrators) {
+          const suspects = referralId ? await repo.suspectsOf(trx, referralId) : []
+          for (const [i, p] of items.perpetrators.entries())
+            if (p.personId && !suspects.some((s) => s.id === p.personId))
+              throw new VictimContextError(
+                'invalid',
+                'Select a suspect named in the referral',
+                `perpetrators/${i}/personId`,
+              )
+          await repo.clearPerpetrators(trx, id)
+          for (const p of items.perpetrators)
+            await repo.insertPerpetrator(trx, {
+              id: uuidv7(),
+              situation_id: id,
+              person_id: p.personId,
+              description: p.description.trim(),
+              roles: [...new Set(p.roles)],
+              created_by: actor.userId,
+            })
+        }
+        if (!created && (items.journey || items.perpetrators)) await repo.touchSituation(trx, id, actor.userId)
+        await appendAuditEvents(trx, actor, [
+          {
+            action: created ? 'victim-context.recorded' : 'victim-context.updated',
+            subjectType: 'person',
+            subjectId: personId,
+            details: {
+              situationId: id,
+              referralId,
+              ...(created ? {} : { fields }),
+              ...(items.journey ? { journeyEvents: items.journey.length } : {}),
+              ...(items.perpetrators ? { perpetrators: items.perpetrators.length } : {}),
+            },
+          },
+        ])
+        return { id, created }
+      })
+    },
+
     async addJourneyEvent(
       personId: string,
       situationId: string,

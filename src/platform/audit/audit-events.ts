@@ -117,6 +117,8 @@ export const AUDIT_ACTIONS = {
   'hub-meeting.viewed': 'consultation',
   'hub-meeting.updated': 'alteration',
   'hub-meeting.minutes-downloaded': 'disclosure',
+  'hub-contribution.recorded': 'collection',
+  'hub-contribution.viewed': 'consultation',
   'person.matches-viewed': 'consultation',
   'person.match-compared': 'consultation',
   'person.match-rejected': 'collection',

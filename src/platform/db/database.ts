@@ -105,6 +105,17 @@ export interface DisclosuresTable {
   revoke_reason: string | null
   created_by: string | null
   created_at: Generated<Date>
+  /** For an agenda item of a hub meeting, or with an action given to an agency (0055). */
+  meeting_item_id: Generated<string | null>
+  action_id: Generated<string | null>
+  /** The redacted narratives the officer chose to send, with what was withheld recorded by kind (0055). */
+  narratives: ColumnType<DisclosedNarrative[], string | undefined, string>
+}
+
+export type DisclosedNarrative = {
+  referralId: string
+  text: string
+  redactions: { kind: string; sent: boolean; text?: string }[]
 }
 
 export interface CaseAgenciesTable {
@@ -950,6 +961,8 @@ export interface HubMeetingsTable {
   referral_days: number
   created_by: string | null
   created_at: CreatedAt
+  /** The information-sharing agreement the meeting is held under (0055). */
+  agreement_id: Generated<string | null>
 }
 
 export interface HubMeetingItemsTable {
@@ -959,11 +972,41 @@ export interface HubMeetingItemsTable {
   referral_id: string | null
   plan_id: string | null
   position: number
+  /** A live job on the agenda (0055), and why each item is there ('child', 'open-need'). */
+  case_id: Generated<string | null>
+  reasons: Generated<string[]>
 }
 
 export interface HubMeetingAttendeesTable {
   meeting_id: string
   user_id: string
+  apologies: Generated<boolean>
+}
+
+/** Partner practitioners and others attending by name, or sending apologies (0055). */
+export interface HubMeetingNamedAttendeesTable {
+  id: string
+  meeting_id: string
+  name: string
+  role: string
+  agency_id: string | null
+  apologies: boolean
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+/** What a partner agency knows and did, against an item shared with it or an action it owns (0055). */
+export interface HubContributionsTable {
+  id: string
+  meeting_item_id: string | null
+  action_id: string | null
+  disclosure_id: string | null
+  person_id: string | null
+  agency_id: string
+  kind: string
+  text: string
+  created_by: string | null
+  created_at: CreatedAt
 }
 
 export interface HubMeetingAgenciesTable {
@@ -1239,6 +1282,8 @@ export interface Database {
   hub_meeting_attendees: HubMeetingAttendeesTable
   hub_meeting_agencies: HubMeetingAgenciesTable
   hub_meeting_decisions: HubMeetingDecisionsTable
+  hub_meeting_named_attendees: HubMeetingNamedAttendeesTable
+  hub_contributions: HubContributionsTable
   safeguarding_prompts: SafeguardingPromptsTable
   match_decisions: MatchDecisionsTable
   person_merges: PersonMergesTable

@@ -80,6 +80,7 @@ describe('the main menu', () => {
     ['/referrals/drafts/0190a0b2-0000-7000-8000-000000000000/people', 'Record a referral'],
     ['/partner', 'Shared with your agency'],
     ['/partner/figures', 'Referral figures'],
+    ['/partner/exploitation-profile', 'How people are exploited'],
     ['/partner/actions', 'Actions'],
     ['/audit/log', 'Audit reports'],
     ['/audit/access-granted', 'Audit reports'],

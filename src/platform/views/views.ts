@@ -36,6 +36,11 @@ export function navigation(user: CurrentUser | null, path: string): NavItem[] {
     { text: 'Partners', href: '/partners', show: can(user, 'partner:view') },
     { text: 'Shared with your agency', href: '/partner', show: can(user, 'partner-portal:use') },
     { text: 'Referral figures', href: '/partner/figures', show: can(user, 'partner-portal:use') },
+    {
+      text: 'How people are exploited',
+      href: '/partner/exploitation-profile',
+      show: can(user, 'partner-portal:use'),
+    },
     { text: 'Outreach', href: '/outreach', show: can(user, 'outreach:view') },
     { text: 'Imports', href: '/imports', show: can(user, 'import:run') },
     { text: 'Figures', href: '/insight', show: can(user, 'insight:view') },
