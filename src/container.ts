@@ -12,6 +12,7 @@ import { refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 import { createPersonService } from '#src/modules/people/index.ts'
 import { createSupportWorkerService } from '#src/modules/people/index.ts'
+import { createPlaceService } from '#src/modules/people/index.ts'
 import { createCaseService } from '#src/modules/cases/index.ts'
 import { createSearchService } from '#src/modules/search/index.ts'
 import { createPartnerService } from '#src/modules/partners/index.ts'
@@ -49,6 +50,7 @@ export function createServices(db: Db, config: Config) {
     screeningGroups: createScreeningGroupService(db, { referrals, screening }),
     nrm: createNrmService(db, screeningRules),
     people,
+    places: createPlaceService(db),
     supportWorkers: createSupportWorkerService(db),
     cases: createCaseService(db),
     search: createSearchService(db),

@@ -108,7 +108,15 @@ const compact = (s: string) => s.replace(/\s+/g, '')
 /** Every way the world can fill a route's parameters, each with the hidden id it names (if any) and its twin with a random id. */
 function urlsFor(route: string): Request[] {
   const w = world.ids
-  const hiddenIds = new Set([w.hiddenPerson, w.occupant, w.cuckooed, w.dealLine, w.restrictedCase, w.taskId])
+  const hiddenIds = new Set([
+    w.hiddenPerson,
+    w.occupant,
+    w.cuckooed,
+    w.dealLine,
+    w.restrictedCase,
+    w.taskId,
+    w.hiddenBusiness,
+  ])
   const people = [w.victim, w.suspect, w.hiddenPerson, w.occupant, w.witness]
   const choices = (param: string, before: string, url: string): string[] => {
     const random = ['00000000-0000-7000-8000-000000000000']
@@ -133,6 +141,7 @@ function urlsFor(route: string): Request[] {
     if (before === 'people') return people
     if (before === 'places' || before === 'locations') return [w.safehouse, w.cuckooed]
     if (before === 'objects') return [w.dealLine, w.phone]
+    if (before === 'businesses') return [w.business, w.hiddenBusiness]
     if (before === 'cases') return [w.restrictedCase, w.suspectCase]
     if (before === 'operations') return [w.operationId]
     if (before === 'referrals') return [w.victimReferral, w.jobReferral, w.suspectReferral]
@@ -541,7 +550,11 @@ describe('the canary sweep', () => {
             first: JSON.parse(JSON.stringify(p.first).replace(/"(id|display|key)":"[^"]*"/g, '"$1":"X"')) as unknown,
           })),
         }
-      const shared = strip(((await others(w.victim)).items as Item[]).find((i) => i.personId === w.suspect))
+      // The suspect is never someone who may be targeted: he is listed as the link, scored the same way.
+      const ofVictim = await others(w.victim)
+      const shared = strip(
+        ([...ofVictim.items, ...ofVictim.linkedSuspects] as Item[]).find((i) => i.personId === w.suspect),
+      )
       const control = strip(((await others(w.witness)).items as Item[]).find((i) => i.personId === w.controlWitness))
       expect(control, name).toBeDefined()
       // The victim and the suspect share a phone that a hidden runner also uses inside the restricted job.

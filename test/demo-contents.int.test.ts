@@ -144,6 +144,21 @@ describe('the demo on first start', () => {
       sql`SELECT count(*) AS n FROM victim_context_situations WHERE 'textiles' = ANY (labour_sectors)`,
     ],
     [
+      'a place shared by five referrals',
+      sql`SELECT count(*) AS n FROM (SELECT location_id FROM referral_locations GROUP BY location_id HAVING count(*) >= 5) x`,
+    ],
+    [
+      'businesses named across referrals and live jobs',
+      sql`SELECT count(*) AS n FROM businesses b WHERE (SELECT count(DISTINCT referral_id) FROM business_links x WHERE x.business_id = b.id) >= 2
+        AND EXISTS (SELECT 1 FROM business_links x WHERE x.business_id = b.id AND x.case_id IS NOT NULL)`,
+    ],
+    ['a place and a business recorded twice and merged', sql`SELECT count(DISTINCT kind) - 1 AS n FROM record_merges`],
+    ['unknown others at the premises', sql`SELECT count(*) AS n FROM locations WHERE unknown_others IS NOT NULL`],
+    ['a countersigned decision on a live job', sql`SELECT count(*) AS n FROM case_decision_countersignatures`],
+    ['custody, bail and CPS dates', sql`SELECT count(DISTINCT kind) - 2 AS n FROM case_stage_dates`],
+    ['a handset and an exhibit logged', sql`SELECT count(DISTINCT kind) - 1 AS n FROM case_exhibits`],
+    ['an intelligence report linked to a live job', sql`SELECT count(*) AS n FROM case_intelligence_reports`],
+    [
       'perpetrators named from the referral’s suspects',
       sql`SELECT count(*) AS n FROM victim_context_perpetrators WHERE person_id IS NOT NULL`,
     ],

@@ -184,13 +184,18 @@ describe('people over the API and on their page', () => {
     expect(wrong.body).toContain('Select how they are connected to the place')
     expect(wrong.body).toContain('Enter where this information came from')
     expect(wrong.body).toContain('value="12 Mill Street"')
-    const added = await page.post(`/people/${other.json().id}/places`, {
+    const unit4 = {
       addressLine1: 'Unit 4, Canal Road',
       postcode: 'BD3 9QT',
       premisesType: 'car-wash',
       placeRelation: 'works-at',
       placeSource: 'Premises visit',
-    })
+    }
+    // A place is already recorded at that postcode: it is offered first, so the same place is not copied.
+    const offered = await page.post(`/people/${other.json().id}/places`, unit4)
+    expect(offered.statusCode).toBe(200)
+    expect(offered.body).toContain('Is it one of the places already recorded at this postcode?')
+    const added = await page.post(`/people/${other.json().id}/places`, { ...unit4, placeChoice: 'new' })
     expect(added.statusCode).toBe(303)
     const personPage = await page.get(`/people/${other.json().id}`)
     const placeLink = /href="(\/places\/[0-9a-f-]{36})"/.exec(personPage.body)

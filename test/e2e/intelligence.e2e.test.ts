@@ -123,12 +123,13 @@ describe('intelligence in the browser', () => {
     // A key says what each shape and colour means, and the chart draws without a console warning.
     const key = await page.locator('.lantern-link-chart__key').textContent()
     for (const shape of [
-      'A person',
-      'A phone or deal line',
-      'A vehicle',
-      'An address',
-      'An employer',
-      'Colour shows the community',
+      'A victim or potential victim',
+      'A suspected exploiter (red octagon)',
+      'Another person',
+      'A place (green diamond)',
+      'A business or employer (purple hexagon)',
+      'a phone or deal line (rounded), a vehicle (square)',
+      'The communities (people who cluster together) are numbered in the tables below',
     ])
       expect(key).toContain(shape)
     expect(consoleWarnings).toEqual([])

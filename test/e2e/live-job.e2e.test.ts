@@ -217,6 +217,14 @@ describe('a live job in the browser', () => {
     form = await open('Add a place')
     await form.getByLabel('Postcode (optional)').fill('ng7 2ab')
     await form.getByRole('button', { name: 'Add place' }).click()
+    // A place is already recorded at that postcode (the referral's): it is offered before a new one is made.
+    await expect
+      .poll(() => page.locator('main').textContent())
+      .toContain('Is it one of the places already recorded at this postcode?')
+    expect(await page.locator('main').textContent()).toContain('3 Weaver Close')
+    await expectAccessible(page)
+    await page.getByLabel('No, it is a different place').check()
+    await page.getByRole('button', { name: 'Confirm place' }).click()
     await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Place added')
     await page.getByRole('link', { name: /18 Mill Lane, NG7 2AB/ }).click()
     expect(await page.locator('main').textContent()).toContain('Callum Doherty')

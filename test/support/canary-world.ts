@@ -81,6 +81,8 @@ export type CanaryWorld = {
     supportServiceId: string
     supportReferralId: string
     situationId: string
+    business: string
+    hiddenBusiness: string
   }
 }
 
@@ -189,6 +191,19 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
   })
   const victim = victimReferral.people[0].personId as string
   const suspect = victimReferral.people[1].personId as string
+  // A business named in the victim's referral: visible to everyone who may see the referral.
+  const business = await ctx.services.places.createBusiness(
+    { name: 'Canary hand car wash', kind: 'car-wash', notes: null, confirmedNew: true },
+    v('victimOfficer').user,
+    actor('victimOfficer'),
+  )
+  if (!('id' in business)) throw new Error('the business was not recorded')
+  await ctx.services.places.linkByReference(
+    business.id,
+    { reference: victimReferral.reference as string, relation: 'employer' },
+    v('victimOfficer').user,
+    actor('victimOfficer'),
+  )
   const safehouseId = await ctx.services.people.linkPlace(
     victim,
     {
@@ -450,6 +465,25 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
     v('supervisor').user,
     actor('supervisor'),
   )
+  // A business named only inside the job, and an estimate of unknown others at its cuckooed address: both hidden.
+  const hiddenBusiness = await ctx.services.places.createBusiness(
+    { name: mark('restricted-job', 'RJBUSINESS'), kind: 'nail-bar', notes: null, confirmedNew: true },
+    job,
+    actor('jobOfficer'),
+  )
+  if (!('id' in hiddenBusiness)) throw new Error('the hidden business was not recorded')
+  await ctx.services.places.linkByReference(
+    hiddenBusiness.id,
+    { reference: restricted.reference, relation: 'named' },
+    job,
+    actor('jobOfficer'),
+  )
+  await ctx.services.places.recordUnknownOthers(
+    cuckooed,
+    { count: 6, note: mark('restricted-job', 'RJUNKNOWN'), on: '2026-11-28' },
+    job,
+    actor('jobOfficer'),
+  )
   // The hidden runner also uses the victim's phone, inside the job: the phone stays visible, the runner does not.
   await ctx.services.people.linkObject(
     hiddenPerson,
@@ -650,6 +684,8 @@ export async function buildCanaryWorld(ctx: TestContext): Promise<CanaryWorld> {
       supportServiceId,
       supportReferralId,
       situationId,
+      business: business.id,
+      hiddenBusiness: hiddenBusiness.id,
     },
   }
 }

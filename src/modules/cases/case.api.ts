@@ -35,8 +35,68 @@ const CaseDetail = CaseSummary.extend({
     }),
   ),
   decisions: z.array(
-    z.object({ decidedOn: z.string(), decision: z.string(), rationale: z.string(), recordedBy: z.string() }),
+    z.object({
+      id: z.uuid(),
+      decidedOn: z.string(),
+      decision: z.string(),
+      rationale: z.string(),
+      recordedBy: z.string(),
+      countersigned: z.object({ by: z.string(), at: z.string(), comment: z.string().nullable() }).nullable(),
+    }),
   ),
+  /** The job's places (as the page shows them), the cuckooed ones marked, each with who is linked to it. */
+  places: z.array(
+    z.object({
+      id: z.uuid(),
+      display: z.string(),
+      postcode: z.string().nullable(),
+      premisesType: z.string(),
+      cuckooed: z.boolean(),
+      people: z.array(z.object({ personId: z.uuid(), name: z.string().nullable(), relation: z.string() })),
+    }),
+  ),
+  /** The job's phones, vehicles and accounts (deal lines are listed under dealLines). */
+  objects: z.array(z.object({ id: z.uuid(), kind: z.string(), display: z.string() })),
+  dealLines: z.array(
+    z.object({
+      id: z.uuid(),
+      number: z.string(),
+      lineName: z.string().nullable(),
+      area: z.string().nullable(),
+      activeFrom: z.string().nullable(),
+      activeTo: z.string().nullable(),
+      people: z.array(z.object({ personId: z.uuid(), name: z.string().nullable(), relation: z.string() })),
+    }),
+  ),
+  cuckooedAddresses: z.array(
+    z.object({
+      id: z.uuid(),
+      display: z.string(),
+      occupants: z.array(z.object({ personId: z.uuid(), name: z.string().nullable() })),
+    }),
+  ),
+  businesses: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.string() })),
+  stageDates: z.array(
+    z.object({
+      kind: z.string(),
+      date: z.string(),
+      due: z.string().nullable(),
+      personId: z.uuid().nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
+  exhibits: z.array(
+    z.object({
+      reference: z.string(),
+      kind: z.string(),
+      description: z.string(),
+      seizedOn: z.string().nullable(),
+      seizedFrom: z.uuid().nullable(),
+      handset: z.string().nullable(),
+      storage: z.string().nullable(),
+    }),
+  ),
+  intelligenceReports: z.array(z.object({ reference: z.string(), note: z.string().nullable() })),
   events: z.array(
     z.object({
       id: z.uuid(),
@@ -114,6 +174,10 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
     async (request) => {
       try {
         const view = await services.cases.view(request.params.id, userOf(request), actorOf(request))
+        const linked = (id: string) =>
+          view.links
+            .filter((l) => l.to_id === id)
+            .map((l) => ({ personId: l.person_id, name: l.name, relation: l.relation }))
         return {
           ...summary(view.case),
           agencies: view.agencies.map((a) => ({
@@ -132,11 +196,69 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
             status: t.status,
           })),
           decisions: view.decisions.map((d) => ({
+            id: d.id,
             decidedOn: d.decided_on,
             decision: d.decision,
             rationale: d.rationale,
             recordedBy: d.recorded_by_name,
+            countersigned: d.countersigned
+              ? {
+                  by: d.countersigned.by_name,
+                  at: d.countersigned.countersigned_at.toISOString(),
+                  comment: d.countersigned.comment,
+                }
+              : null,
           })),
+          places: view.locations.map((l) => ({
+            id: l.id,
+            display: [l.address_line_1, l.town, l.postcode, l.description].filter(Boolean).join(', '),
+            postcode: l.postcode,
+            premisesType: l.premises_type,
+            cuckooed: l.cuckooed,
+            people: linked(l.id),
+          })),
+          objects: view.objects
+            .filter((o) => o.kind !== 'deal-line')
+            .map((o) => ({ id: o.id, kind: o.kind, display: o.display })),
+          dealLines: view.objects
+            .filter((o) => o.kind === 'deal-line')
+            .map((o) => {
+              const details = o.details as Record<string, string | null | undefined>
+              return {
+                id: o.id,
+                number: o.display,
+                lineName: details.lineName ?? null,
+                area: details.area || null,
+                activeFrom: details.activeFrom ?? null,
+                activeTo: details.activeTo ?? null,
+                people: linked(o.id),
+              }
+            }),
+          cuckooedAddresses: view.locations
+            .filter((l) => l.cuckooed)
+            .map((l) => ({
+              id: l.id,
+              display: [l.address_line_1, l.town, l.postcode].filter(Boolean).join(', '),
+              occupants: linked(l.id).map(({ personId, name }) => ({ personId, name })),
+            })),
+          businesses: view.businesses.map((b) => ({ id: b.id, name: b.name, kind: b.kind })),
+          stageDates: view.stageDates.map((d) => ({
+            kind: d.kind,
+            date: d.occurred_on,
+            due: d.due_on,
+            personId: d.person_id,
+            note: d.note,
+          })),
+          exhibits: view.exhibits.map((x) => ({
+            reference: x.reference,
+            kind: x.kind,
+            description: x.description,
+            seizedOn: x.seized_on,
+            seizedFrom: x.seized_from,
+            handset: x.handset,
+            storage: x.storage,
+          })),
+          intelligenceReports: view.intelligenceReports.map((r) => ({ reference: r.reference, note: r.note })),
           events: view.events.map((e) => ({
             id: e.id,
             kind: e.kind,

@@ -57,6 +57,9 @@ export const DealLineForm = z.object({
 })
 
 export const CuckooedAddressForm = z.object({
+  // A place or person already on the live job, chosen instead of typing them again (no second "Flat 3").
+  cuckooPlaceId: optionalId,
+  occupantPersonId: optionalId,
   addressLine1: field(),
   town: field().transform((town) => town || null),
   cuckooPostcode: field(
@@ -85,4 +88,27 @@ export const EventForm = z.object({
   eventSummary: field(),
   eventPeople: z.preprocess(asArray, z.array(z.string())).transform((ids) => ids.filter(isUuid)),
   eventLocation: optionalId,
+})
+
+export const StageDateForm = z.object({
+  stageKind: field(),
+  stageDate: dateField('Date of the stage', { required: true, notInFuture: true }),
+  stageDue: dateField('Date due', { required: false }),
+  stagePerson: optionalId,
+  stageNote: field(),
+})
+
+export const ExhibitForm = z.object({
+  exhibitKind: field().transform((k) => (k === 'handset' ? ('handset' as const) : ('exhibit' as const))),
+  exhibitReference: field(),
+  exhibitDescription: field(),
+  exhibitSeized: dateField('Date seized', { required: false, notInFuture: true }),
+  exhibitFrom: optionalId,
+  exhibitStorage: field(),
+  exhibitPhone: field(),
+})
+
+export const IntelligenceReportForm = z.object({
+  intelReference: field(),
+  intelNote: field(),
 })

@@ -9,7 +9,10 @@ import {
   DealLineForm,
   DecisionForm,
   EventForm,
+  ExhibitForm,
+  IntelligenceReportForm,
   MemberForm,
+  StageDateForm,
   MemberRemovalForm,
   PersonRemovalForm,
   TaskForm,
@@ -26,7 +29,7 @@ import {
   REFERENCE_KIND_ITEMS,
   referenceFieldErrors,
 } from '#src/modules/occurrence-references/index.ts'
-import { CaseError, type CaseChange } from './case.service.ts'
+import { CaseError, STAGE_KINDS, type CaseChange, type StageKind } from './case.service.ts'
 import { CASE_ROLES, EVENT_KINDS, type CaseRole } from '#src/modules/people/index.ts'
 
 type Body = Record<string, unknown>
@@ -105,7 +108,24 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
         due: t.due_on ? formatDate(t.due_on) : null,
         overdue: t.status === 'open' && t.due_on !== null && t.due_on < londonDate(),
       })),
-      decisions: view.decisions.map((d) => ({ ...d, on: formatDate(d.decided_on), at: formatDateTime(d.recorded_at) })),
+      decisions: view.decisions.map((d) => ({
+        ...d,
+        on: formatDate(d.decided_on),
+        at: formatDateTime(d.recorded_at),
+        signedAt: d.countersigned ? formatDateTime(d.countersigned.countersigned_at) : null,
+        mine: d.recorded_by === userOf(request).id,
+      })),
+      stageDates: view.stageDates.map((d) => ({
+        ...d,
+        label: STAGE_KINDS[d.kind as StageKind] ?? d.kind,
+        on: formatDate(d.occurred_on),
+        due: d.due_on ? formatDate(d.due_on) : null,
+        overdue: d.due_on !== null && d.due_on < londonDate(),
+      })),
+      stageItems: Object.entries(STAGE_KINDS).map(([value, text]) => ({ value, text })),
+      exhibits: view.exhibits.map((x) => ({ ...x, seized: x.seized_on ? formatDate(x.seized_on) : null })),
+      intelligenceReports: view.intelligenceReports,
+      businesses: view.businesses,
       events: view.events.map((e) => ({
         ...e,
         kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind,
@@ -126,7 +146,8 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       cceTeam,
       cceTeamMissing: view.case.kind === 'county-lines' && !view.agencies.some((a) => a.kind === 'police-team'),
       canEdit: can(request.user, 'case:edit'),
-      canDecide: can(request.user, 'case:supervise'),
+      canDecide: view.access.officerInCharge || view.access.supervisor,
+      canCountersign: can(request.user, 'case:supervise'),
       leadsTeam: view.access.officerInCharge || view.access.supervisor,
       // Screening people met on the job: offered to those with its victims' side duty (the access policy) who may screen.
       canScreen:
@@ -452,29 +473,121 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     },
   )
 
-  app.post<{ Params: Params; Body: Body }>(
-    '/cases/:id/decisions',
+  app.post<{ Params: { id: string; decisionId: string }; Body: Body }>(
+    '/cases/:id/decisions/:decisionId/countersign',
     { config: { access: 'case:supervise' } },
     async (request, reply) => {
-      const body = request.body ?? {}
-      const parsed = parseForm(DecisionForm, withDateParts(body, 'decidedOn'))
-      if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'decision' })
-      const { decidedOn, decision, rationale } = parsed.value
+      if (!isUuid(request.params.decisionId)) throw new NotFoundError('Decision not found')
+      const comment = asString((request.body ?? {}).countersignComment) || null
       return attempt(
         request,
         reply,
-        'decision',
+        'countersign',
         () =>
-          cases.addDecision(
+          cases.countersignDecision(
             caseId(request),
-            { decidedOn: decidedOn!, decision, rationale },
+            request.params.decisionId,
+            { comment },
             userOf(request),
             actorOf(request),
           ),
-        'Decision recorded',
+        'Decision countersigned',
       )
     },
   )
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/stage-dates', edit, async (request, reply) => {
+    const body = request.body ?? {}
+    const parsed = parseForm(StageDateForm, withDateParts(body, 'stageDate', 'stageDue'))
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'stage' })
+    const v = parsed.value
+    return attempt(
+      request,
+      reply,
+      'stage',
+      () =>
+        cases.addStageDate(
+          caseId(request),
+          {
+            kind: v.stageKind,
+            occurredOn: v.stageDate!,
+            dueOn: v.stageDue,
+            personId: v.stagePerson,
+            note: v.stageNote,
+          },
+          userOf(request),
+          actorOf(request),
+        ),
+      'Stage date recorded',
+    )
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/exhibits', edit, async (request, reply) => {
+    const body = request.body ?? {}
+    const parsed = parseForm(ExhibitForm, withDateParts(body, 'exhibitSeized'))
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'exhibit' })
+    const v = parsed.value
+    return attempt(
+      request,
+      reply,
+      'exhibit',
+      () =>
+        cases.addExhibit(
+          caseId(request),
+          {
+            kind: v.exhibitKind,
+            reference: v.exhibitReference,
+            description: v.exhibitDescription,
+            seizedOn: v.exhibitSeized,
+            seizedFrom: v.exhibitFrom,
+            storage: v.exhibitStorage || null,
+            phone: v.exhibitPhone || null,
+          },
+          userOf(request),
+          actorOf(request),
+        ),
+      'Logged',
+    )
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/intelligence-reports', edit, async (request, reply) => {
+    const body = request.body ?? {}
+    const parsed = parseForm(IntelligenceReportForm, body)
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'intel' })
+    return attempt(
+      request,
+      reply,
+      'intel',
+      () =>
+        cases.linkIntelligenceReport(
+          caseId(request),
+          { reference: parsed.value.intelReference, note: parsed.value.intelNote || null },
+          userOf(request),
+          actorOf(request),
+        ),
+      'Intelligence report linked',
+    )
+  })
+
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/decisions', edit, async (request, reply) => {
+    const body = request.body ?? {}
+    const parsed = parseForm(DecisionForm, withDateParts(body, 'decidedOn'))
+    if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'decision' })
+    const { decidedOn, decision, rationale } = parsed.value
+    return attempt(
+      request,
+      reply,
+      'decision',
+      () =>
+        cases.addDecision(
+          caseId(request),
+          { decidedOn: decidedOn!, decision, rationale },
+          userOf(request),
+          actorOf(request),
+        ),
+      'Decision recorded',
+    )
+  })
 
   app.post<{ Params: Params; Body: Body }>('/cases/:id/deal-lines', edit, async (request, reply) => {
     const body = request.body ?? {}
@@ -494,12 +607,18 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     const body = request.body ?? {}
     const parsed = parseForm(CuckooedAddressForm, body)
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'cuckoo' })
-    const { cuckooPostcode: postcode, ...address } = parsed.value
+    const { cuckooPostcode: postcode, cuckooPlaceId: placeId, occupantPersonId: occupantId, ...address } = parsed.value
     return attempt(
       request,
       reply,
       'cuckoo',
-      () => cases.addCuckooedAddress(caseId(request), { ...address, postcode }, userOf(request), actorOf(request)),
+      () =>
+        cases.addCuckooedAddress(
+          caseId(request),
+          { ...address, postcode, placeId, occupantId },
+          userOf(request),
+          actorOf(request),
+        ),
       'Cuckooed address added',
     )
   })

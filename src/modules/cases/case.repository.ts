@@ -325,6 +325,7 @@ export async function listDecisions(db: Queryable, caseId: string) {
       'case_decisions.decision',
       'case_decisions.rationale',
       'case_decisions.recorded_at',
+      'case_decisions.recorded_by',
       'users.display_name as recorded_by_name',
     ])
     .where('case_decisions.case_id', '=', caseId)

@@ -15,8 +15,12 @@ import {
 } from '#src/modules/referrals/index.ts'
 import { findActiveAgency, isContactOf } from '#src/modules/partners/index.ts'
 import {
+  businessesOfCase,
   createNamedPerson,
   createPlace,
+  markCuckooed,
+  noteVulnerability,
+  placeFor,
   linkRecords,
   personExists,
   placeExists,
@@ -36,6 +40,21 @@ import {
 } from '#src/modules/people/index.ts'
 import { carryReferralReferences } from '#src/modules/occurrence-references/index.ts'
 import * as repo from './case.repository.ts'
+import * as work from './case-work.repository.ts'
+
+/** The stages of a job whose dates the team must not miss: custody, charge, bail, RUI and the CPS. */
+export const STAGE_KINDS = {
+  arrest: 'Arrested',
+  'custody-in': 'Booked into custody',
+  'custody-out': 'Released from custody',
+  charged: 'Charged',
+  bail: 'Released on bail (bail return date due)',
+  rui: 'Released under investigation (review date due)',
+  'cps-advice': 'File sent to the CPS for advice',
+  'cps-decision': 'CPS charging decision',
+  'first-hearing': 'First court hearing',
+} as const
+export type StageKind = keyof typeof STAGE_KINDS
 
 export const CaseError = defineDomainError('CaseError', { 'not-found': 404, invalid: 400, forbidden: 403 })
 
@@ -311,7 +330,8 @@ export function createCaseService(db: Db) {
           if (!(await placeExists(trx, locationId)))
             throw new CaseError('invalid', 'Select a place that exists', 'locationId')
         } else if (input.place) {
-          locationId = await createPlace(trx, input.place)
+          // One place is one record: the same address already recorded is added, not copied.
+          locationId = (await placeFor(trx, input.place, user, createPlace)).id
         } else {
           throw new CaseError('invalid', 'Enter an address, a postcode or a description of the place', 'addressLine1')
         }
@@ -409,6 +429,14 @@ export function createCaseService(db: Db) {
           ])
         const agencies = await repo.listCaseAgencies(trx, caseId)
         const members = await repo.listMembers(trx, caseId)
+        const [signatures, stageDates, exhibits, intelligenceReports, businesses] = await Promise.all([
+          work.countersignatures(trx, caseId),
+          work.listStageDates(trx, caseId),
+          work.listExhibits(trx, caseId),
+          work.listIntelligenceReports(trx, caseId),
+          businessesOfCase(trx, caseId),
+        ])
+        const signed = new Map(signatures.map((x) => [x.decision_id, x]))
         await appendAuditEvents(trx, actor, [{ action: 'case.viewed', subjectType: 'case', subjectId: caseId }])
         return {
           case: row,
@@ -419,7 +447,11 @@ export function createCaseService(db: Db) {
           links,
           referrals,
           tasks,
-          decisions,
+          decisions: decisions.map((d) => ({ ...d, countersigned: signed.get(d.id) ?? null })),
+          stageDates,
+          exhibits,
+          intelligenceReports,
+          businesses,
           events,
           timeline: timelineRows,
           agencies,
@@ -661,18 +693,22 @@ export function createCaseService(db: Db) {
       })
     },
 
-    /** A supervisor's decision-log entry. Entries are append-only (a trigger refuses changes). */
+    /**
+     * A decision-log entry: the officer in charge records investigative decisions, supervisors theirs. Entries are
+     * append-only (a trigger refuses changes); a supervisor countersigns the officer's (`countersignDecision`).
+     */
     async addDecision(
       caseId: string,
       input: { decidedOn: string; decision: string; rationale: string },
       user: CurrentUser,
       actor: Actor,
     ): Promise<void> {
-      if (!can(user, 'case:supervise')) throw new CaseError('forbidden', 'Only a supervisor writes in the decision log')
       if (!input.decision.trim()) throw new CaseError('invalid', 'Enter the decision', 'decision')
       if (!input.rationale.trim()) throw new CaseError('invalid', 'Enter the rationale for the decision', 'rationale')
       await inTransaction(db, async (trx) => {
-        await loadFor(user, caseId, trx)
+        const row = await loadFor(user, caseId, trx)
+        if (!leadsTeam(row.access))
+          throw new CaseError('forbidden', 'Only the officer in charge or a supervisor writes in the decision log')
         const id = uuidv7()
         await repo.insertDecision(trx, {
           id,
@@ -685,6 +721,183 @@ export function createCaseService(db: Db) {
         await timeline(trx, caseId, actor, 'decision', `Decision recorded: ${input.decision.trim().slice(0, 120)}`)
         await appendAuditEvents(trx, actor, [
           { action: 'case.decision-recorded', subjectType: 'case', subjectId: caseId, details: { decisionId: id } },
+        ])
+      })
+    },
+
+    /** A supervisor reviews and countersigns a decision recorded by someone else: once, with an optional comment. */
+    async countersignDecision(
+      caseId: string,
+      decisionId: string,
+      input: { comment: string | null },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
+      if (!can(user, 'case:supervise')) throw new CaseError('forbidden', 'Only a supervisor countersigns decisions')
+      const comment = input.comment?.trim() || null
+      if (comment && comment.length > 2000)
+        throw new CaseError('invalid', 'Comment must be 2,000 characters or fewer', 'countersignComment')
+      await inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        const decision = await work.findDecision(trx, caseId, decisionId)
+        if (!decision) throw new CaseError('not-found', 'Decision not found')
+        if (decision.recorded_by === actor.userId)
+          throw new CaseError(
+            'invalid',
+            'A decision is countersigned by a supervisor other than its author',
+            'countersign',
+          )
+        if (!(await work.insertCountersignature(trx, { decisionId, by: actor.userId!, comment })))
+          throw new CaseError('invalid', 'This decision is already countersigned', 'countersign')
+        await timeline(trx, caseId, actor, 'decision-countersigned', 'Decision countersigned')
+        await appendAuditEvents(trx, actor, [
+          { action: 'case.decision-countersigned', subjectType: 'case', subjectId: caseId, details: { decisionId } },
+        ])
+      })
+    },
+
+    /** A custody, charge, bail, released-under-investigation or CPS stage date (with the bail or RUI review date due). */
+    async addStageDate(
+      caseId: string,
+      input: { kind: string; occurredOn: string; dueOn: string | null; personId: string | null; note: string | null },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
+      if (!Object.hasOwn(STAGE_KINDS, input.kind)) throw new CaseError('invalid', 'Select the stage', 'stageKind')
+      if (input.dueOn && input.dueOn < input.occurredOn)
+        throw new CaseError('invalid', 'The date due must be on or after the stage date', 'stageDue-day')
+      const note = input.note?.trim() || null
+      if (note && note.length > 1000)
+        throw new CaseError('invalid', 'Note must be 1,000 characters or fewer', 'stageNote')
+      await inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        if (input.personId && !(await repo.listCasePeople(trx, caseId)).some((p) => p.person_id === input.personId))
+          throw new CaseError('invalid', 'Select someone on the live job', 'stagePerson')
+        const id = uuidv7()
+        await work.insertStageDate(trx, {
+          id,
+          case_id: caseId,
+          person_id: input.personId,
+          kind: input.kind,
+          occurred_on: input.occurredOn,
+          due_on: input.dueOn,
+          note,
+          recorded_by: actor.userId,
+        })
+        await timeline(trx, caseId, actor, 'stage-date', `${STAGE_KINDS[input.kind as StageKind]} recorded`)
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'case.stage-date-recorded',
+            subjectType: 'case',
+            subjectId: caseId,
+            details: { stageDateId: id, kind: input.kind },
+          },
+        ])
+      })
+    },
+
+    /** An exhibit, or a handset (with its number as a phone object, so the phone's links are followed), in the log. */
+    async addExhibit(
+      caseId: string,
+      input: {
+        kind: 'exhibit' | 'handset'
+        reference: string
+        description: string
+        seizedOn: string | null
+        seizedFrom: string | null
+        storage: string | null
+        phone: string | null
+      },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
+      const reference = input.reference.trim()
+      if (!reference)
+        throw new CaseError('invalid', 'Enter the exhibit reference, for example JS/1', 'exhibitReference')
+      if (reference.length > 50)
+        throw new CaseError('invalid', 'Reference must be 50 characters or fewer', 'exhibitReference')
+      const description = input.description.trim()
+      if (!description) throw new CaseError('invalid', 'Describe the exhibit', 'exhibitDescription')
+      if (description.length > 1000)
+        throw new CaseError('invalid', 'Description must be 1,000 characters or fewer', 'exhibitDescription')
+      const phone = input.phone?.trim() ? normaliseIdentifier('phone', input.phone) : null
+      if (phone && !phone.ok) throw new CaseError('invalid', phone.message, 'exhibitPhone')
+      await inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        if (input.seizedFrom && !(await repo.listCasePeople(trx, caseId)).some((p) => p.person_id === input.seizedFrom))
+          throw new CaseError('invalid', 'Select someone on the live job', 'exhibitFrom')
+        let objectId: string | null = null
+        if (phone?.ok) {
+          objectId = await recordObject(trx, {
+            kind: 'phone',
+            value: phone.value,
+            display: phone.display,
+            details: {},
+            createdBy: actor.userId,
+          })
+          await repo.linkCaseObject(trx, caseId, objectId)
+        }
+        const id = uuidv7()
+        const added = await work.insertExhibit(trx, {
+          id,
+          case_id: caseId,
+          kind: input.kind === 'handset' ? 'handset' : 'exhibit',
+          reference,
+          description,
+          seized_on: input.seizedOn,
+          seized_from: input.seizedFrom,
+          object_id: objectId,
+          storage: input.storage?.trim().slice(0, 200) || null,
+          recorded_by: actor.userId,
+        })
+        if (!added) throw new CaseError('invalid', 'That exhibit reference is already in the log', 'exhibitReference')
+        await timeline(
+          trx,
+          caseId,
+          actor,
+          'exhibit',
+          `${input.kind === 'handset' ? 'Handset' : 'Exhibit'} ${reference} logged`,
+        )
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'case.exhibit-recorded',
+            subjectType: 'case',
+            subjectId: caseId,
+            details: { exhibitId: id, objectId },
+          },
+        ])
+      })
+    },
+
+    /** An intelligence report the job relies on, by its reference only (the report stays in the intelligence system). */
+    async linkIntelligenceReport(
+      caseId: string,
+      input: { reference: string; note: string | null },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<void> {
+      const reference = input.reference.trim().toUpperCase()
+      if (!reference) throw new CaseError('invalid', 'Enter the intelligence report reference', 'intelReference')
+      if (reference.length > 50)
+        throw new CaseError('invalid', 'Reference must be 50 characters or fewer', 'intelReference')
+      const note = input.note?.trim() || null
+      if (note && note.length > 500) throw new CaseError('invalid', 'Note must be 500 characters or fewer', 'intelNote')
+      await inTransaction(db, async (trx) => {
+        await loadFor(user, caseId, trx)
+        const id = uuidv7()
+        if (
+          !(await work.insertIntelligenceReport(trx, {
+            id,
+            case_id: caseId,
+            reference,
+            note,
+            recorded_by: actor.userId,
+          }))
+        )
+          throw new CaseError('invalid', 'That intelligence report is already linked', 'intelReference')
+        await timeline(trx, caseId, actor, 'intelligence', 'Intelligence report linked')
+        await appendAuditEvents(trx, actor, [
+          { action: 'case.intelligence-linked', subjectType: 'case', subjectId: caseId, details: { reportLinkId: id } },
         ])
       })
     },
@@ -758,6 +971,10 @@ export function createCaseService(db: Db) {
     async addCuckooedAddress(
       caseId: string,
       input: {
+        /** A place already on the live job, instead of the address typed again. */
+        placeId?: string | null
+        /** A person already on the live job, instead of the occupant's name typed again. */
+        occupantId?: string | null
         addressLine1: string
         town: string | null
         postcode: string | null
@@ -767,8 +984,14 @@ export function createCaseService(db: Db) {
       user: CurrentUser,
       actor: Actor,
     ): Promise<void> {
-      if (!input.addressLine1.trim()) throw new CaseError('invalid', 'Enter the address', 'addressLine1')
-      if (!input.occupantName.trim()) throw new CaseError('invalid', 'Enter the occupant’s name', 'occupantName')
+      if (!input.placeId && !input.addressLine1.trim())
+        throw new CaseError('invalid', 'Enter the address, or choose a place already on the live job', 'addressLine1')
+      if (!input.occupantId && !input.occupantName.trim())
+        throw new CaseError(
+          'invalid',
+          'Enter the occupant’s name, or choose someone already on the live job',
+          'occupantName',
+        )
       if (!input.vulnerability.trim())
         throw new CaseError(
           'invalid',
@@ -777,22 +1000,42 @@ export function createCaseService(db: Db) {
         )
       await inTransaction(db, async (trx) => {
         await loadFor(user, caseId, trx)
-        const locationId = await createPlace(
-          trx,
-          {
-            addressLine1: input.addressLine1.trim(),
-            addressLine2: null,
-            town: input.town,
-            postcode: input.postcode,
-            description: null,
-            premisesType: 'private-house',
-          },
-          { cuckooed: true },
-        )
+        const jobPlaces = await repo.listCaseLocations(trx, caseId)
+        const jobPeople = await repo.listCasePeople(trx, caseId)
+        if (input.placeId && !jobPlaces.some((l) => l.id === input.placeId))
+          throw new CaseError('invalid', 'Select one of the live job’s places', 'cuckooPlaceId')
+        if (input.occupantId && !jobPeople.some((p) => p.person_id === input.occupantId))
+          throw new CaseError('invalid', 'Select someone on the live job', 'occupantPersonId')
+        // The place already on the job, or already recorded at this address (one place, one record), or a new one.
+        const locationId =
+          input.placeId ??
+          (
+            await placeFor(
+              trx,
+              {
+                addressLine1: input.addressLine1.trim(),
+                addressLine2: null,
+                town: input.town,
+                postcode: input.postcode,
+                description: null,
+                premisesType: 'private-house',
+              },
+              user,
+              createPlace,
+            )
+          ).id
+        await markCuckooed(trx, locationId)
         await repo.linkCaseLocation(trx, caseId, locationId)
-        const personId = await createNamedPerson(trx, input.occupantName.trim().slice(0, 200), actor.userId, {
-          vulnerability: input.vulnerability.trim().slice(0, 500),
-        })
+        // The occupant chosen, or someone on the job by that exact name (not a second "Gary Platt"), or a new person.
+        const typed = input.occupantName.trim().toLowerCase()
+        const known =
+          input.occupantId ?? jobPeople.find((p) => typed && (p.name ?? '').trim().toLowerCase() === typed)?.person_id
+        const personId =
+          known ??
+          (await createNamedPerson(trx, input.occupantName.trim().slice(0, 200), actor.userId, {
+            vulnerability: input.vulnerability.trim().slice(0, 500),
+          }))
+        if (known) await noteVulnerability(trx, known, input.vulnerability.trim().slice(0, 500))
         await repo.addCasePerson(trx, caseId, personId, 'potential-victim', actor.userId)
         const linkId = await linkRecords(trx, {
           from_type: 'person',
@@ -812,7 +1055,7 @@ export function createCaseService(db: Db) {
           { linkId, personId, toType: 'location', toId: locationId, relation: 'occupant', caseId },
           actor,
         )
-        await timeline(trx, caseId, actor, 'cuckooed-address', `Cuckooed address added: ${input.addressLine1.trim()}`)
+        await timeline(trx, caseId, actor, 'cuckooed-address', 'Cuckooed address added')
         await appendAuditEvents(trx, actor, [
           {
             action: 'case.updated',

@@ -20,6 +20,8 @@ import { loadDemoIntelligence } from '#src/modules/intelligence/index.ts'
 import { loadDemoMatching } from '#src/modules/matching/index.ts'
 import { loadDemoSupportWorkers } from '#src/modules/people/index.ts'
 import { loadDemoTriage } from './triage.demo.ts'
+import { loadDemoSharedPlaces } from './places.demo.ts'
+import { loadDemoLiveJobWork } from './live-job-work.demo.ts'
 import { loadDemoNrmDrafts } from '#src/modules/nrm/index.ts'
 import { loadDemoWarrantDay } from '#src/modules/screening/index.ts'
 import { loadDemoReferences } from '#src/modules/occurrence-references/index.ts'
@@ -140,6 +142,8 @@ export async function loadDemo(
     partnerEmail: 'partner@demo.lantern.test',
   })
   await loadDemoVictimContext(db)
+  await loadDemoSharedPlaces(db, { supervisorEmail: 'ds@demo.lantern.test' })
+  await loadDemoLiveJobWork(db, { supervisorEmail: 'ds@demo.lantern.test' })
   const credentials = { password, mfaSecret, users: users.map((u) => ({ email: u.email, role: u.role })) }
   writeFileSync(join(options.dataDir, 'demo-credentials.txt'), formatCredentials(credentials) + '\n', { mode: 0o600 })
   return credentials

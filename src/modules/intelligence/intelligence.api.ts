@@ -38,6 +38,10 @@ const Prompt = z.object({
       askWho: z.array(z.string()),
     }),
   ),
+  /** Suspected exploiters on the identifier: the link, never counted among those who may be targeted. */
+  suspects: z.array(z.object({ id: z.uuid(), name: z.string().nullable() })),
+  /** People at the place not yet identified, as estimated on the place. */
+  unknownOthers: z.object({ count: z.int(), note: z.string().nullable() }).nullable(),
   status: z.enum(['open', 'closed']),
   outcome: z
     .object({
@@ -58,6 +62,24 @@ const SharedItem = z.object({
   people: z.int(),
 })
 
+const OtherPerson = z.object({
+  personId: z.uuid(),
+  name: z.string().nullable(),
+  score: z.number(),
+  steps: z.union([z.literal(1), z.literal(2)]),
+  /** How strong the connection is: Strong, Moderate or Weak (the fewer people on what they share, the stronger). */
+  strength: z.enum(['Strong', 'Moderate', 'Weak']),
+  /** Why the person is listed, in words: what they share, with whom, and how many are on it. */
+  why: z.array(z.string()),
+  paths: z.array(
+    z.object({
+      via: z.object({ id: z.uuid(), name: z.string().nullable(), suspect: z.boolean() }).nullable(),
+      first: SharedItem,
+      second: SharedItem.nullable(),
+      score: z.number(),
+    }),
+  ),
+})
 function toJson(p: PromptView): z.infer<typeof Prompt> {
   return {
     id: p.id,
@@ -74,6 +96,8 @@ function toJson(p: PromptView): z.infer<typeof Prompt> {
     specificity: p.specificity,
     summary: p.summary,
     people: p.people,
+    suspects: p.suspects,
+    unknownOthers: p.unknownOthers,
     status: p.status as 'open' | 'closed',
     outcome: p.outcome
       ? {
@@ -185,22 +209,9 @@ export function registerIntelligenceApi(app: FastifyInstance, { services }: AppD
             person: z.object({ id: z.uuid(), name: z.string().nullable() }),
             window: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
             method: z.string(),
-            items: z.array(
-              z.object({
-                personId: z.uuid(),
-                name: z.string().nullable(),
-                score: z.number(),
-                steps: z.union([z.literal(1), z.literal(2)]),
-                paths: z.array(
-                  z.object({
-                    via: z.object({ id: z.uuid(), name: z.string().nullable() }).nullable(),
-                    first: SharedItem,
-                    second: SharedItem.nullable(),
-                    score: z.number(),
-                  }),
-                ),
-              }),
-            ),
+            items: z.array(OtherPerson),
+            /** Suspected exploiters reached the same way: never among those who may be targeted; they are the link. */
+            linkedSuspects: z.array(OtherPerson),
           }),
         },
       },
@@ -209,18 +220,21 @@ export function registerIntelligenceApi(app: FastifyInstance, { services }: AppD
       const result = await intel
         .others(request.params.id, userOf(request), actorOf(request), window(request.query), request.query.limit)
         .catch(rethrow)
-      return {
-        ...result,
-        items: result.items.map((i) => ({
-          ...i,
-          paths: i.paths.map((p) => ({
-            via: p.via,
-            first: item(p.first),
-            second: p.second ? item(p.second) : null,
-            score: p.score,
-          })),
+      const other = (i: (typeof result.items)[number]) => ({
+        personId: i.personId,
+        name: i.name,
+        score: i.score,
+        steps: i.steps,
+        strength: i.strength,
+        why: i.why,
+        paths: i.paths.map((p) => ({
+          via: p.via,
+          first: item(p.first),
+          second: p.second ? item(p.second) : null,
+          score: p.score,
         })),
-      }
+      })
+      return { ...result, items: result.items.map(other), linkedSuspects: result.linkedSuspects.map(other) }
     },
   )
 
@@ -247,6 +261,8 @@ export function registerIntelligenceApi(app: FastifyInstance, { services }: AppD
                 label: z.string(),
                 kind: z.string(),
                 kindLabel: z.string(),
+                /** What the chart colours and shapes: victim, suspect, person, place, object or business. */
+                category: z.enum(['victim', 'suspect', 'person', 'place', 'object', 'business']),
                 community: z.int().nullable(),
                 steps: z.int().nullable(),
                 score: z.number().nullable(),

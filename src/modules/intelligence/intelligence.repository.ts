@@ -90,7 +90,46 @@ function entitiesOf(key: IdentifierKey): RawBuilder<unknown> {
   return sql`(SELECT 'location'::text AS t, ${value}::uuid AS eid)`
 }
 
-export type OtherOnIdentifier = { person_id: string; safeguarded: boolean }
+export type OtherOnIdentifier = { person_id: string; safeguarded: boolean; suspect: boolean }
+
+/**
+ * SQL: true when a person (a root id) is known only as a suspect: a suspected exploiter or suspect in a referral,
+ * a live job or someone's account of their exploitation, and a victim nowhere. Such a person is never "at risk"
+ * in a prompt or in "others who may be targeted"; they appear as the link. Someone who is both (a child
+ * criminally exploited and arrested) stays among those at risk. `hiddenCases`: roles in jobs the viewer may not
+ * see do not count (their roles there would tell of the job).
+ */
+export function suspectOnly(root: string, hiddenCases: string[] = []): RawBuilder<boolean> {
+  const r = sql.raw(root)
+  const shown = (col: string) => sql`NOT (${sql.raw(col)} = ANY(${hiddenCases}::uuid[]))`
+  return sql<boolean>`((EXISTS (SELECT 1 FROM case_people cp WHERE cp.person_id IN (SELECT person_identity(${r})) AND cp.role IN ('suspected-exploiter', 'suspect') AND ${shown('cp.case_id')})
+      OR EXISTS (SELECT 1 FROM referral_subjects rs WHERE rs.person_id IN (SELECT person_identity(${r})) AND rs.role = 'suspected-exploiter')
+      OR EXISTS (SELECT 1 FROM victim_context_perpetrators vp WHERE vp.person_id IN (SELECT person_identity(${r}))))
+    AND NOT EXISTS (SELECT 1 FROM case_people cv WHERE cv.person_id IN (SELECT person_identity(${r})) AND cv.role IN ('potential-victim', 'victim') AND ${shown('cv.case_id')})
+    AND NOT EXISTS (SELECT 1 FROM referral_subjects rv WHERE rv.person_id IN (SELECT person_identity(${r})) AND rv.role = 'potential-victim'))`
+}
+
+/** Which of these people are known only as suspects (see `suspectOnly`), as the viewer may know it. */
+export async function suspectsAmong(db: Queryable, ids: string[], hiddenCases: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const { rows } = await sql<{ id: string }>`
+    SELECT x.id::text AS id FROM unnest(${[...new Set(ids)]}::uuid[]) AS x(id) WHERE ${suspectOnly('x.id', hiddenCases)}`.execute(
+    db,
+  )
+  return new Set(rows.map((r) => r.id))
+}
+
+/** Whether a person is a victim anywhere (a referral's potential victim, a job's victim): the other role in the chart. */
+export async function victimsAmong(db: Queryable, ids: string[], hiddenCases: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const { rows } = await sql<{ id: string }>`
+    SELECT x.id::text AS id FROM unnest(${[...new Set(ids)]}::uuid[]) AS x(id)
+    WHERE EXISTS (SELECT 1 FROM case_people cv WHERE cv.person_id IN (SELECT person_identity(x.id)) AND cv.role IN ('potential-victim', 'victim') AND NOT (cv.case_id = ANY(${hiddenCases}::uuid[])))
+      OR EXISTS (SELECT 1 FROM referral_subjects rv WHERE rv.person_id IN (SELECT person_identity(x.id)) AND rv.role = 'potential-victim')`.execute(
+    db,
+  )
+  return new Set(rows.map((r) => r.id))
+}
 
 /** The other people linked to an identifier now (every link, whatever its case), and whether each has been safeguarded. */
 export async function othersOnIdentifier(
@@ -104,7 +143,7 @@ export async function othersOnIdentifier(
       FROM ${entitiesOf(key)} e JOIN entity_links m ON m.to_type = e.t AND m.to_id = e.eid AND m.from_type = 'person'
       LIMIT 1001
     )
-    SELECT o.person_id, ${safeguarded('o.person_id')} AS safeguarded
+    SELECT o.person_id, ${safeguarded('o.person_id')} AS safeguarded, ${suspectOnly('o.person_id')} AS suspect
     FROM o WHERE o.person_id <> person_root(${personId}::uuid)
     ORDER BY 1`.execute(db)
   return rows
@@ -113,8 +152,41 @@ export async function othersOnIdentifier(
 /** A new prompt: the table's columns less those its outcome and the database fill in. */
 export type PromptInsert = Omit<
   SafeguardingPromptsTable,
-  'status' | 'outcome' | 'outcome_note' | 'outcome_by' | 'outcome_at' | 'created_at' | 'link_id'
+  'status' | 'outcome' | 'outcome_note' | 'outcome_by' | 'outcome_at' | 'created_at' | 'link_id' | 'added_person_ids'
 > & { link_id: string }
+
+/** Holds the identifier for the rest of the transaction, so two links made at once raise one prompt between them. */
+export async function lockIdentifier(db: Queryable, key: IdentifierKey): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${'prompt:' + key}, 0))`.execute(db)
+}
+
+/**
+ * The open prompt on an identifier, if any: one prompt per shared identifier, whoever was linked first. A link made
+ * inside a restricted live job joins only a prompt of that job, and a link outside joins none raised inside one, so
+ * a prompt is seen by exactly those who could see it before.
+ */
+export async function openPromptOn(
+  db: Queryable,
+  key: IdentifierKey,
+  caseId: string | null,
+): Promise<{ id: string; person_id: string; added_person_ids: string[] } | undefined> {
+  const { rows } = await sql<{ id: string; person_id: string; added_person_ids: string[] }>`
+    SELECT p.id, p.person_id, p.added_person_ids FROM safeguarding_prompts p
+    WHERE p.identifier_key = ${key} AND p.status = 'open'
+      AND (p.case_id IS NOT DISTINCT FROM ${caseId}::uuid
+        OR (NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = p.case_id AND c.restricted)
+          AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = ${caseId}::uuid AND c.restricted)))
+    ORDER BY p.created_at, p.id LIMIT 1`.execute(db)
+  return rows[0]
+}
+
+/** A person linked to an identifier whose prompt is already open: added to it, not given a prompt of their own. */
+export async function addPersonToPrompt(db: Queryable, id: string, personId: string): Promise<void> {
+  // The counts stay as they were when the prompt was raised; pages count the people linked now, as each viewer may see them.
+  await sql`
+    UPDATE safeguarding_prompts SET added_person_ids = array_append(added_person_ids, ${personId}::uuid)
+    WHERE id = ${id} AND status = 'open'`.execute(db)
+}
 
 /** Inserts a prompt unless one is already open for this person and identifier; answers whether it did. */
 export async function insertPrompt(db: Queryable, row: PromptInsert): Promise<boolean> {
@@ -148,11 +220,19 @@ export type PromptRow = Pick<
   identifier_display: string | null
   case_reference: string | null
   outcome_by_name: string | null
+  unknown_others: number | null
+  unknown_others_note: string | null
 }
 
 const PROMPT_COLUMNS = sql`p.id, p.person_id, ${displayName('p.person_id')} AS person_name, p.identifier_key, p.identifier_type, p.identifier_id, p.identifier_kind,
   CASE WHEN p.identifier_type = 'object' THEN (SELECT o.display FROM objects o WHERE o.id = p.identifier_id)
     ELSE (SELECT concat_ws(', ', l.address_line_1, l.town, l.postcode, l.description) FROM locations l WHERE l.id = p.identifier_id) END AS identifier_display,
+  (SELECT ul.unknown_others FROM locations ul WHERE p.identifier_type = 'location' AND ul.unknown_others IS NOT NULL
+    AND (ul.id = p.identifier_id OR ul.merged_into = p.identifier_id OR (p.identifier_key LIKE 'a:%' AND ul.address_key = substr(p.identifier_key, 3)))
+    ORDER BY ul.unknown_others_on DESC NULLS LAST LIMIT 1) AS unknown_others,
+  (SELECT ul.unknown_others_note FROM locations ul WHERE p.identifier_type = 'location' AND ul.unknown_others IS NOT NULL
+    AND (ul.id = p.identifier_id OR ul.merged_into = p.identifier_id OR (p.identifier_key LIKE 'a:%' AND ul.address_key = substr(p.identifier_key, 3)))
+    ORDER BY ul.unknown_others_on DESC NULLS LAST LIMIT 1) AS unknown_others_note,
   p.case_id, c.reference AS case_reference, p.other_count, p.specificity, p.status, p.outcome, p.outcome_note, u.display_name AS outcome_by_name, p.outcome_at, p.created_at`
 
 /** The review queue: most specific first (a phone shared by two before a hostel shared by forty), then newest. Counted to 1,000. */

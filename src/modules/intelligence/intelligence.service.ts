@@ -57,19 +57,61 @@ export type PromptView = {
   outcome: { outcome: string; label: string; note: string | null; by: string | null; at: Date } | null
   raisedAt: Date
   people: PromptPerson[]
+  /** Suspected exploiters on the identifier: the link, never among those who may be targeted. */
+  suspects: { id: string; name: string | null }[]
+  /** People at the place not yet identified, as estimated on the place ("about 8 men sleeping on site"). */
+  unknownOthers: { count: number; note: string | null } | null
   summary: { linked: number; notSafeguarded: number; safeguardingProtected: number }
   headline: string
 }
 
-function headline(kind: string, s: PromptView['summary']): string {
+function headline(
+  kind: string,
+  s: PromptView['summary'],
+  suspects: number,
+  unknownOthers: { count: number } | null,
+): string {
   const what = kind === 'employer' ? 'employer' : kindLabel(kind).toLowerCase()
   let text = `${s.linked} other ${s.linked === 1 ? 'person is' : 'people are'} linked to this ${what}`
   if (s.linked > s.safeguardingProtected)
     text += `; ${s.notSafeguarded} ${s.notSafeguarded === 1 ? 'has' : 'have'} not been safeguarded`
   if (s.safeguardingProtected > 0)
     text += ` (whether ${s.safeguardingProtected === 1 ? '1 has' : `${s.safeguardingProtected} have`} been safeguarded is protected)`
+  if (unknownOthers)
+    text += `; about ${unknownOthers.count} more ${unknownOthers.count === 1 ? 'person is' : 'people are'} there, not yet identified`
+  if (suspects > 0)
+    text += `; ${suspects === 1 ? 'a suspected exploiter is' : `${suspects} suspected exploiters are`} linked to it too`
   return text
 }
+
+/** How strong a shared identifier is, in a DC's words: the fewer people on it, the more it says. */
+export function strengthOf(score: number): 'Strong' | 'Moderate' | 'Weak' {
+  return score >= 0.5 ? 'Strong' : score >= 0.2 ? 'Moderate' : 'Weak'
+}
+
+/** What two people sharing this identifier means, as a DC would say it: "uses the same phone (07700 900123)". */
+export function sharedWords(item: { kind: string; display: string }): string {
+  const what = item.display ? ` (${item.display})` : ''
+  switch (item.kind) {
+    case 'employer':
+      return `works for the same employer${what}`
+    case 'address':
+      return `is linked to the same address${what}`
+    case 'phone':
+      return `uses the same phone${what}`
+    case 'deal-line':
+      return `is on the same deal line${what}`
+    case 'vehicle':
+      return `is linked to the same vehicle${what}`
+    case 'bank-account':
+      return `uses the same bank account${what}`
+    default:
+      return `shares the same ${kindLabel(item.kind).toLowerCase()}${what}`
+  }
+}
+
+const onIt = (people: number) =>
+  people <= 2 ? 'only the two of them are linked to it' : `${people} people are linked to it`
 
 export function createIntelligenceService(db: Db) {
   const hidden = (user: CurrentUser) => repo.hiddenCaseIds(db, user)
@@ -77,6 +119,11 @@ export function createIntelligenceService(db: Db) {
   /** Prompts as this viewer may see them: people on restricted-case links they cannot see are left out, and a person's safeguarding is shown only under the victim-facet policy. */
   async function present(rows: repo.PromptRow[], user: CurrentUser, hiddenCases: string[]): Promise<PromptView[]> {
     const people = await repo.promptPeople(db, rows, hiddenCases)
+    const suspects = await repo.suspectsAmong(
+      db,
+      people.map((x) => x.person_id),
+      hiddenCases,
+    )
     const access = new Map<string, Promise<{ visible: boolean; askWho: string[] }>>()
     const facet = (id: string) => {
       if (!access.has(id)) access.set(id, victimFacetAccess(db, user, id))
@@ -84,7 +131,8 @@ export function createIntelligenceService(db: Db) {
     }
     return Promise.all(
       rows.map(async (p) => {
-        const mine = people.filter((x) => x.prompt_id === p.id && x.visible)
+        const all = people.filter((x) => x.prompt_id === p.id && x.visible)
+        const mine = all.filter((x) => !suspects.has(x.person_id))
         const shown: PromptPerson[] = await Promise.all(
           mine.map(async (x) => {
             const a = await facet(x.person_id)
@@ -126,8 +174,15 @@ export function createIntelligenceService(db: Db) {
             : null,
           raisedAt: p.created_at,
           people: shown,
+          suspects: all.filter((x) => suspects.has(x.person_id)).map((x) => ({ id: x.person_id, name: x.name })),
+          unknownOthers: p.unknown_others ? { count: p.unknown_others, note: p.unknown_others_note } : null,
           summary,
-          headline: headline(p.identifier_kind, summary),
+          headline: headline(
+            p.identifier_kind,
+            summary,
+            all.filter((x) => suspects.has(x.person_id)).length,
+            p.unknown_others ? { count: p.unknown_others } : null,
+          ),
         }
       }),
     )
@@ -202,7 +257,43 @@ export function createIntelligenceService(db: Db) {
         score: p.score,
       })
     }
-    return { hiddenCases, items: [...byTarget.values()], identifiers, names, describe }
+    const all = [...byTarget.values()]
+    const suspects = await repo.suspectsAmong(
+      db,
+      [...new Set([...all.map((i) => i.personId), ...paths.flatMap((p) => (p.via ? [p.via] : []))])],
+      hiddenCases,
+    )
+    const seedName = names.get(personId) ?? 'this person'
+    // Why a person is listed, in a DC's words: which address, phone, employer or vehicle, through whom, how strong.
+    const explain = (item: (typeof all)[number]) =>
+      item.paths.slice(0, 5).map((p) => {
+        const via = p.via
+          ? `${p.via.name ?? 'an unnamed person'}${suspects.has(p.via.id) ? ' (a suspected exploiter)' : ''}`
+          : null
+        return p.second && via
+          ? `${sharedWords(p.second)} as ${via} (${onIt(p.second.people)}), who ${sharedWords(p.first)} as ${seedName} (${onIt(p.first.people)})`
+          : `${sharedWords(p.first)} as ${seedName} (${onIt(p.first.people)})`
+      })
+    const described = all.map((i) => ({
+      ...i,
+      role: suspects.has(i.personId) ? ('suspect' as const) : ('other' as const),
+      strength: strengthOf(i.score),
+      why: explain(i),
+      paths: i.paths.map((p) => ({
+        ...p,
+        via: p.via ? { ...p.via, suspect: suspects.has(p.via.id) } : null,
+      })),
+    }))
+    return {
+      hiddenCases,
+      // A suspected exploiter is never someone who may be targeted: he is listed as the link instead.
+      items: described.filter((i) => i.role !== 'suspect'),
+      linkedSuspects: described.filter((i) => i.role === 'suspect'),
+      suspects,
+      identifiers,
+      names,
+      describe,
+    }
   }
 
   return {
@@ -294,7 +385,7 @@ export function createIntelligenceService(db: Db) {
     /** Others who may be targeted: people within two steps through shared identifiers, ranked, with why. Audited. */
     async others(personId: string, user: CurrentUser, actor: Actor, window: Window, limit = 50) {
       await loadPerson(personId)
-      const { items, names } = await expand(personId, user, window, limit)
+      const { items, linkedSuspects, names } = await expand(personId, user, window, limit)
       await inTransaction(db, (trx) =>
         appendAuditEvents(trx, actor, [
           {
@@ -305,7 +396,13 @@ export function createIntelligenceService(db: Db) {
           },
         ]),
       )
-      return { person: { id: personId, name: names.get(personId) ?? null }, window, method: RANKING_METHOD, items }
+      return {
+        person: { id: personId, name: names.get(personId) ?? null },
+        window,
+        method: RANKING_METHOD,
+        items,
+        linkedSuspects,
+      }
     },
 
     /**
@@ -316,7 +413,10 @@ export function createIntelligenceService(db: Db) {
      */
     async network(personId: string, user: CurrentUser, actor: Actor, window: Window, limit = 30) {
       await loadPerson(personId)
-      const { items, hiddenCases, names } = await expand(personId, user, window, limit)
+      const expanded = await expand(personId, user, window, limit)
+      const { hiddenCases, names } = expanded
+      // The chart shows suspects too, drawn as suspects: they are the links between the people at risk.
+      const items = [...expanded.items, ...expanded.linkedSuspects]
       const people = new Set([
         personId,
         ...items.map((i) => i.personId),
@@ -357,6 +457,13 @@ export function createIntelligenceService(db: Db) {
         return n < 0 ? null : n + 1
       }
       const score = new Map(items.map((i) => [i.personId, i]))
+      const [suspects, victims] = await Promise.all([
+        repo.suspectsAmong(db, [...people], hiddenCases),
+        repo.victimsAmong(db, [...people], hiddenCases),
+      ])
+      const roleOf = (id: string): 'suspect' | 'victim' | 'person' =>
+        suspects.has(id) ? 'suspect' : victims.has(id) ? 'victim' : 'person'
+      const ROLE_LABELS = { suspect: 'Suspected exploiter', victim: 'Victim or potential victim', person: 'Person' }
       const nodes = [
         ...[...people].map((id) => ({
           id: `p:${id}`,
@@ -364,7 +471,9 @@ export function createIntelligenceService(db: Db) {
           entityId: id,
           label: names.get(id) ?? extraNames.get(id) ?? 'Unnamed person',
           kind: 'person',
-          kindLabel: id === personId ? 'This person' : 'Person',
+          kindLabel: id === personId ? 'This person' : ROLE_LABELS[roleOf(id)],
+          // What the chart colours and shapes: victim, suspect, person, place, object or business.
+          category: roleOf(id),
           community: communityOf(`p:${id}`),
           steps: id === personId ? 0 : (score.get(id)?.steps ?? 2),
           score: score.get(id)?.score ?? null,
@@ -378,6 +487,11 @@ export function createIntelligenceService(db: Db) {
             label: i?.display ?? '',
             kind: i?.kind ?? 'address',
             kindLabel: kindLabel(i?.kind ?? 'address'),
+            category: (i?.kind === 'employer'
+              ? 'business'
+              : (i?.type ?? 'location') === 'object'
+                ? 'object'
+                : 'place') as 'business' | 'object' | 'place',
             community: communityOf(`i:${key}`),
             steps: null,
             score: null,

@@ -30,10 +30,13 @@ export {
   placeExists,
   updatePlace,
   setSharedPlace,
+  markCuckooed,
+  noteVulnerability,
   mergePersonInto,
   unmergePerson,
   type LinkInput,
 } from './records.repository.ts'
+export { placeFor, matchingPlaces, linkBusiness, businessesOfCase, type PlaceMatch } from './places.repository.ts'
 export { describeAge } from './person.presenter.ts'
 export { normaliseIdentifier, OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 export {
@@ -81,5 +84,13 @@ export {
   type SupportedPersonRow,
 } from './support-workers.service.ts'
 export { loadDemoSupportWorkers } from './support-workers.demo.ts'
+export {
+  createPlaceService,
+  PlaceError,
+  BUSINESS_KINDS,
+  BUSINESS_RELATIONS,
+  type PlaceService,
+} from './places.service.ts'
+export { registerPlacePages } from './places.pages.ts'
 export { registerPersonPages } from './person.pages.ts'
 export { registerPersonApi } from './person.api.ts'

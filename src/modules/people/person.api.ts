@@ -181,7 +181,8 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
       config: { access: 'person:edit' },
       schema: {
         tags: ['people'],
-        summary: 'Record a place (UK postcodes validated and normalised) and how the person is connected to it',
+        summary:
+          'Record a place (UK postcodes validated and normalised) and how the person is connected to it; an address already recorded (same first line and postcode) is linked, not copied',
         params: z.object({ id: z.uuid() }),
         body: PlaceLink.strict(),
         response: { 201: z.object({ locationId: z.uuid() }) },
@@ -189,7 +190,11 @@ export function registerPersonApi(app: FastifyInstance, { services }: AppDeps): 
     },
     async (request, reply) => {
       try {
-        const locationId = await services.people.linkPlace(request.params.id, request.body, actorOf(request))
+        const locationId = await services.people.linkPlace(
+          request.params.id,
+          { ...request.body, user: userOf(request) },
+          actorOf(request),
+        )
         return reply.code(201).header('location', `/api/v1/locations/${locationId}`).send({ locationId })
       } catch (error) {
         return notFound(error)

@@ -66,6 +66,8 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       form?: string
       status?: { status: string; notes: string | null; recorded_at: Date; recorded_by_name: string | null } | null
       statusShown?: boolean
+      /** Places already recorded at the postcode, offered instead of a copy (the check before recording a place). */
+      placeMatches?: { id: string; text: string; exact: boolean; referrals: number; cases: number }[]
     } = {},
   ) {
     // The support summary (support module) is part of the victim side: read only for those who see it, and its
@@ -188,6 +190,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       errors,
       errorList: errorSummary(errors),
       values: state.values ?? {},
+      placeMatches: state.placeMatches ?? [],
       // What the "Change details" form shows when it has not just been posted: the details as held.
       current: {
         'dateOfBirth-day': person.date_of_birth ? String(Number(person.date_of_birth.slice(8, 10))) : '',
@@ -210,11 +213,9 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
 
   app.get<{ Params: Params }>('/people/:id', view, (request, reply) => show(request, reply))
 
-  // A phone, vehicle or place, and everyone linked to it: what an officer follows from an address or a number.
-  for (const [path, type, caption] of [
-    ['/objects/:id', 'object', 'Phone, vehicle or account'],
-    ['/places/:id', 'location', 'Place'],
-  ] as const) {
+  // A phone, vehicle or account, and everyone linked to it: what an officer follows from a number. (Places have
+  // their own page: places.pages.ts.)
+  for (const [path, type, caption] of [['/objects/:id', 'object', 'Phone, vehicle or account']] as const) {
     app.get<{ Params: Params }>(path, view, async (request, reply) => {
       const found = await people.entity(type, id(request), userOf(request), actorOf(request))
       const row = found.row as {
@@ -222,18 +223,13 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         kind?: string
         note?: string | null
         cuckooed?: boolean
-        shared_place?: boolean
-        shared_place_kind?: string | null
       }
       return reply.page('people/views/entity.njk', {
         pageTitle: row.kind ? `${OBJECT_KINDS[row.kind as ObjectKind] ?? row.kind}: ${row.display}` : row.display,
         caption,
         cuckooed: row.cuckooed === true,
         note: row.note ?? null,
-        // The place page carries the intelligence module's "known shared place" flag and form.
-        placeId: type === 'location' ? id(request) : null,
-        sharedPlace: row.shared_place === true,
-        sharedPlaceKind: row.shared_place_kind ?? null,
+        placeId: null,
         links: found.links.map((l) => ({
           what:
             l.other_type === 'person'
@@ -309,7 +305,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
     )
   })
 
-  app.post<{ Params: Params; Body: Body }>('/people/:id/places', edit, (request, reply) => {
+  app.post<{ Params: Params; Body: Body }>('/people/:id/places', edit, async (request, reply) => {
     const body = request.body ?? {}
     const parsed = parseForm(PlaceLinkForm, placeLinkInput(withDateParts(body, 'placeFrom')))
     // The place's own fields are at the top of the form, under their own ids.
@@ -322,11 +318,36 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         form: 'place',
       })
     const { place, placeRelation: relation, placeSource: source, placeFrom: validFrom } = parsed.value
+    // The check: a place already recorded at this postcode is offered first, so the same address is not copied.
+    const choice = asString(body.placeChoice)
+    if (!choice) {
+      const placeMatches = await services.places.matches(place, userOf(request))
+      if (placeMatches.length > 0)
+        return show(request, reply, {
+          values: { ...body, placeChoice: placeMatches.find((m) => m.exact)?.id ?? '' },
+          form: 'place',
+          placeMatches,
+        })
+    }
+    const existingPlaceId = isUuid(choice) ? choice : null
     return attempt(
       request,
       reply,
       'place',
-      () => people.linkPlace(id(request), { place, relation, source, validFrom }, actorOf(request)),
+      () =>
+        people.linkPlace(
+          id(request),
+          {
+            place,
+            relation,
+            source,
+            validFrom,
+            existingPlaceId,
+            confirmedNew: choice === 'new',
+            user: userOf(request),
+          },
+          actorOf(request),
+        ),
       'Place added',
     )
   })

@@ -13,6 +13,8 @@ import { isRecordVisible, victimSideAccess } from './access-policy.ts'
 import { sql } from 'kysely'
 import type { LocationInput, PersonDetailsChange, PersonRecordInput } from './person.schema.ts'
 import * as records from './records.repository.ts'
+import * as places from './places.repository.ts'
+import { OUTSIDER } from './places.repository.ts'
 
 /** `not-a-victim`: the change needs a victim side (a victim role somewhere) and the person has none. */
 export const PersonError = defineDomainError('PersonError', {
@@ -234,6 +236,12 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
         source: string
         validFrom: string | null
         caseId?: string | null
+        /** A place already recorded, chosen when recording this one offered it. */
+        existingPlaceId?: string | null
+        /** The user said this is a different place from those offered: record a new one. */
+        confirmedNew?: boolean
+        /** Whose view decides which existing places may be reused (everyone's when not given). */
+        user?: CurrentUser | null
       },
       actor: Actor,
     ): Promise<string> {
@@ -243,8 +251,26 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
       const source = input.source.trim()
       if (!source) throw new PersonError('invalid', 'Say where this came from', 'source')
       if (source.length > 200) throw new PersonError('invalid', 'Source must be 200 characters or fewer', 'source')
+      if (input.existingPlaceId) {
+        const visible = await isRecordVisible(db, 'location', input.existingPlaceId, input.user ?? OUTSIDER)
+        if (
+          !visible ||
+          !(await records.placeExists(db, input.existingPlaceId)) ||
+          (await places.isMergedPlace(db, input.existingPlaceId))
+        )
+          throw new PersonError(
+            'invalid',
+            'Select one of the places offered, or say it is a different place',
+            'placeChoice',
+          )
+      }
       return inTransaction(db, async (trx) => {
-        const locationId = await records.createPlace(trx, input.place)
+        // One place is one record: the same address already recorded is linked, not copied.
+        const locationId =
+          input.existingPlaceId ??
+          (input.confirmedNew
+            ? await records.createPlace(trx, input.place)
+            : (await places.placeFor(trx, input.place, input.user ?? null, records.createPlace)).id)
         const linkId = uuidv7()
         await repo.touchPerson(trx, id)
         await repo.insertLink(trx, {

@@ -2,15 +2,17 @@ import type { FastifyInstance } from 'fastify'
 import type { Db } from '#src/platform/db/database.ts'
 import { isUuid, uuidv7 } from '#src/shared/ids.ts'
 import { isCaseVisible, isRecordVisible, seesAllRestricted, type RecordKind } from './access-policy.ts'
+import { isBusinessVisible } from './places.repository.ts'
 
 /**
  * Routes that name a record in their path, and which of their parameters name it. Every route under these
  * paths, in any module, page or API, today's or tomorrow's, is covered without its author doing anything.
  */
-const RECORD_ROUTES: { path: RegExp; kind: RecordKind | 'case'; params: readonly string[] }[] = [
+const RECORD_ROUTES: { path: RegExp; kind: RecordKind | 'case' | 'business'; params: readonly string[] }[] = [
   { path: /^(\/api\/v1|\/retention)?\/people\/:id(\/|$)/, kind: 'person', params: ['id', 'otherId'] },
   { path: /^(\/api\/v1\/locations|\/places)\/:id(\/|$)/, kind: 'location', params: ['id'] },
   { path: /^(\/api\/v1)?\/objects\/:id(\/|$)/, kind: 'object', params: ['id'] },
+  { path: /^(\/api\/v1)?\/businesses\/:id(\/|$)/, kind: 'business', params: ['id'] },
   { path: /^(\/api\/v1)?\/cases\/:id(\/|$)/, kind: 'case', params: ['id'] },
   // A person named inside a referral's path (their NRM, Duty to Notify and screening steps).
   { path: /^\/referrals\/:referralId\/people\/:personId(\/|$)/, kind: 'person', params: ['personId'] },
@@ -44,7 +46,11 @@ export function hideRecordsOutsideTheirJobs(app: FastifyInstance, db: Db): void 
         continue
       }
       const visible =
-        rule.kind === 'case' ? await isCaseVisible(db, id, user) : await isRecordVisible(db, rule.kind, id, user)
+        rule.kind === 'case'
+          ? await isCaseVisible(db, id, user)
+          : rule.kind === 'business'
+            ? await isBusinessVisible(db, id, user)
+            : await isRecordVisible(db, rule.kind, id, user)
       if (!visible) {
         replaced.set(id, uuidv7())
         params[name] = replaced.get(id)

@@ -197,3 +197,19 @@ export async function unmergePerson(db: Queryable, mergedId: string, survivorId:
     .executeTakeFirst()
   return cleared.numUpdatedRows > 0n
 }
+
+/** Marks a place as cuckooed (a County Lines line has taken it over): a place already recorded, not a copy. */
+export async function markCuckooed(db: Queryable, id: string): Promise<void> {
+  await db.updateTable('locations').set({ cuckooed: true }).where('id', '=', id).execute()
+}
+
+/** Records a person's vulnerability when none is recorded yet (an occupant met again on a job); never overwrites. */
+export async function noteVulnerability(db: Queryable, personId: string, vulnerability: string): Promise<void> {
+  if (!vulnerability) return
+  await db
+    .updateTable('people')
+    .set({ vulnerability })
+    .where('id', '=', personId)
+    .where((eb) => eb.or([eb('vulnerability', 'is', null), eb('vulnerability', '=', '')]))
+    .execute()
+}

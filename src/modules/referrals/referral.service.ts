@@ -4,7 +4,7 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { listAssignableUsers } from '#src/platform/auth/users.repository.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
-import { caseVisible, createPerson, createPlace, mayGrantVictimSide } from '#src/modules/people/index.ts'
+import { caseVisible, createPerson, createPlace, mayGrantVictimSide, placeFor } from '#src/modules/people/index.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { cached } from '#src/shared/cached.ts'
 import { listPriorityTags, unknownPriorityTags } from '#src/modules/priorities/index.ts'
@@ -174,8 +174,12 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
         const created = subjects.map((s) => s.personId)
         for (const known of options.existingPeople ?? []) subjects.push(known)
         await repo.linkSubjects(trx, id, subjects)
-        const locationIds = []
-        for (const location of input.locations) locationIds.push(await createPlace(trx, location))
+        // One place is one record: an address already recorded (same first line and postcode) is linked, not copied.
+        const locationIds: string[] = []
+        for (const location of input.locations) {
+          const place = await placeFor(trx, location, null, createPlace)
+          if (!locationIds.includes(place.id)) locationIds.push(place.id)
+        }
         await repo.linkLocations(trx, id, locationIds)
         const urgency = await refreshUrgency(trx, id)
         await repo.insertReferralEvent(trx, {

@@ -157,7 +157,9 @@ export async function deletePeople(trx: Trx, ids: string[], objectIds: string[])
         AND NOT EXISTS (SELECT 1 FROM entity_links x WHERE (x.to_type = 'location' AND x.to_id = l.id) OR (x.from_type = 'location' AND x.from_id = l.id))
         AND NOT EXISTS (SELECT 1 FROM referral_locations r WHERE r.location_id = l.id)
         AND NOT EXISTS (SELECT 1 FROM case_locations c WHERE c.location_id = l.id)
-        AND NOT EXISTS (SELECT 1 FROM events e WHERE e.location_id = l.id)`.execute(trx)
+        AND NOT EXISTS (SELECT 1 FROM events e WHERE e.location_id = l.id)
+        AND NOT EXISTS (SELECT 1 FROM business_premises b WHERE b.location_id = l.id)
+        AND NOT EXISTS (SELECT 1 FROM locations m WHERE m.merged_into = l.id)`.execute(trx)
   }
 
   await sql`DELETE FROM referral_subjects WHERE person_id = ANY(${list})`.execute(trx)
@@ -295,7 +297,9 @@ export async function deleteReferral(trx: Trx, referralId: string): Promise<{ su
         AND NOT EXISTS (SELECT 1 FROM entity_links x WHERE (x.to_type = 'location' AND x.to_id = l.id) OR (x.from_type = 'location' AND x.from_id = l.id))
         AND NOT EXISTS (SELECT 1 FROM referral_locations r WHERE r.location_id = l.id)
         AND NOT EXISTS (SELECT 1 FROM case_locations c WHERE c.location_id = l.id)
-        AND NOT EXISTS (SELECT 1 FROM events e WHERE e.location_id = l.id)`.execute(trx)
+        AND NOT EXISTS (SELECT 1 FROM events e WHERE e.location_id = l.id)
+        AND NOT EXISTS (SELECT 1 FROM business_premises b WHERE b.location_id = l.id)
+        AND NOT EXISTS (SELECT 1 FROM locations m WHERE m.merged_into = l.id)`.execute(trx)
   }
   return { subjects, places }
 }

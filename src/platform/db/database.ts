@@ -255,6 +255,100 @@ export interface LocationsTable {
   shared_place: Generated<boolean>
   shared_place_kind: Generated<string | null>
   address_key: ColumnType<string | null, never, never>
+  /** A place recorded twice, merged into the other (0057); unmerging clears it. */
+  merged_into: Generated<string | null>
+  /** An estimate of people at the place not yet identified ("about 8 men sleeping on site"). */
+  unknown_others: Generated<number | null>
+  unknown_others_note: Generated<string | null>
+  unknown_others_on: Generated<string | null>
+}
+
+/** Businesses (0057): an employer, car wash, nail bar or factory, one record with its premises and links. */
+export interface BusinessesTable {
+  id: string
+  name: string
+  normalised: string
+  kind: string
+  notes: string | null
+  merged_into: Generated<string | null>
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface BusinessPremisesTable {
+  business_id: string
+  location_id: string
+  added_by: string | null
+  added_at: CreatedAt
+}
+
+export interface BusinessLinksTable {
+  id: string
+  business_id: string
+  referral_id: string | null
+  case_id: string | null
+  person_id: string | null
+  relation: string
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+/** Live-job work (0058): countersigned decisions, stage dates, exhibits and handsets, intelligence references. */
+export interface CaseDecisionCountersignaturesTable {
+  decision_id: string
+  countersigned_by: string
+  countersigned_at: CreatedAt
+  comment: string | null
+}
+
+export interface CaseStageDatesTable {
+  id: string
+  case_id: string
+  person_id: string | null
+  kind: string
+  occurred_on: string
+  due_on: string | null
+  note: string | null
+  recorded_by: string | null
+  recorded_at: CreatedAt
+}
+
+export interface CaseExhibitsTable {
+  id: string
+  case_id: string
+  kind: 'exhibit' | 'handset'
+  reference: string
+  description: string
+  seized_on: string | null
+  seized_from: string | null
+  object_id: string | null
+  storage: string | null
+  status: Generated<string>
+  recorded_by: string | null
+  recorded_at: CreatedAt
+}
+
+export interface CaseIntelligenceReportsTable {
+  id: string
+  case_id: string
+  reference: string
+  note: string | null
+  recorded_by: string | null
+  recorded_at: CreatedAt
+}
+
+/** Merges of places and businesses recorded twice, reversible (0057, ADR 0006). */
+export interface RecordMergesTable {
+  id: string
+  kind: 'location' | 'business'
+  survivor_id: string
+  merged_id: string
+  reason: string
+  merged_by: string | null
+  merged_at: CreatedAt
+  unmerged_by: string | null
+  unmerged_at: Timestamp | null
+  unmerge_reason: string | null
 }
 
 export interface SafeguardingPromptsTable {
@@ -277,6 +371,8 @@ export interface SafeguardingPromptsTable {
   outcome_at: Timestamp | null
   created_by: string | null
   created_at: CreatedAt
+  /** People linked to the identifier after the prompt was raised (0057): one prompt per identifier. */
+  added_person_ids: Generated<string[]>
 }
 
 export interface ReferralsTable {
@@ -1211,6 +1307,14 @@ export interface Database {
   victim_context_situations: VictimContextSituationsTable
   victim_context_journey: VictimContextJourneyTable
   victim_context_perpetrators: VictimContextPerpetratorsTable
+  businesses: BusinessesTable
+  business_premises: BusinessPremisesTable
+  business_links: BusinessLinksTable
+  record_merges: RecordMergesTable
+  case_decision_countersignatures: CaseDecisionCountersignaturesTable
+  case_stage_dates: CaseStageDatesTable
+  case_exhibits: CaseExhibitsTable
+  case_intelligence_reports: CaseIntelligenceReportsTable
 }
 
 export type Db = Kysely<Database>

@@ -37,6 +37,8 @@ import * as m0052 from './migrations/0052-victim-context.ts'
 import * as m0053 from './migrations/0053-audit-sealer.ts'
 import * as m0054 from './migrations/0054-figures-without-hot-rows.ts'
 import * as m0055 from './migrations/0055-hub-both-ways.ts'
+import * as m0057 from './migrations/0057-shared-places-and-businesses.ts'
+import * as m0058 from './migrations/0058-live-job-work.ts'
 import * as m0059 from './migrations/0059-outreach-attribution.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
@@ -78,6 +80,8 @@ const migrations: Record<string, Migration> = {
   '0053-audit-sealer': m0053,
   '0054-figures-without-hot-rows': m0054,
   '0055-hub-both-ways': m0055,
+  '0057-shared-places-and-businesses': m0057,
+  '0058-live-job-work': m0058,
   '0059-outreach-attribution': m0059,
 }
 

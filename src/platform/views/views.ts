@@ -31,6 +31,7 @@ export function navigation(user: CurrentUser | null, path: string): NavItem[] {
     { text: 'Live jobs', href: '/cases', show: can(user, 'case:view') },
     { text: 'Operations', href: '/operations', show: can(user, 'case:view') },
     { text: 'Search', href: '/search', show: can(user, 'search:use') },
+    { text: 'Businesses', href: '/businesses', show: can(user, 'person:view'), section: ['/businesses'] },
     { text: 'Safeguarding prompts', href: '/safeguarding-prompts', show: can(user, 'intelligence:view') },
     { text: 'Partners', href: '/partners', show: can(user, 'partner:view') },
     { text: 'Shared with your agency', href: '/partner', show: can(user, 'partner-portal:use') },

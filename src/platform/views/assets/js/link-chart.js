@@ -9,6 +9,10 @@ const CYTOSCAPE_STYLESHEET_ID = '__________cytoscape_stylesheet'
 // GOV.UK colours, distinguishable from one another; communities past the tenth reuse them.
 const COMMUNITY_COLOURS = ['#1d70b8', '#00703c', '#d4351c', '#4c2c92', '#f47738', '#28a197', '#d53880', '#85994b', '#912b88', '#b58840']
 const SHAPES = { person: 'ellipse', phone: 'round-rectangle', 'deal-line': 'round-rectangle', vehicle: 'rectangle', address: 'diamond', employer: 'hexagon', 'bank-account': 'triangle', email: 'tag', 'online-account': 'tag' }
+// What a node is decides its colour (and, for people, its shape): victims, suspects, places, objects and
+// businesses each look different, as the key under the chart says. Communities are in the tables.
+const CATEGORY_COLOURS = { victim: '#1d70b8', suspect: '#d4351c', person: '#505a5f', place: '#00703c', object: '#f47738', business: '#4c2c92' }
+const CATEGORY_SHAPES = { victim: 'ellipse', suspect: 'octagon', person: 'ellipse' }
 
 // The smallest focus target round a node (WCAG 2.5.8 asks for 24 px), and the gap the ring keeps from it.
 const MIN_TARGET = 24
@@ -83,7 +87,7 @@ async function draw(root) {
     container,
     elements: [
       ...data.nodes.map((n) => ({
-        data: { id: n.id, label: n.kind === 'person' ? n.label : `${n.kindLabel}: ${n.label}`, colour: colour(n.community), shape: SHAPES[n.kind] ?? 'ellipse', href: n.kind === 'person' ? `/people/${n.entityId}` : n.type === 'object' ? `/objects/${n.entityId}` : `/places/${n.entityId}`, seed: n.steps === 0 ? 1 : 0 },
+        data: { id: n.id, label: n.kind === 'person' ? n.label : `${n.kindLabel}: ${n.label}`, colour: CATEGORY_COLOURS[n.category] ?? colour(n.community), shape: CATEGORY_SHAPES[n.category] ?? SHAPES[n.kind] ?? 'ellipse', href: n.kind === 'person' ? `/people/${n.entityId}` : n.type === 'object' ? `/objects/${n.entityId}` : `/places/${n.entityId}`, seed: n.steps === 0 ? 1 : 0 },
       })),
       ...data.edges.map((e) => ({ data: { id: e.id, source: e.source, target: e.target } })),
     ],

@@ -1,0 +1,161 @@
+import { sql } from 'kysely'
+import type { Db } from '#src/platform/db/database.ts'
+import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
+import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import { addReferralPlace, refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
+import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
+import { createPersonService, createPlaceService } from '#src/modules/people/index.ts'
+import { createPlace, linkBusiness, placeFor } from '#src/modules/people/index.ts'
+import type { PremisesType } from '#src/modules/people/index.ts'
+
+/**
+ * Places and businesses as shared records on the demo (issue 16, section 3): one house in multiple occupation
+ * named by five referrals (one place, five links, one safeguarding prompt, "about 8 men sleeping on site"), a car
+ * wash, a nail bar and a textile factory each named across referrals and live jobs, and a place and a business
+ * recorded twice and merged. Every name and address is invented.
+ */
+export async function loadDemoSharedPlaces(db: Db, options: { supervisorEmail: string }): Promise<void> {
+  const row = await db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
+    .where('users.email', '=', options.supervisorEmail)
+    .executeTakeFirst()
+  if (!row) return
+  const user: CurrentUser = {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    roleId: row.role_id,
+    roleName: row.name,
+    permissions: new Set(row.permissions as Permission[]),
+  }
+  const actor = { ...SYSTEM_ACTOR, userId: row.id }
+  const referrals = await db
+    .selectFrom('referrals as r')
+    .innerJoin('referral_subjects as s', 's.referral_id', 'r.id')
+    .select(['r.id', 's.person_id'])
+    .where('s.role', '=', 'potential-victim')
+    .where(sql<boolean>`'labour' = ANY(r.exploitation_types)`)
+    .orderBy('r.received_at', 'desc')
+    .orderBy('r.id')
+    .limit(40)
+    .execute()
+    // One victim per referral: five referrals, not five people of one referral.
+    .then((rows) => rows.filter((r, n) => rows.findIndex((o) => o.id === r.id) === n).slice(0, 12))
+  if (referrals.length < 12) return
+  const people = createPersonService(db, { ageChanged: refreshUrgencyForPerson, linked: raiseSharedIdentifierPrompts })
+  const places = createPlaceService(db)
+
+  // One house, five referrals: the victims named in each lived there. One place, one prompt.
+  const mill = {
+    addressLine1: '12 Mill Road',
+    addressLine2: null,
+    town: 'Northampton',
+    postcode: 'NN2 6AB',
+    description: null,
+    premisesType: 'private-house' as PremisesType,
+  }
+  const millId = (await placeFor(db, mill, user, createPlace)).id
+  for (const r of referrals.slice(0, 5)) {
+    await addReferralPlace(db, r.id, millId)
+    await people.linkPlace(
+      r.person_id,
+      { place: mill, relation: 'lives-at', source: 'victim account (synthetic)', validFrom: null, user },
+      actor,
+    )
+  }
+  await places.recordUnknownOthers(
+    millId,
+    { count: 8, note: 'about 8 men sleeping on site, mattresses in every room', on: null },
+    user,
+    actor,
+  )
+  // The same house typed differently by a sixth referrer, then merged into the first as a duplicate.
+  const copyId = await createPlace(db, { ...mill, addressLine1: '12 Mill Rd (rear)' })
+  await addReferralPlace(db, referrals[5].id, copyId)
+  await places.mergePlace(millId, copyId, 'The same house: the referrer typed the road short (synthetic)', user, actor)
+
+  const jobs = await db
+    .selectFrom('cases')
+    .select(['id'])
+    .where('restricted', '=', false)
+    .orderBy('created_at')
+    .limit(2)
+    .execute()
+  const businesses: {
+    name: string
+    kind: string
+    premises: typeof mill
+    referrals: number[]
+    job: number | null
+  }[] = [
+    {
+      name: 'Sparkle hand car wash',
+      kind: 'car-wash',
+      premises: { ...mill, addressLine1: 'Unit 2, Weedon Road', postcode: 'NN5 5BG', premisesType: 'car-wash' },
+      referrals: [0, 6, 7],
+      job: 0,
+    },
+    {
+      name: 'Golden Nails',
+      kind: 'nail-bar',
+      premises: { ...mill, addressLine1: '45 Abington Street', postcode: 'NN1 2AW', premisesType: 'nail-bar' },
+      referrals: [8, 9],
+      job: null,
+    },
+    {
+      name: 'Northgate Textiles',
+      kind: 'textile-factory',
+      premises: { ...mill, addressLine1: 'Northgate Mill', postcode: 'NN1 3EE', premisesType: 'factory-textile' },
+      referrals: [10, 11, 2],
+      job: 1,
+    },
+  ]
+  let sparkleId: string | null = null
+  for (const b of businesses) {
+    const created = await places.createBusiness(
+      { name: b.name, kind: b.kind, notes: null, confirmedNew: true },
+      user,
+      actor,
+    )
+    if (!('id' in created)) continue
+    sparkleId ??= created.id
+    await places.addPremises(created.id, { locationId: null, place: b.premises }, user, actor)
+    for (const n of b.referrals) {
+      await linkBusiness(db, {
+        businessId: created.id,
+        referralId: referrals[n].id,
+        relation: 'employer',
+        by: row.id,
+      })
+      await linkBusiness(db, {
+        businessId: created.id,
+        personId: referrals[n].person_id,
+        relation: 'employer',
+        by: row.id,
+      })
+    }
+    const job = b.job === null ? undefined : jobs[b.job]
+    if (job)
+      await linkBusiness(db, { businessId: created.id, caseId: job.id, relation: 'exploitation-site', by: row.id })
+  }
+  // A business recorded twice, merged into the first (the merge can be undone from the copy's page).
+  if (sparkleId) {
+    const copy = await places.createBusiness(
+      { name: 'Sparkle Car Wash Ltd', kind: 'car-wash', notes: null, confirmedNew: true },
+      user,
+      actor,
+    )
+    if ('id' in copy) {
+      await linkBusiness(db, { businessId: copy.id, referralId: referrals[3].id, relation: 'named', by: row.id })
+      await places.mergeBusiness(
+        sparkleId,
+        copy.id,
+        'The same car wash under its company name (synthetic)',
+        user,
+        actor,
+      )
+    }
+  }
+}

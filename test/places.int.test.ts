@@ -1,0 +1,332 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApiUser, buildLiveJob, buildReferral, buildUser, type BuiltUser } from './support/builders.ts'
+import { createTestContext, PageClient, type TestContext } from './support/test-app.ts'
+
+/**
+ * Places and businesses as shared records (issue 16, section 3): one address is one place however many referrals
+ * record it, recording a place offers the ones already known, a business is found by part of its name, and a
+ * place or business recorded twice is merged, reversibly.
+ */
+let ctx: TestContext
+let officer: BuiltUser & { token: string }
+let supervisor: BuiltUser & { token: string }
+let officerPages: PageClient
+let supervisorPages: PageClient
+
+const MILL_ROAD = {
+  addressLine1: '12 Mill Road',
+  town: 'Northampton',
+  postcode: 'NN2 6AB',
+  premisesType: 'private-house' as const,
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext()
+  officer = await buildApiUser(ctx, 'investigator')
+  supervisor = await buildApiUser(ctx, 'supervisor')
+  officerPages = new PageClient(ctx.app)
+  await officerPages.signIn(officer.email)
+  supervisorPages = new PageClient(ctx.app)
+  await supervisorPages.signIn(supervisor.email)
+})
+
+afterAll(async () => {
+  await ctx.close()
+})
+
+async function placesAt(postcode: string) {
+  return ctx.db.selectFrom('locations').select(['id', 'address_line_1']).where('postcode', '=', postcode).execute()
+}
+
+describe('one place is one record', () => {
+  it('five referrals at "12 Mill Road, NN2 6AB", typed five ways, make one place with five referrals on it', async () => {
+    const typings = ['12 Mill Road', '12 MILL ROAD', '12, Mill Road', '12 mill road', '12 Mill Road']
+    const postcodes = ['NN2 6AB', 'nn2 6ab', 'NN26AB', 'NN2 6AB', 'nn26ab']
+    const references: string[] = []
+    for (let i = 0; i < 5; i++) {
+      const referral = await buildReferral(ctx, officer, {
+        locations: [{ ...MILL_ROAD, addressLine1: typings[i], postcode: postcodes[i] }],
+        people: [{ names: [`Worker ${i}`], role: 'potential-victim', gender: 'male' }],
+      })
+      references.push(referral.reference)
+    }
+    const places = await placesAt('NN2 6AB')
+    expect(places).toHaveLength(1)
+    const links = await ctx.db
+      .selectFrom('referral_locations')
+      .select('referral_id')
+      .where('location_id', '=', places[0].id)
+      .execute()
+    expect(links).toHaveLength(5)
+
+    // The place's page lists every referral that records it.
+    const page = await officerPages.get(`/places/${places[0].id}`)
+    expect(page.statusCode).toBe(200)
+    for (const reference of references) expect(page.body).toContain(reference)
+  })
+
+  it('the same address twice in one referral is one place on it', async () => {
+    const referral = await buildReferral(ctx, officer, {
+      locations: [
+        { ...MILL_ROAD, addressLine1: '3 Quarry Lane', postcode: 'NN3 1AA' },
+        { ...MILL_ROAD, addressLine1: '3 quarry lane', postcode: 'NN3 1AA' },
+      ],
+    })
+    const rows = await ctx.db
+      .selectFrom('referral_locations')
+      .select('location_id')
+      .where('referral_id', '=', referral.id)
+      .execute()
+    expect(rows).toHaveLength(1)
+  })
+
+  it('recording a place on a person offers the places at that postcode, and the one chosen is linked, not copied', async () => {
+    const personId = (
+      await buildReferral(ctx, officer, { people: [{ names: ['Ion Popescu'], role: 'potential-victim' }] })
+    ).people[0].personId
+    await officerPages.get(`/people/${personId}`)
+    const form = {
+      addressLine1: '12 Mill Rd',
+      town: '',
+      postcode: 'NN2 6AB',
+      premisesType: 'private-house',
+      placeRelation: 'lives-at',
+      placeSource: 'victim account',
+    }
+    const offered = await officerPages.post(`/people/${personId}/places`, form)
+    expect(offered.statusCode).toBe(200)
+    expect(offered.body).toContain('Is it one of the places already recorded at this postcode?')
+    expect(offered.body).toContain('12 Mill Road')
+    const [mill] = await placesAt('NN2 6AB')
+
+    // A choice that is not one of the places offered is refused with the error summary.
+    const bad = await officerPages.post(`/people/${personId}/places`, {
+      ...form,
+      placeChoice: '01900000-0000-7000-8000-000000000000',
+    })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('govuk-error-summary')
+
+    const chosen = await officerPages.post(`/people/${personId}/places`, { ...form, placeChoice: mill.id })
+    expect(chosen.statusCode).toBe(303)
+    expect(await placesAt('NN2 6AB')).toHaveLength(1)
+    const link = await ctx.db
+      .selectFrom('entity_links')
+      .select('to_id')
+      .where('from_id', '=', personId)
+      .where('to_type', '=', 'location')
+      .executeTakeFirstOrThrow()
+    expect(link.to_id).toBe(mill.id)
+
+    // "A different place" records a new one.
+    const other = await officerPages.post(`/people/${personId}/places`, {
+      ...form,
+      addressLine1: 'Flat 2, 12 Mill Road',
+      placeChoice: 'new',
+    })
+    expect(other.statusCode).toBe(303)
+    expect(await placesAt('NN2 6AB')).toHaveLength(2)
+  })
+
+  it('the API links an address already recorded instead of copying it', async () => {
+    const personId = (
+      await buildReferral(ctx, officer, { people: [{ names: ['Api Person'], role: 'potential-victim' }] })
+    ).people[0].personId
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/people/${personId}/locations`,
+      headers: { authorization: `Bearer ${officer.token}` },
+      payload: { place: { ...MILL_ROAD, addressLine1: '12 mill road' }, relation: 'works-at', source: 'test' },
+    })
+    expect(response.statusCode, response.body).toBe(201)
+    const mill = (await placesAt('NN2 6AB')).find((p) => p.address_line_1 === '12 Mill Road')!
+    expect(response.json().locationId).toBe(mill.id)
+  })
+
+  it('records an estimate of people at the premises not yet identified, and refuses a count that is not a number', async () => {
+    const [mill] = (await placesAt('NN2 6AB')).filter((p) => p.address_line_1 === '12 Mill Road')
+    await officerPages.get(`/places/${mill.id}`)
+    const bad = await officerPages.post(`/places/${mill.id}/unknown-others`, { unknownCount: 'about eight' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Enter how many people, as a whole number from 1 to 10,000')
+    const saved = await officerPages.post(`/places/${mill.id}/unknown-others`, {
+      unknownCount: '8',
+      unknownNote: 'about 8 men sleeping on site',
+    })
+    expect(saved.statusCode).toBe(303)
+    const page = await officerPages.get(`/places/${mill.id}`)
+    expect(page.body).toContain('About 8 people not yet identified')
+    expect(page.body).toContain('about 8 men sleeping on site')
+  })
+
+  it('merges a place recorded twice into the other and undoes it, with a reason each way', async () => {
+    const a = await buildReferral(ctx, officer, {
+      locations: [{ ...MILL_ROAD, addressLine1: 'Unit 4, Riverside Estate', postcode: 'NN5 7QP' }],
+    })
+    const b = await buildReferral(ctx, officer, {
+      locations: [{ ...MILL_ROAD, addressLine1: 'Riverside Ind Est unit 4', postcode: 'NN5 7QP' }],
+    })
+    const [first, second] = await Promise.all(
+      [a, b].map((r) =>
+        ctx.db
+          .selectFrom('referral_locations')
+          .select('location_id')
+          .where('referral_id', '=', r.id)
+          .executeTakeFirstOrThrow(),
+      ),
+    )
+    const page = await supervisorPages.get(`/places/${first.location_id}`)
+    expect(page.body).toContain('Merge a copy of this place')
+    // Someone whose role does not review duplicates cannot merge.
+    const pcso = await buildUser(ctx, 'pcso')
+    const pcsoPages = new PageClient(ctx.app)
+    await pcsoPages.signIn(pcso.email)
+    await pcsoPages.get(`/places/${first.location_id}`)
+    const refused = await pcsoPages.post(`/places/${first.location_id}/merge`, {
+      mergedId: second.location_id,
+      reason: 'same unit',
+    })
+    expect(refused.statusCode).toBe(403)
+    const noReason = await supervisorPages.post(`/places/${first.location_id}/merge`, {
+      mergedId: second.location_id,
+      reason: '',
+    })
+    expect(noReason.statusCode).toBe(400)
+    expect(noReason.body).toContain('Say why they are the same')
+    const merged = await supervisorPages.post(`/places/${first.location_id}/merge`, {
+      mergedId: second.location_id,
+      reason: 'Same unit, typed differently by two referrers',
+    })
+    expect(merged.statusCode).toBe(303)
+    const survivor = await supervisorPages.get(`/places/${first.location_id}`)
+    expect(survivor.body).toContain(a.reference)
+    expect(survivor.body).toContain(b.reference)
+    const copy = await supervisorPages.get(`/places/${second.location_id}`)
+    expect(copy.body).toContain('merged into')
+
+    const undone = await supervisorPages.post(`/places/${second.location_id}/unmerge`, {
+      reason: 'Different units after all',
+    })
+    expect(undone.statusCode).toBe(303)
+    const row = await ctx.db
+      .selectFrom('locations')
+      .select('merged_into')
+      .where('id', '=', second.location_id)
+      .executeTakeFirstOrThrow()
+    expect(row.merged_into).toBeNull()
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('subject_id', 'in', [first.location_id, second.location_id])
+      .where('action', 'in', ['place.merged', 'place.unmerged'])
+      .execute()
+    expect(audit.map((r) => r.action).sort()).toEqual(['place.merged', 'place.unmerged'])
+  })
+})
+
+describe('businesses', () => {
+  let sparkle: string
+
+  it('records a business, and "Sparkle" finds "Sparkle hand car wash"', async () => {
+    await officerPages.get('/businesses')
+    const missing = await officerPages.post('/businesses', { businessName: '', businessKind: '' })
+    expect(missing.statusCode).toBe(400)
+    expect(missing.body).toContain('Enter the business’s name')
+    const created = await officerPages.post('/businesses', {
+      businessName: 'Sparkle hand car wash',
+      businessKind: 'car-wash',
+    })
+    expect(created.statusCode).toBe(303)
+    sparkle = String(created.headers.location).split('/').pop()!
+    const found = await officerPages.get('/businesses?q=Sparkle')
+    expect(found.body).toContain(`<a class="govuk-link" href="/businesses/${sparkle}">Sparkle hand car wash</a>`)
+    const notFound = await officerPages.get('/businesses?q=Nailz')
+    expect(notFound.body).not.toContain(`href="/businesses/${sparkle}"`)
+    expect(notFound.body).toContain('No business matches ‘Nailz’')
+  })
+
+  it('recording it again offers the one already recorded instead of a copy', async () => {
+    const offered = await officerPages.post('/businesses', {
+      businessName: 'Sparkle Car Wash',
+      businessKind: 'car-wash',
+    })
+    expect(offered.statusCode).toBe(200)
+    expect(offered.body).toContain('Is it one of the businesses already recorded?')
+    const chosen = await officerPages.post('/businesses', {
+      businessName: 'Sparkle Car Wash',
+      businessKind: 'car-wash',
+      businessChoice: sparkle,
+    })
+    expect(chosen.headers.location).toBe(`/businesses/${sparkle}`)
+    const count = await ctx.db.selectFrom('businesses').select('id').execute()
+    expect(count).toHaveLength(1)
+  })
+
+  it('has premises (the place already recorded) and is linked across referrals and live jobs by reference', async () => {
+    await officerPages.get(`/businesses/${sparkle}`)
+    const premises = await officerPages.post(`/businesses/${sparkle}/premises`, {
+      addressLine1: '12 Mill Road',
+      postcode: 'NN2 6AB',
+      premisesType: 'car-wash',
+    })
+    expect(premises.statusCode).toBe(303)
+    expect((await placesAt('NN2 6AB')).filter((p) => p.address_line_1 === '12 Mill Road')).toHaveLength(1)
+    const referral = await buildReferral(ctx, officer)
+    const job = await buildLiveJob(ctx, supervisor)
+    const badRef = await officerPages.post(`/businesses/${sparkle}/links`, {
+      reference: 'REF-1999-9',
+      relation: 'named',
+    })
+    expect(badRef.statusCode).toBe(400)
+    expect(badRef.body).toContain('Enter the reference of a referral or live job')
+    for (const reference of [referral.reference, job.reference]) {
+      const linked = await officerPages.post(`/businesses/${sparkle}/links`, { reference, relation: 'employer' })
+      expect(linked.statusCode).toBe(303)
+    }
+    const page = await officerPages.get(`/businesses/${sparkle}`)
+    expect(page.body).toContain('12 Mill Road')
+    expect(page.body).toContain(referral.reference)
+    expect(page.body).toContain(job.reference)
+    // The place shows the business at it.
+    const [mill] = (await placesAt('NN2 6AB')).filter((p) => p.address_line_1 === '12 Mill Road')
+    expect((await officerPages.get(`/places/${mill.id}`)).body).toContain('Sparkle hand car wash')
+  })
+
+  it('merges a business recorded twice and undoes it', async () => {
+    const copy = await officerPages.post('/businesses', {
+      businessName: 'Sparkle Hand Carwash',
+      businessKind: 'car-wash',
+      businessChoice: 'new',
+    })
+    const copyId = String(copy.headers.location).split('/').pop()!
+    await supervisorPages.get(`/businesses/${sparkle}`)
+    const merged = await supervisorPages.post(`/businesses/${sparkle}/merge`, {
+      mergedId: copyId,
+      reason: 'Same car wash',
+    })
+    expect(merged.statusCode).toBe(303)
+    expect((await supervisorPages.get('/businesses?q=Sparkle')).body).not.toContain(`/businesses/${copyId}"`)
+    expect((await supervisorPages.get(`/businesses/${copyId}`)).body).toContain('merged into')
+    const undone = await supervisorPages.post(`/businesses/${copyId}/unmerge`, { reason: 'Two different sites' })
+    expect(undone.statusCode).toBe(303)
+    expect((await supervisorPages.get('/businesses?q=Sparkle')).body).toContain(`/businesses/${copyId}"`)
+  })
+
+  it('a business known only inside a restricted live job is not found by those outside it', async () => {
+    const job = await buildLiveJob(ctx, supervisor, { title: 'Operation Quiet' })
+    await ctx.services.cases.update(job.id, { restricted: true }, supervisor.current, supervisor.actor)
+    const created = await supervisorPages.post('/businesses', {
+      businessName: 'Hidden Nails',
+      businessKind: 'nail-bar',
+      businessChoice: 'new',
+    })
+    const hiddenId = String(created.headers.location).split('/').pop()!
+    await supervisorPages.get(`/businesses/${hiddenId}`)
+    await supervisorPages.post(`/businesses/${hiddenId}/links`, { reference: job.reference, relation: 'named' })
+    const outsider = await buildUser(ctx, 'investigator')
+    const pages = new PageClient(ctx.app)
+    await pages.signIn(outsider.email)
+    expect((await pages.get(`/businesses/${hiddenId}`)).statusCode).toBe(404)
+    expect((await pages.get('/businesses?q=Hidden')).body).not.toContain('Hidden Nails')
+  })
+})
