@@ -26,6 +26,14 @@ const linkHref = (type: string, otherId: string) =>
   type === 'person' ? `/people/${otherId}` : type === 'location' ? `/places/${otherId}` : `/objects/${otherId}`
 const kindText = (kind: string) => BUSINESS_KINDS.items.find((k) => k.value === kind)?.text ?? kind
 const relationText = (relation: string) => BUSINESS_RELATIONS.items.find((k) => k.value === relation)?.text ?? relation
+/** The same links read from the person's side: "Kyle Walsh (employer of a victim)" would name him the employer. */
+const PERSON_SIDE: Record<string, string> = {
+  named: 'Named with it',
+  employer: 'Works or worked here',
+  'exploitation-site': 'Exploited here',
+  'suspected-front': 'Linked to it',
+}
+const personRelationText = (relation: string) => PERSON_SIDE[relation] ?? relationText(relation)
 
 const UnknownOthersForm = z.object({
   unknownCount: field(
@@ -280,7 +288,7 @@ export function registerPlacePages(app: FastifyInstance, { services }: AppDeps):
       premises: found.premises,
       referrals: found.referrals.map((r) => ({ ...r, relationText: relationText(r.relation) })),
       cases: found.cases.map((c) => ({ ...c, relationText: relationText(c.relation) })),
-      people: found.people.map((p) => ({ ...p, relationText: relationText(p.relation) })),
+      people: found.people.map((p) => ({ ...p, relationText: personRelationText(p.relation) })),
       merged: found.merged,
       survivor: found.survivor,
       similar: found.similar,
