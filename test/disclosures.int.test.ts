@@ -389,7 +389,7 @@ describe('disclosures', () => {
       }
       // The partner's own pages (their disclosures, and the safeguarding actions and meetings their agency owns);
       // those check ownership by id themselves, and the secrets check below applies to them too. The team's
-      // referral figures are aggregate and suppressed, the same for every agency.
+      // referral figures and the problem profile are aggregate and suppressed, the same for every agency.
       const allowedPaths = new Set([
         '/partner',
         '/partner/disclosures/:id',
@@ -397,6 +397,7 @@ describe('disclosures', () => {
         '/partner/actions/:id',
         '/partner/meetings/:id',
         '/partner/figures',
+        '/partner/exploitation-profile',
         '/my-work',
         '/',
         '/account',
@@ -412,7 +413,8 @@ describe('disclosures', () => {
         'Quarry Hill',
         'LS2 7EW',
         'Unlawfully present',
-        'nail bar',
+        // The summary's words, not "nail bar" alone: that is a kind of place on the problem profile's closed lists.
+        'working in a nail bar at night',
         referral.reference,
       ]
       let calls = 0
