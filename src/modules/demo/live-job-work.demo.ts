@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
@@ -36,8 +37,19 @@ export async function loadDemoLiveJobWork(db: Db, options: { supervisorEmail: st
     .where('officer_in_charge', 'is not', null)
     .orderBy('created_at')
     .executeTakeFirst()
-  const ds = await db.selectFrom('users').select('id').where('email', '=', options.supervisorEmail).executeTakeFirst()
-  if (!job || !ds) return
+  if (!job) return
+  // The countersigning supervisor is never the decision's author: the DS, unless the DS is the officer in charge
+  // (as in a smaller demo), then another supervisor.
+  const ds = await db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select('users.id')
+    .where('roles.name', '=', 'supervisor')
+    .where('users.id', '!=', job.officer_in_charge!)
+    .orderBy(sql`users.email = ${options.supervisorEmail}`, 'desc')
+    .orderBy('users.email')
+    .executeTakeFirst()
+  if (!ds) return
   const [oic, supervisor] = await Promise.all([userOf(db, job.officer_in_charge!), userOf(db, ds.id)])
   if (!oic || !supervisor) return
   const asOic = { ...SYSTEM_ACTOR, userId: oic.id }
