@@ -42,9 +42,8 @@ export async function loadDemoLiveJobWork(db: Db, options: { supervisorEmail: st
   // (as in a smaller demo), then another supervisor.
   const ds = await db
     .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
     .select('users.id')
-    .where('roles.name', '=', 'supervisor')
+    .where('users.role_id', '=', 'supervisor')
     .where('users.id', '!=', job.officer_in_charge!)
     .orderBy(sql`users.email = ${options.supervisorEmail}`, 'desc')
     .orderBy('users.email')
