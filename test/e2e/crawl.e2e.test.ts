@@ -21,6 +21,9 @@ beforeAll(async () => {
   await loadDemo(ctx.db, { dataDir: ctx.config.dataDir, referrals: 40, passwordHashCost: 10 })
   await ctx.app.listen({ host: '127.0.0.1', port: 0 })
   baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
+  // An operation's code (Op TACIT, Op HEARTH) is the name the team knows it by, shown on purpose.
+  for (const { code } of await ctx.db.selectFrom('operations').select('code').where('code', 'is not', null).execute())
+    ACRONYMS.add(code!)
   ;({ browser } = await launchBrowser())
 }, 300_000)
 afterAll(async () => {

@@ -49,7 +49,14 @@ async function start(
     message: () => `Lantern to start:\n${output}`,
   })
   if (child.exitCode !== null) throw new Error(`Lantern exited (${child.exitCode}):\n${output}`)
-  return { child, output: () => output, ms: Date.now() - started, port }
+  const ms = Date.now() - started
+  // The server answers as soon as it listens; its start-up message (what a newcomer reads) follows a moment later.
+  await waitFor(() => output.includes('Lantern is running at') || child.exitCode !== null, {
+    timeout: 30_000,
+    interval: 20,
+    message: () => `the start-up message:\n${output}`,
+  })
+  return { child, output: () => output, ms, port }
 }
 
 function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
