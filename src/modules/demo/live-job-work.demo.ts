@@ -1,27 +1,8 @@
 import { sql } from 'kysely'
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import { findCurrentUser } from '#src/platform/auth/users.repository.ts'
 import { createCaseService } from '#src/modules/cases/index.ts'
-
-async function userOf(db: Db, id: string): Promise<CurrentUser | undefined> {
-  const row = await db
-    .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
-    .where('users.id', '=', id)
-    .executeTakeFirst()
-  return (
-    row && {
-      id: row.id,
-      email: row.email,
-      displayName: row.display_name,
-      roleId: row.role_id,
-      roleName: row.name,
-      permissions: new Set(row.permissions as Permission[]),
-    }
-  )
-}
 
 /**
  * A County Lines job worked as a team works one (issue 16, section 5): the officer in charge's decisions, one
@@ -49,7 +30,7 @@ export async function loadDemoLiveJobWork(db: Db, options: { supervisorEmail: st
     .orderBy('users.email')
     .executeTakeFirst()
   if (!ds) return
-  const [oic, supervisor] = await Promise.all([userOf(db, job.officer_in_charge!), userOf(db, ds.id)])
+  const [oic, supervisor] = await Promise.all([findCurrentUser(db, job.officer_in_charge!), findCurrentUser(db, ds.id)])
   if (!oic || !supervisor) return
   const asOic = { ...SYSTEM_ACTOR, userId: oic.id }
   const asDs = { ...SYSTEM_ACTOR, userId: supervisor.id }

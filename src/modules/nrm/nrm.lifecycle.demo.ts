@@ -3,7 +3,8 @@ import { refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
+import { findCurrentUser } from '#src/platform/auth/users.repository.ts'
 import { addCalendarDays, londonDate } from '#src/shared/dates.ts'
 import { createPersonService } from '#src/modules/people/index.ts'
 import { createScreeningRules, createScreeningService } from '#src/modules/screening/index.ts'
@@ -173,20 +174,9 @@ const STAGES: {
 ]
 
 async function userOf(db: Db, id: string): Promise<CurrentUser> {
-  const row = await db
-    .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
-    .where('users.id', '=', id)
-    .executeTakeFirstOrThrow()
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    roleId: row.role_id,
-    roleName: row.name,
-    permissions: new Set(row.permissions as Permission[]),
-  }
+  const user = await findCurrentUser(db, id)
+  if (!user) throw new Error('A demo user is missing')
+  return user
 }
 
 const parts = (iso: string) => {

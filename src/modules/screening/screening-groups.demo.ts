@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
+import { findCurrentUser } from '#src/platform/auth/users.repository.ts'
 import { londonDate } from '#src/shared/dates.ts'
 import { victimSideAccess } from '#src/modules/people/index.ts'
 import { createReferralService } from '#src/modules/referrals/index.ts'
@@ -9,20 +10,9 @@ import { createScreeningRules, createScreeningService } from './screening.servic
 import { createScreeningGroupService } from './screening-groups.service.ts'
 
 async function userOf(db: Db, id: string): Promise<CurrentUser> {
-  const row = await db
-    .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
-    .where('users.id', '=', id)
-    .executeTakeFirstOrThrow()
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    roleId: row.role_id,
-    roleName: row.name,
-    permissions: new Set(row.permissions as Permission[]),
-  }
+  const user = await findCurrentUser(db, id)
+  if (!user) throw new Error('A demo user is missing')
+  return user
 }
 
 /**

@@ -151,3 +151,21 @@ export function toCurrentUser(row: UserWithRole, scopes: readonly string[] | nul
     permissions: new Set(permissions) as ReadonlySet<Permission>,
   }
 }
+
+/** A user by id as a request would see them (no token scopes): for work done on a user's behalf, such as the demo. */
+export async function findCurrentUser(db: Queryable, id: string): Promise<CurrentUser | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select([
+      'users.id',
+      'users.email',
+      'users.display_name',
+      'users.role_id',
+      'roles.name as role_name',
+      'roles.permissions',
+    ])
+    .where('users.id', '=', id)
+    .executeTakeFirst()
+  return row && toCurrentUser(row)
+}
