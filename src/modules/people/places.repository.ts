@@ -385,13 +385,48 @@ export async function linkBusiness(
   return true
 }
 
-/** The businesses named in a live job, for its page and API. */
-export async function businessesOfCase(db: Queryable, caseId: string) {
+/** What a business can be linked to where the work happens: a referral, a live job or a person. */
+export type BusinessTarget = { type: 'referral' | 'case' | 'person'; id: string }
+
+/**
+ * The businesses linked to a referral, a live job or a person (with the records merged into that person), each
+ * read as the business it was merged into, if any: what the record's page lists with a link to the business.
+ */
+export async function businessesLinkedTo(db: Queryable, target: BusinessTarget) {
+  const where =
+    target.type === 'referral'
+      ? sql`x.referral_id = ${target.id}::uuid`
+      : target.type === 'case'
+        ? sql`x.case_id = ${target.id}::uuid`
+        : sql`x.person_id IN (SELECT person_identity(person_root(${target.id}::uuid)))`
   const { rows } = await sql<{ id: string; name: string; kind: string; relation: string }>`
     SELECT DISTINCT coalesce(b.merged_into, b.id) AS id, coalesce(s.name, b.name) AS name, coalesce(s.kind, b.kind) AS kind, x.relation
     FROM business_links x JOIN businesses b ON b.id = x.business_id LEFT JOIN businesses s ON s.id = b.merged_into
-    WHERE x.case_id = ${caseId}::uuid ORDER BY name`.execute(db)
+    WHERE ${where} ORDER BY name, relation`.execute(db)
   return rows
+}
+
+/** The businesses named in a live job, for its page and API. */
+export const businessesOfCase = (db: Queryable, caseId: string) => businessesLinkedTo(db, { type: 'case', id: caseId })
+
+/** What a link target is called on the "link a business" page (its reference, or the person's name); undefined when it does not exist. */
+export async function targetLabel(db: Queryable, target: BusinessTarget): Promise<string | undefined> {
+  if (target.type === 'referral') {
+    const row = await db.selectFrom('referrals').select('reference').where('id', '=', target.id).executeTakeFirst()
+    return row && `referral ${row.reference}`
+  }
+  if (target.type === 'case') {
+    const row = await db
+      .selectFrom('cases')
+      .select(['reference', 'title'])
+      .where('id', '=', target.id)
+      .executeTakeFirst()
+    return row && `live job ${row.reference}`
+  }
+  const { rows } = await sql<{
+    name: string | null
+  }>`SELECT ${displayName('p.id')} AS name FROM people p WHERE p.id = ${target.id}::uuid`.execute(db)
+  return rows[0] && (rows[0].name ?? 'an unnamed person')
 }
 
 /** Finds a referral or a live job by its reference, for linking a business to it. */

@@ -38,7 +38,7 @@ import {
 import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/people/index.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
 import { URGENCY_INDICATORS } from './referral.urgency.ts'
-import { askWhom, victimSideAccessOf } from '#src/modules/people/index.ts'
+import { askWhom, businessRelationText, victimSideAccessOf } from '#src/modules/people/index.ts'
 import {
   OccurrenceReferenceError,
   readReferenceForm,
@@ -187,6 +187,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     const names = new Map(assignees.map((a) => [a.id, a.display_name]))
     const errors = formState.errors ?? {}
     const references = await services.references.list({ type: 'referral', id }, userOf(request))
+    const businesses = await services.places.linkedTo({ type: 'referral', id })
     return reply.page('referrals/views/show.njk', {
       pageTitle: `Referral ${view.referral.reference}`,
       referral: presentReferral(view.referral, labels),
@@ -211,6 +212,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
         }),
       ),
       locations: view.locations.map(presentLocation),
+      businesses: businesses.map((b) => ({ ...b, relationText: businessRelationText(b.relation) })),
       grading: view.grading ? presentGrading(view.grading) : null,
       gradable: view.referral.status !== 'closed' && view.referral.status !== 'opened-as-case',
       thrive: THRIVE_ELEMENTS.items,
