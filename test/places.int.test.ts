@@ -150,6 +150,30 @@ describe('one place is one record', () => {
     expect(response.json().locationId).toBe(mill.id)
   })
 
+  it('a referral sent to the API says which place an address is, or that it is a different one, and a hidden or unknown place is refused', async () => {
+    const [mill] = (await placesAt('NN2 6AB')).filter((p) => p.address_line_1 === '12 Mill Road')
+    const post = (locations: object[]) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/referrals',
+        headers: { authorization: `Bearer ${officer.token}` },
+        payload: { receivedAt: '2026-06-02', source: 'police', summary: 'Seen at the house', locations },
+      })
+    const same = await post([{ ...MILL_ROAD, addressLine1: 'Rear of 12 Mill Rd', samePlaceAs: mill.id }])
+    expect(same.statusCode).toBe(201)
+    const separate = await post([{ ...MILL_ROAD, addressLine1: '12 MILL ROAD', separatePlace: true }])
+    expect(separate.statusCode).toBe(201)
+    const placesOf = async (id: string) =>
+      (await ctx.db.selectFrom('referral_locations').select('location_id').where('referral_id', '=', id).execute()).map(
+        (r) => r.location_id,
+      )
+    expect(await placesOf(same.json().id)).toEqual([mill.id])
+    expect(await placesOf(separate.json().id)).not.toContain(mill.id)
+    const unknown = await post([{ ...MILL_ROAD, samePlaceAs: '00000000-0000-7000-8000-000000000000' }])
+    expect(unknown.statusCode).toBe(400)
+    expect(unknown.headers['content-type']).toContain('application/problem+json')
+  })
+
   it('records an estimate of people at the premises not yet identified, and refuses a count that is not a number', async () => {
     const [mill] = (await placesAt('NN2 6AB')).filter((p) => p.address_line_1 === '12 Mill Road')
     await officerPages.get(`/places/${mill.id}`)

@@ -38,6 +38,7 @@ export {
 } from './records.repository.ts'
 export {
   placeFor,
+  offeredPlace,
   matchingPlaces,
   linkBusiness,
   businessesOfCase,

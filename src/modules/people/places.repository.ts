@@ -72,6 +72,18 @@ export async function placeFor(
   return { id: await create(db, location), reused: false }
 }
 
+/**
+ * The place a recorder said an address is ("Is this the same place? Yes"), as it reads now: the place it was
+ * merged into, if it was. Only a place visible to everyone (outside restricted jobs), as referral intake offers
+ * them; undefined otherwise, so a hidden place's address cannot be pulled into a referral by its id.
+ */
+export async function offeredPlace(db: Queryable, id: string): Promise<string | undefined> {
+  const { rows } = await sql<{ id: string }>`
+    SELECT coalesce(l.merged_into, l.id) AS id FROM locations l
+    WHERE l.id = ${id}::uuid AND ${recordVisible('location', sql.ref('l.id'), OUTSIDER)}`.execute(db)
+  return rows[0]?.id
+}
+
 export async function isMergedPlace(db: Queryable, id: string): Promise<string | null> {
   const row = await db.selectFrom('locations').select('merged_into').where('id', '=', id).executeTakeFirst()
   return row?.merged_into ?? null

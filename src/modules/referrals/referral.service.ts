@@ -4,7 +4,14 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { listAssignableUsers } from '#src/platform/auth/users.repository.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
-import { caseVisible, createPerson, createPlace, mayGrantVictimSide, placeFor } from '#src/modules/people/index.ts'
+import {
+  caseVisible,
+  createPerson,
+  createPlace,
+  mayGrantVictimSide,
+  offeredPlace,
+  placeFor,
+} from '#src/modules/people/index.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { cached } from '#src/shared/cached.ts'
 import { listPriorityTags, unknownPriorityTags } from '#src/modules/priorities/index.ts'
@@ -176,9 +183,16 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
         await repo.linkSubjects(trx, id, subjects)
         // One place is one record: an address already recorded (same first line and postcode) is linked, not copied.
         const locationIds: string[] = []
+        // The recorder's answer to "is this the same place?" decides when they were asked.
         for (const location of input.locations) {
-          const place = await placeFor(trx, location, null, createPlace)
-          if (!locationIds.includes(place.id)) locationIds.push(place.id)
+          let placeId: string
+          if (location.samePlaceAs) {
+            const same = await offeredPlace(trx, location.samePlaceAs)
+            if (!same) throw new ReferralError('unknown-place', 'Select a place from the list', 'locations')
+            placeId = same
+          } else if (location.separatePlace) placeId = await createPlace(trx, location)
+          else placeId = (await placeFor(trx, location, null, createPlace)).id
+          if (!locationIds.includes(placeId)) locationIds.push(placeId)
         }
         await repo.linkLocations(trx, id, locationIds)
         const urgency = await refreshUrgency(trx, id)
