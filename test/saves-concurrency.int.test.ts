@@ -5,6 +5,7 @@ import { sealAuditChain } from '#src/platform/audit/audit-sealer.ts'
 import { foldFigures, startFigureFolding } from '#src/platform/db/figures-fold.ts'
 import type { Db } from '#src/platform/db/database.ts'
 import { NewReferralInput } from '#src/modules/referrals/referral.schema.ts'
+import { refreshUrgency } from '#src/modules/referrals/referral.repository.ts'
 import { createTestContext, type TestContext } from './support/test-app.ts'
 import { buildReferral, buildUser, type BuiltUser, type ReferralFields } from './support/builders.ts'
 import { waitFor } from './support/wait.ts'
@@ -200,5 +201,37 @@ describe('saves and audited reads never queue behind each other (issue 19)', () 
       FROM name_words w ORDER BY w.word`.execute(ctx.db)
     expect(words.filter((w) => w.names !== w.recount)).toEqual([])
     expect(words.find((w) => w.word === 'mohammed')!.names).toBeGreaterThanOrEqual(16)
+  })
+
+  it('a new referral is written with the urgency and reference its stored facts give', async () => {
+    // Urgency is derived from the input before the transaction (one statement instead of three inside it): the
+    // stored flag must be what deriving it again from the stored facts gives, for every kind of fact.
+    const cases: ReferralFields[] = [
+      referral(200),
+      { ...referral(201), people: [{ names: ['Ana Popescu'], dateOfBirth: '2012-03-04', role: 'potential-victim' }] },
+      {
+        ...referral(202),
+        people: [{ names: ['Li Na'], approximateAge: 17, ageDisputed: true, role: 'potential-victim' }],
+      },
+      { ...referral(203), people: [{ names: ['Ana Pop'], approximateAge: 16, role: 'suspected-exploiter' }] },
+      { ...referral(204), indicators: ['threats', 'no-safe-place'], summary: 'It is still happening tonight.' },
+      { ...referral(205), people: [], locations: [] },
+    ]
+    for (const fields of cases) {
+      const { id, reference } = await ctx.services.referrals.create(NewReferralInput.parse(fields), user.actor)
+      expect(reference).toMatch(/^REF-2026-\d{6,}$/)
+      const stored = async () =>
+        (
+          await sql<{ urgent: boolean; reasons: string[] }>`
+            SELECT urgent, urgency_reasons AS reasons FROM referrals WHERE id = ${id}`.execute(ctx.db)
+        ).rows[0]
+      const written = await stored()
+      const derived = await refreshUrgency(ctx.db, id)
+      expect(written).toEqual({ urgent: derived!.urgent, reasons: derived!.reasons })
+      expect(await stored()).toEqual(written)
+    }
+    const { rows } = await sql<{ urgent: boolean }>`
+      SELECT bool_or(urgent) AS urgent FROM referrals WHERE summary LIKE 'Concurrency referral 20%'`.execute(ctx.db)
+    expect(rows[0].urgent).toBe(true)
   })
 })
