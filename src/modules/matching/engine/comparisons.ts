@@ -423,10 +423,23 @@ function emailLevel(a: readonly string[], b: readonly string[]): number {
         3 * levenshtein(ux, uy) <= Math.min(ux.length, uy.length)
       )
         level = 1
-      else if (level > 2 && (ux === uy || jaroWinkler(ux, uy) >= 0.88)) level = 2
+      else if (level > 2 && (ux === uy || (sameNumber(ux, uy) && jaroWinkler(ux, uy) >= 0.88))) level = 2
     }
   }
   return level
+}
+
+/**
+ * Whether two email user names carry the same number, or one a slip of the other's. A user name is mostly the
+ * person's name, so namesakes' addresses look alike ("john.smith12", "johnsmith47") and alike says little;
+ * the number is what the person chose, and two different numbers are two accounts.
+ */
+function sameNumber(a: string, b: string): boolean {
+  const x = a.replace(/\D/g, '')
+  const y = b.replace(/\D/g, '')
+  return (
+    x === y || (x.length + y.length > 0 && withinOneEdit(x, y) && (x.length <= 1 || y.length <= 1 || x[0] === y[0]))
+  )
 }
 
 function documentLevel(a: readonly string[], b: readonly string[]): number {
