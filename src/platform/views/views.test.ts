@@ -29,24 +29,50 @@ describe('the trim filter (replacing Nunjucks’s backtracking one)', () => {
   })
 })
 
-describe('optionItems (a select built from a long list)', () => {
+describe('withOptions (a select over a long list)', () => {
   const env = createNunjucks(ROOT)
   const countries = [
     { value: 'AL', text: 'Albania' },
     { value: 'VN', text: 'Vietnam' },
+    { value: 'X&', text: 'Côte <d’Ivoire> "quoted"' },
   ]
+  const first = [{ value: '', text: 'Not known' }]
+  const select = '{% from "govuk/components/select/macro.njk" import govukSelect %}'
+  const fast = (selected: string, extra = '') =>
+    env.renderString(
+      `${select}{{ govukSelect({ id: "n", name: "n", label: { text: "Nationality" }${extra}, items: [] }) | withOptions(countries, selected, first) }}`,
+      { countries, selected, first },
+    )
+  // What GOV.UK's own select makes of the same items, one by one.
+  const govuk = (selected: string, extra = '') =>
+    env.renderString(
+      `${select}{{ govukSelect({ id: "n", name: "n", label: { text: "Nationality" }${extra}, items: items }) }}`,
+      {
+        items: [...first, ...countries].map((o) => ({ ...o, selected: o.value !== '' && o.value === selected })),
+      },
+    )
+  const tight = (html: string) => html.replace(/>\s+</g, '><').trim()
+
+  it('makes the same markup as GOV.UK’s select given every item, escaped alike', () => {
+    for (const selected of ['VN', 'X&', '', 'nowhere']) expect(tight(fast(selected))).toBe(tight(govuk(selected)))
+    const errored = ', errorMessage: { text: "Select a nationality" }, hint: { text: "As on their passport" }'
+    expect(tight(fast('AL', errored))).toBe(tight(govuk('AL', errored)))
+  })
 
   it('marks only the chosen option selected, after the fixed first items, and never the empty one', () => {
-    const render = (selected: string) =>
-      env.renderString(
-        '{% from "govuk/components/select/macro.njk" import govukSelect %}{{ govukSelect({ id: "n", name: "n", label: { text: "Nationality" }, items: optionItems(countries, selected, [{ value: "", text: "Not known" }]) }) }}',
-        { countries, selected },
-      )
-    const vietnam = render('VN')
+    const vietnam = fast('VN')
     expect(vietnam).toMatch(/<option value="VN" selected>Vietnam<\/option>/)
     expect(vietnam).not.toMatch(/value="AL" selected/)
     expect(vietnam.indexOf('Not known')).toBeLessThan(vietnam.indexOf('Albania'))
-    expect(render('')).not.toContain('selected')
+    expect(fast('')).not.toContain('selected')
+    // The options built once for the list are not changed by a request that selected one of them.
+    expect(fast('AL')).not.toMatch(/value="VN" selected/)
+  })
+
+  it('trusts only a rendered select: plain text is escaped, so it has no select to fill and is refused', () => {
+    expect(() => env.renderString('{{ "<select></select>" | withOptions(countries, "AL") }}', { countries })).toThrow(
+      /follows a govukSelect/,
+    )
   })
 })
 
