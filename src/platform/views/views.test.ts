@@ -76,6 +76,52 @@ describe('withOptions (a select over a long list)', () => {
   })
 })
 
+describe('imports kept after the first render', () => {
+  createNunjucks(ROOT) // turns the import cache on, as the app does
+  const files: Record<string, string> = {
+    'lib.njk': '{% set loaded = counted() %}{% macro hi(name) %}Hi {{ name }}{% endmacro %}',
+    'page.njk': '{% from "lib.njk" import hi %}{{ hi(name) }}',
+    'with-context.njk': '{% from "shout.njk" import shout with context %}{{ shout() }}',
+    'shout.njk': '{% set loaded = counted() %}{% macro shout() %}{{ name | upper }}{% endmacro %}',
+  }
+  const loader = { getSource: (name: string) => ({ src: files[name], path: name, noCache: false }) }
+  const env = new nunjucks.Environment(loader as unknown as nunjucks.ILoader, { autoescape: true })
+  let runs = 0
+  env.addGlobal('counted', () => ++runs)
+
+  it('runs an imported file once, and its macros still use each render’s arguments', () => {
+    runs = 0
+    expect(['Ana', 'Ion', 'Maria'].map((name) => env.render('page.njk', { name }))).toEqual([
+      'Hi Ana',
+      'Hi Ion',
+      'Hi Maria',
+    ])
+    expect(runs).toBe(1)
+  })
+
+  it('runs an import with context on every render, since it reads the page', () => {
+    runs = 0
+    expect(env.render('with-context.njk', { name: 'ana' })).toBe('ANA')
+    expect(env.render('with-context.njk', { name: 'ion' })).toBe('ION')
+    expect(runs).toBe(2)
+  })
+
+  it('renders GOV.UK components as before, each with its own parameters', () => {
+    const app = createNunjucks(ROOT)
+    const input = (extra: string) =>
+      app.renderString(
+        `{% from "govuk/components/input/macro.njk" import govukInput %}{{ govukInput({ id: "a", name: "a", label: { text: "Name" }${extra} }) }}`,
+        {},
+      )
+    const plain = input('')
+    const errored = input(', errorMessage: { text: "Enter a name" }')
+    expect(errored).toContain('Enter a name')
+    expect(errored).toContain('govuk-input--error')
+    expect(input('')).toBe(plain)
+    expect(plain).not.toContain('govuk-input--error')
+  })
+})
+
 describe('the main menu', () => {
   const everything = {
     id: 'u',

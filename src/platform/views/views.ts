@@ -80,6 +80,39 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 /** The same characters Nunjucks's autoescape replaces. */
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])
 
+type Exports = Record<string, unknown>
+type ImportableTemplate = {
+  getExported(ctx: unknown, parentFrame?: unknown, cb?: unknown): void
+  [cachedExports]?: Exports
+}
+const cachedExports = Symbol('cachedExports')
+let importsCached = false
+
+/**
+ * `{% from "…/macro.njk" import govukInput %}` runs the imported file again on every render to collect its macros,
+ * and every GOV.UK component's template imports three to five others (attributes, label, hint, error message):
+ * a live job's page, with about a hundred components, spent most of its render time re-running imports. An import
+ * without context sees only an empty context and the environment's globals, and a macro writes only to a frame of
+ * its own, so what it exports is the same on every render: kept on the (cached) template after the first. An
+ * import `with context` depends on the page and still runs every time.
+ */
+function cacheImports(): void {
+  if (importsCached) return
+  importsCached = true
+  const prototype = (nunjucks.Template as unknown as { prototype: ImportableTemplate }).prototype
+  const getExported = prototype.getExported
+  prototype.getExported = function (this: ImportableTemplate, ctx: unknown, parentFrame?: unknown, cb?: unknown) {
+    if (typeof ctx !== 'function' || parentFrame !== undefined) return getExported.call(this, ctx, parentFrame, cb)
+    const done = ctx as (error: unknown, exported: Exports | null) => void
+    const cached = this[cachedExports]
+    if (cached) return done(null, cached)
+    getExported.call(this, (error: unknown, exported: Exports | null) => {
+      if (!error && exported) this[cachedExports] = exported
+      done(error, exported)
+    })
+  }
+}
+
 export function createNunjucks(root: string): nunjucks.Environment {
   const env = nunjucks.configure(
     [
@@ -90,6 +123,7 @@ export function createNunjucks(root: string): nunjucks.Environment {
     ],
     { autoescape: true, throwOnUndefined: false, noCache: false },
   )
+  cacheImports()
   env.addFilter('date', (value: string | Date | null | undefined) => (value ? formatDateTime(value) : ''))
   env.addFilter('day', (value: string | Date | null | undefined) => formatDate(value))
   env.addFilter('isoTime', (value: string | Date) => new Date(value).toISOString())
