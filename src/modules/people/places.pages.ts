@@ -87,17 +87,13 @@ export function registerPlacePages(app: FastifyInstance, { services }: AppDeps):
     if (!isUuid(request.params.id)) throw new NotFoundError()
     return request.params.id
   }
-  const notFound = (error: unknown): never => {
-    if (error instanceof PlaceError && error.code === 'not-found') throw new NotFoundError(error.message)
-    throw error
-  }
 
   async function showPlace(
     request: FastifyRequest<{ Params: Params }>,
     reply: FastifyReply,
     state: { errors?: FieldErrors; values?: Body; form?: string } = {},
   ) {
-    const found = await places.place(id(request), userOf(request), actorOf(request)).catch(notFound)
+    const found = await places.place(id(request), userOf(request), actorOf(request))
     const p = found.place
     const errors = state.errors ?? {}
     return reply.page('people/views/place.njk', {
@@ -157,7 +153,7 @@ export function registerPlacePages(app: FastifyInstance, { services }: AppDeps):
           values: request.body ?? {},
           form,
         })
-      return notFound(error)
+      throw error
     }
     await request.flash(done)
     return reply.redirect(redirectTo ?? `/places/${id(request)}`, 303)
@@ -303,7 +299,7 @@ export function registerPlacePages(app: FastifyInstance, { services }: AppDeps):
     reply: FastifyReply,
     state: { errors?: FieldErrors; values?: Body; form?: string } = {},
   ) {
-    const found = await places.business(id(request), userOf(request), actorOf(request)).catch(notFound)
+    const found = await places.business(id(request), userOf(request), actorOf(request))
     const errors = state.errors ?? {}
     return reply.page('people/views/business.njk', {
       pageTitle: found.business.name,
@@ -343,7 +339,7 @@ export function registerPlacePages(app: FastifyInstance, { services }: AppDeps):
           values: request.body ?? {},
           form,
         })
-      return notFound(error)
+      throw error
     }
     await request.flash(done)
     return reply.redirect(`/businesses/${id(request)}`, 303)
