@@ -32,7 +32,7 @@ import { registerScreeningGroupPages } from '#src/modules/screening/index.ts'
 import { registerScreeningGroupApi } from '#src/modules/screening/index.ts'
 import { registerNrmPages } from '#src/modules/nrm/index.ts'
 import { registerPersonPages } from '#src/modules/people/index.ts'
-import { registerPlacePages } from '#src/modules/people/index.ts'
+import { registerBusinessLinkPages, registerPlacePages } from '#src/modules/people/index.ts'
 import { hideRecordsOutsideTheirJobs } from '#src/modules/people/index.ts'
 import { registerCasePages } from '#src/modules/cases/index.ts'
 import { registerSearchRoutes } from '#src/modules/search/index.ts'
@@ -239,6 +239,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerNrmPages(app, deps)
   registerPersonPages(app, deps)
   registerPlacePages(app, deps)
+  registerBusinessLinkPages(app, deps)
   registerCasePages(app, deps)
   registerSearchRoutes(app, deps)
   registerPersonApi(app, deps)

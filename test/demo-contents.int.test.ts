@@ -152,6 +152,11 @@ describe('the demo on first start', () => {
       sql`SELECT count(*) AS n FROM businesses b WHERE (SELECT count(DISTINCT referral_id) FROM business_links x WHERE x.business_id = b.id) >= 2
         AND EXISTS (SELECT 1 FROM business_links x WHERE x.business_id = b.id AND x.case_id IS NOT NULL)`,
     ],
+    [
+      'a referral, a live job and a person each listing a linked business on their page',
+      sql`SELECT (count(*) FILTER (WHERE referral_id IS NOT NULL) > 0 AND count(*) FILTER (WHERE case_id IS NOT NULL) > 0
+        AND count(*) FILTER (WHERE person_id IS NOT NULL) > 0)::int AS n FROM business_links`,
+    ],
     ['a place and a business recorded twice and merged', sql`SELECT count(DISTINCT kind) - 1 AS n FROM record_merges`],
     ['unknown others at the premises', sql`SELECT count(*) AS n FROM locations WHERE unknown_others IS NOT NULL`],
     ['a countersigned decision on a live job', sql`SELECT count(*) AS n FROM case_decision_countersignatures`],

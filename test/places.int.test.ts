@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApiUser, buildLiveJob, buildReferral, buildUser, type BuiltUser } from './support/builders.ts'
+import {
+  buildApiUser,
+  buildLiveJob,
+  buildPerson,
+  buildReferral,
+  buildUser,
+  type BuiltUser,
+} from './support/builders.ts'
 import { createTestContext, PageClient, type TestContext } from './support/test-app.ts'
 
 /**
@@ -141,6 +148,30 @@ describe('one place is one record', () => {
     expect(response.statusCode, response.body).toBe(201)
     const mill = (await placesAt('NN2 6AB')).find((p) => p.address_line_1 === '12 Mill Road')!
     expect(response.json().locationId).toBe(mill.id)
+  })
+
+  it('a referral sent to the API says which place an address is, or that it is a different one, and a hidden or unknown place is refused', async () => {
+    const [mill] = (await placesAt('NN2 6AB')).filter((p) => p.address_line_1 === '12 Mill Road')
+    const post = (locations: object[]) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/referrals',
+        headers: { authorization: `Bearer ${officer.token}` },
+        payload: { receivedAt: '2026-06-02', source: 'police', summary: 'Seen at the house', locations },
+      })
+    const same = await post([{ ...MILL_ROAD, addressLine1: 'Rear of 12 Mill Rd', samePlaceAs: mill.id }])
+    expect(same.statusCode).toBe(201)
+    const separate = await post([{ ...MILL_ROAD, addressLine1: '12 MILL ROAD', separatePlace: true }])
+    expect(separate.statusCode).toBe(201)
+    const placesOf = async (id: string) =>
+      (await ctx.db.selectFrom('referral_locations').select('location_id').where('referral_id', '=', id).execute()).map(
+        (r) => r.location_id,
+      )
+    expect(await placesOf(same.json().id)).toEqual([mill.id])
+    expect(await placesOf(separate.json().id)).not.toContain(mill.id)
+    const unknown = await post([{ ...MILL_ROAD, samePlaceAs: '00000000-0000-7000-8000-000000000000' }])
+    expect(unknown.statusCode).toBe(400)
+    expect(unknown.headers['content-type']).toContain('application/problem+json')
   })
 
   it('records an estimate of people at the premises not yet identified, and refuses a count that is not a number', async () => {
@@ -328,5 +359,117 @@ describe('businesses', () => {
     await pages.signIn(outsider.email)
     expect((await pages.get(`/businesses/${hiddenId}`)).statusCode).toBe(404)
     expect((await pages.get('/businesses?q=Hidden')).body).not.toContain('Hidden Nails')
+  })
+})
+
+describe('businesses linked where the work happens', () => {
+  it('a referral, a live job and a person each link a business found by name, or record one after the check question', async () => {
+    const found = await ctx.services.places.createBusiness(
+      { name: 'Glitter hand car wash', kind: 'car-wash', notes: null, confirmedNew: true },
+      officer.current,
+      officer.actor,
+    )
+    const glitter = 'id' in found ? found.id : ''
+    const referral = await buildReferral(ctx, officer)
+    const job = await buildLiveJob(ctx, supervisor)
+    const person = await buildPerson(ctx, officer, { names: ['Dritan Example'] })
+    const targets = [
+      { base: `/referrals/${referral.id}`, pages: officerPages },
+      { base: `/cases/${job.id}`, pages: supervisorPages },
+      { base: `/people/${person}`, pages: officerPages },
+    ]
+    for (const { base, pages } of targets) {
+      const record = await pages.get(base)
+      expect(record.body).toContain(`href="${base}/businesses/link"`)
+      await pages.get(`${base}/businesses/link`)
+      // Nothing typed: the error summary, nothing linked.
+      const empty = await pages.post(`${base}/businesses/link`, { businessName: '', relation: '' })
+      expect(empty.statusCode).toBe(400)
+      expect(empty.body).toContain('There is a problem')
+      expect(empty.body).toContain('Enter the business’s name')
+      expect(empty.body).toContain('Select how the business is connected')
+      // "Glitter" finds "Glitter hand car wash": asked whether it is that one, with what was typed kept.
+      const asked = await pages.post(`${base}/businesses/link`, { businessName: 'Glitter', relation: 'employer' })
+      expect(asked.statusCode).toBe(200)
+      expect(asked.body).toContain('Is it one of the businesses already recorded?')
+      expect(asked.body).toContain('Glitter hand car wash (Car wash)')
+      expect(asked.body).toContain('value="Glitter"')
+      // Not answered: asked again, with an error.
+      const unanswered = await pages.post(`${base}/businesses/link`, {
+        businessName: 'Glitter',
+        relation: 'employer',
+        searched: 'Glitter',
+      })
+      expect(unanswered.statusCode).toBe(400)
+      expect(unanswered.body).toContain('Select the business, or say it is a different one')
+      const linked = await pages.post(`${base}/businesses/link`, {
+        businessName: 'Glitter',
+        relation: 'employer',
+        searched: 'Glitter',
+        businessChoice: glitter,
+      })
+      expect(linked.statusCode).toBe(303)
+      expect(linked.headers.location).toBe(`${base}#businesses`)
+      const after = await pages.get(base)
+      expect(after.body).toContain(`<a class="govuk-link" href="/businesses/${glitter}">Glitter hand car wash</a>`)
+    }
+    const business = await officerPages.get(`/businesses/${glitter}`)
+    expect(business.body).toContain(referral.reference)
+    expect(business.body).toContain(job.reference)
+    expect(business.body).toContain('Dritan Example')
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select(['details'])
+      .where('action', '=', 'business.linked')
+      .where('subject_id', '=', glitter)
+      .execute()
+    expect(audit.map((a) => Object.keys(a.details as object).sort()[0]).sort()).toEqual([
+      'caseId',
+      'personId',
+      'referralId',
+    ])
+
+    // A business no one has recorded: asked its kind (kept on error), then recorded once and linked.
+    const base = `/referrals/${referral.id}`
+    const fresh = await officerPages.post(`${base}/businesses/link`, {
+      businessName: 'Zephyr Packing',
+      relation: 'exploitation-site',
+    })
+    expect(fresh.body).toContain('No business with a name like ‘Zephyr Packing’ is recorded yet')
+    const noKind = await officerPages.post(`${base}/businesses/link`, {
+      businessName: 'Zephyr Packing',
+      relation: 'exploitation-site',
+      searched: 'Zephyr Packing',
+      businessChoice: 'new',
+      businessKind: '',
+    })
+    expect(noKind.statusCode).toBe(400)
+    expect(noKind.body).toContain('Select what kind of business it is')
+    expect(noKind.body).toContain('value="Zephyr Packing"')
+    const recorded = await officerPages.post(`${base}/businesses/link`, {
+      businessName: 'Zephyr Packing',
+      relation: 'exploitation-site',
+      searched: 'Zephyr Packing',
+      businessChoice: 'new',
+      businessKind: 'food-processing',
+    })
+    expect(recorded.statusCode).toBe(303)
+    const zephyr = await ctx.db.selectFrom('businesses').select('id').where('name', '=', 'Zephyr Packing').execute()
+    expect(zephyr).toHaveLength(1)
+    expect((await officerPages.get(base)).body).toContain('Zephyr Packing</a> (where exploitation happened)')
+  })
+
+  it('a restricted live job outsiders cannot see cannot be linked by them, the same as a job that does not exist', async () => {
+    const job = await buildLiveJob(ctx, supervisor, { title: 'Operation Lattice' })
+    await ctx.services.cases.update(job.id, { restricted: true }, supervisor.current, supervisor.actor)
+    const outsider = await buildUser(ctx, 'investigator')
+    const pages = new PageClient(ctx.app)
+    await pages.signIn(outsider.email)
+    expect((await pages.get(`/cases/${job.id}/businesses/link`)).statusCode).toBe(404)
+    await pages.get('/businesses')
+    const post = await pages.post(`/cases/${job.id}/businesses/link`, { businessName: 'Anything', relation: 'named' })
+    expect(post.statusCode).toBe(404)
+    const links = await ctx.db.selectFrom('business_links').select('id').where('case_id', '=', job.id).execute()
+    expect(links).toHaveLength(0)
   })
 })

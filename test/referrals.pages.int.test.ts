@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+import { NewReferralInput } from '#src/modules/referrals/index.ts'
 
 let ctx: TestContext
 let dc: PageClient
@@ -69,14 +70,21 @@ async function recordReferral(overrides: { received?: Record<string, string> } =
     role: 'suspected-exploiter',
   })
   await dc.post(`${base}/people`, {})
-  await dc.post(`${base}/locations/new`, {
+  const place = {
     addressLine1: '14 Foundry Way',
     addressLine2: '',
     town: 'Northgate',
     postcode: 'bd3 9xy',
     description: '',
     premisesType: 'cannabis-grow',
-  })
+  }
+  const saved = await dc.post(`${base}/locations/new`, place)
+  if (saved.statusCode === 200) {
+    // Recorded by an earlier referral here: asked "Is this the same place?", it is.
+    const same = /name="samePlace" type="radio" value="([0-9a-f-]{36})"/.exec(saved.body)![1]
+    const checked = /name="checked" value="([^"]*)"/.exec(saved.body)![1]
+    expect((await dc.post(`${base}/locations/new`, { ...place, checked, samePlace: same })).statusCode).toBe(303)
+  }
   await dc.post(`${base}/locations`, {})
   expect(
     (await dc.post(`${base}/exploitation`, { exploitationTypes: 'criminal', countyLines: 'yes' })).headers.location,
@@ -187,6 +195,81 @@ describe('recording a referral through the question pages', () => {
       'Select the person’s role in this referral',
     ])
       expect(response.body).toContain(message.replace(/’/g, '’'))
+  })
+})
+
+describe('a place already recorded, offered at intake', () => {
+  it('asks "Is this the same place?": yes links the place already recorded, no records a new one, and what was typed is kept', async () => {
+    const canal = { addressLine1: '7 Canal Street', town: 'Leeds', postcode: 'LS1 4AB', premisesType: 'private-house' }
+    const first = await ctx.services.referrals.create(
+      NewReferralInput.parse({
+        receivedAt: '2026-06-01',
+        source: 'police',
+        summary: 'Men seen leaving at dawn',
+        locations: [canal],
+      }),
+      { userId: officer.id, ip: null, requestId: null },
+    )
+    const [known] = await ctx.db
+      .selectFrom('referral_locations')
+      .select('location_id')
+      .where('referral_id', '=', first.id)
+      .execute()
+    const base = await startDraft()
+    await dc.get(`${base}/received`)
+    await dc.post(`${base}/received`, {
+      'receivedDate-day': '2',
+      'receivedDate-month': '3',
+      'receivedDate-year': '2026',
+      receivedTime: '',
+      source: 'police',
+      referringOrganisation: 'Response team',
+      referrerName: '',
+      referrerContact: '',
+    })
+    await dc.post(`${base}/what-happened`, { summary: 'The same house, typed differently, and a shop next door.' })
+    // Typed differently at the same postcode: the place already recorded is offered.
+    const typed = { ...canal, addressLine1: '7 Canal St', addressLine2: '', description: '', postcode: 'ls1 4ab' }
+    const asked = await dc.post(`${base}/locations/new`, typed)
+    expect(asked.statusCode).toBe(200)
+    expect(asked.body).toContain('Is this the same place?')
+    expect(asked.body).toContain('7 Canal Street, Leeds, LS1 4AB')
+    const checked = /name="checked" value="([^"]*)"/.exec(asked.body)![1]
+    // Not answered: an error summary, with the address as typed.
+    const unanswered = await dc.post(`${base}/locations/new`, { ...typed, checked })
+    expect(unanswered.statusCode).toBe(400)
+    expect(unanswered.body).toContain('There is a problem')
+    expect(unanswered.body).toContain('Select whether this is the same place')
+    expect(unanswered.body).toContain('value="7 Canal St"')
+    // Yes: it is the same house.
+    expect(
+      (await dc.post(`${base}/locations/new`, { ...typed, checked, samePlace: known.location_id })).statusCode,
+    ).toBe(303)
+    // The shop next door at the same postcode, same first line typed as the house's: the recorder says it is another place.
+    const shop = { ...typed, addressLine1: '7 Canal Street', premisesType: 'other' }
+    const askedAgain = await dc.post(`${base}/locations/new`, shop)
+    const checkedShop = /name="checked" value="([^"]*)"/.exec(askedAgain.body)![1]
+    expect(
+      (await dc.post(`${base}/locations/new`, { ...shop, checked: checkedShop, samePlace: 'new' })).statusCode,
+    ).toBe(303)
+    const list = await dc.get(`${base}/locations`)
+    expect(list.body).toContain('Yes: linked to the place already recorded')
+    expect(list.body).toContain('No, a different place: recorded as a new one')
+    await dc.post(`${base}/locations`, {})
+    await dc.post(`${base}/exploitation`, { exploitationTypes: 'labour', countyLines: 'no' })
+    await dc.get(`${base}/check`)
+    const done = await dc.post(`${base}/check`, {})
+    expect(done.statusCode).toBe(303)
+    const id = done.headers.location!.split('/').pop()!
+    const places = await ctx.db
+      .selectFrom('referral_locations')
+      .select('location_id')
+      .where('referral_id', '=', id)
+      .execute()
+    expect(places).toHaveLength(2)
+    expect(places.map((p) => p.location_id)).toContain(known.location_id)
+    const atPostcode = await ctx.db.selectFrom('locations').select('id').where('postcode', '=', 'LS1 4AB').execute()
+    expect(atPostcode).toHaveLength(2)
   })
 })
 

@@ -195,3 +195,65 @@ describe('the link chart', () => {
     expect(page.body).toContain('Suspected exploiter</td>')
   })
 })
+
+describe('places merged as one', () => {
+  it('links the people at either copy of a merged place, typed as different addresses, and separates them when the merge is undone', async () => {
+    const [first, second] = (
+      await buildReferral(ctx, officer, {
+        people: [
+          { names: ['Ionut Barbu'], role: 'potential-victim' },
+          { names: ['Radu Lupu'], role: 'potential-victim' },
+        ],
+      })
+    ).people.map((p) => p.personId)
+    // One house recorded twice: as an address, and (by another officer) as a description without one.
+    await link(
+      first,
+      'place',
+      { addressLine1: '8 Foundry Lane', postcode: 'BD4 1ZZ', premisesType: 'private-house' },
+      'lives-at',
+    )
+    await link(
+      second,
+      'place',
+      { description: 'the flat above the chip shop on Foundry Lane', premisesType: 'other' },
+      'lives-at',
+    )
+    const placeOf = async (personId: string) =>
+      (
+        await ctx.db
+          .selectFrom('entity_links')
+          .select('to_id')
+          .where('from_id', '=', personId)
+          .where('to_type', '=', 'location')
+          .executeTakeFirstOrThrow()
+      ).to_id
+    const [house, flat] = [await placeOf(first), await placeOf(second)]
+    expect(house).not.toBe(flat)
+    const others = async () =>
+      ((await api('GET', `/api/v1/people/${first}/others`)).json().items as { personId: string }[]).map(
+        (i) => i.personId,
+      )
+    const chart = async () => {
+      const body = (await api('GET', `/api/v1/people/${first}/network`)).json() as {
+        nodes: { entityId: string; type?: string; category: string }[]
+      }
+      return {
+        people: body.nodes.filter((n) => ['victim', 'suspect', 'person'].includes(n.category)).map((n) => n.entityId),
+        places: body.nodes.filter((n) => n.category === 'place').map((n) => n.entityId),
+      }
+    }
+    expect(await others()).not.toContain(second)
+
+    await ctx.services.places.mergePlace(house, flat, 'The same house (test)', officer.current, officer.actor)
+    expect(await others()).toContain(second)
+    const merged = await chart()
+    expect(merged.people).toEqual(expect.arrayContaining([first, second]))
+    // One place on the chart, shown as the place the copy was merged into.
+    expect(merged.places).toEqual([house])
+
+    await ctx.services.places.unmergePlace(flat, 'Two different flats after all (test)', officer.current, officer.actor)
+    expect(await others()).not.toContain(second)
+    expect((await chart()).people).not.toContain(second)
+  })
+})

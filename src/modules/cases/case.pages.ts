@@ -21,7 +21,7 @@ import { can } from '#src/platform/auth/permissions.ts'
 import { formatDate, formatDateTime, londonDate, londonToInstant } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { treatedAsChild } from '#src/shared/child.ts'
-import { describeAge } from '#src/modules/people/index.ts'
+import { businessRelationText, describeAge } from '#src/modules/people/index.ts'
 import {
   readReferenceForm,
   REFERENCE_FIELDS,
@@ -118,7 +118,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       stageItems: Object.entries(STAGE_KINDS).map(([value, text]) => ({ value, text })),
       exhibits: view.exhibits.map((x) => ({ ...x, seized: x.seized_on ? formatDate(x.seized_on) : null })),
       intelligenceReports: view.intelligenceReports,
-      businesses: view.businesses,
+      businesses: view.businesses.map((b) => ({ ...b, relationText: businessRelationText(b.relation) })),
       events: view.events.map((e) => ({
         ...e,
         kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind,

@@ -11,12 +11,19 @@ import { displayName } from '#src/modules/people/index.ts'
  */
 export type IdentifierKey = string
 
+/**
+ * SQL: the place a link's place reads as, merged places being one (0063): almost no place is merged, so the
+ * chain is walked only for one that was.
+ */
+const ROOT_PLACE = (place: RawBuilder<unknown>) =>
+  sql`(SELECT CASE WHEN rp.merged_into IS NULL THEN rp.id ELSE location_root(rp.id) END FROM locations rp WHERE rp.id = ${place})`
+
 /** Above this many links an identifier is too widely shared to follow: each path through it would score under 0.005. */
 export const HUB_LINKS = 200
 
 const IDENTIFIER_KEY = (link: string, loc: string) =>
   sql.raw(
-    `CASE WHEN ${link}.to_type = 'object' THEN 'o:' || ${link}.to_id ELSE coalesce('a:' || ${loc}.address_key, 'l:' || ${link}.to_id) END`,
+    `CASE WHEN ${link}.to_type = 'object' THEN 'o:' || ${link}.to_id ELSE coalesce('a:' || ${loc}.address_key, 'l:' || coalesce(${loc}.id, ${link}.to_id)) END`,
   )
 
 /** A link's dates overlap the window (an open end is "still true"; an undated link counts from when it was recorded). */
@@ -68,7 +75,7 @@ export async function identifierOf(
   const { rows } = await sql<{ key: string; shared: boolean }>`
     SELECT coalesce('a:' || loc.address_key, 'l:' || loc.id) AS key,
       loc.shared_place OR (loc.address_key IS NOT NULL AND EXISTS (SELECT 1 FROM locations o WHERE o.address_key = loc.address_key AND o.shared_place)) AS shared
-    FROM locations loc WHERE loc.id = ${toId}`.execute(db)
+    FROM locations loc WHERE loc.id = ${ROOT_PLACE(sql`${toId}::uuid`)}`.execute(db)
   const row = rows[0]
   return (
     row && {
@@ -85,9 +92,10 @@ export async function identifierOf(
 function entitiesOf(key: IdentifierKey): RawBuilder<unknown> {
   const value = key.slice(2)
   if (key.startsWith('o:')) return sql`(SELECT 'object'::text AS t, ${value}::uuid AS eid)`
+  // An address is every place at it not merged into another, with the places merged into them.
   if (key.startsWith('a:'))
-    return sql`(SELECT 'location'::text AS t, id AS eid FROM locations WHERE address_key = ${value})`
-  return sql`(SELECT 'location'::text AS t, ${value}::uuid AS eid)`
+    return sql`(SELECT 'location'::text AS t, f.id AS eid FROM locations r CROSS JOIN LATERAL location_family(r.id) AS f (id) WHERE r.address_key = ${value} AND r.merged_into IS NULL)`
+  return sql`(SELECT 'location'::text AS t, f.id AS eid FROM location_family(${value}::uuid) AS f (id))`
 }
 
 export type OtherOnIdentifier = { person_id: string; safeguarded: boolean; suspect: boolean }
@@ -288,8 +296,10 @@ export async function promptPeople(
     WITH pr (id, person_id, ikey, iid) AS (VALUES ${values}),
     ents AS (
       SELECT pr.id, pr.person_id, 'object'::text AS t, pr.iid AS eid FROM pr WHERE pr.ikey LIKE 'o:%'
-      UNION ALL SELECT pr.id, pr.person_id, 'location', loc.id FROM pr JOIN locations loc ON loc.address_key = substr(pr.ikey, 3) WHERE pr.ikey LIKE 'a:%'
-      UNION ALL SELECT pr.id, pr.person_id, 'location', pr.iid FROM pr WHERE pr.ikey LIKE 'l:%'
+      -- The place it was raised on as it reads now (merged places are one, 0063), and every place at the address.
+      UNION SELECT pr.id, pr.person_id, 'location', f.id FROM pr CROSS JOIN LATERAL location_family(location_root(pr.iid)) AS f (id) WHERE pr.ikey NOT LIKE 'o:%'
+      UNION SELECT pr.id, pr.person_id, 'location', f.id FROM pr JOIN locations loc ON loc.address_key = substr(pr.ikey, 3) AND loc.merged_into IS NULL
+        CROSS JOIN LATERAL location_family(loc.id) AS f (id) WHERE pr.ikey LIKE 'a:%'
     ),
     members AS (
       SELECT e.id AS prompt_id, person_root(m.from_id) AS person_id, bool_or(${visible('m', hiddenCases)}) AS visible
@@ -347,7 +357,10 @@ function expansionStep(
   return sql`
     ${e} AS MATERIALIZED (
       SELECT ikey, to_type AS t, to_id AS eid FROM ${src}
-      UNION SELECT ${src}.ikey, 'location', o.id FROM ${src} JOIN locations o ON o.address_key = ${src}.address_key WHERE ${src}.address_key IS NOT NULL
+      UNION SELECT r.ikey, 'location', f.id FROM (
+        SELECT ${src}.ikey, ${src}.root_id AS rid FROM ${src} WHERE ${src}.root_id IS NOT NULL
+        UNION SELECT ${src}.ikey, o.id FROM ${src} JOIN locations o ON o.address_key = ${src}.address_key AND o.merged_into IS NULL WHERE ${src}.address_key IS NOT NULL
+      ) r CROSS JOIN LATERAL location_family(r.rid) AS f (id)
     ),
     ${k} AS MATERIALIZED (
       SELECT k.ikey FROM (
@@ -383,17 +396,17 @@ export async function twoStepPaths(
   const { rows } = await sql<PathRow>`
     WITH me AS MATERIALIZED (SELECT person_identity(person_root(${seed}::uuid)) AS id),
     s AS MATERIALIZED (
-      SELECT DISTINCT ${IDENTIFIER_KEY('l', 'loc')} AS ikey, l.to_type, l.to_id, loc.address_key
-      FROM entity_links l LEFT JOIN locations loc ON l.to_type = 'location' AND loc.id = l.to_id
+      SELECT DISTINCT ${IDENTIFIER_KEY('l', 'loc')} AS ikey, l.to_type, l.to_id, loc.address_key, loc.id AS root_id
+      FROM entity_links l LEFT JOIN locations loc ON l.to_type = 'location' AND loc.id = ${ROOT_PLACE(sql.ref('l.to_id') as unknown as RawBuilder<unknown>)}
       WHERE l.from_type = 'person' AND l.from_id IN (SELECT id FROM me) AND l.to_type IN ('object', 'location') AND ${inWindow('l', from, to)} AND ${visible('l', hiddenCases)}
     ),
     ${expansionStep(1, 's', options)},
     p1 AS MATERIALIZED (SELECT DISTINCT m1.ikey, m1.person_id, w1.w FROM m1 JOIN w1 ON w1.ikey = m1.ikey WHERE m1.usable AND m1.person_id NOT IN (SELECT id FROM me)),
     s2 AS MATERIALIZED (
-      SELECT DISTINCT p.person_id AS via, ${IDENTIFIER_KEY('l', 'loc')} AS ikey, l.to_type, l.to_id, loc.address_key
+      SELECT DISTINCT p.person_id AS via, ${IDENTIFIER_KEY('l', 'loc')} AS ikey, l.to_type, l.to_id, loc.address_key, loc.id AS root_id
       FROM (SELECT DISTINCT person_id FROM p1) p CROSS JOIN LATERAL person_identity(p.person_id) AS member (id)
       JOIN entity_links l ON l.from_type = 'person' AND l.from_id = member.id AND l.to_type IN ('object', 'location')
-      LEFT JOIN locations loc ON l.to_type = 'location' AND loc.id = l.to_id
+      LEFT JOIN locations loc ON l.to_type = 'location' AND loc.id = ${ROOT_PLACE(sql.ref('l.to_id') as unknown as RawBuilder<unknown>)}
       WHERE ${inWindow('l', from, to)} AND ${visible('l', hiddenCases)}
     ),
     s2f AS MATERIALIZED (SELECT * FROM s2 WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.ikey = s2.ikey)),
@@ -435,10 +448,12 @@ export async function describeIdentifiers(
     WITH k AS (SELECT DISTINCT unnest(${keys}::text[]) AS ikey),
     ents AS (
       SELECT k.ikey, 'object'::text AS t, substr(k.ikey, 3)::uuid AS eid FROM k WHERE k.ikey LIKE 'o:%'
-      UNION ALL SELECT k.ikey, 'location', loc.id FROM k JOIN locations loc ON loc.address_key = substr(k.ikey, 3) WHERE k.ikey LIKE 'a:%'
-      UNION ALL SELECT k.ikey, 'location', substr(k.ikey, 3)::uuid FROM k WHERE k.ikey LIKE 'l:%'
+      UNION ALL SELECT k.ikey, 'location', f.id FROM k JOIN locations loc ON loc.address_key = substr(k.ikey, 3) AND loc.merged_into IS NULL
+        CROSS JOIN LATERAL location_family(loc.id) AS f (id) WHERE k.ikey LIKE 'a:%'
+      UNION ALL SELECT k.ikey, 'location', f.id FROM k CROSS JOIN LATERAL location_family(substr(k.ikey, 3)::uuid) AS f (id) WHERE k.ikey LIKE 'l:%'
     ),
-    rep AS (SELECT DISTINCT ON (ikey) ikey, t, eid FROM ents ORDER BY ikey, eid)
+    -- Shown as the place the others were merged into.
+    rep AS (SELECT DISTINCT ON (ikey) ikey, t, eid FROM ents WHERE t = 'object' OR (SELECT merged_into FROM locations WHERE id = eid) IS NULL ORDER BY ikey, eid)
     SELECT rep.ikey, rep.t AS type, rep.eid AS id,
       CASE WHEN rep.t = 'object' THEN (SELECT o.kind FROM objects o WHERE o.id = rep.eid)
         WHEN EXISTS (SELECT 1 FROM ents e JOIN entity_links l ON l.to_type = 'location' AND l.to_id = e.eid WHERE e.ikey = rep.ikey AND l.relation = 'works-at') THEN 'employer'
@@ -472,7 +487,7 @@ export async function identifierLinks(
   if (people.length === 0) return []
   const { rows } = await sql<{ person_id: string; ikey: string; relation: string }>`
     SELECT DISTINCT person_root(l.from_id) AS person_id, ${IDENTIFIER_KEY('l', 'loc')} AS ikey, l.relation
-    FROM entity_links l LEFT JOIN locations loc ON l.to_type = 'location' AND loc.id = l.to_id
+    FROM entity_links l LEFT JOIN locations loc ON l.to_type = 'location' AND loc.id = ${ROOT_PLACE(sql.ref('l.to_id') as unknown as RawBuilder<unknown>)}
     WHERE l.from_type = 'person' AND l.from_id IN (SELECT person_identity(p) FROM unnest(${people}::uuid[]) p) AND l.to_type IN ('object', 'location')
       AND ${inWindow('l', options.from, options.to)} AND ${visible('l', options.hiddenCases)}
     ORDER BY 1, 2`.execute(db)

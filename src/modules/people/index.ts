@@ -36,7 +36,15 @@ export {
   unmergePerson,
   type LinkInput,
 } from './records.repository.ts'
-export { placeFor, matchingPlaces, linkBusiness, businessesOfCase, type PlaceMatch } from './places.repository.ts'
+export {
+  placeFor,
+  offeredPlace,
+  matchingPlaces,
+  linkBusiness,
+  businessesOfCase,
+  type BusinessTarget,
+  type PlaceMatch,
+} from './places.repository.ts'
 export { describeAge } from './person.presenter.ts'
 export { normaliseIdentifier, OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 export {
@@ -89,8 +97,10 @@ export {
   PlaceError,
   BUSINESS_KINDS,
   BUSINESS_RELATIONS,
+  businessRelationText,
   type PlaceService,
 } from './places.service.ts'
 export { registerPlacePages } from './places.pages.ts'
+export { registerBusinessLinkPages } from './business-links.pages.ts'
 export { registerPersonPages } from './person.pages.ts'
 export { registerPersonApi } from './person.api.ts'

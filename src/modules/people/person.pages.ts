@@ -23,6 +23,7 @@ import {
 import { OBJECT_KINDS, type ObjectKind } from './identifiers.ts'
 import { PersonError, PLACE_RELATIONS } from './person.service.ts'
 import { askWhom } from './access-policy.ts'
+import { businessRelationText } from './places.service.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
@@ -93,6 +94,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
       throw error
     }
     const { person, names } = view
+    const businesses = await services.places.linkedTo({ type: 'person', id: person.id })
     const errors = state.errors ?? {}
     const events = can(request.user, 'case:view')
       ? await services.cases.eventsFor({ personId: person.id }, userOf(request), actorOf(request), { audited: false })
@@ -135,6 +137,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         relation: relationLabel(l.relation),
         from: l.valid_from ? formatDate(l.valid_from) : null,
       })),
+      businesses: businesses.map((b) => ({ ...b, relationText: businessRelationText(b.relation, true) })),
       events: events.map((e) => ({
         ...e,
         kindLabel: EVENT_KINDS[e.kind as keyof typeof EVENT_KINDS] ?? e.kind,

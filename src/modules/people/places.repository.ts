@@ -66,10 +66,32 @@ export async function placeFor(
   create: (db: Queryable, location: LocationInput) => Promise<string>,
 ): Promise<{ id: string; reused: boolean }> {
   if (location.addressLine1 && location.postcode) {
-    const [match] = (await matchingPlaces(db, location, user, 1)).filter((m) => m.exact)
-    if (match) return { id: match.id, reused: true }
+    // The same choice as the first exact row of matchingPlaces, read by the address key's index alone: a save
+    // runs this inside its transaction, and a common postcode has hundreds of places (issue 19).
+    const line = location.addressLine1.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
+    const { rows } = line
+      ? await sql<{ id: string }>`
+          SELECT l.id FROM locations l
+          WHERE l.address_key = ${POSTCODE_KEY(location.postcode)} || '|' || ${line}::text
+            AND l.merged_into IS NULL AND ${recordVisible('location', sql.ref('l.id'), user ?? OUTSIDER)}
+          ORDER BY l.address_line_1 = ${location.addressLine1} DESC, l.created_at, l.id
+          LIMIT 1`.execute(db)
+      : { rows: [] }
+    if (rows[0]) return { id: rows[0].id, reused: true }
   }
   return { id: await create(db, location), reused: false }
+}
+
+/**
+ * The place a recorder said an address is ("Is this the same place? Yes"), as it reads now: the place it was
+ * merged into, if it was. Only a place visible to everyone (outside restricted jobs), as referral intake offers
+ * them; undefined otherwise, so a hidden place's address cannot be pulled into a referral by its id.
+ */
+export async function offeredPlace(db: Queryable, id: string): Promise<string | undefined> {
+  const { rows } = await sql<{ id: string }>`
+    SELECT coalesce(l.merged_into, l.id) AS id FROM locations l
+    WHERE l.id = ${id}::uuid AND ${recordVisible('location', sql.ref('l.id'), OUTSIDER)}`.execute(db)
+  return rows[0]?.id
 }
 
 export async function isMergedPlace(db: Queryable, id: string): Promise<string | null> {
@@ -385,13 +407,48 @@ export async function linkBusiness(
   return true
 }
 
-/** The businesses named in a live job, for its page and API. */
-export async function businessesOfCase(db: Queryable, caseId: string) {
+/** What a business can be linked to where the work happens: a referral, a live job or a person. */
+export type BusinessTarget = { type: 'referral' | 'case' | 'person'; id: string }
+
+/**
+ * The businesses linked to a referral, a live job or a person (with the records merged into that person), each
+ * read as the business it was merged into, if any: what the record's page lists with a link to the business.
+ */
+export async function businessesLinkedTo(db: Queryable, target: BusinessTarget) {
+  const where =
+    target.type === 'referral'
+      ? sql`x.referral_id = ${target.id}::uuid`
+      : target.type === 'case'
+        ? sql`x.case_id = ${target.id}::uuid`
+        : sql`x.person_id IN (SELECT person_identity(person_root(${target.id}::uuid)))`
   const { rows } = await sql<{ id: string; name: string; kind: string; relation: string }>`
     SELECT DISTINCT coalesce(b.merged_into, b.id) AS id, coalesce(s.name, b.name) AS name, coalesce(s.kind, b.kind) AS kind, x.relation
     FROM business_links x JOIN businesses b ON b.id = x.business_id LEFT JOIN businesses s ON s.id = b.merged_into
-    WHERE x.case_id = ${caseId}::uuid ORDER BY name`.execute(db)
+    WHERE ${where} ORDER BY name, relation`.execute(db)
   return rows
+}
+
+/** The businesses named in a live job, for its page and API. */
+export const businessesOfCase = (db: Queryable, caseId: string) => businessesLinkedTo(db, { type: 'case', id: caseId })
+
+/** What a link target is called on the "link a business" page (its reference, or the person's name); undefined when it does not exist. */
+export async function targetLabel(db: Queryable, target: BusinessTarget): Promise<string | undefined> {
+  if (target.type === 'referral') {
+    const row = await db.selectFrom('referrals').select('reference').where('id', '=', target.id).executeTakeFirst()
+    return row && `referral ${row.reference}`
+  }
+  if (target.type === 'case') {
+    const row = await db
+      .selectFrom('cases')
+      .select(['reference', 'title'])
+      .where('id', '=', target.id)
+      .executeTakeFirst()
+    return row && `live job ${row.reference}`
+  }
+  const { rows } = await sql<{
+    name: string | null
+  }>`SELECT ${displayName('p.id')} AS name FROM people p WHERE p.id = ${target.id}::uuid`.execute(db)
+  return rows[0] && (rows[0].name ?? 'an unnamed person')
 }
 
 /** Finds a referral or a live job by its reference, for linking a business to it. */

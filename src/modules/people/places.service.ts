@@ -1,7 +1,7 @@
 import type { Db } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
-import type { Actor } from '#src/platform/audit/audit-events.ts'
+import type { Actor, AuditEventInput } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import { labelled } from '#src/shared/labelled.ts'
@@ -38,6 +38,23 @@ export const BUSINESS_RELATIONS = labelled([
   { value: 'suspected-front', text: 'Suspected front for exploitation' },
 ] as const)
 
+/** The same links read from the person's side: "Kyle Walsh (employer of a victim)" would name him the employer. */
+const PERSON_SIDE: Record<string, string> = {
+  named: 'Named with it',
+  employer: 'Works or worked here',
+  'exploitation-site': 'Exploited here',
+  'suspected-front': 'Linked to it',
+}
+
+/** How a business is connected, in words, as a referral or live job reads it or (`personSide`) as a person's page does. */
+export function businessRelationText(relation: string, personSide = false): string {
+  return (
+    (personSide ? PERSON_SIDE[relation] : undefined) ??
+    BUSINESS_RELATIONS.items.find((k) => k.value === relation)?.text ??
+    relation
+  )
+}
+
 const kindText = (kind: string) => BUSINESS_KINDS.items.find((k) => k.value === kind)?.text ?? kind
 
 /** Places and businesses as shared records: recorded once, offered when recorded again, merged when created twice. */
@@ -50,6 +67,22 @@ export function createPlaceService(db: Db) {
     const found = await repo.findBusiness(db, id)
     if (!found || !(await repo.isBusinessVisible(db, id, user))) throw new PlaceError('not-found', 'Business not found')
     return found
+  }
+
+  /**
+   * What the "link a business" page is about ("referral REF-…", "live job CASE-…", a person's name), once the
+   * access policy lets the user see it; not-found otherwise, the same for hidden as for missing.
+   */
+  async function visibleTarget(target: repo.BusinessTarget, user: CurrentUser): Promise<string> {
+    const visible =
+      target.type === 'case'
+        ? await isCaseVisible(db, target.id, user)
+        : target.type === 'person'
+          ? await isRecordVisible(db, 'person', target.id, user)
+          : true
+    const label = visible ? await repo.targetLabel(db, target) : undefined
+    if (!label) throw new PlaceError('not-found', 'Not found')
+    return label
   }
 
   function checkReason(reason: string): string {
@@ -259,6 +292,62 @@ export function createPlaceService(db: Db) {
             details: { [target.type === 'case' ? 'caseId' : 'referralId']: target.id, relation: input.relation },
           },
         ])
+      })
+    },
+
+    /** The businesses linked to a referral, a live job or a person, for that record's page. */
+    linkedTo: (target: repo.BusinessTarget) => repo.businessesLinkedTo(db, target),
+
+    /** The label of a record a business can be linked to, under the access policy. */
+    linkTarget: (target: repo.BusinessTarget, user: CurrentUser) => visibleTarget(target, user),
+
+    /**
+     * Links a business to a referral, live job or person where the work happens: found by name, never copied.
+     * Without a choice, the businesses with a similar name come back to be chosen from ("Is it one of these?");
+     * `choice` is then one of them, or 'new' with the kind of business to record it (recorded, linked and audited
+     * in one transaction). A business merged into another is linked as the one it was merged into.
+     */
+    async linkTo(
+      target: repo.BusinessTarget,
+      input: { name: string; relation: string; choice: string | null; kind: string | null },
+      user: CurrentUser,
+      actor: Actor,
+    ): Promise<{ linked: { id: string; created: boolean } } | { matches: repo.BusinessMatch[] }> {
+      await visibleTarget(target, user)
+      const name = input.name.trim()
+      if (!name) throw new PlaceError('invalid', 'Enter the business’s name', 'businessName')
+      if (name.length > 200) throw new PlaceError('invalid', 'Name must be 200 characters or fewer', 'businessName')
+      if (!BUSINESS_RELATIONS.values.includes(input.relation as never))
+        throw new PlaceError('invalid', 'Select how the business is connected', 'relation')
+      let businessId: string | null = null
+      if (input.choice && input.choice !== 'new') {
+        const chosen = await repo.findBusiness(db, input.choice)
+        if (!chosen || !(await repo.isBusinessVisible(db, chosen.id, user)))
+          throw new PlaceError('invalid', 'Select a business from the list', 'businessChoice')
+        businessId = chosen.merged_into ?? chosen.id
+      } else if (input.choice === 'new') {
+        if (!BUSINESS_KINDS.values.includes(input.kind as never))
+          throw new PlaceError('invalid', 'Select what kind of business it is', 'businessKind')
+      } else {
+        return { matches: await repo.findBusinesses(db, name, user, 10) }
+      }
+      return inTransaction(db, async (trx) => {
+        const events: AuditEventInput[] = []
+        const created = businessId === null
+        const id =
+          businessId ??
+          (await repo.insertBusiness(trx, { name, kind: input.kind!, notes: null, createdBy: actor.userId }))
+        if (created) events.push({ action: 'business.recorded', subjectType: 'business', subjectId: id })
+        const key = target.type === 'case' ? 'caseId' : target.type === 'person' ? 'personId' : 'referralId'
+        await repo.linkBusiness(trx, { businessId: id, [key]: target.id, relation: input.relation, by: actor.userId })
+        events.push({
+          action: 'business.linked',
+          subjectType: 'business',
+          subjectId: id,
+          details: { [key]: target.id, relation: input.relation },
+        })
+        await appendAuditEvents(trx, actor, events)
+        return { linked: { id, created } }
       })
     },
 

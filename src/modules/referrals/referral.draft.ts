@@ -46,6 +46,8 @@ export type LocationDraft = {
   postcode: string
   description: string
   premisesType: string
+  /** The answer to "Is this the same place?" when a place already recorded was offered: its id, or 'new'. */
+  samePlaceAs?: string
 }
 export type ExploitationDraft = { types: string[]; countyLines: string; priorityTags: string[] }
 
@@ -232,6 +234,8 @@ export function draftToInput(draft: ReferralDraft): unknown {
       postcode: l.postcode || null,
       description: l.description || null,
       premisesType: l.premisesType,
+      samePlaceAs: l.samePlaceAs && l.samePlaceAs !== 'new' ? l.samePlaceAs : null,
+      separatePlace: l.samePlaceAs === 'new',
     })),
     exploitationTypes: draft.exploitation?.types ?? [],
     countyLines: draft.exploitation?.countyLines === 'yes',

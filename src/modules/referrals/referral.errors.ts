@@ -13,6 +13,7 @@ export type ReferralErrorCode =
   | 'forbidden'
   | 'idempotency-key-reused'
   | 'not-at-triage'
+  | 'unknown-place'
 
 const STATUS: Record<ReferralErrorCode, number> = {
   'not-found': 404,
@@ -27,6 +28,8 @@ const STATUS: Record<ReferralErrorCode, number> = {
   // The request is well formed, but the key already names a different one: retrying cannot succeed.
   'idempotency-key-reused': 422,
   'not-at-triage': 409,
+  // "The same place as" one that is not (or no longer) a place everyone may see: chosen from no list we offered.
+  'unknown-place': 400,
 }
 
 export const ReferralError = defineDomainError<ReferralErrorCode>('ReferralError', STATUS)

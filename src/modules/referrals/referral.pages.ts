@@ -38,7 +38,13 @@ import {
 import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/people/index.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
 import { URGENCY_INDICATORS } from './referral.urgency.ts'
-import { askWhom, victimSideAccessOf } from '#src/modules/people/index.ts'
+import {
+  askWhom,
+  businessRelationText,
+  matchingPlaces,
+  victimSideAccessOf,
+  type PlaceMatch,
+} from '#src/modules/people/index.ts'
 import {
   OccurrenceReferenceError,
   readReferenceForm,
@@ -187,6 +193,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     const names = new Map(assignees.map((a) => [a.id, a.display_name]))
     const errors = formState.errors ?? {}
     const references = await services.references.list({ type: 'referral', id }, userOf(request))
+    const businesses = await services.places.linkedTo({ type: 'referral', id })
     return reply.page('referrals/views/show.njk', {
       pageTitle: `Referral ${view.referral.reference}`,
       referral: presentReferral(view.referral, labels),
@@ -211,6 +218,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
         }),
       ),
       locations: view.locations.map(presentLocation),
+      businesses: businesses.map((b) => ({ ...b, relationText: businessRelationText(b.relation) })),
       grading: view.grading ? presentGrading(view.grading) : null,
       gradable: view.referral.status !== 'closed' && view.referral.status !== 'opened-as-case',
       thrive: THRIVE_ELEMENTS.items,
@@ -612,11 +620,13 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     request: FastifyRequest<{ Params: ItemParams }>,
     values: object,
     errors: FieldErrors,
+    matches: PlaceMatch[] = [],
   ) {
     return reply.page('referrals/views/journey/location.njk', {
       pageTitle: request.params.index === 'new' ? 'Add a place' : 'Change a place',
       values,
       errors,
+      matches,
       errorList: errorSummary(errors, [
         'addressLine1',
         'addressLine2',
@@ -624,6 +634,7 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
         'postcode',
         'description',
         'premisesType',
+        'samePlace',
       ]),
       vocab,
       action: formAction(request),
@@ -646,8 +657,34 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
         return locationPage(reply.code(400), request, request.body ?? {}, {
           addressLine1: 'A referral can have up to 50 places',
         })
-      const { draft: location, errors } = readLocation(request.body ?? {})
+      const body = request.body ?? {}
+      const { draft: location, errors } = readLocation(body)
       if (Object.keys(errors).length > 0) return locationPage(reply.code(400), request, location, errors)
+      // "Is this the same place?": an address at a postcode already recorded is offered before a copy is made. The
+      // answer holds for the address it was asked about; a changed address is checked again.
+      const checked = `${location.postcode}|${location.addressLine1}`.toUpperCase()
+      const matches = await matchingPlaces(db, location, null, 5)
+      if (matches.length === 0) location.samePlaceAs = ''
+      else {
+        const answer = asString(body.samePlace)
+        const asked = asString(body.checked) === checked
+        const values = { ...location, checked, samePlace: answer }
+        if (!asked) return locationPage(reply, request, values, {}, matches)
+        if (answer !== 'new' && !matches.some((m) => m.id === answer))
+          return locationPage(
+            reply.code(400),
+            request,
+            values,
+            {
+              samePlace:
+                matches.length === 1
+                  ? 'Select whether this is the same place'
+                  : 'Select the place, or say it is a different one',
+            },
+            matches,
+          )
+        location.samePlaceAs = answer
+      }
       const locations = [...(draft.locations ?? [])]
       locations[i] = location
       await saveDraft(request, { ...draft, locations })

@@ -33,6 +33,27 @@ export const PersonInput = z
 
 export type PersonInput = z.output<typeof PersonInput>
 
+/**
+ * A place on a referral, with the recorder's answer when an existing place was offered ("Is this the same
+ * place?"): `samePlaceAs`, the place already recorded that it is; `separatePlace`, a different place at a similar
+ * address, recorded as a new one. With neither (the API without the question, an import), an address already
+ * recorded with the same first line and postcode is linked, not copied.
+ */
+const ReferralLocation = z.intersection(
+  LocationInput,
+  z.object({
+    samePlaceAs: z
+      .uuid({ error: 'Select a place from the list' })
+      .nullable()
+      .optional()
+      .transform((v) => v ?? null),
+    separatePlace: z
+      .boolean({ error: 'separatePlace must be true or false' })
+      .optional()
+      .transform((v) => v ?? false),
+  }),
+)
+
 export const NewReferralInput = z
   .object({
     receivedAt: z.union([z.iso.datetime({ offset: true }), IsoDate], {
@@ -50,7 +71,7 @@ export const NewReferralInput = z
       .transform((v) => v ?? null),
     summary: text(10_000, 'What happened').min(1, { error: 'Enter what happened' }),
     people: z.array(PersonInput).max(50, { error: 'Add no more than 50 people' }).default([]),
-    locations: z.array(LocationInput).max(50, { error: 'Add no more than 50 locations' }).default([]),
+    locations: z.array(ReferralLocation).max(50, { error: 'Add no more than 50 locations' }).default([]),
     exploitationTypes: z
       .array(z.enum(EXPLOITATION_TYPES.values, { error: 'Select a known exploitation type' }))
       .default([])

@@ -4,7 +4,14 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { listAssignableUsers } from '#src/platform/auth/users.repository.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
-import { caseVisible, createPerson, createPlace, mayGrantVictimSide, placeFor } from '#src/modules/people/index.ts'
+import {
+  caseVisible,
+  createPerson,
+  createPlace,
+  mayGrantVictimSide,
+  offeredPlace,
+  placeFor,
+} from '#src/modules/people/index.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { cached } from '#src/shared/cached.ts'
 import { listPriorityTags, unknownPriorityTags } from '#src/modules/priorities/index.ts'
@@ -21,7 +28,7 @@ import {
   type ReferralStatus,
   type ThriveElement,
 } from './referral.vocabulary.ts'
-import type { Urgency } from './referral.urgency.ts'
+import { deriveUrgency, type Urgency } from './referral.urgency.ts'
 import * as repo from './referral.repository.ts'
 
 export type QueueQuery = {
@@ -147,13 +154,28 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       await assertPriorityTags(input.priorityTags)
       const run = <T>(work: (trx: Trx) => Promise<T>): Promise<T> =>
         options.trx ? work(options.trx) : inTransaction(db, work)
+      // A new referral naming no one recorded before has every fact its urgency is derived from in hand: it is
+      // derived here and written with the referral, not read back and updated inside the transaction (issue 19:
+      // every round trip in a save's transaction holds a connection while the application is busy elsewhere).
+      const derived =
+        (options.existingPeople ?? []).length === 0
+          ? deriveUrgency({
+              receivedAt,
+              summary: input.summary,
+              indicators: input.indicators,
+              people: input.people.map((p) => ({
+                role: p.role,
+                dateOfBirth: p.dateOfBirth ?? null,
+                approximateAge: p.approximateAge ?? null,
+                ageDisputed: p.ageDisputed,
+              })),
+            })
+          : undefined
       return run(async (trx) => {
         const id = uuidv7()
-        const reference = await repo.nextReference(trx, receivedAt.getUTCFullYear())
         const from = await resolveReferringOrganisation(trx, input.referringOrganisation, input.referringSector)
-        await repo.insertReferral(trx, {
+        const reference = await repo.insertReferral(trx, {
           id,
-          reference,
           receivedAt,
           source: input.source,
           referringOrganisation: input.referringOrganisation,
@@ -167,6 +189,7 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
           organisationId: from.organisationId,
           referringSector: from.sector,
           urgencyIndicators: input.indicators,
+          urgency: derived,
         })
         const subjects = []
         for (const person of input.people)
@@ -176,12 +199,19 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
         await repo.linkSubjects(trx, id, subjects)
         // One place is one record: an address already recorded (same first line and postcode) is linked, not copied.
         const locationIds: string[] = []
+        // The recorder's answer to "is this the same place?" decides when they were asked.
         for (const location of input.locations) {
-          const place = await placeFor(trx, location, null, createPlace)
-          if (!locationIds.includes(place.id)) locationIds.push(place.id)
+          let placeId: string
+          if (location.samePlaceAs) {
+            const same = await offeredPlace(trx, location.samePlaceAs)
+            if (!same) throw new ReferralError('unknown-place', 'Select a place from the list', 'locations')
+            placeId = same
+          } else if (location.separatePlace) placeId = await createPlace(trx, location)
+          else placeId = (await placeFor(trx, location, null, createPlace)).id
+          if (!locationIds.includes(placeId)) locationIds.push(placeId)
         }
         await repo.linkLocations(trx, id, locationIds)
-        const urgency = await refreshUrgency(trx, id)
+        const urgency = derived ?? (await refreshUrgency(trx, id))
         await repo.insertReferralEvent(trx, {
           referralId: id,
           actorUserId: actor.userId,
