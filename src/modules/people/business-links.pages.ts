@@ -5,7 +5,7 @@ import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
 import { isUuid } from '#src/shared/ids.ts'
-import { BUSINESS_KINDS, BUSINESS_RELATIONS, PlaceError } from './places.service.ts'
+import { BUSINESS_KINDS, BUSINESS_RELATIONS, PlaceError, businessRelationText } from './places.service.ts'
 import type { BusinessMatch, BusinessTarget } from './places.repository.ts'
 
 type Body = Record<string, unknown>
@@ -54,7 +54,11 @@ export function registerBusinessLinkPages(app: FastifyInstance, { services }: Ap
         label,
         action: `${t.base}/${target.id}/businesses/link`,
         back: back(target),
-        relations: BUSINESS_RELATIONS.items,
+        // A person's page asks from the person's side ("Works or worked here"), as it lists the links afterwards.
+        relations: BUSINESS_RELATIONS.items.map((r) => ({
+          value: r.value,
+          text: businessRelationText(r.value, t.type === 'person'),
+        })),
         kinds: BUSINESS_KINDS.items,
         matches: state.matches ? state.matches.map((m) => ({ ...m, kindText: kindText(m.kind) })) : null,
         errors,
