@@ -361,3 +361,22 @@ describe('places and businesses', () => {
     expect((await call('GET', `/api/v1/businesses/${businessId}`, partnerToken)).statusCode).toBe(403)
   })
 })
+
+describe('the OpenAPI document', () => {
+  it('describes the hub, partner, place and business routes with their schemas', async () => {
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/hub-meetings',
+        '/api/v1/hub-meetings/{id}',
+        '/api/v1/partner/hub-items',
+        '/api/v1/partner/actions/{id}/contributions',
+        '/api/v1/places/{id}',
+        '/api/v1/businesses/{id}',
+      ]),
+    )
+    const body = doc.paths['/api/v1/partner/actions/{id}/contributions'].post.requestBody.content['application/json']
+    expect(body.schema.required).toEqual(['kind', 'text'])
+    expect(doc.paths['/api/v1/places/{id}'].get.responses['200']).toBeDefined()
+  })
+})
