@@ -4,7 +4,19 @@
  * requests per second, p50 and p99 from autocannon (BENCH_CONNECTIONS, default 10; bounded, loopback only), and
  * each page's throughput as a share of /health's. On a shared machine absolute figures move with the neighbours'
  * load; the ratios to /health, measured back to back, are what to compare.
+ *
+ * Then each page's time budget: BENCH_BUDGET_SAMPLES (default 50) requests one at a time, read back from the
+ * server's Server-Timing header (SERVER_TIMING=1, observability/request-timing.ts): round trips and their time,
+ * session, access policy, render, audit and commit, and the rest (JavaScript in the handlers), medians in ms.
+ * Measured one at a time so the figures are the request's own cost, not its wait behind the others.
+ *
+ * Each run also reports the server process's CPU time per request (from /proc), which a loaded machine
+ * disturbs far less than the rates do.
+ *
+ * BENCH_REUSE=1 measures again on the database an earlier run loaded (BENCH_DATABASE names it, to keep one per
+ * version being compared); BENCH_SECONDS (default 10) per run.
  */
+import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
 import { createDb } from '#src/platform/db/database.ts'
@@ -15,17 +27,60 @@ import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { hashPassword } from '#src/platform/auth/password.ts'
 import { createRandom, generateReferrals, insertSynthetic } from '#src/modules/demo/synthetic.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
-import { freshDatabase, signIn, startServer } from './support.ts'
+import { parseServerTiming } from '#src/platform/observability/request-timing.ts'
+import { freshDatabase, percentile, reusableDatabase, signIn, startServer } from './support.ts'
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 10_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const BUDGET_SAMPLES = Number(process.env.BENCH_BUDGET_SAMPLES ?? 50)
+const DATABASE = process.env.BENCH_DATABASE ?? 'lantern_bench_http'
+const BENCH_EMAIL = 'dc0@bench.lantern.test'
+const BENCH_PASSWORD = 'bench-password-123'
+const BENCH_CASE = 'Operation Bench'
+
+type Subjects = {
+  email: string
+  password: string
+  loadMs: number
+  referralId: string
+  personId: string
+  caseId: string
+}
+
+/** The subjects of an earlier run's database (BENCH_REUSE=1), if it was loaded completely with as many referrals. */
+async function reuse(): Promise<{ url: string; subjects: Subjects } | null> {
+  let subjects: Subjects | null = null
+  const url = await reusableDatabase(DATABASE, async (db) => {
+    // The live job is opened last, so its presence marks a finished load.
+    const { rows } = await sql<{ referrals: number; case_id: string; referral_id: string; person_id: string }>`
+      SELECT (SELECT count(*) FROM referrals)::int AS referrals, c.id AS case_id, cr.referral_id,
+        (SELECT s.person_id FROM referral_subjects s WHERE s.referral_id = cr.referral_id AND s.role = 'potential-victim'
+          ORDER BY s.person_id LIMIT 1) AS person_id
+      FROM cases c JOIN case_referrals cr ON cr.case_id = c.id WHERE c.title = ${BENCH_CASE} LIMIT 1`.execute(db)
+    if (rows.length === 0 || rows[0].referrals !== REFERRALS) return false
+    // The bench's sign-in sets up two-factor afresh each run (its key is not kept between runs).
+    await sql`UPDATE users SET mfa_secret = NULL, mfa_enrolled_at = NULL WHERE email LIKE '%@bench.lantern.test'`.execute(
+      db,
+    )
+    subjects = {
+      email: BENCH_EMAIL,
+      password: BENCH_PASSWORD,
+      loadMs: 0,
+      referralId: rows[0].referral_id,
+      personId: rows[0].person_id,
+      caseId: rows[0].case_id,
+    }
+    return true
+  })
+  return url && subjects ? { url, subjects } : null
+}
 
 async function load(url: string) {
   const db = createDb(url, 4)
   await migrateToLatest(db)
   const users = Array.from({ length: 8 }, (_, i) => ({ id: uuidv7(), email: `dc${i}@bench.lantern.test` }))
-  const passwordHash = await hashPassword('bench-password-123', 12)
+  const passwordHash = await hashPassword(BENCH_PASSWORD, 12)
   await db
     .insertInto('users')
     .values(
@@ -46,6 +101,9 @@ async function load(url: string) {
     firstNumber: 1,
   })
   await insertSynthetic(db, data)
+  // A live system's autovacuum has long since analysed its tables: measuring on a fresh load's empty statistics
+  // would time plans (hash joins over whole tables) no user would see.
+  await sql`VACUUM ANALYZE`.execute(db)
   const loadMs = Date.now() - started
   // The record pages' subjects: a referral naming a potential victim, that person, and a live job opened from
   // the referral through the case service (the synthetic data has referrals and people, no live jobs).
@@ -69,12 +127,12 @@ async function load(url: string) {
   }
   const live = await services.cases.openFromReferral(
     referralId,
-    { title: 'Operation Bench', kind: 'investigation' },
+    { title: BENCH_CASE, kind: 'investigation' },
     current,
     { userId: users[0].id },
   )
   await db.destroy()
-  return { email: users[0].email, password: 'bench-password-123', loadMs, referralId, personId, caseId: live.id }
+  return { email: users[0].email, password: BENCH_PASSWORD, loadMs, referralId, personId, caseId: live.id }
 }
 
 function run(url: string, path: string, cookie?: string): Promise<autocannon.Result> {
@@ -86,10 +144,52 @@ function run(url: string, path: string, cookie?: string): Promise<autocannon.Res
   })
 }
 
+/**
+ * The server process's CPU time so far in ms (user + system, from /proc; Linux only, else null). CPU per request
+ * is the figure that a busy neighbour on a shared machine disturbs least: it waits, but does not spend, when
+ * the machine is loaded.
+ */
+function serverCpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return null
+  }
+}
+
+/**
+ * A page's time budget: requests one at a time, each one's Server-Timing read back; the median of each metric, and
+ * `other`, what is left of the total after the database, the render and the session (JavaScript in the handlers).
+ */
+async function budget(url: string, path: string, cookie: string): Promise<Record<string, number>> {
+  const samples: Record<string, number>[] = []
+  for (let i = 0; i < BUDGET_SAMPLES; i++) {
+    const response = await fetch(`${url}${path}`, { headers: { cookie } })
+    await response.arrayBuffer()
+    const header = response.headers.get('server-timing')
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`)
+    // A server from before the budget existed sends none: its pages are measured by the runs above only.
+    if (!header) return {}
+    samples.push(parseServerTiming(header))
+  }
+  const names = new Set(samples.flatMap((s) => Object.keys(s)))
+  const medians: Record<string, number> = {}
+  for (const name of names)
+    medians[name] = percentile(
+      samples.map((s) => s[name] ?? 0),
+      50,
+    )
+  medians.other = +(medians.total - medians.db - (medians.render ?? 0)).toFixed(1)
+  return medians
+}
+
 async function main() {
-  const databaseUrl = await freshDatabase('lantern_bench_http')
-  const user = await load(databaseUrl)
-  const server = await startServer({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20' })
+  const reused = await reuse()
+  const databaseUrl = reused?.url ?? (await freshDatabase(DATABASE))
+  const user = reused?.subjects ?? (await load(databaseUrl))
+  const server = await startServer({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20', SERVER_TIMING: '1' })
   try {
     const cookie = await signIn(server.url, user.email, user.password)
     const check = await fetch(`${server.url}/referrals`, { headers: { cookie } })
@@ -108,11 +208,20 @@ async function main() {
       await run(server.url, page.path, cookie) // warm-up: templates compiled, caches filled
     }
     await run(server.url, '/health', cookie) // warm-up
-    const health = await run(server.url, '/health', cookie)
+    const pid = server.child.pid
+    const cpu = new Map<autocannon.Result, number | null>()
+    const measure = async (path: string) => {
+      const before = serverCpuMs(pid)
+      const result = await run(server.url, path, cookie)
+      const after = serverCpuMs(pid)
+      cpu.set(result, before === null || after === null ? null : +((after - before) / result.requests.total).toFixed(2))
+      return result
+    }
+    const health = await measure('/health')
     const measured = []
-    for (const page of pages) measured.push({ ...page, result: await run(server.url, page.path, cookie) })
+    for (const page of pages) measured.push({ ...page, result: await measure(page.path) })
     // /health again at the end: a neighbour's load that came or went during the run shows as a difference.
-    const healthAfter = await run(server.url, '/health', cookie)
+    const healthAfter = await measure('/health')
     const healthRate = (health.requests.average + healthAfter.requests.average) / 2
     const row = (name: string, r: autocannon.Result) => ({
       name,
@@ -120,6 +229,7 @@ async function main() {
       toHealth: +(r.requests.average / healthRate).toFixed(3),
       p50Ms: r.latency.p50,
       p99Ms: r.latency.p99,
+      serverCpuMsPerRequest: cpu.get(r) ?? null,
       non2xx: r.non2xx,
       errors: r.errors,
     })
@@ -129,13 +239,20 @@ async function main() {
       row('/health again', healthAfter),
     ]
     console.table(results)
+    // Each page's budget, one request at a time (the session lookup included; db counts every round trip).
+    const budgets: Record<string, Record<string, number>> = {}
+    for (const page of [{ name: '/health (signed in)', path: '/health' }, ...pages])
+      budgets[page.name] = await budget(server.url, page.path, cookie)
+    console.table(budgets)
     console.log(
       JSON.stringify({
         referrals: REFERRALS,
         seconds: SECONDS,
         connections: CONNECTIONS,
         loadMs: user.loadMs,
+        reused: !!reused,
         results,
+        budgets,
         listToHealthThroughputRatio: results[1].toHealth,
       }),
     )

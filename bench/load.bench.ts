@@ -9,6 +9,8 @@
  *
  * BENCH_REFERRALS (default 10,000), BENCH_SECONDS (the mix, default 30), BENCH_PHASE_SECONDS (each single-page
  * run, default 10), BENCH_USERS (default 50). Runs against the machine's PostgreSQL (LANTERN_BENCH_PG_URL).
+ * During each save phase the server's connections are sampled every 50 ms (wait-sampler.ts) and what they waited
+ * on is printed: lock waits are evidence of serialisation that does not depend on how loaded the machine is.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -25,6 +27,7 @@ import { createRandom, generateReferrals, insertSynthetic } from '#src/modules/d
 import { uuidv7 } from '#src/shared/ids.ts'
 import { signInOverHttp } from '../test/e2e/support/processes.ts'
 import { freshDatabase, startServer } from './support.ts'
+import { formatWaits, sampleWaits } from './wait-sampler.ts'
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 10_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30)
@@ -113,9 +116,10 @@ async function main() {
   const url = await freshDatabase('lantern_bench_load')
   console.log(`Seeding ${REFERRALS} referrals and ${USERS} users…`)
   const seeded = await seed(url)
+  const poolSize = 20
   const server = await startServer({
     DATABASE_URL: url,
-    DATABASE_POOL_SIZE: '20',
+    DATABASE_POOL_SIZE: String(poolSize),
     SIGN_IN_RATE_LIMIT_PER_MINUTE: '10000',
     SESSION_SECRET: 'load-bench-session-secret-0123456789abcdef',
   })
@@ -251,6 +255,7 @@ async function main() {
     for (const n of [10, 25, 50].filter((n) => n <= users.length)) {
       const times: number[] = []
       let failed = 0
+      const waits = sampleWaits(url)
       const until = Date.now() + PHASE_SECONDS * 1000
       await Promise.all(
         users.slice(0, n).map(async (user) => {
@@ -266,6 +271,9 @@ async function main() {
             }
           }
         }),
+      )
+      console.log(
+        `What the server's connections did while ${n} users saved:\n${formatWaits(await waits.stop(), poolSize)}`,
       )
       times.sort((a, b) => a - b)
       savePhases.push({

@@ -42,7 +42,7 @@ import {
   type PreparedPerson,
 } from '#src/modules/matching/engine/index.ts'
 import { ROOT } from '#src/platform/paths.ts'
-import { rldataStyle } from './scaled-sets.ts'
+import { fakeStyle, rldataStyle } from './scaled-sets.ts'
 
 type Row = Record<string, string>
 
@@ -418,6 +418,22 @@ function runAll(threshold: number | undefined): void {
   const rldata = files.find((f) => /rldata500/i.test(basename(f)))
   if (rldata) {
     const generated = rldataStyle(parseCsv(readFileSync(rldata, 'utf8')), 10_000)
+    emit(
+      evaluate(
+        {
+          name: generated.name,
+          people: generated.inputs.map(preparePerson),
+          clusters: generated.clusters,
+          labels: null,
+        },
+        { threshold, useSsn: false },
+      ),
+    )
+  }
+  // People with several records each, as fake_1000 and fake_20000, twenty times the file's size.
+  const fake = files.find((f) => /fake_1000\.csv$/i.test(basename(f)))
+  if (fake) {
+    const generated = fakeStyle(parseCsv(readFileSync(fake, 'utf8')), 20_000)
     emit(
       evaluate(
         {

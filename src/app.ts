@@ -67,6 +67,7 @@ import type { AppDeps } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 import { loggerOptions } from '#src/platform/observability/logging.ts'
 import { registerMetrics, registerMetricsRoute } from '#src/platform/observability/metrics.ts'
+import { currentTiming, runWithTiming, serverTiming, timePhase } from '#src/platform/observability/request-timing.ts'
 
 /** The app, and every route it declared with its access, for the route-permission test. Not returned as the
  * Fastify instance itself: that is a thenable, which an async function would unwrap. */
@@ -94,6 +95,17 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   })
   const registry: RouteDeclaration[] = []
   requireRouteAccess(app, registry)
+
+  // The request's time budget (SERVER_TIMING): entered first, so every later hook and query is counted, and sent
+  // last. A callback hook, so the rest of the request runs inside the budget's async context.
+  if (config.serverTiming) {
+    app.addHook('onRequest', (_request, _reply, done) => runWithTiming(done))
+    app.addHook('onSend', async (_request, reply, payload) => {
+      const timing = currentTiming()
+      if (timing) reply.header('server-timing', serverTiming(timing))
+      return payload
+    })
+  }
 
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
@@ -175,7 +187,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     }
     const token = request.cookies[SESSION_COOKIE]
     if (token) {
-      const session = await services.auth.resolveSession(token)
+      const session = await timePhase('session', () => services.auth.resolveSession(token))
       // Half signed in (password only): not a user yet; only the second-factor pages read this.
       if (session?.pending)
         request.pendingSignIn = {

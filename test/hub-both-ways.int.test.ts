@@ -1,23 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { londonDate } from '#src/shared/dates.ts'
-import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+import {
+  agencyOfKind,
+  buildLiveJob,
+  buildReferral,
+  buildSharingAgreement,
+  buildUser,
+  dateFields,
+  daysFromToday,
+  signedInPages,
+  type BuiltUser,
+} from './support/builders.ts'
+import { createTestContext, type PageClient, type TestContext } from './support/test-app.ts'
 import { pdfText } from './support/pdf-text.ts'
-
-const daysFromToday = (n: number) => {
-  const d = new Date(`${londonDate()}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + n)
-  return d.toISOString().slice(0, 10)
-}
-const dateFields = (prefix: string, iso: string) => ({
-  [`${prefix}-day`]: String(Number(iso.slice(8, 10))),
-  [`${prefix}-month`]: String(Number(iso.slice(5, 7))),
-  [`${prefix}-year`]: iso.slice(0, 4),
-})
 
 let ctx: TestContext
 let ds: PageClient
 let dc: PageClient
-let dcUser: { id: string; email: string }
+let dcUser: BuiltUser
 let childrens: string
 let housing: string
 let isa: string
@@ -35,83 +34,53 @@ const SUMMARY =
   'Kayden Marsh was found at Flat 3, 22 Mill Road, NN2 6AB, holding drugs for Jermaine Cole, who drives AB12 CDE ' +
   'and runs the line on 07700 900456. Kayden says Cole keeps him there with another boy.'
 
-async function partnerFor(agency: string) {
-  const user = await createUser(ctx, 'partner')
-  await ctx.db.updateTable('users').set({ agency_id: agency }).where('id', '=', user.id).execute()
-  const client = new PageClient(ctx.app)
-  await client.signIn(user.email)
-  return client
+async function partnerFor(agencyId: string) {
+  return signedInPages(ctx, await buildUser(ctx, 'partner', { agencyId }))
 }
 
 beforeAll(async () => {
   ctx = await createTestContext()
-  ds = new PageClient(ctx.app)
-  await ds.signIn((await createUser(ctx, 'supervisor')).email)
-  dcUser = await createUser(ctx, 'investigator')
-  dc = new PageClient(ctx.app)
-  await dc.signIn(dcUser.email)
-  const token = await apiToken(ctx, dcUser.email)
-  const post = (url: string, payload: object) =>
-    ctx.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload })
-  const referral = (
-    await post('/api/v1/referrals', {
-      receivedAt: daysFromToday(-40),
-      source: 'police',
-      summary: SUMMARY,
-      countyLines: true,
-      exploitationTypes: ['criminal'],
-      people: [
-        { names: ['Kayden Marsh'], approximateAge: 15, gender: 'male', role: 'potential-victim' },
-        { names: ['Jermaine Cole'], approximateAge: 24, gender: 'male', role: 'suspected-exploiter' },
-      ],
-      locations: [{ addressLine1: 'Flat 3, 22 Mill Road', postcode: 'NN2 6AB', premisesType: 'private-house' }],
-    })
-  ).json() as { id: string; people: { personId: string }[] }
-  ;[kayden, jermaine] = referral.people.map((p) => p.personId)
+  const dsUser = await buildUser(ctx, 'supervisor')
+  ds = await signedInPages(ctx, dsUser)
+  dcUser = await buildUser(ctx, 'investigator')
+  dc = await signedInPages(ctx, dcUser)
+  const referral = await buildReferral(ctx, dcUser, {
+    receivedAt: daysFromToday(-40),
+    summary: SUMMARY,
+    countyLines: true,
+    exploitationTypes: ['criminal'],
+    people: [
+      { names: ['Kayden Marsh'], approximateAge: 15, gender: 'male', role: 'potential-victim' },
+      { names: ['Jermaine Cole'], approximateAge: 24, gender: 'male', role: 'suspected-exploiter' },
+    ],
+    locations: [{ addressLine1: 'Flat 3, 22 Mill Road', postcode: 'NN2 6AB', premisesType: 'private-house' }],
+  })
+  const personIn = (role: string) => referral.people.find((p) => p.role === role)!.personId
+  kayden = personIn('potential-victim')
+  jermaine = personIn('suspected-exploiter')
   zofia = (
-    (
-      await post('/api/v1/referrals', {
-        receivedAt: daysFromToday(-90),
-        source: 'police',
-        summary: 'Zofia Nowak picked vegetables at Greystones Farm for no pay',
-        people: [{ names: ['Zofia Nowak'], approximateAge: 30, gender: 'female', role: 'potential-victim' }],
-      })
-    ).json() as { people: { personId: string }[] }
+    await buildReferral(ctx, dcUser, {
+      receivedAt: daysFromToday(-90),
+      summary: 'Zofia Nowak picked vegetables at Greystones Farm for no pay',
+      people: [{ names: ['Zofia Nowak'], approximateAge: 30, gender: 'female', role: 'potential-victim' }],
+    })
   ).people[0].personId
+  // Assigned as a fixture, so the DC (not a supervisor) opens the live job from it.
   await ctx.db.updateTable('referrals').set({ assigned_to: dcUser.id }).where('id', '=', referral.id).execute()
-  expect((await post('/api/v1/cases', { referralId: referral.id, title: 'Op Mill: County Lines' })).statusCode).toBe(
-    201,
-  )
+  await buildLiveJob(ctx, dcUser, { referralId: referral.id, title: 'Op Mill: County Lines' })
   await ctx.services.people.linkObject(
     jermaine,
     { kind: 'phone', value: '07700 900456', relation: 'uses', validFrom: null, source: 'Referral' },
     { userId: dcUser.id },
   )
-  const agencies = await ctx.db.selectFrom('agencies').select(['id', 'kind']).execute()
-  childrens = agencies.find((a) => a.kind === 'childrens-services')!.id
-  housing = agencies.find((a) => a.kind === 'housing')!.id
-  isa = '01900000-0000-7000-8000-00000000b0b1'
-  await ctx.db
-    .insertInto('sharing_agreements')
-    .values({
-      id: isa,
-      title: 'Northfield exploitation ISA',
-      purposes: 'Safeguarding children at risk of criminal exploitation.',
-      lawful_basis: 'uk-gdpr-safeguarding',
-      allowed_fields: ['name', 'date-of-birth', 'address', 'referral-summary', 'exploitation-types', 'nrm-status'],
-      starts_on: daysFromToday(-100),
-      review_on: daysFromToday(100),
-      ends_on: daysFromToday(300),
-      created_by: null,
-    })
-    .execute()
-  await ctx.db
-    .insertInto('sharing_agreement_parties')
-    .values([
-      { agreement_id: isa, agency_id: childrens },
-      { agreement_id: isa, agency_id: housing },
-    ])
-    .execute()
+  childrens = await agencyOfKind(ctx, 'childrens-services')
+  housing = await agencyOfKind(ctx, 'housing')
+  isa = await buildSharingAgreement(ctx, dsUser, {
+    title: 'Northfield exploitation ISA',
+    purposes: 'Safeguarding children at risk of criminal exploitation.',
+    allowedFields: ['name', 'date-of-birth', 'address', 'referral-summary', 'exploitation-types', 'nrm-status'],
+    agencyIds: [childrens, housing],
+  })
   partner = await partnerFor(childrens)
   otherPartner = await partnerFor(housing)
 })

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApiUser, buildLiveJob, type BuiltLiveJob, type BuiltUser } from './support/builders.ts'
-import { createTestContext, PageClient, type TestContext } from './support/test-app.ts'
+import {
+  buildApiUser,
+  buildLiveJob,
+  dateFields,
+  signedInPages,
+  type BuiltLiveJob,
+  type BuiltUser,
+} from './support/builders.ts'
+import { createTestContext, type PageClient, type TestContext } from './support/test-app.ts'
 
 /**
  * Live-job work (issue 16, section 5): the officer in charge's decisions countersigned by a supervisor, custody,
@@ -24,12 +31,8 @@ beforeAll(async () => {
     kind: 'county-lines',
     referral: { people: [{ names: ['Kyle Dunn'], role: 'suspected-exploiter', gender: 'male' }] },
   })
-  oicPages = new PageClient(ctx.app)
-  await oicPages.signIn(oic.email)
-  supervisorPages = new PageClient(ctx.app)
-  await supervisorPages.signIn(supervisor.email)
-  await oicPages.get(`/cases/${job.id}`)
-  await supervisorPages.get(`/cases/${job.id}`)
+  oicPages = await signedInPages(ctx, oic, { at: `/cases/${job.id}` })
+  supervisorPages = await signedInPages(ctx, supervisor, { at: `/cases/${job.id}` })
 })
 
 afterAll(async () => {
@@ -37,9 +40,7 @@ afterAll(async () => {
 })
 
 const decisionForm = (decision: string) => ({
-  'decidedOn-day': '1',
-  'decidedOn-month': '12',
-  'decidedOn-year': '2026',
+  ...dateFields('decidedOn', '2026-12-01'),
   decision,
   rationale: 'Enough evidence of the line running from the flat',
 })
@@ -48,9 +49,7 @@ describe('the decision log', () => {
   it('the officer in charge records a decision; another officer cannot', async () => {
     const recorded = await oicPages.post(`/cases/${job.id}/decisions`, decisionForm('Apply for a drugs warrant'))
     expect(recorded.statusCode).toBe(303)
-    const other = new PageClient(ctx.app)
-    await other.signIn(outsider.email)
-    await other.get(`/cases/${job.id}`)
+    const other = await signedInPages(ctx, outsider, { at: `/cases/${job.id}` })
     const refused = await other.post(`/cases/${job.id}/decisions`, decisionForm('Close it'))
     expect(refused.statusCode).toBe(403)
     expect(refused.body).toContain('Only the officer in charge or a supervisor writes in the decision log')
@@ -102,39 +101,27 @@ describe('stage dates, exhibits and intelligence reports', () => {
   it('records custody, bail and CPS dates, refusing a stage not chosen and a due date before the stage', async () => {
     const missing = await oicPages.post(`/cases/${job.id}/stage-dates`, {
       stageKind: '',
-      'stageDate-day': '2',
-      'stageDate-month': '12',
-      'stageDate-year': '2026',
+      ...dateFields('stageDate', '2026-12-02'),
     })
     expect(missing.statusCode).toBe(400)
     expect(missing.body).toContain('Select the stage')
     const backwards = await oicPages.post(`/cases/${job.id}/stage-dates`, {
       stageKind: 'bail',
-      'stageDate-day': '2',
-      'stageDate-month': '12',
-      'stageDate-year': '2026',
-      'stageDue-day': '1',
-      'stageDue-month': '12',
-      'stageDue-year': '2026',
+      ...dateFields('stageDate', '2026-12-02'),
+      ...dateFields('stageDue', '2026-12-01'),
     })
     expect(backwards.statusCode).toBe(400)
     expect(backwards.body).toContain('The date due must be on or after the stage date')
     const bail = await oicPages.post(`/cases/${job.id}/stage-dates`, {
       stageKind: 'bail',
-      'stageDate-day': '2',
-      'stageDate-month': '12',
-      'stageDate-year': '2026',
-      'stageDue-day': '30',
-      'stageDue-month': '12',
-      'stageDue-year': '2026',
+      ...dateFields('stageDate', '2026-12-02'),
+      ...dateFields('stageDue', '2026-12-30'),
       stageNote: 'Bail to return to Northampton custody',
     })
     expect(bail.statusCode).toBe(303)
     const cps = await oicPages.post(`/cases/${job.id}/stage-dates`, {
       stageKind: 'cps-advice',
-      'stageDate-day': '3',
-      'stageDate-month': '12',
-      'stageDate-year': '2026',
+      ...dateFields('stageDate', '2026-12-03'),
     })
     expect(cps.statusCode).toBe(303)
     const page = await oicPages.get(`/cases/${job.id}`)

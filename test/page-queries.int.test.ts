@@ -1,5 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '#src/app.ts'
+import { parseServerTiming } from '#src/platform/observability/request-timing.ts'
 import { createTestContext, PageClient, type TestContext } from './support/test-app.ts'
 import { buildLiveJob, buildUser } from './support/builders.ts'
 
@@ -11,7 +13,8 @@ let ctx: TestContext
 let client: PageClient
 let paths: Record<string, string>
 beforeAll(async () => {
-  ctx = await createTestContext()
+  // With the time budget on (SERVER_TIMING), as bench:http runs it.
+  ctx = await createTestContext({ env: { SERVER_TIMING: '1' } })
   const supervisor = await buildUser(ctx, 'supervisor')
   const people = ['Ana Popescu', 'Ion Popescu', 'Maria Ionescu'].map((name) => ({
     names: [name],
@@ -32,6 +35,11 @@ beforeAll(async () => {
 afterAll(() => ctx.close())
 
 async function queriesFor(path: string): Promise<string[]> {
+  return (await measured(path)).seen
+}
+
+/** The page's queries as the driver saw them, and the time budget the page sent back for the same request. */
+async function measured(path: string): Promise<{ seen: string[]; timing: Record<string, number> }> {
   await client.get(path)
   const original = pg.Client.prototype.query
   const seen: string[] = []
@@ -40,13 +48,16 @@ async function queriesFor(path: string): Promise<string[]> {
     seen.push(typeof query === 'string' ? query : query.text)
     return (original as (...a: unknown[]) => unknown).apply(this, args)
   } as typeof original
+  let header: unknown
   try {
     const response = await client.get(path)
     expect(response.statusCode).toBe(200)
+    header = response.headers['server-timing']
   } finally {
     pg.Client.prototype.query = original
   }
-  return seen
+  expect(typeof header).toBe('string')
+  return { seen, timing: parseServerTiming(header as string) }
 }
 
 describe('round trips per record page', () => {
@@ -54,8 +65,9 @@ describe('round trips per record page', () => {
     // Measured with three people on the referral: its people's victim sides are one access-policy query. The
     // person page does no matching (possible matches are a page of their own) and reads the person once; it also
     // reads what partner agencies recorded at the hub (one query; the access check only when there is something).
-    ['person', 17],
-    ['referral', 14],
+    // The businesses a person or referral is linked to are a section of their own: one query each.
+    ['person', 18],
+    ['referral', 15],
     // The case page has a query per section, no more: with the decision countersignatures, stage dates, exhibits,
     // intelligence references and businesses that live-job work added, 29.
     ['case', 29],
@@ -68,4 +80,39 @@ describe('round trips per record page', () => {
       expect(seen.filter((q) => /advisory/.test(q))).toEqual([])
     },
   )
+})
+
+describe('the time budget (Server-Timing)', () => {
+  it.each(['person', 'referral', 'case'])(
+    'the %s page reports every round trip it made, and its session, render, audit and commit times',
+    async (page) => {
+      const { seen, timing } = await measured(paths[page])
+      expect(timing.queries).toBe(seen.length)
+      for (const phase of ['total', 'db', 'session', 'render', 'audit', 'commit'])
+        expect(timing[phase]).toBeGreaterThan(0)
+      // The parts are parts of the whole: the database's share and the render both fit inside the total.
+      expect(timing.render).toBeLessThan(timing.total)
+    },
+  )
+
+  it('is not sent unless SERVER_TIMING is on', async () => {
+    const { app } = await createApp({
+      config: { ...ctx.config, serverTiming: false },
+      db: ctx.db,
+      services: ctx.services,
+      isDemo: () => false,
+      logger: false,
+    })
+    try {
+      const response = await app.inject({
+        method: 'GET',
+        url: paths.person,
+        headers: { cookie: client.cookieHeader() },
+      })
+      expect(response.statusCode).toBe(200)
+      expect(response.headers['server-timing']).toBeUndefined()
+    } finally {
+      await app.close()
+    }
+  })
 })

@@ -1,9 +1,10 @@
 import type { z } from 'zod'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
+import { addCalendarDays, londonDate } from '#src/shared/dates.ts'
 import { NewReferralInput, referralPeople } from '#src/modules/referrals/index.ts'
 import { NewPersonInput } from '#src/modules/people/index.ts'
-import { apiToken, createUser, currentUserOf, type Role, type TestContext } from './test-app.ts'
+import { apiToken, createUser, currentUserOf, PageClient, type Role, type TestContext } from './test-app.ts'
 
 /**
  * Test data built through the services, as the app itself would write it (with its audit rows, its urgency, its
@@ -18,7 +19,7 @@ export type BuiltUser = { id: string; email: string; actor: Actor; current: Curr
 export async function buildUser(
   ctx: TestContext,
   role: Role,
-  options: { email?: string; mfa?: boolean } = {},
+  options: { email?: string; mfa?: boolean; agencyId?: string } = {},
 ): Promise<BuiltUser> {
   const { id, email } = await createUser(
     ctx,
@@ -26,6 +27,9 @@ export async function buildUser(
     options.email,
     options.mfa === undefined ? {} : { mfa: options.mfa },
   )
+  // A partner user's agency is set by an administrator outside Lantern's services: written as a fixture.
+  if (options.agencyId)
+    await ctx.db.updateTable('users').set({ agency_id: options.agencyId }).where('id', '=', id).execute()
   return { id, email, actor: { userId: id }, current: await currentUserOf(ctx, id) }
 }
 
@@ -37,6 +41,68 @@ export async function buildApiUser(
 ): Promise<BuiltUser & { token: string }> {
   const user = await buildUser(ctx, role, options)
   return { ...user, token: await apiToken(ctx, user.email) }
+}
+
+/**
+ * A page client signed in as the user, as a browser would be; with `at`, it has opened that page, so it holds the
+ * page's form token for a post that follows.
+ */
+export async function signedInPages(
+  ctx: TestContext,
+  user: Pick<BuiltUser, 'email'>,
+  options: { at?: string } = {},
+): Promise<PageClient> {
+  const pages = new PageClient(ctx.app)
+  await pages.signIn(user.email)
+  if (options.at) await pages.get(options.at)
+  return pages
+}
+
+/** An ISO date this many days from today in London (negative for the past). */
+export const daysFromToday = (days: number): string => addCalendarDays(londonDate(), days)
+
+/** A date as the GOV.UK date input posts it: `<prefix>-day`, `-month` and `-year`, without leading zeros. */
+export const dateFields = (prefix: string, iso: string): Record<string, string> => ({
+  [`${prefix}-day`]: String(Number(iso.slice(8, 10))),
+  [`${prefix}-month`]: String(Number(iso.slice(5, 7))),
+  [`${prefix}-year`]: iso.slice(0, 4),
+})
+
+/** A partner agency's id by its kind (every database has one of each kind from the migrations). */
+export async function agencyOfKind(ctx: TestContext, kind: string): Promise<string> {
+  return (await ctx.db.selectFrom('agencies').select('id').where('kind', '=', kind).executeTakeFirstOrThrow()).id
+}
+
+/**
+ * An information-sharing agreement recorded by `by` through the disclosure service, with the agencies given:
+ * current (started 100 days ago, for review in 100 days, ending in 300) unless told otherwise.
+ */
+export async function buildSharingAgreement(
+  ctx: TestContext,
+  by: Pick<BuiltUser, 'actor'>,
+  fields: { agencyIds: string[] } & Partial<{
+    title: string
+    purposes: string
+    lawfulBasis: string
+    allowedFields: string[]
+    startsOn: string
+    reviewOn: string
+    endsOn: string
+  }>,
+): Promise<string> {
+  return ctx.services.disclosures.recordAgreement(
+    {
+      title: 'Test information-sharing agreement',
+      purposes: 'Safeguarding people at risk of exploitation.',
+      lawfulBasis: 'uk-gdpr-safeguarding',
+      allowedFields: ['name', 'date-of-birth', 'referral-summary', 'exploitation-types'],
+      startsOn: daysFromToday(-100),
+      reviewOn: daysFromToday(100),
+      endsOn: daysFromToday(300),
+      ...fields,
+    },
+    by.actor,
+  )
 }
 
 /** What a test may say about a referral: the API's own shape (NewReferralInput), every field optional. */

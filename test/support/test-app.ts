@@ -12,7 +12,8 @@ import { createServices, type Services } from '#src/container.ts'
 import { createApp } from '#src/app.ts'
 import type { RouteDeclaration } from '#src/platform/http/access.ts'
 import { totpCode, TOTP_PERIOD_SECONDS } from '#src/platform/auth/totp.ts'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
+import { findCurrentUser } from '#src/platform/auth/users.repository.ts'
 
 export type TestContext = {
   db: Db
@@ -256,18 +257,7 @@ export async function apiToken(ctx: TestContext, email: string): Promise<string>
 
 /** A user as the request pipeline sees them (role and permissions), for calling services directly. */
 export async function currentUserOf(ctx: Pick<TestContext, 'db'>, id: string): Promise<CurrentUser> {
-  const row = await ctx.db
-    .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
-    .where('users.id', '=', id)
-    .executeTakeFirstOrThrow()
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    roleId: row.role_id,
-    roleName: row.name,
-    permissions: new Set(row.permissions as Permission[]),
-  }
+  const user = await findCurrentUser(ctx.db, id)
+  if (!user) throw new Error(`No user ${id}`)
+  return user
 }

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
-import { apiRethrow, NotFoundError } from '#src/platform/http/errors.ts'
+import { apiRethrow } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
 import { LocationInput } from '#src/modules/people/index.ts'
 import { CaseError } from './case.service.ts'
@@ -172,106 +172,101 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       },
     },
     async (request) => {
-      try {
-        const view = await services.cases.view(request.params.id, userOf(request), actorOf(request))
-        const linked = (id: string) =>
-          view.links
-            .filter((l) => l.to_id === id)
-            .map((l) => ({ personId: l.person_id, name: l.name, relation: l.relation }))
-        return {
-          ...summary(view.case),
-          agencies: view.agencies.map((a) => ({
-            agencyId: a.agency_id,
-            name: a.name,
-            involvement: a.involvement,
-            contact: a.contact_name,
-          })),
-          people: view.people.map((p) => ({ personId: p.person_id, name: p.name, roles: p.roles })),
-          referrals: view.referrals.map((r) => ({ id: r.id, reference: r.reference })),
-          tasks: view.tasks.map((t) => ({
-            id: t.id,
-            title: t.title,
-            owner: t.owner_name,
-            dueOn: t.due_on,
-            status: t.status,
-          })),
-          decisions: view.decisions.map((d) => ({
-            id: d.id,
-            decidedOn: d.decided_on,
-            decision: d.decision,
-            rationale: d.rationale,
-            recordedBy: d.recorded_by_name,
-            countersigned: d.countersigned
-              ? {
-                  by: d.countersigned.by_name,
-                  at: d.countersigned.countersigned_at.toISOString(),
-                  comment: d.countersigned.comment,
-                }
-              : null,
-          })),
-          places: view.locations.map((l) => ({
-            id: l.id,
-            display: [l.address_line_1, l.town, l.postcode, l.description].filter(Boolean).join(', '),
-            postcode: l.postcode,
-            premisesType: l.premises_type,
-            cuckooed: l.cuckooed,
-            people: linked(l.id),
-          })),
-          objects: view.objects
-            .filter((o) => o.kind !== 'deal-line')
-            .map((o) => ({ id: o.id, kind: o.kind, display: o.display })),
-          dealLines: view.objects
-            .filter((o) => o.kind === 'deal-line')
-            .map((o) => {
-              const details = o.details as Record<string, string | null | undefined>
-              return {
-                id: o.id,
-                number: o.display,
-                lineName: details.lineName ?? null,
-                area: details.area || null,
-                activeFrom: details.activeFrom ?? null,
-                activeTo: details.activeTo ?? null,
-                people: linked(o.id),
+      const view = await services.cases.view(request.params.id, userOf(request), actorOf(request))
+      const linked = (id: string) =>
+        view.links
+          .filter((l) => l.to_id === id)
+          .map((l) => ({ personId: l.person_id, name: l.name, relation: l.relation }))
+      return {
+        ...summary(view.case),
+        agencies: view.agencies.map((a) => ({
+          agencyId: a.agency_id,
+          name: a.name,
+          involvement: a.involvement,
+          contact: a.contact_name,
+        })),
+        people: view.people.map((p) => ({ personId: p.person_id, name: p.name, roles: p.roles })),
+        referrals: view.referrals.map((r) => ({ id: r.id, reference: r.reference })),
+        tasks: view.tasks.map((t) => ({
+          id: t.id,
+          title: t.title,
+          owner: t.owner_name,
+          dueOn: t.due_on,
+          status: t.status,
+        })),
+        decisions: view.decisions.map((d) => ({
+          id: d.id,
+          decidedOn: d.decided_on,
+          decision: d.decision,
+          rationale: d.rationale,
+          recordedBy: d.recorded_by_name,
+          countersigned: d.countersigned
+            ? {
+                by: d.countersigned.by_name,
+                at: d.countersigned.countersigned_at.toISOString(),
+                comment: d.countersigned.comment,
               }
-            }),
-          cuckooedAddresses: view.locations
-            .filter((l) => l.cuckooed)
-            .map((l) => ({
-              id: l.id,
-              display: [l.address_line_1, l.town, l.postcode].filter(Boolean).join(', '),
-              occupants: linked(l.id).map(({ personId, name }) => ({ personId, name })),
-            })),
-          businesses: view.businesses.map((b) => ({ id: b.id, name: b.name, kind: b.kind })),
-          stageDates: view.stageDates.map((d) => ({
-            kind: d.kind,
-            date: d.occurred_on,
-            due: d.due_on,
-            personId: d.person_id,
-            note: d.note,
+            : null,
+        })),
+        places: view.locations.map((l) => ({
+          id: l.id,
+          display: [l.address_line_1, l.town, l.postcode, l.description].filter(Boolean).join(', '),
+          postcode: l.postcode,
+          premisesType: l.premises_type,
+          cuckooed: l.cuckooed,
+          people: linked(l.id),
+        })),
+        objects: view.objects
+          .filter((o) => o.kind !== 'deal-line')
+          .map((o) => ({ id: o.id, kind: o.kind, display: o.display })),
+        dealLines: view.objects
+          .filter((o) => o.kind === 'deal-line')
+          .map((o) => {
+            const details = o.details as Record<string, string | null | undefined>
+            return {
+              id: o.id,
+              number: o.display,
+              lineName: details.lineName ?? null,
+              area: details.area || null,
+              activeFrom: details.activeFrom ?? null,
+              activeTo: details.activeTo ?? null,
+              people: linked(o.id),
+            }
+          }),
+        cuckooedAddresses: view.locations
+          .filter((l) => l.cuckooed)
+          .map((l) => ({
+            id: l.id,
+            display: [l.address_line_1, l.town, l.postcode].filter(Boolean).join(', '),
+            occupants: linked(l.id).map(({ personId, name }) => ({ personId, name })),
           })),
-          exhibits: view.exhibits.map((x) => ({
-            reference: x.reference,
-            kind: x.kind,
-            description: x.description,
-            seizedOn: x.seized_on,
-            seizedFrom: x.seized_from,
-            handset: x.handset,
-            storage: x.storage,
-          })),
-          intelligenceReports: view.intelligenceReports.map((r) => ({ reference: r.reference, note: r.note })),
-          events: view.events.map((e) => ({
-            id: e.id,
-            kind: e.kind,
-            occurredAt: e.occurred_at.toISOString(),
-            timeKnown: e.time_known,
-            place: e.place,
-            summary: e.summary,
-            people: e.people ?? [],
-          })),
-        }
-      } catch (error) {
-        if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
-        throw error
+        businesses: view.businesses.map((b) => ({ id: b.id, name: b.name, kind: b.kind })),
+        stageDates: view.stageDates.map((d) => ({
+          kind: d.kind,
+          date: d.occurred_on,
+          due: d.due_on,
+          personId: d.person_id,
+          note: d.note,
+        })),
+        exhibits: view.exhibits.map((x) => ({
+          reference: x.reference,
+          kind: x.kind,
+          description: x.description,
+          seizedOn: x.seized_on,
+          seizedFrom: x.seized_from,
+          handset: x.handset,
+          storage: x.storage,
+        })),
+        intelligenceReports: view.intelligenceReports.map((r) => ({ reference: r.reference, note: r.note })),
+        events: view.events.map((e) => ({
+          id: e.id,
+          kind: e.kind,
+          occurredAt: e.occurred_at.toISOString(),
+          timeKnown: e.time_known,
+          place: e.place,
+          summary: e.summary,
+          people: e.people ?? [],
+        })),
       }
     },
   )
@@ -732,17 +727,12 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
       },
     },
     async (request, reply) => {
-      try {
-        await services.cases.addTask(
-          request.params.id,
-          { title: request.body.title, ownerId: request.body.ownerId, dueOn: request.body.dueOn },
-          userOf(request),
-          actorOf(request),
-        )
-      } catch (error) {
-        if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
-        throw error
-      }
+      await services.cases.addTask(
+        request.params.id,
+        { title: request.body.title, ownerId: request.body.ownerId, dueOn: request.body.dueOn },
+        userOf(request),
+        actorOf(request),
+      )
       return reply.code(204).send(null)
     },
   )

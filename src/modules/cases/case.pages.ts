@@ -23,7 +23,6 @@ import { isUuid } from '#src/shared/ids.ts'
 import { treatedAsChild } from '#src/shared/child.ts'
 import { businessRelationText, describeAge } from '#src/modules/people/index.ts'
 import {
-  OccurrenceReferenceError,
   readReferenceForm,
   REFERENCE_FIELDS,
   REFERENCE_KIND_ITEMS,
@@ -49,13 +48,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     reply: FastifyReply,
     state: { errors?: FieldErrors; values?: Body; form?: string } = {},
   ) {
-    let view
-    try {
-      view = await cases.view(caseId(request), userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
-      throw error
-    }
+    const view = await cases.view(caseId(request), userOf(request), actorOf(request))
     const names = new Map(view.people.map((p) => [p.person_id, p.name]))
     const dealLines = view.objects
       .filter((o) => o.kind === 'deal-line')
@@ -198,7 +191,6 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
           values: request.body ?? {},
           form,
         })
-      if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError(error.message)
       if (error instanceof CaseError && error.code === 'forbidden')
         return show(request, reply.code(403), {
           errors: { [form === 'status' ? 'status' : 'form']: error.message },
@@ -259,7 +251,6 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
         await request.flash(`The live job was not opened: ${error.message}`)
         return reply.redirect(`/referrals/${referralId}#open-case`, 303)
       }
-      if (error instanceof CaseError) throw new NotFoundError(error.message)
       throw error
     }
   })
@@ -444,7 +435,6 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     } catch (error) {
       const errors = referenceFieldErrors(error)
       if (errors) return show(request, reply.code(400), { errors, values: body, form: 'reference' })
-      if (error instanceof OccurrenceReferenceError) throw new NotFoundError('Case not found')
       throw error
     }
     await request.flash(`${added.kindLabel} ${added.value} added`)
@@ -456,18 +446,12 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     edit,
     async (request, reply) => {
       if (!isUuid(request.params.referenceId)) throw new NotFoundError()
-      try {
-        await services.references.remove(
-          { type: 'case', id: caseId(request) },
-          request.params.referenceId,
-          userOf(request),
-          actorOf(request),
-        )
-      } catch (error) {
-        if (error instanceof OccurrenceReferenceError)
-          throw new NotFoundError(error.code === 'not-found' ? error.message : undefined)
-        throw error
-      }
+      await services.references.remove(
+        { type: 'case', id: caseId(request) },
+        request.params.referenceId,
+        userOf(request),
+        actorOf(request),
+      )
       await request.flash('Reference removed')
       return reply.redirect(`/cases/${caseId(request)}#references`, 303)
     },

@@ -59,13 +59,7 @@ export function registerOperationPages(app: FastifyInstance, { services }: AppDe
     { config: { access: 'case:view' } },
     async (request, reply) => {
       if (!isUuid(request.params.id)) throw new NotFoundError()
-      let found
-      try {
-        found = await cases.operation(request.params.id, userOf(request))
-      } catch (error) {
-        if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Operation not found')
-        throw error
-      }
+      const found = await cases.operation(request.params.id, userOf(request))
       const events = await services.outreach.operationEvents(request.params.id)
       return reply.page('cases/views/operation.njk', {
         pageTitle: found.operation.name,
@@ -98,8 +92,7 @@ export function registerOperationPages(app: FastifyInstance, { services }: AppDe
           actorOf(request),
         )
       } catch (error) {
-        if (error instanceof CaseError && error.code === 'not-found') throw new NotFoundError('Case not found')
-        if (error instanceof CaseError) {
+        if (error instanceof CaseError && error.code !== 'not-found') {
           await request.flash(error.message)
           return reply.redirect(`/cases/${request.params.id}`, 303)
         }

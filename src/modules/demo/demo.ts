@@ -13,7 +13,8 @@ import { createPartnerService } from '#src/modules/partners/index.ts'
 import { createCaseService, loadDemoOperations } from '#src/modules/cases/index.ts'
 import { loadDemoPublicReports } from '#src/modules/public/index.ts'
 import { createReferralService } from '#src/modules/referrals/index.ts'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
+import { findCurrentUser } from '#src/platform/auth/users.repository.ts'
 import { loadDemoOutreach } from '#src/modules/outreach/index.ts'
 import { loadDemoHub, loadDemoSafeguarding } from '#src/modules/safeguarding/index.ts'
 import { loadDemoIntelligence } from '#src/modules/intelligence/index.ts'
@@ -215,20 +216,9 @@ async function openDemoCases(db: Db): Promise<void> {
 
 /** A demo user as the request pipeline sees them, so the demo works through the services under the same rules. */
 async function demoUser(db: Db, id: string): Promise<CurrentUser> {
-  const row = await db
-    .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
-    .where('users.id', '=', id)
-    .executeTakeFirstOrThrow()
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    roleId: row.role_id,
-    roleName: row.name,
-    permissions: new Set(row.permissions as Permission[]),
-  }
+  const user = await findCurrentUser(db, id)
+  if (!user) throw new Error(`The demo user ${id} is missing`)
+  return user
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import { findCurrentUserByEmail } from '#src/platform/auth/users.repository.ts'
 import { addReferralPlace, refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 import { createPersonService, createPlaceService } from '#src/modules/people/index.ts'
@@ -15,22 +15,9 @@ import type { PremisesType } from '#src/modules/people/index.ts'
  * recorded twice and merged. Every name and address is invented.
  */
 export async function loadDemoSharedPlaces(db: Db, options: { supervisorEmail: string }): Promise<void> {
-  const row = await db
-    .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
-    .where('users.email', '=', options.supervisorEmail)
-    .executeTakeFirst()
-  if (!row) return
-  const user: CurrentUser = {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    roleId: row.role_id,
-    roleName: row.name,
-    permissions: new Set(row.permissions as Permission[]),
-  }
-  const actor = { ...SYSTEM_ACTOR, userId: row.id }
+  const user = await findCurrentUserByEmail(db, options.supervisorEmail)
+  if (!user) return
+  const actor = { ...SYSTEM_ACTOR, userId: user.id }
   const referrals = await db
     .selectFrom('referrals as r')
     .innerJoin('referral_subjects as s', 's.referral_id', 'r.id')
@@ -127,18 +114,18 @@ export async function loadDemoSharedPlaces(db: Db, options: { supervisorEmail: s
         businessId: created.id,
         referralId: referrals[n].id,
         relation: 'employer',
-        by: row.id,
+        by: user.id,
       })
       await linkBusiness(db, {
         businessId: created.id,
         personId: referrals[n].person_id,
         relation: 'employer',
-        by: row.id,
+        by: user.id,
       })
     }
     const job = b.job === null ? undefined : jobs[b.job]
     if (job)
-      await linkBusiness(db, { businessId: created.id, caseId: job.id, relation: 'exploitation-site', by: row.id })
+      await linkBusiness(db, { businessId: created.id, caseId: job.id, relation: 'exploitation-site', by: user.id })
   }
   // A business recorded twice, merged into the first (the merge can be undone from the copy's page).
   if (sparkleId) {
@@ -148,7 +135,7 @@ export async function loadDemoSharedPlaces(db: Db, options: { supervisorEmail: s
       actor,
     )
     if ('id' in copy) {
-      await linkBusiness(db, { businessId: copy.id, referralId: referrals[3].id, relation: 'named', by: row.id })
+      await linkBusiness(db, { businessId: copy.id, referralId: referrals[3].id, relation: 'named', by: user.id })
       await places.mergeBusiness(
         sparkleId,
         copy.id,

@@ -1,27 +1,8 @@
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import { findCurrentUserByEmail } from '#src/platform/auth/users.repository.ts'
 import { addCalendarDays, londonDate } from '#src/shared/dates.ts'
 import { createDisclosureService } from './disclosure.service.ts'
-
-async function userByEmail(db: Db, email: string): Promise<CurrentUser | null> {
-  const row = await db
-    .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
-    .where('users.email', '=', email)
-    .executeTakeFirst()
-  return row
-    ? {
-        id: row.id,
-        email: row.email,
-        displayName: row.display_name,
-        roleId: row.role_id,
-        roleName: row.name,
-        permissions: new Set(row.permissions as Permission[]),
-      }
-    : null
-}
 
 /**
  * Information sharing as the team runs it, so the partner's view, the DS's approvals and the DPO's disclosure report
@@ -35,8 +16,8 @@ export async function loadDemoDisclosures(
   options: { officerEmail: string; supervisorEmail: string },
 ): Promise<number> {
   const [officer, supervisor] = [
-    await userByEmail(db, options.officerEmail),
-    await userByEmail(db, options.supervisorEmail),
+    await findCurrentUserByEmail(db, options.officerEmail),
+    await findCurrentUserByEmail(db, options.supervisorEmail),
   ]
   const childrens = await db
     .selectFrom('agencies')

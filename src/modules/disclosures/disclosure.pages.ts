@@ -106,11 +106,7 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
     state: { values?: Body; errors?: FieldErrors } = {},
   ) {
     const personId = id(request)
-    const person = await services.people.view(personId, userOf(request), actorOf(request)).catch((error: unknown) => {
-      if (error instanceof Error && 'code' in error && error.code === 'not-found')
-        throw new NotFoundError('Person not found')
-      throw error
-    })
+    const person = await services.people.view(personId, userOf(request), actorOf(request))
     const today = londonDate()
     const errors = state.errors ?? {}
     const defaultEnd = addCalendarDays(today, 28)
@@ -238,8 +234,7 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
           actorOf(request),
         )
       } catch (error) {
-        if (error instanceof DisclosureError && error.code === 'not-found') throw new NotFoundError(error.message)
-        if (error instanceof DisclosureError && isUuid(personId)) {
+        if (error instanceof DisclosureError && error.code !== 'not-found' && isUuid(personId)) {
           await request.flash(`Not approved: ${error.message}`)
           return reply.redirect(`/people/${personId}/disclosures`, 303)
         }
@@ -261,8 +256,7 @@ export function registerDisclosurePages(app: FastifyInstance, { services }: AppD
       await request.flash('Revoked. The agency can no longer see it.')
       return reply.redirect(`/people/${revoked.personId}/disclosures`, 303)
     } catch (error) {
-      if (error instanceof DisclosureError && error.code === 'not-found') throw new NotFoundError(error.message)
-      if (error instanceof DisclosureError && isUuid(personId)) {
+      if (error instanceof DisclosureError && error.code !== 'not-found' && isUuid(personId)) {
         await request.flash(`Not revoked: ${error.message}`)
         return reply.redirect(`/people/${personId}/disclosures`, 303)
       }

@@ -268,8 +268,7 @@ export function registerImportPages(app: FastifyInstance, { services }: AppDeps)
       try {
         await imports.decide(job.id, request.params.rowId, asString(request.body?.decision), actorOf(request))
       } catch (error) {
-        if (error instanceof ImportError && error.code === 'not-found') throw new NotFoundError()
-        if (error instanceof ImportError)
+        if (error instanceof ImportError && error.code !== 'not-found')
           return showReview(request, reply.code(error.status), { decision: error.message })
         throw error
       }

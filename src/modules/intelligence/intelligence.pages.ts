@@ -43,10 +43,6 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
     if (!isUuid(request.params.id)) throw new NotFoundError()
     return request.params.id
   }
-  const notFound = (error: unknown): never => {
-    if (error instanceof IntelligenceError && error.code === 'not-found') throw new NotFoundError(error.message)
-    throw error
-  }
 
   app.get<{ Querystring: Query }>('/safeguarding-prompts', view, async (request, reply) => {
     const status = (['open', 'closed', 'all'] as const).find((s) => s === request.query.status) ?? 'open'
@@ -79,7 +75,7 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
     reply: FastifyReply,
     state: { errors?: FieldErrors; values?: Body } = {},
   ) {
-    const prompt = await intel.prompt(id(request), userOf(request), actorOf(request)).catch(notFound)
+    const prompt = await intel.prompt(id(request), userOf(request), actorOf(request))
     const errors = state.errors ?? {}
     return reply.code(Object.keys(errors).length ? 400 : 200).page('intelligence/views/prompt.njk', {
       pageTitle: `Safeguarding prompt: ${prompt.identifier.kindLabel.toLowerCase()} shared`,
@@ -115,7 +111,7 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
       } catch (error) {
         if (error instanceof IntelligenceError && error.code !== 'not-found')
           return showPrompt(request, reply, { errors: { [error.field ?? 'outcome']: error.message }, values: input })
-        return notFound(error)
+        throw error
       }
       await request.flash(`Outcome recorded: ${PROMPT_OUTCOMES[input.outcome as keyof typeof PROMPT_OUTCOMES]}`)
       return reply.redirect(`/safeguarding-prompts/${promptId}`, 303)
@@ -125,14 +121,12 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
   app.get<{ Params: Params; Querystring: Query }>('/people/:id/others', view, async (request, reply) => {
     const personId = id(request)
     const { window, errors, values } = readWindow(request.query)
-    const result = await intel
-      .others(
-        personId,
-        userOf(request),
-        actorOf(request),
-        Object.keys(errors).length ? { from: null, to: null } : window,
-      )
-      .catch(notFound)
+    const result = await intel.others(
+      personId,
+      userOf(request),
+      actorOf(request),
+      Object.keys(errors).length ? { from: null, to: null } : window,
+    )
     return reply.code(Object.keys(errors).length ? 400 : 200).page('intelligence/views/others.njk', {
       pageTitle: 'Others who may be targeted',
       person: result.person,
@@ -159,14 +153,12 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
   app.get<{ Params: Params; Querystring: Query }>('/people/:id/network', view, async (request, reply) => {
     const personId = id(request)
     const { window, errors, values } = readWindow(request.query)
-    const result = await intel
-      .network(
-        personId,
-        userOf(request),
-        actorOf(request),
-        Object.keys(errors).length ? { from: null, to: null } : window,
-      )
-      .catch(notFound)
+    const result = await intel.network(
+      personId,
+      userOf(request),
+      actorOf(request),
+      Object.keys(errors).length ? { from: null, to: null } : window,
+    )
     const people = result.nodes.filter((n) => n.type === 'person' || n.kind === 'person')
     const identifiers = result.nodes.filter((n) => n.kind !== 'person')
     const linkedTo = (node: string) => result.edges.filter((e) => e.target === node || e.source === node)
@@ -201,7 +193,7 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
     const personId = id(request)
     const { window, errors } = readWindow(request.query)
     if (Object.keys(errors).length) return reply.code(400).send({ errors: Object.values(errors) })
-    const result = await intel.network(personId, userOf(request), actorOf(request), window).catch(notFound)
+    const result = await intel.network(personId, userOf(request), actorOf(request), window)
     return reply.send(result)
   })
 
@@ -224,7 +216,7 @@ export function registerIntelligencePages(app: FastifyInstance, { services }: Ap
             kinds: SHARED_PLACE_KINDS,
           })
         }
-        return notFound(error)
+        throw error
       }
       await request.flash(
         shared

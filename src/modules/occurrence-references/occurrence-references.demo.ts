@@ -1,28 +1,19 @@
 import { sql } from 'kysely'
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import type { CurrentUser } from '#src/platform/auth/permissions.ts'
+import { findCurrentUser } from '#src/platform/auth/users.repository.ts'
 import { createOccurrenceReferenceService } from './occurrence-references.service.ts'
 import type { ReferenceKind } from './occurrence-references.vocabulary.ts'
 
 async function supervisorOf(db: Db): Promise<CurrentUser | null> {
   const row = await db
     .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
-    .where('users.role_id', '=', 'supervisor')
-    .orderBy('users.email')
+    .select('id')
+    .where('role_id', '=', 'supervisor')
+    .orderBy('email')
     .executeTakeFirst()
-  return row
-    ? {
-        id: row.id,
-        email: row.email,
-        displayName: row.display_name,
-        roleId: row.role_id,
-        roleName: row.name,
-        permissions: new Set(row.permissions as Permission[]),
-      }
-    : null
+  return (row && (await findCurrentUser(db, row.id))) ?? null
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0')

@@ -241,13 +241,7 @@ export function registerOutreachPages(app: FastifyInstance, { services, config }
   ) {
     const { id } = request.params
     if (!isUuid(id)) throw new NotFoundError()
-    let found
-    try {
-      found = await outreach.view(id)
-    } catch (error) {
-      if (error instanceof OutreachError && error.code === 'not-found') throw new NotFoundError()
-      throw error
-    }
+    const found = await outreach.view(id)
     const labels = await tagLabels()
     const e = found.event
     const errors = formState.errors ?? {}
@@ -296,13 +290,7 @@ export function registerOutreachPages(app: FastifyInstance, { services, config }
   for (const format of ['svg', 'png'] as const) {
     app.get<{ Params: { id: string } }>(`/outreach/events/:id/qr.${format}`, view, async (request, reply) => {
       if (!isUuid(request.params.id)) throw new NotFoundError()
-      let found
-      try {
-        found = await outreach.view(request.params.id)
-      } catch (error) {
-        if (error instanceof OutreachError && error.code === 'not-found') throw new NotFoundError()
-        throw error
-      }
+      const found = await outreach.view(request.params.id)
       const link = shortLinkOf(request, found.event.ref_code)
       const options = { margin: 2, errorCorrectionLevel: 'M' as const }
       if (format === 'png')
@@ -318,16 +306,11 @@ export function registerOutreachPages(app: FastifyInstance, { services, config }
     if (!isUuid(request.params.id)) throw new NotFoundError()
     const { values, errors } = readFeedbackForm(request.body ?? {})
     if (Object.keys(errors).length > 0) return showEvent(request, reply.code(400), { errors, values })
-    try {
-      await outreach.addFeedback(
-        request.params.id,
-        { score: Number(values.score), comment: values.comment || null },
-        actorOf(request),
-      )
-    } catch (error) {
-      if (error instanceof OutreachError && error.code === 'not-found') throw new NotFoundError()
-      throw error
-    }
+    await outreach.addFeedback(
+      request.params.id,
+      { score: Number(values.score), comment: values.comment || null },
+      actorOf(request),
+    )
     await request.flash('Feedback added')
     return reply.redirect(`/outreach/events/${request.params.id}#feedback`, 303)
   })
@@ -346,8 +329,7 @@ export function registerOutreachPages(app: FastifyInstance, { services, config }
         try {
           await outreach.uploadMaterial(request.params.id, file, actorOf(request))
         } catch (error) {
-          if (error instanceof OutreachError && error.code === 'not-found') throw new NotFoundError()
-          if (error instanceof OutreachError)
+          if (error instanceof OutreachError && error.code !== 'not-found')
             return showEvent(request, reply.code(error.status), { errors: { material: error.message } })
           throw error
         }
@@ -359,13 +341,7 @@ export function registerOutreachPages(app: FastifyInstance, { services, config }
 
   app.get<{ Params: { id: string } }>('/outreach/materials/:id', view, async (request, reply) => {
     if (!isUuid(request.params.id)) throw new NotFoundError()
-    let material
-    try {
-      material = await outreach.downloadMaterial(request.params.id, actorOf(request))
-    } catch (error) {
-      if (error instanceof OutreachError && error.code === 'not-found') throw new NotFoundError()
-      throw error
-    }
+    const material = await outreach.downloadMaterial(request.params.id, actorOf(request))
     // Always a download with the type read from its bytes at upload, never rendered in the page's origin.
     return reply
       .header('content-type', material.content_type)
@@ -382,21 +358,12 @@ export function registerOutreachPages(app: FastifyInstance, { services, config }
     return null
   }
 
-  async function loadImpact(target: ImpactTarget, days: number) {
-    try {
-      return await outreach.impact(target, days)
-    } catch (error) {
-      if (error instanceof OutreachError && error.code === 'not-found') throw new NotFoundError()
-      throw error
-    }
-  }
-
   app.get<{ Querystring: Query }>('/outreach/impact', view, async (request, reply) => {
     const q = request.query
     const days = readWindow(q.days)
     const target = impactTarget(q)
     const organisations = await outreach.organisations()
-    const impact = target ? await loadImpact(target, days) : null
+    const impact = target ? await outreach.impact(target, days) : null
     const params = new URLSearchParams(
       Object.entries({ event: q.event, organisation: q.organisation, sector: q.sector, days: String(days) }).filter(
         ([, v]) => v,
@@ -424,7 +391,7 @@ export function registerOutreachPages(app: FastifyInstance, { services, config }
     const target = impactTarget(request.query)
     if (!target) throw new NotFoundError()
     const days = readWindow(request.query.days)
-    const impact = await loadImpact(target, days)
+    const impact = await outreach.impact(target, days)
     const svg = impactChartSvg(impact.rows, {
       beforeLabel: `${days} days before`,
       afterLabel: `${days} days from the event`,

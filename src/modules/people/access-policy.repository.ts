@@ -65,7 +65,10 @@ export async function victimDutiesOf(
     WITH asked AS (
       SELECT DISTINCT pid FROM unnest(${[...personIds]}::uuid[]) AS a(pid)
     ), members AS (
-      SELECT DISTINCT a.pid, m.member FROM asked a CROSS JOIN LATERAL person_identity(person_root(a.pid)) AS m(member)
+      -- In the select list, not joined LATERAL: there the planner inlines the function's recursive query and guesses
+      -- hundreds of members per person, and reads every victim role in a hash join; here it takes person_identity's
+      -- estimate of one (migration 0060) and follows the indexes.
+      SELECT DISTINCT a.pid, person_identity(person_root(a.pid)) AS member FROM asked a
     ), victim_referrals AS (
       SELECT DISTINCT m.pid, r.id, r.assigned_to, r.created_by FROM members m
       JOIN referral_subjects rs ON rs.person_id = m.member JOIN referrals r ON r.id = rs.referral_id

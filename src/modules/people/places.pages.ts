@@ -87,17 +87,13 @@ export function registerPlacePages(app: FastifyInstance, { services }: AppDeps):
     if (!isUuid(request.params.id)) throw new NotFoundError()
     return request.params.id
   }
-  const notFound = (error: unknown): never => {
-    if (error instanceof PlaceError && error.code === 'not-found') throw new NotFoundError(error.message)
-    throw error
-  }
 
   async function showPlace(
     request: FastifyRequest<{ Params: Params }>,
     reply: FastifyReply,
     state: { errors?: FieldErrors; values?: Body; form?: string } = {},
   ) {
-    const found = await places.place(id(request), userOf(request), actorOf(request)).catch(notFound)
+    const found = await places.place(id(request), userOf(request), actorOf(request))
     const p = found.place
     const errors = state.errors ?? {}
     return reply.page('people/views/place.njk', {
@@ -157,7 +153,7 @@ export function registerPlacePages(app: FastifyInstance, { services }: AppDeps):
           values: request.body ?? {},
           form,
         })
-      return notFound(error)
+      throw error
     }
     await request.flash(done)
     return reply.redirect(redirectTo ?? `/places/${id(request)}`, 303)
@@ -185,36 +181,60 @@ export function registerPlacePages(app: FastifyInstance, { services }: AppDeps):
     )
   })
 
-  app.post<{ Params: Params; Body: Body }>('/places/:id/merge', merge, (request, reply) => {
-    const body = request.body ?? {}
-    const parsed = parseForm(ReasonForm, body)
-    if (!parsed.ok) return showPlace(request, reply.code(400), { errors: parsed.errors, values: body, form: 'merge' })
-    return attemptPlace(
-      request,
-      reply,
-      'merge',
-      () =>
-        places.mergePlace(id(request), parsed.value.mergedId, parsed.value.reason, userOf(request), actorOf(request)),
-      'Places merged: the copy now reads as this place. The merge can be undone from the copy’s page.',
-    )
-  })
+  /**
+   * Merging and unmerging are the same for places and businesses: one pair of routes per kind, given the kind's page
+   * (to show a form back with its errors), its service calls and its words.
+   */
+  function registerMergeRoutes(kind: {
+    path: 'places' | 'businesses'
+    one: string
+    many: string
+    attempt: typeof attemptPlace
+    show: typeof showPlace
+    merge: (...args: Parameters<typeof places.mergePlace>) => Promise<unknown>
+    unmerge: (...args: Parameters<typeof places.unmergePlace>) => Promise<unknown>
+  }) {
+    const manyCapitalised = kind.many.charAt(0).toUpperCase() + kind.many.slice(1)
+    app.post<{ Params: Params; Body: Body }>(`/${kind.path}/:id/merge`, merge, (request, reply) => {
+      const body = request.body ?? {}
+      const parsed = parseForm(ReasonForm, body)
+      if (!parsed.ok) return kind.show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'merge' })
+      return kind.attempt(
+        request,
+        reply,
+        'merge',
+        () => kind.merge(id(request), parsed.value.mergedId, parsed.value.reason, userOf(request), actorOf(request)),
+        `${manyCapitalised} merged: the copy now reads as this ${kind.one}. The merge can be undone from the copy’s page.`,
+      )
+    })
 
-  app.post<{ Params: Params; Body: Body }>('/places/:id/unmerge', merge, (request, reply) => {
-    const body = request.body ?? {}
-    const reason = asString(body.reason).trim()
-    if (!reason)
-      return showPlace(request, reply.code(400), {
-        errors: { reason: 'Say why they are different places' },
-        values: body,
-        form: 'unmerge',
-      })
-    return attemptPlace(
-      request,
-      reply,
-      'unmerge',
-      () => places.unmergePlace(id(request), reason, userOf(request), actorOf(request)),
-      'Merge undone: this is a place of its own again',
-    )
+    app.post<{ Params: Params; Body: Body }>(`/${kind.path}/:id/unmerge`, merge, (request, reply) => {
+      const body = request.body ?? {}
+      const reason = asString(body.reason).trim()
+      if (!reason)
+        return kind.show(request, reply.code(400), {
+          errors: { reason: `Say why they are different ${kind.many}` },
+          values: body,
+          form: 'unmerge',
+        })
+      return kind.attempt(
+        request,
+        reply,
+        'unmerge',
+        () => kind.unmerge(id(request), reason, userOf(request), actorOf(request)),
+        `Merge undone: this is a ${kind.one} of its own again`,
+      )
+    })
+  }
+
+  registerMergeRoutes({
+    path: 'places',
+    one: 'place',
+    many: 'places',
+    attempt: attemptPlace,
+    show: showPlace,
+    merge: places.mergePlace,
+    unmerge: places.unmergePlace,
   })
 
   // Businesses ------------------------------------------------------------------------------------------------
@@ -279,7 +299,7 @@ export function registerPlacePages(app: FastifyInstance, { services }: AppDeps):
     reply: FastifyReply,
     state: { errors?: FieldErrors; values?: Body; form?: string } = {},
   ) {
-    const found = await places.business(id(request), userOf(request), actorOf(request)).catch(notFound)
+    const found = await places.business(id(request), userOf(request), actorOf(request))
     const errors = state.errors ?? {}
     return reply.page('people/views/business.njk', {
       pageTitle: found.business.name,
@@ -319,7 +339,7 @@ export function registerPlacePages(app: FastifyInstance, { services }: AppDeps):
           values: request.body ?? {},
           form,
         })
-      return notFound(error)
+      throw error
     }
     await request.flash(done)
     return reply.redirect(`/businesses/${id(request)}`, 303)
@@ -363,42 +383,13 @@ export function registerPlacePages(app: FastifyInstance, { services }: AppDeps):
     )
   })
 
-  app.post<{ Params: Params; Body: Body }>('/businesses/:id/merge', merge, (request, reply) => {
-    const body = request.body ?? {}
-    const parsed = parseForm(ReasonForm, body)
-    if (!parsed.ok)
-      return showBusiness(request, reply.code(400), { errors: parsed.errors, values: body, form: 'merge' })
-    return attemptBusiness(
-      request,
-      reply,
-      'merge',
-      () =>
-        places.mergeBusiness(
-          id(request),
-          parsed.value.mergedId,
-          parsed.value.reason,
-          userOf(request),
-          actorOf(request),
-        ),
-      'Businesses merged: the copy now reads as this business. The merge can be undone from the copy’s page.',
-    )
-  })
-
-  app.post<{ Params: Params; Body: Body }>('/businesses/:id/unmerge', merge, (request, reply) => {
-    const body = request.body ?? {}
-    const reason = asString(body.reason).trim()
-    if (!reason)
-      return showBusiness(request, reply.code(400), {
-        errors: { reason: 'Say why they are different businesses' },
-        values: body,
-        form: 'unmerge',
-      })
-    return attemptBusiness(
-      request,
-      reply,
-      'unmerge',
-      () => places.unmergeBusiness(id(request), reason, userOf(request), actorOf(request)),
-      'Merge undone: this is a business of its own again',
-    )
+  registerMergeRoutes({
+    path: 'businesses',
+    one: 'business',
+    many: 'businesses',
+    attempt: attemptBusiness,
+    show: showBusiness,
+    merge: places.mergeBusiness,
+    unmerge: places.unmergeBusiness,
   })
 }

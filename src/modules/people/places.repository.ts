@@ -66,8 +66,18 @@ export async function placeFor(
   create: (db: Queryable, location: LocationInput) => Promise<string>,
 ): Promise<{ id: string; reused: boolean }> {
   if (location.addressLine1 && location.postcode) {
-    const [match] = (await matchingPlaces(db, location, user, 1)).filter((m) => m.exact)
-    if (match) return { id: match.id, reused: true }
+    // The same choice as the first exact row of matchingPlaces, read by the address key's index alone: a save
+    // runs this inside its transaction, and a common postcode has hundreds of places (issue 19).
+    const line = location.addressLine1.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
+    const { rows } = line
+      ? await sql<{ id: string }>`
+          SELECT l.id FROM locations l
+          WHERE l.address_key = ${POSTCODE_KEY(location.postcode)} || '|' || ${line}::text
+            AND l.merged_into IS NULL AND ${recordVisible('location', sql.ref('l.id'), user ?? OUTSIDER)}
+          ORDER BY l.address_line_1 = ${location.addressLine1} DESC, l.created_at, l.id
+          LIMIT 1`.execute(db)
+      : { rows: [] }
+    if (rows[0]) return { id: rows[0].id, reused: true }
   }
   return { id: await create(db, location), reused: false }
 }

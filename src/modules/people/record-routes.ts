@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Db } from '#src/platform/db/database.ts'
 import { isUuid, uuidv7 } from '#src/shared/ids.ts'
+import { timePhase } from '#src/platform/observability/request-timing.ts'
 import { isCaseVisible, isRecordVisible, seesAllRestricted, type RecordKind } from './access-policy.ts'
 import { isBusinessVisible } from './places.repository.ts'
 
@@ -28,33 +29,35 @@ const RECORD_ROUTES: { path: RegExp; kind: RecordKind | 'case' | 'business'; par
  * hidden record as for a random one: a malformed request to a hidden id is refused exactly as one to a random id.
  */
 export function hideRecordsOutsideTheirJobs(app: FastifyInstance, db: Db): void {
-  app.addHook('preValidation', async (request) => {
-    const route = request.routeOptions.url
-    const user = request.user
-    if (!route || !user || seesAllRestricted(user)) return
-    const rule = RECORD_ROUTES.find((r) => r.path.test(route))
-    if (!rule) return
-    const params = request.params as Record<string, string | undefined>
-    // The same hidden id named twice (a person compared with themselves) becomes the same nowhere id, as a random id would.
-    const replaced = new Map<string, string>()
-    for (const name of rule.params) {
-      const id = params[name]
-      if (!id || !isUuid(id)) continue
-      const known = replaced.get(id)
-      if (known) {
-        params[name] = known
-        continue
-      }
-      const visible =
-        rule.kind === 'case'
-          ? await isCaseVisible(db, id, user)
-          : rule.kind === 'business'
-            ? await isBusinessVisible(db, id, user)
-            : await isRecordVisible(db, rule.kind, id, user)
-      if (!visible) {
-        replaced.set(id, uuidv7())
-        params[name] = replaced.get(id)
-      }
+  app.addHook('preValidation', (request) => timePhase('access', () => hideOutsideTheirJobs(request, db)))
+}
+
+async function hideOutsideTheirJobs(request: FastifyRequest, db: Db): Promise<void> {
+  const route = request.routeOptions.url
+  const user = request.user
+  if (!route || !user || seesAllRestricted(user)) return
+  const rule = RECORD_ROUTES.find((r) => r.path.test(route))
+  if (!rule) return
+  const params = request.params as Record<string, string | undefined>
+  // The same hidden id named twice (a person compared with themselves) becomes the same nowhere id, as a random id would.
+  const replaced = new Map<string, string>()
+  for (const name of rule.params) {
+    const id = params[name]
+    if (!id || !isUuid(id)) continue
+    const known = replaced.get(id)
+    if (known) {
+      params[name] = known
+      continue
     }
-  })
+    const visible =
+      rule.kind === 'case'
+        ? await isCaseVisible(db, id, user)
+        : rule.kind === 'business'
+          ? await isBusinessVisible(db, id, user)
+          : await isRecordVisible(db, rule.kind, id, user)
+    if (!visible) {
+      replaced.set(id, uuidv7())
+      params[name] = replaced.get(id)
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import type { Db } from '#src/platform/db/database.ts'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import { findCurrentUserByEmail } from '#src/platform/auth/users.repository.ts'
 import { createSupportWorkerService } from './support-workers.service.ts'
 
 /**
@@ -10,27 +10,15 @@ export async function loadDemoSupportWorkers(
   db: Db,
   options: { isaEmail: string; supervisorEmail: string },
 ): Promise<void> {
-  const users = await db
-    .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
-    .where('users.email', 'in', [options.isaEmail, options.supervisorEmail])
-    .execute()
-  const isa = users.find((u) => u.email === options.isaEmail)
-  const supervisor = users.find((u) => u.email === options.supervisorEmail)
+  const [isa, supervisor] = await Promise.all([
+    findCurrentUserByEmail(db, options.isaEmail),
+    findCurrentUserByEmail(db, options.supervisorEmail),
+  ])
   if (!isa || !supervisor) return
-  const asSupervisor: CurrentUser = {
-    id: supervisor.id,
-    email: supervisor.email,
-    displayName: supervisor.display_name,
-    roleId: supervisor.role_id,
-    roleName: supervisor.name,
-    permissions: new Set(supervisor.permissions as Permission[]),
-  }
   const victims = await db.selectFrom('safeguarding_plans').select('person_id').orderBy('created_at').limit(2).execute()
   const service = createSupportWorkerService(db)
   for (const { person_id } of victims)
-    await service.assignSupportWorker(person_id, isa.id, asSupervisor, {
+    await service.assignSupportWorker(person_id, isa.id, supervisor, {
       userId: supervisor.id,
       tokenId: null,
       ip: null,

@@ -39,16 +39,19 @@ export type ReferralListRow = {
 /** The triage queue's orders: urgent first then oldest (its default), or simply by age. */
 export type QueueSort = 'urgent' | 'oldest' | 'newest'
 
-export async function nextReference(db: Queryable, year: number): Promise<string> {
-  const { rows } = await sql<{ n: string }>`SELECT nextval('referral_reference_seq')::text AS n`.execute(db)
-  return `REF-${year}-${rows[0].n.padStart(6, '0')}`
-}
+/**
+ * The next reference of a year ("REF-2026-000123"), drawn from the sequence in the statement that uses it. Numbers
+ * beyond six digits are written whole.
+ */
+const NEXT_REFERENCE = (year: number) => sql<string>`(
+  SELECT 'REF-' || ${String(year)}::text || '-' || lpad(s.n, greatest(6, length(s.n)), '0')
+  FROM (SELECT nextval('referral_reference_seq')::text AS n) s)`
 
+/** Inserts a new referral; its reference, drawn in the same statement. */
 export async function insertReferral(
   db: Queryable,
   referral: {
     id: string
-    reference: string
     receivedAt: Date
     source: string
     referringOrganisation: string | null
@@ -62,13 +65,15 @@ export async function insertReferral(
     organisationId?: string | null
     referringSector?: string | null
     urgencyIndicators?: string[]
+    /** Derived already from the facts in hand (a new referral naming no one recorded before). */
+    urgency?: Urgency
   },
-): Promise<void> {
-  await db
+): Promise<string> {
+  const row = await db
     .insertInto('referrals')
     .values({
       id: referral.id,
-      reference: referral.reference,
+      reference: NEXT_REFERENCE(referral.receivedAt.getUTCFullYear()),
       received_at: referral.receivedAt,
       source: referral.source,
       referring_organisation: referral.referringOrganisation,
@@ -84,8 +89,11 @@ export async function insertReferral(
       status: 'new',
       created_by: referral.createdBy,
       updated_at: new Date(),
+      ...(referral.urgency ? { urgent: referral.urgency.urgent, urgency_reasons: referral.urgency.reasons } : {}),
     })
-    .execute()
+    .returning('reference')
+    .executeTakeFirstOrThrow()
+  return row.reference
 }
 
 export async function linkSubjects(

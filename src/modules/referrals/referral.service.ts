@@ -28,7 +28,7 @@ import {
   type ReferralStatus,
   type ThriveElement,
 } from './referral.vocabulary.ts'
-import type { Urgency } from './referral.urgency.ts'
+import { deriveUrgency, type Urgency } from './referral.urgency.ts'
 import * as repo from './referral.repository.ts'
 
 export type QueueQuery = {
@@ -154,13 +154,28 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       await assertPriorityTags(input.priorityTags)
       const run = <T>(work: (trx: Trx) => Promise<T>): Promise<T> =>
         options.trx ? work(options.trx) : inTransaction(db, work)
+      // A new referral naming no one recorded before has every fact its urgency is derived from in hand: it is
+      // derived here and written with the referral, not read back and updated inside the transaction (issue 19:
+      // every round trip in a save's transaction holds a connection while the application is busy elsewhere).
+      const derived =
+        (options.existingPeople ?? []).length === 0
+          ? deriveUrgency({
+              receivedAt,
+              summary: input.summary,
+              indicators: input.indicators,
+              people: input.people.map((p) => ({
+                role: p.role,
+                dateOfBirth: p.dateOfBirth ?? null,
+                approximateAge: p.approximateAge ?? null,
+                ageDisputed: p.ageDisputed,
+              })),
+            })
+          : undefined
       return run(async (trx) => {
         const id = uuidv7()
-        const reference = await repo.nextReference(trx, receivedAt.getUTCFullYear())
         const from = await resolveReferringOrganisation(trx, input.referringOrganisation, input.referringSector)
-        await repo.insertReferral(trx, {
+        const reference = await repo.insertReferral(trx, {
           id,
-          reference,
           receivedAt,
           source: input.source,
           referringOrganisation: input.referringOrganisation,
@@ -174,6 +189,7 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
           organisationId: from.organisationId,
           referringSector: from.sector,
           urgencyIndicators: input.indicators,
+          urgency: derived,
         })
         const subjects = []
         for (const person of input.people)
@@ -195,7 +211,7 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
           if (!locationIds.includes(placeId)) locationIds.push(placeId)
         }
         await repo.linkLocations(trx, id, locationIds)
-        const urgency = await refreshUrgency(trx, id)
+        const urgency = derived ?? (await refreshUrgency(trx, id))
         await repo.insertReferralEvent(trx, {
           referralId: id,
           actorUserId: actor.userId,

@@ -114,13 +114,7 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
     errors: FieldErrors = {},
     form: string | null = null,
   ) {
-    let data
-    try {
-      data = await safeguarding.meeting(meetingId(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof SafeguardingError) throw new NotFoundError(error.message)
-      throw error
-    }
+    const data = await safeguarding.meeting(meetingId(request), actorOf(request))
     const [attendance, owners] = await Promise.all([safeguarding.attendanceOptions(), safeguarding.ownerOptions()])
     const today = londonDate()
     const presentAction = (a: (typeof data.actions)[number]) => ({
@@ -247,8 +241,7 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
     try {
       await work()
     } catch (error) {
-      if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
-      if (error instanceof SafeguardingError)
+      if (error instanceof SafeguardingError && error.code !== 'not-found')
         return show(
           request,
           reply.code(error.status),
@@ -314,12 +307,7 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
     manage,
     async (request, reply) => {
       if (!isUuid(request.params.id) || !isUuid(request.params.itemId)) throw new NotFoundError()
-      try {
-        await safeguarding.removeNamedAttendee(request.params.id, request.params.itemId, actorOf(request))
-      } catch (error) {
-        if (error instanceof SafeguardingError) throw new NotFoundError(error.message)
-        throw error
-      }
+      await safeguarding.removeNamedAttendee(request.params.id, request.params.itemId, actorOf(request))
       await request.flash('Attendee removed')
       return reply.redirect(`/hub-meetings/${request.params.id}`, 303)
     },
@@ -366,13 +354,7 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
   })
 
   app.get<{ Params: Params }>('/hub-meetings/:id/minutes.pdf', manage, async (request, reply) => {
-    let data
-    try {
-      data = await safeguarding.meeting(meetingId(request), null)
-    } catch (error) {
-      if (error instanceof SafeguardingError) throw new NotFoundError(error.message)
-      throw error
-    }
+    const data = await safeguarding.meeting(meetingId(request), null)
     const action = (a: (typeof data.actions)[number]): MinutesAction => ({
       text: a.text,
       owner: a.owner_name ?? 'No owner',
@@ -458,7 +440,6 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
     try {
       await safeguarding.partnerUpdate(request.params.id, { done, note }, userOf(request), actorOf(request))
     } catch (error) {
-      if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError()
       if (error instanceof SafeguardingError && error.code === 'invalid')
         return partnerList(
           request,
@@ -480,13 +461,7 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
     values: Body = {},
   ) {
     if (!isUuid(request.params.id)) throw new NotFoundError()
-    let data
-    try {
-      data = await safeguarding.partnerMeeting(request.params.id, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof SafeguardingError) throw new NotFoundError()
-      throw error
-    }
+    const data = await safeguarding.partnerMeeting(request.params.id, userOf(request), actorOf(request))
     // What was disclosed to the agency for each item (the disclosure layer reads and audits it).
     const shared = await services.disclosures.sharedForItems(
       data.items.map((i) => i.id),
@@ -544,7 +519,6 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
     try {
       await safeguarding.partnerContribute(request.params.id, input, userOf(request), actorOf(request))
     } catch (error) {
-      if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError()
       if (error instanceof SafeguardingError && error.code === 'invalid') {
         const key = target.split(':')[1] ?? ''
         return partnerMeeting(
@@ -572,13 +546,7 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
     errors: FieldErrors = {},
   ) {
     if (!isUuid(request.params.id) || !isUuid(request.params.itemId)) throw new NotFoundError()
-    let data
-    try {
-      data = await safeguarding.item(request.params.id, request.params.itemId, userOf(request), actorOf(request))
-    } catch (error) {
-      if (error instanceof SafeguardingError) throw new NotFoundError(error.message)
-      throw error
-    }
+    const data = await safeguarding.item(request.params.id, request.params.itemId, userOf(request), actorOf(request))
     // Only someone on the item the user may see: a person id from the address bar reads nobody else's reports.
     const asked = asString(values.personId)
     const personId = data.people.some((p) => p.id === asked) ? asked : (data.people[0]?.id ?? '')
@@ -687,8 +655,7 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
         actorOf(request),
       )
     } catch (error) {
-      if (error instanceof SafeguardingError && error.code === 'not-found') throw new NotFoundError(error.message)
-      if (error instanceof SafeguardingError) {
+      if (error instanceof SafeguardingError && error.code !== 'not-found') {
         const field = error.field === 'dueOn' ? 'dueOn-day' : error.field === 'expiresOn-day' ? 'fields' : error.field
         return showItem(request, reply.code(error.status), body, { [field ?? 'fields']: error.message })
       }

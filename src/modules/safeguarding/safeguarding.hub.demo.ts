@@ -1,29 +1,10 @@
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import { findCurrentUserByEmail } from '#src/platform/auth/users.repository.ts'
 import { addCalendarDays, londonDate } from '#src/shared/dates.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import * as repo from './safeguarding.repository.ts'
 import { createSafeguardingService } from './safeguarding.service.ts'
-
-async function userByEmail(db: Db, email: string): Promise<CurrentUser | null> {
-  const row = await db
-    .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
-    .where('users.email', '=', email)
-    .executeTakeFirst()
-  return row
-    ? {
-        id: row.id,
-        email: row.email,
-        displayName: row.display_name,
-        roleId: row.role_id,
-        roleName: row.name,
-        permissions: new Set(row.permissions as Permission[]),
-      }
-    : null
-}
 
 /**
  * This week's hub meeting, worked both ways, so the chair's, the partner's and the supervisor's pages have rows on
@@ -38,9 +19,9 @@ export async function loadDemoHub(
   options: { officerEmail: string; supervisorEmail: string; partnerEmail: string },
 ): Promise<void> {
   const [officer, supervisor, partner] = [
-    await userByEmail(db, options.officerEmail),
-    await userByEmail(db, options.supervisorEmail),
-    await userByEmail(db, options.partnerEmail),
+    await findCurrentUserByEmail(db, options.officerEmail),
+    await findCurrentUserByEmail(db, options.supervisorEmail),
+    await findCurrentUserByEmail(db, options.partnerEmail),
   ]
   const agencies = await db.selectFrom('agencies').select(['id', 'kind']).execute()
   const childrens = agencies.find((a) => a.kind === 'childrens-services')

@@ -3,9 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
-import { NotFoundError } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
-import { SupportError } from './support.service.ts'
 import { CONTACT_KINDS, ENTITLEMENTS, PROVISIONS, SAFE_TO_CONTACT } from './support.vocabulary.ts'
 
 const keys = <T extends Record<string, string>>(vocab: T) =>
@@ -44,10 +42,6 @@ const Referral = z.object({
 export function registerSupportApi(app: FastifyInstance, { services }: AppDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const support = services.support
-  const rethrow = (error: unknown): never => {
-    if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
-    throw error
-  }
 
   api.get(
     '/api/v1/people/:id/support',
@@ -62,38 +56,34 @@ export function registerSupportApi(app: FastifyInstance, { services }: AppDeps):
       },
     },
     async (request) => {
-      try {
-        const v = await support.view(request.params.id, userOf(request), actorOf(request))
-        return {
-          personId: request.params.id,
-          contacts: v.contacts.map((c) => ({
-            id: c.id,
-            contactedOn: c.contacted_on,
-            kind: c.kind,
-            safeToContact: c.safe_to_contact,
-            whatDone: c.what_done,
-            needsRaised: c.needs_raised,
-            entitlements: c.entitlements,
-            nextStep: c.next_step,
-            nextStepOn: c.next_step_on,
-            recordedBy: c.recorded_by_name,
-          })),
-          referrals: v.referrals.map((r) => ({
-            id: r.id,
-            serviceId: r.service_id,
-            service: r.service_name,
-            category: r.service_category,
-            madeOn: r.made_on,
-            provision: r.provision,
-            reason: r.reason,
-            status: r.status,
-            followUpOn: r.follow_up_on,
-            stalled: r.stalled,
-            outcome: r.outcome,
-          })),
-        }
-      } catch (error) {
-        return rethrow(error)
+      const v = await support.view(request.params.id, userOf(request), actorOf(request))
+      return {
+        personId: request.params.id,
+        contacts: v.contacts.map((c) => ({
+          id: c.id,
+          contactedOn: c.contacted_on,
+          kind: c.kind,
+          safeToContact: c.safe_to_contact,
+          whatDone: c.what_done,
+          needsRaised: c.needs_raised,
+          entitlements: c.entitlements,
+          nextStep: c.next_step,
+          nextStepOn: c.next_step_on,
+          recordedBy: c.recorded_by_name,
+        })),
+        referrals: v.referrals.map((r) => ({
+          id: r.id,
+          serviceId: r.service_id,
+          service: r.service_name,
+          category: r.service_category,
+          madeOn: r.made_on,
+          provision: r.provision,
+          reason: r.reason,
+          status: r.status,
+          followUpOn: r.follow_up_on,
+          stalled: r.stalled,
+          outcome: r.outcome,
+        })),
       }
     },
   )
@@ -128,26 +118,22 @@ export function registerSupportApi(app: FastifyInstance, { services }: AppDeps):
     },
     async (request, reply) => {
       const b = request.body
-      try {
-        const id = await support.recordContact(
-          request.params.id,
-          {
-            contactedOn: b.contactedOn,
-            kind: b.kind,
-            safeToContact: b.safeToContact,
-            whatDone: b.whatDone,
-            needsRaised: b.needsRaised ?? '',
-            entitlements: b.entitlements ?? [],
-            nextStep: b.nextStep ?? '',
-            nextStepOn: b.nextStepOn ?? null,
-          },
-          userOf(request),
-          actorOf(request),
-        )
-        return reply.code(201).send({ id })
-      } catch (error) {
-        return rethrow(error)
-      }
+      const id = await support.recordContact(
+        request.params.id,
+        {
+          contactedOn: b.contactedOn,
+          kind: b.kind,
+          safeToContact: b.safeToContact,
+          whatDone: b.whatDone,
+          needsRaised: b.needsRaised ?? '',
+          entitlements: b.entitlements ?? [],
+          nextStep: b.nextStep ?? '',
+          nextStepOn: b.nextStepOn ?? null,
+        },
+        userOf(request),
+        actorOf(request),
+      )
+      return reply.code(201).send({ id })
     },
   )
 
@@ -174,23 +160,19 @@ export function registerSupportApi(app: FastifyInstance, { services }: AppDeps):
     },
     async (request, reply) => {
       const b = request.body
-      try {
-        const id = await support.makeReferral(
-          request.params.id,
-          {
-            serviceId: b.serviceId,
-            madeOn: b.madeOn,
-            provision: b.provision ?? '',
-            reason: b.reason,
-            followUpOn: b.followUpOn ?? null,
-          },
-          userOf(request),
-          actorOf(request),
-        )
-        return reply.code(201).send({ id })
-      } catch (error) {
-        return rethrow(error)
-      }
+      const id = await support.makeReferral(
+        request.params.id,
+        {
+          serviceId: b.serviceId,
+          madeOn: b.madeOn,
+          provision: b.provision ?? '',
+          reason: b.reason,
+          followUpOn: b.followUpOn ?? null,
+        },
+        userOf(request),
+        actorOf(request),
+      )
+      return reply.code(201).send({ id })
     },
   )
 }

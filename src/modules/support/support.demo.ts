@@ -1,6 +1,6 @@
 import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR, type Actor } from '#src/platform/audit/audit-events.ts'
-import type { CurrentUser, Permission } from '#src/platform/auth/permissions.ts'
+import { findCurrentUserByEmail } from '#src/platform/auth/users.repository.ts'
 import { londonDate } from '#src/shared/dates.ts'
 import { treatedAsChild } from '#src/shared/child.ts'
 import { createSupportService, type ServiceInput } from './support.service.ts'
@@ -126,21 +126,8 @@ export async function loadDemoSupport(db: Db, options: { isaEmail: string; follo
   const support = createSupportService(db, { followUpDays: options.followUpDays ?? 10 })
   const ids = new Map<string, string>()
   for (const entry of DIRECTORY) ids.set(entry.name, await support.addService(entry, SYSTEM_ACTOR))
-  const row = await db
-    .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.email', 'users.display_name', 'users.role_id', 'roles.name', 'roles.permissions'])
-    .where('users.email', '=', options.isaEmail)
-    .executeTakeFirst()
-  if (!row) return
-  const isa: CurrentUser = {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    roleId: row.role_id,
-    roleName: row.name,
-    permissions: new Set(row.permissions as Permission[]),
-  }
+  const isa = await findCurrentUserByEmail(db, options.isaEmail)
+  if (!isa) return
   const actor: Actor = { ...SYSTEM_ACTOR, userId: isa.id }
   const supported = await db
     .selectFrom('person_support_workers')

@@ -63,22 +63,12 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
   }
   const supportUrl = (id: string) => `/people/${id}/support`
 
-  /** A service's "not found" is the page's 404; anything else goes to the error handler (403 names whom to ask). */
-  async function found<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work()
-    } catch (error) {
-      if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
-  }
-
   // --- A person's support ------------------------------------------------------------------------------
 
   app.get<{ Params: Params }>('/people/:id/support', view, async (request, reply) => {
     const id = personId(request)
     if (!(await guardVictimFacet(db, request, reply, id))) return reply
-    const data = await found(() => support.view(id, userOf(request), actorOf(request)))
+    const data = await support.view(id, userOf(request), actorOf(request))
     const today = londonDate()
     return reply.page('support/views/support.njk', {
       pageTitle: `Support: ${data.person.name ?? 'unnamed person'}`,
@@ -126,8 +116,11 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
       if (!(await guardVictimFacet(db, request, reply, id))) return reply
       const chosen = asArray(request.query.service)
       const language = asString(request.query.lang) || 'en'
-      const pdf = await found(() =>
-        support.leaflet(id, { language, serviceIds: chosen.length ? chosen : null }, userOf(request), actorOf(request)),
+      const pdf = await support.leaflet(
+        id,
+        { language, serviceIds: chosen.length ? chosen : null },
+        userOf(request),
+        actorOf(request),
       )
       return reply
         .type('application/pdf')
@@ -145,7 +138,7 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     errors: FieldErrors = {},
   ) {
     const id = personId(request)
-    const data = await found(() => support.view(id, userOf(request), actorOf(request)))
+    const data = await support.view(id, userOf(request), actorOf(request))
     return reply.page('support/views/contact-form.njk', {
       pageTitle: 'Log a support contact',
       personId: id,
@@ -209,7 +202,6 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
         return showForm(400, { [pageField(error.field)]: error.message })
       if (error instanceof SupportError && error.code === 'not-a-victim')
         return showForm(409, { [notVictimField]: error.message })
-      if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }
     await request.flash(done)
@@ -225,7 +217,7 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     errors: FieldErrors = {},
   ) {
     const id = personId(request)
-    const data = await found(() => support.view(id, userOf(request), actorOf(request)))
+    const data = await support.view(id, userOf(request), actorOf(request))
     const directory = await support.listServices({ activeOnly: true })
     // Grouped by kind in the select, each with who it takes, so the ISA picks one that fits the person.
     const groups = Object.entries(SERVICE_CATEGORIES)
@@ -283,7 +275,7 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     errors: FieldErrors = {},
   ) {
     const id = personId(request)
-    const data = await found(() => support.referral(id, request.params.referralId, userOf(request), actorOf(request)))
+    const data = await support.referral(id, request.params.referralId, userOf(request), actorOf(request))
     const r = data.referral
     const statusItems = [r.status, ...r.next].map((s) => ({
       value: s,
@@ -335,7 +327,6 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
       } catch (error) {
         if (error instanceof SupportError && error.code === 'invalid')
           return updateForm(request, reply.code(400), body, { [pageField(error.field)]: error.message })
-        if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
         throw error
       }
       await request.flash('Referral updated')
@@ -426,7 +417,7 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
   })
 
   app.get<{ Params: Params }>('/support-services/:id', manage, async (request, reply) => {
-    const s = await found(() => support.service(request.params.id))
+    const s = await support.service(request.params.id)
     return serviceForm(reply, s.id, serviceValues(s))
   })
 
@@ -437,7 +428,6 @@ export function registerSupportPages(app: FastifyInstance, { services, db }: App
     } catch (error) {
       if (error instanceof SupportError && error.code === 'invalid')
         return serviceForm(reply.code(400), request.params.id, body, { [error.field ?? 'name']: error.message })
-      if (error instanceof SupportError && error.code === 'not-found') throw new NotFoundError(error.message)
       throw error
     }
     await request.flash('Service changed')

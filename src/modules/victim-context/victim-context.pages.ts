@@ -12,7 +12,6 @@ import {
   checkJourney,
   checkPerpetrator,
   checkSituation,
-  VictimContextError,
   type JourneyInput,
   type PerpetratorInput,
   type SituationInput,
@@ -153,23 +152,10 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     return params
   }
 
-  /** A refusal from the service as a page: not found as 404; a protected side as the policy's own page. */
-  async function guarded<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work()
-    } catch (error) {
-      if (error instanceof VictimContextError && error.code === 'not-found') throw new NotFoundError(error.message)
-      throw error
-    }
-  }
-
   app.get<{ Params: Params }>('/people/:id/exploitation', view, async (request, reply) => {
     const { id } = ids<Params>(request)
-    const found = await guarded(async () => {
-      if (!(await guardVictimFacet(db, request, reply, id))) return null
-      return context.view(id, userOf(request), actorOf(request))
-    })
-    if (!found) return reply
+    if (!(await guardVictimFacet(db, request, reply, id))) return reply
+    const found = await context.view(id, userOf(request), actorOf(request))
     return reply.page('victim-context/views/context.njk', {
       pageTitle: 'How they were exploited',
       personId: id,
@@ -248,8 +234,8 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
   }
 
   async function loadSituation(request: FastifyRequest, id: string, situationId: string) {
-    const { situation, suspects } = await guarded(() => context.situation(id, situationId, userOf(request)))
-    const full = (await guarded(() => context.view(id, userOf(request), actorOf(request)))).situations.find(
+    const { situation, suspects } = await context.situation(id, situationId, userOf(request))
+    const full = (await context.view(id, userOf(request), actorOf(request))).situations.find(
       (s) => s.id === situationId,
     )!
     return { situation: { ...situation, journey: full.journey, perpetrators: full.perpetrators }, suspects }
@@ -260,11 +246,10 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     edit,
     async (request, reply) => {
       const { id } = ids<Params>(request)
-      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-      const open = await guarded(() => context.openReferrals(id, userOf(request)))
+      if (!(await guardVictimFacet(db, request, reply, id))) return reply
+      const open = await context.openReferrals(id, userOf(request))
       const asked = asString(request.query.referral)
-      const existing =
-        asked && isUuid(asked) ? await guarded(() => context.situationForReferral(id, asked, userOf(request))) : null
+      const existing = asked && isUuid(asked) ? await context.situationForReferral(id, asked, userOf(request)) : null
       if (existing) return reply.redirect(`${base(id)}/${existing}`, 303)
       const referral = open.find((r) => r.id === asked) ?? null
       return situationForm(reply, id, { referral, values: {} })
@@ -273,29 +258,27 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
 
   app.post<{ Params: Params; Body: Body }>('/people/:id/exploitation', edit, async (request, reply) => {
     const { id } = ids<Params>(request)
-    if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
+    if (!(await guardVictimFacet(db, request, reply, id))) return reply
     const body = request.body ?? {}
     const input = readSituation(body)
     const referralId = asString(body.referralId)
     const referral =
       referralId && isUuid(referralId)
-        ? ((await guarded(() => context.openReferrals(id, userOf(request)))).find((r) => r.id === referralId) ?? null)
+        ? ((await context.openReferrals(id, userOf(request))).find((r) => r.id === referralId) ?? null)
         : null
     const errors = checkSituation(input)
     if (referralId && !referral)
       errors.referralId =
         'How they were exploited is already recorded for this referral, or it does not name them: change it from their page'
     if (Object.keys(errors).length) return situationForm(reply, id, { referral, values: body, errors })
-    const situationId = await guarded(() =>
-      context.record(id, referral?.id ?? null, input, userOf(request), actorOf(request)),
-    )
+    const situationId = await context.record(id, referral?.id ?? null, input, userOf(request), actorOf(request))
     await request.flash('How they were exploited is recorded. Add the journey and the people who exploited them below.')
     return reply.redirect(`${base(id)}/${situationId}`, 303)
   })
 
   app.get<{ Params: SituationParams }>('/people/:id/exploitation/:situationId', edit, async (request, reply) => {
     const { id, situationId } = ids<SituationParams>(request, 'situationId')
-    if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
+    if (!(await guardVictimFacet(db, request, reply, id))) return reply
     const { situation, suspects } = await loadSituation(request, id, situationId)
     return situationForm(reply, id, { situation, suspects, values: valuesOf(situation) })
   })
@@ -305,7 +288,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     edit,
     async (request, reply) => {
       const { id, situationId } = ids<SituationParams>(request, 'situationId')
-      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
+      if (!(await guardVictimFacet(db, request, reply, id))) return reply
       const body = request.body ?? {}
       const input = readSituation(body)
       const errors = checkSituation(input)
@@ -313,7 +296,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
         const { situation, suspects } = await loadSituation(request, id, situationId)
         return situationForm(reply, id, { situation, suspects, values: body, errors })
       }
-      await guarded(() => context.update(id, situationId, input, userOf(request), actorOf(request)))
+      await context.update(id, situationId, input, userOf(request), actorOf(request))
       await request.flash('Changes saved')
       return reply.redirect(base(id), 303)
     },
@@ -324,8 +307,8 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     edit,
     async (request, reply) => {
       const { id, situationId } = ids<SituationParams>(request, 'situationId')
-      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-      await guarded(() => context.remove(id, situationId, userOf(request), actorOf(request)))
+      if (!(await guardVictimFacet(db, request, reply, id))) return reply
+      await context.remove(id, situationId, userOf(request), actorOf(request))
       await request.flash('The situation and its journey were removed')
       return reply.redirect(base(id), 303)
     },
@@ -336,7 +319,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     edit,
     async (request, reply) => {
       const { id, situationId } = ids<SituationParams>(request, 'situationId')
-      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
+      if (!(await guardVictimFacet(db, request, reply, id))) return reply
       const body = request.body ?? {}
       const errors: FieldErrors = {}
       const date = checkDateInput(dateParts(body, 'occurredOn'), 'The date', { required: false, notInFuture: true })
@@ -361,7 +344,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
           journeyValues: body,
         })
       }
-      await guarded(() => context.addJourneyEvent(id, situationId, input, userOf(request), actorOf(request)))
+      await context.addJourneyEvent(id, situationId, input, userOf(request), actorOf(request))
       await request.flash('Added to the journey')
       return reply.redirect(`${base(id)}/${situationId}#journey`, 303)
     },
@@ -372,8 +355,8 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     edit,
     async (request, reply) => {
       const { id, situationId, itemId } = ids<ItemParams>(request, 'situationId', 'itemId')
-      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-      await guarded(() => context.removeJourneyEvent(id, situationId, itemId, userOf(request), actorOf(request)))
+      if (!(await guardVictimFacet(db, request, reply, id))) return reply
+      await context.removeJourneyEvent(id, situationId, itemId, userOf(request), actorOf(request))
       await request.flash('Removed from the journey')
       return reply.redirect(`${base(id)}/${situationId}#journey`, 303)
     },
@@ -384,7 +367,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     edit,
     async (request, reply) => {
       const { id, situationId } = ids<SituationParams>(request, 'situationId')
-      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
+      if (!(await guardVictimFacet(db, request, reply, id))) return reply
       const body = request.body ?? {}
       const personId = asString(body.personId)
       const input: PerpetratorInput = {
@@ -404,7 +387,7 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
           perpetratorValues: body,
         })
       }
-      await guarded(() => context.addPerpetrator(id, situationId, input, userOf(request), actorOf(request)))
+      await context.addPerpetrator(id, situationId, input, userOf(request), actorOf(request))
       await request.flash('Perpetrator added')
       return reply.redirect(`${base(id)}/${situationId}#perpetrators`, 303)
     },
@@ -415,8 +398,8 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     edit,
     async (request, reply) => {
       const { id, situationId, itemId } = ids<ItemParams>(request, 'situationId', 'itemId')
-      if (!(await guarded(() => guardVictimFacet(db, request, reply, id)))) return reply
-      await guarded(() => context.removePerpetrator(id, situationId, itemId, userOf(request), actorOf(request)))
+      if (!(await guardVictimFacet(db, request, reply, id))) return reply
+      await context.removePerpetrator(id, situationId, itemId, userOf(request), actorOf(request))
       await request.flash('Perpetrator removed')
       return reply.redirect(`${base(id)}/${situationId}#perpetrators`, 303)
     },

@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely'
 import type { AuditEventsTable, Db, Queryable, Trx } from '#src/platform/db/database.ts'
 import { AUDIT_ACTIONS, type Actor, type AuditEventInput } from './audit-events.ts'
 import { GENESIS_HASH, chainHash, type ChainedFields } from './audit-chain.ts'
+import { timePhase } from '#src/platform/observability/request-timing.ts'
 
 /**
  * Appends audit events inside the caller's transaction, so the audit row commits or rolls back with the
@@ -40,7 +41,7 @@ export async function appendAuditEvents(trx: Trx, actor: Actor, events: AuditEve
     }
   })
   // Ids and rows in one round trip (migration 0053), the writer's transaction id taken before any id is drawn.
-  await sql`SELECT audit_insert(${JSON.stringify(items)}::jsonb)`.execute(trx)
+  await timePhase('audit', () => sql`SELECT audit_insert(${JSON.stringify(items)}::jsonb)`.execute(trx))
 }
 
 // A lone UTF-16 surrogate (possible in text sent to the API as a JSON escape) cannot go into jsonb; written as

@@ -152,9 +152,9 @@ export function toCurrentUser(row: UserWithRole, scopes: readonly string[] | nul
   }
 }
 
-/** A user by id as a request would see them (no token scopes): for work done on a user's behalf, such as the demo. */
-export async function findCurrentUser(db: Queryable, id: string): Promise<CurrentUser | undefined> {
-  const row = await db
+/** The users joined to their roles, with the columns toCurrentUser reads. */
+function currentUsers(db: Queryable) {
+  return db
     .selectFrom('users')
     .innerJoin('roles', 'roles.id', 'users.role_id')
     .select([
@@ -165,7 +165,16 @@ export async function findCurrentUser(db: Queryable, id: string): Promise<Curren
       'roles.name as role_name',
       'roles.permissions',
     ])
-    .where('users.id', '=', id)
-    .executeTakeFirst()
+}
+
+/** A user by id as a request would see them (no token scopes): for work done on a user's behalf, such as the demo. */
+export async function findCurrentUser(db: Queryable, id: string): Promise<CurrentUser | undefined> {
+  const row = await currentUsers(db).where('users.id', '=', id).executeTakeFirst()
+  return row && toCurrentUser(row)
+}
+
+/** A user by email address as a request would see them, like findCurrentUser: the demo names its users by email. */
+export async function findCurrentUserByEmail(db: Queryable, email: string): Promise<CurrentUser | undefined> {
+  const row = await currentUsers(db).where('users.email', '=', email).executeTakeFirst()
   return row && toCurrentUser(row)
 }

@@ -96,6 +96,7 @@ const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(256 * 1024),
+  SERVER_TIMING: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
@@ -156,6 +157,12 @@ export type Config = {
   anonymisationK: number
   bodyLimitBytes: number
   logLevel: string
+  /**
+   * Send each response's time budget (round trips and their time, session, access, render, audit, commit) in a
+   * `Server-Timing` header (observability/request-timing.ts). For measuring (`bench:http` turns it on); off in
+   * normal running, where it would tell any client how long the database took.
+   */
+  serverTiming: boolean
   /** log2 of the scrypt cost parameter N. */
   passwordHashCost: number
   /** Where signed checkpoints of the audit chain's head are written and read (ADR 0010): outside the database. */
@@ -256,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     anonymisationK: e.ANONYMISATION_K,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
+    serverTiming: e.SERVER_TIMING,
     passwordHashCost: e.PASSWORD_HASH_COST,
     auditCheckpointDir: resolve(e.AUDIT_CHECKPOINT_DIR ?? join(dataDir, 'audit-checkpoints')),
     auditCheckpointKey: auditCheckpointKey(e.AUDIT_CHECKPOINT_KEY, dataDir),

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type ColumnType, type Generated, type Selectable, type Transaction } from 'kysely'
 import pg from 'pg'
+import { recordQuery } from '#src/platform/observability/request-timing.ts'
 
 // DATE columns are calendar dates with no time zone: keep them as 'YYYY-MM-DD' strings so that a date of
 // birth never shifts by a day when the server's time zone changes.
@@ -1333,7 +1334,14 @@ export function createDb(connectionString: string, poolSize = 10): Db {
   // listens only on idle clients, and an unheard 'error' event would end the process. The query that was
   // running, or the next one, fails instead (a 503), and the pool discards the client when it is released.
   pool.on('connect', (client) => client.on('error', () => undefined))
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    // Each round trip counts towards the request's time budget when SERVER_TIMING is on (request-timing.ts);
+    // outside a timed request this returns at once.
+    log: (event) => {
+      if (event.level === 'query') recordQuery(event.query.sql, event.queryDurationMillis)
+    },
+  })
   pools.set(db, pool)
   return db
 }

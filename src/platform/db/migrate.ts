@@ -40,6 +40,8 @@ import * as m0055 from './migrations/0055-hub-both-ways.ts'
 import * as m0057 from './migrations/0057-shared-places-and-businesses.ts'
 import * as m0058 from './migrations/0058-live-job-work.ts'
 import * as m0059 from './migrations/0059-outreach-attribution.ts'
+import * as m0060 from './migrations/0060-person-identity-estimate.ts'
+import * as m0061 from './migrations/0061-saves-without-shared-rows.ts'
 import * as m0063 from './migrations/0063-merged-places-in-link-analysis.ts'
 
 // Listed in code rather than read from a folder, so the set of migrations is explicit and type-checked.
@@ -84,6 +86,8 @@ const migrations: Record<string, Migration> = {
   '0057-shared-places-and-businesses': m0057,
   '0058-live-job-work': m0058,
   '0059-outreach-attribution': m0059,
+  '0060-person-identity-estimate': m0060,
+  '0061-saves-without-shared-rows': m0061,
   '0063-merged-places-in-link-analysis': m0063,
 }
 

@@ -29,24 +29,96 @@ describe('the trim filter (replacing Nunjucks’s backtracking one)', () => {
   })
 })
 
-describe('optionItems (a select built from a long list)', () => {
+describe('withOptions (a select over a long list)', () => {
   const env = createNunjucks(ROOT)
   const countries = [
     { value: 'AL', text: 'Albania' },
     { value: 'VN', text: 'Vietnam' },
+    { value: 'X&', text: 'Côte <d’Ivoire> "quoted"' },
   ]
+  const first = [{ value: '', text: 'Not known' }]
+  const select = '{% from "govuk/components/select/macro.njk" import govukSelect %}'
+  const fast = (selected: string, extra = '') =>
+    env.renderString(
+      `${select}{{ govukSelect({ id: "n", name: "n", label: { text: "Nationality" }${extra}, items: [] }) | withOptions(countries, selected, first) }}`,
+      { countries, selected, first },
+    )
+  // What GOV.UK's own select makes of the same items, one by one.
+  const govuk = (selected: string, extra = '') =>
+    env.renderString(
+      `${select}{{ govukSelect({ id: "n", name: "n", label: { text: "Nationality" }${extra}, items: items }) }}`,
+      {
+        items: [...first, ...countries].map((o) => ({ ...o, selected: o.value !== '' && o.value === selected })),
+      },
+    )
+  const tight = (html: string) => html.replace(/>\s+</g, '><').trim()
+
+  it('makes the same markup as GOV.UK’s select given every item, escaped alike', () => {
+    for (const selected of ['VN', 'X&', '', 'nowhere']) expect(tight(fast(selected))).toBe(tight(govuk(selected)))
+    const errored = ', errorMessage: { text: "Select a nationality" }, hint: { text: "As on their passport" }'
+    expect(tight(fast('AL', errored))).toBe(tight(govuk('AL', errored)))
+  })
 
   it('marks only the chosen option selected, after the fixed first items, and never the empty one', () => {
-    const render = (selected: string) =>
-      env.renderString(
-        '{% from "govuk/components/select/macro.njk" import govukSelect %}{{ govukSelect({ id: "n", name: "n", label: { text: "Nationality" }, items: optionItems(countries, selected, [{ value: "", text: "Not known" }]) }) }}',
-        { countries, selected },
-      )
-    const vietnam = render('VN')
+    const vietnam = fast('VN')
     expect(vietnam).toMatch(/<option value="VN" selected>Vietnam<\/option>/)
     expect(vietnam).not.toMatch(/value="AL" selected/)
     expect(vietnam.indexOf('Not known')).toBeLessThan(vietnam.indexOf('Albania'))
-    expect(render('')).not.toContain('selected')
+    expect(fast('')).not.toContain('selected')
+    // The options built once for the list are not changed by a request that selected one of them.
+    expect(fast('AL')).not.toMatch(/value="VN" selected/)
+  })
+
+  it('trusts only a rendered select: plain text is escaped, so it has no select to fill and is refused', () => {
+    expect(() => env.renderString('{{ "<select></select>" | withOptions(countries, "AL") }}', { countries })).toThrow(
+      /follows a govukSelect/,
+    )
+  })
+})
+
+describe('imports kept after the first render', () => {
+  createNunjucks(ROOT) // turns the import cache on, as the app does
+  const files: Record<string, string> = {
+    'lib.njk': '{% set loaded = counted() %}{% macro hi(name) %}Hi {{ name }}{% endmacro %}',
+    'page.njk': '{% from "lib.njk" import hi %}{{ hi(name) }}',
+    'with-context.njk': '{% from "shout.njk" import shout with context %}{{ shout() }}',
+    'shout.njk': '{% set loaded = counted() %}{% macro shout() %}{{ name | upper }}{% endmacro %}',
+  }
+  const loader = { getSource: (name: string) => ({ src: files[name], path: name, noCache: false }) }
+  const env = new nunjucks.Environment(loader as unknown as nunjucks.ILoader, { autoescape: true })
+  let runs = 0
+  env.addGlobal('counted', () => ++runs)
+
+  it('runs an imported file once, and its macros still use each render’s arguments', () => {
+    runs = 0
+    expect(['Ana', 'Ion', 'Maria'].map((name) => env.render('page.njk', { name }))).toEqual([
+      'Hi Ana',
+      'Hi Ion',
+      'Hi Maria',
+    ])
+    expect(runs).toBe(1)
+  })
+
+  it('runs an import with context on every render, since it reads the page', () => {
+    runs = 0
+    expect(env.render('with-context.njk', { name: 'ana' })).toBe('ANA')
+    expect(env.render('with-context.njk', { name: 'ion' })).toBe('ION')
+    expect(runs).toBe(2)
+  })
+
+  it('renders GOV.UK components as before, each with its own parameters', () => {
+    const app = createNunjucks(ROOT)
+    const input = (extra: string) =>
+      app.renderString(
+        `{% from "govuk/components/input/macro.njk" import govukInput %}{{ govukInput({ id: "a", name: "a", label: { text: "Name" }${extra} }) }}`,
+        {},
+      )
+    const plain = input('')
+    const errored = input(', errorMessage: { text: "Enter a name" }')
+    expect(errored).toContain('Enter a name')
+    expect(errored).toContain('govuk-input--error')
+    expect(input('')).toBe(plain)
+    expect(plain).not.toContain('govuk-input--error')
   })
 })
 

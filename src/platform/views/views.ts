@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import nunjucks from 'nunjucks'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
+import { timePhaseSync } from '#src/platform/observability/request-timing.ts'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -73,6 +74,45 @@ export function navigation(user: CurrentUser | null, path: string): NavItem[] {
   return shown.map((i) => ({ text: i.text, href: i.href, active: i === current }))
 }
 
+type Option = { value: string; text: string }
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+/** The same characters Nunjucks's autoescape replaces. */
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])
+
+type Exports = Record<string, unknown>
+type ImportableTemplate = {
+  getExported(ctx: unknown, parentFrame?: unknown, cb?: unknown): void
+  [cachedExports]?: Exports
+}
+const cachedExports = Symbol('cachedExports')
+let importsCached = false
+
+/**
+ * `{% from "…/macro.njk" import govukInput %}` runs the imported file again on every render to collect its macros,
+ * and every GOV.UK component's template imports three to five others (attributes, label, hint, error message):
+ * a live job's page, with about a hundred components, spent most of its render time re-running imports. An import
+ * without context sees only an empty context and the environment's globals, and a macro writes only to a frame of
+ * its own, so what it exports is the same on every render: kept on the (cached) template after the first. An
+ * import `with context` depends on the page and still runs every time.
+ */
+function cacheImports(): void {
+  if (importsCached) return
+  importsCached = true
+  const prototype = (nunjucks.Template as unknown as { prototype: ImportableTemplate }).prototype
+  const getExported = prototype.getExported
+  prototype.getExported = function (this: ImportableTemplate, ctx: unknown, parentFrame?: unknown, cb?: unknown) {
+    if (typeof ctx !== 'function' || parentFrame !== undefined) return getExported.call(this, ctx, parentFrame, cb)
+    const done = ctx as (error: unknown, exported: Exports | null) => void
+    const cached = this[cachedExports]
+    if (cached) return done(null, cached)
+    getExported.call(this, (error: unknown, exported: Exports | null) => {
+      if (!error && exported) this[cachedExports] = exported
+      done(error, exported)
+    })
+  }
+}
+
 export function createNunjucks(root: string): nunjucks.Environment {
   const env = nunjucks.configure(
     [
@@ -83,25 +123,35 @@ export function createNunjucks(root: string): nunjucks.Environment {
     ],
     { autoescape: true, throwOnUndefined: false, noCache: false },
   )
+  cacheImports()
   env.addFilter('date', (value: string | Date | null | undefined) => (value ? formatDateTime(value) : ''))
   env.addFilter('day', (value: string | Date | null | undefined) => formatDate(value))
   env.addFilter('isoTime', (value: string | Date) => new Date(value).toISOString())
   const numberFormat = new Intl.NumberFormat('en-GB')
   env.addFilter('number', (value: number) => numberFormat.format(value))
-  // A select's items from a long list (countries): built here, as a loop of pushes in the template costs
-  // milliseconds a page. `first` are the items before the list, such as "Not known".
-  env.addGlobal(
-    'optionItems',
-    (
-      options: readonly { value: string; text: string }[],
-      selected: unknown,
-      first: { value: string; text: string }[] = [],
-    ) =>
-      [...first, ...options].map((o) => ({
-        value: o.value,
-        text: o.text,
-        selected: o.value !== '' && o.value === selected,
-      })),
+  // A select over a long list (countries): `govukSelect({ …, items: [] }) | withOptions(list, selected, first)`.
+  // GOV.UK's select renders each option through its attributes macro, which for 250 countries was a third of the
+  // person page's render time (three such selects). Here the options' markup is built once per list and only the
+  // selected one is made per request; the select itself (label, hint, error, ARIA) is still GOV.UK's own. `first`
+  // are the items before the list, such as "Not known".
+  const optionMarkup = new WeakMap<readonly Option[], string[]>()
+  const option = (o: Option, selected: boolean) =>
+    `<option value="${escapeHtml(o.value)}"${selected ? ' selected' : ''}>${escapeHtml(o.text)}</option>`
+  env.addFilter(
+    'withOptions',
+    (select: unknown, options: readonly Option[], selected: unknown, first: Option[] = []) => {
+      let markup = optionMarkup.get(options)
+      if (!markup) optionMarkup.set(options, (markup = options.map((o) => option(o, false))))
+      const chosen = (o: Option) => o.value !== '' && o.value === selected
+      const html = select instanceof nunjucks.runtime.SafeString ? String(select) : escapeHtml(String(select ?? ''))
+      const at = html.lastIndexOf('</select>')
+      if (at < 0) throw new Error('withOptions follows a govukSelect')
+      const items = [
+        ...first.map((o) => option(o, chosen(o))),
+        ...options.map((o, i) => (chosen(o) ? option(o, true) : markup[i])),
+      ]
+      return new nunjucks.runtime.SafeString(`${html.slice(0, at)}${items.join('\n    ')}\n  ${html.slice(at)}`)
+    },
   )
   // Nunjucks's own trim is /^\s*|\s*$/g, which backtracks over every run of whitespace: GOV.UK Frontend trims
   // whole rendered components (the header, selects, summary lists), and under load that regex was one of the
@@ -144,19 +194,21 @@ export function registerViews(
         .consumeFlash(session.idHash, String(flash))
         .catch((error: unknown) => request.log.warn({ err: error }, 'could not clear flash'))
     }
-    const html = env.render(template, {
-      ...context,
-      serviceName: options.serviceName,
-      user: request.user,
-      can: (permission: Parameters<typeof can>[1]) => can(request.user, permission),
-      navigation: navigation(request.user, path),
-      csrfToken: this.generateCsrf(),
-      cspNonce: this.cspNonce?.script,
-      demo: options.demo(),
-      flash,
-      currentPath: path,
-      currentUrl: request.url,
-    })
+    const html = timePhaseSync('render', () =>
+      env.render(template, {
+        ...context,
+        serviceName: options.serviceName,
+        user: request.user,
+        can: (permission: Parameters<typeof can>[1]) => can(request.user, permission),
+        navigation: navigation(request.user, path),
+        csrfToken: this.generateCsrf(),
+        cspNonce: this.cspNonce?.script,
+        demo: options.demo(),
+        flash,
+        currentPath: path,
+        currentUrl: request.url,
+      }),
+    )
     return this.type('text/html; charset=utf-8').send(html)
   })
 }

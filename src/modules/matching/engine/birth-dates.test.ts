@@ -29,16 +29,20 @@ describe('dates of birth', () => {
     expect(parseBirthDate('31/02/1990')).toMatchObject({ year: 1990, month: 2, day: null })
   })
 
-  it('grades pairs: exact, swapped, one digit, partial, near, far', () => {
+  it('grades pairs: exact, swapped, one digit, one part, partial, near, far', () => {
     const d = (s: string) => parseBirthDate(s)
     expect(dateLevel(d('1990-03-04'), d('1990-03-04'))).toBe(0)
     expect(dateLevel(d('1990-03-04'), d('1990-04-03'))).toBe(1)
     expect(dateLevel(d('1990-03-04'), d('1990-03-07'))).toBe(2)
-    expect(dateLevel(d('1990-03-04'), d('1990'))).toBe(3)
-    expect(dateLevel(d('1990-03-04'), d('01/01/1990'))).toBe(3)
-    expect(dateLevel(d('1990-03-04'), d('1991-01-20'))).toBe(4)
-    expect(dateLevel(d('1990-03-04'), d('1994-08-20'))).toBe(5)
-    expect(dateLevel(d('1990-03-04'), d('1971-08-20'))).toBe(6)
+    // One part different, the other two the same: a year decades out, a day or a month more than a digit out.
+    expect(dateLevel(d('1990-03-04'), d('1957-03-04'))).toBe(3)
+    expect(dateLevel(d('1990-03-04'), d('1990-03-27'))).toBe(4)
+    expect(dateLevel(d('1990-03-04'), d('1990-11-04'))).toBe(5)
+    expect(dateLevel(d('1990-03-04'), d('1990'))).toBe(6)
+    expect(dateLevel(d('1990-03-04'), d('01/01/1990'))).toBe(6)
+    expect(dateLevel(d('1990-03-04'), d('1991-01-20'))).toBe(7)
+    expect(dateLevel(d('1990-03-04'), d('1994-08-20'))).toBe(8)
+    expect(dateLevel(d('1990-03-04'), d('1971-08-20'))).toBe(9)
     expect(dateLevel(d('1990-03-04'), null)).toBe(-1)
   })
 
@@ -53,7 +57,7 @@ describe('dates of birth', () => {
         const x = parseBirthDate(a)
         const y = parseBirthDate(b)
         expect(dateLevel(x, y)).toBe(dateLevel(y, x))
-        expect(dateLevel(x, x)).toBeLessThanOrEqual(3)
+        expect(dateLevel(x, x)).toBeLessThanOrEqual(6)
       }),
     )
   })

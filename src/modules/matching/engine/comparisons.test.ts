@@ -21,4 +21,12 @@ describe('email comparison', () => {
     // Two different people at one firm: h.k and f.j differ in every letter they have.
     expect(emailLevel('h.k@sharp.com', 'f.j@sharp.com')).toBe('different')
   })
+
+  it("does not count namesakes' addresses as similar when the numbers they chose differ", () => {
+    // Both user names are the person's name; only the number says whose account it is.
+    expect(emailLevel('john.smith12@hughes.com', 'johnsmith47@patel.net')).toBe('different')
+    // The same number, or one a slip of the other, at another domain: still a similar user name.
+    expect(emailLevel('john.smith12@hughes.com', 'johnsmith12@patel.net')).toBe('similar-user')
+    expect(emailLevel('hmay32@richardson-rhodes.com', 'hmay3@richarsson-rhooded.com')).toBe('similar-user')
+  })
 })

@@ -81,9 +81,16 @@ export const COMPARISONS: readonly ComparisonSpec[] = [
     field: 'dateOfBirth',
     title: 'date of birth',
     levels: [
-      agree('exact', 'exactly the same', 0.8, 0.0001, true),
+      agree('exact', 'exactly the same', 0.77, 0.0001, true),
       partial('swapped', 'day and month swapped', 0.02, 0.00002),
       partial('one-typo', 'one digit different', 0.08, 0.001),
+      // One part wrong, the other two right: a year given from an assessed age with the birthday kept, a
+      // month or day mistyped by more than one digit. Evidence, where "within five years" or "far apart" said
+      // the opposite; three levels, since strangers share a birthday (1 in 365) far more often than a year
+      // and a day of the month (1 in 30 times the span of years).
+      partial('other-year', 'same day and month, year different', 0.01, 0.003),
+      partial('other-day', 'same year and month, day different', 0.01, 0.001),
+      partial('other-month', 'same year and day, month different', 0.01, 0.0005),
       partial('as-far-as-known', 'the same as far as both are known', 0.04, 0.01),
       partial('within-year', 'within a year', 0.02, 0.02),
       disagree('within-5-years', 'within five years', 0.02, 0.1),
@@ -342,11 +349,14 @@ export function dateLevel(a: BirthDate | null, b: BirthDate | null): number {
     if (a.text === b.text) return 0
     if (a.year === b.year && a.day === b.month && a.month === b.day) return 1
     if (withinOneEdit(a.text, b.text)) return 2
-  } else if (a.year === b.year && (a.month === null || b.month === null || a.month === b.month)) return 3
+    if (a.month === b.month && a.day === b.day) return 3
+    if (a.year === b.year && a.month === b.month) return 4
+    if (a.year === b.year && a.day === b.day) return 5
+  } else if (a.year === b.year && (a.month === null || b.month === null || a.month === b.month)) return 6
   const apart = Math.abs(dayNumber(a) - dayNumber(b))
-  if (apart <= 372) return 4
-  if (Math.abs(a.year - b.year) <= 5) return 5
-  return 6
+  if (apart <= 372) return 7
+  if (Math.abs(a.year - b.year) <= 5) return 8
+  return 9
 }
 
 // --- the rest ----------------------------------------------------------------------------------------------
@@ -413,10 +423,23 @@ function emailLevel(a: readonly string[], b: readonly string[]): number {
         3 * levenshtein(ux, uy) <= Math.min(ux.length, uy.length)
       )
         level = 1
-      else if (level > 2 && (ux === uy || jaroWinkler(ux, uy) >= 0.88)) level = 2
+      else if (level > 2 && (ux === uy || (sameNumber(ux, uy) && jaroWinkler(ux, uy) >= 0.88))) level = 2
     }
   }
   return level
+}
+
+/**
+ * Whether two email user names carry the same number, or one a slip of the other's. A user name is mostly the
+ * person's name, so namesakes' addresses look alike ("john.smith12", "johnsmith47") and alike says little;
+ * the number is what the person chose, and two different numbers are two accounts.
+ */
+function sameNumber(a: string, b: string): boolean {
+  const x = a.replace(/\D/g, '')
+  const y = b.replace(/\D/g, '')
+  return (
+    x === y || (x.length + y.length > 0 && withinOneEdit(x, y) && (x.length <= 1 || y.length <= 1 || x[0] === y[0]))
+  )
 }
 
 function documentLevel(a: readonly string[], b: readonly string[]): number {

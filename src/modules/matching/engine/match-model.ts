@@ -1,4 +1,4 @@
-import { COMPARISONS, MISSING, type Agreement, type PairComparison } from './comparisons.ts'
+import { COMPARISONS, FIELD, MISSING, type Agreement, type PairComparison } from './comparisons.ts'
 import type { TermFrequencies } from './term-frequencies.ts'
 
 /** Fellegi–Sunter parameters, as JSON: what training produces and what the product stores and versions. */
@@ -10,6 +10,17 @@ export interface MatchModelParameters {
     readonly field: string
     readonly levels: readonly { readonly code: string; readonly m: number; readonly u: number }[]
   }[]
+  /**
+   * m of the date-of-birth levels among matches whose given and family names both agree exactly, where that
+   * differs from the rest: in a file where a copy carries one slip, a copy with both names right has its slip
+   * in the date far more often than one with a name misspelt. Fields are otherwise taken as independent
+   * (naive Bayes), which cannot say "a slip in the names or in the date, seldom both". Each value is the
+   * share of matches with both names right and the date at that level, over the product of the two names'
+   * exact-level m (so that, multiplied back by them, the pair's m is that share). Among two different people
+   * the date does not depend on whether their names agree, so u is the date's own. Absent: the date's m
+   * applies to every pair.
+   */
+  readonly dateWhenNamesAgree?: readonly { readonly code: string; readonly m: number }[]
   /** Floor for a term-frequency u, so a value seen once cannot carry unlimited weight. */
   readonly tfMinimumU: number
   /**
@@ -69,6 +80,9 @@ export class MatchModel {
   private readonly us: Float64Array[]
   private readonly tfLevel: Int8Array
   private readonly prior: number
+  /** m and weights of the date levels when both names agree exactly (null: the date's own apply). */
+  private readonly dateNamesM: Float64Array | null
+  private readonly dateNamesWeights: Float64Array | null
 
   constructor(parameters: MatchModelParameters = defaultParameters()) {
     if (parameters.comparisons.length !== COMPARISONS.length)
@@ -83,6 +97,13 @@ export class MatchModel {
     this.ms = parameters.comparisons.map((c) => Float64Array.from(c.levels, (l) => l.m))
     this.us = parameters.comparisons.map((c) => Float64Array.from(c.levels, (l) => l.u))
     this.tfLevel = Int8Array.from(COMPARISONS, (c) => c.levels.findIndex((l) => l.tf))
+    const dateNames = parameters.dateWhenNamesAgree
+    if (dateNames && dateNames.length !== COMPARISONS[FIELD.dateOfBirth].levels.length)
+      throw new Error('model date-of-birth levels when names agree do not match the engine')
+    this.dateNamesM = dateNames ? Float64Array.from(dateNames, (l) => l.m) : null
+    this.dateNamesWeights = dateNames
+      ? Float64Array.from(dateNames, (l, i) => log2(l.m / this.us[FIELD.dateOfBirth][i]))
+      : null
   }
 
   static fromJSON(json: string | MatchModelParameters): MatchModel {
@@ -109,6 +130,12 @@ export class MatchModel {
 
   private fieldWeight(c: number, level: number, pair: PairComparison, tf: TermFrequencies | null): number {
     if (level === MISSING) return 0
+    const conditional =
+      c === FIELD.dateOfBirth &&
+      this.dateNamesM !== null &&
+      pair.levels[FIELD.givenName] === 0 &&
+      pair.levels[FIELD.familyName] === 0
+    const m = conditional ? this.dateNamesM![level] : this.ms[c][level]
     if (tf !== null && level === this.tfLevel[c]) {
       const value = pair.tfValues[c]
       const count = value ? tf.count(c, value) : 0
@@ -118,10 +145,10 @@ export class MatchModel {
         // about how common the value is among other people.
         const others = Math.max(1, count - this.parameters.lambda * (tf.size - 1))
         const u = (others + TF_PSEUDO_PEOPLE * this.us[c][level]) / (tf.size + TF_PSEUDO_PEOPLE)
-        return log2(this.ms[c][level] / Math.max(u, this.parameters.tfMinimumU))
+        return log2(m / Math.max(u, this.parameters.tfMinimumU))
       }
     }
-    return this.weights[c][level]
+    return conditional ? this.dateNamesWeights![level] : this.weights[c][level]
   }
 
   score(pair: PairComparison, tf: TermFrequencies | null = null): PairScore {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { matchBatch } from './batch.ts'
 import { comparePeople, COMPARISONS, FIELD, newPairComparison } from './comparisons.ts'
 import { preparePerson, type PersonInput } from './person-record.ts'
-import { randomGenerator } from './training.ts'
+import { dateWhenNamesAgree, randomGenerator } from './training.ts'
 
 const GIVEN = [
   'HELGA',
@@ -105,5 +105,108 @@ describe('unsupervised training', () => {
     }
     expect(accepted).toBeGreaterThan(150)
     expect(right / accepted).toBeGreaterThanOrEqual(0.98)
+  })
+})
+
+/** Many distinct names, as a real register has: one record in eight copied with one slip in a name or in the date. */
+function variedNamesAndDates(n: number, seed: number) {
+  const random = randomGenerator(seed)
+  const syllables = ['AN', 'BER', 'CHRI', 'DA', 'EL', 'FRI', 'GU', 'HEL', 'IN', 'JO', 'KAR', 'LO', 'MA', 'NO', 'RU']
+  const word = (parts: number) =>
+    Array.from({ length: parts }, () => syllables[Math.floor(random() * syllables.length)]).join('')
+  const givens = Array.from({ length: 120 }, () => word(2))
+  const families = Array.from({ length: 200 }, () => word(3))
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]
+  const records: (PersonInput & { person: number; dateSlip: boolean })[] = []
+  for (let i = 0; i < n; i++) {
+    records.push({
+      id: `p${i}`,
+      person: i,
+      dateSlip: false,
+      givenName: pick(givens),
+      familyName: pick(families),
+      dateOfBirth: {
+        year: 1930 + Math.floor(random() * 70),
+        month: 1 + Math.floor(random() * 12),
+        day: 2 + Math.floor(random() * 27),
+      },
+    })
+  }
+  for (let i = 0; i < n / 8; i++) {
+    const o = records[i]
+    const date = o.dateOfBirth as { year: number; month: number; day: number }
+    const copy = { ...o, id: `d${i}`, dateSlip: false }
+    const k = random()
+    if (k < 0.5) copy.familyName = `${o.familyName!.slice(0, 2)}${o.familyName!.slice(3)}`
+    else {
+      copy.dateSlip = true
+      // One part of the date given wrongly, the other two right: a year from an assessed age, a day misheard.
+      if (k < 0.7) copy.dateOfBirth = { ...date, year: 1930 + Math.floor(random() * 70) }
+      else if (k < 0.85) copy.dateOfBirth = { ...date, day: 2 + Math.floor(random() * 27) }
+      else copy.dateOfBirth = { ...date, month: 1 + Math.floor(random() * 12) }
+    }
+    records.push(copy)
+  }
+  return records
+}
+
+describe('dates of matches whose names agree', () => {
+  it('finds, from the namesakes among the records, how many same-name pairs are one person and how their dates differ', () => {
+    const u = Float64Array.from(COMPARISONS[FIELD.dateOfBirth].levels, (l) => l.u)
+    const total = u.reduce((sum, x) => sum + x, 0)
+    const uNormal = u.map((x) => x / total)
+    // 400 matches whose dates differ as below, among 5,000 namesakes whose dates are as random pairs' are.
+    const levels = COMPARISONS[FIELD.dateOfBirth].levels
+    const truth = Float64Array.from(levels, (l) => (l.agreement === 'disagree' ? l.m : 0))
+    const rest = 1 - truth.reduce((sum, x) => sum + x, 0)
+    const at = (code: string) => levels.findIndex((l) => l.code === code)
+    truth[at('exact')] = 0.3 * rest
+    truth[at('one-typo')] = 0.3 * rest
+    truth[at('other-year')] = 0.25 * rest
+    truth[at('other-day')] = 0.15 * rest
+    const histogram = Float64Array.from(levels, (_, l) => 400 * truth[l] + 5000 * uNormal[l])
+    const estimate = dateWhenNamesAgree(histogram, uNormal)!
+    expect(estimate.matches).toBeGreaterThan(390)
+    expect(estimate.matches).toBeLessThan(410)
+    for (const code of ['exact', 'one-typo', 'other-year', 'other-day'])
+      expect(estimate.m[at(code)]).toBeCloseTo(truth[at(code)], 2)
+  })
+
+  it('accepts people whose only slip is one part of the date, at a precision of 0.98 or more', () => {
+    const records = variedNamesAndDates(6000, 21)
+    const { model, left, right, probability, threshold } = matchBatch(records.map(preparePerson), {
+      maxRandomPairs: 50_000,
+    })
+    expect(model.parameters.dateWhenNamesAgree).toBeDefined()
+    const dateWeight = (a: string, b: string, given = 'JOHELKAR') => {
+      const pair = comparePeople(
+        preparePerson({ id: 'a', givenName: given, familyName: 'ANBERCHRI', dateOfBirth: a }),
+        preparePerson({ id: 'b', givenName: 'JOHELKAR', familyName: 'ANBERCHRI', dateOfBirth: b }),
+        newPairComparison(),
+      )
+      return model.explain(pair).find((e) => e.field === 'dateOfBirth')!.weight
+    }
+    // With both names right, the same birthday in another year is evidence for, dates far apart against; with
+    // a name wrong as well, a wrong year is no longer a slip this set's copies make.
+    expect(dateWeight('1950-04-12', '1977-04-12')).toBeGreaterThan(2)
+    expect(dateWeight('1950-04-12', '1977-09-25')).toBeLessThan(0)
+    expect(dateWeight('1950-04-12', '1977-04-12', 'JOHELKA')).toBeLessThan(dateWeight('1950-04-12', '1977-04-12'))
+
+    let accepted = 0
+    let right_ = 0
+    let dateSlips = 0
+    let dateSlipsFound = 0
+    for (const r of records) if (r.dateSlip) dateSlips++
+    for (let k = 0; k < left.length; k++) {
+      const a = records[left[k]]
+      const b = records[right[k]]
+      const same = a.person === b.person
+      if (probability[k] < threshold) continue
+      accepted++
+      if (same) right_++
+      if (same && (a.dateSlip || b.dateSlip)) dateSlipsFound++
+    }
+    expect(right_ / accepted).toBeGreaterThanOrEqual(0.98)
+    expect(dateSlipsFound / dateSlips).toBeGreaterThan(0.5)
   })
 })

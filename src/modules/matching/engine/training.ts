@@ -115,6 +115,23 @@ function smoothedU(counts: readonly Float64Array[]): Float64Array[] {
   })
 }
 
+/** Whether the pair's given and family names both agree exactly (the date's m then depends on it). */
+function namesAgree(levels: Int8Array): boolean {
+  return levels[FIELD.givenName] === 0 && levels[FIELD.familyName] === 0
+}
+
+/** m and u, with the date's m among matches whose names both agree where training found it differs. */
+interface Fitted {
+  readonly m: readonly Float64Array[]
+  readonly dateWhenNamesAgree: Float64Array | null
+}
+
+function mOf(fitted: Fitted, levels: Int8Array, c: number): Float64Array {
+  return c === FIELD.dateOfBirth && fitted.dateWhenNamesAgree !== null && namesAgree(levels)
+    ? fitted.dateWhenNamesAgree
+    : fitted.m[c]
+}
+
 /**
  * u again, from the same random pairs, each counted by its chance of being two different people under the
  * current m, u and λ. A random pair is nearly always two people, but where people have several records each
@@ -123,16 +140,19 @@ function smoothedU(counts: readonly Float64Array[]): Float64Array[] {
  */
 function decontaminatedU(
   random: readonly Pattern[],
-  m: readonly Float64Array[],
+  fitted: Fitted,
   u: readonly Float64Array[],
   lambda: number,
 ): Float64Array[] {
   const counts = emptyCounts()
   const prior = Math.log(lambda / (1 - lambda))
+  const weights = new Float64Array(COMPARISONS.length)
   for (const p of random) {
     let ratio = prior
-    for (let c = 0; c < p.levels.length; c++)
-      if (p.levels[c] !== MISSING) ratio += Math.log(m[c][p.levels[c]] / u[c][p.levels[c]])
+    for (let c = 0; c < p.levels.length; c++) {
+      weights[c] = p.levels[c] === MISSING ? 0 : Math.log(mOf(fitted, p.levels, c)[p.levels[c]] / u[c][p.levels[c]])
+      ratio += weights[c]
+    }
     // Leave one out: whether a random pair is one person is judged, for each comparison's count, by the other
     // comparisons only. Judged by all, a level whose weight is already too high (a starting m no session
     // could check) makes its own random pairs look like matches, they are taken out of its u, its weight
@@ -140,7 +160,7 @@ function decontaminatedU(
     for (let c = 0; c < p.levels.length; c++) {
       const l = p.levels[c]
       if (l === MISSING) continue
-      const others = ratio - Math.log(m[c][l] / u[c][l])
+      const others = ratio - weights[c]
       counts[c][l] += p.count / (1 + Math.exp(others))
     }
   }
@@ -271,7 +291,7 @@ function identifies(session: SessionResult, excluded: ReadonlySet<number>, c: nu
  */
 function expectedMatchesOverAllPairs(
   patterns: readonly Pattern[],
-  m: readonly Float64Array[],
+  fitted: Fitted,
   u: readonly Float64Array[],
   candidatePairs: number,
   totalPairs: number,
@@ -284,7 +304,7 @@ function expectedMatchesOverAllPairs(
   const ratio = (p: Pattern) => {
     let r = 0
     for (let c = 0; c < p.levels.length; c++)
-      if (p.levels[c] !== MISSING) r += Math.log(m[c][p.levels[c]] / u[c][p.levels[c]])
+      if (p.levels[c] !== MISSING) r += Math.log(mOf(fitted, p.levels, c)[p.levels[c]] / u[c][p.levels[c]])
     return r
   }
   const ratios = patterns.map(ratio)
@@ -331,12 +351,17 @@ function fitM(
   totalPairs: number,
   fixedM: MatchModelParameters | undefined,
   outside: OutsideSample,
+  sameNameDates: () => { histogram: Float64Array; scale: number } | null,
 ) {
   if (fixedM) {
     const m = fixedM.comparisons.map((c) => Float64Array.from(c.levels, (l) => l.m))
-    const expectedMatches = expectedMatchesOverAllPairs(patterns, m, u, candidatePairs, totalPairs, outside)
+    const dateWhenNamesAgree = fixedM.dateWhenNamesAgree
+      ? Float64Array.from(fixedM.dateWhenNamesAgree, (l) => l.m)
+      : null
+    const fitted = { m, dateWhenNamesAgree }
+    const expectedMatches = expectedMatchesOverAllPairs(patterns, fitted, u, candidatePairs, totalPairs, outside)
     const lambda = Math.min(LAMBDA_MAX, Math.max(LAMBDA_MIN, expectedMatches / Math.max(1, totalPairs)))
-    return { m, lambda, expectedMatches, dateSession: null, nameSession: null, wholeSession: null }
+    return { ...fitted, lambda, expectedMatches, dateSession: null, nameSession: null, wholeSession: null }
   }
   const byDate = patterns.filter((p) => p.levels[FIELD.dateOfBirth] === 0)
   const byName = patterns.filter((p) => p.levels[FIELD.givenName] === 0 && p.levels[FIELD.familyName] === 0)
@@ -368,11 +393,162 @@ function fitM(
     return mean.map((x) => x / total)
   })
 
+  // The date where no session could estimate it (a file of names and dates): from pairs with the same given
+  // and family name, whose dates, among two different people, are as random pairs' are (dateWhenNamesAgree).
+  const sameName = sessionEstimates[FIELD.dateOfBirth].length === 0 ? sameNameDates() : null
+  const estimate = sameName ? dateWhenNamesAgree(sameName.histogram, u[FIELD.dateOfBirth]) : null
+  let fitted: Fitted = { m, dateWhenNamesAgree: estimate?.m ?? null }
+
   // λ: with m and u settled, the one remaining unknown, from the matches expected over all pairs (blocked
   // pairs that are not matches still disagree somewhere, so their posterior stays low).
-  const expectedMatches = expectedMatchesOverAllPairs(patterns, m, u, candidatePairs, totalPairs, outside)
+  let expectedMatches = expectedMatchesOverAllPairs(patterns, fitted, u, candidatePairs, totalPairs, outside)
+  if (sameName && estimate) {
+    // How many matches have both names right is known too: the same-name matches among all matches. The
+    // names' m, learnt from pairs born the same day, describe matches whose date is right, and their product
+    // is not that share when a copy's slips fall in the names or the date, seldom both (a copy with its date
+    // right has its slip in a name). The date's m when names agree carries the difference, so the pair's
+    // m for "both names right, date at level l" is the share times the date's m. A few rounds with λ, which
+    // depends on it (more matches expected, a smaller share: the rounds settle).
+    //
+    // And the date of the other matches, those with a name not quite right, is no longer the starting guess:
+    // the matches born the same day (the same-birthday session counts them) are those with both names right
+    // and the date right, plus those with a name wrong and the date right. How many matches have a slip in
+    // both a name and the date no session can say (neither rule brings them forward, and λ counts them only
+    // through the m being estimated, which fed on itself when tried: every match it added made a wrong date
+    // look likelier among matches, which added more); they are taken to be rare, one pseudo-match spread by
+    // the starting values, as for the date when names agree.
+    const names = m[FIELD.givenName][0] * m[FIELD.familyName][0]
+    const sameNameMatches = estimate.matches * sameName.scale
+    let counted = 0
+    for (const p of patterns) counted += p.count
+    const sameDayMatches = dateSession && counted > 0 ? (dateSession.matches * candidatePairs) / counted : null
+    const start = COMPARISONS[FIELD.dateOfBirth].levels.map((l) => l.m)
+    for (let round = 0; round < 3 && expectedMatches > 0; round++) {
+      const share = Math.min(1, sameNameMatches / expectedMatches)
+      // Never more than all matches: the pair's m for both names right stays at most 1.
+      const factor = share / names
+      const rows = m.slice()
+      if (sameDayMatches !== null) {
+        const nameWrong = Math.max(0, sameDayMatches - sameNameMatches * estimate.m[0])
+        const row = Float64Array.from(start, (x, l) =>
+          Math.max(M_FLOOR, (l === 0 ? nameWrong : x / (1 - start[0])) / (nameWrong + 1)),
+        )
+        const total = row.reduce((sum, x) => sum + x, 0)
+        rows[FIELD.dateOfBirth] = row.map((x) => x / total)
+      }
+      fitted = { m: rows, dateWhenNamesAgree: estimate.m.map((x) => x * factor) }
+      expectedMatches = expectedMatchesOverAllPairs(patterns, fitted, u, candidatePairs, totalPairs, outside)
+    }
+  }
   const lambda = Math.min(LAMBDA_MAX, Math.max(LAMBDA_MIN, expectedMatches / Math.max(1, totalPairs)))
-  return { m, lambda, expectedMatches, dateSession, nameSession, wholeSession }
+  return { ...fitted, lambda, expectedMatches, dateSession, nameSession, wholeSession }
+}
+
+/** Fewest matches among the same-name pairs for dateWhenNamesAgree to estimate anything from. */
+const MIN_SAME_NAME_MATCHES = 10
+/** Same-name pairs compared at most; beyond this they are sampled. */
+const MAX_SAME_NAME_PAIRS = 100_000
+
+/**
+ * The date's m among matches whose given and family names both agree, from the levels of every pair of
+ * records sharing both names (a histogram by date level). With nothing else to compare, a two-class mixture
+ * over these pairs cannot be identified from the date alone (any share of matches fits), so one assumption
+ * pins it: the date levels that count against a match ("within five years", "further apart") hold as many
+ * matches as the starting m says, and no more. Everything else in them is two namesakes, whose dates are as
+ * random pairs' are; that fixes how many namesakes there are, and what they leave in the other levels,
+ * above what u predicts, is the matches. Those levels are summed together, so namesakes born close together
+ * (names go in and out of fashion) move weight from one to the other without changing the count. Returns
+ * null when the pairs hold too few matches to say.
+ */
+export function dateWhenNamesAgree(
+  histogram: Float64Array,
+  u: Float64Array,
+): { m: Float64Array; matches: number } | null {
+  const levels = COMPARISONS[FIELD.dateOfBirth].levels
+  let pairs = 0
+  let against = 0
+  let uAgainst = 0
+  let mAgainst = 0
+  levels.forEach((l, i) => {
+    pairs += histogram[i]
+    if (l.agreement !== 'disagree') return
+    against += histogram[i]
+    uAgainst += u[i]
+    mAgainst += l.m
+  })
+  if (pairs === 0 || uAgainst <= mAgainst) return null
+  // against = strangers·uAgainst + (pairs − strangers)·mAgainst
+  const strangers = Math.min(pairs, Math.max(0, (against - pairs * mAgainst) / (uAgainst - mAgainst)))
+  const matches = pairs - strangers
+  if (matches < MIN_SAME_NAME_MATCHES) return null
+  // One pseudo-match spread by the starting m keeps a level the sample happens to miss from reading as never.
+  const m = Float64Array.from(levels, (l, i) => {
+    const excess = l.agreement === 'disagree' ? matches * l.m : Math.max(0, histogram[i] - strangers * u[i])
+    return Math.max(M_FLOOR, (excess + l.m) / (matches + 1))
+  })
+  const total = m.reduce((sum, x) => sum + x, 0)
+  return { m: m.map((x) => x / total), matches }
+}
+
+/**
+ * Date levels of pairs of records that share both names exactly, counted from the records themselves, not
+ * from the candidates: blocking brings namesakes forward partly by their birth year, so among candidates
+ * namesakes born near each other would be over-represented, and read as matches.
+ */
+function sameNameDateHistogram(people: readonly PreparedPerson[], linkSplit: number | undefined, seed: number) {
+  const groups = new Map<string, number[]>()
+  people.forEach((p, i) => {
+    const keys = new Set<string>()
+    for (const n of p.names) if (n.givenJoined && n.family) keys.add(`${n.givenJoined}|${n.family}`)
+    for (const k of keys) {
+      const g = groups.get(k)
+      if (g) g.push(i)
+      else groups.set(k, [i])
+    }
+  })
+  const lists = [...groups.values()].filter((g) => g.length > 1)
+  const sizes = lists.map((g) => (g.length * (g.length - 1)) / 2)
+  const total = sizes.reduce((sum, x) => sum + x, 0)
+  const histogram = new Float64Array(COMPARISONS[FIELD.dateOfBirth].levels.length)
+  const pair = newPairComparison()
+  const seen = new Set<number>()
+  const n = people.length
+  const add = (i: number, j: number) => {
+    if (i === j) return
+    if (linkSplit !== undefined && i < linkSplit === j < linkSplit) return
+    const key = i < j ? i * n + j : j * n + i
+    if (seen.has(key)) return
+    seen.add(key)
+    comparePeople(people[i], people[j], pair)
+    const level = pair.levels[FIELD.dateOfBirth]
+    if (level !== MISSING && namesAgree(pair.levels)) histogram[level]++
+  }
+  if (total <= MAX_SAME_NAME_PAIRS) {
+    for (const g of lists) for (let a = 0; a < g.length; a++) for (let b = a + 1; b < g.length; b++) add(g[a], g[b])
+  } else {
+    // Sampled in proportion to each group's pairs, so a common name counts as often as it occurs.
+    const random = randomGenerator(seed)
+    const cumulative = new Float64Array(sizes.length)
+    sizes.reduce((sum, x, k) => (cumulative[k] = sum + x), 0)
+    for (let k = 0; k < MAX_SAME_NAME_PAIRS; k++) {
+      const r = random() * total
+      let low = 0
+      let high = cumulative.length - 1
+      while (low < high) {
+        const mid = (low + high) >> 1
+        if (cumulative[mid] > r) high = mid
+        else low = mid + 1
+      }
+      const g = lists[low]
+      const a = Math.floor(random() * g.length)
+      let b = Math.floor(random() * (g.length - 1))
+      if (b >= a) b++
+      add(g[a], g[b])
+    }
+  }
+  const counted = histogram.reduce((sum, x) => sum + x, 0)
+  // scale: how many same-name pairs each one counted stands for (more than one when they were sampled).
+  return counted >= MIN_SESSION_PAIRS ? { histogram, scale: Math.max(1, total / Math.max(1, seen.size)) } : null
 }
 
 /**
@@ -408,13 +584,20 @@ export function trainModel(
   const totalPairs = options.linkSplit === undefined ? (n * (n - 1)) / 2 : options.linkSplit * (n - options.linkSplit)
   const scale = 1 / (options.candidateShare ?? 1)
   let u = uRandom
-  let fit = fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs, options.fixedM, outside)
+  let histogram: { histogram: Float64Array; scale: number } | null | undefined
+  const sameNameDates = () =>
+    histogram === undefined
+      ? (histogram = sameNameDateHistogram(people, options.linkSplit, options.seed ?? 7))
+      : histogram
+  const fitOnce = () =>
+    fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs, options.fixedM, outside, sameNameDates)
+  let fit = fitOnce()
   // Two more rounds with u taken from the random pairs that are not matches (see decontaminatedU).
   for (let round = 0; round < 2; round++) {
-    u = decontaminatedU(random, fit.m, u, fit.lambda)
-    fit = fitM(patterns, u, maxIterations, candidates.left.length * scale, totalPairs, options.fixedM, outside)
+    u = decontaminatedU(random, fit, u, fit.lambda)
+    fit = fitOnce()
   }
-  const { m, lambda, expectedMatches, dateSession, nameSession, wholeSession } = fit
+  const { m, lambda, expectedMatches, dateSession, nameSession, wholeSession, dateWhenNamesAgree: dateNames } = fit
   const parameters: MatchModelParameters = {
     version: 1,
     lambda,
@@ -423,6 +606,11 @@ export function trainModel(
       field: c.field,
       levels: c.levels.map((l, j) => ({ code: l.code, m: m[i][j], u: u[i][j] })),
     })),
+    ...(dateNames
+      ? {
+          dateWhenNamesAgree: COMPARISONS[FIELD.dateOfBirth].levels.map((l, j) => ({ code: l.code, m: dateNames[j] })),
+        }
+      : {}),
     trainedAt: new Date().toISOString(),
     notes: options.fixedM
       ? `unsupervised: u from ${randomPairs} random pairs and λ from these records; m kept from a model trained elsewhere`
