@@ -36,7 +36,7 @@ import { registerBusinessLinkPages, registerPlacePages } from '#src/modules/peop
 import { hideRecordsOutsideTheirJobs } from '#src/modules/people/index.ts'
 import { registerCasePages } from '#src/modules/cases/index.ts'
 import { registerSearchRoutes } from '#src/modules/search/index.ts'
-import { registerPersonApi } from '#src/modules/people/index.ts'
+import { registerPersonApi, registerPlacesApi } from '#src/modules/people/index.ts'
 import { registerCaseApi } from '#src/modules/cases/index.ts'
 import { registerOccurrenceReferenceApi } from '#src/modules/occurrence-references/index.ts'
 import { registerOperationPages } from '#src/modules/cases/index.ts'
@@ -47,7 +47,7 @@ import { registerDpoPages } from '#src/modules/dpo/index.ts'
 import { registerOutreachPages } from '#src/modules/outreach/index.ts'
 import { registerSafeguardingPages } from '#src/modules/safeguarding/index.ts'
 import { registerVictimContextApi, registerVictimContextPages } from '#src/modules/victim-context/index.ts'
-import { registerSafeguardingApi } from '#src/modules/safeguarding/index.ts'
+import { registerHubApi, registerSafeguardingApi } from '#src/modules/safeguarding/index.ts'
 import { registerHubPages } from '#src/modules/safeguarding/index.ts'
 import { registerSupportApi, registerSupportPages } from '#src/modules/support/index.ts'
 import { registerPublicPages } from '#src/modules/public/index.ts'
@@ -255,6 +255,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerCasePages(app, deps)
   registerSearchRoutes(app, deps)
   registerPersonApi(app, deps)
+  registerPlacesApi(app, deps)
   registerCaseApi(app, deps)
   registerOccurrenceReferenceApi(app, deps)
   registerOperationPages(app, deps)
@@ -267,6 +268,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   registerVictimContextPages(app, deps)
   registerVictimContextApi(app, deps)
   registerSafeguardingApi(app, deps)
+  registerHubApi(app, deps)
   registerHubPages(app, deps)
   registerSupportPages(app, deps)
   registerSupportApi(app, deps)

@@ -101,6 +101,7 @@ export {
   type PlaceService,
 } from './places.service.ts'
 export { registerPlacePages } from './places.pages.ts'
+export { registerPlacesApi } from './places.api.ts'
 export { registerBusinessLinkPages } from './business-links.pages.ts'
 export { registerPersonPages } from './person.pages.ts'
 export { registerPersonApi } from './person.api.ts'

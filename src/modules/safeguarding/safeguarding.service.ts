@@ -118,6 +118,56 @@ export function createSafeguardingService(
       )
   }
 
+  /** Checks and records a partner's contribution; the portal and the API share these rules and messages. */
+  async function recordContribution(
+    row: {
+      meeting_item_id: string | null
+      action_id: string | null
+      disclosure_id: string | null
+      person_id: string | null
+    },
+    agencyId: string,
+    meetingId: string | null,
+    input: { kind: string; text: string },
+    targetId: string,
+    actor: Actor,
+  ) {
+    const text = input.text.trim()
+    if (!Object.hasOwn(CONTRIBUTION_KINDS, input.kind))
+      throw new SafeguardingError('invalid', 'Select what you are recording', `kind-${targetId}`)
+    if (!text) throw new SafeguardingError('invalid', 'Enter what your agency knows or did', `text-${targetId}`)
+    if (text.length > 2000)
+      throw new SafeguardingError('invalid', 'What you record must be 2,000 characters or fewer', `text-${targetId}`)
+    return inTransaction(db, async (trx) => {
+      const id = uuidv7()
+      await repo.insertContribution(trx, {
+        id,
+        ...row,
+        agency_id: agencyId,
+        kind: input.kind,
+        text,
+        created_by: actor.userId,
+      })
+      await appendAuditEvents(trx, actor, [
+        {
+          action: 'hub-contribution.recorded',
+          // The person it is about when there is one, else the meeting, else (a plan action) the action itself.
+          subjectType: row.person_id ? 'person' : meetingId ? 'hub-meeting' : 'safeguarding-action',
+          subjectId: row.person_id ?? meetingId ?? row.action_id,
+          details: {
+            contributionId: id,
+            agencyId,
+            meetingId,
+            kind: input.kind,
+            ...(row.disclosure_id ? { disclosureId: row.disclosure_id } : {}),
+            ...(row.action_id ? { actionId: row.action_id } : {}),
+          },
+        },
+      ])
+      return { id, ...row, agencyId, kind: input.kind, text }
+    })
+  }
+
   async function audited(trx: Trx, actor: Actor, personId: string, planId: string, details: Record<string, unknown>) {
     await repo.touchPlan(trx, planId)
     await appendAuditEvents(trx, actor, [
@@ -484,6 +534,22 @@ export function createSafeguardingService(
     // --- Hub meetings ------------------------------------------------------------------------------------
 
     listMeetings: () => repo.listMeetings(db),
+
+    /** The meetings list for the API, where every read leaves an audit row in the same transaction as the read. */
+    async listMeetingsAudited(actor: Actor) {
+      return inTransaction(db, async (trx) => {
+        const meetings = await repo.listMeetings(trx)
+        await appendAuditEvents(trx, actor, [
+          {
+            action: 'hub-meeting.listed',
+            subjectType: 'hub-meeting',
+            subjectId: null,
+            details: { meetingIds: meetings.map((m) => m.id) },
+          },
+        ])
+        return meetings
+      })
+    },
 
     /**
      * Creates a meeting with its agenda: referrals received in the last N days that are still new or in
@@ -1012,38 +1078,30 @@ export function createSafeguardingService(
           person_id: await repo.actionPerson(db, full.id),
         }
       } else throw new SafeguardingError('not-found', 'Not found')
-      const text = input.text.trim()
-      if (!Object.hasOwn(CONTRIBUTION_KINDS, input.kind))
-        throw new SafeguardingError('invalid', 'Select what you are recording', `kind-${targetId}`)
-      if (!text) throw new SafeguardingError('invalid', 'Enter what your agency knows or did', `text-${targetId}`)
-      if (text.length > 2000)
-        throw new SafeguardingError('invalid', 'What you record must be 2,000 characters or fewer', `text-${targetId}`)
-      await inTransaction(db, async (trx) => {
-        const id = uuidv7()
-        await repo.insertContribution(trx, {
-          id,
-          ...row,
-          agency_id: agencyId,
-          kind: input.kind,
-          text,
-          created_by: actor.userId,
-        })
-        await appendAuditEvents(trx, actor, [
-          {
-            action: 'hub-contribution.recorded',
-            subjectType: row.person_id ? 'person' : 'hub-meeting',
-            subjectId: row.person_id ?? meetingId,
-            details: {
-              contributionId: id,
-              agencyId,
-              meetingId,
-              kind: input.kind,
-              ...(row.disclosure_id ? { disclosureId: row.disclosure_id } : {}),
-              ...(row.action_id ? { actionId: row.action_id } : {}),
-            },
-          },
-        ])
-      })
+      await recordContribution(row, agencyId, meetingId, input, targetId!, actor)
+    },
+
+    /**
+     * The API's way in: a contribution against an action the caller's agency owns, without naming a meeting (an
+     * action stands on its own). Another agency's action, or a made-up id, is "not found" as on the portal.
+     */
+    async partnerContributeToAction(
+      actionId: string,
+      input: { kind: string; text: string },
+      user: CurrentUser,
+      actor: Actor,
+    ) {
+      const agencyId = await repo.userAgency(db, user.id)
+      const action = agencyId ? await repo.agencyAction(db, agencyId, actionId) : undefined
+      const full = action ? await repo.findAction(db, actionId) : undefined
+      if (!agencyId || !full) throw new SafeguardingError('not-found', 'Action not found')
+      const row = {
+        meeting_item_id: full.meeting_item_id,
+        action_id: full.id,
+        disclosure_id: null,
+        person_id: await repo.actionPerson(db, full.id),
+      }
+      return recordContribution(row, agencyId, full.meeting_id, input, actionId, actor)
     },
 
     /**

@@ -115,6 +115,7 @@ export const AUDIT_ACTIONS = {
   'safeguarding-action.listed': 'consultation',
   'hub-meeting.created': 'collection',
   'hub-meeting.viewed': 'consultation',
+  'hub-meeting.listed': 'consultation',
   'hub-meeting.updated': 'alteration',
   'hub-meeting.minutes-downloaded': 'disclosure',
   'hub-contribution.recorded': 'collection',
