@@ -398,6 +398,9 @@ describe('disclosures', () => {
         '/partner/meetings/:id',
         '/partner/figures',
         '/partner/exploitation-profile',
+        // The partner portal's hub work over the API: what was shared with the agency, and its contributions.
+        '/api/v1/partner/hub-items',
+        '/api/v1/partner/actions/:id/contributions',
         '/my-work',
         '/',
         '/account',

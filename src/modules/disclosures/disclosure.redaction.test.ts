@@ -57,4 +57,28 @@ describe('marking a narrative for disclosure', () => {
       { kind: 'name', sent: true, text: 'Whitcombe' },
     ])
   })
+
+  it('marks names nobody has recorded as possible names, but not the subject, a sentence’s first word or a day', () => {
+    const unrecorded =
+      'On Monday Marta Okonjo-Reyes said Tomasz Brzezinski took her passport. Then Mr Kowal drove her to work. ' +
+      'She was met by a man called Lenny. The Salvation Army found her.'
+    const marks = marksOf(markNarrative(unrecorded, known))
+    expect(marks.map((m) => [m.kind, m.text])).toEqual([
+      ['possibleName', 'Tomasz Brzezinski'],
+      ['possibleName', 'Mr Kowal'],
+      ['possibleName', 'Lenny'],
+      ['possibleName', 'Salvation Army'],
+    ])
+    const { text: sent } = redactNarrative(markNarrative(unrecorded, known), new Set())
+    expect(sent).toContain('On Monday Marta Okonjo-Reyes said [possible name withheld] took her passport.')
+    for (const secret of ['Tomasz', 'Brzezinski', 'Kowal', 'Lenny']) expect(sent).not.toContain(secret)
+  })
+
+  it('marks a recorded person as a known name, not a possible one, and leaves the known marks as they were', () => {
+    const marks = marksOf(markNarrative('Then Gary Platt and Dariusz Whitcombe left.', known))
+    expect(marks.map((m) => [m.kind, m.text])).toEqual([
+      ['name', 'Gary Platt'],
+      ['name', 'Dariusz Whitcombe'],
+    ])
+  })
 })

@@ -5,6 +5,9 @@
  * Lantern knows are involved (the referral's and the live job's other people), their identifiers, and anything
  * shaped like a phone number, vehicle registration, postcode, street address or email address. The officer sees the
  * marks and chooses which to send; everything marked and not chosen is withheld, by default all of it.
+ * Names Lantern does not know are marked too, as possible names: two or three capitalised words together ("Gary
+ * Platt", "Mr Platt"), or one after "called", "named" or "known as". Over-marking costs the officer a tick;
+ * under-marking could tip off an exploiter nobody has recorded yet.
  */
 
 export const MARK_KINDS = {
@@ -15,6 +18,7 @@ export const MARK_KINDS = {
   address: 'address',
   email: 'email address',
   identifier: 'identifier',
+  possibleName: 'possible name',
 } as const
 export type MarkKind = keyof typeof MARK_KINDS
 
@@ -53,6 +57,44 @@ const PATTERNS: { kind: MarkKind; re: RegExp }[] = [
 ]
 
 type Span = { start: number; end: number; kind: MarkKind }
+
+/**
+ * Capitalised words that start a sentence or name a time, not a person: dropped from the front of a run of
+ * capitalised words, so "Then Gary Platt" marks "Gary Platt" and "On Monday" marks nothing.
+ */
+const NOT_NAMES = new Set(
+  (
+    'the a an he she they we i it you his her their its our my this that these those there then when where while ' +
+    'on in at by for from to with after before during since until about and but or so if as also yesterday today ' +
+    'tonight police officers officer call called later last next every both some many most monday tuesday ' +
+    'wednesday thursday friday saturday sunday january february march april may june july august september ' +
+    'october november december'
+  ).split(' '),
+)
+const CAPITALISED_RUN = /(?<![\p{L}\p{N}])\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+){1,3}(?![\p{L}\p{N}])/gu
+const NAMED_AS = /\b(?:called|named|known as|nicknamed|calls himself|calls herself)\s+(\p{Lu}[\p{Ll}'’-]+)/gu
+
+/** Names nobody has recorded: runs of capitalised words, and a word after "called" or "known as". */
+function possibleNames(text: string, subjectWords: ReadonlySet<string>): Span[] {
+  const found: Span[] = []
+  for (const m of text.matchAll(CAPITALISED_RUN)) {
+    const words = [...m[0].matchAll(/\S+/g)]
+    let first = 0
+    while (first < words.length && NOT_NAMES.has(words[first][0].toLowerCase())) first++
+    const kept = words.slice(first)
+    // One word left is a sentence's first word as often as a name; the subject's own name is never marked.
+    if (kept.length < 2 || kept.some((w) => subjectWords.has(w[0].toLowerCase()))) continue
+    const start = m.index + (kept[0].index ?? 0)
+    found.push({ start, end: m.index + m[0].length, kind: 'possibleName' })
+  }
+  for (const m of text.matchAll(NAMED_AS)) {
+    const word = m[1]
+    if (subjectWords.has(word.toLowerCase()) || NOT_NAMES.has(word.toLowerCase())) continue
+    const start = m.index + m[0].length - word.length
+    found.push({ start, end: start + word.length, kind: 'possibleName' })
+  }
+  return found
+}
 
 /** Every word of a name long enough to mean something on its own ("Gary" of "Gary Platt"), not the subject's. */
 function nameParts(names: readonly string[], subjectWords: ReadonlySet<string>): string[] {
@@ -93,6 +135,9 @@ export function markNarrative(text: string, known: Known): Segment[] {
   }
   for (const { kind, re } of PATTERNS)
     for (const m of text.matchAll(re)) spans.push({ start: m.index, end: m.index + m[0].length, kind })
+  // Possible names last and only where nothing else is marked: a known name or an address says more.
+  const overlaps = (p: Span) => spans.some((s) => p.start < s.end && s.start < p.end)
+  for (const p of possibleNames(text, subjectWords)) if (!overlaps(p)) spans.push(p)
   spans.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start))
   const segments: Segment[] = []
   let at = 0
