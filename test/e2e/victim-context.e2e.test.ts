@@ -103,7 +103,9 @@ describe('how a victim was exploited, in the browser', () => {
     await page.getByLabel('Town, city or place').fill('Leicester')
     await page.getByLabel('Country', { exact: true }).selectOption({ label: 'United Kingdom' })
     await page.getByRole('button', { name: 'Add to the journey' }).click()
-    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('Added to the journey')
+    // The page before already says "Added to the journey" (the first place): wait for the second place itself, or
+    // the next click can land on the old page just before the new one replaces it.
+    await expect.poll(() => page.locator('main table').textContent()).toContain('Leicester')
 
     await page.getByText('Add a person who exploited them').click()
     await page.getByLabel('A suspect named in the referral').selectOption({ label: 'Victor Sandu' })
