@@ -6,19 +6,11 @@ import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { apiRethrow } from '#src/platform/http/errors.ts'
 import { londonDate } from '#src/shared/dates.ts'
 import { presentShared } from '#src/modules/disclosures/index.ts'
+import { ActionBase } from './safeguarding.api.ts'
 import { SafeguardingError } from './safeguarding.service.ts'
 
 const Meeting = z.object({ id: z.uuid(), reference: z.string(), date: z.string(), title: z.string() })
-const Action = z.object({
-  id: z.uuid(),
-  text: z.string(),
-  ownerUserId: z.uuid().nullable(),
-  ownerAgencyId: z.uuid().nullable(),
-  owner: z.string().nullable(),
-  dueOn: z.string(),
-  status: z.string(),
-  overdue: z.boolean(),
-})
+const Action = ActionBase
 const Decision = z.object({ id: z.uuid(), text: z.string(), by: z.string().nullable() })
 const Attendee = z.object({
   userId: z.uuid().nullable(),

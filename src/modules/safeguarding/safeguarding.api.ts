@@ -9,7 +9,8 @@ import { SafeguardingError } from './safeguarding.service.ts'
 import { ACTION_STATUSES, RISK_RATINGS, type ActionStatus, type RiskRating } from './safeguarding.vocabulary.ts'
 import type { Owner } from './safeguarding.validation.ts'
 
-const Action = z.object({
+/** A safeguarding action as the API answers it; a hub meeting's actions are the same, without the meeting. */
+export const ActionBase = z.object({
   id: z.uuid(),
   text: z.string(),
   ownerUserId: z.uuid().nullable(),
@@ -18,8 +19,8 @@ const Action = z.object({
   dueOn: z.string(),
   status: z.string(),
   overdue: z.boolean(),
-  meetingReference: z.string().nullable(),
 })
+const Action = ActionBase.extend({ meetingReference: z.string().nullable() })
 const Plan = z.object({
   personId: z.uuid(),
   plan: z
