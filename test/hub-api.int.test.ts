@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { londonDate } from '#src/shared/dates.ts'
+import { buildSharingAgreement, dateFields, daysFromToday } from './support/builders.ts'
 import {
   apiToken,
   createTestContext,
@@ -11,17 +11,6 @@ import {
 
 // The hub, places and businesses over /api/v1 (issue 16): the same services as the pages, so the same sharing
 // rules and the same audit rows.
-
-const daysFromToday = (n: number) => {
-  const d = new Date(`${londonDate()}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + n)
-  return d.toISOString().slice(0, 10)
-}
-const dateFields = (prefix: string, iso: string) => ({
-  [`${prefix}-day`]: String(Number(iso.slice(8, 10))),
-  [`${prefix}-month`]: String(Number(iso.slice(5, 7))),
-  [`${prefix}-year`]: iso.slice(0, 4),
-})
 
 let ctx: TestContext
 let teamToken: string
@@ -81,28 +70,15 @@ beforeAll(async () => {
   const agencies = await ctx.db.selectFrom('agencies').select(['id', 'kind']).execute()
   childrens = agencies.find((a) => a.kind === 'childrens-services')!.id
   const housing = agencies.find((a) => a.kind === 'housing')!.id
-  const isa = '01900000-0000-7000-8000-00000000c0c1'
-  await ctx.db
-    .insertInto('sharing_agreements')
-    .values({
-      id: isa,
+  const isa = await buildSharingAgreement(
+    ctx,
+    { actor: { userId: chairUser.id } },
+    {
       title: 'Canal Yard child exploitation ISA',
       purposes: 'Safeguarding children at risk of labour exploitation.',
-      lawful_basis: 'uk-gdpr-safeguarding',
-      allowed_fields: ['name', 'date-of-birth', 'referral-summary', 'exploitation-types'],
-      starts_on: daysFromToday(-100),
-      review_on: daysFromToday(100),
-      ends_on: daysFromToday(300),
-      created_by: null,
-    })
-    .execute()
-  await ctx.db
-    .insertInto('sharing_agreement_parties')
-    .values([
-      { agreement_id: isa, agency_id: childrens },
-      { agreement_id: isa, agency_id: housing },
-    ])
-    .execute()
+      agencyIds: [childrens, housing],
+    },
+  )
   const created = await chair.post('/hub-meetings', {
     title: 'Canal Yard hub',
     referralDays: '14',
