@@ -44,10 +44,8 @@ export function registerBusinessLinkPages(app: FastifyInstance, { services }: Ap
       state: { errors?: FieldErrors; values?: Body; matches?: BusinessMatch[] | null } = {},
     ) {
       const target = targetOf(request)
-      const label = await places.linkTarget(target, userOf(request)).catch((error: unknown) => {
-        if (error instanceof PlaceError && error.code === 'not-found') throw new NotFoundError()
-        throw error
-      })
+      // A hidden or unknown record's not-found is answered as a 404 by the central error handler.
+      const label = await places.linkTarget(target, userOf(request))
       const errors = state.errors ?? {}
       return reply.page('people/views/business-link.njk', {
         pageTitle: `Link a business to ${label}`,
@@ -96,7 +94,6 @@ export function registerBusinessLinkPages(app: FastifyInstance, { services }: Ap
             matches: 'matches' in matches ? matches.matches : [],
           })
         }
-        if (error instanceof PlaceError && error.code === 'not-found') throw new NotFoundError()
         throw error
       }
       if ('matches' in result) {
