@@ -4,6 +4,7 @@ import {
   dateField,
   field,
   requiredText,
+  schemaFor,
   textUpTo,
   timeOfDay,
   TIME_OF_DAY,
@@ -89,7 +90,7 @@ const organisationLines = field().transform((text) => [
  * the event in the shape the service accepts. Field keys are the page's input ids, with every problem at once in
  * GOV.UK wording. The strategic priorities and operations are the ones that can be chosen now.
  */
-export const eventForm = (knownTags: readonly string[], knownOperations: readonly string[]) =>
+export const eventForm = schemaFor((knownTags: readonly string[], knownOperations: readonly string[]) =>
   z
     .object({
       title: requiredText('Enter a title for the event', 200, tooLongMessage('Title', 200)),
@@ -167,7 +168,8 @@ export const eventForm = (knownTags: readonly string[], knownOperations: readonl
       priorityTags: [...new Set(event.priorityTags)],
       notes: event.notes,
       operationId: event.operationId || null,
-    }))
+    })),
+)
 
 /** Feedback from one attendee: a score from 1 (not useful) to 5 (very useful) and an optional comment. */
 export const FeedbackForm = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { asArray, asString, parseForm } from '#src/platform/http/forms.ts'
-import { checkboxes, optionalPostcode } from '#src/platform/http/page-forms.ts'
+import { optionalPostcode } from '#src/platform/http/page-forms.ts'
 
 /**
  * The public report, page by page, exactly as the reporter typed it. Errors are message keys (with their
@@ -100,7 +100,7 @@ const PAGE_FORMS = {
   people: z.object({
     description: upTo(LIMITS.description, 'people.error.descriptionTooLong'),
     signs: z.preprocess(
-      (value) => checkboxes().parse(value).slice(0, 20),
+      (value) => asArray(value).slice(0, 20),
       z.array(z.string()).refine((signs) => signs.every((s) => (SIGNS as readonly string[]).includes(s)), {
         error: 'people.error.signs',
       }),

@@ -1,15 +1,15 @@
 import { z } from 'zod'
 import {
-  checkboxes,
   dateField,
   field,
   optionalPostcode,
   requiredText,
+  schemaFor,
   textUpTo,
   timeOfDay,
   withEveryProblem,
 } from '#src/platform/http/page-forms.ts'
-import { tooLongMessage } from '#src/platform/http/forms.ts'
+import { asArray, tooLongMessage } from '#src/platform/http/forms.ts'
 import { isCountryCode, parseLanguageList } from '#src/shared/reference-data.ts'
 import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/people/index.ts'
 import { SECTORS } from '#src/modules/outreach/index.ts'
@@ -42,7 +42,7 @@ export const ReceivedForm = z.object({
 export const WhatHappenedForm = z.object({
   summary: requiredText('Enter what happened', 10_000, tooLongMessage('What happened', 10_000)),
   indicators: z.preprocess(
-    (value) => checkboxes().parse(value).slice(0, 20),
+    (value) => asArray(value).slice(0, 20),
     z
       .array(z.string())
       .refine((indicators) => indicators.every((i) => (URGENCY_INDICATOR_VALUES as readonly string[]).includes(i)), {
@@ -102,10 +102,10 @@ export const LocationForm = z
   })
 
 /** The exploitation page, with the strategic priorities that can be chosen now. */
-export const exploitationForm = (knownTags: readonly string[]) =>
+export const exploitationForm = schemaFor((knownTags: readonly string[]) =>
   z.object({
     exploitationTypes: z.preprocess(
-      (value) => checkboxes().parse(value).slice(0, 20),
+      (value) => asArray(value).slice(0, 20),
       z
         .array(z.string())
         .min(1, {
@@ -117,9 +117,10 @@ export const exploitationForm = (knownTags: readonly string[]) =>
     ),
     countyLines: yesOrNo('Select yes if this may involve County Lines'),
     priorityTags: z.preprocess(
-      (value) => checkboxes().parse(value).slice(0, 50),
+      (value) => asArray(value).slice(0, 50),
       z.array(z.string()).refine((tags) => tags.every((t) => knownTags.includes(t)), {
         error: 'Select strategic priorities from the list',
       }),
     ),
-  })
+  }),
+)

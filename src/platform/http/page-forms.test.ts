@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { parseForm } from './forms.ts'
-import { checkboxes, optionalEmail, optionalPostcode, textUpTo, timeOfDay, withEveryProblem } from './page-forms.ts'
+import {
+  checkboxes,
+  optionalEmail,
+  optionalPostcode,
+  schemaFor,
+  textUpTo,
+  timeOfDay,
+  withEveryProblem,
+} from './page-forms.ts'
 
 const errorsOf = (schema: z.ZodType, body: unknown) => {
   const parsed = parseForm(schema, body)
@@ -65,5 +73,18 @@ describe('question page form pieces', () => {
     // Without it, zod leaves the check until the choice is made.
     const unchecked = fields.refine(after, { path: ['to'], error: 'The end must be after the start' })
     expect(errorsOf(unchecked, { kind: '', from: 'b', to: 'a' })).toEqual({ kind: 'Select the kind' })
+  })
+
+  it('builds a schema that depends on lists once, and again only when the lists change', () => {
+    let built = 0
+    const form = schemaFor((tags: readonly string[]) => {
+      built++
+      return z.object({ tag: z.enum(tags as [string, ...string[]], { error: 'Select from the list' }) })
+    })
+    expect(parseForm(form(['a', 'b']), { tag: 'b' })).toMatchObject({ ok: true })
+    expect(errorsOf(form(['a', 'b']), { tag: 'c' })).toEqual({ tag: 'Select from the list' })
+    expect(built).toBe(1)
+    expect(parseForm(form(['a', 'b', 'c']), { tag: 'c' })).toMatchObject({ ok: true })
+    expect(built).toBe(2)
   })
 })

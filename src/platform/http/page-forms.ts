@@ -65,6 +65,21 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
  */
 export const withEveryProblem = { when: () => true } as const
 
+/**
+ * A form whose schema depends on lists read for the request (the strategic priorities or operations that can be
+ * chosen): built once and again only when the lists change, as building a zod schema costs far more than using one.
+ */
+export function schemaFor<Lists extends readonly (readonly string[])[], S>(
+  build: (...lists: Lists) => S,
+): (...lists: Lists) => S {
+  let last: { key: string; schema: S } | undefined
+  return (...lists) => {
+    const key = JSON.stringify(lists)
+    if (last?.key !== key) last = { key, schema: build(...lists) }
+    return last.schema
+  }
+}
+
 /** A whole number typed into a text field, from `min` to `max` (digits only, no more than `max` has). */
 export const wholeNumber = (min: number, max: number, message: string) =>
   field(
