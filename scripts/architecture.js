@@ -1,8 +1,9 @@
 // The picture of which module uses which, drawn from the code's own imports, kept in docs/ARCHITECTURE.md between
 // the markers below so it cannot drift: `node scripts/architecture.js` writes it, `--check` fails when it is stale
-// (the architecture test runs the check).
+// (the architecture test runs the check). The same test uses importCycles to fail on any import circle in src.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
+import ts from 'typescript'
 
 const root = join(import.meta.dirname, '..')
 const modulesDir = join(root, 'src/modules')
@@ -58,6 +59,100 @@ export function moduleMap() {
     }
   }
   return { modules, uses, crossImports, throughFrontDoor, exportsOf }
+}
+
+/**
+ * Every file under src/ and the files it imports: values, types (`import type`, `import('…')` in a type), re-exports
+ * and dynamic imports alike, since a circle of any of them ties the files together.
+ */
+export function fileGraph() {
+  const files = sourceFiles(join(root, 'src'))
+  const graph = new Map()
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8')
+    const found = new Set()
+    const visit = (node) => {
+      const spec =
+        (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier
+          ? node.moduleSpecifier
+          : ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)
+            ? node.argument.literal
+            : ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword
+              ? node.arguments[0]
+              : undefined
+      if (spec && ts.isStringLiteral(spec)) {
+        const target = spec.text.startsWith('#src/')
+          ? join(root, 'src', spec.text.slice(5))
+          : spec.text.startsWith('.')
+            ? resolve(dirname(file), spec.text)
+            : null
+        if (target) found.add(relative(root, target))
+      }
+      ts.forEachChild(node, visit)
+    }
+    visit(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS))
+    graph.set(relative(root, file), [...found].sort())
+  }
+  return graph
+}
+
+/** The import circles in src/: each is a list of files, every one importing the next and the last the first. */
+export function importCycles(graph = fileGraph()) {
+  // Tarjan's strongly connected components: a component of more than one file (or a file importing itself) is a circle.
+  let index = 0
+  const indexOf = new Map()
+  const low = new Map()
+  const stack = []
+  const onStack = new Set()
+  const cycles = []
+  const connect = (file) => {
+    indexOf.set(file, index)
+    low.set(file, index++)
+    stack.push(file)
+    onStack.add(file)
+    for (const next of graph.get(file) ?? []) {
+      if (!graph.has(next)) continue
+      if (!indexOf.has(next)) {
+        connect(next)
+        low.set(file, Math.min(low.get(file), low.get(next)))
+      } else if (onStack.has(next)) low.set(file, Math.min(low.get(file), indexOf.get(next)))
+    }
+    if (low.get(file) !== indexOf.get(file)) return
+    const component = []
+    let member
+    do {
+      member = stack.pop()
+      onStack.delete(member)
+      component.push(member)
+    } while (member !== file)
+    if (component.length > 1 || graph.get(file).includes(file)) cycles.push(shortestCircle(graph, component))
+  }
+  for (const file of [...graph.keys()].sort()) if (!indexOf.has(file)) connect(file)
+  return cycles
+}
+
+/** One circle through a component's first file, found breadth first, so a failure names a short, readable path. */
+function shortestCircle(graph, component) {
+  const members = new Set(component)
+  const start = [...component].sort()[0]
+  const previous = new Map([[start, null]])
+  const queue = [start]
+  while (queue.length) {
+    const file = queue.shift()
+    for (const next of graph.get(file)) {
+      if (!members.has(next)) continue
+      if (next === start) {
+        const path = [file]
+        while (previous.get(path[0])) path.unshift(previous.get(path[0]))
+        return path
+      }
+      if (!previous.has(next)) {
+        previous.set(next, file)
+        queue.push(next)
+      }
+    }
+  }
+  return component
 }
 
 export function render() {

@@ -23,46 +23,50 @@ import { SESSION_COOKIE, registerAuthRoutes } from '#src/platform/auth/auth.rout
 import { registerPlatformRoutes } from '#src/platform/http/platform.routes.ts'
 import { registerAccountPages } from '#src/platform/auth/account.pages.ts'
 import { registerUserAdminPages } from '#src/platform/auth/user-admin.pages.ts'
-import { registerReferralPages } from '#src/modules/referrals/index.ts'
-import { registerReferralApi } from '#src/modules/referrals/index.ts'
-import { registerPriorityPages } from '#src/modules/priorities/index.ts'
-import { registerScreeningApi } from '#src/modules/screening/index.ts'
-import { registerScreeningPages } from '#src/modules/screening/index.ts'
-import { registerScreeningGroupPages } from '#src/modules/screening/index.ts'
-import { registerScreeningGroupApi } from '#src/modules/screening/index.ts'
-import { registerNrmPages } from '#src/modules/nrm/index.ts'
-import { registerPersonPages } from '#src/modules/people/index.ts'
-import { registerBusinessLinkPages, registerPlacePages } from '#src/modules/people/index.ts'
+import { registerReferralApi, registerReferralPages } from '#src/modules/referrals/routes.ts'
+import { registerPriorityPages } from '#src/modules/priorities/routes.ts'
+import {
+  registerScreeningApi,
+  registerScreeningGroupApi,
+  registerScreeningGroupPages,
+  registerScreeningPages,
+} from '#src/modules/screening/routes.ts'
+import { registerNrmPages } from '#src/modules/nrm/routes.ts'
+import {
+  registerBusinessLinkPages,
+  registerPersonApi,
+  registerPersonPages,
+  registerPlacePages,
+  registerPlacesApi,
+} from '#src/modules/people/routes.ts'
+import { registerCaseApi, registerCasePages, registerOperationPages } from '#src/modules/cases/routes.ts'
+import { registerSearchRoutes } from '#src/modules/search/routes.ts'
+import { registerOccurrenceReferenceApi } from '#src/modules/occurrence-references/routes.ts'
+import { registerPartnerApi, registerPartnerPages } from '#src/modules/partners/routes.ts'
+import { registerDisclosurePages } from '#src/modules/disclosures/routes.ts'
+import { registerDpoPages } from '#src/modules/dpo/routes.ts'
+import { registerOutreachPages } from '#src/modules/outreach/routes.ts'
+import {
+  registerHubApi,
+  registerHubPages,
+  registerSafeguardingApi,
+  registerSafeguardingPages,
+} from '#src/modules/safeguarding/routes.ts'
+import { registerVictimContextApi, registerVictimContextPages } from '#src/modules/victim-context/routes.ts'
+import { registerSupportApi, registerSupportPages } from '#src/modules/support/routes.ts'
+import { registerPublicPages } from '#src/modules/public/routes.ts'
+import { registerIntelligenceApi, registerIntelligencePages } from '#src/modules/intelligence/routes.ts'
+import { registerMatchingApi, registerMatchingPages } from '#src/modules/matching/routes.ts'
+import { registerImportApi, registerImportPages } from '#src/modules/imports/routes.ts'
+import {
+  registerInsightPages,
+  registerPartnerFiguresPages,
+  registerProblemProfilePages,
+  registerSourcesPages,
+} from '#src/modules/insight/routes.ts'
+import { registerRetentionPages } from '#src/modules/retention/routes.ts'
+import { registerSubjectAccessPages } from '#src/modules/subject-access/routes.ts'
 import { hideRecordsOutsideTheirJobs } from '#src/modules/people/index.ts'
-import { registerCasePages } from '#src/modules/cases/index.ts'
-import { registerSearchRoutes } from '#src/modules/search/index.ts'
-import { registerPersonApi, registerPlacesApi } from '#src/modules/people/index.ts'
-import { registerCaseApi } from '#src/modules/cases/index.ts'
-import { registerOccurrenceReferenceApi } from '#src/modules/occurrence-references/index.ts'
-import { registerOperationPages } from '#src/modules/cases/index.ts'
-import { registerPartnerPages } from '#src/modules/partners/index.ts'
-import { registerPartnerApi } from '#src/modules/partners/index.ts'
-import { registerDisclosurePages } from '#src/modules/disclosures/index.ts'
-import { registerDpoPages } from '#src/modules/dpo/index.ts'
-import { registerOutreachPages } from '#src/modules/outreach/index.ts'
-import { registerSafeguardingPages } from '#src/modules/safeguarding/index.ts'
-import { registerVictimContextApi, registerVictimContextPages } from '#src/modules/victim-context/index.ts'
-import { registerHubApi, registerSafeguardingApi } from '#src/modules/safeguarding/index.ts'
-import { registerHubPages } from '#src/modules/safeguarding/index.ts'
-import { registerSupportApi, registerSupportPages } from '#src/modules/support/index.ts'
-import { registerPublicPages } from '#src/modules/public/index.ts'
-import { registerIntelligencePages } from '#src/modules/intelligence/index.ts'
-import { registerIntelligenceApi } from '#src/modules/intelligence/index.ts'
-import { registerMatchingPages } from '#src/modules/matching/index.ts'
-import { registerMatchingApi } from '#src/modules/matching/index.ts'
-import { registerImportPages } from '#src/modules/imports/index.ts'
-import { registerImportApi } from '#src/modules/imports/index.ts'
-import { registerInsightPages } from '#src/modules/insight/index.ts'
-import { registerProblemProfilePages } from '#src/modules/insight/index.ts'
-import { registerSourcesPages } from '#src/modules/insight/index.ts'
-import { registerPartnerFiguresPages } from '#src/modules/insight/index.ts'
-import { registerRetentionPages } from '#src/modules/retention/index.ts'
-import { registerSubjectAccessPages } from '#src/modules/subject-access/index.ts'
 import type { AppDeps } from './container.ts'
 import { ROOT } from '#src/platform/paths.ts'
 import { loggerOptions } from '#src/platform/observability/logging.ts'

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain JavaScript script, without types
-import { moduleMap, updatedDocument } from '../scripts/architecture.js'
+import { importCycles, moduleMap, updatedDocument } from '../scripts/architecture.js'
 
 const root = join(import.meta.dirname, '..')
 
@@ -13,6 +13,26 @@ describe('the module boundary', () => {
     for (const module of map.modules) expect(map.exportsOf(module), `${module}/index.ts`).toBeGreaterThan(0)
     expect(map.crossImports).toBeGreaterThan(0)
     expect(map.throughFrontDoor).toBe(map.crossImports)
+  })
+
+  it('no file in src imports itself through a chain of imports, type-only imports included', () => {
+    // A front door that re-exported a route file would close one: every route file reads AppDeps from the container,
+    // and the container imports every front door.
+    expect(importCycles()).toEqual([])
+  })
+
+  it('the circle check finds a circle, and names its files in order', () => {
+    const graph = new Map([
+      ['src/container.ts', ['src/modules/cases/index.ts']],
+      ['src/modules/cases/index.ts', ['src/modules/cases/case.pages.ts']],
+      ['src/modules/cases/case.pages.ts', ['src/container.ts', 'src/shared/ids.ts']],
+      ['src/shared/ids.ts', []],
+      ['src/self.ts', ['src/self.ts']],
+    ])
+    expect(importCycles(graph)).toEqual([
+      ['src/container.ts', 'src/modules/cases/index.ts', 'src/modules/cases/case.pages.ts'],
+      ['src/self.ts'],
+    ])
   })
 
   it('docs/ARCHITECTURE.md draws the module map as the code is (run `node scripts/architecture.js` after moving code)', () => {
@@ -42,6 +62,13 @@ describe('the module boundary', () => {
       ),
     ).toHaveLength(1)
     expect(await lint('src/container.ts', inside)).toHaveLength(1)
+    // A module's routes.ts is for the app alone, which mounts them: not for another module, nor the container.
+    const routes =
+      "import { registerCasePages } from '#src/modules/cases/routes.ts'\nexport const f = registerCasePages\n"
+    expect(await lint('src/modules/people/example.ts', routes)).toHaveLength(1)
+    expect(await lint('src/container.ts', routes)).toHaveLength(1)
+    expect(await lint('src/app.ts', routes)).toHaveLength(0)
+    expect(await lint('src/app.ts', inside)).toHaveLength(1)
     expect(
       await lint(
         'src/platform/http/example.ts',

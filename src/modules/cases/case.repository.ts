@@ -200,16 +200,12 @@ export async function addCasePerson(
   return inserted !== undefined
 }
 
-export type CasePersonRow = {
-  person_id: string
-  name: string | null
-  roles: string[]
-  date_of_birth: string | null
-  approximate_age: number | null
-  age_disputed: boolean
-  vulnerability: string | null
-  victim_elsewhere: boolean
-}
+export type CasePersonRow = Pick<Row<'case_people'>, 'person_id'> &
+  Pick<Row<'people'>, 'date_of_birth' | 'approximate_age' | 'age_disputed' | 'vulnerability'> & {
+    name: string | null
+    roles: string[]
+    victim_elsewhere: boolean
+  }
 
 export async function listCasePeople(db: Queryable, caseId: string): Promise<CasePersonRow[]> {
   const { rows } = await sql<CasePersonRow>`
@@ -350,18 +346,7 @@ export async function listEvents(db: Queryable, caseId: string) {
   return rows
 }
 
-export type CaseAgencyRow = {
-  agency_id: string
-  name: string
-  kind: string
-  involvement: string
-  contact_name: string | null
-  contact_phone: string | null
-  contact_email: string | null
-  added_at: Date
-}
-
-export async function listCaseAgencies(db: Queryable, caseId: string): Promise<CaseAgencyRow[]> {
+export async function listCaseAgencies(db: Queryable, caseId: string) {
   return db
     .selectFrom('case_agencies')
     .innerJoin('agencies', 'agencies.id', 'case_agencies.agency_id')
@@ -381,16 +366,13 @@ export async function listCaseAgencies(db: Queryable, caseId: string): Promise<C
     .execute()
 }
 
-export type EventAcrossCasesRow = {
-  id: string
-  kind: string
-  occurred_at: Date
-  time_known: boolean
-  summary: string
+export type EventAcrossCasesRow = Pick<
+  Row<'events'>,
+  'id' | 'kind' | 'occurred_at' | 'time_known' | 'summary' | 'location_id'
+> & {
   case_id: string
   reference: string
   place: string | null
-  location_id: string | null
   people: { id: string; name: string | null }[]
 }
 

@@ -9,7 +9,4 @@ export {
   listCasePeople,
 } from './case.repository.ts'
 export { createCaseService } from './case.service.ts'
-export { registerCasePages } from './case.pages.ts'
-export { registerCaseApi } from './case.api.ts'
-export { registerOperationPages } from './operation.pages.ts'
 export { loadDemoOperations } from './operation.demo.ts'

@@ -2,16 +2,11 @@ import { sql } from 'kysely'
 import type { DisclosedNarrative, Queryable, Row } from '#src/platform/db/database.ts'
 import { displayName } from '#src/modules/people/index.ts'
 
-export type AgreementRow = {
-  id: string
-  title: string
-  purposes: string
-  lawful_basis: string
-  allowed_fields: string[]
-  starts_on: string
-  review_on: string
-  ends_on: string
-  parties: { id: string; name: string }[]
+export type AgreementRow = Pick<
+  Row<'sharing_agreements'>,
+  'id' | 'title' | 'purposes' | 'lawful_basis' | 'allowed_fields' | 'starts_on' | 'review_on' | 'ends_on'
+> & {
+  parties: Pick<Row<'agencies'>, 'id' | 'name'>[]
 }
 
 const agreementSelect = sql`

@@ -1,5 +1,5 @@
 /** The disclosures module's public API: other modules use only what this file exports. */
 export { DISCLOSABLE_FIELDS, isDisclosableField, LAWFUL_BASES, type LawfulBasis } from './disclosure.fields.ts'
 export { loadDemoDisclosures } from './disclosure.demo.ts'
-export { registerDisclosurePages, presentShared } from './disclosure.pages.ts'
+export { presentShared } from './disclosure.presenter.ts'
 export { createDisclosureService } from './disclosure.service.ts'

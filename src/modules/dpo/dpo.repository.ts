@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { displayName } from '#src/modules/people/index.ts'
 import { caseVisible, recordVisible } from '#src/modules/people/index.ts'
@@ -10,13 +10,9 @@ import { caseVisible, recordVisible } from '#src/modules/people/index.ts'
  */
 export type Via = { via_token: boolean; token_held: boolean; token_maker: string | null }
 
-export type AccessRow = {
-  occurred_at: Date
-  action: string
+export type AccessRow = Pick<Row<'audit_events'>, 'occurred_at' | 'action' | 'justification' | 'details'> & {
   user_name: string | null
   role: string | null
-  justification: string | null
-  details: Record<string, unknown>
   about_other: boolean
 } & Via
 
@@ -78,18 +74,16 @@ export async function immigrationStatusAccess(db: Queryable, personId: string, s
   return rows
 }
 
-export type DisclosureReportRow = {
-  occurred_at: Date
-  action: string
-  user_name: string | null
-  person_id: string
-  person_name: string | null
-  fields: string[]
-  purpose: string | null
-  lawful_basis: string | null
-  agreement_title: string | null
-  disclosure_id: string
-}
+export type DisclosureReportRow = Pick<Row<'audit_events'>, 'occurred_at' | 'action'> &
+  Pick<Row<'disclosures'>, 'fields'> & {
+    user_name: string | null
+    person_id: string
+    person_name: string | null
+    purpose: string | null
+    lawful_basis: string | null
+    agreement_title: string | null
+    disclosure_id: string
+  }
 
 /** What was disclosed to one agency between two instants: each disclosure, approval and revocation. */
 export async function disclosuresToAgency(
@@ -112,16 +106,10 @@ export async function disclosuresToAgency(
   return rows
 }
 
-export type LogRow = {
-  id: string
-  occurred_at: Date
-  action: string
-  category: string
-  user_name: string | null
-  subject_type: string | null
-  subject_id: string | null
-  justification: string | null
-} & Via
+export type LogRow = Pick<
+  Row<'audit_events'>,
+  'id' | 'occurred_at' | 'action' | 'category' | 'subject_type' | 'subject_id' | 'justification'
+> & { user_name: string | null } & Via
 
 /** The audit log itself, newest first, filtered by s62 category, action and period (one page of it). */
 export async function auditLog(
@@ -147,14 +135,10 @@ export async function auditLog(
  * access away again), with the names it needs resolved. Anything recorded inside a restricted live job the reader
  * may not see is marked hidden, and the report withholds it (its reference, the people in it, the reason given).
  */
-export type AccessGrantRow = {
-  id: string
-  occurred_at: Date
-  action: string
-  subject_type: string | null
-  subject_id: string | null
-  justification: string | null
-  details: Record<string, unknown>
+export type AccessGrantRow = Pick<
+  Row<'audit_events'>,
+  'id' | 'occurred_at' | 'action' | 'subject_type' | 'subject_id' | 'justification' | 'details'
+> & {
   actor_name: string | null
   for_user_name: string | null
   case_reference: string | null

@@ -1,3 +1,2 @@
 /** The dpo module's public API: other modules use only what this file exports. */
-export { registerDpoPages } from './dpo.pages.ts'
 export { createDpoService } from './dpo.service.ts'

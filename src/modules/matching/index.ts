@@ -2,6 +2,4 @@
 export { percent, presentExplanation } from './matching.presenter.ts'
 export { MatchError, type MatchingService } from './matching.service.ts'
 export { loadDemoMatching } from './matching.demo.ts'
-export { registerMatchingPages } from './matching.pages.ts'
-export { registerMatchingApi } from './matching.api.ts'
 export { createMatchingService } from './matching.service.ts'

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type InferResult } from 'kysely'
 import type { Queryable, Row } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { caseVisible, displayName, mergePersonInto, unmergePerson } from '#src/modules/people/index.ts'
@@ -170,24 +170,6 @@ export async function mergeRecord(
     .execute()
 }
 
-export type MergeRow = {
-  id: string
-  survivor_id: string
-  merged_id: string
-  merged_at: Date
-  merged_by_name: string | null
-  unmerged_at: Date | null
-  unmerged_by_name: string | null
-  unmerge_reason: string | null
-  note: string
-  probability: number
-  weight: number
-  explanation: unknown
-  model_version: string
-  survivor_name: string | null
-  merged_name: string | null
-}
-
 function mergeQuery(db: Queryable) {
   return (
     db
@@ -220,6 +202,9 @@ function mergeQuery(db: Queryable) {
       .select(displayName('m.survivor_id').as('survivor_name'))
   )
 }
+
+/** A merge with its decision, as the history and the unmerge page read it. */
+export type MergeRow = InferResult<ReturnType<typeof mergeQuery>>[number]
 
 export async function findMerge(db: Queryable, id: string): Promise<MergeRow | undefined> {
   return mergeQuery(db).where('m.id', '=', id).executeTakeFirst()

@@ -2,5 +2,4 @@
 export { draftAnswerRows } from './nrm.form.ts'
 export { loadDemoNrmDrafts } from './nrm.demo.ts'
 export { loadDemoNrmLifecycle } from './nrm.lifecycle.demo.ts'
-export { registerNrmPages } from './nrm.pages.ts'
 export { createNrmService } from './nrm.service.ts'

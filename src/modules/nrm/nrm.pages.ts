@@ -335,13 +335,7 @@ export function registerNrmPages(app: FastifyInstance, deps: AppDeps): void {
 
   app.get<{ Params: { id: string } }>('/dtn-submissions/:id/summary.pdf', view, async (request, reply) => {
     if (!isUuid(request.params.id)) throw new NotFoundError()
-    let row
-    try {
-      row = await nrm.dtn(request.params.id)
-    } catch (error) {
-      if (error instanceof NrmError) throw new NotFoundError(error.message)
-      throw error
-    }
+    const row = await nrm.dtn(request.params.id)
     if (row.person_id && !(await guardVictimFacet(db, request, reply, row.person_id))) return reply
     const pdf = await dtnSummaryPdf({
       submittedOn: row.submitted_on,

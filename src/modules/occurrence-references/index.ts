@@ -31,4 +31,3 @@ export {
   REFERENCE_KIND_ITEMS,
   referenceFieldErrors,
 } from './occurrence-references.forms.ts'
-export { registerOccurrenceReferenceApi } from './occurrence-references.api.ts'

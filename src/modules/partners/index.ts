@@ -1,5 +1,3 @@
 /** The partners module's public API: other modules use only what this file exports. */
 export { createPartnerService } from './partner.service.ts'
 export { findActiveAgency, isContactOf } from './partner.repository.ts'
-export { registerPartnerPages } from './partner.pages.ts'
-export { registerPartnerApi } from './partner.api.ts'

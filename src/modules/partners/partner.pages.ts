@@ -111,10 +111,7 @@ export function registerPartnerPages(app: FastifyInstance, { services }: AppDeps
   app.get<{ Params: Params }>('/partners/:id', view, (request, reply) => showAgency(request, reply))
 
   app.get<{ Params: Params }>('/partners/:id/change', manage, async (request, reply) => {
-    const { agency } = await partners.view(agencyId(request)).catch((error: unknown) => {
-      if (error instanceof PartnerError) throw new NotFoundError(error.message)
-      throw error
-    })
+    const { agency } = await partners.view(agencyId(request))
     return showForm(request, reply, {
       id: agency.id,
       values: {
@@ -160,12 +157,7 @@ export function registerPartnerPages(app: FastifyInstance, { services }: AppDeps
       const errors = Object.fromEntries(Object.entries(parsed.errors).map(([k, v]) => [rename[k] ?? k, v]))
       return showAgency(request, reply.code(400), { values: body, errors })
     }
-    try {
-      await partners.addContact(id, parsed.value, actorOf(request))
-    } catch (error) {
-      if (error instanceof PartnerError) throw new NotFoundError(error.message)
-      throw error
-    }
+    await partners.addContact(id, parsed.value, actorOf(request))
     await request.flash(`${parsed.value.name} added as a contact`)
     return reply.redirect(`/partners/${id}`, 303)
   })
@@ -176,12 +168,7 @@ export function registerPartnerPages(app: FastifyInstance, { services }: AppDeps
     async (request, reply) => {
       if (!isUuid(request.params.id) || !isUuid(request.params.contactId)) throw new NotFoundError('Contact not found')
       const active = asString(request.body?.active) === 'yes'
-      try {
-        await partners.setContactActive(request.params.id, request.params.contactId, active, actorOf(request))
-      } catch (error) {
-        if (error instanceof PartnerError) throw new NotFoundError(error.message)
-        throw error
-      }
+      await partners.setContactActive(request.params.id, request.params.contactId, active, actorOf(request))
       await request.flash(active ? 'Contact back in use' : 'Contact marked as no longer in post')
       return reply.redirect(`/partners/${request.params.id}`, 303)
     },

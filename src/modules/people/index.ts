@@ -1,6 +1,6 @@
 /** The people module's public API: the one owner of person, place and object records and of the policy on them. */
-// What other modules read as they load (words, shapes, the policy, the SQL name helper) comes first, from files that
-// use no other module, so an import circle through this file never meets an export not yet defined.
+// Words, shapes, the policy and the SQL name helper first, the services last. Its routes are in routes.ts, for the app
+// alone: a front door that offered them would close an import circle (route → container → front door → route).
 export {
   CASE_ROLES,
   EVENT_KINDS,
@@ -73,7 +73,7 @@ export {
 export { hideRecordsOutsideTheirJobs } from './record-routes.ts'
 export { displayName } from './display-name.ts'
 export { guardVictimFacet } from './victim-facet.guard.ts'
-// Last: the services and pages, which use other modules, load after everything those modules read from here.
+// The services.
 export {
   victimFacetAccess,
   createPersonService,
@@ -100,8 +100,3 @@ export {
   businessRelationText,
   type PlaceService,
 } from './places.service.ts'
-export { registerPlacePages } from './places.pages.ts'
-export { registerPlacesApi } from './places.api.ts'
-export { registerBusinessLinkPages } from './business-links.pages.ts'
-export { registerPersonPages } from './person.pages.ts'
-export { registerPersonApi } from './person.api.ts'

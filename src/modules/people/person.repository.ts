@@ -142,12 +142,7 @@ export async function listRoles(db: Queryable, personId: string, viewer: Current
   return rows
 }
 
-export type LinkRow = {
-  id: string
-  relation: string
-  valid_from: string | null
-  valid_to: string | null
-  source: string
+export type LinkRow = Pick<Row<'entity_links'>, 'id' | 'relation' | 'valid_from' | 'valid_to' | 'source'> & {
   other_type: string
   other_id: string
   object_kind: string | null

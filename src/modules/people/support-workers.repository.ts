@@ -99,10 +99,8 @@ export async function end(db: Queryable, id: string, row: { endedBy: string | nu
     .execute()
 }
 
-export type SupportedPersonRow = {
-  person_id: string
+export type SupportedPersonRow = Pick<Row<'person_support_workers'>, 'person_id' | 'assigned_at'> & {
   person_name: string | null
-  assigned_at: Date
   assigned_by_name: string | null
 }
 

@@ -1,6 +1,5 @@
 /** The public module's public API: other modules use only what this file exports. */
 export { reportToReferral } from './public-report.form.ts'
-export { registerPublicPages } from './public.pages.ts'
 export { createPublicReportService } from './public-report.service.ts'
 // The message files and translator the public pages use, for other documents given to the public in their language.
 export { loadLanguages, translator, DEFAULT_LANGUAGE, type Language, type Translate } from './i18n.ts'

@@ -17,5 +17,3 @@ export { createReferralService, type ReferralService } from './referral.service.
 export { insertReferralEvent } from './referral.repository.ts'
 export { deriveUrgency } from './referral.urgency.ts'
 export { type GradingInput } from './referral.schema.ts'
-export { registerReferralPages } from './referral.pages.ts'
-export { registerReferralApi } from './referral.api.ts'

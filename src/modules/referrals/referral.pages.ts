@@ -46,7 +46,6 @@ import {
   type PlaceMatch,
 } from '#src/modules/people/index.ts'
 import {
-  OccurrenceReferenceError,
   readReferenceForm,
   REFERENCE_FIELDS,
   REFERENCE_KIND_ITEMS,
@@ -359,7 +358,6 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
       } catch (error) {
         const errors = referenceFieldErrors(error)
         if (errors) return showReferral(request, reply.code(400), { errors, values: body })
-        if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.message)
         throw error
       }
       await request.flash(`${added.kindLabel} ${added.value} added`)
@@ -372,17 +370,12 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
     { config: { access: 'referral:update' } },
     async (request, reply) => {
       if (!isUuid(request.params.id) || !isUuid(request.params.referenceId)) throw new NotFoundError()
-      try {
-        await services.references.remove(
-          { type: 'referral', id: request.params.id },
-          request.params.referenceId,
-          userOf(request),
-          actorOf(request),
-        )
-      } catch (error) {
-        if (error instanceof OccurrenceReferenceError) throw new NotFoundError(error.message)
-        throw error
-      }
+      await services.references.remove(
+        { type: 'referral', id: request.params.id },
+        request.params.referenceId,
+        userOf(request),
+        actorOf(request),
+      )
       await request.flash('Reference removed')
       return reply.redirect(`/referrals/${request.params.id}#references`, 303)
     },

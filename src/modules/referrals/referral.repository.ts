@@ -15,27 +15,6 @@ export type ReferralFilters = {
   overdueOnly?: boolean
 }
 
-export type ReferralListRow = {
-  id: string
-  reference: string
-  received_at: Date
-  source: string
-  status: string
-  exploitation_types: string[]
-  county_lines: boolean
-  priority_tags: string[]
-  assigned_to: string | null
-  assignee_name: string | null
-  triaged_at: Date | null
-  closed_at: Date | null
-  /** When it was opened as a live job (the status change's time), for the queue to say so instead of "waiting". */
-  opened_as_case_at: Date | null
-  overdue: boolean
-  people_count: number
-  urgent: boolean
-  urgency_reasons: string[]
-}
-
 /** The triage queue's orders: urgent first then oldest (its default), or simply by age. */
 export type QueueSort = 'urgent' | 'oldest' | 'newest'
 
@@ -183,7 +162,7 @@ export async function listReferrals(
   filters: ReferralFilters,
   paging: { limit: number; offset: number; sort: QueueSort },
   slaHours: number,
-): Promise<ReferralListRow[]> {
+) {
   const direction = paging.sort === 'newest' ? 'desc' : 'asc'
   const rows = await db
     .selectFrom('referrals')
@@ -203,6 +182,7 @@ export async function listReferrals(
       'referrals.closed_at',
       'referrals.urgent',
       'referrals.urgency_reasons',
+      // When it was opened as a live job (the status change's time), for the queue to say so instead of "waiting".
       sql<Date | null>`(CASE WHEN referrals.status = 'opened-as-case' THEN (SELECT max(e.occurred_at) FROM referral_events e
         WHERE e.referral_id = referrals.id AND e.kind = 'status-changed' AND e.to_status = 'opened-as-case') END)`.as(
         'opened_as_case_at',
@@ -222,6 +202,9 @@ export async function listReferrals(
     .execute()
   return rows
 }
+
+/** A referral as the triage queue lists it. */
+export type ReferralListRow = Awaited<ReturnType<typeof listReferrals>>[number]
 
 /** Counts matches up to a cap, so a broad filter over national data never scans the whole table to say "10,000+". */
 export async function countReferrals(
@@ -621,11 +604,7 @@ export async function refreshUrgencyForPerson(db: Queryable, personId: string): 
   for (const referralId of new Set(rows.map((r) => r.referral_id))) await refreshUrgency(db, referralId)
 }
 
-export type GradingRow = {
-  id: string
-  graded_at: Date
-  graded_by_name: string | null
-} & { [K in ThriveElement]: GradeLevel } & { [K in `${ThriveElement}_rationale`]: string }
+export type GradingRow = Row<'referral_gradings'> & { graded_by_name: string | null }
 
 export async function insertGrading(
   db: Queryable,

@@ -1,3 +1,2 @@
 /** The retention module's public API: other modules use only what this file exports. */
-export { registerRetentionPages } from './retention.pages.ts'
 export { createRetentionService } from './retention.service.ts'

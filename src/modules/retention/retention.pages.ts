@@ -232,13 +232,7 @@ export function registerRetentionPages(app: FastifyInstance, { services }: AppDe
   ) {
     const { id } = request.params
     if (!isUuid(id)) throw new NotFoundError()
-    let check
-    try {
-      check = await retention.erasureCheck(id, actorOf(request))
-    } catch (error) {
-      if (error instanceof RetentionError) throw new NotFoundError(error.message)
-      throw error
-    }
+    const check = await retention.erasureCheck(id, actorOf(request))
     return reply.page('retention/views/erase-person.njk', {
       pageTitle: 'Erase a person',
       personId: id,
@@ -277,7 +271,6 @@ export function registerRetentionPages(app: FastifyInstance, { services }: AppDe
       } catch (error) {
         if (error instanceof RetentionError && error.code === 'held')
           return showPersonErasure(request, reply.code(409), { eraseReason: error.message }, values)
-        if (error instanceof RetentionError) throw new NotFoundError(error.message)
         throw error
       }
       return reply.redirect('/retention', 303)

@@ -624,24 +624,7 @@ export async function insertItems(
   if (rows.length > 0) await db.insertInto('hub_meeting_items').values(rows).execute()
 }
 
-export type ItemRow = {
-  id: string
-  kind: string
-  position: number
-  referral_id: string | null
-  plan_id: string | null
-  referral_reference: string | null
-  referral_status: string | null
-  received_at: Date | null
-  plan_reference: string | null
-  plan_person_id: string | null
-  next_review_on: string | null
-  case_id: string | null
-  case_reference: string | null
-  reasons: string[]
-}
-
-export async function meetingItems(db: Queryable, meetingId: string): Promise<ItemRow[]> {
+export async function meetingItems(db: Queryable, meetingId: string) {
   return db
     .selectFrom('hub_meeting_items as i')
     .leftJoin('referrals as r', 'r.id', 'i.referral_id')

@@ -8,8 +8,8 @@ import { isUuid } from '#src/shared/ids.ts'
 import { describeAge, GENDERS, PREMISES_TYPES } from '#src/modules/people/index.ts'
 import { CASE_ROLES, type CaseRole } from '#src/modules/people/index.ts'
 import { askWhom } from '#src/modules/people/index.ts'
-import { ROUTE_LABELS, SCREENING_VOCAB } from './screening.pages.ts'
-import type { Route } from './screening.rules.ts'
+import { SCREENING_VOCAB } from './screening.pages.ts'
+import { ROUTE_LABELS, type Route } from './screening.rules.ts'
 import {
   NEW_PEOPLE_ROWS,
   readEncounterStart,

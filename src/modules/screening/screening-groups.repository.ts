@@ -85,22 +85,8 @@ export async function findVisibleCase(
     .executeTakeFirst()
 }
 
-export type GroupMemberRow = {
-  screening_id: string
-  person_id: string
-  name: string | null
-  date_of_birth: string | null
-  approximate_age: number | null
-  age_disputed: boolean
-  status: string
-  answers: Record<string, unknown>
-  suggested_route: string | null
-  confirmed_route: string | null
-  outcome: Record<string, unknown> | null
-}
-
 /** Each person's screening in the group, in the order they were added. */
-export async function listMembers(db: Queryable, groupId: string): Promise<GroupMemberRow[]> {
+export async function listMembers(db: Queryable, groupId: string) {
   return db
     .selectFrom('screenings')
     .innerJoin('people', 'people.id', 'screenings.person_id')
@@ -127,6 +113,9 @@ export async function listMembers(db: Queryable, groupId: string): Promise<Group
     .orderBy('screenings.created_at')
     .execute()
 }
+
+/** One person's screening in a group, with what the group page shows of them. */
+export type GroupMemberRow = Awaited<ReturnType<typeof listMembers>>[number]
 
 export async function saveShared(
   db: Queryable,

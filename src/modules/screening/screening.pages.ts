@@ -25,25 +25,21 @@ import {
   LOCATIONS,
   MEANS,
 } from './screening.facts.ts'
-import { CHILD_STATUS_LABELS, childStatusOf, RULES, ROUTES, ruleTitle, type Route } from './screening.rules.ts'
+import {
+  CHILD_STATUS_LABELS,
+  childStatusOf,
+  ROUTE_LABELS,
+  RULES,
+  ROUTES,
+  ruleTitle,
+  type Route,
+} from './screening.rules.ts'
 import { victimFacetAccess } from '#src/modules/people/index.ts'
 import { guardVictimFacet } from '#src/modules/people/index.ts'
 import { ScreeningError, SCREENING_SECTIONS, type ScreeningSection } from './screening.service.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
-
-export const ROUTE_LABELS: Record<Route, string> = {
-  NRM: 'NRM referral (adult with informed consent)',
-  DUTY_TO_NOTIFY: 'Duty to Notify (anonymised; adult did not consent)',
-  NRM_AND_CHILD_SAFEGUARDING: 'NRM referral and child safeguarding',
-  NO_REFERRAL_SMUGGLING_ONLY: 'No referral: smuggling only',
-  NO_REFERRAL_NOT_MODERN_SLAVERY: 'No referral: not modern slavery (signpost)',
-  DECLINED_OUTSIDE_EW_RECORD_ONLY: 'Declined outside England and Wales: record, safeguard, share intelligence',
-  INTELLIGENCE_ONLY_NO_IDENTIFIED_VICTIM: 'Intelligence only: no identified person',
-  SAFEGUARDING_REFERRAL_ONLY: 'Safeguarding referral only',
-  UNDETERMINED: 'Undetermined: more facts needed',
-}
 
 const TRAVEL_LABELS: Record<string, string> = {
   TRAFFICKING: 'Trafficking',

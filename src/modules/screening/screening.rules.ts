@@ -41,6 +41,19 @@ export const ROUTES = [
 ] as const
 export type Route = (typeof ROUTES)[number] | 'UNDETERMINED'
 
+/** Each route in words, as the screening outcome, the NRM facet and the group page show it. */
+export const ROUTE_LABELS: Record<Route, string> = {
+  NRM: 'NRM referral (adult with informed consent)',
+  DUTY_TO_NOTIFY: 'Duty to Notify (anonymised; adult did not consent)',
+  NRM_AND_CHILD_SAFEGUARDING: 'NRM referral and child safeguarding',
+  NO_REFERRAL_SMUGGLING_ONLY: 'No referral: smuggling only',
+  NO_REFERRAL_NOT_MODERN_SLAVERY: 'No referral: not modern slavery (signpost)',
+  DECLINED_OUTSIDE_EW_RECORD_ONLY: 'Declined outside England and Wales: record, safeguard, share intelligence',
+  INTELLIGENCE_ONLY_NO_IDENTIFIED_VICTIM: 'Intelligence only: no identified person',
+  SAFEGUARDING_REFERRAL_ONLY: 'Safeguarding referral only',
+  UNDETERMINED: 'Undetermined: more facts needed',
+}
+
 export const TRAVEL_STATES = [
   'TRAFFICKING',
   'SMUGGLING',

@@ -1,3 +1,2 @@
 /** The subject-access module's public API: other modules use only what this file exports. */
-export { registerSubjectAccessPages } from './subject-access.pages.ts'
 export { createSubjectAccessService } from './subject-access.service.ts'

@@ -71,7 +71,9 @@ export function registerSubjectAccessPages(app: FastifyInstance, { services }: A
           .header('cache-control', 'no-store')
           .send(body)
       } catch (error) {
-        if (error instanceof SubjectAccessError) throw new NotFoundError(error.message)
+        // A not-found goes to the error handler. A merged record has no bundle of its own (the review page names the
+        // person to export instead), so its download is not found either, as it always was, not a 400.
+        if (error instanceof SubjectAccessError && error.code === 'invalid') throw new NotFoundError(error.message)
         throw error
       }
     })

@@ -1,6 +1,6 @@
 import { formatDateTime } from '#src/shared/dates.ts'
 import { renderPdf } from '#src/platform/pdf/pdf-document.ts'
-import type { Bundle } from './subject-access.service.ts'
+import type { Bundle } from './subject-access.bundle.ts'
 
 /** The subject access bundle as a PDF: the same sections and redaction marks as the JSON, then the redaction schedule. */
 export function subjectAccessPdf(bundle: Bundle): Promise<Buffer> {

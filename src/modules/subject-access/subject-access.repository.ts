@@ -1,5 +1,5 @@
-import { sql, type Selectable } from 'kysely'
-import type { Queryable, ReferralsTable } from '#src/platform/db/database.ts'
+import { sql } from 'kysely'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { caseVisible } from '#src/modules/people/index.ts'
 
@@ -59,13 +59,10 @@ export async function immigrationStatus(db: Queryable, personId: string) {
   return rows
 }
 
-export type LinkRow = {
-  relation: string
-  to_type: string
-  to_id: string
-  valid_from: string | null
-  valid_to: string | null
-  source: string | null
+export type LinkRow = Pick<
+  Row<'entity_links'>,
+  'relation' | 'to_type' | 'to_id' | 'valid_from' | 'valid_to' | 'source'
+> & {
   object_kind: string | null
   object_value: string | null
   address: string | null
@@ -86,7 +83,7 @@ export async function links(db: Queryable, personId: string): Promise<LinkRow[]>
 
 /** A referral the person is a subject of, as the referrals table holds it, with their role in it. */
 export type ReferralRow = Pick<
-  Selectable<ReferralsTable>,
+  Row<'referrals'>,
   | 'id'
   | 'reference'
   | 'received_at'
@@ -110,10 +107,11 @@ export async function referrals(db: Queryable, personId: string): Promise<Referr
 }
 
 /** The triage risk gradings (THRIVE) of the referrals the person is a subject of, with each rationale: what the team judged about them. */
-export type GradingRow = { reference: string; graded_at: Date } & Record<
-  `${'threat' | 'harm' | 'risk' | 'investigation' | 'vulnerability' | 'engagement'}${'' | '_rationale'}`,
-  string
->
+export type GradingRow = Pick<Row<'referrals'>, 'reference'> &
+  Pick<
+    Row<'referral_gradings'>,
+    'graded_at' | `${'threat' | 'harm' | 'risk' | 'investigation' | 'vulnerability' | 'engagement'}${'' | '_rationale'}`
+  >
 
 export async function gradings(db: Queryable, personId: string): Promise<GradingRow[]> {
   const { rows } = await sql<GradingRow>`

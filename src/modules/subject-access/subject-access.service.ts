@@ -4,35 +4,18 @@ import { inTransaction } from '#src/platform/db/transaction.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
-import { can, type CurrentUser, type Permission } from '#src/platform/auth/permissions.ts'
+import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
 import { isRecordVisible, victimFacetAccess } from '#src/modules/people/index.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { countryName } from '#src/shared/reference-data.ts'
 import { victimContextForCopy } from '#src/modules/victim-context/index.ts'
 import * as repo from './subject-access.repository.ts'
 import { GRADE_LEVELS, THRIVE_ELEMENTS } from '#src/modules/referrals/index.ts'
-import { Redactor, type Redaction, type ReviewedRedaction } from './redactor.ts'
+import { Redactor, type ReviewedRedaction } from './redactor.ts'
 import { subjectAccessPdf } from './subject-access.pdf.ts'
+import type { Bundle, Entry, Section, Withheld } from './subject-access.bundle.ts'
 
 export const SubjectAccessError = defineDomainError('SubjectAccessError', { 'not-found': 404, invalid: 400 })
-
-export type Entry = { title: string; fields: [string, string][] }
-export type Section = { key: string; title: string; entries: Entry[] }
-
-/** A part of the record left out because the exporter may not see it, for a holder of `needs` to complete. */
-export type Withheld = { section: string; part: string; needs: Permission }
-
-export type Bundle = {
-  format: 'lantern-subject-access/1'
-  generatedAt: string
-  requestReference: string
-  personId: string
-  subjectName: string
-  notice: string
-  sections: Section[]
-  redactions: Redaction[]
-  withheld: Withheld[]
-}
 
 /**
  * The ids of the records a bundle carried, for its audit row: the DPO's "who has seen" reports find an export by

@@ -1,28 +1,11 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 import { displayName, holdsVictimDuty } from '#src/modules/people/index.ts'
 
 /** A person and every record merged into them: support is read across the merged identity, as the policy reads duties. */
 const identity = (personId: string) => sql`(SELECT person_identity(person_root(${personId}::uuid)))`
 
 // --- The directory of services ---------------------------------------------------------------------------
-
-export type ServiceRow = {
-  id: string
-  name: string
-  category: string
-  offers: string
-  offers_cy: string | null
-  phone: string | null
-  email: string | null
-  website: string | null
-  area: string | null
-  takes_adults: boolean
-  takes_children: boolean
-  women_only: boolean
-  languages: string[]
-  active: boolean
-}
 
 const SERVICE_COLUMNS = [
   'id',
@@ -40,6 +23,8 @@ const SERVICE_COLUMNS = [
   'languages',
   'active',
 ] as const
+
+export type ServiceRow = Pick<Row<'support_services'>, (typeof SERVICE_COLUMNS)[number]>
 
 export async function listServices(
   db: Queryable,
@@ -124,18 +109,20 @@ export async function rootOf(db: Queryable, personId: string): Promise<string> {
 
 // --- Contacts ---------------------------------------------------------------------------------------------
 
-export type ContactRow = {
-  id: string
-  contacted_on: string
-  kind: string
-  safe_to_contact: string
-  what_done: string
-  needs_raised: string | null
-  entitlements: string[]
-  next_step: string | null
-  next_step_on: string | null
+export type ContactRow = Pick<
+  Row<'support_contacts'>,
+  | 'id'
+  | 'contacted_on'
+  | 'kind'
+  | 'safe_to_contact'
+  | 'what_done'
+  | 'needs_raised'
+  | 'entitlements'
+  | 'next_step'
+  | 'next_step_on'
+  | 'created_at'
+> & {
   recorded_by_name: string | null
-  created_at: Date
 }
 
 export async function listContacts(db: Queryable, personId: string): Promise<ContactRow[]> {
@@ -169,21 +156,23 @@ export async function insertContact(db: Queryable, row: NewContact): Promise<voi
 
 // --- Referrals out ----------------------------------------------------------------------------------------
 
-export type ReferralRow = {
-  id: string
-  person_id: string
-  service_id: string
+export type ReferralRow = Pick<
+  Row<'support_referrals'>,
+  | 'id'
+  | 'person_id'
+  | 'service_id'
+  | 'made_on'
+  | 'provision'
+  | 'reason'
+  | 'status'
+  | 'follow_up_on'
+  | 'outcome'
+  | 'updated_at'
+> & {
   service_name: string
   service_category: string
   service_phone: string | null
-  made_on: string
-  provision: string | null
-  reason: string
-  status: string
-  follow_up_on: string
-  outcome: string | null
   made_by_name: string | null
-  updated_at: Date
 }
 
 const referralSelect = sql`
@@ -242,12 +231,11 @@ export async function updateReferral(
     .execute()
 }
 
-export type ReferralUpdateRow = {
-  referral_id: string
-  status: string | null
-  note: string
+export type ReferralUpdateRow = Pick<
+  Row<'support_referral_updates'>,
+  'referral_id' | 'status' | 'note' | 'created_at'
+> & {
   by_name: string | null
-  created_at: Date
 }
 
 export async function insertReferralUpdate(
@@ -267,13 +255,9 @@ export async function listReferralUpdates(db: Queryable, referralIds: readonly s
   return rows
 }
 
-export type StalledRow = {
-  id: string
-  person_id: string
+export type StalledRow = Pick<Row<'support_referrals'>, 'id' | 'person_id' | 'made_on' | 'follow_up_on'> & {
   person_name: string | null
   service_name: string
-  made_on: string
-  follow_up_on: string
   made_by_name: string | null
 }
 

@@ -26,6 +26,4 @@ export {
   type SituationInput,
   type ContextForCopy,
 } from './victim-context.service.ts'
-export { registerVictimContextPages } from './victim-context.pages.ts'
-export { registerVictimContextApi } from './victim-context.api.ts'
 export { loadDemoVictimContext } from './victim-context.demo.ts'

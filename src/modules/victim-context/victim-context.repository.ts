@@ -1,49 +1,39 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 
 /** All SQL for victim context: situations, their journeys and perpetrators, and the counts the problem profile reads. */
 
-export type SituationFields = {
-  recruitment_methods: string[]
-  recruitment_place: string
-  recruitment_country: string | null
-  recruitment_platforms: string[]
-  recruitment_detail: string
-  vulnerabilities: string[]
-  vulnerability_detail: string
-  control_methods: string[]
-  control_detail: string
-  labour_sectors: string[]
-  sexual_types: string[]
-  criminal_types: string[]
-}
+/** What an officer records about a situation. */
+export type SituationFields = Pick<
+  Row<'victim_context_situations'>,
+  | 'recruitment_methods'
+  | 'recruitment_place'
+  | 'recruitment_country'
+  | 'recruitment_platforms'
+  | 'recruitment_detail'
+  | 'vulnerabilities'
+  | 'vulnerability_detail'
+  | 'control_methods'
+  | 'control_detail'
+  | 'labour_sectors'
+  | 'sexual_types'
+  | 'criminal_types'
+>
 
-export type SituationRow = SituationFields & {
-  id: string
-  person_id: string
-  referral_id: string | null
-  referral_reference: string | null
-  updated_at: Date
-  updated_by_name: string | null
-}
+export type SituationRow = SituationFields &
+  Pick<Row<'victim_context_situations'>, 'id' | 'person_id' | 'referral_id' | 'updated_at'> & {
+    referral_reference: string | null
+    updated_by_name: string | null
+  }
 
-export type JourneyRow = {
-  id: string
-  situation_id: string
-  stage: string
-  occurred_on: string | null
-  place: string
-  country: string | null
-  notes: string
-}
-export type PerpetratorRow = {
-  id: string
-  situation_id: string
-  person_id: string | null
-  person_name: string | null
-  description: string
-  roles: string[]
-}
+export type JourneyRow = Pick<
+  Row<'victim_context_journey'>,
+  'id' | 'situation_id' | 'stage' | 'occurred_on' | 'place' | 'country' | 'notes'
+>
+export type PerpetratorRow = Pick<
+  Row<'victim_context_perpetrators'>,
+  'id' | 'situation_id' | 'person_id' | 'description' | 'roles'
+> & { person_name: string | null }
 
 const SITUATION_COLUMNS = sql`s.id, s.person_id, s.referral_id, r.reference AS referral_reference, s.recruitment_methods, s.recruitment_place,
   s.recruitment_country, s.recruitment_platforms, s.recruitment_detail, s.vulnerabilities, s.vulnerability_detail, s.control_methods,
@@ -130,10 +120,7 @@ export async function listJourney(db: Queryable, situationIds: readonly string[]
     .execute()
 }
 
-export async function insertJourney(
-  db: Queryable,
-  row: Omit<JourneyRow, never> & { created_by: string | null },
-): Promise<void> {
+export async function insertJourney(db: Queryable, row: JourneyRow & { created_by: string | null }): Promise<void> {
   await db.insertInto('victim_context_journey').values(row).execute()
 }
 
@@ -346,13 +333,10 @@ export async function legCounts(db: Queryable, filters: ProfileFilters): Promise
 
 // ---- For the CTDC release and the subject access bundle ------------------------------------------------------
 
-export type PersonContextRow = {
-  person_id: string
-  recruitment_methods: string[]
-  control_methods: string[]
-  labour_sectors: string[]
-  sexual_types: string[]
-}
+export type PersonContextRow = Pick<
+  Row<'victim_context_situations'>,
+  'person_id' | 'recruitment_methods' | 'control_methods' | 'labour_sectors' | 'sexual_types'
+>
 
 /** What each person's situations hold, merged across their situations, for the anonymised victim-level release. */
 export async function contextByPerson(db: Queryable, personIds: readonly string[]): Promise<PersonContextRow[]> {

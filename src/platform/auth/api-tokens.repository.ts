@@ -102,19 +102,8 @@ export async function revokeUserApiTokens(db: Queryable, userId: string): Promis
   return rows.map((r) => r.id)
 }
 
-export type ApiTokenListRow = {
-  id: string
-  name: string
-  created_at: Date
-  expires_at: Date | null
-  revoked_at: Date | null
-  last_used_at: Date | null
-  scopes: string[] | null
-  created_by: string | null
-}
-
 /** A user's tokens, newest first, live and ended (an administrator sees what was revoked and when). */
-export async function listUserApiTokens(db: Queryable, userId: string): Promise<ApiTokenListRow[]> {
+export async function listUserApiTokens(db: Queryable, userId: string) {
   return db
     .selectFrom('api_tokens')
     .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'last_used_at', 'scopes', 'created_by'])
@@ -123,6 +112,8 @@ export async function listUserApiTokens(db: Queryable, userId: string): Promise<
     .limit(200)
     .execute()
 }
+
+export type ApiTokenListRow = Awaited<ReturnType<typeof listUserApiTokens>>[number]
 
 export async function findApiTokenOwner(db: Queryable, tokenId: string): Promise<string | undefined> {
   const row = await db.selectFrom('api_tokens').select('user_id').where('id', '=', tokenId).executeTakeFirst()

@@ -1,18 +1,18 @@
 import { sql } from 'kysely'
-import type { Queryable } from '#src/platform/db/database.ts'
+import type { Queryable, Row } from '#src/platform/db/database.ts'
 
-export type UserListRow = {
-  id: string
-  email: string
-  display_name: string
-  role_id: string
-  role_name: string
-  disabled_at: Date | null
-  locked_until: Date | null
-  mfa_enrolled_at: Date | null
-  last_sign_in_at: Date | null
-  created_at: Date
-}
+export type UserListRow = Pick<
+  Row<'users'>,
+  | 'id'
+  | 'email'
+  | 'display_name'
+  | 'role_id'
+  | 'disabled_at'
+  | 'locked_until'
+  | 'mfa_enrolled_at'
+  | 'last_sign_in_at'
+  | 'created_at'
+> & { role_name: Row<'roles'>['name'] }
 
 const COLUMNS = [
   'users.id',

@@ -1,0 +1,2 @@
+/** The disclosures module's routes, which the app mounts (src/app.ts); other modules use its front door, index.ts. */
+export { registerDisclosurePages } from './disclosure.pages.ts'

@@ -1,0 +1,2 @@
+/** The dpo module's routes, which the app mounts (src/app.ts); other modules use its front door, index.ts. */
+export { registerDpoPages } from './dpo.pages.ts'

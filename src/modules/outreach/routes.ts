@@ -1,0 +1,2 @@
+/** The outreach module's routes, which the app mounts (src/app.ts); other modules use its front door, index.ts. */
+export { registerOutreachPages } from './outreach.pages.ts'

@@ -1,0 +1,2 @@
+/** The public module's routes, which the app mounts (src/app.ts); other modules use its front door, index.ts. */
+export { registerPublicPages } from './public.pages.ts'

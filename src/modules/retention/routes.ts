@@ -1,0 +1,2 @@
+/** The retention module's routes, which the app mounts (src/app.ts); other modules use its front door, index.ts. */
+export { registerRetentionPages } from './retention.pages.ts'
