@@ -478,3 +478,107 @@ describe('businesses linked where the work happens', () => {
     expect(links).toHaveLength(0)
   })
 })
+
+describe('hidden restricted links stay off the place and business API', () => {
+  it('a restricted live job at a place and named with a business, and its people, are seen by its team and by nobody else', async () => {
+    // A place and a business everyone may see: a referral records both.
+    const seen = await buildReferral(ctx, officer, {
+      locations: [{ addressLine1: 'Unit 9, Harbour Works', postcode: 'NN5 7QD', premisesType: 'factory-textile' }],
+    })
+    const placeId = (
+      await ctx.db
+        .selectFrom('referral_locations')
+        .select('location_id')
+        .where('referral_id', '=', seen.id)
+        .executeTakeFirstOrThrow()
+    ).location_id
+    const business = (await ctx.services.places.createBusiness(
+      { name: 'Harbour Works Packing', kind: 'textile-factory', notes: null, confirmedNew: true },
+      officer.current,
+      officer.actor,
+    )) as { id: string }
+    await ctx.services.places.linkByReference(
+      business.id,
+      { reference: seen.reference, relation: 'employer' },
+      officer.current,
+      officer.actor,
+    )
+    // A restricted job worked by its own officer: the same place, cuckooed, with an occupant only the job knows,
+    // and the business named in it and linked to that occupant.
+    const team = await buildApiUser(ctx, 'investigator')
+    const job = await buildLiveJob(ctx, team, { title: 'Operation Kestrel Quay' })
+    await ctx.services.cases.update(job.id, { restricted: true }, supervisor.current, supervisor.actor)
+    await ctx.services.cases.addCuckooedAddress(
+      job.id,
+      {
+        addressLine1: 'Unit 9, Harbour Works',
+        town: null,
+        postcode: 'NN5 7QD',
+        occupantName: 'Perpetua Quillfeather',
+        vulnerability: 'Learning disability',
+      },
+      team.current,
+      team.actor,
+    )
+    const occupant = (
+      await ctx.db
+        .selectFrom('case_people')
+        .select('person_id')
+        .where('case_id', '=', job.id)
+        .where('role', '=', 'potential-victim')
+        .execute()
+    ).map((p) => p.person_id)
+    expect(occupant).toHaveLength(1)
+    await ctx.services.places.linkByReference(
+      business.id,
+      { reference: job.reference, relation: 'exploitation-site' },
+      team.current,
+      team.actor,
+    )
+    const linked = await ctx.services.places.linkTo(
+      { type: 'person', id: occupant[0] },
+      { name: 'Harbour Works Packing', relation: 'employer', choice: business.id, kind: null },
+      team.current,
+      team.actor,
+    )
+    expect(linked).toEqual({ linked: { id: business.id, created: false } })
+    // The place is still one record: the job linked the referral's place, not a copy.
+    expect(
+      (await ctx.db.selectFrom('case_locations').select('location_id').where('case_id', '=', job.id).execute()).map(
+        (l) => l.location_id,
+      ),
+    ).toContain(placeId)
+
+    const get = (url: string, token: string) =>
+      ctx.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
+    const outsider = await buildApiUser(ctx, 'investigator')
+    const hidden = [job.reference, 'Kestrel Quay', 'Perpetua', 'Quillfeather', occupant[0], 'Learning disability']
+
+    const place = await get(`/api/v1/places/${placeId}`, outsider.token)
+    expect(place.statusCode).toBe(200)
+    expect(place.json()).toMatchObject({ referrals: [{ reference: seen.reference }], cases: [], links: [] })
+    // Nothing the restricted job recorded: not even that it marked the place cuckooed.
+    expect(place.json().cuckooed).toBe(false)
+    for (const text of hidden) expect(place.body).not.toContain(text)
+
+    const firm = await get(`/api/v1/businesses/${business.id}`, outsider.token)
+    expect(firm.statusCode).toBe(200)
+    expect(firm.json()).toMatchObject({ referrals: [{ reference: seen.reference }], cases: [], people: [] })
+    for (const text of hidden) expect(firm.body).not.toContain(text)
+
+    // The job's team sees all of it, through the same routes.
+    const teamPlace = (await get(`/api/v1/places/${placeId}`, team.token)).json()
+    expect(teamPlace.cases).toEqual([{ id: job.id, reference: job.reference, title: 'Operation Kestrel Quay' }])
+    expect(teamPlace.cuckooed).toBe(true)
+    expect(teamPlace.links).toContainEqual(
+      expect.objectContaining({ otherId: occupant[0], name: 'Perpetua Quillfeather', relation: 'occupant' }),
+    )
+    const teamFirm = (await get(`/api/v1/businesses/${business.id}`, team.token)).json()
+    expect(teamFirm.cases).toEqual([
+      { id: job.id, reference: job.reference, title: 'Operation Kestrel Quay', relation: 'exploitation-site' },
+    ])
+    expect(teamFirm.people).toEqual([{ id: occupant[0], name: 'Perpetua Quillfeather', relation: 'employer' }])
+    // A supervisor sees every restricted job.
+    expect((await get(`/api/v1/businesses/${business.id}`, supervisor.token)).json().cases).toHaveLength(1)
+  })
+})
