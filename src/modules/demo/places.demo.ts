@@ -6,7 +6,8 @@ import { addReferralPlace, refreshUrgencyForPerson } from '#src/modules/referral
 import { linkCaseLocation } from '#src/modules/cases/index.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 import { createPersonService, createPlaceService } from '#src/modules/people/index.ts'
-import { createPlace, linkBusiness, placeFor } from '#src/modules/people/index.ts'
+import { createPlace, linkBusiness, linkRecords, placeFor } from '#src/modules/people/index.ts'
+import { inTransaction } from '#src/platform/db/transaction.ts'
 import type { PremisesType } from '#src/modules/people/index.ts'
 
 /**
@@ -140,6 +141,37 @@ export async function loadDemoSharedPlaces(db: Db, options: { supervisorEmail: s
       actor,
     )
     for (const id of [millId, jobPlaces[0]]) await linkCaseLocation(db, jobs[0].id, id)
+    // Two of the job's people seen working at the car wash: the second raises a prompt in the job, which says
+    // how many are not yet identified across the job's places.
+    const seenThere = await db
+      .selectFrom('case_people')
+      .select('person_id')
+      .distinct()
+      .where('case_id', '=', jobs[0].id)
+      .orderBy('person_id')
+      .limit(2)
+      .execute()
+    for (const { person_id: personId } of seenThere)
+      await inTransaction(db, async (trx) => {
+        const linkId = await linkRecords(trx, {
+          from_type: 'person',
+          from_id: personId,
+          to_type: 'location',
+          to_id: jobPlaces[0]!,
+          relation: 'works-at',
+          valid_from: null,
+          valid_to: null,
+          source: 'live job',
+          case_id: jobs[0]!.id,
+          referral_id: null,
+          created_by: user.id,
+        })
+        await raiseSharedIdentifierPrompts(
+          trx,
+          { linkId, personId, toType: 'location', toId: jobPlaces[0]!, relation: 'works-at', caseId: jobs[0]!.id },
+          actor,
+        )
+      })
   }
   // A business recorded twice, merged into the first (the merge can be undone from the copy's page).
   if (sparkleId) {
