@@ -390,6 +390,7 @@ describe('disclosures', () => {
         // The partner portal's hub work over the API: what was shared with the agency, and its contributions.
         '/api/v1/partner/hub-items',
         '/api/v1/partner/actions/:id/contributions',
+        '/api/v1/partner/shared-items/:id/contributions',
         '/my-work',
         '/',
         '/account',

@@ -272,6 +272,7 @@ describe('the partner API', () => {
       id: expect.any(String),
       actionId,
       meetingItemId: itemId,
+      disclosureId: null,
       kind: 'visit',
       text: 'Home visit: Tomasz is staying with an aunt.',
     })
@@ -306,6 +307,109 @@ describe('the partner API', () => {
         })
       ).statusCode,
     ).toBe(400)
+  })
+})
+
+describe('contributions against a shared item', () => {
+  const sharedId = async () => {
+    const items = (await call('GET', '/api/v1/partner/hub-items', partnerToken)).json()
+    return items.meetings[0].items[0].shared[0].disclosureId as string
+  }
+
+  it('records what the agency knows against the item shared with it, audited with the disclosure, as the portal does', async () => {
+    const disclosureId = await sharedId()
+    const made = await call('POST', `/api/v1/partner/shared-items/${disclosureId}/contributions`, partnerToken, {
+      kind: 'check',
+      text: 'Known to us: an open child-in-need plan since March.',
+    })
+    expect(made.statusCode).toBe(201)
+    const body = made.json()
+    expect(body).toEqual({
+      id: expect.any(String),
+      actionId: null,
+      meetingItemId: itemId,
+      disclosureId,
+      kind: 'check',
+      text: 'Known to us: an open child-in-need plan since March.',
+    })
+    const row = await ctx.db
+      .selectFrom('hub_contributions')
+      .select(['agency_id', 'action_id', 'disclosure_id', 'meeting_item_id', 'person_id'])
+      .where('id', '=', body.id)
+      .executeTakeFirstOrThrow()
+    expect(row).toMatchObject({
+      agency_id: childrens,
+      action_id: null,
+      disclosure_id: disclosureId,
+      meeting_item_id: itemId,
+    })
+    expect(row.person_id).not.toBeNull()
+    const audit = await auditRows('hub-contribution.recorded', partnerUserId)
+    expect(audit).toContainEqual({
+      subject_type: 'person',
+      subject_id: row.person_id,
+      details: expect.objectContaining({ contributionId: body.id, disclosureId, meetingId }),
+    })
+    // Listed with the agency's other contributions, against that shared item, as the portal's page lists it.
+    const items = (await call('GET', '/api/v1/partner/hub-items', partnerToken)).json()
+    expect(items.meetings[0].contributions).toContainEqual(expect.objectContaining({ id: body.id, disclosureId }))
+    const portal = new PageClient(ctx.app)
+    const partnerEmail = (
+      await ctx.db.selectFrom('users').select('email').where('id', '=', partnerUserId).executeTakeFirstOrThrow()
+    ).email
+    await portal.signIn(partnerEmail)
+    expect((await portal.get(`/partner/meetings/${meetingId}`)).body).toContain(
+      'an open child-in-need plan since March',
+    )
+  })
+
+  it('checks the input as the portal does, pointing at the field', async () => {
+    const url = `/api/v1/partner/shared-items/${await sharedId()}/contributions`
+    const before = await ctx.db.selectFrom('hub_contributions').select('id').execute()
+    const noKind = await call('POST', url, partnerToken, { kind: 'rumour', text: 'Seen at the car wash' })
+    expect(noKind.statusCode).toBe(400)
+    expect(noKind.headers['content-type']).toContain('application/problem+json')
+    expect(noKind.json().errors).toEqual([
+      expect.objectContaining({ pointer: '/kind', detail: 'Select what you are recording' }),
+    ])
+    const tooLong = await call('POST', url, partnerToken, { kind: 'check', text: 'x'.repeat(2001) })
+    expect(tooLong.statusCode).toBe(400)
+    expect(tooLong.json().errors).toEqual([
+      expect.objectContaining({ pointer: '/text', detail: 'What you record must be 2,000 characters or fewer' }),
+    ])
+    expect((await call('POST', url, partnerToken, { kind: 'check' })).statusCode).toBe(400)
+    expect((await call('POST', url, partnerToken, { kind: 'check', text: 'x', meetingId })).statusCode).toBe(400)
+    expect(await ctx.db.selectFrom('hub_contributions').select('id').execute()).toHaveLength(before.length)
+  })
+
+  it('is not found for an item not shared with the caller’s agency, an unknown id, or a team member', async () => {
+    const url = `/api/v1/partner/shared-items/${await sharedId()}/contributions`
+    const before = await ctx.db.selectFrom('hub_contributions').select('id').execute()
+    const other = await call('POST', url, otherPartnerToken, { kind: 'check', text: 'Not shared with us' })
+    expect(other.statusCode).toBe(404)
+    expect(other.headers['content-type']).toContain('application/problem+json')
+    // An action's id is not a shared item's.
+    expect(
+      (
+        await call('POST', `/api/v1/partner/shared-items/${actionId}/contributions`, partnerToken, {
+          kind: 'check',
+          text: 'Wrong kind of id',
+        })
+      ).statusCode,
+    ).toBe(404)
+    expect(
+      (
+        await call(
+          'POST',
+          '/api/v1/partner/shared-items/01900000-0000-7000-8000-000000000000/contributions',
+          partnerToken,
+          { kind: 'check', text: 'Guessed' },
+        )
+      ).statusCode,
+    ).toBe(404)
+    expect((await call('POST', url, teamToken, { kind: 'check', text: 'Not a partner' })).statusCode).toBe(403)
+    expect((await call('POST', url, undefined, { kind: 'check', text: 'x' })).statusCode).toBe(401)
+    expect(await ctx.db.selectFrom('hub_contributions').select('id').execute()).toHaveLength(before.length)
   })
 })
 
@@ -347,12 +451,17 @@ describe('the OpenAPI document', () => {
         '/api/v1/hub-meetings/{id}',
         '/api/v1/partner/hub-items',
         '/api/v1/partner/actions/{id}/contributions',
+        '/api/v1/partner/shared-items/{id}/contributions',
         '/api/v1/places/{id}',
         '/api/v1/businesses/{id}',
       ]),
     )
     const body = doc.paths['/api/v1/partner/actions/{id}/contributions'].post.requestBody.content['application/json']
     expect(body.schema.required).toEqual(['kind', 'text'])
+    const shared = doc.paths['/api/v1/partner/shared-items/{id}/contributions'].post
+    expect(shared.requestBody.content['application/json'].schema.required).toEqual(['kind', 'text'])
+    expect(shared.responses['201'].content['application/json'].schema.properties).toHaveProperty('disclosureId')
+    expect(shared.responses['404']).toBeDefined()
     expect(doc.paths['/api/v1/places/{id}'].get.responses['200']).toBeDefined()
   })
 })

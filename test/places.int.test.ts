@@ -478,3 +478,277 @@ describe('businesses linked where the work happens', () => {
     expect(links).toHaveLength(0)
   })
 })
+
+describe('hidden restricted links stay off the place and business API', () => {
+  it('a restricted live job at a place and named with a business, and its people, are seen by its team and by nobody else', async () => {
+    // A place and a business everyone may see: a referral records both.
+    const seen = await buildReferral(ctx, officer, {
+      locations: [{ addressLine1: 'Unit 9, Harbour Works', postcode: 'NN5 7QD', premisesType: 'factory-textile' }],
+    })
+    const placeId = (
+      await ctx.db
+        .selectFrom('referral_locations')
+        .select('location_id')
+        .where('referral_id', '=', seen.id)
+        .executeTakeFirstOrThrow()
+    ).location_id
+    const business = (await ctx.services.places.createBusiness(
+      { name: 'Harbour Works Packing', kind: 'textile-factory', notes: null, confirmedNew: true },
+      officer.current,
+      officer.actor,
+    )) as { id: string }
+    await ctx.services.places.linkByReference(
+      business.id,
+      { reference: seen.reference, relation: 'employer' },
+      officer.current,
+      officer.actor,
+    )
+    // A restricted job worked by its own officer: the same place, cuckooed, with an occupant only the job knows,
+    // and the business named in it and linked to that occupant.
+    const team = await buildApiUser(ctx, 'investigator')
+    const job = await buildLiveJob(ctx, team, { title: 'Operation Kestrel Quay' })
+    await ctx.services.cases.update(job.id, { restricted: true }, supervisor.current, supervisor.actor)
+    await ctx.services.cases.addCuckooedAddress(
+      job.id,
+      {
+        addressLine1: 'Unit 9, Harbour Works',
+        town: null,
+        postcode: 'NN5 7QD',
+        occupantName: 'Perpetua Quillfeather',
+        vulnerability: 'Learning disability',
+      },
+      team.current,
+      team.actor,
+    )
+    const occupant = (
+      await ctx.db
+        .selectFrom('case_people')
+        .select('person_id')
+        .where('case_id', '=', job.id)
+        .where('role', '=', 'potential-victim')
+        .execute()
+    ).map((p) => p.person_id)
+    expect(occupant).toHaveLength(1)
+    await ctx.services.places.linkByReference(
+      business.id,
+      { reference: job.reference, relation: 'exploitation-site' },
+      team.current,
+      team.actor,
+    )
+    const linked = await ctx.services.places.linkTo(
+      { type: 'person', id: occupant[0] },
+      { name: 'Harbour Works Packing', relation: 'employer', choice: business.id, kind: null },
+      team.current,
+      team.actor,
+    )
+    expect(linked).toEqual({ linked: { id: business.id, created: false } })
+    // The place is still one record: the job linked the referral's place, not a copy.
+    expect(
+      (await ctx.db.selectFrom('case_locations').select('location_id').where('case_id', '=', job.id).execute()).map(
+        (l) => l.location_id,
+      ),
+    ).toContain(placeId)
+
+    const get = (url: string, token: string) =>
+      ctx.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
+    const outsider = await buildApiUser(ctx, 'investigator')
+    const hidden = [job.reference, 'Kestrel Quay', 'Perpetua', 'Quillfeather', occupant[0], 'Learning disability']
+
+    const place = await get(`/api/v1/places/${placeId}`, outsider.token)
+    expect(place.statusCode).toBe(200)
+    expect(place.json()).toMatchObject({ referrals: [{ reference: seen.reference }], cases: [], links: [] })
+    // Nothing the restricted job recorded: not even that it marked the place cuckooed.
+    expect(place.json().cuckooed).toBe(false)
+    for (const text of hidden) expect(place.body).not.toContain(text)
+
+    const firm = await get(`/api/v1/businesses/${business.id}`, outsider.token)
+    expect(firm.statusCode).toBe(200)
+    expect(firm.json()).toMatchObject({ referrals: [{ reference: seen.reference }], cases: [], people: [] })
+    for (const text of hidden) expect(firm.body).not.toContain(text)
+
+    // The job's team sees all of it, through the same routes.
+    const teamPlace = (await get(`/api/v1/places/${placeId}`, team.token)).json()
+    expect(teamPlace.cases).toEqual([{ id: job.id, reference: job.reference, title: 'Operation Kestrel Quay' }])
+    expect(teamPlace.cuckooed).toBe(true)
+    expect(teamPlace.links).toContainEqual(
+      expect.objectContaining({ otherId: occupant[0], name: 'Perpetua Quillfeather', relation: 'occupant' }),
+    )
+    const teamFirm = (await get(`/api/v1/businesses/${business.id}`, team.token)).json()
+    expect(teamFirm.cases).toEqual([
+      { id: job.id, reference: job.reference, title: 'Operation Kestrel Quay', relation: 'exploitation-site' },
+    ])
+    expect(teamFirm.people).toEqual([{ id: occupant[0], name: 'Perpetua Quillfeather', relation: 'employer' }])
+    // A supervisor sees every restricted job.
+    expect((await get(`/api/v1/businesses/${business.id}`, supervisor.token)).json().cases).toHaveLength(1)
+  })
+})
+
+describe('a live job asks "Is this the same place?"', () => {
+  it('offers the places recorded elsewhere at the postcode of a cuckooed address: yes links it, no records a new one, no answer is an error that keeps what was typed', async () => {
+    const seen = await buildReferral(ctx, officer, {
+      locations: [{ addressLine1: '7 Canal Street', postcode: 'NN3 8TT', premisesType: 'private-house' }],
+    })
+    const canal = (
+      await ctx.db
+        .selectFrom('referral_locations')
+        .select('location_id')
+        .where('referral_id', '=', seen.id)
+        .executeTakeFirstOrThrow()
+    ).location_id
+    const job = await buildLiveJob(ctx, supervisor, { title: 'Operation Towpath', kind: 'county-lines' })
+    const url = `/cases/${job.id}`
+    const onJob = async () =>
+      (await ctx.db.selectFrom('case_locations').select('location_id').where('case_id', '=', job.id).execute()).map(
+        (l) => l.location_id,
+      )
+    await supervisorPages.get(url)
+    const typed = {
+      addressLine1: 'Flat 1, 7 Canal Street',
+      town: '',
+      cuckooPostcode: 'nn3 8tt',
+      occupantName: 'Wilf Harrow',
+      vulnerability: 'Alcohol dependency',
+    }
+    const asked = await supervisorPages.post(`${url}/cuckooed-addresses`, typed)
+    expect(asked.statusCode).toBe(200)
+    expect(asked.body).toContain('Is this the same place?')
+    expect(asked.body).toContain(`value="${canal}"`)
+    expect(asked.body).toContain('Yes, 7 Canal Street, NN3 8TT')
+    expect(asked.body).toContain('No, it is a different place')
+    expect(asked.body).toContain('value="Flat 1, 7 Canal Street"')
+    const checked = /name="checked" value="([^"]+)"/.exec(asked.body)![1]
+    expect(await placesAt('NN3 8TT')).toHaveLength(1)
+
+    // No answer: the error summary, and what was typed kept.
+    const unanswered = await supervisorPages.post(`${url}/cuckooed-addresses`, { ...typed, checked })
+    expect(unanswered.statusCode).toBe(400)
+    expect(unanswered.body).toContain('<a href="#samePlace">Select whether this is the same place</a>')
+    expect(unanswered.body).toContain('value="Wilf Harrow"')
+    expect(unanswered.body).toContain('value="Flat 1, 7 Canal Street"')
+    // A place that was not offered is refused the same way.
+    const guessed = await supervisorPages.post(`${url}/cuckooed-addresses`, {
+      ...typed,
+      checked,
+      samePlace: '01900000-0000-7000-8000-000000000000',
+    })
+    expect(guessed.statusCode).toBe(400)
+    expect(guessed.body).toContain('<a href="#samePlace">Select whether this is the same place</a>')
+    expect(await onJob()).not.toContain(canal)
+
+    // Yes: the place already recorded is linked to the job and marked cuckooed; no copy.
+    const yes = await supervisorPages.post(`${url}/cuckooed-addresses`, { ...typed, checked, samePlace: canal })
+    expect(yes.statusCode).toBe(303)
+    expect(await placesAt('NN3 8TT')).toHaveLength(1)
+    expect(await onJob()).toContain(canal)
+    expect(
+      (await ctx.db.selectFrom('locations').select('cuckooed').where('id', '=', canal).executeTakeFirstOrThrow())
+        .cuckooed,
+    ).toBe(true)
+
+    // The same address again is on the job now: nothing to ask, the job's place is used.
+    await supervisorPages.get(url)
+    const again = await supervisorPages.post(`${url}/cuckooed-addresses`, {
+      ...typed,
+      addressLine1: '7 Canal Street',
+      occupantName: 'Rosa Harrow',
+    })
+    expect(again.statusCode).toBe(303)
+    expect(await placesAt('NN3 8TT')).toHaveLength(1)
+
+    // A place on the job is not offered again: a new address at the postcode is recorded as it is typed.
+    // On another job, where 7 Canal Street is not yet: no, a different place, recorded as a new one.
+    const job2 = await buildLiveJob(ctx, supervisor, { title: 'Operation Lock Keeper', kind: 'county-lines' })
+    await supervisorPages.get(`/cases/${job2.id}`)
+    const other = { ...typed, addressLine1: 'Flat 2, 9 Canal Street', occupantName: 'Ivor Pike' }
+    const askedAgain = await supervisorPages.post(`/cases/${job2.id}/cuckooed-addresses`, other)
+    expect(askedAgain.body).toContain('Is this the same place?')
+    expect(askedAgain.body).toContain(`value="${canal}"`)
+    const no = await supervisorPages.post(`/cases/${job2.id}/cuckooed-addresses`, {
+      ...other,
+      checked: /name="checked" value="([^"]+)"/.exec(askedAgain.body)![1],
+      samePlace: 'new',
+    })
+    expect(no.statusCode).toBe(303)
+    const places = await placesAt('NN3 8TT')
+    expect(places.map((p) => p.address_line_1).sort()).toEqual(['7 Canal Street', 'Flat 2, 9 Canal Street'])
+    const flat2 = places.find((p) => p.address_line_1 === 'Flat 2, 9 Canal Street')!.id
+    expect(
+      (await ctx.db.selectFrom('case_locations').select('location_id').where('case_id', '=', job2.id).execute()).map(
+        (l) => l.location_id,
+      ),
+    ).toEqual([flat2])
+    // Each answer is audited with the change it made, in its transaction.
+    const audits = await ctx.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'case.updated')
+      .where('subject_id', 'in', [job.id, job2.id])
+      .execute()
+    expect(audits.map((a) => (a.details as { locationId?: string }).locationId)).toEqual(
+      expect.arrayContaining([canal, flat2]),
+    )
+  })
+
+  it('shows the total of its places’ estimates of people not yet identified on the job, its API and the prompts raised in it', async () => {
+    const job = await buildLiveJob(ctx, supervisor, { title: 'Operation Lock Gate', kind: 'county-lines' })
+    const cuckoo = (addressLine1: string, occupantName: string) =>
+      ctx.services.cases.addCuckooedAddress(
+        job.id,
+        { addressLine1, town: null, postcode: 'NN3 9UU', occupantName, vulnerability: 'Learning disability' },
+        supervisor.current,
+        supervisor.actor,
+      )
+    await cuckoo('3 Wharf Lane', 'Dora Pike')
+    await cuckoo('5 Wharf Lane', 'Ezra Pike')
+    // A second occupant at the first address: a prompt raised in the job about the others there.
+    await cuckoo('3 Wharf Lane', 'Fern Pike')
+    const [three, five] = await ctx.db
+      .selectFrom('locations')
+      .select('id')
+      .where('postcode', '=', 'NN3 9UU')
+      .orderBy('address_line_1')
+      .execute()
+    const get = (path: string) =>
+      ctx.app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${supervisor.token}` } })
+    expect((await get(`/api/v1/cases/${job.id}`)).json().unknownOthers).toBeNull()
+
+    for (const [id, count] of [
+      [three.id, 5],
+      [five.id, 3],
+    ] as const)
+      await ctx.services.places.recordUnknownOthers(
+        id,
+        { count, note: null, on: null },
+        supervisor.current,
+        supervisor.actor,
+      )
+    const api = (await get(`/api/v1/cases/${job.id}`)).json()
+    expect(api.unknownOthers).toEqual({ count: 8, places: 2, text: 'About 8 people not yet identified at 2 places' })
+    expect(api.places).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: three.id, unknownOthers: 5 }),
+        expect.objectContaining({ id: five.id, unknownOthers: 3 }),
+      ]),
+    )
+    expect((await supervisorPages.get(`/cases/${job.id}`)).body).toContain(
+      'About 8 people not yet identified at 2 places',
+    )
+    const prompt = await ctx.db
+      .selectFrom('safeguarding_prompts')
+      .select('id')
+      .where('case_id', '=', job.id)
+      .executeTakeFirstOrThrow()
+    expect((await get(`/api/v1/safeguarding-prompts/${prompt.id}`)).json().jobUnknownOthers).toEqual({
+      count: 8,
+      places: 2,
+      text: 'About 8 people not yet identified at 2 places',
+    })
+    expect((await supervisorPages.get(`/safeguarding-prompts/${prompt.id}`)).body).toContain(
+      `On live job ${job.reference}: about 8 people not yet identified at 2 places`,
+    )
+
+    // A place merged into another on the job counts once, as the one it was merged into.
+    await ctx.services.places.mergePlace(three.id, five.id, 'The same building', supervisor.current, supervisor.actor)
+    expect((await get(`/api/v1/cases/${job.id}`)).json().unknownOthers).toMatchObject({ count: 5, places: 1 })
+  })
+})

@@ -5,7 +5,7 @@ import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { apiRethrow } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
-import { LocationInput } from '#src/modules/people/index.ts'
+import { LocationInput, unknownOthersText } from '#src/modules/people/index.ts'
 import { CaseError } from './case.service.ts'
 import { CASE_ROLES, EVENT_KINDS, type CaseRole } from '#src/modules/people/index.ts'
 
@@ -52,9 +52,13 @@ const CaseDetail = CaseSummary.extend({
       postcode: z.string().nullable(),
       premisesType: z.string(),
       cuckooed: z.boolean(),
+      /** About how many people are at the place not yet identified, as estimated on the place. */
+      unknownOthers: z.number().int().nullable(),
       people: z.array(z.object({ personId: z.uuid(), name: z.string().nullable(), relation: z.string() })),
     }),
   ),
+  /** The total of the estimates of people not yet identified at the job's places (a merged place counted once). */
+  unknownOthers: z.object({ count: z.number().int(), places: z.number().int(), text: z.string() }).nullable(),
   /** The job's phones, vehicles and accounts (deal lines are listed under dealLines). */
   objects: z.array(z.object({ id: z.uuid(), kind: z.string(), display: z.string() })),
   dealLines: z.array(
@@ -214,8 +218,10 @@ export function registerCaseApi(app: FastifyInstance, { services }: AppDeps): vo
           postcode: l.postcode,
           premisesType: l.premises_type,
           cuckooed: l.cuckooed,
+          unknownOthers: l.unknown_others,
           people: linked(l.id),
         })),
+        unknownOthers: view.unknownOthers && { ...view.unknownOthers, text: unknownOthersText(view.unknownOthers) },
         objects: view.objects
           .filter((o) => o.kind !== 'deal-line')
           .map((o) => ({ id: o.id, kind: o.kind, display: o.display })),

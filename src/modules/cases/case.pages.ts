@@ -21,7 +21,7 @@ import { can } from '#src/platform/auth/permissions.ts'
 import { formatDate, formatDateTime, londonDate, londonToInstant } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { treatedAsChild } from '#src/shared/child.ts'
-import { businessRelationText, describeAge } from '#src/modules/people/index.ts'
+import { businessRelationText, describeAge, type PlaceMatch } from '#src/modules/people/index.ts'
 import {
   readReferenceForm,
   REFERENCE_FIELDS,
@@ -29,7 +29,7 @@ import {
   referenceFieldErrors,
 } from '#src/modules/occurrence-references/index.ts'
 import { CaseError, STAGE_KINDS, type CaseChange, type StageKind } from './case.service.ts'
-import { CASE_ROLES, EVENT_KINDS, type CaseRole } from '#src/modules/people/index.ts'
+import { CASE_ROLES, EVENT_KINDS, unknownOthersText, type CaseRole } from '#src/modules/people/index.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
@@ -46,7 +46,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
   async function show(
     request: FastifyRequest<{ Params: Params }>,
     reply: FastifyReply,
-    state: { errors?: FieldErrors; values?: Body; form?: string } = {},
+    state: { errors?: FieldErrors; values?: Body; form?: string; placeMatches?: PlaceMatch[] } = {},
   ) {
     const view = await cases.view(caseId(request), userOf(request), actorOf(request))
     const names = new Map(view.people.map((p) => [p.person_id, p.name]))
@@ -95,6 +95,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
           .map((k) => ({ name: k.name, href: `/people/${k.person_id}` })),
       })),
       dealLines,
+      unknownOthers: view.unknownOthers && unknownOthersText(view.unknownOthers),
       referrals: view.referrals,
       tasks: view.tasks.map((t) => ({
         ...t,
@@ -172,6 +173,8 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       errorList: errorSummary(errors, REFERENCE_FIELDS),
       values: state.values ?? {},
       form: state.form ?? null,
+      // "Is this the same place?" on the cuckooed-address form: the places recorded elsewhere at the postcode typed.
+      placeMatches: state.placeMatches ?? [],
     })
   }
 
@@ -587,11 +590,43 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
     )
   })
 
-  app.post<{ Params: Params; Body: Body }>('/cases/:id/cuckooed-addresses', edit, (request, reply) => {
+  app.post<{ Params: Params; Body: Body }>('/cases/:id/cuckooed-addresses', edit, async (request, reply) => {
     const body = request.body ?? {}
     const parsed = parseForm(CuckooedAddressForm, body)
     if (!parsed.ok) return show(request, reply.code(400), { errors: parsed.errors, values: body, form: 'cuckoo' })
     const { cuckooPostcode: postcode, cuckooPlaceId: placeId, occupantPersonId: occupantId, ...address } = parsed.value
+    // "Is this the same place?", as referral intake asks it: an address not on the job yet, at a postcode where
+    // places are already recorded, is offered them before a copy is made. The answer holds for the address it was
+    // asked about; a changed address is asked again.
+    let samePlaceAs: string | null = null
+    let separatePlace = false
+    if (!placeId && address.addressLine1) {
+      const placeMatches = await cases.placesToOffer(
+        caseId(request),
+        { addressLine1: address.addressLine1, postcode },
+        userOf(request),
+      )
+      if (placeMatches.length > 0) {
+        const checked = `${postcode}|${address.addressLine1}`.toUpperCase()
+        const answer = asString(body.samePlace)
+        const values = { ...body, checked }
+        if (asString(body.checked) !== checked) return show(request, reply, { values, form: 'cuckoo', placeMatches })
+        if (answer !== 'new' && !placeMatches.some((m) => m.id === answer))
+          return show(request, reply.code(400), {
+            errors: {
+              samePlace:
+                placeMatches.length === 1
+                  ? 'Select whether this is the same place'
+                  : 'Select the place, or say it is a different one',
+            },
+            values,
+            form: 'cuckoo',
+            placeMatches,
+          })
+        if (answer === 'new') separatePlace = true
+        else samePlaceAs = answer
+      }
+    }
     return attempt(
       request,
       reply,
@@ -599,7 +634,7 @@ export function registerCasePages(app: FastifyInstance, { services }: AppDeps): 
       () =>
         cases.addCuckooedAddress(
           caseId(request),
-          { ...address, postcode, placeId, occupantId },
+          { ...address, postcode, placeId, samePlaceAs, separatePlace, occupantId },
           userOf(request),
           actorOf(request),
         ),

@@ -250,6 +250,7 @@ export async function listCaseLocations(db: Queryable, caseId: string) {
       'locations.description',
       'locations.premises_type',
       'locations.cuckooed',
+      'locations.unknown_others',
     ])
     .where('case_locations.case_id', '=', caseId)
     .execute()

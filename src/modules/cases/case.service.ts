@@ -16,11 +16,14 @@ import {
 import { findActiveAgency, isContactOf } from '#src/modules/partners/index.ts'
 import {
   businessesOfCase,
+  unknownOthersOfJobs,
   createNamedPerson,
   createPlace,
   markCuckooed,
   noteVulnerability,
   placeFor,
+  matchingPlaces,
+  type PlaceMatch,
   linkRecords,
   personExists,
   placeExists,
@@ -83,6 +86,23 @@ export function createCaseService(db: Db) {
     const row = await repo.findCase(trx, caseId)
     if (!row) throw new CaseError('not-found', 'Case not found')
     return Object.assign(row, { access })
+  }
+
+  /** The places recorded at a typed address's postcode that the user may see and the job does not have yet. */
+  async function offerable(
+    trx: Db | Trx,
+    caseId: string,
+    typed: { addressLine1: string | null; postcode: string | null },
+    user: CurrentUser,
+  ): Promise<PlaceMatch[]> {
+    if (!typed.addressLine1?.trim() || !typed.postcode) return []
+    const [matches, jobPlaces] = await Promise.all([
+      matchingPlaces(trx, typed, user, 10),
+      repo.listCaseLocations(trx, caseId),
+    ])
+    const onJob = new Set(jobPlaces.map((l) => l.id))
+    if (matches.some((m) => m.exact && onJob.has(m.id))) return []
+    return matches.filter((m) => !onJob.has(m.id)).slice(0, 5)
   }
 
   /** Changing a job's team or its lead is for its officer in charge or a supervisor. */
@@ -429,12 +449,13 @@ export function createCaseService(db: Db) {
           ])
         const agencies = await repo.listCaseAgencies(trx, caseId)
         const members = await repo.listMembers(trx, caseId)
-        const [signatures, stageDates, exhibits, intelligenceReports, businesses] = await Promise.all([
+        const [signatures, stageDates, exhibits, intelligenceReports, businesses, unknownOthers] = await Promise.all([
           work.countersignatures(trx, caseId),
           work.listStageDates(trx, caseId),
           work.listExhibits(trx, caseId),
           work.listIntelligenceReports(trx, caseId),
           businessesOfCase(trx, caseId),
+          unknownOthersOfJobs(trx, [caseId]),
         ])
         const signed = new Map(signatures.map((x) => [x.decision_id, x]))
         await appendAuditEvents(trx, actor, [{ action: 'case.viewed', subjectType: 'case', subjectId: caseId }])
@@ -452,6 +473,8 @@ export function createCaseService(db: Db) {
           exhibits,
           intelligenceReports,
           businesses,
+          // People at the job's places not yet identified, from the estimates recorded on each place.
+          unknownOthers: unknownOthers.get(caseId) ?? null,
           events,
           timeline: timelineRows,
           agencies,
@@ -967,12 +990,30 @@ export function createCaseService(db: Db) {
       })
     },
 
+    /**
+     * "Is this the same place?" for an address typed on the live job: the places already recorded at its postcode
+     * (the people module's own offer, as referral intake makes it) that are not on the job yet. None when the
+     * address is already one of the job's places: that place is used, nothing to ask.
+     */
+    async placesToOffer(
+      caseId: string,
+      typed: { addressLine1: string; postcode: string | null },
+      user: CurrentUser,
+    ): Promise<PlaceMatch[]> {
+      await loadFor(user, caseId)
+      return offerable(db, caseId, typed, user)
+    },
+
     /** A cuckooed address: the place taken over, and its occupant with their vulnerability. */
     async addCuckooedAddress(
       caseId: string,
       input: {
         /** A place already on the live job, instead of the address typed again. */
         placeId?: string | null
+        /** The answer to "Is this the same place?" (placesToOffer): a place offered, not yet on the job. */
+        samePlaceAs?: string | null
+        /** The answer "No, it is a different place": a new place even though others are recorded at the postcode. */
+        separatePlace?: boolean
         /** A person already on the live job, instead of the occupant's name typed again. */
         occupantId?: string | null
         addressLine1: string
@@ -1006,24 +1047,26 @@ export function createCaseService(db: Db) {
           throw new CaseError('invalid', 'Select one of the live job’s places', 'cuckooPlaceId')
         if (input.occupantId && !jobPeople.some((p) => p.person_id === input.occupantId))
           throw new CaseError('invalid', 'Select someone on the live job', 'occupantPersonId')
-        // The place already on the job, or already recorded at this address (one place, one record), or a new one.
-        const locationId =
-          input.placeId ??
-          (
-            await placeFor(
-              trx,
-              {
-                addressLine1: input.addressLine1.trim(),
-                addressLine2: null,
-                town: input.town,
-                postcode: input.postcode,
-                description: null,
-                premisesType: 'private-house',
-              },
-              user,
-              createPlace,
-            )
-          ).id
+        // The place already on the job; or the place recorded elsewhere the officer said it is (only one offered
+        // to them); or, when they said it is a different place, a new one; otherwise the place already recorded at
+        // this address (one place, one record), or a new one.
+        const address: LocationInput = {
+          addressLine1: input.addressLine1.trim(),
+          addressLine2: null,
+          town: input.town,
+          postcode: input.postcode,
+          description: null,
+          premisesType: 'private-house',
+        }
+        let locationId: string
+        if (input.placeId) locationId = input.placeId
+        else if (input.samePlaceAs) {
+          const offered = await offerable(trx, caseId, address, user)
+          if (!offered.some((m) => m.id === input.samePlaceAs))
+            throw new CaseError('invalid', 'Select the place, or say it is a different one', 'samePlace')
+          locationId = input.samePlaceAs
+        } else if (input.separatePlace) locationId = await createPlace(trx, address)
+        else locationId = (await placeFor(trx, address, user, createPlace)).id
         await markCuckooed(trx, locationId)
         await repo.linkCaseLocation(trx, caseId, locationId)
         // The occupant chosen, or someone on the job by that exact name (not a second "Gary Platt"), or a new person.

@@ -3,9 +3,11 @@ import type { Db } from '#src/platform/db/database.ts'
 import { SYSTEM_ACTOR } from '#src/platform/audit/audit-events.ts'
 import { findCurrentUserByEmail } from '#src/platform/auth/users.repository.ts'
 import { addReferralPlace, refreshUrgencyForPerson } from '#src/modules/referrals/index.ts'
+import { linkCaseLocation } from '#src/modules/cases/index.ts'
 import { raiseSharedIdentifierPrompts } from '#src/modules/intelligence/index.ts'
 import { createPersonService, createPlaceService } from '#src/modules/people/index.ts'
-import { createPlace, linkBusiness, placeFor } from '#src/modules/people/index.ts'
+import { createPlace, linkBusiness, linkRecords, placeFor } from '#src/modules/people/index.ts'
+import { inTransaction } from '#src/platform/db/transaction.ts'
 import type { PremisesType } from '#src/modules/people/index.ts'
 
 /**
@@ -100,6 +102,7 @@ export async function loadDemoSharedPlaces(db: Db, options: { supervisorEmail: s
     },
   ]
   let sparkleId: string | null = null
+  const jobPlaces: string[] = []
   for (const b of businesses) {
     const created = await places.createBusiness(
       { name: b.name, kind: b.kind, notes: null, confirmedNew: true },
@@ -108,7 +111,8 @@ export async function loadDemoSharedPlaces(db: Db, options: { supervisorEmail: s
     )
     if (!('id' in created)) continue
     sparkleId ??= created.id
-    await places.addPremises(created.id, { locationId: null, place: b.premises }, user, actor)
+    const premisesId = await places.addPremises(created.id, { locationId: null, place: b.premises }, user, actor)
+    if (b.job === 0) jobPlaces.push(premisesId)
     for (const n of b.referrals) {
       await linkBusiness(db, {
         businessId: created.id,
@@ -126,6 +130,48 @@ export async function loadDemoSharedPlaces(db: Db, options: { supervisorEmail: s
     const job = b.job === null ? undefined : jobs[b.job]
     if (job)
       await linkBusiness(db, { businessId: created.id, caseId: job.id, relation: 'exploitation-site', by: user.id })
+  }
+  // The first live job works the house and the car wash: about 8 men at one and 3 more at the other, not yet
+  // identified, shown on the job as "About 11 people not yet identified at 2 places".
+  if (jobs[0] && jobPlaces[0]) {
+    await places.recordUnknownOthers(
+      jobPlaces[0],
+      { count: 3, note: 'three more workers seen through the shutter, not spoken to', on: null },
+      user,
+      actor,
+    )
+    for (const id of [millId, jobPlaces[0]]) await linkCaseLocation(db, jobs[0].id, id)
+    // Two of the job's people seen working at the car wash: the second raises a prompt in the job, which says
+    // how many are not yet identified across the job's places.
+    const seenThere = await db
+      .selectFrom('case_people')
+      .select('person_id')
+      .distinct()
+      .where('case_id', '=', jobs[0].id)
+      .orderBy('person_id')
+      .limit(2)
+      .execute()
+    for (const { person_id: personId } of seenThere)
+      await inTransaction(db, async (trx) => {
+        const linkId = await linkRecords(trx, {
+          from_type: 'person',
+          from_id: personId,
+          to_type: 'location',
+          to_id: jobPlaces[0]!,
+          relation: 'works-at',
+          valid_from: null,
+          valid_to: null,
+          source: 'live job',
+          case_id: jobs[0]!.id,
+          referral_id: null,
+          created_by: user.id,
+        })
+        await raiseSharedIdentifierPrompts(
+          trx,
+          { linkId, personId, toType: 'location', toId: jobPlaces[0]!, relation: 'works-at', caseId: jobs[0]!.id },
+          actor,
+        )
+      })
   }
   // A business recorded twice, merged into the first (the merge can be undone from the copy's page).
   if (sparkleId) {

@@ -42,6 +42,8 @@ const Prompt = z.object({
   suspects: z.array(z.object({ id: z.uuid(), name: z.string().nullable() })),
   /** People at the place not yet identified, as estimated on the place. */
   unknownOthers: z.object({ count: z.int(), note: z.string().nullable() }).nullable(),
+  /** The live job it was raised in: people not yet identified across all the job's places. */
+  jobUnknownOthers: z.object({ count: z.int(), places: z.int(), text: z.string() }).nullable(),
   status: z.enum(['open', 'closed']),
   outcome: z
     .object({
@@ -98,6 +100,7 @@ function toJson(p: PromptView): z.infer<typeof Prompt> {
     people: p.people,
     suspects: p.suspects,
     unknownOthers: p.unknownOthers,
+    jobUnknownOthers: p.jobUnknownOthers,
     status: p.status as 'open' | 'closed',
     outcome: p.outcome
       ? {

@@ -6,7 +6,13 @@ import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import type { Actor } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
-import { OBJECT_KINDS, setSharedPlace, victimFacetAccess } from '#src/modules/people/index.ts'
+import {
+  OBJECT_KINDS,
+  setSharedPlace,
+  unknownOthersOfJobs,
+  unknownOthersText,
+  victimFacetAccess,
+} from '#src/modules/people/index.ts'
 import * as repo from './intelligence.repository.ts'
 
 export const IntelligenceError = defineDomainError('IntelligenceError', {
@@ -61,6 +67,8 @@ export type PromptView = {
   suspects: { id: string; name: string | null }[]
   /** People at the place not yet identified, as estimated on the place ("about 8 men sleeping on site"). */
   unknownOthers: { count: number; note: string | null } | null
+  /** The live job it was raised in: people not yet identified across all its places, as its page shows them. */
+  jobUnknownOthers: { count: number; places: number; text: string } | null
   summary: { linked: number; notSafeguarded: number; safeguardingProtected: number }
   headline: string
 }
@@ -113,6 +121,9 @@ export function sharedWords(item: { kind: string; display: string }): string {
 const onIt = (people: number) =>
   people <= 2 ? 'only the two of them are linked to it' : `${people} people are linked to it`
 
+const jobEstimate = (e: { count: number; places: number } | undefined) =>
+  e ? { ...e, text: unknownOthersText(e) } : null
+
 export function createIntelligenceService(db: Db) {
   const hidden = (user: CurrentUser) => repo.hiddenCaseIds(db, user)
 
@@ -123,6 +134,11 @@ export function createIntelligenceService(db: Db) {
       db,
       people.map((x) => x.person_id),
       hiddenCases,
+    )
+    // Prompts are shown only in jobs the viewer may see (see loadPrompt and the queue's own filter).
+    const jobs = await unknownOthersOfJobs(
+      db,
+      rows.flatMap((p) => (p.case_id && !hiddenCases.includes(p.case_id) ? [p.case_id] : [])),
     )
     const access = new Map<string, Promise<{ visible: boolean; askWho: string[] }>>()
     const facet = (id: string) => {
@@ -176,6 +192,7 @@ export function createIntelligenceService(db: Db) {
           people: shown,
           suspects: all.filter((x) => suspects.has(x.person_id)).map((x) => ({ id: x.person_id, name: x.name })),
           unknownOthers: p.unknown_others ? { count: p.unknown_others, note: p.unknown_others_note } : null,
+          jobUnknownOthers: jobEstimate(p.case_id ? jobs.get(p.case_id) : undefined),
           summary,
           headline: headline(
             p.identifier_kind,

@@ -42,6 +42,9 @@ export {
   matchingPlaces,
   linkBusiness,
   businessesOfCase,
+  unknownOthersOfJobs,
+  unknownOthersText,
+  type JobUnknownOthers,
   type BusinessTarget,
   type PlaceMatch,
 } from './places.repository.ts'

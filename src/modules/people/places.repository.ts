@@ -121,6 +121,17 @@ export async function placeRecord(db: Queryable, id: string, user: CurrentUser) 
     .executeTakeFirst()
   if (!place) return undefined
   const ids = sql`(SELECT ${id}::uuid UNION SELECT m.id FROM locations m WHERE m.merged_into = ${id}::uuid)`
+  // "Cuckooed" is what a live job said of the place (with its occupant): shown only when a job the user may see
+  // said it, or no job did, so a restricted job's finding does not show on a place everyone may see.
+  const cuckooedShown = place.cuckooed
+    ? (
+        await sql<{ shown: boolean }>`SELECT NOT EXISTS (
+            SELECT 1 FROM entity_links o WHERE o.to_type = 'location' AND o.to_id IN ${ids} AND o.relation = 'occupant' AND o.case_id IS NOT NULL)
+          OR EXISTS (
+            SELECT 1 FROM entity_links o WHERE o.to_type = 'location' AND o.to_id IN ${ids} AND o.relation = 'occupant'
+              AND (o.case_id IS NULL OR ${caseVisible(sql.ref('o.case_id'), user)})) AS shown`.execute(db)
+      ).rows[0]!.shown
+    : false
   const [referrals, cases, businesses, merged, survivor] = await Promise.all([
     sql<{ id: string; reference: string }>`
       SELECT DISTINCT r.id, r.reference FROM referral_locations rl JOIN referrals r ON r.id = rl.referral_id
@@ -144,7 +155,7 @@ export async function placeRecord(db: Queryable, id: string, user: CurrentUser) 
       : Promise.resolve({ rows: [] as { id: string; text: string }[] }),
   ])
   return {
-    place,
+    place: { ...place, cuckooed: cuckooedShown },
     referrals: referrals.rows,
     cases: cases.rows,
     businesses: businesses.rows,
@@ -167,6 +178,34 @@ export async function setUnknownOthers(
     })
     .where('id', '=', id)
     .execute()
+}
+
+export type JobUnknownOthers = { count: number; places: number }
+
+/**
+ * The estimate of people not yet identified across each live job's places: the sum of the estimates recorded on
+ * them ("about 8 men sleeping on site" at one, 3 at another: about 11 at 2 places). A place merged into another
+ * reads as the one it was merged into, so a job that recorded both copies counts it once. Jobs with none are left
+ * out. The caller has already decided the jobs are ones the user may see; the places are the job's own.
+ */
+export async function unknownOthersOfJobs(
+  db: Queryable,
+  caseIds: readonly string[],
+): Promise<Map<string, JobUnknownOthers>> {
+  if (caseIds.length === 0) return new Map()
+  const { rows } = await sql<{ case_id: string; count: number; places: number }>`
+    SELECT j.case_id, sum(l.unknown_others)::int AS count, count(*)::int AS places
+    FROM (SELECT DISTINCT cl.case_id, location_root(cl.location_id) AS id FROM case_locations cl
+          WHERE cl.case_id = ANY(${[...new Set(caseIds)]}::uuid[])) j
+    JOIN locations l ON l.id = j.id
+    WHERE l.unknown_others > 0
+    GROUP BY j.case_id`.execute(db)
+  return new Map(rows.map((r) => [r.case_id, { count: r.count, places: r.places }]))
+}
+
+/** "About 8 people not yet identified at 2 places": the job's estimate in the words its page and prompts use. */
+export function unknownOthersText(estimate: JobUnknownOthers): string {
+  return `About ${estimate.count} ${estimate.count === 1 ? 'person' : 'people'} not yet identified at ${estimate.places} ${estimate.places === 1 ? 'place' : 'places'}`
 }
 
 /** Merges a place recorded twice into the other: only `merged_into` changes, so unmerging restores it exactly. */
@@ -331,7 +370,9 @@ export async function businessRecord(db: Queryable, id: string, user: CurrentUse
       SELECT y.id, ${displayName('y.id')} AS name, y.relation FROM (
         SELECT DISTINCT person_root(x.person_id) AS id, x.relation
         FROM business_links x WHERE x.business_id IN ${ids} AND x.person_id IS NOT NULL
-          AND (x.case_id IS NULL OR ${caseVisible(sql.ref('x.case_id'), user)})) y ORDER BY name`.execute(db),
+          AND (x.case_id IS NULL OR ${caseVisible(sql.ref('x.case_id'), user)})) y
+      -- A person known only inside restricted jobs the user does not work stays off, however they were linked.
+      WHERE ${recordVisible('person', sql.ref('y.id'), user)} ORDER BY name`.execute(db),
     sql<{
       id: string
       name: string

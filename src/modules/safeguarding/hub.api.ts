@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { apiRethrow } from '#src/platform/http/errors.ts'
+import { ProblemSchema as Problem } from '#src/platform/http/problem.ts'
 import { londonDate } from '#src/shared/dates.ts'
 import { presentShared } from '#src/modules/disclosures/index.ts'
 import { ActionBase } from './safeguarding.api.ts'
@@ -43,9 +44,14 @@ const Contribution = z.object({
   id: z.uuid(),
   actionId: z.uuid().nullable(),
   meetingItemId: z.uuid().nullable(),
+  // The shared item (what was disclosed to the agency) it was recorded against, when not an action.
+  disclosureId: z.uuid().nullable(),
   kind: z.string(),
   text: z.string(),
 })
+// The service checks kind and text with the portal's rules and messages; the schema only bounds the input.
+const contributionErrors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem }
+const ContributionInput = z.object({ kind: z.string().max(100), text: z.string().max(4000) }).strict()
 const PartnerAction = z.object({ id: z.uuid(), text: z.string(), dueOn: z.string(), status: z.string() })
 const HubItems = z.object({
   meetings: z.array(
@@ -235,6 +241,7 @@ export function registerHubApi(app: FastifyInstance, { services }: AppDeps): voi
             id: c.id,
             actionId: c.action_id,
             meetingItemId: c.meeting_item_id,
+            disclosureId: c.disclosure_id,
             kind: c.kind,
             text: c.text,
           })),
@@ -243,6 +250,28 @@ export function registerHubApi(app: FastifyInstance, { services }: AppDeps): voi
       return { meetings: out }
     },
   )
+
+  /** The portal names a field per target on its page (`text-<id>`); the API's field is the JSON one. */
+  const contributionError = (id: string) => (error: unknown) => {
+    if (error instanceof SafeguardingError && error.field?.endsWith(`-${id}`))
+      throw new SafeguardingError(error.code, error.message, error.field.slice(0, -id.length - 1))
+    return rethrow(error)
+  }
+  const contribution = (made: {
+    id: string
+    action_id: string | null
+    meeting_item_id: string | null
+    disclosure_id: string | null
+    kind: string
+    text: string
+  }) => ({
+    id: made.id,
+    actionId: made.action_id,
+    meetingItemId: made.meeting_item_id,
+    disclosureId: made.disclosure_id,
+    kind: made.kind,
+    text: made.text,
+  })
 
   api.post(
     '/api/v1/partner/actions/:id/contributions',
@@ -253,28 +282,38 @@ export function registerHubApi(app: FastifyInstance, { services }: AppDeps): voi
         summary:
           'For a partner agency’s user: record what the agency knows or did (a check, a visit, an outcome) against an action given to it',
         params: z.object({ id: z.uuid() }),
-        // The service checks kind and text with the portal's rules and messages; the schema only bounds the input.
-        body: z.object({ kind: z.string().max(100), text: z.string().max(4000) }).strict(),
-        response: { 201: Contribution },
+        body: ContributionInput,
+        response: { 201: Contribution, ...contributionErrors },
       },
     },
     async (request, reply) => {
       const id = request.params.id
       const made = await safeguarding
         .partnerContributeToAction(id, request.body, userOf(request), actorOf(request))
-        .catch((error: unknown) => {
-          // The portal names a field per action on its page (`text-<id>`); the API's field is the JSON one.
-          if (error instanceof SafeguardingError && error.field?.endsWith(`-${id}`))
-            throw new SafeguardingError(error.code, error.message, error.field.slice(0, -id.length - 1))
-          return rethrow(error)
-        })
-      return reply.code(201).send({
-        id: made.id,
-        actionId: made.action_id,
-        meetingItemId: made.meeting_item_id,
-        kind: made.kind,
-        text: made.text,
-      })
+        .catch(contributionError(id))
+      return reply.code(201).send(contribution(made))
+    },
+  )
+
+  api.post(
+    '/api/v1/partner/shared-items/:id/contributions',
+    {
+      config: { access: 'safeguarding-action:update-own' },
+      schema: {
+        tags: ['safeguarding'],
+        summary:
+          'For a partner agency’s user: record what the agency knows or did against an item shared with it at a hub meeting (the id is a `disclosureId` from /api/v1/partner/hub-items); an item not shared with the agency is not found',
+        params: z.object({ id: z.uuid() }),
+        body: ContributionInput,
+        response: { 201: Contribution, ...contributionErrors },
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id
+      const made = await safeguarding
+        .partnerContributeToShared(id, request.body, userOf(request), actorOf(request))
+        .catch(contributionError(id))
+      return reply.code(201).send(contribution(made))
     },
   )
 }

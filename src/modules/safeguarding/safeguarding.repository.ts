@@ -666,6 +666,11 @@ export async function findItem(db: Queryable, meetingId: string, itemId: string)
     .executeTakeFirst()
 }
 
+/** An agenda item by its id alone, with the meeting it belongs to. */
+export async function itemMeeting(db: Queryable, itemId: string) {
+  return db.selectFrom('hub_meeting_items').select(['id', 'meeting_id']).where('id', '=', itemId).executeTakeFirst()
+}
+
 export async function meetingAttendees(db: Queryable, meetingId: string) {
   return db
     .selectFrom('hub_meeting_attendees as a')

@@ -168,6 +168,20 @@ export function createSafeguardingService(
     })
   }
 
+  /**
+   * What was disclosed to the user's agency for an agenda item, as a contribution row, with the item's meeting:
+   * undefined for a disclosure that is not live, not to their agency, or made for no agenda item.
+   */
+  async function sharedWithAgency(disclosureId: string, user: CurrentUser) {
+    const d = await disclosures.liveForAgency(disclosureId, user)
+    const item = d?.meeting_item_id ? await repo.itemMeeting(db, d.meeting_item_id) : undefined
+    if (!d || !item) return undefined
+    return {
+      meetingId: item.meeting_id,
+      row: { meeting_item_id: item.id, action_id: null, disclosure_id: d.id, person_id: d.person_id },
+    }
+  }
+
   async function audited(trx: Trx, actor: Actor, personId: string, planId: string, details: Record<string, unknown>) {
     await repo.touchPlan(trx, planId)
     await appendAuditEvents(trx, actor, [
@@ -1059,10 +1073,9 @@ export function createSafeguardingService(
         person_id: string | null
       }
       if (type === 'disclosure') {
-        const d = await disclosures.liveForAgency(targetId, user)
-        const item = d?.meeting_item_id ? await repo.findItem(db, meetingId, d.meeting_item_id) : undefined
-        if (!d || !item) throw new SafeguardingError('not-found', 'Not found')
-        row = { meeting_item_id: item.id, action_id: null, disclosure_id: d.id, person_id: d.person_id }
+        const shared = await sharedWithAgency(targetId!, user)
+        if (!shared || shared.meetingId !== meetingId) throw new SafeguardingError('not-found', 'Not found')
+        row = shared.row
       } else if (type === 'action') {
         const action = await repo.agencyAction(db, agencyId, targetId)
         const full = action ? await repo.findAction(db, targetId) : undefined
@@ -1079,6 +1092,25 @@ export function createSafeguardingService(
         }
       } else throw new SafeguardingError('not-found', 'Not found')
       await recordContribution(row, agencyId, meetingId, input, targetId!, actor)
+    },
+
+    /**
+     * The API's way in to a shared item: a contribution against what was disclosed to the caller's agency for an
+     * agenda item (the disclosure the portal's form names), without naming the meeting. The same check as the
+     * portal's: a live disclosure to this agency, for an item of a meeting the agency is invited to; anything else
+     * (another agency's, withdrawn, a made-up id) is "not found".
+     */
+    async partnerContributeToShared(
+      disclosureId: string,
+      input: { kind: string; text: string },
+      user: CurrentUser,
+      actor: Actor,
+    ) {
+      const agencyId = await repo.userAgency(db, user.id)
+      const shared = agencyId ? await sharedWithAgency(disclosureId, user) : undefined
+      if (!agencyId || !shared || !(await repo.agencyAttends(db, shared.meetingId, agencyId)))
+        throw new SafeguardingError('not-found', 'Shared item not found')
+      return recordContribution(shared.row, agencyId, shared.meetingId, input, disclosureId, actor)
     },
 
     /**
