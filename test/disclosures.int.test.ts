@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isApiPath } from '#src/platform/http/access.ts'
 import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
 import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
+import { agencyOfKind, buildSharingAgreement, dateFields, daysFromToday } from './support/builders.ts'
 
 let ctx: TestContext
 let ds: PageClient
@@ -11,12 +12,10 @@ let dcToken: string
 let childrens: string
 let housing: string
 let agreementId: string
+let supervisorId: string
+let oldHousingAgreementId: string
 let referral: { id: string; reference: string; people: { personId: string }[] }
 let victim: string
-
-async function agencyId(kind: string) {
-  return (await ctx.db.selectFrom('agencies').select('id').where('kind', '=', kind).executeTakeFirstOrThrow()).id
-}
 
 async function partnerFor(agency: string) {
   const user = await createUser(ctx, 'partner')
@@ -26,23 +25,18 @@ async function partnerFor(agency: string) {
   return { client, user, token: await apiToken(ctx, user.email) }
 }
 
-const dateParts = (prefix: string, iso: string) => ({
-  [`${prefix}-day`]: String(Number(iso.slice(8, 10))),
-  [`${prefix}-month`]: String(Number(iso.slice(5, 7))),
-  [`${prefix}-year`]: iso.slice(0, 4),
-})
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
-
 beforeAll(async () => {
   ctx = await createTestContext()
   ds = new PageClient(ctx.app)
-  await ds.signIn((await createUser(ctx, 'supervisor')).email)
+  const supervisor = await createUser(ctx, 'supervisor')
+  supervisorId = supervisor.id
+  await ds.signIn(supervisor.email)
   const officer = await createUser(ctx, 'investigator')
   dc = new PageClient(ctx.app)
   await dc.signIn(officer.email)
   dcToken = await apiToken(ctx, officer.email)
-  childrens = await agencyId('childrens-services')
-  housing = await agencyId('housing')
+  childrens = await agencyOfKind(ctx, 'childrens-services')
+  housing = await agencyOfKind(ctx, 'housing')
   referral = (
     await ctx.app.inject({
       method: 'POST',
@@ -93,7 +87,7 @@ afterAll(() => ctx.close())
 describe('information-sharing agreements', () => {
   it('records an agreement, with a message for each missing part', async () => {
     await ds.get('/agreements')
-    const bad = await ds.post('/agreements', { title: '', purposes: '', ...dateParts('startsOn', '2026-01-01') })
+    const bad = await ds.post('/agreements', { title: '', purposes: '', ...dateFields('startsOn', '2026-01-01') })
     expect(bad.statusCode).toBe(400)
     for (const message of [
       'Enter the agreement’s title',
@@ -109,9 +103,9 @@ describe('information-sharing agreements', () => {
       purposes: 'Safeguarding children at risk of exploitation',
       lawfulBasis: 'uk-gdpr-safeguarding',
       allowedFields: ['name', 'date-of-birth', 'phone', 'referral-summary', 'nrm-status', 'immigration-status'],
-      ...dateParts('startsOn', '2026-01-01'),
-      ...dateParts('reviewOn', inDays(200)),
-      ...dateParts('endsOn', inDays(365)),
+      ...dateFields('startsOn', '2026-01-01'),
+      ...dateFields('reviewOn', daysFromToday(200)),
+      ...dateFields('endsOn', daysFromToday(365)),
     })
     expect(good.statusCode).toBe(303)
     agreementId = (
@@ -121,24 +115,19 @@ describe('information-sharing agreements', () => {
         .where('title', '=', 'Child safeguarding ISA')
         .executeTakeFirstOrThrow()
     ).id
-    await ctx.db
-      .insertInto('sharing_agreements')
-      .values({
-        id: '01900000-0000-7000-8000-00000000e0d0',
+    oldHousingAgreementId = await buildSharingAgreement(
+      ctx,
+      { actor: { userId: supervisorId } },
+      {
         title: 'Old housing ISA',
         purposes: 'Housing',
-        lawful_basis: 'uk-gdpr-safeguarding',
-        allowed_fields: ['name'],
-        starts_on: '2024-01-01',
-        review_on: '2024-06-01',
-        ends_on: '2025-01-01',
-        created_by: null,
-      })
-      .execute()
-    await ctx.db
-      .insertInto('sharing_agreement_parties')
-      .values({ agreement_id: '01900000-0000-7000-8000-00000000e0d0', agency_id: housing })
-      .execute()
+        allowedFields: ['name'],
+        startsOn: '2024-01-01',
+        reviewOn: '2024-06-01',
+        endsOn: '2025-01-01',
+        agencyIds: [housing],
+      },
+    )
   })
 })
 
@@ -149,7 +138,7 @@ describe('disclosures', () => {
     const share = (form: Record<string, string | string[]>) =>
       dc.post(`/people/${victim}/disclosures`, {
         purpose: 'Strategy meeting',
-        ...dateParts('expiresOn', inDays(14)),
+        ...dateFields('expiresOn', daysFromToday(14)),
         ...form,
       })
     await dc.get(`/people/${victim}/disclosures`)
@@ -158,7 +147,7 @@ describe('disclosures', () => {
     expect(notParty.body).toContain('is not a party to ‘Child safeguarding ISA’')
     const ended = await share({
       agencyId: housing,
-      agreementId: '01900000-0000-7000-8000-00000000e0d0',
+      agreementId: oldHousingAgreementId,
       fields: ['name'],
     })
     expect(ended.statusCode).toBe(400)
@@ -171,7 +160,7 @@ describe('disclosures', () => {
       agencyId: childrens,
       agreementId,
       fields: ['name'],
-      ...dateParts('expiresOn', inDays(400)),
+      ...dateFields('expiresOn', daysFromToday(400)),
     })
     expect(tooLong.statusCode).toBe(400)
     expect(tooLong.body).toContain('when the agreement ends')
@@ -208,7 +197,7 @@ describe('disclosures', () => {
       agreementId,
       purpose: 'Strategy meeting on Thursday',
       fields: ['name', 'phone'],
-      ...dateParts('expiresOn', inDays(14)),
+      ...dateFields('expiresOn', daysFromToday(14)),
     })
     expect(made.statusCode).toBe(303)
     disclosureId = (await ctx.db.selectFrom('disclosures').select('id').executeTakeFirstOrThrow()).id
@@ -309,7 +298,7 @@ describe('disclosures', () => {
           agreementId,
           purpose: 'Support planning',
           fields: ['name', 'nrm-status'],
-          ...dateParts('expiresOn', inDays(10)),
+          ...dateFields('expiresOn', daysFromToday(10)),
         })
       ).statusCode,
     ).toBe(303)
@@ -524,7 +513,7 @@ describe('a person’s disclosures, seen by someone outside a firewall', () => {
       purpose: 'Housing support referral',
       fields: ['name', 'immigration-status'],
       protectedBasis: 'Safeguarding: support eligibility',
-      ...dateParts('expiresOn', inDays(10)),
+      ...dateFields('expiresOn', daysFromToday(10)),
     })
     expect(made.statusCode).toBe(303)
     // The supervisor (who may see immigration status) is told what was shared.
@@ -643,22 +632,19 @@ describe('what a disclosure carries', () => {
         created_by: null,
       })
       .execute()
-    const isa = '01900000-0000-7000-8000-00000000e0d1'
-    await ctx.db
-      .insertInto('sharing_agreements')
-      .values({
-        id: isa,
+    const isa = await buildSharingAgreement(
+      ctx,
+      { actor: { userId: supervisorId } },
+      {
         title: 'Exploiter disruption ISA',
         purposes: 'Disruption',
-        lawful_basis: 'uk-gdpr-safeguarding',
-        allowed_fields: ['name', 'address', 'referral-summary', 'exploitation-types'],
-        starts_on: '2026-01-01',
-        review_on: inDays(100),
-        ends_on: inDays(200),
-        created_by: null,
-      })
-      .execute()
-    await ctx.db.insertInto('sharing_agreement_parties').values({ agreement_id: isa, agency_id: childrens }).execute()
+        allowedFields: ['name', 'address', 'referral-summary', 'exploitation-types'],
+        startsOn: '2026-01-01',
+        reviewOn: daysFromToday(100),
+        endsOn: daysFromToday(200),
+        agencyIds: [childrens],
+      },
+    )
 
     await dc.get(`/people/${dariusz}/disclosures`)
     const made = await dc.post(`/people/${dariusz}/disclosures`, {
@@ -666,7 +652,7 @@ describe('what a disclosure carries', () => {
       agreementId: isa,
       purpose: 'Disruption of a suspected exploiter',
       fields: ['name', 'address', 'referral-summary', 'exploitation-types'],
-      ...dateParts('expiresOn', inDays(14)),
+      ...dateFields('expiresOn', daysFromToday(14)),
     })
     expect(made.statusCode).toBe(303)
     const disclosure = (

@@ -2,17 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { londonDate } from '#src/shared/dates.ts'
 import { apiToken, createTestContext, createUser, PageClient, type TestContext } from './support/test-app.ts'
 import { pdfText } from './support/pdf-text.ts'
-
-const daysFromToday = (n: number) => {
-  const d = new Date(`${londonDate()}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + n)
-  return d.toISOString().slice(0, 10)
-}
-const dateFields = (prefix: string, iso: string) => ({
-  [`${prefix}-day`]: String(Number(iso.slice(8, 10))),
-  [`${prefix}-month`]: String(Number(iso.slice(5, 7))),
-  [`${prefix}-year`]: iso.slice(0, 4),
-})
+import { buildSharingAgreement, dateFields, daysFromToday } from './support/builders.ts'
 
 // The page's main content, without the per-response request id: what the user reads.
 const mainOf = (html: string) =>
@@ -23,6 +13,7 @@ let victimDc: { id: string; email: string }
 let victimSide: PageClient
 let suspectSide: PageClient
 let supervisor: PageClient
+let supervisorId: string
 let partnerA: PageClient
 let victimToken: string
 let suspectToken: string
@@ -73,7 +64,9 @@ beforeAll(async () => {
   suspectSide = new PageClient(ctx.app)
   await suspectSide.signIn(suspectDc.email)
   supervisor = new PageClient(ctx.app)
-  await supervisor.signIn((await createUser(ctx, 'supervisor')).email)
+  const supervisorUser = await createUser(ctx, 'supervisor')
+  supervisorId = supervisorUser.id
+  await supervisor.signIn(supervisorUser.email)
 
   const agencies = await ctx.db.selectFrom('agencies').select(['id', 'kind']).execute()
   agencyA = agencies.find((a) => a.kind === 'childrens-services')!.id
@@ -472,28 +465,17 @@ describe('safeguarding hub meetings', () => {
     expect(bare.statusCode).toBe(400)
     expect(bare.body).toContain('Give an agency an action about someone from the agenda item’s page')
     // The meeting is held under an agreement with both agencies; the actions go with what each agency needs.
-    const isa = '01900000-0000-7000-8000-0000000a61ee'
-    await ctx.db
-      .insertInto('sharing_agreements')
-      .values({
-        id: isa,
+    const isa = await buildSharingAgreement(
+      ctx,
+      { actor: { userId: supervisorId } },
+      {
         title: 'Hub ISA',
         purposes: 'Safeguarding children at risk of exploitation',
-        lawful_basis: 'uk-gdpr-safeguarding',
-        allowed_fields: ['name', 'date-of-birth', 'referral-summary', 'exploitation-types'],
-        starts_on: daysFromToday(-30),
-        review_on: daysFromToday(100),
-        ends_on: daysFromToday(200),
-        created_by: null,
-      })
-      .execute()
-    await ctx.db
-      .insertInto('sharing_agreement_parties')
-      .values([
-        { agreement_id: isa, agency_id: agencyA },
-        { agreement_id: isa, agency_id: agencyB },
-      ])
-      .execute()
+        startsOn: daysFromToday(-30),
+        endsOn: daysFromToday(200),
+        agencyIds: [agencyA, agencyB],
+      },
+    )
     expect(
       (
         await supervisor.post(`/hub-meetings/${meetingId}/attendance`, {

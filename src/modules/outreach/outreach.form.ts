@@ -1,5 +1,17 @@
-import { checkDateInput } from '#src/platform/http/date-input.ts'
-import { asArray, asString, tooLong, type FieldErrors } from '#src/platform/http/forms.ts'
+import { z } from 'zod'
+import { asArray, asString, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import {
+  dateField,
+  field,
+  requiredText,
+  schemaFor,
+  textUpTo,
+  timeOfDay,
+  TIME_OF_DAY,
+  withDateParts,
+  withEveryProblem,
+} from '#src/platform/http/page-forms.ts'
+import { tooLongMessage } from '#src/platform/http/forms.ts'
 import { DELIVERY, EVENT_KINDS, SECTORS } from './outreach.vocabulary.ts'
 
 /** What the user typed on the event form, kept exactly so the page can be shown again after an error. */
@@ -59,12 +71,111 @@ export const EVENT_FIELD_ORDER = [
 
 type Body = Record<string, unknown>
 const str = (body: Body, key: string, max = 20_000) => asString(body[key]).trim().slice(0, max)
-const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/
+/** The boxes ticked in a checkbox group, at most `max` of them. */
+const ticked = (max: number) => z.preprocess((value) => asArray(value).slice(0, max), z.array(z.string()))
 
-function normaliseTime(value: string): string {
-  const m = TIME.exec(value)
-  return m ? `${m[1].padStart(2, '0')}:${m[2]}` : value
-}
+/** The organisations the audience came from, one a line: each once, its spaces tidied. */
+const organisationLines = field().transform((text) => [
+  ...new Map(
+    text
+      .split(/\r?\n/)
+      .map((o) => o.trim().replace(/\s+/g, ' '))
+      .filter(Boolean)
+      .map((o) => [o.toLowerCase(), o]),
+  ).values(),
+])
+
+/**
+ * The event form, one schema (as the API's are), read from the urlencoded body after `withDateParts` for its date:
+ * the event in the shape the service accepts. Field keys are the page's input ids, with every problem at once in
+ * GOV.UK wording. The strategic priorities and operations are the ones that can be chosen now.
+ */
+export const eventForm = schemaFor((knownTags: readonly string[], knownOperations: readonly string[]) =>
+  z
+    .object({
+      title: requiredText('Enter a title for the event', 200, tooLongMessage('Title', 200)),
+      kind: field(z.string().refine((kind) => EVENT_KINDS.has(kind), { error: 'Select the type of event' })),
+      startDate: dateField('Date of the event', { required: true }),
+      startTime: timeOfDay('Enter the start time in the 24-hour clock, like 14:30', 'Enter the start time'),
+      endTime: timeOfDay('Enter the end time in the 24-hour clock, like 16:00'),
+      delivery: field(
+        z.string().refine((delivery) => DELIVERY.has(delivery), {
+          error: 'Select whether the event was in person or online',
+        }),
+      ),
+      venue: textUpTo('Venue', 200),
+      organisations: organisationLines.pipe(
+        z
+          .array(z.string())
+          .max(50, { error: 'Enter no more than 50 organisations' })
+          .refine((names) => names.every((o) => o.length <= 200), {
+            error: 'Each organisation name must be 200 characters or fewer',
+          }),
+      ),
+      sectors: ticked(40).pipe(
+        z
+          .array(z.string())
+          .min(1, { error: 'Select the sectors the audience came from' })
+          .refine((sectors) => sectors.every((s) => SECTORS.has(s)), { error: 'Select sectors from the list' }),
+      ),
+      attendeeCount: field(
+        z
+          .string()
+          .transform((count) => count.replace(/,/g, ''))
+          .pipe(
+            z
+              .string()
+              .regex(/^(\d{1,6})?$/, { error: 'Number of attendees must be a whole number, like 25' })
+              .refine((count) => Number(count) <= 100_000, {
+                error: 'Number of attendees must be 100,000 or fewer',
+              }),
+          ),
+      ).transform((count) => (count === '' ? null : Number(count))),
+      trainers: textUpTo('Trainers', 500),
+      priorityTags: ticked(40).refine((tags) => tags.every((t) => knownTags.includes(t)), {
+        error: 'Select strategic priorities from the list',
+      }),
+      operationId: field(
+        z.string().refine((id) => id === '' || knownOperations.includes(id), {
+          error: 'Select an operation from the list',
+        }),
+      ),
+      notes: textUpTo('Notes', 5000),
+    })
+    .refine((event) => event.delivery !== 'in-person' || event.venue !== '', {
+      path: ['venue'],
+      error: 'Enter the venue',
+      ...withEveryProblem,
+    })
+    // Both times as typed are checked first: the order is checked only on two real times.
+    .refine(
+      (event) =>
+        !TIME_OF_DAY.test(event.startTime) || !TIME_OF_DAY.test(event.endTime) || event.endTime > event.startTime,
+      { path: ['endTime'], error: 'End time must be after the start time', ...withEveryProblem },
+    )
+    .transform((event): EventInput => ({
+      title: event.title,
+      kind: event.kind,
+      date: event.startDate!,
+      startTime: event.startTime,
+      endTime: event.endTime || null,
+      delivery: event.delivery,
+      venue: event.delivery === 'in-person' ? event.venue : event.venue || null,
+      organisations: event.organisations,
+      sectors: [...new Set(event.sectors)],
+      attendeeCount: event.attendeeCount,
+      trainers: event.trainers,
+      priorityTags: [...new Set(event.priorityTags)],
+      notes: event.notes,
+      operationId: event.operationId || null,
+    })),
+)
+
+/** Feedback from one attendee: a score from 1 (not useful) to 5 (very useful) and an optional comment. */
+export const FeedbackForm = z.object({
+  score: field(z.string().regex(/^[1-5]$/, { error: 'Select a score from 1 to 5' })).transform(Number),
+  comment: textUpTo('Comment', 2000),
+})
 
 export function emptyEventForm(): EventFormValues {
   return {
@@ -111,84 +222,13 @@ export function readEventForm(
     notes: str(body, 'notes'),
     operationId: str(body, 'operationId', 60),
   }
-  const errors: FieldErrors = {}
-  if (!values.title) errors.title = 'Enter a title for the event'
-  tooLong(errors, 'title', values.title, 200, 'Title')
-  if (!EVENT_KINDS.has(values.kind)) errors.kind = 'Select the type of event'
-  const date = checkDateInput({ day: values.day, month: values.month, year: values.year }, 'Date of the event', {
-    required: true,
-  })
-  if (!date.ok) errors[`startDate-${date.part}`] = date.message
-  if (!values.startTime) errors.startTime = 'Enter the start time'
-  else if (!TIME.test(values.startTime)) errors.startTime = 'Enter the start time in the 24-hour clock, like 14:30'
-  if (values.endTime && !TIME.test(values.endTime))
-    errors.endTime = 'Enter the end time in the 24-hour clock, like 16:00'
-  else if (
-    values.endTime &&
-    TIME.test(values.startTime) &&
-    normaliseTime(values.endTime) <= normaliseTime(values.startTime)
-  )
-    errors.endTime = 'End time must be after the start time'
-  if (!DELIVERY.has(values.delivery)) errors.delivery = 'Select whether the event was in person or online'
-  if (values.delivery === 'in-person' && !values.venue) errors.venue = 'Enter the venue'
-  tooLong(errors, 'venue', values.venue, 200, 'Venue')
-  const organisations = [
-    ...new Map(
-      values.organisations
-        .split(/\r?\n/)
-        .map((o) => o.trim().replace(/\s+/g, ' '))
-        .filter(Boolean)
-        .map((o) => [o.toLowerCase(), o]),
-    ).values(),
-  ]
-  if (organisations.length > 50) errors.organisations = 'Enter no more than 50 organisations'
-  else if (organisations.some((o) => o.length > 200))
-    errors.organisations = 'Each organisation name must be 200 characters or fewer'
-  if (values.sectors.length === 0) errors.sectors = 'Select the sectors the audience came from'
-  else if (values.sectors.some((s) => !SECTORS.has(s))) errors.sectors = 'Select sectors from the list'
-  let attendeeCount: number | null = null
-  if (values.attendeeCount) {
-    if (!/^\d{1,6}$/.test(values.attendeeCount.replace(/,/g, '')))
-      errors.attendeeCount = 'Number of attendees must be a whole number, like 25'
-    else {
-      attendeeCount = Number(values.attendeeCount.replace(/,/g, ''))
-      if (attendeeCount > 100_000) errors.attendeeCount = 'Number of attendees must be 100,000 or fewer'
-    }
-  }
-  tooLong(errors, 'trainers', values.trainers, 500, 'Trainers')
-  if (values.priorityTags.some((t) => !knownTags.includes(t)))
-    errors.priorityTags = 'Select strategic priorities from the list'
-  if (values.operationId && !knownOperations.includes(values.operationId))
-    errors.operationId = 'Select an operation from the list'
-  tooLong(errors, 'notes', values.notes, 5000, 'Notes')
-  if (Object.keys(errors).length > 0 || !date.ok || !date.value) return { values, errors }
-  return {
-    values,
-    errors,
-    input: {
-      title: values.title,
-      kind: values.kind,
-      date: date.value,
-      startTime: normaliseTime(values.startTime),
-      endTime: values.endTime ? normaliseTime(values.endTime) : null,
-      delivery: values.delivery,
-      venue: values.delivery === 'in-person' ? values.venue : values.venue || null,
-      organisations,
-      sectors: [...new Set(values.sectors)],
-      attendeeCount,
-      trainers: values.trainers,
-      priorityTags: [...new Set(values.priorityTags)],
-      notes: values.notes,
-      operationId: values.operationId || null,
-    },
-  }
+  const parsed = parseForm(eventForm(knownTags, knownOperations), withDateParts(body, 'startDate'))
+  return parsed.ok ? { values, errors: {}, input: parsed.value } : { values, errors: parsed.errors }
 }
 
-/** Feedback from one attendee: a score from 1 (not useful) to 5 (very useful) and an optional comment. */
+/** The feedback form, kept as typed. */
 export function readFeedbackForm(body: Body): { values: { score: string; comment: string }; errors: FieldErrors } {
   const values = { score: str(body, 'score', 5), comment: str(body, 'comment') }
-  const errors: FieldErrors = {}
-  if (!/^[1-5]$/.test(values.score)) errors.score = 'Select a score from 1 to 5'
-  tooLong(errors, 'comment', values.comment, 2000, 'Comment')
-  return { values, errors }
+  const parsed = parseForm(FeedbackForm, body)
+  return { values, errors: parsed.ok ? {} : parsed.errors }
 }

@@ -3,13 +3,24 @@ import type { AppDeps } from '#src/container.ts'
 import type { Permission } from '#src/platform/auth/permissions.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { z } from 'zod'
+import { asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { requiredText } from '#src/platform/http/page-forms.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { BUSINESS_KINDS, BUSINESS_RELATIONS, PlaceError, businessRelationText } from './places.service.ts'
 import type { BusinessMatch, BusinessTarget } from './places.repository.ts'
 
 type Body = Record<string, unknown>
 type Params = { id: string }
+
+/** The business named and how it is connected; the answer to "Is it one of these?" is the service's to check. */
+const BusinessLinkForm = z.object({
+  businessName: requiredText('Enter the business’s name', 200, 'Name must be 200 characters or fewer'),
+  relation: z.preprocess(
+    asString,
+    z.enum(BUSINESS_RELATIONS.values, { error: 'Select how the business is connected' }),
+  ),
+})
 
 const kindText = (kind: string) => BUSINESS_KINDS.items.find((k) => k.value === kind)?.text ?? kind
 
@@ -70,17 +81,12 @@ export function registerBusinessLinkPages(app: FastifyInstance, { services }: Ap
     app.post<{ Params: Params; Body: Body }>(path, options, async (request, reply) => {
       const target = targetOf(request)
       const body = request.body ?? {}
-      const name = asString(body.businessName).trim()
-      const relation = asString(body.relation)
+      const parsed = parseForm(BusinessLinkForm, body)
+      if (!parsed.ok) return render(request, reply.code(400), { errors: parsed.errors, values: body, matches: null })
+      const { businessName: name, relation } = parsed.value
       // The choice answers the search for the name shown with it: a name changed since is searched again.
-      const searched = name !== '' && asString(body.searched) === name
+      const searched = asString(body.searched) === name
       const choice = searched ? asString(body.businessChoice) || null : null
-      const errors: FieldErrors = {}
-      if (!name) errors.businessName = 'Enter the business’s name'
-      else if (name.length > 200) errors.businessName = 'Name must be 200 characters or fewer'
-      if (!BUSINESS_RELATIONS.values.includes(relation as never))
-        errors.relation = 'Select how the business is connected'
-      if (Object.keys(errors).length) return render(request, reply.code(400), { errors, values: body, matches: null })
       const input = { name, relation, choice, kind: asString(body.businessKind) || null }
       let result
       try {

@@ -1,5 +1,6 @@
-import { isValid as isValidPostcode } from 'postcode'
-import { asArray, asString } from '#src/platform/http/forms.ts'
+import { z } from 'zod'
+import { asArray, asString, parseForm } from '#src/platform/http/forms.ts'
+import { optionalPostcode } from '#src/platform/http/page-forms.ts'
 
 /**
  * The public report, page by page, exactly as the reporter typed it. Errors are message keys (with their
@@ -61,53 +62,94 @@ export const HEARD_VIA_TEXT: Record<string, string> = {
 type Body = Record<string, unknown>
 // Read with a generous cap (well over the limit) so a too-long answer is reported, not silently cut.
 const read = (body: Body, key: string, limit: number) => asString(body[key]).slice(0, limit * 2 + 100)
-const blank = (value: string) => value.trim() === ''
 
-function limit(errors: PageErrors, field: string, value: string, max: number, key: string) {
-  if (value.length > max) errors[field] ??= { key, params: { max } }
+/**
+ * Each question page's form, one schema (as the API's are). A problem's message is the key of the message shown in
+ * the reporter's language; a too-long answer's message is given its limit. The answer is checked as typed, not
+ * trimmed: only a blank answer is read as none.
+ */
+const typed = () => z.preprocess(asString, z.string())
+const blank = (value: string) => value.trim() === ''
+/** An answer of at most `max` characters, as typed. */
+const upTo = (max: number, key: string) => typed().refine((value) => value.length <= max, { error: key })
+/** An answer that must be given, of at most `max` characters. */
+const required = (max: number, missing: string, tooLong: string) =>
+  typed()
+    .refine((value) => !blank(value), { error: missing })
+    .refine((value) => value.length <= max, { error: tooLong })
+/** A choice from the list, which may be left unanswered when `optional`. */
+const oneOf = (choices: readonly string[], key: string, options: { optional?: boolean } = {}) =>
+  typed().refine((value) => (options.optional === true && value === '') || choices.includes(value), { error: key })
+/** An answer that may be left blank and otherwise is at most `max` characters in the shape `pattern` checks. */
+const blankOr = (max: number, pattern: RegExp, key: string) =>
+  typed().refine((value) => blank(value) || (value.length <= max && pattern.test(value.trim())), { error: key })
+
+const PAGE_FORMS = {
+  what: z.object({ what: required(LIMITS.what, 'what.error.required', 'what.error.tooLong') }),
+  where: z.object({
+    place: required(LIMITS.place, 'where.error.placeRequired', 'where.error.placeTooLong'),
+    placeKind: oneOf(PLACE_KINDS, 'where.error.placeKind', { optional: true }),
+    town: upTo(LIMITS.town, 'where.error.townTooLong'),
+    postcode: optionalPostcode('where.error.postcode'),
+  }),
+  when: z.object({
+    when: oneOf(WHEN_CHOICES, 'when.error.required'),
+    ongoing: oneOf(ONGOING_CHOICES, 'when.error.ongoing'),
+    details: upTo(LIMITS.whenDetails, 'when.error.detailsTooLong'),
+  }),
+  people: z.object({
+    description: upTo(LIMITS.description, 'people.error.descriptionTooLong'),
+    signs: z.preprocess(
+      (value) => asArray(value).slice(0, 20),
+      z.array(z.string()).refine((signs) => signs.every((s) => (SIGNS as readonly string[]).includes(s)), {
+        error: 'people.error.signs',
+      }),
+    ),
+    seemed: upTo(LIMITS.seemed, 'people.error.seemedTooLong'),
+  }),
+  contact: z.object({
+    name: upTo(LIMITS.name, 'contact.error.nameTooLong'),
+    phone: blankOr(LIMITS.phone, /^\+?[\d\s()-]{6,}$/, 'contact.error.phone'),
+    email: blankOr(LIMITS.email, /^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'contact.error.email'),
+    heardVia: oneOf(HEARD_VIA, 'contact.error.heardVia', { optional: true }),
+  }),
+} satisfies Record<PageName, z.ZodType>
+
+/** The limit a too-long answer's message gives, by its field. */
+const MAX_OF: Record<string, number> = {
+  what: LIMITS.what,
+  place: LIMITS.place,
+  town: LIMITS.town,
+  details: LIMITS.whenDetails,
+  description: LIMITS.description,
+  seemed: LIMITS.seemed,
+  name: LIMITS.name,
+}
+
+/** The page's answers exactly as typed, to be kept or shown again. */
+function typedValues(page: PageName, body: Body): Record<string, unknown> {
+  switch (page) {
+    case 'what':
+      return { what: read(body, 'what', LIMITS.what) }
+    case 'where':
+      return { place: read(body, 'place', LIMITS.place), town: read(body, 'town', LIMITS.town), postcode: read(body, 'postcode', LIMITS.postcode), placeKind: read(body, 'placeKind', 20) }
+    case 'when':
+      return { when: read(body, 'when', 20), ongoing: read(body, 'ongoing', 20), details: read(body, 'details', LIMITS.whenDetails) }
+    case 'people':
+      return { description: read(body, 'description', LIMITS.description), signs: asArray(body.signs).slice(0, 20), seemed: read(body, 'seemed', LIMITS.seemed) }
+    case 'contact':
+      return { name: read(body, 'name', LIMITS.name), phone: read(body, 'phone', LIMITS.phone), email: read(body, 'email', LIMITS.email), heardVia: read(body, 'heardVia', 20) }
+  }
 }
 
 export function readPage(page: PageName, body: Body): { values: Record<string, unknown>; errors: PageErrors } {
+  const values = typedValues(page, body)
+  const parsed = parseForm(PAGE_FORMS[page], values)
+  if (parsed.ok) return { values, errors: {} }
   const errors: PageErrors = {}
-  switch (page) {
-    case 'what': {
-      const values = { what: read(body, 'what', LIMITS.what) }
-      if (blank(values.what)) errors.what = { key: 'what.error.required' }
-      limit(errors, 'what', values.what, LIMITS.what, 'what.error.tooLong')
-      return { values, errors }
-    }
-    case 'where': {
-      const values = { place: read(body, 'place', LIMITS.place), town: read(body, 'town', LIMITS.town), postcode: read(body, 'postcode', LIMITS.postcode), placeKind: read(body, 'placeKind', 20) }
-      if (blank(values.place)) errors.place = { key: 'where.error.placeRequired' }
-      if (values.placeKind && !(PLACE_KINDS as readonly string[]).includes(values.placeKind)) errors.placeKind = { key: 'where.error.placeKind' }
-      limit(errors, 'place', values.place, LIMITS.place, 'where.error.placeTooLong')
-      limit(errors, 'town', values.town, LIMITS.town, 'where.error.townTooLong')
-      if (!blank(values.postcode) && !isValidPostcode(values.postcode.trim())) errors.postcode = { key: 'where.error.postcode' }
-      return { values, errors }
-    }
-    case 'when': {
-      const values = { when: read(body, 'when', 20), ongoing: read(body, 'ongoing', 20), details: read(body, 'details', LIMITS.whenDetails) }
-      if (!(WHEN_CHOICES as readonly string[]).includes(values.when)) errors.when = { key: 'when.error.required' }
-      if (!(ONGOING_CHOICES as readonly string[]).includes(values.ongoing)) errors.ongoing = { key: 'when.error.ongoing' }
-      limit(errors, 'details', values.details, LIMITS.whenDetails, 'when.error.detailsTooLong')
-      return { values, errors }
-    }
-    case 'people': {
-      const values = { description: read(body, 'description', LIMITS.description), signs: asArray(body.signs).slice(0, 20), seemed: read(body, 'seemed', LIMITS.seemed) }
-      limit(errors, 'description', values.description, LIMITS.description, 'people.error.descriptionTooLong')
-      if (values.signs.some((s) => !(SIGNS as readonly string[]).includes(s))) errors.signs = { key: 'people.error.signs' }
-      limit(errors, 'seemed', values.seemed, LIMITS.seemed, 'people.error.seemedTooLong')
-      return { values, errors }
-    }
-    case 'contact': {
-      const values = { name: read(body, 'name', LIMITS.name), phone: read(body, 'phone', LIMITS.phone), email: read(body, 'email', LIMITS.email), heardVia: read(body, 'heardVia', 20) }
-      limit(errors, 'name', values.name, LIMITS.name, 'contact.error.nameTooLong')
-      if (!blank(values.phone) && (values.phone.length > LIMITS.phone || !/^\+?[\d\s()-]{6,}$/.test(values.phone.trim()))) errors.phone = { key: 'contact.error.phone' }
-      if (!blank(values.email) && (values.email.length > LIMITS.email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim()))) errors.email = { key: 'contact.error.email' }
-      if (values.heardVia && !(HEARD_VIA as readonly string[]).includes(values.heardVia)) errors.heardVia = { key: 'contact.error.heardVia' }
-      return { values, errors }
-    }
-  }
+  for (const [field, key] of Object.entries(parsed.errors))
+    errors[field] = /tooLong$/i.test(key) ? { key, params: { max: MAX_OF[field] } } : { key }
+  return { values, errors }
 }
 
 /** The first page not yet answered, or null when the report is ready to check. */

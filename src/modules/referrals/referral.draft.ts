@@ -1,13 +1,11 @@
-import { checkDateInput } from '#src/platform/http/date-input.ts'
-import { asArray, asString, tooLong, type FieldErrors } from '#src/platform/http/forms.ts'
-import { isCountryCode, parseLanguageList } from '#src/shared/reference-data.ts'
+import { asArray, asString, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { withDateParts } from '#src/platform/http/page-forms.ts'
+import { parseLanguageList } from '#src/shared/reference-data.ts'
 import { londonToInstant } from '#src/shared/dates.ts'
-import { isValid as isValidPostcode } from 'postcode'
-import { EXPLOITATION_TYPES, SOURCES } from './referral.vocabulary.ts'
-import { GENDERS, PREMISES_TYPES, SUBJECT_ROLES } from '#src/modules/people/index.ts'
+import type { z } from 'zod'
 import type { NewReferralInput } from './referral.schema.ts'
-import { SECTORS } from '#src/modules/outreach/index.ts'
-import { URGENCY_INDICATOR_VALUES, type UrgencyIndicator } from './referral.urgency.ts'
+import type { UrgencyIndicator } from './referral.urgency.ts'
+import { exploitationForm, LocationForm, PersonForm, ReceivedForm, WhatHappenedForm } from './referral.forms.ts'
 
 /**
  * A referral being recorded over several question pages. It keeps exactly what the user typed, so a page
@@ -64,6 +62,11 @@ export type ReferralDraft = {
 
 type Body = Record<string, unknown>
 const str = (body: Body, key: string, max = 100_000) => asString(body[key]).trim().slice(0, max)
+/** The page's problems, from its schema: none when the form is right. */
+const problems = (schema: z.ZodType, body: Body): FieldErrors => {
+  const parsed = parseForm(schema, body)
+  return parsed.ok ? {} : parsed.errors
+}
 
 export function readReceived(body: Body): { draft: ReceivedDraft; errors: FieldErrors } {
   const draft: ReceivedDraft = {
@@ -77,21 +80,7 @@ export function readReceived(body: Body): { draft: ReceivedDraft; errors: FieldE
     referrerContact: str(body, 'referrerContact'),
     referringSector: str(body, 'referringSector', 40),
   }
-  const errors: FieldErrors = {}
-  const date = checkDateInput({ day: draft.day, month: draft.month, year: draft.year }, 'Date received', {
-    required: true,
-    notInFuture: true,
-  })
-  if (!date.ok) errors[`receivedDate-${date.part}`] = date.message
-  if (draft.time && !/^([01]?\d|2[0-3]):[0-5]\d$/.test(draft.time))
-    errors.receivedTime = 'Enter a time in the 24-hour clock, like 14:30'
-  if (!(SOURCES.values as readonly string[]).includes(draft.source))
-    errors.source = 'Select where the referral came from'
-  tooLong(errors, 'referringOrganisation', draft.referringOrganisation, 200, 'Referring organisation')
-  tooLong(errors, 'referrerName', draft.referrerName, 200, 'Contact name')
-  tooLong(errors, 'referrerContact', draft.referrerContact, 200, 'Contact details')
-  if (draft.referringSector && !SECTORS.has(draft.referringSector))
-    errors.referringSector = 'Select a sector from the list'
+  const errors = problems(ReceivedForm, withDateParts(body, 'receivedDate'))
   return { draft, errors }
 }
 
@@ -101,11 +90,7 @@ export function readWhatHappened(body: Body): {
 } {
   const summary = asString(body.summary).trim()
   const indicators = asArray(body.indicators).slice(0, 20)
-  const errors: FieldErrors = {}
-  if (!summary) errors.summary = 'Enter what happened'
-  tooLong(errors, 'summary', summary, 10_000, 'What happened')
-  if (indicators.some((i) => !(URGENCY_INDICATOR_VALUES as readonly string[]).includes(i)))
-    errors.indicators = 'Select from the list'
+  const errors = problems(WhatHappenedForm, body)
   return { draft: { summary: summary.slice(0, 20_000), indicators }, errors }
 }
 
@@ -124,31 +109,7 @@ export function readPerson(body: Body): { draft: PersonDraft; errors: FieldError
     languages: str(body, 'languages', 1000),
     role: str(body, 'role', 40),
   }
-  const errors: FieldErrors = {}
-  if (!draft.fullName) errors.fullName = 'Enter the person’s name, or a description if you do not know it'
-  tooLong(errors, 'fullName', draft.fullName, 200, 'Name')
-  tooLong(errors, 'otherNames', draft.otherNames, 1000, 'Other names')
-  const dob = checkDateInput({ day: draft.dobDay, month: draft.dobMonth, year: draft.dobYear }, 'Date of birth', {
-    required: false,
-    notInFuture: true,
-  })
-  if (!dob.ok) errors[`dateOfBirth-${dob.part}`] = dob.message
-  if (draft.approximateAge && !/^\d{1,3}$/.test(draft.approximateAge))
-    errors.approximateAge = 'Approximate age must be a whole number, like 25'
-  else if (draft.approximateAge && Number(draft.approximateAge) > 120)
-    errors.approximateAge = 'Approximate age must be 120 or less'
-  if (!['yes', 'no'].includes(draft.ageDisputed)) errors.ageDisputed = 'Select yes if the person’s age is disputed'
-  if (!(GENDERS.values as readonly string[]).includes(draft.gender))
-    errors.gender = 'Select the person’s gender, or ‘Not known’'
-  if (draft.nationality && !isCountryCode(draft.nationality)) errors.nationality = 'Select a nationality from the list'
-  if (draft.secondNationality && !isCountryCode(draft.secondNationality))
-    errors.secondNationality = 'Select a nationality from the list'
-  const languages = parseLanguageList(draft.languages)
-  if (languages.unknown.length > 0) {
-    errors.languages = `We do not recognise ${languages.unknown.map((l) => `‘${l.slice(0, 40)}’`).join(', ')}. Enter language names in English, separated by commas, like Romanian, English`
-  }
-  if (!(SUBJECT_ROLES.values as readonly string[]).includes(draft.role))
-    errors.role = 'Select the person’s role in this referral'
+  const errors = problems(PersonForm, withDateParts(body, 'dateOfBirth'))
   return { draft, errors }
 }
 
@@ -161,16 +122,7 @@ export function readLocation(body: Body): { draft: LocationDraft; errors: FieldE
     description: str(body, 'description'),
     premisesType: str(body, 'premisesType', 40),
   }
-  const errors: FieldErrors = {}
-  if (!draft.addressLine1 && !draft.postcode && !draft.description)
-    errors.addressLine1 = 'Enter an address, a postcode or a description of the place'
-  tooLong(errors, 'addressLine1', draft.addressLine1, 200, 'Address line 1')
-  tooLong(errors, 'addressLine2', draft.addressLine2, 200, 'Address line 2')
-  tooLong(errors, 'town', draft.town, 100, 'Town or city')
-  if (draft.postcode && !isValidPostcode(draft.postcode)) errors.postcode = 'Enter a real UK postcode, like SW1A 1AA'
-  tooLong(errors, 'description', draft.description, 1000, 'Description')
-  if (!(PREMISES_TYPES.values as readonly string[]).includes(draft.premisesType))
-    errors.premisesType = 'Select the type of premises, or ‘Other’'
+  const errors = problems(LocationForm, body)
   return { draft, errors }
 }
 
@@ -180,14 +132,7 @@ export function readExploitation(body: Body, knownTags: string[]): { draft: Expl
     countyLines: str(body, 'countyLines', 5),
     priorityTags: asArray(body.priorityTags).slice(0, 50),
   }
-  const errors: FieldErrors = {}
-  if (draft.types.length === 0)
-    errors.exploitationTypes = 'Select the suspected types of exploitation, or ‘Not specified or unknown’'
-  else if (draft.types.some((t) => !(EXPLOITATION_TYPES.values as readonly string[]).includes(t)))
-    errors.exploitationTypes = 'Select types of exploitation from the list'
-  if (!['yes', 'no'].includes(draft.countyLines)) errors.countyLines = 'Select yes if this may involve County Lines'
-  if (draft.priorityTags.some((t) => !knownTags.includes(t)))
-    errors.priorityTags = 'Select strategic priorities from the list'
+  const errors = problems(exploitationForm(knownTags), body)
   return { draft, errors }
 }
 

@@ -2,14 +2,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asArray, asString, dateParts, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
-import { dateField, field, requiredText, withDateParts } from '#src/platform/http/page-forms.ts'
+import { asArray, asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import {
+  checkboxes,
+  dateField,
+  field,
+  requiredText,
+  withDateParts,
+  withEveryProblem,
+} from '#src/platform/http/page-forms.ts'
 import { z } from 'zod'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
 import { formatDate, londonDate } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { SafeguardingError } from './safeguarding.service.ts'
-import { checkAction, parseOwner } from './safeguarding.validation.ts'
+import { MeetingActionForm } from './safeguarding.forms.ts'
 import {
   ACTION_STATUSES,
   AGENDA_KINDS,
@@ -60,6 +66,34 @@ const MeetingForm = z.object({
     .transform(Number)
     .refine((days) => days >= 1 && days <= 365, { error: DAYS_MESSAGE }),
 })
+
+/**
+ * What an agency is given from an agenda item: who it is about, the agency, what it needs to know, and why; or an
+ * action for it instead of a reason, with the date the action is due.
+ */
+const ItemShareForm = z.preprocess(
+  (body) => {
+    const form = body as Record<string, unknown>
+    // A due date is asked for only with an action.
+    return asString(form.text).trim() ? form : { ...form, dueOn: undefined }
+  },
+  z
+    .object({
+      text: field(),
+      dueOn: dateField('Due date', { required: true }).optional(),
+      personId: field(z.string().refine(isUuid, { error: 'Select who the agency needs to know about' })),
+      agencyId: field(z.string().refine(isUuid, { error: 'Select the agency' })),
+      fields: checkboxes().refine((fields) => fields.length > 0, {
+        error: 'Select what the agency needs to know: only what it needs to act',
+      }),
+      purpose: field(),
+    })
+    .refine((share) => share.text !== '' || share.purpose !== '', {
+      path: ['purpose'],
+      error: 'Enter why the agency needs it, or give it an action',
+      ...withEveryProblem,
+    }),
+)
 
 export function registerHubPages(app: FastifyInstance, { services, config }: AppDeps): void {
   const safeguarding = services.safeguarding
@@ -333,17 +367,9 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
   app.post<{ Params: Params; Body: Body }>('/hub-meetings/:id/actions', manage, (request, reply) => {
     const id = meetingId(request)
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const due = checkDateInput(dateParts(body, 'dueOn'), 'Due date', { required: true })
-    if (!due.ok) errors[`dueOn-${due.part}`] = due.message
-    const input = {
-      itemId: asString(body.actionItem) || null,
-      text: asString(body.text),
-      owner: parseOwner(asString(body.owner)),
-      dueOn: due.ok ? due.value : null,
-    }
-    for (const [k, v] of Object.entries(checkAction(input))) if (k !== 'dueOn') errors[k] = v
-    if (Object.keys(errors).length > 0) return show(request, reply.code(400), body, errors, 'action')
+    const parsed = parseForm(MeetingActionForm, withDateParts(body, 'dueOn'))
+    if (!parsed.ok) return show(request, reply.code(400), body, parsed.errors, 'action')
+    const input = parsed.value
     return attempt(
       request,
       reply,
@@ -625,31 +651,23 @@ export function registerHubPages(app: FastifyInstance, { services, config }: App
   app.post<{ Params: ItemParams; Body: Body }>('/hub-meetings/:id/items/:itemId', manage, async (request, reply) => {
     if (!isUuid(request.params.id) || !isUuid(request.params.itemId)) throw new NotFoundError()
     const body = request.body ?? {}
-    const errors: FieldErrors = {}
-    const actionText = asString(body.text).trim()
-    const due = actionText ? checkDateInput(dateParts(body, 'dueOn'), 'Due date', { required: true }) : null
-    if (due && !due.ok) errors[`dueOn-${due.part}`] = due.message
-    if (!isUuid(asString(body.personId))) errors.personId = 'Select who the agency needs to know about'
-    if (!isUuid(asString(body.agencyId))) errors.agencyId = 'Select the agency'
-    if (asArray(body.fields).length === 0)
-      errors.fields = 'Select what the agency needs to know: only what it needs to act'
-    if (!actionText && !asString(body.purpose).trim())
-      errors.purpose = 'Enter why the agency needs it, or give it an action'
-    if (Object.keys(errors).length > 0) return showItem(request, reply.code(400), body, errors)
+    const parsed = parseForm(ItemShareForm, withDateParts(body, 'dueOn'))
+    if (!parsed.ok) return showItem(request, reply.code(400), body, parsed.errors)
+    const share = parsed.value
     let outcome
     try {
       outcome = await safeguarding.shareForItem(
         request.params.id,
         request.params.itemId,
         {
-          personId: asString(body.personId),
-          agencyId: asString(body.agencyId),
-          fields: asArray(body.fields),
+          personId: share.personId,
+          agencyId: share.agencyId,
+          fields: share.fields,
           release: asArray(body.release),
           purpose: asString(body.purpose).slice(0, 1000),
           protectedBasis: asString(body.protectedBasis).slice(0, 1000) || null,
-          actionText: actionText || null,
-          actionDueOn: due?.ok ? due.value! : null,
+          actionText: share.text || null,
+          actionDueOn: share.dueOn ?? null,
         },
         userOf(request),
         actorOf(request),

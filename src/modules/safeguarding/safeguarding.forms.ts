@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { asString } from '#src/platform/http/forms.ts'
-import { dateField } from '#src/platform/http/page-forms.ts'
+import { dateField, field } from '#src/platform/http/page-forms.ts'
 import { ActionRules, NeedRules, parseOwner, ReviewRules, RiskRules } from './safeguarding.validation.ts'
 import { ACTION_STATUSES, type ActionStatus } from './safeguarding.vocabulary.ts'
 
@@ -32,6 +32,12 @@ export const ActionForm = z.object({
   owner: z.preprocess((owner) => parseOwner(asString(owner)), ActionRules.shape.owner),
   dueOn: dateField('Due date', { required: true }),
 })
+
+/** A hub meeting's action: a plan action's rules, about one agenda item (`actionItem`) or the meeting as a whole. */
+export const MeetingActionForm = ActionForm.extend({ actionItem: field() }).transform(({ actionItem, ...action }) => ({
+  itemId: actionItem || null,
+  ...action,
+}))
 
 /** An action changed: its status too, and a note of the change. */
 export const ActionChangeForm = ActionForm.extend({

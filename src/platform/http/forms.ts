@@ -45,9 +45,12 @@ function rank(order: string[], key: string): number {
 
 /** Adds the GOV.UK "too long" message for a field, unless the field already has a problem. */
 export function tooLong(errors: FieldErrors, key: string, value: string, max: number, label: string): void {
-  if (value.length > max)
-    errors[key] ??= `${label} must be ${new Intl.NumberFormat('en-GB').format(max)} characters or fewer`
+  if (value.length > max) errors[key] ??= tooLongMessage(label, max)
 }
+
+/** The GOV.UK "too long" message: 'Notes must be 10,000 characters or fewer'. */
+export const tooLongMessage = (label: string, max: number): string =>
+  `${label} must be ${new Intl.NumberFormat('en-GB').format(max)} characters or fewer`
 
 /** Reads a checkbox group that a urlencoded body gives as absent, one string, or an array. */
 export function asArray(value: unknown): string[] {

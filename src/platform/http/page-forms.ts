@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { isValid as isValidPostcode } from 'postcode'
 import { checkDateInput } from './date-input.ts'
-import { asString, dateParts, type DateParts } from './forms.ts'
+import { asArray, asString, dateParts, tooLongMessage, type DateParts } from './forms.ts'
 
 /**
  * Zod pieces for question pages, so a page's form is one schema like the API's: `parseForm(schema, body)` gives
@@ -25,6 +26,59 @@ export const ifGiven = <S extends z.ZodType>(schema: S) =>
 
 /** A text field that may be left blank, at most `max` characters. */
 export const optionalText = (max: number, tooLong: string) => field(z.string().max(max, { error: tooLong }))
+
+/** A text field of at most `max` characters, with the GOV.UK "too long" message for its label (as `tooLong` gives). */
+export const textUpTo = (label: string, max: number) => optionalText(max, tooLongMessage(label, max))
+
+/** A checkbox group, which a urlencoded body gives as absent, one string, or an array: the boxes ticked. */
+export const checkboxes = () => z.preprocess(asArray, z.array(z.string()))
+
+/** A UK postcode that may be left blank, as typed (trimmed): one the postcode rules do not know gets `message`. */
+export const optionalPostcode = (message: string) =>
+  field(z.string().refine((postcode) => postcode === '' || isValidPostcode(postcode), { error: message }))
+
+/** A time of day on the 24-hour clock, `9:30` or `14:30`. */
+export const TIME_OF_DAY = /^([01]?\d|2[0-3]):([0-5]\d)$/
+
+/**
+ * A time of day typed on the 24-hour clock, as `HH:MM` ('' when left blank): one that is not gets `wrong`, and with
+ * `missing` a blank one gets that.
+ */
+export const timeOfDay = (wrong: string, missing?: string) =>
+  field(
+    z
+      .string()
+      .refine((time) => time !== '' || missing === undefined, { error: missing })
+      .refine((time) => time === '' || TIME_OF_DAY.test(time), { error: wrong }),
+  ).transform((time) => time.replace(TIME_OF_DAY, (_, h: string, m: string) => `${h.padStart(2, '0')}:${m}`))
+
+/** An email address that may be left blank, in the usual `name@example.org` shape. */
+export const optionalEmail = (message: string) =>
+  field(z.string().refine((email) => email === '' || EMAIL.test(email), { error: message }))
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+/**
+ * For a check across fields (`.refine(check, { path, error, ...withEveryProblem })`): run it even when other fields
+ * already have a problem, so the page shows every problem at once. Zod skips such a check by default; the check sees
+ * each field as read, whether or not it passed. A field's rule raised with `abort` still stops it, so a field with
+ * several messages lists its rules in order without `abort`: the page shows a field's first problem only.
+ */
+export const withEveryProblem = { when: () => true } as const
+
+/**
+ * A form whose schema depends on lists read for the request (the strategic priorities or operations that can be
+ * chosen): built once and again only when the lists change, as building a zod schema costs far more than using one.
+ */
+export function schemaFor<Lists extends readonly (readonly string[])[], S>(
+  build: (...lists: Lists) => S,
+): (...lists: Lists) => S {
+  let last: { key: string; schema: S } | undefined
+  return (...lists) => {
+    const key = JSON.stringify(lists)
+    if (last?.key !== key) last = { key, schema: build(...lists) }
+    return last.schema
+  }
+}
 
 /** A whole number typed into a text field, from `min` to `max` (digits only, no more than `max` has). */
 export const wholeNumber = (min: number, max: number, message: string) =>
