@@ -1,7 +1,7 @@
 /**
  * npm run bench:matching                      every labelled set under ../shared/data/er/, then a summary table
  * npm run bench:matching -- FILE [FILE2] [--use-ssn] [--threshold 0.5] [--train-on FILE [--m-only]]
- * npm run bench:matching -- --scaled fake-style|rldata-style [--threshold 0.5]   one generated set (scaled-sets.ts)
+ * npm run bench:matching -- --scaled fake-style|rldata-style|historical-style|stress [--threshold 0.5]   one generated set (scaled-sets.ts)
  *
  * Scores one labelled CSV (deduplication) or two (linkage) with Lantern's person matcher, trained without
  * labels on the records themselves, and prints one JSON line per run with, kept apart:
@@ -43,7 +43,7 @@ import {
   type PreparedPerson,
 } from '#src/modules/matching/engine/index.ts'
 import { ROOT } from '#src/platform/paths.ts'
-import { fakeStyle, rldataStyle } from './scaled-sets.ts'
+import { fakeStyle, type GeneratedSet, historicalStyle, rldataStyle, stressStyle } from './scaled-sets.ts'
 
 type Row = Record<string, string>
 
@@ -400,15 +400,19 @@ function markdown(results: Result[]): string {
 const erDir = () => process.env.LANTERN_ER_DATA ?? join(ROOT, '..', 'shared', 'data', 'er')
 
 /** The generated sets of scaled-sets.ts, by the name `--scaled` takes, each from the small file it is drawn from. */
-const SCALED = {
-  'rldata-style': { file: /rldata500/i, make: (rows: Row[]) => rldataStyle(rows, 10_000) },
-  'fake-style': { file: /fake_1000\.csv$/i, make: (rows: Row[]) => fakeStyle(rows, 20_000) },
-} as const
+const SCALED: Record<string, { file?: RegExp; make: (rows: Row[]) => GeneratedSet }> = {
+  'rldata-style': { file: /rldata500/i, make: (rows) => rldataStyle(rows, 10_000) },
+  'fake-style': { file: /fake_1000\.csv$/i, make: (rows) => fakeStyle(rows, 20_000) },
+  // Generated from built-in pools alone, no file: historical_50k's kind and the stress set of MATCHING.md §6.7.
+  'historical-style': { make: () => historicalStyle(10_000) },
+  stress: { make: () => stressStyle(10_000) },
+}
 
-function scaledSet(kind: keyof typeof SCALED, files: string[]): LabelledSet | null {
-  const source = files.find((f) => SCALED[kind].file.test(basename(f)))
-  if (!source) return null
-  const generated = SCALED[kind].make(parseCsv(readFileSync(source, 'utf8')))
+function scaledSet(kind: string, files: string[]): LabelledSet | null {
+  const from = SCALED[kind].file
+  const source = from ? files.find((f) => from.test(basename(f))) : undefined
+  if (from && !source) return null
+  const generated = SCALED[kind].make(source ? parseCsv(readFileSync(source, 'utf8')) : [])
   return {
     name: generated.name,
     people: generated.inputs.map(preparePerson),
@@ -438,7 +442,7 @@ function runAll(threshold: number | undefined): void {
   for (const s of loaded) emit(evaluate(s.set, { threshold, useSsn: s.useSsn }))
   // The same kind of set twenty times the size, generated from the small file's values (scaled-sets.ts):
   // RLdata's kind, and people with several records each, as fake_1000 and fake_20000.
-  for (const kind of Object.keys(SCALED) as (keyof typeof SCALED)[]) {
+  for (const kind of Object.keys(SCALED)) {
     const generated = scaledSet(kind, files)
     if (generated) emit(evaluate(generated, { threshold, useSsn: false }))
   }
@@ -497,7 +501,7 @@ function main(): void {
     }
     const dir = erDir()
     const set = scaledSet(
-      scaled as keyof typeof SCALED,
+      scaled,
       readdirSync(dir).map((f) => join(dir, f)),
     )
     if (!set) throw new Error(`no source file for ${scaled} in ${dir}`)

@@ -16,7 +16,13 @@ export interface BirthDate {
 
 export type BirthDateInput = string | { year?: number | null; month?: number | null; day?: number | null }
 
-const MIN_YEAR = 1901
+/**
+ * Historical and census-style records (parish registers, censuses of the 1800s) carry real dates long before
+ * 1901; a cut-off there dropped every one of them, and with it every blocking key and comparison built on the
+ * date. Only a year no record could mean is refused, and 1 January 1900, the date many systems fill in for
+ * "not known".
+ */
+const MIN_YEAR = 1500
 
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate()
@@ -42,6 +48,7 @@ export function makeBirthDate(
   if (m !== null && m > 12 && d !== null && d <= 12) [m, d] = [d, m]
   if (m !== null && m > 12) m = null
   if (m === null) d = null
+  if (year === 1900 && m === 1 && d === 1) return null
   if (m !== null && d !== null && d > daysInMonth(year, m)) d = null
   const placeholder = m === 1 && d === 1
   const month_ = m

@@ -31,6 +31,22 @@ export const KEY_KINDS = [
     label: 'a name starts with the same two letters and two of the three parts of the date of birth agree',
     broad: true,
   },
+  { code: 'name-variant-family', label: 'given names of one family (William, Bill, Wm) and family names sound alike' },
+  {
+    code: 'family-sound-initial',
+    label: 'family name sounds alike and same given-name initial',
+    broad: true,
+  },
+  {
+    code: 'name-start-initial-year',
+    label: 'family name starts with the same two letters, same given-name initial, birth year within one',
+    broad: true,
+  },
+  {
+    code: 'given-family-start',
+    label: 'given names sound alike or are of one family, and family name starts with the same two letters',
+    broad: true,
+  },
 ] as const
 
 export type KeyKind = (typeof KEY_KINDS)[number]['code']
@@ -62,6 +78,17 @@ export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: 
     if (year && n.givenPhonetic) {
       emit(0, `${n.givenPhonetic}|${w1}`)
       emit(0, `${n.givenPhonetic}|${w2}+`)
+      // The given name's families too, so Bill finds William when the family name is missing.
+      for (const family of n.givenFamilies) {
+        emit(0, `#${family}|${w1}`)
+        emit(0, `#${family}|${w2}+`)
+      }
+      // Both names spoilt (a nickname and a respelt surname, Molly Fleotcher for Mary Fletcher): the
+      // family name's first two letters and the initial usually survive. Broad, so followed only while rare.
+      if (n.family.length >= 2) {
+        emit(20, `${n.family.slice(0, 2)}|${n.givenFirst[0]}|${w1}`)
+        emit(20, `${n.family.slice(0, 2)}|${n.givenFirst[0]}|${w2}+`)
+      }
     }
     // A slip in the decade digit (1973 for 1983) moves the year by ten: the year's last digit and the month
     // survive it, and a name with them is still about one in a hundred and twenty of the people so named.
@@ -94,6 +121,20 @@ export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: 
         const start = word.slice(0, 2)
         for (const part of parts) emit(17, `${start}|${part}`)
       }
+    }
+    // Records with no date of birth (a census gives an age at most, and often not that) have only their
+    // names and places. A nickname or an older written form (Bill, Wm for William; Peggy for Margaret)
+    // defeats every name-sound key, so the given name's families stand in for it. A given name cut to
+    // its initial, or spelt past recognition, keeps the initial: broad, followed only while rare.
+    if (n.familyPhonetic) {
+      for (const family of n.givenFamilies) emit(18, `${family}|${n.familyPhonetic}`)
+      if (n.givenFirst) emit(19, `${n.familyPhonetic}|${n.givenFirst[0]}`)
+    }
+    // No date, and a slip in the family name's sound (Gridfiths): its first two letters usually survive.
+    if (n.family.length >= 2 && n.givenPhonetic) {
+      const start = n.family.slice(0, 2)
+      emit(21, `${n.givenPhonetic}|${start}`)
+      for (const family of n.givenFamilies) emit(21, `#${family}|${start}`)
     }
     if (p.dob?.month && n.givenFirst && n.family) {
       const a = n.givenFirst[0]
@@ -128,6 +169,10 @@ export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: 
     for (const n of p.names) {
       if (n.familyPhonetic) emit(14, `${n.familyPhonetic}|${town}`)
       if (n.givenPhonetic) emit(14, `${n.givenPhonetic}|${town}`)
+      for (const family of n.givenFamilies) emit(14, `#${family}|${town}`)
+      // Both names with a slip, and no date (Arth Acrkoyd for Arthur Ackroyd): the initial and the family
+      // name's first two letters, at the same place.
+      if (n.givenFirst && n.family.length >= 2) emit(14, `${n.givenFirst[0]}${n.family.slice(0, 2)}|${town}`)
     }
     if (year) {
       emit(15, `${town}|${w1}`)
