@@ -1,6 +1,7 @@
 /**
  * npm run bench:matching                      every labelled set under ../shared/data/er/, then a summary table
  * npm run bench:matching -- FILE [FILE2] [--use-ssn] [--threshold 0.5] [--train-on FILE [--m-only]]
+ * npm run bench:matching -- --scaled fake-style|rldata-style [--threshold 0.5]   one generated set (scaled-sets.ts)
  *
  * Scores one labelled CSV (deduplication) or two (linkage) with Lantern's person matcher, trained without
  * labels on the records themselves, and prints one JSON line per run with, kept apart:
@@ -362,12 +363,13 @@ function argsOf(argv: string[]) {
     const at = argv.indexOf(name)
     return at >= 0 ? argv[at + 1] : undefined
   }
-  const valued = new Set(['--threshold', '--train-on'])
+  const valued = new Set(['--threshold', '--train-on', '--scaled'])
   return {
     useSsn: argv.includes('--use-ssn'),
     threshold: valueOf('--threshold') === undefined ? undefined : Number(valueOf('--threshold')),
     trainOn: valueOf('--train-on'),
     mOnly: argv.includes('--m-only'),
+    scaled: valueOf('--scaled'),
     files: argv.filter((a, i) => !a.startsWith('--') && !valued.has(argv[i - 1])),
   }
 }
@@ -395,8 +397,28 @@ function markdown(results: Result[]): string {
   return lines.join('\n')
 }
 
+const erDir = () => process.env.LANTERN_ER_DATA ?? join(ROOT, '..', 'shared', 'data', 'er')
+
+/** The generated sets of scaled-sets.ts, by the name `--scaled` takes, each from the small file it is drawn from. */
+const SCALED = {
+  'rldata-style': { file: /rldata500/i, make: (rows: Row[]) => rldataStyle(rows, 10_000) },
+  'fake-style': { file: /fake_1000\.csv$/i, make: (rows: Row[]) => fakeStyle(rows, 20_000) },
+} as const
+
+function scaledSet(kind: keyof typeof SCALED, files: string[]): LabelledSet | null {
+  const source = files.find((f) => SCALED[kind].file.test(basename(f)))
+  if (!source) return null
+  const generated = SCALED[kind].make(parseCsv(readFileSync(source, 'utf8')))
+  return {
+    name: generated.name,
+    people: generated.inputs.map(preparePerson),
+    clusters: generated.clusters,
+    labels: null,
+  }
+}
+
 function runAll(threshold: number | undefined): void {
-  const dir = process.env.LANTERN_ER_DATA ?? join(ROOT, '..', 'shared', 'data', 'er')
+  const dir = erDir()
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.csv'))
     .sort()
@@ -414,37 +436,11 @@ function runAll(threshold: number | undefined): void {
   const loaded = sets.map((s) => ({ ...s, set: loadSet(s.files, s.useSsn) }))
   const dataSets = loaded.filter((s) => !s.set.labels)
   for (const s of loaded) emit(evaluate(s.set, { threshold, useSsn: s.useSsn }))
-  // The same kind of set twenty times the size, generated from the small file's values (scaled-sets.ts).
-  const rldata = files.find((f) => /rldata500/i.test(basename(f)))
-  if (rldata) {
-    const generated = rldataStyle(parseCsv(readFileSync(rldata, 'utf8')), 10_000)
-    emit(
-      evaluate(
-        {
-          name: generated.name,
-          people: generated.inputs.map(preparePerson),
-          clusters: generated.clusters,
-          labels: null,
-        },
-        { threshold, useSsn: false },
-      ),
-    )
-  }
-  // People with several records each, as fake_1000 and fake_20000, twenty times the file's size.
-  const fake = files.find((f) => /fake_1000\.csv$/i.test(basename(f)))
-  if (fake) {
-    const generated = fakeStyle(parseCsv(readFileSync(fake, 'utf8')), 20_000)
-    emit(
-      evaluate(
-        {
-          name: generated.name,
-          people: generated.inputs.map(preparePerson),
-          clusters: generated.clusters,
-          labels: null,
-        },
-        { threshold, useSsn: false },
-      ),
-    )
+  // The same kind of set twenty times the size, generated from the small file's values (scaled-sets.ts):
+  // RLdata's kind, and people with several records each, as fake_1000 and fake_20000.
+  for (const kind of Object.keys(SCALED) as (keyof typeof SCALED)[]) {
+    const generated = scaledSet(kind, files)
+    if (generated) emit(evaluate(generated, { threshold, useSsn: false }))
   }
   // Generalisation: each set scored once more with parameters learnt (without labels) on another set.
   for (const s of loaded) {
@@ -493,7 +489,24 @@ function writeResults(table: string, dir: string): void {
 }
 
 function main(): void {
-  const { useSsn, threshold, trainOn, mOnly, files } = argsOf(process.argv.slice(2))
+  const { useSsn, threshold, trainOn, mOnly, scaled, files } = argsOf(process.argv.slice(2))
+  if (scaled !== undefined) {
+    if (!(scaled in SCALED)) {
+      console.error(`--scaled takes one of: ${Object.keys(SCALED).join(', ')}`)
+      process.exit(2)
+    }
+    const dir = erDir()
+    const set = scaledSet(
+      scaled as keyof typeof SCALED,
+      readdirSync(dir).map((f) => join(dir, f)),
+    )
+    if (!set) throw new Error(`no source file for ${scaled} in ${dir}`)
+    const result = evaluate(set, { threshold, useSsn: false })
+    console.log(JSON.stringify(result))
+    console.log('')
+    console.log(markdown([result]))
+    return
+  }
   if (files.length === 0) return runAll(threshold)
   if (files.length > 2) {
     console.error(

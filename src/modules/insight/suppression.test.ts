@@ -86,6 +86,12 @@ function feasibleValues(t: SuppressedTable, publishedGrandTotal = false): Map<st
   return seen
 }
 
+/**
+ * Each property checks hundreds of tables by enumerating what a reader could work out: a few seconds of CPU, but on
+ * a shared two-core machine under load it can wait far longer for the CPU than the unit default allows.
+ */
+const property = { timeout: 180_000 }
+
 const smallTable = fc
   .record({ r: fc.integer({ min: 1, max: 3 }), c: fc.integer({ min: 1, max: 3 }) })
   .chain(({ r, c }) =>
@@ -172,7 +178,7 @@ describe('suppressTable', () => {
     expect(t.anySuppressed).toBe(true)
   })
 
-  it('property: no hidden value can be worked out from what is published, for random tables', () => {
+  it('property: no hidden value can be worked out from what is published, for random tables', property, () => {
     fc.assert(
       fc.property(smallTable, fc.constantFrom(3, 5), (cells, threshold) => {
         const t = suppressTable(labelled(cells), { threshold })
@@ -198,7 +204,7 @@ describe('suppressTable', () => {
     )
   })
 
-  it('property: with the grand total already public, a table is either protected or reported unsafe', () => {
+  it('property: with the grand total already public, a table is either protected or reported unsafe', property, () => {
     fc.assert(
       fc.property(smallTable, (cells) => {
         const t = suppressTable(labelled(cells), { publishedGrandTotal: true })

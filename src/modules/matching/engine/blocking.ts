@@ -26,6 +26,11 @@ export const KEY_KINDS = [
   { code: 'name-sound-town', label: 'a name and the town or place of birth sound alike', broad: true },
   { code: 'town-sound-year', label: 'town or place of birth sounds alike and birth year within one', broad: true },
   { code: 'name-sound-decade-slip', label: 'a name sounds alike, same month and last digit of birth year' },
+  {
+    code: 'name-start-date-parts',
+    label: 'a name starts with the same two letters and two of the three parts of the date of birth agree',
+    broad: true,
+  },
 ] as const
 
 export type KeyKind = (typeof KEY_KINDS)[number]['code']
@@ -42,7 +47,8 @@ export const KEY_CAP_SHARE: readonly number[] = KEY_KINDS.map((k) => ('broad' in
 
 /** Calls `emit(kind, key)` for each blocking key of the person (duplicates are harmless). */
 export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: string) => void): void {
-  const year = p.dob ? p.dob.year : 0
+  const dob = p.dob
+  const year = dob ? dob.year : 0
   // Two overlapping two-year windows instead of the year itself: any two years at most one apart share a
   // window, so a birth year mistyped by one, or a date of birth given as an age a year out, still blocks.
   const w1 = year ? year >> 1 : 0
@@ -74,13 +80,27 @@ export function forEachBlockingKey(p: PreparedPerson, emit: (kind: number, key: 
           : `${n.familyPhonetic}|${n.givenPhonetic}`,
       )
     }
+    // A slip in one part of the date and another in the name's sound (a consonant replaced, added or
+    // dropped) together defeat every key above. The first two letters of a name usually survive such a
+    // slip, and two of the three parts of the date survive a slip in the third. Broad (two letters are
+    // shared by many names), so followed only while the key is rare.
+    if (dob) {
+      const parts: string[] = []
+      if (dob.month && dob.day) parts.push(`md${dob.month}|${dob.day}`)
+      if (year && dob.day) parts.push(`yd${year}|${dob.day}`)
+      if (year && dob.month) parts.push(`ym${year}|${dob.month}`)
+      for (const word of [n.givenFirst, n.family]) {
+        if (word.length < 2) continue
+        const start = word.slice(0, 2)
+        for (const part of parts) emit(17, `${start}|${part}`)
+      }
+    }
     if (p.dob?.month && n.givenFirst && n.family) {
       const a = n.givenFirst[0]
       const b = n.family[0]
       emit(11, `${a < b ? a + b : b + a}|${year}${p.dob.month}`)
     }
   }
-  const dob = p.dob
   if (dob && dob.month !== null && dob.day !== null) {
     const lo = Math.min(dob.month, dob.day)
     const hi = Math.max(dob.month, dob.day)

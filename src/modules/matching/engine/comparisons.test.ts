@@ -29,4 +29,14 @@ describe('email comparison', () => {
     expect(emailLevel('john.smith12@hughes.com', 'johnsmith12@patel.net')).toBe('similar-user')
     expect(emailLevel('hmay32@richardson-rhodes.com', 'hmay3@richarsson-rhooded.com')).toBe('similar-user')
   })
+
+  it("does not count a namesake's account at another domain as similar when its number is only one slip away", () => {
+    // Both user names are the name; 3 and 73 are one slip apart, but the rest of the address is another
+    // account's, so nothing but the names (already counted) is shared. Two namesakes at unrelated domains
+    // were accepted as one person on this alone, with their dates of birth decades apart.
+    expect(emailLevel('caleb.bernass3@ford-graves.com', 'calebbernass73@taylor-lang.com')).toBe('different')
+    expect(emailLevel('jacob.davis3@frye-robinson.org', 'jacobdavis35@bradshaw-sanders.com')).toBe('different')
+    // The same number at another domain is still a similar user name.
+    expect(emailLevel('caleb.bernass73@ford-graves.com', 'calebbernass73@taylor-lang.com')).toBe('similar-user')
+  })
 })

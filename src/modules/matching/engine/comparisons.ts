@@ -423,23 +423,28 @@ function emailLevel(a: readonly string[], b: readonly string[]): number {
         3 * levenshtein(ux, uy) <= Math.min(ux.length, uy.length)
       )
         level = 1
-      else if (level > 2 && (ux === uy || (sameNumber(ux, uy) && jaroWinkler(ux, uy) >= 0.88))) level = 2
+      else if (level > 2 && similarUser(ux, uy, x.slice(ux.length + 1), y.slice(uy.length + 1))) level = 2
     }
   }
   return level
 }
 
 /**
- * Whether two email user names carry the same number, or one a slip of the other's. A user name is mostly the
- * person's name, so namesakes' addresses look alike ("john.smith12", "johnsmith47") and alike says little;
- * the number is what the person chose, and two different numbers are two accounts.
+ * Whether two email user names look alike and carry the same number. A user name is mostly the person's name,
+ * so namesakes' addresses look alike ("john.smith12", "johnsmith47") and alike says little; the number is what
+ * the person chose, and two different numbers are two accounts. A number one slip from the other's
+ * ("hmay32", "hmay3") is a copy of the same address only while the rest of it is too: at another domain it is
+ * as likely a namesake's account with a number of their own ("caleb.bernass3@ford-graves.com",
+ * "calebbernass73@taylor-lang.com"), and the names, which already count, are all the two have in common.
  */
-function sameNumber(a: string, b: string): boolean {
-  const x = a.replace(/\D/g, '')
-  const y = b.replace(/\D/g, '')
-  return (
-    x === y || (x.length + y.length > 0 && withinOneEdit(x, y) && (x.length <= 1 || y.length <= 1 || x[0] === y[0]))
-  )
+function similarUser(ux: string, uy: string, domainX: string, domainY: string): boolean {
+  if (ux === uy) return true
+  if (jaroWinkler(ux, uy) < 0.88) return false
+  const x = ux.replace(/\D/g, '')
+  const y = uy.replace(/\D/g, '')
+  if (x === y) return true
+  const numberSlip = x.length + y.length > 0 && withinOneEdit(x, y) && (x.length <= 1 || y.length <= 1 || x[0] === y[0])
+  return numberSlip && (domainX === domainY || jaroWinklerAtLeast(domainX, domainY, 0.88) >= 0.88)
 }
 
 function documentLevel(a: readonly string[], b: readonly string[]): number {

@@ -118,3 +118,41 @@ describe('the scorer explains each field', () => {
     expect(() => new MatchModel({ ...defaultParameters(), comparisons: [] })).toThrow(/does not match/)
   })
 })
+
+describe('term frequencies of names written the other way round', () => {
+  it('count a swapped name as common when it is common in the other field', () => {
+    // Lily is a common given name and Owen a common family name; hardly anyone is recorded as given name
+    // Owen or family name Lily. Two strangers, "Lily Owen" and "Owen Lily", share two common names: the swap
+    // must not make them rarer, and so stronger evidence, than two records both written "Lily Owen".
+    const tf = new TermFrequencies()
+    for (let i = 0; i < 200; i++) {
+      tf.add(preparePerson({ id: `l${i}`, givenName: 'Lily', familyName: `Family${i}` }))
+      tf.add(preparePerson({ id: `o${i}`, givenName: `Given${i}`, familyName: 'Owen' }))
+    }
+    tf.add(preparePerson({ id: 'x', givenName: 'Owen', familyName: 'Lily' }))
+    const names = (result: ReturnType<typeof explain>) =>
+      field(result, 'givenName').weight + field(result, 'familyName').weight
+    const straight = explain(
+      { id: 'a', givenName: 'Lily', familyName: 'Owen' },
+      { id: 'b', givenName: 'Lily', familyName: 'Owen' },
+      new MatchModel(),
+      tf,
+    )
+    // Either record first: the score of a pair must not depend on which record is asked about.
+    const swapped = explain(
+      { id: 'a', givenName: 'Owen', familyName: 'Lily' },
+      { id: 'b', givenName: 'Lily', familyName: 'Owen' },
+      new MatchModel(),
+      tf,
+    )
+    const other = explain(
+      { id: 'a', givenName: 'Lily', familyName: 'Owen' },
+      { id: 'b', givenName: 'Owen', familyName: 'Lily' },
+      new MatchModel(),
+      tf,
+    )
+    expect(field(swapped, 'givenName').label).toContain('other order')
+    expect(names(swapped)).toBeLessThanOrEqual(names(straight) + 0.01)
+    expect(swapped.weight).toBeCloseTo(other.weight, 6)
+  })
+})

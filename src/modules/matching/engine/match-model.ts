@@ -138,7 +138,15 @@ export class MatchModel {
     const m = conditional ? this.dateNamesM![level] : this.ms[c][level]
     if (tf !== null && level === this.tfLevel[c]) {
       const value = pair.tfValues[c]
-      const count = value ? tf.count(c, value) : 0
+      // Names written the other way round ("Owen Lily", "Lily Owen"): each value is compared in the other
+      // field from the one it was written in on one side, and how common it is as either name is what counts.
+      // Counted in one field only, a common family name written as a given name looks rare there, and two
+      // strangers sharing two common names in swapped order were scored above any straight pair.
+      const count = !value
+        ? 0
+        : pair.swapped && (c === FIELD.givenName || c === FIELD.familyName)
+          ? tf.count(FIELD.givenName, value) + tf.count(FIELD.familyName, value)
+          : tf.count(c, value)
       if (count > 0) {
         // Smoothed towards the level's u, so a small index (or a value seen once) does not swing the weight.
         // The count includes the person's own other records (λ·(N−1) of them on average), which say nothing
