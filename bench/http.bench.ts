@@ -14,9 +14,11 @@
  * disturbs far less than the rates do.
  *
  * BENCH_REUSE=1 measures again on the database an earlier run loaded (BENCH_DATABASE names it, to keep one per
- * version being compared); BENCH_SECONDS (default 10) per run.
+ * version being compared); BENCH_SECONDS (default 10) per run. BENCH_BASELINE_ROOT (another checkout, e.g. a git
+ * worktree of the commit before a change) measures a second server from it on its own copy of the data
+ * (BENCH_BASELINE_DATABASE), each page on both back to back, and prints the two side by side: on a machine shared
+ * with other work, that comparison is fairer than two runs minutes apart.
  */
-import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
 import { createDb } from '#src/platform/db/database.ts'
@@ -28,7 +30,15 @@ import { hashPassword } from '#src/platform/auth/password.ts'
 import { createRandom, generateReferrals, insertSynthetic } from '#src/modules/demo/synthetic.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { parseServerTiming } from '#src/platform/observability/request-timing.ts'
-import { freshDatabase, percentile, reusableDatabase, signIn, startServer } from './support.ts'
+import {
+  existingDatabase,
+  freshDatabase,
+  percentile,
+  reusableDatabase,
+  serverCpuMs,
+  signIn,
+  startServer,
+} from './support.ts'
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 10_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -145,21 +155,6 @@ function run(url: string, path: string, cookie?: string): Promise<autocannon.Res
 }
 
 /**
- * The server process's CPU time so far in ms (user + system, from /proc; Linux only, else null). CPU per request
- * is the figure that a busy neighbour on a shared machine disturbs least: it waits, but does not spend, when
- * the machine is loaded.
- */
-function serverCpuMs(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
-  } catch {
-    return null
-  }
-}
-
-/**
  * A page's time budget: requests one at a time, each one's Server-Timing read back; the median of each metric, and
  * `other`, what is left of the total after the database, the render and the session (JavaScript in the handlers).
  */
@@ -185,65 +180,132 @@ async function budget(url: string, path: string, cookie: string): Promise<Record
   return medians
 }
 
+type Target = {
+  label: string
+  server: Awaited<ReturnType<typeof startServer>>
+  cookie: string
+}
+
+type Row = {
+  name: string
+  requestsPerSecond: number
+  toHealth: number
+  p50Ms: number
+  p99Ms: number
+  serverCpuMsPerRequest: number | null
+  non2xx: number
+  errors: number
+}
+
 async function main() {
   const reused = await reuse()
   const databaseUrl = reused?.url ?? (await freshDatabase(DATABASE))
   const user = reused?.subjects ?? (await load(databaseUrl))
-  const server = await startServer({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20', SERVER_TIMING: '1' })
+  const env = { DATABASE_POOL_SIZE: '20', SERVER_TIMING: '1' }
+  const targets: Target[] = []
   try {
-    const cookie = await signIn(server.url, user.email, user.password)
-    const check = await fetch(`${server.url}/referrals`, { headers: { cookie } })
-    // A supervisor's queue opens on what needs them, so any page of referrals will do.
-    if (!/Showing [\d,]+ to [\d,]+ of [\d,]+\+? referrals/.test(await check.text()))
-      throw new Error('the list page does not show the benchmark referrals')
+    const server = await startServer({ ...env, DATABASE_URL: databaseUrl })
+    targets.push({ label: 'this', server, cookie: await signIn(server.url, user.email, user.password) })
+    // BENCH_BASELINE_ROOT: another checkout (say a worktree of the commit before a change), run as a second server
+    // on its own copy of the data (BENCH_BASELINE_DATABASE, default DATABASE_baseline, which must exist and hold
+    // the same records: CREATE DATABASE … TEMPLATE …). Each page is measured on both, back to back, so a
+    // neighbour's load falls on both alike.
+    const baselineRoot = process.env.BENCH_BASELINE_ROOT
+    if (baselineRoot) {
+      const name = process.env.BENCH_BASELINE_DATABASE ?? `${DATABASE}_baseline`
+      const url = await existingDatabase(name)
+      if (!url) throw new Error(`BENCH_BASELINE_ROOT needs the database ${name}`)
+      // As for this run's database: the bench's sign-in sets up two-factor afresh (its key is not kept).
+      const copy = createDb(url, 1)
+      await sql`UPDATE users SET mfa_secret = NULL, mfa_enrolled_at = NULL WHERE email LIKE '%@bench.lantern.test'`.execute(
+        copy,
+      )
+      await copy.destroy()
+      const baseline = await startServer({ ...env, DATABASE_URL: url }, baselineRoot)
+      targets.push({
+        label: 'baseline',
+        server: baseline,
+        cookie: await signIn(baseline.url, user.email, user.password),
+      })
+    }
+    for (const { server, cookie } of targets) {
+      const check = await fetch(`${server.url}/referrals`, { headers: { cookie } })
+      // A supervisor's queue opens on what needs them, so any page of referrals will do.
+      if (!/Showing [\d,]+ to [\d,]+ of [\d,]+\+? referrals/.test(await check.text()))
+        throw new Error('the list page does not show the benchmark referrals')
+    }
     const pages = [
       { name: 'queue /referrals', path: '/referrals' },
       { name: 'person page', path: `/people/${user.personId}` },
       { name: 'referral page', path: `/referrals/${user.referralId}` },
       { name: 'live job (case) page', path: `/cases/${user.caseId}` },
     ]
-    for (const page of pages) {
-      const response = await fetch(`${server.url}${page.path}`, { headers: { cookie }, redirect: 'manual' })
-      if (response.status !== 200) throw new Error(`${page.name} answered ${response.status}`)
-      await run(server.url, page.path, cookie) // warm-up: templates compiled, caches filled
+    for (const { server, cookie } of targets) {
+      for (const page of pages) {
+        const response = await fetch(`${server.url}${page.path}`, { headers: { cookie }, redirect: 'manual' })
+        if (response.status !== 200) throw new Error(`${page.name} answered ${response.status}`)
+        await run(server.url, page.path, cookie) // warm-up: templates compiled, caches filled
+      }
+      await run(server.url, '/health', cookie) // warm-up
     }
-    await run(server.url, '/health', cookie) // warm-up
-    const pid = server.child.pid
     const cpu = new Map<autocannon.Result, number | null>()
-    const measure = async (path: string) => {
+    const measure = async ({ server, cookie }: Target, path: string) => {
+      const pid = server.child.pid
       const before = serverCpuMs(pid)
       const result = await run(server.url, path, cookie)
       const after = serverCpuMs(pid)
       cpu.set(result, before === null || after === null ? null : +((after - before) / result.requests.total).toFixed(2))
       return result
     }
-    const health = await measure('/health')
-    const measured = []
-    for (const page of pages) measured.push({ ...page, result: await measure(page.path) })
-    // /health again at the end: a neighbour's load that came or went during the run shows as a difference.
-    const healthAfter = await measure('/health')
-    const healthRate = (health.requests.average + healthAfter.requests.average) / 2
-    const row = (name: string, r: autocannon.Result) => ({
-      name,
-      requestsPerSecond: Math.round(r.requests.average),
-      toHealth: +(r.requests.average / healthRate).toFixed(3),
-      p50Ms: r.latency.p50,
-      p99Ms: r.latency.p99,
-      serverCpuMsPerRequest: cpu.get(r) ?? null,
-      non2xx: r.non2xx,
-      errors: r.errors,
-    })
-    const results = [
-      row('/health (signed in)', health),
-      ...measured.map((m) => row(m.name, m.result)),
-      row('/health again', healthAfter),
+    // Each step on every target in turn (this, then the baseline), so both see the same neighbours.
+    const steps = [
+      { name: '/health (signed in)', path: '/health' },
+      ...pages,
+      { name: '/health again', path: '/health' },
     ]
-    console.table(results)
+    const measured = targets.map(() => [] as autocannon.Result[])
+    for (const step of steps)
+      for (const [i, target] of targets.entries()) measured[i].push(await measure(target, step.path))
+    const tables = measured.map((results) => {
+      // /health again at the end: a neighbour's load that came or went during the run shows as a difference.
+      const healthRate = (results[0].requests.average + results.at(-1)!.requests.average) / 2
+      return results.map((r, i): Row => ({
+        name: steps[i].name,
+        requestsPerSecond: Math.round(r.requests.average),
+        toHealth: +(r.requests.average / healthRate).toFixed(3),
+        p50Ms: r.latency.p50,
+        p99Ms: r.latency.p99,
+        serverCpuMsPerRequest: cpu.get(r) ?? null,
+        non2xx: r.non2xx,
+        errors: r.errors,
+      }))
+    })
+    for (const [i, target] of targets.entries()) {
+      if (targets.length > 1) console.log(`${target.label}:`)
+      console.table(tables[i])
+    }
     // Each page's budget, one request at a time (the session lookup included; db counts every round trip).
-    const budgets: Record<string, Record<string, number>> = {}
+    const budgets = targets.map(() => ({}) as Record<string, Record<string, number>>)
     for (const page of [{ name: '/health (signed in)', path: '/health' }, ...pages])
-      budgets[page.name] = await budget(server.url, page.path, cookie)
-    console.table(budgets)
+      for (const [i, { server, cookie }] of targets.entries())
+        budgets[i][page.name] = await budget(server.url, page.path, cookie)
+    for (const [i, target] of targets.entries()) {
+      if (targets.length > 1) console.log(`${target.label}:`)
+      console.table(budgets[i])
+    }
+    if (targets.length > 1)
+      console.table(
+        steps.map((step, i) => ({
+          name: step.name,
+          toHealth: tables[0][i].toHealth,
+          baselineToHealth: tables[1][i].toHealth,
+          cpuMs: tables[0][i].serverCpuMsPerRequest,
+          baselineCpuMs: tables[1][i].serverCpuMsPerRequest,
+          p99Ms: tables[0][i].p99Ms,
+          baselineP99Ms: tables[1][i].p99Ms,
+        })),
+      )
+    const results = tables[0]
     console.log(
       JSON.stringify({
         referrals: REFERRALS,
@@ -252,13 +314,14 @@ async function main() {
         loadMs: user.loadMs,
         reused: !!reused,
         results,
-        budgets,
+        budgets: budgets[0],
+        ...(targets.length > 1 ? { baseline: { results: tables[1], budgets: budgets[1] } } : {}),
         listToHealthThroughputRatio: results[1].toHealth,
       }),
     )
-    if (results.some((r) => r.non2xx > 0 || r.errors > 0)) process.exitCode = 1
+    if (tables.flat().some((r) => r.non2xx > 0 || r.errors > 0)) process.exitCode = 1
   } finally {
-    await server.stop()
+    for (const { server } of targets) await server.stop()
   }
 }
 

@@ -7,10 +7,15 @@
  * per second, p50, p99); then /health and the heaviest page alone, with the same connections, for the ratio of
  * their throughputs. On a shared machine, compare ratios rather than absolute figures.
  *
- * BENCH_REFERRALS (default 10,000), BENCH_SECONDS (the mix, default 30), BENCH_PHASE_SECONDS (each single-page
+ * BENCH_REFERRALS (default 10,000), BENCH_SECONDS (the mix, default 30; 0 runs the save phases alone), BENCH_PHASE_SECONDS (each single-page
  * run, default 10), BENCH_USERS (default 50). Runs against the machine's PostgreSQL (LANTERN_BENCH_PG_URL).
  * During each save phase the server's connections are sampled every 50 ms (wait-sampler.ts) and what they waited
  * on is printed: lock waits are evidence of serialisation that does not depend on how loaded the machine is.
+ *
+ * BENCH_REUSE=1 keeps the seeded database (as BENCH_DATABASE_seeded; BENCH_DATABASE defaults to lantern_bench_load)
+ * and starts each later run from a copy of it, so runs compare on the same data without minutes of seeding.
+ * The server's CPU time per save is printed for each save phase (from /proc): the figure a loaded machine
+ * disturbs least.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -26,7 +31,7 @@ import { ROOT } from '#src/platform/paths.ts'
 import { createRandom, generateReferrals, insertSynthetic } from '#src/modules/demo/synthetic.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { signInOverHttp } from '../test/e2e/support/processes.ts'
-import { freshDatabase, startServer } from './support.ts'
+import { cloneDatabase, existingDatabase, freshDatabase, serverCpuMs, startServer } from './support.ts'
 import { formatWaits, sampleWaits } from './wait-sampler.ts'
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 10_000)
@@ -34,10 +39,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30)
 const PHASE_SECONDS = Number(process.env.BENCH_PHASE_SECONDS ?? 10)
 const USERS = Number(process.env.BENCH_USERS ?? 50)
 const PASSWORD = 'bench-load-password-123'
+const DATABASE = process.env.BENCH_DATABASE ?? 'lantern_bench_load'
 
 type User = { id: string; email: string; mfaSecret: string; token: string; cookie: string }
 
-async function seed(url: string) {
+/** The officers and referrals, as a fresh database gets them (the part worth keeping between runs). */
+async function seed(url: string): Promise<number> {
   const db = createDb(url, 4)
   await migrateToLatest(db)
   console.log('  schema migrated')
@@ -73,6 +80,22 @@ async function seed(url: string) {
   await insertSynthetic(db, data)
   const loadMs = Date.now() - started
   console.log(`  ${REFERRALS} referrals inserted in ${loadMs} ms`)
+  // A live system's autovacuum has long since analysed its tables (as bench:http does).
+  await sql`VACUUM ANALYZE`.execute(db)
+  await db.destroy()
+  return loadMs
+}
+
+/** The run's users (with their API tokens, made afresh each run) and the records they read. */
+async function prepare(url: string, loadMs: number) {
+  const db = createDb(url, 4)
+  await migrateToLatest(db)
+  const users = (
+    await sql<{ id: string; email: string; mfa_secret: string }>`
+      SELECT id, email, mfa_secret FROM users WHERE email LIKE 'officer%@load.lantern.test'
+      ORDER BY substring(email from 'officer(\d+)@')::int LIMIT ${USERS}`.execute(db)
+  ).rows.map((u) => ({ id: u.id, email: u.email, mfaSecret: u.mfa_secret }))
+  if (users.length < USERS) throw new Error(`the database has ${users.length} bench users, not ${USERS}`)
   const auth = createAuthService(
     db,
     loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LANTERN_DATA_DIR: join(ROOT, 'data'), PASSWORD_HASH_COST: '12' }),
@@ -80,17 +103,36 @@ async function seed(url: string) {
   // API tokens for the two actions the API serves (screening facts, recording a referral from a form's data).
   const tokens: string[] = []
   for (const u of users) tokens.push((await auth.createApiToken(u.email, 'load bench', 1, { userId: null })).token)
+  // A fixed sample (ordered by a hash of the id), so runs on copies of one database read the same records.
   const referrals = (
-    await sql<{ id: string }>`SELECT id FROM referrals ORDER BY random() LIMIT 2000`.execute(db)
+    await sql<{ id: string }>`SELECT id FROM referrals ORDER BY md5(id::text) LIMIT 2000`.execute(db)
   ).rows.map((r) => r.id)
-  const people = (await sql<{ id: string }>`SELECT id FROM people ORDER BY random() LIMIT 2000`.execute(db)).rows.map(
-    (r) => r.id,
-  )
+  const people = (
+    await sql<{ id: string }>`SELECT id FROM people ORDER BY md5(id::text) LIMIT 2000`.execute(db)
+  ).rows.map((r) => r.id)
   const names = (
-    await sql<{ full_name: string }>`SELECT full_name FROM person_names ORDER BY random() LIMIT 500`.execute(db)
+    await sql<{ full_name: string }>`SELECT full_name FROM person_names ORDER BY md5(id::text) LIMIT 500`.execute(db)
   ).rows.map((r) => r.full_name)
   await db.destroy()
   return { users: users.map((u, i) => ({ ...u, token: tokens[i] })), referrals, people, names, loadMs }
+}
+
+/**
+ * The database for this run. With BENCH_REUSE=1 a copy of the one an earlier run seeded (kept as
+ * BENCH_DATABASE_seeded, untouched by any run's saves), so every run starts from the same data in seconds;
+ * otherwise seeded afresh (and, with BENCH_REUSE=1, kept for the next run).
+ */
+async function database(): Promise<{ url: string; loadMs: number }> {
+  const template = `${DATABASE}_seeded`
+  if (process.env.BENCH_REUSE === '1' && (await existingDatabase(template))) {
+    console.log(`Copying ${template} (BENCH_REUSE=1)…`)
+    return { url: await cloneDatabase(template, DATABASE), loadMs: 0 }
+  }
+  const url = await freshDatabase(DATABASE)
+  console.log(`Seeding ${REFERRALS} referrals and ${USERS} users…`)
+  const loadMs = await seed(url)
+  if (process.env.BENCH_REUSE === '1') await cloneDatabase(DATABASE, template)
+  return { url, loadMs }
 }
 
 type Pick = <T>(xs: T[]) => T
@@ -113,9 +155,8 @@ function rssMb(pid: number): number {
 }
 
 async function main() {
-  const url = await freshDatabase('lantern_bench_load')
-  console.log(`Seeding ${REFERRALS} referrals and ${USERS} users…`)
-  const seeded = await seed(url)
+  const { url, loadMs } = await database()
+  const seeded = await prepare(url, loadMs)
   const poolSize = 20
   const server = await startServer({
     DATABASE_URL: url,
@@ -250,12 +291,14 @@ async function main() {
       perSecond: number
       p50Ms: number
       p99Ms: number
+      serverCpuMsPerSave: number | null
       errors: number
     }[] = []
     for (const n of [10, 25, 50].filter((n) => n <= users.length)) {
       const times: number[] = []
       let failed = 0
       const waits = sampleWaits(url)
+      const cpuBefore = serverCpuMs(pid)
       const until = Date.now() + PHASE_SECONDS * 1000
       await Promise.all(
         users.slice(0, n).map(async (user) => {
@@ -272,6 +315,7 @@ async function main() {
           }
         }),
       )
+      const cpuAfter = serverCpuMs(pid)
       console.log(
         `What the server's connections did while ${n} users saved:\n${formatWaits(await waits.stop(), poolSize)}`,
       )
@@ -282,10 +326,20 @@ async function main() {
         perSecond: +(times.length / PHASE_SECONDS).toFixed(1),
         p50Ms: Math.round(percentile(times, 50)),
         p99Ms: Math.round(percentile(times, 99)),
+        serverCpuMsPerSave:
+          cpuBefore === null || cpuAfter === null || times.length === 0
+            ? null
+            : +((cpuAfter - cpuBefore) / times.length).toFixed(2),
         errors: failed,
       })
     }
     console.table(savePhases)
+    // BENCH_SECONDS=0: the save phases alone (to profile saves), without the mix or the heaviest page.
+    if (SECONDS === 0) {
+      console.log(JSON.stringify({ referrals: REFERRALS, users: users.length, saves: savePhases }))
+      if (savePhases.some((p) => p.errors > 0)) process.exitCode = 1
+      return
+    }
 
     // The heaviest page (slowest at the median in the mix), alone, against /health alone: same connections.
     const heaviest = rows.filter((r) => !r.page.includes('(API)')).sort((a, b) => b.p50Ms - a.p50Ms)[0]

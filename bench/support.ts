@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { totpCode } from '#src/platform/auth/totp.ts'
 import pg from 'pg'
 import { createDb, type Db } from '#src/platform/db/database.ts'
@@ -17,6 +18,20 @@ export async function freshDatabase(name: string): Promise<string> {
   await admin.query(`CREATE DATABASE ${name}`)
   await admin.end()
   return adminUrl.replace(/\/[^/]*$/, `/${name}`)
+}
+
+/**
+ * A copy of the database `from` as `to` (dropped first), on the benchmark server: PostgreSQL copies the files, so
+ * a loaded database is back in seconds, exactly as it was. `from` must have no connections open.
+ */
+export async function cloneDatabase(from: string, to: string): Promise<string> {
+  const adminUrl = process.env.LANTERN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${to} WITH (FORCE)`)
+  await admin.query(`CREATE DATABASE ${to} TEMPLATE ${from}`)
+  await admin.end()
+  return adminUrl.replace(/\/[^/]*$/, `/${to}`)
 }
 
 /** The URL of a database on the benchmark server if it already exists (to reuse a loaded one), else null. */
@@ -50,15 +65,19 @@ export async function reusableDatabase(name: string, complete: (db: Db) => Promi
   }
 }
 
-/** Runs Lantern as its own process, as in production, so the load generator does not share its event loop. */
+/**
+ * Runs Lantern as its own process, as in production, so the load generator does not share its event loop; from
+ * another checkout when `root` names one (a baseline to compare against).
+ */
 export async function startServer(
   env: Record<string, string>,
+  root = ROOT,
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const port = await freePort()
   // BENCH_NODE_FLAGS passes flags such as --cpu-prof to the server process, for profiling a run.
   const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
+    cwd: root,
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -155,4 +174,19 @@ export async function time(url: string, cookie: string): Promise<number> {
   await response.arrayBuffer()
   if (response.status !== 200) throw new Error(`${url} answered ${response.status}`)
   return performance.now() - started
+}
+
+/**
+ * The server process's CPU time so far in ms (user + system, from /proc; Linux only, else null). CPU per request
+ * is the figure that a busy neighbour on a shared machine disturbs least: it waits, but does not spend, when
+ * the machine is loaded.
+ */
+export function serverCpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return null
+  }
 }

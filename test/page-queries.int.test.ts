@@ -66,7 +66,7 @@ describe('round trips per record page', () => {
     // person page does no matching (possible matches are a page of their own) and reads the person once; it also
     // reads what partner agencies recorded at the hub (one query; the access check only when there is something).
     // The businesses a person or referral is linked to are a section of their own: one query each.
-    ['person', 18],
+    ['person', 17],
     ['referral', 15],
     // The case page has a query per section, no more: with the decision countersignatures, stage dates, exhibits,
     // intelligence references and businesses that live-job work added, 29.

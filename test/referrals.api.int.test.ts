@@ -1,3 +1,4 @@
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiToken, createTestContext, createUser, type TestContext } from './support/test-app.ts'
 
@@ -70,6 +71,45 @@ describe('referrals API', () => {
     expect(body.locations[0]).toMatchObject({ postcode: 'LS11 5AB', premisesType: 'nail-bar' })
     const read = await call('GET', `/api/v1/referrals/${body.id}`)
     expect(read.json()).toEqual(body)
+  })
+
+  it('saves in one transaction: the links, the event, the audit rows of its creation and of its view, and the read back', async () => {
+    // Issue 19: a save answered with the referral as stored, not a save and then a second, audited transaction.
+    const seen: string[] = []
+    const original = pg.Client.prototype.query
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const query = args[0] as string | { text: string }
+      seen.push(typeof query === 'string' ? query : query.text)
+      return (original as (...a: unknown[]) => unknown).apply(this, args)
+    } as typeof original
+    let response
+    try {
+      response = await call('POST', '/api/v1/referrals', { ...referral, summary: 'One transaction: a van at dawn.' })
+    } finally {
+      pg.Client.prototype.query = original
+    }
+    expect(response.statusCode).toBe(201)
+    const id = response.json().id
+    expect(seen.filter((q) => /^\s*begin\b/i.test(q))).toHaveLength(1)
+    expect(seen.filter((q) => /^\s*commit\b/i.test(q))).toHaveLength(1)
+    expect(seen.filter((q) => q.includes('audit_insert'))).toHaveLength(1)
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'actor_user_id'])
+      .where('subject_id', '=', id)
+      .orderBy('id')
+      .execute()
+    expect(audit).toEqual([
+      { action: 'referral.created', actor_user_id: officer.id },
+      { action: 'referral.viewed', actor_user_id: officer.id },
+    ])
+    const events = await ctx.db
+      .selectFrom('referral_events')
+      .select(['kind', 'to_status', 'actor_user_id'])
+      .where('referral_id', '=', id)
+      .execute()
+    expect(events).toEqual([{ kind: 'created', to_status: 'new', actor_user_id: officer.id }])
+    expect((await call('GET', `/api/v1/referrals/${id}`)).json()).toEqual(response.json())
   })
 
   it('lists with filters and paging', async () => {

@@ -216,6 +216,20 @@ describe('who may work a victim’s support', () => {
     expect((await isa.pages.get('/people/00000000-0000-7000-8000-000000000000/support')).statusCode).toBe(404)
   })
 
+  it('shows the support summary on the person page only to those with a duty, the victim side asked once per page', async () => {
+    // Issue 19: the page asks the access policy once and hands the answer to the summary and the person view.
+    for (const who of [otherIsa, outsider]) {
+      const page = await who.pages.get(`/people/${victimId}`)
+      expect(page.statusCode).toBe(200)
+      expect(page.body).not.toContain('id="support-summary"')
+    }
+    for (const who of [isa, officer, supervisor]) {
+      const page = await who.pages.get(`/people/${victimId}`)
+      expect(page.statusCode, who.email).toBe(200)
+      expect(page.body, who.email).toContain('id="support-summary"')
+    }
+  })
+
   it('refuses support for someone not recorded as a victim', async () => {
     const witness = (
       await ctx.app.inject({

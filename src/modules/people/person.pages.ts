@@ -73,7 +73,9 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
   ) {
     // The support summary (support module) is part of the victim side: read only for those who see it, and its
     // audit event goes in with the page's own.
-    const support = await services.support.personSummary(id(request), userOf(request))
+    // The victim side is asked once per request (one access-policy query) and handed to both parts that show it.
+    const facet = isUuid(request.params.id) ? await people.victimSide(id(request), userOf(request)) : undefined
+    const support = await services.support.personSummary(id(request), userOf(request), facet)
     // What partner agencies recorded at the hub about them, attributed; read with the page's own audit event.
     const partnerNotes = await services.safeguarding.personContributions(id(request), userOf(request))
     let view
@@ -83,7 +85,7 @@ export function registerPersonPages(app: FastifyInstance, { services }: AppDeps)
         userOf(request),
         actorOf(request),
         [...(support ? [support.auditEvent] : []), ...(partnerNotes ? [partnerNotes.auditEvent] : [])],
-        { refuseMerged: true },
+        { refuseMerged: true, facet },
       )
     } catch (error) {
       // A record merged into another person reads as its survivor (matching module): asked only for a merged one.

@@ -9,7 +9,7 @@ import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import { normaliseIdentifier, type ObjectKind } from './identifiers.ts'
 import * as repo from './person.repository.ts'
 import { listForPerson as listSupportWorkers } from './support-workers.repository.ts'
-import { isRecordVisible, victimSideAccess } from './access-policy.ts'
+import { isRecordVisible, victimSideAccess, type VictimSideAccess } from './access-policy.ts'
 import { sql } from 'kysely'
 import type { LocationInput, PersonDetailsChange, PersonRecordInput } from './person.schema.ts'
 import * as records from './records.repository.ts'
@@ -137,7 +137,11 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
       user: CurrentUser,
       actor: Actor,
       alsoShown: AuditEventInput[] = [],
-      options: { refuseMerged?: boolean } = {},
+      options: {
+        refuseMerged?: boolean
+        /** The person's victim side for this user, when the page has already asked (victimSide): not asked twice. */
+        facet?: VictimSideAccess
+      } = {},
     ) {
       const person = await load(id)
       // A page that shows a merged record as its survivor learns so from the one read of the person, before any
@@ -154,7 +158,7 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
           repo.listLinks(trx, 'person', id, user),
           repo.hasImmigrationStatus(trx, id),
         ])
-        const facet = await victimFacetAccess(trx, user, id)
+        const facet = options.facet ?? (await victimFacetAccess(trx, user, id))
         // Who supports them is part of their victim side: read only for someone who sees it.
         const supportWorkers =
           facet.exists && facet.visible ? await listSupportWorkers(trx, id, { includeEnded: false }) : []
@@ -166,6 +170,14 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
         // not exist, so not even a count of "more" is shown.
         return { person, names, documents, roles, links, hasImmigrationStatus: hasStatus, facet, supportWorkers }
       })
+    },
+
+    /**
+     * The person's victim side for this user (the access policy's one query), for a page that shows several of its
+     * parts (the support summary, the person view) to ask once per request and pass the answer on.
+     */
+    victimSide(id: string, user: CurrentUser): Promise<VictimSideAccess> {
+      return victimFacetAccess(db, user, id)
     },
 
     /** Records a person on their own (not through a referral), with their names in any script. */

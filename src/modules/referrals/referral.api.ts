@@ -208,14 +208,18 @@ export function registerReferralApi(app: FastifyInstance, { services }: AppDeps)
       const actor = actorOf(request)
       const key = request.headers['idempotency-key']
       // The body as parsed (so the same JSON sent with other spacing is the same request), hashed: only the hash is kept.
+      // A new referral is read back and its view audited in the save's own transaction; a replayed key's referral
+      // (recorded by an earlier request) is read as any referral is.
       const outcome =
         key === undefined
-          ? { id: (await referrals.create(request.body, actor)).id, replayed: false }
-          : await referrals.createOnce(request.body, actor, {
-              key,
-              requestHash: createHash('sha256').update(JSON.stringify(request.body)).digest('hex'),
-            })
-      const view = await referrals.view(outcome.id, userOf(request), actor)
+          ? { ...(await referrals.create(request.body, actor, { show: true })), replayed: false }
+          : await referrals.createOnce(
+              request.body,
+              actor,
+              { key, requestHash: createHash('sha256').update(JSON.stringify(request.body)).digest('hex') },
+              { show: true },
+            )
+      const view = outcome.shown ?? (await referrals.view(outcome.id, userOf(request), actor))
       if (outcome.replayed) reply.header('idempotent-replayed', 'true')
       return reply.code(201).header('location', `/api/v1/referrals/${outcome.id}`).send(detail(view))
     },

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type SqlBool, type Expression } from 'kysely'
+import { sql, type ExpressionBuilder, type SqlBool, type Expression, type RawBuilder } from 'kysely'
 import type { Database, Queryable, Row } from '#src/platform/db/database.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import type { GradeLevel, ReferralStatus, ThriveElement } from './referral.vocabulary.ts'
@@ -121,6 +121,46 @@ export async function insertReferralEvent(
       details: JSON.stringify(event.details ?? {}),
     })
     .execute()
+}
+
+/**
+ * A new referral's links to its people and places, its 'created' event and its audit rows (`audit`, from
+ * auditInsert): one statement, so one round trip inside the save's transaction (issue 19, ADR 0014). The inserts
+ * are data-modifying WITHs, which run whether or not the rest reads them; foreign keys and the figures' triggers
+ * run at the end of the statement, as they did at the end of each insert.
+ */
+export async function recordNewReferral(
+  db: Queryable,
+  referral: {
+    referralId: string
+    subjects: { personId: string; role: string }[]
+    locationIds: string[]
+    event: { actorUserId: string | null; details: Record<string, unknown> }
+  },
+  audit: RawBuilder<unknown>,
+): Promise<void> {
+  const id = referral.referralId
+  const subjects = JSON.stringify(
+    referral.subjects.map((s, position) => ({ person_id: s.personId, role: s.role, position })),
+  )
+  const locations = JSON.stringify(
+    referral.locationIds.map((locationId, position) => ({ location_id: locationId, position })),
+  )
+  await sql`
+    WITH subjects AS (
+      INSERT INTO referral_subjects (referral_id, person_id, role, position)
+      SELECT ${id}::uuid, x.person_id, x.role, x.position
+      FROM jsonb_to_recordset(${subjects}::jsonb) AS x(person_id uuid, role text, position int)
+    ), places AS (
+      INSERT INTO referral_locations (referral_id, location_id, position)
+      SELECT ${id}::uuid, x.location_id, x.position
+      FROM jsonb_to_recordset(${locations}::jsonb) AS x(location_id uuid, position int)
+    ), created AS (
+      INSERT INTO referral_events (id, referral_id, occurred_at, actor_user_id, kind, to_status, details)
+      VALUES (${uuidv7()}::uuid, ${id}::uuid, ${new Date()}::timestamptz, ${referral.event.actorUserId}::uuid, 'created', 'new',
+        ${JSON.stringify(referral.event.details)}::jsonb)
+    )
+    SELECT ${audit}`.execute(db)
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Db, Trx } from '#src/platform/db/database.ts'
 import { inTransaction } from '#src/platform/db/transaction.ts'
-import { appendAuditEvents } from '#src/platform/audit/audit.repository.ts'
-import type { Actor } from '#src/platform/audit/audit-events.ts'
+import { appendAuditEvents, auditInsert } from '#src/platform/audit/audit.repository.ts'
+import type { Actor, AuditEventInput } from '#src/platform/audit/audit-events.ts'
 import { listAssignableUsers } from '#src/platform/auth/users.repository.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import {
@@ -106,8 +106,27 @@ export async function changeReferralStatus(
   return { version }
 }
 
+/** A referral just recorded, as the API answers with it: no grading and no live job yet. */
+export type NewReferralView = {
+  referral: repo.ReferralRow
+  subjects: repo.SubjectRow[]
+  locations: repo.LocationRow[]
+  grading: null
+}
+
 export function createReferralService(db: Db, options: { triageSlaHours: number }) {
   const sla = options.triageSlaHours
+
+  /** A referral recorded in this transaction, read back as stored (the parts a new referral has). */
+  async function readNew(trx: Trx, id: string): Promise<NewReferralView> {
+    const [referral, subjects, locations] = await Promise.all([
+      repo.findReferral(trx, id, sla),
+      repo.findSubjects(trx, id),
+      repo.findLocations(trx, id),
+    ])
+    if (!referral) throw new ReferralError('not-found', 'Referral not found')
+    return { referral, subjects, locations, grading: null }
+  }
 
   function receivedInstant(receivedAt: string): Date {
     // A bare date means the start of that day in London: the service-level clock starts early rather than late.
@@ -146,8 +165,10 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
         trx?: Trx
         /** People already recorded who are subjects too: an imported row a reviewer found to be someone known. */
         existingPeople?: { personId: string; role: string }[]
+        /** Read the referral back as stored (`shown`) in the same transaction, its view audited with its creation. */
+        show?: boolean
       } = {},
-    ): Promise<{ id: string; reference: string }> {
+    ): Promise<{ id: string; reference: string; shown?: NewReferralView }> {
       const receivedAt = receivedInstant(input.receivedAt)
       if (receivedAt.getTime() > Date.now() + 60_000)
         throw new ReferralError('received-in-future', 'Date received must be today or in the past', 'receivedAt')
@@ -196,7 +217,6 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
           subjects.push({ personId: await createPerson(trx, person, actor.userId), role: person.role })
         const created = subjects.map((s) => s.personId)
         for (const known of options.existingPeople ?? []) subjects.push(known)
-        await repo.linkSubjects(trx, id, subjects)
         // One place is one record: an address already recorded (same first line and postcode) is linked, not copied.
         const locationIds: string[] = []
         // The recorder's answer to "is this the same place?" decides when they were asked.
@@ -210,18 +230,16 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
           else placeId = (await placeFor(trx, location, null, createPlace)).id
           if (!locationIds.includes(placeId)) locationIds.push(placeId)
         }
-        await repo.linkLocations(trx, id, locationIds)
+        // The urgency of a referral naming people already recorded is derived from the stored facts, so its links
+        // go in first; otherwise they go in with the event and the audit rows below, in one statement.
+        if (!derived) {
+          await repo.linkSubjects(trx, id, subjects)
+          await repo.linkLocations(trx, id, locationIds)
+        }
         const urgency = derived ?? (await refreshUrgency(trx, id))
-        await repo.insertReferralEvent(trx, {
-          referralId: id,
-          actorUserId: actor.userId,
-          kind: 'created',
-          toStatus: 'new',
-          details: { source: input.source, urgencyReasons: urgency.reasons },
-        })
         if (options.draftId) await repo.deleteDraft(trx, options.draftId)
         if (options.within) await options.within(trx, { id, reference, people: created })
-        await appendAuditEvents(trx, actor, [
+        const audit: AuditEventInput[] = [
           {
             action: 'referral.created',
             subjectType: 'referral',
@@ -232,7 +250,22 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
               urgencyReasons: urgency.reasons,
             },
           },
-        ])
+        ]
+        // What the API answers with is the referral as now stored, read in this transaction: its view is audited
+        // here too, so a save is one transaction, not a save and then an audited read (issue 19).
+        if (options.show)
+          audit.push({ action: 'referral.viewed', subjectType: 'referral', subjectId: id, justification: null })
+        await repo.recordNewReferral(
+          trx,
+          {
+            referralId: id,
+            subjects: derived ? subjects : [],
+            locationIds: derived ? locationIds : [],
+            event: { actorUserId: actor.userId, details: { source: input.source, urgencyReasons: urgency.reasons } },
+          },
+          auditInsert(actor, audit),
+        )
+        if (options.show) return { id, reference, shown: await readNew(trx, id) }
         return { id, reference }
       })
     },
@@ -247,14 +280,15 @@ export function createReferralService(db: Db, options: { triageSlaHours: number 
       input: NewReferralInput,
       actor: Actor,
       idempotency: { key: string; requestHash: string },
-    ): Promise<{ id: string; replayed: boolean }> {
+      options: { show?: boolean } = {},
+    ): Promise<{ id: string; replayed: boolean; shown?: NewReferralView }> {
       const userId = actor.userId
       if (!userId) throw new Error('an idempotency key needs a user to belong to')
       const outcome = await inTransaction(db, async (trx) => {
         if (await repo.claimIdempotencyKey(trx, userId, idempotency.key, idempotency.requestHash)) {
-          const created = await service.create(input, actor, { trx })
+          const created = await service.create(input, actor, { trx, show: options.show })
           await repo.setIdempotencyReferral(trx, userId, idempotency.key, created.id)
-          return { id: created.id, replayed: false }
+          return { id: created.id, replayed: false, shown: created.shown }
         }
         const held = await repo.findIdempotencyKey(trx, userId, idempotency.key)
         if (!held?.referral_id || held.request_hash !== idempotency.requestHash) {

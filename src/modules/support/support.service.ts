@@ -6,7 +6,12 @@ import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import { addCalendarDays, isRealDate, londonDate } from '#src/shared/dates.ts'
 import { isUuid, uuidv7 } from '#src/shared/ids.ts'
-import { isRecordVisible, requireVictimSide, victimSideAccess } from '#src/modules/people/index.ts'
+import {
+  isRecordVisible,
+  requireVictimSide,
+  victimSideAccess,
+  type VictimFacetAccess as VictimSideAccess,
+} from '#src/modules/people/index.ts'
 import { treatedAsChild } from '#src/shared/child.ts'
 import * as repo from './support.repository.ts'
 import {
@@ -249,9 +254,11 @@ export function createSupportService(db: Db, options: { followUpDays: number }) 
     async personSummary(
       personId: string,
       user: CurrentUser,
+      /** The person's victim side for this user, when the page has asked already (the person page asks once). */
+      known?: VictimSideAccess,
     ): Promise<{ summary: repo.SupportSummary; auditEvent: AuditEventInput } | null> {
       if (!isUuid(personId)) return null
-      const access = await victimSideAccess(db, user, personId)
+      const access = known ?? (await victimSideAccess(db, user, personId))
       if (!access.exists || !access.visible) return null
       const summary = await repo.summary(db, personId, londonDate())
       return {

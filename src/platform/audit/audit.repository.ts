@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely'
+import { sql, type RawBuilder, type Selectable } from 'kysely'
 import type { AuditEventsTable, Db, Queryable, Trx } from '#src/platform/db/database.ts'
 import { AUDIT_ACTIONS, type Actor, type AuditEventInput } from './audit-events.ts'
 import { GENESIS_HASH, chainHash, type ChainedFields } from './audit-chain.ts'
@@ -11,6 +11,16 @@ import { timePhase } from '#src/platform/observability/request-timing.ts'
  */
 export async function appendAuditEvents(trx: Trx, actor: Actor, events: AuditEventInput[]): Promise<void> {
   if (events.length === 0) return
+  // Ids and rows in one round trip (migration 0053), the writer's transaction id taken before any id is drawn.
+  await timePhase('audit', () => sql`SELECT ${auditInsert(actor, events)}`.execute(trx))
+}
+
+/**
+ * The call that appends these audit rows (`audit_insert`, migration 0053), for a statement that writes its audit
+ * rows together with the work it records, in one round trip (a save's links and event, ADR 0014). It must run in
+ * the transaction of that work, as appendAuditEvents does; an empty list appends nothing.
+ */
+export function auditInsert(actor: Actor, events: AuditEventInput[]): RawBuilder<unknown> {
   const occurredAt = new Date().toISOString()
   const items = events.map((event) => {
     const fields: Omit<ChainedFields, 'id'> = wellFormed({
@@ -40,8 +50,7 @@ export async function appendAuditEvents(trx: Trx, actor: Actor, events: AuditEve
       details: fields.details,
     }
   })
-  // Ids and rows in one round trip (migration 0053), the writer's transaction id taken before any id is drawn.
-  await timePhase('audit', () => sql`SELECT audit_insert(${JSON.stringify(items)}::jsonb)`.execute(trx))
+  return sql`audit_insert(${JSON.stringify(items)}::jsonb)`
 }
 
 // A lone UTF-16 surrogate (possible in text sent to the API as a JSON escape) cannot go into jsonb; written as
