@@ -5,6 +5,7 @@ import {
   buildPerson,
   buildReferral,
   buildUser,
+  signedInPages,
   type BuiltUser,
 } from './support/builders.ts'
 import { createTestContext, PageClient, type TestContext } from './support/test-app.ts'
@@ -580,6 +581,35 @@ describe('hidden restricted links stay off the place and business API', () => {
     expect(teamFirm.people).toEqual([{ id: occupant[0], name: 'Perpetua Quillfeather', relation: 'employer' }])
     // A supervisor sees every restricted job.
     expect((await get(`/api/v1/businesses/${business.id}`, supervisor.token)).json().cases).toHaveLength(1)
+
+    // A neighbour recorded outside the job, who lives at the place: his page lists the place, and says it is
+    // cuckooed only to those who may see the job that found it.
+    const neighbour = await buildPerson(ctx, officer, { names: ['Dunstan Mearsley'] })
+    await ctx.services.people.linkPlace(
+      neighbour,
+      {
+        place: {
+          addressLine1: 'Unit 9, Harbour Works',
+          addressLine2: null,
+          town: null,
+          postcode: 'NN5 7QD',
+          description: null,
+          premisesType: 'factory-textile',
+        },
+        relation: 'lives-at',
+        source: 'Council tax record',
+        validFrom: null,
+        existingPlaceId: placeId,
+        user: officer.current,
+      },
+      officer.actor,
+    )
+    const personPage = async (user: BuiltUser) => (await signedInPages(ctx, user)).get(`/people/${neighbour}`)
+    const outsiderPage = await personPage(await buildUser(ctx, 'investigator'))
+    expect(outsiderPage.statusCode).toBe(200)
+    expect(outsiderPage.body).toContain('Unit 9, Harbour Works')
+    expect(outsiderPage.body).not.toContain('(cuckooed)')
+    expect((await personPage(team)).body).toContain('Unit 9, Harbour Works, NN5 7QD (cuckooed)')
   })
 })
 

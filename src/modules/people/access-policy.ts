@@ -47,6 +47,21 @@ export function caseVisible(caseId: RawBuilder<unknown> | string, user: CurrentU
     AND NOT EXISTS (SELECT 1 FROM case_members hm WHERE hm.case_id = hc.id AND hm.user_id = ${user.id}::uuid))`
 }
 
+/**
+ * Whether the user may see that a place is cuckooed. "Cuckooed" is what a live job found there (with its occupant),
+ * so the mark shows when a job the user may see said it, or when no job did: a restricted job's finding does not
+ * show on a place everyone may see. Read across the place and every place merged into it. Use it beside the
+ * `cuckooed` column: `loc.cuckooed AND cuckooedVisible(...)`.
+ */
+export function cuckooedVisible(locationId: RawBuilder<unknown> | string, user: CurrentUser): RawBuilder<boolean> {
+  if (seesAllRestricted(user)) return sql<boolean>`true`
+  const ref = typeof locationId === 'string' ? sql.ref(locationId) : locationId
+  const occupant = sql`SELECT 1 FROM entity_links co WHERE co.to_type = 'location' AND co.relation = 'occupant'
+    AND co.to_id IN (SELECT location_family(${ref}))`
+  return sql<boolean>`(NOT EXISTS (${occupant} AND co.case_id IS NOT NULL)
+    OR EXISTS (${occupant} AND (co.case_id IS NULL OR ${caseVisible(sql.ref('co.case_id'), user)})))`
+}
+
 /** Whether one live job is visible to the user (see `caseVisible`); true for an id that is no job. */
 export async function isCaseVisible(db: Queryable, caseId: string, user: CurrentUser): Promise<boolean> {
   if (seesAllRestricted(user)) return true

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Queryable, Row } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { displayName } from './display-name.ts'
-import { caseVisible } from './access-policy.ts'
+import { caseVisible, cuckooedVisible } from './access-policy.ts'
 
 export type PersonRow = Pick<
   Row<'people'>,
@@ -172,7 +172,7 @@ export async function listLinks(
       FROM entity_links WHERE to_type = ${type} AND to_id IN ${ids} AND ${shown}
     )
     SELECT l.*, o.kind AS object_kind, o.display AS object_display,
-      concat_ws(', ', loc.address_line_1, loc.town, loc.postcode, loc.description) AS location_text, loc.cuckooed AS location_cuckooed,
+      concat_ws(', ', loc.address_line_1, loc.town, loc.postcode, loc.description) AS location_text, (loc.cuckooed AND ${cuckooedVisible(sql.ref('loc.id'), viewer)}) AS location_cuckooed,
       ${displayName('l.other_id')} AS person_name
     FROM l
     LEFT JOIN objects o ON l.other_type = 'object' AND o.id = l.other_id

@@ -9,7 +9,7 @@ import { normaliseName, scriptOf } from '#src/shared/names.ts'
 import { normaliseIdentifier, type ObjectKind } from './identifiers.ts'
 import * as repo from './person.repository.ts'
 import { listForPerson as listSupportWorkers } from './support-workers.repository.ts'
-import { isRecordVisible, victimSideAccess, type VictimSideAccess } from './access-policy.ts'
+import { cuckooedVisible, isRecordVisible, victimSideAccess, type VictimSideAccess } from './access-policy.ts'
 import { sql } from 'kysely'
 import type { LocationInput, PersonDetailsChange, PersonRecordInput } from './person.schema.ts'
 import * as records from './records.repository.ts'
@@ -204,7 +204,8 @@ export function createPersonService(db: Db, hooks: PersonHooks) {
                 .executeTakeFirst()
             : await trx
                 .selectFrom('locations')
-                .select(['id', 'postcode', 'premises_type', 'cuckooed', 'shared_place', 'shared_place_kind'])
+                .select(['id', 'postcode', 'premises_type', 'shared_place', 'shared_place_kind'])
+                .select(sql<boolean>`cuckooed AND ${cuckooedVisible(sql.ref('locations.id'), user)}`.as('cuckooed'))
                 .select(sql<string>`concat_ws(', ', address_line_1, town, postcode, description)`.as('display'))
                 .where('id', '=', id)
                 .executeTakeFirst()

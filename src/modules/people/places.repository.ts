@@ -3,7 +3,7 @@ import type { Queryable } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { normaliseName } from '#src/shared/names.ts'
-import { caseVisible, recordVisible } from './access-policy.ts'
+import { caseVisible, cuckooedVisible, recordVisible } from './access-policy.ts'
 import { displayName } from './display-name.ts'
 import type { LocationInput } from './person.schema.ts'
 
@@ -121,16 +121,9 @@ export async function placeRecord(db: Queryable, id: string, user: CurrentUser) 
     .executeTakeFirst()
   if (!place) return undefined
   const ids = sql`(SELECT ${id}::uuid UNION SELECT m.id FROM locations m WHERE m.merged_into = ${id}::uuid)`
-  // "Cuckooed" is what a live job said of the place (with its occupant): shown only when a job the user may see
-  // said it, or no job did, so a restricted job's finding does not show on a place everyone may see.
   const cuckooedShown = place.cuckooed
-    ? (
-        await sql<{ shown: boolean }>`SELECT NOT EXISTS (
-            SELECT 1 FROM entity_links o WHERE o.to_type = 'location' AND o.to_id IN ${ids} AND o.relation = 'occupant' AND o.case_id IS NOT NULL)
-          OR EXISTS (
-            SELECT 1 FROM entity_links o WHERE o.to_type = 'location' AND o.to_id IN ${ids} AND o.relation = 'occupant'
-              AND (o.case_id IS NULL OR ${caseVisible(sql.ref('o.case_id'), user)})) AS shown`.execute(db)
-      ).rows[0]!.shown
+    ? (await sql<{ shown: boolean }>`SELECT ${cuckooedVisible(sql`${id}::uuid`, user)} AS shown`.execute(db)).rows[0]!
+        .shown
     : false
   const [referrals, cases, businesses, merged, survivor] = await Promise.all([
     sql<{ id: string; reference: string }>`
