@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import nunjucks from 'nunjucks'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
+import { usedIn } from '#src/shared/counted.ts'
 import { can, type CurrentUser } from '#src/platform/auth/permissions.ts'
 import { timePhaseSync } from '#src/platform/observability/request-timing.ts'
 
@@ -129,6 +130,8 @@ export function createNunjucks(root: string): nunjucks.Environment {
   env.addFilter('isoTime', (value: string | Date) => new Date(value).toISOString())
   const numberFormat = new Intl.NumberFormat('en-GB')
   env.addFilter('number', (value: number) => numberFormat.format(value))
+  // "in 2 referrals and 1 live job": where a place or business offered as already recorded is used.
+  env.addFilter('usedIn', usedIn)
   // A select over a long list (countries): `govukSelect({ …, items: [] }) | withOptions(list, selected, first)`.
   // GOV.UK's select renders each option through its attributes macro, which for 250 countries was a third of the
   // person page's render time (three such selects). Here the options' markup is built once per list and only the
