@@ -251,6 +251,11 @@ export async function listCaseLocations(db: Queryable, caseId: string) {
       'locations.premises_type',
       'locations.cuckooed',
       'locations.unknown_others',
+      // The place it reads as when it was merged into another, and that place's estimate: the job's total.
+      sql<string>`location_root(locations.id)`.as('root_id'),
+      sql<number | null>`(SELECT r.unknown_others FROM locations r WHERE r.id = location_root(locations.id))`.as(
+        'root_unknown_others',
+      ),
     ])
     .where('case_locations.case_id', '=', caseId)
     .execute()

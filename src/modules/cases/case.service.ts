@@ -16,7 +16,7 @@ import {
 import { findActiveAgency, isContactOf } from '#src/modules/partners/index.ts'
 import {
   businessesOfCase,
-  unknownOthersOfJobs,
+  unknownOthersOfPlaces,
   createNamedPerson,
   createPlace,
   markCuckooed,
@@ -449,13 +449,12 @@ export function createCaseService(db: Db) {
           ])
         const agencies = await repo.listCaseAgencies(trx, caseId)
         const members = await repo.listMembers(trx, caseId)
-        const [signatures, stageDates, exhibits, intelligenceReports, businesses, unknownOthers] = await Promise.all([
+        const [signatures, stageDates, exhibits, intelligenceReports, businesses] = await Promise.all([
           work.countersignatures(trx, caseId),
           work.listStageDates(trx, caseId),
           work.listExhibits(trx, caseId),
           work.listIntelligenceReports(trx, caseId),
           businessesOfCase(trx, caseId),
-          unknownOthersOfJobs(trx, [caseId]),
         ])
         const signed = new Map(signatures.map((x) => [x.decision_id, x]))
         await appendAuditEvents(trx, actor, [{ action: 'case.viewed', subjectType: 'case', subjectId: caseId }])
@@ -474,7 +473,7 @@ export function createCaseService(db: Db) {
           intelligenceReports,
           businesses,
           // People at the job's places not yet identified, from the estimates recorded on each place.
-          unknownOthers: unknownOthers.get(caseId) ?? null,
+          unknownOthers: unknownOthersOfPlaces(locations),
           events,
           timeline: timelineRows,
           agencies,

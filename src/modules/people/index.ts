@@ -43,6 +43,7 @@ export {
   linkBusiness,
   businessesOfCase,
   unknownOthersOfJobs,
+  unknownOthersOfPlaces,
   unknownOthersText,
   type JobUnknownOthers,
   type BusinessTarget,

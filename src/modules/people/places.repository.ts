@@ -196,6 +196,18 @@ export async function unknownOthersOfJobs(
   return new Map(rows.map((r) => [r.case_id, { count: r.count, places: r.places }]))
 }
 
+/**
+ * The same total from a job's places as its page already reads them (each with the place it reads as, and that
+ * place's estimate), so the page needs no query of its own: a place merged into another counts once.
+ */
+export function unknownOthersOfPlaces(
+  places: readonly { root_id: string; root_unknown_others: number | null }[],
+): JobUnknownOthers | null {
+  const estimates = new Map(places.map((p) => [p.root_id, p.root_unknown_others ?? 0]))
+  const counted = [...estimates.values()].filter((n) => n > 0)
+  return counted.length > 0 ? { count: counted.reduce((a, b) => a + b, 0), places: counted.length } : null
+}
+
 /** "About 8 people not yet identified at 2 places": the job's estimate in the words its page and prompts use. */
 export function unknownOthersText(estimate: JobUnknownOthers): string {
   return `About ${estimate.count} ${estimate.count === 1 ? 'person' : 'people'} not yet identified at ${estimate.places} ${estimate.places === 1 ? 'place' : 'places'}`
