@@ -116,18 +116,7 @@ export function fakeStyle(rows: readonly Row[], size: number, seed = 1): Generat
     differs.set(f, present === 0 ? 0 : different / present)
   }
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]
-  const letters = 'abcdefghijklmnopqrstuvwxyz'
-  const slip = (s: string) => {
-    if (s.length < 2) return s
-    const at = Math.floor(random() * s.length)
-    const letter = letters[Math.floor(random() * letters.length)]
-    const k = random()
-    if (k < 0.3) return s.slice(0, at) + letter + s.slice(at + 1)
-    if (k < 0.55) return s.slice(0, at) + letter + s.slice(at)
-    if (k < 0.8) return s.slice(0, at) + s.slice(at + 1)
-    const i = Math.min(at, s.length - 2)
-    return s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2)
-  }
+  const slip = slipOf(random, 0)
   const dateSlip = (dob: string) => {
     const [y, m, d] = dob.split('-').map(Number)
     const k = random()
@@ -292,11 +281,15 @@ function surnameVariant(name: string, random: () => number): string {
   return name.replace(pattern, replacement)
 }
 
-function slipOf(random: () => number) {
+/**
+ * A typing slip in a word: a letter changed, added, dropped, or two swapped, from position `from` on (1 keeps the
+ * first letter, as a clerk copying a name mostly does); words too short to slip are left alone.
+ */
+function slipOf(random: () => number, from: 0 | 1) {
   const letters = 'abcdefghijklmnopqrstuvwxyz'
   return (s: string): string => {
-    if (s.length < 3) return s
-    const at = 1 + Math.floor(random() * (s.length - 1))
+    if (s.length < from + 2) return s
+    const at = from + Math.floor(random() * (s.length - from))
     const letter = letters[Math.floor(random() * letters.length)]
     const k = random()
     if (k < 0.3) return s.slice(0, at) + letter + s.slice(at + 1)
@@ -313,7 +306,7 @@ export function historicalStyle(size: number, seed = 1): GeneratedSet {
   // Zipf-like: early entries are much commoner than late ones.
   const skewed = <T>(list: readonly T[]): T => list[Math.floor(list.length * random() ** 1.6)]
   const chance = (p: number) => random() < p
-  const slip = slipOf(random)
+  const slip = slipOf(random, 1)
   const alphanumeric = 'ABCDEFGHJKLMNPRSTUWXYZ0123456789'
   const postcodeSlip = (pc: string) => {
     const at = Math.floor(random() * pc.length)
