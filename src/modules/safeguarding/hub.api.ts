@@ -273,47 +273,40 @@ export function registerHubApi(app: FastifyInstance, { services }: AppDeps): voi
     text: made.text,
   })
 
-  api.post(
-    '/api/v1/partner/actions/:id/contributions',
+  // The two ways a partner records what its agency knows or did: against an action given to it, or against an item
+  // shared with it. One shape, one error mapping; the service holds each rule.
+  const contributionRoutes = [
     {
-      config: { access: 'safeguarding-action:update-own' },
-      schema: {
-        tags: ['safeguarding'],
-        summary:
-          'For a partner agency’s user: record what the agency knows or did (a check, a visit, an outcome) against an action given to it',
-        params: z.object({ id: z.uuid() }),
-        body: ContributionInput,
-        response: { 201: Contribution, ...contributionErrors },
-      },
+      path: '/api/v1/partner/actions/:id/contributions',
+      summary:
+        'For a partner agency’s user: record what the agency knows or did (a check, a visit, an outcome) against an action given to it',
+      contribute: safeguarding.partnerContributeToAction,
     },
-    async (request, reply) => {
-      const id = request.params.id
-      const made = await safeguarding
-        .partnerContributeToAction(id, request.body, userOf(request), actorOf(request))
-        .catch(contributionError(id))
-      return reply.code(201).send(contribution(made))
-    },
-  )
-
-  api.post(
-    '/api/v1/partner/shared-items/:id/contributions',
     {
-      config: { access: 'safeguarding-action:update-own' },
-      schema: {
-        tags: ['safeguarding'],
-        summary:
-          'For a partner agency’s user: record what the agency knows or did against an item shared with it at a hub meeting (the id is a `disclosureId` from /api/v1/partner/hub-items); an item not shared with the agency is not found',
-        params: z.object({ id: z.uuid() }),
-        body: ContributionInput,
-        response: { 201: Contribution, ...contributionErrors },
+      path: '/api/v1/partner/shared-items/:id/contributions',
+      summary:
+        'For a partner agency’s user: record what the agency knows or did against an item shared with it at a hub meeting (the id is a `disclosureId` from /api/v1/partner/hub-items); an item not shared with the agency is not found',
+      contribute: safeguarding.partnerContributeToShared,
+    },
+  ]
+  for (const { path, summary, contribute } of contributionRoutes) {
+    api.post(
+      path,
+      {
+        config: { access: 'safeguarding-action:update-own' },
+        schema: {
+          tags: ['safeguarding'],
+          summary,
+          params: z.object({ id: z.uuid() }),
+          body: ContributionInput,
+          response: { 201: Contribution, ...contributionErrors },
+        },
       },
-    },
-    async (request, reply) => {
-      const id = request.params.id
-      const made = await safeguarding
-        .partnerContributeToShared(id, request.body, userOf(request), actorOf(request))
-        .catch(contributionError(id))
-      return reply.code(201).send(contribution(made))
-    },
-  )
+      async (request, reply) => {
+        const id = request.params.id
+        const made = await contribute(id, request.body, userOf(request), actorOf(request)).catch(contributionError(id))
+        return reply.code(201).send(contribution(made))
+      },
+    )
+  }
 }
