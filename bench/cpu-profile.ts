@@ -22,14 +22,26 @@ if (!file) {
   console.error('usage: bench/cpu-profile.ts FILE.cpuprofile [TOP] [--per N]')
   process.exit(2)
 }
-const top = Number(args.find((a) => /^\d+$/.test(a) && args[args.indexOf(a) - 1] !== '--per') ?? 40)
+const top = Number(args.find((a, i) => /^\d+$/.test(a) && !args[i - 1]?.startsWith('--')) ?? 40)
 const perIndex = args.indexOf('--per')
 const per = perIndex >= 0 ? Number(args[perIndex + 1]) : 0
+// --from-ms N / --to-ms N: only the samples taken that long after the profile started (e.g. the measured load,
+// not the start-up and warm-up before it; bench/page-profile.ts prints the window).
+const option = (name: string) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : undefined)
+const fromMs = option('--from-ms') ?? 0
+const toMs = option('--to-ms') ?? Infinity
 
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
 const byId = new Map(profile.nodes.map((n) => [n.id, n]))
 const parent = new Map<number, number>()
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+
+// Only the samples in the window: a sample's delta is zeroed outside it.
+let elapsed = 0
+profile.timeDeltas = profile.timeDeltas.map((dt) => {
+  elapsed += dt / 1000
+  return elapsed >= fromMs && elapsed < toMs ? dt : 0
+})
 
 // Self time per node: each sample's delta belongs to the node sampled.
 const self = new Map<number, number>()

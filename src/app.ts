@@ -4,7 +4,6 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyFormbody from '@fastify/formbody'
-import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import fastifySwagger from '@fastify/swagger'
@@ -17,6 +16,7 @@ import {
   type RouteDeclaration,
 } from '#src/platform/http/access.ts'
 import { registerErrorHandling } from '#src/platform/http/error-handler.ts'
+import { registerSecurityHeaders } from '#src/platform/http/security-headers.ts'
 import { removeNulCharacters } from '#src/platform/http/input.ts'
 import { createNunjucks, registerViews } from '#src/platform/views/views.ts'
 import { SESSION_COOKIE, registerAuthRoutes } from '#src/platform/auth/auth.routes.ts'
@@ -135,8 +135,8 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     },
   })
 
-  await app.register(fastifyHelmet, {
-    enableCSPNonces: true,
+  // Helmet's headers, learned once at start-up and sent with fresh CSP nonces (helmet rebuilt them per request).
+  await registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { prepared } from '#src/platform/db/prepared.ts'
 import type { Queryable, Row } from '#src/platform/db/database.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { caseVisible, displayName } from '#src/modules/people/index.ts'
@@ -137,8 +138,8 @@ export type MemberRow = Pick<Row<'case_members'>, 'user_id' | 'victim_facet' | '
 }
 
 /** A live job's team: who works it, and whether on its victim side or its suspect side. */
-export async function listMembers(db: Queryable, caseId: string): Promise<MemberRow[]> {
-  return db
+const listMembersQuery = prepared((db: Queryable, caseId: string) =>
+  db
     .selectFrom('case_members')
     .innerJoin('users', 'users.id', 'case_members.user_id')
     .innerJoin('roles', 'roles.id', 'users.role_id')
@@ -150,8 +151,11 @@ export async function listMembers(db: Queryable, caseId: string): Promise<Member
       'case_members.added_at',
     ])
     .where('case_members.case_id', '=', caseId)
-    .orderBy('users.display_name')
-    .execute()
+    .orderBy('users.display_name'),
+)
+
+export async function listMembers(db: Queryable, caseId: string): Promise<MemberRow[]> {
+  return listMembersQuery(db, caseId)
 }
 
 /** Active users who can be put on a live job's team: officers, the PCSO and ISAs (anyone who can see people). */
@@ -238,8 +242,8 @@ export async function linkCaseObject(db: Queryable, caseId: string, objectId: st
     .execute()
 }
 
-export async function listCaseLocations(db: Queryable, caseId: string) {
-  return db
+const listCaseLocationsQuery = prepared((db: Queryable, caseId: string) =>
+  db
     .selectFrom('case_locations')
     .innerJoin('locations', 'locations.id', 'case_locations.location_id')
     .select([
@@ -257,17 +261,23 @@ export async function listCaseLocations(db: Queryable, caseId: string) {
         'root_unknown_others',
       ),
     ])
-    .where('case_locations.case_id', '=', caseId)
-    .execute()
+    .where('case_locations.case_id', '=', caseId),
+)
+
+export async function listCaseLocations(db: Queryable, caseId: string) {
+  return listCaseLocationsQuery(db, caseId)
 }
 
-export async function listCaseObjects(db: Queryable, caseId: string) {
-  return db
+const listCaseObjectsQuery = prepared((db: Queryable, caseId: string) =>
+  db
     .selectFrom('case_objects')
     .innerJoin('objects', 'objects.id', 'case_objects.object_id')
     .select(['objects.id', 'objects.kind', 'objects.display', 'objects.details'])
-    .where('case_objects.case_id', '=', caseId)
-    .execute()
+    .where('case_objects.case_id', '=', caseId),
+)
+
+export async function listCaseObjects(db: Queryable, caseId: string) {
+  return listCaseObjectsQuery(db, caseId)
 }
 
 /** Who is linked to each of a case's objects and places (runs a deal line, occupies a cuckooed address). */
@@ -289,17 +299,20 @@ export async function listLinksForCase(db: Queryable, caseId: string) {
   return rows
 }
 
-export async function listCaseReferrals(db: Queryable, caseId: string) {
-  return db
+const listCaseReferralsQuery = prepared((db: Queryable, caseId: string) =>
+  db
     .selectFrom('case_referrals')
     .innerJoin('referrals', 'referrals.id', 'case_referrals.referral_id')
     .select(['referrals.id', 'referrals.reference', 'referrals.status'])
-    .where('case_referrals.case_id', '=', caseId)
-    .execute()
+    .where('case_referrals.case_id', '=', caseId),
+)
+
+export async function listCaseReferrals(db: Queryable, caseId: string) {
+  return listCaseReferralsQuery(db, caseId)
 }
 
-export async function listTasks(db: Queryable, caseId: string) {
-  return db
+const listTasksQuery = prepared((db: Queryable, caseId: string) =>
+  db
     .selectFrom('case_tasks')
     .leftJoin('users', 'users.id', 'case_tasks.owner_id')
     .select([
@@ -313,12 +326,15 @@ export async function listTasks(db: Queryable, caseId: string) {
     ])
     .where('case_tasks.case_id', '=', caseId)
     .orderBy('case_tasks.status')
-    .orderBy('case_tasks.due_on')
-    .execute()
+    .orderBy('case_tasks.due_on'),
+)
+
+export async function listTasks(db: Queryable, caseId: string) {
+  return listTasksQuery(db, caseId)
 }
 
-export async function listDecisions(db: Queryable, caseId: string) {
-  return db
+const listDecisionsQuery = prepared((db: Queryable, caseId: string) =>
+  db
     .selectFrom('case_decisions')
     .innerJoin('users', 'users.id', 'case_decisions.recorded_by')
     .select([
@@ -331,8 +347,11 @@ export async function listDecisions(db: Queryable, caseId: string) {
       'users.display_name as recorded_by_name',
     ])
     .where('case_decisions.case_id', '=', caseId)
-    .orderBy('case_decisions.recorded_at')
-    .execute()
+    .orderBy('case_decisions.recorded_at'),
+)
+
+export async function listDecisions(db: Queryable, caseId: string) {
+  return listDecisionsQuery(db, caseId)
 }
 
 export async function listEvents(db: Queryable, caseId: string) {
@@ -352,8 +371,8 @@ export async function listEvents(db: Queryable, caseId: string) {
   return rows
 }
 
-export async function listCaseAgencies(db: Queryable, caseId: string) {
-  return db
+const listCaseAgenciesQuery = prepared((db: Queryable, caseId: string) =>
+  db
     .selectFrom('case_agencies')
     .innerJoin('agencies', 'agencies.id', 'case_agencies.agency_id')
     .leftJoin('agency_contacts', 'agency_contacts.id', 'case_agencies.contact_id')
@@ -368,8 +387,11 @@ export async function listCaseAgencies(db: Queryable, caseId: string) {
       'case_agencies.added_at',
     ])
     .where('case_agencies.case_id', '=', caseId)
-    .orderBy('case_agencies.added_at')
-    .execute()
+    .orderBy('case_agencies.added_at'),
+)
+
+export async function listCaseAgencies(db: Queryable, caseId: string) {
+  return listCaseAgenciesQuery(db, caseId)
 }
 
 export type EventAcrossCasesRow = Pick<

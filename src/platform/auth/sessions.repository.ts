@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Queryable } from '#src/platform/db/database.ts'
+import { prepared } from '#src/platform/db/prepared.ts'
 import type { UserWithRole } from './users.repository.ts'
 
 export type SessionWithUser = UserWithRole & {
@@ -38,9 +39,12 @@ export async function insertSession(
     .execute()
 }
 
-/** A live session and its user, in one round trip; nothing for an expired, revoked or disabled one. */
-export async function findLiveSession(db: Queryable, idHash: string): Promise<SessionWithUser | undefined> {
-  return db
+/**
+ * A live session and its user, in one round trip; nothing for an expired, revoked or disabled one. Asked on every
+ * request, so built once (prepared.ts).
+ */
+const liveSession = prepared((db: Queryable, idHash: string) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .innerJoin('roles', 'roles.id', 'users.role_id')
@@ -60,8 +64,11 @@ export async function findLiveSession(db: Queryable, idHash: string): Promise<Se
     .where('sessions.revoked_at', 'is', null)
     .where('sessions.expires_at', '>', sql<Date>`now()`)
     .where('sessions.absolute_expires_at', '>', sql<Date>`now()`)
-    .where('users.disabled_at', 'is', null)
-    .executeTakeFirst()
+    .where('users.disabled_at', 'is', null),
+)
+
+export async function findLiveSession(db: Queryable, idHash: string): Promise<SessionWithUser | undefined> {
+  return (await liveSession(db, idHash))[0] as SessionWithUser | undefined
 }
 
 /** Slides the idle expiry forward, never past the absolute expiry. */

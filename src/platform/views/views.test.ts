@@ -29,6 +29,51 @@ describe('the trim filter (replacing Nunjucks’s backtracking one)', () => {
   })
 })
 
+describe('the indent filter, set without a split, and relative imports resolved once', () => {
+  const env = createNunjucks(ROOT)
+  // Nunjucks's own indent, for comparison (lines split and joined).
+  const builtIn = (text: string, width: number, first: boolean) =>
+    text
+      .split('\n')
+      .map((line, i) => (i === 0 && !first ? line : `${' '.repeat(width)}${line}`))
+      .join('\n')
+
+  it('indents exactly as the built-in did, keeping safe markup safe and escaping the rest', () => {
+    for (const text of ['a\nb\n\nc', 'one line', '\n', 'x\n  y\n'])
+      for (const [width, first] of [
+        [4, false],
+        [2, true],
+        [6, false],
+      ] as const)
+        expect(env.renderString(`{{ v | safe | indent(${width}, ${first}) }}`, { v: text })).toBe(
+          builtIn(text, width, first),
+        )
+    expect(env.renderString('{{ v | indent }}', { v: '<b>\nx' })).toBe('&lt;b&gt;\n    x')
+    expect(env.renderString('{{ v | indent(2) }}', { v: new nunjucks.runtime.SafeString('<b>\nx') })).toBe('<b>\n  x')
+    expect(env.renderString('[{{ v | indent }}]', { v: null })).toBe('[]')
+  })
+
+  it('sets plain, dotted and loop variables, and writes up to the frame that holds a name', () => {
+    const template = [
+      '{% set a = 1 %}{% set o = { b: 1 } %}',
+      '{% for x in [1, 2, 3] %}{% set a = a + x %}{{ loop.index }}{% endfor %}',
+      '{% macro m(p) %}{% set p = p + 1 %}{{ p }}{% endmacro %}{{ m(5) }}',
+      '{% if true %}{% set a = a * 10 %}{% endif %}:{{ a }}',
+    ].join('')
+    // What unpatched Nunjucks renders for the same template: a `set` in a loop or an `if` writes up to the frame
+    // that holds the name (a = 1 + 1 + 2 + 3, then × 10), a macro's argument stays in the macro.
+    expect(env.renderString(template, {})).toBe('1236:70')
+  })
+
+  it('renders a GOV.UK component that imports by relative path, twice, the same', () => {
+    const button = '{% from "govuk/components/button/macro.njk" import govukButton %}{{ govukButton({ text: t }) }}'
+    const first = env.renderString(button, { t: 'Save' })
+    expect(first).toContain('Save')
+    expect(env.renderString(button, { t: 'Save' })).toBe(first)
+    expect(env.renderString(button, { t: 'Send' })).toContain('Send')
+  })
+})
+
 describe('withOptions (a select over a long list)', () => {
   const env = createNunjucks(ROOT)
   const countries = [

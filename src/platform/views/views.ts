@@ -114,6 +114,51 @@ function cacheImports(): void {
   }
 }
 
+type Frame = {
+  variables: Record<string, unknown>
+  resolve(name: string, forWrite: boolean): Frame | undefined
+  set(name: string, value: unknown, resolveUp?: boolean): void
+}
+let framesPatched = false
+
+/**
+ * Nunjucks sets every macro argument, loop variable and `{% set %}` through `Frame.set`, which splits the name on
+ * '.' first (to allow `{% set a.b = … %}`): under load that split was the largest single cost of rendering a
+ * record page (about a tenth of the live-job page's CPU). A name without a dot is set exactly as the original
+ * does for a one-part name, without the split; a dotted name goes through the original.
+ */
+function fastFrameSet(): void {
+  if (framesPatched) return
+  framesPatched = true
+  const runtime = nunjucks.runtime as unknown as { Frame: { prototype: Frame } }
+  const prototype = runtime.Frame.prototype
+  const set = prototype.set
+  prototype.set = function (this: Frame, name: string, value: unknown, resolveUp?: boolean) {
+    if (name.includes('.')) return set.call(this, name, value, resolveUp)
+    const frame = (resolveUp && this.resolve(name, true)) || this
+    frame.variables[name] = value
+  }
+}
+
+/**
+ * Every `{% from "../macros/…" import … %}` inside a GOV.UK component resolves its relative path again (two
+ * `path` calls) on each call of the component; the answer depends only on the two names, so it is kept.
+ */
+function cacheRelativeResolution(env: nunjucks.Environment): void {
+  const loaders = (env as unknown as { loaders: { resolve?: (from: string, to: string) => string }[] }).loaders
+  for (const loader of loaders) {
+    const resolve = loader.resolve
+    if (!resolve) continue
+    const resolved = new Map<string, string>()
+    loader.resolve = (from: string, to: string) => {
+      const key = `${from}\0${to}`
+      let path = resolved.get(key)
+      if (path === undefined) resolved.set(key, (path = resolve.call(loader, from, to)))
+      return path
+    }
+  }
+}
+
 export function createNunjucks(root: string): nunjucks.Environment {
   const env = nunjucks.configure(
     [
@@ -125,6 +170,8 @@ export function createNunjucks(root: string): nunjucks.Environment {
     { autoescape: true, throwOnUndefined: false, noCache: false },
   )
   cacheImports()
+  fastFrameSet()
+  cacheRelativeResolution(env)
   env.addFilter('date', (value: string | Date | null | undefined) => (value ? formatDateTime(value) : ''))
   env.addFilter('day', (value: string | Date | null | undefined) => formatDate(value))
   env.addFilter('isoTime', (value: string | Date) => new Date(value).toISOString())
@@ -162,6 +209,15 @@ export function createNunjucks(root: string): nunjucks.Environment {
   env.addFilter('trim', (value: unknown) => {
     const trimmed = String(value ?? '').trim()
     return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed
+  })
+  // Nunjucks's indent splits the text into lines and joins them again; GOV.UK indents every component it nests.
+  // The same result (each line after the first, or every line with `first`, gains `width` spaces) in one pass.
+  env.addFilter('indent', (value: unknown, width: unknown = 4, first: unknown = false) => {
+    const text = value === null || value === undefined || value === false ? '' : String(value)
+    if (text === '') return ''
+    const spaces = ' '.repeat(Math.max(0, Math.ceil(Number(width) || 4)))
+    const indented = `${first ? spaces : ''}${text.replace(/\n/g, `\n${spaces}`)}`
+    return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(indented) : indented
   })
   return env
 }
