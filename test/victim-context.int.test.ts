@@ -446,6 +446,21 @@ describe('the problem profile', () => {
     expect((await analyst.get('/insight/exploitation-profile?age=elderly')).statusCode).toBe(400)
   })
 
+  it('says which end of a backwards period to fix, beside a bad age group, keeping what was typed', async () => {
+    const query = 'from-day=1&from-month=6&from-year=2025&to-day=1&to-month=5&to-year=2025&age=elderly'
+    const page = await analyst.get(`/insight/exploitation-profile?${query}`)
+    expect(page.statusCode).toBe(400)
+    expect(summaryOf(page.body)).toEqual([
+      ['#to-day', 'End date must be the same as or after the start date'],
+      ['#age', 'Select an age group from the list'],
+    ])
+    expect(page.body).toMatch(/name="from-month"[^>]*value="6"/)
+    expect(page.body).toMatch(/name="to-month"[^>]*value="5"/)
+    const csv = await analyst.get(`/insight/exploitation-profile/tables/recruitment-methods.csv?${query}`)
+    expect(csv.statusCode).toBe(400)
+    expect(csv.body).toBe('End date must be the same as or after the start date\nSelect an age group from the list')
+  })
+
   it('suppresses small cells in the download for partners, and not in the team’s own', async () => {
     const team = await analyst.get('/insight/exploitation-profile/tables/recruitment-methods.csv')
     expect(team.body).toMatch(/Intimate partner or “loverboy”,0,1,0,1/)
