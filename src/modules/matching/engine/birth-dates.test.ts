@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseBirthDate } from './birth-dates.ts'
-import { dateLevel } from './comparisons.ts'
+import { COMPARISONS, dateLevel, FIELD } from './comparisons.ts'
 
 describe('dates of birth', () => {
   it.each([
@@ -29,24 +29,33 @@ describe('dates of birth', () => {
     expect(parseBirthDate('31/02/1990')).toMatchObject({ year: 1990, month: 2, day: null })
   })
 
-  it('grades pairs: exact, swapped, one digit, one part, partial, near, far', () => {
+  it('grades pairs: exact, swapped, one part a digit out or further, partial, near, far', () => {
     const d = (s: string) => parseBirthDate(s)
-    expect(dateLevel(d('1990-03-04'), d('1990-03-04'))).toBe(0)
-    expect(dateLevel(d('1990-03-04'), d('1990-04-03'))).toBe(1)
-    expect(dateLevel(d('1990-03-04'), d('1990-03-07'))).toBe(2)
-    // One part different, the other two the same: a year decades out, a day or a month more than a digit out.
-    expect(dateLevel(d('1990-03-04'), d('1957-03-04'))).toBe(3)
-    expect(dateLevel(d('1990-03-04'), d('1990-03-27'))).toBe(4)
-    expect(dateLevel(d('1990-03-04'), d('1990-11-04'))).toBe(5)
-    expect(dateLevel(d('1990-03-04'), d('1990'))).toBe(6)
-    expect(dateLevel(d('1990-03-04'), d('01/01/1990'))).toBe(6)
-    expect(dateLevel(d('1990-03-04'), d('1991-01-20'))).toBe(7)
-    expect(dateLevel(d('1990-03-04'), d('1994-08-20'))).toBe(8)
-    expect(dateLevel(d('1990-03-04'), d('1971-08-20'))).toBe(9)
-    expect(dateLevel(d('1990-03-04'), null)).toBe(-1)
+    const level = (a: string, b: string | null) => {
+      const l = dateLevel(d(a), b === null ? null : d(b))
+      return l === -1 ? 'missing' : COMPARISONS[FIELD.dateOfBirth].levels[l].code
+    }
+    expect(level('1990-03-04', '1990-03-04')).toBe('exact')
+    expect(level('1990-03-04', '1990-04-03')).toBe('swapped')
+    // One part different, the other two the same, and which part: one digit out (or two transposed) or further.
+    expect(level('1990-03-04', '1991-03-04')).toBe('year-one-digit')
+    expect(level('1985-03-04', '1958-03-04')).toBe('year-one-digit')
+    expect(level('1990-03-04', '1957-03-04')).toBe('other-year')
+    expect(level('1990-03-04', '1990-03-07')).toBe('day-one-digit')
+    expect(level('1990-03-12', '1990-03-21')).toBe('day-one-digit')
+    expect(level('1990-03-04', '1990-03-27')).toBe('other-day')
+    expect(level('1990-03-04', '1990-08-04')).toBe('month-one-digit')
+    expect(level('1990-03-04', '1990-11-04')).toBe('other-month')
+    expect(level('1990-03-04', '1990')).toBe('as-far-as-known')
+    expect(level('1990-03-04', '01/01/1990')).toBe('as-far-as-known')
+    expect(level('1990-03-04', '1991-01-20')).toBe('within-year')
+    expect(level('1990-03-04', '1994-08-20')).toBe('within-5-years')
+    expect(level('1990-03-04', '1971-08-20')).toBe('different')
+    expect(level('1990-03-04', null)).toBe('missing')
   })
 
   it('compares dates symmetrically', () => {
+    const asFarAsKnown = COMPARISONS[FIELD.dateOfBirth].levels.findIndex((l) => l.code === 'as-far-as-known')
     const date = fc.record({
       year: fc.integer({ min: 1930, max: 2010 }),
       month: fc.option(fc.integer({ min: 1, max: 12 })),
@@ -57,7 +66,7 @@ describe('dates of birth', () => {
         const x = parseBirthDate(a)
         const y = parseBirthDate(b)
         expect(dateLevel(x, y)).toBe(dateLevel(y, x))
-        expect(dateLevel(x, x)).toBeLessThanOrEqual(6)
+        expect(dateLevel(x, x)).toBeLessThanOrEqual(asFarAsKnown)
       }),
     )
   })

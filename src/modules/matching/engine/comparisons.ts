@@ -83,14 +83,19 @@ export const COMPARISONS: readonly ComparisonSpec[] = [
     levels: [
       agree('exact', 'exactly the same', 0.77, 0.0001, true),
       partial('swapped', 'day and month swapped', 0.02, 0.00002),
-      partial('one-typo', 'one digit different', 0.08, 0.001),
-      // One part wrong, the other two right: a year given from an assessed age with the birthday kept, a
-      // month or day mistyped by more than one digit. Evidence, where "within five years" or "far apart" said
-      // the opposite; three levels, since strangers share a birthday (1 in 365) far more often than a year
-      // and a day of the month (1 in 30 times the span of years).
-      partial('other-year', 'same day and month, year different', 0.01, 0.003),
-      partial('other-day', 'same year and month, day different', 0.01, 0.001),
-      partial('other-month', 'same year and day, month different', 0.01, 0.0005),
+      // One part wrong, the other two right, each part apart and each split by whether the wrong part is one
+      // digit off (a typing slip: 1985/1958, 03/08) or further (a year given from an assessed age, a day
+      // misheard). The parts differ in how often strangers share the rest: a birthday (day and month) is shared
+      // by 1 in 365 pairs, a year and a month by 1 in 12 times the span of years, a year and a day by 1 in 30
+      // times it; and a one-digit slip is likelier among one person's records than a part wholly different.
+      // Lumped into one level, a pair of namesakes born the same day of different years counted as much as a
+      // pair a day's digit apart; apart, training learns each level's m and u from the records held.
+      partial('year-one-digit', 'same day and month, one digit of the year different', 0.03, 0.0005),
+      partial('other-year', 'same day and month, year different', 0.01, 0.0025),
+      partial('day-one-digit', 'same year and month, one digit of the day different', 0.03, 0.0003),
+      partial('other-day', 'same year and month, day different', 0.01, 0.0006),
+      partial('month-one-digit', 'same year and day, one digit of the month different', 0.02, 0.0002),
+      partial('other-month', 'same year and day, month different', 0.01, 0.0003),
       partial('as-far-as-known', 'the same as far as both are known', 0.04, 0.01),
       partial('within-year', 'within a year', 0.02, 0.02),
       disagree('within-5-years', 'within five years', 0.02, 0.1),
@@ -348,15 +353,20 @@ export function dateLevel(a: BirthDate | null, b: BirthDate | null): number {
   if (a.text !== null && b.text !== null) {
     if (a.text === b.text) return 0
     if (a.year === b.year && a.day === b.month && a.month === b.day) return 1
-    if (withinOneEdit(a.text, b.text)) return 2
-    if (a.month === b.month && a.day === b.day) return 3
-    if (a.year === b.year && a.month === b.month) return 4
-    if (a.year === b.year && a.day === b.day) return 5
-  } else if (a.year === b.year && (a.month === null || b.month === null || a.month === b.month)) return 6
+    if (a.month === b.month && a.day === b.day) return withinOneEdit(String(a.year), String(b.year)) ? 2 : 3
+    if (a.year === b.year && a.month === b.month) return oneDigit(a.day!, b.day!) ? 4 : 5
+    if (a.year === b.year && a.day === b.day) return oneDigit(a.month!, b.month!) ? 6 : 7
+  } else if (a.year === b.year && (a.month === null || b.month === null || a.month === b.month)) return 8
   const apart = Math.abs(dayNumber(a) - dayNumber(b))
-  if (apart <= 372) return 7
-  if (Math.abs(a.year - b.year) <= 5) return 8
-  return 9
+  if (apart <= 372) return 9
+  if (Math.abs(a.year - b.year) <= 5) return 10
+  return 11
+}
+
+/** Two days or months, written with two digits, one digit apart or with their digits transposed (03/08, 12/21). */
+function oneDigit(a: number, b: number): boolean {
+  const [a1, a0, b1, b0] = [Math.floor(a / 10), a % 10, Math.floor(b / 10), b % 10]
+  return a1 === b1 || a0 === b0 || (a1 === b0 && a0 === b1)
 }
 
 // --- the rest ----------------------------------------------------------------------------------------------

@@ -107,6 +107,29 @@ describe('the scorer explains each field', () => {
     expect(field(rare, 'familyName').weight).toBeGreaterThan(field(common, 'familyName').weight + 4)
   })
 
+  it('counts an exact date of birth that only the two records compared hold as no commoner than the average date', () => {
+    // 2,000 people, nearly every one born on a day of their own: a date shared by two records is as rare as dates
+    // go here. The two records compared hold it by construction, which must not make it look commoner than the
+    // average date (it did: three times commoner, nearly two bits less than the level's own weight).
+    const tf = new TermFrequencies()
+    for (let i = 0; i < 2000; i++)
+      tf.add(
+        preparePerson({
+          id: `n${i}`,
+          familyName: `Family${i}`,
+          dateOfBirth: { year: 1940 + (i % 60), month: 1 + (i % 12), day: 1 + (i % 28) },
+        }),
+      )
+    const a = { id: 'a', givenName: 'Lan', familyName: 'Nguyen', dateOfBirth: '1962-07-23' }
+    const b = { id: 'b', givenName: 'Mai', familyName: 'Tran', dateOfBirth: '1962-07-23' }
+    tf.add(preparePerson(a))
+    tf.add(preparePerson(b))
+    const model = new MatchModel()
+    const exact = model.parameters.comparisons[2].levels[0]
+    const levelWeight = Math.log2(exact.m / exact.u)
+    expect(field(explain(a, b, model, tf), 'dateOfBirth').weight).toBeGreaterThan(levelWeight - 1)
+  })
+
   it('round-trips its parameters through JSON', () => {
     const model = new MatchModel({ ...defaultParameters(), lambda: 0.002 })
     const copy = MatchModel.fromJSON(JSON.stringify(model))

@@ -50,6 +50,14 @@ export interface PairScore {
 
 const log2 = Math.log2
 const TF_PSEUDO_PEOPLE = 1000
+/**
+ * The prior a term frequency is smoothed with counts at least this many occurrences at the level's average
+ * frequency. Where most values are rare (a full date of birth: 1 in 16,000 pairs share one), 1,000 pseudo-people
+ * hold a tenth of one occurrence, and the two records compared, which hold the value by construction, made
+ * any date seen only in them look three times as common as the average date: an exact date counted for
+ * less than a day one digit out. Where values are common (names), the 1,000 pseudo-people are already more.
+ */
+const TF_PSEUDO_OCCURRENCES = 2
 
 export function probabilityFromWeight(weight: number): number {
   return 1 / (1 + 2 ** -weight)
@@ -152,7 +160,9 @@ export class MatchModel {
         // The count includes the person's own other records (λ·(N−1) of them on average), which say nothing
         // about how common the value is among other people.
         const others = Math.max(1, count - this.parameters.lambda * (tf.size - 1))
-        const u = (others + TF_PSEUDO_PEOPLE * this.us[c][level]) / (tf.size + TF_PSEUDO_PEOPLE)
+        const levelU = this.us[c][level]
+        const pseudo = Math.max(TF_PSEUDO_PEOPLE, TF_PSEUDO_OCCURRENCES / levelU)
+        const u = (others + pseudo * levelU) / (tf.size + pseudo)
         return log2(m / Math.max(u, this.parameters.tfMinimumU))
       }
     }
