@@ -379,6 +379,25 @@ describe('the dashboard page, charts and downloads', () => {
     const letters = await analyst.get('/insight?from-day=a&from-month=4&from-year=2026')
     expect(letters.body).toContain('Start date must be a real date')
   })
+
+  it('says which end of a backwards date range to fix, beside any other problem, and keeps both dates as typed', async () => {
+    const query = 'from-day=2&from-month=4&from-year=2026&to-day=1&to-month=4&to-year=2026&priority=made-up'
+    const page = await analyst.get(`/insight?${query}`)
+    expect(page.statusCode).toBe(400)
+    const summary = /class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(page.body)?.[0] ?? ''
+    expect([...summary.matchAll(/<a href="([^"]+)">\s*([^<]*?)\s*<\/a>/g)].map((a) => [a[1], a[2]])).toEqual([
+      ['#to-day', 'End date must be the same as or after the start date'],
+      ['#priority', 'Select a strategic priority from the list'],
+    ])
+    for (const [name, value] of Object.entries({ 'from-day': '2', 'to-day': '1', 'to-month': '4', 'to-year': '2026' }))
+      expect(page.body).toMatch(new RegExp(`name="${name}"[^>]*value="${value}"`))
+    // A download for the same filters is refused with the same problems, in the same order.
+    const csv = await analyst.get(`/insight/tables/source.csv?${query}`)
+    expect(csv.statusCode).toBe(400)
+    expect(csv.body).toBe(
+      'End date must be the same as or after the start date\nSelect a strategic priority from the list',
+    )
+  })
 })
 
 describe('the quarterly return', () => {

@@ -627,6 +627,24 @@ describe('others who may be targeted', () => {
     expect((await supervisor.get(`/people/${uuidv7()}/others`)).statusCode).toBe(404)
   })
 
+  it('says which end of a backwards date window to fix, keeping both dates as typed', async () => {
+    const query = 'from-day=2&from-month=2&from-year=2024&to-day=1&to-month=2&to-year=2024'
+    const page = await supervisor.get(`/people/${seed}/others?${query}`)
+    expect(page.statusCode).toBe(400)
+    const summary = /class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(page.body)?.[0] ?? ''
+    expect([...summary.matchAll(/<a href="([^"]+)">\s*([^<]*?)\s*<\/a>/g)].map((a) => [a[1], a[2]])).toEqual([
+      ['#to-day', 'Linked to must be the same as or after linked from'],
+    ])
+    expect(page.body).toMatch(/name="from-day"[^>]*value="2"/)
+    expect(page.body).toMatch(/name="to-day"[^>]*value="1"/)
+    // The order is checked only once both dates are right: a wrong date is the one problem.
+    const data = await supervisor.get(`/people/${seed}/network/data?${query.replace('to-day=1', 'to-day=31')}`)
+    expect(data.statusCode).toBe(400)
+    expect(data.json()).toEqual({ errors: ['Linked to must be a real date'] })
+    const backwards = await supervisor.get(`/people/${seed}/network/data?${query}`)
+    expect(backwards.json()).toEqual({ errors: ['Linked to must be the same as or after linked from'] })
+  })
+
   it('draws the link chart as tables with Louvain communities, and as JSON for the chart', async () => {
     const api1 = await api(analystToken, 'GET', `/api/v1/people/${seed}/network?from=2024-01-01`)
     expect(api1.statusCode, api1.body).toBe(200)

@@ -14,6 +14,13 @@ const daysAgo = (n: number) => {
   return d.toISOString().slice(0, 10)
 }
 const mainOf = (html: string) => /<main[\s\S]*<\/main>/.exec(html)?.[0] ?? ''
+/** The GOV.UK error summary's links, in order: where each goes, and what it says. */
+const summaryOf = (html: string) =>
+  [
+    ...(/class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '').matchAll(
+      /<a href="([^"]+)">\s*([^<]*?)\s*<\/a>/g,
+    ),
+  ].map((a) => [a[1], a[2]])
 
 let ctx: TestContext
 let officer: PageClient
@@ -257,6 +264,60 @@ describe('recording how someone was exploited', () => {
     expect((row.details as { fields: string[] }).fields.sort()).toEqual(['control_methods', 'labour_sectors'])
   })
 
+  it('asks again for a stop or a perpetrator missing a required answer, linking each problem to its input and keeping what was typed', async () => {
+    const form = `/people/${victim}/exploitation/${situationId}`
+    const stop = await officer.post(`${form}/journey`, {
+      stage: '',
+      'occurredOn-day': '3',
+      'occurredOn-month': '4',
+      'occurredOn-year': '2025',
+      place: '  ',
+      country: '',
+      notes: 'By coach from the port',
+    })
+    expect(stop.statusCode).toBe(400)
+    expect(summaryOf(stop.body)).toEqual([
+      ['#stage', 'Select what happened there'],
+      ['#place', 'Enter the town or place, or select a country'],
+    ])
+    expect(stop.body).toMatch(/id="stage-error"[^>]*>[^<]*<span[^>]*>Error:<\/span> Select what happened there/)
+    expect(stop.body).toMatch(/<input[^>]*name="notes"[^>]*value="By coach from the port"/)
+    expect(stop.body).toMatch(/<input[^>]*name="occurredOn-day"[^>]*value="3"/)
+    expect(stop.body).toMatch(/<input[^>]*name="occurredOn-year"[^>]*value="2025"/)
+
+    const perpetrator = await officer.post(`${form}/perpetrators`, {
+      personId: '',
+      description: 'The man who drove the van',
+    })
+    expect(perpetrator.statusCode).toBe(400)
+    expect(summaryOf(perpetrator.body)).toEqual([['#roles', 'Select the part they played, or “Not known”']])
+    expect(perpetrator.body).toMatch(/<input[^>]*name="description"[^>]*value="The man who drove the van"/)
+    const nobody = await officer.post(`${form}/perpetrators`, { personId: '', description: '', roles: 'driver' })
+    expect(summaryOf(nobody.body)).toEqual([
+      ['#description', 'Describe them (a name, nickname or description), or select a suspect named in the referral'],
+      ['#roles', 'Select the part they played from the list'],
+    ])
+
+    // The situation's own form: a too-long answer and a country from outside the list, the rest kept as typed.
+    const situation = await officer.post(form, {
+      ...situationForm,
+      recruitmentPlace: 'x'.repeat(201),
+      recruitmentCountry: 'XX',
+    })
+    expect(situation.statusCode).toBe(400)
+    expect(summaryOf(situation.body)).toEqual([
+      ['#recruitmentPlace', 'Where they were recruited must be 200 characters or fewer'],
+      ['#recruitmentCountry', 'Select a country from the list'],
+    ])
+    expect(situation.body).toContain('Met him on Instagram; he promised a life in London')
+    const journey = await ctx.db
+      .selectFrom('victim_context_journey')
+      .select('notes')
+      .where('situation_id', '=', situationId)
+      .execute()
+    expect(journey.map((j) => j.notes)).not.toContain('By coach from the port')
+  })
+
   it('is protected from anyone without a duty to the victim side, and cannot be recorded for someone who is not a victim', async () => {
     const refused = await outsider.get(`/people/${victim}/exploitation`)
     expect(refused.statusCode).toBe(403)
@@ -383,6 +444,21 @@ describe('the problem profile', () => {
     const old = mainOf((await analyst.get(`/insight/exploitation-profile?to-day=1&to-month=1&to-year=2020`)).body)
     expect(old).toContain('0 situations')
     expect((await analyst.get('/insight/exploitation-profile?age=elderly')).statusCode).toBe(400)
+  })
+
+  it('says which end of a backwards period to fix, beside a bad age group, keeping what was typed', async () => {
+    const query = 'from-day=1&from-month=6&from-year=2025&to-day=1&to-month=5&to-year=2025&age=elderly'
+    const page = await analyst.get(`/insight/exploitation-profile?${query}`)
+    expect(page.statusCode).toBe(400)
+    expect(summaryOf(page.body)).toEqual([
+      ['#to-day', 'End date must be the same as or after the start date'],
+      ['#age', 'Select an age group from the list'],
+    ])
+    expect(page.body).toMatch(/name="from-month"[^>]*value="6"/)
+    expect(page.body).toMatch(/name="to-month"[^>]*value="5"/)
+    const csv = await analyst.get(`/insight/exploitation-profile/tables/recruitment-methods.csv?${query}`)
+    expect(csv.statusCode).toBe(400)
+    expect(csv.body).toBe('End date must be the same as or after the start date\nSelect an age group from the list')
   })
 
   it('suppresses small cells in the download for partners, and not in the team’s own', async () => {
@@ -534,6 +610,20 @@ describe('how someone was exploited, over the API', () => {
     }
     const [situation] = (await call('GET', `/api/v1/people/${apiVictim}/exploitation`)).json().situations
     expect(situation.vulnerabilities).toEqual(['homelessness'])
+  })
+
+  it('limits free text as the page does, in the same words', async () => {
+    const refused = await call('PUT', `/api/v1/people/${apiVictim}/exploitation/${apiSituation}`, {
+      recruitmentPlace: 'x'.repeat(201),
+      journey: [{ stage: 'transit', place: 'Hull', notes: 'n'.repeat(2001) }],
+    })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.json().errors).toEqual(
+      expect.arrayContaining([
+        { pointer: '/recruitmentPlace', detail: 'Where they were recruited must be 200 characters or fewer' },
+        { pointer: '/journey/0/notes', detail: 'Notes must be 2000 characters or fewer' },
+      ]),
+    )
   })
 
   it('answers as the page does: 403 to someone without a duty, 409 for someone not a victim, 404 for no one', async () => {

@@ -7,11 +7,26 @@ import { isUuid } from '#src/shared/ids.ts'
  * input ids, so each error links to its field.
  */
 
-/** Who has seen a person's details: the person's id, or words to find them by. */
-export const PersonAccessQuery = z.object({
-  personId: ifGiven(z.string().refine(isUuid, { error: 'Enter the person’s Lantern id, from their record' })),
-  q: ifGiven(z.string().min(2, { error: 'Enter a name, a date of birth, or a referral or live job reference' })),
-})
+/** What finding the person searches by: a name, a date of birth, or a referral or live job reference. */
+const FINDS_PEOPLE = new Set(['name', 'date-of-birth', 'reference'])
+
+/**
+ * Who has seen a person's details: the person's id, or words to find them by, which the search (`kindOf`, its
+ * reading of the words) must take for a name, a date of birth or a reference, not a phone, vehicle or postcode.
+ */
+export const PersonAccessQuery = (kindOf: (words: string) => string) =>
+  z.object({
+    personId: ifGiven(z.string().refine(isUuid, { error: 'Enter the person’s Lantern id, from their record' })),
+    q: ifGiven(
+      z
+        .string()
+        .min(2, { error: 'Enter a name, a date of birth, or a referral or live job reference', abort: true })
+        // The search reads at most 200 characters.
+        .refine((q) => FINDS_PEOPLE.has(kindOf(q.slice(0, 200))), {
+          error: 'Search by a name, a date of birth, or a referral or live job reference',
+        }),
+    ),
+  })
 
 /** What was disclosed to an agency in a quarter (`quarterOk` says whether the quarter is one, like 2026-Q4). */
 export const DisclosuresQuery = (quarterOk: (quarter: string) => boolean) =>

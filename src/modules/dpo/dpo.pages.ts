@@ -217,15 +217,18 @@ export function describeAccessGrant(r: repo.AccessGrantRow) {
 /** Reports a data protection officer runs over the audit log: who saw what about a person, and what left to whom. */
 export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): void {
   const access = { config: { access: 'audit:view' as const } }
+  const personAccessQuery = PersonAccessQuery(services.search.classify)
+  const disclosuresQuery = DisclosuresQuery((q) => quarterRange(q) !== null)
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/audit/person', access, async (request, reply) => {
     const personId = request.query.personId?.trim() ?? ''
     const about = request.query.about === 'immigration-status' ? 'immigration-status' : 'address'
     const days = Math.min(Math.max(Number.parseInt(request.query.days ?? '90', 10) || 90, 1), 3650)
-    const parsed = parseForm(PersonAccessQuery, request.query)
+    const parsed = parseForm(personAccessQuery, request.query)
     const errors: FieldErrors = parsed.ok ? {} : parsed.errors
     // Finding the person first: by name (or date of birth), or by a referral or live job they are in. The search
-    // is the team's own (audited, and blind to what the DPO may not see); its results link to the report.
+    // is the team's own (audited, and blind to what the DPO may not see); its results link to the report. Words it
+    // would read as a phone, vehicle or postcode are refused by the query form, before any search.
     const q = request.query.q?.trim() ?? ''
     let found: { personId: string; name: string; detail: string }[] | null = null
     if (request.query.q !== undefined && !errors.q) {
@@ -249,7 +252,7 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
               ? `about ${p.approximate_age}`
               : 'date of birth not known',
         }))
-      } else errors.q = 'Search by a name, a date of birth, or a referral or live job reference'
+      }
     }
     let rows: repo.AccessRow[] = []
     let personName: string | null = null
@@ -410,10 +413,7 @@ export function registerDpoPages(app: FastifyInstance, { services }: AppDeps): v
     const agencyId = request.query.agencyId ?? ''
     const quarter = request.query.quarter ?? currentQuarter()
     const range = quarterRange(quarter)
-    const parsed = parseForm(
-      DisclosuresQuery((q) => quarterRange(q) !== null),
-      { ...request.query, quarter },
-    )
+    const parsed = parseForm(disclosuresQuery, { ...request.query, quarter })
     const errors: FieldErrors = parsed.ok ? {} : parsed.errors
     let rows: repo.DisclosureReportRow[] = []
     if (range && isUuid(agencyId)) {

@@ -1,5 +1,6 @@
-import { checkDateInput } from '#src/platform/http/date-input.ts'
-import { asString, type DateParts, type FieldErrors } from '#src/platform/http/forms.ts'
+import { z } from 'zod'
+import { asString, parseForm, type DateParts, type FieldErrors } from '#src/platform/http/forms.ts'
+import { dateField, field, schemaFor, withEveryProblem } from '#src/platform/http/page-forms.ts'
 
 type Query = Record<string, unknown>
 
@@ -16,33 +17,61 @@ export type FilterResult = {
 
 const PARTS = ['day', 'month', 'year'] as const
 
-/** Reads the filter form (a GET form, so its values are in the query string and links can be shared). */
-export function readFilters(query: Query, priorities: readonly string[]): FilterResult {
+/** The fields every insight filter form asks: a date range (GOV.UK date inputs) and a strategic priority. */
+export const filterFields = (priorities: readonly string[]) => ({
+  from: dateField('Start date', { required: false }),
+  to: dateField('End date', { required: false }),
+  priority: field(
+    z.string().refine((priority) => priority === '' || priorities.includes(priority), {
+      error: 'Select a strategic priority from the list',
+    }),
+  ),
+})
+
+/** A range whose end is not before its start: checked once both dates are real, beside any other problem. */
+export const inOrder = <S extends z.ZodType<{ from: string | null; to: string | null }>>(range: S) =>
+  range.refine((r) => typeof r.from !== 'string' || typeof r.to !== 'string' || r.to >= r.from, {
+    path: ['to', 'day'],
+    error: 'End date must be the same as or after the start date',
+    ...withEveryProblem,
+  })
+
+/** The dashboard's filter form, for the strategic priorities that can be chosen. */
+export const filterForm = schemaFor((priorities: readonly string[]) => inOrder(z.object(filterFields(priorities))))
+
+/**
+ * A filter form read from its query string (a GET form, so links can be shared): its value, or every problem in the
+ * order of the form (the dates, then `fields`), with what was typed to show back. A date's parts are read as typed,
+ * trimmed and at most 10 characters each.
+ */
+export function readFilterForm<T>(
+  form: z.ZodType<T>,
+  query: Query,
+  fields: readonly string[],
+): { value: T | null; errors: FieldErrors; values: Record<string, string> } {
   const values: Record<string, string> = {}
-  const errors: FieldErrors = {}
-  const dates: Record<'from' | 'to', string | null> = { from: null, to: null }
-  for (const [prefix, label] of [
-    ['from', 'Start date'],
-    ['to', 'End date'],
-  ] as const) {
+  const dates: Record<string, DateParts> = {}
+  for (const prefix of ['from', 'to']) {
     const parts = Object.fromEntries(
       PARTS.map((p) => [p, asString(query[`${prefix}-${p}`]).trim().slice(0, 10)]),
     ) as DateParts
     for (const p of PARTS) values[`${prefix}-${p}`] = parts[p]
-    const check = checkDateInput(parts, label, { required: false })
-    if (!check.ok) errors[`${prefix}-${check.part}`] = check.message
-    else dates[prefix] = check.value
+    dates[prefix] = parts
   }
-  if (dates.from && dates.to && dates.to < dates.from)
-    errors['to-day'] = 'End date must be the same as or after the start date'
-  const priority = asString(query.priority).trim()
-  values.priority = priority
-  if (priority && !priorities.includes(priority)) errors.priority = 'Select a strategic priority from the list'
-  const ok = Object.keys(errors).length === 0
+  for (const name of fields) values[name] = asString(query[name]).trim()
+  const parsed = parseForm(form, { ...query, ...dates })
+  if (parsed.ok) return { value: parsed.value, errors: {}, values }
+  const order = ['from', 'to', ...fields]
+  const rank = (key: string) => order.findIndex((o) => key === o || key.startsWith(`${o}-`))
+  const errors = Object.fromEntries(Object.entries(parsed.errors).sort(([a], [b]) => rank(a) - rank(b)))
+  return { value: null, errors, values }
+}
+
+/** Reads the dashboard's filter form. */
+export function readFilters(query: Query, priorities: readonly string[]): FilterResult {
+  const { value, errors, values } = readFilterForm(filterForm(priorities), query, ['priority'])
   return {
-    filters: ok
-      ? { from: dates.from, to: dates.to, priority: priority || null }
-      : { from: null, to: null, priority: null },
+    filters: value ? { ...value, priority: value.priority || null } : { from: null, to: null, priority: null },
     errors,
     values,
   }

@@ -2,12 +2,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asString, errorSummary } from '#src/platform/http/forms.ts'
+import { z } from 'zod'
+import { errorSummary } from '#src/platform/http/forms.ts'
+import { field, schemaFor } from '#src/platform/http/page-forms.ts'
 import { formatDate, londonDate } from '#src/shared/dates.ts'
 import type { ProfileFilters } from '#src/modules/victim-context/index.ts'
 import { chartSvg, routeMapSvg } from './charts.ts'
 import { tableCsv } from './exports.ts'
-import { filterQuery, readFilters } from './insight.filters.ts'
+import { filterFields, filterQuery, inOrder, readFilterForm } from './insight.filters.ts'
 import { AGE_COLUMNS, isProfileTable } from './problem-profile.service.ts'
 
 type Query = Record<string, string | undefined>
@@ -15,6 +17,19 @@ type Query = Record<string, string | undefined>
 const FILTER_ORDER = ['from-day', 'from-month', 'from-year', 'to-day', 'to-month', 'to-year', 'priority', 'age']
 const AGE_GROUPS = new Set(['child', 'adult', 'unknown'])
 const PAGE = '/insight/exploitation-profile'
+const NO_FILTERS: ProfileFilters = { from: null, to: null, priority: null, ageGroup: null }
+
+/** The profile's filter form: the dashboard's, and an age group. */
+const profileFilterForm = schemaFor((priorities: readonly string[]) =>
+  inOrder(
+    z.object({
+      ...filterFields(priorities),
+      age: field(
+        z.string().refine((age) => age === '' || AGE_GROUPS.has(age), { error: 'Select an age group from the list' }),
+      ),
+    }),
+  ),
+)
 
 function describe(filters: ProfileFilters, priorityLabel: string | null): string {
   const dates =
@@ -35,21 +50,20 @@ export function registerProblemProfilePages(app: FastifyInstance, { services, co
 
   async function filtersFrom(query: Query) {
     const tags = await services.statistics.priorityTags()
-    const result = readFilters(
-      query,
-      tags.map((t) => t.id),
-    )
-    const age = asString(query.age).trim()
-    const errors = { ...result.errors }
-    if (age && !AGE_GROUPS.has(age)) errors.age = 'Select an age group from the list'
-    const ok = Object.keys(errors).length === 0
-    const filters: ProfileFilters = ok
-      ? { ...result.filters, ageGroup: (age || null) as ProfileFilters['ageGroup'] }
-      : { from: null, to: null, priority: null, ageGroup: null }
+    const { value, errors, values } = readFilterForm(profileFilterForm(tags.map((t) => t.id)), query, [
+      'priority',
+      'age',
+    ])
+    const filters: ProfileFilters = value
+      ? {
+          from: value.from,
+          to: value.to,
+          priority: value.priority || null,
+          ageGroup: (value.age || null) as ProfileFilters['ageGroup'],
+        }
+      : NO_FILTERS
     const priorityLabel = filters.priority ? (tags.find((t) => t.id === filters.priority)?.label ?? null) : null
-    const base = filterQuery(result.filters)
-    const asked = ok ? [base, filters.ageGroup ? `age=${filters.ageGroup}` : ''].filter(Boolean).join('&') : ''
-    const values: Record<string, string> = { ...result.values, age }
+    const asked = [filterQuery(filters), filters.ageGroup ? `age=${filters.ageGroup}` : ''].filter(Boolean).join('&')
     return { filters, errors, values, tags, priorityLabel, suffix: asked ? `?${asked}` : '' }
   }
 

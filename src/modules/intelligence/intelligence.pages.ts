@@ -2,8 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { z } from 'zod'
+import { asString, dateParts, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { dateField, withDateParts } from '#src/platform/http/page-forms.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { formatDate } from '#src/shared/dates.ts'
 import { IntelligenceError, PROMPT_OUTCOMES, SHARED_PLACE_KINDS, type Window } from './intelligence.service.ts'
@@ -14,24 +15,31 @@ type Query = Record<string, string | undefined>
 
 const entityHref = (type: string, id: string) => (type === 'object' ? `/objects/${id}` : `/places/${id}`)
 
-/** Reads the optional date window (from, to) of the others and link chart pages; GOV.UK date inputs, checked as such. */
+/**
+ * The optional date window (from, to) of the others and link chart pages, read after `withDateParts`: GOV.UK date
+ * inputs, checked as such, and the end not before the start once both dates are right.
+ */
+const WindowForm = z
+  .object({
+    from: dateField('Linked from', { required: false }),
+    to: dateField('Linked to', { required: false }),
+  })
+  .refine((window) => !window.from || !window.to || window.to >= window.from, {
+    path: ['to', 'day'],
+    error: 'Linked to must be the same as or after linked from',
+  })
+
+/** Reads the date window from the query string, with what was typed to show back. */
 export function readWindow(query: Query): { window: Window; errors: FieldErrors; values: Record<string, string> } {
-  const errors: FieldErrors = {}
   const values: Record<string, string> = {}
-  const window: Window = { from: null, to: null }
-  for (const [key, label] of [
-    ['from', 'Linked from'],
-    ['to', 'Linked to'],
-  ] as const) {
+  for (const key of ['from', 'to']) {
     const parts = dateParts(query, key)
     Object.assign(values, { [`${key}-day`]: parts.day, [`${key}-month`]: parts.month, [`${key}-year`]: parts.year })
-    const check = checkDateInput(parts, label, { required: false })
-    if (check.ok) window[key] = check.value
-    else errors[`${key}-${check.part}`] = check.message
   }
-  if (window.from && window.to && window.to < window.from && !Object.keys(errors).length)
-    errors['to-day'] = 'Linked to must be the same as or after linked from'
-  return { window, errors, values }
+  const parsed = parseForm(WindowForm, withDateParts(query, 'from', 'to'))
+  return parsed.ok
+    ? { window: parsed.value, errors: {}, values }
+    : { window: { from: null, to: null }, errors: parsed.errors, values }
 }
 
 /** The safeguarding prompt queue, a prompt and its outcome, others who may be targeted, the link chart, and the shared-place flag. */

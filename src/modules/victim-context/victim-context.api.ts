@@ -7,6 +7,7 @@ import { apiRethrow } from '#src/platform/http/errors.ts'
 import { IsoDate } from '#src/shared/input.ts'
 import { isCountryCode } from '#src/shared/reference-data.ts'
 import { VictimContextError, type SituationInput } from './victim-context.service.ts'
+import { JourneyRules, PerpetratorRules, SituationText } from './victim-context.rules.ts'
 import type { JourneyRow, PerpetratorRow, SituationRow } from './victim-context.repository.ts'
 import { CONTEXT_LISTS, JOURNEY_STAGES, PERPETRATOR_ROLES } from './victim-context.vocabulary.ts'
 
@@ -31,15 +32,15 @@ const Journey = z
       error: `Stage must be one of: ${JOURNEY_STAGES.items.map((i) => i.value).join(', ')}`,
     }),
     occurredOn: IsoDate.nullable().default(null),
-    place: z.string().max(200).default(''),
+    place: JourneyRules.shape.place.default(''),
     country: Country,
-    notes: z.string().max(2000).default(''),
+    notes: JourneyRules.shape.notes.default(''),
   })
   .strict()
 const Perpetrator = z
   .object({
     personId: z.uuid().nullable().default(null).describe('A suspect named in the situation’s referral'),
-    description: z.string().max(200).default(''),
+    description: PerpetratorRules.shape.description.default(''),
     roles: z
       .array(z.enum(PERPETRATOR_ROLES.items.map((i) => i.value) as [string, ...string[]]))
       .min(1, { error: 'Give the part they played, or "unknown"' }),
@@ -49,13 +50,13 @@ const Perpetrator = z
 const SituationBody = {
   recruitmentMethods: listOf('recruitmentMethods'),
   recruitmentPlatforms: listOf('recruitmentPlatforms'),
-  recruitmentPlace: z.string().max(200).default(''),
+  recruitmentPlace: SituationText.recruitmentPlace.default(''),
   recruitmentCountry: Country,
-  recruitmentDetail: z.string().max(2000).default(''),
+  recruitmentDetail: SituationText.recruitmentDetail.default(''),
   vulnerabilities: listOf('vulnerabilities'),
-  vulnerabilityDetail: z.string().max(2000).default(''),
+  vulnerabilityDetail: SituationText.vulnerabilityDetail.default(''),
   controlMethods: listOf('controlMethods'),
-  controlDetail: z.string().max(2000).default(''),
+  controlDetail: SituationText.controlDetail.default(''),
   labourSectors: listOf('labourSectors'),
   sexualTypes: listOf('sexualTypes'),
   criminalTypes: listOf('criminalTypes'),

@@ -2,20 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf, userOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
-import { asArray, asString, dateParts, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { asArray, asString, errorSummary, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { withDateParts } from '#src/platform/http/page-forms.ts'
 import { formatDate, formatDateTime } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { COUNTRIES, countryName } from '#src/shared/reference-data.ts'
 import { guardVictimFacet } from '#src/modules/people/index.ts'
-import {
-  checkJourney,
-  checkPerpetrator,
-  checkSituation,
-  type JourneyInput,
-  type PerpetratorInput,
-  type SituationInput,
-} from './victim-context.service.ts'
+import { JourneyForm, newSituationForm, PerpetratorForm, SituationForm } from './victim-context.forms.ts'
 import type { JourneyRow, PerpetratorRow, SituationRow } from './victim-context.repository.ts'
 import { CONTEXT_LISTS, CONTEXT_LIST_KEYS, JOURNEY_STAGES, PERPETRATOR_ROLES } from './victim-context.vocabulary.ts'
 
@@ -33,21 +26,6 @@ const SITUATION_ORDER = [
   'vulnerabilityDetail',
   'controlDetail',
 ]
-
-/** The situation form as typed: every field optional. */
-export function readSituation(body: Body): SituationInput {
-  const lists = Object.fromEntries(CONTEXT_LIST_KEYS.map((k) => [k, asArray(body[k]).filter(Boolean)])) as {
-    [K in keyof typeof CONTEXT_LISTS]: string[]
-  }
-  return {
-    ...lists,
-    recruitmentPlace: asString(body.recruitmentPlace),
-    recruitmentCountry: asString(body.recruitmentCountry) || null,
-    recruitmentDetail: asString(body.recruitmentDetail),
-    vulnerabilityDetail: asString(body.vulnerabilityDetail),
-    controlDetail: asString(body.controlDetail),
-  }
-}
 
 function valuesOf(s: SituationRow): Body {
   return {
@@ -260,18 +238,14 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
     const { id } = ids<Params>(request)
     if (!(await guardVictimFacet(db, request, reply, id))) return reply
     const body = request.body ?? {}
-    const input = readSituation(body)
+    // The referrals it can be about are read only when one is asked for.
     const referralId = asString(body.referralId)
-    const referral =
-      referralId && isUuid(referralId)
-        ? ((await context.openReferrals(id, userOf(request))).find((r) => r.id === referralId) ?? null)
-        : null
-    const errors = checkSituation(input)
-    if (referralId && !referral)
-      errors.referralId =
-        'How they were exploited is already recorded for this referral, or it does not name them: change it from their page'
-    if (Object.keys(errors).length) return situationForm(reply, id, { referral, values: body, errors })
-    const situationId = await context.record(id, referral?.id ?? null, input, userOf(request), actorOf(request))
+    const open = referralId && isUuid(referralId) ? await context.openReferrals(id, userOf(request)) : []
+    const referral = open.find((r) => r.id === referralId) ?? null
+    const parsed = parseForm(newSituationForm(open.map((r) => r.id)), body)
+    if (!parsed.ok) return situationForm(reply, id, { referral, values: body, errors: parsed.errors })
+    const { referralId: about, ...input } = parsed.value
+    const situationId = await context.record(id, about || null, input, userOf(request), actorOf(request))
     await request.flash('How they were exploited is recorded. Add the journey and the people who exploited them below.')
     return reply.redirect(`${base(id)}/${situationId}`, 303)
   })
@@ -290,13 +264,12 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
       const { id, situationId } = ids<SituationParams>(request, 'situationId')
       if (!(await guardVictimFacet(db, request, reply, id))) return reply
       const body = request.body ?? {}
-      const input = readSituation(body)
-      const errors = checkSituation(input)
-      if (Object.keys(errors).length) {
+      const parsed = parseForm(SituationForm, body)
+      if (!parsed.ok) {
         const { situation, suspects } = await loadSituation(request, id, situationId)
-        return situationForm(reply, id, { situation, suspects, values: body, errors })
+        return situationForm(reply, id, { situation, suspects, values: body, errors: parsed.errors })
       }
-      await context.update(id, situationId, input, userOf(request), actorOf(request))
+      await context.update(id, situationId, parsed.value, userOf(request), actorOf(request))
       await request.flash('Changes saved')
       return reply.redirect(base(id), 303)
     },
@@ -321,30 +294,19 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
       const { id, situationId } = ids<SituationParams>(request, 'situationId')
       if (!(await guardVictimFacet(db, request, reply, id))) return reply
       const body = request.body ?? {}
-      const errors: FieldErrors = {}
-      const date = checkDateInput(dateParts(body, 'occurredOn'), 'The date', { required: false, notInFuture: true })
-      if (!date.ok) errors[`occurredOn-${date.part}`] = date.message
-      const input: JourneyInput = {
-        stage: asString(body.stage),
-        occurredOn: date.ok ? date.value : null,
-        place: asString(body.place),
-        country: asString(body.country) || null,
-        notes: asString(body.notes),
-      }
-      for (const [field, message] of Object.entries(checkJourney(input)))
-        errors[field === 'occurredOn' ? 'occurredOn-day' : field] ??= message
-      if (Object.keys(errors).length) {
+      const parsed = parseForm(JourneyForm, withDateParts(body, 'occurredOn'))
+      if (!parsed.ok) {
         const { situation, suspects } = await loadSituation(request, id, situationId)
         return situationForm(reply, id, {
           situation,
           suspects,
           values: valuesOf(situation),
-          errors,
+          errors: parsed.errors,
           form: 'journey',
           journeyValues: body,
         })
       }
-      await context.addJourneyEvent(id, situationId, input, userOf(request), actorOf(request))
+      await context.addJourneyEvent(id, situationId, parsed.value, userOf(request), actorOf(request))
       await request.flash('Added to the journey')
       return reply.redirect(`${base(id)}/${situationId}#journey`, 303)
     },
@@ -369,25 +331,19 @@ export function registerVictimContextPages(app: FastifyInstance, { services, db 
       const { id, situationId } = ids<SituationParams>(request, 'situationId')
       if (!(await guardVictimFacet(db, request, reply, id))) return reply
       const body = request.body ?? {}
-      const personId = asString(body.personId)
-      const input: PerpetratorInput = {
-        personId: personId && isUuid(personId) ? personId : null,
-        description: asString(body.description),
-        roles: asArray(body.roles).filter(Boolean),
-      }
-      const errors = checkPerpetrator(input)
-      if (Object.keys(errors).length) {
+      const parsed = parseForm(PerpetratorForm, body)
+      if (!parsed.ok) {
         const { situation, suspects } = await loadSituation(request, id, situationId)
         return situationForm(reply, id, {
           situation,
           suspects,
           values: valuesOf(situation),
-          errors,
+          errors: parsed.errors,
           form: 'perpetrator',
           perpetratorValues: body,
         })
       }
-      await context.addPerpetrator(id, situationId, input, userOf(request), actorOf(request))
+      await context.addPerpetrator(id, situationId, parsed.value, userOf(request), actorOf(request))
       await request.flash('Perpetrator added')
       return reply.redirect(`${base(id)}/${situationId}#perpetrators`, 303)
     },

@@ -5,19 +5,20 @@ import type { Actor } from '#src/platform/audit/audit-events.ts'
 import type { CurrentUser } from '#src/platform/auth/permissions.ts'
 import { defineDomainError } from '#src/platform/http/errors.ts'
 import type { FieldErrors } from '#src/platform/http/forms.ts'
-import { isCountryCode } from '#src/shared/reference-data.ts'
-import { londonDate } from '#src/shared/dates.ts'
 import { uuidv7 } from '#src/shared/ids.ts'
 import { victimSideAccess, type VictimSideAccess } from '#src/modules/people/index.ts'
 import * as repo from './victim-context.repository.ts'
 import {
-  CONTEXT_LISTS,
-  CONTEXT_LIST_KEYS,
-  JOURNEY_STAGES,
-  PERPETRATOR_ROLES,
-  isValue,
-  type ContextListKey,
-} from './victim-context.vocabulary.ts'
+  checkJourney,
+  checkPerpetrator,
+  checkSituation,
+  type JourneyInput,
+  type PerpetratorInput,
+  type SituationInput,
+} from './victim-context.rules.ts'
+import { CONTEXT_LISTS, JOURNEY_STAGES, PERPETRATOR_ROLES, type ContextListKey } from './victim-context.vocabulary.ts'
+
+export type { JourneyInput, PerpetratorInput, SituationInput }
 
 export const VictimContextError = defineDomainError('VictimContextError', {
   'not-found': 404,
@@ -25,78 +26,6 @@ export const VictimContextError = defineDomainError('VictimContextError', {
   protected: 403,
   'not-a-victim': 409,
 })
-
-/** What a situation holds, as the form and the API give it: every field optional. */
-export type SituationInput = { [K in ContextListKey]: string[] } & {
-  recruitmentPlace: string
-  recruitmentCountry: string | null
-  recruitmentDetail: string
-  vulnerabilityDetail: string
-  controlDetail: string
-}
-
-export type JourneyInput = {
-  stage: string
-  occurredOn: string | null
-  place: string
-  country: string | null
-  notes: string
-}
-export type PerpetratorInput = { personId: string | null; description: string; roles: string[] }
-
-const TEXT_MAX = 2000
-const SHORT_MAX = 200
-
-/** Every problem with a situation at once, keyed by field, so a page can show them all. */
-export function checkSituation(input: SituationInput): FieldErrors {
-  const errors: FieldErrors = {}
-  for (const key of CONTEXT_LIST_KEYS) {
-    const values = input[key]
-    if (values.some((v) => !isValue(CONTEXT_LISTS[key].list, v)))
-      errors[key] = `Select ${CONTEXT_LISTS[key].title.toLowerCase()} from the list`
-    // "Not known" says nothing was known: with a known value beside it, one of the two is wrong.
-    else if (values.includes('unknown') && values.length > 1)
-      errors[key] =
-        `Select “Not known” on its own, or only the ${CONTEXT_LISTS[key].title.toLowerCase()} that are known`
-  }
-  if (input.recruitmentCountry && !isCountryCode(input.recruitmentCountry))
-    errors.recruitmentCountry = 'Select a country from the list'
-  if (input.recruitmentPlace.length > SHORT_MAX)
-    errors.recruitmentPlace = `Where they were recruited must be ${SHORT_MAX} characters or fewer`
-  for (const [key, label] of [
-    ['recruitmentDetail', 'About the recruitment'],
-    ['vulnerabilityDetail', 'About their vulnerabilities'],
-    ['controlDetail', 'About how they were controlled'],
-  ] as const) {
-    if (input[key].length > TEXT_MAX) errors[key] = `${label} must be ${TEXT_MAX} characters or fewer`
-  }
-  return errors
-}
-
-export function checkJourney(input: JourneyInput): FieldErrors {
-  const errors: FieldErrors = {}
-  if (!isValue(JOURNEY_STAGES, input.stage)) errors.stage = 'Select what happened there'
-  if (!input.place.trim() && !input.country) errors.place = 'Enter the town or place, or select a country'
-  if (input.place.length > SHORT_MAX) errors.place = `The place must be ${SHORT_MAX} characters or fewer`
-  if (input.country && !isCountryCode(input.country)) errors.country = 'Select a country from the list'
-  if (input.occurredOn && input.occurredOn > londonDate()) errors.occurredOn = 'The date must be today or in the past'
-  if (input.notes.length > TEXT_MAX) errors.notes = `Notes must be ${TEXT_MAX} characters or fewer`
-  return errors
-}
-
-export function checkPerpetrator(input: PerpetratorInput): FieldErrors {
-  const errors: FieldErrors = {}
-  if (input.roles.length === 0) errors.roles = 'Select the part they played, or “Not known”'
-  else if (input.roles.some((r) => !isValue(PERPETRATOR_ROLES, r)))
-    errors.roles = 'Select the part they played from the list'
-  else if (input.roles.includes('unknown') && input.roles.length > 1)
-    errors.roles = 'Select “Not known” on its own, or only the parts that are known'
-  if (!input.personId && !input.description.trim())
-    errors.description = 'Describe them (a name, nickname or description), or select a suspect named in the referral'
-  if (input.description.length > SHORT_MAX)
-    errors.description = `The description must be ${SHORT_MAX} characters or fewer`
-  return errors
-}
 
 function refuse(errors: FieldErrors): void {
   const [field] = Object.keys(errors)
