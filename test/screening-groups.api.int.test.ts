@@ -186,6 +186,20 @@ describe('warrant-day screening groups over the API', () => {
         { pointer: '/location', detail: 'Select the UK nation where they were encountered' },
       ]),
     )
+    // Every problem, in the order the form asks: a check across fields (the premises) is listed with its part.
+    const several = await call(oic, 'PUT', `/api/v1/screening-groups/${groupId}/shared`, {
+      ...SHARED,
+      addressLine1: '',
+      postcode: '',
+      premisesDescription: '',
+      location: 'Atlantis',
+      employerName: 'E'.repeat(201),
+    })
+    expect(several.json().errors).toEqual([
+      { pointer: '/location', detail: 'Select the UK nation where they were encountered' },
+      { pointer: '/addressLine1', detail: 'Enter the address, the postcode or a description of the premises' },
+      { pointer: '/employerName', detail: 'The employer’s name must be 200 characters or fewer' },
+    ])
     const unknownField = await call(oic, 'PUT', `/api/v1/screening-groups/${groupId}/shared`, {
       ...SHARED,
       exploitedAsChild: 'yes',

@@ -87,6 +87,12 @@ beforeAll(async () => {
 })
 afterAll(() => ctx.close())
 
+/** The GOV.UK error summary on a page, in order: the input each problem links to, and its message. */
+function errorSummaryOf(html: string): [string, string][] {
+  const list = /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? ''
+  return [...list.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map((m) => [m[1], m[2]])
+}
+
 describe('warrant-day screening of three people met together', () => {
   let groupId: string
   let referralId: string
@@ -113,6 +119,24 @@ describe('warrant-day screening of three people met together', () => {
     expect(bad.body).toContain('The approximate age of person 1 must be a whole number of years')
     expect(bad.body).toContain('value="unknown boy about 14"')
     expect(bad.body).toContain('value="fourteen"')
+    // Each problem with a person not yet on record names them by their row.
+    const rows = await dc.post(`/cases/${caseId}/screenings`, {
+      'encounteredOn-day': '3',
+      'encounteredOn-month': '3',
+      'encounteredOn-year': String(year - 1),
+      summary: 'Warrant',
+      'new-0-description': 'unknown boy about 14',
+      'new-2-age': '14',
+      'new-2-gender': 'a boy',
+      'new-3-description': 'D'.repeat(201),
+    })
+    expect(rows.statusCode).toBe(400)
+    expect(errorSummaryOf(rows.body)).toEqual([
+      ['new-2-description', 'Describe person 3, for example ‘unknown boy about 14’'],
+      ['new-2-gender', 'Select the gender of person 3'],
+      ['new-3-description', 'The description of person 4 must be 200 characters or fewer'],
+    ])
+    expect(rows.body).toContain(`value="${'D'.repeat(201)}"`)
     const none = await dc.post(`/cases/${caseId}/screenings`, {
       'encounteredOn-day': '3',
       'encounteredOn-month': '3',
@@ -206,6 +230,57 @@ describe('warrant-day screening of three people met together', () => {
     // The group is found from the job and from the referral.
     expect((await dc.get(`/cases/${caseId}`)).body).toContain(`/screening-groups/${groupId}`)
     expect((await dc.get(`/referrals/${referralId}`)).body).toContain(`/screening-groups/${groupId}`)
+  })
+
+  it('lists every problem with the shared facts in the order the form asks them, each linked to its input, keeping what was typed', async () => {
+    const bad = await dc.post(`/screening-groups/${groupId}/shared`, {
+      ...SHARED,
+      premisesType: 'castle',
+      addressLine1: '',
+      postcode: '',
+      premisesDescription: '',
+      detention: 'a police cell',
+      purpose: ' ',
+      types: '',
+      countyLines: '',
+      indicators: ['none', 'debt'],
+      employerName: 'E'.repeat(201),
+      employerDetails: 'D'.repeat(1001),
+    })
+    expect(bad.statusCode).toBe(400)
+    expect(errorSummaryOf(bad.body)).toEqual([
+      ['premisesType', 'Select the type of premises'],
+      ['addressLine1', 'Enter the address, the postcode or a description of the premises'],
+      ['detention', 'Select their detention status from the list'],
+      ['purpose', 'Describe what they were made to do, or select the types of exploitation'],
+      ['countyLines', 'Select yes if this may involve County Lines'],
+      ['indicators', 'Select indicators, or ‘None of these’, not both'],
+      ['employerName', 'The employer’s name must be 200 characters or fewer'],
+      ['employerDetails', 'What you know about the employer must be 1000 characters or fewer'],
+    ])
+    expect(bad.body).toContain(`value="${'E'.repeat(201)}"`)
+    expect(bad.body).toContain('told the police would deport them')
+    expect(bad.body).toMatch(/value="police" selected/)
+
+    const long = await dc.post(`/screening-groups/${groupId}/shared`, {
+      ...SHARED,
+      addressLine1: 'A'.repeat(201),
+      postcode: 'HU1 2ABX',
+      premisesDescription: 'P'.repeat(1001),
+    })
+    expect(errorSummaryOf(long.body)).toEqual([
+      ['addressLine1', 'The address must be 200 characters or fewer'],
+      ['postcode', 'Enter a real UK postcode, like SW1A 1AA'],
+      ['premisesDescription', 'The description of the premises must be 1000 characters or fewer'],
+    ])
+    expect(long.body).toContain('value="HU1 2ABX"')
+    expect(
+      await ctx.db
+        .selectFrom('screening_groups')
+        .select('shared_saved_at')
+        .where('id', '=', groupId)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ shared_saved_at: null })
   })
 
   it('takes the shared facts once (refusing bad input with an error summary and keeping it) and prefills every screening', async () => {

@@ -551,3 +551,176 @@ describe('the legal data on the screening pages (issue 14, section 4)', () => {
     expect(outcome).not.toContain('Road Traffic Act')
   })
 })
+
+/** The GOV.UK error summary on a page, in order: the input each problem links to, and its message. */
+function errorSummaryOf(html: string): [string, string][] {
+  const list = /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? ''
+  return [...list.matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map((m) => [m[1], m[2]])
+}
+
+describe('the screening question pages’ answers', () => {
+  let base: string
+  beforeAll(async () => {
+    base = await startScreening(adultId)
+  })
+
+  it('lists every problem with their age in the page’s order, each linked to its input, keeping what was typed and saving nothing', async () => {
+    const bad = await dc.post(`${base}/age`, {
+      'dateOfBirth-day': '1',
+      'dateOfBirth-month': '1',
+      'dateOfBirth-year': String(thisYear - 16),
+      age: '30',
+      claimedAge: 'sixteen',
+      ageDisputed: '',
+      assessment: '',
+    })
+    expect(bad.statusCode).toBe(400)
+    // The age is checked against the date of birth once both are sound, and listed after the age they give.
+    expect(errorSummaryOf(bad.body)).toEqual([
+      ['claimedAge', 'The age they give must be a whole number of years, like 16'],
+      ['age', 'The date of birth makes them 16. Correct the age or the date of birth'],
+      ['ageDisputed', 'Select yes if their age is disputed'],
+      ['assessment', 'Select whether an age assessment has been done'],
+    ])
+    expect(bad.body).toContain('value="30"')
+    expect(bad.body).toContain('value="sixteen"')
+    expect((await dc.get(`${base}/age`)).body).not.toContain('value="sixteen"')
+
+    const wrong = await dc.post(`${base}/age`, {
+      'dateOfBirth-day': '1',
+      'dateOfBirth-month': 'March',
+      'dateOfBirth-year': '1994',
+      age: '121',
+      ageDisputed: 'no',
+      assessment: 'not_started',
+    })
+    expect(errorSummaryOf(wrong.body)).toEqual([
+      ['dateOfBirth-month', 'Date of birth must be a real date'],
+      ['age', 'Age must be 120 or less'],
+    ])
+    expect(wrong.body).toContain('value="March"')
+
+    const adult = await dc.post(`${base}/age`, {
+      'dateOfBirth-day': '1',
+      'dateOfBirth-month': '1',
+      'dateOfBirth-year': String(thisYear - 16),
+      ageDisputed: 'no',
+      assessment: 'assessed_adult',
+    })
+    expect(errorSummaryOf(adult.body)).toEqual([
+      [
+        'assessment',
+        'The date of birth makes them under 18, which contradicts an assessment as an adult. Record their age as disputed, or correct the date of birth',
+      ],
+    ])
+    expect(adult.body).toMatch(/value="assessed_adult" checked/)
+  })
+
+  it('asks where, by whom and how they travelled, with a message for each answer missing or not on the list', async () => {
+    const encounter = await dc.post(`${base}/encounter`, {
+      location: 'Atlantis',
+      encounteredBy: 'police',
+      detention: 'a police cell',
+      diplomaticHousehold: 'no',
+    })
+    expect(encounter.statusCode).toBe(400)
+    expect(errorSummaryOf(encounter.body)).toEqual([
+      ['location', 'Select the UK nation where they were encountered'],
+      ['detention', 'Select their detention status from the list'],
+      ['safeguardingConcern', 'Select yes if there is a safeguarding concern'],
+    ])
+    expect(encounter.body).toMatch(/value="police" selected/)
+
+    const travel = await dc.post(`${base}/travel`, {
+      arranged: 'yes',
+      directions: 'sideways',
+      endedOnArrival: 'perhaps',
+      entryRoute: 'trafficked',
+    })
+    expect(travel.statusCode).toBe(400)
+    expect(errorSummaryOf(travel.body)).toEqual([
+      ['directions', 'Select where they were moved: into, within or out of the UK'],
+      ['endedOnArrival', 'Select whether the relationship ended on arrival'],
+    ])
+    expect(travel.body).toMatch(/value="trafficked" checked/)
+    expect(errorSummaryOf((await dc.post(`${base}/travel`, {})).body)).toEqual([
+      ['arranged', 'Select whether anyone arranged or helped with their travel'],
+    ])
+  })
+
+  it('asks what they were made to do and what was seen, and never takes indicators with ‘None of these’', async () => {
+    const none = await dc.post(`${base}/exploitation`, { purpose: '  ', countyLines: 'no' })
+    expect(none.statusCode).toBe(400)
+    expect(errorSummaryOf(none.body)).toEqual([
+      ['purpose', 'Describe what they were made to do, or select the types of exploitation'],
+      ['exploitedAsChild', 'Select yes if the exploitation happened when they were under 18'],
+    ])
+    const long = await dc.post(`${base}/exploitation`, {
+      purpose: 'x'.repeat(501),
+      types: 'LABOUR',
+      countyLines: 'maybe',
+      exploitedAsChild: 'no',
+    })
+    expect(errorSummaryOf(long.body)).toEqual([
+      ['purpose', 'What they were made to do must be 500 characters or fewer'],
+      ['countyLines', 'Select yes if this may involve County Lines'],
+    ])
+
+    const both = await dc.post(`${base}/indicators`, {
+      indicators: ['none', 'debt'],
+      otherMeans: 'kept their passport',
+    })
+    expect(both.statusCode).toBe(400)
+    expect(errorSummaryOf(both.body)).toEqual([['indicators', 'Select indicators, or ‘None of these’, not both']])
+    expect(both.body).toContain('kept their passport')
+    expect(errorSummaryOf((await dc.post(`${base}/indicators`, { indicators: 'not-an-indicator' })).body)).toEqual([
+      ['indicators', 'Select the indicators you have seen, or ‘None of these’'],
+    ])
+  })
+
+  it('asks for the consent decision, and for when, who and what was explained only when they consented or declined', async () => {
+    expect(errorSummaryOf((await dc.post(`${base}/consent`, { explainedBy: 'DC Shah' })).body)).toEqual([
+      ['decision', 'Select whether they gave informed consent to an NRM referral'],
+    ])
+    // Not asked yet: nothing else on the page is checked.
+    const notAsked = await dc.post(`${base}/consent`, { decision: 'not-asked', 'consentDate-month': '13' })
+    expect(notAsked.statusCode).toBe(303)
+
+    const given = await dc.post(`${base}/consent`, {
+      decision: 'given',
+      'consentDate-day': '3',
+      'consentDate-month': 'March',
+      'consentDate-year': '2026',
+      explainedBy: 'DC Shah',
+      interpreterUsed: 'yes',
+      points: ['what-the-nrm-is', 'possible-outcomes'],
+    })
+    expect(given.statusCode).toBe(400)
+    expect(errorSummaryOf(given.body)).toEqual([
+      ['consentDate-month', 'Date of the decision must be a real date'],
+      ['interpreterLanguage', 'Enter the language the interpreter used'],
+      ['points', 'Consent is informed only when every point has been explained: select each one you explained'],
+      ['understanding', 'Describe, in their words where you can, what they understood'],
+    ])
+    expect(given.body).toContain('value="DC Shah"')
+    expect(given.body).toMatch(/value="possible-outcomes" checked/)
+
+    const refused = await dc.post(`${base}/consent`, { decision: 'refused', 'consentDate-year': '2026' })
+    expect(errorSummaryOf(refused.body)).toEqual([
+      ['consentDate-day', 'Date of the decision must include a day and month'],
+      ['explainedBy', 'Enter who explained the NRM to them'],
+      ['interpreterUsed', 'Select yes if an interpreter was used'],
+    ])
+  })
+
+  it('asks for the offence they are suspected of, within its limit', async () => {
+    const missing = await dc.post(`${base}/offence`, { suspected: 'yes', offence: ' ' })
+    expect(missing.statusCode).toBe(400)
+    expect(errorSummaryOf(missing.body)).toEqual([['offence', 'Enter the offence they are suspected of']])
+    const long = await dc.post(`${base}/offence`, { offence: 'x'.repeat(301) })
+    expect(errorSummaryOf(long.body)).toEqual([
+      ['suspected', 'Select yes if they are suspected of an offence'],
+      ['offence', 'The offence must be 300 characters or fewer'],
+    ])
+  })
+})

@@ -1,15 +1,15 @@
-import { isValid as isValidPostcode, toNormalised as normalisePostcode } from 'postcode'
-import { asArray, asString, type FieldErrors } from '#src/platform/http/forms.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
-import { GENDERS, PREMISES_TYPES } from '#src/modules/people/index.ts'
+import { toNormalised as normalisePostcode } from 'postcode'
+import { asArray, asString, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { withDateParts } from '#src/platform/http/page-forms.ts'
 import {
-  readEncounter,
-  readExploitation,
-  readIndicators,
+  encounterAnswers,
+  exploitationAnswers,
+  indicatorAnswers,
   type EncounterAnswers,
   type ExploitationAnswers,
   type IndicatorAnswers,
 } from './screening.answers.ts'
+import { jobEncounterForm, personEncounterForm, SharedForm } from './screening-groups.forms.ts'
 
 /**
  * What officers enter once for everyone met together (warrant-day mode): the encounter, the premises, what the
@@ -34,10 +34,6 @@ type Body = Record<string, unknown>
 const str = (body: Body, key: string, max: number) => asString(body[key]).trim().slice(0, max)
 
 export function readShared(body: Body): { answers: SharedAnswers; errors: FieldErrors } {
-  const encounter = readEncounter(body)
-  // Whether it happened when they were under 18 is asked per person, so it is not required here.
-  const exploitation = readExploitation({ ...body, exploitedAsChild: 'no' })
-  const indicators = readIndicators(body)
   const premises: PremisesAnswers = {
     premisesType: str(body, 'premisesType', 40),
     addressLine1: str(body, 'addressLine1', 300),
@@ -48,26 +44,16 @@ export function readShared(body: Body): { answers: SharedAnswers; errors: FieldE
     name: str(body, 'employerName', 300),
     details: str(body, 'employerDetails', 1100),
   }
-  const errors: FieldErrors = { ...encounter.errors, ...exploitation.errors, ...indicators.errors }
-  delete errors.exploitedAsChild
-  if (!(PREMISES_TYPES.values as readonly string[]).includes(premises.premisesType))
-    errors.premisesType = 'Select the type of premises'
-  if (premises.addressLine1.length > 200) errors.addressLine1 = 'The address must be 200 characters or fewer'
-  if (premises.postcode && !isValidPostcode(premises.postcode))
-    errors.postcode = 'Enter a real UK postcode, like SW1A 1AA'
-  else if (premises.postcode) premises.postcode = normalisePostcode(premises.postcode) ?? premises.postcode
-  if (premises.description.length > 1000)
-    errors.premisesDescription = 'The description of the premises must be 1000 characters or fewer'
-  if (!premises.addressLine1 && !premises.postcode && !premises.description && !errors.premisesDescription)
-    errors.addressLine1 = 'Enter the address, the postcode or a description of the premises'
-  if (employer.name.length > 200) errors.employerName = 'The employer’s name must be 200 characters or fewer'
-  if (employer.details.length > 1000)
-    errors.employerDetails = 'What you know about the employer must be 1000 characters or fewer'
+  const parsed = parseForm(SharedForm, body)
+  const errors = parsed.ok ? {} : parsed.errors
+  if (premises.postcode && !errors.postcode)
+    premises.postcode = normalisePostcode(premises.postcode) ?? premises.postcode
   return {
     answers: {
-      encounter: encounter.answers,
-      exploitation: { ...exploitation.answers, exploitedAsChild: '' },
-      indicators: indicators.answers,
+      encounter: encounterAnswers(body),
+      // Whether it happened when they were under 18 is asked per person, so it is not asked here.
+      exploitation: { ...exploitationAnswers(body), exploitedAsChild: '' },
+      indicators: indicatorAnswers(body),
       premises,
       employer,
     },
@@ -132,43 +118,15 @@ export function readEncounterStart(
       gender: str(body, `new-${i}-gender`, 20),
     })),
   }
-  const errors: FieldErrors = {}
-  const date = checkDateInput({ day: answers.day, month: answers.month, year: answers.year }, 'The date you met them', {
-    required: true,
-    notInFuture: true,
+  const form = options.allowed ? jobEncounterForm([...options.allowed]) : personEncounterForm
+  const parsed = parseForm(form, {
+    ...withDateParts(body, 'encounteredOn'),
+    personIds: options.fixed ? [options.fixed] : body.personIds,
+    new: answers.newPeople.map((_, i) => ({
+      description: body[`new-${i}-description`],
+      age: body[`new-${i}-age`],
+      gender: body[`new-${i}-gender`],
+    })),
   })
-  if (!date.ok) errors[`encounteredOn-${date.part}`] = date.message
-  if (!answers.summary) errors.summary = 'Enter what happened, in a few words'
-  else if (answers.summary.length > 10_000) errors.summary = 'What happened must be 10,000 characters or fewer'
-  if (options.allowed && answers.personIds.some((id) => !options.allowed!.has(id)))
-    errors.personIds = 'Select people from the list'
-  const newPeople: EncounterStart['newPeople'] = []
-  answers.newPeople.forEach((p, i) => {
-    const field = `new-${i}`
-    if (!p.description && !p.approximateAge && !p.gender) return
-    if (!p.description) errors[`${field}-description`] = `Describe person ${i + 1}, for example ‘unknown boy about 14’`
-    else if (p.description.length > 200)
-      errors[`${field}-description`] = `The description of person ${i + 1} must be 200 characters or fewer`
-    if (p.approximateAge && (!/^\d{1,3}$/.test(p.approximateAge) || Number(p.approximateAge) > 120))
-      errors[`${field}-age`] = `The approximate age of person ${i + 1} must be a whole number of years, like 14`
-    if (p.gender && !(GENDERS.values as readonly string[]).includes(p.gender))
-      errors[`${field}-gender`] = `Select the gender of person ${i + 1}`
-    newPeople.push({
-      description: p.description,
-      approximateAge: p.approximateAge ? Number(p.approximateAge) : null,
-      gender: p.gender || 'not-known',
-    })
-  })
-  if (!errors.personIds && answers.personIds.length + newPeople.length === 0)
-    errors.personIds = 'Select the people you met, or describe someone not yet on record'
-  if (answers.personIds.length + newPeople.length > 50)
-    errors.personIds = 'Screen no more than 50 people in one encounter'
-  const ok = Object.keys(errors).length === 0 && date.ok && date.value
-  return {
-    answers,
-    errors,
-    value: ok
-      ? { encounteredOn: date.value as string, summary: answers.summary, personIds: answers.personIds, newPeople }
-      : null,
-  }
+  return parsed.ok ? { answers, errors: {}, value: parsed.value } : { answers, errors: parsed.errors, value: null }
 }

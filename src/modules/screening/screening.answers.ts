@@ -1,18 +1,21 @@
-import { checkDateInput } from '#src/platform/http/date-input.ts'
-import { asArray, asString, type FieldErrors } from '#src/platform/http/forms.ts'
-import { ageOn, londonDate } from '#src/shared/dates.ts'
+import type { z } from 'zod'
+import { asArray, asString, parseForm, type FieldErrors } from '#src/platform/http/forms.ts'
+import { withDateParts } from '#src/platform/http/page-forms.ts'
+import { londonDate } from '#src/shared/dates.ts'
 import { isIndicator } from './indicators.ts'
 import { determineAge } from './screening.rules.ts'
+import { AGE_ASSESSMENT_OUTCOMES, EXPLOITATION_TYPES, MEANS, type Facts } from './screening.facts.ts'
 import {
-  AGE_ASSESSMENT_OUTCOMES,
-  DETENTION,
-  ENCOUNTERED_BY,
-  ENTRY_ROUTES,
-  EXPLOITATION_TYPES,
-  LOCATIONS,
-  MEANS,
-  type Facts,
-} from './screening.facts.ts'
+  AgeForm,
+  CONSENT_POINTS,
+  ConsentForm,
+  DIRECTIONS,
+  EncounterForm,
+  ExploitationForm,
+  IndicatorsForm,
+  OffenceForm,
+  TravelForm,
+} from './screening.forms.ts'
 
 /**
  * What an officer answers on the screening pages, kept as typed (so a page shown again shows their words),
@@ -71,18 +74,14 @@ export type ScreeningAnswers = {
   prefilled?: string[]
 }
 
-export const CONSENT_POINTS = {
-  'what-the-nrm-is': 'What the NRM is and what happens after a referral',
-  'support-available': 'The support they can get (accommodation, support worker, legal advice, health)',
-  'possible-outcomes': 'The possible outcomes, including negative decisions',
-  'information-sharing':
-    'That information may be shared with, or sought from, other authorities such as the police and local authorities',
-} as const
-
 type Body = Record<string, unknown>
 const str = (body: Body, key: string, max = 2000) => asString(body[key]).trim().slice(0, max)
-const yesNo = (v: string) => v === 'yes' || v === 'no'
 const triState = (v: string): boolean | null => (v === 'yes' ? true : v === 'no' ? false : null)
+/** The page's problems, from its schema: none when the form is right. */
+const problems = (schema: z.ZodType, body: Body): FieldErrors => {
+  const parsed = parseForm(schema, body)
+  return parsed.ok ? {} : parsed.errors
+}
 
 export function readAge(body: Body): { answers: AgeAnswers; errors: FieldErrors } {
   const answers: AgeAnswers = {
@@ -94,114 +93,63 @@ export function readAge(body: Body): { answers: AgeAnswers; errors: FieldErrors 
     ageDisputed: str(body, 'ageDisputed', 5),
     assessment: str(body, 'assessment', 20),
   }
-  const errors: FieldErrors = {}
-  const dob = checkDateInput({ day: answers.dobDay, month: answers.dobMonth, year: answers.dobYear }, 'Date of birth', {
-    required: false,
-    notInFuture: true,
-  })
-  if (!dob.ok) errors[`dateOfBirth-${dob.part}`] = dob.message
-  for (const [key, label] of [
-    ['age', 'Age'],
-    ['claimedAge', 'The age they give'],
-  ] as const) {
-    if (answers[key] && !/^\d{1,3}$/.test(answers[key]))
-      errors[key] = `${label} must be a whole number of years, like 16`
-    else if (answers[key] && Number(answers[key]) > 120) errors[key] = `${label} must be 120 or less`
-  }
-  if (dob.ok && dob.value && answers.age && !errors.age && ageOn(dob.value, londonDate()) !== Number(answers.age)) {
-    errors.age = `The date of birth makes them ${ageOn(dob.value, londonDate())}. Correct the age or the date of birth`
-  }
-  if (!yesNo(answers.ageDisputed)) errors.ageDisputed = 'Select yes if their age is disputed'
-  if (!(AGE_ASSESSMENT_OUTCOMES as readonly string[]).includes(answers.assessment))
-    errors.assessment = 'Select whether an age assessment has been done'
-  if (
-    dob.ok &&
-    dob.value &&
-    ageOn(dob.value, londonDate()) < 18 &&
-    answers.ageDisputed === 'no' &&
-    answers.assessment === 'assessed_adult'
-  ) {
-    errors.assessment =
-      'The date of birth makes them under 18, which contradicts an assessment as an adult. Record their age as disputed, or correct the date of birth'
-  }
-  return { answers, errors }
+  return { answers, errors: problems(AgeForm, withDateParts(body, 'dateOfBirth')) }
 }
 
-export function readEncounter(body: Body): { answers: EncounterAnswers; errors: FieldErrors } {
-  const answers: EncounterAnswers = {
+export function encounterAnswers(body: Body): EncounterAnswers {
+  return {
     location: str(body, 'location', 20),
     encounteredBy: str(body, 'encounteredBy', 40),
     detention: str(body, 'detention', 40),
     diplomaticHousehold: str(body, 'diplomaticHousehold', 5),
     safeguardingConcern: str(body, 'safeguardingConcern', 5),
   }
-  const errors: FieldErrors = {}
-  if (!(LOCATIONS as readonly string[]).includes(answers.location))
-    errors.location = 'Select the UK nation where they were encountered'
-  if (!Object.hasOwn(ENCOUNTERED_BY, answers.encounteredBy)) errors.encounteredBy = 'Select who encountered them'
-  if (answers.detention && answers.detention !== 'none' && !Object.hasOwn(DETENTION, answers.detention))
-    errors.detention = 'Select their detention status from the list'
-  if (!yesNo(answers.diplomaticHousehold))
-    errors.diplomaticHousehold = 'Select yes if they worked in a diplomat’s household'
-  if (!yesNo(answers.safeguardingConcern)) errors.safeguardingConcern = 'Select yes if there is a safeguarding concern'
-  return { answers, errors }
+}
+
+export function readEncounter(body: Body): { answers: EncounterAnswers; errors: FieldErrors } {
+  return { answers: encounterAnswers(body), errors: problems(EncounterForm, body) }
 }
 
 export function readTravel(body: Body): { answers: TravelAnswers; errors: FieldErrors } {
   const answers: TravelAnswers = {
     arranged: str(body, 'arranged', 10),
-    directions: asArray(body.directions).filter((d) => ['into', 'within', 'out'].includes(d)),
+    directions: asArray(body.directions).filter((d) => (DIRECTIONS as readonly string[]).includes(d)),
     endedOnArrival: str(body, 'endedOnArrival', 10),
     entryRoute: str(body, 'entryRoute', 20),
   }
-  const errors: FieldErrors = {}
-  if (!['yes', 'no', 'unknown'].includes(answers.arranged))
-    errors.arranged = 'Select whether anyone arranged or helped with their travel'
-  if (answers.arranged === 'yes' && answers.directions.length === 0)
-    errors.directions = 'Select where they were moved: into, within or out of the UK'
-  if (answers.endedOnArrival && !['yes', 'no', 'unknown'].includes(answers.endedOnArrival))
-    errors.endedOnArrival = 'Select whether the relationship ended on arrival'
-  if (answers.entryRoute && !(ENTRY_ROUTES as readonly string[]).includes(answers.entryRoute))
-    errors.entryRoute = 'Select how they entered the UK'
-  return { answers, errors }
+  return { answers, errors: problems(TravelForm, body) }
 }
 
-export function readExploitation(body: Body): { answers: ExploitationAnswers; errors: FieldErrors } {
-  const answers: ExploitationAnswers = {
+export function exploitationAnswers(body: Body): ExploitationAnswers {
+  return {
     purpose: str(body, 'purpose', 600),
     types: asArray(body.types).filter((t) => (EXPLOITATION_TYPES as readonly string[]).includes(t)),
     countyLines: str(body, 'countyLines', 5),
     exploitedAsChild: str(body, 'exploitedAsChild', 5),
   }
-  const errors: FieldErrors = {}
-  if (answers.purpose.length > 500) errors.purpose = 'What they were made to do must be 500 characters or fewer'
-  if (!answers.purpose && answers.types.length === 0)
-    errors.purpose = 'Describe what they were made to do, or select the types of exploitation'
-  if (!yesNo(answers.countyLines)) errors.countyLines = 'Select yes if this may involve County Lines'
-  if (!yesNo(answers.exploitedAsChild))
-    errors.exploitedAsChild = 'Select yes if the exploitation happened when they were under 18'
-  return { answers, errors }
 }
 
-export function readIndicators(body: Body): { answers: IndicatorAnswers; errors: FieldErrors } {
-  const none = asArray(body.indicators).includes('none')
+export function readExploitation(body: Body): { answers: ExploitationAnswers; errors: FieldErrors } {
+  return { answers: exploitationAnswers(body), errors: problems(ExploitationForm, body) }
+}
+
+export function indicatorAnswers(body: Body): IndicatorAnswers {
   const posted = asArray(body.means)
     .map((m) => m.trim().slice(0, 100))
     .filter(Boolean)
   // A means the list does not hold is kept in the officer's words, never dropped.
   const unlisted = posted.filter((m) => !Object.hasOwn(MEANS, m))
   const typed = str(body, 'otherMeans', 1000)
-  const answers: IndicatorAnswers = {
+  return {
     indicators: asArray(body.indicators).filter(isIndicator),
     means: posted.filter((m) => Object.hasOwn(MEANS, m)),
     otherMeans: [typed, ...unlisted].filter(Boolean).join('\n'),
-    none,
+    none: asArray(body.indicators).includes('none'),
   }
-  const errors: FieldErrors = {}
-  if (!none && answers.indicators.length === 0)
-    errors.indicators = 'Select the indicators you have seen, or ‘None of these’'
-  if (none && answers.indicators.length > 0) errors.indicators = 'Select indicators, or ‘None of these’, not both'
-  return { answers, errors }
+}
+
+export function readIndicators(body: Body): { answers: IndicatorAnswers; errors: FieldErrors } {
+  return { answers: indicatorAnswers(body), errors: problems(IndicatorsForm, body) }
 }
 
 export function readConsent(body: Body): { answers: ConsentAnswers; errors: FieldErrors } {
@@ -216,28 +164,7 @@ export function readConsent(body: Body): { answers: ConsentAnswers; errors: Fiel
     points: asArray(body.points).filter((p) => Object.hasOwn(CONSENT_POINTS, p)),
     understanding: str(body, 'understanding', 2000),
   }
-  const errors: FieldErrors = {}
-  if (!['given', 'refused', 'not-asked'].includes(answers.decision))
-    errors.decision = 'Select whether they gave informed consent to an NRM referral'
-  if (answers.decision === 'given' || answers.decision === 'refused') {
-    const date = checkDateInput(
-      { day: answers.day, month: answers.month, year: answers.year },
-      'Date of the decision',
-      { required: true, notInFuture: true },
-    )
-    if (!date.ok) errors[`consentDate-${date.part}`] = date.message
-    if (!answers.explainedBy) errors.explainedBy = 'Enter who explained the NRM to them'
-    if (!yesNo(answers.interpreterUsed)) errors.interpreterUsed = 'Select yes if an interpreter was used'
-    if (answers.interpreterUsed === 'yes' && !answers.interpreterLanguage)
-      errors.interpreterLanguage = 'Enter the language the interpreter used'
-  }
-  if (answers.decision === 'given') {
-    const missing = Object.keys(CONSENT_POINTS).filter((p) => !answers.points.includes(p))
-    if (missing.length > 0)
-      errors.points = 'Consent is informed only when every point has been explained: select each one you explained'
-    if (!answers.understanding) errors.understanding = 'Describe, in their words where you can, what they understood'
-  }
-  return { answers, errors }
+  return { answers, errors: problems(ConsentForm, withDateParts(body, 'consentDate')) }
 }
 
 export function readOffence(body: Body): { answers: OffenceAnswers; errors: FieldErrors } {
@@ -249,11 +176,7 @@ export function readOffence(body: Body): { answers: OffenceAnswers; errors: Fiel
     directConsequence: str(body, 'directConsequence', 10),
     wouldDoAct: str(body, 'wouldDoAct', 10),
   }
-  const errors: FieldErrors = {}
-  if (!yesNo(answers.suspected)) errors.suspected = 'Select yes if they are suspected of an offence'
-  if (answers.suspected === 'yes' && !answers.offence) errors.offence = 'Enter the offence they are suspected of'
-  if (answers.offence.length > 300) errors.offence = 'The offence must be 300 characters or fewer'
-  return { answers, errors }
+  return { answers, errors: problems(OffenceForm, body) }
 }
 
 /** Their age answers as the rules' age facts. */

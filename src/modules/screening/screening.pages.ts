@@ -6,7 +6,6 @@ import { asString, errorSummary, type FieldErrors } from '#src/platform/http/for
 import { isUuid } from '#src/shared/ids.ts'
 import { INDICATOR_GROUPS } from './indicators.ts'
 import {
-  CONSENT_POINTS,
   mayBeChild,
   readAge,
   readConsent,
@@ -17,6 +16,7 @@ import {
   readTravel,
   type ScreeningAnswers,
 } from './screening.answers.ts'
+import { CONSENT_POINTS } from './screening.forms.ts'
 import {
   DETENTION,
   ENCOUNTERED_BY,

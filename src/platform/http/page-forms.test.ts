@@ -3,6 +3,8 @@ import { z } from 'zod'
 import { parseForm } from './forms.ts'
 import {
   checkboxes,
+  field,
+  inParts,
   optionalEmail,
   optionalPostcode,
   schemaFor,
@@ -73,6 +75,44 @@ describe('question page form pieces', () => {
     // Without it, zod leaves the check until the choice is made.
     const unchecked = fields.refine(after, { path: ['to'], error: 'The end must be after the start' })
     expect(errorsOf(unchecked, { kind: '', from: 'b', to: 'a' })).toEqual({ kind: 'Select the kind' })
+  })
+
+  it('lists a check across fields where its part of the form asks it, before the problems of the parts after it', () => {
+    const yesOrNo = (message: string) => field(z.enum(['yes', 'no'], { error: message }))
+    const fields = {
+      arranged: yesOrNo('Select whether anyone arranged it'),
+      directions: checkboxes(),
+      ended: yesOrNo('Select whether it ended on arrival'),
+    }
+    const movedSomewhere = ({ arranged, directions }: { arranged: string; directions: string[] }) =>
+      arranged !== 'yes' || directions.length > 0
+    const whereMoved = { path: ['directions'], error: 'Select where they were moved' }
+    const moved = z
+      .object({ arranged: fields.arranged, directions: fields.directions })
+      .refine(movedSomewhere, whereMoved)
+    const ended = z.object({ ended: fields.ended })
+    const body = { arranged: 'yes', ended: 'perhaps' }
+    // Checked after the whole form, the problem would come after every later question.
+    const flat = z.object(fields).refine(movedSomewhere, { ...whereMoved, ...withEveryProblem })
+    expect(Object.keys(errorsOf(flat, body))).toEqual(['ended', 'directions'])
+    expect(errorsOf(inParts(moved, ended), body)).toEqual({
+      directions: 'Select where they were moved',
+      ended: 'Select whether it ended on arrival',
+    })
+    expect(Object.keys(errorsOf(inParts(moved, ended), body))).toEqual(['directions', 'ended'])
+    // The value is every part's together, and a check on the whole sees it even when a part has a problem.
+    expect(parseForm(inParts(moved, ended), { arranged: ' no ', ended: 'yes', other: 'x' })).toEqual({
+      ok: true,
+      value: { arranged: 'no', directions: [], ended: 'yes' },
+    })
+    const whole = inParts(moved, ended).refine((form) => form.arranged !== 'no' || form.ended !== 'yes', {
+      path: ['ended'],
+      error: 'It cannot have ended when no one arranged it',
+      ...withEveryProblem,
+    })
+    expect(errorsOf(whole, { arranged: 'no', directions: 'into', ended: 'yes' })).toEqual({
+      ended: 'It cannot have ended when no one arranged it',
+    })
   })
 
   it('builds a schema that depends on lists once, and again only when the lists change', () => {

@@ -65,6 +65,28 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
  */
 export const withEveryProblem = { when: () => true } as const
 
+/** The parts of a form, asked top to bottom, joined into the one schema `inParts` gives. */
+type Joined<Parts extends readonly z.ZodType[]> = Parts extends readonly [
+  infer First extends z.ZodType,
+  infer Second extends z.ZodType,
+  ...infer Rest extends z.ZodType[],
+]
+  ? Joined<[z.ZodIntersection<First, Second>, ...Rest]>
+  : Parts extends readonly [infer Only extends z.ZodType]
+    ? Only
+    : never
+
+/**
+ * A form in parts, top to bottom, for a check across fields whose problem is listed where the page asks it: zod lists
+ * an object's checks after all its fields, so `age` checked against the date of birth would come after every later
+ * question. Each part (usually a `z.object`) reads the whole body with its own fields and checks; the problems are
+ * listed part by part, and the value is every part's value together. A field in two parts must read the same in both,
+ * or zod cannot join them.
+ */
+export function inParts<Parts extends [z.ZodType, z.ZodType, ...z.ZodType[]]>(...parts: Parts): Joined<Parts> {
+  return parts.reduce((form, part) => z.intersection(form, part)) as Joined<Parts>
+}
+
 /**
  * A form whose schema depends on lists read for the request (the strategic priorities or operations that can be
  * chosen): built once and again only when the lists change, as building a zod schema costs far more than using one.
