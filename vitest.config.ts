@@ -3,13 +3,21 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 /**
  * The crawl visits every page as every role and is the longest browser file: started first, the other
- * worker runs the rest of the browser files beside it, instead of the crawl running alone at the end.
+ * worker runs the rest of the browser files beside it, instead of the crawl starting half-way and running alone at
+ * the end. Vitest reads the sequencer from the root config only (a project's own is ignored), so it is set there and
+ * moves the crawl to the front of its own project's files, leaving every other project's order as it was.
  */
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files)
     const isCrawl = (file: TestSpecification) => file.moduleId.endsWith('/crawl.e2e.test.ts')
-    return [...sorted.filter(isCrawl), ...sorted.filter((file) => !isCrawl(file))]
+    const crawls = sorted.filter(isCrawl)
+    const rest = sorted.filter((file) => !isCrawl(file))
+    for (const crawl of crawls.reverse()) {
+      const first = rest.findIndex((file) => file.project.name === crawl.project.name)
+      rest.splice(first === -1 ? rest.length : first, 0, crawl)
+    }
+    return rest
   }
 }
 
@@ -31,6 +39,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
@@ -70,7 +79,6 @@ export default defineConfig({
           env: { LANTERN_TEST_TARGET: 'server' },
           testTimeout: 240_000,
           hookTimeout: 240_000,
-          sequence: { sequencer: LongestFirst },
         },
       },
     ],
