@@ -151,6 +151,29 @@ describe('signing in and out', () => {
     expect(response.body).toContain('Enter an email address in the correct format, like name@example.police.uk')
     expect(response.body).toContain('Enter your password')
     expect(response.body).toContain('<title>Error: Sign in – Lantern</title>')
+
+    // Each field's first problem only, the email kept as typed (trimmed), the password never sent back.
+    const blank = await client.post('/sign-in', { email: '  ', password: 'x'.repeat(1025) })
+    expect(blank.statusCode).toBe(400)
+    expect(blank.body).toContain('Enter your email address')
+    expect(blank.body).not.toContain('Enter an email address in the correct format')
+    expect(blank.body).toContain('Password must be 1,024 characters or fewer')
+    expect(blank.body).not.toContain('x'.repeat(1025))
+    const long = await client.post('/sign-in', { email: `${'a'.repeat(320)}@example.police.uk`, password: 'p' })
+    expect(long.statusCode).toBe(400)
+    expect(long.body).toContain('Enter an email address in the correct format, like name@example.police.uk')
+  })
+
+  it('takes a password as typed: spaces around it are part of it, not trimmed away', async () => {
+    const user = await createUser(ctx, 'analyst')
+    const client = new PageClient(ctx.app)
+    await client.get('/sign-in')
+    // Only spaces is a password given (a wrong one), not a missing one.
+    const spaces = await client.post('/sign-in', { email: user.email, password: '   ' })
+    expect(spaces.statusCode).toBe(401)
+    expect(spaces.body).not.toContain('Enter your password')
+    const padded = await client.post('/sign-in', { email: ` ${user.email} `, password: ` ${TEST_PASSWORD} ` })
+    expect(padded.statusCode).toBe(401)
   })
 
   it('locks the account after repeated failures, refusing even the right password until the lock ends', async () => {

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
-import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
+import { asString, errorSummary, type FieldErrors, parseForm } from '#src/platform/http/forms.ts'
+import { field } from '#src/platform/http/page-forms.ts'
+import { z } from 'zod'
 import { localPath } from '#src/platform/http/return-to.ts'
 import { registerSecondFactorPages } from './mfa.pages.ts'
 import { SESSION_COOKIE, setSessionCookie } from './session-cookie.ts'
@@ -19,6 +21,26 @@ export const SECOND_FACTOR_PATHS = { verify: '/sign-in/two-factor', enrol: '/sig
 
 /** Only a path on this site: an attacker's link must not bounce a user to another site after sign-in. */
 export const safeReturnTo = localPath
+
+const EMAIL_FORMAT = 'Enter an email address in the correct format, like name@example.police.uk'
+
+/** The sign-in form. The password is taken as typed (spaces are part of it); the email trimmed. */
+const SignInForm = z.object({
+  email: field(
+    z
+      .string()
+      .min(1, { error: 'Enter your email address' })
+      .max(320, { error: EMAIL_FORMAT })
+      .regex(/^[^\s@]+@[^\s@]+$/, { error: EMAIL_FORMAT }),
+  ),
+  password: z.preprocess(
+    asString,
+    z
+      .string()
+      .min(1, { error: 'Enter your password' })
+      .max(1024, { error: 'Password must be 1,024 characters or fewer' }),
+  ),
+})
 
 export function registerAuthRoutes(app: FastifyInstance, { config, services }: AppDeps): void {
   function showSignIn(
@@ -67,15 +89,10 @@ export function registerAuthRoutes(app: FastifyInstance, { config, services }: A
     async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>
       const email = asString(body.email).trim()
-      const password = asString(body.password)
       const returnTo = safeReturnTo(body.returnTo)
-      const errors: FieldErrors = {}
-      if (!email) errors.email = 'Enter your email address'
-      else if (email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email))
-        errors.email = 'Enter an email address in the correct format, like name@example.police.uk'
-      if (!password) errors.password = 'Enter your password'
-      else if (password.length > 1024) errors.password = 'Password must be 1,024 characters or fewer'
-      if (Object.keys(errors).length > 0) return showSignIn(reply.code(400), { email, returnTo, errors })
+      const form = parseForm(SignInForm, body)
+      if (!form.ok) return showSignIn(reply.code(400), { email, returnTo, errors: form.errors })
+      const { password } = form.value
 
       const result = await services.auth.signIn(
         email,
