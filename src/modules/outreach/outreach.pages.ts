@@ -5,7 +5,7 @@ import type { AppDeps } from '#src/container.ts'
 import { actorOf } from '#src/platform/http/access.ts'
 import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, type FieldErrors } from '#src/platform/http/forms.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { eachFilter, typedDate } from '#src/platform/http/page-forms.ts'
 import { formatDate, formatDateTime, londonDate, londonTime } from '#src/shared/dates.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { can } from '#src/platform/auth/permissions.ts'
@@ -24,6 +24,8 @@ import type { EventFilters, EventListRow } from './outreach.repository.ts'
 import { DEFAULT_WINDOW_DAYS, DELIVERY, EVENT_KINDS, SECTORS, WINDOW_CHOICES } from './outreach.vocabulary.ts'
 
 const PAGE_SIZE = 25
+/** The list's two typed dates. */
+const DATE_FILTERS = { from: typedDate('From'), to: typedDate('To') }
 type Body = Record<string, unknown>
 type Query = Record<string, string | undefined>
 const vocab = { SECTORS, EVENT_KINDS, DELIVERY }
@@ -31,18 +33,6 @@ const vocab = { SECTORS, EVENT_KINDS, DELIVERY }
 /** A file as the upload route's body carries it: read whole (up to the limit) by the multipart hook below. */
 
 /** 'D/M/YYYY' or 'YYYY-MM-DD' from a filter box, or undefined with an error. */
-function filterDate(value: string, label: string): { value?: string; error?: string } {
-  if (!value) return {}
-  const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  const parts = match
-    ? value.includes('/')
-      ? { day: match[1], month: match[2], year: match[3] }
-      : { day: match[3], month: match[2], year: match[1] }
-    : undefined
-  const check = parts ? checkDateInput(parts, label, { required: false }) : undefined
-  return check?.ok && check.value ? { value: check.value } : { error: `${label} must be a real date, like 27/3/2026` }
-}
-
 function presentListRow(row: EventListRow, tagLabels: Map<string, string>) {
   return {
     id: row.id,
@@ -81,20 +71,14 @@ export function registerOutreachPages(app: FastifyInstance, { services, config }
 
   app.get<{ Querystring: Query }>('/outreach', view, async (request, reply) => {
     const q = request.query
-    const errors: FieldErrors = {}
     const filters: EventFilters = {}
     const tags = await outreach.priorityTags()
     if (EVENT_KINDS.has(asString(q.kind))) filters.kind = asString(q.kind)
     if (SECTORS.has(asString(q.sector))) filters.sector = asString(q.sector)
     if (tags.some((t) => t.id === q.priorityTag)) filters.priorityTag = asString(q.priorityTag)
-    for (const [key, label] of [
-      ['from', 'From'],
-      ['to', 'To'],
-    ] as const) {
-      const parsed = filterDate(asString(q[key]).trim(), label)
-      if (parsed.error) errors[key] = parsed.error
-      else if (parsed.value) filters[key] = parsed.value
-    }
+    const dates = eachFilter(DATE_FILTERS, q)
+    const errors: FieldErrors = dates.errors
+    Object.assign(filters, dates.value)
     const page = Math.max(1, Math.min(10_000, Number.parseInt(asString(q.page), 10) || 1))
     const sort = q.sort === 'oldest' ? 'oldest' : 'newest'
     const result = await outreach.list(filters, page, PAGE_SIZE, sort)

@@ -5,7 +5,7 @@ import { NotFoundError } from '#src/platform/http/errors.ts'
 import { asString, errorSummary, zodFieldErrors, type FieldErrors } from '#src/platform/http/forms.ts'
 import { isUuid } from '#src/shared/ids.ts'
 import { COUNTRIES } from '#src/shared/reference-data.ts'
-import { checkDateInput } from '#src/platform/http/date-input.ts'
+import { eachFilter, typedDate } from '#src/platform/http/page-forms.ts'
 import { ReferralError } from './referral.errors.ts'
 import { COUNT_CAP } from './referral.service.ts'
 import { AssignmentInput, GradingInput, NewReferralInput, StatusChangeInput } from './referral.schema.ts'
@@ -53,6 +53,8 @@ import {
 } from '#src/modules/occurrence-references/index.ts'
 
 const PAGE_SIZE = 25
+/** The queue's typed dates received between. */
+const RECEIVED_FILTERS = { receivedFrom: typedDate('Received from'), receivedTo: typedDate('Received to') }
 type Body = Record<string, unknown>
 type DraftParams = { draftId: string }
 type ItemParams = { draftId: string; index: string }
@@ -91,22 +93,9 @@ export function registerReferralPages(app: FastifyInstance, { services, db }: Ap
       if (assignedTo === 'unassigned') filters.assignedTo = 'unassigned'
       else if (assignedTo === 'me') filters.assignedTo = userOf(request).id
       else if (assignees.some((a) => a.id === assignedTo)) filters.assignedTo = assignedTo
-      for (const [key, label] of [
-        ['receivedFrom', 'Received from'],
-        ['receivedTo', 'Received to'],
-      ] as const) {
-        const value = asString(q[key]).trim()
-        if (!value) continue
-        const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-        const parts = match
-          ? value.includes('/')
-            ? { day: match[1], month: match[2], year: match[3] }
-            : { day: match[3], month: match[2], year: match[1] }
-          : undefined
-        const check = parts ? checkDateInput(parts, label, { required: false }) : undefined
-        if (check?.ok && check.value) filters[key] = check.value
-        else errors[key] = `${label} must be a real date, like 27/3/2026`
-      }
+      const received = eachFilter(RECEIVED_FILTERS, q)
+      Object.assign(errors, received.errors)
+      Object.assign(filters, received.value)
       if (q.overdue === 'yes') filters.overdueOnly = true
       const sort = q.sort === 'newest' || q.sort === 'oldest' ? q.sort : 'urgent'
       const page = Math.max(1, Math.min(10_000, Number.parseInt(asString(q.page), 10) || 1))

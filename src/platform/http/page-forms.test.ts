@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { parseForm } from './forms.ts'
 import {
   checkboxes,
+  eachFilter,
   field,
   inParts,
   optionalEmail,
@@ -10,6 +11,7 @@ import {
   schemaFor,
   textUpTo,
   timeOfDay,
+  typedDate,
   withEveryProblem,
 } from './page-forms.ts'
 
@@ -126,5 +128,24 @@ describe('question page form pieces', () => {
     expect(built).toBe(1)
     expect(parseForm(form(['a', 'b', 'c']), { tag: 'c' })).toMatchObject({ ok: true })
     expect(built).toBe(2)
+  })
+
+  it('reads a typed filter date as 27/3/2026 or 2026-03-27, and refuses one that does not exist', () => {
+    const from = typedDate('From')
+    expect(from.parse(' 27/3/2026 ')).toBe('2026-03-27')
+    expect(from.parse('2026-03-27')).toBe('2026-03-27')
+    expect(from.parse('')).toBeUndefined()
+    expect(from.parse(undefined)).toBeUndefined()
+    for (const wrong of ['31/2/2026', '2026-13-01', 'yesterday', '27-3-2026'])
+      expect(from.safeParse(wrong).error?.issues[0]?.message).toBe('From must be a real date, like 27/3/2026')
+  })
+
+  it('reads each filter on its own: a wrong one is reported and left out, the others still apply', () => {
+    const fields = { from: typedDate('From'), to: typedDate('To') }
+    expect(eachFilter(fields, { from: '1/4/2026', to: '31/4/2026' })).toEqual({
+      value: { from: '2026-04-01' },
+      errors: { to: 'To must be a real date, like 27/3/2026' },
+    })
+    expect(eachFilter(fields, { to: '' })).toEqual({ value: {}, errors: {} })
   })
 })

@@ -143,3 +143,42 @@ export const dateField = (label: string, options: { required: boolean; notInFutu
 export function withDateParts(body: Record<string, unknown>, ...prefixes: string[]): Record<string, unknown> {
   return { ...body, ...Object.fromEntries(prefixes.map((prefix) => [prefix, dateParts(body, prefix)])) }
 }
+
+/**
+ * A date typed into one box of a list's filter, `27/3/2026` or `2026-03-27`: an ISO date, or undefined when left
+ * blank (no filter). Anything else, or a date that does not exist, gets "<label> must be a real date, like 27/3/2026".
+ */
+export const typedDate = (label: string) =>
+  ifGiven(
+    z.string().transform((value, ctx) => {
+      if (!value) return undefined
+      const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+      const parts = match
+        ? value.includes('/')
+          ? { day: match[1], month: match[2], year: match[3] }
+          : { day: match[3], month: match[2], year: match[1] }
+        : undefined
+      const check = parts ? checkDateInput(parts, label, { required: false }) : undefined
+      if (check?.ok && check.value) return check.value
+      ctx.addIssue({ code: 'custom', message: `${label} must be a real date, like 27/3/2026` })
+      return z.NEVER
+    }),
+  )
+
+/**
+ * A list's filter fields, each read on its own: a field with a problem is reported (in the fields' order) and left
+ * out, and the others still filter the list, so one mistyped date does not undo the rest of the search.
+ */
+export function eachFilter<S extends Record<string, z.ZodType>>(
+  fields: S,
+  query: Record<string, unknown>,
+): { value: { [K in keyof S]?: NonNullable<z.output<S[K]>> }; errors: Record<string, string> } {
+  const value: Record<string, unknown> = {}
+  const errors: Record<string, string> = {}
+  for (const [key, schema] of Object.entries(fields)) {
+    const parsed = schema.safeParse(query[key])
+    if (!parsed.success) errors[key] = parsed.error.issues[0]?.message ?? 'Check this filter'
+    else if (parsed.data !== undefined && parsed.data !== null) value[key] = parsed.data
+  }
+  return { value: value as { [K in keyof S]?: NonNullable<z.output<S[K]>> }, errors }
+}
